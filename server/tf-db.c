@@ -1,0 +1,130 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * tf-db.c: connections, queries and the libpq -> GError mapping.
+ *
+ * Error mapping follows SQLSTATE classes: 08 (connection) and 57P (operator
+ * intervention, e.g. a restarting server) are "unavailable" and make the HTTP
+ * layer answer 503; 23 (integrity) is the client's data; 40 is "retry".
+ */
+#define G_LOG_DOMAIN "tf-db"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "tf-db.h"
+
+G_DEFINE_QUARK (tf-db-error-quark, tf_db_error)
+
+static void
+ignore_notice (void *arg, const char *message)
+{
+}
+
+PGconn *
+tf_db_connect (const char *conninfo, GError **error)
+{
+  g_autoptr(PGconn) conn = NULL;
+
+  g_return_val_if_fail (conninfo != NULL, NULL);
+
+  conn = PQconnectdb (conninfo);
+  if (conn == NULL || PQstatus (conn) != CONNECTION_OK)
+    {
+      g_set_error (error, TF_DB_ERROR, TF_DB_ERROR_UNAVAILABLE,
+                   "cannot connect to PostgreSQL: %s",
+                   conn ? g_strchomp (g_strdup (PQerrorMessage (conn))) : "out of memory");
+      return NULL;
+    }
+  PQsetNoticeProcessor (conn, ignore_notice, NULL);
+  if (!tf_db_exec (conn, "SET TIME ZONE 'UTC'; SET client_min_messages = warning", error))
+    return NULL;
+  return g_steal_pointer (&conn);
+}
+
+static TfDbError
+code_for_sqlstate (const char *state)
+{
+  if (state == NULL)
+    return TF_DB_ERROR_UNAVAILABLE; /* no result at all: the connection is gone */
+  if (g_str_has_prefix (state, "08") || g_str_has_prefix (state, "57P") ||
+      strcmp (state, "53300") == 0 /* too_many_connections */)
+    return TF_DB_ERROR_UNAVAILABLE;
+  if (strcmp (state, "23505") == 0)
+    return TF_DB_ERROR_UNIQUE;
+  if (strcmp (state, "23503") == 0)
+    return TF_DB_ERROR_FOREIGN_KEY;
+  if (g_str_has_prefix (state, "23") || strcmp (state, "22001") == 0 /* string too long */ ||
+      strcmp (state, "22003") == 0 /* numeric out of range */ ||
+      strcmp (state, "22P02") == 0 /* invalid text representation */ ||
+      strcmp (state, "22007") == 0 || strcmp (state, "22008") == 0 /* datetime */)
+    return TF_DB_ERROR_CONSTRAINT;
+  if (strcmp (state, "40001") == 0 || strcmp (state, "40P01") == 0)
+    return TF_DB_ERROR_SERIALIZATION;
+  return TF_DB_ERROR_FAILED;
+}
+
+void
+tf_db_set_error (GError **error, PGconn *conn, PGresult *result, const char *context)
+{
+  const char *state = NULL;
+  g_autofree char *message = NULL;
+
+  if (result != NULL)
+    {
+      state = PQresultErrorField (result, PG_DIAG_SQLSTATE);
+      message = g_strdup (PQresultErrorMessage (result));
+    }
+  if (message == NULL || *message == '\0')
+    {
+      g_free (message);
+      message = g_strdup (conn ? PQerrorMessage (conn) : "no connection");
+    }
+  if (conn != NULL && PQstatus (conn) == CONNECTION_BAD)
+    state = "08006";
+  g_strchomp (message);
+  g_set_error (error, TF_DB_ERROR, code_for_sqlstate (state), "%s%s%s",
+               context ? context : "", context ? ": " : "", message);
+}
+
+gboolean
+tf_db_exec (PGconn *conn, const char *sql, GError **error)
+{
+  g_autoptr(PGresult) result = NULL;
+  ExecStatusType status;
+
+  g_return_val_if_fail (conn != NULL, FALSE);
+  g_return_val_if_fail (sql != NULL, FALSE);
+
+  result = PQexec (conn, sql);
+  status = PQresultStatus (result);
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
+    {
+      tf_db_set_error (error, conn, result, NULL);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+PGresult *
+tf_db_query (PGconn             *conn,
+             const char         *sql,
+             int                 n_params,
+             const char * const *params,
+             GError            **error)
+{
+  g_autoptr(PGresult) result = NULL;
+  ExecStatusType status;
+
+  g_return_val_if_fail (conn != NULL, NULL);
+  g_return_val_if_fail (sql != NULL, NULL);
+
+  result = PQexecParams (conn, sql, n_params, NULL, params, NULL, NULL, 0);
+  status = PQresultStatus (result);
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
+    {
+      tf_db_set_error (error, conn, result, NULL);
+      return NULL;
+    }
+  return g_steal_pointer (&result);
+}

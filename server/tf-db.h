@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * tf-db.h: the thin libpq layer of the server.
+ *
+ * Connections, parameterised queries and the one place where libpq and
+ * SQLSTATE codes become TF_DB_ERROR codes.  SQL is never built from input:
+ * every value goes through $n parameters.
+ */
+#pragma once
+
+#include <glib.h>
+#include <libpq-fe.h>
+
+G_BEGIN_DECLS
+
+#define TF_DB_ERROR (tf_db_error_quark ())
+
+typedef enum
+{
+  TF_DB_ERROR_UNAVAILABLE,   /* cannot connect, connection lost, server shutting down */
+  TF_DB_ERROR_CONSTRAINT,    /* a CHECK, domain, NOT NULL or trigger refused the data */
+  TF_DB_ERROR_UNIQUE,        /* a unique key is taken */
+  TF_DB_ERROR_FOREIGN_KEY,   /* a referenced row is missing or still referenced */
+  TF_DB_ERROR_SERIALIZATION, /* serialization failure or deadlock: retry */
+  TF_DB_ERROR_MIGRATION,     /* the schema history is not what this binary expects */
+  TF_DB_ERROR_FAILED,        /* anything else */
+} TfDbError;
+
+GQuark    tf_db_error_quark        (void);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PGconn, PQfinish)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PGresult, PQclear)
+
+/* Connects with @conninfo (a libpq connection string or URI); sets the
+ * session to UTC and quiet notices.  NULL with TF_DB_ERROR_UNAVAILABLE. */
+PGconn   *tf_db_connect            (const char  *conninfo,
+                                    GError     **error);
+
+/* Runs @sql (one or more statements, no parameters).  FALSE with a mapped error. */
+gboolean  tf_db_exec               (PGconn      *conn,
+                                    const char  *sql,
+                                    GError     **error);
+
+/* Runs a parameterised statement (text parameters, NULL for SQL NULL).
+ * Returns the result on PGRES_COMMAND_OK / PGRES_TUPLES_OK, else NULL with a
+ * mapped error. */
+PGresult *tf_db_query              (PGconn             *conn,
+                                    const char         *sql,
+                                    int                 n_params,
+                                    const char * const *params,
+                                    GError            **error);
+
+/* Fills @error from a failed result (or from the connection when @result is
+ * NULL); @context prefixes the message.  The only libpq -> GError mapping. */
+void      tf_db_set_error          (GError     **error,
+                                    PGconn      *conn,
+                                    PGresult    *result,
+                                    const char  *context);
+
+G_END_DECLS
