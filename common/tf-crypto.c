@@ -4,8 +4,8 @@
  * libsodium.  The formats are fixed by tf-crypto.h; this file adds only what
  * the header leaves open:
  *
- *   - TfSecret lives in sodium_malloc() memory (guard pages, mlocked, never
- *     swapped), falling back to g_malloc() + sodium_mlock() when the guarded
+ *   - TfSecret lives in sodium_malloc() memory (guard pages, mlocked as far
+ *     as RLIMIT_MEMLOCK allows), falling back to g_malloc() + sodium_mlock() when the guarded
  *     allocator fails, e.g. because the process ran out of mappings.
  *   - Base64 is parsed strictly: standard alphabet, padded, no whitespace and
  *     zero padding bits.  Every envelope therefore has exactly one spelling,
@@ -14,7 +14,7 @@
  *   - The recovery key checksum is the weighted sum  Σ (i + 1) · v[i]  mod 1021
  *     over the 52 data symbols, written as two base32 symbols.  1021 is prime
  *     and every weight and symbol difference is smaller, so any one mistyped
- *     symbol and any swap of two symbols is always caught.
+ *     symbol and any swap of two data symbols is always caught.
  *   - Fingerprints are 40 upper-case hex digits in groups of four separated
  *     by spaces; every key that goes into one must decode to 32 bytes, so the
  *     concatenation is unambiguous.
@@ -130,8 +130,9 @@ secret_alloc (gsize len)
 
   if (secret->data == NULL)
     {
-      /* Best effort: mlock may fail under RLIMIT_MEMLOCK, and the page may be
-       * shared with other data, but the bytes are still zeroed on free. */
+      /* Best effort: mlock may fail under RLIMIT_MEMLOCK, and as mlock is per
+       * page, freeing a neighbour on the same page unlocks this one too; the
+       * bytes are still zeroed on free either way. */
       secret->data = g_malloc (alloc_len);
       (void) sodium_mlock (secret->data, alloc_len);
     }

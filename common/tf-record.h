@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * tf-record.h: records and mutations, and their JSON wire form (DESIGN.md §3).
+ *
+ *   record    {"table": "mood_entries", "id": "<uuid>", "version": 7,
+ *              "deleted": false, "fields": {...}}
+ *   mutation  {"mutation_id": 12, "table": "...", "id": "<uuid>",
+ *              "op": "upsert" | "delete", "base_version": 6, "fields": {...}}
+ *
+ * Decoding checks everything the registry knows (tf-validate.h) and
+ * normalises timestamps to UTC "Z" form, so two sides compare equal values
+ * as equal strings.  The record id travels as "id"; the table's key column
+ * (id, user_id or client_id) is filled from it and, if sent, must match.
+ */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "tf-registry.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  const TfTable *table;
+  char          *id;       /* lower-case UUID */
+  gint64         version;  /* server-assigned; 0 = never synced */
+  gboolean       deleted;  /* tombstone */
+  JsonObject    *fields;   /* column -> wire value; never NULL */
+} TfRecord;
+
+typedef enum
+{
+  TF_MUTATION_UPSERT,
+  TF_MUTATION_DELETE,
+} TfMutationOp;
+
+typedef struct
+{
+  gint64         mutation_id;  /* strictly increasing per device, >= 1 */
+  const TfTable *table;
+  char          *id;
+  TfMutationOp   op;
+  gint64         base_version; /* the version the edit was made on; 0 = new */
+  JsonObject    *fields;       /* the whole record for upsert; NULL for delete */
+} TfMutation;
+
+TfRecord   *tf_record_new           (const TfTable    *table,
+                                     const char       *id);
+TfRecord   *tf_record_copy          (const TfRecord   *record);
+void        tf_record_free          (TfRecord         *record);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TfRecord, tf_record_free)
+
+/* NULL with a TF_PROTOCOL_ERROR or TF_VALIDATION_ERROR naming what is wrong. */
+TfRecord   *tf_record_from_json     (JsonNode         *node,
+                                     GError          **error);
+JsonNode   *tf_record_to_json       (const TfRecord   *record);
+
+void        tf_mutation_free        (TfMutation       *mutation);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TfMutation, tf_mutation_free)
+
+TfMutation *tf_mutation_from_json   (JsonNode         *node,
+                                     GError          **error);
+JsonNode   *tf_mutation_to_json     (const TfMutation *mutation);
+const char *tf_mutation_op_to_string (TfMutationOp     op);
+
+/* Parses a JSON document; invalid UTF-8 and bad JSON are
+ * TF_PROTOCOL_ERROR_BAD_JSON.  @len -1 for NUL-terminated. */
+JsonNode   *tf_json_parse           (const char       *data,
+                                     gssize            len,
+                                     GError          **error);
+char       *tf_json_to_string       (JsonNode         *node);
+
+G_END_DECLS

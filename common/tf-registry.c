@@ -1,0 +1,461 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * tf-registry.c: the synced tables, column by column, from the seed schema
+ * (shared/seed/DATABASE-ARCHITECTURE.md) as fixed in sql/postgres/0001-schema.sql.
+ *
+ * Keep this file and the SQL in step: tests/server/test-schema.c checks every
+ * column here against the live PostgreSQL catalogue, and tests/store checks
+ * it against the device schema.
+ */
+#define G_LOG_DOMAIN "tf-registry"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "tf-error.h"
+#include "tf-registry.h"
+#include "tf-time.h"
+
+#define UUID(n)            { .name = n, .type = TF_COLUMN_UUID }
+#define REF(n, t)          { .name = n, .type = TF_COLUMN_UUID, .references = t }
+#define REF_FIXED(n, t)    { .name = n, .type = TF_COLUMN_UUID, .references = t, \
+                             .flags = TF_COLUMN_IMMUTABLE }
+#define REF_REQ_FIXED(n, t) { .name = n, .type = TF_COLUMN_UUID, .references = t, \
+                              .flags = TF_COLUMN_IMMUTABLE | TF_COLUMN_REQUIRED }
+#define TEXT(n)            { .name = n, .type = TF_COLUMN_TEXT }
+#define VARCHAR(n, len)    { .name = n, .type = TF_COLUMN_TEXT, .max_length = len }
+#define VARCHAR_REQ(n, len) { .name = n, .type = TF_COLUMN_TEXT, .max_length = len, \
+                              .flags = TF_COLUMN_REQUIRED }
+#define CHOICE(n, len, c)  { .name = n, .type = TF_COLUMN_TEXT, .max_length = len, .choices = c }
+#define CHOICE_REQ(n, len, c) { .name = n, .type = TF_COLUMN_TEXT, .max_length = len, \
+                                .choices = c, .flags = TF_COLUMN_REQUIRED }
+#define FORMAT(n, len, f)  { .name = n, .type = TF_COLUMN_TEXT, .max_length = len, .format = f }
+#define INT(n)             { .name = n, .type = TF_COLUMN_INTEGER }
+#define INT_RANGE(n, lo, hi) { .name = n, .type = TF_COLUMN_INTEGER, .has_range = TRUE, \
+                               .min = lo, .max = hi }
+#define INT_RANGE_REQ(n, lo, hi) { .name = n, .type = TF_COLUMN_INTEGER, .has_range = TRUE, \
+                                   .min = lo, .max = hi, .flags = TF_COLUMN_REQUIRED }
+#define BOOL(n)            { .name = n, .type = TF_COLUMN_BOOLEAN }
+#define DATE(n)            { .name = n, .type = TF_COLUMN_DATE }
+#define DATE_REQ(n)        { .name = n, .type = TF_COLUMN_DATE, .flags = TF_COLUMN_REQUIRED }
+#define TIME_REQ(n)        { .name = n, .type = TF_COLUMN_TIME, .flags = TF_COLUMN_REQUIRED }
+#define STAMP(n)           { .name = n, .type = TF_COLUMN_TIMESTAMP }
+#define STAMP_FIXED(n)     { .name = n, .type = TF_COLUMN_TIMESTAMP, .flags = TF_COLUMN_IMMUTABLE }
+#define STAMP_REQ(n)       { .name = n, .type = TF_COLUMN_TIMESTAMP, .flags = TF_COLUMN_REQUIRED }
+#define MONEY_REQ(n)       { .name = n, .type = TF_COLUMN_MONEY, \
+                             .flags = TF_COLUMN_REQUIRED | TF_COLUMN_NONNEG }
+#define JSON(n)            { .name = n, .type = TF_COLUMN_JSON }
+#define SECRET_TEXT(n)     { .name = n, .type = TF_COLUMN_TEXT, .flags = TF_COLUMN_ENCRYPTED }
+#define SECRET_JSON(n)     { .name = n, .type = TF_COLUMN_JSON, .flags = TF_COLUMN_ENCRYPTED }
+#define SECRET_JSON_F(n, f) { .name = n, .type = TF_COLUMN_JSON, .flags = TF_COLUMN_ENCRYPTED, \
+                              .format = f }
+/* The record's data key, wrapped by the owner's master key (DESIGN.md §5). */
+#define ENC_KEY            { .name = "enc_key", .type = TF_COLUMN_TEXT, \
+                             .flags = TF_COLUMN_ENCRYPTED }
+
+#define N_COLUMNS(a) G_N_ELEMENTS (a)
+
+/* --- cross-field rules ---------------------------------------------------- */
+
+static gboolean
+rule_time_order (const char *start, const char *end, const char *start_name,
+                 const char *end_name, gboolean allow_equal, GError **error)
+{
+  int cmp;
+
+  if (start == NULL || end == NULL)
+    return TRUE;
+  /* Dates, times and UTC timestamps in their canonical forms sort as text;
+   * timestamps are normalised before comparing. */
+  if (strchr (start, 'T') != NULL)
+    {
+      g_autoptr(GDateTime) a = tf_time_parse_timestamp (start, NULL);
+      g_autoptr(GDateTime) b = tf_time_parse_timestamp (end, NULL);
+      if (a == NULL || b == NULL)
+        return TRUE; /* the column check reports the bad value */
+      cmp = g_date_time_compare (a, b);
+    }
+  else
+    cmp = strcmp (start, end);
+  if (cmp > 0 || (cmp == 0 && !allow_equal))
+    {
+      g_set_error (error, TF_VALIDATION_ERROR, TF_VALIDATION_ERROR_INCONSISTENT,
+                   _("%s must be after %s"), end_name, start_name);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+availability_rule (const TfTable *table, const char *(*get) (gpointer, const char *),
+                   gpointer data, GError **error)
+{
+  return rule_time_order (get (data, "start_time"), get (data, "end_time"),
+                          "start_time", "end_time", FALSE, error) &&
+         rule_time_order (get (data, "effective_from"), get (data, "effective_until"),
+                          "effective_from", "effective_until", TRUE, error);
+}
+
+static gboolean
+session_rule (const TfTable *table, const char *(*get) (gpointer, const char *),
+              gpointer data, GError **error)
+{
+  return rule_time_order (get (data, "actual_start_time"), get (data, "actual_end_time"),
+                          "actual_start_time", "actual_end_time", TRUE, error);
+}
+
+static gboolean
+appointment_rule (const TfTable *table, const char *(*get) (gpointer, const char *),
+                  gpointer data, GError **error)
+{
+  const char *status = get (data, "status");
+
+  /* check_appointment_future */
+  if (!rule_time_order (get (data, "created_at"), get (data, "appointment_datetime"),
+                        "created_at", "appointment_datetime", FALSE, error))
+    return FALSE;
+  /* A cancellation says who cancelled and when; nothing else carries them. */
+  if (g_strcmp0 (status, "cancelled") == 0)
+    {
+      if (get (data, "cancelled_by") == NULL || get (data, "cancelled_at") == NULL)
+        {
+          g_set_error (error, TF_VALIDATION_ERROR, TF_VALIDATION_ERROR_INCONSISTENT,
+                       _("a cancelled appointment needs cancelled_by and cancelled_at"));
+          return FALSE;
+        }
+    }
+  else if (get (data, "cancelled_by") != NULL || get (data, "cancelled_at") != NULL)
+    {
+      g_set_error (error, TF_VALIDATION_ERROR, TF_VALIDATION_ERROR_INCONSISTENT,
+                   _("only a cancelled appointment has cancelled_by and cancelled_at"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* --- the tables ----------------------------------------------------------- */
+
+static const char * const appointment_statuses[] = {
+  "pending", "confirmed", "cancelled", "completed", "no_show", NULL
+};
+static const char * const location_types[] = { "online", "in_person", NULL };
+static const char * const service_types[] = {
+  "individual", "couples", "group", "evaluation", "consultation", NULL
+};
+static const char * const frequencies[] = { "daily", "weekly", "monthly", NULL };
+
+static const TfColumn profiles_columns[] = {
+  REF_REQ_FIXED ("user_id", "users"),
+  VARCHAR_REQ ("first_name", 100),
+  VARCHAR_REQ ("last_name", 100),
+  VARCHAR ("display_name", 200),
+  FORMAT ("phone", 20, TF_FORMAT_PHONE),
+  BOOL ("phone_verified"),
+  DATE ("birth_date"),
+  VARCHAR ("gender", 20),
+  FORMAT ("profile_photo_url", 0, TF_FORMAT_URL),
+  FORMAT ("language", 10, TF_FORMAT_LANGUAGE),
+  FORMAT ("timezone", 50, TF_FORMAT_TIMEZONE),
+  STAMP_FIXED ("created_at"),
+  STAMP ("updated_at"),
+};
+
+static const TfColumn therapists_columns[] = {
+  REF_REQ_FIXED ("user_id", "users"),
+  VARCHAR_REQ ("license_number", 100),
+  BOOL ("license_verified"),
+  DATE ("license_expiry"),
+  INT_RANGE ("years_experience", 0, G_MAXINT32),
+  TEXT ("bio"),
+  JSON ("education"),
+  BOOL ("supervisor_status"),
+  BOOL ("accepts_insurance"),
+  BOOL ("online_therapy"),
+  BOOL ("in_person_therapy"),
+  STAMP_FIXED ("created_at"),
+};
+
+static const TfColumn therapist_availability_columns[] = {
+  UUID ("id"),
+  REF_REQ_FIXED ("therapist_id", "therapists"),
+  INT_RANGE ("day_of_week", 0, 6),
+  TIME_REQ ("start_time"),
+  TIME_REQ ("end_time"),
+  BOOL ("is_available"),
+  DATE ("effective_from"),
+  DATE ("effective_until"),
+};
+
+static const TfColumn therapist_blocked_dates_columns[] = {
+  UUID ("id"),
+  REF_REQ_FIXED ("therapist_id", "therapists"),
+  DATE_REQ ("blocked_date"),
+  VARCHAR ("reason", 255),
+};
+
+static const TfColumn services_columns[] = {
+  UUID ("id"),
+  VARCHAR_REQ ("name", 100),
+  TEXT ("description"),
+  INT_RANGE ("default_duration", 1, G_MAXINT32),
+  CHOICE ("service_type", 50, service_types),
+};
+
+static const TfColumn therapist_services_columns[] = {
+  UUID ("id"),
+  REF_REQ_FIXED ("therapist_id", "therapists"),
+  REF_REQ_FIXED ("service_id", "services"),
+  MONEY_REQ ("price"),
+  INT_RANGE ("duration", 1, G_MAXINT32),
+  BOOL ("is_available"),
+};
+
+static const TfColumn appointments_columns[] = {
+  UUID ("id"),
+  REF_REQ_FIXED ("therapist_id", "therapists"),
+  REF_REQ_FIXED ("client_id", "users"),
+  REF ("service_id", "services"),
+  STAMP_REQ ("appointment_datetime"),
+  INT_RANGE_REQ ("duration", 1, 24 * 60),
+  CHOICE_REQ ("status", 50, appointment_statuses),
+  CHOICE ("location_type", 50, location_types),
+  FORMAT ("meeting_url", 0, TF_FORMAT_URL),
+  MONEY_REQ ("price"),
+  TEXT ("cancellation_reason"),
+  REF ("cancelled_by", "users"),
+  STAMP ("cancelled_at"),
+  TEXT ("notes_for_therapist"),
+  STAMP_FIXED ("created_at"),
+  STAMP ("updated_at"),
+};
+
+static const TfColumn sessions_columns[] = {
+  UUID ("id"),
+  REF_REQ_FIXED ("appointment_id", "appointments"),
+  STAMP ("actual_start_time"),
+  STAMP ("actual_end_time"),
+  SECRET_TEXT ("therapist_notes"),
+  TEXT ("session_summary"),
+  TEXT ("homework_assigned"),
+  TEXT ("next_session_plan"),
+  BOOL ("client_attended"),
+  BOOL ("therapist_attended"),
+  BOOL ("technical_issues"),
+  STAMP_FIXED ("created_at"),
+  ENC_KEY,
+};
+
+static const TfColumn client_intakes_columns[] = {
+  REF_REQ_FIXED ("client_id", "users"),
+  VARCHAR ("emergency_contact_name", 200),
+  FORMAT ("emergency_contact_phone", 20, TF_FORMAT_PHONE),
+  VARCHAR ("emergency_contact_relationship", 100),
+  SECRET_JSON ("medical_conditions"),
+  SECRET_JSON ("current_medications"),
+  SECRET_JSON ("allergies"),
+  BOOL ("previous_therapy"),
+  SECRET_TEXT ("previous_therapy_details"),
+  STAMP_FIXED ("created_at"),
+  STAMP ("updated_at"),
+  ENC_KEY,
+};
+
+static const TfColumn treatment_plans_columns[] = {
+  UUID ("id"),
+  REF_REQ_FIXED ("client_id", "users"),
+  REF_REQ_FIXED ("therapist_id", "therapists"),
+  SECRET_JSON_F ("diagnosis_codes", TF_FORMAT_ICD10_LIST),
+  SECRET_JSON ("treatment_goals"),
+  SECRET_JSON ("interventions"),
+  DATE ("review_date"),
+  VARCHAR ("status", 50),
+  STAMP_FIXED ("created_at"),
+  STAMP ("updated_at"),
+  ENC_KEY,
+};
+
+static const TfColumn session_notes_columns[] = {
+  UUID ("id"),
+  REF_REQ_FIXED ("session_id", "sessions"),
+  REF_REQ_FIXED ("therapist_id", "therapists"),
+  VARCHAR ("approach_type", 50),
+  SECRET_JSON ("note_content"),
+  SECRET_JSON ("risk_assessment"),
+  STAMP_FIXED ("created_at"),
+  STAMP ("updated_at"),
+  ENC_KEY,
+};
+
+static const TfColumn client_histories_columns[] = {
+  REF_REQ_FIXED ("client_id", "users"),
+  SECRET_JSON ("family_history"),
+  SECRET_JSON ("psychiatric_history"),
+  SECRET_JSON ("social_history"),
+  SECRET_JSON ("medical_history"),
+  STAMP_FIXED ("created_at"),
+  STAMP ("updated_at"),
+  ENC_KEY,
+};
+
+static const TfColumn mood_entries_columns[] = {
+  UUID ("id"),
+  REF_REQ_FIXED ("user_id", "users"),
+  INT_RANGE ("mood_value", 1, 10),
+  INT_RANGE ("energy_level", 1, 10),
+  INT_RANGE ("anxiety_level", 1, 10),
+  JSON ("categories"),
+  JSON ("emotions"),
+  SECRET_TEXT ("notes"),
+  { .name = "created_at", .type = TF_COLUMN_TIMESTAMP,
+    .flags = TF_COLUMN_REQUIRED | TF_COLUMN_IMMUTABLE },
+  ENC_KEY,
+};
+
+static const TfColumn journal_entries_columns[] = {
+  UUID ("id"),
+  REF_REQ_FIXED ("user_id", "users"),
+  VARCHAR ("title", 255),
+  SECRET_TEXT ("content"),
+  VARCHAR ("category", 100),
+  INT_RANGE ("mood_at_time", 1, 10),
+  BOOL ("is_private"),
+  BOOL ("therapist_shared"),
+  STAMP_FIXED ("created_at"),
+  STAMP ("updated_at"),
+  ENC_KEY,
+};
+
+static const TfColumn goals_columns[] = {
+  UUID ("id"),
+  REF_REQ_FIXED ("user_id", "users"),
+  VARCHAR_REQ ("title", 255),
+  TEXT ("description"),
+  VARCHAR ("category", 100),
+  DATE ("target_date"),
+  CHOICE ("frequency", 50, frequencies),
+  INT_RANGE ("target_count", 1, G_MAXINT32),
+  VARCHAR ("status", 50),
+  STAMP_FIXED ("created_at"),
+};
+
+static const TfColumn goal_progress_columns[] = {
+  UUID ("id"),
+  REF_REQ_FIXED ("goal_id", "goals"),
+  DATE_REQ ("completed_date"),
+  TEXT ("notes"),
+  STAMP_FIXED ("created_at"),
+};
+
+#define TABLE(n) .name = #n, .columns = n##_columns, .n_columns = N_COLUMNS (n##_columns)
+
+static const TfTable tables[] = {
+  { TABLE (profiles), .key_column = "user_id", .owner_column = "user_id",
+    .writer = TF_WRITER_OWNER, .audience = TF_AUDIENCE_CARE },
+  { TABLE (therapists), .key_column = "user_id", .owner_column = "user_id",
+    .therapist_column = "user_id",
+    .writer = TF_WRITER_THERAPIST, .audience = TF_AUDIENCE_DIRECTORY },
+  { TABLE (therapist_availability), .key_column = "id", .owner_column = "therapist_id",
+    .therapist_column = "therapist_id",
+    .writer = TF_WRITER_THERAPIST, .audience = TF_AUDIENCE_DIRECTORY,
+    .rule = availability_rule },
+  { TABLE (therapist_blocked_dates), .key_column = "id", .owner_column = "therapist_id",
+    .therapist_column = "therapist_id",
+    .writer = TF_WRITER_THERAPIST, .audience = TF_AUDIENCE_DIRECTORY },
+  { TABLE (services), .key_column = "id",
+    .writer = TF_WRITER_ADMIN, .audience = TF_AUDIENCE_DIRECTORY },
+  { TABLE (therapist_services), .key_column = "id", .owner_column = "therapist_id",
+    .therapist_column = "therapist_id",
+    .writer = TF_WRITER_THERAPIST, .audience = TF_AUDIENCE_DIRECTORY },
+  { TABLE (appointments), .key_column = "id", .client_column = "client_id",
+    .therapist_column = "therapist_id", .partition_column = "appointment_datetime",
+    .writer = TF_WRITER_CARE, .audience = TF_AUDIENCE_CARE, .rule = appointment_rule },
+  { TABLE (sessions), .key_column = "id",
+    .parent_column = "appointment_id", .parent_table = "appointments",
+    .writer = TF_WRITER_THERAPIST, .audience = TF_AUDIENCE_CARE, .rule = session_rule },
+  { TABLE (client_intakes), .key_column = "client_id", .owner_column = "client_id",
+    .client_column = "client_id",
+    .writer = TF_WRITER_CARE, .audience = TF_AUDIENCE_CARE },
+  { TABLE (treatment_plans), .key_column = "id", .owner_column = "therapist_id",
+    .client_column = "client_id", .therapist_column = "therapist_id",
+    .writer = TF_WRITER_THERAPIST, .audience = TF_AUDIENCE_THERAPIST },
+  { TABLE (session_notes), .key_column = "id", .owner_column = "therapist_id",
+    .therapist_column = "therapist_id",
+    .parent_column = "session_id", .parent_table = "sessions",
+    .writer = TF_WRITER_THERAPIST, .audience = TF_AUDIENCE_THERAPIST },
+  { TABLE (client_histories), .key_column = "client_id", .client_column = "client_id",
+    .writer = TF_WRITER_THERAPIST, .audience = TF_AUDIENCE_THERAPIST },
+  { TABLE (mood_entries), .key_column = "id", .owner_column = "user_id",
+    .client_column = "user_id", .partition_column = "created_at",
+    .writer = TF_WRITER_OWNER, .audience = TF_AUDIENCE_OWNER_SHARED },
+  { TABLE (journal_entries), .key_column = "id", .owner_column = "user_id",
+    .client_column = "user_id", .shared_column = "therapist_shared",
+    .writer = TF_WRITER_OWNER, .audience = TF_AUDIENCE_OWNER_SHARED },
+  { TABLE (goals), .key_column = "id", .owner_column = "user_id", .client_column = "user_id",
+    .writer = TF_WRITER_OWNER, .audience = TF_AUDIENCE_OWNER_SHARED },
+  { TABLE (goal_progress), .key_column = "id",
+    .parent_column = "goal_id", .parent_table = "goals",
+    .writer = TF_WRITER_OWNER, .audience = TF_AUDIENCE_OWNER_SHARED },
+};
+
+const TfTable *
+tf_registry_get_tables (guint *n_tables)
+{
+  if (n_tables != NULL)
+    *n_tables = G_N_ELEMENTS (tables);
+  return tables;
+}
+
+const TfTable *
+tf_registry_lookup (const char *name)
+{
+  if (name == NULL)
+    return NULL;
+  for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
+    if (strcmp (tables[i].name, name) == 0)
+      return &tables[i];
+  return NULL;
+}
+
+const TfColumn *
+tf_table_get_column (const TfTable *table, const char *name)
+{
+  g_return_val_if_fail (table != NULL, NULL);
+
+  if (name == NULL)
+    return NULL;
+  for (guint i = 0; i < table->n_columns; i++)
+    if (strcmp (table->columns[i].name, name) == 0)
+      return &table->columns[i];
+  return NULL;
+}
+
+gboolean
+tf_table_has_encrypted (const TfTable *table)
+{
+  g_return_val_if_fail (table != NULL, FALSE);
+
+  for (guint i = 0; i < table->n_columns; i++)
+    if (table->columns[i].flags & TF_COLUMN_ENCRYPTED)
+      return TRUE;
+  return FALSE;
+}
+
+const char *
+tf_column_type_to_string (TfColumnType type)
+{
+  switch (type)
+    {
+    case TF_COLUMN_UUID: return "uuid";
+    case TF_COLUMN_TEXT: return "text";
+    case TF_COLUMN_INTEGER: return "integer";
+    case TF_COLUMN_BOOLEAN: return "boolean";
+    case TF_COLUMN_DATE: return "date";
+    case TF_COLUMN_TIME: return "time";
+    case TF_COLUMN_TIMESTAMP: return "timestamp";
+    case TF_COLUMN_MONEY: return "money";
+    case TF_COLUMN_JSON: return "json";
+    default: g_return_val_if_reached ("unknown");
+    }
+}

@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * tf-registry.h: the one registry of synced tables.
+ *
+ * For every table that travels between devices and the server this says its
+ * columns and their types, which column is the record id, who owns and who
+ * may write a record, who receives it (DESIGN.md §3 visibility), which
+ * columns are encrypted, and the validation rules of the seed schema.  The
+ * server's sync code, the device store and the validators all read this;
+ * adding a synced table is adding an entry here and a migration, not a new
+ * code path.  Sync columns (version, deleted_at) are not columns here: they
+ * are the record's envelope (TfRecord).  enc_key is a column, because it
+ * travels with the fields.
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  TF_COLUMN_UUID,      /* "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" */
+  TF_COLUMN_TEXT,      /* string; VARCHAR(n) when max_length > 0 */
+  TF_COLUMN_INTEGER,   /* JSON integer, 32-bit */
+  TF_COLUMN_BOOLEAN,   /* JSON true/false */
+  TF_COLUMN_DATE,      /* "YYYY-MM-DD" */
+  TF_COLUMN_TIME,      /* "HH:MM:SS" */
+  TF_COLUMN_TIMESTAMP, /* RFC 3339; emitted in UTC with Z */
+  TF_COLUMN_MONEY,     /* decimal string "50.00", DECIMAL(10,2), never a float */
+  TF_COLUMN_JSON,      /* JSONB: any JSON value */
+} TfColumnType;
+
+typedef enum
+{
+  TF_COLUMN_NONE      = 0,
+  TF_COLUMN_REQUIRED  = 1 << 0, /* NOT NULL without a usable default */
+  TF_COLUMN_ENCRYPTED = 1 << 1, /* a "tf1:" envelope; the server never sees plaintext */
+  TF_COLUMN_IMMUTABLE = 1 << 2, /* fixed at creation: owner, parent, partition key */
+  TF_COLUMN_NONNEG    = 1 << 3, /* money: positive_money domain (>= 0) */
+} TfColumnFlags;
+
+/* Text formats beyond length: the seed's domains and the clinical codes.  For
+ * an encrypted column the format applies to the plaintext, on the device. */
+typedef enum
+{
+  TF_FORMAT_NONE,
+  TF_FORMAT_EMAIL,      /* the seed's `email` domain */
+  TF_FORMAT_PHONE,      /* the seed's `phone` domain */
+  TF_FORMAT_ICD10_LIST, /* JSON array of ICD-10 codes, or of {"code": ...} objects */
+  TF_FORMAT_TIMEZONE,   /* an IANA zone this machine knows */
+  TF_FORMAT_LANGUAGE,   /* BCP 47-ish: "el", "en", "el-GR" */
+  TF_FORMAT_URL,        /* http(s) URL */
+} TfColumnFormat;
+
+typedef struct
+{
+  const char          *name;
+  TfColumnType         type;
+  TfColumnFlags        flags;
+  guint                max_length;   /* characters, 0 = unlimited */
+  gboolean             has_range;
+  gint64               min;          /* inclusive, when has_range */
+  gint64               max;          /* inclusive, when has_range */
+  const char * const  *choices;      /* NULL-terminated enum CHECK, or NULL */
+  TfColumnFormat       format;
+  const char          *references;   /* table the value refers to, or NULL */
+} TfColumn;
+
+/* Who may write a record of the table (the server enforces it). */
+typedef enum
+{
+  TF_WRITER_OWNER,     /* the user in owner_column (or owning the parent record) */
+  TF_WRITER_THERAPIST, /* only a therapist: the one in therapist_column */
+  TF_WRITER_CARE,      /* the client or the therapist of the record */
+  TF_WRITER_ADMIN,     /* business_admin or super_admin (shared catalogue) */
+} TfWriter;
+
+/* Who receives a record in their pull (DESIGN.md §3). */
+typedef enum
+{
+  TF_AUDIENCE_OWNER_SHARED, /* owner; their therapist while the client shares */
+  TF_AUDIENCE_CARE,         /* the client and their therapist(s) */
+  TF_AUDIENCE_THERAPIST,    /* the therapist only (treatment plans may be shared) */
+  TF_AUDIENCE_DIRECTORY,    /* every signed-in user */
+} TfAudience;
+
+typedef struct _TfTable TfTable;
+
+/* A rule across fields (end after start ...).  @get returns the field's
+ * current value as a string (NULL when null or absent). */
+typedef gboolean (*TfTableRule) (const TfTable *table,
+                                 const char *(*get) (gpointer data, const char *column),
+                                 gpointer       data,
+                                 GError       **error);
+
+struct _TfTable
+{
+  const char     *name;
+  const TfColumn *columns;
+  guint           n_columns;
+  const char     *key_column;        /* the column that is the record id */
+  const char     *owner_column;      /* the user who owns the record, or NULL (via parent) */
+  const char     *client_column;     /* the client the record is about, or NULL */
+  const char     *therapist_column;  /* the therapist of the record, or NULL */
+  const char     *parent_column;     /* record whose owner owns this one (goal_id ...) */
+  const char     *parent_table;
+  const char     *shared_column;     /* boolean column that shares with the therapist */
+  const char     *partition_column;  /* PostgreSQL partition key (immutable), or NULL */
+  TfWriter        writer;
+  TfAudience      audience;
+  TfTableRule     rule;
+};
+
+/* All synced tables, in dependency order (a table after those it refers to). */
+const TfTable  *tf_registry_get_tables  (guint         *n_tables);
+/* NULL when @name is not a synced table. */
+const TfTable  *tf_registry_lookup      (const char    *name);
+
+const TfColumn *tf_table_get_column     (const TfTable *table,
+                                         const char    *name);
+gboolean        tf_table_has_encrypted  (const TfTable *table);
+const char     *tf_column_type_to_string (TfColumnType  type);
+
+G_END_DECLS
