@@ -776,6 +776,10 @@ DECLARE
 BEGIN
   FOREACH parent IN ARRAY ARRAY['public.appointments', 'public.mood_entries', 'public.audit_logs']
   LOOP
+    -- pg_partman 4.7 moves rows through a temporary table shaped like the
+    -- parent, created IF NOT EXISTS and dropped only at commit: a second
+    -- parent in the same transaction would reuse the first one's shape.
+    DROP TABLE IF EXISTS pg_temp.partman_temp_data_storage;
     PERFORM partman.partition_data_time(parent, p_batch_count := 1000, p_analyze := false);
     PERFORM partman.run_maintenance(parent, p_analyze := false, p_jobmon := false);
   END LOOP;
