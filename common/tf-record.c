@@ -149,7 +149,7 @@ get_int (JsonObject *object, const char *name, gint64 min, gint64 *out, GError *
   if (*out < min)
     {
       g_set_error (error, TF_PROTOCOL_ERROR, TF_PROTOCOL_ERROR_BAD_VALUE,
-                   _("“%s” must be at least %" G_GINT64_FORMAT), name, min);
+                   _("“%s” must be at least %lld"), name, (long long) min);
       return FALSE;
     }
   return TRUE;

@@ -235,12 +235,11 @@ tf_validate_value (const TfTable *table, const TfColumn *column, JsonNode *value
         {
           if (column->has_range && column->max != G_MAXINT32)
             g_set_error (error, TF_VALIDATION_ERROR, TF_VALIDATION_ERROR_OUT_OF_RANGE,
-                         _("%s: %" G_GINT64_FORMAT " is not between %" G_GINT64_FORMAT
-                           " and %" G_GINT64_FORMAT), column->name, n, column->min, column->max);
+                         _("%s: %lld is not between %lld and %lld"), column->name,
+                         (long long) n, (long long) column->min, (long long) column->max);
           else
             g_set_error (error, TF_VALIDATION_ERROR, TF_VALIDATION_ERROR_OUT_OF_RANGE,
-                         _("%s: %" G_GINT64_FORMAT " is too small or too large"),
-                         column->name, n);
+                         _("%s: %lld is too small or too large"), column->name, (long long) n);
           return FALSE;
         }
       return TRUE;

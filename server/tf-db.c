@@ -31,9 +31,10 @@ tf_db_connect (const char *conninfo, GError **error)
   conn = PQconnectdb (conninfo);
   if (conn == NULL || PQstatus (conn) != CONNECTION_OK)
     {
+      g_autofree char *reason = g_strdup (conn ? PQerrorMessage (conn) : "out of memory");
+
       g_set_error (error, TF_DB_ERROR, TF_DB_ERROR_UNAVAILABLE,
-                   "cannot connect to PostgreSQL: %s",
-                   conn ? g_strchomp (g_strdup (PQerrorMessage (conn))) : "out of memory");
+                   "cannot connect to PostgreSQL: %s", g_strchomp (reason));
       return NULL;
     }
   PQsetNoticeProcessor (conn, ignore_notice, NULL);

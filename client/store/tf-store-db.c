@@ -150,10 +150,14 @@ tf_store_db_open_with_steps (const char *path, const TfStoreStep *steps, guint n
   sqlite3_extended_result_codes (db, 1);
   sqlite3_busy_timeout (db, 5000);
 
-  /* journal_mode answers with a row; a file that is not a database fails here. */
+  /* journal_mode answers with a row; a file that is not a database fails here.
+   * trusted_schema must be ON: the schema's CHECKs call json_valid(), which
+   * SQLite before 3.45 does not mark innocuous, so with it OFF neither the
+   * CREATE TABLEs nor any write to those tables can run.  The store registers
+   * no functions or virtual tables a hostile schema could reach. */
   if (!exec (db, "PRAGMA journal_mode = WAL", _("Cannot open the store"), error) ||
       !exec (db, "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = OFF; "
-                 "PRAGMA trusted_schema = OFF", NULL, error) ||
+                 "PRAGMA trusted_schema = ON", NULL, error) ||
       !migrate (db, steps, n_steps, error))
     {
       sqlite3_close (db);
@@ -166,6 +170,8 @@ typedef struct
 {
   TfStoreStep *steps;
   guint        n_steps;
+  GPtrArray   *sql_data; /* the GBytes the steps' sql points into, held for the
+                          * life of the program */
 } BuiltinSteps;
 
 static int
@@ -187,6 +193,7 @@ builtin_steps (void)
       guint n = names ? g_strv_length (names) : 0;
       TfStoreStep *steps = g_new0 (TfStoreStep, n + 1);
 
+      builtin.sql_data = g_ptr_array_new ();
       /* The resources are built in: a missing or misnamed one is a build bug. */
       g_assert (n > 0);
       for (guint i = 0; i < n; i++)
@@ -200,6 +207,7 @@ builtin_steps (void)
           steps[i].name = g_strdup (names[i]);
           /* Resource data is NUL-terminated and lives as long as the program. */
           steps[i].sql = g_bytes_get_data (bytes, NULL);
+          g_ptr_array_add (builtin.sql_data, bytes);
         }
       qsort (steps, n, sizeof *steps, compare_steps);
       builtin.n_steps = n;

@@ -14,6 +14,7 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
+#include "tf-registry.h"
 #include "tf-test-pg.h"
 
 #define THERAPIST "00000000-0000-4000-8000-0000000000a1"
@@ -138,6 +139,75 @@ test_seed_objects (void)
         g_error ("unknown object kind %s", parts[0]);
       if (tf_test_pg_int (conn, sql) < 1)
         g_error ("seed %s %s is missing", parts[0], parts[1]);
+    }
+}
+
+
+/* The registry (common/tf-registry.c) and the schema agree, column by column. */
+static const char *
+pg_type_for_registry (TfColumnType type, gboolean encrypted)
+{
+  switch (type)
+    {
+    case TF_COLUMN_UUID: return "uuid";
+    case TF_COLUMN_TEXT: return encrypted ? "text" : NULL; /* text or varchar */
+    case TF_COLUMN_INTEGER: return "integer";
+    case TF_COLUMN_BOOLEAN: return "boolean";
+    case TF_COLUMN_DATE: return "date";
+    case TF_COLUMN_TIME: return "time without time zone";
+    case TF_COLUMN_TIMESTAMP: return "timestamp with time zone";
+    case TF_COLUMN_MONEY: return "numeric";
+    case TF_COLUMN_JSON: return "jsonb";
+    default: g_assert_not_reached ();
+    }
+}
+
+static void
+test_registry_matches_schema (void)
+{
+  g_autoptr(PGconn) conn = connect_fixture ();
+  guint n;
+  const TfTable *tables = tf_registry_get_tables (&n);
+
+  for (guint t = 0; t < n; t++)
+    {
+      const TfTable *table = &tables[t];
+      const char *sync_columns[] = { "version", "deleted_at" };
+
+      for (guint c = 0; c < table->n_columns; c++)
+        {
+          const TfColumn *column = &table->columns[c];
+          g_autofree char *sql = g_strdup_printf (
+              "SELECT data_type || ':' || coalesce(character_maximum_length, 0) || ':' ||"
+              " is_nullable FROM information_schema.columns WHERE table_schema = 'public'"
+              " AND table_name = '%s' AND column_name = '%s'", table->name, column->name);
+          g_autofree char *info = tf_test_pg_value (conn, sql);
+          g_auto(GStrv) parts = NULL;
+          const char *expected;
+
+          if (info == NULL)
+            g_error ("registry column %s.%s is not in PostgreSQL", table->name, column->name);
+          parts = g_strsplit (info, ":", 3);
+          expected = pg_type_for_registry (column->type, (column->flags & TF_COLUMN_ENCRYPTED) &&
+                                                         column->type == TF_COLUMN_TEXT);
+          if (expected != NULL && !g_str_equal (parts[0], expected))
+            g_error ("%s.%s is %s in PostgreSQL, %s in the registry", table->name, column->name,
+                     parts[0], expected);
+          if (column->type == TF_COLUMN_TEXT && !(column->flags & TF_COLUMN_ENCRYPTED))
+            g_assert_cmpuint (g_ascii_strtoull (parts[1], NULL, 10), ==, column->max_length);
+          /* A column PostgreSQL requires, the registry requires too. */
+          if (g_str_equal (parts[2], "NO") && !g_str_equal (column->name, table->key_column) &&
+              !(column->flags & TF_COLUMN_REQUIRED))
+            g_error ("%s.%s is NOT NULL in PostgreSQL but optional in the registry",
+                     table->name, column->name);
+        }
+      for (guint i = 0; i < G_N_ELEMENTS (sync_columns); i++)
+        {
+          g_autofree char *sql = g_strdup_printf (
+              "SELECT count(*) FROM information_schema.columns WHERE table_schema = 'public'"
+              " AND table_name = '%s' AND column_name = '%s'", table->name, sync_columns[i]);
+          g_assert_cmpint (tf_test_pg_int (conn, sql), ==, 1);
+        }
     }
 }
 
@@ -607,6 +677,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/tf/schema/seed-columns", test_seed_columns);
   g_test_add_func ("/tf/schema/seed-objects", test_seed_objects);
+  g_test_add_func ("/tf/schema/registry-matches-schema", test_registry_matches_schema);
   g_test_add_func ("/tf/schema/checks-and-domains", test_checks_and_domains);
   g_test_add_func ("/tf/schema/double-booking-refused", test_double_booking_refused);
   g_test_add_func ("/tf/schema/appointment-ids", test_appointment_ids);

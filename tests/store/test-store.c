@@ -164,16 +164,6 @@ table_exists (sqlite3 *db, const char *name)
                     name) == 1;
 }
 
-static gint64
-file_user_version (const char *path)
-{
-  sqlite3 *db = open_raw (path, SQLITE_OPEN_READONLY);
-  gint64 version = user_version (db);
-
-  close_db (db);
-  return version;
-}
-
 static void
 assert_accepted (sqlite3 *db, const char *sql)
 {
@@ -517,8 +507,9 @@ test_check_availability_time (Fixture *f, gconstpointer data)
   assert_refused (db, SQLITE_CONSTRAINT_CHECK, "check_time_valid",
                   "INSERT INTO therapist_availability (id, therapist_id, start_time, end_time) "
                   "VALUES ('s2', 't1', '09:00:00', '09:00:00')");
-  assert_accepted (db, "INSERT INTO therapist_availability (id, therapist_id, start_time, end_time) "
-                       "VALUES ('s3', 't1', '09:00:00', '09:50:00')");
+  assert_accepted (db,
+                   "INSERT INTO therapist_availability (id, therapist_id, start_time, end_time) "
+                   "VALUES ('s3', 't1', '09:00:00', '09:50:00')");
   /* And an accepted slot cannot be edited into a bad one. */
   assert_refused (db, SQLITE_CONSTRAINT_CHECK, "check_time_valid",
                   "UPDATE therapist_availability SET end_time = '08:00:00' WHERE id = 's3'");
@@ -530,21 +521,26 @@ test_check_outbox_op (Fixture *f, gconstpointer data)
 {
   sqlite3 *db = open_store (f->path);
 
-  assert_refused (db, SQLITE_CONSTRAINT_CHECK, NULL,
-                  "INSERT INTO outbox (table_name, record_id, op, base_version, fields, created_at) "
+  assert_refused (db, SQLITE_CONSTRAINT_CHECK, "fields IS NULL",
+                  "INSERT INTO outbox "
+                  "(table_name, record_id, op, base_version, fields, created_at) "
                   "VALUES ('goals', 'g1', 'delete', 3, '{\"title\": \"x\"}', "
                   "'2024-03-01T09:00:00Z')");
-  assert_refused (db, SQLITE_CONSTRAINT_CHECK, NULL,
-                  "INSERT INTO outbox (table_name, record_id, op, base_version, fields, created_at) "
+  assert_refused (db, SQLITE_CONSTRAINT_CHECK, "fields IS NULL",
+                  "INSERT INTO outbox "
+                  "(table_name, record_id, op, base_version, fields, created_at) "
                   "VALUES ('goals', 'g1', 'upsert', 3, NULL, '2024-03-01T09:00:00Z')");
   assert_refused (db, SQLITE_CONSTRAINT_CHECK, "op IN",
-                  "INSERT INTO outbox (table_name, record_id, op, base_version, fields, created_at) "
+                  "INSERT INTO outbox "
+                  "(table_name, record_id, op, base_version, fields, created_at) "
                   "VALUES ('goals', 'g1', 'insert', 3, '{}', '2024-03-01T09:00:00Z')");
   assert_accepted (db,
-                   "INSERT INTO outbox (table_name, record_id, op, base_version, fields, created_at) "
+                   "INSERT INTO outbox "
+                   "(table_name, record_id, op, base_version, fields, created_at) "
                    "VALUES ('goals', 'g1', 'delete', 3, NULL, '2024-03-01T09:00:00Z')");
   assert_accepted (db,
-                   "INSERT INTO outbox (table_name, record_id, op, base_version, fields, created_at) "
+                   "INSERT INTO outbox "
+                   "(table_name, record_id, op, base_version, fields, created_at) "
                    "VALUES ('goals', 'g2', 'upsert', 0, '{\"title\": \"x\"}', "
                    "'2024-03-01T09:00:00Z')");
   close_db (db);
@@ -693,6 +689,7 @@ test_migration_applies_pending_only (Fixture *f, gconstpointer data)
     { 2, "0002-b", "CREATE TABLE b (x INTEGER); INSERT INTO a VALUES (2);" },
   };
   g_autoptr(GError) error = NULL;
+  g_autofree char *rows = NULL;
   sqlite3 *db;
 
   db = tf_store_db_open_with_steps (f->path, first, G_N_ELEMENTS (first), &error);
@@ -704,8 +701,8 @@ test_migration_applies_pending_only (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   g_assert_nonnull (db);
   g_assert_cmpint (user_version (db), ==, 2);
-  g_assert_cmpint (query_int (db, "SELECT group_concat(x) FROM (SELECT x FROM a ORDER BY x)",
-                              NULL), ==, 12);
+  rows = query_text (db, "SELECT group_concat(x) FROM (SELECT x FROM a ORDER BY x)", NULL);
+  g_assert_cmpstr (rows, ==, "1,2");
   close_db (db);
 }
 
