@@ -859,27 +859,43 @@ tf_crypto_decrypt_field (const TfSecret *data_key,
 /* Identity (X25519) and sealed sharing                                     */
 /* ------------------------------------------------------------------------ */
 
+/* Both key pairs have 32-byte public halves; only the generator and the
+ * secret's size differ. */
+static gboolean
+make_keypair (int        (*generate) (unsigned char *pk, unsigned char *sk),
+              gsize        secret_len,
+              char       **out_public_b64,
+              TfSecret   **out_secret,
+              GError     **error)
+{
+  g_autoptr(TfSecret) secret = NULL;
+  guint8 public_key[PUBLIC_KEY_BYTES];
+
+  G_STATIC_ASSERT (crypto_box_PUBLICKEYBYTES == PUBLIC_KEY_BYTES);
+  G_STATIC_ASSERT (crypto_sign_PUBLICKEYBYTES == PUBLIC_KEY_BYTES);
+
+  if (!tf_crypto_init (error))
+    return FALSE;
+
+  secret = tf_secret_new (secret_len);
+  generate (public_key, secret->data);
+
+  *out_public_b64 = g_base64_encode (public_key, sizeof public_key);
+  *out_secret = g_steal_pointer (&secret);
+  return TRUE;
+}
+
 gboolean
 tf_crypto_box_keypair (char     **out_public_b64,
                        TfSecret **out_secret,
                        GError   **error)
 {
-  g_autoptr(TfSecret) secret = NULL;
-  guint8 public_key[crypto_box_PUBLICKEYBYTES];
-
   g_return_val_if_fail (out_public_b64 != NULL, FALSE);
   g_return_val_if_fail (out_secret != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!tf_crypto_init (error))
-    return FALSE;
-
-  secret = tf_secret_new (crypto_box_SECRETKEYBYTES);
-  crypto_box_keypair (public_key, secret->data);
-
-  *out_public_b64 = g_base64_encode (public_key, sizeof public_key);
-  *out_secret = g_steal_pointer (&secret);
-  return TRUE;
+  return make_keypair (crypto_box_keypair, crypto_box_SECRETKEYBYTES, out_public_b64,
+                       out_secret, error);
 }
 
 /* Sealed keys are data keys: TF_CRYPTO_KEY_BYTES, no more and no less.  A
@@ -966,22 +982,12 @@ tf_crypto_sign_keypair (char     **out_public_b64,
                         TfSecret **out_secret,
                         GError   **error)
 {
-  g_autoptr(TfSecret) secret = NULL;
-  guint8 public_key[crypto_sign_PUBLICKEYBYTES];
-
   g_return_val_if_fail (out_public_b64 != NULL, FALSE);
   g_return_val_if_fail (out_secret != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!tf_crypto_init (error))
-    return FALSE;
-
-  secret = tf_secret_new (crypto_sign_SECRETKEYBYTES);
-  crypto_sign_keypair (public_key, secret->data);
-
-  *out_public_b64 = g_base64_encode (public_key, sizeof public_key);
-  *out_secret = g_steal_pointer (&secret);
-  return TRUE;
+  return make_keypair (crypto_sign_keypair, crypto_sign_SECRETKEYBYTES, out_public_b64,
+                       out_secret, error);
 }
 
 char *
