@@ -3,6 +3,7 @@
  * tf-server-cli.c: command-line front of therapy-field-server.
  *
  *   therapy-field-server migrate [--db CONNINFO]   apply sql/postgres migrations
+ *   therapy-field-server serve [--db CONNINFO] [--listen HOST:PORT] [--config FILE]
  *   therapy-field-server version
  *
  * The connection string comes from --db, else from TF_DATABASE_URL.  Exit
@@ -12,12 +13,16 @@
 
 #include "config.h"
 
+#include <glib-unix.h>
 #include <glib/gi18n.h>
 #include <locale.h>
+#include <sodium.h>
 
 #include "tf-db.h"
 #include "tf-migrate.h"
 #include "tf-server-cli.h"
+#include "tf-server.h"
+#include "tf-routes.h"
 
 static const char *
 conninfo_or_env (const char *db)
@@ -80,10 +85,102 @@ run_migrate (int argc, char **argv)
   return 0;
 }
 
+static gboolean
+on_stop_signal_cb (gpointer user_data)
+{
+  gpointer *ctx = user_data;
+
+  g_message ("stopping: finishing requests in flight");
+  tf_server_shutdown (ctx[0], ctx[1], 10000);
+  return G_SOURCE_CONTINUE;
+}
+
+static int
+run_serve (int argc, char **argv)
+{
+  g_autofree char *db = NULL, *listen = NULL, *config_path = NULL;
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TfConfig) config = tf_config_new ();
+  g_autoptr(TfServer) server = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+  const GOptionEntry entries[] = {
+    { "db", 0, 0, G_OPTION_ARG_STRING, &db,
+      N_("PostgreSQL connection string (default: $TF_DATABASE_URL)"), N_("CONNINFO") },
+    { "listen", 0, 0, G_OPTION_ARG_STRING, &listen,
+      N_("Address and port to listen on (default 127.0.0.1:8080)"), N_("HOST:PORT") },
+    { "config", 0, 0, G_OPTION_ARG_FILENAME, &config_path,
+      N_("Key file with the server settings"), N_("FILE") },
+    { NULL }
+  };
+  const char *conninfo;
+  guint16 port = 0;
+  gpointer ctx[2];
+  guint term_id, int_id;
+
+  context = g_option_context_new (_("— serve the sync API"));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("therapy-field-server serve: %s\n", error->message);
+      return 2;
+    }
+  if (sodium_init () < 0)
+    {
+      g_printerr ("therapy-field-server serve: libsodium failed to initialise\n");
+      return 1;
+    }
+  if ((config_path != NULL && !tf_config_load_file (config, config_path, &error)) ||
+      (listen != NULL && !tf_config_set_listen (config, listen, &error)))
+    {
+      g_printerr ("therapy-field-server serve: %s\n", error->message);
+      return 2;
+    }
+  conninfo = conninfo_or_env (db);
+  if (conninfo != NULL)
+    {
+      g_free (config->db);
+      config->db = g_strdup (conninfo);
+    }
+  if (config->db == NULL)
+    {
+      g_printerr ("therapy-field-server serve: %s\n",
+                  _("no database: pass --db CONNINFO or set TF_DATABASE_URL"));
+      return 2;
+    }
+
+  server = tf_server_new (config, &error);
+  if (server == NULL)
+    {
+      g_printerr ("therapy-field-server serve: %s\n", error->message);
+      return 1;
+    }
+  tf_routes_register (server);
+  if (!tf_server_listen (server, &port, &error))
+    {
+      g_printerr ("therapy-field-server serve: %s\n", error->message);
+      return 1;
+    }
+  g_print ("therapy-field-server listening on %s://%s:%u\n",
+           config->tls_certificate ? "https" : "http", config->listen_host, port);
+
+  loop = g_main_loop_new (NULL, FALSE);
+  ctx[0] = server;
+  ctx[1] = loop;
+  term_id = g_unix_signal_add (SIGTERM, on_stop_signal_cb, ctx);
+  int_id = g_unix_signal_add (SIGINT, on_stop_signal_cb, ctx);
+  g_main_loop_run (loop);
+  g_source_remove (term_id);
+  g_source_remove (int_id);
+  g_message ("stopped");
+  return 0;
+}
+
 static void
 print_usage (void)
 {
   g_printerr ("%s\n  therapy-field-server migrate [--db CONNINFO]\n"
+              "  therapy-field-server serve [--db CONNINFO] [--listen HOST:PORT] [--config FILE]\n"
               "  therapy-field-server version\n", _("Usage:"));
 }
 
@@ -102,6 +199,8 @@ tf_server_cli_run (int argc, char **argv)
     }
   if (g_str_equal (argv[1], "migrate"))
     return run_migrate (argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "serve"))
+    return run_serve (argc - 1, argv + 1);
   if (g_str_equal (argv[1], "version") || g_str_equal (argv[1], "--version"))
     {
       g_print ("therapy-field-server %s\n", PACKAGE_VERSION);

@@ -1,0 +1,171 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * tf-config.c: defaults, key-file loading and checks of the server settings.
+ *
+ * The key file (see data/therapy-field-server.conf):
+ *   [server]   listen, tls-certificate, tls-key, body-limit, batch-limit,
+ *              pull-limit, wait-timeout, token-lifetime, login-attempts,
+ *              login-attempts-per-address, login-window, fake-salt-secret,
+ *              auth-hash-opslimit, auth-hash-memlimit
+ *   [database] url, pool-size
+ * Command-line options override the file.  Every value is range-checked: a
+ * typo is an error at start, not a surprise under load.
+ */
+#define G_LOG_DOMAIN "tf-config"
+
+#include "config.h"
+
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tf-config.h"
+
+TfConfig *
+tf_config_new (void)
+{
+  TfConfig *config = g_new0 (TfConfig, 1);
+
+  config->listen_host = g_strdup ("127.0.0.1");
+  config->listen_port = 8080;
+  config->pool_size = 8;
+  config->body_limit = 4 * 1024 * 1024;
+  config->batch_limit = 500;
+  config->pull_limit = 500;
+  config->wait_timeout = 25;
+  config->token_lifetime = 30 * 24 * 3600;
+  config->login_attempts = 5;
+  config->login_attempts_per_address = 20;
+  config->login_window = 900;
+  config->auth_hash_opslimit = crypto_pwhash_OPSLIMIT_INTERACTIVE;
+  config->auth_hash_memlimit = crypto_pwhash_MEMLIMIT_INTERACTIVE;
+  return config;
+}
+
+void
+tf_config_free (TfConfig *config)
+{
+  if (config == NULL)
+    return;
+  g_free (config->db);
+  g_free (config->listen_host);
+  g_free (config->tls_certificate);
+  g_free (config->tls_key);
+  g_free (config->fake_salt_secret);
+  g_free (config);
+}
+
+gboolean
+tf_config_set_listen (TfConfig *config, const char *listen, GError **error)
+{
+  const char *colon;
+  g_autofree char *host = NULL;
+  guint64 port;
+  char *end = NULL;
+
+  g_return_val_if_fail (config != NULL, FALSE);
+  g_return_val_if_fail (listen != NULL, FALSE);
+
+  colon = strrchr (listen, ':');
+  if (colon == NULL || colon == listen)
+    goto bad;
+  if (listen[0] == '[')
+    {
+      if (colon[-1] != ']')
+        goto bad;
+      host = g_strndup (listen + 1, colon - listen - 2);
+    }
+  else
+    host = g_strndup (listen, colon - listen);
+  port = g_ascii_strtoull (colon + 1, &end, 10);
+  if (*host == '\0' || end == colon + 1 || *end != '\0' || port > 65535)
+    goto bad;
+  g_free (config->listen_host);
+  config->listen_host = g_steal_pointer (&host);
+  config->listen_port = (guint16) port;
+  return TRUE;
+
+bad:
+  g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+               "“%s” is not HOST:PORT (for example 127.0.0.1:8080)", listen);
+  return FALSE;
+}
+
+static gboolean
+read_uint (GKeyFile *file, const char *group, const char *key, guint64 min, guint64 max,
+           guint64 *out, GError **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *text = g_key_file_get_value (file, group, key, &local_error);
+  char *end = NULL;
+  guint64 value;
+
+  if (text == NULL)
+    return TRUE; /* not set: keep the default */
+  g_strstrip (text);
+  value = g_ascii_strtoull (text, &end, 10);
+  if (end == text || *end != '\0' || value < min || value > max)
+    {
+      g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                   "[%s] %s = %s: expected a whole number from %" G_GUINT64_FORMAT
+                   " to %" G_GUINT64_FORMAT, group, key, text, min, max);
+      return FALSE;
+    }
+  *out = value;
+  return TRUE;
+}
+
+static void
+read_string (GKeyFile *file, const char *group, const char *key, char **out)
+{
+  g_autofree char *value = g_key_file_get_string (file, group, key, NULL);
+
+  if (value != NULL)
+    {
+      g_free (*out);
+      *out = g_steal_pointer (&value);
+    }
+}
+
+gboolean
+tf_config_load_file (TfConfig *config, const char *path, GError **error)
+{
+  g_autoptr(GKeyFile) file = g_key_file_new ();
+  g_autofree char *listen = NULL;
+  guint64 v;
+
+  g_return_val_if_fail (config != NULL, FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  if (!g_key_file_load_from_file (file, path, G_KEY_FILE_NONE, error))
+    return FALSE;
+
+  read_string (file, "database", "url", &config->db);
+  read_string (file, "server", "tls-certificate", &config->tls_certificate);
+  read_string (file, "server", "tls-key", &config->tls_key);
+  read_string (file, "server", "fake-salt-secret", &config->fake_salt_secret);
+  listen = g_key_file_get_string (file, "server", "listen", NULL);
+  if (listen != NULL && !tf_config_set_listen (config, g_strstrip (listen), error))
+    return FALSE;
+
+#define UINT_SETTING(group, key, field, min, max)                       \
+  v = config->field;                                                    \
+  if (!read_uint (file, group, key, min, max, &v, error))               \
+    return FALSE;                                                       \
+  config->field = v;
+
+  UINT_SETTING ("database", "pool-size", pool_size, 1, 256);
+  UINT_SETTING ("server", "body-limit", body_limit, 1024, 1024 * 1024 * 1024);
+  UINT_SETTING ("server", "batch-limit", batch_limit, 1, 10000);
+  UINT_SETTING ("server", "pull-limit", pull_limit, 1, 10000);
+  UINT_SETTING ("server", "wait-timeout", wait_timeout, 1, 3600);
+  UINT_SETTING ("server", "token-lifetime", token_lifetime, 60, 365 * 24 * 3600);
+  UINT_SETTING ("server", "login-attempts", login_attempts, 1, 1000);
+  UINT_SETTING ("server", "login-attempts-per-address", login_attempts_per_address, 1, 100000);
+  UINT_SETTING ("server", "login-window", login_window, 1, 24 * 3600);
+  UINT_SETTING ("server", "auth-hash-opslimit", auth_hash_opslimit, 1, 64);
+  UINT_SETTING ("server", "auth-hash-memlimit", auth_hash_memlimit, 8192,
+                (guint64) 4 * 1024 * 1024 * 1024);
+#undef UINT_SETTING
+  return TRUE;
+}

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * tf-config.h: therapy-field-server settings, from a key file and options.
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  char    *db;                    /* libpq connection string */
+  char    *listen_host;           /* default 127.0.0.1 */
+  guint16  listen_port;           /* default 8080 */
+  char    *tls_certificate;       /* PEM file; TLS when both are set */
+  char    *tls_key;
+  guint    pool_size;             /* database workers (connections), default 8 */
+  gsize    body_limit;            /* bytes of a request body, default 4 MiB */
+  guint    batch_limit;           /* mutations in one push, default 500 */
+  guint    pull_limit;            /* records in one pull page, max and default 500 */
+  guint    wait_timeout;          /* seconds a /v1/sync/wait may hang, default 25 */
+  gint64   token_lifetime;        /* seconds, default 30 days */
+  guint    login_attempts;        /* failed logins per account per window, default 5 */
+  guint    login_attempts_per_address; /* per client address per window, default 20 */
+  guint    login_window;          /* seconds, default 900 */
+  guint64  auth_hash_opslimit;    /* Argon2id of the auth key on the server */
+  gsize    auth_hash_memlimit;
+  char    *fake_salt_secret;      /* derives stable fake salts for unknown e-mails */
+} TfConfig;
+
+TfConfig *tf_config_new        (void);
+void      tf_config_free       (TfConfig    *config);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TfConfig, tf_config_free)
+
+/* Reads [server] and [database] of a key file over the current values. */
+gboolean  tf_config_load_file  (TfConfig    *config,
+                                const char  *path,
+                                GError     **error);
+/* "HOST:PORT" or "[V6]:PORT" -> listen_host/listen_port. */
+gboolean  tf_config_set_listen (TfConfig    *config,
+                                const char  *listen,
+                                GError     **error);
+
+G_END_DECLS

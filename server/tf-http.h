@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * tf-http.h: one incoming request, and the one place errors become HTTP.
+ *
+ * A TfRequest holds a ref on its SoupServerMessage, which is paused while
+ * the request waits for the database; replying unpauses it.  A handler owns
+ * the request it is given and must end it with exactly one reply.
+ */
+#pragma once
+
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+#include "tf-config.h"
+#include "tf-pool.h"
+
+G_BEGIN_DECLS
+
+#define TF_HTTP_ERROR (tf_http_error_quark ())
+
+/* Errors that are about the request rather than the data. */
+typedef enum
+{
+  TF_HTTP_ERROR_UNAUTHORIZED,   /* 401 no, expired or revoked token */
+  TF_HTTP_ERROR_FORBIDDEN,      /* 403 not yours / not your role */
+  TF_HTTP_ERROR_NOT_FOUND,      /* 404 */
+  TF_HTTP_ERROR_CONFLICT,       /* 409 */
+  TF_HTTP_ERROR_TOO_LARGE,      /* 413 body or batch over the limit */
+  TF_HTTP_ERROR_RATE_LIMITED,   /* 429 */
+  TF_HTTP_ERROR_BAD_REQUEST,    /* 400 anything else the client got wrong */
+  TF_HTTP_ERROR_METHOD,         /* 405 */
+  TF_HTTP_ERROR_MFA_REQUIRED,   /* 401 with code mfa_required */
+} TfHttpError;
+
+GQuark tf_http_error_quark (void);
+
+typedef struct _TfServer TfServer;  /* tf-server.h */
+
+typedef struct
+{
+  char    *user_id;     /* NULL until authenticated */
+  char    *role;
+  char    *session_id;
+  char    *device_id;
+} TfCaller;
+
+typedef struct
+{
+  TfServer          *server;
+  SoupServerMessage *msg;
+  char              *method;
+  char              *path;
+  GHashTable        *query;       /* may be NULL */
+  GBytes            *body;        /* never NULL (maybe empty) */
+  char              *token;       /* bearer token, or NULL */
+  char              *address;     /* client IP */
+  char              *user_agent;
+  const char        *route;       /* the matched route, for metrics */
+  TfCaller           caller;
+  GCancellable      *cancellable; /* cancelled when the client goes away */
+  gint64             started_us;
+  gulong             finished_id;
+  gboolean           replied;
+  gboolean           gone;        /* the client disconnected before the reply */
+} TfRequest;
+
+void        tf_request_free             (TfRequest   *req);
+
+/* Parses the body as a JSON object; TF_PROTOCOL_ERROR_BAD_JSON otherwise. */
+JsonObject *tf_request_parse_object     (TfRequest   *req,
+                                         GError     **error);
+const char *tf_request_get_query        (TfRequest   *req,
+                                         const char  *name);
+
+/* Replies and frees @req. */
+void        tf_request_reply_json       (TfRequest   *req,
+                                         guint        status,
+                                         JsonNode    *body);
+void        tf_request_reply_error      (TfRequest   *req,
+                                         const GError *error);
+void        tf_request_reply_text       (TfRequest   *req,
+                                         guint        status,
+                                         const char  *content_type,
+                                         const char  *text);
+
+/* The mapping behind reply_error, exposed for the push results. */
+guint       tf_http_status_for_error    (const GError *error,
+                                         const char **code);
+
+G_END_DECLS
