@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * test-http.c: the server process itself, over real HTTP on loopback:
+ * health, metrics, routing errors, body limit, shutdown, and answering 503
+ * while PostgreSQL is down and recovering by itself when it is back.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "tf-test-pg.h"
+#include "tf-test-server.h"
+
+static TfTestServer *server;
+
+static void
+test_health_and_metrics (void)
+{
+  g_autoptr(TfTestResponse) health = tf_test_request (server, "GET", "/healthz", NULL, NULL);
+  g_autoptr(TfTestResponse) metrics = NULL;
+
+  g_assert_cmpuint (health->status, ==, 200);
+  g_assert_cmpstr (json_object_get_string_member (tf_test_response_object (health), "status"),
+                   ==, "ok");
+  metrics = tf_test_request (server, "GET", "/metrics", NULL, NULL);
+  g_assert_cmpuint (metrics->status, ==, 200);
+  /* Prometheus text: the health check just made is counted. */
+  g_assert_nonnull (strstr (metrics->text, "tf_http_requests_total{route=\"/healthz\",status=\"200\"}"));
+  g_assert_nonnull (strstr (metrics->text, "# TYPE tf_http_request_duration_seconds histogram"));
+  g_assert_nonnull (strstr (metrics->text, "tf_db_pool_size 4"));
+}
+
+static void
+test_routing_errors (void)
+{
+  g_autoptr(TfTestResponse) missing = tf_test_request (server, "GET", "/v1/nothing", NULL, NULL);
+  g_autoptr(TfTestResponse) method = tf_test_request (server, "DELETE", "/healthz", NULL, NULL);
+
+  g_assert_cmpuint (missing->status, ==, 404);
+  g_assert_cmpstr (tf_test_response_error_code (missing), ==, "not_found");
+  g_assert_cmpuint (method->status, ==, 405);
+  g_assert_cmpstr (tf_test_response_error_code (method), ==, "method_not_allowed");
+}
+
+static void
+test_body_limit (void)
+{
+  /* The test config sets body-limit = 65536. */
+  g_autofree char *big = g_malloc (70000 + 1);
+  g_autoptr(TfTestResponse) response = NULL;
+  g_autoptr(TfTestResponse) after = NULL;
+
+  memset (big, ' ', 70000);
+  big[70000] = '\0';
+  response = tf_test_request (server, "POST", "/healthz", NULL, big);
+  g_assert_cmpuint (response->status, ==, 413);
+  g_assert_cmpstr (tf_test_response_error_code (response), ==, "too_large");
+  /* The server is fine afterwards. */
+  after = tf_test_request (server, "GET", "/healthz", NULL, NULL);
+  g_assert_cmpuint (after->status, ==, 200);
+}
+
+static void
+pg_ctl (const char *action)
+{
+  g_autofree char *command = g_strdup_printf ("%s %s", g_getenv ("TF_PG_CTL"), action);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL, *err = NULL;
+  int status = 0;
+
+  /* Captured: pg_ctl's chatter must not mix with the TAP stream. */
+  g_assert_true (g_spawn_command_line_sync (command, &out, &err, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+}
+
+static void
+test_database_down_then_back (void)
+{
+  g_autoptr(TfTestResponse) down = NULL;
+  guint status = 0;
+
+  pg_ctl ("-m fast stop");
+  down = tf_test_request (server, "GET", "/healthz", NULL, NULL);
+  g_assert_cmpuint (down->status, ==, 503);
+  g_assert_cmpstr (tf_test_response_error_code (down), ==, "database_unavailable");
+  g_assert_nonnull (down->retry_after);
+
+  pg_ctl ("start");
+  /* Recovers by itself: the next requests reconnect. */
+  for (int i = 0; i < 50 && status != 200; i++)
+    {
+      g_autoptr(TfTestResponse) up = tf_test_request (server, "GET", "/healthz", NULL, NULL);
+      status = up->status;
+      if (status != 200)
+        g_usleep (100 * 1000);
+    }
+  g_assert_cmpuint (status, ==, 200);
+}
+
+int
+main (int argc, char **argv)
+{
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+  server = tf_test_server_start ("tf_http", "body-limit=65536");
+
+  g_test_add_func ("/tf/http/health-and-metrics", test_health_and_metrics);
+  g_test_add_func ("/tf/http/routing-errors", test_routing_errors);
+  g_test_add_func ("/tf/http/body-limit", test_body_limit);
+  g_test_add_func ("/tf/http/database-down-then-back", test_database_down_then_back);
+  ret = g_test_run ();
+  tf_test_server_stop (server);
+  return ret;
+}

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * tf-test-server.h: runs the real therapy-field-server binary on loopback
+ * against a migrated throwaway database, and talks JSON to it over real
+ * HTTP.  No mocks: what the tests see is what a device sees.
+ */
+#pragma once
+
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  GSubprocess *process;
+  char        *conninfo;   /* the server's database */
+  char        *base_url;   /* http://127.0.0.1:PORT */
+  char        *config_path;
+  SoupSession *session;
+} TfTestServer;
+
+/* Creates database @db_name, migrates it, writes a config (fast auth hash,
+ * @extra_config appended to [server] when not NULL) and starts the server.
+ * Fails the test if it does not come up. */
+TfTestServer *tf_test_server_start     (const char   *db_name,
+                                        const char   *extra_config);
+/* SIGTERM, wait, free. */
+void          tf_test_server_stop      (TfTestServer *server);
+
+typedef struct
+{
+  guint       status;
+  JsonNode   *body;         /* parsed JSON, or NULL */
+  char       *text;         /* raw body */
+  char       *retry_after;  /* Retry-After header, or NULL */
+} TfTestResponse;
+
+void            tf_test_response_free  (TfTestResponse *response);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TfTestResponse, tf_test_response_free)
+
+/* @body: JSON text or NULL; @token: bearer token or NULL. */
+TfTestResponse *tf_test_request        (TfTestServer *server,
+                                        const char   *method,
+                                        const char   *path,
+                                        const char   *token,
+                                        const char   *body);
+/* The error code of an error response ("bad_json" ...), or NULL. */
+const char     *tf_test_response_error_code (TfTestResponse *response);
+JsonObject     *tf_test_response_object     (TfTestResponse *response);
+
+G_END_DECLS
