@@ -348,6 +348,46 @@ static const TfColumn goal_progress_columns[] = {
   STAMP_FIXED ("created_at"),
 };
 
+static const char * const care_statuses[] = { "active", "ended", NULL };
+
+static const TfColumn care_relationships_columns[] = {
+  UUID ("id"),
+  REF_REQ_FIXED ("therapist_id", "therapists"),
+  REF_REQ_FIXED ("client_id", "users"),
+  CHOICE_REQ ("status", 20, care_statuses),
+  BOOL ("share_mood"),
+  BOOL ("share_goals"),
+  STAMP_FIXED ("started_at"),
+  STAMP ("ended_at"),
+  REF ("ended_by", "users"),
+};
+
+static const TfColumn key_grants_columns[] = {
+  UUID ("id"),
+  { .name = "table_name", .type = TF_COLUMN_TEXT,
+    .flags = TF_COLUMN_REQUIRED | TF_COLUMN_IMMUTABLE },
+  REF_REQ_FIXED ("record_id", NULL),
+  REF_REQ_FIXED ("owner_id", "users"),
+  REF_REQ_FIXED ("recipient_id", "users"),
+  { .name = "sealed_key", .type = TF_COLUMN_TEXT, .flags = TF_COLUMN_REQUIRED },
+  STAMP_FIXED ("created_at"),
+};
+
+static gboolean
+care_rule (const TfTable *table, const char *(*get) (gpointer, const char *),
+           gpointer data, GError **error)
+{
+  gboolean ended = g_strcmp0 (get (data, "status"), "ended") == 0;
+
+  if (ended != (get (data, "ended_at") != NULL))
+    {
+      g_set_error (error, TF_VALIDATION_ERROR, TF_VALIDATION_ERROR_INCONSISTENT,
+                   _("an ended care relationship has ended_at, an active one does not"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 #define TABLE(n) .name = #n, .columns = n##_columns, .n_columns = N_COLUMNS (n##_columns)
 
 static const TfTable tables[] = {
@@ -396,6 +436,14 @@ static const TfTable tables[] = {
     .writer = TF_WRITER_OWNER, .audience = TF_AUDIENCE_OWNER_SHARED },
   { TABLE (goal_progress), .key_column = "id",
     .parent_column = "goal_id", .parent_table = "goals",
+    .writer = TF_WRITER_OWNER, .audience = TF_AUDIENCE_OWNER_SHARED },
+  /* A client chooses a therapist; either of them can end it. */
+  { TABLE (care_relationships), .key_column = "id", .client_column = "client_id",
+    .therapist_column = "therapist_id",
+    .writer = TF_WRITER_CARE, .audience = TF_AUDIENCE_CARE, .rule = care_rule },
+  /* A record's data key sealed to one recipient; only the two parties see it. */
+  { TABLE (key_grants), .key_column = "id", .owner_column = "owner_id",
+    .recipient_column = "recipient_id",
     .writer = TF_WRITER_OWNER, .audience = TF_AUDIENCE_OWNER_SHARED },
 };
 

@@ -106,6 +106,7 @@ struct _TfTable
   const char     *parent_column;     /* record whose owner owns this one (goal_id ...) */
   const char     *parent_table;
   const char     *shared_column;     /* boolean column that shares with the therapist */
+  const char     *recipient_column;  /* a user the record is addressed to (key grants) */
   const char     *partition_column;  /* PostgreSQL partition key (immutable), or NULL */
   TfWriter        writer;
   TfAudience      audience;

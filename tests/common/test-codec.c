@@ -91,9 +91,11 @@ sample_fields (const TfTable *table, const char *id)
     {
       const TfColumn *column = &table->columns[i];
 
-      if (g_str_equal (column->name, "cancelled_by") || g_str_equal (column->name, "cancelled_at"))
+      if (g_str_equal (column->name, "cancelled_by") || g_str_equal (column->name, "cancelled_at") ||
+          g_str_equal (column->name, "ended_by") || g_str_equal (column->name, "ended_at"))
         {
-          json_object_set_null_member (fields, column->name); /* status is "pending" */
+          /* status is the first choice: "pending", "active" */
+          json_object_set_null_member (fields, column->name);
           continue;
         }
       json_object_set_member (fields, column->name, sample_value (column));
