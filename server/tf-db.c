@@ -129,3 +129,105 @@ tf_db_query (PGconn             *conn,
     }
   return g_steal_pointer (&result);
 }
+
+TfDbStatement *
+tf_db_statement_new (const char *sql, ...)
+{
+  TfDbStatement *statement = g_new0 (TfDbStatement, 1);
+
+  statement->sql = g_strdup (sql);
+  statement->params = g_ptr_array_new_with_free_func (g_free);
+  return statement;
+}
+
+void
+tf_db_statement_add (TfDbStatement *statement, const char *param)
+{
+  g_ptr_array_add (statement->params, g_strdup (param));
+}
+
+void
+tf_db_statement_free (TfDbStatement *statement)
+{
+  if (statement == NULL)
+    return;
+  g_free (statement->sql);
+  g_ptr_array_unref (statement->params);
+  g_free (statement);
+}
+
+int
+tf_db_pipeline (PGconn *conn, GPtrArray *statements, guint first, GError **error)
+{
+  int failed = -1;
+  guint sent = first;
+  PGresult *result;
+
+  g_return_val_if_fail (conn != NULL, 0);
+
+  if (first >= statements->len)
+    return -1;
+  if (!PQenterPipelineMode (conn))
+    {
+      tf_db_set_error (error, conn, NULL, "cannot enter pipeline mode");
+      return (int) first;
+    }
+  for (; sent < statements->len; sent++)
+    {
+      TfDbStatement *st = g_ptr_array_index (statements, sent);
+
+      if (!PQsendQueryParams (conn, st->sql, (int) st->params->len, NULL,
+                              (const char * const *) st->params->pdata, NULL, NULL, 0))
+        {
+          tf_db_set_error (error, conn, NULL, NULL);
+          failed = (int) sent;
+          break;
+        }
+    }
+  if (!PQpipelineSync (conn))
+    {
+      if (failed < 0)
+        {
+          tf_db_set_error (error, conn, NULL, NULL);
+          failed = (int) first;
+        }
+      PQexitPipelineMode (conn);
+      return failed;
+    }
+
+  /* One result and a NULL per statement sent, then the sync result. */
+  for (guint i = first; i < sent; i++)
+    {
+      ExecStatusType status;
+
+      result = PQgetResult (conn);
+      if (result == NULL)
+        {
+          if (failed < 0)
+            {
+              tf_db_set_error (error, conn, NULL, NULL);
+              failed = (int) i;
+            }
+          break;
+        }
+      status = PQresultStatus (result);
+      if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK &&
+          status != PGRES_PIPELINE_ABORTED && failed < 0)
+        {
+          tf_db_set_error (error, conn, result, NULL);
+          failed = (int) i;
+        }
+      PQclear (result);
+      result = PQgetResult (conn);
+      PQclear (result);
+    }
+  while ((result = PQgetResult (conn)) != NULL)
+    {
+      gboolean is_sync = PQresultStatus (result) == PGRES_PIPELINE_SYNC;
+      PQclear (result);
+      if (is_sync)
+        break;
+    }
+  PQexitPipelineMode (conn);
+  return failed;
+}

@@ -50,6 +50,30 @@ PGresult *tf_db_query              (PGconn             *conn,
                                     const char * const *params,
                                     GError            **error);
 
+/* One statement of a pipeline: SQL and its text parameters (NULL = SQL NULL). */
+typedef struct
+{
+  char      *sql;
+  GPtrArray *params;  /* char*, owned */
+} TfDbStatement;
+
+TfDbStatement *tf_db_statement_new  (const char    *sql,
+                                     ...) G_GNUC_NULL_TERMINATED;
+/* Adds a parameter (copied; NULL for SQL NULL). */
+void      tf_db_statement_add       (TfDbStatement *statement,
+                                     const char    *param);
+void      tf_db_statement_free      (TfDbStatement *statement);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TfDbStatement, tf_db_statement_free)
+
+/* Sends @statements[@first..] in one round trip (libpq pipeline mode) and
+ * reads every result.  Returns -1 when all succeeded, else the index of the
+ * first that failed (@error says why; later ones did not run).  Inside a
+ * transaction a failure leaves it aborted: roll back to a savepoint. */
+int       tf_db_pipeline            (PGconn        *conn,
+                                     GPtrArray     *statements,
+                                     guint          first,
+                                     GError       **error);
+
 /* Fills @error from a failed result (or from the connection when @result is
  * NULL); @context prefixes the message.  The only libpq -> GError mapping. */
 void      tf_db_set_error          (GError     **error,

@@ -142,12 +142,16 @@ tf_http_status_for_error (const GError *error, const char **code)
       {
       case TF_HTTP_ERROR_UNAUTHORIZED: c = "unauthorized"; status = SOUP_STATUS_UNAUTHORIZED; break;
       case TF_HTTP_ERROR_MFA_REQUIRED: c = "mfa_required"; status = SOUP_STATUS_UNAUTHORIZED; break;
+      case TF_HTTP_ERROR_INVALID_CREDENTIALS:
+        c = "invalid_credentials"; status = SOUP_STATUS_UNAUTHORIZED; break;
+      case TF_HTTP_ERROR_EMAIL_TAKEN: c = "email_taken"; status = SOUP_STATUS_CONFLICT; break;
       case TF_HTTP_ERROR_FORBIDDEN: c = "forbidden"; status = SOUP_STATUS_FORBIDDEN; break;
       case TF_HTTP_ERROR_NOT_FOUND: c = "not_found"; status = SOUP_STATUS_NOT_FOUND; break;
       case TF_HTTP_ERROR_CONFLICT: c = "conflict"; status = SOUP_STATUS_CONFLICT; break;
       case TF_HTTP_ERROR_TOO_LARGE: c = "too_large"; status = SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE; break;
       case TF_HTTP_ERROR_RATE_LIMITED: c = "rate_limited"; status = TF_STATUS_TOO_MANY_REQUESTS; break;
       case TF_HTTP_ERROR_METHOD: c = "method_not_allowed"; status = SOUP_STATUS_METHOD_NOT_ALLOWED; break;
+      case TF_HTTP_ERROR_UNSUPPORTED_SCHEMA: c = "unsupported_schema"; status = SOUP_STATUS_BAD_REQUEST; break;
       case TF_HTTP_ERROR_BAD_REQUEST:
       default: c = "bad_request"; status = SOUP_STATUS_BAD_REQUEST; break;
       }

@@ -30,6 +30,9 @@ typedef enum
   TF_HTTP_ERROR_BAD_REQUEST,    /* 400 anything else the client got wrong */
   TF_HTTP_ERROR_METHOD,         /* 405 */
   TF_HTTP_ERROR_MFA_REQUIRED,   /* 401 with code mfa_required */
+  TF_HTTP_ERROR_INVALID_CREDENTIALS, /* 401 with code invalid_credentials */
+  TF_HTTP_ERROR_EMAIL_TAKEN,    /* 409 with code email_taken */
+  TF_HTTP_ERROR_UNSUPPORTED_SCHEMA, /* 400 with code unsupported_schema */
 } TfHttpError;
 
 GQuark tf_http_error_quark (void);

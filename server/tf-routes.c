@@ -7,10 +7,14 @@
 
 #include "config.h"
 
+#include "tf-auth.h"
 #include "tf-routes.h"
+#include "tf-sync.h"
 
 void
 tf_routes_register (TfServer *server)
 {
-  (void) server; /* /healthz and /metrics are built into TfServer */
+  /* /healthz and /metrics are built into TfServer. */
+  tf_auth_register_routes (server);
+  tf_sync_register_routes (server);
 }

@@ -136,7 +136,8 @@ run_serve (int argc, char **argv)
       g_printerr ("therapy-field-server serve: %s\n", error->message);
       return 2;
     }
-  conninfo = conninfo_or_env (db);
+  /* --db, then the config file, then $TF_DATABASE_URL. */
+  conninfo = db != NULL && *db != '\0' ? db : config->db != NULL ? NULL : conninfo_or_env (NULL);
   if (conninfo != NULL)
     {
       g_free (config->db);

@@ -53,6 +53,7 @@ struct _TfServer
 
   gpointer       sync;
   GDestroyNotify sync_destroy;
+  void         (*sync_stop) (TfServer *server);
 };
 
 static void
@@ -88,10 +89,12 @@ tf_server_get_sync (TfServer *server)
 }
 
 void
-tf_server_set_sync (TfServer *server, gpointer sync, GDestroyNotify destroy)
+tf_server_set_sync (TfServer *server, gpointer sync, GDestroyNotify destroy,
+                    void (*stop) (TfServer *server))
 {
   server->sync = sync;
   server->sync_destroy = destroy;
+  server->sync_stop = stop;
 }
 
 void
@@ -514,5 +517,7 @@ tf_server_shutdown (TfServer *server, GMainLoop *loop, guint grace_ms)
   soup_server_disconnect (server->soup);
   server->loop = g_main_loop_ref (loop);
   server->grace_id = g_timeout_add (grace_ms, on_grace_over_cb, server);
+  if (server->sync_stop != NULL)
+    server->sync_stop (server);
   maybe_finish_shutdown (server);
 }

@@ -55,8 +55,10 @@ void        tf_server_record_request (TfServer     *server,
 
 /* Subsystem hooks kept by the server. */
 gpointer    tf_server_get_sync       (TfServer     *server);
+/* @stop is called when shutdown begins (answer long-polls now). */
 void        tf_server_set_sync       (TfServer     *server,
                                       gpointer      sync,
-                                      GDestroyNotify destroy);
+                                      GDestroyNotify destroy,
+                                      void        (*stop) (TfServer *server));
 
 G_END_DECLS

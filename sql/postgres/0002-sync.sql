@@ -131,3 +131,59 @@ CREATE TABLE key_grants (
   UNIQUE (table_name, record_id, recipient_id)
 );
 CREATE INDEX key_grants_recipient ON key_grants (recipient_id);
+
+-- Brings a therapist's feed in line with one care relationship: while it is
+-- active, the therapist receives the client's intake and profile, the
+-- journal entries the client shares, and mood or goals when the client
+-- shares them; when it ends or a share stops, those rows are revoked.  Each
+-- changed feed row takes a new version, so the therapist's next pull sees it.
+-- Called by the sync server inside the push transaction, under its lock.
+CREATE FUNCTION sync_refresh_care(p_therapist UUID, p_client UUID)
+RETURNS SETOF UUID
+LANGUAGE plpgsql AS $$
+DECLARE
+  rel care_relationships;
+BEGIN
+  SELECT * INTO rel FROM care_relationships
+   WHERE therapist_id = p_therapist AND client_id = p_client AND status = 'active'
+     AND deleted_at IS NULL
+   LIMIT 1;
+
+  CREATE TEMP TABLE IF NOT EXISTS sync_care_wanted (table_name TEXT, record_id UUID)
+    ON COMMIT DROP;
+  TRUNCATE sync_care_wanted;
+  IF FOUND THEN
+    INSERT INTO sync_care_wanted
+    SELECT r.table_name, r.record_id FROM sync_records r
+     WHERE r.owner_id = p_client
+       AND (r.table_name IN ('client_intakes', 'profiles')
+            OR (r.table_name = 'journal_entries'
+                AND EXISTS (SELECT 1 FROM journal_entries j
+                             WHERE j.id = r.record_id AND j.therapist_shared))
+            OR (r.table_name = 'mood_entries' AND coalesce(rel.share_mood, false))
+            OR (r.table_name IN ('goals', 'goal_progress') AND coalesce(rel.share_goals, false)));
+  END IF;
+
+  -- Newly visible (or visible again).
+  INSERT INTO sync_feed (user_id, table_name, record_id, version, revoked)
+  SELECT p_therapist, w.table_name, w.record_id, nextval('sync_version_seq'), false
+    FROM sync_care_wanted w
+   WHERE NOT EXISTS (SELECT 1 FROM sync_feed f
+                      WHERE f.user_id = p_therapist AND f.table_name = w.table_name
+                        AND f.record_id = w.record_id AND NOT f.revoked)
+  ON CONFLICT (user_id, table_name, record_id)
+  DO UPDATE SET version = EXCLUDED.version, revoked = false;
+
+  -- No longer visible.
+  UPDATE sync_feed f SET revoked = true, version = nextval('sync_version_seq')
+   WHERE f.user_id = p_therapist AND NOT f.revoked
+     AND f.table_name IN ('client_intakes', 'profiles', 'journal_entries', 'mood_entries',
+                          'goals', 'goal_progress')
+     AND EXISTS (SELECT 1 FROM sync_records r
+                  WHERE r.table_name = f.table_name AND r.record_id = f.record_id
+                    AND r.owner_id = p_client)
+     AND NOT EXISTS (SELECT 1 FROM sync_care_wanted w
+                      WHERE w.table_name = f.table_name AND w.record_id = f.record_id);
+  RETURN NEXT p_therapist;
+END;
+$$;

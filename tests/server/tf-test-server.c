@@ -6,10 +6,21 @@
 
 #include <glib/gstdio.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <string.h>
 
+#include "tf-crypto.h"
 #include "tf-test-pg.h"
 #include "tf-test-server.h"
+
+/* A server outlives no test: if the test dies (a failed assertion aborts
+ * it), the kernel stops the server too instead of leaving it holding the
+ * test's output open. */
+static void
+die_with_parent (gpointer data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
 
 TfTestServer *
 tf_test_server_start (const char *db_name, const char *extra_config)
@@ -39,6 +50,7 @@ tf_test_server_start (const char *db_name, const char *extra_config)
    * would; the tests' fatal-warnings setting is for the test process only. */
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   g_subprocess_launcher_unsetenv (launcher, "G_DEBUG");
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
   server->process = g_subprocess_launcher_spawn (launcher, &error, binary, "serve",
                                                  "--config", server->config_path, NULL);
   g_assert_no_error (error);
@@ -112,7 +124,9 @@ tf_test_request (TfTestServer *server, const char *method, const char *path, con
   reply = soup_session_send_and_read (server->session, msg, NULL, &error);
   g_assert_no_error (error);
   response->status = soup_message_get_status (msg);
-  response->text = g_strndup (g_bytes_get_data (reply, NULL), g_bytes_get_size (reply));
+  /* An empty body (204) has no data pointer at all. */
+  response->text = g_bytes_get_size (reply) > 0
+    ? g_strndup (g_bytes_get_data (reply, NULL), g_bytes_get_size (reply)) : g_strdup ("");
   retry = soup_message_headers_get_one (soup_message_get_response_headers (msg), "Retry-After");
   response->retry_after = g_strdup (retry);
   if (*response->text != '\0')
@@ -140,4 +154,104 @@ tf_test_response_error_code (TfTestResponse *response)
     return NULL;
   error = json_object_get_object_member (object, "error");
   return json_object_get_string_member_with_default (error, "code", NULL);
+}
+
+void
+tf_test_user_free (TfTestUser *user)
+{
+  if (user == NULL)
+    return;
+  g_free (user->user_id);
+  g_free (user->token);
+  g_free (user->device_id);
+  g_free (user->email);
+  g_free (user->role);
+  g_free (user->auth_key);
+  g_free (user->identity_public);
+  tf_secret_free (user->identity_secret);
+  tf_secret_free (user->master_key);
+  g_free (user);
+}
+
+TfTestUser *
+tf_test_register (TfTestServer *server, const char *email, const char *role)
+{
+  TfTestUser *user = g_new0 (TfTestUser, 1);
+  g_autoptr(TfSecret) auth_key = tf_secret_new_random (32);
+  g_autoptr(TfSecret) kek = tf_secret_new_random (32);
+  g_autoptr(TfSecret) recovery = tf_secret_new_random (32);
+  g_autoptr(TfSecret) signing_secret = NULL;
+  g_autofree char *auth_b64 = NULL, *salt_b64 = NULL, *wrapped_master = NULL;
+  g_autofree char *wrapped_recovery = NULL, *wrapped_identity = NULL, *wrapped_signing = NULL;
+  g_autofree char *signing_public = NULL, *body = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TfTestResponse) response = NULL;
+  guint8 salt[TF_CRYPTO_SALT_BYTES];
+  JsonObject *object;
+
+  g_assert_true (tf_crypto_init (NULL));
+  user->email = g_strdup (email);
+  user->role = g_strdup (role);
+  user->device_id = g_uuid_string_random ();
+  user->master_key = tf_secret_new_random (32);
+  g_assert_true (tf_crypto_box_keypair (&user->identity_public,
+                                        (TfSecret **) &user->identity_secret, &error));
+  g_assert_true (tf_crypto_sign_keypair (&signing_public, &signing_secret, &error));
+  tf_crypto_random_salt (salt);
+  salt_b64 = g_base64_encode (salt, sizeof salt);
+  auth_b64 = g_base64_encode (tf_secret_get_data (auth_key), 32);
+  wrapped_master = tf_crypto_wrap_key (kek, "master", user->master_key, &error);
+  wrapped_recovery = tf_crypto_wrap_key (recovery, "master-recovery", user->master_key, &error);
+  wrapped_identity = tf_crypto_wrap_key (user->master_key, "identity", user->identity_secret,
+                                         &error);
+  wrapped_signing = tf_crypto_wrap_key (user->master_key, "signing", signing_secret, &error);
+  g_assert_no_error (error);
+
+  body = g_strdup_printf (
+      "{\"email\": \"%s\", \"role\": \"%s\", \"auth_key\": \"%s\","
+      " \"kdf\": {\"salt\": \"%s\", \"opslimit\": 3, \"memlimit\": 268435456},"
+      " \"wrapped_master_key\": \"%s\", \"wrapped_recovery_key\": \"%s\","
+      " \"identity_public_key\": \"%s\", \"wrapped_identity_key\": \"%s\","
+      " \"signing_public_key\": \"%s\", \"wrapped_signing_key\": \"%s\","
+      " \"device_id\": \"%s\", \"device_name\": \"test\", \"first_name\": \"Δοκιμή\","
+      " \"last_name\": \"Χρήστης\"%s%s%s}",
+      email, role, auth_b64, salt_b64, wrapped_master, wrapped_recovery, user->identity_public,
+      wrapped_identity, signing_public, wrapped_signing, user->device_id,
+      g_str_equal (role, "therapist") ? ", \"license_number\": \"GR-" : "",
+      g_str_equal (role, "therapist") ? email : "",
+      g_str_equal (role, "therapist") ? "\"" : "");
+  response = tf_test_request (server, "POST", "/v1/auth/register", NULL, body);
+  if (response->status != 201)
+    g_error ("register %s: %u %s", email, response->status, response->text);
+  object = tf_test_response_object (response);
+  user->user_id = g_strdup (json_object_get_string_member (object, "user_id"));
+  user->token = g_strdup (json_object_get_string_member (object, "token"));
+  user->auth_key = g_strdup (auth_b64);
+  return user;
+}
+
+TfTestUser *
+tf_test_new_device (TfTestServer *server, TfTestUser *user)
+{
+  TfTestUser *other = g_new0 (TfTestUser, 1);
+  const char *auth_b64 = user->auth_key;
+  g_autofree char *body = NULL;
+  g_autoptr(TfTestResponse) response = NULL;
+
+  other->device_id = g_uuid_string_random ();
+  body = g_strdup_printf ("{\"email\": \"%s\", \"auth_key\": \"%s\", \"device_id\": \"%s\"}",
+                          user->email, auth_b64, other->device_id);
+  response = tf_test_request (server, "POST", "/v1/auth/login", NULL, body);
+  if (response->status != 200)
+    g_error ("login %s: %u %s", user->email, response->status, response->text);
+  other->user_id = g_strdup (user->user_id);
+  other->token = g_strdup (json_object_get_string_member (tf_test_response_object (response),
+                                                          "token"));
+  other->email = g_strdup (user->email);
+  other->role = g_strdup (user->role);
+  other->auth_key = g_strdup (user->auth_key);
+  other->identity_public = g_strdup (user->identity_public);
+  other->identity_secret = tf_secret_copy (user->identity_secret);
+  other->master_key = tf_secret_copy (user->master_key);
+  return other;
 }

@@ -49,4 +49,29 @@ TfTestResponse *tf_test_request        (TfTestServer *server,
 const char     *tf_test_response_error_code (TfTestResponse *response);
 JsonObject     *tf_test_response_object     (TfTestResponse *response);
 
+/* An account made through the real /v1/auth/register, with real keys. */
+typedef struct
+{
+  char     *user_id;
+  char     *token;
+  char     *device_id;
+  char     *email;
+  char     *role;
+  char     *auth_key;          /* base64, what login sends */
+  char     *identity_public;   /* X25519, base64 */
+  gpointer  identity_secret;   /* TfSecret* */
+  gpointer  master_key;        /* TfSecret* */
+} TfTestUser;
+
+/* Registers @email as @role ("client" or "therapist"); fails the test if
+ * the server refuses. */
+TfTestUser     *tf_test_register       (TfTestServer *server,
+                                        const char   *email,
+                                        const char   *role);
+/* Logs @user in again from another device: a new token and device id. */
+TfTestUser     *tf_test_new_device     (TfTestServer *server,
+                                        TfTestUser   *user);
+void            tf_test_user_free      (TfTestUser   *user);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TfTestUser, tf_test_user_free)
+
 G_END_DECLS

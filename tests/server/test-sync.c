@@ -1,0 +1,983 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * test-sync.c: push and pull through the real server on loopback, into the
+ * real canonical schema: apply, idempotent retry, conflict, rejection that
+ * does not stall, tombstones, pagination, visibility between users, sharing
+ * with a therapist and its revocation, scheduling rules, every bad input,
+ * concurrent writers against a pulling reader, and the long-poll.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "tf-crypto.h"
+#include "tf-test-pg.h"
+#include "tf-test-server.h"
+
+static TfTestServer *server;
+static int counter;
+
+static char *
+new_id (void)
+{
+  return g_uuid_string_random ();
+}
+
+static char *
+envelope (const char *table, const char *id, const char *column, const char *text)
+{
+  g_autoptr(TfSecret) key = tf_secret_new_random (TF_CRYPTO_KEY_BYTES);
+  g_autoptr(GError) error = NULL;
+  char *env = tf_crypto_encrypt_field (key, table, id, column, text, &error);
+
+  g_assert_no_error (error);
+  return env;
+}
+
+static char *
+now_plus (int seconds)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) then = g_date_time_add_seconds (now, seconds);
+
+  return g_date_time_format (then, "%Y-%m-%dT%H:%M:%SZ");
+}
+
+static TfTestResponse *
+push (TfTestUser *user, const char *mutations)
+{
+  g_autofree char *body = g_strdup_printf ("{\"schema_version\": 1, \"mutations\": [%s]}",
+                                           mutations);
+  return tf_test_request (server, "POST", "/v1/sync/push", user->token, body);
+}
+
+static char *
+mood_mutation (gint64 mutation_id, const char *id, const char *user, gint64 base, int mood)
+{
+  g_autofree char *notes = envelope ("mood_entries", id, "notes", "κουρασμένη");
+
+  return g_strdup_printf ("{\"mutation_id\": %" G_GINT64_FORMAT ", \"table\": \"mood_entries\","
+                          " \"id\": \"%s\", \"op\": \"upsert\", \"base_version\": %" G_GINT64_FORMAT
+                          ", \"fields\": {\"user_id\": \"%s\", \"mood_value\": %d,"
+                          " \"created_at\": \"2026-11-20T08:00:00Z\", \"notes\": \"%s\"}}",
+                          mutation_id, id, base, user, mood, notes);
+}
+
+static char *
+journal_mutation (gint64 mutation_id, const char *id, const char *user, gint64 base,
+                  gboolean shared)
+{
+  g_autofree char *content = envelope ("journal_entries", id, "content", "Σήμερα...");
+
+  return g_strdup_printf ("{\"mutation_id\": %" G_GINT64_FORMAT ", \"table\": \"journal_entries\","
+                          " \"id\": \"%s\", \"op\": \"upsert\", \"base_version\": %" G_GINT64_FORMAT
+                          ", \"fields\": {\"user_id\": \"%s\", \"title\": \"Ημέρα\","
+                          " \"content\": \"%s\", \"therapist_shared\": %s,"
+                          " \"created_at\": \"2026-11-20T08:00:00Z\"}}",
+                          mutation_id, id, base, user, content, shared ? "true" : "false");
+}
+
+static JsonObject *
+result_at (TfTestResponse *response, guint index)
+{
+  JsonObject *body = tf_test_response_object (response);
+  JsonArray *results;
+
+  if (response->status != 200)
+    g_error ("push failed: %u %s", response->status, response->text);
+  results = json_object_get_array_member (body, "results");
+  g_assert_cmpuint (index, <, json_array_get_length (results));
+  return json_array_get_object_element (results, index);
+}
+
+static const char *
+status_at (TfTestResponse *response, guint index)
+{
+  return json_object_get_string_member (result_at (response, index), "status");
+}
+
+/* Pulls everything from @cursor; returns the changes, and the final cursor. */
+static JsonArray *
+pull_all (TfTestUser *user, gint64 cursor, guint limit, gint64 *out_cursor, guint *pages)
+{
+  JsonArray *all = json_array_new ();
+  gboolean more = TRUE;
+
+  if (pages)
+    *pages = 0;
+  while (more)
+    {
+      g_autofree char *path = g_strdup_printf ("/v1/sync/pull?cursor=%" G_GINT64_FORMAT
+                                               "&limit=%u", cursor, limit);
+      g_autoptr(TfTestResponse) response = tf_test_request (server, "GET", path, user->token,
+                                                            NULL);
+      JsonObject *body;
+      JsonArray *changes;
+
+      if (response->status != 200)
+        g_error ("pull failed: %u %s", response->status, response->text);
+      body = tf_test_response_object (response);
+      changes = json_object_get_array_member (body, "changes");
+      for (guint i = 0; i < json_array_get_length (changes); i++)
+        json_array_add_element (all, json_node_copy (json_array_get_element (changes, i)));
+      g_assert_cmpint (json_object_get_int_member (body, "next_cursor"), >=, cursor);
+      cursor = json_object_get_int_member (body, "next_cursor");
+      more = json_object_get_boolean_member (body, "has_more");
+      if (pages)
+        (*pages)++;
+    }
+  if (out_cursor)
+    *out_cursor = cursor;
+  return all;
+}
+
+static JsonObject *
+find_change (JsonArray *changes, const char *id)
+{
+  JsonObject *found = NULL;
+
+  for (guint i = 0; i < json_array_get_length (changes); i++)
+    {
+      JsonObject *change = json_array_get_object_element (changes, i);
+      if (g_strcmp0 (json_object_get_string_member (change, "id"), id) == 0)
+        found = change; /* the latest wins */
+    }
+  return found;
+}
+
+static TfTestUser *
+new_user (const char *role)
+{
+  g_autofree char *email = g_strdup_printf ("%s%d@example.gr", role, ++counter);
+
+  return tf_test_register (server, email, role);
+}
+
+/* --- push and pull --------------------------------------------------------- */
+
+static void
+test_push_pull_round_trip (void)
+{
+  g_autoptr(TfTestUser) anna = new_user ("client");
+  g_autoptr(TfTestUser) laptop = tf_test_new_device (server, anna);
+  g_autofree char *id = new_id ();
+  g_autofree char *m = mood_mutation (1, id, anna->user_id, 0, 7);
+  g_autoptr(TfTestResponse) response = push (anna, m);
+  g_autoptr(JsonArray) changes = NULL;
+  JsonObject *change, *fields;
+  gint64 version;
+
+  g_assert_cmpstr (status_at (response, 0), ==, "applied");
+  version = json_object_get_int_member (result_at (response, 0), "version");
+  g_assert_cmpint (version, >, 0);
+  g_assert_cmpint (json_object_get_int_member (tf_test_response_object (response),
+                                               "last_mutation_id"), ==, 1);
+
+  /* The other device receives it, byte for byte what was sent. */
+  changes = pull_all (laptop, 0, 100, NULL, NULL);
+  change = find_change (changes, id);
+  g_assert_nonnull (change);
+  g_assert_cmpstr (json_object_get_string_member (change, "table"), ==, "mood_entries");
+  g_assert_cmpint (json_object_get_int_member (change, "version"), ==, version);
+  g_assert_false (json_object_get_boolean_member (change, "deleted"));
+  fields = json_object_get_object_member (change, "fields");
+  g_assert_cmpint (json_object_get_int_member (fields, "mood_value"), ==, 7);
+  g_assert_cmpstr (json_object_get_string_member (fields, "created_at"), ==,
+                   "2026-11-20T08:00:00Z");
+  g_assert_true (g_str_has_prefix (json_object_get_string_member (fields, "notes"), "tf1:"));
+
+  /* It landed in the seed's own table, as ciphertext. */
+  {
+    g_autoptr(PGconn) conn = tf_test_pg_connect (server->conninfo);
+    g_autofree char *sql = g_strdup_printf ("SELECT mood_value || ' ' || left(notes, 4) ||"
+                                            " ' ' || version FROM mood_entries WHERE id = '%s'", id);
+    g_autofree char *row = tf_test_pg_value (conn, sql);
+    g_autofree char *expected = g_strdup_printf ("7 tf1: %" G_GINT64_FORMAT, version);
+    g_assert_cmpstr (row, ==, expected);
+  }
+}
+
+static void
+test_idempotent_retry (void)
+{
+  g_autoptr(TfTestUser) user = new_user ("client");
+  g_autofree char *id = new_id ();
+  g_autofree char *m = mood_mutation (5, id, user->user_id, 0, 4);
+  g_autoptr(TfTestResponse) first = push (user, m);
+  g_autoptr(TfTestResponse) again = push (user, m);
+  g_autoptr(JsonArray) changes = NULL;
+  g_autofree char *a = NULL, *b = NULL;
+
+  g_assert_cmpstr (status_at (first, 0), ==, "applied");
+  /* The retry gets the stored answer, not a second write. */
+  a = json_to_string (json_array_get_element (json_object_get_array_member (
+        tf_test_response_object (first), "results"), 0), FALSE);
+  b = json_to_string (json_array_get_element (json_object_get_array_member (
+        tf_test_response_object (again), "results"), 0), FALSE);
+  if (!json_node_equal (json_array_get_element (json_object_get_array_member (
+                          tf_test_response_object (first), "results"), 0),
+                        json_array_get_element (json_object_get_array_member (
+                          tf_test_response_object (again), "results"), 0)))
+    g_error ("retry answered %s, first answer was %s", b, a);
+  changes = pull_all (user, 0, 100, NULL, NULL);
+  g_assert_cmpuint (json_array_get_length (changes), ==, 1);
+}
+
+static void
+test_conflict_keeps_server_row (void)
+{
+  g_autoptr(TfTestUser) phone = new_user ("client");
+  g_autoptr(TfTestUser) laptop = tf_test_new_device (server, phone);
+  g_autofree char *id = new_id ();
+  g_autofree char *create = mood_mutation (1, id, phone->user_id, 0, 5);
+  g_autoptr(TfTestResponse) created = push (phone, create);
+  gint64 v1 = json_object_get_int_member (result_at (created, 0), "version");
+  g_autofree char *edit_phone = mood_mutation (2, id, phone->user_id, v1, 8);
+  g_autofree char *edit_laptop = mood_mutation (1, id, phone->user_id, v1, 2);
+  g_autoptr(TfTestResponse) r1 = push (phone, edit_phone);
+  g_autoptr(TfTestResponse) r2 = push (laptop, edit_laptop);
+  JsonObject *conflict, *record;
+
+  g_assert_cmpstr (status_at (r1, 0), ==, "applied");
+  g_assert_cmpstr (status_at (r2, 0), ==, "conflict");
+  conflict = result_at (r2, 0);
+  record = json_object_get_object_member (conflict, "record");
+  /* The answer carries the server's record, which was not overwritten. */
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (record, "fields"),
+                                               "mood_value"), ==, 8);
+  g_assert_cmpint (json_object_get_int_member (record, "version"), ==,
+                   json_object_get_int_member (result_at (r1, 0), "version"));
+}
+
+static void
+test_rejected_does_not_stall (void)
+{
+  g_autoptr(TfTestUser) user = new_user ("client");
+  g_autofree char *bad_id = new_id (), *good_id = new_id ();
+  g_autofree char *bad = mood_mutation (1, bad_id, user->user_id, 0, 11);
+  g_autofree char *good = mood_mutation (2, good_id, user->user_id, 0, 6);
+  g_autofree char *both = g_strdup_printf ("%s, %s", bad, good);
+  g_autoptr(TfTestResponse) response = push (user, both);
+  g_autoptr(JsonArray) changes = NULL;
+
+  g_assert_cmpstr (status_at (response, 0), ==, "rejected");
+  g_assert_cmpstr (json_object_get_string_member (result_at (response, 0), "code"), ==,
+                   "validation");
+  g_assert_nonnull (strstr (json_object_get_string_member (result_at (response, 0), "message"),
+                            "mood_value"));
+  g_assert_cmpstr (status_at (response, 1), ==, "applied");
+  g_assert_cmpint (json_object_get_int_member (tf_test_response_object (response),
+                                               "last_mutation_id"), ==, 2);
+  changes = pull_all (user, 0, 100, NULL, NULL);
+  g_assert_nonnull (find_change (changes, good_id));
+  g_assert_null (find_change (changes, bad_id));
+}
+
+static void
+test_tombstones_propagate (void)
+{
+  g_autoptr(TfTestUser) phone = new_user ("client");
+  g_autoptr(TfTestUser) laptop = tf_test_new_device (server, phone);
+  g_autofree char *id = new_id ();
+  g_autofree char *create = mood_mutation (1, id, phone->user_id, 0, 5);
+  g_autoptr(TfTestResponse) created = push (phone, create);
+  gint64 v1 = json_object_get_int_member (result_at (created, 0), "version");
+  g_autofree char *del = g_strdup_printf ("{\"mutation_id\": 2, \"table\": \"mood_entries\","
+                                          " \"id\": \"%s\", \"op\": \"delete\","
+                                          " \"base_version\": %" G_GINT64_FORMAT "}", id, v1);
+  g_autoptr(TfTestResponse) deleted = push (phone, del);
+  g_autoptr(JsonArray) changes = NULL;
+  JsonObject *change;
+
+  g_assert_cmpstr (status_at (deleted, 0), ==, "applied");
+  changes = pull_all (laptop, 0, 100, NULL, NULL);
+  change = find_change (changes, id);
+  g_assert_true (json_object_get_boolean_member (change, "deleted"));
+  /* A tombstone carries no content. */
+  g_assert_false (json_object_has_member (json_object_get_object_member (change, "fields"),
+                                          "notes"));
+}
+
+static void
+test_pagination (void)
+{
+  g_autoptr(TfTestUser) user = new_user ("client");
+  g_autoptr(GString) batch = g_string_new (NULL);
+  g_autoptr(GHashTable) ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(JsonArray) changes = NULL;
+  g_autoptr(TfTestResponse) response = NULL;
+  guint pages;
+
+  for (int i = 1; i <= 25; i++)
+    {
+      char *id = new_id ();
+      g_autofree char *m = mood_mutation (i, id, user->user_id, 0, 1 + i % 10);
+      g_string_append_printf (batch, "%s%s", i > 1 ? ", " : "", m);
+      g_hash_table_add (ids, id);
+    }
+  response = push (user, batch->str);
+  g_assert_cmpstr (status_at (response, 24), ==, "applied");
+  changes = pull_all (user, 0, 10, NULL, &pages);
+  g_assert_cmpuint (pages, ==, 3);
+  g_assert_cmpuint (json_array_get_length (changes), ==, 25);
+  for (guint i = 0; i < 25; i++)
+    g_assert_true (g_hash_table_remove (ids, json_object_get_string_member (
+                     json_array_get_object_element (changes, i), "id")));
+  g_assert_cmpuint (g_hash_table_size (ids), ==, 0);
+}
+
+/* --- visibility ------------------------------------------------------------ */
+
+static void
+test_clients_never_see_each_other (void)
+{
+  g_autoptr(TfTestUser) a = new_user ("client");
+  g_autoptr(TfTestUser) b = new_user ("client");
+  g_autofree char *id = new_id ();
+  g_autofree char *m = mood_mutation (1, id, a->user_id, 0, 3);
+  g_autoptr(TfTestResponse) pushed = push (a, m);
+  g_autoptr(JsonArray) seen_by_b = NULL;
+  g_autofree char *steal = mood_mutation (1, id, b->user_id, 0, 9);
+  g_autofree char *overwrite = mood_mutation (2, id, a->user_id,
+                                              json_object_get_int_member (result_at (pushed, 0),
+                                                                          "version"), 1);
+  g_autofree char *other_id = new_id ();
+  g_autofree char *as_a = mood_mutation (3, other_id, a->user_id, 0, 9);
+  g_autoptr(TfTestResponse) r1 = push (b, steal);
+  g_autoptr(TfTestResponse) r2 = push (b, overwrite);
+  g_autoptr(TfTestResponse) r3 = push (b, as_a);
+
+  seen_by_b = pull_all (b, 0, 100, NULL, NULL);
+  g_assert_null (find_change (seen_by_b, id));
+  /* Writing someone else's record, or as someone else: refused, and the
+   * answer reveals nothing of the record. */
+  g_assert_cmpstr (status_at (r1, 0), ==, "rejected");
+  g_assert_cmpstr (json_object_get_string_member (result_at (r1, 0), "code"), ==, "forbidden");
+  g_assert_false (json_object_has_member (result_at (r1, 0), "record"));
+  g_assert_cmpstr (status_at (r2, 0), ==, "rejected");
+  g_assert_cmpstr (status_at (r3, 0), ==, "rejected");
+  g_assert_cmpstr (json_object_get_string_member (result_at (r3, 0), "code"), ==, "forbidden");
+  {
+    g_autoptr(PGconn) conn = tf_test_pg_connect (server->conninfo);
+    g_autofree char *sql = g_strdup_printf ("SELECT mood_value FROM mood_entries WHERE id = '%s'",
+                                            id);
+    g_assert_cmpint (tf_test_pg_int (conn, sql), ==, 3);
+  }
+}
+
+static char *
+care_mutation (gint64 mutation_id, const char *id, gint64 base, const char *therapist,
+               const char *client, gboolean active, const char *ended_by)
+{
+  g_autofree char *ended_at = now_plus (0);
+
+  if (active)
+    return g_strdup_printf ("{\"mutation_id\": %" G_GINT64_FORMAT ", \"table\": \"care_relationships\","
+                            " \"id\": \"%s\", \"op\": \"upsert\", \"base_version\": %" G_GINT64_FORMAT
+                            ", \"fields\": {\"therapist_id\": \"%s\", \"client_id\": \"%s\","
+                            " \"status\": \"active\"}}", mutation_id, id, base, therapist, client);
+  return g_strdup_printf ("{\"mutation_id\": %" G_GINT64_FORMAT ", \"table\": \"care_relationships\","
+                          " \"id\": \"%s\", \"op\": \"upsert\", \"base_version\": %" G_GINT64_FORMAT
+                          ", \"fields\": {\"therapist_id\": \"%s\", \"client_id\": \"%s\","
+                          " \"status\": \"ended\", \"ended_at\": \"%s\", \"ended_by\": \"%s\"}}",
+                          mutation_id, id, base, therapist, client, ended_at, ended_by);
+}
+
+static void
+test_sharing_with_therapist (void)
+{
+  g_autoptr(TfTestUser) client = new_user ("client");
+  g_autoptr(TfTestUser) therapist = new_user ("therapist");
+  g_autoptr(TfTestUser) stranger = new_user ("therapist");
+  g_autofree char *care = new_id (), *shared = new_id (), *private_entry = new_id ();
+  g_autofree char *m1 = care_mutation (1, care, 0, therapist->user_id, client->user_id, TRUE, NULL);
+  g_autofree char *m2 = journal_mutation (2, shared, client->user_id, 0, TRUE);
+  g_autofree char *m3 = journal_mutation (3, private_entry, client->user_id, 0, FALSE);
+  g_autofree char *batch = g_strdup_printf ("%s, %s, %s", m1, m2, m3);
+  g_autoptr(TfTestResponse) r = push (client, batch);
+  g_autoptr(JsonArray) t_changes = NULL, s_changes = NULL, after = NULL;
+  gint64 cursor, care_version, shared_version;
+
+  g_assert_cmpstr (status_at (r, 0), ==, "applied");
+  g_assert_cmpstr (status_at (r, 1), ==, "applied");
+  g_assert_cmpstr (status_at (r, 2), ==, "applied");
+  care_version = json_object_get_int_member (result_at (r, 0), "version");
+  shared_version = json_object_get_int_member (result_at (r, 1), "version");
+
+  t_changes = pull_all (therapist, 0, 100, &cursor, NULL);
+  g_assert_nonnull (find_change (t_changes, shared));
+  g_assert_null (find_change (t_changes, private_entry));
+  g_assert_nonnull (find_change (t_changes, care));
+  s_changes = pull_all (stranger, 0, 100, NULL, NULL);
+  g_assert_null (find_change (s_changes, shared));
+
+  /* A therapist cannot attach themselves to a client. */
+  {
+    g_autofree char *grab_id = new_id ();
+    g_autofree char *grab = care_mutation (1, grab_id, 0, stranger->user_id, client->user_id,
+                                           TRUE, NULL);
+    g_autoptr(TfTestResponse) refused = push (stranger, grab);
+    g_assert_cmpstr (status_at (refused, 0), ==, "rejected");
+    g_assert_cmpstr (json_object_get_string_member (result_at (refused, 0), "code"), ==,
+                     "forbidden");
+  }
+
+  /* The client stops sharing the entry: the therapist's next pull revokes it. */
+  {
+    g_autofree char *unshare = journal_mutation (4, shared, client->user_id, shared_version, FALSE);
+    g_autoptr(TfTestResponse) r4 = push (client, unshare);
+    g_autoptr(JsonArray) changes = NULL;
+    JsonObject *change;
+
+    g_assert_cmpstr (status_at (r4, 0), ==, "applied");
+    changes = pull_all (therapist, cursor, 100, &cursor, NULL);
+    change = find_change (changes, shared);
+    g_assert_nonnull (change);
+    g_assert_true (json_object_get_boolean_member (change, "revoked"));
+    g_assert_false (json_object_has_member (change, "fields"));
+  }
+
+  /* Shared again, then the relationship ends: revoked again. */
+  {
+    g_autoptr(PGconn) conn = tf_test_pg_connect (server->conninfo);
+    g_autofree char *q = g_strdup_printf ("SELECT version FROM journal_entries WHERE id = '%s'",
+                                          shared);
+    gint64 v = tf_test_pg_int (conn, q);
+    g_autofree char *reshare = journal_mutation (5, shared, client->user_id, v, TRUE);
+    g_autoptr(TfTestResponse) r5 = push (client, reshare);
+    g_autoptr(JsonArray) changes = NULL;
+
+    g_assert_cmpstr (status_at (r5, 0), ==, "applied");
+    changes = pull_all (therapist, cursor, 100, &cursor, NULL);
+    g_assert_false (json_object_get_boolean_member_with_default (find_change (changes, shared),
+                                                                 "revoked", FALSE));
+  }
+  {
+    g_autofree char *end = care_mutation (6, care, care_version, therapist->user_id,
+                                          client->user_id, FALSE, client->user_id);
+    g_autoptr(TfTestResponse) r6 = push (client, end);
+    JsonObject *change;
+
+    g_assert_cmpstr (status_at (r6, 0), ==, "applied");
+    after = pull_all (therapist, cursor, 100, &cursor, NULL);
+    change = find_change (after, shared);
+    g_assert_nonnull (change);
+    g_assert_true (json_object_get_boolean_member (change, "revoked"));
+  }
+  /* And new shared entries no longer reach the therapist. */
+  {
+    g_autofree char *late = new_id ();
+    g_autofree char *m = journal_mutation (7, late, client->user_id, 0, TRUE);
+    g_autoptr(TfTestResponse) r7 = push (client, m);
+    g_autoptr(JsonArray) changes = NULL;
+
+    g_assert_cmpstr (status_at (r7, 0), ==, "applied");
+    changes = pull_all (therapist, cursor, 100, NULL, NULL);
+    g_assert_null (find_change (changes, late));
+  }
+}
+
+static void
+test_client_cannot_write_therapist_tables (void)
+{
+  g_autoptr(TfTestUser) client = new_user ("client");
+  g_autoptr(TfTestUser) therapist = new_user ("therapist");
+  g_autofree char *id = new_id (), *session = new_id ();
+  g_autofree char *note = envelope ("session_notes", id, "note_content", "{}");
+  g_autofree char *m = g_strdup_printf (
+      "{\"mutation_id\": 1, \"table\": \"session_notes\", \"id\": \"%s\", \"op\": \"upsert\","
+      " \"base_version\": 0, \"fields\": {\"session_id\": \"%s\", \"therapist_id\": \"%s\","
+      " \"note_content\": \"%s\"}}", id, session, client->user_id, note);
+  g_autoptr(TfTestResponse) r = push (client, m);
+
+  g_assert_cmpstr (status_at (r, 0), ==, "rejected");
+  g_assert_cmpstr (json_object_get_string_member (result_at (r, 0), "code"), ==, "forbidden");
+  (void) therapist;
+}
+
+/* --- appointments ---------------------------------------------------------- */
+
+static char *
+appointment_mutation (gint64 mutation_id, const char *id, gint64 base, const char *therapist,
+                      const char *client, const char *start, int minutes, const char *status,
+                      const char *cancelled_by)
+{
+  /* created_at is fixed once written: every edit sends the same one. */
+  const char *created = "2026-11-01T09:00:00Z";
+  g_autofree char *now = now_plus (0);
+  g_autofree char *cancel = cancelled_by
+    ? g_strdup_printf (", \"cancelled_by\": \"%s\", \"cancelled_at\": \"%s\"", cancelled_by, now)
+    : g_strdup ("");
+
+  return g_strdup_printf ("{\"mutation_id\": %" G_GINT64_FORMAT ", \"table\": \"appointments\","
+                          " \"id\": \"%s\", \"op\": \"upsert\", \"base_version\": %" G_GINT64_FORMAT
+                          ", \"fields\": {\"therapist_id\": \"%s\", \"client_id\": \"%s\","
+                          " \"appointment_datetime\": \"%s\", \"duration\": %d, \"status\": \"%s\","
+                          " \"price\": \"60.00\", \"created_at\": \"%s\"%s}}",
+                          mutation_id, id, base, therapist, client, start, minutes, status,
+                          created, cancel);
+}
+
+static void
+test_appointment_rules (void)
+{
+  g_autoptr(TfTestUser) therapist = new_user ("therapist");
+  g_autoptr(TfTestUser) a = new_user ("client");
+  g_autoptr(TfTestUser) b = new_user ("client");
+  g_autofree char *slot = g_strdup ("2031-03-04T09:00:00Z");
+  g_autofree char *inside = g_strdup ("2031-03-04T09:30:00Z");
+  g_autofree char *id_a = new_id (), *id_b = new_id (), *id_c = new_id ();
+  g_autofree char *ma = appointment_mutation (1, id_a, 0, therapist->user_id, a->user_id, slot, 50,
+                                              "pending", NULL);
+  g_autofree char *mb = appointment_mutation (1, id_b, 0, therapist->user_id, b->user_id, inside,
+                                              50, "pending", NULL);
+  g_autoptr(TfTestResponse) ra = push (a, ma);
+  g_autoptr(TfTestResponse) rb = push (b, mb);
+  gint64 va;
+
+  g_assert_cmpstr (status_at (ra, 0), ==, "applied");
+  va = json_object_get_int_member (result_at (ra, 0), "version");
+  /* Overlapping (not only the same start time): slot_taken. */
+  g_assert_cmpstr (status_at (rb, 0), ==, "rejected");
+  g_assert_cmpstr (json_object_get_string_member (result_at (rb, 0), "code"), ==, "slot_taken");
+
+  /* A client cannot confirm; the therapist can. */
+  {
+    g_autofree char *confirm = appointment_mutation (2, id_a, va, therapist->user_id, a->user_id,
+                                                     slot, 50, "confirmed", NULL);
+    g_autoptr(TfTestResponse) by_client = push (a, confirm);
+    g_autofree char *confirm_t = appointment_mutation (1, id_a, va, therapist->user_id,
+                                                       a->user_id, slot, 50, "confirmed", NULL);
+    g_autoptr(TfTestResponse) by_therapist = NULL;
+
+    g_assert_cmpstr (status_at (by_client, 0), ==, "rejected");
+    g_assert_cmpstr (json_object_get_string_member (result_at (by_client, 0), "code"), ==,
+                     "bad_transition");
+    by_therapist = push (therapist, confirm_t);
+    g_assert_cmpstr (status_at (by_therapist, 0), ==, "applied");
+    va = json_object_get_int_member (result_at (by_therapist, 0), "version");
+  }
+  /* Cancelled by the client, with who and why: the slot frees. */
+  {
+    g_autofree char *cancel = appointment_mutation (3, id_a, va, therapist->user_id, a->user_id,
+                                                    slot, 50, "cancelled", a->user_id);
+    g_autoptr(TfTestResponse) rc = push (a, cancel);
+    g_autofree char *again = appointment_mutation (2, id_c, 0, therapist->user_id, b->user_id,
+                                                   inside, 50, "pending", NULL);
+    g_autoptr(TfTestResponse) rd = NULL;
+
+    g_assert_cmpstr (status_at (rc, 0), ==, "applied");
+    rd = push (b, again);
+    g_assert_cmpstr (status_at (rd, 0), ==, "applied");
+    /* A cancelled appointment stays cancelled. */
+    {
+      g_autoptr(PGconn) conn = tf_test_pg_connect (server->conninfo);
+      g_autofree char *q = g_strdup_printf ("SELECT version FROM appointments WHERE id = '%s'", id_a);
+      gint64 v = tf_test_pg_int (conn, q);
+      g_autofree char *revive = appointment_mutation (4, id_a, v, therapist->user_id, a->user_id,
+                                                      "2031-05-04T09:00:00Z", 50, "pending", NULL);
+      g_autoptr(TfTestResponse) rr = push (a, revive);
+      g_assert_cmpstr (json_object_get_string_member (result_at (rr, 0), "code"), ==,
+                       "bad_transition");
+    }
+  }
+}
+
+static void
+test_blocked_date (void)
+{
+  g_autoptr(TfTestUser) therapist = new_user ("therapist");
+  g_autoptr(TfTestUser) client = new_user ("client");
+  g_autofree char *block = new_id (), *appt = new_id ();
+  g_autofree char *mb = g_strdup_printf (
+      "{\"mutation_id\": 1, \"table\": \"therapist_blocked_dates\", \"id\": \"%s\","
+      " \"op\": \"upsert\", \"base_version\": 0, \"fields\": {\"therapist_id\": \"%s\","
+      " \"blocked_date\": \"2031-08-15\", \"reason\": \"Δεκαπενταύγουστος\"}}",
+      block, therapist->user_id);
+  g_autoptr(TfTestResponse) rb = push (therapist, mb);
+  /* 23:30 UTC on the 14th is 02:30 on the 15th in Athens. */
+  g_autofree char *ma = appointment_mutation (1, appt, 0, therapist->user_id, client->user_id,
+                                              "2031-08-14T23:30:00Z", 50, "pending", NULL);
+  g_autoptr(TfTestResponse) ra = NULL;
+
+  g_assert_cmpstr (status_at (rb, 0), ==, "applied");
+  ra = push (client, ma);
+  g_assert_cmpstr (status_at (ra, 0), ==, "rejected");
+  g_assert_cmpstr (json_object_get_string_member (result_at (ra, 0), "code"), ==, "blocked_date");
+}
+
+typedef struct
+{
+  TfTestUser *user;
+  char       *mutation;
+  char       *status;
+} BookingRace;
+
+static gpointer
+book_thread (gpointer data)
+{
+  BookingRace *race = data;
+  g_autoptr(TfTestResponse) r = push (race->user, race->mutation);
+
+  race->status = g_strdup (status_at (r, 0));
+  return NULL;
+}
+
+static void
+test_double_booking_race (void)
+{
+  g_autoptr(TfTestUser) therapist = new_user ("therapist");
+  g_autoptr(TfTestUser) a = new_user ("client");
+  g_autoptr(TfTestUser) b = new_user ("client");
+
+  for (int round = 0; round < 5; round++)
+    {
+      g_autofree char *start = g_strdup_printf ("2031-06-%02dT10:00:00Z", 1 + round);
+      g_autofree char *ia = new_id (), *ib = new_id ();
+      BookingRace ra = { a, appointment_mutation (1 + round, ia, 0, therapist->user_id,
+                                                  a->user_id, start, 50, "pending", NULL), NULL };
+      BookingRace rb = { b, appointment_mutation (1 + round, ib, 0, therapist->user_id,
+                                                  b->user_id, start, 50, "pending", NULL), NULL };
+      GThread *ta = g_thread_new ("a", book_thread, &ra);
+      GThread *tb = g_thread_new ("b", book_thread, &rb);
+
+      g_thread_join (ta);
+      g_thread_join (tb);
+      /* Exactly one wins. */
+      g_assert_true ((g_str_equal (ra.status, "applied") && g_str_equal (rb.status, "rejected")) ||
+                     (g_str_equal (ra.status, "rejected") && g_str_equal (rb.status, "applied")));
+      g_free (ra.mutation);
+      g_free (rb.mutation);
+      g_free (ra.status);
+      g_free (rb.status);
+    }
+}
+
+/* --- bad input ------------------------------------------------------------- */
+
+static void
+assert_refused (TfTestUser *user, const char *body, guint status, const char *code)
+{
+  g_autoptr(TfTestResponse) r = tf_test_request (server, "POST", "/v1/sync/push",
+                                                 user ? user->token : NULL, body);
+
+  if (r->status != status || g_strcmp0 (tf_test_response_error_code (r), code) != 0)
+    g_error ("%s: expected %u %s, got %u %s", body, status, code, r->status, r->text);
+}
+
+static void
+test_bad_input (void)
+{
+  g_autoptr(TfTestUser) user = new_user ("client");
+  g_autoptr(PGconn) conn = tf_test_pg_connect (server->conninfo);
+  g_autofree char *id = new_id ();
+  g_autofree char *good = mood_mutation (1, id, user->user_id, 0, 5);
+  g_autofree char *two = g_strdup_printf ("{\"schema_version\": 1, \"mutations\": [%s, %s]}",
+                                          good, good);
+  g_autofree char *count_sql = g_strdup_printf ("SELECT count(*) FROM mood_entries WHERE user_id = '%s'",
+                                                user->user_id);
+  g_autoptr(GString) big = g_string_new ("{\"schema_version\": 1, \"mutations\": [");
+
+  assert_refused (user, "{not json", 400, "bad_json");
+  assert_refused (user, "{\"schema_version\": 1, \"mutations\": [\xff\xfe]}", 400, "bad_json");
+  assert_refused (user, "[1, 2, 3]", 400, "wrong_type");
+  assert_refused (user, "{\"schema_version\": 1, \"mutations\": {}}", 400, "wrong_type");
+  assert_refused (user, "{\"schema_version\": \"1\", \"mutations\": []}", 400, "wrong_type");
+  assert_refused (user, "{\"mutations\": []}", 400, "missing_field");
+  assert_refused (user, "{\"schema_version\": 99, \"mutations\": []}", 400, "unsupported_schema");
+  assert_refused (user, "{\"schema_version\": 1, \"mutations\": [{\"mutation_id\": 1,"
+                        " \"table\": \"users\", \"id\": \"" "00000000-0000-4000-8000-000000000001"
+                        "\", \"op\": \"upsert\", \"base_version\": 0, \"fields\": {}}]}",
+                  400, "unknown_table");
+  assert_refused (user, "{\"schema_version\": 1, \"mutations\": [{\"mutation_id\": 1,"
+                        " \"table\": \"goals\", \"op\": \"upsert\", \"base_version\": 0}]}",
+                  400, "missing_field");
+  assert_refused (user, "{\"schema_version\": 1, \"mutations\": [{\"mutation_id\": \"one\","
+                        " \"table\": \"goals\", \"id\": \"x\", \"op\": \"upsert\","
+                        " \"base_version\": 0}]}", 400, "wrong_type");
+  /* Mutation ids must strictly increase within a batch. */
+  assert_refused (user, two, 400, "bad_value");
+  assert_refused (NULL, "{\"schema_version\": 1, \"mutations\": []}", 401, "unauthorized");
+  {
+    g_autoptr(TfTestResponse) r = tf_test_request (server, "POST", "/v1/sync/push",
+                                                   "not-a-real-token", "{\"schema_version\": 1,"
+                                                   " \"mutations\": []}");
+    g_assert_cmpuint (r->status, ==, 401);
+  }
+  /* A batch over the limit (the test server allows 50). */
+  for (int i = 1; i <= 51; i++)
+    {
+      g_autofree char *mid = new_id ();
+      g_autofree char *m = mood_mutation (i, mid, user->user_id, 0, 5);
+      g_string_append_printf (big, "%s%s", i > 1 ? ", " : "", m);
+    }
+  g_string_append (big, "]}");
+  assert_refused (user, big->str, 413, "too_large");
+  /* None of that wrote anything. */
+  g_assert_cmpint (tf_test_pg_int (conn, count_sql), ==, 0);
+
+  /* Field-level problems answer per mutation and the queue moves on. */
+  {
+    g_autofree char *id1 = new_id (), *id2 = new_id (), *id3 = new_id ();
+    g_autofree char *unknown = g_strdup_printf (
+        "{\"mutation_id\": 1, \"table\": \"goals\", \"id\": \"%s\", \"op\": \"upsert\","
+        " \"base_version\": 0, \"fields\": {\"user_id\": \"%s\", \"title\": \"x\", \"colour\": 1}}",
+        id1, user->user_id);
+    g_autofree char *wrong = g_strdup_printf (
+        "{\"mutation_id\": 2, \"table\": \"goals\", \"id\": \"%s\", \"op\": \"upsert\","
+        " \"base_version\": 0, \"fields\": {\"user_id\": \"%s\", \"title\": 42}}",
+        id2, user->user_id);
+    g_autofree char *plain = g_strdup_printf (
+        "{\"mutation_id\": 3, \"table\": \"journal_entries\", \"id\": \"%s\", \"op\": \"upsert\","
+        " \"base_version\": 0, \"fields\": {\"user_id\": \"%s\", \"content\": \"Σήμερα\"}}",
+        id3, user->user_id);
+    g_autofree char *sql_id = new_id ();
+    g_autofree char *sqlish = g_strdup_printf (
+        "{\"mutation_id\": 4, \"table\": \"goals\", \"id\": \"%s\", \"op\": \"upsert\","
+        " \"base_version\": 0, \"fields\": {\"user_id\": \"%s\","
+        " \"title\": \"'); DROP TABLE goals; --\"}}", sql_id, user->user_id);
+    g_autofree char *batch = g_strdup_printf ("%s, %s, %s, %s", unknown, wrong, plain, sqlish);
+    g_autoptr(TfTestResponse) r = push (user, batch);
+    g_autofree char *title_sql = g_strdup_printf ("SELECT title FROM goals WHERE id = '%s'", sql_id);
+    g_autofree char *title = NULL;
+
+    g_assert_cmpstr (json_object_get_string_member (result_at (r, 0), "code"), ==, "unknown_field");
+    g_assert_nonnull (strstr (json_object_get_string_member (result_at (r, 0), "message"), "colour"));
+    g_assert_cmpstr (json_object_get_string_member (result_at (r, 1), "code"), ==, "wrong_type");
+    g_assert_cmpstr (json_object_get_string_member (result_at (r, 2), "code"), ==, "not_encrypted");
+    g_assert_cmpstr (status_at (r, 3), ==, "applied");
+    title = tf_test_pg_value (conn, title_sql);
+    g_assert_cmpstr (title, ==, "'); DROP TABLE goals; --");
+    g_assert_cmpint (tf_test_pg_int (conn, "SELECT count(*) FROM pg_class WHERE relname = 'goals'"),
+                     ==, 1);
+  }
+  /* Pull parameters. */
+  {
+    g_autoptr(TfTestResponse) r1 = tf_test_request (server, "GET", "/v1/sync/pull?cursor=-1",
+                                                    user->token, NULL);
+    g_autoptr(TfTestResponse) r2 = tf_test_request (server, "GET", "/v1/sync/pull?limit=100000",
+                                                    user->token, NULL);
+    g_autoptr(TfTestResponse) r3 = tf_test_request (server, "GET", "/v1/sync/pull", NULL, NULL);
+    g_assert_cmpuint (r1->status, ==, 400);
+    g_assert_cmpuint (r2->status, ==, 400);
+    g_assert_cmpuint (r3->status, ==, 401);
+  }
+  /* Expired token. */
+  {
+    g_autoptr(TfTestUser) other = tf_test_new_device (server, user);
+    g_autofree char *sql = g_strdup_printf ("UPDATE auth_sessions SET expires_at = now() - interval '1 second'"
+                                            " WHERE device_id = '%s'", other->device_id);
+    g_autoptr(TfTestResponse) r = NULL;
+
+    tf_test_pg_exec (conn, sql);
+    r = tf_test_request (server, "GET", "/v1/sync/pull", other->token, NULL);
+    g_assert_cmpuint (r->status, ==, 401);
+    g_assert_nonnull (strstr (r->text, "expired"));
+  }
+}
+
+/* --- concurrency ----------------------------------------------------------- */
+
+typedef struct
+{
+  TfTestUser *user;
+  int         writes;
+  GPtrArray  *ids;
+} Writer;
+
+static gpointer
+writer_thread (gpointer data)
+{
+  Writer *w = data;
+
+  for (int i = 0; i < w->writes; i++)
+    {
+      char *id = new_id ();
+      g_autofree char *m = mood_mutation (i + 1, id, w->user->user_id, 0, 1 + i % 10);
+      g_autoptr(TfTestResponse) r = push (w->user, m);
+
+      g_assert_cmpstr (status_at (r, 0), ==, "applied");
+      g_ptr_array_add (w->ids, id);
+    }
+  return NULL;
+}
+
+static void
+test_concurrent_writers_reader (void)
+{
+  g_autoptr(TfTestUser) owner = new_user ("client");
+  g_autoptr(TfTestUser) reader = tf_test_new_device (server, owner);
+  Writer writers[4];
+  GThread *threads[4];
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  gint64 cursor = 0;
+  gboolean running = TRUE;
+  guint expected = 0;
+
+  for (int i = 0; i < 4; i++)
+    {
+      writers[i].user = tf_test_new_device (server, owner);
+      writers[i].writes = 25;
+      writers[i].ids = g_ptr_array_new_with_free_func (g_free);
+      threads[i] = g_thread_new ("writer", writer_thread, &writers[i]);
+    }
+  /* Pull in a loop while they write; then once more after they finish. */
+  while (running)
+    {
+      g_autoptr(JsonArray) changes = NULL;
+      gboolean done = TRUE;
+
+      for (int i = 0; i < 4; i++)
+        if (writers[i].ids->len < (guint) writers[i].writes)
+          done = FALSE;
+      changes = pull_all (reader, cursor, 7, &cursor, NULL);
+      for (guint i = 0; i < json_array_get_length (changes); i++)
+        {
+          JsonObject *change = json_array_get_object_element (changes, i);
+          const char *id = json_object_get_string_member (change, "id");
+
+          /* The public directory (other tests' blocked dates) is not ours. */
+          if (g_strcmp0 (json_object_get_string_member (change, "table"), "mood_entries") != 0)
+            continue;
+          /* Never twice. */
+          if (g_hash_table_contains (seen, id))
+            g_error ("%s seen twice", id);
+          g_hash_table_add (seen, g_strdup (id));
+        }
+      if (done)
+        running = FALSE;
+    }
+  for (int i = 0; i < 4; i++)
+    {
+      g_thread_join (threads[i]);
+      for (guint j = 0; j < writers[i].ids->len; j++, expected++)
+        g_assert_true (g_hash_table_contains (seen, g_ptr_array_index (writers[i].ids, j)));
+      g_ptr_array_unref (writers[i].ids);
+      tf_test_user_free (writers[i].user);
+    }
+  /* Every change, none skipped. */
+  g_assert_cmpuint (g_hash_table_size (seen), ==, expected);
+}
+
+/* --- long-poll and keys ---------------------------------------------------- */
+
+typedef struct
+{
+  TfTestUser *user;
+  gint64      cursor;
+  gint64      elapsed_us;
+  gboolean    changes;
+} WaitCall;
+
+static gpointer
+wait_thread (gpointer data)
+{
+  WaitCall *call = data;
+  g_autofree char *path = g_strdup_printf ("/v1/sync/wait?cursor=%" G_GINT64_FORMAT "&timeout=20",
+                                           call->cursor);
+  gint64 start = g_get_monotonic_time ();
+  g_autoptr(TfTestResponse) r = tf_test_request (server, "GET", path, call->user->token, NULL);
+
+  call->elapsed_us = g_get_monotonic_time () - start;
+  g_assert_cmpuint (r->status, ==, 200);
+  call->changes = json_object_get_boolean_member (tf_test_response_object (r), "changes");
+  return NULL;
+}
+
+static void
+test_wait_wakes_on_change (void)
+{
+  g_autoptr(TfTestUser) phone = new_user ("client");
+  g_autoptr(TfTestUser) laptop = tf_test_new_device (server, phone);
+  g_autoptr(JsonArray) none = NULL;
+  WaitCall call = { laptop, 0, 0, FALSE };
+  GThread *thread;
+  g_autofree char *id = new_id ();
+  g_autofree char *m = mood_mutation (1, id, phone->user_id, 0, 6);
+
+  none = pull_all (laptop, 0, 100, &call.cursor, NULL);
+  thread = g_thread_new ("wait", wait_thread, &call);
+  g_usleep (G_USEC_PER_SEC / 2);
+  {
+    g_autoptr(TfTestResponse) r = push (phone, m);
+    g_assert_cmpstr (status_at (r, 0), ==, "applied");
+  }
+  g_thread_join (thread);
+  g_assert_true (call.changes);
+  /* Woken by the change, not by the 20 s timeout. */
+  g_assert_cmpint (call.elapsed_us, <, 5 * G_USEC_PER_SEC);
+}
+
+static void
+test_public_keys (void)
+{
+  g_autoptr(TfTestUser) therapist = new_user ("therapist");
+  g_autoptr(TfTestUser) client = new_user ("client");
+  g_autofree char *path = g_strdup_printf ("/v1/keys/%s", therapist->user_id);
+  g_autoptr(TfTestResponse) r = tf_test_request (server, "GET", path, client->token, NULL);
+  g_autoptr(TfTestResponse) missing = tf_test_request (server, "GET",
+                                                       "/v1/keys/00000000-0000-4000-8000-00000000dead",
+                                                       client->token, NULL);
+  g_autoptr(TfTestResponse) bad = tf_test_request (server, "GET", "/v1/keys/nope", client->token,
+                                                   NULL);
+  JsonObject *o;
+
+  g_assert_cmpuint (r->status, ==, 200);
+  o = tf_test_response_object (r);
+  g_assert_cmpstr (json_object_get_string_member (o, "identity_public_key"), ==,
+                   therapist->identity_public);
+  g_assert_true (strlen (json_object_get_string_member (o, "fingerprint")) > 20);
+  g_assert_cmpuint (missing->status, ==, 404);
+  g_assert_cmpuint (bad->status, ==, 400);
+}
+
+static void
+test_audit_trail (void)
+{
+  g_autoptr(TfTestUser) user = new_user ("client");
+  g_autoptr(PGconn) conn = tf_test_pg_connect (server->conninfo);
+  g_autofree char *id = new_id ();
+  g_autofree char *m = mood_mutation (1, id, user->user_id, 0, 6);
+  g_autoptr(TfTestResponse) r = push (user, m);
+  g_autoptr(JsonArray) changes = pull_all (user, 0, 100, NULL, NULL);
+  g_autofree char *sql = g_strdup_printf (
+      "SELECT string_agg(action, ',' ORDER BY action) FROM audit_logs WHERE record_id = '%s'"
+      " AND user_id = '%s' AND ip_address = '127.0.0.1' AND user_agent = 'tf-test/1'",
+      id, user->user_id);
+  g_autofree char *actions = tf_test_pg_value (conn, sql);
+
+  g_assert_cmpstr (status_at (r, 0), ==, "applied");
+  g_assert_cmpstr (actions, ==, "read,write");
+}
+
+int
+main (int argc, char **argv)
+{
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+  g_assert_true (tf_crypto_init (NULL));
+  server = tf_test_server_start ("tf_sync", "batch-limit=50\npull-limit=200");
+
+  g_test_add_func ("/tf/sync/push-pull-round-trip", test_push_pull_round_trip);
+  g_test_add_func ("/tf/sync/idempotent-retry", test_idempotent_retry);
+  g_test_add_func ("/tf/sync/conflict-keeps-server-row", test_conflict_keeps_server_row);
+  g_test_add_func ("/tf/sync/rejected-does-not-stall", test_rejected_does_not_stall);
+  g_test_add_func ("/tf/sync/tombstones-propagate", test_tombstones_propagate);
+  g_test_add_func ("/tf/sync/pagination", test_pagination);
+  g_test_add_func ("/tf/sync/clients-never-see-each-other", test_clients_never_see_each_other);
+  g_test_add_func ("/tf/sync/sharing-with-therapist", test_sharing_with_therapist);
+  g_test_add_func ("/tf/sync/client-cannot-write-therapist-tables",
+                   test_client_cannot_write_therapist_tables);
+  g_test_add_func ("/tf/sync/appointment-rules", test_appointment_rules);
+  g_test_add_func ("/tf/sync/blocked-date", test_blocked_date);
+  g_test_add_func ("/tf/sync/double-booking-race", test_double_booking_race);
+  g_test_add_func ("/tf/sync/bad-input", test_bad_input);
+  g_test_add_func ("/tf/sync/concurrent-writers-reader", test_concurrent_writers_reader);
+  g_test_add_func ("/tf/sync/wait-wakes-on-change", test_wait_wakes_on_change);
+  g_test_add_func ("/tf/sync/public-keys", test_public_keys);
+  g_test_add_func ("/tf/sync/audit-trail", test_audit_trail);
+  ret = g_test_run ();
+  tf_test_server_stop (server);
+  return ret;
+}
