@@ -2,7 +2,7 @@
  *
  * tf-server-cli.c: command-line front of therapy-field-server.
  *
- *   therapy-field-server migrate [--db CONNINFO]   apply sql/postgres migrations
+ *   therapy-field-server migrate [--db CONNINFO] [--config FILE]   apply the migrations
  *   therapy-field-server serve [--db CONNINFO] [--listen HOST:PORT] [--config FILE]
  *   therapy-field-server version
  *
@@ -36,7 +36,8 @@ conninfo_or_env (const char *db)
 static int
 run_migrate (int argc, char **argv)
 {
-  g_autofree char *db = NULL;
+  g_autofree char *db = NULL, *config_path = NULL;
+  g_autoptr(TfConfig) config = tf_config_new ();
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(PGconn) conn = NULL;
@@ -44,6 +45,8 @@ run_migrate (int argc, char **argv)
   const GOptionEntry entries[] = {
     { "db", 0, 0, G_OPTION_ARG_STRING, &db,
       N_("PostgreSQL connection string (default: $TF_DATABASE_URL)"), N_("CONNINFO") },
+    { "config", 0, 0, G_OPTION_ARG_FILENAME, &config_path,
+      N_("Key file with the server settings"), N_("FILE") },
     { NULL }
   };
   const char *conninfo;
@@ -61,7 +64,14 @@ run_migrate (int argc, char **argv)
       g_printerr ("therapy-field-server migrate: %s “%s”\n", _("unexpected argument"), argv[1]);
       return 2;
     }
-  conninfo = conninfo_or_env (db);
+  if (config_path != NULL && !tf_config_load_file (config, config_path, &error))
+    {
+      g_printerr ("therapy-field-server migrate: %s\n", error->message);
+      return 2;
+    }
+  /* --db, then the config file, then $TF_DATABASE_URL. */
+  conninfo = db != NULL && *db != '\0' ? db : config->db != NULL ? config->db
+                                                                   : conninfo_or_env (NULL);
   if (conninfo == NULL)
     {
       g_printerr ("therapy-field-server migrate: %s\n",

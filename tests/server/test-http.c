@@ -6,8 +6,11 @@
  */
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "tf-config.h"
 #include "tf-test-pg.h"
 #include "tf-test-server.h"
 
@@ -98,6 +101,35 @@ test_database_down_then_back (void)
   g_assert_cmpuint (status, ==, 200);
 }
 
+static void
+test_example_config (void)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("TF_SOURCE_DIR"), "data",
+                                            "therapy-field-server.conf", NULL);
+  g_autoptr(TfConfig) config = tf_config_new ();
+  g_autoptr(TfConfig) bad = tf_config_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *bad_path = NULL;
+  int fd;
+
+  /* The shipped example is valid and says what it means. */
+  g_assert_true (tf_config_load_file (config, path, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (config->listen_host, ==, "127.0.0.1");
+  g_assert_cmpuint (config->listen_port, ==, 8080);
+  g_assert_cmpuint (config->batch_limit, ==, 500);
+  g_assert_nonnull (strstr (config->db, "dbname=therapy_field"));
+
+  /* A typo is an error at start, naming the setting. */
+  fd = g_file_open_tmp ("tf-bad-XXXXXX.conf", &bad_path, &error);
+  g_assert_no_error (error);
+  close (fd);
+  g_assert_true (g_file_set_contents (bad_path, "[server]\nbatch-limit=lots\n", -1, NULL));
+  g_assert_false (tf_config_load_file (bad, bad_path, &error));
+  g_assert_nonnull (strstr (error->message, "batch-limit"));
+  g_unlink (bad_path);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -107,6 +139,7 @@ main (int argc, char **argv)
   server = tf_test_server_start ("tf_http", "body-limit=65536");
 
   g_test_add_func ("/tf/http/health-and-metrics", test_health_and_metrics);
+  g_test_add_func ("/tf/http/example-config", test_example_config);
   g_test_add_func ("/tf/http/routing-errors", test_routing_errors);
   g_test_add_func ("/tf/http/body-limit", test_body_limit);
   g_test_add_func ("/tf/http/database-down-then-back", test_database_down_then_back);
