@@ -130,6 +130,34 @@ test_example_config (void)
   g_unlink (bad_path);
 }
 
+static void
+test_tls (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("tf-tls-XXXXXX", NULL);
+  g_autofree char *cert = g_build_filename (dir, "cert.pem", NULL);
+  g_autofree char *key = g_build_filename (dir, "key.pem", NULL);
+  g_autofree char *command = g_strdup_printf (
+      "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1"
+      " -keyout %s -out %s", key, cert);
+  g_autofree char *extra = g_strdup_printf ("tls-certificate=%s\ntls-key=%s", cert, key);
+  g_autofree char *out = NULL, *err = NULL;
+  TfTestServer *tls;
+  int status;
+
+  g_assert_true (g_spawn_command_line_sync (command, &out, &err, &status, NULL));
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  tls = tf_test_server_start ("tf_http_tls", extra);
+  g_assert_true (g_str_has_prefix (tls->base_url, "https://"));
+  {
+    g_autoptr(TfTestResponse) r = tf_test_request (tls, "GET", "/healthz", NULL, NULL);
+    g_assert_cmpuint (r->status, ==, 200);
+  }
+  tf_test_server_stop (tls);
+  g_unlink (cert);
+  g_unlink (key);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -140,6 +168,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/tf/http/health-and-metrics", test_health_and_metrics);
   g_test_add_func ("/tf/http/example-config", test_example_config);
+  g_test_add_func ("/tf/http/tls", test_tls);
   g_test_add_func ("/tf/http/routing-errors", test_routing_errors);
   g_test_add_func ("/tf/http/body-limit", test_body_limit);
   g_test_add_func ("/tf/http/database-down-then-back", test_database_down_then_back);

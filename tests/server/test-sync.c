@@ -950,6 +950,135 @@ test_audit_trail (void)
   g_assert_cmpstr (actions, ==, "read,write");
 }
 
+/* --- failures -------------------------------------------------------------- */
+
+/* Sends @request raw and closes without reading the answer. */
+static void
+send_and_hang_up (const char *request, gsize len)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GUri) uri = g_uri_parse (server->base_url, G_URI_FLAGS_NONE, NULL);
+
+  connection = g_socket_client_connect_to_host (client, g_uri_get_host (uri),
+                                                (guint16) g_uri_get_port (uri), NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)),
+                                            request, len, NULL, NULL, &error));
+  g_assert_true (g_io_stream_close (G_IO_STREAM (connection), NULL, &error));
+}
+
+static void
+test_dropped_connection (void)
+{
+  g_autoptr(TfTestUser) user = new_user ("client");
+  g_autoptr(PGconn) conn = tf_test_pg_connect (server->conninfo);
+  g_autofree char *id = new_id ();
+  g_autofree char *m = mood_mutation (1, id, user->user_id, 0, 5);
+  g_autofree char *body = g_strdup_printf ("{\"schema_version\": 1, \"mutations\": [%s]}", m);
+  g_autofree char *half = g_strdup_printf (
+      "POST /v1/sync/push HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n"
+      "Content-Type: application/json\r\nContent-Length: %zu\r\n\r\n%.*s",
+      user->token, strlen (body), (int) (strlen (body) / 2), body);
+  g_autofree char *whole = g_strdup_printf (
+      "POST /v1/sync/push HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n"
+      "Content-Type: application/json\r\nContent-Length: %zu\r\n\r\n%s",
+      user->token, strlen (body), body);
+  g_autofree char *count = g_strdup_printf ("SELECT count(*) FROM mood_entries WHERE id = '%s'", id);
+  g_autoptr(TfTestResponse) retry = NULL;
+  g_autoptr(TfTestResponse) health = NULL;
+
+  /* Gone halfway through the body: nothing is written, the server is fine. */
+  send_and_hang_up (half, strlen (half));
+  g_usleep (G_USEC_PER_SEC / 5);
+  g_assert_cmpint (tf_test_pg_int (conn, count), ==, 0);
+  health = tf_test_request (server, "GET", "/healthz", NULL, NULL);
+  g_assert_cmpuint (health->status, ==, 200);
+
+  /* Gone after sending it all, before the answer: the device cannot know,
+   * so it retries; the retry gets the stored answer and the row exists once. */
+  send_and_hang_up (whole, strlen (whole));
+  for (int i = 0; i < 50 && tf_test_pg_int (conn, count) == 0; i++)
+    g_usleep (G_USEC_PER_SEC / 20);
+  retry = push (user, m);
+  g_assert_cmpstr (status_at (retry, 0), ==, "applied");
+  g_assert_cmpint (tf_test_pg_int (conn, count), ==, 1);
+}
+
+typedef struct
+{
+  TfTestUser *user;
+  gint        stop;        /* atomic */
+  guint       ok, unavailable, other;
+  gint64      next_mutation;
+} Loader;
+
+static gpointer
+load_thread (gpointer data)
+{
+  Loader *loader = data;
+
+  while (!g_atomic_int_get (&loader->stop))
+    {
+      g_autofree char *id = new_id ();
+      g_autofree char *m = mood_mutation (loader->next_mutation, id, loader->user->user_id, 0, 5);
+      g_autoptr(TfTestResponse) r = push (loader->user, m);
+
+      if (r->status == 200)
+        {
+          loader->ok++;
+          loader->next_mutation++;
+        }
+      else if (r->status == 503 && r->retry_after != NULL)
+        {
+          loader->unavailable++;
+          g_usleep (G_USEC_PER_SEC / 20);
+        }
+      else
+        {
+          g_test_message ("unexpected answer under restart: %u %s", r->status, r->text);
+          loader->other++;
+        }
+    }
+  return NULL;
+}
+
+static void
+pg_ctl (const char *action)
+{
+  g_autofree char *command = g_strdup_printf ("%s %s", g_getenv ("TF_PG_CTL"), action);
+  g_autofree char *out = NULL, *err = NULL;
+  int status = 0;
+
+  g_assert_true (g_spawn_command_line_sync (command, &out, &err, &status, NULL));
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+}
+
+static void
+test_postgres_restart_under_load (void)
+{
+  g_autoptr(TfTestUser) user = new_user ("client");
+  Loader loader = { user, 0, 0, 0, 0, 1 };
+  GThread *thread = g_thread_new ("load", load_thread, &loader);
+  guint before;
+
+  g_usleep (G_USEC_PER_SEC / 2);
+  pg_ctl ("-m fast stop");
+  g_usleep (G_USEC_PER_SEC / 2);
+  pg_ctl ("start");
+  before = loader.ok;
+  /* It recovers by itself: pushes succeed again. */
+  for (int i = 0; i < 100 && loader.ok < before + 5; i++)
+    g_usleep (G_USEC_PER_SEC / 10);
+  g_atomic_int_set (&loader.stop, 1);
+  g_thread_join (thread);
+
+  g_assert_cmpuint (loader.unavailable, >, 0);   /* the outage was seen, as 503 */
+  g_assert_cmpuint (loader.other, ==, 0);        /* and nothing else went wrong */
+  g_assert_cmpuint (loader.ok, >=, before + 5);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -977,6 +1106,8 @@ main (int argc, char **argv)
   g_test_add_func ("/tf/sync/wait-wakes-on-change", test_wait_wakes_on_change);
   g_test_add_func ("/tf/sync/public-keys", test_public_keys);
   g_test_add_func ("/tf/sync/audit-trail", test_audit_trail);
+  g_test_add_func ("/tf/sync/dropped-connection", test_dropped_connection);
+  g_test_add_func ("/tf/sync/postgres-restart-under-load", test_postgres_restart_under_load);
   ret = g_test_run ();
   tf_test_server_stop (server);
   return ret;

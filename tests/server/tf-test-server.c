@@ -97,6 +97,14 @@ tf_test_response_free (TfTestResponse *response)
   g_free (response);
 }
 
+/* The tests' server has a self-signed certificate made for the test. */
+static gboolean
+on_accept_certificate_cb (SoupMessage *msg, GTlsCertificate *certificate,
+                          GTlsCertificateFlags errors, gpointer user_data)
+{
+  return TRUE;
+}
+
 TfTestResponse *
 tf_test_request (TfTestServer *server, const char *method, const char *path, const char *token,
                  const char *body)
@@ -109,6 +117,7 @@ tf_test_request (TfTestServer *server, const char *method, const char *path, con
   const char *retry;
 
   g_assert_nonnull (msg);
+  g_signal_connect (msg, "accept-certificate", G_CALLBACK (on_accept_certificate_cb), NULL);
   if (token != NULL)
     {
       g_autofree char *auth = g_strdup_printf ("Bearer %s", token);
