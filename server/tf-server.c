@@ -9,8 +9,8 @@
  * context.  A client that disconnects cancels the request's cancellable; the
  * work finishes or stops, and nothing is written back to it.
  *
- * Shutdown (SIGTERM): stop listening, answer new requests 503, let the ones
- * in flight finish within a grace period, then quit.
+ * Shutdown (SIGTERM): answer new requests 503, let the ones in flight finish
+ * within a grace period (long-polls are answered at once), then quit.
  */
 #define G_LOG_DOMAIN "tf-server"
 
@@ -40,7 +40,8 @@ struct _TfServer
   TfPool        *pool;
   SoupServer    *soup;
   GPtrArray     *routes;
-  guint          in_flight;
+  guint          in_flight;     /* requests not yet answered */
+  guint          unfinished;    /* answers not yet written to their client */
   gboolean       stopping;
   GMainLoop     *loop;          /* set while shutting down */
   guint          grace_id;
@@ -113,7 +114,8 @@ tf_server_add_route (TfServer *server, const char *method, const char *path,
 static void
 maybe_finish_shutdown (TfServer *server)
 {
-  if (server->stopping && server->in_flight == 0 && server->loop != NULL)
+  if (server->stopping && server->in_flight == 0 && server->unfinished == 0 &&
+      server->loop != NULL)
     {
       g_clear_handle_id (&server->grace_id, g_source_remove);
       g_main_loop_quit (server->loop);
@@ -309,6 +311,16 @@ on_message_finished_cb (SoupServerMessage *msg, gpointer user_data)
   g_cancellable_cancel (req->cancellable);
 }
 
+static void
+on_wire_finished_cb (SoupServerMessage *msg, gpointer user_data)
+{
+  TfServer *server = user_data;
+
+  g_assert (server->unfinished > 0);
+  server->unfinished--;
+  maybe_finish_shutdown (server);
+}
+
 static const Route *
 find_route (TfServer *server, const char *method, const char *path, gboolean *path_known)
 {
@@ -369,6 +381,9 @@ server_handler (SoupServer *soup, SoupServerMessage *msg, const char *path, GHas
   req->cancellable = g_cancellable_new ();
   req->started_us = g_get_monotonic_time ();
   req->finished_id = g_signal_connect (msg, "finished", G_CALLBACK (on_message_finished_cb), req);
+  /* Shutdown waits until the answer is on the wire, not only composed. */
+  g_signal_connect (msg, "finished", G_CALLBACK (on_wire_finished_cb), server);
+  server->unfinished++;
   server->in_flight++;
   soup_server_message_pause (msg);
 
@@ -513,8 +528,10 @@ tf_server_shutdown (TfServer *server, GMainLoop *loop, guint grace_ms)
   if (server->stopping)
     return;
   server->stopping = TRUE;
-  /* Stop accepting; connections with requests in flight stay until answered. */
-  soup_server_disconnect (server->soup);
+  /* libsoup 3.2's soup_server_disconnect() also drops the connections of
+   * requests in flight, so the listener stays open until the end and new
+   * requests are answered 503 (a load balancer moves on) while the ones in
+   * flight finish. */
   server->loop = g_main_loop_ref (loop);
   server->grace_id = g_timeout_add (grace_ms, on_grace_over_cb, server);
   if (server->sync_stop != NULL)

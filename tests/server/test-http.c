@@ -158,6 +158,43 @@ test_tls (void)
   g_rmdir (dir);
 }
 
+typedef struct
+{
+  TfTestServer *server;
+  char         *token;
+  guint         status;
+} LongPoll;
+
+static gpointer
+long_poll_thread (gpointer data)
+{
+  LongPoll *poll = data;
+  g_autoptr(TfTestResponse) r = tf_test_request (poll->server, "GET",
+                                                 "/v1/sync/wait?cursor=999999999&timeout=20",
+                                                 poll->token, NULL);
+  poll->status = r->status;
+  return NULL;
+}
+
+static void
+test_sigterm_finishes_requests (void)
+{
+  TfTestServer *own = tf_test_server_start ("tf_http_term", NULL);
+  g_autoptr(TfTestUser) user = tf_test_register (own, "term@example.gr", "client");
+  LongPoll poll = { own, user->token, 0 };
+  GThread *thread = g_thread_new ("poll", long_poll_thread, &poll);
+  gint64 start;
+
+  g_usleep (G_USEC_PER_SEC / 2);
+  start = g_get_monotonic_time ();
+  /* The long-poll in flight is answered, and the server exits cleanly, well
+   * before the poll's own 20 s timeout. */
+  tf_test_server_stop (own);
+  g_thread_join (thread);
+  g_assert_cmpuint (poll.status, ==, 200);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 5 * G_USEC_PER_SEC);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -169,6 +206,7 @@ main (int argc, char **argv)
   g_test_add_func ("/tf/http/health-and-metrics", test_health_and_metrics);
   g_test_add_func ("/tf/http/example-config", test_example_config);
   g_test_add_func ("/tf/http/tls", test_tls);
+  g_test_add_func ("/tf/http/sigterm-finishes-requests", test_sigterm_finishes_requests);
   g_test_add_func ("/tf/http/routing-errors", test_routing_errors);
   g_test_add_func ("/tf/http/body-limit", test_body_limit);
   g_test_add_func ("/tf/http/database-down-then-back", test_database_down_then_back);
