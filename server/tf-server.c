@@ -52,6 +52,8 @@ struct _TfServer
   guint64        latency_count;
   double         latency_sum;
 
+  guint          maintenance_id; /* hourly partition upkeep */
+
   gpointer       sync;
   GDestroyNotify sync_destroy;
   void         (*sync_stop) (TfServer *server);
@@ -186,6 +188,36 @@ tf_server_run_db (TfRequest *req, TfPoolFunc func, gpointer data, GDestroyNotify
    * nobody collects it. */
   tf_pool_run_async (req->server->pool, func, data, data_free, result_free, NULL, on_db_done_cb,
                      call);
+}
+
+/* --- upkeep -------------------------------------------------------------- */
+
+static gpointer
+run_partition_upkeep (PGconn *conn, gpointer data, GError **error)
+{
+  return tf_db_exec (conn, "SELECT create_monthly_partitions()", error) ? GINT_TO_POINTER (1)
+                                                                        : NULL;
+}
+
+static void
+on_upkeep_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  TfPool *pool = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (tf_pool_run_finish (pool, result, &error) == NULL)
+    g_warning ("partition upkeep failed (it is retried within the hour): %s", error->message);
+}
+
+/* Premakes partitions ahead and empties the default partitions (0001-schema.sql, D3). */
+static gboolean
+on_maintenance_cb (gpointer user_data)
+{
+  TfServer *server = user_data;
+
+  tf_pool_run_async (server->pool, run_partition_upkeep, NULL, NULL, NULL, NULL,
+                     on_upkeep_done_cb, server->pool);
+  return G_SOURCE_CONTINUE;
 }
 
 /* --- built-in routes ------------------------------------------------------ */
@@ -471,6 +503,7 @@ tf_server_free (TfServer *server)
   g_clear_pointer (&server->routes, g_ptr_array_unref);
   g_clear_pointer (&server->request_counts, g_hash_table_unref);
   g_clear_handle_id (&server->grace_id, g_source_remove);
+  g_clear_handle_id (&server->maintenance_id, g_source_remove);
   g_clear_pointer (&server->loop, g_main_loop_unref);
   g_free (server);
 }
@@ -499,6 +532,8 @@ tf_server_listen (TfServer *server, guint16 *out_port, GError **error)
     options |= SOUP_SERVER_LISTEN_HTTPS;
   if (!soup_server_listen (server->soup, socket_address, options, error))
     return FALSE;
+  on_maintenance_cb (server);
+  server->maintenance_id = g_timeout_add_seconds (3600, on_maintenance_cb, server);
   uris = soup_server_get_uris (server->soup);
   if (out_port != NULL && uris != NULL)
     *out_port = (guint16) g_uri_get_port (uris->data);
