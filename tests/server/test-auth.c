@@ -150,44 +150,6 @@ register_object (const char *email, const char *role, Account **account_out)
   return body;
 }
 
-/* tf_test_request() for the routes that may answer 204: the harness cannot
- * yet take an empty body (g_strndup (NULL, 0) is NULL). */
-static TfTestResponse *
-request (TfTestServer *srv, const char *method, const char *path, const char *token,
-         const char *body)
-{
-  g_autofree char *url = g_strconcat (srv->base_url, path, NULL);
-  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) reply = NULL;
-  TfTestResponse *response = g_new0 (TfTestResponse, 1);
-  SoupMessageHeaders *headers;
-  gsize len = 0;
-  const char *data;
-
-  g_assert_nonnull (msg);
-  headers = soup_message_get_request_headers (msg);
-  if (token != NULL)
-    {
-      g_autofree char *auth = g_strdup_printf ("Bearer %s", token);
-      soup_message_headers_replace (headers, "Authorization", auth);
-    }
-  soup_message_headers_replace (headers, "User-Agent", "tf-test/1");
-  if (body != NULL)
-    {
-      g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
-      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
-    }
-  reply = soup_session_send_and_read (srv->session, msg, NULL, &error);
-  g_assert_no_error (error);
-  response->status = soup_message_get_status (msg);
-  data = g_bytes_get_data (reply, &len);
-  response->text = g_strndup (data != NULL ? data : "", len);
-  if (*response->text != '\0')
-    response->body = json_from_string (response->text, NULL);
-  return response;
-}
-
 static TfTestResponse *
 post_object (TfTestServer *srv, const char *path, const char *token, JsonObject *body)
 {
@@ -540,11 +502,11 @@ test_logout (void)
   g_autofree char *message = NULL;
 
   g_assert_cmpuint (sessions_status (account->token, NULL), ==, 200);
-  out = request (server, "POST", "/v1/auth/logout", account->token, NULL);
+  out = tf_test_request (server, "POST", "/v1/auth/logout", account->token, NULL);
   g_assert_cmpuint (out->status, ==, 204);
   g_assert_cmpuint (sessions_status (account->token, &message), ==, 401);
   g_assert_cmpstr (message, ==, "token revoked");
-  again = request (server, "POST", "/v1/auth/logout", account->token, NULL);
+  again = tf_test_request (server, "POST", "/v1/auth/logout", account->token, NULL);
   g_assert_cmpuint (again->status, ==, 401);
 }
 
@@ -600,7 +562,7 @@ test_sessions (void)
 
   /* Revoking the phone ends its token only. */
   path = g_strconcat ("/v1/auth/sessions/", phone_session, NULL);
-  revoke = request (server, "DELETE", path, account->token, NULL);
+  revoke = tf_test_request (server, "DELETE", path, account->token, NULL);
   g_assert_cmpuint (revoke->status, ==, 204);
   g_assert_cmpuint (sessions_status (phone, &message), ==, 401);
   g_assert_cmpstr (message, ==, "token revoked");
@@ -617,7 +579,7 @@ test_foreign_session_not_found (void)
   g_autoptr(Account) other = register_account ("ivan@example.org", "client");
   g_autofree char *path = g_strconcat ("/v1/auth/sessions/", owner->session_id, NULL);
   g_autofree char *unknown_path = NULL, *unknown_id = g_uuid_string_random ();
-  g_autoptr(TfTestResponse) foreign = request (server, "DELETE", path, other->token, NULL);
+  g_autoptr(TfTestResponse) foreign = tf_test_request (server, "DELETE", path, other->token, NULL);
   g_autoptr(TfTestResponse) unknown = NULL, garbage = NULL;
 
   g_assert_cmpuint (foreign->status, ==, 404);
@@ -626,11 +588,11 @@ test_foreign_session_not_found (void)
   g_assert_cmpuint (sessions_status (owner->token, NULL), ==, 200);
 
   unknown_path = g_strconcat ("/v1/auth/sessions/", unknown_id, NULL);
-  unknown = request (server, "DELETE", unknown_path, other->token, NULL);
+  unknown = tf_test_request (server, "DELETE", unknown_path, other->token, NULL);
   g_assert_cmpuint (unknown->status, ==, 404);
   /* Same answer as for someone else's session. */
   g_assert_cmpstr (unknown->text, ==, foreign->text);
-  garbage = request (server, "DELETE", "/v1/auth/sessions/'%3B--", other->token, NULL);
+  garbage = tf_test_request (server, "DELETE", "/v1/auth/sessions/'%3B--", other->token, NULL);
   g_assert_cmpuint (garbage->status, ==, 404);
 }
 
@@ -825,7 +787,7 @@ post_code (const char *path, const char *token, const char *code)
 {
   g_autofree char *body = g_strdup_printf ("{\"code\": \"%s\"}", code);
 
-  return request (server, "POST", path, token, body);
+  return tf_test_request (server, "POST", path, token, body);
 }
 
 static void
@@ -942,7 +904,7 @@ static void
 expect_bad (JsonObject *body, const char *raw, guint status, const char *code, const char *field)
 {
   g_autofree char *text = raw ? g_strdup (raw) : object_to_string (body);
-  g_autoptr(TfTestResponse) response = request (server, "POST", "/v1/auth/register", NULL, text);
+  g_autoptr(TfTestResponse) response = tf_test_request (server, "POST", "/v1/auth/register", NULL, text);
 
   if (response->status != status)
     g_error ("expected %u, got %u: %s", status, response->status, response->text);

@@ -64,32 +64,18 @@ test_body_limit (void)
 }
 
 static void
-pg_ctl (const char *action)
-{
-  g_autofree char *command = g_strdup_printf ("%s %s", g_getenv ("TF_PG_CTL"), action);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *out = NULL, *err = NULL;
-  int status = 0;
-
-  /* Captured: pg_ctl's chatter must not mix with the TAP stream. */
-  g_assert_true (g_spawn_command_line_sync (command, &out, &err, &status, &error));
-  g_assert_no_error (error);
-  g_assert_true (g_spawn_check_wait_status (status, NULL));
-}
-
-static void
 test_database_down_then_back (void)
 {
   g_autoptr(TfTestResponse) down = NULL;
   guint status = 0;
 
-  pg_ctl ("-m fast stop");
+  tf_test_pg_ctl ("-m fast stop");
   down = tf_test_request (server, "GET", "/healthz", NULL, NULL);
   g_assert_cmpuint (down->status, ==, 503);
   g_assert_cmpstr (tf_test_response_error_code (down), ==, "database_unavailable");
   g_assert_nonnull (down->retry_after);
 
-  pg_ctl ("start");
+  tf_test_pg_ctl ("start");
   /* Recovers by itself: the next requests reconnect. */
   for (int i = 0; i < 50 && status != 200; i++)
     {

@@ -1045,17 +1045,6 @@ load_thread (gpointer data)
 }
 
 static void
-pg_ctl (const char *action)
-{
-  g_autofree char *command = g_strdup_printf ("%s %s", g_getenv ("TF_PG_CTL"), action);
-  g_autofree char *out = NULL, *err = NULL;
-  int status = 0;
-
-  g_assert_true (g_spawn_command_line_sync (command, &out, &err, &status, NULL));
-  g_assert_true (g_spawn_check_wait_status (status, NULL));
-}
-
-static void
 test_postgres_restart_under_load (void)
 {
   g_autoptr(TfTestUser) user = new_user ("client");
@@ -1064,9 +1053,9 @@ test_postgres_restart_under_load (void)
   guint before;
 
   g_usleep (G_USEC_PER_SEC / 2);
-  pg_ctl ("-m fast stop");
+  tf_test_pg_ctl ("-m fast stop");
   g_usleep (G_USEC_PER_SEC / 2);
-  pg_ctl ("start");
+  tf_test_pg_ctl ("start");
   before = loader.ok;
   /* It recovers by itself: pushes succeed again. */
   for (int i = 0; i < 100 && loader.ok < before + 5; i++)

@@ -110,3 +110,18 @@ tf_test_pg_int (PGconn *conn, const char *sql)
   g_assert_nonnull (value);
   return g_ascii_strtoll (value, NULL, 10);
 }
+
+void
+tf_test_pg_ctl (const char *action)
+{
+  g_autofree char *command = g_strdup_printf ("%s %s", g_getenv ("TF_PG_CTL"), action);
+  g_autofree char *out = NULL, *err = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  /* Captured: pg_ctl's chatter must not mix with the TAP stream. */
+  g_assert_true (g_spawn_command_line_sync (command, &out, &err, &status, &error));
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("pg_ctl %s failed: %s", action, err);
+}

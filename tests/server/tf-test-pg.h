@@ -34,4 +34,7 @@ char       *tf_test_pg_value          (PGconn     *conn,
 gint64      tf_test_pg_int            (PGconn     *conn,
                                        const char *sql);
 
+/* Runs pg_ctl on the test cluster with @action ("-m fast stop", "start"). */
+void        tf_test_pg_ctl            (const char *action);
+
 G_END_DECLS
