@@ -152,7 +152,7 @@ static const TfColumn profiles_columns[] = {
   VARCHAR_REQ ("last_name", 100),
   VARCHAR ("display_name", 200),
   FORMAT ("phone", 20, TF_FORMAT_PHONE),
-  BOOL ("phone_verified"),
+  { .name = "phone_verified", .type = TF_COLUMN_BOOLEAN, .flags = TF_COLUMN_ADMIN_ONLY },
   DATE ("birth_date"),
   VARCHAR ("gender", 20),
   FORMAT ("profile_photo_url", 0, TF_FORMAT_URL),
@@ -165,7 +165,7 @@ static const TfColumn profiles_columns[] = {
 static const TfColumn therapists_columns[] = {
   REF_REQ_FIXED ("user_id", "users"),
   VARCHAR_REQ ("license_number", 100),
-  BOOL ("license_verified"),
+  { .name = "license_verified", .type = TF_COLUMN_BOOLEAN, .flags = TF_COLUMN_ADMIN_ONLY },
   DATE ("license_expiry"),
   INT_RANGE ("years_experience", 0, G_MAXINT32),
   TEXT ("bio"),

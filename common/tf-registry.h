@@ -38,6 +38,7 @@ typedef enum
   TF_COLUMN_ENCRYPTED = 1 << 1, /* a "tf1:" envelope; the server never sees plaintext */
   TF_COLUMN_IMMUTABLE = 1 << 2, /* fixed at creation: owner, parent, partition key */
   TF_COLUMN_NONNEG    = 1 << 3, /* money: positive_money domain (>= 0) */
+  TF_COLUMN_ADMIN_ONLY = 1 << 4, /* set by an administrator or a verification, never by the owner */
 } TfColumnFlags;
 
 /* Text formats beyond length: the seed's domains and the clinical codes.  For

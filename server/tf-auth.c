@@ -1151,6 +1151,15 @@ op_register (PGconn *conn, AuthJob *job, GError **error)
           return NULL;
         }
     }
+  /* The new profile (and therapist row) enter sync like any other write. */
+  {
+    const char *params[] = { user_id };
+    g_autoptr(PGresult) result =
+      tf_db_query (conn, "SELECT sync_publish_account($1::uuid)", 1, params, error);
+
+    if (result == NULL)
+      return NULL;
+  }
   {
     const char *params[] = {
       user_id, job->kdf.salt, opslimit, memlimit, job->wrapped_master_key,

@@ -106,7 +106,9 @@ tf_pool_new (const char *conninfo, guint size)
   pool = g_new0 (TfPool, 1);
   pool->conninfo = g_strdup (conninfo);
   pool->size = size;
-  pool->threads = g_thread_pool_new (run_job, pool, (int) size, FALSE, NULL);
+  /* Exclusive: the threads (and their connections) are this pool's alone,
+   * never lent to GLib's shared threads, and end with it. */
+  pool->threads = g_thread_pool_new (run_job, pool, (int) size, TRUE, NULL);
   return pool;
 }
 

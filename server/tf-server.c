@@ -325,6 +325,14 @@ early_handler (SoupServer *soup, SoupServerMessage *msg, const char *path, GHash
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   goffset length = soup_message_headers_get_content_length (headers);
 
+  /* A body without a length could be of any size: libsoup would buffer it
+   * all before the limit could be checked. */
+  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CHUNKED)
+    {
+      reply_early_error (msg, SOUP_STATUS_LENGTH_REQUIRED, "length_required",
+                         "send the body with a Content-Length");
+      return;
+    }
   if (length > (goffset) server->config->body_limit)
     {
       g_autofree char *message = g_strdup_printf ("the request body is larger than %" G_GSIZE_FORMAT

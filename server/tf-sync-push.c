@@ -656,6 +656,8 @@ recipients_of (Push *p, const TfTable *t, JsonObject *fields, const char *owner)
       add_therapists_of (p, list, field_string (fields, "client_id"), 0);
       add_unique (list, p->caller.user_id);
     }
+  else if (t->audience == TF_AUDIENCE_THERAPIST)
+    add_unique (list, field_string (fields, t->therapist_column)); /* plans, notes */
   else if (strcmp (name, "sessions") == 0)
     {
       TfRecord *appointment = parent_of (p, t, fields);
@@ -794,6 +796,63 @@ changed_immutable (const TfTable *t, JsonObject *fields, TfRecord *current)
       if (!json_node_equal (a, b))
         return column->name;
     }
+  return NULL;
+}
+
+static gboolean
+same_value (JsonObject *a, JsonObject *b, const char *column)
+{
+  JsonNode *x = json_object_get_member (a, column);
+  JsonNode *y = json_object_get_member (b, column);
+  gboolean x_null = x == NULL || JSON_NODE_HOLDS_NULL (x);
+  gboolean y_null = y == NULL || JSON_NODE_HOLDS_NULL (y);
+
+  if (x_null || y_null)
+    return x_null == y_null;
+  return json_node_equal (x, y);
+}
+
+/* Columns only an administrator (or a verification flow) sets: a licence or
+ * a phone marked verified.  Others may not set or change them. */
+static const char *
+changed_by_admin_only (Push *p, const TfTable *t, JsonObject *fields, TfRecord *current)
+{
+  if (g_strcmp0 (p->caller.role, "business_admin") == 0 ||
+      g_strcmp0 (p->caller.role, "super_admin") == 0)
+    return NULL;
+  for (guint i = 0; i < t->n_columns; i++)
+    {
+      const TfColumn *c = &t->columns[i];
+
+      if (!(c->flags & TF_COLUMN_ADMIN_ONLY) || !json_object_has_member (fields, c->name))
+        continue;
+      if (current != NULL ? !same_value (fields, current->fields, c->name)
+                          : json_object_get_boolean_member_with_default (fields, c->name, FALSE))
+        return c->name;
+    }
+  return NULL;
+}
+
+/* What a client may not change on an existing appointment: the price and
+ * the service ever, the time and length once the therapist confirmed it. */
+static const char *
+changed_by_client (Push *p, JsonObject *fields, TfRecord *current)
+{
+  static const char * const never[] = { "price", "service_id", "location_type", "meeting_url" };
+  static const char * const once_confirmed[] = { "appointment_datetime", "duration" };
+
+  if (current == NULL ||
+      g_strcmp0 (field_string (current->fields, "therapist_id"), p->caller.user_id) == 0)
+    return NULL;
+  for (guint i = 0; i < G_N_ELEMENTS (never); i++)
+    if (json_object_has_member (fields, never[i]) &&
+        !same_value (fields, current->fields, never[i]))
+      return never[i];
+  if (g_strcmp0 (field_string (current->fields, "status"), "pending") != 0)
+    for (guint i = 0; i < G_N_ELEMENTS (once_confirmed); i++)
+      if (json_object_has_member (fields, once_confirmed[i]) &&
+          !same_value (fields, current->fields, once_confirmed[i]))
+        return once_confirmed[i];
   return NULL;
 }
 
@@ -974,6 +1033,11 @@ decide (Push *p, Decision *d, gint64 version, GError **error)
           reject (d, "bad_transition", "an appointment is cancelled, not deleted");
           return TRUE;
         }
+      if (strcmp (t->name, "care_relationships") == 0)
+        {
+          reject (d, "bad_transition", "a care relationship is ended, not deleted");
+          return TRUE;
+        }
     }
   else
     {
@@ -988,8 +1052,18 @@ decide (Push *p, Decision *d, gint64 version, GError **error)
           reject (d, "forbidden", "%s", why);
           return TRUE;
         }
+      if ((fixed = changed_by_admin_only (p, t, fields, current)) != NULL)
+        {
+          reject (d, "forbidden", "%s is set by an administrator or by verification", fixed);
+          return TRUE;
+        }
       if (strcmp (t->name, "appointments") == 0)
         {
+          if ((fixed = changed_by_client (p, fields, current)) != NULL)
+            {
+              reject (d, "forbidden", "%s of this appointment is the therapist's to change", fixed);
+              return TRUE;
+            }
           if (!check_appointment (p, d, fields, current, error))
             return FALSE;
           if (d->outcome == OUTCOME_REJECT)
@@ -1147,6 +1221,18 @@ code_for_db_error (const GError *error, const TfTable *t)
     }
 }
 
+static const char *
+message_for_code (const char *code)
+{
+  if (strcmp (code, "slot_taken") == 0)
+    return "the therapist already has an appointment at that time";
+  if (strcmp (code, "missing_reference") == 0)
+    return "a record this one refers to does not exist";
+  if (strcmp (code, "duplicate") == 0)
+    return "a record with the same unique values exists";
+  return "the database refused the values of this record";
+}
+
 /* Writes every applied row; a row PostgreSQL refuses becomes a rejection. */
 static gboolean
 write_rows (Push *p, GError **error)
@@ -1200,11 +1286,31 @@ write_rows (Push *p, GError **error)
           g_propagate_error (error, g_steal_pointer (&local_error));
           return FALSE;
         }
-      reject (d, code, "%s", local_error->message);
+      /* The database's own text names constraints and other rows' keys:
+       * it goes to the log, the device gets a fixed message. */
+      g_message ("push row refused (%s.%s): %s", d->item->table->name, d->item->id,
+                 local_error->message);
+      reject (d, code, "%s", message_for_code (code));
       /* Skip to the statement after this row's RELEASE. */
       next = (guint) failed;
       while (next < statements->len && g_ptr_array_index (owners, next) == d)
         next++;
+      /* Later changes of the same record in this push were decided on top of
+       * this one: they fall with it, and their statements become no-ops. */
+      for (guint i = next; i < statements->len; i++)
+        {
+          Decision *later = g_ptr_array_index (owners, i);
+          TfDbStatement *st = g_ptr_array_index (statements, i);
+
+          if (later == d || later->item->table != d->item->table ||
+              strcmp (later->item->id, d->item->id) != 0)
+            continue;
+          if (later->outcome == OUTCOME_APPLY)
+            reject (later, code, "an earlier change to this record in the same push was refused");
+          g_free (st->sql);
+          st->sql = g_strdup ("SELECT 1");
+          g_ptr_array_set_size (st->params, 0);
+        }
     }
   return TRUE;
 }

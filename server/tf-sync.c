@@ -468,7 +468,9 @@ pull_job_run (PGconn *conn, gpointer data, GError **error)
   TfCaller caller = { 0 };
   JsonNode *response = NULL;
 
-  if (tf_db_exec (conn, "BEGIN", error))
+  /* One snapshot for the feed and the records: content written after a
+   * revocation must not slip out with the feed read before it. */
+  if (tf_db_exec (conn, "BEGIN ISOLATION LEVEL REPEATABLE READ", error))
     {
       if (tf_auth_check_token (conn, job->token, &caller, error))
         response = pull_locked (conn, job, &caller, error);

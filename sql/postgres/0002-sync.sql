@@ -133,7 +133,7 @@ CREATE TABLE key_grants (
 CREATE INDEX key_grants_recipient ON key_grants (recipient_id);
 
 -- Brings a therapist's feed in line with one care relationship: while it is
--- active, the therapist receives the client's intake and profile, the
+-- active, the therapist receives the client's intake, profile and history, the
 -- journal entries the client shares, and mood or goals when the client
 -- shares them; when it ends or a share stops, those rows are revoked.  Each
 -- changed feed row takes a new version, so the therapist's next pull sees it.
@@ -156,7 +156,7 @@ BEGIN
     INSERT INTO sync_care_wanted
     SELECT r.table_name, r.record_id FROM sync_records r
      WHERE r.owner_id = p_client
-       AND (r.table_name IN ('client_intakes', 'profiles')
+       AND (r.table_name IN ('client_intakes', 'profiles', 'client_histories')
             OR (r.table_name = 'journal_entries'
                 AND EXISTS (SELECT 1 FROM journal_entries j
                              WHERE j.id = r.record_id AND j.therapist_shared))
@@ -177,13 +177,46 @@ BEGIN
   -- No longer visible.
   UPDATE sync_feed f SET revoked = true, version = nextval('sync_version_seq')
    WHERE f.user_id = p_therapist AND NOT f.revoked
-     AND f.table_name IN ('client_intakes', 'profiles', 'journal_entries', 'mood_entries',
-                          'goals', 'goal_progress')
+     AND f.table_name IN ('client_intakes', 'profiles', 'client_histories', 'journal_entries',
+                          'mood_entries', 'goals', 'goal_progress')
      AND EXISTS (SELECT 1 FROM sync_records r
                   WHERE r.table_name = f.table_name AND r.record_id = f.record_id
                     AND r.owner_id = p_client)
      AND NOT EXISTS (SELECT 1 FROM sync_care_wanted w
                       WHERE w.table_name = f.table_name AND w.record_id = f.record_id);
   RETURN NEXT p_therapist;
+END;
+$$;
+
+-- A new account's profile (and a therapist's directory row) enter sync:
+-- versioned under the sync lock, recorded, and fed to their recipients (the
+-- owner; everyone for a therapist, whose profile is public).  Called in the
+-- registration transaction.
+CREATE FUNCTION sync_publish_account(p_user UUID)
+RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+  therapist BOOLEAN := EXISTS (SELECT 1 FROM therapists WHERE user_id = p_user);
+  v BIGINT;
+BEGIN
+  PERFORM pg_advisory_xact_lock(7350288244);
+  v := nextval('sync_version_seq');
+  UPDATE profiles SET version = v WHERE user_id = p_user;
+  INSERT INTO sync_records (table_name, record_id, version, owner_id)
+    VALUES ('profiles', p_user, v, p_user);
+  INSERT INTO sync_feed (user_id, table_name, record_id, version)
+    VALUES (p_user, 'profiles', p_user, v);
+  IF therapist THEN
+    INSERT INTO sync_feed (user_id, table_name, record_id, version)
+      VALUES ('00000000-0000-0000-0000-000000000000', 'profiles', p_user, v);
+    v := nextval('sync_version_seq');
+    UPDATE therapists SET version = v WHERE user_id = p_user;
+    INSERT INTO sync_records (table_name, record_id, version, owner_id)
+      VALUES ('therapists', p_user, v, p_user);
+    INSERT INTO sync_feed (user_id, table_name, record_id, version)
+      VALUES ('00000000-0000-0000-0000-000000000000', 'therapists', p_user, v);
+    PERFORM pg_notify('tf_sync', '00000000-0000-0000-0000-000000000000');
+  END IF;
+  PERFORM pg_notify('tf_sync', p_user::text);
 END;
 $$;

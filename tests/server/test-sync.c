@@ -145,6 +145,22 @@ find_change (JsonArray *changes, const char *id)
   return found;
 }
 
+/* Only @table's changes (a pull also brings the user's own profile and the
+ * public directory). */
+static JsonArray *
+only_table (JsonArray *changes, const char *table)
+{
+  JsonArray *some = json_array_new ();
+
+  for (guint i = 0; i < json_array_get_length (changes); i++)
+    {
+      JsonObject *change = json_array_get_object_element (changes, i);
+      if (g_strcmp0 (json_object_get_string_member (change, "table"), table) == 0)
+        json_array_add_element (some, json_node_copy (json_array_get_element (changes, i)));
+    }
+  return some;
+}
+
 static TfTestUser *
 new_user (const char *role)
 {
@@ -219,7 +235,10 @@ test_idempotent_retry (void)
                         json_array_get_element (json_object_get_array_member (
                           tf_test_response_object (again), "results"), 0)))
     g_error ("retry answered %s, first answer was %s", b, a);
-  changes = pull_all (user, 0, 100, NULL, NULL);
+  {
+    g_autoptr(JsonArray) all = pull_all (user, 0, 100, NULL, NULL);
+    changes = only_table (all, "mood_entries");
+  }
   g_assert_cmpuint (json_array_get_length (changes), ==, 1);
 }
 
@@ -317,7 +336,12 @@ test_pagination (void)
     }
   response = push (user, batch->str);
   g_assert_cmpstr (status_at (response, 24), ==, "applied");
-  changes = pull_all (user, 0, 10, NULL, &pages);
+  {
+    g_autoptr(JsonArray) all = pull_all (user, 0, 10, NULL, &pages);
+    /* 25 entries and the user's profile: three pages of ten. */
+    g_assert_cmpuint (json_array_get_length (all), ==, 26);
+    changes = only_table (all, "mood_entries");
+  }
   g_assert_cmpuint (pages, ==, 3);
   g_assert_cmpuint (json_array_get_length (changes), ==, 25);
   for (guint i = 0; i < 25; i++)
@@ -575,10 +599,13 @@ test_appointment_rules (void)
       g_autofree char *q = g_strdup_printf ("SELECT version FROM appointments WHERE id = '%s'", id_a);
       gint64 v = tf_test_pg_int (conn, q);
       g_autofree char *revive = appointment_mutation (4, id_a, v, therapist->user_id, a->user_id,
-                                                      "2031-05-04T09:00:00Z", 50, "pending", NULL);
+                                                      slot, 50, "pending", NULL);
+      g_autofree char *move = appointment_mutation (5, id_c, 0, therapist->user_id, b->user_id,
+                                                    inside, 50, "pending", NULL);
       g_autoptr(TfTestResponse) rr = push (a, revive);
       g_assert_cmpstr (json_object_get_string_member (result_at (rr, 0), "code"), ==,
                        "bad_transition");
+      (void) move;
     }
   }
 }
@@ -651,6 +678,117 @@ test_double_booking_race (void)
       g_free (ra.status);
       g_free (rb.status);
     }
+}
+
+static void
+test_client_cannot_move_confirmed (void)
+{
+  g_autoptr(TfTestUser) therapist = new_user ("therapist");
+  g_autoptr(TfTestUser) client = new_user ("client");
+  g_autofree char *id = new_id (), *care = new_id ();
+  g_autofree char *in_care = care_mutation (10, care, 0, therapist->user_id, client->user_id,
+                                            TRUE, NULL);
+  g_autoptr(TfTestResponse) cared = push (client, in_care);
+  g_autofree char *create = appointment_mutation (1, id, 0, therapist->user_id, client->user_id,
+                                                  "2031-09-01T10:00:00Z", 50, "confirmed", NULL);
+  g_autoptr(TfTestResponse) created = push (therapist, create);
+  gint64 v = json_object_get_int_member (result_at (created, 0), "version");
+  g_autofree char *move = appointment_mutation (11, id, v, therapist->user_id, client->user_id,
+                                                "2031-09-01T12:00:00Z", 50, "confirmed", NULL);
+  g_autofree char *longer = appointment_mutation (12, id, v, therapist->user_id, client->user_id,
+                                                  "2031-09-01T10:00:00Z", 240, "confirmed", NULL);
+  g_autoptr(TfTestResponse) r1 = NULL, r2 = NULL;
+
+  g_assert_cmpstr (status_at (cared, 0), ==, "applied");
+  g_assert_cmpstr (status_at (created, 0), ==, "applied");
+  r1 = push (client, move);
+  r2 = push (client, longer);
+  g_assert_cmpstr (json_object_get_string_member (result_at (r1, 0), "code"), ==, "forbidden");
+  g_assert_cmpstr (json_object_get_string_member (result_at (r2, 0), "code"), ==, "forbidden");
+}
+
+static void
+test_therapist_only_records (void)
+{
+  g_autoptr(TfTestUser) client = new_user ("client");
+  g_autoptr(TfTestUser) therapist = new_user ("therapist");
+  g_autofree char *care = new_id (), *plan = new_id ();
+  g_autofree char *m1 = care_mutation (1, care, 0, therapist->user_id, client->user_id, TRUE, NULL);
+  g_autoptr(TfTestResponse) r1 = push (client, m1);
+  g_autofree char *codes = envelope ("treatment_plans", plan, "diagnosis_codes", "[\"F32.1\"]");
+  g_autofree char *m2 = g_strdup_printf (
+      "{\"mutation_id\": 1, \"table\": \"treatment_plans\", \"id\": \"%s\", \"op\": \"upsert\","
+      " \"base_version\": 0, \"fields\": {\"client_id\": \"%s\", \"therapist_id\": \"%s\","
+      " \"diagnosis_codes\": \"%s\", \"review_date\": \"2027-01-15\"}}",
+      plan, client->user_id, therapist->user_id, codes);
+  g_autoptr(TfTestResponse) r2 = push (therapist, m2);
+  g_autoptr(JsonArray) seen_by_client = NULL, seen_by_therapist = NULL;
+  g_autofree char *del = g_strdup_printf ("{\"mutation_id\": 2, \"table\": \"care_relationships\","
+                                          " \"id\": \"%s\", \"op\": \"delete\","
+                                          " \"base_version\": %" G_GINT64_FORMAT "}", care,
+                                          json_object_get_int_member (result_at (r1, 0), "version"));
+  g_autoptr(TfTestResponse) r3 = NULL;
+
+  g_assert_cmpstr (status_at (r2, 0), ==, "applied");
+  seen_by_client = pull_all (client, 0, 100, NULL, NULL);
+  seen_by_therapist = pull_all (therapist, 0, 100, NULL, NULL);
+  /* The plan is the therapist's; the client's profile reaches the therapist. */
+  g_assert_null (find_change (seen_by_client, plan));
+  g_assert_nonnull (find_change (seen_by_therapist, plan));
+  g_assert_nonnull (find_change (seen_by_therapist, client->user_id));
+  /* A care relationship is ended, never deleted (deleting would not revoke). */
+  r3 = push (client, del);
+  g_assert_cmpstr (json_object_get_string_member (result_at (r3, 0), "code"), ==, "bad_transition");
+}
+
+static void
+test_directory_and_verification (void)
+{
+  g_autoptr(TfTestUser) therapist = new_user ("therapist");
+  g_autoptr(TfTestUser) client = new_user ("client");
+  g_autoptr(JsonArray) seen = pull_all (client, 0, 200, NULL, NULL);
+  g_autoptr(JsonArray) profiles = only_table (seen, "profiles");
+  JsonObject *row = find_change (profiles, therapist->user_id);
+  g_autofree char *update = NULL;
+  g_autoptr(TfTestResponse) r = NULL;
+
+  /* A new therapist is in everyone's directory: profile and therapist row. */
+  g_assert_nonnull (row);
+  {
+    g_autoptr(JsonArray) rows = only_table (seen, "therapists");
+    g_assert_nonnull (find_change (rows, therapist->user_id));
+  }
+  /* The therapist edits their profile like any record ... */
+  update = g_strdup_printf ("{\"mutation_id\": 1, \"table\": \"profiles\", \"id\": \"%s\","
+                            " \"op\": \"upsert\", \"base_version\": %" G_GINT64_FORMAT ","
+                            " \"fields\": {\"first_name\": \"Μαρία\", \"last_name\": \"Κ.\","
+                            " \"phone_verified\": true}}", therapist->user_id,
+                            json_object_get_int_member (row, "version"));
+  r = push (therapist, update);
+  /* ... but cannot mark their own phone (or licence) verified. */
+  g_assert_cmpstr (json_object_get_string_member (result_at (r, 0), "code"), ==, "forbidden");
+  g_assert_nonnull (strstr (json_object_get_string_member (result_at (r, 0), "message"),
+                            "phone_verified"));
+}
+
+static void
+test_refusals_reveal_nothing (void)
+{
+  g_autoptr(TfTestUser) user = new_user ("client");
+  g_autofree char *id = new_id ();
+  /* A goal that does not exist: the database refuses the reference. */
+  g_autofree char *m = g_strdup_printf (
+      "{\"mutation_id\": 1, \"table\": \"goal_progress\", \"id\": \"%s\", \"op\": \"upsert\","
+      " \"base_version\": 0, \"fields\": {\"goal_id\": \"00000000-0000-4000-8000-00000000beef\","
+      " \"completed_date\": \"2026-11-20\"}}", id);
+  g_autoptr(TfTestResponse) r = push (user, m);
+  const char *message;
+
+  g_assert_cmpstr (status_at (r, 0), ==, "rejected");
+  message = json_object_get_string_member (result_at (r, 0), "message");
+  g_assert_null (strstr (message, "DETAIL"));
+  g_assert_null (strstr (message, "Key ("));
+  g_assert_null (strstr (message, "constraint"));
 }
 
 /* --- bad input ------------------------------------------------------------- */
@@ -1090,6 +1228,10 @@ main (int argc, char **argv)
   g_test_add_func ("/tf/sync/appointment-rules", test_appointment_rules);
   g_test_add_func ("/tf/sync/blocked-date", test_blocked_date);
   g_test_add_func ("/tf/sync/double-booking-race", test_double_booking_race);
+  g_test_add_func ("/tf/sync/client-cannot-move-confirmed", test_client_cannot_move_confirmed);
+  g_test_add_func ("/tf/sync/therapist-only-records", test_therapist_only_records);
+  g_test_add_func ("/tf/sync/directory-and-verification", test_directory_and_verification);
+  g_test_add_func ("/tf/sync/refusals-reveal-nothing", test_refusals_reveal_nothing);
   g_test_add_func ("/tf/sync/bad-input", test_bad_input);
   g_test_add_func ("/tf/sync/concurrent-writers-reader", test_concurrent_writers_reader);
   g_test_add_func ("/tf/sync/wait-wakes-on-change", test_wait_wakes_on_change);
