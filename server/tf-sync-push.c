@@ -463,6 +463,13 @@ load_people (Push *p, GError **error)
 
       if (d->outcome == OUTCOME_RETRY || item->mutation == NULL)
         continue;
+      if (f == NULL)
+        {
+          /* A delete: the people are those of the stored record. */
+          g_autofree char *key = record_key (t->name, item->id);
+          State *state = g_hash_table_lookup (p->states, key);
+          f = state && state->row ? state->row->fields : NULL;
+        }
       add_unique (users, field_string (f, t->owner_column));
       add_unique (users, field_string (f, t->client_column));
       add_unique (users, field_string (f, t->therapist_column));
@@ -678,6 +685,9 @@ recipients_of (Push *p, const TfTable *t, JsonObject *fields, const char *owner)
 
 /* --- rules ---------------------------------------------------------------- */
 
+static const char *authorize_full (Push *p, const TfTable *t, JsonObject *fields,
+                                   TfRecord *current, gboolean party_only);
+
 /* NULL when the caller may write @fields over @current; else the reason.
  * With @party_only, only whether the caller is a party to the record. */
 static const char *
@@ -705,11 +715,18 @@ authorize_full (Push *p, const TfTable *t, JsonObject *fields, TfRecord *current
           return "this record belongs to someone else";
         if (strcmp (name, "key_grants") == 0)
           {
+            /* Whoever may write the record (its owner, or the therapist who
+             * wrote a session note or a history) may share its key. */
+            const TfTable *granted_table = tf_registry_lookup (field_string (fields, "table_name"));
             g_autofree char *key = record_key (field_string (fields, "table_name"),
                                                field_string (fields, "record_id"));
             State *granted = g_hash_table_lookup (p->states, key);
-            if (granted == NULL || g_strcmp0 (granted->owner, me) != 0)
-              return "a key can be granted only for your own record";
+
+            if (granted_table == NULL || !tf_table_has_encrypted (granted_table))
+              return "keys are granted only for records with encrypted fields";
+            if (granted == NULL || granted->row == NULL ||
+                authorize_full (p, granted_table, granted->row->fields, granted->row, TRUE) != NULL)
+              return "a key can be granted only for a record you may write";
           }
         return NULL;
       }

@@ -501,6 +501,72 @@ test_sharing_with_therapist (void)
   }
 }
 
+/* End to end: the client seals a journal entry's data key to the
+ * therapist's identity key; the therapist pulls entry and grant, opens the
+ * grant and reads the entry.  The server only ever held ciphertext. */
+static void
+test_key_grant_end_to_end (void)
+{
+  g_autoptr(TfTestUser) client = new_user ("client");
+  g_autoptr(TfTestUser) therapist = new_user ("therapist");
+  g_autoptr(TfTestUser) stranger = new_user ("client");
+  g_autoptr(TfSecret) data_key = tf_secret_new_random (TF_CRYPTO_KEY_BYTES);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *care = new_id (), *entry = new_id (), *grant = new_id ();
+  g_autofree char *content = tf_crypto_encrypt_field (data_key, "journal_entries", entry,
+                                                      "content", "Φοβάμαι τις Δευτέρες.", &error);
+  g_autofree char *sealed = tf_crypto_seal_key (therapist->identity_public, data_key, &error);
+  g_autofree char *m1 = care_mutation (1, care, 0, therapist->user_id, client->user_id, TRUE, NULL);
+  g_autofree char *m2 = g_strdup_printf (
+      "{\"mutation_id\": 2, \"table\": \"journal_entries\", \"id\": \"%s\", \"op\": \"upsert\","
+      " \"base_version\": 0, \"fields\": {\"user_id\": \"%s\", \"content\": \"%s\","
+      " \"therapist_shared\": true}}", entry, client->user_id, content);
+  g_autofree char *m3 = g_strdup_printf (
+      "{\"mutation_id\": 3, \"table\": \"key_grants\", \"id\": \"%s\", \"op\": \"upsert\","
+      " \"base_version\": 0, \"fields\": {\"table_name\": \"journal_entries\","
+      " \"record_id\": \"%s\", \"owner_id\": \"%s\", \"recipient_id\": \"%s\","
+      " \"sealed_key\": \"%s\"}}", grant, entry, client->user_id, therapist->user_id, sealed);
+  g_autofree char *batch = g_strdup_printf ("%s, %s, %s", m1, m2, m3);
+  g_autoptr(TfTestResponse) r = push (client, batch);
+  g_autoptr(JsonArray) changes = NULL;
+  JsonObject *got_entry, *got_grant;
+  g_autoptr(TfSecret) opened = NULL;
+  g_autofree char *plain = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (status_at (r, 2), ==, "applied");
+  changes = pull_all (therapist, 0, 100, NULL, NULL);
+  got_entry = find_change (changes, entry);
+  got_grant = find_change (changes, grant);
+  g_assert_nonnull (got_entry);
+  g_assert_nonnull (got_grant);
+  opened = tf_crypto_open_sealed_key (therapist->identity_public,
+                                      therapist->identity_secret,
+                                      json_object_get_string_member (
+                                        json_object_get_object_member (got_grant, "fields"),
+                                        "sealed_key"), &error);
+  g_assert_no_error (error);
+  plain = tf_crypto_decrypt_field (opened, "journal_entries", entry, "content",
+                                   json_object_get_string_member (
+                                     json_object_get_object_member (got_entry, "fields"),
+                                     "content"), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (plain, ==, "Φοβάμαι τις Δευτέρες.");
+
+  /* Nobody grants a key to someone else's record. */
+  {
+    g_autofree char *steal_id = new_id ();
+    g_autofree char *steal = g_strdup_printf (
+        "{\"mutation_id\": 1, \"table\": \"key_grants\", \"id\": \"%s\", \"op\": \"upsert\","
+        " \"base_version\": 0, \"fields\": {\"table_name\": \"journal_entries\","
+        " \"record_id\": \"%s\", \"owner_id\": \"%s\", \"recipient_id\": \"%s\","
+        " \"sealed_key\": \"%s\"}}", steal_id, entry, stranger->user_id, stranger->user_id, sealed);
+    g_autoptr(TfTestResponse) refused = push (stranger, steal);
+    g_assert_cmpstr (json_object_get_string_member (result_at (refused, 0), "code"), ==,
+                     "forbidden");
+  }
+}
+
 static void
 test_client_cannot_write_therapist_tables (void)
 {
@@ -1223,6 +1289,7 @@ main (int argc, char **argv)
   g_test_add_func ("/tf/sync/pagination", test_pagination);
   g_test_add_func ("/tf/sync/clients-never-see-each-other", test_clients_never_see_each_other);
   g_test_add_func ("/tf/sync/sharing-with-therapist", test_sharing_with_therapist);
+  g_test_add_func ("/tf/sync/key-grant-end-to-end", test_key_grant_end_to_end);
   g_test_add_func ("/tf/sync/client-cannot-write-therapist-tables",
                    test_client_cannot_write_therapist_tables);
   g_test_add_func ("/tf/sync/appointment-rules", test_appointment_rules);
