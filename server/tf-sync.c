@@ -601,6 +601,18 @@ on_notify (const char *user_id, gpointer user_data)
   sync->serial++;
   g_hash_table_replace (sync->last_notice, g_strdup (user_id),
                         g_memdup2 (&sync->serial, sizeof sync->serial));
+  /* Only waits whose database check is in flight (milliseconds) read old
+   * serials: forget those far behind, so the table does not grow forever. */
+  if (g_hash_table_size (sync->last_notice) > 50000)
+    {
+      GHashTableIter iter;
+      gpointer key, value;
+
+      g_hash_table_iter_init (&iter, sync->last_notice);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        if (*(guint64 *) value + 25000 < sync->serial)
+          g_hash_table_iter_remove (&iter);
+    }
   if (g_strcmp0 (user_id, TF_SYNC_EVERYONE) == 0)
     {
       g_autoptr(GList) users = g_hash_table_get_keys (sync->waiters);
