@@ -420,21 +420,48 @@ load_parents (Push *p, GError **error)
         }
       add_unique (list, parent_id);
     }
-  g_hash_table_iter_init (&iter, by_table);
-  while (g_hash_table_iter_next (&iter, &k, &v))
+  /* Two levels: a session note's session, and that session's appointment. */
+  for (int level = 0; level < 2 && g_hash_table_size (by_table) > 0; level++)
     {
-      const TfTable *table = tf_registry_lookup (k);
-      g_autoptr(GHashTable) rows = tf_sync_read_records (p->conn, table, v, error);
-      GHashTableIter rows_iter;
-      gpointer id, record;
+      g_autoptr(GHashTable) next = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                                          (GDestroyNotify) g_ptr_array_unref);
 
-      if (rows == NULL)
-        return FALSE;
-      g_hash_table_iter_init (&rows_iter, rows);
-      while (g_hash_table_iter_next (&rows_iter, &id, &record))
+      g_hash_table_iter_init (&iter, by_table);
+      while (g_hash_table_iter_next (&iter, &k, &v))
         {
-          g_hash_table_insert (p->parents, record_key (table->name, id), record);
-          g_hash_table_iter_steal (&rows_iter);
+          const TfTable *table = tf_registry_lookup (k);
+          g_autoptr(GHashTable) rows = tf_sync_read_records (p->conn, table, v, error);
+          GHashTableIter rows_iter;
+          gpointer id, record;
+
+          if (rows == NULL)
+            return FALSE;
+          g_hash_table_iter_init (&rows_iter, rows);
+          while (g_hash_table_iter_next (&rows_iter, &id, &record))
+            {
+              TfRecord *parent = record;
+              const char *grand = field_string (parent->fields, table->parent_column);
+
+              if (table->parent_table != NULL && grand != NULL)
+                {
+                  GPtrArray *list = g_hash_table_lookup (next, table->parent_table);
+                  if (list == NULL)
+                    {
+                      list = g_ptr_array_new_with_free_func (g_free);
+                      g_hash_table_insert (next, (gpointer) table->parent_table, list);
+                    }
+                  add_unique (list, grand);
+                }
+              g_hash_table_insert (p->parents, record_key (table->name, id), record);
+              g_hash_table_iter_steal (&rows_iter);
+            }
+        }
+      g_hash_table_remove_all (by_table);
+      g_hash_table_iter_init (&iter, next);
+      while (g_hash_table_iter_next (&iter, &k, &v))
+        {
+          g_hash_table_insert (by_table, k, v);
+          g_hash_table_iter_steal (&iter);
         }
     }
   return TRUE;
@@ -748,6 +775,15 @@ authorize_full (Push *p, const TfTable *t, JsonObject *fields, TfRecord *current
                : "this client is not in your care";
       if (g_strcmp0 (field_string (fields, t->therapist_column), me) != 0)
         return "this record belongs to another therapist";
+      if (strcmp (name, "session_notes") == 0)
+        {
+          TfRecord *session = parent_of (p, t, fields);
+          TfRecord *appointment = session ? parent_of (p, session->table, session->fields) : NULL;
+
+          if (appointment == NULL ||
+              g_strcmp0 (field_string (appointment->fields, "therapist_id"), me) != 0)
+            return "this is another therapist's session";
+        }
       if (strcmp (name, "treatment_plans") == 0 &&
           !in_care (p, me, field_string (fields, "client_id")))
         return "this client is not in your care";

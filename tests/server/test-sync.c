@@ -567,6 +567,53 @@ test_key_grant_end_to_end (void)
   }
 }
 
+static char *appointment_mutation (gint64 mutation_id, const char *id, gint64 base,
+                                   const char *therapist, const char *client, const char *start,
+                                   int minutes, const char *status, const char *cancelled_by);
+
+/* A therapist documents their own session; another therapist cannot attach
+ * a note to it. */
+static void
+test_session_notes (void)
+{
+  g_autoptr(TfTestUser) client = new_user ("client");
+  g_autoptr(TfTestUser) therapist = new_user ("therapist");
+  g_autoptr(TfTestUser) other = new_user ("therapist");
+  g_autofree char *care = new_id (), *appt = new_id (), *session = new_id ();
+  g_autofree char *note = new_id (), *foreign = new_id ();
+  g_autofree char *m1 = care_mutation (1, care, 0, therapist->user_id, client->user_id, TRUE, NULL);
+  g_autoptr(TfTestResponse) r1 = push (client, m1);
+  g_autofree char *m2 = appointment_mutation (1, appt, 0, therapist->user_id, client->user_id,
+                                              "2031-10-01T10:00:00Z", 50, "confirmed", NULL);
+  g_autofree char *content = envelope ("session_notes", note, "note_content", "{}");
+  g_autofree char *m3 = g_strdup_printf (
+      "{\"mutation_id\": 2, \"table\": \"sessions\", \"id\": \"%s\", \"op\": \"upsert\","
+      " \"base_version\": 0, \"fields\": {\"appointment_id\": \"%s\"}}", session, appt);
+  g_autofree char *m4 = g_strdup_printf (
+      "{\"mutation_id\": 3, \"table\": \"session_notes\", \"id\": \"%s\", \"op\": \"upsert\","
+      " \"base_version\": 0, \"fields\": {\"session_id\": \"%s\", \"therapist_id\": \"%s\","
+      " \"approach_type\": \"CBT\", \"note_content\": \"%s\"}}",
+      note, session, therapist->user_id, content);
+  g_autofree char *batch = g_strdup_printf ("%s, %s, %s", m2, m3, m4);
+  g_autoptr(TfTestResponse) r2 = push (therapist, batch);
+  g_autofree char *m5 = g_strdup_printf (
+      "{\"mutation_id\": 1, \"table\": \"session_notes\", \"id\": \"%s\", \"op\": \"upsert\","
+      " \"base_version\": 0, \"fields\": {\"session_id\": \"%s\", \"therapist_id\": \"%s\","
+      " \"note_content\": \"%s\"}}", foreign, session, other->user_id, content);
+  g_autoptr(TfTestResponse) r3 = push (other, m5);
+  g_autoptr(JsonArray) seen_by_client = pull_all (client, 0, 100, NULL, NULL);
+
+  g_assert_cmpstr (status_at (r1, 0), ==, "applied");
+  g_assert_cmpstr (status_at (r2, 0), ==, "applied");
+  g_assert_cmpstr (status_at (r2, 1), ==, "applied");
+  g_assert_cmpstr (status_at (r2, 2), ==, "applied");
+  g_assert_cmpstr (json_object_get_string_member (result_at (r3, 0), "code"), ==, "forbidden");
+  /* The client sees the appointment and the session, not the note. */
+  g_assert_nonnull (find_change (seen_by_client, appt));
+  g_assert_nonnull (find_change (seen_by_client, session));
+  g_assert_null (find_change (seen_by_client, note));
+}
+
 static void
 test_client_cannot_write_therapist_tables (void)
 {
@@ -1290,6 +1337,7 @@ main (int argc, char **argv)
   g_test_add_func ("/tf/sync/clients-never-see-each-other", test_clients_never_see_each_other);
   g_test_add_func ("/tf/sync/sharing-with-therapist", test_sharing_with_therapist);
   g_test_add_func ("/tf/sync/key-grant-end-to-end", test_key_grant_end_to_end);
+  g_test_add_func ("/tf/sync/session-notes", test_session_notes);
   g_test_add_func ("/tf/sync/client-cannot-write-therapist-tables",
                    test_client_cannot_write_therapist_tables);
   g_test_add_func ("/tf/sync/appointment-rules", test_appointment_rules);
