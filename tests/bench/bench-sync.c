@@ -96,7 +96,13 @@ main (int argc, char **argv)
       g_autoptr(TfTestResponse) r = tf_test_request (server, "GET", path, laptop->token, NULL);
       JsonObject *o = tf_test_response_object (r);
 
-      pulled += json_array_get_length (json_object_get_array_member (o, "changes"));
+      JsonArray *changes = json_object_get_array_member (o, "changes");
+
+      /* The pull also brings the user's own profile: count the entries. */
+      for (guint i = 0; i < json_array_get_length (changes); i++)
+        if (g_strcmp0 (json_object_get_string_member (json_array_get_object_element (changes, i),
+                                                      "table"), "mood_entries") == 0)
+          pulled++;
       cursor = json_object_get_int_member (o, "next_cursor");
       more = json_object_get_boolean_member (o, "has_more");
     }
