@@ -20,6 +20,7 @@ typedef enum
   TF_STORE_ERROR_TOO_NEW,    /* written by a newer version of the app */
   TF_STORE_ERROR_BUSY,       /* locked by another process for too long */
   TF_STORE_ERROR_CONSTRAINT, /* a CHECK, NOT NULL or UNIQUE refused the data */
+  TF_STORE_ERROR_NOT_FOUND,  /* no record with that id */
   TF_STORE_ERROR_FAILED,     /* anything else */
 } TfStoreError;
 

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * tf-store.h: a profile's offline store — records and their outbox.
+ *
+ * Every write stores the row and its outbox entry in one SQLite transaction,
+ * before any network activity; the sync engine later pushes the outbox.
+ * Writes are validated against the registry first (the same rules as the
+ * server), so a mistake is reported at once and nothing is written.
+ * Encrypted columns hold "tf1:" envelopes here too: the file alone reveals
+ * no clinical content.  The app and the CLI use this and never SQL.
+ */
+#pragma once
+
+#include <glib-object.h>
+
+#include "tf-record.h"
+
+G_BEGIN_DECLS
+
+#define TF_TYPE_STORE (tf_store_get_type ())
+G_DECLARE_FINAL_TYPE (TfStore, tf_store, TF, STORE, GObject)
+
+/* Opens (creating and migrating) the store at @path. */
+TfStore   *tf_store_open          (const char     *path,
+                                   GError        **error);
+
+/* Creates or replaces a record from local edits: @fields is the whole
+ * record in wire form.  Queues an upsert.  Emits ::changed. */
+gboolean   tf_store_put           (TfStore        *self,
+                                   const TfTable  *table,
+                                   const char     *id,
+                                   JsonObject     *fields,
+                                   GError        **error);
+/* Marks a record deleted (a tombstone) and queues the delete. */
+gboolean   tf_store_delete        (TfStore        *self,
+                                   const TfTable  *table,
+                                   const char     *id,
+                                   GError        **error);
+/* The record, tombstones included; NULL with TF_STORE_ERROR_NOT_FOUND. */
+TfRecord  *tf_store_get           (TfStore        *self,
+                                   const TfTable  *table,
+                                   const char     *id,
+                                   GError        **error);
+/* Live records of @table, newest first by created_at when the table has it;
+ * when @column is not NULL only those whose @column equals @value. */
+GPtrArray *tf_store_list          (TfStore        *self,
+                                   const TfTable  *table,
+                                   const char     *column,
+                                   const char     *value,
+                                   GError        **error);
+/* Writes waiting to be pushed. */
+gint64     tf_store_outbox_count  (TfStore        *self,
+                                   GError        **error);
+
+G_END_DECLS
