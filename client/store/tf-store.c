@@ -19,6 +19,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "tf-error.h"
 #include "tf-store-db.h"
 #include "tf-store.h"
 #include "tf-time.h"
@@ -459,4 +460,343 @@ tf_store_outbox_count (TfStore *self, GError **error)
       return -1;
     }
   return sqlite3_column_int64 (count.stmt, 0);
+}
+
+/* --- the store's half of sync --------------------------------------------- */
+
+static gint64
+query_int (TfStore *self, const char *sql, const char *param, gint64 fallback, GError **error)
+{
+  g_auto(Stmt) q = { NULL };
+  int rc;
+
+  if (!prepare (self, &q, sql, error))
+    return -1;
+  if (param != NULL)
+    sqlite3_bind_text (q.stmt, 1, param, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (q.stmt);
+  if (rc == SQLITE_ROW)
+    return sqlite3_column_int64 (q.stmt, 0);
+  if (rc == SQLITE_DONE)
+    return fallback;
+  tf_store_set_error (error, self->db, rc, _("Cannot read the store"));
+  return -1;
+}
+
+gint64
+tf_store_get_cursor (TfStore *self, GError **error)
+{
+  g_return_val_if_fail (TF_IS_STORE (self), -1);
+
+  return query_int (self, "SELECT CAST(value AS INTEGER) FROM sync_state WHERE key = 'cursor'",
+                    NULL, 0, error);
+}
+
+gint64
+tf_store_rejection_count (TfStore *self, GError **error)
+{
+  g_return_val_if_fail (TF_IS_STORE (self), -1);
+
+  return query_int (self, "SELECT count(*) FROM sync_rejections WHERE NOT dismissed", NULL, 0,
+                    error);
+}
+
+static gboolean
+exec_bound (TfStore *self, const char *sql, const char * const *texts, guint n, GError **error)
+{
+  g_auto(Stmt) s = { NULL };
+
+  if (!prepare (self, &s, sql, error))
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    if (texts[i] != NULL)
+      sqlite3_bind_text (s.stmt, (int) i + 1, texts[i], -1, SQLITE_TRANSIENT);
+  return step_done (self, &s, error);
+}
+
+static gboolean
+save_base (TfStore *self, const TfRecord *record, GError **error)
+{
+  g_autoptr(JsonNode) fields = json_node_init_object (json_node_alloc (), record->fields);
+  g_autofree char *text = json_to_string (fields, FALSE);
+  g_autofree char *version = g_strdup_printf ("%" G_GINT64_FORMAT, record->version);
+  const char *params[] = { record->table->name, record->id, version,
+                           record->deleted ? "1" : "0", text };
+
+  return exec_bound (self,
+                     "INSERT INTO sync_base (table_name, record_id, version, deleted, fields)"
+                     " VALUES (?1, ?2, CAST(?3 AS INTEGER), CAST(?4 AS INTEGER), ?5)"
+                     " ON CONFLICT (table_name, record_id) DO UPDATE SET version = excluded.version,"
+                     " deleted = excluded.deleted, fields = excluded.fields",
+                     params, G_N_ELEMENTS (params), error);
+}
+
+/* Writes @record as the row, with its server version (no outbox entry). */
+static gboolean
+write_remote_row (TfStore *self, const TfRecord *record, GError **error)
+{
+  g_autofree char *version = g_strdup_printf ("%" G_GINT64_FORMAT, record->version);
+  Write w = { record->table, record->id, record->fields };
+
+  if (record->deleted)
+    {
+      g_autofree char *sql = g_strdup_printf ("UPDATE %s SET deleted_at = coalesce(deleted_at,"
+                                              " strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ', 'now')),"
+                                              " version = CAST(?1 AS INTEGER) WHERE %s = ?2",
+                                              record->table->name, record->table->key_column);
+      const char *params[] = { version, record->id };
+      return exec_bound (self, sql, params, 2, error);
+    }
+  {
+    /* The same upsert as a local write, then the server's version. */
+    g_autoptr(GString) sql = g_string_new (NULL);
+    g_autofree char *set_version = g_strdup_printf ("UPDATE %s SET version = CAST(?1 AS INTEGER)"
+                                                    " WHERE %s = ?2", record->table->name,
+                                                    record->table->key_column);
+    const char *params[] = { version, record->id };
+    g_auto(Stmt) upsert = { NULL };
+    int n = 0;
+    g_autoptr(GString) values = g_string_new (NULL);
+    g_autoptr(GString) update = g_string_new ("deleted_at = NULL");
+    const TfTable *t = w.table;
+
+    g_string_printf (sql, "INSERT INTO %s (", t->name);
+    for (guint i = 0; i < t->n_columns; i++)
+      {
+        const TfColumn *c = &t->columns[i];
+        if (!json_object_has_member (w.fields, c->name))
+          continue;
+        g_string_append_printf (sql, "%s%s", n > 0 ? ", " : "", c->name);
+        g_string_append_printf (values, "%s?%d", n > 0 ? ", " : "", n + 1);
+        if (strcmp (c->name, t->key_column) != 0)
+          g_string_append_printf (update, ", %s = excluded.%s", c->name, c->name);
+        n++;
+      }
+    g_string_append_printf (sql, ") VALUES (%s) ON CONFLICT (%s) DO UPDATE SET %s",
+                            values->str, t->key_column, update->str);
+    if (!prepare (self, &upsert, sql->str, error))
+      return FALSE;
+    n = 0;
+    for (guint i = 0; i < t->n_columns; i++)
+      {
+        const TfColumn *c = &t->columns[i];
+        if (!json_object_has_member (w.fields, c->name))
+          continue;
+        bind_value (upsert.stmt, ++n, c, json_object_get_member (w.fields, c->name));
+      }
+    return step_done (self, &upsert, error) && exec_bound (self, set_version, params, 2, error);
+  }
+}
+
+typedef struct
+{
+  GPtrArray *records;   /* TfRecord* */
+  GPtrArray *revoked;   /* "table\nid" */
+  gint64     cursor;
+} PullPage;
+
+static gboolean
+apply_pull_body (TfStore *self, gpointer data, GError **error)
+{
+  PullPage *page = data;
+  g_autofree char *cursor = g_strdup_printf ("%" G_GINT64_FORMAT, page->cursor);
+  const char *cursor_params[] = { cursor };
+
+  for (guint i = 0; i < page->records->len; i++)
+    {
+      TfRecord *record = g_ptr_array_index (page->records, i);
+      const char *pending_params[] = { record->table->name, record->id };
+      gint64 pending;
+      g_auto(Stmt) q = { NULL };
+
+      /* Unpushed local edits of this record? */
+      if (!prepare (self, &q, "SELECT count(*) FROM outbox WHERE table_name = ?1"
+                              " AND record_id = ?2", error))
+        return FALSE;
+      sqlite3_bind_text (q.stmt, 1, pending_params[0], -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (q.stmt, 2, pending_params[1], -1, SQLITE_TRANSIENT);
+      if (sqlite3_step (q.stmt) != SQLITE_ROW)
+        {
+          tf_store_set_error (error, self->db, sqlite3_errcode (self->db),
+                              _("Cannot read the store"));
+          return FALSE;
+        }
+      pending = sqlite3_column_int64 (q.stmt, 0);
+      if (!save_base (self, record, error))
+        return FALSE;
+      if (pending == 0 && !write_remote_row (self, record, error))
+        return FALSE;
+    }
+  for (guint i = 0; i < page->revoked->len; i++)
+    {
+      g_auto(GStrv) parts = g_strsplit (g_ptr_array_index (page->revoked, i), "\n", 2);
+      const TfTable *table = tf_registry_lookup (parts[0]);
+      g_autofree char *sql = g_strdup_printf ("DELETE FROM %s WHERE %s = ?1", table->name,
+                                              table->key_column);
+      const char *id_param[] = { parts[1] };
+      const char *base_params[] = { parts[0], parts[1] };
+
+      if (!exec_bound (self, sql, id_param, 1, error) ||
+          !exec_bound (self, "DELETE FROM sync_base WHERE table_name = ?1 AND record_id = ?2",
+                       base_params, 2, error))
+        return FALSE;
+    }
+  return exec_bound (self, "INSERT INTO sync_state (key, value) VALUES ('cursor', ?1)"
+                           " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                     cursor_params, 1, error);
+}
+
+gboolean
+tf_store_apply_pull (TfStore *self, JsonArray *changes, gint64 next_cursor, GError **error)
+{
+  g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify) tf_record_free);
+  g_autoptr(GPtrArray) revoked = g_ptr_array_new_with_free_func (g_free);
+  PullPage page = { records, revoked, next_cursor };
+
+  g_return_val_if_fail (TF_IS_STORE (self), FALSE);
+  g_return_val_if_fail (changes != NULL, FALSE);
+
+  /* Decode the whole page first: a bad change applies nothing. */
+  for (guint i = 0; i < json_array_get_length (changes); i++)
+    {
+      JsonNode *node = json_array_get_element (changes, i);
+      JsonObject *o = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+
+      if (o != NULL && json_object_get_boolean_member_with_default (o, "revoked", FALSE))
+        {
+          const TfTable *table = tf_registry_lookup (json_object_get_string_member_with_default (
+                                                       o, "table", NULL));
+          const char *id = json_object_get_string_member_with_default (o, "id", NULL);
+
+          if (table == NULL || !tf_validate_uuid (id))
+            {
+              g_set_error (error, TF_PROTOCOL_ERROR, TF_PROTOCOL_ERROR_BAD_VALUE,
+                           _("the server sent a revocation the store cannot place"));
+              return FALSE;
+            }
+          g_ptr_array_add (revoked, g_strconcat (table->name, "\n", id, NULL));
+          continue;
+        }
+      {
+        TfRecord *record = tf_record_from_json (node, error);
+        if (record == NULL)
+          return FALSE;
+        g_ptr_array_add (records, record);
+      }
+    }
+  if (!in_transaction (self, apply_pull_body, &page, error))
+    return FALSE;
+  for (guint i = 0; i < records->len; i++)
+    {
+      TfRecord *record = g_ptr_array_index (records, i);
+      g_signal_emit (self, signals[CHANGED], 0, record->table->name, record->id);
+    }
+  return TRUE;
+}
+
+typedef struct
+{
+  JsonArray *results;
+  guint      conflicts;
+} PushResults;
+
+static gboolean
+apply_results_body (TfStore *self, gpointer data, GError **error)
+{
+  PushResults *pr = data;
+
+  for (guint i = 0; i < json_array_get_length (pr->results); i++)
+    {
+      JsonObject *r = json_array_get_object_element (pr->results, i);
+      const char *status = json_object_get_string_member_with_default (r, "status", "");
+      g_autofree char *mutation = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                                   json_object_get_int_member_with_default (
+                                                     r, "mutation_id", 0));
+      g_auto(Stmt) entry = { NULL };
+      const TfTable *table;
+      g_autofree char *record_id = NULL, *op = NULL, *fields = NULL;
+
+      if (!prepare (self, &entry, "SELECT table_name, record_id, op, fields FROM outbox"
+                                  " WHERE mutation_id = CAST(?1 AS INTEGER)", error))
+        return FALSE;
+      sqlite3_bind_text (entry.stmt, 1, mutation, -1, SQLITE_TRANSIENT);
+      if (sqlite3_step (entry.stmt) != SQLITE_ROW)
+        continue; /* answered before (a retried push): already applied */
+      table = tf_registry_lookup ((const char *) sqlite3_column_text (entry.stmt, 0));
+      record_id = g_strdup ((const char *) sqlite3_column_text (entry.stmt, 1));
+      op = g_strdup ((const char *) sqlite3_column_text (entry.stmt, 2));
+      fields = g_strdup ((const char *) sqlite3_column_text (entry.stmt, 3));
+      if (table == NULL)
+        continue;
+
+      if (strcmp (status, "applied") == 0)
+        {
+          g_autofree char *version = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                                      json_object_get_int_member_with_default (
+                                                        r, "version", 0));
+          g_autofree char *sql = g_strdup_printf ("UPDATE %s SET version = CAST(?1 AS INTEGER)"
+                                                  " WHERE %s = ?2", table->name,
+                                                  table->key_column);
+          const char *row_params[] = { version, record_id };
+          const char *base_params[] = { table->name, record_id, version,
+                                        strcmp (op, "delete") == 0 ? "1" : "0",
+                                        fields ? fields : "{}" };
+
+          if (!exec_bound (self, sql, row_params, 2, error) ||
+              !exec_bound (self,
+                           "INSERT INTO sync_base (table_name, record_id, version, deleted, fields)"
+                           " VALUES (?1, ?2, CAST(?3 AS INTEGER), CAST(?4 AS INTEGER), ?5)"
+                           " ON CONFLICT (table_name, record_id) DO UPDATE SET"
+                           " version = excluded.version, deleted = excluded.deleted,"
+                           " fields = CASE WHEN excluded.deleted THEN sync_base.fields"
+                           " ELSE excluded.fields END",
+                           base_params, G_N_ELEMENTS (base_params), error))
+            return FALSE;
+        }
+      else if (strcmp (status, "rejected") == 0)
+        {
+          g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+          g_autofree char *stamp = tf_time_format_timestamp (now);
+          const char *params[] = {
+            mutation, table->name, record_id, op, fields,
+            json_object_get_string_member_with_default (r, "code", "rejected"),
+            json_object_get_string_member_with_default (r, "message", ""), stamp,
+          };
+
+          if (!exec_bound (self,
+                           "INSERT OR REPLACE INTO sync_rejections (mutation_id, table_name,"
+                           " record_id, op, fields, code, message, rejected_at)"
+                           " VALUES (CAST(?1 AS INTEGER), ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                           params, G_N_ELEMENTS (params), error))
+            return FALSE;
+        }
+      else
+        {
+          pr->conflicts++;
+          continue; /* stays queued: the merge decides */
+        }
+      {
+        const char *params[] = { mutation };
+        if (!exec_bound (self, "DELETE FROM outbox WHERE mutation_id = CAST(?1 AS INTEGER)",
+                         params, 1, error))
+          return FALSE;
+      }
+    }
+  return TRUE;
+}
+
+gboolean
+tf_store_apply_push_results (TfStore *self, JsonArray *results, guint *n_conflicts,
+                             GError **error)
+{
+  PushResults pr = { results, 0 };
+
+  g_return_val_if_fail (TF_IS_STORE (self), FALSE);
+  g_return_val_if_fail (results != NULL, FALSE);
+
+  if (!in_transaction (self, apply_results_body, &pr, error))
+    return FALSE;
+  if (n_conflicts != NULL)
+    *n_conflicts = pr.conflicts;
+  return TRUE;
 }

@@ -48,6 +48,39 @@ GPtrArray *tf_store_list          (TfStore        *self,
                                    const char     *column,
                                    const char     *value,
                                    GError        **error);
+/* --- the store's half of sync --------------------------------------------- */
+
+/* The pull cursor saved with the last applied page (0 before any). */
+gint64     tf_store_get_cursor    (TfStore        *self,
+                                   GError        **error);
+
+/* Applies one pulled page (the "changes" array of /v1/sync/pull) and saves
+ * @next_cursor, all in one transaction:
+ *  - a record becomes the row and its base copy (the last synced state),
+ *    unless the device has unpushed edits of it: then only the base copy
+ *    moves, and the edits merge when their push meets the conflict;
+ *  - a tombstone marks the row deleted;
+ *  - a revocation removes the row and its base (access was withdrawn).
+ * A malformed change fails the whole page and nothing is applied. */
+gboolean   tf_store_apply_pull    (TfStore        *self,
+                                   JsonArray      *changes,
+                                   gint64          next_cursor,
+                                   GError        **error);
+
+/* Applies the "results" of a push, in one transaction: an applied mutation
+ * leaves the outbox and its row and base copy take the new version; a
+ * rejected one leaves the outbox for sync_rejections (the user is told; the
+ * local row stays); a conflict stays queued for the merge.  Returns the
+ * number of conflicts in @n_conflicts. */
+gboolean   tf_store_apply_push_results (TfStore   *self,
+                                        JsonArray *results,
+                                        guint     *n_conflicts,
+                                        GError   **error);
+
+/* Mutations the server refused and the user has not dismissed. */
+gint64     tf_store_rejection_count (TfStore      *self,
+                                     GError      **error);
+
 /* Writes waiting to be pushed. */
 gint64     tf_store_outbox_count  (TfStore        *self,
                                    GError        **error);

@@ -222,6 +222,145 @@ test_delete_is_a_tombstone (Fixture *f, gconstpointer data)
   g_assert_cmpint (tf_store_outbox_count (f->store, NULL), ==, 2);
 }
 
+static JsonArray *
+page_of (const char *json)
+{
+  g_autoptr(JsonNode) node = json_from_string (json, NULL);
+
+  g_assert_nonnull (node);
+  return json_array_ref (json_node_get_array (node));
+}
+
+static char *
+remote_mood (const char *id, gint64 version, int mood, gboolean deleted)
+{
+  g_autoptr(JsonObject) fields = mood_fields (id, mood, "x");
+  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), fields);
+  g_autofree char *text = json_to_string (node, FALSE);
+
+  return g_strdup_printf ("{\"table\": \"mood_entries\", \"id\": \"%s\", \"version\": %"
+                          G_GINT64_FORMAT ", \"deleted\": %s, \"fields\": %s}",
+                          id, version, deleted ? "true" : "false", text);
+}
+
+static void
+test_apply_pull (Fixture *f, gconstpointer data)
+{
+  const TfTable *moods = tf_registry_lookup ("mood_entries");
+  g_autofree char *a = g_uuid_string_random (), *b = g_uuid_string_random ();
+  g_autofree char *ra = remote_mood (a, 10, 5, FALSE), *rb = remote_mood (b, 11, 6, FALSE);
+  g_autofree char *json1 = g_strdup_printf ("[%s, %s]", ra, rb);
+  g_autoptr(JsonArray) page1 = page_of (json1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TfRecord) row_a = NULL;
+
+  g_assert_true (tf_store_apply_pull (f->store, page1, 11, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (tf_store_get_cursor (f->store, NULL), ==, 11);
+  row_a = tf_store_get (f->store, moods, a, &error);
+  g_assert_cmpint (row_a->version, ==, 10);
+  g_assert_cmpint (count_rows (f, "SELECT count(*) FROM sync_base"), ==, 2);
+  /* Pulled records are not the device's own writes: nothing to push. */
+  g_assert_cmpint (tf_store_outbox_count (f->store, NULL), ==, 0);
+
+  /* A local edit of A, then the server changes A and deletes B. */
+  {
+    g_autoptr(JsonObject) edit = mood_fields (a, 2, "y");
+    g_autofree char *ra2 = remote_mood (a, 12, 9, FALSE), *rb2 = remote_mood (b, 13, 6, TRUE);
+    g_autofree char *json2 = g_strdup_printf ("[%s, %s]", ra2, rb2);
+    g_autoptr(JsonArray) page2 = page_of (json2);
+    g_autoptr(TfRecord) mine = NULL;
+    g_autoptr(TfRecord) gone = NULL;
+    g_autofree char *base_sql = g_strdup_printf ("SELECT version FROM sync_base WHERE record_id = '%s'", a);
+
+    g_assert_true (tf_store_put (f->store, moods, a, edit, &error));
+    g_assert_true (tf_store_apply_pull (f->store, page2, 13, &error));
+    g_assert_no_error (error);
+    /* The unpushed edit is not overwritten; the base copy moved on. */
+    mine = tf_store_get (f->store, moods, a, &error);
+    g_assert_cmpint (json_object_get_int_member (mine->fields, "mood_value"), ==, 2);
+    g_assert_cmpint (count_rows (f, base_sql), ==, 12);
+    gone = tf_store_get (f->store, moods, b, &error);
+    g_assert_true (gone->deleted);
+  }
+  /* Access withdrawn: the row and its base are gone. */
+  {
+    g_autofree char *json3 = g_strdup_printf ("[{\"table\": \"mood_entries\", \"id\": \"%s\","
+                                              " \"revoked\": true}]", b);
+    g_autoptr(JsonArray) page3 = page_of (json3);
+    g_autoptr(TfRecord) none = NULL;
+
+    g_assert_true (tf_store_apply_pull (f->store, page3, 14, &error));
+    none = tf_store_get (f->store, moods, b, &error);
+    g_assert_null (none);
+    g_assert_error (error, TF_STORE_ERROR, TF_STORE_ERROR_NOT_FOUND);
+    g_clear_error (&error);
+  }
+  /* A page with one bad record applies nothing and keeps the cursor. */
+  {
+    g_autofree char *c = g_uuid_string_random (), *d = g_uuid_string_random ();
+    g_autofree char *good = remote_mood (c, 15, 5, FALSE), *bad = remote_mood (d, 16, 11, FALSE);
+    g_autofree char *json4 = g_strdup_printf ("[%s, %s]", good, bad);
+    g_autoptr(JsonArray) page4 = page_of (json4);
+    g_autoptr(TfRecord) none = NULL;
+
+    g_assert_false (tf_store_apply_pull (f->store, page4, 16, &error));
+    g_assert_error (error, TF_VALIDATION_ERROR, TF_VALIDATION_ERROR_OUT_OF_RANGE);
+    g_clear_error (&error);
+    g_assert_cmpint (tf_store_get_cursor (f->store, NULL), ==, 14);
+    none = tf_store_get (f->store, moods, c, NULL);
+    g_assert_null (none);
+  }
+}
+
+static void
+test_apply_push_results (Fixture *f, gconstpointer data)
+{
+  const TfTable *moods = tf_registry_lookup ("mood_entries");
+  g_autofree char *x = g_uuid_string_random (), *y = g_uuid_string_random ();
+  g_autofree char *z = g_uuid_string_random ();
+  g_autoptr(JsonObject) fx = mood_fields (x, 1, "a"), fy = mood_fields (y, 2, "b");
+  g_autoptr(JsonObject) fz = mood_fields (z, 3, "c");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonArray) results = NULL;
+  g_autoptr(TfRecord) row_x = NULL, row_y = NULL;
+  gint64 first;
+  guint conflicts = 0;
+
+  g_assert_true (tf_store_put (f->store, moods, x, fx, &error));
+  g_assert_true (tf_store_put (f->store, moods, y, fy, &error));
+  g_assert_true (tf_store_put (f->store, moods, z, fz, &error));
+  first = count_rows (f, "SELECT min(mutation_id) FROM outbox");
+  {
+    g_autofree char *json = g_strdup_printf (
+        "[{\"mutation_id\": %" G_GINT64_FORMAT ", \"status\": \"applied\", \"version\": 20},"
+        " {\"mutation_id\": %" G_GINT64_FORMAT ", \"status\": \"rejected\", \"code\": \"validation\","
+        " \"message\": \"mood_value: 12 is not between 1 and 10\"},"
+        " {\"mutation_id\": %" G_GINT64_FORMAT ", \"status\": \"conflict\", \"record\": null}]",
+        first, first + 1, first + 2);
+    results = page_of (json);
+  }
+  g_assert_true (tf_store_apply_push_results (f->store, results, &conflicts, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (conflicts, ==, 1);
+  /* Applied: out of the outbox, version and base advanced. */
+  row_x = tf_store_get (f->store, moods, x, &error);
+  g_assert_cmpint (row_x->version, ==, 20);
+  g_assert_cmpint (count_rows (f, "SELECT count(*) FROM sync_base WHERE version = 20"), ==, 1);
+  /* Rejected: kept and shown, the local row stays. */
+  g_assert_cmpint (tf_store_rejection_count (f->store, NULL), ==, 1);
+  g_assert_cmpint (count_rows (f, "SELECT count(*) FROM sync_rejections WHERE code = 'validation'"
+                                  " AND message LIKE 'mood_value%'"), ==, 1);
+  row_y = tf_store_get (f->store, moods, y, &error);
+  g_assert_nonnull (row_y);
+  /* Conflict: still queued for the merge. */
+  g_assert_cmpint (tf_store_outbox_count (f->store, NULL), ==, 1);
+  /* The same answers again (a retried push) change nothing. */
+  g_assert_true (tf_store_apply_push_results (f->store, results, &conflicts, &error));
+  g_assert_cmpint (tf_store_rejection_count (f->store, NULL), ==, 1);
+  g_assert_cmpint (tf_store_outbox_count (f->store, NULL), ==, 1);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -236,5 +375,9 @@ main (int argc, char **argv)
               test_file_holds_no_plaintext, fixture_tear_down);
   g_test_add ("/tf/store/write/delete-is-a-tombstone", Fixture, NULL, fixture_set_up,
               test_delete_is_a_tombstone, fixture_tear_down);
+  g_test_add ("/tf/store/sync/apply-pull", Fixture, NULL, fixture_set_up, test_apply_pull,
+              fixture_tear_down);
+  g_test_add ("/tf/store/sync/apply-push-results", Fixture, NULL, fixture_set_up,
+              test_apply_push_results, fixture_tear_down);
   return g_test_run ();
 }
