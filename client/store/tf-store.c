@@ -800,3 +800,42 @@ tf_store_apply_push_results (TfStore *self, JsonArray *results, guint *n_conflic
     *n_conflicts = pr.conflicts;
   return TRUE;
 }
+
+JsonArray *
+tf_store_outbox_peek (TfStore *self, guint limit, GError **error)
+{
+  g_autoptr(JsonArray) batch = json_array_new ();
+  g_auto(Stmt) q = { NULL };
+  int rc;
+
+  g_return_val_if_fail (TF_IS_STORE (self), NULL);
+
+  if (!prepare (self, &q, "SELECT mutation_id, table_name, record_id, op, base_version, fields"
+                          " FROM outbox ORDER BY mutation_id LIMIT ?1", error))
+    return NULL;
+  sqlite3_bind_int (q.stmt, 1, (int) limit);
+  while ((rc = sqlite3_step (q.stmt)) == SQLITE_ROW)
+    {
+      JsonObject *m = json_object_new ();
+      const char *fields = (const char *) sqlite3_column_text (q.stmt, 5);
+
+      json_object_set_int_member (m, "mutation_id", sqlite3_column_int64 (q.stmt, 0));
+      json_object_set_string_member (m, "table", (const char *) sqlite3_column_text (q.stmt, 1));
+      json_object_set_string_member (m, "id", (const char *) sqlite3_column_text (q.stmt, 2));
+      json_object_set_string_member (m, "op", (const char *) sqlite3_column_text (q.stmt, 3));
+      json_object_set_int_member (m, "base_version", sqlite3_column_int64 (q.stmt, 4));
+      if (fields != NULL)
+        {
+          JsonNode *node = json_from_string (fields, NULL);
+          if (node != NULL)
+            json_object_set_member (m, "fields", node);
+        }
+      json_array_add_object_element (batch, m);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      tf_store_set_error (error, self->db, rc, _("Cannot read the store"));
+      return NULL;
+    }
+  return g_steal_pointer (&batch);
+}

@@ -81,6 +81,12 @@ gboolean   tf_store_apply_push_results (TfStore   *self,
 gint64     tf_store_rejection_count (TfStore      *self,
                                      GError      **error);
 
+/* Up to @limit queued mutations in order, in push form ({mutation_id,
+ * table, id, op, base_version, fields}). */
+JsonArray *tf_store_outbox_peek   (TfStore        *self,
+                                   guint           limit,
+                                   GError        **error);
+
 /* Writes waiting to be pushed. */
 gint64     tf_store_outbox_count  (TfStore        *self,
                                    GError        **error);

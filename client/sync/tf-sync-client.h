@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * tf-sync-client.h: the device side of sync over HTTP (DESIGN.md §3).
+ *
+ * One sync is: push the outbox in batches (each answer applied to the store
+ * in one transaction), then pull from the stored cursor until the server has
+ * no more (each page applied with its cursor in one transaction).  Every
+ * step is idempotent, so a crash or a dropped connection at any point is
+ * repaired by simply syncing again.
+ */
+#pragma once
+
+#include "tf-store.h"
+
+G_BEGIN_DECLS
+
+#define TF_SYNC_ERROR (tf_sync_error_quark ())
+
+typedef enum
+{
+  TF_SYNC_ERROR_UNAVAILABLE,  /* no network, server down, 5xx: try again later */
+  TF_SYNC_ERROR_UNAUTHORIZED, /* the token expired or was revoked: log in again */
+  TF_SYNC_ERROR_REFUSED,      /* the server refused the request itself (4xx) */
+} TfSyncError;
+
+GQuark tf_sync_error_quark (void);
+
+typedef struct
+{
+  guint pushed;     /* mutations the server applied */
+  guint rejected;   /* mutations refused (kept in the store for the user) */
+  guint conflicts;  /* mutations left queued for a merge */
+  guint pulled;     /* changes received */
+} TfSyncReport;
+
+#define TF_TYPE_SYNC_CLIENT (tf_sync_client_get_type ())
+G_DECLARE_FINAL_TYPE (TfSyncClient, tf_sync_client, TF, SYNC_CLIENT, GObject)
+
+/* @base_url: "https://sync.example.gr"; @token: this device's session. */
+TfSyncClient *tf_sync_client_new  (const char   *base_url,
+                                   const char   *token);
+
+/* Runs one full sync of @store, blocking the calling thread. */
+gboolean      tf_sync_client_sync (TfSyncClient *self,
+                                   TfStore      *store,
+                                   TfSyncReport *report,
+                                   GError      **error);
+
+G_END_DECLS
