@@ -622,9 +622,11 @@ apply_pull_body (TfStore *self, gpointer data, GError **error)
           return FALSE;
         }
       pending = sqlite3_column_int64 (q.stmt, 0);
-      if (!save_base (self, record, error))
-        return FALSE;
-      if (pending == 0 && !write_remote_row (self, record, error))
+      /* With unpushed edits, row and base stay: the base must remain the
+       * version those edits were made on, for the three-way merge their
+       * push will need (the server answers it with a conflict). */
+      if (pending == 0 && (!save_base (self, record, error) ||
+                           !write_remote_row (self, record, error)))
         return FALSE;
     }
   for (guint i = 0; i < page->revoked->len; i++)
@@ -838,4 +840,219 @@ tf_store_outbox_peek (TfStore *self, guint limit, GError **error)
       return NULL;
     }
   return g_steal_pointer (&batch);
+}
+
+/* --- conflicts ------------------------------------------------------------- */
+
+gint64
+tf_store_conflict_count (TfStore *self, const TfTable *table, GError **error)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM %s WHERE conflict_of IS NOT NULL"
+                                          " AND deleted_at IS NULL", table->name);
+
+  g_return_val_if_fail (TF_IS_STORE (self), -1);
+
+  return query_int (self, sql, NULL, 0, error);
+}
+
+static gboolean
+same_node (JsonNode *a, JsonNode *b)
+{
+  gboolean a_null = a == NULL || JSON_NODE_HOLDS_NULL (a);
+  gboolean b_null = b == NULL || JSON_NODE_HOLDS_NULL (b);
+
+  if (a_null || b_null)
+    return a_null == b_null;
+  return json_node_equal (a, b);
+}
+
+static gboolean
+add_notice (TfStore *self, gint64 mutation_id, const TfTable *table, const char *id,
+            const char *code, const char *message, GError **error)
+{
+  g_autofree char *mutation = g_strdup_printf ("%" G_GINT64_FORMAT, mutation_id);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *stamp = tf_time_format_timestamp (now);
+  const char *params[] = { mutation, table->name, id, code, message, stamp };
+
+  return exec_bound (self,
+                     "INSERT OR REPLACE INTO sync_rejections (mutation_id, table_name, record_id,"
+                     " op, code, message, rejected_at)"
+                     " VALUES (CAST(?1 AS INTEGER), ?2, ?3, 'upsert', ?4, ?5, ?6)",
+                     params, G_N_ELEMENTS (params), error);
+}
+
+typedef struct
+{
+  gint64          mutation_id;
+  JsonNode       *server_node;
+  TfMergeOutcome  outcome;
+} Merge;
+
+static JsonObject *
+parse_object (const char *text)
+{
+  g_autoptr(JsonNode) node = text ? json_from_string (text, NULL) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return json_object_new ();
+  return json_object_ref (json_node_get_object (node));
+}
+
+static gboolean
+merge_body (TfStore *self, gpointer data, GError **error)
+{
+  Merge *m = data;
+  g_auto(Stmt) entry = { NULL };
+  g_auto(Stmt) base_q = { NULL };
+  g_autofree char *mutation = g_strdup_printf ("%" G_GINT64_FORMAT, m->mutation_id);
+  g_autoptr(TfRecord) server = NULL;
+  g_autoptr(JsonObject) local = NULL;
+  g_autoptr(JsonObject) base = NULL;
+  g_autoptr(JsonObject) merged = NULL;
+  g_autofree char *id = NULL, *op = NULL;
+  const TfTable *table;
+  const char *drop[] = { mutation };
+  gboolean clash = FALSE;
+
+  if (!prepare (self, &entry, "SELECT table_name, record_id, op, fields FROM outbox"
+                              " WHERE mutation_id = CAST(?1 AS INTEGER)", error))
+    return FALSE;
+  sqlite3_bind_text (entry.stmt, 1, mutation, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (entry.stmt) != SQLITE_ROW)
+    return TRUE; /* merged before */
+  table = tf_registry_lookup ((const char *) sqlite3_column_text (entry.stmt, 0));
+  id = g_strdup ((const char *) sqlite3_column_text (entry.stmt, 1));
+  op = g_strdup ((const char *) sqlite3_column_text (entry.stmt, 2));
+  local = parse_object ((const char *) sqlite3_column_text (entry.stmt, 3));
+  if (table == NULL)
+    return TRUE;
+
+  if (m->server_node != NULL && !JSON_NODE_HOLDS_NULL (m->server_node))
+    {
+      server = tf_record_from_json (m->server_node, error);
+      if (server == NULL)
+        return FALSE;
+    }
+  if (!prepare (self, &base_q, "SELECT fields FROM sync_base WHERE table_name = ?1"
+                               " AND record_id = ?2", error))
+    return FALSE;
+  sqlite3_bind_text (base_q.stmt, 1, table->name, -1, SQLITE_STATIC);
+  sqlite3_bind_text (base_q.stmt, 2, id, -1, SQLITE_TRANSIENT);
+  base = parse_object (sqlite3_step (base_q.stmt) == SQLITE_ROW
+                       ? (const char *) sqlite3_column_text (base_q.stmt, 0) : NULL);
+
+  if (!exec_bound (self, "DELETE FROM outbox WHERE mutation_id = CAST(?1 AS INTEGER)", drop, 1,
+                   error))
+    return FALSE;
+
+  /* The server has nothing (it was never there, or it is gone for good):
+   * the local record goes again as new. */
+  if (server == NULL)
+    {
+      m->outcome = TF_MERGE_AUTOMATIC;
+      if (strcmp (op, "delete") == 0)
+        return TRUE;
+      {
+        g_autofree char *sql = g_strdup_printf ("UPDATE %s SET version = 0 WHERE %s = ?1",
+                                                table->name, table->key_column);
+        const char *params[] = { id };
+        return exec_bound (self, sql, params, 1, error) &&
+               append_outbox (self, table, id, "upsert", local, error);
+      }
+    }
+
+  /* Deleted here, edited there: the edit survives. */
+  if (strcmp (op, "delete") == 0)
+    {
+      m->outcome = TF_MERGE_EDIT_KEPT;
+      return save_base (self, server, error) && write_remote_row (self, server, error) &&
+             add_notice (self, m->mutation_id, table, id, "edit_kept",
+                         _("This was deleted here but changed on another device; the changed "
+                           "version was kept"), error);
+    }
+  /* Edited here, deleted there: the edit survives and goes again. */
+  if (server->deleted)
+    {
+      m->outcome = TF_MERGE_EDIT_KEPT;
+      server->deleted = TRUE;
+      if (!save_base (self, server, error))
+        return FALSE;
+      {
+        g_autofree char *version = g_strdup_printf ("%" G_GINT64_FORMAT, server->version);
+        g_autofree char *sql = g_strdup_printf ("UPDATE %s SET version = CAST(?1 AS INTEGER),"
+                                                " deleted_at = NULL WHERE %s = ?2",
+                                                table->name, table->key_column);
+        const char *params[] = { version, id };
+        if (!exec_bound (self, sql, params, 2, error))
+          return FALSE;
+      }
+      return append_outbox (self, table, id, "upsert", local, error) &&
+             add_notice (self, m->mutation_id, table, id, "edited_after_delete",
+                         _("This was deleted on another device after you changed it here; "
+                           "your version was kept"), error);
+    }
+
+  /* Three-way, field by field. */
+  merged = json_object_new ();
+  for (guint i = 0; i < table->n_columns; i++)
+    {
+      const char *c = table->columns[i].name;
+      JsonNode *l = json_object_get_member (local, c);
+      JsonNode *b = json_object_get_member (base, c);
+      JsonNode *s = json_object_get_member (server->fields, c);
+      JsonNode *pick;
+
+      if (same_node (l, b))
+        pick = s;
+      else if (same_node (s, b) || same_node (l, s))
+        pick = l;
+      else
+        {
+          clash = TRUE;
+          break;
+        }
+      if (pick != NULL)
+        json_object_set_member (merged, c, json_node_copy (pick));
+    }
+
+  if (!save_base (self, server, error) || !write_remote_row (self, server, error))
+    return FALSE;
+  if (!clash)
+    {
+      TfRecord merged_record = { table, id, server->version, FALSE, merged };
+
+      m->outcome = TF_MERGE_AUTOMATIC;
+      return write_remote_row (self, &merged_record, error) &&
+             append_outbox (self, table, id, "upsert", merged, error);
+    }
+
+  /* Both changed the same field: the server's record stays the row, the
+   * local edit becomes a copy next to it until the user chooses. */
+  m->outcome = TF_MERGE_CONFLICT_COPY;
+  {
+    g_autofree char *copy_id = g_uuid_string_random ();
+    TfRecord copy = { table, copy_id, 0, FALSE, local };
+    g_autofree char *sql = g_strdup_printf ("UPDATE %s SET conflict_of = ?1, version = 0"
+                                            " WHERE %s = ?2", table->name, table->key_column);
+    const char *params[] = { id, copy_id };
+
+    json_object_set_string_member (local, table->key_column, copy_id);
+    return write_remote_row (self, &copy, error) && exec_bound (self, sql, params, 2, error);
+  }
+}
+
+gboolean
+tf_store_merge_conflict (TfStore *self, gint64 mutation_id, JsonNode *server,
+                         TfMergeOutcome *outcome, GError **error)
+{
+  Merge m = { mutation_id, server, TF_MERGE_AUTOMATIC };
+
+  g_return_val_if_fail (TF_IS_STORE (self), FALSE);
+
+  if (!in_transaction (self, merge_body, &m, error))
+    return FALSE;
+  if (outcome != NULL)
+    *outcome = m.outcome;
+  return TRUE;
 }

@@ -57,8 +57,8 @@ gint64     tf_store_get_cursor    (TfStore        *self,
 /* Applies one pulled page (the "changes" array of /v1/sync/pull) and saves
  * @next_cursor, all in one transaction:
  *  - a record becomes the row and its base copy (the last synced state),
- *    unless the device has unpushed edits of it: then only the base copy
- *    moves, and the edits merge when their push meets the conflict;
+ *    unless the device has unpushed edits of it: then both stay, and the
+ *    edits merge against their base when their push meets the conflict;
  *  - a tombstone marks the row deleted;
  *  - a revocation removes the row and its base (access was withdrawn).
  * A malformed change fails the whole page and nothing is applied. */
@@ -76,6 +76,28 @@ gboolean   tf_store_apply_push_results (TfStore   *self,
                                         JsonArray *results,
                                         guint     *n_conflicts,
                                         GError   **error);
+
+typedef enum
+{
+  TF_MERGE_AUTOMATIC,        /* each side changed other fields: merged and queued again */
+  TF_MERGE_CONFLICT_COPY,    /* the same field changed on both sides: the server's record is
+                              * the row, the local edit a conflict copy for the user */
+  TF_MERGE_EDIT_KEPT,        /* delete against edit: the edit survives, the user is told */
+} TfMergeOutcome;
+
+/* Resolves the "conflict" answer to mutation @mutation_id, whose "record"
+ * is @server (NULL when the server has none), in one transaction, against
+ * the base copy (DESIGN.md §3: conflicts lose nothing). */
+gboolean   tf_store_merge_conflict (TfStore        *self,
+                                    gint64          mutation_id,
+                                    JsonNode       *server,
+                                    TfMergeOutcome *outcome,
+                                    GError        **error);
+
+/* Conflict copies waiting for the user. */
+gint64     tf_store_conflict_count (TfStore       *self,
+                                    const TfTable *table,
+                                    GError       **error);
 
 /* Mutations the server refused and the user has not dismissed. */
 gint64     tf_store_rejection_count (TfStore      *self,

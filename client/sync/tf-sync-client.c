@@ -176,14 +176,31 @@ push_all (TfSyncClient *self, TfStore *store, TfSyncReport *report, GError **err
         return FALSE;
       for (guint i = 0; i < json_array_get_length (results); i++)
         {
-          const char *status = json_object_get_string_member_with_default (
-              json_array_get_object_element (results, i), "status", "");
+          JsonObject *result = json_array_get_object_element (results, i);
+          const char *status = json_object_get_string_member_with_default (result, "status", "");
+
           if (strcmp (status, "applied") == 0)
             report->pushed++;
           else if (strcmp (status, "rejected") == 0)
             report->rejected++;
+          else if (strcmp (status, "conflict") == 0)
+            {
+              /* Merge against the base copy; an automatic merge is queued
+               * again (with a new mutation id) and goes in the next batch. */
+              TfMergeOutcome outcome;
+
+              if (!tf_store_merge_conflict (store,
+                                            json_object_get_int_member (result, "mutation_id"),
+                                            json_object_get_member (result, "record"),
+                                            &outcome, error))
+                return FALSE;
+              if (outcome == TF_MERGE_CONFLICT_COPY)
+                report->conflicts++;
+              else if (outcome == TF_MERGE_EDIT_KEPT)
+                report->edits_kept++;
+            }
         }
-      report->conflicts = conflicts;
+      (void) conflicts;
       last_sent = json_object_get_int_member (json_array_get_object_element (
                     batch, json_array_get_length (batch) - 1), "mutation_id");
     }

@@ -29,7 +29,8 @@ typedef struct
 {
   guint pushed;     /* mutations the server applied */
   guint rejected;   /* mutations refused (kept in the store for the user) */
-  guint conflicts;  /* mutations left queued for a merge */
+  guint conflicts;  /* same-field conflicts kept as copies for the user */
+  guint edits_kept; /* delete against edit: the edit survived (the user is told) */
   guint pulled;     /* changes received */
 } TfSyncReport;
 

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <sqlite3.h>
 
 #include "tf-crypto.h"
 #include "tf-store-db.h"
@@ -204,6 +205,151 @@ test_refusals_are_kept (void)
   }
 }
 
+/* Two devices of one client, both offline, both with the same entry. */
+typedef struct
+{
+  TfTestUser *phone_user, *laptop_user;
+  Device     *phone, *laptop;
+  char       *id;
+} Pair;
+
+static void
+pair_set_up (Pair *p, const char *email)
+{
+  const TfTable *moods = tf_registry_lookup ("mood_entries");
+  g_autoptr(JsonObject) fields = NULL;
+  g_autoptr(GError) error = NULL;
+  TfSyncReport report;
+
+  p->phone_user = tf_test_register (server, email, "client");
+  p->laptop_user = tf_test_new_device (server, p->phone_user);
+  p->phone = device_new (p->phone_user, NULL);
+  p->laptop = device_new (p->laptop_user, NULL);
+  p->id = g_uuid_string_random ();
+  fields = mood (p->id, p->phone_user->user_id, 5);
+  json_object_set_int_member (fields, "energy_level", 5);
+  g_assert_true (tf_store_put (p->phone->store, moods, p->id, fields, &error));
+  sync_ok (p->phone, &report);
+  sync_ok (p->laptop, &report);
+}
+
+static void
+pair_tear_down (Pair *p)
+{
+  device_free (p->phone);
+  device_free (p->laptop);
+  tf_test_user_free (p->phone_user);
+  tf_test_user_free (p->laptop_user);
+  g_free (p->id);
+}
+
+static void
+edit (Device *d, const char *id, const char *column, int value)
+{
+  const TfTable *moods = tf_registry_lookup ("mood_entries");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TfRecord) rec = tf_store_get (d->store, moods, id, &error);
+
+  g_assert_no_error (error);
+  json_object_set_int_member (rec->fields, column, value);
+  g_assert_true (tf_store_put (d->store, moods, id, rec->fields, &error));
+  g_assert_no_error (error);
+}
+
+static gint64
+value_of (Device *d, const char *id, const char *column)
+{
+  g_autoptr(TfRecord) rec = tf_store_get (d->store, tf_registry_lookup ("mood_entries"), id, NULL);
+
+  g_assert_nonnull (rec);
+  g_assert_false (rec->deleted);
+  return json_object_get_int_member (rec->fields, column);
+}
+
+static void
+test_different_fields_merge (void)
+{
+  Pair p;
+  TfSyncReport report;
+
+  pair_set_up (&p, "merge@example.gr");
+  edit (p.phone, p.id, "mood_value", 8);      /* offline on the phone */
+  edit (p.laptop, p.id, "energy_level", 2);   /* offline on the laptop */
+  sync_ok (p.phone, &report);
+  sync_ok (p.laptop, &report);                /* conflict, merged automatically */
+  g_assert_cmpuint (report.conflicts, ==, 0);
+  sync_ok (p.phone, &report);
+  /* Both changes, on both devices. */
+  g_assert_cmpint (value_of (p.phone, p.id, "mood_value"), ==, 8);
+  g_assert_cmpint (value_of (p.phone, p.id, "energy_level"), ==, 2);
+  g_assert_cmpint (value_of (p.laptop, p.id, "mood_value"), ==, 8);
+  g_assert_cmpint (value_of (p.laptop, p.id, "energy_level"), ==, 2);
+  pair_tear_down (&p);
+}
+
+static void
+test_same_field_keeps_both (void)
+{
+  const TfTable *moods = tf_registry_lookup ("mood_entries");
+  Pair p;
+  TfSyncReport report;
+  g_autoptr(GPtrArray) all = NULL;
+  gboolean saw_three = FALSE, saw_nine = FALSE;
+
+  pair_set_up (&p, "clash@example.gr");
+  edit (p.phone, p.id, "mood_value", 9);
+  edit (p.laptop, p.id, "mood_value", 3);
+  sync_ok (p.phone, &report);
+  sync_ok (p.laptop, &report);
+  g_assert_cmpuint (report.conflicts, ==, 1);
+  /* Nothing lost: the server's 9 is the entry, the laptop's 3 a copy. */
+  g_assert_cmpint (value_of (p.laptop, p.id, "mood_value"), ==, 9);
+  g_assert_cmpint (tf_store_conflict_count (p.laptop->store, moods, NULL), ==, 1);
+  {
+    sqlite3 *db = NULL;
+    sqlite3_stmt *stmt = NULL;
+
+    g_assert_cmpint (sqlite3_open_v2 (p.laptop->path, &db, SQLITE_OPEN_READONLY, NULL), ==,
+                     SQLITE_OK);
+    g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT mood_value FROM mood_entries"
+                                             " WHERE id = ?1 OR conflict_of = ?1", -1, &stmt,
+                                         NULL), ==, SQLITE_OK);
+    sqlite3_bind_text (stmt, 1, p.id, -1, SQLITE_STATIC);
+    while (sqlite3_step (stmt) == SQLITE_ROW)
+      {
+        saw_nine |= sqlite3_column_int (stmt, 0) == 9;
+        saw_three |= sqlite3_column_int (stmt, 0) == 3;
+      }
+    sqlite3_finalize (stmt);
+    sqlite3_close (db);
+  }
+  g_assert_true (saw_nine && saw_three);
+  all = tf_store_list (p.laptop->store, moods, NULL, NULL, NULL);
+  g_assert_cmpuint (all->len, ==, 1); /* lists show the entry, not the copy */
+  pair_tear_down (&p);
+}
+
+static void
+test_edit_survives_delete (void)
+{
+  const TfTable *moods = tf_registry_lookup ("mood_entries");
+  Pair p;
+  TfSyncReport report;
+  g_autoptr(GError) error = NULL;
+
+  pair_set_up (&p, "survive@example.gr");
+  g_assert_true (tf_store_delete (p.phone->store, moods, p.id, &error));
+  edit (p.laptop, p.id, "mood_value", 7);
+  sync_ok (p.phone, &report);                 /* the delete lands first */
+  sync_ok (p.laptop, &report);                /* the edit meets it: kept */
+  g_assert_cmpuint (report.edits_kept, ==, 1);
+  g_assert_cmpint (tf_store_rejection_count (p.laptop->store, NULL), ==, 1); /* the user is told */
+  sync_ok (p.phone, &report);
+  g_assert_cmpint (value_of (p.laptop, p.id, "mood_value"), ==, 7);
+  g_assert_cmpint (value_of (p.phone, p.id, "mood_value"), ==, 7);
+  pair_tear_down (&p);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -216,6 +362,9 @@ main (int argc, char **argv)
   g_test_add_func ("/tf/e2e/two-devices-converge", test_two_devices_converge);
   g_test_add_func ("/tf/e2e/unreachable-server-loses-nothing", test_unreachable_server_loses_nothing);
   g_test_add_func ("/tf/e2e/refusals-are-kept", test_refusals_are_kept);
+  g_test_add_func ("/tf/e2e/different-fields-merge", test_different_fields_merge);
+  g_test_add_func ("/tf/e2e/same-field-keeps-both", test_same_field_keeps_both);
+  g_test_add_func ("/tf/e2e/edit-survives-delete", test_edit_survives_delete);
   ret = g_test_run ();
   tf_test_server_stop (server);
   return ret;
