@@ -270,11 +270,11 @@ typedef struct
   JsonObject    *fields;
 } Write;
 
+/* Inserts or updates the row @id of @table with the columns present in
+ * @fields (the tombstone cleared); the one registry-built upsert of the store. */
 static gboolean
-put_body (TfStore *self, gpointer data, GError **error)
+upsert_row (TfStore *self, const TfTable *t, JsonObject *fields, GError **error)
 {
-  Write *w = data;
-  const TfTable *t = w->table;
   g_autoptr(GString) sql = g_string_new (NULL);
   g_autoptr(GString) values = g_string_new (NULL);
   g_autoptr(GString) update = g_string_new ("deleted_at = NULL");
@@ -286,7 +286,7 @@ put_body (TfStore *self, gpointer data, GError **error)
     {
       const TfColumn *c = &t->columns[i];
 
-      if (!json_object_has_member (w->fields, c->name))
+      if (!json_object_has_member (fields, c->name))
         continue;
       g_string_append_printf (sql, "%s%s", n > 0 ? ", " : "", c->name);
       g_string_append_printf (values, "%s?%d", n > 0 ? ", " : "", n + 1);
@@ -303,12 +303,20 @@ put_body (TfStore *self, gpointer data, GError **error)
     {
       const TfColumn *c = &t->columns[i];
 
-      if (!json_object_has_member (w->fields, c->name))
+      if (!json_object_has_member (fields, c->name))
         continue;
-      bind_value (upsert.stmt, ++n, c, json_object_get_member (w->fields, c->name));
+      bind_value (upsert.stmt, ++n, c, json_object_get_member (fields, c->name));
     }
-  return step_done (self, &upsert, error) &&
-         append_outbox (self, t, w->id, "upsert", w->fields, error);
+  return step_done (self, &upsert, error);
+}
+
+static gboolean
+put_body (TfStore *self, gpointer data, GError **error)
+{
+  Write *w = data;
+
+  return upsert_row (self, w->table, w->fields, error) &&
+         append_outbox (self, w->table, w->id, "upsert", w->fields, error);
 }
 
 gboolean
@@ -536,7 +544,6 @@ static gboolean
 write_remote_row (TfStore *self, const TfRecord *record, GError **error)
 {
   g_autofree char *version = g_strdup_printf ("%" G_GINT64_FORMAT, record->version);
-  Write w = { record->table, record->id, record->fields };
 
   if (record->deleted)
     {
@@ -549,42 +556,13 @@ write_remote_row (TfStore *self, const TfRecord *record, GError **error)
     }
   {
     /* The same upsert as a local write, then the server's version. */
-    g_autoptr(GString) sql = g_string_new (NULL);
     g_autofree char *set_version = g_strdup_printf ("UPDATE %s SET version = CAST(?1 AS INTEGER)"
                                                     " WHERE %s = ?2", record->table->name,
                                                     record->table->key_column);
     const char *params[] = { version, record->id };
-    g_auto(Stmt) upsert = { NULL };
-    int n = 0;
-    g_autoptr(GString) values = g_string_new (NULL);
-    g_autoptr(GString) update = g_string_new ("deleted_at = NULL");
-    const TfTable *t = w.table;
 
-    g_string_printf (sql, "INSERT INTO %s (", t->name);
-    for (guint i = 0; i < t->n_columns; i++)
-      {
-        const TfColumn *c = &t->columns[i];
-        if (!json_object_has_member (w.fields, c->name))
-          continue;
-        g_string_append_printf (sql, "%s%s", n > 0 ? ", " : "", c->name);
-        g_string_append_printf (values, "%s?%d", n > 0 ? ", " : "", n + 1);
-        if (strcmp (c->name, t->key_column) != 0)
-          g_string_append_printf (update, ", %s = excluded.%s", c->name, c->name);
-        n++;
-      }
-    g_string_append_printf (sql, ") VALUES (%s) ON CONFLICT (%s) DO UPDATE SET %s",
-                            values->str, t->key_column, update->str);
-    if (!prepare (self, &upsert, sql->str, error))
-      return FALSE;
-    n = 0;
-    for (guint i = 0; i < t->n_columns; i++)
-      {
-        const TfColumn *c = &t->columns[i];
-        if (!json_object_has_member (w.fields, c->name))
-          continue;
-        bind_value (upsert.stmt, ++n, c, json_object_get_member (w.fields, c->name));
-      }
-    return step_done (self, &upsert, error) && exec_bound (self, set_version, params, 2, error);
+    return upsert_row (self, record->table, record->fields, error) &&
+           exec_bound (self, set_version, params, 2, error);
   }
 }
 
