@@ -309,7 +309,7 @@ tf_record_to_json (const TfRecord *record)
 }
 
 TfMutation *
-tf_mutation_from_json (JsonNode *node, GError **error)
+tf_mutation_from_json_split (JsonNode *node, GError **field_error, GError **error)
 {
   static const char * const members[] = {
     "mutation_id", "table", "id", "op", "base_version", "fields", NULL
@@ -336,32 +336,38 @@ tf_mutation_from_json (JsonNode *node, GError **error)
       !(op = get_string (object, "op", error)) ||
       !get_int (object, "base_version", 0, &mutation->base_version, error))
     return NULL;
-
-  mutation->table = table;
-  mutation->id = g_strdup (id);
-  if (strcmp (op, "upsert") == 0)
-    {
-      mutation->op = TF_MUTATION_UPSERT;
-      mutation->fields = decode_fields (table, id, json_object_get_member (object, "fields"),
-                                        TF_VALIDATE_FULL, error);
-      if (mutation->fields == NULL)
-        return NULL;
-    }
-  else if (strcmp (op, "delete") == 0)
-    {
-      mutation->op = TF_MUTATION_DELETE;
-      if (json_object_has_member (object, "fields") &&
-          !JSON_NODE_HOLDS_NULL (json_object_get_member (object, "fields")))
-        {
-          g_set_error (error, TF_PROTOCOL_ERROR, TF_PROTOCOL_ERROR_BAD_VALUE,
-                       _("a delete carries no fields"));
-          return NULL;
-        }
-    }
-  else
+  if (strcmp (op, "upsert") != 0 && strcmp (op, "delete") != 0)
     {
       g_set_error (error, TF_PROTOCOL_ERROR, TF_PROTOCOL_ERROR_BAD_VALUE,
                    _("op: “%s” is not upsert or delete"), op);
+      return NULL;
+    }
+
+  mutation->table = table;
+  mutation->id = g_strdup (id);
+  mutation->op = strcmp (op, "delete") == 0 ? TF_MUTATION_DELETE : TF_MUTATION_UPSERT;
+  /* From here on the problem is the record's, not the mutation's. */
+  if (mutation->op == TF_MUTATION_UPSERT)
+    mutation->fields = decode_fields (table, id, json_object_get_member (object, "fields"),
+                                      TF_VALIDATE_FULL, field_error);
+  else if (json_object_has_member (object, "fields") &&
+           !JSON_NODE_HOLDS_NULL (json_object_get_member (object, "fields")))
+    g_set_error (field_error, TF_PROTOCOL_ERROR, TF_PROTOCOL_ERROR_BAD_VALUE,
+                 _("a delete carries no fields"));
+  return g_steal_pointer (&mutation);
+}
+
+TfMutation *
+tf_mutation_from_json (JsonNode *node, GError **error)
+{
+  g_autoptr(GError) field_error = NULL;
+  g_autoptr(TfMutation) mutation = tf_mutation_from_json_split (node, &field_error, error);
+
+  if (mutation == NULL)
+    return NULL;
+  if (field_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&field_error));
       return NULL;
     }
   return g_steal_pointer (&mutation);

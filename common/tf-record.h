@@ -61,6 +61,12 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (TfMutation, tf_mutation_free)
 
 TfMutation *tf_mutation_from_json   (JsonNode         *node,
                                      GError          **error);
+/* The same, telling the mutation's own problems (NULL and @error: its id,
+ * table, op ... are unusable) from its record's (a mutation with NULL
+ * fields and @field_error: it can be answered "rejected"). */
+TfMutation *tf_mutation_from_json_split (JsonNode     *node,
+                                         GError      **field_error,
+                                         GError      **error);
 JsonNode   *tf_mutation_to_json     (const TfMutation *mutation);
 const char *tf_mutation_op_to_string (TfMutationOp     op);
 

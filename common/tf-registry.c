@@ -489,21 +489,3 @@ tf_table_has_encrypted (const TfTable *table)
       return TRUE;
   return FALSE;
 }
-
-const char *
-tf_column_type_to_string (TfColumnType type)
-{
-  switch (type)
-    {
-    case TF_COLUMN_UUID: return "uuid";
-    case TF_COLUMN_TEXT: return "text";
-    case TF_COLUMN_INTEGER: return "integer";
-    case TF_COLUMN_BOOLEAN: return "boolean";
-    case TF_COLUMN_DATE: return "date";
-    case TF_COLUMN_TIME: return "time";
-    case TF_COLUMN_TIMESTAMP: return "timestamp";
-    case TF_COLUMN_MONEY: return "money";
-    case TF_COLUMN_JSON: return "json";
-    default: g_return_val_if_reached ("unknown");
-    }
-}

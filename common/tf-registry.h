@@ -122,6 +122,5 @@ const TfTable  *tf_registry_lookup      (const char    *name);
 const TfColumn *tf_table_get_column     (const TfTable *table,
                                          const char    *name);
 gboolean        tf_table_has_encrypted  (const TfTable *table);
-const char     *tf_column_type_to_string (TfColumnType  type);
 
 G_END_DECLS

@@ -88,6 +88,10 @@ finish (TfRequest *req, guint status)
 void
 tf_request_reply_text (TfRequest *req, guint status, const char *content_type, const char *text)
 {
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (req->msg);
+
+  /* Nothing this server says may be cached by a proxy: it is all personal. */
+  soup_message_headers_replace (headers, "Cache-Control", "no-store");
   soup_server_message_set_status (req->msg, status, NULL);
   soup_server_message_set_response (req->msg, content_type, SOUP_MEMORY_COPY, text, strlen (text));
   finish (req, status);
@@ -96,14 +100,9 @@ tf_request_reply_text (TfRequest *req, guint status, const char *content_type, c
 void
 tf_request_reply_json (TfRequest *req, guint status, JsonNode *body)
 {
-  char *text = json_to_string (body, FALSE);
-  gsize len = strlen (text);
-  SoupMessageHeaders *headers = soup_server_message_get_response_headers (req->msg);
+  g_autofree char *text = json_to_string (body, FALSE);
 
-  soup_message_headers_replace (headers, "Cache-Control", "no-store");
-  soup_server_message_set_status (req->msg, status, NULL);
-  soup_server_message_set_response (req->msg, "application/json", SOUP_MEMORY_TAKE, text, len);
-  finish (req, status);
+  tf_request_reply_text (req, status, "application/json", text);
 }
 
 static const char *
@@ -175,32 +174,41 @@ tf_http_status_for_error (const GError *error, const char **code)
   return status;
 }
 
-void
-tf_request_reply_error (TfRequest *req, const GError *error)
+char *
+tf_http_error_body (const char *code, const char *message)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
-  g_autoptr(JsonNode) body = NULL;
-  const char *code;
-  guint status = tf_http_status_for_error (error, &code);
+  g_autoptr(JsonNode) root = NULL;
 
-  if (status >= 500)
-    g_warning ("%s %s: %s", req->method, req->path, error->message);
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "error");
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "code");
   json_builder_add_string_value (builder, code);
   json_builder_set_member_name (builder, "message");
+  json_builder_add_string_value (builder, message);
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  return json_to_string (root, FALSE);
+}
+
+void
+tf_request_reply_error (TfRequest *req, const GError *error)
+{
+  const char *code;
+  guint status = tf_http_status_for_error (error, &code);
   /* Internal details stay in the log, not in the answer. */
-  json_builder_add_string_value (builder, status == 500 ? "internal error" : error->message);
-  json_builder_end_object (builder);
-  json_builder_end_object (builder);
-  body = json_builder_get_root (builder);
+  g_autofree char *body = tf_http_error_body (code, status == 500 ? "internal error"
+                                                                  : error->message);
+
+  if (status >= 500)
+    g_warning ("%s %s: %s", req->method, req->path, error->message);
   if (status == SOUP_STATUS_SERVICE_UNAVAILABLE || status == TF_STATUS_TOO_MANY_REQUESTS)
     {
       SoupMessageHeaders *headers = soup_server_message_get_response_headers (req->msg);
       if (soup_message_headers_get_one (headers, "Retry-After") == NULL)
         soup_message_headers_replace (headers, "Retry-After", "1");
     }
-  tf_request_reply_json (req, status, body);
+  tf_request_reply_text (req, status, "application/json", body);
 }

@@ -86,6 +86,10 @@ void        tf_request_reply_text       (TfRequest   *req,
                                          const char  *content_type,
                                          const char  *text);
 
+/* {"error": {"code": @code, "message": @message}} as JSON text. */
+char       *tf_http_error_body          (const char  *code,
+                                         const char  *message);
+
 /* The mapping behind reply_error, exposed for the push results. */
 guint       tf_http_status_for_error    (const GError *error,
                                          const char **code);

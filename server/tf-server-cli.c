@@ -24,13 +24,34 @@
 #include "tf-server.h"
 #include "tf-routes.h"
 
-static const char *
-conninfo_or_env (const char *db)
+/* Fills @config from @config_path (if any), then the database from --db,
+ * else the file, else $TF_DATABASE_URL.  On failure prints why, prefixed
+ * with @command, and returns the exit status (2); 0 on success. */
+static int
+load_settings (TfConfig *config, const char *command, const char *config_path, const char *db)
 {
+  g_autoptr(GError) error = NULL;
+  const char *env = g_getenv ("TF_DATABASE_URL");
+
+  if (config_path != NULL && !tf_config_load_file (config, config_path, &error))
+    {
+      g_printerr ("therapy-field-server %s: %s\n", command, error->message);
+      return 2;
+    }
   if (db != NULL && *db != '\0')
-    return db;
-  db = g_getenv ("TF_DATABASE_URL");
-  return (db != NULL && *db != '\0') ? db : NULL;
+    {
+      g_free (config->db);
+      config->db = g_strdup (db);
+    }
+  else if (config->db == NULL && env != NULL && *env != '\0')
+    config->db = g_strdup (env);
+  if (config->db == NULL)
+    {
+      g_printerr ("therapy-field-server %s: %s\n", command,
+                  _("no database: pass --db CONNINFO or set TF_DATABASE_URL"));
+      return 2;
+    }
+  return 0;
 }
 
 static int
@@ -49,8 +70,8 @@ run_migrate (int argc, char **argv)
       N_("Key file with the server settings"), N_("FILE") },
     { NULL }
   };
-  const char *conninfo;
   guint applied = 0;
+  int status;
 
   context = g_option_context_new (_("— apply the database migrations"));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
@@ -64,23 +85,11 @@ run_migrate (int argc, char **argv)
       g_printerr ("therapy-field-server migrate: %s “%s”\n", _("unexpected argument"), argv[1]);
       return 2;
     }
-  if (config_path != NULL && !tf_config_load_file (config, config_path, &error))
-    {
-      g_printerr ("therapy-field-server migrate: %s\n", error->message);
-      return 2;
-    }
-  /* --db, then the config file, then $TF_DATABASE_URL. */
-  conninfo = db != NULL && *db != '\0' ? db : config->db != NULL ? config->db
-                                                                   : conninfo_or_env (NULL);
-  if (conninfo == NULL)
-    {
-      g_printerr ("therapy-field-server migrate: %s\n",
-                  _("no database: pass --db CONNINFO or set TF_DATABASE_URL"));
-      return 2;
-    }
+  if ((status = load_settings (config, "migrate", config_path, db)) != 0)
+    return status;
 
   migrations = tf_migrate_builtin (&error);
-  if (migrations == NULL || !(conn = tf_db_connect (conninfo, &error)) ||
+  if (migrations == NULL || !(conn = tf_db_connect (config->db, &error)) ||
       !tf_migrate_apply (conn, migrations, &applied, &error))
     {
       g_printerr ("therapy-field-server migrate: %s\n", error->message);
@@ -123,8 +132,8 @@ run_serve (int argc, char **argv)
       N_("Key file with the server settings"), N_("FILE") },
     { NULL }
   };
-  const char *conninfo;
   guint16 port = 0;
+  int status;
   gpointer ctx[2];
   guint term_id, int_id;
 
@@ -140,23 +149,11 @@ run_serve (int argc, char **argv)
       g_printerr ("therapy-field-server serve: libsodium failed to initialise\n");
       return 1;
     }
-  if ((config_path != NULL && !tf_config_load_file (config, config_path, &error)) ||
-      (listen != NULL && !tf_config_set_listen (config, listen, &error)))
+  if ((status = load_settings (config, "serve", config_path, db)) != 0)
+    return status;
+  if (listen != NULL && !tf_config_set_listen (config, listen, &error))
     {
       g_printerr ("therapy-field-server serve: %s\n", error->message);
-      return 2;
-    }
-  /* --db, then the config file, then $TF_DATABASE_URL. */
-  conninfo = db != NULL && *db != '\0' ? db : config->db != NULL ? NULL : conninfo_or_env (NULL);
-  if (conninfo != NULL)
-    {
-      g_free (config->db);
-      config->db = g_strdup (conninfo);
-    }
-  if (config->db == NULL)
-    {
-      g_printerr ("therapy-field-server serve: %s\n",
-                  _("no database: pass --db CONNINFO or set TF_DATABASE_URL"));
       return 2;
     }
 

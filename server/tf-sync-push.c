@@ -172,8 +172,9 @@ add_unique (GPtrArray *list, const char *value)
 
 /* --- answers -------------------------------------------------------------- */
 
-static JsonNode *
-result_new (gint64 mutation_id, const char *status, JsonBuilder **out_builder)
+/* Starts {"mutation_id": N, "status": S, ...}; the caller adds the rest. */
+static JsonBuilder *
+result_begin (gint64 mutation_id, const char *status)
 {
   JsonBuilder *builder = json_builder_new ();
 
@@ -182,8 +183,7 @@ result_new (gint64 mutation_id, const char *status, JsonBuilder **out_builder)
   json_builder_add_int_value (builder, mutation_id);
   json_builder_set_member_name (builder, "status");
   json_builder_add_string_value (builder, status);
-  *out_builder = builder;
-  return NULL;
+  return builder;
 }
 
 static JsonNode *
@@ -200,9 +200,8 @@ result_finish (JsonBuilder *builder)
 static JsonNode *
 result_rejected (gint64 mutation_id, const char *code, const char *message)
 {
-  JsonBuilder *b;
+  JsonBuilder *b = result_begin (mutation_id, "rejected");
 
-  result_new (mutation_id, "rejected", &b);
   json_builder_set_member_name (b, "code");
   json_builder_add_string_value (b, code);
   json_builder_set_member_name (b, "message");
@@ -213,9 +212,8 @@ result_rejected (gint64 mutation_id, const char *code, const char *message)
 static JsonNode *
 result_applied (gint64 mutation_id, gint64 version)
 {
-  JsonBuilder *b;
+  JsonBuilder *b = result_begin (mutation_id, "applied");
 
-  result_new (mutation_id, "applied", &b);
   json_builder_set_member_name (b, "version");
   json_builder_add_int_value (b, version);
   return result_finish (b);
@@ -224,9 +222,8 @@ result_applied (gint64 mutation_id, gint64 version)
 static JsonNode *
 result_conflict (gint64 mutation_id, const TfRecord *current)
 {
-  JsonBuilder *b;
+  JsonBuilder *b = result_begin (mutation_id, "conflict");
 
-  result_new (mutation_id, "conflict", &b);
   json_builder_set_member_name (b, "record");
   if (current != NULL)
     json_builder_add_value (b, tf_record_to_json (current));

@@ -74,98 +74,26 @@ reply_node (TfRequest *req, gpointer result)
 
 /* --- push ------------------------------------------------------------------ */
 
-static gboolean
-get_int_member (JsonObject *object, const char *name, gint64 min, gint64 *out, guint index,
-                GError **error)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL)
-    {
-      g_set_error (error, TF_PROTOCOL_ERROR, TF_PROTOCOL_ERROR_MISSING_FIELD,
-                   "mutations[%u]: “%s” is missing", index, name);
-      return FALSE;
-    }
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
-    {
-      g_set_error (error, TF_PROTOCOL_ERROR, TF_PROTOCOL_ERROR_WRONG_TYPE,
-                   "mutations[%u]: “%s” must be a whole number", index, name);
-      return FALSE;
-    }
-  *out = json_node_get_int (node);
-  if (*out < min)
-    {
-      g_set_error (error, TF_PROTOCOL_ERROR, TF_PROTOCOL_ERROR_BAD_VALUE,
-                   "mutations[%u]: “%s” must be at least %" G_GINT64_FORMAT, index, name, min);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static const char *
-get_string_member (JsonObject *object, const char *name, guint index, GError **error)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL)
-    {
-      g_set_error (error, TF_PROTOCOL_ERROR, TF_PROTOCOL_ERROR_MISSING_FIELD,
-                   "mutations[%u]: “%s” is missing", index, name);
-      return NULL;
-    }
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    {
-      g_set_error (error, TF_PROTOCOL_ERROR, TF_PROTOCOL_ERROR_WRONG_TYPE,
-                   "mutations[%u]: “%s” must be a string", index, name);
-      return NULL;
-    }
-  return json_node_get_string (node);
-}
-
-/* The envelope of one mutation must be right; its fields may be refused. */
+/* The envelope of one mutation must be right (else the whole push is
+ * refused); its record may be refused alone. */
 static TfPushItem *
 parse_item (JsonNode *node, guint index, GError **error)
 {
   g_autoptr(TfPushItem) item = g_new0 (TfPushItem, 1);
-  JsonObject *object;
-  const char *table, *id, *op;
+  g_autoptr(TfMutation) mutation = tf_mutation_from_json_split (node, &item->invalid, error);
 
-  if (!JSON_NODE_HOLDS_OBJECT (node))
+  if (mutation == NULL)
     {
-      g_set_error (error, TF_PROTOCOL_ERROR, TF_PROTOCOL_ERROR_WRONG_TYPE,
-                   "mutations[%u] must be an object", index);
+      g_prefix_error (error, "mutations[%u]: ", index);
       return NULL;
     }
-  object = json_node_get_object (node);
-  if (!get_int_member (object, "mutation_id", 1, &item->mutation_id, index, error) ||
-      !(table = get_string_member (object, "table", index, error)) ||
-      !(id = get_string_member (object, "id", index, error)) ||
-      !(op = get_string_member (object, "op", index, error)) ||
-      !get_int_member (object, "base_version", 0, &item->base_version, index, error))
-    return NULL;
-  item->table = tf_registry_lookup (table);
-  if (item->table == NULL)
-    {
-      g_set_error (error, TF_PROTOCOL_ERROR, TF_PROTOCOL_ERROR_UNKNOWN_TABLE,
-                   "mutations[%u]: “%s” is not a synced table", index, table);
-      return NULL;
-    }
-  if (!tf_validate_uuid (id))
-    {
-      g_set_error (error, TF_PROTOCOL_ERROR, TF_PROTOCOL_ERROR_BAD_VALUE,
-                   "mutations[%u]: id “%s” is not a lower-case UUID", index, id);
-      return NULL;
-    }
-  if (strcmp (op, "upsert") != 0 && strcmp (op, "delete") != 0)
-    {
-      g_set_error (error, TF_PROTOCOL_ERROR, TF_PROTOCOL_ERROR_BAD_VALUE,
-                   "mutations[%u]: op “%s” is not upsert or delete", index, op);
-      return NULL;
-    }
-  item->id = g_strdup (id);
-  item->op = strcmp (op, "delete") == 0 ? TF_MUTATION_DELETE : TF_MUTATION_UPSERT;
-  /* Everything else (fields, their types and rules) decides only this one. */
-  item->mutation = tf_mutation_from_json (node, &item->invalid);
+  item->mutation_id = mutation->mutation_id;
+  item->table = mutation->table;
+  item->id = g_strdup (mutation->id);
+  item->op = mutation->op;
+  item->base_version = mutation->base_version;
+  if (item->invalid == NULL)
+    item->mutation = g_steal_pointer (&mutation);
   return g_steal_pointer (&item);
 }
 

@@ -149,7 +149,6 @@ push_all (TfSyncClient *self, TfStore *store, TfSyncReport *report, GError **err
       g_autofree char *body = NULL;
       g_autoptr(JsonObject) answer = NULL;
       JsonArray *results;
-      guint conflicts = 0;
       gint64 first;
 
       if (batch == NULL)
@@ -172,7 +171,7 @@ push_all (TfSyncClient *self, TfStore *store, TfSyncReport *report, GError **err
       if (answer == NULL)
         return FALSE;
       results = json_object_get_array_member (answer, "results");
-      if (!tf_store_apply_push_results (store, results, &conflicts, error))
+      if (!tf_store_apply_push_results (store, results, NULL, error))
         return FALSE;
       for (guint i = 0; i < json_array_get_length (results); i++)
         {
@@ -200,7 +199,6 @@ push_all (TfSyncClient *self, TfStore *store, TfSyncReport *report, GError **err
                 report->edits_kept++;
             }
         }
-      (void) conflicts;
       last_sent = json_object_get_int_member (json_array_get_object_element (
                     batch, json_array_get_length (batch) - 1), "mutation_id");
     }
