@@ -107,6 +107,19 @@ session_rule (const TfTable *table, const char *(*get) (gpointer, const char *),
 }
 
 static gboolean
+note_rule (const TfTable *table, const char *(*get) (gpointer, const char *),
+           gpointer data, GError **error)
+{
+  if ((get (data, "locked_at") == NULL) != (get (data, "signature") == NULL))
+    {
+      g_set_error (error, TF_VALIDATION_ERROR, TF_VALIDATION_ERROR_INCONSISTENT,
+                   _("a locked note has both locked_at and a signature"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
 appointment_rule (const TfTable *table, const char *(*get) (gpointer, const char *),
                   gpointer data, GError **error)
 {
@@ -286,6 +299,8 @@ static const TfColumn session_notes_columns[] = {
   STAMP_FIXED ("created_at"),
   STAMP ("updated_at"),
   ENC_KEY,
+  STAMP ("locked_at"),   /* set with the signature; a locked note never changes */
+  TEXT ("signature"),    /* Ed25519 over tf_note_signed_bytes(), base64 */
 };
 
 static const TfColumn client_histories_columns[] = {
@@ -423,7 +438,7 @@ static const TfTable tables[] = {
   { TABLE (session_notes), .key_column = "id", .owner_column = "therapist_id",
     .therapist_column = "therapist_id",
     .parent_column = "session_id", .parent_table = "sessions",
-    .writer = TF_WRITER_THERAPIST, .audience = TF_AUDIENCE_THERAPIST },
+    .writer = TF_WRITER_THERAPIST, .audience = TF_AUDIENCE_THERAPIST, .rule = note_rule },
   { TABLE (client_histories), .key_column = "client_id", .client_column = "client_id",
     .writer = TF_WRITER_THERAPIST, .audience = TF_AUDIENCE_THERAPIST },
   { TABLE (mood_entries), .key_column = "id", .owner_column = "user_id",

@@ -500,6 +500,65 @@ tf_store_get_cursor (TfStore *self, GError **error)
                     NULL, 0, error);
 }
 
+static gboolean exec_bound (TfStore *self, const char *sql, const char * const *texts, guint n,
+                            GError **error);
+
+char *
+tf_store_get_state (TfStore *self, const char *key, GError **error)
+{
+  g_auto(Stmt) q = { NULL };
+  int rc;
+
+  g_return_val_if_fail (TF_IS_STORE (self), NULL);
+  g_return_val_if_fail (key != NULL, NULL);
+
+  if (!prepare (self, &q, "SELECT value FROM sync_state WHERE key = ?1", error))
+    return NULL;
+  sqlite3_bind_text (q.stmt, 1, key, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (q.stmt);
+  if (rc == SQLITE_ROW)
+    return g_strdup ((const char *) sqlite3_column_text (q.stmt, 0));
+  if (rc == SQLITE_DONE)
+    g_set_error (error, TF_STORE_ERROR, TF_STORE_ERROR_NOT_FOUND, _("Nothing is stored as %s"),
+                 key);
+  else
+    tf_store_set_error (error, self->db, rc, _("Cannot read the store"));
+  return NULL;
+}
+
+gboolean
+tf_store_set_state (TfStore *self, const char * const *keys, const char * const *values,
+                    GError **error)
+{
+  int rc;
+
+  g_return_val_if_fail (TF_IS_STORE (self), FALSE);
+
+  rc = sqlite3_exec (self->db, "SAVEPOINT set_state", NULL, NULL, NULL);
+  if (rc != SQLITE_OK)
+    {
+      tf_store_set_error (error, self->db, rc, _("Cannot save to the store"));
+      return FALSE;
+    }
+  for (guint i = 0; keys[i] != NULL; i++)
+    {
+      const char *params[] = { keys[i], values[i] };
+      gboolean ok = values[i] != NULL
+        ? exec_bound (self, "INSERT INTO sync_state (key, value) VALUES (?1, ?2)"
+                            " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                      params, 2, error)
+        : exec_bound (self, "DELETE FROM sync_state WHERE key = ?1", params, 1, error);
+
+      if (!ok)
+        {
+          sqlite3_exec (self->db, "ROLLBACK TO set_state; RELEASE set_state", NULL, NULL, NULL);
+          return FALSE;
+        }
+    }
+  sqlite3_exec (self->db, "RELEASE set_state", NULL, NULL, NULL);
+  return TRUE;
+}
+
 gint64
 tf_store_rejection_count (TfStore *self, GError **error)
 {

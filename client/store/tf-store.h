@@ -48,6 +48,18 @@ GPtrArray *tf_store_list          (TfStore        *self,
                                    const char     *column,
                                    const char     *value,
                                    GError        **error);
+/* Small facts of the profile (server, account, last sync ...): the value
+ * stored under @key, or NULL with TF_STORE_ERROR_NOT_FOUND. */
+char      *tf_store_get_state     (TfStore        *self,
+                                   const char     *key,
+                                   GError        **error);
+/* Sets each of the NULL-terminated @keys to the matching entry of @values
+ * (NULL removes it), all or none. */
+gboolean   tf_store_set_state     (TfStore        *self,
+                                   const char * const *keys,
+                                   const char * const *values,
+                                   GError        **error);
+
 /* --- the store's half of sync --------------------------------------------- */
 
 /* The pull cursor saved with the last applied page (0 before any). */

@@ -1,0 +1,314 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * tf-keys.c: creating, unlocking and re-wrapping an account's keys.
+ */
+#define G_LOG_DOMAIN "tf-keys"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <sodium.h>
+#include <string.h>
+
+#include "tf-error.h"
+#include "tf-keys.h"
+
+#define RECOVERY_AUTH_CONTEXT "tf1|recovery-auth"
+
+struct _TfKeys
+{
+  TfSecret *master;
+  TfSecret *identity_secret;
+  TfSecret *signing_secret;
+  char     *identity_public;
+  char     *signing_public;
+};
+
+void
+tf_keys_free (TfKeys *self)
+{
+  if (self == NULL)
+    return;
+  tf_secret_free (self->master);
+  tf_secret_free (self->identity_secret);
+  tf_secret_free (self->signing_secret);
+  g_free (self->identity_public);
+  g_free (self->signing_public);
+  g_free (self);
+}
+
+static gboolean
+format_error (GError **error, const char *what)
+{
+  g_set_error (error, TF_CRYPTO_ERROR, TF_CRYPTO_ERROR_FORMAT,
+               _("The account keys are malformed (%s)"), what);
+  return FALSE;
+}
+
+static const char *
+member_string (JsonObject *object, const char *name)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+static gboolean
+member_uint (JsonObject *object, const char *name, guint64 *out)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_INT64 || json_node_get_int (node) < 1)
+    return FALSE;
+  *out = (guint64) json_node_get_int (node);
+  return TRUE;
+}
+
+gboolean
+tf_keys_derive (JsonObject *kdf, const char *password, TfSecret **out_auth_key,
+                TfSecret **out_kek, GError **error)
+{
+  const char *salt_b64 = member_string (kdf, "salt");
+  g_autofree guchar *salt = NULL;
+  gsize salt_len = 0;
+  guint64 ops, mem;
+
+  g_return_val_if_fail (password != NULL, FALSE);
+
+  if (salt_b64 == NULL || !member_uint (kdf, "opslimit", &ops) ||
+      !member_uint (kdf, "memlimit", &mem))
+    return format_error (error, "kdf");
+  salt = g_base64_decode (salt_b64, &salt_len);
+  if (salt_len != TF_CRYPTO_SALT_BYTES)
+    return format_error (error, "kdf salt");
+  if (ops < TF_KEYS_KDF_OPSLIMIT_FLOOR || mem < TF_KEYS_KDF_MEMLIMIT_FLOOR)
+    {
+      g_set_error (error, TF_CRYPTO_ERROR, TF_CRYPTO_ERROR_FORMAT,
+                   _("The server asked for a password hashing cost below the safe minimum; "
+                     "refusing to derive keys"));
+      return FALSE;
+    }
+  return tf_crypto_derive_keys (password, salt, ops, (gsize) mem, out_auth_key, out_kek, error);
+}
+
+JsonObject *
+tf_keys_new_kdf (guint64 opslimit, gsize memlimit)
+{
+  guint8 salt[TF_CRYPTO_SALT_BYTES];
+  g_autofree char *salt_b64 = NULL;
+  JsonObject *kdf = json_object_new ();
+
+  if (opslimit == 0)
+    opslimit = TF_CRYPTO_KDF_OPSLIMIT_DEFAULT;
+  if (memlimit == 0)
+    memlimit = TF_CRYPTO_KDF_MEMLIMIT_DEFAULT;
+  opslimit = MAX (opslimit, TF_KEYS_KDF_OPSLIMIT_FLOOR);
+  memlimit = MAX (memlimit, TF_KEYS_KDF_MEMLIMIT_FLOOR);
+  tf_crypto_random_salt (salt);
+  salt_b64 = g_base64_encode (salt, sizeof salt);
+  json_object_set_string_member (kdf, "salt", salt_b64);
+  json_object_set_int_member (kdf, "opslimit", (gint64) opslimit);
+  json_object_set_int_member (kdf, "memlimit", (gint64) memlimit);
+  return kdf;
+}
+
+/* The proof of holding the recovery key: BLAKE2b-256 keyed by it. */
+static char *
+recovery_auth (const TfSecret *recovery)
+{
+  guint8 out[32];
+  char *b64;
+
+  crypto_generichash (out, sizeof out, (const guchar *) RECOVERY_AUTH_CONTEXT,
+                      strlen (RECOVERY_AUTH_CONTEXT), tf_secret_get_data (recovery),
+                      tf_secret_get_size (recovery));
+  b64 = g_base64_encode (out, sizeof out);
+  sodium_memzero (out, sizeof out);
+  return b64;
+}
+
+/* Unwraps the key pairs' secret halves under the master key in @self. */
+static gboolean
+open_pairs (TfKeys *self, JsonObject *keys, GError **error)
+{
+  const char *identity_public = member_string (keys, "identity_public_key");
+  const char *signing_public = member_string (keys, "signing_public_key");
+  const char *wrapped_identity = member_string (keys, "wrapped_identity_key");
+  const char *wrapped_signing = member_string (keys, "wrapped_signing_key");
+
+  if (identity_public == NULL || signing_public == NULL || wrapped_identity == NULL ||
+      wrapped_signing == NULL)
+    return format_error (error, "key pairs");
+  self->identity_secret = tf_crypto_unwrap_key (self->master, "identity", wrapped_identity, error);
+  if (self->identity_secret == NULL)
+    return FALSE;
+  self->signing_secret = tf_crypto_unwrap_key (self->master, "signing", wrapped_signing, error);
+  if (self->signing_secret == NULL)
+    return FALSE;
+  self->identity_public = g_strdup (identity_public);
+  self->signing_public = g_strdup (signing_public);
+  return TRUE;
+}
+
+TfKeys *
+tf_keys_create (JsonObject *kdf, const TfSecret *kek, JsonObject **out_keys,
+                char **out_recovery_text, char **out_recovery_auth, GError **error)
+{
+  g_autoptr(TfKeys) self = g_new0 (TfKeys, 1);
+  g_autoptr(TfSecret) recovery = NULL;
+  g_autofree char *wrapped_master = NULL, *wrapped_recovery = NULL;
+  g_autofree char *wrapped_identity = NULL, *wrapped_signing = NULL;
+  g_autofree char *fingerprint = NULL;
+  const char *publics[3];
+  JsonObject *keys;
+
+  g_return_val_if_fail (kdf != NULL && kek != NULL, NULL);
+
+  if (!tf_crypto_init (error))
+    return NULL;
+  self->master = tf_secret_new_random (TF_CRYPTO_KEY_BYTES);
+  recovery = tf_secret_new_random (TF_CRYPTO_KEY_BYTES);
+  if (!tf_crypto_box_keypair (&self->identity_public, &self->identity_secret, error) ||
+      !tf_crypto_sign_keypair (&self->signing_public, &self->signing_secret, error))
+    return NULL;
+  wrapped_master = tf_crypto_wrap_key (kek, "master", self->master, error);
+  if (wrapped_master == NULL)
+    return NULL;
+  wrapped_recovery = tf_crypto_wrap_key (recovery, "master-recovery", self->master, error);
+  if (wrapped_recovery == NULL)
+    return NULL;
+  wrapped_identity = tf_crypto_wrap_key (self->master, "identity", self->identity_secret, error);
+  if (wrapped_identity == NULL)
+    return NULL;
+  wrapped_signing = tf_crypto_wrap_key (self->master, "signing", self->signing_secret, error);
+  if (wrapped_signing == NULL)
+    return NULL;
+  publics[0] = self->identity_public;
+  publics[1] = self->signing_public;
+  publics[2] = NULL;
+  fingerprint = tf_crypto_fingerprint (publics);
+
+  keys = json_object_new ();
+  json_object_set_object_member (keys, "kdf", json_object_ref (kdf));
+  json_object_set_string_member (keys, "wrapped_master_key", wrapped_master);
+  json_object_set_string_member (keys, "wrapped_recovery_key", wrapped_recovery);
+  json_object_set_string_member (keys, "identity_public_key", self->identity_public);
+  json_object_set_string_member (keys, "wrapped_identity_key", wrapped_identity);
+  json_object_set_string_member (keys, "signing_public_key", self->signing_public);
+  json_object_set_string_member (keys, "wrapped_signing_key", wrapped_signing);
+  json_object_set_string_member (keys, "fingerprint", fingerprint);
+  *out_keys = keys;
+  *out_recovery_text = tf_crypto_recovery_key_encode (recovery);
+  if (out_recovery_auth != NULL)
+    *out_recovery_auth = recovery_auth (recovery);
+  return g_steal_pointer (&self);
+}
+
+TfKeys *
+tf_keys_open (JsonObject *keys, const TfSecret *kek, GError **error)
+{
+  g_autoptr(TfKeys) self = g_new0 (TfKeys, 1);
+  const char *wrapped_master = member_string (keys, "wrapped_master_key");
+
+  g_return_val_if_fail (kek != NULL, NULL);
+
+  if (wrapped_master == NULL)
+    {
+      format_error (error, "wrapped_master_key");
+      return NULL;
+    }
+  self->master = tf_crypto_unwrap_key (kek, "master", wrapped_master, error);
+  if (self->master == NULL || !open_pairs (self, keys, error))
+    return NULL;
+  return g_steal_pointer (&self);
+}
+
+TfKeys *
+tf_keys_open_recovery (JsonObject *keys, const char *recovery_text, char **out_recovery_auth,
+                       GError **error)
+{
+  g_autoptr(TfKeys) self = g_new0 (TfKeys, 1);
+  g_autoptr(TfSecret) recovery = NULL;
+  const char *wrapped = member_string (keys, "wrapped_recovery_key");
+
+  g_return_val_if_fail (recovery_text != NULL, NULL);
+
+  if (wrapped == NULL)
+    {
+      format_error (error, "wrapped_recovery_key");
+      return NULL;
+    }
+  recovery = tf_crypto_recovery_key_decode (recovery_text, error);
+  if (recovery == NULL)
+    return NULL;
+  self->master = tf_crypto_unwrap_key (recovery, "master-recovery", wrapped, error);
+  if (self->master == NULL || !open_pairs (self, keys, error))
+    return NULL;
+  if (out_recovery_auth != NULL)
+    *out_recovery_auth = recovery_auth (recovery);
+  return g_steal_pointer (&self);
+}
+
+char *
+tf_keys_wrap_master (TfKeys *self, const TfSecret *kek, GError **error)
+{
+  return tf_crypto_wrap_key (kek, "master", self->master, error);
+}
+
+const TfSecret *
+tf_keys_get_master (TfKeys *self)
+{
+  return self->master;
+}
+
+const char *
+tf_keys_get_identity_public (TfKeys *self)
+{
+  return self->identity_public;
+}
+
+const TfSecret *
+tf_keys_get_identity_secret (TfKeys *self)
+{
+  return self->identity_secret;
+}
+
+const char *
+tf_keys_get_signing_public (TfKeys *self)
+{
+  return self->signing_public;
+}
+
+const TfSecret *
+tf_keys_get_signing_secret (TfKeys *self)
+{
+  return self->signing_secret;
+}
+
+TfSecret *
+tf_keys_new_data_key (TfKeys *self, char **out_enc_key, GError **error)
+{
+  g_autoptr(TfSecret) key = tf_secret_new_random (TF_CRYPTO_KEY_BYTES);
+
+  *out_enc_key = tf_crypto_wrap_key (self->master, "data", key, error);
+  if (*out_enc_key == NULL)
+    return NULL;
+  return g_steal_pointer (&key);
+}
+
+TfSecret *
+tf_keys_open_data_key (TfKeys *self, const char *enc_key, GError **error)
+{
+  return tf_crypto_unwrap_key (self->master, "data", enc_key, error);
+}
+
+TfSecret *
+tf_keys_open_grant (TfKeys *self, const char *sealed_key, GError **error)
+{
+  return tf_crypto_open_sealed_key (self->identity_public, self->identity_secret, sealed_key,
+                                    error);
+}

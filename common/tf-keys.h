@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * tf-keys.h: one account's keys on a device (DESIGN.md §5).
+ *
+ * The "keys" object is the storable, public half exactly as the server
+ * returns it at login (docs/protocol.md): the KDF parameters, the master key
+ * wrapped by the KEK and by the recovery key, and the two key pairs with
+ * their secret halves wrapped by the master key.  A TfKeys is the unlocked
+ * half: the master key and the two secret keys, in locked memory, zeroed
+ * when freed.  Nothing here talks to a network or a database.
+ */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "tf-crypto.h"
+
+G_BEGIN_DECLS
+
+/* The lowest Argon2id cost a device accepts from a server (libsodium's
+ * "interactive" level): a hostile server cannot make a password cheap. */
+#define TF_KEYS_KDF_OPSLIMIT_FLOOR 2
+#define TF_KEYS_KDF_MEMLIMIT_FLOOR (64u * 1024u * 1024u)
+
+typedef struct _TfKeys TfKeys;
+
+/* The "kdf" object {salt, opslimit, memlimit}: checked (salt length, limits
+ * at or above the floor) and run on @password.  Fails with
+ * TF_CRYPTO_ERROR_FORMAT for a malformed object or a cost below the floor. */
+gboolean      tf_keys_derive            (JsonObject     *kdf,
+                                         const char     *password,
+                                         TfSecret      **out_auth_key,
+                                         TfSecret      **out_kek,
+                                         GError        **error);
+
+/* A "kdf" object with a fresh salt and the given cost (0: the defaults;
+ * below the floor: the floor). */
+JsonObject   *tf_keys_new_kdf           (guint64         opslimit,
+                                         gsize           memlimit);
+
+/* A new account: a random master key, recovery key and key pairs.  Returns
+ * the unlocked keys; @out_keys receives the "keys" object (wrapped_master_key
+ * under @kek ...), @out_recovery_text the recovery key for the user (shown
+ * once), @out_recovery_auth the recovery proof for the server (base64). */
+TfKeys       *tf_keys_create            (JsonObject     *kdf,
+                                         const TfSecret *kek,
+                                         JsonObject    **out_keys,
+                                         char          **out_recovery_text,
+                                         char          **out_recovery_auth,
+                                         GError        **error);
+
+/* Unlocks a "keys" object with the KEK derived from the password.  A wrong
+ * password fails with TF_CRYPTO_ERROR_DECRYPT. */
+TfKeys       *tf_keys_open              (JsonObject     *keys,
+                                         const TfSecret *kek,
+                                         GError        **error);
+
+/* Unlocks with the recovery key as the user typed it; @out_recovery_auth
+ * (optional) receives the proof for the server.  A mistyped key fails with
+ * TF_CRYPTO_ERROR_FORMAT, a wrong one with TF_CRYPTO_ERROR_DECRYPT. */
+TfKeys       *tf_keys_open_recovery     (JsonObject     *keys,
+                                         const char     *recovery_text,
+                                         char          **out_recovery_auth,
+                                         GError        **error);
+
+/* The master key wrapped under a new KEK (password change, recovery). */
+char         *tf_keys_wrap_master       (TfKeys         *self,
+                                         const TfSecret *kek,
+                                         GError        **error);
+
+const TfSecret *tf_keys_get_master       (TfKeys *self);
+const char     *tf_keys_get_identity_public (TfKeys *self);
+const TfSecret *tf_keys_get_identity_secret (TfKeys *self);
+const char     *tf_keys_get_signing_public  (TfKeys *self);
+const TfSecret *tf_keys_get_signing_secret  (TfKeys *self);
+
+/* A new data key for one record; @out_enc_key receives it wrapped by the
+ * master key (the record's enc_key column). */
+TfSecret     *tf_keys_new_data_key      (TfKeys         *self,
+                                         char          **out_enc_key,
+                                         GError        **error);
+/* The data key of a record this account owns, from its enc_key. */
+TfSecret     *tf_keys_open_data_key     (TfKeys         *self,
+                                         const char     *enc_key,
+                                         GError        **error);
+/* The data key of someone else's record, from a key grant sealed to us. */
+TfSecret     *tf_keys_open_grant        (TfKeys         *self,
+                                         const char     *sealed_key,
+                                         GError        **error);
+
+void          tf_keys_free              (TfKeys         *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TfKeys, tf_keys_free)
+
+G_END_DECLS
