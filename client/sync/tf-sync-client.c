@@ -63,7 +63,6 @@ tf_sync_client_new (const char *base_url, const char *token)
   TfSyncClient *self;
 
   g_return_val_if_fail (base_url != NULL, NULL);
-  g_return_val_if_fail (token != NULL, NULL);
 
   self = g_object_new (TF_TYPE_SYNC_CLIENT, NULL);
   self->base_url = g_strdup (base_url);
@@ -76,11 +75,11 @@ tf_sync_client_new (const char *base_url, const char *token)
 
 /* One request; the parsed JSON object of a 2xx answer, else NULL and an error. */
 static JsonObject *
-request (TfSyncClient *self, const char *method, const char *path, const char *body,
-         GError **error)
+request_full (TfSyncClient *self, const char *method, const char *path, const char *body,
+              char **out_code, GError **error)
 {
   g_autofree char *url = g_strconcat (self->base_url, path, NULL);
-  g_autofree char *auth = g_strdup_printf ("Bearer %s", self->token);
+  g_autofree char *auth = self->token != NULL ? g_strdup_printf ("Bearer %s", self->token) : NULL;
   g_autoptr(SoupMessage) msg = soup_message_new (method, url);
   g_autoptr(GBytes) reply = NULL;
   g_autoptr(GError) local_error = NULL;
@@ -94,7 +93,8 @@ request (TfSyncClient *self, const char *method, const char *path, const char *b
                    self->base_url);
       return NULL;
     }
-  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+  if (auth != NULL)
+    soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
   if (body != NULL)
     {
       g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
@@ -119,8 +119,16 @@ request (TfSyncClient *self, const char *method, const char *path, const char *b
     const char *message = NULL;
     if (root != NULL && JSON_NODE_HOLDS_OBJECT (root) &&
         json_object_has_member (json_node_get_object (root), "error"))
-      message = json_object_get_string_member_with_default (
-          json_object_get_object_member (json_node_get_object (root), "error"), "message", NULL);
+      {
+        JsonObject *e = json_object_get_object_member (json_node_get_object (root), "error");
+
+        if (e != NULL)
+          {
+            message = json_object_get_string_member_with_default (e, "message", NULL);
+            if (out_code != NULL)
+              *out_code = g_strdup (json_object_get_string_member_with_default (e, "code", NULL));
+          }
+      }
     if (status == SOUP_STATUS_UNAUTHORIZED)
       g_set_error (error, TF_SYNC_ERROR, TF_SYNC_ERROR_UNAUTHORIZED,
                    _("The server no longer accepts this device’s sign-in (%s); log in again"),
@@ -134,6 +142,40 @@ request (TfSyncClient *self, const char *method, const char *path, const char *b
                    message ? message : text);
   }
   return NULL;
+}
+
+static JsonObject *
+request (TfSyncClient *self, const char *method, const char *path, const char *body,
+         GError **error)
+{
+  return request_full (self, method, path, body, NULL, error);
+}
+
+JsonObject *
+tf_sync_client_call (TfSyncClient *self, const char *method, const char *path, JsonObject *body,
+                     char **out_code, GError **error)
+{
+  g_autofree char *text = NULL;
+
+  g_return_val_if_fail (TF_IS_SYNC_CLIENT (self), NULL);
+
+  if (body != NULL)
+    {
+      g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), body);
+      text = json_to_string (node, FALSE);
+    }
+  return request_full (self, method, path, text, out_code, error);
+}
+
+void
+tf_sync_client_set_token (TfSyncClient *self, const char *token)
+{
+  g_return_if_fail (TF_IS_SYNC_CLIENT (self));
+
+  if (self->token != NULL)
+    memset (self->token, 0, strlen (self->token));
+  g_free (self->token);
+  self->token = g_strdup (token);
 }
 
 static gboolean

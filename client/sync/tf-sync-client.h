@@ -37,9 +37,22 @@ typedef struct
 #define TF_TYPE_SYNC_CLIENT (tf_sync_client_get_type ())
 G_DECLARE_FINAL_TYPE (TfSyncClient, tf_sync_client, TF, SYNC_CLIENT, GObject)
 
-/* @base_url: "https://sync.example.gr"; @token: this device's session. */
+/* @base_url: "https://sync.example.gr"; @token: this device's session, or
+ * NULL before signing in. */
 TfSyncClient *tf_sync_client_new  (const char   *base_url,
                                    const char   *token);
+void          tf_sync_client_set_token (TfSyncClient *self,
+                                        const char   *token);
+
+/* One JSON request (@body may be NULL), blocking: the answer's object on
+ * 2xx, else NULL with a TF_SYNC_ERROR whose message is for the user, and
+ * the server's error code ("invalid_credentials" ...) in @out_code. */
+JsonObject   *tf_sync_client_call (TfSyncClient *self,
+                                   const char   *method,
+                                   const char   *path,
+                                   JsonObject   *body,
+                                   char        **out_code,
+                                   GError      **error);
 
 /* Runs one full sync of @store, blocking the calling thread. */
 gboolean      tf_sync_client_sync (TfSyncClient *self,

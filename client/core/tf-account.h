@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * tf-account.h: the account of a profile — register, log in, unlock,
+ * change or recover the password, log out (DESIGN.md §5, docs/protocol.md).
+ *
+ * Keys are derived on the device (Argon2id) and the master key is unwrapped
+ * in memory only.  The profile's store keeps the server address, the
+ * account's id, e-mail and role, this device's id and session token, and the
+ * "keys" object (wrapped keys only), under sync_state keys "account.*".
+ * Network calls block the calling thread.
+ */
+#pragma once
+
+#include "tf-sync-client.h"
+#include "tf-vault.h"
+
+G_BEGIN_DECLS
+
+#define TF_ACCOUNT_ERROR (tf_account_error_quark ())
+
+typedef enum
+{
+  TF_ACCOUNT_ERROR_NO_ACCOUNT,      /* this profile has no account yet */
+  TF_ACCOUNT_ERROR_EXISTS,          /* this profile already has an account */
+  TF_ACCOUNT_ERROR_WRONG_PASSWORD,  /* the password does not open the keys */
+  TF_ACCOUNT_ERROR_WRONG_RECOVERY_KEY,
+  TF_ACCOUNT_ERROR_REFUSED,         /* the server refused (e-mail taken ...) */
+} TfAccountError;
+
+GQuark tf_account_error_quark (void);
+
+typedef struct
+{
+  const char *server_url;
+  const char *email;
+  const char *password;
+  const char *role;          /* "client" or "therapist" */
+  const char *first_name;
+  const char *last_name;
+  const char *license_number; /* therapists */
+  const char *device_name;   /* NULL: the host name */
+} TfRegistration;
+
+/* Creates the keys, registers with the server and stores the account.
+ * @out_recovery_text receives the recovery key, to show the user once. */
+TfVault  *tf_account_register     (TfStore              *store,
+                                   const TfRegistration *reg,
+                                   char                **out_recovery_text,
+                                   GError              **error);
+
+/* Signs this profile in to an existing account (a new device). */
+TfVault  *tf_account_login        (TfStore        *store,
+                                   const char     *server_url,
+                                   const char     *email,
+                                   const char     *password,
+                                   GError        **error);
+
+/* Opens the stored keys with the password, offline. */
+TfVault  *tf_account_unlock       (TfStore        *store,
+                                   const char     *password,
+                                   GError        **error);
+
+/* Changes the password (the server must be reachable). */
+gboolean  tf_account_change_password (TfStore     *store,
+                                      const char  *password,
+                                      const char  *new_password,
+                                      GError     **error);
+
+/* Sets a new password with the recovery key, from a signed-in device. */
+gboolean  tf_account_recover      (TfStore        *store,
+                                   const char     *recovery_text,
+                                   const char     *new_password,
+                                   GError        **error);
+
+/* Ends this device's session on the server (when reachable) and forgets the
+ * token; the local data stays. */
+gboolean  tf_account_logout       (TfStore        *store,
+                                   GError        **error);
+
+/* A stored account fact: "server", "user_id", "email", "role", "device_id"
+ * (NULL when absent). */
+char     *tf_account_get          (TfStore        *store,
+                                   const char     *what);
+
+/* A sync client for this profile's server and session; TF_ACCOUNT_ERROR_NO_ACCOUNT
+ * when not signed in. */
+TfSyncClient *tf_account_new_sync_client (TfStore  *store,
+                                          GError  **error);
+
+/* Looks up a therapist by e-mail in the server's directory, remembers their
+ * public keys in @vault and returns their user id. */
+char     *tf_account_find_therapist (TfVault      *vault,
+                                     const char   *email,
+                                     GError      **error);
+
+/* Fetches and remembers the public keys of @user_id (/v1/keys/{id}). */
+gboolean  tf_account_fetch_keys   (TfVault        *vault,
+                                   const char     *user_id,
+                                   GError        **error);
+
+G_END_DECLS

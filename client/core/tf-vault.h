@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * tf-vault.h: records in plaintext for the app and the CLI, ciphertext in
+ * the store (DESIGN.md §5).
+ *
+ * The vault sits on a TfStore and one account's unlocked TfKeys.  Callers
+ * give and get records in "plain form": the registry's columns in wire form,
+ * except that an encrypted column holds its plaintext value (a string for a
+ * text column, any JSON value for a JSONB column) and enc_key is never
+ * present.  The vault encrypts with the record's data key (a new one for a
+ * new record, wrapped by the master key into enc_key) and decrypts with the
+ * owner's enc_key or, for someone else's record, with a key grant sealed to
+ * this account.
+ *
+ * Sharing is reconciled, not commanded: after every write and every sync
+ * the vault compares who should be able to read each of the account's
+ * shareable records (the therapists in active care, for a journal entry
+ * shared with them, for mood while share_mood is on, for goals while
+ * share_goals is on) with the key grants that exist, seals the data key to
+ * whoever is missing, and for whoever lost access deletes the grant and
+ * re-keys the record, so later edits are unreadable to them.
+ *
+ * Locked session notes: a therapist signs a note with their Ed25519 key;
+ * the vault refuses any later change to it, and checks the signature of
+ * every locked note it returns.
+ */
+#pragma once
+
+#include "tf-keys.h"
+#include "tf-store.h"
+
+G_BEGIN_DECLS
+
+#define TF_VAULT_ERROR (tf_vault_error_quark ())
+
+typedef enum
+{
+  TF_VAULT_ERROR_LOCKED_NOTE,     /* a locked note cannot change */
+  TF_VAULT_ERROR_NO_KEY,          /* no data key or grant opens this record */
+  TF_VAULT_ERROR_UNKNOWN_RECIPIENT, /* no public key known for the recipient */
+  TF_VAULT_ERROR_BAD_SIGNATURE,   /* a locked note whose signature does not verify */
+  TF_VAULT_ERROR_NOT_OWNER,       /* only the owner can do this */
+} TfVaultError;
+
+GQuark tf_vault_error_quark (void);
+
+#define TF_TYPE_VAULT (tf_vault_get_type ())
+G_DECLARE_FINAL_TYPE (TfVault, tf_vault, TF, VAULT, GObject)
+
+/* @user_id: the account; @keys is taken over (freed with the vault). */
+TfVault    *tf_vault_new            (TfStore        *store,
+                                     const char     *user_id,
+                                     TfKeys         *keys);
+TfStore    *tf_vault_get_store      (TfVault        *self);
+const char *tf_vault_get_user_id    (TfVault        *self);
+TfKeys     *tf_vault_get_keys       (TfVault        *self);
+
+/* Creates or replaces a record from plain form (all of its fields; for an
+ * edit, the current plain form with the changes applied).  Validates the
+ * plaintext against the registry, encrypts, stores and queues it, then
+ * reconciles the record's grants.  A locked session note is refused with
+ * TF_VAULT_ERROR_LOCKED_NOTE and nothing changes. */
+gboolean    tf_vault_put            (TfVault        *self,
+                                     const TfTable  *table,
+                                     const char     *id,
+                                     JsonObject     *plain,
+                                     GError        **error);
+
+/* Deletes a record this account may delete (locked notes refused). */
+gboolean    tf_vault_delete         (TfVault        *self,
+                                     const TfTable  *table,
+                                     const char     *id,
+                                     GError        **error);
+
+/* The plain form of a live record, or NULL with TF_STORE_ERROR_NOT_FOUND.
+ * A record whose content this account cannot open (the share ended, no
+ * grant yet) fails with TF_VAULT_ERROR_NO_KEY; a locked note whose
+ * signature does not verify with TF_VAULT_ERROR_BAD_SIGNATURE. */
+JsonObject *tf_vault_get            (TfVault        *self,
+                                     const TfTable  *table,
+                                     const char     *id,
+                                     GError        **error);
+
+/* Plain forms of the live records of @table (as tf_store_list), own and
+ * shared with this account.  A record that cannot be opened is included
+ * with its encrypted columns null and the member "unreadable": true; a
+ * locked note whose signature fails has "signature_valid": false (true
+ * when it verifies; absent when not locked). */
+GPtrArray  *tf_vault_list           (TfVault        *self,
+                                     const TfTable  *table,
+                                     const char     *column,
+                                     const char     *value,
+                                     GError        **error);
+
+/* Remembers a user's public keys (from the server's directory or
+ * /v1/keys/{id}) so sharing with them works offline. */
+gboolean    tf_vault_remember_key   (TfVault        *self,
+                                     const char     *user_id,
+                                     const char     *identity_public_key,
+                                     const char     *signing_public_key,
+                                     const char     *fingerprint,
+                                     const char     *email,
+                                     GError        **error);
+
+/* Brings every key grant of this account's records in line with who should
+ * read them (see above).  @n_pending (optional) receives how many grants
+ * could not be made because a recipient's key is not known yet. */
+gboolean    tf_vault_reconcile_shares (TfVault      *self,
+                                       guint        *n_pending,
+                                       GError      **error);
+
+/* Locks session note @id: sets locked_at and the signature. */
+gboolean    tf_vault_lock_note      (TfVault        *self,
+                                     const char     *id,
+                                     GError        **error);
+
+/* --- conflicts ------------------------------------------------------------ */
+
+typedef enum
+{
+  TF_KEEP_LOCAL,   /* this device's version replaces the other; the copy goes */
+  TF_KEEP_SERVER,  /* the other version stays; the copy goes */
+  TF_KEEP_BOTH,    /* both stay as separate records */
+} TfKeep;
+
+/* Conflict copies waiting for the user, as objects {table, id (the copy),
+ * original_id, local (plain form of the copy), server (plain form of the
+ * original, or null)}, oldest first. */
+GPtrArray  *tf_vault_list_conflicts (TfVault        *self,
+                                     GError        **error);
+
+/* Resolves the conflict whose copy is @copy_id (in any table).  The result
+ * is queued for sync.  An unknown id fails with TF_STORE_ERROR_NOT_FOUND. */
+gboolean    tf_vault_resolve_conflict (TfVault      *self,
+                                       const char   *copy_id,
+                                       TfKeep        keep,
+                                       GError      **error);
+
+G_END_DECLS
