@@ -1,14 +1,23 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
  * tf-auth.c: accounts — prelogin, registration, login, bearer tokens,
- * sessions, password change and the TOTP second factor (DESIGN.md §4-§5; the
- * wire format is in docs/protocol.md, "Accounts").
+ * sessions, password change and recovery, and the TOTP second factor
+ * (DESIGN.md §4-§5; the wire format is in docs/protocol.md, "Accounts").
  *
  * What the server holds.  The device derives an auth key and a
  * key-encryption key from the password (Argon2id, parameters per account in
  * user_keys); only the 32-byte auth key reaches the server, which keeps it
  * as crypto_pwhash_str() at the server's own cost (auth-hash-opslimit and
  * -memlimit).  The wrapped keys are opaque to the server.
+ *
+ * Recovery.  At registration the device may send a recovery proof, a
+ * 32-byte key derived from the recovery key (tf-keys.c); the server keeps
+ * only its SHA-256 (user_keys.recovery_auth_hash, hex).  The proof has full
+ * entropy, so a plain hash is enough; a slow hash would add nothing.  A
+ * signed-in device that holds the recovery key may then set a new password
+ * (POST /v1/auth/recover): the same path as a password change, with the
+ * proof in place of the current auth key, so it is throttled and recorded
+ * the same way.
  *
  * Tokens are 32 random bytes, sent as unpadded base64url and stored only as
  * their SHA-256 (auth_sessions.token_hash), so a copy of the database does
@@ -29,8 +38,8 @@
  * answer is 429 before the key is looked at, with Retry-After set to when
  * enough of them will have left the window.  Refused attempts are not
  * failures, so waiting always helps.  Everything that checks a secret of an
- * account (login, password change, MFA enable/disable) first takes the
- * account's transaction-scoped advisory lock, pg_advisory_xact_lock
+ * account (login, password change, recovery, MFA enable/disable) first takes
+ * the account's transaction-scoped advisory lock, pg_advisory_xact_lock
  * (ACCOUNT_LOCK_CLASS, hashtext (lower (email))): counting, checking and
  * recording a failure cannot interleave, and a TOTP step is consumed once.
  *
@@ -109,6 +118,7 @@ struct _AuthJob
   char           *role;
   TfSecret       *auth_key;            /* raw 32 bytes; the current one for a change */
   TfSecret       *new_auth_key;
+  TfSecret       *recovery_auth_key;   /* raw 32 bytes: register (optional), recover */
   Kdf             kdf;
   char           *wrapped_master_key;
   char           *wrapped_recovery_key;
@@ -155,6 +165,7 @@ auth_job_free (AuthJob *job)
   g_free (job->role);
   g_clear_pointer (&job->auth_key, tf_secret_free);
   g_clear_pointer (&job->new_auth_key, tf_secret_free);
+  g_clear_pointer (&job->recovery_auth_key, tf_secret_free);
   g_free (job->kdf.salt);
   g_free (job->wrapped_master_key);
   g_free (job->wrapped_recovery_key);
@@ -310,15 +321,20 @@ set_bad_base64 (GError **error, const char *name, gsize len)
                "“%s” must be standard base64 of %" G_GSIZE_FORMAT " bytes", name, len);
 }
 
+/* A secret of AUTH_KEY_BYTES (an auth key, a recovery proof); @out stays
+ * NULL when it is absent and not @required. */
 static gboolean
-read_auth_key (JsonObject *object, const char *name, TfSecret **out, GError **error)
+read_key (JsonObject *object, const char *name, gboolean required, TfSecret **out,
+          GError **error)
 {
   g_autoptr(TfSecret) key = NULL;
   char *text = NULL;
   gboolean ok;
 
-  if (!read_string (object, name, TRUE, &text, error))
+  if (!read_string (object, name, required, &text, error))
     return FALSE;
+  if (text == NULL)
+    return TRUE;
   key = tf_secret_new (AUTH_KEY_BYTES);
   ok = decode_base64_exact (text, tf_secret_get_mutable (key), AUTH_KEY_BYTES);
   free_secret_string (text);
@@ -330,6 +346,12 @@ read_auth_key (JsonObject *object, const char *name, TfSecret **out, GError **er
   g_clear_pointer (out, tf_secret_free);
   *out = g_steal_pointer (&key);
   return TRUE;
+}
+
+static gboolean
+read_auth_key (JsonObject *object, const char *name, TfSecret **out, GError **error)
+{
+  return read_key (object, name, TRUE, out, error);
 }
 
 /* A public value that must be base64 of @len bytes; kept as sent. */
@@ -502,7 +524,8 @@ parse_register (TfRequest *req, AuthJob *job, GError **error)
       !read_device (body, job, error) ||
       !read_string (body, "first_name", TRUE, &job->first_name, error) ||
       !read_string (body, "last_name", TRUE, &job->last_name, error) ||
-      !read_string (body, "license_number", FALSE, &job->license_number, error))
+      !read_string (body, "license_number", FALSE, &job->license_number, error) ||
+      !read_key (body, "recovery_auth_key", FALSE, &job->recovery_auth_key, error))
     return FALSE;
 
   if (g_strcmp0 (job->role, "client") != 0 && g_strcmp0 (job->role, "therapist") != 0)
@@ -542,6 +565,17 @@ parse_login (TfRequest *req, AuthJob *job, GError **error)
          check_length ("device_name", job->device_name, DEVICE_NAME_MAX_CHARS, error);
 }
 
+/* What a password change and a recovery both carry: the new password's
+ * auth key, KDF parameters and master-key wrap. */
+static gboolean
+read_new_password (JsonObject *body, AuthJob *job, GError **error)
+{
+  return read_auth_key (body, "new_auth_key", &job->new_auth_key, error) &&
+         read_kdf (body, &job->kdf, error) &&
+         read_envelope (body, "wrapped_master_key", &job->wrapped_master_key, error) &&
+         read_bool (body, "end_other_sessions", &job->end_other_sessions, error);
+}
+
 static gboolean
 parse_password (TfRequest *req, AuthJob *job, GError **error)
 {
@@ -549,10 +583,17 @@ parse_password (TfRequest *req, AuthJob *job, GError **error)
 
   return body != NULL &&
          read_auth_key (body, "auth_key", &job->auth_key, error) &&
-         read_auth_key (body, "new_auth_key", &job->new_auth_key, error) &&
-         read_kdf (body, &job->kdf, error) &&
-         read_envelope (body, "wrapped_master_key", &job->wrapped_master_key, error) &&
-         read_bool (body, "end_other_sessions", &job->end_other_sessions, error);
+         read_new_password (body, job, error);
+}
+
+static gboolean
+parse_recover (TfRequest *req, AuthJob *job, GError **error)
+{
+  g_autoptr(JsonObject) body = tf_request_parse_object (req, error);
+
+  return body != NULL &&
+         read_key (body, "recovery_auth_key", TRUE, &job->recovery_auth_key, error) &&
+         read_new_password (body, job, error);
 }
 
 static gboolean
@@ -665,6 +706,36 @@ verify_auth_key (const TfConfig *config, const char *stored, const TfSecret *key
                                           tf_secret_get_size (key)) == 0;
 
   return ok && stored != NULL;
+}
+
+/* Lower-case hex SHA-256 of a recovery proof: user_keys.recovery_auth_hash. */
+static char *
+recovery_hash_hex (const TfSecret *proof)
+{
+  guint8 hash[crypto_hash_sha256_BYTES];
+  char hex[2 * crypto_hash_sha256_BYTES + 1];
+
+  crypto_hash_sha256 (hash, tf_secret_get_data (proof), tf_secret_get_size (proof));
+  sodium_bin2hex (hex, sizeof hex, hash, sizeof hash);
+  return g_strdup (hex);
+}
+
+/* TRUE only when SHA-256(@proof) is @stored (hex), compared in constant
+ * time.  @stored NULL (an account without a proof) or unreadable: FALSE,
+ * after the same work. */
+static gboolean
+verify_recovery_proof (const char *stored, const TfSecret *proof)
+{
+  guint8 expected[crypto_hash_sha256_BYTES] = { 0 };
+  guint8 actual[crypto_hash_sha256_BYTES];
+  size_t len = 0;
+  gboolean readable;
+
+  readable = stored != NULL &&
+             sodium_hex2bin (expected, sizeof expected, stored, strlen (stored), NULL, &len,
+                             NULL) == 0 && len == sizeof expected;
+  crypto_hash_sha256 (actual, tf_secret_get_data (proof), tf_secret_get_size (proof));
+  return sodium_memcmp (actual, expected, sizeof actual) == 0 && readable;
 }
 
 /* The bytea text form "\x<hex>" of SHA-256(@raw token). */
@@ -1098,6 +1169,7 @@ op_register (PGconn *conn, AuthJob *job, GError **error)
   g_autofree char *opslimit = g_strdup_printf ("%" G_GINT64_FORMAT, job->kdf.opslimit);
   g_autofree char *memlimit = g_strdup_printf ("%" G_GINT64_FORMAT, job->kdf.memlimit);
   g_autofree char *values = NULL;
+  g_autofree char *recovery_hash = NULL;
   g_auto(NewSession) session = { NULL };
   g_autoptr(JsonBuilder) builder = NULL;
   const char *public_keys[] = { job->identity_public_key, job->signing_public_key, NULL };
@@ -1108,6 +1180,8 @@ op_register (PGconn *conn, AuthJob *job, GError **error)
   if (hash == NULL)
     return NULL;
   g_assert (fingerprint != NULL); /* both keys were checked to be 32 bytes */
+  if (job->recovery_auth_key != NULL)
+    recovery_hash = recovery_hash_hex (job->recovery_auth_key);
 
   {
     const char *params[] = { job->email, hash, job->role };
@@ -1164,13 +1238,15 @@ op_register (PGconn *conn, AuthJob *job, GError **error)
     const char *params[] = {
       user_id, job->kdf.salt, opslimit, memlimit, job->wrapped_master_key,
       job->wrapped_recovery_key, job->identity_public_key, job->wrapped_identity_key,
-      job->signing_public_key, job->wrapped_signing_key, fingerprint,
+      job->signing_public_key, job->wrapped_signing_key, fingerprint, recovery_hash,
     };
     g_autoptr(PGresult) result =
       tf_db_query (conn, "INSERT INTO user_keys (user_id, kdf_salt, kdf_opslimit, kdf_memlimit,"
                    " wrapped_master_key, wrapped_recovery_key, identity_public_key,"
-                   " wrapped_identity_key, signing_public_key, wrapped_signing_key, fingerprint)"
-                   " VALUES ($1::uuid, $2, $3::bigint, $4::bigint, $5, $6, $7, $8, $9, $10, $11)",
+                   " wrapped_identity_key, signing_public_key, wrapped_signing_key, fingerprint,"
+                   " recovery_auth_hash)"
+                   " VALUES ($1::uuid, $2, $3::bigint, $4::bigint, $5, $6, $7, $8, $9, $10, $11,"
+                   " $12)",
                    G_N_ELEMENTS (params), params, error);
 
     if (result == NULL)
@@ -1210,6 +1286,15 @@ enum
   USER_WRAPPED_SIGNING_KEY,
   USER_FINGERPRINT,
 };
+
+/* The columns above, for one user. */
+#define SELECT_USER \
+  "SELECT u.id, u.password_hash, u.role, u.is_active IS TRUE," \
+  " u.mfa_enabled IS TRUE, u.mfa_secret, k.user_id IS NOT NULL," \
+  " k.kdf_salt, k.kdf_opslimit, k.kdf_memlimit, k.wrapped_master_key," \
+  " k.wrapped_recovery_key, k.identity_public_key, k.wrapped_identity_key," \
+  " k.signing_public_key, k.wrapped_signing_key, k.fingerprint" \
+  " FROM users u LEFT JOIN user_keys k ON k.user_id = u.id"
 
 static void
 add_keys (JsonBuilder *builder, PGresult *user)
@@ -1262,13 +1347,7 @@ op_login (PGconn *conn, AuthJob *job, GError **error)
     return limited;
 
   user = tf_db_query (conn,
-                      "SELECT u.id, u.password_hash, u.role, u.is_active IS TRUE,"
-                      " u.mfa_enabled IS TRUE, u.mfa_secret, k.user_id IS NOT NULL,"
-                      " k.kdf_salt, k.kdf_opslimit, k.kdf_memlimit, k.wrapped_master_key,"
-                      " k.wrapped_recovery_key, k.identity_public_key, k.wrapped_identity_key,"
-                      " k.signing_public_key, k.wrapped_signing_key, k.fingerprint"
-                      " FROM users u LEFT JOIN user_keys k ON k.user_id = u.id"
-                      " WHERE lower (u.email) = $1", 1, params, error);
+                      SELECT_USER " WHERE lower (u.email) = $1", 1, params, error);
   if (user == NULL)
     return NULL;
   known = PQntuples (user) == 1;
@@ -1356,6 +1435,24 @@ op_logout (PGconn *conn, AuthJob *job, GError **error)
   return auth_reply_new (SOUP_STATUS_NO_CONTENT, NULL);
 }
 
+/* The caller's own wrapped keys, as login returns them: a signed-in device
+ * picks up a password changed or recovered on another device. */
+static AuthReply *
+op_own_keys (PGconn *conn, AuthJob *job, GError **error)
+{
+  const char *params[] = { job->caller.user_id };
+  g_autoptr(PGresult) user = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+
+  user = tf_db_query (conn, SELECT_USER " WHERE u.id = $1::uuid", 1, params, error);
+  if (user == NULL)
+    return NULL;
+  json_builder_begin_object (builder);
+  add_keys (builder, user);
+  json_builder_end_object (builder);
+  return auth_reply_new (SOUP_STATUS_OK, json_builder_get_root (builder));
+}
+
 static AuthReply *
 op_list_sessions (PGconn *conn, AuthJob *job, GError **error)
 {
@@ -1416,8 +1513,14 @@ op_revoke_session (PGconn *conn, AuthJob *job, GError **error)
   return auth_reply_new (SOUP_STATUS_NO_CONTENT, NULL);
 }
 
+/* A new password for the signed-in caller: password change (proof: the
+ * current auth key) and recovery (proof: the recovery proof) differ only in
+ * the proof.  Under the account lock and the throttle, like every check of a
+ * secret; a wrong proof is a failed attempt.  Stores the hash of the new
+ * auth key and the new KDF parameters and master-key wrap; the recovery wrap
+ * and the key pairs stay. */
 static AuthReply *
-op_change_password (PGconn *conn, AuthJob *job, GError **error)
+set_new_password (PGconn *conn, AuthJob *job, gboolean by_recovery, GError **error)
 {
   const char *user_id = job->caller.user_id;
   g_autoptr(PGresult) user = NULL;
@@ -1428,6 +1531,7 @@ op_change_password (PGconn *conn, AuthJob *job, GError **error)
   g_autoptr(JsonBuilder) builder = NULL;
   gint64 ended = 0;
   AuthReply *limited;
+  gboolean proof_ok;
 
   if (!lock_caller_account (conn, job, error))
     return NULL;
@@ -1436,13 +1540,20 @@ op_change_password (PGconn *conn, AuthJob *job, GError **error)
   {
     const char *params[] = { user_id };
 
-    user = tf_db_query (conn, "SELECT password_hash FROM users WHERE id = $1::uuid", 1, params,
-                        error);
+    user = tf_db_query (conn, "SELECT u.password_hash, k.recovery_auth_hash"
+                        " FROM users u LEFT JOIN user_keys k ON k.user_id = u.id"
+                        " WHERE u.id = $1::uuid", 1, params, error);
   }
   if (user == NULL)
     return NULL;
-  if (!verify_auth_key (job->config, PQgetvalue (user, 0, 0), job->auth_key))
-    return record_failure (conn, job, user_id, "password_change", error);
+  if (by_recovery)
+    proof_ok = verify_recovery_proof (PQgetisnull (user, 0, 1) ? NULL : PQgetvalue (user, 0, 1),
+                                      job->recovery_auth_key);
+  else
+    proof_ok = verify_auth_key (job->config, PQgetvalue (user, 0, 0), job->auth_key);
+  if (!proof_ok)
+    return record_failure (conn, job, user_id, by_recovery ? "password_recovery"
+                                                           : "password_change", error);
 
   hash = hash_auth_key (job->config, job->new_auth_key, error);
   if (hash == NULL)
@@ -1495,9 +1606,22 @@ op_change_password (PGconn *conn, AuthJob *job, GError **error)
     values = audit_values ("end_other_sessions", job->end_other_sessions ? "true" : "false",
                            "sessions_ended", count, NULL);
   }
-  if (!audit (conn, job, user_id, "password_changed", "users", user_id, values, error))
+  if (!audit (conn, job, user_id, by_recovery ? "password_recovered" : "password_changed",
+              "users", user_id, values, error))
     return NULL;
   return auth_reply_new (SOUP_STATUS_OK, json_builder_get_root (builder));
+}
+
+static AuthReply *
+op_change_password (PGconn *conn, AuthJob *job, GError **error)
+{
+  return set_new_password (conn, job, FALSE, error);
+}
+
+static AuthReply *
+op_recover_password (PGconn *conn, AuthJob *job, GError **error)
+{
+  return set_new_password (conn, job, TRUE, error);
 }
 
 static AuthReply *
@@ -1640,8 +1764,10 @@ static const AuthRoute auth_routes[] = {
   { "POST",   "/v1/auth/login",        FALSE, parse_login,      op_login },
   { "POST",   "/v1/auth/logout",       TRUE,  NULL,             op_logout },
   { "GET",    "/v1/auth/sessions",     TRUE,  NULL,             op_list_sessions },
+  { "GET",    "/v1/auth/keys",         TRUE,  NULL,             op_own_keys },
   { "DELETE", SESSION_PATH,            TRUE,  parse_session_id, op_revoke_session },
   { "POST",   "/v1/auth/password",     TRUE,  parse_password,   op_change_password },
+  { "POST",   "/v1/auth/recover",      TRUE,  parse_recover,    op_recover_password },
   { "POST",   "/v1/auth/mfa/setup",    TRUE,  NULL,             op_mfa_setup },
   { "POST",   "/v1/auth/mfa/enable",   TRUE,  parse_mfa_code,   op_mfa_enable },
   { "POST",   "/v1/auth/mfa/disable",  TRUE,  parse_mfa_code,   op_mfa_disable },

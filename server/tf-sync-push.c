@@ -14,8 +14,9 @@
  *      roles, active care relationships, current recipients.
  *   4. Decide each mutation in order, in C: conflict (base_version is not
  *      the current version: nothing is overwritten, the answer carries the
- *      server's record), rejected (validation, authorization, scheduling:
- *      typed code), or apply.  Decisions see the batch's own earlier writes.
+ *      server's record), rejected (validation, authorization, a locked
+ *      record, scheduling: typed code), or apply.  Decisions see the batch's
+ *      own earlier writes.
  *   5. Write the applied rows in one pipelined round trip, each inside a
  *      savepoint; a row the database still refuses becomes a rejection and
  *      the rest go on.
@@ -1019,6 +1020,19 @@ check_appointment (Push *p, Decision *d, JsonObject *fields, TfRecord *current, 
   return TRUE;
 }
 
+/* When the record was locked, or NULL.  A table with a locked_at column
+ * (session notes) holds records that are signed and then final: once the
+ * stored row (or an earlier mutation of this batch) has locked_at, nothing
+ * may change or delete it.  Setting locked_at on an unlocked record is an
+ * ordinary upsert. */
+static const char *
+locked_since (const TfTable *t, const State *state)
+{
+  if (state == NULL || state->row == NULL || tf_table_get_column (t, "locked_at") == NULL)
+    return NULL;
+  return field_string (state->row->fields, "locked_at");
+}
+
 /* --- deciding ------------------------------------------------------------- */
 
 static gboolean
@@ -1033,6 +1047,7 @@ decide (Push *p, Decision *d, gint64 version, GError **error)
   JsonObject *fields;
   const char *why;
   const char *fixed;
+  const char *locked;
 
   if (item->mutation == NULL)
     {
@@ -1047,6 +1062,16 @@ decide (Push *p, Decision *d, gint64 version, GError **error)
       (why = authorize_full (p, t, state->row->fields, state->row, TRUE)) != NULL)
     {
       reject (d, "forbidden", "%s", why);
+      return TRUE;
+    }
+  /* Before the version check: a locked record is final whatever the device
+   * based its change on, and a conflict would only invite a merge that can
+   * never be applied. */
+  if ((locked = locked_since (t, state)) != NULL)
+    {
+      reject (d, "locked", "this %s was signed and locked at %s; it can no longer be %s",
+              strcmp (t->name, "session_notes") == 0 ? "session note" : "record", locked,
+              item->op == TF_MUTATION_DELETE ? "deleted" : "changed");
       return TRUE;
     }
   if (item->base_version != current_version)

@@ -6,6 +6,7 @@
  *   GET  /v1/sync/pull    changes above a cursor, in commit order
  *   GET  /v1/sync/wait    long-poll until the caller has news
  *   GET  /v1/keys/{id}    a user's public keys and fingerprint
+ *   GET  /v1/therapists   a therapist's public keys, by e-mail address
  *
  * Parsing happens here on the main thread, so a malformed request is refused
  * before it costs a database connection.  A batch whose envelope is wrong
@@ -644,10 +645,12 @@ handle_wait (TfRequest *req)
 
 /* --- keys ------------------------------------------------------------------ */
 
+/* GET /v1/keys/{id} (by user_id) and GET /v1/therapists (by email). */
 typedef struct
 {
   char *token;
   char *user_id;
+  char *email;
 } KeysJob;
 
 static void
@@ -655,7 +658,18 @@ keys_job_free (KeysJob *job)
 {
   g_free (job->token);
   g_free (job->user_id);
+  g_free (job->email);
   g_free (job);
+}
+
+static void
+add_member (JsonBuilder *b, const char *name, PGresult *result, int column)
+{
+  json_builder_set_member_name (b, name);
+  if (PQgetisnull (result, 0, column))
+    json_builder_add_null_value (b);
+  else
+    json_builder_add_string_value (b, PQgetvalue (result, 0, column));
 }
 
 static gpointer
@@ -685,12 +699,9 @@ keys_job_run (PGconn *conn, gpointer data, GError **error)
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "user_id");
   json_builder_add_string_value (b, job->user_id);
-  json_builder_set_member_name (b, "identity_public_key");
-  json_builder_add_string_value (b, PQgetvalue (result, 0, 0));
-  json_builder_set_member_name (b, "signing_public_key");
-  json_builder_add_string_value (b, PQgetvalue (result, 0, 1));
-  json_builder_set_member_name (b, "fingerprint");
-  json_builder_add_string_value (b, PQgetvalue (result, 0, 2));
+  add_member (b, "identity_public_key", result, 0);
+  add_member (b, "signing_public_key", result, 1);
+  add_member (b, "fingerprint", result, 2);
   json_builder_end_object (b);
   return json_builder_get_root (b);
 }
@@ -714,6 +725,74 @@ handle_keys (TfRequest *req)
   job->token = g_strdup (req->token);
   job->user_id = g_strdup (user_id);
   tf_server_run_db (req, keys_job_run, job, (GDestroyNotify) keys_job_free,
+                    (GDestroyNotify) json_node_unref, reply_node);
+}
+
+/* --- therapist directory ---------------------------------------------------- */
+
+/* A client who knows their therapist's e-mail finds them here, with the
+ * keys to share records with.  Only therapists are listed: a client's
+ * address, an unknown one and a therapist who has no keys yet all get the
+ * same 404, so the endpoint tells nobody who else uses the service. */
+static gpointer
+therapist_job_run (PGconn *conn, gpointer data, GError **error)
+{
+  KeysJob *job = data;
+  TfCaller caller = { 0 };
+  g_autoptr(PGresult) result = NULL;
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  const char *params[1];
+
+  if (!tf_auth_check_token (conn, job->token, &caller, error))
+    return NULL;
+  tf_auth_caller_clear (&caller);
+  params[0] = job->email;
+  /* lower (email) is what users_email_lower_key indexes. */
+  result = tf_db_query (conn, "SELECT u.id, p.first_name, p.last_name, k.identity_public_key,"
+                              " k.signing_public_key, k.fingerprint"
+                              " FROM users u JOIN user_keys k ON k.user_id = u.id"
+                              " LEFT JOIN profiles p ON p.user_id = u.id AND p.deleted_at IS NULL"
+                              " WHERE lower (u.email) = lower ($1) AND u.role = 'therapist'"
+                              " AND u.is_active", 1, params, error);
+  if (result == NULL)
+    return NULL;
+  if (PQntuples (result) == 0)
+    {
+      g_set_error_literal (error, TF_HTTP_ERROR, TF_HTTP_ERROR_NOT_FOUND,
+                           "no therapist with this e-mail address");
+      return NULL;
+    }
+  json_builder_begin_object (b);
+  add_member (b, "user_id", result, 0);
+  add_member (b, "first_name", result, 1);
+  add_member (b, "last_name", result, 2);
+  add_member (b, "identity_public_key", result, 3);
+  add_member (b, "signing_public_key", result, 4);
+  add_member (b, "fingerprint", result, 5);
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}
+
+static void
+handle_therapist (TfRequest *req)
+{
+  const char *email = tf_request_get_query (req, "email");
+  KeysJob *job;
+
+  if (!require_token (req))
+    return;
+  if (email == NULL || *email == '\0')
+    {
+      g_autoptr(GError) error = g_error_new_literal (TF_PROTOCOL_ERROR,
+                                                     TF_PROTOCOL_ERROR_MISSING_FIELD,
+                                                     "“email” is required: /v1/therapists?email=…");
+      tf_request_reply_error (req, error);
+      return;
+    }
+  job = g_new0 (KeysJob, 1);
+  job->token = g_strdup (req->token);
+  job->email = g_strdup (email);
+  tf_server_run_db (req, therapist_job_run, job, (GDestroyNotify) keys_job_free,
                     (GDestroyNotify) json_node_unref, reply_node);
 }
 
@@ -778,4 +857,5 @@ tf_sync_register_routes (TfServer *server)
   tf_server_add_route (server, "GET", "/v1/sync/pull", handle_pull);
   tf_server_add_route (server, "GET", "/v1/sync/wait", handle_wait);
   tf_server_add_route (server, "GET", "/v1/keys/", handle_keys);
+  tf_server_add_route (server, "GET", "/v1/therapists", handle_therapist);
 }

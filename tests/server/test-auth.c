@@ -2,7 +2,8 @@
  *
  * test-auth.c: accounts against the real server over HTTP: prelogin without
  * enumeration, registration, login, tokens and sessions, throttling,
- * password change, TOTP and the audit trail.  Accounts carry real key
+ * password change, recovery with the recovery key, TOTP and the audit
+ * trail.  Accounts carry real key
  * material made with tf-crypto (at libsodium's minimum cost, for speed), so
  * the server sees what a device would send.
  */
@@ -16,6 +17,7 @@
 
 #include "tf-auth.h"
 #include "tf-crypto.h"
+#include "tf-keys.h"
 #include "tf-test-pg.h"
 #include "tf-test-server.h"
 
@@ -39,7 +41,17 @@ typedef struct
   char     *user_id;      /* once registered */
   char     *token;        /* of the registering device */
   char     *session_id;
+  char     *recovery_text;  /* the recovery key as the user keeps it */
+  char     *recovery_auth;  /* base64 proof derived from it (tf-keys) */
 } Account;
+
+static void
+free_secret_text (char *text)
+{
+  if (text != NULL)
+    sodium_memzero (text, strlen (text));
+  g_free (text);
+}
 
 static void
 account_free (Account *account)
@@ -53,6 +65,8 @@ account_free (Account *account)
   g_free (account->user_id);
   g_free (account->token);
   g_free (account->session_id);
+  free_secret_text (account->recovery_text);
+  g_free (account->recovery_auth);
   g_free (account);
 }
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Account, account_free)
@@ -113,6 +127,7 @@ register_object (const char *email, const char *role, Account **account_out)
   g_autofree char *identity_public = NULL, *signing_public = NULL;
   g_autofree char *wrapped_master = NULL, *wrapped_recovery = NULL;
   g_autofree char *wrapped_identity = NULL, *wrapped_signing = NULL;
+  g_autoptr(TfKeys) opened = NULL;
 
   account->email = g_strdup (email);
   account->role = g_strdup (role);
@@ -146,6 +161,12 @@ register_object (const char *email, const char *role, Account **account_out)
       g_autofree char *license = g_strdup_printf ("PSY-%s", account->device_id);
       json_object_set_string_member (body, "license_number", license);
     }
+  /* The recovery proof, derived as a device derives it: by opening the
+   * keys with the recovery key the user was shown. */
+  account->recovery_text = tf_crypto_recovery_key_encode (recovery);
+  opened = tf_keys_open_recovery (body, account->recovery_text, &account->recovery_auth, &error);
+  g_assert_no_error (error);
+  json_object_set_string_member (body, "recovery_auth_key", account->recovery_auth);
   *account_out = account;
   return body;
 }
@@ -770,6 +791,243 @@ test_password_change (void)
 }
 
 /* ------------------------------------------------------------------------ */
+/* Recovery with the recovery key                                           */
+/* ------------------------------------------------------------------------ */
+
+/* A recovery body: @proof, and @master re-wrapped under the KEK of
+ * @password.  Updates the account's salt and auth key to the new ones. */
+static JsonObject *
+recover_object (Account *account, const char *proof, const TfSecret *master,
+                const char *password, gboolean end_other_sessions)
+{
+  JsonObject *body = json_object_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TfSecret) kek = derive (account, password);
+  g_autofree char *wrapped = tf_crypto_wrap_key (kek, "master", master, &error);
+
+  g_assert_no_error (error);
+  json_object_set_string_member (body, "recovery_auth_key", proof);
+  json_object_set_string_member (body, "new_auth_key", account->auth_key);
+  add_kdf (body, account);
+  json_object_set_string_member (body, "wrapped_master_key", wrapped);
+  json_object_set_boolean_member (body, "end_other_sessions", end_other_sessions);
+  return body;
+}
+
+/* The user forgot the password but kept the recovery key: a signed-in
+ * device opens the keys with it, proves it to the server and sets a new
+ * password. */
+static void
+test_recover (void)
+{
+  g_autoptr(Account) account = register_account ("rhea@example.org", "client");
+  g_autofree char *phone = login_token (account);
+  g_autofree char *old_key = g_strdup (account->auth_key);
+  g_autoptr(TfTestResponse) signed_in = login (account, NULL);
+  g_autoptr(TfTestResponse) recovered = NULL, old_login = NULL, new_login = NULL;
+  g_autoptr(JsonObject) body = NULL;
+  g_autoptr(TfKeys) opened = NULL, still_opens = NULL;
+  g_autoptr(TfSecret) auth = NULL, kek = NULL, master = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PGconn) conn = db (server);
+  g_autofree char *proof = NULL, *sql = NULL, *stored = NULL;
+  g_autofree guint8 *proof_raw = NULL, *salt = NULL;
+  guint8 hash[crypto_hash_sha256_BYTES];
+  char hex[2 * crypto_hash_sha256_BYTES + 1];
+  gsize proof_len = 0, salt_len = 0;
+  JsonObject *keys;
+
+  g_assert_cmpuint (signed_in->status, ==, 200);
+  keys = json_object_get_object_member (tf_test_response_object (signed_in), "keys");
+  opened = tf_keys_open_recovery (keys, account->recovery_text, &proof, &error);
+  g_assert_no_error (error);
+  g_assert_true (tf_secret_equal (tf_keys_get_master (opened), account->master_key));
+
+  /* The server kept only the SHA-256 of the proof sent at registration. */
+  proof_raw = g_base64_decode (proof, &proof_len);
+  g_assert_cmpuint (proof_len, ==, 32);
+  crypto_hash_sha256 (hash, proof_raw, proof_len);
+  sodium_bin2hex (hex, sizeof hex, hash, sizeof hash);
+  sql = g_strdup_printf ("SELECT recovery_auth_hash FROM user_keys WHERE user_id = '%s'",
+                         account->user_id);
+  stored = tf_test_pg_value (conn, sql);
+  g_assert_cmpstr (stored, ==, hex);
+
+  body = recover_object (account, proof, tf_keys_get_master (opened), "a brand new password",
+                         TRUE);
+  recovered = post_object (server, "/v1/auth/recover", account->token, body);
+  g_assert_cmpuint (recovered->status, ==, 200);
+  /* The phone and the other login are signed out; this device stays. */
+  g_assert_cmpint (json_object_get_int_member (tf_test_response_object (recovered),
+                                               "sessions_ended"), ==, 2);
+  g_assert_cmpuint (sessions_status (phone, NULL), ==, 401);
+  g_assert_cmpuint (sessions_status (account->token, NULL), ==, 200);
+
+  /* The forgotten password's key is refused; the new one signs in ... */
+  old_login = login_on (server, account->email, old_key, NULL, NULL);
+  g_assert_cmpuint (old_login->status, ==, 401);
+  g_assert_cmpstr (tf_test_response_error_code (old_login), ==, "invalid_credentials");
+  new_login = login (account, NULL);
+  g_assert_cmpuint (new_login->status, ==, 200);
+
+  /* ... and brings a wrap the new password opens, while the recovery key
+   * still opens the same master key. */
+  keys = json_object_get_object_member (tf_test_response_object (new_login), "keys");
+  salt = g_base64_decode (json_object_get_string_member (
+                            json_object_get_object_member (keys, "kdf"), "salt"), &salt_len);
+  g_assert_true (tf_crypto_derive_keys ("a brand new password", salt, TEST_OPSLIMIT,
+                                        TEST_MEMLIMIT, &auth, &kek, &error));
+  master = tf_crypto_unwrap_key (kek, "master",
+                                 json_object_get_string_member (keys, "wrapped_master_key"),
+                                 &error);
+  g_assert_no_error (error);
+  g_assert_true (tf_secret_equal (master, account->master_key));
+  still_opens = tf_keys_open_recovery (keys, account->recovery_text, NULL, &error);
+  g_assert_no_error (error);
+
+  /* A device that stayed signed in fetches the new wrap of its own keys
+   * (and only with a token). */
+  {
+    g_autoptr(TfTestResponse) own = tf_test_request (server, "GET", "/v1/auth/keys",
+                                                     account->token, NULL);
+    g_autoptr(TfTestResponse) anonymous = tf_test_request (server, "GET", "/v1/auth/keys",
+                                                           NULL, NULL);
+    JsonObject *own_keys;
+
+    g_assert_cmpuint (own->status, ==, 200);
+    own_keys = json_object_get_object_member (tf_test_response_object (own), "keys");
+    g_assert_cmpstr (json_object_get_string_member (own_keys, "wrapped_master_key"), ==,
+                     json_object_get_string_member (keys, "wrapped_master_key"));
+    g_assert_cmpuint (anonymous->status, ==, 401);
+  }
+
+  g_free (sql);
+  sql = g_strdup_printf ("SELECT count(*) FROM audit_logs WHERE user_id = '%s'"
+                         " AND action = 'password_recovered'", account->user_id);
+  g_assert_cmpint (tf_test_pg_int (conn, sql), ==, 1);
+}
+
+/* A wrong recovery proof is a failed attempt like a wrong current key: the
+ * same 401, counted, and throttled with them. */
+static void
+test_recover_wrong_key_throttled (void)
+{
+  TfTestServer *srv = tf_test_server_start ("tf_auth_recover_throttle",
+                                            "login-attempts=3\nlogin-attempts-per-address=1000");
+  g_autoptr(Account) account = register_on (srv, "sofia@example.org", "client");
+  g_autofree char *old_key = g_strdup (account->auth_key);
+  g_autofree char *wrong_proof = random_auth_key ();
+  g_autofree char *right_proof = g_strdup (account->recovery_auth);
+  g_autofree char *wrong_key = random_auth_key ();
+  g_autoptr(JsonObject) change = NULL, wrong = NULL, right = NULL;
+  g_autoptr(TfTestResponse) wrong_change = NULL, limited = NULL, old_login = NULL;
+  g_autoptr(TfTestResponse) recovered = NULL;
+  g_autoptr(PGconn) conn = db (srv);
+
+  /* One wrong current key on a password change ... */
+  change = password_object (account, "never used", FALSE);
+  json_object_set_string_member (change, "auth_key", wrong_key);
+  wrong_change = post_object (srv, "/v1/auth/password", account->token, change);
+  g_assert_cmpuint (wrong_change->status, ==, 401);
+
+  /* ... and two wrong recovery proofs: the same answer, byte for byte. */
+  wrong = recover_object (account, wrong_proof, account->master_key, "never used", FALSE);
+  for (int i = 0; i < 2; i++)
+    {
+      g_autoptr(TfTestResponse) refused = post_object (srv, "/v1/auth/recover", account->token,
+                                                       wrong);
+
+      g_assert_cmpuint (refused->status, ==, 401);
+      g_assert_cmpstr (tf_test_response_error_code (refused), ==, "invalid_credentials");
+      g_assert_cmpstr (refused->text, ==, wrong_change->text);
+    }
+  g_assert_cmpint (tf_test_pg_int (conn, "SELECT count(*) FROM auth_failures"
+                                   " WHERE email = 'sofia@example.org'"), ==, 3);
+  g_assert_cmpint (tf_test_pg_int (conn, "SELECT count(*) FROM audit_logs"
+                                   " WHERE action = 'login_failed'"
+                                   " AND new_values->>'reason' = 'password_recovery'"), ==, 2);
+
+  /* Three failures: now even the right proof is refused, before it is
+   * looked at, and nothing changes. */
+  right = recover_object (account, right_proof, account->master_key, "the new one", FALSE);
+  limited = post_object (srv, "/v1/auth/recover", account->token, right);
+  g_assert_cmpuint (limited->status, ==, 429);
+  g_assert_cmpstr (tf_test_response_error_code (limited), ==, "rate_limited");
+  g_assert_nonnull (limited->retry_after);
+
+  /* Once the failures have left the window, the old password still works
+   * and the right proof is accepted. */
+  tf_test_pg_exec (conn, "UPDATE auth_failures SET failed_at = now () - interval '1 hour'");
+  old_login = login_on (srv, account->email, old_key, NULL, NULL);
+  g_assert_cmpuint (old_login->status, ==, 200);
+  recovered = post_object (srv, "/v1/auth/recover", account->token, right);
+  g_assert_cmpuint (recovered->status, ==, 200);
+
+  tf_test_server_stop (srv);
+}
+
+/* An account registered before recovery proofs existed has none on file:
+ * no proof can recover it. */
+static void
+test_recover_without_proof_on_file (void)
+{
+  Account *raw = NULL;
+  g_autoptr(JsonObject) registration = register_object ("tomas@example.org", "client", &raw);
+  g_autoptr(Account) account = raw;
+  g_autofree char *old_key = g_strdup (account->auth_key);
+  g_autoptr(TfTestResponse) registered = NULL, refused = NULL, old_login = NULL;
+  g_autoptr(JsonObject) body = NULL;
+  g_autoptr(PGconn) conn = db (server);
+  g_autofree char *sql = NULL, *missing = NULL;
+  const char *token;
+
+  json_object_remove_member (registration, "recovery_auth_key");
+  registered = post_object (server, "/v1/auth/register", NULL, registration);
+  g_assert_cmpuint (registered->status, ==, 201);
+  token = json_object_get_string_member (tf_test_response_object (registered), "token");
+  sql = g_strdup_printf ("SELECT recovery_auth_hash IS NULL FROM user_keys k JOIN users u"
+                         " ON u.id = k.user_id WHERE u.email = '%s'", account->email);
+  missing = tf_test_pg_value (conn, sql);
+  g_assert_cmpstr (missing, ==, "t");
+
+  /* Even the proof the recovery key really gives is refused. */
+  body = recover_object (account, account->recovery_auth, account->master_key, "new", FALSE);
+  refused = post_object (server, "/v1/auth/recover", token, body);
+  g_assert_cmpuint (refused->status, ==, 401);
+  g_assert_cmpstr (tf_test_response_error_code (refused), ==, "invalid_credentials");
+  old_login = login_on (server, account->email, old_key, NULL, NULL);
+  g_assert_cmpuint (old_login->status, ==, 200);
+}
+
+/* Recovery is from a signed-in device; without a token nothing happens. */
+static void
+test_recover_needs_token (void)
+{
+  g_autoptr(Account) account = register_account ("ursula@example.org", "client");
+  g_autofree char *old_key = g_strdup (account->auth_key);
+  g_autoptr(JsonObject) body = recover_object (account, account->recovery_auth,
+                                               account->master_key, "new", FALSE);
+  g_autoptr(TfTestResponse) no_token = post_object (server, "/v1/auth/recover", NULL, body);
+  g_autoptr(TfTestResponse) short_proof = NULL, old_login = NULL;
+  guint8 short_key[16] = { 0 };
+  g_autofree char *short_b64 = g_base64_encode (short_key, sizeof short_key);
+
+  g_assert_cmpuint (no_token->status, ==, 401);
+  g_assert_cmpstr (tf_test_response_error_code (no_token), ==, "unauthorized");
+  g_assert_cmpstr (error_message (no_token), ==, "no token");
+
+  /* A proof that is not 32 bytes is bad input, not a failed attempt. */
+  json_object_set_string_member (body, "recovery_auth_key", short_b64);
+  short_proof = post_object (server, "/v1/auth/recover", account->token, body);
+  g_assert_cmpuint (short_proof->status, ==, 400);
+  g_assert_cmpstr (tf_test_response_error_code (short_proof), ==, "bad_value");
+  g_assert_nonnull (strstr (error_message (short_proof), "recovery_auth_key"));
+
+  old_login = login_on (server, account->email, old_key, NULL, NULL);
+  g_assert_cmpuint (old_login->status, ==, 200);
+}
+
+/* ------------------------------------------------------------------------ */
 /* TOTP over HTTP                                                           */
 /* ------------------------------------------------------------------------ */
 
@@ -943,6 +1201,12 @@ test_bad_input (void)
   expect_bad (body, NULL, 400, "bad_value", "auth_key");
   json_object_set_string_member (body, "auth_key", account->auth_key);
 
+  json_object_set_string_member (body, "recovery_auth_key", "not base64!");
+  expect_bad (body, NULL, 400, "bad_value", "recovery_auth_key");
+  json_object_set_string_member (body, "recovery_auth_key", short_b64);
+  expect_bad (body, NULL, 400, "bad_value", "recovery_auth_key");
+  json_object_set_string_member (body, "recovery_auth_key", account->recovery_auth);
+
   good_wrap = g_strdup (json_object_get_string_member (body, "wrapped_master_key"));
   json_object_set_string_member (body, "wrapped_master_key", "plaintext master key");
   expect_bad (body, NULL, 400, "bad_value", "wrapped_master_key");
@@ -999,6 +1263,10 @@ main (int argc, char **argv)
   g_test_add_func ("/tf/auth/throttle-account", test_throttle_account);
   g_test_add_func ("/tf/auth/throttle-address", test_throttle_address);
   g_test_add_func ("/tf/auth/password-change", test_password_change);
+  g_test_add_func ("/tf/auth/recover", test_recover);
+  g_test_add_func ("/tf/auth/recover-wrong-key-throttled", test_recover_wrong_key_throttled);
+  g_test_add_func ("/tf/auth/recover-without-proof-on-file", test_recover_without_proof_on_file);
+  g_test_add_func ("/tf/auth/recover-needs-token", test_recover_needs_token);
   g_test_add_func ("/tf/auth/mfa", test_mfa);
   g_test_add_func ("/tf/auth/audit", test_audit);
   g_test_add_func ("/tf/auth/bad-input", test_bad_input);

@@ -3,8 +3,9 @@
  * test-sync.c: push and pull through the real server on loopback, into the
  * real canonical schema: apply, idempotent retry, conflict, rejection that
  * does not stall, tombstones, pagination, visibility between users, sharing
- * with a therapist and its revocation, scheduling rules, every bad input,
- * concurrent writers against a pulling reader, and the long-poll.
+ * with a therapist and its revocation, scheduling rules, locked session
+ * notes, the therapist directory, every bad input, concurrent writers
+ * against a pulling reader, and the long-poll.
  */
 #include "config.h"
 
@@ -1179,6 +1180,192 @@ test_public_keys (void)
   g_assert_cmpuint (bad->status, ==, 400);
 }
 
+/* --- locked session notes ---------------------------------------------------- */
+
+/* A whole session note; @locked_at non-NULL locks it (with a signature). */
+static char *
+note_mutation (gint64 mutation_id, const char *id, gint64 base, const char *session,
+               const char *therapist, const char *approach, const char *locked_at)
+{
+  g_autofree char *content = envelope ("session_notes", id, "note_content", "{\"text\": \"…\"}");
+  g_autofree char *lock = NULL;
+
+  if (locked_at != NULL)
+    {
+      guint8 signature[64];
+      g_autofree char *signature_b64 = NULL;
+
+      memset (signature, 0x5a, sizeof signature);
+      signature_b64 = g_base64_encode (signature, sizeof signature);
+      lock = g_strdup_printf (", \"locked_at\": \"%s\", \"signature\": \"%s\"", locked_at,
+                              signature_b64);
+    }
+  return g_strdup_printf ("{\"mutation_id\": %" G_GINT64_FORMAT ", \"table\": \"session_notes\","
+                          " \"id\": \"%s\", \"op\": \"upsert\", \"base_version\": %" G_GINT64_FORMAT
+                          ", \"fields\": {\"session_id\": \"%s\", \"therapist_id\": \"%s\","
+                          " \"approach_type\": \"%s\", \"note_content\": \"%s\"%s}}",
+                          mutation_id, id, base, session, therapist, approach, content,
+                          lock ? lock : "");
+}
+
+/* Once a therapist has signed and locked a note, it is final: an edit or a
+ * delete from any device is refused with "locked", whatever version it was
+ * based on, and the rest of the push goes through. */
+static void
+test_locked_note (void)
+{
+  g_autoptr(TfTestUser) client = new_user ("client");
+  g_autoptr(TfTestUser) therapist = new_user ("therapist");
+  g_autoptr(TfTestUser) tablet = NULL;
+  g_autofree char *care = new_id (), *appt = new_id (), *session = new_id ();
+  g_autofree char *locked = new_id (), *open = new_id ();
+  g_autofree char *m1 = care_mutation (1, care, 0, therapist->user_id, client->user_id, TRUE, NULL);
+  g_autoptr(TfTestResponse) r1 = push (client, m1);
+  g_autofree char *m2 = appointment_mutation (1, appt, 0, therapist->user_id, client->user_id,
+                                              "2031-11-03T10:00:00Z", 50, "confirmed", NULL);
+  g_autofree char *m3 = g_strdup_printf (
+      "{\"mutation_id\": 2, \"table\": \"sessions\", \"id\": \"%s\", \"op\": \"upsert\","
+      " \"base_version\": 0, \"fields\": {\"appointment_id\": \"%s\"}}", session, appt);
+  g_autofree char *m4 = note_mutation (3, locked, 0, session, therapist->user_id, "CBT", NULL);
+  g_autofree char *m5 = note_mutation (4, open, 0, session, therapist->user_id, "CBT", NULL);
+  g_autofree char *setup = g_strdup_printf ("%s, %s, %s, %s", m2, m3, m4, m5);
+  g_autoptr(TfTestResponse) r2 = push (therapist, setup);
+  g_autoptr(TfTestResponse) r3 = NULL, r4 = NULL;
+  g_autofree char *lock = NULL, *batch = NULL, *edit = NULL, *edit_open = NULL;
+  g_autofree char *del = NULL, *stale = NULL, *sql = NULL, *row = NULL;
+  g_autoptr(JsonArray) changes = NULL;
+  g_autoptr(PGconn) conn = tf_test_pg_connect (server->conninfo);
+  gint64 v_locked, v_open, v_lock;
+  JsonObject *fields;
+
+  g_assert_cmpstr (status_at (r1, 0), ==, "applied");
+  for (guint i = 0; i < 4; i++)
+    g_assert_cmpstr (status_at (r2, i), ==, "applied");
+  v_locked = json_object_get_int_member (result_at (r2, 2), "version");
+  v_open = json_object_get_int_member (result_at (r2, 3), "version");
+
+  /* Locking an unlocked note is an ordinary change. */
+  lock = note_mutation (5, locked, v_locked, session, therapist->user_id, "CBT",
+                        "2031-11-03T11:00:00Z");
+  r3 = push (therapist, lock);
+  g_assert_cmpstr (status_at (r3, 0), ==, "applied");
+  v_lock = json_object_get_int_member (result_at (r3, 0), "version");
+
+  /* Edit on the current version, edit of another note, delete, and an edit
+   * based on the version before the lock. */
+  edit = note_mutation (6, locked, v_lock, session, therapist->user_id, "DBT", NULL);
+  edit_open = note_mutation (7, open, v_open, session, therapist->user_id, "DBT", NULL);
+  del = g_strdup_printf ("{\"mutation_id\": 8, \"table\": \"session_notes\", \"id\": \"%s\","
+                         " \"op\": \"delete\", \"base_version\": %" G_GINT64_FORMAT "}",
+                         locked, v_lock);
+  stale = note_mutation (9, locked, v_locked, session, therapist->user_id, "DBT", NULL);
+  batch = g_strdup_printf ("%s, %s, %s, %s", edit, edit_open, del, stale);
+  r4 = push (therapist, batch);
+  g_assert_cmpstr (status_at (r4, 0), ==, "rejected");
+  g_assert_cmpstr (json_object_get_string_member (result_at (r4, 0), "code"), ==, "locked");
+  g_assert_nonnull (strstr (json_object_get_string_member (result_at (r4, 0), "message"),
+                            "locked"));
+  g_assert_cmpstr (status_at (r4, 1), ==, "applied");
+  g_assert_cmpstr (status_at (r4, 2), ==, "rejected");
+  g_assert_cmpstr (json_object_get_string_member (result_at (r4, 2), "code"), ==, "locked");
+  /* Not a conflict: no merge could ever be applied. */
+  g_assert_cmpstr (status_at (r4, 3), ==, "rejected");
+  g_assert_cmpstr (json_object_get_string_member (result_at (r4, 3), "code"), ==, "locked");
+  g_assert_cmpint (json_object_get_int_member (tf_test_response_object (r4),
+                                               "last_mutation_id"), ==, 9);
+
+  /* The locked note is as it was signed; the other one changed. */
+  sql = g_strdup_printf ("SELECT string_agg(approach_type || ':' || (deleted_at IS NULL)::text"
+                         " || ':' || (locked_at IS NOT NULL)::text, ',' ORDER BY id = '%s' DESC)"
+                         " FROM session_notes WHERE id IN ('%s', '%s')", locked, locked, open);
+  row = tf_test_pg_value (conn, sql);
+  g_assert_cmpstr (row, ==, "CBT:true:true,DBT:true:false");
+
+  /* And another device of the therapist receives it locked and intact. */
+  tablet = tf_test_new_device (server, therapist);
+  changes = pull_all (tablet, 0, 100, NULL, NULL);
+  g_assert_nonnull (find_change (changes, locked));
+  g_assert_false (json_object_get_boolean_member (find_change (changes, locked), "deleted"));
+  fields = json_object_get_object_member (find_change (changes, locked), "fields");
+  g_assert_cmpstr (json_object_get_string_member (fields, "approach_type"), ==, "CBT");
+  g_assert_cmpstr (json_object_get_string_member (fields, "locked_at"), ==, "2031-11-03T11:00:00Z");
+  g_assert_nonnull (json_object_get_string_member (fields, "signature"));
+}
+
+/* --- therapist directory ------------------------------------------------------ */
+
+static TfTestResponse *
+find_therapist (TfTestUser *caller, const char *query)
+{
+  g_autofree char *path = g_strconcat ("/v1/therapists", query, NULL);
+
+  return tf_test_request (server, "GET", path, caller ? caller->token : NULL, NULL);
+}
+
+static TfTestResponse *
+find_therapist_by_email (TfTestUser *caller, const char *email)
+{
+  g_autofree char *escaped = g_uri_escape_string (email, NULL, FALSE);
+  g_autofree char *query = g_strconcat ("?email=", escaped, NULL);
+
+  return find_therapist (caller, query);
+}
+
+/* A client finds their therapist by e-mail (in any case) and gets the keys
+ * to share with them; nobody learns anything about other addresses. */
+static void
+test_therapist_lookup (void)
+{
+  g_autoptr(TfTestUser) therapist = new_user ("therapist");
+  g_autoptr(TfTestUser) keyless = new_user ("therapist");
+  g_autoptr(TfTestUser) client = new_user ("client");
+  g_autofree char *shouted = g_ascii_strup (therapist->email, -1);
+  g_autofree char *keys_path = g_strdup_printf ("/v1/keys/%s", therapist->user_id);
+  g_autoptr(TfTestResponse) found = find_therapist_by_email (client, shouted);
+  g_autoptr(TfTestResponse) keys = tf_test_request (server, "GET", keys_path, client->token, NULL);
+  g_autoptr(TfTestResponse) of_client = NULL, unknown = NULL, no_keys = NULL, no_token = NULL;
+  g_autoptr(TfTestResponse) missing = NULL, empty = NULL;
+  g_autoptr(PGconn) conn = tf_test_pg_connect (server->conninfo);
+  g_autofree char *sql = NULL;
+  JsonObject *o, *k;
+
+  g_assert_cmpuint (found->status, ==, 200);
+  g_assert_cmpuint (keys->status, ==, 200);
+  o = tf_test_response_object (found);
+  k = tf_test_response_object (keys);
+  g_assert_cmpstr (json_object_get_string_member (o, "user_id"), ==, therapist->user_id);
+  g_assert_cmpstr (json_object_get_string_member (o, "first_name"), ==, "Δοκιμή");
+  g_assert_cmpstr (json_object_get_string_member (o, "last_name"), ==, "Χρήστης");
+  g_assert_cmpstr (json_object_get_string_member (o, "identity_public_key"), ==,
+                   therapist->identity_public);
+  g_assert_cmpstr (json_object_get_string_member (o, "signing_public_key"), ==,
+                   json_object_get_string_member (k, "signing_public_key"));
+  g_assert_cmpstr (json_object_get_string_member (o, "fingerprint"), ==,
+                   json_object_get_string_member (k, "fingerprint"));
+
+  /* A client's address, an unknown one and a therapist without keys: one
+   * and the same 404. */
+  sql = g_strdup_printf ("DELETE FROM user_keys WHERE user_id = '%s'", keyless->user_id);
+  tf_test_pg_exec (conn, sql);
+  of_client = find_therapist_by_email (therapist, client->email);
+  unknown = find_therapist_by_email (client, "nobody.here@example.gr");
+  no_keys = find_therapist_by_email (client, keyless->email);
+  g_assert_cmpuint (of_client->status, ==, 404);
+  g_assert_cmpstr (tf_test_response_error_code (of_client), ==, "not_found");
+  g_assert_cmpstr (unknown->text, ==, of_client->text);
+  g_assert_cmpstr (no_keys->text, ==, of_client->text);
+
+  no_token = find_therapist_by_email (NULL, therapist->email);
+  g_assert_cmpuint (no_token->status, ==, 401);
+  g_assert_cmpstr (tf_test_response_error_code (no_token), ==, "unauthorized");
+  missing = find_therapist (client, "");
+  g_assert_cmpuint (missing->status, ==, 400);
+  g_assert_cmpstr (tf_test_response_error_code (missing), ==, "missing_field");
+  empty = find_therapist (client, "?email=");
+  g_assert_cmpuint (empty->status, ==, 400);
+  g_assert_cmpstr (tf_test_response_error_code (empty), ==, "missing_field");
+}
+
 static void
 test_audit_trail (void)
 {
@@ -1348,6 +1535,8 @@ main (int argc, char **argv)
   g_test_add_func ("/tf/sync/concurrent-writers-reader", test_concurrent_writers_reader);
   g_test_add_func ("/tf/sync/wait-wakes-on-change", test_wait_wakes_on_change);
   g_test_add_func ("/tf/sync/public-keys", test_public_keys);
+  g_test_add_func ("/tf/sync/therapist-lookup", test_therapist_lookup);
+  g_test_add_func ("/tf/sync/locked-note", test_locked_note);
   g_test_add_func ("/tf/sync/audit-trail", test_audit_trail);
   g_test_add_func ("/tf/sync/dropped-connection", test_dropped_connection);
   g_test_add_func ("/tf/sync/postgres-restart-under-load", test_postgres_restart_under_load);
