@@ -1399,8 +1399,15 @@ exec_json (PGconn *conn, const char *sql, JsonBuilder *rows, const char *p2, con
   g_autoptr(JsonNode) root = json_builder_get_root (rows);
   g_autofree char *text = json_to_string (root, FALSE);
   const char *params[] = { text, p2, p3, p4 };
-  int n = p4 ? 4 : p3 ? 3 : p2 ? 2 : 1;
-  g_autoptr(PGresult) result = tf_db_query (conn, sql, n, params, error);
+  int n = 1;
+  g_autoptr(PGresult) result = NULL;
+
+  /* As many parameters as the statement names: a NULL one (no User-Agent,
+   * say) is an SQL NULL, not a shorter list. */
+  for (const char *c = strchr (sql, '$'); c != NULL; c = strchr (c + 1, '$'))
+    n = MAX (n, (int) g_ascii_strtoll (c + 1, NULL, 10));
+  g_assert (n <= (int) G_N_ELEMENTS (params));
+  result = tf_db_query (conn, sql, n, params, error);
 
   return result != NULL;
 }

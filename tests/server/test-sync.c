@@ -52,6 +52,29 @@ push (TfTestUser *user, const char *mutations)
   return tf_test_request (server, "POST", "/v1/sync/push", user->token, body);
 }
 
+static char *mood_mutation (gint64 mutation_id, const char *id, const char *user, gint64 base,
+                           int mood);
+
+/* A device that sends no User-Agent pushes like any other (the audit row
+ * records NULL). */
+static void
+test_push_without_user_agent (void)
+{
+  g_autoptr(TfTestUser) user = tf_test_register (server, "no-agent@example.org", "client");
+  g_autofree char *id = g_uuid_string_random ();
+  g_autofree char *m = mood_mutation (1, id, user->user_id, 0, 5);
+  g_autoptr(TfTestResponse) r = NULL;
+
+  server->user_agent = "";
+  r = push (user, m);
+  server->user_agent = NULL;
+  g_assert_cmpuint (r->status, ==, 200);
+  g_assert_cmpstr (json_object_get_string_member (
+                     json_array_get_object_element (
+                       json_object_get_array_member (tf_test_response_object (r), "results"), 0),
+                     "status"), ==, "applied");
+}
+
 static char *
 mood_mutation (gint64 mutation_id, const char *id, const char *user, gint64 base, int mood)
 {
@@ -1513,6 +1536,7 @@ main (int argc, char **argv)
   server = tf_test_server_start ("tf_sync", "batch-limit=50\npull-limit=200");
 
   g_test_add_func ("/tf/sync/push-pull-round-trip", test_push_pull_round_trip);
+  g_test_add_func ("/tf/sync/push-without-user-agent", test_push_without_user_agent);
   g_test_add_func ("/tf/sync/idempotent-retry", test_idempotent_retry);
   g_test_add_func ("/tf/sync/conflict-keeps-server-row", test_conflict_keeps_server_row);
   g_test_add_func ("/tf/sync/rejected-does-not-stall", test_rejected_does_not_stall);

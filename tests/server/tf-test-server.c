@@ -123,8 +123,9 @@ tf_test_request (TfTestServer *server, const char *method, const char *path, con
       g_autofree char *auth = g_strdup_printf ("Bearer %s", token);
       soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
     }
-  soup_message_headers_replace (soup_message_get_request_headers (msg), "User-Agent",
-                                "tf-test/1");
+  if (server->user_agent == NULL || *server->user_agent != '\0')
+    soup_message_headers_replace (soup_message_get_request_headers (msg), "User-Agent",
+                                  server->user_agent ? server->user_agent : "tf-test/1");
   if (body != NULL)
     {
       g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));

@@ -18,6 +18,7 @@ typedef struct
   char        *base_url;   /* http://127.0.0.1:PORT */
   char        *config_path;
   SoupSession *session;
+  const char  *user_agent;  /* NULL: "tf-test/1"; "": none sent */
 } TfTestServer;
 
 /* Creates database @db_name, migrates it, writes a config (fast auth hash,
