@@ -300,7 +300,7 @@ static const TfColumn session_notes_columns[] = {
   STAMP ("updated_at"),
   ENC_KEY,
   STAMP ("locked_at"),   /* set with the signature; a locked note never changes */
-  TEXT ("signature"),    /* Ed25519 over tf_note_signed_bytes(), base64 */
+  TEXT ("signature"),    /* Ed25519 over tf_vault_note_signed_bytes(), base64 */
 };
 
 static const TfColumn client_histories_columns[] = {
@@ -438,17 +438,21 @@ static const TfTable tables[] = {
   { TABLE (session_notes), .key_column = "id", .owner_column = "therapist_id",
     .therapist_column = "therapist_id",
     .parent_column = "session_id", .parent_table = "sessions",
-    .writer = TF_WRITER_THERAPIST, .audience = TF_AUDIENCE_THERAPIST, .rule = note_rule },
+    .writer = TF_WRITER_THERAPIST, .audience = TF_AUDIENCE_THERAPIST, .rule = note_rule,
+    .conflict_copy_syncs = TRUE },
   { TABLE (client_histories), .key_column = "client_id", .client_column = "client_id",
     .writer = TF_WRITER_THERAPIST, .audience = TF_AUDIENCE_THERAPIST },
   { TABLE (mood_entries), .key_column = "id", .owner_column = "user_id",
     .client_column = "user_id", .partition_column = "created_at",
-    .writer = TF_WRITER_OWNER, .audience = TF_AUDIENCE_OWNER_SHARED },
+    .writer = TF_WRITER_OWNER, .audience = TF_AUDIENCE_OWNER_SHARED,
+    .conflict_copy_syncs = TRUE },
   { TABLE (journal_entries), .key_column = "id", .owner_column = "user_id",
     .client_column = "user_id", .shared_column = "therapist_shared",
-    .writer = TF_WRITER_OWNER, .audience = TF_AUDIENCE_OWNER_SHARED },
+    .writer = TF_WRITER_OWNER, .audience = TF_AUDIENCE_OWNER_SHARED,
+    .conflict_copy_syncs = TRUE },
   { TABLE (goals), .key_column = "id", .owner_column = "user_id", .client_column = "user_id",
-    .writer = TF_WRITER_OWNER, .audience = TF_AUDIENCE_OWNER_SHARED },
+    .writer = TF_WRITER_OWNER, .audience = TF_AUDIENCE_OWNER_SHARED,
+    .conflict_copy_syncs = TRUE },
   { TABLE (goal_progress), .key_column = "id",
     .parent_column = "goal_id", .parent_table = "goals",
     .writer = TF_WRITER_OWNER, .audience = TF_AUDIENCE_OWNER_SHARED },

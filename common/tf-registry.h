@@ -112,6 +112,8 @@ struct _TfTable
   TfWriter        writer;
   TfAudience      audience;
   TfTableRule     rule;
+  gboolean        conflict_copy_syncs; /* a conflict copy may become a record of its own on
+                                        * the server (a second entry does no harm) */
 };
 
 /* All synced tables, in dependency order (a table after those it refers to). */

@@ -66,15 +66,22 @@ gboolean  tf_account_change_password (TfStore     *store,
                                       const char  *new_password,
                                       GError     **error);
 
+/* Checks, offline, that @recovery_text opens this account's keys. */
+gboolean  tf_account_check_recovery_key (TfStore  *store,
+                                         const char *recovery_text,
+                                         GError  **error);
+
 /* Sets a new password with the recovery key, from a signed-in device. */
 gboolean  tf_account_recover      (TfStore        *store,
                                    const char     *recovery_text,
                                    const char     *new_password,
                                    GError        **error);
 
-/* Ends this device's session on the server (when reachable) and forgets the
- * token; the local data stays. */
+/* Ends this device's session on the server and forgets the token; the local
+ * data and the wrapped keys stay.  @out_server_ended is FALSE when the server
+ * could not be reached (the session then ends when it expires). */
 gboolean  tf_account_logout       (TfStore        *store,
+                                   gboolean       *out_server_ended,
                                    GError        **error);
 
 /* A stored account fact: "server", "user_id", "email", "role", "device_id"

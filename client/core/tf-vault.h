@@ -93,7 +93,10 @@ GPtrArray  *tf_vault_list           (TfVault        *self,
                                      GError        **error);
 
 /* Remembers a user's public keys (from the server's directory or
- * /v1/keys/{id}) so sharing with them works offline. */
+ * /v1/keys/{id}) so sharing with them works offline, then reconciles the
+ * shares (grants that waited for this key are made).  @fingerprint (may be
+ * NULL) must be these keys' (tf_crypto_fingerprint of identity, signing),
+ * else TF_CRYPTO_ERROR_FORMAT. */
 gboolean    tf_vault_remember_key   (TfVault        *self,
                                      const char     *user_id,
                                      const char     *identity_public_key,
@@ -103,16 +106,28 @@ gboolean    tf_vault_remember_key   (TfVault        *self,
                                      GError        **error);
 
 /* Brings every key grant of this account's records in line with who should
- * read them (see above).  @n_pending (optional) receives how many grants
- * could not be made because a recipient's key is not known yet. */
+ * read them (see above; the rules are in tf-vault-share.c).  The grants it
+ * makes, changes and deletes, and the re-keyed records, are queued.  Also
+ * run by tf_vault_put/tf_vault_delete for their record (for a care
+ * relationship: for everything).  @n_pending (optional) receives how many
+ * grants could not be made because a recipient's key is not known yet. */
 gboolean    tf_vault_reconcile_shares (TfVault      *self,
                                        guint        *n_pending,
                                        GError      **error);
 
-/* Locks session note @id: sets locked_at and the signature. */
+/* Locks session note @id: sets locked_at (now, whole seconds, UTC) and the
+ * signature, and queues it.  Only its author can (TF_VAULT_ERROR_NOT_OWNER);
+ * a locked note stays as it is (TF_VAULT_ERROR_LOCKED_NOTE). */
 gboolean    tf_vault_lock_note      (TfVault        *self,
                                      const char     *id,
                                      GError        **error);
+
+/* What a lock signs, from a note's wire form (stored ciphertext, not
+ * plaintext, so that anyone holding the record can verify it):
+ *   "tf1|note|" id "|" session_id "|" therapist_id "|" approach_type "|"
+ *   note_content "|" risk_assessment "|" locked_at
+ * with "" for a null member and locked_at in its canonical UTC spelling. */
+GBytes     *tf_vault_note_signed_bytes (JsonObject  *fields);
 
 /* --- conflicts ------------------------------------------------------------ */
 
@@ -125,12 +140,20 @@ typedef enum
 
 /* Conflict copies waiting for the user, as objects {table, id (the copy),
  * original_id, local (plain form of the copy), server (plain form of the
- * original, or null)}, oldest first. */
+ * original, or null when it is gone)}, table by table in registry order,
+ * oldest first within a table.  A side that cannot be opened is there with
+ * "unreadable": true (as in tf_vault_list). */
 GPtrArray  *tf_vault_list_conflicts (TfVault        *self,
                                      GError        **error);
 
 /* Resolves the conflict whose copy is @copy_id (in any table).  The result
- * is queued for sync.  An unknown id fails with TF_STORE_ERROR_NOT_FOUND. */
+ * is queued for sync.  An unknown id fails with TF_STORE_ERROR_NOT_FOUND.
+ * TF_KEEP_LOCAL: the original takes the copy's content (encrypted again for
+ * the original; its sharing stays the original's) — refused with
+ * TF_VAULT_ERROR_LOCKED_NOTE when the original is a locked note.
+ * TF_KEEP_BOTH: only for tables whose conflict copies may sync
+ * (TfTable.conflict_copy_syncs), else TF_STORE_ERROR_CONSTRAINT; the kept
+ * copy starts unshared. */
 gboolean    tf_vault_resolve_conflict (TfVault      *self,
                                        const char   *copy_id,
                                        TfKeep        keep,

@@ -11,6 +11,10 @@
  * tombstone cleared); append the outbox entry with the row's version as its
  * base; COMMIT.  The outbox id is AUTOINCREMENT, so mutation ids strictly
  * increase and are never reused, even across crashes.
+ *
+ * Merging and conflict copies are in tf-store-conflicts.c, other users'
+ * public keys in tf-store-keys.c; the statement helpers all of them use are
+ * declared in tf-store-private.h.
  */
 #define G_LOG_DOMAIN "tf-store"
 
@@ -20,16 +24,9 @@
 #include <string.h>
 
 #include "tf-error.h"
-#include "tf-store-db.h"
-#include "tf-store.h"
+#include "tf-store-private.h"
 #include "tf-time.h"
 #include "tf-validate.h"
-
-struct _TfStore
-{
-  GObject  parent_instance;
-  sqlite3 *db;
-};
 
 G_DEFINE_FINAL_TYPE (TfStore, tf_store, G_TYPE_OBJECT)
 
@@ -41,6 +38,8 @@ tf_store_finalize (GObject *object)
 {
   TfStore *self = TF_STORE (object);
 
+  if (self->copy_destroy != NULL)
+    self->copy_destroy (self->copy_data);
   g_clear_pointer (&self->db, sqlite3_close);
   G_OBJECT_CLASS (tf_store_parent_class)->finalize (object);
 }
@@ -66,6 +65,25 @@ tf_store_init (TfStore *self)
 {
 }
 
+void
+tf_store_emit_changed (TfStore *self, const char *table, const char *id)
+{
+  g_signal_emit (self, signals[CHANGED], 0, table, id);
+}
+
+void
+tf_store_set_copy_func (TfStore *self, TfStoreCopyFunc func, gpointer user_data,
+                        GDestroyNotify destroy)
+{
+  g_return_if_fail (TF_IS_STORE (self));
+
+  if (self->copy_destroy != NULL)
+    self->copy_destroy (self->copy_data);
+  self->copy_func = func;
+  self->copy_data = user_data;
+  self->copy_destroy = destroy;
+}
+
 TfStore *
 tf_store_open (const char *path, GError **error)
 {
@@ -81,20 +99,14 @@ tf_store_open (const char *path, GError **error)
 
 /* --- statements ----------------------------------------------------------- */
 
-typedef struct
-{
-  sqlite3_stmt *stmt;
-} Stmt;
-
-static void
-stmt_clear (Stmt *s)
+void
+tf_store_stmt_clear (TfStoreStmt *s)
 {
   g_clear_pointer (&s->stmt, sqlite3_finalize);
 }
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Stmt, stmt_clear)
 
-static gboolean
-prepare (TfStore *self, Stmt *s, const char *sql, GError **error)
+gboolean
+tf_store_prepare (TfStore *self, TfStoreStmt *s, const char *sql, GError **error)
 {
   int rc = sqlite3_prepare_v2 (self->db, sql, -1, &s->stmt, NULL);
 
@@ -106,8 +118,8 @@ prepare (TfStore *self, Stmt *s, const char *sql, GError **error)
   return TRUE;
 }
 
-static gboolean
-step_done (TfStore *self, Stmt *s, GError **error)
+gboolean
+tf_store_step_done (TfStore *self, TfStoreStmt *s, GError **error)
 {
   int rc = sqlite3_step (s->stmt);
 
@@ -169,8 +181,8 @@ column_value (sqlite3_stmt *stmt, int i, const TfColumn *column)
     }
 }
 
-static char *
-select_sql (const TfTable *table, const char *where)
+char *
+tf_store_select_sql (const TfTable *table, const char *where)
 {
   GString *sql = g_string_new ("SELECT version, deleted_at IS NOT NULL");
 
@@ -180,8 +192,8 @@ select_sql (const TfTable *table, const char *where)
   return g_string_free (sql, FALSE);
 }
 
-static TfRecord *
-row_to_record (const TfTable *table, sqlite3_stmt *stmt)
+TfRecord *
+tf_store_row_to_record (const TfTable *table, sqlite3_stmt *stmt)
 {
   const char *id = NULL;
   TfRecord *record;
@@ -200,27 +212,27 @@ row_to_record (const TfTable *table, sqlite3_stmt *stmt)
 
 /* --- writing -------------------------------------------------------------- */
 
-static gboolean
-append_outbox (TfStore *self, const TfTable *table, const char *id, const char *op,
-               JsonObject *fields, GError **error)
+gboolean
+tf_store_append_outbox (TfStore *self, const TfTable *table, const char *id, const char *op,
+                        JsonObject *fields, GError **error)
 {
-  g_auto(Stmt) version = { NULL };
-  g_auto(Stmt) insert = { NULL };
+  g_auto(TfStoreStmt) version = { NULL };
+  g_auto(TfStoreStmt) insert = { NULL };
   g_autofree char *version_sql = g_strdup_printf ("SELECT version FROM %s WHERE %s = ?1",
                                                   table->name, table->key_column);
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *created = tf_time_format_timestamp (now);
   gint64 base = 0;
 
-  if (!prepare (self, &version, version_sql, error))
+  if (!tf_store_prepare (self, &version, version_sql, error))
     return FALSE;
   sqlite3_bind_text (version.stmt, 1, id, -1, SQLITE_TRANSIENT);
   if (sqlite3_step (version.stmt) == SQLITE_ROW)
     base = sqlite3_column_int64 (version.stmt, 0);
 
-  if (!prepare (self, &insert,
-                "INSERT INTO outbox (table_name, record_id, op, base_version, fields, created_at)"
-                " VALUES (?1, ?2, ?3, ?4, ?5, ?6)", error))
+  if (!tf_store_prepare (self, &insert,
+                         "INSERT INTO outbox (table_name, record_id, op, base_version, fields,"
+                         " created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)", error))
     return FALSE;
   sqlite3_bind_text (insert.stmt, 1, table->name, -1, SQLITE_STATIC);
   sqlite3_bind_text (insert.stmt, 2, id, -1, SQLITE_TRANSIENT);
@@ -234,12 +246,11 @@ append_outbox (TfStore *self, const TfTable *table, const char *id, const char *
   else
     sqlite3_bind_null (insert.stmt, 5);
   sqlite3_bind_text (insert.stmt, 6, created, -1, SQLITE_TRANSIENT);
-  return step_done (self, &insert, error);
+  return tf_store_step_done (self, &insert, error);
 }
 
-static gboolean
-in_transaction (TfStore *self, gboolean (*body) (TfStore *, gpointer, GError **), gpointer data,
-                GError **error)
+gboolean
+tf_store_in_transaction (TfStore *self, TfStoreBody body, gpointer data, GError **error)
 {
   int rc = sqlite3_exec (self->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
 
@@ -270,15 +281,14 @@ typedef struct
   JsonObject    *fields;
 } Write;
 
-/* Inserts or updates the row @id of @table with the columns present in
- * @fields (the tombstone cleared); the one registry-built upsert of the store. */
-static gboolean
-upsert_row (TfStore *self, const TfTable *t, JsonObject *fields, GError **error)
+gboolean
+tf_store_upsert_row (TfStore *self, const TfTable *t, JsonObject *fields, const char *conflict_of,
+                     GError **error)
 {
   g_autoptr(GString) sql = g_string_new (NULL);
   g_autoptr(GString) values = g_string_new (NULL);
   g_autoptr(GString) update = g_string_new ("deleted_at = NULL");
-  g_auto(Stmt) upsert = { NULL };
+  g_auto(TfStoreStmt) upsert = { NULL };
   int n = 0;
 
   g_string_printf (sql, "INSERT INTO %s (", t->name);
@@ -294,9 +304,17 @@ upsert_row (TfStore *self, const TfTable *t, JsonObject *fields, GError **error)
         g_string_append_printf (update, ", %s = excluded.%s", c->name, c->name);
       n++;
     }
+  /* A conflict copy is a copy from its first statement: a partial unique
+   * index (goal_progress) must never see it as a live duplicate. */
+  if (conflict_of != NULL)
+    {
+      g_string_append_printf (sql, "%sconflict_of", n > 0 ? ", " : "");
+      g_string_append_printf (values, "%s?%d", n > 0 ? ", " : "", n + 1);
+      g_string_append (update, ", conflict_of = excluded.conflict_of");
+    }
   g_string_append_printf (sql, ") VALUES (%s) ON CONFLICT (%s) DO UPDATE SET %s",
                           values->str, t->key_column, update->str);
-  if (!prepare (self, &upsert, sql->str, error))
+  if (!tf_store_prepare (self, &upsert, sql->str, error))
     return FALSE;
   n = 0;
   for (guint i = 0; i < t->n_columns; i++)
@@ -307,7 +325,9 @@ upsert_row (TfStore *self, const TfTable *t, JsonObject *fields, GError **error)
         continue;
       bind_value (upsert.stmt, ++n, c, json_object_get_member (fields, c->name));
     }
-  return step_done (self, &upsert, error);
+  if (conflict_of != NULL)
+    sqlite3_bind_text (upsert.stmt, ++n, conflict_of, -1, SQLITE_TRANSIENT);
+  return tf_store_step_done (self, &upsert, error);
 }
 
 static gboolean
@@ -315,8 +335,8 @@ put_body (TfStore *self, gpointer data, GError **error)
 {
   Write *w = data;
 
-  return upsert_row (self, w->table, w->fields, error) &&
-         append_outbox (self, w->table, w->id, "upsert", w->fields, error);
+  return tf_store_upsert_row (self, w->table, w->fields, NULL, error) &&
+         tf_store_append_outbox (self, w->table, w->id, "upsert", w->fields, error);
 }
 
 gboolean
@@ -349,7 +369,7 @@ tf_store_put (TfStore *self, const TfTable *table, const char *id, JsonObject *f
   w.table = table;
   w.id = id;
   w.fields = copy;
-  if (!in_transaction (self, put_body, &w, error))
+  if (!tf_store_in_transaction (self, put_body, &w, error))
     return FALSE;
   g_signal_emit (self, signals[CHANGED], 0, table->name, id);
   return TRUE;
@@ -364,13 +384,13 @@ delete_body (TfStore *self, gpointer data, GError **error)
                                           w->table->key_column);
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *stamp = tf_time_format_timestamp (now);
-  g_auto(Stmt) update = { NULL };
+  g_auto(TfStoreStmt) update = { NULL };
 
-  if (!prepare (self, &update, sql, error))
+  if (!tf_store_prepare (self, &update, sql, error))
     return FALSE;
   sqlite3_bind_text (update.stmt, 1, stamp, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (update.stmt, 2, w->id, -1, SQLITE_TRANSIENT);
-  if (!step_done (self, &update, error))
+  if (!tf_store_step_done (self, &update, error))
     return FALSE;
   if (sqlite3_changes (self->db) == 0)
     {
@@ -378,7 +398,7 @@ delete_body (TfStore *self, gpointer data, GError **error)
                    _("There is no record %s to delete"), w->id);
       return FALSE;
     }
-  return append_outbox (self, w->table, w->id, "delete", NULL, error);
+  return tf_store_append_outbox (self, w->table, w->id, "delete", NULL, error);
 }
 
 gboolean
@@ -390,7 +410,7 @@ tf_store_delete (TfStore *self, const TfTable *table, const char *id, GError **e
   g_return_val_if_fail (table != NULL, FALSE);
   g_return_val_if_fail (id != NULL, FALSE);
 
-  if (!in_transaction (self, delete_body, &w, error))
+  if (!tf_store_in_transaction (self, delete_body, &w, error))
     return FALSE;
   g_signal_emit (self, signals[CHANGED], 0, table->name, id);
   return TRUE;
@@ -402,18 +422,18 @@ TfRecord *
 tf_store_get (TfStore *self, const TfTable *table, const char *id, GError **error)
 {
   g_autofree char *where = g_strdup_printf ("WHERE %s = ?1", table->key_column);
-  g_autofree char *sql = select_sql (table, where);
-  g_auto(Stmt) select = { NULL };
+  g_autofree char *sql = tf_store_select_sql (table, where);
+  g_auto(TfStoreStmt) select = { NULL };
   int rc;
 
   g_return_val_if_fail (TF_IS_STORE (self), NULL);
 
-  if (!prepare (self, &select, sql, error))
+  if (!tf_store_prepare (self, &select, sql, error))
     return NULL;
   sqlite3_bind_text (select.stmt, 1, id, -1, SQLITE_TRANSIENT);
   rc = sqlite3_step (select.stmt);
   if (rc == SQLITE_ROW)
-    return row_to_record (table, select.stmt);
+    return tf_store_row_to_record (table, select.stmt);
   if (rc == SQLITE_DONE)
     g_set_error (error, TF_STORE_ERROR, TF_STORE_ERROR_NOT_FOUND, _("There is no record %s"), id);
   else
@@ -428,7 +448,7 @@ tf_store_list (TfStore *self, const TfTable *table, const char *column, const ch
   g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify) tf_record_free);
   g_autoptr(GString) where = g_string_new ("WHERE deleted_at IS NULL AND conflict_of IS NULL");
   g_autofree char *sql = NULL;
-  g_auto(Stmt) select = { NULL };
+  g_auto(TfStoreStmt) select = { NULL };
   int rc;
 
   g_return_val_if_fail (TF_IS_STORE (self), NULL);
@@ -438,13 +458,13 @@ tf_store_list (TfStore *self, const TfTable *table, const char *column, const ch
     g_string_append_printf (where, " AND %s = ?1", column);
   if (tf_table_get_column (table, "created_at") != NULL)
     g_string_append (where, " ORDER BY created_at DESC");
-  sql = select_sql (table, where->str);
-  if (!prepare (self, &select, sql, error))
+  sql = tf_store_select_sql (table, where->str);
+  if (!tf_store_prepare (self, &select, sql, error))
     return NULL;
   if (column != NULL)
     sqlite3_bind_text (select.stmt, 1, value, -1, SQLITE_TRANSIENT);
   while ((rc = sqlite3_step (select.stmt)) == SQLITE_ROW)
-    g_ptr_array_add (records, row_to_record (table, select.stmt));
+    g_ptr_array_add (records, tf_store_row_to_record (table, select.stmt));
   if (rc != SQLITE_DONE)
     {
       tf_store_set_error (error, self->db, rc, _("Cannot read the store"));
@@ -456,11 +476,11 @@ tf_store_list (TfStore *self, const TfTable *table, const char *column, const ch
 gint64
 tf_store_outbox_count (TfStore *self, GError **error)
 {
-  g_auto(Stmt) count = { NULL };
+  g_auto(TfStoreStmt) count = { NULL };
 
   g_return_val_if_fail (TF_IS_STORE (self), -1);
 
-  if (!prepare (self, &count, "SELECT count(*) FROM outbox", error))
+  if (!tf_store_prepare (self, &count, "SELECT count(*) FROM outbox", error))
     return -1;
   if (sqlite3_step (count.stmt) != SQLITE_ROW)
     {
@@ -472,13 +492,14 @@ tf_store_outbox_count (TfStore *self, GError **error)
 
 /* --- the store's half of sync --------------------------------------------- */
 
-static gint64
-query_int (TfStore *self, const char *sql, const char *param, gint64 fallback, GError **error)
+gint64
+tf_store_query_int (TfStore *self, const char *sql, const char *param, gint64 fallback,
+                    GError **error)
 {
-  g_auto(Stmt) q = { NULL };
+  g_auto(TfStoreStmt) q = { NULL };
   int rc;
 
-  if (!prepare (self, &q, sql, error))
+  if (!tf_store_prepare (self, &q, sql, error))
     return -1;
   if (param != NULL)
     sqlite3_bind_text (q.stmt, 1, param, -1, SQLITE_TRANSIENT);
@@ -496,23 +517,21 @@ tf_store_get_cursor (TfStore *self, GError **error)
 {
   g_return_val_if_fail (TF_IS_STORE (self), -1);
 
-  return query_int (self, "SELECT CAST(value AS INTEGER) FROM sync_state WHERE key = 'cursor'",
-                    NULL, 0, error);
+  return tf_store_query_int (self,
+                             "SELECT CAST(value AS INTEGER) FROM sync_state WHERE key = 'cursor'",
+                             NULL, 0, error);
 }
-
-static gboolean exec_bound (TfStore *self, const char *sql, const char * const *texts, guint n,
-                            GError **error);
 
 char *
 tf_store_get_state (TfStore *self, const char *key, GError **error)
 {
-  g_auto(Stmt) q = { NULL };
+  g_auto(TfStoreStmt) q = { NULL };
   int rc;
 
   g_return_val_if_fail (TF_IS_STORE (self), NULL);
   g_return_val_if_fail (key != NULL, NULL);
 
-  if (!prepare (self, &q, "SELECT value FROM sync_state WHERE key = ?1", error))
+  if (!tf_store_prepare (self, &q, "SELECT value FROM sync_state WHERE key = ?1", error))
     return NULL;
   sqlite3_bind_text (q.stmt, 1, key, -1, SQLITE_TRANSIENT);
   rc = sqlite3_step (q.stmt);
@@ -544,10 +563,10 @@ tf_store_set_state (TfStore *self, const char * const *keys, const char * const 
     {
       const char *params[] = { keys[i], values[i] };
       gboolean ok = values[i] != NULL
-        ? exec_bound (self, "INSERT INTO sync_state (key, value) VALUES (?1, ?2)"
-                            " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                      params, 2, error)
-        : exec_bound (self, "DELETE FROM sync_state WHERE key = ?1", params, 1, error);
+        ? tf_store_exec_bound (self, "INSERT INTO sync_state (key, value) VALUES (?1, ?2)"
+                                     " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                               params, 2, error)
+        : tf_store_exec_bound (self, "DELETE FROM sync_state WHERE key = ?1", params, 1, error);
 
       if (!ok)
         {
@@ -564,25 +583,26 @@ tf_store_rejection_count (TfStore *self, GError **error)
 {
   g_return_val_if_fail (TF_IS_STORE (self), -1);
 
-  return query_int (self, "SELECT count(*) FROM sync_rejections WHERE NOT dismissed", NULL, 0,
-                    error);
+  return tf_store_query_int (self, "SELECT count(*) FROM sync_rejections WHERE NOT dismissed",
+                             NULL, 0, error);
 }
 
-static gboolean
-exec_bound (TfStore *self, const char *sql, const char * const *texts, guint n, GError **error)
+gboolean
+tf_store_exec_bound (TfStore *self, const char *sql, const char * const *texts, guint n,
+                     GError **error)
 {
-  g_auto(Stmt) s = { NULL };
+  g_auto(TfStoreStmt) s = { NULL };
 
-  if (!prepare (self, &s, sql, error))
+  if (!tf_store_prepare (self, &s, sql, error))
     return FALSE;
   for (guint i = 0; i < n; i++)
     if (texts[i] != NULL)
       sqlite3_bind_text (s.stmt, (int) i + 1, texts[i], -1, SQLITE_TRANSIENT);
-  return step_done (self, &s, error);
+  return tf_store_step_done (self, &s, error);
 }
 
-static gboolean
-save_base (TfStore *self, const TfRecord *record, GError **error)
+gboolean
+tf_store_save_base (TfStore *self, const TfRecord *record, GError **error)
 {
   g_autoptr(JsonNode) fields = json_node_init_object (json_node_alloc (), record->fields);
   g_autofree char *text = json_to_string (fields, FALSE);
@@ -590,17 +610,18 @@ save_base (TfStore *self, const TfRecord *record, GError **error)
   const char *params[] = { record->table->name, record->id, version,
                            record->deleted ? "1" : "0", text };
 
-  return exec_bound (self,
-                     "INSERT INTO sync_base (table_name, record_id, version, deleted, fields)"
-                     " VALUES (?1, ?2, CAST(?3 AS INTEGER), CAST(?4 AS INTEGER), ?5)"
-                     " ON CONFLICT (table_name, record_id) DO UPDATE SET version = excluded.version,"
-                     " deleted = excluded.deleted, fields = excluded.fields",
-                     params, G_N_ELEMENTS (params), error);
+  return tf_store_exec_bound (self,
+                              "INSERT INTO sync_base (table_name, record_id, version, deleted,"
+                              " fields) VALUES (?1, ?2, CAST(?3 AS INTEGER), CAST(?4 AS INTEGER),"
+                              " ?5) ON CONFLICT (table_name, record_id) DO UPDATE SET"
+                              " version = excluded.version, deleted = excluded.deleted,"
+                              " fields = excluded.fields",
+                              params, G_N_ELEMENTS (params), error);
 }
 
 /* Writes @record as the row, with its server version (no outbox entry). */
-static gboolean
-write_remote_row (TfStore *self, const TfRecord *record, GError **error)
+gboolean
+tf_store_write_remote_row (TfStore *self, const TfRecord *record, GError **error)
 {
   g_autofree char *version = g_strdup_printf ("%" G_GINT64_FORMAT, record->version);
 
@@ -611,7 +632,7 @@ write_remote_row (TfStore *self, const TfRecord *record, GError **error)
                                               " version = CAST(?1 AS INTEGER) WHERE %s = ?2",
                                               record->table->name, record->table->key_column);
       const char *params[] = { version, record->id };
-      return exec_bound (self, sql, params, 2, error);
+      return tf_store_exec_bound (self, sql, params, 2, error);
     }
   {
     /* The same upsert as a local write, then the server's version. */
@@ -620,8 +641,8 @@ write_remote_row (TfStore *self, const TfRecord *record, GError **error)
                                                     record->table->key_column);
     const char *params[] = { version, record->id };
 
-    return upsert_row (self, record->table, record->fields, error) &&
-           exec_bound (self, set_version, params, 2, error);
+    return tf_store_upsert_row (self, record->table, record->fields, NULL, error) &&
+           tf_store_exec_bound (self, set_version, params, 2, error);
   }
 }
 
@@ -644,11 +665,11 @@ apply_pull_body (TfStore *self, gpointer data, GError **error)
       TfRecord *record = g_ptr_array_index (page->records, i);
       const char *pending_params[] = { record->table->name, record->id };
       gint64 pending;
-      g_auto(Stmt) q = { NULL };
+      g_auto(TfStoreStmt) q = { NULL };
 
       /* Unpushed local edits of this record? */
-      if (!prepare (self, &q, "SELECT count(*) FROM outbox WHERE table_name = ?1"
-                              " AND record_id = ?2", error))
+      if (!tf_store_prepare (self, &q, "SELECT count(*) FROM outbox WHERE table_name = ?1"
+                                       " AND record_id = ?2", error))
         return FALSE;
       sqlite3_bind_text (q.stmt, 1, pending_params[0], -1, SQLITE_TRANSIENT);
       sqlite3_bind_text (q.stmt, 2, pending_params[1], -1, SQLITE_TRANSIENT);
@@ -662,8 +683,8 @@ apply_pull_body (TfStore *self, gpointer data, GError **error)
       /* With unpushed edits, row and base stay: the base must remain the
        * version those edits were made on, for the three-way merge their
        * push will need (the server answers it with a conflict). */
-      if (pending == 0 && (!save_base (self, record, error) ||
-                           !write_remote_row (self, record, error)))
+      if (pending == 0 && (!tf_store_save_base (self, record, error) ||
+                           !tf_store_write_remote_row (self, record, error)))
         return FALSE;
     }
   for (guint i = 0; i < page->revoked->len; i++)
@@ -675,14 +696,14 @@ apply_pull_body (TfStore *self, gpointer data, GError **error)
       const char *id_param[] = { parts[1] };
       const char *base_params[] = { parts[0], parts[1] };
 
-      if (!exec_bound (self, sql, id_param, 1, error) ||
-          !exec_bound (self, "DELETE FROM sync_base WHERE table_name = ?1 AND record_id = ?2",
-                       base_params, 2, error))
+      if (!tf_store_exec_bound (self, sql, id_param, 1, error) ||
+          !tf_store_exec_bound (self, "DELETE FROM sync_base WHERE table_name = ?1"
+                                      " AND record_id = ?2", base_params, 2, error))
         return FALSE;
     }
-  return exec_bound (self, "INSERT INTO sync_state (key, value) VALUES ('cursor', ?1)"
-                           " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                     cursor_params, 1, error);
+  return tf_store_exec_bound (self, "INSERT INTO sync_state (key, value) VALUES ('cursor', ?1)"
+                                    " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                              cursor_params, 1, error);
 }
 
 gboolean
@@ -723,7 +744,7 @@ tf_store_apply_pull (TfStore *self, JsonArray *changes, gint64 next_cursor, GErr
         g_ptr_array_add (records, record);
       }
     }
-  if (!in_transaction (self, apply_pull_body, &page, error))
+  if (!tf_store_in_transaction (self, apply_pull_body, &page, error))
     return FALSE;
   for (guint i = 0; i < records->len; i++)
     {
@@ -751,12 +772,12 @@ apply_results_body (TfStore *self, gpointer data, GError **error)
       g_autofree char *mutation = g_strdup_printf ("%" G_GINT64_FORMAT,
                                                    json_object_get_int_member_with_default (
                                                      r, "mutation_id", 0));
-      g_auto(Stmt) entry = { NULL };
+      g_auto(TfStoreStmt) entry = { NULL };
       const TfTable *table;
       g_autofree char *record_id = NULL, *op = NULL, *fields = NULL;
 
-      if (!prepare (self, &entry, "SELECT table_name, record_id, op, fields FROM outbox"
-                                  " WHERE mutation_id = CAST(?1 AS INTEGER)", error))
+      if (!tf_store_prepare (self, &entry, "SELECT table_name, record_id, op, fields FROM outbox"
+                                           " WHERE mutation_id = CAST(?1 AS INTEGER)", error))
         return FALSE;
       sqlite3_bind_text (entry.stmt, 1, mutation, -1, SQLITE_TRANSIENT);
       if (sqlite3_step (entry.stmt) != SQLITE_ROW)
@@ -781,15 +802,16 @@ apply_results_body (TfStore *self, gpointer data, GError **error)
                                         strcmp (op, "delete") == 0 ? "1" : "0",
                                         fields ? fields : "{}" };
 
-          if (!exec_bound (self, sql, row_params, 2, error) ||
-              !exec_bound (self,
-                           "INSERT INTO sync_base (table_name, record_id, version, deleted, fields)"
-                           " VALUES (?1, ?2, CAST(?3 AS INTEGER), CAST(?4 AS INTEGER), ?5)"
-                           " ON CONFLICT (table_name, record_id) DO UPDATE SET"
-                           " version = excluded.version, deleted = excluded.deleted,"
-                           " fields = CASE WHEN excluded.deleted THEN sync_base.fields"
-                           " ELSE excluded.fields END",
-                           base_params, G_N_ELEMENTS (base_params), error))
+          if (!tf_store_exec_bound (self, sql, row_params, 2, error) ||
+              !tf_store_exec_bound (self,
+                                    "INSERT INTO sync_base (table_name, record_id, version,"
+                                    " deleted, fields) VALUES (?1, ?2, CAST(?3 AS INTEGER),"
+                                    " CAST(?4 AS INTEGER), ?5)"
+                                    " ON CONFLICT (table_name, record_id) DO UPDATE SET"
+                                    " version = excluded.version, deleted = excluded.deleted,"
+                                    " fields = CASE WHEN excluded.deleted THEN sync_base.fields"
+                                    " ELSE excluded.fields END",
+                                    base_params, G_N_ELEMENTS (base_params), error))
             return FALSE;
         }
       else if (strcmp (status, "rejected") == 0)
@@ -802,11 +824,12 @@ apply_results_body (TfStore *self, gpointer data, GError **error)
             json_object_get_string_member_with_default (r, "message", ""), stamp,
           };
 
-          if (!exec_bound (self,
-                           "INSERT OR REPLACE INTO sync_rejections (mutation_id, table_name,"
-                           " record_id, op, fields, code, message, rejected_at)"
-                           " VALUES (CAST(?1 AS INTEGER), ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                           params, G_N_ELEMENTS (params), error))
+          if (!tf_store_exec_bound (self,
+                                    "INSERT OR REPLACE INTO sync_rejections (mutation_id,"
+                                    " table_name, record_id, op, fields, code, message,"
+                                    " rejected_at)"
+                                    " VALUES (CAST(?1 AS INTEGER), ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                                    params, G_N_ELEMENTS (params), error))
             return FALSE;
         }
       else
@@ -816,8 +839,8 @@ apply_results_body (TfStore *self, gpointer data, GError **error)
         }
       {
         const char *params[] = { mutation };
-        if (!exec_bound (self, "DELETE FROM outbox WHERE mutation_id = CAST(?1 AS INTEGER)",
-                         params, 1, error))
+        if (!tf_store_exec_bound (self, "DELETE FROM outbox"
+                                  " WHERE mutation_id = CAST(?1 AS INTEGER)", params, 1, error))
           return FALSE;
       }
     }
@@ -833,7 +856,7 @@ tf_store_apply_push_results (TfStore *self, JsonArray *results, guint *n_conflic
   g_return_val_if_fail (TF_IS_STORE (self), FALSE);
   g_return_val_if_fail (results != NULL, FALSE);
 
-  if (!in_transaction (self, apply_results_body, &pr, error))
+  if (!tf_store_in_transaction (self, apply_results_body, &pr, error))
     return FALSE;
   if (n_conflicts != NULL)
     *n_conflicts = pr.conflicts;
@@ -844,13 +867,13 @@ JsonArray *
 tf_store_outbox_peek (TfStore *self, guint limit, GError **error)
 {
   g_autoptr(JsonArray) batch = json_array_new ();
-  g_auto(Stmt) q = { NULL };
+  g_auto(TfStoreStmt) q = { NULL };
   int rc;
 
   g_return_val_if_fail (TF_IS_STORE (self), NULL);
 
-  if (!prepare (self, &q, "SELECT mutation_id, table_name, record_id, op, base_version, fields"
-                          " FROM outbox ORDER BY mutation_id LIMIT ?1", error))
+  if (!tf_store_prepare (self, &q, "SELECT mutation_id, table_name, record_id, op, base_version,"
+                                   " fields FROM outbox ORDER BY mutation_id LIMIT ?1", error))
     return NULL;
   sqlite3_bind_int (q.stmt, 1, (int) limit);
   while ((rc = sqlite3_step (q.stmt)) == SQLITE_ROW)
@@ -879,217 +902,49 @@ tf_store_outbox_peek (TfStore *self, guint limit, GError **error)
   return g_steal_pointer (&batch);
 }
 
-/* --- conflicts ------------------------------------------------------------- */
+/* --- notices for the user ------------------------------------------------- */
 
-gint64
-tf_store_conflict_count (TfStore *self, const TfTable *table, GError **error)
+JsonArray *
+tf_store_list_rejections (TfStore *self, GError **error)
 {
-  g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM %s WHERE conflict_of IS NOT NULL"
-                                          " AND deleted_at IS NULL", table->name);
+  g_auto(TfStoreStmt) q = { NULL };
+  g_autoptr(JsonArray) out = json_array_new ();
+  int rc;
 
-  g_return_val_if_fail (TF_IS_STORE (self), -1);
+  g_return_val_if_fail (TF_IS_STORE (self), NULL);
 
-  return query_int (self, sql, NULL, 0, error);
-}
-
-static gboolean
-same_node (JsonNode *a, JsonNode *b)
-{
-  gboolean a_null = a == NULL || JSON_NODE_HOLDS_NULL (a);
-  gboolean b_null = b == NULL || JSON_NODE_HOLDS_NULL (b);
-
-  if (a_null || b_null)
-    return a_null == b_null;
-  return json_node_equal (a, b);
-}
-
-static gboolean
-add_notice (TfStore *self, gint64 mutation_id, const TfTable *table, const char *id,
-            const char *code, const char *message, GError **error)
-{
-  g_autofree char *mutation = g_strdup_printf ("%" G_GINT64_FORMAT, mutation_id);
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autofree char *stamp = tf_time_format_timestamp (now);
-  const char *params[] = { mutation, table->name, id, code, message, stamp };
-
-  return exec_bound (self,
-                     "INSERT OR REPLACE INTO sync_rejections (mutation_id, table_name, record_id,"
-                     " op, code, message, rejected_at)"
-                     " VALUES (CAST(?1 AS INTEGER), ?2, ?3, 'upsert', ?4, ?5, ?6)",
-                     params, G_N_ELEMENTS (params), error);
-}
-
-typedef struct
-{
-  gint64          mutation_id;
-  JsonNode       *server_node;
-  TfMergeOutcome  outcome;
-} Merge;
-
-static JsonObject *
-parse_object (const char *text)
-{
-  g_autoptr(JsonNode) node = text ? json_from_string (text, NULL) : NULL;
-
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-    return json_object_new ();
-  return json_object_ref (json_node_get_object (node));
-}
-
-static gboolean
-merge_body (TfStore *self, gpointer data, GError **error)
-{
-  Merge *m = data;
-  g_auto(Stmt) entry = { NULL };
-  g_auto(Stmt) base_q = { NULL };
-  g_autofree char *mutation = g_strdup_printf ("%" G_GINT64_FORMAT, m->mutation_id);
-  g_autoptr(TfRecord) server = NULL;
-  g_autoptr(JsonObject) local = NULL;
-  g_autoptr(JsonObject) base = NULL;
-  g_autoptr(JsonObject) merged = NULL;
-  g_autofree char *id = NULL, *op = NULL;
-  const TfTable *table;
-  const char *drop[] = { mutation };
-  gboolean clash = FALSE;
-
-  if (!prepare (self, &entry, "SELECT table_name, record_id, op, fields FROM outbox"
-                              " WHERE mutation_id = CAST(?1 AS INTEGER)", error))
-    return FALSE;
-  sqlite3_bind_text (entry.stmt, 1, mutation, -1, SQLITE_TRANSIENT);
-  if (sqlite3_step (entry.stmt) != SQLITE_ROW)
-    return TRUE; /* merged before */
-  table = tf_registry_lookup ((const char *) sqlite3_column_text (entry.stmt, 0));
-  id = g_strdup ((const char *) sqlite3_column_text (entry.stmt, 1));
-  op = g_strdup ((const char *) sqlite3_column_text (entry.stmt, 2));
-  local = parse_object ((const char *) sqlite3_column_text (entry.stmt, 3));
-  if (table == NULL)
-    return TRUE;
-
-  if (m->server_node != NULL && !JSON_NODE_HOLDS_NULL (m->server_node))
+  if (!tf_store_prepare (self, &q,
+                         "SELECT mutation_id, table_name, record_id, op, code, message, rejected_at"
+                         " FROM sync_rejections WHERE NOT dismissed ORDER BY mutation_id", error))
+    return NULL;
+  while ((rc = sqlite3_step (q.stmt)) == SQLITE_ROW)
     {
-      server = tf_record_from_json (m->server_node, error);
-      if (server == NULL)
-        return FALSE;
+      JsonObject *o = json_object_new ();
+
+      json_object_set_int_member (o, "mutation_id", sqlite3_column_int64 (q.stmt, 0));
+      json_object_set_string_member (o, "table", (const char *) sqlite3_column_text (q.stmt, 1));
+      json_object_set_string_member (o, "id", (const char *) sqlite3_column_text (q.stmt, 2));
+      json_object_set_string_member (o, "op", (const char *) sqlite3_column_text (q.stmt, 3));
+      json_object_set_string_member (o, "code", (const char *) sqlite3_column_text (q.stmt, 4));
+      json_object_set_string_member (o, "message",
+                                     (const char *) sqlite3_column_text (q.stmt, 5));
+      json_object_set_string_member (o, "rejected_at",
+                                     (const char *) sqlite3_column_text (q.stmt, 6));
+      json_array_add_object_element (out, o);
     }
-  if (!prepare (self, &base_q, "SELECT fields FROM sync_base WHERE table_name = ?1"
-                               " AND record_id = ?2", error))
-    return FALSE;
-  sqlite3_bind_text (base_q.stmt, 1, table->name, -1, SQLITE_STATIC);
-  sqlite3_bind_text (base_q.stmt, 2, id, -1, SQLITE_TRANSIENT);
-  base = parse_object (sqlite3_step (base_q.stmt) == SQLITE_ROW
-                       ? (const char *) sqlite3_column_text (base_q.stmt, 0) : NULL);
-
-  if (!exec_bound (self, "DELETE FROM outbox WHERE mutation_id = CAST(?1 AS INTEGER)", drop, 1,
-                   error))
-    return FALSE;
-
-  /* The server has nothing (it was never there, or it is gone for good):
-   * the local record goes again as new. */
-  if (server == NULL)
+  if (rc != SQLITE_DONE)
     {
-      m->outcome = TF_MERGE_AUTOMATIC;
-      if (strcmp (op, "delete") == 0)
-        return TRUE;
-      {
-        g_autofree char *sql = g_strdup_printf ("UPDATE %s SET version = 0 WHERE %s = ?1",
-                                                table->name, table->key_column);
-        const char *params[] = { id };
-        return exec_bound (self, sql, params, 1, error) &&
-               append_outbox (self, table, id, "upsert", local, error);
-      }
+      tf_store_set_error (error, self->db, rc, _("Cannot read the store"));
+      return NULL;
     }
-
-  /* Deleted here, edited there: the edit survives. */
-  if (strcmp (op, "delete") == 0)
-    {
-      m->outcome = TF_MERGE_EDIT_KEPT;
-      return save_base (self, server, error) && write_remote_row (self, server, error) &&
-             add_notice (self, m->mutation_id, table, id, "edit_kept",
-                         _("This was deleted here but changed on another device; the changed "
-                           "version was kept"), error);
-    }
-  /* Edited here, deleted there: the edit survives and goes again. */
-  if (server->deleted)
-    {
-      m->outcome = TF_MERGE_EDIT_KEPT;
-      server->deleted = TRUE;
-      if (!save_base (self, server, error))
-        return FALSE;
-      {
-        g_autofree char *version = g_strdup_printf ("%" G_GINT64_FORMAT, server->version);
-        g_autofree char *sql = g_strdup_printf ("UPDATE %s SET version = CAST(?1 AS INTEGER),"
-                                                " deleted_at = NULL WHERE %s = ?2",
-                                                table->name, table->key_column);
-        const char *params[] = { version, id };
-        if (!exec_bound (self, sql, params, 2, error))
-          return FALSE;
-      }
-      return append_outbox (self, table, id, "upsert", local, error) &&
-             add_notice (self, m->mutation_id, table, id, "edited_after_delete",
-                         _("This was deleted on another device after you changed it here; "
-                           "your version was kept"), error);
-    }
-
-  /* Three-way, field by field. */
-  merged = json_object_new ();
-  for (guint i = 0; i < table->n_columns; i++)
-    {
-      const char *c = table->columns[i].name;
-      JsonNode *l = json_object_get_member (local, c);
-      JsonNode *b = json_object_get_member (base, c);
-      JsonNode *s = json_object_get_member (server->fields, c);
-      JsonNode *pick;
-
-      if (same_node (l, b))
-        pick = s;
-      else if (same_node (s, b) || same_node (l, s))
-        pick = l;
-      else
-        {
-          clash = TRUE;
-          break;
-        }
-      if (pick != NULL)
-        json_object_set_member (merged, c, json_node_copy (pick));
-    }
-
-  if (!save_base (self, server, error) || !write_remote_row (self, server, error))
-    return FALSE;
-  if (!clash)
-    {
-      TfRecord merged_record = { table, id, server->version, FALSE, merged };
-
-      m->outcome = TF_MERGE_AUTOMATIC;
-      return write_remote_row (self, &merged_record, error) &&
-             append_outbox (self, table, id, "upsert", merged, error);
-    }
-
-  /* Both changed the same field: the server's record stays the row, the
-   * local edit becomes a copy next to it until the user chooses. */
-  m->outcome = TF_MERGE_CONFLICT_COPY;
-  {
-    g_autofree char *copy_id = g_uuid_string_random ();
-    TfRecord copy = { table, copy_id, 0, FALSE, local };
-    g_autofree char *sql = g_strdup_printf ("UPDATE %s SET conflict_of = ?1, version = 0"
-                                            " WHERE %s = ?2", table->name, table->key_column);
-    const char *params[] = { id, copy_id };
-
-    json_object_set_string_member (local, table->key_column, copy_id);
-    return write_remote_row (self, &copy, error) && exec_bound (self, sql, params, 2, error);
-  }
+  return g_steal_pointer (&out);
 }
 
 gboolean
-tf_store_merge_conflict (TfStore *self, gint64 mutation_id, JsonNode *server,
-                         TfMergeOutcome *outcome, GError **error)
+tf_store_dismiss_rejections (TfStore *self, GError **error)
 {
-  Merge m = { mutation_id, server, TF_MERGE_AUTOMATIC };
-
   g_return_val_if_fail (TF_IS_STORE (self), FALSE);
 
-  if (!in_transaction (self, merge_body, &m, error))
-    return FALSE;
-  if (outcome != NULL)
-    *outcome = m.outcome;
-  return TRUE;
+  return tf_store_exec_bound (self, "UPDATE sync_rejections SET dismissed = 1 WHERE NOT dismissed",
+                              NULL, 0, error);
 }

@@ -93,7 +93,8 @@ typedef enum
 {
   TF_MERGE_AUTOMATIC,        /* each side changed other fields: merged and queued again */
   TF_MERGE_CONFLICT_COPY,    /* the same field changed on both sides: the server's record is
-                              * the row, the local edit a conflict copy for the user */
+                              * the row, the local edit a conflict copy for the user (see
+                              * "conflict copies" below) */
   TF_MERGE_EDIT_KEPT,        /* delete against edit: the edit survives, the user is told */
 } TfMergeOutcome;
 
@@ -111,9 +112,112 @@ gint64     tf_store_conflict_count (TfStore       *self,
                                     const TfTable *table,
                                     GError       **error);
 
+/* --- conflict copies --------------------------------------------------------
+ * A conflict copy is a row of its own (a new id) whose conflict_of names the
+ * record it clashed with; lists and tf_store_conflict_count() tell them
+ * apart by that column, which never travels.  When the table's
+ * conflict_copy_syncs is set, the copy is also queued as a new record, so
+ * after a sync both texts exist on every device of the account; otherwise
+ * (a duplicate would do harm: two intakes of one client, a double booking)
+ * it stays on this device until the user decides.
+ *
+ * The copy's fields are the local edit.  A ciphertext is bound to its record
+ * id, so before the copy can be a record of its own its encrypted columns
+ * must be encrypted again for the new id: that is the copy function, which
+ * the layer holding the keys (the vault) installs.  Without one, or when it
+ * fails, a table with encrypted columns keeps the copy on this device, its
+ * ciphertext still bound to the original's id. */
+
+/* Rewrites @fields (wire form, the key column already @copy_id) of a new
+ * conflict copy of @original_id; FALSE with @error when it cannot. */
+typedef gboolean (*TfStoreCopyFunc) (TfStore        *store,
+                                     const TfTable  *table,
+                                     const char     *original_id,
+                                     const char     *copy_id,
+                                     JsonObject     *fields,
+                                     gpointer        user_data,
+                                     GError        **error);
+
+/* Installs (or with NULL removes) the copy function; @destroy frees
+ * @user_data when it is replaced or the store goes.  Called inside the
+ * merge's transaction: it must not write to the store. */
+void       tf_store_set_copy_func  (TfStore        *self,
+                                    TfStoreCopyFunc func,
+                                    gpointer        user_data,
+                                    GDestroyNotify  destroy);
+
+typedef struct
+{
+  const TfTable *table;
+  TfRecord      *copy;        /* the copy: its own id, its fields as stored */
+  char          *original_id; /* the record it conflicts with */
+  gboolean       synced;      /* queued or pushed: the server has or will have it */
+} TfConflict;
+
+void        tf_conflict_free        (TfConflict    *conflict);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TfConflict, tf_conflict_free)
+
+/* The live conflict copies of @table (NULL: of every table, in registry
+ * order), each table's oldest first: TfConflict*s. */
+GPtrArray  *tf_store_list_conflicts (TfStore       *self,
+                                     const TfTable *table,
+                                     GError       **error);
+/* The conflict whose copy is @copy_id, in any table; NULL with
+ * TF_STORE_ERROR_NOT_FOUND. */
+TfConflict *tf_store_find_conflict  (TfStore       *self,
+                                     const char    *copy_id,
+                                     GError       **error);
+
+typedef enum
+{
+  TF_RESOLVE_TAKE_COPY, /* the original becomes @fields (the copy's content, re-encrypted for
+                         * the original); the copy goes */
+  TF_RESOLVE_DROP_COPY, /* the original stays; the copy goes */
+  TF_RESOLVE_KEEP_COPY, /* the copy becomes an ordinary record (@fields replaces its fields when
+                         * not NULL); only where conflict_copy_syncs */
+} TfResolve;
+
+/* Resolves the conflict whose copy is @copy_id in one transaction; the
+ * result is queued.  A copy "goes" as a queued delete when the server has or
+ * will have it (see TfConflict.synced), and is simply removed otherwise.
+ * TF_STORE_ERROR_NOT_FOUND for an unknown copy; TF_STORE_ERROR_CONSTRAINT
+ * when the table cannot keep both. */
+gboolean    tf_store_resolve_conflict (TfStore       *self,
+                                       const TfTable *table,
+                                       const char    *copy_id,
+                                       TfResolve      how,
+                                       JsonObject    *fields,
+                                       GError       **error);
+
+/* --- other users' public keys ------------------------------------------------
+ * Looked up once (the therapist directory, /v1/keys/{id}), kept in the
+ * profile so that sharing and verifying work offline. */
+
+/* Remembers (or refreshes) @user_id's public keys. */
+gboolean    tf_store_remember_key   (TfStore       *self,
+                                     const char    *user_id,
+                                     const char    *identity_public_key,
+                                     const char    *signing_public_key,
+                                     const char    *fingerprint,
+                                     const char    *email,
+                                     GError       **error);
+/* {user_id, identity_public_key, signing_public_key, fingerprint, email,
+ * fetched_at}; NULL with TF_STORE_ERROR_NOT_FOUND when not known. */
+JsonObject *tf_store_lookup_key     (TfStore       *self,
+                                     const char    *user_id,
+                                     GError       **error);
+
 /* Mutations the server refused and the user has not dismissed. */
 gint64     tf_store_rejection_count (TfStore      *self,
                                      GError      **error);
+
+/* Mutations the server refused, not yet dismissed, oldest first: objects
+ * {mutation_id, table, id, op, code, message, rejected_at}. */
+JsonArray *tf_store_list_rejections (TfStore     *self,
+                                     GError     **error);
+/* Marks every listed rejection as seen by the user. */
+gboolean   tf_store_dismiss_rejections (TfStore  *self,
+                                        GError  **error);
 
 /* Up to @limit queued mutations in order, in push form ({mutation_id,
  * table, id, op, base_version, fields}). */

@@ -2,11 +2,21 @@
  *
  * tf-sync-client.c: push and pull over libsoup, applied through the store.
  *
- * Failures are sorted for the caller: a server that cannot be reached or
- * answers 5xx is "unavailable" (local work goes on; sync again later), 401
- * is "unauthorized", any other refusal is "refused" with the server's
- * message.  Nothing is lost in any of them: the outbox keeps what was not
+ * Failures are sorted for the caller: a server that cannot be reached,
+ * answers 5xx or 429, cuts its answer off or sends one that is malformed is
+ * "unavailable" (local work goes on; sync again later), 401 is
+ * "unauthorized", any other refusal is "refused" with the server's message.
+ * Nothing is lost in any of them: the outbox keeps what was not
  * acknowledged, the cursor what was not applied.
+ *
+ * A failure that may pass by itself (no connection, a cut-off answer, 5xx,
+ * 429) is retried with exponential backoff and jitter within one sync.  That
+ * is safe only because every request of a sync is idempotent: a push is
+ * keyed by its mutation ids (the server answers a repeat with the answer it
+ * stored the first time), a pull by the cursor stored with the page it
+ * applied.  Keep it so: never build a request from anything but the store.
+ * An answer is checked for shape before any of it reaches the store, so a
+ * malformed answer applies nothing.
  */
 #define G_LOG_DOMAIN "tf-sync-client"
 
@@ -14,24 +24,57 @@
 
 #include <glib/gi18n.h>
 #include <libsoup/soup.h>
+#include <signal.h>
 #include <string.h>
 
+#include "tf-error.h"
 #include "tf-sync-client.h"
+#include "tf-time.h"
 
 #define PUSH_BATCH 200
 #define PULL_PAGE  500
+
+#define REQUEST_TIMEOUT_S    60     /* push, pull and calls */
+#define WAIT_MARGIN_S        30     /* a long poll's connection outlives the wait by this */
+#define WAIT_LONGEST_S       3600   /* the longest wait-timeout a server may have */
+#define DEFAULT_ATTEMPTS     3
+#define DEFAULT_BASE_DELAY   500    /* ms */
+#define MAX_BACKOFF_MS       10000
+#define MAX_RETRY_AFTER_S    30     /* longer: give up now rather than block the sync */
 
 G_DEFINE_QUARK (tf-sync-error-quark, tf_sync_error)
 
 struct _TfSyncClient
 {
   GObject      parent_instance;
-  char        *base_url;
-  char        *token;
-  SoupSession *session;
+  char        *base_url;          /* "https://sync.example.gr" */
+  char        *token;             /* bearer token, wiped when replaced; NULL: not signed in */
+  SoupSession *session;           /* push, pull, calls: REQUEST_TIMEOUT_S */
+  SoupSession *wait_session;      /* long polls, made on demand (a session's timeout is
+                                   * fixed once it has been used) */
+  guint        wait_session_timeout; /* the timeout wait_session was made with, seconds */
+  guint        max_attempts;      /* tries of one sync request, at least 1 */
+  guint        base_delay_ms;     /* the first backoff; doubles with each retry */
 };
 
 G_DEFINE_FINAL_TYPE (TfSyncClient, tf_sync_client, G_TYPE_OBJECT)
+
+/* One sync in progress. */
+typedef struct
+{
+  TfSyncClient *self;
+  TfStore      *store;
+  TfSyncReport *report;
+  GCancellable *cancellable;   /* may be NULL */
+  const char   *kill_at;       /* TF_DEBUG_KILL_AT, read once at the start; may be NULL */
+} SyncRun;
+
+/* Why a request failed, for the retry loop. */
+typedef struct
+{
+  gboolean transient;    /* may pass by itself: worth sending again */
+  guint    retry_after;  /* seconds the server asked us to wait (Retry-After), 0: none */
+} Failure;
 
 static void
 tf_sync_client_finalize (GObject *object)
@@ -43,6 +86,7 @@ tf_sync_client_finalize (GObject *object)
     memset (self->token, 0, strlen (self->token));
   g_free (self->token);
   g_clear_object (&self->session);
+  g_clear_object (&self->wait_session);
   G_OBJECT_CLASS (tf_sync_client_parent_class)->finalize (object);
 }
 
@@ -55,6 +99,16 @@ tf_sync_client_class_init (TfSyncClientClass *klass)
 static void
 tf_sync_client_init (TfSyncClient *self)
 {
+  self->max_attempts = DEFAULT_ATTEMPTS;
+  self->base_delay_ms = DEFAULT_BASE_DELAY;
+}
+
+static SoupSession *
+session_new (guint timeout_s)
+{
+  return soup_session_new_with_options ("timeout", timeout_s,
+                                        "user-agent", "therapy-field/" PACKAGE_VERSION,
+                                        NULL);
 }
 
 TfSyncClient *
@@ -67,104 +121,8 @@ tf_sync_client_new (const char *base_url, const char *token)
   self = g_object_new (TF_TYPE_SYNC_CLIENT, NULL);
   self->base_url = g_strdup (base_url);
   self->token = g_strdup (token);
-  self->session = soup_session_new_with_options ("timeout", 60,
-                                                 "user-agent", "therapy-field/" PACKAGE_VERSION,
-                                                 NULL);
+  self->session = session_new (REQUEST_TIMEOUT_S);
   return self;
-}
-
-/* One request; the parsed JSON object of a 2xx answer, else NULL and an error. */
-static JsonObject *
-request_full (TfSyncClient *self, const char *method, const char *path, const char *body,
-              char **out_code, GError **error)
-{
-  g_autofree char *url = g_strconcat (self->base_url, path, NULL);
-  g_autofree char *auth = self->token != NULL ? g_strdup_printf ("Bearer %s", self->token) : NULL;
-  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
-  g_autoptr(GBytes) reply = NULL;
-  g_autoptr(GError) local_error = NULL;
-  g_autoptr(JsonNode) root = NULL;
-  g_autofree char *text = NULL;
-  guint status;
-
-  if (msg == NULL)
-    {
-      g_set_error (error, TF_SYNC_ERROR, TF_SYNC_ERROR_REFUSED, _("“%s” is not a server address"),
-                   self->base_url);
-      return NULL;
-    }
-  if (auth != NULL)
-    soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
-  if (body != NULL)
-    {
-      g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
-      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
-    }
-  reply = soup_session_send_and_read (self->session, msg, NULL, &local_error);
-  if (reply == NULL)
-    {
-      g_set_error (error, TF_SYNC_ERROR, TF_SYNC_ERROR_UNAVAILABLE,
-                   _("The server cannot be reached (%s); your changes are kept and will sync later"),
-                   local_error->message);
-      return NULL;
-    }
-  status = soup_message_get_status (msg);
-  text = g_strndup (g_bytes_get_data (reply, NULL) ? g_bytes_get_data (reply, NULL) : "",
-                    g_bytes_get_size (reply));
-  root = json_from_string (text, NULL);
-  if (status >= 200 && status < 300 && root != NULL && JSON_NODE_HOLDS_OBJECT (root))
-    return json_object_ref (json_node_get_object (root));
-
-  {
-    const char *message = NULL;
-    if (root != NULL && JSON_NODE_HOLDS_OBJECT (root) &&
-        json_object_has_member (json_node_get_object (root), "error"))
-      {
-        JsonObject *e = json_object_get_object_member (json_node_get_object (root), "error");
-
-        if (e != NULL)
-          {
-            message = json_object_get_string_member_with_default (e, "message", NULL);
-            if (out_code != NULL)
-              *out_code = g_strdup (json_object_get_string_member_with_default (e, "code", NULL));
-          }
-      }
-    if (status == SOUP_STATUS_UNAUTHORIZED)
-      g_set_error (error, TF_SYNC_ERROR, TF_SYNC_ERROR_UNAUTHORIZED,
-                   _("The server no longer accepts this device’s sign-in (%s); log in again"),
-                   message ? message : "401");
-    else if (status >= 500 || status == 429 || status < 200)
-      g_set_error (error, TF_SYNC_ERROR, TF_SYNC_ERROR_UNAVAILABLE,
-                   _("The server is not available right now (%u); your changes are kept and "
-                     "will sync later"), status);
-    else
-      g_set_error (error, TF_SYNC_ERROR, TF_SYNC_ERROR_REFUSED, _("The server refused: %s"),
-                   message ? message : text);
-  }
-  return NULL;
-}
-
-static JsonObject *
-request (TfSyncClient *self, const char *method, const char *path, const char *body,
-         GError **error)
-{
-  return request_full (self, method, path, body, NULL, error);
-}
-
-JsonObject *
-tf_sync_client_call (TfSyncClient *self, const char *method, const char *path, JsonObject *body,
-                     char **out_code, GError **error)
-{
-  g_autofree char *text = NULL;
-
-  g_return_val_if_fail (TF_IS_SYNC_CLIENT (self), NULL);
-
-  if (body != NULL)
-    {
-      g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), body);
-      text = json_to_string (node, FALSE);
-    }
-  return request_full (self, method, path, text, out_code, error);
 }
 
 void
@@ -178,9 +136,321 @@ tf_sync_client_set_token (TfSyncClient *self, const char *token)
   self->token = g_strdup (token);
 }
 
-static gboolean
-push_all (TfSyncClient *self, TfStore *store, TfSyncReport *report, GError **error)
+void
+tf_sync_client_set_retry (TfSyncClient *self, guint max_attempts, guint base_delay_ms)
 {
+  g_return_if_fail (TF_IS_SYNC_CLIENT (self));
+  g_return_if_fail (max_attempts >= 1);
+
+  self->max_attempts = max_attempts;
+  self->base_delay_ms = base_delay_ms;
+}
+
+/* --- one request ------------------------------------------------------------ */
+
+static void
+set_malformed (GError **error)
+{
+  g_set_error_literal (error, TF_SYNC_ERROR, TF_SYNC_ERROR_UNAVAILABLE,
+                       _("The server’s answer was malformed; nothing was applied and your "
+                         "changes are kept"));
+}
+
+/* Retry-After as seconds from now: delta-seconds or an HTTP date; 0 when
+ * absent or unreadable. */
+static guint
+parse_retry_after (SoupMessage *msg)
+{
+  const char *text = soup_message_headers_get_one (soup_message_get_response_headers (msg),
+                                                   "Retry-After");
+  char *end = NULL;
+  guint64 seconds;
+
+  if (text == NULL)
+    return 0;
+  if (g_ascii_isdigit (*text))
+    {
+      seconds = g_ascii_strtoull (text, &end, 10);
+      return *end == '\0' ? (guint) MIN (seconds, G_MAXUINT) : 0;
+    }
+  {
+    g_autoptr(GDateTime) when = soup_date_time_new_from_http_string (text);
+    g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+    GTimeSpan span;
+
+    if (when == NULL)
+      return 0;
+    span = g_date_time_difference (when, now);
+    return span > 0 ? (guint) MIN (span / G_TIME_SPAN_SECOND + 1, G_MAXUINT) : 0;
+  }
+}
+
+/* A transport failure (no answer, or an answer cut off): unavailable, and
+ * worth retrying unless it was cancelled or the TLS peer is not trusted. */
+static void
+set_transport_error (SoupMessage *msg, GError *cause, Failure *failure, GError **error)
+{
+  if (g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_propagate_error (error, g_error_copy (cause));
+      return;
+    }
+  failure->transient = cause->domain != G_TLS_ERROR;
+  if (soup_message_get_status (msg) != SOUP_STATUS_NONE)
+    g_set_error (error, TF_SYNC_ERROR, TF_SYNC_ERROR_UNAVAILABLE,
+                 _("The connection to the server was lost during its answer (%s); your "
+                   "changes are kept and will sync later"), cause->message);
+  else
+    g_set_error (error, TF_SYNC_ERROR, TF_SYNC_ERROR_UNAVAILABLE,
+                 _("The server cannot be reached (%s); your changes are kept and will sync later"),
+                 cause->message);
+}
+
+/* One request on @session, never retried: the parsed JSON object of a 2xx
+ * answer (an empty object for an empty one), else NULL, an error and, in
+ * @failure, whether it may pass by itself. */
+static JsonObject *
+request_once (TfSyncClient *self, SoupSession *session, const char *method, const char *path,
+              const char *body, GCancellable *cancellable, char **out_code, Failure *failure,
+              GError **error)
+{
+  g_autofree char *url = g_strconcat (self->base_url, path, NULL);
+  g_autofree char *auth = self->token != NULL ? g_strdup_printf ("Bearer %s", self->token) : NULL;
+  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
+  g_autoptr(GBytes) reply = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *text = NULL;
+  const char *message = NULL;
+  gsize size = 0;
+  const char *data;
+  guint status;
+
+  failure->transient = FALSE;
+  failure->retry_after = 0;
+  if (msg == NULL)
+    {
+      g_set_error (error, TF_SYNC_ERROR, TF_SYNC_ERROR_REFUSED, _("“%s” is not a server address"),
+                   self->base_url);
+      return NULL;
+    }
+  if (auth != NULL)
+    soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+  if (body != NULL)
+    {
+      g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
+      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+    }
+  reply = soup_session_send_and_read (session, msg, cancellable, &local_error);
+  if (reply == NULL)
+    {
+      set_transport_error (msg, local_error, failure, error);
+      return NULL;
+    }
+  status = soup_message_get_status (msg);
+  data = g_bytes_get_data (reply, &size);
+  text = g_strndup (data != NULL ? data : "", size);
+  root = json_from_string (text, NULL);
+
+  if (SOUP_STATUS_IS_SUCCESSFUL (status))
+    {
+      if (root == NULL && text[strspn (text, " \t\r\n")] == '\0')
+        return json_object_new ();
+      if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
+        return json_object_ref (json_node_get_object (root));
+      set_malformed (error);
+      return NULL;
+    }
+
+  if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
+    {
+      JsonNode *e = json_object_get_member (json_node_get_object (root), "error");
+
+      if (e != NULL && JSON_NODE_HOLDS_OBJECT (e))
+        {
+          JsonObject *o = json_node_get_object (e);
+
+          message = json_object_get_string_member_with_default (o, "message", NULL);
+          if (out_code != NULL)
+            *out_code = g_strdup (json_object_get_string_member_with_default (o, "code", NULL));
+        }
+    }
+  if (status == SOUP_STATUS_UNAUTHORIZED)
+    g_set_error (error, TF_SYNC_ERROR, TF_SYNC_ERROR_UNAUTHORIZED,
+                 _("The server no longer accepts this device’s sign-in (%s); log in again"),
+                 message ? message : "401");
+  else if (status >= 500 && status != SOUP_STATUS_BAD_GATEWAY &&
+           status != SOUP_STATUS_SERVICE_UNAVAILABLE && status != SOUP_STATUS_GATEWAY_TIMEOUT)
+    {
+      failure->transient = TRUE;
+      g_set_error (error, TF_SYNC_ERROR, TF_SYNC_ERROR_UNAVAILABLE,
+                   _("The server had an internal error (%u); your changes are kept and will "
+                     "sync later"), status);
+    }
+  else if (status >= 500 || status == 429 || status < 200)
+    {
+      failure->transient = TRUE;
+      failure->retry_after = parse_retry_after (msg);
+      g_set_error (error, TF_SYNC_ERROR, TF_SYNC_ERROR_UNAVAILABLE,
+                   _("The server is not available right now (%u); your changes are kept and "
+                     "will sync later"), status);
+    }
+  else
+    g_set_error (error, TF_SYNC_ERROR, TF_SYNC_ERROR_REFUSED, _("The server refused: %s"),
+                 message ? message : text);
+  return NULL;
+}
+
+JsonObject *
+tf_sync_client_call (TfSyncClient *self, const char *method, const char *path, JsonObject *body,
+                     char **out_code, GError **error)
+{
+  g_autofree char *text = NULL;
+  Failure failure;
+
+  g_return_val_if_fail (TF_IS_SYNC_CLIENT (self), NULL);
+  g_return_val_if_fail (method != NULL && path != NULL, NULL);
+
+  if (body != NULL)
+    {
+      g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), body);
+      text = json_to_string (node, FALSE);
+    }
+  return request_once (self, self->session, method, path, text, NULL, out_code, &failure, error);
+}
+
+/* --- retries ---------------------------------------------------------------- */
+
+/* The pause before retry number @attempt (1 = the first retry), or FALSE
+ * when the server asks for a longer one than we will block for. */
+static gboolean
+backoff_delay (TfSyncClient *self, guint attempt, guint retry_after_s, guint *out_ms)
+{
+  guint64 ms = (guint64) self->base_delay_ms << MIN (attempt - 1, 20);
+
+  if (retry_after_s > MAX_RETRY_AFTER_S)
+    return FALSE;
+  ms = MIN (ms, MAX_BACKOFF_MS);
+  /* Half fixed, half random: devices cut off together do not come back together. */
+  ms = ms / 2 + (guint64) g_random_int_range (0, (gint32) (ms - ms / 2) + 1);
+  ms = MAX (ms, (guint64) retry_after_s * 1000);
+  *out_ms = (guint) ms;
+  return TRUE;
+}
+
+/* Sleeps @ms, or less when @cancellable is cancelled (then FALSE). */
+static gboolean
+pause_cancellable (guint ms, GCancellable *cancellable, GError **error)
+{
+  GPollFD pfd;
+
+  if (cancellable == NULL || !g_cancellable_make_pollfd (cancellable, &pfd))
+    {
+      g_usleep ((gulong) ms * 1000);
+      return TRUE;
+    }
+  {
+    gint64 end = g_get_monotonic_time () + (gint64) ms * 1000;
+    gint64 left;
+
+    while (!g_cancellable_is_cancelled (cancellable) &&
+           (left = end - g_get_monotonic_time ()) > 0)
+      g_poll (&pfd, 1, (gint) ((left + 999) / 1000));
+  }
+  g_cancellable_release_fd (cancellable);
+  return !g_cancellable_set_error_if_cancelled (cancellable, error);
+}
+
+/* A sync request: sent again after a passing failure, up to the client's
+ * attempts.  Safe because every sync request is idempotent (see the top). */
+static JsonObject *
+request_retrying (SyncRun *run, const char *method, const char *path, const char *body,
+                  GError **error)
+{
+  TfSyncClient *self = run->self;
+
+  for (guint attempt = 1;; attempt++)
+    {
+      g_autoptr(GError) local_error = NULL;
+      Failure failure;
+      JsonObject *answer;
+      guint delay_ms = 0;
+
+      answer = request_once (self, self->session, method, path, body, run->cancellable, NULL,
+                             &failure, &local_error);
+      if (answer != NULL)
+        return answer;
+      if (!failure.transient || attempt >= self->max_attempts ||
+          !backoff_delay (self, attempt, failure.retry_after, &delay_ms))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+      g_debug ("%s %s failed (%s); attempt %u of %u in %u ms", method, path,
+               local_error->message, attempt + 1, self->max_attempts, delay_ms);
+      if (!pause_cancellable (delay_ms, run->cancellable, error))
+        return NULL;
+    }
+}
+
+/* --- answers ------------------------------------------------------------------ */
+
+static gboolean
+member_holds (JsonObject *o, const char *name, GType type)
+{
+  JsonNode *n = json_object_get_member (o, name);
+
+  return n != NULL && JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) == type;
+}
+
+static JsonArray *
+member_array (JsonObject *o, const char *name)
+{
+  JsonNode *n = json_object_get_member (o, name);
+
+  return n != NULL && JSON_NODE_HOLDS_ARRAY (n) ? json_node_get_array (n) : NULL;
+}
+
+/* The "results" of a push answer when every one has the shape the store and
+ * the merge rely on, else NULL. */
+static JsonArray *
+push_results (JsonObject *answer)
+{
+  JsonArray *results = member_array (answer, "results");
+
+  if (results == NULL)
+    return NULL;
+  for (guint i = 0; i < json_array_get_length (results); i++)
+    {
+      JsonNode *node = json_array_get_element (results, i);
+      JsonObject *r = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+
+      if (r == NULL || !member_holds (r, "mutation_id", G_TYPE_INT64) ||
+          !member_holds (r, "status", G_TYPE_STRING))
+        return NULL;
+      if (strcmp (json_object_get_string_member (r, "status"), "applied") == 0 &&
+          !member_holds (r, "version", G_TYPE_INT64))
+        return NULL;
+    }
+  return results;
+}
+
+static void
+kill_point (SyncRun *run, const char *point)
+{
+  if (run->kill_at == NULL || strcmp (run->kill_at, point) != 0)
+    return;
+  g_debug ("TF_DEBUG_KILL_AT=%s: killing myself", point);
+  raise (SIGKILL);
+}
+
+/* --- push and pull ------------------------------------------------------------ */
+
+static gboolean
+push_all (SyncRun *run, GError **error)
+{
+  TfStore *store = run->store;
+  TfSyncReport *report = run->report;
   gint64 last_sent = 0;
 
   for (;;)
@@ -209,16 +479,23 @@ push_all (TfSyncClient *self, TfStore *store, TfSyncReport *report, GError **err
       json_builder_end_object (b);
       root = json_builder_get_root (b);
       body = json_to_string (root, FALSE);
-      answer = request (self, "POST", "/v1/sync/push", body, error);
+      answer = request_retrying (run, "POST", "/v1/sync/push", body, error);
       if (answer == NULL)
         return FALSE;
-      results = json_object_get_array_member (answer, "results");
+      kill_point (run, "push-sent");
+      results = push_results (answer);
+      if (results == NULL)
+        {
+          set_malformed (error);
+          return FALSE;
+        }
       if (!tf_store_apply_push_results (store, results, NULL, error))
         return FALSE;
+      kill_point (run, "push-applied");
       for (guint i = 0; i < json_array_get_length (results); i++)
         {
           JsonObject *result = json_array_get_object_element (results, i);
-          const char *status = json_object_get_string_member_with_default (result, "status", "");
+          const char *status = json_object_get_string_member (result, "status");
 
           if (strcmp (status, "applied") == 0)
             report->pushed++;
@@ -247,8 +524,9 @@ push_all (TfSyncClient *self, TfStore *store, TfSyncReport *report, GError **err
 }
 
 static gboolean
-pull_all (TfSyncClient *self, TfStore *store, TfSyncReport *report, GError **error)
+pull_all (SyncRun *run, GError **error)
 {
+  TfStore *store = run->store;
   gboolean more = TRUE;
 
   while (more)
@@ -256,23 +534,92 @@ pull_all (TfSyncClient *self, TfStore *store, TfSyncReport *report, GError **err
       gint64 cursor = tf_store_get_cursor (store, error);
       g_autofree char *path = NULL;
       g_autoptr(JsonObject) page = NULL;
+      g_autoptr(GError) apply_error = NULL;
       JsonArray *changes;
+      gint64 next_cursor;
 
       if (cursor < 0)
         return FALSE;
       path = g_strdup_printf ("/v1/sync/pull?cursor=%" G_GINT64_FORMAT "&limit=%d", cursor,
                               PULL_PAGE);
-      page = request (self, "GET", path, NULL, error);
+      page = request_retrying (run, "GET", path, NULL, error);
       if (page == NULL)
         return FALSE;
-      changes = json_object_get_array_member (page, "changes");
-      if (!tf_store_apply_pull (store, changes, json_object_get_int_member (page, "next_cursor"),
-                                error))
-        return FALSE;
-      report->pulled += json_array_get_length (changes);
+      kill_point (run, "pull-received");
+      changes = member_array (page, "changes");
+      if (changes == NULL || !member_holds (page, "next_cursor", G_TYPE_INT64) ||
+          (json_object_has_member (page, "has_more") &&
+           !member_holds (page, "has_more", G_TYPE_BOOLEAN)))
+        {
+          set_malformed (error);
+          return FALSE;
+        }
+      next_cursor = json_object_get_int_member (page, "next_cursor");
       more = json_object_get_boolean_member_with_default (page, "has_more", FALSE);
+      /* A cursor that goes back, or "more" without progress, would loop. */
+      if (next_cursor < cursor || (more && next_cursor == cursor))
+        {
+          set_malformed (error);
+          return FALSE;
+        }
+      if (!tf_store_apply_pull (store, changes, next_cursor, &apply_error))
+        {
+          if (apply_error->domain == TF_PROTOCOL_ERROR ||
+              apply_error->domain == TF_VALIDATION_ERROR)
+            g_set_error (error, TF_SYNC_ERROR, TF_SYNC_ERROR_UNAVAILABLE,
+                         _("The server’s answer was malformed (%s); nothing was applied and "
+                           "your changes are kept"), apply_error->message);
+          else
+            g_propagate_error (error, g_steal_pointer (&apply_error));
+          return FALSE;
+        }
+      kill_point (run, "pull-applied");
+      run->report->pulled += json_array_get_length (changes);
     }
   return TRUE;
+}
+
+/* --- sync ----------------------------------------------------------------------- */
+
+static gboolean
+record_success (TfStore *store, GError **error)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_from_unix_utc (g_get_real_time () /
+                                                             G_USEC_PER_SEC);
+  g_autofree char *stamp = tf_time_format_timestamp (now);
+  const char * const keys[] = { TF_SYNC_STATE_LAST_SYNC, TF_SYNC_STATE_LAST_SYNC_ERROR, NULL };
+  const char * const values[] = { stamp, NULL, NULL };
+
+  return tf_store_set_state (store, keys, values, error);
+}
+
+static void
+record_failure (TfStore *store, const GError *failure)
+{
+  const char * const keys[] = { TF_SYNC_STATE_LAST_SYNC_ERROR, NULL };
+  const char * const values[] = { failure->message, NULL };
+  g_autoptr(GError) error = NULL;
+
+  /* The sync's own error is what the caller needs to hear about. */
+  if (!tf_store_set_state (store, keys, values, &error))
+    g_debug ("Cannot record the sync failure: %s", error->message);
+}
+
+static gboolean
+sync_run (TfSyncClient *self, TfStore *store, TfSyncReport *report, GCancellable *cancellable,
+          GError **error)
+{
+  g_autofree char *kill_at = g_strdup (g_getenv ("TF_DEBUG_KILL_AT"));
+  SyncRun run = { self, store, report, cancellable, kill_at };
+  g_autoptr(GError) local_error = NULL;
+
+  memset (report, 0, sizeof *report);
+  if (push_all (&run, &local_error) && pull_all (&run, &local_error))
+    return record_success (store, error);
+  if (!g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    record_failure (store, local_error);
+  g_propagate_error (error, g_steal_pointer (&local_error));
+  return FALSE;
 }
 
 gboolean
@@ -282,9 +629,140 @@ tf_sync_client_sync (TfSyncClient *self, TfStore *store, TfSyncReport *report, G
 
   g_return_val_if_fail (TF_IS_SYNC_CLIENT (self), FALSE);
   g_return_val_if_fail (TF_IS_STORE (store), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (report == NULL)
-    report = &local;
-  memset (report, 0, sizeof *report);
-  return push_all (self, store, report, error) && pull_all (self, store, report, error);
+  return sync_run (self, store, report != NULL ? report : &local, NULL, error);
+}
+
+/* --- async ---------------------------------------------------------------------- */
+
+typedef struct
+{
+  TfStore      *store;    /* owned; only the worker uses it until the task returns */
+  TfSyncReport  report;
+} SyncTaskData;
+
+static void
+sync_task_data_free (SyncTaskData *data)
+{
+  g_clear_object (&data->store);
+  g_free (data);
+}
+
+static void
+sync_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellable *cancellable)
+{
+  SyncTaskData *data = task_data;
+  GError *error = NULL;
+
+  if (sync_run (TF_SYNC_CLIENT (source_object), data->store, &data->report, cancellable, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+tf_sync_client_sync_async (TfSyncClient *self, TfStore *store, GCancellable *cancellable,
+                           GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  SyncTaskData *data;
+
+  g_return_if_fail (TF_IS_SYNC_CLIENT (self));
+  g_return_if_fail (TF_IS_STORE (store));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  data = g_new0 (SyncTaskData, 1);
+  data->store = g_object_ref (store);
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, tf_sync_client_sync_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) sync_task_data_free);
+  g_task_run_in_thread (task, sync_thread);
+}
+
+gboolean
+tf_sync_client_sync_finish (TfSyncClient *self, GAsyncResult *result, TfSyncReport *report,
+                            GError **error)
+{
+  SyncTaskData *data;
+
+  g_return_val_if_fail (TF_IS_SYNC_CLIENT (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == tf_sync_client_sync_async,
+                        FALSE);
+
+  data = g_task_get_task_data (G_TASK (result));
+  if (report != NULL)
+    *report = data->report;
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* --- wait ----------------------------------------------------------------------- */
+
+/* A session whose timeout outlasts a wait of @timeout_s (0: the longest). */
+static SoupSession *
+get_wait_session (TfSyncClient *self, guint timeout_s)
+{
+  guint needed = (timeout_s > 0 ? MIN (timeout_s, WAIT_LONGEST_S) : WAIT_LONGEST_S) +
+                 WAIT_MARGIN_S;
+
+  if (self->wait_session == NULL || self->wait_session_timeout != needed)
+    {
+      g_clear_object (&self->wait_session);
+      self->wait_session = session_new (needed);
+      self->wait_session_timeout = needed;
+    }
+  return self->wait_session;
+}
+
+gboolean
+tf_sync_client_wait (TfSyncClient *self, TfStore *store, guint timeout_s, gboolean *out_changes,
+                     GCancellable *cancellable, GError **error)
+{
+  g_autoptr(JsonObject) answer = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *code = NULL;
+  SoupSession *session;
+  Failure failure;
+  gint64 cursor;
+
+  g_return_val_if_fail (TF_IS_SYNC_CLIENT (self), FALSE);
+  g_return_val_if_fail (TF_IS_STORE (store), FALSE);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
+
+  cursor = tf_store_get_cursor (store, error);
+  if (cursor < 0)
+    return FALSE;
+  session = get_wait_session (self, timeout_s);
+  if (timeout_s > 0)
+    {
+      path = g_strdup_printf ("/v1/sync/wait?cursor=%" G_GINT64_FORMAT "&timeout=%u", cursor,
+                              timeout_s);
+      answer = request_once (self, session, "GET", path, NULL, cancellable, &code, &failure,
+                             &local_error);
+      /* Longer than this server waits: wait as long as it does. */
+      if (answer == NULL && g_strcmp0 (code, "bad_value") == 0)
+        g_clear_error (&local_error);
+    }
+  if (answer == NULL && local_error == NULL)
+    {
+      g_free (path);
+      path = g_strdup_printf ("/v1/sync/wait?cursor=%" G_GINT64_FORMAT, cursor);
+      answer = request_once (self, session, "GET", path, NULL, cancellable, NULL, &failure,
+                             &local_error);
+    }
+  if (answer == NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (!member_holds (answer, "changes", G_TYPE_BOOLEAN))
+    {
+      set_malformed (error);
+      return FALSE;
+    }
+  if (out_changes != NULL)
+    *out_changes = json_object_get_boolean_member (answer, "changes");
+  return TRUE;
 }

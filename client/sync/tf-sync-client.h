@@ -6,9 +6,16 @@
  * in one transaction), then pull from the stored cursor until the server has
  * no more (each page applied with its cursor in one transaction).  Every
  * step is idempotent, so a crash or a dropped connection at any point is
- * repaired by simply syncing again.
+ * repaired by simply syncing again; that is also why a request that failed
+ * for a passing reason is simply sent again (see tf_sync_client_set_retry).
+ *
+ * Threads: a TfSyncClient and the TfStore it syncs are used from one thread
+ * at a time.  tf_sync_client_sync_async() runs the blocking sync in a worker
+ * thread and hands the store to it until the callback runs.
  */
 #pragma once
+
+#include <gio/gio.h>
 
 #include "tf-store.h"
 
@@ -18,7 +25,8 @@ G_BEGIN_DECLS
 
 typedef enum
 {
-  TF_SYNC_ERROR_UNAVAILABLE,  /* no network, server down, 5xx: try again later */
+  TF_SYNC_ERROR_UNAVAILABLE,  /* no network, server down, 5xx, a malformed or cut-off answer:
+                               * try again later */
   TF_SYNC_ERROR_UNAUTHORIZED, /* the token expired or was revoked: log in again */
   TF_SYNC_ERROR_REFUSED,      /* the server refused the request itself (4xx) */
 } TfSyncError;
@@ -34,6 +42,11 @@ typedef struct
   guint pulled;     /* changes received */
 } TfSyncReport;
 
+/* Keys of tf_store_get_state() that a sync keeps up to date, for `status`. */
+#define TF_SYNC_STATE_LAST_SYNC       "last_sync"       /* RFC 3339 UTC of the last full sync */
+#define TF_SYNC_STATE_LAST_SYNC_ERROR "last_sync_error" /* why the last sync failed; absent
+                                                         * after a successful one */
+
 #define TF_TYPE_SYNC_CLIENT (tf_sync_client_get_type ())
 G_DECLARE_FINAL_TYPE (TfSyncClient, tf_sync_client, TF, SYNC_CLIENT, GObject)
 
@@ -44,9 +57,21 @@ TfSyncClient *tf_sync_client_new  (const char   *base_url,
 void          tf_sync_client_set_token (TfSyncClient *self,
                                         const char   *token);
 
-/* One JSON request (@body may be NULL), blocking: the answer's object on
- * 2xx, else NULL with a TF_SYNC_ERROR whose message is for the user, and
- * the server's error code ("invalid_credentials" ...) in @out_code. */
+/* How tf_sync_client_sync() treats a request that failed for a passing
+ * reason (no connection, a connection cut off, 5xx, 429): it is sent up to
+ * @max_attempts times in all (1: never again), after @base_delay_ms, then
+ * twice that and so on (each with random jitter, at most 10 s), or after
+ * the server's Retry-After when that is longer.  A Retry-After over 30 s is
+ * not waited for: the sync fails at once.  401, other 4xx and malformed
+ * answers are never retried.  Default: 3 attempts, 500 ms. */
+void          tf_sync_client_set_retry (TfSyncClient *self,
+                                        guint         max_attempts,
+                                        guint         base_delay_ms);
+
+/* One JSON request (@body may be NULL), blocking, never retried: the
+ * answer's object on 2xx (an empty one for an empty answer), else NULL with
+ * a TF_SYNC_ERROR whose message is for the user, and the server's error
+ * code ("invalid_credentials" ...) in @out_code. */
 JsonObject   *tf_sync_client_call (TfSyncClient *self,
                                    const char   *method,
                                    const char   *path,
@@ -54,10 +79,56 @@ JsonObject   *tf_sync_client_call (TfSyncClient *self,
                                    char        **out_code,
                                    GError      **error);
 
-/* Runs one full sync of @store, blocking the calling thread. */
+/* Runs one full sync of @store, blocking the calling thread.  @report (may
+ * be NULL) counts what was done, also when the sync fails half way.  On
+ * success the store's TF_SYNC_STATE_LAST_SYNC becomes now and its
+ * TF_SYNC_STATE_LAST_SYNC_ERROR goes; on failure the latter holds the
+ * error's message.  A failed sync loses nothing: sync again.
+ *
+ * Test hook: when the environment variable TF_DEBUG_KILL_AT (read once at
+ * the start of each sync) names one of these points, the process kills
+ * itself there with SIGKILL, as a crash or a power cut would:
+ *   "push-sent"     a push answer was received, before it is applied
+ *   "push-applied"  the first push answer was applied (its transaction)
+ *   "pull-received" a pull page was received, before it is applied
+ *   "pull-applied"  the first pull page was applied, before the next or
+ *                   the end of the sync
+ * Never set it outside tests. */
 gboolean      tf_sync_client_sync (TfSyncClient *self,
                                    TfStore      *store,
                                    TfSyncReport *report,
+                                   GError      **error);
+
+/* tf_sync_client_sync() in a worker thread, for the app.  Until @callback
+ * runs, the store belongs to that thread: do not use @store from any other
+ * thread, and note that its ::changed signal is emitted in the worker
+ * thread (refresh views from @callback, or re-dispatch to the main
+ * context).  Do not change the client's token or retry settings meanwhile.
+ * Cancelling @cancellable stops the sync at the next request or backoff
+ * with G_IO_ERROR_CANCELLED (what was applied stays applied; nothing is
+ * recorded as TF_SYNC_STATE_LAST_SYNC_ERROR). */
+void          tf_sync_client_sync_async  (TfSyncClient        *self,
+                                          TfStore             *store,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data);
+/* @report (may be NULL) is filled as tf_sync_client_sync() fills it. */
+gboolean      tf_sync_client_sync_finish (TfSyncClient        *self,
+                                          GAsyncResult        *result,
+                                          TfSyncReport        *report,
+                                          GError             **error);
+
+/* Long-polls the server: blocks until the account has changes beyond the
+ * store's cursor (@out_changes TRUE; pull them with a sync), or until
+ * @timeout_s seconds pass with none (FALSE).  @timeout_s 0, or more than the
+ * server allows, waits the server's longest (its wait-timeout).  The answer
+ * is a hint; the sync is the truth.  Not retried: the caller loops.
+ * Cancelling @cancellable ends the wait with G_IO_ERROR_CANCELLED. */
+gboolean      tf_sync_client_wait (TfSyncClient *self,
+                                   TfStore      *store,
+                                   guint         timeout_s,
+                                   gboolean     *out_changes,
+                                   GCancellable *cancellable,
                                    GError      **error);
 
 G_END_DECLS

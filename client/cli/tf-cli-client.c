@@ -1,0 +1,503 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * tf-cli-client.c: what a client keeps — mood, journal, goals — and the
+ * link to a therapist.  On a therapist's device, mood and journal lists
+ * also show what clients share, with the client's name.
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "tf-cli.h"
+#include "tf-error.h"
+
+static const TfTable *
+table (const char *name)
+{
+  return tf_registry_lookup (name);
+}
+
+static const char *
+str (JsonObject *o, const char *member)
+{
+  JsonNode *node = json_object_get_member (o, member);
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node) ||
+      json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+/* Writes @plain through the vault and prints the id. */
+static gboolean
+save (TfCli *cli, const char *table_name, const char *id, JsonObject *plain, GError **error)
+{
+  TfVault *vault = tf_cli_vault (cli, error);
+
+  if (vault == NULL || !tf_vault_put (vault, table (table_name), id, plain, error))
+    return FALSE;
+  if (cli->json)
+    {
+      g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), plain);
+      tf_cli_print_json (node);
+    }
+  else
+    g_print ("%s\n", id);
+  return TRUE;
+}
+
+/* Adds "owner_name" to records that are not the user's own. */
+static void
+name_owners (TfCli *cli, GPtrArray *records, const char *owner_column)
+{
+  const char *me = tf_vault_get_user_id (cli->vault);
+
+  for (guint i = 0; i < records->len; i++)
+    {
+      JsonObject *o = g_ptr_array_index (records, i);
+      const char *owner = str (o, owner_column);
+
+      if (owner != NULL && g_strcmp0 (owner, me) != 0)
+        {
+          g_autofree char *name = tf_cli_user_name (cli, owner);
+          json_object_set_string_member (o, "owner_name", name);
+        }
+    }
+}
+
+static GPtrArray *
+list (TfCli *cli, const char *table_name, const char *column, const char *value,
+      GError **error)
+{
+  TfVault *vault = tf_cli_vault (cli, error);
+  GPtrArray *records;
+
+  if (vault == NULL)
+    return NULL;
+  records = tf_vault_list (vault, table (table_name), column, value, error);
+  if (records != NULL && table (table_name)->owner_column != NULL)
+    name_owners (cli, records, table (table_name)->owner_column);
+  return records;
+}
+
+static const char *
+owner_prefix (JsonObject *o, char **buffer)
+{
+  const char *name = str (o, "owner_name");
+
+  if (name == NULL)
+    return "";
+  *buffer = g_strdup_printf ("[%s] ", name);
+  return *buffer;
+}
+
+static const char *
+readable (JsonObject *o, const char *member)
+{
+  if (json_object_get_boolean_member_with_default (o, "unreadable", FALSE))
+    return _("(no longer shared with you)");
+  return str (o, member) ? str (o, member) : "";
+}
+
+/* --- mood ----------------------------------------------------------------- */
+
+static gboolean
+mood_add (TfCli *cli, int argc, char **argv, GError **error)
+{
+  int mood = 0, energy = 0, anxiety = 0;
+  g_auto(GStrv) emotions = NULL, categories = NULL;
+  g_autofree char *note = NULL, *id = g_uuid_string_random (), *now = tf_cli_now ();
+  g_autoptr(JsonObject) plain = json_object_new ();
+  GOptionEntry entries[] = {
+    { "mood", 0, 0, G_OPTION_ARG_INT, &mood, N_("Mood, 1–10"), N_("N") },
+    { "energy", 0, 0, G_OPTION_ARG_INT, &energy, N_("Energy, 1–10"), N_("N") },
+    { "anxiety", 0, 0, G_OPTION_ARG_INT, &anxiety, N_("Anxiety, 1–10"), N_("N") },
+    { "emotion", 0, 0, G_OPTION_ARG_STRING_ARRAY, &emotions, N_("An emotion (repeatable)"),
+      N_("E") },
+    { "category", 0, 0, G_OPTION_ARG_STRING_ARRAY, &categories, N_("A category (repeatable)"),
+      N_("C") },
+    { "note", 0, 0, G_OPTION_ARG_STRING, &note, N_("A note, encrypted"), N_("TEXT") },
+    { NULL }
+  };
+
+  if (!tf_cli_parse (cli, &tf_cli_client_commands[0], entries, &argc, &argv, 0, error) ||
+      !tf_cli_check_range ("mood", mood, 1, 10, error) ||
+      !tf_cli_check_range ("energy", energy, 1, 10, error) ||
+      !tf_cli_check_range ("anxiety", anxiety, 1, 10, error) ||
+      tf_cli_vault (cli, error) == NULL)
+    return FALSE;
+  json_object_set_string_member (plain, "id", id);
+  json_object_set_string_member (plain, "user_id", tf_vault_get_user_id (cli->vault));
+  json_object_set_int_member (plain, "mood_value", mood);
+  json_object_set_int_member (plain, "energy_level", energy);
+  json_object_set_int_member (plain, "anxiety_level", anxiety);
+  json_object_set_array_member (plain, "emotions", tf_cli_string_array (emotions));
+  json_object_set_array_member (plain, "categories", tf_cli_string_array (categories));
+  if (note != NULL)
+    json_object_set_string_member (plain, "notes", note);
+  json_object_set_string_member (plain, "created_at", now);
+  return save (cli, "mood_entries", id, plain, error);
+}
+
+static char *
+joined (JsonObject *o, const char *member)
+{
+  JsonNode *node = json_object_get_member (o, member);
+  GString *out = g_string_new (NULL);
+
+  if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *a = json_node_get_array (node);
+      for (guint i = 0; i < json_array_get_length (a); i++)
+        {
+          JsonNode *e = json_array_get_element (a, i);
+          if (JSON_NODE_HOLDS_VALUE (e) && json_node_get_value_type (e) == G_TYPE_STRING)
+            g_string_append_printf (out, "%s%s", out->len ? ", " : "", json_node_get_string (e));
+        }
+    }
+  return g_string_free (out, FALSE);
+}
+
+static gboolean
+mood_list (TfCli *cli, int argc, char **argv, GError **error)
+{
+  g_autoptr(GPtrArray) records = NULL;
+
+  if (!tf_cli_parse (cli, &tf_cli_client_commands[1], NULL, &argc, &argv, 0, error))
+    return FALSE;
+  records = list (cli, "mood_entries", NULL, NULL, error);
+  if (records == NULL)
+    return FALSE;
+  if (cli->json)
+    {
+      tf_cli_print_records (records);
+      return TRUE;
+    }
+  for (guint i = 0; i < records->len; i++)
+    {
+      JsonObject *o = g_ptr_array_index (records, i);
+      g_autofree char *who = NULL, *emotions = joined (o, "emotions");
+
+      g_print (_("%s  %smood %d, energy %d, anxiety %d%s%s%s%s\n"),
+               str (o, "created_at"), owner_prefix (o, &who),
+               (int) json_object_get_int_member_with_default (o, "mood_value", 0),
+               (int) json_object_get_int_member_with_default (o, "energy_level", 0),
+               (int) json_object_get_int_member_with_default (o, "anxiety_level", 0),
+               *emotions ? " — " : "", emotions,
+               *readable (o, "notes") ? " — " : "", readable (o, "notes"));
+    }
+  return TRUE;
+}
+
+/* --- journal -------------------------------------------------------------- */
+
+static gboolean
+journal_add (TfCli *cli, int argc, char **argv, GError **error)
+{
+  g_autofree char *title = NULL, *content = NULL, *category = NULL;
+  g_autofree char *id = g_uuid_string_random (), *now = tf_cli_now ();
+  g_autoptr(JsonObject) plain = json_object_new ();
+  gboolean share = FALSE;
+  GOptionEntry entries[] = {
+    { "title", 0, 0, G_OPTION_ARG_STRING, &title, N_("Title"), N_("T") },
+    { "content", 0, 0, G_OPTION_ARG_STRING, &content, N_("The entry, encrypted"), N_("TEXT") },
+    { "category", 0, 0, G_OPTION_ARG_STRING, &category, N_("Category"), N_("C") },
+    { "share", 0, 0, G_OPTION_ARG_NONE, &share, N_("Share with my therapist"), NULL },
+    { NULL }
+  };
+
+  if (!tf_cli_parse (cli, &tf_cli_client_commands[2], entries, &argc, &argv, 0, error))
+    return FALSE;
+  if (title == NULL || content == NULL)
+    return tf_cli_usage_error (error, _("A journal entry needs --title and --content"));
+  if (tf_cli_vault (cli, error) == NULL)
+    return FALSE;
+  json_object_set_string_member (plain, "id", id);
+  json_object_set_string_member (plain, "user_id", tf_vault_get_user_id (cli->vault));
+  json_object_set_string_member (plain, "title", title);
+  json_object_set_string_member (plain, "content", content);
+  if (category != NULL)
+    json_object_set_string_member (plain, "category", category);
+  json_object_set_boolean_member (plain, "is_private", !share);
+  json_object_set_boolean_member (plain, "therapist_shared", share);
+  json_object_set_string_member (plain, "created_at", now);
+  json_object_set_string_member (plain, "updated_at", now);
+  return save (cli, "journal_entries", id, plain, error);
+}
+
+static gboolean
+journal_edit (TfCli *cli, int argc, char **argv, GError **error)
+{
+  g_autofree char *title = NULL, *content = NULL, *category = NULL, *now = tf_cli_now ();
+  gboolean share = FALSE, no_share = FALSE;
+  g_autoptr(JsonObject) plain = NULL;
+  GOptionEntry entries[] = {
+    { "title", 0, 0, G_OPTION_ARG_STRING, &title, N_("Title"), N_("T") },
+    { "content", 0, 0, G_OPTION_ARG_STRING, &content, N_("The entry, encrypted"), N_("TEXT") },
+    { "category", 0, 0, G_OPTION_ARG_STRING, &category, N_("Category"), N_("C") },
+    { "share", 0, 0, G_OPTION_ARG_NONE, &share, N_("Share with my therapist"), NULL },
+    { "no-share", 0, 0, G_OPTION_ARG_NONE, &no_share, N_("Stop sharing"), NULL },
+    { NULL }
+  };
+
+  if (!tf_cli_parse (cli, &tf_cli_client_commands[3], entries, &argc, &argv, 1, error))
+    return FALSE;
+  if (share && no_share)
+    return tf_cli_usage_error (error, _("Give --share or --no-share, not both"));
+  if (title == NULL && content == NULL && category == NULL && !share && !no_share)
+    return tf_cli_usage_error (error, _("Nothing to change: give --title, --content, "
+                                        "--category, --share or --no-share"));
+  plain = tf_cli_get_record (cli, "journal_entries", argv[1], _("journal entry"), error);
+  if (plain == NULL)
+    return FALSE;
+  if (g_strcmp0 (str (plain, "user_id"), tf_vault_get_user_id (cli->vault)) != 0)
+    return tf_cli_usage_error (error, _("This journal entry was shared with you; only its "
+                                        "author can change it"));
+  if (title != NULL)
+    json_object_set_string_member (plain, "title", title);
+  if (content != NULL)
+    json_object_set_string_member (plain, "content", content);
+  if (category != NULL)
+    json_object_set_string_member (plain, "category", category);
+  if (share || no_share)
+    {
+      json_object_set_boolean_member (plain, "therapist_shared", share);
+      json_object_set_boolean_member (plain, "is_private", !share);
+    }
+  json_object_set_string_member (plain, "updated_at", now);
+  return save (cli, "journal_entries", argv[1], plain, error);
+}
+
+static gboolean
+journal_list (TfCli *cli, int argc, char **argv, GError **error)
+{
+  g_autoptr(GPtrArray) records = NULL;
+
+  if (!tf_cli_parse (cli, &tf_cli_client_commands[4], NULL, &argc, &argv, 0, error))
+    return FALSE;
+  records = list (cli, "journal_entries", NULL, NULL, error);
+  if (records == NULL)
+    return FALSE;
+  if (cli->json)
+    {
+      tf_cli_print_records (records);
+      return TRUE;
+    }
+  for (guint i = 0; i < records->len; i++)
+    {
+      JsonObject *o = g_ptr_array_index (records, i);
+      g_autofree char *who = NULL;
+
+      g_print ("%s  %s  %s%s%s\n", str (o, "id"), str (o, "created_at"),
+               owner_prefix (o, &who), str (o, "title") ? str (o, "title") : "",
+               json_object_get_boolean_member_with_default (o, "therapist_shared", FALSE)
+                 ? _(" (shared)") : "");
+    }
+  return TRUE;
+}
+
+static gboolean
+journal_show (TfCli *cli, int argc, char **argv, GError **error)
+{
+  g_autoptr(JsonObject) plain = NULL;
+
+  if (!tf_cli_parse (cli, &tf_cli_client_commands[5], NULL, &argc, &argv, 1, error))
+    return FALSE;
+  plain = tf_cli_get_record (cli, "journal_entries", argv[1], _("journal entry"), error);
+  if (plain == NULL)
+    return FALSE;
+  if (cli->json)
+    {
+      g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (),
+                                                        json_object_ref (plain));
+      tf_cli_print_json (node);
+    }
+  else
+    g_print ("%s\n%s\n\n%s\n", str (plain, "title") ? str (plain, "title") : "",
+             str (plain, "created_at"), str (plain, "content") ? str (plain, "content") : "");
+  return TRUE;
+}
+
+static gboolean
+journal_delete (TfCli *cli, int argc, char **argv, GError **error)
+{
+  g_autoptr(JsonObject) plain = NULL;
+
+  if (!tf_cli_parse (cli, &tf_cli_client_commands[6], NULL, &argc, &argv, 1, error))
+    return FALSE;
+  plain = tf_cli_get_record (cli, "journal_entries", argv[1], _("journal entry"), error);
+  if (plain == NULL)
+    return FALSE;
+  if (g_strcmp0 (str (plain, "user_id"), tf_vault_get_user_id (cli->vault)) != 0)
+    return tf_cli_usage_error (error, _("This journal entry was shared with you; only its "
+                                        "author can delete it"));
+  return tf_vault_delete (cli->vault, table ("journal_entries"), argv[1], error);
+}
+
+/* --- goals ---------------------------------------------------------------- */
+
+static gboolean
+goal_add (TfCli *cli, int argc, char **argv, GError **error)
+{
+  g_autofree char *title = NULL, *frequency = NULL;
+  g_autofree char *id = g_uuid_string_random (), *now = tf_cli_now ();
+  g_autoptr(JsonObject) plain = json_object_new ();
+  int target = 0;
+  GOptionEntry entries[] = {
+    { "title", 0, 0, G_OPTION_ARG_STRING, &title, N_("Title"), N_("T") },
+    { "frequency", 0, 0, G_OPTION_ARG_STRING, &frequency, N_("daily, weekly or monthly"),
+      N_("F") },
+    { "target", 0, 0, G_OPTION_ARG_INT, &target, N_("Times per period"), N_("N") },
+    { NULL }
+  };
+
+  if (!tf_cli_parse (cli, &tf_cli_client_commands[7], entries, &argc, &argv, 0, error))
+    return FALSE;
+  if (title == NULL || *title == '\0')
+    return tf_cli_usage_error (error, _("A goal needs --title"));
+  if (frequency != NULL && g_strcmp0 (frequency, "daily") != 0 &&
+      g_strcmp0 (frequency, "weekly") != 0 && g_strcmp0 (frequency, "monthly") != 0)
+    return tf_cli_usage_error (error, _("--frequency must be daily, weekly or monthly"));
+  if (target != 0 && !tf_cli_check_range ("target", target, 1, 1000, error))
+    return FALSE;
+  if (tf_cli_vault (cli, error) == NULL)
+    return FALSE;
+  json_object_set_string_member (plain, "id", id);
+  json_object_set_string_member (plain, "user_id", tf_vault_get_user_id (cli->vault));
+  json_object_set_string_member (plain, "title", title);
+  json_object_set_string_member (plain, "frequency", frequency ? frequency : "daily");
+  json_object_set_int_member (plain, "target_count", target ? target : 1);
+  json_object_set_string_member (plain, "status", "active");
+  json_object_set_string_member (plain, "created_at", now);
+  return save (cli, "goals", id, plain, error);
+}
+
+static gboolean
+goal_done (TfCli *cli, int argc, char **argv, GError **error)
+{
+  g_autofree char *date = NULL, *id = g_uuid_string_random (), *now = tf_cli_now ();
+  g_autoptr(JsonObject) goal = NULL;
+  g_autoptr(JsonObject) plain = json_object_new ();
+  g_autoptr(GPtrArray) done = NULL;
+  GOptionEntry entries[] = {
+    { "date", 0, 0, G_OPTION_ARG_STRING, &date, N_("Day it was done (default: today)"),
+      N_("YYYY-MM-DD") },
+    { NULL }
+  };
+
+  if (!tf_cli_parse (cli, &tf_cli_client_commands[8], entries, &argc, &argv, 1, error))
+    return FALSE;
+  if (date == NULL)
+    {
+      g_autoptr(GDateTime) today = g_date_time_new_now_local ();
+      date = g_date_time_format (today, "%Y-%m-%d");
+    }
+  if (!tf_cli_check_date ("date", date, error))
+    return FALSE;
+  goal = tf_cli_get_record (cli, "goals", argv[1], _("goal"), error);
+  if (goal == NULL)
+    return FALSE;
+  done = tf_vault_list (cli->vault, table ("goal_progress"), "goal_id", argv[1], error);
+  if (done == NULL)
+    return FALSE;
+  for (guint i = 0; i < done->len; i++)
+    if (g_strcmp0 (str (g_ptr_array_index (done, i), "completed_date"), date) == 0)
+      return tf_cli_usage_error (error, _("This goal is already marked done on %s"), date);
+  json_object_set_string_member (plain, "id", id);
+  json_object_set_string_member (plain, "goal_id", argv[1]);
+  json_object_set_string_member (plain, "completed_date", date);
+  json_object_set_string_member (plain, "created_at", now);
+  return save (cli, "goal_progress", id, plain, error);
+}
+
+static gboolean
+goal_list (TfCli *cli, int argc, char **argv, GError **error)
+{
+  g_autoptr(GPtrArray) records = NULL;
+
+  if (!tf_cli_parse (cli, &tf_cli_client_commands[9], NULL, &argc, &argv, 0, error))
+    return FALSE;
+  records = list (cli, "goals", NULL, NULL, error);
+  if (records == NULL)
+    return FALSE;
+  for (guint i = 0; i < records->len; i++)
+    {
+      JsonObject *o = g_ptr_array_index (records, i);
+      g_autoptr(GPtrArray) done = tf_vault_list (cli->vault, table ("goal_progress"), "goal_id",
+                                                 str (o, "id"), error);
+      if (done == NULL)
+        return FALSE;
+      json_object_set_int_member (o, "times_done", done->len);
+      if (!cli->json)
+        {
+          g_autofree char *who = NULL;
+          g_print (_("%s  %s%s (%s), done %u times\n"), str (o, "id"), owner_prefix (o, &who),
+                   str (o, "title"), str (o, "frequency") ? str (o, "frequency") : "",
+                   done->len);
+        }
+    }
+  if (cli->json)
+    tf_cli_print_records (records);
+  return TRUE;
+}
+
+/* --- therapist ------------------------------------------------------------ */
+
+static gboolean
+therapist_link (TfCli *cli, int argc, char **argv, GError **error)
+{
+  g_autofree char *email = NULL, *therapist_id = NULL;
+  g_autofree char *id = g_uuid_string_random (), *now = tf_cli_now ();
+  g_autoptr(JsonObject) plain = json_object_new ();
+  g_autoptr(GPtrArray) existing = NULL;
+  gboolean share_mood = FALSE, share_goals = FALSE;
+  GOptionEntry entries[] = {
+    { "email", 0, 0, G_OPTION_ARG_STRING, &email, N_("The therapist’s e-mail address"),
+      N_("E") },
+    { "share-mood", 0, 0, G_OPTION_ARG_NONE, &share_mood, N_("Share my mood entries"), NULL },
+    { "share-goals", 0, 0, G_OPTION_ARG_NONE, &share_goals, N_("Share my goals"), NULL },
+    { NULL }
+  };
+
+  if (!tf_cli_parse (cli, &tf_cli_client_commands[10], entries, &argc, &argv, 0, error))
+    return FALSE;
+  if (email == NULL)
+    return tf_cli_usage_error (error, _("--email E is required"));
+  if (tf_cli_require_role (cli, "client", error) == NULL || tf_cli_vault (cli, error) == NULL)
+    return FALSE;
+  therapist_id = tf_account_find_therapist (cli->vault, email, error);
+  if (therapist_id == NULL)
+    return FALSE;
+  existing = tf_vault_list (cli->vault, table ("care_relationships"), "therapist_id",
+                            therapist_id, error);
+  if (existing == NULL)
+    return FALSE;
+  for (guint i = 0; i < existing->len; i++)
+    if (g_strcmp0 (str (g_ptr_array_index (existing, i), "status"), "active") == 0)
+      return tf_cli_usage_error (error, _("You are already in care with %s"), email);
+  json_object_set_string_member (plain, "id", id);
+  json_object_set_string_member (plain, "therapist_id", therapist_id);
+  json_object_set_string_member (plain, "client_id", tf_vault_get_user_id (cli->vault));
+  json_object_set_string_member (plain, "status", "active");
+  json_object_set_boolean_member (plain, "share_mood", share_mood);
+  json_object_set_boolean_member (plain, "share_goals", share_goals);
+  json_object_set_string_member (plain, "started_at", now);
+  return save (cli, "care_relationships", id, plain, error);
+}
+
+const TfCliCommand tf_cli_client_commands[] = {
+  { "mood", "add", mood_add,
+    "--mood N --energy N --anxiety N [--emotion E]... [--category C]... [--note TEXT]" },
+  { "mood", "list", mood_list, "" },
+  { "journal", "add", journal_add, "--title T --content TEXT [--category C] [--share]" },
+  { "journal", "edit", journal_edit, "ID [--title T] [--content TEXT] [--share | --no-share]" },
+  { "journal", "list", journal_list, "" },
+  { "journal", "show", journal_show, "ID" },
+  { "journal", "delete", journal_delete, "ID" },
+  { "goal", "add", goal_add, "--title T [--frequency daily|weekly|monthly] [--target N]" },
+  { "goal", "done", goal_done, "ID [--date D]" },
+  { "goal", "list", goal_list, "" },
+  { "therapist", "link", therapist_link, "--email E [--share-mood] [--share-goals]" },
+  { NULL }
+};

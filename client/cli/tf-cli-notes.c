@@ -1,0 +1,166 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * tf-cli-notes.c: a therapist's session notes — add, lock (sign), list.
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "tf-cli.h"
+
+static const TfTable *
+table (const char *name)
+{
+  return tf_registry_lookup (name);
+}
+
+static const char *
+str (JsonObject *o, const char *member)
+{
+  JsonNode *node = json_object_get_member (o, member);
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node) ||
+      json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+/* The session of @appointment_id, made when the first note is written. */
+static char *
+session_of (TfCli *cli, JsonObject *appointment, GError **error)
+{
+  const char *appointment_id = str (appointment, "id");
+  g_autoptr(GPtrArray) sessions = tf_vault_list (cli->vault, table ("sessions"),
+                                                 "appointment_id", appointment_id, error);
+  g_autoptr(JsonObject) plain = NULL;
+  g_autofree char *id = NULL, *now = NULL;
+
+  if (sessions == NULL)
+    return NULL;
+  if (sessions->len > 0)
+    return g_strdup (str (g_ptr_array_index (sessions, 0), "id"));
+  id = g_uuid_string_random ();
+  now = tf_cli_now ();
+  plain = json_object_new ();
+  json_object_set_string_member (plain, "id", id);
+  json_object_set_string_member (plain, "appointment_id", appointment_id);
+  json_object_set_string_member (plain, "created_at", now);
+  if (!tf_vault_put (cli->vault, table ("sessions"), id, plain, error))
+    return NULL;
+  return g_steal_pointer (&id);
+}
+
+static gboolean
+note_add (TfCli *cli, int argc, char **argv, GError **error)
+{
+  g_autofree char *appointment_id = NULL, *approach = NULL, *content = NULL;
+  g_autofree char *session_id = NULL, *id = g_uuid_string_random (), *now = tf_cli_now ();
+  g_autoptr(JsonObject) appointment = NULL;
+  g_autoptr(JsonObject) plain = json_object_new ();
+  JsonObject *body;
+  GOptionEntry entries[] = {
+    { "appointment", 0, 0, G_OPTION_ARG_STRING, &appointment_id, N_("Appointment id"),
+      N_("ID") },
+    { "approach", 0, 0, G_OPTION_ARG_STRING, &approach, N_("soap, dap, birp or cbt"),
+      N_("A") },
+    { "content", 0, 0, G_OPTION_ARG_STRING, &content, N_("The note, encrypted"), N_("TEXT") },
+    { NULL }
+  };
+  static const char *const approaches[] = { "soap", "dap", "birp", "cbt", NULL };
+
+  if (!tf_cli_parse (cli, &tf_cli_note_commands[0], entries, &argc, &argv, 0, error))
+    return FALSE;
+  if (appointment_id == NULL || content == NULL || approach == NULL)
+    return tf_cli_usage_error (error, _("A note needs --appointment, --approach and --content"));
+  if (!g_strv_contains (approaches, approach))
+    return tf_cli_usage_error (error, _("--approach must be soap, dap, birp or cbt"));
+  if (tf_cli_require_role (cli, "therapist", error) == NULL)
+    return FALSE;
+  appointment = tf_cli_get_record (cli, "appointments", appointment_id, _("appointment"), error);
+  if (appointment == NULL)
+    return FALSE;
+  if (g_strcmp0 (str (appointment, "therapist_id"), tf_vault_get_user_id (cli->vault)) != 0)
+    return tf_cli_usage_error (error, _("This appointment is not yours"));
+  session_id = session_of (cli, appointment, error);
+  if (session_id == NULL)
+    return FALSE;
+
+  body = json_object_new ();
+  json_object_set_string_member (body, "approach", approach);
+  json_object_set_string_member (body, "text", content);
+  json_object_set_string_member (plain, "id", id);
+  json_object_set_string_member (plain, "session_id", session_id);
+  json_object_set_string_member (plain, "therapist_id", tf_vault_get_user_id (cli->vault));
+  json_object_set_string_member (plain, "approach_type", approach);
+  json_object_set_object_member (plain, "note_content", body);
+  json_object_set_string_member (plain, "created_at", now);
+  json_object_set_string_member (plain, "updated_at", now);
+  if (!tf_vault_put (cli->vault, table ("session_notes"), id, plain, error))
+    return FALSE;
+  g_print ("%s\n", id);
+  return TRUE;
+}
+
+static gboolean
+note_lock (TfCli *cli, int argc, char **argv, GError **error)
+{
+  g_autoptr(JsonObject) note = NULL;
+
+  if (!tf_cli_parse (cli, &tf_cli_note_commands[1], NULL, &argc, &argv, 1, error) ||
+      tf_cli_require_role (cli, "therapist", error) == NULL)
+    return FALSE;
+  note = tf_cli_get_record (cli, "session_notes", argv[1], _("session note"), error);
+  if (note == NULL)
+    return FALSE;
+  if (str (note, "locked_at") != NULL)
+    return tf_cli_usage_error (error, _("This note is already locked"));
+  if (!tf_vault_lock_note (cli->vault, argv[1], error))
+    return FALSE;
+  if (!cli->json)
+    g_print ("%s\n", _("The note is locked and signed; it can no longer be changed."));
+  return TRUE;
+}
+
+static gboolean
+note_list (TfCli *cli, int argc, char **argv, GError **error)
+{
+  g_autoptr(GPtrArray) records = NULL;
+
+  if (!tf_cli_parse (cli, &tf_cli_note_commands[2], NULL, &argc, &argv, 0, error) ||
+      tf_cli_require_role (cli, "therapist", error) == NULL || tf_cli_vault (cli, error) == NULL)
+    return FALSE;
+  records = tf_vault_list (cli->vault, table ("session_notes"), NULL, NULL, error);
+  if (records == NULL)
+    return FALSE;
+  if (cli->json)
+    {
+      tf_cli_print_records (records);
+      return TRUE;
+    }
+  for (guint i = 0; i < records->len; i++)
+    {
+      JsonObject *o = g_ptr_array_index (records, i);
+      JsonNode *content = json_object_get_member (o, "note_content");
+      const char *text = NULL;
+      const char *lock = "";
+
+      if (content != NULL && JSON_NODE_HOLDS_OBJECT (content))
+        text = json_object_get_string_member_with_default (json_node_get_object (content),
+                                                           "text", NULL);
+      if (str (o, "locked_at") != NULL)
+        lock = json_object_get_boolean_member_with_default (o, "signature_valid", FALSE)
+                 ? _(" [locked, signature valid]") : _(" [locked, SIGNATURE INVALID]");
+      g_print ("%s  %s  %s%s  %s\n", str (o, "id"), str (o, "created_at"),
+               str (o, "approach_type") ? str (o, "approach_type") : "", lock,
+               text ? text : "");
+    }
+  return TRUE;
+}
+
+const TfCliCommand tf_cli_note_commands[] = {
+  { "note", "add", note_add, "--appointment ID --approach soap|dap|birp|cbt --content TEXT" },
+  { "note", "lock", note_lock, "ID" },
+  { "note", "list", note_list, "" },
+  { NULL }
+};

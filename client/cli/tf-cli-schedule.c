@@ -1,0 +1,484 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * tf-cli-schedule.c: a therapist's weekly availability and blocked dates;
+ * free slots; booking, listing and cancelling appointments.
+ *
+ * Slots are computed on the device from what it has synced (common/tf-slots);
+ * a client's device does not see other clients' bookings, so the server has
+ * the last word: a slot taken meanwhile comes back as a refusal (slot_taken)
+ * that `sync` and `status` report.
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "tf-cli.h"
+#include "tf-slots.h"
+#include "tf-time.h"
+
+#define DEFAULT_DURATION 50
+
+static const TfTable *
+table (const char *name)
+{
+  return tf_registry_lookup (name);
+}
+
+static const char *
+str (JsonObject *o, const char *member)
+{
+  JsonNode *node = json_object_get_member (o, member);
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node) ||
+      json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+static gboolean
+save (TfCli *cli, const char *table_name, const char *id, JsonObject *plain, gboolean print,
+      GError **error)
+{
+  if (!tf_vault_put (cli->vault, table (table_name), id, plain, error))
+    return FALSE;
+  if (print && cli->json)
+    {
+      g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (),
+                                                        json_object_ref (plain));
+      tf_cli_print_json (node);
+    }
+  else if (print)
+    g_print ("%s\n", id);
+  return TRUE;
+}
+
+/* "HH:MM" (or "HH:MM:SS") -> "HH:MM:SS" and seconds. */
+static char *
+parse_clock (const char *name, const char *text, int *seconds, GError **error)
+{
+  g_autofree char *full = NULL;
+
+  if (text != NULL && strlen (text) == 5)
+    full = g_strconcat (text, ":00", NULL);
+  else
+    full = g_strdup (text);
+  if (full == NULL || !tf_time_parse_time (full, seconds, NULL))
+    {
+      tf_cli_usage_error (error, _("--%s must be a time as HH:MM (got “%s”)"), name,
+                          text ? text : "");
+      return NULL;
+    }
+  return g_steal_pointer (&full);
+}
+
+static gboolean
+availability_set (TfCli *cli, int argc, char **argv, GError **error)
+{
+  int day = -1, from_s, to_s;
+  g_autofree char *from = NULL, *to = NULL, *from_full = NULL, *to_full = NULL;
+  g_autofree char *id = g_uuid_string_random ();
+  g_autoptr(JsonObject) plain = json_object_new ();
+  g_autoptr(GPtrArray) existing = NULL;
+  GOptionEntry entries[] = {
+    { "day", 0, 0, G_OPTION_ARG_INT, &day, N_("Day of the week, 0 = Sunday … 6 = Saturday"),
+      N_("0-6") },
+    { "from", 0, 0, G_OPTION_ARG_STRING, &from, N_("Start"), N_("HH:MM") },
+    { "to", 0, 0, G_OPTION_ARG_STRING, &to, N_("End"), N_("HH:MM") },
+    { NULL }
+  };
+
+  if (!tf_cli_parse (cli, &tf_cli_schedule_commands[0], entries, &argc, &argv, 0, error) ||
+      !tf_cli_check_range ("day", day, 0, 6, error))
+    return FALSE;
+  from_full = parse_clock ("from", from, &from_s, error);
+  if (from_full == NULL)
+    return FALSE;
+  to_full = parse_clock ("to", to, &to_s, error);
+  if (to_full == NULL)
+    return FALSE;
+  if (to_s <= from_s)
+    return tf_cli_usage_error (error, _("--to must be later than --from"));
+  if (tf_cli_require_role (cli, "therapist", error) == NULL || tf_cli_vault (cli, error) == NULL)
+    return FALSE;
+
+  /* "set" replaces the day's hours. */
+  existing = tf_vault_list (cli->vault, table ("therapist_availability"), "therapist_id",
+                            tf_vault_get_user_id (cli->vault), error);
+  if (existing == NULL)
+    return FALSE;
+  for (guint i = 0; i < existing->len; i++)
+    {
+      JsonObject *o = g_ptr_array_index (existing, i);
+      if (json_object_get_int_member_with_default (o, "day_of_week", -1) == day &&
+          !tf_vault_delete (cli->vault, table ("therapist_availability"), str (o, "id"), error))
+        return FALSE;
+    }
+  json_object_set_string_member (plain, "id", id);
+  json_object_set_string_member (plain, "therapist_id", tf_vault_get_user_id (cli->vault));
+  json_object_set_int_member (plain, "day_of_week", day);
+  json_object_set_string_member (plain, "start_time", from_full);
+  json_object_set_string_member (plain, "end_time", to_full);
+  json_object_set_boolean_member (plain, "is_available", TRUE);
+  return save (cli, "therapist_availability", id, plain, TRUE, error);
+}
+
+static gboolean
+availability_block (TfCli *cli, int argc, char **argv, GError **error)
+{
+  g_autofree char *date = NULL, *reason = NULL, *id = g_uuid_string_random ();
+  g_autoptr(JsonObject) plain = json_object_new ();
+  g_autoptr(GPtrArray) existing = NULL;
+  GOptionEntry entries[] = {
+    { "date", 0, 0, G_OPTION_ARG_STRING, &date, N_("The day off"), N_("YYYY-MM-DD") },
+    { "reason", 0, 0, G_OPTION_ARG_STRING, &reason, N_("Why (optional)"), N_("R") },
+    { NULL }
+  };
+
+  if (!tf_cli_parse (cli, &tf_cli_schedule_commands[1], entries, &argc, &argv, 0, error) ||
+      !tf_cli_check_date ("date", date, error) ||
+      tf_cli_require_role (cli, "therapist", error) == NULL || tf_cli_vault (cli, error) == NULL)
+    return FALSE;
+  existing = tf_vault_list (cli->vault, table ("therapist_blocked_dates"), "therapist_id",
+                            tf_vault_get_user_id (cli->vault), error);
+  if (existing == NULL)
+    return FALSE;
+  for (guint i = 0; i < existing->len; i++)
+    if (g_strcmp0 (str (g_ptr_array_index (existing, i), "blocked_date"), date) == 0)
+      return tf_cli_usage_error (error, _("%s is already blocked"), date);
+  json_object_set_string_member (plain, "id", id);
+  json_object_set_string_member (plain, "therapist_id", tf_vault_get_user_id (cli->vault));
+  json_object_set_string_member (plain, "blocked_date", date);
+  if (reason != NULL)
+    json_object_set_string_member (plain, "reason", reason);
+  return save (cli, "therapist_blocked_dates", id, plain, TRUE, error);
+}
+
+/* --- slots ---------------------------------------------------------------- */
+
+typedef struct
+{
+  int   duration;
+  char *price;
+} Offer;
+
+/* The duration and price of @service_id with @therapist_id (defaults when
+ * NULL or not offered). */
+static gboolean
+find_offer (TfCli *cli, const char *therapist_id, const char *service_id, Offer *offer,
+            GError **error)
+{
+  g_autoptr(GPtrArray) offered = NULL;
+
+  offer->duration = DEFAULT_DURATION;
+  offer->price = g_strdup ("0.00");
+  if (service_id == NULL)
+    return TRUE;
+  if (!g_uuid_string_is_valid (service_id))
+    return tf_cli_usage_error (error, _("“%s” is not an id of a service"), service_id);
+  offered = tf_vault_list (cli->vault, table ("therapist_services"), "therapist_id",
+                           therapist_id, error);
+  if (offered == NULL)
+    return FALSE;
+  for (guint i = 0; i < offered->len; i++)
+    {
+      JsonObject *o = g_ptr_array_index (offered, i);
+      if (g_strcmp0 (str (o, "service_id"), service_id) == 0 &&
+          json_object_get_boolean_member_with_default (o, "is_available", TRUE))
+        {
+          offer->duration = (int) json_object_get_int_member_with_default (o, "duration",
+                                                                          DEFAULT_DURATION);
+          g_free (offer->price);
+          offer->price = g_strdup (str (o, "price") ? str (o, "price") : "0.00");
+          return TRUE;
+        }
+    }
+  return tf_cli_usage_error (error, _("This therapist does not offer the service %s"),
+                             service_id);
+}
+
+static void
+availability_clear (gpointer data)
+{
+  g_free (data);
+}
+
+/* Free slots of @therapist_id from the rows this device has. */
+static GPtrArray *
+free_slots (TfCli *cli, const char *therapist_id, const char *from, const char *to,
+            int duration, gboolean *out_known, GError **error)
+{
+  g_autoptr(GPtrArray) rows = NULL, blocked_rows = NULL, booked_rows = NULL;
+  g_autoptr(GPtrArray) availability = g_ptr_array_new_with_free_func (availability_clear);
+  g_autoptr(GPtrArray) blocked = g_ptr_array_new ();
+  g_autoptr(GPtrArray) booked = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) starts = g_ptr_array_new_with_free_func ((GDestroyNotify)
+                                                                g_date_time_unref);
+  g_autoptr(TfRecord) profile = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  const char *tz = NULL;
+
+  rows = tf_vault_list (cli->vault, table ("therapist_availability"), "therapist_id",
+                        therapist_id, error);
+  if (rows == NULL)
+    return NULL;
+  blocked_rows = tf_vault_list (cli->vault, table ("therapist_blocked_dates"), "therapist_id",
+                                therapist_id, error);
+  if (blocked_rows == NULL)
+    return NULL;
+  booked_rows = tf_vault_list (cli->vault, table ("appointments"), "therapist_id", therapist_id,
+                               error);
+  if (booked_rows == NULL)
+    return NULL;
+  *out_known = rows->len > 0;
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      JsonObject *o = g_ptr_array_index (rows, i);
+      TfAvailability *a = g_new0 (TfAvailability, 1);
+
+      a->day_of_week = (int) json_object_get_int_member_with_default (o, "day_of_week", 0);
+      tf_time_parse_time (str (o, "start_time"), &a->start_seconds, NULL);
+      tf_time_parse_time (str (o, "end_time"), &a->end_seconds, NULL);
+      if (a->end_seconds == 0)
+        a->end_seconds = 86400;
+      a->is_available = json_object_get_boolean_member_with_default (o, "is_available", TRUE);
+      a->effective_from = str (o, "effective_from");
+      a->effective_until = str (o, "effective_until");
+      g_ptr_array_add (availability, a);
+    }
+  for (guint i = 0; i < blocked_rows->len; i++)
+    g_ptr_array_add (blocked, (gpointer) str (g_ptr_array_index (blocked_rows, i),
+                                              "blocked_date"));
+  for (guint i = 0; i < booked_rows->len; i++)
+    {
+      JsonObject *o = g_ptr_array_index (booked_rows, i);
+      GDateTime *start;
+      TfBooked *b;
+
+      if (g_strcmp0 (str (o, "status"), "cancelled") == 0)
+        continue;
+      start = tf_time_parse_timestamp (str (o, "appointment_datetime"), NULL);
+      if (start == NULL)
+        continue;
+      g_ptr_array_add (starts, start);
+      b = g_new0 (TfBooked, 1);
+      b->start = start;
+      b->duration_minutes = (int) json_object_get_int_member_with_default (o, "duration", 50);
+      g_ptr_array_add (booked, b);
+    }
+  profile = tf_store_get (cli->store, table ("profiles"), therapist_id, NULL);
+  if (profile != NULL)
+    tz = json_object_get_string_member_with_default (profile->fields, "timezone", NULL);
+  return tf_slots_compute (tz, from, to, duration, availability, blocked, booked, now, error);
+}
+
+static gboolean
+check_therapist (const char *id, GError **error)
+{
+  if (id == NULL)
+    return tf_cli_usage_error (error, _("--therapist ID is required"));
+  if (!g_uuid_string_is_valid (id))
+    return tf_cli_usage_error (error, _("“%s” is not an id of a therapist"), id);
+  return TRUE;
+}
+
+static gboolean
+slots (TfCli *cli, int argc, char **argv, GError **error)
+{
+  g_autofree char *therapist = NULL, *from = NULL, *to = NULL, *service = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+  g_autoptr(JsonArray) out = json_array_new ();
+  Offer offer = { 0 };
+  gboolean known = FALSE;
+  GOptionEntry entries[] = {
+    { "therapist", 0, 0, G_OPTION_ARG_STRING, &therapist, N_("Therapist id"), N_("ID") },
+    { "from", 0, 0, G_OPTION_ARG_STRING, &from, N_("First day"), N_("YYYY-MM-DD") },
+    { "to", 0, 0, G_OPTION_ARG_STRING, &to, N_("Last day"), N_("YYYY-MM-DD") },
+    { "service", 0, 0, G_OPTION_ARG_STRING, &service, N_("Service id"), N_("ID") },
+    { NULL }
+  };
+
+  if (!tf_cli_parse (cli, &tf_cli_schedule_commands[2], entries, &argc, &argv, 0, error) ||
+      !check_therapist (therapist, error) || !tf_cli_check_date ("from", from, error) ||
+      !tf_cli_check_date ("to", to, error))
+    return FALSE;
+  if (strcmp (from, to) > 0)
+    return tf_cli_usage_error (error, _("--from must not be after --to"));
+  if (tf_cli_vault (cli, error) == NULL ||
+      !find_offer (cli, therapist, service, &offer, error))
+    return FALSE;
+  found = free_slots (cli, therapist, from, to, offer.duration, &known, error);
+  g_free (offer.price);
+  if (found == NULL)
+    {
+      if (*error != NULL)
+        (*error)->domain = TF_CLI_ERROR, (*error)->code = TF_CLI_ERROR_USAGE;
+      return FALSE;
+    }
+  for (guint i = 0; i < found->len; i++)
+    {
+      TfSlot *slot = g_ptr_array_index (found, i);
+      g_autofree char *start = tf_time_format_timestamp (slot->start);
+      g_autofree char *end = tf_time_format_timestamp (slot->end);
+
+      if (cli->json)
+        {
+          JsonObject *o = json_object_new ();
+          json_object_set_string_member (o, "start", start);
+          json_object_set_string_member (o, "end", end);
+          json_array_add_object_element (out, o);
+        }
+      else
+        g_print ("%s  %s\n", start, end);
+    }
+  if (cli->json)
+    {
+      g_autoptr(JsonNode) node = json_node_init_array (json_node_alloc (), out);
+      tf_cli_print_json (node);
+    }
+  else if (!known)
+    g_printerr ("%s\n", _("This device knows no working hours of this therapist yet; run "
+                          "“sync” first."));
+  return TRUE;
+}
+
+/* --- appointments --------------------------------------------------------- */
+
+static gboolean
+appointment_book (TfCli *cli, int argc, char **argv, GError **error)
+{
+  g_autofree char *therapist = NULL, *at = NULL, *service = NULL;
+  g_autofree char *id = g_uuid_string_random (), *now = tf_cli_now (), *at_utc = NULL;
+  g_autofree char *day_before = NULL, *day_after = NULL;
+  g_autoptr(GDateTime) start = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+  g_autoptr(JsonObject) plain = json_object_new ();
+  g_autoptr(GError) local = NULL;
+  Offer offer = { 0 };
+  gboolean known = FALSE, free_slot = FALSE;
+  GOptionEntry entries[] = {
+    { "therapist", 0, 0, G_OPTION_ARG_STRING, &therapist, N_("Therapist id"), N_("ID") },
+    { "at", 0, 0, G_OPTION_ARG_STRING, &at, N_("Start, RFC 3339"), N_("TIME") },
+    { "service", 0, 0, G_OPTION_ARG_STRING, &service, N_("Service id"), N_("ID") },
+    { NULL }
+  };
+
+  if (!tf_cli_parse (cli, &tf_cli_schedule_commands[3], entries, &argc, &argv, 0, error) ||
+      !check_therapist (therapist, error))
+    return FALSE;
+  start = at ? tf_time_parse_timestamp (at, NULL) : NULL;
+  if (start == NULL)
+    return tf_cli_usage_error (error, _("--at must be a time as RFC 3339, e.g. "
+                                        "2026-12-01T10:00:00+02:00 (got “%s”)"), at ? at : "");
+  {
+    g_autoptr(GDateTime) current = g_date_time_new_now_utc ();
+    if (g_date_time_compare (start, current) <= 0)
+      return tf_cli_usage_error (error, _("An appointment must be in the future"));
+  }
+  if (tf_cli_require_role (cli, "client", error) == NULL || tf_cli_vault (cli, error) == NULL ||
+      !find_offer (cli, therapist, service, &offer, error))
+    return FALSE;
+
+  /* The local days around the start cover any zone. */
+  {
+    g_autoptr(GDateTime) before = g_date_time_add_days (start, -1);
+    g_autoptr(GDateTime) after = g_date_time_add_days (start, 1);
+    day_before = g_date_time_format (before, "%Y-%m-%d");
+    day_after = g_date_time_format (after, "%Y-%m-%d");
+  }
+  found = free_slots (cli, therapist, day_before, day_after, offer.duration, &known, &local);
+  for (guint i = 0; found != NULL && i < found->len; i++)
+    if (g_date_time_equal (((TfSlot *) g_ptr_array_index (found, i))->start, start))
+      free_slot = TRUE;
+  if (known && !free_slot)
+    {
+      g_free (offer.price);
+      return tf_cli_usage_error (error, _("%s is not a free slot of this therapist; see "
+                                          "“slots”"), at);
+    }
+
+  at_utc = tf_time_format_timestamp (start);
+  json_object_set_string_member (plain, "id", id);
+  json_object_set_string_member (plain, "therapist_id", therapist);
+  json_object_set_string_member (plain, "client_id", tf_vault_get_user_id (cli->vault));
+  if (service != NULL)
+    json_object_set_string_member (plain, "service_id", service);
+  json_object_set_string_member (plain, "appointment_datetime", at_utc);
+  json_object_set_int_member (plain, "duration", offer.duration);
+  json_object_set_string_member (plain, "status", "pending");
+  json_object_set_string_member (plain, "price", offer.price);
+  json_object_set_string_member (plain, "created_at", now);
+  json_object_set_string_member (plain, "updated_at", now);
+  g_free (offer.price);
+  return save (cli, "appointments", id, plain, TRUE, error);
+}
+
+static gboolean
+appointment_list (TfCli *cli, int argc, char **argv, GError **error)
+{
+  g_autoptr(GPtrArray) records = NULL;
+  const char *role;
+
+  if (!tf_cli_parse (cli, &tf_cli_schedule_commands[4], NULL, &argc, &argv, 0, error) ||
+      tf_cli_vault (cli, error) == NULL)
+    return FALSE;
+  role = tf_cli_require_role (cli, NULL, error);
+  records = tf_vault_list (cli->vault, table ("appointments"), NULL, NULL, error);
+  if (records == NULL)
+    return FALSE;
+  for (guint i = 0; i < records->len; i++)
+    {
+      JsonObject *o = g_ptr_array_index (records, i);
+      const char *other = g_strcmp0 (role, "therapist") == 0 ? str (o, "client_id")
+                                                              : str (o, "therapist_id");
+      g_autofree char *name = tf_cli_user_name (cli, other);
+
+      json_object_set_string_member (o, "with_name", name);
+      if (!cli->json)
+        g_print ("%s  %s  %s  %s\n", str (o, "id"), str (o, "appointment_datetime"),
+                 str (o, "status"), name);
+    }
+  if (cli->json)
+    tf_cli_print_records (records);
+  return TRUE;
+}
+
+static gboolean
+appointment_cancel (TfCli *cli, int argc, char **argv, GError **error)
+{
+  g_autofree char *reason = NULL, *now = tf_cli_now ();
+  g_autoptr(JsonObject) plain = NULL;
+  GOptionEntry entries[] = {
+    { "reason", 0, 0, G_OPTION_ARG_STRING, &reason, N_("Why"), N_("R") },
+    { NULL }
+  };
+
+  if (!tf_cli_parse (cli, &tf_cli_schedule_commands[5], entries, &argc, &argv, 1, error))
+    return FALSE;
+  if (reason == NULL || *reason == '\0')
+    return tf_cli_usage_error (error, _("Say why with --reason R"));
+  plain = tf_cli_get_record (cli, "appointments", argv[1], _("appointment"), error);
+  if (plain == NULL)
+    return FALSE;
+  if (g_strcmp0 (str (plain, "status"), "pending") != 0 &&
+      g_strcmp0 (str (plain, "status"), "confirmed") != 0)
+    return tf_cli_usage_error (error, _("This appointment is %s and cannot be cancelled"),
+                               str (plain, "status"));
+  json_object_set_string_member (plain, "status", "cancelled");
+  json_object_set_string_member (plain, "cancellation_reason", reason);
+  json_object_set_string_member (plain, "cancelled_by", tf_vault_get_user_id (cli->vault));
+  json_object_set_string_member (plain, "cancelled_at", now);
+  json_object_set_string_member (plain, "updated_at", now);
+  return save (cli, "appointments", argv[1], plain, FALSE, error);
+}
+
+const TfCliCommand tf_cli_schedule_commands[] = {
+  { "availability", "set", availability_set, "--day 0-6 --from HH:MM --to HH:MM" },
+  { "availability", "block", availability_block, "--date D [--reason R]" },
+  { "slots", NULL, slots, "--therapist ID --from D --to D [--service ID]" },
+  { "appointment", "book", appointment_book, "--therapist ID --at RFC3339 [--service ID]" },
+  { "appointment", "list", appointment_list, "" },
+  { "appointment", "cancel", appointment_cancel, "ID --reason R" },
+  { NULL }
+};

@@ -1,0 +1,600 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * tf-account.c: register, log in, unlock, password change and recovery on
+ * the device.  The server sees the auth key, wrapped keys and public keys;
+ * the password, the KEK, the master key and the recovery key stay here.
+ */
+#define G_LOG_DOMAIN "tf-account"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "tf-account.h"
+#include "tf-error.h"
+#include "tf-time.h"
+
+G_DEFINE_QUARK (tf-account-error-quark, tf_account_error)
+
+#define KEY_SERVER    "account.server"
+#define KEY_USER_ID   "account.user_id"
+#define KEY_EMAIL     "account.email"
+#define KEY_ROLE      "account.role"
+#define KEY_TOKEN     "account.token"
+#define KEY_KEYS      "account.keys"
+#define KEY_DEVICE_ID "account.device_id"
+
+char *
+tf_account_get (TfStore *store, const char *what)
+{
+  g_autofree char *key = g_strconcat ("account.", what, NULL);
+
+  return tf_store_get_state (store, key, NULL);
+}
+
+static char *
+base64_of (const TfSecret *secret)
+{
+  return g_base64_encode (tf_secret_get_data (secret), tf_secret_get_size (secret));
+}
+
+/* The Argon2id cost for new keys: the defaults, or TF_KDF_OPSLIMIT and
+ * TF_KDF_MEMLIMIT_MIB (floored by tf_keys_new_kdf) for slow machines and
+ * tests. */
+static JsonObject *
+new_kdf (void)
+{
+  const char *ops = g_getenv ("TF_KDF_OPSLIMIT");
+  const char *mib = g_getenv ("TF_KDF_MEMLIMIT_MIB");
+
+  return tf_keys_new_kdf (ops != NULL ? g_ascii_strtoull (ops, NULL, 10) : 0,
+                          mib != NULL ? (gsize) g_ascii_strtoull (mib, NULL, 10) * 1024 * 1024
+                                      : 0);
+}
+
+static char *
+object_to_string (JsonObject *object)
+{
+  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), object);
+
+  return json_to_string (node, FALSE);
+}
+
+static JsonObject *
+stored_keys (TfStore *store, GError **error)
+{
+  g_autofree char *text = tf_store_get_state (store, KEY_KEYS, NULL);
+  g_autoptr(JsonNode) node = NULL;
+
+  if (text == NULL)
+    {
+      g_set_error (error, TF_ACCOUNT_ERROR, TF_ACCOUNT_ERROR_NO_ACCOUNT,
+                   _("This profile has no account yet: run “account register” or "
+                     "“account login”"));
+      return NULL;
+    }
+  node = json_from_string (text, NULL);
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_set_error (error, TF_ACCOUNT_ERROR, TF_ACCOUNT_ERROR_NO_ACCOUNT,
+                   _("The stored account keys are damaged; log in again"));
+      return NULL;
+    }
+  return json_object_ref (json_node_get_object (node));
+}
+
+/* This device's id: made once per profile. */
+static char *
+device_id (TfStore *store, GError **error)
+{
+  char *id = tf_store_get_state (store, KEY_DEVICE_ID, NULL);
+  const char *keys[] = { KEY_DEVICE_ID, NULL };
+  const char *values[2];
+
+  if (id != NULL)
+    return id;
+  id = g_uuid_string_random ();
+  values[0] = id;
+  values[1] = NULL;
+  if (!tf_store_set_state (store, keys, values, error))
+    g_clear_pointer (&id, g_free);
+  return id;
+}
+
+/* Turns the server's answer codes into what the person should hear. */
+static void
+explain (GError **error, GError *local, const char *code)
+{
+  if (g_strcmp0 (code, "invalid_credentials") == 0)
+    g_set_error (error, TF_ACCOUNT_ERROR, TF_ACCOUNT_ERROR_WRONG_PASSWORD,
+                 _("Wrong e-mail or password"));
+  else if (g_strcmp0 (code, "email_taken") == 0)
+    g_set_error (error, TF_ACCOUNT_ERROR, TF_ACCOUNT_ERROR_REFUSED,
+                 _("An account with this e-mail address already exists; log in instead"));
+  else if (g_strcmp0 (code, "rate_limited") == 0)
+    g_set_error (error, TF_ACCOUNT_ERROR, TF_ACCOUNT_ERROR_REFUSED,
+                 _("Too many failed attempts; wait a few minutes and try again"));
+  else if (g_strcmp0 (code, "mfa_required") == 0)
+    g_set_error (error, TF_ACCOUNT_ERROR, TF_ACCOUNT_ERROR_REFUSED,
+                 _("This account needs a second-factor code, which this program cannot "
+                   "ask for yet"));
+  else
+    g_propagate_error (error, g_steal_pointer (&local));
+  g_clear_error (&local);
+}
+
+static JsonObject *
+call (TfSyncClient *client, const char *method, const char *path, JsonObject *body,
+      GError **error)
+{
+  g_autofree char *code = NULL;
+  GError *local = NULL;
+  JsonObject *answer = tf_sync_client_call (client, method, path, body, &code, &local);
+
+  if (answer == NULL)
+    explain (error, local, code);
+  return answer;
+}
+
+static gboolean
+save_account (TfStore *store, const char *server, JsonObject *answer, const char *email,
+              JsonObject *keys, GError **error)
+{
+  g_autofree char *keys_text = object_to_string (keys);
+  const char *names[] = { KEY_SERVER, KEY_USER_ID, KEY_EMAIL, KEY_ROLE, KEY_TOKEN, KEY_KEYS,
+                          NULL };
+  const char *values[] = {
+    server,
+    json_object_get_string_member_with_default (answer, "user_id", NULL),
+    email,
+    json_object_get_string_member_with_default (answer, "role", NULL),
+    json_object_get_string_member_with_default (answer, "token", NULL),
+    keys_text,
+    NULL,
+  };
+
+  for (guint i = 0; i < 5; i++)
+    if (values[i] == NULL)
+      {
+        g_set_error (error, TF_SYNC_ERROR, TF_SYNC_ERROR_UNAVAILABLE,
+                     _("The server’s answer was malformed"));
+        return FALSE;
+      }
+  return tf_store_set_state (store, names, values, error);
+}
+
+static gboolean
+refuse_second_account (TfStore *store, const char *email, GError **error)
+{
+  g_autofree char *existing = tf_store_get_state (store, KEY_EMAIL, NULL);
+
+  if (existing == NULL || (email != NULL && g_ascii_strcasecmp (existing, email) == 0))
+    return TRUE;
+  g_set_error (error, TF_ACCOUNT_ERROR, TF_ACCOUNT_ERROR_EXISTS,
+               _("This profile belongs to %s; use another data directory for another account"),
+               existing);
+  return FALSE;
+}
+
+static char *
+strip_slash (const char *url)
+{
+  char *copy = g_strdup (url);
+  gsize len = strlen (copy);
+
+  while (len > 0 && copy[len - 1] == '/')
+    copy[--len] = '\0';
+  return copy;
+}
+
+TfVault *
+tf_account_register (TfStore *store, const TfRegistration *reg, char **out_recovery_text,
+                     GError **error)
+{
+  g_autoptr(JsonObject) kdf = new_kdf ();
+  g_autoptr(TfSecret) auth_key = NULL;
+  g_autoptr(TfSecret) kek = NULL;
+  g_autoptr(TfKeys) keys = NULL;
+  g_autoptr(JsonObject) keys_object = NULL;
+  g_autoptr(JsonObject) body = json_object_new ();
+  g_autoptr(JsonObject) answer = NULL;
+  g_autoptr(TfSyncClient) client = NULL;
+  g_autofree char *recovery_text = NULL, *recovery_auth = NULL, *auth_b64 = NULL;
+  g_autofree char *device = NULL, *server = NULL;
+  g_autofree char *existing = NULL;
+
+  g_return_val_if_fail (reg != NULL && reg->server_url != NULL && reg->email != NULL, NULL);
+
+  existing = tf_store_get_state (store, KEY_USER_ID, NULL);
+  if (existing != NULL)
+    {
+      g_set_error (error, TF_ACCOUNT_ERROR, TF_ACCOUNT_ERROR_EXISTS,
+                   _("This profile already has an account; use another data directory "
+                     "for a new one"));
+      return NULL;
+    }
+  device = device_id (store, error);
+  if (device == NULL ||
+      !tf_keys_derive (kdf, reg->password, &auth_key, &kek, error))
+    return NULL;
+  keys = tf_keys_create (kdf, kek, &keys_object, &recovery_text, &recovery_auth, error);
+  if (keys == NULL)
+    return NULL;
+
+  auth_b64 = base64_of (auth_key);
+  json_object_set_string_member (body, "email", reg->email);
+  json_object_set_string_member (body, "role", reg->role);
+  json_object_set_string_member (body, "auth_key", auth_b64);
+  json_object_set_object_member (body, "kdf", json_object_ref (kdf));
+  for (const char * const *m = (const char * const[]) { "wrapped_master_key",
+                                                        "wrapped_recovery_key",
+                                                        "identity_public_key",
+                                                        "wrapped_identity_key",
+                                                        "signing_public_key",
+                                                        "wrapped_signing_key", NULL };
+       *m != NULL; m++)
+    json_object_set_string_member (body, *m, json_object_get_string_member (keys_object, *m));
+  json_object_set_string_member (body, "recovery_auth_key", recovery_auth);
+  json_object_set_string_member (body, "device_id", device);
+  json_object_set_string_member (body, "device_name",
+                                 reg->device_name ? reg->device_name : g_get_host_name ());
+  json_object_set_string_member (body, "first_name", reg->first_name);
+  json_object_set_string_member (body, "last_name", reg->last_name);
+  if (reg->license_number != NULL)
+    json_object_set_string_member (body, "license_number", reg->license_number);
+
+  server = strip_slash (reg->server_url);
+  client = tf_sync_client_new (server, NULL);
+  answer = call (client, "POST", "/v1/auth/register", body, error);
+  if (answer == NULL ||
+      !save_account (store, server, answer, reg->email, keys_object, error))
+    return NULL;
+  *out_recovery_text = g_steal_pointer (&recovery_text);
+  return tf_vault_new (store, json_object_get_string_member (answer, "user_id"),
+                       g_steal_pointer (&keys));
+}
+
+TfVault *
+tf_account_login (TfStore *store, const char *server_url, const char *email,
+                  const char *password, GError **error)
+{
+  g_autoptr(TfSyncClient) client = NULL;
+  g_autoptr(JsonObject) body = json_object_new ();
+  g_autoptr(JsonObject) pre = NULL;
+  g_autoptr(JsonObject) answer = NULL;
+  g_autoptr(TfSecret) auth_key = NULL;
+  g_autoptr(TfSecret) kek = NULL;
+  g_autoptr(TfKeys) keys = NULL;
+  g_autofree char *device = NULL, *auth_b64 = NULL, *server = NULL;
+  JsonObject *keys_object, *kdf;
+
+  if (!refuse_second_account (store, email, error))
+    return NULL;
+  device = device_id (store, error);
+  if (device == NULL)
+    return NULL;
+  server = strip_slash (server_url);
+  client = tf_sync_client_new (server, NULL);
+  json_object_set_string_member (body, "email", email);
+  pre = call (client, "POST", "/v1/auth/prelogin", body, error);
+  if (pre == NULL || !tf_keys_derive (pre, password, &auth_key, &kek, error))
+    return NULL;
+
+  auth_b64 = base64_of (auth_key);
+  json_object_set_string_member (body, "auth_key", auth_b64);
+  json_object_set_string_member (body, "device_id", device);
+  json_object_set_string_member (body, "device_name", g_get_host_name ());
+  answer = call (client, "POST", "/v1/auth/login", body, error);
+  if (answer == NULL)
+    return NULL;
+  keys_object = json_object_get_member (answer, "keys") != NULL &&
+                JSON_NODE_HOLDS_OBJECT (json_object_get_member (answer, "keys"))
+                  ? json_object_get_object_member (answer, "keys") : NULL;
+  kdf = keys_object != NULL && json_object_has_member (keys_object, "kdf")
+          ? json_object_get_object_member (keys_object, "kdf") : NULL;
+  if (keys_object == NULL || kdf == NULL)
+    {
+      g_set_error (error, TF_ACCOUNT_ERROR, TF_ACCOUNT_ERROR_REFUSED,
+                   _("This account has no encryption keys; it was not made by the app"));
+      return NULL;
+    }
+  keys = tf_keys_open (keys_object, kek, error);
+  if (keys == NULL ||
+      !save_account (store, server, answer, email, keys_object, error))
+    return NULL;
+  return tf_vault_new (store, json_object_get_string_member (answer, "user_id"),
+                       g_steal_pointer (&keys));
+}
+
+/* Opens @keys_object with @password: the keys, and the auth key it derives. */
+static TfKeys *
+open_with_password (JsonObject *keys_object, const char *password, TfSecret **out_auth_key,
+                    GError **error)
+{
+  JsonObject *kdf = json_object_has_member (keys_object, "kdf")
+                      ? json_object_get_object_member (keys_object, "kdf") : NULL;
+  g_autoptr(TfSecret) kek = NULL;
+  g_autoptr(GError) local = NULL;
+  TfKeys *keys;
+
+  if (!tf_keys_derive (kdf, password, out_auth_key, &kek, error))
+    return NULL;
+  keys = tf_keys_open (keys_object, kek, &local);
+  if (keys == NULL)
+    {
+      if (g_error_matches (local, TF_CRYPTO_ERROR, TF_CRYPTO_ERROR_DECRYPT))
+        g_set_error (error, TF_ACCOUNT_ERROR, TF_ACCOUNT_ERROR_WRONG_PASSWORD,
+                     _("Wrong password"));
+      else
+        g_propagate_error (error, g_steal_pointer (&local));
+    }
+  return keys;
+}
+
+/* The password was changed or recovered on another device: the server has
+ * the new wrap.  Fetches it (when signed in and online) and opens it. */
+static TfKeys *
+open_with_server_keys (TfStore *store, const char *password, GError **error)
+{
+  g_autoptr(TfSyncClient) client = tf_account_new_sync_client (store, NULL);
+  g_autoptr(JsonObject) answer = NULL;
+  g_autoptr(TfSecret) auth_key = NULL;
+  g_autofree char *keys_text = NULL;
+  JsonObject *keys_object;
+  const char *names[] = { KEY_KEYS, NULL };
+  const char *values[2];
+  TfKeys *keys;
+
+  if (client == NULL)
+    return NULL;
+  answer = tf_sync_client_call (client, "GET", "/v1/auth/keys", NULL, NULL, NULL);
+  if (answer == NULL || !json_object_has_member (answer, "keys") ||
+      !JSON_NODE_HOLDS_OBJECT (json_object_get_member (answer, "keys")))
+    return NULL;
+  keys_object = json_object_get_object_member (answer, "keys");
+  keys = open_with_password (keys_object, password, &auth_key, NULL);
+  if (keys == NULL)
+    return NULL;
+  keys_text = object_to_string (keys_object);
+  values[0] = keys_text;
+  values[1] = NULL;
+  if (!tf_store_set_state (store, names, values, error))
+    {
+      tf_keys_free (keys);
+      return NULL;
+    }
+  return keys;
+}
+
+TfVault *
+tf_account_unlock (TfStore *store, const char *password, GError **error)
+{
+  g_autoptr(JsonObject) keys_object = stored_keys (store, error);
+  g_autoptr(TfSecret) auth_key = NULL;
+  g_autoptr(GError) local = NULL;
+  g_autofree char *user_id = NULL;
+  TfKeys *keys;
+
+  if (keys_object == NULL)
+    return NULL;
+  keys = open_with_password (keys_object, password, &auth_key, &local);
+  if (keys == NULL &&
+      g_error_matches (local, TF_ACCOUNT_ERROR, TF_ACCOUNT_ERROR_WRONG_PASSWORD))
+    keys = open_with_server_keys (store, password, NULL);
+  if (keys == NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return NULL;
+    }
+  user_id = tf_store_get_state (store, KEY_USER_ID, NULL);
+  return tf_vault_new (store, user_id, keys);
+}
+
+TfSyncClient *
+tf_account_new_sync_client (TfStore *store, GError **error)
+{
+  g_autofree char *server = tf_store_get_state (store, KEY_SERVER, NULL);
+  g_autofree char *token = tf_store_get_state (store, KEY_TOKEN, NULL);
+
+  if (server == NULL || token == NULL)
+    {
+      g_set_error (error, TF_ACCOUNT_ERROR, TF_ACCOUNT_ERROR_NO_ACCOUNT,
+                   server == NULL ? _("This profile has no account yet: run “account register” "
+                                      "or “account login”")
+                                  : _("This device is logged out: run “account login”"));
+      return NULL;
+    }
+  return tf_sync_client_new (server, token);
+}
+
+/* Replaces the password wrap of the master key, on the server at @path
+ * (with @proof members already in @body) and then here. */
+static gboolean
+rewrap (TfStore *store, TfKeys *keys, JsonObject *keys_object, const char *path,
+        JsonObject *body, const char *new_password, GError **error)
+{
+  g_autoptr(JsonObject) kdf = new_kdf ();
+  g_autoptr(TfSecret) auth_key = NULL;
+  g_autoptr(TfSecret) kek = NULL;
+  g_autoptr(TfSyncClient) client = NULL;
+  g_autoptr(JsonObject) answer = NULL;
+  g_autofree char *wrapped = NULL, *auth_b64 = NULL, *keys_text = NULL;
+  const char *names[] = { KEY_KEYS, NULL };
+  const char *values[2];
+
+  client = tf_account_new_sync_client (store, error);
+  if (client == NULL || !tf_keys_derive (kdf, new_password, &auth_key, &kek, error))
+    return FALSE;
+  wrapped = tf_keys_wrap_master (keys, kek, error);
+  if (wrapped == NULL)
+    return FALSE;
+  auth_b64 = base64_of (auth_key);
+  json_object_set_string_member (body, "new_auth_key", auth_b64);
+  json_object_set_object_member (body, "kdf", json_object_ref (kdf));
+  json_object_set_string_member (body, "wrapped_master_key", wrapped);
+  answer = call (client, "POST", path, body, error);
+  if (answer == NULL)
+    return FALSE;
+
+  json_object_set_object_member (keys_object, "kdf", json_object_ref (kdf));
+  json_object_set_string_member (keys_object, "wrapped_master_key", wrapped);
+  keys_text = object_to_string (keys_object);
+  values[0] = keys_text;
+  values[1] = NULL;
+  return tf_store_set_state (store, names, values, error);
+}
+
+gboolean
+tf_account_change_password (TfStore *store, const char *password, const char *new_password,
+                            GError **error)
+{
+  g_autoptr(JsonObject) keys_object = stored_keys (store, error);
+  g_autoptr(JsonObject) body = json_object_new ();
+  g_autoptr(TfSecret) auth_key = NULL;
+  g_autoptr(TfKeys) keys = NULL;
+  g_autofree char *auth_b64 = NULL;
+
+  if (keys_object == NULL)
+    return FALSE;
+  keys = open_with_password (keys_object, password, &auth_key, error);
+  if (keys == NULL)
+    return FALSE;
+  auth_b64 = base64_of (auth_key);
+  json_object_set_string_member (body, "auth_key", auth_b64);
+  return rewrap (store, keys, keys_object, "/v1/auth/password", body, new_password, error);
+}
+
+/* The keys opened with the recovery key, or a clear error. */
+static TfKeys *
+open_recovery (JsonObject *keys_object, const char *recovery_text, char **out_proof,
+               GError **error)
+{
+  g_autoptr(GError) local = NULL;
+  TfKeys *keys = tf_keys_open_recovery (keys_object, recovery_text, out_proof, &local);
+
+  if (keys != NULL)
+    return keys;
+  if (g_error_matches (local, TF_CRYPTO_ERROR, TF_CRYPTO_ERROR_DECRYPT))
+    g_set_error (error, TF_ACCOUNT_ERROR, TF_ACCOUNT_ERROR_WRONG_RECOVERY_KEY,
+                 _("This recovery key does not belong to this account"));
+  else if (g_error_matches (local, TF_CRYPTO_ERROR, TF_CRYPTO_ERROR_FORMAT))
+    g_set_error (error, TF_ACCOUNT_ERROR, TF_ACCOUNT_ERROR_WRONG_RECOVERY_KEY,
+                 _("This is not a valid recovery key (check for a typing mistake): %s"),
+                 local->message);
+  else
+    g_propagate_error (error, g_steal_pointer (&local));
+  return NULL;
+}
+
+gboolean
+tf_account_check_recovery_key (TfStore *store, const char *recovery_text, GError **error)
+{
+  g_autoptr(JsonObject) keys_object = stored_keys (store, error);
+  g_autoptr(TfKeys) keys = NULL;
+
+  if (keys_object == NULL)
+    return FALSE;
+  keys = open_recovery (keys_object, recovery_text, NULL, error);
+  return keys != NULL;
+}
+
+gboolean
+tf_account_recover (TfStore *store, const char *recovery_text, const char *new_password,
+                    GError **error)
+{
+  g_autoptr(JsonObject) keys_object = stored_keys (store, error);
+  g_autoptr(JsonObject) body = json_object_new ();
+  g_autoptr(TfKeys) keys = NULL;
+  g_autofree char *proof = NULL;
+
+  if (keys_object == NULL)
+    return FALSE;
+  keys = open_recovery (keys_object, recovery_text, &proof, error);
+  if (keys == NULL)
+    return FALSE;
+  json_object_set_string_member (body, "recovery_auth_key", proof);
+  return rewrap (store, keys, keys_object, "/v1/auth/recover", body, new_password, error);
+}
+
+gboolean
+tf_account_logout (TfStore *store, gboolean *out_server_ended, GError **error)
+{
+  g_autoptr(TfSyncClient) client = tf_account_new_sync_client (store, error);
+  g_autoptr(JsonObject) answer = NULL;
+  g_autoptr(GError) local = NULL;
+  g_autofree char *code = NULL;
+  const char *names[] = { KEY_TOKEN, NULL };
+  const char *values[] = { NULL, NULL };
+
+  if (client == NULL)
+    return FALSE;
+  answer = tf_sync_client_call (client, "POST", "/v1/auth/logout", NULL, &code, &local);
+  /* A token the server no longer knows has ended too. */
+  if (out_server_ended != NULL)
+    *out_server_ended = answer != NULL ||
+                        g_error_matches (local, TF_SYNC_ERROR, TF_SYNC_ERROR_UNAUTHORIZED);
+  return tf_store_set_state (store, names, values, error);
+}
+
+static gboolean
+remember_from (TfVault *vault, JsonObject *answer, const char *email, GError **error)
+{
+  const char *user_id = json_object_get_string_member_with_default (answer, "user_id", NULL);
+  const char *identity = json_object_get_string_member_with_default (answer,
+                                                                     "identity_public_key",
+                                                                     NULL);
+  const char *signing = json_object_get_string_member_with_default (answer, "signing_public_key",
+                                                                    NULL);
+  const char *fingerprint = json_object_get_string_member_with_default (answer, "fingerprint",
+                                                                        NULL);
+
+  if (user_id == NULL || identity == NULL || signing == NULL || fingerprint == NULL)
+    {
+      g_set_error (error, TF_SYNC_ERROR, TF_SYNC_ERROR_UNAVAILABLE,
+                   _("The server’s answer was malformed"));
+      return FALSE;
+    }
+  return tf_vault_remember_key (vault, user_id, identity, signing, fingerprint, email, error);
+}
+
+char *
+tf_account_find_therapist (TfVault *vault, const char *email, GError **error)
+{
+  g_autoptr(TfSyncClient) client = tf_account_new_sync_client (tf_vault_get_store (vault), error);
+  g_autofree char *escaped = NULL, *path = NULL, *code = NULL;
+  g_autoptr(JsonObject) answer = NULL;
+  g_autoptr(GError) local = NULL;
+
+  if (client == NULL)
+    return NULL;
+  escaped = g_uri_escape_string (email, NULL, FALSE);
+  path = g_strconcat ("/v1/therapists?email=", escaped, NULL);
+  answer = tf_sync_client_call (client, "GET", path, NULL, &code, &local);
+  if (answer == NULL)
+    {
+      if (g_strcmp0 (code, "not_found") == 0)
+        g_set_error (error, TF_ACCOUNT_ERROR, TF_ACCOUNT_ERROR_REFUSED,
+                     _("No therapist with the e-mail address %s uses this server"), email);
+      else
+        g_propagate_error (error, g_steal_pointer (&local));
+      return NULL;
+    }
+  if (!remember_from (vault, answer, email, error))
+    return NULL;
+  return g_strdup (json_object_get_string_member (answer, "user_id"));
+}
+
+gboolean
+tf_account_fetch_keys (TfVault *vault, const char *user_id, GError **error)
+{
+  g_autoptr(TfSyncClient) client = tf_account_new_sync_client (tf_vault_get_store (vault), error);
+  g_autofree char *path = NULL;
+  g_autoptr(JsonObject) answer = NULL;
+
+  if (client == NULL)
+    return FALSE;
+  path = g_strconcat ("/v1/keys/", user_id, NULL);
+  answer = call (client, "GET", path, NULL, error);
+  return answer != NULL && remember_from (vault, answer, NULL, error);
+}

@@ -1,0 +1,300 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * tf-repository.c: GListModel over the vault, reloaded on TfStore::changed.
+ */
+#define G_LOG_DOMAIN "tf-repository"
+
+#include "config.h"
+
+#include "tf-repository.h"
+
+/* --- TfItem --------------------------------------------------------------- */
+
+struct _TfItem
+{
+  GObject     parent_instance;
+  JsonObject *plain;
+  char       *text;   /* the plain form serialised: equality of two loads */
+};
+
+G_DEFINE_FINAL_TYPE (TfItem, tf_item, G_TYPE_OBJECT)
+
+static void
+tf_item_finalize (GObject *object)
+{
+  TfItem *self = TF_ITEM (object);
+
+  json_object_unref (self->plain);
+  g_free (self->text);
+  G_OBJECT_CLASS (tf_item_parent_class)->finalize (object);
+}
+
+static void
+tf_item_class_init (TfItemClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = tf_item_finalize;
+}
+
+static void
+tf_item_init (TfItem *self)
+{
+}
+
+static TfItem *
+tf_item_new (JsonObject *plain)
+{
+  TfItem *self = g_object_new (TF_TYPE_ITEM, NULL);
+  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), plain);
+
+  self->plain = json_object_ref (plain);
+  self->text = json_to_string (node, FALSE);
+  return self;
+}
+
+JsonObject *
+tf_item_get_plain (TfItem *self)
+{
+  g_return_val_if_fail (TF_IS_ITEM (self), NULL);
+
+  return self->plain;
+}
+
+const char *
+tf_item_get_string (TfItem *self, const char *member)
+{
+  JsonNode *node;
+
+  g_return_val_if_fail (TF_IS_ITEM (self), NULL);
+
+  node = json_object_get_member (self->plain, member);
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+const char *
+tf_item_get_id (TfItem *self)
+{
+  const char *id = tf_item_get_string (self, "id");
+
+  /* Tables keyed by their owner (profiles, intakes, histories). */
+  if (id == NULL)
+    id = tf_item_get_string (self, "user_id");
+  if (id == NULL)
+    id = tf_item_get_string (self, "client_id");
+  return id;
+}
+
+gint64
+tf_item_get_int (TfItem *self, const char *member, gint64 fallback)
+{
+  g_return_val_if_fail (TF_IS_ITEM (self), fallback);
+
+  return json_object_get_int_member_with_default (self->plain, member, fallback);
+}
+
+gboolean
+tf_item_get_boolean (TfItem *self, const char *member, gboolean fallback)
+{
+  g_return_val_if_fail (TF_IS_ITEM (self), fallback);
+
+  return json_object_get_boolean_member_with_default (self->plain, member, fallback);
+}
+
+/* --- TfRepository --------------------------------------------------------- */
+
+struct _TfRepository
+{
+  GObject        parent_instance;
+  TfVault       *vault;
+  const TfTable *table;
+  char          *column;
+  char          *value;
+  GPtrArray     *items;
+  GError        *error;
+  GMainContext  *context;     /* where reloads run and items-changed is emitted */
+  gulong         changed_id;
+  gint           scheduled;   /* atomic: a reload is pending */
+};
+
+static void tf_repository_list_model_init (GListModelInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (TfRepository, tf_repository, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL,
+                                                      tf_repository_list_model_init))
+
+static GType
+get_item_type (GListModel *model)
+{
+  return TF_TYPE_ITEM;
+}
+
+static guint
+get_n_items (GListModel *model)
+{
+  return TF_REPOSITORY (model)->items->len;
+}
+
+static gpointer
+get_item (GListModel *model, guint position)
+{
+  TfRepository *self = TF_REPOSITORY (model);
+
+  if (position >= self->items->len)
+    return NULL;
+  return g_object_ref (g_ptr_array_index (self->items, position));
+}
+
+static void
+tf_repository_list_model_init (GListModelInterface *iface)
+{
+  iface->get_item_type = get_item_type;
+  iface->get_n_items = get_n_items;
+  iface->get_item = get_item;
+}
+
+static void
+tf_repository_dispose (GObject *object)
+{
+  TfRepository *self = TF_REPOSITORY (object);
+
+  if (self->changed_id != 0)
+    {
+      g_signal_handler_disconnect (tf_vault_get_store (self->vault), self->changed_id);
+      self->changed_id = 0;
+    }
+  g_clear_object (&self->vault);
+  G_OBJECT_CLASS (tf_repository_parent_class)->dispose (object);
+}
+
+static void
+tf_repository_finalize (GObject *object)
+{
+  TfRepository *self = TF_REPOSITORY (object);
+
+  g_ptr_array_unref (self->items);
+  g_clear_error (&self->error);
+  g_free (self->column);
+  g_free (self->value);
+  g_main_context_unref (self->context);
+  G_OBJECT_CLASS (tf_repository_parent_class)->finalize (object);
+}
+
+static void
+tf_repository_class_init (TfRepositoryClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = tf_repository_dispose;
+  object_class->finalize = tf_repository_finalize;
+}
+
+static void
+tf_repository_init (TfRepository *self)
+{
+  self->items = g_ptr_array_new_with_free_func (g_object_unref);
+}
+
+static gboolean
+same_item (TfItem *a, TfItem *b)
+{
+  return g_strcmp0 (a->text, b->text) == 0;
+}
+
+gboolean
+tf_repository_refresh (TfRepository *self, GError **error)
+{
+  g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  GPtrArray *old;
+  guint start = 0, old_end, new_end;
+
+  g_return_val_if_fail (TF_IS_REPOSITORY (self), FALSE);
+
+  g_clear_error (&self->error);
+  records = tf_vault_list (self->vault, self->table, self->column, self->value, &self->error);
+  items = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; records != NULL && i < records->len; i++)
+    g_ptr_array_add (items, tf_item_new (g_ptr_array_index (records, i)));
+
+  /* Announce only what differs: the common head and tail stay. */
+  old = self->items;
+  while (start < old->len && start < items->len &&
+         same_item (g_ptr_array_index (old, start), g_ptr_array_index (items, start)))
+    start++;
+  old_end = old->len;
+  new_end = items->len;
+  while (old_end > start && new_end > start &&
+         same_item (g_ptr_array_index (old, old_end - 1), g_ptr_array_index (items, new_end - 1)))
+    old_end--, new_end--;
+  self->items = g_steal_pointer (&items);
+  if (old_end > start || new_end > start)
+    g_list_model_items_changed (G_LIST_MODEL (self), start, old_end - start, new_end - start);
+  g_ptr_array_unref (old);
+
+  if (self->error != NULL)
+    {
+      if (error != NULL)
+        *error = g_error_copy (self->error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+const GError *
+tf_repository_get_error (TfRepository *self)
+{
+  g_return_val_if_fail (TF_IS_REPOSITORY (self), NULL);
+
+  return self->error;
+}
+
+static gboolean
+reload_cb (gpointer data)
+{
+  TfRepository *self = data;
+
+  g_atomic_int_set (&self->scheduled, 0);
+  tf_repository_refresh (self, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+/* May run in a sync thread: schedule one reload in our own context. */
+static void
+on_store_changed (TfStore *store, const char *table, const char *id, gpointer data)
+{
+  TfRepository *self = data;
+  gboolean relevant = g_strcmp0 (table, self->table->name) == 0 ||
+                      (g_strcmp0 (table, "key_grants") == 0 &&
+                       tf_table_has_encrypted (self->table));
+  g_autoptr(GSource) source = NULL;
+
+  if (!relevant || !g_atomic_int_compare_and_exchange (&self->scheduled, 0, 1))
+    return;
+  source = g_idle_source_new ();
+  g_source_set_priority (source, G_PRIORITY_DEFAULT_IDLE);
+  g_source_set_callback (source, reload_cb, g_object_ref (self), g_object_unref);
+  g_source_set_static_name (source, "[tf-repository] reload");
+  g_source_attach (source, self->context);
+}
+
+TfRepository *
+tf_repository_new (TfVault *vault, const TfTable *table, const char *column, const char *value)
+{
+  TfRepository *self;
+
+  g_return_val_if_fail (TF_IS_VAULT (vault), NULL);
+  g_return_val_if_fail (table != NULL, NULL);
+
+  self = g_object_new (TF_TYPE_REPOSITORY, NULL);
+  self->vault = g_object_ref (vault);
+  self->table = table;
+  self->column = g_strdup (column);
+  self->value = g_strdup (value);
+  self->context = g_main_context_ref_thread_default ();
+  self->changed_id = g_signal_connect (tf_vault_get_store (vault), "changed",
+                                       G_CALLBACK (on_store_changed), self);
+  tf_repository_refresh (self, NULL);
+  return self;
+}

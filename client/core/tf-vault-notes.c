@@ -1,0 +1,177 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * tf-vault-notes.c: locked session notes (DESIGN.md §5, authorship).
+ *
+ * Locking a note signs it with the therapist's Ed25519 key.  What is signed
+ * is tf_vault_note_signed_bytes(): the note's identity and its stored
+ * ciphertext envelopes, not the plaintext, so that any device holding the
+ * record and the author's public key can verify it without being able to
+ * read it — and a server that swapped an envelope or moved the note to
+ * another session is caught.  From then on the vault refuses any change to
+ * the note, and every locked note it hands out is verified first.
+ *
+ * The lock is a field of the record and travels like any other; the vault
+ * enforces it on every device of every user, the server cannot forge it.
+ */
+#define G_LOG_DOMAIN "tf-vault"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "tf-error.h"
+#include "tf-store-db.h"
+#include "tf-time.h"
+#include "tf-vault-private.h"
+
+gboolean
+tf_vault_is_lockable (const TfTable *table)
+{
+  return tf_table_get_column (table, "locked_at") != NULL &&
+         tf_table_get_column (table, "signature") != NULL;
+}
+
+gboolean
+tf_vault_check_unlocked (TfVault *self, const TfTable *table, const char *id, GError **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(TfRecord) stored = tf_store_get (self->store, table, id, &local_error);
+
+  if (stored == NULL)
+    {
+      if (g_error_matches (local_error, TF_STORE_ERROR, TF_STORE_ERROR_NOT_FOUND))
+        return TRUE;
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (tf_vault_member_string (stored->fields, "locked_at") != NULL)
+    {
+      g_set_error (error, TF_VAULT_ERROR, TF_VAULT_ERROR_LOCKED_NOTE,
+                   _("This session note is locked and cannot be changed"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* A member as signed: its string value, "" when null or absent. */
+static const char *
+signed_member (JsonObject *fields, const char *name)
+{
+  const char *value = tf_vault_member_string (fields, name);
+
+  return value != NULL ? value : "";
+}
+
+GBytes *
+tf_vault_note_signed_bytes (JsonObject *fields)
+{
+  const char *locked_at;
+  g_autoptr(GDateTime) when = NULL;
+  g_autofree char *stamp = NULL;
+  char *text;
+
+  g_return_val_if_fail (fields != NULL, NULL);
+
+  /* One spelling of the instant, whatever offset a server wrote it with. */
+  locked_at = signed_member (fields, "locked_at");
+  when = tf_time_parse_timestamp (locked_at, NULL);
+  stamp = when != NULL ? tf_time_format_timestamp (when) : g_strdup (locked_at);
+  /* Only approach_type is free text; every other part is a UUID, an
+   * envelope or a timestamp, none of which contains "|", so the fields
+   * around it fix where it starts and ends. */
+  text = g_strjoin ("|", "tf1", "note",
+                    signed_member (fields, "id"),
+                    signed_member (fields, "session_id"),
+                    signed_member (fields, "therapist_id"),
+                    signed_member (fields, "approach_type"),
+                    signed_member (fields, "note_content"),
+                    signed_member (fields, "risk_assessment"),
+                    stamp, NULL);
+  return g_bytes_new_take (text, strlen (text));
+}
+
+gboolean
+tf_vault_verify_note (TfVault *self, const TfRecord *record, GError **error)
+{
+  const TfTable *table = record->table;
+  const char *signer, *signature, *public_key = NULL;
+  g_autoptr(JsonObject) known = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+
+  if (!tf_vault_is_lockable (table) ||
+      tf_vault_member_string (record->fields, "locked_at") == NULL)
+    return TRUE;
+
+  signer = tf_vault_member_string (record->fields, table->owner_column);
+  signature = tf_vault_member_string (record->fields, "signature");
+  if (g_strcmp0 (signer, self->user_id) == 0)
+    public_key = tf_keys_get_signing_public (self->keys);
+  else if (signer != NULL)
+    {
+      known = tf_store_lookup_key (self->store, signer, NULL);
+      public_key = known ? tf_vault_member_string (known, "signing_public_key") : NULL;
+    }
+  if (public_key == NULL)
+    {
+      g_set_error (error, TF_VAULT_ERROR, TF_VAULT_ERROR_BAD_SIGNATURE,
+                   _("This locked session note cannot be verified: its author’s key is not "
+                     "known on this device"));
+      return FALSE;
+    }
+  bytes = tf_vault_note_signed_bytes (record->fields);
+  if (signature == NULL ||
+      !tf_crypto_verify (public_key, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                         signature, NULL))
+    {
+      g_set_error (error, TF_VAULT_ERROR, TF_VAULT_ERROR_BAD_SIGNATURE,
+                   _("This locked session note was changed after it was signed"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+tf_vault_lock_note (TfVault *self, const char *id, GError **error)
+{
+  const TfTable *table = tf_registry_lookup ("session_notes");
+  g_autoptr(TfRecord) record = NULL;
+  g_autoptr(JsonObject) fields = NULL;
+  g_autoptr(GDateTime) now = NULL;
+  g_autofree char *stamp = NULL;
+  g_autofree char *signature = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+
+  g_return_val_if_fail (TF_IS_VAULT (self), FALSE);
+  g_return_val_if_fail (id != NULL, FALSE);
+
+  record = tf_store_get (self->store, table, id, error);
+  if (record == NULL)
+    return FALSE;
+  if (record->deleted)
+    {
+      g_set_error (error, TF_STORE_ERROR, TF_STORE_ERROR_NOT_FOUND, _("There is no record %s"),
+                   id);
+      return FALSE;
+    }
+  if (!tf_vault_check_unlocked (self, table, id, error))
+    return FALSE;
+  if (g_strcmp0 (tf_vault_member_string (record->fields, table->owner_column),
+                 self->user_id) != 0)
+    {
+      g_set_error (error, TF_VAULT_ERROR, TF_VAULT_ERROR_NOT_OWNER,
+                   _("Only the author of a session note can lock it"));
+      return FALSE;
+    }
+
+  /* Whole seconds: the instant survives every round trip unchanged. */
+  now = g_date_time_new_from_unix_utc (g_get_real_time () / G_USEC_PER_SEC);
+  stamp = tf_time_format_timestamp (now);
+  fields = tf_vault_dup_object (record->fields);
+  json_object_set_string_member (fields, "locked_at", stamp);
+  bytes = tf_vault_note_signed_bytes (fields);
+  signature = tf_crypto_sign (tf_keys_get_signing_secret (self->keys),
+                              g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  json_object_set_string_member (fields, "signature", signature);
+  return tf_store_put (self->store, table, id, fields, error);
+}

@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * tf-vault-private.h: what the files of the vault share.
+ *
+ *   tf-vault.c            the object; plain form <-> wire form; data keys;
+ *                         put, get, list, delete; other users' keys
+ *   tf-vault-share.c      who should read a record, key grants, re-keying
+ *   tf-vault-notes.c      locked session notes: signing and verifying
+ *   tf-vault-conflicts.c  the store's copy function; listing and resolving
+ *                         conflict copies
+ */
+#pragma once
+
+#include "tf-vault.h"
+
+G_BEGIN_DECLS
+
+struct _TfVault
+{
+  GObject  parent_instance;
+  TfStore *store;    /* owned reference */
+  char    *user_id;  /* the account */
+  TfKeys  *keys;     /* the account's unlocked keys, owned */
+};
+
+/* --- tf-vault.c ----------------------------------------------------------- */
+
+/* TRUE for an encrypted column that holds content (every encrypted column
+ * but enc_key, the wrapped data key). */
+gboolean    tf_vault_is_content_column (const TfColumn *column);
+/* TRUE when @table has content columns (tf_table_has_encrypted() also
+ * counts enc_key). */
+gboolean    tf_vault_has_content       (const TfTable  *table);
+
+/* TRUE when some content column of @fields holds a ciphertext. */
+gboolean    tf_vault_has_ciphertext    (const TfTable  *table,
+                                        JsonObject     *fields);
+/* The string member @name of @fields, or NULL (absent, null, not a string). */
+const char *tf_vault_member_string     (JsonObject     *fields,
+                                        const char     *name);
+/* A deep copy. */
+JsonObject *tf_vault_dup_object        (JsonObject     *object);
+
+/* The live key grants (TfRecord*) of record @record_id of @table: those
+ * sealed to this account (@to_me) or those this account made (!@to_me). */
+GPtrArray  *tf_vault_list_grants       (TfVault        *self,
+                                        const TfTable  *table,
+                                        const char     *record_id,
+                                        gboolean        to_me,
+                                        GError        **error);
+
+/* The data key of a record: unwrapped from @enc_key when this account
+ * wrapped it (@out_own TRUE), else opened from a grant sealed to this
+ * account for record @grant_id of @table.  TF_VAULT_ERROR_NO_KEY when
+ * neither works. */
+TfSecret   *tf_vault_open_key          (TfVault        *self,
+                                        const TfTable  *table,
+                                        const char     *grant_id,
+                                        const char     *enc_key,
+                                        gboolean       *out_own,
+                                        GError        **error);
+
+/* Plain form -> wire form for record @id: every content column encrypted
+ * under @key for @id (its plaintext validated first), enc_key set to
+ * @enc_key, any enc_key in @plain ignored. */
+JsonObject *tf_vault_seal_fields       (const TfTable  *table,
+                                        const char     *id,
+                                        JsonObject     *plain,
+                                        const TfSecret *key,
+                                        const char     *enc_key,
+                                        GError        **error);
+/* Wire form -> plain form; ciphertexts are opened as bound to @id. */
+JsonObject *tf_vault_open_fields       (const TfTable  *table,
+                                        const char     *id,
+                                        JsonObject     *fields,
+                                        const TfSecret *key,
+                                        GError        **error);
+/* Plain form of a record that cannot be opened: content null, "unreadable". */
+JsonObject *tf_vault_unreadable_fields (const TfTable  *table,
+                                        JsonObject     *fields);
+
+/* The wire form to store for plain form @plain of record @id: the data key
+ * is the record's own (a new one for a new record, or when @out_rekeyed is
+ * set: the write takes a reader away, see tf-vault-share.c). */
+JsonObject *tf_vault_prepare_write     (TfVault        *self,
+                                        const TfTable  *table,
+                                        const char     *id,
+                                        JsonObject     *plain,
+                                        gboolean       *out_rekeyed,
+                                        GError        **error);
+
+/* Plain form of a stored record for a list: never fails for want of a key
+ * (the record comes back "unreadable"); a locked note carries
+ * "signature_valid". */
+JsonObject *tf_vault_plain_for_list    (TfVault        *self,
+                                        const TfRecord *record);
+
+/* --- tf-vault-share.c ------------------------------------------------------ */
+
+/* TRUE when writing @fields (plain or wire form) as record @id would take
+ * access away from someone who has a grant: the write needs a new data key. */
+gboolean    tf_vault_write_revokes     (TfVault        *self,
+                                        const TfTable  *table,
+                                        const char     *id,
+                                        JsonObject     *fields,
+                                        gboolean       *out_revokes,
+                                        GError        **error);
+/* Brings the grants of record @id in line (see tf-vault.h); @rekeyed: the
+ * record was just written with a new data key, so every remaining grant is
+ * sealed again.  Adds to @n_pending (optional). */
+gboolean    tf_vault_reconcile_record  (TfVault        *self,
+                                        const TfTable  *table,
+                                        const char     *id,
+                                        gboolean        rekeyed,
+                                        guint          *n_pending,
+                                        GError        **error);
+
+/* --- tf-vault-notes.c ------------------------------------------------------ */
+
+/* TRUE when @table's records can be locked (they have locked_at). */
+gboolean    tf_vault_is_lockable       (const TfTable  *table);
+/* Fails with TF_VAULT_ERROR_LOCKED_NOTE when the stored record @id is a
+ * locked note. */
+gboolean    tf_vault_check_unlocked    (TfVault        *self,
+                                        const TfTable  *table,
+                                        const char     *id,
+                                        GError        **error);
+/* TRUE when @record is not locked or its signature verifies; else
+ * TF_VAULT_ERROR_BAD_SIGNATURE. */
+gboolean    tf_vault_verify_note       (TfVault        *self,
+                                        const TfRecord *record,
+                                        GError        **error);
+
+/* --- tf-vault-conflicts.c -------------------------------------------------- */
+
+/* The store's copy function (TfStoreCopyFunc); @user_data is a GWeakRef to
+ * the vault, freed by tf_vault_copy_data_free(). */
+gboolean    tf_vault_copy_cb           (TfStore        *store,
+                                        const TfTable  *table,
+                                        const char     *original_id,
+                                        const char     *copy_id,
+                                        JsonObject     *fields,
+                                        gpointer        user_data,
+                                        GError        **error);
+void        tf_vault_copy_data_free    (gpointer        data);
+
+G_END_DECLS

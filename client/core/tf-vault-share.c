@@ -1,0 +1,467 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * tf-vault-share.c: key grants follow who should read a record.
+ *
+ * Sharing is a state to reach, not a command.  For each record of this
+ * account in a table whose audience is TF_AUDIENCE_OWNER_SHARED and which
+ * has content to protect, the readers it should have are the therapists of
+ * the account's active care relationships (client_id = the account), when
+ *   - the table has a shared_column (journal_entries.therapist_shared): the
+ *     record's flag is on;
+ *   - the table is in care_flags below (mood_entries while share_mood,
+ *     goals and goal_progress while share_goals): the relationship's flag
+ *     is on.
+ * A table with neither rule is never shared.  Goals have no encrypted
+ * columns, so the server's visibility alone decides there and there is
+ * nothing to seal.
+ *
+ * A reader without a grant gets one: the record's data key sealed to their
+ * identity key (known_keys) in a key_grants record that syncs like any
+ * other.  When their key is not known yet the grant is "pending" and made
+ * by a later reconciliation (tf_vault_remember_key() runs one).  A grant
+ * whose recipient should no longer read the record is deleted, and the
+ * record is re-keyed — a new data key, every content column encrypted
+ * again, a new enc_key, every remaining grant sealed again — so whatever is
+ * written from now on is unreadable to the former reader.  What they held
+ * before, they keep: nothing can take back a key once given.
+ */
+#define G_LOG_DOMAIN "tf-vault"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "tf-store-db.h"
+#include "tf-time.h"
+#include "tf-vault-private.h"
+
+/* Which flag of a care relationship shares a table that has no flag of its
+ * own (DESIGN.md §3 visibility). */
+static const struct
+{
+  const char *table;
+  const char *flag;
+} care_flags[] = {
+  { "mood_entries", "share_mood" },
+  { "goals", "share_goals" },
+  { "goal_progress", "share_goals" },
+};
+
+static const TfTable *
+grants_table (void)
+{
+  return tf_registry_lookup ("key_grants");
+}
+
+static const char *
+care_flag (const TfTable *table)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (care_flags); i++)
+    if (strcmp (care_flags[i].table, table->name) == 0)
+      return care_flags[i].flag;
+  return NULL;
+}
+
+static gboolean
+is_shareable (const TfTable *table)
+{
+  return table->audience == TF_AUDIENCE_OWNER_SHARED && table->owner_column != NULL &&
+         tf_vault_has_content (table) &&
+         (table->shared_column != NULL || care_flag (table) != NULL);
+}
+
+static gboolean
+member_true (JsonObject *fields, const char *name)
+{
+  JsonNode *node = json_object_get_member (fields, name);
+
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
+         json_node_get_value_type (node) == G_TYPE_BOOLEAN && json_node_get_boolean (node);
+}
+
+/* The care relationships (TfRecord*) in which this account is the client
+ * and which are active. */
+static GPtrArray *
+load_care (TfVault *self, GError **error)
+{
+  g_autoptr(GPtrArray) all = tf_store_list (self->store, tf_registry_lookup ("care_relationships"),
+                                            "client_id", self->user_id, error);
+  GPtrArray *active;
+
+  if (all == NULL)
+    return NULL;
+  active = g_ptr_array_new_with_free_func ((GDestroyNotify) tf_record_free);
+  for (guint i = 0; i < all->len; i++)
+    {
+      TfRecord *care = g_ptr_array_index (all, i);
+
+      if (g_strcmp0 (tf_vault_member_string (care->fields, "status"), "active") == 0)
+        g_ptr_array_add (active, tf_record_copy (care));
+    }
+  return active;
+}
+
+/* The user ids that should read a record of @table with @fields (plain or
+ * wire form: only plaintext columns decide). */
+static GHashTable *
+desired_readers (TfVault *self, const TfTable *table, JsonObject *fields, GPtrArray *care)
+{
+  GHashTable *readers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  const char *flag = care_flag (table);
+
+  if (!is_shareable (table) ||
+      g_strcmp0 (tf_vault_member_string (fields, table->owner_column), self->user_id) != 0 ||
+      (table->shared_column != NULL && !member_true (fields, table->shared_column)))
+    return readers;
+  for (guint i = 0; i < care->len; i++)
+    {
+      TfRecord *relationship = g_ptr_array_index (care, i);
+      const char *therapist = tf_vault_member_string (relationship->fields, "therapist_id");
+
+      if (therapist != NULL && strcmp (therapist, self->user_id) != 0 &&
+          (flag == NULL || member_true (relationship->fields, flag)))
+        g_hash_table_add (readers, g_strdup (therapist));
+    }
+  return readers;
+}
+
+gboolean
+tf_vault_write_revokes (TfVault *self, const TfTable *table, const char *id, JsonObject *fields,
+                        gboolean *out_revokes, GError **error)
+{
+  g_autoptr(GPtrArray) grants = NULL;
+  g_autoptr(GPtrArray) care = NULL;
+  g_autoptr(GHashTable) readers = NULL;
+
+  *out_revokes = FALSE;
+  if (!is_shareable (table))
+    return TRUE;
+  grants = tf_vault_list_grants (self, table, id, FALSE, error);
+  if (grants == NULL)
+    return FALSE;
+  if (grants->len == 0)
+    return TRUE;
+  care = load_care (self, error);
+  if (care == NULL)
+    return FALSE;
+  readers = desired_readers (self, table, fields, care);
+  for (guint i = 0; i < grants->len; i++)
+    {
+      TfRecord *grant = g_ptr_array_index (grants, i);
+      const char *recipient = tf_vault_member_string (grant->fields, "recipient_id");
+
+      if (recipient == NULL || !g_hash_table_contains (readers, recipient))
+        *out_revokes = TRUE;
+    }
+  return TRUE;
+}
+
+/* The identity key of @user_id, or NULL (no error) when not known yet. */
+static char *
+identity_key_of (TfVault *self, const char *user_id, GError **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(JsonObject) known = tf_store_lookup_key (self->store, user_id, &local_error);
+
+  if (known == NULL)
+    {
+      if (!g_error_matches (local_error, TF_STORE_ERROR, TF_STORE_ERROR_NOT_FOUND))
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  return g_strdup (tf_vault_member_string (known, "identity_public_key"));
+}
+
+static gboolean
+make_grant (TfVault *self, const TfTable *table, const char *record_id, const char *recipient,
+            const char *sealed, GError **error)
+{
+  g_autofree char *id = g_uuid_string_random ();
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *stamp = tf_time_format_timestamp (now);
+  g_autoptr(JsonObject) fields = json_object_new ();
+
+  json_object_set_string_member (fields, "table_name", table->name);
+  json_object_set_string_member (fields, "record_id", record_id);
+  json_object_set_string_member (fields, "owner_id", self->user_id);
+  json_object_set_string_member (fields, "recipient_id", recipient);
+  json_object_set_string_member (fields, "sealed_key", sealed);
+  json_object_set_string_member (fields, "created_at", stamp);
+  return tf_store_put (self->store, grants_table (), id, fields, error);
+}
+
+/* Gives @record a new data key and stores it; @out_key receives the key. */
+static gboolean
+rekey (TfVault *self, const TfRecord *record, TfSecret **out_key, GError **error)
+{
+  const TfTable *table = record->table;
+  const char *enc_key = tf_vault_member_string (record->fields, "enc_key");
+  g_autoptr(TfSecret) old_key = NULL;
+  g_autoptr(TfSecret) key = NULL;
+  g_autoptr(JsonObject) plain = NULL;
+  g_autoptr(JsonObject) wire = NULL;
+  g_autofree char *new_enc_key = NULL;
+
+  if (enc_key != NULL)
+    {
+      old_key = tf_keys_open_data_key (self->keys, enc_key, error);
+      if (old_key == NULL)
+        return FALSE;
+    }
+  plain = tf_vault_open_fields (table, record->id, record->fields, old_key, error);
+  if (plain == NULL)
+    return FALSE;
+  key = tf_keys_new_data_key (self->keys, &new_enc_key, error);
+  if (key == NULL)
+    return FALSE;
+  wire = tf_vault_seal_fields (table, record->id, plain, key, new_enc_key, error);
+  if (wire == NULL || !tf_store_put (self->store, table, record->id, wire, error))
+    return FALSE;
+  *out_key = g_steal_pointer (&key);
+  return TRUE;
+}
+
+/* Reconciles record @id of @table (@record: its stored state, NULL when
+ * gone) against its grants @grants (TfRecord*, made by this account). */
+static gboolean
+reconcile_with (TfVault *self, const TfTable *table, const char *id, const TfRecord *record,
+                GPtrArray *grants, GPtrArray *care, gboolean rekeyed, guint *n_pending,
+                GError **error)
+{
+  gboolean live = record != NULL && !record->deleted;
+  g_autoptr(GHashTable) readers = NULL;
+  g_autoptr(GHashTable) covered = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray) kept = g_ptr_array_new ();
+  g_autoptr(TfSecret) key = NULL;
+  gboolean revoked = FALSE;
+  GHashTableIter iter;
+  gpointer reader;
+
+  /* Someone else's record: their devices decide. */
+  if (live && g_strcmp0 (tf_vault_member_string (record->fields, table->owner_column),
+                         self->user_id) != 0)
+    return TRUE;
+  readers = live ? desired_readers (self, table, record->fields, care)
+                 : g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  for (guint i = 0; i < grants->len; i++)
+    {
+      TfRecord *grant = g_ptr_array_index (grants, i);
+      const char *recipient = tf_vault_member_string (grant->fields, "recipient_id");
+
+      if (recipient != NULL && g_hash_table_contains (readers, recipient))
+        g_ptr_array_add (kept, grant);
+      else
+        revoked = TRUE;
+    }
+  if (revoked && live && !rekeyed)
+    {
+      if (!rekey (self, record, &key, error))
+        return FALSE;
+      rekeyed = TRUE;
+    }
+  for (guint i = 0; i < grants->len; i++)
+    {
+      TfRecord *grant = g_ptr_array_index (grants, i);
+
+      if (!g_ptr_array_find (kept, grant, NULL) &&
+          !tf_store_delete (self->store, grants_table (), grant->id, error))
+        return FALSE;
+    }
+  if (!live || g_hash_table_size (readers) == 0)
+    return TRUE;
+
+  /* Unless re-keyed here, @record as stored holds the key to share (after
+   * a re-keying write too: it was read after that write). */
+  if (key == NULL)
+    {
+      const char *enc_key = tf_vault_member_string (record->fields, "enc_key");
+
+      if (enc_key == NULL)
+        return TRUE; /* nothing encrypted yet: no key to share */
+      key = tf_keys_open_data_key (self->keys, enc_key, error);
+      if (key == NULL)
+        return FALSE;
+    }
+
+  /* Readers who keep access: after a re-key their grants are sealed again. */
+  for (guint i = 0; i < kept->len; i++)
+    {
+      TfRecord *grant = g_ptr_array_index (kept, i);
+      const char *recipient = tf_vault_member_string (grant->fields, "recipient_id");
+      g_autofree char *identity = NULL;
+      g_autofree char *sealed = NULL;
+      g_autoptr(GError) local_error = NULL;
+
+      if (!rekeyed)
+        {
+          g_hash_table_add (covered, (gpointer) recipient);
+          continue;
+        }
+      identity = identity_key_of (self, recipient, &local_error);
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      if (identity == NULL)
+        {
+          /* An old key cannot open the new text anyway. */
+          if (!tf_store_delete (self->store, grants_table (), grant->id, error))
+            return FALSE;
+          continue;
+        }
+      sealed = tf_crypto_seal_key (identity, key, error);
+      if (sealed == NULL)
+        return FALSE;
+      {
+        g_autoptr(JsonObject) fields = tf_vault_dup_object (grant->fields);
+
+        json_object_set_string_member (fields, "sealed_key", sealed);
+        if (!tf_store_put (self->store, grants_table (), grant->id, fields, error))
+          return FALSE;
+      }
+      g_hash_table_add (covered, (gpointer) recipient);
+    }
+
+  /* Readers without a grant get one. */
+  g_hash_table_iter_init (&iter, readers);
+  while (g_hash_table_iter_next (&iter, &reader, NULL))
+    {
+      g_autofree char *identity = NULL;
+      g_autofree char *sealed = NULL;
+      g_autoptr(GError) local_error = NULL;
+
+      if (g_hash_table_contains (covered, reader))
+        continue;
+      identity = identity_key_of (self, reader, &local_error);
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      if (identity == NULL)
+        {
+          if (n_pending != NULL)
+            (*n_pending)++;
+          continue;
+        }
+      sealed = tf_crypto_seal_key (identity, key, error);
+      if (sealed == NULL || !make_grant (self, table, id, reader, sealed, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+tf_vault_reconcile_record (TfVault *self, const TfTable *table, const char *id,
+                           gboolean rekeyed, guint *n_pending, GError **error)
+{
+  g_autoptr(GPtrArray) grants = NULL;
+  g_autoptr(GPtrArray) care = NULL;
+  g_autoptr(TfRecord) record = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  if (!is_shareable (table))
+    return TRUE;
+  record = tf_store_get (self->store, table, id, &local_error);
+  if (record == NULL && !g_error_matches (local_error, TF_STORE_ERROR, TF_STORE_ERROR_NOT_FOUND))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  grants = tf_vault_list_grants (self, table, id, FALSE, error);
+  if (grants == NULL)
+    return FALSE;
+  care = load_care (self, error);
+  if (care == NULL)
+    return FALSE;
+  return reconcile_with (self, table, id, record, grants, care, rekeyed, n_pending, error);
+}
+
+gboolean
+tf_vault_reconcile_shares (TfVault *self, guint *n_pending, GError **error)
+{
+  g_autoptr(GPtrArray) care = NULL;
+  g_autoptr(GPtrArray) mine = NULL;
+  g_autoptr(GHashTable) by_record = NULL;
+  const TfTable *tables;
+  guint n_tables, pending = 0;
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_return_val_if_fail (TF_IS_VAULT (self), FALSE);
+
+  care = load_care (self, error);
+  if (care == NULL)
+    return FALSE;
+  /* Every grant this account made, by "table\nrecord id". */
+  mine = tf_store_list (self->store, grants_table (), "owner_id", self->user_id, error);
+  if (mine == NULL)
+    return FALSE;
+  by_record = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                     (GDestroyNotify) g_ptr_array_unref);
+  for (guint i = 0; i < mine->len; i++)
+    {
+      TfRecord *grant = g_ptr_array_index (mine, i);
+      g_autofree char *record_key = g_strconcat (
+        tf_vault_member_string (grant->fields, "table_name"), "\n",
+        tf_vault_member_string (grant->fields, "record_id"), NULL);
+      GPtrArray *list = g_hash_table_lookup (by_record, record_key);
+
+      if (list == NULL)
+        {
+          list = g_ptr_array_new ();
+          g_hash_table_insert (by_record, g_steal_pointer (&record_key), list);
+        }
+      g_ptr_array_add (list, grant);
+    }
+
+  tables = tf_registry_get_tables (&n_tables);
+  for (guint t = 0; t < n_tables; t++)
+    {
+      const TfTable *table = &tables[t];
+      g_autoptr(GPtrArray) records = NULL;
+
+      if (!is_shareable (table))
+        continue;
+      records = tf_store_list (self->store, table, table->owner_column, self->user_id, error);
+      if (records == NULL)
+        return FALSE;
+      for (guint i = 0; i < records->len; i++)
+        {
+          TfRecord *record = g_ptr_array_index (records, i);
+          g_autofree char *record_key = g_strconcat (table->name, "\n", record->id, NULL);
+          g_autofree char *stolen_key = NULL;
+          g_autoptr(GPtrArray) grants = NULL;
+
+          /* Taken out: what stays in by_record afterwards is left over. */
+          if (!g_hash_table_steal_extended (by_record, record_key, (gpointer *) &stolen_key,
+                                            (gpointer *) &grants))
+            grants = g_ptr_array_new ();
+          if (!reconcile_with (self, table, record->id, record, grants, care, FALSE, &pending,
+                               error))
+            return FALSE;
+        }
+    }
+
+  /* Grants left over belong to records that are gone. */
+  g_hash_table_iter_init (&iter, by_record);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      g_auto(GStrv) parts = g_strsplit (key, "\n", 2);
+      const TfTable *table = tf_registry_lookup (parts[0]);
+      g_autoptr(TfRecord) record = NULL;
+
+      if (table == NULL || parts[1] == NULL || !is_shareable (table))
+        continue;
+      record = tf_store_get (self->store, table, parts[1], NULL);
+      if (record != NULL && !record->deleted)
+        continue; /* a conflict copy, or not this account's record */
+      if (!reconcile_with (self, table, parts[1], NULL, value, care, FALSE, &pending, error))
+        return FALSE;
+    }
+  if (n_pending != NULL)
+    *n_pending = pending;
+  return TRUE;
+}

@@ -1,0 +1,635 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * tf-vault.c: plain form in, ciphertext in the store (DESIGN.md §5,
+ * docs/encryption.md).
+ *
+ * A record with encrypted columns has one data key.  The owner keeps it
+ * wrapped by their master key in enc_key; anyone it is shared with finds it
+ * sealed to their identity key in a key_grants row.  Writing an own record
+ * keeps its data key (so grants stay valid) unless the write takes a reader
+ * away: then the record gets a new key at once, so that not even this edit
+ * is readable with the old one.  Every content column is encrypted as
+ * "tf1|<table>|<record id>|<column>"; a JSONB column's plaintext is its JSON
+ * text, its envelope a JSON string.  The plaintext is validated (UTF-8, JSON,
+ * ICD-10 codes) before it is encrypted, because nobody can check it after.
+ *
+ * Reading tries the account's own wrap first and the grants second; a
+ * record that neither opens is an error for tf_vault_get() and an
+ * "unreadable" entry in a list, never garbage.
+ */
+#define G_LOG_DOMAIN "tf-vault"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "tf-error.h"
+#include "tf-store-db.h"
+#include "tf-validate.h"
+#include "tf-vault-private.h"
+
+G_DEFINE_QUARK (tf-vault-error-quark, tf_vault_error)
+
+G_DEFINE_FINAL_TYPE (TfVault, tf_vault, G_TYPE_OBJECT)
+
+static void
+tf_vault_dispose (GObject *object)
+{
+  TfVault *self = TF_VAULT (object);
+
+  g_clear_object (&self->store);
+  G_OBJECT_CLASS (tf_vault_parent_class)->dispose (object);
+}
+
+static void
+tf_vault_finalize (GObject *object)
+{
+  TfVault *self = TF_VAULT (object);
+
+  g_clear_pointer (&self->keys, tf_keys_free);
+  g_clear_pointer (&self->user_id, g_free);
+  G_OBJECT_CLASS (tf_vault_parent_class)->finalize (object);
+}
+
+static void
+tf_vault_class_init (TfVaultClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = tf_vault_dispose;
+  object_class->finalize = tf_vault_finalize;
+}
+
+static void
+tf_vault_init (TfVault *self)
+{
+}
+
+TfVault *
+tf_vault_new (TfStore *store, const char *user_id, TfKeys *keys)
+{
+  TfVault *self;
+  GWeakRef *ref;
+
+  g_return_val_if_fail (TF_IS_STORE (store), NULL);
+  g_return_val_if_fail (user_id != NULL, NULL);
+  g_return_val_if_fail (keys != NULL, NULL);
+
+  self = g_object_new (TF_TYPE_VAULT, NULL);
+  self->store = g_object_ref (store);
+  self->user_id = g_strdup (user_id);
+  self->keys = keys;
+  /* The store outlives no vault it needs: it holds only a weak reference,
+   * and a copy made after the vault is gone simply stays on the device. */
+  ref = g_new0 (GWeakRef, 1);
+  g_weak_ref_init (ref, self);
+  tf_store_set_copy_func (store, tf_vault_copy_cb, ref, tf_vault_copy_data_free);
+  return self;
+}
+
+TfStore *
+tf_vault_get_store (TfVault *self)
+{
+  g_return_val_if_fail (TF_IS_VAULT (self), NULL);
+
+  return self->store;
+}
+
+const char *
+tf_vault_get_user_id (TfVault *self)
+{
+  g_return_val_if_fail (TF_IS_VAULT (self), NULL);
+
+  return self->user_id;
+}
+
+TfKeys *
+tf_vault_get_keys (TfVault *self)
+{
+  g_return_val_if_fail (TF_IS_VAULT (self), NULL);
+
+  return self->keys;
+}
+
+/* --- small helpers --------------------------------------------------------- */
+
+gboolean
+tf_vault_is_content_column (const TfColumn *column)
+{
+  return (column->flags & TF_COLUMN_ENCRYPTED) && strcmp (column->name, "enc_key") != 0;
+}
+
+gboolean
+tf_vault_has_content (const TfTable *table)
+{
+  for (guint i = 0; i < table->n_columns; i++)
+    if (tf_vault_is_content_column (&table->columns[i]))
+      return TRUE;
+  return FALSE;
+}
+
+const char *
+tf_vault_member_string (JsonObject *fields, const char *name)
+{
+  JsonNode *node = fields != NULL ? json_object_get_member (fields, name) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+JsonObject *
+tf_vault_dup_object (JsonObject *object)
+{
+  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), object);
+  g_autoptr(JsonNode) copy = json_node_copy (node);
+
+  return json_object_ref (json_node_get_object (copy));
+}
+
+gboolean
+tf_vault_has_ciphertext (const TfTable *table, JsonObject *fields)
+{
+  for (guint i = 0; i < table->n_columns; i++)
+    if (tf_vault_is_content_column (&table->columns[i]) &&
+        tf_vault_member_string (fields, table->columns[i].name) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+set_no_key_error (GError **error)
+{
+  g_set_error (error, TF_VAULT_ERROR, TF_VAULT_ERROR_NO_KEY,
+               _("This record is not shared with this account, or no longer is"));
+}
+
+/* --- data keys ------------------------------------------------------------- */
+
+GPtrArray *
+tf_vault_list_grants (TfVault *self, const TfTable *table, const char *record_id, gboolean to_me,
+                      GError **error)
+{
+  g_autoptr(GPtrArray) all = tf_store_list (self->store, tf_registry_lookup ("key_grants"),
+                                            "record_id", record_id, error);
+  GPtrArray *out;
+
+  if (all == NULL)
+    return NULL;
+  out = g_ptr_array_new_with_free_func ((GDestroyNotify) tf_record_free);
+  for (guint i = 0; i < all->len; i++)
+    {
+      TfRecord *grant = g_ptr_array_index (all, i);
+      const char *party = tf_vault_member_string (grant->fields,
+                                                  to_me ? "recipient_id" : "owner_id");
+
+      if (g_strcmp0 (tf_vault_member_string (grant->fields, "table_name"), table->name) == 0 &&
+          g_strcmp0 (party, self->user_id) == 0)
+        g_ptr_array_add (out, tf_record_copy (grant));
+    }
+  return out;
+}
+
+/* The sealed keys of every grant to this account for @table, by record id
+ * (one query for a whole list instead of one per record). */
+static GHashTable *
+index_grants (TfVault *self, const TfTable *table, GError **error)
+{
+  g_autoptr(GPtrArray) all = tf_store_list (self->store, tf_registry_lookup ("key_grants"),
+                                            "recipient_id", self->user_id, error);
+  GHashTable *index;
+
+  if (all == NULL)
+    return NULL;
+  index = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                 (GDestroyNotify) g_ptr_array_unref);
+  for (guint i = 0; i < all->len; i++)
+    {
+      TfRecord *grant = g_ptr_array_index (all, i);
+      const char *record_id = tf_vault_member_string (grant->fields, "record_id");
+      const char *sealed = tf_vault_member_string (grant->fields, "sealed_key");
+      GPtrArray *keys;
+
+      if (g_strcmp0 (tf_vault_member_string (grant->fields, "table_name"), table->name) != 0 ||
+          record_id == NULL || sealed == NULL)
+        continue;
+      keys = g_hash_table_lookup (index, record_id);
+      if (keys == NULL)
+        {
+          keys = g_ptr_array_new_with_free_func (g_free);
+          g_hash_table_insert (index, g_strdup (record_id), keys);
+        }
+      g_ptr_array_add (keys, g_strdup (sealed));
+    }
+  return index;
+}
+
+static TfSecret *
+open_key_with (TfVault *self, const TfTable *table, const char *grant_id, const char *enc_key,
+               GHashTable *index, gboolean *out_own, GError **error)
+{
+  if (out_own != NULL)
+    *out_own = FALSE;
+  if (enc_key != NULL)
+    {
+      /* Someone else's wrap fails authentication: then try the grants. */
+      TfSecret *key = tf_keys_open_data_key (self->keys, enc_key, NULL);
+
+      if (key != NULL)
+        {
+          if (out_own != NULL)
+            *out_own = TRUE;
+          return key;
+        }
+    }
+  if (index != NULL)
+    {
+      GPtrArray *sealed = g_hash_table_lookup (index, grant_id);
+
+      for (guint i = 0; sealed != NULL && i < sealed->len; i++)
+        {
+          TfSecret *key = tf_keys_open_grant (self->keys, g_ptr_array_index (sealed, i), NULL);
+          if (key != NULL)
+            return key;
+        }
+    }
+  else
+    {
+      g_autoptr(GPtrArray) grants = tf_vault_list_grants (self, table, grant_id, TRUE, error);
+
+      if (grants == NULL)
+        return NULL;
+      for (guint i = 0; i < grants->len; i++)
+        {
+          TfRecord *grant = g_ptr_array_index (grants, i);
+          const char *sealed = tf_vault_member_string (grant->fields, "sealed_key");
+          TfSecret *key = sealed ? tf_keys_open_grant (self->keys, sealed, NULL) : NULL;
+
+          if (key != NULL)
+            return key;
+        }
+    }
+  set_no_key_error (error);
+  return NULL;
+}
+
+TfSecret *
+tf_vault_open_key (TfVault *self, const TfTable *table, const char *grant_id,
+                   const char *enc_key, gboolean *out_own, GError **error)
+{
+  return open_key_with (self, table, grant_id, enc_key, NULL, out_own, error);
+}
+
+/* --- plain form <-> wire form ---------------------------------------------- */
+
+JsonObject *
+tf_vault_seal_fields (const TfTable *table, const char *id, JsonObject *plain,
+                      const TfSecret *key, const char *enc_key, GError **error)
+{
+  g_autoptr(JsonObject) wire = json_object_new ();
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *value;
+
+  json_object_iter_init (&iter, plain);
+  while (json_object_iter_next (&iter, &name, &value))
+    {
+      const TfColumn *column = tf_table_get_column (table, name);
+      g_autofree char *text = NULL;
+      g_autofree char *envelope = NULL;
+
+      if (strcmp (name, "enc_key") == 0)
+        continue;
+      /* Unknown members pass: the store's validation names them. */
+      if (column == NULL || !tf_vault_is_content_column (column) || JSON_NODE_HOLDS_NULL (value))
+        {
+          json_object_set_member (wire, name, json_node_copy (value));
+          continue;
+        }
+      if (column->type == TF_COLUMN_JSON)
+        text = json_to_string (value, FALSE);
+      else if (JSON_NODE_HOLDS_VALUE (value) && json_node_get_value_type (value) == G_TYPE_STRING)
+        text = g_strdup (json_node_get_string (value));
+      else
+        {
+          g_set_error (error, TF_PROTOCOL_ERROR, TF_PROTOCOL_ERROR_WRONG_TYPE,
+                       _("%s: expected %s"), name, _("a string"));
+          return NULL;
+        }
+      if (!tf_validate_plaintext (table, column, text, error))
+        return NULL;
+      g_assert (key != NULL);
+      envelope = tf_crypto_encrypt_field (key, table->name, id, name, text, error);
+      if (envelope == NULL)
+        return NULL;
+      json_object_set_string_member (wire, name, envelope);
+    }
+  if (tf_table_get_column (table, "enc_key") != NULL)
+    {
+      if (enc_key != NULL)
+        json_object_set_string_member (wire, "enc_key", enc_key);
+      else
+        json_object_set_null_member (wire, "enc_key");
+    }
+  return g_steal_pointer (&wire);
+}
+
+JsonObject *
+tf_vault_open_fields (const TfTable *table, const char *id, JsonObject *fields,
+                      const TfSecret *key, GError **error)
+{
+  g_autoptr(JsonObject) plain = json_object_new ();
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *value;
+
+  json_object_iter_init (&iter, fields);
+  while (json_object_iter_next (&iter, &name, &value))
+    {
+      const TfColumn *column = tf_table_get_column (table, name);
+      const char *envelope = tf_vault_member_string (fields, name);
+      g_autofree char *text = NULL;
+
+      if (strcmp (name, "enc_key") == 0)
+        continue;
+      if (column == NULL || !tf_vault_is_content_column (column) || envelope == NULL)
+        {
+          json_object_set_member (plain, name, json_node_copy (value));
+          continue;
+        }
+      if (key == NULL)
+        {
+          set_no_key_error (error);
+          return NULL;
+        }
+      text = tf_crypto_decrypt_field (key, table->name, id, name, envelope, error);
+      if (text == NULL)
+        return NULL;
+      if (column->type == TF_COLUMN_JSON)
+        {
+          JsonNode *node = tf_json_parse (text, -1, error);
+
+          if (node == NULL)
+            return NULL;
+          json_object_set_member (plain, name, node);
+        }
+      else
+        json_object_set_string_member (plain, name, text);
+    }
+  return g_steal_pointer (&plain);
+}
+
+JsonObject *
+tf_vault_unreadable_fields (const TfTable *table, JsonObject *fields)
+{
+  JsonObject *plain = tf_vault_dup_object (fields);
+
+  json_object_remove_member (plain, "enc_key");
+  for (guint i = 0; i < table->n_columns; i++)
+    if (tf_vault_is_content_column (&table->columns[i]))
+      json_object_set_null_member (plain, table->columns[i].name);
+  json_object_set_boolean_member (plain, "unreadable", TRUE);
+  return plain;
+}
+
+/* The plain form of stored @record: TF_VAULT_ERROR_NO_KEY when this account
+ * cannot open it (no grant, or only one from before a re-key). */
+static JsonObject *
+plain_of (TfVault *self, const TfRecord *record, GHashTable *index, GError **error)
+{
+  const TfTable *table = record->table;
+  g_autoptr(TfSecret) key = NULL;
+  g_autoptr(GError) local_error = NULL;
+  JsonObject *plain;
+  gboolean own = FALSE;
+
+  if (!tf_vault_has_content (table) || !tf_vault_has_ciphertext (table, record->fields))
+    return tf_vault_open_fields (table, record->id, record->fields, NULL, error);
+  key = open_key_with (self, table, record->id,
+                       tf_vault_member_string (record->fields, "enc_key"), index, &own, error);
+  if (key == NULL)
+    return NULL;
+  plain = tf_vault_open_fields (table, record->id, record->fields, key, &local_error);
+  if (plain != NULL)
+    return plain;
+  /* A grant that opens but no longer fits was made before a re-key. */
+  if (!own && g_error_matches (local_error, TF_CRYPTO_ERROR, TF_CRYPTO_ERROR_DECRYPT))
+    set_no_key_error (error);
+  else
+    g_propagate_error (error, g_steal_pointer (&local_error));
+  return NULL;
+}
+
+static JsonObject *
+plain_for_list (TfVault *self, const TfRecord *record, GHashTable *index)
+{
+  g_autoptr(GError) error = NULL;
+  JsonObject *plain = plain_of (self, record, index, &error);
+
+  if (plain == NULL)
+    {
+      g_debug ("%s %s is unreadable here: %s", record->table->name, record->id, error->message);
+      plain = tf_vault_unreadable_fields (record->table, record->fields);
+    }
+  if (tf_vault_is_lockable (record->table) &&
+      tf_vault_member_string (record->fields, "locked_at") != NULL)
+    json_object_set_boolean_member (plain, "signature_valid",
+                                    tf_vault_verify_note (self, record, NULL));
+  return plain;
+}
+
+JsonObject *
+tf_vault_plain_for_list (TfVault *self, const TfRecord *record)
+{
+  return plain_for_list (self, record, NULL);
+}
+
+/* --- writing --------------------------------------------------------------- */
+
+JsonObject *
+tf_vault_prepare_write (TfVault *self, const TfTable *table, const char *id, JsonObject *plain,
+                        gboolean *out_rekeyed, GError **error)
+{
+  g_autoptr(TfRecord) existing = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(TfSecret) key = NULL;
+  g_autofree char *enc_key = NULL;
+  const char *old_enc_key;
+  gboolean own = FALSE, revokes = FALSE;
+
+  *out_rekeyed = FALSE;
+  if (!tf_vault_has_content (table))
+    return tf_vault_seal_fields (table, id, plain, NULL, NULL, error);
+
+  existing = tf_store_get (self->store, table, id, &local_error);
+  if (existing == NULL && !g_error_matches (local_error, TF_STORE_ERROR, TF_STORE_ERROR_NOT_FOUND))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  old_enc_key = existing ? tf_vault_member_string (existing->fields, "enc_key") : NULL;
+  if (old_enc_key != NULL)
+    {
+      /* An own record keeps its key; someone else's (shared for writing)
+       * keeps the owner's wrap, and we encrypt with the key they granted. */
+      key = tf_vault_open_key (self, table, id, old_enc_key, &own, error);
+      if (key == NULL)
+        return NULL;
+      if (own && !tf_vault_write_revokes (self, table, id, plain, &revokes, error))
+        return NULL;
+      if (revokes)
+        g_clear_pointer (&key, tf_secret_free);
+      else
+        enc_key = g_strdup (old_enc_key);
+    }
+  if (key == NULL)
+    {
+      key = tf_keys_new_data_key (self->keys, &enc_key, error);
+      if (key == NULL)
+        return NULL;
+      *out_rekeyed = revokes;
+    }
+  return tf_vault_seal_fields (table, id, plain, key, enc_key, error);
+}
+
+gboolean
+tf_vault_put (TfVault *self, const TfTable *table, const char *id, JsonObject *plain,
+              GError **error)
+{
+  g_autoptr(JsonObject) wire = NULL;
+  gboolean rekeyed = FALSE;
+
+  g_return_val_if_fail (TF_IS_VAULT (self), FALSE);
+  g_return_val_if_fail (table != NULL, FALSE);
+  g_return_val_if_fail (plain != NULL, FALSE);
+
+  /* The id is bound into every ciphertext: check it before encrypting. */
+  if (!tf_validate_uuid (id))
+    {
+      g_set_error (error, TF_STORE_ERROR, TF_STORE_ERROR_NOT_FOUND,
+                   _("“%s” is not a record id"), id ? id : "");
+      return FALSE;
+    }
+  if (tf_vault_is_lockable (table))
+    {
+      if (tf_vault_member_string (plain, "locked_at") != NULL ||
+          tf_vault_member_string (plain, "signature") != NULL)
+        {
+          g_set_error (error, TF_VALIDATION_ERROR, TF_VALIDATION_ERROR_INCONSISTENT,
+                       _("A session note is locked by signing it, not by editing it"));
+          return FALSE;
+        }
+      if (!tf_vault_check_unlocked (self, table, id, error))
+        return FALSE;
+    }
+  wire = tf_vault_prepare_write (self, table, id, plain, &rekeyed, error);
+  if (wire == NULL || !tf_store_put (self->store, table, id, wire, error))
+    return FALSE;
+  /* A care relationship decides who reads everything else. */
+  if (table == tf_registry_lookup ("care_relationships"))
+    return tf_vault_reconcile_shares (self, NULL, error);
+  return tf_vault_reconcile_record (self, table, id, rekeyed, NULL, error);
+}
+
+gboolean
+tf_vault_delete (TfVault *self, const TfTable *table, const char *id, GError **error)
+{
+  g_return_val_if_fail (TF_IS_VAULT (self), FALSE);
+  g_return_val_if_fail (table != NULL, FALSE);
+  g_return_val_if_fail (id != NULL, FALSE);
+
+  if (tf_vault_is_lockable (table) && !tf_vault_check_unlocked (self, table, id, error))
+    return FALSE;
+  if (!tf_store_delete (self->store, table, id, error))
+    return FALSE;
+  /* Grants of a deleted record have nothing left to open. */
+  if (table == tf_registry_lookup ("care_relationships"))
+    return tf_vault_reconcile_shares (self, NULL, error);
+  return tf_vault_reconcile_record (self, table, id, FALSE, NULL, error);
+}
+
+/* --- reading --------------------------------------------------------------- */
+
+JsonObject *
+tf_vault_get (TfVault *self, const TfTable *table, const char *id, GError **error)
+{
+  g_autoptr(TfRecord) record = NULL;
+
+  g_return_val_if_fail (TF_IS_VAULT (self), NULL);
+  g_return_val_if_fail (table != NULL, NULL);
+  g_return_val_if_fail (id != NULL, NULL);
+
+  record = tf_store_get (self->store, table, id, error);
+  if (record == NULL)
+    return NULL;
+  if (record->deleted)
+    {
+      g_set_error (error, TF_STORE_ERROR, TF_STORE_ERROR_NOT_FOUND, _("There is no record %s"),
+                   id);
+      return NULL;
+    }
+  if (!tf_vault_verify_note (self, record, error))
+    return NULL;
+  return plain_of (self, record, NULL, error);
+}
+
+GPtrArray *
+tf_vault_list (TfVault *self, const TfTable *table, const char *column, const char *value,
+               GError **error)
+{
+  g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(GHashTable) index = NULL;
+  GPtrArray *out;
+
+  g_return_val_if_fail (TF_IS_VAULT (self), NULL);
+  g_return_val_if_fail (table != NULL, NULL);
+
+  records = tf_store_list (self->store, table, column, value, error);
+  if (records == NULL)
+    return NULL;
+  if (tf_vault_has_content (table))
+    {
+      index = index_grants (self, table, error);
+      if (index == NULL)
+        return NULL;
+    }
+  out = g_ptr_array_new_full (records->len, (GDestroyNotify) json_object_unref);
+  for (guint i = 0; i < records->len; i++)
+    {
+      TfRecord *record = g_ptr_array_index (records, i);
+
+      g_ptr_array_add (out, plain_for_list (self, record, index));
+    }
+  return out;
+}
+
+/* --- other users' keys ----------------------------------------------------- */
+
+gboolean
+tf_vault_remember_key (TfVault *self, const char *user_id, const char *identity_public_key,
+                       const char *signing_public_key, const char *fingerprint,
+                       const char *email, GError **error)
+{
+  const char *publics[] = { identity_public_key, signing_public_key, NULL };
+  g_autofree char *computed = NULL;
+
+  g_return_val_if_fail (TF_IS_VAULT (self), FALSE);
+  g_return_val_if_fail (user_id != NULL, FALSE);
+  g_return_val_if_fail (identity_public_key != NULL && signing_public_key != NULL, FALSE);
+
+  /* The fingerprint is what people compare: it must be these keys'. */
+  computed = tf_crypto_fingerprint (publics);
+  if (computed == NULL || (fingerprint != NULL && strcmp (computed, fingerprint) != 0))
+    {
+      g_set_error (error, TF_CRYPTO_ERROR, TF_CRYPTO_ERROR_FORMAT,
+                   _("The public keys of %s do not match their fingerprint"), user_id);
+      return FALSE;
+    }
+  if (!tf_store_remember_key (self->store, user_id, identity_public_key, signing_public_key,
+                              computed, email, error))
+    return FALSE;
+  /* Grants that waited for this key can be made now. */
+  return tf_vault_reconcile_shares (self, NULL, error);
+}

@@ -1,0 +1,627 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * tf-store-conflicts.c: merging a push conflict, conflict copies, and their
+ * resolution (DESIGN.md §3: conflicts lose nothing).
+ *
+ * A push answered "conflict" carries the server's current record.  The merge
+ * is three-way against the base copy (sync_base): a field changed on one
+ * side only takes that side; the same field changed on both sides is a
+ * clash.  A record's data key (enc_key) and its ciphertexts belong together,
+ * so where the two sides hold different data keys every ciphertext must come
+ * from the side whose key is kept, or it is a clash too.  On a clash the
+ * server's record becomes the row and the local edit a conflict copy: a new
+ * id, conflict_of naming the original.  For the tables whose
+ * conflict_copy_syncs is set the copy is also queued as a new record (after
+ * its ciphertexts were bound to the new id by the copy function), so the
+ * other devices see both texts; elsewhere it waits on this device.
+ *
+ * Resolving keeps one of the two or both; a copy that the server has, or
+ * will have once the outbox is pushed, goes as a queued delete, so that no
+ * device keeps a copy the user threw away.
+ */
+#define G_LOG_DOMAIN "tf-store"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "tf-error.h"
+#include "tf-store-private.h"
+#include "tf-time.h"
+#include "tf-validate.h"
+
+gint64
+tf_store_conflict_count (TfStore *self, const TfTable *table, GError **error)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM %s WHERE conflict_of IS NOT NULL"
+                                          " AND deleted_at IS NULL", table->name);
+
+  g_return_val_if_fail (TF_IS_STORE (self), -1);
+
+  return tf_store_query_int (self, sql, NULL, 0, error);
+}
+
+/* --- merging -------------------------------------------------------------- */
+
+static gboolean
+same_node (JsonNode *a, JsonNode *b)
+{
+  gboolean a_null = a == NULL || JSON_NODE_HOLDS_NULL (a);
+  gboolean b_null = b == NULL || JSON_NODE_HOLDS_NULL (b);
+
+  if (a_null || b_null)
+    return a_null == b_null;
+  return json_node_equal (a, b);
+}
+
+/* TRUE when @a and @b hold the same value in every column of @table. */
+static gboolean
+same_fields (const TfTable *table, JsonObject *a, JsonObject *b)
+{
+  for (guint i = 0; i < table->n_columns; i++)
+    {
+      const char *c = table->columns[i].name;
+
+      if (!same_node (json_object_get_member (a, c), json_object_get_member (b, c)))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static JsonObject *
+dup_object (JsonObject *object)
+{
+  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), object);
+  g_autoptr(JsonNode) copy = json_node_copy (node);
+
+  return json_object_ref (json_node_get_object (copy));
+}
+
+static gboolean
+add_notice (TfStore *self, gint64 mutation_id, const TfTable *table, const char *id,
+            const char *code, const char *message, GError **error)
+{
+  g_autofree char *mutation = g_strdup_printf ("%" G_GINT64_FORMAT, mutation_id);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *stamp = tf_time_format_timestamp (now);
+  const char *params[] = { mutation, table->name, id, code, message, stamp };
+
+  return tf_store_exec_bound (self,
+                              "INSERT OR REPLACE INTO sync_rejections (mutation_id, table_name,"
+                              " record_id, op, code, message, rejected_at)"
+                              " VALUES (CAST(?1 AS INTEGER), ?2, ?3, 'upsert', ?4, ?5, ?6)",
+                              params, G_N_ELEMENTS (params), error);
+}
+
+static gboolean
+set_version (TfStore *self, const TfTable *table, const char *id, gint64 version, GError **error)
+{
+  g_autofree char *text = g_strdup_printf ("%" G_GINT64_FORMAT, version);
+  g_autofree char *sql = g_strdup_printf ("UPDATE %s SET version = CAST(?1 AS INTEGER)"
+                                          " WHERE %s = ?2", table->name, table->key_column);
+  const char *params[] = { text, id };
+
+  return tf_store_exec_bound (self, sql, params, 2, error);
+}
+
+typedef struct
+{
+  gint64          mutation_id;
+  JsonNode       *server_node;
+  TfMergeOutcome  outcome;
+} Merge;
+
+static JsonObject *
+parse_object (const char *text)
+{
+  g_autoptr(JsonNode) node = text ? json_from_string (text, NULL) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return json_object_new ();
+  return json_object_ref (json_node_get_object (node));
+}
+
+/* Where the two sides hold different data keys, a ciphertext taken from
+ * one side under the other side's key could never be opened: TRUE when
+ * @merged mixes them. */
+static gboolean
+mixes_keys (const TfTable *table, JsonObject *local, JsonObject *server, JsonObject *merged)
+{
+  JsonNode *kept_key = json_object_get_member (merged, "enc_key");
+  JsonObject *kept;
+
+  if (tf_table_get_column (table, "enc_key") == NULL ||
+      same_node (json_object_get_member (local, "enc_key"),
+                 json_object_get_member (server, "enc_key")))
+    return FALSE;
+  kept = same_node (kept_key, json_object_get_member (local, "enc_key")) ? local : server;
+  for (guint i = 0; i < table->n_columns; i++)
+    {
+      const TfColumn *c = &table->columns[i];
+
+      if ((c->flags & TF_COLUMN_ENCRYPTED) &&
+          !same_node (json_object_get_member (merged, c->name),
+                      json_object_get_member (kept, c->name)))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Stores the local edit @local of @original_id as a new conflict copy,
+ * queued when the table allows it and its ciphertexts could be bound to the
+ * new id (see tf-store.h). */
+static gboolean
+make_copy (TfStore *self, const TfTable *table, const char *original_id, JsonObject *local,
+           GError **error)
+{
+  g_autofree char *copy_id = g_uuid_string_random ();
+  g_autoptr(JsonObject) fields = dup_object (local);
+  gboolean syncs = table->conflict_copy_syncs;
+
+  json_object_set_string_member (fields, table->key_column, copy_id);
+  if (self->copy_func != NULL)
+    {
+      g_autoptr(JsonObject) rewritten = dup_object (fields);
+      g_autoptr(GError) local_error = NULL;
+
+      if (self->copy_func (self, table, original_id, copy_id, rewritten, self->copy_data,
+                           &local_error) &&
+          tf_validate_fields (table, rewritten, TF_VALIDATE_FULL, &local_error))
+        {
+          json_object_unref (fields);
+          fields = g_steal_pointer (&rewritten);
+        }
+      else
+        {
+          g_debug ("the conflict copy of %s %s stays on this device: %s", table->name,
+                   original_id, local_error ? local_error->message : "");
+          syncs = FALSE;
+        }
+    }
+  else if (tf_table_has_encrypted (table))
+    syncs = FALSE;
+
+  return tf_store_upsert_row (self, table, fields, original_id, error) &&
+         (!syncs || tf_store_append_outbox (self, table, copy_id, "upsert", fields, error));
+}
+
+static gboolean
+merge_body (TfStore *self, gpointer data, GError **error)
+{
+  Merge *m = data;
+  g_auto(TfStoreStmt) entry = { NULL };
+  g_auto(TfStoreStmt) base_q = { NULL };
+  g_autofree char *mutation = g_strdup_printf ("%" G_GINT64_FORMAT, m->mutation_id);
+  g_autoptr(TfRecord) server = NULL;
+  g_autoptr(JsonObject) local = NULL;
+  g_autoptr(JsonObject) base = NULL;
+  g_autoptr(JsonObject) merged = NULL;
+  g_autofree char *id = NULL, *op = NULL;
+  const TfTable *table;
+  const char *drop[] = { mutation };
+  gboolean has_base, clash = FALSE;
+
+  if (!tf_store_prepare (self, &entry, "SELECT table_name, record_id, op, fields FROM outbox"
+                                       " WHERE mutation_id = CAST(?1 AS INTEGER)", error))
+    return FALSE;
+  sqlite3_bind_text (entry.stmt, 1, mutation, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (entry.stmt) != SQLITE_ROW)
+    return TRUE; /* merged before */
+  table = tf_registry_lookup ((const char *) sqlite3_column_text (entry.stmt, 0));
+  id = g_strdup ((const char *) sqlite3_column_text (entry.stmt, 1));
+  op = g_strdup ((const char *) sqlite3_column_text (entry.stmt, 2));
+  local = parse_object ((const char *) sqlite3_column_text (entry.stmt, 3));
+  if (table == NULL)
+    return TRUE;
+
+  if (m->server_node != NULL && !JSON_NODE_HOLDS_NULL (m->server_node))
+    {
+      server = tf_record_from_json (m->server_node, error);
+      if (server == NULL)
+        return FALSE;
+    }
+  if (!tf_store_prepare (self, &base_q, "SELECT fields FROM sync_base WHERE table_name = ?1"
+                                        " AND record_id = ?2", error))
+    return FALSE;
+  sqlite3_bind_text (base_q.stmt, 1, table->name, -1, SQLITE_STATIC);
+  sqlite3_bind_text (base_q.stmt, 2, id, -1, SQLITE_TRANSIENT);
+  has_base = sqlite3_step (base_q.stmt) == SQLITE_ROW;
+  base = parse_object (has_base ? (const char *) sqlite3_column_text (base_q.stmt, 0) : NULL);
+
+  if (!tf_store_exec_bound (self, "DELETE FROM outbox WHERE mutation_id = CAST(?1 AS INTEGER)",
+                            drop, 1, error))
+    return FALSE;
+
+  /* The server has nothing (it was never there, or it is gone for good):
+   * the local record goes again as new. */
+  if (server == NULL)
+    {
+      m->outcome = TF_MERGE_AUTOMATIC;
+      if (strcmp (op, "delete") == 0)
+        return TRUE;
+      return set_version (self, table, id, 0, error) &&
+             tf_store_append_outbox (self, table, id, "upsert", local, error);
+    }
+
+  if (strcmp (op, "delete") == 0)
+    {
+      /* Deleted on both sides: done. */
+      if (server->deleted)
+        {
+          m->outcome = TF_MERGE_AUTOMATIC;
+          return tf_store_save_base (self, server, error) &&
+                 tf_store_write_remote_row (self, server, error);
+        }
+      /* The server holds just what this delete was made on (typically this
+       * device's own earlier write, answered in the same batch): the delete
+       * goes again, against the server's version. */
+      if (has_base && same_fields (table, base, server->fields))
+        {
+          m->outcome = TF_MERGE_AUTOMATIC;
+          return tf_store_save_base (self, server, error) &&
+                 set_version (self, table, id, server->version, error) &&
+                 tf_store_append_outbox (self, table, id, "delete", NULL, error);
+        }
+      /* Deleted here, edited there: the edit survives. */
+      m->outcome = TF_MERGE_EDIT_KEPT;
+      return tf_store_save_base (self, server, error) &&
+             tf_store_write_remote_row (self, server, error) &&
+             add_notice (self, m->mutation_id, table, id, "edit_kept",
+                         _("This was deleted here but changed on another device; the changed "
+                           "version was kept"), error);
+    }
+  /* Edited here, deleted there: the edit survives and goes again. */
+  if (server->deleted)
+    {
+      m->outcome = TF_MERGE_EDIT_KEPT;
+      server->deleted = TRUE;
+      if (!tf_store_save_base (self, server, error))
+        return FALSE;
+      {
+        g_autofree char *version = g_strdup_printf ("%" G_GINT64_FORMAT, server->version);
+        g_autofree char *sql = g_strdup_printf ("UPDATE %s SET version = CAST(?1 AS INTEGER),"
+                                                " deleted_at = NULL WHERE %s = ?2",
+                                                table->name, table->key_column);
+        const char *params[] = { version, id };
+        if (!tf_store_exec_bound (self, sql, params, 2, error))
+          return FALSE;
+      }
+      return tf_store_append_outbox (self, table, id, "upsert", local, error) &&
+             add_notice (self, m->mutation_id, table, id, "edited_after_delete",
+                         _("This was deleted on another device after you changed it here; "
+                           "your version was kept"), error);
+    }
+
+  /* Three-way, field by field. */
+  merged = json_object_new ();
+  for (guint i = 0; i < table->n_columns; i++)
+    {
+      const char *c = table->columns[i].name;
+      JsonNode *l = json_object_get_member (local, c);
+      JsonNode *b = json_object_get_member (base, c);
+      JsonNode *s = json_object_get_member (server->fields, c);
+      JsonNode *pick;
+
+      if (same_node (l, b))
+        pick = s;
+      else if (same_node (s, b) || same_node (l, s))
+        pick = l;
+      else
+        {
+          clash = TRUE;
+          break;
+        }
+      if (pick != NULL)
+        json_object_set_member (merged, c, json_node_copy (pick));
+    }
+  clash = clash || mixes_keys (table, local, server->fields, merged);
+
+  if (!tf_store_save_base (self, server, error) ||
+      !tf_store_write_remote_row (self, server, error))
+    return FALSE;
+  if (!clash)
+    {
+      TfRecord merged_record = { table, id, server->version, FALSE, merged };
+
+      m->outcome = TF_MERGE_AUTOMATIC;
+      return tf_store_write_remote_row (self, &merged_record, error) &&
+             tf_store_append_outbox (self, table, id, "upsert", merged, error);
+    }
+
+  /* Both changed the same field: the server's record stays the row, the
+   * local edit becomes a copy next to it until the user chooses. */
+  m->outcome = TF_MERGE_CONFLICT_COPY;
+  return make_copy (self, table, id, local, error);
+}
+
+gboolean
+tf_store_merge_conflict (TfStore *self, gint64 mutation_id, JsonNode *server,
+                         TfMergeOutcome *outcome, GError **error)
+{
+  Merge m = { mutation_id, server, TF_MERGE_AUTOMATIC };
+
+  g_return_val_if_fail (TF_IS_STORE (self), FALSE);
+
+  if (!tf_store_in_transaction (self, merge_body, &m, error))
+    return FALSE;
+  if (outcome != NULL)
+    *outcome = m.outcome;
+  return TRUE;
+}
+
+/* --- conflict copies ------------------------------------------------------ */
+
+void
+tf_conflict_free (TfConflict *conflict)
+{
+  if (conflict == NULL)
+    return;
+  g_clear_pointer (&conflict->copy, tf_record_free);
+  g_free (conflict->original_id);
+  g_free (conflict);
+}
+
+/* The conflict whose live copy is @copy_id in @table, or NULL (with
+ * @error only on a failure of the store). */
+static TfConflict *
+load_conflict (TfStore *self, const TfTable *table, const char *copy_id, GError **error)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT conflict_of FROM %s WHERE %s = ?1"
+                                          " AND conflict_of IS NOT NULL AND deleted_at IS NULL",
+                                          table->name, table->key_column);
+  g_auto(TfStoreStmt) q = { NULL };
+  g_autoptr(TfConflict) conflict = g_new0 (TfConflict, 1);
+  const char *params[] = { table->name, copy_id };
+  gint64 queued;
+  int rc;
+
+  if (!tf_store_prepare (self, &q, sql, error))
+    return NULL;
+  sqlite3_bind_text (q.stmt, 1, copy_id, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (q.stmt);
+  if (rc == SQLITE_DONE)
+    return NULL;
+  if (rc != SQLITE_ROW)
+    {
+      tf_store_set_error (error, self->db, rc, _("Cannot read the store"));
+      return NULL;
+    }
+  conflict->table = table;
+  conflict->original_id = g_strdup ((const char *) sqlite3_column_text (q.stmt, 0));
+  conflict->copy = tf_store_get (self, table, copy_id, error);
+  if (conflict->copy == NULL)
+    return NULL;
+  {
+    g_auto(TfStoreStmt) count = { NULL };
+
+    if (!tf_store_prepare (self, &count, "SELECT count(*) FROM outbox WHERE table_name = ?1"
+                                         " AND record_id = ?2", error))
+      return NULL;
+    for (guint i = 0; i < G_N_ELEMENTS (params); i++)
+      sqlite3_bind_text (count.stmt, (int) i + 1, params[i], -1, SQLITE_TRANSIENT);
+    if (sqlite3_step (count.stmt) != SQLITE_ROW)
+      {
+        tf_store_set_error (error, self->db, sqlite3_errcode (self->db),
+                            _("Cannot read the store"));
+        return NULL;
+      }
+    queued = sqlite3_column_int64 (count.stmt, 0);
+  }
+  conflict->synced = conflict->copy->version > 0 || queued > 0;
+  return g_steal_pointer (&conflict);
+}
+
+static gboolean
+list_table_conflicts (TfStore *self, const TfTable *table, GPtrArray *out, GError **error)
+{
+  /* rowid order is insertion order: the oldest copy first. */
+  g_autofree char *sql = g_strdup_printf ("SELECT %s FROM %s WHERE conflict_of IS NOT NULL"
+                                          " AND deleted_at IS NULL ORDER BY rowid",
+                                          table->key_column, table->name);
+  g_auto(TfStoreStmt) q = { NULL };
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  int rc;
+
+  if (!tf_store_prepare (self, &q, sql, error))
+    return FALSE;
+  while ((rc = sqlite3_step (q.stmt)) == SQLITE_ROW)
+    g_ptr_array_add (ids, g_strdup ((const char *) sqlite3_column_text (q.stmt, 0)));
+  if (rc != SQLITE_DONE)
+    {
+      tf_store_set_error (error, self->db, rc, _("Cannot read the store"));
+      return FALSE;
+    }
+  for (guint i = 0; i < ids->len; i++)
+    {
+      g_autoptr(GError) local_error = NULL;
+      TfConflict *conflict = load_conflict (self, table, g_ptr_array_index (ids, i),
+                                            &local_error);
+
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      if (conflict != NULL)
+        g_ptr_array_add (out, conflict);
+    }
+  return TRUE;
+}
+
+GPtrArray *
+tf_store_list_conflicts (TfStore *self, const TfTable *table, GError **error)
+{
+  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) tf_conflict_free);
+  const TfTable *tables;
+  guint n_tables;
+
+  g_return_val_if_fail (TF_IS_STORE (self), NULL);
+
+  if (table != NULL)
+    return list_table_conflicts (self, table, out, error) ? g_steal_pointer (&out) : NULL;
+  tables = tf_registry_get_tables (&n_tables);
+  for (guint i = 0; i < n_tables; i++)
+    if (!list_table_conflicts (self, &tables[i], out, error))
+      return NULL;
+  return g_steal_pointer (&out);
+}
+
+TfConflict *
+tf_store_find_conflict (TfStore *self, const char *copy_id, GError **error)
+{
+  const TfTable *tables;
+  guint n_tables;
+
+  g_return_val_if_fail (TF_IS_STORE (self), NULL);
+  g_return_val_if_fail (copy_id != NULL, NULL);
+
+  tables = tf_registry_get_tables (&n_tables);
+  for (guint i = 0; i < n_tables; i++)
+    {
+      g_autoptr(GError) local_error = NULL;
+      TfConflict *conflict = load_conflict (self, &tables[i], copy_id, &local_error);
+
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+      if (conflict != NULL)
+        return conflict;
+    }
+  g_set_error (error, TF_STORE_ERROR, TF_STORE_ERROR_NOT_FOUND,
+               _("There is no conflict copy %s"), copy_id);
+  return NULL;
+}
+
+/* --- resolving ------------------------------------------------------------ */
+
+typedef struct
+{
+  const TfTable *table;
+  const char    *copy_id;
+  TfResolve      how;
+  JsonObject    *fields;
+  char          *original_id; /* out */
+} Resolve;
+
+/* The copy goes: a queued delete when the server has it or will have it
+ * (its upsert is queued), otherwise it is simply removed. */
+static gboolean
+drop_copy (TfStore *self, TfConflict *conflict, GError **error)
+{
+  const TfTable *t = conflict->table;
+  const char *params[] = { conflict->copy->id };
+
+  if (conflict->synced)
+    {
+      g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+      g_autofree char *stamp = tf_time_format_timestamp (now);
+      g_autofree char *sql = g_strdup_printf ("UPDATE %s SET deleted_at = ?1 WHERE %s = ?2",
+                                              t->name, t->key_column);
+      const char *update_params[] = { stamp, conflict->copy->id };
+
+      return tf_store_exec_bound (self, sql, update_params, 2, error) &&
+             tf_store_append_outbox (self, t, conflict->copy->id, "delete", NULL, error);
+    }
+  {
+    g_autofree char *sql = g_strdup_printf ("DELETE FROM %s WHERE %s = ?1", t->name,
+                                            t->key_column);
+    return tf_store_exec_bound (self, sql, params, 1, error);
+  }
+}
+
+/* Validates and writes @fields as record @id (queued). */
+static gboolean
+write_queued (TfStore *self, const TfTable *table, const char *id, JsonObject *fields,
+              GError **error)
+{
+  g_autoptr(JsonObject) copy = dup_object (fields);
+
+  json_object_set_string_member (copy, table->key_column, id);
+  return tf_validate_fields (table, copy, TF_VALIDATE_FULL, error) &&
+         tf_store_upsert_row (self, table, copy, NULL, error) &&
+         tf_store_append_outbox (self, table, id, "upsert", copy, error);
+}
+
+static gboolean
+resolve_body (TfStore *self, gpointer data, GError **error)
+{
+  Resolve *r = data;
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(TfConflict) conflict = load_conflict (self, r->table, r->copy_id, &local_error);
+  const TfTable *t = r->table;
+
+  if (conflict == NULL)
+    {
+      if (local_error != NULL)
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      else
+        g_set_error (error, TF_STORE_ERROR, TF_STORE_ERROR_NOT_FOUND,
+                     _("There is no conflict copy %s"), r->copy_id);
+      return FALSE;
+    }
+  r->original_id = g_strdup (conflict->original_id);
+
+  switch (r->how)
+    {
+    case TF_RESOLVE_TAKE_COPY:
+      return write_queued (self, t, conflict->original_id,
+                           r->fields ? r->fields : conflict->copy->fields, error) &&
+             drop_copy (self, conflict, error);
+
+    case TF_RESOLVE_DROP_COPY:
+      return drop_copy (self, conflict, error);
+
+    case TF_RESOLVE_KEEP_COPY:
+      if (!t->conflict_copy_syncs)
+        {
+          g_set_error (error, TF_STORE_ERROR, TF_STORE_ERROR_CONSTRAINT,
+                       _("Both versions cannot be kept here; choose one of them"));
+          return FALSE;
+        }
+      {
+        g_autofree char *sql = g_strdup_printf ("UPDATE %s SET conflict_of = NULL WHERE %s = ?1",
+                                                t->name, t->key_column);
+        const char *params[] = { r->copy_id };
+
+        if (!tf_store_exec_bound (self, sql, params, 1, error))
+          return FALSE;
+      }
+      if (r->fields != NULL)
+        return write_queued (self, t, r->copy_id, r->fields, error);
+      if (!conflict->synced)
+        return tf_store_append_outbox (self, t, r->copy_id, "upsert", conflict->copy->fields,
+                                       error);
+      return TRUE;
+
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+gboolean
+tf_store_resolve_conflict (TfStore *self, const TfTable *table, const char *copy_id,
+                           TfResolve how, JsonObject *fields, GError **error)
+{
+  Resolve r = { table, copy_id, how, fields, NULL };
+  gboolean ok;
+
+  g_return_val_if_fail (TF_IS_STORE (self), FALSE);
+  g_return_val_if_fail (table != NULL, FALSE);
+  g_return_val_if_fail (copy_id != NULL, FALSE);
+  /* A copy's ciphertexts are not the original's: the caller re-encrypts. */
+  g_return_val_if_fail (how != TF_RESOLVE_TAKE_COPY || fields != NULL ||
+                        !tf_table_has_encrypted (table), FALSE);
+
+  ok = tf_store_in_transaction (self, resolve_body, &r, error);
+  if (ok)
+    {
+      if (r.original_id != NULL)
+        tf_store_emit_changed (self, table->name, r.original_id);
+      tf_store_emit_changed (self, table->name, copy_id);
+    }
+  g_free (r.original_id);
+  return ok;
+}

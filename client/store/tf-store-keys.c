@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * tf-store-keys.c: other users' public keys (table known_keys).
+ *
+ * The vault seals record keys to a recipient's X25519 key and verifies
+ * signed session notes with the author's Ed25519 key.  Both come from the
+ * server's directory once; kept here, sharing and verification work
+ * offline.  These rows are the device's own knowledge: they never sync.
+ */
+#define G_LOG_DOMAIN "tf-store"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "tf-store-private.h"
+#include "tf-time.h"
+
+gboolean
+tf_store_remember_key (TfStore *self, const char *user_id, const char *identity_public_key,
+                       const char *signing_public_key, const char *fingerprint, const char *email,
+                       GError **error)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *stamp = tf_time_format_timestamp (now);
+  const char *params[] = { user_id, identity_public_key, signing_public_key, fingerprint, email,
+                           stamp };
+
+  g_return_val_if_fail (TF_IS_STORE (self), FALSE);
+  g_return_val_if_fail (user_id != NULL && identity_public_key != NULL, FALSE);
+  g_return_val_if_fail (signing_public_key != NULL && fingerprint != NULL, FALSE);
+
+  /* A known e-mail address is not forgotten when a lookup by id has none. */
+  return tf_store_exec_bound (self,
+                              "INSERT INTO known_keys (user_id, identity_public_key,"
+                              " signing_public_key, fingerprint, email, fetched_at)"
+                              " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (user_id) DO UPDATE"
+                              " SET identity_public_key = excluded.identity_public_key,"
+                              " signing_public_key = excluded.signing_public_key,"
+                              " fingerprint = excluded.fingerprint,"
+                              " email = coalesce(excluded.email, known_keys.email),"
+                              " fetched_at = excluded.fetched_at",
+                              params, G_N_ELEMENTS (params), error);
+}
+
+JsonObject *
+tf_store_lookup_key (TfStore *self, const char *user_id, GError **error)
+{
+  static const char * const names[] = {
+    "user_id", "identity_public_key", "signing_public_key", "fingerprint", "email", "fetched_at",
+  };
+  g_auto(TfStoreStmt) q = { NULL };
+  g_autoptr(JsonObject) key = NULL;
+  int rc;
+
+  g_return_val_if_fail (TF_IS_STORE (self), NULL);
+  g_return_val_if_fail (user_id != NULL, NULL);
+
+  if (!tf_store_prepare (self, &q, "SELECT user_id, identity_public_key, signing_public_key,"
+                                   " fingerprint, email, fetched_at FROM known_keys"
+                                   " WHERE user_id = ?1", error))
+    return NULL;
+  sqlite3_bind_text (q.stmt, 1, user_id, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (q.stmt);
+  if (rc == SQLITE_DONE)
+    {
+      g_set_error (error, TF_STORE_ERROR, TF_STORE_ERROR_NOT_FOUND,
+                   _("The public keys of %s are not known on this device"), user_id);
+      return NULL;
+    }
+  if (rc != SQLITE_ROW)
+    {
+      tf_store_set_error (error, self->db, rc, _("Cannot read the store"));
+      return NULL;
+    }
+  key = json_object_new ();
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      const char *value = (const char *) sqlite3_column_text (q.stmt, (int) i);
+
+      if (value != NULL)
+        json_object_set_string_member (key, names[i], value);
+      else
+        json_object_set_null_member (key, names[i]);
+    }
+  return g_steal_pointer (&key);
+}

@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * tf-store-private.h: what the files of the store share and nobody else
+ * sees — the object's fields and the statement layer of tf-store.c.
+ *
+ * The store is split by concern: tf-store.c (local writes, reads, the
+ * store's half of sync), tf-store-conflicts.c (merging a conflict, conflict
+ * copies and their resolution), tf-store-keys.c (other users' public keys).
+ * All of them write only through these helpers, so every statement is
+ * prepared from registry names and bound, and every write that belongs
+ * together runs in one tf_store_in_transaction().
+ *
+ * Locking: a TfStore is used from one thread at a time; SQLite's own lock
+ * (BEGIN IMMEDIATE) keeps two processes on one profile apart.
+ */
+#pragma once
+
+#include "tf-store-db.h"
+#include "tf-store.h"
+
+G_BEGIN_DECLS
+
+struct _TfStore
+{
+  GObject          parent_instance;
+  sqlite3         *db;           /* the profile's connection, owned */
+  TfStoreCopyFunc  copy_func;    /* rewrites a new conflict copy (the vault), or NULL */
+  gpointer         copy_data;    /* for copy_func */
+  GDestroyNotify   copy_destroy; /* frees copy_data, or NULL */
+};
+
+/* One prepared statement, finalized when it goes out of scope:
+ * g_auto(TfStoreStmt) s = { NULL }; */
+typedef struct
+{
+  sqlite3_stmt *stmt;
+} TfStoreStmt;
+
+void       tf_store_stmt_clear       (TfStoreStmt    *s);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (TfStoreStmt, tf_store_stmt_clear)
+
+/* Prepares @sql into @s (a TF_STORE_ERROR on failure). */
+gboolean   tf_store_prepare          (TfStore        *self,
+                                      TfStoreStmt    *s,
+                                      const char     *sql,
+                                      GError        **error);
+/* Steps @s once; a row or the end are both success. */
+gboolean   tf_store_step_done        (TfStore        *self,
+                                      TfStoreStmt    *s,
+                                      GError        **error);
+/* Runs @sql with @n text parameters (a NULL one binds SQL NULL). */
+gboolean   tf_store_exec_bound       (TfStore        *self,
+                                      const char     *sql,
+                                      const char * const *texts,
+                                      guint           n,
+                                      GError        **error);
+/* The first column of the first row of @sql (one optional text parameter),
+ * @fallback when there is no row, -1 with @error on failure. */
+gint64     tf_store_query_int        (TfStore        *self,
+                                      const char     *sql,
+                                      const char     *param,
+                                      gint64          fallback,
+                                      GError        **error);
+
+typedef gboolean (*TfStoreBody) (TfStore  *self,
+                                 gpointer  data,
+                                 GError  **error);
+/* BEGIN IMMEDIATE; @body; COMMIT — or ROLLBACK when @body fails. */
+gboolean   tf_store_in_transaction   (TfStore        *self,
+                                      TfStoreBody     body,
+                                      gpointer        data,
+                                      GError        **error);
+
+/* "SELECT version, deleted, <every registry column> FROM <table> <where>",
+ * the shape tf_store_row_to_record() reads. */
+char      *tf_store_select_sql       (const TfTable  *table,
+                                      const char     *where);
+TfRecord  *tf_store_row_to_record    (const TfTable  *table,
+                                      sqlite3_stmt   *stmt);
+
+/* Inserts or updates the row of @table with the columns present in @fields
+ * (wire form; the tombstone cleared); the one registry-built upsert of the
+ * store.  @conflict_of, when not NULL, is written in the same statement. */
+gboolean   tf_store_upsert_row       (TfStore        *self,
+                                      const TfTable  *table,
+                                      JsonObject     *fields,
+                                      const char     *conflict_of,
+                                      GError        **error);
+/* Queues @op ("upsert" with @fields, "delete" with NULL) for record @id, its
+ * base version being the row's version now. */
+gboolean   tf_store_append_outbox    (TfStore        *self,
+                                      const TfTable  *table,
+                                      const char     *id,
+                                      const char     *op,
+                                      JsonObject     *fields,
+                                      GError        **error);
+/* Saves @record as the last synced copy (the base of three-way merges). */
+gboolean   tf_store_save_base        (TfStore        *self,
+                                      const TfRecord *record,
+                                      GError        **error);
+/* Writes @record as the row, with its server version (no outbox entry). */
+gboolean   tf_store_write_remote_row (TfStore        *self,
+                                      const TfRecord *record,
+                                      GError        **error);
+
+/* Emits TfStore::changed. */
+void       tf_store_emit_changed     (TfStore        *self,
+                                      const char     *table,
+                                      const char     *id);
+
+G_END_DECLS

@@ -1,0 +1,857 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * test-cli.c: therapy-field-cli as a person uses it — real processes, each
+ * with its own profile folder (a real SQLite file), against the real server
+ * and PostgreSQL.  Two devices of one client and a therapist's device write
+ * offline and converge; conflicts keep both texts until resolved; a delete
+ * loses to an edit; shares end with a re-key; a double booking made offline
+ * leaves one appointment and tells the loser; wrong passwords, recovery
+ * keys, an unreachable server and an expired sign-in get clear messages and
+ * lose nothing; a sync killed midway repeats cleanly; and at the end neither
+ * a dump of the server database nor any device file holds a single clinical
+ * text written here.
+ */
+#define _GNU_SOURCE
+#include "config.h"
+
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "tf-test-pg.h"
+#include "tf-test-server.h"
+
+#define PASSWORD "σωστός κωδικός 1"
+
+static TfTestServer *server;
+static GPtrArray *secrets;   /* every clinical text written: scanned for at the end */
+static GPtrArray *devices;   /* every profile folder: scanned at the end */
+
+typedef struct
+{
+  char *dir;
+  char *password;
+} Device;
+
+typedef struct
+{
+  int   status;   /* exit status, or -signal */
+  char *out;
+  char *err;
+} Run;
+
+static void
+run_clear (Run *run)
+{
+  g_clear_pointer (&run->out, g_free);
+  g_clear_pointer (&run->err, g_free);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
+
+static Device *
+device_new (void)
+{
+  Device *d = g_new0 (Device, 1);
+  g_autoptr(GError) error = NULL;
+
+  d->dir = g_dir_make_tmp ("tf-cli-XXXXXX", &error);
+  g_assert_no_error (error);
+  d->password = g_strdup (PASSWORD);
+  g_ptr_array_add (devices, d);
+  return d;
+}
+
+static void
+device_free (Device *d)
+{
+  g_autoptr(GDir) dir = g_dir_open (d->dir, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (d->dir, name, NULL);
+      g_unlink (path);
+    }
+  g_rmdir (d->dir);
+  g_free (d->dir);
+  g_free (d->password);
+  g_free (d);
+}
+
+static const char *
+secret (const char *text)
+{
+  g_ptr_array_add (secrets, g_strdup (text));
+  return text;
+}
+
+/* Runs the CLI on @d with @env_extra ("NAME=value" strings, NULL-ended). */
+static void
+run_env (Run *run, Device *d, const char * const *env_extra, const char * const *args)
+{
+  g_autofree char *cli = g_build_filename (g_getenv ("TF_BUILD_DIR"), "client",
+                                           "therapy-field-cli", NULL);
+  g_autoptr(GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE |
+                               G_SUBPROCESS_FLAGS_STDIN_PIPE);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_subprocess_launcher_unsetenv (launcher, "G_DEBUG");
+  g_subprocess_launcher_setenv (launcher, "LANGUAGE", "en", TRUE);
+  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
+  g_subprocess_launcher_setenv (launcher, "TF_KDF_OPSLIMIT", "2", TRUE);
+  g_subprocess_launcher_setenv (launcher, "TF_KDF_MEMLIMIT_MIB", "64", TRUE);
+  if (d->password != NULL)
+    g_subprocess_launcher_setenv (launcher, "TF_PASSWORD", d->password, TRUE);
+  for (guint i = 0; env_extra != NULL && env_extra[i] != NULL; i++)
+    {
+      g_auto(GStrv) kv = g_strsplit (env_extra[i], "=", 2);
+      g_subprocess_launcher_setenv (launcher, kv[0], kv[1], TRUE);
+    }
+  g_ptr_array_add (argv, cli);
+  g_ptr_array_add (argv, (gpointer) "--data-dir");
+  g_ptr_array_add (argv, d->dir);
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  /* Bytes, not the _utf8 variant, which leaks a buffer in GLib 2.74. */
+  {
+    g_autoptr(GBytes) in = g_bytes_new_static ("", 0);
+    g_autoptr(GBytes) out = NULL, err = NULL;
+
+    g_subprocess_communicate (process, in, NULL, &out, &err, &error);
+    g_assert_no_error (error);
+    run->out = g_strndup (g_bytes_get_data (out, NULL), g_bytes_get_size (out));
+    run->err = g_strndup (g_bytes_get_data (err, NULL), g_bytes_get_size (err));
+  }
+  if (g_subprocess_get_if_signaled (process))
+    run->status = -g_subprocess_get_term_sig (process);
+  else
+    run->status = g_subprocess_get_exit_status (process);
+}
+
+#define RUN(run, d, ...) run_env (run, d, NULL, (const char * const[]) { __VA_ARGS__, NULL })
+#define RUN_ENV(run, d, env, ...) \
+  run_env (run, d, (const char * const[]) { env, NULL }, (const char * const[]) { __VA_ARGS__, NULL })
+
+/* Runs and requires success; returns stdout. */
+static char *
+ok_v (Device *d, const char * const *args)
+{
+  Run run = { 0 };
+  char *out;
+
+  run_env (&run, d, NULL, args);
+  if (run.status != 0)
+    g_error ("%s %s failed (%d): %s", args[0], args[1] ? args[1] : "", run.status, run.err);
+  out = g_steal_pointer (&run.out);
+  run_clear (&run);
+  return out;
+}
+#define OK(d, ...) ok_v (d, (const char * const[]) { __VA_ARGS__, NULL })
+
+static JsonNode *
+json_v (Device *d, const char * const *args)
+{
+  g_autoptr(GPtrArray) with_json = g_ptr_array_new ();
+  g_autofree char *out = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonNode *node;
+
+  g_ptr_array_add (with_json, (gpointer) "--json");
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (with_json, (gpointer) args[i]);
+  g_ptr_array_add (with_json, NULL);
+  out = ok_v (d, (const char * const *) with_json->pdata);
+  node = json_from_string (out, &error);
+  g_assert_no_error (error);
+  return node;
+}
+#define JSON(d, ...) json_v (d, (const char * const[]) { __VA_ARGS__, NULL })
+
+static char *
+unique_email (const char *who)
+{
+  static int n;
+  return g_strdup_printf ("%s-%d-%d@example.org", who, (int) getpid (), ++n);
+}
+
+/* Registers on @d; returns the user id; the recovery key in @out_recovery. */
+static char *
+register_on (Device *d, const char *email, const char *role, char **out_recovery)
+{
+  g_autoptr(JsonNode) node = NULL;
+  JsonObject *o;
+
+  if (g_strcmp0 (role, "therapist") == 0)
+    node = JSON (d, "account", "register", "--server", server->base_url, "--email", email,
+                 "--role", role, "--first-name", "Δήμητρα", "--last-name", "Αλεξίου",
+                 "--license", email);
+  else
+    node = JSON (d, "account", "register", "--server", server->base_url, "--email", email,
+                 "--role", role, "--first-name", "Ελένη", "--last-name", "Παπαδοπούλου");
+  o = json_node_get_object (node);
+  if (out_recovery != NULL)
+    *out_recovery = g_strdup (json_object_get_string_member (o, "recovery_key"));
+  return g_strdup (json_object_get_string_member (o, "user_id"));
+}
+
+static void
+sync_ok (Device *d)
+{
+  g_free (OK (d, "sync"));
+}
+
+static JsonObject *
+status_of (Device *d)
+{
+  g_autoptr(JsonNode) node = JSON (d, "status");
+  return json_object_ref (json_node_get_object (node));
+}
+
+static gint64
+status_int (Device *d, const char *member)
+{
+  g_autoptr(JsonObject) st = status_of (d);
+  return json_object_get_int_member (st, member);
+}
+
+/* The journal entries of @d as id -> content ("" when unreadable). */
+static GHashTable *
+journal_of (Device *d)
+{
+  g_autoptr(JsonNode) node = JSON (d, "journal", "list");
+  JsonArray *a = json_node_get_array (node);
+  GHashTable *out = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+
+  for (guint i = 0; i < json_array_get_length (a); i++)
+    {
+      JsonObject *o = json_array_get_object_element (a, i);
+      g_hash_table_insert (out, g_strdup (json_object_get_string_member (o, "id")),
+                           g_strdup (json_object_get_string_member_with_default (o, "content",
+                                                                                 "")));
+    }
+  return out;
+}
+
+static gboolean
+has_value (GHashTable *table, const char *value)
+{
+  GHashTableIter iter;
+  gpointer v;
+
+  g_hash_table_iter_init (&iter, table);
+  while (g_hash_table_iter_next (&iter, NULL, &v))
+    if (g_strcmp0 (v, value) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static char *
+first_line (const char *text)
+{
+  return g_strndup (text, strcspn (text, "\n"));
+}
+
+/* --- the tests ------------------------------------------------------------ */
+
+typedef struct
+{
+  char   *client_email;
+  char   *therapist_email;
+  char   *client_id;
+  char   *therapist_id;
+  Device *a;   /* the client's laptop */
+  Device *b;   /* the client's phone */
+  Device *t;   /* the therapist */
+} Practice;
+
+static void
+practice_clear (Practice *p)
+{
+  g_free (p->client_email);
+  g_free (p->therapist_email);
+  g_free (p->client_id);
+  g_free (p->therapist_id);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Practice, practice_clear)
+
+/* A client on two devices, in care with a therapist on a third. */
+static void
+practice_init (Practice *p)
+{
+  p->client_email = unique_email ("client");
+  p->therapist_email = unique_email ("therapist");
+  p->a = device_new ();
+  p->b = device_new ();
+  p->t = device_new ();
+  p->therapist_id = register_on (p->t, p->therapist_email, "therapist", NULL);
+  p->client_id = register_on (p->a, p->client_email, "client", NULL);
+  g_free (OK (p->b, "account", "login", "--server", server->base_url, "--email",
+              p->client_email));
+  g_free (OK (p->a, "therapist", "link", "--email", p->therapist_email));
+  sync_ok (p->a);
+  sync_ok (p->b);
+  sync_ok (p->t);
+}
+
+static void
+test_offline_devices_converge (void)
+{
+  g_auto(Practice) p = { 0 };
+  g_autoptr(GHashTable) on_a = NULL, on_b = NULL, on_t = NULL;
+  g_autoptr(JsonNode) moods = NULL;
+  g_autofree char *shared_id = NULL, *private_id = NULL;
+  JsonArray *a;
+  gboolean named = FALSE;
+
+  practice_init (&p);
+  /* Offline on every device: nothing here talks to the server. */
+  g_free (OK (p.a, "mood", "add", "--mood", "6", "--energy", "5", "--anxiety", "3",
+              "--emotion", "calm", "--note", secret ("slept badly after the argument")));
+  shared_id = first_line (OK (p.a, "journal", "add", "--title", "Τρίτη", "--content",
+                              secret ("I told my sister about the panic attacks"), "--share"));
+  private_id = first_line (OK (p.b, "journal", "add", "--title", "Private", "--content",
+                               secret ("nobody should read this one")));
+  g_free (OK (p.t, "availability", "set", "--day", "1", "--from", "09:00", "--to", "17:00"));
+  g_assert_cmpint (status_int (p.a, "pending"), >, 0);
+
+  sync_ok (p.a);
+  sync_ok (p.b);
+  sync_ok (p.a);
+  sync_ok (p.t);
+
+  on_a = journal_of (p.a);
+  on_b = journal_of (p.b);
+  g_assert_cmpuint (g_hash_table_size (on_a), ==, 2);
+  g_assert_cmpuint (g_hash_table_size (on_b), ==, 2);
+  g_assert_cmpstr (g_hash_table_lookup (on_a, private_id), ==, "nobody should read this one");
+  g_assert_cmpstr (g_hash_table_lookup (on_b, shared_id), ==,
+                   "I told my sister about the panic attacks");
+  g_assert_cmpuint (status_int (p.a, "pending"), ==, 0);
+  g_assert_cmpuint (status_int (p.b, "pending"), ==, 0);
+
+  /* The therapist sees the shared entry, decrypted, with the client's name,
+   * and not the private one. */
+  on_t = journal_of (p.t);
+  g_assert_cmpuint (g_hash_table_size (on_t), ==, 1);
+  g_assert_cmpstr (g_hash_table_lookup (on_t, shared_id), ==,
+                   "I told my sister about the panic attacks");
+  {
+    g_autoptr(JsonNode) list = JSON (p.t, "journal", "list");
+    JsonObject *entry = json_array_get_object_element (json_node_get_array (list), 0);
+    g_assert_cmpstr (json_object_get_string_member (entry, "owner_name"), ==,
+                     "Ελένη Παπαδοπούλου");
+  }
+  /* Mood is not shared unless the client chose to. */
+  moods = JSON (p.t, "mood", "list");
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (moods)), ==, 0);
+  moods = (json_node_unref (moods), JSON (p.b, "mood", "list"));
+  a = json_node_get_array (moods);
+  g_assert_cmpuint (json_array_get_length (a), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (a, 0),
+                                                  "notes"), ==,
+                   "slept badly after the argument");
+  (void) named;
+}
+
+static void
+test_conflict_keeps_both (void)
+{
+  g_auto(Practice) p = { 0 };
+  g_autofree char *id = NULL;
+  g_autoptr(GHashTable) on_a = NULL, on_b = NULL;
+  g_autoptr(JsonNode) conflicts = NULL, after = NULL;
+  const char *copy_id;
+  g_autoptr(GError) error = NULL;
+
+  practice_init (&p);
+  id = first_line (OK (p.a, "journal", "add", "--title", "Draft", "--content",
+                       secret ("first version of the dream")));
+  sync_ok (p.a);
+  sync_ok (p.b);
+
+  g_free (OK (p.a, "journal", "edit", id, "--content", secret ("the dream, told on the laptop")));
+  g_free (OK (p.b, "journal", "edit", id, "--content", secret ("the dream, told on the phone")));
+  sync_ok (p.a);
+  sync_ok (p.b);   /* meets the laptop's edit: a conflict copy */
+  sync_ok (p.a);
+
+  on_a = journal_of (p.a);
+  on_b = journal_of (p.b);
+  g_assert_true (has_value (on_a, "the dream, told on the laptop"));
+  g_assert_true (has_value (on_a, "the dream, told on the phone"));
+  /* The phone, which met the conflict, shows the laptop's text as the entry
+   * and its own as the conflict waiting for a choice. */
+  g_assert_cmpstr (g_hash_table_lookup (on_b, id), ==, "the dream, told on the laptop");
+  conflicts = JSON (p.b, "conflicts", "list");
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (conflicts)), ==, 1);
+  {
+    JsonObject *c = json_array_get_object_element (json_node_get_array (conflicts), 0);
+    copy_id = json_object_get_string_member (c, "id");
+    g_assert_cmpstr (json_object_get_string_member (c, "original_id"), ==, id);
+    g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (c, "local"),
+                                                    "content"), ==,
+                     "the dream, told on the phone");
+    g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (c, "server"),
+                                                    "content"), ==,
+                     "the dream, told on the laptop");
+  }
+  g_assert_cmpuint (status_int (p.b, "conflicts"), ==, 1);
+
+  /* Keep the phone's text: it replaces the laptop's, the copy goes. */
+  g_free (OK (p.b, "conflicts", "resolve", copy_id, "--keep", "local"));
+  after = JSON (p.b, "conflicts", "list");
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (after)), ==, 0);
+  sync_ok (p.b);
+  sync_ok (p.a);
+  g_hash_table_unref (on_a);
+  on_a = journal_of (p.a);
+  g_assert_cmpuint (g_hash_table_size (on_a), ==, 1);
+  g_assert_cmpstr (g_hash_table_lookup (on_a, id), ==, "the dream, told on the phone");
+}
+
+static void
+test_edit_survives_delete (void)
+{
+  g_auto(Practice) p = { 0 };
+  g_autofree char *id = NULL;
+  g_autoptr(GHashTable) on_a = NULL, on_b = NULL;
+
+  practice_init (&p);
+  id = first_line (OK (p.a, "journal", "add", "--title", "Keep?", "--content",
+                       secret ("a memory from school")));
+  sync_ok (p.a);
+  sync_ok (p.b);
+  g_free (OK (p.a, "journal", "delete", id));
+  g_free (OK (p.b, "journal", "edit", id, "--content", secret ("a memory from school, longer")));
+  sync_ok (p.a);
+  sync_ok (p.b);
+  sync_ok (p.a);
+  on_a = journal_of (p.a);
+  on_b = journal_of (p.b);
+  g_assert_cmpstr (g_hash_table_lookup (on_a, id), ==, "a memory from school, longer");
+  g_assert_cmpstr (g_hash_table_lookup (on_b, id), ==, "a memory from school, longer");
+}
+
+static char *
+server_value (const char *sql)
+{
+  PGconn *conn = tf_test_pg_connect (server->conninfo);
+  char *value = tf_test_pg_value (conn, sql);
+
+  PQfinish (conn);
+  return value;
+}
+
+static void
+test_share_ends_with_rekey (void)
+{
+  g_auto(Practice) p = { 0 };
+  g_autofree char *id = NULL, *sql = NULL, *key_before = NULL, *key_after = NULL;
+  g_autofree char *grants_sql = NULL, *grants = NULL;
+  g_auto(Run) run = { 0 };
+  g_autoptr(GHashTable) on_t = NULL;
+
+  practice_init (&p);
+  id = first_line (OK (p.a, "journal", "add", "--title", "For Δήμητρα", "--content",
+                       secret ("what happened at the funeral"), "--share"));
+  sync_ok (p.a);
+  sync_ok (p.t);
+  on_t = journal_of (p.t);
+  g_assert_cmpstr (g_hash_table_lookup (on_t, id), ==, "what happened at the funeral");
+  sql = g_strdup_printf ("SELECT enc_key FROM journal_entries WHERE id = '%s'", id);
+  key_before = server_value (sql);
+
+  g_free (OK (p.a, "journal", "edit", id, "--no-share"));
+  g_free (OK (p.a, "journal", "edit", id, "--content", secret ("what happened after, later")));
+  sync_ok (p.a);
+  sync_ok (p.t);
+
+  /* The therapist's device no longer has it. */
+  RUN (&run, p.t, "journal", "show", id);
+  g_assert_cmpint (run.status, !=, 0);
+  g_assert_nonnull (strstr (run.err, id));
+  g_hash_table_unref (on_t);
+  on_t = journal_of (p.t);
+  g_assert_false (g_hash_table_contains (on_t, id));
+
+  /* And the later edit is under a new key, with no grant left for them. */
+  key_after = server_value (sql);
+  g_assert_cmpstr (key_before, !=, key_after);
+  grants_sql = g_strdup_printf ("SELECT count(*) FROM key_grants WHERE record_id = '%s'"
+                                " AND deleted_at IS NULL", id);
+  grants = server_value (grants_sql);
+  g_assert_cmpstr (grants, ==, "0");
+}
+
+static void
+test_double_booking (void)
+{
+  g_autofree char *therapist_email = unique_email ("therapist");
+  g_autofree char *e1 = unique_email ("client"), *e2 = unique_email ("client");
+  g_autofree char *therapist_id = NULL, *slot = NULL, *count_sql = NULL, *count = NULL;
+  Device *t = device_new (), *c1 = device_new (), *c2 = device_new ();
+  g_autoptr(JsonNode) slots = NULL;
+  g_autoptr(JsonNode) report1 = NULL, report2 = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) later = g_date_time_add_days (now, 7);
+  g_autofree char *from = g_date_time_format (later, "%Y-%m-%d");
+  guint refused = 0;
+
+  therapist_id = register_on (t, therapist_email, "therapist", NULL);
+  g_free (register_on (c1, e1, "client", NULL));
+  g_free (register_on (c2, e2, "client", NULL));
+  for (int day = 0; day <= 6; day++)
+    {
+      g_autofree char *d = g_strdup_printf ("%d", day);
+      g_free (OK (t, "availability", "set", "--day", d, "--from", "09:00", "--to", "17:00"));
+    }
+  sync_ok (t);
+  g_free (OK (c1, "therapist", "link", "--email", therapist_email));
+  g_free (OK (c2, "therapist", "link", "--email", therapist_email));
+  sync_ok (c1);
+  sync_ok (c2);
+
+  slots = JSON (c1, "slots", "--therapist", therapist_id, "--from", from, "--to", from);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (slots)), >, 0);
+  slot = g_strdup (json_object_get_string_member (
+    json_array_get_object_element (json_node_get_array (slots), 0), "start"));
+
+  /* Both book the same slot while offline. */
+  g_free (OK (c1, "appointment", "book", "--therapist", therapist_id, "--at", slot));
+  g_free (OK (c2, "appointment", "book", "--therapist", therapist_id, "--at", slot));
+  report1 = JSON (c1, "sync");
+  report2 = JSON (c2, "sync");
+  refused = json_object_get_int_member (json_node_get_object (report1), "rejected") +
+            json_object_get_int_member (json_node_get_object (report2), "rejected");
+  g_assert_cmpuint (refused, ==, 1);
+  {
+    JsonObject *loser = json_object_get_int_member (json_node_get_object (report2), "rejected")
+                          ? json_node_get_object (report2) : json_node_get_object (report1);
+    JsonArray *why = json_object_get_array_member (loser, "rejections");
+    g_assert_cmpuint (json_array_get_length (why), ==, 1);
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (why, 0),
+                                                    "code"), ==, "slot_taken");
+  }
+  count_sql = g_strdup_printf ("SELECT count(*) FROM appointments WHERE therapist_id = '%s'"
+                               " AND deleted_at IS NULL", therapist_id);
+  count = server_value (count_sql);
+  g_assert_cmpstr (count, ==, "1");
+}
+
+static void
+test_wrong_secrets_and_outages (void)
+{
+  g_autofree char *email = unique_email ("client");
+  g_autofree char *recovery = NULL, *user_id = NULL, *sql = NULL;
+  Device *d = device_new ();
+  g_auto(Run) run = { 0 };
+  g_autoptr(JsonObject) before = NULL, after = NULL;
+  PGconn *conn;
+
+  user_id = register_on (d, email, "client", &recovery);
+  g_free (OK (d, "journal", "add", "--title", "t", "--content",
+              secret ("the thing I never said out loud")));
+
+  /* A wrong password opens nothing and changes nothing. */
+  RUN_ENV (&run, d, "TF_PASSWORD=wrong password", "journal", "list");
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_cmpstr (run.err, ==, "therapy-field-cli: Wrong password\n");
+  run_clear (&run);
+
+  /* Bad arguments: clear, exit 2, nothing written. */
+  before = status_of (d);
+  RUN (&run, d, "mood", "add", "--mood", "11", "--energy", "5", "--anxiety", "5");
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_nonnull (strstr (run.err, "--mood must be between 1 and 10"));
+  run_clear (&run);
+  RUN (&run, d, "goal", "done", "3f0e7c7e-7e57-4a0b-9c1e-0123456789ab", "--date", "2026-02-30");
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_nonnull (strstr (run.err, "YYYY-MM-DD"));
+  run_clear (&run);
+  RUN (&run, d, "journal", "show", "3f0e7c7e-7e57-4a0b-9c1e-0123456789ab");
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_nonnull (strstr (run.err, "There is no journal entry"));
+  run_clear (&run);
+  after = status_of (d);
+  g_assert_cmpint (json_object_get_int_member (before, "pending"), ==,
+                   json_object_get_int_member (after, "pending"));
+
+  /* Recovery keys: a typo and a key of another account. */
+  RUN_ENV (&run, d, "TF_RECOVERY_KEY=not-a-key", "account", "recover");
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "not a valid recovery key"));
+  run_clear (&run);
+  {
+    Device *other = device_new ();
+    g_autofree char *other_email = unique_email ("client");
+    g_autofree char *other_key = NULL;
+    g_autofree char *env = NULL;
+
+    g_free (register_on (other, other_email, "client", &other_key));
+    env = g_strconcat ("TF_RECOVERY_KEY=", other_key, NULL);
+    RUN_ENV (&run, d, env, "account", "recover");
+    g_assert_cmpint (run.status, ==, 1);
+    g_assert_nonnull (strstr (run.err, "does not belong to this account"));
+    run_clear (&run);
+  }
+
+  /* The right recovery key sets a new password; the old one stops working. */
+  {
+    g_autofree char *env_key = g_strconcat ("TF_RECOVERY_KEY=", recovery, NULL);
+    const char *env[] = { env_key, "TF_NEW_PASSWORD=νέος κωδικός 2", NULL };
+    run_env (&run, d, env, (const char * const[]) { "account", "recover", NULL });
+    g_assert_cmpint (run.status, ==, 0);
+    run_clear (&run);
+    RUN (&run, d, "journal", "list");
+    g_assert_cmpint (run.status, ==, 1);
+    run_clear (&run);
+    g_free (d->password);
+    d->password = g_strdup ("νέος κωδικός 2");
+    {
+      g_autofree char *out = OK (d, "journal", "list");
+      g_assert_nonnull (strstr (out, "t"));
+    }
+  }
+  /* Password change from the device; a second device logs in with it. */
+  {
+    const char *env[] = { "TF_NEW_PASSWORD=τρίτος κωδικός 3", NULL };
+    Device *second = device_new ();
+    Device *phone = device_new ();
+
+    g_free (phone->password);
+    phone->password = g_strdup ("νέος κωδικός 2");
+    g_free (OK (phone, "account", "login", "--server", server->base_url, "--email", email));
+    run_env (&run, d, env, (const char * const[]) { "account", "password", NULL });
+    g_assert_cmpint (run.status, ==, 0);
+    run_clear (&run);
+    g_free (d->password);
+    d->password = g_strdup ("τρίτος κωδικός 3");
+    sync_ok (d);
+    /* The phone stayed signed in: the new password opens it too. */
+    g_free (phone->password);
+    phone->password = g_strdup ("τρίτος κωδικός 3");
+    sync_ok (phone);
+    g_free (OK (phone, "journal", "list"));
+    g_free (second->password);
+    second->password = g_strdup ("νέος κωδικός 2");
+    RUN (&run, second, "account", "login", "--server", server->base_url, "--email", email);
+    g_assert_cmpint (run.status, ==, 1);
+    g_assert_nonnull (strstr (run.err, "Wrong e-mail or password"));
+    run_clear (&run);
+    g_free (second->password);
+    second->password = g_strdup ("τρίτος κωδικός 3");
+    g_free (OK (second, "account", "login", "--server", server->base_url, "--email", email));
+    sync_ok (second);
+    {
+      g_autoptr(JsonNode) list = JSON (second, "journal", "list");
+      const char *id = json_object_get_string_member (
+        json_array_get_object_element (json_node_get_array (list), 0), "id");
+      g_autofree char *shown = OK (second, "journal", "show", id);
+      g_assert_nonnull (strstr (shown, "the thing I never said out loud"));
+    }
+  }
+
+  /* An expired sign-in: a clear message, the outbox kept. */
+  g_free (OK (d, "journal", "add", "--title", "t2", "--content",
+              secret ("written while the token was expired")));
+  conn = tf_test_pg_connect (server->conninfo);
+  sql = g_strdup_printf ("UPDATE auth_sessions SET expires_at = now() - interval '1 second'"
+                         " WHERE user_id = '%s'", user_id);
+  tf_test_pg_exec (conn, sql);
+  PQfinish (conn);
+  RUN (&run, d, "sync");
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "log in again"));
+  run_clear (&run);
+  g_assert_cmpint (status_int (d, "pending"), ==, 1);
+  g_free (OK (d, "account", "login", "--server", server->base_url, "--email", email));
+  sync_ok (d);
+  g_assert_cmpint (status_int (d, "pending"), ==, 0);
+}
+
+static void
+test_server_down (void)
+{
+  g_autofree char *email = unique_email ("client");
+  TfTestServer *alone = tf_test_server_start ("tf_cli_down", NULL);
+  Device *d = device_new ();
+  g_auto(Run) run = { 0 };
+  g_autofree char *base = g_strdup (alone->base_url);
+
+  g_free (OK (d, "account", "register", "--server", base, "--email", email, "--role",
+              "client"));
+  g_free (OK (d, "mood", "add", "--mood", "4", "--energy", "4", "--anxiety", "7", "--note",
+              secret ("written while the server was down")));
+  tf_test_server_stop (alone);
+  RUN (&run, d, "sync");
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "cannot be reached"));
+  run_clear (&run);
+  /* Everything local keeps working. */
+  g_free (OK (d, "mood", "add", "--mood", "5", "--energy", "5", "--anxiety", "5"));
+  {
+    g_autoptr(JsonNode) list = JSON (d, "mood", "list");
+    g_assert_cmpuint (json_array_get_length (json_node_get_array (list)), ==, 2);
+  }
+  g_assert_cmpint (status_int (d, "pending"), >=, 2);
+}
+
+static void
+test_killed_sync_repeats (void)
+{
+  g_auto(Practice) p = { 0 };
+  const char *points[] = { "push-sent", "push-applied", "pull-received", "pull-applied" };
+
+  practice_init (&p);
+  for (guint i = 0; i < G_N_ELEMENTS (points); i++)
+    {
+      g_autofree char *env = g_strconcat ("TF_DEBUG_KILL_AT=", points[i], NULL);
+      g_autofree char *text = g_strdup_printf ("entry before kill at %s", points[i]);
+      g_autofree char *count_sql = NULL, *count = NULL;
+      g_auto(Run) run = { 0 };
+      g_autoptr(GHashTable) on_b = NULL;
+
+      g_free (OK (p.a, "journal", "add", "--title", points[i], "--content", secret (text)));
+      /* Something to pull, so the pull points are reached too. */
+      g_free (OK (p.b, "goal", "add", "--title", points[i]));
+      sync_ok (p.b);
+      RUN_ENV (&run, p.a, env, "sync");
+      g_assert_cmpint (run.status, ==, -SIGKILL);
+      sync_ok (p.a);
+      sync_ok (p.b);
+      count_sql = g_strdup_printf ("SELECT count(*) FROM journal_entries WHERE user_id = '%s'"
+                                   " AND title = '%s'", p.client_id, points[i]);
+      count = server_value (count_sql);
+      g_assert_cmpstr (count, ==, "1");
+      on_b = journal_of (p.b);
+      g_assert_true (has_value (on_b, text));
+      g_assert_cmpint (status_int (p.a, "pending"), ==, 0);
+    }
+}
+
+static void
+test_note_lock (void)
+{
+  g_autofree char *therapist_email = unique_email ("therapist");
+  g_autofree char *client_email = unique_email ("client");
+  g_autofree char *therapist_id = NULL, *appointment = NULL, *note = NULL;
+  Device *t = device_new (), *c = device_new ();
+  g_autoptr(JsonNode) notes = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) later = g_date_time_add_days (now, 3);
+  g_autofree char *day = g_date_time_format (later, "%Y-%m-%d");
+  g_autoptr(JsonNode) slots = NULL;
+  JsonObject *first;
+
+  therapist_id = register_on (t, therapist_email, "therapist", NULL);
+  g_free (register_on (c, client_email, "client", NULL));
+  for (int d = 0; d <= 6; d++)
+    {
+      g_autofree char *dow = g_strdup_printf ("%d", d);
+      g_free (OK (t, "availability", "set", "--day", dow, "--from", "10:00", "--to", "12:00"));
+    }
+  sync_ok (t);
+  g_free (OK (c, "therapist", "link", "--email", therapist_email));
+  sync_ok (c);
+  slots = JSON (c, "slots", "--therapist", therapist_id, "--from", day, "--to", day);
+  appointment = first_line (OK (c, "appointment", "book", "--therapist", therapist_id, "--at",
+                                json_object_get_string_member (
+                                  json_array_get_object_element (json_node_get_array (slots), 0),
+                                  "start")));
+  sync_ok (c);
+  sync_ok (t);
+  note = first_line (OK (t, "note", "add", "--appointment", appointment, "--approach", "soap",
+                         "--content", secret ("S: reports intrusive thoughts since May")));
+  g_free (OK (t, "note", "lock", note));
+  sync_ok (t);
+  notes = JSON (t, "note", "list");
+  first = json_array_get_object_element (json_node_get_array (notes), 0);
+  g_assert_true (json_object_get_boolean_member (first, "signature_valid"));
+  g_assert_nonnull (json_object_get_string_member (first, "locked_at"));
+  {
+    g_autofree char *sql = g_strdup_printf ("SELECT signature IS NOT NULL FROM session_notes"
+                                            " WHERE id = '%s'", note);
+    g_autofree char *signed_on_server = server_value (sql);
+    g_assert_cmpstr (signed_on_server, ==, "t");
+  }
+}
+
+/* Last: nothing written above is readable in the server's database or in
+ * any device's files. */
+static void
+test_no_plaintext_anywhere (void)
+{
+  g_autofree char *dump = NULL, *err = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+  const char *argv[] = { "pg_dump", "--data-only", "-d", server->conninfo, NULL };
+
+  g_assert_cmpuint (secrets->len, >, 10);
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                               &dump, &err, &status, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_cmpuint (strlen (dump), >, 1000);
+  for (guint i = 0; i < secrets->len; i++)
+    g_assert_null (strstr (dump, g_ptr_array_index (secrets, i)));
+
+  for (guint d = 0; d < devices->len; d++)
+    {
+      Device *device = g_ptr_array_index (devices, d);
+      g_autoptr(GDir) dir = g_dir_open (device->dir, 0, NULL);
+      const char *name;
+      guint files = 0;
+
+      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *path = g_build_filename (device->dir, name, NULL);
+          g_autofree char *bytes = NULL;
+          gsize len = 0;
+
+          g_assert_true (g_file_get_contents (path, &bytes, &len, NULL));
+          files++;
+          for (guint i = 0; i < secrets->len; i++)
+            {
+              const char *s = g_ptr_array_index (secrets, i);
+              g_assert_null (memmem (bytes, len, s, strlen (s)));
+            }
+        }
+      g_assert_cmpuint (files, >=, 1);
+    }
+}
+
+int
+main (int argc, char **argv)
+{
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  secrets = g_ptr_array_new_with_free_func (g_free);
+  devices = g_ptr_array_new_with_free_func ((GDestroyNotify) device_free);
+  server = tf_test_server_start ("tf_cli", NULL);
+
+  g_test_add_func ("/cli/offline-devices-converge", test_offline_devices_converge);
+  g_test_add_func ("/cli/conflict-keeps-both", test_conflict_keeps_both);
+  g_test_add_func ("/cli/edit-survives-delete", test_edit_survives_delete);
+  g_test_add_func ("/cli/share-ends-with-rekey", test_share_ends_with_rekey);
+  g_test_add_func ("/cli/double-booking", test_double_booking);
+  g_test_add_func ("/cli/wrong-secrets-and-outages", test_wrong_secrets_and_outages);
+  g_test_add_func ("/cli/server-down", test_server_down);
+  g_test_add_func ("/cli/killed-sync-repeats", test_killed_sync_repeats);
+  g_test_add_func ("/cli/note-lock", test_note_lock);
+  g_test_add_func ("/cli/no-plaintext-anywhere", test_no_plaintext_anywhere);
+  status = g_test_run ();
+
+  tf_test_server_stop (server);
+  g_ptr_array_unref (devices);
+  g_ptr_array_unref (secrets);
+  return status;
+}

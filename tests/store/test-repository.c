@@ -1,0 +1,216 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * test-repository.c: the list models the app binds to follow the store —
+ * local writes, edits, deletes and pulled pages — decrypted, with one
+ * reload however many records change, and only the changed range announced.
+ */
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "tf-keys.h"
+#include "tf-repository.h"
+#include "tf-store.h"
+
+#define CLIENT "5a0c2f11-6f0b-4d8e-8b6e-0f3c6f1d2a77"
+
+typedef struct
+{
+  char         *dir;
+  char         *path;
+  TfStore      *store;
+  TfVault      *vault;
+  TfRepository *journal;
+  guint         emissions;
+  guint         last_position, last_removed, last_added;
+} Fixture;
+
+static void
+on_items_changed (GListModel *model, guint position, guint removed, guint added, gpointer data)
+{
+  Fixture *f = data;
+
+  f->emissions++;
+  f->last_position = position;
+  f->last_removed = removed;
+  f->last_added = added;
+}
+
+static void
+fixture_set_up (Fixture *f, gconstpointer data)
+{
+  g_autoptr(JsonObject) kdf = tf_keys_new_kdf (TF_KEYS_KDF_OPSLIMIT_FLOOR,
+                                               TF_KEYS_KDF_MEMLIMIT_FLOOR);
+  g_autoptr(JsonObject) keys_json = NULL;
+  g_autoptr(TfSecret) auth = NULL, kek = NULL;
+  g_autofree char *recovery = NULL;
+  g_autoptr(GError) error = NULL;
+  TfKeys *keys;
+
+  f->dir = g_dir_make_tmp ("tf-repo-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->path = g_build_filename (f->dir, "profile.db", NULL);
+  f->store = tf_store_open (f->path, &error);
+  g_assert_no_error (error);
+  g_assert_true (tf_keys_derive (kdf, "κωδικός", &auth, &kek, &error));
+  keys = tf_keys_create (kdf, kek, &keys_json, &recovery, NULL, &error);
+  g_assert_no_error (error);
+  f->vault = tf_vault_new (f->store, CLIENT, keys);
+  f->journal = tf_repository_new (f->vault, tf_registry_lookup ("journal_entries"), NULL, NULL);
+  g_signal_connect (f->journal, "items-changed", G_CALLBACK (on_items_changed), f);
+}
+
+static void
+fixture_tear_down (Fixture *f, gconstpointer data)
+{
+  const char *suffixes[] = { "", "-wal", "-shm" };
+
+  g_assert_finalize_object (f->journal);
+  g_assert_finalize_object (f->vault);
+  g_assert_finalize_object (f->store);
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *file = g_strconcat (f->path, suffixes[i], NULL);
+      g_unlink (file);
+    }
+  g_rmdir (f->dir);
+  g_free (f->path);
+  g_free (f->dir);
+}
+
+static void
+drain (void)
+{
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+static void
+write_entry (Fixture *f, const char *id, const char *created, const char *content)
+{
+  g_autoptr(JsonObject) plain = json_object_new ();
+  g_autoptr(GError) error = NULL;
+
+  json_object_set_string_member (plain, "id", id);
+  json_object_set_string_member (plain, "user_id", CLIENT);
+  json_object_set_string_member (plain, "title", "τίτλος");
+  json_object_set_string_member (plain, "content", content);
+  json_object_set_boolean_member (plain, "therapist_shared", FALSE);
+  json_object_set_string_member (plain, "created_at", created);
+  g_assert_true (tf_vault_put (f->vault, tf_registry_lookup ("journal_entries"), id, plain,
+                               &error));
+  g_assert_no_error (error);
+}
+
+static const char *
+content_at (Fixture *f, guint position)
+{
+  g_autoptr(TfItem) item = g_list_model_get_item (G_LIST_MODEL (f->journal), position);
+
+  g_assert_nonnull (item);
+  /* The string belongs to the plain form the model keeps. */
+  return tf_item_get_string (item, "content");
+}
+
+static void
+test_follows_writes (Fixture *f, gconstpointer data)
+{
+  const char *ids[] = { "0f4b9c1e-1111-4a0b-9c1e-0123456789ab",
+                        "0f4b9c1e-2222-4a0b-9c1e-0123456789ab",
+                        "0f4b9c1e-3333-4a0b-9c1e-0123456789ab" };
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->journal)), ==, 0);
+  g_assert_true (g_list_model_get_item_type (G_LIST_MODEL (f->journal)) == TF_TYPE_ITEM);
+
+  /* Three writes, one reload, announced as one range of three. */
+  write_entry (f, ids[0], "2026-11-01T10:00:00Z", "πρώτη");
+  write_entry (f, ids[1], "2026-11-02T10:00:00Z", "δεύτερη");
+  write_entry (f, ids[2], "2026-11-03T10:00:00Z", "τρίτη");
+  g_assert_cmpuint (f->emissions, ==, 0);
+  drain ();
+  g_assert_cmpuint (f->emissions, ==, 1);
+  g_assert_cmpuint (f->last_position, ==, 0);
+  g_assert_cmpuint (f->last_removed, ==, 0);
+  g_assert_cmpuint (f->last_added, ==, 3);
+  /* Newest first, decrypted. */
+  g_assert_cmpstr (content_at (f, 0), ==, "τρίτη");
+  g_assert_cmpstr (content_at (f, 2), ==, "πρώτη");
+  g_assert_null (g_list_model_get_item (G_LIST_MODEL (f->journal), 3));
+
+  /* An edit of the middle one announces just that one. */
+  write_entry (f, ids[1], "2026-11-02T10:00:00Z", "δεύτερη, διορθωμένη");
+  drain ();
+  g_assert_cmpuint (f->emissions, ==, 2);
+  g_assert_cmpuint (f->last_position, ==, 1);
+  g_assert_cmpuint (f->last_removed, ==, 1);
+  g_assert_cmpuint (f->last_added, ==, 1);
+  g_assert_cmpstr (content_at (f, 1), ==, "δεύτερη, διορθωμένη");
+
+  /* A delete takes it out. */
+  g_assert_true (tf_vault_delete (f->vault, tf_registry_lookup ("journal_entries"), ids[0],
+                                  &error));
+  g_assert_no_error (error);
+  drain ();
+  g_assert_cmpuint (f->emissions, ==, 3);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->journal)), ==, 2);
+  g_assert_cmpuint (f->last_position, ==, 2);
+  g_assert_cmpuint (f->last_removed, ==, 1);
+  g_assert_cmpuint (f->last_added, ==, 0);
+
+  /* Another table's change does not reload; nor does a refresh that finds
+   * nothing new announce anything. */
+  g_assert_true (tf_repository_refresh (f->journal, &error));
+  g_assert_cmpuint (f->emissions, ==, 3);
+  g_assert_null (tf_repository_get_error (f->journal));
+}
+
+/* Records arriving from another device show up by themselves; a page of
+ * many records is one reload. */
+static void
+test_follows_pulled_pages (Fixture *f, gconstpointer data)
+{
+  g_autoptr(TfRepository) goals = tf_repository_new (f->vault, tf_registry_lookup ("goals"),
+                                                     "user_id", CLIENT);
+  g_autoptr(JsonArray) changes = json_array_new ();
+  g_autoptr(GError) error = NULL;
+  guint before = f->emissions;
+
+  for (int i = 0; i < 20; i++)
+    {
+      JsonObject *record = json_object_new ();
+      JsonObject *fields = json_object_new ();
+      g_autofree char *id = g_strdup_printf ("0f4b9c1e-5555-4a0b-9c1e-%012d", i);
+      g_autofree char *title = g_strdup_printf ("στόχος %d", i);
+
+      json_object_set_string_member (fields, "id", id);
+      json_object_set_string_member (fields, "user_id", CLIENT);
+      json_object_set_string_member (fields, "title", title);
+      json_object_set_string_member (fields, "created_at", "2026-11-05T10:00:00Z");
+      json_object_set_string_member (record, "table", "goals");
+      json_object_set_string_member (record, "id", id);
+      json_object_set_int_member (record, "version", i + 1);
+      json_object_set_boolean_member (record, "deleted", FALSE);
+      json_object_set_object_member (record, "fields", fields);
+      json_array_add_object_element (changes, record);
+    }
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (goals)), ==, 0);
+  g_assert_true (tf_store_apply_pull (f->store, changes, 20, &error));
+  g_assert_no_error (error);
+  drain ();
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (goals)), ==, 20);
+  /* The journal list did not reload for another table's page. */
+  g_assert_cmpuint (f->emissions, ==, before);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add ("/repository/follows-writes", Fixture, NULL, fixture_set_up, test_follows_writes,
+              fixture_tear_down);
+  g_test_add ("/repository/follows-pulled-pages", Fixture, NULL, fixture_set_up,
+              test_follows_pulled_pages, fixture_tear_down);
+  return g_test_run ();
+}
