@@ -64,14 +64,56 @@ run_sync (TfCli *cli, TfSyncReport *report, GError **error)
   return TRUE;
 }
 
+/* Waits up to @seconds for another device's change (long-poll), then
+ * syncs again if there was one. */
+static gboolean
+wait_and_sync (TfCli *cli, int seconds, TfSyncReport *report, GError **error)
+{
+  g_autoptr(TfSyncClient) client = tf_account_new_sync_client (cli->store, error);
+  g_autoptr(GTimer) timer = g_timer_new ();
+  gboolean changes = FALSE;
+
+  if (client == NULL)
+    return FALSE;
+  while (!changes && g_timer_elapsed (timer, NULL) < seconds)
+    {
+      int left = seconds - (int) g_timer_elapsed (timer, NULL);
+
+      if (!tf_sync_client_wait (client, cli->store, MAX (left, 1), &changes, NULL, error))
+        return FALSE;
+    }
+  if (!changes)
+    return TRUE;
+  {
+    TfSyncReport again = { 0 };
+
+    if (!run_sync (cli, &again, error))
+      return FALSE;
+    report->pushed += again.pushed;
+    report->rejected += again.rejected;
+    report->conflicts += again.conflicts;
+    report->edits_kept += again.edits_kept;
+    report->pulled += again.pulled;
+  }
+  return TRUE;
+}
+
 static gboolean
 sync_command (TfCli *cli, int argc, char **argv, GError **error)
 {
   TfSyncReport report = { 0 };
   g_autoptr(JsonArray) rejections = NULL;
+  int wait = 0;
+  GOptionEntry entries[] = {
+    { "wait", 0, 0, G_OPTION_ARG_INT, &wait,
+      N_("Then wait up to this many seconds for changes from other devices"), N_("SECONDS") },
+    { NULL }
+  };
 
-  if (!tf_cli_parse (cli, &tf_cli_sync_commands[0], NULL, &argc, &argv, 0, error) ||
-      !run_sync (cli, &report, error))
+  if (!tf_cli_parse (cli, &tf_cli_sync_commands[0], entries, &argc, &argv, 0, error) ||
+      (wait != 0 && !tf_cli_check_range ("wait", wait, 1, 3600, error)) ||
+      !run_sync (cli, &report, error) ||
+      (wait > 0 && !wait_and_sync (cli, wait, &report, error)))
     return FALSE;
   rejections = tf_store_list_rejections (cli->store, error);
   if (rejections == NULL)
@@ -261,7 +303,7 @@ conflicts_resolve (TfCli *cli, int argc, char **argv, GError **error)
 }
 
 const TfCliCommand tf_cli_sync_commands[] = {
-  { "sync", NULL, sync_command, "" },
+  { "sync", NULL, sync_command, "[--wait SECONDS]" },
   { "status", NULL, status_command, "" },
   { "conflicts", "list", conflicts_list, "" },
   { "conflicts", "resolve", conflicts_resolve, "ID --keep local|server|both" },

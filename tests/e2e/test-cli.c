@@ -88,8 +88,9 @@ secret (const char *text)
 }
 
 /* Runs the CLI on @d with @env_extra ("NAME=value" strings, NULL-ended). */
-static void
-run_env (Run *run, Device *d, const char * const *env_extra, const char * const *args)
+/* Starts the CLI on @d with @env_extra ("NAME=value" strings, NULL-ended). */
+static GSubprocess *
+spawn_env (Device *d, const char * const *env_extra, const char * const *args)
 {
   g_autofree char *cli = g_build_filename (g_getenv ("TF_BUILD_DIR"), "client",
                                            "therapy-field-cli", NULL);
@@ -97,8 +98,8 @@ run_env (Run *run, Device *d, const char * const *env_extra, const char * const 
     g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE |
                                G_SUBPROCESS_FLAGS_STDIN_PIPE);
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GError) error = NULL;
+  GSubprocess *process;
 
   g_subprocess_launcher_unsetenv (launcher, "G_DEBUG");
   g_subprocess_launcher_setenv (launcher, "LANGUAGE", "en", TRUE);
@@ -120,20 +121,34 @@ run_env (Run *run, Device *d, const char * const *env_extra, const char * const 
   g_ptr_array_add (argv, NULL);
   process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   g_assert_no_error (error);
-  /* Bytes, not the _utf8 variant, which leaks a buffer in GLib 2.74. */
-  {
-    g_autoptr(GBytes) in = g_bytes_new_static ("", 0);
-    g_autoptr(GBytes) out = NULL, err = NULL;
+  return process;
+}
 
-    g_subprocess_communicate (process, in, NULL, &out, &err, &error);
-    g_assert_no_error (error);
-    run->out = g_strndup (g_bytes_get_data (out, NULL), g_bytes_get_size (out));
-    run->err = g_strndup (g_bytes_get_data (err, NULL), g_bytes_get_size (err));
-  }
+/* Waits for @process and fills @run. */
+static void
+finish (Run *run, GSubprocess *process)
+{
+  g_autoptr(GBytes) in = g_bytes_new_static ("", 0);
+  g_autoptr(GBytes) out = NULL, err = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* Bytes, not the _utf8 variant, which leaks a buffer in GLib 2.74. */
+  g_subprocess_communicate (process, in, NULL, &out, &err, &error);
+  g_assert_no_error (error);
+  run->out = g_strndup (g_bytes_get_data (out, NULL), g_bytes_get_size (out));
+  run->err = g_strndup (g_bytes_get_data (err, NULL), g_bytes_get_size (err));
   if (g_subprocess_get_if_signaled (process))
     run->status = -g_subprocess_get_term_sig (process);
   else
     run->status = g_subprocess_get_exit_status (process);
+}
+
+static void
+run_env (Run *run, Device *d, const char * const *env_extra, const char * const *args)
+{
+  g_autoptr(GSubprocess) process = spawn_env (d, env_extra, args);
+
+  finish (run, process);
 }
 
 #define RUN(run, d, ...) run_env (run, d, NULL, (const char * const[]) { __VA_ARGS__, NULL })
@@ -784,6 +799,47 @@ test_note_lock (void)
   }
 }
 
+/* A client who shares mood: the therapist's device, long-polling, hears of
+ * a new check-in within moments and shows it, note decrypted, with the
+ * client's name. */
+static void
+test_mood_share_and_wait (void)
+{
+  g_autofree char *therapist_email = unique_email ("therapist");
+  g_autofree char *client_email = unique_email ("client");
+  Device *t = device_new (), *c = device_new ();
+  g_autoptr(GSubprocess) waiting = NULL;
+  g_autoptr(GTimer) timer = NULL;
+  g_autoptr(JsonNode) moods = NULL;
+  g_auto(Run) run = { 0 };
+  JsonObject *entry;
+
+  g_free (register_on (t, therapist_email, "therapist", NULL));
+  g_free (register_on (c, client_email, "client", NULL));
+  g_free (OK (c, "therapist", "link", "--email", therapist_email, "--share-mood"));
+  sync_ok (c);
+  sync_ok (t);
+
+  waiting = spawn_env (t, NULL, (const char * const[]) { "sync", "--wait", "60", NULL });
+  timer = g_timer_new ();
+  g_usleep (G_USEC_PER_SEC);
+  g_free (OK (c, "mood", "add", "--mood", "3", "--energy", "2", "--anxiety", "8", "--note",
+              secret ("could not get out of bed")));
+  sync_ok (c);
+  finish (&run, waiting);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_cmpfloat (g_timer_elapsed (timer, NULL), <, 30.0);
+
+  moods = JSON (t, "mood", "list");
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (moods)), ==, 1);
+  entry = json_array_get_object_element (json_node_get_array (moods), 0);
+  g_assert_cmpstr (json_object_get_string_member (entry, "notes"), ==,
+                   "could not get out of bed");
+  g_assert_cmpstr (json_object_get_string_member (entry, "owner_name"), ==,
+                   "Ελένη Παπαδοπούλου");
+  g_assert_cmpint (json_object_get_int_member (entry, "anxiety_level"), ==, 8);
+}
+
 /* Last: nothing written above is readable in the server's database or in
  * any device's files. */
 static void
@@ -847,6 +903,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/server-down", test_server_down);
   g_test_add_func ("/cli/killed-sync-repeats", test_killed_sync_repeats);
   g_test_add_func ("/cli/note-lock", test_note_lock);
+  g_test_add_func ("/cli/mood-share-and-wait", test_mood_share_and_wait);
   g_test_add_func ("/cli/no-plaintext-anywhere", test_no_plaintext_anywhere);
   status = g_test_run ();
 
