@@ -268,10 +268,13 @@ has_value (GHashTable *table, const char *value)
   return FALSE;
 }
 
+/* The first line of @text, which it takes over. */
 static char *
-first_line (const char *text)
+first_line (char *text)
 {
-  return g_strndup (text, strcspn (text, "\n"));
+  g_autofree char *owned = text;
+
+  return g_strndup (owned, strcspn (owned, "\n"));
 }
 
 /* --- the tests ------------------------------------------------------------ */
