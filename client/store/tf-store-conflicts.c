@@ -199,7 +199,7 @@ merge_body (TfStore *self, gpointer data, GError **error)
   g_autoptr(JsonObject) merged = NULL;
   g_autofree char *id = NULL, *op = NULL;
   const TfTable *table;
-  const char *drop[] = { mutation };
+  const char *drop[3] = { mutation, NULL, NULL };
   gboolean has_base, clash = FALSE;
 
   if (!tf_store_prepare (self, &entry, "SELECT table_name, record_id, op, fields FROM outbox"
@@ -215,6 +215,28 @@ merge_body (TfStore *self, gpointer data, GError **error)
   if (table == NULL)
     return TRUE;
 
+  /* Edited again after this mutation was queued: the newest queued state
+   * of the record is what meets the server (all of them share this base),
+   * so no edit in between can win silently over the other device's. */
+  {
+    g_auto(TfStoreStmt) later = { NULL };
+
+    if (!tf_store_prepare (self, &later, "SELECT op, fields FROM outbox WHERE table_name = ?1"
+                                         " AND record_id = ?2 AND mutation_id > CAST(?3 AS"
+                                         " INTEGER) ORDER BY mutation_id DESC LIMIT 1", error))
+      return FALSE;
+    sqlite3_bind_text (later.stmt, 1, table->name, -1, SQLITE_STATIC);
+    sqlite3_bind_text (later.stmt, 2, id, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text (later.stmt, 3, mutation, -1, SQLITE_TRANSIENT);
+    if (sqlite3_step (later.stmt) == SQLITE_ROW)
+      {
+        g_free (op);
+        op = g_strdup ((const char *) sqlite3_column_text (later.stmt, 0));
+        g_clear_pointer (&local, json_object_unref);
+        local = parse_object ((const char *) sqlite3_column_text (later.stmt, 1));
+      }
+  }
+
   if (m->server_node != NULL && !JSON_NODE_HOLDS_NULL (m->server_node))
     {
       server = tf_record_from_json (m->server_node, error);
@@ -228,9 +250,12 @@ merge_body (TfStore *self, gpointer data, GError **error)
   sqlite3_bind_text (base_q.stmt, 2, id, -1, SQLITE_TRANSIENT);
   has_base = sqlite3_step (base_q.stmt) == SQLITE_ROW;
   base = parse_object (has_base ? (const char *) sqlite3_column_text (base_q.stmt, 0) : NULL);
+  drop[1] = table->name;
+  drop[2] = id;
 
-  if (!tf_store_exec_bound (self, "DELETE FROM outbox WHERE mutation_id = CAST(?1 AS INTEGER)",
-                            drop, 1, error))
+  if (!tf_store_exec_bound (self, "DELETE FROM outbox WHERE table_name = ?2 AND record_id = ?3"
+                                  " AND mutation_id >= CAST(?1 AS INTEGER)",
+                            drop, 3, error))
     return FALSE;
 
   /* The server has nothing (it was never there, or it is gone for good):

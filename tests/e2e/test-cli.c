@@ -435,6 +435,41 @@ test_conflict_keeps_both (void)
   g_assert_cmpstr (g_hash_table_lookup (on_a, id), ==, "the dream, told on the phone");
 }
 
+/* Edited twice offline on the phone while the laptop's edit reached the
+ * server: the laptop's text is neither lost nor overwritten. */
+static void
+test_conflict_after_two_edits (void)
+{
+  g_auto(Practice) p = { 0 };
+  g_autofree char *id = NULL;
+  g_autoptr(GHashTable) on_a = NULL, on_b = NULL;
+  g_autoptr(JsonNode) conflicts = NULL;
+  JsonObject *c;
+
+  practice_init (&p);
+  id = first_line (OK (p.a, "journal", "add", "--title", "Twice", "--content",
+                       secret ("the first words")));
+  sync_ok (p.a);
+  sync_ok (p.b);
+  g_free (OK (p.a, "journal", "edit", id, "--content", secret ("the laptop's words")));
+  sync_ok (p.a);
+  g_free (OK (p.b, "journal", "edit", id, "--content", secret ("the phone's first try")));
+  g_free (OK (p.b, "journal", "edit", id, "--content", secret ("the phone's second try")));
+  sync_ok (p.b);
+  sync_ok (p.a);
+
+  on_b = journal_of (p.b);
+  g_assert_cmpstr (g_hash_table_lookup (on_b, id), ==, "the laptop's words");
+  conflicts = JSON (p.b, "conflicts", "list");
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (conflicts)), ==, 1);
+  c = json_array_get_object_element (json_node_get_array (conflicts), 0);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (c, "local"),
+                                                  "content"), ==, "the phone's second try");
+  on_a = journal_of (p.a);
+  g_assert_cmpstr (g_hash_table_lookup (on_a, id), ==, "the laptop's words");
+  g_assert_true (has_value (on_a, "the phone's second try"));
+}
+
 static void
 test_edit_survives_delete (void)
 {
@@ -899,6 +934,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/cli/offline-devices-converge", test_offline_devices_converge);
   g_test_add_func ("/cli/conflict-keeps-both", test_conflict_keeps_both);
+  g_test_add_func ("/cli/conflict-after-two-edits", test_conflict_after_two_edits);
   g_test_add_func ("/cli/edit-survives-delete", test_edit_survives_delete);
   g_test_add_func ("/cli/share-ends-with-rekey", test_share_ends_with_rekey);
   g_test_add_func ("/cli/double-booking", test_double_booking);
