@@ -542,6 +542,15 @@ test_share_ends_with_rekey (void)
                                 " AND deleted_at IS NULL", id);
   grants = server_value (grants_sql);
   g_assert_cmpstr (grants, ==, "0");
+
+  /* Shared again later: the therapist reads the current text. */
+  g_free (OK (p.a, "journal", "edit", id, "--share"));
+  sync_ok (p.a);
+  sync_ok (p.t);
+  {
+    g_autofree char *shown = OK (p.t, "journal", "show", id);
+    g_assert_nonnull (strstr (shown, "what happened after, later"));
+  }
 }
 
 static void
