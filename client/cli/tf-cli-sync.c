@@ -40,16 +40,23 @@ run_sync (TfCli *cli, TfSyncReport *report, GError **error)
     return FALSE;
   /* Open first when possible: a conflict copy is then re-encrypted for its
    * own id and syncs too. */
-  vault = tf_cli_vault_if_possible (cli);
-  if (!tf_sync_client_sync (client, store, report, error))
+  if (!tf_cli_vault_if_possible (cli, &vault, error) ||
+      !tf_sync_client_sync (client, store, report, error))
     return FALSE;
   if (vault != NULL)
     {
       TfSyncReport again = { 0 };
       guint pending = 0;
 
-      if (!tf_vault_reconcile_shares (vault, &pending, error))
+      /* A share made here for a therapist linked on another device needs
+       * their key; then every share is brought in line. */
+      if (!tf_account_fetch_missing_keys (vault, error) ||
+          !tf_vault_reconcile_shares (vault, &pending, error))
         return FALSE;
+      if (pending > 0)
+        g_printerr (ngettext ("%u share waits for a key the server does not have yet.\n",
+                              "%u shares wait for keys the server does not have yet.\n",
+                              pending), pending);
       if (tf_store_outbox_count (store, NULL) > 0)
         {
           if (!tf_sync_client_sync (client, store, &again, error))

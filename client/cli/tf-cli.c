@@ -131,14 +131,18 @@ tf_cli_vault (TfCli *cli, GError **error)
   return cli->vault;
 }
 
-TfVault *
-tf_cli_vault_if_possible (TfCli *cli)
+gboolean
+tf_cli_vault_if_possible (TfCli *cli, TfVault **out_vault, GError **error)
 {
   const char *password = g_getenv ("TF_PASSWORD");
 
+  *out_vault = cli->vault;
   if (cli->vault == NULL && ((password != NULL && *password != '\0') || isatty (STDIN_FILENO)))
-    return tf_cli_vault (cli, NULL);
-  return cli->vault;
+    {
+      *out_vault = tf_cli_vault (cli, error);
+      return *out_vault != NULL;
+    }
+  return TRUE;
 }
 
 const char *

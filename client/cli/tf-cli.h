@@ -54,8 +54,11 @@ TfStore    *tf_cli_store        (TfCli        *cli,
 /* The vault, asking for the password (TF_PASSWORD or a prompt) once. */
 TfVault    *tf_cli_vault        (TfCli        *cli,
                                  GError      **error);
-/* The vault when a password is at hand without asking, else NULL. */
-TfVault    *tf_cli_vault_if_possible (TfCli   *cli);
+/* The vault (in @out_vault) when a password is at hand — TF_PASSWORD or a
+ * terminal to ask on — else NULL; FALSE when that password is wrong. */
+gboolean    tf_cli_vault_if_possible (TfCli   *cli,
+                                      TfVault **out_vault,
+                                      GError  **error);
 /* The signed-in user's role ("client", "therapist"); NULL and an error when
  * the profile has no account.  @want, when not NULL, must match. */
 const char *tf_cli_require_role (TfCli        *cli,

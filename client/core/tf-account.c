@@ -598,3 +598,33 @@ tf_account_fetch_keys (TfVault *vault, const char *user_id, GError **error)
   answer = call (client, "GET", path, NULL, error);
   return answer != NULL && remember_from (vault, answer, NULL, error);
 }
+
+gboolean
+tf_account_fetch_missing_keys (TfVault *vault, GError **error)
+{
+  TfStore *store = tf_vault_get_store (vault);
+  const char *me = tf_vault_get_user_id (vault);
+  g_autoptr(GPtrArray) care = NULL;
+
+  care = tf_store_list (store, tf_registry_lookup ("care_relationships"), "status", "active",
+                        error);
+  if (care == NULL)
+    return FALSE;
+  for (guint i = 0; i < care->len; i++)
+    {
+      TfRecord *record = g_ptr_array_index (care, i);
+      const char *client = json_object_get_string_member_with_default (record->fields,
+                                                                       "client_id", NULL);
+      const char *therapist = json_object_get_string_member_with_default (record->fields,
+                                                                          "therapist_id", NULL);
+      const char *other = g_strcmp0 (client, me) == 0 ? therapist : client;
+      g_autoptr(JsonObject) known = NULL;
+
+      if (other == NULL)
+        continue;
+      known = tf_store_lookup_key (store, other, NULL);
+      if (known == NULL && !tf_account_fetch_keys (vault, other, error))
+        return FALSE;
+    }
+  return TRUE;
+}

@@ -105,4 +105,9 @@ gboolean  tf_account_fetch_keys   (TfVault        *vault,
                                    const char     *user_id,
                                    GError        **error);
 
+/* Fetches the public keys of everyone this account is in care with that
+ * this device does not know yet (a therapist linked on another device). */
+gboolean  tf_account_fetch_missing_keys (TfVault  *vault,
+                                         GError  **error);
+
 G_END_DECLS

@@ -760,6 +760,58 @@ typedef struct
   guint      conflicts;
 } PushResults;
 
+/* The server refused a write of shared state (a booking whose slot was
+ * taken, a care link, hours): the attempt stays in sync_rejections for the
+ * user, and the record shows the server's truth again — its last synced
+ * state, or nothing when it never reached the server — unless later edits
+ * of it are still queued.  A person's own writing (tables with encrypted
+ * columns) stays as it is on the device: their words are never hidden. */
+static gboolean
+restore_refused (TfStore *self, const TfTable *table, const char *record_id,
+                 const char *mutation, GError **error)
+{
+  g_auto(TfStoreStmt) later = { NULL };
+  g_auto(TfStoreStmt) base = { NULL };
+
+  if (tf_table_has_encrypted (table))
+    return TRUE;
+
+  if (!tf_store_prepare (self, &later, "SELECT 1 FROM outbox WHERE table_name = ?1 AND"
+                                       " record_id = ?2 AND mutation_id > CAST(?3 AS INTEGER)",
+                         error))
+    return FALSE;
+  sqlite3_bind_text (later.stmt, 1, table->name, -1, SQLITE_STATIC);
+  sqlite3_bind_text (later.stmt, 2, record_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (later.stmt, 3, mutation, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (later.stmt) == SQLITE_ROW)
+    return TRUE;
+
+  if (!tf_store_prepare (self, &base, "SELECT version, deleted, fields FROM sync_base"
+                                      " WHERE table_name = ?1 AND record_id = ?2", error))
+    return FALSE;
+  sqlite3_bind_text (base.stmt, 1, table->name, -1, SQLITE_STATIC);
+  sqlite3_bind_text (base.stmt, 2, record_id, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (base.stmt) == SQLITE_ROW)
+    {
+      g_autoptr(JsonNode) node = json_from_string ((const char *) sqlite3_column_text (base.stmt,
+                                                                                       2), NULL);
+      TfRecord record = { table, (char *) record_id, sqlite3_column_int64 (base.stmt, 0),
+                          sqlite3_column_int (base.stmt, 1) != 0, NULL };
+
+      if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+        return TRUE;
+      record.fields = json_node_get_object (node);
+      return tf_store_write_remote_row (self, &record, error);
+    }
+  {
+    g_autofree char *sql = g_strdup_printf ("DELETE FROM %s WHERE %s = ?1", table->name,
+                                            table->key_column);
+    const char *params[] = { record_id };
+
+    return tf_store_exec_bound (self, sql, params, 1, error);
+  }
+}
+
 static gboolean
 apply_results_body (TfStore *self, gpointer data, GError **error)
 {
@@ -829,7 +881,8 @@ apply_results_body (TfStore *self, gpointer data, GError **error)
                                     " table_name, record_id, op, fields, code, message,"
                                     " rejected_at)"
                                     " VALUES (CAST(?1 AS INTEGER), ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                                    params, G_N_ELEMENTS (params), error))
+                                    params, G_N_ELEMENTS (params), error) ||
+              !restore_refused (self, table, record_id, mutation, error))
             return FALSE;
         }
       else

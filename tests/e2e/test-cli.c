@@ -325,7 +325,7 @@ test_offline_devices_converge (void)
   g_auto(Practice) p = { 0 };
   g_autoptr(GHashTable) on_a = NULL, on_b = NULL, on_t = NULL;
   g_autoptr(JsonNode) moods = NULL;
-  g_autofree char *shared_id = NULL, *private_id = NULL;
+  g_autofree char *shared_id = NULL, *private_id = NULL, *phone_shared_id = NULL;
   JsonArray *a;
   gboolean named = FALSE;
 
@@ -337,6 +337,10 @@ test_offline_devices_converge (void)
                               secret ("I told my sister about the panic attacks"), "--share"));
   private_id = first_line (OK (p.b, "journal", "add", "--title", "Private", "--content",
                                secret ("nobody should read this one")));
+  /* Shared from the phone, where the therapist was never linked. */
+  phone_shared_id = first_line (OK (p.b, "journal", "add", "--title", "From the phone",
+                                    "--content", secret ("written on the bus, for Δήμητρα"),
+                                    "--share"));
   g_free (OK (p.t, "availability", "set", "--day", "1", "--from", "09:00", "--to", "17:00"));
   g_assert_cmpint (status_int (p.a, "pending"), >, 0);
 
@@ -347,8 +351,8 @@ test_offline_devices_converge (void)
 
   on_a = journal_of (p.a);
   on_b = journal_of (p.b);
-  g_assert_cmpuint (g_hash_table_size (on_a), ==, 2);
-  g_assert_cmpuint (g_hash_table_size (on_b), ==, 2);
+  g_assert_cmpuint (g_hash_table_size (on_a), ==, 3);
+  g_assert_cmpuint (g_hash_table_size (on_b), ==, 3);
   g_assert_cmpstr (g_hash_table_lookup (on_a, private_id), ==, "nobody should read this one");
   g_assert_cmpstr (g_hash_table_lookup (on_b, shared_id), ==,
                    "I told my sister about the panic attacks");
@@ -358,9 +362,11 @@ test_offline_devices_converge (void)
   /* The therapist sees the shared entry, decrypted, with the client's name,
    * and not the private one. */
   on_t = journal_of (p.t);
-  g_assert_cmpuint (g_hash_table_size (on_t), ==, 1);
+  g_assert_cmpuint (g_hash_table_size (on_t), ==, 2);
   g_assert_cmpstr (g_hash_table_lookup (on_t, shared_id), ==,
                    "I told my sister about the panic attacks");
+  g_assert_cmpstr (g_hash_table_lookup (on_t, phone_shared_id), ==,
+                   "written on the bus, for Δήμητρα");
   {
     g_autoptr(JsonNode) list = JSON (p.t, "journal", "list");
     JsonObject *entry = json_array_get_object_element (json_node_get_array (list), 0);
@@ -606,6 +612,18 @@ test_double_booking (void)
                                " AND deleted_at IS NULL", therapist_id);
   count = server_value (count_sql);
   g_assert_cmpstr (count, ==, "1");
+
+  /* Each client's list shows the server's truth: one has the booking, the
+   * other none (their attempt is kept among the refusals). */
+  {
+    g_autoptr(JsonNode) list1 = JSON (c1, "appointment", "list");
+    g_autoptr(JsonNode) list2 = JSON (c2, "appointment", "list");
+    guint n1 = json_array_get_length (json_node_get_array (list1));
+    guint n2 = json_array_get_length (json_node_get_array (list2));
+
+    g_assert_cmpuint (n1 + n2, ==, 1);
+    g_assert_cmpint (status_int (n1 == 1 ? c2 : c1, "rejected"), ==, 1);
+  }
 }
 
 static void
