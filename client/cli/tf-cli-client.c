@@ -483,7 +483,18 @@ therapist_link (TfCli *cli, int argc, char **argv, GError **error)
   json_object_set_boolean_member (plain, "share_mood", share_mood);
   json_object_set_boolean_member (plain, "share_goals", share_goals);
   json_object_set_string_member (plain, "started_at", now);
-  return save (cli, "care_relationships", id, plain, error);
+  if (!save (cli, "care_relationships", id, plain, error))
+    return FALSE;
+  if (!cli->json)
+    {
+      g_autoptr(JsonObject) key = tf_store_lookup_key (cli->store, therapist_id, NULL);
+
+      if (key != NULL)
+        g_print (_("The fingerprint of %s’s keys is %s. Compare it with the one their app "
+                   "shows before you share anything.\n"), email,
+                 json_object_get_string_member (key, "fingerprint"));
+    }
+  return TRUE;
 }
 
 const TfCliCommand tf_cli_client_commands[] = {

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "tf-cli.h"
+#include "tf-error.h"
 #include "tf-slots.h"
 #include "tf-time.h"
 
@@ -274,12 +275,22 @@ free_slots (TfCli *cli, const char *therapist_id, const char *from, const char *
 }
 
 static gboolean
-check_therapist (const char *id, GError **error)
+check_therapist (TfCli *cli, const char *id, GError **error)
 {
+  g_autoptr(TfRecord) therapist = NULL;
+  TfStore *store;
+
   if (id == NULL)
     return tf_cli_usage_error (error, _("--therapist ID is required"));
   if (!g_uuid_string_is_valid (id))
     return tf_cli_usage_error (error, _("“%s” is not an id of a therapist"), id);
+  store = tf_cli_store (cli, error);
+  if (store == NULL)
+    return FALSE;
+  therapist = tf_store_get (store, table ("therapists"), id, NULL);
+  if (therapist == NULL || therapist->deleted)
+    return tf_cli_usage_error (error, _("No therapist with the id %s is known to this device; "
+                                        "run “sync” first"), id);
   return TRUE;
 }
 
@@ -300,7 +311,7 @@ slots (TfCli *cli, int argc, char **argv, GError **error)
   };
 
   if (!tf_cli_parse (cli, &tf_cli_schedule_commands[2], entries, &argc, &argv, 0, error) ||
-      !check_therapist (therapist, error) || !tf_cli_check_date ("from", from, error) ||
+      !check_therapist (cli, therapist, error) || !tf_cli_check_date ("from", from, error) ||
       !tf_cli_check_date ("to", to, error))
     return FALSE;
   if (strcmp (from, to) > 0)
@@ -312,8 +323,12 @@ slots (TfCli *cli, int argc, char **argv, GError **error)
   g_free (offer.price);
   if (found == NULL)
     {
-      if (*error != NULL)
-        (*error)->domain = TF_CLI_ERROR, (*error)->code = TF_CLI_ERROR_USAGE;
+      /* A range the slot rules refuse is a bad argument. */
+      if (g_error_matches (*error, TF_PROTOCOL_ERROR, TF_PROTOCOL_ERROR_BAD_VALUE))
+        {
+          (*error)->domain = TF_CLI_ERROR;
+          (*error)->code = TF_CLI_ERROR_USAGE;
+        }
       return FALSE;
     }
   for (guint i = 0; i < found->len; i++)
@@ -365,7 +380,7 @@ appointment_book (TfCli *cli, int argc, char **argv, GError **error)
   };
 
   if (!tf_cli_parse (cli, &tf_cli_schedule_commands[3], entries, &argc, &argv, 0, error) ||
-      !check_therapist (therapist, error))
+      !check_therapist (cli, therapist, error))
     return FALSE;
   start = at ? tf_time_parse_timestamp (at, NULL) : NULL;
   if (start == NULL)

@@ -152,7 +152,8 @@ sync_command (TfCli *cli, int argc, char **argv, GError **error)
                            report.edits_kept), report.edits_kept);
       print_rejections (cli, rejections);
     }
-  return TRUE;
+  /* Told once: status counts refusals no sync has reported yet. */
+  return tf_store_dismiss_rejections (cli->store, error);
 }
 
 static gboolean
@@ -173,10 +174,9 @@ status_command (TfCli *cli, int argc, char **argv, GError **error)
   server = tf_account_get (store, "server");
   last = tf_store_get_state (store, "last_sync", NULL);
   last_error = tf_store_get_state (store, "last_sync_error", NULL);
-  pending = tf_store_outbox_count (store, error);
-  cursor = tf_store_get_cursor (store, error);
-  rejected = tf_store_rejection_count (store, error);
-  if (pending < 0 || cursor < 0 || rejected < 0)
+  if ((pending = tf_store_outbox_count (store, error)) < 0 ||
+      (cursor = tf_store_get_cursor (store, error)) < 0 ||
+      (rejected = tf_store_rejection_count (store, error)) < 0)
     return FALSE;
   for (guint i = 0; i < n_tables; i++)
     {

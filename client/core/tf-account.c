@@ -514,6 +514,8 @@ tf_account_recover (TfStore *store, const char *recovery_text, const char *new_p
   if (keys == NULL)
     return FALSE;
   json_object_set_string_member (body, "recovery_auth_key", proof);
+  /* Whoever had the forgotten password is signed out everywhere else. */
+  json_object_set_boolean_member (body, "end_other_sessions", TRUE);
   return rewrap (store, keys, keys_object, "/v1/auth/recover", body, new_password, error);
 }
 

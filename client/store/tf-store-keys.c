@@ -30,6 +30,25 @@ tf_store_remember_key (TfStore *self, const char *user_id, const char *identity_
   g_return_val_if_fail (user_id != NULL && identity_public_key != NULL, FALSE);
   g_return_val_if_fail (signing_public_key != NULL && fingerprint != NULL, FALSE);
 
+  /* Keys are pinned at first sight: a server that later presents other keys
+   * for the same person (to read what is sealed to them) is refused. */
+  {
+    g_autoptr(JsonObject) known = tf_store_lookup_key (self, user_id, NULL);
+
+    if (known != NULL &&
+        (g_strcmp0 (json_object_get_string_member (known, "identity_public_key"),
+                    identity_public_key) != 0 ||
+         g_strcmp0 (json_object_get_string_member (known, "signing_public_key"),
+                    signing_public_key) != 0))
+      {
+        g_set_error (error, TF_STORE_ERROR, TF_STORE_ERROR_CONSTRAINT,
+                     _("The server presents different keys for this person than before "
+                       "(fingerprint %s, was %s); nothing will be shared with them until "
+                       "you compare fingerprints"),
+                     fingerprint, json_object_get_string_member (known, "fingerprint"));
+        return FALSE;
+      }
+  }
   /* A known e-mail address is not forgotten when a lookup by id has none. */
   return tf_store_exec_bound (self,
                               "INSERT INTO known_keys (user_id, identity_public_key,"

@@ -251,6 +251,30 @@ remember_therapist (Fixture *f)
   g_assert_no_error (error);
 }
 
+/* A person's keys are pinned at first sight: other keys presented later
+ * for the same person (a server wanting to read what is sealed to them)
+ * are refused, and the pinned ones stay. */
+static void
+test_keys_pinned (Fixture *f, gconstpointer data)
+{
+  const char *identity = json_object_get_string_member (client_keys, "identity_public_key");
+  const char *signing = json_object_get_string_member (client_keys, "signing_public_key");
+  const char *publics[] = { identity, signing, NULL };
+  g_autofree char *fingerprint = tf_crypto_fingerprint (publics);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) known = NULL;
+
+  remember_therapist (f);
+  /* The same keys again are fine. */
+  remember_therapist (f);
+  g_assert_false (tf_vault_remember_key (f->client, THERAPIST, identity, signing, fingerprint,
+                                         "therapist@example.gr", &error));
+  g_assert_error (error, TF_STORE_ERROR, TF_STORE_ERROR_CONSTRAINT);
+  known = tf_store_lookup_key (f->store, THERAPIST, NULL);
+  g_assert_cmpstr (json_object_get_string_member (known, "identity_public_key"), ==,
+                   json_object_get_string_member (therapist_keys, "identity_public_key"));
+}
+
 /* An active (or ended) care relationship between the two accounts. */
 static void
 put_care (Fixture *f, const char *id, gboolean active, gboolean share_mood)
@@ -1225,6 +1249,7 @@ main (int argc, char **argv)
   ADD ("/tf/vault/round-trip", test_round_trip);
   ADD ("/tf/vault/file-holds-no-plaintext", test_file_holds_no_plaintext);
   ADD ("/tf/vault/share/makes-grant", test_share_makes_grant);
+  ADD ("/tf/vault/share/keys-pinned", test_keys_pinned);
   ADD ("/tf/vault/share/unshare-rekeys", test_unshare_rekeys);
   ADD ("/tf/vault/share/care-ended-rekeys", test_care_ended_rekeys);
   ADD ("/tf/vault/notes/locked-refuses-changes", test_locked_note_refuses_changes);
