@@ -341,6 +341,13 @@ merge_body (TfStore *self, gpointer data, GError **error)
         json_object_set_member (merged, c, json_node_copy (pick));
     }
   clash = clash || mixes_keys (table, local, server->fields, merged);
+  /* A note locked here was signed over what this device saw: if the other
+   * device changed it meanwhile, the lock cannot simply merge over that. */
+  if (!clash && tf_table_get_column (table, "signature") != NULL &&
+      !same_node (json_object_get_member (local, "signature"),
+                  json_object_get_member (base, "signature")) &&
+      !same_fields (table, base, server->fields))
+    clash = TRUE;
 
   if (!tf_store_save_base (self, server, error) ||
       !tf_store_write_remote_row (self, server, error))
@@ -357,7 +364,23 @@ merge_body (TfStore *self, gpointer data, GError **error)
   /* Both changed the same field: the server's record stays the row, the
    * local edit becomes a copy next to it until the user chooses. */
   m->outcome = TF_MERGE_CONFLICT_COPY;
-  return make_copy (self, table, id, local, error);
+  if (!make_copy (self, table, id, local, error))
+    return FALSE;
+  /* Privacy first: "stop sharing" made here holds for the server's version
+   * too, whatever else the user later keeps. */
+  if (table->shared_column != NULL &&
+      json_object_get_boolean_member_with_default (base, table->shared_column, FALSE) &&
+      !json_object_get_boolean_member_with_default (local, table->shared_column, FALSE) &&
+      json_object_get_boolean_member_with_default (server->fields, table->shared_column, FALSE))
+    {
+      g_autoptr(JsonObject) unshared = dup_object (server->fields);
+      TfRecord row = { table, id, server->version, FALSE, unshared };
+
+      json_object_set_boolean_member (unshared, table->shared_column, FALSE);
+      return tf_store_write_remote_row (self, &row, error) &&
+             tf_store_append_outbox (self, table, id, "upsert", unshared, error);
+    }
+  return TRUE;
 }
 
 gboolean

@@ -476,6 +476,35 @@ test_conflict_after_two_edits (void)
   g_assert_true (has_value (on_a, "the phone's second try"));
 }
 
+/* "Stop sharing" on one device while another edits the same entry: the
+ * conflict keeps both texts, and neither stays shared. */
+static void
+test_stop_sharing_survives_conflict (void)
+{
+  g_auto(Practice) p = { 0 };
+  g_autofree char *id = NULL;
+  g_autoptr(GHashTable) on_t = NULL;
+
+  practice_init (&p);
+  id = first_line (OK (p.a, "journal", "add", "--title", "Shared", "--content",
+                       secret ("about my father"), "--share"));
+  sync_ok (p.a);
+  sync_ok (p.b);
+  sync_ok (p.t);
+  on_t = journal_of (p.t);
+  g_assert_true (g_hash_table_contains (on_t, id));
+
+  g_free (OK (p.b, "journal", "edit", id, "--content", secret ("about my father, again")));
+  sync_ok (p.b);
+  g_free (OK (p.a, "journal", "edit", id, "--no-share", "--content",
+              secret ("about my father, privately")));
+  sync_ok (p.a);
+  sync_ok (p.t);
+  g_hash_table_unref (on_t);
+  on_t = journal_of (p.t);
+  g_assert_cmpuint (g_hash_table_size (on_t), ==, 0);
+}
+
 static void
 test_edit_survives_delete (void)
 {
@@ -968,6 +997,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/offline-devices-converge", test_offline_devices_converge);
   g_test_add_func ("/cli/conflict-keeps-both", test_conflict_keeps_both);
   g_test_add_func ("/cli/conflict-after-two-edits", test_conflict_after_two_edits);
+  g_test_add_func ("/cli/stop-sharing-survives-conflict", test_stop_sharing_survives_conflict);
   g_test_add_func ("/cli/edit-survives-delete", test_edit_survives_delete);
   g_test_add_func ("/cli/share-ends-with-rekey", test_share_ends_with_rekey);
   g_test_add_func ("/cli/double-booking", test_double_booking);
