@@ -34,11 +34,12 @@ tf_record_new (const TfTable *table, const char *id)
   return record;
 }
 
-static JsonObject *
-copy_object (JsonObject *object)
+JsonObject *
+tf_json_object_dup (JsonObject *object)
 {
   g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), object);
-  g_autoptr(JsonNode) copy = json_node_copy (node);
+  g_autofree char *text = json_to_string (node, FALSE);
+  g_autoptr(JsonNode) copy = json_from_string (text, NULL);
 
   return json_object_ref (json_node_get_object (copy));
 }
@@ -55,7 +56,7 @@ tf_record_copy (const TfRecord *record)
   copy->id = g_strdup (record->id);
   copy->version = record->version;
   copy->deleted = record->deleted;
-  copy->fields = copy_object (record->fields);
+  copy->fields = tf_json_object_dup (record->fields);
   return copy;
 }
 
@@ -199,7 +200,7 @@ decode_fields (const TfTable *table, const char *id, JsonNode *node, TfValidateF
                    node ? _("“fields” must be an object") : _("“fields” is missing"));
       return NULL;
     }
-  fields = copy_object (json_node_get_object (node));
+  fields = tf_json_object_dup (json_node_get_object (node));
 
   key = json_object_get_member (fields, table->key_column);
   if (key == NULL)

@@ -77,4 +77,8 @@ JsonNode   *tf_json_parse           (const char       *data,
                                      GError          **error);
 char       *tf_json_to_string       (JsonNode         *node);
 
+/* A deep copy of @object (json_node_copy() only takes a reference on an
+ * object: changing such a "copy" changes the original). */
+JsonObject *tf_json_object_dup (JsonObject *object);
+
 G_END_DECLS

@@ -143,10 +143,7 @@ tf_vault_member_string (JsonObject *fields, const char *name)
 JsonObject *
 tf_vault_dup_object (JsonObject *object)
 {
-  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), object);
-  g_autoptr(JsonNode) copy = json_node_copy (node);
-
-  return json_object_ref (json_node_get_object (copy));
+  return tf_json_object_dup (object);
 }
 
 gboolean

@@ -69,14 +69,6 @@ same_fields (const TfTable *table, JsonObject *a, JsonObject *b)
   return TRUE;
 }
 
-static JsonObject *
-dup_object (JsonObject *object)
-{
-  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), object);
-  g_autoptr(JsonNode) copy = json_node_copy (node);
-
-  return json_object_ref (json_node_get_object (copy));
-}
 
 static gboolean
 add_notice (TfStore *self, gint64 mutation_id, const TfTable *table, const char *id,
@@ -156,13 +148,13 @@ make_copy (TfStore *self, const TfTable *table, const char *original_id, JsonObj
            GError **error)
 {
   g_autofree char *copy_id = g_uuid_string_random ();
-  g_autoptr(JsonObject) fields = dup_object (local);
+  g_autoptr(JsonObject) fields = tf_json_object_dup (local);
   gboolean syncs = table->conflict_copy_syncs;
 
   json_object_set_string_member (fields, table->key_column, copy_id);
   if (self->copy_func != NULL)
     {
-      g_autoptr(JsonObject) rewritten = dup_object (fields);
+      g_autoptr(JsonObject) rewritten = tf_json_object_dup (fields);
       g_autoptr(GError) local_error = NULL;
 
       if (self->copy_func (self, table, original_id, copy_id, rewritten, self->copy_data,
@@ -347,7 +339,9 @@ merge_body (TfStore *self, gpointer data, GError **error)
       !same_node (json_object_get_member (local, "signature"),
                   json_object_get_member (base, "signature")) &&
       !same_fields (table, base, server->fields))
-    clash = TRUE;
+    {
+      clash = TRUE;
+    }
 
   if (!tf_store_save_base (self, server, error) ||
       !tf_store_write_remote_row (self, server, error))
@@ -373,7 +367,7 @@ merge_body (TfStore *self, gpointer data, GError **error)
       !json_object_get_boolean_member_with_default (local, table->shared_column, FALSE) &&
       json_object_get_boolean_member_with_default (server->fields, table->shared_column, FALSE))
     {
-      g_autoptr(JsonObject) unshared = dup_object (server->fields);
+      g_autoptr(JsonObject) unshared = tf_json_object_dup (server->fields);
       TfRecord row = { table, id, server->version, FALSE, unshared };
 
       json_object_set_boolean_member (unshared, table->shared_column, FALSE);
@@ -585,7 +579,7 @@ static gboolean
 write_queued (TfStore *self, const TfTable *table, const char *id, JsonObject *fields,
               GError **error)
 {
-  g_autoptr(JsonObject) copy = dup_object (fields);
+  g_autoptr(JsonObject) copy = tf_json_object_dup (fields);
 
   json_object_set_string_member (copy, table->key_column, id);
   return tf_validate_fields (table, copy, TF_VALIDATE_FULL, error) &&

@@ -357,11 +357,7 @@ tf_store_put (TfStore *self, const TfTable *table, const char *id, JsonObject *f
       return FALSE;
     }
   /* The key column is the id; the same rules as the server, before any write. */
-  {
-    g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), fields);
-    g_autoptr(JsonNode) dup = json_node_copy (node);
-    copy = json_object_ref (json_node_get_object (dup));
-  }
+  copy = tf_json_object_dup (fields);
   json_object_set_string_member (copy, table->key_column, id);
   if (!tf_validate_fields (table, copy, TF_VALIDATE_FULL, error))
     return FALSE;
