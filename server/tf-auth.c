@@ -131,6 +131,7 @@ struct _AuthJob
   char           *first_name;
   char           *last_name;
   char           *license_number;
+  char           *chosen_user_id;  /* register: an id the device made offline, or NULL */
   char           *totp;                /* six digits, or NULL */
   char           *session_id;          /* DELETE /v1/auth/sessions/{id} */
   gboolean        end_other_sessions;
@@ -174,6 +175,7 @@ auth_job_free (AuthJob *job)
   g_free (job->signing_public_key);
   g_free (job->wrapped_signing_key);
   g_free (job->device_id);
+  g_free (job->chosen_user_id);
   g_free (job->device_name);
   g_free (job->first_name);
   g_free (job->last_name);
@@ -525,8 +527,16 @@ parse_register (TfRequest *req, AuthJob *job, GError **error)
       !read_string (body, "first_name", TRUE, &job->first_name, error) ||
       !read_string (body, "last_name", TRUE, &job->last_name, error) ||
       !read_string (body, "license_number", FALSE, &job->license_number, error) ||
-      !read_key (body, "recovery_auth_key", FALSE, &job->recovery_auth_key, error))
+      !read_key (body, "recovery_auth_key", FALSE, &job->recovery_auth_key, error) ||
+      !read_string (body, "user_id", FALSE, &job->chosen_user_id, error))
     return FALSE;
+  /* A profile used offline first already owns its records under this id. */
+  if (job->chosen_user_id != NULL && !tf_validate_uuid (job->chosen_user_id))
+    {
+      g_set_error (error, TF_PROTOCOL_ERROR, TF_PROTOCOL_ERROR_BAD_VALUE,
+                   "“user_id” must be a lower-case UUID");
+      return FALSE;
+    }
 
   if (g_strcmp0 (job->role, "client") != 0 && g_strcmp0 (job->role, "therapist") != 0)
     {
@@ -1184,9 +1194,10 @@ op_register (PGconn *conn, AuthJob *job, GError **error)
     recovery_hash = recovery_hash_hex (job->recovery_auth_key);
 
   {
-    const char *params[] = { job->email, hash, job->role };
+    const char *params[] = { job->email, hash, job->role, job->chosen_user_id };
     g_autoptr(PGresult) result =
-      tf_db_query (conn, "INSERT INTO users (email, password_hash, role) VALUES ($1, $2, $3)"
+      tf_db_query (conn, "INSERT INTO users (id, email, password_hash, role)"
+                   " VALUES (coalesce ($4::uuid, gen_random_uuid ()), $1, $2, $3)"
                    " ON CONFLICT DO NOTHING RETURNING id", G_N_ELEMENTS (params), params, error);
 
     if (result == NULL)

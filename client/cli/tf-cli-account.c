@@ -27,12 +27,53 @@ wipe (char *secret)
     memset (secret, 0, strlen (secret));
 }
 
+static void
+print_recovery (TfCli *cli, const char *recovery)
+{
+  if (cli->json)
+    return;
+  g_print (_("Recovery key: %s\n\n"), recovery);
+  g_print ("%s\n", _("Write the recovery key down and keep it somewhere safe. It is shown "
+                     "only now. Without your password or this key your data cannot be "
+                     "recovered by anyone."));
+}
+
+/* The account on this computer (made now unless the profile has one). */
 static gboolean
-account_register (TfCli *cli, int argc, char **argv, GError **error)
+ensure_local (TfCli *cli, TfStore *store, const char *role, const char *first, const char *last,
+              const char *license, const char *password, char **out_recovery, GError **error)
+{
+  g_autofree char *existing_role = tf_account_get (store, "role");
+  g_autoptr(TfVault) vault = NULL;
+  TfRegistration reg = { password, role, first, last, license };
+
+  if (existing_role != NULL)
+    {
+      if (role != NULL && strcmp (role, existing_role) != 0)
+        return tf_cli_usage_error (error, _("This profile is a %s’s; --role cannot change it"),
+                                   existing_role);
+      return TRUE;
+    }
+  if (g_strcmp0 (role, "client") != 0 && g_strcmp0 (role, "therapist") != 0)
+    return tf_cli_usage_error (error, _("--role must be client or therapist"));
+  if (strcmp (role, "therapist") == 0 && (license == NULL || *license == '\0'))
+    return tf_cli_usage_error (error, _("A therapist registers with --license N"));
+  if (strcmp (role, "client") == 0 && license != NULL)
+    return tf_cli_usage_error (error, _("--license is for therapists only"));
+  if ((first == NULL) != (last == NULL))
+    return tf_cli_usage_error (error, _("Give both --first-name and --last-name, or neither"));
+  vault = tf_account_create_local (store, &reg, out_recovery, error);
+  return vault != NULL;
+}
+
+/* account create (this computer only) and account register (with a
+ * server; a profile used offline first keeps its data and id). */
+static gboolean
+create_or_register (TfCli *cli, const TfCliCommand *command, gboolean with_server, int argc,
+                    char **argv, GError **error)
 {
   g_autofree char *server = NULL, *email = NULL, *role = NULL, *first = NULL, *last = NULL;
-  g_autofree char *license = NULL, *password = NULL, *recovery = NULL;
-  g_autoptr(TfVault) vault = NULL;
+  g_autofree char *license = NULL, *password = NULL, *recovery = NULL, *user_id = NULL;
   GOptionEntry entries[] = {
     { "server", 0, 0, G_OPTION_ARG_STRING, &server, N_("Sync server address"), N_("URL") },
     { "email", 0, 0, G_OPTION_ARG_STRING, &email, N_("E-mail address"), N_("E") },
@@ -43,69 +84,69 @@ account_register (TfCli *cli, int argc, char **argv, GError **error)
       N_("N") },
     { NULL }
   };
-  TfRegistration reg = { NULL };
+  gboolean ok = TRUE;
   TfStore *store;
 
-  if (!tf_cli_parse (cli, &tf_cli_account_commands[0], entries, &argc, &argv, 0, error) ||
-      !check_server (server, error))
+  if (!with_server)
+    memmove (&entries[0], &entries[2], sizeof entries - 2 * sizeof entries[0]);
+  if (!tf_cli_parse (cli, command, entries, &argc, &argv, 0, error) ||
+      (with_server && !check_server (server, error)))
     return FALSE;
-  if (email == NULL || strchr (email, '@') == NULL)
+  if (with_server && (email == NULL || strchr (email, '@') == NULL))
     return tf_cli_usage_error (error, _("--email must be an e-mail address"));
-  if (g_strcmp0 (role, "client") != 0 && g_strcmp0 (role, "therapist") != 0)
-    return tf_cli_usage_error (error, _("--role must be client or therapist"));
-  if (strcmp (role, "therapist") == 0 && (license == NULL || *license == '\0'))
-    return tf_cli_usage_error (error, _("A therapist registers with --license N"));
-  if (strcmp (role, "client") == 0 && license != NULL)
-    return tf_cli_usage_error (error, _("--license is for therapists only"));
-  if ((first == NULL) != (last == NULL))
-    return tf_cli_usage_error (error, _("Give both --first-name and --last-name, or neither"));
   store = tf_cli_store (cli, error);
   if (store == NULL)
     return FALSE;
-  password = tf_cli_secret ("TF_PASSWORD", _("New password: "), TRUE, error);
-  if (password == NULL)
+  {
+    g_autofree char *existing = tf_account_get (store, "user_id");
+    password = tf_cli_secret ("TF_PASSWORD", existing ? _("Password: ") : _("New password: "),
+                              existing == NULL, error);
+  }
+  if (password == NULL ||
+      !ensure_local (cli, store, role, first, last, license, password, &recovery, error))
     return FALSE;
-
-  reg.server_url = server;
-  reg.email = email;
-  reg.password = password;
-  reg.role = role;
-  /* Without names, the part of the address before @ stands in until the
-   * profile is edited. */
-  if (first == NULL)
-    {
-      first = g_strndup (email, strchr (email, '@') - email);
-      last = g_strdup ("-");
-    }
-  reg.first_name = first;
-  reg.last_name = last;
-  reg.license_number = license;
-  vault = tf_account_register (store, &reg, &recovery, error);
+  if (recovery != NULL)
+    print_recovery (cli, recovery);
+  if (with_server)
+    ok = tf_account_publish (store, server, email, password, NULL, error);
   wipe (password);
-  if (vault == NULL)
-    return FALSE;
 
+  user_id = tf_account_get (store, "user_id");
   if (cli->json)
     {
       g_autoptr(JsonObject) o = json_object_new ();
       g_autoptr(JsonNode) node = NULL;
+      g_autofree char *stored_role = tf_account_get (store, "role");
 
-      json_object_set_string_member (o, "user_id", tf_vault_get_user_id (vault));
-      json_object_set_string_member (o, "role", role);
+      json_object_set_string_member (o, "user_id", user_id);
+      json_object_set_string_member (o, "role", stored_role);
       json_object_set_string_member (o, "recovery_key", recovery);
+      json_object_set_boolean_member (o, "registered", with_server && ok);
       node = json_node_init_object (json_node_alloc (), o);
       tf_cli_print_json (node);
     }
-  else
-    {
-      g_print (_("Account created for %s (%s).\n\n"), email, role);
-      g_print (_("Recovery key: %s\n\n"), recovery);
-      g_print ("%s\n", _("Write the recovery key down and keep it somewhere safe. It is shown "
-                         "only now. Without your password or this key your data cannot be "
-                         "recovered by anyone."));
-    }
+  else if (ok && with_server)
+    g_print (_("Account registered as %s on %s; this profile now syncs.\n"), email, server);
+  else if (ok)
+    g_print ("%s\n", _("Account created on this computer only. Register it with a server "
+                       "when you want a second device or a therapist."));
+  else if (recovery != NULL)
+    g_printerr ("%s\n", _("The account exists on this computer; registering it with the server "
+                          "failed, so run “account register” again later."));
   wipe (recovery);
-  return TRUE;
+  return ok;
+}
+
+static gboolean
+account_create (TfCli *cli, int argc, char **argv, GError **error)
+{
+  return create_or_register (cli, &tf_cli_account_commands[0], FALSE, argc, argv, error);
+}
+
+static gboolean
+account_register (TfCli *cli, int argc, char **argv, GError **error)
+{
+  return create_or_register (cli, &tf_cli_account_commands[1], TRUE, argc, argv, error);
 }
 
 static gboolean
@@ -120,7 +161,7 @@ account_login (TfCli *cli, int argc, char **argv, GError **error)
   };
   TfStore *store;
 
-  if (!tf_cli_parse (cli, &tf_cli_account_commands[1], entries, &argc, &argv, 0, error) ||
+  if (!tf_cli_parse (cli, &tf_cli_account_commands[2], entries, &argc, &argv, 0, error) ||
       !check_server (server, error))
     return FALSE;
   if (email == NULL)
@@ -147,7 +188,7 @@ account_password (TfCli *cli, int argc, char **argv, GError **error)
   TfStore *store;
   gboolean ok;
 
-  if (!tf_cli_parse (cli, &tf_cli_account_commands[2], NULL, &argc, &argv, 0, error))
+  if (!tf_cli_parse (cli, &tf_cli_account_commands[3], NULL, &argc, &argv, 0, error))
     return FALSE;
   store = tf_cli_store (cli, error);
   if (store == NULL || tf_cli_require_role (cli, NULL, error) == NULL)
@@ -174,7 +215,7 @@ account_recover (TfCli *cli, int argc, char **argv, GError **error)
   TfStore *store;
   gboolean ok;
 
-  if (!tf_cli_parse (cli, &tf_cli_account_commands[3], NULL, &argc, &argv, 0, error))
+  if (!tf_cli_parse (cli, &tf_cli_account_commands[4], NULL, &argc, &argv, 0, error))
     return FALSE;
   store = tf_cli_store (cli, error);
   if (store == NULL || tf_cli_require_role (cli, NULL, error) == NULL)
@@ -199,7 +240,7 @@ account_logout (TfCli *cli, int argc, char **argv, GError **error)
   gboolean ended = FALSE;
   TfStore *store;
 
-  if (!tf_cli_parse (cli, &tf_cli_account_commands[4], NULL, &argc, &argv, 0, error))
+  if (!tf_cli_parse (cli, &tf_cli_account_commands[5], NULL, &argc, &argv, 0, error))
     return FALSE;
   store = tf_cli_store (cli, error);
   if (store == NULL || !tf_account_logout (store, &ended, error))
@@ -212,8 +253,10 @@ account_logout (TfCli *cli, int argc, char **argv, GError **error)
 }
 
 const TfCliCommand tf_cli_account_commands[] = {
+  { "account", "create", account_create,
+    "--role client|therapist [--first-name F --last-name L] [--license N]" },
   { "account", "register", account_register,
-    "--server URL --email E --role client|therapist [--first-name F --last-name L] "
+    "--server URL --email E [--role client|therapist] [--first-name F --last-name L] "
     "[--license N]" },
   { "account", "login", account_login, "--server URL --email E" },
   { "account", "password", account_password, "" },

@@ -31,22 +31,31 @@ GQuark tf_account_error_quark (void);
 
 typedef struct
 {
-  const char *server_url;
-  const char *email;
   const char *password;
   const char *role;          /* "client" or "therapist" */
-  const char *first_name;
+  const char *first_name;    /* NULL: taken from the e-mail address later */
   const char *last_name;
   const char *license_number; /* therapists */
-  const char *device_name;   /* NULL: the host name */
 } TfRegistration;
 
-/* Creates the keys, registers with the server and stores the account.
- * @out_recovery_text receives the recovery key, to show the user once. */
-TfVault  *tf_account_register     (TfStore              *store,
+/* Creates the account on this computer only: the keys (Argon2id, a new
+ * master key, key pairs) and a user id, stored in the profile; no server.
+ * @out_recovery_text
+ * receives the recovery key, to show the user once, now. */
+TfVault  *tf_account_create_local (TfStore              *store,
                                    const TfRegistration *reg,
                                    char                **out_recovery_text,
                                    GError              **error);
+
+/* Registers this profile's account on a server with its keys and id, so
+ * that what was written offline syncs as it is.  Safe to try again after a
+ * failure. */
+gboolean  tf_account_publish      (TfStore        *store,
+                                   const char     *server_url,
+                                   const char     *email,
+                                   const char     *password,
+                                   const char     *device_name,
+                                   GError        **error);
 
 /* Signs this profile in to an existing account (a new device). */
 TfVault  *tf_account_login        (TfStore        *store,

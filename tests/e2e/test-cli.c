@@ -505,6 +505,49 @@ test_stop_sharing_survives_conflict (void)
   g_assert_cmpuint (g_hash_table_size (on_t), ==, 0);
 }
 
+/* Offline first: an account on this computer only, used for days, then
+ * registered on a server; everything written before syncs to a new
+ * device as it was. */
+static void
+test_local_first (void)
+{
+  g_autofree char *email = unique_email ("client");
+  g_autofree char *journal_id = NULL;
+  Device *d = device_new (), *other = device_new ();
+  g_autoptr(JsonNode) created = NULL;
+  g_autoptr(GHashTable) on_other = NULL;
+  g_auto(Run) run = { 0 };
+
+  created = JSON (d, "account", "create", "--role", "client", "--first-name", "Άννα",
+                  "--last-name", "Κ.");
+  g_assert_nonnull (json_object_get_string_member (json_node_get_object (created),
+                                                   "recovery_key"));
+  g_assert_false (json_object_get_boolean_member (json_node_get_object (created),
+                                                  "registered"));
+  g_free (OK (d, "mood", "add", "--mood", "7", "--energy", "6", "--anxiety", "2", "--note",
+              secret ("a good day at the sea")));
+  journal_id = first_line (OK (d, "journal", "add", "--title", "Offline", "--content",
+                               secret ("written before any server existed")));
+  RUN (&run, d, "sync");
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "on this computer only"));
+  run_clear (&run);
+
+  g_free (OK (d, "account", "register", "--server", server->base_url, "--email", email));
+  sync_ok (d);
+  g_assert_cmpint (status_int (d, "pending"), ==, 0);
+
+  g_free (OK (other, "account", "login", "--server", server->base_url, "--email", email));
+  sync_ok (other);
+  on_other = journal_of (other);
+  g_assert_cmpstr (g_hash_table_lookup (on_other, journal_id), ==,
+                   "written before any server existed");
+  {
+    g_autoptr(JsonNode) moods = JSON (other, "mood", "list");
+    g_assert_cmpuint (json_array_get_length (json_node_get_array (moods)), ==, 1);
+  }
+}
+
 static void
 test_edit_survives_delete (void)
 {
@@ -998,6 +1041,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/conflict-keeps-both", test_conflict_keeps_both);
   g_test_add_func ("/cli/conflict-after-two-edits", test_conflict_after_two_edits);
   g_test_add_func ("/cli/stop-sharing-survives-conflict", test_stop_sharing_survives_conflict);
+  g_test_add_func ("/cli/local-first", test_local_first);
   g_test_add_func ("/cli/edit-survives-delete", test_edit_survives_delete);
   g_test_add_func ("/cli/share-ends-with-rekey", test_share_ends_with_rekey);
   g_test_add_func ("/cli/double-booking", test_double_booking);
