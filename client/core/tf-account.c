@@ -579,11 +579,31 @@ tf_account_change_password (TfStore *store, const char *password, const char *ne
   g_autoptr(TfKeys) keys = NULL;
   g_autofree char *auth_b64 = NULL;
 
+  g_autoptr(GError) local = NULL;
+
   if (keys_object == NULL)
     return FALSE;
-  keys = open_with_password (keys_object, password, &auth_key, error);
+  keys = open_with_password (keys_object, password, &auth_key, &local);
+  /* Changed on another device already: the server has the current wrap. */
+  if (keys == NULL &&
+      g_error_matches (local, TF_ACCOUNT_ERROR, TF_ACCOUNT_ERROR_WRONG_PASSWORD))
+    {
+      g_autoptr(TfKeys) fresh = open_with_server_keys (store, password, NULL);
+
+      if (fresh != NULL)
+        {
+          g_clear_error (&local);
+          json_object_unref (keys_object);
+          keys_object = stored_keys (store, &local);
+          if (keys_object != NULL)
+            keys = open_with_password (keys_object, password, &auth_key, &local);
+        }
+    }
   if (keys == NULL)
-    return FALSE;
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
   auth_b64 = base64_of (auth_key);
   json_object_set_string_member (body, "auth_key", auth_b64);
   return rewrap (store, keys, keys_object, "/v1/auth/password", body, new_password, error);

@@ -798,6 +798,17 @@ test_wrong_secrets_and_outages (void)
     phone->password = g_strdup ("τρίτος κωδικός 3");
     sync_ok (phone);
     g_free (OK (phone, "journal", "list"));
+    /* And the phone can change it again in turn; the laptop follows. */
+    {
+      const char *again[] = { "TF_NEW_PASSWORD=τέταρτος κωδικός 4", NULL };
+
+      run_env (&run, phone, again, (const char * const[]) { "account", "password", NULL });
+      g_assert_cmpint (run.status, ==, 0);
+      run_clear (&run);
+      g_free (d->password);
+      d->password = g_strdup ("τέταρτος κωδικός 4");
+      g_free (OK (d, "journal", "list"));
+    }
     g_free (second->password);
     second->password = g_strdup ("νέος κωδικός 2");
     RUN (&run, second, "account", "login", "--server", server->base_url, "--email", email);
@@ -805,7 +816,7 @@ test_wrong_secrets_and_outages (void)
     g_assert_nonnull (strstr (run.err, "Wrong e-mail or password"));
     run_clear (&run);
     g_free (second->password);
-    second->password = g_strdup ("τρίτος κωδικός 3");
+    second->password = g_strdup ("τέταρτος κωδικός 4");
     g_free (OK (second, "account", "login", "--server", server->base_url, "--email", email));
     sync_ok (second);
     {
