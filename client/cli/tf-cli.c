@@ -102,9 +102,15 @@ tf_cli_secret (const char *env, const char *prompt, gboolean confirm, GError **e
     }
   if (confirm)
     {
+      gboolean same;
+
       again = read_hidden_line (_("Type it again: "));
-      if (g_strcmp0 (first, again) != 0)
+      same = g_strcmp0 (first, again) == 0;
+      if (again != NULL)
+        memset (again, 0, strlen (again));
+      if (!same)
         {
+          memset (first, 0, strlen (first));
           g_set_error (error, TF_CLI_ERROR, TF_CLI_ERROR_USAGE, _("The two entries differ"));
           return NULL;
         }

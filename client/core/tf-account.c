@@ -410,6 +410,7 @@ tf_account_login (TfStore *store, const char *server_url, const char *email,
   json_object_set_string_member (body, "device_id", device);
   json_object_set_string_member (body, "device_name", g_get_host_name ());
   answer = call (client, "POST", "/v1/auth/login", body, error);
+  sodium_memzero (auth_b64, strlen (auth_b64));
   if (answer == NULL)
     return NULL;
   keys_object = json_object_get_member (answer, "keys") != NULL &&
@@ -606,6 +607,7 @@ tf_account_change_password (TfStore *store, const char *password, const char *ne
     }
   auth_b64 = base64_of (auth_key);
   json_object_set_string_member (body, "auth_key", auth_b64);
+  sodium_memzero (auth_b64, strlen (auth_b64));
   return rewrap (store, keys, keys_object, "/v1/auth/password", body, new_password, error);
 }
 

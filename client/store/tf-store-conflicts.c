@@ -234,6 +234,13 @@ merge_body (TfStore *self, gpointer data, GError **error)
       server = tf_record_from_json (m->server_node, error);
       if (server == NULL)
         return FALSE;
+      /* An answer about another record must not overwrite this one. */
+      if (server->table != table || g_strcmp0 (server->id, id) != 0)
+        {
+          g_set_error (error, TF_STORE_ERROR, TF_STORE_ERROR_CONSTRAINT,
+                       _("The server answered a conflict with another record"));
+          return FALSE;
+        }
     }
   if (!tf_store_prepare (self, &base_q, "SELECT fields FROM sync_base WHERE table_name = ?1"
                                         " AND record_id = ?2", error))

@@ -784,10 +784,19 @@ test_wait_times_out (void)
 
   put_moods (device, user->user_id, 1);
   sync_ok (device, &report); /* its own change pulled back: nothing beyond the cursor */
-  start = g_get_monotonic_time ();
-  g_assert_true (tf_sync_client_wait (device->client, device->store, 2, &changes, NULL, &error));
-  took = g_get_monotonic_time () - start;
-  g_assert_no_error (error);
+  /* A change another test's device made visible to everyone (directory
+   * rows) may still arrive once; sync it and wait again, at most twice. */
+  for (int attempt = 0; attempt < 3; attempt++)
+    {
+      start = g_get_monotonic_time ();
+      g_assert_true (tf_sync_client_wait (device->client, device->store, 2, &changes, NULL,
+                                          &error));
+      took = g_get_monotonic_time () - start;
+      g_assert_no_error (error);
+      if (!changes)
+        break;
+      sync_ok (device, &report);
+    }
   g_assert_false (changes);
   g_assert_cmpint (took, >=, 1500 * 1000);
   g_assert_cmpint (took, <, 10 * G_TIME_SPAN_SECOND);
