@@ -12,30 +12,13 @@
 #include "tf-cli.h"
 #include "tf-error.h"
 
-static const TfTable *
-table (const char *name)
-{
-  return tf_registry_lookup (name);
-}
-
-static const char *
-str (JsonObject *o, const char *member)
-{
-  JsonNode *node = json_object_get_member (o, member);
-
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node) ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
 /* Writes @plain through the vault and prints the id. */
 static gboolean
 save (TfCli *cli, const char *table_name, const char *id, JsonObject *plain, GError **error)
 {
   TfVault *vault = tf_cli_vault (cli, error);
 
-  if (vault == NULL || !tf_vault_put (vault, table (table_name), id, plain, error))
+  if (vault == NULL || !tf_vault_put (vault, tf_cli_table (table_name), id, plain, error))
     return FALSE;
   if (cli->json)
     {
@@ -56,7 +39,7 @@ name_owners (TfCli *cli, GPtrArray *records, const char *owner_column)
   for (guint i = 0; i < records->len; i++)
     {
       JsonObject *o = g_ptr_array_index (records, i);
-      const char *owner = str (o, owner_column);
+      const char *owner = tf_cli_str (o, owner_column);
 
       if (owner != NULL && g_strcmp0 (owner, me) != 0)
         {
@@ -75,16 +58,16 @@ list (TfCli *cli, const char *table_name, const char *column, const char *value,
 
   if (vault == NULL)
     return NULL;
-  records = tf_vault_list (vault, table (table_name), column, value, error);
-  if (records != NULL && table (table_name)->owner_column != NULL)
-    name_owners (cli, records, table (table_name)->owner_column);
+  records = tf_vault_list (vault, tf_cli_table (table_name), column, value, error);
+  if (records != NULL && tf_cli_table (table_name)->owner_column != NULL)
+    name_owners (cli, records, tf_cli_table (table_name)->owner_column);
   return records;
 }
 
 static const char *
 owner_prefix (JsonObject *o, char **buffer)
 {
-  const char *name = str (o, "owner_name");
+  const char *name = tf_cli_str (o, "owner_name");
 
   if (name == NULL)
     return "";
@@ -97,7 +80,7 @@ readable (JsonObject *o, const char *member)
 {
   if (json_object_get_boolean_member_with_default (o, "unreadable", FALSE))
     return _("(no longer shared with you)");
-  return str (o, member) ? str (o, member) : "";
+  return tf_cli_str (o, member) ? tf_cli_str (o, member) : "";
 }
 
 /* --- mood ----------------------------------------------------------------- */
@@ -180,7 +163,7 @@ mood_list (TfCli *cli, int argc, char **argv, GError **error)
       g_autofree char *who = NULL, *emotions = joined (o, "emotions");
 
       g_print (_("%s  %smood %d, energy %d, anxiety %d%s%s%s%s\n"),
-               str (o, "created_at"), owner_prefix (o, &who),
+               tf_cli_str (o, "created_at"), owner_prefix (o, &who),
                (int) json_object_get_int_member_with_default (o, "mood_value", 0),
                (int) json_object_get_int_member_with_default (o, "energy_level", 0),
                (int) json_object_get_int_member_with_default (o, "anxiety_level", 0),
@@ -251,7 +234,7 @@ journal_edit (TfCli *cli, int argc, char **argv, GError **error)
   plain = tf_cli_get_record (cli, "journal_entries", argv[1], _("journal entry"), error);
   if (plain == NULL)
     return FALSE;
-  if (g_strcmp0 (str (plain, "user_id"), tf_vault_get_user_id (cli->vault)) != 0)
+  if (g_strcmp0 (tf_cli_str (plain, "user_id"), tf_vault_get_user_id (cli->vault)) != 0)
     return tf_cli_usage_error (error, _("This journal entry was shared with you; only its "
                                         "author can change it"));
   if (title != NULL)
@@ -289,8 +272,8 @@ journal_list (TfCli *cli, int argc, char **argv, GError **error)
       JsonObject *o = g_ptr_array_index (records, i);
       g_autofree char *who = NULL;
 
-      g_print ("%s  %s  %s%s%s\n", str (o, "id"), str (o, "created_at"),
-               owner_prefix (o, &who), str (o, "title") ? str (o, "title") : "",
+      g_print ("%s  %s  %s%s%s\n", tf_cli_str (o, "id"), tf_cli_str (o, "created_at"),
+               owner_prefix (o, &who), tf_cli_str (o, "title") ? tf_cli_str (o, "title") : "",
                json_object_get_boolean_member_with_default (o, "therapist_shared", FALSE)
                  ? _(" (shared)") : "");
     }
@@ -314,8 +297,9 @@ journal_show (TfCli *cli, int argc, char **argv, GError **error)
       tf_cli_print_json (node);
     }
   else
-    g_print ("%s\n%s\n\n%s\n", str (plain, "title") ? str (plain, "title") : "",
-             str (plain, "created_at"), str (plain, "content") ? str (plain, "content") : "");
+    g_print ("%s\n%s\n\n%s\n", tf_cli_str (plain, "title") ? tf_cli_str (plain, "title") : "",
+             tf_cli_str (plain, "created_at"),
+             tf_cli_str (plain, "content") ? tf_cli_str (plain, "content") : "");
   return TRUE;
 }
 
@@ -329,10 +313,10 @@ journal_delete (TfCli *cli, int argc, char **argv, GError **error)
   plain = tf_cli_get_record (cli, "journal_entries", argv[1], _("journal entry"), error);
   if (plain == NULL)
     return FALSE;
-  if (g_strcmp0 (str (plain, "user_id"), tf_vault_get_user_id (cli->vault)) != 0)
+  if (g_strcmp0 (tf_cli_str (plain, "user_id"), tf_vault_get_user_id (cli->vault)) != 0)
     return tf_cli_usage_error (error, _("This journal entry was shared with you; only its "
                                         "author can delete it"));
-  return tf_vault_delete (cli->vault, table ("journal_entries"), argv[1], error);
+  return tf_vault_delete (cli->vault, tf_cli_table ("journal_entries"), argv[1], error);
 }
 
 /* --- goals ---------------------------------------------------------------- */
@@ -398,11 +382,11 @@ goal_done (TfCli *cli, int argc, char **argv, GError **error)
   goal = tf_cli_get_record (cli, "goals", argv[1], _("goal"), error);
   if (goal == NULL)
     return FALSE;
-  done = tf_vault_list (cli->vault, table ("goal_progress"), "goal_id", argv[1], error);
+  done = tf_vault_list (cli->vault, tf_cli_table ("goal_progress"), "goal_id", argv[1], error);
   if (done == NULL)
     return FALSE;
   for (guint i = 0; i < done->len; i++)
-    if (g_strcmp0 (str (g_ptr_array_index (done, i), "completed_date"), date) == 0)
+    if (g_strcmp0 (tf_cli_str (g_ptr_array_index (done, i), "completed_date"), date) == 0)
       return tf_cli_usage_error (error, _("This goal is already marked done on %s"), date);
   json_object_set_string_member (plain, "id", id);
   json_object_set_string_member (plain, "goal_id", argv[1]);
@@ -424,16 +408,19 @@ goal_list (TfCli *cli, int argc, char **argv, GError **error)
   for (guint i = 0; i < records->len; i++)
     {
       JsonObject *o = g_ptr_array_index (records, i);
-      g_autoptr(GPtrArray) done = tf_vault_list (cli->vault, table ("goal_progress"), "goal_id",
-                                                 str (o, "id"), error);
+      g_autoptr(GPtrArray) done = tf_vault_list (cli->vault, tf_cli_table ("goal_progress"),
+                                                 "goal_id",
+                                                 tf_cli_str (o, "id"), error);
       if (done == NULL)
         return FALSE;
       json_object_set_int_member (o, "times_done", done->len);
       if (!cli->json)
         {
           g_autofree char *who = NULL;
-          g_print (_("%s  %s%s (%s), done %u times\n"), str (o, "id"), owner_prefix (o, &who),
-                   str (o, "title"), str (o, "frequency") ? str (o, "frequency") : "",
+          const char *frequency = tf_cli_str (o, "frequency");
+
+          g_print (_("%s  %s%s (%s), done %u times\n"), tf_cli_str (o, "id"),
+                   owner_prefix (o, &who), tf_cli_str (o, "title"), frequency ? frequency : "",
                    done->len);
         }
     }
@@ -469,12 +456,12 @@ therapist_link (TfCli *cli, int argc, char **argv, GError **error)
   therapist_id = tf_account_find_therapist (cli->vault, email, error);
   if (therapist_id == NULL)
     return FALSE;
-  existing = tf_vault_list (cli->vault, table ("care_relationships"), "therapist_id",
+  existing = tf_vault_list (cli->vault, tf_cli_table ("care_relationships"), "therapist_id",
                             therapist_id, error);
   if (existing == NULL)
     return FALSE;
   for (guint i = 0; i < existing->len; i++)
-    if (g_strcmp0 (str (g_ptr_array_index (existing, i), "status"), "active") == 0)
+    if (g_strcmp0 (tf_cli_str (g_ptr_array_index (existing, i), "status"), "active") == 0)
       return tf_cli_usage_error (error, _("You are already in care with %s"), email);
   json_object_set_string_member (plain, "id", id);
   json_object_set_string_member (plain, "therapist_id", therapist_id);

@@ -9,29 +9,12 @@
 
 #include "tf-cli.h"
 
-static const TfTable *
-table (const char *name)
-{
-  return tf_registry_lookup (name);
-}
-
-static const char *
-str (JsonObject *o, const char *member)
-{
-  JsonNode *node = json_object_get_member (o, member);
-
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node) ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
 /* The session of @appointment_id, made when the first note is written. */
 static char *
 session_of (TfCli *cli, JsonObject *appointment, GError **error)
 {
-  const char *appointment_id = str (appointment, "id");
-  g_autoptr(GPtrArray) sessions = tf_vault_list (cli->vault, table ("sessions"),
+  const char *appointment_id = tf_cli_str (appointment, "id");
+  g_autoptr(GPtrArray) sessions = tf_vault_list (cli->vault, tf_cli_table ("sessions"),
                                                  "appointment_id", appointment_id, error);
   g_autoptr(JsonObject) plain = NULL;
   g_autofree char *id = NULL, *now = NULL;
@@ -39,14 +22,14 @@ session_of (TfCli *cli, JsonObject *appointment, GError **error)
   if (sessions == NULL)
     return NULL;
   if (sessions->len > 0)
-    return g_strdup (str (g_ptr_array_index (sessions, 0), "id"));
+    return g_strdup (tf_cli_str (g_ptr_array_index (sessions, 0), "id"));
   id = g_uuid_string_random ();
   now = tf_cli_now ();
   plain = json_object_new ();
   json_object_set_string_member (plain, "id", id);
   json_object_set_string_member (plain, "appointment_id", appointment_id);
   json_object_set_string_member (plain, "created_at", now);
-  if (!tf_vault_put (cli->vault, table ("sessions"), id, plain, error))
+  if (!tf_vault_put (cli->vault, tf_cli_table ("sessions"), id, plain, error))
     return NULL;
   return g_steal_pointer (&id);
 }
@@ -80,7 +63,7 @@ note_add (TfCli *cli, int argc, char **argv, GError **error)
   appointment = tf_cli_get_record (cli, "appointments", appointment_id, _("appointment"), error);
   if (appointment == NULL)
     return FALSE;
-  if (g_strcmp0 (str (appointment, "therapist_id"), tf_vault_get_user_id (cli->vault)) != 0)
+  if (g_strcmp0 (tf_cli_str (appointment, "therapist_id"), tf_vault_get_user_id (cli->vault)) != 0)
     return tf_cli_usage_error (error, _("This appointment is not yours"));
   session_id = session_of (cli, appointment, error);
   if (session_id == NULL)
@@ -96,7 +79,7 @@ note_add (TfCli *cli, int argc, char **argv, GError **error)
   json_object_set_object_member (plain, "note_content", body);
   json_object_set_string_member (plain, "created_at", now);
   json_object_set_string_member (plain, "updated_at", now);
-  if (!tf_vault_put (cli->vault, table ("session_notes"), id, plain, error))
+  if (!tf_vault_put (cli->vault, tf_cli_table ("session_notes"), id, plain, error))
     return FALSE;
   g_print ("%s\n", id);
   return TRUE;
@@ -113,7 +96,7 @@ note_lock (TfCli *cli, int argc, char **argv, GError **error)
   note = tf_cli_get_record (cli, "session_notes", argv[1], _("session note"), error);
   if (note == NULL)
     return FALSE;
-  if (str (note, "locked_at") != NULL)
+  if (tf_cli_str (note, "locked_at") != NULL)
     return tf_cli_usage_error (error, _("This note is already locked"));
   if (!tf_vault_lock_note (cli->vault, argv[1], error))
     return FALSE;
@@ -130,7 +113,7 @@ note_list (TfCli *cli, int argc, char **argv, GError **error)
   if (!tf_cli_parse (cli, &tf_cli_note_commands[2], NULL, &argc, &argv, 0, error) ||
       tf_cli_require_role (cli, "therapist", error) == NULL || tf_cli_vault (cli, error) == NULL)
     return FALSE;
-  records = tf_vault_list (cli->vault, table ("session_notes"), NULL, NULL, error);
+  records = tf_vault_list (cli->vault, tf_cli_table ("session_notes"), NULL, NULL, error);
   if (records == NULL)
     return FALSE;
   if (cli->json)
@@ -148,11 +131,11 @@ note_list (TfCli *cli, int argc, char **argv, GError **error)
       if (content != NULL && JSON_NODE_HOLDS_OBJECT (content))
         text = json_object_get_string_member_with_default (json_node_get_object (content),
                                                            "text", NULL);
-      if (str (o, "locked_at") != NULL)
+      if (tf_cli_str (o, "locked_at") != NULL)
         lock = json_object_get_boolean_member_with_default (o, "signature_valid", FALSE)
                  ? _(" [locked, signature valid]") : _(" [locked, SIGNATURE INVALID]");
-      g_print ("%s  %s  %s%s  %s\n", str (o, "id"), str (o, "created_at"),
-               str (o, "approach_type") ? str (o, "approach_type") : "", lock,
+      g_print ("%s  %s  %s%s  %s\n", tf_cli_str (o, "id"), tf_cli_str (o, "created_at"),
+               tf_cli_str (o, "approach_type") ? tf_cli_str (o, "approach_type") : "", lock,
                text ? text : "");
     }
   return TRUE;

@@ -20,28 +20,11 @@
 
 #define DEFAULT_DURATION 50
 
-static const TfTable *
-table (const char *name)
-{
-  return tf_registry_lookup (name);
-}
-
-static const char *
-str (JsonObject *o, const char *member)
-{
-  JsonNode *node = json_object_get_member (o, member);
-
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node) ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
 static gboolean
 save (TfCli *cli, const char *table_name, const char *id, JsonObject *plain, gboolean print,
       GError **error)
 {
-  if (!tf_vault_put (cli->vault, table (table_name), id, plain, error))
+  if (!tf_vault_put (cli->vault, tf_cli_table (table_name), id, plain, error))
     return FALSE;
   if (print && cli->json)
     {
@@ -104,7 +87,7 @@ availability_set (TfCli *cli, int argc, char **argv, GError **error)
     return FALSE;
 
   /* "set" replaces the day's hours. */
-  existing = tf_vault_list (cli->vault, table ("therapist_availability"), "therapist_id",
+  existing = tf_vault_list (cli->vault, tf_cli_table ("therapist_availability"), "therapist_id",
                             tf_vault_get_user_id (cli->vault), error);
   if (existing == NULL)
     return FALSE;
@@ -112,7 +95,8 @@ availability_set (TfCli *cli, int argc, char **argv, GError **error)
     {
       JsonObject *o = g_ptr_array_index (existing, i);
       if (json_object_get_int_member_with_default (o, "day_of_week", -1) == day &&
-          !tf_vault_delete (cli->vault, table ("therapist_availability"), str (o, "id"), error))
+          !tf_vault_delete (cli->vault, tf_cli_table ("therapist_availability"),
+                            tf_cli_str (o, "id"), error))
         return FALSE;
     }
   json_object_set_string_member (plain, "id", id);
@@ -140,12 +124,12 @@ availability_block (TfCli *cli, int argc, char **argv, GError **error)
       !tf_cli_check_date ("date", date, error) ||
       tf_cli_require_role (cli, "therapist", error) == NULL || tf_cli_vault (cli, error) == NULL)
     return FALSE;
-  existing = tf_vault_list (cli->vault, table ("therapist_blocked_dates"), "therapist_id",
+  existing = tf_vault_list (cli->vault, tf_cli_table ("therapist_blocked_dates"), "therapist_id",
                             tf_vault_get_user_id (cli->vault), error);
   if (existing == NULL)
     return FALSE;
   for (guint i = 0; i < existing->len; i++)
-    if (g_strcmp0 (str (g_ptr_array_index (existing, i), "blocked_date"), date) == 0)
+    if (g_strcmp0 (tf_cli_str (g_ptr_array_index (existing, i), "blocked_date"), date) == 0)
       return tf_cli_usage_error (error, _("%s is already blocked"), date);
   json_object_set_string_member (plain, "id", id);
   json_object_set_string_member (plain, "therapist_id", tf_vault_get_user_id (cli->vault));
@@ -177,20 +161,20 @@ find_offer (TfCli *cli, const char *therapist_id, const char *service_id, Offer 
     return TRUE;
   if (!g_uuid_string_is_valid (service_id))
     return tf_cli_usage_error (error, _("“%s” is not an id of a service"), service_id);
-  offered = tf_vault_list (cli->vault, table ("therapist_services"), "therapist_id",
+  offered = tf_vault_list (cli->vault, tf_cli_table ("therapist_services"), "therapist_id",
                            therapist_id, error);
   if (offered == NULL)
     return FALSE;
   for (guint i = 0; i < offered->len; i++)
     {
       JsonObject *o = g_ptr_array_index (offered, i);
-      if (g_strcmp0 (str (o, "service_id"), service_id) == 0 &&
+      if (g_strcmp0 (tf_cli_str (o, "service_id"), service_id) == 0 &&
           json_object_get_boolean_member_with_default (o, "is_available", TRUE))
         {
           offer->duration = (int) json_object_get_int_member_with_default (o, "duration",
                                                                           DEFAULT_DURATION);
           g_free (offer->price);
-          offer->price = g_strdup (str (o, "price") ? str (o, "price") : "0.00");
+          offer->price = g_strdup (tf_cli_str (o, "price") ? tf_cli_str (o, "price") : "0.00");
           return TRUE;
         }
     }
@@ -219,15 +203,17 @@ free_slots (TfCli *cli, const char *therapist_id, const char *from, const char *
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   const char *tz = NULL;
 
-  rows = tf_vault_list (cli->vault, table ("therapist_availability"), "therapist_id",
+  rows = tf_vault_list (cli->vault, tf_cli_table ("therapist_availability"), "therapist_id",
                         therapist_id, error);
   if (rows == NULL)
     return NULL;
-  blocked_rows = tf_vault_list (cli->vault, table ("therapist_blocked_dates"), "therapist_id",
+  blocked_rows = tf_vault_list (cli->vault, tf_cli_table ("therapist_blocked_dates"),
+                                "therapist_id",
                                 therapist_id, error);
   if (blocked_rows == NULL)
     return NULL;
-  booked_rows = tf_vault_list (cli->vault, table ("appointments"), "therapist_id", therapist_id,
+  booked_rows = tf_vault_list (cli->vault, tf_cli_table ("appointments"), "therapist_id",
+                               therapist_id,
                                error);
   if (booked_rows == NULL)
     return NULL;
@@ -239,17 +225,17 @@ free_slots (TfCli *cli, const char *therapist_id, const char *from, const char *
       TfAvailability *a = g_new0 (TfAvailability, 1);
 
       a->day_of_week = (int) json_object_get_int_member_with_default (o, "day_of_week", 0);
-      tf_time_parse_time (str (o, "start_time"), &a->start_seconds, NULL);
-      tf_time_parse_time (str (o, "end_time"), &a->end_seconds, NULL);
+      tf_time_parse_time (tf_cli_str (o, "start_time"), &a->start_seconds, NULL);
+      tf_time_parse_time (tf_cli_str (o, "end_time"), &a->end_seconds, NULL);
       if (a->end_seconds == 0)
         a->end_seconds = 86400;
       a->is_available = json_object_get_boolean_member_with_default (o, "is_available", TRUE);
-      a->effective_from = str (o, "effective_from");
-      a->effective_until = str (o, "effective_until");
+      a->effective_from = tf_cli_str (o, "effective_from");
+      a->effective_until = tf_cli_str (o, "effective_until");
       g_ptr_array_add (availability, a);
     }
   for (guint i = 0; i < blocked_rows->len; i++)
-    g_ptr_array_add (blocked, (gpointer) str (g_ptr_array_index (blocked_rows, i),
+    g_ptr_array_add (blocked, (gpointer) tf_cli_str (g_ptr_array_index (blocked_rows, i),
                                               "blocked_date"));
   for (guint i = 0; i < booked_rows->len; i++)
     {
@@ -257,9 +243,9 @@ free_slots (TfCli *cli, const char *therapist_id, const char *from, const char *
       GDateTime *start;
       TfBooked *b;
 
-      if (g_strcmp0 (str (o, "status"), "cancelled") == 0)
+      if (g_strcmp0 (tf_cli_str (o, "status"), "cancelled") == 0)
         continue;
-      start = tf_time_parse_timestamp (str (o, "appointment_datetime"), NULL);
+      start = tf_time_parse_timestamp (tf_cli_str (o, "appointment_datetime"), NULL);
       if (start == NULL)
         continue;
       g_ptr_array_add (starts, start);
@@ -268,7 +254,7 @@ free_slots (TfCli *cli, const char *therapist_id, const char *from, const char *
       b->duration_minutes = (int) json_object_get_int_member_with_default (o, "duration", 50);
       g_ptr_array_add (booked, b);
     }
-  profile = tf_store_get (cli->store, table ("profiles"), therapist_id, NULL);
+  profile = tf_store_get (cli->store, tf_cli_table ("profiles"), therapist_id, NULL);
   if (profile != NULL)
     tz = json_object_get_string_member_with_default (profile->fields, "timezone", NULL);
   return tf_slots_compute (tz, from, to, duration, availability, blocked, booked, now, error);
@@ -287,7 +273,7 @@ check_therapist (TfCli *cli, const char *id, GError **error)
   store = tf_cli_store (cli, error);
   if (store == NULL)
     return FALSE;
-  therapist = tf_store_get (store, table ("therapists"), id, NULL);
+  therapist = tf_store_get (store, tf_cli_table ("therapists"), id, NULL);
   if (therapist == NULL || therapist->deleted)
     return tf_cli_usage_error (error, _("No therapist with the id %s is known to this device; "
                                         "run “sync” first"), id);
@@ -439,20 +425,20 @@ appointment_list (TfCli *cli, int argc, char **argv, GError **error)
       tf_cli_vault (cli, error) == NULL)
     return FALSE;
   role = tf_cli_require_role (cli, NULL, error);
-  records = tf_vault_list (cli->vault, table ("appointments"), NULL, NULL, error);
+  records = tf_vault_list (cli->vault, tf_cli_table ("appointments"), NULL, NULL, error);
   if (records == NULL)
     return FALSE;
   for (guint i = 0; i < records->len; i++)
     {
       JsonObject *o = g_ptr_array_index (records, i);
-      const char *other = g_strcmp0 (role, "therapist") == 0 ? str (o, "client_id")
-                                                              : str (o, "therapist_id");
+      const char *other = g_strcmp0 (role, "therapist") == 0 ? tf_cli_str (o, "client_id")
+                                                              : tf_cli_str (o, "therapist_id");
       g_autofree char *name = tf_cli_user_name (cli, other);
 
       json_object_set_string_member (o, "with_name", name);
       if (!cli->json)
-        g_print ("%s  %s  %s  %s\n", str (o, "id"), str (o, "appointment_datetime"),
-                 str (o, "status"), name);
+        g_print ("%s  %s  %s  %s\n", tf_cli_str (o, "id"), tf_cli_str (o, "appointment_datetime"),
+                 tf_cli_str (o, "status"), name);
     }
   if (cli->json)
     tf_cli_print_records (records);
@@ -476,10 +462,10 @@ appointment_cancel (TfCli *cli, int argc, char **argv, GError **error)
   plain = tf_cli_get_record (cli, "appointments", argv[1], _("appointment"), error);
   if (plain == NULL)
     return FALSE;
-  if (g_strcmp0 (str (plain, "status"), "pending") != 0 &&
-      g_strcmp0 (str (plain, "status"), "confirmed") != 0)
+  if (g_strcmp0 (tf_cli_str (plain, "status"), "pending") != 0 &&
+      g_strcmp0 (tf_cli_str (plain, "status"), "confirmed") != 0)
     return tf_cli_usage_error (error, _("This appointment is %s and cannot be cancelled"),
-                               str (plain, "status"));
+                               tf_cli_str (plain, "status"));
   json_object_set_string_member (plain, "status", "cancelled");
   json_object_set_string_member (plain, "cancellation_reason", reason);
   json_object_set_string_member (plain, "cancelled_by", tf_vault_get_user_id (cli->vault));

@@ -24,6 +24,16 @@ print_rejections (TfCli *cli, JsonArray *rejections)
     }
 }
 
+static void
+add_report (TfSyncReport *total, const TfSyncReport *more)
+{
+  total->pushed += more->pushed;
+  total->rejected += more->rejected;
+  total->conflicts += more->conflicts;
+  total->edits_kept += more->edits_kept;
+  total->pulled += more->pulled;
+}
+
 /* Syncs; with the vault open, shares are reconciled afterwards and what
  * that queued is pushed at once. */
 static gboolean
@@ -61,11 +71,7 @@ run_sync (TfCli *cli, TfSyncReport *report, GError **error)
         {
           if (!tf_sync_client_sync (client, store, &again, error))
             return FALSE;
-          report->pushed += again.pushed;
-          report->rejected += again.rejected;
-          report->conflicts += again.conflicts;
-          report->edits_kept += again.edits_kept;
-          report->pulled += again.pulled;
+          add_report (report, &again);
         }
     }
   return TRUE;
@@ -96,11 +102,7 @@ wait_and_sync (TfCli *cli, int seconds, TfSyncReport *report, GError **error)
 
     if (!run_sync (cli, &again, error))
       return FALSE;
-    report->pushed += again.pushed;
-    report->rejected += again.rejected;
-    report->conflicts += again.conflicts;
-    report->edits_kept += again.edits_kept;
-    report->pulled += again.pulled;
+    add_report (report, &again);
   }
   return TRUE;
 }

@@ -276,6 +276,26 @@ tf_cli_get_record (TfCli *cli, const char *table_name, const char *id, const cha
   return record;
 }
 
+const TfTable *
+tf_cli_table (const char *name)
+{
+  const TfTable *table = tf_registry_lookup (name);
+
+  g_assert (table != NULL);
+  return table;
+}
+
+const char *
+tf_cli_str (JsonObject *o, const char *member)
+{
+  JsonNode *node = json_object_get_member (o, member);
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node) || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
 char *
 tf_cli_now (void)
 {

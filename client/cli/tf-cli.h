@@ -103,6 +103,11 @@ JsonObject *tf_cli_get_record   (TfCli        *cli,
                                  const char   *what,
                                  GError      **error);
 char       *tf_cli_now          (void);
+/* The registry entry of a synced table (a programming error if unknown). */
+const TfTable *tf_cli_table     (const char   *name);
+/* A string member of @o, or NULL when absent, null or not a string. */
+const char *tf_cli_str          (JsonObject   *o,
+                                 const char   *member);
 JsonArray  *tf_cli_string_array (char        **values);
 
 /* --- output --------------------------------------------------------------- */

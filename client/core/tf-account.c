@@ -202,8 +202,10 @@ static TfKeys *open_with_password (JsonObject *keys_object, const char *password
                                    TfSecret **out_auth_key, GError **error);
 
 /* Profile facts kept until the account is published on a server. */
-#define KEY_PENDING_PROFILE  "account.pending_profile"   /* {first_name, last_name, license_number} */
-#define KEY_PENDING_RECOVERY "account.pending_recovery"  /* recovery proof wrapped by the master key */
+/* {first_name, last_name, license_number} */
+#define KEY_PENDING_PROFILE  "account.pending_profile"
+/* the recovery proof, wrapped by the master key */
+#define KEY_PENDING_RECOVERY "account.pending_recovery"
 
 TfVault *
 tf_account_create_local (TfStore *store, const TfRegistration *reg, char **out_recovery_text,
