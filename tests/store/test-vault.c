@@ -704,6 +704,59 @@ locked_note (Fixture *f)
   return id;
 }
 
+/* Locked here while the other device changed the note: the signature was
+ * made over what this device saw, so the lock must not merge silently over
+ * the other change (it would leave a note locked with a signature that
+ * never verifies).  Both versions stay for the therapist to choose. */
+static void
+test_lock_meets_other_edit (Fixture *f, gconstpointer data)
+{
+  g_autofree char *id = g_uuid_string_random ();
+  g_autofree char *session = g_uuid_string_random ();
+  g_autofree char *sql = NULL;
+  g_autoptr(JsonObject) n = json_object_new ();
+  g_autoptr(TfRecord) synced = NULL;
+  g_autoptr(JsonNode) server = NULL;
+  g_autoptr(JsonNode) results = NULL;
+  g_autoptr(JsonObject) row = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *results_json = NULL;
+  TfMergeOutcome outcome = TF_MERGE_AUTOMATIC;
+  gint64 mutation;
+
+  json_object_set_string_member (n, "session_id", session);
+  json_object_set_string_member (n, "therapist_id", THERAPIST);
+  json_object_set_string_member (n, "approach_type", "CBT");
+  json_object_set_member (n, "note_content", json_from_string ("{\"S\": \"άγχος\"}", NULL));
+  put_ok (f->therapist, "session_notes", id, n);
+  sql = g_strdup_printf ("SELECT max(mutation_id) FROM outbox WHERE record_id = '%s'", id);
+  mutation = query_int (f->therapist_path, sql, NULL);
+  results_json = g_strdup_printf ("[{\"mutation_id\": %" G_GINT64_FORMAT ", \"status\":"
+                                  " \"applied\", \"version\": 1}]", mutation);
+  results = json_from_string (results_json, NULL);
+  g_assert_true (tf_store_apply_push_results (f->therapist_store, json_node_get_array (results),
+                                              NULL, &error));
+  g_assert_no_error (error);
+
+  /* The other device changed the approach meanwhile. */
+  synced = stored (f->therapist_store, "session_notes", id);
+  json_object_set_string_member (synced->fields, "approach_type", "DBT");
+  synced->version = 2;
+  server = tf_record_to_json (synced);
+
+  g_assert_true (tf_vault_lock_note (f->therapist, id, &error));
+  g_assert_no_error (error);
+  mutation = query_int (f->therapist_path, sql, NULL);
+  g_assert_true (tf_store_merge_conflict (f->therapist_store, mutation, server, &outcome,
+                                          &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (outcome, ==, TF_MERGE_CONFLICT_COPY);
+  /* The record is the other device's, unlocked; nothing invalid is queued. */
+  row = get_ok (f->therapist, "session_notes", id);
+  g_assert_cmpstr (member (row, "approach_type"), ==, "DBT");
+  g_assert_null (member (row, "locked_at"));
+}
+
 static void
 test_locked_note_refuses_changes (Fixture *f, gconstpointer data)
 {
@@ -1254,6 +1307,7 @@ main (int argc, char **argv)
   ADD ("/tf/vault/share/care-ended-rekeys", test_care_ended_rekeys);
   ADD ("/tf/vault/notes/locked-refuses-changes", test_locked_note_refuses_changes);
   ADD ("/tf/vault/notes/tampered-signature", test_tampered_signature);
+  ADD ("/tf/vault/notes/lock-meets-other-edit", test_lock_meets_other_edit);
   ADD ("/tf/vault/conflicts/copy-syncs", test_conflict_copy_syncs);
   ADD ("/tf/vault/conflicts/keep-local", test_resolve_keep_local);
   ADD ("/tf/vault/conflicts/keep-server", test_resolve_keep_server);
