@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
 # check-translations: every user-facing string has a Greek translation.
-#   1. every source file that marks strings for translation is in po/POTFILES;
+#   1. every file that marks strings for translation is in po/POTFILES: C sources,
+#      GtkBuilder .ui files, the desktop file and the AppStream metainfo;
 #   2. po/el.po compiles cleanly (msgfmt --check: formats match, plurals right);
 #   3. against a fresh extraction, el.po has no untranslated and no fuzzy message.
 # Prints TAP.
@@ -14,8 +15,10 @@ trap 'rm -rf "$tmp"' EXIT
 
 echo "1..3"
 
-missing=$(grep -rlE '(^|[^A-Za-z_])(_|N_|g_dngettext) ?\(' --include='*.c' common server client |
-          sort | comm -23 - <(grep -v '^#' po/POTFILES | sort) || true)
+missing=$({ grep -rlE '(^|[^A-Za-z_])(_|N_|g_dngettext) ?\(' --include='*.c' common server client
+            grep -rl 'translatable="yes"' --include='*.ui' client || true
+            ls data/*.desktop.in.in data/*.metainfo.xml.in.in 2>/dev/null || true; } |
+          sort | comm -23 - <(grep -v '^#' po/POTFILES | sort) | paste -sd ' ' - || true)
 if [ -z "$missing" ]; then echo "ok 1 every translatable source is in po/POTFILES"; else
   echo "not ok 1 not in po/POTFILES: $missing"; fi
 

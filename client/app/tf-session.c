@@ -1,0 +1,440 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * tf-session.c: the profile, its account and its vault for the app.
+ *
+ * SQLite connections are per thread here: a sync runs in a worker on a
+ * connection of its own to the same file (WAL lets both work), so the
+ * main thread's lists never share a connection with it.  When a sync ends,
+ * the session reconciles shares on the main thread and emits ::synced for
+ * the lists to reload.
+ */
+#define G_LOG_DOMAIN "tf-session"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "tf-session.h"
+
+struct _TfSession
+{
+  GObject      parent_instance;
+  char        *path;
+  TfStore     *store;
+  TfVault     *vault;
+  char        *role;
+  TfSyncState  sync_state;
+  char        *sync_error;
+  gboolean     syncing;
+};
+
+G_DEFINE_FINAL_TYPE (TfSession, tf_session, G_TYPE_OBJECT)
+
+enum { PROP_0, PROP_SYNC_STATE, PROP_UNLOCKED, N_PROPS };
+enum { SYNCED, N_SIGNALS };
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+static void
+tf_session_finalize (GObject *object)
+{
+  TfSession *self = TF_SESSION (object);
+
+  g_clear_object (&self->vault);
+  g_clear_object (&self->store);
+  g_free (self->path);
+  g_free (self->role);
+  g_free (self->sync_error);
+  G_OBJECT_CLASS (tf_session_parent_class)->finalize (object);
+}
+
+static void
+tf_session_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  TfSession *self = TF_SESSION (object);
+
+  switch (prop_id)
+    {
+    case PROP_SYNC_STATE:
+      g_value_set_int (value, self->sync_state);
+      break;
+    case PROP_UNLOCKED:
+      g_value_set_boolean (value, self->vault != NULL);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tf_session_class_init (TfSessionClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = tf_session_finalize;
+  object_class->get_property = tf_session_get_property;
+  properties[PROP_SYNC_STATE] = g_param_spec_int ("sync-state", NULL, NULL, 0, G_MAXINT, 0,
+                                                  G_PARAM_READABLE | G_PARAM_STATIC_STRINGS |
+                                                  G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_UNLOCKED] = g_param_spec_boolean ("unlocked", NULL, NULL, FALSE,
+                                                    G_PARAM_READABLE | G_PARAM_STATIC_STRINGS |
+                                                    G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+  /* A sync brought changes in: lists reload. */
+  signals[SYNCED] = g_signal_new ("synced", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                  NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+tf_session_init (TfSession *self)
+{
+}
+
+static void
+set_sync_state (TfSession *self, TfSyncState state)
+{
+  if (self->sync_state == state)
+    return;
+  self->sync_state = state;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SYNC_STATE]);
+}
+
+static void
+refresh_account (TfSession *self)
+{
+  g_autofree char *server = tf_account_get (self->store, "server");
+
+  g_free (self->role);
+  self->role = tf_account_get (self->store, "role");
+  if (server == NULL)
+    set_sync_state (self, TF_SYNC_STATE_LOCAL_ONLY);
+  else if (self->sync_state == TF_SYNC_STATE_LOCAL_ONLY)
+    set_sync_state (self, TF_SYNC_STATE_IDLE);
+}
+
+TfSession *
+tf_session_new (const char *data_dir, GError **error)
+{
+  g_autoptr(TfSession) self = g_object_new (TF_TYPE_SESSION, NULL);
+
+  if (g_mkdir_with_parents (data_dir, 0700) != 0)
+    {
+      int saved = errno;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   _("Cannot create the folder %s: %s"), data_dir, g_strerror (saved));
+      return NULL;
+    }
+  self->path = g_build_filename (data_dir, "profile.sqlite", NULL);
+  self->store = tf_store_open (self->path, error);
+  if (self->store == NULL)
+    return NULL;
+  refresh_account (self);
+  return g_steal_pointer (&self);
+}
+
+gboolean
+tf_session_has_account (TfSession *self)
+{
+  return self->role != NULL;
+}
+
+gboolean
+tf_session_is_unlocked (TfSession *self)
+{
+  return self->vault != NULL;
+}
+
+const char *
+tf_session_get_role (TfSession *self)
+{
+  return self->role;
+}
+
+TfVault *
+tf_session_get_vault (TfSession *self)
+{
+  return self->vault;
+}
+
+TfStore *
+tf_session_get_store (TfSession *self)
+{
+  return self->store;
+}
+
+static void
+set_vault (TfSession *self, TfVault *vault)
+{
+  if (self->vault == vault)
+    return;
+  g_clear_object (&self->vault);
+  self->vault = vault;
+  refresh_account (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_UNLOCKED]);
+}
+
+void
+tf_session_lock (TfSession *self)
+{
+  set_vault (self, NULL);
+}
+
+/* --- work in a thread ----------------------------------------------------- */
+
+typedef struct
+{
+  char           *password;
+  char           *server;
+  char           *email;
+  char           *first_name;
+  char           *last_name;
+  char           *license;
+  char           *role;
+  char           *recovery;
+  TfVault        *vault;
+} Job;
+
+static void
+wipe_free (char *secret)
+{
+  if (secret != NULL)
+    memset (secret, 0, strlen (secret));
+  g_free (secret);
+}
+
+static void
+job_free (Job *job)
+{
+  wipe_free (job->password);
+  wipe_free (job->recovery);
+  g_free (job->server);
+  g_free (job->email);
+  g_free (job->first_name);
+  g_free (job->last_name);
+  g_free (job->license);
+  g_free (job->role);
+  g_clear_object (&job->vault);
+  g_free (job);
+}
+
+/* Account steps run on the session's store from the worker: the main
+ * thread shows a busy page meanwhile and touches no list. */
+static void
+unlock_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  TfSession *self = source;
+  Job *job = data;
+  GError *error = NULL;
+
+  job->vault = tf_account_unlock (self->store, job->password, &error);
+  if (job->vault == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+start (TfSession *self, Job *job, GTaskThreadFunc func, GCancellable *cancellable,
+       GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_task_data (task, job, (GDestroyNotify) job_free);
+  g_task_run_in_thread (task, func);
+}
+
+static gboolean
+finish_with_vault (TfSession *self, GAsyncResult *result, GError **error)
+{
+  Job *job = g_task_get_task_data (G_TASK (result));
+
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    {
+      /* Registering may fail after the account was made here. */
+      if (job->vault != NULL)
+        set_vault (self, g_steal_pointer (&job->vault));
+      refresh_account (self);
+      return FALSE;
+    }
+  set_vault (self, g_steal_pointer (&job->vault));
+  return TRUE;
+}
+
+void
+tf_session_unlock_async (TfSession *self, const char *password, GCancellable *cancellable,
+                         GAsyncReadyCallback callback, gpointer user_data)
+{
+  Job *job = g_new0 (Job, 1);
+
+  job->password = g_strdup (password);
+  start (self, job, unlock_thread, cancellable, callback, user_data);
+}
+
+gboolean
+tf_session_unlock_finish (TfSession *self, GAsyncResult *result, GError **error)
+{
+  return finish_with_vault (self, result, error);
+}
+
+static void
+create_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  TfSession *self = source;
+  Job *job = data;
+  TfRegistration reg = { job->password, job->role, job->first_name, job->last_name,
+                         job->license };
+  GError *error = NULL;
+
+  job->vault = tf_account_create_local (self->store, &reg, &job->recovery, &error);
+  if (job->vault != NULL && job->server != NULL)
+    tf_account_publish (self->store, job->server, job->email, job->password, NULL, &error);
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+void
+tf_session_create_async (TfSession *self, const TfRegistration *reg, const char *server_url,
+                         const char *email, GCancellable *cancellable,
+                         GAsyncReadyCallback callback, gpointer user_data)
+{
+  Job *job = g_new0 (Job, 1);
+
+  job->password = g_strdup (reg->password);
+  job->role = g_strdup (reg->role);
+  job->first_name = g_strdup (reg->first_name);
+  job->last_name = g_strdup (reg->last_name);
+  job->license = g_strdup (reg->license_number);
+  job->server = g_strdup (server_url);
+  job->email = g_strdup (email);
+  start (self, job, create_thread, cancellable, callback, user_data);
+}
+
+gboolean
+tf_session_create_finish (TfSession *self, GAsyncResult *result, char **out_recovery_text,
+                          GError **error)
+{
+  Job *job = g_task_get_task_data (G_TASK (result));
+
+  if (out_recovery_text != NULL)
+    *out_recovery_text = g_strdup (job->recovery);
+  return finish_with_vault (self, result, error);
+}
+
+static void
+login_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  TfSession *self = source;
+  Job *job = data;
+  GError *error = NULL;
+
+  job->vault = tf_account_login (self->store, job->server, job->email, job->password, &error);
+  if (job->vault == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+void
+tf_session_login_async (TfSession *self, const char *server_url, const char *email,
+                        const char *password, GCancellable *cancellable,
+                        GAsyncReadyCallback callback, gpointer user_data)
+{
+  Job *job = g_new0 (Job, 1);
+
+  job->server = g_strdup (server_url);
+  job->email = g_strdup (email);
+  job->password = g_strdup (password);
+  start (self, job, login_thread, cancellable, callback, user_data);
+}
+
+gboolean
+tf_session_login_finish (TfSession *self, GAsyncResult *result, GError **error)
+{
+  return finish_with_vault (self, result, error);
+}
+
+/* --- sync ----------------------------------------------------------------- */
+
+static void
+sync_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  TfSession *self = source;
+  g_autoptr(TfStore) store = NULL;
+  g_autoptr(TfSyncClient) client = NULL;
+  TfSyncReport report = { 0 };
+  GError *error = NULL;
+
+  /* A connection of this thread's own. */
+  store = tf_store_open (self->path, &error);
+  if (store != NULL)
+    client = tf_account_new_sync_client (store, &error);
+  if (client != NULL && tf_sync_client_sync (client, store, &report, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+sync_done (GObject *source, GAsyncResult *result, gpointer data)
+{
+  TfSession *self = TF_SESSION (source);
+  g_autoptr(GError) error = NULL;
+
+  self->syncing = FALSE;
+  g_clear_pointer (&self->sync_error, g_free);
+  if (g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      guint pending = 0;
+
+      if (self->vault != NULL && !tf_vault_reconcile_shares (self->vault, &pending, &error))
+        self->sync_error = g_strdup (error->message);
+      set_sync_state (self, TF_SYNC_STATE_IDLE);
+    }
+  else
+    {
+      self->sync_error = g_strdup (error->message);
+      set_sync_state (self, g_error_matches (error, TF_SYNC_ERROR, TF_SYNC_ERROR_UNAUTHORIZED)
+                              ? TF_SYNC_STATE_SIGNED_OUT : TF_SYNC_STATE_OFFLINE);
+    }
+  g_signal_emit (self, signals[SYNCED], 0);
+}
+
+void
+tf_session_sync (TfSession *self)
+{
+  g_autoptr(GTask) task = NULL;
+
+  if (self->syncing || self->sync_state == TF_SYNC_STATE_LOCAL_ONLY)
+    return;
+  self->syncing = TRUE;
+  set_sync_state (self, TF_SYNC_STATE_SYNCING);
+  task = g_task_new (self, NULL, sync_done, NULL);
+  g_task_run_in_thread (task, sync_thread);
+}
+
+TfSyncState
+tf_session_get_sync_state (TfSession *self)
+{
+  return self->sync_state;
+}
+
+gint64
+tf_session_get_pending (TfSession *self)
+{
+  return tf_store_outbox_count (self->store, NULL);
+}
+
+char *
+tf_session_get_last_sync (TfSession *self)
+{
+  return tf_store_get_state (self->store, "last_sync", NULL);
+}
+
+const char *
+tf_session_get_sync_error (TfSession *self)
+{
+  return self->sync_error;
+}

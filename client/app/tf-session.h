@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * tf-session.h: one profile as the app sees it — the store, the account and,
+ * once unlocked, the vault.  Slow steps (Argon2id, the network) run in a
+ * worker thread and report back on the main context; nothing here knows GTK
+ * and nothing outside client/store touches SQLite.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "tf-account.h"
+#include "tf-repository.h"
+
+G_BEGIN_DECLS
+
+#define TF_TYPE_SESSION (tf_session_get_type ())
+G_DECLARE_FINAL_TYPE (TfSession, tf_session, TF, SESSION, GObject)
+
+typedef enum
+{
+  TF_SYNC_STATE_LOCAL_ONLY,  /* no server: this computer only */
+  TF_SYNC_STATE_IDLE,        /* up to date as of the last sync */
+  TF_SYNC_STATE_SYNCING,
+  TF_SYNC_STATE_OFFLINE,     /* the last sync could not reach the server */
+  TF_SYNC_STATE_SIGNED_OUT,  /* the server no longer accepts this device */
+} TfSyncState;
+
+/* Opens (creating) the profile in @data_dir. */
+TfSession   *tf_session_new            (const char     *data_dir,
+                                        GError        **error);
+
+gboolean     tf_session_has_account    (TfSession      *self);
+gboolean     tf_session_is_unlocked    (TfSession      *self);
+/* "client" or "therapist"; NULL before an account exists. */
+const char  *tf_session_get_role       (TfSession      *self);
+TfVault     *tf_session_get_vault      (TfSession      *self);
+TfStore     *tf_session_get_store      (TfSession      *self);
+
+/* Drops the vault (and with it every decrypted key) from memory. */
+void         tf_session_lock           (TfSession      *self);
+
+/* Unlocks with @password in a worker thread. */
+void         tf_session_unlock_async   (TfSession           *self,
+                                        const char          *password,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data);
+gboolean     tf_session_unlock_finish  (TfSession      *self,
+                                        GAsyncResult   *result,
+                                        GError        **error);
+
+/* First run: creates the account on this computer, then (when @server_url
+ * is not NULL) registers it there.  The recovery key is returned by
+ * _finish even when registering failed (the account then exists here). */
+void         tf_session_create_async   (TfSession           *self,
+                                        const TfRegistration *reg,
+                                        const char          *server_url,
+                                        const char          *email,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data);
+gboolean     tf_session_create_finish  (TfSession      *self,
+                                        GAsyncResult   *result,
+                                        char          **out_recovery_text,
+                                        GError        **error);
+
+/* First run on a new device: signs in to an existing account. */
+void         tf_session_login_async    (TfSession           *self,
+                                        const char          *server_url,
+                                        const char          *email,
+                                        const char          *password,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data);
+gboolean     tf_session_login_finish   (TfSession      *self,
+                                        GAsyncResult   *result,
+                                        GError        **error);
+
+/* One sync in a worker thread; ::notify::sync-state follows it. */
+void         tf_session_sync           (TfSession      *self);
+TfSyncState  tf_session_get_sync_state (TfSession      *self);
+/* Changes waiting to be sent, and the last sync's time (NULL: never). */
+gint64       tf_session_get_pending    (TfSession      *self);
+char        *tf_session_get_last_sync  (TfSession      *self);
+/* The last sync's error message, or NULL. */
+const char  *tf_session_get_sync_error (TfSession      *self);
+
+G_END_DECLS

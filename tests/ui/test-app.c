@@ -1,0 +1,308 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * test-app.c: the real app's window under Xvfb, driven as a person would:
+ * first run on this computer only, a check-in saved and listed, the app
+ * closed and opened again, a wrong password refused, the right one finding
+ * the check-in; and the window in Greek under a Greek locale.  GTK
+ * warnings are fatal (G_DEBUG=fatal-warnings).
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <locale.h>
+#include <string.h>
+
+#include "tf-crypto.h"
+#include "tf-window.h"
+
+#define PASSWORD "σωστός κωδικός"
+
+static char *data_dir;
+
+static GtkWidget *
+find (GtkWidget *root, const char *name)
+{
+  GtkWidget *child;
+
+  if (g_strcmp0 (gtk_widget_get_name (root), name) == 0)
+    return root;
+  for (child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find (child, name);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Runs the main loop until @check holds, for at most 30 s. */
+static gboolean
+wait_for (gboolean (*check) (gpointer), gpointer data)
+{
+  gint64 end = g_get_monotonic_time () + 30 * G_TIME_SPAN_SECOND;
+
+  while (!check (data))
+    {
+      if (g_get_monotonic_time () > end)
+        return FALSE;
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (2000);
+    }
+  return TRUE;
+}
+
+typedef struct
+{
+  GtkWidget  *window;
+  const char *name;
+} Lookup;
+
+static gboolean
+shown (gpointer data)
+{
+  Lookup *l = data;
+  GtkWidget *w = find (l->window, l->name);
+
+  return w != NULL && gtk_widget_get_mapped (w);
+}
+
+static GtkWidget *
+wait_shown (GtkWidget *window, const char *name)
+{
+  Lookup l = { window, name };
+
+  g_assert_true (wait_for (shown, &l));
+  return find (window, name);
+}
+
+static void
+click (GtkWidget *window, const char *name)
+{
+  GtkWidget *button = wait_shown (window, name);
+
+  g_assert_true (gtk_widget_is_sensitive (button));
+  g_signal_emit_by_name (button, "clicked");
+}
+
+static void
+type (GtkWidget *window, const char *name, const char *text)
+{
+  gtk_editable_set_text (GTK_EDITABLE (wait_shown (window, name)), text);
+}
+
+static guint
+rows (GtkWidget *list)
+{
+  guint n = 0;
+
+  for (GtkWidget *row = gtk_widget_get_first_child (list); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    if (ADW_IS_ACTION_ROW (row))
+      n++;
+  return n;
+}
+
+static gboolean
+has_rows (gpointer data)
+{
+  Lookup *l = data;
+  GtkWidget *list = find (l->window, "checkin-history");
+
+  return list != NULL && rows (list) > 0;
+}
+
+static gboolean
+label_set (gpointer data)
+{
+  Lookup *l = data;
+  GtkWidget *label = find (l->window, l->name);
+
+  return label != NULL && *gtk_label_get_text (GTK_LABEL (label)) != '\0' &&
+         strcmp (gtk_label_get_text (GTK_LABEL (label)), _("Unlocking…")) != 0;
+}
+
+static GtkWidget *
+open_window (TfSession **out_session)
+{
+  g_autoptr(GError) error = NULL;
+  TfSession *session = tf_session_new (data_dir, &error);
+  TfWindow *window;
+
+  g_assert_no_error (error);
+  window = tf_window_new (NULL, session);
+  gtk_window_present (GTK_WINDOW (window));
+  *out_session = session;
+  return GTK_WIDGET (window);
+}
+
+static void
+close_window (GtkWidget *window, TfSession *session)
+{
+  gtk_window_destroy (GTK_WINDOW (window));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_finalize_object (session);
+}
+
+static void
+test_first_run_and_check_in (void)
+{
+  TfSession *session = NULL;
+  GtkWidget *window = open_window (&session);
+  GtkWidget *list, *row;
+  Lookup recovery = { window, "onboarding-recovery-key" };
+  Lookup history = { window, "checkin-history" };
+  GtkTextBuffer *note;
+
+  /* First run: this computer only. */
+  click (window, "onboarding-local");
+  type (window, "onboarding-first-name", "Ελένη");
+  type (window, "onboarding-last-name", "Π.");
+  type (window, "onboarding-password", PASSWORD);
+  type (window, "onboarding-confirm", "something else");
+  click (window, "onboarding-continue");
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (find (window, "onboarding-error"))), ==,
+                   "The two passwords differ");
+  type (window, "onboarding-confirm", PASSWORD);
+  click (window, "onboarding-continue");
+
+  /* The recovery key, shown once, and only after saying it is written down
+   * can the person go on. */
+  g_assert_true (wait_for (label_set, &recovery));
+  g_assert_cmpuint (strlen (gtk_label_get_text (GTK_LABEL (find (window,
+                                                                 "onboarding-recovery-key")))),
+                    >, 50);
+  g_assert_false (gtk_widget_is_sensitive (find (window, "onboarding-recovery-done")));
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (find (window, "onboarding-recovery-check")),
+                               TRUE);
+  click (window, "onboarding-recovery-done");
+
+  /* A check-in, saved in one action and listed at once. */
+  wait_shown (window, "checkin-save");
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (find (window, "sync-status"))), ==,
+                   "This computer only");
+  gtk_range_set_value (GTK_RANGE (find (window, "checkin-mood")), 7);
+  gtk_range_set_value (GTK_RANGE (find (window, "checkin-anxiety")), 3);
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (find (window, "emotion-calm")), TRUE);
+  note = gtk_text_view_get_buffer (GTK_TEXT_VIEW (find (window, "checkin-note")));
+  gtk_text_buffer_set_text (note, "ήρεμη μέρα στη θάλασσα", -1);
+  click (window, "checkin-save");
+  g_assert_true (wait_for (has_rows, &history));
+  list = find (window, "checkin-history");
+  g_assert_cmpuint (rows (list), ==, 1);
+  row = gtk_widget_get_first_child (list);
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==,
+                   "Mood 7 · Energy 5 · Anxiety 3");
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)),
+                            "ήρεμη μέρα στη θάλασσα"));
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "Calm"));
+  /* The form is ready for the next one. */
+  g_assert_cmpint ((int) gtk_range_get_value (GTK_RANGE (find (window, "checkin-mood"))), ==, 5);
+  close_window (window, session);
+}
+
+static void
+test_reopen_and_unlock (void)
+{
+  TfSession *session = NULL;
+  GtkWidget *window = open_window (&session);
+  Lookup error_label = { window, "unlock-error" };
+  Lookup history = { window, "checkin-history" };
+  GtkWidget *row;
+
+  /* Started again: locked, nothing decrypted until the password. */
+  wait_shown (window, "unlock-password");
+  g_assert_null (find (window, "checkin-history"));
+  type (window, "unlock-password", "wrong password");
+  click (window, "unlock-button");
+  g_assert_true (wait_for (label_set, &error_label));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (find (window, "unlock-error"))), ==,
+                   "Wrong password");
+  type (window, "unlock-password", PASSWORD);
+  click (window, "unlock-button");
+  g_assert_true (wait_for (has_rows, &history));
+  row = gtk_widget_get_first_child (find (window, "checkin-history"));
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)),
+                            "ήρεμη μέρα στη θάλασσα"));
+
+  /* Locking drops the views again. */
+  g_assert_true (gtk_widget_activate_action (window, "win.lock", NULL));
+  wait_shown (window, "unlock-password");
+  g_assert_null (find (window, "checkin-history"));
+  close_window (window, session);
+}
+
+static void
+test_greek (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("tf-ui-el-XXXXXX", NULL);
+  g_autoptr(GError) error = NULL;
+  TfSession *session = tf_session_new (dir, &error);
+  TfWindow *window;
+  GtkWidget *local;
+
+  g_assert_no_error (error);
+  window = tf_window_new (NULL, session);
+  gtk_window_present (GTK_WINDOW (window));
+  local = wait_shown (GTK_WIDGET (window), "onboarding-local");
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (local)), !=,
+                   "_Use on This Computer Only");
+  g_assert_true (g_utf8_validate (gtk_button_get_label (GTK_BUTTON (local)), -1, NULL));
+  /* Greek letters, not the English source. */
+  g_assert_nonnull (strstr (gtk_button_get_label (GTK_BUTTON (local)), "υπολογιστή"));
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "Therapy Field");
+  close_window (GTK_WIDGET (window), session);
+  g_remove (dir);
+}
+
+int
+main (int argc, char **argv)
+{
+  gboolean greek = argc > 1 && strcmp (argv[1], "--greek") == 0;
+  int status;
+
+  if (greek)
+    {
+      /* The window in Greek under a Greek locale. */
+      g_setenv ("LANGUAGE", "el", TRUE);
+      g_assert_nonnull (setlocale (LC_ALL, "el_GR.UTF-8"));
+      argv[1] = argv[0];
+      argc--;
+      argv++;
+    }
+  else
+    setlocale (LC_ALL, "C.UTF-8");
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("TF_LOCALEDIR"));
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  g_setenv ("TF_KDF_OPSLIMIT", "2", TRUE);
+  g_setenv ("TF_KDF_MEMLIMIT_MIB", "64", TRUE);
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  g_assert_true (tf_crypto_init (NULL));
+  data_dir = g_dir_make_tmp ("tf-ui-XXXXXX", NULL);
+
+  if (greek)
+    g_test_add_func ("/ui/greek", test_greek);
+  else
+    {
+      g_test_add_func ("/ui/first-run-and-check-in", test_first_run_and_check_in);
+      g_test_add_func ("/ui/reopen-and-unlock", test_reopen_and_unlock);
+    }
+  status = g_test_run ();
+  {
+    g_autofree char *db = g_build_filename (data_dir, "profile.sqlite", NULL);
+    const char *suffixes[] = { "", "-wal", "-shm" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+      {
+        g_autofree char *file = g_strconcat (db, suffixes[i], NULL);
+        g_remove (file);
+      }
+    g_rmdir (data_dir);
+  }
+  g_free (data_dir);
+  return status;
+}
