@@ -14,83 +14,12 @@
 #include <string.h>
 
 #include "tf-crypto.h"
+#include "tf-ui-test.h"
 #include "tf-window.h"
 
 #define PASSWORD "σωστός κωδικός"
 
 static char *data_dir;
-
-static GtkWidget *
-find (GtkWidget *root, const char *name)
-{
-  GtkWidget *child;
-
-  if (g_strcmp0 (gtk_widget_get_name (root), name) == 0)
-    return root;
-  for (child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find (child, name);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-/* Runs the main loop until @check holds, for at most 30 s. */
-static gboolean
-wait_for (gboolean (*check) (gpointer), gpointer data)
-{
-  gint64 end = g_get_monotonic_time () + 30 * G_TIME_SPAN_SECOND;
-
-  while (!check (data))
-    {
-      if (g_get_monotonic_time () > end)
-        return FALSE;
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (2000);
-    }
-  return TRUE;
-}
-
-typedef struct
-{
-  GtkWidget  *window;
-  const char *name;
-} Lookup;
-
-static gboolean
-shown (gpointer data)
-{
-  Lookup *l = data;
-  GtkWidget *w = find (l->window, l->name);
-
-  return w != NULL && gtk_widget_get_mapped (w);
-}
-
-static GtkWidget *
-wait_shown (GtkWidget *window, const char *name)
-{
-  Lookup l = { window, name };
-
-  g_assert_true (wait_for (shown, &l));
-  return find (window, name);
-}
-
-static void
-click (GtkWidget *window, const char *name)
-{
-  GtkWidget *button = wait_shown (window, name);
-
-  g_assert_true (gtk_widget_is_sensitive (button));
-  g_signal_emit_by_name (button, "clicked");
-}
-
-static void
-type (GtkWidget *window, const char *name, const char *text)
-{
-  gtk_editable_set_text (GTK_EDITABLE (wait_shown (window, name)), text);
-}
 
 static guint
 rows (GtkWidget *list)
@@ -108,7 +37,7 @@ static gboolean
 has_rows (gpointer data)
 {
   Lookup *l = data;
-  GtkWidget *list = find (l->window, "checkin-history");
+  GtkWidget *list = tf_ui_find (l->window, "checkin-history");
 
   return list != NULL && rows (list) > 0;
 }
@@ -117,7 +46,7 @@ static gboolean
 label_set (gpointer data)
 {
   Lookup *l = data;
-  GtkWidget *label = find (l->window, l->name);
+  GtkWidget *label = tf_ui_find (l->window, l->name);
 
   return label != NULL && *gtk_label_get_text (GTK_LABEL (label)) != '\0' &&
          strcmp (gtk_label_get_text (GTK_LABEL (label)), _("Unlocking…")) != 0;
@@ -157,40 +86,40 @@ test_first_run_and_check_in (void)
   GtkTextBuffer *note;
 
   /* First run: this computer only. */
-  click (window, "onboarding-local");
-  type (window, "onboarding-first-name", "Ελένη");
-  type (window, "onboarding-last-name", "Π.");
-  type (window, "onboarding-password", PASSWORD);
-  type (window, "onboarding-confirm", "something else");
-  click (window, "onboarding-continue");
-  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (find (window, "onboarding-error"))), ==,
+  tf_ui_click (window, "onboarding-local");
+  tf_ui_type (window, "onboarding-first-name", "Ελένη");
+  tf_ui_type (window, "onboarding-last-name", "Π.");
+  tf_ui_type (window, "onboarding-password", PASSWORD);
+  tf_ui_type (window, "onboarding-confirm", "something else");
+  tf_ui_click (window, "onboarding-continue");
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (tf_ui_find (window, "onboarding-error"))), ==,
                    "The two passwords differ");
-  type (window, "onboarding-confirm", PASSWORD);
-  click (window, "onboarding-continue");
+  tf_ui_type (window, "onboarding-confirm", PASSWORD);
+  tf_ui_click (window, "onboarding-continue");
 
   /* The recovery key, shown once, and only after saying it is written down
    * can the person go on. */
-  g_assert_true (wait_for (label_set, &recovery));
-  g_assert_cmpuint (strlen (gtk_label_get_text (GTK_LABEL (find (window,
+  g_assert_true (tf_ui_wait_for (label_set, &recovery));
+  g_assert_cmpuint (strlen (gtk_label_get_text (GTK_LABEL (tf_ui_find (window,
                                                                  "onboarding-recovery-key")))),
                     >, 50);
-  g_assert_false (gtk_widget_is_sensitive (find (window, "onboarding-recovery-done")));
-  gtk_check_button_set_active (GTK_CHECK_BUTTON (find (window, "onboarding-recovery-check")),
+  g_assert_false (gtk_widget_is_sensitive (tf_ui_find (window, "onboarding-recovery-done")));
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (tf_ui_find (window, "onboarding-recovery-check")),
                                TRUE);
-  click (window, "onboarding-recovery-done");
+  tf_ui_click (window, "onboarding-recovery-done");
 
   /* A check-in, saved in one action and listed at once. */
-  wait_shown (window, "checkin-save");
-  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (find (window, "sync-status"))), ==,
+  tf_ui_wait_shown (window, "checkin-save");
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (tf_ui_find (window, "sync-status"))), ==,
                    "This computer only");
-  gtk_range_set_value (GTK_RANGE (find (window, "checkin-mood")), 7);
-  gtk_range_set_value (GTK_RANGE (find (window, "checkin-anxiety")), 3);
-  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (find (window, "emotion-calm")), TRUE);
-  note = gtk_text_view_get_buffer (GTK_TEXT_VIEW (find (window, "checkin-note")));
+  gtk_range_set_value (GTK_RANGE (tf_ui_find (window, "checkin-mood")), 7);
+  gtk_range_set_value (GTK_RANGE (tf_ui_find (window, "checkin-anxiety")), 3);
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (tf_ui_find (window, "emotion-calm")), TRUE);
+  note = gtk_text_view_get_buffer (GTK_TEXT_VIEW (tf_ui_find (window, "checkin-note")));
   gtk_text_buffer_set_text (note, "ήρεμη μέρα στη θάλασσα", -1);
-  click (window, "checkin-save");
-  g_assert_true (wait_for (has_rows, &history));
-  list = find (window, "checkin-history");
+  tf_ui_click (window, "checkin-save");
+  g_assert_true (tf_ui_wait_for (has_rows, &history));
+  list = tf_ui_find (window, "checkin-history");
   g_assert_cmpuint (rows (list), ==, 1);
   row = gtk_widget_get_first_child (list);
   g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==,
@@ -199,7 +128,7 @@ test_first_run_and_check_in (void)
                             "ήρεμη μέρα στη θάλασσα"));
   g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "Calm"));
   /* The form is ready for the next one. */
-  g_assert_cmpint ((int) gtk_range_get_value (GTK_RANGE (find (window, "checkin-mood"))), ==, 5);
+  g_assert_cmpint ((int) gtk_range_get_value (GTK_RANGE (tf_ui_find (window, "checkin-mood"))), ==, 5);
   close_window (window, session);
 }
 
@@ -213,24 +142,24 @@ test_reopen_and_unlock (void)
   GtkWidget *row;
 
   /* Started again: locked, nothing decrypted until the password. */
-  wait_shown (window, "unlock-password");
-  g_assert_null (find (window, "checkin-history"));
-  type (window, "unlock-password", "wrong password");
-  click (window, "unlock-button");
-  g_assert_true (wait_for (label_set, &error_label));
-  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (find (window, "unlock-error"))), ==,
+  tf_ui_wait_shown (window, "unlock-password");
+  g_assert_null (tf_ui_find (window, "checkin-history"));
+  tf_ui_type (window, "unlock-password", "wrong password");
+  tf_ui_click (window, "unlock-button");
+  g_assert_true (tf_ui_wait_for (label_set, &error_label));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (tf_ui_find (window, "unlock-error"))), ==,
                    "Wrong password");
-  type (window, "unlock-password", PASSWORD);
-  click (window, "unlock-button");
-  g_assert_true (wait_for (has_rows, &history));
-  row = gtk_widget_get_first_child (find (window, "checkin-history"));
+  tf_ui_type (window, "unlock-password", PASSWORD);
+  tf_ui_click (window, "unlock-button");
+  g_assert_true (tf_ui_wait_for (has_rows, &history));
+  row = gtk_widget_get_first_child (tf_ui_find (window, "checkin-history"));
   g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)),
                             "ήρεμη μέρα στη θάλασσα"));
 
   /* Locking drops the views again. */
   g_assert_true (gtk_widget_activate_action (window, "win.lock", NULL));
-  wait_shown (window, "unlock-password");
-  g_assert_null (find (window, "checkin-history"));
+  tf_ui_wait_shown (window, "unlock-password");
+  g_assert_null (tf_ui_find (window, "checkin-history"));
   close_window (window, session);
 }
 
@@ -246,7 +175,7 @@ test_greek (void)
   g_assert_no_error (error);
   window = tf_window_new (NULL, session);
   gtk_window_present (GTK_WINDOW (window));
-  local = wait_shown (GTK_WIDGET (window), "onboarding-local");
+  local = tf_ui_wait_shown (GTK_WIDGET (window), "onboarding-local");
   g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (local)), !=,
                    "_Use on This Computer Only");
   g_assert_true (g_utf8_validate (gtk_button_get_label (GTK_BUTTON (local)), -1, NULL));

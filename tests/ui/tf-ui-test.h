@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * tf-ui-test.h: helpers of the ui suite — find a widget by its name, run
+ * the main loop until something holds, click and type.
+ */
+#pragma once
+
+#include <adwaita.h>
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  GtkWidget  *window;
+  const char *name;
+} Lookup;
+
+/* The widget named @name (gtk_widget_set_name) under @root, or NULL. */
+GtkWidget *tf_ui_find       (GtkWidget  *root,
+                             const char *name);
+/* Runs the main loop until @check holds, for at most 30 s. */
+gboolean   tf_ui_wait_for   (gboolean  (*check) (gpointer),
+                             gpointer    data);
+/* Waits until @name is mapped, and returns it. */
+GtkWidget *tf_ui_wait_shown (GtkWidget  *window,
+                             const char *name);
+/* Clicks the sensitive button @name. */
+void       tf_ui_click      (GtkWidget  *window,
+                             const char *name);
+/* Sets the text of the editable @name. */
+void       tf_ui_type       (GtkWidget  *window,
+                             const char *name,
+                             const char *text);
+
+G_END_DECLS
