@@ -89,12 +89,14 @@ tf_application_startup (GApplication *app)
   const char *quit[] = { "<Control>q", NULL };
   const char *lock[] = { "<Control>l", NULL };
   const char *sync[] = { "<Control>r", NULL };
+  const char *preferences[] = { "<Control>comma", NULL };
 
   G_APPLICATION_CLASS (tf_application_parent_class)->startup (app);
   g_action_map_add_action_entries (G_ACTION_MAP (app), actions, G_N_ELEMENTS (actions), app);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.lock", lock);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.sync", sync);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.preferences", preferences);
 }
 
 static void

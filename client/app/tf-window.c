@@ -21,6 +21,9 @@ struct _TfWindow
   GtkButton            *unlock_button;
   AdwViewStack         *views;
   GtkLabel             *sync_label;
+  GSettings            *settings;      /* NULL when the schema is not installed */
+  guint                 idle_seconds;  /* 0: never lock by itself */
+  guint                 idle_source;
 };
 
 G_DEFINE_FINAL_TYPE (TfWindow, tf_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -30,6 +33,8 @@ tf_window_dispose (GObject *object)
 {
   TfWindow *self = TF_WINDOW (object);
 
+  g_clear_handle_id (&self->idle_source, g_source_remove);
+  g_clear_object (&self->settings);
   g_clear_object (&self->session);
   G_OBJECT_CLASS (tf_window_parent_class)->dispose (object);
 }
@@ -39,6 +44,8 @@ tf_window_class_init (TfWindowClass *klass)
 {
   G_OBJECT_CLASS (klass)->dispose = tf_window_dispose;
 }
+
+static void restart_idle (TfWindow *self);
 
 static void
 toast (TfWindow *self, const char *message)
@@ -108,6 +115,7 @@ show_main (TfWindow *self)
   adw_view_stack_page_set_icon_name (page, "emblem-favorite-symbolic");
   update_sync_label (self);
   gtk_stack_set_visible_child_name (self->pages, "main");
+  restart_idle (self);
 }
 
 static void
@@ -161,6 +169,98 @@ lock_activated (GSimpleAction *action, GVariant *parameter, gpointer data)
   tf_session_lock (self->session);
   gtk_stack_set_visible_child_name (self->pages, "unlock");
   gtk_widget_grab_focus (GTK_WIDGET (self->unlock_password));
+}
+
+/* --- locking when idle ---------------------------------------------------- */
+
+static gboolean
+idle_timeout_cb (gpointer data)
+{
+  TfWindow *self = data;
+
+  self->idle_source = 0;
+  lock_activated (NULL, NULL, self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Any key or pointer activity starts the idle time again. */
+static void
+restart_idle (TfWindow *self)
+{
+  g_clear_handle_id (&self->idle_source, g_source_remove);
+  if (self->idle_seconds > 0 && tf_session_is_unlocked (self->session))
+    self->idle_source = g_timeout_add_seconds (self->idle_seconds, idle_timeout_cb, self);
+}
+
+static void
+on_motion (GtkEventControllerMotion *controller, double x, double y, TfWindow *self)
+{
+  restart_idle (self);
+}
+
+static gboolean
+on_key (GtkEventControllerKey *controller, guint keyval, guint keycode, GdkModifierType state,
+        TfWindow *self)
+{
+  restart_idle (self);
+  return FALSE;
+}
+
+void
+tf_window_set_idle_lock (TfWindow *self, guint seconds)
+{
+  g_return_if_fail (TF_IS_WINDOW (self));
+
+  self->idle_seconds = seconds;
+  restart_idle (self);
+}
+
+static void
+on_idle_setting_changed (TfWindow *self)
+{
+  tf_window_set_idle_lock (self, g_settings_get_uint (self->settings, "idle-lock-minutes") * 60);
+}
+
+/* --- preferences ---------------------------------------------------------- */
+
+static void
+preferences_activated (GSimpleAction *action, GVariant *parameter, gpointer data)
+{
+  TfWindow *self = data;
+  GtkWidget *window = adw_preferences_window_new ();
+  GtkWidget *page = adw_preferences_page_new ();
+  GtkWidget *privacy = adw_preferences_group_new ();
+  GtkWidget *sync = adw_preferences_group_new ();
+  GtkWidget *idle_row = adw_action_row_new ();
+  GtkWidget *idle = gtk_spin_button_new_with_range (0, 240, 1);
+  GtkWidget *server_row = adw_action_row_new ();
+  g_autofree char *server = tf_account_get (tf_session_get_store (self->session), "server");
+
+  gtk_window_set_transient_for (GTK_WINDOW (window), GTK_WINDOW (self));
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (privacy), _("Privacy"));
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (idle_row), _("Lock after idle minutes"));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (idle_row),
+                               _("The app locks itself and forgets what it decrypted; "
+                                 "0 never locks"));
+  gtk_widget_set_name (idle, "preferences-idle-lock");
+  gtk_widget_set_valign (idle, GTK_ALIGN_CENTER);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (idle), self->idle_seconds / 60.0);
+  if (self->settings != NULL)
+    g_settings_bind (self->settings, "idle-lock-minutes", idle, "value", G_SETTINGS_BIND_DEFAULT);
+  else
+    gtk_widget_set_sensitive (idle, FALSE);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (idle_row), idle);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (privacy), idle_row);
+
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (sync), _("Sync"));
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (server_row), _("Server"));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (server_row),
+                               server != NULL ? server : _("None — this computer only"));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (sync), server_row);
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (privacy));
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (sync));
+  adw_preferences_window_add (ADW_PREFERENCES_WINDOW (window), ADW_PREFERENCES_PAGE (page));
+  gtk_window_present (GTK_WINDOW (window));
 }
 
 static void
@@ -228,6 +328,8 @@ build_main (TfWindow *self)
   gtk_label_set_ellipsize (self->sync_label, PANGO_ELLIPSIZE_END);
   g_menu_append (menu, _("_Sync Now"), "win.sync");
   g_menu_append (menu, _("_Lock"), "win.lock");
+  g_menu_append (menu, _("_Preferences"), "win.preferences");
+  g_menu_append (menu, _("_Keyboard Shortcuts"), "win.show-help-overlay");
   g_menu_append (menu, _("_About Therapy Field"), "app.about");
   gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (menu_button), G_MENU_MODEL (menu));
   gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (menu_button), "open-menu-symbolic");
@@ -261,7 +363,10 @@ tf_window_init (TfWindow *self)
   static const GActionEntry actions[] = {
     { "lock", lock_activated },
     { "sync", sync_activated },
+    { "preferences", preferences_activated },
   };
+  GtkEventController *motion = gtk_event_controller_motion_new ();
+  GtkEventController *keys = gtk_event_controller_key_new ();
 
   gtk_window_set_title (GTK_WINDOW (self), _("Therapy Field"));
   gtk_window_set_default_size (GTK_WINDOW (self), 800, 700);
@@ -274,6 +379,28 @@ tf_window_init (TfWindow *self)
   gtk_stack_add_named (self->pages, build_main (self), "main");
   adw_toast_overlay_set_child (self->toasts, GTK_WIDGET (self->pages));
   adw_application_window_set_content (ADW_APPLICATION_WINDOW (self), GTK_WIDGET (self->toasts));
+
+  /* Idle lock: any activity in the window starts the wait again. */
+  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+  g_signal_connect (motion, "motion", G_CALLBACK (on_motion), self);
+  g_signal_connect (keys, "key-pressed", G_CALLBACK (on_key), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), motion);
+  gtk_widget_add_controller (GTK_WIDGET (self), keys);
+  self->idle_seconds = 5 * 60;
+  {
+    GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+    g_autoptr(GSettingsSchema) schema = source != NULL
+      ? g_settings_schema_source_lookup (source, APPLICATION_ID, TRUE) : NULL;
+
+    if (schema != NULL)
+      {
+        self->settings = g_settings_new (APPLICATION_ID);
+        g_signal_connect_object (self->settings, "changed::idle-lock-minutes",
+                                 G_CALLBACK (on_idle_setting_changed), self,
+                                 G_CONNECT_SWAPPED);
+        self->idle_seconds = g_settings_get_uint (self->settings, "idle-lock-minutes") * 60;
+      }
+  }
 }
 
 TfWindow *

@@ -17,4 +17,9 @@ G_DECLARE_FINAL_TYPE (TfWindow, tf_window, TF, WINDOW, AdwApplicationWindow)
 TfWindow *tf_window_new (GtkApplication *application,
                          TfSession      *session);
 
+/* Locks after @seconds without key or pointer activity (0: never).  The
+ * idle-lock-minutes setting sets it; tests set it directly. */
+void      tf_window_set_idle_lock (TfWindow *self,
+                                   guint     seconds);
+
 G_END_DECLS

@@ -52,6 +52,12 @@ label_set (gpointer data)
          strcmp (gtk_label_get_text (GTK_LABEL (label)), _("Unlocking…")) != 0;
 }
 
+static gboolean
+locked (gpointer session)
+{
+  return !tf_session_is_unlocked (session);
+}
+
 static GtkWidget *
 open_window (TfSession **out_session)
 {
@@ -159,6 +165,14 @@ test_reopen_and_unlock (void)
   /* Locking drops the views again. */
   g_assert_true (gtk_widget_activate_action (window, "win.lock", NULL));
   tf_ui_wait_shown (window, "unlock-password");
+  g_assert_null (tf_ui_find (window, "checkin-history"));
+
+  /* Left alone, it locks itself. */
+  tf_ui_type (window, "unlock-password", PASSWORD);
+  tf_ui_click (window, "unlock-button");
+  g_assert_true (tf_ui_wait_for (has_rows, &history));
+  tf_window_set_idle_lock (TF_WINDOW (window), 1);
+  g_assert_true (tf_ui_wait_for (locked, session));
   g_assert_null (tf_ui_find (window, "checkin-history"));
   close_window (window, session);
 }
