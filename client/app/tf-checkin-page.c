@@ -177,8 +177,7 @@ scale_row (AdwPreferencesGroup *group, const char *title, const char *subtitle,
   gtk_scale_set_draw_value (GTK_SCALE (scale), TRUE);
   gtk_scale_set_value_pos (GTK_SCALE (scale), GTK_POS_RIGHT);
   gtk_range_set_value (GTK_RANGE (scale), 5);
-  gtk_widget_set_hexpand (scale, TRUE);
-  gtk_widget_set_size_request (scale, 160, -1);
+  gtk_widget_set_size_request (scale, 220, -1);
   gtk_widget_set_name (scale, name);
   gtk_accessible_update_property (GTK_ACCESSIBLE (scale), GTK_ACCESSIBLE_PROPERTY_LABEL, title,
                                   -1);

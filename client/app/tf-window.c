@@ -7,7 +7,11 @@
 #include <glib/gi18n.h>
 
 #include "tf-checkin-page.h"
+#include "tf-goals-page.h"
+#include "tf-history-page.h"
+#include "tf-journal-page.h"
 #include "tf-onboarding.h"
+#include "tf-schedule-page.h"
 #include "tf-window.h"
 
 struct _TfWindow
@@ -98,21 +102,45 @@ update_sync_label (TfWindow *self)
                                  tf_session_get_sync_error (self->session));
 }
 
+/* A view of the unlocked vault; what it saves or fails to save is toasted. */
+static void
+add_view (TfWindow *self, GtkWidget *view, const char *name, const char *title,
+          const char *icon)
+{
+  AdwViewStackPage *page = adw_view_stack_add_titled (self->views, view, name, title);
+
+  adw_view_stack_page_set_icon_name (page, icon);
+  if (g_signal_lookup ("saved", G_OBJECT_TYPE (view)) != 0)
+    {
+      g_signal_connect_swapped (view, "saved", G_CALLBACK (on_saved), self);
+      g_signal_connect_swapped (view, "failed", G_CALLBACK (on_saved), self);
+    }
+}
+
 static void
 show_main (TfWindow *self)
 {
   GtkWidget *old;
-  GtkWidget *checkin;
-  AdwViewStackPage *page;
 
   /* Views are made for the unlocked vault and dropped with it. */
   while ((old = gtk_widget_get_first_child (GTK_WIDGET (self->views))) != NULL)
     adw_view_stack_remove (self->views, old);
-  checkin = tf_checkin_page_new (self->session);
-  g_signal_connect_swapped (checkin, "saved", G_CALLBACK (on_saved), self);
-  g_signal_connect_swapped (checkin, "failed", G_CALLBACK (on_saved), self);
-  page = adw_view_stack_add_titled (self->views, checkin, "checkin", _("Check-In"));
-  adw_view_stack_page_set_icon_name (page, "emblem-favorite-symbolic");
+  if (g_strcmp0 (tf_session_get_role (self->session), "therapist") == 0)
+    {
+      add_view (self, tf_schedule_page_new (self->session), "schedule", _("Schedule"),
+                "x-office-calendar-symbolic");
+    }
+  else
+    {
+      add_view (self, tf_checkin_page_new (self->session), "checkin", _("Check-In"),
+                "emblem-favorite-symbolic");
+      add_view (self, tf_history_page_new (self->session), "history", _("History"),
+                "document-open-recent-symbolic");
+      add_view (self, tf_journal_page_new (self->session), "journal", _("Journal"),
+                "accessories-text-editor-symbolic");
+      add_view (self, tf_goals_page_new (self->session), "goals", _("Goals"),
+                "object-select-symbolic");
+    }
   update_sync_label (self);
   gtk_stack_set_visible_child_name (self->pages, "main");
   restart_idle (self);
@@ -287,6 +315,7 @@ build_unlock (TfWindow *self)
   gtk_widget_add_css_class (list, "boxed-list");
   self->unlock_error = GTK_LABEL (gtk_label_new (""));
   gtk_widget_set_name (GTK_WIDGET (self->unlock_error), "unlock-error");
+  gtk_widget_add_css_class (GTK_WIDGET (self->unlock_error), "error");
   gtk_label_set_wrap (self->unlock_error, TRUE);
   self->unlock_button = GTK_BUTTON (gtk_button_new_with_mnemonic (_("_Unlock")));
   gtk_widget_set_name (GTK_WIDGET (self->unlock_button), "unlock-button");
@@ -320,6 +349,7 @@ build_main (TfWindow *self)
   adw_view_switcher_title_set_stack (ADW_VIEW_SWITCHER_TITLE (title), self->views);
   adw_view_switcher_bar_set_stack (ADW_VIEW_SWITCHER_BAR (bar), self->views);
   g_object_bind_property (title, "title-visible", bar, "reveal", G_BINDING_SYNC_CREATE);
+  adw_view_switcher_title_set_title (ADW_VIEW_SWITCHER_TITLE (title), _("Therapy Field"));
   adw_header_bar_set_title_widget (ADW_HEADER_BAR (header), title);
 
   self->sync_label = GTK_LABEL (gtk_label_new (""));

@@ -1,0 +1,902 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * tf-availability-editor.c: the weekly hours and the blocked dates of the
+ * signed-in therapist.
+ *
+ * Days are shown Monday first but stored as day_of_week 0 = Sunday …
+ * 6 = Saturday, as the registry and the slot rules (common/tf-slots) count
+ * them.  A window is typed as HH:MM.  The wire format's times stop at
+ * 23:59:59 and the registry wants an end after its start, so the end of the
+ * day, 24:00, is stored as 23:59:59 and shown as 24:00 again.
+ *
+ * Nothing half-checked is written: Save checks every day before it writes
+ * any, and then replaces only the days whose windows changed, so an
+ * untouched day keeps its rows (and syncs nothing).
+ */
+#define G_LOG_DOMAIN "tf-availability"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "tf-availability-editor.h"
+#include "tf-time.h"
+
+#define END_OF_DAY        (24 * 60)
+#define END_OF_DAY_STORED "23:59:59"
+
+/* One window of a day: a row with its two entries. */
+typedef struct
+{
+  GtkWidget *row;
+  GtkWidget *start;
+  GtkWidget *end;
+  GtkWidget *remove;
+} Span;
+
+typedef struct
+{
+  TfAvailabilityEditor *editor;
+  int                   dow;       /* 0 = Sunday */
+  GtkWidget            *expander;  /* AdwExpanderRow of the day */
+  GPtrArray            *spans;     /* of Span, in the order shown */
+} Day;
+
+struct _TfAvailabilityEditor
+{
+  GtkWidget     parent_instance;
+  TfSession    *session;
+  TfRepository *blocked;        /* this therapist's blocked dates, live */
+  Day           days[7];        /* by day_of_week */
+  GtkWidget    *error;          /* "availability-error": why Save refused */
+  GtkWidget    *blocked_date;   /* AdwEntryRow: YYYY-MM-DD */
+  GtkWidget    *blocked_reason; /* AdwEntryRow, optional */
+  GtkWidget    *blocked_error;
+  GtkWidget    *blocked_list;
+  GtkWidget    *calendar_button;
+};
+
+G_DEFINE_FINAL_TYPE (TfAvailabilityEditor, tf_availability_editor, GTK_TYPE_WIDGET)
+
+enum { SAVED, FAILED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+static const char * const day_names[7] = {
+  N_("Sunday"), N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Friday"),
+  N_("Saturday"),
+};
+/* Monday first, as a week is read here. */
+static const int display_order[7] = { 1, 2, 3, 4, 5, 6, 0 };
+
+static const TfTable *
+availability_table (void)
+{
+  return tf_registry_lookup ("therapist_availability");
+}
+
+static const TfTable *
+blocked_table (void)
+{
+  return tf_registry_lookup ("therapist_blocked_dates");
+}
+
+static TfVault *
+get_vault (TfAvailabilityEditor *self)
+{
+  return tf_session_get_vault (self->session);
+}
+
+/* --- times ---------------------------------------------------------------- */
+
+/* "H:MM" or "HH:MM", 00:00 … 24:00, into minutes of the day. */
+static gboolean
+parse_clock (const char *text, int *minutes)
+{
+  g_autofree char *copy = g_strstrip (g_strdup (text != NULL ? text : ""));
+  const char *colon = strchr (copy, ':');
+  gsize hours_len;
+  int h, m;
+
+  if (colon == NULL)
+    return FALSE;
+  hours_len = (gsize) (colon - copy);
+  if (hours_len < 1 || hours_len > 2 || strlen (colon + 1) != 2)
+    return FALSE;
+  for (gsize i = 0; copy[i] != '\0'; i++)
+    if (i != hours_len && !g_ascii_isdigit (copy[i]))
+      return FALSE;
+  h = (int) g_ascii_strtoll (copy, NULL, 10);
+  m = (int) g_ascii_strtoll (colon + 1, NULL, 10);
+  if (h > 24 || m > 59 || (h == 24 && m != 0))
+    return FALSE;
+  *minutes = h * 60 + m;
+  return TRUE;
+}
+
+static char *
+format_clock (int minutes)
+{
+  return g_strdup_printf ("%02d:%02d", minutes / 60, minutes % 60);
+}
+
+static char *
+stored_time (int minutes)
+{
+  if (minutes >= END_OF_DAY)
+    return g_strdup (END_OF_DAY_STORED);
+  return g_strdup_printf ("%02d:%02d:00", minutes / 60, minutes % 60);
+}
+
+/* A stored "HH:MM:SS" as typed: "HH:MM", 23:59:59 as 24:00. */
+static char *
+shown_time (const char *stored)
+{
+  int seconds = 0;
+
+  if (stored == NULL || !tf_time_parse_time (stored, &seconds, NULL))
+    return g_strdup ("");
+  if (seconds >= 24 * 3600 - 1)
+    return format_clock (END_OF_DAY);
+  return format_clock (seconds / 60);
+}
+
+/* --- a day's windows ------------------------------------------------------ */
+
+/* The day's windows in its subtitle, as far as they read as times. */
+static void
+update_summary (Day *day)
+{
+  g_autoptr(GString) summary = g_string_new (NULL);
+
+  for (guint i = 0; i < day->spans->len; i++)
+    {
+      Span *span = g_ptr_array_index (day->spans, i);
+      int start, end;
+      g_autofree char *from = NULL, *to = NULL;
+
+      from = parse_clock (gtk_editable_get_text (GTK_EDITABLE (span->start)), &start)
+               ? format_clock (start) : g_strdup ("?");
+      to = parse_clock (gtk_editable_get_text (GTK_EDITABLE (span->end)), &end)
+             ? format_clock (end) : g_strdup ("?");
+      g_string_append_printf (summary, "%s%s–%s", i > 0 ? ", " : "", from, to);
+    }
+  adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (day->expander),
+                                 summary->len > 0 ? summary->str : _("Not available"));
+}
+
+/* Names follow the position, so that tests and people count the same way:
+ * availability-start-<day_of_week>-<n>, -end-, -remove-. */
+static void
+name_spans (Day *day)
+{
+  for (guint i = 0; i < day->spans->len; i++)
+    {
+      Span *span = g_ptr_array_index (day->spans, i);
+      g_autofree char *start = g_strdup_printf ("availability-start-%d-%u", day->dow, i);
+      g_autofree char *end = g_strdup_printf ("availability-end-%d-%u", day->dow, i);
+      g_autofree char *remove = g_strdup_printf ("availability-remove-%d-%u", day->dow, i);
+
+      gtk_widget_set_name (span->start, start);
+      gtk_widget_set_name (span->end, end);
+      gtk_widget_set_name (span->remove, remove);
+    }
+}
+
+static GtkWidget *
+clock_entry (const char *text, const char *label)
+{
+  GtkWidget *entry = gtk_entry_new ();
+
+  gtk_editable_set_text (GTK_EDITABLE (entry), text != NULL ? text : "");
+  gtk_editable_set_width_chars (GTK_EDITABLE (entry), 5);
+  gtk_editable_set_max_width_chars (GTK_EDITABLE (entry), 5);
+  gtk_entry_set_max_length (GTK_ENTRY (entry), 5);
+  gtk_editable_set_alignment (GTK_EDITABLE (entry), 0.5);
+  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), "09:00");
+  gtk_widget_set_valign (entry, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (entry, label);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL, label,
+                                  -1);
+  return entry;
+}
+
+static void
+on_remove_clicked_cb (GtkButton *button, Day *day)
+{
+  for (guint i = 0; i < day->spans->len; i++)
+    {
+      Span *span = g_ptr_array_index (day->spans, i);
+
+      if (span->remove != GTK_WIDGET (button))
+        continue;
+      adw_expander_row_remove (ADW_EXPANDER_ROW (day->expander), span->row);
+      g_ptr_array_remove_index (day->spans, i);
+      break;
+    }
+  name_spans (day);
+  update_summary (day);
+}
+
+static void
+add_span (Day *day, const char *start, const char *end)
+{
+  Span *span = g_new0 (Span, 1);
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+
+  span->row = adw_action_row_new ();
+  span->start = clock_entry (start, _("From"));
+  span->end = clock_entry (end, _("Until"));
+  span->remove = gtk_button_new_from_icon_name ("list-remove-symbolic");
+  gtk_widget_add_css_class (span->remove, "flat");
+  gtk_widget_set_valign (span->remove, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (span->remove, _("Remove These Hours"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (span->remove), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Remove These Hours"), -1);
+  gtk_box_append (GTK_BOX (box), span->start);
+  gtk_box_append (GTK_BOX (box), gtk_label_new ("–"));
+  gtk_box_append (GTK_BOX (box), span->end);
+  gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
+  adw_action_row_add_prefix (ADW_ACTION_ROW (span->row), box);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (span->row), span->remove);
+  g_signal_connect (span->remove, "clicked", G_CALLBACK (on_remove_clicked_cb), day);
+  g_signal_connect_swapped (span->start, "changed", G_CALLBACK (update_summary), day);
+  g_signal_connect_swapped (span->end, "changed", G_CALLBACK (update_summary), day);
+  adw_expander_row_add_row (ADW_EXPANDER_ROW (day->expander), span->row);
+  g_ptr_array_add (day->spans, span);
+  name_spans (day);
+  update_summary (day);
+}
+
+/* A new window starts where the last one ends, for an hour. */
+static void
+on_add_clicked_cb (Day *day)
+{
+  int start = 9 * 60, end = 17 * 60;
+  g_autofree char *from = NULL, *to = NULL;
+
+  if (day->spans->len > 0)
+    {
+      Span *last = g_ptr_array_index (day->spans, day->spans->len - 1);
+      int last_end;
+
+      if (parse_clock (gtk_editable_get_text (GTK_EDITABLE (last->end)), &last_end) &&
+          last_end < END_OF_DAY)
+        {
+          start = last_end;
+          end = MIN (last_end + 60, END_OF_DAY);
+        }
+    }
+  from = format_clock (start);
+  to = format_clock (end);
+  add_span (day, from, to);
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (day->expander), TRUE);
+}
+
+static void
+clear_day (Day *day)
+{
+  while (day->spans->len > 0)
+    {
+      Span *span = g_ptr_array_index (day->spans, day->spans->len - 1);
+
+      adw_expander_row_remove (ADW_EXPANDER_ROW (day->expander), span->row);
+      g_ptr_array_remove_index (day->spans, day->spans->len - 1);
+    }
+  update_summary (day);
+}
+
+/* --- checking and saving -------------------------------------------------- */
+
+typedef struct
+{
+  int   start;
+  int   end;
+  Span *span;
+} Range;
+
+static int
+compare_ranges (gconstpointer a, gconstpointer b)
+{
+  return ((const Range *) a)->start - ((const Range *) b)->start;
+}
+
+static void
+mark (Span *span, gboolean start, gboolean end)
+{
+  if (start)
+    gtk_widget_add_css_class (span->start, "error");
+  if (end)
+    gtk_widget_add_css_class (span->end, "error");
+}
+
+static void
+clear_marks (TfAvailabilityEditor *self)
+{
+  for (int d = 0; d < 7; d++)
+    for (guint i = 0; i < self->days[d].spans->len; i++)
+      {
+        Span *span = g_ptr_array_index (self->days[d].spans, i);
+
+        gtk_widget_remove_css_class (span->start, "error");
+        gtk_widget_remove_css_class (span->end, "error");
+      }
+}
+
+/* Checks one day and returns its windows as stored ("HH:MM:SS" start, end,
+ * start, end … by start), or NULL with @message saying what is wrong and
+ * the wrong entries marked. */
+static GPtrArray *
+check_day (Day *day, char **message)
+{
+  const char *name = _(day_names[day->dow]);
+  g_autoptr(GArray) ranges = g_array_new (FALSE, FALSE, sizeof (Range));
+  g_autoptr(GPtrArray) stored = g_ptr_array_new_with_free_func (g_free);
+  const Range *widest = NULL;
+
+  for (guint i = 0; i < day->spans->len; i++)
+    {
+      Span *span = g_ptr_array_index (day->spans, i);
+      const char *from = gtk_editable_get_text (GTK_EDITABLE (span->start));
+      const char *to = gtk_editable_get_text (GTK_EDITABLE (span->end));
+      Range range = { 0, 0, span };
+
+      if (!parse_clock (from, &range.start))
+        {
+          mark (span, TRUE, FALSE);
+          *message = g_strdup_printf (_("%s: “%s” is not a time between 00:00 and 24:00"),
+                                      name, from);
+          return NULL;
+        }
+      if (!parse_clock (to, &range.end))
+        {
+          mark (span, FALSE, TRUE);
+          *message = g_strdup_printf (_("%s: “%s” is not a time between 00:00 and 24:00"),
+                                      name, to);
+          return NULL;
+        }
+      if (range.end <= range.start)
+        {
+          g_autofree char *a = format_clock (range.start), *b = format_clock (range.end);
+
+          mark (span, TRUE, TRUE);
+          *message = g_strdup_printf (_("%s: the end must be after the start (%s–%s)"), name,
+                                      a, b);
+          return NULL;
+        }
+      g_array_append_val (ranges, range);
+    }
+
+  g_array_sort (ranges, compare_ranges);
+  for (guint i = 0; i < ranges->len; i++)
+    {
+      const Range *r = &g_array_index (ranges, Range, i);
+
+      /* Sorted by start: a window overlaps an earlier one exactly when it
+       * starts before the latest end so far. */
+      if (widest != NULL && r->start < widest->end)
+        {
+          g_autofree char *a = format_clock (r->start), *b = format_clock (r->end);
+          g_autofree char *c = format_clock (widest->start), *e = format_clock (widest->end);
+
+          mark (r->span, TRUE, TRUE);
+          mark (widest->span, TRUE, TRUE);
+          *message = g_strdup_printf (_("%s: %s–%s overlaps %s–%s"), name, a, b, c, e);
+          return NULL;
+        }
+      if (widest == NULL || r->end > widest->end)
+        widest = r;
+      g_ptr_array_add (stored, stored_time (r->start));
+      g_ptr_array_add (stored, stored_time (r->end));
+    }
+  return g_steal_pointer (&stored);
+}
+
+static void
+show_error (TfAvailabilityEditor *self, Day *day, const char *message)
+{
+  gtk_label_set_text (GTK_LABEL (self->error), message);
+  gtk_widget_set_visible (self->error, TRUE);
+  if (day != NULL)
+    adw_expander_row_set_expanded (ADW_EXPANDER_ROW (day->expander), TRUE);
+  g_signal_emit (self, signals[FAILED], 0, message);
+}
+
+static const char *
+member_string (JsonObject *o, const char *name)
+{
+  return json_object_get_string_member_with_default (o, name, NULL);
+}
+
+static int
+compare_stored_rows (gconstpointer a, gconstpointer b)
+{
+  JsonObject *x = *(JsonObject **) a, *y = *(JsonObject **) b;
+
+  return g_strcmp0 (member_string (x, "start_time"), member_string (y, "start_time"));
+}
+
+/* The rows of @dow in @existing, by start. */
+static GPtrArray *
+rows_of_day (GPtrArray *existing, int dow)
+{
+  GPtrArray *rows = g_ptr_array_new ();
+
+  for (guint i = 0; i < existing->len; i++)
+    {
+      JsonObject *o = g_ptr_array_index (existing, i);
+
+      if (json_object_get_int_member_with_default (o, "day_of_week", -1) == dow)
+        g_ptr_array_add (rows, o);
+    }
+  g_ptr_array_sort (rows, compare_stored_rows);
+  return rows;
+}
+
+static gboolean
+day_unchanged (GPtrArray *rows, GPtrArray *wanted)
+{
+  if (rows->len * 2 != wanted->len)
+    return FALSE;
+  for (guint i = 0; i < rows->len; i++)
+    {
+      JsonObject *o = g_ptr_array_index (rows, i);
+
+      if (!json_object_get_boolean_member_with_default (o, "is_available", TRUE) ||
+          member_string (o, "effective_from") != NULL ||
+          member_string (o, "effective_until") != NULL ||
+          g_strcmp0 (member_string (o, "start_time"), g_ptr_array_index (wanted, 2 * i)) != 0 ||
+          g_strcmp0 (member_string (o, "end_time"), g_ptr_array_index (wanted, 2 * i + 1)) != 0)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Replaces the stored rows of @dow with @wanted. */
+static gboolean
+write_day (TfAvailabilityEditor *self, GPtrArray *rows, int dow, GPtrArray *wanted,
+           GError **error)
+{
+  TfVault *vault = get_vault (self);
+
+  for (guint i = 0; i < rows->len; i++)
+    if (!tf_vault_delete (vault, availability_table (),
+                          member_string (g_ptr_array_index (rows, i), "id"), error))
+      return FALSE;
+  for (guint i = 0; i + 1 < wanted->len; i += 2)
+    {
+      g_autoptr(JsonObject) plain = json_object_new ();
+      g_autofree char *id = g_uuid_string_random ();
+
+      json_object_set_string_member (plain, "id", id);
+      json_object_set_string_member (plain, "therapist_id", tf_vault_get_user_id (vault));
+      json_object_set_int_member (plain, "day_of_week", dow);
+      json_object_set_string_member (plain, "start_time", g_ptr_array_index (wanted, i));
+      json_object_set_string_member (plain, "end_time", g_ptr_array_index (wanted, i + 1));
+      json_object_set_boolean_member (plain, "is_available", TRUE);
+      if (!tf_vault_put (vault, availability_table (), id, plain, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* GPtrArray calls its free function on NULL slots too. */
+static void
+free_day_times (gpointer data)
+{
+  if (data != NULL)
+    g_ptr_array_unref (data);
+}
+
+static void
+on_save_clicked_cb (TfAvailabilityEditor *self)
+{
+  g_autoptr(GPtrArray) wanted = g_ptr_array_new_with_free_func (free_day_times);
+  g_autoptr(GPtrArray) existing = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean changed = FALSE;
+
+  clear_marks (self);
+  g_ptr_array_set_size (wanted, 7);
+  for (int i = 0; i < 7; i++)
+    {
+      Day *day = &self->days[display_order[i]];
+      g_autofree char *message = NULL;
+      GPtrArray *stored = check_day (day, &message);
+
+      if (stored == NULL)
+        {
+          show_error (self, day, message);
+          return;
+        }
+      g_ptr_array_index (wanted, day->dow) = stored;
+    }
+
+  existing = tf_vault_list (get_vault (self), availability_table (), "therapist_id",
+                            tf_vault_get_user_id (get_vault (self)), &error);
+  for (int dow = 0; existing != NULL && dow < 7; dow++)
+    {
+      g_autoptr(GPtrArray) rows = rows_of_day (existing, dow);
+
+      if (day_unchanged (rows, g_ptr_array_index (wanted, dow)))
+        continue;
+      changed = TRUE;
+      if (!write_day (self, rows, dow, g_ptr_array_index (wanted, dow), &error))
+        break;
+    }
+  if (error != NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("The hours were not saved: %s"),
+                                                  error->message);
+
+      show_error (self, NULL, message);
+      return;
+    }
+  gtk_widget_set_visible (self->error, FALSE);
+  tf_availability_editor_reload (self);
+  if (changed)
+    tf_session_sync (self->session);
+  g_signal_emit (self, signals[SAVED], 0, _("Availability saved"));
+}
+
+/* --- blocked dates -------------------------------------------------------- */
+
+static char *
+pretty_date (const char *date)
+{
+  int y, m, d;
+  g_autoptr(GDateTime) dt = NULL;
+
+  if (date == NULL || !tf_time_parse_date (date, &y, &m, &d, NULL))
+    return g_strdup (date != NULL ? date : "");
+  dt = g_date_time_new_utc (y, m, d, 0, 0, 0);
+  return g_date_time_format (dt, "%A %-d %B %Y");
+}
+
+static void
+show_blocked_error (TfAvailabilityEditor *self, const char *message)
+{
+  gtk_label_set_text (GTK_LABEL (self->blocked_error), message);
+  gtk_widget_set_visible (self->blocked_error, TRUE);
+  g_signal_emit (self, signals[FAILED], 0, message);
+}
+
+static void
+on_unblock_clicked_cb (GtkButton *button, TfAvailabilityEditor *self)
+{
+  const char *id = g_object_get_data (G_OBJECT (button), "id");
+  g_autoptr(GError) error = NULL;
+
+  if (!tf_vault_delete (get_vault (self), blocked_table (), id, &error))
+    {
+      g_autofree char *message = g_strdup_printf (_("The date was not unblocked: %s"),
+                                                  error->message);
+      show_blocked_error (self, message);
+      return;
+    }
+  gtk_widget_set_visible (self->blocked_error, FALSE);
+  tf_session_sync (self->session);
+  g_signal_emit (self, signals[SAVED], 0, _("Date unblocked"));
+}
+
+static GtkWidget *
+create_blocked_row (gpointer item, gpointer data)
+{
+  TfAvailabilityEditor *self = data;
+  TfItem *entry = item;
+  const char *date = tf_item_get_string (entry, "blocked_date");
+  const char *reason = tf_item_get_string (entry, "reason");
+  g_autofree char *title = pretty_date (date);
+  g_autofree char *row_name = g_strdup_printf ("blocked-%s", date);
+  g_autofree char *button_name = g_strdup_printf ("blocked-remove-%s", date);
+  g_autofree char *label = g_strdup_printf (_("Unblock %s"), title);
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *remove = gtk_button_new_from_icon_name ("user-trash-symbolic");
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  if (reason != NULL)
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), reason);
+  gtk_widget_set_name (row, row_name);
+  gtk_widget_set_name (remove, button_name);
+  gtk_widget_add_css_class (remove, "flat");
+  gtk_widget_set_valign (remove, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (remove, label);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (remove), GTK_ACCESSIBLE_PROPERTY_LABEL, label,
+                                  -1);
+  g_object_set_data_full (G_OBJECT (remove), "id", g_strdup (tf_item_get_id (entry)), g_free);
+  g_signal_connect (remove, "clicked", G_CALLBACK (on_unblock_clicked_cb), self);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), remove);
+  return row;
+}
+
+static int
+compare_blocked (gconstpointer a, gconstpointer b, gpointer data)
+{
+  return g_strcmp0 (tf_item_get_string ((TfItem *) a, "blocked_date"),
+                    tf_item_get_string ((TfItem *) b, "blocked_date"));
+}
+
+static void
+on_block_clicked_cb (TfAvailabilityEditor *self)
+{
+  g_autofree char *date = g_strstrip (g_strdup (gtk_editable_get_text (
+                                        GTK_EDITABLE (self->blocked_date))));
+  g_autofree char *reason = g_strstrip (g_strdup (gtk_editable_get_text (
+                                          GTK_EDITABLE (self->blocked_reason))));
+  g_autofree char *id = g_uuid_string_random ();
+  g_autoptr(JsonObject) plain = json_object_new ();
+  g_autoptr(GError) error = NULL;
+  TfVault *vault = get_vault (self);
+  int y, m, d;
+
+  if (!tf_time_parse_date (date, &y, &m, &d, NULL))
+    {
+      g_autofree char *message = g_strdup_printf (_("“%s” is not a date; write it as "
+                                                    "YYYY-MM-DD"), date);
+      show_blocked_error (self, message);
+      return;
+    }
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->blocked)); i++)
+    {
+      g_autoptr(TfItem) item = g_list_model_get_item (G_LIST_MODEL (self->blocked), i);
+
+      if (g_strcmp0 (tf_item_get_string (item, "blocked_date"), date) == 0)
+        {
+          g_autofree char *message = g_strdup_printf (_("%s is already blocked"), date);
+          show_blocked_error (self, message);
+          return;
+        }
+    }
+  json_object_set_string_member (plain, "id", id);
+  json_object_set_string_member (plain, "therapist_id", tf_vault_get_user_id (vault));
+  json_object_set_string_member (plain, "blocked_date", date);
+  if (*reason != '\0')
+    json_object_set_string_member (plain, "reason", reason);
+  if (!tf_vault_put (vault, blocked_table (), id, plain, &error))
+    {
+      g_autofree char *message = g_strdup_printf (_("The date was not blocked: %s"),
+                                                  error->message);
+      show_blocked_error (self, message);
+      return;
+    }
+  gtk_editable_set_text (GTK_EDITABLE (self->blocked_date), "");
+  gtk_editable_set_text (GTK_EDITABLE (self->blocked_reason), "");
+  gtk_widget_set_visible (self->blocked_error, FALSE);
+  tf_session_sync (self->session);
+  g_signal_emit (self, signals[SAVED], 0, _("Date blocked"));
+}
+
+static void
+on_day_selected_cb (GtkCalendar *calendar, TfAvailabilityEditor *self)
+{
+  g_autoptr(GDateTime) picked = gtk_calendar_get_date (calendar);
+  g_autofree char *text = g_date_time_format (picked, "%Y-%m-%d");
+
+  gtk_editable_set_text (GTK_EDITABLE (self->blocked_date), text);
+  gtk_menu_button_popdown (GTK_MENU_BUTTON (self->calendar_button));
+}
+
+/* --- the widget ----------------------------------------------------------- */
+
+static void
+tf_availability_editor_dispose (GObject *object)
+{
+  TfAvailabilityEditor *self = TF_AVAILABILITY_EDITOR (object);
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
+  for (int d = 0; d < 7; d++)
+    g_clear_pointer (&self->days[d].spans, g_ptr_array_unref);
+  g_clear_object (&self->blocked);
+  g_clear_object (&self->session);
+  G_OBJECT_CLASS (tf_availability_editor_parent_class)->dispose (object);
+}
+
+static void
+tf_availability_editor_class_init (TfAvailabilityEditorClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = tf_availability_editor_dispose;
+  gtk_widget_class_set_layout_manager_type (GTK_WIDGET_CLASS (klass), GTK_TYPE_BIN_LAYOUT);
+  signals[SAVED] = g_signal_new ("saved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                                 NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  signals[FAILED] = g_signal_new ("failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+}
+
+static void
+build_day (TfAvailabilityEditor *self, int dow)
+{
+  Day *day = &self->days[dow];
+  GtkWidget *add = gtk_button_new_from_icon_name ("list-add-symbolic");
+  g_autofree char *name = g_strdup_printf ("availability-day-%d", dow);
+  g_autofree char *add_name = g_strdup_printf ("availability-add-%d", dow);
+  g_autofree char *add_label = g_strdup_printf (_("Add hours on %s"), _(day_names[dow]));
+
+  day->editor = self;
+  day->dow = dow;
+  day->spans = g_ptr_array_new_with_free_func (g_free);
+  day->expander = adw_expander_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (day->expander), _(day_names[dow]));
+  gtk_widget_set_name (day->expander, name);
+  gtk_widget_set_name (add, add_name);
+  gtk_widget_add_css_class (add, "flat");
+  gtk_widget_set_valign (add, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (add, add_label);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (add), GTK_ACCESSIBLE_PROPERTY_LABEL, add_label,
+                                  -1);
+  adw_expander_row_add_action (ADW_EXPANDER_ROW (day->expander), add);
+  g_signal_connect_swapped (add, "clicked", G_CALLBACK (on_add_clicked_cb), day);
+  update_summary (day);
+}
+
+static void
+build (TfAvailabilityEditor *self)
+{
+  GtkWidget *page = adw_preferences_page_new ();
+  GtkWidget *week = adw_preferences_group_new ();
+  GtkWidget *blocked = adw_preferences_group_new ();
+  GtkWidget *save = gtk_button_new_with_mnemonic (_("_Save Hours"));
+  GtkWidget *add = gtk_button_new_from_icon_name ("list-add-symbolic");
+  GtkWidget *popover = gtk_popover_new ();
+  GtkWidget *calendar = gtk_calendar_new ();
+
+  adw_preferences_page_set_title (ADW_PREFERENCES_PAGE (page), _("Availability"));
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (week), _("Weekly Hours"));
+  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (week),
+                                         _("When clients can book you, as HH:MM; 24:00 is the "
+                                           "end of the day."));
+  for (int i = 0; i < 7; i++)
+    {
+      build_day (self, display_order[i]);
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (week),
+                                 self->days[display_order[i]].expander);
+    }
+  /* Right under the days, where the marked entries are. */
+  self->error = gtk_label_new (NULL);
+  gtk_widget_set_name (self->error, "availability-error");
+  gtk_widget_add_css_class (self->error, "error");
+  gtk_label_set_wrap (GTK_LABEL (self->error), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (self->error), 0);
+  gtk_widget_set_margin_top (self->error, 12);
+  gtk_widget_set_visible (self->error, FALSE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->error), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Problem with the hours"), -1);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (week), self->error);
+  gtk_widget_set_name (save, "availability-save");
+  gtk_widget_add_css_class (save, "pill");
+  gtk_widget_add_css_class (save, "suggested-action");
+  gtk_widget_set_halign (save, GTK_ALIGN_CENTER);
+  gtk_widget_set_margin_top (save, 12);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (week), save);
+  g_signal_connect_swapped (save, "clicked", G_CALLBACK (on_save_clicked_cb), self);
+
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (blocked), _("Blocked Dates"));
+  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (blocked),
+                                         _("Days off: no one can book you then."));
+  self->blocked_date = adw_entry_row_new ();
+  gtk_widget_set_name (self->blocked_date, "blocked-date");
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->blocked_date),
+                                 _("Date (YYYY-MM-DD)"));
+  self->calendar_button = gtk_menu_button_new ();
+  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (self->calendar_button),
+                                 "x-office-calendar-symbolic");
+  gtk_widget_add_css_class (self->calendar_button, "flat");
+  gtk_widget_set_valign (self->calendar_button, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (self->calendar_button, _("Choose a Date"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->calendar_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Choose a Date"), -1);
+  gtk_popover_set_child (GTK_POPOVER (popover), calendar);
+  gtk_menu_button_set_popover (GTK_MENU_BUTTON (self->calendar_button), popover);
+  g_signal_connect (calendar, "day-selected", G_CALLBACK (on_day_selected_cb), self);
+  gtk_widget_set_name (add, "blocked-add");
+  gtk_widget_add_css_class (add, "flat");
+  gtk_widget_set_valign (add, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (add, _("Block This Date"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (add), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Block This Date"), -1);
+  g_signal_connect_swapped (add, "clicked", G_CALLBACK (on_block_clicked_cb), self);
+  adw_entry_row_add_suffix (ADW_ENTRY_ROW (self->blocked_date), self->calendar_button);
+  adw_entry_row_add_suffix (ADW_ENTRY_ROW (self->blocked_date), add);
+  g_signal_connect_swapped (self->blocked_date, "entry-activated",
+                            G_CALLBACK (on_block_clicked_cb), self);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (blocked), self->blocked_date);
+  self->blocked_reason = adw_entry_row_new ();
+  gtk_widget_set_name (self->blocked_reason, "blocked-reason");
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->blocked_reason),
+                                 _("Reason (optional)"));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (blocked), self->blocked_reason);
+  self->blocked_error = gtk_label_new (NULL);
+  gtk_widget_set_name (self->blocked_error, "availability-blocked-error");
+  gtk_widget_add_css_class (self->blocked_error, "error");
+  gtk_label_set_wrap (GTK_LABEL (self->blocked_error), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (self->blocked_error), 0);
+  gtk_widget_set_margin_top (self->blocked_error, 12);
+  gtk_widget_set_visible (self->blocked_error, FALSE);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (blocked), self->blocked_error);
+  self->blocked_list = gtk_list_box_new ();
+  gtk_widget_set_name (self->blocked_list, "blocked-list");
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (self->blocked_list), GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (self->blocked_list, "boxed-list");
+  gtk_widget_set_margin_top (self->blocked_list, 12);
+  gtk_list_box_set_placeholder (GTK_LIST_BOX (self->blocked_list),
+                                gtk_label_new (_("No blocked dates")));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (blocked), self->blocked_list);
+
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (week));
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (blocked));
+  gtk_widget_set_parent (page, GTK_WIDGET (self));
+}
+
+static void
+tf_availability_editor_init (TfAvailabilityEditor *self)
+{
+  build (self);
+}
+
+void
+tf_availability_editor_reload (TfAvailabilityEditor *self)
+{
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GError) error = NULL;
+  TfVault *vault;
+
+  g_return_if_fail (TF_IS_AVAILABILITY_EDITOR (self));
+
+  vault = get_vault (self);
+  for (int d = 0; d < 7; d++)
+    clear_day (&self->days[d]);
+  gtk_widget_set_visible (self->error, FALSE);
+  rows = tf_vault_list (vault, availability_table (), "therapist_id",
+                        tf_vault_get_user_id (vault), &error);
+  if (rows == NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("The hours could not be read: %s"),
+                                                  error->message);
+      show_error (self, NULL, message);
+      return;
+    }
+  for (int dow = 0; dow < 7; dow++)
+    {
+      g_autoptr(GPtrArray) day_rows = rows_of_day (rows, dow);
+
+      for (guint i = 0; i < day_rows->len; i++)
+        {
+          JsonObject *o = g_ptr_array_index (day_rows, i);
+          g_autofree char *from = NULL, *to = NULL;
+
+          /* Rows that only say "not available" are not windows. */
+          if (!json_object_get_boolean_member_with_default (o, "is_available", TRUE))
+            continue;
+          from = shown_time (member_string (o, "start_time"));
+          to = shown_time (member_string (o, "end_time"));
+          add_span (&self->days[dow], from, to);
+        }
+    }
+}
+
+GtkWidget *
+tf_availability_editor_new (TfSession *session)
+{
+  TfAvailabilityEditor *self;
+  TfVault *vault;
+  GtkSortListModel *sorted;
+
+  g_return_val_if_fail (TF_IS_SESSION (session), NULL);
+  g_return_val_if_fail (tf_session_get_vault (session) != NULL, NULL);
+
+  self = g_object_new (TF_TYPE_AVAILABILITY_EDITOR, NULL);
+  self->session = g_object_ref (session);
+  vault = tf_session_get_vault (session);
+  self->blocked = tf_repository_new (vault, blocked_table (), "therapist_id",
+                                     tf_vault_get_user_id (vault));
+  sorted = gtk_sort_list_model_new (G_LIST_MODEL (g_object_ref (self->blocked)),
+                                    GTK_SORTER (gtk_custom_sorter_new (compare_blocked, NULL,
+                                                                       NULL)));
+  gtk_list_box_bind_model (GTK_LIST_BOX (self->blocked_list), G_LIST_MODEL (sorted),
+                           create_blocked_row, self, NULL);
+  g_object_unref (sorted);
+  tf_availability_editor_reload (self);
+  return GTK_WIDGET (self);
+}

@@ -1,0 +1,397 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * tf-goals-page.c: goals and habits — a form for a new goal and the list
+ * of goals, each with "Done Today" and its current and best streak.
+ *
+ * A goal's progress is one goal_progress record per day it was done (the
+ * local date).  The list is rebuilt whenever the goals or their progress
+ * change; the streaks are computed by tf-streaks.c.  Marking a goal done
+ * checks the store itself, not the list, so two quick clicks cannot make
+ * two records for one day.
+ */
+#define G_LOG_DOMAIN "tf-goals-page"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "tf-goals-page.h"
+#include "tf-streaks.h"
+#include "tf-time.h"
+
+struct _TfGoalsPage
+{
+  GtkWidget       parent_instance;
+  TfSession      *session;
+  TfRepository   *goals;      /* this account's goals, newest first */
+  TfRepository   *progress;   /* every goal_progress record this account reads */
+  guint           rebuild_id; /* idle that rebuilds the list */
+
+  AdwEntryRow    *title;
+  AdwComboRow    *frequency;
+  GtkSpinButton  *target;
+  GtkListBox     *list;
+};
+
+G_DEFINE_FINAL_TYPE (TfGoalsPage, tf_goals_page, GTK_TYPE_WIDGET)
+
+enum { SAVED, FAILED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+/* The frequencies, in the order of the combo row: stored in English. */
+static const struct { const char *key; const char *label; } frequencies[] = {
+  { "daily", N_("Daily") }, { "weekly", N_("Weekly") }, { "monthly", N_("Monthly") },
+};
+
+static void
+tf_goals_page_dispose (GObject *object)
+{
+  TfGoalsPage *self = TF_GOALS_PAGE (object);
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
+  g_clear_handle_id (&self->rebuild_id, g_source_remove);
+  if (self->goals != NULL)
+    g_signal_handlers_disconnect_by_data (self->goals, self);
+  if (self->progress != NULL)
+    g_signal_handlers_disconnect_by_data (self->progress, self);
+  g_clear_object (&self->goals);
+  g_clear_object (&self->progress);
+  g_clear_object (&self->session);
+  G_OBJECT_CLASS (tf_goals_page_parent_class)->dispose (object);
+}
+
+static void
+tf_goals_page_class_init (TfGoalsPageClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = tf_goals_page_dispose;
+  gtk_widget_class_set_layout_manager_type (GTK_WIDGET_CLASS (klass), GTK_TYPE_BIN_LAYOUT);
+  signals[SAVED] = g_signal_new ("saved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                                 NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  signals[FAILED] = g_signal_new ("failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+}
+
+static void emit_printf (TfGoalsPage *self, guint signal, const char *format, ...)
+  G_GNUC_PRINTF (3, 4);
+
+static void
+emit_printf (TfGoalsPage *self, guint signal, const char *format, ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_signal_emit (self, signals[signal], 0, message);
+}
+
+static const char *
+frequency_label (const char *key)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (frequencies); i++)
+    if (g_strcmp0 (frequencies[i].key, key) == 0)
+      return _(frequencies[i].label);
+  return _(frequencies[0].label);
+}
+
+static char *
+dup_today (void)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+
+  return g_date_time_format (now, "%Y-%m-%d");
+}
+
+/* --- marking done --------------------------------------------------------- */
+
+static void
+on_done_clicked_cb (GtkButton *button, TfGoalsPage *self)
+{
+  TfVault *vault = tf_session_get_vault (self->session);
+  const char *goal_id = g_object_get_data (G_OBJECT (button), "tf-goal-id");
+  const char *title = g_object_get_data (G_OBJECT (button), "tf-goal-title");
+  const TfTable *table = tf_registry_lookup ("goal_progress");
+  g_autoptr(GPtrArray) done = NULL;
+  g_autoptr(JsonObject) plain = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *stamp = tf_time_format_timestamp (now);
+  g_autofree char *today = dup_today ();
+  g_autofree char *id = NULL;
+
+  done = tf_vault_list (vault, table, "goal_id", goal_id, &error);
+  if (done == NULL)
+    {
+      emit_printf (self, FAILED, _("The goal was not marked done: %s"), error->message);
+      return;
+    }
+  for (guint i = 0; i < done->len; i++)
+    if (g_strcmp0 (json_object_get_string_member_with_default (g_ptr_array_index (done, i),
+                                                               "completed_date", NULL),
+                   today) == 0)
+      {
+        emit_printf (self, FAILED, _("“%s” is already marked done today"), title);
+        return;
+      }
+  id = g_uuid_string_random ();
+  plain = json_object_new ();
+  json_object_set_string_member (plain, "id", id);
+  json_object_set_string_member (plain, "goal_id", goal_id);
+  json_object_set_string_member (plain, "completed_date", today);
+  json_object_set_string_member (plain, "created_at", stamp);
+  if (!tf_vault_put (vault, table, id, plain, &error))
+    {
+      emit_printf (self, FAILED, _("The goal was not marked done: %s"), error->message);
+      return;
+    }
+  tf_session_sync (self->session);
+  emit_printf (self, SAVED, _("Well done: “%s” is marked done today"), title);
+}
+
+/* --- the list ------------------------------------------------------------- */
+
+static GtkWidget *
+create_row (TfGoalsPage *self, TfItem *goal, const char *today)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *done = gtk_button_new_with_mnemonic (_("_Done Today"));
+  const char *id = tf_item_get_id (goal);
+  const char *title = tf_item_get_string (goal, "title");
+  const char *frequency = tf_item_get_string (goal, "frequency");
+  gint64 target = tf_item_get_int (goal, "target_count", 1);
+  g_autoptr(GPtrArray) dates = g_ptr_array_new ();
+  g_autofree char *streaks = NULL;
+  g_autofree char *times = NULL;
+  g_autofree char *subtitle = NULL;
+  g_autofree char *accessible = NULL;
+  gboolean done_today = FALSE;
+  guint current = 0, best = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->progress)); i++)
+    {
+      g_autoptr(TfItem) mark = g_list_model_get_item (G_LIST_MODEL (self->progress), i);
+      const char *date = tf_item_get_string (mark, "completed_date");
+
+      if (g_strcmp0 (tf_item_get_string (mark, "goal_id"), id) != 0 || date == NULL)
+        continue;
+      /* Borrowed: the model holds the item, and the list is built now. */
+      g_ptr_array_add (dates, (gpointer) date);
+      done_today |= g_strcmp0 (date, today) == 0;
+    }
+  tf_streaks_compute (frequency, dates, today, &current, &best);
+
+  if (title == NULL)
+    title = "";
+  times = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d time", "%d times", (gulong) target),
+                           (int) target);
+  streaks = g_strdup_printf (_("Current streak: %u · Best streak: %u"), current, best);
+  subtitle = g_strdup_printf ("%s · %s%s%s\n%s", frequency_label (frequency), times,
+                              done_today ? " · " : "", done_today ? _("Done today") : "",
+                              streaks);
+  gtk_widget_set_name (row, "goals-row");
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 2);
+
+  gtk_widget_set_name (done, "goals-done");
+  gtk_widget_set_valign (done, GTK_ALIGN_CENTER);
+  if (!done_today)
+    gtk_widget_add_css_class (done, "suggested-action");
+  accessible = g_strdup_printf (_("Mark “%s” done today"), title);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (done), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  accessible, -1);
+  g_object_set_data_full (G_OBJECT (done), "tf-goal-id", g_strdup (id), g_free);
+  g_object_set_data_full (G_OBJECT (done), "tf-goal-title", g_strdup (title), g_free);
+  g_signal_connect_object (done, "clicked", G_CALLBACK (on_done_clicked_cb), self, 0);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), done);
+  return row;
+}
+
+static gboolean
+rebuild (gpointer data)
+{
+  TfGoalsPage *self = data;
+  g_autofree char *today = dup_today ();
+  GtkWidget *row;
+
+  self->rebuild_id = 0;
+  while ((row = GTK_WIDGET (gtk_list_box_get_row_at_index (self->list, 0))) != NULL)
+    gtk_list_box_remove (self->list, row);
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->goals)); i++)
+    {
+      g_autoptr(TfItem) goal = g_list_model_get_item (G_LIST_MODEL (self->goals), i);
+
+      gtk_list_box_append (self->list, create_row (self, goal, today));
+    }
+  return G_SOURCE_REMOVE;
+}
+
+/* Goals and progress often change together: one rebuild for both. */
+static void
+queue_rebuild (TfGoalsPage *self)
+{
+  if (self->rebuild_id == 0)
+    self->rebuild_id = g_idle_add (rebuild, self);
+}
+
+static void
+on_items_changed_cb (GListModel *model, guint position, guint removed, guint added,
+                     TfGoalsPage *self)
+{
+  queue_rebuild (self);
+}
+
+static void
+on_synced_cb (TfGoalsPage *self)
+{
+  tf_repository_refresh (self->goals, NULL);
+  tf_repository_refresh (self->progress, NULL);
+}
+
+/* --- a new goal ----------------------------------------------------------- */
+
+static void
+on_add_clicked_cb (TfGoalsPage *self)
+{
+  TfVault *vault = tf_session_get_vault (self->session);
+  g_autoptr(JsonObject) plain = json_object_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *stamp = tf_time_format_timestamp (now);
+  g_autofree char *id = g_uuid_string_random ();
+  g_autofree char *title = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (
+                                                   self->title))));
+  guint chosen = adw_combo_row_get_selected (self->frequency);
+
+  if (*title == '\0')
+    {
+      g_signal_emit (self, signals[FAILED], 0, _("Give the goal a title"));
+      gtk_widget_grab_focus (GTK_WIDGET (self->title));
+      return;
+    }
+  if (chosen >= G_N_ELEMENTS (frequencies))
+    chosen = 0;
+  json_object_set_string_member (plain, "id", id);
+  json_object_set_string_member (plain, "user_id", tf_vault_get_user_id (vault));
+  json_object_set_string_member (plain, "title", title);
+  json_object_set_string_member (plain, "frequency", frequencies[chosen].key);
+  json_object_set_int_member (plain, "target_count",
+                              gtk_spin_button_get_value_as_int (self->target));
+  json_object_set_string_member (plain, "status", "active");
+  json_object_set_string_member (plain, "created_at", stamp);
+  if (!tf_vault_put (vault, tf_registry_lookup ("goals"), id, plain, &error))
+    {
+      /* What was typed stays in the form. */
+      emit_printf (self, FAILED, _("The goal was not saved: %s"), error->message);
+      return;
+    }
+  gtk_editable_set_text (GTK_EDITABLE (self->title), "");
+  adw_combo_row_set_selected (self->frequency, 0);
+  gtk_spin_button_set_value (self->target, 1);
+  tf_session_sync (self->session);
+  g_signal_emit (self, signals[SAVED], 0, _("Goal added"));
+}
+
+/* --- building ------------------------------------------------------------- */
+
+static void
+build (TfGoalsPage *self)
+{
+  GtkWidget *page = adw_preferences_page_new ();
+  GtkWidget *form = adw_preferences_group_new ();
+  GtkWidget *mine = adw_preferences_group_new ();
+  GtkWidget *target_row = adw_action_row_new ();
+  GtkWidget *add = gtk_button_new_with_mnemonic (_("_Add Goal"));
+  GtkWidget *placeholder = gtk_label_new (_("No goals yet"));
+  g_autoptr(GtkStringList) choices = gtk_string_list_new (NULL);
+
+  adw_preferences_page_set_title (ADW_PREFERENCES_PAGE (page), _("Goals"));
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (form), _("New Goal"));
+  self->title = ADW_ENTRY_ROW (adw_entry_row_new ());
+  gtk_widget_set_name (GTK_WIDGET (self->title), "goals-title");
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->title), _("Title"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->title), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Goal title"), -1);
+
+  for (guint i = 0; i < G_N_ELEMENTS (frequencies); i++)
+    gtk_string_list_append (choices, _(frequencies[i].label));
+  self->frequency = ADW_COMBO_ROW (adw_combo_row_new ());
+  gtk_widget_set_name (GTK_WIDGET (self->frequency), "goals-frequency");
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->frequency), _("How Often"));
+  adw_combo_row_set_model (self->frequency, G_LIST_MODEL (choices));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->frequency),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("How often"), -1);
+
+  self->target = GTK_SPIN_BUTTON (gtk_spin_button_new_with_range (1, 1000, 1));
+  gtk_widget_set_name (GTK_WIDGET (self->target), "goals-target");
+  gtk_widget_set_valign (GTK_WIDGET (self->target), GTK_ALIGN_CENTER);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->target), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Times per period"), -1);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (target_row), _("Target"));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (target_row), _("Times per day, week or month"));
+  adw_action_row_add_suffix (ADW_ACTION_ROW (target_row), GTK_WIDGET (self->target));
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (target_row),
+                                         GTK_WIDGET (self->target));
+
+  gtk_widget_set_name (add, "goals-add");
+  gtk_widget_add_css_class (add, "pill");
+  gtk_widget_add_css_class (add, "suggested-action");
+  gtk_widget_set_halign (add, GTK_ALIGN_CENTER);
+  gtk_widget_set_margin_top (add, 12);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (form), GTK_WIDGET (self->title));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (form), GTK_WIDGET (self->frequency));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (form), target_row);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (form), add);
+
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (mine), _("My Goals"));
+  self->list = GTK_LIST_BOX (gtk_list_box_new ());
+  gtk_widget_set_name (GTK_WIDGET (self->list), "goals-list");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->list), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("My goals"), -1);
+  gtk_list_box_set_selection_mode (self->list, GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (GTK_WIDGET (self->list), "boxed-list");
+  gtk_widget_add_css_class (placeholder, "dim-label");
+  gtk_widget_set_margin_top (placeholder, 18);
+  gtk_widget_set_margin_bottom (placeholder, 18);
+  gtk_list_box_set_placeholder (self->list, placeholder);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (mine), GTK_WIDGET (self->list));
+
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (form));
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (mine));
+  gtk_widget_set_parent (page, GTK_WIDGET (self));
+  g_signal_connect_swapped (add, "clicked", G_CALLBACK (on_add_clicked_cb), self);
+  g_signal_connect_swapped (self->title, "entry-activated", G_CALLBACK (on_add_clicked_cb), self);
+}
+
+static void
+tf_goals_page_init (TfGoalsPage *self)
+{
+  build (self);
+}
+
+GtkWidget *
+tf_goals_page_new (TfSession *session)
+{
+  TfGoalsPage *self;
+  TfVault *vault;
+
+  g_return_val_if_fail (TF_IS_SESSION (session), NULL);
+  g_return_val_if_fail (tf_session_is_unlocked (session), NULL);
+
+  self = g_object_new (TF_TYPE_GOALS_PAGE, NULL);
+  vault = tf_session_get_vault (session);
+  self->session = g_object_ref (session);
+  self->goals = tf_repository_new (vault, tf_registry_lookup ("goals"), "user_id",
+                                   tf_vault_get_user_id (vault));
+  self->progress = tf_repository_new (vault, tf_registry_lookup ("goal_progress"), NULL, NULL);
+  g_signal_connect (self->goals, "items-changed", G_CALLBACK (on_items_changed_cb), self);
+  g_signal_connect (self->progress, "items-changed", G_CALLBACK (on_items_changed_cb), self);
+  g_signal_connect_object (session, "synced", G_CALLBACK (on_synced_cb), self,
+                           G_CONNECT_SWAPPED);
+  rebuild (self);
+  return GTK_WIDGET (self);
+}

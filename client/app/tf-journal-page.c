@@ -1,0 +1,613 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * tf-journal-page.c: the journal — a searchable list of entries and an
+ * editor, one at a time in a stack.
+ *
+ * Entries are encrypted in the store, so search cannot be SQL: the page
+ * filters the decrypted list it already holds (title and content, folded
+ * for case and Unicode form), and nothing of the query leaves memory.
+ * What is typed in the editor stays there until it is saved: a failed save
+ * keeps it and says why, and leaving the editor without saving keeps a new
+ * entry's draft for the next "New Entry".
+ */
+#define G_LOG_DOMAIN "tf-journal-page"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "tf-journal-page.h"
+#include "tf-time.h"
+
+struct _TfJournalPage
+{
+  GtkWidget           parent_instance;
+  TfSession          *session;
+  TfRepository       *entries;      /* this account's entries, newest first */
+  GtkFilterListModel *visible;      /* entries matching query */
+  GtkCustomFilter    *filter;       /* owned by visible */
+  char               *query;        /* folded search text; NULL: everything */
+  char               *editing_id;   /* the entry in the editor; NULL: a new one */
+
+  GtkStack           *stack;        /* "list" or "editor" */
+  GtkSearchEntry     *search;
+  GtkListBox         *list;
+  GtkLabel           *placeholder;
+  GtkLabel           *heading;
+  AdwEntryRow        *title;
+  AdwEntryRow        *category;
+  GtkTextView        *content;
+  GtkSwitch          *share;
+  GtkWidget          *delete_button;
+};
+
+G_DEFINE_FINAL_TYPE (TfJournalPage, tf_journal_page, GTK_TYPE_WIDGET)
+
+enum { SAVED, FAILED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+static const TfTable *
+journal_table (void)
+{
+  return tf_registry_lookup ("journal_entries");
+}
+
+static void
+tf_journal_page_dispose (GObject *object)
+{
+  TfJournalPage *self = TF_JOURNAL_PAGE (object);
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
+  g_clear_object (&self->visible);
+  g_clear_object (&self->entries);
+  g_clear_object (&self->session);
+  g_clear_pointer (&self->query, g_free);
+  g_clear_pointer (&self->editing_id, g_free);
+  G_OBJECT_CLASS (tf_journal_page_parent_class)->dispose (object);
+}
+
+static void
+tf_journal_page_class_init (TfJournalPageClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = tf_journal_page_dispose;
+  gtk_widget_class_set_layout_manager_type (GTK_WIDGET_CLASS (klass), GTK_TYPE_BIN_LAYOUT);
+  signals[SAVED] = g_signal_new ("saved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                                 NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  signals[FAILED] = g_signal_new ("failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+}
+
+static void fail (TfJournalPage *self, const char *format, ...) G_GNUC_PRINTF (2, 3);
+
+static void
+fail (TfJournalPage *self, const char *format, ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_signal_emit (self, signals[FAILED], 0, message);
+}
+
+/* --- search --------------------------------------------------------------- */
+
+/* Case- and form-insensitive: "ΘΆΛΑΣΣΑ" finds "θάλασσα". */
+static char *
+fold (const char *text)
+{
+  g_autofree char *normal = g_utf8_normalize (text != NULL ? text : "", -1, G_NORMALIZE_ALL);
+
+  return g_utf8_casefold (normal != NULL ? normal : "", -1);
+}
+
+static gboolean
+entry_matches (gpointer item, gpointer data)
+{
+  TfJournalPage *self = data;
+  g_autofree char *title = NULL;
+  g_autofree char *content = NULL;
+
+  if (self->query == NULL)
+    return TRUE;
+  title = fold (tf_item_get_string (item, "title"));
+  if (strstr (title, self->query) != NULL)
+    return TRUE;
+  content = fold (tf_item_get_string (item, "content"));
+  return strstr (content, self->query) != NULL;
+}
+
+static void
+on_search_changed_cb (TfJournalPage *self)
+{
+  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (
+                                                  self->search))));
+
+  g_clear_pointer (&self->query, g_free);
+  if (*text != '\0')
+    self->query = fold (text);
+  gtk_label_set_text (self->placeholder, self->query != NULL
+                                           ? _("No entries match your search")
+                                           : _("No journal entries yet"));
+  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+}
+
+/* --- the list ------------------------------------------------------------- */
+
+/* Title; when, category and sharing; the first words. */
+static GtkWidget *
+create_row (gpointer item, gpointer data)
+{
+  TfItem *entry = item;
+  GtkWidget *row = adw_action_row_new ();
+  const char *title = tf_item_get_string (entry, "title");
+  const char *category = tf_item_get_string (entry, "category");
+  const char *content = tf_item_get_string (entry, "content");
+  g_autoptr(GDateTime) utc = tf_time_parse_timestamp (tf_item_get_string (entry, "created_at"),
+                                                      NULL);
+  g_autoptr(GDateTime) local = utc ? g_date_time_to_local (utc) : NULL;
+  g_autofree char *when = local ? g_date_time_format (local, "%x %H:%M") : g_strdup ("");
+  g_autoptr(GString) subtitle = g_string_new (when);
+
+  if (category != NULL && *category != '\0')
+    g_string_append_printf (subtitle, " · %s", category);
+  if (tf_item_get_boolean (entry, "therapist_shared", FALSE))
+    g_string_append_printf (subtitle, " · %s", _("Shared with my therapist"));
+  if (content != NULL && *content != '\0')
+    {
+      g_autofree char *line = g_strdup (content);
+
+      g_strdelimit (line, "\r\n\t", ' ');
+      if (g_utf8_strlen (line, -1) > 120)
+        *g_utf8_offset_to_pointer (line, 120) = '\0';
+      g_string_append_printf (subtitle, "\n%s", line);
+    }
+  gtk_widget_set_name (row, "journal-row");
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
+                                 title != NULL && *title != '\0' ? title : _("Untitled"));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle->str);
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 2);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name (
+                               "go-next-symbolic"));
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  g_object_set_data_full (G_OBJECT (row), "tf-item", g_object_ref (entry), g_object_unref);
+  return row;
+}
+
+/* --- the editor ----------------------------------------------------------- */
+
+static char *
+dup_content (TfJournalPage *self)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->content);
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
+static void
+fill_editor (TfJournalPage *self, TfItem *entry)
+{
+  const char *content = entry ? tf_item_get_string (entry, "content") : NULL;
+  const char *title = entry ? tf_item_get_string (entry, "title") : NULL;
+  const char *category = entry ? tf_item_get_string (entry, "category") : NULL;
+
+  g_clear_pointer (&self->editing_id, g_free);
+  if (entry != NULL)
+    self->editing_id = g_strdup (tf_item_get_id (entry));
+  gtk_editable_set_text (GTK_EDITABLE (self->title), title ? title : "");
+  gtk_editable_set_text (GTK_EDITABLE (self->category), category ? category : "");
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->content), content ? content : "",
+                            -1);
+  gtk_switch_set_active (self->share,
+                         entry ? tf_item_get_boolean (entry, "therapist_shared", FALSE) : FALSE);
+}
+
+static void
+show_editor (TfJournalPage *self)
+{
+  gtk_label_set_text (self->heading, self->editing_id ? _("Edit Entry") : _("New Entry"));
+  gtk_widget_set_sensitive (self->delete_button, self->editing_id != NULL);
+  gtk_stack_set_visible_child_name (self->stack, "editor");
+  gtk_widget_grab_focus (GTK_WIDGET (self->title));
+}
+
+static void
+show_list (TfJournalPage *self)
+{
+  gtk_stack_set_visible_child_name (self->stack, "list");
+}
+
+static void
+on_new_clicked_cb (TfJournalPage *self)
+{
+  /* A new entry's unsaved draft is kept for the next "New Entry". */
+  if (self->editing_id != NULL)
+    fill_editor (self, NULL);
+  show_editor (self);
+}
+
+static void
+on_row_activated_cb (TfJournalPage *self, GtkListBoxRow *row)
+{
+  TfItem *entry = g_object_get_data (G_OBJECT (row), "tf-item");
+
+  if (entry == NULL)
+    return;
+  fill_editor (self, entry);
+  show_editor (self);
+}
+
+static void
+on_save_clicked_cb (TfJournalPage *self)
+{
+  TfVault *vault = tf_session_get_vault (self->session);
+  g_autoptr(JsonObject) plain = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *stamp = tf_time_format_timestamp (now);
+  g_autofree char *title = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (
+                                                   self->title))));
+  g_autofree char *category = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (
+                                                      self->category))));
+  g_autofree char *content = dup_content (self);
+  g_autofree char *trimmed = NULL;
+  g_autofree char *id = NULL;
+  gboolean shared = gtk_switch_get_active (self->share);
+
+  trimmed = g_strstrip (g_strdup (content));
+  if (*title == '\0' && *trimmed == '\0')
+    {
+      g_signal_emit (self, signals[FAILED], 0, _("Write a title or some text first"));
+      return;
+    }
+
+  if (self->editing_id != NULL)
+    {
+      /* An edit is the stored plain form with the changes applied. */
+      id = g_strdup (self->editing_id);
+      plain = tf_vault_get (vault, journal_table (), id, &error);
+      if (plain == NULL)
+        {
+          fail (self, _("The journal entry was not saved: %s"), error->message);
+          return;
+        }
+    }
+  else
+    {
+      id = g_uuid_string_random ();
+      plain = json_object_new ();
+      json_object_set_string_member (plain, "id", id);
+      json_object_set_string_member (plain, "user_id", tf_vault_get_user_id (vault));
+      json_object_set_string_member (plain, "created_at", stamp);
+    }
+  if (*title != '\0')
+    json_object_set_string_member (plain, "title", title);
+  else if (json_object_has_member (plain, "title"))
+    json_object_remove_member (plain, "title");
+  json_object_set_string_member (plain, "content", content);
+  if (*category != '\0')
+    json_object_set_string_member (plain, "category", category);
+  else if (json_object_has_member (plain, "category"))
+    json_object_remove_member (plain, "category");
+  json_object_set_boolean_member (plain, "therapist_shared", shared);
+  json_object_set_boolean_member (plain, "is_private", !shared);
+  json_object_set_string_member (plain, "updated_at", stamp);
+
+  if (!tf_vault_put (vault, journal_table (), id, plain, &error))
+    {
+      /* The draft stays in the editor. */
+      fail (self, _("The journal entry was not saved: %s"), error->message);
+      return;
+    }
+  fill_editor (self, NULL);
+  show_list (self);
+  tf_session_sync (self->session);
+  g_signal_emit (self, signals[SAVED], 0, _("Journal entry saved"));
+}
+
+static void
+on_delete_response_cb (AdwMessageDialog *dialog, const char *response, TfJournalPage *self)
+{
+  const char *id = g_object_get_data (G_OBJECT (dialog), "tf-id");
+  g_autoptr(GError) error = NULL;
+
+  if (g_strcmp0 (response, "delete") != 0 || id == NULL)
+    return;
+  if (!tf_vault_delete (tf_session_get_vault (self->session), journal_table (), id, &error))
+    {
+      fail (self, _("The journal entry was not deleted: %s"), error->message);
+      return;
+    }
+  if (g_strcmp0 (self->editing_id, id) == 0)
+    {
+      fill_editor (self, NULL);
+      show_list (self);
+    }
+  tf_session_sync (self->session);
+  g_signal_emit (self, signals[SAVED], 0, _("Journal entry deleted"));
+}
+
+static void
+on_delete_clicked_cb (TfJournalPage *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  g_autofree char *title = NULL;
+  GtkWidget *dialog;
+
+  if (self->editing_id == NULL)
+    return;
+  title = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->title))));
+  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                   _("Delete This Entry?"), NULL);
+  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
+                                  _("“%s” will be deleted from this computer and, at the next "
+                                    "sync, from your other devices. This cannot be undone."),
+                                  *title != '\0' ? title : _("Untitled"));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "delete", _("_Delete"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "delete",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  gtk_widget_set_name (dialog, "journal-delete-dialog");
+  gtk_window_set_modal (GTK_WINDOW (dialog), TRUE);
+  g_object_set_data_full (G_OBJECT (dialog), "tf-id", g_strdup (self->editing_id), g_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_delete_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+on_synced_cb (TfJournalPage *self)
+{
+  if (self->entries != NULL)
+    tf_repository_refresh (self->entries, NULL);
+}
+
+/* --- keyboard ------------------------------------------------------------- */
+
+static gboolean
+shortcut_new (GtkWidget *widget, GVariant *args, gpointer data)
+{
+  on_new_clicked_cb (TF_JOURNAL_PAGE (widget));
+  return TRUE;
+}
+
+static gboolean
+shortcut_save (GtkWidget *widget, GVariant *args, gpointer data)
+{
+  TfJournalPage *self = TF_JOURNAL_PAGE (widget);
+
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "editor") != 0)
+    return FALSE;
+  on_save_clicked_cb (self);
+  return TRUE;
+}
+
+static gboolean
+shortcut_search (GtkWidget *widget, GVariant *args, gpointer data)
+{
+  TfJournalPage *self = TF_JOURNAL_PAGE (widget);
+
+  show_list (self);
+  gtk_widget_grab_focus (GTK_WIDGET (self->search));
+  return TRUE;
+}
+
+static gboolean
+shortcut_back (GtkWidget *widget, GVariant *args, gpointer data)
+{
+  TfJournalPage *self = TF_JOURNAL_PAGE (widget);
+
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "editor") != 0)
+    return FALSE;
+  show_list (self);
+  return TRUE;
+}
+
+static void
+add_shortcut (GtkEventController *controller, const char *accelerator,
+              GtkShortcutFunc func)
+{
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller),
+                                        gtk_shortcut_new (gtk_shortcut_trigger_parse_string (
+                                                            accelerator),
+                                                          gtk_callback_action_new (func, NULL,
+                                                                                   NULL)));
+}
+
+/* --- building ------------------------------------------------------------- */
+
+static void
+label_accessibly (gpointer widget, const char *label)
+{
+  gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, label,
+                                  -1);
+}
+
+static GtkWidget *
+build_list (TfJournalPage *self)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *bar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *new_button = gtk_button_new_with_mnemonic (_("_New Entry"));
+  GtkWidget *page = adw_preferences_page_new ();
+  GtkWidget *group = adw_preferences_group_new ();
+
+  self->search = GTK_SEARCH_ENTRY (gtk_search_entry_new ());
+  gtk_widget_set_name (GTK_WIDGET (self->search), "journal-search");
+  gtk_widget_set_hexpand (GTK_WIDGET (self->search), TRUE);
+  g_object_set (self->search, "placeholder-text", _("Search Entries"), NULL);
+  label_accessibly (self->search, _("Search entries"));
+  gtk_widget_set_name (new_button, "journal-new");
+  gtk_widget_add_css_class (new_button, "suggested-action");
+  gtk_widget_set_tooltip_text (new_button, _("Write a new journal entry"));
+  label_accessibly (new_button, _("New Entry"));
+  gtk_widget_set_margin_start (bar, 12);
+  gtk_widget_set_margin_end (bar, 12);
+  gtk_widget_set_margin_top (bar, 12);
+  gtk_box_append (GTK_BOX (bar), GTK_WIDGET (self->search));
+  gtk_box_append (GTK_BOX (bar), new_button);
+
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("My Journal"));
+  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
+                                         _("Only you can read your entries, unless you share "
+                                           "one with your therapist."));
+  self->list = GTK_LIST_BOX (gtk_list_box_new ());
+  gtk_widget_set_name (GTK_WIDGET (self->list), "journal-list");
+  label_accessibly (self->list, _("Journal entries"));
+  gtk_list_box_set_selection_mode (self->list, GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (GTK_WIDGET (self->list), "boxed-list");
+  self->placeholder = GTK_LABEL (gtk_label_new (_("No journal entries yet")));
+  gtk_widget_set_name (GTK_WIDGET (self->placeholder), "journal-placeholder");
+  gtk_widget_add_css_class (GTK_WIDGET (self->placeholder), "dim-label");
+  gtk_widget_set_margin_top (GTK_WIDGET (self->placeholder), 18);
+  gtk_widget_set_margin_bottom (GTK_WIDGET (self->placeholder), 18);
+  gtk_list_box_set_placeholder (self->list, GTK_WIDGET (self->placeholder));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->list));
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
+  gtk_widget_set_vexpand (page, TRUE);
+
+  gtk_box_append (GTK_BOX (box), bar);
+  gtk_box_append (GTK_BOX (box), page);
+  g_signal_connect_swapped (self->search, "search-changed", G_CALLBACK (on_search_changed_cb),
+                            self);
+  g_signal_connect_swapped (new_button, "clicked", G_CALLBACK (on_new_clicked_cb), self);
+  g_signal_connect_swapped (self->list, "row-activated", G_CALLBACK (on_row_activated_cb), self);
+  return box;
+}
+
+static GtkWidget *
+build_editor (TfJournalPage *self)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *bar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *back = gtk_button_new_from_icon_name ("go-previous-symbolic");
+  GtkWidget *save = gtk_button_new_with_mnemonic (_("_Save"));
+  GtkWidget *page = adw_preferences_page_new ();
+  GtkWidget *about = adw_preferences_group_new ();
+  GtkWidget *text_group = adw_preferences_group_new ();
+  GtkWidget *share_row = adw_action_row_new ();
+  GtkWidget *frame = gtk_frame_new (NULL);
+
+  gtk_widget_set_name (back, "journal-back");
+  gtk_widget_set_tooltip_text (back, _("Back to Entries"));
+  label_accessibly (back, _("Back to entries"));
+  self->heading = GTK_LABEL (gtk_label_new (_("New Entry")));
+  gtk_widget_set_name (GTK_WIDGET (self->heading), "journal-heading");
+  gtk_widget_add_css_class (GTK_WIDGET (self->heading), "heading");
+  gtk_widget_set_hexpand (GTK_WIDGET (self->heading), TRUE);
+  gtk_label_set_ellipsize (self->heading, PANGO_ELLIPSIZE_END);
+  self->delete_button = gtk_button_new_from_icon_name ("user-trash-symbolic");
+  gtk_widget_set_name (self->delete_button, "journal-delete");
+  gtk_widget_set_tooltip_text (self->delete_button, _("Delete Entry"));
+  label_accessibly (self->delete_button, _("Delete entry"));
+  gtk_widget_add_css_class (self->delete_button, "destructive-action");
+  gtk_widget_set_name (save, "journal-save");
+  gtk_widget_set_tooltip_text (save, _("Save Entry"));
+  gtk_widget_add_css_class (save, "suggested-action");
+  gtk_widget_set_margin_start (bar, 12);
+  gtk_widget_set_margin_end (bar, 12);
+  gtk_widget_set_margin_top (bar, 12);
+  gtk_box_append (GTK_BOX (bar), back);
+  gtk_box_append (GTK_BOX (bar), GTK_WIDGET (self->heading));
+  gtk_box_append (GTK_BOX (bar), self->delete_button);
+  gtk_box_append (GTK_BOX (bar), save);
+
+  self->title = ADW_ENTRY_ROW (adw_entry_row_new ());
+  gtk_widget_set_name (GTK_WIDGET (self->title), "journal-title");
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->title), _("Title"));
+  label_accessibly (self->title, _("Title"));
+  self->category = ADW_ENTRY_ROW (adw_entry_row_new ());
+  gtk_widget_set_name (GTK_WIDGET (self->category), "journal-category");
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->category), _("Category"));
+  label_accessibly (self->category, _("Category"));
+  self->share = GTK_SWITCH (gtk_switch_new ());
+  gtk_widget_set_name (GTK_WIDGET (self->share), "journal-share");
+  gtk_widget_set_valign (GTK_WIDGET (self->share), GTK_ALIGN_CENTER);
+  label_accessibly (self->share, _("Share with my therapist"));
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (share_row), _("Share with My Therapist"));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (share_row),
+                               _("Your therapist can read this entry until you turn this off."));
+  adw_action_row_add_suffix (ADW_ACTION_ROW (share_row), GTK_WIDGET (self->share));
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (share_row), GTK_WIDGET (self->share));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (about), GTK_WIDGET (self->title));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (about), GTK_WIDGET (self->category));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (about), share_row);
+
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (text_group), _("Entry"));
+  self->content = GTK_TEXT_VIEW (gtk_text_view_new ());
+  gtk_widget_set_name (GTK_WIDGET (self->content), "journal-content");
+  gtk_text_view_set_wrap_mode (self->content, GTK_WRAP_WORD_CHAR);
+  gtk_text_view_set_top_margin (self->content, 8);
+  gtk_text_view_set_bottom_margin (self->content, 8);
+  gtk_text_view_set_left_margin (self->content, 8);
+  gtk_text_view_set_right_margin (self->content, 8);
+  gtk_widget_set_size_request (GTK_WIDGET (self->content), -1, 220);
+  label_accessibly (self->content, _("Entry text"));
+  gtk_frame_set_child (GTK_FRAME (frame), GTK_WIDGET (self->content));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (text_group), frame);
+
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (about));
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (text_group));
+  gtk_widget_set_vexpand (page, TRUE);
+  gtk_box_append (GTK_BOX (box), bar);
+  gtk_box_append (GTK_BOX (box), page);
+
+  g_signal_connect_swapped (back, "clicked", G_CALLBACK (show_list), self);
+  g_signal_connect_swapped (save, "clicked", G_CALLBACK (on_save_clicked_cb), self);
+  g_signal_connect_swapped (self->delete_button, "clicked", G_CALLBACK (on_delete_clicked_cb),
+                            self);
+  return box;
+}
+
+static void
+tf_journal_page_init (TfJournalPage *self)
+{
+  GtkEventController *shortcuts = gtk_shortcut_controller_new ();
+
+  self->stack = GTK_STACK (gtk_stack_new ());
+  gtk_widget_set_name (GTK_WIDGET (self->stack), "journal-stack");
+  gtk_stack_set_transition_type (self->stack, GTK_STACK_TRANSITION_TYPE_SLIDE_LEFT_RIGHT);
+  gtk_stack_add_named (self->stack, build_list (self), "list");
+  gtk_stack_add_named (self->stack, build_editor (self), "editor");
+  gtk_stack_set_visible_child_name (self->stack, "list");
+  gtk_widget_set_parent (GTK_WIDGET (self->stack), GTK_WIDGET (self));
+
+  add_shortcut (shortcuts, "<Control>n", shortcut_new);
+  add_shortcut (shortcuts, "<Control>s", shortcut_save);
+  add_shortcut (shortcuts, "<Control>f", shortcut_search);
+  add_shortcut (shortcuts, "Escape", shortcut_back);
+  gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
+}
+
+GtkWidget *
+tf_journal_page_new (TfSession *session)
+{
+  TfJournalPage *self;
+  TfVault *vault;
+
+  g_return_val_if_fail (TF_IS_SESSION (session), NULL);
+  g_return_val_if_fail (tf_session_is_unlocked (session), NULL);
+
+  self = g_object_new (TF_TYPE_JOURNAL_PAGE, NULL);
+  vault = tf_session_get_vault (session);
+  self->session = g_object_ref (session);
+  self->entries = tf_repository_new (vault, journal_table (), "user_id",
+                                     tf_vault_get_user_id (vault));
+  self->filter = gtk_custom_filter_new (entry_matches, self, NULL);
+  self->visible = gtk_filter_list_model_new (G_LIST_MODEL (g_object_ref (self->entries)),
+                                             GTK_FILTER (self->filter));
+  gtk_list_box_bind_model (self->list, G_LIST_MODEL (self->visible), create_row, NULL, NULL);
+  g_signal_connect_object (session, "synced", G_CALLBACK (on_synced_cb), self,
+                           G_CONNECT_SWAPPED);
+  return GTK_WIDGET (self);
+}

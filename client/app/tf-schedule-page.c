@@ -1,0 +1,713 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * tf-schedule-page.c: the week agenda of a therapist and its actions.
+ *
+ * The page lists the week (Monday to Sunday, in this computer's time zone)
+ * from a live repository of the therapist's appointments and rebuilds
+ * itself whenever the repository changes or a sync ends.  A status change
+ * writes the appointment's whole plain record again, as the registry wants
+ * it: a cancellation carries its reason, who cancelled and when
+ * (appointment_rule refuses it otherwise), and every change its updated_at.
+ *
+ * Which changes are offered follows the appointment's life:
+ *   pending   → confirmed | cancelled
+ *   confirmed → completed | no_show | cancelled
+ * and the page checks the stored status again before writing, since a sync
+ * may have changed it since the row was drawn.
+ */
+#define G_LOG_DOMAIN "tf-schedule"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "tf-availability-editor.h"
+#include "tf-schedule-page.h"
+#include "tf-time.h"
+
+struct _TfSchedulePage
+{
+  GtkWidget     parent_instance;
+  TfSession    *session;
+  TfRepository *appointments; /* this therapist's, live */
+  GDateTime    *week_start;   /* Monday 00:00 local of the week shown */
+  GtkWidget    *stack;        /* "agenda" or "availability" */
+  GtkWidget    *week_label;
+  GtkWidget    *days_box;     /* one heading and list per day; rebuilt */
+  GtkWidget    *empty;
+  GtkWidget    *editor;       /* TfAvailabilityEditor */
+};
+
+G_DEFINE_FINAL_TYPE (TfSchedulePage, tf_schedule_page, GTK_TYPE_WIDGET)
+
+enum { SAVED, FAILED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+static const TfTable *
+appointments_table (void)
+{
+  return tf_registry_lookup ("appointments");
+}
+
+static const char *
+status_label (const char *status)
+{
+  if (g_strcmp0 (status, "pending") == 0)
+    return _("Pending");
+  if (g_strcmp0 (status, "confirmed") == 0)
+    return _("Confirmed");
+  if (g_strcmp0 (status, "completed") == 0)
+    return _("Completed");
+  if (g_strcmp0 (status, "no_show") == 0)
+    return _("No-show");
+  if (g_strcmp0 (status, "cancelled") == 0)
+    return _("Cancelled");
+  return status != NULL ? status : "";
+}
+
+/* Whether an appointment that is @from may become @to. */
+static gboolean
+may_become (const char *from, const char *to)
+{
+  if (g_strcmp0 (to, "confirmed") == 0)
+    return g_strcmp0 (from, "pending") == 0;
+  if (g_strcmp0 (to, "completed") == 0 || g_strcmp0 (to, "no_show") == 0)
+    return g_strcmp0 (from, "confirmed") == 0;
+  if (g_strcmp0 (to, "cancelled") == 0)
+    return g_strcmp0 (from, "pending") == 0 || g_strcmp0 (from, "confirmed") == 0;
+  return FALSE;
+}
+
+static GDateTime *
+this_week (void)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) midnight = g_date_time_new_local (g_date_time_get_year (now),
+                                                         g_date_time_get_month (now),
+                                                         g_date_time_get_day_of_month (now),
+                                                         0, 0, 0);
+
+  return g_date_time_add_days (midnight, 1 - g_date_time_get_day_of_week (midnight));
+}
+
+/* --- the agenda ----------------------------------------------------------- */
+
+typedef struct
+{
+  GDateTime *when;  /* local */
+  TfItem    *item;
+} Entry;
+
+static void
+entry_free (gpointer data)
+{
+  Entry *entry = data;
+
+  g_date_time_unref (entry->when);
+  g_object_unref (entry->item);
+  g_free (entry);
+}
+
+static int
+compare_entries (gconstpointer a, gconstpointer b)
+{
+  const Entry *x = *(Entry **) a, *y = *(Entry **) b;
+
+  return g_date_time_compare (x->when, y->when);
+}
+
+/* The client's name as their profile says, looked up once per rebuild. */
+static const char *
+client_name (TfSchedulePage *self, GHashTable *names, const char *client_id)
+{
+  g_autoptr(JsonObject) profile = NULL;
+  const char *display, *first, *last;
+  char *name;
+
+  if (client_id == NULL)
+    return _("Unknown client");
+  name = g_hash_table_lookup (names, client_id);
+  if (name != NULL)
+    return name;
+  profile = tf_vault_get (tf_session_get_vault (self->session), tf_registry_lookup ("profiles"),
+                          client_id, NULL);
+  display = profile ? json_object_get_string_member_with_default (profile, "display_name", NULL)
+                    : NULL;
+  first = profile ? json_object_get_string_member_with_default (profile, "first_name", NULL)
+                  : NULL;
+  last = profile ? json_object_get_string_member_with_default (profile, "last_name", NULL)
+                 : NULL;
+  if (display != NULL && *display != '\0')
+    name = g_strdup (display);
+  else if (first != NULL || last != NULL)
+    name = g_strstrip (g_strdup_printf ("%s %s", first ? first : "", last ? last : ""));
+  else
+    name = g_strdup (_("Unknown client"));
+  g_hash_table_insert (names, g_strdup (client_id), name);
+  return name;
+}
+
+static GtkWidget *
+action_button (const char *label, const char *name, const char *action, const char *id)
+{
+  GtkWidget *button = gtk_button_new_with_label (label);
+
+  gtk_widget_set_name (button, name);
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
+  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (button), g_variant_new_string (id));
+  return button;
+}
+
+static void
+add_menu_item (GMenu *menu, const char *label, const char *action, const char *id)
+{
+  g_autoptr(GMenuItem) item = g_menu_item_new (label, NULL);
+
+  g_menu_item_set_action_and_target_value (item, action, g_variant_new_string (id));
+  g_menu_append_item (menu, item);
+}
+
+/* "10:00 · Name", "Pending · 50 min", and what can be done next. */
+static GtkWidget *
+create_row (TfSchedulePage *self, Entry *entry, GHashTable *names)
+{
+  TfItem *item = entry->item;
+  const char *id = tf_item_get_id (item);
+  const char *status = tf_item_get_string (item, "status");
+  const char *reason = tf_item_get_string (item, "cancellation_reason");
+  g_autofree char *time = g_date_time_format (entry->when, "%H:%M");
+  g_autofree char *title = g_strdup_printf ("%s · %s", time,
+                                            client_name (self, names,
+                                                         tf_item_get_string (item,
+                                                                             "client_id")));
+  g_autofree char *subtitle = g_strdup_printf (_("%s · %d min"), status_label (status),
+                                               (int) tf_item_get_int (item, "duration", 0));
+  g_autofree char *row_name = g_strdup_printf ("appointment-%s", id);
+  GtkWidget *row = adw_action_row_new ();
+  g_autoptr(GMenu) menu = g_menu_new ();
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  if (reason != NULL && *reason != '\0')
+    {
+      g_autofree char *full = g_strdup_printf ("%s\n%s", subtitle, reason);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), full);
+    }
+  else
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 3);
+  gtk_widget_set_name (row, row_name);
+
+  if (g_strcmp0 (status, "pending") == 0)
+    {
+      GtkWidget *confirm = action_button (_("Confirm"), "appointment-confirm",
+                                          "schedule.confirm", id);
+
+      gtk_widget_add_css_class (confirm, "suggested-action");
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), confirm);
+    }
+  else if (g_strcmp0 (status, "confirmed") == 0)
+    {
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                                 action_button (_("Complete"), "appointment-complete",
+                                                "schedule.complete", id));
+      add_menu_item (menu, _("Mark as No-Show"), "schedule.no-show", id);
+    }
+  else
+    gtk_widget_add_css_class (row, "dim-label");
+
+  if (may_become (status, "cancelled"))
+    {
+      GtkWidget *more = gtk_menu_button_new ();
+
+      add_menu_item (menu, _("Cancel Appointment…"), "schedule.cancel", id);
+      gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (more), "view-more-symbolic");
+      gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (more), G_MENU_MODEL (menu));
+      gtk_widget_set_name (more, "appointment-more");
+      gtk_widget_add_css_class (more, "flat");
+      gtk_widget_set_valign (more, GTK_ALIGN_CENTER);
+      gtk_widget_set_tooltip_text (more, _("More Actions"));
+      gtk_accessible_update_property (GTK_ACCESSIBLE (more), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      _("More Actions"), -1);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), more);
+    }
+  return row;
+}
+
+static void
+update_week_label (TfSchedulePage *self)
+{
+  g_autoptr(GDateTime) last = g_date_time_add_days (self->week_start, 6);
+  g_autofree char *from = g_date_time_format (self->week_start, "%-d %B");
+  g_autofree char *to = g_date_time_format (last, "%-d %B %Y");
+  g_autofree char *text = g_strdup_printf ("%s – %s", from, to);
+
+  gtk_label_set_text (GTK_LABEL (self->week_label), text);
+}
+
+static void
+rebuild (TfSchedulePage *self)
+{
+  g_autoptr(GPtrArray) days = g_ptr_array_new_with_free_func ((GDestroyNotify)
+                                                              g_ptr_array_unref);
+  g_autoptr(GHashTable) names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GDateTime) week_end = g_date_time_add_weeks (self->week_start, 1);
+  GListModel *model = G_LIST_MODEL (self->appointments);
+  gboolean any = FALSE;
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (self->days_box)) != NULL)
+    gtk_box_remove (GTK_BOX (self->days_box), child);
+  update_week_label (self);
+  for (int d = 0; d < 7; d++)
+    g_ptr_array_add (days, g_ptr_array_new_with_free_func (entry_free));
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(TfItem) item = g_list_model_get_item (model, i);
+      g_autoptr(GDateTime) utc = tf_time_parse_timestamp (tf_item_get_string (
+                                                           item, "appointment_datetime"), NULL);
+      g_autoptr(GDateTime) local = utc ? g_date_time_to_local (utc) : NULL;
+      Entry *entry;
+
+      if (local == NULL || g_date_time_compare (local, self->week_start) < 0 ||
+          g_date_time_compare (local, week_end) >= 0)
+        continue;
+      entry = g_new0 (Entry, 1);
+      entry->when = g_steal_pointer (&local);
+      entry->item = g_steal_pointer (&item);
+      g_ptr_array_add (g_ptr_array_index (days, g_date_time_get_day_of_week (entry->when) - 1),
+                       entry);
+    }
+
+  for (int d = 0; d < 7; d++)
+    {
+      GPtrArray *entries = g_ptr_array_index (days, d);
+      g_autoptr(GDateTime) date = NULL;
+      g_autofree char *heading = NULL;
+      GtkWidget *label, *list;
+
+      if (entries->len == 0)
+        continue;
+      any = TRUE;
+      g_ptr_array_sort (entries, compare_entries);
+      date = g_date_time_add_days (self->week_start, d);
+      heading = g_date_time_format (date, "%A %-d %B");
+      label = gtk_label_new (heading);
+      gtk_widget_add_css_class (label, "heading");
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_widget_set_margin_top (label, 12);
+      list = gtk_list_box_new ();
+      gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
+      gtk_widget_add_css_class (list, "boxed-list");
+      gtk_accessible_update_property (GTK_ACCESSIBLE (list), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      heading, -1);
+      for (guint i = 0; i < entries->len; i++)
+        gtk_list_box_append (GTK_LIST_BOX (list),
+                             create_row (self, g_ptr_array_index (entries, i), names));
+      gtk_box_append (GTK_BOX (self->days_box), label);
+      gtk_box_append (GTK_BOX (self->days_box), list);
+    }
+  gtk_widget_set_visible (self->days_box, any);
+  gtk_widget_set_visible (self->empty, !any);
+}
+
+static void
+on_synced_cb (TfSchedulePage *self)
+{
+  tf_repository_refresh (self->appointments, NULL);
+  /* Names may have come with the sync even when no appointment did. */
+  rebuild (self);
+}
+
+/* --- changing an appointment ---------------------------------------------- */
+
+static void
+fail (TfSchedulePage *self, const char *message)
+{
+  g_signal_emit (self, signals[FAILED], 0, message);
+}
+
+/* Sets @id's status to @to (with @reason for a cancellation) and writes the
+ * whole record again. */
+static void
+change_status (TfSchedulePage *self, const char *id, const char *to, const char *reason,
+               const char *done)
+{
+  TfVault *vault = tf_session_get_vault (self->session);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) plain = tf_vault_get (vault, appointments_table (), id, &error);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *stamp = tf_time_format_timestamp (now);
+  const char *from;
+
+  if (plain == NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("The appointment was not changed: %s"),
+                                                  error->message);
+      fail (self, message);
+      return;
+    }
+  from = json_object_get_string_member_with_default (plain, "status", NULL);
+  if (!may_become (from, to))
+    {
+      g_autofree char *message = g_strdup_printf (_("This appointment is now “%s” and cannot "
+                                                    "be changed that way"),
+                                                  status_label (from));
+      fail (self, message);
+      tf_repository_refresh (self->appointments, NULL);
+      return;
+    }
+  json_object_set_string_member (plain, "status", to);
+  json_object_set_string_member (plain, "updated_at", stamp);
+  if (g_strcmp0 (to, "cancelled") == 0)
+    {
+      json_object_set_string_member (plain, "cancellation_reason", reason);
+      json_object_set_string_member (plain, "cancelled_by", tf_vault_get_user_id (vault));
+      json_object_set_string_member (plain, "cancelled_at", stamp);
+    }
+  if (!tf_vault_put (vault, appointments_table (), id, plain, &error))
+    {
+      g_autofree char *message = g_strdup_printf (_("The appointment was not changed: %s"),
+                                                  error->message);
+      fail (self, message);
+      return;
+    }
+  tf_session_sync (self->session);
+  g_signal_emit (self, signals[SAVED], 0, done);
+}
+
+static void
+confirm_activated (GtkWidget *widget, const char *action, GVariant *param)
+{
+  change_status (TF_SCHEDULE_PAGE (widget), g_variant_get_string (param, NULL), "confirmed",
+                 NULL, _("Appointment confirmed"));
+}
+
+static void
+complete_activated (GtkWidget *widget, const char *action, GVariant *param)
+{
+  change_status (TF_SCHEDULE_PAGE (widget), g_variant_get_string (param, NULL), "completed",
+                 NULL, _("Appointment completed"));
+}
+
+static void
+no_show_activated (GtkWidget *widget, const char *action, GVariant *param)
+{
+  change_status (TF_SCHEDULE_PAGE (widget), g_variant_get_string (param, NULL), "no_show",
+                 NULL, _("Marked as no-show"));
+}
+
+static char *
+reason_text (AdwMessageDialog *dialog)
+{
+  GtkWidget *entry = adw_message_dialog_get_extra_child (dialog);
+
+  return g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (entry))));
+}
+
+static void
+on_reason_changed_cb (GtkEditable *entry, AdwMessageDialog *dialog)
+{
+  g_autofree char *reason = reason_text (dialog);
+
+  adw_message_dialog_set_response_enabled (dialog, "cancel-appointment", *reason != '\0');
+}
+
+static void
+on_reason_activate_cb (GtkEntry *entry, AdwMessageDialog *dialog)
+{
+  g_autofree char *reason = reason_text (dialog);
+
+  if (*reason != '\0')
+    adw_message_dialog_response (dialog, "cancel-appointment");
+}
+
+static void
+on_cancel_response_cb (AdwMessageDialog *dialog, const char *response, TfSchedulePage *self)
+{
+  g_autofree char *reason = NULL;
+
+  if (g_strcmp0 (response, "cancel-appointment") != 0)
+    return;
+  reason = reason_text (dialog);
+  if (*reason == '\0')
+    return;
+  change_status (self, g_object_get_data (G_OBJECT (dialog), "appointment-id"), "cancelled",
+                 reason, _("Appointment cancelled"));
+}
+
+/* A cancellation needs a reason: the client reads it. */
+static void
+cancel_activated (GtkWidget *widget, const char *action, GVariant *param)
+{
+  TfSchedulePage *self = TF_SCHEDULE_PAGE (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkWidget *dialog, *entry;
+
+  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                   _("Cancel Appointment?"),
+                                   _("Say why; the client will see the reason."));
+  entry = gtk_entry_new ();
+  gtk_widget_set_name (entry, "schedule-cancel-reason");
+  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _("Reason"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Reason for cancelling"), -1);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "keep", _("_Keep Appointment"),
+                                    "cancel-appointment", _("_Cancel Appointment"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "cancel-appointment",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (dialog), "cancel-appointment",
+                                           FALSE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "keep");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "keep");
+  g_object_set_data_full (G_OBJECT (dialog), "appointment-id",
+                          g_strdup (g_variant_get_string (param, NULL)), g_free);
+  g_signal_connect (entry, "changed", G_CALLBACK (on_reason_changed_cb), dialog);
+  g_signal_connect (entry, "activate", G_CALLBACK (on_reason_activate_cb), dialog);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_cancel_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* --- navigation ----------------------------------------------------------- */
+
+static void
+go_to_week (TfSchedulePage *self, GDateTime *start)
+{
+  g_clear_pointer (&self->week_start, g_date_time_unref);
+  self->week_start = start;
+  rebuild (self);
+}
+
+static void
+previous_week_activated (GtkWidget *widget, const char *action, GVariant *param)
+{
+  TfSchedulePage *self = TF_SCHEDULE_PAGE (widget);
+
+  go_to_week (self, g_date_time_add_weeks (self->week_start, -1));
+}
+
+static void
+next_week_activated (GtkWidget *widget, const char *action, GVariant *param)
+{
+  TfSchedulePage *self = TF_SCHEDULE_PAGE (widget);
+
+  go_to_week (self, g_date_time_add_weeks (self->week_start, 1));
+}
+
+static void
+this_week_activated (GtkWidget *widget, const char *action, GVariant *param)
+{
+  go_to_week (TF_SCHEDULE_PAGE (widget), this_week ());
+}
+
+static void
+availability_activated (GtkWidget *widget, const char *action, GVariant *param)
+{
+  TfSchedulePage *self = TF_SCHEDULE_PAGE (widget);
+
+  tf_availability_editor_reload (TF_AVAILABILITY_EDITOR (self->editor));
+  gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "availability");
+}
+
+static void
+agenda_activated (GtkWidget *widget, const char *action, GVariant *param)
+{
+  TfSchedulePage *self = TF_SCHEDULE_PAGE (widget);
+
+  gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "agenda");
+}
+
+static void
+forward_saved_cb (TfSchedulePage *self, const char *message)
+{
+  g_signal_emit (self, signals[SAVED], 0, message);
+}
+
+static void
+forward_failed_cb (TfSchedulePage *self, const char *message)
+{
+  g_signal_emit (self, signals[FAILED], 0, message);
+}
+
+/* --- the widget ----------------------------------------------------------- */
+
+static void
+tf_schedule_page_dispose (GObject *object)
+{
+  TfSchedulePage *self = TF_SCHEDULE_PAGE (object);
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
+  g_clear_object (&self->appointments);
+  g_clear_object (&self->session);
+  g_clear_pointer (&self->week_start, g_date_time_unref);
+  G_OBJECT_CLASS (tf_schedule_page_parent_class)->dispose (object);
+}
+
+static void
+tf_schedule_page_class_init (TfSchedulePageClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->dispose = tf_schedule_page_dispose;
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  signals[SAVED] = g_signal_new ("saved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                                 NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  signals[FAILED] = g_signal_new ("failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  gtk_widget_class_install_action (widget_class, "schedule.previous-week", NULL,
+                                   previous_week_activated);
+  gtk_widget_class_install_action (widget_class, "schedule.next-week", NULL,
+                                   next_week_activated);
+  gtk_widget_class_install_action (widget_class, "schedule.this-week", NULL,
+                                   this_week_activated);
+  gtk_widget_class_install_action (widget_class, "schedule.availability", NULL,
+                                   availability_activated);
+  gtk_widget_class_install_action (widget_class, "schedule.agenda", NULL, agenda_activated);
+  gtk_widget_class_install_action (widget_class, "schedule.confirm", "s", confirm_activated);
+  gtk_widget_class_install_action (widget_class, "schedule.complete", "s", complete_activated);
+  gtk_widget_class_install_action (widget_class, "schedule.no-show", "s", no_show_activated);
+  gtk_widget_class_install_action (widget_class, "schedule.cancel", "s", cancel_activated);
+}
+
+static GtkWidget *
+icon_button (const char *icon, const char *tooltip, const char *name, const char *action)
+{
+  GtkWidget *button = gtk_button_new_from_icon_name (icon);
+
+  gtk_widget_set_name (button, name);
+  gtk_widget_set_tooltip_text (button, tooltip);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  tooltip, -1);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
+  return button;
+}
+
+static void
+build (TfSchedulePage *self)
+{
+  GtkWidget *agenda = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *bar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *nav = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+  GtkWidget *today = gtk_button_new_with_mnemonic (_("_This Week"));
+  GtkWidget *hours = gtk_button_new_with_mnemonic (_("_Hours and Days Off"));
+  GtkWidget *scrolled = gtk_scrolled_window_new ();
+  GtkWidget *clamp = adw_clamp_new ();
+  GtkWidget *content = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *availability = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *back_bar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *back = gtk_button_new ();
+  GtkWidget *back_content = adw_button_content_new ();
+
+  /* Week navigation, and the way to the hours. */
+  gtk_widget_add_css_class (nav, "linked");
+  gtk_box_append (GTK_BOX (nav), icon_button ("go-previous-symbolic", _("Previous Week"),
+                                              "schedule-previous", "schedule.previous-week"));
+  gtk_widget_set_name (today, "schedule-today");
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (today), "schedule.this-week");
+  gtk_box_append (GTK_BOX (nav), today);
+  gtk_box_append (GTK_BOX (nav), icon_button ("go-next-symbolic", _("Next Week"),
+                                              "schedule-next", "schedule.next-week"));
+  gtk_widget_set_name (hours, "schedule-availability");
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (hours), "schedule.availability");
+  gtk_widget_set_hexpand (nav, TRUE);
+  gtk_widget_set_halign (nav, GTK_ALIGN_START);
+  gtk_box_append (GTK_BOX (bar), nav);
+  gtk_box_append (GTK_BOX (bar), hours);
+  gtk_widget_set_margin_start (bar, 12);
+  gtk_widget_set_margin_end (bar, 12);
+  gtk_widget_set_margin_top (bar, 6);
+  gtk_widget_set_margin_bottom (bar, 6);
+
+  self->week_label = gtk_label_new (NULL);
+  gtk_widget_set_name (self->week_label, "schedule-week");
+  gtk_widget_add_css_class (self->week_label, "title-4");
+  gtk_label_set_wrap (GTK_LABEL (self->week_label), TRUE);
+  gtk_label_set_justify (GTK_LABEL (self->week_label), GTK_JUSTIFY_CENTER);
+  self->days_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  gtk_widget_set_name (self->days_box, "schedule-days");
+  self->empty = adw_status_page_new ();
+  gtk_widget_set_name (self->empty, "schedule-empty");
+  adw_status_page_set_icon_name (ADW_STATUS_PAGE (self->empty), "x-office-calendar-symbolic");
+  adw_status_page_set_title (ADW_STATUS_PAGE (self->empty), _("No Appointments This Week"));
+  gtk_widget_add_css_class (self->empty, "compact");
+  gtk_box_append (GTK_BOX (content), self->week_label);
+  gtk_box_append (GTK_BOX (content), self->days_box);
+  gtk_box_append (GTK_BOX (content), self->empty);
+  gtk_widget_set_margin_start (content, 12);
+  gtk_widget_set_margin_end (content, 12);
+  gtk_widget_set_margin_top (content, 6);
+  gtk_widget_set_margin_bottom (content, 24);
+  adw_clamp_set_child (ADW_CLAMP (clamp), content);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), clamp);
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER,
+                                  GTK_POLICY_AUTOMATIC);
+  gtk_widget_set_vexpand (scrolled, TRUE);
+  gtk_box_append (GTK_BOX (agenda), bar);
+  gtk_box_append (GTK_BOX (agenda), scrolled);
+
+  /* The hours, with the way back. */
+  adw_button_content_set_icon_name (ADW_BUTTON_CONTENT (back_content), "go-previous-symbolic");
+  adw_button_content_set_label (ADW_BUTTON_CONTENT (back_content), _("_Schedule"));
+  adw_button_content_set_use_underline (ADW_BUTTON_CONTENT (back_content), TRUE);
+  gtk_button_set_child (GTK_BUTTON (back), back_content);
+  gtk_widget_set_name (back, "schedule-back");
+  gtk_widget_add_css_class (back, "flat");
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (back), "schedule.agenda");
+  gtk_box_append (GTK_BOX (back_bar), back);
+  gtk_widget_set_margin_start (back_bar, 12);
+  gtk_widget_set_margin_top (back_bar, 6);
+  gtk_widget_set_margin_bottom (back_bar, 6);
+  gtk_box_append (GTK_BOX (availability), back_bar);
+
+  self->stack = gtk_stack_new ();
+  gtk_stack_set_transition_type (GTK_STACK (self->stack),
+                                 GTK_STACK_TRANSITION_TYPE_SLIDE_LEFT_RIGHT);
+  gtk_stack_add_named (GTK_STACK (self->stack), agenda, "agenda");
+  gtk_stack_add_named (GTK_STACK (self->stack), availability, "availability");
+  gtk_widget_set_parent (self->stack, GTK_WIDGET (self));
+}
+
+static void
+tf_schedule_page_init (TfSchedulePage *self)
+{
+  self->week_start = this_week ();
+  build (self);
+}
+
+GtkWidget *
+tf_schedule_page_new (TfSession *session)
+{
+  TfSchedulePage *self;
+  TfVault *vault;
+  GtkWidget *availability;
+
+  g_return_val_if_fail (TF_IS_SESSION (session), NULL);
+  g_return_val_if_fail (tf_session_get_vault (session) != NULL, NULL);
+
+  self = g_object_new (TF_TYPE_SCHEDULE_PAGE, NULL);
+  self->session = g_object_ref (session);
+  vault = tf_session_get_vault (session);
+  self->appointments = tf_repository_new (vault, appointments_table (), "therapist_id",
+                                          tf_vault_get_user_id (vault));
+  self->editor = tf_availability_editor_new (session);
+  gtk_widget_set_vexpand (self->editor, TRUE);
+  availability = gtk_stack_get_child_by_name (GTK_STACK (self->stack), "availability");
+  gtk_box_append (GTK_BOX (availability), self->editor);
+  g_signal_connect_object (self->editor, "saved", G_CALLBACK (forward_saved_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->editor, "failed", G_CALLBACK (forward_failed_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->appointments, "items-changed", G_CALLBACK (rebuild), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (session, "synced", G_CALLBACK (on_synced_cb), self,
+                           G_CONNECT_SWAPPED);
+  rebuild (self);
+  return GTK_WIDGET (self);
+}

@@ -1,0 +1,478 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * test-schedule.c: a therapist's schedule in a real window under Xvfb, on a
+ * profile made on this computer only (tf_account_create_local, through the
+ * session): the availability editor refuses a reversed range and
+ * overlapping windows, saying why next to the days and writing nothing,
+ * then stores 09:00–17:00; a date blocked and unblocked; the week agenda
+ * shows an appointment of this week, confirming it changes the stored
+ * status, cancelling it asks for a reason and stores who and when.  GTK
+ * warnings are fatal (G_DEBUG=fatal-warnings).
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <locale.h>
+#include <string.h>
+
+#include "tf-availability-editor.h"
+#include "tf-crypto.h"
+#include "tf-schedule-page.h"
+#include "tf-time.h"
+#include "tf-ui-test.h"
+
+#define PASSWORD "σωστός κωδικός"
+
+typedef struct
+{
+  char      *dir;
+  TfSession *session;
+  GtkWidget *window;
+  GtkWidget *page;
+  char      *saved;   /* the last ::saved message */
+  char      *failed;  /* the last ::failed message */
+} Fixture;
+
+static void
+on_created (GObject *source, GAsyncResult *result, gpointer data)
+{
+  gboolean *done = data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *recovery = NULL;
+
+  g_assert_true (tf_session_create_finish (TF_SESSION (source), result, &recovery, &error));
+  g_assert_no_error (error);
+  *done = TRUE;
+}
+
+static gboolean
+is_true (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+static void
+on_saved (GtkWidget *page, const char *message, Fixture *f)
+{
+  g_free (f->saved);
+  f->saved = g_strdup (message);
+}
+
+static void
+on_failed (GtkWidget *page, const char *message, Fixture *f)
+{
+  g_free (f->failed);
+  f->failed = g_strdup (message);
+}
+
+/* A therapist profile on this computer only, unlocked, and @make's widget
+ * in a window. */
+static void
+fixture_set_up (Fixture *f, GtkWidget *(*make) (TfSession *))
+{
+  TfRegistration reg = { PASSWORD, "therapist", "Άννα", "Κ.", "ΑΜ-12345" };
+  g_autoptr(GError) error = NULL;
+  gboolean created = FALSE;
+
+  f->dir = g_dir_make_tmp ("tf-ui-schedule-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->session = tf_session_new (f->dir, &error);
+  g_assert_no_error (error);
+  tf_session_create_async (f->session, &reg, NULL, NULL, NULL, on_created, &created);
+  g_assert_true (tf_ui_wait_for (is_true, &created));
+  g_assert_true (tf_session_is_unlocked (f->session));
+  g_assert_cmpstr (tf_session_get_role (f->session), ==, "therapist");
+
+  f->page = make (f->session);
+  g_signal_connect (f->page, "saved", G_CALLBACK (on_saved), f);
+  g_signal_connect (f->page, "failed", G_CALLBACK (on_failed), f);
+  f->window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 600, 800);
+  gtk_window_set_child (GTK_WINDOW (f->window), f->page);
+  gtk_window_present (GTK_WINDOW (f->window));
+}
+
+static void
+fixture_tear_down (Fixture *f)
+{
+  g_autofree char *db = g_build_filename (f->dir, "profile.sqlite", NULL);
+  const char *suffixes[] = { "", "-wal", "-shm" };
+
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_finalize_object (f->session);
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *file = g_strconcat (db, suffixes[i], NULL);
+      g_remove (file);
+    }
+  g_rmdir (f->dir);
+  g_free (f->dir);
+  g_free (f->saved);
+  g_free (f->failed);
+}
+
+static TfVault *
+vault_of (Fixture *f)
+{
+  return tf_session_get_vault (f->session);
+}
+
+static guint
+count (Fixture *f, const char *table)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) rows = tf_vault_list (vault_of (f), tf_registry_lookup (table),
+                                             "therapist_id", tf_vault_get_user_id (vault_of (f)),
+                                             &error);
+
+  g_assert_no_error (error);
+  return rows->len;
+}
+
+static const char *
+error_text (Fixture *f)
+{
+  GtkWidget *label = tf_ui_find (f->window, "availability-error");
+
+  g_assert_nonnull (label);
+  return gtk_widget_get_visible (label) ? gtk_label_get_text (GTK_LABEL (label)) : NULL;
+}
+
+/* --- the availability editor ---------------------------------------------- */
+
+static void
+test_availability (void)
+{
+  Fixture f = { 0 };
+  g_autoptr(GPtrArray) stored = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *first_id = NULL;
+  JsonObject *row;
+
+  fixture_set_up (&f, tf_availability_editor_new);
+  tf_ui_wait_shown (f.window, "availability-save");
+  g_assert_null (error_text (&f));
+
+  /* Monday (stored as 1), 17:00–09:00: refused, said, nothing written. */
+  tf_ui_click (f.window, "availability-add-1");
+  tf_ui_type (f.window, "availability-start-1-0", "17:00");
+  tf_ui_type (f.window, "availability-end-1-0", "09:00");
+  tf_ui_click (f.window, "availability-save");
+  g_assert_cmpstr (error_text (&f), ==, "Monday: the end must be after the start (17:00–09:00)");
+  g_assert_cmpstr (f.failed, ==, "Monday: the end must be after the start (17:00–09:00)");
+  g_assert_true (gtk_widget_get_mapped (tf_ui_find (f.window, "availability-error")));
+  g_assert_true (gtk_widget_has_css_class (tf_ui_find (f.window, "availability-end-1-0"),
+                                           "error"));
+  g_assert_null (f.saved);
+  g_assert_cmpuint (count (&f, "therapist_availability"), ==, 0);
+
+  /* Not a time at all. */
+  tf_ui_type (f.window, "availability-start-1-0", "25:00");
+  tf_ui_click (f.window, "availability-save");
+  g_assert_cmpstr (error_text (&f), ==,
+                   "Monday: “25:00” is not a time between 00:00 and 24:00");
+  g_assert_cmpuint (count (&f, "therapist_availability"), ==, 0);
+
+  /* Two windows that overlap: refused too. */
+  tf_ui_type (f.window, "availability-start-1-0", "09:00");
+  tf_ui_type (f.window, "availability-end-1-0", "12:00");
+  tf_ui_click (f.window, "availability-add-1");
+  tf_ui_type (f.window, "availability-start-1-1", "11:00");
+  tf_ui_type (f.window, "availability-end-1-1", "13:00");
+  tf_ui_click (f.window, "availability-save");
+  g_assert_cmpstr (error_text (&f), ==, "Monday: 11:00–13:00 overlaps 09:00–12:00");
+  g_assert_cmpstr (f.failed, ==, "Monday: 11:00–13:00 overlaps 09:00–12:00");
+  g_assert_null (f.saved);
+  g_assert_cmpuint (count (&f, "therapist_availability"), ==, 0);
+
+  /* One window, 09:00–17:00: stored, and the message gone. */
+  tf_ui_click (f.window, "availability-remove-1-1");
+  g_assert_null (tf_ui_find (f.window, "availability-start-1-1"));
+  tf_ui_type (f.window, "availability-end-1-0", "17:00");
+  tf_ui_click (f.window, "availability-save");
+  g_assert_null (error_text (&f));
+  g_assert_cmpstr (f.saved, ==, "Availability saved");
+  stored = tf_vault_list (vault_of (&f), tf_registry_lookup ("therapist_availability"),
+                          "therapist_id", tf_vault_get_user_id (vault_of (&f)), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (stored->len, ==, 1);
+  row = g_ptr_array_index (stored, 0);
+  g_assert_cmpint (json_object_get_int_member (row, "day_of_week"), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (row, "start_time"), ==, "09:00:00");
+  g_assert_cmpstr (json_object_get_string_member (row, "end_time"), ==, "17:00:00");
+  g_assert_true (json_object_get_boolean_member (row, "is_available"));
+  first_id = g_strdup (json_object_get_string_member (row, "id"));
+
+  /* Read back as it was typed; saving again unchanged writes nothing new. */
+  tf_availability_editor_reload (TF_AVAILABILITY_EDITOR (f.page));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (tf_ui_find (f.window,
+                                                                    "availability-start-1-0"))),
+                   ==, "09:00");
+  tf_ui_click (f.window, "availability-save");
+  g_clear_pointer (&stored, g_ptr_array_unref);
+  stored = tf_vault_list (vault_of (&f), tf_registry_lookup ("therapist_availability"),
+                          "therapist_id", tf_vault_get_user_id (vault_of (&f)), &error);
+  g_assert_cmpuint (stored->len, ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (g_ptr_array_index (stored, 0), "id"), ==,
+                   first_id);
+
+  /* The end of the day, 24:00, is accepted (stored as the last second). */
+  tf_ui_click (f.window, "availability-add-5");
+  tf_ui_type (f.window, "availability-start-5-0", "18:00");
+  tf_ui_type (f.window, "availability-end-5-0", "24:00");
+  tf_ui_click (f.window, "availability-save");
+  g_assert_null (error_text (&f));
+  g_assert_cmpuint (count (&f, "therapist_availability"), ==, 2);
+  fixture_tear_down (&f);
+}
+
+typedef struct
+{
+  GtkWidget  *window;
+  const char *name;
+  gboolean    present;
+} Presence;
+
+static gboolean
+presence_is (gpointer data)
+{
+  Presence *p = data;
+
+  return (tf_ui_find (p->window, p->name) != NULL) == p->present;
+}
+
+static void
+wait_presence (GtkWidget *window, const char *name, gboolean present)
+{
+  Presence p = { window, name, present };
+
+  g_assert_true (tf_ui_wait_for (presence_is, &p));
+}
+
+static void
+test_blocked_dates (void)
+{
+  Fixture f = { 0 };
+  GtkWidget *label;
+
+  fixture_set_up (&f, tf_availability_editor_new);
+
+  /* Not a date: refused with a message. */
+  tf_ui_type (f.window, "blocked-date", "2030-02-30");
+  tf_ui_click (f.window, "blocked-add");
+  label = tf_ui_find (f.window, "availability-blocked-error");
+  g_assert_true (gtk_widget_get_visible (label));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (label)), ==,
+                   "“2030-02-30” is not a date; write it as YYYY-MM-DD");
+  g_assert_cmpuint (count (&f, "therapist_blocked_dates"), ==, 0);
+
+  /* Added, listed, refused twice, removed. */
+  tf_ui_type (f.window, "blocked-date", "2030-05-01");
+  tf_ui_type (f.window, "blocked-reason", "Πρωτομαγιά");
+  tf_ui_click (f.window, "blocked-add");
+  g_assert_false (gtk_widget_get_visible (label));
+  g_assert_cmpstr (f.saved, ==, "Date blocked");
+  g_assert_cmpuint (count (&f, "therapist_blocked_dates"), ==, 1);
+  wait_presence (f.window, "blocked-2030-05-01", TRUE);
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (tf_ui_find (f.window,
+                                                                "blocked-2030-05-01"))), ==,
+                   "Πρωτομαγιά");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (tf_ui_find (f.window, "blocked-date"))),
+                   ==, "");
+
+  tf_ui_type (f.window, "blocked-date", "2030-05-01");
+  tf_ui_click (f.window, "blocked-add");
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (label)), ==, "2030-05-01 is already blocked");
+  g_assert_cmpuint (count (&f, "therapist_blocked_dates"), ==, 1);
+
+  tf_ui_click (f.window, "blocked-remove-2030-05-01");
+  g_assert_cmpstr (f.saved, ==, "Date unblocked");
+  g_assert_cmpuint (count (&f, "therapist_blocked_dates"), ==, 0);
+  wait_presence (f.window, "blocked-2030-05-01", FALSE);
+  fixture_tear_down (&f);
+}
+
+/* --- the week agenda ------------------------------------------------------ */
+
+/* Monday 10:00 of this week in this computer's zone (TZ=UTC in the suite). */
+static char *
+put_appointment (Fixture *f)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) midnight = g_date_time_new_local (g_date_time_get_year (now),
+                                                         g_date_time_get_month (now),
+                                                         g_date_time_get_day_of_month (now),
+                                                         0, 0, 0);
+  g_autoptr(GDateTime) monday = g_date_time_add_days (midnight,
+                                                      1 - g_date_time_get_day_of_week (now));
+  g_autoptr(GDateTime) at = g_date_time_add_hours (monday, 10);
+  g_autoptr(GDateTime) booked = g_date_time_add_days (monday, -3);
+  g_autofree char *at_text = tf_time_format_timestamp (at);
+  g_autofree char *booked_text = tf_time_format_timestamp (booked);
+  g_autofree char *client = g_uuid_string_random ();
+  g_autoptr(JsonObject) plain = json_object_new ();
+  g_autoptr(GError) error = NULL;
+  char *id = g_uuid_string_random ();
+
+  json_object_set_string_member (plain, "id", id);
+  json_object_set_string_member (plain, "therapist_id", tf_vault_get_user_id (vault_of (f)));
+  json_object_set_string_member (plain, "client_id", client);
+  json_object_set_string_member (plain, "appointment_datetime", at_text);
+  json_object_set_int_member (plain, "duration", 50);
+  json_object_set_string_member (plain, "status", "pending");
+  json_object_set_string_member (plain, "price", "60.00");
+  json_object_set_string_member (plain, "created_at", booked_text);
+  json_object_set_string_member (plain, "updated_at", booked_text);
+  g_assert_true (tf_vault_put (vault_of (f), tf_registry_lookup ("appointments"), id, plain,
+                               &error));
+  g_assert_no_error (error);
+  return id;
+}
+
+static JsonObject *
+stored_appointment (Fixture *f, const char *id)
+{
+  g_autoptr(GError) error = NULL;
+  JsonObject *plain = tf_vault_get (vault_of (f), tf_registry_lookup ("appointments"), id,
+                                    &error);
+
+  g_assert_no_error (error);
+  return plain;
+}
+
+typedef struct
+{
+  GtkWidget  *window;
+  const char *row;
+  const char *text;
+} SubtitleWait;
+
+static gboolean
+subtitle_has (gpointer data)
+{
+  SubtitleWait *w = data;
+  GtkWidget *row = tf_ui_find (w->window, w->row);
+
+  return row != NULL && gtk_widget_get_mapped (row) &&
+         strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), w->text) != NULL;
+}
+
+static void
+wait_subtitle (GtkWidget *window, const char *row, const char *text)
+{
+  SubtitleWait w = { window, row, text };
+
+  g_assert_true (tf_ui_wait_for (subtitle_has, &w));
+}
+
+static gboolean
+dialog_shown (gpointer data)
+{
+  GtkWidget **out = data;
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_mapped (GTK_WIDGET (window)))
+        *out = GTK_WIDGET (window);
+    }
+  return *out != NULL;
+}
+
+static void
+test_agenda (void)
+{
+  Fixture f = { 0 };
+  g_autofree char *id = NULL, *row_name = NULL;
+  g_autoptr(JsonObject) plain = NULL;
+  GtkWidget *row, *dialog = NULL;
+
+  fixture_set_up (&f, tf_schedule_page_new);
+  /* Nothing yet this week. */
+  tf_ui_wait_shown (f.window, "schedule-empty");
+
+  /* An appointment put straight into the store shows up without a reload. */
+  id = put_appointment (&f);
+  row_name = g_strdup_printf ("appointment-%s", id);
+  wait_subtitle (f.window, row_name, "Pending · 50 min");
+  row = tf_ui_find (f.window, row_name);
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==,
+                   "10:00 · Unknown client");
+  g_assert_false (gtk_widget_get_visible (tf_ui_find (f.window, "schedule-empty")));
+
+  /* Another week has none; this week has it again. */
+  tf_ui_click (f.window, "schedule-next");
+  g_assert_null (tf_ui_find (f.window, row_name));
+  tf_ui_wait_shown (f.window, "schedule-empty");
+  tf_ui_click (f.window, "schedule-today");
+  wait_subtitle (f.window, row_name, "Pending");
+
+  /* Confirmed: the stored record says so, and the row too. */
+  tf_ui_click (f.window, "appointment-confirm");
+  g_assert_cmpstr (f.saved, ==, "Appointment confirmed");
+  plain = stored_appointment (&f, id);
+  g_assert_cmpstr (json_object_get_string_member (plain, "status"), ==, "confirmed");
+  g_assert_true (!json_object_has_member (plain, "cancelled_by") ||
+                 json_object_get_null_member (plain, "cancelled_by"));
+  wait_subtitle (f.window, row_name, "Confirmed · 50 min");
+  g_assert_null (tf_ui_find (f.window, "appointment-confirm"));
+  tf_ui_wait_shown (f.window, "appointment-complete");
+
+  /* Cancelled with a reason: who, when and why are stored. */
+  g_assert_true (gtk_widget_activate_action (f.page, "schedule.cancel", "s", id));
+  g_assert_true (tf_ui_wait_for (dialog_shown, &dialog));
+  g_assert_false (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog),
+                                                           "cancel-appointment"));
+  tf_ui_type (dialog, "schedule-cancel-reason", "Ασθένεια");
+  g_assert_true (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog),
+                                                          "cancel-appointment"));
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "cancel-appointment");
+  g_assert_cmpstr (f.saved, ==, "Appointment cancelled");
+  g_clear_pointer (&plain, json_object_unref);
+  plain = stored_appointment (&f, id);
+  g_assert_cmpstr (json_object_get_string_member (plain, "status"), ==, "cancelled");
+  g_assert_cmpstr (json_object_get_string_member (plain, "cancellation_reason"), ==, "Ασθένεια");
+  g_assert_cmpstr (json_object_get_string_member (plain, "cancelled_by"), ==,
+                   tf_vault_get_user_id (vault_of (&f)));
+  g_assert_nonnull (json_object_get_string_member (plain, "cancelled_at"));
+  wait_subtitle (f.window, row_name, "Cancelled · 50 min");
+  g_assert_null (tf_ui_find (f.window, "appointment-more"));
+
+  /* A cancelled appointment cannot be confirmed any more. */
+  g_assert_true (gtk_widget_activate_action (f.page, "schedule.confirm", "s", id));
+  g_assert_nonnull (f.failed);
+  g_clear_pointer (&plain, json_object_unref);
+  plain = stored_appointment (&f, id);
+  g_assert_cmpstr (json_object_get_string_member (plain, "status"), ==, "cancelled");
+
+  /* The hours are one click away, and back. */
+  tf_ui_click (f.window, "schedule-availability");
+  tf_ui_wait_shown (f.window, "availability-save");
+  tf_ui_click (f.window, "schedule-back");
+  tf_ui_wait_shown (f.window, row_name);
+  fixture_tear_down (&f);
+}
+
+int
+main (int argc, char **argv)
+{
+  setlocale (LC_ALL, "C.UTF-8");
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("TF_LOCALEDIR"));
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  g_setenv ("TF_KDF_OPSLIMIT", "2", TRUE);
+  g_setenv ("TF_KDF_MEMLIMIT_MIB", "64", TRUE);
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  g_assert_true (tf_crypto_init (NULL));
+
+  g_test_add_func ("/tf/schedule/availability-refuses-and-saves", test_availability);
+  g_test_add_func ("/tf/schedule/blocked-dates", test_blocked_dates);
+  g_test_add_func ("/tf/schedule/agenda-confirm-cancel", test_agenda);
+  return g_test_run ();
+}
