@@ -197,7 +197,7 @@ test_greek (void)
   g_assert_nonnull (strstr (gtk_button_get_label (GTK_BUTTON (local)), "υπολογιστή"));
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "Therapy Field");
   close_window (GTK_WIDGET (window), session);
-  g_remove (dir);
+  tf_ui_remove_profile (dir);
 }
 
 int
@@ -210,21 +210,11 @@ main (int argc, char **argv)
     {
       /* The window in Greek under a Greek locale. */
       g_setenv ("LANGUAGE", "el", TRUE);
-      g_assert_nonnull (setlocale (LC_ALL, "el_GR.UTF-8"));
       argv[1] = argv[0];
       argc--;
       argv++;
     }
-  else
-    setlocale (LC_ALL, "C.UTF-8");
-  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("TF_LOCALEDIR"));
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
-  g_setenv ("TF_KDF_OPSLIMIT", "2", TRUE);
-  g_setenv ("TF_KDF_MEMLIMIT_MIB", "64", TRUE);
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  g_assert_true (tf_crypto_init (NULL));
+  tf_ui_init (&argc, &argv, greek ? "el_GR.UTF-8" : "C.UTF-8");
   data_dir = g_dir_make_tmp ("tf-ui-XXXXXX", NULL);
 
   if (greek)
@@ -235,17 +225,7 @@ main (int argc, char **argv)
       g_test_add_func ("/ui/reopen-and-unlock", test_reopen_and_unlock);
     }
   status = g_test_run ();
-  {
-    g_autofree char *db = g_build_filename (data_dir, "profile.sqlite", NULL);
-    const char *suffixes[] = { "", "-wal", "-shm" };
-
-    for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
-      {
-        g_autofree char *file = g_strconcat (db, suffixes[i], NULL);
-        g_remove (file);
-      }
-    g_rmdir (data_dir);
-  }
+  tf_ui_remove_profile (data_dir);
   g_free (data_dir);
   return status;
 }

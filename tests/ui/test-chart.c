@@ -409,23 +409,6 @@ test_streak (void)
 /* --- the history page ----------------------------------------------------- */
 
 static void
-on_created (GObject *source, GAsyncResult *result, gpointer data)
-{
-  g_autoptr(GError) error = NULL;
-  gboolean *done = data;
-
-  g_assert_true (tf_session_create_finish (TF_SESSION (source), result, NULL, &error));
-  g_assert_no_error (error);
-  *done = TRUE;
-}
-
-static gboolean
-flag_set (gpointer data)
-{
-  return *(gboolean *) data;
-}
-
-static void
 put_check_in (TfSession *session, int days_ago, int mood)
 {
   TfVault *vault = tf_session_get_vault (session);
@@ -467,37 +450,17 @@ streak_shown (gpointer data)
 }
 
 static void
-remove_profile (const char *dir)
-{
-  g_autofree char *db = g_build_filename (dir, "profile.sqlite", NULL);
-  const char *suffixes[] = { "", "-wal", "-shm" };
-
-  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
-    {
-      g_autofree char *file = g_strconcat (db, suffixes[i], NULL);
-      g_remove (file);
-    }
-  g_rmdir (dir);
-}
-
-static void
 test_history_page (void)
 {
-  g_autofree char *dir = g_dir_make_tmp ("tf-ui-chart-XXXXXX", NULL);
-  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
   TfRegistration reg = { PASSWORD, "client", "Ελένη", "Π.", NULL };
-  TfSession *session = tf_session_new (dir, &error);
-  gboolean created = FALSE;
+  TfSession *session = tf_ui_new_profile (&reg, &dir);
   GtkWidget *page, *window;
   TfMoodChart *chart;
   StreakWait wait;
   guint best = 0;
   int min_width;
 
-  g_assert_no_error (error);
-  tf_session_create_async (session, &reg, NULL, NULL, NULL, on_created, &created);
-  g_assert_true (tf_ui_wait_for (flag_set, &created));
-  g_assert_true (tf_session_is_unlocked (session));
 
   /* Today and the two days before; an older run of five days. */
   for (int k = 0; k < 3; k++)
@@ -558,21 +521,13 @@ test_history_page (void)
 
   close_window (window);
   g_assert_finalize_object (session);
-  remove_profile (dir);
+  tf_ui_remove_profile (dir);
 }
 
 int
 main (int argc, char **argv)
 {
-  setlocale (LC_ALL, "C.UTF-8");
-  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("TF_LOCALEDIR"));
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
-  g_setenv ("TF_KDF_OPSLIMIT", "2", TRUE);
-  g_setenv ("TF_KDF_MEMLIMIT_MIB", "64", TRUE);
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  g_assert_true (tf_crypto_init (NULL));
+  tf_ui_init (&argc, &argv, "C.UTF-8");
 
   g_test_add_func ("/tf/chart/empty", test_chart_empty);
   g_test_add_func ("/tf/chart/one-point", test_chart_one_point);

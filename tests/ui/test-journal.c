@@ -39,25 +39,6 @@ typedef struct
 } RowCount;
 
 static void
-on_created (GObject *source, GAsyncResult *result, gpointer data)
-{
-  gboolean *done = data;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *recovery = NULL;
-
-  g_assert_true (tf_session_create_finish (TF_SESSION (source), result, &recovery, &error));
-  g_assert_no_error (error);
-  g_assert_nonnull (recovery);
-  *done = TRUE;
-}
-
-static gboolean
-is_true (gpointer data)
-{
-  return *(gboolean *) data;
-}
-
-static void
 on_saved (GtkWidget *page, const char *message, Fixture *f)
 {
   g_free (f->saved);
@@ -77,16 +58,8 @@ static void
 fixture_set_up (Fixture *f, GtkWidget *(*make) (TfSession *))
 {
   TfRegistration reg = { PASSWORD, "client", "Ελένη", "Π.", NULL };
-  g_autoptr(GError) error = NULL;
-  gboolean created = FALSE;
 
-  f->dir = g_dir_make_tmp ("tf-ui-journal-XXXXXX", &error);
-  g_assert_no_error (error);
-  f->session = tf_session_new (f->dir, &error);
-  g_assert_no_error (error);
-  tf_session_create_async (f->session, &reg, NULL, NULL, NULL, on_created, &created);
-  g_assert_true (tf_ui_wait_for (is_true, &created));
-  g_assert_true (tf_session_is_unlocked (f->session));
+  f->session = tf_ui_new_profile (&reg, &f->dir);
 
   f->page = make (f->session);
   g_signal_connect (f->page, "saved", G_CALLBACK (on_saved), f);
@@ -100,19 +73,11 @@ fixture_set_up (Fixture *f, GtkWidget *(*make) (TfSession *))
 static void
 fixture_tear_down (Fixture *f)
 {
-  g_autofree char *db = g_build_filename (f->dir, "profile.sqlite", NULL);
-  const char *suffixes[] = { "", "-wal", "-shm" };
-
   gtk_window_destroy (GTK_WINDOW (f->window));
   while (g_main_context_iteration (NULL, FALSE))
     ;
   g_assert_finalize_object (f->session);
-  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
-    {
-      g_autofree char *file = g_strconcat (db, suffixes[i], NULL);
-      g_remove (file);
-    }
-  g_rmdir (f->dir);
+  tf_ui_remove_profile (f->dir);
   g_free (f->dir);
   g_free (f->saved);
   g_free (f->failed);
@@ -514,15 +479,7 @@ test_goals (void)
 int
 main (int argc, char **argv)
 {
-  setlocale (LC_ALL, "C.UTF-8");
-  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("TF_LOCALEDIR"));
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
-  g_setenv ("TF_KDF_OPSLIMIT", "2", TRUE);
-  g_setenv ("TF_KDF_MEMLIMIT_MIB", "64", TRUE);
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  g_assert_true (tf_crypto_init (NULL));
+  tf_ui_init (&argc, &argv, "C.UTF-8");
 
   g_test_add_func ("/ui/journal/write-search-edit-delete", test_journal);
   g_test_add_func ("/ui/journal/failed-save-keeps-draft", test_journal_failed_save);

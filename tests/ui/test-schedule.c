@@ -35,24 +35,6 @@ typedef struct
 } Fixture;
 
 static void
-on_created (GObject *source, GAsyncResult *result, gpointer data)
-{
-  gboolean *done = data;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *recovery = NULL;
-
-  g_assert_true (tf_session_create_finish (TF_SESSION (source), result, &recovery, &error));
-  g_assert_no_error (error);
-  *done = TRUE;
-}
-
-static gboolean
-is_true (gpointer data)
-{
-  return *(gboolean *) data;
-}
-
-static void
 on_saved (GtkWidget *page, const char *message, Fixture *f)
 {
   g_free (f->saved);
@@ -72,16 +54,8 @@ static void
 fixture_set_up (Fixture *f, GtkWidget *(*make) (TfSession *))
 {
   TfRegistration reg = { PASSWORD, "therapist", "Άννα", "Κ.", "ΑΜ-12345" };
-  g_autoptr(GError) error = NULL;
-  gboolean created = FALSE;
 
-  f->dir = g_dir_make_tmp ("tf-ui-schedule-XXXXXX", &error);
-  g_assert_no_error (error);
-  f->session = tf_session_new (f->dir, &error);
-  g_assert_no_error (error);
-  tf_session_create_async (f->session, &reg, NULL, NULL, NULL, on_created, &created);
-  g_assert_true (tf_ui_wait_for (is_true, &created));
-  g_assert_true (tf_session_is_unlocked (f->session));
+  f->session = tf_ui_new_profile (&reg, &f->dir);
   g_assert_cmpstr (tf_session_get_role (f->session), ==, "therapist");
 
   f->page = make (f->session);
@@ -96,19 +70,11 @@ fixture_set_up (Fixture *f, GtkWidget *(*make) (TfSession *))
 static void
 fixture_tear_down (Fixture *f)
 {
-  g_autofree char *db = g_build_filename (f->dir, "profile.sqlite", NULL);
-  const char *suffixes[] = { "", "-wal", "-shm" };
-
   gtk_window_destroy (GTK_WINDOW (f->window));
   while (g_main_context_iteration (NULL, FALSE))
     ;
   g_assert_finalize_object (f->session);
-  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
-    {
-      g_autofree char *file = g_strconcat (db, suffixes[i], NULL);
-      g_remove (file);
-    }
-  g_rmdir (f->dir);
+  tf_ui_remove_profile (f->dir);
   g_free (f->dir);
   g_free (f->saved);
   g_free (f->failed);
@@ -461,15 +427,7 @@ test_agenda (void)
 int
 main (int argc, char **argv)
 {
-  setlocale (LC_ALL, "C.UTF-8");
-  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("TF_LOCALEDIR"));
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
-  g_setenv ("TF_KDF_OPSLIMIT", "2", TRUE);
-  g_setenv ("TF_KDF_MEMLIMIT_MIB", "64", TRUE);
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  g_assert_true (tf_crypto_init (NULL));
+  tf_ui_init (&argc, &argv, "C.UTF-8");
 
   g_test_add_func ("/tf/schedule/availability-refuses-and-saves", test_availability);
   g_test_add_func ("/tf/schedule/blocked-dates", test_blocked_dates);

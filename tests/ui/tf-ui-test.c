@@ -4,6 +4,12 @@
  */
 #include "config.h"
 
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <locale.h>
+
+#include "tf-crypto.h"
+
 #include "tf-ui-test.h"
 
 GtkWidget *
@@ -72,3 +78,67 @@ tf_ui_type (GtkWidget *window, const char *name, const char *text)
   gtk_editable_set_text (GTK_EDITABLE (tf_ui_wait_shown (window, name)), text);
 }
 
+
+void
+tf_ui_init (int *argc, char ***argv, const char *locale)
+{
+  g_assert_nonnull (setlocale (LC_ALL, locale));
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("TF_LOCALEDIR"));
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  g_setenv ("TF_KDF_OPSLIMIT", "2", TRUE);
+  g_setenv ("TF_KDF_MEMLIMIT_MIB", "64", TRUE);
+  gtk_test_init (argc, argv, NULL);
+  adw_init ();
+  g_assert_true (tf_crypto_init (NULL));
+}
+
+static void
+on_created (GObject *source, GAsyncResult *result, gpointer data)
+{
+  gboolean *done = data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *recovery = NULL;
+
+  g_assert_true (tf_session_create_finish (TF_SESSION (source), result, &recovery, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (recovery);
+  *done = TRUE;
+}
+
+static gboolean
+is_true (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+TfSession *
+tf_ui_new_profile (const TfRegistration *reg, char **out_dir)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean created = FALSE;
+  TfSession *session;
+
+  *out_dir = g_dir_make_tmp ("tf-ui-XXXXXX", &error);
+  g_assert_no_error (error);
+  session = tf_session_new (*out_dir, &error);
+  g_assert_no_error (error);
+  tf_session_create_async (session, reg, NULL, NULL, NULL, on_created, &created);
+  g_assert_true (tf_ui_wait_for (is_true, &created));
+  g_assert_true (tf_session_is_unlocked (session));
+  return session;
+}
+
+void
+tf_ui_remove_profile (const char *dir)
+{
+  g_autofree char *db = g_build_filename (dir, "profile.sqlite", NULL);
+  const char *suffixes[] = { "", "-wal", "-shm" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *file = g_strconcat (db, suffixes[i], NULL);
+      g_remove (file);
+    }
+  g_rmdir (dir);
+}

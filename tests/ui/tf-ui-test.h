@@ -7,6 +7,8 @@
 
 #include <adwaita.h>
 
+#include "tf-session.h"
+
 G_BEGIN_DECLS
 
 typedef struct
@@ -31,5 +33,17 @@ void       tf_ui_click      (GtkWidget  *window,
 void       tf_ui_type       (GtkWidget  *window,
                              const char *name,
                              const char *text);
+
+/* Sets the locale (@locale, e.g. "C.UTF-8"), the app's catalogue from the
+ * build, a fast key derivation, GTK, libadwaita and libsodium. */
+void       tf_ui_init           (int         *argc,
+                                 char      ***argv,
+                                 const char  *locale);
+/* A profile in a new temporary folder with an account made on this
+ * computer only (@reg), unlocked; the folder in @out_dir. */
+TfSession *tf_ui_new_profile    (const TfRegistration *reg,
+                                 char       **out_dir);
+/* Removes a profile folder and its database files. */
+void       tf_ui_remove_profile (const char  *dir);
 
 G_END_DECLS
