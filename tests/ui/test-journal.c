@@ -21,15 +21,7 @@
 
 #define PASSWORD "σωστός κωδικός"
 
-typedef struct
-{
-  char      *dir;
-  TfSession *session;
-  GtkWidget *window;
-  GtkWidget *page;
-  char      *saved;   /* the last ::saved message */
-  char      *failed;  /* the last ::failed message */
-} Fixture;
+typedef TfUiPage Fixture;
 
 typedef struct
 {
@@ -38,20 +30,6 @@ typedef struct
   guint       n;
 } RowCount;
 
-static void
-on_saved (GtkWidget *page, const char *message, Fixture *f)
-{
-  g_free (f->saved);
-  f->saved = g_strdup (message);
-}
-
-static void
-on_failed (GtkWidget *page, const char *message, Fixture *f)
-{
-  g_free (f->failed);
-  f->failed = g_strdup (message);
-}
-
 /* A client profile on this computer only, unlocked, and @make's page in a
  * window. */
 static void
@@ -59,28 +37,13 @@ fixture_set_up (Fixture *f, GtkWidget *(*make) (TfSession *))
 {
   TfRegistration reg = { PASSWORD, "client", "Ελένη", "Π.", NULL };
 
-  f->session = tf_ui_new_profile (&reg, &f->dir);
-
-  f->page = make (f->session);
-  g_signal_connect (f->page, "saved", G_CALLBACK (on_saved), f);
-  g_signal_connect (f->page, "failed", G_CALLBACK (on_failed), f);
-  f->window = gtk_window_new ();
-  gtk_window_set_default_size (GTK_WINDOW (f->window), 600, 700);
-  gtk_window_set_child (GTK_WINDOW (f->window), f->page);
-  gtk_window_present (GTK_WINDOW (f->window));
+  tf_ui_page_open (f, &reg, make, 600, 700);
 }
 
 static void
 fixture_tear_down (Fixture *f)
 {
-  gtk_window_destroy (GTK_WINDOW (f->window));
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-  g_assert_finalize_object (f->session);
-  tf_ui_remove_profile (f->dir);
-  g_free (f->dir);
-  g_free (f->saved);
-  g_free (f->failed);
+  tf_ui_page_close (f);
 }
 
 static guint

@@ -24,29 +24,7 @@
 
 #define PASSWORD "σωστός κωδικός"
 
-typedef struct
-{
-  char      *dir;
-  TfSession *session;
-  GtkWidget *window;
-  GtkWidget *page;
-  char      *saved;   /* the last ::saved message */
-  char      *failed;  /* the last ::failed message */
-} Fixture;
-
-static void
-on_saved (GtkWidget *page, const char *message, Fixture *f)
-{
-  g_free (f->saved);
-  f->saved = g_strdup (message);
-}
-
-static void
-on_failed (GtkWidget *page, const char *message, Fixture *f)
-{
-  g_free (f->failed);
-  f->failed = g_strdup (message);
-}
+typedef TfUiPage Fixture;
 
 /* A therapist profile on this computer only, unlocked, and @make's widget
  * in a window. */
@@ -55,29 +33,14 @@ fixture_set_up (Fixture *f, GtkWidget *(*make) (TfSession *))
 {
   TfRegistration reg = { PASSWORD, "therapist", "Άννα", "Κ.", "ΑΜ-12345" };
 
-  f->session = tf_ui_new_profile (&reg, &f->dir);
+  tf_ui_page_open (f, &reg, make, 600, 800);
   g_assert_cmpstr (tf_session_get_role (f->session), ==, "therapist");
-
-  f->page = make (f->session);
-  g_signal_connect (f->page, "saved", G_CALLBACK (on_saved), f);
-  g_signal_connect (f->page, "failed", G_CALLBACK (on_failed), f);
-  f->window = gtk_window_new ();
-  gtk_window_set_default_size (GTK_WINDOW (f->window), 600, 800);
-  gtk_window_set_child (GTK_WINDOW (f->window), f->page);
-  gtk_window_present (GTK_WINDOW (f->window));
 }
 
 static void
 fixture_tear_down (Fixture *f)
 {
-  gtk_window_destroy (GTK_WINDOW (f->window));
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-  g_assert_finalize_object (f->session);
-  tf_ui_remove_profile (f->dir);
-  g_free (f->dir);
-  g_free (f->saved);
-  g_free (f->failed);
+  tf_ui_page_close (f);
 }
 
 static TfVault *

@@ -142,3 +142,44 @@ tf_ui_remove_profile (const char *dir)
     }
   g_rmdir (dir);
 }
+
+static void
+on_saved (GtkWidget *page, const char *message, TfUiPage *f)
+{
+  g_free (f->saved);
+  f->saved = g_strdup (message);
+}
+
+static void
+on_failed (GtkWidget *page, const char *message, TfUiPage *f)
+{
+  g_free (f->failed);
+  f->failed = g_strdup (message);
+}
+
+void
+tf_ui_page_open (TfUiPage *f, const TfRegistration *reg, GtkWidget *(*make) (TfSession *),
+                 int width, int height)
+{
+  f->session = tf_ui_new_profile (reg, &f->dir);
+  f->page = make (f->session);
+  g_signal_connect (f->page, "saved", G_CALLBACK (on_saved), f);
+  g_signal_connect (f->page, "failed", G_CALLBACK (on_failed), f);
+  f->window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (f->window), width, height);
+  gtk_window_set_child (GTK_WINDOW (f->window), f->page);
+  gtk_window_present (GTK_WINDOW (f->window));
+}
+
+void
+tf_ui_page_close (TfUiPage *f)
+{
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_finalize_object (f->session);
+  tf_ui_remove_profile (f->dir);
+  g_free (f->dir);
+  g_free (f->saved);
+  g_free (f->failed);
+}

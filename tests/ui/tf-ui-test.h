@@ -46,4 +46,22 @@ TfSession *tf_ui_new_profile    (const TfRegistration *reg,
 /* Removes a profile folder and its database files. */
 void       tf_ui_remove_profile (const char  *dir);
 
+/* A page of the app on its own in a window, on a new profile. */
+typedef struct
+{
+  char      *dir;
+  TfSession *session;
+  GtkWidget *window;
+  GtkWidget *page;
+  char      *saved;   /* the last ::saved message */
+  char      *failed;  /* the last ::failed message */
+} TfUiPage;
+
+void       tf_ui_page_open      (TfUiPage    *f,
+                                 const TfRegistration *reg,
+                                 GtkWidget  *(*make) (TfSession *),
+                                 int          width,
+                                 int          height);
+void       tf_ui_page_close     (TfUiPage    *f);
+
 G_END_DECLS
