@@ -12,6 +12,7 @@
 
 #include "tf-error.h"
 #include "tf-keys.h"
+#include "tf-record.h"
 
 #define RECOVERY_AUTH_CONTEXT "tf1|recovery-auth"
 
@@ -45,17 +46,6 @@ format_error (GError **error, const char *what)
   return FALSE;
 }
 
-static const char *
-member_string (JsonObject *object, const char *name)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
 static gboolean
 member_uint (JsonObject *object, const char *name, guint64 *out)
 {
@@ -72,7 +62,7 @@ gboolean
 tf_keys_derive (JsonObject *kdf, const char *password, TfSecret **out_auth_key,
                 TfSecret **out_kek, GError **error)
 {
-  const char *salt_b64 = member_string (kdf, "salt");
+  const char *salt_b64 = tf_json_get_string (kdf, "salt");
   g_autofree guchar *salt = NULL;
   gsize salt_len = 0;
   guint64 ops, mem;
@@ -135,10 +125,10 @@ recovery_auth (const TfSecret *recovery)
 static gboolean
 open_pairs (TfKeys *self, JsonObject *keys, GError **error)
 {
-  const char *identity_public = member_string (keys, "identity_public_key");
-  const char *signing_public = member_string (keys, "signing_public_key");
-  const char *wrapped_identity = member_string (keys, "wrapped_identity_key");
-  const char *wrapped_signing = member_string (keys, "wrapped_signing_key");
+  const char *identity_public = tf_json_get_string (keys, "identity_public_key");
+  const char *signing_public = tf_json_get_string (keys, "signing_public_key");
+  const char *wrapped_identity = tf_json_get_string (keys, "wrapped_identity_key");
+  const char *wrapped_signing = tf_json_get_string (keys, "wrapped_signing_key");
 
   if (identity_public == NULL || signing_public == NULL || wrapped_identity == NULL ||
       wrapped_signing == NULL)
@@ -212,7 +202,7 @@ TfKeys *
 tf_keys_open (JsonObject *keys, const TfSecret *kek, GError **error)
 {
   g_autoptr(TfKeys) self = g_new0 (TfKeys, 1);
-  const char *wrapped_master = member_string (keys, "wrapped_master_key");
+  const char *wrapped_master = tf_json_get_string (keys, "wrapped_master_key");
 
   g_return_val_if_fail (kek != NULL, NULL);
 
@@ -233,7 +223,7 @@ tf_keys_open_recovery (JsonObject *keys, const char *recovery_text, char **out_r
 {
   g_autoptr(TfKeys) self = g_new0 (TfKeys, 1);
   g_autoptr(TfSecret) recovery = NULL;
-  const char *wrapped = member_string (keys, "wrapped_recovery_key");
+  const char *wrapped = tf_json_get_string (keys, "wrapped_recovery_key");
 
   g_return_val_if_fail (recovery_text != NULL, NULL);
 

@@ -34,6 +34,17 @@ tf_record_new (const TfTable *table, const char *id)
   return record;
 }
 
+const char *
+tf_json_get_string (JsonObject *object, const char *member)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
 JsonObject *
 tf_json_object_dup (JsonObject *object)
 {

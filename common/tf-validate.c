@@ -16,6 +16,7 @@
 #include "tf-crypto.h"
 #include "tf-error.h"
 #include "tf-time.h"
+#include "tf-record.h"
 #include "tf-validate.h"
 
 static GRegex *
@@ -321,13 +322,7 @@ typedef struct
 static const char *
 rule_get (gpointer data, const char *column)
 {
-  JsonObject *fields = ((RuleData *) data)->fields;
-  JsonNode *node = json_object_get_member (fields, column);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
+  return tf_json_get_string (((RuleData *) data)->fields, column);
 }
 
 gboolean

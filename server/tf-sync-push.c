@@ -137,20 +137,6 @@ record_key (const char *table, const char *id)
   return g_strconcat (table, "/", id, NULL);
 }
 
-static const char *
-field_string (JsonObject *fields, const char *name)
-{
-  JsonNode *node;
-
-  if (fields == NULL || name == NULL)
-    return NULL;
-  node = json_object_get_member (fields, name);
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
 static gboolean
 field_true (JsonObject *fields, const char *name)
 {
@@ -313,8 +299,8 @@ load_states (Push *p, GError **error)
       /* A key grant is about another record: its owner matters. */
       if (strcmp (item->table->name, "key_grants") == 0 && item->mutation->fields != NULL)
         {
-          const char *t = field_string (item->mutation->fields, "table_name");
-          const char *r = field_string (item->mutation->fields, "record_id");
+          const char *t = tf_json_get_string (item->mutation->fields, "table_name");
+          const char *r = tf_json_get_string (item->mutation->fields, "record_id");
           if (t != NULL && r != NULL && strpbrk (t, "\"\\") == NULL)
             {
               g_ptr_array_add (tables, g_strdup (t));
@@ -405,9 +391,9 @@ load_parents (Push *p, GError **error)
         continue;
       key = record_key (item->table->name, item->id);
       state = g_hash_table_lookup (p->states, key);
-      parent_id = field_string (item->mutation->fields, item->table->parent_column);
+      parent_id = tf_json_get_string (item->mutation->fields, item->table->parent_column);
       if (parent_id == NULL && state != NULL && state->row != NULL)
-        parent_id = field_string (state->row->fields, item->table->parent_column);
+        parent_id = tf_json_get_string (state->row->fields, item->table->parent_column);
       if (parent_id == NULL)
         continue;
       list = g_hash_table_lookup (by_table, item->table->parent_table);
@@ -438,7 +424,7 @@ load_parents (Push *p, GError **error)
           while (g_hash_table_iter_next (&rows_iter, &id, &record))
             {
               TfRecord *parent = record;
-              const char *grand = field_string (parent->fields, table->parent_column);
+              const char *grand = tf_json_get_string (parent->fields, table->parent_column);
 
               if (table->parent_table != NULL && grand != NULL)
                 {
@@ -495,9 +481,9 @@ load_people (Push *p, GError **error)
           State *state = g_hash_table_lookup (p->states, key);
           f = state && state->row ? state->row->fields : NULL;
         }
-      add_unique (users, field_string (f, t->owner_column));
-      add_unique (users, field_string (f, t->client_column));
-      add_unique (users, field_string (f, t->therapist_column));
+      add_unique (users, tf_json_get_string (f, t->owner_column));
+      add_unique (users, tf_json_get_string (f, t->client_column));
+      add_unique (users, tf_json_get_string (f, t->therapist_column));
       g_ptr_array_add (tables, g_strdup (t->name));
       g_ptr_array_add (ids, g_strdup (item->id));
     }
@@ -510,9 +496,9 @@ load_people (Push *p, GError **error)
     while (g_hash_table_iter_next (&iter, &key, &value))
       {
         TfRecord *parent = value;
-        add_unique (users, field_string (parent->fields, parent->table->owner_column));
-        add_unique (users, field_string (parent->fields, parent->table->client_column));
-        add_unique (users, field_string (parent->fields, parent->table->therapist_column));
+        add_unique (users, tf_json_get_string (parent->fields, parent->table->owner_column));
+        add_unique (users, tf_json_get_string (parent->fields, parent->table->client_column));
+        add_unique (users, tf_json_get_string (parent->fields, parent->table->therapist_column));
       }
   }
 
@@ -597,7 +583,7 @@ role_of (Push *p, const char *user)
 static TfRecord *
 parent_of (Push *p, const TfTable *table, JsonObject *fields)
 {
-  const char *parent_id = field_string (fields, table->parent_column);
+  const char *parent_id = tf_json_get_string (fields, table->parent_column);
   g_autofree char *key = NULL;
   State *state;
 
@@ -617,9 +603,9 @@ owner_of (Push *p, const TfTable *table, JsonObject *fields)
   TfRecord *parent;
 
   if (table->owner_column != NULL)
-    return field_string (fields, table->owner_column);
+    return tf_json_get_string (fields, table->owner_column);
   if (table->client_column != NULL)
-    return field_string (fields, table->client_column);
+    return tf_json_get_string (fields, table->client_column);
   parent = parent_of (p, table, fields);
   if (parent != NULL)
     return owner_of (p, parent->table, parent->fields);
@@ -676,7 +662,7 @@ recipients_of (Push *p, const TfTable *t, JsonObject *fields, const char *owner)
   else if (strcmp (name, "key_grants") == 0)
     {
       add_unique (list, owner);
-      add_unique (list, field_string (fields, "recipient_id"));
+      add_unique (list, tf_json_get_string (fields, "recipient_id"));
     }
   else if (strcmp (name, "client_intakes") == 0)
     {
@@ -685,25 +671,25 @@ recipients_of (Push *p, const TfTable *t, JsonObject *fields, const char *owner)
     }
   else if (strcmp (name, "client_histories") == 0)
     {
-      add_therapists_of (p, list, field_string (fields, "client_id"), 0);
+      add_therapists_of (p, list, tf_json_get_string (fields, "client_id"), 0);
       add_unique (list, p->caller.user_id);
     }
   else if (t->audience == TF_AUDIENCE_THERAPIST)
-    add_unique (list, field_string (fields, t->therapist_column)); /* plans, notes */
+    add_unique (list, tf_json_get_string (fields, t->therapist_column)); /* plans, notes */
   else if (strcmp (name, "sessions") == 0)
     {
       TfRecord *appointment = parent_of (p, t, fields);
       if (appointment != NULL)
         {
-          add_unique (list, field_string (appointment->fields, "client_id"));
-          add_unique (list, field_string (appointment->fields, "therapist_id"));
+          add_unique (list, tf_json_get_string (appointment->fields, "client_id"));
+          add_unique (list, tf_json_get_string (appointment->fields, "therapist_id"));
         }
     }
   else
     {
-      add_unique (list, field_string (fields, t->owner_column));
-      add_unique (list, field_string (fields, t->client_column));
-      add_unique (list, field_string (fields, t->therapist_column));
+      add_unique (list, tf_json_get_string (fields, t->owner_column));
+      add_unique (list, tf_json_get_string (fields, t->client_column));
+      add_unique (list, tf_json_get_string (fields, t->therapist_column));
     }
   return list;
 }
@@ -742,9 +728,9 @@ authorize_full (Push *p, const TfTable *t, JsonObject *fields, TfRecord *current
           {
             /* Whoever may write the record (its owner, or the therapist who
              * wrote a session note or a history) may share its key. */
-            const TfTable *granted_table = tf_registry_lookup (field_string (fields, "table_name"));
-            g_autofree char *key = record_key (field_string (fields, "table_name"),
-                                               field_string (fields, "record_id"));
+            const TfTable *granted_table = tf_registry_lookup (tf_json_get_string (fields, "table_name"));
+            g_autofree char *key = record_key (tf_json_get_string (fields, "table_name"),
+                                               tf_json_get_string (fields, "record_id"));
             State *granted = g_hash_table_lookup (p->states, key);
 
             if (granted_table == NULL || !tf_table_has_encrypted (granted_table))
@@ -764,14 +750,14 @@ authorize_full (Push *p, const TfTable *t, JsonObject *fields, TfRecord *current
           TfRecord *appointment = parent_of (p, t, fields);
           if (appointment == NULL)
             return "the appointment does not exist";
-          if (g_strcmp0 (field_string (appointment->fields, "therapist_id"), me) != 0)
+          if (g_strcmp0 (tf_json_get_string (appointment->fields, "therapist_id"), me) != 0)
             return "this is another therapist's appointment";
           return NULL;
         }
       if (strcmp (name, "client_histories") == 0)
-        return in_care (p, me, field_string (fields, "client_id")) ? NULL
+        return in_care (p, me, tf_json_get_string (fields, "client_id")) ? NULL
                : "this client is not in your care";
-      if (g_strcmp0 (field_string (fields, t->therapist_column), me) != 0)
+      if (g_strcmp0 (tf_json_get_string (fields, t->therapist_column), me) != 0)
         return "this record belongs to another therapist";
       if (strcmp (name, "session_notes") == 0)
         {
@@ -779,18 +765,18 @@ authorize_full (Push *p, const TfTable *t, JsonObject *fields, TfRecord *current
           TfRecord *appointment = session ? parent_of (p, session->table, session->fields) : NULL;
 
           if (appointment == NULL ||
-              g_strcmp0 (field_string (appointment->fields, "therapist_id"), me) != 0)
+              g_strcmp0 (tf_json_get_string (appointment->fields, "therapist_id"), me) != 0)
             return "this is another therapist's session";
         }
       if (strcmp (name, "treatment_plans") == 0 &&
-          !in_care (p, me, field_string (fields, "client_id")))
+          !in_care (p, me, tf_json_get_string (fields, "client_id")))
         return "this client is not in your care";
       return NULL;
 
     case TF_WRITER_CARE:
       {
-        const char *client = field_string (fields, t->client_column);
-        const char *their_therapist = field_string (fields, t->therapist_column);
+        const char *client = tf_json_get_string (fields, t->client_column);
+        const char *their_therapist = tf_json_get_string (fields, t->therapist_column);
 
         if (strcmp (name, "care_relationships") == 0)
           {
@@ -799,7 +785,7 @@ authorize_full (Push *p, const TfTable *t, JsonObject *fields, TfRecord *current
             if (g_strcmp0 (client, me) == 0)
               return NULL; /* the client chooses, shares, ends */
             if (g_strcmp0 (their_therapist, me) == 0 && current != NULL &&
-                g_strcmp0 (field_string (fields, "status"), "ended") == 0 &&
+                g_strcmp0 (tf_json_get_string (fields, "status"), "ended") == 0 &&
                 field_true (fields, "share_mood") == field_true (current->fields, "share_mood") &&
                 field_true (fields, "share_goals") == field_true (current->fields, "share_goals"))
               return NULL; /* the therapist may only end it */
@@ -893,13 +879,13 @@ changed_by_client (Push *p, JsonObject *fields, TfRecord *current)
   static const char * const once_confirmed[] = { "appointment_datetime", "duration" };
 
   if (current == NULL ||
-      g_strcmp0 (field_string (current->fields, "therapist_id"), p->caller.user_id) == 0)
+      g_strcmp0 (tf_json_get_string (current->fields, "therapist_id"), p->caller.user_id) == 0)
     return NULL;
   for (guint i = 0; i < G_N_ELEMENTS (never); i++)
     if (json_object_has_member (fields, never[i]) &&
         !same_value (fields, current->fields, never[i]))
       return never[i];
-  if (g_strcmp0 (field_string (current->fields, "status"), "pending") != 0)
+  if (g_strcmp0 (tf_json_get_string (current->fields, "status"), "pending") != 0)
     for (guint i = 0; i < G_N_ELEMENTS (once_confirmed); i++)
       if (json_object_has_member (fields, once_confirmed[i]) &&
           !same_value (fields, current->fields, once_confirmed[i]))
@@ -927,9 +913,9 @@ allowed_transition (const char *from, const char *to, gboolean therapist)
 static gboolean
 check_appointment (Push *p, Decision *d, JsonObject *fields, TfRecord *current, GError **error)
 {
-  const char *status = field_string (fields, "status");
-  const char *therapist = field_string (fields, "therapist_id");
-  const char *start = field_string (fields, "appointment_datetime");
+  const char *status = tf_json_get_string (fields, "status");
+  const char *therapist = tf_json_get_string (fields, "therapist_id");
+  const char *start = tf_json_get_string (fields, "appointment_datetime");
   gint64 duration = json_object_get_int_member_with_default (fields, "duration", 0);
   gboolean by_therapist = g_strcmp0 (p->caller.user_id, therapist) == 0;
   g_autofree char *minutes = g_strdup_printf ("%" G_GINT64_FORMAT, duration);
@@ -944,16 +930,16 @@ check_appointment (Push *p, Decision *d, JsonObject *fields, TfRecord *current, 
           return TRUE;
         }
     }
-  else if (!allowed_transition (field_string (current->fields, "status"), status, by_therapist))
+  else if (!allowed_transition (tf_json_get_string (current->fields, "status"), status, by_therapist))
     {
       reject (d, "bad_transition", "an appointment cannot go from %s to %s%s",
-              field_string (current->fields, "status"), status,
+              tf_json_get_string (current->fields, "status"), status,
               by_therapist ? "" : " (some changes are the therapist's)");
       return TRUE;
     }
   if (g_strcmp0 (status, "cancelled") == 0)
     {
-      if (g_strcmp0 (field_string (fields, "cancelled_by"), p->caller.user_id) != 0)
+      if (g_strcmp0 (tf_json_get_string (fields, "cancelled_by"), p->caller.user_id) != 0)
         {
           reject (d, "validation", "cancelled_by must be the one who cancels");
           return TRUE;
@@ -1004,11 +990,11 @@ check_appointment (Push *p, Decision *d, JsonObject *fields, TfRecord *current, 
           other->item->op != TF_MUTATION_UPSERT || strcmp (other->item->id, d->item->id) == 0)
         continue;
       of = other->item->mutation->fields;
-      if (g_strcmp0 (field_string (of, "therapist_id"), therapist) != 0 ||
-          g_strcmp0 (field_string (of, "status"), "cancelled") == 0)
+      if (g_strcmp0 (tf_json_get_string (of, "therapist_id"), therapist) != 0 ||
+          g_strcmp0 (tf_json_get_string (of, "status"), "cancelled") == 0)
         continue;
       a0 = g_date_time_new_from_iso8601 (start, NULL);
-      b0 = g_date_time_new_from_iso8601 (field_string (of, "appointment_datetime"), NULL);
+      b0 = g_date_time_new_from_iso8601 (tf_json_get_string (of, "appointment_datetime"), NULL);
       od = json_object_get_int_member_with_default (of, "duration", 0);
       if (a0 && b0 && g_date_time_difference (b0, a0) < duration * G_TIME_SPAN_MINUTE &&
           g_date_time_difference (a0, b0) < od * G_TIME_SPAN_MINUTE)
@@ -1030,7 +1016,7 @@ locked_since (const TfTable *t, const State *state)
 {
   if (state == NULL || state->row == NULL || tf_table_get_column (t, "locked_at") == NULL)
     return NULL;
-  return field_string (state->row->fields, "locked_at");
+  return tf_json_get_string (state->row->fields, "locked_at");
 }
 
 /* --- deciding ------------------------------------------------------------- */
@@ -1514,9 +1500,9 @@ record_bookkeeping (Push *p, const char *device_id, gint64 last_mutation_id, GEr
         if (item->table == tf_registry_lookup ("care_relationships"))
           {
             JsonObject *f = item->mutation->fields;
-            g_ptr_array_add (care_changes, g_strdup (field_string (f, "therapist_id")));
-            g_ptr_array_add (care_changes, g_strdup (field_string (f, "client_id")));
-            add_unique (notified, field_string (f, "therapist_id"));
+            g_ptr_array_add (care_changes, g_strdup (tf_json_get_string (f, "therapist_id")));
+            g_ptr_array_add (care_changes, g_strdup (tf_json_get_string (f, "client_id")));
+            add_unique (notified, tf_json_get_string (f, "therapist_id"));
           }
       }
     }

@@ -402,18 +402,12 @@ show_error (TfAvailabilityEditor *self, Day *day, const char *message)
   g_signal_emit (self, signals[FAILED], 0, message);
 }
 
-static const char *
-member_string (JsonObject *o, const char *name)
-{
-  return json_object_get_string_member_with_default (o, name, NULL);
-}
-
 static int
 compare_stored_rows (gconstpointer a, gconstpointer b)
 {
   JsonObject *x = *(JsonObject **) a, *y = *(JsonObject **) b;
 
-  return g_strcmp0 (member_string (x, "start_time"), member_string (y, "start_time"));
+  return g_strcmp0 (tf_json_get_string (x, "start_time"), tf_json_get_string (y, "start_time"));
 }
 
 /* The rows of @dow in @existing, by start. */
@@ -443,10 +437,12 @@ day_unchanged (GPtrArray *rows, GPtrArray *wanted)
       JsonObject *o = g_ptr_array_index (rows, i);
 
       if (!json_object_get_boolean_member_with_default (o, "is_available", TRUE) ||
-          member_string (o, "effective_from") != NULL ||
-          member_string (o, "effective_until") != NULL ||
-          g_strcmp0 (member_string (o, "start_time"), g_ptr_array_index (wanted, 2 * i)) != 0 ||
-          g_strcmp0 (member_string (o, "end_time"), g_ptr_array_index (wanted, 2 * i + 1)) != 0)
+          tf_json_get_string (o, "effective_from") != NULL ||
+          tf_json_get_string (o, "effective_until") != NULL ||
+          g_strcmp0 (tf_json_get_string (o, "start_time"),
+                     g_ptr_array_index (wanted, 2 * i)) != 0 ||
+          g_strcmp0 (tf_json_get_string (o, "end_time"),
+                     g_ptr_array_index (wanted, 2 * i + 1)) != 0)
         return FALSE;
     }
   return TRUE;
@@ -461,7 +457,7 @@ write_day (TfAvailabilityEditor *self, GPtrArray *rows, int dow, GPtrArray *want
 
   for (guint i = 0; i < rows->len; i++)
     if (!tf_vault_delete (vault, availability_table (),
-                          member_string (g_ptr_array_index (rows, i), "id"), error))
+                          tf_json_get_string (g_ptr_array_index (rows, i), "id"), error))
       return FALSE;
   for (guint i = 0; i + 1 < wanted->len; i += 2)
     {
@@ -869,8 +865,8 @@ tf_availability_editor_reload (TfAvailabilityEditor *self)
           /* Rows that only say "not available" are not windows. */
           if (!json_object_get_boolean_member_with_default (o, "is_available", TRUE))
             continue;
-          from = shown_time (member_string (o, "start_time"));
-          to = shown_time (member_string (o, "end_time"));
+          from = shown_time (tf_json_get_string (o, "start_time"));
+          to = shown_time (tf_json_get_string (o, "end_time"));
           add_span (&self->days[dow], from, to);
         }
     }

@@ -143,7 +143,8 @@ on_save_clicked (TfCheckinPage *self)
   note = gtk_text_buffer_get_text (gtk_text_view_get_buffer (self->note), &start, &end, FALSE);
   json_object_set_string_member (plain, "id", id);
   json_object_set_string_member (plain, "user_id", tf_vault_get_user_id (vault));
-  json_object_set_int_member (plain, "mood_value", (int) gtk_range_get_value (GTK_RANGE (self->mood)));
+  json_object_set_int_member (plain, "mood_value",
+                              (int) gtk_range_get_value (GTK_RANGE (self->mood)));
   json_object_set_int_member (plain, "energy_level",
                               (int) gtk_range_get_value (GTK_RANGE (self->energy)));
   json_object_set_int_member (plain, "anxiety_level",

@@ -39,7 +39,7 @@ name_owners (TfCli *cli, GPtrArray *records, const char *owner_column)
   for (guint i = 0; i < records->len; i++)
     {
       JsonObject *o = g_ptr_array_index (records, i);
-      const char *owner = tf_cli_str (o, owner_column);
+      const char *owner = tf_json_get_string (o, owner_column);
 
       if (owner != NULL && g_strcmp0 (owner, me) != 0)
         {
@@ -67,7 +67,7 @@ list (TfCli *cli, const char *table_name, const char *column, const char *value,
 static const char *
 owner_prefix (JsonObject *o, char **buffer)
 {
-  const char *name = tf_cli_str (o, "owner_name");
+  const char *name = tf_json_get_string (o, "owner_name");
 
   if (name == NULL)
     return "";
@@ -80,7 +80,7 @@ readable (JsonObject *o, const char *member)
 {
   if (json_object_get_boolean_member_with_default (o, "unreadable", FALSE))
     return _("(no longer shared with you)");
-  return tf_cli_str (o, member) ? tf_cli_str (o, member) : "";
+  return tf_json_get_string (o, member) ? tf_json_get_string (o, member) : "";
 }
 
 /* --- mood ----------------------------------------------------------------- */
@@ -163,7 +163,7 @@ mood_list (TfCli *cli, int argc, char **argv, GError **error)
       g_autofree char *who = NULL, *emotions = joined (o, "emotions");
 
       g_print (_("%s  %smood %d, energy %d, anxiety %d%s%s%s%s\n"),
-               tf_cli_str (o, "created_at"), owner_prefix (o, &who),
+               tf_json_get_string (o, "created_at"), owner_prefix (o, &who),
                (int) json_object_get_int_member_with_default (o, "mood_value", 0),
                (int) json_object_get_int_member_with_default (o, "energy_level", 0),
                (int) json_object_get_int_member_with_default (o, "anxiety_level", 0),
@@ -234,7 +234,7 @@ journal_edit (TfCli *cli, int argc, char **argv, GError **error)
   plain = tf_cli_get_record (cli, "journal_entries", argv[1], _("journal entry"), error);
   if (plain == NULL)
     return FALSE;
-  if (g_strcmp0 (tf_cli_str (plain, "user_id"), tf_vault_get_user_id (cli->vault)) != 0)
+  if (g_strcmp0 (tf_json_get_string (plain, "user_id"), tf_vault_get_user_id (cli->vault)) != 0)
     return tf_cli_usage_error (error, _("This journal entry was shared with you; only its "
                                         "author can change it"));
   if (title != NULL)
@@ -272,8 +272,8 @@ journal_list (TfCli *cli, int argc, char **argv, GError **error)
       JsonObject *o = g_ptr_array_index (records, i);
       g_autofree char *who = NULL;
 
-      g_print ("%s  %s  %s%s%s\n", tf_cli_str (o, "id"), tf_cli_str (o, "created_at"),
-               owner_prefix (o, &who), tf_cli_str (o, "title") ? tf_cli_str (o, "title") : "",
+      g_print ("%s  %s  %s%s%s\n", tf_cli_text (o, "id"), tf_cli_text (o, "created_at"),
+               owner_prefix (o, &who), tf_cli_text (o, "title"),
                json_object_get_boolean_member_with_default (o, "therapist_shared", FALSE)
                  ? _(" (shared)") : "");
     }
@@ -297,9 +297,9 @@ journal_show (TfCli *cli, int argc, char **argv, GError **error)
       tf_cli_print_json (node);
     }
   else
-    g_print ("%s\n%s\n\n%s\n", tf_cli_str (plain, "title") ? tf_cli_str (plain, "title") : "",
-             tf_cli_str (plain, "created_at"),
-             tf_cli_str (plain, "content") ? tf_cli_str (plain, "content") : "");
+    g_print ("%s\n%s\n\n%s\n", tf_cli_text (plain, "title"),
+             tf_json_get_string (plain, "created_at"),
+             tf_cli_text (plain, "content"));
   return TRUE;
 }
 
@@ -313,7 +313,7 @@ journal_delete (TfCli *cli, int argc, char **argv, GError **error)
   plain = tf_cli_get_record (cli, "journal_entries", argv[1], _("journal entry"), error);
   if (plain == NULL)
     return FALSE;
-  if (g_strcmp0 (tf_cli_str (plain, "user_id"), tf_vault_get_user_id (cli->vault)) != 0)
+  if (g_strcmp0 (tf_json_get_string (plain, "user_id"), tf_vault_get_user_id (cli->vault)) != 0)
     return tf_cli_usage_error (error, _("This journal entry was shared with you; only its "
                                         "author can delete it"));
   return tf_vault_delete (cli->vault, tf_cli_table ("journal_entries"), argv[1], error);
@@ -386,7 +386,7 @@ goal_done (TfCli *cli, int argc, char **argv, GError **error)
   if (done == NULL)
     return FALSE;
   for (guint i = 0; i < done->len; i++)
-    if (g_strcmp0 (tf_cli_str (g_ptr_array_index (done, i), "completed_date"), date) == 0)
+    if (g_strcmp0 (tf_json_get_string (g_ptr_array_index (done, i), "completed_date"), date) == 0)
       return tf_cli_usage_error (error, _("This goal is already marked done on %s"), date);
   json_object_set_string_member (plain, "id", id);
   json_object_set_string_member (plain, "goal_id", argv[1]);
@@ -410,17 +410,17 @@ goal_list (TfCli *cli, int argc, char **argv, GError **error)
       JsonObject *o = g_ptr_array_index (records, i);
       g_autoptr(GPtrArray) done = tf_vault_list (cli->vault, tf_cli_table ("goal_progress"),
                                                  "goal_id",
-                                                 tf_cli_str (o, "id"), error);
+                                                 tf_json_get_string (o, "id"), error);
       if (done == NULL)
         return FALSE;
       json_object_set_int_member (o, "times_done", done->len);
       if (!cli->json)
         {
           g_autofree char *who = NULL;
-          const char *frequency = tf_cli_str (o, "frequency");
+          const char *frequency = tf_json_get_string (o, "frequency");
 
-          g_print (_("%s  %s%s (%s), done %u times\n"), tf_cli_str (o, "id"),
-                   owner_prefix (o, &who), tf_cli_str (o, "title"), frequency ? frequency : "",
+          g_print (_("%s  %s%s (%s), done %u times\n"), tf_cli_text (o, "id"),
+                   owner_prefix (o, &who), tf_cli_text (o, "title"), frequency ? frequency : "",
                    done->len);
         }
     }
@@ -461,7 +461,7 @@ therapist_link (TfCli *cli, int argc, char **argv, GError **error)
   if (existing == NULL)
     return FALSE;
   for (guint i = 0; i < existing->len; i++)
-    if (g_strcmp0 (tf_cli_str (g_ptr_array_index (existing, i), "status"), "active") == 0)
+    if (g_strcmp0 (tf_json_get_string (g_ptr_array_index (existing, i), "status"), "active") == 0)
       return tf_cli_usage_error (error, _("You are already in care with %s"), email);
   json_object_set_string_member (plain, "id", id);
   json_object_set_string_member (plain, "therapist_id", therapist_id);

@@ -13,7 +13,7 @@
 static char *
 session_of (TfCli *cli, JsonObject *appointment, GError **error)
 {
-  const char *appointment_id = tf_cli_str (appointment, "id");
+  const char *appointment_id = tf_json_get_string (appointment, "id");
   g_autoptr(GPtrArray) sessions = tf_vault_list (cli->vault, tf_cli_table ("sessions"),
                                                  "appointment_id", appointment_id, error);
   g_autoptr(JsonObject) plain = NULL;
@@ -22,7 +22,7 @@ session_of (TfCli *cli, JsonObject *appointment, GError **error)
   if (sessions == NULL)
     return NULL;
   if (sessions->len > 0)
-    return g_strdup (tf_cli_str (g_ptr_array_index (sessions, 0), "id"));
+    return g_strdup (tf_json_get_string (g_ptr_array_index (sessions, 0), "id"));
   id = g_uuid_string_random ();
   now = tf_cli_now ();
   plain = json_object_new ();
@@ -63,7 +63,8 @@ note_add (TfCli *cli, int argc, char **argv, GError **error)
   appointment = tf_cli_get_record (cli, "appointments", appointment_id, _("appointment"), error);
   if (appointment == NULL)
     return FALSE;
-  if (g_strcmp0 (tf_cli_str (appointment, "therapist_id"), tf_vault_get_user_id (cli->vault)) != 0)
+  if (g_strcmp0 (tf_json_get_string (appointment, "therapist_id"),
+                 tf_vault_get_user_id (cli->vault)) != 0)
     return tf_cli_usage_error (error, _("This appointment is not yours"));
   session_id = session_of (cli, appointment, error);
   if (session_id == NULL)
@@ -96,7 +97,7 @@ note_lock (TfCli *cli, int argc, char **argv, GError **error)
   note = tf_cli_get_record (cli, "session_notes", argv[1], _("session note"), error);
   if (note == NULL)
     return FALSE;
-  if (tf_cli_str (note, "locked_at") != NULL)
+  if (tf_json_get_string (note, "locked_at") != NULL)
     return tf_cli_usage_error (error, _("This note is already locked"));
   if (!tf_vault_lock_note (cli->vault, argv[1], error))
     return FALSE;
@@ -131,11 +132,11 @@ note_list (TfCli *cli, int argc, char **argv, GError **error)
       if (content != NULL && JSON_NODE_HOLDS_OBJECT (content))
         text = json_object_get_string_member_with_default (json_node_get_object (content),
                                                            "text", NULL);
-      if (tf_cli_str (o, "locked_at") != NULL)
+      if (tf_json_get_string (o, "locked_at") != NULL)
         lock = json_object_get_boolean_member_with_default (o, "signature_valid", FALSE)
                  ? _(" [locked, signature valid]") : _(" [locked, SIGNATURE INVALID]");
-      g_print ("%s  %s  %s%s  %s\n", tf_cli_str (o, "id"), tf_cli_str (o, "created_at"),
-               tf_cli_str (o, "approach_type") ? tf_cli_str (o, "approach_type") : "", lock,
+      g_print ("%s  %s  %s%s  %s\n", tf_cli_text (o, "id"), tf_cli_text (o, "created_at"),
+               tf_cli_text (o, "approach_type"), lock,
                text ? text : "");
     }
   return TRUE;

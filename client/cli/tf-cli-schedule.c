@@ -96,7 +96,7 @@ availability_set (TfCli *cli, int argc, char **argv, GError **error)
       JsonObject *o = g_ptr_array_index (existing, i);
       if (json_object_get_int_member_with_default (o, "day_of_week", -1) == day &&
           !tf_vault_delete (cli->vault, tf_cli_table ("therapist_availability"),
-                            tf_cli_str (o, "id"), error))
+                            tf_json_get_string (o, "id"), error))
         return FALSE;
     }
   json_object_set_string_member (plain, "id", id);
@@ -129,7 +129,7 @@ availability_block (TfCli *cli, int argc, char **argv, GError **error)
   if (existing == NULL)
     return FALSE;
   for (guint i = 0; i < existing->len; i++)
-    if (g_strcmp0 (tf_cli_str (g_ptr_array_index (existing, i), "blocked_date"), date) == 0)
+    if (g_strcmp0 (tf_json_get_string (g_ptr_array_index (existing, i), "blocked_date"), date) == 0)
       return tf_cli_usage_error (error, _("%s is already blocked"), date);
   json_object_set_string_member (plain, "id", id);
   json_object_set_string_member (plain, "therapist_id", tf_vault_get_user_id (cli->vault));
@@ -168,13 +168,15 @@ find_offer (TfCli *cli, const char *therapist_id, const char *service_id, Offer 
   for (guint i = 0; i < offered->len; i++)
     {
       JsonObject *o = g_ptr_array_index (offered, i);
-      if (g_strcmp0 (tf_cli_str (o, "service_id"), service_id) == 0 &&
+      if (g_strcmp0 (tf_json_get_string (o, "service_id"), service_id) == 0 &&
           json_object_get_boolean_member_with_default (o, "is_available", TRUE))
         {
+          const char *price = tf_json_get_string (o, "price");
+
           offer->duration = (int) json_object_get_int_member_with_default (o, "duration",
                                                                           DEFAULT_DURATION);
           g_free (offer->price);
-          offer->price = g_strdup (tf_cli_str (o, "price") ? tf_cli_str (o, "price") : "0.00");
+          offer->price = g_strdup (price != NULL ? price : "0.00");
           return TRUE;
         }
     }
@@ -225,17 +227,17 @@ free_slots (TfCli *cli, const char *therapist_id, const char *from, const char *
       TfAvailability *a = g_new0 (TfAvailability, 1);
 
       a->day_of_week = (int) json_object_get_int_member_with_default (o, "day_of_week", 0);
-      tf_time_parse_time (tf_cli_str (o, "start_time"), &a->start_seconds, NULL);
-      tf_time_parse_time (tf_cli_str (o, "end_time"), &a->end_seconds, NULL);
+      tf_time_parse_time (tf_json_get_string (o, "start_time"), &a->start_seconds, NULL);
+      tf_time_parse_time (tf_json_get_string (o, "end_time"), &a->end_seconds, NULL);
       if (a->end_seconds == 0)
         a->end_seconds = 86400;
       a->is_available = json_object_get_boolean_member_with_default (o, "is_available", TRUE);
-      a->effective_from = tf_cli_str (o, "effective_from");
-      a->effective_until = tf_cli_str (o, "effective_until");
+      a->effective_from = tf_json_get_string (o, "effective_from");
+      a->effective_until = tf_json_get_string (o, "effective_until");
       g_ptr_array_add (availability, a);
     }
   for (guint i = 0; i < blocked_rows->len; i++)
-    g_ptr_array_add (blocked, (gpointer) tf_cli_str (g_ptr_array_index (blocked_rows, i),
+    g_ptr_array_add (blocked, (gpointer) tf_json_get_string (g_ptr_array_index (blocked_rows, i),
                                               "blocked_date"));
   for (guint i = 0; i < booked_rows->len; i++)
     {
@@ -243,9 +245,9 @@ free_slots (TfCli *cli, const char *therapist_id, const char *from, const char *
       GDateTime *start;
       TfBooked *b;
 
-      if (g_strcmp0 (tf_cli_str (o, "status"), "cancelled") == 0)
+      if (g_strcmp0 (tf_json_get_string (o, "status"), "cancelled") == 0)
         continue;
-      start = tf_time_parse_timestamp (tf_cli_str (o, "appointment_datetime"), NULL);
+      start = tf_time_parse_timestamp (tf_json_get_string (o, "appointment_datetime"), NULL);
       if (start == NULL)
         continue;
       g_ptr_array_add (starts, start);
@@ -431,14 +433,14 @@ appointment_list (TfCli *cli, int argc, char **argv, GError **error)
   for (guint i = 0; i < records->len; i++)
     {
       JsonObject *o = g_ptr_array_index (records, i);
-      const char *other = g_strcmp0 (role, "therapist") == 0 ? tf_cli_str (o, "client_id")
-                                                              : tf_cli_str (o, "therapist_id");
+      const char *other = tf_json_get_string (o, g_strcmp0 (role, "therapist") == 0
+                                                    ? "client_id" : "therapist_id");
       g_autofree char *name = tf_cli_user_name (cli, other);
 
       json_object_set_string_member (o, "with_name", name);
       if (!cli->json)
-        g_print ("%s  %s  %s  %s\n", tf_cli_str (o, "id"), tf_cli_str (o, "appointment_datetime"),
-                 tf_cli_str (o, "status"), name);
+        g_print ("%s  %s  %s  %s\n", tf_cli_text (o, "id"), tf_cli_text (o, "appointment_datetime"),
+                 tf_cli_text (o, "status"), name);
     }
   if (cli->json)
     tf_cli_print_records (records);
@@ -462,10 +464,10 @@ appointment_cancel (TfCli *cli, int argc, char **argv, GError **error)
   plain = tf_cli_get_record (cli, "appointments", argv[1], _("appointment"), error);
   if (plain == NULL)
     return FALSE;
-  if (g_strcmp0 (tf_cli_str (plain, "status"), "pending") != 0 &&
-      g_strcmp0 (tf_cli_str (plain, "status"), "confirmed") != 0)
+  if (g_strcmp0 (tf_json_get_string (plain, "status"), "pending") != 0 &&
+      g_strcmp0 (tf_json_get_string (plain, "status"), "confirmed") != 0)
     return tf_cli_usage_error (error, _("This appointment is %s and cannot be cancelled"),
-                               tf_cli_str (plain, "status"));
+                               tf_json_get_string (plain, "status"));
   json_object_set_string_member (plain, "status", "cancelled");
   json_object_set_string_member (plain, "cancellation_reason", reason);
   json_object_set_string_member (plain, "cancelled_by", tf_vault_get_user_id (cli->vault));

@@ -154,13 +154,14 @@ tf_cli_vault_if_possible (TfCli *cli, TfVault **out_vault, GError **error)
 const char *
 tf_cli_require_role (TfCli *cli, const char *want, GError **error)
 {
-  static char *role; /* one profile per process */
   TfStore *store = tf_cli_store (cli, error);
+  const char *role;
 
   if (store == NULL)
     return NULL;
-  if (role == NULL)
-    role = tf_account_get (store, "role");
+  if (cli->role == NULL)
+    cli->role = tf_account_get (store, "role");
+  role = cli->role;
   if (role == NULL)
     {
       g_set_error (error, TF_ACCOUNT_ERROR, TF_ACCOUNT_ERROR_NO_ACCOUNT,
@@ -286,14 +287,11 @@ tf_cli_table (const char *name)
 }
 
 const char *
-tf_cli_str (JsonObject *o, const char *member)
+tf_cli_text (JsonObject *o, const char *member)
 {
-  JsonNode *node = json_object_get_member (o, member);
+  const char *text = tf_json_get_string (o, member);
 
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node) || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
+  return text != NULL ? text : "";
 }
 
 char *
@@ -483,6 +481,7 @@ main (int argc, char **argv)
     }
   g_clear_object (&cli.vault);
   g_clear_object (&cli.store);
+  g_free (cli.role);
   g_free (cli.data_dir);
   return status;
 }

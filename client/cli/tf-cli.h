@@ -26,6 +26,7 @@ typedef struct
   gboolean  json;
   TfStore  *store;
   TfVault  *vault;   /* unlocked on first use */
+  char     *role;    /* the account's role, read once */
 } TfCli;
 
 typedef gboolean (*TfCliFunc) (TfCli   *cli,
@@ -103,11 +104,12 @@ JsonObject *tf_cli_get_record   (TfCli        *cli,
                                  const char   *what,
                                  GError      **error);
 char       *tf_cli_now          (void);
+/* A string member of @o for printing: "" when absent or not a string. */
+const char *tf_cli_text         (JsonObject   *o,
+                                 const char   *member);
 /* The registry entry of a synced table (a programming error if unknown). */
 const TfTable *tf_cli_table     (const char   *name);
-/* A string member of @o, or NULL when absent, null or not a string. */
-const char *tf_cli_str          (JsonObject   *o,
-                                 const char   *member);
+
 JsonArray  *tf_cli_string_array (char        **values);
 
 /* --- output --------------------------------------------------------------- */

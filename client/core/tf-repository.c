@@ -62,15 +62,9 @@ tf_item_get_plain (TfItem *self)
 const char *
 tf_item_get_string (TfItem *self, const char *member)
 {
-  JsonNode *node;
-
   g_return_val_if_fail (TF_IS_ITEM (self), NULL);
 
-  node = json_object_get_member (self->plain, member);
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
+  return tf_json_get_string (self->plain, member);
 }
 
 const char *

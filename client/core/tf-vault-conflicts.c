@@ -57,7 +57,7 @@ rebind (TfVault *self, const TfTable *table, const char *from_id, const char *to
   if (tf_vault_has_ciphertext (table, fields))
     {
       old_key = tf_vault_open_key (self, table, from_id,
-                                   tf_vault_member_string (fields, "enc_key"), NULL, error);
+                                   tf_json_get_string (fields, "enc_key"), NULL, error);
       if (old_key == NULL)
         return FALSE;
     }
@@ -109,7 +109,7 @@ open_copy (TfVault *self, const TfConflict *conflict, gboolean *out_own_id, GErr
   const TfTable *table = conflict->table;
   const TfRecord *copy = conflict->copy;
   const char *ids[] = { copy->id, conflict->original_id };
-  const char *enc_key = tf_vault_member_string (copy->fields, "enc_key");
+  const char *enc_key = tf_json_get_string (copy->fields, "enc_key");
 
   *out_own_id = TRUE;
   if (!tf_vault_has_ciphertext (table, copy->fields))

@@ -45,7 +45,7 @@ tf_vault_check_unlocked (TfVault *self, const TfTable *table, const char *id, GE
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
-  if (tf_vault_member_string (stored->fields, "locked_at") != NULL)
+  if (tf_json_get_string (stored->fields, "locked_at") != NULL)
     {
       g_set_error (error, TF_VAULT_ERROR, TF_VAULT_ERROR_LOCKED_NOTE,
                    _("This session note is locked and cannot be changed"));
@@ -58,7 +58,7 @@ tf_vault_check_unlocked (TfVault *self, const TfTable *table, const char *id, GE
 static const char *
 signed_member (JsonObject *fields, const char *name)
 {
-  const char *value = tf_vault_member_string (fields, name);
+  const char *value = tf_json_get_string (fields, name);
 
   return value != NULL ? value : "";
 }
@@ -100,17 +100,17 @@ tf_vault_verify_note (TfVault *self, const TfRecord *record, GError **error)
   g_autoptr(GBytes) bytes = NULL;
 
   if (!tf_vault_is_lockable (table) ||
-      tf_vault_member_string (record->fields, "locked_at") == NULL)
+      tf_json_get_string (record->fields, "locked_at") == NULL)
     return TRUE;
 
-  signer = tf_vault_member_string (record->fields, table->owner_column);
-  signature = tf_vault_member_string (record->fields, "signature");
+  signer = tf_json_get_string (record->fields, table->owner_column);
+  signature = tf_json_get_string (record->fields, "signature");
   if (g_strcmp0 (signer, self->user_id) == 0)
     public_key = tf_keys_get_signing_public (self->keys);
   else if (signer != NULL)
     {
       known = tf_store_lookup_key (self->store, signer, NULL);
-      public_key = known ? tf_vault_member_string (known, "signing_public_key") : NULL;
+      public_key = known ? tf_json_get_string (known, "signing_public_key") : NULL;
     }
   if (public_key == NULL)
     {
@@ -156,7 +156,7 @@ tf_vault_lock_note (TfVault *self, const char *id, GError **error)
     }
   if (!tf_vault_check_unlocked (self, table, id, error))
     return FALSE;
-  if (g_strcmp0 (tf_vault_member_string (record->fields, table->owner_column),
+  if (g_strcmp0 (tf_json_get_string (record->fields, table->owner_column),
                  self->user_id) != 0)
     {
       g_set_error (error, TF_VAULT_ERROR, TF_VAULT_ERROR_NOT_OWNER,
@@ -167,7 +167,7 @@ tf_vault_lock_note (TfVault *self, const char *id, GError **error)
   /* Whole seconds: the instant survives every round trip unchanged. */
   now = g_date_time_new_from_unix_utc (g_get_real_time () / G_USEC_PER_SEC);
   stamp = tf_time_format_timestamp (now);
-  fields = tf_vault_dup_object (record->fields);
+  fields = tf_json_object_dup (record->fields);
   json_object_set_string_member (fields, "locked_at", stamp);
   bytes = tf_vault_note_signed_bytes (fields);
   signature = tf_crypto_sign (tf_keys_get_signing_secret (self->keys),

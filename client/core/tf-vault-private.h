@@ -36,10 +36,7 @@ gboolean    tf_vault_has_content       (const TfTable  *table);
 gboolean    tf_vault_has_ciphertext    (const TfTable  *table,
                                         JsonObject     *fields);
 /* The string member @name of @fields, or NULL (absent, null, not a string). */
-const char *tf_vault_member_string     (JsonObject     *fields,
-                                        const char     *name);
 /* A deep copy. */
-JsonObject *tf_vault_dup_object        (JsonObject     *object);
 
 /* The live key grants (TfRecord*) of record @record_id of @table: those
  * sealed to this account (@to_me) or those this account made (!@to_me). */

@@ -95,7 +95,7 @@ load_care (TfVault *self, GError **error)
     {
       TfRecord *care = g_ptr_array_index (all, i);
 
-      if (g_strcmp0 (tf_vault_member_string (care->fields, "status"), "active") == 0)
+      if (g_strcmp0 (tf_json_get_string (care->fields, "status"), "active") == 0)
         g_ptr_array_add (active, tf_record_copy (care));
     }
   return active;
@@ -110,13 +110,13 @@ desired_readers (TfVault *self, const TfTable *table, JsonObject *fields, GPtrAr
   const char *flag = care_flag (table);
 
   if (!is_shareable (table) ||
-      g_strcmp0 (tf_vault_member_string (fields, table->owner_column), self->user_id) != 0 ||
+      g_strcmp0 (tf_json_get_string (fields, table->owner_column), self->user_id) != 0 ||
       (table->shared_column != NULL && !member_true (fields, table->shared_column)))
     return readers;
   for (guint i = 0; i < care->len; i++)
     {
       TfRecord *relationship = g_ptr_array_index (care, i);
-      const char *therapist = tf_vault_member_string (relationship->fields, "therapist_id");
+      const char *therapist = tf_json_get_string (relationship->fields, "therapist_id");
 
       if (therapist != NULL && strcmp (therapist, self->user_id) != 0 &&
           (flag == NULL || member_true (relationship->fields, flag)))
@@ -148,7 +148,7 @@ tf_vault_write_revokes (TfVault *self, const TfTable *table, const char *id, Jso
   for (guint i = 0; i < grants->len; i++)
     {
       TfRecord *grant = g_ptr_array_index (grants, i);
-      const char *recipient = tf_vault_member_string (grant->fields, "recipient_id");
+      const char *recipient = tf_json_get_string (grant->fields, "recipient_id");
 
       if (recipient == NULL || !g_hash_table_contains (readers, recipient))
         *out_revokes = TRUE;
@@ -169,7 +169,7 @@ identity_key_of (TfVault *self, const char *user_id, GError **error)
         g_propagate_error (error, g_steal_pointer (&local_error));
       return NULL;
     }
-  return g_strdup (tf_vault_member_string (known, "identity_public_key"));
+  return g_strdup (tf_json_get_string (known, "identity_public_key"));
 }
 
 static gboolean
@@ -195,7 +195,7 @@ static gboolean
 rekey (TfVault *self, const TfRecord *record, TfSecret **out_key, GError **error)
 {
   const TfTable *table = record->table;
-  const char *enc_key = tf_vault_member_string (record->fields, "enc_key");
+  const char *enc_key = tf_json_get_string (record->fields, "enc_key");
   g_autoptr(TfSecret) old_key = NULL;
   g_autoptr(TfSecret) key = NULL;
   g_autoptr(JsonObject) plain = NULL;
@@ -238,7 +238,7 @@ reconcile_with (TfVault *self, const TfTable *table, const char *id, const TfRec
   gpointer reader;
 
   /* Someone else's record: their devices decide. */
-  if (live && g_strcmp0 (tf_vault_member_string (record->fields, table->owner_column),
+  if (live && g_strcmp0 (tf_json_get_string (record->fields, table->owner_column),
                          self->user_id) != 0)
     return TRUE;
   readers = live ? desired_readers (self, table, record->fields, care)
@@ -247,7 +247,7 @@ reconcile_with (TfVault *self, const TfTable *table, const char *id, const TfRec
   for (guint i = 0; i < grants->len; i++)
     {
       TfRecord *grant = g_ptr_array_index (grants, i);
-      const char *recipient = tf_vault_member_string (grant->fields, "recipient_id");
+      const char *recipient = tf_json_get_string (grant->fields, "recipient_id");
 
       if (recipient != NULL && g_hash_table_contains (readers, recipient))
         g_ptr_array_add (kept, grant);
@@ -275,7 +275,7 @@ reconcile_with (TfVault *self, const TfTable *table, const char *id, const TfRec
    * a re-keying write too: it was read after that write). */
   if (key == NULL)
     {
-      const char *enc_key = tf_vault_member_string (record->fields, "enc_key");
+      const char *enc_key = tf_json_get_string (record->fields, "enc_key");
 
       if (enc_key == NULL)
         return TRUE; /* nothing encrypted yet: no key to share */
@@ -288,7 +288,7 @@ reconcile_with (TfVault *self, const TfTable *table, const char *id, const TfRec
   for (guint i = 0; i < kept->len; i++)
     {
       TfRecord *grant = g_ptr_array_index (kept, i);
-      const char *recipient = tf_vault_member_string (grant->fields, "recipient_id");
+      const char *recipient = tf_json_get_string (grant->fields, "recipient_id");
       g_autofree char *identity = NULL;
       g_autofree char *sealed = NULL;
       g_autoptr(GError) local_error = NULL;
@@ -315,7 +315,7 @@ reconcile_with (TfVault *self, const TfTable *table, const char *id, const TfRec
       if (sealed == NULL)
         return FALSE;
       {
-        g_autoptr(JsonObject) fields = tf_vault_dup_object (grant->fields);
+        g_autoptr(JsonObject) fields = tf_json_object_dup (grant->fields);
 
         json_object_set_string_member (fields, "sealed_key", sealed);
         if (!tf_store_put (self->store, grants_table (), grant->id, fields, error))
@@ -405,8 +405,8 @@ tf_vault_reconcile_shares (TfVault *self, guint *n_pending, GError **error)
     {
       TfRecord *grant = g_ptr_array_index (mine, i);
       g_autofree char *record_key = g_strconcat (
-        tf_vault_member_string (grant->fields, "table_name"), "\n",
-        tf_vault_member_string (grant->fields, "record_id"), NULL);
+        tf_json_get_string (grant->fields, "table_name"), "\n",
+        tf_json_get_string (grant->fields, "record_id"), NULL);
       GPtrArray *list = g_hash_table_lookup (by_record, record_key);
 
       if (list == NULL)

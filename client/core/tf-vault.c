@@ -129,29 +129,12 @@ tf_vault_has_content (const TfTable *table)
   return FALSE;
 }
 
-const char *
-tf_vault_member_string (JsonObject *fields, const char *name)
-{
-  JsonNode *node = fields != NULL ? json_object_get_member (fields, name) : NULL;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
-JsonObject *
-tf_vault_dup_object (JsonObject *object)
-{
-  return tf_json_object_dup (object);
-}
-
 gboolean
 tf_vault_has_ciphertext (const TfTable *table, JsonObject *fields)
 {
   for (guint i = 0; i < table->n_columns; i++)
     if (tf_vault_is_content_column (&table->columns[i]) &&
-        tf_vault_member_string (fields, table->columns[i].name) != NULL)
+        tf_json_get_string (fields, table->columns[i].name) != NULL)
       return TRUE;
   return FALSE;
 }
@@ -179,10 +162,10 @@ tf_vault_list_grants (TfVault *self, const TfTable *table, const char *record_id
   for (guint i = 0; i < all->len; i++)
     {
       TfRecord *grant = g_ptr_array_index (all, i);
-      const char *party = tf_vault_member_string (grant->fields,
+      const char *party = tf_json_get_string (grant->fields,
                                                   to_me ? "recipient_id" : "owner_id");
 
-      if (g_strcmp0 (tf_vault_member_string (grant->fields, "table_name"), table->name) == 0 &&
+      if (g_strcmp0 (tf_json_get_string (grant->fields, "table_name"), table->name) == 0 &&
           g_strcmp0 (party, self->user_id) == 0)
         g_ptr_array_add (out, tf_record_copy (grant));
     }
@@ -205,11 +188,11 @@ index_grants (TfVault *self, const TfTable *table, GError **error)
   for (guint i = 0; i < all->len; i++)
     {
       TfRecord *grant = g_ptr_array_index (all, i);
-      const char *record_id = tf_vault_member_string (grant->fields, "record_id");
-      const char *sealed = tf_vault_member_string (grant->fields, "sealed_key");
+      const char *record_id = tf_json_get_string (grant->fields, "record_id");
+      const char *sealed = tf_json_get_string (grant->fields, "sealed_key");
       GPtrArray *keys;
 
-      if (g_strcmp0 (tf_vault_member_string (grant->fields, "table_name"), table->name) != 0 ||
+      if (g_strcmp0 (tf_json_get_string (grant->fields, "table_name"), table->name) != 0 ||
           record_id == NULL || sealed == NULL)
         continue;
       keys = g_hash_table_lookup (index, record_id);
@@ -261,7 +244,7 @@ open_key_with (TfVault *self, const TfTable *table, const char *grant_id, const 
       for (guint i = 0; i < grants->len; i++)
         {
           TfRecord *grant = g_ptr_array_index (grants, i);
-          const char *sealed = tf_vault_member_string (grant->fields, "sealed_key");
+          const char *sealed = tf_json_get_string (grant->fields, "sealed_key");
           TfSecret *key = sealed ? tf_keys_open_grant (self->keys, sealed, NULL) : NULL;
 
           if (key != NULL)
@@ -346,7 +329,7 @@ tf_vault_open_fields (const TfTable *table, const char *id, JsonObject *fields,
   while (json_object_iter_next (&iter, &name, &value))
     {
       const TfColumn *column = tf_table_get_column (table, name);
-      const char *envelope = tf_vault_member_string (fields, name);
+      const char *envelope = tf_json_get_string (fields, name);
       g_autofree char *text = NULL;
 
       if (strcmp (name, "enc_key") == 0)
@@ -381,7 +364,7 @@ tf_vault_open_fields (const TfTable *table, const char *id, JsonObject *fields,
 JsonObject *
 tf_vault_unreadable_fields (const TfTable *table, JsonObject *fields)
 {
-  JsonObject *plain = tf_vault_dup_object (fields);
+  JsonObject *plain = tf_json_object_dup (fields);
 
   json_object_remove_member (plain, "enc_key");
   for (guint i = 0; i < table->n_columns; i++)
@@ -405,7 +388,7 @@ plain_of (TfVault *self, const TfRecord *record, GHashTable *index, GError **err
   if (!tf_vault_has_content (table) || !tf_vault_has_ciphertext (table, record->fields))
     return tf_vault_open_fields (table, record->id, record->fields, NULL, error);
   key = open_key_with (self, table, record->id,
-                       tf_vault_member_string (record->fields, "enc_key"), index, &own, error);
+                       tf_json_get_string (record->fields, "enc_key"), index, &own, error);
   if (key == NULL)
     return NULL;
   plain = tf_vault_open_fields (table, record->id, record->fields, key, &local_error);
@@ -431,7 +414,7 @@ plain_for_list (TfVault *self, const TfRecord *record, GHashTable *index)
       plain = tf_vault_unreadable_fields (record->table, record->fields);
     }
   if (tf_vault_is_lockable (record->table) &&
-      tf_vault_member_string (record->fields, "locked_at") != NULL)
+      tf_json_get_string (record->fields, "locked_at") != NULL)
     json_object_set_boolean_member (plain, "signature_valid",
                                     tf_vault_verify_note (self, record, NULL));
   return plain;
@@ -466,7 +449,7 @@ tf_vault_prepare_write (TfVault *self, const TfTable *table, const char *id, Jso
       g_propagate_error (error, g_steal_pointer (&local_error));
       return NULL;
     }
-  old_enc_key = existing ? tf_vault_member_string (existing->fields, "enc_key") : NULL;
+  old_enc_key = existing ? tf_json_get_string (existing->fields, "enc_key") : NULL;
   if (old_enc_key != NULL)
     {
       /* An own record keeps its key; someone else's (shared for writing)
@@ -511,8 +494,8 @@ tf_vault_put (TfVault *self, const TfTable *table, const char *id, JsonObject *p
     }
   if (tf_vault_is_lockable (table))
     {
-      if (tf_vault_member_string (plain, "locked_at") != NULL ||
-          tf_vault_member_string (plain, "signature") != NULL)
+      if (tf_json_get_string (plain, "locked_at") != NULL ||
+          tf_json_get_string (plain, "signature") != NULL)
         {
           g_set_error (error, TF_VALIDATION_ERROR, TF_VALIDATION_ERROR_INCONSISTENT,
                        _("A session note is locked by signing it, not by editing it"));

@@ -327,7 +327,6 @@ test_offline_devices_converge (void)
   g_autoptr(JsonNode) moods = NULL;
   g_autofree char *shared_id = NULL, *private_id = NULL, *phone_shared_id = NULL;
   JsonArray *a;
-  gboolean named = FALSE;
 
   practice_init (&p);
   /* Offline on every device: nothing here talks to the server. */
@@ -382,7 +381,6 @@ test_offline_devices_converge (void)
   g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (a, 0),
                                                   "notes"), ==,
                    "slept badly after the argument");
-  (void) named;
 }
 
 static void
