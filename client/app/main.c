@@ -9,6 +9,7 @@
 
 #include "tf-application.h"
 #include "tf-crypto.h"
+#include "tf-preferences.h"
 
 int
 main (int argc, char **argv)
@@ -17,6 +18,8 @@ main (int argc, char **argv)
   g_autoptr(GError) error = NULL;
   const char *localedir = g_getenv ("TF_LOCALEDIR");
 
+  /* Language and time zone from the preferences, before anything reads them. */
+  tf_preferences_apply_at_start ();
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, localedir != NULL ? localedir : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "tf-session.h"
+#include "tf-sync-watch.h"
 
 struct _TfSession
 {
@@ -27,6 +28,8 @@ struct _TfSession
   TfSyncState  sync_state;
   char        *sync_error;
   gboolean     syncing;
+  gboolean     sync_again;  /* asked for while a sync ran */
+  TfSyncWatch *watch;       /* live updates while unlocked with a server */
 };
 
 G_DEFINE_FINAL_TYPE (TfSession, tf_session, G_TYPE_OBJECT)
@@ -41,6 +44,7 @@ tf_session_finalize (GObject *object)
 {
   TfSession *self = TF_SESSION (object);
 
+  g_clear_pointer (&self->watch, tf_sync_watch_stop);
   g_clear_object (&self->vault);
   g_clear_object (&self->store);
   g_free (self->path);
@@ -163,14 +167,31 @@ tf_session_get_store (TfSession *self)
   return self->store;
 }
 
+const char *
+tf_session_get_path (TfSession *self)
+{
+  return self->path;
+}
+
+static gboolean
+on_server_changes (gpointer data)
+{
+  tf_session_sync (TF_SESSION (data));
+  return G_SOURCE_REMOVE;
+}
+
 static void
 set_vault (TfSession *self, TfVault *vault)
 {
   if (self->vault == vault)
     return;
+  g_clear_pointer (&self->watch, tf_sync_watch_stop);
   g_clear_object (&self->vault);
   self->vault = vault;
   refresh_account (self);
+  /* Another device's change shows by itself while the profile is open. */
+  if (self->vault != NULL && self->sync_state != TF_SYNC_STATE_LOCAL_ONLY)
+    self->watch = tf_sync_watch_start (self->path, on_server_changes, self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_UNLOCKED]);
 }
 
@@ -400,6 +421,11 @@ sync_done (GObject *source, GAsyncResult *result, gpointer data)
                               ? TF_SYNC_STATE_SIGNED_OUT : TF_SYNC_STATE_OFFLINE);
     }
   g_signal_emit (self, signals[SYNCED], 0);
+  if (self->sync_again)
+    {
+      self->sync_again = FALSE;
+      tf_session_sync (self);
+    }
 }
 
 void
@@ -407,8 +433,14 @@ tf_session_sync (TfSession *self)
 {
   g_autoptr(GTask) task = NULL;
 
-  if (self->syncing || self->sync_state == TF_SYNC_STATE_LOCAL_ONLY)
+  if (self->sync_state == TF_SYNC_STATE_LOCAL_ONLY)
     return;
+  if (self->syncing)
+    {
+      /* What was written during this sync goes in the next one. */
+      self->sync_again = TRUE;
+      return;
+    }
   self->syncing = TRUE;
   set_sync_state (self, TF_SYNC_STATE_SYNCING);
   task = g_task_new (self, NULL, sync_done, NULL);

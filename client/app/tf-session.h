@@ -36,6 +36,8 @@ gboolean     tf_session_is_unlocked    (TfSession      *self);
 const char  *tf_session_get_role       (TfSession      *self);
 TfVault     *tf_session_get_vault      (TfSession      *self);
 TfStore     *tf_session_get_store      (TfSession      *self);
+/* The profile's database file: names the profile (in the keyring). */
+const char  *tf_session_get_path       (TfSession      *self);
 
 /* Drops the vault (and with it every decrypted key) from memory. */
 void         tf_session_lock           (TfSession      *self);

@@ -10,7 +10,9 @@
 #include "tf-goals-page.h"
 #include "tf-history-page.h"
 #include "tf-journal-page.h"
+#include "tf-keyring.h"
 #include "tf-onboarding.h"
+#include "tf-preferences.h"
 #include "tf-schedule-page.h"
 #include "tf-window.h"
 
@@ -28,6 +30,7 @@ struct _TfWindow
   GSettings            *settings;      /* NULL when the schema is not installed */
   guint                 idle_seconds;  /* 0: never lock by itself */
   guint                 idle_source;
+  gboolean              keyring_unlock; /* the unlock running uses the keyring's password */
 };
 
 G_DEFINE_FINAL_TYPE (TfWindow, tf_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -158,13 +161,29 @@ unlocked_cb (GObject *source, GAsyncResult *result, gpointer data)
   g_autoptr(TfWindow) self = data;
   g_autoptr(GError) error = NULL;
 
+  gboolean from_keyring = self->keyring_unlock;
+
+  self->keyring_unlock = FALSE;
   gtk_widget_set_sensitive (GTK_WIDGET (self->unlock_button), TRUE);
   if (!tf_session_unlock_finish (TF_SESSION (source), result, &error))
     {
-      gtk_label_set_text (self->unlock_error, error->message);
+      if (from_keyring && g_error_matches (error, TF_ACCOUNT_ERROR, TF_ACCOUNT_ERROR_WRONG_PASSWORD))
+        {
+          /* Changed on another device since: ask, and remember the new one. */
+          tf_keyring_clear (tf_session_get_path (self->session));
+          gtk_label_set_text (self->unlock_error,
+                              _("The password kept in the keyring no longer opens your data. "
+                                "Enter your current password."));
+        }
+      else
+        gtk_label_set_text (self->unlock_error, error->message);
       gtk_widget_grab_focus (GTK_WIDGET (self->unlock_password));
       return;
     }
+  if (!from_keyring && self->settings != NULL &&
+      g_settings_get_boolean (self->settings, "remember-password"))
+    tf_keyring_store (tf_session_get_path (self->session),
+                      gtk_editable_get_text (GTK_EDITABLE (self->unlock_password)));
   gtk_editable_set_text (GTK_EDITABLE (self->unlock_password), "");
   gtk_label_set_text (self->unlock_error, "");
   show_main (self);
@@ -181,6 +200,27 @@ on_unlock (TfWindow *self)
   gtk_widget_set_sensitive (GTK_WIDGET (self->unlock_button), FALSE);
   gtk_label_set_text (self->unlock_error, _("Unlocking…"));
   tf_session_unlock_async (self->session, password, NULL, unlocked_cb, g_object_ref (self));
+}
+
+static void
+keyring_looked_up (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr(TfWindow) self = data;
+  g_autoptr(GError) error = NULL;
+  char *password = tf_keyring_lookup_finish (result, &error);
+
+  if (password == NULL || tf_session_is_unlocked (self->session))
+    {
+      if (error != NULL)
+        g_message ("No password from the keyring: %s", error->message);
+      gtk_label_set_text (self->unlock_error, "");
+      g_clear_pointer (&password, tf_keyring_free_password);
+      return;
+    }
+  self->keyring_unlock = TRUE;
+  gtk_widget_set_sensitive (GTK_WIDGET (self->unlock_button), FALSE);
+  tf_session_unlock_async (self->session, password, NULL, unlocked_cb, g_object_ref (self));
+  tf_keyring_free_password (password);
 }
 
 /* Locking drops the views and every decrypted record with them. */
@@ -255,40 +295,8 @@ static void
 preferences_activated (GSimpleAction *action, GVariant *parameter, gpointer data)
 {
   TfWindow *self = data;
-  GtkWidget *window = adw_preferences_window_new ();
-  GtkWidget *page = adw_preferences_page_new ();
-  GtkWidget *privacy = adw_preferences_group_new ();
-  GtkWidget *sync = adw_preferences_group_new ();
-  GtkWidget *idle_row = adw_action_row_new ();
-  GtkWidget *idle = gtk_spin_button_new_with_range (0, 240, 1);
-  GtkWidget *server_row = adw_action_row_new ();
-  g_autofree char *server = tf_account_get (tf_session_get_store (self->session), "server");
 
-  gtk_window_set_transient_for (GTK_WINDOW (window), GTK_WINDOW (self));
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (privacy), _("Privacy"));
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (idle_row), _("Lock after idle minutes"));
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (idle_row),
-                               _("The app locks itself and forgets what it decrypted; "
-                                 "0 never locks"));
-  gtk_widget_set_name (idle, "preferences-idle-lock");
-  gtk_widget_set_valign (idle, GTK_ALIGN_CENTER);
-  gtk_spin_button_set_value (GTK_SPIN_BUTTON (idle), self->idle_seconds / 60.0);
-  if (self->settings != NULL)
-    g_settings_bind (self->settings, "idle-lock-minutes", idle, "value", G_SETTINGS_BIND_DEFAULT);
-  else
-    gtk_widget_set_sensitive (idle, FALSE);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (idle_row), idle);
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (privacy), idle_row);
-
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (sync), _("Sync"));
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (server_row), _("Server"));
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (server_row),
-                               server != NULL ? server : _("None — this computer only"));
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (sync), server_row);
-  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (privacy));
-  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (sync));
-  adw_preferences_window_add (ADW_PREFERENCES_WINDOW (window), ADW_PREFERENCES_PAGE (page));
-  gtk_window_present (GTK_WINDOW (window));
+  tf_preferences_window_new (GTK_WINDOW (self), self->settings, self->session);
 }
 
 static void
@@ -417,20 +425,13 @@ tf_window_init (TfWindow *self)
   gtk_widget_add_controller (GTK_WIDGET (self), motion);
   gtk_widget_add_controller (GTK_WIDGET (self), keys);
   self->idle_seconds = 5 * 60;
-  {
-    GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
-    g_autoptr(GSettingsSchema) schema = source != NULL
-      ? g_settings_schema_source_lookup (source, APPLICATION_ID, TRUE) : NULL;
-
-    if (schema != NULL)
-      {
-        self->settings = g_settings_new (APPLICATION_ID);
-        g_signal_connect_object (self->settings, "changed::idle-lock-minutes",
-                                 G_CALLBACK (on_idle_setting_changed), self,
-                                 G_CONNECT_SWAPPED);
-        self->idle_seconds = g_settings_get_uint (self->settings, "idle-lock-minutes") * 60;
-      }
-  }
+  self->settings = tf_preferences_get_settings ();
+  if (self->settings != NULL)
+    {
+      g_signal_connect_object (self->settings, "changed::idle-lock-minutes",
+                               G_CALLBACK (on_idle_setting_changed), self, G_CONNECT_SWAPPED);
+      self->idle_seconds = g_settings_get_uint (self->settings, "idle-lock-minutes") * 60;
+    }
 }
 
 TfWindow *
@@ -450,6 +451,15 @@ tf_window_new (GtkApplication *application, TfSession *session)
       gtk_stack_set_visible_child_name (self->pages, "onboarding");
     }
   else
-    gtk_stack_set_visible_child_name (self->pages, "unlock");
+    {
+      gtk_stack_set_visible_child_name (self->pages, "unlock");
+      if (self->settings != NULL && g_settings_get_boolean (self->settings, "remember-password"))
+        {
+          /* At start only: after an idle lock the password is asked again. */
+          gtk_label_set_text (self->unlock_error, _("Unlocking…"));
+          tf_keyring_lookup_async (tf_session_get_path (session), NULL, keyring_looked_up,
+                                   g_object_ref (self));
+        }
+    }
   return self;
 }

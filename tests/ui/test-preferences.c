@@ -1,0 +1,145 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * test-preferences.c: the preferences window under Xvfb with the app's
+ * real (compiled) settings schema in the memory backend — language, time
+ * zone, idle lock and keyring rows change the settings — and applying the
+ * language and time zone at start, in a child process of its own since it
+ * changes the environment: the catalogue turns Greek and local time is
+ * the chosen zone's.  GTK warnings are fatal.
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <locale.h>
+
+#include "tf-preferences.h"
+#include "tf-ui-test.h"
+
+#define PASSWORD "σωστός κωδικός"
+
+static const TfRegistration client_reg = {
+  .password = PASSWORD, .role = "client", .first_name = "Ελένη", .last_name = "Δήμου",
+};
+
+/* The index of @text in a combo row's string list. */
+static guint
+find_choice (AdwComboRow *row, const char *text)
+{
+  GListModel *model = adw_combo_row_get_model (row);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    if (g_strcmp0 (gtk_string_list_get_string (GTK_STRING_LIST (model), i), text) == 0)
+      return i;
+  g_assert_not_reached ();
+}
+
+static void
+test_window_changes_settings (void)
+{
+  g_autoptr(GSettings) settings = tf_preferences_get_settings ();
+  g_autofree char *dir = NULL;
+  TfSession *session = tf_ui_new_profile (&client_reg, &dir);
+  GtkWidget *window, *language, *zone, *idle, *keyring;
+  g_autofree char *lang = NULL, *tz = NULL;
+
+  g_assert_nonnull (settings);
+  window = tf_preferences_window_new (NULL, settings, session);
+  language = tf_ui_wait_shown (window, "preferences-language");
+  zone = tf_ui_find (window, "preferences-time-zone");
+  idle = tf_ui_find (window, "preferences-idle-lock");
+  keyring = tf_ui_find (window, "preferences-keyring");
+
+  /* The rows start from the settings: system language, Athens. */
+  g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (language)), ==, 0);
+  g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (zone)), ==,
+                    find_choice (ADW_COMBO_ROW (zone), "Europe/Athens"));
+  g_assert_false (gtk_switch_get_active (GTK_SWITCH (keyring)));
+
+  adw_combo_row_set_selected (ADW_COMBO_ROW (language),
+                              find_choice (ADW_COMBO_ROW (language), "Ελληνικά"));
+  lang = g_settings_get_string (settings, "language");
+  g_assert_cmpstr (lang, ==, "el");
+  adw_combo_row_set_selected (ADW_COMBO_ROW (zone), find_choice (ADW_COMBO_ROW (zone),
+                                                                 "Europe/Nicosia"));
+  tz = g_settings_get_string (settings, "time-zone");
+  g_assert_cmpstr (tz, ==, "Europe/Nicosia");
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (idle), 12);
+  g_assert_cmpuint (g_settings_get_uint (settings, "idle-lock-minutes"), ==, 12);
+  gtk_switch_set_active (GTK_SWITCH (keyring), TRUE);
+  g_assert_true (g_settings_get_boolean (settings, "remember-password"));
+  gtk_switch_set_active (GTK_SWITCH (keyring), FALSE);
+  g_assert_false (g_settings_get_boolean (settings, "remember-password"));
+
+  /* A zone set from outside the window (gsettings) is offered, not lost. */
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_settings_set_string (settings, "time-zone", "Asia/Tokyo");
+  window = tf_preferences_window_new (NULL, settings, session);
+  zone = tf_ui_wait_shown (window, "preferences-time-zone");
+  g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (zone)), ==,
+                    find_choice (ADW_COMBO_ROW (zone), "Asia/Tokyo"));
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_settings_reset (settings, "time-zone");
+  g_settings_reset (settings, "language");
+  g_settings_reset (settings, "idle-lock-minutes");
+
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_finalize_object (session);
+  tf_ui_remove_profile (dir);
+}
+
+/* In the child: the settings a user chose, applied as main() does. */
+static void
+test_apply_at_start (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_autoptr(GSettings) settings = tf_preferences_get_settings ();
+      g_autoptr(GTimeZone) local = NULL;
+
+      g_settings_set_string (settings, "language", "el");
+      g_settings_set_string (settings, "time-zone", "America/New_York");
+      g_unsetenv ("LANGUAGE");
+      tf_preferences_apply_at_start ();
+      setlocale (LC_ALL, "");
+      g_assert_cmpstr (g_getenv ("TZ"), ==, "America/New_York");
+      local = g_time_zone_new_local ();
+      g_assert_cmpstr (g_time_zone_get_identifier (local), ==, "America/New_York");
+      /* A string of the window, from the Greek catalogue. */
+      g_assert_cmpstr (_("Therapy Field Is Locked"), !=, "Therapy Field Is Locked");
+      g_assert_true (g_utf8_validate (_("Therapy Field Is Locked"), -1, NULL));
+      g_assert_true (g_str_has_prefix (_("_Preferences"), "_Προ"));
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
+/* An unknown zone in the settings is ignored, not applied. */
+static void
+test_unknown_zone (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_autoptr(GSettings) settings = tf_preferences_get_settings ();
+
+      g_settings_set_string (settings, "time-zone", "Mars/Olympus_Mons");
+      g_setenv ("TZ", "UTC", TRUE);
+      tf_preferences_apply_at_start ();
+      g_assert_cmpstr (g_getenv ("TZ"), ==, "UTC");
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, 0);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stderr ("*Mars/Olympus_Mons*");
+}
+
+int
+main (int argc, char **argv)
+{
+  tf_ui_init (&argc, &argv, "C.UTF-8");
+  g_test_add_func ("/preferences/window", test_window_changes_settings);
+  g_test_add_func ("/preferences/apply-at-start", test_apply_at_start);
+  g_test_add_func ("/preferences/unknown-zone", test_unknown_zone);
+  return g_test_run ();
+}
