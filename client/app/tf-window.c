@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "tf-checkin-page.h"
+#include "tf-conflicts-page.h"
 #include "tf-goals-page.h"
 #include "tf-history-page.h"
 #include "tf-journal-page.h"
@@ -120,6 +121,29 @@ add_view (TfWindow *self, GtkWidget *view, const char *name, const char *title,
     }
 }
 
+/* The conflicts view shows only while there are conflicts, with a badge. */
+static void
+on_conflicts_count (GtkWidget *conflicts, GParamSpec *pspec, AdwViewStackPage *page)
+{
+  guint count = tf_conflicts_page_get_count (TF_CONFLICTS_PAGE (conflicts));
+
+  adw_view_stack_page_set_visible (page, count > 0);
+  adw_view_stack_page_set_needs_attention (page, count > 0);
+  adw_view_stack_page_set_badge_number (page, count);
+}
+
+static void
+add_conflicts_view (TfWindow *self)
+{
+  GtkWidget *conflicts = tf_conflicts_page_new (self->session);
+  AdwViewStackPage *page;
+
+  add_view (self, conflicts, "conflicts", _("Conflicts"), "dialog-warning-symbolic");
+  page = adw_view_stack_get_page (self->views, conflicts);
+  g_signal_connect_object (conflicts, "notify::count", G_CALLBACK (on_conflicts_count), page, 0);
+  on_conflicts_count (conflicts, NULL, page);
+}
+
 static void
 show_main (TfWindow *self)
 {
@@ -144,6 +168,7 @@ show_main (TfWindow *self)
       add_view (self, tf_goals_page_new (self->session), "goals", _("Goals"),
                 "object-select-symbolic");
     }
+  add_conflicts_view (self);
   update_sync_label (self);
   gtk_stack_set_visible_child_name (self->pages, "main");
   restart_idle (self);
@@ -353,6 +378,7 @@ build_main (TfWindow *self)
   g_autoptr(GMenu) menu = g_menu_new ();
 
   self->views = ADW_VIEW_STACK (adw_view_stack_new ());
+  gtk_widget_set_name (GTK_WIDGET (self->views), "main-views");
   gtk_widget_set_vexpand (GTK_WIDGET (self->views), TRUE);
   adw_view_switcher_title_set_stack (ADW_VIEW_SWITCHER_TITLE (title), self->views);
   adw_view_switcher_bar_set_stack (ADW_VIEW_SWITCHER_BAR (bar), self->views);

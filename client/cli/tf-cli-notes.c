@@ -9,31 +9,6 @@
 
 #include "tf-cli.h"
 
-/* The session of @appointment_id, made when the first note is written. */
-static char *
-session_of (TfCli *cli, JsonObject *appointment, GError **error)
-{
-  const char *appointment_id = tf_json_get_string (appointment, "id");
-  g_autoptr(GPtrArray) sessions = tf_vault_list (cli->vault, tf_cli_table ("sessions"),
-                                                 "appointment_id", appointment_id, error);
-  g_autoptr(JsonObject) plain = NULL;
-  g_autofree char *id = NULL, *now = NULL;
-
-  if (sessions == NULL)
-    return NULL;
-  if (sessions->len > 0)
-    return g_strdup (tf_json_get_string (g_ptr_array_index (sessions, 0), "id"));
-  id = g_uuid_string_random ();
-  now = tf_cli_now ();
-  plain = json_object_new ();
-  json_object_set_string_member (plain, "id", id);
-  json_object_set_string_member (plain, "appointment_id", appointment_id);
-  json_object_set_string_member (plain, "created_at", now);
-  if (!tf_vault_put (cli->vault, tf_cli_table ("sessions"), id, plain, error))
-    return NULL;
-  return g_steal_pointer (&id);
-}
-
 static gboolean
 note_add (TfCli *cli, int argc, char **argv, GError **error)
 {
@@ -63,10 +38,9 @@ note_add (TfCli *cli, int argc, char **argv, GError **error)
   appointment = tf_cli_get_record (cli, "appointments", appointment_id, _("appointment"), error);
   if (appointment == NULL)
     return FALSE;
-  if (g_strcmp0 (tf_json_get_string (appointment, "therapist_id"),
-                 tf_vault_get_user_id (cli->vault)) != 0)
-    return tf_cli_usage_error (error, _("This appointment is not yours"));
-  session_id = session_of (cli, appointment, error);
+  /* The session is made with the first note; only the appointment's
+   * therapist may (the vault refuses anyone else). */
+  session_id = tf_vault_session_for (cli->vault, appointment_id, error);
   if (session_id == NULL)
     return FALSE;
 

@@ -12,6 +12,10 @@
  *
  * The lock is a field of the record and travels like any other; the vault
  * enforces it on every device of every user, the server cannot forge it.
+ *
+ * Notes belong to a session, and a session to an appointment.  The session
+ * is made when the first note of an appointment is written
+ * (tf_vault_session_for), by the app and the CLI alike.
  */
 #define G_LOG_DOMAIN "tf-vault"
 
@@ -174,4 +178,77 @@ tf_vault_lock_note (TfVault *self, const char *id, GError **error)
                               g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
   json_object_set_string_member (fields, "signature", signature);
   return tf_store_put (self->store, table, id, fields, error);
+}
+
+/* --- the session of an appointment --------------------------------------- */
+
+static GDateTime *
+created_at (JsonObject *session)
+{
+  const char *text = tf_json_get_string (session, "created_at");
+
+  return text != NULL ? tf_time_parse_timestamp (text, NULL) : NULL;
+}
+
+/* Whether session @a was made before @b (then by id, so that every device
+ * picks the same one of two made offline). */
+static gboolean
+made_before (JsonObject *a, JsonObject *b)
+{
+  g_autoptr(GDateTime) when_a = created_at (a);
+  g_autoptr(GDateTime) when_b = created_at (b);
+  int order = 0;
+
+  if (when_a != NULL && when_b != NULL)
+    order = g_date_time_compare (when_a, when_b);
+  else if ((when_a != NULL) != (when_b != NULL))
+    order = when_a != NULL ? -1 : 1;
+  if (order == 0)
+    order = g_strcmp0 (tf_json_get_string (a, "id"), tf_json_get_string (b, "id"));
+  return order < 0;
+}
+
+char *
+tf_vault_session_for (TfVault *self, const char *appointment_id, GError **error)
+{
+  const TfTable *sessions = tf_registry_lookup ("sessions");
+  g_autoptr(JsonObject) appointment = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+  g_autoptr(JsonObject) plain = NULL;
+  g_autoptr(GDateTime) now = NULL;
+  g_autofree char *id = NULL, *stamp = NULL;
+  JsonObject *oldest = NULL;
+
+  g_return_val_if_fail (TF_IS_VAULT (self), NULL);
+  g_return_val_if_fail (appointment_id != NULL, NULL);
+
+  appointment = tf_vault_get (self, tf_registry_lookup ("appointments"), appointment_id, error);
+  if (appointment == NULL)
+    return NULL;
+  if (g_strcmp0 (tf_json_get_string (appointment, "therapist_id"), self->user_id) != 0)
+    {
+      g_set_error (error, TF_VAULT_ERROR, TF_VAULT_ERROR_NOT_OWNER,
+                   _("Only the therapist of an appointment can write notes of its session"));
+      return NULL;
+    }
+
+  found = tf_vault_list (self, sessions, "appointment_id", appointment_id, error);
+  if (found == NULL)
+    return NULL;
+  for (guint i = 0; i < found->len; i++)
+    if (oldest == NULL || made_before (g_ptr_array_index (found, i), oldest))
+      oldest = g_ptr_array_index (found, i);
+  if (oldest != NULL)
+    return g_strdup (tf_json_get_string (oldest, "id"));
+
+  id = g_uuid_string_random ();
+  now = g_date_time_new_now_utc ();
+  stamp = tf_time_format_timestamp (now);
+  plain = json_object_new ();
+  json_object_set_string_member (plain, "id", id);
+  json_object_set_string_member (plain, "appointment_id", appointment_id);
+  json_object_set_string_member (plain, "created_at", stamp);
+  if (!tf_vault_put (self, sessions, id, plain, error))
+    return NULL;
+  return g_steal_pointer (&id);
 }

@@ -122,6 +122,16 @@ gboolean    tf_vault_lock_note      (TfVault        *self,
                                      const char     *id,
                                      GError        **error);
 
+/* The session of appointment @appointment_id, the record its notes belong
+ * to: the one already stored (when two devices each made one before they
+ * synced, the oldest), else a new one, stored and queued now.  The
+ * appointment must be this account's as its therapist
+ * (TF_VAULT_ERROR_NOT_OWNER); an unknown one fails with
+ * TF_STORE_ERROR_NOT_FOUND.  Returns the session's id. */
+char       *tf_vault_session_for    (TfVault        *self,
+                                     const char     *appointment_id,
+                                     GError        **error);
+
 /* What a lock signs, from a note's wire form (stored ciphertext, not
  * plaintext, so that anyone holding the record can verify it):
  *   "tf1|note|" id "|" session_id "|" therapist_id "|" approach_type "|"

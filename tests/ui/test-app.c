@@ -177,6 +177,79 @@ test_reopen_and_unlock (void)
   close_window (window, session);
 }
 
+/* A window on a new profile of @role, unlocked through its unlock page. */
+static GtkWidget *
+open_unlocked (const char *role, TfSession **out_session, char **out_dir)
+{
+  TfRegistration reg = {
+    .password = PASSWORD, .role = role, .first_name = "Ελένη", .last_name = "Δήμου",
+    .license_number = g_str_equal (role, "therapist") ? "ΑΜ-1077" : NULL,
+  };
+  TfSession *session = tf_ui_new_profile (&reg, out_dir);
+  TfWindow *window;
+
+  tf_session_lock (session);
+  window = tf_window_new (NULL, session);
+  gtk_window_present (GTK_WINDOW (window));
+  tf_ui_type (GTK_WIDGET (window), "unlock-password", PASSWORD);
+  tf_ui_click (GTK_WIDGET (window), "unlock-button");
+  g_assert_true (tf_ui_wait_for ((gboolean (*) (gpointer)) tf_session_is_unlocked, session));
+  *out_session = session;
+  return GTK_WIDGET (window);
+}
+
+static AdwViewStack *
+views_of (GtkWidget *window)
+{
+  GtkWidget *views = tf_ui_wait_shown (window, "main-views");
+
+  return ADW_VIEW_STACK (views);
+}
+
+static gboolean
+has_greek_letter (const char *text)
+{
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (c >= 0x0386 && c <= 0x03ce)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Every view of the main window, for a client and a therapist, is titled
+ * in Greek under a Greek locale. */
+static void
+test_greek_views (void)
+{
+  const char *roles[] = { "client", "therapist" };
+
+  for (guint r = 0; r < G_N_ELEMENTS (roles); r++)
+    {
+      g_autofree char *dir = NULL;
+      TfSession *session = NULL;
+      GtkWidget *window = open_unlocked (roles[r], &session, &dir);
+      AdwViewStack *views = views_of (window);
+      g_autoptr(GtkSelectionModel) pages = adw_view_stack_get_pages (views);
+      guint n = g_list_model_get_n_items (G_LIST_MODEL (pages));
+
+      g_assert_cmpuint (n, >, 0);
+      for (guint i = 0; i < n; i++)
+        {
+          g_autoptr(AdwViewStackPage) page = g_list_model_get_item (G_LIST_MODEL (pages), i);
+
+          g_test_message ("%s view: %s", roles[r], adw_view_stack_page_get_title (page));
+          g_assert_true (has_greek_letter (adw_view_stack_page_get_title (page)));
+        }
+      g_assert_true (has_greek_letter (gtk_label_get_text (GTK_LABEL (tf_ui_find (window,
+                                                                          "sync-status")))));
+      close_window (window, session);
+      tf_ui_remove_profile (dir);
+    }
+}
+
 static void
 test_greek (void)
 {
@@ -218,7 +291,10 @@ main (int argc, char **argv)
   data_dir = g_dir_make_tmp ("tf-ui-XXXXXX", NULL);
 
   if (greek)
-    g_test_add_func ("/ui/greek", test_greek);
+    {
+      g_test_add_func ("/ui/greek", test_greek);
+      g_test_add_func ("/ui/greek-views", test_greek_views);
+    }
   else
     {
       g_test_add_func ("/ui/first-run-and-check-in", test_first_run_and_check_in);

@@ -1,0 +1,629 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * test-notes.c: a therapist's sessions and notes (TfNotesView) and the
+ * treatment plan (TfPlanEditor) of one client, in a real window under Xvfb
+ * on a therapist profile made on this computer only.
+ *
+ * The notes view lists the completed appointment (not the pending one) as
+ * a session; a SOAP note shows the SOAP sections (DAP's when DAP is
+ * chosen, what was typed kept), an empty note is refused, a saved one is
+ * stored in the registry's shape and shown again with its sections by a
+ * new view; edited, it stays on the same session; locked after the
+ * confirmation (not when cancelled), its text is read-only, it shows as
+ * signed and neither Save nor Lock is offered; a note the CLI wrote opens
+ * as one text; a note altered after signing shows the warning; a note
+ * whose key is not here says it cannot be opened.  The plan editor starts
+ * empty, refuses "X99.9x" and "hello" as codes with the validator's
+ * message and stores nothing, suggests F32.1 from "F32", refuses a bad
+ * review date, saves F32.1 and a goal, and a new editor shows them again.
+ * The window is 360 px wide; GTK warnings are fatal (G_DEBUG=fatal-warnings).
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "tf-notes-view.h"
+#include "tf-plan-editor.h"
+#include "tf-time.h"
+#include "tf-ui-test.h"
+
+#define PASSWORD "σωστός κωδικός"
+
+typedef TfUiPage Fixture;
+
+/* The client of the widgets under test, and their appointments. */
+static char *client_id;
+static char *completed_id;
+static char *pending_id;
+
+static TfVault *
+vault_of (Fixture *f)
+{
+  return tf_session_get_vault (f->session);
+}
+
+/* An appointment of the client with this therapist, @days_ago at 10:00. */
+static char *
+put_appointment (TfSession *session, const char *status, int days_ago)
+{
+  TfVault *vault = tf_session_get_vault (session);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) midnight = g_date_time_new_utc (g_date_time_get_year (now),
+                                                       g_date_time_get_month (now),
+                                                       g_date_time_get_day_of_month (now),
+                                                       0, 0, 0);
+  g_autoptr(GDateTime) day = g_date_time_add_days (midnight, -days_ago);
+  g_autoptr(GDateTime) at = g_date_time_add_hours (day, 10);
+  g_autoptr(GDateTime) booked = g_date_time_add_days (at, -7);
+  g_autofree char *at_text = tf_time_format_timestamp (at);
+  g_autofree char *booked_text = tf_time_format_timestamp (booked);
+  g_autoptr(JsonObject) plain = json_object_new ();
+  g_autoptr(GError) error = NULL;
+  char *id = g_uuid_string_random ();
+
+  json_object_set_string_member (plain, "id", id);
+  json_object_set_string_member (plain, "therapist_id", tf_vault_get_user_id (vault));
+  json_object_set_string_member (plain, "client_id", client_id);
+  json_object_set_string_member (plain, "appointment_datetime", at_text);
+  json_object_set_int_member (plain, "duration", 50);
+  json_object_set_string_member (plain, "status", status);
+  json_object_set_string_member (plain, "price", "60.00");
+  json_object_set_string_member (plain, "created_at", booked_text);
+  json_object_set_string_member (plain, "updated_at", booked_text);
+  g_assert_true (tf_vault_put (vault, tf_registry_lookup ("appointments"), id, plain, &error));
+  g_assert_no_error (error);
+  return id;
+}
+
+static GtkWidget *
+make_notes_view (TfSession *session)
+{
+  g_free (client_id);
+  g_free (completed_id);
+  g_free (pending_id);
+  client_id = g_uuid_string_random ();
+  completed_id = put_appointment (session, "completed", 2);
+  pending_id = put_appointment (session, "pending", -3);
+  return tf_notes_view_new (session, client_id);
+}
+
+static GtkWidget *
+make_plan_editor (TfSession *session)
+{
+  g_free (client_id);
+  client_id = g_uuid_string_random ();
+  return tf_plan_editor_new (session, client_id);
+}
+
+static void
+fixture_set_up (Fixture *f, GtkWidget *(*make) (TfSession *))
+{
+  TfRegistration reg = { PASSWORD, "therapist", "Άννα", "Κ.", "ΑΜ-12345" };
+
+  tf_ui_page_open (f, &reg, make, 360, 800);
+  g_assert_cmpstr (tf_session_get_role (f->session), ==, "therapist");
+}
+
+static void
+on_saved (GtkWidget *page, const char *message, Fixture *f)
+{
+  g_free (f->saved);
+  f->saved = g_strdup (message);
+}
+
+static void
+on_failed (GtkWidget *page, const char *message, Fixture *f)
+{
+  g_free (f->failed);
+  f->failed = g_strdup (message);
+}
+
+/* A new widget on the same session in place of the page, as when the
+ * client's detail is opened again. */
+static void
+reopen (Fixture *f, GtkWidget *page)
+{
+  f->page = page;
+  g_signal_connect (f->page, "saved", G_CALLBACK (on_saved), f);
+  g_signal_connect (f->page, "failed", G_CALLBACK (on_failed), f);
+  gtk_window_set_child (GTK_WINDOW (f->window), f->page);
+}
+
+static void
+fixture_tear_down (Fixture *f)
+{
+  tf_ui_page_close (f);
+}
+
+static GPtrArray *
+list_of (Fixture *f, const char *table, const char *column, const char *value)
+{
+  g_autoptr(GError) error = NULL;
+  GPtrArray *rows = tf_vault_list (vault_of (f), tf_registry_lookup (table), column, value,
+                                   &error);
+
+  g_assert_no_error (error);
+  return rows;
+}
+
+static guint
+count (Fixture *f, const char *table, const char *column, const char *value)
+{
+  g_autoptr(GPtrArray) rows = list_of (f, table, column, value);
+
+  return rows->len;
+}
+
+typedef struct
+{
+  GtkWidget  *window;
+  const char *row;
+  const char *text;
+} SubtitleWait;
+
+static gboolean
+subtitle_has (gpointer data)
+{
+  SubtitleWait *w = data;
+  GtkWidget *row = tf_ui_find (w->window, w->row);
+
+  return row != NULL && gtk_widget_get_mapped (row) &&
+         strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), w->text) != NULL;
+}
+
+static void
+wait_subtitle (GtkWidget *window, const char *row, const char *text)
+{
+  SubtitleWait w = { window, row, text };
+
+  g_assert_true (tf_ui_wait_for (subtitle_has, &w));
+}
+
+static gboolean
+dialog_shown (gpointer data)
+{
+  GtkWidget **out = data;
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_mapped (GTK_WIDGET (window)))
+        *out = GTK_WIDGET (window);
+    }
+  return *out != NULL;
+}
+
+static void
+answer_dialog (const char *response)
+{
+  GtkWidget *dialog = NULL;
+
+  g_assert_true (tf_ui_wait_for (dialog_shown, &dialog));
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), response);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+static GtkTextView *
+text_view (Fixture *f, const char *name)
+{
+  return GTK_TEXT_VIEW (tf_ui_wait_shown (f->window, name));
+}
+
+static void
+write_text (Fixture *f, const char *name, const char *text)
+{
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (text_view (f, name)), text, -1);
+}
+
+static char *
+read_text (Fixture *f, const char *name)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (text_view (f, name));
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
+static void
+open_row (Fixture *f, const char *name)
+{
+  GtkWidget *row = tf_ui_wait_shown (f->window, name);
+
+  g_assert_true (gtk_list_box_row_get_activatable (GTK_LIST_BOX_ROW (row)));
+  g_signal_emit_by_name (row, "activated");
+}
+
+static const char *
+section_of (JsonObject *note, const char *key)
+{
+  JsonObject *content = json_object_get_object_member (note, "note_content");
+
+  return json_object_get_string_member (json_object_get_object_member (content, "sections"),
+                                        key);
+}
+
+/* --- sessions and notes --------------------------------------------------- */
+
+static void
+test_notes (void)
+{
+  Fixture f = { 0 };
+  g_autofree char *session_group = NULL, *pending_group = NULL, *new_button = NULL;
+  g_autofree char *note_id = NULL, *note_row = NULL, *session_id = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(GPtrArray) notes = NULL;
+  g_autoptr(GPtrArray) sessions = NULL;
+  JsonObject *note, *risk;
+  GtkWidget *label;
+
+  fixture_set_up (&f, make_notes_view);
+  session_group = g_strdup_printf ("notes-session-%s", completed_id);
+  pending_group = g_strdup_printf ("notes-session-%s", pending_id);
+  new_button = g_strdup_printf ("notes-new-%s", completed_id);
+
+  /* The completed appointment is a session; the pending one is not. */
+  tf_ui_wait_shown (f.window, session_group);
+  g_assert_null (tf_ui_find (f.window, pending_group));
+  g_assert_false (gtk_widget_get_visible (tf_ui_find (f.window, "notes-empty")));
+  g_assert_nonnull (strstr (adw_preferences_group_get_description (ADW_PREFERENCES_GROUP (
+                              tf_ui_find (f.window, session_group))), "Completed · 50 min"));
+
+  /* A new note: SOAP's sections; DAP's when DAP is chosen, keeping what is
+   * typed in a section both have. */
+  tf_ui_click (f.window, new_button);
+  tf_ui_wait_shown (f.window, "note-section-subjective");
+  g_assert_nonnull (tf_ui_find (f.window, "note-section-objective"));
+  g_assert_nonnull (tf_ui_find (f.window, "note-section-assessment"));
+  g_assert_nonnull (tf_ui_find (f.window, "note-section-plan"));
+  g_assert_null (tf_ui_find (f.window, "note-section-data"));
+  write_text (&f, "note-section-plan", "Έκθεση σε βήματα, επόμενη συνεδρία σε μία εβδομάδα.");
+  adw_combo_row_set_selected (ADW_COMBO_ROW (tf_ui_find (f.window, "notes-approach")), 1);
+  tf_ui_wait_shown (f.window, "note-section-data");
+  g_assert_null (tf_ui_find (f.window, "note-section-subjective"));
+  adw_combo_row_set_selected (ADW_COMBO_ROW (tf_ui_find (f.window, "notes-approach")), 0);
+  tf_ui_wait_shown (f.window, "note-section-subjective");
+  text = read_text (&f, "note-section-plan");
+  g_assert_cmpstr (text, ==, "Έκθεση σε βήματα, επόμενη συνεδρία σε μία εβδομάδα.");
+
+  /* Nothing written in the sections: refused, nothing stored. */
+  write_text (&f, "note-section-plan", "  ");
+  tf_ui_click (f.window, "notes-save");
+  g_assert_cmpstr (f.failed, ==, "Write something in the note first");
+  g_assert_true (gtk_widget_get_visible (tf_ui_find (f.window, "notes-error")));
+  g_assert_cmpuint (count (&f, "session_notes", NULL, NULL), ==, 0);
+  g_assert_cmpuint (count (&f, "sessions", "appointment_id", completed_id), ==, 0);
+
+  /* Written and saved: stored in the registry's shape, on a new session. */
+  write_text (&f, "note-section-subjective", "Αναφέρει λιγότερο άγχος στη δουλειά.");
+  write_text (&f, "note-section-objective", "Ήρεμη, καλή επαφή.");
+  write_text (&f, "note-section-assessment", "Βελτίωση.");
+  write_text (&f, "note-section-plan", "Συνέχεια έκθεσης.");
+  adw_combo_row_set_selected (ADW_COMBO_ROW (tf_ui_find (f.window, "notes-risk-level")), 2);
+  write_text (&f, "notes-risk-notes", "Καμία πρόθεση αυτοτραυματισμού.");
+  tf_ui_click (f.window, "notes-save");
+  g_assert_cmpstr (f.saved, ==, "Note saved");
+  sessions = list_of (&f, "sessions", "appointment_id", completed_id);
+  g_assert_cmpuint (sessions->len, ==, 1);
+  session_id = g_strdup (json_object_get_string_member (g_ptr_array_index (sessions, 0), "id"));
+  notes = list_of (&f, "session_notes", "session_id", session_id);
+  g_assert_cmpuint (notes->len, ==, 1);
+  note = g_ptr_array_index (notes, 0);
+  note_id = g_strdup (json_object_get_string_member (note, "id"));
+  note_row = g_strdup_printf ("note-%s", note_id);
+  g_assert_cmpstr (json_object_get_string_member (note, "approach_type"), ==, "soap");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (
+                     note, "note_content"), "approach"), ==, "soap");
+  g_assert_cmpstr (section_of (note, "subjective"), ==, "Αναφέρει λιγότερο άγχος στη δουλειά.");
+  g_assert_cmpstr (section_of (note, "plan"), ==, "Συνέχεια έκθεσης.");
+  risk = json_object_get_object_member (note, "risk_assessment");
+  g_assert_cmpstr (json_object_get_string_member (risk, "level"), ==, "moderate");
+  g_assert_cmpstr (json_object_get_string_member (risk, "notes"), ==,
+                   "Καμία πρόθεση αυτοτραυματισμού.");
+  g_assert_true (gtk_widget_get_mapped (tf_ui_find (f.window, "notes-lock")));
+  /* The next note of this appointment goes to the same session. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autofree char *again = tf_vault_session_for (vault_of (&f), completed_id, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (again, ==, session_id);
+  }
+
+  /* A new view on the same profile: the note, with its sections. */
+  reopen (&f, tf_notes_view_new (f.session, client_id));
+  wait_subtitle (f.window, note_row, "Not signed yet");
+  wait_subtitle (f.window, note_row, "Moderate risk");
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (tf_ui_find (f.window,
+                                                                                    note_row))),
+                   ==, "SOAP Note");
+  open_row (&f, note_row);
+  g_clear_pointer (&text, g_free);
+  text = read_text (&f, "note-section-subjective");
+  g_assert_cmpstr (text, ==, "Αναφέρει λιγότερο άγχος στη δουλειά.");
+  g_clear_pointer (&text, g_free);
+  text = read_text (&f, "note-section-objective");
+  g_assert_cmpstr (text, ==, "Ήρεμη, καλή επαφή.");
+  g_clear_pointer (&text, g_free);
+  text = read_text (&f, "notes-risk-notes");
+  g_assert_cmpstr (text, ==, "Καμία πρόθεση αυτοτραυματισμού.");
+  g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (tf_ui_find (f.window,
+                                                                           "notes-risk-level"))),
+                    ==, 2);
+  g_assert_true (gtk_text_view_get_editable (text_view (&f, "note-section-subjective")));
+  g_assert_false (gtk_widget_get_visible (tf_ui_find (f.window, "notes-signed")));
+
+  /* Edited: the same note on the same session. */
+  write_text (&f, "note-section-assessment", "Σαφής βελτίωση.");
+  tf_ui_click (f.window, "notes-save");
+  g_clear_pointer (&notes, g_ptr_array_unref);
+  notes = list_of (&f, "session_notes", NULL, NULL);
+  g_assert_cmpuint (notes->len, ==, 1);
+  g_assert_cmpstr (section_of (g_ptr_array_index (notes, 0), "assessment"), ==,
+                   "Σαφής βελτίωση.");
+  g_assert_cmpuint (count (&f, "sessions", "appointment_id", completed_id), ==, 1);
+
+  /* Lock: cancelled first, nothing happens; confirmed, signed. */
+  tf_ui_click (f.window, "notes-lock");
+  answer_dialog ("cancel");
+  g_clear_pointer (&notes, g_ptr_array_unref);
+  notes = list_of (&f, "session_notes", NULL, NULL);
+  g_assert_false (json_object_has_member (g_ptr_array_index (notes, 0), "signature_valid"));
+  g_assert_true (gtk_text_view_get_editable (text_view (&f, "note-section-subjective")));
+
+  write_text (&f, "note-section-plan", "Συνέχεια έκθεσης· επανεκτίμηση σε 4 εβδομάδες.");
+  tf_ui_click (f.window, "notes-lock");
+  answer_dialog ("lock");
+  g_assert_cmpstr (f.saved, ==, "Note locked and signed");
+  g_clear_pointer (&notes, g_ptr_array_unref);
+  notes = list_of (&f, "session_notes", NULL, NULL);
+  note = g_ptr_array_index (notes, 0);
+  g_assert_nonnull (json_object_get_string_member (note, "locked_at"));
+  g_assert_true (json_object_get_boolean_member (note, "signature_valid"));
+  /* What was on screen is what was signed. */
+  g_assert_cmpstr (section_of (note, "plan"), ==, "Συνέχεια έκθεσης· επανεκτίμηση σε 4 εβδομάδες.");
+  g_assert_false (gtk_text_view_get_editable (text_view (&f, "note-section-subjective")));
+  g_assert_false (gtk_text_view_get_editable (text_view (&f, "notes-risk-notes")));
+  label = tf_ui_wait_shown (f.window, "notes-signed");
+  g_assert_true (g_str_has_prefix (gtk_label_get_text (GTK_LABEL (label)), "Signed "));
+  g_assert_false (gtk_widget_get_visible (tf_ui_find (f.window, "notes-signature-warning")));
+  g_assert_false (gtk_widget_get_mapped (tf_ui_find (f.window, "notes-save")));
+  g_assert_false (gtk_widget_get_mapped (tf_ui_find (f.window, "notes-lock")));
+
+  /* Seen again by a new view: signed, read-only, no editing offered. */
+  reopen (&f, tf_notes_view_new (f.session, client_id));
+  wait_subtitle (f.window, note_row, "Signed ");
+  g_assert_null (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (tf_ui_find (f.window,
+                                                                                 note_row))),
+                         "does not verify"));
+  open_row (&f, note_row);
+  tf_ui_wait_shown (f.window, "notes-signed");
+  g_assert_false (gtk_text_view_get_editable (text_view (&f, "note-section-plan")));
+  g_assert_false (gtk_widget_get_mapped (tf_ui_find (f.window, "notes-save")));
+  g_assert_false (gtk_widget_get_mapped (tf_ui_find (f.window, "notes-lock")));
+  g_assert_false (gtk_widget_get_sensitive (tf_ui_find (f.window, "notes-risk-level")));
+  tf_ui_click (f.window, "notes-back");
+  tf_ui_wait_shown (f.window, note_row);
+
+  /* A note the CLI wrote, {"approach", "text"}: one text. */
+  {
+    g_autoptr(JsonObject) plain = json_object_new ();
+    g_autoptr(GError) error = NULL;
+    g_autofree char *cli_id = g_uuid_string_random ();
+    g_autofree char *cli_row = g_strdup_printf ("note-%s", cli_id);
+    JsonObject *content = json_object_new ();
+
+    json_object_set_string_member (content, "approach", "dap");
+    json_object_set_string_member (content, "text", "D: κοιμάται καλύτερα");
+    json_object_set_string_member (plain, "id", cli_id);
+    json_object_set_string_member (plain, "session_id", session_id);
+    json_object_set_string_member (plain, "therapist_id", tf_vault_get_user_id (vault_of (&f)));
+    json_object_set_string_member (plain, "approach_type", "dap");
+    json_object_set_object_member (plain, "note_content", content);
+    g_assert_true (tf_vault_put (vault_of (&f), tf_registry_lookup ("session_notes"), cli_id,
+                                 plain, &error));
+    g_assert_no_error (error);
+    wait_subtitle (f.window, cli_row, "D: κοιμάται καλύτερα");
+    open_row (&f, cli_row);
+    g_clear_pointer (&text, g_free);
+    text = read_text (&f, "note-section-text");
+    g_assert_cmpstr (text, ==, "D: κοιμάται καλύτερα");
+    g_assert_null (tf_ui_find (f.window, "note-section-data"));
+    g_assert_true (gtk_widget_get_mapped (tf_ui_find (f.window, "notes-save")));
+    tf_ui_click (f.window, "notes-back");
+
+    /* Its key is not on this device (its ciphertext under another id):
+     * said, and it does not open. */
+    {
+      g_autoptr(TfRecord) record = tf_store_get (tf_session_get_store (f.session),
+                                                 tf_registry_lookup ("session_notes"), cli_id,
+                                                 &error);
+      g_autofree char *other_id = g_uuid_string_random ();
+      g_autofree char *other_row = g_strdup_printf ("note-%s", other_id);
+      g_autoptr(JsonObject) fields = NULL;
+
+      g_assert_no_error (error);
+      fields = tf_json_object_dup (record->fields);
+      json_object_set_string_member (fields, "id", other_id);
+      g_assert_true (tf_store_put (tf_session_get_store (f.session),
+                                   tf_registry_lookup ("session_notes"), other_id, fields,
+                                   &error));
+      g_assert_no_error (error);
+      wait_subtitle (f.window, other_row, "cannot be opened on this device");
+      g_assert_false (gtk_list_box_row_get_activatable (GTK_LIST_BOX_ROW (
+                        tf_ui_find (f.window, other_row))));
+    }
+  }
+
+  /* A signed note altered afterwards (as a server could): the warning. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(TfRecord) record = tf_store_get (tf_session_get_store (f.session),
+                                               tf_registry_lookup ("session_notes"), note_id,
+                                               &error);
+    g_autoptr(JsonObject) fields = NULL;
+
+    g_assert_no_error (error);
+    fields = tf_json_object_dup (record->fields);
+    json_object_set_string_member (fields, "approach_type", "cbt");
+    g_assert_true (tf_store_put (tf_session_get_store (f.session),
+                                 tf_registry_lookup ("session_notes"), note_id, fields, &error));
+    g_assert_no_error (error);
+    wait_subtitle (f.window, note_row, "The signature does not verify");
+    open_row (&f, note_row);
+    tf_ui_wait_shown (f.window, "notes-signature-warning");
+    g_assert_false (gtk_widget_get_mapped (tf_ui_find (f.window, "notes-save")));
+  }
+  fixture_tear_down (&f);
+}
+
+/* --- the treatment plan --------------------------------------------------- */
+
+static const char *
+label_text (Fixture *f, const char *name)
+{
+  GtkWidget *label = tf_ui_find (f->window, name);
+
+  g_assert_nonnull (label);
+  return gtk_widget_get_visible (label) ? gtk_label_get_text (GTK_LABEL (label)) : NULL;
+}
+
+static void
+test_plan (void)
+{
+  Fixture f = { 0 };
+  g_autoptr(GPtrArray) plans = NULL;
+  JsonObject *plan;
+  JsonArray *codes, *goals;
+  GtkWidget *row;
+
+  fixture_set_up (&f, make_plan_editor);
+
+  /* No plan yet: the empty state, and the way to create one. */
+  tf_ui_wait_shown (f.window, "plan-empty");
+  tf_ui_click (f.window, "plan-create");
+  tf_ui_wait_shown (f.window, "plan-code");
+
+  /* Not codes: refused with the validator's message, not listed. */
+  tf_ui_type (f.window, "plan-code", "X99.9x");
+  tf_ui_click (f.window, "plan-code-add");
+  g_assert_cmpstr (label_text (&f, "plan-code-error"), ==,
+                   "“X99.9x” is not an ICD-10 code (for example F32 or F41.1)");
+  g_assert_null (tf_ui_find (f.window, "plan-diagnosis-X99.9x"));
+  tf_ui_type (f.window, "plan-code", "hello");
+  g_assert_null (label_text (&f, "plan-code-error"));
+  tf_ui_click (f.window, "plan-code-add");
+  g_assert_cmpstr (label_text (&f, "plan-code-error"), ==,
+                   "“hello” is not an ICD-10 code (for example F32 or F41.1)");
+  g_assert_null (tf_ui_find (f.window, "plan-diagnosis-hello"));
+
+  /* Saving with a bad code typed: refused, nothing stored. */
+  tf_ui_click (f.window, "plan-save");
+  g_assert_nonnull (f.failed);
+  g_assert_true (g_str_has_prefix (f.failed, "The treatment plan was not saved"));
+  g_assert_cmpuint (count (&f, "treatment_plans", "client_id", client_id), ==, 0);
+
+  /* "F32" suggests the common codes; F32.1 chosen, with its description. */
+  tf_ui_type (f.window, "plan-code", "F32");
+  row = tf_ui_wait_shown (f.window, "plan-suggestion-F32.1");
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==,
+                   "Moderate depressive episode");
+  g_assert_null (tf_ui_find (f.window, "plan-suggestion-F41.1"));
+  g_signal_emit_by_name (row, "activate");
+  row = tf_ui_wait_shown (f.window, "plan-diagnosis-F32.1");
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==,
+                   "Moderate depressive episode");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (tf_ui_find (f.window, "plan-code"))),
+                   ==, "");
+  g_assert_null (label_text (&f, "plan-code-error"));
+  /* Twice: refused. */
+  tf_ui_type (f.window, "plan-code", "f32.1");
+  tf_ui_click (f.window, "plan-code-add");
+  g_assert_cmpstr (label_text (&f, "plan-code-error"), ==, "F32.1 is already in the list");
+  tf_ui_type (f.window, "plan-code", "");
+
+  /* A goal; a review date that is not a date is refused. */
+  tf_ui_type (f.window, "plan-goal", "Ύπνος 7 ωρών τις περισσότερες νύχτες");
+  tf_ui_click (f.window, "plan-goal-add");
+  row = tf_ui_wait_shown (f.window, "plan-goal-0");
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==,
+                   "Ύπνος 7 ωρών τις περισσότερες νύχτες");
+  tf_ui_type (f.window, "plan-review-date", "2030-13-01");
+  tf_ui_click (f.window, "plan-save");
+  g_assert_cmpstr (f.failed, ==, "“2030-13-01” is not a date; write it as YYYY-MM-DD");
+  g_assert_cmpuint (count (&f, "treatment_plans", "client_id", client_id), ==, 0);
+  /* Nothing typed was lost. */
+  tf_ui_wait_shown (f.window, "plan-diagnosis-F32.1");
+  tf_ui_wait_shown (f.window, "plan-goal-0");
+
+  /* Saved: the registry's shapes. */
+  tf_ui_type (f.window, "plan-review-date", "2030-06-30");
+  tf_ui_click (f.window, "plan-save");
+  g_assert_cmpstr (f.saved, ==, "Treatment plan saved");
+  plans = list_of (&f, "treatment_plans", "client_id", client_id);
+  g_assert_cmpuint (plans->len, ==, 1);
+  plan = g_ptr_array_index (plans, 0);
+  g_assert_cmpstr (json_object_get_string_member (plan, "therapist_id"), ==,
+                   tf_vault_get_user_id (vault_of (&f)));
+  g_assert_cmpstr (json_object_get_string_member (plan, "status"), ==, "active");
+  g_assert_cmpstr (json_object_get_string_member (plan, "review_date"), ==, "2030-06-30");
+  codes = json_object_get_array_member (plan, "diagnosis_codes");
+  g_assert_cmpuint (json_array_get_length (codes), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (codes, 0),
+                                                  "code"), ==, "F32.1");
+  goals = json_object_get_array_member (plan, "treatment_goals");
+  g_assert_cmpuint (json_array_get_length (goals), ==, 1);
+  g_assert_cmpstr (json_array_get_string_element (goals, 0), ==,
+                   "Ύπνος 7 ωρών τις περισσότερες νύχτες");
+
+  /* A new editor shows the plan again. */
+  reopen (&f, tf_plan_editor_new (f.session, client_id));
+  row = tf_ui_wait_shown (f.window, "plan-diagnosis-F32.1");
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==,
+                   "Moderate depressive episode");
+  row = tf_ui_wait_shown (f.window, "plan-goal-0");
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==,
+                   "Ύπνος 7 ωρών τις περισσότερες νύχτες");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (tf_ui_find (f.window,
+                                                                    "plan-review-date"))),
+                   ==, "2030-06-30");
+  g_assert_false (gtk_widget_get_visible (tf_ui_find (f.window, "plan-empty")) &&
+                  gtk_widget_get_mapped (tf_ui_find (f.window, "plan-empty")));
+
+  /* Put on hold and a diagnosis removed: stored so. */
+  adw_combo_row_set_selected (ADW_COMBO_ROW (tf_ui_find (f.window, "plan-status")), 1);
+  tf_ui_click (f.window, "plan-diagnosis-remove-F32.1");
+  g_assert_null (tf_ui_find (f.window, "plan-diagnosis-F32.1"));
+  tf_ui_type (f.window, "plan-code", "F41.1");
+  tf_ui_click (f.window, "plan-code-add");
+  tf_ui_click (f.window, "plan-save");
+  g_clear_pointer (&plans, g_ptr_array_unref);
+  plans = list_of (&f, "treatment_plans", "client_id", client_id);
+  g_assert_cmpuint (plans->len, ==, 1);
+  plan = g_ptr_array_index (plans, 0);
+  g_assert_cmpstr (json_object_get_string_member (plan, "status"), ==, "on_hold");
+  codes = json_object_get_array_member (plan, "diagnosis_codes");
+  g_assert_cmpuint (json_array_get_length (codes), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (codes, 0),
+                                                  "code"), ==, "F41.1");
+  fixture_tear_down (&f);
+}
+
+int
+main (int argc, char **argv)
+{
+  int status;
+
+  tf_ui_init (&argc, &argv, "C.UTF-8");
+
+  g_test_add_func ("/tf/notes/sessions-write-lock", test_notes);
+  g_test_add_func ("/tf/notes/treatment-plan", test_plan);
+  status = g_test_run ();
+  g_free (client_id);
+  g_free (completed_id);
+  g_free (pending_id);
+  return status;
+}
