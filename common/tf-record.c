@@ -37,7 +37,8 @@ tf_record_new (const TfTable *table, const char *id)
 const char *
 tf_json_get_string (JsonObject *object, const char *member)
 {
-  JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
+  JsonNode *node = object != NULL && member != NULL ? json_object_get_member (object, member)
+                                                     : NULL;
 
   if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
       json_node_get_value_type (node) != G_TYPE_STRING)

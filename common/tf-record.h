@@ -80,7 +80,7 @@ char       *tf_json_to_string       (JsonNode         *node);
 /* A deep copy of @object (json_node_copy() only takes a reference on an
  * object: changing such a "copy" changes the original). */
 JsonObject *tf_json_object_dup (JsonObject *object);
-/* The string member @member of @object (which may be NULL), or NULL when it
+/* The string member @member of @object (either may be NULL), or NULL when it
  * is absent, null or not a string. */
 const char *tf_json_get_string (JsonObject *object,
                                 const char *member);

@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "tf-checkin-page.h"
+#include "tf-clients-page.h"
 #include "tf-conflicts-page.h"
 #include "tf-goals-page.h"
 #include "tf-history-page.h"
@@ -156,6 +157,8 @@ show_main (TfWindow *self)
     {
       add_view (self, tf_schedule_page_new (self->session), "schedule", _("Schedule"),
                 "x-office-calendar-symbolic");
+      add_view (self, tf_clients_page_new (self->session), "clients", _("Clients"),
+                "system-users-symbolic");
     }
   else
     {

@@ -47,9 +47,11 @@ tf_test_server_start (const char *db_name, const char *extra_config)
   g_close (fd, NULL);
 
   /* The server logs warnings (a database outage, say) as any deployment
-   * would; the tests' fatal-warnings setting is for the test process only. */
+   * would; the tests' fatal-warnings setting is for the test process only.
+   * A critical is a programming error, though: it kills the server, and
+   * the test that caused it fails. */
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_subprocess_launcher_unsetenv (launcher, "G_DEBUG");
+  g_subprocess_launcher_setenv (launcher, "G_DEBUG", "fatal-criticals", TRUE);
   g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
   server->process = g_subprocess_launcher_spawn (launcher, &error, binary, "serve",
                                                  "--config", server->config_path, NULL);

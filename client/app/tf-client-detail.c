@@ -1,0 +1,723 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * tf-client-detail.c: one client, section by section.
+ *
+ * A header with the client's name (and whether the care is active) over an
+ * AdwViewStack of six sections with a switcher bar at the bottom, which
+ * fits a phone-wide window.  The intake, history, treatment plan and
+ * sessions are widgets of their own; the journal and mood sections, both
+ * read-only views of what the client shares, are here.
+ *
+ * Everything is live: the name, the care relationship (and with it whether
+ * the client shares their mood), the shared journal entries and the mood
+ * check-ins are TfRepositories that reload when the store changes — a
+ * write here or a page pulled by a sync — so a journal entry the client
+ * shares shows up while the therapist looks at the list.  The journal list
+ * is bound to the repository (through a filter on therapist_shared, in
+ * case an entry the client stopped sharing is still on this device) and
+ * never rebuilt by hand.
+ */
+#define G_LOG_DOMAIN "tf-client-detail"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+
+#include "tf-client-detail.h"
+#include "tf-history-form.h"
+#include "tf-intake-form.h"
+#include "tf-mood-chart.h"
+#include "tf-mood-days.h"
+#include "tf-notes-view.h"
+#include "tf-plan-editor.h"
+#include "tf-time.h"
+
+struct _TfClientDetail
+{
+  GtkWidget           parent_instance;
+  TfSession          *session;
+  char               *client_id;
+  char               *me;          /* the therapist's user id */
+  TfRepository       *profile;     /* the client's profile (zero or one), live */
+  TfRepository       *care;        /* care relationships of the client, live */
+  TfRepository       *journal;     /* the client's journal entries on this device, live */
+  GtkFilterListModel *shared;      /* those shared with the therapist; owns its filter */
+  TfRepository       *moods;       /* the client's mood check-ins on this device, live */
+  guint               mood_range;  /* days shown: 30, 90 or 365 */
+  char               *name;        /* as shown */
+
+  GtkWidget          *back;
+  AdwWindowTitle     *title;
+  AdwViewStack       *sections;
+  GtkWidget          *journal_stack;   /* "empty" or "list" */
+  GtkListBox         *journal_list;
+  GtkWidget          *mood_stack;      /* "not-shared", "empty" or "chart" */
+  AdwStatusPage      *mood_not_shared;
+  TfMoodChart        *chart;
+  GtkLabel           *mood_days;
+  GtkLabel           *mood_average;
+  GtkLabel           *energy_average;
+  GtkLabel           *anxiety_average;
+  GtkLabel           *last_checkin;
+};
+
+G_DEFINE_FINAL_TYPE (TfClientDetail, tf_client_detail, GTK_TYPE_WIDGET)
+
+enum { PROP_0, PROP_SHOW_BACK, N_PROPS };
+static GParamSpec *properties[N_PROPS];
+
+enum { SAVED, FAILED, BACK, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+static const struct { guint days; const char *label; const char *name; } ranges[] = {
+  { 30, N_("30 Days"), "client-mood-range-30" },
+  { 90, N_("90 Days"), "client-mood-range-90" },
+  { 365, N_("365 Days"), "client-mood-range-365" },
+};
+
+char *
+tf_client_name_from_profile (JsonObject *profile)
+{
+  const char *display, *first, *last;
+  g_autofree char *joined = NULL;
+
+  if (profile == NULL)
+    return NULL;
+  display = tf_json_get_string (profile, "display_name");
+  if (display != NULL)
+    {
+      g_autofree char *trimmed = g_strstrip (g_strdup (display));
+
+      if (*trimmed != '\0')
+        return g_steal_pointer (&trimmed);
+    }
+  first = tf_json_get_string (profile, "first_name");
+  last = tf_json_get_string (profile, "last_name");
+  joined = g_strstrip (g_strdup_printf ("%s %s", first ? first : "", last ? last : ""));
+  return *joined != '\0' ? g_steal_pointer (&joined) : NULL;
+}
+
+/* --- the object ----------------------------------------------------------- */
+
+static void
+tf_client_detail_dispose (GObject *object)
+{
+  TfClientDetail *self = TF_CLIENT_DETAIL (object);
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
+  g_clear_object (&self->shared);
+  g_clear_object (&self->journal);
+  g_clear_object (&self->moods);
+  g_clear_object (&self->care);
+  g_clear_object (&self->profile);
+  g_clear_object (&self->session);
+  g_clear_pointer (&self->client_id, g_free);
+  g_clear_pointer (&self->me, g_free);
+  g_clear_pointer (&self->name, g_free);
+  G_OBJECT_CLASS (tf_client_detail_parent_class)->dispose (object);
+}
+
+static void
+tf_client_detail_get_property (GObject *object, guint prop_id, GValue *value,
+                               GParamSpec *pspec)
+{
+  TfClientDetail *self = TF_CLIENT_DETAIL (object);
+
+  switch (prop_id)
+    {
+    case PROP_SHOW_BACK:
+      g_value_set_boolean (value, gtk_widget_get_visible (self->back));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tf_client_detail_set_property (GObject *object, guint prop_id, const GValue *value,
+                               GParamSpec *pspec)
+{
+  TfClientDetail *self = TF_CLIENT_DETAIL (object);
+
+  switch (prop_id)
+    {
+    case PROP_SHOW_BACK:
+      tf_client_detail_set_show_back (self, g_value_get_boolean (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tf_client_detail_class_init (TfClientDetailClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = tf_client_detail_dispose;
+  object_class->get_property = tf_client_detail_get_property;
+  object_class->set_property = tf_client_detail_set_property;
+  gtk_widget_class_set_layout_manager_type (GTK_WIDGET_CLASS (klass), GTK_TYPE_BIN_LAYOUT);
+
+  properties[PROP_SHOW_BACK] = g_param_spec_boolean ("show-back", NULL, NULL, FALSE,
+                                                     G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+                                                     G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[SAVED] = g_signal_new ("saved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                                 NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  signals[FAILED] = g_signal_new ("failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  signals[BACK] = g_signal_new ("back", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                                NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+label_accessibly (gpointer widget, const char *label)
+{
+  gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, label,
+                                  -1);
+}
+
+static char *
+format_local (const char *stamp, const char *format)
+{
+  g_autoptr(GDateTime) utc = stamp ? tf_time_parse_timestamp (stamp, NULL) : NULL;
+  g_autoptr(GDateTime) local = utc ? g_date_time_to_local (utc) : NULL;
+
+  return local ? g_date_time_format (local, format) : NULL;
+}
+
+/* --- the header: name and care -------------------------------------------- */
+
+/* This therapist's relationship with the client: the active one, else the
+ * latest that ended; NULL when there is none on this device. */
+static TfItem *
+dup_my_care (TfClientDetail *self)
+{
+  GListModel *model = G_LIST_MODEL (self->care);
+  TfItem *best = NULL;
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(TfItem) item = g_list_model_get_item (model, i);
+
+      if (g_strcmp0 (tf_item_get_string (item, "therapist_id"), self->me) != 0)
+        continue;
+      if (g_strcmp0 (tf_item_get_string (item, "status"), "active") == 0)
+        {
+          g_clear_object (&best);
+          return g_steal_pointer (&item);
+        }
+      if (best == NULL || g_strcmp0 (tf_item_get_string (item, "ended_at"),
+                                     tf_item_get_string (best, "ended_at")) > 0)
+        g_set_object (&best, item);
+    }
+  return best;
+}
+
+static void
+update_header (TfClientDetail *self)
+{
+  g_autoptr(TfItem) profile = g_list_model_get_item (G_LIST_MODEL (self->profile), 0);
+  g_autoptr(TfItem) care = dup_my_care (self);
+  g_autofree char *name = tf_client_name_from_profile (profile ? tf_item_get_plain (profile)
+                                                               : NULL);
+  g_autofree char *subtitle = NULL;
+
+  g_free (self->name);
+  self->name = name != NULL ? g_steal_pointer (&name) : g_strdup (_("Unknown client"));
+  adw_window_title_set_title (self->title, self->name);
+  if (care != NULL && g_strcmp0 (tf_item_get_string (care, "status"), "active") == 0)
+    {
+      g_autofree char *since = format_local (tf_item_get_string (care, "started_at"), "%x");
+
+      subtitle = since ? g_strdup_printf (_("In care since %s"), since) : g_strdup (_("In care"));
+    }
+  else if (care != NULL)
+    {
+      g_autofree char *ended = format_local (tf_item_get_string (care, "ended_at"), "%x");
+
+      subtitle = ended ? g_strdup_printf (_("Care ended on %s"), ended)
+                       : g_strdup (_("Care ended"));
+    }
+  adw_window_title_set_subtitle (self->title, subtitle != NULL ? subtitle : "");
+}
+
+/* --- journal -------------------------------------------------------------- */
+
+static gboolean
+entry_is_shared (gpointer item, gpointer data)
+{
+  return tf_item_get_boolean (item, "therapist_shared", FALSE);
+}
+
+static GtkWidget *
+wrapped_label (const char *text, const char *css_class)
+{
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  if (css_class != NULL)
+    gtk_widget_add_css_class (label, css_class);
+  return label;
+}
+
+/* Title; when, category and mood then; the whole text, or why it cannot be
+ * read. */
+static GtkWidget *
+create_journal_row (gpointer item, gpointer data)
+{
+  TfItem *entry = item;
+  const char *title = tf_item_get_string (entry, "title");
+  const char *category = tf_item_get_string (entry, "category");
+  const char *content = tf_item_get_string (entry, "content");
+  gint64 mood = tf_item_get_int (entry, "mood_at_time", 0);
+  g_autofree char *when = format_local (tf_item_get_string (entry, "created_at"), "%x %H:%M");
+  g_autofree char *row_name = g_strdup_printf ("client-journal-%s", tf_item_get_id (entry));
+  g_autoptr(GString) meta = g_string_new (when != NULL ? when : "");
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *heading, *text;
+
+  if (category != NULL && *category != '\0')
+    g_string_append_printf (meta, "%s%s", meta->len > 0 ? " · " : "", category);
+  if (mood > 0)
+    {
+      g_autofree char *mood_text = g_strdup_printf (_("Mood at the time: %d/10"), (int) mood);
+
+      g_string_append_printf (meta, "%s%s", meta->len > 0 ? " · " : "", mood_text);
+    }
+
+  heading = wrapped_label (title != NULL && *title != '\0' ? title : _("Untitled"), "heading");
+  gtk_widget_set_name (heading, "client-journal-title");
+  gtk_box_append (GTK_BOX (box), heading);
+  if (meta->len > 0)
+    gtk_box_append (GTK_BOX (box), wrapped_label (meta->str, "dim-label"));
+  if (tf_item_get_boolean (entry, "unreadable", FALSE))
+    {
+      text = wrapped_label (_("This entry cannot be opened on this device: its key has not "
+                              "arrived yet, or the client no longer shares it."), "dim-label");
+      gtk_widget_set_name (text, "client-journal-unreadable");
+    }
+  else
+    {
+      text = wrapped_label (content != NULL ? content : "", NULL);
+      gtk_label_set_selectable (GTK_LABEL (text), TRUE);
+      gtk_widget_set_name (text, "client-journal-content");
+    }
+  gtk_box_append (GTK_BOX (box), text);
+
+  gtk_widget_set_margin_start (box, 12);
+  gtk_widget_set_margin_end (box, 12);
+  gtk_widget_set_margin_top (box, 12);
+  gtk_widget_set_margin_bottom (box, 12);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+  gtk_widget_set_name (row, row_name);
+  label_accessibly (row, title != NULL && *title != '\0' ? title : _("Untitled"));
+  return row;
+}
+
+static void
+update_journal (TfClientDetail *self)
+{
+  gboolean any = g_list_model_get_n_items (G_LIST_MODEL (self->shared)) > 0;
+
+  gtk_stack_set_visible_child_name (GTK_STACK (self->journal_stack), any ? "list" : "empty");
+}
+
+static GtkWidget *
+build_journal (TfClientDetail *self)
+{
+  GtkWidget *empty = adw_status_page_new ();
+  GtkWidget *page = adw_preferences_page_new ();
+  GtkWidget *group = adw_preferences_group_new ();
+
+  self->journal_stack = gtk_stack_new ();
+  gtk_widget_set_name (self->journal_stack, "client-journal-stack");
+
+  gtk_widget_set_name (empty, "client-journal-empty");
+  adw_status_page_set_icon_name (ADW_STATUS_PAGE (empty), "accessories-text-editor-symbolic");
+  adw_status_page_set_title (ADW_STATUS_PAGE (empty), _("No Shared Entries"));
+  adw_status_page_set_description (ADW_STATUS_PAGE (empty),
+                                   _("Journal entries the client chooses to share with you "
+                                     "appear here."));
+
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Shared Journal Entries"));
+  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
+                                         _("Read-only. The client decides what to share and "
+                                           "can stop sharing at any time."));
+  self->journal_list = GTK_LIST_BOX (gtk_list_box_new ());
+  gtk_widget_set_name (GTK_WIDGET (self->journal_list), "client-journal-list");
+  gtk_list_box_set_selection_mode (self->journal_list, GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (GTK_WIDGET (self->journal_list), "boxed-list");
+  label_accessibly (self->journal_list, _("Shared journal entries"));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->journal_list));
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
+
+  gtk_stack_add_named (GTK_STACK (self->journal_stack), empty, "empty");
+  gtk_stack_add_named (GTK_STACK (self->journal_stack), page, "list");
+  return self->journal_stack;
+}
+
+/* --- mood ----------------------------------------------------------------- */
+
+static char *
+format_average (double value)
+{
+  if (isnan (value))
+    return g_strdup ("—");
+  /* TRANSLATORS: an average score out of ten, e.g. "6.5 / 10" */
+  return g_strdup_printf (_("%.1f / 10"), value);
+}
+
+static void
+update_mood (TfClientDetail *self)
+{
+  g_autoptr(TfItem) care = dup_my_care (self);
+  g_autoptr(GPtrArray) plain = g_ptr_array_new_with_free_func ((GDestroyNotify)
+                                                               json_object_unref);
+  g_autoptr(GDateTime) today = g_date_time_new_now_local ();
+  g_autoptr(TfMoodDays) days = NULL;
+  g_autofree char *days_text = NULL;
+  g_autofree char *mood = NULL, *energy = NULL, *anxiety = NULL, *last = NULL;
+  GListModel *model = G_LIST_MODEL (self->moods);
+  gboolean shares = care != NULL &&
+                    g_strcmp0 (tf_item_get_string (care, "status"), "active") == 0 &&
+                    tf_item_get_boolean (care, "share_mood", FALSE);
+  guint n = g_list_model_get_n_items (model);
+
+  if (!shares)
+    {
+      /* TRANSLATORS: %s is the client's name */
+      g_autofree char *text = g_strdup_printf (_("%s does not share their mood check-ins with "
+                                                 "you. The client can turn sharing on in "
+                                                 "their own app."), self->name);
+
+      adw_status_page_set_description (self->mood_not_shared, text);
+      gtk_stack_set_visible_child_name (GTK_STACK (self->mood_stack), "not-shared");
+      return;
+    }
+  if (n == 0)
+    {
+      gtk_stack_set_visible_child_name (GTK_STACK (self->mood_stack), "empty");
+      return;
+    }
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(TfItem) item = g_list_model_get_item (model, i);
+
+      g_ptr_array_add (plain, json_object_ref (tf_item_get_plain (item)));
+    }
+  tf_mood_chart_set_entries (self->chart, plain, today, self->mood_range);
+  days = tf_mood_days_new (plain, today, self->mood_range);
+  /* TRANSLATORS: days with a check-in out of the days shown, e.g. "12 of 30" */
+  days_text = g_strdup_printf (_("%u of %u"), tf_mood_days_get_n_days_with_data (days),
+                               tf_mood_days_get_n_days (days));
+  mood = format_average (tf_mood_days_get_average (days, TF_MOOD_SERIES_MOOD));
+  energy = format_average (tf_mood_days_get_average (days, TF_MOOD_SERIES_ENERGY));
+  anxiety = format_average (tf_mood_days_get_average (days, TF_MOOD_SERIES_ANXIETY));
+  /* Newest first, as the store lists them. */
+  last = format_local (json_object_get_string_member_with_default (g_ptr_array_index (plain, 0),
+                                                                   "created_at", NULL),
+                       "%x %H:%M");
+  gtk_label_set_text (self->mood_days, days_text);
+  gtk_label_set_text (self->mood_average, mood);
+  gtk_label_set_text (self->energy_average, energy);
+  gtk_label_set_text (self->anxiety_average, anxiety);
+  gtk_label_set_text (self->last_checkin, last != NULL ? last : "—");
+  gtk_stack_set_visible_child_name (GTK_STACK (self->mood_stack), "chart");
+}
+
+static void
+on_range_toggled_cb (GtkToggleButton *button, TfClientDetail *self)
+{
+  if (!gtk_toggle_button_get_active (button))
+    return;
+  self->mood_range = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "days"));
+  update_mood (self);
+}
+
+static GtkLabel *
+value_row (GtkWidget *group, const char *title, const char *name)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_widget_set_name (label, name);
+  gtk_widget_add_css_class (label, "numeric");
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+  return GTK_LABEL (label);
+}
+
+static GtkWidget *
+build_mood (TfClientDetail *self)
+{
+  GtkWidget *not_shared = adw_status_page_new ();
+  GtkWidget *empty = adw_status_page_new ();
+  GtkWidget *page = adw_preferences_page_new ();
+  GtkWidget *range = adw_preferences_group_new ();
+  GtkWidget *summary = adw_preferences_group_new ();
+  GtkWidget *over_time = adw_preferences_group_new ();
+  GtkWidget *switcher = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+  GtkWidget *card = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkToggleButton *group = NULL;
+
+  self->mood_stack = gtk_stack_new ();
+  gtk_widget_set_name (self->mood_stack, "client-mood-stack");
+
+  gtk_widget_set_name (not_shared, "client-mood-not-shared");
+  adw_status_page_set_icon_name (ADW_STATUS_PAGE (not_shared), "changes-prevent-symbolic");
+  adw_status_page_set_title (ADW_STATUS_PAGE (not_shared), _("Mood Not Shared"));
+  self->mood_not_shared = ADW_STATUS_PAGE (not_shared);
+
+  gtk_widget_set_name (empty, "client-mood-empty");
+  adw_status_page_set_icon_name (ADW_STATUS_PAGE (empty), "face-smile-symbolic");
+  adw_status_page_set_title (ADW_STATUS_PAGE (empty), _("No Check-Ins Yet"));
+  adw_status_page_set_description (ADW_STATUS_PAGE (empty),
+                                   _("The client shares their mood with you; their check-ins "
+                                     "will appear here."));
+
+  gtk_widget_add_css_class (switcher, "linked");
+  gtk_widget_set_valign (switcher, GTK_ALIGN_CENTER);
+  label_accessibly (switcher, _("Range"));
+  for (guint i = 0; i < G_N_ELEMENTS (ranges); i++)
+    {
+      GtkWidget *button = gtk_toggle_button_new_with_label (_(ranges[i].label));
+
+      gtk_widget_set_name (button, ranges[i].name);
+      g_object_set_data (G_OBJECT (button), "days", GUINT_TO_POINTER (ranges[i].days));
+      if (group != NULL)
+        gtk_toggle_button_set_group (GTK_TOGGLE_BUTTON (button), group);
+      else
+        group = GTK_TOGGLE_BUTTON (button);
+      gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (button),
+                                    ranges[i].days == self->mood_range);
+      g_signal_connect (button, "toggled", G_CALLBACK (on_range_toggled_cb), self);
+      gtk_box_append (GTK_BOX (switcher), button);
+    }
+
+  /* The range on a line of its own: beside a group's title it would not
+   * fit a phone-wide window. */
+  gtk_widget_set_halign (switcher, GTK_ALIGN_CENTER);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (range), switcher);
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (summary), _("Check-Ins"));
+  self->mood_days = value_row (summary, _("Days With a Check-In"), "client-mood-days");
+  self->mood_average = value_row (summary, _("Average Mood"), "client-mood-average");
+  self->energy_average = value_row (summary, _("Average Energy"), "client-energy-average");
+  self->anxiety_average = value_row (summary, _("Average Anxiety"), "client-anxiety-average");
+  self->last_checkin = value_row (summary, _("Last Check-In"), "client-mood-last");
+
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (over_time),
+                                   _("Mood, Energy and Anxiety"));
+  self->chart = TF_MOOD_CHART (tf_mood_chart_new ());
+  gtk_widget_set_name (GTK_WIDGET (self->chart), "client-mood-chart");
+  gtk_widget_set_margin_top (GTK_WIDGET (self->chart), 12);
+  gtk_widget_set_margin_bottom (GTK_WIDGET (self->chart), 12);
+  gtk_widget_set_margin_start (GTK_WIDGET (self->chart), 12);
+  gtk_widget_set_margin_end (GTK_WIDGET (self->chart), 12);
+  gtk_widget_add_css_class (card, "card");
+  gtk_box_append (GTK_BOX (card), GTK_WIDGET (self->chart));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (over_time), card);
+
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (range));
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (summary));
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (over_time));
+
+  gtk_stack_add_named (GTK_STACK (self->mood_stack), not_shared, "not-shared");
+  gtk_stack_add_named (GTK_STACK (self->mood_stack), empty, "empty");
+  gtk_stack_add_named (GTK_STACK (self->mood_stack), page, "chart");
+  return self->mood_stack;
+}
+
+/* --- live updates --------------------------------------------------------- */
+
+static void
+on_care_changed_cb (TfClientDetail *self)
+{
+  update_header (self);
+  update_mood (self);
+}
+
+static void
+on_synced_cb (TfClientDetail *self)
+{
+  /* What a sync changed on its own connection: the repositories reload,
+   * and each announces what differs. */
+  tf_repository_refresh (self->profile, NULL);
+  tf_repository_refresh (self->care, NULL);
+  tf_repository_refresh (self->journal, NULL);
+  tf_repository_refresh (self->moods, NULL);
+}
+
+static void
+on_child_saved_cb (GtkWidget *child, const char *message, TfClientDetail *self)
+{
+  g_signal_emit (self, signals[SAVED], 0, message);
+}
+
+static void
+on_child_failed_cb (GtkWidget *child, const char *message, TfClientDetail *self)
+{
+  g_signal_emit (self, signals[FAILED], 0, message);
+}
+
+static void
+add_section (TfClientDetail *self, GtkWidget *child, const char *name, const char *title,
+             const char *icon)
+{
+  AdwViewStackPage *page = adw_view_stack_add_titled (self->sections, child, name, title);
+
+  adw_view_stack_page_set_icon_name (page, icon);
+  /* The sections of other files say what happened; the window shows it. */
+  if (g_signal_lookup ("saved", G_OBJECT_TYPE (child)) != 0)
+    {
+      g_signal_connect_object (child, "saved", G_CALLBACK (on_child_saved_cb), self, 0);
+      g_signal_connect_object (child, "failed", G_CALLBACK (on_child_failed_cb), self, 0);
+    }
+}
+
+static void
+on_back_clicked_cb (TfClientDetail *self)
+{
+  g_signal_emit (self, signals[BACK], 0);
+}
+
+/* --- building ------------------------------------------------------------- */
+
+static void
+tf_client_detail_init (TfClientDetail *self)
+{
+  self->mood_range = 30;
+}
+
+static void
+build (TfClientDetail *self)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *header = adw_header_bar_new ();
+  GtkWidget *bar = adw_view_switcher_bar_new ();
+
+  self->back = gtk_button_new_from_icon_name ("go-previous-symbolic");
+  gtk_widget_set_name (self->back, "client-detail-back");
+  gtk_widget_set_tooltip_text (self->back, _("Back to Clients"));
+  label_accessibly (self->back, _("Back to clients"));
+  gtk_widget_set_visible (self->back, FALSE);
+  self->title = ADW_WINDOW_TITLE (adw_window_title_new ("", ""));
+  gtk_widget_set_name (GTK_WIDGET (self->title), "client-detail-title");
+  adw_header_bar_set_show_start_title_buttons (ADW_HEADER_BAR (header), FALSE);
+  adw_header_bar_set_show_end_title_buttons (ADW_HEADER_BAR (header), FALSE);
+  adw_header_bar_pack_start (ADW_HEADER_BAR (header), self->back);
+  adw_header_bar_set_title_widget (ADW_HEADER_BAR (header), GTK_WIDGET (self->title));
+  gtk_widget_add_css_class (header, "flat");
+
+  self->sections = ADW_VIEW_STACK (adw_view_stack_new ());
+  gtk_widget_set_name (GTK_WIDGET (self->sections), "client-detail-stack");
+  gtk_widget_set_vexpand (GTK_WIDGET (self->sections), TRUE);
+  add_section (self, tf_intake_form_new (self->session, self->client_id), "intake",
+               _("Intake"), "contact-new-symbolic");
+  add_section (self, tf_history_form_new (self->session, self->client_id), "history",
+               _("History"), "x-office-address-book-symbolic");
+  add_section (self, tf_plan_editor_new (self->session, self->client_id), "plan",
+               _("Treatment Plan"), "view-list-ordered-symbolic");
+  add_section (self, tf_notes_view_new (self->session, self->client_id), "sessions",
+               _("Sessions"), "x-office-calendar-symbolic");
+  add_section (self, build_journal (self), "journal", _("Journal"),
+               "accessories-text-editor-symbolic");
+  add_section (self, build_mood (self), "mood", _("Mood"), "face-smile-symbolic");
+
+  gtk_widget_set_name (bar, "client-detail-switcher");
+  adw_view_switcher_bar_set_stack (ADW_VIEW_SWITCHER_BAR (bar), self->sections);
+  adw_view_switcher_bar_set_reveal (ADW_VIEW_SWITCHER_BAR (bar), TRUE);
+
+  gtk_box_append (GTK_BOX (box), header);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->sections));
+  gtk_box_append (GTK_BOX (box), bar);
+  gtk_widget_set_parent (box, GTK_WIDGET (self));
+
+  g_signal_connect_swapped (self->back, "clicked", G_CALLBACK (on_back_clicked_cb), self);
+}
+
+GtkWidget *
+tf_client_detail_new (TfSession *session, const char *client_id)
+{
+  TfClientDetail *self;
+  TfVault *vault;
+
+  g_return_val_if_fail (TF_IS_SESSION (session), NULL);
+  g_return_val_if_fail (tf_session_is_unlocked (session), NULL);
+  g_return_val_if_fail (client_id != NULL, NULL);
+
+  self = g_object_new (TF_TYPE_CLIENT_DETAIL, NULL);
+  vault = tf_session_get_vault (session);
+  self->session = g_object_ref (session);
+  self->client_id = g_strdup (client_id);
+  self->me = g_strdup (tf_vault_get_user_id (vault));
+  self->profile = tf_repository_new (vault, tf_registry_lookup ("profiles"), "user_id",
+                                     client_id);
+  self->care = tf_repository_new (vault, tf_registry_lookup ("care_relationships"),
+                                  "client_id", client_id);
+  self->journal = tf_repository_new (vault, tf_registry_lookup ("journal_entries"), "user_id",
+                                     client_id);
+  self->shared = gtk_filter_list_model_new (G_LIST_MODEL (g_object_ref (self->journal)),
+                                            GTK_FILTER (gtk_custom_filter_new (entry_is_shared,
+                                                                               NULL, NULL)));
+  self->moods = tf_repository_new (vault, tf_registry_lookup ("mood_entries"), "user_id",
+                                   client_id);
+  build (self);
+
+  gtk_list_box_bind_model (self->journal_list, G_LIST_MODEL (self->shared), create_journal_row,
+                           NULL, NULL);
+  g_signal_connect_object (self->shared, "items-changed", G_CALLBACK (update_journal), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->profile, "items-changed", G_CALLBACK (on_care_changed_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->care, "items-changed", G_CALLBACK (on_care_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->moods, "items-changed", G_CALLBACK (update_mood), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (session, "synced", G_CALLBACK (on_synced_cb), self,
+                           G_CONNECT_SWAPPED);
+  update_header (self);
+  update_journal (self);
+  update_mood (self);
+  return GTK_WIDGET (self);
+}
+
+const char *
+tf_client_detail_get_client_id (TfClientDetail *self)
+{
+  g_return_val_if_fail (TF_IS_CLIENT_DETAIL (self), NULL);
+
+  return self->client_id;
+}
+
+void
+tf_client_detail_set_show_back (TfClientDetail *self, gboolean show_back)
+{
+  g_return_if_fail (TF_IS_CLIENT_DETAIL (self));
+
+  show_back = !!show_back;
+  if (gtk_widget_get_visible (self->back) == show_back)
+    return;
+  gtk_widget_set_visible (self->back, show_back);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHOW_BACK]);
+}
+
+void
+tf_client_detail_show_section (TfClientDetail *self, const char *name)
+{
+  g_return_if_fail (TF_IS_CLIENT_DETAIL (self));
+  g_return_if_fail (name != NULL);
+
+  adw_view_stack_set_visible_child_name (self->sections, name);
+}

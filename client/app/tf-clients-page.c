@@ -1,0 +1,522 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * tf-clients-page.c: a therapist's clients, list and detail.
+ *
+ * The clients are the people in a care relationship with this therapist
+ * (care_relationships, therapist_id = the account), named from their
+ * profiles; both come from live repositories, so a client who chooses this
+ * therapist, or a name that arrives with a sync, shows without a reload.
+ * A client with several relationships (care that ended and began again)
+ * is listed once, by the active one if any.  Active clients come first,
+ * then those whose care ended, each group in the locale's alphabetical
+ * order.
+ *
+ * Search is by name, for case and accents alike ("μαρια" finds "Μαρία",
+ * "ΜΑΡΙΑ" too): both sides are decomposed, stripped of combining marks
+ * and case-folded, then compared as substrings.
+ *
+ * An AdwLeaflet holds the list and the detail side by side, and one at a
+ * time when the window is narrow; the detail then shows a back button.
+ */
+#define G_LOG_DOMAIN "tf-clients-page"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "tf-client-detail.h"
+#include "tf-clients-page.h"
+#include "tf-time.h"
+
+struct _TfClientsPage
+{
+  GtkWidget       parent_instance;
+  TfSession      *session;
+  TfRepository   *care;         /* this therapist's care relationships, live */
+  TfRepository   *profiles;     /* profiles on this device, for the names, live */
+  char           *query;        /* folded search text; NULL: everyone */
+  guint           n_clients;    /* rows in the list */
+
+  AdwLeaflet     *leaflet;
+  GtkWidget      *list_pane;
+  GtkSearchEntry *search;
+  GtkStack       *list_stack;   /* "list", "empty" or "no-match" */
+  GtkListBox     *list;
+  GtkStack       *detail_stack; /* "none" or "client" */
+  GtkWidget      *detail;       /* the TfClientDetail shown, or NULL */
+};
+
+G_DEFINE_FINAL_TYPE (TfClientsPage, tf_clients_page, GTK_TYPE_WIDGET)
+
+enum { SAVED, FAILED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+static void
+tf_clients_page_dispose (GObject *object)
+{
+  TfClientsPage *self = TF_CLIENTS_PAGE (object);
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
+  self->detail = NULL;
+  g_clear_object (&self->care);
+  g_clear_object (&self->profiles);
+  g_clear_object (&self->session);
+  g_clear_pointer (&self->query, g_free);
+  G_OBJECT_CLASS (tf_clients_page_parent_class)->dispose (object);
+}
+
+static void
+tf_clients_page_class_init (TfClientsPageClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = tf_clients_page_dispose;
+  gtk_widget_class_set_layout_manager_type (GTK_WIDGET_CLASS (klass), GTK_TYPE_BIN_LAYOUT);
+  signals[SAVED] = g_signal_new ("saved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                                 NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  signals[FAILED] = g_signal_new ("failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+}
+
+/* --- search --------------------------------------------------------------- */
+
+/* Without case or accents: "Μαρία" and "ΜΑΡΙΑ" both become "μαρια". */
+static char *
+fold_for_search (const char *text)
+{
+  g_autofree char *decomposed = g_utf8_normalize (text != NULL ? text : "", -1,
+                                                  G_NORMALIZE_ALL);
+  g_autoptr(GString) bare = g_string_new (NULL);
+
+  for (const char *p = decomposed; p != NULL && *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (!g_unichar_ismark (c))
+        g_string_append_unichar (bare, c);
+    }
+  return g_utf8_casefold (bare->str, -1);
+}
+
+static gboolean
+row_matches (GtkListBoxRow *row, gpointer data)
+{
+  TfClientsPage *self = data;
+  const char *folded = g_object_get_data (G_OBJECT (row), "tf-folded");
+
+  return self->query == NULL || (folded != NULL && strstr (folded, self->query) != NULL);
+}
+
+/* Which of the list, "no clients" and "no match" shows. */
+static void
+update_list_state (TfClientsPage *self)
+{
+  guint visible = 0;
+
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->list)); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    if (GTK_IS_LIST_BOX_ROW (row) && row_matches (GTK_LIST_BOX_ROW (row), self))
+      visible++;
+  gtk_widget_set_visible (GTK_WIDGET (self->search), self->n_clients > 0);
+  if (self->n_clients == 0)
+    gtk_stack_set_visible_child_name (self->list_stack, "empty");
+  else if (visible == 0)
+    gtk_stack_set_visible_child_name (self->list_stack, "no-match");
+  else
+    gtk_stack_set_visible_child_name (self->list_stack, "list");
+}
+
+static void
+on_search_changed_cb (TfClientsPage *self)
+{
+  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (
+                                                  self->search))));
+
+  g_clear_pointer (&self->query, g_free);
+  if (*text != '\0')
+    self->query = fold_for_search (text);
+  gtk_list_box_invalidate_filter (self->list);
+  update_list_state (self);
+}
+
+/* --- the list ------------------------------------------------------------- */
+
+typedef struct
+{
+  char     *client_id;
+  char     *name;
+  char     *collate_key;
+  gboolean  active;
+  char     *started_at;
+  char     *ended_at;
+} Client;
+
+static void
+client_free (gpointer data)
+{
+  Client *client = data;
+
+  g_free (client->client_id);
+  g_free (client->name);
+  g_free (client->collate_key);
+  g_free (client->started_at);
+  g_free (client->ended_at);
+  g_free (client);
+}
+
+static int
+compare_clients (gconstpointer a, gconstpointer b)
+{
+  const Client *x = *(Client **) a, *y = *(Client **) b;
+  int by_name;
+
+  if (x->active != y->active)
+    return x->active ? -1 : 1;
+  by_name = strcmp (x->collate_key, y->collate_key);
+  return by_name != 0 ? by_name : strcmp (x->client_id, y->client_id);
+}
+
+/* One Client per client id: the active relationship wins, else the one
+ * that ended last. */
+static GPtrArray *
+collect_clients (TfClientsPage *self)
+{
+  g_autoptr(GHashTable) by_id = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  GListModel *care = G_LIST_MODEL (self->care);
+  GListModel *profiles = G_LIST_MODEL (self->profiles);
+  GPtrArray *clients = g_ptr_array_new_with_free_func (client_free);
+
+  for (guint i = 0; i < g_list_model_get_n_items (profiles); i++)
+    {
+      g_autoptr(TfItem) profile = g_list_model_get_item (profiles, i);
+      const char *user_id = tf_item_get_string (profile, "user_id");
+      char *name = tf_client_name_from_profile (tf_item_get_plain (profile));
+
+      if (user_id != NULL && name != NULL)
+        g_hash_table_replace (names, g_strdup (user_id), name);
+      else
+        g_free (name);
+    }
+
+  for (guint i = 0; i < g_list_model_get_n_items (care); i++)
+    {
+      g_autoptr(TfItem) item = g_list_model_get_item (care, i);
+      const char *client_id = tf_item_get_string (item, "client_id");
+      gboolean active = g_strcmp0 (tf_item_get_string (item, "status"), "active") == 0;
+      const char *ended_at = tf_item_get_string (item, "ended_at");
+      const char *name;
+      Client *client;
+
+      if (client_id == NULL)
+        continue;
+      client = g_hash_table_lookup (by_id, client_id);
+      if (client != NULL &&
+          (client->active || (!active && g_strcmp0 (client->ended_at, ended_at) >= 0)))
+        continue;
+      if (client == NULL)
+        {
+          client = g_new0 (Client, 1);
+          client->client_id = g_strdup (client_id);
+          name = g_hash_table_lookup (names, client_id);
+          client->name = g_strdup (name != NULL ? name : _("Unknown client"));
+          client->collate_key = g_utf8_collate_key (client->name, -1);
+          g_ptr_array_add (clients, client);
+          g_hash_table_insert (by_id, client->client_id, client);
+        }
+      client->active = active;
+      g_free (client->started_at);
+      client->started_at = g_strdup (tf_item_get_string (item, "started_at"));
+      g_free (client->ended_at);
+      client->ended_at = g_strdup (ended_at);
+    }
+  g_ptr_array_sort (clients, compare_clients);
+  return clients;
+}
+
+static char *
+format_date (const char *stamp)
+{
+  g_autoptr(GDateTime) utc = stamp ? tf_time_parse_timestamp (stamp, NULL) : NULL;
+  g_autoptr(GDateTime) local = utc ? g_date_time_to_local (utc) : NULL;
+
+  return local ? g_date_time_format (local, "%x") : NULL;
+}
+
+static GtkWidget *
+create_row (Client *client)
+{
+  GtkWidget *row = adw_action_row_new ();
+  g_autofree char *row_name = g_strdup_printf ("client-%s", client->client_id);
+  g_autofree char *date = format_date (client->active ? client->started_at : client->ended_at);
+  g_autofree char *subtitle = NULL;
+
+  if (client->active)
+    subtitle = date ? g_strdup_printf (_("In care since %s"), date) : NULL;
+  else
+    subtitle = date ? g_strdup_printf (_("Care ended on %s"), date) : g_strdup (_("Care ended"));
+  gtk_widget_set_name (row, row_name);
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), client->name);
+  if (subtitle != NULL)
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  if (!client->active)
+    {
+      GtkWidget *ended = gtk_label_new (_("Ended"));
+
+      gtk_widget_set_name (ended, "client-ended");
+      gtk_widget_add_css_class (ended, "dim-label");
+      gtk_widget_add_css_class (ended, "caption-heading");
+      gtk_widget_set_valign (ended, GTK_ALIGN_CENTER);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), ended);
+    }
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  g_object_set_data_full (G_OBJECT (row), "tf-client-id", g_strdup (client->client_id), g_free);
+  g_object_set_data_full (G_OBJECT (row), "tf-folded", fold_for_search (client->name), g_free);
+  return row;
+}
+
+static void
+select_shown (TfClientsPage *self)
+{
+  const char *shown = self->detail ? tf_client_detail_get_client_id (TF_CLIENT_DETAIL (
+                                                                       self->detail))
+                                   : NULL;
+
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->list)); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    if (GTK_IS_LIST_BOX_ROW (row) && shown != NULL &&
+        g_strcmp0 (g_object_get_data (G_OBJECT (row), "tf-client-id"), shown) == 0)
+      {
+        gtk_list_box_select_row (self->list, GTK_LIST_BOX_ROW (row));
+        return;
+      }
+  gtk_list_box_unselect_all (self->list);
+}
+
+static void
+rebuild (TfClientsPage *self)
+{
+  g_autoptr(GPtrArray) clients = collect_clients (self);
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->list))) != NULL)
+    gtk_list_box_remove (self->list, child);
+  for (guint i = 0; i < clients->len; i++)
+    gtk_list_box_append (self->list, create_row (g_ptr_array_index (clients, i)));
+  self->n_clients = clients->len;
+  select_shown (self);
+  update_list_state (self);
+}
+
+static void
+on_synced_cb (TfClientsPage *self)
+{
+  tf_repository_refresh (self->care, NULL);
+  tf_repository_refresh (self->profiles, NULL);
+}
+
+/* --- the detail ----------------------------------------------------------- */
+
+static void
+on_detail_saved_cb (GtkWidget *detail, const char *message, TfClientsPage *self)
+{
+  g_signal_emit (self, signals[SAVED], 0, message);
+}
+
+static void
+on_detail_failed_cb (GtkWidget *detail, const char *message, TfClientsPage *self)
+{
+  g_signal_emit (self, signals[FAILED], 0, message);
+}
+
+static void
+on_detail_back_cb (TfClientsPage *self)
+{
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+}
+
+static void
+on_row_activated_cb (TfClientsPage *self, GtkListBoxRow *row)
+{
+  const char *client_id = g_object_get_data (G_OBJECT (row), "tf-client-id");
+
+  if (client_id != NULL)
+    tf_clients_page_show_client (self, client_id);
+}
+
+void
+tf_clients_page_show_client (TfClientsPage *self, const char *client_id)
+{
+  g_return_if_fail (TF_IS_CLIENTS_PAGE (self));
+  g_return_if_fail (client_id != NULL);
+
+  if (self->detail == NULL ||
+      g_strcmp0 (tf_client_detail_get_client_id (TF_CLIENT_DETAIL (self->detail)),
+                 client_id) != 0)
+    {
+      if (self->detail != NULL)
+        gtk_stack_remove (self->detail_stack, self->detail);
+      self->detail = tf_client_detail_new (self->session, client_id);
+      g_signal_connect_object (self->detail, "saved", G_CALLBACK (on_detail_saved_cb), self, 0);
+      g_signal_connect_object (self->detail, "failed", G_CALLBACK (on_detail_failed_cb), self,
+                               0);
+      g_signal_connect_object (self->detail, "back", G_CALLBACK (on_detail_back_cb), self,
+                               G_CONNECT_SWAPPED);
+      g_object_bind_property (self->leaflet, "folded", self->detail, "show-back",
+                              G_BINDING_SYNC_CREATE);
+      gtk_stack_add_named (self->detail_stack, self->detail, "client");
+    }
+  gtk_stack_set_visible_child_name (self->detail_stack, "client");
+  adw_leaflet_set_visible_child (self->leaflet, GTK_WIDGET (self->detail_stack));
+  select_shown (self);
+}
+
+/* --- building ------------------------------------------------------------- */
+
+static void
+label_accessibly (gpointer widget, const char *label)
+{
+  gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, label,
+                                  -1);
+}
+
+static GtkWidget *
+status_page (const char *name, const char *icon, const char *title, const char *description)
+{
+  GtkWidget *page = adw_status_page_new ();
+
+  gtk_widget_set_name (page, name);
+  adw_status_page_set_icon_name (ADW_STATUS_PAGE (page), icon);
+  adw_status_page_set_title (ADW_STATUS_PAGE (page), title);
+  adw_status_page_set_description (ADW_STATUS_PAGE (page), description);
+  gtk_widget_add_css_class (page, "compact");
+  return page;
+}
+
+static GtkWidget *
+build_list_pane (TfClientsPage *self)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *scrolled = gtk_scrolled_window_new ();
+
+  self->search = GTK_SEARCH_ENTRY (gtk_search_entry_new ());
+  gtk_widget_set_name (GTK_WIDGET (self->search), "clients-search");
+  g_object_set (self->search, "placeholder-text", _("Search Clients"), NULL);
+  label_accessibly (self->search, _("Search clients by name"));
+  gtk_widget_set_margin_start (GTK_WIDGET (self->search), 12);
+  gtk_widget_set_margin_end (GTK_WIDGET (self->search), 12);
+  gtk_widget_set_margin_top (GTK_WIDGET (self->search), 12);
+  gtk_widget_set_margin_bottom (GTK_WIDGET (self->search), 6);
+
+  self->list = GTK_LIST_BOX (gtk_list_box_new ());
+  gtk_widget_set_name (GTK_WIDGET (self->list), "clients-list");
+  gtk_widget_add_css_class (GTK_WIDGET (self->list), "navigation-sidebar");
+  gtk_list_box_set_selection_mode (self->list, GTK_SELECTION_SINGLE);
+  gtk_list_box_set_filter_func (self->list, row_matches, self, NULL);
+  label_accessibly (self->list, _("Clients"));
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER,
+                                  GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), GTK_WIDGET (self->list));
+
+  self->list_stack = GTK_STACK (gtk_stack_new ());
+  gtk_widget_set_vexpand (GTK_WIDGET (self->list_stack), TRUE);
+  gtk_stack_add_named (self->list_stack, scrolled, "list");
+  gtk_stack_add_named (self->list_stack,
+                       status_page ("clients-empty", "system-users-symbolic",
+                                    _("No Clients Yet"),
+                                    _("Clients appear here once they choose you as their "
+                                      "therapist.")),
+                       "empty");
+  gtk_stack_add_named (self->list_stack,
+                       status_page ("clients-no-match", "system-search-symbolic",
+                                    _("No Client Matches"),
+                                    _("No client’s name contains what you searched for.")),
+                       "no-match");
+
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->search));
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->list_stack));
+  gtk_widget_set_size_request (box, 280, -1);
+  gtk_widget_set_hexpand (box, FALSE);
+
+  g_signal_connect_swapped (self->search, "search-changed", G_CALLBACK (on_search_changed_cb),
+                            self);
+  g_signal_connect_swapped (self->list, "row-activated", G_CALLBACK (on_row_activated_cb), self);
+  return box;
+}
+
+static gboolean
+shortcut_search (GtkWidget *widget, GVariant *args, gpointer data)
+{
+  TfClientsPage *self = TF_CLIENTS_PAGE (widget);
+
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->search)))
+    return FALSE;
+  adw_leaflet_set_visible_child (self->leaflet, self->list_pane);
+  gtk_widget_grab_focus (GTK_WIDGET (self->search));
+  return TRUE;
+}
+
+static void
+tf_clients_page_init (TfClientsPage *self)
+{
+  GtkEventController *shortcuts = gtk_shortcut_controller_new ();
+  AdwLeafletPage *page;
+
+  self->leaflet = ADW_LEAFLET (adw_leaflet_new ());
+  gtk_widget_set_name (GTK_WIDGET (self->leaflet), "clients-leaflet");
+  adw_leaflet_set_can_navigate_back (self->leaflet, TRUE);
+
+  self->list_pane = build_list_pane (self);
+  page = adw_leaflet_append (self->leaflet, self->list_pane);
+  adw_leaflet_page_set_name (page, "list");
+  page = adw_leaflet_append (self->leaflet, gtk_separator_new (GTK_ORIENTATION_VERTICAL));
+  adw_leaflet_page_set_navigatable (page, FALSE);
+
+  self->detail_stack = GTK_STACK (gtk_stack_new ());
+  gtk_widget_set_name (GTK_WIDGET (self->detail_stack), "clients-detail");
+  gtk_widget_set_hexpand (GTK_WIDGET (self->detail_stack), TRUE);
+  gtk_stack_add_named (self->detail_stack,
+                       status_page ("clients-detail-none", "avatar-default-symbolic",
+                                    _("No Client Selected"),
+                                    _("Choose a client to see their intake, history, "
+                                      "treatment plan, sessions, journal and mood.")),
+                       "none");
+  page = adw_leaflet_append (self->leaflet, GTK_WIDGET (self->detail_stack));
+  adw_leaflet_page_set_name (page, "detail");
+  adw_leaflet_set_visible_child (self->leaflet, self->list_pane);
+  gtk_widget_set_parent (GTK_WIDGET (self->leaflet), GTK_WIDGET (self));
+
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
+                                        gtk_shortcut_new (gtk_shortcut_trigger_parse_string (
+                                                            "<Control>f"),
+                                                          gtk_callback_action_new (
+                                                            shortcut_search, NULL, NULL)));
+  gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
+}
+
+GtkWidget *
+tf_clients_page_new (TfSession *session)
+{
+  TfClientsPage *self;
+  TfVault *vault;
+
+  g_return_val_if_fail (TF_IS_SESSION (session), NULL);
+  g_return_val_if_fail (tf_session_is_unlocked (session), NULL);
+
+  self = g_object_new (TF_TYPE_CLIENTS_PAGE, NULL);
+  vault = tf_session_get_vault (session);
+  self->session = g_object_ref (session);
+  self->care = tf_repository_new (vault, tf_registry_lookup ("care_relationships"),
+                                  "therapist_id", tf_vault_get_user_id (vault));
+  self->profiles = tf_repository_new (vault, tf_registry_lookup ("profiles"), NULL, NULL);
+  g_signal_connect_object (self->care, "items-changed", G_CALLBACK (rebuild), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->profiles, "items-changed", G_CALLBACK (rebuild), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (session, "synced", G_CALLBACK (on_synced_cb), self,
+                           G_CONNECT_SWAPPED);
+  rebuild (self);
+  return GTK_WIDGET (self);
+}
