@@ -70,12 +70,6 @@ static GParamSpec *properties[N_PROPS];
 enum { SAVED, FAILED, BACK, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
-static const struct { guint days; const char *label; const char *name; } ranges[] = {
-  { 30, N_("30 Days"), "client-mood-range-30" },
-  { 90, N_("90 Days"), "client-mood-range-90" },
-  { 365, N_("365 Days"), "client-mood-range-365" },
-};
-
 char *
 tf_client_name_from_profile (JsonObject *profile)
 {
@@ -437,11 +431,11 @@ update_mood (TfClientDetail *self)
 }
 
 static void
-on_range_toggled_cb (GtkToggleButton *button, TfClientDetail *self)
+on_range_changed (guint days, gpointer data)
 {
-  if (!gtk_toggle_button_get_active (button))
-    return;
-  self->mood_range = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "days"));
+  TfClientDetail *self = data;
+
+  self->mood_range = days;
   update_mood (self);
 }
 
@@ -468,9 +462,8 @@ build_mood (TfClientDetail *self)
   GtkWidget *range = adw_preferences_group_new ();
   GtkWidget *summary = adw_preferences_group_new ();
   GtkWidget *over_time = adw_preferences_group_new ();
-  GtkWidget *switcher = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+  GtkWidget *switcher;
   GtkWidget *card = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  GtkToggleButton *group = NULL;
 
   self->mood_stack = gtk_stack_new ();
   gtk_widget_set_name (self->mood_stack, "client-mood-stack");
@@ -487,28 +480,11 @@ build_mood (TfClientDetail *self)
                                    _("The client shares their mood with you; their check-ins "
                                      "will appear here."));
 
-  gtk_widget_add_css_class (switcher, "linked");
-  gtk_widget_set_valign (switcher, GTK_ALIGN_CENTER);
-  label_accessibly (switcher, _("Range"));
-  for (guint i = 0; i < G_N_ELEMENTS (ranges); i++)
-    {
-      GtkWidget *button = gtk_toggle_button_new_with_label (_(ranges[i].label));
-
-      gtk_widget_set_name (button, ranges[i].name);
-      g_object_set_data (G_OBJECT (button), "days", GUINT_TO_POINTER (ranges[i].days));
-      if (group != NULL)
-        gtk_toggle_button_set_group (GTK_TOGGLE_BUTTON (button), group);
-      else
-        group = GTK_TOGGLE_BUTTON (button);
-      gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (button),
-                                    ranges[i].days == self->mood_range);
-      g_signal_connect (button, "toggled", G_CALLBACK (on_range_toggled_cb), self);
-      gtk_box_append (GTK_BOX (switcher), button);
-    }
+  switcher = tf_mood_range_switcher_new ("client-mood-range", self->mood_range,
+                                         on_range_changed, self);
 
   /* The range on a line of its own: beside a group's title it would not
    * fit a phone-wide window. */
-  gtk_widget_set_halign (switcher, GTK_ALIGN_CENTER);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (range), switcher);
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (summary), _("Check-Ins"));
   self->mood_days = value_row (summary, _("Days With a Check-In"), "client-mood-days");

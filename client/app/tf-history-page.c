@@ -35,12 +35,6 @@ struct _TfHistoryPage
 
 G_DEFINE_FINAL_TYPE (TfHistoryPage, tf_history_page, GTK_TYPE_WIDGET)
 
-static const struct { guint days; const char *label; const char *name; } ranges[] = {
-  { 30, N_("30 Days"), "history-range-30" },
-  { 90, N_("90 Days"), "history-range-90" },
-  { 365, N_("365 Days"), "history-range-365" },
-};
-
 static void
 tf_history_page_dispose (GObject *object)
 {
@@ -93,11 +87,11 @@ reload (TfHistoryPage *self)
 }
 
 static void
-on_range_toggled_cb (GtkToggleButton *button, TfHistoryPage *self)
+on_range_changed (guint days, gpointer data)
 {
-  if (!gtk_toggle_button_get_active (button))
-    return;
-  self->range = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "days"));
+  TfHistoryPage *self = data;
+
+  self->range = days;
   reload (self);
 }
 
@@ -154,8 +148,7 @@ build (TfHistoryPage *self)
   GtkWidget *streaks = adw_preferences_group_new ();
   GtkWidget *over_time = adw_preferences_group_new ();
   GtkWidget *calendar = adw_preferences_group_new ();
-  GtkWidget *switcher = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
-  GtkToggleButton *group = NULL;
+  GtkWidget *switcher;
 
   adw_preferences_page_set_title (ADW_PREFERENCES_PAGE (page), _("History"));
 
@@ -166,30 +159,14 @@ build (TfHistoryPage *self)
   self->best_label = streak_row (ADW_PREFERENCES_GROUP (streaks), _("Best Streak"), NULL,
                                  "history-best-streak");
 
-  /* The range: three linked toggles, the last choice kept while the page
-   * lives. */
-  gtk_widget_add_css_class (switcher, "linked");
-  gtk_widget_set_valign (switcher, GTK_ALIGN_CENTER);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (switcher), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Range"), -1);
-  for (guint i = 0; i < G_N_ELEMENTS (ranges); i++)
-    {
-      GtkWidget *button = gtk_toggle_button_new_with_label (_(ranges[i].label));
-
-      gtk_widget_set_name (button, ranges[i].name);
-      g_object_set_data (G_OBJECT (button), "days", GUINT_TO_POINTER (ranges[i].days));
-      if (group != NULL)
-        gtk_toggle_button_set_group (GTK_TOGGLE_BUTTON (button), group);
-      else
-        group = GTK_TOGGLE_BUTTON (button);
-      gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (button), ranges[i].days == self->range);
-      g_signal_connect (button, "toggled", G_CALLBACK (on_range_toggled_cb), self);
-      gtk_box_append (GTK_BOX (switcher), button);
-    }
-
+  /* The range; the last choice is kept while the page lives. */
+  switcher = tf_mood_range_switcher_new ("history-range", self->range, on_range_changed, self);
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (over_time),
                                    _("Mood, Energy and Anxiety"));
-  adw_preferences_group_set_header_suffix (ADW_PREFERENCES_GROUP (over_time), switcher);
+  /* Above the chart rather than beside the title: both fit a phone, in
+   * Greek too. */
+  gtk_widget_set_margin_bottom (switcher, 12);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (over_time), switcher);
   self->chart = TF_MOOD_CHART (tf_mood_chart_new ());
   gtk_widget_set_name (GTK_WIDGET (self->chart), "history-chart");
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (over_time), card (GTK_WIDGET (self->chart)));

@@ -364,3 +364,65 @@ tf_mood_chart_get_average (TfMoodChart *self, const char *series)
   g_return_val_if_fail (tf_mood_series_from_name (series, &s), NAN);
   return self->days != NULL ? tf_mood_days_get_average (self->days, s) : NAN;
 }
+
+/* --- the range switcher --------------------------------------------------- */
+
+static const struct
+{
+  guint       days;
+  const char *label;    /* short: three must fit a phone, in Greek too */
+  const char *tooltip;
+} ranges[] = {
+  { 30, N_("Month"), N_("The last 30 days") },
+  { 90, N_("3 Months"), N_("The last 90 days") },
+  { 365, N_("Year"), N_("The last 365 days") },
+};
+
+typedef struct
+{
+  TfMoodRangeChanged changed;
+  gpointer           data;
+} RangeHandler;
+
+static void
+on_range_toggled (GtkToggleButton *button, RangeHandler *handler)
+{
+  if (gtk_toggle_button_get_active (button))
+    handler->changed (GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "days")),
+                      handler->data);
+}
+
+GtkWidget *
+tf_mood_range_switcher_new (const char *name_prefix, guint active_days,
+                            TfMoodRangeChanged changed, gpointer data)
+{
+  GtkWidget *switcher = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+  RangeHandler *handler = g_new0 (RangeHandler, 1);
+  GtkToggleButton *group = NULL;
+
+  handler->changed = changed;
+  handler->data = data;
+  g_object_set_data_full (G_OBJECT (switcher), "tf-range-handler", handler, g_free);
+  gtk_widget_add_css_class (switcher, "linked");
+  gtk_widget_set_valign (switcher, GTK_ALIGN_CENTER);
+  gtk_widget_set_halign (switcher, GTK_ALIGN_CENTER);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (switcher), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Range"), -1);
+  for (guint i = 0; i < G_N_ELEMENTS (ranges); i++)
+    {
+      GtkWidget *button = gtk_toggle_button_new_with_label (_(ranges[i].label));
+      g_autofree char *name = g_strdup_printf ("%s-%u", name_prefix, ranges[i].days);
+
+      gtk_widget_set_name (button, name);
+      gtk_widget_set_tooltip_text (button, _(ranges[i].tooltip));
+      g_object_set_data (G_OBJECT (button), "days", GUINT_TO_POINTER (ranges[i].days));
+      if (group != NULL)
+        gtk_toggle_button_set_group (GTK_TOGGLE_BUTTON (button), group);
+      else
+        group = GTK_TOGGLE_BUTTON (button);
+      gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (button), ranges[i].days == active_days);
+      g_signal_connect (button, "toggled", G_CALLBACK (on_range_toggled), handler);
+      gtk_box_append (GTK_BOX (switcher), button);
+    }
+  return switcher;
+}

@@ -441,6 +441,8 @@ update_actions (TfNotesView *self)
 {
   gtk_widget_set_visible (self->save, !self->locked);
   gtk_widget_set_visible (self->lock, !self->locked);
+  gtk_widget_set_visible (gtk_widget_get_parent (self->save), !self->locked);
+  gtk_widget_set_visible (gtk_widget_get_parent (self->lock), !self->locked);
   gtk_widget_set_sensitive (self->approach, !self->locked && self->note_id == NULL &&
                                             !self->text_note);
   gtk_widget_set_sensitive (self->risk_level, !self->locked);
@@ -1203,7 +1205,8 @@ build_editor (TfNotesView *self)
   GtkWidget *approach_list = gtk_list_box_new ();
   GtkWidget *risk_group = adw_preferences_group_new ();
   GtkWidget *risk_list = gtk_list_box_new ();
-  GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  /* Side by side when they fit, one above the other on a phone. */
+  GtkWidget *buttons = gtk_flow_box_new ();
   const char *risk_labels[G_N_ELEMENTS (risk_levels)];
 
   gtk_widget_set_name (back, "notes-back");
@@ -1303,8 +1306,16 @@ build_editor (TfNotesView *self)
   gtk_widget_add_css_class (self->lock, "pill");
   g_signal_connect_swapped (self->lock, "clicked", G_CALLBACK (on_lock_clicked_cb), self);
   gtk_widget_set_halign (buttons, GTK_ALIGN_CENTER);
-  gtk_box_append (GTK_BOX (buttons), self->save);
-  gtk_box_append (GTK_BOX (buttons), self->lock);
+  gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (buttons), GTK_SELECTION_NONE);
+  gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (buttons), 2);
+  gtk_flow_box_set_column_spacing (GTK_FLOW_BOX (buttons), 12);
+  gtk_flow_box_set_row_spacing (GTK_FLOW_BOX (buttons), 12);
+  gtk_flow_box_append (GTK_FLOW_BOX (buttons), self->save);
+  gtk_flow_box_append (GTK_FLOW_BOX (buttons), self->lock);
+  /* The flow box's children are not stops of their own: the buttons are. */
+  for (GtkWidget *child = gtk_widget_get_first_child (buttons); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    gtk_widget_set_focusable (child, FALSE);
   gtk_box_append (GTK_BOX (content), buttons);
 
   gtk_box_append (GTK_BOX (box), bar);

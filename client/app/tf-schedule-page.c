@@ -14,6 +14,10 @@
  *   confirmed → completed | no_show | cancelled
  * and the page checks the stored status again before writing, since a sync
  * may have changed it since the row was drawn.
+ *
+ * Beside the agenda, one click away each, are the weekly hours and blocked
+ * dates (TfAvailabilityEditor) and the services and prices
+ * (TfServicesEditor).
  */
 #define G_LOG_DOMAIN "tf-schedule"
 
@@ -23,6 +27,7 @@
 
 #include "tf-availability-editor.h"
 #include "tf-schedule-page.h"
+#include "tf-services-editor.h"
 #include "tf-time.h"
 
 struct _TfSchedulePage
@@ -31,11 +36,12 @@ struct _TfSchedulePage
   TfSession    *session;
   TfRepository *appointments; /* this therapist's, live */
   GDateTime    *week_start;   /* Monday 00:00 local of the week shown */
-  GtkWidget    *stack;        /* "agenda" or "availability" */
+  GtkWidget    *stack;        /* "agenda", "availability" or "services" */
   GtkWidget    *week_label;
   GtkWidget    *days_box;     /* one heading and list per day; rebuilt */
   GtkWidget    *empty;
   GtkWidget    *editor;       /* TfAvailabilityEditor */
+  GtkWidget    *services;     /* TfServicesEditor */
 };
 
 G_DEFINE_FINAL_TYPE (TfSchedulePage, tf_schedule_page, GTK_TYPE_WIDGET)
@@ -515,6 +521,15 @@ availability_activated (GtkWidget *widget, const char *action, GVariant *param)
 }
 
 static void
+services_activated (GtkWidget *widget, const char *action, GVariant *param)
+{
+  TfSchedulePage *self = TF_SCHEDULE_PAGE (widget);
+
+  tf_services_editor_reload (TF_SERVICES_EDITOR (self->services));
+  gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "services");
+}
+
+static void
 agenda_activated (GtkWidget *widget, const char *action, GVariant *param)
 {
   TfSchedulePage *self = TF_SCHEDULE_PAGE (widget);
@@ -569,6 +584,8 @@ tf_schedule_page_class_init (TfSchedulePageClass *klass)
                                    this_week_activated);
   gtk_widget_class_install_action (widget_class, "schedule.availability", NULL,
                                    availability_activated);
+  gtk_widget_class_install_action (widget_class, "schedule.services", NULL,
+                                   services_activated);
   gtk_widget_class_install_action (widget_class, "schedule.agenda", NULL, agenda_activated);
   gtk_widget_class_install_action (widget_class, "schedule.confirm", "s", confirm_activated);
   gtk_widget_class_install_action (widget_class, "schedule.complete", "s", complete_activated);
@@ -589,23 +606,61 @@ icon_button (const char *icon, const char *tooltip, const char *name, const char
   return button;
 }
 
+/* A button whose label wraps, so two fit side by side at 360 px. */
+static GtkWidget *
+wrapping_button (const char *mnemonic, const char *name, const char *action)
+{
+  GtkWidget *button = gtk_button_new_with_mnemonic (mnemonic);
+  GtkWidget *label = gtk_button_get_child (GTK_BUTTON (button));
+
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_justify (GTK_LABEL (label), GTK_JUSTIFY_CENTER);
+  gtk_widget_set_name (button, name);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
+  return button;
+}
+
+/* The way back to the agenda from one of the other views. */
+static GtkWidget *
+back_bar (const char *name)
+{
+  GtkWidget *bar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *back = gtk_button_new ();
+  GtkWidget *content = adw_button_content_new ();
+
+  adw_button_content_set_icon_name (ADW_BUTTON_CONTENT (content), "go-previous-symbolic");
+  adw_button_content_set_label (ADW_BUTTON_CONTENT (content), _("_Schedule"));
+  adw_button_content_set_use_underline (ADW_BUTTON_CONTENT (content), TRUE);
+  gtk_button_set_child (GTK_BUTTON (back), content);
+  gtk_widget_set_name (back, name);
+  gtk_widget_add_css_class (back, "flat");
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (back), "schedule.agenda");
+  gtk_box_append (GTK_BOX (bar), back);
+  gtk_widget_set_margin_start (bar, 12);
+  gtk_widget_set_margin_top (bar, 6);
+  gtk_widget_set_margin_bottom (bar, 6);
+  return bar;
+}
+
 static void
 build (TfSchedulePage *self)
 {
   GtkWidget *agenda = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  GtkWidget *bar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *bar = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   GtkWidget *nav = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+  GtkWidget *tools = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   GtkWidget *today = gtk_button_new_with_mnemonic (_("_This Week"));
-  GtkWidget *hours = gtk_button_new_with_mnemonic (_("_Hours and Days Off"));
+  GtkWidget *hours = wrapping_button (_("_Hours and Days Off"), "schedule-availability",
+                                      "schedule.availability");
+  GtkWidget *prices = wrapping_button (_("Services and _Prices"), "schedule-services",
+                                       "schedule.services");
   GtkWidget *scrolled = gtk_scrolled_window_new ();
   GtkWidget *clamp = adw_clamp_new ();
   GtkWidget *content = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   GtkWidget *availability = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  GtkWidget *back_bar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkWidget *back = gtk_button_new ();
-  GtkWidget *back_content = adw_button_content_new ();
+  GtkWidget *services = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
 
-  /* Week navigation, and the way to the hours. */
+  /* Week navigation, and under it the ways to the hours and the prices. */
   gtk_widget_add_css_class (nav, "linked");
   gtk_box_append (GTK_BOX (nav), icon_button ("go-previous-symbolic", _("Previous Week"),
                                               "schedule-previous", "schedule.previous-week"));
@@ -614,12 +669,12 @@ build (TfSchedulePage *self)
   gtk_box_append (GTK_BOX (nav), today);
   gtk_box_append (GTK_BOX (nav), icon_button ("go-next-symbolic", _("Next Week"),
                                               "schedule-next", "schedule.next-week"));
-  gtk_widget_set_name (hours, "schedule-availability");
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (hours), "schedule.availability");
-  gtk_widget_set_hexpand (nav, TRUE);
   gtk_widget_set_halign (nav, GTK_ALIGN_START);
+  gtk_box_set_homogeneous (GTK_BOX (tools), TRUE);
+  gtk_box_append (GTK_BOX (tools), hours);
+  gtk_box_append (GTK_BOX (tools), prices);
   gtk_box_append (GTK_BOX (bar), nav);
-  gtk_box_append (GTK_BOX (bar), hours);
+  gtk_box_append (GTK_BOX (bar), tools);
   gtk_widget_set_margin_start (bar, 12);
   gtk_widget_set_margin_end (bar, 12);
   gtk_widget_set_margin_top (bar, 6);
@@ -652,25 +707,16 @@ build (TfSchedulePage *self)
   gtk_box_append (GTK_BOX (agenda), bar);
   gtk_box_append (GTK_BOX (agenda), scrolled);
 
-  /* The hours, with the way back. */
-  adw_button_content_set_icon_name (ADW_BUTTON_CONTENT (back_content), "go-previous-symbolic");
-  adw_button_content_set_label (ADW_BUTTON_CONTENT (back_content), _("_Schedule"));
-  adw_button_content_set_use_underline (ADW_BUTTON_CONTENT (back_content), TRUE);
-  gtk_button_set_child (GTK_BUTTON (back), back_content);
-  gtk_widget_set_name (back, "schedule-back");
-  gtk_widget_add_css_class (back, "flat");
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (back), "schedule.agenda");
-  gtk_box_append (GTK_BOX (back_bar), back);
-  gtk_widget_set_margin_start (back_bar, 12);
-  gtk_widget_set_margin_top (back_bar, 6);
-  gtk_widget_set_margin_bottom (back_bar, 6);
-  gtk_box_append (GTK_BOX (availability), back_bar);
+  /* The hours, and the services and prices, each with the way back. */
+  gtk_box_append (GTK_BOX (availability), back_bar ("schedule-back"));
+  gtk_box_append (GTK_BOX (services), back_bar ("schedule-services-back"));
 
   self->stack = gtk_stack_new ();
   gtk_stack_set_transition_type (GTK_STACK (self->stack),
                                  GTK_STACK_TRANSITION_TYPE_SLIDE_LEFT_RIGHT);
   gtk_stack_add_named (GTK_STACK (self->stack), agenda, "agenda");
   gtk_stack_add_named (GTK_STACK (self->stack), availability, "availability");
+  gtk_stack_add_named (GTK_STACK (self->stack), services, "services");
   gtk_widget_set_parent (self->stack, GTK_WIDGET (self));
 }
 
@@ -686,7 +732,7 @@ tf_schedule_page_new (TfSession *session)
 {
   TfSchedulePage *self;
   TfVault *vault;
-  GtkWidget *availability;
+  GtkWidget *availability, *services;
 
   g_return_val_if_fail (TF_IS_SESSION (session), NULL);
   g_return_val_if_fail (tf_session_get_vault (session) != NULL, NULL);
@@ -703,6 +749,14 @@ tf_schedule_page_new (TfSession *session)
   g_signal_connect_object (self->editor, "saved", G_CALLBACK (forward_saved_cb), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->editor, "failed", G_CALLBACK (forward_failed_cb), self,
+                           G_CONNECT_SWAPPED);
+  self->services = tf_services_editor_new (session);
+  gtk_widget_set_vexpand (self->services, TRUE);
+  services = gtk_stack_get_child_by_name (GTK_STACK (self->stack), "services");
+  gtk_box_append (GTK_BOX (services), self->services);
+  g_signal_connect_object (self->services, "saved", G_CALLBACK (forward_saved_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->services, "failed", G_CALLBACK (forward_failed_cb), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->appointments, "items-changed", G_CALLBACK (rebuild), self,
                            G_CONNECT_SWAPPED);

@@ -3,7 +3,8 @@
  * tf-schedule-page.h: a therapist's week — the appointments of a week by
  * day, with their status and what can be done next (confirm, complete, mark
  * as no-show, cancel with a reason) — and the way to the weekly hours and
- * blocked dates (TfAvailabilityEditor).
+ * blocked dates (TfAvailabilityEditor) and to the services and prices
+ * (TfServicesEditor).
  */
 #pragma once
 
@@ -21,7 +22,7 @@ G_DECLARE_FINAL_TYPE (TfSchedulePage, tf_schedule_page, TF, SCHEDULE_PAGE, GtkWi
  * for the agenda and the availability editor alike.
  *
  * Actions (group "schedule"): previous-week, next-week, this-week,
- * availability, agenda; and with the appointment's id ("s"): confirm,
+ * availability, services, agenda; and with the appointment's id ("s"): confirm,
  * complete, no-show, cancel (asks for the reason first). */
 GtkWidget *tf_schedule_page_new (TfSession *session);
 

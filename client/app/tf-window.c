@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "tf-appointments-page.h"
 #include "tf-checkin-page.h"
 #include "tf-clients-page.h"
 #include "tf-conflicts-page.h"
@@ -170,6 +171,8 @@ show_main (TfWindow *self)
                 "accessories-text-editor-symbolic");
       add_view (self, tf_goals_page_new (self->session), "goals", _("Goals"),
                 "object-select-symbolic");
+      add_view (self, tf_appointments_page_new (self->session), "appointments",
+                _("Appointments"), "x-office-calendar-symbolic");
     }
   add_conflicts_view (self);
   update_sync_label (self);

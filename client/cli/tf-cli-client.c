@@ -9,17 +9,15 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "tf-booking.h"
 #include "tf-cli.h"
 #include "tf-error.h"
 
 /* Writes @plain through the vault and prints the id. */
-static gboolean
-save (TfCli *cli, const char *table_name, const char *id, JsonObject *plain, GError **error)
+/* What a write prints: the record with --json, else its id. */
+static void
+print_saved (TfCli *cli, const char *id, JsonObject *plain)
 {
-  TfVault *vault = tf_cli_vault (cli, error);
-
-  if (vault == NULL || !tf_vault_put (vault, tf_cli_table (table_name), id, plain, error))
-    return FALSE;
   if (cli->json)
     {
       g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), plain);
@@ -27,6 +25,16 @@ save (TfCli *cli, const char *table_name, const char *id, JsonObject *plain, GEr
     }
   else
     g_print ("%s\n", id);
+}
+
+static gboolean
+save (TfCli *cli, const char *table_name, const char *id, JsonObject *plain, GError **error)
+{
+  TfVault *vault = tf_cli_vault (cli, error);
+
+  if (vault == NULL || !tf_vault_put (vault, tf_cli_table (table_name), id, plain, error))
+    return FALSE;
+  print_saved (cli, id, plain);
   return TRUE;
 }
 
@@ -434,10 +442,9 @@ goal_list (TfCli *cli, int argc, char **argv, GError **error)
 static gboolean
 therapist_link (TfCli *cli, int argc, char **argv, GError **error)
 {
-  g_autofree char *email = NULL, *therapist_id = NULL;
-  g_autofree char *id = g_uuid_string_random (), *now = tf_cli_now ();
-  g_autoptr(JsonObject) plain = json_object_new ();
-  g_autoptr(GPtrArray) existing = NULL;
+  g_autofree char *email = NULL, *therapist_id = NULL, *care_id = NULL;
+  g_autoptr(JsonObject) stored = NULL;
+  g_autoptr(GError) local = NULL;
   gboolean share_mood = FALSE, share_goals = FALSE;
   GOptionEntry entries[] = {
     { "email", 0, 0, G_OPTION_ARG_STRING, &email, N_("The therapist’s e-mail address"),
@@ -456,22 +463,22 @@ therapist_link (TfCli *cli, int argc, char **argv, GError **error)
   therapist_id = tf_account_find_therapist (cli->vault, email, error);
   if (therapist_id == NULL)
     return FALSE;
-  existing = tf_vault_list (cli->vault, tf_cli_table ("care_relationships"), "therapist_id",
-                            therapist_id, error);
-  if (existing == NULL)
-    return FALSE;
-  for (guint i = 0; i < existing->len; i++)
-    if (g_strcmp0 (tf_json_get_string (g_ptr_array_index (existing, i), "status"), "active") == 0)
-      return tf_cli_usage_error (error, _("You are already in care with %s"), email);
-  json_object_set_string_member (plain, "id", id);
-  json_object_set_string_member (plain, "therapist_id", therapist_id);
-  json_object_set_string_member (plain, "client_id", tf_vault_get_user_id (cli->vault));
-  json_object_set_string_member (plain, "status", "active");
-  json_object_set_boolean_member (plain, "share_mood", share_mood);
-  json_object_set_boolean_member (plain, "share_goals", share_goals);
-  json_object_set_string_member (plain, "started_at", now);
-  if (!save (cli, "care_relationships", id, plain, error))
-    return FALSE;
+  care_id = tf_booking_link_therapist (cli->vault, therapist_id, share_mood, share_goals,
+                                       &local);
+  if (care_id == NULL)
+    {
+      if (g_error_matches (local, TF_BOOKING_ERROR, TF_BOOKING_ERROR_ALREADY_LINKED))
+        return tf_cli_usage_error (error, _("You are already in care with %s"), email);
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  if (cli->json)
+    {
+      stored = tf_vault_get (cli->vault, tf_cli_table ("care_relationships"), care_id, error);
+      if (stored == NULL)
+        return FALSE;
+    }
+  print_saved (cli, care_id, stored);
   if (!cli->json)
     {
       g_autoptr(JsonObject) key = tf_store_lookup_key (cli->store, therapist_id, NULL);

@@ -3,22 +3,21 @@
  * tf-cli-schedule.c: a therapist's weekly availability and blocked dates;
  * free slots; booking, listing and cancelling appointments.
  *
- * Slots are computed on the device from what it has synced (common/tf-slots);
- * a client's device does not see other clients' bookings, so the server has
- * the last word: a slot taken meanwhile comes back as a refusal (slot_taken)
- * that `sync` and `status` report.
+ * The rules of slots, booking and cancelling are client/core/tf-booking's,
+ * shared with the app; this file reads options and prints.  A client's
+ * device does not see other clients' bookings, so the server has the last
+ * word: a slot taken meanwhile comes back as a refusal (slot_taken) that
+ * `sync` and `status` report.
  */
 #include "config.h"
 
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "tf-booking.h"
 #include "tf-cli.h"
 #include "tf-error.h"
-#include "tf-slots.h"
 #include "tf-time.h"
-
-#define DEFAULT_DURATION 50
 
 static gboolean
 save (TfCli *cli, const char *table_name, const char *id, JsonObject *plain, gboolean print,
@@ -141,125 +140,17 @@ availability_block (TfCli *cli, int argc, char **argv, GError **error)
 
 /* --- slots ---------------------------------------------------------------- */
 
-typedef struct
-{
-  int   duration;
-  char *price;
-} Offer;
-
-/* The duration and price of @service_id with @therapist_id (defaults when
- * NULL or not offered). */
+/* A refusal of the booking rules (tf-booking) is a bad argument here: it
+ * changed nothing. */
 static gboolean
-find_offer (TfCli *cli, const char *therapist_id, const char *service_id, Offer *offer,
-            GError **error)
+as_usage_error (GError **error)
 {
-  g_autoptr(GPtrArray) offered = NULL;
-
-  offer->duration = DEFAULT_DURATION;
-  offer->price = g_strdup ("0.00");
-  if (service_id == NULL)
-    return TRUE;
-  if (!g_uuid_string_is_valid (service_id))
-    return tf_cli_usage_error (error, _("“%s” is not an id of a service"), service_id);
-  offered = tf_vault_list (cli->vault, tf_cli_table ("therapist_services"), "therapist_id",
-                           therapist_id, error);
-  if (offered == NULL)
-    return FALSE;
-  for (guint i = 0; i < offered->len; i++)
+  if (error != NULL && *error != NULL && (*error)->domain == TF_BOOKING_ERROR)
     {
-      JsonObject *o = g_ptr_array_index (offered, i);
-      if (g_strcmp0 (tf_json_get_string (o, "service_id"), service_id) == 0 &&
-          json_object_get_boolean_member_with_default (o, "is_available", TRUE))
-        {
-          const char *price = tf_json_get_string (o, "price");
-
-          offer->duration = (int) json_object_get_int_member_with_default (o, "duration",
-                                                                          DEFAULT_DURATION);
-          g_free (offer->price);
-          offer->price = g_strdup (price != NULL ? price : "0.00");
-          return TRUE;
-        }
+      (*error)->domain = TF_CLI_ERROR;
+      (*error)->code = TF_CLI_ERROR_USAGE;
     }
-  return tf_cli_usage_error (error, _("This therapist does not offer the service %s"),
-                             service_id);
-}
-
-static void
-availability_clear (gpointer data)
-{
-  g_free (data);
-}
-
-/* Free slots of @therapist_id from the rows this device has. */
-static GPtrArray *
-free_slots (TfCli *cli, const char *therapist_id, const char *from, const char *to,
-            int duration, gboolean *out_known, GError **error)
-{
-  g_autoptr(GPtrArray) rows = NULL, blocked_rows = NULL, booked_rows = NULL;
-  g_autoptr(GPtrArray) availability = g_ptr_array_new_with_free_func (availability_clear);
-  g_autoptr(GPtrArray) blocked = g_ptr_array_new ();
-  g_autoptr(GPtrArray) booked = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GPtrArray) starts = g_ptr_array_new_with_free_func ((GDestroyNotify)
-                                                                g_date_time_unref);
-  g_autoptr(TfRecord) profile = NULL;
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  const char *tz = NULL;
-
-  rows = tf_vault_list (cli->vault, tf_cli_table ("therapist_availability"), "therapist_id",
-                        therapist_id, error);
-  if (rows == NULL)
-    return NULL;
-  blocked_rows = tf_vault_list (cli->vault, tf_cli_table ("therapist_blocked_dates"),
-                                "therapist_id",
-                                therapist_id, error);
-  if (blocked_rows == NULL)
-    return NULL;
-  booked_rows = tf_vault_list (cli->vault, tf_cli_table ("appointments"), "therapist_id",
-                               therapist_id,
-                               error);
-  if (booked_rows == NULL)
-    return NULL;
-  *out_known = rows->len > 0;
-
-  for (guint i = 0; i < rows->len; i++)
-    {
-      JsonObject *o = g_ptr_array_index (rows, i);
-      TfAvailability *a = g_new0 (TfAvailability, 1);
-
-      a->day_of_week = (int) json_object_get_int_member_with_default (o, "day_of_week", 0);
-      tf_time_parse_time (tf_json_get_string (o, "start_time"), &a->start_seconds, NULL);
-      tf_time_parse_time (tf_json_get_string (o, "end_time"), &a->end_seconds, NULL);
-      if (a->end_seconds == 0)
-        a->end_seconds = 86400;
-      a->is_available = json_object_get_boolean_member_with_default (o, "is_available", TRUE);
-      a->effective_from = tf_json_get_string (o, "effective_from");
-      a->effective_until = tf_json_get_string (o, "effective_until");
-      g_ptr_array_add (availability, a);
-    }
-  for (guint i = 0; i < blocked_rows->len; i++)
-    g_ptr_array_add (blocked, (gpointer) tf_json_get_string (g_ptr_array_index (blocked_rows, i),
-                                              "blocked_date"));
-  for (guint i = 0; i < booked_rows->len; i++)
-    {
-      JsonObject *o = g_ptr_array_index (booked_rows, i);
-      GDateTime *start;
-      TfBooked *b;
-
-      if (g_strcmp0 (tf_json_get_string (o, "status"), "cancelled") == 0)
-        continue;
-      start = tf_time_parse_timestamp (tf_json_get_string (o, "appointment_datetime"), NULL);
-      if (start == NULL)
-        continue;
-      g_ptr_array_add (starts, start);
-      b = g_new0 (TfBooked, 1);
-      b->start = start;
-      b->duration_minutes = (int) json_object_get_int_member_with_default (o, "duration", 50);
-      g_ptr_array_add (booked, b);
-    }
-  profile = tf_store_get (cli->store, tf_cli_table ("profiles"), therapist_id, NULL);
-  if (profile != NULL)
-    tz = json_object_get_string_member_with_default (profile->fields, "timezone", NULL);
-  return tf_slots_compute (tz, from, to, duration, availability, blocked, booked, now, error);
+  return FALSE;
 }
 
 static gboolean
@@ -285,11 +176,11 @@ check_therapist (TfCli *cli, const char *id, GError **error)
 static gboolean
 slots (TfCli *cli, int argc, char **argv, GError **error)
 {
-  g_autofree char *therapist = NULL, *from = NULL, *to = NULL, *service = NULL;
+  g_autofree char *therapist = NULL, *from = NULL, *to = NULL, *service = NULL, *price = NULL;
   g_autoptr(GPtrArray) found = NULL;
   g_autoptr(JsonArray) out = json_array_new ();
-  Offer offer = { 0 };
   gboolean known = FALSE;
+  int duration;
   GOptionEntry entries[] = {
     { "therapist", 0, 0, G_OPTION_ARG_STRING, &therapist, N_("Therapist id"), N_("ID") },
     { "from", 0, 0, G_OPTION_ARG_STRING, &from, N_("First day"), N_("YYYY-MM-DD") },
@@ -304,11 +195,11 @@ slots (TfCli *cli, int argc, char **argv, GError **error)
     return FALSE;
   if (strcmp (from, to) > 0)
     return tf_cli_usage_error (error, _("--from must not be after --to"));
-  if (tf_cli_vault (cli, error) == NULL ||
-      !find_offer (cli, therapist, service, &offer, error))
+  if (tf_cli_vault (cli, error) == NULL)
     return FALSE;
-  found = free_slots (cli, therapist, from, to, offer.duration, &known, error);
-  g_free (offer.price);
+  if (!tf_booking_find_offer (cli->vault, therapist, service, &duration, &price, error))
+    return as_usage_error (error);
+  found = tf_booking_free_slots (cli->vault, therapist, from, to, duration, &known, error);
   if (found == NULL)
     {
       /* A range the slot rules refuse is a bad argument. */
@@ -351,15 +242,10 @@ slots (TfCli *cli, int argc, char **argv, GError **error)
 static gboolean
 appointment_book (TfCli *cli, int argc, char **argv, GError **error)
 {
-  g_autofree char *therapist = NULL, *at = NULL, *service = NULL;
-  g_autofree char *id = g_uuid_string_random (), *now = tf_cli_now (), *at_utc = NULL;
-  g_autofree char *day_before = NULL, *day_after = NULL;
+  g_autofree char *therapist = NULL, *at = NULL, *service = NULL, *id = NULL;
   g_autoptr(GDateTime) start = NULL;
-  g_autoptr(GPtrArray) found = NULL;
-  g_autoptr(JsonObject) plain = json_object_new ();
   g_autoptr(GError) local = NULL;
-  Offer offer = { 0 };
-  gboolean known = FALSE, free_slot = FALSE;
+  g_autoptr(JsonObject) plain = NULL;
   GOptionEntry entries[] = {
     { "therapist", 0, 0, G_OPTION_ARG_STRING, &therapist, N_("Therapist id"), N_("ID") },
     { "at", 0, 0, G_OPTION_ARG_STRING, &at, N_("Start, RFC 3339"), N_("TIME") },
@@ -374,47 +260,31 @@ appointment_book (TfCli *cli, int argc, char **argv, GError **error)
   if (start == NULL)
     return tf_cli_usage_error (error, _("--at must be a time as RFC 3339, e.g. "
                                         "2026-12-01T10:00:00+02:00 (got “%s”)"), at ? at : "");
-  {
-    g_autoptr(GDateTime) current = g_date_time_new_now_utc ();
-    if (g_date_time_compare (start, current) <= 0)
-      return tf_cli_usage_error (error, _("An appointment must be in the future"));
-  }
-  if (tf_cli_require_role (cli, "client", error) == NULL || tf_cli_vault (cli, error) == NULL ||
-      !find_offer (cli, therapist, service, &offer, error))
+  if (tf_cli_require_role (cli, "client", error) == NULL || tf_cli_vault (cli, error) == NULL)
     return FALSE;
-
-  /* The local days around the start cover any zone. */
-  {
-    g_autoptr(GDateTime) before = g_date_time_add_days (start, -1);
-    g_autoptr(GDateTime) after = g_date_time_add_days (start, 1);
-    day_before = g_date_time_format (before, "%Y-%m-%d");
-    day_after = g_date_time_format (after, "%Y-%m-%d");
-  }
-  found = free_slots (cli, therapist, day_before, day_after, offer.duration, &known, &local);
-  for (guint i = 0; found != NULL && i < found->len; i++)
-    if (g_date_time_equal (((TfSlot *) g_ptr_array_index (found, i))->start, start))
-      free_slot = TRUE;
-  if (known && !free_slot)
+  id = tf_booking_book (cli->vault, therapist, start, service, NULL, &local);
+  if (id == NULL)
     {
-      g_free (offer.price);
-      return tf_cli_usage_error (error, _("%s is not a free slot of this therapist; see "
-                                          "“slots”"), at);
+      /* Said in the terms of this program: the time as typed, and where to look. */
+      if (g_error_matches (local, TF_BOOKING_ERROR, TF_BOOKING_ERROR_NOT_FREE))
+        return tf_cli_usage_error (error, _("%s is not a free slot of this therapist; see "
+                                            "“slots”"), at);
+      g_propagate_error (error, g_steal_pointer (&local));
+      return as_usage_error (error);
     }
-
-  at_utc = tf_time_format_timestamp (start);
-  json_object_set_string_member (plain, "id", id);
-  json_object_set_string_member (plain, "therapist_id", therapist);
-  json_object_set_string_member (plain, "client_id", tf_vault_get_user_id (cli->vault));
-  if (service != NULL)
-    json_object_set_string_member (plain, "service_id", service);
-  json_object_set_string_member (plain, "appointment_datetime", at_utc);
-  json_object_set_int_member (plain, "duration", offer.duration);
-  json_object_set_string_member (plain, "status", "pending");
-  json_object_set_string_member (plain, "price", offer.price);
-  json_object_set_string_member (plain, "created_at", now);
-  json_object_set_string_member (plain, "updated_at", now);
-  g_free (offer.price);
-  return save (cli, "appointments", id, plain, TRUE, error);
+  if (!cli->json)
+    {
+      g_print ("%s\n", id);
+      return TRUE;
+    }
+  plain = tf_vault_get (cli->vault, tf_cli_table ("appointments"), id, error);
+  if (plain == NULL)
+    return FALSE;
+  {
+    g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), plain);
+    tf_cli_print_json (node);
+  }
+  return TRUE;
 }
 
 static gboolean
@@ -450,7 +320,7 @@ appointment_list (TfCli *cli, int argc, char **argv, GError **error)
 static gboolean
 appointment_cancel (TfCli *cli, int argc, char **argv, GError **error)
 {
-  g_autofree char *reason = NULL, *now = tf_cli_now ();
+  g_autofree char *reason = NULL;
   g_autoptr(JsonObject) plain = NULL;
   GOptionEntry entries[] = {
     { "reason", 0, 0, G_OPTION_ARG_STRING, &reason, N_("Why"), N_("R") },
@@ -461,19 +331,13 @@ appointment_cancel (TfCli *cli, int argc, char **argv, GError **error)
     return FALSE;
   if (reason == NULL || *reason == '\0')
     return tf_cli_usage_error (error, _("Say why with --reason R"));
+  /* The usual "no such appointment" wording first. */
   plain = tf_cli_get_record (cli, "appointments", argv[1], _("appointment"), error);
   if (plain == NULL)
     return FALSE;
-  if (g_strcmp0 (tf_json_get_string (plain, "status"), "pending") != 0 &&
-      g_strcmp0 (tf_json_get_string (plain, "status"), "confirmed") != 0)
-    return tf_cli_usage_error (error, _("This appointment is %s and cannot be cancelled"),
-                               tf_json_get_string (plain, "status"));
-  json_object_set_string_member (plain, "status", "cancelled");
-  json_object_set_string_member (plain, "cancellation_reason", reason);
-  json_object_set_string_member (plain, "cancelled_by", tf_vault_get_user_id (cli->vault));
-  json_object_set_string_member (plain, "cancelled_at", now);
-  json_object_set_string_member (plain, "updated_at", now);
-  return save (cli, "appointments", argv[1], plain, FALSE, error);
+  if (!tf_booking_cancel (cli->vault, argv[1], reason, error))
+    return as_usage_error (error);
+  return TRUE;
 }
 
 const TfCliCommand tf_cli_schedule_commands[] = {

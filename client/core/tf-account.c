@@ -687,8 +687,8 @@ tf_account_logout (TfStore *store, gboolean *out_server_ended, GError **error)
   return tf_store_set_state (store, names, values, error);
 }
 
-static gboolean
-remember_from (TfVault *vault, JsonObject *answer, const char *email, GError **error)
+gboolean
+tf_account_remember_keys (TfVault *vault, JsonObject *answer, const char *email, GError **error)
 {
   const char *user_id = json_object_get_string_member_with_default (answer, "user_id", NULL);
   const char *identity = json_object_get_string_member_with_default (answer,
@@ -699,7 +699,8 @@ remember_from (TfVault *vault, JsonObject *answer, const char *email, GError **e
   const char *fingerprint = json_object_get_string_member_with_default (answer, "fingerprint",
                                                                         NULL);
 
-  if (user_id == NULL || identity == NULL || signing == NULL || fingerprint == NULL)
+  if (user_id == NULL || !g_uuid_string_is_valid (user_id) || identity == NULL ||
+      signing == NULL || fingerprint == NULL)
     {
       g_set_error (error, TF_SYNC_ERROR, TF_SYNC_ERROR_UNAVAILABLE,
                    _("The server’s answer was malformed"));
@@ -708,16 +709,16 @@ remember_from (TfVault *vault, JsonObject *answer, const char *email, GError **e
   return tf_vault_remember_key (vault, user_id, identity, signing, fingerprint, email, error);
 }
 
-char *
-tf_account_find_therapist (TfVault *vault, const char *email, GError **error)
+JsonObject *
+tf_account_lookup_therapist (TfSyncClient *client, const char *email, GError **error)
 {
-  g_autoptr(TfSyncClient) client = tf_account_new_sync_client (tf_vault_get_store (vault), error);
   g_autofree char *escaped = NULL, *path = NULL, *code = NULL;
-  g_autoptr(JsonObject) answer = NULL;
   g_autoptr(GError) local = NULL;
+  JsonObject *answer;
 
-  if (client == NULL)
-    return NULL;
+  g_return_val_if_fail (TF_IS_SYNC_CLIENT (client), NULL);
+  g_return_val_if_fail (email != NULL, NULL);
+
   escaped = g_uri_escape_string (email, NULL, FALSE);
   path = g_strconcat ("/v1/therapists?email=", escaped, NULL);
   answer = tf_sync_client_call (client, "GET", path, NULL, &code, &local);
@@ -728,9 +729,20 @@ tf_account_find_therapist (TfVault *vault, const char *email, GError **error)
                      _("No therapist with the e-mail address %s uses this server"), email);
       else
         g_propagate_error (error, g_steal_pointer (&local));
-      return NULL;
     }
-  if (!remember_from (vault, answer, email, error))
+  return answer;
+}
+
+char *
+tf_account_find_therapist (TfVault *vault, const char *email, GError **error)
+{
+  g_autoptr(TfSyncClient) client = tf_account_new_sync_client (tf_vault_get_store (vault), error);
+  g_autoptr(JsonObject) answer = NULL;
+
+  if (client == NULL)
+    return NULL;
+  answer = tf_account_lookup_therapist (client, email, error);
+  if (answer == NULL || !tf_account_remember_keys (vault, answer, email, error))
     return NULL;
   return g_strdup (json_object_get_string_member (answer, "user_id"));
 }
@@ -746,7 +758,7 @@ tf_account_fetch_keys (TfVault *vault, const char *user_id, GError **error)
     return FALSE;
   path = g_strconcat ("/v1/keys/", user_id, NULL);
   answer = call (client, "GET", path, NULL, error);
-  return answer != NULL && remember_from (vault, answer, NULL, error);
+  return answer != NULL && tf_account_remember_keys (vault, answer, NULL, error);
 }
 
 gboolean

@@ -103,6 +103,22 @@ char     *tf_account_get          (TfStore        *store,
 TfSyncClient *tf_account_new_sync_client (TfStore  *store,
                                           GError  **error);
 
+/* Looks up a therapist by e-mail in the server's directory: their entry
+ * (user_id, public keys, fingerprint), or TF_ACCOUNT_ERROR_REFUSED when
+ * nobody by that address is a therapist there.  Network only: it may run
+ * in a worker thread while the store stays on its own. */
+JsonObject *tf_account_lookup_therapist (TfSyncClient *client,
+                                         const char   *email,
+                                         GError      **error);
+
+/* Remembers the public keys of a directory entry (from the lookup above or
+ * /v1/keys/{id}) in @vault; keys other than the ones pinned earlier for
+ * that user are refused.  A malformed entry is TF_SYNC_ERROR_UNAVAILABLE. */
+gboolean    tf_account_remember_keys   (TfVault      *vault,
+                                        JsonObject   *entry,
+                                        const char   *email,
+                                        GError      **error);
+
 /* Looks up a therapist by e-mail in the server's directory, remembers their
  * public keys in @vault and returns their user id. */
 char     *tf_account_find_therapist (TfVault      *vault,

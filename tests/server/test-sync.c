@@ -362,11 +362,15 @@ test_pagination (void)
   g_assert_cmpstr (status_at (response, 24), ==, "applied");
   {
     g_autoptr(JsonArray) all = pull_all (user, 0, 10, NULL, &pages);
-    /* 25 entries and the user's profile: three pages of ten. */
-    g_assert_cmpuint (json_array_get_length (all), ==, 26);
+    g_autoptr(JsonArray) services = only_table (all, "services");
+
+    /* 25 entries, the user's profile and the five services of the
+     * catalogue (0005-services.sql): four pages of ten. */
+    g_assert_cmpuint (json_array_get_length (all), ==, 31);
+    g_assert_cmpuint (json_array_get_length (services), ==, 5);
     changes = only_table (all, "mood_entries");
   }
-  g_assert_cmpuint (pages, ==, 3);
+  g_assert_cmpuint (pages, ==, 4);
   g_assert_cmpuint (json_array_get_length (changes), ==, 25);
   for (guint i = 0; i < 25; i++)
     g_assert_true (g_hash_table_remove (ids, json_object_get_string_member (

@@ -250,6 +250,44 @@ test_greek_views (void)
     }
 }
 
+/* At 360 px wide (a phone), every view of both roles fits: the window asks
+ * for no more width than that — in English and in Greek, whose words are
+ * longer. */
+static void
+test_narrow (void)
+{
+  const char *roles[] = { "client", "therapist" };
+
+  for (guint r = 0; r < G_N_ELEMENTS (roles); r++)
+    {
+      g_autofree char *dir = NULL;
+      TfSession *session = NULL;
+      GtkWidget *window = open_unlocked (roles[r], &session, &dir);
+      AdwViewStack *views = views_of (window);
+      g_autoptr(GtkSelectionModel) pages = adw_view_stack_get_pages (views);
+
+      gtk_window_set_default_size (GTK_WINDOW (window), 360, 640);
+      for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (pages)); i++)
+        {
+          g_autoptr(AdwViewStackPage) page = g_list_model_get_item (G_LIST_MODEL (pages), i);
+          int minimum = 0, natural = 0;
+
+          if (!adw_view_stack_page_get_visible (page))
+            continue;  /* conflicts, while there are none */
+          adw_view_stack_set_visible_child (views, adw_view_stack_page_get_child (page));
+          while (g_main_context_iteration (NULL, FALSE))
+            ;
+          gtk_widget_measure (window, GTK_ORIENTATION_HORIZONTAL, -1, &minimum, &natural,
+                              NULL, NULL);
+          g_test_message ("%s, %s: minimum width %d", roles[r],
+                          adw_view_stack_page_get_name (page), minimum);
+          g_assert_cmpint (minimum, <=, 360);
+        }
+      close_window (window, session);
+      tf_ui_remove_profile (dir);
+    }
+}
+
 static void
 test_greek (void)
 {
@@ -294,11 +332,13 @@ main (int argc, char **argv)
     {
       g_test_add_func ("/ui/greek", test_greek);
       g_test_add_func ("/ui/greek-views", test_greek_views);
+      g_test_add_func ("/ui/greek-narrow", test_narrow);
     }
   else
     {
       g_test_add_func ("/ui/first-run-and-check-in", test_first_run_and_check_in);
       g_test_add_func ("/ui/reopen-and-unlock", test_reopen_and_unlock);
+      g_test_add_func ("/ui/narrow", test_narrow);
     }
   status = g_test_run ();
   tf_ui_remove_profile (data_dir);

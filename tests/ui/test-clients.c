@@ -52,41 +52,6 @@ me (Fixture *f)
 
 /* --- records as a sync brings them ------------------------------------------ */
 
-/* Applies @records (TfRecord*) to the therapist's store as one pulled page. */
-static void
-pull_records (Fixture *f, GPtrArray *records)
-{
-  TfStore *store = tf_session_get_store (f->session);
-  g_autoptr(JsonArray) page = json_array_new ();
-  g_autoptr(GError) error = NULL;
-  gint64 cursor = tf_store_get_cursor (store, &error);
-
-  g_assert_no_error (error);
-  for (guint i = 0; i < records->len; i++)
-    {
-      TfRecord *record = g_ptr_array_index (records, i);
-
-      record->version = ++cursor;
-      json_array_add_element (page, tf_record_to_json (record));
-    }
-  g_assert_true (tf_store_apply_pull (store, page, cursor, &error));
-  g_assert_no_error (error);
-}
-
-/* One record made here (no encrypted content) pulled. */
-static void
-pull (Fixture *f, const char *table, const char *id, JsonObject *fields)
-{
-  g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify)
-                                                                 tf_record_free);
-  TfRecord *record = tf_record_new (tf_registry_lookup (table), id);
-
-  json_object_unref (record->fields);
-  record->fields = json_object_ref (fields);
-  g_ptr_array_add (records, record);
-  pull_records (f, records);
-}
-
 static JsonObject *
 care_fields (Fixture *f, const char *id, const char *client_id, gboolean active,
              gboolean share_mood)
@@ -137,8 +102,8 @@ pull_client (Fixture *f, const char *first, const char *last, const char *displa
   g_autoptr(JsonObject) care = care_fields (f, care_id, client_id, TRUE, FALSE);
   g_autoptr(JsonObject) profile = profile_fields (client_id, first, last, display);
 
-  pull (f, "care_relationships", care_id, care);
-  pull (f, "profiles", client_id, profile);
+  tf_ui_pull (f->session, "care_relationships", care_id, care);
+  tf_ui_pull (f->session, "profiles", client_id, profile);
   return client_id;
 }
 
@@ -244,7 +209,7 @@ deliver (Client *c, Fixture *f, ...)
       g_assert_no_error (error);
     }
   va_end (args);
-  pull_records (f, records);
+  tf_ui_pull_records (f->session, records);
 }
 
 static void
@@ -469,7 +434,7 @@ test_list_search_detail (void)
   maria = pull_client (&f, "Μαρία", "Παπαδοπούλου", NULL);
   kostas = pull_client (&f, "Κωνσταντίνος", "Δημητρίου", "Kostas D.");
   ended = care_fields (&f, care_id, stranger, FALSE, FALSE);
-  pull (&f, "care_relationships", care_id, ended);
+  tf_ui_pull (f.session, "care_relationships", care_id, ended);
   maria_row = row_name (maria);
   kostas_row = row_name (kostas);
   stranger_row = row_name (stranger);
@@ -746,7 +711,7 @@ test_client_shares (void)
     g_ptr_array_add (records, tf_store_get (c.store, tf_registry_lookup ("journal_entries"),
                                             latest, &error));
     g_assert_no_error (error);
-    pull_records (&f, records);
+    tf_ui_pull_records (f.session, records);
   }
   wait_label (list, "Χθες βράδυ");
   g_assert_nonnull (tf_ui_find (list, "client-journal-unreadable"));

@@ -143,6 +143,39 @@ tf_ui_remove_profile (const char *dir)
   g_rmdir (dir);
 }
 
+void
+tf_ui_pull_records (TfSession *session, GPtrArray *records)
+{
+  TfStore *store = tf_session_get_store (session);
+  g_autoptr(JsonArray) page = json_array_new ();
+  g_autoptr(GError) error = NULL;
+  gint64 cursor = tf_store_get_cursor (store, &error);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < records->len; i++)
+    {
+      TfRecord *record = g_ptr_array_index (records, i);
+
+      record->version = ++cursor;
+      json_array_add_element (page, tf_record_to_json (record));
+    }
+  g_assert_true (tf_store_apply_pull (store, page, cursor, &error));
+  g_assert_no_error (error);
+}
+
+void
+tf_ui_pull (TfSession *session, const char *table, const char *id, JsonObject *fields)
+{
+  g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify)
+                                                                 tf_record_free);
+  TfRecord *record = tf_record_new (tf_registry_lookup (table), id);
+
+  json_object_unref (record->fields);
+  record->fields = json_object_ref (fields);
+  g_ptr_array_add (records, record);
+  tf_ui_pull_records (session, records);
+}
+
 static void
 on_saved (GtkWidget *page, const char *message, TfUiPage *f)
 {

@@ -46,6 +46,16 @@ TfSession *tf_ui_new_profile    (const TfRegistration *reg,
 /* Removes a profile folder and its database files. */
 void       tf_ui_remove_profile (const char  *dir);
 
+/* Applies @records (TfRecord*) to @session's store as one pulled page, as
+ * a sync would bring them (someone else's records, for instance). */
+void       tf_ui_pull_records   (TfSession   *session,
+                                 GPtrArray   *records);
+/* One record of @table with @fields (no encrypted content) pulled. */
+void       tf_ui_pull           (TfSession   *session,
+                                 const char  *table,
+                                 const char  *id,
+                                 JsonObject  *fields);
+
 /* A page of the app on its own in a window, on a new profile. */
 typedef struct
 {

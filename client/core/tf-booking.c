@@ -1,0 +1,676 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * tf-booking.c: services, prices, free slots, booking and cancelling — the
+ * one copy of these rules, for the app and the CLI.
+ *
+ * Slots are computed on the device (common/tf-slots) from the synced rows of
+ * therapist_availability, therapist_blocked_dates and appointments, in the
+ * therapist's zone (their profile's timezone; Europe/Athens when it has
+ * none).  A booking is checked against those slots before it is written;
+ * the server checks it again against everyone's bookings.
+ *
+ * Prices are decimal strings ("60.00"), never floats: a price typed as
+ * "45,5" (a Greek keyboard's decimal comma) is read as 45.50.
+ */
+#define G_LOG_DOMAIN "tf-booking"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <locale.h>
+#include <string.h>
+
+#include "tf-account.h"
+#include "tf-booking.h"
+#include "tf-error.h"
+#include "tf-store-db.h"
+#include "tf-time.h"
+
+G_DEFINE_QUARK (tf-booking-error-quark, tf_booking_error)
+
+#define MAX_PRICE_DIGITS 8  /* DECIMAL(10,2) */
+
+static const TfTable *
+table (const char *name)
+{
+  const TfTable *t = tf_registry_lookup (name);
+
+  g_assert (t != NULL);
+  return t;
+}
+
+static char *
+now_stamp (void)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+
+  return tf_time_format_timestamp (now);
+}
+
+/* --- services and prices -------------------------------------------------- */
+
+/* The catalogue's kinds, in the order they are shown. */
+static const char * const service_types[] = {
+  "individual", "couples", "group", "evaluation", "consultation",
+};
+
+const char *
+tf_booking_service_name (JsonObject *service)
+{
+  const char *type = tf_json_get_string (service, "service_type");
+  const char *name = tf_json_get_string (service, "name");
+
+  if (g_strcmp0 (type, "individual") == 0)
+    return _("Individual session");
+  if (g_strcmp0 (type, "couples") == 0)
+    return _("Couples session");
+  if (g_strcmp0 (type, "group") == 0)
+    return _("Group session");
+  if (g_strcmp0 (type, "evaluation") == 0)
+    return _("Evaluation");
+  if (g_strcmp0 (type, "consultation") == 0)
+    return _("Consultation");
+  return name != NULL ? name : _("Service");
+}
+
+gboolean
+tf_booking_find_offer (TfVault *vault, const char *therapist_id, const char *service_id,
+                       int *out_duration, char **out_price, GError **error)
+{
+  g_autoptr(GPtrArray) offered = NULL;
+
+  g_return_val_if_fail (TF_IS_VAULT (vault), FALSE);
+  g_return_val_if_fail (therapist_id != NULL, FALSE);
+
+  *out_duration = TF_BOOKING_DEFAULT_DURATION;
+  *out_price = NULL;
+  if (service_id == NULL)
+    {
+      *out_price = g_strdup ("0.00");
+      return TRUE;
+    }
+  if (!g_uuid_string_is_valid (service_id))
+    {
+      g_set_error (error, TF_BOOKING_ERROR, TF_BOOKING_ERROR_INVALID,
+                   _("“%s” is not an id of a service"), service_id);
+      return FALSE;
+    }
+  offered = tf_vault_list (vault, table ("therapist_services"), "therapist_id", therapist_id,
+                           error);
+  if (offered == NULL)
+    return FALSE;
+  for (guint i = 0; i < offered->len; i++)
+    {
+      JsonObject *o = g_ptr_array_index (offered, i);
+      const char *price;
+
+      if (g_strcmp0 (tf_json_get_string (o, "service_id"), service_id) != 0 ||
+          !json_object_get_boolean_member_with_default (o, "is_available", TRUE))
+        continue;
+      price = tf_json_get_string (o, "price");
+      *out_duration = (int) json_object_get_int_member_with_default (o, "duration",
+                                                                     TF_BOOKING_DEFAULT_DURATION);
+      *out_price = g_strdup (price != NULL ? price : "0.00");
+      return TRUE;
+    }
+  g_set_error (error, TF_BOOKING_ERROR, TF_BOOKING_ERROR_NOT_OFFERED,
+               _("This therapist does not offer the service %s"), service_id);
+  return FALSE;
+}
+
+void
+tf_offer_free (TfOffer *offer)
+{
+  if (offer == NULL)
+    return;
+  g_clear_pointer (&offer->service, json_object_unref);
+  g_clear_pointer (&offer->offer, json_object_unref);
+  g_free (offer);
+}
+
+gboolean
+tf_offer_is_offered (const TfOffer *offer)
+{
+  g_return_val_if_fail (offer != NULL, FALSE);
+
+  return offer->offer != NULL &&
+         json_object_get_boolean_member_with_default (offer->offer, "is_available", TRUE);
+}
+
+static guint
+type_rank (JsonObject *service)
+{
+  const char *type = tf_json_get_string (service, "service_type");
+
+  for (guint i = 0; i < G_N_ELEMENTS (service_types); i++)
+    if (g_strcmp0 (type, service_types[i]) == 0)
+      return i;
+  return G_N_ELEMENTS (service_types);
+}
+
+static int
+compare_offers (gconstpointer a, gconstpointer b)
+{
+  const TfOffer *x = *(TfOffer **) a, *y = *(TfOffer **) b;
+  guint rx = type_rank (x->service), ry = type_rank (y->service);
+
+  if (rx != ry)
+    return rx < ry ? -1 : 1;
+  return g_utf8_collate (tf_booking_service_name (x->service),
+                         tf_booking_service_name (y->service));
+}
+
+GPtrArray *
+tf_booking_list_offers (TfVault *vault, const char *therapist_id, GError **error)
+{
+  g_autoptr(GPtrArray) services = NULL, offered = NULL;
+  g_autoptr(GPtrArray) offers = g_ptr_array_new_with_free_func ((GDestroyNotify) tf_offer_free);
+
+  g_return_val_if_fail (TF_IS_VAULT (vault), NULL);
+  g_return_val_if_fail (therapist_id != NULL, NULL);
+
+  services = tf_vault_list (vault, table ("services"), NULL, NULL, error);
+  if (services == NULL)
+    return NULL;
+  offered = tf_vault_list (vault, table ("therapist_services"), "therapist_id", therapist_id,
+                           error);
+  if (offered == NULL)
+    return NULL;
+  for (guint i = 0; i < services->len; i++)
+    {
+      JsonObject *service = g_ptr_array_index (services, i);
+      const char *id = tf_json_get_string (service, "id");
+      TfOffer *offer = g_new0 (TfOffer, 1);
+
+      offer->service = json_object_ref (service);
+      for (guint j = 0; j < offered->len; j++)
+        {
+          JsonObject *o = g_ptr_array_index (offered, j);
+
+          if (g_strcmp0 (tf_json_get_string (o, "service_id"), id) == 0)
+            {
+              offer->offer = json_object_ref (o);
+              break;
+            }
+        }
+      g_ptr_array_add (offers, offer);
+    }
+  g_ptr_array_sort (offers, compare_offers);
+  return g_steal_pointer (&offers);
+}
+
+char *
+tf_booking_parse_price (const char *text, GError **error)
+{
+  g_autoptr(GString) clean = g_string_new (NULL);
+  g_autofree char *whole = NULL;
+  const char *dot;
+  gsize int_len, frac_len;
+
+  /* "€ 45,50" → "45.50"; spaces (also non-breaking ones) and the euro sign
+   * are decoration. */
+  for (const char *p = text != NULL ? text : ""; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (g_unichar_isspace (c) || c == 0x20AC /* € */)
+        continue;
+      if (c == ',')
+        g_string_append_c (clean, '.');
+      else
+        g_string_append_unichar (clean, c);
+    }
+  if (clean->len == 0)
+    {
+      g_set_error (error, TF_BOOKING_ERROR, TF_BOOKING_ERROR_INVALID,
+                   _("Enter a price in euros, for example 60 or 45.50"));
+      return NULL;
+    }
+  if (clean->str[0] == '-')
+    {
+      g_set_error (error, TF_BOOKING_ERROR, TF_BOOKING_ERROR_INVALID,
+                   _("A price cannot be negative"));
+      return NULL;
+    }
+  dot = strchr (clean->str, '.');
+  int_len = dot != NULL ? (gsize) (dot - clean->str) : clean->len;
+  frac_len = dot != NULL ? strlen (dot + 1) : 0;
+  if (int_len == 0 || strspn (clean->str, "0123456789") != int_len ||
+      (dot != NULL && (frac_len == 0 || strspn (dot + 1, "0123456789") != frac_len)))
+    {
+      g_set_error (error, TF_BOOKING_ERROR, TF_BOOKING_ERROR_INVALID,
+                   _("“%s” is not a price in euros; write it as 60 or 45.50"), text);
+      return NULL;
+    }
+  if (frac_len > 2)
+    {
+      g_set_error (error, TF_BOOKING_ERROR, TF_BOOKING_ERROR_INVALID,
+                   _("“%s” has more than two decimals; a price is in euros and cents"), text);
+      return NULL;
+    }
+  /* Leading zeros go; one stays for prices under a euro. */
+  whole = g_strndup (clean->str, int_len);
+  {
+    const char *digits = whole;
+
+    while (digits[0] == '0' && digits[1] != '\0')
+      digits++;
+    if (strlen (digits) > MAX_PRICE_DIGITS)
+      {
+        g_set_error (error, TF_BOOKING_ERROR, TF_BOOKING_ERROR_INVALID,
+                     _("“%s” is more than a price can be"), text);
+        return NULL;
+      }
+    return g_strdup_printf ("%s.%c%c", digits, frac_len > 0 ? dot[1] : '0',
+                            frac_len > 1 ? dot[2] : '0');
+  }
+}
+
+char *
+tf_booking_format_price (const char *price)
+{
+  g_autofree char *shown = g_strdup (price != NULL ? price : "0.00");
+  const char *point = localeconv ()->decimal_point;
+  char *dot = strchr (shown, '.');
+
+  if (dot != NULL && point != NULL && point[0] != '\0' && point[1] == '\0')
+    *dot = point[0];
+  /* TRANSLATORS: a price in euros; %s is the amount, e.g. "60.00" */
+  return g_strdup_printf (_("€%s"), shown);
+}
+
+gboolean
+tf_booking_set_offer (TfVault *vault, const char *service_id, const char *price, int duration,
+                      gboolean offered, GError **error)
+{
+  const char *me;
+  g_autofree char *stored_price = NULL, *id = NULL;
+  g_autoptr(JsonObject) service = NULL;
+  g_autoptr(JsonObject) plain = NULL;
+  g_autoptr(GPtrArray) existing = NULL;
+  g_autoptr(GError) local = NULL;
+
+  g_return_val_if_fail (TF_IS_VAULT (vault), FALSE);
+  g_return_val_if_fail (service_id != NULL, FALSE);
+
+  me = tf_vault_get_user_id (vault);
+  stored_price = tf_booking_parse_price (price, error);
+  if (stored_price == NULL)
+    return FALSE;
+  if (duration < 1 || duration > TF_SLOTS_MAX_DURATION)
+    {
+      g_set_error (error, TF_BOOKING_ERROR, TF_BOOKING_ERROR_INVALID,
+                   _("A session lasts between 1 and %d minutes (got %d)"),
+                   TF_SLOTS_MAX_DURATION, duration);
+      return FALSE;
+    }
+  service = g_uuid_string_is_valid (service_id)
+              ? tf_vault_get (vault, table ("services"), service_id, &local) : NULL;
+  if (service == NULL)
+    {
+      if (local != NULL && !g_error_matches (local, TF_STORE_ERROR, TF_STORE_ERROR_NOT_FOUND))
+        {
+          g_propagate_error (error, g_steal_pointer (&local));
+          return FALSE;
+        }
+      g_set_error (error, TF_BOOKING_ERROR, TF_BOOKING_ERROR_UNKNOWN_SERVICE,
+                   _("This device does not know the service %s"), service_id);
+      return FALSE;
+    }
+
+  /* One row per therapist and service (the server's primary key). */
+  existing = tf_vault_list (vault, table ("therapist_services"), "therapist_id", me, error);
+  if (existing == NULL)
+    return FALSE;
+  for (guint i = 0; i < existing->len && plain == NULL; i++)
+    {
+      JsonObject *o = g_ptr_array_index (existing, i);
+
+      if (g_strcmp0 (tf_json_get_string (o, "service_id"), service_id) == 0)
+        plain = json_object_ref (o);
+    }
+  if (plain == NULL)
+    {
+      id = g_uuid_string_random ();
+      plain = json_object_new ();
+      json_object_set_string_member (plain, "id", id);
+      json_object_set_string_member (plain, "therapist_id", me);
+      json_object_set_string_member (plain, "service_id", service_id);
+    }
+  else
+    id = g_strdup (tf_json_get_string (plain, "id"));
+  json_object_set_string_member (plain, "price", stored_price);
+  json_object_set_int_member (plain, "duration", duration);
+  json_object_set_boolean_member (plain, "is_available", offered);
+  return tf_vault_put (vault, table ("therapist_services"), id, plain, error);
+}
+
+/* --- slots ---------------------------------------------------------------- */
+
+GPtrArray *
+tf_booking_free_slots (TfVault *vault, const char *therapist_id, const char *from_date,
+                       const char *to_date, int duration, gboolean *out_known, GError **error)
+{
+  g_autoptr(GPtrArray) rows = NULL, blocked_rows = NULL, booked_rows = NULL;
+  g_autoptr(GPtrArray) availability = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) blocked = g_ptr_array_new ();
+  g_autoptr(GPtrArray) booked = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) starts = g_ptr_array_new_with_free_func ((GDestroyNotify)
+                                                                g_date_time_unref);
+  g_autoptr(TfRecord) profile = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  const char *tz = NULL;
+
+  g_return_val_if_fail (TF_IS_VAULT (vault), NULL);
+  g_return_val_if_fail (therapist_id != NULL, NULL);
+  g_return_val_if_fail (out_known != NULL, NULL);
+
+  *out_known = FALSE;
+  rows = tf_vault_list (vault, table ("therapist_availability"), "therapist_id", therapist_id,
+                        error);
+  if (rows == NULL)
+    return NULL;
+  blocked_rows = tf_vault_list (vault, table ("therapist_blocked_dates"), "therapist_id",
+                                therapist_id, error);
+  if (blocked_rows == NULL)
+    return NULL;
+  booked_rows = tf_vault_list (vault, table ("appointments"), "therapist_id", therapist_id,
+                               error);
+  if (booked_rows == NULL)
+    return NULL;
+  *out_known = rows->len > 0;
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      JsonObject *o = g_ptr_array_index (rows, i);
+      TfAvailability *a = g_new0 (TfAvailability, 1);
+
+      a->day_of_week = (int) json_object_get_int_member_with_default (o, "day_of_week", 0);
+      tf_time_parse_time (tf_json_get_string (o, "start_time"), &a->start_seconds, NULL);
+      tf_time_parse_time (tf_json_get_string (o, "end_time"), &a->end_seconds, NULL);
+      if (a->end_seconds == 0)
+        a->end_seconds = 86400;
+      a->is_available = json_object_get_boolean_member_with_default (o, "is_available", TRUE);
+      a->effective_from = tf_json_get_string (o, "effective_from");
+      a->effective_until = tf_json_get_string (o, "effective_until");
+      g_ptr_array_add (availability, a);
+    }
+  for (guint i = 0; i < blocked_rows->len; i++)
+    g_ptr_array_add (blocked, (gpointer) tf_json_get_string (g_ptr_array_index (blocked_rows, i),
+                                                             "blocked_date"));
+  for (guint i = 0; i < booked_rows->len; i++)
+    {
+      JsonObject *o = g_ptr_array_index (booked_rows, i);
+      GDateTime *start;
+      TfBooked *b;
+
+      if (g_strcmp0 (tf_json_get_string (o, "status"), "cancelled") == 0)
+        continue;
+      start = tf_time_parse_timestamp (tf_json_get_string (o, "appointment_datetime"), NULL);
+      if (start == NULL)
+        continue;
+      g_ptr_array_add (starts, start);
+      b = g_new0 (TfBooked, 1);
+      b->start = start;
+      b->duration_minutes = (int) json_object_get_int_member_with_default (
+        o, "duration", TF_BOOKING_DEFAULT_DURATION);
+      g_ptr_array_add (booked, b);
+    }
+  profile = tf_store_get (tf_vault_get_store (vault), table ("profiles"), therapist_id, NULL);
+  if (profile != NULL && !profile->deleted)
+    tz = json_object_get_string_member_with_default (profile->fields, "timezone", NULL);
+  return tf_slots_compute (tz, from_date, to_date, duration, availability, blocked, booked, now,
+                           error);
+}
+
+/* --- appointments --------------------------------------------------------- */
+
+/* Whether @start is one of @therapist_id's free slots of @duration, as far
+ * as this device knows their hours (*@known FALSE: it knows none). */
+static gboolean
+is_free_slot (TfVault *vault, const char *therapist_id, GDateTime *start, int duration,
+              gboolean *known, GError **error)
+{
+  g_autoptr(GDateTime) before = g_date_time_add_days (start, -1);
+  g_autoptr(GDateTime) after = g_date_time_add_days (start, 1);
+  g_autofree char *day_before = g_date_time_format (before, "%Y-%m-%d");
+  g_autofree char *day_after = g_date_time_format (after, "%Y-%m-%d");
+  g_autoptr(GPtrArray) found = NULL;
+  g_autoptr(GError) local = NULL;
+
+  /* The dates around the start's own cover it in any zone. */
+  found = tf_booking_free_slots (vault, therapist_id, day_before, day_after, duration, known,
+                                 &local);
+  if (found == NULL)
+    {
+      /* A duration or zone the slot rules refuse is no free slot; anything
+       * else (the store) is a real failure. */
+      if (g_error_matches (local, TF_PROTOCOL_ERROR, TF_PROTOCOL_ERROR_BAD_VALUE))
+        return FALSE;
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  for (guint i = 0; i < found->len; i++)
+    if (g_date_time_equal (((TfSlot *) g_ptr_array_index (found, i))->start, start))
+      return TRUE;
+  return FALSE;
+}
+
+char *
+tf_booking_book (TfVault *vault, const char *therapist_id, GDateTime *start,
+                 const char *service_id, const char *notes_for_therapist, GError **error)
+{
+  g_autoptr(GDateTime) current = g_date_time_new_now_utc ();
+  g_autoptr(JsonObject) plain = json_object_new ();
+  g_autoptr(GError) local = NULL;
+  g_autofree char *id = NULL, *now = NULL, *at_utc = NULL, *price = NULL;
+  gboolean known = FALSE;
+  int duration;
+
+  g_return_val_if_fail (TF_IS_VAULT (vault), NULL);
+  g_return_val_if_fail (therapist_id != NULL, NULL);
+  g_return_val_if_fail (start != NULL, NULL);
+
+  if (!g_uuid_string_is_valid (therapist_id))
+    {
+      g_set_error (error, TF_BOOKING_ERROR, TF_BOOKING_ERROR_INVALID,
+                   _("“%s” is not an id of a therapist"), therapist_id);
+      return NULL;
+    }
+  if (g_date_time_compare (start, current) <= 0)
+    {
+      g_set_error_literal (error, TF_BOOKING_ERROR, TF_BOOKING_ERROR_INVALID,
+                           _("An appointment must be in the future"));
+      return NULL;
+    }
+  if (!tf_booking_find_offer (vault, therapist_id, service_id, &duration, &price, error))
+    return NULL;
+  if (!is_free_slot (vault, therapist_id, start, duration, &known, &local))
+    {
+      g_autoptr(GDateTime) local_start = NULL;
+      g_autofree char *shown = NULL;
+
+      if (local != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local));
+          return NULL;
+        }
+      /* Hours this device does not know yet: the server decides. */
+      if (known)
+        {
+          local_start = g_date_time_to_local (start);
+          shown = g_date_time_format (local_start, "%Y-%m-%d %H:%M");
+          g_set_error (error, TF_BOOKING_ERROR, TF_BOOKING_ERROR_NOT_FREE,
+                       _("%s is not a free time of this therapist"), shown);
+          return NULL;
+        }
+    }
+
+  id = g_uuid_string_random ();
+  now = tf_time_format_timestamp (current);
+  at_utc = tf_time_format_timestamp (start);
+  json_object_set_string_member (plain, "id", id);
+  json_object_set_string_member (plain, "therapist_id", therapist_id);
+  json_object_set_string_member (plain, "client_id", tf_vault_get_user_id (vault));
+  if (service_id != NULL)
+    json_object_set_string_member (plain, "service_id", service_id);
+  json_object_set_string_member (plain, "appointment_datetime", at_utc);
+  json_object_set_int_member (plain, "duration", duration);
+  json_object_set_string_member (plain, "status", "pending");
+  json_object_set_string_member (plain, "price", price);
+  if (notes_for_therapist != NULL && *notes_for_therapist != '\0')
+    json_object_set_string_member (plain, "notes_for_therapist", notes_for_therapist);
+  json_object_set_string_member (plain, "created_at", now);
+  json_object_set_string_member (plain, "updated_at", now);
+  if (!tf_vault_put (vault, table ("appointments"), id, plain, error))
+    return NULL;
+  return g_steal_pointer (&id);
+}
+
+gboolean
+tf_booking_cancel (TfVault *vault, const char *appointment_id, const char *reason,
+                   GError **error)
+{
+  g_autoptr(JsonObject) plain = NULL;
+  g_autofree char *now = NULL, *why = NULL;
+  const char *me, *status;
+
+  g_return_val_if_fail (TF_IS_VAULT (vault), FALSE);
+  g_return_val_if_fail (appointment_id != NULL, FALSE);
+
+  me = tf_vault_get_user_id (vault);
+  why = g_strstrip (g_strdup (reason != NULL ? reason : ""));
+  if (*why == '\0')
+    {
+      g_set_error_literal (error, TF_BOOKING_ERROR, TF_BOOKING_ERROR_INVALID,
+                           _("Say why the appointment is cancelled"));
+      return FALSE;
+    }
+  if (!g_uuid_string_is_valid (appointment_id))
+    {
+      g_set_error (error, TF_BOOKING_ERROR, TF_BOOKING_ERROR_INVALID,
+                   _("“%s” is not an id of an appointment"), appointment_id);
+      return FALSE;
+    }
+  plain = tf_vault_get (vault, table ("appointments"), appointment_id, error);
+  if (plain == NULL)
+    return FALSE;
+  if (g_strcmp0 (tf_json_get_string (plain, "client_id"), me) != 0 &&
+      g_strcmp0 (tf_json_get_string (plain, "therapist_id"), me) != 0)
+    {
+      g_set_error_literal (error, TF_BOOKING_ERROR, TF_BOOKING_ERROR_NOT_YOURS,
+                           _("Only the client or the therapist of an appointment can cancel "
+                             "it"));
+      return FALSE;
+    }
+  status = tf_json_get_string (plain, "status");
+  if (g_strcmp0 (status, "pending") != 0 && g_strcmp0 (status, "confirmed") != 0)
+    {
+      g_set_error (error, TF_BOOKING_ERROR, TF_BOOKING_ERROR_NOT_CANCELLABLE,
+                   _("This appointment is %s and cannot be cancelled"), status);
+      return FALSE;
+    }
+  now = now_stamp ();
+  json_object_set_string_member (plain, "status", "cancelled");
+  json_object_set_string_member (plain, "cancellation_reason", why);
+  json_object_set_string_member (plain, "cancelled_by", me);
+  json_object_set_string_member (plain, "cancelled_at", now);
+  json_object_set_string_member (plain, "updated_at", now);
+  return tf_vault_put (vault, table ("appointments"), appointment_id, plain, error);
+}
+
+/* --- care ----------------------------------------------------------------- */
+
+static int
+compare_started (gconstpointer a, gconstpointer b)
+{
+  JsonObject *x = *(JsonObject **) a, *y = *(JsonObject **) b;
+
+  return g_strcmp0 (tf_json_get_string (x, "started_at"), tf_json_get_string (y, "started_at"));
+}
+
+GStrv
+tf_booking_list_therapists (TfVault *vault, GError **error)
+{
+  g_autoptr(GPtrArray) care = NULL;
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+
+  g_return_val_if_fail (TF_IS_VAULT (vault), NULL);
+
+  care = tf_vault_list (vault, table ("care_relationships"), "client_id",
+                        tf_vault_get_user_id (vault), error);
+  if (care == NULL)
+    return NULL;
+  g_ptr_array_sort (care, compare_started);
+  for (guint i = 0; i < care->len; i++)
+    {
+      JsonObject *o = g_ptr_array_index (care, i);
+      const char *therapist = tf_json_get_string (o, "therapist_id");
+
+      if (g_strcmp0 (tf_json_get_string (o, "status"), "active") != 0 || therapist == NULL ||
+          !g_hash_table_add (seen, (gpointer) therapist))
+        continue;
+      g_strv_builder_add (builder, therapist);
+    }
+  return g_strv_builder_end (builder);
+}
+
+char *
+tf_booking_link_therapist (TfVault *vault, const char *therapist_id, gboolean share_mood,
+                           gboolean share_goals, GError **error)
+{
+  g_autoptr(GPtrArray) existing = NULL;
+  g_autoptr(JsonObject) plain = json_object_new ();
+  g_autofree char *id = NULL, *now = NULL;
+
+  g_return_val_if_fail (TF_IS_VAULT (vault), NULL);
+  g_return_val_if_fail (therapist_id != NULL, NULL);
+
+  existing = tf_vault_list (vault, table ("care_relationships"), "therapist_id", therapist_id,
+                            error);
+  if (existing == NULL)
+    return NULL;
+  for (guint i = 0; i < existing->len; i++)
+    {
+      JsonObject *o = g_ptr_array_index (existing, i);
+
+      if (g_strcmp0 (tf_json_get_string (o, "status"), "active") == 0 &&
+          g_strcmp0 (tf_json_get_string (o, "client_id"), tf_vault_get_user_id (vault)) == 0)
+        {
+          g_set_error_literal (error, TF_BOOKING_ERROR, TF_BOOKING_ERROR_ALREADY_LINKED,
+                               _("You are already in care with this therapist"));
+          return NULL;
+        }
+    }
+  id = g_uuid_string_random ();
+  now = now_stamp ();
+  json_object_set_string_member (plain, "id", id);
+  json_object_set_string_member (plain, "therapist_id", therapist_id);
+  json_object_set_string_member (plain, "client_id", tf_vault_get_user_id (vault));
+  json_object_set_string_member (plain, "status", "active");
+  json_object_set_boolean_member (plain, "share_mood", share_mood);
+  json_object_set_boolean_member (plain, "share_goals", share_goals);
+  json_object_set_string_member (plain, "started_at", now);
+  if (!tf_vault_put (vault, table ("care_relationships"), id, plain, error))
+    return NULL;
+  return g_steal_pointer (&id);
+}
+
+char *
+tf_booking_link_found (TfVault *vault, JsonObject *entry, const char *email,
+                       gboolean share_mood, gboolean share_goals, GError **error)
+{
+  g_autofree char *care_id = NULL;
+
+  g_return_val_if_fail (TF_IS_VAULT (vault), NULL);
+  g_return_val_if_fail (entry != NULL, NULL);
+
+  if (!tf_account_remember_keys (vault, entry, email, error))
+    return NULL;
+  care_id = tf_booking_link_therapist (vault, tf_json_get_string (entry, "user_id"), share_mood,
+                                       share_goals, error);
+  if (care_id == NULL)
+    return NULL;
+  return g_strdup (tf_json_get_string (entry, "user_id"));
+}

@@ -1,0 +1,175 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * tf-booking.h: appointments as the app and the CLI make them — a
+ * therapist's services and prices, their free slots, booking, cancelling,
+ * and the care link a client needs before booking.
+ *
+ * Everything works on what this device has synced, through the vault.  A
+ * client's device does not see other clients' bookings, so a slot that
+ * looks free here may be taken meanwhile: the server has the last word and
+ * answers such a booking with slot_taken at the next sync.
+ */
+#pragma once
+
+#include "tf-slots.h"
+#include "tf-sync-client.h"
+#include "tf-vault.h"
+
+G_BEGIN_DECLS
+
+#define TF_BOOKING_ERROR (tf_booking_error_quark ())
+
+/* Every one of these is a refusal before anything is written. */
+typedef enum
+{
+  TF_BOOKING_ERROR_INVALID,         /* a malformed id, price, duration; a start in the past;
+                                     * no reason for a cancellation */
+  TF_BOOKING_ERROR_NOT_OFFERED,     /* the therapist does not offer that service */
+  TF_BOOKING_ERROR_NOT_FREE,        /* the start is not one of the therapist's free slots */
+  TF_BOOKING_ERROR_NOT_CANCELLABLE, /* completed, cancelled, no-show: it stays as it is */
+  TF_BOOKING_ERROR_NOT_YOURS,       /* an appointment of other people */
+  TF_BOOKING_ERROR_ALREADY_LINKED,  /* already in active care with that therapist */
+  TF_BOOKING_ERROR_UNKNOWN_SERVICE, /* a service this device's catalogue does not have */
+} TfBookingError;
+
+GQuark tf_booking_error_quark (void);
+
+/* An appointment lasts this long when no service says otherwise. */
+#define TF_BOOKING_DEFAULT_DURATION 50
+
+/* --- services and prices -------------------------------------------------- */
+
+/* The duration (minutes) and price ("60.00") of @service_id with
+ * @therapist_id; with @service_id NULL the defaults (50 minutes, "0.00").
+ * TF_BOOKING_ERROR_INVALID when @service_id is not a UUID,
+ * TF_BOOKING_ERROR_NOT_OFFERED when the therapist does not offer it. */
+gboolean    tf_booking_find_offer   (TfVault      *vault,
+                                     const char   *therapist_id,
+                                     const char   *service_id,
+                                     int          *out_duration,
+                                     char        **out_price,
+                                     GError      **error);
+
+/* One service of the catalogue and a therapist's offer of it. */
+typedef struct
+{
+  JsonObject *service;  /* plain form of the services row */
+  JsonObject *offer;    /* the therapist_services row, or NULL: never offered */
+} TfOffer;
+
+void        tf_offer_free           (TfOffer      *offer);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TfOffer, tf_offer_free)
+
+/* The services this device knows (the catalogue, in the order individual,
+ * couples, group, evaluation, consultation, then others by name), each with
+ * @therapist_id's offer of it.  An empty array when the catalogue has not
+ * reached this device. */
+GPtrArray  *tf_booking_list_offers  (TfVault      *vault,
+                                     const char   *therapist_id,
+                                     GError      **error);
+
+/* Whether @offer is offered now (a row that is available). */
+gboolean    tf_offer_is_offered     (const TfOffer *offer);
+
+/* The name to show for a services row: the translated name of its
+ * service_type when it has one, else its own name. */
+const char *tf_booking_service_name (JsonObject   *service);
+
+/* A price as typed ("60", "45.5", "45,50", "€ 60") as stored ("60.00"), or
+ * NULL with TF_BOOKING_ERROR_INVALID saying why (not a number, negative,
+ * more than two decimals, too large). */
+char       *tf_booking_parse_price  (const char   *text,
+                                     GError      **error);
+
+/* A stored price ("60.00") as shown: with this locale's decimal point and
+ * the euro sign where the translation puts it ("€60.00", "60,00 €"). */
+char       *tf_booking_format_price (const char   *price);
+
+/* Sets this account's (a therapist's) offer of @service_id: @price as
+ * tf_booking_parse_price reads it, @duration minutes (1 … 1440), offered
+ * or not.  Replaces the existing therapist_services row of that service, or
+ * makes one.  Nothing is written when anything is refused. */
+gboolean    tf_booking_set_offer    (TfVault      *vault,
+                                     const char   *service_id,
+                                     const char   *price,
+                                     int           duration,
+                                     gboolean      offered,
+                                     GError      **error);
+
+/* --- slots and appointments ----------------------------------------------- */
+
+/* The free slots (TfSlot*, as tf_slots_compute returns them) of
+ * @therapist_id on the dates @from_date … @to_date ("YYYY-MM-DD", in the
+ * therapist's zone) for an appointment of @duration minutes, from the
+ * availability, blocked dates and appointments this device has.
+ * @out_known is FALSE when the device knows no working hours of the
+ * therapist at all (then nothing is free, and the client should sync).
+ * TF_PROTOCOL_ERROR_BAD_VALUE for a range or duration the slot rules
+ * refuse. */
+GPtrArray  *tf_booking_free_slots   (TfVault      *vault,
+                                     const char   *therapist_id,
+                                     const char   *from_date,
+                                     const char   *to_date,
+                                     int           duration,
+                                     gboolean     *out_known,
+                                     GError      **error);
+
+/* Books @start with @therapist_id for this account (a client): the
+ * service's duration and price (or the defaults when @service_id is NULL),
+ * status pending, @notes_for_therapist (may be NULL).  Refused before
+ * anything is written: a start not in the future or, when the device knows
+ * the therapist's hours, not one of the free slots (TF_BOOKING_ERROR_NOT_FREE).
+ * Returns the new appointment's id. */
+char       *tf_booking_book         (TfVault      *vault,
+                                     const char   *therapist_id,
+                                     GDateTime    *start,
+                                     const char   *service_id,
+                                     const char   *notes_for_therapist,
+                                     GError      **error);
+
+/* Cancels @appointment_id with @reason (required: the other side reads
+ * it), setting cancelled_by (this account) and cancelled_at (now).  Only a
+ * pending or confirmed appointment of this account (as client or as
+ * therapist) can be cancelled.  An unknown id is TF_STORE_ERROR_NOT_FOUND. */
+gboolean    tf_booking_cancel       (TfVault      *vault,
+                                     const char   *appointment_id,
+                                     const char   *reason,
+                                     GError      **error);
+
+/* --- care ----------------------------------------------------------------- */
+
+/* The therapists this account (a client) is in active care with, as user
+ * ids, oldest link first. */
+GStrv       tf_booking_list_therapists (TfVault   *vault,
+                                        GError   **error);
+
+/* Links this account (a client) with @therapist_id: an active care
+ * relationship, sharing mood and goals as asked.  The therapist's keys
+ * should be known first (tf_account_find_therapist does both), so that
+ * what the client shares reaches them.  TF_BOOKING_ERROR_ALREADY_LINKED
+ * when an active link exists.  Returns the relationship's id. */
+char       *tf_booking_link_therapist  (TfVault   *vault,
+                                        const char *therapist_id,
+                                        gboolean   share_mood,
+                                        gboolean   share_goals,
+                                        GError   **error);
+
+/* Linking from the app, in two halves.  tf_account_find_therapist() looks
+ * the therapist up and remembers their keys in one blocking call on the
+ * vault's thread; the app must not block its window on the network, and a
+ * TfStore is used from one thread at a time, so it runs the lookup
+ * (tf_account_lookup_therapist) in a worker thread and this back on the
+ * main thread. */
+/* On the vault's thread: remembers the keys of @entry (as the lookup gave
+ * it; a server presenting other keys than the ones pinned earlier is
+ * refused) and links with that therapist as tf_booking_link_therapist
+ * does.  Returns the therapist's user id. */
+char       *tf_booking_link_found      (TfVault      *vault,
+                                        JsonObject   *entry,
+                                        const char   *email,
+                                        gboolean      share_mood,
+                                        gboolean      share_goals,
+                                        GError      **error);
+
+G_END_DECLS
