@@ -29,6 +29,8 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "tf-appointment-info.h"
+#include "tf-form.h"
 #include "tf-appointments-page.h"
 #include "tf-booking.h"
 #include "tf-time.h"
@@ -90,80 +92,18 @@ get_vault (TfAppointmentsPage *self)
   return tf_session_get_vault (self->session);
 }
 
-static void fail (TfAppointmentsPage *self, const char *format, ...) G_GNUC_PRINTF (2, 3);
-
-static void
-fail (TfAppointmentsPage *self, const char *format, ...)
-{
-  g_autofree char *message = NULL;
-  va_list args;
-
-  va_start (args, format);
-  message = g_strdup_vprintf (format, args);
-  va_end (args);
-  g_signal_emit (self, signals[FAILED], 0, message);
-}
-
-static const char *
-status_label (const char *status)
-{
-  if (g_strcmp0 (status, "pending") == 0)
-    return _("Awaiting confirmation");
-  if (g_strcmp0 (status, "confirmed") == 0)
-    return _("Confirmed");
-  if (g_strcmp0 (status, "completed") == 0)
-    return _("Completed");
-  if (g_strcmp0 (status, "no_show") == 0)
-    return _("Missed");
-  if (g_strcmp0 (status, "cancelled") == 0)
-    return _("Cancelled");
-  return status != NULL ? status : "";
-}
-
 static gboolean
 may_cancel (const char *status)
 {
   return g_strcmp0 (status, "pending") == 0 || g_strcmp0 (status, "confirmed") == 0;
 }
 
-/* A person's name as their profile says, or NULL when this device has none. */
-static char *
-person_name (TfVault *vault, const char *user_id)
-{
-  g_autoptr(JsonObject) profile = NULL;
-  const char *display, *first, *last;
-
-  if (user_id == NULL)
-    return NULL;
-  profile = tf_vault_get (vault, tf_registry_lookup ("profiles"), user_id, NULL);
-  if (profile == NULL)
-    return NULL;
-  display = tf_json_get_string (profile, "display_name");
-  first = tf_json_get_string (profile, "first_name");
-  last = tf_json_get_string (profile, "last_name");
-  if (display != NULL && *display != '\0')
-    return g_strdup (display);
-  if (first != NULL || last != NULL)
-    return g_strstrip (g_strdup_printf ("%s %s", first ? first : "", last ? last : ""));
-  return NULL;
-}
-
 static char *
 therapist_name (TfVault *vault, const char *user_id)
 {
-  char *name = person_name (vault, user_id);
+  char *name = tf_appointment_dup_person_name (vault, user_id);
 
   return name != NULL ? name : g_strdup (_("Your therapist"));
-}
-
-/* "Tuesday 3 March 2026 · 10:00", local. */
-static char *
-format_when (GDateTime *local)
-{
-  g_autofree char *day = g_date_time_format (local, "%A %-d %B %Y");
-  g_autofree char *time = g_date_time_format (local, "%H:%M");
-
-  return g_strdup_printf (_("%s · %s"), day, time);
 }
 
 static void
@@ -176,36 +116,6 @@ clear_list (GtkWidget *list)
 }
 
 /* --- the list ------------------------------------------------------------- */
-
-typedef struct
-{
-  GDateTime *when;  /* local */
-  TfItem    *item;
-} Entry;
-
-static void
-entry_free (gpointer data)
-{
-  Entry *entry = data;
-
-  g_date_time_unref (entry->when);
-  g_object_unref (entry->item);
-  g_free (entry);
-}
-
-static int
-compare_soonest (gconstpointer a, gconstpointer b)
-{
-  const Entry *x = *(Entry **) a, *y = *(Entry **) b;
-
-  return g_date_time_compare (x->when, y->when);
-}
-
-static int
-compare_latest (gconstpointer a, gconstpointer b)
-{
-  return compare_soonest (b, a);
-}
 
 /* The name of an appointment's service, or NULL for none. */
 static char *
@@ -220,14 +130,15 @@ service_name (TfAppointmentsPage *self, const char *service_id)
 }
 
 static GtkWidget *
-create_row (TfAppointmentsPage *self, Entry *entry, gboolean upcoming, GHashTable *names)
+create_row (TfAppointmentsPage *self, TfDatedAppointment *entry, gboolean upcoming,
+            GHashTable *names)
 {
   TfItem *item = entry->item;
   const char *id = tf_item_get_id (item);
   const char *status = tf_item_get_string (item, "status");
   const char *therapist = tf_item_get_string (item, "therapist_id");
   const char *reason = tf_item_get_string (item, "cancellation_reason");
-  g_autofree char *title = format_when (entry->when);
+  g_autofree char *title = tf_appointment_format_when (entry->when);
   g_autofree char *service = service_name (self, tf_item_get_string (item, "service_id"));
   g_autofree char *row_name = g_strdup_printf ("appointment-%s", id);
   g_autoptr(GString) subtitle = g_string_new (NULL);
@@ -254,7 +165,7 @@ create_row (TfAppointmentsPage *self, Entry *entry, gboolean upcoming, GHashTabl
                               : _("Cancelled by your therapist: %s"),
                             reason);
   else
-    g_string_append (subtitle, status_label (status));
+    g_string_append (subtitle, tf_appointment_status_label_for_client (status));
 
   gtk_widget_set_name (row, row_name);
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
@@ -288,8 +199,8 @@ create_row (TfAppointmentsPage *self, Entry *entry, gboolean upcoming, GHashTabl
 static void
 rebuild_list (TfAppointmentsPage *self)
 {
-  g_autoptr(GPtrArray) upcoming = g_ptr_array_new_with_free_func (entry_free);
-  g_autoptr(GPtrArray) past = g_ptr_array_new_with_free_func (entry_free);
+  g_autoptr(GPtrArray) upcoming = g_ptr_array_new_with_free_func (tf_dated_appointment_free);
+  g_autoptr(GPtrArray) past = g_ptr_array_new_with_free_func (tf_dated_appointment_free);
   g_autoptr(GHashTable) names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   GListModel *model = G_LIST_MODEL (self->appointments);
@@ -299,21 +210,16 @@ rebuild_list (TfAppointmentsPage *self)
   for (guint i = 0; i < g_list_model_get_n_items (model); i++)
     {
       g_autoptr(TfItem) item = g_list_model_get_item (model, i);
-      g_autoptr(GDateTime) utc = tf_time_parse_timestamp (tf_item_get_string (
-                                                           item, "appointment_datetime"), NULL);
+      TfDatedAppointment *entry = tf_dated_appointment_new (item);
       g_autoptr(GDateTime) end = NULL;
-      Entry *entry;
 
-      if (utc == NULL)
+      if (entry == NULL)
         continue;
-      end = g_date_time_add_minutes (utc, (int) tf_item_get_int (item, "duration", 0));
-      entry = g_new0 (Entry, 1);
-      entry->when = g_date_time_to_local (utc);
-      entry->item = g_steal_pointer (&item);
+      end = g_date_time_add_minutes (entry->when, (int) tf_item_get_int (item, "duration", 0));
       g_ptr_array_add (g_date_time_compare (end, now) > 0 ? upcoming : past, entry);
     }
-  g_ptr_array_sort (upcoming, compare_soonest);
-  g_ptr_array_sort (past, compare_latest);
+  g_ptr_array_sort (upcoming, tf_dated_appointment_soonest_first);
+  g_ptr_array_sort (past, tf_dated_appointment_latest_first);
   for (guint i = 0; i < upcoming->len; i++)
     gtk_list_box_append (GTK_LIST_BOX (self->upcoming),
                          create_row (self, g_ptr_array_index (upcoming, i), TRUE, names));
@@ -345,7 +251,7 @@ static void present_cancel_dialog (TfAppointmentsPage *self, const char *id, con
 static char *
 dialog_reason (AdwMessageDialog *dialog)
 {
-  GtkWidget *entry = g_object_get_data (G_OBJECT (dialog), "reason-entry");
+  GtkWidget *entry = tf_appointment_cancel_dialog_get_entry (dialog);
 
   return g_strdup (gtk_editable_get_text (GTK_EDITABLE (entry)));
 }
@@ -419,7 +325,7 @@ on_cancel_response_cb (AdwMessageDialog *dialog, const char *response, TfAppoint
     {
       const char *message = _("Say why you cancel: your therapist will read the reason.");
 
-      fail (self, "%s", message);
+      tf_form_fail (self, "%s", message);
       schedule_after_response (self, dialog, typed, message);
       return;
     }
@@ -428,7 +334,7 @@ on_cancel_response_cb (AdwMessageDialog *dialog, const char *response, TfAppoint
       g_autofree char *message = g_strdup_printf (_("The appointment was not cancelled: %s"),
                                                   error->message);
 
-      fail (self, "%s", message);
+      tf_form_fail (self, "%s", message);
       /* Only what can be tried again is asked again, with its reason: not
        * an appointment that is past cancelling or gone. */
       if (error->domain == TF_BOOKING_ERROR || !has_appointment (self, id))
@@ -452,40 +358,23 @@ static void
 present_cancel_dialog (TfAppointmentsPage *self, const char *id, const char *reason,
                        const char *problem)
 {
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  GtkWidget *dialog, *box, *entry, *error;
+  GtkWidget *dialog, *entry, *error;
 
-  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                   _("Cancel Appointment?"),
-                                   _("Your therapist will see the reason. The time becomes "
-                                     "free for others."));
-  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  entry = gtk_entry_new ();
-  gtk_widget_set_name (entry, "appointment-cancel-reason");
-  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _("Reason"));
+  dialog = tf_appointment_cancel_dialog_new (GTK_WIDGET (self),
+                                             _("Your therapist will see the reason. The time "
+                                               "becomes free for others."),
+                                             "appointment-cancel-reason", id);
+  entry = tf_appointment_cancel_dialog_get_entry (ADW_MESSAGE_DIALOG (dialog));
   gtk_editable_set_text (GTK_EDITABLE (entry), reason != NULL ? reason : "");
-  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Reason for cancelling"), -1);
   error = gtk_label_new (problem);
   gtk_widget_set_name (error, "appointment-cancel-error");
   gtk_widget_add_css_class (error, "error");
   gtk_label_set_wrap (GTK_LABEL (error), TRUE);
   gtk_label_set_xalign (GTK_LABEL (error), 0);
   gtk_widget_set_visible (error, problem != NULL);
-  gtk_box_append (GTK_BOX (box), entry);
-  gtk_box_append (GTK_BOX (box), error);
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "keep", _("_Keep Appointment"),
-                                    "cancel-appointment", _("_Cancel Appointment"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "cancel-appointment",
-                                              ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "keep");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "keep");
-  g_object_set_data (G_OBJECT (dialog), "reason-entry", entry);
+  gtk_box_append (GTK_BOX (adw_message_dialog_get_extra_child (ADW_MESSAGE_DIALOG (dialog))),
+                  error);
   g_object_set_data (G_OBJECT (dialog), "error-label", error);
-  g_object_set_data_full (G_OBJECT (dialog), "appointment-id", g_strdup (id), g_free);
   g_signal_connect (entry, "activate", G_CALLBACK (on_reason_activate_cb), dialog);
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_cancel_response_cb), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
@@ -534,7 +423,7 @@ show_link_error (TfAppointmentsPage *self, const char *message)
 {
   gtk_label_set_text (GTK_LABEL (self->link_error), message);
   gtk_widget_set_visible (self->link_error, TRUE);
-  fail (self, "%s", message);
+  tf_form_fail (self, "%s", message);
 }
 
 static void
@@ -676,7 +565,7 @@ fill_services (TfAppointmentsPage *self)
   g_ptr_array_add (names, g_strdup (_("No particular service")));
   all = therapist != NULL ? tf_booking_list_offers (get_vault (self), therapist, &error) : NULL;
   if (all == NULL && error != NULL)
-    fail (self, _("The services could not be read: %s"), error->message);
+    tf_form_fail (self, _("The services could not be read: %s"), error->message);
   while (all != NULL && all->len > 0)
     {
       TfOffer *offer = g_ptr_array_steal_index (all, 0);
@@ -718,7 +607,7 @@ fill_therapists (TfAppointmentsPage *self)
 
   if (ids == NULL)
     {
-      fail (self, _("Your therapists could not be read: %s"), error->message);
+      tf_form_fail (self, _("Your therapists could not be read: %s"), error->message);
       ids = g_new0 (char *, 1);
     }
   for (guint i = 0; ids[i] != NULL; i++)
@@ -891,7 +780,7 @@ on_book_clicked_cb (TfAppointmentsPage *self)
     {
       gtk_label_set_text (GTK_LABEL (self->book_error), _("Choose one of the free times first"));
       gtk_widget_set_visible (self->book_error, TRUE);
-      fail (self, "%s", _("Choose one of the free times first"));
+      tf_form_fail (self, "%s", _("Choose one of the free times first"));
       return;
     }
   id = tf_booking_book (get_vault (self), therapist, start, chosen_service (self), note, &error);
@@ -902,13 +791,13 @@ on_book_clicked_cb (TfAppointmentsPage *self)
 
       gtk_label_set_text (GTK_LABEL (self->book_error), message);
       gtk_widget_set_visible (self->book_error, TRUE);
-      fail (self, "%s", message);
+      tf_form_fail (self, "%s", message);
       /* The time may have been taken meanwhile; what was typed stays. */
       refresh_slots (self);
       return;
     }
   local = g_date_time_to_local (start);
-  when = format_when (local);
+  when = tf_appointment_format_when (local);
   done = g_strdup_printf (_("Appointment booked: %s"), when);
   gtk_widget_set_visible (self->book_error, FALSE);
   gtk_editable_set_text (GTK_EDITABLE (self->note), "");
@@ -969,12 +858,10 @@ static void
 tf_appointments_page_dispose (GObject *object)
 {
   TfAppointmentsPage *self = TF_APPOINTMENTS_PAGE (object);
-  GtkWidget *child;
 
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
-    gtk_widget_unparent (child);
+  tf_form_unparent_children (GTK_WIDGET (self));
   g_clear_object (&self->cancellable);
   g_clear_object (&self->appointments);
   g_clear_object (&self->care);
@@ -994,10 +881,7 @@ tf_appointments_page_class_init (TfAppointmentsPageClass *klass)
 
   G_OBJECT_CLASS (klass)->dispose = tf_appointments_page_dispose;
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
-  signals[SAVED] = g_signal_new ("saved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
-                                 NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
-  signals[FAILED] = g_signal_new ("failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  tf_form_class_add_outcome_signals (klass, &signals[SAVED], &signals[FAILED]);
   gtk_widget_class_install_action (widget_class, "appointments.book", NULL, book_activated);
   gtk_widget_class_install_action (widget_class, "appointments.list", NULL, list_activated);
   gtk_widget_class_install_action (widget_class, "appointments.cancel", "s", cancel_activated);
@@ -1094,12 +978,7 @@ build_link (TfAppointmentsPage *self)
   adw_action_row_set_activatable_widget (ADW_ACTION_ROW (goals_row), self->link_share_goals);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), goals_row);
 
-  self->link_error = gtk_label_new (NULL);
-  gtk_widget_set_name (self->link_error, "link-error");
-  gtk_widget_add_css_class (self->link_error, "error");
-  gtk_label_set_wrap (GTK_LABEL (self->link_error), TRUE);
-  gtk_label_set_xalign (GTK_LABEL (self->link_error), 0);
-  gtk_widget_set_visible (self->link_error, FALSE);
+  self->link_error = tf_form_error_label_new ("link-error", NULL);
 
   self->link_button = gtk_button_new_with_mnemonic (_("_Link With Therapist"));
   gtk_widget_set_name (self->link_button, "link-therapist");
@@ -1193,13 +1072,8 @@ build_form (TfAppointmentsPage *self)
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->note),
                                  _("Note for your therapist (optional)"));
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (finish), self->note);
-  self->book_error = gtk_label_new (NULL);
-  gtk_widget_set_name (self->book_error, "book-error");
-  gtk_widget_add_css_class (self->book_error, "error");
-  gtk_label_set_wrap (GTK_LABEL (self->book_error), TRUE);
-  gtk_label_set_xalign (GTK_LABEL (self->book_error), 0);
+  self->book_error = tf_form_error_label_new ("book-error", NULL);
   gtk_widget_set_margin_top (self->book_error, 12);
-  gtk_widget_set_visible (self->book_error, FALSE);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (finish), self->book_error);
   self->book_button = gtk_button_new_with_mnemonic (_("_Book"));
   gtk_widget_set_name (self->book_button, "book-confirm");

@@ -20,6 +20,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "tf-form.h"
 #include "tf-availability-editor.h"
 #include "tf-time.h"
 
@@ -54,7 +55,6 @@ struct _TfAvailabilityEditor
   GtkWidget    *blocked_reason; /* AdwEntryRow, optional */
   GtkWidget    *blocked_error;
   GtkWidget    *blocked_list;
-  GtkWidget    *calendar_button;
 };
 
 G_DEFINE_FINAL_TYPE (TfAvailabilityEditor, tf_availability_editor, GTK_TYPE_WIDGET)
@@ -663,26 +663,14 @@ on_block_clicked_cb (TfAvailabilityEditor *self)
   g_signal_emit (self, signals[SAVED], 0, _("Date blocked"));
 }
 
-static void
-on_day_selected_cb (GtkCalendar *calendar, TfAvailabilityEditor *self)
-{
-  g_autoptr(GDateTime) picked = gtk_calendar_get_date (calendar);
-  g_autofree char *text = g_date_time_format (picked, "%Y-%m-%d");
-
-  gtk_editable_set_text (GTK_EDITABLE (self->blocked_date), text);
-  gtk_menu_button_popdown (GTK_MENU_BUTTON (self->calendar_button));
-}
-
 /* --- the widget ----------------------------------------------------------- */
 
 static void
 tf_availability_editor_dispose (GObject *object)
 {
   TfAvailabilityEditor *self = TF_AVAILABILITY_EDITOR (object);
-  GtkWidget *child;
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
-    gtk_widget_unparent (child);
+  tf_form_unparent_children (GTK_WIDGET (self));
   for (int d = 0; d < 7; d++)
     g_clear_pointer (&self->days[d].spans, g_ptr_array_unref);
   g_clear_object (&self->blocked);
@@ -695,10 +683,7 @@ tf_availability_editor_class_init (TfAvailabilityEditorClass *klass)
 {
   G_OBJECT_CLASS (klass)->dispose = tf_availability_editor_dispose;
   gtk_widget_class_set_layout_manager_type (GTK_WIDGET_CLASS (klass), GTK_TYPE_BIN_LAYOUT);
-  signals[SAVED] = g_signal_new ("saved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
-                                 NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
-  signals[FAILED] = g_signal_new ("failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  tf_form_class_add_outcome_signals (klass, &signals[SAVED], &signals[FAILED]);
 }
 
 static void
@@ -735,8 +720,6 @@ build (TfAvailabilityEditor *self)
   GtkWidget *blocked = adw_preferences_group_new ();
   GtkWidget *save = gtk_button_new_with_mnemonic (_("_Save Hours"));
   GtkWidget *add = gtk_button_new_from_icon_name ("list-add-symbolic");
-  GtkWidget *popover = gtk_popover_new ();
-  GtkWidget *calendar = gtk_calendar_new ();
 
   adw_preferences_page_set_title (ADW_PREFERENCES_PAGE (page), _("Availability"));
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (week), _("Weekly Hours"));
@@ -750,15 +733,8 @@ build (TfAvailabilityEditor *self)
                                  self->days[display_order[i]].expander);
     }
   /* Right under the days, where the marked entries are. */
-  self->error = gtk_label_new (NULL);
-  gtk_widget_set_name (self->error, "availability-error");
-  gtk_widget_add_css_class (self->error, "error");
-  gtk_label_set_wrap (GTK_LABEL (self->error), TRUE);
-  gtk_label_set_xalign (GTK_LABEL (self->error), 0);
+  self->error = tf_form_error_label_new ("availability-error", _("Problem with the hours"));
   gtk_widget_set_margin_top (self->error, 12);
-  gtk_widget_set_visible (self->error, FALSE);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->error), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Problem with the hours"), -1);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (week), self->error);
   gtk_widget_set_name (save, "availability-save");
   gtk_widget_add_css_class (save, "pill");
@@ -775,17 +751,6 @@ build (TfAvailabilityEditor *self)
   gtk_widget_set_name (self->blocked_date, "blocked-date");
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->blocked_date),
                                  _("Date (YYYY-MM-DD)"));
-  self->calendar_button = gtk_menu_button_new ();
-  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (self->calendar_button),
-                                 "x-office-calendar-symbolic");
-  gtk_widget_add_css_class (self->calendar_button, "flat");
-  gtk_widget_set_valign (self->calendar_button, GTK_ALIGN_CENTER);
-  gtk_widget_set_tooltip_text (self->calendar_button, _("Choose a Date"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->calendar_button),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Choose a Date"), -1);
-  gtk_popover_set_child (GTK_POPOVER (popover), calendar);
-  gtk_menu_button_set_popover (GTK_MENU_BUTTON (self->calendar_button), popover);
-  g_signal_connect (calendar, "day-selected", G_CALLBACK (on_day_selected_cb), self);
   gtk_widget_set_name (add, "blocked-add");
   gtk_widget_add_css_class (add, "flat");
   gtk_widget_set_valign (add, GTK_ALIGN_CENTER);
@@ -793,7 +758,8 @@ build (TfAvailabilityEditor *self)
   gtk_accessible_update_property (GTK_ACCESSIBLE (add), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Block This Date"), -1);
   g_signal_connect_swapped (add, "clicked", G_CALLBACK (on_block_clicked_cb), self);
-  adw_entry_row_add_suffix (ADW_ENTRY_ROW (self->blocked_date), self->calendar_button);
+  adw_entry_row_add_suffix (ADW_ENTRY_ROW (self->blocked_date),
+                            tf_form_date_button_new (self->blocked_date));
   adw_entry_row_add_suffix (ADW_ENTRY_ROW (self->blocked_date), add);
   g_signal_connect_swapped (self->blocked_date, "entry-activated",
                             G_CALLBACK (on_block_clicked_cb), self);
@@ -803,13 +769,8 @@ build (TfAvailabilityEditor *self)
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->blocked_reason),
                                  _("Reason (optional)"));
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (blocked), self->blocked_reason);
-  self->blocked_error = gtk_label_new (NULL);
-  gtk_widget_set_name (self->blocked_error, "availability-blocked-error");
-  gtk_widget_add_css_class (self->blocked_error, "error");
-  gtk_label_set_wrap (GTK_LABEL (self->blocked_error), TRUE);
-  gtk_label_set_xalign (GTK_LABEL (self->blocked_error), 0);
+  self->blocked_error = tf_form_error_label_new ("availability-blocked-error", NULL);
   gtk_widget_set_margin_top (self->blocked_error, 12);
-  gtk_widget_set_visible (self->blocked_error, FALSE);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (blocked), self->blocked_error);
   self->blocked_list = gtk_list_box_new ();
   gtk_widget_set_name (self->blocked_list, "blocked-list");

@@ -24,6 +24,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "tf-form.h"
 #include "tf-client-detail.h"
 #include "tf-history-form.h"
 #include "tf-intake-form.h"
@@ -98,10 +99,8 @@ static void
 tf_client_detail_dispose (GObject *object)
 {
   TfClientDetail *self = TF_CLIENT_DETAIL (object);
-  GtkWidget *child;
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
-    gtk_widget_unparent (child);
+  tf_form_unparent_children (GTK_WIDGET (self));
   g_clear_object (&self->shared);
   g_clear_object (&self->journal);
   g_clear_object (&self->moods);
@@ -161,19 +160,9 @@ tf_client_detail_class_init (TfClientDetailClass *klass)
                                                      G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  signals[SAVED] = g_signal_new ("saved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
-                                 NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
-  signals[FAILED] = g_signal_new ("failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  tf_form_class_add_outcome_signals (klass, &signals[SAVED], &signals[FAILED]);
   signals[BACK] = g_signal_new ("back", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
                                 NULL, NULL, G_TYPE_NONE, 0);
-}
-
-static void
-label_accessibly (gpointer widget, const char *label)
-{
-  gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, label,
-                                  -1);
 }
 
 static char *
@@ -314,7 +303,7 @@ create_journal_row (gpointer item, gpointer data)
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
   gtk_widget_set_name (row, row_name);
-  label_accessibly (row, title != NULL && *title != '\0' ? title : _("Untitled"));
+  tf_form_label_accessibly (row, title != NULL && *title != '\0' ? title : _("Untitled"));
   return row;
 }
 
@@ -351,7 +340,7 @@ build_journal (TfClientDetail *self)
   gtk_widget_set_name (GTK_WIDGET (self->journal_list), "client-journal-list");
   gtk_list_box_set_selection_mode (self->journal_list, GTK_SELECTION_NONE);
   gtk_widget_add_css_class (GTK_WIDGET (self->journal_list), "boxed-list");
-  label_accessibly (self->journal_list, _("Shared journal entries"));
+  tf_form_label_accessibly (self->journal_list, _("Shared journal entries"));
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->journal_list));
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
 
@@ -586,7 +575,7 @@ build (TfClientDetail *self)
   self->back = gtk_button_new_from_icon_name ("go-previous-symbolic");
   gtk_widget_set_name (self->back, "client-detail-back");
   gtk_widget_set_tooltip_text (self->back, _("Back to Clients"));
-  label_accessibly (self->back, _("Back to clients"));
+  tf_form_label_accessibly (self->back, _("Back to clients"));
   gtk_widget_set_visible (self->back, FALSE);
   self->title = ADW_WINDOW_TITLE (adw_window_title_new ("", ""));
   gtk_widget_set_name (GTK_WIDGET (self->title), "client-detail-title");

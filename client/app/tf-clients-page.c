@@ -27,6 +27,7 @@
 
 #include "tf-client-detail.h"
 #include "tf-clients-page.h"
+#include "tf-form.h"
 #include "tf-time.h"
 
 struct _TfClientsPage
@@ -73,10 +74,7 @@ tf_clients_page_class_init (TfClientsPageClass *klass)
 {
   G_OBJECT_CLASS (klass)->dispose = tf_clients_page_dispose;
   gtk_widget_class_set_layout_manager_type (GTK_WIDGET_CLASS (klass), GTK_TYPE_BIN_LAYOUT);
-  signals[SAVED] = g_signal_new ("saved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
-                                 NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
-  signals[FAILED] = g_signal_new ("failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  tf_form_class_add_outcome_signals (klass, &signals[SAVED], &signals[FAILED]);
 }
 
 /* --- search --------------------------------------------------------------- */

@@ -36,6 +36,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "tf-form.h"
 #include "tf-conflicts-page.h"
 #include "tf-time.h"
 
@@ -217,10 +218,7 @@ tf_side_by_side_get_request_mode (GtkWidget *widget)
 static void
 tf_side_by_side_dispose (GObject *object)
 {
-  GtkWidget *child;
-
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL)
-    gtk_widget_unparent (child);
+  tf_form_unparent_children (GTK_WIDGET (object));
   G_OBJECT_CLASS (tf_side_by_side_parent_class)->dispose (object);
 }
 
@@ -279,27 +277,6 @@ enum { PROP_0, PROP_COUNT, N_PROPS };
 enum { SAVED, FAILED, N_SIGNALS };
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
-
-static void fail (TfConflictsPage *self, const char *format, ...) G_GNUC_PRINTF (2, 3);
-
-static void
-fail (TfConflictsPage *self, const char *format, ...)
-{
-  g_autofree char *message = NULL;
-  va_list args;
-
-  va_start (args, format);
-  message = g_strdup_vprintf (format, args);
-  va_end (args);
-  g_signal_emit (self, signals[FAILED], 0, message);
-}
-
-static void
-label_accessibly (gpointer widget, const char *label)
-{
-  gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, label,
-                                  -1);
-}
 
 /* --- words for records and values ---------------------------------------- */
 
@@ -719,7 +696,7 @@ build_version (const TfTable *table, const char *name, const char *heading, Json
   gtk_widget_set_name (box, name);
   gtk_widget_add_css_class (box, "card");
   gtk_widget_set_valign (box, GTK_ALIGN_START);
-  label_accessibly (box, heading);
+  tf_form_label_accessibly (box, heading);
   gtk_widget_set_margin_bottom (title, 4);
   gtk_box_append (GTK_BOX (box), title);
   if (missing != NULL)
@@ -939,7 +916,7 @@ reload (TfConflictsPage *self)
   conflicts = tf_vault_list_conflicts (vault, &error);
   if (conflicts == NULL)
     {
-      fail (self, _("The conflicts could not be listed: %s"), error->message);
+      tf_form_fail (self, _("The conflicts could not be listed: %s"), error->message);
       return;
     }
 
@@ -1041,7 +1018,7 @@ resolve (TfConflictsPage *self, const char *copy_id, TfKeep keep)
   if (!tf_vault_resolve_conflict (vault, copy_id, keep, &error))
     {
       /* Both versions stay as they were; the list shows what is left. */
-      fail (self, _("The conflict was not resolved: %s"), error->message);
+      tf_form_fail (self, _("The conflict was not resolved: %s"), error->message);
       reload (self);
       return;
     }
@@ -1133,7 +1110,6 @@ static void
 tf_conflicts_page_dispose (GObject *object)
 {
   TfConflictsPage *self = TF_CONFLICTS_PAGE (object);
-  GtkWidget *child;
 
   g_clear_handle_id (&self->reload_id, g_source_remove);
   if (self->changed_id != 0)
@@ -1142,8 +1118,7 @@ tf_conflicts_page_dispose (GObject *object)
       self->changed_id = 0;
     }
   g_clear_object (&self->store);
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
-    gtk_widget_unparent (child);
+  tf_form_unparent_children (GTK_WIDGET (self));
   g_clear_pointer (&self->cards, g_ptr_array_unref);
   g_clear_object (&self->session);
   G_OBJECT_CLASS (tf_conflicts_page_parent_class)->dispose (object);
@@ -1178,10 +1153,7 @@ tf_conflicts_page_class_init (TfConflictsPageClass *klass)
                                               G_PARAM_READABLE | G_PARAM_STATIC_STRINGS |
                                               G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
-  signals[SAVED] = g_signal_new ("saved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
-                                 NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
-  signals[FAILED] = g_signal_new ("failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  tf_form_class_add_outcome_signals (klass, &signals[SAVED], &signals[FAILED]);
 }
 
 static void

@@ -25,6 +25,7 @@
 
 #include <glib/gi18n.h>
 
+#include "tf-form.h"
 #include "tf-history-form.h"
 #include "tf-time.h"
 
@@ -152,10 +153,8 @@ static void
 tf_history_form_dispose (GObject *object)
 {
   TfHistoryForm *self = TF_HISTORY_FORM (object);
-  GtkWidget *child;
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
-    gtk_widget_unparent (child);
+  tf_form_unparent_children (GTK_WIDGET (self));
   g_clear_pointer (&self->views, g_ptr_array_unref);
   g_clear_object (&self->histories);
   g_clear_object (&self->session);
@@ -168,10 +167,7 @@ tf_history_form_class_init (TfHistoryFormClass *klass)
 {
   G_OBJECT_CLASS (klass)->dispose = tf_history_form_dispose;
   gtk_widget_class_set_layout_manager_type (GTK_WIDGET_CLASS (klass), GTK_TYPE_BIN_LAYOUT);
-  signals[SAVED] = g_signal_new ("saved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
-                                 NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
-  signals[FAILED] = g_signal_new ("failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  tf_form_class_add_outcome_signals (klass, &signals[SAVED], &signals[FAILED]);
 }
 
 static void
@@ -191,15 +187,6 @@ buffer_at (TfHistoryForm *self, guint index)
   return gtk_text_view_get_buffer (g_ptr_array_index (self->views, index));
 }
 
-static char *
-dup_text (GtkTextBuffer *buffer)
-{
-  GtkTextIter start, end;
-
-  gtk_text_buffer_get_bounds (buffer, &start, &end);
-  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
-}
-
 static void
 set_text (TfHistoryForm *self, guint index, const char *text)
 {
@@ -210,29 +197,9 @@ set_text (TfHistoryForm *self, guint index, const char *text)
 static void
 show_saved_at (TfHistoryForm *self, JsonObject *plain)
 {
-  const char *stamp = plain ? tf_json_get_string (plain, "updated_at") : NULL;
-  g_autoptr(GDateTime) utc = NULL;
-  g_autoptr(GDateTime) local = NULL;
-  g_autofree char *when = NULL;
-  g_autofree char *text = NULL;
-
-  if (stamp == NULL && plain != NULL)
-    stamp = tf_json_get_string (plain, "created_at");
-  utc = stamp ? tf_time_parse_timestamp (stamp, NULL) : NULL;
-  local = utc ? g_date_time_to_local (utc) : NULL;
-  if (plain == NULL)
-    {
-      gtk_label_set_text (self->status, _("No history has been written for this client yet."));
-      return;
-    }
-  if (local == NULL)
-    {
-      gtk_label_set_text (self->status, _("Saved"));
-      return;
-    }
-  when = g_date_time_format (local, "%x %H:%M");
-  text = g_strdup_printf (_("Last saved %s"), when);
-  gtk_label_set_text (self->status, text);
+  tf_form_show_saved_at (self->status, plain,
+                         _("No history has been written for this client yet."),
+                         _("Last saved %s"));
 }
 
 /* Fills the fields from the stored record (NULL: none yet). */
@@ -275,18 +242,7 @@ fill (TfHistoryForm *self, JsonObject *plain)
     }
   self->filling = FALSE;
   self->dirty = FALSE;
-  if (self->unreadable)
-    gtk_label_set_text (self->status, "");
-  else
-    show_saved_at (self, plain);
-}
-
-static JsonObject *
-current_plain (TfHistoryForm *self)
-{
-  g_autoptr(TfItem) item = g_list_model_get_item (G_LIST_MODEL (self->histories), 0);
-
-  return item ? tf_item_get_plain (item) : NULL;
+  show_saved_at (self, plain);
 }
 
 static void
@@ -295,13 +251,7 @@ on_items_changed_cb (TfHistoryForm *self)
   /* What is being typed wins over what a sync brought; the save merges
    * field by field into the newest record. */
   if (!self->dirty)
-    fill (self, current_plain (self));
-}
-
-static void
-on_synced_cb (TfHistoryForm *self)
-{
-  tf_repository_refresh (self->histories, NULL);
+    fill (self, tf_form_first_plain (self->histories));
 }
 
 static void
@@ -329,7 +279,7 @@ build_section (TfHistoryForm *self, const Form *form, guint first, JsonObject *e
     section = json_object_new ();
   for (guint i = 0; i < form->n_fields; i++)
     {
-      g_autofree char *text = dup_text (buffer_at (self, first + i));
+      g_autofree char *text = tf_form_dup_text (g_ptr_array_index (self->views, first + i));
 
       g_strstrip (text);
       if (*text != '\0')
@@ -346,7 +296,6 @@ static void
 on_save_clicked_cb (TfHistoryForm *self)
 {
   TfVault *vault = tf_session_get_vault (self->session);
-  g_autoptr(GPtrArray) stored = NULL;
   g_autoptr(JsonObject) plain = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
@@ -360,27 +309,19 @@ on_save_clicked_cb (TfHistoryForm *self)
     }
   /* The newest stored record, as the save's base (a sync may have brought
    * one since the fields were filled). */
-  stored = tf_vault_list (vault, histories_table (), "client_id", self->client_id, &error);
-  if (stored == NULL)
+  plain = tf_form_dup_record_base (vault, histories_table (), self->client_id, stamp, NULL,
+                                   &error);
+  if (plain == NULL)
     {
       fail (self, error->message);
       return;
     }
-  if (stored->len == 0)
-    {
-      plain = json_object_new ();
-      json_object_set_string_member (plain, "client_id", self->client_id);
-      json_object_set_string_member (plain, "created_at", stamp);
-    }
-  else if (json_object_get_boolean_member_with_default (g_ptr_array_index (stored, 0),
-                                                        "unreadable", FALSE))
+  if (json_object_get_boolean_member_with_default (plain, "unreadable", FALSE))
     {
       fail (self, _("the stored history cannot be opened on this account, so it is left as "
                     "it is"));
       return;
     }
-  else
-    plain = tf_json_object_dup (g_ptr_array_index (stored, 0));
 
   for (guint f = 0; f < G_N_ELEMENTS (forms); f++)
     {
@@ -404,56 +345,22 @@ on_save_clicked_cb (TfHistoryForm *self)
 
 /* --- building ------------------------------------------------------------- */
 
-static void
-label_accessibly (gpointer widget, const char *label)
-{
-  gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, label,
-                                  -1);
-}
-
 /* A field: its label, a hint, and a text area that grows with its text. */
 static GtkWidget *
 build_field (TfHistoryForm *self, const Form *form, const Field *field)
 {
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
-  GtkWidget *label = gtk_label_new (_(field->label));
-  GtkWidget *frame = gtk_frame_new (NULL);
-  GtkWidget *view = gtk_text_view_new ();
   g_autofree char *name = g_strdelimit (g_strdup_printf ("history-%s-%s", form->name,
                                                          field->id), "_", '-');
+  GtkTextView *view;
+  GtkWidget *box = tf_form_text_field_new (name, _(field->label),
+                                           field->hint != NULL ? _(field->hint) : NULL, 72,
+                                           &view);
 
-  gtk_widget_add_css_class (label, "heading");
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  gtk_label_set_mnemonic_widget (GTK_LABEL (label), view);
-  gtk_box_append (GTK_BOX (box), label);
-  if (field->hint != NULL)
-    {
-      GtkWidget *hint = gtk_label_new (_(field->hint));
-
-      gtk_widget_add_css_class (hint, "dim-label");
-      gtk_widget_add_css_class (hint, "caption");
-      gtk_label_set_xalign (GTK_LABEL (hint), 0);
-      gtk_label_set_wrap (GTK_LABEL (hint), TRUE);
-      gtk_box_append (GTK_BOX (box), hint);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (view),
-                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, _(field->hint), -1);
-    }
-  gtk_widget_set_name (view, name);
-  gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (view), GTK_WRAP_WORD_CHAR);
-  gtk_text_view_set_accepts_tab (GTK_TEXT_VIEW (view), FALSE);
-  gtk_text_view_set_top_margin (GTK_TEXT_VIEW (view), 8);
-  gtk_text_view_set_bottom_margin (GTK_TEXT_VIEW (view), 8);
-  gtk_text_view_set_left_margin (GTK_TEXT_VIEW (view), 8);
-  gtk_text_view_set_right_margin (GTK_TEXT_VIEW (view), 8);
-  gtk_widget_set_size_request (view, -1, 72);
-  label_accessibly (view, _(field->label));
-  gtk_frame_set_child (GTK_FRAME (frame), view);
-  gtk_widget_set_margin_top (frame, 2);
-  gtk_box_append (GTK_BOX (box), frame);
+  /* A little air between the hint and the frame. */
+  gtk_widget_set_margin_top (gtk_widget_get_parent (GTK_WIDGET (view)), 2);
   gtk_widget_set_margin_bottom (box, 12);
 
-  g_signal_connect_object (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)), "changed",
+  g_signal_connect_object (gtk_text_view_get_buffer (view), "changed",
                            G_CALLBACK (on_buffer_changed_cb), self, G_CONNECT_SWAPPED);
   g_ptr_array_add (self->views, view);
   return box;
@@ -483,26 +390,11 @@ on_choice_changed_cb (TfHistoryForm *self)
     gtk_stack_set_visible_child_name (GTK_STACK (self->stack), forms[chosen].name);
 }
 
-static gboolean
-shortcut_save (GtkWidget *widget, GVariant *args, gpointer data)
-{
-  TfHistoryForm *self = TF_HISTORY_FORM (widget);
-
-  if (!gtk_widget_is_sensitive (self->save))
-    return FALSE;
-  on_save_clicked_cb (self);
-  return TRUE;
-}
-
 static void
 tf_history_form_init (TfHistoryForm *self)
 {
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  GtkWidget *top = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  GtkWidget *clamp = adw_clamp_new ();
-  GtkWidget *bar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *bar;
   GtkStringList *titles = gtk_string_list_new (NULL);
-  GtkEventController *shortcuts = gtk_shortcut_controller_new ();
 
   self->views = g_ptr_array_new ();
 
@@ -512,33 +404,15 @@ tf_history_form_init (TfHistoryForm *self)
   gtk_widget_set_name (self->choice, "history-choice");
   gtk_widget_set_hexpand (self->choice, TRUE);
   gtk_widget_set_tooltip_text (self->choice, _("Choose a History Form"));
-  label_accessibly (self->choice, _("History form"));
-  self->save = gtk_button_new_with_mnemonic (_("_Save"));
-  gtk_widget_set_name (self->save, "history-save");
-  gtk_widget_add_css_class (self->save, "suggested-action");
-  gtk_widget_set_tooltip_text (self->save, _("Save all four history forms"));
-  gtk_widget_set_valign (self->save, GTK_ALIGN_CENTER);
+  tf_form_label_accessibly (self->choice, _("History form"));
   gtk_widget_set_margin_top (self->choice, 12);
-
-  self->status = GTK_LABEL (gtk_label_new (NULL));
-  gtk_widget_set_name (GTK_WIDGET (self->status), "history-status");
-  gtk_widget_add_css_class (GTK_WIDGET (self->status), "dim-label");
-  gtk_label_set_wrap (self->status, TRUE);
-  gtk_label_set_xalign (self->status, 0);
-  gtk_widget_set_hexpand (GTK_WIDGET (self->status), TRUE);
-  gtk_widget_set_margin_top (bar, 12);
-  gtk_box_append (GTK_BOX (bar), GTK_WIDGET (self->status));
-  gtk_box_append (GTK_BOX (bar), self->save);
-
-  self->unreadable_label = gtk_label_new (_("This client’s history was written on another "
-                                            "therapist’s account and cannot be opened here. "
-                                            "It is kept as it is."));
-  gtk_widget_set_name (self->unreadable_label, "history-unreadable");
-  gtk_widget_add_css_class (self->unreadable_label, "warning");
-  gtk_label_set_wrap (GTK_LABEL (self->unreadable_label), TRUE);
-  gtk_label_set_xalign (GTK_LABEL (self->unreadable_label), 0);
-  gtk_widget_set_margin_top (self->unreadable_label, 6);
-  gtk_widget_set_visible (self->unreadable_label, FALSE);
+  bar = tf_form_save_bar_new ("history", _("Save all four history forms"), &self->status,
+                              &self->save);
+  self->unreadable_label =
+    tf_form_warning_label_new ("history-unreadable",
+                               _("This client’s history was written on another "
+                                 "therapist’s account and cannot be opened here. "
+                                 "It is kept as it is."));
 
   self->stack = gtk_stack_new ();
   gtk_widget_set_vexpand (self->stack, TRUE);
@@ -546,25 +420,13 @@ tf_history_form_init (TfHistoryForm *self)
     gtk_stack_add_named (GTK_STACK (self->stack), build_form (self, &forms[f]), forms[f].name);
 
   /* The bar stays in sight, as wide as the form below it. */
-  gtk_box_append (GTK_BOX (top), bar);
-  gtk_box_append (GTK_BOX (top), self->unreadable_label);
-  gtk_box_append (GTK_BOX (top), self->choice);
-  gtk_widget_set_margin_start (top, 12);
-  gtk_widget_set_margin_end (top, 12);
-  adw_clamp_set_child (ADW_CLAMP (clamp), top);
-  gtk_box_append (GTK_BOX (box), clamp);
-  gtk_box_append (GTK_BOX (box), self->stack);
-  gtk_widget_set_parent (box, GTK_WIDGET (self));
+  tf_form_set_layout (GTK_WIDGET (self), self->stack, bar, self->unreadable_label, self->choice,
+                      NULL);
 
   g_signal_connect_swapped (self->choice, "notify::selected", G_CALLBACK (on_choice_changed_cb),
                             self);
   g_signal_connect_swapped (self->save, "clicked", G_CALLBACK (on_save_clicked_cb), self);
-  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
-                                        gtk_shortcut_new (gtk_shortcut_trigger_parse_string (
-                                                            "<Control>s"),
-                                                          gtk_callback_action_new (
-                                                            shortcut_save, NULL, NULL)));
-  gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
+  tf_form_add_save_shortcut (GTK_WIDGET (self), self->save);
 }
 
 GtkWidget *
@@ -583,8 +445,7 @@ tf_history_form_new (TfSession *session, const char *client_id)
                                        "client_id", client_id);
   g_signal_connect_object (self->histories, "items-changed", G_CALLBACK (on_items_changed_cb),
                            self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (session, "synced", G_CALLBACK (on_synced_cb), self,
-                           G_CONNECT_SWAPPED);
-  fill (self, current_plain (self));
+  tf_form_refresh_on_sync (session, self->histories);
+  fill (self, tf_form_first_plain (self->histories));
   return GTK_WIDGET (self);
 }

@@ -24,6 +24,7 @@
 
 #include <glib/gi18n.h>
 
+#include "tf-form.h"
 #include "tf-intake-form.h"
 #include "tf-time.h"
 #include "tf-validate.h"
@@ -81,10 +82,8 @@ static void
 tf_intake_form_dispose (GObject *object)
 {
   TfIntakeForm *self = TF_INTAKE_FORM (object);
-  GtkWidget *child;
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
-    gtk_widget_unparent (child);
+  tf_form_unparent_children (GTK_WIDGET (self));
   for (guint i = 0; i < N_LISTS; i++)
     g_clear_pointer (&self->shown[i], g_free);
   g_clear_object (&self->intakes);
@@ -98,10 +97,7 @@ tf_intake_form_class_init (TfIntakeFormClass *klass)
 {
   G_OBJECT_CLASS (klass)->dispose = tf_intake_form_dispose;
   gtk_widget_class_set_layout_manager_type (GTK_WIDGET_CLASS (klass), GTK_TYPE_BIN_LAYOUT);
-  signals[SAVED] = g_signal_new ("saved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
-                                 NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
-  signals[FAILED] = g_signal_new ("failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  tf_form_class_add_outcome_signals (klass, &signals[SAVED], &signals[FAILED]);
 }
 
 /* Says why nothing was saved, next to the fields and to the window. */
@@ -205,16 +201,6 @@ list_node (const char *text)
 
 /* --- the fields ----------------------------------------------------------- */
 
-static char *
-dup_view_text (GtkTextView *view)
-{
-  GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
-  GtkTextIter start, end;
-
-  gtk_text_buffer_get_bounds (buffer, &start, &end);
-  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
-}
-
 static void
 set_entry (AdwEntryRow *row, JsonObject *plain, const char *column)
 {
@@ -226,30 +212,9 @@ set_entry (AdwEntryRow *row, JsonObject *plain, const char *column)
 static void
 show_saved_at (TfIntakeForm *self, JsonObject *plain)
 {
-  const char *stamp = NULL;
-  g_autoptr(GDateTime) utc = NULL;
-  g_autoptr(GDateTime) local = NULL;
-  g_autofree char *when = NULL;
-  g_autofree char *text = NULL;
-
-  if (plain == NULL)
-    {
-      gtk_label_set_text (self->status, _("No intake has been filled in for this client yet."));
-      return;
-    }
-  stamp = tf_json_get_string (plain, "updated_at");
-  if (stamp == NULL)
-    stamp = tf_json_get_string (plain, "created_at");
-  utc = stamp ? tf_time_parse_timestamp (stamp, NULL) : NULL;
-  local = utc ? g_date_time_to_local (utc) : NULL;
-  if (local == NULL)
-    {
-      gtk_label_set_text (self->status, _("Saved"));
-      return;
-    }
-  when = g_date_time_format (local, "%x %H:%M");
-  text = g_strdup_printf (_("Last updated %s"), when);
-  gtk_label_set_text (self->status, text);
+  tf_form_show_saved_at (self->status, plain,
+                         _("No intake has been filled in for this client yet."),
+                         _("Last updated %s"));
 }
 
 /* Fills the fields from the stored record (NULL: none yet). */
@@ -284,32 +249,14 @@ fill (TfIntakeForm *self, JsonObject *plain)
   gtk_widget_set_visible (self->unreadable_label, self->unreadable);
   gtk_widget_set_sensitive (self->page, !self->unreadable);
   gtk_widget_set_sensitive (self->save, !self->unreadable);
-  if (self->unreadable)
-    gtk_label_set_text (self->status, "");
-  else
-    show_saved_at (self, plain);
-}
-
-static JsonObject *
-current_plain (TfIntakeForm *self)
-{
-  g_autoptr(TfItem) item = g_list_model_get_item (G_LIST_MODEL (self->intakes), 0);
-
-  /* The repository keeps the item, and with it the plain form. */
-  return item ? tf_item_get_plain (item) : NULL;
+  show_saved_at (self, plain);
 }
 
 static void
 on_items_changed_cb (TfIntakeForm *self)
 {
   if (!self->dirty)
-    fill (self, current_plain (self));
-}
-
-static void
-on_synced_cb (TfIntakeForm *self)
-{
-  tf_repository_refresh (self->intakes, NULL);
+    fill (self, tf_form_first_plain (self->intakes));
 }
 
 static void
@@ -369,15 +316,15 @@ static void
 on_save_clicked_cb (TfIntakeForm *self)
 {
   TfVault *vault = tf_session_get_vault (self->session);
-  g_autoptr(GPtrArray) stored = NULL;
   g_autoptr(JsonObject) plain = NULL;
+  gboolean is_new = FALSE;
   g_autoptr(GError) error = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *stamp = tf_time_format_timestamp (now);
   g_autofree char *name = dup_entry (self->contact_name);
   g_autofree char *phone = dup_entry (self->contact_phone);
   g_autofree char *relationship = dup_entry (self->contact_relationship);
-  g_autofree char *details = g_strstrip (dup_view_text (self->previous_details));
+  g_autofree char *details = g_strstrip (tf_form_dup_text (self->previous_details));
   g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
 
   clear_error (self);
@@ -390,26 +337,17 @@ on_save_clicked_cb (TfIntakeForm *self)
     }
 
   /* The newest stored record is the base: a sync may have brought one. */
-  stored = tf_vault_list (vault, intakes_table (), "client_id", self->client_id, &error);
-  if (stored == NULL)
+  plain = tf_form_dup_record_base (vault, intakes_table (), self->client_id, stamp, &is_new,
+                                   &error);
+  if (plain == NULL)
     {
       fail (self, error->message);
       return;
     }
-  if (stored->len > 0 &&
-      json_object_get_boolean_member_with_default (g_ptr_array_index (stored, 0), "unreadable",
-                                                   FALSE))
+  if (json_object_get_boolean_member_with_default (plain, "unreadable", FALSE))
     {
       fail (self, _("the stored intake cannot be opened on this device, so it is left as it is"));
       return;
-    }
-  if (stored->len > 0)
-    plain = tf_json_object_dup (g_ptr_array_index (stored, 0));
-  else
-    {
-      plain = json_object_new ();
-      json_object_set_string_member (plain, "client_id", self->client_id);
-      json_object_set_string_member (plain, "created_at", stamp);
     }
 
   set_text_member (plain, "emergency_contact_name", name);
@@ -419,10 +357,10 @@ on_save_clicked_cb (TfIntakeForm *self)
     {
       const char *text;
 
-      g_ptr_array_add (texts, dup_view_text (self->list_views[i]));
+      g_ptr_array_add (texts, tf_form_dup_text (self->list_views[i]));
       text = g_ptr_array_index (texts, i);
       /* Untouched: stored as it was, whatever its form. */
-      if (stored->len > 0 && g_strcmp0 (text, self->shown[i]) == 0)
+      if (!is_new && g_strcmp0 (text, self->shown[i]) == 0)
         continue;
       json_object_set_member (plain, lists[i].column, list_node (text));
     }
@@ -450,13 +388,6 @@ on_save_clicked_cb (TfIntakeForm *self)
 
 /* --- building ------------------------------------------------------------- */
 
-static void
-label_accessibly (gpointer widget, const char *label)
-{
-  gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, label,
-                                  -1);
-}
-
 static AdwEntryRow *
 entry_row (TfIntakeForm *self, GtkWidget *group, const char *name, const char *title)
 {
@@ -464,7 +395,7 @@ entry_row (TfIntakeForm *self, GtkWidget *group, const char *name, const char *t
 
   gtk_widget_set_name (row, name);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  label_accessibly (row, title);
+  tf_form_label_accessibly (row, title);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
   g_signal_connect_object (row, "changed", G_CALLBACK (on_changed_cb), self, G_CONNECT_SWAPPED);
   return ADW_ENTRY_ROW (row);
@@ -475,96 +406,33 @@ static GtkTextView *
 text_area (TfIntakeForm *self, GtkWidget *group, const char *name, const char *title,
            const char *hint)
 {
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
-  GtkWidget *label = gtk_label_new (title);
-  GtkWidget *frame = gtk_frame_new (NULL);
-  GtkWidget *view = gtk_text_view_new ();
+  GtkTextView *view;
+  GtkWidget *box = tf_form_text_field_new (name, title, hint, 64, &view);
 
-  gtk_widget_add_css_class (label, "heading");
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  gtk_label_set_mnemonic_widget (GTK_LABEL (label), view);
-  gtk_box_append (GTK_BOX (box), label);
-  if (hint != NULL)
-    {
-      GtkWidget *hint_label = gtk_label_new (hint);
-
-      gtk_widget_add_css_class (hint_label, "dim-label");
-      gtk_widget_add_css_class (hint_label, "caption");
-      gtk_label_set_xalign (GTK_LABEL (hint_label), 0);
-      gtk_label_set_wrap (GTK_LABEL (hint_label), TRUE);
-      gtk_box_append (GTK_BOX (box), hint_label);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (view),
-                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, hint, -1);
-    }
-  gtk_widget_set_name (view, name);
-  gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (view), GTK_WRAP_WORD_CHAR);
-  gtk_text_view_set_accepts_tab (GTK_TEXT_VIEW (view), FALSE);
-  gtk_text_view_set_top_margin (GTK_TEXT_VIEW (view), 8);
-  gtk_text_view_set_bottom_margin (GTK_TEXT_VIEW (view), 8);
-  gtk_text_view_set_left_margin (GTK_TEXT_VIEW (view), 8);
-  gtk_text_view_set_right_margin (GTK_TEXT_VIEW (view), 8);
-  gtk_widget_set_size_request (view, -1, 64);
-  label_accessibly (view, title);
-  gtk_frame_set_child (GTK_FRAME (frame), view);
-  gtk_box_append (GTK_BOX (box), frame);
   gtk_widget_set_margin_top (box, 12);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), box);
-  g_signal_connect_object (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)), "changed",
+  g_signal_connect_object (gtk_text_view_get_buffer (view), "changed",
                            G_CALLBACK (on_changed_cb), self, G_CONNECT_SWAPPED);
-  return GTK_TEXT_VIEW (view);
-}
-
-static gboolean
-shortcut_save (GtkWidget *widget, GVariant *args, gpointer data)
-{
-  TfIntakeForm *self = TF_INTAKE_FORM (widget);
-
-  if (!gtk_widget_is_sensitive (self->save))
-    return FALSE;
-  on_save_clicked_cb (self);
-  return TRUE;
+  return view;
 }
 
 static void
 tf_intake_form_init (TfIntakeForm *self)
 {
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  GtkWidget *top = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  GtkWidget *clamp = adw_clamp_new ();
-  GtkWidget *bar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *bar;
   GtkWidget *contact = adw_preferences_group_new ();
   GtkWidget *health = adw_preferences_group_new ();
   GtkWidget *therapy = adw_preferences_group_new ();
   GtkWidget *therapy_row = adw_action_row_new ();
-  GtkEventController *shortcuts = gtk_shortcut_controller_new ();
 
-  self->status = GTK_LABEL (gtk_label_new (NULL));
-  gtk_widget_set_name (GTK_WIDGET (self->status), "intake-status");
-  gtk_widget_add_css_class (GTK_WIDGET (self->status), "dim-label");
-  gtk_label_set_wrap (self->status, TRUE);
-  gtk_label_set_xalign (self->status, 0);
-  gtk_widget_set_hexpand (GTK_WIDGET (self->status), TRUE);
-  self->save = gtk_button_new_with_mnemonic (_("_Save"));
-  gtk_widget_set_name (self->save, "intake-save");
-  gtk_widget_add_css_class (self->save, "suggested-action");
-  gtk_widget_set_valign (self->save, GTK_ALIGN_CENTER);
-  gtk_widget_set_tooltip_text (self->save, _("Save the Intake"));
-  gtk_widget_set_margin_top (bar, 12);
-  gtk_box_append (GTK_BOX (bar), GTK_WIDGET (self->status));
-  gtk_box_append (GTK_BOX (bar), self->save);
-
-  self->unreadable_label = gtk_label_new (_("The client wrote this intake on their own account. "
-                                            "Its health details are encrypted for them alone "
-                                            "and cannot be opened on this device, so it is "
-                                            "shown as far as it can be read and left as it "
-                                            "is."));
-  gtk_widget_set_name (self->unreadable_label, "intake-unreadable");
-  gtk_widget_add_css_class (self->unreadable_label, "warning");
-  gtk_label_set_wrap (GTK_LABEL (self->unreadable_label), TRUE);
-  gtk_label_set_xalign (GTK_LABEL (self->unreadable_label), 0);
-  gtk_widget_set_margin_top (self->unreadable_label, 6);
-  gtk_widget_set_visible (self->unreadable_label, FALSE);
+  bar = tf_form_save_bar_new ("intake", _("Save the Intake"), &self->status, &self->save);
+  self->unreadable_label =
+    tf_form_warning_label_new ("intake-unreadable",
+                               _("The client wrote this intake on their own account. "
+                                 "Its health details are encrypted for them alone "
+                                 "and cannot be opened on this device, so it is "
+                                 "shown as far as it can be read and left as it "
+                                 "is."));
 
   /* The emergency contact, and the message about what was refused. */
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (contact), _("Emergency Contact"));
@@ -573,15 +441,9 @@ tf_intake_form_init (TfIntakeForm *self)
   adw_entry_row_set_input_purpose (self->contact_phone, GTK_INPUT_PURPOSE_PHONE);
   self->contact_relationship = entry_row (self, contact, "intake-contact-relationship",
                                           _("Relationship to the Client"));
-  self->error = GTK_LABEL (gtk_label_new (NULL));
-  gtk_widget_set_name (GTK_WIDGET (self->error), "intake-error");
-  gtk_widget_add_css_class (GTK_WIDGET (self->error), "error");
-  gtk_label_set_wrap (self->error, TRUE);
-  gtk_label_set_xalign (self->error, 0);
+  self->error = GTK_LABEL (tf_form_error_label_new ("intake-error",
+                                                    _("Why the intake was not saved")));
   gtk_widget_set_margin_top (GTK_WIDGET (self->error), 6);
-  gtk_widget_set_visible (GTK_WIDGET (self->error), FALSE);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->error), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Why the intake was not saved"), -1);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (contact), GTK_WIDGET (self->error));
 
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (health), _("Health"));
@@ -595,7 +457,7 @@ tf_intake_form_init (TfIntakeForm *self)
   self->previous_therapy = GTK_SWITCH (gtk_switch_new ());
   gtk_widget_set_name (GTK_WIDGET (self->previous_therapy), "intake-previous-therapy");
   gtk_widget_set_valign (GTK_WIDGET (self->previous_therapy), GTK_ALIGN_CENTER);
-  label_accessibly (self->previous_therapy, _("Has been in therapy before"));
+  tf_form_label_accessibly (self->previous_therapy, _("Has been in therapy before"));
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (therapy_row),
                                  _("Has Been in Therapy Before"));
   adw_action_row_add_suffix (ADW_ACTION_ROW (therapy_row), GTK_WIDGET (self->previous_therapy));
@@ -619,22 +481,10 @@ tf_intake_form_init (TfIntakeForm *self)
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (self->page), ADW_PREFERENCES_GROUP (therapy));
 
   /* The bar stays in sight, as wide as the form below it. */
-  gtk_box_append (GTK_BOX (top), bar);
-  gtk_box_append (GTK_BOX (top), self->unreadable_label);
-  gtk_widget_set_margin_start (top, 12);
-  gtk_widget_set_margin_end (top, 12);
-  adw_clamp_set_child (ADW_CLAMP (clamp), top);
-  gtk_box_append (GTK_BOX (box), clamp);
-  gtk_box_append (GTK_BOX (box), self->page);
-  gtk_widget_set_parent (box, GTK_WIDGET (self));
+  tf_form_set_layout (GTK_WIDGET (self), self->page, bar, self->unreadable_label, NULL);
 
   g_signal_connect_swapped (self->save, "clicked", G_CALLBACK (on_save_clicked_cb), self);
-  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
-                                        gtk_shortcut_new (gtk_shortcut_trigger_parse_string (
-                                                            "<Control>s"),
-                                                          gtk_callback_action_new (
-                                                            shortcut_save, NULL, NULL)));
-  gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
+  tf_form_add_save_shortcut (GTK_WIDGET (self), self->save);
 }
 
 GtkWidget *
@@ -653,8 +503,7 @@ tf_intake_form_new (TfSession *session, const char *client_id)
                                      "client_id", client_id);
   g_signal_connect_object (self->intakes, "items-changed", G_CALLBACK (on_items_changed_cb),
                            self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (session, "synced", G_CALLBACK (on_synced_cb), self,
-                           G_CONNECT_SWAPPED);
-  fill (self, current_plain (self));
+  tf_form_refresh_on_sync (session, self->intakes);
+  fill (self, tf_form_first_plain (self->intakes));
   return GTK_WIDGET (self);
 }

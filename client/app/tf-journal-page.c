@@ -17,6 +17,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "tf-form.h"
 #include "tf-journal-page.h"
 #include "tf-time.h"
 
@@ -57,10 +58,8 @@ static void
 tf_journal_page_dispose (GObject *object)
 {
   TfJournalPage *self = TF_JOURNAL_PAGE (object);
-  GtkWidget *child;
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
-    gtk_widget_unparent (child);
+  tf_form_unparent_children (GTK_WIDGET (self));
   g_clear_object (&self->visible);
   g_clear_object (&self->entries);
   g_clear_object (&self->session);
@@ -74,24 +73,7 @@ tf_journal_page_class_init (TfJournalPageClass *klass)
 {
   G_OBJECT_CLASS (klass)->dispose = tf_journal_page_dispose;
   gtk_widget_class_set_layout_manager_type (GTK_WIDGET_CLASS (klass), GTK_TYPE_BIN_LAYOUT);
-  signals[SAVED] = g_signal_new ("saved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
-                                 NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
-  signals[FAILED] = g_signal_new ("failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
-}
-
-static void fail (TfJournalPage *self, const char *format, ...) G_GNUC_PRINTF (2, 3);
-
-static void
-fail (TfJournalPage *self, const char *format, ...)
-{
-  g_autofree char *message = NULL;
-  va_list args;
-
-  va_start (args, format);
-  message = g_strdup_vprintf (format, args);
-  va_end (args);
-  g_signal_emit (self, signals[FAILED], 0, message);
+  tf_form_class_add_outcome_signals (klass, &signals[SAVED], &signals[FAILED]);
 }
 
 /* --- search --------------------------------------------------------------- */
@@ -275,7 +257,7 @@ on_save_clicked_cb (TfJournalPage *self)
       plain = tf_vault_get (vault, journal_table (), id, &error);
       if (plain == NULL)
         {
-          fail (self, _("The journal entry was not saved: %s"), error->message);
+          tf_form_fail (self, _("The journal entry was not saved: %s"), error->message);
           return;
         }
     }
@@ -303,7 +285,7 @@ on_save_clicked_cb (TfJournalPage *self)
   if (!tf_vault_put (vault, journal_table (), id, plain, &error))
     {
       /* The draft stays in the editor. */
-      fail (self, _("The journal entry was not saved: %s"), error->message);
+      tf_form_fail (self, _("The journal entry was not saved: %s"), error->message);
       return;
     }
   fill_editor (self, NULL);
@@ -322,7 +304,7 @@ on_delete_response_cb (AdwMessageDialog *dialog, const char *response, TfJournal
     return;
   if (!tf_vault_delete (tf_session_get_vault (self->session), journal_table (), id, &error))
     {
-      fail (self, _("The journal entry was not deleted: %s"), error->message);
+      tf_form_fail (self, _("The journal entry was not deleted: %s"), error->message);
       return;
     }
   if (g_strcmp0 (self->editing_id, id) == 0)
@@ -413,25 +395,7 @@ shortcut_back (GtkWidget *widget, GVariant *args, gpointer data)
   return TRUE;
 }
 
-static void
-add_shortcut (GtkEventController *controller, const char *accelerator,
-              GtkShortcutFunc func)
-{
-  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller),
-                                        gtk_shortcut_new (gtk_shortcut_trigger_parse_string (
-                                                            accelerator),
-                                                          gtk_callback_action_new (func, NULL,
-                                                                                   NULL)));
-}
-
 /* --- building ------------------------------------------------------------- */
-
-static void
-label_accessibly (gpointer widget, const char *label)
-{
-  gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, label,
-                                  -1);
-}
 
 static GtkWidget *
 build_list (TfJournalPage *self)
@@ -446,11 +410,11 @@ build_list (TfJournalPage *self)
   gtk_widget_set_name (GTK_WIDGET (self->search), "journal-search");
   gtk_widget_set_hexpand (GTK_WIDGET (self->search), TRUE);
   g_object_set (self->search, "placeholder-text", _("Search Entries"), NULL);
-  label_accessibly (self->search, _("Search entries"));
+  tf_form_label_accessibly (self->search, _("Search entries"));
   gtk_widget_set_name (new_button, "journal-new");
   gtk_widget_add_css_class (new_button, "suggested-action");
   gtk_widget_set_tooltip_text (new_button, _("Write a new journal entry"));
-  label_accessibly (new_button, _("New Entry"));
+  tf_form_label_accessibly (new_button, _("New Entry"));
   gtk_widget_set_margin_start (bar, 12);
   gtk_widget_set_margin_end (bar, 12);
   gtk_widget_set_margin_top (bar, 12);
@@ -463,7 +427,7 @@ build_list (TfJournalPage *self)
                                            "one with your therapist."));
   self->list = GTK_LIST_BOX (gtk_list_box_new ());
   gtk_widget_set_name (GTK_WIDGET (self->list), "journal-list");
-  label_accessibly (self->list, _("Journal entries"));
+  tf_form_label_accessibly (self->list, _("Journal entries"));
   gtk_list_box_set_selection_mode (self->list, GTK_SELECTION_NONE);
   gtk_widget_add_css_class (GTK_WIDGET (self->list), "boxed-list");
   self->placeholder = GTK_LABEL (gtk_label_new (_("No journal entries yet")));
@@ -500,7 +464,7 @@ build_editor (TfJournalPage *self)
 
   gtk_widget_set_name (back, "journal-back");
   gtk_widget_set_tooltip_text (back, _("Back to Entries"));
-  label_accessibly (back, _("Back to entries"));
+  tf_form_label_accessibly (back, _("Back to entries"));
   self->heading = GTK_LABEL (gtk_label_new (_("New Entry")));
   gtk_widget_set_name (GTK_WIDGET (self->heading), "journal-heading");
   gtk_widget_add_css_class (GTK_WIDGET (self->heading), "heading");
@@ -509,7 +473,7 @@ build_editor (TfJournalPage *self)
   self->delete_button = gtk_button_new_from_icon_name ("user-trash-symbolic");
   gtk_widget_set_name (self->delete_button, "journal-delete");
   gtk_widget_set_tooltip_text (self->delete_button, _("Delete Entry"));
-  label_accessibly (self->delete_button, _("Delete entry"));
+  tf_form_label_accessibly (self->delete_button, _("Delete entry"));
   gtk_widget_add_css_class (self->delete_button, "destructive-action");
   gtk_widget_set_name (save, "journal-save");
   gtk_widget_set_tooltip_text (save, _("Save Entry"));
@@ -525,15 +489,15 @@ build_editor (TfJournalPage *self)
   self->title = ADW_ENTRY_ROW (adw_entry_row_new ());
   gtk_widget_set_name (GTK_WIDGET (self->title), "journal-title");
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->title), _("Title"));
-  label_accessibly (self->title, _("Title"));
+  tf_form_label_accessibly (self->title, _("Title"));
   self->category = ADW_ENTRY_ROW (adw_entry_row_new ());
   gtk_widget_set_name (GTK_WIDGET (self->category), "journal-category");
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->category), _("Category"));
-  label_accessibly (self->category, _("Category"));
+  tf_form_label_accessibly (self->category, _("Category"));
   self->share = GTK_SWITCH (gtk_switch_new ());
   gtk_widget_set_name (GTK_WIDGET (self->share), "journal-share");
   gtk_widget_set_valign (GTK_WIDGET (self->share), GTK_ALIGN_CENTER);
-  label_accessibly (self->share, _("Share with my therapist"));
+  tf_form_label_accessibly (self->share, _("Share with my therapist"));
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (share_row), _("Share with My Therapist"));
   adw_action_row_set_subtitle (ADW_ACTION_ROW (share_row),
                                _("Your therapist can read this entry until you turn this off."));
@@ -552,7 +516,7 @@ build_editor (TfJournalPage *self)
   gtk_text_view_set_left_margin (self->content, 8);
   gtk_text_view_set_right_margin (self->content, 8);
   gtk_widget_set_size_request (GTK_WIDGET (self->content), -1, 220);
-  label_accessibly (self->content, _("Entry text"));
+  tf_form_label_accessibly (self->content, _("Entry text"));
   gtk_frame_set_child (GTK_FRAME (frame), GTK_WIDGET (self->content));
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (text_group), frame);
 
@@ -582,10 +546,10 @@ tf_journal_page_init (TfJournalPage *self)
   gtk_stack_set_visible_child_name (self->stack, "list");
   gtk_widget_set_parent (GTK_WIDGET (self->stack), GTK_WIDGET (self));
 
-  add_shortcut (shortcuts, "<Control>n", shortcut_new);
-  add_shortcut (shortcuts, "<Control>s", shortcut_save);
-  add_shortcut (shortcuts, "<Control>f", shortcut_search);
-  add_shortcut (shortcuts, "Escape", shortcut_back);
+  tf_form_add_shortcut (shortcuts, "<Control>n", shortcut_new);
+  tf_form_add_shortcut (shortcuts, "<Control>s", shortcut_save);
+  tf_form_add_shortcut (shortcuts, "<Control>f", shortcut_search);
+  tf_form_add_shortcut (shortcuts, "Escape", shortcut_back);
   gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
 }
 

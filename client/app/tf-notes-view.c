@@ -30,6 +30,8 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "tf-appointment-info.h"
+#include "tf-form.h"
 #include "tf-notes-view.h"
 #include "tf-time.h"
 
@@ -829,40 +831,6 @@ on_lock_clicked_cb (TfNotesView *self)
 
 /* --- the list ------------------------------------------------------------- */
 
-static const char *
-appointment_status_label (const char *status)
-{
-  if (g_strcmp0 (status, "confirmed") == 0)
-    return _("Confirmed");
-  if (g_strcmp0 (status, "completed") == 0)
-    return _("Completed");
-  return status != NULL ? status : "";
-}
-
-typedef struct
-{
-  GDateTime *when;  /* UTC */
-  TfItem    *item;
-} Visit;
-
-static void
-visit_free (gpointer data)
-{
-  Visit *visit = data;
-
-  g_date_time_unref (visit->when);
-  g_object_unref (visit->item);
-  g_free (visit);
-}
-
-static int
-newest_first (gconstpointer a, gconstpointer b)
-{
-  const Visit *x = *(Visit **) a, *y = *(Visit **) b;
-
-  return g_date_time_compare (y->when, x->when);
-}
-
 static int
 older_note_first (gconstpointer a, gconstpointer b)
 {
@@ -985,13 +953,12 @@ notes_by_appointment (TfNotesView *self)
 }
 
 static GtkWidget *
-session_group (TfNotesView *self, Visit *visit, GPtrArray *notes)
+session_group (TfNotesView *self, TfDatedAppointment *visit, GPtrArray *notes)
 {
   const char *id = tf_item_get_id (visit->item);
-  g_autoptr(GDateTime) local = g_date_time_to_local (visit->when);
-  g_autofree char *title = g_date_time_format (local, "%a %-d %b %Y, %H:%M");
+  g_autofree char *title = g_date_time_format (visit->when, "%a %-d %b %Y, %H:%M");
   g_autofree char *description = g_strdup_printf (_("%s · %d min"),
-                                                  appointment_status_label (
+                                                  tf_appointment_status_label (
                                                     tf_item_get_string (visit->item, "status")),
                                                   (int) tf_item_get_int (visit->item, "duration",
                                                                          0));
@@ -1046,7 +1013,7 @@ rebuild (TfNotesView *self)
 {
   GListModel *model = G_LIST_MODEL (self->appointments);
   const char *me = tf_vault_get_user_id (tf_session_get_vault (self->session));
-  g_autoptr(GPtrArray) visits = g_ptr_array_new_with_free_func (visit_free);
+  g_autoptr(GPtrArray) visits = g_ptr_array_new_with_free_func (tf_dated_appointment_free);
   g_autoptr(GHashTable) notes = notes_by_appointment (self);
   GtkWidget *child;
 
@@ -1056,25 +1023,19 @@ rebuild (TfNotesView *self)
     {
       g_autoptr(TfItem) item = g_list_model_get_item (model, i);
       const char *status = tf_item_get_string (item, "status");
-      const char *at = tf_item_get_string (item, "appointment_datetime");
-      GDateTime *when;
-      Visit *visit;
+      TfDatedAppointment *visit;
 
       if (g_strcmp0 (tf_item_get_string (item, "therapist_id"), me) != 0 ||
           (g_strcmp0 (status, "confirmed") != 0 && g_strcmp0 (status, "completed") != 0))
         continue;
-      when = at ? tf_time_parse_timestamp (at, NULL) : NULL;
-      if (when == NULL)
-        continue;
-      visit = g_new0 (Visit, 1);
-      visit->when = when;
-      visit->item = g_steal_pointer (&item);
-      g_ptr_array_add (visits, visit);
+      visit = tf_dated_appointment_new (item);
+      if (visit != NULL)
+        g_ptr_array_add (visits, visit);
     }
-  g_ptr_array_sort (visits, newest_first);
+  g_ptr_array_sort (visits, tf_dated_appointment_latest_first);
   for (guint i = 0; i < visits->len; i++)
     {
-      Visit *visit = g_ptr_array_index (visits, i);
+      TfDatedAppointment *visit = g_ptr_array_index (visits, i);
 
       gtk_box_append (GTK_BOX (self->sessions_box),
                       session_group (self, visit,
@@ -1135,10 +1096,7 @@ tf_notes_view_class_init (TfNotesViewClass *klass)
 
   G_OBJECT_CLASS (klass)->dispose = tf_notes_view_dispose;
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
-  signals[SAVED] = g_signal_new ("saved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
-                                 NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
-  signals[FAILED] = g_signal_new ("failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  tf_form_class_add_outcome_signals (klass, &signals[SAVED], &signals[FAILED]);
   gtk_widget_class_add_binding (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, shortcut_save, NULL);
 }
 

@@ -33,6 +33,7 @@
 #include <string.h>
 
 #include "tf-icd10.h"
+#include "tf-form.h"
 #include "tf-plan-editor.h"
 #include "tf-time.h"
 #include "tf-validate.h"
@@ -66,7 +67,6 @@ struct _TfPlanEditor
   GtkWidget    *status;         /* AdwComboRow */
   GtkStringList *status_labels;
   GtkWidget    *review_date;    /* AdwEntryRow, YYYY-MM-DD */
-  GtkWidget    *calendar_button;
   GtkWidget    *code;           /* AdwEntryRow */
   GtkWidget    *code_description;
   GtkWidget    *code_error;
@@ -111,13 +111,6 @@ diagnosis_new (const char *code, const char *description)
   d->code = g_strdup (code);
   d->description = description != NULL && *description != '\0' ? g_strdup (description) : NULL;
   return d;
-}
-
-static void
-label_accessibly (gpointer widget, const char *label)
-{
-  gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, label,
-                                  -1);
 }
 
 static char *
@@ -233,7 +226,7 @@ remove_button (const char *name, const char *label)
   gtk_widget_add_css_class (button, "flat");
   gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
   gtk_widget_set_tooltip_text (button, label);
-  label_accessibly (button, label);
+  tf_form_label_accessibly (button, label);
   return button;
 }
 
@@ -785,26 +778,14 @@ on_save_clicked_cb (TfPlanEditor *self)
   g_signal_emit (self, signals[SAVED], 0, _("Treatment plan saved"));
 }
 
-static void
-on_day_selected_cb (GtkCalendar *calendar, TfPlanEditor *self)
-{
-  g_autoptr(GDateTime) picked = gtk_calendar_get_date (calendar);
-  g_autofree char *text = g_date_time_format (picked, "%Y-%m-%d");
-
-  gtk_editable_set_text (GTK_EDITABLE (self->review_date), text);
-  gtk_menu_button_popdown (GTK_MENU_BUTTON (self->calendar_button));
-}
-
 /* --- building ------------------------------------------------------------- */
 
 static void
 tf_plan_editor_dispose (GObject *object)
 {
   TfPlanEditor *self = TF_PLAN_EDITOR (object);
-  GtkWidget *child;
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
-    gtk_widget_unparent (child);
+  tf_form_unparent_children (GTK_WIDGET (self));
   g_clear_object (&self->plans);
   g_clear_object (&self->session);
   g_clear_pointer (&self->client_id, g_free);
@@ -823,24 +804,15 @@ tf_plan_editor_class_init (TfPlanEditorClass *klass)
 
   G_OBJECT_CLASS (klass)->dispose = tf_plan_editor_dispose;
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
-  signals[SAVED] = g_signal_new ("saved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
-                                 NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
-  signals[FAILED] = g_signal_new ("failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  tf_form_class_add_outcome_signals (klass, &signals[SAVED], &signals[FAILED]);
 }
 
 static GtkWidget *
 error_label (const char *name, const char *accessible)
 {
-  GtkWidget *label = gtk_label_new (NULL);
+  GtkWidget *label = tf_form_error_label_new (name, accessible);
 
-  gtk_widget_set_name (label, name);
-  gtk_widget_add_css_class (label, "error");
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_widget_set_margin_top (label, 6);
-  gtk_widget_set_visible (label, FALSE);
-  label_accessibly (label, accessible);
   return label;
 }
 
@@ -853,7 +825,7 @@ boxed_list (const char *name, const char *accessible)
     gtk_widget_set_name (list, name);
   gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
   gtk_widget_add_css_class (list, "boxed-list");
-  label_accessibly (list, accessible);
+  tf_form_label_accessibly (list, accessible);
   return list;
 }
 
@@ -876,7 +848,7 @@ add_button (const char *name, const char *label)
   gtk_widget_add_css_class (button, "flat");
   gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
   gtk_widget_set_tooltip_text (button, label);
-  label_accessibly (button, label);
+  tf_form_label_accessibly (button, label);
   return button;
 }
 
@@ -911,8 +883,6 @@ static GtkWidget *
 build_status_group (TfPlanEditor *self)
 {
   GtkWidget *group = adw_preferences_group_new ();
-  GtkWidget *popover = gtk_popover_new ();
-  GtkWidget *calendar = gtk_calendar_new ();
 
   self->status_labels = gtk_string_list_new (NULL);
   for (guint i = 0; i < G_N_ELEMENTS (statuses); i++)
@@ -925,17 +895,8 @@ build_status_group (TfPlanEditor *self)
   g_signal_connect_swapped (self->status, "notify::selected", G_CALLBACK (mark_changed), self);
 
   self->review_date = entry_row ("plan-review-date", _("Review Date (YYYY-MM-DD)"));
-  self->calendar_button = gtk_menu_button_new ();
-  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (self->calendar_button),
-                                 "x-office-calendar-symbolic");
-  gtk_widget_add_css_class (self->calendar_button, "flat");
-  gtk_widget_set_valign (self->calendar_button, GTK_ALIGN_CENTER);
-  gtk_widget_set_tooltip_text (self->calendar_button, _("Choose a Date"));
-  label_accessibly (self->calendar_button, _("Choose a Date"));
-  gtk_popover_set_child (GTK_POPOVER (popover), calendar);
-  gtk_menu_button_set_popover (GTK_MENU_BUTTON (self->calendar_button), popover);
-  g_signal_connect (calendar, "day-selected", G_CALLBACK (on_day_selected_cb), self);
-  adw_entry_row_add_suffix (ADW_ENTRY_ROW (self->review_date), self->calendar_button);
+  adw_entry_row_add_suffix (ADW_ENTRY_ROW (self->review_date),
+                            tf_form_date_button_new (self->review_date));
   g_signal_connect_swapped (self->review_date, "changed", G_CALLBACK (mark_changed), self);
 
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Treatment Plan"));

@@ -25,7 +25,9 @@
 
 #include <glib/gi18n.h>
 
+#include "tf-appointment-info.h"
 #include "tf-availability-editor.h"
+#include "tf-form.h"
 #include "tf-schedule-page.h"
 #include "tf-services-editor.h"
 #include "tf-time.h"
@@ -55,22 +57,6 @@ appointments_table (void)
   return tf_registry_lookup ("appointments");
 }
 
-static const char *
-status_label (const char *status)
-{
-  if (g_strcmp0 (status, "pending") == 0)
-    return _("Pending");
-  if (g_strcmp0 (status, "confirmed") == 0)
-    return _("Confirmed");
-  if (g_strcmp0 (status, "completed") == 0)
-    return _("Completed");
-  if (g_strcmp0 (status, "no_show") == 0)
-    return _("No-show");
-  if (g_strcmp0 (status, "cancelled") == 0)
-    return _("Cancelled");
-  return status != NULL ? status : "";
-}
-
 /* Whether an appointment that is @from may become @to. */
 static gboolean
 may_become (const char *from, const char *to)
@@ -98,36 +84,10 @@ this_week (void)
 
 /* --- the agenda ----------------------------------------------------------- */
 
-typedef struct
-{
-  GDateTime *when;  /* local */
-  TfItem    *item;
-} Entry;
-
-static void
-entry_free (gpointer data)
-{
-  Entry *entry = data;
-
-  g_date_time_unref (entry->when);
-  g_object_unref (entry->item);
-  g_free (entry);
-}
-
-static int
-compare_entries (gconstpointer a, gconstpointer b)
-{
-  const Entry *x = *(Entry **) a, *y = *(Entry **) b;
-
-  return g_date_time_compare (x->when, y->when);
-}
-
 /* The client's name as their profile says, looked up once per rebuild. */
 static const char *
 client_name (TfSchedulePage *self, GHashTable *names, const char *client_id)
 {
-  g_autoptr(JsonObject) profile = NULL;
-  const char *display, *first, *last;
   char *name;
 
   if (client_id == NULL)
@@ -135,19 +95,8 @@ client_name (TfSchedulePage *self, GHashTable *names, const char *client_id)
   name = g_hash_table_lookup (names, client_id);
   if (name != NULL)
     return name;
-  profile = tf_vault_get (tf_session_get_vault (self->session), tf_registry_lookup ("profiles"),
-                          client_id, NULL);
-  display = profile ? json_object_get_string_member_with_default (profile, "display_name", NULL)
-                    : NULL;
-  first = profile ? json_object_get_string_member_with_default (profile, "first_name", NULL)
-                  : NULL;
-  last = profile ? json_object_get_string_member_with_default (profile, "last_name", NULL)
-                 : NULL;
-  if (display != NULL && *display != '\0')
-    name = g_strdup (display);
-  else if (first != NULL || last != NULL)
-    name = g_strstrip (g_strdup_printf ("%s %s", first ? first : "", last ? last : ""));
-  else
+  name = tf_appointment_dup_person_name (tf_session_get_vault (self->session), client_id);
+  if (name == NULL)
     name = g_strdup (_("Unknown client"));
   g_hash_table_insert (names, g_strdup (client_id), name);
   return name;
@@ -176,7 +125,7 @@ add_menu_item (GMenu *menu, const char *label, const char *action, const char *i
 
 /* "10:00 · Name", "Pending · 50 min", and what can be done next. */
 static GtkWidget *
-create_row (TfSchedulePage *self, Entry *entry, GHashTable *names)
+create_row (TfSchedulePage *self, TfDatedAppointment *entry, GHashTable *names)
 {
   TfItem *item = entry->item;
   const char *id = tf_item_get_id (item);
@@ -187,7 +136,8 @@ create_row (TfSchedulePage *self, Entry *entry, GHashTable *names)
                                             client_name (self, names,
                                                          tf_item_get_string (item,
                                                                              "client_id")));
-  g_autofree char *subtitle = g_strdup_printf (_("%s · %d min"), status_label (status),
+  g_autofree char *subtitle = g_strdup_printf (_("%s · %d min"),
+                                               tf_appointment_status_label (status),
                                                (int) tf_item_get_int (item, "duration", 0));
   g_autofree char *row_name = g_strdup_printf ("appointment-%s", id);
   GtkWidget *row = adw_action_row_new ();
@@ -267,22 +217,21 @@ rebuild (TfSchedulePage *self)
     gtk_box_remove (GTK_BOX (self->days_box), child);
   update_week_label (self);
   for (int d = 0; d < 7; d++)
-    g_ptr_array_add (days, g_ptr_array_new_with_free_func (entry_free));
+    g_ptr_array_add (days, g_ptr_array_new_with_free_func (tf_dated_appointment_free));
 
   for (guint i = 0; i < g_list_model_get_n_items (model); i++)
     {
       g_autoptr(TfItem) item = g_list_model_get_item (model, i);
-      g_autoptr(GDateTime) utc = tf_time_parse_timestamp (tf_item_get_string (
-                                                           item, "appointment_datetime"), NULL);
-      g_autoptr(GDateTime) local = utc ? g_date_time_to_local (utc) : NULL;
-      Entry *entry;
+      TfDatedAppointment *entry = tf_dated_appointment_new (item);
 
-      if (local == NULL || g_date_time_compare (local, self->week_start) < 0 ||
-          g_date_time_compare (local, week_end) >= 0)
+      if (entry == NULL)
         continue;
-      entry = g_new0 (Entry, 1);
-      entry->when = g_steal_pointer (&local);
-      entry->item = g_steal_pointer (&item);
+      if (g_date_time_compare (entry->when, self->week_start) < 0 ||
+          g_date_time_compare (entry->when, week_end) >= 0)
+        {
+          tf_dated_appointment_free (entry);
+          continue;
+        }
       g_ptr_array_add (g_ptr_array_index (days, g_date_time_get_day_of_week (entry->when) - 1),
                        entry);
     }
@@ -297,7 +246,7 @@ rebuild (TfSchedulePage *self)
       if (entries->len == 0)
         continue;
       any = TRUE;
-      g_ptr_array_sort (entries, compare_entries);
+      g_ptr_array_sort (entries, tf_dated_appointment_soonest_first);
       date = g_date_time_add_days (self->week_start, d);
       heading = g_date_time_format (date, "%A %-d %B");
       label = gtk_label_new (heading);
@@ -360,7 +309,7 @@ change_status (TfSchedulePage *self, const char *id, const char *to, const char 
     {
       g_autofree char *message = g_strdup_printf (_("This appointment is now “%s” and cannot "
                                                     "be changed that way"),
-                                                  status_label (from));
+                                                  tf_appointment_status_label (from));
       fail (self, message);
       tf_repository_refresh (self->appointments, NULL);
       return;
@@ -408,7 +357,7 @@ no_show_activated (GtkWidget *widget, const char *action, GVariant *param)
 static char *
 reason_text (AdwMessageDialog *dialog)
 {
-  GtkWidget *entry = adw_message_dialog_get_extra_child (dialog);
+  GtkWidget *entry = tf_appointment_cancel_dialog_get_entry (dialog);
 
   return g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (entry))));
 }
@@ -449,30 +398,14 @@ static void
 cancel_activated (GtkWidget *widget, const char *action, GVariant *param)
 {
   TfSchedulePage *self = TF_SCHEDULE_PAGE (widget);
-  GtkRoot *root = gtk_widget_get_root (widget);
   GtkWidget *dialog, *entry;
 
-  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                   _("Cancel Appointment?"),
-                                   _("Say why; the client will see the reason."));
-  entry = gtk_entry_new ();
-  gtk_widget_set_name (entry, "schedule-cancel-reason");
-  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _("Reason"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Reason for cancelling"), -1);
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "keep", _("_Keep Appointment"),
-                                    "cancel-appointment", _("_Cancel Appointment"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "cancel-appointment",
-                                              ADW_RESPONSE_DESTRUCTIVE);
+  dialog = tf_appointment_cancel_dialog_new (widget, _("Say why; the client will see the reason."),
+                                             "schedule-cancel-reason",
+                                             g_variant_get_string (param, NULL));
+  entry = tf_appointment_cancel_dialog_get_entry (ADW_MESSAGE_DIALOG (dialog));
   adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (dialog), "cancel-appointment",
                                            FALSE);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "keep");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "keep");
-  g_object_set_data_full (G_OBJECT (dialog), "appointment-id",
-                          g_strdup (g_variant_get_string (param, NULL)), g_free);
   g_signal_connect (entry, "changed", G_CALLBACK (on_reason_changed_cb), dialog);
   g_signal_connect (entry, "activate", G_CALLBACK (on_reason_activate_cb), dialog);
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_cancel_response_cb), self, 0);
@@ -572,10 +505,7 @@ tf_schedule_page_class_init (TfSchedulePageClass *klass)
 
   G_OBJECT_CLASS (klass)->dispose = tf_schedule_page_dispose;
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
-  signals[SAVED] = g_signal_new ("saved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
-                                 NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
-  signals[FAILED] = g_signal_new ("failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  tf_form_class_add_outcome_signals (klass, &signals[SAVED], &signals[FAILED]);
   gtk_widget_class_install_action (widget_class, "schedule.previous-week", NULL,
                                    previous_week_activated);
   gtk_widget_class_install_action (widget_class, "schedule.next-week", NULL,

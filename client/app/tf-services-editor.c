@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "tf-booking.h"
+#include "tf-form.h"
 #include "tf-services-editor.h"
 
 /* One service of the catalogue and the widgets of its offer. */
@@ -319,12 +320,7 @@ create_row (TfServicesEditor *self, const TfOffer *offer, Draft *draft)
 
   /* Why Save refused, right above it. */
   footer = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  row->error = gtk_label_new (NULL);
-  gtk_widget_set_name (row->error, error_name);
-  gtk_widget_add_css_class (row->error, "error");
-  gtk_label_set_wrap (GTK_LABEL (row->error), TRUE);
-  gtk_label_set_xalign (GTK_LABEL (row->error), 0);
-  gtk_widget_set_visible (row->error, FALSE);
+  row->error = tf_form_error_label_new (error_name, NULL);
   save = gtk_button_new_with_mnemonic (_("_Save"));
   gtk_widget_set_name (save, save_name);
   gtk_widget_add_css_class (save, "suggested-action");
@@ -459,10 +455,8 @@ static void
 tf_services_editor_dispose (GObject *object)
 {
   TfServicesEditor *self = TF_SERVICES_EDITOR (object);
-  GtkWidget *child;
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
-    gtk_widget_unparent (child);
+  tf_form_unparent_children (GTK_WIDGET (self));
   g_clear_pointer (&self->rows, g_ptr_array_unref);
   g_clear_object (&self->services);
   g_clear_object (&self->offers);
@@ -475,10 +469,7 @@ tf_services_editor_class_init (TfServicesEditorClass *klass)
 {
   G_OBJECT_CLASS (klass)->dispose = tf_services_editor_dispose;
   gtk_widget_class_set_layout_manager_type (GTK_WIDGET_CLASS (klass), GTK_TYPE_BIN_LAYOUT);
-  signals[SAVED] = g_signal_new ("saved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
-                                 NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
-  signals[FAILED] = g_signal_new ("failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  tf_form_class_add_outcome_signals (klass, &signals[SAVED], &signals[FAILED]);
 }
 
 static void

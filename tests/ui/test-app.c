@@ -219,10 +219,10 @@ has_greek_letter (const char *text)
   return FALSE;
 }
 
-/* Every view of the main window, for a client and a therapist, is titled
- * in Greek under a Greek locale. */
+/* Opens a window on a new profile of each role, unlocked, runs @check on it
+ * and its main views, and closes it. */
 static void
-test_greek_views (void)
+for_each_role (void (*check) (const char *role, GtkWidget *window, AdwViewStack *views))
 {
   const char *roles[] = { "client", "therapist" };
 
@@ -231,22 +231,60 @@ test_greek_views (void)
       g_autofree char *dir = NULL;
       TfSession *session = NULL;
       GtkWidget *window = open_unlocked (roles[r], &session, &dir);
-      AdwViewStack *views = views_of (window);
-      g_autoptr(GtkSelectionModel) pages = adw_view_stack_get_pages (views);
-      guint n = g_list_model_get_n_items (G_LIST_MODEL (pages));
 
-      g_assert_cmpuint (n, >, 0);
-      for (guint i = 0; i < n; i++)
-        {
-          g_autoptr(AdwViewStackPage) page = g_list_model_get_item (G_LIST_MODEL (pages), i);
-
-          g_test_message ("%s view: %s", roles[r], adw_view_stack_page_get_title (page));
-          g_assert_true (has_greek_letter (adw_view_stack_page_get_title (page)));
-        }
-      g_assert_true (has_greek_letter (gtk_label_get_text (GTK_LABEL (tf_ui_find (window,
-                                                                          "sync-status")))));
+      check (roles[r], window, views_of (window));
       close_window (window, session);
       tf_ui_remove_profile (dir);
+    }
+}
+
+static void
+check_greek_views (const char *role, GtkWidget *window, AdwViewStack *views)
+{
+  g_autoptr(GtkSelectionModel) pages = adw_view_stack_get_pages (views);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (pages));
+
+  g_assert_cmpuint (n, >, 0);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(AdwViewStackPage) page = g_list_model_get_item (G_LIST_MODEL (pages), i);
+
+      g_test_message ("%s view: %s", role, adw_view_stack_page_get_title (page));
+      g_assert_true (has_greek_letter (adw_view_stack_page_get_title (page)));
+    }
+  g_assert_true (has_greek_letter (gtk_label_get_text (GTK_LABEL (tf_ui_find (window,
+                                                                      "sync-status")))));
+}
+
+/* Every view of the main window, for a client and a therapist, is titled
+ * in Greek under a Greek locale. */
+static void
+test_greek_views (void)
+{
+  for_each_role (check_greek_views);
+}
+
+static void
+check_narrow (const char *role, GtkWidget *window, AdwViewStack *views)
+{
+  g_autoptr(GtkSelectionModel) pages = adw_view_stack_get_pages (views);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 360, 640);
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (pages)); i++)
+    {
+      g_autoptr(AdwViewStackPage) page = g_list_model_get_item (G_LIST_MODEL (pages), i);
+      int minimum = 0, natural = 0;
+
+      if (!adw_view_stack_page_get_visible (page))
+        continue;  /* conflicts, while there are none */
+      adw_view_stack_set_visible_child (views, adw_view_stack_page_get_child (page));
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      gtk_widget_measure (window, GTK_ORIENTATION_HORIZONTAL, -1, &minimum, &natural,
+                          NULL, NULL);
+      g_test_message ("%s, %s: minimum width %d", role,
+                      adw_view_stack_page_get_name (page), minimum);
+      g_assert_cmpint (minimum, <=, 360);
     }
 }
 
@@ -256,36 +294,7 @@ test_greek_views (void)
 static void
 test_narrow (void)
 {
-  const char *roles[] = { "client", "therapist" };
-
-  for (guint r = 0; r < G_N_ELEMENTS (roles); r++)
-    {
-      g_autofree char *dir = NULL;
-      TfSession *session = NULL;
-      GtkWidget *window = open_unlocked (roles[r], &session, &dir);
-      AdwViewStack *views = views_of (window);
-      g_autoptr(GtkSelectionModel) pages = adw_view_stack_get_pages (views);
-
-      gtk_window_set_default_size (GTK_WINDOW (window), 360, 640);
-      for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (pages)); i++)
-        {
-          g_autoptr(AdwViewStackPage) page = g_list_model_get_item (G_LIST_MODEL (pages), i);
-          int minimum = 0, natural = 0;
-
-          if (!adw_view_stack_page_get_visible (page))
-            continue;  /* conflicts, while there are none */
-          adw_view_stack_set_visible_child (views, adw_view_stack_page_get_child (page));
-          while (g_main_context_iteration (NULL, FALSE))
-            ;
-          gtk_widget_measure (window, GTK_ORIENTATION_HORIZONTAL, -1, &minimum, &natural,
-                              NULL, NULL);
-          g_test_message ("%s, %s: minimum width %d", roles[r],
-                          adw_view_stack_page_get_name (page), minimum);
-          g_assert_cmpint (minimum, <=, 360);
-        }
-      close_window (window, session);
-      tf_ui_remove_profile (dir);
-    }
+  for_each_role (check_narrow);
 }
 
 static void

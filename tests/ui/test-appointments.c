@@ -36,12 +36,6 @@
 
 typedef TfUiPage Fixture;
 
-static TfVault *
-vault_of (Fixture *f)
-{
-  return tf_session_get_vault (f->session);
-}
-
 /* --- records as a sync brings them ---------------------------------------- */
 
 static void
@@ -131,6 +125,23 @@ athens_time_shown (int days, int hour, int minute, gboolean *out_tomorrow)
   return g_date_time_format (local, "%H:%M");
 }
 
+/* Weekly hours of the therapist: @day_of_week (0 = Sunday) from @start to
+ * @end, in their zone. */
+static void
+add_hours (JsonArray *changes, const char *id, int day_of_week, const char *start,
+           const char *end)
+{
+  JsonObject *hours = json_object_new ();
+
+  json_object_set_string_member (hours, "id", id);
+  json_object_set_string_member (hours, "therapist_id", THERAPIST);
+  json_object_set_int_member (hours, "day_of_week", day_of_week);
+  json_object_set_string_member (hours, "start_time", start);
+  json_object_set_string_member (hours, "end_time", end);
+  json_object_set_boolean_member (hours, "is_available", TRUE);
+  add_change (changes, "therapist_availability", id, hours);
+}
+
 /* What a client's device has after a sync: the therapist, their profile,
  * their hours on tomorrow's weekday (09:00–12:00 in Athens: three slots of
  * 50 minutes) and on the next weekday 00:00–00:50 (tomorrow still, here in
@@ -142,9 +153,6 @@ add_therapist (JsonArray *changes)
   g_autoptr(GDateTime) day = tomorrow ();
   JsonObject *therapist = json_object_new ();
   JsonObject *profile = json_object_new ();
-  JsonObject *hours = json_object_new ();
-  JsonObject *late = json_object_new ();
-  JsonObject *next = json_object_new ();
   JsonObject *offer = json_object_new ();
   const char *hours_id = "7a1b2c3d-4e5f-4a6b-8c7d-00000000a001";
   const char *late_id = "7a1b2c3d-4e5f-4a6b-8c7d-00000000a002";
@@ -159,27 +167,11 @@ add_therapist (JsonArray *changes)
   json_object_set_string_member (profile, "last_name", "Οικονόμου");
   json_object_set_string_member (profile, "timezone", "Europe/Athens");
   add_change (changes, "profiles", THERAPIST, profile);
-  json_object_set_string_member (hours, "id", hours_id);
-  json_object_set_string_member (hours, "therapist_id", THERAPIST);
-  json_object_set_int_member (hours, "day_of_week", g_date_time_get_day_of_week (day) % 7);
-  json_object_set_string_member (hours, "start_time", "09:00:00");
-  json_object_set_string_member (hours, "end_time", "12:00:00");
-  json_object_set_boolean_member (hours, "is_available", TRUE);
-  add_change (changes, "therapist_availability", hours_id, hours);
-  json_object_set_string_member (late, "id", late_id);
-  json_object_set_string_member (late, "therapist_id", THERAPIST);
-  json_object_set_int_member (late, "day_of_week", (g_date_time_get_day_of_week (day) + 1) % 7);
-  json_object_set_string_member (late, "start_time", "00:00:00");
-  json_object_set_string_member (late, "end_time", "00:50:00");
-  json_object_set_boolean_member (late, "is_available", TRUE);
-  add_change (changes, "therapist_availability", late_id, late);
-  json_object_set_string_member (next, "id", next_id);
-  json_object_set_string_member (next, "therapist_id", THERAPIST);
-  json_object_set_int_member (next, "day_of_week", (g_date_time_get_day_of_week (day) + 1) % 7);
-  json_object_set_string_member (next, "start_time", "10:30:00");
-  json_object_set_string_member (next, "end_time", "11:20:00");
-  json_object_set_boolean_member (next, "is_available", TRUE);
-  add_change (changes, "therapist_availability", next_id, next);
+  add_hours (changes, hours_id, g_date_time_get_day_of_week (day) % 7, "09:00:00", "12:00:00");
+  add_hours (changes, late_id, (g_date_time_get_day_of_week (day) + 1) % 7, "00:00:00",
+             "00:50:00");
+  add_hours (changes, next_id, (g_date_time_get_day_of_week (day) + 1) % 7, "10:30:00",
+             "11:20:00");
   add_catalogue (changes);
   json_object_set_string_member (offer, "id", offer_id);
   json_object_set_string_member (offer, "therapist_id", THERAPIST);
@@ -217,55 +209,6 @@ client_set_up (Fixture *f, GtkWidget *(*make) (TfSession *))
 
 /* --- waiting for what a person sees --------------------------------------- */
 
-typedef struct
-{
-  GtkWidget  *window;
-  const char *name;
-  gboolean    present;
-} Presence;
-
-static gboolean
-presence_is (gpointer data)
-{
-  Presence *p = data;
-  GtkWidget *w = tf_ui_find (p->window, p->name);
-
-  return (w != NULL && gtk_widget_get_mapped (w)) == p->present;
-}
-
-static void
-wait_presence (GtkWidget *window, const char *name, gboolean present)
-{
-  Presence p = { window, name, present };
-
-  g_assert_true (tf_ui_wait_for (presence_is, &p));
-}
-
-typedef struct
-{
-  GtkWidget  *window;
-  const char *row;
-  const char *text;
-} SubtitleWait;
-
-static gboolean
-subtitle_has (gpointer data)
-{
-  SubtitleWait *w = data;
-  GtkWidget *row = tf_ui_find (w->window, w->row);
-
-  return row != NULL && gtk_widget_get_mapped (row) &&
-         strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), w->text) != NULL;
-}
-
-static void
-wait_subtitle (GtkWidget *window, const char *row, const char *text)
-{
-  SubtitleWait w = { window, row, text };
-
-  g_assert_true (tf_ui_wait_for (subtitle_has, &w));
-}
-
 static guint
 n_slots (Fixture *f)
 {
@@ -276,29 +219,6 @@ n_slots (Fixture *f)
        child = gtk_widget_get_next_sibling (child))
     n++;
   return n;
-}
-
-typedef struct
-{
-  GtkWidget *not_this;  /* a dialog already seen, or NULL */
-  GtkWidget *found;     /* a reference */
-} DialogWait;
-
-static gboolean
-dialog_shown (gpointer data)
-{
-  DialogWait *w = data;
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
-
-      if (w->found == NULL && ADW_IS_MESSAGE_DIALOG (window) &&
-          GTK_WIDGET (window) != w->not_this && gtk_widget_get_mapped (GTK_WIDGET (window)))
-        w->found = g_object_ref (GTK_WIDGET (window));  /* it outlives its closing here */
-    }
-  return w->found != NULL;
 }
 
 static gboolean
@@ -315,17 +235,6 @@ combo_text (Fixture *f, const char *name)
 
   g_assert_nonnull (item);
   return gtk_string_object_get_string (GTK_STRING_OBJECT (item));
-}
-
-static JsonObject *
-stored_appointment (Fixture *f, const char *id)
-{
-  g_autoptr(GError) error = NULL;
-  JsonObject *plain = tf_vault_get (vault_of (f), tf_registry_lookup ("appointments"), id,
-                                    &error);
-
-  g_assert_no_error (error);
-  return plain;
 }
 
 /* --- the client ----------------------------------------------------------- */
@@ -349,7 +258,7 @@ test_book_and_cancel (void)
   g_autoptr(JsonObject) plain = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GTimeZone) athens = g_time_zone_new_identifier ("Europe/Athens");
-  DialogWait first_dialog = { NULL, NULL }, second_dialog = { NULL, NULL };
+  GtkWidget *first_dialog = NULL, *second_dialog = NULL;  /* references */
   GtkWidget *row, *label;
   const char *id;
 
@@ -368,7 +277,7 @@ test_book_and_cancel (void)
   tf_ui_wait_shown (f.window, "book-calendar");
   g_assert_cmpstr (combo_text (&f, "book-therapist"), ==, "Μαρία Οικονόμου");
   gtk_calendar_select_day (GTK_CALENDAR (tf_ui_find (f.window, "book-calendar")), day);
-  wait_presence (f.window, first_slot, TRUE);
+  tf_ui_wait_mapped (f.window, first_slot, TRUE);
   g_assert_nonnull (tf_ui_find (f.window, late_slot));
   g_assert_null (tf_ui_find (f.window, next_slot));
   g_assert_cmpuint (n_slots (&f), ==, 4);
@@ -377,7 +286,7 @@ test_book_and_cancel (void)
   /* The individual session, with its price; the same three times. */
   adw_combo_row_set_selected (ADW_COMBO_ROW (tf_ui_find (f.window, "book-service")), 1);
   g_assert_cmpstr (combo_text (&f, "book-service"), ==, "Individual session · €60.00 · 50 min");
-  wait_presence (f.window, second_slot, TRUE);
+  tf_ui_wait_mapped (f.window, second_slot, TRUE);
   g_assert_cmpuint (n_slots (&f), ==, 4);
 
   /* Nothing chosen: Book waits. */
@@ -390,8 +299,8 @@ test_book_and_cancel (void)
   g_assert_nonnull (strstr (f.saved, first));
 
   /* Stored as asked: the slot's instant, the service's price, the note. */
-  stored = tf_vault_list (vault_of (&f), tf_registry_lookup ("appointments"), "client_id",
-                          tf_vault_get_user_id (vault_of (&f)), &error);
+  stored = tf_vault_list (tf_ui_page_vault (&f), tf_registry_lookup ("appointments"), "client_id",
+                          tf_vault_get_user_id (tf_ui_page_vault (&f)), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (stored->len, ==, 1);
   {
@@ -416,7 +325,7 @@ test_book_and_cancel (void)
   /* Under Upcoming, at that time, with the therapist and the service. */
   row_name = g_strdup_printf ("appointment-%s", id);
   cancel_name = g_strdup_printf ("appointment-cancel-%s", id);
-  wait_subtitle (f.window, row_name, "Μαρία Οικονόμου · Individual session");
+  tf_ui_wait_subtitle (f.window, row_name, "Μαρία Οικονόμου · Individual session");
   row = tf_ui_find (f.window, row_name);
   g_assert_true (gtk_widget_get_ancestor (row, GTK_TYPE_LIST_BOX) ==
                  tf_ui_find (f.window, "appointments-upcoming"));
@@ -426,74 +335,73 @@ test_book_and_cancel (void)
 
   /* And its time is no longer free. */
   tf_ui_click (f.window, "appointments-book");
-  wait_presence (f.window, second_slot, TRUE);
+  tf_ui_wait_mapped (f.window, second_slot, TRUE);
   g_assert_null (tf_ui_find (f.window, first_slot));
   g_assert_cmpuint (n_slots (&f), ==, 3);
   tf_ui_click (f.window, "book-back");
 
   /* Cancelling without a reason: refused, said, nothing changes. */
   tf_ui_click (f.window, cancel_name);
-  g_assert_true (tf_ui_wait_for (dialog_shown, &first_dialog));
+  first_dialog = tf_ui_wait_dialog (NULL);
   g_clear_pointer (&f.failed, g_free);
-  adw_message_dialog_response (ADW_MESSAGE_DIALOG (first_dialog.found), "cancel-appointment");
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (first_dialog), "cancel-appointment");
   g_assert_cmpstr (f.failed, ==, "Say why you cancel: your therapist will read the reason.");
-  label = tf_ui_find (first_dialog.found, "appointment-cancel-error");
+  label = tf_ui_find (first_dialog, "appointment-cancel-error");
   g_assert_true (tf_ui_wait_for ((gboolean (*) (gpointer)) gtk_widget_get_visible, label));
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (label)), ==,
                    "Say why you cancel: your therapist will read the reason.");
-  plain = stored_appointment (&f, id);
+  plain = tf_ui_get (f.session, "appointments", id);
   g_assert_cmpstr (json_object_get_string_member (plain, "status"), ==, "pending");
   g_assert_false (json_object_has_member (plain, "cancellation_reason") &&
                   !json_object_get_null_member (plain, "cancellation_reason"));
   g_assert_nonnull (tf_ui_find (f.window, cancel_name));
 
   /* Only spaces are no reason either. */
-  tf_ui_type (first_dialog.found, "appointment-cancel-reason", "   ");
+  tf_ui_type (first_dialog, "appointment-cancel-reason", "   ");
   g_clear_pointer (&f.failed, g_free);
-  adw_message_dialog_response (ADW_MESSAGE_DIALOG (first_dialog.found), "cancel-appointment");
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (first_dialog), "cancel-appointment");
   g_assert_nonnull (f.failed);
   g_clear_pointer (&plain, json_object_unref);
-  plain = stored_appointment (&f, id);
+  plain = tf_ui_get (f.session, "appointments", id);
   g_assert_cmpstr (json_object_get_string_member (plain, "status"), ==, "pending");
 
   /* With a reason: cancelled, by this client, now; the reason shown. */
   g_clear_pointer (&f.saved, g_free);
-  tf_ui_type (first_dialog.found, "appointment-cancel-reason", "Είμαι άρρωστη");
-  adw_message_dialog_response (ADW_MESSAGE_DIALOG (first_dialog.found), "cancel-appointment");
+  tf_ui_type (first_dialog, "appointment-cancel-reason", "Είμαι άρρωστη");
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (first_dialog), "cancel-appointment");
   g_assert_cmpstr (f.saved, ==, "Appointment cancelled");
-  g_assert_true (tf_ui_wait_for (not_mapped, first_dialog.found));
+  g_assert_true (tf_ui_wait_for (not_mapped, first_dialog));
   g_clear_pointer (&plain, json_object_unref);
-  plain = stored_appointment (&f, id);
+  plain = tf_ui_get (f.session, "appointments", id);
   g_assert_cmpstr (json_object_get_string_member (plain, "status"), ==, "cancelled");
   g_assert_cmpstr (json_object_get_string_member (plain, "cancellation_reason"), ==,
                    "Είμαι άρρωστη");
   g_assert_cmpstr (json_object_get_string_member (plain, "cancelled_by"), ==,
-                   tf_vault_get_user_id (vault_of (&f)));
+                   tf_vault_get_user_id (tf_ui_page_vault (&f)));
   g_assert_nonnull (json_object_get_string_member (plain, "cancelled_at"));
-  wait_subtitle (f.window, row_name, "Cancelled by you: Είμαι άρρωστη");
+  tf_ui_wait_subtitle (f.window, row_name, "Cancelled by you: Είμαι άρρωστη");
   g_assert_null (tf_ui_find (f.window, cancel_name));
 
   /* A cancelled appointment cannot be cancelled again. */
   g_clear_pointer (&f.failed, g_free);
   g_assert_true (gtk_widget_activate_action (f.page, "appointments.cancel", "s", id));
-  second_dialog.not_this = first_dialog.found;
-  g_assert_true (tf_ui_wait_for (dialog_shown, &second_dialog));
-  tf_ui_type (second_dialog.found, "appointment-cancel-reason", "ξανά");
-  adw_message_dialog_response (ADW_MESSAGE_DIALOG (second_dialog.found), "cancel-appointment");
+  second_dialog = tf_ui_wait_dialog (first_dialog);
+  tf_ui_type (second_dialog, "appointment-cancel-reason", "ξανά");
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (second_dialog), "cancel-appointment");
   g_assert_nonnull (f.failed);
   g_assert_nonnull (strstr (f.failed, "cannot be cancelled"));
-  g_assert_true (tf_ui_wait_for (not_mapped, second_dialog.found));
+  g_assert_true (tf_ui_wait_for (not_mapped, second_dialog));
   g_clear_pointer (&plain, json_object_unref);
-  plain = stored_appointment (&f, id);
+  plain = tf_ui_get (f.session, "appointments", id);
   g_assert_cmpstr (json_object_get_string_member (plain, "cancellation_reason"), ==,
                    "Είμαι άρρωστη");
 
   /* The time is free again. */
   tf_ui_click (f.window, "appointments-book");
-  wait_presence (f.window, first_slot, TRUE);
+  tf_ui_wait_mapped (f.window, first_slot, TRUE);
   g_assert_cmpuint (n_slots (&f), ==, 4);
-  g_object_unref (first_dialog.found);
-  g_object_unref (second_dialog.found);
+  g_object_unref (first_dialog);
+  g_object_unref (second_dialog);
   tf_ui_page_close (&f);
 }
 
@@ -531,8 +439,8 @@ test_link_first (void)
   g_assert_cmpstr (f.failed, ==, gtk_label_get_text (GTK_LABEL (label)));
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (tf_ui_find (f.window, "link-email"))),
                    ==, "maria@example.gr");
-  care = tf_vault_list (vault_of (&f), tf_registry_lookup ("care_relationships"), NULL, NULL,
-                        &error);
+  care = tf_vault_list (tf_ui_page_vault (&f), tf_registry_lookup ("care_relationships"), NULL,
+                        NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (care->len, ==, 0);
   tf_ui_page_close (&f);
@@ -562,10 +470,10 @@ static guint
 n_offers (Fixture *f)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) rows = tf_vault_list (vault_of (f), tf_registry_lookup (
+  g_autoptr(GPtrArray) rows = tf_vault_list (tf_ui_page_vault (f), tf_registry_lookup (
                                                "therapist_services"),
-                                             "therapist_id", tf_vault_get_user_id (vault_of (f)),
-                                             &error);
+                                             "therapist_id",
+                                             tf_vault_get_user_id (tf_ui_page_vault (f)), &error);
 
   g_assert_no_error (error);
   return rows->len;
@@ -646,8 +554,8 @@ test_services (void)
   /* A price with a decimal comma: saved as 65.50, offered, 45 minutes. */
   g_assert_null (save_offer (&f, "65,5", "45"));
   g_assert_cmpstr (f.saved, ==, "Individual session saved");
-  stored = tf_vault_list (vault_of (&f), tf_registry_lookup ("therapist_services"),
-                          "therapist_id", tf_vault_get_user_id (vault_of (&f)), &error);
+  stored = tf_vault_list (tf_ui_page_vault (&f), tf_registry_lookup ("therapist_services"),
+                          "therapist_id", tf_vault_get_user_id (tf_ui_page_vault (&f)), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (stored->len, ==, 1);
   row = g_ptr_array_index (stored, 0);
@@ -675,8 +583,8 @@ test_services (void)
   tf_ui_click (f.window, "service-save-individual");
   g_assert_cmpuint (n_offers (&f), ==, 1);
   g_clear_pointer (&stored, g_ptr_array_unref);
-  stored = tf_vault_list (vault_of (&f), tf_registry_lookup ("therapist_services"),
-                          "therapist_id", tf_vault_get_user_id (vault_of (&f)), &error);
+  stored = tf_vault_list (tf_ui_page_vault (&f), tf_registry_lookup ("therapist_services"),
+                          "therapist_id", tf_vault_get_user_id (tf_ui_page_vault (&f)), &error);
   g_assert_false (json_object_get_boolean_member (g_ptr_array_index (stored, 0),
                                                   "is_available"));
   tf_ui_page_close (&f);

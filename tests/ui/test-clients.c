@@ -250,30 +250,6 @@ client_writes_entry (Client *c, const char *title, const char *content, const ch
 typedef struct
 {
   GtkWidget  *window;
-  const char *name;
-  gboolean    mapped;
-} Mapped;
-
-static gboolean
-mapped_is (gpointer data)
-{
-  Mapped *m = data;
-  GtkWidget *widget = tf_ui_find (m->window, m->name);
-
-  return (widget != NULL && gtk_widget_get_mapped (widget)) == m->mapped;
-}
-
-static void
-wait_mapped (GtkWidget *window, const char *name, gboolean mapped)
-{
-  Mapped m = { window, name, mapped };
-
-  g_assert_true (tf_ui_wait_for (mapped_is, &m));
-}
-
-typedef struct
-{
-  GtkWidget  *window;
   const char *shown;
   const char *hidden;
 } Filtered;
@@ -312,47 +288,6 @@ row_title (Fixture *f, const char *client_id)
 
   g_assert_nonnull (row);
   return adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row));
-}
-
-/* The first GtkLabel under @root whose text is @text, or NULL. */
-static GtkWidget *
-find_label (GtkWidget *root, const char *text)
-{
-  if (GTK_IS_LABEL (root) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (root)), text) == 0)
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_label (child, text);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-typedef struct
-{
-  GtkWidget  *root;
-  const char *text;
-} LabelWait;
-
-static gboolean
-label_shown (gpointer data)
-{
-  LabelWait *w = data;
-  GtkWidget *label = find_label (w->root, w->text);
-
-  return label != NULL && gtk_widget_get_mapped (label);
-}
-
-static GtkWidget *
-wait_label (GtkWidget *root, const char *text)
-{
-  LabelWait w = { root, text };
-
-  g_assert_true (tf_ui_wait_for (label_shown, &w));
-  return find_label (root, text);
 }
 
 static void
@@ -486,10 +421,10 @@ test_list_search_detail (void)
 
     g_assert_cmpstr (adw_window_title_get_subtitle (ADW_WINDOW_TITLE (title)), ==, since);
   }
-  wait_mapped (f.window, "clients-search", FALSE);
+  tf_ui_wait_mapped (f.window, "clients-search", FALSE);
   tf_ui_click (f.window, "client-detail-back");
   tf_ui_wait_shown (f.window, "clients-search");
-  wait_mapped (f.window, "client-detail-title", FALSE);
+  tf_ui_wait_mapped (f.window, "client-detail-title", FALSE);
 
   /* Not the window's size: none of it is wider than a phone. */
   g_assert_cmpint (gtk_widget_get_width (f.window), <=, 360);
@@ -693,10 +628,10 @@ test_client_shares (void)
   secret = client_writes_entry (&c, "Μόνο για μένα", "Κάτι ιδιωτικό.",
                                 "2026-11-21T19:00:00Z", FALSE);
   deliver (&c, &f, "journal_entries", shared, "journal_entries", secret, NULL);
-  label = wait_label (list, "Μια δύσκολη εβδομάδα");
+  label = tf_ui_wait_label (list, "Μια δύσκολη εβδομάδα");
   g_assert_nonnull (label);
-  wait_label (list, "Δεν κοιμήθηκα καλά την Τρίτη.");
-  g_assert_null (find_label (list, "Μόνο για μένα"));
+  tf_ui_wait_label (list, "Δεν κοιμήθηκα καλά την Τρίτη.");
+  g_assert_null (tf_ui_find_label (list, "Μόνο για μένα"));
   g_assert_true (tf_ui_find (f.window, "client-journal-list") == list);
   g_assert_true (tf_ui_find (f.window, "client-detail-title") == detail_title);
   g_assert_false (gtk_widget_get_mapped (tf_ui_find (f.window, "client-journal-empty")));
@@ -713,9 +648,9 @@ test_client_shares (void)
     g_assert_no_error (error);
     tf_ui_pull_records (f.session, records);
   }
-  wait_label (list, "Χθες βράδυ");
+  tf_ui_wait_label (list, "Χθες βράδυ");
   g_assert_nonnull (tf_ui_find (list, "client-journal-unreadable"));
-  g_assert_null (find_label (list, "—"));
+  g_assert_null (tf_ui_find_label (list, "—"));
   {
     g_autofree char *first = g_strdup_printf ("client-journal-%s", latest);
 

@@ -39,12 +39,6 @@ fixture_set_up (Fixture *f, int width)
 
 /* --- making conflicts ---------------------------------------------------- */
 
-static TfVault *
-vault_of (Fixture *f)
-{
-  return tf_session_get_vault (f->session);
-}
-
 /* The newest queued mutation of record @id. */
 static gint64
 last_mutation (TfStore *store, const char *id)
@@ -70,7 +64,7 @@ put_ok (Fixture *f, const char *table_name, const char *id, JsonObject *plain)
 {
   g_autoptr(GError) error = NULL;
 
-  g_assert_true (tf_vault_put (vault_of (f), tf_registry_lookup (table_name), id, plain,
+  g_assert_true (tf_vault_put (tf_ui_page_vault (f), tf_registry_lookup (table_name), id, plain,
                                &error));
   g_assert_no_error (error);
 }
@@ -112,7 +106,7 @@ make_conflict (Fixture *f, const char *table_name, JsonObject *plain, const char
       g_autoptr(TfSecret) key = NULL;
       g_autofree char *envelope = NULL;
 
-      key = tf_keys_open_data_key (tf_vault_get_keys (vault_of (f)),
+      key = tf_keys_open_data_key (tf_vault_get_keys (tf_ui_page_vault (f)),
                                    json_object_get_string_member (base->fields, "enc_key"),
                                    &error);
       g_assert_no_error (error);
@@ -126,7 +120,7 @@ make_conflict (Fixture *f, const char *table_name, JsonObject *plain, const char
   server = tf_record_to_json (base);
 
   /* This device's edit of the same field, and the push's conflict. */
-  edit = tf_vault_get (vault_of (f), table, id, &error);
+  edit = tf_vault_get (tf_ui_page_vault (f), table, id, &error);
   g_assert_no_error (error);
   json_object_set_string_member (edit, column, local_text);
   put_ok (f, table_name, id, edit);
@@ -135,7 +129,7 @@ make_conflict (Fixture *f, const char *table_name, JsonObject *plain, const char
   g_assert_no_error (error);
   g_assert_cmpint (outcome, ==, TF_MERGE_CONFLICT_COPY);
 
-  conflicts = tf_vault_list_conflicts (vault_of (f), &error);
+  conflicts = tf_vault_list_conflicts (tf_ui_page_vault (f), &error);
   g_assert_no_error (error);
   for (guint i = 0; i < conflicts->len; i++)
     {
@@ -154,7 +148,7 @@ new_record (Fixture *f, const char *created_at)
 {
   JsonObject *o = json_object_new ();
 
-  json_object_set_string_member (o, "user_id", tf_vault_get_user_id (vault_of (f)));
+  json_object_set_string_member (o, "user_id", tf_vault_get_user_id (tf_ui_page_vault (f)));
   json_object_set_string_member (o, "created_at", created_at);
   return o;
 }
@@ -239,23 +233,6 @@ card (Fixture *f, const char *copy_id)
   return tf_ui_find (f->window, name);
 }
 
-/* The label under @root whose text is @text, or NULL. */
-static GtkWidget *
-find_label (GtkWidget *root, const char *text)
-{
-  if (GTK_IS_LABEL (root) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (root)), text) == 0)
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_label (child, text);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 static GtkWidget *
 side (GtkWidget *conflict, const char *which)
 {
@@ -300,42 +277,6 @@ assert_within (GtkWidget *root, GtkWidget *window, int width)
     }
 }
 
-static AdwMessageDialog *
-find_dialog (const char *name)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();  /* borrowed */
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWidget) w = g_list_model_get_item (toplevels, i);
-
-      if (ADW_IS_MESSAGE_DIALOG (w) && g_strcmp0 (gtk_widget_get_name (w), name) == 0)
-        return ADW_MESSAGE_DIALOG (w);
-    }
-  return NULL;
-}
-
-/* Answers the confirmation with @response; returns its heading. */
-static char *
-confirm (const char *response)
-{
-  AdwMessageDialog *dialog = NULL;
-  char *heading;
-
-  while (dialog == NULL)
-    {
-      dialog = find_dialog ("conflict-confirm-dialog");
-      g_main_context_iteration (NULL, FALSE);
-    }
-  heading = g_strdup (adw_message_dialog_get_heading (dialog));
-  adw_message_dialog_response (dialog, response);
-  gtk_window_destroy (GTK_WINDOW (dialog));
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-  g_assert_null (find_dialog ("conflict-confirm-dialog"));
-  return heading;
-}
-
 static void
 click_in (GtkWidget *conflict, const char *name)
 {
@@ -353,8 +294,8 @@ static guint
 count_with (Fixture *f, const char *table_name, const char *column, const char *value)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) all = tf_vault_list (vault_of (f), tf_registry_lookup (table_name), NULL,
-                                            NULL, &error);
+  g_autoptr(GPtrArray) all = tf_vault_list (tf_ui_page_vault (f),
+                                            tf_registry_lookup (table_name), NULL, NULL, &error);
   guint n = 0;
 
   g_assert_no_error (error);
@@ -369,8 +310,8 @@ static guint
 count_all (Fixture *f, const char *table_name)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) all = tf_vault_list (vault_of (f), tf_registry_lookup (table_name), NULL,
-                                            NULL, &error);
+  g_autoptr(GPtrArray) all = tf_vault_list (tf_ui_page_vault (f),
+                                            tf_registry_lookup (table_name), NULL, NULL, &error);
 
   g_assert_no_error (error);
   return all->len;
@@ -384,12 +325,6 @@ on_unlocked (GObject *source, GAsyncResult *result, gpointer data)
   g_assert_true (tf_session_unlock_finish (TF_SESSION (source), result, &error));
   g_assert_no_error (error);
   *(gboolean *) data = TRUE;
-}
-
-static gboolean
-is_true (gpointer data)
-{
-  return *(gboolean *) data;
 }
 
 /* --- tests --------------------------------------------------------------- */
@@ -437,23 +372,24 @@ test_side_by_side (void)
    * same title not. */
   local = side (conflict, "conflict-local");
   server = side (conflict, "conflict-server");
-  g_assert_nonnull (find_label (local, "On this device"));
-  g_assert_nonnull (find_label (server, "On the server"));
-  g_assert_nonnull (find_label (local, "Από τον υπολογιστή."));
-  g_assert_null (find_label (local, "Από το κινητό."));
-  g_assert_nonnull (find_label (server, "Από το κινητό."));
-  g_assert_null (find_label (server, "Από τον υπολογιστή."));
-  g_assert_nonnull (find_label (local, "Content (differs)"));
-  g_assert_nonnull (find_label (server, "Content (differs)"));
-  label = find_label (local, "Από τον υπολογιστή.");
+  g_assert_nonnull (tf_ui_find_label (local, "On this device"));
+  g_assert_nonnull (tf_ui_find_label (server, "On the server"));
+  g_assert_nonnull (tf_ui_find_label (local, "Από τον υπολογιστή."));
+  g_assert_null (tf_ui_find_label (local, "Από το κινητό."));
+  g_assert_nonnull (tf_ui_find_label (server, "Από το κινητό."));
+  g_assert_null (tf_ui_find_label (server, "Από τον υπολογιστή."));
+  g_assert_nonnull (tf_ui_find_label (local, "Content (differs)"));
+  g_assert_nonnull (tf_ui_find_label (server, "Content (differs)"));
+  label = tf_ui_find_label (local, "Από τον υπολογιστή.");
   g_assert_true (gtk_widget_has_css_class (label, "conflict-differs"));
-  g_assert_nonnull (find_label (local, "Title"));
-  g_assert_null (find_label (local, "Title (differs)"));
-  label = find_label (local, "Κυριακή");
+  g_assert_nonnull (tf_ui_find_label (local, "Title"));
+  g_assert_null (tf_ui_find_label (local, "Title (differs)"));
+  label = tf_ui_find_label (local, "Κυριακή");
   g_assert_nonnull (label);
   g_assert_false (gtk_widget_has_css_class (label, "conflict-differs"));
   /* The mood's score is in words a person reads. */
-  g_assert_nonnull (find_label (side (card (f, mood_copy), "conflict-local"), "6 out of 10"));
+  g_assert_nonnull (tf_ui_find_label (side (card (f, mood_copy), "conflict-local"),
+                                      "6 out of 10"));
 
   /* Side by side in a wide window. */
   g_assert_true (tf_ui_wait_for (is_mapped, server));
@@ -490,7 +426,7 @@ test_side_by_side (void)
   g_clear_pointer (&f->saved, g_free);
   click_in (card (f, day_copy), "conflict-keep-local");
   {
-    g_autofree char *heading = confirm ("keep");
+    g_autofree char *heading = tf_ui_answer_dialog ("conflict-confirm-dialog", "keep");
     g_assert_cmpstr (heading, ==, "Replace the Server’s Version?");
   }
   g_assert_null (f->failed);
@@ -505,17 +441,17 @@ test_side_by_side (void)
    * conflict is back. */
   tf_session_lock (f->session);
   g_assert_null (card (f, mood_copy));
-  g_assert_null (find_label (f->window, "μεσημέρι στη δουλειά"));
+  g_assert_null (tf_ui_find_label (f->window, "μεσημέρι στη δουλειά"));
   g_assert_cmpuint (tf_conflicts_page_get_count (TF_CONFLICTS_PAGE (f->page)), ==, 0);
   {
     gboolean unlocked = FALSE;
     CountWait w = { f, 1 };
 
     tf_session_unlock_async (f->session, PASSWORD, NULL, on_unlocked, &unlocked);
-    g_assert_true (tf_ui_wait_for (is_true, &unlocked));
+    g_assert_true (tf_ui_wait_for (tf_ui_is_true, &unlocked));
     g_assert_true (tf_ui_wait_for (has_count, &w));
   }
-  g_assert_nonnull (find_label (side (card (f, mood_copy), "conflict-local"),
+  g_assert_nonnull (tf_ui_find_label (side (card (f, mood_copy), "conflict-local"),
                                 "μεσημέρι στη δουλειά"));
 
   tf_ui_page_close (f);
@@ -540,8 +476,8 @@ test_narrow_keep_server (void)
   local = side (conflict, "conflict-local");
   server = side (conflict, "conflict-server");
   g_assert_true (tf_ui_wait_for (is_mapped, server));
-  g_assert_nonnull (find_label (local, "μεσημέρι στη δουλειά"));
-  g_assert_nonnull (find_label (server, "βράδυ στο σπίτι"));
+  g_assert_nonnull (tf_ui_find_label (local, "μεσημέρι στη δουλειά"));
+  g_assert_nonnull (tf_ui_find_label (server, "βράδυ στο σπίτι"));
   l = bounds_in (local, f->window);
   s = bounds_in (server, f->window);
   g_assert_cmpfloat (l.origin.x, ==, s.origin.x);
@@ -554,7 +490,7 @@ test_narrow_keep_server (void)
   /* Keep the server's: nothing happens without confirming. */
   click_in (conflict, "conflict-keep-server");
   {
-    g_autofree char *heading = confirm ("cancel");
+    g_autofree char *heading = tf_ui_answer_dialog ("conflict-confirm-dialog", "cancel");
     g_assert_cmpstr (heading, ==, "Discard This Device’s Version?");
   }
   g_assert_null (f->saved);
@@ -563,7 +499,7 @@ test_narrow_keep_server (void)
 
   /* Confirmed: this device's text is gone, the server's stays. */
   click_in (conflict, "conflict-keep-server");
-  g_free (confirm ("keep"));
+  g_free (tf_ui_answer_dialog ("conflict-confirm-dialog", "keep"));
   g_assert_null (f->failed);
   g_assert_cmpstr (f->saved, ==, "The server’s version was kept");
   g_assert_cmpuint (tf_conflicts_page_get_count (TF_CONFLICTS_PAGE (f->page)), ==, 0);

@@ -166,38 +166,13 @@ search (Fixture *f, const char *text, guint n)
   wait_rows (f->window, "journal-list", n);
 }
 
-static AdwMessageDialog *
-find_dialog (const char *name)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();  /* borrowed */
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWidget) w = g_list_model_get_item (toplevels, i);
-
-      if (ADW_IS_MESSAGE_DIALOG (w) && g_strcmp0 (gtk_widget_get_name (w), name) == 0)
-        return ADW_MESSAGE_DIALOG (w);
-    }
-  return NULL;
-}
-
 /* Answers the delete confirmation with @response and closes it. */
 static void
 confirm (const char *response)
 {
-  AdwMessageDialog *dialog = NULL;
+  g_autofree char *heading = tf_ui_answer_dialog ("journal-delete-dialog", response);
 
-  while (dialog == NULL)
-    {
-      dialog = find_dialog ("journal-delete-dialog");
-      g_main_context_iteration (NULL, FALSE);
-    }
-  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Delete This Entry?");
-  adw_message_dialog_response (dialog, response);
-  gtk_window_destroy (GTK_WINDOW (dialog));
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-  g_assert_null (find_dialog ("journal-delete-dialog"));
+  g_assert_cmpstr (heading, ==, "Delete This Entry?");
 }
 
 static JsonObject *

@@ -78,12 +78,6 @@ on_synced (TfSession *session, gpointer data)
   *(gboolean *) data = TRUE;
 }
 
-static gboolean
-is_true (gpointer data)
-{
-  return *(gboolean *) data;
-}
-
 /* One sync of @session, to its end; it must reach the server. */
 static void
 sync_now (TfSession *session)
@@ -92,24 +86,9 @@ sync_now (TfSession *session)
   gulong id = g_signal_connect (session, "synced", G_CALLBACK (on_synced), &synced);
 
   tf_session_sync (session);
-  g_assert_true (tf_ui_wait_for (is_true, &synced));
+  g_assert_true (tf_ui_wait_for (tf_ui_is_true, &synced));
   g_signal_handler_disconnect (session, id);
   g_assert_null (tf_session_get_sync_error (session));
-}
-
-static GtkWidget *
-find_label (GtkWidget *root, const char *text)
-{
-  if (GTK_IS_LABEL (root) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (root)), text) == 0)
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_label (child, text);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
 }
 
 typedef struct
@@ -124,7 +103,7 @@ label_shown (gpointer data)
 {
   LabelIn *l = data;
   GtkWidget *list = tf_ui_find (l->window, l->list);
-  GtkWidget *label = list != NULL ? find_label (list, l->text) : NULL;
+  GtkWidget *label = list != NULL ? tf_ui_find_label (list, l->text) : NULL;
 
   return label != NULL && gtk_widget_get_mapped (label);
 }

@@ -37,17 +37,10 @@ static char *client_id;
 static char *completed_id;
 static char *pending_id;
 
-static TfVault *
-vault_of (Fixture *f)
-{
-  return tf_session_get_vault (f->session);
-}
-
 /* An appointment of the client with this therapist, @days_ago at 10:00. */
 static char *
 put_appointment (TfSession *session, const char *status, int days_ago)
 {
-  TfVault *vault = tf_session_get_vault (session);
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autoptr(GDateTime) midnight = g_date_time_new_utc (g_date_time_get_year (now),
                                                        g_date_time_get_month (now),
@@ -55,25 +48,8 @@ put_appointment (TfSession *session, const char *status, int days_ago)
                                                        0, 0, 0);
   g_autoptr(GDateTime) day = g_date_time_add_days (midnight, -days_ago);
   g_autoptr(GDateTime) at = g_date_time_add_hours (day, 10);
-  g_autoptr(GDateTime) booked = g_date_time_add_days (at, -7);
-  g_autofree char *at_text = tf_time_format_timestamp (at);
-  g_autofree char *booked_text = tf_time_format_timestamp (booked);
-  g_autoptr(JsonObject) plain = json_object_new ();
-  g_autoptr(GError) error = NULL;
-  char *id = g_uuid_string_random ();
 
-  json_object_set_string_member (plain, "id", id);
-  json_object_set_string_member (plain, "therapist_id", tf_vault_get_user_id (vault));
-  json_object_set_string_member (plain, "client_id", client_id);
-  json_object_set_string_member (plain, "appointment_datetime", at_text);
-  json_object_set_int_member (plain, "duration", 50);
-  json_object_set_string_member (plain, "status", status);
-  json_object_set_string_member (plain, "price", "60.00");
-  json_object_set_string_member (plain, "created_at", booked_text);
-  json_object_set_string_member (plain, "updated_at", booked_text);
-  g_assert_true (tf_vault_put (vault, tf_registry_lookup ("appointments"), id, plain, &error));
-  g_assert_no_error (error);
-  return id;
+  return tf_ui_put_appointment (session, client_id, at, status);
 }
 
 static GtkWidget *
@@ -106,31 +82,6 @@ fixture_set_up (Fixture *f, GtkWidget *(*make) (TfSession *))
 }
 
 static void
-on_saved (GtkWidget *page, const char *message, Fixture *f)
-{
-  g_free (f->saved);
-  f->saved = g_strdup (message);
-}
-
-static void
-on_failed (GtkWidget *page, const char *message, Fixture *f)
-{
-  g_free (f->failed);
-  f->failed = g_strdup (message);
-}
-
-/* A new widget on the same session in place of the page, as when the
- * client's detail is opened again. */
-static void
-reopen (Fixture *f, GtkWidget *page)
-{
-  f->page = page;
-  g_signal_connect (f->page, "saved", G_CALLBACK (on_saved), f);
-  g_signal_connect (f->page, "failed", G_CALLBACK (on_failed), f);
-  gtk_window_set_child (GTK_WINDOW (f->window), f->page);
-}
-
-static void
 fixture_tear_down (Fixture *f)
 {
   tf_ui_page_close (f);
@@ -140,8 +91,8 @@ static GPtrArray *
 list_of (Fixture *f, const char *table, const char *column, const char *value)
 {
   g_autoptr(GError) error = NULL;
-  GPtrArray *rows = tf_vault_list (vault_of (f), tf_registry_lookup (table), column, value,
-                                   &error);
+  GPtrArray *rows = tf_vault_list (tf_ui_page_vault (f), tf_registry_lookup (table), column,
+                                   value, &error);
 
   g_assert_no_error (error);
   return rows;
@@ -155,53 +106,11 @@ count (Fixture *f, const char *table, const char *column, const char *value)
   return rows->len;
 }
 
-typedef struct
-{
-  GtkWidget  *window;
-  const char *row;
-  const char *text;
-} SubtitleWait;
-
-static gboolean
-subtitle_has (gpointer data)
-{
-  SubtitleWait *w = data;
-  GtkWidget *row = tf_ui_find (w->window, w->row);
-
-  return row != NULL && gtk_widget_get_mapped (row) &&
-         strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), w->text) != NULL;
-}
-
-static void
-wait_subtitle (GtkWidget *window, const char *row, const char *text)
-{
-  SubtitleWait w = { window, row, text };
-
-  g_assert_true (tf_ui_wait_for (subtitle_has, &w));
-}
-
-static gboolean
-dialog_shown (gpointer data)
-{
-  GtkWidget **out = data;
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
-
-      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_mapped (GTK_WIDGET (window)))
-        *out = GTK_WIDGET (window);
-    }
-  return *out != NULL;
-}
-
 static void
 answer_dialog (const char *response)
 {
-  GtkWidget *dialog = NULL;
+  g_autoptr(GtkWidget) dialog = tf_ui_wait_dialog (NULL);
 
-  g_assert_true (tf_ui_wait_for (dialog_shown, &dialog));
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), response);
   gtk_window_destroy (GTK_WINDOW (dialog));
 }
@@ -327,16 +236,16 @@ test_notes (void)
   /* The next note of this appointment goes to the same session. */
   {
     g_autoptr(GError) error = NULL;
-    g_autofree char *again = tf_vault_session_for (vault_of (&f), completed_id, &error);
+    g_autofree char *again = tf_vault_session_for (tf_ui_page_vault (&f), completed_id, &error);
 
     g_assert_no_error (error);
     g_assert_cmpstr (again, ==, session_id);
   }
 
   /* A new view on the same profile: the note, with its sections. */
-  reopen (&f, tf_notes_view_new (f.session, client_id));
-  wait_subtitle (f.window, note_row, "Not signed yet");
-  wait_subtitle (f.window, note_row, "Moderate risk");
+  tf_ui_page_replace (&f, tf_notes_view_new (f.session, client_id));
+  tf_ui_wait_subtitle (f.window, note_row, "Not signed yet");
+  tf_ui_wait_subtitle (f.window, note_row, "Moderate risk");
   g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (tf_ui_find (f.window,
                                                                                     note_row))),
                    ==, "SOAP Note");
@@ -394,8 +303,8 @@ test_notes (void)
   g_assert_false (gtk_widget_get_mapped (tf_ui_find (f.window, "notes-lock")));
 
   /* Seen again by a new view: signed, read-only, no editing offered. */
-  reopen (&f, tf_notes_view_new (f.session, client_id));
-  wait_subtitle (f.window, note_row, "Signed ");
+  tf_ui_page_replace (&f, tf_notes_view_new (f.session, client_id));
+  tf_ui_wait_subtitle (f.window, note_row, "Signed ");
   g_assert_null (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (tf_ui_find (f.window,
                                                                                  note_row))),
                          "does not verify"));
@@ -420,13 +329,14 @@ test_notes (void)
     json_object_set_string_member (content, "text", "D: κοιμάται καλύτερα");
     json_object_set_string_member (plain, "id", cli_id);
     json_object_set_string_member (plain, "session_id", session_id);
-    json_object_set_string_member (plain, "therapist_id", tf_vault_get_user_id (vault_of (&f)));
+    json_object_set_string_member (plain, "therapist_id",
+                                   tf_vault_get_user_id (tf_ui_page_vault (&f)));
     json_object_set_string_member (plain, "approach_type", "dap");
     json_object_set_object_member (plain, "note_content", content);
-    g_assert_true (tf_vault_put (vault_of (&f), tf_registry_lookup ("session_notes"), cli_id,
-                                 plain, &error));
+    g_assert_true (tf_vault_put (tf_ui_page_vault (&f), tf_registry_lookup ("session_notes"),
+                                 cli_id, plain, &error));
     g_assert_no_error (error);
-    wait_subtitle (f.window, cli_row, "D: κοιμάται καλύτερα");
+    tf_ui_wait_subtitle (f.window, cli_row, "D: κοιμάται καλύτερα");
     open_row (&f, cli_row);
     g_clear_pointer (&text, g_free);
     text = read_text (&f, "note-section-text");
@@ -452,7 +362,7 @@ test_notes (void)
                                    tf_registry_lookup ("session_notes"), other_id, fields,
                                    &error));
       g_assert_no_error (error);
-      wait_subtitle (f.window, other_row, "cannot be opened on this device");
+      tf_ui_wait_subtitle (f.window, other_row, "cannot be opened on this device");
       g_assert_false (gtk_list_box_row_get_activatable (GTK_LIST_BOX_ROW (
                         tf_ui_find (f.window, other_row))));
     }
@@ -472,7 +382,7 @@ test_notes (void)
     g_assert_true (tf_store_put (tf_session_get_store (f.session),
                                  tf_registry_lookup ("session_notes"), note_id, fields, &error));
     g_assert_no_error (error);
-    wait_subtitle (f.window, note_row, "The signature does not verify");
+    tf_ui_wait_subtitle (f.window, note_row, "The signature does not verify");
     open_row (&f, note_row);
     tf_ui_wait_shown (f.window, "notes-signature-warning");
     g_assert_false (gtk_widget_get_mapped (tf_ui_find (f.window, "notes-save")));
@@ -567,7 +477,7 @@ test_plan (void)
   g_assert_cmpuint (plans->len, ==, 1);
   plan = g_ptr_array_index (plans, 0);
   g_assert_cmpstr (json_object_get_string_member (plan, "therapist_id"), ==,
-                   tf_vault_get_user_id (vault_of (&f)));
+                   tf_vault_get_user_id (tf_ui_page_vault (&f)));
   g_assert_cmpstr (json_object_get_string_member (plan, "status"), ==, "active");
   g_assert_cmpstr (json_object_get_string_member (plan, "review_date"), ==, "2030-06-30");
   codes = json_object_get_array_member (plan, "diagnosis_codes");
@@ -580,7 +490,7 @@ test_plan (void)
                    "Ύπνος 7 ωρών τις περισσότερες νύχτες");
 
   /* A new editor shows the plan again. */
-  reopen (&f, tf_plan_editor_new (f.session, client_id));
+  tf_ui_page_replace (&f, tf_plan_editor_new (f.session, client_id));
   row = tf_ui_wait_shown (f.window, "plan-diagnosis-F32.1");
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==,
                    "Moderate depressive episode");

@@ -43,19 +43,13 @@ fixture_tear_down (Fixture *f)
   tf_ui_page_close (f);
 }
 
-static TfVault *
-vault_of (Fixture *f)
-{
-  return tf_session_get_vault (f->session);
-}
-
 static guint
 count (Fixture *f, const char *table)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) rows = tf_vault_list (vault_of (f), tf_registry_lookup (table),
-                                             "therapist_id", tf_vault_get_user_id (vault_of (f)),
-                                             &error);
+  g_autoptr(GPtrArray) rows = tf_vault_list (tf_ui_page_vault (f), tf_registry_lookup (table),
+                                             "therapist_id",
+                                             tf_vault_get_user_id (tf_ui_page_vault (f)), &error);
 
   g_assert_no_error (error);
   return rows->len;
@@ -124,8 +118,8 @@ test_availability (void)
   tf_ui_click (f.window, "availability-save");
   g_assert_null (error_text (&f));
   g_assert_cmpstr (f.saved, ==, "Availability saved");
-  stored = tf_vault_list (vault_of (&f), tf_registry_lookup ("therapist_availability"),
-                          "therapist_id", tf_vault_get_user_id (vault_of (&f)), &error);
+  stored = tf_vault_list (tf_ui_page_vault (&f), tf_registry_lookup ("therapist_availability"),
+                          "therapist_id", tf_vault_get_user_id (tf_ui_page_vault (&f)), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (stored->len, ==, 1);
   row = g_ptr_array_index (stored, 0);
@@ -142,8 +136,8 @@ test_availability (void)
                    ==, "09:00");
   tf_ui_click (f.window, "availability-save");
   g_clear_pointer (&stored, g_ptr_array_unref);
-  stored = tf_vault_list (vault_of (&f), tf_registry_lookup ("therapist_availability"),
-                          "therapist_id", tf_vault_get_user_id (vault_of (&f)), &error);
+  stored = tf_vault_list (tf_ui_page_vault (&f), tf_registry_lookup ("therapist_availability"),
+                          "therapist_id", tf_vault_get_user_id (tf_ui_page_vault (&f)), &error);
   g_assert_cmpuint (stored->len, ==, 1);
   g_assert_cmpstr (json_object_get_string_member (g_ptr_array_index (stored, 0), "id"), ==,
                    first_id);
@@ -156,29 +150,6 @@ test_availability (void)
   g_assert_null (error_text (&f));
   g_assert_cmpuint (count (&f, "therapist_availability"), ==, 2);
   fixture_tear_down (&f);
-}
-
-typedef struct
-{
-  GtkWidget  *window;
-  const char *name;
-  gboolean    present;
-} Presence;
-
-static gboolean
-presence_is (gpointer data)
-{
-  Presence *p = data;
-
-  return (tf_ui_find (p->window, p->name) != NULL) == p->present;
-}
-
-static void
-wait_presence (GtkWidget *window, const char *name, gboolean present)
-{
-  Presence p = { window, name, present };
-
-  g_assert_true (tf_ui_wait_for (presence_is, &p));
 }
 
 static void
@@ -205,7 +176,7 @@ test_blocked_dates (void)
   g_assert_false (gtk_widget_get_visible (label));
   g_assert_cmpstr (f.saved, ==, "Date blocked");
   g_assert_cmpuint (count (&f, "therapist_blocked_dates"), ==, 1);
-  wait_presence (f.window, "blocked-2030-05-01", TRUE);
+  tf_ui_wait_present (f.window, "blocked-2030-05-01", TRUE);
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (tf_ui_find (f.window,
                                                                 "blocked-2030-05-01"))), ==,
                    "Πρωτομαγιά");
@@ -220,7 +191,7 @@ test_blocked_dates (void)
   tf_ui_click (f.window, "blocked-remove-2030-05-01");
   g_assert_cmpstr (f.saved, ==, "Date unblocked");
   g_assert_cmpuint (count (&f, "therapist_blocked_dates"), ==, 0);
-  wait_presence (f.window, "blocked-2030-05-01", FALSE);
+  tf_ui_wait_present (f.window, "blocked-2030-05-01", FALSE);
   fixture_tear_down (&f);
 }
 
@@ -238,79 +209,9 @@ put_appointment (Fixture *f)
   g_autoptr(GDateTime) monday = g_date_time_add_days (midnight,
                                                       1 - g_date_time_get_day_of_week (now));
   g_autoptr(GDateTime) at = g_date_time_add_hours (monday, 10);
-  g_autoptr(GDateTime) booked = g_date_time_add_days (monday, -3);
-  g_autofree char *at_text = tf_time_format_timestamp (at);
-  g_autofree char *booked_text = tf_time_format_timestamp (booked);
   g_autofree char *client = g_uuid_string_random ();
-  g_autoptr(JsonObject) plain = json_object_new ();
-  g_autoptr(GError) error = NULL;
-  char *id = g_uuid_string_random ();
 
-  json_object_set_string_member (plain, "id", id);
-  json_object_set_string_member (plain, "therapist_id", tf_vault_get_user_id (vault_of (f)));
-  json_object_set_string_member (plain, "client_id", client);
-  json_object_set_string_member (plain, "appointment_datetime", at_text);
-  json_object_set_int_member (plain, "duration", 50);
-  json_object_set_string_member (plain, "status", "pending");
-  json_object_set_string_member (plain, "price", "60.00");
-  json_object_set_string_member (plain, "created_at", booked_text);
-  json_object_set_string_member (plain, "updated_at", booked_text);
-  g_assert_true (tf_vault_put (vault_of (f), tf_registry_lookup ("appointments"), id, plain,
-                               &error));
-  g_assert_no_error (error);
-  return id;
-}
-
-static JsonObject *
-stored_appointment (Fixture *f, const char *id)
-{
-  g_autoptr(GError) error = NULL;
-  JsonObject *plain = tf_vault_get (vault_of (f), tf_registry_lookup ("appointments"), id,
-                                    &error);
-
-  g_assert_no_error (error);
-  return plain;
-}
-
-typedef struct
-{
-  GtkWidget  *window;
-  const char *row;
-  const char *text;
-} SubtitleWait;
-
-static gboolean
-subtitle_has (gpointer data)
-{
-  SubtitleWait *w = data;
-  GtkWidget *row = tf_ui_find (w->window, w->row);
-
-  return row != NULL && gtk_widget_get_mapped (row) &&
-         strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), w->text) != NULL;
-}
-
-static void
-wait_subtitle (GtkWidget *window, const char *row, const char *text)
-{
-  SubtitleWait w = { window, row, text };
-
-  g_assert_true (tf_ui_wait_for (subtitle_has, &w));
-}
-
-static gboolean
-dialog_shown (gpointer data)
-{
-  GtkWidget **out = data;
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
-
-      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_mapped (GTK_WIDGET (window)))
-        *out = GTK_WIDGET (window);
-    }
-  return *out != NULL;
+  return tf_ui_put_appointment (f->session, client, at, "pending");
 }
 
 static void
@@ -319,7 +220,8 @@ test_agenda (void)
   Fixture f = { 0 };
   g_autofree char *id = NULL, *row_name = NULL;
   g_autoptr(JsonObject) plain = NULL;
-  GtkWidget *row, *dialog = NULL;
+  g_autoptr(GtkWidget) dialog = NULL;
+  GtkWidget *row;
 
   fixture_set_up (&f, tf_schedule_page_new);
   /* Nothing yet this week. */
@@ -328,7 +230,7 @@ test_agenda (void)
   /* An appointment put straight into the store shows up without a reload. */
   id = put_appointment (&f);
   row_name = g_strdup_printf ("appointment-%s", id);
-  wait_subtitle (f.window, row_name, "Pending · 50 min");
+  tf_ui_wait_subtitle (f.window, row_name, "Pending · 50 min");
   row = tf_ui_find (f.window, row_name);
   g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==,
                    "10:00 · Unknown client");
@@ -339,44 +241,45 @@ test_agenda (void)
   g_assert_null (tf_ui_find (f.window, row_name));
   tf_ui_wait_shown (f.window, "schedule-empty");
   tf_ui_click (f.window, "schedule-today");
-  wait_subtitle (f.window, row_name, "Pending");
+  tf_ui_wait_subtitle (f.window, row_name, "Pending");
 
   /* Confirmed: the stored record says so, and the row too. */
   tf_ui_click (f.window, "appointment-confirm");
   g_assert_cmpstr (f.saved, ==, "Appointment confirmed");
-  plain = stored_appointment (&f, id);
+  plain = tf_ui_get (f.session, "appointments", id);
   g_assert_cmpstr (json_object_get_string_member (plain, "status"), ==, "confirmed");
   g_assert_true (!json_object_has_member (plain, "cancelled_by") ||
                  json_object_get_null_member (plain, "cancelled_by"));
-  wait_subtitle (f.window, row_name, "Confirmed · 50 min");
+  tf_ui_wait_subtitle (f.window, row_name, "Confirmed · 50 min");
   g_assert_null (tf_ui_find (f.window, "appointment-confirm"));
   tf_ui_wait_shown (f.window, "appointment-complete");
 
   /* Cancelled with a reason: who, when and why are stored. */
   g_assert_true (gtk_widget_activate_action (f.page, "schedule.cancel", "s", id));
-  g_assert_true (tf_ui_wait_for (dialog_shown, &dialog));
+  dialog = tf_ui_wait_dialog (NULL);
   g_assert_false (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog),
                                                            "cancel-appointment"));
   tf_ui_type (dialog, "schedule-cancel-reason", "Ασθένεια");
   g_assert_true (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog),
                                                           "cancel-appointment"));
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "cancel-appointment");
+  g_clear_object (&dialog);
   g_assert_cmpstr (f.saved, ==, "Appointment cancelled");
   g_clear_pointer (&plain, json_object_unref);
-  plain = stored_appointment (&f, id);
+  plain = tf_ui_get (f.session, "appointments", id);
   g_assert_cmpstr (json_object_get_string_member (plain, "status"), ==, "cancelled");
   g_assert_cmpstr (json_object_get_string_member (plain, "cancellation_reason"), ==, "Ασθένεια");
   g_assert_cmpstr (json_object_get_string_member (plain, "cancelled_by"), ==,
-                   tf_vault_get_user_id (vault_of (&f)));
+                   tf_vault_get_user_id (tf_ui_page_vault (&f)));
   g_assert_nonnull (json_object_get_string_member (plain, "cancelled_at"));
-  wait_subtitle (f.window, row_name, "Cancelled · 50 min");
+  tf_ui_wait_subtitle (f.window, row_name, "Cancelled · 50 min");
   g_assert_null (tf_ui_find (f.window, "appointment-more"));
 
   /* A cancelled appointment cannot be confirmed any more. */
   g_assert_true (gtk_widget_activate_action (f.page, "schedule.confirm", "s", id));
   g_assert_nonnull (f.failed);
   g_clear_pointer (&plain, json_object_unref);
-  plain = stored_appointment (&f, id);
+  plain = tf_ui_get (f.session, "appointments", id);
   g_assert_cmpstr (json_object_get_string_member (plain, "status"), ==, "cancelled");
 
   /* The hours are one click away, and back. */

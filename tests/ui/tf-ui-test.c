@@ -7,8 +7,10 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <locale.h>
+#include <string.h>
 
 #include "tf-crypto.h"
+#include "tf-time.h"
 
 #include "tf-ui-test.h"
 
@@ -106,8 +108,8 @@ on_created (GObject *source, GAsyncResult *result, gpointer data)
   *done = TRUE;
 }
 
-static gboolean
-is_true (gpointer data)
+gboolean
+tf_ui_is_true (gpointer data)
 {
   return *(gboolean *) data;
 }
@@ -124,7 +126,7 @@ tf_ui_new_profile (const TfRegistration *reg, char **out_dir)
   session = tf_session_new (*out_dir, &error);
   g_assert_no_error (error);
   tf_session_create_async (session, reg, NULL, NULL, NULL, on_created, &created);
-  g_assert_true (tf_ui_wait_for (is_true, &created));
+  g_assert_true (tf_ui_wait_for (tf_ui_is_true, &created));
   g_assert_true (tf_session_is_unlocked (session));
   return session;
 }
@@ -190,18 +192,37 @@ on_failed (GtkWidget *page, const char *message, TfUiPage *f)
   f->failed = g_strdup (message);
 }
 
+static void
+follow_page (TfUiPage *f, GtkWidget *page)
+{
+  f->page = page;
+  g_signal_connect (f->page, "saved", G_CALLBACK (on_saved), f);
+  g_signal_connect (f->page, "failed", G_CALLBACK (on_failed), f);
+}
+
 void
 tf_ui_page_open (TfUiPage *f, const TfRegistration *reg, GtkWidget *(*make) (TfSession *),
                  int width, int height)
 {
   f->session = tf_ui_new_profile (reg, &f->dir);
-  f->page = make (f->session);
-  g_signal_connect (f->page, "saved", G_CALLBACK (on_saved), f);
-  g_signal_connect (f->page, "failed", G_CALLBACK (on_failed), f);
+  follow_page (f, make (f->session));
   f->window = gtk_window_new ();
   gtk_window_set_default_size (GTK_WINDOW (f->window), width, height);
   gtk_window_set_child (GTK_WINDOW (f->window), f->page);
   gtk_window_present (GTK_WINDOW (f->window));
+}
+
+void
+tf_ui_page_replace (TfUiPage *f, GtkWidget *page)
+{
+  follow_page (f, page);
+  gtk_window_set_child (GTK_WINDOW (f->window), f->page);
+}
+
+TfVault *
+tf_ui_page_vault (TfUiPage *f)
+{
+  return tf_session_get_vault (f->session);
 }
 
 void
@@ -215,4 +236,214 @@ tf_ui_page_close (TfUiPage *f)
   g_free (f->dir);
   g_free (f->saved);
   g_free (f->failed);
+}
+
+/* --- what a person sees --------------------------------------------------- */
+
+GtkWidget *
+tf_ui_find_label (GtkWidget *root, const char *text)
+{
+  if (GTK_IS_LABEL (root) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (root)), text) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = tf_ui_find_label (child, text);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+typedef struct
+{
+  GtkWidget  *root;
+  const char *text;
+} LabelWait;
+
+static gboolean
+label_shown (gpointer data)
+{
+  LabelWait *w = data;
+  GtkWidget *label = tf_ui_find_label (w->root, w->text);
+
+  return label != NULL && gtk_widget_get_mapped (label);
+}
+
+GtkWidget *
+tf_ui_wait_label (GtkWidget *root, const char *text)
+{
+  LabelWait w = { root, text };
+
+  g_assert_true (tf_ui_wait_for (label_shown, &w));
+  return tf_ui_find_label (root, text);
+}
+
+typedef struct
+{
+  GtkWidget  *window;
+  const char *row;
+  const char *text;
+} SubtitleWait;
+
+static gboolean
+subtitle_has (gpointer data)
+{
+  SubtitleWait *w = data;
+  GtkWidget *row = tf_ui_find (w->window, w->row);
+
+  return row != NULL && gtk_widget_get_mapped (row) &&
+         strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), w->text) != NULL;
+}
+
+void
+tf_ui_wait_subtitle (GtkWidget *window, const char *row, const char *text)
+{
+  SubtitleWait w = { window, row, text };
+
+  g_assert_true (tf_ui_wait_for (subtitle_has, &w));
+}
+
+/* --- message dialogs ------------------------------------------------------ */
+
+typedef struct
+{
+  GtkWidget *not_this;  /* a dialog already seen, or NULL */
+  GtkWidget *found;     /* a reference */
+} DialogWait;
+
+static gboolean
+dialog_shown (gpointer data)
+{
+  DialogWait *w = data;
+  GListModel *toplevels = gtk_window_get_toplevels ();  /* borrowed */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (w->found == NULL && ADW_IS_MESSAGE_DIALOG (window) &&
+          GTK_WIDGET (window) != w->not_this && gtk_widget_get_mapped (GTK_WIDGET (window)))
+        w->found = g_object_ref (GTK_WIDGET (window));  /* it outlives its closing */
+    }
+  return w->found != NULL;
+}
+
+GtkWidget *
+tf_ui_wait_dialog (GtkWidget *not_this)
+{
+  DialogWait w = { not_this, NULL };
+
+  g_assert_true (tf_ui_wait_for (dialog_shown, &w));
+  return w.found;
+}
+
+AdwMessageDialog *
+tf_ui_find_dialog (const char *name)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();  /* borrowed */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) w = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (w) && g_strcmp0 (gtk_widget_get_name (w), name) == 0)
+        return ADW_MESSAGE_DIALOG (w);
+    }
+  return NULL;
+}
+
+char *
+tf_ui_answer_dialog (const char *name, const char *response)
+{
+  AdwMessageDialog *dialog = NULL;
+  char *heading;
+
+  while (dialog == NULL)
+    {
+      dialog = tf_ui_find_dialog (name);
+      g_main_context_iteration (NULL, FALSE);
+    }
+  heading = g_strdup (adw_message_dialog_get_heading (dialog));
+  adw_message_dialog_response (dialog, response);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_null (tf_ui_find_dialog (name));
+  return heading;
+}
+
+/* --- records -------------------------------------------------------------- */
+
+char *
+tf_ui_put_appointment (TfSession *session, const char *client_id, GDateTime *at,
+                       const char *status)
+{
+  TfVault *vault = tf_session_get_vault (session);
+  g_autoptr(GDateTime) booked = g_date_time_add_days (at, -7);
+  g_autofree char *at_text = tf_time_format_timestamp (at);
+  g_autofree char *booked_text = tf_time_format_timestamp (booked);
+  g_autoptr(JsonObject) plain = json_object_new ();
+  g_autoptr(GError) error = NULL;
+  char *id = g_uuid_string_random ();
+
+  json_object_set_string_member (plain, "id", id);
+  json_object_set_string_member (plain, "therapist_id", tf_vault_get_user_id (vault));
+  json_object_set_string_member (plain, "client_id", client_id);
+  json_object_set_string_member (plain, "appointment_datetime", at_text);
+  json_object_set_int_member (plain, "duration", 50);
+  json_object_set_string_member (plain, "status", status);
+  json_object_set_string_member (plain, "price", "60.00");
+  json_object_set_string_member (plain, "created_at", booked_text);
+  json_object_set_string_member (plain, "updated_at", booked_text);
+  g_assert_true (tf_vault_put (vault, tf_registry_lookup ("appointments"), id, plain, &error));
+  g_assert_no_error (error);
+  return id;
+}
+
+JsonObject *
+tf_ui_get (TfSession *session, const char *table, const char *id)
+{
+  g_autoptr(GError) error = NULL;
+  JsonObject *plain = tf_vault_get (tf_session_get_vault (session), tf_registry_lookup (table),
+                                    id, &error);
+
+  g_assert_no_error (error);
+  return plain;
+}
+
+/* --- a named widget coming and going ------------------------------------- */
+
+typedef struct
+{
+  GtkWidget  *window;
+  const char *name;
+  gboolean    mapped;    /* whether to ask for mapped, not merely there */
+  gboolean    expected;
+} Presence;
+
+static gboolean
+presence_is (gpointer data)
+{
+  Presence *p = data;
+  GtkWidget *w = tf_ui_find (p->window, p->name);
+
+  return (w != NULL && (!p->mapped || gtk_widget_get_mapped (w))) == p->expected;
+}
+
+void
+tf_ui_wait_mapped (GtkWidget *window, const char *name, gboolean mapped)
+{
+  Presence p = { window, name, TRUE, mapped };
+
+  g_assert_true (tf_ui_wait_for (presence_is, &p));
+}
+
+void
+tf_ui_wait_present (GtkWidget *window, const char *name, gboolean present)
+{
+  Presence p = { window, name, FALSE, present };
+
+  g_assert_true (tf_ui_wait_for (presence_is, &p));
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
  * tf-ui-test.h: helpers of the ui suite — find a widget by its name, run
- * the main loop until something holds, click and type.
+ * the main loop until something holds, click and type, find labels and
+ * answer message dialogs, store an appointment.
  */
 #pragma once
 
@@ -33,6 +34,50 @@ void       tf_ui_click      (GtkWidget  *window,
 void       tf_ui_type       (GtkWidget  *window,
                              const char *name,
                              const char *text);
+
+/* A check for tf_ui_wait_for: whether the gboolean at @data is TRUE. */
+gboolean   tf_ui_is_true    (gpointer    data);
+
+/* The first GtkLabel under @root whose text is @text, or NULL. */
+GtkWidget *tf_ui_find_label    (GtkWidget  *root,
+                                const char *text);
+/* Waits until a label reading @text under @root is mapped, and returns it. */
+GtkWidget *tf_ui_wait_label    (GtkWidget  *root,
+                                const char *text);
+/* Waits until the widget @name is mapped (@mapped) or is not. */
+void       tf_ui_wait_mapped   (GtkWidget  *window,
+                                const char *name,
+                                gboolean    mapped);
+/* Waits until a widget @name is under @window (@present), mapped or not, or
+ * until there is none. */
+void       tf_ui_wait_present  (GtkWidget  *window,
+                                const char *name,
+                                gboolean    present);
+/* Waits until the AdwActionRow @row is mapped and its subtitle holds @text. */
+void       tf_ui_wait_subtitle (GtkWidget  *window,
+                                const char *row,
+                                const char *text);
+
+/* Waits until an AdwMessageDialog other than @not_this (or NULL) is mapped;
+ * returns a reference on it, since it outlives its closing. */
+GtkWidget        *tf_ui_wait_dialog   (GtkWidget  *not_this);
+/* The AdwMessageDialog named @name among the toplevels, or NULL. */
+AdwMessageDialog *tf_ui_find_dialog   (const char *name);
+/* Waits for the AdwMessageDialog @name, answers it with @response, closes
+ * it and checks it is gone; returns the heading it showed. */
+char             *tf_ui_answer_dialog (const char *name,
+                                       const char *response);
+
+/* Stores an appointment of @client_id with @session's therapist at @at,
+ * 50 minutes, 60.00, @status, booked a week before; returns its id. */
+char       *tf_ui_put_appointment (TfSession  *session,
+                                   const char *client_id,
+                                   GDateTime  *at,
+                                   const char *status);
+/* The plain record @id of @table in @session's vault (asserts it reads). */
+JsonObject *tf_ui_get             (TfSession  *session,
+                                   const char *table,
+                                   const char *id);
 
 /* Sets the locale (@locale, e.g. "C.UTF-8"), the app's catalogue from the
  * build, a fast key derivation, GTK, libadwaita and libsodium. */
@@ -73,5 +118,11 @@ void       tf_ui_page_open      (TfUiPage    *f,
                                  int          width,
                                  int          height);
 void       tf_ui_page_close     (TfUiPage    *f);
+/* Puts @page in place of the fixture's page, its ::saved and ::failed
+ * followed likewise (as when a view is opened again). */
+void       tf_ui_page_replace   (TfUiPage    *f,
+                                 GtkWidget   *page);
+/* The fixture's vault. */
+TfVault   *tf_ui_page_vault     (TfUiPage    *f);
 
 G_END_DECLS

@@ -1,0 +1,167 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * tf-appointment-info.c: an appointment in the words of the pages that list
+ * them — status labels for the therapist and for the client, the other
+ * person's name from their profile, a local date and time — the dated
+ * appointment those pages sort by, and the dialog that asks the therapist
+ * or the client why they cancel (the other side reads the reason).
+ *
+ * The therapist and the client read a status differently: the therapist's
+ * agenda says "Pending" and "No-show", the client is told "Awaiting
+ * confirmation" and "Missed".
+ */
+#define G_LOG_DOMAIN "tf-appointment-info"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "tf-appointment-info.h"
+#include "tf-client-detail.h"
+#include "tf-time.h"
+
+/* --- dated appointments --------------------------------------------------- */
+
+TfDatedAppointment *
+tf_dated_appointment_new (TfItem *item)
+{
+  const char *at;
+  g_autoptr(GDateTime) utc = NULL;
+  TfDatedAppointment *dated;
+
+  g_return_val_if_fail (TF_IS_ITEM (item), NULL);
+
+  at = tf_item_get_string (item, "appointment_datetime");
+  utc = at != NULL ? tf_time_parse_timestamp (at, NULL) : NULL;
+  if (utc == NULL)
+    return NULL;
+  dated = g_new0 (TfDatedAppointment, 1);
+  dated->when = g_date_time_to_local (utc);
+  dated->item = g_object_ref (item);
+  return dated;
+}
+
+void
+tf_dated_appointment_free (gpointer data)
+{
+  TfDatedAppointment *dated = data;
+
+  if (dated == NULL)
+    return;
+  g_date_time_unref (dated->when);
+  g_object_unref (dated->item);
+  g_free (dated);
+}
+
+int
+tf_dated_appointment_soonest_first (gconstpointer a, gconstpointer b)
+{
+  const TfDatedAppointment *x = *(TfDatedAppointment **) a;
+  const TfDatedAppointment *y = *(TfDatedAppointment **) b;
+
+  return g_date_time_compare (x->when, y->when);
+}
+
+int
+tf_dated_appointment_latest_first (gconstpointer a, gconstpointer b)
+{
+  return tf_dated_appointment_soonest_first (b, a);
+}
+
+/* --- words ---------------------------------------------------------------- */
+
+const char *
+tf_appointment_status_label (const char *status)
+{
+  if (g_strcmp0 (status, "pending") == 0)
+    return _("Pending");
+  if (g_strcmp0 (status, "confirmed") == 0)
+    return _("Confirmed");
+  if (g_strcmp0 (status, "completed") == 0)
+    return _("Completed");
+  if (g_strcmp0 (status, "no_show") == 0)
+    return _("No-show");
+  if (g_strcmp0 (status, "cancelled") == 0)
+    return _("Cancelled");
+  return status != NULL ? status : "";
+}
+
+const char *
+tf_appointment_status_label_for_client (const char *status)
+{
+  if (g_strcmp0 (status, "pending") == 0)
+    return _("Awaiting confirmation");
+  if (g_strcmp0 (status, "no_show") == 0)
+    return _("Missed");
+  return tf_appointment_status_label (status);
+}
+
+char *
+tf_appointment_dup_person_name (TfVault *vault, const char *user_id)
+{
+  g_autoptr(JsonObject) profile = NULL;
+
+  g_return_val_if_fail (vault != NULL, NULL);
+
+  if (user_id == NULL)
+    return NULL;
+  profile = tf_vault_get (vault, tf_registry_lookup ("profiles"), user_id, NULL);
+  return tf_client_name_from_profile (profile);
+}
+
+char *
+tf_appointment_format_when (GDateTime *local)
+{
+  g_autofree char *day = NULL;
+  g_autofree char *time = NULL;
+
+  g_return_val_if_fail (local != NULL, NULL);
+
+  day = g_date_time_format (local, "%A %-d %B %Y");
+  time = g_date_time_format (local, "%H:%M");
+  return g_strdup_printf (_("%s · %s"), day, time);
+}
+
+/* --- cancelling ----------------------------------------------------------- */
+
+GtkWidget *
+tf_appointment_cancel_dialog_new (GtkWidget *widget, const char *body, const char *entry_name,
+                                  const char *id)
+{
+  GtkRoot *root;
+  GtkWidget *dialog, *box, *entry;
+
+  g_return_val_if_fail (GTK_IS_WIDGET (widget), NULL);
+  g_return_val_if_fail (id != NULL, NULL);
+
+  root = gtk_widget_get_root (widget);
+  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                   _("Cancel Appointment?"), body);
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  entry = gtk_entry_new ();
+  gtk_widget_set_name (entry, entry_name);
+  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _("Reason"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Reason for cancelling"), -1);
+  gtk_box_append (GTK_BOX (box), entry);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "keep", _("_Keep Appointment"),
+                                    "cancel-appointment", _("_Cancel Appointment"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "cancel-appointment",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "keep");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "keep");
+  g_object_set_data (G_OBJECT (dialog), "reason-entry", entry);
+  g_object_set_data_full (G_OBJECT (dialog), "appointment-id", g_strdup (id), g_free);
+  return dialog;
+}
+
+GtkWidget *
+tf_appointment_cancel_dialog_get_entry (AdwMessageDialog *dialog)
+{
+  g_return_val_if_fail (ADW_IS_MESSAGE_DIALOG (dialog), NULL);
+
+  return g_object_get_data (G_OBJECT (dialog), "reason-entry");
+}

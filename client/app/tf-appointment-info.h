@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * tf-appointment-info.h: what the pages that list appointments (the
+ * therapist's agenda, the client's appointments, the notes of a client's
+ * sessions) say about one — its status in words, the name of the person on
+ * the other side, when it is in this computer's zone — a dated
+ * appointment to sort lists by, and the dialog that asks why one is
+ * cancelled.
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "tf-session.h"
+
+G_BEGIN_DECLS
+
+/* An appointment (a TfItem of "appointments") and its start in this
+ * computer's zone. */
+typedef struct
+{
+  GDateTime *when;  /* local */
+  TfItem    *item;
+} TfDatedAppointment;
+
+/* @item with its appointment_datetime in this computer's zone (holds a
+ * reference on @item), or NULL when that time is missing or unreadable. */
+TfDatedAppointment *tf_dated_appointment_new           (TfItem        *item);
+/* Frees a TfDatedAppointment (a GDestroyNotify for GPtrArray). */
+void                tf_dated_appointment_free          (gpointer       data);
+/* GCompareFunc for g_ptr_array_sort of TfDatedAppointment*: soonest first. */
+int                 tf_dated_appointment_soonest_first (gconstpointer  a,
+                                                        gconstpointer  b);
+/* GCompareFunc for g_ptr_array_sort of TfDatedAppointment*: latest first. */
+int                 tf_dated_appointment_latest_first  (gconstpointer  a,
+                                                        gconstpointer  b);
+
+/* An appointment's status as its therapist reads it ("Pending", "No-show"…);
+ * an unknown status as it is. */
+const char *tf_appointment_status_label            (const char *status);
+/* An appointment's status as its client reads it ("Awaiting confirmation",
+ * "Missed"…); an unknown status as it is. */
+const char *tf_appointment_status_label_for_client (const char *status);
+
+/* The name of @user_id as their profile on this device says
+ * (tf_client_name_from_profile), or NULL when there is none. */
+char       *tf_appointment_dup_person_name         (TfVault    *vault,
+                                                    const char *user_id);
+
+/* "Tuesday 3 March 2026 · 10:00" for @local. */
+char       *tf_appointment_format_when             (GDateTime  *local);
+
+/* A "Cancel Appointment?" dialog over @widget's window saying @body, with
+ * the responses "keep" (default and close) and "cancel-appointment"
+ * (destructive), and a reason entry named @entry_name in its extra child, a
+ * vertical GtkBox the caller may add to.  The appointment @id is its data
+ * "appointment-id".  Not presented yet. */
+GtkWidget  *tf_appointment_cancel_dialog_new       (GtkWidget  *widget,
+                                                    const char *body,
+                                                    const char *entry_name,
+                                                    const char *id);
+/* The reason entry of a dialog from tf_appointment_cancel_dialog_new(). */
+GtkWidget  *tf_appointment_cancel_dialog_get_entry (AdwMessageDialog *dialog);
+
+G_END_DECLS

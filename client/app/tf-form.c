@@ -1,0 +1,367 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * tf-form.c: small building blocks the app's pages and forms share.
+ *
+ * Nothing here holds state: each function builds or wires one widget the
+ * way every page of the app does it, so that the history and intake forms,
+ * the plan, availability and services editors and the pages look and
+ * behave alike (widget names stay the callers', since the ui tests find
+ * widgets by name).
+ */
+#define G_LOG_DOMAIN "tf-form"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "tf-form.h"
+#include "tf-time.h"
+
+void
+tf_form_class_add_outcome_signals (gpointer klass, guint *saved, guint *failed)
+{
+  GType type = G_TYPE_FROM_CLASS (klass);
+
+  g_return_if_fail (G_IS_OBJECT_CLASS (klass));
+  g_return_if_fail (saved != NULL && failed != NULL);
+
+  *saved = g_signal_new ("saved", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1,
+                         G_TYPE_STRING);
+  *failed = g_signal_new ("failed", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1,
+                          G_TYPE_STRING);
+}
+
+void
+tf_form_fail (gpointer instance, const char *format, ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  g_return_if_fail (G_IS_OBJECT (instance));
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_signal_emit_by_name (instance, "failed", message);
+}
+
+void
+tf_form_unparent_children (GtkWidget *widget)
+{
+  GtkWidget *child;
+
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+
+  while ((child = gtk_widget_get_first_child (widget)) != NULL)
+    gtk_widget_unparent (child);
+}
+
+void
+tf_form_label_accessibly (gpointer widget, const char *label)
+{
+  g_return_if_fail (GTK_IS_ACCESSIBLE (widget));
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, label,
+                                  -1);
+}
+
+void
+tf_form_add_shortcut (GtkEventController *controller, const char *accelerator,
+                      GtkShortcutFunc func)
+{
+  g_return_if_fail (GTK_IS_SHORTCUT_CONTROLLER (controller));
+
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller),
+                                        gtk_shortcut_new (gtk_shortcut_trigger_parse_string (
+                                                            accelerator),
+                                                          gtk_callback_action_new (func, NULL,
+                                                                                   NULL)));
+}
+
+static void
+on_day_selected_cb (GtkCalendar *calendar, GtkWidget *entry)
+{
+  g_autoptr(GDateTime) picked = gtk_calendar_get_date (calendar);
+  g_autofree char *text = g_date_time_format (picked, "%Y-%m-%d");
+  GtkWidget *button = gtk_widget_get_ancestor (GTK_WIDGET (calendar), GTK_TYPE_MENU_BUTTON);
+
+  gtk_editable_set_text (GTK_EDITABLE (entry), text);
+  if (button != NULL)
+    gtk_menu_button_popdown (GTK_MENU_BUTTON (button));
+}
+
+GtkWidget *
+tf_form_date_button_new (GtkWidget *entry)
+{
+  GtkWidget *button = gtk_menu_button_new ();
+  GtkWidget *popover = gtk_popover_new ();
+  GtkWidget *calendar = gtk_calendar_new ();
+
+  g_return_val_if_fail (GTK_IS_EDITABLE (entry), NULL);
+
+  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (button), "x-office-calendar-symbolic");
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (button, _("Choose a Date"));
+  tf_form_label_accessibly (button, _("Choose a Date"));
+  gtk_popover_set_child (GTK_POPOVER (popover), calendar);
+  gtk_menu_button_set_popover (GTK_MENU_BUTTON (button), popover);
+  g_signal_connect_object (calendar, "day-selected", G_CALLBACK (on_day_selected_cb), entry, 0);
+  return button;
+}
+
+GtkWidget *
+tf_form_text_field_new (const char *name, const char *title, const char *hint, int height,
+                        GtkTextView **view)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
+  GtkWidget *label = gtk_label_new (title);
+  GtkWidget *frame = gtk_frame_new (NULL);
+  GtkWidget *text = gtk_text_view_new ();
+
+  g_return_val_if_fail (view != NULL, NULL);
+
+  gtk_widget_add_css_class (label, "heading");
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_mnemonic_widget (GTK_LABEL (label), text);
+  gtk_box_append (GTK_BOX (box), label);
+  if (hint != NULL)
+    {
+      GtkWidget *hint_label = gtk_label_new (hint);
+
+      gtk_widget_add_css_class (hint_label, "dim-label");
+      gtk_widget_add_css_class (hint_label, "caption");
+      gtk_label_set_xalign (GTK_LABEL (hint_label), 0);
+      gtk_label_set_wrap (GTK_LABEL (hint_label), TRUE);
+      gtk_box_append (GTK_BOX (box), hint_label);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (text),
+                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, hint, -1);
+    }
+  gtk_widget_set_name (text, name);
+  gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (text), GTK_WRAP_WORD_CHAR);
+  gtk_text_view_set_accepts_tab (GTK_TEXT_VIEW (text), FALSE);
+  gtk_text_view_set_top_margin (GTK_TEXT_VIEW (text), 8);
+  gtk_text_view_set_bottom_margin (GTK_TEXT_VIEW (text), 8);
+  gtk_text_view_set_left_margin (GTK_TEXT_VIEW (text), 8);
+  gtk_text_view_set_right_margin (GTK_TEXT_VIEW (text), 8);
+  gtk_widget_set_size_request (text, -1, height);
+  tf_form_label_accessibly (text, title);
+  gtk_frame_set_child (GTK_FRAME (frame), text);
+  gtk_box_append (GTK_BOX (box), frame);
+
+  *view = GTK_TEXT_VIEW (text);
+  return box;
+}
+
+char *
+tf_form_dup_text (GtkTextView *view)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
+GtkWidget *
+tf_form_save_bar_new (const char *prefix, const char *save_tooltip, GtkLabel **status,
+                      GtkWidget **save)
+{
+  GtkWidget *bar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  g_autofree char *status_name = g_strdup_printf ("%s-status", prefix);
+  g_autofree char *save_name = g_strdup_printf ("%s-save", prefix);
+
+  g_return_val_if_fail (status != NULL && save != NULL, NULL);
+
+  *status = GTK_LABEL (gtk_label_new (NULL));
+  gtk_widget_set_name (GTK_WIDGET (*status), status_name);
+  gtk_widget_add_css_class (GTK_WIDGET (*status), "dim-label");
+  gtk_label_set_wrap (*status, TRUE);
+  gtk_label_set_xalign (*status, 0);
+  gtk_widget_set_hexpand (GTK_WIDGET (*status), TRUE);
+  *save = gtk_button_new_with_mnemonic (_("_Save"));
+  gtk_widget_set_name (*save, save_name);
+  gtk_widget_add_css_class (*save, "suggested-action");
+  gtk_widget_set_valign (*save, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (*save, save_tooltip);
+  gtk_widget_set_margin_top (bar, 12);
+  gtk_box_append (GTK_BOX (bar), GTK_WIDGET (*status));
+  gtk_box_append (GTK_BOX (bar), *save);
+  return bar;
+}
+
+/* A hidden, wrapping message label in the style @css_class. */
+static GtkWidget *
+message_label_new (const char *name, const char *css_class)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_widget_set_name (label, name);
+  gtk_widget_add_css_class (label, css_class);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_set_visible (label, FALSE);
+  return label;
+}
+
+GtkWidget *
+tf_form_warning_label_new (const char *name, const char *text)
+{
+  GtkWidget *label = message_label_new (name, "warning");
+
+  gtk_label_set_text (GTK_LABEL (label), text);
+  gtk_widget_set_margin_top (label, 6);
+  return label;
+}
+
+GtkWidget *
+tf_form_error_label_new (const char *name, const char *accessible)
+{
+  GtkWidget *label = message_label_new (name, "error");
+
+  if (accessible != NULL)
+    tf_form_label_accessibly (label, accessible);
+  return label;
+}
+
+void
+tf_form_set_layout (GtkWidget *form, GtkWidget *body, GtkWidget *first, ...)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *top = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *clamp = adw_clamp_new ();
+  va_list args;
+
+  g_return_if_fail (GTK_IS_WIDGET (form));
+  g_return_if_fail (GTK_IS_WIDGET (body));
+
+  va_start (args, first);
+  for (GtkWidget *child = first; child != NULL; child = va_arg (args, GtkWidget *))
+    gtk_box_append (GTK_BOX (top), child);
+  va_end (args);
+  gtk_widget_set_margin_start (top, 12);
+  gtk_widget_set_margin_end (top, 12);
+  adw_clamp_set_child (ADW_CLAMP (clamp), top);
+  gtk_box_append (GTK_BOX (box), clamp);
+  gtk_box_append (GTK_BOX (box), body);
+  gtk_widget_set_parent (box, form);
+}
+
+static gboolean
+click_save (GtkWidget *widget, GVariant *args, gpointer save)
+{
+  if (!gtk_widget_is_sensitive (save))
+    return FALSE;
+  g_signal_emit_by_name (save, "clicked");
+  return TRUE;
+}
+
+void
+tf_form_add_save_shortcut (GtkWidget *form, GtkWidget *save)
+{
+  GtkEventController *shortcuts = gtk_shortcut_controller_new ();
+
+  g_return_if_fail (GTK_IS_WIDGET (form));
+  g_return_if_fail (GTK_IS_BUTTON (save));
+
+  /* The button is the form's descendant: it lives as long as the shortcut. */
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
+                                        gtk_shortcut_new (gtk_shortcut_trigger_parse_string (
+                                                            "<Control>s"),
+                                                          gtk_callback_action_new (click_save,
+                                                                                   save,
+                                                                                   NULL)));
+  gtk_widget_add_controller (form, shortcuts);
+}
+
+JsonObject *
+tf_form_first_plain (TfRepository *records)
+{
+  g_autoptr(TfItem) item = NULL;
+
+  g_return_val_if_fail (TF_IS_REPOSITORY (records), NULL);
+
+  item = g_list_model_get_item (G_LIST_MODEL (records), 0);
+  /* The repository keeps the item, and with it the plain form. */
+  return item ? tf_item_get_plain (item) : NULL;
+}
+
+static void
+on_synced_cb (TfSession *session, TfRepository *records)
+{
+  tf_repository_refresh (records, NULL);
+}
+
+void
+tf_form_refresh_on_sync (TfSession *session, TfRepository *records)
+{
+  g_return_if_fail (TF_IS_SESSION (session));
+  g_return_if_fail (TF_IS_REPOSITORY (records));
+
+  g_signal_connect_object (session, "synced", G_CALLBACK (on_synced_cb), records, 0);
+}
+
+void
+tf_form_show_saved_at (GtkLabel *status, JsonObject *plain, const char *none,
+                       const char *last_format)
+{
+  const char *stamp = NULL;
+  g_autoptr(GDateTime) utc = NULL;
+  g_autoptr(GDateTime) local = NULL;
+  g_autofree char *when = NULL;
+  g_autofree char *text = NULL;
+
+  g_return_if_fail (GTK_IS_LABEL (status));
+
+  if (plain == NULL)
+    {
+      gtk_label_set_text (status, none);
+      return;
+    }
+  if (json_object_get_boolean_member_with_default (plain, "unreadable", FALSE))
+    {
+      gtk_label_set_text (status, "");
+      return;
+    }
+  stamp = tf_json_get_string (plain, "updated_at");
+  if (stamp == NULL)
+    stamp = tf_json_get_string (plain, "created_at");
+  utc = stamp ? tf_time_parse_timestamp (stamp, NULL) : NULL;
+  local = utc ? g_date_time_to_local (utc) : NULL;
+  if (local == NULL)
+    {
+      gtk_label_set_text (status, _("Saved"));
+      return;
+    }
+  when = g_date_time_format (local, "%x %H:%M");
+  /* @last_format is the caller's translated literal with one %s. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+  text = g_strdup_printf (last_format, when);
+#pragma GCC diagnostic pop
+  gtk_label_set_text (status, text);
+}
+
+JsonObject *
+tf_form_dup_record_base (TfVault *vault, const TfTable *table, const char *client_id,
+                         const char *stamp, gboolean *is_new, GError **error)
+{
+  g_autoptr(GPtrArray) stored = NULL;
+  JsonObject *plain;
+
+  g_return_val_if_fail (vault != NULL, NULL);
+  g_return_val_if_fail (client_id != NULL && stamp != NULL, NULL);
+
+  stored = tf_vault_list (vault, table, "client_id", client_id, error);
+  if (stored == NULL)
+    return NULL;
+  if (is_new != NULL)
+    *is_new = stored->len == 0;
+  if (stored->len > 0)
+    return tf_json_object_dup (g_ptr_array_index (stored, 0));
+  plain = json_object_new ();
+  json_object_set_string_member (plain, "client_id", client_id);
+  json_object_set_string_member (plain, "created_at", stamp);
+  return plain;
+}

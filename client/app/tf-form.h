@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * tf-form.h: small building blocks the app's pages and forms share — the
+ * ::saved/::failed pair of signals, a labelled multi-line text field, a
+ * status-and-Save bar, warning and error labels, a calendar button for a
+ * date entry, keyboard shortcuts, and the few one-liners (an accessible
+ * label, a text view's text)
+ * that every form would otherwise write again.
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "tf-repository.h"
+#include "tf-session.h"
+
+G_BEGIN_DECLS
+
+/* Adds ::saved (message) and ::failed (message), both G_SIGNAL_RUN_LAST
+ * with one string, to @klass (a GObjectClass); their ids go to @saved and
+ * @failed. */
+void       tf_form_class_add_outcome_signals (gpointer    klass,
+                                              guint      *saved,
+                                              guint      *failed);
+
+/* Emits ::failed on @instance with the message @format makes. */
+void       tf_form_fail                      (gpointer    instance,
+                                              const char *format,
+                                              ...) G_GNUC_PRINTF (2, 3);
+
+/* For dispose: unparents every child of @widget. */
+void       tf_form_unparent_children         (GtkWidget  *widget);
+
+/* Sets @widget's accessible label. */
+void       tf_form_label_accessibly          (gpointer    widget,
+                                              const char *label);
+
+/* Adds @accelerator → @func (called with the controller's widget) to the
+ * GtkShortcutController @controller. */
+void       tf_form_add_shortcut              (GtkEventController *controller,
+                                              const char         *accelerator,
+                                              GtkShortcutFunc     func);
+
+/* A flat calendar button for the end of the AdwEntryRow @entry: the day
+ * picked in its popover goes into @entry as YYYY-MM-DD. */
+GtkWidget *tf_form_date_button_new           (GtkWidget   *entry);
+
+/* A heading @title, the dim caption @hint (NULL: none, else also the
+ * view's accessible description), and a framed, word-wrapped text view
+ * named @name, at least @height px tall; the box holding them is
+ * returned and the view stored in @view. */
+GtkWidget *tf_form_text_field_new            (const char   *name,
+                                              const char   *title,
+                                              const char   *hint,
+                                              int           height,
+                                              GtkTextView **view);
+
+/* The whole text of @view (owned). */
+char      *tf_form_dup_text                  (GtkTextView *view);
+
+/* A bar with a dim, wrapping status label named "@prefix-status" and a
+ * "_Save" button named "@prefix-save" with @save_tooltip; they are stored
+ * in @status and @save. */
+GtkWidget *tf_form_save_bar_new              (const char  *prefix,
+                                              const char  *save_tooltip,
+                                              GtkLabel   **status,
+                                              GtkWidget  **save);
+
+/* A hidden, wrapping label in the "warning" style named @name saying
+ * @text: what a form shows when a record cannot be opened. */
+GtkWidget *tf_form_warning_label_new         (const char *name,
+                                              const char *text);
+
+/* A hidden, wrapping label in the "error" style named @name, for why
+ * something was refused; @accessible (or NULL) is its accessible label. */
+GtkWidget *tf_form_error_label_new           (const char *name,
+                                              const char *accessible);
+
+/* The form @form: a header (@first and the widgets after it, up to NULL)
+ * that stays in sight, as wide as the page, above @body. */
+void       tf_form_set_layout                (GtkWidget  *form,
+                                              GtkWidget  *body,
+                                              GtkWidget  *first,
+                                              ...) G_GNUC_NULL_TERMINATED;
+
+/* Ctrl+S on @form clicks @save, while @save is sensitive. */
+void       tf_form_add_save_shortcut         (GtkWidget  *form,
+                                              GtkWidget  *save);
+
+/* --- one record per client --------------------------------------------- */
+
+/* The plain form of the first record of @records, or NULL; borrowed from
+ * the repository's item. */
+JsonObject *tf_form_first_plain              (TfRepository *records);
+
+/* Refreshes @records whenever @session has synced. */
+void       tf_form_refresh_on_sync           (TfSession    *session,
+                                              TfRepository *records);
+
+/* Says in @status when @plain (a record, or NULL: none, then @none is
+ * said) was last saved, as @last_format ("Last saved %s") with the local
+ * date and time; nothing for an unreadable record. */
+void       tf_form_show_saved_at             (GtkLabel   *status,
+                                              JsonObject *plain,
+                                              const char *none,
+                                              const char *last_format);
+
+/* The base a save of the one record of @client_id in @table writes over:
+ * a copy of the newest stored one (a sync may have brought one since the
+ * form was filled; it may be "unreadable"), or a new one with client_id
+ * and created_at @stamp, and then @is_new is set.  NULL, with @error
+ * set, when the store cannot be read. */
+JsonObject *tf_form_dup_record_base          (TfVault       *vault,
+                                              const TfTable *table,
+                                              const char    *client_id,
+                                              const char    *stamp,
+                                              gboolean      *is_new,
+                                              GError       **error);
+
+G_END_DECLS
