@@ -157,6 +157,15 @@ add_unique (GPtrArray *list, const char *value)
   g_ptr_array_add (list, g_strdup (value));
 }
 
+/* The people a record of @t with @fields names: owner, client, therapist. */
+static void
+add_people (GPtrArray *list, const TfTable *t, JsonObject *fields)
+{
+  add_unique (list, tf_json_get_string (fields, t->owner_column));
+  add_unique (list, tf_json_get_string (fields, t->client_column));
+  add_unique (list, tf_json_get_string (fields, t->therapist_column));
+}
+
 /* --- answers -------------------------------------------------------------- */
 
 /* Starts {"mutation_id": N, "status": S, ...}; the caller adds the rest. */
@@ -481,9 +490,7 @@ load_people (Push *p, GError **error)
           State *state = g_hash_table_lookup (p->states, key);
           f = state && state->row ? state->row->fields : NULL;
         }
-      add_unique (users, tf_json_get_string (f, t->owner_column));
-      add_unique (users, tf_json_get_string (f, t->client_column));
-      add_unique (users, tf_json_get_string (f, t->therapist_column));
+      add_people (users, t, f);
       g_ptr_array_add (tables, g_strdup (t->name));
       g_ptr_array_add (ids, g_strdup (item->id));
     }
@@ -496,9 +503,7 @@ load_people (Push *p, GError **error)
     while (g_hash_table_iter_next (&iter, &key, &value))
       {
         TfRecord *parent = value;
-        add_unique (users, tf_json_get_string (parent->fields, parent->table->owner_column));
-        add_unique (users, tf_json_get_string (parent->fields, parent->table->client_column));
-        add_unique (users, tf_json_get_string (parent->fields, parent->table->therapist_column));
+        add_people (users, parent->table, parent->fields);
       }
   }
 
@@ -686,11 +691,7 @@ recipients_of (Push *p, const TfTable *t, JsonObject *fields, const char *owner)
         }
     }
   else
-    {
-      add_unique (list, tf_json_get_string (fields, t->owner_column));
-      add_unique (list, tf_json_get_string (fields, t->client_column));
-      add_unique (list, tf_json_get_string (fields, t->therapist_column));
-    }
+    add_people (list, t, fields);
   return list;
 }
 
