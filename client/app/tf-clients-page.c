@@ -12,8 +12,7 @@
  * order.
  *
  * Search is by name, for case and accents alike ("μαρια" finds "Μαρία",
- * "ΜΑΡΙΑ" too): both sides are decomposed, stripped of combining marks
- * and case-folded, then compared as substrings.
+ * "ΜΑΡΙΑ" too), with the fold the journal uses (tf_text_fold_for_search).
  *
  * An AdwLeaflet holds the list and the detail side by side, and one at a
  * time when the window is narrow; the detail then shows a back button.
@@ -28,6 +27,7 @@
 #include "tf-client-detail.h"
 #include "tf-clients-page.h"
 #include "tf-form.h"
+#include "tf-text.h"
 #include "tf-time.h"
 
 struct _TfClientsPage
@@ -79,24 +79,6 @@ tf_clients_page_class_init (TfClientsPageClass *klass)
 
 /* --- search --------------------------------------------------------------- */
 
-/* Without case or accents: "Μαρία" and "ΜΑΡΙΑ" both become "μαρια". */
-static char *
-fold_for_search (const char *text)
-{
-  g_autofree char *decomposed = g_utf8_normalize (text != NULL ? text : "", -1,
-                                                  G_NORMALIZE_ALL);
-  g_autoptr(GString) bare = g_string_new (NULL);
-
-  for (const char *p = decomposed; p != NULL && *p != '\0'; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
-
-      if (!g_unichar_ismark (c))
-        g_string_append_unichar (bare, c);
-    }
-  return g_utf8_casefold (bare->str, -1);
-}
-
 static gboolean
 row_matches (GtkListBoxRow *row, gpointer data)
 {
@@ -133,7 +115,7 @@ on_search_changed_cb (TfClientsPage *self)
 
   g_clear_pointer (&self->query, g_free);
   if (*text != '\0')
-    self->query = fold_for_search (text);
+    self->query = tf_text_fold_for_search (text);
   gtk_list_box_invalidate_filter (self->list);
   update_list_state (self);
 }
@@ -271,7 +253,7 @@ create_row (Client *client)
     }
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
   g_object_set_data_full (G_OBJECT (row), "tf-client-id", g_strdup (client->client_id), g_free);
-  g_object_set_data_full (G_OBJECT (row), "tf-folded", fold_for_search (client->name), g_free);
+  g_object_set_data_full (G_OBJECT (row), "tf-folded", tf_text_fold_for_search (client->name), g_free);
   return row;
 }
 

@@ -4,8 +4,9 @@
  * editor, one at a time in a stack.
  *
  * Entries are encrypted in the store, so search cannot be SQL: the page
- * filters the decrypted list it already holds (title and content, folded
- * for case and Unicode form), and nothing of the query leaves memory.
+ * filters the decrypted list it already holds (title and content, without
+ * case or accents: "θαλασσα" finds "θάλασσα"), and nothing of the query
+ * leaves memory.
  * What is typed in the editor stays there until it is saved: a failed save
  * keeps it and says why, and leaving the editor without saving keeps a new
  * entry's draft for the next "New Entry".
@@ -19,6 +20,7 @@
 
 #include "tf-form.h"
 #include "tf-journal-page.h"
+#include "tf-text.h"
 #include "tf-time.h"
 
 struct _TfJournalPage
@@ -78,29 +80,14 @@ tf_journal_page_class_init (TfJournalPageClass *klass)
 
 /* --- search --------------------------------------------------------------- */
 
-/* Case- and form-insensitive: "ΘΆΛΑΣΣΑ" finds "θάλασσα". */
-static char *
-fold (const char *text)
-{
-  g_autofree char *normal = g_utf8_normalize (text != NULL ? text : "", -1, G_NORMALIZE_ALL);
-
-  return g_utf8_casefold (normal != NULL ? normal : "", -1);
-}
-
 static gboolean
 entry_matches (gpointer item, gpointer data)
 {
   TfJournalPage *self = data;
-  g_autofree char *title = NULL;
-  g_autofree char *content = NULL;
 
-  if (self->query == NULL)
-    return TRUE;
-  title = fold (tf_item_get_string (item, "title"));
-  if (strstr (title, self->query) != NULL)
-    return TRUE;
-  content = fold (tf_item_get_string (item, "content"));
-  return strstr (content, self->query) != NULL;
+  return self->query == NULL ||
+         tf_text_matches_folded (tf_item_get_string (item, "title"), self->query) ||
+         tf_text_matches_folded (tf_item_get_string (item, "content"), self->query);
 }
 
 static void
@@ -111,7 +98,7 @@ on_search_changed_cb (TfJournalPage *self)
 
   g_clear_pointer (&self->query, g_free);
   if (*text != '\0')
-    self->query = fold (text);
+    self->query = tf_text_fold_for_search (text);
   gtk_label_set_text (self->placeholder, self->query != NULL
                                            ? _("No entries match your search")
                                            : _("No journal entries yet"));

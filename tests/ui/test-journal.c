@@ -206,7 +206,7 @@ test_journal (void)
 
   /* Two entries, listed newest first. */
   write_entry (f, "Sunday", "Ήρεμη ΜΈΡΑ στη θάλασσα with friends", 1);
-  write_entry (f, "Work", "A long meeting, then a headache.", 2);
+  write_entry (f, "Work", "A long meeting, then a headache and άγχος.", 2);
   g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (nth_row (
                      f->window, "journal-list", 0))), ==, "Work");
   row = find_row (f->window, "journal-list", "Sunday");
@@ -221,6 +221,11 @@ test_journal (void)
                    "No entries match your search");
   search (f, "ΘΆΛΑΣΣΑ", 1);
   g_assert_nonnull (find_row (f->window, "journal-list", "Sunday"));
+  /* Greek as people type it: without the accents. */
+  search (f, "θαλασσα", 1);
+  g_assert_nonnull (find_row (f->window, "journal-list", "Sunday"));
+  search (f, "αγχος", 1);
+  g_assert_nonnull (find_row (f->window, "journal-list", "Work"));
   search (f, "headache", 1);
   g_assert_nonnull (find_row (f->window, "journal-list", "Work"));
   g_assert_null (find_row (f->window, "journal-list", "Sunday"));
