@@ -66,6 +66,8 @@ typedef struct
   const char * const  *choices;      /* NULL-terminated enum CHECK, or NULL */
   TfColumnFormat       format;
   const char          *references;   /* table the value refers to, or NULL */
+  const char          *verifies;     /* a verified flag: the column it vouches for; a new
+                                      * value there clears the flag (license_verified) */
 } TfColumn;
 
 /* Who may write a record of the table (the server enforces it). */

@@ -39,6 +39,7 @@
 #include "tf-error.h"
 #include "tf-sync-push.h"
 #include "tf-sync-read.h"
+#include "tf-sync-rules.h"
 
 void
 tf_push_item_free (TfPushItem *item)
@@ -212,6 +213,20 @@ result_applied (gint64 mutation_id, gint64 version)
 
   json_builder_set_member_name (b, "version");
   json_builder_add_int_value (b, version);
+  return result_finish (b);
+}
+
+/* Applied, with the stored record when the server changed what was sent:
+ * the device takes the server's values (tf_store_apply_push_results). */
+static JsonNode *
+result_applied_as (gint64 mutation_id, gint64 version, const TfRecord *stored)
+{
+  JsonBuilder *b = result_begin (mutation_id, "applied");
+
+  json_builder_set_member_name (b, "version");
+  json_builder_add_int_value (b, version);
+  json_builder_set_member_name (b, "record");
+  json_builder_add_value (b, tf_record_to_json (stored));
   return result_finish (b);
 }
 
@@ -837,26 +852,19 @@ changed_immutable (const TfTable *t, JsonObject *fields, TfRecord *current)
   return NULL;
 }
 
-static gboolean
-same_value (JsonObject *a, JsonObject *b, const char *column)
-{
-  JsonNode *x = json_object_get_member (a, column);
-  JsonNode *y = json_object_get_member (b, column);
-  gboolean x_null = x == NULL || JSON_NODE_HOLDS_NULL (x);
-  gboolean y_null = y == NULL || JSON_NODE_HOLDS_NULL (y);
-
-  if (x_null || y_null)
-    return x_null == y_null;
-  return json_node_equal (x, y);
-}
-
 /* Columns only an administrator (or a verification flow) sets: a licence or
  * a phone marked verified.  Others may not set or change them. */
+static gboolean
+is_admin (Push *p)
+{
+  return g_strcmp0 (p->caller.role, "business_admin") == 0 ||
+         g_strcmp0 (p->caller.role, "super_admin") == 0;
+}
+
 static const char *
 changed_by_admin_only (Push *p, const TfTable *t, JsonObject *fields, TfRecord *current)
 {
-  if (g_strcmp0 (p->caller.role, "business_admin") == 0 ||
-      g_strcmp0 (p->caller.role, "super_admin") == 0)
+  if (is_admin (p))
     return NULL;
   for (guint i = 0; i < t->n_columns; i++)
     {
@@ -864,7 +872,7 @@ changed_by_admin_only (Push *p, const TfTable *t, JsonObject *fields, TfRecord *
 
       if (!(c->flags & TF_COLUMN_ADMIN_ONLY) || !json_object_has_member (fields, c->name))
         continue;
-      if (current != NULL ? !same_value (fields, current->fields, c->name)
+      if (current != NULL ? !tf_sync_rules_same_value (fields, current->fields, c->name)
                           : json_object_get_boolean_member_with_default (fields, c->name, FALSE))
         return c->name;
     }
@@ -884,12 +892,12 @@ changed_by_client (Push *p, JsonObject *fields, TfRecord *current)
     return NULL;
   for (guint i = 0; i < G_N_ELEMENTS (never); i++)
     if (json_object_has_member (fields, never[i]) &&
-        !same_value (fields, current->fields, never[i]))
+        !tf_sync_rules_same_value (fields, current->fields, never[i]))
       return never[i];
   if (g_strcmp0 (tf_json_get_string (current->fields, "status"), "pending") != 0)
     for (guint i = 0; i < G_N_ELEMENTS (once_confirmed); i++)
       if (json_object_has_member (fields, once_confirmed[i]) &&
-          !same_value (fields, current->fields, once_confirmed[i]))
+          !tf_sync_rules_same_value (fields, current->fields, once_confirmed[i]))
         return once_confirmed[i];
   return NULL;
 }
@@ -1035,6 +1043,7 @@ decide (Push *p, Decision *d, gint64 version, GError **error)
   const char *why;
   const char *fixed;
   const char *locked;
+  gboolean corrected;
 
   if (item->mutation == NULL)
     {
@@ -1133,11 +1142,20 @@ decide (Push *p, Decision *d, gint64 version, GError **error)
         }
     }
 
+  corrected = item->op == TF_MUTATION_UPSERT &&
+              tf_sync_rules_correct (t, fields, current, is_admin (p));
+
   d->outcome = OUTCOME_APPLY;
   d->version = version;
   d->owner = g_strdup (owner_of (p, t, fields));
   d->recipients = recipients_of (p, t, fields, d->owner);
-  d->result = result_applied (item->mutation_id, version);
+  if (corrected)
+    {
+      g_autoptr(TfRecord) stored = tf_sync_rules_stored (t, item->id, fields, current, version);
+      d->result = result_applied_as (item->mutation_id, version, stored);
+    }
+  else
+    d->result = result_applied (item->mutation_id, version);
 
   /* Later mutations of this batch see this one. */
   if (state == NULL)
