@@ -58,16 +58,40 @@ member_uint (JsonObject *object, const char *name, guint64 *out)
   return TRUE;
 }
 
+/* Passwords are derived in Unicode NFC: "Μαρία" typed with a precomposed ί
+ * on one keyboard and as ι + U+0301 on another are the same password.  A
+ * password that is not valid UTF-8 is derived as it is. */
+static char *
+normalize_password (const char *password)
+{
+  char *nfc = g_utf8_validate (password, -1, NULL)
+                ? g_utf8_normalize (password, -1, G_NORMALIZE_NFC) : NULL;
+
+  return nfc != NULL ? nfc : g_strdup (password);
+}
+
 gboolean
-tf_keys_derive (JsonObject *kdf, const char *password, TfSecret **out_auth_key,
-                TfSecret **out_kek, GError **error)
+tf_keys_password_is_normalized (const char *password)
+{
+  g_autofree char *nfc = NULL;
+  gboolean same;
+
+  g_return_val_if_fail (password != NULL, TRUE);
+
+  nfc = normalize_password (password);
+  same = strcmp (nfc, password) == 0;
+  sodium_memzero (nfc, strlen (nfc));
+  return same;
+}
+
+static gboolean
+derive (JsonObject *kdf, const char *password, TfSecret **out_auth_key, TfSecret **out_kek,
+        GError **error)
 {
   const char *salt_b64 = tf_json_get_string (kdf, "salt");
   g_autofree guchar *salt = NULL;
   gsize salt_len = 0;
   guint64 ops, mem;
-
-  g_return_val_if_fail (password != NULL, FALSE);
 
   if (salt_b64 == NULL || !member_uint (kdf, "opslimit", &ops) ||
       !member_uint (kdf, "memlimit", &mem))
@@ -83,6 +107,30 @@ tf_keys_derive (JsonObject *kdf, const char *password, TfSecret **out_auth_key,
       return FALSE;
     }
   return tf_crypto_derive_keys (password, salt, ops, (gsize) mem, out_auth_key, out_kek, error);
+}
+
+gboolean
+tf_keys_derive (JsonObject *kdf, const char *password, TfSecret **out_auth_key,
+                TfSecret **out_kek, GError **error)
+{
+  g_autofree char *nfc = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (password != NULL, FALSE);
+
+  nfc = normalize_password (password);
+  ok = derive (kdf, nfc, out_auth_key, out_kek, error);
+  sodium_memzero (nfc, strlen (nfc));
+  return ok;
+}
+
+gboolean
+tf_keys_derive_as_typed (JsonObject *kdf, const char *password, TfSecret **out_auth_key,
+                         TfSecret **out_kek, GError **error)
+{
+  g_return_val_if_fail (password != NULL, FALSE);
+
+  return derive (kdf, password, out_auth_key, out_kek, error);
 }
 
 JsonObject *

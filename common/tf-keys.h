@@ -25,13 +25,25 @@ G_BEGIN_DECLS
 typedef struct _TfKeys TfKeys;
 
 /* The "kdf" object {salt, opslimit, memlimit}: checked (salt length, limits
- * at or above the floor) and run on @password.  Fails with
+ * at or above the floor) and run on @password in Unicode NFC, so the same
+ * password typed precomposed or decomposed gives the same keys.  Fails with
  * TF_CRYPTO_ERROR_FORMAT for a malformed object or a cost below the floor. */
 gboolean      tf_keys_derive            (JsonObject     *kdf,
                                          const char     *password,
                                          TfSecret      **out_auth_key,
                                          TfSecret      **out_kek,
                                          GError        **error);
+/* The same on @password's bytes as they are: only for keys made before
+ * passwords were normalised, when tf_keys_password_is_normalized() is FALSE
+ * and the NFC keys did not open them (docs/encryption.md). */
+gboolean      tf_keys_derive_as_typed   (JsonObject     *kdf,
+                                         const char     *password,
+                                         TfSecret      **out_auth_key,
+                                         TfSecret      **out_kek,
+                                         GError        **error);
+/* TRUE when @password is already in NFC (or not UTF-8): then the keys of
+ * tf_keys_derive() are the only ones it ever had. */
+gboolean      tf_keys_password_is_normalized (const char *password);
 
 /* A "kdf" object with a fresh salt and the given cost (0: the defaults;
  * below the floor: the floor). */

@@ -22,7 +22,12 @@
  * Tokens are 32 random bytes, sent as unpadded base64url and stored only as
  * their SHA-256 (auth_sessions.token_hash), so a copy of the database does
  * not let anyone in.  A session is live while it is neither revoked nor
- * expired and its user is active.
+ * expired and its user is active.  Expiry slides: a session lapses after
+ * idle_timeout (token-lifetime) without use, and at the latest at
+ * expires_at (token-max-lifetime after sign-in); each use moves
+ * last_seen_at.  A lapsed token is told apart (401 token_expired) from a
+ * revoked one, because a device that holds the password may sign in again
+ * by itself after the first but must not after the second.
  *
  * No enumeration.  prelogin answers an unknown e-mail with a salt derived
  * from a server secret (HMAC-SHA256 over the lower-cased address) and the
@@ -82,6 +87,14 @@
 
 /* RFC 3339 UTC (the connection's time zone is UTC, see tf_db_connect). */
 #define SQL_TIMESTAMP(column) "to_char(" column ", 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+
+/* When a session of auth_sessions @s lapses if it is not used again. */
+#define SQL_SESSION_ENDS(s) \
+  "least (" s ".expires_at, " s ".last_seen_at + coalesce (" s ".idle_timeout, " s ".expires_at - " \
+  s ".last_seen_at))"
+/* A session that is neither revoked nor lapsed. */
+#define SQL_SESSION_LIVE(s) \
+  s ".revoked_at IS NULL AND " SQL_SESSION_ENDS (s) " > now ()"
 
 /* ------------------------------------------------------------------------ */
 /* Jobs and replies                                                         */
@@ -941,8 +954,11 @@ create_session (PGconn *conn, AuthJob *job, const char *user_id, NewSession *out
   char token[sodium_base64_ENCODED_LEN (TOKEN_BYTES, sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
   char hash[2 + 2 * crypto_hash_sha256_BYTES + 1];
   g_autofree char *lifetime = g_strdup_printf ("%" G_GINT64_FORMAT, job->config->token_lifetime);
+  g_autofree char *max_lifetime = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                                   job->config->token_max_lifetime);
   const char *params[] = {
     hash, user_id, job->device_id, job->device_name, lifetime, job->address, job->user_agent,
+    max_lifetime,
   };
   g_autoptr(PGresult) result = NULL;
 
@@ -952,11 +968,12 @@ create_session (PGconn *conn, AuthJob *job, const char *user_id, NewSession *out
   token_hash_param (raw, hash);
   sodium_memzero (raw, sizeof raw);
   result = tf_db_query (conn,
-                        "INSERT INTO auth_sessions (token_hash, user_id, device_id, device_name,"
-                        " expires_at, ip_address, user_agent)"
+                        "INSERT INTO auth_sessions AS s (token_hash, user_id, device_id,"
+                        " device_name, expires_at, idle_timeout, ip_address, user_agent)"
                         " VALUES ($1::bytea, $2::uuid, $3::uuid, $4,"
-                        " now () + $5::bigint * interval '1 second', $6::inet, $7)"
-                        " RETURNING id, " SQL_TIMESTAMP ("expires_at"),
+                        " now () + $8::bigint * interval '1 second',"
+                        " $5::bigint * interval '1 second', $6::inet, $7)"
+                        " RETURNING id, " SQL_TIMESTAMP (SQL_SESSION_ENDS ("s")),
                         G_N_ELEMENTS (params), params, error);
   if (result == NULL)
     {
@@ -1098,8 +1115,10 @@ tf_auth_check_token (PGconn *conn, const char *token, TfCaller *caller, GError *
 
   result = tf_db_query (conn,
                         "SELECT s.id, s.user_id, u.role, s.device_id, s.revoked_at IS NOT NULL,"
-                        " s.expires_at <= now (), u.is_active IS TRUE,"
-                        " s.last_seen_at < now () - interval '1 minute'"
+                        " " SQL_SESSION_ENDS ("s") " <= now (), u.is_active IS TRUE,"
+                        /* often enough that a short idle limit still slides */
+                        " s.last_seen_at < now () - least (interval '1 minute',"
+                        " coalesce (s.idle_timeout / 4, interval '1 minute'))"
                         " FROM auth_sessions s JOIN users u ON u.id = s.user_id"
                         " WHERE s.token_hash = $1::bytea",
                         G_N_ELEMENTS (params), params, error);
@@ -1109,10 +1128,13 @@ tf_auth_check_token (PGconn *conn, const char *token, TfCaller *caller, GError *
     problem = "unknown token";
   else if (db_true (result, 0, 4))
     problem = "token revoked";
-  else if (db_true (result, 0, 5))
-    problem = "token expired";
   else if (!db_true (result, 0, 6))
     problem = "account deactivated";
+  else if (db_true (result, 0, 5))
+    {
+      g_set_error_literal (error, TF_HTTP_ERROR, TF_HTTP_ERROR_TOKEN_EXPIRED, "token expired");
+      return FALSE;
+    }
   if (problem != NULL)
     {
       g_set_error_literal (error, TF_HTTP_ERROR, TF_HTTP_ERROR_UNAUTHORIZED, problem);
@@ -1473,9 +1495,10 @@ op_list_sessions (PGconn *conn, AuthJob *job, GError **error)
 
   result = tf_db_query (conn,
                         "SELECT id, device_id, device_name, " SQL_TIMESTAMP ("created_at") ", "
-                        SQL_TIMESTAMP ("last_seen_at") ", " SQL_TIMESTAMP ("expires_at")
-                        " FROM auth_sessions WHERE user_id = $1::uuid AND revoked_at IS NULL"
-                        " AND expires_at > now () ORDER BY created_at, id", 1, params, error);
+                        SQL_TIMESTAMP ("last_seen_at") ", " SQL_TIMESTAMP (SQL_SESSION_ENDS ("s"))
+                        ", " SQL_TIMESTAMP ("expires_at")
+                        " FROM auth_sessions s WHERE user_id = $1::uuid AND " SQL_SESSION_LIVE ("s")
+                        " ORDER BY created_at, id", 1, params, error);
   if (result == NULL)
     return NULL;
   json_builder_begin_object (builder);
@@ -1491,6 +1514,7 @@ op_list_sessions (PGconn *conn, AuthJob *job, GError **error)
       add_string (builder, "created_at", PQgetvalue (result, row, 3));
       add_string (builder, "last_seen_at", PQgetvalue (result, row, 4));
       add_string (builder, "expires_at", PQgetvalue (result, row, 5));
+      add_string (builder, "ends_at_latest", PQgetvalue (result, row, 6));
       json_builder_set_member_name (builder, "current");
       json_builder_add_boolean_value (builder, g_str_equal (PQgetvalue (result, row, 0),
                                                             job->caller.session_id));
@@ -1506,8 +1530,8 @@ op_revoke_session (PGconn *conn, AuthJob *job, GError **error)
 {
   const char *params[] = { job->session_id, job->caller.user_id };
   g_autoptr(PGresult) result =
-    tf_db_query (conn, "UPDATE auth_sessions SET revoked_at = now () WHERE id = $1::uuid"
-                 " AND user_id = $2::uuid AND revoked_at IS NULL AND expires_at > now ()",
+    tf_db_query (conn, "UPDATE auth_sessions s SET revoked_at = now () WHERE id = $1::uuid"
+                 " AND user_id = $2::uuid AND " SQL_SESSION_LIVE ("s"),
                  G_N_ELEMENTS (params), params, error);
 
   if (result == NULL)

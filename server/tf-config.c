@@ -4,7 +4,8 @@
  *
  * The key file (see data/therapy-field-server.conf):
  *   [server]   listen, tls-certificate, tls-key, body-limit, batch-limit,
- *              pull-limit, wait-timeout, token-lifetime, login-attempts,
+ *              pull-limit, wait-timeout, token-lifetime, token-max-lifetime,
+ *              login-attempts,
  *              login-attempts-per-address, login-window, fake-salt-secret,
  *              auth-hash-opslimit, auth-hash-memlimit
  *   [database] url, pool-size
@@ -34,6 +35,7 @@ tf_config_new (void)
   config->pull_limit = 500;
   config->wait_timeout = 25;
   config->token_lifetime = 30 * 24 * 3600;
+  config->token_max_lifetime = 90 * 24 * 3600;
   config->login_attempts = 5;
   config->login_attempts_per_address = 20;
   config->login_window = 900;
@@ -159,7 +161,10 @@ tf_config_load_file (TfConfig *config, const char *path, GError **error)
   UINT_SETTING ("server", "batch-limit", batch_limit, 1, 10000);
   UINT_SETTING ("server", "pull-limit", pull_limit, 1, 10000);
   UINT_SETTING ("server", "wait-timeout", wait_timeout, 1, 3600);
-  UINT_SETTING ("server", "token-lifetime", token_lifetime, 60, 365 * 24 * 3600);
+  /* Seconds are allowed so that expiry can be tested; a sign-in that lapses
+   * is renewed by the device (it holds the password). */
+  UINT_SETTING ("server", "token-lifetime", token_lifetime, 1, 365 * 24 * 3600);
+  UINT_SETTING ("server", "token-max-lifetime", token_max_lifetime, 1, 5 * 365 * 24 * 3600);
   UINT_SETTING ("server", "login-attempts", login_attempts, 1, 1000);
   UINT_SETTING ("server", "login-attempts-per-address", login_attempts_per_address, 1, 100000);
   UINT_SETTING ("server", "login-window", login_window, 1, 24 * 3600);
@@ -167,5 +172,17 @@ tf_config_load_file (TfConfig *config, const char *path, GError **error)
   UINT_SETTING ("server", "auth-hash-memlimit", auth_hash_memlimit, 8192,
                 (guint64) 4 * 1024 * 1024 * 1024);
 #undef UINT_SETTING
+  /* A longer token-lifetime alone raises the default maximum with it. */
+  if (config->token_max_lifetime < config->token_lifetime &&
+      !g_key_file_has_key (file, "server", "token-max-lifetime", NULL))
+    config->token_max_lifetime = config->token_lifetime;
+  if (config->token_max_lifetime < config->token_lifetime)
+    {
+      g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                   "[server] token-max-lifetime (%" G_GINT64_FORMAT " s) is shorter than "
+                   "token-lifetime (%" G_GINT64_FORMAT " s)", config->token_max_lifetime,
+                   config->token_lifetime);
+      return FALSE;
+    }
   return TRUE;
 }

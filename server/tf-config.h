@@ -20,7 +20,10 @@ typedef struct
   guint    batch_limit;           /* mutations in one push, default 500 */
   guint    pull_limit;            /* records in one pull page, max and default 500 */
   guint    wait_timeout;          /* seconds a /v1/sync/wait may hang, default 25 */
-  gint64   token_lifetime;        /* seconds, default 30 days */
+  gint64   token_lifetime;        /* seconds a session lasts unused (it slides with use),
+                                   * default 30 days */
+  gint64   token_max_lifetime;    /* seconds after sign-in a session ends however much it is
+                                   * used, default 90 days */
   guint    login_attempts;        /* failed logins per account per window, default 5 */
   guint    login_attempts_per_address; /* per client address per window, default 20 */
   guint    login_window;          /* seconds, default 900 */

@@ -417,7 +417,8 @@ sync_done (GObject *source, GAsyncResult *result, gpointer data)
   else
     {
       self->sync_error = g_strdup (error->message);
-      set_sync_state (self, g_error_matches (error, TF_SYNC_ERROR, TF_SYNC_ERROR_UNAUTHORIZED)
+      set_sync_state (self, g_error_matches (error, TF_SYNC_ERROR, TF_SYNC_ERROR_UNAUTHORIZED) ||
+                            g_error_matches (error, TF_SYNC_ERROR, TF_SYNC_ERROR_TOKEN_EXPIRED)
                               ? TF_SYNC_STATE_SIGNED_OUT : TF_SYNC_STATE_OFFLINE);
     }
   g_signal_emit (self, signals[SYNCED], 0);

@@ -117,7 +117,8 @@ watch_thread (gpointer data)
       if (!sleep_unless_stopped (watch, backoff))
         break;
       wake_main (watch);
-      if (g_error_matches (error, TF_SYNC_ERROR, TF_SYNC_ERROR_UNAUTHORIZED))
+      if (g_error_matches (error, TF_SYNC_ERROR, TF_SYNC_ERROR_UNAUTHORIZED) ||
+          g_error_matches (error, TF_SYNC_ERROR, TF_SYNC_ERROR_TOKEN_EXPIRED))
         break;
       backoff = MIN (backoff * 2, LAST_BACKOFF_MS);
     }

@@ -448,6 +448,23 @@ open_with_password (JsonObject *keys_object, const char *password, TfSecret **ou
   if (!tf_keys_derive (kdf, password, out_auth_key, &kek, error))
     return NULL;
   keys = tf_keys_open (keys_object, kek, &local);
+  /* Keys made before passwords were normalised, from a password not in NFC. */
+  if (keys == NULL && g_error_matches (local, TF_CRYPTO_ERROR, TF_CRYPTO_ERROR_DECRYPT) &&
+      !tf_keys_password_is_normalized (password))
+    {
+      g_autoptr(TfSecret) typed_auth = NULL;
+      g_autoptr(TfSecret) typed_kek = NULL;
+
+      if (!tf_keys_derive_as_typed (kdf, password, &typed_auth, &typed_kek, error))
+        return NULL;
+      keys = tf_keys_open (keys_object, typed_kek, NULL);
+      if (keys != NULL)
+        {
+          g_clear_error (&local);
+          g_clear_pointer (out_auth_key, tf_secret_free);
+          *out_auth_key = g_steal_pointer (&typed_auth);
+        }
+    }
   if (keys == NULL)
     {
       if (g_error_matches (local, TF_CRYPTO_ERROR, TF_CRYPTO_ERROR_DECRYPT))

@@ -5,7 +5,8 @@
  * Failures are sorted for the caller: a server that cannot be reached,
  * answers 5xx or 429, cuts its answer off or sends one that is malformed is
  * "unavailable" (local work goes on; sync again later), 401 is
- * "unauthorized", any other refusal is "refused" with the server's message.
+ * "token expired" when the session lapsed (signing in again mends it) and
+ * "unauthorized" otherwise, any other refusal is "refused" with the server's message.
  * Nothing is lost in any of them: the outbox keeps what was not
  * acknowledged, the cursor what was not applied.
  *
@@ -222,6 +223,7 @@ request_once (TfSyncClient *self, SoupSession *session, const char *method, cons
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *text = NULL;
   const char *message = NULL;
+  const char *code = NULL;
   gsize size = 0;
   const char *data;
   guint status;
@@ -271,11 +273,15 @@ request_once (TfSyncClient *self, SoupSession *session, const char *method, cons
           JsonObject *o = json_node_get_object (e);
 
           message = json_object_get_string_member_with_default (o, "message", NULL);
+          code = json_object_get_string_member_with_default (o, "code", NULL);
           if (out_code != NULL)
-            *out_code = g_strdup (json_object_get_string_member_with_default (o, "code", NULL));
+            *out_code = g_strdup (code);
         }
     }
-  if (status == SOUP_STATUS_UNAUTHORIZED)
+  if (status == SOUP_STATUS_UNAUTHORIZED && g_strcmp0 (code, "token_expired") == 0)
+    g_set_error (error, TF_SYNC_ERROR, TF_SYNC_ERROR_TOKEN_EXPIRED,
+                 _("This device’s sign-in has lapsed; log in again"));
+  else if (status == SOUP_STATUS_UNAUTHORIZED)
     g_set_error (error, TF_SYNC_ERROR, TF_SYNC_ERROR_UNAUTHORIZED,
                  _("The server no longer accepts this device’s sign-in (%s); log in again"),
                  message ? message : "401");

@@ -27,8 +27,12 @@ typedef enum
 {
   TF_SYNC_ERROR_UNAVAILABLE,  /* no network, server down, 5xx, a malformed or cut-off answer:
                                * try again later */
-  TF_SYNC_ERROR_UNAUTHORIZED, /* the token expired or was revoked: log in again */
+  TF_SYNC_ERROR_UNAUTHORIZED, /* the token was revoked or the account suspended: log in
+                               * again */
   TF_SYNC_ERROR_REFUSED,      /* the server refused the request itself (4xx) */
+  TF_SYNC_ERROR_TOKEN_EXPIRED, /* the session lapsed (unused too long, or its maximum age):
+                                * a device that holds the password signs in again by itself
+                                * (tf_account_renew_session) */
 } TfSyncError;
 
 GQuark tf_sync_error_quark (void);

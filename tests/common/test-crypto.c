@@ -21,6 +21,7 @@
 
 #include "tf-crypto.h"
 #include "tf-error.h"
+#include "tf-keys.h"
 
 /* Most tests use the cheapest Argon2id that libsodium accepts above its
  * floor; one test runs the product default. */
@@ -1338,6 +1339,39 @@ test_random_salt (void)
   g_assert_true (memcmp (a, b, sizeof a) != 0);
 }
 
+/* "Μαρία" typed with a precomposed ί (U+03AF) and as ι + combining acute
+ * (U+03B9 U+0301): one password, one set of keys.  The bytes as typed still
+ * derive what they always did, for keys made before normalisation. */
+#define MARIA_PRECOMPOSED "\xce\x9c\xce\xb1\xcf\x81\xce\xaf\xce\xb1"
+#define MARIA_DECOMPOSED  "\xce\x9c\xce\xb1\xcf\x81\xce\xb9\xcc\x81\xce\xb1"
+
+static void
+test_keys_nfc (void)
+{
+  g_autoptr(JsonObject) kdf = tf_keys_new_kdf (TF_KEYS_KDF_OPSLIMIT_FLOOR,
+                                               TF_KEYS_KDF_MEMLIMIT_FLOOR);
+  g_autoptr(TfSecret) auth_a = NULL, kek_a = NULL, auth_b = NULL, kek_b = NULL;
+  g_autoptr(TfSecret) auth_typed = NULL, kek_typed = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpstr (MARIA_PRECOMPOSED, !=, MARIA_DECOMPOSED);
+  g_assert_true (tf_keys_password_is_normalized (MARIA_PRECOMPOSED));
+  g_assert_false (tf_keys_password_is_normalized (MARIA_DECOMPOSED));
+  g_assert_true (tf_keys_password_is_normalized ("\xff not UTF-8"));
+
+  g_assert_true (tf_keys_derive (kdf, MARIA_PRECOMPOSED, &auth_a, &kek_a, &error));
+  g_assert_true (tf_keys_derive (kdf, MARIA_DECOMPOSED, &auth_b, &kek_b, &error));
+  g_assert_no_error (error);
+  g_assert_true (tf_secret_equal (auth_a, auth_b));
+  g_assert_true (tf_secret_equal (kek_a, kek_b));
+
+  g_assert_true (tf_keys_derive_as_typed (kdf, MARIA_DECOMPOSED, &auth_typed, &kek_typed,
+                                          &error));
+  g_assert_no_error (error);
+  g_assert_false (tf_secret_equal (auth_a, auth_typed));
+  g_assert_false (tf_secret_equal (kek_a, kek_typed));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1399,6 +1433,7 @@ main (int    argc,
   g_test_add_func ("/tf/crypto/kdf/limits-refused", test_kdf_limits_refused);
   g_test_add_func ("/tf/crypto/kdf/default-cost", test_kdf_default_cost);
   g_test_add_func ("/tf/crypto/kdf/random-salt", test_random_salt);
+  g_test_add_func ("/tf/keys/password-nfc", test_keys_nfc);
 
   return g_test_run ();
 }

@@ -11,11 +11,14 @@
 
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tf-auth.h"
+#include "tf-config.h"
 #include "tf-crypto.h"
 #include "tf-keys.h"
 #include "tf-test-pg.h"
@@ -630,6 +633,99 @@ test_expired_token (void)
   tf_test_pg_exec (conn, sql);
   g_assert_cmpuint (sessions_status (account->token, &message), ==, 401);
   g_assert_cmpstr (message, ==, "token expired");
+}
+
+
+/* GET /v1/auth/sessions on @srv: status and, when refused, the error code. */
+static guint
+sessions_code_on (TfTestServer *srv, const char *token, char **code)
+{
+  g_autoptr(TfTestResponse) response = tf_test_request (srv, "GET", "/v1/auth/sessions", token,
+                                                        NULL);
+
+  if (code != NULL)
+    *code = g_strdup (tf_test_response_error_code (response));
+  return response->status;
+}
+
+/* Sessions slide: a token used more often than token-lifetime stays good
+ * long past it, one left unused that long lapses, and none outlives
+ * token-max-lifetime however much it is used.  A lapsed token is
+ * "token_expired" (the device may sign in again), a revoked one is not. */
+static void
+test_sliding_session (void)
+{
+  TfTestServer *srv = tf_test_server_start ("tf_auth_sliding",
+                                            "token-lifetime=2\ntoken-max-lifetime=5");
+  g_autoptr(Account) idle = register_on (srv, "idle@example.org", "client");
+  g_autoptr(Account) revoked = register_on (srv, "revoked@example.org", "client");
+  g_autoptr(Account) used = register_on (srv, "sliding@example.org", "client");
+  g_autoptr(PGconn) conn = db (srv);
+  g_autofree char *code = NULL;
+  g_autofree char *sql = NULL;
+  gint64 start = g_get_monotonic_time ();
+
+  /* Used every 0.8 s for 3.2 s: past the 2 s idle limit, still good. */
+  for (int i = 0; i < 4; i++)
+    {
+      g_usleep (800 * 1000);
+      g_assert_cmpuint (sessions_code_on (srv, used->token, NULL), ==, 200);
+    }
+  g_assert_cmpint (g_get_monotonic_time () - start, >, 3 * G_USEC_PER_SEC);
+
+  /* Unused for as long: lapsed, and said so. */
+  g_assert_cmpuint (sessions_code_on (srv, idle->token, &code), ==, 401);
+  g_assert_cmpstr (code, ==, "token_expired");
+  g_clear_pointer (&code, g_free);
+
+  /* A revoked session is not "expired": signing in again by itself would
+   * undo what its owner did. */
+  sql = g_strdup_printf ("UPDATE auth_sessions SET revoked_at = now () WHERE id = '%s'",
+                         revoked->session_id);
+  tf_test_pg_exec (conn, sql);
+  g_assert_cmpuint (sessions_code_on (srv, revoked->token, &code), ==, 401);
+  g_assert_cmpstr (code, ==, "unauthorized");
+  g_clear_pointer (&code, g_free);
+
+  /* Still used, but 5 s after sign-in it ends. */
+  while (g_get_monotonic_time () - start < 5 * G_USEC_PER_SEC + 500 * 1000)
+    {
+      g_usleep (700 * 1000);
+      if (sessions_code_on (srv, used->token, &code) != 200)
+        break;
+      g_clear_pointer (&code, g_free);
+    }
+  g_assert_cmpint (g_get_monotonic_time () - start, >=, 4 * G_USEC_PER_SEC);
+  g_assert_cmpstr (code, ==, "token_expired");
+  tf_test_server_stop (srv);
+}
+
+/* The two lifetimes are checked at start: a maximum below the idle limit
+ * is a mistake, and a longer idle limit alone raises the maximum. */
+static void
+test_session_lifetimes_config (void)
+{
+  g_autoptr(TfConfig) config = tf_config_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  int fd = g_file_open_tmp ("tf-config-XXXXXX.conf", &path, &error);
+
+  g_assert_no_error (error);
+  close (fd);
+  g_assert_true (g_file_set_contents (path, "[server]\ntoken-lifetime=400\n"
+                                      "token-max-lifetime=300\n", -1, &error));
+  g_assert_false (tf_config_load_file (config, path, &error));
+  g_assert_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE);
+  g_clear_error (&error);
+
+  tf_config_free (config);
+  config = tf_config_new ();
+  g_assert_true (g_file_set_contents (path, "[server]\ntoken-lifetime=31536000\n", -1, &error));
+  g_assert_true (tf_config_load_file (config, path, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (config->token_lifetime, ==, 31536000);
+  g_assert_cmpint (config->token_max_lifetime, ==, 31536000);
+  g_unlink (path);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1260,6 +1356,8 @@ main (int argc, char **argv)
   g_test_add_func ("/tf/auth/sessions", test_sessions);
   g_test_add_func ("/tf/auth/foreign-session-not-found", test_foreign_session_not_found);
   g_test_add_func ("/tf/auth/expired-token", test_expired_token);
+  g_test_add_func ("/tf/auth/sliding-session", test_sliding_session);
+  g_test_add_func ("/tf/auth/session-lifetimes-config", test_session_lifetimes_config);
   g_test_add_func ("/tf/auth/throttle-account", test_throttle_account);
   g_test_add_func ("/tf/auth/throttle-address", test_throttle_address);
   g_test_add_func ("/tf/auth/password-change", test_password_change);
