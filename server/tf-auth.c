@@ -80,6 +80,7 @@
 #define NAME_MAX_CHARS        100  /* profiles.first_name, last_name; therapists.license_number */
 #define DEVICE_NAME_MAX_CHARS 200
 #define ACCOUNT_LOCK_CLASS    0x7466  /* "tf": first key of the two-key advisory lock */
+#define REGISTER_LOCK_CLASS   0x7467  /* the same, for registrations from one address */
 #define SESSION_PATH          "/v1/auth/sessions/"
 
 /* One message for every failed check of a secret, so none tells which failed. */
@@ -825,17 +826,24 @@ audit (PGconn *conn, AuthJob *job, const char *user_id, const char *action, cons
   return tf_audit_append (conn, &actor, action, table, record_id, values, error);
 }
 
-/* Serialises everything that checks a secret of the account @email_key. */
+/* The transaction-scoped advisory lock (@lock_class, hashtext (@key)). */
 static gboolean
-lock_account (PGconn *conn, const char *email_key, GError **error)
+lock_key (PGconn *conn, int lock_class, const char *key, GError **error)
 {
-  g_autofree char *lock_class = g_strdup_printf ("%d", ACCOUNT_LOCK_CLASS);
-  const char *params[] = { lock_class, email_key };
+  g_autofree char *class_text = g_strdup_printf ("%d", lock_class);
+  const char *params[] = { class_text, key };
   g_autoptr(PGresult) result =
     tf_db_query (conn, "SELECT pg_advisory_xact_lock ($1::integer, hashtext ($2))",
                  G_N_ELEMENTS (params), params, error);
 
   return result != NULL;
+}
+
+/* Serialises everything that checks a secret of the account @email_key. */
+static gboolean
+lock_account (PGconn *conn, const char *email_key, GError **error)
+{
+  return lock_key (conn, ACCOUNT_LOCK_CLASS, email_key, error);
 }
 
 /* The same lock for a signed-in caller; sets job->email_key. */
@@ -1193,7 +1201,7 @@ op_prelogin (PGconn *conn, AuthJob *job, GError **error)
 }
 
 static AuthReply *
-op_register (PGconn *conn, AuthJob *job, GError **error)
+register_account (PGconn *conn, AuthJob *job, GError **error)
 {
   g_autofree char *hash = NULL;
   g_autofree char *user_id = NULL;
@@ -1253,7 +1261,7 @@ op_register (PGconn *conn, AuthJob *job, GError **error)
         return NULL;
       if (PQntuples (result) != 1)
         {
-          g_set_error (error, TF_HTTP_ERROR, TF_HTTP_ERROR_CONFLICT,
+          g_set_error (error, TF_HTTP_ERROR, TF_HTTP_ERROR_LICENSE_TAKEN,
                        "a therapist with this license number is already registered");
           return NULL;
         }
@@ -1297,6 +1305,62 @@ op_register (PGconn *conn, AuthJob *job, GError **error)
   add_session (builder, user_id, job->role, &session);
   json_builder_end_object (builder);
   return auth_reply_new (SOUP_STATUS_CREATED, json_builder_get_root (builder));
+}
+
+/* Registration, rationed per address: every attempt within
+ * register-window counts, made or refused, because each refusal tells
+ * whether an e-mail has an account (docs/protocol.md, "Registration and
+ * enumeration").  The address's advisory lock makes counting and recording
+ * one step, so parallel requests cannot slip past the limit.  The attempt
+ * row is kept when the registration is refused for a taken e-mail or
+ * licence number: only the registration rolls back, to a savepoint. */
+static AuthReply *
+op_register (PGconn *conn, AuthJob *job, GError **error)
+{
+  const TfConfig *config = job->config;
+  g_autofree char *limit = g_strdup_printf ("%u", config->register_attempts_per_address);
+  g_autofree char *window = g_strdup_printf ("%u", config->register_window);
+  g_autoptr(GError) local_error = NULL;
+  AuthReply *reply;
+
+  if (job->address != NULL)
+    {
+      const char *params[] = { job->address, window, limit };
+      g_autoptr(PGresult) wait = NULL, recorded = NULL;
+      gint64 seconds = 0;
+
+      if (!lock_key (conn, REGISTER_LOCK_CLASS, job->address, error))
+        return NULL;
+      wait = tf_db_query (conn, "SELECT ceil (extract (epoch FROM attempted_at"
+                          " + $2::bigint * interval '1 second' - now ()))::bigint"
+                          " FROM register_attempts WHERE ip_address = $1::inet"
+                          " AND attempted_at > now () - $2::bigint * interval '1 second'"
+                          " ORDER BY attempted_at DESC OFFSET ($3::bigint - 1) LIMIT 1",
+                          G_N_ELEMENTS (params), params, error);
+      if (wait == NULL)
+        return NULL;
+      if (PQntuples (wait) == 1)
+        seconds = MAX (1, g_ascii_strtoll (PQgetvalue (wait, 0, 0), NULL, 10));
+      if (seconds > 0)
+        return auth_reply_new_error (g_error_new (TF_HTTP_ERROR, TF_HTTP_ERROR_RATE_LIMITED,
+                                                  "too many registrations from this address;"
+                                                  " try again in %" G_GINT64_FORMAT " seconds",
+                                                  seconds), seconds);
+      recorded = tf_db_query (conn, "INSERT INTO register_attempts (ip_address)"
+                              " VALUES ($1::inet)", 1, params, error);
+      if (recorded == NULL || !tf_db_exec (conn, "SAVEPOINT register", error))
+        return NULL;
+    }
+  reply = register_account (conn, job, &local_error);
+  if (reply != NULL)
+    return reply;
+  if (job->address == NULL || local_error->domain != TF_HTTP_ERROR ||
+      !tf_db_exec (conn, "ROLLBACK TO SAVEPOINT register", NULL))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  return auth_reply_new_error (g_steal_pointer (&local_error), 0);
 }
 
 enum

@@ -6,7 +6,8 @@
  *   [server]   listen, tls-certificate, tls-key, body-limit, batch-limit,
  *              pull-limit, wait-timeout, token-lifetime, token-max-lifetime,
  *              login-attempts,
- *              login-attempts-per-address, login-window, fake-salt-secret,
+ *              login-attempts-per-address, login-window,
+ *              register-attempts-per-address, register-window, fake-salt-secret,
  *              auth-hash-opslimit, auth-hash-memlimit
  *   [database] url, pool-size
  * Command-line options override the file.  Every value is range-checked: a
@@ -39,6 +40,8 @@ tf_config_new (void)
   config->login_attempts = 5;
   config->login_attempts_per_address = 20;
   config->login_window = 900;
+  config->register_attempts_per_address = 10;
+  config->register_window = 3600;
   config->auth_hash_opslimit = crypto_pwhash_OPSLIMIT_INTERACTIVE;
   config->auth_hash_memlimit = crypto_pwhash_MEMLIMIT_INTERACTIVE;
   return config;
@@ -168,6 +171,9 @@ tf_config_load_file (TfConfig *config, const char *path, GError **error)
   UINT_SETTING ("server", "login-attempts", login_attempts, 1, 1000);
   UINT_SETTING ("server", "login-attempts-per-address", login_attempts_per_address, 1, 100000);
   UINT_SETTING ("server", "login-window", login_window, 1, 24 * 3600);
+  UINT_SETTING ("server", "register-attempts-per-address", register_attempts_per_address, 1,
+                100000);
+  UINT_SETTING ("server", "register-window", register_window, 1, 7 * 24 * 3600);
   UINT_SETTING ("server", "auth-hash-opslimit", auth_hash_opslimit, 1, 64);
   UINT_SETTING ("server", "auth-hash-memlimit", auth_hash_memlimit, 8192,
                 (guint64) 4 * 1024 * 1024 * 1024);

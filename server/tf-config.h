@@ -27,6 +27,8 @@ typedef struct
   guint    login_attempts;        /* failed logins per account per window, default 5 */
   guint    login_attempts_per_address; /* per client address per window, default 20 */
   guint    login_window;          /* seconds, default 900 */
+  guint    register_attempts_per_address; /* registrations per address per window, default 10 */
+  guint    register_window;       /* seconds, default 3600 */
   guint64  auth_hash_opslimit;    /* Argon2id of the auth key on the server */
   gsize    auth_hash_memlimit;
   char    *fake_salt_secret;      /* derives stable fake salts for unknown e-mails */

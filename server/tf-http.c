@@ -146,6 +146,7 @@ tf_http_status_for_error (const GError *error, const char **code)
       case TF_HTTP_ERROR_INVALID_CREDENTIALS:
         c = "invalid_credentials"; status = SOUP_STATUS_UNAUTHORIZED; break;
       case TF_HTTP_ERROR_EMAIL_TAKEN: c = "email_taken"; status = SOUP_STATUS_CONFLICT; break;
+      case TF_HTTP_ERROR_LICENSE_TAKEN: c = "license_taken"; status = SOUP_STATUS_CONFLICT; break;
       case TF_HTTP_ERROR_FORBIDDEN: c = "forbidden"; status = SOUP_STATUS_FORBIDDEN; break;
       case TF_HTTP_ERROR_NOT_FOUND: c = "not_found"; status = SOUP_STATUS_NOT_FOUND; break;
       case TF_HTTP_ERROR_CONFLICT: c = "conflict"; status = SOUP_STATUS_CONFLICT; break;

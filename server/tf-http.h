@@ -34,6 +34,7 @@ typedef enum
   TF_HTTP_ERROR_EMAIL_TAKEN,    /* 409 with code email_taken */
   TF_HTTP_ERROR_UNSUPPORTED_SCHEMA, /* 400 with code unsupported_schema */
   TF_HTTP_ERROR_TOKEN_EXPIRED,  /* 401 with code token_expired: sign in again */
+  TF_HTTP_ERROR_LICENSE_TAKEN,  /* 409 with code license_taken */
 } TfHttpError;
 
 GQuark tf_http_error_quark (void);

@@ -113,6 +113,10 @@ explain (GError **error, GError *local, const char *code)
   else if (g_strcmp0 (code, "email_taken") == 0)
     g_set_error (error, TF_ACCOUNT_ERROR, TF_ACCOUNT_ERROR_REFUSED,
                  _("An account with this e-mail address already exists; log in instead"));
+  else if (g_strcmp0 (code, "license_taken") == 0)
+    g_set_error (error, TF_ACCOUNT_ERROR, TF_ACCOUNT_ERROR_REFUSED,
+                 _("A therapist with this licence number is already registered; check the "
+                   "number, or contact the service if it is yours"));
   else if (g_strcmp0 (code, "rate_limited") == 0)
     g_set_error (error, TF_ACCOUNT_ERROR, TF_ACCOUNT_ERROR_REFUSED,
                  _("Too many failed attempts; wait a few minutes and try again"));

@@ -39,7 +39,10 @@ tf_test_server_start (const char *db_name, const char *extra_config)
   /* A fast slow-hash for tests; production keeps libsodium's interactive cost. */
   config = g_strdup_printf ("[database]\nurl=%s\npool-size=4\n\n[server]\n"
                             "listen=127.0.0.1:0\nauth-hash-opslimit=1\nauth-hash-memlimit=8192\n"
-                            "fake-salt-secret=test-secret\n%s\n",
+                            "fake-salt-secret=test-secret\n"
+                            /* Suites register dozens of users from one address;
+                             * the throttle's own test sets its limit below. */
+                            "register-attempts-per-address=100000\n%s\n",
                             server->conninfo, extra_config ? extra_config : "");
   fd = g_file_open_tmp ("tf-server-XXXXXX.conf", &server->config_path, &error);
   g_assert_no_error (error);
@@ -188,6 +191,20 @@ tf_test_user_free (TfTestUser *user)
 TfTestUser *
 tf_test_register (TfTestServer *server, const char *email, const char *role)
 {
+  g_autofree char *license = g_str_equal (role, "therapist") ? g_strdup_printf ("GR-%s", email)
+                                                             : NULL;
+  g_autoptr(TfTestResponse) response = NULL;
+  TfTestUser *user = tf_test_register_full (server, email, role, license, &response);
+
+  if (response->status != 201)
+    g_error ("register %s: %u %s", email, response->status, response->text);
+  return user;
+}
+
+TfTestUser *
+tf_test_register_full (TfTestServer *server, const char *email, const char *role,
+                       const char *license, TfTestResponse **out_response)
+{
   TfTestUser *user = g_new0 (TfTestUser, 1);
   g_autoptr(TfSecret) auth_key = tf_secret_new_random (32);
   g_autoptr(TfSecret) kek = tf_secret_new_random (32);
@@ -197,7 +214,7 @@ tf_test_register (TfTestServer *server, const char *email, const char *role)
   g_autofree char *wrapped_recovery = NULL, *wrapped_identity = NULL, *wrapped_signing = NULL;
   g_autofree char *signing_public = NULL, *body = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(TfTestResponse) response = NULL;
+  TfTestResponse *response;
   guint8 salt[TF_CRYPTO_SALT_BYTES];
   JsonObject *object;
 
@@ -229,12 +246,14 @@ tf_test_register (TfTestServer *server, const char *email, const char *role)
       " \"last_name\": \"Χρήστης\"%s%s%s}",
       email, role, auth_b64, salt_b64, wrapped_master, wrapped_recovery, user->identity_public,
       wrapped_identity, signing_public, wrapped_signing, user->device_id,
-      g_str_equal (role, "therapist") ? ", \"license_number\": \"GR-" : "",
-      g_str_equal (role, "therapist") ? email : "",
-      g_str_equal (role, "therapist") ? "\"" : "");
+      license ? ", \"license_number\": \"" : "", license ? license : "", license ? "\"" : "");
   response = tf_test_request (server, "POST", "/v1/auth/register", NULL, body);
+  *out_response = response;
   if (response->status != 201)
-    g_error ("register %s: %u %s", email, response->status, response->text);
+    {
+      tf_test_user_free (user);
+      return NULL;
+    }
   object = tf_test_response_object (response);
   user->user_id = g_strdup (json_object_get_string_member (object, "user_id"));
   user->token = g_strdup (json_object_get_string_member (object, "token"));

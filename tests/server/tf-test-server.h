@@ -69,6 +69,13 @@ typedef struct
 TfTestUser     *tf_test_register       (TfTestServer *server,
                                         const char   *email,
                                         const char   *role);
+/* The same with licence number @license (NULL: none); the answer in
+ * @out_response (free it); NULL when the server refused. */
+TfTestUser     *tf_test_register_full  (TfTestServer *server,
+                                        const char   *email,
+                                        const char   *role,
+                                        const char   *license,
+                                        TfTestResponse **out_response);
 /* Logs @user in again from another device: a new token and device id. */
 TfTestUser     *tf_test_new_device     (TfTestServer *server,
                                         TfTestUser   *user);
