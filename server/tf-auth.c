@@ -1093,6 +1093,40 @@ consume_totp (PGconn *conn, AuthJob *job, const char *user_id, const char *store
 /* Token check                                                              */
 /* ------------------------------------------------------------------------ */
 
+/* Notes that session @session_id was seen now.  Many requests with one
+ * token run at once, each in its own transaction (a pull's is REPEATABLE
+ * READ), and a row updated by another since the snapshot would fail the
+ * whole request with a serialization failure, a 503 on a healthy database.
+ * Skipping is safe: the request that holds the row (SKIP LOCKED, no wait)
+ * or updated it since (a serialization failure inside this transaction's
+ * savepoint, forgotten) is setting or has set last_seen_at to now as well,
+ * so the session still slides. */
+static gboolean
+touch_session (PGconn *conn, const char *session_id, GError **error)
+{
+  const char *params[] = { session_id };
+  gboolean savepoint = PQtransactionStatus (conn) == PQTRANS_INTRANS;
+  g_autoptr(PGresult) touched = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  if (savepoint && !tf_db_exec (conn, "SAVEPOINT touch_session", error))
+    return FALSE;
+  touched = tf_db_query (conn, "UPDATE auth_sessions SET last_seen_at = now ()"
+                               " WHERE id = (SELECT id FROM auth_sessions WHERE id = $1::uuid"
+                               " FOR UPDATE SKIP LOCKED)",
+                         1, params, &local_error);
+  if (touched == NULL &&
+      (!savepoint || !g_error_matches (local_error, TF_DB_ERROR, TF_DB_ERROR_SERIALIZATION)))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (!savepoint)
+    return TRUE;
+  return tf_db_exec (conn, touched == NULL ? "ROLLBACK TO SAVEPOINT touch_session"
+                                           : "RELEASE SAVEPOINT touch_session", error);
+}
+
 gboolean
 tf_auth_check_token (PGconn *conn, const char *token, TfCaller *caller, GError **error)
 {
@@ -1149,16 +1183,8 @@ tf_auth_check_token (PGconn *conn, const char *token, TfCaller *caller, GError *
       return FALSE;
     }
 
-  if (db_true (result, 0, 7))
-    {
-      const char *id[] = { PQgetvalue (result, 0, 0) };
-      g_autoptr(PGresult) bumped =
-        tf_db_query (conn, "UPDATE auth_sessions SET last_seen_at = now () WHERE id = $1::uuid",
-                     1, id, error);
-
-      if (bumped == NULL)
-        return FALSE;
-    }
+  if (db_true (result, 0, 7) && !touch_session (conn, PQgetvalue (result, 0, 0), error))
+    return FALSE;
 
   tf_auth_caller_clear (caller);
   caller->session_id = db_dup (result, 0, 0);
@@ -1882,7 +1908,7 @@ run_auth_job (PGconn *conn, gpointer data, GError **error)
     return NULL;
   if (!job->needs_caller || tf_auth_check_token (conn, job->token, &job->caller, error))
     reply = job->op (conn, job, error);
-  if (reply == NULL || !tf_db_exec (conn, "COMMIT", error))
+  if (reply == NULL || !tf_db_commit_durable (conn, error))
     {
       if (PQtransactionStatus (conn) != PQTRANS_IDLE)
         {

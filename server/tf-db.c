@@ -5,6 +5,12 @@
  * Error mapping follows SQLSTATE classes: 08 (connection) and 57P (operator
  * intervention, e.g. a restarting server) are "unavailable" and make the HTTP
  * layer answer 503; 23 (integrity) is the client's data; 40 is "retry".
+ *
+ * An answer to a push is an acknowledgement: the device drops what it sent.
+ * So every session sets synchronous_commit on (a commit is on disk before
+ * COMMIT returns) whatever the database, role or postgresql.conf say, and a
+ * connection where it still reads off (a pooler that ignores SET, say) is
+ * refused as unavailable: a 503 the device retries, never a lost write.
  */
 #define G_LOG_DOMAIN "tf-db"
 
@@ -38,9 +44,44 @@ tf_db_connect (const char *conninfo, GError **error)
       return NULL;
     }
   PQsetNoticeProcessor (conn, ignore_notice, NULL);
-  if (!tf_db_exec (conn, "SET TIME ZONE 'UTC'; SET client_min_messages = warning", error))
+  if (!tf_db_exec (conn, "SET TIME ZONE 'UTC'; SET client_min_messages = warning;"
+                         " SET synchronous_commit = on", error) ||
+      !tf_db_check_durable (conn, error))
     return NULL;
   return g_steal_pointer (&conn);
+}
+
+gboolean
+tf_db_check_durable (PGconn *conn, GError **error)
+{
+  g_autoptr(PGresult) result = NULL;
+  const char *value;
+
+  g_return_val_if_fail (conn != NULL, FALSE);
+
+  result = tf_db_query (conn, "SELECT current_setting('synchronous_commit')", 0, NULL, error);
+  if (result == NULL)
+    return FALSE;
+  /* on, local, remote_write and remote_apply all flush the local WAL. */
+  value = PQgetvalue (result, 0, 0);
+  if (g_ascii_strcasecmp (value, "off") == 0)
+    {
+      g_set_error_literal (error, TF_DB_ERROR, TF_DB_ERROR_UNAVAILABLE,
+                           "synchronous_commit is off on this database connection, so a commit "
+                           "could be lost in a crash; nothing is acknowledged on it");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+tf_db_commit_durable (PGconn *conn, GError **error)
+{
+  g_return_val_if_fail (conn != NULL, FALSE);
+
+  /* SET LOCAL in the transaction itself: behind a pooler in transaction
+   * mode the session's SET may have been made on another backend. */
+  return tf_db_exec (conn, "SET LOCAL synchronous_commit = on; COMMIT", error);
 }
 
 static TfDbError

@@ -32,8 +32,19 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (PGconn, PQfinish)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PGresult, PQclear)
 
 /* Connects with @conninfo (a libpq connection string or URI); sets the
- * session to UTC and quiet notices.  NULL with TF_DB_ERROR_UNAVAILABLE. */
+ * session to UTC, quiet notices and synchronous_commit on, and checks that it
+ * is on (tf_db_check_durable).  NULL with TF_DB_ERROR_UNAVAILABLE. */
 PGconn   *tf_db_connect            (const char  *conninfo,
+                                    GError     **error);
+
+/* FALSE with TF_DB_ERROR_UNAVAILABLE when a commit on @conn would return
+ * before it is on disk (synchronous_commit off). */
+gboolean  tf_db_check_durable      (PGconn      *conn,
+                                    GError     **error);
+
+/* Commits the open transaction with synchronous_commit on for it, so what
+ * the caller acknowledges next is on disk. */
+gboolean  tf_db_commit_durable     (PGconn      *conn,
                                     GError     **error);
 
 /* Runs @sql (one or more statements, no parameters).  FALSE with a mapped error. */

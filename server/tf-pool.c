@@ -5,13 +5,19 @@
  * Each worker thread owns one connection (thread-private, opened on first
  * use).  A connection that breaks is dropped and reopened by the next job on
  * that thread, so a PostgreSQL restart costs the jobs in flight a 503 and
- * nothing more.  A job left in an open transaction by a failure is rolled
+ * nothing more.  An idle connection is tested before a job gets it: a
+ * PostgreSQL that stopped or restarted since its last use closed it (or sent
+ * its FATAL), which libpq learns only when it next reads, so without the test
+ * the first job on every pooled connection after a restart would fail on a
+ * healthy database.  A job left in an open transaction by a failure is rolled
  * back before the connection is reused.  Results return through GTask to the
  * caller's main context.
  */
 #define G_LOG_DOMAIN "tf-pool"
 
 #include "config.h"
+
+#include <poll.h>
 
 #include "tf-db.h"
 #include "tf-pool.h"
@@ -42,12 +48,25 @@ job_free (Job *job)
   g_free (job);
 }
 
+/* FALSE when the server has closed or is closing @conn.  An idle pool
+ * connection (no LISTEN, nothing in flight) has nothing to read unless the
+ * server hung up or sent its FATAL notice; anything else unasked for (a
+ * parameter report after a reload) costs only a reconnect.  A poll(), no
+ * round trip. */
+static gboolean
+connection_alive (PGconn *conn)
+{
+  struct pollfd pfd = { .fd = PQsocket (conn), .events = POLLIN };
+
+  return pfd.fd >= 0 && poll (&pfd, 1, 0) == 0;
+}
+
 static PGconn *
 worker_connection (TfPool *pool, GError **error)
 {
   PGconn *conn = g_private_get (&worker_conn);
 
-  if (conn != NULL && PQstatus (conn) == CONNECTION_OK)
+  if (conn != NULL && PQstatus (conn) == CONNECTION_OK && connection_alive (conn))
     {
       /* A job that failed mid-transaction must not leak it into the next. */
       if (PQtransactionStatus (conn) != PQTRANS_IDLE)

@@ -1739,7 +1739,7 @@ tf_sync_push_run (PGconn *conn, TfPushJob *job, GError **error)
   if (tf_db_exec (conn, "BEGIN; SELECT pg_advisory_xact_lock(" TF_SYNC_LOCK_KEY ")", error))
     {
       response = push_locked (&p, error);
-      if (response != NULL && !tf_db_exec (conn, "COMMIT", error))
+      if (response != NULL && !tf_db_commit_durable (conn, error))
         g_clear_pointer (&response, json_node_unref);
       if (response == NULL)
         {

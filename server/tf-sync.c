@@ -424,12 +424,16 @@ handle_pull (TfRequest *req)
 
   if (!require_token (req))
     return;
+  /* A page larger than the server's pull-limit is cut to it, not refused:
+   * a device cannot know the limit before it asks, and has_more brings the
+   * rest. */
   if (!parse_cursor (req, "cursor", 0, G_MAXINT64, 0, &cursor, &error) ||
-      !parse_cursor (req, "limit", 1, config->pull_limit, config->pull_limit, &limit, &error))
+      !parse_cursor (req, "limit", 1, G_MAXINT64, config->pull_limit, &limit, &error))
     {
       tf_request_reply_error (req, error);
       return;
     }
+  limit = MIN (limit, (gint64) config->pull_limit);
   job = g_new0 (PullJob, 1);
   job->token = g_strdup (req->token);
   job->address = g_strdup (req->address);

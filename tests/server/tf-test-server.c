@@ -286,3 +286,29 @@ tf_test_new_device (TfTestServer *server, TfTestUser *user)
   other->master_key = tf_secret_copy (user->master_key);
   return other;
 }
+
+char *
+tf_test_mood_mutation (gint64 mutation_id, const char *id, const char *user, gint64 base,
+                       int mood)
+{
+  g_autoptr(TfSecret) key = tf_secret_new_random (TF_CRYPTO_KEY_BYTES);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *notes = tf_crypto_encrypt_field (key, "mood_entries", id, "notes",
+                                                    "κουρασμένη", &error);
+
+  g_assert_no_error (error);
+  return g_strdup_printf ("{\"mutation_id\": %" G_GINT64_FORMAT ", \"table\": \"mood_entries\","
+                          " \"id\": \"%s\", \"op\": \"upsert\", \"base_version\": %" G_GINT64_FORMAT
+                          ", \"fields\": {\"user_id\": \"%s\", \"mood_value\": %d,"
+                          " \"created_at\": \"2026-11-20T08:00:00Z\", \"notes\": \"%s\"}}",
+                          mutation_id, id, base, user, mood, notes);
+}
+
+TfTestResponse *
+tf_test_push (TfTestServer *server, TfTestUser *user, const char *mutations)
+{
+  g_autofree char *body = g_strdup_printf ("{\"schema_version\": 1, \"mutations\": [%s]}",
+                                           mutations);
+
+  return tf_test_request (server, "POST", "/v1/sync/push", user->token, body);
+}

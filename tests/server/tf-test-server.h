@@ -82,4 +82,15 @@ TfTestUser     *tf_test_new_device     (TfTestServer *server,
 void            tf_test_user_free      (TfTestUser   *user);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TfTestUser, tf_test_user_free)
 
+/* One mood_entries upsert of @user's, as push JSON (notes encrypted with a
+ * throwaway key), and a push of @mutations (comma-separated JSON objects). */
+char           *tf_test_mood_mutation  (gint64        mutation_id,
+                                        const char   *id,
+                                        const char   *user,
+                                        gint64        base,
+                                        int           mood);
+TfTestResponse *tf_test_push           (TfTestServer *server,
+                                        TfTestUser   *user,
+                                        const char   *mutations);
+
 G_END_DECLS
