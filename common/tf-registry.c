@@ -510,3 +510,38 @@ tf_table_has_encrypted (const TfTable *table)
       return TRUE;
   return FALSE;
 }
+
+guint
+tf_column_max_chars (const TfColumn *column)
+{
+  g_return_val_if_fail (column != NULL, 0);
+
+  if (column->max_length > 0)
+    return column->max_length;
+  if (column->flags & TF_COLUMN_ENCRYPTED)
+    return TF_SECRET_MAX_CHARS;
+  switch (column->type)
+    {
+    case TF_COLUMN_TEXT:
+      return TF_TEXT_MAX_CHARS;
+    case TF_COLUMN_JSON:
+      return TF_JSON_MAX_CHARS;
+    default:
+      return 0;
+    }
+}
+
+gsize
+tf_column_max_envelope (const TfColumn *column)
+{
+  gsize plaintext;
+
+  g_return_val_if_fail (column != NULL, 0);
+
+  if (!(column->flags & TF_COLUMN_ENCRYPTED))
+    return 0;
+  /* UTF-8 takes at most 4 bytes a character; the envelope is "tf1:" and
+   * padded base64 of nonce (24) || ciphertext || tag (16) (tf-crypto.h). */
+  plaintext = (gsize) tf_column_max_chars (column) * 4;
+  return 4 + 4 * ((24 + plaintext + 16 + 2) / 3);
+}

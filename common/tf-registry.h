@@ -21,7 +21,7 @@ G_BEGIN_DECLS
 typedef enum
 {
   TF_COLUMN_UUID,      /* "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" */
-  TF_COLUMN_TEXT,      /* string; VARCHAR(n) when max_length > 0 */
+  TF_COLUMN_TEXT,      /* string; VARCHAR(n) when max_length > 0, else TEXT */
   TF_COLUMN_INTEGER,   /* JSON integer, 32-bit */
   TF_COLUMN_BOOLEAN,   /* JSON true/false */
   TF_COLUMN_DATE,      /* "YYYY-MM-DD" */
@@ -59,7 +59,9 @@ typedef struct
   const char          *name;
   TfColumnType         type;
   TfColumnFlags        flags;
-  guint                max_length;   /* characters, 0 = unlimited */
+  guint                max_length;   /* characters: the seed's VARCHAR(n); for an encrypted
+                                      * column, of the plaintext; 0 = the default cap
+                                      * (tf_column_max_chars) */
   gboolean             has_range;
   gint64               min;          /* inclusive, when has_range */
   gint64               max;          /* inclusive, when has_range */
@@ -126,5 +128,23 @@ const TfTable  *tf_registry_lookup      (const char    *name);
 const TfColumn *tf_table_get_column     (const TfTable *table,
                                          const char    *name);
 gboolean        tf_table_has_encrypted  (const TfTable *table);
+
+/* Length caps.  Every text-like value has one, so no field can carry a
+ * megabyte: VARCHAR(n) where the seed gives n, else these defaults.  An
+ * encrypted column's cap is on its plaintext (checked on the device before
+ * encryption) and, on the envelope the server sees, the size of an
+ * envelope of that much plaintext — so a column that becomes encrypted
+ * keeps its cap and gains the envelope's without another entry. */
+#define TF_TEXT_MAX_CHARS    10000   /* a TEXT column */
+#define TF_JSON_MAX_CHARS    10000   /* a JSONB column, as compact JSON text */
+#define TF_SECRET_MAX_CHARS  100000  /* an encrypted column's plaintext (a journal entry,
+                                      * a session note) */
+
+/* Characters @column may hold (its plaintext when encrypted); 0 for types
+ * that have no length (numbers, dates, UUIDs ...). */
+guint           tf_column_max_chars     (const TfColumn *column);
+/* Bytes of the largest "tf1:" envelope of an encrypted @column; 0 when
+ * @column is not encrypted. */
+gsize           tf_column_max_envelope  (const TfColumn *column);
 
 G_END_DECLS

@@ -187,6 +187,21 @@ prefix_error (GError **error, gboolean ok, const TfColumn *column)
   return ok;
 }
 
+/* Lengths count characters, as VARCHAR(n) does; the byte length bounds
+ * them first, so a huge value is refused without walking it. */
+static gboolean
+check_length (const TfColumn *column, const char *text, GError **error)
+{
+  guint max = tf_column_max_chars (column);
+  gsize bytes = strlen (text);
+
+  if (max == 0 || bytes <= max || (bytes <= (gsize) max * 4 && g_utf8_strlen (text, -1) <= max))
+    return TRUE;
+  g_set_error (error, TF_VALIDATION_ERROR, TF_VALIDATION_ERROR_TOO_LONG,
+               _("%s: longer than %u characters"), column->name, max);
+  return FALSE;
+}
+
 static gboolean
 is_string (JsonNode *value)
 {
@@ -218,11 +233,21 @@ tf_validate_value (const TfTable *table, const TfColumn *column, JsonNode *value
                        _("%s: must be encrypted on the device"), column->name);
           return FALSE;
         }
+      if (strlen (json_node_get_string (value)) > tf_column_max_envelope (column))
+        {
+          g_set_error (error, TF_VALIDATION_ERROR, TF_VALIDATION_ERROR_TOO_LONG,
+                       _("%s: longer than %u characters"), column->name,
+                       tf_column_max_chars (column));
+          return FALSE;
+        }
       return TRUE;
     }
 
   if (column->type == TF_COLUMN_JSON)
-    return TRUE;
+    {
+      g_autofree char *json = json_to_string (value, FALSE);
+      return check_length (column, json, error);
+    }
 
   if (column->type == TF_COLUMN_INTEGER)
     {
@@ -291,12 +316,8 @@ tf_validate_value (const TfTable *table, const TfColumn *column, JsonNode *value
                            column);
 
     case TF_COLUMN_TEXT:
-      if (column->max_length > 0 && g_utf8_strlen (text, -1) > column->max_length)
-        {
-          g_set_error (error, TF_VALIDATION_ERROR, TF_VALIDATION_ERROR_TOO_LONG,
-                       _("%s: longer than %u characters"), column->name, column->max_length);
-          return FALSE;
-        }
+      if (!check_length (column, text, error))
+        return FALSE;
       if (column->choices != NULL && !g_strv_contains (column->choices, text))
         {
           g_autofree char *allowed = g_strjoinv (", ", (char **) column->choices);
@@ -388,6 +409,10 @@ tf_validate_plaintext (const TfTable *table, const TfColumn *column, const char 
                    _("%s: not valid UTF-8 text"), column->name);
       return FALSE;
     }
+  /* The server sees only the envelope: the device refuses what would make
+   * one over the column's cap, naming the field while the text is here. */
+  if (!check_length (column, plaintext, error))
+    return FALSE;
   if (column->type != TF_COLUMN_JSON)
     return TRUE;
 

@@ -133,7 +133,8 @@ tf_http_status_for_error (const GError *error, const char **code)
     }
   else if (error->domain == TF_VALIDATION_ERROR)
     {
-      c = error->code == TF_VALIDATION_ERROR_NOT_ENCRYPTED ? "not_encrypted" : "validation";
+      c = error->code == TF_VALIDATION_ERROR_NOT_ENCRYPTED ? "not_encrypted"
+        : error->code == TF_VALIDATION_ERROR_TOO_LONG ? "too_long" : "validation";
       status = SOUP_STATUS_UNPROCESSABLE_ENTITY;
     }
   else if (error->domain == TF_HTTP_ERROR)

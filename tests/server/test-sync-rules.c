@@ -2,12 +2,15 @@
  *
  * test-sync-rules.c: what the server decides in a pushed record, whatever
  * a device sends — pushed to the real server on loopback, read back from
- * the real schema: a changed licence number loses its verification.
+ * the real schema: a changed licence number loses its verification; no
+ * text column takes more than its cap.
  */
 #include "config.h"
 
 #include <string.h>
 
+#include "tf-crypto.h"
+#include "tf-registry.h"
 #include "tf-test-pg.h"
 #include "tf-test-server.h"
 
@@ -138,6 +141,98 @@ test_licence_change_clears_verification (void)
                                                   "license_number"), ==, "GR-SWAPPED-1");
 }
 
+/* --- length limits --------------------------------------------------------- */
+
+static char *
+repeat (const char *unit, guint n)
+{
+  GString *s = g_string_sized_new (strlen (unit) * n + 1);
+
+  for (guint i = 0; i < n; i++)
+    g_string_append (s, unit);
+  return g_string_free (s, FALSE);
+}
+
+static char *
+goal_mutation (gint64 mutation_id, const char *id, TfTestUser *user, const char *description)
+{
+  return g_strdup_printf ("{\"mutation_id\": %" G_GINT64_FORMAT ", \"table\": \"goals\","
+                          " \"id\": \"%s\", \"op\": \"upsert\", \"base_version\": 0,"
+                          " \"fields\": {\"user_id\": \"%s\", \"title\": \"Περπάτημα\","
+                          " \"description\": \"%s\"}}", mutation_id, id, user->user_id,
+                          description);
+}
+
+static void
+assert_too_long (TfTestResponse *response, guint index, const char *field)
+{
+  JsonObject *result = result_at (response, index);
+
+  g_assert_cmpstr (json_object_get_string_member (result, "status"), ==, "rejected");
+  g_assert_cmpstr (json_object_get_string_member (result, "code"), ==, "too_long");
+  g_assert_nonnull (strstr (json_object_get_string_member (result, "message"), field));
+}
+
+/* A megabyte of notes for the therapist, a TEXT column one character over
+ * its cap, a JSON column and an encrypted one over theirs: each refused
+ * with too_long naming the field, nothing stored; at the cap, stored. */
+static void
+test_length_limits (void)
+{
+  g_autoptr(TfTestUser) client = new_user ("client");
+  g_autoptr(TfTestUser) therapist = new_user ("therapist");
+  g_autofree char *appt = g_uuid_string_random (), *goal_ok = g_uuid_string_random ();
+  g_autofree char *goal_bad = g_uuid_string_random (), *mood = g_uuid_string_random ();
+  g_autofree char *mood2 = g_uuid_string_random ();
+  g_autofree char *megabyte = repeat ("a", 1000000);
+  g_autofree char *at_cap = repeat ("α", TF_TEXT_MAX_CHARS);
+  g_autofree char *over_cap = repeat ("α", TF_TEXT_MAX_CHARS + 1);
+  g_autofree char *emotions = repeat ("a", TF_JSON_MAX_CHARS);
+  g_autofree char *secret = repeat ("😀", TF_SECRET_MAX_CHARS + 1);
+  g_autoptr(TfSecret) key = tf_secret_new_random (TF_CRYPTO_KEY_BYTES);
+  g_autofree char *envelope = NULL;
+  g_autofree char *m1 = NULL, *m2 = NULL, *m3 = NULL, *m4 = NULL, *m5 = NULL, *batch = NULL;
+  g_autoptr(TfTestResponse) r = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (tf_crypto_init (NULL));
+  envelope = tf_crypto_encrypt_field (key, "mood_entries", mood2, "notes", secret, &error);
+  g_assert_no_error (error);
+  m1 = g_strdup_printf ("{\"mutation_id\": 1, \"table\": \"appointments\", \"id\": \"%s\","
+                        " \"op\": \"upsert\", \"base_version\": 0, \"fields\": {"
+                        "\"therapist_id\": \"%s\", \"client_id\": \"%s\","
+                        " \"appointment_datetime\": \"2031-05-05T10:00:00Z\", \"duration\": 50,"
+                        " \"status\": \"pending\", \"price\": \"60.00\","
+                        " \"notes_for_therapist\": \"%s\"}}",
+                        appt, therapist->user_id, client->user_id, megabyte);
+  m2 = goal_mutation (2, goal_bad, client, over_cap);
+  m3 = goal_mutation (3, goal_ok, client, at_cap);
+  m4 = g_strdup_printf ("{\"mutation_id\": 4, \"table\": \"mood_entries\", \"id\": \"%s\","
+                        " \"op\": \"upsert\", \"base_version\": 0, \"fields\": {"
+                        "\"user_id\": \"%s\", \"mood_value\": 5,"
+                        " \"created_at\": \"2026-11-20T08:00:00Z\", \"emotions\": [\"%s\"]}}",
+                        mood, client->user_id, emotions);
+  m5 = g_strdup_printf ("{\"mutation_id\": 5, \"table\": \"mood_entries\", \"id\": \"%s\","
+                        " \"op\": \"upsert\", \"base_version\": 0, \"fields\": {"
+                        "\"user_id\": \"%s\", \"mood_value\": 5,"
+                        " \"created_at\": \"2026-11-20T08:00:00Z\", \"notes\": \"%s\"}}",
+                        mood2, client->user_id, envelope);
+  batch = g_strjoin (", ", m1, m2, m3, m4, m5, NULL);
+  r = push (client, batch);
+
+  assert_too_long (r, 0, "notes_for_therapist");
+  assert_too_long (r, 1, "description");
+  g_assert_cmpstr (status_at (r, 2), ==, "applied");
+  assert_too_long (r, 3, "emotions");
+  assert_too_long (r, 4, "notes");
+  g_assert_cmpint (db_int ("SELECT count(*) FROM appointments WHERE id = '%s'", appt), ==, 0);
+  g_assert_cmpint (db_int ("SELECT count(*) FROM goals WHERE id = '%s'", goal_bad), ==, 0);
+  g_assert_cmpint (db_int ("SELECT char_length(description) FROM goals WHERE id = '%s'", goal_ok),
+                   ==, TF_TEXT_MAX_CHARS);
+  g_assert_cmpint (db_int ("SELECT count(*) FROM mood_entries WHERE id IN ('%s', '%s')", mood,
+                           mood2), ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -148,6 +243,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/tf/sync-rules/licence-change-clears-verification",
                    test_licence_change_clears_verification);
+  g_test_add_func ("/tf/sync-rules/length-limits", test_length_limits);
   ret = g_test_run ();
   tf_test_server_stop (server);
   return ret;
