@@ -288,10 +288,12 @@ tf_record_from_json (JsonNode *node, GError **error)
   record->id = g_strdup (id);
   record->version = version;
   record->deleted = json_node_get_boolean (deleted);
-  /* A tombstone may carry only some fields; a live record carries them all. */
+  /* A tombstone may carry only some fields; a live record carries them all.
+   * Records come from the server, which may still hold rows written before a
+   * column was encrypted. */
   record->fields = decode_fields (table, id, json_object_get_member (object, "fields"),
-                                  record->deleted ? TF_VALIDATE_PARTIAL : TF_VALIDATE_FULL,
-                                  error);
+                                  (record->deleted ? TF_VALIDATE_PARTIAL : TF_VALIDATE_FULL) |
+                                  TF_VALIDATE_LEGACY, error);
   if (record->fields == NULL)
     return NULL;
   return g_steal_pointer (&record);

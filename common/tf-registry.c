@@ -51,6 +51,11 @@
 #define SECRET_JSON(n)     { .name = n, .type = TF_COLUMN_JSON, .flags = TF_COLUMN_ENCRYPTED }
 #define SECRET_JSON_F(n, f) { .name = n, .type = TF_COLUMN_JSON, .flags = TF_COLUMN_ENCRYPTED, \
                               .format = f }
+/* Encrypted since migration 0010 (docs/encryption.md); the length is the plaintext's. */
+#define SECRET_TEXT_LATE(n, len) { .name = n, .type = TF_COLUMN_TEXT, .max_length = len, \
+                                   .flags = TF_COLUMN_ENCRYPTED | TF_COLUMN_WAS_PLAIN }
+#define SECRET_JSON_LATE(n) { .name = n, .type = TF_COLUMN_JSON, \
+                              .flags = TF_COLUMN_ENCRYPTED | TF_COLUMN_WAS_PLAIN }
 /* The record's data key, wrapped by the owner's master key (DESIGN.md §5). */
 #define ENC_KEY            { .name = "enc_key", .type = TF_COLUMN_TEXT, \
                              .flags = TF_COLUMN_ENCRYPTED }
@@ -322,8 +327,8 @@ static const TfColumn mood_entries_columns[] = {
   INT_RANGE ("mood_value", 1, 10),
   INT_RANGE ("energy_level", 1, 10),
   INT_RANGE ("anxiety_level", 1, 10),
-  JSON ("categories"),
-  JSON ("emotions"),
+  SECRET_JSON_LATE ("categories"),
+  SECRET_JSON_LATE ("emotions"),
   SECRET_TEXT ("notes"),
   { .name = "created_at", .type = TF_COLUMN_TIMESTAMP,
     .flags = TF_COLUMN_REQUIRED | TF_COLUMN_IMMUTABLE },
@@ -333,7 +338,7 @@ static const TfColumn mood_entries_columns[] = {
 static const TfColumn journal_entries_columns[] = {
   UUID ("id"),
   REF_REQ_FIXED ("user_id", "users"),
-  VARCHAR ("title", 255),
+  SECRET_TEXT_LATE ("title", 255),
   SECRET_TEXT ("content"),
   VARCHAR ("category", 100),
   INT_RANGE ("mood_at_time", 1, 10),

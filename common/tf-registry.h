@@ -39,6 +39,9 @@ typedef enum
   TF_COLUMN_IMMUTABLE = 1 << 2, /* fixed at creation: owner, parent, partition key */
   TF_COLUMN_NONNEG    = 1 << 3, /* money: positive_money domain (>= 0) */
   TF_COLUMN_ADMIN_ONLY = 1 << 4, /* set by an administrator or a verification, never by the owner */
+  TF_COLUMN_WAS_PLAIN = 1 << 5, /* encrypted since PostgreSQL migration 0010: older rows may
+                                 * still hold plaintext, which a device accepts from the
+                                 * server and its owner re-encrypts (tf_vault_encrypt_legacy) */
 } TfColumnFlags;
 
 /* Text formats beyond length: the seed's domains and the clinical codes.  For

@@ -346,6 +346,14 @@ rule_get (gpointer data, const char *column)
   return tf_json_get_string (((RuleData *) data)->fields, column);
 }
 
+/* A value of a column encrypted later that is not an envelope. */
+static gboolean
+is_legacy_plaintext (const TfColumn *column, JsonNode *value)
+{
+  return (column->flags & TF_COLUMN_WAS_PLAIN) && value != NULL && !JSON_NODE_HOLDS_NULL (value) &&
+         !(is_string (value) && tf_crypto_is_envelope (json_node_get_string (value)));
+}
+
 gboolean
 tf_validate_fields (const TfTable *table, JsonObject *fields, TfValidateFlags flags,
                     GError **error)
@@ -368,6 +376,16 @@ tf_validate_fields (const TfTable *table, JsonObject *fields, TfValidateFlags fl
           g_set_error (error, TF_PROTOCOL_ERROR, TF_PROTOCOL_ERROR_UNKNOWN_FIELD,
                        _("%s has no field “%s”"), table->name, name);
           return FALSE;
+        }
+      if ((flags & TF_VALIDATE_LEGACY) && is_legacy_plaintext (column, value))
+        {
+          /* The row predates the column's encryption: check it as it was. */
+          TfColumn plain = *column;
+
+          plain.flags &= ~(TF_COLUMN_ENCRYPTED | TF_COLUMN_WAS_PLAIN);
+          if (!tf_validate_value (table, &plain, value, error))
+            return FALSE;
+          continue;
         }
       if (!tf_validate_value (table, column, value, error))
         return FALSE;
@@ -414,7 +432,15 @@ tf_validate_plaintext (const TfTable *table, const TfColumn *column, const char 
   if (!check_length (column, plaintext, error))
     return FALSE;
   if (column->type != TF_COLUMN_JSON)
-    return TRUE;
+    {
+      if (column->max_length > 0 && g_utf8_strlen (plaintext, -1) > column->max_length)
+        {
+          g_set_error (error, TF_VALIDATION_ERROR, TF_VALIDATION_ERROR_TOO_LONG,
+                       _("%s: longer than %u characters"), column->name, column->max_length);
+          return FALSE;
+        }
+      return TRUE;
+    }
 
   parser = json_parser_new_immutable ();
   if (!json_parser_load_from_data (parser, plaintext, -1, &local_error))

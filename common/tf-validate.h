@@ -23,6 +23,8 @@ typedef enum
 {
   TF_VALIDATE_FULL    = 0,      /* a whole record: required columns must be present */
   TF_VALIDATE_PARTIAL = 1 << 0, /* some columns only: absent ones are not checked */
+  TF_VALIDATE_LEGACY  = 1 << 1, /* a record from the server: a TF_COLUMN_WAS_PLAIN column may
+                                 * still hold the plaintext of a row older than its encryption */
 } TfValidateFlags;
 
 gboolean tf_validate_uuid        (const char     *text);
@@ -54,7 +56,8 @@ gboolean tf_validate_fields      (const TfTable  *table,
                                   GError        **error);
 
 /* Device side, before encryption: the plaintext of an encrypted column.
- * For JSON columns @plaintext is JSON text and must parse; formats such as
+ * A text column's length limit applies to it here, since the server only
+ * sees the envelope.  For JSON columns @plaintext is JSON text and must parse; formats such as
  * TF_FORMAT_ICD10_LIST are checked here because the server cannot. */
 gboolean tf_validate_plaintext   (const TfTable  *table,
                                   const TfColumn *column,

@@ -180,6 +180,21 @@ on_server_changes (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* Plaintext that older versions left in columns encrypted since: encrypted
+ * now and queued.  A failure costs nothing but the wait for the next try. */
+static gboolean
+encrypt_legacy (TfSession *self)
+{
+  g_autoptr(GError) error = NULL;
+  guint n = 0;
+
+  if (self->vault == NULL)
+    return FALSE;
+  if (!tf_vault_encrypt_legacy (self->vault, &n, &error))
+    g_message ("Old plaintext stays for now: %s", error->message);
+  return n > 0;
+}
+
 static void
 set_vault (TfSession *self, TfVault *vault)
 {
@@ -188,6 +203,7 @@ set_vault (TfSession *self, TfVault *vault)
   g_clear_pointer (&self->watch, tf_sync_watch_stop);
   g_clear_object (&self->vault);
   self->vault = vault;
+  encrypt_legacy (self);
   refresh_account (self);
   /* Another device's change shows by itself while the profile is open. */
   if (self->vault != NULL && self->sync_state != TF_SYNC_STATE_LOCAL_ONLY)
@@ -410,6 +426,9 @@ sync_done (GObject *source, GAsyncResult *result, gpointer data)
     {
       guint pending = 0;
 
+      /* A pull can bring rows from before a column was encrypted. */
+      if (encrypt_legacy (self))
+        self->sync_again = TRUE;
       if (self->vault != NULL && !tf_vault_reconcile_shares (self->vault, &pending, &error))
         self->sync_error = g_strdup (error->message);
       set_sync_state (self, TF_SYNC_STATE_IDLE);

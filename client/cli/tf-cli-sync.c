@@ -58,8 +58,10 @@ run_sync (TfCli *cli, TfSyncReport *report, GError **error)
       TfSyncReport again = { 0 };
       guint pending = 0;
 
-      /* A share made here for a therapist linked on another device needs
-       * their key; then every share is brought in line. */
+      /* A pull can bring rows from before a column was encrypted.  A share
+       * made here for a therapist linked on another device needs their
+       * key; then every share is brought in line. */
+      tf_cli_encrypt_legacy (vault);
       if (!tf_account_fetch_missing_keys (vault, error) ||
           !tf_vault_reconcile_shares (vault, &pending, error))
         return FALSE;

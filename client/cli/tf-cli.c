@@ -118,6 +118,16 @@ tf_cli_secret (const char *env, const char *prompt, gboolean confirm, GError **e
   return g_steal_pointer (&first);
 }
 
+void
+tf_cli_encrypt_legacy (TfVault *vault)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* The command itself can go on: the next one tries again. */
+  if (!tf_vault_encrypt_legacy (vault, NULL, &error))
+    g_printerr (_("Old entries stay unencrypted for now: %s\n"), error->message);
+}
+
 TfVault *
 tf_cli_vault (TfCli *cli, GError **error)
 {
@@ -134,6 +144,8 @@ tf_cli_vault (TfCli *cli, GError **error)
     return NULL;
   cli->vault = tf_account_unlock (store, password, error);
   memset (password, 0, strlen (password));
+  if (cli->vault != NULL)
+    tf_cli_encrypt_legacy (cli->vault);
   return cli->vault;
 }
 

@@ -55,6 +55,9 @@ TfStore    *tf_cli_store        (TfCli        *cli,
 /* The vault, asking for the password (TF_PASSWORD or a prompt) once. */
 TfVault    *tf_cli_vault        (TfCli        *cli,
                                  GError      **error);
+/* Encrypts plaintext older versions left (tf_vault_encrypt_legacy); on
+ * failure says so on stderr and goes on.  Done on unlock and after sync. */
+void        tf_cli_encrypt_legacy (TfVault    *vault);
 /* The vault (in @out_vault) when a password is at hand — TF_PASSWORD or a
  * terminal to ask on — else NULL; FALSE when that password is wrong. */
 gboolean    tf_cli_vault_if_possible (TfCli   *cli,

@@ -8,6 +8,7 @@
  *   tf-vault-notes.c      locked session notes: signing and verifying
  *   tf-vault-conflicts.c  the store's copy function; listing and resolving
  *                         conflict copies
+ *   tf-vault-legacy.c     plaintext left in columns encrypted later
  */
 #pragma once
 
@@ -111,6 +112,13 @@ gboolean    tf_vault_reconcile_record  (TfVault        *self,
                                         gboolean        rekeyed,
                                         guint          *n_pending,
                                         GError        **error);
+
+/* --- tf-vault-legacy.c ----------------------------------------------------- */
+
+/* TRUE when a TF_COLUMN_WAS_PLAIN column of @fields (wire form) still holds
+ * plaintext. */
+gboolean    tf_vault_holds_legacy      (const TfTable  *table,
+                                        JsonObject     *fields);
 
 /* --- tf-vault-notes.c ------------------------------------------------------ */
 

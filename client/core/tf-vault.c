@@ -134,7 +134,7 @@ tf_vault_has_ciphertext (const TfTable *table, JsonObject *fields)
 {
   for (guint i = 0; i < table->n_columns; i++)
     if (tf_vault_is_content_column (&table->columns[i]) &&
-        tf_json_get_string (fields, table->columns[i].name) != NULL)
+        tf_crypto_is_envelope (tf_json_get_string (fields, table->columns[i].name)))
       return TRUE;
   return FALSE;
 }
@@ -334,7 +334,10 @@ tf_vault_open_fields (const TfTable *table, const char *id, JsonObject *fields,
 
       if (strcmp (name, "enc_key") == 0)
         continue;
-      if (column == NULL || !tf_vault_is_content_column (column) || envelope == NULL)
+      /* Not an envelope: the plaintext of a row older than the column's
+       * encryption (TF_COLUMN_WAS_PLAIN; tf-vault-legacy.c encrypts it). */
+      if (column == NULL || !tf_vault_is_content_column (column) ||
+          !tf_crypto_is_envelope (envelope))
         {
           json_object_set_member (plain, name, json_node_copy (value));
           continue;

@@ -115,6 +115,17 @@ gboolean    tf_vault_reconcile_shares (TfVault      *self,
                                        guint        *n_pending,
                                        GError      **error);
 
+/* Encrypts what older versions left in plaintext in columns encrypted
+ * since (TF_COLUMN_WAS_PLAIN): every record this account owns whose such a
+ * column still holds plaintext is written again through the vault —
+ * encrypted with its data key, stored and queued, so the server gets the
+ * envelope with the next push.  Run on unlock and after every sync (a pull
+ * can bring old rows).  A record whose old plaintext no longer validates
+ * stays as it is.  @n_encrypted (optional) receives how many were written. */
+gboolean    tf_vault_encrypt_legacy (TfVault        *self,
+                                     guint          *n_encrypted,
+                                     GError        **error);
+
 /* Locks session note @id: sets locked_at (now, whole seconds, UTC) and the
  * signature, and queues it.  Only its author can (TF_VAULT_ERROR_NOT_OWNER);
  * a locked note stays as it is (TF_VAULT_ERROR_LOCKED_NOTE). */

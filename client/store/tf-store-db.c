@@ -158,6 +158,9 @@ tf_store_db_open_with_steps (const char *path, const TfStoreStep *steps, guint n
   if (!exec (db, "PRAGMA journal_mode = WAL", _("Cannot open the store"), error) ||
       !exec (db, "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = OFF; "
                  "PRAGMA trusted_schema = ON", NULL, error) ||
+      /* What a row held before it was encrypted (tf-vault-legacy.c) or
+       * deleted must not stay readable in freed pages of the file. */
+      !exec (db, "PRAGMA secure_delete = ON", NULL, error) ||
       !migrate (db, steps, n_steps, error))
     {
       sqlite3_close (db);

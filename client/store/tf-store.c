@@ -23,6 +23,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "tf-crypto.h"
 #include "tf-error.h"
 #include "tf-store-private.h"
 #include "tf-time.h"
@@ -131,6 +132,13 @@ tf_store_step_done (TfStore *self, TfStoreStmt *s, GError **error)
   return TRUE;
 }
 
+static gboolean
+is_envelope_node (JsonNode *node)
+{
+  return JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING &&
+         tf_crypto_is_envelope (json_node_get_string (node));
+}
+
 /* Binds the wire value @node of @column at @index. */
 static void
 bind_value (sqlite3_stmt *stmt, int index, const TfColumn *column, JsonNode *node)
@@ -141,8 +149,11 @@ bind_value (sqlite3_stmt *stmt, int index, const TfColumn *column, JsonNode *nod
     sqlite3_bind_int64 (stmt, index, json_node_get_int (node));
   else if (column->type == TF_COLUMN_BOOLEAN)
     sqlite3_bind_int (stmt, index, json_node_get_boolean (node) ? 1 : 0);
-  else if (column->type == TF_COLUMN_JSON && !(column->flags & TF_COLUMN_ENCRYPTED))
+  else if (column->type == TF_COLUMN_JSON &&
+           (!(column->flags & TF_COLUMN_ENCRYPTED) || !is_envelope_node (node)))
     {
+      /* JSON text; for an encrypted column, the plaintext of a row older
+       * than its encryption (TF_COLUMN_WAS_PLAIN) until it is re-encrypted. */
       char *text = json_to_string (node, FALSE);
       sqlite3_bind_text (stmt, index, text, -1, g_free);
     }
@@ -165,7 +176,8 @@ column_value (sqlite3_stmt *stmt, int i, const TfColumn *column)
     case TF_COLUMN_BOOLEAN:
       return json_node_init_boolean (node, sqlite3_column_int (stmt, i) != 0);
     case TF_COLUMN_JSON:
-      if (!(column->flags & TF_COLUMN_ENCRYPTED))
+      if (!(column->flags & TF_COLUMN_ENCRYPTED) ||
+          !tf_crypto_is_envelope ((const char *) sqlite3_column_text (stmt, i)))
         {
           JsonNode *parsed = json_from_string ((const char *) sqlite3_column_text (stmt, i), NULL);
           if (parsed != NULL)

@@ -164,6 +164,49 @@ assert_field_error (const TfTable *table, const char *column, JsonNode *value,
   g_assert_nonnull (strstr (error->message, column));
 }
 
+/* A column encrypted later (TF_COLUMN_WAS_PLAIN): a record from the server
+ * may still hold an old row's plaintext, and keeps it as it is; a mutation,
+ * what a device pushes, never may. */
+static void
+assert_legacy_plaintext (const TfTable *table, const TfColumn *column)
+{
+  g_autoptr(JsonObject) fields = sample_fields (table, ID_A);
+  g_autoptr(JsonNode) plain = column->type == TF_COLUMN_JSON
+                                ? json_from_string ("[\"plain words\"]", NULL)
+                                : json_node_init_string (json_node_alloc (), "plain words");
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(TfRecord) record = NULL;
+  g_autoptr(TfMutation) mutation = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) mutation_node = NULL;
+  g_autoptr(GError) error = NULL;
+
+  json_object_set_member (fields, column->name, json_node_copy (plain));
+  node = record_json (table, fields, 1, FALSE);
+  record = tf_record_from_json (node, &error);
+  g_assert_no_error (error);
+  g_assert_true (json_node_equal (json_object_get_member (record->fields, column->name), plain));
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "mutation_id");
+  json_builder_add_int_value (builder, 1);
+  json_builder_set_member_name (builder, "table");
+  json_builder_add_string_value (builder, table->name);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_string_value (builder, ID_A);
+  json_builder_set_member_name (builder, "op");
+  json_builder_add_string_value (builder, "upsert");
+  json_builder_set_member_name (builder, "base_version");
+  json_builder_add_int_value (builder, 0);
+  json_builder_set_member_name (builder, "fields");
+  json_builder_add_value (builder, json_node_init_object (json_node_alloc (), fields));
+  json_builder_end_object (builder);
+  mutation_node = json_builder_get_root (builder);
+  mutation = tf_mutation_from_json (mutation_node, &error);
+  g_assert_null (mutation);
+  g_assert_error (error, TF_VALIDATION_ERROR, TF_VALIDATION_ERROR_NOT_ENCRYPTED);
+}
+
 static void
 test_registry_consistent (void)
 {
@@ -273,7 +316,9 @@ test_every_column_rule (void)
               assert_field_error (table, column->name, NULL,
                                   TF_VALIDATION_ERROR, TF_VALIDATION_ERROR_REQUIRED);
             }
-          if (column->flags & TF_COLUMN_ENCRYPTED)
+          if (column->flags & TF_COLUMN_WAS_PLAIN)
+            assert_legacy_plaintext (table, column);
+          else if (column->flags & TF_COLUMN_ENCRYPTED)
             assert_field_error (table, column->name,
                                 json_node_init_string (json_node_alloc (), "plain words"),
                                 TF_VALIDATION_ERROR, TF_VALIDATION_ERROR_NOT_ENCRYPTED);

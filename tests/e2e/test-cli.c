@@ -17,6 +17,7 @@
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <signal.h>
+#include <sqlite3.h>
 #include <string.h>
 #include <sys/wait.h>
 
@@ -331,8 +332,11 @@ test_offline_devices_converge (void)
   practice_init (&p);
   /* Offline on every device: nothing here talks to the server. */
   g_free (OK (p.a, "mood", "add", "--mood", "6", "--energy", "5", "--anxiety", "3",
-              "--emotion", "calm", "--note", secret ("slept badly after the argument")));
-  shared_id = first_line (OK (p.a, "journal", "add", "--title", "Τρίτη", "--content",
+              "--emotion", secret ("ντροπή για το δικαστήριο"),
+              "--category", secret ("custody hearing"),
+              "--note", secret ("slept badly after the argument")));
+  shared_id = first_line (OK (p.a, "journal", "add", "--title",
+                              secret ("Τρίτη, όταν το είπα στην αδελφή μου"), "--content",
                               secret ("I told my sister about the panic attacks"), "--share"));
   private_id = first_line (OK (p.b, "journal", "add", "--title", "Private", "--content",
                                secret ("nobody should read this one")));
@@ -368,9 +372,18 @@ test_offline_devices_converge (void)
                    "written on the bus, for Δήμητρα");
   {
     g_autoptr(JsonNode) list = JSON (p.t, "journal", "list");
-    JsonObject *entry = json_array_get_object_element (json_node_get_array (list), 0);
+    JsonArray *entries = json_node_get_array (list);
+    JsonObject *entry = json_array_get_object_element (entries, 0);
+    gboolean title_seen = FALSE;
+
     g_assert_cmpstr (json_object_get_string_member (entry, "owner_name"), ==,
                      "Ελένη Παπαδοπούλου");
+    /* The title is encrypted too; the therapist reads it like the content. */
+    for (guint i = 0; i < json_array_get_length (entries); i++)
+      title_seen |= g_strcmp0 (json_object_get_string_member (
+                                 json_array_get_object_element (entries, i), "title"),
+                               "Τρίτη, όταν το είπα στην αδελφή μου") == 0;
+    g_assert_true (title_seen);
   }
   /* Mood is not shared unless the client chose to. */
   moods = JSON (p.t, "mood", "list");
@@ -381,6 +394,14 @@ test_offline_devices_converge (void)
   g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (a, 0),
                                                   "notes"), ==,
                    "slept badly after the argument");
+  {
+    JsonObject *check_in = json_array_get_object_element (a, 0);
+    JsonArray *felt = json_object_get_array_member (check_in, "emotions");
+    JsonArray *about = json_object_get_array_member (check_in, "categories");
+
+    g_assert_cmpstr (json_array_get_string_element (felt, 0), ==, "ντροπή για το δικαστήριο");
+    g_assert_cmpstr (json_array_get_string_element (about, 0), ==, "custody hearing");
+  }
 }
 
 static void
@@ -894,10 +915,11 @@ test_killed_sync_repeats (void)
       g_assert_cmpint (run.status, ==, -SIGKILL);
       sync_ok (p.a);
       sync_ok (p.b);
-      count_sql = g_strdup_printf ("SELECT count(*) FROM journal_entries WHERE user_id = '%s'"
-                                   " AND title = '%s'", p.client_id, points[i]);
+      /* Titles are encrypted: each kill point adds exactly one entry. */
+      count_sql = g_strdup_printf ("SELECT count(*) FROM journal_entries WHERE user_id = '%s'",
+                                   p.client_id);
       count = server_value (count_sql);
-      g_assert_cmpstr (count, ==, "1");
+      g_assert_cmpint (g_ascii_strtoll (count, NULL, 10), ==, i + 1);
       on_b = journal_of (p.b);
       g_assert_true (has_value (on_b, text));
       g_assert_cmpint (status_int (p.a, "pending"), ==, 0);
@@ -992,6 +1014,93 @@ test_mood_share_and_wait (void)
   g_assert_cmpint (json_object_get_int_member (entry, "anxiety_level"), ==, 8);
 }
 
+/* Rows from before titles, emotions and categories were encrypted (0010):
+ * the client's laptop and the server both hold them in plaintext, as the
+ * first versions wrote them.  The laptop's next sync encrypts and pushes
+ * them; afterwards the server and the laptop hold envelopes, and the
+ * therapist and the client's phone still read the texts. */
+static void
+test_old_plaintext_encrypted (void)
+{
+  g_auto(Practice) p = { 0 };
+  const char *title = secret ("Ο τίτλος μιας εγγραφής από πέρσι");
+  const char *felt = secret ("θλίψη στη γιορτή της μητέρας");
+  g_autofree char *id = NULL, *mood_id = NULL, *db_path = NULL, *old_rows = NULL;
+  g_autofree char *server_title = NULL, *server_emotions = NULL, *sql = NULL;
+  g_autoptr(JsonNode) moods = NULL;
+  PGconn *conn;
+  sqlite3 *db;
+
+  practice_init (&p);
+  g_free (OK (p.a, "mood", "add", "--mood", "3", "--energy", "4", "--anxiety", "6",
+              "--emotion", felt));
+  id = first_line (OK (p.a, "journal", "add", "--title", title, "--content",
+                       secret ("η γιορτή πέρασε ήσυχα"), "--share"));
+  sync_ok (p.a);
+  moods = JSON (p.a, "mood", "list");
+  mood_id = g_strdup (json_object_get_string_member (
+                        json_array_get_object_element (json_node_get_array (moods), 0), "id"));
+
+  /* Back to how the first versions stored them, on the laptop... */
+  db_path = g_build_filename (p.a->dir, "profile.sqlite", NULL);
+  g_assert_cmpint (sqlite3_open (db_path, &db), ==, SQLITE_OK);
+  old_rows = sqlite3_mprintf ("UPDATE journal_entries SET title = %Q WHERE id = %Q;"
+                              "UPDATE mood_entries SET emotions = json_array(%Q) WHERE id = %Q",
+                              title, id, felt, mood_id);
+  g_assert_cmpint (sqlite3_exec (db, old_rows, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_free (g_steal_pointer (&old_rows));
+  sqlite3_close (db);
+  /* ... and on the server, under the triggers that refuse it now. */
+  conn = tf_test_pg_connect (server->conninfo);
+  g_free (tf_test_pg_value (conn, "SET session_replication_role = replica"));
+  sql = g_strdup_printf ("UPDATE journal_entries SET title = '%s' WHERE id = '%s'"
+                         " RETURNING 1", title, id);
+  g_free (tf_test_pg_value (conn, sql));
+  g_free (sql);
+  sql = g_strdup_printf ("UPDATE mood_entries SET emotions = jsonb_build_array('%s')"
+                         " WHERE id = '%s' RETURNING 1", felt, mood_id);
+  g_free (tf_test_pg_value (conn, sql));
+  g_free (sql);
+  PQfinish (conn);
+
+  /* The laptop's next sync encrypts them again. */
+  sync_ok (p.a);
+  g_assert_cmpint (status_int (p.a, "pending"), ==, 0);
+  sql = g_strdup_printf ("SELECT title FROM journal_entries WHERE id = '%s'", id);
+  server_title = server_value (sql);
+  g_free (sql);
+  g_assert_true (g_str_has_prefix (server_title, "tf1:"));
+  sql = g_strdup_printf ("SELECT emotions #>> '{}' FROM mood_entries WHERE id = '%s'", mood_id);
+  server_emotions = server_value (sql);
+  g_assert_true (g_str_has_prefix (server_emotions, "tf1:"));
+
+  /* The others read them as before. */
+  sync_ok (p.t);
+  {
+    g_autoptr(JsonNode) list = JSON (p.t, "journal", "list");
+    JsonArray *entries = json_node_get_array (list);
+    gboolean seen = FALSE;
+
+    for (guint i = 0; i < json_array_get_length (entries); i++)
+      {
+        JsonObject *entry = json_array_get_object_element (entries, i);
+
+        seen |= g_strcmp0 (json_object_get_string_member (entry, "id"), id) == 0 &&
+                g_strcmp0 (json_object_get_string_member (entry, "title"), title) == 0;
+      }
+    g_assert_true (seen);
+  }
+  sync_ok (p.b);
+  g_clear_pointer (&moods, json_node_unref);
+  moods = JSON (p.b, "mood", "list");
+  {
+    JsonObject *check_in = json_array_get_object_element (json_node_get_array (moods), 0);
+
+    g_assert_cmpstr (json_array_get_string_element (
+                       json_object_get_array_member (check_in, "emotions"), 0), ==, felt);
+  }
+}
+
 /* Last: nothing written above is readable in the server's database or in
  * any device's files. */
 static void
@@ -1058,6 +1167,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/server-down", test_server_down);
   g_test_add_func ("/cli/killed-sync-repeats", test_killed_sync_repeats);
   g_test_add_func ("/cli/note-lock", test_note_lock);
+  g_test_add_func ("/cli/old-plaintext-encrypted", test_old_plaintext_encrypted);
   g_test_add_func ("/cli/mood-share-and-wait", test_mood_share_and_wait);
   g_test_add_func ("/cli/no-plaintext-anywhere", test_no_plaintext_anywhere);
   status = g_test_run ();

@@ -53,6 +53,23 @@ load_fixture (void)
 
 /* --- the seed, table by table -------------------------------------------- */
 
+/* Seed columns whose type a later migration changed, each said why in its
+ * header. */
+static gboolean
+is_recorded_deviation (const char *table, const char *column, const char *pg_type)
+{
+  static const char *deviations[][3] = {
+    /* 0010: encrypted on the device; the 255 characters apply to the plaintext. */
+    { "journal_entries", "title", "text" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (deviations); i++)
+    if (g_str_equal (deviations[i][0], table) && g_str_equal (deviations[i][1], column) &&
+        g_str_equal (deviations[i][2], pg_type))
+      return TRUE;
+  return FALSE;
+}
+
 static const char *
 pg_type_for_seed (const char *seed_type)
 {
@@ -97,7 +114,8 @@ test_seed_columns (void)
       type = tf_test_pg_value (conn, sql);
       if (type == NULL)
         g_error ("seed column %s.%s is missing", parts[0], parts[1]);
-      if (!g_str_equal (type, pg_type_for_seed (parts[2])))
+      if (!g_str_equal (type, pg_type_for_seed (parts[2])) &&
+          !is_recorded_deviation (parts[0], parts[1], type))
         g_error ("seed column %s.%s is %s, the seed says %s", parts[0], parts[1], type, parts[2]);
       checked++;
     }
@@ -337,6 +355,18 @@ static const CheckCase check_cases[] = {
     "INSERT INTO journal_entries (user_id, content) VALUES ('" CLIENT_A "', " ENVELOPE ")",
     "INSERT INTO journal_entries (user_id, content) VALUES ('" CLIENT_A "', 'Σήμερα ένιωσα...')",
     "23514" },
+  { "journal titles refuse plaintext (0010)",
+    "INSERT INTO journal_entries (user_id, title) VALUES ('" CLIENT_A "', " ENVELOPE ")",
+    "INSERT INTO journal_entries (user_id, title) VALUES ('" CLIENT_A "', 'Θάλασσα')",
+    "23514" },
+  { "mood emotions refuse plaintext (0010)",
+    "INSERT INTO mood_entries (user_id, emotions) VALUES ('" CLIENT_A "', to_jsonb(" ENVELOPE "::text))",
+    "INSERT INTO mood_entries (user_id, emotions) VALUES ('" CLIENT_A "', '[\"άγχος\"]')",
+    "23514" },
+  { "mood categories refuse plaintext (0010)",
+    "INSERT INTO mood_entries (user_id, categories) VALUES ('" CLIENT_A "', to_jsonb(" ENVELOPE "::text))",
+    "INSERT INTO mood_entries (user_id, categories) VALUES ('" CLIENT_A "', '[\"work\"]')",
+    "23514" },
   { "histories refuse plaintext",
     "INSERT INTO client_histories (client_id, family_history) VALUES ('" CLIENT_A "', to_jsonb(" ENVELOPE "::text))",
     "INSERT INTO client_histories (client_id, psychiatric_history) VALUES ('" CLIENT_B "', '[\"depression\"]')",
@@ -561,8 +591,8 @@ add_user_data (PGconn *conn)
   tf_test_pg_exec (conn,
     "INSERT INTO mood_entries (user_id, mood_value) VALUES ('" CLIENT_A "', 7), ('" CLIENT_A "', 4),"
     " ('" CLIENT_B "', 2);"
-    "INSERT INTO journal_entries (user_id, title, content) VALUES ('" CLIENT_A "', 'Α', " ENVELOPE "),"
-    " ('" CLIENT_B "', 'Β', " ENVELOPE ");"
+    "INSERT INTO journal_entries (user_id, title, content) VALUES ('" CLIENT_A "', " ENVELOPE ","
+    " " ENVELOPE "), ('" CLIENT_B "', " ENVELOPE ", " ENVELOPE ");"
     "INSERT INTO addresses (user_id, city) VALUES ('" CLIENT_A "', 'Αθήνα'), ('" CLIENT_B "', 'Πάτρα');"
     "INSERT INTO client_intakes (client_id, emergency_contact_name, emergency_contact_phone)"
     " VALUES ('" CLIENT_A "', 'Γιώργος', '6900000001'), ('" CLIENT_B "', 'Ελένη', '6900000002');"

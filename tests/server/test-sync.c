@@ -84,13 +84,14 @@ journal_mutation (gint64 mutation_id, const char *id, const char *user, gint64 b
                   gboolean shared)
 {
   g_autofree char *content = envelope ("journal_entries", id, "content", "Σήμερα...");
+  g_autofree char *title = envelope ("journal_entries", id, "title", "Ημέρα");
 
   return g_strdup_printf ("{\"mutation_id\": %" G_GINT64_FORMAT ", \"table\": \"journal_entries\","
                           " \"id\": \"%s\", \"op\": \"upsert\", \"base_version\": %" G_GINT64_FORMAT
-                          ", \"fields\": {\"user_id\": \"%s\", \"title\": \"Ημέρα\","
+                          ", \"fields\": {\"user_id\": \"%s\", \"title\": \"%s\","
                           " \"content\": \"%s\", \"therapist_shared\": %s,"
                           " \"created_at\": \"2026-11-20T08:00:00Z\"}}",
-                          mutation_id, id, base, user, content, shared ? "true" : "false");
+                          mutation_id, id, base, user, title, content, shared ? "true" : "false");
 }
 
 static JsonObject *
@@ -1526,6 +1527,82 @@ test_postgres_restart_under_load (void)
   g_assert_cmpuint (loader.ok, >=, before + 5);
 }
 
+/* Journal titles and the emotions and categories of a check-in are
+ * encrypted since migration 0010: a push of their plaintext is refused
+ * (not_encrypted), an envelope is stored as it came, and the database
+ * itself refuses new plaintext there while an update that leaves an old
+ * row's plaintext alone still works. */
+static void
+test_newly_encrypted_columns (void)
+{
+  g_autoptr(TfTestUser) user = new_user ("client");
+  g_autoptr(PGconn) conn = tf_test_pg_connect (server->conninfo);
+  g_autofree char *j1 = new_id (), *m1 = new_id (), *m2 = new_id (), *j2 = new_id ();
+  g_autofree char *m3 = new_id ();
+  g_autofree char *content = envelope ("journal_entries", j1, "content", "Σήμερα");
+  g_autofree char *title = envelope ("journal_entries", j2, "title", "Θάλασσα");
+  g_autofree char *emotions = envelope ("mood_entries", m3, "emotions", "[\"άγχος\"]");
+  g_autofree char *categories = envelope ("mood_entries", m3, "categories", "[\"δουλειά\"]");
+  g_autofree char *batch = g_strdup_printf (
+    "{\"mutation_id\": 1, \"table\": \"journal_entries\", \"id\": \"%s\", \"op\": \"upsert\","
+    " \"base_version\": 0, \"fields\": {\"user_id\": \"%s\", \"title\": \"Θάλασσα\","
+    " \"content\": \"%s\"}},"
+    "{\"mutation_id\": 2, \"table\": \"mood_entries\", \"id\": \"%s\", \"op\": \"upsert\","
+    " \"base_version\": 0, \"fields\": {\"user_id\": \"%s\", \"mood_value\": 4,"
+    " \"emotions\": [\"άγχος\"], \"created_at\": \"2026-11-20T08:00:00Z\"}},"
+    "{\"mutation_id\": 3, \"table\": \"mood_entries\", \"id\": \"%s\", \"op\": \"upsert\","
+    " \"base_version\": 0, \"fields\": {\"user_id\": \"%s\", \"mood_value\": 4,"
+    " \"categories\": [\"δουλειά\"], \"created_at\": \"2026-11-20T08:00:00Z\"}},"
+    "{\"mutation_id\": 4, \"table\": \"journal_entries\", \"id\": \"%s\", \"op\": \"upsert\","
+    " \"base_version\": 0, \"fields\": {\"user_id\": \"%s\", \"title\": \"%s\"}},"
+    "{\"mutation_id\": 5, \"table\": \"mood_entries\", \"id\": \"%s\", \"op\": \"upsert\","
+    " \"base_version\": 0, \"fields\": {\"user_id\": \"%s\", \"mood_value\": 4,"
+    " \"emotions\": \"%s\", \"categories\": \"%s\", \"created_at\": \"2026-11-20T08:00:00Z\"}}",
+    j1, user->user_id, content, m1, user->user_id, m2, user->user_id, j2, user->user_id, title,
+    m3, user->user_id, emotions, categories);
+  g_autoptr(TfTestResponse) r = push (user, batch);
+  g_autofree char *sql = NULL, *value = NULL;
+  g_autoptr(PGresult) refused = NULL;
+
+  for (guint i = 0; i < 3; i++)
+    {
+      g_assert_cmpstr (status_at (r, i), ==, "rejected");
+      g_assert_cmpstr (json_object_get_string_member (result_at (r, i), "code"), ==,
+                       "not_encrypted");
+    }
+  g_assert_cmpstr (status_at (r, 3), ==, "applied");
+  g_assert_cmpstr (status_at (r, 4), ==, "applied");
+  sql = g_strdup_printf ("SELECT title FROM journal_entries WHERE id = '%s'", j2);
+  value = tf_test_pg_value (conn, sql);
+  g_assert_cmpstr (value, ==, title);
+  g_clear_pointer (&sql, g_free);
+  g_clear_pointer (&value, g_free);
+  sql = g_strdup_printf ("SELECT (emotions #>> '{}') || ' ' || (categories #>> '{}')"
+                         " FROM mood_entries WHERE id = '%s'", m3);
+  value = tf_test_pg_value (conn, sql);
+  g_assert_true (g_str_has_prefix (value, emotions));
+  g_assert_true (g_str_has_suffix (value, categories));
+  g_clear_pointer (&sql, g_free);
+  g_clear_pointer (&value, g_free);
+
+  /* The database's own guard: new plaintext is refused ... */
+  sql = g_strdup_printf ("UPDATE journal_entries SET title = 'Θάλασσα' WHERE id = '%s'", j2);
+  refused = PQexec (conn, sql);
+  g_assert_cmpstr (PQresultErrorField (refused, PG_DIAG_SQLSTATE), ==, "23514");
+  g_clear_pointer (&sql, g_free);
+  /* ... but a row from before (plaintext put there as the old server
+   * would have it) can still change in its other columns. */
+  sql = g_strdup_printf ("SET session_replication_role = replica;"
+                         " UPDATE journal_entries SET title = 'Παλιός τίτλος' WHERE id = '%s';"
+                         " SET session_replication_role = origin;"
+                         " UPDATE journal_entries SET therapist_shared = true WHERE id = '%s'"
+                         " RETURNING title", j2, j2);
+  g_clear_pointer (&refused, PQclear);
+  refused = PQexec (conn, sql);
+  g_assert_cmpint (PQresultStatus (refused), ==, PGRES_TUPLES_OK);
+  g_assert_cmpstr (PQgetvalue (refused, 0, 0), ==, "Παλιός τίτλος");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1556,6 +1633,7 @@ main (int argc, char **argv)
   g_test_add_func ("/tf/sync/directory-and-verification", test_directory_and_verification);
   g_test_add_func ("/tf/sync/refusals-reveal-nothing", test_refusals_reveal_nothing);
   g_test_add_func ("/tf/sync/bad-input", test_bad_input);
+  g_test_add_func ("/tf/sync/newly-encrypted-columns", test_newly_encrypted_columns);
   g_test_add_func ("/tf/sync/concurrent-writers-reader", test_concurrent_writers_reader);
   g_test_add_func ("/tf/sync/wait-wakes-on-change", test_wait_wakes_on_change);
   g_test_add_func ("/tf/sync/public-keys", test_public_keys);

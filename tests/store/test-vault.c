@@ -363,6 +363,7 @@ test_round_trip (Fixture *f, gconstpointer data)
   /* On disk: an envelope bound to this record, and a wrapped key. */
   row = stored (f->store, "journal_entries", id);
   g_assert_true (tf_crypto_is_envelope (member (row->fields, "content")));
+  g_assert_true (tf_crypto_is_envelope (member (row->fields, "title")));
   g_assert_true (tf_crypto_is_envelope (member (row->fields, "enc_key")));
   first_enc_key = g_strdup (member (row->fields, "enc_key"));
   g_assert_cmpint (tf_store_outbox_count (f->store, NULL), ==, 1);
@@ -422,7 +423,8 @@ test_round_trip (Fixture *f, gconstpointer data)
     entry = g_ptr_array_index (theirs, 0);
     g_assert_true (json_object_get_boolean_member (entry, "unreadable"));
     g_assert_true (JSON_NODE_HOLDS_NULL (json_object_get_member (entry, "content")));
-    g_assert_cmpstr (member (entry, "title"), ==, "Τρίτη");
+    /* The title is encrypted too (0010): nothing of the text shows. */
+    g_assert_true (JSON_NODE_HOLDS_NULL (json_object_get_member (entry, "title")));
   }
 }
 
@@ -1288,6 +1290,168 @@ test_delete_after_own_upsert (Fixture *f, gconstpointer data)
   g_assert_cmpint (tf_store_rejection_count (f->store, NULL), ==, 0);
 }
 
+/* --- plaintext from before a column was encrypted ---------------------------- */
+
+/* A profile as the first versions left it: schema steps 0001-0003 only, a
+ * journal entry (shared with the therapist) whose title is plaintext and
+ * whose content is encrypted, and a check-in whose emotions and categories
+ * are plaintext JSON, both synced (versions 4 and 5). */
+static void
+make_old_profile (Fixture *f, const char *journal_id, const char *mood_id, const char *care_id)
+{
+  const char *names[] = { "0001-device.sql", "0002-sharing.sql", "0003-locks-keys.sql" };
+  g_autofree char *sql[G_N_ELEMENTS (names)] = { NULL };
+  TfStoreStep steps[G_N_ELEMENTS (names)];
+  g_autoptr(TfKeys) keys = open_keys (client_keys, client_kek);
+  g_autofree char *enc_key = NULL;
+  g_autoptr(TfSecret) key = tf_keys_new_data_key (keys, &enc_key, NULL);
+  g_autofree char *content = tf_crypto_encrypt_field (key, "journal_entries", journal_id,
+                                                      "content", "Κολύμπησα πολύ.", NULL);
+  g_autofree char *rows = NULL;
+  g_autoptr(GError) error = NULL;
+  sqlite3 *db;
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *file = g_build_filename (g_getenv ("TF_SOURCE_DIR"), "sql", "sqlite",
+                                                names[i], NULL);
+
+      g_assert_true (g_file_get_contents (file, &sql[i], NULL, &error));
+      g_assert_no_error (error);
+      steps[i] = (TfStoreStep) { i + 1, names[i], sql[i] };
+    }
+  db = tf_store_db_open_with_steps (f->path, steps, G_N_ELEMENTS (steps), &error);
+  g_assert_no_error (error);
+  rows = g_strdup_printf (
+    "INSERT INTO care_relationships (id, therapist_id, client_id, status, share_mood,"
+    " share_goals, started_at, version) VALUES ('%s', '" THERAPIST "', '" CLIENT "', 'active',"
+    " 1, 0, '2026-11-01T10:00:00Z', 3);"
+    "INSERT INTO journal_entries (id, user_id, title, content, is_private, therapist_shared,"
+    " created_at, updated_at, enc_key, version) VALUES ('%s', '" CLIENT "',"
+    " 'Μια μέρα στη θάλασσα', '%s', 0, 1, '2026-11-20T09:00:00Z', '2026-11-20T09:00:00Z',"
+    " '%s', 4);"
+    "INSERT INTO mood_entries (id, user_id, mood_value, categories, emotions, created_at,"
+    " version) VALUES ('%s', '" CLIENT "', 6, '[\"δουλειά\"]', '[\"άγχος\", \"ελπίδα\"]',"
+    " '2026-11-21T08:00:00Z', 5);",
+    care_id, journal_id, content, enc_key, mood_id);
+  g_assert_cmpint (sqlite3_exec (db, rows, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+}
+
+static void
+test_legacy_plaintext (Fixture *f, gconstpointer data)
+{
+  g_autofree char *journal = g_uuid_string_random ();
+  g_autofree char *mood = g_uuid_string_random ();
+  g_autofree char *care = g_uuid_string_random ();
+  g_autoptr(JsonNode) emotions = json_from_string ("[\"άγχος\", \"ελπίδα\"]", NULL);
+  g_autoptr(JsonNode) categories = json_from_string ("[\"δουλειά\"]", NULL);
+  g_autoptr(JsonObject) entry = NULL;
+  g_autoptr(JsonObject) check_in = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *secrets[] = { "θάλασσα", "άγχος", "ελπίδα", "δουλειά" };
+  const char *suffixes[] = { "", "-wal" };
+  guint n = 99;
+
+  /* This test's client profile is an old one. */
+  g_clear_object (&f->client);
+  g_assert_finalize_object (f->store);
+  g_unlink (f->path);
+  make_old_profile (f, journal, mood, care);
+  f->store = tf_store_open (f->path, &error);
+  g_assert_no_error (error);
+  f->client = tf_vault_new (f->store, CLIENT, open_keys (client_keys, client_kek));
+
+  /* Read as they are... */
+  entry = get_ok (f->client, "journal_entries", journal);
+  g_assert_cmpstr (member (entry, "title"), ==, "Μια μέρα στη θάλασσα");
+  g_assert_cmpstr (member (entry, "content"), ==, "Κολύμπησα πολύ.");
+  check_in = get_ok (f->client, "mood_entries", mood);
+  g_assert_true (json_node_equal (json_object_get_member (check_in, "emotions"), emotions));
+  g_assert_true (json_node_equal (json_object_get_member (check_in, "categories"), categories));
+  remember_therapist (f);
+
+  /* ... then encrypted and queued, on the versions they were synced at. */
+  g_assert_true (tf_vault_encrypt_legacy (f->client, &n, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n, ==, 2);
+  g_assert_cmpint (query_int (f->path, "SELECT count(*) FROM journal_entries WHERE id = ?1"
+                                       " AND title LIKE 'tf1:%'", journal), ==, 1);
+  g_assert_cmpint (query_int (f->path, "SELECT count(*) FROM mood_entries WHERE id = ?1"
+                                       " AND emotions LIKE 'tf1:%' AND categories LIKE 'tf1:%'"
+                                       " AND enc_key LIKE 'tf1:%'", mood), ==, 1);
+  g_assert_cmpint (query_int (f->path, "SELECT count(*) FROM outbox WHERE record_id = ?1"
+                                       " AND base_version = 4"
+                                       " AND json_extract(fields, '$.title') LIKE 'tf1:%'",
+                              journal), ==, 1);
+  g_assert_cmpint (query_int (f->path, "SELECT count(*) FROM outbox WHERE record_id = ?1"
+                                       " AND base_version = 5"
+                                       " AND json_extract(fields, '$.emotions') LIKE 'tf1:%'",
+                              mood), ==, 1);
+  g_clear_pointer (&entry, json_object_unref);
+  entry = get_ok (f->client, "journal_entries", journal);
+  g_assert_cmpstr (member (entry, "title"), ==, "Μια μέρα στη θάλασσα");
+  g_assert_cmpstr (member (entry, "content"), ==, "Κολύμπησα πολύ.");
+  g_clear_pointer (&check_in, json_object_unref);
+  check_in = get_ok (f->client, "mood_entries", mood);
+  g_assert_true (json_node_equal (json_object_get_member (check_in, "emotions"), emotions));
+
+  /* Once is enough. */
+  g_assert_true (tf_vault_encrypt_legacy (f->client, &n, &error));
+  g_assert_cmpuint (n, ==, 0);
+
+  /* The therapist, who had both shared, still reads both. */
+  {
+    g_autofree char *journal_grant = query_text (f->path, "SELECT id FROM key_grants"
+                                                          " WHERE record_id = ?1", journal);
+    g_autofree char *mood_grant = query_text (f->path, "SELECT id FROM key_grants"
+                                                       " WHERE record_id = ?1", mood);
+    g_autoptr(JsonObject) theirs = NULL;
+    g_autoptr(JsonObject) their_mood = NULL;
+
+    g_assert_nonnull (journal_grant);
+    g_assert_nonnull (mood_grant);
+    deliver (f->store, f->therapist_store, "journal_entries", journal, 6);
+    deliver (f->store, f->therapist_store, "mood_entries", mood, 7);
+    deliver (f->store, f->therapist_store, "key_grants", journal_grant, 8);
+    deliver (f->store, f->therapist_store, "key_grants", mood_grant, 9);
+    theirs = get_ok (f->therapist, "journal_entries", journal);
+    g_assert_cmpstr (member (theirs, "title"), ==, "Μια μέρα στη θάλασσα");
+    their_mood = get_ok (f->therapist, "mood_entries", mood);
+    g_assert_true (json_node_equal (json_object_get_member (their_mood, "emotions"), emotions));
+  }
+
+  /* New plaintext is refused on the device. */
+  {
+    g_autoptr(TfRecord) row = stored (f->store, "journal_entries", journal);
+
+    json_object_set_string_member (row->fields, "title", "Σε απλό κείμενο");
+    g_assert_false (tf_store_put (f->store, table ("journal_entries"), journal, row->fields,
+                                  &error));
+    g_assert_error (error, TF_VALIDATION_ERROR, TF_VALIDATION_ERROR_NOT_ENCRYPTED);
+    g_clear_error (&error);
+  }
+
+  /* And nothing of the old plaintext is left in the file. */
+  g_clear_object (&f->client);
+  g_assert_finalize_object (f->store);
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *file = g_strconcat (f->path, suffixes[i], NULL);
+      g_autofree char *bytes = NULL;
+      gsize len = 0;
+
+      if (!g_file_get_contents (file, &bytes, &len, NULL))
+        continue;
+      for (guint s = 0; s < G_N_ELEMENTS (secrets); s++)
+        if (memmem (bytes, len, secrets[s], strlen (secrets[s])) != NULL)
+          g_error ("%s still holds “%s”", file, secrets[s]);
+    }
+  f->store = tf_store_open (f->path, &error);
+  g_assert_no_error (error);
+  f->client = tf_vault_new (f->store, CLIENT, open_keys (client_keys, client_kek));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1315,6 +1479,7 @@ main (int argc, char **argv)
   ADD ("/tf/vault/conflicts/without-vault", test_conflict_copy_without_vault);
   ADD ("/tf/vault/conflicts/keys-travel-with-ciphertext", test_keys_travel_with_ciphertext);
   ADD ("/tf/vault/conflicts/delete-after-own-upsert", test_delete_after_own_upsert);
+  ADD ("/tf/vault/legacy-plaintext", test_legacy_plaintext);
 #undef ADD
   ret = g_test_run ();
 
