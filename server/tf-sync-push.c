@@ -1639,6 +1639,10 @@ load_retries (Push *p, const char *device_id, gint64 last_mutation_id, GError **
       if (d->result == NULL)
         d->result = result_rejected (d->item->mutation_id, "unknown_mutation",
                                      "this mutation id was used before, but its answer is gone");
+      /* Marked, so a device that never sent this id before (a profile
+       * restored from a backup, or copied) learns it reused one. */
+      if (JSON_NODE_HOLDS_OBJECT (d->result))
+        json_object_set_boolean_member (json_node_get_object (d->result), "repeat", TRUE);
     }
   return TRUE;
 }

@@ -9,6 +9,12 @@
 
 #include "tf-cli.h"
 
+/* A server whose bookkeeping went back lost changes it had acknowledged. */
+#define SERVER_LOST_WARNING \
+  N_("Warning: the server has lost changes it had accepted from this device (its database was " \
+     "probably restored from an older backup). Changes made on this device since are safe; " \
+     "ask the server’s operator, and check that your recent entries reached your other devices.")
+
 static void
 print_rejections (TfCli *cli, JsonArray *rejections)
 {
@@ -32,6 +38,8 @@ add_report (TfSyncReport *total, const TfSyncReport *more)
   total->conflicts += more->conflicts;
   total->edits_kept += more->edits_kept;
   total->pulled += more->pulled;
+  total->renumbered += more->renumbered;
+  total->server_lost += more->server_lost;
 }
 
 /* Syncs; with the vault open, shares are reconciled afterwards and what
@@ -139,6 +147,8 @@ sync_command (TfCli *cli, int argc, char **argv, GError **error)
       json_object_set_int_member (o, "rejected", report.rejected);
       json_object_set_int_member (o, "conflicts", report.conflicts);
       json_object_set_int_member (o, "edits_kept", report.edits_kept);
+      json_object_set_int_member (o, "renumbered", report.renumbered);
+      json_object_set_int_member (o, "server_lost", report.server_lost);
       json_object_set_array_member (o, "rejections", json_array_ref (rejections));
       node = json_node_init_object (json_node_alloc (), o);
       tf_cli_print_json (node);
@@ -154,8 +164,16 @@ sync_command (TfCli *cli, int argc, char **argv, GError **error)
         g_print (ngettext ("%u record deleted elsewhere was kept because you changed it.\n",
                            "%u records deleted elsewhere were kept because you changed them.\n",
                            report.edits_kept), report.edits_kept);
+      if (report.renumbered > 0)
+        g_print (ngettext ("This profile was restored from a backup or copied: %u change is "
+                           "sent again under a new number.\n",
+                           "This profile was restored from a backup or copied: %u changes are "
+                           "sent again under new numbers.\n", report.renumbered),
+                 report.renumbered);
       print_rejections (cli, rejections);
     }
+  if (report.server_lost > 0)
+    g_printerr ("%s\n", _(SERVER_LOST_WARNING));
   /* Told once: status counts refusals no sync has reported yet. */
   return tf_store_dismiss_rejections (cli->store, error);
 }
@@ -165,6 +183,7 @@ status_command (TfCli *cli, int argc, char **argv, GError **error)
 {
   TfStore *store;
   g_autofree char *email = NULL, *server = NULL, *last = NULL, *last_error = NULL;
+  g_autofree char *server_lost = NULL;
   gint64 pending, cursor, rejected, conflicts = 0;
   guint n_tables;
   const TfTable *tables = tf_registry_get_tables (&n_tables);
@@ -178,6 +197,7 @@ status_command (TfCli *cli, int argc, char **argv, GError **error)
   server = tf_account_get (store, "server");
   last = tf_store_get_state (store, "last_sync", NULL);
   last_error = tf_store_get_state (store, "last_sync_error", NULL);
+  server_lost = tf_store_get_state (store, TF_SYNC_STATE_SERVER_LOST, NULL);
   if ((pending = tf_store_outbox_count (store, error)) < 0 ||
       (cursor = tf_store_get_cursor (store, error)) < 0 ||
       (rejected = tf_store_rejection_count (store, error)) < 0)
@@ -203,6 +223,7 @@ status_command (TfCli *cli, int argc, char **argv, GError **error)
       json_object_set_int_member (o, "cursor", cursor);
       json_object_set_int_member (o, "conflicts", conflicts);
       json_object_set_int_member (o, "rejected", rejected);
+      json_object_set_string_member (o, "server_lost", server_lost);
       node = json_node_init_object (json_node_alloc (), o);
       tf_cli_print_json (node);
       return TRUE;
@@ -216,6 +237,8 @@ status_command (TfCli *cli, int argc, char **argv, GError **error)
   g_print (_("Cursor: %lld\n"), (long long) cursor);
   g_print (_("Unresolved conflicts: %lld\n"), (long long) conflicts);
   g_print (_("Changes refused by the server: %lld\n"), (long long) rejected);
+  if (server_lost != NULL)
+    g_print (_("Found on %s: %s\n"), server_lost, _(SERVER_LOST_WARNING));
   return TRUE;
 }
 

@@ -229,4 +229,26 @@ JsonArray *tf_store_outbox_peek   (TfStore        *self,
 gint64     tf_store_outbox_count  (TfStore        *self,
                                    GError        **error);
 
+/* Mutation ids against the server (tf-store-ids.c).  The highest id ever
+ * sent, saved before a push goes out (-2 on a profile that never saved one,
+ * -1 on error); the highest id the server acknowledged (0 before any). */
+gint64     tf_store_get_sent_mutation  (TfStore   *self,
+                                        GError   **error);
+gboolean   tf_store_set_sent_mutation  (TfStore   *self,
+                                        gint64     mutation_id,
+                                        GError   **error);
+gint64     tf_store_get_acked_mutation (TfStore   *self,
+                                        GError   **error);
+gboolean   tf_store_set_acked_mutation (TfStore   *self,
+                                        gint64     mutation_id,
+                                        GError   **error);
+/* Gives the queued mutations @ids (gint64, ascending; may be NULL) new ids
+ * above @above and above every id given out so far, in order, and makes
+ * the next write's id follow them: a restored or copied profile goes on past
+ * the ids the server has seen from this device. */
+gboolean   tf_store_outbox_renumber    (TfStore   *self,
+                                        GArray    *ids,
+                                        gint64     above,
+                                        GError   **error);
+
 G_END_DECLS

@@ -450,7 +450,81 @@ kill_point (SyncRun *run, const char *point)
   raise (SIGKILL);
 }
 
+/* The ids of @results the server answered from a store of earlier answers
+ * ("repeat") although this device never sent them (above @sent_before, the
+ * highest id sent before this push; < 0: unknown, then none): this profile
+ * is a restored or copied one reusing ids.  The other results go to
+ * @others, to be applied. */
+static GArray *
+reused_ids (JsonArray *results, gint64 sent_before, JsonArray *others)
+{
+  GArray *ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  for (guint i = 0; i < json_array_get_length (results); i++)
+    {
+      JsonNode *node = json_array_get_element (results, i);
+      JsonObject *r = json_node_get_object (node);
+      gint64 id = json_object_get_int_member (r, "mutation_id");
+
+      if (sent_before >= 0 && id > sent_before &&
+          json_object_get_boolean_member_with_default (r, "repeat", FALSE))
+        g_array_append_val (ids, id);
+      else
+        json_array_add_element (others, json_node_copy (node));
+    }
+  return ids;
+}
+
+/* The server's last_mutation_id of this device in @answer, or -1. */
+static gint64
+server_last_mutation (JsonObject *answer)
+{
+  return member_holds (answer, "last_mutation_id", G_TYPE_INT64)
+           ? json_object_get_int_member (answer, "last_mutation_id") : -1;
+}
+
 /* --- push and pull ------------------------------------------------------------ */
+
+/* The server acknowledged this device's mutations up to @server_last. */
+static gboolean
+acknowledged_up_to (TfStore *store, gint64 server_last, GError **error)
+{
+  gint64 acked = tf_store_get_acked_mutation (store, error);
+
+  return acked >= 0 && (server_last <= acked ||
+                        tf_store_set_acked_mutation (store, server_last, error));
+}
+
+/* A pull says where the server's bookkeeping of this device stands
+ * (@server_last).  Below what it acknowledged: it lost changes it had
+ * taken (restored from an older backup, a crash of a database that did not
+ * commit durably) — the user is told, in the report and in the profile's
+ * state for `status`.  Above every id given out here: this profile was
+ * restored or copied, and its next writes take ids above the server's. */
+static gboolean
+check_server_bookkeeping (SyncRun *run, gint64 server_last, GError **error)
+{
+  gint64 acked = tf_store_get_acked_mutation (run->store, error);
+
+  if (acked < 0)
+    return FALSE;
+  if (server_last < acked)
+    {
+      g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+      g_autofree char *stamp = tf_time_format_timestamp (now);
+      const char * const keys[] = { TF_SYNC_STATE_SERVER_LOST, NULL };
+      const char * const values[] = { stamp, NULL };
+
+      g_debug ("the server acknowledged mutations up to %" G_GINT64_FORMAT
+               " of this device but now knows of %" G_GINT64_FORMAT " only",
+               acked, server_last);
+      run->report->server_lost += acked - server_last;
+      if (!tf_store_set_state (run->store, keys, values, error) ||
+          !tf_store_set_acked_mutation (run->store, server_last, error))
+        return FALSE;
+    }
+  return tf_store_outbox_renumber (run->store, NULL, server_last, error);
+}
 
 static gboolean
 push_all (SyncRun *run, GError **error)
@@ -466,17 +540,25 @@ push_all (SyncRun *run, GError **error)
       g_autoptr(JsonNode) root = NULL;
       g_autofree char *body = NULL;
       g_autoptr(JsonObject) answer = NULL;
+      g_autoptr(JsonArray) fresh = json_array_new ();
+      g_autoptr(GArray) reused = NULL;
       JsonArray *results;
-      gint64 first;
+      gint64 first, last, sent_before, server_last;
 
       if (batch == NULL)
         return FALSE;
       if (json_array_get_length (batch) == 0)
         return TRUE;
       first = json_object_get_int_member (json_array_get_object_element (batch, 0), "mutation_id");
+      last = json_object_get_int_member (json_array_get_object_element (
+               batch, json_array_get_length (batch) - 1), "mutation_id");
       /* What is left is what the server keeps for a merge: stop. */
       if (first <= last_sent)
         return TRUE;
+      /* Saved before it goes out: a repeat of an id above it is not ours. */
+      if ((sent_before = tf_store_get_sent_mutation (store, error)) == -1 ||
+          !tf_store_set_sent_mutation (store, last, error))
+        return FALSE;
       json_builder_begin_object (b);
       json_builder_set_member_name (b, "schema_version");
       json_builder_add_int_value (b, 1);
@@ -495,7 +577,18 @@ push_all (SyncRun *run, GError **error)
           set_malformed (error);
           return FALSE;
         }
-      if (!tf_store_apply_push_results (store, results, NULL, error))
+      /* Answers meant for mutations another copy of this profile sent under
+       * the same ids: not ours to take.  Ours go again under new ids, above
+       * the server's, as do all later writes. */
+      reused = reused_ids (results, sent_before, fresh);
+      server_last = server_last_mutation (answer);
+      if (reused->len > 0 &&
+          !tf_store_outbox_renumber (store, reused, MAX (server_last, last), error))
+        return FALSE;
+      run->report->renumbered += reused->len;
+      results = fresh;
+      if (!tf_store_apply_push_results (store, results, NULL, error) ||
+          (server_last >= 0 && !acknowledged_up_to (store, server_last, error)))
         return FALSE;
       kill_point (run, "push-applied");
       for (guint i = 0; i < json_array_get_length (results); i++)
@@ -524,8 +617,7 @@ push_all (SyncRun *run, GError **error)
                 report->edits_kept++;
             }
         }
-      last_sent = json_object_get_int_member (json_array_get_object_element (
-                    batch, json_array_get_length (batch) - 1), "mutation_id");
+      last_sent = last;
     }
 }
 
@@ -560,6 +652,10 @@ pull_all (SyncRun *run, GError **error)
           set_malformed (error);
           return FALSE;
         }
+      if (member_holds (page, "last_mutation_id", G_TYPE_INT64) &&
+          !check_server_bookkeeping (run, json_object_get_int_member (page, "last_mutation_id"),
+                                     error))
+        return FALSE;
       next_cursor = json_object_get_int_member (page, "next_cursor");
       more = json_object_get_boolean_member_with_default (page, "has_more", FALSE);
       /* A cursor that goes back, or "more" without progress, would loop. */

@@ -44,12 +44,19 @@ typedef struct
   guint conflicts;  /* same-field conflicts kept as copies for the user */
   guint edits_kept; /* delete against edit: the edit survived (the user is told) */
   guint pulled;     /* changes received */
+  guint renumbered; /* mutations sent again under new ids: this profile was restored from a
+                     * backup or copied, and reused ids the server had seen */
+  gint64 server_lost; /* > 0: the server's bookkeeping went back by this many of the ids it
+                       * had acknowledged to this device (it lost changes; the user is told) */
 } TfSyncReport;
 
 /* Keys of tf_store_get_state() that a sync keeps up to date, for `status`. */
 #define TF_SYNC_STATE_LAST_SYNC       "last_sync"       /* RFC 3339 UTC of the last full sync */
 #define TF_SYNC_STATE_LAST_SYNC_ERROR "last_sync_error" /* why the last sync failed; absent
                                                          * after a successful one */
+#define TF_SYNC_STATE_SERVER_LOST     "server_lost"     /* RFC 3339 UTC of when the server was
+                                                         * found to have lost acknowledged
+                                                         * changes; kept for the user */
 
 #define TF_TYPE_SYNC_CLIENT (tf_sync_client_get_type ())
 G_DECLARE_FINAL_TYPE (TfSyncClient, tf_sync_client, TF, SYNC_CLIENT, GObject)

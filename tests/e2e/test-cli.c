@@ -926,6 +926,124 @@ test_killed_sync_repeats (void)
     }
 }
 
+/* Copies every file of @from's profile folder into @to's, replacing what
+ * is there: a file backup and its restore. */
+static void
+copy_profile (Device *from, Device *to)
+{
+  g_autoptr(GDir) old = g_dir_open (to->dir, 0, NULL);
+  g_autoptr(GDir) dir = g_dir_open (from->dir, 0, NULL);
+  const char *name;
+
+  g_assert_nonnull (old);
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (old)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (to->dir, name, NULL);
+      g_assert_cmpint (g_unlink (path), ==, 0);
+    }
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *src = g_build_filename (from->dir, name, NULL);
+      g_autofree char *dst = g_build_filename (to->dir, name, NULL);
+      g_autoptr(GFile) a = g_file_new_for_path (src);
+      g_autoptr(GFile) b = g_file_new_for_path (dst);
+      g_autoptr(GError) error = NULL;
+
+      g_file_copy (a, b, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, &error);
+      g_assert_no_error (error);
+    }
+}
+
+/* A profile restored from a file backup reuses mutation ids the server has
+ * already seen from it: its new writes must still reach the server and the
+ * other devices, not be answered with the stored answers of old ones. */
+static void
+test_restored_profile (void)
+{
+  g_auto(Practice) p = { 0 };
+  g_autoptr(GHashTable) on_b = NULL, on_a = NULL;
+  g_autofree char *goals = NULL;
+  g_auto(Run) run = { 0 };
+  Device *backup;
+
+  practice_init (&p);
+  g_free (OK (p.a, "journal", "add", "--title", "one", "--content", secret ("before the backup")));
+  sync_ok (p.a);
+  backup = device_new ();
+  copy_profile (p.a, backup);
+
+  g_free (OK (p.a, "journal", "add", "--title", "two", "--content", secret ("after the backup")));
+  g_free (OK (p.a, "mood", "add", "--mood", "4", "--energy", "4", "--anxiety", "4",
+              "--note", secret ("after the backup too")));
+  sync_ok (p.a);
+
+  /* The laptop is restored from the backup, and written on. */
+  copy_profile (backup, p.a);
+  g_free (OK (p.a, "journal", "add", "--title", "three",
+              "--content", secret ("written on the restored laptop")));
+  g_free (OK (p.a, "goal", "add", "--title", "restored goal"));
+  RUN (&run, p.a, "sync");
+  g_assert_cmpint (run.status, ==, 0);
+  goals = server_value ("SELECT count(*) FROM goals WHERE title = 'restored goal'");
+  g_assert_cmpstr (goals, ==, "1");
+  g_assert_cmpint (status_int (p.a, "pending"), ==, 0);
+  g_assert_nonnull (strstr (run.out, "restored from a backup or copied"));
+
+  /* The other device has all of it; so has the restored one. */
+  sync_ok (p.b);
+  on_b = journal_of (p.b);
+  g_assert_true (has_value (on_b, "written on the restored laptop"));
+  g_assert_true (has_value (on_b, "after the backup"));
+  sync_ok (p.a);
+  on_a = journal_of (p.a);
+  g_assert_cmpuint (g_hash_table_size (on_a), ==, 3);
+  g_assert_true (has_value (on_a, "after the backup"));
+
+  /* And it goes on: the next write is a new one too. */
+  g_free (OK (p.a, "goal", "add", "--title", "restored goal 2"));
+  sync_ok (p.a);
+  g_free (goals);
+  goals = server_value ("SELECT count(*) FROM goals WHERE title = 'restored goal 2'");
+  g_assert_cmpstr (goals, ==, "1");
+}
+
+/* When the server's bookkeeping of this device goes back (its database
+ * restored from an older backup), the device says so plainly. */
+static void
+test_server_went_back (void)
+{
+  g_autofree char *email = unique_email ("went-back");
+  Device *d = device_new ();
+  g_autofree char *user_id = register_on (d, email, "client", NULL);
+  g_autofree char *rewind = g_strdup_printf ("WITH u AS (UPDATE sync_devices SET"
+                                             " last_mutation_id = 1 WHERE user_id = '%s'"
+                                             " RETURNING 1) SELECT count(*) FROM u", user_id);
+  g_autofree char *rewound = NULL;
+  g_autoptr(JsonObject) st = NULL;
+  g_auto(Run) run = { 0 };
+  g_auto(Run) status = { 0 };
+
+  g_free (OK (d, "mood", "add", "--mood", "5", "--energy", "5", "--anxiety", "5"));
+  g_free (OK (d, "mood", "add", "--mood", "6", "--energy", "5", "--anxiety", "5"));
+  g_free (OK (d, "goal", "add", "--title", "walk"));
+  sync_ok (d);
+  rewound = server_value (rewind);
+  g_assert_cmpstr (rewound, ==, "1");
+
+  RUN (&run, d, "sync");
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_true (run.err != NULL && strstr (run.err, "the server has lost changes") != NULL);
+  st = status_of (d);
+  g_assert_nonnull (json_object_get_string_member (st, "server_lost"));
+  RUN (&status, d, "status");
+  g_assert_nonnull (strstr (status.out, "the server has lost changes"));
+  /* Told once, not at every sync. */
+  run_clear (&run);
+  RUN (&run, d, "sync");
+  g_assert_true (run.err == NULL || strstr (run.err, "the server has lost changes") == NULL);
+}
+
 static void
 test_note_lock (void)
 {
@@ -1169,6 +1287,8 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/note-lock", test_note_lock);
   g_test_add_func ("/cli/old-plaintext-encrypted", test_old_plaintext_encrypted);
   g_test_add_func ("/cli/mood-share-and-wait", test_mood_share_and_wait);
+  g_test_add_func ("/cli/restored-profile", test_restored_profile);
+  g_test_add_func ("/cli/server-went-back", test_server_went_back);
   g_test_add_func ("/cli/no-plaintext-anywhere", test_no_plaintext_anywhere);
   status = g_test_run ();
 

@@ -419,6 +419,27 @@ put_moods (Device *d, const char *user_id, guint n)
     }
 }
 
+/* A server whose pull-limit is below the page a device asks for (500): a
+ * second device still receives everything, page by page. */
+static void
+test_small_pull_limit (void)
+{
+  TfTestServer *small = tf_test_server_start ("tf_e2e_pages", "pull-limit=50");
+  g_autoptr(TfTestUser) user = tf_test_register (small, "pages@example.gr", "client");
+  g_autoptr(TfTestUser) other = tf_test_new_device (small, user);
+  g_autoptr(Device) writer = device_new (user, small->base_url);
+  g_autoptr(Device) reader = device_new (other, small->base_url);
+  TfSyncReport report;
+
+  put_moods (writer, user->user_id, 120);
+  sync_ok (writer, &report);
+  g_assert_cmpuint (report.pushed, ==, 120);
+  sync_ok (reader, &report);
+  g_assert_cmpuint (report.pulled, >=, 120);
+  g_assert_cmpuint (live_moods (reader, user->user_id), ==, 120);
+  tf_test_server_stop (small);
+}
+
 static char *
 state_of (Device *d, const char *key)
 {
@@ -1238,6 +1259,7 @@ main (int argc, char **argv)
   server = tf_test_server_start ("tf_e2e", NULL);
 
   g_test_add_func ("/tf/e2e/two-devices-converge", test_two_devices_converge);
+  g_test_add_func ("/tf/e2e/small-pull-limit", test_small_pull_limit);
   g_test_add_func ("/tf/e2e/unreachable-server-loses-nothing", test_unreachable_server_loses_nothing);
   g_test_add_func ("/tf/e2e/refusals-are-kept", test_refusals_are_kept);
   g_test_add_func ("/tf/e2e/different-fields-merge", test_different_fields_merge);

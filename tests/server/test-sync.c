@@ -242,7 +242,11 @@ test_idempotent_retry (void)
   g_autofree char *a = NULL, *b = NULL;
 
   g_assert_cmpstr (status_at (first, 0), ==, "applied");
-  /* The retry gets the stored answer, not a second write. */
+  /* The retry gets the stored answer, not a second write, marked as one
+   * (a device that never sent the id learns its profile was restored). */
+  g_assert_true (json_object_get_boolean_member (result_at (again, 0), "repeat"));
+  json_object_remove_member (result_at (again, 0), "repeat");
+  g_assert_false (json_object_has_member (result_at (first, 0), "repeat"));
   a = json_to_string (json_array_get_element (json_object_get_array_member (
         tf_test_response_object (first), "results"), 0), FALSE);
   b = json_to_string (json_array_get_element (json_object_get_array_member (
