@@ -43,6 +43,17 @@
 #define TIME_REQ(n)        { .name = n, .type = TF_COLUMN_TIME, .flags = TF_COLUMN_REQUIRED }
 #define STAMP(n)           { .name = n, .type = TF_COLUMN_TIMESTAMP }
 #define STAMP_FIXED(n)     { .name = n, .type = TF_COLUMN_TIMESTAMP, .flags = TF_COLUMN_IMMUTABLE }
+/* created_at and updated_at: of shared state (bookings, accounts, grants) the
+ * server's clock decides; of a person's own writing, the moment they wrote
+ * it on their device, possibly offline, not later than the server's now. */
+#define CREATED_SERVER     { .name = "created_at", .type = TF_COLUMN_TIMESTAMP, \
+                             .flags = TF_COLUMN_IMMUTABLE | TF_COLUMN_SERVER_CLOCK }
+#define UPDATED_SERVER     { .name = "updated_at", .type = TF_COLUMN_TIMESTAMP, \
+                             .flags = TF_COLUMN_SERVER_CLOCK }
+#define CREATED_AUTHOR     { .name = "created_at", .type = TF_COLUMN_TIMESTAMP, \
+                             .flags = TF_COLUMN_IMMUTABLE | TF_COLUMN_AUTHOR_CLOCK }
+#define UPDATED_AUTHOR     { .name = "updated_at", .type = TF_COLUMN_TIMESTAMP, \
+                             .flags = TF_COLUMN_AUTHOR_CLOCK }
 #define STAMP_REQ(n)       { .name = n, .type = TF_COLUMN_TIMESTAMP, .flags = TF_COLUMN_REQUIRED }
 #define MONEY_REQ(n)       { .name = n, .type = TF_COLUMN_MONEY, \
                              .flags = TF_COLUMN_REQUIRED | TF_COLUMN_NONNEG }
@@ -177,8 +188,8 @@ static const TfColumn profiles_columns[] = {
   FORMAT ("profile_photo_url", 0, TF_FORMAT_URL),
   FORMAT ("language", 10, TF_FORMAT_LANGUAGE),
   FORMAT ("timezone", 50, TF_FORMAT_TIMEZONE),
-  STAMP_FIXED ("created_at"),
-  STAMP ("updated_at"),
+  CREATED_SERVER,
+  UPDATED_SERVER,
 };
 
 static const TfColumn therapists_columns[] = {
@@ -194,7 +205,7 @@ static const TfColumn therapists_columns[] = {
   BOOL ("accepts_insurance"),
   BOOL ("online_therapy"),
   BOOL ("in_person_therapy"),
-  STAMP_FIXED ("created_at"),
+  CREATED_SERVER,
 };
 
 static const TfColumn therapist_availability_columns[] = {
@@ -247,8 +258,8 @@ static const TfColumn appointments_columns[] = {
   REF ("cancelled_by", "users"),
   STAMP ("cancelled_at"),
   TEXT ("notes_for_therapist"),
-  STAMP_FIXED ("created_at"),
-  STAMP ("updated_at"),
+  CREATED_SERVER,
+  UPDATED_SERVER,
 };
 
 static const TfColumn sessions_columns[] = {
@@ -263,7 +274,7 @@ static const TfColumn sessions_columns[] = {
   BOOL ("client_attended"),
   BOOL ("therapist_attended"),
   BOOL ("technical_issues"),
-  STAMP_FIXED ("created_at"),
+  CREATED_AUTHOR,
   ENC_KEY,
 };
 
@@ -277,8 +288,8 @@ static const TfColumn client_intakes_columns[] = {
   SECRET_JSON ("allergies"),
   BOOL ("previous_therapy"),
   SECRET_TEXT ("previous_therapy_details"),
-  STAMP_FIXED ("created_at"),
-  STAMP ("updated_at"),
+  CREATED_AUTHOR,
+  UPDATED_AUTHOR,
   ENC_KEY,
 };
 
@@ -291,8 +302,8 @@ static const TfColumn treatment_plans_columns[] = {
   SECRET_JSON ("interventions"),
   DATE ("review_date"),
   VARCHAR ("status", 50),
-  STAMP_FIXED ("created_at"),
-  STAMP ("updated_at"),
+  CREATED_AUTHOR,
+  UPDATED_AUTHOR,
   ENC_KEY,
 };
 
@@ -303,8 +314,8 @@ static const TfColumn session_notes_columns[] = {
   VARCHAR ("approach_type", 50),
   SECRET_JSON ("note_content"),
   SECRET_JSON ("risk_assessment"),
-  STAMP_FIXED ("created_at"),
-  STAMP ("updated_at"),
+  CREATED_AUTHOR,
+  UPDATED_AUTHOR,
   ENC_KEY,
   STAMP ("locked_at"),   /* set with the signature; a locked note never changes */
   TEXT ("signature"),    /* Ed25519 over tf_vault_note_signed_bytes(), base64 */
@@ -316,8 +327,8 @@ static const TfColumn client_histories_columns[] = {
   SECRET_JSON ("psychiatric_history"),
   SECRET_JSON ("social_history"),
   SECRET_JSON ("medical_history"),
-  STAMP_FIXED ("created_at"),
-  STAMP ("updated_at"),
+  CREATED_AUTHOR,
+  UPDATED_AUTHOR,
   ENC_KEY,
 };
 
@@ -331,7 +342,7 @@ static const TfColumn mood_entries_columns[] = {
   SECRET_JSON_LATE ("emotions"),
   SECRET_TEXT ("notes"),
   { .name = "created_at", .type = TF_COLUMN_TIMESTAMP,
-    .flags = TF_COLUMN_REQUIRED | TF_COLUMN_IMMUTABLE },
+    .flags = TF_COLUMN_REQUIRED | TF_COLUMN_IMMUTABLE | TF_COLUMN_AUTHOR_CLOCK },
   ENC_KEY,
 };
 
@@ -344,8 +355,8 @@ static const TfColumn journal_entries_columns[] = {
   INT_RANGE ("mood_at_time", 1, 10),
   BOOL ("is_private"),
   BOOL ("therapist_shared"),
-  STAMP_FIXED ("created_at"),
-  STAMP ("updated_at"),
+  CREATED_AUTHOR,
+  UPDATED_AUTHOR,
   ENC_KEY,
 };
 
@@ -359,7 +370,7 @@ static const TfColumn goals_columns[] = {
   CHOICE ("frequency", 50, frequencies),
   INT_RANGE ("target_count", 1, G_MAXINT32),
   VARCHAR ("status", 50),
-  STAMP_FIXED ("created_at"),
+  CREATED_AUTHOR,
 };
 
 static const TfColumn goal_progress_columns[] = {
@@ -367,7 +378,7 @@ static const TfColumn goal_progress_columns[] = {
   REF_REQ_FIXED ("goal_id", "goals"),
   DATE_REQ ("completed_date"),
   TEXT ("notes"),
-  STAMP_FIXED ("created_at"),
+  CREATED_AUTHOR,
 };
 
 static const char * const care_statuses[] = { "active", "ended", NULL };
@@ -392,7 +403,7 @@ static const TfColumn key_grants_columns[] = {
   REF_REQ_FIXED ("owner_id", "users"),
   REF_REQ_FIXED ("recipient_id", "users"),
   { .name = "sealed_key", .type = TF_COLUMN_TEXT, .flags = TF_COLUMN_REQUIRED },
-  STAMP_FIXED ("created_at"),
+  CREATED_SERVER,
 };
 
 static gboolean

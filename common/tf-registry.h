@@ -42,6 +42,13 @@ typedef enum
   TF_COLUMN_WAS_PLAIN = 1 << 5, /* encrypted since PostgreSQL migration 0010: older rows may
                                  * still hold plaintext, which a device accepts from the
                                  * server and its owner re-encrypts (tf_vault_encrypt_legacy) */
+  TF_COLUMN_SERVER_CLOCK = 1 << 6, /* a timestamp the server sets from its own clock, whatever is
+                                    * sent: at creation when also IMMUTABLE (created_at), else at
+                                    * every write (updated_at) */
+  TF_COLUMN_AUTHOR_CLOCK = 1 << 7, /* the moment its author wrote it, on their device (a mood
+                                    * check-in made offline keeps its time); the server takes no
+                                    * moment after its own clock, and keeps it once set when
+                                    * IMMUTABLE */
 } TfColumnFlags;
 
 /* Text formats beyond length: the seed's domains and the clinical codes.  For

@@ -20,6 +20,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "tf-error.h"
+#include "tf-record.h"
 #include "tf-slots.h"
 #include "tf-time.h"
 
@@ -491,4 +492,30 @@ tf_slot_free (TfSlot *slot)
   g_clear_pointer (&slot->start, g_date_time_unref);
   g_clear_pointer (&slot->end, g_date_time_unref);
   g_free (slot);
+}
+
+gboolean
+tf_availability_init_from_fields (TfAvailability *a, JsonObject *fields)
+{
+  const char *start, *end;
+
+  g_return_val_if_fail (a != NULL, FALSE);
+  g_return_val_if_fail (fields != NULL, FALSE);
+
+  start = tf_json_get_string (fields, "start_time");
+  end = tf_json_get_string (fields, "end_time");
+
+  a->day_of_week = (int) json_object_get_int_member_with_default (fields, "day_of_week", -1);
+  if (a->day_of_week < 0 || a->day_of_week > 6 || start == NULL || end == NULL ||
+      !tf_time_parse_time (start, &a->start_seconds, NULL) ||
+      !tf_time_parse_time (end, &a->end_seconds, NULL))
+    return FALSE;
+  if (a->end_seconds == 0)
+    a->end_seconds = 86400;
+  if (a->start_seconds >= a->end_seconds)
+    return FALSE;
+  a->is_available = json_object_get_boolean_member_with_default (fields, "is_available", TRUE);
+  a->effective_from = tf_json_get_string (fields, "effective_from");
+  a->effective_until = tf_json_get_string (fields, "effective_until");
+  return TRUE;
 }

@@ -30,12 +30,14 @@
  */
 #pragma once
 
-#include <glib.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
 /* Longest slot, in minutes: the limit of appointments.duration. */
 #define TF_SLOTS_MAX_DURATION (24 * 60)
+/* Minutes of a booking with no service, or of a service with no length. */
+#define TF_SLOTS_DEFAULT_DURATION 50
 /* Most local dates one call may cover (a leap year). */
 #define TF_SLOTS_MAX_DAYS 366
 
@@ -49,6 +51,13 @@ typedef struct
   const char *effective_from;  /* "YYYY-MM-DD", first date it applies to, or NULL */
   const char *effective_until; /* "YYYY-MM-DD", last date it applies to, or NULL */
 } TfAvailability;
+
+/* @a from @fields, a therapist_availability record's fields in wire form
+ * (as stored on the device, or as the server reads them): a missing
+ * is_available is TRUE, an end of 00:00:00 is 24:00.  The dates point into
+ * @fields.  FALSE when a day or time is unusable. */
+gboolean tf_availability_init_from_fields (TfAvailability *a,
+                                           JsonObject     *fields);
 
 /* A live (not cancelled, not deleted) appointment of the therapist. */
 typedef struct

@@ -7,7 +7,8 @@
  *              pull-limit, wait-timeout, token-lifetime, token-max-lifetime,
  *              login-attempts,
  *              login-attempts-per-address, login-window,
- *              register-attempts-per-address, register-window, fake-salt-secret,
+ *              register-attempts-per-address, register-window,
+ *              booking-notice-minutes, booking-pending-limit, fake-salt-secret,
  *              auth-hash-opslimit, auth-hash-memlimit
  *   [database] url, pool-size
  * Command-line options override the file.  Every value is range-checked: a
@@ -42,6 +43,8 @@ tf_config_new (void)
   config->login_window = 900;
   config->register_attempts_per_address = 10;
   config->register_window = 3600;
+  config->booking_notice_minutes = 120;
+  config->booking_pending_limit = 5;
   config->auth_hash_opslimit = crypto_pwhash_OPSLIMIT_INTERACTIVE;
   config->auth_hash_memlimit = crypto_pwhash_MEMLIMIT_INTERACTIVE;
   return config;
@@ -174,6 +177,8 @@ tf_config_load_file (TfConfig *config, const char *path, GError **error)
   UINT_SETTING ("server", "register-attempts-per-address", register_attempts_per_address, 1,
                 100000);
   UINT_SETTING ("server", "register-window", register_window, 1, 7 * 24 * 3600);
+  UINT_SETTING ("server", "booking-notice-minutes", booking_notice_minutes, 0, 90 * 24 * 60);
+  UINT_SETTING ("server", "booking-pending-limit", booking_pending_limit, 1, 1000);
   UINT_SETTING ("server", "auth-hash-opslimit", auth_hash_opslimit, 1, 64);
   UINT_SETTING ("server", "auth-hash-memlimit", auth_hash_memlimit, 8192,
                 (guint64) 4 * 1024 * 1024 * 1024);

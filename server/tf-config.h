@@ -29,6 +29,8 @@ typedef struct
   guint    login_window;          /* seconds, default 900 */
   guint    register_attempts_per_address; /* registrations per address per window, default 10 */
   guint    register_window;       /* seconds, default 3600 */
+  guint    booking_notice_minutes; /* a client books at least this far ahead, default 120 */
+  guint    booking_pending_limit; /* pending bookings per client at a time, default 5 */
   guint64  auth_hash_opslimit;    /* Argon2id of the auth key on the server */
   gsize    auth_hash_memlimit;
   char    *fake_salt_secret;      /* derives stable fake salts for unknown e-mails */

@@ -105,6 +105,7 @@ typedef struct
   GPtrArray  *care;            /* Care* */
   GHashTable *old_recipients;  /* "table/id" -> GPtrArray of user ids */
   GPtrArray  *decisions;       /* Decision* */
+  GDateTime  *now;             /* the server's clock for this push (tf-sync-rules.h) */
 } Push;
 
 static void
@@ -879,13 +880,16 @@ changed_by_admin_only (Push *p, const TfTable *t, JsonObject *fields, TfRecord *
   return NULL;
 }
 
-/* What a client may not change on an existing appointment: the price and
- * the service ever, the time and length once the therapist confirmed it. */
+/* What a client may not change on an existing appointment: the price, the
+ * service and the length ever (they are the offer's), the time once the
+ * therapist confirmed it. */
 static const char *
 changed_by_client (Push *p, JsonObject *fields, TfRecord *current)
 {
-  static const char * const never[] = { "price", "service_id", "location_type", "meeting_url" };
-  static const char * const once_confirmed[] = { "appointment_datetime", "duration" };
+  static const char * const never[] = {
+    "price", "service_id", "duration", "location_type", "meeting_url"
+  };
+  static const char * const once_confirmed[] = { "appointment_datetime" };
 
   if (current == NULL ||
       g_strcmp0 (tf_json_get_string (current->fields, "therapist_id"), p->caller.user_id) == 0)
@@ -1028,6 +1032,95 @@ locked_since (const TfTable *t, const State *state)
   return tf_json_get_string (state->row->fields, "locked_at");
 }
 
+/* An active care relationship of @therapist and @client, stored or applied
+ * earlier in this push (a client offline links and books in one push). */
+static gboolean
+in_care_now (Push *p, Decision *d, const char *therapist, const char *client)
+{
+  if (in_care (p, therapist, client))
+    return TRUE;
+  for (guint i = 0; i < p->decisions->len; i++)
+    {
+      Decision *other = g_ptr_array_index (p->decisions, i);
+      JsonObject *f;
+
+      if (other == d)
+        break;
+      if (other->outcome != OUTCOME_APPLY || other->item->op != TF_MUTATION_UPSERT ||
+          other->item->table != tf_registry_lookup ("care_relationships"))
+        continue;
+      f = other->item->mutation->fields;
+      if (g_strcmp0 (tf_json_get_string (f, "therapist_id"), therapist) == 0 &&
+          g_strcmp0 (tf_json_get_string (f, "client_id"), client) == 0 &&
+          g_strcmp0 (tf_json_get_string (f, "status"), "active") == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* New pending bookings of @client applied earlier in this push. */
+static guint
+pending_in_push (Push *p, Decision *d, const char *client)
+{
+  g_autoptr(GHashTable) ids = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; i < p->decisions->len; i++)
+    {
+      Decision *other = g_ptr_array_index (p->decisions, i);
+      g_autofree char *key = NULL;
+      State *state;
+      JsonObject *f;
+
+      if (other == d)
+        break;
+      if (other->outcome != OUTCOME_APPLY || other->item->op != TF_MUTATION_UPSERT ||
+          other->item->table != d->item->table)
+        continue;
+      f = other->item->mutation->fields;
+      key = record_key (other->item->table->name, other->item->id);
+      state = g_hash_table_lookup (p->states, key);
+      if (g_strcmp0 (tf_json_get_string (f, "client_id"), client) == 0 &&
+          g_strcmp0 (tf_json_get_string (f, "status"), "pending") == 0 &&
+          (state == NULL || !state->existed))
+        g_hash_table_add (ids, other->item->id);
+    }
+  return g_hash_table_size (ids);
+}
+
+/* The booking rules of tf-sync-rules.c for an appointment upsert: before
+ * the overlap checks (@hours FALSE: notice, care, offer, pending limit) or
+ * after them (@hours TRUE: the therapist's hours). */
+static gboolean
+check_booking (Push *p, Decision *d, JsonObject *fields, TfRecord *current, gboolean hours,
+               gboolean *corrected, GError **error)
+{
+  const char *client = tf_json_get_string (fields, "client_id");
+  const char *therapist = tf_json_get_string (fields, "therapist_id");
+  TfBookingCheck check = {
+    .conn = p->conn,
+    .now = p->now,
+    .notice_minutes = p->job->booking_notice_minutes,
+    .pending_limit = p->job->booking_pending_limit,
+    .by_client = g_strcmp0 (p->caller.user_id, therapist) != 0,
+  };
+  const char *code = NULL;
+  g_autofree char *message = NULL;
+  gboolean ok;
+
+  if (hours)
+    ok = tf_sync_rules_check_hours (&check, fields, current, &code, &message, error);
+  else
+    {
+      check.in_care = in_care_now (p, d, therapist, client);
+      check.pending_in_push = pending_in_push (p, d, client);
+      ok = tf_sync_rules_check_booking (&check, d->item->id, fields, current, corrected, &code,
+                                        &message, error);
+    }
+  if (ok && code != NULL)
+    reject (d, code, "%s", message);
+  return ok;
+}
+
 /* --- deciding ------------------------------------------------------------- */
 
 static gboolean
@@ -1043,7 +1136,7 @@ decide (Push *p, Decision *d, gint64 version, GError **error)
   const char *why;
   const char *fixed;
   const char *locked;
-  gboolean corrected;
+  gboolean corrected = FALSE;
 
   if (item->mutation == NULL)
     {
@@ -1113,6 +1206,7 @@ decide (Push *p, Decision *d, gint64 version, GError **error)
   else
     {
       fields = item->mutation->fields;
+      corrected = tf_sync_rules_stamp (t, fields, state ? state->row : NULL, p->now);
       if ((fixed = changed_immutable (t, fields, state ? state->row : NULL)) != NULL)
         {
           reject (d, "immutable_field", "%s cannot change once the record exists", fixed);
@@ -1135,15 +1229,23 @@ decide (Push *p, Decision *d, gint64 version, GError **error)
               reject (d, "forbidden", "%s of this appointment is the therapist's to change", fixed);
               return TRUE;
             }
+          if (!check_booking (p, d, fields, current, FALSE, &corrected, error))
+            return FALSE;
+          if (d->outcome == OUTCOME_REJECT)
+            return TRUE;
           if (!check_appointment (p, d, fields, current, error))
+            return FALSE;
+          if (d->outcome == OUTCOME_REJECT)
+            return TRUE;
+          if (!check_booking (p, d, fields, current, TRUE, &corrected, error))
             return FALSE;
           if (d->outcome == OUTCOME_REJECT)
             return TRUE;
         }
     }
 
-  corrected = item->op == TF_MUTATION_UPSERT &&
-              tf_sync_rules_correct (t, fields, current, is_admin (p));
+  if (item->op == TF_MUTATION_UPSERT && tf_sync_rules_correct (t, fields, current, is_admin (p)))
+    corrected = TRUE;
 
   d->outcome = OUTCOME_APPLY;
   d->version = version;
@@ -1739,6 +1841,7 @@ tf_sync_push_run (PGconn *conn, TfPushJob *job, GError **error)
   p.old_recipients = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                             (GDestroyNotify) g_ptr_array_unref);
   p.decisions = g_ptr_array_new_with_free_func ((GDestroyNotify) decision_free);
+  p.now = g_date_time_new_now_utc ();
 
   if (tf_db_exec (conn, "BEGIN; SELECT pg_advisory_xact_lock(" TF_SYNC_LOCK_KEY ")", error))
     {
@@ -1757,6 +1860,7 @@ tf_sync_push_run (PGconn *conn, TfPushJob *job, GError **error)
   g_ptr_array_unref (p.care);
   g_hash_table_unref (p.old_recipients);
   g_ptr_array_unref (p.decisions);
+  g_date_time_unref (p.now);
   tf_auth_caller_clear (&p.caller);
   return response;
 }

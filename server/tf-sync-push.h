@@ -39,6 +39,8 @@ typedef struct
   char      *address;
   char      *user_agent;
   GPtrArray *items;  /* TfPushItem*, mutation ids strictly increasing */
+  guint      booking_notice_minutes; /* the server's booking rules (tf-config.h) */
+  guint      booking_pending_limit;
 } TfPushJob;
 
 void tf_push_job_free (TfPushJob *job);

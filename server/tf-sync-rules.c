@@ -3,6 +3,26 @@
  * tf-sync-rules.c: the values of a pushed record that are the server's to
  * decide.
  *
+ * Clocks.  A timestamp of shared state (a booking's created_at, an
+ * account's) is the server's: a device could otherwise date a booking
+ * before the rule that it lies in the future (check_appointment_future).
+ * A person's own writing keeps the moment they wrote it, which offline can
+ * be days before the server hears of it, but no moment after the server's
+ * now.  Fixed columns keep their stored value whatever an edit sends, so a
+ * device that has not yet taken the server's value is not refused for it.
+ *
+ * Bookings.  A client books only a therapist they are in care with, only
+ * in the therapist's hours (the same slot grid as the device's, from
+ * common/tf-slots.c, so both agree to the second), at least
+ * booking-notice-minutes ahead, with at most booking-pending-limit pending
+ * bookings at a time; the price and the length are the therapist's offer
+ * for the service (its catalogue length when the offer names none; no
+ * service: only with a therapist who offers none, free, the default
+ * length).  A therapist's own calendar is theirs: they may book a client
+ * in their care at any future time and price.  The hours are checked last,
+ * after overlaps and blocked dates (tf-sync-push.c: slot_taken,
+ * blocked_date), so a taken time is told as taken.
+ *
  * Verification.  A flag such as therapists.license_verified vouches for one
  * value of another column (TfColumn.verifies).  An administrator sets it
  * after checking that value; when the owner then writes a different value
@@ -16,7 +36,10 @@
 
 #include <string.h>
 
+#include "tf-db.h"
+#include "tf-slots.h"
 #include "tf-sync-rules.h"
+#include "tf-time.h"
 
 gboolean
 tf_sync_rules_same_value (JsonObject *a, JsonObject *b, const char *column)
@@ -63,6 +86,284 @@ clear_stale_verification (const TfTable *table, JsonObject *fields, const TfReco
     }
   return changed;
 }
+
+/* --- clocks --------------------------------------------------------------- */
+
+/* How far ahead of the server a device's clock may run before its moments
+ * are taken for the server's. */
+#define AUTHOR_CLOCK_SKEW (5 * G_TIME_SPAN_MINUTE)
+
+static gboolean
+set_stamp (JsonObject *fields, const char *column, const char *value)
+{
+  gboolean same = g_strcmp0 (tf_json_get_string (fields, column), value) == 0;
+
+  if (value == NULL)
+    json_object_set_null_member (fields, column);
+  else
+    json_object_set_string_member (fields, column, value);
+  return !same;
+}
+
+gboolean
+tf_sync_rules_stamp (const TfTable *table, JsonObject *fields, const TfRecord *current,
+                     GDateTime *now)
+{
+  g_autofree char *now_text = NULL;
+  gboolean changed = FALSE;
+
+  g_return_val_if_fail (table != NULL, FALSE);
+  g_return_val_if_fail (fields != NULL, FALSE);
+  g_return_val_if_fail (now != NULL, FALSE);
+
+  now_text = tf_time_format_timestamp (now);
+  for (guint i = 0; i < table->n_columns; i++)
+    {
+      const TfColumn *c = &table->columns[i];
+      const char *stored = current ? tf_json_get_string (current->fields, c->name) : NULL;
+
+      if (!(c->flags & (TF_COLUMN_SERVER_CLOCK | TF_COLUMN_AUTHOR_CLOCK)))
+        continue;
+      if ((c->flags & TF_COLUMN_IMMUTABLE) && stored != NULL)
+        {
+          changed |= set_stamp (fields, c->name, stored);
+          continue;
+        }
+      if (c->flags & TF_COLUMN_SERVER_CLOCK)
+        {
+          changed |= set_stamp (fields, c->name, now_text);
+          continue;
+        }
+      {
+        const char *sent = tf_json_get_string (fields, c->name);
+        g_autoptr(GDateTime) when = sent ? tf_time_parse_timestamp (sent, NULL) : NULL;
+
+        if (when != NULL && g_date_time_difference (when, now) > AUTHOR_CLOCK_SKEW)
+          changed |= set_stamp (fields, c->name, now_text);
+      }
+    }
+  return changed;
+}
+
+/* --- bookings ------------------------------------------------------------- */
+
+static void
+refuse (const char **out_code, char **out_message, const char *code, const char *format, ...)
+  G_GNUC_PRINTF (4, 5);
+
+static void
+refuse (const char **out_code, char **out_message, const char *code, const char *format, ...)
+{
+  va_list args;
+
+  va_start (args, format);
+  *out_message = g_strdup_vprintf (format, args);
+  va_end (args);
+  *out_code = code;
+}
+
+/* Whether @start is a slot of @duration minutes in @therapist's hours. */
+static gboolean
+within_hours (PGconn *conn, const char *therapist, GDateTime *start, int duration,
+              gboolean *out_within, GError **error)
+{
+  const char *params[] = { therapist };
+  g_autoptr(PGresult) result = NULL;
+  g_autoptr(JsonNode) rows = NULL;
+  g_autoptr(GPtrArray) availability = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) slots = NULL;
+  g_autoptr(GDateTime) before = g_date_time_add_days (start, -1);
+  g_autoptr(GDateTime) after = g_date_time_add_days (start, 1);
+  g_autofree char *from = g_date_time_format (before, "%Y-%m-%d");
+  g_autofree char *to = g_date_time_format (after, "%Y-%m-%d");
+  g_autoptr(GError) local_error = NULL;
+  JsonArray *array;
+
+  *out_within = FALSE;
+  /* The rows in their wire form, as the device holds them. */
+  result = tf_db_query (conn,
+                        "SELECT coalesce (json_agg (json_strip_nulls (json_build_object ("
+                        "   'day_of_week', day_of_week, 'start_time', start_time::text,"
+                        "   'end_time', end_time::text, 'is_available', is_available,"
+                        "   'effective_from', effective_from::text,"
+                        "   'effective_until', effective_until::text))), '[]')::text,"
+                        " (SELECT timezone FROM profiles WHERE user_id = $1::uuid)"
+                        " FROM therapist_availability"
+                        " WHERE therapist_id = $1::uuid AND deleted_at IS NULL",
+                        1, params, error);
+  if (result == NULL)
+    return FALSE;
+  rows = json_from_string (PQgetvalue (result, 0, 0), NULL);
+  if (rows == NULL || !JSON_NODE_HOLDS_ARRAY (rows))
+    return TRUE;
+  array = json_node_get_array (rows);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      TfAvailability *a = g_new0 (TfAvailability, 1);
+
+      if (JSON_NODE_HOLDS_OBJECT (json_array_get_element (array, i)) &&
+          tf_availability_init_from_fields (a, json_array_get_object_element (array, i)))
+        g_ptr_array_add (availability, a);
+      else
+        g_free (a);
+    }
+  /* Blocked dates and bookings are the push's own checks, with their own
+   * codes; here only the hours. */
+  slots = tf_slots_compute (PQgetisnull (result, 0, 1) ? NULL : PQgetvalue (result, 0, 1),
+                            from, to, duration, availability, NULL, NULL, NULL, &local_error);
+  if (slots == NULL)
+    return TRUE; /* a zone or length the grid refuses has no slot */
+  for (guint i = 0; i < slots->len && !*out_within; i++)
+    *out_within = g_date_time_equal (((TfSlot *) g_ptr_array_index (slots, i))->start, start);
+  return TRUE;
+}
+
+/* The offer a client's new booking takes its price and length from. */
+static gboolean
+take_offer (const TfBookingCheck *check, const char *id, JsonObject *fields,
+            gboolean *out_corrected, const char **out_code, char **out_message, GError **error)
+{
+  const char *therapist = tf_json_get_string (fields, "therapist_id");
+  const char *service = tf_json_get_string (fields, "service_id");
+  const char *params[] = { therapist, service, tf_json_get_string (fields, "client_id"), id };
+  g_autoptr(PGresult) result = NULL;
+  g_autofree char *price = NULL;
+  gint64 duration, pending;
+
+  result = tf_db_query (check->conn,
+                        "SELECT o.price::text, coalesce (o.duration, s.default_duration),"
+                        " EXISTS (SELECT 1 FROM therapist_services a"
+                        "   WHERE a.therapist_id = $1::uuid AND a.deleted_at IS NULL"
+                        "   AND a.is_available IS NOT FALSE),"
+                        " (SELECT count(*) FROM appointments p WHERE p.client_id = $3::uuid"
+                        "   AND p.status = 'pending' AND p.deleted_at IS NULL"
+                        "   AND p.appointment_datetime > now () AND p.id <> $4::uuid)"
+                        " FROM (SELECT 1) AS one"
+                        " LEFT JOIN therapist_services o ON o.therapist_id = $1::uuid"
+                        "   AND o.service_id = $2::uuid AND o.deleted_at IS NULL"
+                        "   AND o.is_available IS NOT FALSE"
+                        " LEFT JOIN services s ON s.id = o.service_id AND s.deleted_at IS NULL"
+                        " LIMIT 1",
+                        G_N_ELEMENTS (params), params, error);
+  if (result == NULL)
+    return FALSE;
+  pending = g_ascii_strtoll (PQgetvalue (result, 0, 3), NULL, 10);
+  if (pending + check->pending_in_push >= check->pending_limit)
+    {
+      refuse (out_code, out_message, "too_many_pending",
+              "you have %u bookings waiting for their therapist's answer; wait for one or "
+              "cancel one", check->pending_limit);
+      return TRUE;
+    }
+  if (service != NULL && PQgetisnull (result, 0, 0))
+    {
+      refuse (out_code, out_message, "not_offered", "the therapist does not offer this service");
+      return TRUE;
+    }
+  if (service == NULL && strcmp (PQgetvalue (result, 0, 2), "t") == 0)
+    {
+      refuse (out_code, out_message, "service_required",
+              "this therapist offers services: book one of them");
+      return TRUE;
+    }
+  price = g_strdup (service != NULL ? PQgetvalue (result, 0, 0) : "0.00");
+  duration = service != NULL && !PQgetisnull (result, 0, 1)
+             ? g_ascii_strtoll (PQgetvalue (result, 0, 1), NULL, 10) : TF_SLOTS_DEFAULT_DURATION;
+  if (duration < 1 || duration > TF_SLOTS_MAX_DURATION)
+    duration = TF_SLOTS_DEFAULT_DURATION;
+  if (g_strcmp0 (tf_json_get_string (fields, "price"), price) != 0 ||
+      json_object_get_int_member_with_default (fields, "duration", 0) != duration)
+    {
+      json_object_set_string_member (fields, "price", price);
+      json_object_set_int_member (fields, "duration", duration);
+      *out_corrected = TRUE;
+    }
+  return TRUE;
+}
+
+/* The start of the time @fields books — a new appointment's, or a live
+ * one's new time — or NULL when it books none. */
+static GDateTime *
+booked_start (JsonObject *fields, const TfRecord *current)
+{
+  const char *status = tf_json_get_string (fields, "status");
+  const char *start = tf_json_get_string (fields, "appointment_datetime");
+
+  if (g_strcmp0 (status, "pending") != 0 && g_strcmp0 (status, "confirmed") != 0)
+    return NULL;
+  if (current != NULL && tf_sync_rules_same_value (fields, current->fields, "appointment_datetime"))
+    return NULL;
+  return start != NULL ? tf_time_parse_timestamp (start, NULL) : NULL;
+}
+
+gboolean
+tf_sync_rules_check_booking (const TfBookingCheck *check, const char *id, JsonObject *fields,
+                             const TfRecord *current, gboolean *out_corrected,
+                             const char **out_code, char **out_message, GError **error)
+{
+  g_autoptr(GDateTime) start = NULL;
+  g_autoptr(GDateTime) earliest = NULL;
+
+  g_return_val_if_fail (check != NULL, FALSE);
+  g_return_val_if_fail (fields != NULL, FALSE);
+
+  *out_code = NULL;
+  *out_message = NULL;
+  start = booked_start (fields, current);
+  if (start == NULL)
+    return TRUE;
+  earliest = g_date_time_add_minutes (check->now, check->by_client ? check->notice_minutes : 0);
+  if (g_date_time_compare (start, earliest) <= 0)
+    {
+      if (check->by_client && check->notice_minutes > 0)
+        refuse (out_code, out_message, "too_soon",
+                "an appointment is booked at least %u minutes ahead", check->notice_minutes);
+      else
+        refuse (out_code, out_message, "too_soon", "an appointment cannot start in the past");
+      return TRUE;
+    }
+  if (!check->by_client)
+    return TRUE;
+  if (!check->in_care)
+    {
+      refuse (out_code, out_message, "not_in_care",
+              "book with a therapist after linking with them");
+      return TRUE;
+    }
+  if (current == NULL)
+    return take_offer (check, id, fields, out_corrected, out_code, out_message, error);
+  return TRUE;
+}
+
+gboolean
+tf_sync_rules_check_hours (const TfBookingCheck *check, JsonObject *fields,
+                           const TfRecord *current, const char **out_code, char **out_message,
+                           GError **error)
+{
+  g_autoptr(GDateTime) start = NULL;
+  gboolean within = FALSE;
+
+  g_return_val_if_fail (check != NULL, FALSE);
+  g_return_val_if_fail (fields != NULL, FALSE);
+
+  *out_code = NULL;
+  *out_message = NULL;
+  start = booked_start (fields, current);
+  if (start == NULL || !check->by_client)
+    return TRUE;
+  if (!within_hours (check->conn, tf_json_get_string (fields, "therapist_id"), start,
+                     (int) json_object_get_int_member_with_default (fields, "duration",
+                                                                   TF_SLOTS_DEFAULT_DURATION),
+                     &within, error))
+    return FALSE;
+  if (!within)
+    refuse (out_code, out_message, "outside_hours",
+            "%s is not a time the therapist takes appointments",
+            tf_json_get_string (fields, "appointment_datetime"));
+  return TRUE;
+}
+
+/* --- verification ----------------------------------------------------------- */
 
 gboolean
 tf_sync_rules_correct (const TfTable *table, JsonObject *fields, const TfRecord *current,

@@ -4,13 +4,17 @@
  * the device sent (DESIGN.md §4: "the server decides what it can").
  *
  * tf-sync-push.c decides whether a mutation may be applied; these rules
- * then correct the record it applies: a verification that no longer holds
- * is cleared.  The push answers a corrected record with the stored fields,
- * so the device takes the server's values at once.
+ * correct the record it applies — timestamps from the server's clock, a
+ * booking's price and length from the therapist's offer, a verification
+ * that no longer holds cleared — and refuse a booking the therapist did
+ * not open (no care, outside their hours, too soon, too many pending).
+ * The push answers a corrected record with the stored fields, so the
+ * device takes the server's values at once.
  */
 #pragma once
 
 #include <json-glib/json-glib.h>
+#include <libpq-fe.h>
 
 #include "tf-record.h"
 
@@ -20,6 +24,54 @@ G_BEGIN_DECLS
 gboolean tf_sync_rules_same_value (JsonObject     *a,
                                    JsonObject     *b,
                                    const char     *column);
+
+/* The timestamps of an upsert of @table that are the server's
+ * (TF_COLUMN_SERVER_CLOCK: @now) or kept once set (IMMUTABLE: @current's),
+ * and author moments after @now (TF_COLUMN_AUTHOR_CLOCK: @now instead).
+ * Changes @fields in place; TRUE when they now differ from what was sent. */
+gboolean tf_sync_rules_stamp   (const TfTable  *table,
+                                JsonObject     *fields,
+                                const TfRecord *current,
+                                GDateTime      *now);
+
+/* What a booking rule needs beyond the record. */
+typedef struct
+{
+  PGconn     *conn;
+  GDateTime  *now;             /* the server's clock */
+  guint       notice_minutes;  /* booking-notice-minutes: a client books this far ahead */
+  guint       pending_limit;   /* booking-pending-limit: pending bookings per client */
+  gboolean    by_client;       /* the client books; FALSE: their therapist does */
+  gboolean    in_care;         /* client and therapist are in active care (stored or pushed) */
+  guint       pending_in_push; /* new pending bookings of the client earlier in this push */
+} TfBookingCheck;
+
+/* Checks and corrects an upsert of appointment @id (@fields over @current)
+ * that books or moves a time: notice, care, the offer, the pending limit.
+ * Refused: *@out_code (a rejection code) and *@out_message set, @fields
+ * untouched.  Accepted: *@out_code NULL, and for a client's new booking
+ * price and duration set from the offer (*@out_corrected TRUE when they
+ * differ from what was sent).  FALSE with @error when the database
+ * failed. */
+gboolean tf_sync_rules_check_booking (const TfBookingCheck *check,
+                                      const char           *id,
+                                      JsonObject           *fields,
+                                      const TfRecord       *current,
+                                      gboolean             *out_corrected,
+                                      const char          **out_code,
+                                      char                **out_message,
+                                      GError              **error);
+
+/* Whether the time a client's upsert of an appointment books is one of
+ * the therapist's slots of its duration (common/tf-slots.c, the grid the
+ * device offers).  Refused: *@out_code "outside_hours" and *@out_message.
+ * FALSE with @error when the database failed. */
+gboolean tf_sync_rules_check_hours (const TfBookingCheck *check,
+                                    JsonObject           *fields,
+                                    const TfRecord       *current,
+                                    const char          **out_code,
+                                    char                **out_message,
+                                    GError              **error);
 
 /* Corrects @fields (a mutation's upsert of @table, changed in place) over
  * @current (the stored row, or NULL for a new record).  @admin: the caller

@@ -160,6 +160,8 @@ handle_push (TfRequest *req)
   job->address = g_strdup (req->address);
   job->user_agent = g_strdup (req->user_agent);
   job->items = g_ptr_array_new_with_free_func ((GDestroyNotify) tf_push_item_free);
+  job->booking_notice_minutes = config->booking_notice_minutes;
+  job->booking_pending_limit = config->booking_pending_limit;
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
       TfPushItem *item = parse_item (json_array_get_element (array, i), i, &error);

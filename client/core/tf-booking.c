@@ -73,6 +73,18 @@ tf_booking_service_name (JsonObject *service)
   return name != NULL ? name : _("Service");
 }
 
+/* The catalogue's length of @service_id, as the server takes it for an
+ * offer that names none (server/tf-sync-rules.c). */
+static int
+service_duration (TfVault *vault, const char *service_id)
+{
+  g_autoptr(JsonObject) service = tf_vault_get (vault, table ("services"), service_id, NULL);
+  gint64 minutes = service != NULL
+    ? json_object_get_int_member_with_default (service, "default_duration", 0) : 0;
+
+  return minutes > 0 ? (int) minutes : TF_BOOKING_DEFAULT_DURATION;
+}
+
 gboolean
 tf_booking_find_offer (TfVault *vault, const char *therapist_id, const char *service_id,
                        int *out_duration, char **out_price, GError **error)
@@ -108,8 +120,9 @@ tf_booking_find_offer (TfVault *vault, const char *therapist_id, const char *ser
           !json_object_get_boolean_member_with_default (o, "is_available", TRUE))
         continue;
       price = tf_json_get_string (o, "price");
-      *out_duration = (int) json_object_get_int_member_with_default (o, "duration",
-                                                                     TF_BOOKING_DEFAULT_DURATION);
+      *out_duration = (int) json_object_get_int_member_with_default (o, "duration", 0);
+      if (*out_duration <= 0)
+        *out_duration = service_duration (vault, service_id);
       *out_price = g_strdup (price != NULL ? price : "0.00");
       return TRUE;
     }
@@ -382,18 +395,12 @@ tf_booking_free_slots (TfVault *vault, const char *therapist_id, const char *fro
 
   for (guint i = 0; i < rows->len; i++)
     {
-      JsonObject *o = g_ptr_array_index (rows, i);
       TfAvailability *a = g_new0 (TfAvailability, 1);
 
-      a->day_of_week = (int) json_object_get_int_member_with_default (o, "day_of_week", 0);
-      tf_time_parse_time (tf_json_get_string (o, "start_time"), &a->start_seconds, NULL);
-      tf_time_parse_time (tf_json_get_string (o, "end_time"), &a->end_seconds, NULL);
-      if (a->end_seconds == 0)
-        a->end_seconds = 86400;
-      a->is_available = json_object_get_boolean_member_with_default (o, "is_available", TRUE);
-      a->effective_from = tf_json_get_string (o, "effective_from");
-      a->effective_until = tf_json_get_string (o, "effective_until");
-      g_ptr_array_add (availability, a);
+      if (tf_availability_init_from_fields (a, g_ptr_array_index (rows, i)))
+        g_ptr_array_add (availability, a);
+      else
+        g_free (a);
     }
   for (guint i = 0; i < blocked_rows->len; i++)
     g_ptr_array_add (blocked, (gpointer) tf_json_get_string (g_ptr_array_index (blocked_rows, i),

@@ -35,7 +35,7 @@ typedef enum
 GQuark tf_booking_error_quark (void);
 
 /* An appointment lasts this long when no service says otherwise. */
-#define TF_BOOKING_DEFAULT_DURATION 50
+#define TF_BOOKING_DEFAULT_DURATION TF_SLOTS_DEFAULT_DURATION
 
 /* --- services and prices -------------------------------------------------- */
 

@@ -768,6 +768,32 @@ typedef struct
   guint      conflicts;
 } PushResults;
 
+/* Whether edits of the record made after mutation @mutation are still
+ * queued. */
+static gboolean
+later_edits_queued (TfStore *self, const TfTable *table, const char *record_id,
+                    const char *mutation, gboolean *out_later, GError **error)
+{
+  g_auto(TfStoreStmt) later = { NULL };
+  int rc;
+
+  if (!tf_store_prepare (self, &later, "SELECT 1 FROM outbox WHERE table_name = ?1 AND"
+                                       " record_id = ?2 AND mutation_id > CAST(?3 AS INTEGER)",
+                         error))
+    return FALSE;
+  sqlite3_bind_text (later.stmt, 1, table->name, -1, SQLITE_STATIC);
+  sqlite3_bind_text (later.stmt, 2, record_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (later.stmt, 3, mutation, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (later.stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      tf_store_set_error (error, self->db, rc, _("Cannot read the store"));
+      return FALSE;
+    }
+  *out_later = rc == SQLITE_ROW;
+  return TRUE;
+}
+
 /* The server refused a write of shared state (a booking whose slot was
  * taken, a care link, hours): the attempt stays in sync_rejections for the
  * user, and the record shows the server's truth again — its last synced
@@ -778,20 +804,15 @@ static gboolean
 restore_refused (TfStore *self, const TfTable *table, const char *record_id,
                  const char *mutation, GError **error)
 {
-  g_auto(TfStoreStmt) later = { NULL };
   g_auto(TfStoreStmt) base = { NULL };
+  gboolean later;
 
   if (tf_table_has_encrypted (table))
     return TRUE;
 
-  if (!tf_store_prepare (self, &later, "SELECT 1 FROM outbox WHERE table_name = ?1 AND"
-                                       " record_id = ?2 AND mutation_id > CAST(?3 AS INTEGER)",
-                         error))
+  if (!later_edits_queued (self, table, record_id, mutation, &later, error))
     return FALSE;
-  sqlite3_bind_text (later.stmt, 1, table->name, -1, SQLITE_STATIC);
-  sqlite3_bind_text (later.stmt, 2, record_id, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (later.stmt, 3, mutation, -1, SQLITE_TRANSIENT);
-  if (sqlite3_step (later.stmt) == SQLITE_ROW)
+  if (later)
     return TRUE;
 
   if (!tf_store_prepare (self, &base, "SELECT version, deleted, fields FROM sync_base"
@@ -818,6 +839,31 @@ restore_refused (TfStore *self, const TfTable *table, const char *record_id,
 
     return tf_store_exec_bound (self, sql, params, 1, error);
   }
+}
+
+/* An "applied" answer that carries the stored "record": it becomes the base
+ * and, unless later edits of the record are still queued (their push will
+ * merge against this base), the row.  A record that is not the one pushed
+ * is ignored: the next pull brings the truth anyway. */
+static gboolean
+take_stored_record (TfStore *self, const TfTable *table, const char *record_id,
+                    const char *mutation, JsonObject *answer, GError **error)
+{
+  JsonNode *node = json_object_get_member (answer, "record");
+  g_autoptr(TfRecord) record = NULL;
+  gboolean later;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return TRUE;
+  record = tf_record_from_json (node, NULL);
+  if (record == NULL || record->table != table || strcmp (record->id, record_id) != 0 ||
+      record->deleted ||
+      record->version != json_object_get_int_member_with_default (answer, "version", 0))
+    return TRUE;
+  if (!tf_store_save_base (self, record, error) ||
+      !later_edits_queued (self, table, record_id, mutation, &later, error))
+    return FALSE;
+  return later || tf_store_write_remote_row (self, record, error);
 }
 
 static gboolean
@@ -872,6 +918,10 @@ apply_results_body (TfStore *self, gpointer data, GError **error)
                                     " fields = CASE WHEN excluded.deleted THEN sync_base.fields"
                                     " ELSE excluded.fields END",
                                     base_params, G_N_ELEMENTS (base_params), error))
+            return FALSE;
+          /* The server stored other values than were sent (a booking's
+           * price, its clock's created_at): its record is the truth. */
+          if (!take_stored_record (self, table, record_id, mutation, r, error))
             return FALSE;
         }
       else if (strcmp (status, "rejected") == 0)

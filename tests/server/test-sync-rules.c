@@ -2,8 +2,11 @@
  *
  * test-sync-rules.c: what the server decides in a pushed record, whatever
  * a device sends — pushed to the real server on loopback, read back from
- * the real schema: a changed licence number loses its verification; no
- * text column takes more than its cap.
+ * the real schema: a booking's price, length and created_at are the
+ * server's, and it books only a therapist in care, in their hours, with
+ * notice, a few pending at a time; timestamps are the server's clock (or,
+ * for a person's writing, not later than it); a changed licence number
+ * loses its verification; no text column takes more than its cap.
  */
 #include "config.h"
 
@@ -174,7 +177,7 @@ assert_too_long (TfTestResponse *response, guint index, const char *field)
 }
 
 /* A megabyte of notes for the therapist, a TEXT column one character over
- * its cap, a JSON column and an encrypted one over theirs: each refused
+ * its cap, a JSONB column and an encrypted one over theirs: each refused
  * with too_long naming the field, nothing stored; at the cap, stored. */
 static void
 test_length_limits (void)
@@ -182,12 +185,12 @@ test_length_limits (void)
   g_autoptr(TfTestUser) client = new_user ("client");
   g_autoptr(TfTestUser) therapist = new_user ("therapist");
   g_autofree char *appt = g_uuid_string_random (), *goal_ok = g_uuid_string_random ();
-  g_autofree char *goal_bad = g_uuid_string_random (), *mood = g_uuid_string_random ();
+  g_autofree char *goal_bad = g_uuid_string_random ();
   g_autofree char *mood2 = g_uuid_string_random ();
   g_autofree char *megabyte = repeat ("a", 1000000);
   g_autofree char *at_cap = repeat ("α", TF_TEXT_MAX_CHARS);
   g_autofree char *over_cap = repeat ("α", TF_TEXT_MAX_CHARS + 1);
-  g_autofree char *emotions = repeat ("a", TF_JSON_MAX_CHARS);
+  g_autofree char *education = repeat ("a", TF_JSON_MAX_CHARS);
   g_autofree char *secret = repeat ("😀", TF_SECRET_MAX_CHARS + 1);
   g_autoptr(TfSecret) key = tf_secret_new_random (TF_CRYPTO_KEY_BYTES);
   g_autofree char *envelope = NULL;
@@ -207,30 +210,282 @@ test_length_limits (void)
                         appt, therapist->user_id, client->user_id, megabyte);
   m2 = goal_mutation (2, goal_bad, client, over_cap);
   m3 = goal_mutation (3, goal_ok, client, at_cap);
-  m4 = g_strdup_printf ("{\"mutation_id\": 4, \"table\": \"mood_entries\", \"id\": \"%s\","
+  /* A JSONB column the server reads (therapists.education), from the
+   * therapist's device. */
+  m4 = g_strdup_printf ("{\"mutation_id\": 1, \"table\": \"therapists\", \"id\": \"%s\","
                         " \"op\": \"upsert\", \"base_version\": 0, \"fields\": {"
-                        "\"user_id\": \"%s\", \"mood_value\": 5,"
-                        " \"created_at\": \"2026-11-20T08:00:00Z\", \"emotions\": [\"%s\"]}}",
-                        mood, client->user_id, emotions);
-  m5 = g_strdup_printf ("{\"mutation_id\": 5, \"table\": \"mood_entries\", \"id\": \"%s\","
+                        "\"license_number\": \"GR-1\", \"education\": [\"%s\"]}}",
+                        therapist->user_id, education);
+  m5 = g_strdup_printf ("{\"mutation_id\": 4, \"table\": \"mood_entries\", \"id\": \"%s\","
                         " \"op\": \"upsert\", \"base_version\": 0, \"fields\": {"
                         "\"user_id\": \"%s\", \"mood_value\": 5,"
                         " \"created_at\": \"2026-11-20T08:00:00Z\", \"notes\": \"%s\"}}",
                         mood2, client->user_id, envelope);
-  batch = g_strjoin (", ", m1, m2, m3, m4, m5, NULL);
+  batch = g_strjoin (", ", m1, m2, m3, m5, NULL);
   r = push (client, batch);
 
   assert_too_long (r, 0, "notes_for_therapist");
   assert_too_long (r, 1, "description");
   g_assert_cmpstr (status_at (r, 2), ==, "applied");
-  assert_too_long (r, 3, "emotions");
-  assert_too_long (r, 4, "notes");
+  assert_too_long (r, 3, "notes");
+  {
+    g_autoptr(TfTestResponse) rt = push (therapist, m4);
+    assert_too_long (rt, 0, "education");
+  }
   g_assert_cmpint (db_int ("SELECT count(*) FROM appointments WHERE id = '%s'", appt), ==, 0);
   g_assert_cmpint (db_int ("SELECT count(*) FROM goals WHERE id = '%s'", goal_bad), ==, 0);
   g_assert_cmpint (db_int ("SELECT char_length(description) FROM goals WHERE id = '%s'", goal_ok),
                    ==, TF_TEXT_MAX_CHARS);
-  g_assert_cmpint (db_int ("SELECT count(*) FROM mood_entries WHERE id IN ('%s', '%s')", mood,
-                           mood2), ==, 0);
+  g_assert_cmpint (db_int ("SELECT count(*) FROM mood_entries WHERE id = '%s'", mood2), ==, 0);
+}
+
+/* --- bookings --------------------------------------------------------------- */
+
+#define INDIVIDUAL "5e7a1c00-0000-4000-8000-000000000001" /* 0005-services.sql */
+#define COUPLES    "5e7a1c00-0000-4000-8000-000000000002"
+
+static char *
+booking (gint64 mutation_id, const char *id, TfTestUser *therapist, TfTestUser *client,
+         const char *start, const char *service, const char *price, int minutes,
+         const char *created)
+{
+  g_autofree char *service_member = service
+    ? g_strdup_printf (", \"service_id\": \"%s\"", service) : g_strdup ("");
+
+  return g_strdup_printf ("{\"mutation_id\": %" G_GINT64_FORMAT ", \"table\": \"appointments\","
+                          " \"id\": \"%s\", \"op\": \"upsert\", \"base_version\": 0,"
+                          " \"fields\": {\"therapist_id\": \"%s\", \"client_id\": \"%s\","
+                          " \"appointment_datetime\": \"%s\", \"duration\": %d,"
+                          " \"status\": \"pending\", \"price\": \"%s\","
+                          " \"created_at\": \"%s\"%s}}",
+                          mutation_id, id, therapist->user_id, client->user_id, start, minutes,
+                          price, created, service_member);
+}
+
+static const char *
+code_at (TfTestResponse *response, guint index)
+{
+  return json_object_get_string_member_with_default (result_at (response, index), "code", NULL);
+}
+
+/* The therapist offers individual sessions: 70.00 for 60 minutes. */
+static void
+offer_individual (TfTestUser *therapist)
+{
+  g_autofree char *id = g_uuid_string_random ();
+  g_autofree char *m = g_strdup_printf (
+      "{\"mutation_id\": 1, \"table\": \"therapist_services\", \"id\": \"%s\","
+      " \"op\": \"upsert\", \"base_version\": 0, \"fields\": {\"therapist_id\": \"%s\","
+      " \"service_id\": \"" INDIVIDUAL "\", \"price\": \"70.00\", \"duration\": 60,"
+      " \"is_available\": true}}", id, therapist->user_id);
+  g_autoptr(TfTestResponse) r = push (therapist, m);
+
+  g_assert_cmpstr (status_at (r, 0), ==, "applied");
+}
+
+/* A client names their own price (0.00), length (a whole day) and
+ * created_at (2001): the server stores the offer's and its own clock's,
+ * and answers with the stored record. */
+static void
+test_booking_takes_the_offer (void)
+{
+  g_autoptr(TfTestUser) therapist = new_user ("therapist");
+  g_autoptr(TfTestUser) client = new_user ("client");
+  g_autofree char *id = g_uuid_string_random ();
+  g_autofree char *m = NULL, *created = NULL;
+  g_autoptr(TfTestResponse) r = NULL;
+  g_autoptr(GDateTime) before = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) stored = NULL;
+  JsonObject *fields;
+
+  offer_individual (therapist);
+  tf_test_open_hours (server, therapist);
+  tf_test_link_care (server, client, therapist);
+  /* 11:00 in Athens (UTC+2 in March). */
+  m = booking (1, id, therapist, client, "2031-03-04T09:00:00Z", INDIVIDUAL, "0.00", 1440,
+               "2001-01-01T00:00:00Z");
+  r = push (client, m);
+  g_assert_cmpstr (status_at (r, 0), ==, "applied");
+
+  g_assert_cmpint (db_int ("SELECT (price * 100)::int FROM appointments WHERE id = '%s'", id), ==,
+                   7000);
+  g_assert_cmpint (db_int ("SELECT duration FROM appointments WHERE id = '%s'", id), ==, 60);
+  created = db_text ("SELECT to_char (created_at AT TIME ZONE 'UTC',"
+                     " 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM appointments WHERE id = '%s'", id);
+  stored = g_date_time_new_from_iso8601 (created, NULL);
+  g_assert_nonnull (stored);
+  g_assert_cmpint (g_date_time_difference (stored, before), >=, -G_TIME_SPAN_SECOND);
+  g_assert_cmpint (g_date_time_difference (stored, before), <, 5 * G_TIME_SPAN_MINUTE);
+
+  fields = json_object_get_object_member (json_object_get_object_member (result_at (r, 0),
+                                                                         "record"), "fields");
+  g_assert_cmpstr (json_object_get_string_member (fields, "price"), ==, "70.00");
+  g_assert_cmpint (json_object_get_int_member (fields, "duration"), ==, 60);
+  g_assert_false (g_str_has_prefix (json_object_get_string_member (fields, "created_at"), "2001"));
+
+  /* The length is the offer's for good: a client cannot stretch it. */
+  {
+    gint64 version = json_object_get_int_member (result_at (r, 0), "version");
+    g_autofree char *longer = g_strdup_printf (
+        "{\"mutation_id\": 2, \"table\": \"appointments\", \"id\": \"%s\", \"op\": \"upsert\","
+        " \"base_version\": %" G_GINT64_FORMAT ", \"fields\": {\"therapist_id\": \"%s\","
+        " \"client_id\": \"%s\", \"appointment_datetime\": \"2031-03-04T09:00:00Z\","
+        " \"duration\": 1440, \"status\": \"pending\", \"price\": \"70.00\","
+        " \"service_id\": \"" INDIVIDUAL "\"}}", id, version, therapist->user_id, client->user_id);
+    g_autoptr(TfTestResponse) refused = push (client, longer);
+
+    g_assert_cmpstr (code_at (refused, 0), ==, "forbidden");
+    g_assert_cmpint (db_int ("SELECT duration FROM appointments WHERE id = '%s'", id), ==, 60);
+  }
+}
+
+/* Each way a booking can be out of bounds is refused with its own code,
+ * and nothing of it is stored. */
+static void
+test_booking_refusals (void)
+{
+  g_autoptr(TfTestUser) therapist = new_user ("therapist");
+  g_autoptr(TfTestUser) client = new_user ("client");
+  g_autoptr(TfTestUser) stranger = new_user ("client");
+  g_autoptr(TfTestUser) plain = new_user ("therapist");
+  g_autofree char *soon = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) in_half_an_hour = g_date_time_add_minutes (now, 30);
+  struct { TfTestUser *who; TfTestUser *with; const char *start; const char *service;
+           const char *code; } cases[] = {
+    /* No care relationship with the therapist. */
+    { stranger, therapist, "2031-03-04T09:00:00Z", INDIVIDUAL, "not_in_care" },
+    /* 08:00 in Athens: before the therapist's hours. */
+    { client, therapist, "2031-03-04T06:00:00Z", INDIVIDUAL, "outside_hours" },
+    /* 11:30: within the hours, but not a slot of the offer's length. */
+    { client, therapist, "2031-03-04T09:30:00Z", INDIVIDUAL, "outside_hours" },
+    /* In the past (dated by a created_at before it, which the server
+     * ignores), and sooner than the notice. */
+    { client, therapist, "2001-01-01T09:00:00Z", INDIVIDUAL, "too_soon" },
+    { client, therapist, NULL, INDIVIDUAL, "too_soon" },
+    /* A service the therapist does not offer; none, though they offer one. */
+    { client, therapist, "2031-03-04T09:00:00Z", COUPLES, "not_offered" },
+    { client, therapist, "2031-03-04T09:00:00Z", NULL, "service_required" },
+  };
+
+  soon = g_date_time_format (in_half_an_hour, "%Y-%m-%dT%H:%M:00Z");
+  offer_individual (therapist);
+  tf_test_open_hours (server, therapist);
+  tf_test_open_hours (server, plain);
+  tf_test_link_care (server, client, therapist);
+  tf_test_link_care (server, client, plain);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *id = g_uuid_string_random ();
+      g_autofree char *m = booking (i + 1, id, cases[i].with, cases[i].who,
+                                    cases[i].start ? cases[i].start : soon, cases[i].service,
+                                    "70.00", 60, "2000-01-01T00:00:00Z");
+      g_autoptr(TfTestResponse) r = push (cases[i].who, m);
+
+      if (g_strcmp0 (code_at (r, 0), cases[i].code) != 0)
+        g_error ("case %u: expected %s, got %s", i, cases[i].code, r->text);
+      g_assert_cmpint (db_int ("SELECT count(*) FROM appointments WHERE id = '%s'", id), ==, 0);
+    }
+
+  /* A therapist who offers no service: bookable without one, free, for
+   * the default length. */
+  {
+    g_autofree char *id = g_uuid_string_random ();
+    g_autofree char *m = booking (20, id, plain, client, "2031-03-04T09:00:00Z", NULL, "99.00",
+                                  120, "2026-11-01T09:00:00Z");
+    g_autoptr(TfTestResponse) r = push (client, m);
+
+    g_assert_cmpstr (status_at (r, 0), ==, "applied");
+    g_assert_cmpint (db_int ("SELECT (price * 100)::int FROM appointments WHERE id = '%s'", id),
+                     ==, 0);
+    g_assert_cmpint (db_int ("SELECT duration FROM appointments WHERE id = '%s'", id), ==, 50);
+  }
+}
+
+/* Ten days booked in one push: as many as the pending limit (3 in this
+ * suite's configuration) are taken, the rest refused. */
+static void
+test_booking_pending_limit (void)
+{
+  g_autoptr(TfTestUser) therapist = new_user ("therapist");
+  g_autoptr(TfTestUser) client = new_user ("client");
+  g_autoptr(GString) batch = g_string_new (NULL);
+  g_autoptr(TfTestResponse) r = NULL;
+
+  offer_individual (therapist);
+  tf_test_open_hours (server, therapist);
+  tf_test_link_care (server, client, therapist);
+  for (int day = 0; day < 10; day++)
+    {
+      g_autofree char *id = g_uuid_string_random ();
+      g_autofree char *start = g_strdup_printf ("2031-03-%02dT09:00:00Z", 3 + day);
+      g_autofree char *m = booking (day + 1, id, therapist, client, start, INDIVIDUAL, "70.00",
+                                    60, "2026-11-01T09:00:00Z");
+
+      g_string_append_printf (batch, "%s%s", day > 0 ? ", " : "", m);
+    }
+  r = push (client, batch->str);
+  for (guint i = 0; i < 10; i++)
+    {
+      if (i < 3)
+        g_assert_cmpstr (status_at (r, i), ==, "applied");
+      else
+        g_assert_cmpstr (code_at (r, i), ==, "too_many_pending");
+    }
+  g_assert_cmpint (db_int ("SELECT count(*) FROM appointments WHERE client_id = '%s'",
+                           client->user_id), ==, 3);
+}
+
+/* --- clocks ------------------------------------------------------------------ */
+
+/* A mood check-in made offline keeps its moment; one dated after the
+ * server's clock takes the server's; a profile's created_at stays the
+ * server's whatever an edit sends. */
+static void
+test_clocks (void)
+{
+  g_autoptr(TfTestUser) client = new_user ("client");
+  g_autofree char *past = g_uuid_string_random (), *future = g_uuid_string_random ();
+  g_autofree char *m = NULL, *created = NULL, *profile = NULL;
+  g_autoptr(TfTestResponse) r = NULL, rp = NULL;
+  gint64 version;
+
+  m = g_strdup_printf ("{\"mutation_id\": 1, \"table\": \"mood_entries\", \"id\": \"%s\","
+                       " \"op\": \"upsert\", \"base_version\": 0, \"fields\": {\"user_id\": \"%s\","
+                       " \"mood_value\": 5, \"created_at\": \"2026-11-20T08:00:00Z\"}},"
+                       " {\"mutation_id\": 2, \"table\": \"mood_entries\", \"id\": \"%s\","
+                       " \"op\": \"upsert\", \"base_version\": 0, \"fields\": {\"user_id\": \"%s\","
+                       " \"mood_value\": 5, \"created_at\": \"2099-01-01T08:00:00Z\"}}",
+                       past, client->user_id, future, client->user_id);
+  r = push (client, m);
+  g_assert_cmpstr (status_at (r, 0), ==, "applied");
+  g_assert_null (json_object_get_member (result_at (r, 0), "record"));
+  g_assert_cmpstr (status_at (r, 1), ==, "applied");
+  g_assert_cmpint (db_int ("SELECT extract (year FROM created_at)::int FROM mood_entries"
+                           " WHERE id = '%s'", past), ==, 2026);
+  g_assert_cmpint (db_int ("SELECT (created_at <= now ())::int FROM mood_entries WHERE id = '%s'",
+                           future), ==, 1);
+  g_assert_nonnull (json_object_get_member (result_at (r, 1), "record"));
+
+  created = db_text ("SELECT created_at::text FROM profiles WHERE user_id = '%s'",
+                     client->user_id);
+  version = db_int ("SELECT version FROM profiles WHERE user_id = '%s'", client->user_id);
+  profile = g_strdup_printf ("{\"mutation_id\": 3, \"table\": \"profiles\", \"id\": \"%s\","
+                             " \"op\": \"upsert\", \"base_version\": %" G_GINT64_FORMAT ","
+                             " \"fields\": {\"first_name\": \"Ελένη\", \"last_name\": \"Π.\","
+                             " \"created_at\": \"2001-01-01T00:00:00Z\","
+                             " \"updated_at\": \"2001-01-01T00:00:00Z\"}}",
+                             client->user_id, version);
+  rp = push (client, profile);
+  g_assert_cmpstr (status_at (rp, 0), ==, "applied");
+  {
+    g_autofree char *after = db_text ("SELECT created_at::text FROM profiles WHERE user_id = '%s'",
+                                      client->user_id);
+    g_assert_cmpstr (after, ==, created);
+  }
+  g_assert_cmpint (db_int ("SELECT extract (year FROM updated_at)::int FROM profiles"
+                           " WHERE user_id = '%s'", client->user_id), >, 2001);
 }
 
 int
@@ -239,11 +494,15 @@ main (int argc, char **argv)
   int ret;
 
   g_test_init (&argc, &argv, NULL);
-  server = tf_test_server_start ("tf_sync_rules", NULL);
+  server = tf_test_server_start ("tf_sync_rules", "booking-pending-limit=3");
 
   g_test_add_func ("/tf/sync-rules/licence-change-clears-verification",
                    test_licence_change_clears_verification);
   g_test_add_func ("/tf/sync-rules/length-limits", test_length_limits);
+  g_test_add_func ("/tf/sync-rules/booking-takes-the-offer", test_booking_takes_the_offer);
+  g_test_add_func ("/tf/sync-rules/booking-refusals", test_booking_refusals);
+  g_test_add_func ("/tf/sync-rules/booking-pending-limit", test_booking_pending_limit);
+  g_test_add_func ("/tf/sync-rules/clocks", test_clocks);
   ret = g_test_run ();
   tf_test_server_stop (server);
   return ret;

@@ -664,7 +664,8 @@ appointment_mutation (gint64 mutation_id, const char *id, gint64 base, const cha
                       const char *client, const char *start, int minutes, const char *status,
                       const char *cancelled_by)
 {
-  /* created_at is fixed once written: every edit sends the same one. */
+  /* created_at is the server's (it keeps its own whatever an edit sends);
+   * the price is what the server takes with no service offered. */
   const char *created = "2026-11-01T09:00:00Z";
   g_autofree char *now = now_plus (0);
   g_autofree char *cancel = cancelled_by
@@ -675,7 +676,7 @@ appointment_mutation (gint64 mutation_id, const char *id, gint64 base, const cha
                           " \"id\": \"%s\", \"op\": \"upsert\", \"base_version\": %" G_GINT64_FORMAT
                           ", \"fields\": {\"therapist_id\": \"%s\", \"client_id\": \"%s\","
                           " \"appointment_datetime\": \"%s\", \"duration\": %d, \"status\": \"%s\","
-                          " \"price\": \"60.00\", \"created_at\": \"%s\"%s}}",
+                          " \"price\": \"0.00\", \"created_at\": \"%s\"%s}}",
                           mutation_id, id, base, therapist, client, start, minutes, status,
                           created, cancel);
 }
@@ -693,10 +694,14 @@ test_appointment_rules (void)
                                               "pending", NULL);
   g_autofree char *mb = appointment_mutation (1, id_b, 0, therapist->user_id, b->user_id, inside,
                                               50, "pending", NULL);
-  g_autoptr(TfTestResponse) ra = push (a, ma);
-  g_autoptr(TfTestResponse) rb = push (b, mb);
+  g_autoptr(TfTestResponse) ra = NULL, rb = NULL;
   gint64 va;
 
+  tf_test_link_care (server, a, therapist);
+  tf_test_link_care (server, b, therapist);
+  tf_test_open_hours (server, therapist);
+  ra = push (a, ma);
+  rb = push (b, mb);
   g_assert_cmpstr (status_at (ra, 0), ==, "applied");
   va = json_object_get_int_member (result_at (ra, 0), "version");
   /* Overlapping (not only the same start time): slot_taken. */
@@ -725,7 +730,7 @@ test_appointment_rules (void)
                                                     slot, 50, "cancelled", a->user_id);
     g_autoptr(TfTestResponse) rc = push (a, cancel);
     g_autofree char *again = appointment_mutation (2, id_c, 0, therapist->user_id, b->user_id,
-                                                   inside, 50, "pending", NULL);
+                                                   slot, 50, "pending", NULL);
     g_autoptr(TfTestResponse) rd = NULL;
 
     g_assert_cmpstr (status_at (rc, 0), ==, "applied");
@@ -763,6 +768,7 @@ test_blocked_date (void)
   g_autoptr(TfTestResponse) ra = NULL;
 
   g_assert_cmpstr (status_at (rb, 0), ==, "applied");
+  tf_test_link_care (server, client, therapist);
   ra = push (client, ma);
   g_assert_cmpstr (status_at (ra, 0), ==, "rejected");
   g_assert_cmpstr (json_object_get_string_member (result_at (ra, 0), "code"), ==, "blocked_date");
@@ -792,6 +798,9 @@ test_double_booking_race (void)
   g_autoptr(TfTestUser) a = new_user ("client");
   g_autoptr(TfTestUser) b = new_user ("client");
 
+  tf_test_link_care (server, a, therapist);
+  tf_test_link_care (server, b, therapist);
+  tf_test_open_hours (server, therapist);
   for (int round = 0; round < 5; round++)
     {
       g_autofree char *start = g_strdup_printf ("2031-06-%02dT10:00:00Z", 1 + round);

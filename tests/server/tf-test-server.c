@@ -312,3 +312,61 @@ tf_test_push (TfTestServer *server, TfTestUser *user, const char *mutations)
 
   return tf_test_request (server, "POST", "/v1/sync/push", user->token, body);
 }
+
+/* Fails the test unless every mutation of @response was applied. */
+static void
+assert_all_applied (TfTestResponse *response)
+{
+  JsonArray *results;
+
+  if (response->status != 200)
+    g_error ("push failed: %u %s", response->status, response->text);
+  results = json_object_get_array_member (tf_test_response_object (response), "results");
+  for (guint i = 0; i < json_array_get_length (results); i++)
+    if (g_strcmp0 (json_object_get_string_member (json_array_get_object_element (results, i),
+                                                  "status"), "applied") != 0)
+      g_error ("push refused: %s", response->text);
+}
+
+void
+tf_test_link_care (TfTestServer *server, TfTestUser *client, TfTestUser *therapist)
+{
+  g_autoptr(TfTestUser) phone = tf_test_new_device (server, client);
+  g_autofree char *id = g_uuid_string_random ();
+  g_autofree char *m = g_strdup_printf ("{\"mutation_id\": 1, \"table\": \"care_relationships\","
+                                        " \"id\": \"%s\", \"op\": \"upsert\", \"base_version\": 0,"
+                                        " \"fields\": {\"therapist_id\": \"%s\","
+                                        " \"client_id\": \"%s\", \"status\": \"active\"}}",
+                                        id, therapist->user_id, client->user_id);
+  g_autoptr(TfTestResponse) r = tf_test_push (server, phone, m);
+
+  assert_all_applied (r);
+}
+
+void
+tf_test_open_hours (TfTestServer *server, TfTestUser *therapist)
+{
+  static const char * const windows[][2] = { { "11:00:00", "12:00:00" },
+                                             { "13:00:00", "17:00:00" } };
+  g_autoptr(TfTestUser) tablet = tf_test_new_device (server, therapist);
+  g_autoptr(GString) batch = g_string_new (NULL);
+  g_autoptr(TfTestResponse) r = NULL;
+  int n = 0;
+
+  for (int day = 0; day <= 6; day++)
+    for (guint w = 0; w < G_N_ELEMENTS (windows); w++)
+      {
+        g_autofree char *id = g_uuid_string_random ();
+
+        g_string_append_printf (batch,
+                                "%s{\"mutation_id\": %d, \"table\": \"therapist_availability\","
+                                " \"id\": \"%s\", \"op\": \"upsert\", \"base_version\": 0,"
+                                " \"fields\": {\"therapist_id\": \"%s\", \"day_of_week\": %d,"
+                                " \"start_time\": \"%s\", \"end_time\": \"%s\"}}",
+                                n > 0 ? ", " : "", n + 1, id, therapist->user_id, day,
+                                windows[w][0], windows[w][1]);
+        n++;
+      }
+  r = tf_test_push (server, tablet, batch->str);
+  assert_all_applied (r);
+}

@@ -80,6 +80,18 @@ TfTestUser     *tf_test_register_full  (TfTestServer *server,
 TfTestUser     *tf_test_new_device     (TfTestServer *server,
                                         TfTestUser   *user);
 void            tf_test_user_free      (TfTestUser   *user);
+
+/* Puts @client in active care with @therapist, from another device of the
+ * client's (so the caller's own mutation ids stay as they are). */
+void            tf_test_link_care      (TfTestServer *server,
+                                        TfTestUser   *client,
+                                        TfTestUser   *therapist);
+/* Opens @therapist's hours, every day, in their zone (Europe/Athens):
+ * 11:00-12:00 and 13:00-17:00, from another device of the therapist's.  So
+ * 09:00Z in winter and 10:00Z in summer start a slot of 50 or 60 minutes:
+ * the server books only the slots the device offers. */
+void            tf_test_open_hours     (TfTestServer *server,
+                                        TfTestUser   *therapist);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TfTestUser, tf_test_user_free)
 
 /* One mood_entries upsert of @user's, as push JSON (notes encrypted with a

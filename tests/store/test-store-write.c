@@ -361,6 +361,80 @@ test_apply_push_results (Fixture *f, gconstpointer data)
   g_assert_cmpint (tf_store_outbox_count (f->store, NULL), ==, 1);
 }
 
+static JsonObject *
+booking_fields (const char *id, const char *price, int minutes, const char *created)
+{
+  JsonObject *o = json_object_new ();
+
+  json_object_set_string_member (o, "id", id);
+  json_object_set_string_member (o, "therapist_id", "3f0e7c7e-7e57-4a0b-9c1e-0123456789ab");
+  json_object_set_string_member (o, "client_id", "3f0e7c7e-7e57-4a0b-9c1e-0123456789ac");
+  json_object_set_string_member (o, "appointment_datetime", "2031-03-04T09:00:00Z");
+  json_object_set_int_member (o, "duration", minutes);
+  json_object_set_string_member (o, "status", "pending");
+  json_object_set_string_member (o, "price", price);
+  json_object_set_string_member (o, "created_at", created);
+  return o;
+}
+
+/* The server stored other values than were sent (the offer's price and
+ * length, its clock's created_at) and answered with its record: the device
+ * takes it as row and base; with a later edit queued, as base only (the
+ * edit stays, and merges against it). */
+static void
+test_applied_takes_stored_record (Fixture *f, gconstpointer data)
+{
+  const TfTable *appointments = tf_registry_lookup ("appointments");
+  g_autofree char *x = g_uuid_string_random (), *y = g_uuid_string_random ();
+  g_autoptr(JsonObject) fx = booking_fields (x, "0.00", 1440, "2001-01-01T00:00:00Z");
+  g_autoptr(JsonObject) fy = booking_fields (y, "0.00", 1440, "2001-01-01T00:00:00Z");
+  g_autoptr(JsonObject) sx = booking_fields (x, "70.00", 60, "2026-12-01T10:00:00Z");
+  g_autoptr(JsonObject) sy = booking_fields (y, "70.00", 60, "2026-12-01T10:00:00Z");
+  g_autoptr(JsonObject) edit = booking_fields (y, "0.00", 1440, "2001-01-01T00:00:00Z");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonArray) results = NULL;
+  g_autoptr(TfRecord) row_x = NULL, row_y = NULL;
+  gint64 first;
+
+  g_assert_true (tf_store_put (f->store, appointments, x, fx, &error));
+  g_assert_true (tf_store_put (f->store, appointments, y, fy, &error));
+  first = count_rows (f, "SELECT min(mutation_id) FROM outbox");
+  json_object_set_string_member (edit, "notes_for_therapist", "θα αργήσω λίγο");
+  g_assert_true (tf_store_put (f->store, appointments, y, edit, &error));
+  g_assert_no_error (error);
+  {
+    g_autoptr(JsonNode) nx = json_node_init_object (json_node_alloc (), sx);
+    g_autoptr(JsonNode) ny = json_node_init_object (json_node_alloc (), sy);
+    g_autofree char *tx = json_to_string (nx, FALSE), *ty = json_to_string (ny, FALSE);
+    g_autofree char *json = g_strdup_printf (
+        "[{\"mutation_id\": %" G_GINT64_FORMAT ", \"status\": \"applied\", \"version\": 30,"
+        " \"record\": {\"table\": \"appointments\", \"id\": \"%s\", \"version\": 30,"
+        " \"deleted\": false, \"fields\": %s}},"
+        " {\"mutation_id\": %" G_GINT64_FORMAT ", \"status\": \"applied\", \"version\": 31,"
+        " \"record\": {\"table\": \"appointments\", \"id\": \"%s\", \"version\": 31,"
+        " \"deleted\": false, \"fields\": %s}}]",
+        first, x, tx, first + 1, y, ty);
+    results = page_of (json);
+  }
+  g_assert_true (tf_store_apply_push_results (f->store, results, NULL, &error));
+  g_assert_no_error (error);
+
+  row_x = tf_store_get (f->store, appointments, x, &error);
+  g_assert_cmpstr (json_object_get_string_member (row_x->fields, "price"), ==, "70.00");
+  g_assert_cmpint (json_object_get_int_member (row_x->fields, "duration"), ==, 60);
+  g_assert_cmpstr (json_object_get_string_member (row_x->fields, "created_at"), ==,
+                   "2026-12-01T10:00:00Z");
+  g_assert_cmpint (row_x->version, ==, 30);
+  g_assert_cmpint (count_rows (f, "SELECT count(*) FROM sync_base WHERE version = 30"
+                                  " AND json_extract(fields, '$.price') = '70.00'"), ==, 1);
+
+  row_y = tf_store_get (f->store, appointments, y, &error);
+  g_assert_cmpstr (json_object_get_string_member (row_y->fields, "notes_for_therapist"), ==,
+                   "θα αργήσω λίγο");
+  g_assert_cmpint (count_rows (f, "SELECT count(*) FROM sync_base WHERE version = 31"
+                                  " AND json_extract(fields, '$.price') = '70.00'"), ==, 1);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -379,5 +453,7 @@ main (int argc, char **argv)
               fixture_tear_down);
   g_test_add ("/tf/store/sync/apply-push-results", Fixture, NULL, fixture_set_up,
               test_apply_push_results, fixture_tear_down);
+  g_test_add ("/tf/store/sync/applied-takes-stored-record", Fixture, NULL, fixture_set_up,
+              test_applied_takes_stored_record, fixture_tear_down);
   return g_test_run ();
 }
