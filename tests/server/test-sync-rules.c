@@ -144,6 +144,34 @@ test_licence_change_clears_verification (void)
                                                   "license_number"), ==, "GR-SWAPPED-1");
 }
 
+/* The same for a verified phone number: a new number is not verified. */
+static void
+test_phone_change_clears_verification (void)
+{
+  g_autoptr(TfTestUser) client = new_user ("client");
+  g_autofree char *m = NULL;
+  g_autoptr(TfTestResponse) r = NULL;
+  gint64 version;
+
+  {
+    g_autoptr(PGconn) conn = tf_test_pg_connect (server->conninfo);
+    g_autofree char *sql = g_strdup_printf ("UPDATE profiles SET phone = '+30 210 1234567',"
+                                            " phone_verified = true WHERE user_id = '%s'",
+                                            client->user_id);
+    tf_test_pg_exec (conn, sql);
+  }
+  version = db_int ("SELECT version FROM profiles WHERE user_id = '%s'", client->user_id);
+  m = g_strdup_printf ("{\"mutation_id\": 1, \"table\": \"profiles\", \"id\": \"%s\","
+                       " \"op\": \"upsert\", \"base_version\": %" G_GINT64_FORMAT ","
+                       " \"fields\": {\"first_name\": \"Ελένη\", \"last_name\": \"Π.\","
+                       " \"phone\": \"+30 697 0000000\", \"phone_verified\": true}}",
+                       client->user_id, version);
+  r = push (client, m);
+  g_assert_cmpstr (status_at (r, 0), ==, "applied");
+  g_assert_cmpint (db_int ("SELECT phone_verified::int FROM profiles WHERE user_id = '%s'",
+                           client->user_id), ==, 0);
+}
+
 /* --- length limits --------------------------------------------------------- */
 
 static char *
@@ -498,6 +526,8 @@ main (int argc, char **argv)
 
   g_test_add_func ("/tf/sync-rules/licence-change-clears-verification",
                    test_licence_change_clears_verification);
+  g_test_add_func ("/tf/sync-rules/phone-change-clears-verification",
+                   test_phone_change_clears_verification);
   g_test_add_func ("/tf/sync-rules/length-limits", test_length_limits);
   g_test_add_func ("/tf/sync-rules/booking-takes-the-offer", test_booking_takes_the_offer);
   g_test_add_func ("/tf/sync-rules/booking-refusals", test_booking_refusals);
