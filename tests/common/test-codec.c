@@ -16,93 +16,10 @@
 #include "tf-registry.h"
 #include "tf-validate.h"
 
+#include "tf-test-sample.h"
+
 #define ID_A "0b6e4c1a-8c3e-4b8e-9a51-3f0f7d2c9e10"
 #define ID_B "5a0c2f11-6f0b-4d8e-8b6e-0f3c6f1d2a77"
-
-static char *
-test_envelope (void)
-{
-  g_autoptr(TfSecret) key = tf_secret_new_random (TF_CRYPTO_KEY_BYTES);
-
-  return tf_crypto_encrypt_field (key, "t", ID_A, "c", "secret text", NULL);
-}
-
-/* A valid wire value for @column. */
-static JsonNode *
-sample_value (const TfColumn *column)
-{
-  JsonNode *node = json_node_alloc ();
-
-  if (column->flags & TF_COLUMN_ENCRYPTED)
-    {
-      g_autofree char *envelope = test_envelope ();
-      return json_node_init_string (node, envelope);
-    }
-  if (column->choices != NULL)
-    return json_node_init_string (node, column->choices[0]);
-
-  switch (column->type)
-    {
-    case TF_COLUMN_UUID:
-      return json_node_init_string (node, ID_B);
-    case TF_COLUMN_TEXT:
-      switch (column->format)
-        {
-        case TF_FORMAT_PHONE: return json_node_init_string (node, "+30 210 123 4567");
-        case TF_FORMAT_EMAIL: return json_node_init_string (node, "eleni@example.gr");
-        case TF_FORMAT_TIMEZONE: return json_node_init_string (node, "Europe/Athens");
-        case TF_FORMAT_LANGUAGE: return json_node_init_string (node, "el");
-        case TF_FORMAT_URL: return json_node_init_string (node, "https://meet.example.gr/x");
-        case TF_FORMAT_NONE:
-        case TF_FORMAT_ICD10_LIST:
-        default: return json_node_init_string (node, "Καλημέρα");
-        }
-    case TF_COLUMN_INTEGER:
-      return json_node_init_int (node, column->has_range ? column->min : 3);
-    case TF_COLUMN_BOOLEAN:
-      return json_node_init_boolean (node, TRUE);
-    case TF_COLUMN_DATE:
-      return json_node_init_string (node, "2026-03-29");
-    case TF_COLUMN_TIME:
-      return json_node_init_string (node, g_str_equal (column->name, "end_time") ? "18:00:00"
-                                                                                   : "09:00:00");
-    case TF_COLUMN_TIMESTAMP:
-      return json_node_init_string (node, g_str_equal (column->name, "created_at")
-                                            ? "2026-01-10T08:00:00Z" : "2026-03-29T10:30:00Z");
-    case TF_COLUMN_MONEY:
-      return json_node_init_string (node, "50.00");
-    case TF_COLUMN_JSON:
-      {
-        g_autoptr(JsonNode) parsed = json_from_string ("[\"work\", \"family\"]", NULL);
-        json_node_free (node);
-        return g_steal_pointer (&parsed);
-      }
-    default:
-      g_assert_not_reached ();
-    }
-}
-
-static JsonObject *
-sample_fields (const TfTable *table, const char *id)
-{
-  JsonObject *fields = json_object_new ();
-
-  for (guint i = 0; i < table->n_columns; i++)
-    {
-      const TfColumn *column = &table->columns[i];
-
-      if (g_str_equal (column->name, "cancelled_by") || g_str_equal (column->name, "cancelled_at") ||
-          g_str_equal (column->name, "ended_by") || g_str_equal (column->name, "ended_at"))
-        {
-          /* status is the first choice: "pending", "active" */
-          json_object_set_null_member (fields, column->name);
-          continue;
-        }
-      json_object_set_member (fields, column->name, sample_value (column));
-    }
-  json_object_set_string_member (fields, table->key_column, id);
-  return fields;
-}
 
 static JsonNode *
 record_json (const TfTable *table, JsonObject *fields, gint64 version, gboolean deleted)
@@ -143,7 +60,7 @@ static void
 assert_field_error (const TfTable *table, const char *column, JsonNode *value,
                     GQuark domain, int code)
 {
-  g_autoptr(JsonObject) fields = sample_fields (table, ID_A);
+  g_autoptr(JsonObject) fields = tf_test_sample_fields (table, ID_A);
   g_autoptr(JsonNode) node = NULL;
   g_autoptr(TfRecord) record = NULL;
   g_autoptr(GError) error = NULL;
@@ -170,7 +87,7 @@ assert_field_error (const TfTable *table, const char *column, JsonNode *value,
 static void
 assert_legacy_plaintext (const TfTable *table, const TfColumn *column)
 {
-  g_autoptr(JsonObject) fields = sample_fields (table, ID_A);
+  g_autoptr(JsonObject) fields = tf_test_sample_fields (table, ID_A);
   g_autoptr(JsonNode) plain = column->type == TF_COLUMN_JSON
                                 ? json_from_string ("[\"plain words\"]", NULL)
                                 : json_node_init_string (json_node_alloc (), "plain words");
@@ -257,7 +174,7 @@ test_round_trip_every_table (void)
 
   for (guint t = 0; t < n; t++)
     {
-      g_autoptr(JsonObject) fields = sample_fields (&tables[t], ID_A);
+      g_autoptr(JsonObject) fields = tf_test_sample_fields (&tables[t], ID_A);
       g_autoptr(JsonNode) node = record_json (&tables[t], fields, 42, FALSE);
       g_autoptr(GError) error = NULL;
       g_autoptr(TfRecord) record = tf_record_from_json (node, &error);
@@ -571,7 +488,7 @@ test_cross_field_rules (void)
 {
   const TfTable *availability = tf_registry_lookup ("therapist_availability");
   const TfTable *appointments = tf_registry_lookup ("appointments");
-  g_autoptr(JsonObject) fields = sample_fields (availability, ID_A);
+  g_autoptr(JsonObject) fields = tf_test_sample_fields (availability, ID_A);
   g_autoptr(GError) error = NULL;
 
   g_assert_true (tf_validate_fields (availability, fields, TF_VALIDATE_FULL, &error));
@@ -590,7 +507,7 @@ test_cross_field_rules (void)
   g_clear_error (&error);
 
   {
-    g_autoptr(JsonObject) appt = sample_fields (appointments, ID_A);
+    g_autoptr(JsonObject) appt = tf_test_sample_fields (appointments, ID_A);
 
     g_assert_true (tf_validate_fields (appointments, appt, TF_VALIDATE_FULL, &error));
     /* check_appointment_future, across offsets */
