@@ -17,7 +17,7 @@
  * stored the first time), a pull by the cursor stored with the page it
  * applied.  Keep it so: never build a request from anything but the store.
  * An answer is checked for shape before any of it reaches the store, so a
- * malformed answer applies nothing.
+ * malformed answer applies nothing (tf-sync-answer.c, which reads them).
  */
 #define G_LOG_DOMAIN "tf-sync-client"
 
@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "tf-error.h"
+#include "tf-sync-answer.h"
 #include "tf-sync-client.h"
 #include "tf-time.h"
 
@@ -149,14 +150,6 @@ tf_sync_client_set_retry (TfSyncClient *self, guint max_attempts, guint base_del
 
 /* --- one request ------------------------------------------------------------ */
 
-static void
-set_malformed (GError **error)
-{
-  g_set_error_literal (error, TF_SYNC_ERROR, TF_SYNC_ERROR_UNAVAILABLE,
-                       _("The server’s answer was malformed; nothing was applied and your "
-                         "changes are kept"));
-}
-
 /* Retry-After as seconds from now: delta-seconds or an HTTP date; 0 when
  * absent or unreadable. */
 static guint
@@ -220,10 +213,7 @@ request_once (TfSyncClient *self, SoupSession *session, const char *method, cons
   g_autoptr(SoupMessage) msg = soup_message_new (method, url);
   g_autoptr(GBytes) reply = NULL;
   g_autoptr(GError) local_error = NULL;
-  g_autoptr(JsonNode) root = NULL;
-  g_autofree char *text = NULL;
-  const char *message = NULL;
-  const char *code = NULL;
+  JsonObject *answer;
   gsize size = 0;
   const char *data;
   guint status;
@@ -251,60 +241,10 @@ request_once (TfSyncClient *self, SoupSession *session, const char *method, cons
     }
   status = soup_message_get_status (msg);
   data = g_bytes_get_data (reply, &size);
-  text = g_strndup (data != NULL ? data : "", size);
-  root = json_from_string (text, NULL);
-
-  if (SOUP_STATUS_IS_SUCCESSFUL (status))
-    {
-      if (root == NULL && text[strspn (text, " \t\r\n")] == '\0')
-        return json_object_new ();
-      if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
-        return json_object_ref (json_node_get_object (root));
-      set_malformed (error);
-      return NULL;
-    }
-
-  if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
-    {
-      JsonNode *e = json_object_get_member (json_node_get_object (root), "error");
-
-      if (e != NULL && JSON_NODE_HOLDS_OBJECT (e))
-        {
-          JsonObject *o = json_node_get_object (e);
-
-          message = json_object_get_string_member_with_default (o, "message", NULL);
-          code = json_object_get_string_member_with_default (o, "code", NULL);
-          if (out_code != NULL)
-            *out_code = g_strdup (code);
-        }
-    }
-  if (status == SOUP_STATUS_UNAUTHORIZED && g_strcmp0 (code, "token_expired") == 0)
-    g_set_error (error, TF_SYNC_ERROR, TF_SYNC_ERROR_TOKEN_EXPIRED,
-                 _("This device’s sign-in has lapsed; log in again"));
-  else if (status == SOUP_STATUS_UNAUTHORIZED)
-    g_set_error (error, TF_SYNC_ERROR, TF_SYNC_ERROR_UNAUTHORIZED,
-                 _("The server no longer accepts this device’s sign-in (%s); log in again"),
-                 message ? message : "401");
-  else if (status >= 500 && status != SOUP_STATUS_BAD_GATEWAY &&
-           status != SOUP_STATUS_SERVICE_UNAVAILABLE && status != SOUP_STATUS_GATEWAY_TIMEOUT)
-    {
-      failure->transient = TRUE;
-      g_set_error (error, TF_SYNC_ERROR, TF_SYNC_ERROR_UNAVAILABLE,
-                   _("The server had an internal error (%u); your changes are kept and will "
-                     "sync later"), status);
-    }
-  else if (status >= 500 || status == 429 || status < 200)
-    {
-      failure->transient = TRUE;
-      failure->retry_after = parse_retry_after (msg);
-      g_set_error (error, TF_SYNC_ERROR, TF_SYNC_ERROR_UNAVAILABLE,
-                   _("The server is not available right now (%u); your changes are kept and "
-                     "will sync later"), status);
-    }
-  else
-    g_set_error (error, TF_SYNC_ERROR, TF_SYNC_ERROR_REFUSED, _("The server refused: %s"),
-                 message ? message : text);
-  return NULL;
+  answer = tf_sync_answer_decode (status, data, size, out_code, &failure->transient, error);
+  if (answer == NULL && failure->transient)
+    failure->retry_after = parse_retry_after (msg);
+  return answer;
 }
 
 JsonObject *
@@ -399,48 +339,6 @@ request_retrying (SyncRun *run, const char *method, const char *path, const char
     }
 }
 
-/* --- answers ------------------------------------------------------------------ */
-
-static gboolean
-member_holds (JsonObject *o, const char *name, GType type)
-{
-  JsonNode *n = json_object_get_member (o, name);
-
-  return n != NULL && JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) == type;
-}
-
-static JsonArray *
-member_array (JsonObject *o, const char *name)
-{
-  JsonNode *n = json_object_get_member (o, name);
-
-  return n != NULL && JSON_NODE_HOLDS_ARRAY (n) ? json_node_get_array (n) : NULL;
-}
-
-/* The "results" of a push answer when every one has the shape the store and
- * the merge rely on, else NULL. */
-static JsonArray *
-push_results (JsonObject *answer)
-{
-  JsonArray *results = member_array (answer, "results");
-
-  if (results == NULL)
-    return NULL;
-  for (guint i = 0; i < json_array_get_length (results); i++)
-    {
-      JsonNode *node = json_array_get_element (results, i);
-      JsonObject *r = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-
-      if (r == NULL || !member_holds (r, "mutation_id", G_TYPE_INT64) ||
-          !member_holds (r, "status", G_TYPE_STRING))
-        return NULL;
-      if (strcmp (json_object_get_string_member (r, "status"), "applied") == 0 &&
-          !member_holds (r, "version", G_TYPE_INT64))
-        return NULL;
-    }
-  return results;
-}
-
 static void
 kill_point (SyncRun *run, const char *point)
 {
@@ -450,81 +348,7 @@ kill_point (SyncRun *run, const char *point)
   raise (SIGKILL);
 }
 
-/* The ids of @results the server answered from a store of earlier answers
- * ("repeat") although this device never sent them (above @sent_before, the
- * highest id sent before this push; < 0: unknown, then none): this profile
- * is a restored or copied one reusing ids.  The other results go to
- * @others, to be applied. */
-static GArray *
-reused_ids (JsonArray *results, gint64 sent_before, JsonArray *others)
-{
-  GArray *ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-
-  for (guint i = 0; i < json_array_get_length (results); i++)
-    {
-      JsonNode *node = json_array_get_element (results, i);
-      JsonObject *r = json_node_get_object (node);
-      gint64 id = json_object_get_int_member (r, "mutation_id");
-
-      if (sent_before >= 0 && id > sent_before &&
-          json_object_get_boolean_member_with_default (r, "repeat", FALSE))
-        g_array_append_val (ids, id);
-      else
-        json_array_add_element (others, json_node_copy (node));
-    }
-  return ids;
-}
-
-/* The server's last_mutation_id of this device in @answer, or -1. */
-static gint64
-server_last_mutation (JsonObject *answer)
-{
-  return member_holds (answer, "last_mutation_id", G_TYPE_INT64)
-           ? json_object_get_int_member (answer, "last_mutation_id") : -1;
-}
-
 /* --- push and pull ------------------------------------------------------------ */
-
-/* The server acknowledged this device's mutations up to @server_last. */
-static gboolean
-acknowledged_up_to (TfStore *store, gint64 server_last, GError **error)
-{
-  gint64 acked = tf_store_get_acked_mutation (store, error);
-
-  return acked >= 0 && (server_last <= acked ||
-                        tf_store_set_acked_mutation (store, server_last, error));
-}
-
-/* A pull says where the server's bookkeeping of this device stands
- * (@server_last).  Below what it acknowledged: it lost changes it had
- * taken (restored from an older backup, a crash of a database that did not
- * commit durably) — the user is told, in the report and in the profile's
- * state for `status`.  Above every id given out here: this profile was
- * restored or copied, and its next writes take ids above the server's. */
-static gboolean
-check_server_bookkeeping (SyncRun *run, gint64 server_last, GError **error)
-{
-  gint64 acked = tf_store_get_acked_mutation (run->store, error);
-
-  if (acked < 0)
-    return FALSE;
-  if (server_last < acked)
-    {
-      g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-      g_autofree char *stamp = tf_time_format_timestamp (now);
-      const char * const keys[] = { TF_SYNC_STATE_SERVER_LOST, NULL };
-      const char * const values[] = { stamp, NULL };
-
-      g_debug ("the server acknowledged mutations up to %" G_GINT64_FORMAT
-               " of this device but now knows of %" G_GINT64_FORMAT " only",
-               acked, server_last);
-      run->report->server_lost += acked - server_last;
-      if (!tf_store_set_state (run->store, keys, values, error) ||
-          !tf_store_set_acked_mutation (run->store, server_last, error))
-        return FALSE;
-    }
-  return tf_store_outbox_renumber (run->store, NULL, server_last, error);
-}
 
 static gboolean
 push_all (SyncRun *run, GError **error)
@@ -540,10 +364,9 @@ push_all (SyncRun *run, GError **error)
       g_autoptr(JsonNode) root = NULL;
       g_autofree char *body = NULL;
       g_autoptr(JsonObject) answer = NULL;
-      g_autoptr(JsonArray) fresh = json_array_new ();
-      g_autoptr(GArray) reused = NULL;
+      g_autoptr(JsonArray) applied = NULL;
       JsonArray *results;
-      gint64 first, last, sent_before, server_last;
+      gint64 first, last, sent_before;
 
       if (batch == NULL)
         return FALSE;
@@ -571,52 +394,14 @@ push_all (SyncRun *run, GError **error)
       if (answer == NULL)
         return FALSE;
       kill_point (run, "push-sent");
-      results = push_results (answer);
-      if (results == NULL)
-        {
-          set_malformed (error);
-          return FALSE;
-        }
-      /* Answers meant for mutations another copy of this profile sent under
-       * the same ids: not ours to take.  Ours go again under new ids, above
-       * the server's, as do all later writes. */
-      reused = reused_ids (results, sent_before, fresh);
-      server_last = server_last_mutation (answer);
-      if (reused->len > 0 &&
-          !tf_store_outbox_renumber (store, reused, MAX (server_last, last), error))
-        return FALSE;
-      run->report->renumbered += reused->len;
-      results = fresh;
-      if (!tf_store_apply_push_results (store, results, NULL, error) ||
-          (server_last >= 0 && !acknowledged_up_to (store, server_last, error)))
+      results = tf_sync_answer_push_results (answer, error);
+      if (results == NULL ||
+          !(applied = tf_sync_answer_apply_push (store, answer, results, sent_before, last, report,
+                                                 error)))
         return FALSE;
       kill_point (run, "push-applied");
-      for (guint i = 0; i < json_array_get_length (results); i++)
-        {
-          JsonObject *result = json_array_get_object_element (results, i);
-          const char *status = json_object_get_string_member (result, "status");
-
-          if (strcmp (status, "applied") == 0)
-            report->pushed++;
-          else if (strcmp (status, "rejected") == 0)
-            report->rejected++;
-          else if (strcmp (status, "conflict") == 0)
-            {
-              /* Merge against the base copy; an automatic merge is queued
-               * again (with a new mutation id) and goes in the next batch. */
-              TfMergeOutcome outcome;
-
-              if (!tf_store_merge_conflict (store,
-                                            json_object_get_int_member (result, "mutation_id"),
-                                            json_object_get_member (result, "record"),
-                                            &outcome, error))
-                return FALSE;
-              if (outcome == TF_MERGE_CONFLICT_COPY)
-                report->conflicts++;
-              else if (outcome == TF_MERGE_EDIT_KEPT)
-                report->edits_kept++;
-            }
-        }
+      if (!tf_sync_answer_merge_push (store, applied, report, error))
+        return FALSE;
       last_sent = last;
     }
 }
@@ -632,7 +417,6 @@ pull_all (SyncRun *run, GError **error)
       gint64 cursor = tf_store_get_cursor (store, error);
       g_autofree char *path = NULL;
       g_autoptr(JsonObject) page = NULL;
-      g_autoptr(GError) apply_error = NULL;
       JsonArray *changes;
       gint64 next_cursor;
 
@@ -644,37 +428,10 @@ pull_all (SyncRun *run, GError **error)
       if (page == NULL)
         return FALSE;
       kill_point (run, "pull-received");
-      changes = member_array (page, "changes");
-      if (changes == NULL || !member_holds (page, "next_cursor", G_TYPE_INT64) ||
-          (json_object_has_member (page, "has_more") &&
-           !member_holds (page, "has_more", G_TYPE_BOOLEAN)))
-        {
-          set_malformed (error);
-          return FALSE;
-        }
-      if (member_holds (page, "last_mutation_id", G_TYPE_INT64) &&
-          !check_server_bookkeeping (run, json_object_get_int_member (page, "last_mutation_id"),
-                                     error))
+      changes = tf_sync_answer_pull_changes (page, cursor, &next_cursor, &more, error);
+      if (changes == NULL || !tf_sync_answer_check_bookkeeping (store, page, run->report, error) ||
+          !tf_sync_answer_apply_pull (store, changes, next_cursor, error))
         return FALSE;
-      next_cursor = json_object_get_int_member (page, "next_cursor");
-      more = json_object_get_boolean_member_with_default (page, "has_more", FALSE);
-      /* A cursor that goes back, or "more" without progress, would loop. */
-      if (next_cursor < cursor || (more && next_cursor == cursor))
-        {
-          set_malformed (error);
-          return FALSE;
-        }
-      if (!tf_store_apply_pull (store, changes, next_cursor, &apply_error))
-        {
-          if (apply_error->domain == TF_PROTOCOL_ERROR ||
-              apply_error->domain == TF_VALIDATION_ERROR)
-            g_set_error (error, TF_SYNC_ERROR, TF_SYNC_ERROR_UNAVAILABLE,
-                         _("The server’s answer was malformed (%s); nothing was applied and "
-                           "your changes are kept"), apply_error->message);
-          else
-            g_propagate_error (error, g_steal_pointer (&apply_error));
-          return FALSE;
-        }
       kill_point (run, "pull-applied");
       run->report->pulled += json_array_get_length (changes);
     }
@@ -827,6 +584,7 @@ tf_sync_client_wait (TfSyncClient *self, TfStore *store, guint timeout_s, gboole
   g_autofree char *code = NULL;
   SoupSession *session;
   Failure failure;
+  gboolean changes;
   gint64 cursor;
 
   g_return_val_if_fail (TF_IS_SYNC_CLIENT (self), FALSE);
@@ -859,12 +617,5 @@ tf_sync_client_wait (TfSyncClient *self, TfStore *store, guint timeout_s, gboole
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
-  if (!member_holds (answer, "changes", G_TYPE_BOOLEAN))
-    {
-      set_malformed (error);
-      return FALSE;
-    }
-  if (out_changes != NULL)
-    *out_changes = json_object_get_boolean_member (answer, "changes");
-  return TRUE;
+  return tf_sync_answer_wait_changes (answer, out_changes != NULL ? out_changes : &changes, error);
 }

@@ -1,0 +1,321 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * tf-sync-answer.c: checking and applying the server's answers.
+ *
+ * The body is parsed as strictly as the server parses requests
+ * (tf_json_parse): a hostile or broken server must not crash the device or
+ * hand it strings cut short.  Shapes are checked member by member before the
+ * store sees anything, because the store trusts the types it is given.
+ */
+#define G_LOG_DOMAIN "tf-sync-client"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <libsoup/soup.h>
+#include <string.h>
+
+#include "tf-error.h"
+#include "tf-record.h"
+#include "tf-sync-answer.h"
+#include "tf-time.h"
+
+static gboolean
+set_malformed (GError **error)
+{
+  g_set_error_literal (error, TF_SYNC_ERROR, TF_SYNC_ERROR_UNAVAILABLE,
+                       _("The server’s answer was malformed; nothing was applied and your "
+                         "changes are kept"));
+  return FALSE;
+}
+
+JsonObject *
+tf_sync_answer_decode (guint status, const char *body, gsize size, char **out_code,
+                       gboolean *out_transient, GError **error)
+{
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *text = g_strndup (body != NULL ? body : "", size);
+  const char *message = NULL;
+  const char *code = NULL;
+
+  *out_transient = FALSE;
+  root = tf_json_parse (body != NULL ? body : "", (gssize) size, NULL);
+
+  if (SOUP_STATUS_IS_SUCCESSFUL (status))
+    {
+      if (root == NULL && size == strspn (text, " \t\r\n"))
+        return json_object_new ();
+      if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
+        return json_object_ref (json_node_get_object (root));
+      set_malformed (error);
+      return NULL;
+    }
+
+  if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
+    {
+      JsonNode *e = json_object_get_member (json_node_get_object (root), "error");
+
+      if (e != NULL && JSON_NODE_HOLDS_OBJECT (e))
+        {
+          JsonObject *o = json_node_get_object (e);
+
+          message = tf_json_get_string (o, "message");
+          code = tf_json_get_string (o, "code");
+          if (out_code != NULL)
+            *out_code = g_strdup (code);
+        }
+    }
+  if (status == SOUP_STATUS_UNAUTHORIZED && g_strcmp0 (code, "token_expired") == 0)
+    g_set_error (error, TF_SYNC_ERROR, TF_SYNC_ERROR_TOKEN_EXPIRED,
+                 _("This device’s sign-in has lapsed; log in again"));
+  else if (status == SOUP_STATUS_UNAUTHORIZED)
+    g_set_error (error, TF_SYNC_ERROR, TF_SYNC_ERROR_UNAUTHORIZED,
+                 _("The server no longer accepts this device’s sign-in (%s); log in again"),
+                 message ? message : "401");
+  else if (status >= 500 && status != SOUP_STATUS_BAD_GATEWAY &&
+           status != SOUP_STATUS_SERVICE_UNAVAILABLE && status != SOUP_STATUS_GATEWAY_TIMEOUT)
+    {
+      *out_transient = TRUE;
+      g_set_error (error, TF_SYNC_ERROR, TF_SYNC_ERROR_UNAVAILABLE,
+                   _("The server had an internal error (%u); your changes are kept and will "
+                     "sync later"), status);
+    }
+  else if (status >= 500 || status == 429 || status < 200)
+    {
+      *out_transient = TRUE;
+      g_set_error (error, TF_SYNC_ERROR, TF_SYNC_ERROR_UNAVAILABLE,
+                   _("The server is not available right now (%u); your changes are kept and "
+                     "will sync later"), status);
+    }
+  else
+    g_set_error (error, TF_SYNC_ERROR, TF_SYNC_ERROR_REFUSED, _("The server refused: %s"),
+                 message ? message : text);
+  return NULL;
+}
+
+static gboolean
+member_holds (JsonObject *o, const char *name, GType type)
+{
+  JsonNode *n = json_object_get_member (o, name);
+
+  return n != NULL && JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) == type;
+}
+
+static JsonArray *
+member_array (JsonObject *o, const char *name)
+{
+  JsonNode *n = json_object_get_member (o, name);
+
+  return n != NULL && JSON_NODE_HOLDS_ARRAY (n) ? json_node_get_array (n) : NULL;
+}
+
+JsonArray *
+tf_sync_answer_push_results (JsonObject *answer, GError **error)
+{
+  JsonArray *results = member_array (answer, "results");
+
+  if (results == NULL)
+    {
+      set_malformed (error);
+      return NULL;
+    }
+  for (guint i = 0; i < json_array_get_length (results); i++)
+    {
+      JsonNode *node = json_array_get_element (results, i);
+      JsonObject *r = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+
+      if (r == NULL || !member_holds (r, "mutation_id", G_TYPE_INT64) ||
+          !member_holds (r, "status", G_TYPE_STRING) ||
+          (json_object_has_member (r, "repeat") && !member_holds (r, "repeat", G_TYPE_BOOLEAN)) ||
+          (strcmp (json_object_get_string_member (r, "status"), "applied") == 0 &&
+           !member_holds (r, "version", G_TYPE_INT64)))
+        {
+          set_malformed (error);
+          return NULL;
+        }
+    }
+  return results;
+}
+
+/* The ids of @results the server answered from a store of earlier answers
+ * ("repeat") although this device never sent them (above @sent_before;
+ * < 0: unknown, then none).  The other results go to @others. */
+static GArray *
+reused_ids (JsonArray *results, gint64 sent_before, JsonArray *others)
+{
+  GArray *ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  for (guint i = 0; i < json_array_get_length (results); i++)
+    {
+      JsonNode *node = json_array_get_element (results, i);
+      JsonObject *r = json_node_get_object (node);
+      gint64 id = json_object_get_int_member (r, "mutation_id");
+
+      if (sent_before >= 0 && id > sent_before &&
+          json_object_get_boolean_member_with_default (r, "repeat", FALSE))
+        g_array_append_val (ids, id);
+      else
+        json_array_add_element (others, json_node_copy (node));
+    }
+  return ids;
+}
+
+/* The server's last_mutation_id of this device in @answer, or -1. */
+static gint64
+server_last_mutation (JsonObject *answer)
+{
+  return member_holds (answer, "last_mutation_id", G_TYPE_INT64)
+           ? json_object_get_int_member (answer, "last_mutation_id") : -1;
+}
+
+/* The server acknowledged this device's mutations up to @server_last. */
+static gboolean
+acknowledged_up_to (TfStore *store, gint64 server_last, GError **error)
+{
+  gint64 acked = tf_store_get_acked_mutation (store, error);
+
+  return acked >= 0 && (server_last <= acked ||
+                        tf_store_set_acked_mutation (store, server_last, error));
+}
+
+JsonArray *
+tf_sync_answer_apply_push (TfStore *store, JsonObject *answer, JsonArray *results,
+                           gint64 sent_before, gint64 last, TfSyncReport *report, GError **error)
+{
+  g_autoptr(JsonArray) fresh = json_array_new ();
+  g_autoptr(GArray) reused = reused_ids (results, sent_before, fresh);
+  gint64 server_last = server_last_mutation (answer);
+
+  /* Answers meant for mutations another copy of this profile sent under the
+   * same ids: not ours to take.  Ours go again under new ids, above the
+   * server's, as do all later writes. */
+  if (reused->len > 0 && !tf_store_outbox_renumber (store, reused, MAX (server_last, last), error))
+    return NULL;
+  report->renumbered += reused->len;
+  if (!tf_store_apply_push_results (store, fresh, NULL, error) ||
+      (server_last >= 0 && !acknowledged_up_to (store, server_last, error)))
+    return NULL;
+  return g_steal_pointer (&fresh);
+}
+
+/* A record of the answer that the store refused as malformed is the
+ * server's fault: "unavailable" for the user, whatever the store found. */
+static gboolean
+answer_error (GError *store_error, GError **error)
+{
+  if (store_error->domain == TF_PROTOCOL_ERROR || store_error->domain == TF_VALIDATION_ERROR)
+    g_set_error (error, TF_SYNC_ERROR, TF_SYNC_ERROR_UNAVAILABLE,
+                 _("The server’s answer was malformed (%s); nothing was applied and "
+                   "your changes are kept"), store_error->message);
+  else
+    g_propagate_error (error, g_error_copy (store_error));
+  return FALSE;
+}
+
+gboolean
+tf_sync_answer_merge_push (TfStore *store, JsonArray *results, TfSyncReport *report,
+                           GError **error)
+{
+  for (guint i = 0; i < json_array_get_length (results); i++)
+    {
+      JsonObject *result = json_array_get_object_element (results, i);
+      const char *status = json_object_get_string_member (result, "status");
+
+      if (strcmp (status, "applied") == 0)
+        report->pushed++;
+      else if (strcmp (status, "rejected") == 0)
+        report->rejected++;
+      else if (strcmp (status, "conflict") == 0)
+        {
+          /* Merge against the base copy; an automatic merge is queued
+           * again (with a new mutation id) and goes in the next batch. */
+          g_autoptr(GError) merge_error = NULL;
+          TfMergeOutcome outcome;
+
+          if (!tf_store_merge_conflict (store, json_object_get_int_member (result, "mutation_id"),
+                                        json_object_get_member (result, "record"), &outcome,
+                                        &merge_error))
+            return answer_error (merge_error, error);
+          if (outcome == TF_MERGE_CONFLICT_COPY)
+            report->conflicts++;
+          else if (outcome == TF_MERGE_EDIT_KEPT)
+            report->edits_kept++;
+        }
+    }
+  return TRUE;
+}
+
+JsonArray *
+tf_sync_answer_pull_changes (JsonObject *page, gint64 cursor, gint64 *out_next_cursor,
+                             gboolean *out_more, GError **error)
+{
+  JsonArray *changes = member_array (page, "changes");
+  gint64 next_cursor;
+  gboolean more;
+
+  if (changes == NULL || !member_holds (page, "next_cursor", G_TYPE_INT64) ||
+      (json_object_has_member (page, "has_more") &&
+       !member_holds (page, "has_more", G_TYPE_BOOLEAN)))
+    {
+      set_malformed (error);
+      return NULL;
+    }
+  next_cursor = json_object_get_int_member (page, "next_cursor");
+  more = json_object_get_boolean_member_with_default (page, "has_more", FALSE);
+  if (next_cursor < cursor || (more && next_cursor == cursor))
+    {
+      set_malformed (error);
+      return NULL;
+    }
+  *out_next_cursor = next_cursor;
+  *out_more = more;
+  return changes;
+}
+
+gboolean
+tf_sync_answer_check_bookkeeping (TfStore *store, JsonObject *page, TfSyncReport *report,
+                                  GError **error)
+{
+  gint64 server_last = server_last_mutation (page);
+  gint64 acked;
+
+  if (server_last < 0)
+    return TRUE;
+  acked = tf_store_get_acked_mutation (store, error);
+  if (acked < 0)
+    return FALSE;
+  if (server_last < acked)
+    {
+      g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+      g_autofree char *stamp = tf_time_format_timestamp (now);
+      const char * const keys[] = { TF_SYNC_STATE_SERVER_LOST, NULL };
+      const char * const values[] = { stamp, NULL };
+
+      g_debug ("the server acknowledged mutations up to %" G_GINT64_FORMAT
+               " of this device but now knows of %" G_GINT64_FORMAT " only",
+               acked, server_last);
+      report->server_lost += acked - server_last;
+      if (!tf_store_set_state (store, keys, values, error) ||
+          !tf_store_set_acked_mutation (store, server_last, error))
+        return FALSE;
+    }
+  return tf_store_outbox_renumber (store, NULL, server_last, error);
+}
+
+gboolean
+tf_sync_answer_apply_pull (TfStore *store, JsonArray *changes, gint64 next_cursor, GError **error)
+{
+  g_autoptr(GError) apply_error = NULL;
+
+  return tf_store_apply_pull (store, changes, next_cursor, &apply_error) ||
+         answer_error (apply_error, error);
+}
+
+gboolean
+tf_sync_answer_wait_changes (JsonObject *answer, gboolean *out_changes, GError **error)
+{
+  if (!member_holds (answer, "changes", G_TYPE_BOOLEAN))
+    return set_malformed (error);
+  *out_changes = json_object_get_boolean_member (answer, "changes");
+  return TRUE;
+}
