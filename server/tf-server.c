@@ -536,6 +536,17 @@ tf_server_listen (TfServer *server, guint16 *out_port, GError **error)
   return TRUE;
 }
 
+gboolean
+tf_server_accept_socket (TfServer *server, GSocket *socket, GError **error)
+{
+  g_autoptr(GSocketConnection) connection = g_socket_connection_factory_create_connection (socket);
+  g_autoptr(GSocketAddress) local = g_socket_get_local_address (socket, error);
+  g_autoptr(GSocketAddress) remote = local ? g_socket_get_remote_address (socket, error) : NULL;
+
+  return remote != NULL && soup_server_accept_iostream (server->soup, G_IO_STREAM (connection),
+                                                        local, remote, error);
+}
+
 static gboolean
 on_grace_over_cb (gpointer user_data)
 {

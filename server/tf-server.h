@@ -27,6 +27,12 @@ void        tf_server_add_route      (TfServer      *server,
 gboolean    tf_server_listen         (TfServer     *server,
                                       guint16      *out_port,
                                       GError      **error);
+/* Serves @socket, already connected, as if tf_server_listen() had
+ * accepted it: the same request path, without a listening socket (the fuzz
+ * target of the push endpoint drives it in-process). */
+gboolean    tf_server_accept_socket  (TfServer     *server,
+                                      GSocket      *socket,
+                                      GError      **error);
 /* Stops accepting, lets requests in flight finish (at most @grace_ms), and
  * quits @loop. */
 void        tf_server_shutdown       (TfServer     *server,
