@@ -880,15 +880,14 @@ changed_by_admin_only (Push *p, const TfTable *t, JsonObject *fields, TfRecord *
   return NULL;
 }
 
-/* What a client may not change on an existing appointment: the price, the
- * service and the length ever (they are the offer's), the time once the
- * therapist confirmed it. */
+/* What a client may not change on an existing appointment: where and how
+ * it takes place ever, the time once the therapist confirmed it.  (The
+ * price, the service and the length are the offer's: the server keeps them,
+ * tf_sync_rules_keep_terms.) */
 static const char *
 changed_by_client (Push *p, JsonObject *fields, TfRecord *current)
 {
-  static const char * const never[] = {
-    "price", "service_id", "duration", "location_type", "meeting_url"
-  };
+  static const char * const never[] = { "location_type", "meeting_url" };
   static const char * const once_confirmed[] = { "appointment_datetime" };
 
   if (current == NULL ||
@@ -1224,6 +1223,11 @@ decide (Push *p, Decision *d, gint64 version, GError **error)
         }
       if (strcmp (t->name, "appointments") == 0)
         {
+          if (current != NULL &&
+              g_strcmp0 (tf_json_get_string (current->fields, "therapist_id"),
+                         p->caller.user_id) != 0 &&
+              tf_sync_rules_keep_terms (fields, current))
+            corrected = TRUE;
           if ((fixed = changed_by_client (p, fields, current)) != NULL)
             {
               reject (d, "forbidden", "%s of this appointment is the therapist's to change", fixed);

@@ -18,7 +18,7 @@
  * bookings at a time; the price and the length are the therapist's offer
  * for the service (its catalogue length when the offer names none; no
  * service: only with a therapist who offers none, free, the default
- * length).  A therapist's own calendar is theirs: they may book a client
+ * length), and stay so: a client's later edit keeps them.  A therapist's own calendar is theirs: they may book a client
  * in their care at any future time and price.  The hours are checked last,
  * after overlaps and blocked dates (tf-sync-push.c: slot_taken,
  * blocked_date), so a taken time is told as taken.
@@ -361,6 +361,30 @@ tf_sync_rules_check_hours (const TfBookingCheck *check, JsonObject *fields,
             "%s is not a time the therapist takes appointments",
             tf_json_get_string (fields, "appointment_datetime"));
   return TRUE;
+}
+
+gboolean
+tf_sync_rules_keep_terms (JsonObject *fields, const TfRecord *current)
+{
+  static const char * const terms[] = { "price", "service_id", "duration" };
+  gboolean changed = FALSE;
+
+  g_return_val_if_fail (fields != NULL, FALSE);
+  g_return_val_if_fail (current != NULL, FALSE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (terms); i++)
+    {
+      JsonNode *stored = json_object_get_member (current->fields, terms[i]);
+
+      if (tf_sync_rules_same_value (fields, current->fields, terms[i]))
+        continue;
+      if (stored != NULL)
+        json_object_set_member (fields, terms[i], json_node_copy (stored));
+      else
+        json_object_remove_member (fields, terms[i]);
+      changed = TRUE;
+    }
+  return changed;
 }
 
 /* --- verification ----------------------------------------------------------- */

@@ -62,6 +62,13 @@ gboolean tf_sync_rules_check_booking (const TfBookingCheck *check,
                                       char                **out_message,
                                       GError              **error);
 
+/* A client's edit of an existing appointment (@current) keeps its terms:
+ * the price, the service and the length stay @current's whatever the
+ * device holds (a booking made and cancelled offline carries the device's
+ * guesses).  TRUE when @fields changed. */
+gboolean tf_sync_rules_keep_terms (JsonObject     *fields,
+                                   const TfRecord *current);
+
 /* Whether the time a client's upsert of an appointment books is one of
  * the therapist's slots of its duration (common/tf-slots.c, the grid the
  * device offers).  Refused: *@out_code "outside_hours" and *@out_message.

@@ -351,19 +351,32 @@ test_booking_takes_the_offer (void)
   g_assert_cmpint (json_object_get_int_member (fields, "duration"), ==, 60);
   g_assert_false (g_str_has_prefix (json_object_get_string_member (fields, "created_at"), "2001"));
 
-  /* The length is the offer's for good: a client cannot stretch it. */
+  /* The terms are the offer's for good.  A device that booked and
+   * cancelled offline still holds its own guesses (0.00, a whole day) when
+   * the cancellation goes: it is applied, and the terms stay. */
   {
     gint64 version = json_object_get_int_member (result_at (r, 0), "version");
-    g_autofree char *longer = g_strdup_printf (
+    g_autofree char *cancel = g_strdup_printf (
         "{\"mutation_id\": 2, \"table\": \"appointments\", \"id\": \"%s\", \"op\": \"upsert\","
         " \"base_version\": %" G_GINT64_FORMAT ", \"fields\": {\"therapist_id\": \"%s\","
         " \"client_id\": \"%s\", \"appointment_datetime\": \"2031-03-04T09:00:00Z\","
-        " \"duration\": 1440, \"status\": \"pending\", \"price\": \"70.00\","
-        " \"service_id\": \"" INDIVIDUAL "\"}}", id, version, therapist->user_id, client->user_id);
-    g_autoptr(TfTestResponse) refused = push (client, longer);
+        " \"duration\": 1440, \"status\": \"cancelled\", \"price\": \"0.00\","
+        " \"cancelled_by\": \"%s\", \"cancelled_at\": \"2026-12-01T10:00:00Z\","
+        " \"cancellation_reason\": \"Άλλαξαν τα σχέδια\"}}",
+        id, version, therapist->user_id, client->user_id, client->user_id);
+    g_autoptr(TfTestResponse) cancelled = push (client, cancel);
+    JsonObject *kept;
 
-    g_assert_cmpstr (code_at (refused, 0), ==, "forbidden");
+    g_assert_cmpstr (status_at (cancelled, 0), ==, "applied");
     g_assert_cmpint (db_int ("SELECT duration FROM appointments WHERE id = '%s'", id), ==, 60);
+    g_assert_cmpint (db_int ("SELECT (price * 100)::int FROM appointments WHERE id = '%s'", id),
+                     ==, 7000);
+    g_assert_cmpint (db_int ("SELECT count(*) FROM appointments WHERE id = '%s'"
+                             " AND status = 'cancelled' AND service_id = '" INDIVIDUAL "'", id),
+                     ==, 1);
+    kept = json_object_get_object_member (json_object_get_object_member (
+                                            result_at (cancelled, 0), "record"), "fields");
+    g_assert_cmpstr (json_object_get_string_member (kept, "price"), ==, "70.00");
   }
 }
 
