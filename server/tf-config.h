@@ -20,6 +20,11 @@ typedef struct
   guint    batch_limit;           /* mutations in one push, default 500 */
   guint    pull_limit;            /* records in one pull page, max and default 500 */
   guint    wait_timeout;          /* seconds a /v1/sync/wait may hang, default 25 */
+  guint    header_timeout;        /* seconds from connecting (or a request's first byte)
+                                   * to its complete head, default 10 */
+  guint    body_timeout;          /* seconds to receive a body, or to send an answer, default 30 */
+  guint    idle_timeout;          /* seconds a keep-alive connection may wait, default 60 */
+  guint    max_connections;       /* open at once; 0: from the descriptor limit (default) */
   gint64   token_lifetime;        /* seconds a session lasts unused (it slides with use),
                                    * default 30 days */
   gint64   token_max_lifetime;    /* seconds after sign-in a session ends however much it is

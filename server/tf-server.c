@@ -2,8 +2,11 @@
  *
  * tf-server.c: the SoupServer, its routes and its operational endpoints.
  *
- * Request life: an early handler refuses a body over the limit before it is
- * read (413); the handler builds a TfRequest (holding a ref on the message),
+ * Connections: the server listens itself (tf-listener.c) and each connection
+ * passes through a TfConn (tf-conn.c), which refuses a bad head or a body
+ * over the limit before libsoup reads it, and keeps the timeouts.
+ *
+ * Request life: the handler builds a TfRequest (holding a ref on the message),
  * pauses the message and calls the route's handler, which usually runs its
  * work on the database pool (tf_server_run_db) and replies from the main
  * context.  A client that disconnects cancels the request's cancellable; the
@@ -20,6 +23,7 @@
 #include <string.h>
 
 #include "tf-db.h"
+#include "tf-listener.h"
 #include "tf-server.h"
 
 typedef struct
@@ -39,6 +43,8 @@ struct _TfServer
   TfConfig      *config;        /* borrowed: outlives the server */
   TfPool        *pool;
   SoupServer    *soup;
+  GTlsCertificate *certificate; /* NULL: plain HTTP */
+  TfListener    *listener;
   GPtrArray     *routes;
   guint          in_flight;     /* requests not yet answered */
   guint          unfinished;    /* answers not yet written to their client */
@@ -280,53 +286,30 @@ handle_metrics (TfRequest *req)
                           "# HELP tf_http_requests_in_flight Requests being handled now.\n"
                           "# TYPE tf_http_requests_in_flight gauge\n"
                           "tf_http_requests_in_flight %u\n"
+                          "# HELP tf_http_connections Client connections open now.\n"
+                          "# TYPE tf_http_connections gauge\ntf_http_connections %u\n"
+                          "# HELP tf_http_connections_max Client connections allowed at once.\n"
+                          "# TYPE tf_http_connections_max gauge\ntf_http_connections_max %u\n"
+                          "# HELP tf_http_connections_refused_total Connections refused over the cap.\n"
+                          "# TYPE tf_http_connections_refused_total counter\n"
+                          "tf_http_connections_refused_total %" G_GUINT64_FORMAT "\n"
                           "# HELP tf_db_pool_size Database connections the pool may use.\n"
                           "# TYPE tf_db_pool_size gauge\ntf_db_pool_size %u\n"
                           "# HELP tf_db_pool_busy Database workers running a job.\n"
                           "# TYPE tf_db_pool_busy gauge\ntf_db_pool_busy %u\n"
                           "# HELP tf_db_pool_queued Jobs waiting for a database worker.\n"
                           "# TYPE tf_db_pool_queued gauge\ntf_db_pool_queued %u\n",
-                          server->in_flight, tf_pool_get_size (server->pool),
+                          server->in_flight,
+                          server->listener ? tf_listener_get_connections (server->listener) : 0,
+                          server->listener ? tf_listener_get_max_connections (server->listener) : 0,
+                          server->listener ? tf_listener_get_refused (server->listener) : 0,
+                          tf_pool_get_size (server->pool),
                           tf_pool_get_busy (server->pool), tf_pool_get_queued (server->pool));
   text = g_string_free (out, FALSE);
   tf_request_reply_text (req, SOUP_STATUS_OK, "text/plain; version=0.0.4", text);
 }
 
 /* --- dispatch ------------------------------------------------------------- */
-
-static void
-reply_early_error (SoupServerMessage *msg, guint status, const char *code, const char *message)
-{
-  g_autofree char *body = tf_http_error_body (code, message);
-
-  soup_server_message_set_status (msg, status, NULL);
-  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, body,
-                                    strlen (body));
-}
-
-static void
-early_handler (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable *query,
-               gpointer user_data)
-{
-  TfServer *server = user_data;
-  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
-  goffset length = soup_message_headers_get_content_length (headers);
-
-  /* A body without a length could be of any size: libsoup would buffer it
-   * all before the limit could be checked. */
-  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CHUNKED)
-    {
-      reply_early_error (msg, SOUP_STATUS_LENGTH_REQUIRED, "length_required",
-                         "send the body with a Content-Length");
-      return;
-    }
-  if (length > (goffset) server->config->body_limit)
-    {
-      g_autofree char *message = g_strdup_printf ("the request body is larger than %" G_GSIZE_FORMAT
-                                                  " bytes", server->config->body_limit);
-      reply_early_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too_large", message);
-    }
-}
 
 static void
 on_message_finished_cb (SoupServerMessage *msg, gpointer user_data)
@@ -390,11 +373,6 @@ server_handler (SoupServer *soup, SoupServerMessage *msg, const char *path, GHas
   const Route *route;
   gboolean path_known;
 
-  /* The early handler already answered (413). */
-  if (soup_server_message_get_status (msg) != 0 &&
-      soup_server_message_get_status (msg) != SOUP_STATUS_OK)
-    return;
-
   req = g_new0 (TfRequest, 1);
   req->server = server;
   req->msg = g_object_ref (msg);
@@ -451,7 +429,6 @@ TfServer *
 tf_server_new (TfConfig *config, GError **error)
 {
   g_autoptr(TfServer) server = g_new0 (TfServer, 1);
-  g_autoptr(GTlsCertificate) certificate = NULL;
 
   g_return_val_if_fail (config != NULL, NULL);
   g_return_val_if_fail (config->db != NULL, NULL);
@@ -465,18 +442,17 @@ tf_server_new (TfConfig *config, GError **error)
     }
   if (config->tls_certificate != NULL)
     {
-      certificate = g_tls_certificate_new_from_files (config->tls_certificate, config->tls_key,
-                                                      error);
-      if (certificate == NULL)
+      server->certificate = g_tls_certificate_new_from_files (config->tls_certificate,
+                                                              config->tls_key, error);
+      if (server->certificate == NULL)
         return NULL;
     }
+  /* TLS is the connections' business (tf-conn.c), not libsoup's. */
   server->soup = soup_server_new ("server-header", "therapy-field-server/" PACKAGE_VERSION " ",
-                                  "tls-certificate", certificate,
                                   NULL);
   server->pool = tf_pool_new (config->db, config->pool_size);
   server->routes = g_ptr_array_new_with_free_func ((GDestroyNotify) route_free);
   server->request_counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  soup_server_add_early_handler (server->soup, NULL, early_handler, server, NULL);
   soup_server_add_handler (server->soup, NULL, server_handler, server, NULL);
 
   tf_server_add_route (server, "GET", "/healthz", handle_healthz);
@@ -489,9 +465,12 @@ tf_server_free (TfServer *server)
 {
   if (server == NULL)
     return;
+  /* libsoup closes its connections first, then the listener the rest. */
   if (server->soup != NULL)
     soup_server_disconnect (server->soup);
+  g_clear_pointer (&server->listener, tf_listener_free);
   g_clear_object (&server->soup);
+  g_clear_object (&server->certificate);
   if (server->sync_destroy != NULL)
     server->sync_destroy (server->sync);
   g_clear_pointer (&server->pool, tf_pool_free);
@@ -506,45 +485,26 @@ tf_server_free (TfServer *server)
 gboolean
 tf_server_listen (TfServer *server, guint16 *out_port, GError **error)
 {
-  g_autoptr(GInetAddress) address = NULL;
-  g_autoptr(GSocketAddress) socket_address = NULL;
-  SoupServerListenOptions options = 0;
-  const char *host = server->config->listen_host;
-  GSList *uris;
-
-  if (g_strcmp0 (host, "localhost") == 0)
-    address = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  else
-    address = g_inet_address_new_from_string (host);
-  if (address == NULL)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "“%s” is not an IP address to listen on", host);
-      return FALSE;
-    }
-  socket_address = g_inet_socket_address_new (address, server->config->listen_port);
-  if (server->config->tls_certificate != NULL)
-    options |= SOUP_SERVER_LISTEN_HTTPS;
-  if (!soup_server_listen (server->soup, socket_address, options, error))
+  if (server->listener == NULL)
+    server->listener = tf_listener_new (server->soup, server->config, server->certificate);
+  if (!tf_listener_listen (server->listener, out_port, error))
     return FALSE;
   on_maintenance_cb (server);
   server->maintenance_id = g_timeout_add_seconds (3600, on_maintenance_cb, server);
-  uris = soup_server_get_uris (server->soup);
-  if (out_port != NULL && uris != NULL)
-    *out_port = (guint16) g_uri_get_port (uris->data);
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
   return TRUE;
 }
 
 gboolean
 tf_server_accept_socket (TfServer *server, GSocket *socket, GError **error)
 {
-  g_autoptr(GSocketConnection) connection = g_socket_connection_factory_create_connection (socket);
   g_autoptr(GSocketAddress) local = g_socket_get_local_address (socket, error);
   g_autoptr(GSocketAddress) remote = local ? g_socket_get_remote_address (socket, error) : NULL;
 
-  return remote != NULL && soup_server_accept_iostream (server->soup, G_IO_STREAM (connection),
-                                                        local, remote, error);
+  if (remote == NULL)
+    return FALSE;
+  if (server->listener == NULL)
+    server->listener = tf_listener_new (server->soup, server->config, server->certificate);
+  return tf_listener_take_socket (server->listener, socket, error);
 }
 
 static gboolean

@@ -7,6 +7,7 @@
 #include <glib/gstdio.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <string.h>
 
 #include "tf-crypto.h"
@@ -19,11 +20,25 @@
 static void
 die_with_parent (gpointer data)
 {
+  guint fd_limit = GPOINTER_TO_UINT (data);
+
   prctl (PR_SET_PDEATHSIG, SIGTERM);
+  if (fd_limit > 0)
+    {
+      struct rlimit limit = { fd_limit, fd_limit };
+      setrlimit (RLIMIT_NOFILE, &limit);
+    }
 }
 
 TfTestServer *
 tf_test_server_start (const char *db_name, const char *extra_config)
+{
+  return tf_test_server_start_with_fd_limit (db_name, extra_config, 0);
+}
+
+TfTestServer *
+tf_test_server_start_with_fd_limit (const char *db_name, const char *extra_config,
+                                    guint fd_limit)
 {
   TfTestServer *server = g_new0 (TfTestServer, 1);
   g_autoptr(GError) error = NULL;
@@ -55,7 +70,8 @@ tf_test_server_start (const char *db_name, const char *extra_config)
    * the test that caused it fails. */
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   g_subprocess_launcher_setenv (launcher, "G_DEBUG", "fatal-criticals", TRUE);
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, GUINT_TO_POINTER (fd_limit),
+                                         NULL);
   server->process = g_subprocess_launcher_spawn (launcher, &error, binary, "serve",
                                                  "--config", server->config_path, NULL);
   g_assert_no_error (error);

@@ -26,6 +26,10 @@ typedef struct
  * Fails the test if it does not come up. */
 TfTestServer *tf_test_server_start     (const char   *db_name,
                                         const char   *extra_config);
+/* The same, with RLIMIT_NOFILE set to @fd_limit (0: unchanged) in the server. */
+TfTestServer *tf_test_server_start_with_fd_limit (const char *db_name,
+                                                  const char *extra_config,
+                                                  guint       fd_limit);
 /* SIGTERM, wait, free. */
 void          tf_test_server_stop      (TfTestServer *server);
 
