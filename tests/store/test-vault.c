@@ -1300,7 +1300,8 @@ static void
 make_old_profile (Fixture *f, const char *journal_id, const char *mood_id, const char *care_id)
 {
   const char *names[] = { "0001-device.sql", "0002-sharing.sql", "0003-locks-keys.sql" };
-  g_autofree char *sql[G_N_ELEMENTS (names)] = { NULL };
+  /* g_autofree on an array frees its first element only. */
+  char *sql[G_N_ELEMENTS (names)] = { NULL };
   TfStoreStep steps[G_N_ELEMENTS (names)];
   g_autoptr(TfKeys) keys = open_keys (client_keys, client_kek);
   g_autofree char *enc_key = NULL;
@@ -1336,6 +1337,8 @@ make_old_profile (Fixture *f, const char *journal_id, const char *mood_id, const
     care_id, journal_id, content, enc_key, mood_id);
   g_assert_cmpint (sqlite3_exec (db, rows, NULL, NULL, NULL), ==, SQLITE_OK);
   sqlite3_close (db);
+  for (guint i = 0; i < G_N_ELEMENTS (sql); i++)
+    g_free (sql[i]);
 }
 
 static void
