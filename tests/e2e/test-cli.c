@@ -19,6 +19,7 @@
 #include <signal.h>
 #include <sqlite3.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 
 #include "tf-test-pg.h"
@@ -88,6 +89,21 @@ secret (const char *text)
   return text;
 }
 
+/* Set while a test plays a full disk: the CLI it starts can write no file
+ * at all (RLIMIT_FSIZE 0: every write to a file fails, as on a full disk
+ * where not even a block is left; SIGXFSZ ignored, so the write fails with
+ * EFBIG instead of killing the process).  Needs no privilege, never skips. */
+static gboolean disk_full;
+
+static void
+fill_disk (gpointer data)
+{
+  struct rlimit none = { 0, 0 };
+
+  signal (SIGXFSZ, SIG_IGN);
+  setrlimit (RLIMIT_FSIZE, &none);
+}
+
 /* Runs the CLI on @d with @env_extra ("NAME=value" strings, NULL-ended). */
 /* Starts the CLI on @d with @env_extra ("NAME=value" strings, NULL-ended). */
 static GSubprocess *
@@ -109,6 +125,8 @@ spawn_env (Device *d, const char * const *env_extra, const char * const *args)
   g_subprocess_launcher_setenv (launcher, "TF_KDF_MEMLIMIT_MIB", "64", TRUE);
   if (d->password != NULL)
     g_subprocess_launcher_setenv (launcher, "TF_PASSWORD", d->password, TRUE);
+  if (disk_full)
+    g_subprocess_launcher_set_child_setup (launcher, fill_disk, NULL, NULL);
   for (guint i = 0; env_extra != NULL && env_extra[i] != NULL; i++)
     {
       g_auto(GStrv) kv = g_strsplit (env_extra[i], "=", 2);
@@ -1044,6 +1062,84 @@ test_server_went_back (void)
   g_assert_true (run.err == NULL || strstr (run.err, "the server has lost changes") == NULL);
 }
 
+/* On a full disk, reading works — status and every list — and a write
+ * fails with a clear error and loses nothing. */
+static void
+test_full_disk_reads (void)
+{
+  g_autofree char *email = unique_email ("full-disk");
+  Device *d = device_new ();
+  g_autofree char *user_id = register_on (d, email, "client", NULL);
+  g_autoptr(JsonObject) st = NULL;
+  g_autoptr(JsonNode) moods = NULL;
+  g_autoptr(GHashTable) journal = NULL;
+  g_auto(Run) run = { 0 };
+
+  g_free (OK (d, "mood", "add", "--mood", "7", "--energy", "6", "--anxiety", "2",
+              "--note", secret ("a good day before the disk filled")));
+  g_free (OK (d, "journal", "add", "--title", "full", "--content", secret ("kept on a full disk")));
+
+  disk_full = TRUE;
+  st = status_of (d);
+  g_assert_cmpint (json_object_get_int_member (st, "pending"), ==, 2);
+  moods = JSON (d, "mood", "list");
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (moods)), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (
+                     json_node_get_array (moods), 0), "notes"), ==,
+                   "a good day before the disk filled");
+  journal = journal_of (d);
+  g_assert_true (has_value (journal, "kept on a full disk"));
+  /* A write says why it failed, and leaves everything as it was. */
+  RUN (&run, d, "mood", "add", "--mood", "3", "--energy", "3", "--anxiety", "3");
+  disk_full = FALSE;
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (run.err);
+  g_assert_nonnull (strstr (run.err, "the disk is full"));
+  g_assert_cmpint (status_int (d, "pending"), ==, 2);
+  g_free (OK (d, "mood", "add", "--mood", "3", "--energy", "3", "--anxiety", "3"));
+  g_assert_cmpint (status_int (d, "pending"), ==, 3);
+  sync_ok (d);
+  g_assert_cmpint (status_int (d, "pending"), ==, 0);
+}
+
+/* A profile file truncated to nothing is refused with a clear message and
+ * left as it is, never opened as a new empty profile. */
+static void
+test_truncated_store (void)
+{
+  g_autofree char *email = unique_email ("truncated");
+  Device *d = device_new ();
+  g_autofree char *user_id = register_on (d, email, "client", NULL);
+  g_autofree char *path = g_build_filename (d->dir, "profile.sqlite", NULL);
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  const char * const *commands[] = {
+    (const char * const[]) { "status", NULL },
+    (const char * const[]) { "mood", "list", NULL },
+    (const char * const[]) { "journal", "add", "--title", "x", "--content", "y", NULL },
+    (const char * const[]) { "account", "create", "--role", "client", NULL },
+  };
+  GStatBuf st;
+
+  g_free (OK (d, "journal", "add", "--title", "unsynced", "--content", secret ("not yet sent")));
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_size, >, 0);
+  g_assert_true (g_file_set_contents (path, "", 0, NULL));
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      g_auto(Run) run = { 0 };
+
+      run_env (&run, d, NULL, commands[i]);
+      g_assert_cmpint (run.status, ==, 1);
+      g_assert_nonnull (run.err);
+      if (strstr (run.err, "is empty or damaged") == NULL)
+        g_error ("%s: no clear error: %s", commands[i][0], run.err);
+      g_assert_cmpint (g_stat (path, &st), ==, 0);
+      g_assert_cmpint (st.st_size, ==, 0);
+      g_assert_false (g_file_test (wal, G_FILE_TEST_EXISTS));
+    }
+}
+
 static void
 test_note_lock (void)
 {
@@ -1289,6 +1385,8 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/mood-share-and-wait", test_mood_share_and_wait);
   g_test_add_func ("/cli/restored-profile", test_restored_profile);
   g_test_add_func ("/cli/server-went-back", test_server_went_back);
+  g_test_add_func ("/cli/full-disk-reads", test_full_disk_reads);
+  g_test_add_func ("/cli/truncated-store", test_truncated_store);
   g_test_add_func ("/cli/no-plaintext-anywhere", test_no_plaintext_anywhere);
   status = g_test_run ();
 
