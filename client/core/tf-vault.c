@@ -431,10 +431,42 @@ tf_vault_plain_for_list (TfVault *self, const TfRecord *record)
 
 /* --- writing --------------------------------------------------------------- */
 
+/* Puts back in @wire the stored ciphertext of every content column whose
+ * plaintext in @plain is what @stored (the row before this write, sealed
+ * with @key too) already holds.  Sealing draws a new nonce each time, so
+ * without this every write changed every ciphertext, and two devices that
+ * edited different fields of one record (a journal title here, its content
+ * there) met in the merge as a clash on every field, a conflict copy
+ * instead of the field merge. */
+static void
+keep_unchanged_ciphertexts (const TfTable *table, const char *id, const TfSecret *key,
+                            JsonObject *stored, JsonObject *plain, JsonObject *wire)
+{
+  for (guint i = 0; i < table->n_columns; i++)
+    {
+      const TfColumn *column = &table->columns[i];
+      JsonNode *value = json_object_get_member (plain, column->name);
+      const char *envelope = tf_json_get_string (stored, column->name);
+      g_autofree char *old_text = NULL, *new_text = NULL;
+
+      if (!tf_vault_is_content_column (column) || value == NULL ||
+          JSON_NODE_HOLDS_NULL (value) || envelope == NULL)
+        continue;
+      if (column->type == TF_COLUMN_JSON)
+        new_text = json_to_string (value, FALSE);
+      else if (JSON_NODE_HOLDS_VALUE (value) && json_node_get_value_type (value) == G_TYPE_STRING)
+        new_text = g_strdup (json_node_get_string (value));
+      old_text = tf_crypto_decrypt_field (key, table->name, id, column->name, envelope, NULL);
+      if (new_text != NULL && old_text != NULL && strcmp (new_text, old_text) == 0)
+        json_object_set_string_member (wire, column->name, envelope);
+    }
+}
+
 JsonObject *
 tf_vault_prepare_write (TfVault *self, const TfTable *table, const char *id, JsonObject *plain,
                         gboolean *out_rekeyed, GError **error)
 {
+  JsonObject *wire;
   g_autoptr(TfRecord) existing = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autoptr(TfSecret) key = NULL;
@@ -474,7 +506,11 @@ tf_vault_prepare_write (TfVault *self, const TfTable *table, const char *id, Jso
         return NULL;
       *out_rekeyed = revokes;
     }
-  return tf_vault_seal_fields (table, id, plain, key, enc_key, error);
+  wire = tf_vault_seal_fields (table, id, plain, key, enc_key, error);
+  /* Same key as the stored row: what did not change keeps its ciphertext. */
+  if (wire != NULL && existing != NULL && g_strcmp0 (enc_key, old_enc_key) == 0)
+    keep_unchanged_ciphertexts (table, id, key, existing->fields, plain, wire);
+  return wire;
 }
 
 gboolean

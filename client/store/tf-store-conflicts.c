@@ -6,7 +6,9 @@
  * A push answered "conflict" carries the server's current record.  The merge
  * is three-way against the base copy (sync_base): a field changed on one
  * side only takes that side; the same field changed on both sides is a
- * clash.  A record's data key (enc_key) and its ciphertexts belong together,
+ * clash, but for updated_at, which every edit sets (the later one is kept).
+ * The vault keeps the ciphertext of a field an edit did not change, so an
+ * edit of one encrypted field leaves the others equal to the base.  A record's data key (enc_key) and its ciphertexts belong together,
  * so where the two sides hold different data keys every ciphertext must come
  * from the side whose key is kept, or it is a clash too.  On a clash the
  * server's record becomes the row and the local edit a conflict copy: a new
@@ -53,6 +55,23 @@ same_node (JsonNode *a, JsonNode *b)
   if (a_null || b_null)
     return a_null == b_null;
   return json_node_equal (a, b);
+}
+
+/* The later of two RFC 3339 UTC timestamps (one format, so they sort as
+ * text); a missing one loses. */
+static JsonNode *
+later_of (JsonNode *a, JsonNode *b)
+{
+  const char *ta = a && JSON_NODE_HOLDS_VALUE (a) &&
+                   json_node_get_value_type (a) == G_TYPE_STRING ? json_node_get_string (a) : NULL;
+  const char *tb = b && JSON_NODE_HOLDS_VALUE (b) &&
+                   json_node_get_value_type (b) == G_TYPE_STRING ? json_node_get_string (b) : NULL;
+
+  if (ta == NULL)
+    return b;
+  if (tb == NULL)
+    return a;
+  return strcmp (ta, tb) >= 0 ? a : b;
 }
 
 /* TRUE when @a and @b hold the same value in every column of @table. */
@@ -331,6 +350,8 @@ merge_body (TfStore *self, gpointer data, GError **error)
         pick = s;
       else if (same_node (s, b) || same_node (l, s))
         pick = l;
+      else if (strcmp (c, "updated_at") == 0)
+        pick = later_of (l, s);   /* every edit sets it: no clash of its own */
       else
         {
           clash = TRUE;

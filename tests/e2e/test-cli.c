@@ -478,6 +478,42 @@ test_conflict_keeps_both (void)
   g_assert_cmpstr (g_hash_table_lookup (on_a, id), ==, "the dream, told on the phone");
 }
 
+/* The title edited on one device and the content on the other: both
+ * edits are kept in the one entry, merged field by field, no conflict. */
+static void
+test_journal_fields_merge (void)
+{
+  g_auto(Practice) p = { 0 };
+  g_autofree char *id = NULL;
+  g_autoptr(JsonNode) on_a = NULL, on_b = NULL, conflicts = NULL;
+
+  practice_init (&p);
+  id = first_line (OK (p.a, "journal", "add", "--title", "Πρώτος τίτλος", "--content",
+                       secret ("the words as first written")));
+  sync_ok (p.a);
+  sync_ok (p.b);
+  g_free (OK (p.a, "journal", "edit", id, "--title", "Ο τίτλος του laptop"));
+  g_free (OK (p.b, "journal", "edit", id, "--content",
+              secret ("the words, rewritten on the phone")));
+  sync_ok (p.a);
+  sync_ok (p.b);
+  sync_ok (p.a);
+
+  conflicts = JSON (p.b, "conflicts", "list");
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (conflicts)), ==, 0);
+  g_assert_cmpint (status_int (p.a, "conflicts"), ==, 0);
+  on_a = JSON (p.a, "journal", "show", id);
+  on_b = JSON (p.b, "journal", "show", id);
+  for (JsonNode **n = (JsonNode *[]) { on_a, on_b, NULL }; *n != NULL; n++)
+    {
+      JsonObject *entry = json_node_get_object (*n);
+
+      g_assert_cmpstr (json_object_get_string_member (entry, "title"), ==, "Ο τίτλος του laptop");
+      g_assert_cmpstr (json_object_get_string_member (entry, "content"), ==,
+                       "the words, rewritten on the phone");
+    }
+}
+
 /* Edited twice offline on the phone while the laptop's edit reached the
  * server: the laptop's text is neither lost nor overwritten. */
 static void
@@ -1372,6 +1408,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/offline-devices-converge", test_offline_devices_converge);
   g_test_add_func ("/cli/conflict-keeps-both", test_conflict_keeps_both);
   g_test_add_func ("/cli/conflict-after-two-edits", test_conflict_after_two_edits);
+  g_test_add_func ("/cli/journal-fields-merge", test_journal_fields_merge);
   g_test_add_func ("/cli/stop-sharing-survives-conflict", test_stop_sharing_survives_conflict);
   g_test_add_func ("/cli/local-first", test_local_first);
   g_test_add_func ("/cli/edit-survives-delete", test_edit_survives_delete);
