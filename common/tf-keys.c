@@ -169,6 +169,17 @@ recovery_auth (const TfSecret *recovery)
   return b64;
 }
 
+char *
+tf_keys_recovery_auth (const char *recovery_text, GError **error)
+{
+  g_autoptr(TfSecret) recovery = NULL;
+
+  g_return_val_if_fail (recovery_text != NULL, NULL);
+
+  recovery = tf_crypto_recovery_key_decode (recovery_text, error);
+  return recovery != NULL ? recovery_auth (recovery) : NULL;
+}
+
 /* Unwraps the key pairs' secret halves under the master key in @self. */
 static gboolean
 open_pairs (TfKeys *self, JsonObject *keys, GError **error)

@@ -75,6 +75,12 @@ TfKeys       *tf_keys_open_recovery     (JsonObject     *keys,
                                          char          **out_recovery_auth,
                                          GError        **error);
 
+/* The recovery proof (base64) of the recovery key as the user typed it,
+ * without the keys: what a device with no session signs in with to recover.
+ * A mistyped key fails with TF_CRYPTO_ERROR_FORMAT. */
+char         *tf_keys_recovery_auth     (const char     *recovery_text,
+                                         GError        **error);
+
 /* The master key wrapped under a new KEK (password change, recovery). */
 char         *tf_keys_wrap_master       (TfKeys         *self,
                                          const TfSecret *kek,

@@ -17,7 +17,11 @@
  * signed-in device that holds the recovery key may then set a new password
  * (POST /v1/auth/recover): the same path as a password change, with the
  * proof in place of the current auth key, so it is throttled and recorded
- * the same way.
+ * the same way.  A device with no session (a new one, or one whose
+ * password is forgotten and whose sign-in lapsed) first signs in with the
+ * e-mail and the proof (POST /v1/auth/recover/login), exactly as login
+ * does with the auth key, and gets the wrapped keys it opens with the
+ * recovery key.
  *
  * Tokens are 32 random bytes, sent as unpadded base64url and stored only as
  * their SHA-256 (auth_sessions.token_hash), so a copy of the database does
@@ -585,6 +589,19 @@ parse_login (TfRequest *req, AuthJob *job, GError **error)
          read_auth_key (body, "auth_key", &job->auth_key, error) &&
          read_device (body, job, error) &&
          read_code (body, "totp", FALSE, &job->totp, error) &&
+         check_email (job, error) &&
+         check_length ("device_name", job->device_name, DEVICE_NAME_MAX_CHARS, error);
+}
+
+static gboolean
+parse_recovery_login (TfRequest *req, AuthJob *job, GError **error)
+{
+  g_autoptr(JsonObject) body = tf_request_parse_object (req, error);
+
+  return body != NULL &&
+         read_email (body, job, error) &&
+         read_key (body, "recovery_auth_key", TRUE, &job->recovery_auth_key, error) &&
+         read_device (body, job, error) &&
          check_email (job, error) &&
          check_length ("device_name", job->device_name, DEVICE_NAME_MAX_CHARS, error);
 }
@@ -1408,6 +1425,7 @@ enum
   USER_SIGNING_PUBLIC_KEY,
   USER_WRAPPED_SIGNING_KEY,
   USER_FINGERPRINT,
+  USER_RECOVERY_HASH,
 };
 
 /* The columns above, for one user. */
@@ -1416,7 +1434,7 @@ enum
   " u.mfa_enabled IS TRUE, u.mfa_secret, k.user_id IS NOT NULL," \
   " k.kdf_salt, k.kdf_opslimit, k.kdf_memlimit, k.wrapped_master_key," \
   " k.wrapped_recovery_key, k.identity_public_key, k.wrapped_identity_key," \
-  " k.signing_public_key, k.wrapped_signing_key, k.fingerprint" \
+  " k.signing_public_key, k.wrapped_signing_key, k.fingerprint, k.recovery_auth_hash" \
   " FROM users u LEFT JOIN user_keys k ON k.user_id = u.id"
 
 static void
@@ -1451,8 +1469,13 @@ add_keys (JsonBuilder *builder, PGresult *user)
   json_builder_end_object (builder);
 }
 
+/* A new session for the account of job->email: login (proof: the auth key,
+ * then the TOTP code when MFA is on) and the sign-in of a device that holds
+ * only the recovery key (proof: the recovery proof, which is a factor of
+ * its own, so no TOTP code; the device sets a new password next).  Both
+ * are throttled, counted and answered alike. */
 static AuthReply *
-op_login (PGconn *conn, AuthJob *job, GError **error)
+sign_in (PGconn *conn, AuthJob *job, gboolean by_recovery, GError **error)
 {
   const char *params[] = { job->email_key };
   g_autoptr(PGresult) user = NULL;
@@ -1479,15 +1502,21 @@ op_login (PGconn *conn, AuthJob *job, GError **error)
       user_id = PQgetvalue (user, 0, USER_ID);
       stored_hash = PQgetvalue (user, 0, USER_HASH);
     }
-  key_ok = verify_auth_key (job->config, stored_hash, job->auth_key);
+  if (by_recovery)
+    key_ok = verify_recovery_proof (known && !PQgetisnull (user, 0, USER_RECOVERY_HASH)
+                                    ? PQgetvalue (user, 0, USER_RECOVERY_HASH) : NULL,
+                                    job->recovery_auth_key);
+  else
+    key_ok = verify_auth_key (job->config, stored_hash, job->auth_key);
   if (!known)
     return record_failure (conn, job, NULL, "unknown_email", error);
   if (!key_ok)
-    return record_failure (conn, job, user_id, "wrong_key", error);
+    return record_failure (conn, job, user_id, by_recovery ? "wrong_recovery_key" : "wrong_key",
+                           error);
   if (!db_true (user, 0, USER_ACTIVE))
     return record_failure (conn, job, user_id, "inactive", error);
 
-  if (db_true (user, 0, USER_MFA_ENABLED))
+  if (!by_recovery && db_true (user, 0, USER_MFA_ENABLED))
     {
       gboolean code_ok;
 
@@ -1505,7 +1534,8 @@ op_login (PGconn *conn, AuthJob *job, GError **error)
     }
 
   /* The server's hash cost was raised since this hash was made: renew it. */
-  if (crypto_pwhash_str_needs_rehash (stored_hash, job->config->auth_hash_opslimit,
+  if (!by_recovery &&
+      crypto_pwhash_str_needs_rehash (stored_hash, job->config->auth_hash_opslimit,
                                       job->config->auth_hash_memlimit) != 0)
     {
       g_autofree char *hash = hash_auth_key (job->config, job->auth_key, error);
@@ -1532,7 +1562,8 @@ op_login (PGconn *conn, AuthJob *job, GError **error)
       return NULL;
   }
   values = audit_values ("device_id", job->device_id, "device_name", job->device_name, NULL);
-  if (!audit (conn, job, user_id, "login", "auth_sessions", session.id, values, error))
+  if (!audit (conn, job, user_id, by_recovery ? "login_recovery" : "login", "auth_sessions",
+              session.id, values, error))
     return NULL;
 
   builder = json_builder_new_immutable ();
@@ -1541,6 +1572,18 @@ op_login (PGconn *conn, AuthJob *job, GError **error)
   add_keys (builder, user);
   json_builder_end_object (builder);
   return auth_reply_new (SOUP_STATUS_OK, json_builder_get_root (builder));
+}
+
+static AuthReply *
+op_login (PGconn *conn, AuthJob *job, GError **error)
+{
+  return sign_in (conn, job, FALSE, error);
+}
+
+static AuthReply *
+op_recovery_login (PGconn *conn, AuthJob *job, GError **error)
+{
+  return sign_in (conn, job, TRUE, error);
 }
 
 static AuthReply *
@@ -1893,6 +1936,7 @@ static const AuthRoute auth_routes[] = {
   { "DELETE", SESSION_PATH,            TRUE,  parse_session_id, op_revoke_session },
   { "POST",   "/v1/auth/password",     TRUE,  parse_password,   op_change_password },
   { "POST",   "/v1/auth/recover",      TRUE,  parse_recover,    op_recover_password },
+  { "POST",   "/v1/auth/recover/login", FALSE, parse_recovery_login, op_recovery_login },
   { "POST",   "/v1/auth/mfa/setup",    TRUE,  NULL,             op_mfa_setup },
   { "POST",   "/v1/auth/mfa/enable",   TRUE,  parse_mfa_code,   op_mfa_enable },
   { "POST",   "/v1/auth/mfa/disable",  TRUE,  parse_mfa_code,   op_mfa_disable },

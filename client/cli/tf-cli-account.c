@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * tf-cli-account.c: account register | login | password | recover | logout.
+ * tf-cli-account.c: account create | register | login | password | recover |
+ * logout.
  */
 #include "config.h"
 
@@ -208,29 +209,66 @@ account_password (TfCli *cli, int argc, char **argv, GError **error)
   return ok;
 }
 
+/* account recover: with the recovery key, a new password — on this
+ * profile (signed in, or this computer only, offline), or with --server and
+ * --email on a new profile that has no account yet. */
 static gboolean
 account_recover (TfCli *cli, int argc, char **argv, GError **error)
 {
-  g_autofree char *recovery = NULL, *new_password = NULL;
+  g_autofree char *recovery = NULL, *new_password = NULL, *server = NULL, *email = NULL;
+  g_autofree char *existing = NULL;
+  g_autoptr(TfVault) vault = NULL;
+  GOptionEntry entries[] = {
+    { "server", 0, 0, G_OPTION_ARG_STRING, &server, N_("Sync server address"), N_("URL") },
+    { "email", 0, 0, G_OPTION_ARG_STRING, &email, N_("E-mail address"), N_("E") },
+    { NULL }
+  };
   TfStore *store;
   gboolean ok;
 
-  if (!tf_cli_parse (cli, &tf_cli_account_commands[4], NULL, &argc, &argv, 0, error))
+  if (!tf_cli_parse (cli, &tf_cli_account_commands[4], entries, &argc, &argv, 0, error))
+    return FALSE;
+  if ((server == NULL) != (email == NULL))
+    return tf_cli_usage_error (error, _("Give both --server and --email, or neither"));
+  if (server != NULL && !check_server (server, error))
     return FALSE;
   store = tf_cli_store (cli, error);
-  if (store == NULL || tf_cli_require_role (cli, NULL, error) == NULL)
+  if (store == NULL)
     return FALSE;
+  existing = tf_account_get (store, "user_id");
+  if (server == NULL && tf_cli_require_role (cli, NULL, error) == NULL)
+    return FALSE;
+  if (server != NULL && existing != NULL)
+    return tf_cli_usage_error (error, _("This profile already has an account: run “account "
+                                        "recover” without --server and --email"));
   recovery = tf_cli_secret ("TF_RECOVERY_KEY", _("Recovery key: "), FALSE, error);
-  if (recovery == NULL || !tf_account_check_recovery_key (store, recovery, error))
+  if (recovery == NULL ||
+      (server == NULL && !tf_account_check_recovery_key (store, recovery, error)))
     return FALSE;
   new_password = tf_cli_secret ("TF_NEW_PASSWORD", _("New password: "), TRUE, error);
   if (new_password == NULL)
     return FALSE;
-  ok = tf_account_recover (store, recovery, new_password, error);
+  if (server != NULL)
+    {
+      vault = tf_account_recover_on_new_device (store, server, email, recovery, new_password,
+                                                error);
+      ok = vault != NULL;
+    }
+  else
+    ok = tf_account_recover (store, recovery, new_password, error);
   wipe (recovery);
   wipe (new_password);
   if (ok && !cli->json)
-    g_print ("%s\n", _("A new password is set. Your recovery key stays the same."));
+    {
+      g_autofree char *on_server = tf_account_get (store, "server");
+
+      g_print ("%s\n", _("A new password is set. Your recovery key stays the same."));
+      if (server != NULL)
+        g_print (_("Signed in as %s on this device. Run “sync” to bring your data here.\n"),
+                 email);
+      else if (on_server == NULL)
+        g_print ("%s\n", _("This account is on this computer only; nothing was sent anywhere."));
+    }
   return ok;
 }
 
@@ -260,7 +298,7 @@ const TfCliCommand tf_cli_account_commands[] = {
     "[--license N]" },
   { "account", "login", account_login, "--server URL --email E" },
   { "account", "password", account_password, "" },
-  { "account", "recover", account_recover, "" },
+  { "account", "recover", account_recover, "[--server URL --email E]" },
   { "account", "logout", account_logout, "" },
   { NULL }
 };

@@ -204,6 +204,7 @@ strip_slash (const char *url)
 
 static TfKeys *open_with_password (JsonObject *keys_object, const char *password,
                                    TfSecret **out_auth_key, GError **error);
+static JsonObject *answer_keys (JsonObject *answer, GError **error);
 
 /* Profile facts kept until the account is published on a server. */
 /* {first_name, last_name, license_number} */
@@ -385,6 +386,24 @@ tf_account_publish (TfStore *store, const char *server_url, const char *email,
          tf_store_set_state (store, names, nothing, error);
 }
 
+/* The "keys" object of a login answer (borrowed), with its "kdf". */
+static JsonObject *
+answer_keys (JsonObject *answer, GError **error)
+{
+  JsonNode *node = json_object_get_member (answer, "keys");
+  JsonObject *keys = node != NULL && JSON_NODE_HOLDS_OBJECT (node)
+                       ? json_node_get_object (node) : NULL;
+  JsonNode *kdf = keys != NULL ? json_object_get_member (keys, "kdf") : NULL;
+
+  if (kdf == NULL || !JSON_NODE_HOLDS_OBJECT (kdf))
+    {
+      g_set_error (error, TF_ACCOUNT_ERROR, TF_ACCOUNT_ERROR_REFUSED,
+                   _("This account has no encryption keys; it was not made by the app"));
+      return NULL;
+    }
+  return keys;
+}
+
 TfVault *
 tf_account_login (TfStore *store, const char *server_url, const char *email,
                   const char *password, GError **error)
@@ -397,7 +416,7 @@ tf_account_login (TfStore *store, const char *server_url, const char *email,
   g_autoptr(TfSecret) kek = NULL;
   g_autoptr(TfKeys) keys = NULL;
   g_autofree char *device = NULL, *auth_b64 = NULL, *server = NULL;
-  JsonObject *keys_object, *kdf;
+  JsonObject *keys_object;
 
   if (!refuse_second_account (store, email, error))
     return NULL;
@@ -419,17 +438,9 @@ tf_account_login (TfStore *store, const char *server_url, const char *email,
   sodium_memzero (auth_b64, strlen (auth_b64));
   if (answer == NULL)
     return NULL;
-  keys_object = json_object_get_member (answer, "keys") != NULL &&
-                JSON_NODE_HOLDS_OBJECT (json_object_get_member (answer, "keys"))
-                  ? json_object_get_object_member (answer, "keys") : NULL;
-  kdf = keys_object != NULL && json_object_has_member (keys_object, "kdf")
-          ? json_object_get_object_member (keys_object, "kdf") : NULL;
-  if (keys_object == NULL || kdf == NULL)
-    {
-      g_set_error (error, TF_ACCOUNT_ERROR, TF_ACCOUNT_ERROR_REFUSED,
-                   _("This account has no encryption keys; it was not made by the app"));
-      return NULL;
-    }
+  keys_object = answer_keys (answer, error);
+  if (keys_object == NULL)
+    return NULL;
   keys = tf_keys_open (keys_object, kek, error);
   if (keys == NULL ||
       !save_account (store, server, answer, email, keys_object, error))
@@ -557,7 +568,8 @@ tf_account_new_sync_client (TfStore *store, GError **error)
 }
 
 /* Replaces the password wrap of the master key, on the server at @path
- * (with @proof members already in @body) and then here. */
+ * (with @proof members already in @body) and then here; @path NULL: here
+ * only (an account on this computer only). */
 static gboolean
 rewrap (TfStore *store, TfKeys *keys, JsonObject *keys_object, const char *path,
         JsonObject *body, const char *new_password, GError **error)
@@ -571,19 +583,28 @@ rewrap (TfStore *store, TfKeys *keys, JsonObject *keys_object, const char *path,
   const char *names[] = { KEY_KEYS, NULL };
   const char *values[2];
 
-  client = tf_account_new_sync_client (store, error);
-  if (client == NULL || !tf_keys_derive (kdf, new_password, &auth_key, &kek, error))
+  if (path != NULL)
+    {
+      client = tf_account_new_sync_client (store, error);
+      if (client == NULL)
+        return FALSE;
+    }
+  if (!tf_keys_derive (kdf, new_password, &auth_key, &kek, error))
     return FALSE;
   wrapped = tf_keys_wrap_master (keys, kek, error);
   if (wrapped == NULL)
     return FALSE;
-  auth_b64 = base64_of (auth_key);
-  json_object_set_string_member (body, "new_auth_key", auth_b64);
-  json_object_set_object_member (body, "kdf", json_object_ref (kdf));
-  json_object_set_string_member (body, "wrapped_master_key", wrapped);
-  answer = call (client, "POST", path, body, error);
-  if (answer == NULL)
-    return FALSE;
+  if (path != NULL)
+    {
+      auth_b64 = base64_of (auth_key);
+      json_object_set_string_member (body, "new_auth_key", auth_b64);
+      json_object_set_object_member (body, "kdf", json_object_ref (kdf));
+      json_object_set_string_member (body, "wrapped_master_key", wrapped);
+      answer = call (client, "POST", path, body, error);
+      sodium_memzero (auth_b64, strlen (auth_b64));
+      if (answer == NULL)
+        return FALSE;
+    }
 
   json_object_set_object_member (keys_object, "kdf", json_object_ref (kdf));
   json_object_set_string_member (keys_object, "wrapped_master_key", wrapped);
@@ -668,24 +689,131 @@ tf_account_check_recovery_key (TfStore *store, const char *recovery_text, GError
   return keys != NULL;
 }
 
+/* The new password on the server (with the recovery proof) and here. */
+static gboolean
+recover_with_keys (TfStore *store, TfKeys *keys, JsonObject *keys_object, const char *proof,
+                   const char *new_password, GError **error)
+{
+  g_autoptr(JsonObject) body = json_object_new ();
+
+  json_object_set_string_member (body, "recovery_auth_key", proof);
+  /* Whoever had the forgotten password is signed out everywhere else. */
+  json_object_set_boolean_member (body, "end_other_sessions", TRUE);
+  return rewrap (store, keys, keys_object, "/v1/auth/recover", body, new_password, error);
+}
+
+/* Signs in to @server with @email and the recovery proof alone: the login
+ * answer (session and wrapped keys). */
+static JsonObject *
+recovery_sign_in (TfStore *store, const char *server, const char *email, const char *proof,
+                  GError **error)
+{
+  g_autoptr(TfSyncClient) client = tf_sync_client_new (server, NULL);
+  g_autoptr(JsonObject) body = json_object_new ();
+  g_autoptr(GError) local = NULL;
+  g_autofree char *device = device_id (store, error);
+  JsonObject *answer;
+
+  if (device == NULL)
+    return NULL;
+  json_object_set_string_member (body, "email", email);
+  json_object_set_string_member (body, "recovery_auth_key", proof);
+  json_object_set_string_member (body, "device_id", device);
+  json_object_set_string_member (body, "device_name", g_get_host_name ());
+  answer = call (client, "POST", "/v1/auth/recover/login", body, &local);
+  if (answer != NULL)
+    return answer;
+  /* The same answer for an unknown e-mail and a wrong key, on purpose. */
+  if (g_error_matches (local, TF_ACCOUNT_ERROR, TF_ACCOUNT_ERROR_WRONG_PASSWORD))
+    g_set_error (error, TF_ACCOUNT_ERROR, TF_ACCOUNT_ERROR_WRONG_RECOVERY_KEY,
+                 _("Wrong e-mail address or recovery key"));
+  else
+    g_propagate_error (error, g_steal_pointer (&local));
+  return NULL;
+}
+
 gboolean
 tf_account_recover (TfStore *store, const char *recovery_text, const char *new_password,
                     GError **error)
 {
   g_autoptr(JsonObject) keys_object = stored_keys (store, error);
-  g_autoptr(JsonObject) body = json_object_new ();
+  g_autoptr(JsonObject) answer = NULL;
   g_autoptr(TfKeys) keys = NULL;
-  g_autofree char *proof = NULL;
+  g_autoptr(GError) local = NULL;
+  g_autofree char *proof = NULL, *server = NULL, *email = NULL;
 
   if (keys_object == NULL)
     return FALSE;
   keys = open_recovery (keys_object, recovery_text, &proof, error);
   if (keys == NULL)
     return FALSE;
-  json_object_set_string_member (body, "recovery_auth_key", proof);
-  /* Whoever had the forgotten password is signed out everywhere else. */
-  json_object_set_boolean_member (body, "end_other_sessions", TRUE);
-  return rewrap (store, keys, keys_object, "/v1/auth/recover", body, new_password, error);
+  /* This computer only: the keys are all there is; no network. */
+  server = tf_store_get_state (store, KEY_SERVER, NULL);
+  if (server == NULL)
+    return rewrap (store, keys, keys_object, NULL, NULL, new_password, error);
+  if (recover_with_keys (store, keys, keys_object, proof, new_password, &local))
+    return TRUE;
+  /* No session (logged out, lapsed, ended elsewhere): the recovery key is
+   * enough to get one. */
+  email = tf_store_get_state (store, KEY_EMAIL, NULL);
+  if (email == NULL ||
+      !(g_error_matches (local, TF_ACCOUNT_ERROR, TF_ACCOUNT_ERROR_NO_ACCOUNT) ||
+        g_error_matches (local, TF_SYNC_ERROR, TF_SYNC_ERROR_UNAUTHORIZED) ||
+        g_error_matches (local, TF_SYNC_ERROR, TF_SYNC_ERROR_TOKEN_EXPIRED)))
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  answer = recovery_sign_in (store, server, email, proof, error);
+  if (answer == NULL)
+    return FALSE;
+  json_object_unref (keys_object);
+  keys_object = answer_keys (answer, error);
+  if (keys_object == NULL)
+    return FALSE;
+  json_object_ref (keys_object);
+  return save_account (store, server, answer, email, keys_object, error) &&
+         recover_with_keys (store, keys, keys_object, proof, new_password, error);
+}
+
+TfVault *
+tf_account_recover_on_new_device (TfStore *store, const char *server_url, const char *email,
+                                  const char *recovery_text, const char *new_password,
+                                  GError **error)
+{
+  g_autoptr(JsonObject) answer = NULL;
+  g_autoptr(TfKeys) keys = NULL;
+  g_autoptr(GError) local = NULL;
+  g_autofree char *server = NULL, *proof = NULL;
+  JsonObject *keys_object;
+
+  g_return_val_if_fail (server_url != NULL && email != NULL, NULL);
+  g_return_val_if_fail (recovery_text != NULL && new_password != NULL, NULL);
+
+  if (!refuse_second_account (store, email, error))
+    return NULL;
+  proof = tf_keys_recovery_auth (recovery_text, &local);
+  if (proof == NULL)
+    {
+      g_set_error (error, TF_ACCOUNT_ERROR, TF_ACCOUNT_ERROR_WRONG_RECOVERY_KEY,
+                   _("This is not a valid recovery key (check for a typing mistake): %s"),
+                   local->message);
+      return NULL;
+    }
+  server = strip_slash (server_url);
+  answer = recovery_sign_in (store, server, email, proof, error);
+  if (answer == NULL)
+    return NULL;
+  keys_object = answer_keys (answer, error);
+  if (keys_object == NULL)
+    return NULL;
+  keys = open_recovery (keys_object, recovery_text, NULL, error);
+  if (keys == NULL ||
+      !save_account (store, server, answer, email, keys_object, error) ||
+      !recover_with_keys (store, keys, keys_object, proof, new_password, error))
+    return NULL;
+  return tf_vault_new (store, json_object_get_string_member (answer, "user_id"),
+                       g_steal_pointer (&keys));
 }
 
 gboolean

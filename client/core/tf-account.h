@@ -80,11 +80,26 @@ gboolean  tf_account_check_recovery_key (TfStore  *store,
                                          const char *recovery_text,
                                          GError  **error);
 
-/* Sets a new password with the recovery key, from a signed-in device. */
+/* Sets a new password with the recovery key: on the server and here for a
+ * signed-in device (other sessions end), here only and offline for an
+ * account on this computer only. */
 gboolean  tf_account_recover      (TfStore        *store,
                                    const char     *recovery_text,
                                    const char     *new_password,
                                    GError        **error);
+
+/* Recovery on a profile with no account yet (a new device, or one whose
+ * password is forgotten and whose sign-in lapsed): signs in with @email and
+ * the recovery key alone (throttled like a login; an unknown e-mail and a
+ * wrong key are the same TF_ACCOUNT_ERROR_WRONG_RECOVERY_KEY), opens the
+ * keys with it and sets @new_password everywhere, ending the account's
+ * other sessions.  The profile then syncs like one that logged in. */
+TfVault  *tf_account_recover_on_new_device (TfStore    *store,
+                                            const char *server_url,
+                                            const char *email,
+                                            const char *recovery_text,
+                                            const char *new_password,
+                                            GError    **error);
 
 /* Ends this device's session on the server and forgets the token; the local
  * data and the wrapped keys stay.  @out_server_ended is FALSE when the server

@@ -1395,6 +1395,125 @@ test_no_plaintext_anywhere (void)
     }
 }
 
+/* Recovery needs no session: on a new profile, the e-mail and the recovery
+ * key sign in, set a new password and bring everything back; the device
+ * that had the forgotten password is signed out.  A wrong key and an
+ * unknown e-mail get the same answer. */
+static void
+test_recover_on_new_device (void)
+{
+  g_autofree char *email = unique_email ("client");
+  g_autofree char *recovery = NULL, *journal_id = NULL, *env_key = NULL;
+  g_autofree char *other_email = unique_email ("client");
+  g_autofree char *other_key = NULL, *other_env = NULL, *unknown = unique_email ("nobody");
+  Device *old = device_new (), *fresh = device_new (), *other = device_new ();
+  Device *probe = device_new ();
+  g_auto(Run) run = { 0 };
+
+  g_free (register_on (old, email, "client", &recovery));
+  journal_id = first_line (OK (old, "journal", "add", "--title", "Πριν", "--content",
+                               secret ("what the forgotten password guarded")));
+  sync_ok (old);
+  g_free (register_on (other, other_email, "client", &other_key));
+
+  env_key = g_strconcat ("TF_RECOVERY_KEY=", recovery, NULL);
+  other_env = g_strconcat ("TF_RECOVERY_KEY=", other_key, NULL);
+  g_clear_pointer (&probe->password, g_free);
+  {
+    const char *wrong_key[] = { other_env, "TF_NEW_PASSWORD=whatever 1", NULL };
+    const char *no_account[] = { env_key, "TF_NEW_PASSWORD=whatever 1", NULL };
+    g_autofree char *first_err = NULL;
+
+    run_env (&run, probe, wrong_key, (const char * const[]) {
+      "account", "recover", "--server", server->base_url, "--email", email, NULL });
+    g_assert_cmpint (run.status, ==, 1);
+    g_assert_nonnull (strstr (run.err, "Wrong e-mail address or recovery key"));
+    first_err = g_steal_pointer (&run.err);
+    run_clear (&run);
+    run_env (&run, probe, no_account, (const char * const[]) {
+      "account", "recover", "--server", server->base_url, "--email", unknown, NULL });
+    g_assert_cmpint (run.status, ==, 1);
+    g_assert_cmpstr (run.err, ==, first_err);
+    run_clear (&run);
+  }
+
+  /* The new device: no password at all until the recovery sets one. */
+  g_clear_pointer (&fresh->password, g_free);
+  {
+    const char *env[] = { env_key, "TF_NEW_PASSWORD=καινούργιος κωδικός 5", NULL };
+
+    run_env (&run, fresh, env, (const char * const[]) {
+      "account", "recover", "--server", server->base_url, "--email", email, NULL });
+    g_assert_cmpint (run.status, ==, 0);
+    g_assert_nonnull (strstr (run.out, "A new password is set"));
+    run_clear (&run);
+  }
+  fresh->password = g_strdup ("καινούργιος κωδικός 5");
+  sync_ok (fresh);
+  {
+    g_autoptr(GHashTable) entries = journal_of (fresh);
+
+    g_assert_cmpstr (g_hash_table_lookup (entries, journal_id), ==,
+                     "what the forgotten password guarded");
+  }
+  /* Written on the new device, it syncs out as well. */
+  g_free (OK (fresh, "mood", "add", "--mood", "6", "--energy", "5", "--anxiety", "4"));
+  sync_ok (fresh);
+  g_assert_cmpint (status_int (fresh, "pending"), ==, 0);
+
+  /* Whoever held the old password is signed out there. */
+  RUN (&run, old, "sync");
+  g_assert_cmpint (run.status, ==, 1);
+  run_clear (&run);
+}
+
+/* An account on this computer only recovers offline: the recovery key sets
+ * a new password, the old one opens nothing, the data stays readable. */
+static void
+test_recover_local_only (void)
+{
+  g_autoptr(JsonNode) created = NULL;
+  g_autofree char *recovery = NULL, *env_key = NULL, *journal_id = NULL;
+  Device *d = device_new ();
+  g_auto(Run) run = { 0 };
+
+  created = JSON (d, "account", "create", "--role", "client");
+  recovery = g_strdup (json_object_get_string_member (json_node_get_object (created),
+                                                      "recovery_key"));
+  journal_id = first_line (OK (d, "journal", "add", "--title", "Μόνο εδώ", "--content",
+                               secret ("kept on this computer only")));
+  env_key = g_strconcat ("TF_RECOVERY_KEY=", recovery, NULL);
+  {
+    const char *env[] = { env_key, "TF_NEW_PASSWORD=τοπικός νέος 7", NULL };
+
+    run_env (&run, d, env, (const char * const[]) { "account", "recover", NULL });
+    g_assert_cmpint (run.status, ==, 0);
+    g_assert_nonnull (strstr (run.out, "on this computer only"));
+    run_clear (&run);
+  }
+  RUN (&run, d, "journal", "list");
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "Wrong password"));
+  run_clear (&run);
+  g_free (d->password);
+  d->password = g_strdup ("τοπικός νέος 7");
+  {
+    g_autofree char *shown = OK (d, "journal", "show", journal_id);
+
+    g_assert_nonnull (strstr (shown, "kept on this computer only"));
+  }
+  /* Registered later, it is the new password that the server learns. */
+  {
+    g_autofree char *email = unique_email ("client");
+    Device *other = device_new ();
+
+    g_free (OK (d, "account", "register", "--server", server->base_url, "--email", email));
+    g_free (other->password);
+    other->password = g_strdup ("τοπικός νέος 7");
+    g_free (OK (other, "account", "login", "--server", server->base_url, "--email", email));
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1415,6 +1534,8 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/share-ends-with-rekey", test_share_ends_with_rekey);
   g_test_add_func ("/cli/double-booking", test_double_booking);
   g_test_add_func ("/cli/wrong-secrets-and-outages", test_wrong_secrets_and_outages);
+  g_test_add_func ("/cli/recover-on-new-device", test_recover_on_new_device);
+  g_test_add_func ("/cli/recover-local-only", test_recover_local_only);
   g_test_add_func ("/cli/server-down", test_server_down);
   g_test_add_func ("/cli/killed-sync-repeats", test_killed_sync_repeats);
   g_test_add_func ("/cli/note-lock", test_note_lock);

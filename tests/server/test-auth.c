@@ -1328,6 +1328,66 @@ test_bad_input (void)
   g_assert_cmpint (tf_test_pg_int (conn, "SELECT count(*) FROM users"), ==, users + 1);
 }
 
+static TfTestResponse *
+recovery_login_on (TfTestServer *srv, const char *email, const char *proof)
+{
+  g_autoptr(JsonObject) body = json_object_new ();
+  g_autofree char *device = g_uuid_string_random ();
+
+  json_object_set_string_member (body, "email", email);
+  json_object_set_string_member (body, "recovery_auth_key", proof);
+  json_object_set_string_member (body, "device_id", device);
+  return post_object (srv, "/v1/auth/recover/login", NULL, body);
+}
+
+/* A device with no session signs in with the e-mail and the recovery proof
+ * and gets the wrapped keys; a wrong proof and an unknown e-mail are the
+ * login's failure, byte for byte, and count against the same throttle. */
+static void
+test_recovery_login (void)
+{
+  TfTestServer *srv = tf_test_server_start ("tf_auth_recovery_login",
+                                            "login-attempts=3\nlogin-attempts-per-address=1000");
+  g_autoptr(Account) account = register_on (srv, "rhea@example.org", "client");
+  g_autofree char *wrong_proof = random_auth_key ();
+  g_autoptr(TfTestResponse) wrong = NULL, unknown = NULL, wrong_login = NULL, right = NULL;
+  g_autoptr(TfTestResponse) limited = NULL, keys = NULL;
+  g_autoptr(PGconn) conn = db (srv);
+  JsonObject *reply;
+
+  right = recovery_login_on (srv, account->email, account->recovery_auth);
+  g_assert_cmpuint (right->status, ==, 200);
+  reply = tf_test_response_object (right);
+  g_assert_cmpstr (json_object_get_string_member (reply, "user_id"), ==, account->user_id);
+  g_assert_nonnull (json_object_get_object_member (json_object_get_object_member (reply, "keys"),
+                                                   "kdf"));
+  g_assert_nonnull (json_object_get_string_member (json_object_get_object_member (reply, "keys"),
+                                                   "wrapped_recovery_key"));
+  /* The session is a real one. */
+  keys = tf_test_request (srv, "GET", "/v1/auth/keys",
+                          json_object_get_string_member (reply, "token"), NULL);
+  g_assert_cmpuint (keys->status, ==, 200);
+  g_assert_cmpint (tf_test_pg_int (conn, "SELECT count(*) FROM audit_logs"
+                                   " WHERE action = 'login_recovery'"), ==, 1);
+
+  wrong = recovery_login_on (srv, account->email, wrong_proof);
+  unknown = recovery_login_on (srv, "nobody-here@example.org", account->recovery_auth);
+  wrong_login = login_on (srv, account->email, wrong_proof, NULL, NULL);
+  g_assert_cmpuint (wrong->status, ==, 401);
+  g_assert_cmpstr (tf_test_response_error_code (wrong), ==, "invalid_credentials");
+  g_assert_cmpstr (wrong->text, ==, unknown->text);
+  g_assert_cmpstr (wrong->text, ==, wrong_login->text);
+  g_assert_cmpint (tf_test_pg_int (conn, "SELECT count(*) FROM auth_failures"
+                                   " WHERE email = 'rhea@example.org'"), ==, 2);
+  /* A third failure for the account: now even the right proof waits. */
+  g_clear_pointer (&wrong, tf_test_response_free);
+  wrong = recovery_login_on (srv, account->email, wrong_proof);
+  limited = recovery_login_on (srv, account->email, account->recovery_auth);
+  g_assert_cmpuint (limited->status, ==, 429);
+  g_assert_nonnull (limited->retry_after);
+  tf_test_server_stop (srv);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1365,6 +1425,7 @@ main (int argc, char **argv)
   g_test_add_func ("/tf/auth/recover-wrong-key-throttled", test_recover_wrong_key_throttled);
   g_test_add_func ("/tf/auth/recover-without-proof-on-file", test_recover_without_proof_on_file);
   g_test_add_func ("/tf/auth/recover-needs-token", test_recover_needs_token);
+  g_test_add_func ("/tf/auth/recovery-login", test_recovery_login);
   g_test_add_func ("/tf/auth/mfa", test_mfa);
   g_test_add_func ("/tf/auth/audit", test_audit);
   g_test_add_func ("/tf/auth/bad-input", test_bad_input);
