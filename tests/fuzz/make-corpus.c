@@ -4,8 +4,8 @@
  * formats: a valid record, tombstone and mutation of every synced table
  * (built from the registry, as the codec tests build them), envelopes and a
  * "keys" object under the fixed keys of tf-fuzz.h, push and pull answers,
- * and push requests.  The fuzzer starts from these, so it begins past the
- * first checks instead of guessing JSON from nothing.
+ * push requests and request heads.  The fuzzer starts from these, so it
+ * begins past the first checks instead of guessing JSON from nothing.
  *
  *   make-corpus DIR      writes DIR/<target>/<name> (tests/fuzz/corpus)
  *
@@ -275,6 +275,33 @@ write_push_seeds (void)
               TF_FUZZ_GOAL_ID "\", \"op\": \"delete\", \"base_version\": 1}]}");
 }
 
+/* --- fuzz-request-head ------------------------------------------------------ */
+
+static void
+write_head_seeds (void)
+{
+  write_seed ("fuzz-request-head", "push",
+              "POST /v1/sync/push HTTP/1.1\r\nHost: sync.example.gr\r\nConnection: keep-alive\r\n"
+              "Content-Type: application/json\r\nContent-Length: 48\r\n"
+              "Authorization: Bearer 9c1f0a4e2b7d4c3e8f6a5b4c3d2e1f00\r\n\r\n"
+              "{\"schema_version\": 1, \"mutations\": []}");
+  write_seed ("fuzz-request-head", "pull",
+              "GET /v1/sync/pull?cursor=0&limit=500 HTTP/1.1\r\nHost: localhost:8080\r\n"
+              "User-Agent: therapy-field/0.1.0\r\nAccept-Encoding: gzip, deflate\r\n\r\n");
+  write_seed ("fuzz-request-head", "http10-bare-lf",
+              "GET /healthz HTTP/1.0\n\n");
+  write_seed ("fuzz-request-head", "chunked",
+              "POST /v1/auth/login HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+              "5\r\nhello\r\n0\r\n\r\n");
+  write_seed ("fuzz-request-head", "two-lengths",
+              "POST /v1/sync/push HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n"
+              "Content-Length: 6\r\n\r\nhello!");
+  write_seed ("fuzz-request-head", "expect",
+              "POST /v1/sync/push HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
+              "Content-Length: 100000000\r\n\r\n");
+  write_seed ("fuzz-request-head", "tls-hello", "\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -289,5 +316,6 @@ main (int argc, char **argv)
   write_envelope_seeds ();
   write_answer_seeds ();
   write_push_seeds ();
+  write_head_seeds ();
   return 0;
 }
