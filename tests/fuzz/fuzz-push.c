@@ -60,8 +60,25 @@ start_server (void)
 typedef struct
 {
   GString  *answer;
-  gboolean  closed;
+  gboolean  done;
 } Client;
+
+/* TRUE once @answer holds a whole HTTP answer: its head and as many bytes
+ * of body as its Content-Length says (every answer of this server has one). */
+static gboolean
+answer_complete (const GString *answer)
+{
+  const char *end = strstr (answer->str, "\r\n\r\n");
+  const char *length;
+
+  if (end == NULL)
+    return FALSE;
+  length = g_strstr_len (answer->str, end - answer->str, "\r\nContent-Length: ");
+  if (length == NULL)
+    return FALSE;
+  return answer->len - (gsize) (end + 4 - answer->str) >=
+         g_ascii_strtoull (length + strlen ("\r\nContent-Length: "), NULL, 10);
+}
 
 static gboolean
 on_client_readable_cb (int fd, GIOCondition condition, gpointer user_data)
@@ -71,18 +88,19 @@ on_client_readable_cb (int fd, GIOCondition condition, gpointer user_data)
   ssize_t n = read (fd, buffer, sizeof buffer);
 
   if (n > 0)
-    {
-      g_string_append_len (client->answer, buffer, n);
-      return G_SOURCE_CONTINUE;
-    }
+    g_string_append_len (client->answer, buffer, n);
   if (n < 0 && (errno == EAGAIN || errno == EINTR))
     return G_SOURCE_CONTINUE;
-  client->closed = TRUE;
+  /* A whole answer, or the server closed before one. */
+  if (n > 0 && !answer_complete (client->answer))
+    return G_SOURCE_CONTINUE;
+  client->done = TRUE;
   return G_SOURCE_REMOVE;
 }
 
-/* Sends @request on a new connection and returns everything the server
- * wrote until it closed the connection. */
+/* Sends @request on a new connection and returns the server's answer (or
+ * what it wrote before it closed the connection), then closes, as a client
+ * does; the server's side of it is closed before the next input. */
 static GString *
 exchange (const char *request, gsize length)
 {
@@ -107,9 +125,12 @@ exchange (const char *request, gsize length)
     }
   g_unix_set_fd_nonblocking (fds[1], TRUE, NULL);
   g_unix_fd_add (fds[1], G_IO_IN | G_IO_HUP | G_IO_ERR, on_client_readable_cb, &client);
-  while (!client.closed)
+  while (!client.done)
     g_main_context_iteration (NULL, TRUE);
   close (fds[1]);
+  /* The server sees the close and lets go of the connection. */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
   return client.answer;
 }
 
