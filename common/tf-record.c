@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "tf-error.h"
+#include "tf-json-check.h"
 #include "tf-record.h"
 #include "tf-time.h"
 #include "tf-validate.h"
@@ -427,12 +428,16 @@ tf_json_parse (const char *data, gssize len, GError **error)
   g_return_val_if_fail (data != NULL || len == 0, NULL);
 
   n = len < 0 ? strlen (data) : (gsize) len;
-  if (!g_utf8_validate_len (data, n, NULL) || memchr (data, '\0', n) != NULL)
+  if (n > TF_JSON_MAX_SIZE)
     {
       g_set_error (error, TF_PROTOCOL_ERROR, TF_PROTOCOL_ERROR_BAD_JSON,
-                   _("the request is not valid UTF-8 text"));
+                   _("the JSON document is larger than %d MiB"), TF_JSON_MAX_SIZE >> 20);
       return NULL;
     }
+  /* json-glib recurses and is lenient: only text that passed the strict
+   * check reaches it. */
+  if (!tf_json_check (data, n, error))
+    return NULL;
   parser = json_parser_new_immutable ();
   if (!json_parser_load_from_data (parser, data, (gssize) n, &local_error))
     {

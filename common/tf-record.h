@@ -70,8 +70,16 @@ TfMutation *tf_mutation_from_json_split (JsonNode     *node,
 JsonNode   *tf_mutation_to_json     (const TfMutation *mutation);
 const char *tf_mutation_op_to_string (TfMutationOp     op);
 
-/* Parses a JSON document; invalid UTF-8 and bad JSON are
- * TF_PROTOCOL_ERROR_BAD_JSON.  @len -1 for NUL-terminated. */
+/* The largest document tf_json_parse reads: a pull answer of 500 records
+ * with large encrypted fields fits; a server's own body limit is lower. */
+#define TF_JSON_MAX_SIZE (128 << 20)
+
+/* Parses a JSON document that passed tf_json_check (tf-json-check.h):
+ * bad JSON, invalid UTF-8, nesting too deep or a document over
+ * TF_JSON_MAX_SIZE is TF_PROTOCOL_ERROR_BAD_JSON; a string with U+0000 or
+ * a lone surrogate, or a number out of range, is TF_PROTOCOL_ERROR_BAD_VALUE
+ * naming the member.  @len -1 for NUL-terminated.  Every JSON text from the
+ * network or from another person's device goes through this. */
 JsonNode   *tf_json_parse           (const char       *data,
                                      gssize            len,
                                      GError          **error);

@@ -2,7 +2,9 @@
  *
  * tf-validate.c: checks of wire values against the registry.
  *
- * Regular expressions are the seed's domains, compiled once.  Lengths count
+ * Regular expressions are the seed's domains, compiled once, with "$" at the
+ * true end only (GRegex's "$" also matches before a final newline, so
+ * "<uuid>\n" passed and reached PostgreSQL).  Lengths count
  * characters, as VARCHAR(n) does.  Numbers are JSON integers only: 5.0 or "5"
  * for an INTEGER column is a wrong type, not a value to coerce.
  */
@@ -24,7 +26,7 @@ regex_once (GRegex **slot, const char *pattern)
 {
   if (g_once_init_enter (slot))
     {
-      GRegex *re = g_regex_new (pattern, G_REGEX_OPTIMIZE, 0, NULL);
+      GRegex *re = g_regex_new (pattern, G_REGEX_OPTIMIZE | G_REGEX_DOLLAR_ENDONLY, 0, NULL);
       g_assert (re != NULL);
       g_once_init_leave (slot, re);
     }
@@ -61,7 +63,7 @@ tf_validate_phone (const char *text, GError **error)
   static GRegex *re;
 
   if (text != NULL && g_utf8_strlen (text, -1) <= 20 &&
-      g_regex_match (regex_once (&re, "^\\+?[0-9\\s\\-\\(\\)]+$"), text, 0, NULL))
+      g_regex_match (regex_once (&re, "^\\+?[0-9 \\-\\(\\)]+$"), text, 0, NULL))
     return TRUE;
   g_set_error (error, TF_VALIDATION_ERROR, TF_VALIDATION_ERROR_FORMAT,
                _("“%s” is not a phone number (digits, spaces, dashes, brackets, "
@@ -413,7 +415,7 @@ gboolean
 tf_validate_plaintext (const TfTable *table, const TfColumn *column, const char *plaintext,
                        GError **error)
 {
-  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(JsonNode) root = NULL;
   g_autoptr(GError) local_error = NULL;
 
   g_return_val_if_fail (table != NULL, FALSE);
@@ -442,14 +444,15 @@ tf_validate_plaintext (const TfTable *table, const TfColumn *column, const char 
       return TRUE;
     }
 
-  parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (parser, plaintext, -1, &local_error))
+  /* The plaintext may come from another person's device: the strict parse. */
+  root = tf_json_parse (plaintext, -1, &local_error);
+  if (root == NULL)
     {
       g_set_error (error, TF_PROTOCOL_ERROR, TF_PROTOCOL_ERROR_BAD_JSON,
                    _("%s: not valid JSON: %s"), column->name, local_error->message);
       return FALSE;
     }
   if (column->format == TF_FORMAT_ICD10_LIST)
-    return prefix_error (error, validate_icd10_list (json_parser_get_root (parser), error), column);
+    return prefix_error (error, validate_icd10_list (root, error), column);
   return TRUE;
 }

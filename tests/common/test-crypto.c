@@ -673,7 +673,7 @@ static void
 test_recovery_round_trip (void)
 {
   g_autoptr(GRegex) shape = g_regex_new ("^([0-9A-HJKMNP-TV-Z]{4}-){13}[0-9A-HJKMNP-TV-Z]{2}$",
-                                         0, 0, NULL);
+                                         G_REGEX_DOLLAR_ENDONLY, 0, NULL);
   guint i;
 
   for (i = 0; i < 200; i++)

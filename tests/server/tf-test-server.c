@@ -130,6 +130,15 @@ TfTestResponse *
 tf_test_request (TfTestServer *server, const char *method, const char *path, const char *token,
                  const char *body)
 {
+  g_autoptr(GBytes) bytes = body != NULL ? g_bytes_new (body, strlen (body)) : NULL;
+
+  return tf_test_request_bytes (server, method, path, token, bytes);
+}
+
+TfTestResponse *
+tf_test_request_bytes (TfTestServer *server, const char *method, const char *path,
+                       const char *token, GBytes *body)
+{
   g_autofree char *url = g_strconcat (server->base_url, path, NULL);
   g_autoptr(SoupMessage) msg = soup_message_new (method, url);
   g_autoptr(GError) error = NULL;
@@ -148,10 +157,7 @@ tf_test_request (TfTestServer *server, const char *method, const char *path, con
     soup_message_headers_replace (soup_message_get_request_headers (msg), "User-Agent",
                                   server->user_agent ? server->user_agent : "tf-test/1");
   if (body != NULL)
-    {
-      g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
-      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
-    }
+    soup_message_set_request_body_from_bytes (msg, "application/json", body);
   reply = soup_session_send_and_read (server->session, msg, NULL, &error);
   g_assert_no_error (error);
   response->status = soup_message_get_status (msg);
@@ -217,9 +223,9 @@ tf_test_register (TfTestServer *server, const char *email, const char *role)
   return user;
 }
 
-TfTestUser *
-tf_test_register_full (TfTestServer *server, const char *email, const char *role,
-                       const char *license, TfTestResponse **out_response)
+char *
+tf_test_register_body (const char *email, const char *role, const char *license,
+                       TfTestUser **out_user)
 {
   TfTestUser *user = g_new0 (TfTestUser, 1);
   g_autoptr(TfSecret) auth_key = tf_secret_new_random (32);
@@ -228,11 +234,10 @@ tf_test_register_full (TfTestServer *server, const char *email, const char *role
   g_autoptr(TfSecret) signing_secret = NULL;
   g_autofree char *auth_b64 = NULL, *salt_b64 = NULL, *wrapped_master = NULL;
   g_autofree char *wrapped_recovery = NULL, *wrapped_identity = NULL, *wrapped_signing = NULL;
-  g_autofree char *signing_public = NULL, *body = NULL;
+  g_autofree char *signing_public = NULL;
   g_autoptr(GError) error = NULL;
-  TfTestResponse *response;
   guint8 salt[TF_CRYPTO_SALT_BYTES];
-  JsonObject *object;
+  char *body;
 
   g_assert_true (tf_crypto_init (NULL));
   user->email = g_strdup (email);
@@ -263,7 +268,20 @@ tf_test_register_full (TfTestServer *server, const char *email, const char *role
       email, role, auth_b64, salt_b64, wrapped_master, wrapped_recovery, user->identity_public,
       wrapped_identity, signing_public, wrapped_signing, user->device_id,
       license ? ", \"license_number\": \"" : "", license ? license : "", license ? "\"" : "");
-  response = tf_test_request (server, "POST", "/v1/auth/register", NULL, body);
+  user->auth_key = g_strdup (auth_b64);
+  *out_user = user;
+  return body;
+}
+
+TfTestUser *
+tf_test_register_full (TfTestServer *server, const char *email, const char *role,
+                       const char *license, TfTestResponse **out_response)
+{
+  TfTestUser *user = NULL;
+  g_autofree char *body = tf_test_register_body (email, role, license, &user);
+  TfTestResponse *response = tf_test_request (server, "POST", "/v1/auth/register", NULL, body);
+  JsonObject *object;
+
   *out_response = response;
   if (response->status != 201)
     {
@@ -273,7 +291,6 @@ tf_test_register_full (TfTestServer *server, const char *email, const char *role
   object = tf_test_response_object (response);
   user->user_id = g_strdup (json_object_get_string_member (object, "user_id"));
   user->token = g_strdup (json_object_get_string_member (object, "token"));
-  user->auth_key = g_strdup (auth_b64);
   return user;
 }
 

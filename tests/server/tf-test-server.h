@@ -50,6 +50,12 @@ TfTestResponse *tf_test_request        (TfTestServer *server,
                                         const char   *path,
                                         const char   *token,
                                         const char   *body);
+/* The same with a body of any bytes (NUL included), or NULL. */
+TfTestResponse *tf_test_request_bytes  (TfTestServer *server,
+                                        const char   *method,
+                                        const char   *path,
+                                        const char   *token,
+                                        GBytes       *body);
 /* The error code of an error response ("bad_json" ...), or NULL. */
 const char     *tf_test_response_error_code (TfTestResponse *response);
 JsonObject     *tf_test_response_object     (TfTestResponse *response);
@@ -80,6 +86,12 @@ TfTestUser     *tf_test_register_full  (TfTestServer *server,
                                         const char   *role,
                                         const char   *license,
                                         TfTestResponse **out_response);
+/* The JSON text tf_test_register_full sends, and in @out_user the account
+ * it makes once the server takes it (without user_id and token). */
+char           *tf_test_register_body  (const char   *email,
+                                        const char   *role,
+                                        const char   *license,
+                                        TfTestUser  **out_user);
 /* Logs @user in again from another device: a new token and device id. */
 TfTestUser     *tf_test_new_device     (TfTestServer *server,
                                         TfTestUser   *user);
