@@ -4,6 +4,8 @@
  *
  * Every error a client sees is {"error": {"code": "...", "message": "..."}}
  * with the status this file chooses; no other file picks an error status.
+ * No database text reaches a client: a TF_DB_ERROR is answered with a
+ * message of ours and its details are logged.
  */
 #define G_LOG_DOMAIN "tf-http"
 
@@ -197,17 +199,38 @@ tf_http_error_body (const char *code, const char *message)
   return json_to_string (root, FALSE);
 }
 
+/* What a client is told of a database error.  PostgreSQL's own text names
+ * constraints, other rows' keys, the SQL and the database's address: it goes
+ * to the log only. */
+static const char *
+db_message (int code)
+{
+  switch (code)
+    {
+    case TF_DB_ERROR_UNAVAILABLE: return "the database is not available; try again shortly";
+    case TF_DB_ERROR_SERIALIZATION: return "the database was busy; try again";
+    case TF_DB_ERROR_CONSTRAINT: return "the database refused a value of this request";
+    case TF_DB_ERROR_UNIQUE: return "a record with the same unique values exists";
+    case TF_DB_ERROR_FOREIGN_KEY: return "a record this request refers to does not exist";
+    default: return "internal error";
+    }
+}
+
 void
 tf_request_reply_error (TfRequest *req, const GError *error)
 {
   const char *code;
   guint status = tf_http_status_for_error (error, &code);
   /* Internal details stay in the log, not in the answer. */
-  g_autofree char *body = tf_http_error_body (code, status == 500 ? "internal error"
-                                                                  : error->message);
+  const char *message = status == 500 ? "internal error"
+                        : error->domain == TF_DB_ERROR ? db_message (error->code)
+                        : error->message;
+  g_autofree char *body = tf_http_error_body (code, message);
 
   if (status >= 500)
     g_warning ("%s %s: %s", req->method, req->path, error->message);
+  else if (error->domain == TF_DB_ERROR)
+    g_message ("%s %s: %s", req->method, req->path, error->message);
   if (status == SOUP_STATUS_SERVICE_UNAVAILABLE || status == TF_STATUS_TOO_MANY_REQUESTS)
     {
       SoupMessageHeaders *headers = soup_server_message_get_response_headers (req->msg);

@@ -6,6 +6,7 @@
  * invalid UTF-8 of (lone surrogates), UUIDs with a trailing newline, and the
  * malformed corpus of tests/data/json-corpus sent to login, register and
  * push.  Every answer is a 4xx with the JSON error body; the server stays up.
+ * And database errors, forced, never put PostgreSQL's text in an answer.
  */
 #include "config.h"
 
@@ -91,14 +92,16 @@ test_deep_nesting (void)
 static char *
 goal_push (const char *title_json)
 {
+  static int mutation_id;
   g_autofree char *id = g_uuid_string_random ();
 
-  return g_strdup_printf ("{\"schema_version\": 1, \"mutations\": [{\"mutation_id\": 1,"
+  /* Ids increase, or the server answers a retry with its stored result. */
+  return g_strdup_printf ("{\"schema_version\": 1, \"mutations\": [{\"mutation_id\": %d,"
                           " \"table\": \"goals\", \"id\": \"%s\", \"op\": \"upsert\","
                           " \"base_version\": 0, \"fields\": {\"user_id\": \"%s\","
                           " \"title\": %s, \"frequency\": \"daily\","
                           " \"created_at\": \"2026-11-20T08:00:00Z\"}}]}",
-                          id, client->user_id, title_json);
+                          ++mutation_id, id, client->user_id, title_json);
 }
 
 /* "a\u0000b" was stored as "a"; "\ud800" became invalid UTF-8 inside
@@ -238,6 +241,121 @@ test_corpus (void)
   g_assert_cmpint (tf_test_pg_int (conn, "SELECT count(*) FROM auth_sessions"), ==, sessions);
 }
 
+/* PostgreSQL's words: constraint names, DETAIL and CONTEXT lines, the SQL,
+ * the database's address. */
+static void
+assert_no_database_text (TfTestResponse *r, const char *what)
+{
+  static const char * const words[] = { "constraint", "DETAIL", "violates", "CONTEXT", "SQL",
+                                        "ERROR:", "duplicate key", "pkey", "PL/pgSQL",
+                                        "tf-secret-words", "127.0.0.1", "connection to server",
+                                        "relation", "function" };
+
+  g_assert_nonnull (r->body);
+  for (gsize i = 0; i < G_N_ELEMENTS (words); i++)
+    if (strstr (r->text, words[i]) != NULL)
+      g_error ("%s: the answer holds database text (%s): %s", what, words[i], r->text);
+  g_assert_nonnull (tf_test_response_error_code (r));
+}
+
+static TfTestResponse *
+register_as (const char *email, const char *user_id)
+{
+  TfTestUser *raw = NULL;
+  g_autofree char *body = tf_test_register_body (email, "client", NULL, &raw);
+  g_autoptr(TfTestUser) user = raw;
+  g_autofree char *with_id = NULL;
+
+  body[strlen (body) - 1] = '\0';
+  with_id = g_strdup_printf ("%s, \"user_id\": \"%s\"}", body, user_id);
+  return tf_test_request (server, "POST", "/v1/auth/register", NULL, with_id);
+}
+
+/* Registering a therapist with the nil id answered 409 with PostgreSQL's
+ * error: constraint name, DETAIL, CONTEXT with SQL.  Database errors are
+ * forced here (a taken key, triggers that refuse, the database stopped) and
+ * no answer may carry the database's text. */
+static void
+test_no_database_text (void)
+{
+  g_autoptr(PGconn) conn = tf_test_pg_connect (server->conninfo);
+
+  /* A taken id: a unique violation. */
+  {
+    g_autoptr(TfTestResponse) r = register_as ("taken-id@example.org", client->user_id);
+
+    g_assert_cmpuint (r->status, ==, 409);
+    assert_no_database_text (r, "a taken user id");
+  }
+
+  /* A CHECK refusal and an unexpected failure, both with DETAIL and CONTEXT. */
+  tf_test_pg_exec (conn,
+                   "CREATE FUNCTION tf_test_refuse () RETURNS trigger LANGUAGE plpgsql AS $$"
+                   " BEGIN RAISE EXCEPTION 'tf-secret-words in relation profiles'"
+                   "   USING ERRCODE = TG_ARGV[0], DETAIL = 'Failing row contains secrets',"
+                   "   HINT = 'SQL: SELECT * FROM users'; END $$");
+  for (int i = 0; i < 2; i++)
+    {
+      const char *state = i == 0 ? "check_violation" : "internal_error";
+      g_autofree char *create = g_strdup_printf ("CREATE TRIGGER tf_test_refuse BEFORE INSERT ON"
+                                                 " profiles FOR EACH ROW EXECUTE FUNCTION"
+                                                 " tf_test_refuse ('%s')", state);
+      g_autofree char *email = g_strdup_printf ("trigger%d@example.org", i);
+      g_autofree char *id = g_uuid_string_random ();
+      g_autoptr(TfTestResponse) r = NULL;
+
+      tf_test_pg_exec (conn, create);
+      r = register_as (email, id);
+      tf_test_pg_exec (conn, "DROP TRIGGER tf_test_refuse ON profiles");
+      g_assert_cmpuint (r->status, ==, i == 0 ? 422 : 500);
+      assert_no_database_text (r, state);
+    }
+
+  /* A push row the database refuses. */
+  tf_test_pg_exec (conn, "CREATE TRIGGER tf_test_refuse BEFORE INSERT ON goals FOR EACH ROW"
+                         " EXECUTE FUNCTION tf_test_refuse ('check_violation')");
+  {
+    g_autofree char *body = goal_push ("\"refused\"");
+    g_autoptr(TfTestResponse) r = tf_test_request (server, "POST", "/v1/sync/push",
+                                                   client->token, body);
+
+    tf_test_pg_exec (conn, "DROP TRIGGER tf_test_refuse ON goals");
+    g_assert_cmpuint (r->status, ==, 200);
+    g_assert_nonnull (strstr (r->text, "rejected"));
+    g_assert_null (strstr (r->text, "tf-secret-words"));
+    g_assert_null (strstr (r->text, "DETAIL"));
+  }
+  tf_test_pg_exec (conn, "DROP FUNCTION tf_test_refuse ()");
+  g_clear_pointer (&conn, PQfinish);
+
+  /* The database stopped: 503 without its address or libpq's words. */
+  tf_test_pg_ctl ("-m fast stop");
+  {
+    g_autoptr(TfTestResponse) r = tf_test_request (server, "POST", "/v1/auth/login", NULL,
+                                                   "{\"email\": \"a@example.org\","
+                                                   " \"auth_key\": \"AAAA\"}");
+    g_autoptr(TfTestResponse) p = tf_test_request (server, "GET", "/v1/sync/pull?cursor=0",
+                                                   client->token, NULL);
+
+    tf_test_pg_ctl ("start");
+    for (int i = 0; i < 2; i++)
+      {
+        TfTestResponse *x = i == 0 ? r : p;
+        if (x->status != 503 && x->status != 400)
+          g_error ("database down: %u %s", x->status, x->text);
+        assert_no_database_text (x, "database down");
+      }
+  }
+  for (int i = 0; i < 100; i++)
+    {
+      g_autoptr(TfTestResponse) up = tf_test_request (server, "GET", "/healthz", NULL, NULL);
+      if (up->status == 200)
+        break;
+      g_usleep (100 * 1000);
+    }
+  assert_healthy ();
+}
+
 int
 main (int argc, char **argv)
 {
@@ -254,6 +372,7 @@ main (int argc, char **argv)
   g_test_add_func ("/tf/hostile/nul-and-surrogates", test_nul_and_surrogates);
   g_test_add_func ("/tf/hostile/uuid-trailing-newline", test_uuid_trailing_newline);
   g_test_add_func ("/tf/hostile/corpus", test_corpus);
+  g_test_add_func ("/tf/hostile/no-database-text", test_no_database_text);
   ret = g_test_run ();
 
   tf_test_user_free (client);
