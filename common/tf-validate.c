@@ -44,6 +44,13 @@ tf_validate_uuid (const char *text)
 }
 
 gboolean
+tf_uuid_is_reserved (const char *uuid)
+{
+  return g_strcmp0 (uuid, "00000000-0000-0000-0000-000000000000") == 0 ||
+         g_ascii_strcasecmp (uuid ? uuid : "", "ffffffff-ffff-ffff-ffff-ffffffffffff") == 0;
+}
+
+gboolean
 tf_validate_email (const char *text, GError **error)
 {
   static GRegex *re;

@@ -28,6 +28,9 @@ typedef enum
 } TfValidateFlags;
 
 gboolean tf_validate_uuid        (const char     *text);
+/* The nil and the max UUID (RFC 9562): never a person's id.  The sync feed
+ * once used the nil UUID for "everyone"; registration refuses both. */
+gboolean tf_uuid_is_reserved     (const char     *uuid);
 gboolean tf_validate_email       (const char     *text,
                                   GError        **error);
 gboolean tf_validate_phone       (const char     *text,

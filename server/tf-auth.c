@@ -555,6 +555,12 @@ parse_register (TfRequest *req, AuthJob *job, GError **error)
                    "“user_id” must be a lower-case UUID");
       return FALSE;
     }
+  if (tf_uuid_is_reserved (job->chosen_user_id))
+    {
+      g_set_error (error, TF_PROTOCOL_ERROR, TF_PROTOCOL_ERROR_BAD_VALUE,
+                   "“user_id” is reserved: choose a random UUID");
+      return FALSE;
+    }
 
   if (g_strcmp0 (job->role, "client") != 0 && g_strcmp0 (job->role, "therapist") != 0)
     {

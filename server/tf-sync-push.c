@@ -560,7 +560,10 @@ load_people (Push *p, GError **error)
   feed = tf_db_query (p->conn,
                       "SELECT f.table_name, f.record_id::text, f.user_id::text"
                       " FROM jsonb_to_recordset($1::jsonb) AS x(table_name text, record_id uuid)"
-                      " JOIN sync_feed f USING (table_name, record_id) WHERE NOT f.revoked",
+                      " JOIN sync_feed f USING (table_name, record_id) WHERE NOT f.revoked"
+                      " UNION ALL SELECT f.table_name, f.record_id::text, '" TF_SYNC_EVERYONE "'"
+                      " FROM jsonb_to_recordset($1::jsonb) AS x(table_name text, record_id uuid)"
+                      " JOIN sync_public_feed f USING (table_name, record_id) WHERE NOT f.revoked",
                       1, params, error);
   if (feed == NULL)
     return FALSE;
@@ -1649,10 +1652,16 @@ record_bookkeeping (Push *p, const char *device_id, gint64 last_mutation_id, GEr
                   " updated_at = CURRENT_TIMESTAMP",
                   records, NULL, NULL, NULL, error) ||
       !exec_json (p->conn,
-                  "INSERT INTO sync_feed (user_id, table_name, record_id, version, revoked)"
-                  " SELECT x.user_id, x.table_name, x.record_id, x.version, x.revoked"
-                  " FROM jsonb_to_recordset($1::jsonb) AS x(user_id uuid, table_name text,"
-                  " record_id uuid, version bigint, revoked boolean)"
+                  "WITH x AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(user_id text,"
+                  " table_name text, record_id uuid, version bigint, revoked boolean)),"
+                  " public AS (INSERT INTO sync_public_feed (table_name, record_id, version,"
+                  " revoked) SELECT x.table_name, x.record_id, x.version, x.revoked FROM x"
+                  " WHERE x.user_id = '" TF_SYNC_EVERYONE "'"
+                  " ON CONFLICT (table_name, record_id) DO UPDATE SET"
+                  " version = EXCLUDED.version, revoked = EXCLUDED.revoked)"
+                  " INSERT INTO sync_feed (user_id, table_name, record_id, version, revoked)"
+                  " SELECT x.user_id::uuid, x.table_name, x.record_id, x.version, x.revoked"
+                  " FROM x WHERE x.user_id <> '" TF_SYNC_EVERYONE "'"
                   " ON CONFLICT (user_id, table_name, record_id) DO UPDATE SET"
                   " version = EXCLUDED.version, revoked = EXCLUDED.revoked",
                   feed, NULL, NULL, NULL, error) ||

@@ -15,8 +15,10 @@ G_BEGIN_DECLS
 /* The one advisory lock every versioned write takes (see 0002-sync.sql). */
 #define TF_SYNC_LOCK_KEY "7350288244"
 
-/* The directory recipient: stands for every signed-in user. */
-#define TF_SYNC_EVERYONE "00000000-0000-0000-0000-000000000000"
+/* The directory recipient: stands for every signed-in user.  Not a UUID, so
+ * no account can ever be it (the nil UUID once was, see 0006-public-feed.sql);
+ * its rows live in sync_public_feed. */
+#define TF_SYNC_EVERYONE "public"
 
 /* One mutation of a push, as parsed on the main thread. */
 typedef struct

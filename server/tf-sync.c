@@ -256,9 +256,12 @@ pull_locked (PGconn *conn, PullJob *job, TfCaller *caller, GError **error)
   {
     const char *params[] = { caller->user_id, cursor, limit };
     feed = tf_db_query (conn,
-                        "SELECT table_name, record_id::text, version, revoked FROM sync_feed"
-                        " WHERE user_id IN ($1::uuid, '" TF_SYNC_EVERYONE "'::uuid)"
-                        " AND version > $2::bigint ORDER BY version LIMIT $3::int",
+                        "SELECT table_name, record_id::text, version, revoked FROM"
+                        " (SELECT table_name, record_id, version, revoked FROM sync_feed"
+                        "   WHERE user_id = $1::uuid AND version > $2::bigint"
+                        "  UNION ALL SELECT table_name, record_id, version, revoked"
+                        "   FROM sync_public_feed WHERE version > $2::bigint) f"
+                        " ORDER BY version LIMIT $3::int",
                         3, params, error);
     if (feed == NULL)
       return NULL;
@@ -574,9 +577,10 @@ wait_job_run (PGconn *conn, gpointer data, GError **error)
     return NULL;
   {
     const char *params[] = { caller.user_id, cursor };
-    result = tf_db_query (conn, "SELECT EXISTS (SELECT 1 FROM sync_feed WHERE user_id IN"
-                                " ($1::uuid, '" TF_SYNC_EVERYONE "'::uuid)"
-                                " AND version > $2::bigint)", 2, params, error);
+    result = tf_db_query (conn, "SELECT EXISTS (SELECT 1 FROM sync_feed WHERE user_id ="
+                                " $1::uuid AND version > $2::bigint)"
+                                " OR EXISTS (SELECT 1 FROM sync_public_feed"
+                                " WHERE version > $2::bigint)", 2, params, error);
   }
   if (result == NULL)
     {

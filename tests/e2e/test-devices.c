@@ -397,8 +397,9 @@ server_mood_writes (const char *user_id)
 static guint
 server_feed (const char *user_id)
 {
-  g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM sync_feed WHERE user_id IN"
-                                          " ('%s', '00000000-0000-0000-0000-000000000000')",
+  g_autofree char *sql = g_strdup_printf ("SELECT (SELECT count(*) FROM sync_feed"
+                                          " WHERE user_id = '%s')"
+                                          " + (SELECT count(*) FROM sync_public_feed)",
                                           user_id);
   return (guint) server_int (sql);
 }
