@@ -16,6 +16,7 @@
 
 #include "tf-keyring.h"
 #include "tf-preferences.h"
+#include "tf-publish.h"
 
 /* Languages by their own names, as language pickers show them. */
 static const struct
@@ -232,7 +233,7 @@ tf_preferences_window_new (GtkWindow *parent, GSettings *settings, TfSession *se
 {
   GtkWidget *window = adw_preferences_window_new ();
   GtkWidget *page = adw_preferences_page_new ();
-  GtkWidget *privacy, *region, *sync, *idle, *remember;
+  GtkWidget *privacy, *region, *sync, *idle, *remember, *server_row;
   g_autofree char *server = tf_account_get (tf_session_get_store (session), "server");
   Prefs *prefs;
 
@@ -252,7 +253,13 @@ tf_preferences_window_new (GtkWindow *parent, GSettings *settings, TfSession *se
              "uses your desktop session can then open your data"), remember);
 
   sync = new_group (page, _("Sync"), NULL);
-  new_row (sync, _("Server"), server != NULL ? server : _("None — this computer only"), NULL);
+  server_row = new_row (sync, _("Server"),
+                       server != NULL ? server : _("None — this computer only"), NULL);
+  gtk_widget_set_name (server_row, "preferences-server");
+  if (server == NULL && tf_session_is_unlocked (session))
+    adw_preferences_page_add (ADW_PREFERENCES_PAGE (page),
+                              ADW_PREFERENCES_GROUP (tf_publish_group_new (session,
+                                                                           server_row)));
 
   region = new_group (page, _("Language and Region"), NULL);
   if (settings == NULL)

@@ -393,6 +393,109 @@ tf_session_login_finish (TfSession *self, GAsyncResult *result, GError **error)
   return finish_with_vault (self, result, error);
 }
 
+/* Publishing and signing in again run on a connection of the worker's own:
+ * the views stay open meanwhile and keep using the main thread's. */
+static void
+publish_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  TfSession *self = source;
+  Job *job = data;
+  g_autoptr(TfStore) store = NULL;
+  GError *error = NULL;
+
+  store = tf_store_open (self->path, &error);
+  if (store != NULL &&
+      tf_account_publish (store, job->server, job->email, job->password, NULL, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+sign_in_again_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  TfSession *self = source;
+  Job *job = data;
+  g_autoptr(TfStore) store = NULL;
+  g_autoptr(TfVault) vault = NULL;
+  g_autofree char *server = NULL, *email = NULL;
+  GError *error = NULL;
+
+  store = tf_store_open (self->path, &error);
+  if (store == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  server = tf_account_get (store, "server");
+  email = tf_account_get (store, "email");
+  if (server == NULL || email == NULL)
+    {
+      g_task_return_new_error (task, TF_ACCOUNT_ERROR, TF_ACCOUNT_ERROR_NO_ACCOUNT,
+                               _("This profile does not sync with a server"));
+      return;
+    }
+  /* The vault made on this thread's connection is not the session's. */
+  vault = tf_account_login (store, server, email, job->password, &error);
+  if (vault == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/* Now with a server and a session: live updates, and a sync. */
+static gboolean
+finish_online (TfSession *self, GAsyncResult *result, GError **error)
+{
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return FALSE;
+  refresh_account (self);
+  if (self->sync_state == TF_SYNC_STATE_SIGNED_OUT)
+    set_sync_state (self, TF_SYNC_STATE_IDLE);
+  /* A watch that was refused has ended: a new one with the new session. */
+  g_clear_pointer (&self->watch, tf_sync_watch_stop);
+  if (self->vault != NULL)
+    self->watch = tf_sync_watch_start (self->path, on_server_changes, self);
+  tf_session_sync (self);
+  return TRUE;
+}
+
+void
+tf_session_publish_async (TfSession *self, const char *server_url, const char *email,
+                          const char *password, GCancellable *cancellable,
+                          GAsyncReadyCallback callback, gpointer user_data)
+{
+  Job *job = g_new0 (Job, 1);
+
+  job->server = g_strdup (server_url);
+  job->email = g_strdup (email);
+  job->password = g_strdup (password);
+  start (self, job, publish_thread, cancellable, callback, user_data);
+}
+
+gboolean
+tf_session_publish_finish (TfSession *self, GAsyncResult *result, GError **error)
+{
+  return finish_online (self, result, error);
+}
+
+void
+tf_session_sign_in_again_async (TfSession *self, const char *password,
+                                GCancellable *cancellable, GAsyncReadyCallback callback,
+                                gpointer user_data)
+{
+  Job *job = g_new0 (Job, 1);
+
+  job->password = g_strdup (password);
+  start (self, job, sign_in_again_thread, cancellable, callback, user_data);
+}
+
+gboolean
+tf_session_sign_in_again_finish (TfSession *self, GAsyncResult *result, GError **error)
+{
+  return finish_online (self, result, error);
+}
+
 /* --- sync ----------------------------------------------------------------- */
 
 static void

@@ -79,6 +79,34 @@ gboolean     tf_session_login_finish   (TfSession      *self,
                                         GAsyncResult   *result,
                                         GError        **error);
 
+/* Puts this computer's account on a server (a profile made "this computer
+ * only"), then syncs what was written here; the same keys and id, so
+ * nothing is encrypted again.  Safe to try again after a failure. */
+void         tf_session_publish_async  (TfSession           *self,
+                                        const char          *server_url,
+                                        const char          *email,
+                                        const char          *password,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data);
+gboolean     tf_session_publish_finish (TfSession      *self,
+                                        GAsyncResult   *result,
+                                        GError        **error);
+
+/* Signs this device in again to its own account and server after the
+ * server stopped accepting it (TF_SYNC_STATE_SIGNED_OUT: the password was
+ * changed on another device, or the account was suspended), with the
+ * current password; then syncs.  The open vault stays: a password change
+ * wraps the same master key anew. */
+void         tf_session_sign_in_again_async  (TfSession           *self,
+                                              const char          *password,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
+gboolean     tf_session_sign_in_again_finish (TfSession      *self,
+                                              GAsyncResult   *result,
+                                              GError        **error);
+
 /* One sync in a worker thread; ::notify::sync-state follows it. */
 void         tf_session_sync           (TfSession      *self);
 TfSyncState  tf_session_get_sync_state (TfSession      *self);

@@ -17,6 +17,7 @@
 #include "tf-onboarding.h"
 #include "tf-preferences.h"
 #include "tf-schedule-page.h"
+#include "tf-sign-in-again.h"
 #include "tf-window.h"
 
 struct _TfWindow
@@ -30,6 +31,8 @@ struct _TfWindow
   GtkButton            *unlock_button;
   AdwViewStack         *views;
   GtkLabel             *sync_label;
+  GtkWidget            *sign_in_button;  /* shown while signed out */
+  GtkWidget            *sign_in_dialog;  /* weak: the one showing */
   GSettings            *settings;      /* NULL when the schema is not installed */
   guint                 idle_seconds;  /* 0: never lock by itself */
   guint                 idle_source;
@@ -44,6 +47,7 @@ tf_window_dispose (GObject *object)
   TfWindow *self = TF_WINDOW (object);
 
   g_clear_handle_id (&self->idle_source, g_source_remove);
+  g_clear_weak_pointer (&self->sign_in_dialog);
   g_clear_object (&self->settings);
   g_clear_object (&self->session);
   G_OBJECT_CLASS (tf_window_parent_class)->dispose (object);
@@ -64,6 +68,18 @@ toast (TfWindow *self, const char *message)
 }
 
 static void on_saved (TfWindow *self, const char *message) { toast (self, message); }
+
+/* The password, once, when the server stops accepting this device; the
+ * header's button asks again after "Not Now". */
+static void
+ask_sign_in (TfWindow *self)
+{
+  if ((self->sign_in_dialog != NULL && gtk_widget_get_visible (self->sign_in_dialog)) ||
+      !tf_session_is_unlocked (self->session))
+    return;
+  g_set_weak_pointer (&self->sign_in_dialog,
+                      tf_sign_in_again_present (GTK_WINDOW (self), self->session));
+}
 
 /* Offline, syncing, up to date; pending changes; the last sync. */
 static void
@@ -98,6 +114,8 @@ update_sync_label (TfWindow *self)
       break;
     }
   gtk_label_set_text (self->sync_label, text);
+  gtk_widget_set_visible (self->sign_in_button,
+                          tf_session_get_sync_state (self->session) == TF_SYNC_STATE_SIGNED_OUT);
   if (last != NULL)
     {
       g_autofree char *tip = g_strdup_printf (_("Last sync: %s"), last);
@@ -336,6 +354,13 @@ sync_activated (GSimpleAction *action, GVariant *parameter, gpointer data)
   tf_session_sync (TF_WINDOW (data)->session);
 }
 
+static void
+on_sync_state (TfWindow *self)
+{
+  if (tf_session_get_sync_state (self->session) == TF_SYNC_STATE_SIGNED_OUT)
+    ask_sign_in (self);
+}
+
 static GtkWidget *
 build_unlock (TfWindow *self)
 {
@@ -405,6 +430,13 @@ build_main (TfWindow *self)
   gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (menu_button), "open-menu-symbolic");
   gtk_widget_set_tooltip_text (menu_button, _("Main Menu"));
   adw_header_bar_pack_end (ADW_HEADER_BAR (header), menu_button);
+  self->sign_in_button = gtk_button_new_with_mnemonic (_("Sign _In"));
+  gtk_widget_set_name (self->sign_in_button, "sign-in-again-button");
+  gtk_widget_set_tooltip_text (self->sign_in_button, _("Sign in again to sync"));
+  gtk_widget_add_css_class (self->sign_in_button, "suggested-action");
+  gtk_widget_set_visible (self->sign_in_button, FALSE);
+  g_signal_connect_swapped (self->sign_in_button, "clicked", G_CALLBACK (ask_sign_in), self);
+  adw_header_bar_pack_end (ADW_HEADER_BAR (header), self->sign_in_button);
   adw_header_bar_pack_end (ADW_HEADER_BAR (header), GTK_WIDGET (self->sync_label));
 
   gtk_box_append (GTK_BOX (box), header);
@@ -473,6 +505,8 @@ tf_window_new (GtkApplication *application, TfSession *session)
 
   self->session = g_object_ref (session);
   g_signal_connect_object (session, "notify::sync-state", G_CALLBACK (update_sync_label), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (session, "notify::sync-state", G_CALLBACK (on_sync_state), self,
                            G_CONNECT_SWAPPED);
   if (!tf_session_has_account (session))
     {

@@ -72,25 +72,6 @@ new_account (const char *role, const char *email, const char *first, const char 
   return session;
 }
 
-static void
-on_synced (TfSession *session, gpointer data)
-{
-  *(gboolean *) data = TRUE;
-}
-
-/* One sync of @session, to its end; it must reach the server. */
-static void
-sync_now (TfSession *session)
-{
-  gboolean synced = FALSE;
-  gulong id = g_signal_connect (session, "synced", G_CALLBACK (on_synced), &synced);
-
-  tf_session_sync (session);
-  g_assert_true (tf_ui_wait_for (tf_ui_is_true, &synced));
-  g_signal_handler_disconnect (session, id);
-  g_assert_null (tf_session_get_sync_error (session));
-}
-
 typedef struct
 {
   GtkWidget  *window;
@@ -174,7 +155,7 @@ test_shared_entry_appears_live (void)
   g_assert_true (tf_vault_put (tf_session_get_vault (client),
                                tf_registry_lookup ("care_relationships"), care_id, care, &error));
   g_assert_no_error (error);
-  sync_now (client);
+  tf_ui_sync_now (client);
 
   /* The new client shows up in the therapist's open list by itself. */
   client_name = (LabelIn) { window, "clients-list", "Μαρία Κωνσταντίνου" };
@@ -191,7 +172,7 @@ test_shared_entry_appears_live (void)
 
   /* A shared entry appears in the open journal, decrypted. */
   put_journal (client, entry_id, TRUE);
-  sync_now (client);
+  tf_ui_sync_now (client);
   entry_title = (LabelIn) { window, "client-journal-list", TITLE };
   entry_content = (LabelIn) { window, "client-journal-list", CONTENT };
   g_assert_true (tf_ui_wait_for (label_shown, &entry_title));
@@ -199,7 +180,7 @@ test_shared_entry_appears_live (void)
 
   /* Sharing ends: the entry leaves the therapist's view again. */
   put_journal (client, entry_id, FALSE);
-  sync_now (client);
+  tf_ui_sync_now (client);
   g_assert_true (tf_ui_wait_for (label_gone, &entry_content));
 
   gtk_window_destroy (GTK_WINDOW (window));

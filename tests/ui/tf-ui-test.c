@@ -374,6 +374,24 @@ tf_ui_answer_dialog (const char *name, const char *response)
   return heading;
 }
 
+static void
+on_synced (TfSession *session, gpointer data)
+{
+  *(gboolean *) data = TRUE;
+}
+
+void
+tf_ui_sync_now (TfSession *session)
+{
+  gboolean synced = FALSE;
+  gulong id = g_signal_connect (session, "synced", G_CALLBACK (on_synced), &synced);
+
+  tf_session_sync (session);
+  g_assert_true (tf_ui_wait_for (tf_ui_is_true, &synced));
+  g_signal_handler_disconnect (session, id);
+  g_assert_null (tf_session_get_sync_error (session));
+}
+
 /* --- records -------------------------------------------------------------- */
 
 char *

@@ -68,6 +68,9 @@ AdwMessageDialog *tf_ui_find_dialog   (const char *name);
 char             *tf_ui_answer_dialog (const char *name,
                                        const char *response);
 
+/* One sync of @session, to its end; it must reach the server. */
+void        tf_ui_sync_now        (TfSession  *session);
+
 /* Stores an appointment of @client_id with @session's therapist at @at,
  * 50 minutes, 60.00, @status, booked a week before; returns its id. */
 char       *tf_ui_put_appointment (TfSession  *session,

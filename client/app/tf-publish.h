@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * tf-publish.h: the Preferences group that puts a "this computer only"
+ * profile on a server.
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "tf-session.h"
+
+G_BEGIN_DECLS
+
+/* The group (server address, e-mail, password, a button) for @session's
+ * local-only profile; once published it hides itself and @server_row
+ * (an AdwActionRow) shows the server. */
+GtkWidget *tf_publish_group_new (TfSession *session,
+                                 GtkWidget *server_row);
+
+G_END_DECLS

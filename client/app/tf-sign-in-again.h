@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * tf-sign-in-again.h: the "Sign In Again" dialog, for a device the server
+ * no longer accepts.
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "tf-session.h"
+
+G_BEGIN_DECLS
+
+/* Asks for the current password over @parent and signs @session in again
+ * with it (tf_session_sign_in_again_async); a failure asks again, saying
+ * why.  Returns the dialog (named "sign-in-again"), owned by GTK. */
+GtkWidget *tf_sign_in_again_present (GtkWindow  *parent,
+                                     TfSession  *session);
+
+G_END_DECLS

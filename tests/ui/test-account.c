@@ -1,0 +1,322 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * test-account.c: the account in the app, through the real sync server and
+ * PostgreSQL (started by build-aux/tf-pg), in real windows under Xvfb.  A
+ * profile made "this computer only" is put on the server from Preferences
+ * and what was written offline reaches a second device; a device whose
+ * password was changed on another one shows "Sign In Again", refuses the
+ * old password, takes the new one and syncs again.  GTK warnings are fatal.
+ * With TF_UI_SHOTS set to a folder, each new view is saved there as a
+ * screenshot (ImageMagick's import) to look at.
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "tf-preferences.h"
+#include "tf-test-server.h"
+#include "tf-time.h"
+#include "tf-ui-test.h"
+#include "tf-window.h"
+
+#define PASSWORD "σωστός κωδικός"
+#define NEW_PASSWORD "νέος κωδικός 2026"
+#define CONTENT "Έγραψα αυτό πριν έχω διακομιστή."
+
+static TfTestServer *server;
+
+static void
+shot (const char *name)
+{
+  const char *dir = g_getenv ("TF_UI_SHOTS");
+  g_autofree char *command = NULL;
+
+  if (dir == NULL)
+    return;
+  for (int i = 0; i < 20; i++)
+    g_main_context_iteration (NULL, FALSE);
+  command = g_strdup_printf ("import -window root %s/%s.png", dir, name);
+  g_spawn_command_line_sync (command, NULL, NULL, NULL, NULL);
+}
+
+typedef struct
+{
+  gboolean done;
+  GError  *error;
+  char    *recovery;
+} Wait;
+
+static void
+on_logged_in (GObject *source, GAsyncResult *result, gpointer data)
+{
+  Wait *wait = data;
+
+  tf_session_login_finish (TF_SESSION (source), result, &wait->error);
+  wait->done = TRUE;
+}
+
+/* A second device signed in to @email's account, unlocked. */
+static TfSession *
+second_device (const char *email, const char *password, char **out_dir)
+{
+  g_autoptr(GError) error = NULL;
+  Wait wait = { 0 };
+  TfSession *session;
+
+  *out_dir = g_dir_make_tmp ("tf-ui-account-XXXXXX", &error);
+  g_assert_no_error (error);
+  session = tf_session_new (*out_dir, &error);
+  g_assert_no_error (error);
+  tf_session_login_async (session, server->base_url, email, password, NULL, on_logged_in,
+                          &wait);
+  g_assert_true (tf_ui_wait_for (tf_ui_is_true, &wait.done));
+  g_assert_no_error (wait.error);
+  return session;
+}
+
+/* Synced: up to date, nothing waiting, no error. */
+static gboolean
+synced (gpointer data)
+{
+  TfSession *session = data;
+
+  return tf_session_get_sync_state (session) == TF_SYNC_STATE_IDLE &&
+         tf_session_get_pending (session) == 0 && tf_session_get_sync_error (session) == NULL;
+}
+
+static gboolean
+signed_out (gpointer data)
+{
+  return tf_session_get_sync_state (data) == TF_SYNC_STATE_SIGNED_OUT;
+}
+
+static char *
+put_journal (TfSession *session)
+{
+  g_autoptr(JsonObject) plain = json_object_new ();
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *stamp = tf_time_format_timestamp (now);
+  g_autoptr(GError) error = NULL;
+  TfVault *vault = tf_session_get_vault (session);
+  char *id = g_uuid_string_random ();
+
+  json_object_set_string_member (plain, "id", id);
+  json_object_set_string_member (plain, "user_id", tf_vault_get_user_id (vault));
+  json_object_set_string_member (plain, "content", CONTENT);
+  json_object_set_boolean_member (plain, "therapist_shared", FALSE);
+  json_object_set_string_member (plain, "created_at", stamp);
+  json_object_set_string_member (plain, "updated_at", stamp);
+  g_assert_true (tf_vault_put (vault, tf_registry_lookup ("journal_entries"), id, plain,
+                               &error));
+  g_assert_no_error (error);
+  return id;
+}
+
+/* @session reads entry @id as written. */
+static void
+assert_reads (TfSession *session, const char *id)
+{
+  g_autoptr(JsonObject) entry = tf_ui_get (session, "journal_entries", id);
+
+  g_assert_cmpstr (json_object_get_string_member (entry, "content"), ==, CONTENT);
+}
+
+static gboolean
+not_syncing (gpointer data)
+{
+  return tf_session_get_sync_state (data) != TF_SYNC_STATE_SYNCING;
+}
+
+/* Live updates stopped, and a sync they woke ended (it holds its session). */
+static void
+close_sessions (TfSession *a, TfSession *b)
+{
+  tf_session_lock (a);
+  tf_session_lock (b);
+  g_assert_true (tf_ui_wait_for (not_syncing, a));
+  g_assert_true (tf_ui_wait_for (not_syncing, b));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_finalize_object (a);
+  g_assert_finalize_object (b);
+}
+
+typedef struct
+{
+  GtkWidget  *window;
+  const char *name;
+} Sensitive;
+
+static gboolean
+is_sensitive (gpointer data)
+{
+  Sensitive *s = data;
+
+  return gtk_widget_get_sensitive (tf_ui_find (s->window, s->name));
+}
+
+static void
+test_publish_from_preferences (void)
+{
+  static const TfRegistration reg = {
+    .password = PASSWORD, .role = "client", .first_name = "Ελένη", .last_name = "Δήμου",
+  };
+  const char *email = "eleni.dimou@example.org";
+  g_autofree char *dir = NULL, *other_dir = NULL, *entry_id = NULL;
+  TfSession *session = tf_ui_new_profile (&reg, &dir);
+  TfSession *other;
+  GtkWidget *window, *status;
+  Sensitive button;
+
+  /* Written while the profile was on this computer only. */
+  entry_id = put_journal (session);
+  g_assert_cmpint (tf_session_get_sync_state (session), ==, TF_SYNC_STATE_LOCAL_ONLY);
+
+  window = tf_preferences_window_new (NULL, NULL, session);
+  gtk_window_set_default_size (GTK_WINDOW (window), 360, 700);
+  tf_ui_wait_shown (window, "preferences-server-url");
+  tf_ui_wait_subtitle (window, "preferences-server", _("None — this computer only"));
+  tf_ui_type (window, "preferences-server-url", server->base_url);
+  tf_ui_type (window, "preferences-email", email);
+
+  /* A wrong password opens nothing and registers nothing; it says so. */
+  tf_ui_type (window, "preferences-publish-password", "λάθος κωδικός");
+  tf_ui_click (window, "preferences-publish-button");
+  button = (Sensitive) { window, "preferences-publish-button" };
+  g_assert_true (tf_ui_wait_for (is_sensitive, &button));
+  status = tf_ui_find (window, "preferences-publish-status");
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (status)), !=, "");
+  g_assert_cmpint (tf_session_get_sync_state (session), ==, TF_SYNC_STATE_LOCAL_ONLY);
+  shot ("publish-error");
+
+  tf_ui_type (window, "preferences-publish-password", PASSWORD);
+  tf_ui_click (window, "preferences-publish-button");
+  g_assert_true (tf_ui_wait_for (synced, session));
+  tf_ui_wait_subtitle (window, "preferences-server", server->base_url);
+  tf_ui_wait_mapped (window, "preferences-publish", FALSE);
+  shot ("published");
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  /* The offline entry is on the server: a new device reads it. */
+  other = second_device (email, PASSWORD, &other_dir);
+  tf_session_sync (other);
+  g_assert_true (tf_ui_wait_for (synced, other));
+  assert_reads (other, entry_id);
+
+  close_sessions (session, other);
+  tf_ui_remove_profile (dir);
+  tf_ui_remove_profile (other_dir);
+}
+
+static void
+on_created (GObject *source, GAsyncResult *result, gpointer data)
+{
+  Wait *wait = data;
+
+  tf_session_create_finish (TF_SESSION (source), result, &wait->recovery, &wait->error);
+  wait->done = TRUE;
+}
+
+/* The password answered in the "Sign In Again" dialog. */
+static void
+answer_sign_in (const char *password, const char *shot_name)
+{
+  g_autoptr(GtkWidget) dialog = tf_ui_wait_dialog (NULL);
+  g_autofree char *heading = NULL;
+
+  g_assert_cmpstr (gtk_widget_get_name (dialog), ==, "sign-in-again");
+  tf_ui_type (dialog, "sign-in-again-password", password);
+  shot (shot_name);
+  heading = tf_ui_answer_dialog ("sign-in-again", "sign-in");
+  g_assert_cmpstr (heading, ==, _("Sign In Again"));
+}
+
+static void
+test_sign_in_again_after_password_change (void)
+{
+  TfRegistration reg = {
+    .password = PASSWORD, .role = "client", .first_name = "Νίκος", .last_name = "Ρήγας",
+  };
+  const char *email = "nikos.rigas@example.org";
+  g_autofree char *dir = NULL, *other_dir = NULL, *entry_id = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GtkWidget) dialog = NULL;
+  TfSession *session, *other;
+  GtkWidget *window;
+  Wait wait = { 0 };
+
+  dir = g_dir_make_tmp ("tf-ui-account-XXXXXX", &error);
+  g_assert_no_error (error);
+  session = tf_session_new (dir, &error);
+  g_assert_no_error (error);
+  tf_session_create_async (session, &reg, server->base_url, email, NULL, on_created, &wait);
+  g_assert_true (tf_ui_wait_for (tf_ui_is_true, &wait.done));
+  g_assert_no_error (wait.error);
+  tf_session_lock (session);
+  window = GTK_WIDGET (tf_window_new (NULL, session));
+  gtk_window_set_default_size (GTK_WINDOW (window), 360, 700);
+  gtk_window_present (GTK_WINDOW (window));
+  tf_ui_type (window, "unlock-password", PASSWORD);
+  tf_ui_click (window, "unlock-button");
+  g_assert_true (tf_ui_wait_for (synced, session));
+  tf_ui_wait_mapped (window, "sign-in-again-button", FALSE);
+
+  /* On another device the password is set anew with the recovery key,
+   * which ends every other session: this one was not lapsed but ended. */
+  other = second_device (email, PASSWORD, &other_dir);
+  g_assert_true (tf_account_recover (tf_session_get_store (other), wait.recovery, NEW_PASSWORD,
+                                     &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&wait.recovery, g_free);
+
+  /* The next sync is refused: the app asks, the data stays open. */
+  entry_id = put_journal (session);
+  tf_session_sync (session);
+  g_assert_true (tf_ui_wait_for (signed_out, session));
+  dialog = tf_ui_wait_dialog (NULL);
+  g_assert_cmpstr (gtk_widget_get_name (dialog), ==, "sign-in-again");
+  g_assert_true (tf_session_is_unlocked (session));
+  shot ("sign-in-again");
+
+  /* "Not Now", then the header's button asks again. */
+  g_free (tf_ui_answer_dialog ("sign-in-again", "later"));
+  tf_ui_wait_mapped (window, "sign-in-again-button", TRUE);
+  tf_ui_click (window, "sign-in-again-button");
+
+  /* The old password no longer signs in: asked again, saying why. */
+  answer_sign_in (PASSWORD, "sign-in-again-typed");
+  g_clear_object (&dialog);
+  dialog = tf_ui_wait_dialog (NULL);
+  tf_ui_wait_shown (dialog, "sign-in-again-error");
+  shot ("sign-in-again-refused");
+  g_assert_cmpint (tf_session_get_sync_state (session), ==, TF_SYNC_STATE_SIGNED_OUT);
+
+  g_clear_object (&dialog);
+  answer_sign_in (NEW_PASSWORD, "sign-in-again-new");
+  g_assert_true (tf_ui_wait_for (synced, session));
+  tf_ui_wait_mapped (window, "sign-in-again-button", FALSE);
+
+  /* What was written while signed out arrived. */
+  tf_ui_sync_now (other);
+  assert_reads (other, entry_id);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  close_sessions (session, other);
+  tf_ui_remove_profile (dir);
+  tf_ui_remove_profile (other_dir);
+}
+
+int
+main (int argc, char **argv)
+{
+  int status;
+
+  tf_ui_init (&argc, &argv, "C.UTF-8");
+  server = tf_test_server_start ("tf_ui_account", NULL);
+  g_test_add_func ("/account/publish-from-preferences", test_publish_from_preferences);
+  g_test_add_func ("/account/sign-in-again-after-password-change",
+                   test_sign_in_again_after_password_change);
+  status = g_test_run ();
+  tf_test_server_stop (server);
+  return status;
+}
