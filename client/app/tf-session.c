@@ -314,6 +314,40 @@ tf_session_unlock_finish (TfSession *self, GAsyncResult *result, GError **error)
   return finish_with_vault (self, result, error);
 }
 
+/* From the unlock page, locked: no view uses the store meanwhile. */
+static void
+recover_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  TfSession *self = source;
+  Job *job = data;
+  GError *error = NULL;
+
+  if (tf_account_recover (self->store, job->recovery, job->password, &error))
+    job->vault = tf_account_unlock (self->store, job->password, &error);
+  if (job->vault == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+void
+tf_session_recover_async (TfSession *self, const char *recovery_text, const char *new_password,
+                          GCancellable *cancellable, GAsyncReadyCallback callback,
+                          gpointer user_data)
+{
+  Job *job = g_new0 (Job, 1);
+
+  job->recovery = g_strdup (recovery_text);
+  job->password = g_strdup (new_password);
+  start (self, job, recover_thread, cancellable, callback, user_data);
+}
+
+gboolean
+tf_session_recover_finish (TfSession *self, GAsyncResult *result, GError **error)
+{
+  return finish_with_vault (self, result, error);
+}
+
 static void
 create_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
 {

@@ -79,6 +79,18 @@ gboolean     tf_session_login_finish   (TfSession      *self,
                                         GAsyncResult   *result,
                                         GError        **error);
 
+/* A forgotten password: sets @new_password with the recovery key (on the
+ * server too when the profile syncs with one) and unlocks with it. */
+void         tf_session_recover_async  (TfSession           *self,
+                                        const char          *recovery_text,
+                                        const char          *new_password,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data);
+gboolean     tf_session_recover_finish (TfSession      *self,
+                                        GAsyncResult   *result,
+                                        GError        **error);
+
 /* Puts this computer's account on a server (a profile made "this computer
  * only"), then syncs what was written here; the same keys and id, so
  * nothing is encrypted again.  Safe to try again after a failure. */

@@ -16,6 +16,7 @@
 #include "tf-keyring.h"
 #include "tf-onboarding.h"
 #include "tf-preferences.h"
+#include "tf-recover-dialog.h"
 #include "tf-schedule-page.h"
 #include "tf-sign-in-again.h"
 #include "tf-window.h"
@@ -239,6 +240,26 @@ unlocked_cb (GObject *source, GAsyncResult *result, gpointer data)
   tf_session_sync (self->session);
 }
 
+/* Unlocked with a new password set by the recovery key. */
+static void
+on_recovered (GtkWindow *window)
+{
+  TfWindow *self = TF_WINDOW (window);
+
+  /* A password kept in the keyring is the forgotten one. */
+  tf_keyring_clear (tf_session_get_path (self->session));
+  gtk_editable_set_text (GTK_EDITABLE (self->unlock_password), "");
+  gtk_label_set_text (self->unlock_error, "");
+  show_main (self);
+  tf_session_sync (self->session);
+}
+
+static void
+on_forgot (TfWindow *self)
+{
+  tf_recover_dialog_present (GTK_WINDOW (self), self->session, on_recovered);
+}
+
 static void
 on_unlock (TfWindow *self)
 {
@@ -367,6 +388,7 @@ build_unlock (TfWindow *self)
   GtkWidget *page = adw_status_page_new ();
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
   GtkWidget *list = gtk_list_box_new ();
+  GtkWidget *forgot;
 
   adw_status_page_set_icon_name (ADW_STATUS_PAGE (page), "system-lock-screen-symbolic");
   adw_status_page_set_title (ADW_STATUS_PAGE (page), _("Therapy Field Is Locked"));
@@ -391,6 +413,12 @@ build_unlock (TfWindow *self)
   gtk_box_append (GTK_BOX (box), list);
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->unlock_error));
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->unlock_button));
+  forgot = gtk_button_new_with_mnemonic (_("_Forgot Your Password?"));
+  gtk_widget_set_name (forgot, "unlock-forgot");
+  gtk_widget_add_css_class (forgot, "flat");
+  gtk_widget_set_halign (forgot, GTK_ALIGN_CENTER);
+  g_signal_connect_swapped (forgot, "clicked", G_CALLBACK (on_forgot), self);
+  gtk_box_append (GTK_BOX (box), forgot);
   adw_status_page_set_child (ADW_STATUS_PAGE (page), box);
   g_signal_connect_swapped (self->unlock_button, "clicked", G_CALLBACK (on_unlock), self);
   g_signal_connect_swapped (self->unlock_password, "entry-activated", G_CALLBACK (on_unlock),

@@ -217,18 +217,63 @@ on_created (GObject *source, GAsyncResult *result, gpointer data)
   wait->done = TRUE;
 }
 
+/* Answers @dialog with @response and closes it, as its button does; a
+ * dialog asking again may follow at once (tf_ui_answer_dialog would see
+ * it as this one not gone). */
+static void
+answer (GtkWidget *dialog, const char *response)
+{
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), response);
+  gtk_window_close (GTK_WINDOW (dialog));
+}
+
+/* A new account of @reg registered on the test server as @email (NULL:
+ * on this computer only), unlocked; its recovery key in @out_recovery. */
+static TfSession *
+registered (const TfRegistration *reg, const char *email, char **out_dir, char **out_recovery)
+{
+  g_autoptr(GError) error = NULL;
+  Wait wait = { 0 };
+  TfSession *session;
+
+  *out_dir = g_dir_make_tmp ("tf-ui-account-XXXXXX", &error);
+  g_assert_no_error (error);
+  session = tf_session_new (*out_dir, &error);
+  g_assert_no_error (error);
+  tf_session_create_async (session, reg, email != NULL ? server->base_url : NULL, email, NULL,
+                           on_created, &wait);
+  g_assert_true (tf_ui_wait_for (tf_ui_is_true, &wait.done));
+  g_assert_no_error (wait.error);
+  *out_recovery = wait.recovery;
+  return session;
+}
+
+/* The app's window on @session, locked: its unlock page. */
+static GtkWidget *
+locked_window (TfSession *session)
+{
+  GtkWidget *window;
+
+  tf_session_lock (session);
+  window = GTK_WIDGET (tf_window_new (NULL, session));
+  gtk_window_set_default_size (GTK_WINDOW (window), 360, 700);
+  gtk_window_present (GTK_WINDOW (window));
+  tf_ui_wait_shown (window, "unlock-password");
+  return window;
+}
+
 /* The password answered in the "Sign In Again" dialog. */
 static void
 answer_sign_in (const char *password, const char *shot_name)
 {
   g_autoptr(GtkWidget) dialog = tf_ui_wait_dialog (NULL);
-  g_autofree char *heading = NULL;
 
   g_assert_cmpstr (gtk_widget_get_name (dialog), ==, "sign-in-again");
+  g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==,
+                   _("Sign In Again"));
   tf_ui_type (dialog, "sign-in-again-password", password);
   shot (shot_name);
-  heading = tf_ui_answer_dialog ("sign-in-again", "sign-in");
-  g_assert_cmpstr (heading, ==, _("Sign In Again"));
+  answer (dialog, "sign-in");
 }
 
 static void
@@ -238,24 +283,14 @@ test_sign_in_again_after_password_change (void)
     .password = PASSWORD, .role = "client", .first_name = "Νίκος", .last_name = "Ρήγας",
   };
   const char *email = "nikos.rigas@example.org";
-  g_autofree char *dir = NULL, *other_dir = NULL, *entry_id = NULL;
+  g_autofree char *dir = NULL, *other_dir = NULL, *entry_id = NULL, *recovery = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GtkWidget) dialog = NULL;
   TfSession *session, *other;
   GtkWidget *window;
-  Wait wait = { 0 };
 
-  dir = g_dir_make_tmp ("tf-ui-account-XXXXXX", &error);
-  g_assert_no_error (error);
-  session = tf_session_new (dir, &error);
-  g_assert_no_error (error);
-  tf_session_create_async (session, &reg, server->base_url, email, NULL, on_created, &wait);
-  g_assert_true (tf_ui_wait_for (tf_ui_is_true, &wait.done));
-  g_assert_no_error (wait.error);
-  tf_session_lock (session);
-  window = GTK_WIDGET (tf_window_new (NULL, session));
-  gtk_window_set_default_size (GTK_WINDOW (window), 360, 700);
-  gtk_window_present (GTK_WINDOW (window));
+  session = registered (&reg, email, &dir, &recovery);
+  window = locked_window (session);
   tf_ui_type (window, "unlock-password", PASSWORD);
   tf_ui_click (window, "unlock-button");
   g_assert_true (tf_ui_wait_for (synced, session));
@@ -264,10 +299,9 @@ test_sign_in_again_after_password_change (void)
   /* On another device the password is set anew with the recovery key,
    * which ends every other session: this one was not lapsed but ended. */
   other = second_device (email, PASSWORD, &other_dir);
-  g_assert_true (tf_account_recover (tf_session_get_store (other), wait.recovery, NEW_PASSWORD,
+  g_assert_true (tf_account_recover (tf_session_get_store (other), recovery, NEW_PASSWORD,
                                      &error));
   g_assert_no_error (error);
-  g_clear_pointer (&wait.recovery, g_free);
 
   /* The next sync is refused: the app asks, the data stays open. */
   entry_id = put_journal (session);
@@ -306,6 +340,86 @@ test_sign_in_again_after_password_change (void)
   tf_ui_remove_profile (other_dir);
 }
 
+/* The recovery dialog answered: @key, @password twice. */
+static void
+answer_recover (const char *key, const char *password, const char *shot_name)
+{
+  g_autoptr(GtkWidget) dialog = tf_ui_wait_dialog (NULL);
+
+  g_assert_cmpstr (gtk_widget_get_name (dialog), ==, "recover");
+  tf_ui_type (dialog, "recover-key", key);
+  tf_ui_type (dialog, "recover-password", password);
+  tf_ui_type (dialog, "recover-password-again", password);
+  shot (shot_name);
+  answer (dialog, "recover");
+}
+
+/* Forgot the password: from the unlock page, the recovery key sets a new
+ * one and opens the data; a mistyped key is asked again.  Then the new
+ * password unlocks, and (@on_server) signs in on another device. */
+static void
+check_recovery (TfSession *session, const char *recovery, const char *email,
+                gboolean on_server)
+{
+  g_autofree char *typo = g_strdup (recovery), *other_dir = NULL;
+  g_autoptr(GtkWidget) dialog = NULL;
+  GtkWidget *window = locked_window (session);
+  TfSession *other = NULL;
+
+  shot ("unlock-forgot");
+  tf_ui_click (window, "unlock-forgot");
+  /* One letter changed: the key's checksum says it is mistyped. */
+  typo[0] = typo[0] == 'A' ? 'B' : 'A';
+  answer_recover (typo, NEW_PASSWORD, "recover");
+  dialog = tf_ui_wait_dialog (NULL);
+  tf_ui_wait_shown (dialog, "recover-error");
+  shot ("recover-refused");
+  g_assert_false (tf_session_is_unlocked (session));
+  g_clear_object (&dialog);
+  answer_recover (recovery, NEW_PASSWORD, "recover-typed");
+  g_assert_true (tf_ui_wait_for ((gboolean (*) (gpointer)) tf_session_is_unlocked, session));
+  tf_ui_wait_shown (window, "main-views");
+  if (on_server)
+    g_assert_true (tf_ui_wait_for (synced, session));
+
+  /* Locked again, the new password opens it. */
+  gtk_widget_activate_action (window, "win.lock", NULL);
+  tf_ui_wait_shown (window, "unlock-password");
+  tf_ui_type (window, "unlock-password", NEW_PASSWORD);
+  tf_ui_click (window, "unlock-button");
+  g_assert_true (tf_ui_wait_for ((gboolean (*) (gpointer)) tf_session_is_unlocked, session));
+
+  if (on_server)
+    other = second_device (email, NEW_PASSWORD, &other_dir);
+  gtk_window_destroy (GTK_WINDOW (window));
+  if (other != NULL)
+    {
+      close_sessions (session, other);
+      tf_ui_remove_profile (other_dir);
+    }
+  else
+    {
+      tf_session_lock (session);
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      g_assert_finalize_object (session);
+    }
+}
+
+static void
+test_recover_signed_in (void)
+{
+  static const TfRegistration reg = {
+    .password = PASSWORD, .role = "client", .first_name = "Άρης", .last_name = "Λάμπρου",
+  };
+  const char *email = "aris.lambrou@example.org";
+  g_autofree char *dir = NULL, *recovery = NULL;
+  TfSession *session = registered (&reg, email, &dir, &recovery);
+
+  check_recovery (session, recovery, email, TRUE);
+  tf_ui_remove_profile (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -316,6 +430,7 @@ main (int argc, char **argv)
   g_test_add_func ("/account/publish-from-preferences", test_publish_from_preferences);
   g_test_add_func ("/account/sign-in-again-after-password-change",
                    test_sign_in_again_after_password_change);
+  g_test_add_func ("/account/recover-signed-in", test_recover_signed_in);
   status = g_test_run ();
   tf_test_server_stop (server);
   return status;
