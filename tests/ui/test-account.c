@@ -5,7 +5,9 @@
  * profile made "this computer only" is put on the server from Preferences
  * and what was written offline reaches a second device; a device whose
  * password was changed on another one shows "Sign In Again", refuses the
- * old password, takes the new one and syncs again.  GTK warnings are fatal.
+ * old password, takes the new one and syncs again; a forgotten password is
+ * recovered with the recovery key from the unlock page, on a device that
+ * syncs and, offline, on one that does not.  GTK warnings are fatal.
  * With TF_UI_SHOTS set to a folder, each new view is saved there as a
  * screenshot (ImageMagick's import) to look at.
  */
@@ -420,6 +422,21 @@ test_recover_signed_in (void)
   tf_ui_remove_profile (dir);
 }
 
+/* A profile on this computer only recovers offline: no server is asked. */
+static void
+test_recover_local_only (void)
+{
+  static const TfRegistration reg = {
+    .password = PASSWORD, .role = "client", .first_name = "Ζωή", .last_name = "Μαύρου",
+  };
+  g_autofree char *dir = NULL, *recovery = NULL;
+  TfSession *session = registered (&reg, NULL, &dir, &recovery);
+
+  g_assert_cmpint (tf_session_get_sync_state (session), ==, TF_SYNC_STATE_LOCAL_ONLY);
+  check_recovery (session, recovery, NULL, FALSE);
+  tf_ui_remove_profile (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -431,6 +448,7 @@ main (int argc, char **argv)
   g_test_add_func ("/account/sign-in-again-after-password-change",
                    test_sign_in_again_after_password_change);
   g_test_add_func ("/account/recover-signed-in", test_recover_signed_in);
+  g_test_add_func ("/account/recover-local-only", test_recover_local_only);
   status = g_test_run ();
   tf_test_server_stop (server);
   return status;
