@@ -199,6 +199,7 @@ typedef struct
   char   *user_agent;
   gint64  cursor;
   gint64  limit;
+  gint64  server_limit;   /* pull-limit: the largest page this server gives */
 } PullJob;
 
 static void
@@ -389,6 +390,9 @@ pull_locked (PGconn *conn, PullJob *job, TfCaller *caller, GError **error)
   json_builder_add_int_value (b, next_cursor);
   json_builder_set_member_name (b, "has_more");
   json_builder_add_boolean_value (b, has_more);
+  /* So a device asks pages this size from then on instead of relying on the cut. */
+  json_builder_set_member_name (b, "limit");
+  json_builder_add_int_value (b, job->server_limit);
   json_builder_set_member_name (b, "last_mutation_id");
   json_builder_add_int_value (b, g_ascii_strtoll (PQgetvalue (device, 0, 0), NULL, 10));
   json_builder_end_object (b);
@@ -430,8 +434,8 @@ handle_pull (TfRequest *req)
   if (!require_token (req))
     return;
   /* A page larger than the server's pull-limit is cut to it, not refused:
-   * a device cannot know the limit before it asks, and has_more brings the
-   * rest. */
+   * a device cannot know the limit before its first pull (the answer's
+   * "limit" tells it), and has_more brings the rest. */
   if (!parse_cursor (req, "cursor", 0, G_MAXINT64, 0, &cursor, &error) ||
       !parse_cursor (req, "limit", 1, G_MAXINT64, config->pull_limit, &limit, &error))
     {
@@ -445,6 +449,7 @@ handle_pull (TfRequest *req)
   job->user_agent = g_strdup (req->user_agent);
   job->cursor = cursor;
   job->limit = limit;
+  job->server_limit = config->pull_limit;
   tf_server_run_db (req, pull_job_run, job, (GDestroyNotify) pull_job_free,
                     (GDestroyNotify) json_node_unref, reply_node);
 }

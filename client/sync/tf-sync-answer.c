@@ -272,6 +272,17 @@ tf_sync_answer_pull_changes (JsonObject *page, gint64 cursor, gint64 *out_next_c
   return changes;
 }
 
+gint64
+tf_sync_answer_pull_limit (JsonObject *page)
+{
+  gint64 limit;
+
+  if (!member_holds (page, "limit", G_TYPE_INT64))
+    return -1;
+  limit = json_object_get_int_member (page, "limit");
+  return limit >= 1 ? limit : -1;
+}
+
 gboolean
 tf_sync_answer_check_bookkeeping (TfStore *store, JsonObject *page, TfSyncReport *report,
                                   GError **error)

@@ -68,6 +68,9 @@ JsonArray  *tf_sync_answer_pull_changes (JsonObject   *page,
                                          gint64       *out_next_cursor,
                                          gboolean     *out_more,
                                          GError      **error);
+/* The largest page the server gives (the page's "limit"), or -1 when the
+ * page does not say (an older server) or says nonsense. */
+gint64      tf_sync_answer_pull_limit   (JsonObject   *page);
 /* A page's last_mutation_id says where the server's bookkeeping of this
  * device stands.  Below what it acknowledged: it lost changes it had taken
  * (restored from an older backup, a crash of a database that did not

@@ -34,7 +34,7 @@
 #include "tf-time.h"
 
 #define PUSH_BATCH 200
-#define PULL_PAGE  500
+#define PULL_PAGE  500   /* asked until the server says its own limit, never more */
 
 #define REQUEST_TIMEOUT_S    60     /* push, pull and calls */
 #define WAIT_MARGIN_S        30     /* a long poll's connection outlives the wait by this */
@@ -406,6 +406,34 @@ push_all (SyncRun *run, GError **error)
     }
 }
 
+/* The page to ask: the server's limit once it said it (a server with a smaller
+ * pull-limit would otherwise cut every page, and an older one refuse them),
+ * PULL_PAGE at most. */
+static gint64
+pull_page (TfStore *store)
+{
+  g_autofree char *text = tf_store_get_state (store, TF_SYNC_STATE_PULL_LIMIT, NULL);
+  gint64 limit = text != NULL ? g_ascii_strtoll (text, NULL, 10) : 0;
+
+  return limit >= 1 && limit < PULL_PAGE ? limit : PULL_PAGE;
+}
+
+/* Keeps the server's limit of @page when it changed, for the next pulls. */
+static gboolean
+learn_pull_limit (TfStore *store, JsonObject *page, gint64 asked, GError **error)
+{
+  gint64 limit = tf_sync_answer_pull_limit (page);
+  g_autofree char *text = NULL;
+  const char * const keys[] = { TF_SYNC_STATE_PULL_LIMIT, NULL };
+  const char *values[] = { NULL, NULL };
+
+  if (limit < 0 || MIN (limit, PULL_PAGE) == asked)
+    return TRUE;
+  text = g_strdup_printf ("%" G_GINT64_FORMAT, MIN (limit, PULL_PAGE));
+  values[0] = text;
+  return tf_store_set_state (store, keys, values, error);
+}
+
 static gboolean
 pull_all (SyncRun *run, GError **error)
 {
@@ -415,6 +443,7 @@ pull_all (SyncRun *run, GError **error)
   while (more)
     {
       gint64 cursor = tf_store_get_cursor (store, error);
+      gint64 asked = pull_page (store);
       g_autofree char *path = NULL;
       g_autoptr(JsonObject) page = NULL;
       JsonArray *changes;
@@ -422,14 +451,15 @@ pull_all (SyncRun *run, GError **error)
 
       if (cursor < 0)
         return FALSE;
-      path = g_strdup_printf ("/v1/sync/pull?cursor=%" G_GINT64_FORMAT "&limit=%d", cursor,
-                              PULL_PAGE);
+      path = g_strdup_printf ("/v1/sync/pull?cursor=%" G_GINT64_FORMAT "&limit=%" G_GINT64_FORMAT,
+                              cursor, asked);
       page = request_retrying (run, "GET", path, NULL, error);
       if (page == NULL)
         return FALSE;
       kill_point (run, "pull-received");
       changes = tf_sync_answer_pull_changes (page, cursor, &next_cursor, &more, error);
       if (changes == NULL || !tf_sync_answer_check_bookkeeping (store, page, run->report, error) ||
+          !learn_pull_limit (store, page, asked, error) ||
           !tf_sync_answer_apply_pull (store, changes, next_cursor, error))
         return FALSE;
       kill_point (run, "pull-applied");

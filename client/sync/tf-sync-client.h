@@ -57,6 +57,8 @@ typedef struct
 #define TF_SYNC_STATE_SERVER_LOST     "server_lost"     /* RFC 3339 UTC of when the server was
                                                          * found to have lost acknowledged
                                                          * changes; kept for the user */
+#define TF_SYNC_STATE_PULL_LIMIT      "pull_limit"      /* the largest pull page the server
+                                                         * said it gives; asked from then on */
 
 #define TF_TYPE_SYNC_CLIENT (tf_sync_client_get_type ())
 G_DECLARE_FINAL_TYPE (TfSyncClient, tf_sync_client, TF, SYNC_CLIENT, GObject)

@@ -420,8 +420,15 @@ put_moods (Device *d, const char *user_id, guint n)
     }
 }
 
+static char *
+state_of (Device *d, const char *key)
+{
+  return tf_store_get_state (d->store, key, NULL);
+}
+
 /* A server whose pull-limit is below the page a device asks for (500): a
- * second device still receives everything, page by page. */
+ * second device still receives everything, page by page, and both then ask
+ * the server's limit. */
 static void
 test_small_pull_limit (void)
 {
@@ -438,13 +445,14 @@ test_small_pull_limit (void)
   sync_ok (reader, &report);
   g_assert_cmpuint (report.pulled, >=, 120);
   g_assert_cmpuint (live_moods (reader, user->user_id), ==, 120);
+  /* Both devices learnt the server's limit and ask it from then on. */
+  for (Device **d = (Device *[]) { writer, reader, NULL }; *d != NULL; d++)
+    {
+      g_autofree char *limit = state_of (*d, TF_SYNC_STATE_PULL_LIMIT);
+      g_assert_cmpstr (limit, ==, "50");
+    }
+  sync_ok (reader, &report);
   tf_test_server_stop (small);
-}
-
-static char *
-state_of (Device *d, const char *key)
-{
-  return tf_store_get_state (d->store, key, NULL);
 }
 
 /* --- the relay ---------------------------------------------------------------- */

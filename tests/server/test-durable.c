@@ -214,7 +214,7 @@ test_concurrent_one_token (void)
 }
 
 /* A device asking for a bigger page than the server's pull-limit gets the
- * server's page, and the rest with has_more. */
+ * server's page, and the rest with has_more; every page says the limit. */
 static void
 test_pull_limit_clamped (void)
 {
@@ -249,6 +249,9 @@ test_pull_limit_clamped (void)
       body = tf_test_response_object (page);
       n = json_array_get_length (json_object_get_array_member (body, "changes"));
       g_assert_cmpuint (n, <=, PULL_LIMIT);
+      /* The answer says the server's limit, so the device asks it next time. */
+      g_assert_cmpint (json_object_get_int_member_with_default (body, "limit", -1), ==,
+                       PULL_LIMIT);
       pulled += n;
       pages++;
       cursor = json_object_get_int_member (body, "next_cursor");
