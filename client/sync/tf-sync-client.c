@@ -31,6 +31,7 @@
 #include "tf-error.h"
 #include "tf-sync-answer.h"
 #include "tf-sync-client.h"
+#include "tf-sync-hooks.h"
 #include "tf-time.h"
 
 #define PUSH_BATCH 200
@@ -68,7 +69,7 @@ typedef struct
   TfStore      *store;
   TfSyncReport *report;
   GCancellable *cancellable;   /* may be NULL */
-  const char   *kill_at;       /* TF_DEBUG_KILL_AT, read once at the start; may be NULL */
+  const char   *kill_at;       /* tf_sync_hook_kill_at (), read once at the start; may be NULL */
 } SyncRun;
 
 /* Why a request failed, for the retry loop. */
@@ -344,7 +345,7 @@ kill_point (SyncRun *run, const char *point)
 {
   if (run->kill_at == NULL || strcmp (run->kill_at, point) != 0)
     return;
-  g_debug ("TF_DEBUG_KILL_AT=%s: killing myself", point);
+  g_debug ("kill point %s: killing myself", point);
   raise (SIGKILL);
 }
 
@@ -498,7 +499,7 @@ static gboolean
 sync_run (TfSyncClient *self, TfStore *store, TfSyncReport *report, GCancellable *cancellable,
           GError **error)
 {
-  g_autofree char *kill_at = g_strdup (g_getenv ("TF_DEBUG_KILL_AT"));
+  g_autofree char *kill_at = g_strdup (tf_sync_hook_kill_at ());
   SyncRun run = { self, store, report, cancellable, kill_at };
   g_autoptr(GError) local_error = NULL;
 

@@ -106,7 +106,8 @@ JsonObject   *tf_sync_client_call (TfSyncClient *self,
  *   "pull-received" a pull page was received, before it is applied
  *   "pull-applied"  the first pull page was applied, before the next or
  *                   the end of the sync
- * Never set it outside tests. */
+ * Only test builds have the hook (tf-sync-hooks.h); the shipped binaries
+ * ignore the variable. */
 gboolean      tf_sync_client_sync (TfSyncClient *self,
                                    TfStore      *store,
                                    TfSyncReport *report,

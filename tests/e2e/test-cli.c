@@ -109,8 +109,9 @@ fill_disk (gpointer data)
 static GSubprocess *
 spawn_env (Device *d, const char * const *env_extra, const char * const *args)
 {
+  /* The test build of the CLI: the shipped one has no kill points. */
   g_autofree char *cli = g_build_filename (g_getenv ("TF_BUILD_DIR"), "client",
-                                           "therapy-field-cli", NULL);
+                                           "therapy-field-cli-test", NULL);
   g_autoptr(GSubprocessLauncher) launcher =
     g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE |
                                G_SUBPROCESS_FLAGS_STDIN_PIPE);

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# check-test-hooks: the test hooks (client/sync/tf-sync-hooks.h) are in the
+# test builds only.  Every argument is "shipped:PATH" (a binary that is
+# installed: no hook name may be in it) or "test:PATH" (a test-only binary
+# the e2e tests drive: it must still have them, or the crash tests would
+# pass without ever crashing).  Prints TAP, one line per binary.
+set -euo pipefail
+
+# The environment variables that switch a hook on.
+hooks=(TF_DEBUG_KILL_AT)
+
+echo "1..$#"
+n=0
+rc=0
+for arg in "$@"; do
+  n=$((n + 1))
+  kind=${arg%%:*}
+  path=${arg#*:}
+  found=()
+  for h in "${hooks[@]}"; do
+    if grep -qaF -- "$h" "$path"; then
+      found+=("$h")
+    fi
+  done
+  if [ "$kind" = shipped ] && [ ${#found[@]} -eq 0 ]; then
+    echo "ok $n - $(basename "$path") ships without test hooks"
+  elif [ "$kind" = test ] && [ ${#found[@]} -eq ${#hooks[@]} ]; then
+    echo "ok $n - $(basename "$path") has the test hooks"
+  elif [ "$kind" = shipped ]; then
+    echo "not ok $n - $(basename "$path") ships with test hooks: ${found[*]}"
+    rc=1
+  else
+    echo "not ok $n - $(basename "$path") lacks test hooks (has: ${found[*]:-none})"
+    rc=1
+  fi
+done
+exit $rc
