@@ -441,15 +441,7 @@ tf_validate_plaintext (const TfTable *table, const TfColumn *column, const char 
   if (!check_length (column, plaintext, error))
     return FALSE;
   if (column->type != TF_COLUMN_JSON)
-    {
-      if (column->max_length > 0 && g_utf8_strlen (plaintext, -1) > column->max_length)
-        {
-          g_set_error (error, TF_VALIDATION_ERROR, TF_VALIDATION_ERROR_TOO_LONG,
-                       _("%s: longer than %u characters"), column->name, column->max_length);
-          return FALSE;
-        }
-      return TRUE;
-    }
+    return TRUE;
 
   /* The plaintext may come from another person's device: the strict parse. */
   root = tf_json_parse (plaintext, -1, &local_error);

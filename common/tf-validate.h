@@ -59,8 +59,7 @@ gboolean tf_validate_fields      (const TfTable  *table,
                                   GError        **error);
 
 /* Device side, before encryption: the plaintext of an encrypted column.
- * A text column's length limit applies to it here, since the server only
- * sees the envelope.  For JSON columns @plaintext is JSON text and must parse; formats such as
+ * For JSON columns @plaintext is JSON text and must parse; formats such as
  * TF_FORMAT_ICD10_LIST are checked here because the server cannot. */
 gboolean tf_validate_plaintext   (const TfTable  *table,
                                   const TfColumn *column,
