@@ -176,6 +176,20 @@ tf_secret_new_from_data (const guint8 *data,
 }
 
 TfSecret *
+tf_crypto_derive_care_key (const TfSecret *data_key)
+{
+  static const char label[] = "tf1|care";
+  TfSecret *care;
+
+  g_return_val_if_fail (data_key != NULL && data_key->len == TF_CRYPTO_KEY_BYTES, NULL);
+
+  care = tf_secret_new (TF_CRYPTO_KEY_BYTES);
+  crypto_generichash (care->data, care->len, (const guint8 *) label, strlen (label),
+                      data_key->data, data_key->len);
+  return care;
+}
+
+TfSecret *
 tf_secret_copy (const TfSecret *secret)
 {
   g_return_val_if_fail (secret != NULL, NULL);

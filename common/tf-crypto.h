@@ -140,6 +140,12 @@ TfSecret     *tf_crypto_open_sealed_key (const char    *recipient_public_b64,
                                          const char    *sealed_b64,
                                          GError       **error);
 
+/* The care key of a record: derived from its data key (keyed BLAKE2b over
+ * "tf1|care"), for the columns both sides of a care record read.  Whoever
+ * is sealed only the care key cannot compute the data key from it, so the
+ * columns under the data key (a therapist's own notes) stay closed to them. */
+TfSecret     *tf_crypto_derive_care_key (const TfSecret *data_key);
+
 /* --- Signatures (Ed25519) ------------------------------------------------ */
 
 gboolean      tf_crypto_sign_keypair   (char         **out_public_b64,

@@ -67,6 +67,10 @@
                                    .flags = TF_COLUMN_ENCRYPTED | TF_COLUMN_WAS_PLAIN }
 #define SECRET_JSON_LATE(n) { .name = n, .type = TF_COLUMN_JSON, \
                               .flags = TF_COLUMN_ENCRYPTED | TF_COLUMN_WAS_PLAIN }
+/* Encrypted since migration 0011, for both sides of the care (TF_COLUMN_CARE_KEY). */
+#define SECRET_CARE_LATE(n) { .name = n, .type = TF_COLUMN_TEXT, \
+                              .flags = TF_COLUMN_ENCRYPTED | TF_COLUMN_WAS_PLAIN | \
+                                       TF_COLUMN_CARE_KEY }
 /* The record's data key, wrapped by the owner's master key (DESIGN.md §5). */
 #define ENC_KEY            { .name = "enc_key", .type = TF_COLUMN_TEXT, \
                              .flags = TF_COLUMN_ENCRYPTED }
@@ -254,12 +258,13 @@ static const TfColumn appointments_columns[] = {
   CHOICE ("location_type", 50, location_types),
   FORMAT ("meeting_url", 0, TF_FORMAT_URL),
   MONEY_REQ ("price"),
-  TEXT ("cancellation_reason"),
+  SECRET_CARE_LATE ("cancellation_reason"),
   REF ("cancelled_by", "users"),
   STAMP ("cancelled_at"),
-  TEXT ("notes_for_therapist"),
+  SECRET_CARE_LATE ("notes_for_therapist"),
   CREATED_SERVER,
   UPDATED_SERVER,
+  ENC_KEY,
 };
 
 static const TfColumn sessions_columns[] = {
@@ -268,9 +273,9 @@ static const TfColumn sessions_columns[] = {
   STAMP ("actual_start_time"),
   STAMP ("actual_end_time"),
   SECRET_TEXT ("therapist_notes"),
-  TEXT ("session_summary"),
-  TEXT ("homework_assigned"),
-  TEXT ("next_session_plan"),
+  SECRET_CARE_LATE ("session_summary"),
+  SECRET_CARE_LATE ("homework_assigned"),
+  SECRET_CARE_LATE ("next_session_plan"),
   BOOL ("client_attended"),
   BOOL ("therapist_attended"),
   BOOL ("technical_issues"),

@@ -49,6 +49,9 @@ typedef enum
                                     * check-in made offline keeps its time); the server takes no
                                     * moment after its own clock, and keeps it once set when
                                     * IMMUTABLE */
+  TF_COLUMN_CARE_KEY  = 1 << 8, /* encrypted under the record's care key, which the client and
+                                 * the therapist of an appointment or session both hold; the
+                                 * other encrypted columns stay under the data key alone */
 } TfColumnFlags;
 
 /* Text formats beyond length: the seed's domains and the clinical codes.  For

@@ -242,7 +242,7 @@ slots (TfCli *cli, int argc, char **argv, GError **error)
 static gboolean
 appointment_book (TfCli *cli, int argc, char **argv, GError **error)
 {
-  g_autofree char *therapist = NULL, *at = NULL, *service = NULL, *id = NULL;
+  g_autofree char *therapist = NULL, *at = NULL, *service = NULL, *id = NULL, *notes = NULL;
   g_autoptr(GDateTime) start = NULL;
   g_autoptr(GError) local = NULL;
   g_autoptr(JsonObject) plain = NULL;
@@ -250,6 +250,7 @@ appointment_book (TfCli *cli, int argc, char **argv, GError **error)
     { "therapist", 0, 0, G_OPTION_ARG_STRING, &therapist, N_("Therapist id"), N_("ID") },
     { "at", 0, 0, G_OPTION_ARG_STRING, &at, N_("Start, RFC 3339"), N_("TIME") },
     { "service", 0, 0, G_OPTION_ARG_STRING, &service, N_("Service id"), N_("ID") },
+    { "notes", 0, 0, G_OPTION_ARG_STRING, &notes, N_("Notes for the therapist"), N_("TEXT") },
     { NULL }
   };
 
@@ -262,7 +263,7 @@ appointment_book (TfCli *cli, int argc, char **argv, GError **error)
                                         "2026-12-01T10:00:00+02:00 (got “%s”)"), at ? at : "");
   if (tf_cli_require_role (cli, "client", error) == NULL || tf_cli_vault (cli, error) == NULL)
     return FALSE;
-  id = tf_booking_book (cli->vault, therapist, start, service, NULL, &local);
+  id = tf_booking_book (cli->vault, therapist, start, service, notes, &local);
   if (id == NULL)
     {
       /* Said in the terms of this program: the time as typed, and where to look. */
@@ -344,7 +345,8 @@ const TfCliCommand tf_cli_schedule_commands[] = {
   { "availability", "set", availability_set, "--day 0-6 --from HH:MM --to HH:MM" },
   { "availability", "block", availability_block, "--date D [--reason R]" },
   { "slots", NULL, slots, "--therapist ID --from D --to D [--service ID]" },
-  { "appointment", "book", appointment_book, "--therapist ID --at RFC3339 [--service ID]" },
+  { "appointment", "book", appointment_book,
+    "--therapist ID --at RFC3339 [--service ID] [--notes TEXT]" },
   { "appointment", "list", appointment_list, "" },
   { "appointment", "cancel", appointment_cancel, "ID --reason R" },
   { NULL }

@@ -50,6 +50,7 @@ rebind (TfVault *self, const TfTable *table, const char *from_id, const char *to
   g_autoptr(JsonObject) plain = NULL;
   g_autoptr(JsonObject) wire = NULL;
   g_autofree char *enc_key = NULL;
+  gboolean own = FALSE;
   JsonObjectIter iter;
   const char *name;
   JsonNode *value;
@@ -57,17 +58,17 @@ rebind (TfVault *self, const TfTable *table, const char *from_id, const char *to
   if (tf_vault_has_ciphertext (table, fields))
     {
       old_key = tf_vault_open_key (self, table, from_id,
-                                   tf_json_get_string (fields, "enc_key"), NULL, error);
+                                   tf_json_get_string (fields, "enc_key"), &own, error);
       if (old_key == NULL)
         return FALSE;
     }
-  plain = tf_vault_open_fields (table, from_id, fields, old_key, error);
+  plain = tf_vault_open_fields (table, from_id, fields, old_key, own, error);
   if (plain == NULL)
     return FALSE;
   key = tf_keys_new_data_key (self->keys, &enc_key, error);
   if (key == NULL)
     return FALSE;
-  wire = tf_vault_seal_fields (table, to_id, plain, key, enc_key, error);
+  wire = tf_vault_seal_fields (table, to_id, plain, key, TRUE, enc_key, error);
   if (wire == NULL)
     return FALSE;
   json_object_iter_init (&iter, wire);
@@ -113,11 +114,13 @@ open_copy (TfVault *self, const TfConflict *conflict, gboolean *out_own_id, GErr
 
   *out_own_id = TRUE;
   if (!tf_vault_has_ciphertext (table, copy->fields))
-    return tf_vault_open_fields (table, copy->id, copy->fields, NULL, error);
+    return tf_vault_open_fields (table, copy->id, copy->fields, NULL, FALSE, error);
   for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
     {
-      g_autoptr(TfSecret) key = tf_vault_open_key (self, table, ids[i], enc_key, NULL, NULL);
-      JsonObject *plain = key ? tf_vault_open_fields (table, ids[i], copy->fields, key, NULL)
+      gboolean own = FALSE;
+      g_autoptr(TfSecret) key = tf_vault_open_key (self, table, ids[i], enc_key, &own, NULL);
+      JsonObject *plain = key ? tf_vault_open_fields (table, ids[i], copy->fields, key, own,
+                                                      NULL)
                               : NULL;
 
       if (plain != NULL)
@@ -228,7 +231,7 @@ keep_both (TfVault *self, const TfConflict *conflict, GError **error)
       key = tf_keys_new_data_key (self->keys, &enc_key, error);
       if (key == NULL)
         return FALSE;
-      wire = tf_vault_seal_fields (table, copy_id, plain, key, enc_key, error);
+      wire = tf_vault_seal_fields (table, copy_id, plain, key, TRUE, enc_key, error);
       if (wire == NULL)
         return FALSE;
     }

@@ -3,8 +3,10 @@
  * tf-vault-legacy.c: plaintext left behind in columns encrypted later.
  *
  * Some columns were plaintext in the first versions (journal titles, the
- * emotions and categories of a check-in) and are encrypted since PostgreSQL
- * migration 0010 (TF_COLUMN_WAS_PLAIN in the registry).  Rows written
+ * emotions and categories of a check-in since PostgreSQL migration 0010;
+ * an appointment's notes for the therapist and reason for cancelling, a
+ * session's summary, homework and plan since 0011) and are encrypted now
+ * (TF_COLUMN_WAS_PLAIN in the registry).  Rows written
  * before that still hold their plaintext, on this device and on the server,
  * and other devices still pull them.  The store keeps such a value as it
  * came and the vault reads it as plaintext; this file writes each record
@@ -14,8 +16,9 @@
  * push.  It runs when the vault is unlocked and after every sync, because
  * a pull can bring old rows (a new device pulls everything).
  *
- * A record this account does not look after is left to its owner's
- * devices: re-encrypting it here would make a second key and a conflict.
+ * A record this account does not look after is left to the devices of the
+ * account that does (looks_after): re-encrypting it on both sides would
+ * make two keys and a conflict.
  */
 #define G_LOG_DOMAIN "tf-vault"
 
@@ -96,6 +99,29 @@ encrypt_record (TfVault *self, const TfRecord *record, gboolean *out_done, GErro
   return TRUE;
 }
 
+/* Whose devices encrypt an old row: the owner's; for an appointment, which
+ * both sides may write, the client's; for a session, its therapist's (the
+ * only writer). */
+static gboolean
+looks_after (TfVault *self, const TfRecord *record)
+{
+  const TfTable *table = record->table;
+  g_autoptr(TfRecord) parent = NULL;
+
+  if (table->owner_column != NULL)
+    return g_strcmp0 (tf_json_get_string (record->fields, table->owner_column),
+                      self->user_id) == 0;
+  if (table->client_column != NULL)
+    return g_strcmp0 (tf_json_get_string (record->fields, table->client_column),
+                      self->user_id) == 0;
+  if (table->parent_table == NULL || table->writer != TF_WRITER_THERAPIST)
+    return FALSE;
+  parent = tf_store_get (self->store, tf_registry_lookup (table->parent_table),
+                         tf_json_get_string (record->fields, table->parent_column), NULL);
+  return parent != NULL &&
+         g_strcmp0 (tf_json_get_string (parent->fields, "therapist_id"), self->user_id) == 0;
+}
+
 gboolean
 tf_vault_encrypt_legacy (TfVault *self, guint *n_encrypted, GError **error)
 {
@@ -111,9 +137,10 @@ tf_vault_encrypt_legacy (TfVault *self, guint *n_encrypted, GError **error)
       g_autoptr(GPtrArray) records = NULL;
       g_autoptr(GHashTable) copies = NULL;
 
-      if (!has_late_columns (table) || table->owner_column == NULL)
+      if (!has_late_columns (table))
         continue;
-      records = tf_store_list (self->store, table, table->owner_column, self->user_id, error);
+      records = tf_store_list (self->store, table, table->owner_column,
+                               table->owner_column != NULL ? self->user_id : NULL, error);
       if (records == NULL)
         return FALSE;
       copies = copy_ids (self, table, error);
@@ -125,7 +152,7 @@ tf_vault_encrypt_legacy (TfVault *self, guint *n_encrypted, GError **error)
           gboolean encrypted;
 
           if (g_hash_table_contains (copies, record->id) ||
-              !tf_vault_holds_legacy (table, record->fields))
+              !tf_vault_holds_legacy (table, record->fields) || !looks_after (self, record))
             continue;
           if (!encrypt_record (self, record, &encrypted, error))
             return FALSE;

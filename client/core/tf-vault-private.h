@@ -58,20 +58,30 @@ TfSecret   *tf_vault_open_key          (TfVault        *self,
                                         gboolean       *out_own,
                                         GError        **error);
 
+/* TRUE when @table has columns under the care key (TF_COLUMN_CARE_KEY). */
+gboolean    tf_vault_has_care_columns  (const TfTable  *table);
+
 /* Plain form -> wire form for record @id: every content column encrypted
- * under @key for @id (its plaintext validated first), enc_key set to
- * @enc_key, any enc_key in @plain ignored. */
+ * for @id (its plaintext validated first), enc_key set to @enc_key, any
+ * enc_key in @plain ignored.  @key is the data key when @own (it came from
+ * this account's enc_key, or is new), else what a grant gave: in a table
+ * with care columns the care key, which writes those columns only
+ * (TF_VAULT_ERROR_NO_KEY for another). */
 JsonObject *tf_vault_seal_fields       (const TfTable  *table,
                                         const char     *id,
                                         JsonObject     *plain,
                                         const TfSecret *key,
+                                        gboolean        own,
                                         const char     *enc_key,
                                         GError        **error);
-/* Wire form -> plain form; ciphertexts are opened as bound to @id. */
+/* Wire form -> plain form; ciphertexts are opened as bound to @id.  @key
+ * and @own as for tf_vault_seal_fields(); with only the care key, columns
+ * under the data key come out null. */
 JsonObject *tf_vault_open_fields       (const TfTable  *table,
                                         const char     *id,
                                         JsonObject     *fields,
                                         const TfSecret *key,
+                                        gboolean        own,
                                         GError        **error);
 /* Plain form of a record that cannot be opened: content null, "unreadable". */
 JsonObject *tf_vault_unreadable_fields (const TfTable  *table,

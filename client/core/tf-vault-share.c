@@ -15,6 +15,18 @@
  * columns, so the server's visibility alone decides there and there is
  * nothing to seal.
  *
+ * Appointments and sessions (TF_AUDIENCE_CARE with TF_COLUMN_CARE_KEY
+ * columns) are read by both sides: the client and the therapist of the
+ * appointment.  Whichever account made the record's data key (its own wrap
+ * opens enc_key) seals to the other the record's care key, derived from the
+ * data key (tf_crypto_derive_care_key): it opens the care columns (notes for
+ * the therapist, a cancellation's reason, the session's summary, homework
+ * and plan) and not the columns under the data key itself (the therapist's
+ * own notes on the session).  The two sides of an appointment never change,
+ * so these grants are never taken back.  They are made once the server has
+ * taken the record (it has a version), since the server refuses some
+ * bookings (a slot taken meanwhile) and would refuse their grants too.
+ *
  * A reader without a grant gets one: the record's data key sealed to their
  * identity key (known_keys) in a key_grants record that syncs like any
  * other.  When their key is not known yet the grant is "pending" and made
@@ -62,12 +74,59 @@ care_flag (const TfTable *table)
   return NULL;
 }
 
+/* An appointment or a session: both sides of the care read its care
+ * columns, whoever made its key. */
+static gboolean
+is_care_record (const TfTable *table)
+{
+  return table->audience == TF_AUDIENCE_CARE && tf_vault_has_care_columns (table);
+}
+
 static gboolean
 is_shareable (const TfTable *table)
 {
-  return table->audience == TF_AUDIENCE_OWNER_SHARED && table->owner_column != NULL &&
-         tf_vault_has_content (table) &&
-         (table->shared_column != NULL || care_flag (table) != NULL);
+  return (table->audience == TF_AUDIENCE_OWNER_SHARED && table->owner_column != NULL &&
+          tf_vault_has_content (table) &&
+          (table->shared_column != NULL || care_flag (table) != NULL)) ||
+         is_care_record (table);
+}
+
+/* TRUE when this account decides who reads @fields: it owns the record, or
+ * (an appointment, a session) made the record's data key. */
+static gboolean
+decides_sharing (TfVault *self, const TfTable *table, JsonObject *fields)
+{
+  const char *enc_key;
+  g_autoptr(TfSecret) key = NULL;
+
+  if (!is_care_record (table))
+    return g_strcmp0 (tf_json_get_string (fields, table->owner_column), self->user_id) == 0;
+  enc_key = tf_json_get_string (fields, "enc_key");
+  key = enc_key != NULL ? tf_keys_open_data_key (self->keys, enc_key, NULL) : NULL;
+  return key != NULL;
+}
+
+/* The two sides of an appointment, or of a session's appointment (as this
+ * device holds it), but for this account. */
+static void
+add_care_readers (TfVault *self, const TfTable *table, JsonObject *fields, GHashTable *readers)
+{
+  g_autoptr(TfRecord) parent = NULL;
+  const char *sides[2];
+
+  if (table->parent_table != NULL)
+    {
+      parent = tf_store_get (self->store, tf_registry_lookup (table->parent_table),
+                             tf_json_get_string (fields, table->parent_column), NULL);
+      if (parent == NULL)
+        return;
+      fields = parent->fields;
+    }
+  sides[0] = tf_json_get_string (fields, "client_id");
+  sides[1] = tf_json_get_string (fields, "therapist_id");
+  for (guint i = 0; i < G_N_ELEMENTS (sides); i++)
+    if (sides[i] != NULL && strcmp (sides[i], self->user_id) != 0)
+      g_hash_table_add (readers, g_strdup (sides[i]));
 }
 
 static gboolean
@@ -109,6 +168,11 @@ desired_readers (TfVault *self, const TfTable *table, JsonObject *fields, GPtrAr
   GHashTable *readers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   const char *flag = care_flag (table);
 
+  if (is_care_record (table))
+    {
+      add_care_readers (self, table, fields, readers);
+      return readers;
+    }
   if (!is_shareable (table) ||
       g_strcmp0 (tf_json_get_string (fields, table->owner_column), self->user_id) != 0 ||
       (table->shared_column != NULL && !member_true (fields, table->shared_column)))
@@ -208,13 +272,13 @@ rekey (TfVault *self, const TfRecord *record, TfSecret **out_key, GError **error
       if (old_key == NULL)
         return FALSE;
     }
-  plain = tf_vault_open_fields (table, record->id, record->fields, old_key, error);
+  plain = tf_vault_open_fields (table, record->id, record->fields, old_key, TRUE, error);
   if (plain == NULL)
     return FALSE;
   key = tf_keys_new_data_key (self->keys, &new_enc_key, error);
   if (key == NULL)
     return FALSE;
-  wire = tf_vault_seal_fields (table, record->id, plain, key, new_enc_key, error);
+  wire = tf_vault_seal_fields (table, record->id, plain, key, TRUE, new_enc_key, error);
   if (wire == NULL || !tf_store_put (self->store, table, record->id, wire, error))
     return FALSE;
   *out_key = g_steal_pointer (&key);
@@ -238,8 +302,12 @@ reconcile_with (TfVault *self, const TfTable *table, const char *id, const TfRec
   gpointer reader;
 
   /* Someone else's record: their devices decide. */
-  if (live && g_strcmp0 (tf_json_get_string (record->fields, table->owner_column),
-                         self->user_id) != 0)
+  if (live && !decides_sharing (self, table, record->fields))
+    return TRUE;
+  /* An appointment or session is shared once the server has taken it: a
+   * booking it refuses (slot_taken) needs no key, and a grant for it would
+   * only be refused too. */
+  if (live && is_care_record (table) && record->version == 0)
     return TRUE;
   readers = live ? desired_readers (self, table, record->fields, care)
                  : g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -282,6 +350,15 @@ reconcile_with (TfVault *self, const TfTable *table, const char *id, const TfRec
       key = tf_keys_open_data_key (self->keys, enc_key, error);
       if (key == NULL)
         return FALSE;
+    }
+
+  /* The other side of an appointment or a session gets its care key only. */
+  if (is_care_record (table))
+    {
+      TfSecret *care = tf_crypto_derive_care_key (key);
+
+      tf_secret_free (key);
+      key = care;
     }
 
   /* Readers who keep access: after a re-key their grants are sealed again. */
@@ -425,7 +502,10 @@ tf_vault_reconcile_shares (TfVault *self, guint *n_pending, GError **error)
 
       if (!is_shareable (table))
         continue;
-      records = tf_store_list (self->store, table, table->owner_column, self->user_id, error);
+      /* An appointment or session has no owner column: reconcile_with()
+       * passes over those whose key another account made. */
+      records = tf_store_list (self->store, table, table->owner_column,
+                               table->owner_column != NULL ? self->user_id : NULL, error);
       if (records == NULL)
         return FALSE;
       for (guint i = 0; i < records->len; i++)

@@ -130,6 +130,37 @@ tf_vault_has_content (const TfTable *table)
 }
 
 gboolean
+tf_vault_has_care_columns (const TfTable *table)
+{
+  for (guint i = 0; i < table->n_columns; i++)
+    if (table->columns[i].flags & TF_COLUMN_CARE_KEY)
+      return TRUE;
+  return FALSE;
+}
+
+/* The keys for the columns of a record of @table from @key: with @own (the
+ * data key, unwrapped from the account's own enc_key) every column opens,
+ * the care columns under the care key derived from it; else @key is what a
+ * grant gave: the care key in a table with care columns (then *@out_data is
+ * NULL), the data key in any other. */
+static void
+split_keys (const TfTable *table, const TfSecret *key, gboolean own, const TfSecret **out_data,
+            TfSecret **out_care)
+{
+  *out_data = key;
+  *out_care = NULL;
+  if (key == NULL || !tf_vault_has_care_columns (table))
+    return;
+  if (own)
+    *out_care = tf_crypto_derive_care_key (key);
+  else
+    {
+      *out_data = NULL;
+      *out_care = tf_secret_copy (key);
+    }
+}
+
+gboolean
 tf_vault_has_ciphertext (const TfTable *table, JsonObject *fields)
 {
   for (guint i = 0; i < table->n_columns; i++)
@@ -266,12 +297,16 @@ tf_vault_open_key (TfVault *self, const TfTable *table, const char *grant_id,
 
 JsonObject *
 tf_vault_seal_fields (const TfTable *table, const char *id, JsonObject *plain,
-                      const TfSecret *key, const char *enc_key, GError **error)
+                      const TfSecret *key, gboolean own, const char *enc_key, GError **error)
 {
   g_autoptr(JsonObject) wire = json_object_new ();
+  g_autoptr(TfSecret) care = NULL;
+  const TfSecret *data = NULL;
   JsonObjectIter iter;
   const char *name;
   JsonNode *value;
+
+  split_keys (table, key, own, &data, &care);
 
   json_object_iter_init (&iter, plain);
   while (json_object_iter_next (&iter, &name, &value))
@@ -300,8 +335,14 @@ tf_vault_seal_fields (const TfTable *table, const char *id, JsonObject *plain,
         }
       if (!tf_validate_plaintext (table, column, text, error))
         return NULL;
-      g_assert (key != NULL);
-      envelope = tf_crypto_encrypt_field (key, table->name, id, name, text, error);
+      if ((column->flags & TF_COLUMN_CARE_KEY ? (const TfSecret *) care : data) == NULL)
+        {
+          /* Only the therapist's own columns: never written by the other side. */
+          set_no_key_error (error);
+          return NULL;
+        }
+      envelope = tf_crypto_encrypt_field (column->flags & TF_COLUMN_CARE_KEY ? care : data,
+                                          table->name, id, name, text, error);
       if (envelope == NULL)
         return NULL;
       json_object_set_string_member (wire, name, envelope);
@@ -318,12 +359,16 @@ tf_vault_seal_fields (const TfTable *table, const char *id, JsonObject *plain,
 
 JsonObject *
 tf_vault_open_fields (const TfTable *table, const char *id, JsonObject *fields,
-                      const TfSecret *key, GError **error)
+                      const TfSecret *key, gboolean own, GError **error)
 {
   g_autoptr(JsonObject) plain = json_object_new ();
+  g_autoptr(TfSecret) care = NULL;
+  const TfSecret *data = NULL;
   JsonObjectIter iter;
   const char *name;
   JsonNode *value;
+
+  split_keys (table, key, own, &data, &care);
 
   json_object_iter_init (&iter, fields);
   while (json_object_iter_next (&iter, &name, &value))
@@ -347,7 +392,15 @@ tf_vault_open_fields (const TfTable *table, const char *id, JsonObject *fields,
           set_no_key_error (error);
           return NULL;
         }
-      text = tf_crypto_decrypt_field (key, table->name, id, name, envelope, error);
+      if (!(column->flags & TF_COLUMN_CARE_KEY) && data == NULL)
+        {
+          /* Held by the care key only: the other side's own notes are not
+           * for this account, and are simply absent from its plain form. */
+          json_object_set_null_member (plain, name);
+          continue;
+        }
+      text = tf_crypto_decrypt_field (column->flags & TF_COLUMN_CARE_KEY ? care : data,
+                                      table->name, id, name, envelope, error);
       if (text == NULL)
         return NULL;
       if (column->type == TF_COLUMN_JSON)
@@ -389,12 +442,12 @@ plain_of (TfVault *self, const TfRecord *record, GHashTable *index, GError **err
   gboolean own = FALSE;
 
   if (!tf_vault_has_content (table) || !tf_vault_has_ciphertext (table, record->fields))
-    return tf_vault_open_fields (table, record->id, record->fields, NULL, error);
+    return tf_vault_open_fields (table, record->id, record->fields, NULL, FALSE, error);
   key = open_key_with (self, table, record->id,
                        tf_json_get_string (record->fields, "enc_key"), index, &own, error);
   if (key == NULL)
     return NULL;
-  plain = tf_vault_open_fields (table, record->id, record->fields, key, &local_error);
+  plain = tf_vault_open_fields (table, record->id, record->fields, key, own, &local_error);
   if (plain != NULL)
     return plain;
   /* A grant that opens but no longer fits was made before a re-key. */
@@ -440,8 +493,12 @@ tf_vault_plain_for_list (TfVault *self, const TfRecord *record)
  * instead of the field merge. */
 static void
 keep_unchanged_ciphertexts (const TfTable *table, const char *id, const TfSecret *key,
-                            JsonObject *stored, JsonObject *plain, JsonObject *wire)
+                            gboolean own, JsonObject *stored, JsonObject *plain, JsonObject *wire)
 {
+  g_autoptr(TfSecret) care = NULL;
+  const TfSecret *data = NULL;
+
+  split_keys (table, key, own, &data, &care);
   for (guint i = 0; i < table->n_columns; i++)
     {
       const TfColumn *column = &table->columns[i];
@@ -456,7 +513,10 @@ keep_unchanged_ciphertexts (const TfTable *table, const char *id, const TfSecret
         new_text = json_to_string (value, FALSE);
       else if (JSON_NODE_HOLDS_VALUE (value) && json_node_get_value_type (value) == G_TYPE_STRING)
         new_text = g_strdup (json_node_get_string (value));
-      old_text = tf_crypto_decrypt_field (key, table->name, id, column->name, envelope, NULL);
+      if ((column->flags & TF_COLUMN_CARE_KEY ? (const TfSecret *) care : data) == NULL)
+        continue;
+      old_text = tf_crypto_decrypt_field (column->flags & TF_COLUMN_CARE_KEY ? care : data,
+                                          table->name, id, column->name, envelope, NULL);
       if (new_text != NULL && old_text != NULL && strcmp (new_text, old_text) == 0)
         json_object_set_string_member (wire, column->name, envelope);
     }
@@ -476,7 +536,7 @@ tf_vault_prepare_write (TfVault *self, const TfTable *table, const char *id, Jso
 
   *out_rekeyed = FALSE;
   if (!tf_vault_has_content (table))
-    return tf_vault_seal_fields (table, id, plain, NULL, NULL, error);
+    return tf_vault_seal_fields (table, id, plain, NULL, FALSE, NULL, error);
 
   existing = tf_store_get (self->store, table, id, &local_error);
   if (existing == NULL && !g_error_matches (local_error, TF_STORE_ERROR, TF_STORE_ERROR_NOT_FOUND))
@@ -504,12 +564,13 @@ tf_vault_prepare_write (TfVault *self, const TfTable *table, const char *id, Jso
       key = tf_keys_new_data_key (self->keys, &enc_key, error);
       if (key == NULL)
         return NULL;
+      own = TRUE;
       *out_rekeyed = revokes;
     }
-  wire = tf_vault_seal_fields (table, id, plain, key, enc_key, error);
+  wire = tf_vault_seal_fields (table, id, plain, key, own, enc_key, error);
   /* Same key as the stored row: what did not change keeps its ciphertext. */
   if (wire != NULL && existing != NULL && g_strcmp0 (enc_key, old_enc_key) == 0)
-    keep_unchanged_ciphertexts (table, id, key, existing->fields, plain, wire);
+    keep_unchanged_ciphertexts (table, id, key, own, existing->fields, plain, wire);
   return wire;
 }
 

@@ -794,12 +794,30 @@ later_edits_queued (TfStore *self, const TfTable *table, const char *record_id,
   return TRUE;
 }
 
+/* TRUE for a table of a person's own writing: encrypted columns other than
+ * the data key and those both sides of an appointment share (an
+ * appointment's notes and reason travel with the booking, which is shared
+ * state). */
+static gboolean
+holds_own_writing (const TfTable *table)
+{
+  for (guint i = 0; i < table->n_columns; i++)
+    {
+      const TfColumn *column = &table->columns[i];
+
+      if ((column->flags & TF_COLUMN_ENCRYPTED) && !(column->flags & TF_COLUMN_CARE_KEY) &&
+          strcmp (column->name, "enc_key") != 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 /* The server refused a write of shared state (a booking whose slot was
  * taken, a care link, hours): the attempt stays in sync_rejections for the
  * user, and the record shows the server's truth again — its last synced
  * state, or nothing when it never reached the server — unless later edits
- * of it are still queued.  A person's own writing (tables with encrypted
- * columns) stays as it is on the device: their words are never hidden. */
+ * of it are still queued.  A person's own writing (holds_own_writing) stays
+ * as it is on the device: their words are never hidden. */
 static gboolean
 restore_refused (TfStore *self, const TfTable *table, const char *record_id,
                  const char *mutation, GError **error)
@@ -807,7 +825,7 @@ restore_refused (TfStore *self, const TfTable *table, const char *record_id,
   g_auto(TfStoreStmt) base = { NULL };
   gboolean later;
 
-  if (tf_table_has_encrypted (table))
+  if (holds_own_writing (table))
     return TRUE;
 
   if (!later_edits_queued (self, table, record_id, mutation, &later, error))

@@ -1183,6 +1183,7 @@ test_note_lock (void)
   g_autofree char *therapist_email = unique_email ("therapist");
   g_autofree char *client_email = unique_email ("client");
   g_autofree char *therapist_id = NULL, *appointment = NULL, *note = NULL;
+  g_autofree char *other = NULL;
   Device *t = device_new (), *c = device_new ();
   g_autoptr(JsonNode) notes = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
@@ -1205,9 +1206,36 @@ test_note_lock (void)
   appointment = first_line (OK (c, "appointment", "book", "--therapist", therapist_id, "--at",
                                 json_object_get_string_member (
                                   json_array_get_object_element (json_node_get_array (slots), 0),
-                                  "start")));
+                                  "start"),
+                                "--notes", secret ("I am afraid of heights since the fall")));
+  other = first_line (OK (c, "appointment", "book", "--therapist", therapist_id, "--at",
+                          json_object_get_string_member (
+                            json_array_get_object_element (json_node_get_array (slots), 1),
+                            "start")));
+  g_free (OK (c, "appointment", "cancel", other, "--reason",
+              secret ("my mother is in hospital again")));
   sync_ok (c);
   sync_ok (t);
+  /* Encrypted on the way, read by the therapist (DESIGN.md §5). */
+  {
+    g_autoptr(JsonNode) list = JSON (t, "appointment", "list");
+    JsonArray *all = json_node_get_array (list);
+    guint seen = 0;
+
+    for (guint i = 0; i < json_array_get_length (all); i++)
+      {
+        JsonObject *a = json_array_get_object_element (all, i);
+        const char *id = json_object_get_string_member (a, "id");
+
+        if (g_strcmp0 (id, appointment) == 0)
+          seen += g_strcmp0 (json_object_get_string_member (a, "notes_for_therapist"),
+                             "I am afraid of heights since the fall") == 0;
+        if (g_strcmp0 (id, other) == 0)
+          seen += g_strcmp0 (json_object_get_string_member (a, "cancellation_reason"),
+                             "my mother is in hospital again") == 0;
+      }
+    g_assert_cmpuint (seen, ==, 2);
+  }
   note = first_line (OK (t, "note", "add", "--appointment", appointment, "--approach", "soap",
                          "--content", secret ("S: reports intrusive thoughts since May")));
   g_free (OK (t, "note", "lock", note));

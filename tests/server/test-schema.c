@@ -367,6 +367,25 @@ static const CheckCase check_cases[] = {
     "INSERT INTO mood_entries (user_id, categories) VALUES ('" CLIENT_A "', to_jsonb(" ENVELOPE "::text))",
     "INSERT INTO mood_entries (user_id, categories) VALUES ('" CLIENT_A "', '[\"work\"]')",
     "23514" },
+  { "appointment notes refuse plaintext (0011)",
+    "INSERT INTO appointments (therapist_id, client_id, appointment_datetime, duration, status,"
+    " price, notes_for_therapist) VALUES ('" THERAPIST "', '" CLIENT_A "', now() + interval '30 days',"
+    " 50, 'pending', 60, " ENVELOPE ")",
+    "INSERT INTO appointments (therapist_id, client_id, appointment_datetime, duration, status,"
+    " price, notes_for_therapist) VALUES ('" THERAPIST "', '" CLIENT_A "', now() + interval '31 days',"
+    " 50, 'pending', 60, 'Φοβάμαι τα ύψη')",
+    "23514" },
+  { "cancellation reasons refuse plaintext (0011)",
+    NULL,
+    "INSERT INTO appointments (therapist_id, client_id, appointment_datetime, duration, status,"
+    " price, cancellation_reason) VALUES ('" THERAPIST "', '" CLIENT_A "', now() + interval '32 days',"
+    " 50, 'pending', 60, 'Ασθένεια')",
+    "23514" },
+  { "session summaries, homework and plans refuse plaintext (0011)",
+    NULL,
+    "INSERT INTO sessions (appointment_id, homework_assigned) SELECT id, 'Ημερολόγιο'"
+    " FROM appointments LIMIT 1",
+    "23514" },
   { "histories refuse plaintext",
     "INSERT INTO client_histories (client_id, family_history) VALUES ('" CLIENT_A "', to_jsonb(" ENVELOPE "::text))",
     "INSERT INTO client_histories (client_id, psychiatric_history) VALUES ('" CLIENT_B "', '[\"depression\"]')",
@@ -551,7 +570,7 @@ test_out_of_range_rows_kept (void)
   tf_test_pg_exec (conn,
     "INSERT INTO appointments (id, therapist_id, client_id, appointment_datetime, duration,"
     " status, price, notes_for_therapist) VALUES ('00000000-0000-4000-8000-0000000000d5', '"
-    THERAPIST2 "', '" CLIENT_A "', '2031-05-01T10:00:00Z', 50, 'pending', 75.50, 'far ahead')");
+    THERAPIST2 "', '" CLIENT_A "', '2031-05-01T10:00:00Z', 50, 'pending', 75.50, " ENVELOPE ")");
   tf_test_pg_exec (conn, "INSERT INTO mood_entries (id, user_id, mood_value, created_at) VALUES"
                          " ('00000000-0000-4000-8000-0000000000d6', '" CLIENT_B "', 3,"
                          " '2019-01-15T08:00:00Z')");
@@ -568,7 +587,7 @@ test_out_of_range_rows_kept (void)
   g_assert_cmpstr (after, ==, "appointments_p2031_05");
   g_assert_cmpint (tf_test_pg_int (conn,
       "SELECT count(*) FROM appointments WHERE id = '00000000-0000-4000-8000-0000000000d5'"
-      " AND price = 75.50 AND notes_for_therapist = 'far ahead'"), ==, 1);
+      " AND price = 75.50 AND notes_for_therapist = " ENVELOPE), ==, 1);
   g_clear_pointer (&after, g_free);
   after = partition_of (conn, "mood_entries", "id = '00000000-0000-4000-8000-0000000000d6'");
   g_assert_cmpstr (after, ==, "mood_entries_p2019q1");

@@ -221,7 +221,7 @@ test_length_limits (void)
   g_autofree char *education = repeat ("a", TF_JSON_MAX_CHARS);
   g_autofree char *secret = repeat ("😀", TF_SECRET_MAX_CHARS + 1);
   g_autoptr(TfSecret) key = tf_secret_new_random (TF_CRYPTO_KEY_BYTES);
-  g_autofree char *envelope = NULL;
+  g_autofree char *envelope = NULL, *big_notes = NULL;
   g_autofree char *m1 = NULL, *m2 = NULL, *m3 = NULL, *m4 = NULL, *m5 = NULL, *batch = NULL;
   g_autoptr(TfTestResponse) r = NULL;
   g_autoptr(GError) error = NULL;
@@ -229,13 +229,18 @@ test_length_limits (void)
   g_assert_true (tf_crypto_init (NULL));
   envelope = tf_crypto_encrypt_field (key, "mood_entries", mood2, "notes", secret, &error);
   g_assert_no_error (error);
+  /* The notes are encrypted since migration 0011: a megabyte of them is an
+   * envelope over its cap. */
+  big_notes = tf_crypto_encrypt_field (key, "appointments", appt, "notes_for_therapist", megabyte,
+                                       &error);
+  g_assert_no_error (error);
   m1 = g_strdup_printf ("{\"mutation_id\": 1, \"table\": \"appointments\", \"id\": \"%s\","
                         " \"op\": \"upsert\", \"base_version\": 0, \"fields\": {"
                         "\"therapist_id\": \"%s\", \"client_id\": \"%s\","
                         " \"appointment_datetime\": \"2031-05-05T10:00:00Z\", \"duration\": 50,"
                         " \"status\": \"pending\", \"price\": \"60.00\","
                         " \"notes_for_therapist\": \"%s\"}}",
-                        appt, therapist->user_id, client->user_id, megabyte);
+                        appt, therapist->user_id, client->user_id, big_notes);
   m2 = goal_mutation (2, goal_bad, client, over_cap);
   m3 = goal_mutation (3, goal_ok, client, at_cap);
   /* A JSONB column the server reads (therapists.education), from the
@@ -356,14 +361,19 @@ test_booking_takes_the_offer (void)
    * the cancellation goes: it is applied, and the terms stay. */
   {
     gint64 version = json_object_get_int_member (result_at (r, 0), "version");
+    g_autoptr(TfSecret) key = tf_secret_new_random (TF_CRYPTO_KEY_BYTES);
+    /* Encrypted on the device since migration 0011. */
+    g_autofree char *reason = tf_crypto_encrypt_field (key, "appointments", id,
+                                                       "cancellation_reason",
+                                                       "Άλλαξαν τα σχέδια", NULL);
     g_autofree char *cancel = g_strdup_printf (
         "{\"mutation_id\": 2, \"table\": \"appointments\", \"id\": \"%s\", \"op\": \"upsert\","
         " \"base_version\": %" G_GINT64_FORMAT ", \"fields\": {\"therapist_id\": \"%s\","
         " \"client_id\": \"%s\", \"appointment_datetime\": \"2031-03-04T09:00:00Z\","
         " \"duration\": 1440, \"status\": \"cancelled\", \"price\": \"0.00\","
         " \"cancelled_by\": \"%s\", \"cancelled_at\": \"2026-12-01T10:00:00Z\","
-        " \"cancellation_reason\": \"Άλλαξαν τα σχέδια\"}}",
-        id, version, therapist->user_id, client->user_id, client->user_id);
+        " \"cancellation_reason\": \"%s\"}}",
+        id, version, therapist->user_id, client->user_id, client->user_id, reason);
     g_autoptr(TfTestResponse) cancelled = push (client, cancel);
     JsonObject *kept;
 

@@ -1622,6 +1622,58 @@ test_newly_encrypted_columns (void)
   g_assert_cmpstr (PQgetvalue (refused, 0, 0), ==, "Παλιός τίτλος");
 }
 
+/* What a client and a therapist write each other about an appointment or a
+ * session is encrypted since migration 0011: plaintext there is refused
+ * (not_encrypted) before any rule of the booking is looked at. */
+static void
+test_care_columns_encrypted (void)
+{
+  g_autoptr(TfTestUser) client = new_user ("client");
+  g_autoptr(TfTestUser) therapist = new_user ("therapist");
+  const char *columns[] = { "notes_for_therapist", "cancellation_reason" };
+  const char *session_columns[] = { "session_summary", "homework_assigned", "next_session_plan" };
+  g_autoptr(GString) batch = g_string_new (NULL);
+  g_autoptr(GString) session_batch = g_string_new (NULL);
+  g_autoptr(TfTestResponse) r = NULL, rs = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
+    {
+      g_autofree char *id = new_id ();
+
+      g_string_append_printf (batch,
+        "%s{\"mutation_id\": %u, \"table\": \"appointments\", \"id\": \"%s\", \"op\": \"upsert\","
+        " \"base_version\": 0, \"fields\": {\"therapist_id\": \"%s\", \"client_id\": \"%s\","
+        " \"appointment_datetime\": \"2031-05-05T10:00:00Z\", \"duration\": 50,"
+        " \"status\": \"pending\", \"price\": \"60.00\", \"%s\": \"Φοβάμαι τα ύψη\"}}",
+        i > 0 ? ", " : "", i + 1, id, therapist->user_id, client->user_id, columns[i]);
+    }
+  r = push (client, batch->str);
+  for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
+    {
+      g_assert_cmpstr (status_at (r, i), ==, "rejected");
+      g_assert_cmpstr (json_object_get_string_member (result_at (r, i), "code"), ==,
+                       "not_encrypted");
+      g_assert_nonnull (strstr (json_object_get_string_member (result_at (r, i), "message"),
+                                columns[i]));
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (session_columns); i++)
+    {
+      g_autofree char *id = new_id (), *appointment = new_id ();
+
+      g_string_append_printf (session_batch,
+        "%s{\"mutation_id\": %u, \"table\": \"sessions\", \"id\": \"%s\", \"op\": \"upsert\","
+        " \"base_version\": 0, \"fields\": {\"appointment_id\": \"%s\", \"%s\": \"Ημερολόγιο\"}}",
+        i > 0 ? ", " : "", i + 1, id, appointment, session_columns[i]);
+    }
+  rs = push (therapist, session_batch->str);
+  for (guint i = 0; i < G_N_ELEMENTS (session_columns); i++)
+    {
+      g_assert_cmpstr (status_at (rs, i), ==, "rejected");
+      g_assert_cmpstr (json_object_get_string_member (result_at (rs, i), "code"), ==,
+                       "not_encrypted");
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1653,6 +1705,7 @@ main (int argc, char **argv)
   g_test_add_func ("/tf/sync/refusals-reveal-nothing", test_refusals_reveal_nothing);
   g_test_add_func ("/tf/sync/bad-input", test_bad_input);
   g_test_add_func ("/tf/sync/newly-encrypted-columns", test_newly_encrypted_columns);
+  g_test_add_func ("/tf/sync/care-columns-encrypted", test_care_columns_encrypted);
   g_test_add_func ("/tf/sync/concurrent-writers-reader", test_concurrent_writers_reader);
   g_test_add_func ("/tf/sync/wait-wakes-on-change", test_wait_wakes_on_change);
   g_test_add_func ("/tf/sync/public-keys", test_public_keys);

@@ -391,6 +391,7 @@ test_applied_takes_stored_record (Fixture *f, gconstpointer data)
   g_autoptr(JsonObject) sx = booking_fields (x, "70.00", 60, "2026-12-01T10:00:00Z");
   g_autoptr(JsonObject) sy = booking_fields (y, "70.00", 60, "2026-12-01T10:00:00Z");
   g_autoptr(JsonObject) edit = booking_fields (y, "0.00", 1440, "2001-01-01T00:00:00Z");
+  g_autofree char *late = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonArray) results = NULL;
   g_autoptr(TfRecord) row_x = NULL, row_y = NULL;
@@ -399,7 +400,14 @@ test_applied_takes_stored_record (Fixture *f, gconstpointer data)
   g_assert_true (tf_store_put (f->store, appointments, x, fx, &error));
   g_assert_true (tf_store_put (f->store, appointments, y, fy, &error));
   first = count_rows (f, "SELECT min(mutation_id) FROM outbox");
-  json_object_set_string_member (edit, "notes_for_therapist", "θα αργήσω λίγο");
+  /* The store holds wire form: the notes are an envelope (encrypted since 0011). */
+  {
+    g_autoptr(TfSecret) key = tf_secret_new_random (TF_CRYPTO_KEY_BYTES);
+
+    late = tf_crypto_encrypt_field (key, "appointments", y, "notes_for_therapist",
+                                    "θα αργήσω λίγο", NULL);
+  }
+  json_object_set_string_member (edit, "notes_for_therapist", late);
   g_assert_true (tf_store_put (f->store, appointments, y, edit, &error));
   g_assert_no_error (error);
   {
@@ -430,7 +438,7 @@ test_applied_takes_stored_record (Fixture *f, gconstpointer data)
 
   row_y = tf_store_get (f->store, appointments, y, &error);
   g_assert_cmpstr (json_object_get_string_member (row_y->fields, "notes_for_therapist"), ==,
-                   "θα αργήσω λίγο");
+                   late);
   g_assert_cmpint (count_rows (f, "SELECT count(*) FROM sync_base WHERE version = 31"
                                   " AND json_extract(fields, '$.price') = '70.00'"), ==, 1);
 }

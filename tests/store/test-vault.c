@@ -237,18 +237,25 @@ member (JsonObject *o, const char *name)
   return json_node_get_string (node);
 }
 
+/* @vault learns the public keys of the account made with @keys. */
 static void
-remember_therapist (Fixture *f)
+remember (TfVault *vault, JsonObject *keys, const char *user_id, const char *email)
 {
-  const char *identity = json_object_get_string_member (therapist_keys, "identity_public_key");
-  const char *signing = json_object_get_string_member (therapist_keys, "signing_public_key");
+  const char *identity = json_object_get_string_member (keys, "identity_public_key");
+  const char *signing = json_object_get_string_member (keys, "signing_public_key");
   const char *publics[] = { identity, signing, NULL };
   g_autofree char *fingerprint = tf_crypto_fingerprint (publics);
   g_autoptr(GError) error = NULL;
 
-  g_assert_true (tf_vault_remember_key (f->client, THERAPIST, identity, signing, fingerprint,
-                                        "therapist@example.gr", &error));
+  g_assert_true (tf_vault_remember_key (vault, user_id, identity, signing, fingerprint, email,
+                                        &error));
   g_assert_no_error (error);
+}
+
+static void
+remember_therapist (Fixture *f)
+{
+  remember (f->client, therapist_keys, THERAPIST, "therapist@example.gr");
 }
 
 /* A person's keys are pinned at first sight: other keys presented later
@@ -1455,6 +1462,212 @@ test_legacy_plaintext (Fixture *f, gconstpointer data)
   f->client = tf_vault_new (f->store, CLIENT, open_keys (client_keys, client_kek));
 }
 
+/* --- appointments and sessions: both sides of the care ---------------------- */
+
+static void
+remember_client (Fixture *f)
+{
+  remember (f->therapist, client_keys, CLIENT, "client@example.gr");
+}
+
+static JsonObject *
+appointment_plain (const char *at, const char *notes)
+{
+  JsonObject *o = json_object_new ();
+
+  json_object_set_string_member (o, "therapist_id", THERAPIST);
+  json_object_set_string_member (o, "client_id", CLIENT);
+  json_object_set_string_member (o, "appointment_datetime", at);
+  json_object_set_int_member (o, "duration", 50);
+  json_object_set_string_member (o, "status", "pending");
+  json_object_set_string_member (o, "price", "60.00");
+  json_object_set_string_member (o, "created_at", "2026-11-20T08:00:00Z");
+  if (notes != NULL)
+    json_object_set_string_member (o, "notes_for_therapist", notes);
+  return o;
+}
+
+/* Record @id got @version from the server; then the shares are reconciled,
+ * as after a sync. */
+static void
+taken_by_server (TfVault *vault, const char *path, const char *table_name, const char *id,
+                 gint64 version)
+{
+  g_autofree char *sql = g_strdup_printf ("UPDATE %s SET version = %" G_GINT64_FORMAT
+                                          " WHERE id = ?1", table_name, version);
+  g_autoptr(GError) error = NULL;
+
+  exec_raw (path, sql, id);
+  g_assert_true (tf_vault_reconcile_shares (vault, NULL, &error));
+  g_assert_no_error (error);
+}
+
+/* The grant of @id in @from's store, carried with the record to @to. */
+static void
+deliver_with_grant (TfStore *from, const char *from_path, TfStore *to, const char *table_name,
+                    const char *id, gint64 version)
+{
+  g_autofree char *grant = query_text (from_path, "SELECT id FROM key_grants WHERE record_id = ?1",
+                                       id);
+
+  g_assert_nonnull (grant);
+  deliver (from, to, table_name, id, version);
+  deliver (from, to, "key_grants", grant, version + 1);
+}
+
+/* A client books with notes for the therapist, the therapist cancels with a
+ * reason, and writes a session whose summary and homework the client reads
+ * while the therapist's own notes on it stay closed to them.  On disk and
+ * on the wire only envelopes; each side reads with its own keys. */
+static void
+test_care_records (Fixture *f, gconstpointer data)
+{
+  g_autofree char *appointment = g_uuid_string_random ();
+  g_autofree char *session = NULL, *client_enc_key = NULL;
+  g_autoptr(JsonObject) booked = appointment_plain ("2026-12-10T10:00:00Z",
+                                                    "Φοβάμαι τα ύψη από μικρή.");
+  g_autoptr(JsonObject) theirs = NULL;
+  g_autoptr(JsonObject) back = NULL;
+  g_autoptr(JsonObject) notes = NULL;
+  g_autoptr(TfRecord) row = NULL;
+  g_autoptr(GError) error = NULL;
+
+  remember_therapist (f);
+  remember_client (f);
+  put_ok (f->client, "appointments", appointment, booked);
+  /* Not shared before the server took it (a refused booking needs no key). */
+  g_assert_false (has_grant (f->path, appointment, THERAPIST));
+  taken_by_server (f->client, f->path, "appointments", appointment, 4);
+  row = stored (f->store, "appointments", appointment);
+  g_assert_true (tf_crypto_is_envelope (member (row->fields, "notes_for_therapist")));
+  client_enc_key = g_strdup (member (row->fields, "enc_key"));
+  g_assert_true (tf_crypto_is_envelope (client_enc_key));
+
+  /* The therapist reads the notes with the care key sealed to them ... */
+  deliver_with_grant (f->store, f->path, f->therapist_store, "appointments", appointment, 5);
+  theirs = get_ok (f->therapist, "appointments", appointment);
+  g_assert_cmpstr (member (theirs, "notes_for_therapist"), ==, "Φοβάμαι τα ύψη από μικρή.");
+
+  /* ... and cancels with a reason, under the same key: the client reads it
+   * (its booking pushed first, so the therapist's version is taken). */
+  exec_raw (f->path, "DELETE FROM outbox WHERE record_id = ?1", appointment);
+  json_object_set_string_member (theirs, "status", "cancelled");
+  json_object_set_string_member (theirs, "cancelled_by", THERAPIST);
+  json_object_set_string_member (theirs, "cancelled_at", "2026-11-25T09:00:00Z");
+  json_object_set_string_member (theirs, "cancellation_reason", "Ασθένεια της θεραπεύτριας");
+  put_ok (f->therapist, "appointments", appointment, theirs);
+  g_clear_pointer (&row, tf_record_free);
+  row = stored (f->therapist_store, "appointments", appointment);
+  g_assert_true (tf_crypto_is_envelope (member (row->fields, "cancellation_reason")));
+  g_assert_cmpstr (member (row->fields, "enc_key"), ==, client_enc_key);
+  deliver (f->therapist_store, f->store, "appointments", appointment, 7);
+  back = get_ok (f->client, "appointments", appointment);
+  g_assert_cmpstr (member (back, "cancellation_reason"), ==, "Ασθένεια της θεραπεύτριας");
+  g_assert_cmpstr (member (back, "notes_for_therapist"), ==, "Φοβάμαι τα ύψη από μικρή.");
+
+  /* A session: its summary, homework and plan for both, its therapist's
+   * notes for the therapist alone. */
+  session = tf_vault_session_for (f->therapist, appointment, &error);
+  g_assert_no_error (error);
+  notes = get_ok (f->therapist, "sessions", session);
+  json_object_set_string_member (notes, "therapist_notes", "Αποφεύγει να μιλήσει για τη μητέρα.");
+  json_object_set_string_member (notes, "session_summary", "Μιλήσαμε για τον φόβο των υψών.");
+  json_object_set_string_member (notes, "homework_assigned", "Ημερολόγιο άγχους κάθε βράδυ.");
+  json_object_set_string_member (notes, "next_session_plan", "Έκθεση σε εικόνες.");
+  put_ok (f->therapist, "sessions", session, notes);
+  taken_by_server (f->therapist, f->therapist_path, "sessions", session, 8);
+  g_clear_pointer (&row, tf_record_free);
+  row = stored (f->therapist_store, "sessions", session);
+  g_assert_true (tf_crypto_is_envelope (member (row->fields, "session_summary")));
+  g_assert_true (tf_crypto_is_envelope (member (row->fields, "homework_assigned")));
+  g_assert_true (tf_crypto_is_envelope (member (row->fields, "next_session_plan")));
+  deliver_with_grant (f->therapist_store, f->therapist_path, f->store, "sessions", session, 9);
+  {
+    g_autoptr(JsonObject) mine = get_ok (f->client, "sessions", session);
+    g_autofree char *sealed = grant_for (f->therapist_path, session, CLIENT);
+    g_autoptr(TfSecret) care = tf_keys_open_grant (tf_vault_get_keys (f->client), sealed, &error);
+    g_autofree char *opened = NULL;
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (member (mine, "session_summary"), ==, "Μιλήσαμε για τον φόβο των υψών.");
+    g_assert_cmpstr (member (mine, "homework_assigned"), ==, "Ημερολόγιο άγχους κάθε βράδυ.");
+    g_assert_cmpstr (member (mine, "next_session_plan"), ==, "Έκθεση σε εικόνες.");
+    g_assert_null (member (mine, "therapist_notes"));
+    g_assert_false (json_object_has_member (mine, "unreadable"));
+    /* What the client was given does not open the therapist's notes. */
+    opened = tf_crypto_decrypt_field (care, "sessions", session, "therapist_notes",
+                                      member (row->fields, "therapist_notes"), &error);
+    g_assert_null (opened);
+    g_assert_error (error, TF_CRYPTO_ERROR, TF_CRYPTO_ERROR_DECRYPT);
+    g_clear_error (&error);
+  }
+  /* The therapist still reads all of it. */
+  g_clear_pointer (&notes, json_object_unref);
+  notes = get_ok (f->therapist, "sessions", session);
+  g_assert_cmpstr (member (notes, "therapist_notes"), ==, "Αποφεύγει να μιλήσει για τη μητέρα.");
+  g_assert_cmpstr (member (notes, "session_summary"), ==, "Μιλήσαμε για τον φόβο των υψών.");
+}
+
+/* An appointment and a session from before 0011, plaintext in both
+ * profiles: the client's device encrypts the appointment, the therapist's
+ * the session, and each side reads the other's. */
+static void
+test_care_records_legacy (Fixture *f, gconstpointer data)
+{
+  g_autofree char *appointment = g_uuid_string_random ();
+  g_autofree char *session = g_uuid_string_random ();
+  g_autofree char *old_appointment = NULL, *old_session = NULL;
+  g_autoptr(JsonObject) theirs = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *paths[] = { f->path, f->therapist_path };
+  guint n = 0;
+
+  remember_therapist (f);
+  remember_client (f);
+  old_appointment = g_strdup_printf (
+    "INSERT INTO appointments (id, therapist_id, client_id, appointment_datetime, duration,"
+    " status, price, notes_for_therapist, created_at, version) VALUES ('%s', '" THERAPIST "',"
+    " '" CLIENT "', '2026-12-11T10:00:00Z', 50, 'confirmed', '60.00', 'Παλιές σημειώσεις',"
+    " '2026-11-20T08:00:00Z', 3)", appointment);
+  old_session = g_strdup_printf (
+    "INSERT INTO sessions (id, appointment_id, session_summary, homework_assigned, created_at,"
+    " version) VALUES ('%s', '%s', 'Παλιά σύνοψη', 'Παλιά εργασία', '2026-12-11T11:00:00Z', 4)",
+    session, appointment);
+  for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
+    {
+      exec_raw (paths[i], old_appointment, NULL);
+      exec_raw (paths[i], old_session, NULL);
+    }
+
+  /* Each side encrypts what it looks after, and only that. */
+  g_assert_true (tf_vault_encrypt_legacy (f->client, &n, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n, ==, 1);
+  g_assert_true (tf_vault_encrypt_legacy (f->therapist, &n, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n, ==, 1);
+  g_assert_cmpint (query_int (f->path, "SELECT count(*) FROM appointments WHERE id = ?1"
+                                       " AND notes_for_therapist LIKE 'tf1:%'", appointment),
+                   ==, 1);
+  g_assert_cmpint (query_int (f->therapist_path, "SELECT count(*) FROM sessions WHERE id = ?1"
+                                                 " AND session_summary LIKE 'tf1:%'"
+                                                 " AND homework_assigned LIKE 'tf1:%'", session),
+                   ==, 1);
+  g_assert_cmpint (query_int (f->path, "SELECT count(*) FROM outbox WHERE record_id = ?1"
+                                       " AND base_version = 3", appointment), ==, 1);
+
+  deliver_with_grant (f->store, f->path, f->therapist_store, "appointments", appointment, 10);
+  theirs = get_ok (f->therapist, "appointments", appointment);
+  g_assert_cmpstr (member (theirs, "notes_for_therapist"), ==, "Παλιές σημειώσεις");
+  deliver_with_grant (f->therapist_store, f->therapist_path, f->store, "sessions", session, 12);
+  {
+    g_autoptr(JsonObject) mine = get_ok (f->client, "sessions", session);
+
+    g_assert_cmpstr (member (mine, "session_summary"), ==, "Παλιά σύνοψη");
+    g_assert_cmpstr (member (mine, "homework_assigned"), ==, "Παλιά εργασία");
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1483,6 +1696,8 @@ main (int argc, char **argv)
   ADD ("/tf/vault/conflicts/keys-travel-with-ciphertext", test_keys_travel_with_ciphertext);
   ADD ("/tf/vault/conflicts/delete-after-own-upsert", test_delete_after_own_upsert);
   ADD ("/tf/vault/legacy-plaintext", test_legacy_plaintext);
+  ADD ("/tf/vault/care/appointment-and-session", test_care_records);
+  ADD ("/tf/vault/care/legacy-plaintext", test_care_records_legacy);
 #undef ADD
   ret = g_test_run ();
 
