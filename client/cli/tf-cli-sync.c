@@ -42,6 +42,29 @@ add_report (TfSyncReport *total, const TfSyncReport *more)
   total->server_lost += more->server_lost;
 }
 
+/* One sync; when the session lapsed and the vault is open, the device signs
+ * in again by itself and the sync goes on. */
+static gboolean
+sync_renewing (TfSyncClient *client, TfStore *store, TfVault *vault, TfSyncReport *report,
+               GError **error)
+{
+  g_autoptr(GError) local = NULL;
+  TfSyncReport more = { 0 };
+
+  if (tf_sync_client_sync (client, store, report, &local))
+    return TRUE;
+  if (vault == NULL || !g_error_matches (local, TF_SYNC_ERROR, TF_SYNC_ERROR_TOKEN_EXPIRED))
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  if (!tf_account_renew_session (vault, client, error) ||
+      !tf_sync_client_sync (client, store, &more, error))
+    return FALSE;
+  add_report (report, &more);
+  return TRUE;
+}
+
 /* Syncs; with the vault open, shares are reconciled afterwards and what
  * that queued is pushed at once. */
 static gboolean
@@ -59,7 +82,7 @@ run_sync (TfCli *cli, TfSyncReport *report, GError **error)
   /* Open first when possible: a conflict copy is then re-encrypted for its
    * own id and syncs too. */
   if (!tf_cli_vault_if_possible (cli, &vault, error) ||
-      !tf_sync_client_sync (client, store, report, error))
+      !sync_renewing (client, store, vault, report, error))
     return FALSE;
   if (vault != NULL)
     {
@@ -79,7 +102,7 @@ run_sync (TfCli *cli, TfSyncReport *report, GError **error)
                               pending), pending);
       if (tf_store_outbox_count (store, NULL) > 0)
         {
-          if (!tf_sync_client_sync (client, store, &again, error))
+          if (!sync_renewing (client, store, vault, &again, error))
             return FALSE;
           add_report (report, &again);
         }

@@ -25,6 +25,11 @@ G_DEFINE_QUARK (tf-account-error-quark, tf_account_error)
 #define KEY_TOKEN     "account.token"
 #define KEY_KEYS      "account.keys"
 #define KEY_DEVICE_ID "account.device_id"
+/* The auth key, wrapped by the master key ("auth-key"): lets a device that
+ * is unlocked sign in again when its session lapses.  Whoever holds the
+ * master key can read everything already; the auth key adds only the
+ * sign-in that the same person could make with the password. */
+#define KEY_AUTH_KEY  "account.auth_key"
 
 char *
 tf_account_get (TfStore *store, const char *what)
@@ -386,6 +391,32 @@ tf_account_publish (TfStore *store, const char *server_url, const char *email,
          tf_store_set_state (store, names, nothing, error);
 }
 
+/* Keeps @auth_key under the master key of @keys, writing only when it
+ * changed (unlocking must work on a full disk). */
+static gboolean
+remember_auth_key (TfStore *store, TfKeys *keys, const TfSecret *auth_key, GError **error)
+{
+  g_autofree char *stored = tf_store_get_state (store, KEY_AUTH_KEY, NULL);
+  g_autofree char *wrapped = NULL;
+  const char *names[] = { KEY_AUTH_KEY, NULL };
+  const char *values[2];
+
+  if (stored != NULL)
+    {
+      g_autoptr(TfSecret) known = tf_crypto_unwrap_key (tf_keys_get_master (keys), "auth-key",
+                                                        stored, NULL);
+
+      if (known != NULL && tf_secret_equal (known, auth_key))
+        return TRUE;
+    }
+  wrapped = tf_crypto_wrap_key (tf_keys_get_master (keys), "auth-key", auth_key, error);
+  if (wrapped == NULL)
+    return FALSE;
+  values[0] = wrapped;
+  values[1] = NULL;
+  return tf_store_set_state (store, names, values, error);
+}
+
 /* The "keys" object of a login answer (borrowed), with its "kdf". */
 static JsonObject *
 answer_keys (JsonObject *answer, GError **error)
@@ -443,7 +474,8 @@ tf_account_login (TfStore *store, const char *server_url, const char *email,
     return NULL;
   keys = tf_keys_open (keys_object, kek, error);
   if (keys == NULL ||
-      !save_account (store, server, answer, email, keys_object, error))
+      !save_account (store, server, answer, email, keys_object, error) ||
+      !remember_auth_key (store, keys, auth_key, error))
     return NULL;
   return tf_vault_new (store, json_object_get_string_member (answer, "user_id"),
                        g_steal_pointer (&keys));
@@ -540,14 +572,86 @@ tf_account_unlock (TfStore *store, const char *password, GError **error)
   keys = open_with_password (keys_object, password, &auth_key, &local);
   if (keys == NULL &&
       g_error_matches (local, TF_ACCOUNT_ERROR, TF_ACCOUNT_ERROR_WRONG_PASSWORD))
-    keys = open_with_server_keys (store, password, NULL);
+    {
+      keys = open_with_server_keys (store, password, NULL);
+      /* Derived with the old salt: not the new password's auth key. */
+      g_clear_pointer (&auth_key, tf_secret_free);
+      if (keys != NULL)
+        g_clear_error (&local);
+    }
   if (keys == NULL)
     {
       g_propagate_error (error, g_steal_pointer (&local));
       return NULL;
     }
+  /* Kept for signing in again by itself; failing to keep it (a full disk)
+   * must not stop the unlock. */
+  if (auth_key != NULL && !remember_auth_key (store, keys, auth_key, &local))
+    g_debug ("auth key not kept: %s", local->message);
   user_id = tf_store_get_state (store, KEY_USER_ID, NULL);
   return tf_vault_new (store, user_id, keys);
+}
+
+gboolean
+tf_account_renew_session (TfVault *vault, TfSyncClient *client, GError **error)
+{
+  TfStore *store = tf_vault_get_store (vault);
+  g_autofree char *wrapped = tf_store_get_state (store, KEY_AUTH_KEY, NULL);
+  g_autofree char *email = tf_store_get_state (store, KEY_EMAIL, NULL);
+  g_autofree char *device = tf_store_get_state (store, KEY_DEVICE_ID, NULL);
+  g_autofree char *code = NULL, *auth_b64 = NULL;
+  g_autoptr(TfSecret) auth_key = NULL;
+  g_autoptr(JsonObject) body = json_object_new ();
+  g_autoptr(JsonObject) answer = NULL;
+  g_autoptr(GError) local = NULL;
+  const char *names[] = { KEY_TOKEN, NULL };
+  const char *values[2];
+
+  g_return_val_if_fail (TF_IS_VAULT (vault), FALSE);
+  g_return_val_if_fail (TF_IS_SYNC_CLIENT (client), FALSE);
+
+  if (wrapped != NULL)
+    auth_key = tf_crypto_unwrap_key (tf_keys_get_master (tf_vault_get_keys (vault)), "auth-key",
+                                     wrapped, NULL);
+  if (auth_key == NULL || email == NULL || device == NULL)
+    {
+      g_set_error (error, TF_ACCOUNT_ERROR, TF_ACCOUNT_ERROR_SIGN_IN_NEEDED,
+                   _("This device’s sign-in has ended; log in again"));
+      return FALSE;
+    }
+  auth_b64 = base64_of (auth_key);
+  json_object_set_string_member (body, "email", email);
+  json_object_set_string_member (body, "auth_key", auth_b64);
+  json_object_set_string_member (body, "device_id", device);
+  json_object_set_string_member (body, "device_name", g_get_host_name ());
+  tf_sync_client_set_token (client, NULL);
+  answer = tf_sync_client_call (client, "POST", "/v1/auth/login", body, &code, &local);
+  sodium_memzero (auth_b64, strlen (auth_b64));
+  if (answer == NULL)
+    {
+      if (g_strcmp0 (code, "invalid_credentials") == 0)
+        g_set_error (error, TF_ACCOUNT_ERROR, TF_ACCOUNT_ERROR_SIGN_IN_NEEDED,
+                     _("This device’s sign-in has ended and the password was changed on "
+                       "another device, or the account was suspended; log in again"));
+      else if (g_strcmp0 (code, "mfa_required") == 0)
+        g_set_error (error, TF_ACCOUNT_ERROR, TF_ACCOUNT_ERROR_SIGN_IN_NEEDED,
+                     _("This device’s sign-in has ended; log in again with your code"));
+      else
+        g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  values[0] = json_object_get_string_member_with_default (answer, "token", NULL);
+  values[1] = NULL;
+  if (values[0] == NULL)
+    {
+      g_set_error (error, TF_SYNC_ERROR, TF_SYNC_ERROR_UNAVAILABLE,
+                   _("The server’s answer was malformed"));
+      return FALSE;
+    }
+  if (!tf_store_set_state (store, names, values, error))
+    return FALSE;
+  tf_sync_client_set_token (client, values[0]);
+  return TRUE;
 }
 
 TfSyncClient *

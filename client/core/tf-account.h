@@ -25,6 +25,9 @@ typedef enum
   TF_ACCOUNT_ERROR_WRONG_PASSWORD,  /* the password does not open the keys */
   TF_ACCOUNT_ERROR_WRONG_RECOVERY_KEY,
   TF_ACCOUNT_ERROR_REFUSED,         /* the server refused (e-mail taken ...) */
+  TF_ACCOUNT_ERROR_SIGN_IN_NEEDED,  /* the session ended and this device cannot sign in
+                                     * again by itself: the password was changed elsewhere,
+                                     * the account was suspended, or it asks for a code */
 } TfAccountError;
 
 GQuark tf_account_error_quark (void);
@@ -117,6 +120,17 @@ char     *tf_account_get          (TfStore        *store,
  * when not signed in. */
 TfSyncClient *tf_account_new_sync_client (TfStore  *store,
                                           GError  **error);
+
+/* Signs this device in again when its session lapsed (TF_SYNC_ERROR_TOKEN_EXPIRED),
+ * with the auth key kept in the store under the master key since the last
+ * unlock or login, so nobody is asked for anything; the new token goes to
+ * the store and to @client.  TF_ACCOUNT_ERROR_SIGN_IN_NEEDED when that is
+ * not enough (the password was changed on another device, the account was
+ * suspended, it asks for a TOTP code): the person must sign in.  Blocking;
+ * may run in a worker thread that owns the store for the time. */
+gboolean  tf_account_renew_session (TfVault      *vault,
+                                    TfSyncClient *client,
+                                    GError      **error);
 
 /* Looks up a therapist by e-mail in the server's directory: their entry
  * (user_id, public keys, fingerprint), or TF_ACCOUNT_ERROR_REFUSED when

@@ -902,12 +902,24 @@ test_wrong_secrets_and_outages (void)
     }
   }
 
-  /* An expired sign-in: a clear message, the outbox kept. */
+  /* A lapsed sign-in: the device holds the password, so it signs in again
+   * by itself and the sync goes on, nobody asked. */
   g_free (OK (d, "journal", "add", "--title", "t2", "--content",
               secret ("written while the token was expired")));
   conn = tf_test_pg_connect (server->conninfo);
   sql = g_strdup_printf ("UPDATE auth_sessions SET expires_at = now() - interval '1 second'"
                          " WHERE user_id = '%s'", user_id);
+  tf_test_pg_exec (conn, sql);
+  RUN (&run, d, "sync");
+  g_assert_cmpint (run.status, ==, 0);
+  run_clear (&run);
+  g_assert_cmpint (status_int (d, "pending"), ==, 0);
+  /* A session someone ended is not renewed: a clear message, the outbox kept. */
+  g_free (OK (d, "journal", "add", "--title", "t3", "--content",
+              secret ("written after the session was revoked")));
+  g_free (sql);
+  sql = g_strdup_printf ("UPDATE auth_sessions SET revoked_at = now() WHERE user_id = '%s'",
+                         user_id);
   tf_test_pg_exec (conn, sql);
   PQfinish (conn);
   RUN (&run, d, "sync");
@@ -918,6 +930,39 @@ test_wrong_secrets_and_outages (void)
   g_free (OK (d, "account", "login", "--server", server->base_url, "--email", email));
   sync_ok (d);
   g_assert_cmpint (status_int (d, "pending"), ==, 0);
+}
+
+/* A device whose session lapsed on a server with short lifetimes keeps
+ * syncing without asking, sync after sync. */
+static void
+test_lapsed_session_keeps_syncing (void)
+{
+  TfTestServer *brief = tf_test_server_start ("tf_cli_lapse",
+                                              "token-lifetime=1\ntoken-max-lifetime=2");
+  g_autofree char *email = unique_email ("client");
+  Device *d = device_new (), *other = device_new ();
+  g_auto(Run) run = { 0 };
+
+  g_free (OK (d, "account", "register", "--server", brief->base_url, "--email", email,
+              "--role", "client"));
+  for (int i = 0; i < 3; i++)
+    {
+      g_free (OK (d, "mood", "add", "--mood", "5", "--energy", "5", "--anxiety", "5"));
+      g_usleep (2200 * 1000);  /* past both lifetimes */
+      RUN (&run, d, "sync");
+      g_assert_cmpint (run.status, ==, 0);
+      g_assert_true (run.err == NULL || *run.err == '\0');
+      run_clear (&run);
+      g_assert_cmpint (status_int (d, "pending"), ==, 0);
+    }
+  g_free (OK (other, "account", "login", "--server", brief->base_url, "--email", email));
+  g_free (OK (other, "sync"));
+  {
+    g_autoptr(JsonNode) moods = JSON (other, "mood", "list");
+
+    g_assert_cmpuint (json_array_get_length (json_node_get_array (moods)), ==, 3);
+  }
+  tf_test_server_stop (brief);
 }
 
 static void
@@ -1565,6 +1610,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/wrong-secrets-and-outages", test_wrong_secrets_and_outages);
   g_test_add_func ("/cli/recover-on-new-device", test_recover_on_new_device);
   g_test_add_func ("/cli/recover-local-only", test_recover_local_only);
+  g_test_add_func ("/cli/lapsed-session-keeps-syncing", test_lapsed_session_keeps_syncing);
   g_test_add_func ("/cli/server-down", test_server_down);
   g_test_add_func ("/cli/killed-sync-repeats", test_killed_sync_repeats);
   g_test_add_func ("/cli/note-lock", test_note_lock);
