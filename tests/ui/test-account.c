@@ -101,6 +101,7 @@ put_journal (TfSession *session)
   g_autoptr(GError) error = NULL;
   TfVault *vault = tf_session_get_vault (session);
   char *id = g_uuid_string_random ();
+  gboolean ok;
 
   json_object_set_string_member (plain, "id", id);
   json_object_set_string_member (plain, "user_id", tf_vault_get_user_id (vault));
@@ -108,9 +109,9 @@ put_journal (TfSession *session)
   json_object_set_boolean_member (plain, "therapist_shared", FALSE);
   json_object_set_string_member (plain, "created_at", stamp);
   json_object_set_string_member (plain, "updated_at", stamp);
-  g_assert_true (tf_vault_put (vault, tf_registry_lookup ("journal_entries"), id, plain,
-                               &error));
+  ok = tf_vault_put (vault, tf_registry_lookup ("journal_entries"), id, plain, &error);
   g_assert_no_error (error);
+  g_assert_true (ok);
   return id;
 }
 
