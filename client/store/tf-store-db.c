@@ -185,7 +185,12 @@ static sqlite3 *
 open_connection (const char *path, int flags, GError **error)
 {
   sqlite3 *db = NULL;
-  int rc = sqlite3_open_v2 (path, &db, flags | SQLITE_OPEN_NOMUTEX, NULL);
+  /* Serialized: the app's account steps (unlock, recovery) run on a worker
+   * thread with the session's connection while the main thread may still
+   * read it; a NOMUTEX connection used from two threads at once showed as
+   * "file is not a database" on a later write (ui test-account, about one
+   * run in ten). */
+  int rc = sqlite3_open_v2 (path, &db, flags | SQLITE_OPEN_FULLMUTEX, NULL);
 
   if (rc != SQLITE_OK)
     {
