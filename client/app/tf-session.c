@@ -271,6 +271,18 @@ unlock_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancel
     g_task_return_boolean (task, TRUE);
 }
 
+/* A job for a server account: where, who, and the password. */
+static Job *
+account_job_new (const char *server_url, const char *email, const char *password)
+{
+  Job *job = g_new0 (Job, 1);
+
+  job->server = g_strdup (server_url);
+  job->email = g_strdup (email);
+  job->password = g_strdup (password);
+  return job;
+}
+
 static void
 start (TfSession *self, Job *job, GTaskThreadFunc func, GCancellable *cancellable,
        GAsyncReadyCallback callback, gpointer user_data)
@@ -413,12 +425,8 @@ tf_session_login_async (TfSession *self, const char *server_url, const char *ema
                         const char *password, GCancellable *cancellable,
                         GAsyncReadyCallback callback, gpointer user_data)
 {
-  Job *job = g_new0 (Job, 1);
-
-  job->server = g_strdup (server_url);
-  job->email = g_strdup (email);
-  job->password = g_strdup (password);
-  start (self, job, login_thread, cancellable, callback, user_data);
+  start (self, account_job_new (server_url, email, password), login_thread, cancellable,
+         callback, user_data);
 }
 
 gboolean
@@ -499,12 +507,8 @@ tf_session_publish_async (TfSession *self, const char *server_url, const char *e
                           const char *password, GCancellable *cancellable,
                           GAsyncReadyCallback callback, gpointer user_data)
 {
-  Job *job = g_new0 (Job, 1);
-
-  job->server = g_strdup (server_url);
-  job->email = g_strdup (email);
-  job->password = g_strdup (password);
-  start (self, job, publish_thread, cancellable, callback, user_data);
+  start (self, account_job_new (server_url, email, password), publish_thread, cancellable,
+         callback, user_data);
 }
 
 gboolean
