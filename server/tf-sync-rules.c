@@ -20,8 +20,16 @@
  * service: only with a therapist who offers none, free, the default
  * length), and stay so: a client's later edit keeps them.  A therapist's own calendar is theirs: they may book a client
  * in their care at any future time and price.  The hours are checked last,
- * after overlaps and blocked dates (tf-sync-push.c: slot_taken,
+ * after overlaps and blocked dates (tf_push_check_appointment: slot_taken,
  * blocked_date), so a taken time is told as taken.
+ *
+ * Appointments in a push.  The last part of this file applies the rules to
+ * a mutation of a push (tf-sync-push-private.h), where the batch's earlier
+ * decisions count as much as the database: an appointment moves only along
+ * its allowed states (pending, confirmed, then completed or no-show; or
+ * cancelled by whoever cancels it), a client never changes where it takes
+ * place nor, once confirmed, when, and no two of a therapist's
+ * appointments overlap, stored or pushed together.
  *
  * Verification.  A flag such as therapists.license_verified vouches for one
  * value of another column (TfColumn.verifies).  An administrator sets it
@@ -38,6 +46,7 @@
 
 #include "tf-db.h"
 #include "tf-slots.h"
+#include "tf-sync-push-private.h"
 #include "tf-sync-rules.h"
 #include "tf-time.h"
 
@@ -418,4 +427,235 @@ tf_sync_rules_stored (const TfTable *table, const char *id, JsonObject *fields,
   record->version = version;
   record->deleted = FALSE;
   return record;
+}
+
+/* --- appointments in a push ----------------------------------------------- */
+
+/* What a client may not change on an existing appointment: where and how
+ * it takes place ever, the time once the therapist confirmed it.  (The
+ * price, the service and the length are the offer's: the server keeps them,
+ * tf_sync_rules_keep_terms.) */
+const char *
+tf_push_changed_by_client (Push *p, JsonObject *fields, TfRecord *current)
+{
+  static const char * const never[] = { "location_type", "meeting_url" };
+  static const char * const once_confirmed[] = { "appointment_datetime" };
+
+  if (current == NULL ||
+      g_strcmp0 (tf_json_get_string (current->fields, "therapist_id"), p->caller.user_id) == 0)
+    return NULL;
+  for (guint i = 0; i < G_N_ELEMENTS (never); i++)
+    if (json_object_has_member (fields, never[i]) &&
+        !tf_sync_rules_same_value (fields, current->fields, never[i]))
+      return never[i];
+  if (g_strcmp0 (tf_json_get_string (current->fields, "status"), "pending") != 0)
+    for (guint i = 0; i < G_N_ELEMENTS (once_confirmed); i++)
+      if (json_object_has_member (fields, once_confirmed[i]) &&
+          !tf_sync_rules_same_value (fields, current->fields, once_confirmed[i]))
+        return once_confirmed[i];
+  return NULL;
+}
+
+static gboolean
+allowed_transition (const char *from, const char *to, gboolean therapist)
+{
+  if (g_strcmp0 (from, to) == 0)
+    return g_strcmp0 (from, "pending") == 0 || g_strcmp0 (from, "confirmed") == 0;
+  if (g_strcmp0 (to, "cancelled") == 0)
+    return g_strcmp0 (from, "pending") == 0 || g_strcmp0 (from, "confirmed") == 0;
+  if (!therapist)
+    return FALSE;
+  if (g_strcmp0 (from, "pending") == 0)
+    return g_strcmp0 (to, "confirmed") == 0;
+  if (g_strcmp0 (from, "confirmed") == 0)
+    return g_strcmp0 (to, "completed") == 0 || g_strcmp0 (to, "no_show") == 0;
+  return FALSE;
+}
+
+/* The scheduling rules the server enforces on appointments. */
+gboolean
+tf_push_check_appointment (Push *p, Decision *d, JsonObject *fields, TfRecord *current,
+                           GError **error)
+{
+  const char *status = tf_json_get_string (fields, "status");
+  const char *therapist = tf_json_get_string (fields, "therapist_id");
+  const char *start = tf_json_get_string (fields, "appointment_datetime");
+  gint64 duration = json_object_get_int_member_with_default (fields, "duration", 0);
+  gboolean by_therapist = g_strcmp0 (p->caller.user_id, therapist) == 0;
+  g_autofree char *minutes = g_strdup_printf ("%" G_GINT64_FORMAT, duration);
+  g_autoptr(PGresult) result = NULL;
+  const char *params[4];
+
+  if (current == NULL)
+    {
+      if (g_strcmp0 (status, "pending") != 0 && !(by_therapist && g_strcmp0 (status, "confirmed") == 0))
+        {
+          tf_push_reject (d, "bad_transition",
+                          "a new appointment is pending (or confirmed by its therapist)");
+          return TRUE;
+        }
+    }
+  else if (!allowed_transition (tf_json_get_string (current->fields, "status"), status, by_therapist))
+    {
+      tf_push_reject (d, "bad_transition", "an appointment cannot go from %s to %s%s",
+                      tf_json_get_string (current->fields, "status"), status,
+                      by_therapist ? "" : " (some changes are the therapist's)");
+      return TRUE;
+    }
+  if (g_strcmp0 (status, "cancelled") == 0)
+    {
+      if (g_strcmp0 (tf_json_get_string (fields, "cancelled_by"), p->caller.user_id) != 0)
+        {
+          tf_push_reject (d, "validation", "cancelled_by must be the one who cancels");
+          return TRUE;
+        }
+      return TRUE; /* a cancellation frees the slot: nothing to check */
+    }
+
+  params[0] = therapist;
+  params[1] = d->item->id;
+  params[2] = start;
+  params[3] = minutes;
+  result = tf_db_query (p->conn,
+                        "SELECT"
+                        " (SELECT a.id::text FROM appointments a WHERE a.therapist_id = $1::uuid"
+                        "   AND a.id <> $2::uuid AND a.status <> 'cancelled' AND a.deleted_at IS NULL"
+                        "   AND a.appointment_datetime < $3::timestamptz + make_interval(mins => $4::int)"
+                        "   AND a.appointment_datetime + make_interval(mins => a.duration) > $3::timestamptz"
+                        "   LIMIT 1),"
+                        " EXISTS (SELECT 1 FROM therapist_blocked_dates b WHERE b.therapist_id = $1::uuid"
+                        "   AND b.deleted_at IS NULL AND b.blocked_date = ($3::timestamptz AT TIME ZONE"
+                        "   coalesce((SELECT timezone FROM profiles WHERE user_id = $1::uuid),"
+                        "            'Europe/Athens'))::date)",
+                        4, params, error);
+  if (result == NULL)
+    return FALSE;
+  if (!PQgetisnull (result, 0, 0))
+    {
+      tf_push_reject (d, "slot_taken", "the therapist already has an appointment at that time");
+      return TRUE;
+    }
+  if (strcmp (PQgetvalue (result, 0, 1), "t") == 0)
+    {
+      tf_push_reject (d, "blocked_date", "the therapist does not take appointments on that day");
+      return TRUE;
+    }
+
+  /* Overlaps with appointments applied earlier in this same batch. */
+  for (guint i = 0; i < p->decisions->len; i++)
+    {
+      Decision *other = g_ptr_array_index (p->decisions, i);
+      JsonObject *of;
+      g_autoptr(GDateTime) a0 = NULL, b0 = NULL;
+      gint64 od;
+
+      if (other == d)
+        break;
+      if (other->outcome != OUTCOME_APPLY || other->item->table != d->item->table ||
+          other->item->op != TF_MUTATION_UPSERT || strcmp (other->item->id, d->item->id) == 0)
+        continue;
+      of = other->item->mutation->fields;
+      if (g_strcmp0 (tf_json_get_string (of, "therapist_id"), therapist) != 0 ||
+          g_strcmp0 (tf_json_get_string (of, "status"), "cancelled") == 0)
+        continue;
+      a0 = g_date_time_new_from_iso8601 (start, NULL);
+      b0 = g_date_time_new_from_iso8601 (tf_json_get_string (of, "appointment_datetime"), NULL);
+      od = json_object_get_int_member_with_default (of, "duration", 0);
+      if (a0 && b0 && g_date_time_difference (b0, a0) < duration * G_TIME_SPAN_MINUTE &&
+          g_date_time_difference (a0, b0) < od * G_TIME_SPAN_MINUTE)
+        {
+          tf_push_reject (d, "slot_taken", "the therapist already has an appointment at that time");
+          return TRUE;
+        }
+    }
+  return TRUE;
+}
+
+/* An active care relationship of @therapist and @client, stored or applied
+ * earlier in this push (a client offline links and books in one push). */
+static gboolean
+in_care_now (Push *p, Decision *d, const char *therapist, const char *client)
+{
+  if (tf_push_in_care (p, therapist, client))
+    return TRUE;
+  for (guint i = 0; i < p->decisions->len; i++)
+    {
+      Decision *other = g_ptr_array_index (p->decisions, i);
+      JsonObject *f;
+
+      if (other == d)
+        break;
+      if (other->outcome != OUTCOME_APPLY || other->item->op != TF_MUTATION_UPSERT ||
+          other->item->table != tf_registry_lookup ("care_relationships"))
+        continue;
+      f = other->item->mutation->fields;
+      if (g_strcmp0 (tf_json_get_string (f, "therapist_id"), therapist) == 0 &&
+          g_strcmp0 (tf_json_get_string (f, "client_id"), client) == 0 &&
+          g_strcmp0 (tf_json_get_string (f, "status"), "active") == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* New pending bookings of @client applied earlier in this push. */
+static guint
+pending_in_push (Push *p, Decision *d, const char *client)
+{
+  g_autoptr(GHashTable) ids = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; i < p->decisions->len; i++)
+    {
+      Decision *other = g_ptr_array_index (p->decisions, i);
+      g_autofree char *key = NULL;
+      State *state;
+      JsonObject *f;
+
+      if (other == d)
+        break;
+      if (other->outcome != OUTCOME_APPLY || other->item->op != TF_MUTATION_UPSERT ||
+          other->item->table != d->item->table)
+        continue;
+      f = other->item->mutation->fields;
+      key = tf_push_record_key (other->item->table->name, other->item->id);
+      state = g_hash_table_lookup (p->states, key);
+      if (g_strcmp0 (tf_json_get_string (f, "client_id"), client) == 0 &&
+          g_strcmp0 (tf_json_get_string (f, "status"), "pending") == 0 &&
+          (state == NULL || !state->existed))
+        g_hash_table_add (ids, other->item->id);
+    }
+  return g_hash_table_size (ids);
+}
+
+/* The booking rules of tf-sync-rules.c for an appointment upsert: before
+ * the overlap checks (@hours FALSE: notice, care, offer, pending limit) or
+ * after them (@hours TRUE: the therapist's hours). */
+gboolean
+tf_push_check_booking (Push *p, Decision *d, JsonObject *fields, TfRecord *current,
+                       gboolean hours, gboolean *corrected, GError **error)
+{
+  const char *client = tf_json_get_string (fields, "client_id");
+  const char *therapist = tf_json_get_string (fields, "therapist_id");
+  TfBookingCheck check = {
+    .conn = p->conn,
+    .now = p->now,
+    .notice_minutes = p->job->booking_notice_minutes,
+    .pending_limit = p->job->booking_pending_limit,
+    .by_client = g_strcmp0 (p->caller.user_id, therapist) != 0,
+  };
+  const char *code = NULL;
+  g_autofree char *message = NULL;
+  gboolean ok;
+
+  if (hours)
+    ok = tf_sync_rules_check_hours (&check, fields, current, &code, &message, error);
+  else
+    {
+      check.in_care = in_care_now (p, d, therapist, client);
+      check.pending_in_push = pending_in_push (p, d, client);
+      ok = tf_sync_rules_check_booking (&check, d->item->id, fields, current, corrected, &code,
+                                        &message, error);
+    }
+  if (ok && code != NULL)
+    tf_push_reject (d, code, "%s", message);
+  return ok;
 }

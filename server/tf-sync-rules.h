@@ -3,7 +3,7 @@
  * tf-sync-rules.h: what the server decides in a pushed record, whatever
  * the device sent (DESIGN.md §4: "the server decides what it can").
  *
- * tf-sync-push.c decides whether a mutation may be applied; these rules
+ * tf-sync-push-apply.c decides whether a mutation may be applied; these rules
  * correct the record it applies — timestamps from the server's clock, a
  * booking's price and length from the therapist's offer, a verification
  * that no longer holds cleared — and refuse a booking the therapist did

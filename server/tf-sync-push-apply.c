@@ -1,0 +1,411 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * tf-sync-push-apply.c: deciding each mutation of a push, and writing it.
+ *
+ * Steps 4 and 5 of a push (tf-sync-push.c).  A mutation is decided against
+ * the record's current version: another version means a conflict (nothing
+ * is overwritten, the answer carries the server's record); then who may
+ * write it (tf-sync-push-access.c), the scheduling rules for appointments
+ * and the values the server decides (tf-sync-rules.c); what passes is
+ * applied at a version of its own, and later mutations of the batch see
+ * it.  The applied rows are written in one pipelined round trip, an INSERT
+ * for a new record and an UPDATE for one that exists, each in a savepoint:
+ * a row PostgreSQL still refuses is answered rejected with a fixed message
+ * (never the database's text), together with the later changes of the same
+ * record decided on top of it, and the others go on.
+ */
+#define G_LOG_DOMAIN "tf-sync"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "tf-db.h"
+#include "tf-http.h"
+#include "tf-sync-push-private.h"
+#include "tf-sync-rules.h"
+
+/* --- deciding ------------------------------------------------------------- */
+
+gboolean
+tf_push_decide (Push *p, Decision *d, gint64 version, GError **error)
+{
+  TfPushItem *item = d->item;
+  const TfTable *t = item->table;
+  g_autofree char *key = tf_push_record_key (t->name, item->id);
+  State *state = g_hash_table_lookup (p->states, key);
+  gint64 current_version = state ? state->version : 0;
+  TfRecord *current = state && !state->deleted ? state->row : NULL;
+  JsonObject *fields;
+  const char *why;
+  const char *fixed;
+  const char *locked;
+  gboolean corrected = FALSE;
+
+  if (item->mutation == NULL)
+    {
+      const char *code;
+      tf_http_status_for_error (item->invalid, &code);
+      tf_push_reject (d, code, "%s", item->invalid->message);
+      return TRUE;
+    }
+  /* Someone else's record: refused before anything about it is revealed
+   * (a conflict would carry its content). */
+  if (state != NULL && state->row != NULL &&
+      (why = tf_push_authorize (p, t, state->row->fields, state->row, TRUE)) != NULL)
+    {
+      tf_push_reject (d, "forbidden", "%s", why);
+      return TRUE;
+    }
+  /* Before the version check: a locked record is final whatever the device
+   * based its change on, and a conflict would only invite a merge that can
+   * never be applied. */
+  if ((locked = tf_push_locked_since (t, state)) != NULL)
+    {
+      tf_push_reject (d, "locked", "this %s was signed and locked at %s; it can no longer be %s",
+                      strcmp (t->name, "session_notes") == 0 ? "session note" : "record", locked,
+                      item->op == TF_MUTATION_DELETE ? "deleted" : "changed");
+      return TRUE;
+    }
+  if (item->base_version != current_version)
+    {
+      d->outcome = OUTCOME_CONFLICT;
+      d->result = tf_push_result_conflict (item->mutation_id, state ? state->row : NULL);
+      return TRUE;
+    }
+
+  if (item->op == TF_MUTATION_DELETE)
+    {
+      if (state == NULL || state->row == NULL)
+        {
+          tf_push_reject (d, "not_found", "there is no such record to delete");
+          return TRUE;
+        }
+      fields = state->row->fields;
+      if (state->deleted)
+        {
+          /* Already a tombstone: the delete is done. */
+          d->outcome = OUTCOME_APPLY;
+          d->version = 0;
+          d->result = tf_push_result_applied (item->mutation_id, state->version);
+          return TRUE;
+        }
+      /* Deleting needs the same right as writing. */
+      if ((why = tf_push_authorize (p, t, fields, current, FALSE)) != NULL)
+        {
+          tf_push_reject (d, "forbidden", "%s", why);
+          return TRUE;
+        }
+      if (strcmp (t->name, "appointments") == 0)
+        {
+          tf_push_reject (d, "bad_transition", "an appointment is cancelled, not deleted");
+          return TRUE;
+        }
+      if (strcmp (t->name, "care_relationships") == 0)
+        {
+          tf_push_reject (d, "bad_transition", "a care relationship is ended, not deleted");
+          return TRUE;
+        }
+    }
+  else
+    {
+      fields = item->mutation->fields;
+      corrected = tf_sync_rules_stamp (t, fields, state ? state->row : NULL, p->now);
+      if ((fixed = tf_push_changed_immutable (t, fields, state ? state->row : NULL)) != NULL)
+        {
+          tf_push_reject (d, "immutable_field", "%s cannot change once the record exists", fixed);
+          return TRUE;
+        }
+      if ((why = tf_push_authorize (p, t, fields, current, FALSE)) != NULL)
+        {
+          tf_push_reject (d, "forbidden", "%s", why);
+          return TRUE;
+        }
+      if ((fixed = tf_push_changed_by_admin_only (p, t, fields, current)) != NULL)
+        {
+          tf_push_reject (d, "forbidden", "%s is set by an administrator or by verification",
+                          fixed);
+          return TRUE;
+        }
+      if (strcmp (t->name, "appointments") == 0)
+        {
+          if (current != NULL &&
+              g_strcmp0 (tf_json_get_string (current->fields, "therapist_id"),
+                         p->caller.user_id) != 0 &&
+              tf_sync_rules_keep_terms (fields, current))
+            corrected = TRUE;
+          if ((fixed = tf_push_changed_by_client (p, fields, current)) != NULL)
+            {
+              tf_push_reject (d, "forbidden",
+                              "%s of this appointment is the therapist's to change", fixed);
+              return TRUE;
+            }
+          if (!tf_push_check_booking (p, d, fields, current, FALSE, &corrected, error))
+            return FALSE;
+          if (d->outcome == OUTCOME_REJECT)
+            return TRUE;
+          if (!tf_push_check_appointment (p, d, fields, current, error))
+            return FALSE;
+          if (d->outcome == OUTCOME_REJECT)
+            return TRUE;
+          if (!tf_push_check_booking (p, d, fields, current, TRUE, &corrected, error))
+            return FALSE;
+          if (d->outcome == OUTCOME_REJECT)
+            return TRUE;
+        }
+    }
+
+  if (item->op == TF_MUTATION_UPSERT &&
+      tf_sync_rules_correct (t, fields, current, tf_push_is_admin (p)))
+    corrected = TRUE;
+
+  d->outcome = OUTCOME_APPLY;
+  d->version = version;
+  d->owner = g_strdup (tf_push_owner_of (p, t, fields));
+  d->recipients = tf_push_recipients_of (p, t, fields, d->owner);
+  if (corrected)
+    {
+      g_autoptr(TfRecord) stored = tf_sync_rules_stored (t, item->id, fields, current, version);
+      d->result = tf_push_result_applied_as (item->mutation_id, version, stored);
+    }
+  else
+    d->result = tf_push_result_applied (item->mutation_id, version);
+
+  /* Later mutations of this batch see this one. */
+  if (state == NULL)
+    {
+      state = g_new0 (State, 1);
+      g_hash_table_insert (p->states, g_steal_pointer (&key), state);
+    }
+  state->version = version;
+  state->deleted = item->op == TF_MUTATION_DELETE;
+  g_free (state->owner);
+  state->owner = g_strdup (d->owner);
+  if (item->op == TF_MUTATION_UPSERT)
+    {
+      g_clear_pointer (&state->row, tf_record_free);
+      state->row = tf_record_new (t, item->id);
+      json_object_unref (state->row->fields);
+      state->row->fields = json_object_ref (fields);
+      state->row->version = version;
+    }
+  else if (state->row != NULL)
+    {
+      state->row->version = version;
+      state->row->deleted = TRUE;
+    }
+  return TRUE;
+}
+
+/* --- writing -------------------------------------------------------------- */
+
+static const char *
+pg_cast (TfColumnType type)
+{
+  switch (type)
+    {
+    case TF_COLUMN_UUID: return "uuid";
+    case TF_COLUMN_TEXT: return "text";
+    case TF_COLUMN_INTEGER: return "integer";
+    case TF_COLUMN_BOOLEAN: return "boolean";
+    case TF_COLUMN_DATE: return "date";
+    case TF_COLUMN_TIME: return "time";
+    case TF_COLUMN_TIMESTAMP: return "timestamptz";
+    case TF_COLUMN_MONEY: return "numeric";
+    case TF_COLUMN_JSON: return "jsonb";
+    default: g_assert_not_reached ();
+    }
+}
+
+static char *
+param_text (const TfColumn *column, JsonNode *node)
+{
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return NULL;
+  if (column->type == TF_COLUMN_JSON)
+    return json_to_string (node, FALSE);
+  if (column->type == TF_COLUMN_INTEGER)
+    return g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
+  if (column->type == TF_COLUMN_BOOLEAN)
+    return g_strdup (json_node_get_boolean (node) ? "true" : "false");
+  return g_strdup (json_node_get_string (node));
+}
+
+static TfDbStatement *
+write_statement (Decision *d, gboolean exists)
+{
+  TfPushItem *item = d->item;
+  const TfTable *t = item->table;
+  g_autoptr(GString) sql = g_string_new (NULL);
+  g_autofree char *version = g_strdup_printf ("%" G_GINT64_FORMAT, d->version);
+  TfDbStatement *st = tf_db_statement_new ("", NULL);
+  guint n = 0;
+
+  if (item->op == TF_MUTATION_DELETE)
+    {
+      g_string_printf (sql, "UPDATE %s SET deleted_at = CURRENT_TIMESTAMP, version = $1::bigint"
+                            " WHERE %s = $2::uuid", t->name, t->key_column);
+      tf_db_statement_add (st, version);
+      tf_db_statement_add (st, item->id);
+    }
+  else if (exists)
+    {
+      JsonObject *fields = item->mutation->fields;
+
+      g_string_printf (sql, "UPDATE %s SET version = $1::bigint, deleted_at = NULL", t->name);
+      tf_db_statement_add (st, version);
+      n = 1;
+      for (guint i = 0; i < t->n_columns; i++)
+        {
+          const TfColumn *c = &t->columns[i];
+          g_autofree char *value = NULL;
+
+          if (!json_object_has_member (fields, c->name) || strcmp (c->name, t->key_column) == 0)
+            continue;
+          value = param_text (c, json_object_get_member (fields, c->name));
+          g_string_append_printf (sql, ", %s = $%u::%s", c->name, ++n, pg_cast (c->type));
+          tf_db_statement_add (st, value);
+        }
+      g_string_append_printf (sql, " WHERE %s = $%u::uuid", t->key_column, ++n);
+      tf_db_statement_add (st, item->id);
+    }
+  else
+    {
+      JsonObject *fields = item->mutation->fields;
+      g_autoptr(GString) values = g_string_new ("$1::bigint");
+
+      g_string_printf (sql, "INSERT INTO %s (version", t->name);
+      tf_db_statement_add (st, version);
+      n = 1;
+      for (guint i = 0; i < t->n_columns; i++)
+        {
+          const TfColumn *c = &t->columns[i];
+          g_autofree char *value = NULL;
+
+          if (!json_object_has_member (fields, c->name))
+            continue;
+          value = param_text (c, json_object_get_member (fields, c->name));
+          g_string_append_printf (sql, ", %s", c->name);
+          g_string_append_printf (values, ", $%u::%s", ++n, pg_cast (c->type));
+          tf_db_statement_add (st, value);
+        }
+      g_string_append_printf (sql, ") VALUES (%s)", values->str);
+    }
+  g_free (st->sql);
+  st->sql = g_string_free (g_steal_pointer (&sql), FALSE);
+  return st;
+}
+
+static const char *
+code_for_db_error (const GError *error, const TfTable *t)
+{
+  if (error->domain != TF_DB_ERROR)
+    return "internal";
+  switch (error->code)
+    {
+    case TF_DB_ERROR_UNIQUE:
+      return strcmp (t->name, "appointments") == 0 &&
+             strstr (error->message, "unique_therapist_time") != NULL ? "slot_taken" : "duplicate";
+    case TF_DB_ERROR_FOREIGN_KEY:
+      return "missing_reference";
+    case TF_DB_ERROR_CONSTRAINT:
+      return "validation";
+    default:
+      return NULL; /* not the data's fault: fail the push */
+    }
+}
+
+static const char *
+message_for_code (const char *code)
+{
+  if (strcmp (code, "slot_taken") == 0)
+    return "the therapist already has an appointment at that time";
+  if (strcmp (code, "missing_reference") == 0)
+    return "a record this one refers to does not exist";
+  if (strcmp (code, "duplicate") == 0)
+    return "a record with the same unique values exists";
+  return "the database refused the values of this record";
+}
+
+/* Writes every applied row; a row PostgreSQL refuses becomes a rejection. */
+gboolean
+tf_push_write_rows (Push *p, GError **error)
+{
+  g_autoptr(GPtrArray) statements = g_ptr_array_new_with_free_func ((GDestroyNotify) tf_db_statement_free);
+  g_autoptr(GPtrArray) owners = g_ptr_array_new ();  /* statement index -> Decision */
+  guint next = 0;
+
+  for (guint i = 0; i < p->decisions->len; i++)
+    {
+      Decision *d = g_ptr_array_index (p->decisions, i);
+      g_autofree char *key = NULL;
+
+      if (d->outcome != OUTCOME_APPLY || d->version == 0)
+        continue;
+      key = tf_push_record_key (d->item->table->name, d->item->id);
+      g_ptr_array_add (statements, tf_db_statement_new ("SAVEPOINT push_row", NULL));
+      g_ptr_array_add (owners, d);
+      {
+        State *state = g_hash_table_lookup (p->states, key);
+        gboolean exists = state != NULL && state->existed;
+
+        /* ... or an earlier mutation of this batch created it. */
+        for (guint j = 0; j < i && !exists; j++)
+          {
+            Decision *e = g_ptr_array_index (p->decisions, j);
+            exists = e->outcome == OUTCOME_APPLY && e->version != 0 &&
+                     e->item->table == d->item->table && strcmp (e->item->id, d->item->id) == 0;
+          }
+        g_ptr_array_add (statements, write_statement (d, exists));
+      }
+      g_ptr_array_add (owners, d);
+      g_ptr_array_add (statements, tf_db_statement_new ("RELEASE SAVEPOINT push_row", NULL));
+      g_ptr_array_add (owners, d);
+    }
+
+  while (next < statements->len)
+    {
+      g_autoptr(GError) local_error = NULL;
+      int failed = tf_db_pipeline (p->conn, statements, next, &local_error);
+      Decision *d;
+      const char *code;
+
+      if (failed < 0)
+        break;
+      d = g_ptr_array_index (owners, failed);
+      code = code_for_db_error (local_error, d->item->table);
+      if (code == NULL || !tf_db_exec (p->conn, "ROLLBACK TO SAVEPOINT push_row;"
+                                                " RELEASE SAVEPOINT push_row", NULL))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      /* The database's own text names constraints and other rows' keys:
+       * it goes to the log, the device gets a fixed message. */
+      g_message ("push row refused (%s.%s): %s", d->item->table->name, d->item->id,
+                 local_error->message);
+      tf_push_reject (d, code, "%s", message_for_code (code));
+      /* Skip to the statement after this row's RELEASE. */
+      next = (guint) failed;
+      while (next < statements->len && g_ptr_array_index (owners, next) == d)
+        next++;
+      /* Later changes of the same record in this push were decided on top of
+       * this one: they fall with it, and their statements become no-ops. */
+      for (guint i = next; i < statements->len; i++)
+        {
+          Decision *later = g_ptr_array_index (owners, i);
+          TfDbStatement *st = g_ptr_array_index (statements, i);
+
+          if (later == d || later->item->table != d->item->table ||
+              strcmp (later->item->id, d->item->id) != 0)
+            continue;
+          if (later->outcome == OUTCOME_APPLY)
+            tf_push_reject (later, code,
+                            "an earlier change to this record in the same push was refused");
+          g_free (st->sql);
+          st->sql = g_strdup ("SELECT 1");
+          g_ptr_array_set_size (st->params, 0);
+        }
+    }
+  return TRUE;
+}

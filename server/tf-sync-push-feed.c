@@ -1,0 +1,312 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * tf-sync-push-feed.c: who receives what a push applied, and its
+ * bookkeeping.
+ *
+ * Who receives a record is decided here, table by table (DESIGN.md §3
+ * visibility): its owner, the therapists in care with that owner as far as
+ * the client shares (mood and goals only when shared, a journal entry only
+ * when marked for the therapist), both sides of an appointment and its
+ * session, everyone for the directory.  Step 6 of a push (tf-sync-push.c)
+ * then records, each in one statement over the whole batch, the versions
+ * (sync_records), the feed rows (sync_feed, sync_public_feed for
+ * everyone; a user who had the record and no longer may gets a revoked
+ * row, so their devices drop it), every answer (for retries), the audit
+ * log, the device's last_mutation_id, and a pg_notify per user delivered
+ * at commit that wakes their long-polls.
+ */
+#define G_LOG_DOMAIN "tf-sync"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "tf-db.h"
+#include "tf-sync-push-private.h"
+
+/* --- recipients ----------------------------------------------------------- */
+
+static const char *
+role_of (Push *p, const char *user)
+{
+  return user ? g_hash_table_lookup (p->roles, user) : NULL;
+}
+
+static void
+add_therapists_of (Push *p, GPtrArray *list, const char *client, int share)
+{
+  for (guint i = 0; i < p->care->len; i++)
+    {
+      Care *c = g_ptr_array_index (p->care, i);
+
+      if (g_strcmp0 (c->client, client) != 0)
+        continue;
+      if ((share == 1 && !c->share_mood) || (share == 2 && !c->share_goals))
+        continue;
+      tf_push_add_unique (list, c->therapist);
+    }
+}
+
+/* Who receives this record (DESIGN.md §3 visibility). */
+GPtrArray *
+tf_push_recipients_of (Push *p, const TfTable *t, JsonObject *fields, const char *owner)
+{
+  GPtrArray *list = g_ptr_array_new_with_free_func (g_free);
+  const char *name = t->name;
+
+  if (t->audience == TF_AUDIENCE_DIRECTORY)
+    tf_push_add_unique (list, TF_SYNC_EVERYONE);
+  else if (strcmp (name, "profiles") == 0)
+    {
+      if (g_strcmp0 (role_of (p, owner), "therapist") == 0)
+        tf_push_add_unique (list, TF_SYNC_EVERYONE);
+      tf_push_add_unique (list, owner);
+      add_therapists_of (p, list, owner, 0);
+    }
+  else if (strcmp (name, "mood_entries") == 0)
+    {
+      tf_push_add_unique (list, owner);
+      add_therapists_of (p, list, owner, 1);
+    }
+  else if (strcmp (name, "goals") == 0 || strcmp (name, "goal_progress") == 0)
+    {
+      tf_push_add_unique (list, owner);
+      add_therapists_of (p, list, owner, 2);
+    }
+  else if (strcmp (name, "journal_entries") == 0)
+    {
+      tf_push_add_unique (list, owner);
+      if (tf_push_field_true (fields, "therapist_shared"))
+        add_therapists_of (p, list, owner, 0);
+    }
+  else if (strcmp (name, "key_grants") == 0)
+    {
+      tf_push_add_unique (list, owner);
+      tf_push_add_unique (list, tf_json_get_string (fields, "recipient_id"));
+    }
+  else if (strcmp (name, "client_intakes") == 0)
+    {
+      tf_push_add_unique (list, owner);
+      add_therapists_of (p, list, owner, 0);
+    }
+  else if (strcmp (name, "client_histories") == 0)
+    {
+      add_therapists_of (p, list, tf_json_get_string (fields, "client_id"), 0);
+      tf_push_add_unique (list, p->caller.user_id);
+    }
+  else if (t->audience == TF_AUDIENCE_THERAPIST)
+    tf_push_add_unique (list, tf_json_get_string (fields, t->therapist_column)); /* plans, notes */
+  else if (strcmp (name, "sessions") == 0)
+    {
+      TfRecord *appointment = tf_push_parent_of (p, t, fields);
+      if (appointment != NULL)
+        {
+          tf_push_add_unique (list, tf_json_get_string (appointment->fields, "client_id"));
+          tf_push_add_unique (list, tf_json_get_string (appointment->fields, "therapist_id"));
+        }
+    }
+  else
+    tf_push_add_people (list, t, fields);
+  return list;
+}
+
+/* --- bookkeeping ---------------------------------------------------------- */
+
+static gboolean
+exec_json (PGconn *conn, const char *sql, JsonBuilder *rows, const char *p2, const char *p3,
+           const char *p4, GError **error)
+{
+  g_autoptr(JsonNode) root = json_builder_get_root (rows);
+  g_autofree char *text = json_to_string (root, FALSE);
+  const char *params[] = { text, p2, p3, p4 };
+  int n = 1;
+  g_autoptr(PGresult) result = NULL;
+
+  /* As many parameters as the statement names: a NULL one (no User-Agent,
+   * say) is an SQL NULL, not a shorter list. */
+  for (const char *c = strchr (sql, '$'); c != NULL; c = strchr (c + 1, '$'))
+    n = MAX (n, (int) g_ascii_strtoll (c + 1, NULL, 10));
+  g_assert (n <= (int) G_N_ELEMENTS (params));
+  result = tf_db_query (conn, sql, n, params, error);
+
+  return result != NULL;
+}
+
+gboolean
+tf_push_record_bookkeeping (Push *p, const char *device_id, gint64 last_mutation_id,
+                            GError **error)
+{
+  g_autoptr(JsonBuilder) records = json_builder_new ();
+  g_autoptr(JsonBuilder) feed = json_builder_new ();
+  g_autoptr(JsonBuilder) results = json_builder_new ();
+  g_autoptr(JsonBuilder) audit = json_builder_new ();
+  g_autoptr(JsonBuilder) notify = json_builder_new ();
+  g_autoptr(GPtrArray) notified = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *last = g_strdup_printf ("%" G_GINT64_FORMAT, last_mutation_id);
+  g_autoptr(GPtrArray) care_changes = g_ptr_array_new_with_free_func (g_free);
+
+  json_builder_begin_array (records);
+  json_builder_begin_array (feed);
+  json_builder_begin_array (results);
+  json_builder_begin_array (audit);
+  json_builder_begin_array (notify);
+
+  for (guint i = 0; i < p->decisions->len; i++)
+    {
+      Decision *d = g_ptr_array_index (p->decisions, i);
+      TfPushItem *item = d->item;
+      const char *action;
+
+      if (d->outcome == OUTCOME_RETRY)
+        continue;
+
+      json_builder_begin_object (results);
+      json_builder_set_member_name (results, "mutation_id");
+      json_builder_add_int_value (results, item->mutation_id);
+      json_builder_set_member_name (results, "result");
+      json_builder_add_value (results, json_node_copy (d->result));
+      json_builder_end_object (results);
+
+      action = d->outcome == OUTCOME_APPLY ? (item->op == TF_MUTATION_DELETE ? "delete" : "write")
+             : d->outcome == OUTCOME_CONFLICT ? "conflict" : "rejected";
+      json_builder_begin_object (audit);
+      json_builder_set_member_name (audit, "action");
+      json_builder_add_string_value (audit, action);
+      json_builder_set_member_name (audit, "table_name");
+      json_builder_add_string_value (audit, item->table->name);
+      json_builder_set_member_name (audit, "record_id");
+      json_builder_add_string_value (audit, item->id);
+      json_builder_end_object (audit);
+
+      if (d->outcome != OUTCOME_APPLY || d->version == 0)
+        continue;
+
+      json_builder_begin_object (records);
+      json_builder_set_member_name (records, "table_name");
+      json_builder_add_string_value (records, item->table->name);
+      json_builder_set_member_name (records, "record_id");
+      json_builder_add_string_value (records, item->id);
+      json_builder_set_member_name (records, "version");
+      json_builder_add_int_value (records, d->version);
+      json_builder_set_member_name (records, "owner_id");
+      if (d->owner)
+        json_builder_add_string_value (records, d->owner);
+      else
+        json_builder_add_null_value (records);
+      json_builder_set_member_name (records, "deleted");
+      json_builder_add_boolean_value (records, item->op == TF_MUTATION_DELETE);
+      json_builder_end_object (records);
+
+      /* Recipients now, and those who had it and lose it. */
+      {
+        g_autofree char *key = tf_push_record_key (item->table->name, item->id);
+        GPtrArray *old = g_hash_table_lookup (p->old_recipients, key);
+        g_autoptr(GPtrArray) everyone = g_ptr_array_new ();
+
+        for (guint r = 0; r < d->recipients->len; r++)
+          g_ptr_array_add (everyone, g_ptr_array_index (d->recipients, r));
+        for (guint r = 0; old != NULL && r < old->len; r++)
+          {
+            const char *user = g_ptr_array_index (old, r);
+            gboolean kept = FALSE;
+            for (guint q = 0; q < d->recipients->len && !kept; q++)
+              kept = strcmp (g_ptr_array_index (d->recipients, q), user) == 0;
+            if (!kept)
+              g_ptr_array_add (everyone, (gpointer) user);
+          }
+        for (guint r = 0; r < everyone->len; r++)
+          {
+            const char *user = g_ptr_array_index (everyone, r);
+            json_builder_begin_object (feed);
+            json_builder_set_member_name (feed, "user_id");
+            json_builder_add_string_value (feed, user);
+            json_builder_set_member_name (feed, "table_name");
+            json_builder_add_string_value (feed, item->table->name);
+            json_builder_set_member_name (feed, "record_id");
+            json_builder_add_string_value (feed, item->id);
+            json_builder_set_member_name (feed, "version");
+            json_builder_add_int_value (feed, d->version);
+            json_builder_set_member_name (feed, "revoked");
+            json_builder_add_boolean_value (feed, r >= d->recipients->len);
+            json_builder_end_object (feed);
+            tf_push_add_unique (notified, user);
+          }
+        /* Key grants follow the record's life: a share that stops is gone. */
+        if (item->table == tf_registry_lookup ("care_relationships"))
+          {
+            JsonObject *f = item->mutation->fields;
+            g_ptr_array_add (care_changes, g_strdup (tf_json_get_string (f, "therapist_id")));
+            g_ptr_array_add (care_changes, g_strdup (tf_json_get_string (f, "client_id")));
+            tf_push_add_unique (notified, tf_json_get_string (f, "therapist_id"));
+          }
+      }
+    }
+  json_builder_end_array (records);
+  json_builder_end_array (feed);
+  json_builder_end_array (results);
+  json_builder_end_array (audit);
+  for (guint i = 0; i < notified->len; i++)
+    json_builder_add_string_value (notify, g_ptr_array_index (notified, i));
+  json_builder_end_array (notify);
+
+  if (!exec_json (p->conn,
+                  "INSERT INTO sync_records (table_name, record_id, version, owner_id, deleted)"
+                  " SELECT x.table_name, x.record_id, x.version, x.owner_id, x.deleted"
+                  " FROM jsonb_to_recordset($1::jsonb) AS x(table_name text, record_id uuid,"
+                  " version bigint, owner_id uuid, deleted boolean)"
+                  " ON CONFLICT (table_name, record_id) DO UPDATE SET version = EXCLUDED.version,"
+                  " owner_id = EXCLUDED.owner_id, deleted = EXCLUDED.deleted,"
+                  " updated_at = CURRENT_TIMESTAMP",
+                  records, NULL, NULL, NULL, error) ||
+      !exec_json (p->conn,
+                  "WITH x AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(user_id text,"
+                  " table_name text, record_id uuid, version bigint, revoked boolean)),"
+                  " public AS (INSERT INTO sync_public_feed (table_name, record_id, version,"
+                  " revoked) SELECT x.table_name, x.record_id, x.version, x.revoked FROM x"
+                  " WHERE x.user_id = '" TF_SYNC_EVERYONE "'"
+                  " ON CONFLICT (table_name, record_id) DO UPDATE SET"
+                  " version = EXCLUDED.version, revoked = EXCLUDED.revoked)"
+                  " INSERT INTO sync_feed (user_id, table_name, record_id, version, revoked)"
+                  " SELECT x.user_id::uuid, x.table_name, x.record_id, x.version, x.revoked"
+                  " FROM x WHERE x.user_id <> '" TF_SYNC_EVERYONE "'"
+                  " ON CONFLICT (user_id, table_name, record_id) DO UPDATE SET"
+                  " version = EXCLUDED.version, revoked = EXCLUDED.revoked",
+                  feed, NULL, NULL, NULL, error) ||
+      !exec_json (p->conn,
+                  "INSERT INTO sync_mutation_results (device_id, user_id, mutation_id, result)"
+                  " SELECT $2::uuid, $3::uuid, (e->>'mutation_id')::bigint, e->'result'"
+                  " FROM jsonb_array_elements($1::jsonb) e",
+                  results, device_id, p->caller.user_id, NULL, error) ||
+      !exec_json (p->conn,
+                  "INSERT INTO audit_logs (user_id, action, table_name, record_id, ip_address,"
+                  " user_agent) SELECT $2::uuid, x.action, x.table_name, x.record_id, $3::inet, $4"
+                  " FROM jsonb_to_recordset($1::jsonb) AS x(action text, table_name text,"
+                  " record_id uuid)",
+                  audit, p->caller.user_id, p->job->address, p->job->user_agent, error))
+    return FALSE;
+
+  for (guint i = 0; i + 1 < care_changes->len; i += 2)
+    {
+      const char *params[] = { g_ptr_array_index (care_changes, i),
+                               g_ptr_array_index (care_changes, i + 1) };
+      g_autoptr(PGresult) r = tf_db_query (p->conn, "SELECT sync_refresh_care($1::uuid, $2::uuid)",
+                                           2, params, error);
+      if (r == NULL)
+        return FALSE;
+    }
+
+  {
+    const char *params[] = { device_id, p->caller.user_id, last };
+    g_autoptr(PGresult) r = tf_db_query (p->conn,
+                                         "UPDATE sync_devices SET last_mutation_id ="
+                                         " GREATEST(last_mutation_id, $3::bigint)"
+                                         " WHERE device_id = $1::uuid AND user_id = $2::uuid",
+                                         3, params, error);
+    if (r == NULL)
+      return FALSE;
+  }
+  /* Delivered at commit; the wait endpoint wakes those users. */
+  return exec_json (p->conn, "SELECT pg_notify('tf_sync', u)"
+                             " FROM jsonb_array_elements_text($1::jsonb) u",
+                    notify, NULL, NULL, NULL, error);
+}
