@@ -3,10 +3,12 @@
  * tf-store-private.h: what the files of the store share and nobody else
  * sees — the object's fields and the statement layer of tf-store.c.
  *
- * The store is split by concern: tf-store.c (local writes, reads, the
- * store's half of sync), tf-store-conflicts.c (merging a conflict, conflict
- * copies and their resolution), tf-store-keys.c (other users' public keys).
- * All of them write only through these helpers, so every statement is
+ * The store is split by concern: tf-store.c (the object, statements,
+ * transactions), tf-store-rows.c (local writes, reads, the server's rows),
+ * tf-store-outbox.c (the queue and the server's answers to a push),
+ * tf-store-state.c (sync_state), tf-store-ids.c (mutation ids against the
+ * server), tf-store-conflicts.c (merging a conflict, conflict copies and
+ * their resolution), tf-store-keys.c (other users' public keys).  All of them write only through these helpers, so every statement is
  * prepared from registry names and bound, and every write that belongs
  * together runs in one tf_store_in_transaction().
  *
