@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * tf-account-directory.c: other people's public keys from the server's
+ * directory — a therapist looked up by e-mail, a user's keys by id, and the
+ * keys of everyone in care with this account that this device lacks.  Keys
+ * are pinned in the vault: a change of someone's keys is refused.
+ */
+#define G_LOG_DOMAIN "tf-account"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "tf-account-private.h"
+
+gboolean
+tf_account_remember_keys (TfVault *vault, JsonObject *answer, const char *email, GError **error)
+{
+  const char *user_id = json_object_get_string_member_with_default (answer, "user_id", NULL);
+  const char *identity = json_object_get_string_member_with_default (answer,
+                                                                     "identity_public_key",
+                                                                     NULL);
+  const char *signing = json_object_get_string_member_with_default (answer, "signing_public_key",
+                                                                    NULL);
+  const char *fingerprint = json_object_get_string_member_with_default (answer, "fingerprint",
+                                                                        NULL);
+
+  if (user_id == NULL || !g_uuid_string_is_valid (user_id) || identity == NULL ||
+      signing == NULL || fingerprint == NULL)
+    {
+      g_set_error (error, TF_SYNC_ERROR, TF_SYNC_ERROR_UNAVAILABLE,
+                   _("The server’s answer was malformed"));
+      return FALSE;
+    }
+  return tf_vault_remember_key (vault, user_id, identity, signing, fingerprint, email, error);
+}
+
+JsonObject *
+tf_account_lookup_therapist (TfSyncClient *client, const char *email, GError **error)
+{
+  g_autofree char *escaped = NULL, *path = NULL, *code = NULL;
+  g_autoptr(GError) local = NULL;
+  JsonObject *answer;
+
+  g_return_val_if_fail (TF_IS_SYNC_CLIENT (client), NULL);
+  g_return_val_if_fail (email != NULL, NULL);
+
+  escaped = g_uri_escape_string (email, NULL, FALSE);
+  path = g_strconcat ("/v1/therapists?email=", escaped, NULL);
+  answer = tf_sync_client_call (client, "GET", path, NULL, &code, &local);
+  if (answer == NULL)
+    {
+      if (g_strcmp0 (code, "not_found") == 0)
+        g_set_error (error, TF_ACCOUNT_ERROR, TF_ACCOUNT_ERROR_REFUSED,
+                     _("No therapist with the e-mail address %s uses this server"), email);
+      else
+        g_propagate_error (error, g_steal_pointer (&local));
+    }
+  return answer;
+}
+
+char *
+tf_account_find_therapist (TfVault *vault, const char *email, GError **error)
+{
+  g_autoptr(TfSyncClient) client = tf_account_new_sync_client (tf_vault_get_store (vault), error);
+  g_autoptr(JsonObject) answer = NULL;
+
+  if (client == NULL)
+    return NULL;
+  answer = tf_account_lookup_therapist (client, email, error);
+  if (answer == NULL || !tf_account_remember_keys (vault, answer, email, error))
+    return NULL;
+  return g_strdup (json_object_get_string_member (answer, "user_id"));
+}
+
+gboolean
+tf_account_fetch_keys (TfVault *vault, const char *user_id, GError **error)
+{
+  g_autoptr(TfSyncClient) client = tf_account_new_sync_client (tf_vault_get_store (vault), error);
+  g_autofree char *path = NULL;
+  g_autoptr(JsonObject) answer = NULL;
+
+  if (client == NULL)
+    return FALSE;
+  path = g_strconcat ("/v1/keys/", user_id, NULL);
+  answer = tf_account_call (client, "GET", path, NULL, error);
+  return answer != NULL && tf_account_remember_keys (vault, answer, NULL, error);
+}
+
+gboolean
+tf_account_fetch_missing_keys (TfVault *vault, GError **error)
+{
+  TfStore *store = tf_vault_get_store (vault);
+  const char *me = tf_vault_get_user_id (vault);
+  g_autoptr(GPtrArray) care = NULL;
+
+  care = tf_store_list (store, tf_registry_lookup ("care_relationships"), "status", "active",
+                        error);
+  if (care == NULL)
+    return FALSE;
+  for (guint i = 0; i < care->len; i++)
+    {
+      TfRecord *record = g_ptr_array_index (care, i);
+      const char *client = json_object_get_string_member_with_default (record->fields,
+                                                                       "client_id", NULL);
+      const char *therapist = json_object_get_string_member_with_default (record->fields,
+                                                                          "therapist_id", NULL);
+      const char *other = g_strcmp0 (client, me) == 0 ? therapist : client;
+      g_autoptr(JsonObject) known = NULL;
+
+      if (other == NULL)
+        continue;
+      known = tf_store_lookup_key (store, other, NULL);
+      if (known == NULL && !tf_account_fetch_keys (vault, other, error))
+        return FALSE;
+    }
+  return TRUE;
+}
