@@ -13,18 +13,8 @@
 
 #include "tf-crypto.h"
 #include "tf-error.h"
+#include "tf-test-sample.h"
 #include "tf-validate.h"
-
-/* @n copies of @unit. */
-static char *
-repeat (const char *unit, guint n)
-{
-  GString *s = g_string_sized_new (strlen (unit) * n + 1);
-
-  for (guint i = 0; i < n; i++)
-    g_string_append (s, unit);
-  return g_string_free (s, FALSE);
-}
 
 static gboolean
 plain_text_column (const TfColumn *column)
@@ -61,8 +51,8 @@ test_every_text_column_capped (void)
         if (plain_text_column (column))
           {
             /* Greek letters are two bytes: the cap counts characters. */
-            g_autofree char *at_cap = repeat ("α", max);
-            g_autofree char *over = repeat ("α", max + 1);
+            g_autofree char *at_cap = tf_test_repeat ("α", max);
+            g_autofree char *over = tf_test_repeat ("α", max + 1);
             g_autoptr(JsonNode) ok = json_node_init_string (json_node_alloc (), at_cap);
             g_autoptr(JsonNode) bad = json_node_init_string (json_node_alloc (), over);
             g_autoptr(GError) error = NULL;
@@ -75,8 +65,8 @@ test_every_text_column_capped (void)
         else if (column->type == TF_COLUMN_JSON && !(column->flags & TF_COLUMN_ENCRYPTED))
           {
             /* ["aaa…"]: the compact JSON text is the string and 4 characters. */
-            g_autofree char *at_cap = repeat ("a", max - 4);
-            g_autofree char *over = repeat ("a", max - 3);
+            g_autofree char *at_cap = tf_test_repeat ("a", max - 4);
+            g_autofree char *over = tf_test_repeat ("a", max - 3);
             g_autoptr(JsonArray) small = json_array_new ();
             g_autoptr(JsonArray) big = json_array_new ();
             g_autoptr(JsonNode) ok = NULL, bad = NULL;
@@ -118,8 +108,8 @@ test_encrypted_columns_capped (void)
         if (!(column->flags & TF_COLUMN_ENCRYPTED) || column->type != TF_COLUMN_TEXT)
           continue;
         /* Four-byte characters: the most bytes the cap allows. */
-        widest = repeat ("😀", max);
-        too_many = repeat ("😀", max + 1);
+        widest = tf_test_repeat ("😀", max);
+        too_many = tf_test_repeat ("😀", max + 1);
         g_assert_true (tf_validate_plaintext (&tables[t], column, widest, &error));
         g_assert_no_error (error);
         g_assert_false (tf_validate_plaintext (&tables[t], column, too_many, &error));

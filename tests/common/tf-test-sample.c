@@ -1,11 +1,15 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
  * tf-test-sample.c: a complete, valid record of any synced table, built
- * from the registry itself, for the codec tests and the fuzz corpora.
+ * from the registry itself, for the codec tests and the fuzz corpora; and
+ * text of a given length, for the length caps of the validation (common)
+ * and of the server (server).
  */
 #define G_LOG_DOMAIN "tf-test"
 
 #include "config.h"
+
+#include <string.h>
 
 #include "tf-crypto.h"
 #include "tf-test-sample.h"
@@ -95,3 +99,12 @@ tf_test_sample_fields (const TfTable *table, const char *id)
   return fields;
 }
 
+char *
+tf_test_repeat (const char *unit, guint n)
+{
+  GString *s = g_string_sized_new (strlen (unit) * n + 1);
+
+  for (guint i = 0; i < n; i++)
+    g_string_append (s, unit);
+  return g_string_free (s, FALSE);
+}

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * tf-test-sample.h: a complete, valid record of any synced table.
+ * tf-test-sample.h: a complete, valid record of any synced table, and
+ * text of a given length.
  */
 #pragma once
 
@@ -21,5 +22,10 @@ JsonNode   *tf_test_sample_value  (const TfColumn *column);
  * NULL), the key column @id: passes tf_validate_fields (TF_VALIDATE_FULL). */
 JsonObject *tf_test_sample_fields (const TfTable  *table,
                                    const char     *id);
+
+/* @n copies of @unit (a character of any width, or more), for a text
+ * exactly at a length cap or over it (g_free). */
+char       *tf_test_repeat        (const char     *unit,
+                                   guint           n);
 
 G_END_DECLS

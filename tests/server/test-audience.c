@@ -37,17 +37,6 @@ new_user (const char *role)
   return tf_test_register (server, email, role);
 }
 
-static char *
-envelope (const char *table, const char *id, const char *column, const char *text)
-{
-  g_autoptr(TfSecret) key = tf_secret_new_random (TF_CRYPTO_KEY_BYTES);
-  g_autoptr(GError) error = NULL;
-  char *env = tf_crypto_encrypt_field (key, table, id, column, text, &error);
-
-  g_assert_no_error (error);
-  return env;
-}
-
 /* Every change @user pulls from the start. */
 static JsonArray *
 pull_everything (TfTestUser *user)
@@ -115,7 +104,7 @@ test_nil_account_is_nobodys_audience (void)
   g_autoptr(TfTestUser) stranger = new_user ("client");
   g_autoptr(JsonArray) seen = NULL;
   const char *entry = "0b6e4c1a-8c3e-4b8e-9a51-3f0f7d2c9e10";
-  g_autofree char *content = envelope ("journal_entries", entry, "content", "ιδιωτικό");
+  g_autofree char *content = tf_test_envelope ("journal_entries", entry, "content", "ιδιωτικό");
   g_autofree char *insert = g_strdup_printf ("INSERT INTO journal_entries (id, user_id, content,"
                                              " version) VALUES ('%s', '" NIL "', '%s', 1)",
                                              entry, content);
@@ -194,13 +183,15 @@ write_everything (Scenario *s, TfTestUser *therapist, TfTestUser *client)
   g_autofree char *grant = g_uuid_string_random (), *appt = g_uuid_string_random ();
   g_autofree char *session = g_uuid_string_random (), *note = g_uuid_string_random ();
   g_autofree char *plan = g_uuid_string_random ();
-  g_autofree char *content = envelope ("journal_entries", entry, "content", "Σήμερα");
-  g_autofree char *mood_notes = envelope ("mood_entries", mood, "notes", "κουρασμένη");
-  g_autofree char *allergies = envelope ("client_intakes", c, "allergies", "[]");
-  g_autofree char *family = envelope ("client_histories", c, "family_history", "{}");
-  g_autofree char *summary = envelope ("sessions", session, "therapist_notes", "σημειώσεις");
-  g_autofree char *note_content = envelope ("session_notes", note, "note_content", "{}");
-  g_autofree char *codes = envelope ("treatment_plans", plan, "diagnosis_codes", "[\"F32.1\"]");
+  g_autofree char *content = tf_test_envelope ("journal_entries", entry, "content", "Σήμερα");
+  g_autofree char *mood_notes = tf_test_envelope ("mood_entries", mood, "notes", "κουρασμένη");
+  g_autofree char *allergies = tf_test_envelope ("client_intakes", c, "allergies", "[]");
+  g_autofree char *family = tf_test_envelope ("client_histories", c, "family_history", "{}");
+  g_autofree char *summary =
+      tf_test_envelope ("sessions", session, "therapist_notes", "σημειώσεις");
+  g_autofree char *note_content = tf_test_envelope ("session_notes", note, "note_content", "{}");
+  g_autofree char *codes =
+      tf_test_envelope ("treatment_plans", plan, "diagnosis_codes", "[\"F32.1\"]");
   g_autofree char *sealed = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) tm = g_ptr_array_new_with_free_func (g_free);

@@ -14,7 +14,6 @@
 
 #include <errno.h>
 #include <gio/gnetworking.h>
-#include <glib/gstdio.h>
 #include <signal.h>
 #include <string.h>
 
@@ -291,21 +290,11 @@ on_client_event_cb (GSocketClient *client, GSocketClientEvent event,
 static void
 test_tls (void)
 {
-  g_autofree char *dir = g_dir_make_tmp ("tf-tls-XXXXXX", NULL);
-  g_autofree char *cert = g_build_filename (dir, "cert.pem", NULL);
-  g_autofree char *key = g_build_filename (dir, "key.pem", NULL);
-  g_autofree char *command = g_strdup_printf (
-      "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1"
-      " -subj /CN=127.0.0.1 -keyout %s -out %s", key, cert);
-  g_autofree char *extra = g_strdup_printf ("tls-certificate=%s\ntls-key=%s", cert, key);
   g_autoptr(GSocketClient) client = g_socket_client_new ();
   TfTestServer *tls;
   guint before = 0, after;
-  int status;
 
-  g_assert_true (g_spawn_command_line_sync (command, NULL, NULL, &status, NULL));
-  g_assert_true (g_spawn_check_wait_status (status, NULL));
-  tls = tf_test_server_start ("tf_conn_tls", extra);
+  tls = tf_test_server_start_tls ("tf_conn_tls", NULL);
   g_socket_client_set_tls (client, TRUE);
   g_socket_client_set_timeout (client, IO_TIMEOUT_S);
   g_signal_connect (client, "event", G_CALLBACK (on_client_event_cb), NULL);
@@ -331,9 +320,6 @@ test_tls (void)
   g_test_message ("TLS descriptors: %u before, %u after 60 cycles", before, after);
   g_assert_cmpuint (after, <=, before + 4);
   tf_test_server_stop (tls);
-  g_unlink (cert);
-  g_unlink (key);
-  g_rmdir (dir);
 }
 
 /* --- the cap and descriptor pressure ------------------------------------------ */

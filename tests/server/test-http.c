@@ -119,29 +119,14 @@ test_example_config (void)
 static void
 test_tls (void)
 {
-  g_autofree char *dir = g_dir_make_tmp ("tf-tls-XXXXXX", NULL);
-  g_autofree char *cert = g_build_filename (dir, "cert.pem", NULL);
-  g_autofree char *key = g_build_filename (dir, "key.pem", NULL);
-  g_autofree char *command = g_strdup_printf (
-      "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1"
-      " -keyout %s -out %s", key, cert);
-  g_autofree char *extra = g_strdup_printf ("tls-certificate=%s\ntls-key=%s", cert, key);
-  g_autofree char *out = NULL, *err = NULL;
-  TfTestServer *tls;
-  int status;
+  TfTestServer *tls = tf_test_server_start_tls ("tf_http_tls", NULL);
 
-  g_assert_true (g_spawn_command_line_sync (command, &out, &err, &status, NULL));
-  g_assert_true (g_spawn_check_wait_status (status, NULL));
-  tls = tf_test_server_start ("tf_http_tls", extra);
   g_assert_true (g_str_has_prefix (tls->base_url, "https://"));
   {
     g_autoptr(TfTestResponse) r = tf_test_request (tls, "GET", "/healthz", NULL, NULL);
     g_assert_cmpuint (r->status, ==, 200);
   }
   tf_test_server_stop (tls);
-  g_unlink (cert);
-  g_unlink (key);
-  g_rmdir (dir);
 }
 
 typedef struct

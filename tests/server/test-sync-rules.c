@@ -15,6 +15,7 @@
 #include "tf-crypto.h"
 #include "tf-registry.h"
 #include "tf-test-pg.h"
+#include "tf-test-sample.h"
 #include "tf-test-server.h"
 
 static TfTestServer *server;
@@ -70,20 +71,18 @@ db_text (const char *format, ...)
   return tf_test_pg_value (conn, sql);
 }
 
-static gint64 db_int (const char *format, ...) G_GNUC_PRINTF (1, 2);
-
+/* @text (taken) as a number; the query must have answered one. */
 static gint64
-db_int (const char *format, ...)
+take_int (char *text)
 {
-  g_autoptr(PGconn) conn = tf_test_pg_connect (server->conninfo);
-  g_autofree char *sql = NULL;
-  va_list args;
+  g_autofree char *value = text;
 
-  va_start (args, format);
-  sql = g_strdup_vprintf (format, args);
-  va_end (args);
-  return tf_test_pg_int (conn, sql);
+  g_assert_nonnull (value);
+  return g_ascii_strtoll (value, NULL, 10);
 }
+
+/* The first value of an SQL query, as a number. */
+#define db_int(...) take_int (db_text (__VA_ARGS__))
 
 /* --- verification ---------------------------------------------------------- */
 
@@ -175,16 +174,6 @@ test_phone_change_clears_verification (void)
 /* --- length limits --------------------------------------------------------- */
 
 static char *
-repeat (const char *unit, guint n)
-{
-  GString *s = g_string_sized_new (strlen (unit) * n + 1);
-
-  for (guint i = 0; i < n; i++)
-    g_string_append (s, unit);
-  return g_string_free (s, FALSE);
-}
-
-static char *
 goal_mutation (gint64 mutation_id, const char *id, TfTestUser *user, const char *description)
 {
   return g_strdup_printf ("{\"mutation_id\": %" G_GINT64_FORMAT ", \"table\": \"goals\","
@@ -215,11 +204,11 @@ test_length_limits (void)
   g_autofree char *appt = g_uuid_string_random (), *goal_ok = g_uuid_string_random ();
   g_autofree char *goal_bad = g_uuid_string_random ();
   g_autofree char *mood2 = g_uuid_string_random ();
-  g_autofree char *megabyte = repeat ("a", 1000000);
-  g_autofree char *at_cap = repeat ("α", TF_TEXT_MAX_CHARS);
-  g_autofree char *over_cap = repeat ("α", TF_TEXT_MAX_CHARS + 1);
-  g_autofree char *education = repeat ("a", TF_JSON_MAX_CHARS);
-  g_autofree char *secret = repeat ("😀", TF_SECRET_MAX_CHARS + 1);
+  g_autofree char *megabyte = tf_test_repeat ("a", 1000000);
+  g_autofree char *at_cap = tf_test_repeat ("α", TF_TEXT_MAX_CHARS);
+  g_autofree char *over_cap = tf_test_repeat ("α", TF_TEXT_MAX_CHARS + 1);
+  g_autofree char *education = tf_test_repeat ("a", TF_JSON_MAX_CHARS);
+  g_autofree char *secret = tf_test_repeat ("😀", TF_SECRET_MAX_CHARS + 1);
   g_autoptr(TfSecret) key = tf_secret_new_random (TF_CRYPTO_KEY_BYTES);
   g_autofree char *envelope = NULL, *big_notes = NULL;
   g_autofree char *m1 = NULL, *m2 = NULL, *m3 = NULL, *m4 = NULL, *m5 = NULL, *batch = NULL;

@@ -25,17 +25,6 @@ new_id (void)
 }
 
 static char *
-envelope (const char *table, const char *id, const char *column, const char *text)
-{
-  g_autoptr(TfSecret) key = tf_secret_new_random (TF_CRYPTO_KEY_BYTES);
-  g_autoptr(GError) error = NULL;
-  char *env = tf_crypto_encrypt_field (key, table, id, column, text, &error);
-
-  g_assert_no_error (error);
-  return env;
-}
-
-static char *
 now_plus (int seconds)
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
@@ -83,8 +72,8 @@ static char *
 journal_mutation (gint64 mutation_id, const char *id, const char *user, gint64 base,
                   gboolean shared)
 {
-  g_autofree char *content = envelope ("journal_entries", id, "content", "Σήμερα...");
-  g_autofree char *title = envelope ("journal_entries", id, "title", "Ημέρα");
+  g_autofree char *content = tf_test_envelope ("journal_entries", id, "content", "Σήμερα...");
+  g_autofree char *title = tf_test_envelope ("journal_entries", id, "title", "Ημέρα");
 
   return g_strdup_printf ("{\"mutation_id\": %" G_GINT64_FORMAT ", \"table\": \"journal_entries\","
                           " \"id\": \"%s\", \"op\": \"upsert\", \"base_version\": %" G_GINT64_FORMAT
@@ -610,7 +599,7 @@ test_session_notes (void)
   g_autoptr(TfTestResponse) r1 = push (client, m1);
   g_autofree char *m2 = appointment_mutation (1, appt, 0, therapist->user_id, client->user_id,
                                               "2031-10-01T10:00:00Z", 50, "confirmed", NULL);
-  g_autofree char *content = envelope ("session_notes", note, "note_content", "{}");
+  g_autofree char *content = tf_test_envelope ("session_notes", note, "note_content", "{}");
   g_autofree char *m3 = g_strdup_printf (
       "{\"mutation_id\": 2, \"table\": \"sessions\", \"id\": \"%s\", \"op\": \"upsert\","
       " \"base_version\": 0, \"fields\": {\"appointment_id\": \"%s\"}}", session, appt);
@@ -645,7 +634,7 @@ test_client_cannot_write_therapist_tables (void)
   g_autoptr(TfTestUser) client = new_user ("client");
   g_autoptr(TfTestUser) therapist = new_user ("therapist");
   g_autofree char *id = new_id (), *session = new_id ();
-  g_autofree char *note = envelope ("session_notes", id, "note_content", "{}");
+  g_autofree char *note = tf_test_envelope ("session_notes", id, "note_content", "{}");
   g_autofree char *m = g_strdup_printf (
       "{\"mutation_id\": 1, \"table\": \"session_notes\", \"id\": \"%s\", \"op\": \"upsert\","
       " \"base_version\": 0, \"fields\": {\"session_id\": \"%s\", \"therapist_id\": \"%s\","
@@ -865,7 +854,8 @@ test_therapist_only_records (void)
   g_autofree char *care = new_id (), *plan = new_id ();
   g_autofree char *m1 = care_mutation (1, care, 0, therapist->user_id, client->user_id, TRUE, NULL);
   g_autoptr(TfTestResponse) r1 = push (client, m1);
-  g_autofree char *codes = envelope ("treatment_plans", plan, "diagnosis_codes", "[\"F32.1\"]");
+  g_autofree char *codes =
+      tf_test_envelope ("treatment_plans", plan, "diagnosis_codes", "[\"F32.1\"]");
   g_autofree char *m2 = g_strdup_printf (
       "{\"mutation_id\": 1, \"table\": \"treatment_plans\", \"id\": \"%s\", \"op\": \"upsert\","
       " \"base_version\": 0, \"fields\": {\"client_id\": \"%s\", \"therapist_id\": \"%s\","
@@ -1230,7 +1220,8 @@ static char *
 note_mutation (gint64 mutation_id, const char *id, gint64 base, const char *session,
                const char *therapist, const char *approach, const char *locked_at)
 {
-  g_autofree char *content = envelope ("session_notes", id, "note_content", "{\"text\": \"…\"}");
+  g_autofree char *content =
+      tf_test_envelope ("session_notes", id, "note_content", "{\"text\": \"…\"}");
   g_autofree char *lock = NULL;
 
   if (locked_at != NULL)
@@ -1558,10 +1549,11 @@ test_newly_encrypted_columns (void)
   g_autoptr(PGconn) conn = tf_test_pg_connect (server->conninfo);
   g_autofree char *j1 = new_id (), *m1 = new_id (), *m2 = new_id (), *j2 = new_id ();
   g_autofree char *m3 = new_id ();
-  g_autofree char *content = envelope ("journal_entries", j1, "content", "Σήμερα");
-  g_autofree char *title = envelope ("journal_entries", j2, "title", "Θάλασσα");
-  g_autofree char *emotions = envelope ("mood_entries", m3, "emotions", "[\"άγχος\"]");
-  g_autofree char *categories = envelope ("mood_entries", m3, "categories", "[\"δουλειά\"]");
+  g_autofree char *content = tf_test_envelope ("journal_entries", j1, "content", "Σήμερα");
+  g_autofree char *title = tf_test_envelope ("journal_entries", j2, "title", "Θάλασσα");
+  g_autofree char *emotions = tf_test_envelope ("mood_entries", m3, "emotions", "[\"άγχος\"]");
+  g_autofree char *categories =
+      tf_test_envelope ("mood_entries", m3, "categories", "[\"δουλειά\"]");
   g_autofree char *batch = g_strdup_printf (
     "{\"mutation_id\": 1, \"table\": \"journal_entries\", \"id\": \"%s\", \"op\": \"upsert\","
     " \"base_version\": 0, \"fields\": {\"user_id\": \"%s\", \"title\": \"Θάλασσα\","

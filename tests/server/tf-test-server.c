@@ -85,6 +85,34 @@ tf_test_server_start_with_fd_limit (const char *db_name, const char *extra_confi
   return server;
 }
 
+TfTestServer *
+tf_test_server_start_tls (const char *db_name, const char *extra_config)
+{
+  g_autofree char *dir = g_dir_make_tmp ("tf-tls-XXXXXX", NULL);
+  g_autofree char *cert = g_build_filename (dir, "cert.pem", NULL);
+  g_autofree char *key = g_build_filename (dir, "key.pem", NULL);
+  /* P-256: made and shaken hands with faster than RSA, which the tests
+   * that open many connections notice. */
+  g_autofree char *command = g_strdup_printf (
+      "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1"
+      " -subj /CN=127.0.0.1 -keyout %s -out %s", key, cert);
+  g_autofree char *extra = g_strdup_printf ("tls-certificate=%s\ntls-key=%s\n%s", cert, key,
+                                            extra_config ? extra_config : "");
+  g_autofree char *out = NULL, *err = NULL;
+  g_autoptr(GError) error = NULL;
+  TfTestServer *server;
+  int status;
+
+  g_assert_nonnull (dir);
+  if (!g_spawn_command_line_sync (command, &out, &err, &status, &error) ||
+      !g_spawn_check_wait_status (status, &error))
+    g_error ("openssl made no certificate: %s\n%s", error->message, err ? err : "");
+  server = tf_test_server_start (db_name, extra);
+  g_assert_true (g_str_has_prefix (server->base_url, "https://"));
+  server->tls_dir = g_steal_pointer (&dir);
+  return server;
+}
+
 void
 tf_test_server_stop (TfTestServer *server)
 {
@@ -99,6 +127,16 @@ tf_test_server_stop (TfTestServer *server)
   g_assert_true (g_subprocess_get_if_exited (server->process));
   g_assert_cmpint (g_subprocess_get_exit_status (server->process), ==, 0);
   g_unlink (server->config_path);
+  if (server->tls_dir != NULL)
+    {
+      g_autofree char *cert = g_build_filename (server->tls_dir, "cert.pem", NULL);
+      g_autofree char *key = g_build_filename (server->tls_dir, "key.pem", NULL);
+
+      g_unlink (cert);
+      g_unlink (key);
+      g_rmdir (server->tls_dir);
+      g_free (server->tls_dir);
+    }
   g_object_unref (server->process);
   g_object_unref (server->session);
   g_free (server->conninfo);
@@ -321,15 +359,22 @@ tf_test_new_device (TfTestServer *server, TfTestUser *user)
 }
 
 char *
-tf_test_mood_mutation (gint64 mutation_id, const char *id, const char *user, gint64 base,
-                       int mood)
+tf_test_envelope (const char *table, const char *id, const char *column, const char *text)
 {
   g_autoptr(TfSecret) key = tf_secret_new_random (TF_CRYPTO_KEY_BYTES);
   g_autoptr(GError) error = NULL;
-  g_autofree char *notes = tf_crypto_encrypt_field (key, "mood_entries", id, "notes",
-                                                    "κουρασμένη", &error);
+  char *envelope = tf_crypto_encrypt_field (key, table, id, column, text, &error);
 
   g_assert_no_error (error);
+  return envelope;
+}
+
+char *
+tf_test_mood_mutation (gint64 mutation_id, const char *id, const char *user, gint64 base,
+                       int mood)
+{
+  g_autofree char *notes = tf_test_envelope ("mood_entries", id, "notes", "κουρασμένη");
+
   return g_strdup_printf ("{\"mutation_id\": %" G_GINT64_FORMAT ", \"table\": \"mood_entries\","
                           " \"id\": \"%s\", \"op\": \"upsert\", \"base_version\": %" G_GINT64_FORMAT
                           ", \"fields\": {\"user_id\": \"%s\", \"mood_value\": %d,"

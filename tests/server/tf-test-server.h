@@ -19,6 +19,7 @@ typedef struct
   char        *config_path;
   SoupSession *session;
   const char  *user_agent;  /* NULL: "tf-test/1"; "": none sent */
+  char        *tls_dir;     /* the certificate and key of a TLS server, or NULL */
 } TfTestServer;
 
 /* Creates database @db_name, migrates it, writes a config (fast auth hash,
@@ -30,6 +31,10 @@ TfTestServer *tf_test_server_start     (const char   *db_name,
 TfTestServer *tf_test_server_start_with_fd_limit (const char *db_name,
                                                   const char *extra_config,
                                                   guint       fd_limit);
+/* The same over TLS: a self-signed certificate for 127.0.0.1, made for this
+ * server with openssl and removed when it stops; base_url is https://. */
+TfTestServer *tf_test_server_start_tls (const char   *db_name,
+                                        const char   *extra_config);
 /* SIGTERM, wait, free. */
 void          tf_test_server_stop      (TfTestServer *server);
 
@@ -109,6 +114,13 @@ void            tf_test_link_care      (TfTestServer *server,
 void            tf_test_open_hours     (TfTestServer *server,
                                         TfTestUser   *therapist);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TfTestUser, tf_test_user_free)
+
+/* @text of column @column of record @id of @table, encrypted under a
+ * throwaway key: a valid envelope that no one can open. */
+char           *tf_test_envelope       (const char   *table,
+                                        const char   *id,
+                                        const char   *column,
+                                        const char   *text);
 
 /* One mood_entries upsert of @user's, as push JSON (notes encrypted with a
  * throwaway key), and a push of @mutations (comma-separated JSON objects). */
