@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
  * fuzz-envelope.c: the "tf1:" envelope and the account's keys
- * (common/tf-crypto.c, common/tf-keys.c), as a device reads them from a
+ * (common/tf-crypto-envelope.c, tf-crypto-keys.c, tf-keys.c), as a device reads them from a
  * server: encrypted fields, wrapped and sealed keys, signatures, the typed
  * recovery key, and the "keys" object of a login.
  *
