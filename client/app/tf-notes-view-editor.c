@@ -1,0 +1,721 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * tf-notes-view-editor.c: the editor of one session note, the second page
+ * of the notes view's stack (tf-notes-view.c has the list).
+ *
+ * The note's sections follow its approach (tf-note-content.h); changing the
+ * approach of a new note keeps what was typed, by section key, in the
+ * drafts.  Nothing typed is lost: a failed save leaves the editor as it is,
+ * and leaving it with unsaved changes asks first.  A locked note is shown
+ * read-only with the time it was signed, and with a warning when its
+ * signature does not verify (signature_valid false from tf_vault_list).
+ * Locking saves first, so what is on screen is what gets signed.
+ */
+#define G_LOG_DOMAIN "tf-notes-view"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "tf-form.h"
+#include "tf-note-content.h"
+#include "tf-notes-view-private.h"
+#include "tf-time.h"
+
+/* --- the editor ----------------------------------------------------------- */
+
+static void fail (TfNotesView *self, const char *format, ...) G_GNUC_PRINTF (2, 3);
+
+/* Says what went wrong below the note, and to the window. */
+static void
+fail (TfNotesView *self, const char *format, ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  gtk_label_set_text (GTK_LABEL (self->error), message);
+  gtk_widget_set_visible (self->error, TRUE);
+  tf_notes_view_emit_failed (self, message);
+}
+
+static void
+mark_changed (TfNotesView *self)
+{
+  if (!self->filling)
+    self->dirty = TRUE;
+}
+
+static char *
+dup_buffer_text (GtkTextView *view)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
+static GtkWidget *
+text_view (const char *name, const char *accessible)
+{
+  GtkWidget *view = gtk_text_view_new ();
+
+  gtk_widget_set_name (view, name);
+  gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (view), GTK_WRAP_WORD_CHAR);
+  gtk_text_view_set_top_margin (GTK_TEXT_VIEW (view), 8);
+  gtk_text_view_set_bottom_margin (GTK_TEXT_VIEW (view), 8);
+  gtk_text_view_set_left_margin (GTK_TEXT_VIEW (view), 8);
+  gtk_text_view_set_right_margin (GTK_TEXT_VIEW (view), 8);
+  gtk_text_view_set_accepts_tab (GTK_TEXT_VIEW (view), FALSE);
+  gtk_widget_set_size_request (view, -1, 96);
+  tf_form_label_accessibly (view, accessible);
+  return view;
+}
+
+static GtkWidget *
+framed (GtkWidget *child)
+{
+  GtkWidget *frame = gtk_frame_new (NULL);
+
+  gtk_frame_set_child (GTK_FRAME (frame), child);
+  return frame;
+}
+
+static void
+set_text_editable (GtkWidget *view, gboolean editable)
+{
+  gtk_text_view_set_editable (GTK_TEXT_VIEW (view), editable);
+  gtk_text_view_set_cursor_visible (GTK_TEXT_VIEW (view), editable);
+}
+
+/* What the section views hold now, kept by key. */
+static void
+keep_drafts (TfNotesView *self)
+{
+  for (guint i = 0; i < self->section_views->len; i++)
+    {
+      GtkTextView *view = g_ptr_array_index (self->section_views, i);
+
+      g_hash_table_insert (self->drafts, g_strdup (g_object_get_data (G_OBJECT (view), "tf-key")),
+                           dup_buffer_text (view));
+    }
+}
+
+/* One group per section: its title, what belongs there, and the text (from
+ * the drafts).  @translate: titles and hints are N_() strings. */
+static void
+build_sections (TfNotesView *self, const TfNoteSection *sections, guint n, gboolean translate)
+{
+  gboolean was_filling = self->filling;
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (self->sections_box)) != NULL)
+    gtk_box_remove (GTK_BOX (self->sections_box), child);
+  g_ptr_array_set_size (self->section_views, 0);
+  for (guint i = 0; i < n; i++)
+    {
+      const char *title = translate ? _(sections[i].title) : sections[i].title;
+      const char *draft = g_hash_table_lookup (self->drafts, sections[i].key);
+      g_autofree char *name = g_strdup_printf ("note-section-%s", sections[i].key);
+      GtkWidget *group = adw_preferences_group_new ();
+      GtkWidget *view = text_view (name, title);
+
+      adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), title);
+      if (sections[i].hint != NULL)
+        adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
+                                               translate ? _(sections[i].hint) : sections[i].hint);
+      g_object_set_data_full (G_OBJECT (view), "tf-key", g_strdup (sections[i].key), g_free);
+      self->filling = TRUE;
+      gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)),
+                                draft ? draft : "", -1);
+      self->filling = was_filling;
+      set_text_editable (view, !self->locked);
+      g_signal_connect_swapped (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)), "changed",
+                                G_CALLBACK (mark_changed), self);
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), framed (view));
+      gtk_box_append (GTK_BOX (self->sections_box), group);
+      g_ptr_array_add (self->section_views, view);
+    }
+}
+
+/* The sections of the note in the editor: its approach's, one text, or for
+ * an approach this app does not know, the sections it holds. */
+static void
+show_sections (TfNotesView *self, JsonObject *stored_sections)
+{
+  const TfNoteApproach *approach;
+  guint selected = adw_combo_row_get_selected (ADW_COMBO_ROW (self->approach));
+
+  if (self->text_note)
+    {
+      build_sections (self, &tf_note_text_section, 1, TRUE);
+      return;
+    }
+  approach = selected < TF_NOTE_N_APPROACHES ? &tf_note_approaches[selected] : NULL;
+  if (approach != NULL)
+    {
+      build_sections (self, approach->sections, approach->n_sections, TRUE);
+      return;
+    }
+  if (stored_sections != NULL)
+    {
+      g_autoptr(GList) keys = json_object_get_members (stored_sections);
+      g_autoptr(GArray) sections = g_array_new (FALSE, TRUE, sizeof (TfNoteSection));
+      g_autoptr(GPtrArray) titles = g_ptr_array_new_with_free_func (g_free);
+
+      for (GList *l = keys; l != NULL; l = l->next)
+        {
+          TfNoteSection section = { l->data, NULL, NULL };
+
+          section.title = tf_note_section_title (l->data);
+          g_ptr_array_add (titles, (char *) section.title);
+          g_array_append_val (sections, section);
+        }
+      build_sections (self, (TfNoteSection *) sections->data, sections->len, FALSE);
+    }
+}
+
+static void
+on_approach_changed_cb (TfNotesView *self)
+{
+  if (self->filling)
+    return;
+  keep_drafts (self);
+  show_sections (self, NULL);
+  mark_changed (self);
+}
+
+static void
+update_actions (TfNotesView *self)
+{
+  gtk_widget_set_visible (self->save, !self->locked);
+  gtk_widget_set_visible (self->lock, !self->locked);
+  gtk_widget_set_visible (gtk_widget_get_parent (self->save), !self->locked);
+  gtk_widget_set_visible (gtk_widget_get_parent (self->lock), !self->locked);
+  gtk_widget_set_sensitive (self->approach, !self->locked && self->note_id == NULL &&
+                                            !self->text_note);
+  gtk_widget_set_sensitive (self->risk_level, !self->locked);
+  set_text_editable (self->risk_notes, !self->locked);
+}
+
+/* The approaches of the combo, and (as its last item) the stored approach
+ * of a note when it is none of them. */
+static void
+set_approach_choices (TfNotesView *self, const char *other)
+{
+  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
+
+  for (guint i = 0; i < TF_NOTE_N_APPROACHES; i++)
+    gtk_string_list_append (names, tf_note_approaches[i].name);
+  if (other != NULL)
+    gtk_string_list_append (names, other);
+  adw_combo_row_set_model (ADW_COMBO_ROW (self->approach), G_LIST_MODEL (names));
+}
+
+/* The editor for @plain (a note's plain form), or for a new note of
+ * appointment @appointment_id when @plain is NULL. */
+static void
+fill_editor (TfNotesView *self, JsonObject *plain, const char *appointment_id)
+{
+  const char *approach_id = plain ? tf_note_get_approach (plain) : "soap";
+  const TfNoteApproach *approach = tf_note_find_approach (approach_id);
+  JsonObject *content = plain ? tf_note_member_object (plain, "note_content") : NULL;
+  JsonObject *stored_sections = content ? tf_note_member_object (content, "sections") : NULL;
+  JsonObject *risk = plain ? tf_note_member_object (plain, "risk_assessment") : NULL;
+  const char *level = risk ? tf_json_get_string (risk, "level") : NULL;
+  const char *risk_text = risk ? tf_json_get_string (risk, "notes") : NULL;
+  const char *locked_at = plain ? tf_json_get_string (plain, "locked_at") : NULL;
+  g_autofree char *text = plain ? tf_note_dup_text (plain) : NULL;
+  g_autofree char *heading = NULL;
+  guint level_index = 0;
+
+  self->filling = TRUE;
+  g_clear_pointer (&self->note_id, g_free);
+  g_clear_pointer (&self->appointment_id, g_free);
+  self->note_id = plain ? g_strdup (tf_json_get_string (plain, "id")) : NULL;
+  self->appointment_id = g_strdup (appointment_id);
+  self->locked = locked_at != NULL;
+  self->text_note = plain != NULL && text != NULL;
+  g_hash_table_remove_all (self->drafts);
+  if (self->text_note)
+    g_hash_table_insert (self->drafts, g_strdup ("text"), g_strdup (text));
+  else if (stored_sections != NULL)
+    {
+      g_autoptr(GList) keys = json_object_get_members (stored_sections);
+
+      for (GList *l = keys; l != NULL; l = l->next)
+        {
+          const char *value = tf_json_get_string (stored_sections, l->data);
+
+          if (value != NULL)
+            g_hash_table_insert (self->drafts, g_strdup (l->data), g_strdup (value));
+        }
+    }
+
+  set_approach_choices (self, approach == NULL ? tf_note_approach_name (approach_id) : NULL);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (self->approach),
+                              approach != NULL ? (guint) (approach - tf_note_approaches)
+                                               : TF_NOTE_N_APPROACHES);
+  show_sections (self, stored_sections);
+
+  for (guint i = 0; i < TF_NOTE_N_RISK_LEVELS; i++)
+    if (g_strcmp0 (tf_note_risk_levels[i], level) == 0)
+      level_index = i;
+  adw_combo_row_set_selected (ADW_COMBO_ROW (self->risk_level), level_index);
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->risk_notes)),
+                            risk_text ? risk_text : "", -1);
+
+  if (plain == NULL)
+    heading = g_strdup (_("New Note"));
+  else
+    heading = g_strdup_printf (_("%s Note"), tf_note_approach_name (approach_id));
+  gtk_label_set_text (GTK_LABEL (self->heading), heading);
+
+  if (self->locked)
+    {
+      g_autofree char *when = tf_notes_view_format_local (locked_at, "%x %H:%M");
+      g_autofree char *signed_text = g_strdup_printf (_("Signed %s. A signed note can no "
+                                                        "longer be changed."),
+                                                      when ? when : locked_at);
+      gboolean valid = json_object_get_boolean_member_with_default (plain, "signature_valid",
+                                                                    FALSE);
+
+      gtk_label_set_text (GTK_LABEL (self->signed_label), signed_text);
+      gtk_widget_set_visible (self->warning, !valid);
+    }
+  else
+    gtk_widget_set_visible (self->warning, FALSE);
+  gtk_widget_set_visible (self->signed_label, self->locked);
+  gtk_widget_set_visible (self->error, FALSE);
+  update_actions (self);
+  self->dirty = FALSE;
+  self->filling = FALSE;
+}
+
+static void
+show_list (TfNotesView *self)
+{
+  gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "list");
+}
+
+void
+tf_notes_view_edit (TfNotesView *self, JsonObject *plain, const char *appointment_id)
+{
+  fill_editor (self, plain, appointment_id);
+  gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "editor");
+  if (!self->locked && self->section_views->len > 0)
+    gtk_widget_grab_focus (g_ptr_array_index (self->section_views, 0));
+}
+
+static void
+on_discard_response_cb (AdwMessageDialog *dialog, const char *response, TfNotesView *self)
+{
+  if (g_strcmp0 (response, "discard") != 0)
+    return;
+  self->dirty = FALSE;
+  show_list (self);
+}
+
+/* Back to the list; unsaved changes are only dropped when the therapist
+ * says so. */
+static void
+on_back_clicked_cb (TfNotesView *self)
+{
+  GtkRoot *root;
+  GtkWidget *dialog;
+
+  if (!self->dirty || self->locked)
+    {
+      show_list (self);
+      return;
+    }
+  root = gtk_widget_get_root (GTK_WIDGET (self));
+  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                   _("Discard Unsaved Changes?"),
+                                   _("What you wrote in this note since it was last saved "
+                                     "will be lost."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "keep", _("_Keep Editing"),
+                                    "discard", _("_Discard"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "discard",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "keep");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "keep");
+  gtk_widget_set_name (dialog, "notes-discard-dialog");
+  gtk_window_set_modal (GTK_WINDOW (dialog), TRUE);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_discard_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* --- saving and locking --------------------------------------------------- */
+
+static const char *
+selected_approach (TfNotesView *self, JsonObject *stored)
+{
+  guint selected = adw_combo_row_get_selected (ADW_COMBO_ROW (self->approach));
+
+  if (selected < TF_NOTE_N_APPROACHES)
+    return tf_note_approaches[selected].id;
+  return stored ? tf_note_get_approach (stored) : "soap";
+}
+
+/* note_content from the editor; NULL when nothing is written. */
+static JsonNode *
+content_node (TfNotesView *self, const char *approach)
+{
+  g_autoptr(JsonObject) content = json_object_new ();
+  JsonObject *sections = json_object_new ();
+  gboolean any = FALSE;
+  JsonNode *node;
+
+  json_object_set_string_member (content, "approach", approach);
+  for (guint i = 0; i < self->section_views->len; i++)
+    {
+      GtkTextView *view = g_ptr_array_index (self->section_views, i);
+      g_autofree char *text = dup_buffer_text (view);
+      g_autofree char *trimmed = g_strstrip (g_strdup (text));
+
+      any |= *trimmed != '\0';
+      if (self->text_note)
+        json_object_set_string_member (content, "text", text);
+      else
+        json_object_set_string_member (sections, g_object_get_data (G_OBJECT (view), "tf-key"),
+                                       text);
+    }
+  if (self->text_note)
+    json_object_unref (sections);
+  else
+    json_object_set_object_member (content, "sections", sections);
+  if (!any)
+    return NULL;
+  node = json_node_new (JSON_NODE_OBJECT);
+  json_node_set_object (node, content);
+  return node;
+}
+
+static JsonNode *
+risk_node (TfNotesView *self)
+{
+  guint selected = adw_combo_row_get_selected (ADW_COMBO_ROW (self->risk_level));
+  g_autofree char *notes = dup_buffer_text (GTK_TEXT_VIEW (self->risk_notes));
+  JsonObject *risk = json_object_new ();
+  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
+
+  json_object_set_string_member (risk, "level",
+                                 tf_note_risk_levels[MIN (selected, TF_NOTE_N_RISK_LEVELS - 1)]);
+  json_object_set_string_member (risk, "notes", notes);
+  json_node_take_object (node, risk);
+  return node;
+}
+
+/* Writes the editor's note; FALSE (said, the editor untouched) on failure. */
+static gboolean
+save_note (TfNotesView *self)
+{
+  TfVault *vault = tf_session_get_vault (self->session);
+  g_autoptr(JsonObject) plain = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *stamp = tf_time_format_timestamp (now);
+  g_autofree char *id = NULL;
+  g_autofree char *session_id = NULL;
+  const char *approach;
+  JsonNode *content;
+
+  gtk_widget_set_visible (self->error, FALSE);
+  if (self->note_id != NULL)
+    {
+      /* An edit is the stored plain form with the changes applied. */
+      id = g_strdup (self->note_id);
+      plain = tf_vault_get (vault, tf_registry_lookup ("session_notes"), id, &error);
+      if (plain == NULL)
+        {
+          fail (self, _("The note was not saved: %s"), error->message);
+          return FALSE;
+        }
+    }
+  approach = selected_approach (self, plain);
+  content = content_node (self, approach);
+  if (content == NULL)
+    {
+      fail (self, _("Write something in the note first"));
+      return FALSE;
+    }
+  if (plain == NULL)
+    {
+      session_id = tf_vault_session_for (vault, self->appointment_id, &error);
+      if (session_id == NULL)
+        {
+          json_node_unref (content);
+          fail (self, _("The note was not saved: %s"), error->message);
+          return FALSE;
+        }
+      id = g_uuid_string_random ();
+      plain = json_object_new ();
+      json_object_set_string_member (plain, "id", id);
+      json_object_set_string_member (plain, "session_id", session_id);
+      json_object_set_string_member (plain, "therapist_id", tf_vault_get_user_id (vault));
+      json_object_set_string_member (plain, "created_at", stamp);
+    }
+  json_object_set_string_member (plain, "approach_type", approach);
+  json_object_set_member (plain, "note_content", content);
+  json_object_set_member (plain, "risk_assessment", risk_node (self));
+  json_object_set_string_member (plain, "updated_at", stamp);
+  if (!tf_vault_put (vault, tf_registry_lookup ("session_notes"), id, plain, &error))
+    {
+      /* What is written stays in the editor. */
+      fail (self, _("The note was not saved: %s"), error->message);
+      return FALSE;
+    }
+  g_free (self->note_id);
+  self->note_id = g_steal_pointer (&id);
+  self->dirty = FALSE;
+  return TRUE;
+}
+
+/* The stored plain form of @id as tf_vault_list gives it (with
+ * signature_valid), from the notes repository. */
+static JsonObject *
+listed_note (TfNotesView *self, const char *id)
+{
+  GListModel *model = G_LIST_MODEL (self->notes);
+
+  tf_repository_refresh (self->notes, NULL);
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(TfItem) item = g_list_model_get_item (model, i);
+
+      if (g_strcmp0 (tf_item_get_id (item), id) == 0)
+        return json_object_ref (tf_item_get_plain (item));
+    }
+  return NULL;
+}
+
+/* Shows the editor's note again as stored. */
+static void
+refill_editor (TfNotesView *self)
+{
+  g_autofree char *appointment_id = g_strdup (self->appointment_id);
+  g_autoptr(JsonObject) plain = listed_note (self, self->note_id);
+
+  if (plain != NULL)
+    fill_editor (self, plain, appointment_id);
+}
+
+static void
+on_save_clicked_cb (TfNotesView *self)
+{
+  if (self->locked || !save_note (self))
+    return;
+  refill_editor (self);
+  tf_session_sync (self->session);
+  tf_notes_view_emit_saved (self, _("Note saved"));
+}
+
+static void
+on_lock_response_cb (AdwMessageDialog *dialog, const char *response, TfNotesView *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (g_strcmp0 (response, "lock") != 0 || self->locked)
+    return;
+  /* What is on screen is what gets signed. */
+  if ((self->dirty || self->note_id == NULL) && !save_note (self))
+    return;
+  if (!tf_vault_lock_note (tf_session_get_vault (self->session), self->note_id, &error))
+    {
+      fail (self, _("The note was not locked: %s"), error->message);
+      return;
+    }
+  refill_editor (self);
+  tf_session_sync (self->session);
+  tf_notes_view_emit_saved (self, _("Note locked and signed"));
+}
+
+static void
+on_lock_clicked_cb (TfNotesView *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *dialog;
+
+  if (self->locked)
+    return;
+  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                   _("Lock and Sign This Note?"),
+                                   _("Your signature shows that you wrote this note and that "
+                                     "it has not been altered since. Once signed, the note can "
+                                     "never be changed again, by you or anyone else."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "lock", _("_Lock and Sign"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "lock",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  gtk_widget_set_name (dialog, "notes-lock-dialog");
+  gtk_window_set_modal (GTK_WINDOW (dialog), TRUE);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_lock_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* --- keyboard and building ------------------------------------------------ */
+
+gboolean
+tf_notes_view_shortcut_save (GtkWidget *widget, GVariant *args, gpointer data)
+{
+  TfNotesView *self = TF_NOTES_VIEW (widget);
+
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (GTK_STACK (self->stack)), "editor") != 0 ||
+      self->locked)
+    return FALSE;
+  on_save_clicked_cb (self);
+  return TRUE;
+}
+
+static GtkWidget *
+combo_row (const char *name, const char *title, const char *const *labels, guint n)
+{
+  GtkWidget *row = adw_combo_row_new ();
+  g_autoptr(GtkStringList) model = gtk_string_list_new (NULL);
+
+  for (guint i = 0; i < n; i++)
+    gtk_string_list_append (model, labels[i]);
+  gtk_widget_set_name (row, name);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_combo_row_set_model (ADW_COMBO_ROW (row), G_LIST_MODEL (model));
+  return row;
+}
+
+GtkWidget *
+tf_notes_view_build_editor (TfNotesView *self)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *bar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *back = gtk_button_new_from_icon_name ("go-previous-symbolic");
+  GtkWidget *content = gtk_box_new (GTK_ORIENTATION_VERTICAL, 18);
+  GtkWidget *approach_group = adw_preferences_group_new ();
+  GtkWidget *approach_list = gtk_list_box_new ();
+  GtkWidget *risk_group = adw_preferences_group_new ();
+  GtkWidget *risk_list = gtk_list_box_new ();
+  /* Side by side when they fit, one above the other on a phone. */
+  GtkWidget *buttons = gtk_flow_box_new ();
+  const char *risk_labels[TF_NOTE_N_RISK_LEVELS];
+
+  gtk_widget_set_name (back, "notes-back");
+  gtk_widget_set_tooltip_text (back, _("Back to Sessions"));
+  tf_form_label_accessibly (back, _("Back to sessions"));
+  g_signal_connect_swapped (back, "clicked", G_CALLBACK (on_back_clicked_cb), self);
+  self->heading = gtk_label_new (NULL);
+  gtk_widget_set_name (self->heading, "notes-heading");
+  gtk_widget_add_css_class (self->heading, "heading");
+  gtk_widget_set_hexpand (self->heading, TRUE);
+  gtk_label_set_ellipsize (GTK_LABEL (self->heading), PANGO_ELLIPSIZE_END);
+  gtk_box_append (GTK_BOX (bar), back);
+  gtk_box_append (GTK_BOX (bar), self->heading);
+  gtk_widget_set_margin_start (bar, 12);
+  gtk_widget_set_margin_end (bar, 12);
+  gtk_widget_set_margin_top (bar, 6);
+  gtk_widget_set_margin_bottom (bar, 6);
+
+  /* Signed, and whether the signature holds. */
+  self->signed_label = gtk_label_new (NULL);
+  gtk_widget_set_name (self->signed_label, "notes-signed");
+  gtk_widget_add_css_class (self->signed_label, "success");
+  gtk_label_set_wrap (GTK_LABEL (self->signed_label), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (self->signed_label), 0);
+  self->warning = gtk_label_new (_("Warning: the signature of this note does not verify. It may "
+                                   "have been changed after it was signed, or its author’s key "
+                                   "is not known on this device. Do not rely on its content "
+                                   "until this is resolved."));
+  gtk_widget_set_name (self->warning, "notes-signature-warning");
+  gtk_widget_add_css_class (self->warning, "error");
+  gtk_label_set_wrap (GTK_LABEL (self->warning), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (self->warning), 0);
+  gtk_widget_set_visible (self->warning, FALSE);
+  gtk_box_append (GTK_BOX (content), self->signed_label);
+  gtk_box_append (GTK_BOX (content), self->warning);
+
+  self->approach = combo_row ("notes-approach", _("Approach"), NULL, 0);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->approach),
+                               _("Which template the note follows"));
+  g_signal_connect_swapped (self->approach, "notify::selected",
+                            G_CALLBACK (on_approach_changed_cb), self);
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (approach_list), GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (approach_list, "boxed-list");
+  tf_form_label_accessibly (approach_list, _("Approach"));
+  gtk_list_box_append (GTK_LIST_BOX (approach_list), self->approach);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (approach_group), approach_list);
+  gtk_box_append (GTK_BOX (content), approach_group);
+
+  self->sections_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 18);
+  gtk_widget_set_name (self->sections_box, "notes-sections");
+  gtk_box_append (GTK_BOX (content), self->sections_box);
+
+  for (guint i = 0; i < TF_NOTE_N_RISK_LEVELS; i++)
+    risk_labels[i] = tf_note_risk_label (tf_note_risk_levels[i]);
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (risk_group), _("Risk Assessment"));
+  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (risk_group),
+                                         _("Risk of harm to self or others, and what was "
+                                           "agreed about it."));
+  self->risk_level = combo_row ("notes-risk-level", _("Risk Level"), risk_labels,
+                                TF_NOTE_N_RISK_LEVELS);
+  g_signal_connect_swapped (self->risk_level, "notify::selected", G_CALLBACK (mark_changed),
+                            self);
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (risk_list), GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (risk_list, "boxed-list");
+  tf_form_label_accessibly (risk_list, _("Risk Assessment"));
+  gtk_list_box_append (GTK_LIST_BOX (risk_list), self->risk_level);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (risk_group), risk_list);
+  self->risk_notes = text_view ("notes-risk-notes", _("Risk assessment notes"));
+  g_signal_connect_swapped (gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->risk_notes)),
+                            "changed", G_CALLBACK (mark_changed), self);
+  {
+    GtkWidget *frame = framed (self->risk_notes);
+
+    gtk_widget_set_margin_top (frame, 12);
+    adw_preferences_group_add (ADW_PREFERENCES_GROUP (risk_group), frame);
+  }
+  gtk_box_append (GTK_BOX (content), risk_group);
+
+  self->error = gtk_label_new (NULL);
+  gtk_widget_set_name (self->error, "notes-error");
+  gtk_widget_add_css_class (self->error, "error");
+  gtk_label_set_wrap (GTK_LABEL (self->error), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (self->error), 0);
+  gtk_widget_set_visible (self->error, FALSE);
+  tf_form_label_accessibly (self->error, _("Problem with the note"));
+  gtk_box_append (GTK_BOX (content), self->error);
+
+  self->save = gtk_button_new_with_mnemonic (_("_Save"));
+  gtk_widget_set_name (self->save, "notes-save");
+  gtk_widget_set_tooltip_text (self->save, _("Save the note; it stays editable"));
+  gtk_widget_add_css_class (self->save, "pill");
+  gtk_widget_add_css_class (self->save, "suggested-action");
+  g_signal_connect_swapped (self->save, "clicked", G_CALLBACK (on_save_clicked_cb), self);
+  self->lock = gtk_button_new_with_mnemonic (_("_Lock and Sign…"));
+  gtk_widget_set_name (self->lock, "notes-lock");
+  gtk_widget_set_tooltip_text (self->lock, _("Sign the note; it can never be changed again"));
+  gtk_widget_add_css_class (self->lock, "pill");
+  g_signal_connect_swapped (self->lock, "clicked", G_CALLBACK (on_lock_clicked_cb), self);
+  gtk_widget_set_halign (buttons, GTK_ALIGN_CENTER);
+  gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (buttons), GTK_SELECTION_NONE);
+  gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (buttons), 2);
+  gtk_flow_box_set_column_spacing (GTK_FLOW_BOX (buttons), 12);
+  gtk_flow_box_set_row_spacing (GTK_FLOW_BOX (buttons), 12);
+  gtk_flow_box_append (GTK_FLOW_BOX (buttons), self->save);
+  gtk_flow_box_append (GTK_FLOW_BOX (buttons), self->lock);
+  /* The flow box's children are not stops of their own: the buttons are. */
+  for (GtkWidget *child = gtk_widget_get_first_child (buttons); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    gtk_widget_set_focusable (child, FALSE);
+  gtk_box_append (GTK_BOX (content), buttons);
+
+  gtk_box_append (GTK_BOX (box), bar);
+  gtk_box_append (GTK_BOX (box), tf_notes_view_scrolled_clamped (content));
+  return box;
+}
