@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * tf-appointments-page-private.h: what the two files of TfAppointmentsPage
+ * share — its fields, and the functions one file gives the other.
+ * tf-appointments-page.c holds the object, the list and cancelling;
+ * tf-appointments-booking.c linking with a therapist and booking.
+ */
+#pragma once
+
+#include "tf-appointments-page.h"
+
+G_BEGIN_DECLS
+
+struct _TfAppointmentsPage
+{
+  GtkWidget      parent_instance;
+  TfSession     *session;
+  TfRepository  *appointments;    /* this client's, live */
+  TfRepository  *care;            /* this client's care relationships, live */
+  GCancellable  *cancellable;     /* the link's lookup; cancelled in dispose */
+
+  GtkWidget     *stack;           /* "list" or "book" */
+  GtkWidget     *upcoming;        /* GtkListBox */
+  GtkWidget     *past;            /* GtkListBox */
+
+  GtkWidget     *book_stack;      /* "link" or "form" */
+  GtkWidget     *link_status;     /* AdwStatusPage "book-no-therapist" */
+  GtkWidget     *link_email;      /* AdwEntryRow */
+  GtkWidget     *link_share_mood; /* GtkSwitch */
+  GtkWidget     *link_share_goals;
+  GtkWidget     *link_button;
+  GtkWidget     *link_spinner;
+  GtkWidget     *link_error;
+
+  GtkWidget     *therapist_row;   /* AdwComboRow over therapist_names */
+  GtkStringList *therapist_names;
+  GStrv          therapist_ids;   /* in therapist_row's order */
+  GtkWidget     *service_row;     /* AdwComboRow: "no particular service", then offers */
+  GtkStringList *service_names;
+  GPtrArray     *offers;          /* TfOffer*, offered: service_row's position - 1 */
+  GtkWidget     *calendar;
+  GtkWidget     *slots_heading;
+  GtkWidget     *slots;           /* GtkFlowBox of GtkToggleButton */
+  GtkWidget     *slots_message;   /* why there are none */
+  GtkWidget     *note;            /* AdwEntryRow */
+  GtkWidget     *book_button;
+  GtkWidget     *book_error;
+  char          *chosen;          /* the chosen slot's start, RFC 3339 UTC, or NULL */
+  gboolean       filling;         /* the combo rows are being filled: not a choice */
+};
+
+
+/* --- tf-appointments-page.c ----------------------------------------------- */
+
+/* The therapist's name as this device knows it, else "Your therapist". */
+char      *tf_appointments_page_dup_therapist_name (TfVault            *vault,
+                                                    const char         *user_id);
+void       tf_appointments_page_emit_saved         (TfAppointmentsPage *self,
+                                                    const char         *message);
+
+/* --- tf-appointments-booking.c -------------------------------------------- */
+
+/* The booking page of the stack (the link form, then the booking form),
+ * with its fields in @self. */
+GtkWidget *tf_appointments_page_build_book         (TfAppointmentsPage *self);
+/* The client's therapists in the booking form; the link form when there
+ * are none. */
+void       tf_appointments_page_fill_therapists    (TfAppointmentsPage *self);
+/* The free times of the picked day, as buttons; the chosen one stays
+ * chosen while it is still free. */
+void       tf_appointments_page_refresh_slots      (TfAppointmentsPage *self);
+
+G_END_DECLS
