@@ -1,0 +1,532 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * tf-plan-editor-form.c: the treatment plan's form — the widgets, and the
+ * lists of diagnoses, goals and interventions as the therapist adds to
+ * them and takes from them (tf-plan-editor.c loads and saves the plan).
+ *
+ * The lists are the editor's own copies; each change marks the form dirty
+ * and rebuilds the rows.  A code is checked with the vault's own validator
+ * (tf_validate_icd10_code) before it joins the list; the common F-codes
+ * are suggested as one types (tf-icd10.c).
+ */
+#define G_LOG_DOMAIN "tf-plan-editor"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "tf-form.h"
+#include "tf-icd10.h"
+#include "tf-plan-editor-private.h"
+#include "tf-validate.h"
+
+#define N_SUGGESTIONS 6
+
+/* The statuses the combo offers, in its order. */
+static const char *const statuses[] = { "active", "on_hold", "completed" };
+
+/* --- the lists ------------------------------------------------------------ */
+
+static void
+clear_list (GtkWidget *list)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (list)) != NULL)
+    gtk_list_box_remove (GTK_LIST_BOX (list), child);
+}
+
+/* A flat button with @icon and no text, @label its tooltip and name. */
+static GtkWidget *
+icon_button (const char *icon, const char *name, const char *label)
+{
+  GtkWidget *button = gtk_button_new_from_icon_name (icon);
+
+  gtk_widget_set_name (button, name);
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (button, label);
+  tf_form_label_accessibly (button, label);
+  return button;
+}
+
+static void
+on_remove_diagnosis_cb (GtkButton *button, TfPlanEditor *self)
+{
+  const char *code = g_object_get_data (G_OBJECT (button), "tf-code");
+
+  for (guint i = 0; i < self->diagnoses->len; i++)
+    if (g_strcmp0 (((TfPlanDiagnosis *) g_ptr_array_index (self->diagnoses, i))->code, code) == 0)
+      {
+        g_ptr_array_remove_index (self->diagnoses, i);
+        break;
+      }
+  tf_plan_editor_mark_changed (self);
+  tf_plan_editor_rebuild_lists (self);
+}
+
+static void
+on_remove_text_cb (GtkButton *button, TfPlanEditor *self)
+{
+  GPtrArray *array = g_object_get_data (G_OBJECT (button), "tf-array");
+  guint index = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "tf-index"));
+
+  if (index < array->len)
+    g_ptr_array_remove_index (array, index);
+  tf_plan_editor_mark_changed (self);
+  tf_plan_editor_rebuild_lists (self);
+}
+
+static void
+fill_text_list (TfPlanEditor *self, GtkWidget *list, GPtrArray *array, const char *prefix)
+{
+  clear_list (list);
+  for (guint i = 0; i < array->len; i++)
+    {
+      const char *text = g_ptr_array_index (array, i);
+      GtkWidget *row = adw_action_row_new ();
+      g_autofree char *name = g_strdup_printf ("%s-%u", prefix, i);
+      g_autofree char *remove_name = g_strdup_printf ("%s-remove-%u", prefix, i);
+      g_autofree char *label = array == self->goals
+                                 ? g_strdup_printf (_("Remove the goal “%s”"), text)
+                                 : g_strdup_printf (_("Remove the intervention “%s”"), text);
+      GtkWidget *remove = icon_button ("user-trash-symbolic", remove_name, label);
+
+      gtk_widget_set_name (row, name);
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), text);
+      adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 0);
+      g_object_set_data (G_OBJECT (remove), "tf-array", array);
+      g_object_set_data (G_OBJECT (remove), "tf-index", GUINT_TO_POINTER (i));
+      g_signal_connect (remove, "clicked", G_CALLBACK (on_remove_text_cb), self);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), remove);
+      gtk_list_box_append (GTK_LIST_BOX (list), row);
+    }
+}
+
+void
+tf_plan_editor_rebuild_lists (TfPlanEditor *self)
+{
+  clear_list (self->diagnoses_list);
+  for (guint i = 0; i < self->diagnoses->len; i++)
+    {
+      TfPlanDiagnosis *d = g_ptr_array_index (self->diagnoses, i);
+      GtkWidget *row = adw_action_row_new ();
+      g_autofree char *name = g_strdup_printf ("plan-diagnosis-%s", d->code);
+      g_autofree char *remove_name = g_strdup_printf ("plan-diagnosis-remove-%s", d->code);
+      g_autofree char *label = g_strdup_printf (_("Remove %s"), d->code);
+      GtkWidget *remove = icon_button ("user-trash-symbolic", remove_name, label);
+
+      gtk_widget_set_name (row, name);
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), d->code);
+      if (d->description != NULL)
+        adw_action_row_set_subtitle (ADW_ACTION_ROW (row), d->description);
+      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+      g_object_set_data_full (G_OBJECT (remove), "tf-code", g_strdup (d->code), g_free);
+      g_signal_connect (remove, "clicked", G_CALLBACK (on_remove_diagnosis_cb), self);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), remove);
+      gtk_list_box_append (GTK_LIST_BOX (self->diagnoses_list), row);
+    }
+  fill_text_list (self, self->goals_list, self->goals, "plan-goal");
+  fill_text_list (self, self->interventions_list, self->interventions, "plan-intervention");
+  /* An empty boxed list would show as a stray line. */
+  gtk_widget_set_visible (self->diagnoses_list, self->diagnoses->len > 0);
+  gtk_widget_set_visible (self->goals_list, self->goals->len > 0);
+  gtk_widget_set_visible (self->interventions_list, self->interventions->len > 0);
+}
+
+/* --- diagnoses ------------------------------------------------------------ */
+
+static gboolean
+has_code (TfPlanEditor *self, const char *code)
+{
+  for (guint i = 0; i < self->diagnoses->len; i++)
+    if (g_strcmp0 (((TfPlanDiagnosis *) g_ptr_array_index (self->diagnoses, i))->code, code) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* Adds @code (as typed, or a common one in any case) with @description
+ * (NULL: the common one's, if any).  FALSE, with the reason shown under the
+ * entry, when it is not a code or already listed. */
+gboolean
+tf_plan_editor_add_code (TfPlanEditor *self, const char *typed, const char *description)
+{
+  const TfIcd10Code *known = tf_icd10_lookup (typed);
+  const char *code = known != NULL ? known->code : typed;
+  g_autoptr(GError) error = NULL;
+
+  if (!tf_validate_icd10_code (code, &error))
+    {
+      tf_plan_editor_show_error (self->code_error, self->code, error->message);
+      return FALSE;
+    }
+  if (has_code (self, code))
+    {
+      g_autofree char *message = g_strdup_printf (_("%s is already in the list"), code);
+
+      tf_plan_editor_show_error (self->code_error, self->code, message);
+      return FALSE;
+    }
+  if ((description == NULL || *description == '\0') && known != NULL)
+    description = _(known->description);
+  g_ptr_array_add (self->diagnoses, tf_plan_diagnosis_new (code, description));
+  tf_plan_editor_show_error (self->code_error, self->code, NULL);
+  self->filling = TRUE;
+  gtk_editable_set_text (GTK_EDITABLE (self->code), "");
+  gtk_editable_set_text (GTK_EDITABLE (self->code_description), "");
+  self->filling = FALSE;
+  gtk_widget_set_visible (self->suggestions, FALSE);
+  tf_plan_editor_mark_changed (self);
+  tf_plan_editor_rebuild_lists (self);
+  return TRUE;
+}
+
+static void
+on_add_code_cb (TfPlanEditor *self)
+{
+  g_autofree char *code = tf_plan_editor_dup_trimmed (self->code);
+  g_autofree char *description = tf_plan_editor_dup_trimmed (self->code_description);
+
+  tf_plan_editor_add_code (self, code, description);
+}
+
+static void
+on_suggestion_activated_cb (TfPlanEditor *self, GtkListBoxRow *row)
+{
+  tf_plan_editor_add_code (self, g_object_get_data (G_OBJECT (row), "tf-code"), NULL);
+}
+
+static void
+on_code_changed_cb (TfPlanEditor *self)
+{
+  g_autofree char *text = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+
+  if (self->filling)
+    return;
+  tf_plan_editor_mark_changed (self);
+  text = tf_plan_editor_dup_trimmed (self->code);
+  tf_plan_editor_show_error (self->code_error, self->code, NULL);
+  clear_list (self->suggestions);
+  found = tf_icd10_search (text, N_SUGGESTIONS);
+  for (guint i = 0; i < found->len; i++)
+    {
+      const TfIcd10Code *entry = g_ptr_array_index (found, i);
+      g_autofree char *name = NULL;
+      GtkWidget *row;
+
+      if (has_code (self, entry->code))
+        continue;
+      row = adw_action_row_new ();
+      name = g_strdup_printf ("plan-suggestion-%s", entry->code);
+      gtk_widget_set_name (row, name);
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), entry->code);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _(entry->description));
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                                 gtk_image_new_from_icon_name ("list-add-symbolic"));
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+      g_object_set_data (G_OBJECT (row), "tf-code", (gpointer) entry->code);
+      gtk_list_box_append (GTK_LIST_BOX (self->suggestions), row);
+    }
+  gtk_widget_set_visible (self->suggestions,
+                          gtk_widget_get_first_child (self->suggestions) != NULL);
+}
+
+/* --- goals and interventions ---------------------------------------------- */
+
+void
+tf_plan_editor_add_text (TfPlanEditor *self, GtkWidget *entry, GPtrArray *array)
+{
+  g_autofree char *text = tf_plan_editor_dup_trimmed (entry);
+
+  if (*text == '\0')
+    return;
+  g_ptr_array_add (array, g_steal_pointer (&text));
+  gtk_editable_set_text (GTK_EDITABLE (entry), "");
+  tf_plan_editor_mark_changed (self);
+  tf_plan_editor_rebuild_lists (self);
+}
+
+static void
+on_add_goal_cb (TfPlanEditor *self)
+{
+  tf_plan_editor_add_text (self, self->goal, self->goals);
+}
+
+static void
+on_add_intervention_cb (TfPlanEditor *self)
+{
+  tf_plan_editor_add_text (self, self->intervention, self->interventions);
+}
+
+/* --- the status ----------------------------------------------------------- */
+
+static const char *
+status_label (const char *status)
+{
+  if (g_strcmp0 (status, "active") == 0)
+    return _("Active");
+  if (g_strcmp0 (status, "on_hold") == 0)
+    return _("On Hold");
+  if (g_strcmp0 (status, "completed") == 0)
+    return _("Completed");
+  return status;
+}
+
+/* The combo names the three statuses, and @other when it is none of them. */
+void
+tf_plan_editor_set_status (TfPlanEditor *self, const char *status)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->status_labels));
+
+  g_clear_pointer (&self->other_status, g_free);
+  gtk_string_list_splice (self->status_labels, G_N_ELEMENTS (statuses),
+                          n - G_N_ELEMENTS (statuses), NULL);
+  if (status == NULL)
+    status = "active";
+  for (guint i = 0; i < G_N_ELEMENTS (statuses); i++)
+    if (g_strcmp0 (statuses[i], status) == 0)
+      {
+        adw_combo_row_set_selected (ADW_COMBO_ROW (self->status), i);
+        return;
+      }
+  self->other_status = g_strdup (status);
+  gtk_string_list_append (self->status_labels, status);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (self->status), G_N_ELEMENTS (statuses));
+}
+
+const char *
+tf_plan_editor_get_status (TfPlanEditor *self)
+{
+  guint selected = adw_combo_row_get_selected (ADW_COMBO_ROW (self->status));
+
+  if (selected < G_N_ELEMENTS (statuses))
+    return statuses[selected];
+  return self->other_status != NULL ? self->other_status : "active";
+}
+
+/* --- building ------------------------------------------------------------- */
+
+static GtkWidget *
+error_label (const char *name, const char *accessible)
+{
+  GtkWidget *label = tf_form_error_label_new (name, accessible);
+
+  gtk_widget_set_margin_top (label, 6);
+  return label;
+}
+
+static GtkWidget *
+boxed_list (const char *name, const char *accessible)
+{
+  GtkWidget *list = gtk_list_box_new ();
+
+  if (name != NULL)
+    gtk_widget_set_name (list, name);
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (list, "boxed-list");
+  tf_form_label_accessibly (list, accessible);
+  return list;
+}
+
+static GtkWidget *
+entry_row (const char *name, const char *title)
+{
+  GtkWidget *row = adw_entry_row_new ();
+
+  gtk_widget_set_name (row, name);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  return row;
+}
+
+/* A group with its list, an entry to add to it and its add button. */
+static GtkWidget *
+text_group (TfPlanEditor *self, const char *title, const char *description,
+            GtkWidget **out_list, GtkWidget **out_entry, const char *name,
+            const char *entry_title, const char *add_label, GCallback on_add)
+{
+  GtkWidget *group = adw_preferences_group_new ();
+  GtkWidget *entries = boxed_list (NULL, entry_title);
+  g_autofree char *list_name = g_strdup_printf ("%ss", name);
+  g_autofree char *add_name = g_strdup_printf ("%s-add", name);
+  GtkWidget *add = icon_button ("list-add-symbolic", add_name, add_label);
+
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), title);
+  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group), description);
+  *out_list = boxed_list (list_name, title);
+  gtk_widget_set_margin_bottom (*out_list, 12);
+  *out_entry = entry_row (name, entry_title);
+  adw_entry_row_add_suffix (ADW_ENTRY_ROW (*out_entry), add);
+  g_signal_connect_swapped (add, "clicked", on_add, self);
+  g_signal_connect_swapped (*out_entry, "entry-activated", on_add, self);
+  g_signal_connect_swapped (*out_entry, "changed", G_CALLBACK (tf_plan_editor_mark_changed), self);
+  gtk_list_box_append (GTK_LIST_BOX (entries), *out_entry);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), *out_list);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), entries);
+  return group;
+}
+
+static GtkWidget *
+build_status_group (TfPlanEditor *self)
+{
+  GtkWidget *group = adw_preferences_group_new ();
+
+  self->status_labels = gtk_string_list_new (NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (statuses); i++)
+    gtk_string_list_append (self->status_labels, status_label (statuses[i]));
+  self->status = adw_combo_row_new ();
+  gtk_widget_set_name (self->status, "plan-status");
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->status), _("Status"));
+  adw_combo_row_set_model (ADW_COMBO_ROW (self->status), G_LIST_MODEL (self->status_labels));
+  g_object_unref (self->status_labels); /* the combo row holds it */
+  g_signal_connect_swapped (self->status, "notify::selected", G_CALLBACK (tf_plan_editor_mark_changed), self);
+
+  self->review_date = entry_row ("plan-review-date", _("Review Date (YYYY-MM-DD)"));
+  adw_entry_row_add_suffix (ADW_ENTRY_ROW (self->review_date),
+                            tf_form_date_button_new (self->review_date));
+  g_signal_connect_swapped (self->review_date, "changed", G_CALLBACK (tf_plan_editor_mark_changed), self);
+
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Treatment Plan"));
+  self->heading = gtk_label_new (NULL);
+  gtk_widget_set_name (self->heading, "plan-heading");
+  gtk_widget_add_css_class (self->heading, "dim-label");
+  gtk_label_set_wrap (GTK_LABEL (self->heading), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (self->heading), 0);
+  gtk_widget_set_margin_bottom (self->heading, 6);
+  self->new_plan = gtk_button_new_with_mnemonic (_("_New Plan"));
+  gtk_widget_set_name (self->new_plan, "plan-new");
+  gtk_widget_set_tooltip_text (self->new_plan, _("Start a new plan after this completed one"));
+  gtk_widget_add_css_class (self->new_plan, "flat");
+  gtk_widget_set_valign (self->new_plan, GTK_ALIGN_CENTER);
+  g_signal_connect_swapped (self->new_plan, "clicked", G_CALLBACK (tf_plan_editor_create), self);
+  adw_preferences_group_set_header_suffix (ADW_PREFERENCES_GROUP (group), self->new_plan);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), self->heading);
+  {
+    GtkWidget *rows = boxed_list (NULL, _("Status and review"));
+
+    gtk_list_box_append (GTK_LIST_BOX (rows), self->status);
+    gtk_list_box_append (GTK_LIST_BOX (rows), self->review_date);
+    adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), rows);
+  }
+  return group;
+}
+
+static GtkWidget *
+build_diagnoses_group (TfPlanEditor *self)
+{
+  GtkWidget *group = adw_preferences_group_new ();
+  GtkWidget *entries = boxed_list (NULL, _("Add a diagnosis"));
+  GtkWidget *add = icon_button ("list-add-symbolic", "plan-code-add",
+                                _("Add Diagnosis"));
+
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Diagnoses (ICD-10)"));
+  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
+                                         _("Type a code such as F41.1, or words of its name, "
+                                           "and choose from the common codes."));
+  self->diagnoses_list = boxed_list ("plan-diagnoses", _("Diagnoses"));
+  gtk_widget_set_margin_bottom (self->diagnoses_list, 12);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), self->diagnoses_list);
+
+  self->code = entry_row ("plan-code", _("ICD-10 Code"));
+  adw_entry_row_add_suffix (ADW_ENTRY_ROW (self->code), add);
+  g_signal_connect_swapped (add, "clicked", G_CALLBACK (on_add_code_cb), self);
+  g_signal_connect_swapped (self->code, "entry-activated", G_CALLBACK (on_add_code_cb), self);
+  g_signal_connect_swapped (self->code, "changed", G_CALLBACK (on_code_changed_cb), self);
+  self->code_description = entry_row ("plan-code-description", _("Description (optional)"));
+  g_signal_connect_swapped (self->code_description, "entry-activated",
+                            G_CALLBACK (on_add_code_cb), self);
+  g_signal_connect_swapped (self->code_description, "changed", G_CALLBACK (tf_plan_editor_mark_changed), self);
+  gtk_list_box_append (GTK_LIST_BOX (entries), self->code);
+  gtk_list_box_append (GTK_LIST_BOX (entries), self->code_description);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), entries);
+
+  self->code_error = error_label ("plan-code-error", _("Problem with the code"));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), self->code_error);
+  self->suggestions = boxed_list ("plan-suggestions", _("Common ICD-10 codes"));
+  gtk_widget_set_margin_top (self->suggestions, 6);
+  gtk_widget_set_visible (self->suggestions, FALSE);
+  g_signal_connect_swapped (self->suggestions, "row-activated",
+                            G_CALLBACK (on_suggestion_activated_cb), self);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), self->suggestions);
+  return group;
+}
+
+GtkWidget *
+tf_plan_editor_build_plan (TfPlanEditor *self)
+{
+  GtkWidget *page = adw_preferences_page_new ();
+  GtkWidget *save_group = adw_preferences_group_new ();
+  GtkWidget *save = gtk_button_new_with_mnemonic (_("_Save Plan"));
+
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page),
+                            ADW_PREFERENCES_GROUP (build_status_group (self)));
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page),
+                            ADW_PREFERENCES_GROUP (build_diagnoses_group (self)));
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page),
+                            ADW_PREFERENCES_GROUP (text_group (
+                              self, _("Treatment Goals"),
+                              _("What the client and you are working towards."),
+                              &self->goals_list, &self->goal, "plan-goal", _("New Goal"),
+                              _("Add Goal"), G_CALLBACK (on_add_goal_cb))));
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page),
+                            ADW_PREFERENCES_GROUP (text_group (
+                              self, _("Interventions"),
+                              _("The methods and techniques you plan to use."),
+                              &self->interventions_list, &self->intervention,
+                              "plan-intervention", _("New Intervention"),
+                              _("Add Intervention"), G_CALLBACK (on_add_intervention_cb))));
+
+  self->error = error_label ("plan-error", _("Problem with the plan"));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (save_group), self->error);
+  gtk_widget_set_name (save, "plan-save");
+  gtk_widget_set_tooltip_text (save, _("Save the treatment plan"));
+  gtk_widget_add_css_class (save, "pill");
+  gtk_widget_add_css_class (save, "suggested-action");
+  gtk_widget_set_halign (save, GTK_ALIGN_CENTER);
+  gtk_widget_set_margin_top (save, 12);
+  g_signal_connect_swapped (save, "clicked", G_CALLBACK (tf_plan_editor_save), self);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (save_group), save);
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (save_group));
+  return page;
+}
+
+GtkWidget *
+tf_plan_editor_build_empty (TfPlanEditor *self)
+{
+  GtkWidget *status = adw_status_page_new ();
+  GtkWidget *create = gtk_button_new_with_mnemonic (_("_Create a Treatment Plan"));
+
+  gtk_widget_set_name (status, "plan-empty");
+  adw_status_page_set_icon_name (ADW_STATUS_PAGE (status), "document-edit-symbolic");
+  adw_status_page_set_title (ADW_STATUS_PAGE (status), _("No Treatment Plan"));
+  adw_status_page_set_description (ADW_STATUS_PAGE (status),
+                                   _("Diagnoses, goals and interventions for this client, "
+                                     "readable only by you."));
+  gtk_widget_set_name (create, "plan-create");
+  gtk_widget_add_css_class (create, "pill");
+  gtk_widget_add_css_class (create, "suggested-action");
+  gtk_widget_set_halign (create, GTK_ALIGN_CENTER);
+  g_signal_connect_swapped (create, "clicked", G_CALLBACK (tf_plan_editor_create), self);
+  adw_status_page_set_child (ADW_STATUS_PAGE (status), create);
+  gtk_widget_add_css_class (status, "compact");
+  return status;
+}
+
+GtkWidget *
+tf_plan_editor_build_unreadable (void)
+{
+  GtkWidget *status = adw_status_page_new ();
+
+  gtk_widget_set_name (status, "plan-unreadable");
+  adw_status_page_set_icon_name (ADW_STATUS_PAGE (status), "dialog-password-symbolic");
+  adw_status_page_set_title (ADW_STATUS_PAGE (status),
+                             _("This Treatment Plan Cannot Be Opened on This Device"));
+  adw_status_page_set_description (ADW_STATUS_PAGE (status),
+                                   _("Its key is not on this computer. Sync again, or open "
+                                     "it on the device where you wrote it."));
+  gtk_widget_add_css_class (status, "compact");
+  return status;
+}
