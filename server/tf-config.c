@@ -5,7 +5,8 @@
  * The key file (see data/therapy-field-server.conf):
  *   [server]   listen, tls-certificate, tls-key, body-limit, batch-limit,
  *              pull-limit, wait-timeout, header-timeout, body-timeout,
- *              idle-timeout, max-connections, token-lifetime, token-max-lifetime,
+ *              idle-timeout, max-connections, listen-backlog, token-lifetime,
+ *              token-max-lifetime,
  *              login-attempts,
  *              login-attempts-per-address, login-window,
  *              register-attempts-per-address, register-window,
@@ -40,6 +41,7 @@ tf_config_new (void)
   config->header_timeout = 10;
   config->body_timeout = 30;
   config->idle_timeout = 60;
+  config->listen_backlog = 1024;
   config->token_lifetime = 30 * 24 * 3600;
   config->token_max_lifetime = 90 * 24 * 3600;
   config->login_attempts = 5;
@@ -175,6 +177,7 @@ tf_config_load_file (TfConfig *config, const char *path, GError **error)
   UINT_SETTING ("server", "body-timeout", body_timeout, 1, 3600);
   UINT_SETTING ("server", "idle-timeout", idle_timeout, 1, 24 * 3600);
   UINT_SETTING ("server", "max-connections", max_connections, 0, 1000000);
+  UINT_SETTING ("server", "listen-backlog", listen_backlog, 1, 65535);
   /* Seconds are allowed so that expiry can be tested; a sign-in that lapses
    * is renewed by the device (it holds the password). */
   UINT_SETTING ("server", "token-lifetime", token_lifetime, 1, 365 * 24 * 3600);

@@ -25,6 +25,7 @@ typedef struct
   guint    body_timeout;          /* seconds to receive a body, or to send an answer, default 30 */
   guint    idle_timeout;          /* seconds a keep-alive connection may wait, default 60 */
   guint    max_connections;       /* open at once; 0: from the descriptor limit (default) */
+  guint    listen_backlog;        /* connections the kernel completes before accept(), 1024 */
   gint64   token_lifetime;        /* seconds a session lasts unused (it slides with use),
                                    * default 30 days */
   gint64   token_max_lifetime;    /* seconds after sign-in a session ends however much it is

@@ -630,6 +630,13 @@ hand_to_soup (TfConn *c)
 }
 
 static void
+refuse_over_cap (TfConn *c)
+{
+  conn_answer (c, SOUP_STATUS_SERVICE_UNAVAILABLE, "unavailable",
+               "the server has too many connections; try again shortly");
+}
+
+static void
 on_handshake_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr(TfConn) c = user_data;
@@ -637,25 +644,20 @@ on_handshake_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   if (!g_tls_connection_handshake_finish (G_TLS_CONNECTION (source), result, NULL) ||
       c->phase != PHASE_HANDSHAKE)
     conn_close (c);
+  else if (c->refusing)
+    refuse_over_cap (c);
   else
     hand_to_soup (c);
 }
 
-void
-tf_conn_start (TfConn *c)
+/* Starts the TLS handshake; on_handshake_cb goes on from there. */
+static void
+start_handshake (TfConn *c)
 {
   static const char *const protocols[] = { "http/1.1", "http/1.0", NULL };
   g_autoptr(GError) error = NULL;
   GIOStream *tls;
 
-  g_return_if_fail (TF_IS_CONN (c));
-  g_return_if_fail (c->phase == PHASE_START);
-
-  if (c->certificate == NULL)
-    {
-      hand_to_soup (c);
-      return;
-    }
   tls = g_tls_server_connection_new (c->base, c->certificate, &error);
   if (tls == NULL)
     {
@@ -675,17 +677,32 @@ tf_conn_start (TfConn *c)
 }
 
 void
+tf_conn_start (TfConn *c)
+{
+  g_return_if_fail (TF_IS_CONN (c));
+  g_return_if_fail (c->phase == PHASE_START);
+
+  if (c->certificate == NULL)
+    hand_to_soup (c);
+  else
+    start_handshake (c);
+}
+
+void
 tf_conn_refuse (TfConn *c)
 {
   g_return_if_fail (TF_IS_CONN (c));
   g_return_if_fail (c->phase == PHASE_START);
 
   c->refusing = TRUE;
+  /* Over TLS the answer needs the handshake first: a client that only
+   * hears a close cannot tell a full server from a broken one.  The
+   * listener keeps the refusals in flight few (MAX_REFUSING), and the
+   * handshake has header-timeout like any other. */
   if (c->certificate != NULL)
-    conn_close (c);  /* a handshake is too dear for a refusal */
+    start_handshake (c);
   else
-    conn_answer (c, SOUP_STATUS_SERVICE_UNAVAILABLE, "unavailable",
-                 "the server has too many connections; try again shortly");
+    refuse_over_cap (c);
 }
 
 gboolean

@@ -30,8 +30,8 @@ TfConn   *tf_conn_new              (GSocket           *socket,
                                     gpointer           user_data);
 /* Handshakes if TLS, then hands the connection to libsoup. */
 void      tf_conn_start            (TfConn            *conn);
-/* Answers 503 at once and closes, without libsoup (the listener is over
- * its connection cap). */
+/* Answers 503 and closes, without libsoup (the listener is over its
+ * connection cap); over TLS, after the handshake. */
 void      tf_conn_refuse           (TfConn            *conn);
 /* Closes now; the closed callback is not called after this. */
 void      tf_conn_detach           (TfConn            *conn);

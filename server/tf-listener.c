@@ -6,14 +6,16 @@
  * libsoup 3.2's own listener stops accepting for good after one failed
  * accept() (EMFILE under descriptor pressure), listens with a backlog of
  * 10, and hands its connections to code that leaks them (tf-conn.c).  So
- * the server listens itself: a backlog of LISTEN_BACKLOG, accept() errors
- * pause accepting for RETRY_MS instead of ending it, and every connection
- * goes to libsoup through a TfConn (soup_server_accept_iostream()).
+ * the server listens itself: a backlog of listen-backlog (1024 by default:
+ * a burst waits in the kernel, not a second for a SYN sent again), accept()
+ * errors pause accepting for RETRY_MS instead of ending it, and every
+ * connection goes to libsoup through a TfConn (soup_server_accept_iostream()).
  *
  * The cap: at most max-connections open at once (by default the descriptor
  * limit less a reserve for the database pool, files and the refusals
  * themselves), so that accept() keeps working; a connection over the cap
- * is answered 503 (JSON error body, Retry-After) and closed.
+ * is answered 503 (JSON error body, Retry-After) and closed, over TLS after
+ * the handshake.
  *
  * libsoup 3.2 keeps a connection alive after an answer only while it has a
  * listener of its own (request_finished() in soup-server.c).  It is given
@@ -32,7 +34,6 @@
 #include "tf-conn.h"
 #include "tf-listener.h"
 
-#define LISTEN_BACKLOG 1024
 #define RETRY_MS       250
 #define MAX_REFUSING   16    /* 503s being written at once; more are closed unanswered */
 #define WARN_EVERY_US  (10 * G_USEC_PER_SEC)
@@ -96,6 +97,23 @@ tf_listener_free (TfListener *listener)
       }
   g_clear_object (&listener->certificate);
   g_free (listener);
+}
+
+/* Linux takes a backlog up to net.core.somaxconn and quietly uses that
+ * instead of more: say so, or a raised listen-backlog seems to do nothing. */
+static void
+check_backlog (guint backlog)
+{
+  g_autofree char *text = NULL;
+  guint64 somaxconn;
+
+  if (!g_file_get_contents ("/proc/sys/net/core/somaxconn", &text, NULL, NULL))
+    return;
+  somaxconn = g_ascii_strtoull (text, NULL, 10);
+  if (somaxconn > 0 && backlog > somaxconn)
+    g_warning ("listen-backlog=%u is above net.core.somaxconn=%" G_GUINT64_FORMAT ": the "
+               "kernel queues %" G_GUINT64_FORMAT " (raise the sysctl to queue more)",
+               backlog, somaxconn, somaxconn);
 }
 
 /* The cap, from max-connections or from the descriptor limit. */
@@ -288,7 +306,8 @@ tf_listener_listen (TfListener *listener, guint16 *out_port, GError **error)
   if (listener->socket == NULL)
     return FALSE;
   g_socket_set_blocking (listener->socket, FALSE);
-  g_socket_set_listen_backlog (listener->socket, LISTEN_BACKLOG);
+  g_socket_set_listen_backlog (listener->socket, (int) listener->config->listen_backlog);
+  check_backlog (listener->config->listen_backlog);
   if (!g_socket_bind (listener->socket, socket_address, TRUE, error) ||
       !g_socket_listen (listener->socket, error) ||
       !(bound = g_socket_get_local_address (listener->socket, error)) ||

@@ -2,10 +2,11 @@
  *
  * test-conn.c: the server stays up.  Raw connections to the real server
  * binary: keep-alive connections the client closes are let go (descriptor
- * count), a cap with 503 and accepting again after descriptor pressure, a
- * declared body over the limit refused before it is read (memory), header,
- * body and idle timeouts that spare long-polls, a backlog that takes a
- * burst, and malformed heads answered with the JSON error body.
+ * count), a cap with 503 (over TLS too) and accepting again after
+ * descriptor pressure, a declared body over the limit refused before it is
+ * read (memory), header, body and idle timeouts that spare long-polls, a
+ * backlog that takes a burst and is the configured one, and malformed heads
+ * answered with the JSON error body.
  *
  * Every read and write here is bounded by a socket timeout: a server that
  * does not answer fails the test, it never hangs it.
@@ -66,18 +67,51 @@ rss_kib (TfTestServer *server)
 
 /* --- raw HTTP --------------------------------------------------------------- */
 
+static gboolean
+on_accept_certificate_cb (GTlsConnection *conn, GTlsCertificate *certificate,
+                          GTlsCertificateFlags errors, gpointer user_data)
+{
+  return TRUE;  /* the test's own self-signed certificate */
+}
+
+static void
+on_client_event_cb (GSocketClient *client, GSocketClientEvent event,
+                    GSocketConnectable *connectable, GIOStream *connection, gpointer user_data)
+{
+  /* Without it, the handshake's small writes wait for delayed ACKs. */
+  if (event == G_SOCKET_CLIENT_CONNECTED)
+    g_socket_set_option (g_socket_connection_get_socket (G_SOCKET_CONNECTION (connection)),
+                         IPPROTO_TCP, TCP_NODELAY, TRUE, NULL);
+  if (event == G_SOCKET_CLIENT_TLS_HANDSHAKING)
+    g_signal_connect (connection, "accept-certificate", G_CALLBACK (on_accept_certificate_cb),
+                      NULL);
+}
+
+/* A connection to @server, over TLS (handshake done) when it is https://;
+ * NULL with @error when it could not be made. */
+static GIOStream *
+conn_try_open (TfTestServer *server, GError **error)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+
+  g_socket_client_set_timeout (client, IO_TIMEOUT_S);
+  if (g_str_has_prefix (server->base_url, "https://"))
+    {
+      g_socket_client_set_tls (client, TRUE);
+      g_signal_connect (client, "event", G_CALLBACK (on_client_event_cb), NULL);
+    }
+  return G_IO_STREAM (g_socket_client_connect_to_host (client, "127.0.0.1", server_port (server),
+                                                       NULL, error));
+}
+
 static GIOStream *
 conn_open (TfTestServer *server)
 {
-  g_autoptr(GSocketClient) client = g_socket_client_new ();
   g_autoptr(GError) error = NULL;
-  GSocketConnection *conn;
+  GIOStream *conn = conn_try_open (server, &error);
 
-  g_socket_client_set_timeout (client, IO_TIMEOUT_S);
-  conn = g_socket_client_connect_to_host (client, "127.0.0.1", server_port (server), NULL,
-                                          &error);
   g_assert_no_error (error);
-  return G_IO_STREAM (conn);
+  return conn;
 }
 
 /* Errors are ignored: the server may close while a refused request is
@@ -267,52 +301,24 @@ test_closed_keep_alive (void)
   g_assert_cmpuint (after, <=, before + 4);
 }
 
-static gboolean
-on_accept_certificate_cb (GTlsConnection *conn, GTlsCertificate *certificate,
-                          GTlsCertificateFlags errors, gpointer user_data)
-{
-  return TRUE;  /* the test's own self-signed certificate */
-}
-
-static void
-on_client_event_cb (GSocketClient *client, GSocketClientEvent event,
-                    GSocketConnectable *connectable, GIOStream *connection, gpointer user_data)
-{
-  /* Without it, the handshake's small writes wait for delayed ACKs. */
-  if (event == G_SOCKET_CLIENT_CONNECTED)
-    g_socket_set_option (g_socket_connection_get_socket (G_SOCKET_CONNECTION (connection)),
-                         IPPROTO_TCP, TCP_NODELAY, TRUE, NULL);
-  if (event == G_SOCKET_CLIENT_TLS_HANDSHAKING)
-    g_signal_connect (connection, "accept-certificate", G_CALLBACK (on_accept_certificate_cb),
-                      NULL);
-}
-
 static void
 test_tls (void)
 {
-  g_autoptr(GSocketClient) client = g_socket_client_new ();
-  TfTestServer *tls;
+  TfTestServer *tls = tf_test_server_start_tls ("tf_conn_tls", NULL);
   guint before = 0, after;
 
-  tls = tf_test_server_start_tls ("tf_conn_tls", NULL);
-  g_socket_client_set_tls (client, TRUE);
-  g_socket_client_set_timeout (client, IO_TIMEOUT_S);
-  g_signal_connect (client, "event", G_CALLBACK (on_client_event_cb), NULL);
   for (guint i = 0; i < 70; i++)
     {
-      g_autoptr(GError) error = NULL;
-      g_autoptr(GSocketConnection) conn =
-        g_socket_client_connect_to_host (client, "127.0.0.1", server_port (tls), NULL, &error);
+      g_autoptr(GIOStream) conn = conn_open (tls);
 
-      g_assert_no_error (error);
       /* Two requests on one connection: keep-alive over TLS. */
       for (guint j = 0; j < 2; j++)
         {
-          g_autoptr(Reply) reply = get (G_IO_STREAM (conn), "/healthz");
+          g_autoptr(Reply) reply = get (conn, "/healthz");
           g_assert_nonnull (reply);
           g_assert_cmpuint (reply->status, ==, 200);
         }
-      g_io_stream_close (G_IO_STREAM (conn), NULL, NULL);
+      g_io_stream_close (conn, NULL, NULL);
       if (i == 9)
         before = count_fds (tls);
     }
@@ -324,36 +330,58 @@ test_tls (void)
 
 /* --- the cap and descriptor pressure ------------------------------------------ */
 
+/* @s has max-connections=@cap. */
 static void
-test_cap (void)
+assert_cap (TfTestServer *s, guint cap)
 {
   g_autoptr(GPtrArray) open = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GIOStream) over = NULL;
+  g_autoptr(GError) error = NULL;
   g_autoptr(Reply) reply = NULL;
   g_autofree char *code = NULL;
 
-  /* max-connections=8: eight connections are served and kept... */
-  for (guint i = 0; i < 8; i++)
+  /* @cap connections are served and kept... */
+  for (guint i = 0; i < cap; i++)
     {
-      GIOStream *conn = conn_open (server);
+      GIOStream *conn = conn_open (s);
       g_autoptr(Reply) ok = get (conn, "/healthz");
 
       g_assert_nonnull (ok);
       g_assert_cmpuint (ok->status, ==, 200);
       g_ptr_array_add (open, conn);
     }
-  /* ... the ninth is answered 503 and closed ... */
-  over = conn_open (server);
+  /* ... the next is answered 503 and closed (over TLS, after the
+   * handshake) ... */
+  over = conn_try_open (s, &error);
+  if (over == NULL)
+    g_error ("the connection over the cap was closed unanswered: %s", error->message);
   reply = get (over, "/healthz");
-  g_assert_nonnull (reply);
+  if (reply == NULL)
+    g_error ("the connection over the cap was closed unanswered");
   g_assert_cmpuint (reply->status, ==, 503);
   code = reply_error_code (reply);
   g_assert_cmpstr (code, ==, "unavailable");
   g_assert_nonnull (strstr (reply->head, "Retry-After: 1"));
+  g_assert_nonnull (strstr (reply->head, "Connection: close"));
   g_assert_null (conn_read_reply (over));
   /* ... and once they close, the server serves again. */
   g_ptr_array_set_size (open, 0);
-  assert_healthy (server);
+  assert_healthy (s);
+}
+
+static void
+test_cap (void)
+{
+  assert_cap (server, 8);
+}
+
+static void
+test_cap_tls (void)
+{
+  TfTestServer *tls = tf_test_server_start_tls ("tf_conn_tls_cap", "max-connections=2");
+
+  assert_cap (tls, 2);
+  tf_test_server_stop (tls);
 }
 
 static void
@@ -377,17 +405,18 @@ test_descriptor_pressure (void)
   tf_test_server_stop (tight);
 }
 
-static void
-test_backlog (void)
+/* How many of @n connections to @s complete while it is stopped: only the
+ * kernel's backlog takes them. */
+static guint
+connect_while_stopped (TfTestServer *s, guint n)
 {
   g_autoptr(GPtrArray) sockets = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GSocketAddress) address = g_inet_socket_address_new_from_string (
-    "127.0.0.1", server_port (timeouts));
+    "127.0.0.1", server_port (s));
   guint connected = 0;
 
-  /* With the server stopped, only the backlog takes connections. */
-  g_assert_cmpint (kill (server_pid (timeouts), SIGSTOP), ==, 0);
-  for (guint i = 0; i < 60; i++)
+  g_assert_cmpint (kill (server_pid (s), SIGSTOP), ==, 0);
+  for (guint i = 0; i < n; i++)
     {
       g_autoptr(GError) error = NULL;
       GSocket *socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
@@ -408,11 +437,30 @@ test_backlog (void)
           g_socket_check_connect_result (socket, NULL))
         connected++;
     }
-  g_assert_cmpint (kill (server_pid (timeouts), SIGCONT), ==, 0);
-  g_test_message ("%u of 60 connections completed while the server was stopped", connected);
-  g_assert_cmpuint (connected, ==, 60);
+  g_assert_cmpint (kill (server_pid (s), SIGCONT), ==, 0);
+  g_test_message ("%u of %u connections completed while the server was stopped", connected, n);
   g_ptr_array_set_size (sockets, 0);
-  assert_healthy (timeouts);
+  assert_healthy (s);
+  return connected;
+}
+
+static void
+test_backlog (void)
+{
+  /* The default (1024) takes a burst whole. */
+  g_assert_cmpuint (connect_while_stopped (timeouts, 60), ==, 60);
+}
+
+static void
+test_backlog_configured (void)
+{
+  TfTestServer *small = tf_test_server_start ("tf_conn_backlog", "listen-backlog=16");
+  guint connected = connect_while_stopped (small, 40);
+
+  /* Linux completes one more than the backlog before it drops SYNs. */
+  g_assert_cmpuint (connected, >=, 16);
+  g_assert_cmpuint (connected, <=, 17);
+  tf_test_server_stop (small);
 }
 
 /* --- bodies over the limit ---------------------------------------------------- */
@@ -569,8 +617,10 @@ main (int argc, char **argv)
   g_test_add_func ("/tf/conn/closed-keep-alive-let-go", test_closed_keep_alive);
   g_test_add_func ("/tf/conn/tls", test_tls);
   g_test_add_func ("/tf/conn/cap", test_cap);
+  g_test_add_func ("/tf/conn/cap-tls", test_cap_tls);
   g_test_add_func ("/tf/conn/descriptor-pressure", test_descriptor_pressure);
   g_test_add_func ("/tf/conn/backlog", test_backlog);
+  g_test_add_func ("/tf/conn/backlog-configured", test_backlog_configured);
   g_test_add_func ("/tf/conn/declared-body-over-limit", test_declared_body_over_limit);
   g_test_add_func ("/tf/conn/timeouts", test_timeouts);
   g_test_add_func ("/tf/conn/malformed", test_malformed);

@@ -96,6 +96,8 @@ test_example_config (void)
   g_autoptr(TfConfig) bad = tf_config_new ();
   g_autoptr(GError) error = NULL;
   g_autofree char *bad_path = NULL;
+  static const char *const out_of_range_backlogs[] = { "[server]\nlisten-backlog=0\n",
+                                                       "[server]\nlisten-backlog=65536\n" };
   int fd;
 
   /* The shipped example is valid and says what it means. */
@@ -104,6 +106,7 @@ test_example_config (void)
   g_assert_cmpstr (config->listen_host, ==, "127.0.0.1");
   g_assert_cmpuint (config->listen_port, ==, 8080);
   g_assert_cmpuint (config->batch_limit, ==, 500);
+  g_assert_cmpuint (config->listen_backlog, ==, 1024);
   g_assert_nonnull (strstr (config->db, "dbname=therapy_field"));
 
   /* A typo is an error at start, naming the setting. */
@@ -113,6 +116,17 @@ test_example_config (void)
   g_assert_true (g_file_set_contents (bad_path, "[server]\nbatch-limit=lots\n", -1, NULL));
   g_assert_false (tf_config_load_file (bad, bad_path, &error));
   g_assert_nonnull (strstr (error->message, "batch-limit"));
+  /* So is a value out of its range. */
+  for (guint i = 0; i < G_N_ELEMENTS (out_of_range_backlogs); i++)
+    {
+      g_autoptr(TfConfig) out_of_range = tf_config_new ();
+
+      g_clear_error (&error);
+      g_assert_true (g_file_set_contents (bad_path, out_of_range_backlogs[i], -1, NULL));
+      g_assert_false (tf_config_load_file (out_of_range, bad_path, &error));
+      g_assert_nonnull (strstr (error->message, "listen-backlog"));
+      g_assert_nonnull (strstr (error->message, "from 1 to 65535"));
+    }
   g_unlink (bad_path);
 }
 
