@@ -149,7 +149,8 @@ on_link_clicked_cb (TfAppointmentsPage *self)
                                "to it from Preferences, then link here."));
       return;
     }
-  client = tf_account_new_sync_client (tf_session_get_store (self->session), &error);
+  if (tf_session_get_vault (self->session) != NULL)
+    client = tf_account_new_sync_client (tf_session_get_vault (self->session), &error);
   if (client == NULL)
     {
       show_link_error (self, _("This device is signed out of the server. Sign in again, then "

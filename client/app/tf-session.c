@@ -195,6 +195,21 @@ encrypt_legacy (TfSession *self)
   return n > 0;
 }
 
+/* Live updates, with a client of the open vault's session: another
+ * device's change shows by itself while the profile is open. */
+static void
+start_watch (TfSession *self)
+{
+  g_autoptr(TfSyncClient) client = NULL;
+
+  g_clear_pointer (&self->watch, tf_sync_watch_stop);
+  if (self->vault == NULL || self->sync_state == TF_SYNC_STATE_LOCAL_ONLY)
+    return;
+  client = tf_account_new_sync_client (self->vault, NULL);
+  if (client != NULL)   /* else signed out on this device */
+    self->watch = tf_sync_watch_start (self->path, client, on_server_changes, self);
+}
+
 static void
 set_vault (TfSession *self, TfVault *vault)
 {
@@ -205,9 +220,7 @@ set_vault (TfSession *self, TfVault *vault)
   self->vault = vault;
   encrypt_legacy (self);
   refresh_account (self);
-  /* Another device's change shows by itself while the profile is open. */
-  if (self->vault != NULL && self->sync_state != TF_SYNC_STATE_LOCAL_ONLY)
-    self->watch = tf_sync_watch_start (self->path, on_server_changes, self);
+  start_watch (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_UNLOCKED]);
 }
 
@@ -495,9 +508,7 @@ finish_online (TfSession *self, GAsyncResult *result, GError **error)
   if (self->sync_state == TF_SYNC_STATE_SIGNED_OUT)
     set_sync_state (self, TF_SYNC_STATE_IDLE);
   /* A watch that was refused has ended: a new one with the new session. */
-  g_clear_pointer (&self->watch, tf_sync_watch_stop);
-  if (self->vault != NULL)
-    self->watch = tf_sync_watch_start (self->path, on_server_changes, self);
+  start_watch (self);
   tf_session_sync (self);
   return TRUE;
 }
@@ -536,20 +547,20 @@ tf_session_sign_in_again_finish (TfSession *self, GAsyncResult *result, GError *
 
 /* --- sync ----------------------------------------------------------------- */
 
+/* @data: the sync client, built on the main thread from the open vault
+ * (the token opens with the master key only). */
 static void
 sync_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
 {
   TfSession *self = source;
+  TfSyncClient *client = data;
   g_autoptr(TfStore) store = NULL;
-  g_autoptr(TfSyncClient) client = NULL;
   TfSyncReport report = { 0 };
   GError *error = NULL;
 
   /* A connection of this thread's own. */
   store = tf_store_open (self->path, &error);
-  if (store != NULL)
-    client = tf_account_new_sync_client (store, &error);
-  if (client != NULL && tf_sync_client_sync (client, store, &report, &error))
+  if (store != NULL && tf_sync_client_sync (client, store, &report, &error))
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, error);
@@ -593,8 +604,11 @@ void
 tf_session_sync (TfSession *self)
 {
   g_autoptr(GTask) task = NULL;
+  g_autoptr(TfSyncClient) client = NULL;
+  g_autoptr(GError) error = NULL;
 
-  if (self->sync_state == TF_SYNC_STATE_LOCAL_ONLY)
+  /* Locked, the session's token cannot be read: the unlock syncs. */
+  if (self->sync_state == TF_SYNC_STATE_LOCAL_ONLY || self->vault == NULL)
     return;
   if (self->syncing)
     {
@@ -602,9 +616,19 @@ tf_session_sync (TfSession *self)
       self->sync_again = TRUE;
       return;
     }
+  client = tf_account_new_sync_client (self->vault, &error);
+  if (client == NULL)
+    {
+      g_free (self->sync_error);
+      self->sync_error = g_strdup (error->message);
+      set_sync_state (self, TF_SYNC_STATE_SIGNED_OUT);
+      g_signal_emit (self, signals[SYNCED], 0);
+      return;
+    }
   self->syncing = TRUE;
   set_sync_state (self, TF_SYNC_STATE_SYNCING);
   task = g_task_new (self, NULL, sync_done, NULL);
+  g_task_set_task_data (task, g_steal_pointer (&client), g_object_unref);
   g_task_run_in_thread (task, sync_thread);
 }
 

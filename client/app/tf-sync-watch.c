@@ -12,7 +12,6 @@
 
 #include "config.h"
 
-#include "tf-account.h"
 #include "tf-sync-watch.h"
 
 #define FIRST_BACKOFF_MS 2000
@@ -22,6 +21,7 @@ struct _TfSyncWatch
 {
   gatomicrefcount  ref_count;
   char            *db_path;
+  TfSyncClient    *client;     /* used by the worker only, once started */
   GCancellable    *cancellable;
   GMainContext    *context;
   GSourceFunc      changed;
@@ -41,6 +41,7 @@ watch_unref (TfSyncWatch *watch)
   if (!g_atomic_ref_count_dec (&watch->ref_count))
     return;
   g_free (watch->db_path);
+  g_object_unref (watch->client);
   g_object_unref (watch->cancellable);
   g_main_context_unref (watch->context);
   g_free (watch);
@@ -92,13 +93,10 @@ watch_thread (gpointer data)
     g_warning ("Live updates are off: %s", error->message);
   while (store != NULL && !g_cancellable_is_cancelled (watch->cancellable))
     {
-      g_autoptr(TfSyncClient) client = tf_account_new_sync_client (store, NULL);
       gboolean changes = FALSE;
 
       g_clear_error (&error);
-      if (client == NULL)
-        break;   /* signed out on this device */
-      if (tf_sync_client_wait (client, store, 0, &changes, watch->cancellable, &error))
+      if (tf_sync_client_wait (watch->client, store, 0, &changes, watch->cancellable, &error))
         {
           backoff = FIRST_BACKOFF_MS;
           if (changes)
@@ -127,12 +125,14 @@ watch_thread (gpointer data)
 }
 
 TfSyncWatch *
-tf_sync_watch_start (const char *db_path, GSourceFunc changed, gpointer data)
+tf_sync_watch_start (const char *db_path, TfSyncClient *client, GSourceFunc changed,
+                     gpointer data)
 {
   TfSyncWatch *watch = g_new0 (TfSyncWatch, 1);
 
   g_atomic_ref_count_init (&watch->ref_count);
   watch->db_path = g_strdup (db_path);
+  watch->client = g_object_ref (client);
   watch->cancellable = g_cancellable_new ();
   watch->context = g_main_context_ref_thread_default ();
   watch->changed = changed;

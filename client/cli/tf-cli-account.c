@@ -277,11 +277,15 @@ account_logout (TfCli *cli, int argc, char **argv, GError **error)
 {
   gboolean ended = FALSE;
   TfStore *store;
+  TfVault *vault = NULL;
 
   if (!tf_cli_parse (cli, &tf_cli_account_commands[5], NULL, &argc, &argv, 0, error))
     return FALSE;
   store = tf_cli_store (cli, error);
-  if (store == NULL || !tf_account_logout (store, &ended, error))
+  /* The token opens with the password only; without it, it is forgotten
+   * here and ends on the server when it expires. */
+  if (store == NULL || !tf_cli_vault_if_possible (cli, &vault, error) ||
+      !tf_account_logout (store, vault, &ended, error))
     return FALSE;
   if (!cli->json)
     g_print ("%s\n", ended ? _("Logged out. The data on this device stays, encrypted.")

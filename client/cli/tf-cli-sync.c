@@ -42,8 +42,8 @@ add_report (TfSyncReport *total, const TfSyncReport *more)
   total->server_lost += more->server_lost;
 }
 
-/* One sync; when the session lapsed and the vault is open, the device signs
- * in again by itself and the sync goes on. */
+/* One sync; when the session lapsed, the device signs in again by itself
+ * and the sync goes on. */
 static gboolean
 sync_renewing (TfSyncClient *client, TfStore *store, TfVault *vault, TfSyncReport *report,
                GError **error)
@@ -53,7 +53,7 @@ sync_renewing (TfSyncClient *client, TfStore *store, TfVault *vault, TfSyncRepor
 
   if (tf_sync_client_sync (client, store, report, &local))
     return TRUE;
-  if (vault == NULL || !g_error_matches (local, TF_SYNC_ERROR, TF_SYNC_ERROR_TOKEN_EXPIRED))
+  if (!g_error_matches (local, TF_SYNC_ERROR, TF_SYNC_ERROR_TOKEN_EXPIRED))
     {
       g_propagate_error (error, g_steal_pointer (&local));
       return FALSE;
@@ -65,47 +65,43 @@ sync_renewing (TfSyncClient *client, TfStore *store, TfVault *vault, TfSyncRepor
   return TRUE;
 }
 
-/* Syncs; with the vault open, shares are reconciled afterwards and what
- * that queued is pushed at once. */
+/* Syncs, then reconciles shares and pushes at once what that queued.  The
+ * session's token opens with the master key only, so the vault is opened
+ * first (a conflict copy is then also re-encrypted for its own id and
+ * syncs too). */
 static gboolean
 run_sync (TfCli *cli, TfSyncReport *report, GError **error)
 {
   g_autoptr(TfSyncClient) client = NULL;
   TfStore *store = tf_cli_store (cli, error);
   TfVault *vault;
+  TfSyncReport again = { 0 };
+  guint pending = 0;
 
-  if (store == NULL)
+  if (store == NULL || !tf_account_has_session (store, error))
     return FALSE;
-  client = tf_account_new_sync_client (store, error);
-  if (client == NULL)
+  vault = tf_cli_vault (cli, error);
+  if (vault == NULL)
     return FALSE;
-  /* Open first when possible: a conflict copy is then re-encrypted for its
-   * own id and syncs too. */
-  if (!tf_cli_vault_if_possible (cli, &vault, error) ||
-      !sync_renewing (client, store, vault, report, error))
+  client = tf_account_new_sync_client (vault, error);
+  if (client == NULL || !sync_renewing (client, store, vault, report, error))
     return FALSE;
-  if (vault != NULL)
+  /* A pull can bring rows from before a column was encrypted.  A share
+   * made here for a therapist linked on another device needs their key;
+   * then every share is brought in line. */
+  tf_cli_encrypt_legacy (vault);
+  if (!tf_account_fetch_missing_keys (vault, error) ||
+      !tf_vault_reconcile_shares (vault, &pending, error))
+    return FALSE;
+  if (pending > 0)
+    g_printerr (ngettext ("%u share waits for a key the server does not have yet.\n",
+                          "%u shares wait for keys the server does not have yet.\n",
+                          pending), pending);
+  if (tf_store_outbox_count (store, NULL) > 0)
     {
-      TfSyncReport again = { 0 };
-      guint pending = 0;
-
-      /* A pull can bring rows from before a column was encrypted.  A share
-       * made here for a therapist linked on another device needs their
-       * key; then every share is brought in line. */
-      tf_cli_encrypt_legacy (vault);
-      if (!tf_account_fetch_missing_keys (vault, error) ||
-          !tf_vault_reconcile_shares (vault, &pending, error))
+      if (!sync_renewing (client, store, vault, &again, error))
         return FALSE;
-      if (pending > 0)
-        g_printerr (ngettext ("%u share waits for a key the server does not have yet.\n",
-                              "%u shares wait for keys the server does not have yet.\n",
-                              pending), pending);
-      if (tf_store_outbox_count (store, NULL) > 0)
-        {
-          if (!sync_renewing (client, store, vault, &again, error))
-            return FALSE;
-          add_report (report, &again);
-        }
+      add_report (report, &again);
     }
   return TRUE;
 }
@@ -115,7 +111,7 @@ run_sync (TfCli *cli, TfSyncReport *report, GError **error)
 static gboolean
 wait_and_sync (TfCli *cli, int seconds, TfSyncReport *report, GError **error)
 {
-  g_autoptr(TfSyncClient) client = tf_account_new_sync_client (cli->store, error);
+  g_autoptr(TfSyncClient) client = tf_account_new_sync_client (cli->vault, error);
   g_autoptr(GTimer) timer = g_timer_new ();
   gboolean changes = FALSE;
 

@@ -62,7 +62,7 @@ tf_account_lookup_therapist (TfSyncClient *client, const char *email, GError **e
 char *
 tf_account_find_therapist (TfVault *vault, const char *email, GError **error)
 {
-  g_autoptr(TfSyncClient) client = tf_account_new_sync_client (tf_vault_get_store (vault), error);
+  g_autoptr(TfSyncClient) client = tf_account_new_sync_client (vault, error);
   g_autoptr(JsonObject) answer = NULL;
 
   if (client == NULL)
@@ -76,7 +76,7 @@ tf_account_find_therapist (TfVault *vault, const char *email, GError **error)
 gboolean
 tf_account_fetch_keys (TfVault *vault, const char *user_id, GError **error)
 {
-  g_autoptr(TfSyncClient) client = tf_account_new_sync_client (tf_vault_get_store (vault), error);
+  g_autoptr(TfSyncClient) client = tf_account_new_sync_client (vault, error);
   g_autofree char *path = NULL;
   g_autoptr(JsonObject) answer = NULL;
 

@@ -24,6 +24,11 @@ G_BEGIN_DECLS
 #define KEY_USER_ID   "account.user_id"
 #define KEY_EMAIL     "account.email"
 #define KEY_ROLE      "account.role"
+/* This device's session token, wrapped by the master key ("session-token:"
+ * and the user id): a copy of the file gives no session. */
+#define KEY_SESSION   "account.session"
+/* The token in plaintext, as versions before wrapping kept it: read until
+ * the next unlock wraps it and deletes this row. */
 #define KEY_TOKEN     "account.token"
 #define KEY_KEYS      "account.keys"
 #define KEY_DEVICE_ID "account.device_id"
@@ -56,14 +61,23 @@ JsonObject *tf_account_call              (TfSyncClient   *client,
                                           const char     *path,
                                           JsonObject     *body,
                                           GError        **error);
+/* The same, with the server's error code ("mfa_required" ...) in @out_code
+ * (may be NULL). */
+JsonObject *tf_account_call_full         (TfSyncClient   *client,
+                                          const char     *method,
+                                          const char     *path,
+                                          JsonObject     *body,
+                                          char          **out_code,
+                                          GError        **error);
 
 /* Stores the server, the account and the session of a register or login
- * @answer, and @keys. */
+ * @answer, and @keys_object; the token wrapped by the master key of @keys. */
 gboolean    tf_account_save              (TfStore        *store,
                                           const char     *server,
                                           JsonObject     *answer,
                                           const char     *email,
-                                          JsonObject     *keys,
+                                          JsonObject     *keys_object,
+                                          TfKeys         *keys,
                                           GError        **error);
 
 /* FALSE (TF_ACCOUNT_ERROR_EXISTS) when the profile holds another account,
@@ -85,13 +99,53 @@ TfKeys     *tf_account_open_with_password (JsonObject    *keys_object,
                                            TfSecret     **out_auth_key,
                                            GError       **error);
 
+/* A session token in memory: wiped when freed. */
+typedef char TfToken;
+void        tf_account_wipe_token        (TfToken        *token);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TfToken, tf_account_wipe_token)
+
+/* @token wrapped by the master key of @keys for account @user_id. */
+char       *tf_account_wrap_token        (TfKeys         *keys,
+                                          const char     *user_id,
+                                          const char     *token,
+                                          GError        **error);
+
+/* This device's session token (free it with tf_account_wipe_token), or
+ * NULL: logged out, or the stored one does not open with @keys. */
+TfToken    *tf_account_dup_token         (TfStore        *store,
+                                          TfKeys         *keys);
+
+/* tf_account_new_sync_client() on @store (a connection to the profile)
+ * with the unlocked @keys. */
+TfSyncClient *tf_account_sync_client_for (TfStore        *store,
+                                          TfKeys         *keys,
+                                          GError        **error);
+
 /* --- tf-account-signin.c -------------------------------------------------- */
 
-/* The server's current wrap of the keys opened with @password, and stored
- * here (the password was changed or recovered on another device); NULL
- * when offline, not signed in, or @password does not open it either. */
+/* The password was changed or recovered on another device, so
+ * @password does not open the stored @keys_object.  This device cannot
+ * fetch the new wrap with its session: the token opens only with the master
+ * key it is after.  So it signs in with @password as a new device would
+ * (prelogin, login; not when the server's salt is still the stored one: then
+ * @password is simply wrong, TF_ACCOUNT_ERROR_WRONG_PASSWORD), keeps the new
+ * wrap and session, and ends the old session.  The keys and, in
+ * @out_auth_key, the new password's auth key; NULL when offline, refused
+ * (TF_ACCOUNT_ERROR_SIGN_IN_NEEDED when a TOTP code is needed), or @password
+ * is wrong there too. */
 TfKeys     *tf_account_open_with_server_keys (TfStore    *store,
+                                              JsonObject *keys_object,
                                               const char *password,
+                                              TfSecret  **out_auth_key,
                                               GError    **error);
+
+/* The keys of @keys_object opened with @password, here, or else with the
+ * server's wrap (tf_account_open_with_server_keys(), *@keys_object then
+ * replaced by the new one as stored); the auth key @password gives. */
+TfKeys     *tf_account_open_anywhere     (TfStore        *store,
+                                          JsonObject    **keys_object,
+                                          const char     *password,
+                                          TfSecret      **out_auth_key,
+                                          GError        **error);
 
 G_END_DECLS

@@ -191,6 +191,6 @@ tf_account_publish (TfStore *store, const char *server_url, const char *email,
                    _("The server’s answer was malformed"));
       return FALSE;
     }
-  return tf_account_save (store, server, answer, email, keys_object, error) &&
+  return tf_account_save (store, server, answer, email, keys_object, keys, error) &&
          tf_store_set_state (store, names, nothing, error);
 }

@@ -34,7 +34,7 @@ rewrap (TfStore *store, TfKeys *keys, JsonObject *keys_object, const char *path,
 
   if (path != NULL)
     {
-      client = tf_account_new_sync_client (store, error);
+      client = tf_account_sync_client_for (store, keys, error);
       if (client == NULL)
         return FALSE;
     }
@@ -73,31 +73,12 @@ tf_account_change_password (TfStore *store, const char *password, const char *ne
   g_autoptr(TfKeys) keys = NULL;
   g_autofree char *auth_b64 = NULL;
 
-  g_autoptr(GError) local = NULL;
-
   if (keys_object == NULL)
     return FALSE;
-  keys = tf_account_open_with_password (keys_object, password, &auth_key, &local);
   /* Changed on another device already: the server has the current wrap. */
-  if (keys == NULL &&
-      g_error_matches (local, TF_ACCOUNT_ERROR, TF_ACCOUNT_ERROR_WRONG_PASSWORD))
-    {
-      g_autoptr(TfKeys) fresh = tf_account_open_with_server_keys (store, password, NULL);
-
-      if (fresh != NULL)
-        {
-          g_clear_error (&local);
-          json_object_unref (keys_object);
-          keys_object = tf_account_stored_keys (store, &local);
-          if (keys_object != NULL)
-            keys = tf_account_open_with_password (keys_object, password, &auth_key, &local);
-        }
-    }
+  keys = tf_account_open_anywhere (store, &keys_object, password, &auth_key, error);
   if (keys == NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local));
-      return FALSE;
-    }
+    return FALSE;
   auth_b64 = tf_account_base64_of (auth_key);
   json_object_set_string_member (body, "auth_key", auth_b64);
   sodium_memzero (auth_b64, strlen (auth_b64));
@@ -221,7 +202,7 @@ tf_account_recover (TfStore *store, const char *recovery_text, const char *new_p
   if (keys_object == NULL)
     return FALSE;
   json_object_ref (keys_object);
-  return tf_account_save (store, server, answer, email, keys_object, error) &&
+  return tf_account_save (store, server, answer, email, keys_object, keys, error) &&
          recover_with_keys (store, keys, keys_object, proof, new_password, error);
 }
 
@@ -258,7 +239,7 @@ tf_account_recover_on_new_device (TfStore *store, const char *server_url, const 
     return NULL;
   keys = open_recovery (keys_object, recovery_text, NULL, error);
   if (keys == NULL ||
-      !tf_account_save (store, server, answer, email, keys_object, error) ||
+      !tf_account_save (store, server, answer, email, keys_object, keys, error) ||
       !recover_with_keys (store, keys, keys_object, proof, new_password, error))
     return NULL;
   return tf_vault_new (store, json_object_get_string_member (answer, "user_id"),

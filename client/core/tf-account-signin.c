@@ -41,18 +41,55 @@ remember_auth_key (TfStore *store, TfKeys *keys, const TfSecret *auth_key, GErro
   return tf_store_set_state (store, names, values, error);
 }
 
+/* The KDF parameters for @email from the server (prelogin), the keys of
+ * @password derived with them, and a login: the answer, with the auth key
+ * and the KEK.  When the server's salt is @known_salt's, the password there
+ * is the one this device has and @password, which did not open it, is not
+ * sent: TF_ACCOUNT_ERROR_WRONG_PASSWORD, without counting as a failed login
+ * on the server. */
+static JsonObject *
+sign_in (TfSyncClient *client, const char *email, const char *device, const char *password,
+         const char *known_salt, TfSecret **out_auth_key, TfSecret **out_kek, char **out_code,
+         GError **error)
+{
+  g_autoptr(JsonObject) body = json_object_new ();
+  g_autoptr(JsonObject) pre = NULL;
+  g_autofree char *auth_b64 = NULL;
+  JsonObject *answer;
+
+  json_object_set_string_member (body, "email", email);
+  pre = tf_account_call (client, "POST", "/v1/auth/prelogin", body, error);
+  if (pre == NULL)
+    return NULL;
+  if (known_salt != NULL &&
+      g_strcmp0 (json_object_get_string_member_with_default (pre, "salt", NULL),
+                 known_salt) == 0)
+    {
+      g_set_error (error, TF_ACCOUNT_ERROR, TF_ACCOUNT_ERROR_WRONG_PASSWORD,
+                   _("Wrong password"));
+      return NULL;
+    }
+  if (!tf_keys_derive (pre, password, out_auth_key, out_kek, error))
+    return NULL;
+  auth_b64 = tf_account_base64_of (*out_auth_key);
+  json_object_set_string_member (body, "auth_key", auth_b64);
+  json_object_set_string_member (body, "device_id", device);
+  json_object_set_string_member (body, "device_name", g_get_host_name ());
+  answer = tf_account_call_full (client, "POST", "/v1/auth/login", body, out_code, error);
+  sodium_memzero (auth_b64, strlen (auth_b64));
+  return answer;
+}
+
 TfVault *
 tf_account_login (TfStore *store, const char *server_url, const char *email,
                   const char *password, GError **error)
 {
   g_autoptr(TfSyncClient) client = NULL;
-  g_autoptr(JsonObject) body = json_object_new ();
-  g_autoptr(JsonObject) pre = NULL;
   g_autoptr(JsonObject) answer = NULL;
   g_autoptr(TfSecret) auth_key = NULL;
   g_autoptr(TfSecret) kek = NULL;
   g_autoptr(TfKeys) keys = NULL;
-  g_autofree char *device = NULL, *auth_b64 = NULL, *server = NULL;
+  g_autofree char *device = NULL, *server = NULL;
   JsonObject *keys_object;
 
   if (!tf_account_refuse_second (store, email, error))
@@ -62,17 +99,7 @@ tf_account_login (TfStore *store, const char *server_url, const char *email,
     return NULL;
   server = tf_account_strip_slash (server_url);
   client = tf_sync_client_new (server, NULL);
-  json_object_set_string_member (body, "email", email);
-  pre = tf_account_call (client, "POST", "/v1/auth/prelogin", body, error);
-  if (pre == NULL || !tf_keys_derive (pre, password, &auth_key, &kek, error))
-    return NULL;
-
-  auth_b64 = tf_account_base64_of (auth_key);
-  json_object_set_string_member (body, "auth_key", auth_b64);
-  json_object_set_string_member (body, "device_id", device);
-  json_object_set_string_member (body, "device_name", g_get_host_name ());
-  answer = tf_account_call (client, "POST", "/v1/auth/login", body, error);
-  sodium_memzero (auth_b64, strlen (auth_b64));
+  answer = sign_in (client, email, device, password, NULL, &auth_key, &kek, NULL, error);
   if (answer == NULL)
     return NULL;
   keys_object = tf_account_answer_keys (answer, error);
@@ -80,46 +107,148 @@ tf_account_login (TfStore *store, const char *server_url, const char *email,
     return NULL;
   keys = tf_keys_open (keys_object, kek, error);
   if (keys == NULL ||
-      !tf_account_save (store, server, answer, email, keys_object, error) ||
+      !tf_account_save (store, server, answer, email, keys_object, keys, error) ||
       !remember_auth_key (store, keys, auth_key, error))
     return NULL;
   return tf_vault_new (store, json_object_get_string_member (answer, "user_id"),
                        g_steal_pointer (&keys));
 }
 
-/* The password was changed or recovered on another device: the server has
- * the new wrap.  Fetches it (when signed in and online) and opens it. */
 TfKeys *
-tf_account_open_with_server_keys (TfStore *store, const char *password, GError **error)
+tf_account_open_with_server_keys (TfStore *store, JsonObject *keys_object, const char *password,
+                                  TfSecret **out_auth_key, GError **error)
 {
-  g_autoptr(TfSyncClient) client = tf_account_new_sync_client (store, NULL);
+  g_autofree char *server = tf_store_get_state (store, KEY_SERVER, NULL);
+  g_autofree char *email = tf_store_get_state (store, KEY_EMAIL, NULL);
+  g_autofree char *device = tf_store_get_state (store, KEY_DEVICE_ID, NULL);
+  JsonObject *kdf = json_object_has_member (keys_object, "kdf")
+                      ? json_object_get_object_member (keys_object, "kdf") : NULL;
+  g_autoptr(TfSyncClient) client = NULL;
   g_autoptr(JsonObject) answer = NULL;
   g_autoptr(TfSecret) auth_key = NULL;
-  g_autofree char *keys_text = NULL;
-  JsonObject *keys_object;
-  const char *names[] = { KEY_KEYS, NULL };
-  const char *values[2];
-  TfKeys *keys;
+  g_autoptr(TfSecret) kek = NULL;
+  g_autoptr(TfKeys) keys = NULL;
+  g_autoptr(TfToken) old_token = NULL;
+  g_autofree char *code = NULL;
+  g_autoptr(GError) local = NULL;
+  JsonObject *fresh;
 
-  if (client == NULL)
-    return NULL;
-  answer = tf_sync_client_call (client, "GET", "/v1/auth/keys", NULL, NULL, NULL);
-  if (answer == NULL || !json_object_has_member (answer, "keys") ||
-      !JSON_NODE_HOLDS_OBJECT (json_object_get_member (answer, "keys")))
-    return NULL;
-  keys_object = json_object_get_object_member (answer, "keys");
-  keys = tf_account_open_with_password (keys_object, password, &auth_key, NULL);
-  if (keys == NULL)
-    return NULL;
-  keys_text = tf_account_object_to_string (keys_object);
-  values[0] = keys_text;
-  values[1] = NULL;
-  if (!tf_store_set_state (store, names, values, error))
+  if (server == NULL || email == NULL || device == NULL)
     {
-      tf_keys_free (keys);
+      g_set_error (error, TF_ACCOUNT_ERROR, TF_ACCOUNT_ERROR_NO_ACCOUNT,
+                   _("This profile does not sync with a server"));
       return NULL;
     }
-  return keys;
+  client = tf_sync_client_new (server, NULL);
+  answer = sign_in (client, email, device, password,
+                    kdf != NULL ? json_object_get_string_member_with_default (kdf, "salt", NULL)
+                                : NULL,
+                    &auth_key, &kek, &code, &local);
+  if (answer == NULL)
+    {
+      if (g_strcmp0 (code, "mfa_required") == 0)
+        g_set_error (error, TF_ACCOUNT_ERROR, TF_ACCOUNT_ERROR_SIGN_IN_NEEDED,
+                     _("The password was changed on another device; log in again with "
+                       "the new password and your code"));
+      else
+        g_propagate_error (error, g_steal_pointer (&local));
+      return NULL;
+    }
+  fresh = tf_account_answer_keys (answer, error);
+  if (fresh == NULL)
+    return NULL;
+  keys = tf_keys_open (fresh, kek, error);
+  if (keys == NULL)
+    return NULL;
+  /* The master key is the same: it opens the old session's token, which
+   * the new session replaces. */
+  old_token = tf_account_dup_token (store, keys);
+  if (!tf_account_save (store, server, answer, email, fresh, keys, error))
+    return NULL;
+  if (old_token != NULL)
+    {
+      g_autoptr(JsonObject) ended = NULL;
+
+      tf_sync_client_set_token (client, old_token);
+      ended = tf_sync_client_call (client, "POST", "/v1/auth/logout", NULL, NULL, NULL);
+    }
+  *out_auth_key = g_steal_pointer (&auth_key);
+  return g_steal_pointer (&keys);
+}
+
+/* Versions before the token was wrapped kept it in plaintext: wrapped now,
+ * and the plaintext row deleted (secure_delete zeroes it in the file). */
+static gboolean
+wrap_plaintext_token (TfStore *store, TfKeys *keys, GError **error)
+{
+  g_autoptr(GError) local = NULL;
+  g_autoptr(TfToken) token = tf_store_get_state (store, KEY_TOKEN, NULL);
+  g_autofree char *wrapped = tf_store_get_state (store, KEY_SESSION, NULL);
+  g_autofree char *user_id = NULL;
+  const char *names[] = { KEY_SESSION, KEY_TOKEN, NULL };
+  const char *values[] = { NULL, NULL, NULL };
+
+  if (token == NULL)
+    return TRUE;
+  user_id = tf_store_get_state (store, KEY_USER_ID, NULL);
+  if (user_id == NULL)
+    return TRUE;
+  /* Wrapped already (by a login since): the plaintext is only deleted. */
+  if (wrapped == NULL)
+    {
+      wrapped = tf_account_wrap_token (keys, user_id, token, error);
+      if (wrapped == NULL)
+        return FALSE;
+    }
+  values[0] = wrapped;
+  if (!tf_store_set_state (store, names, values, error))
+    return FALSE;
+  /* Nor in the file's older page or the log; else at the next checkpoint. */
+  if (!tf_store_checkpoint (store, &local))
+    g_debug ("plaintext token left to the next checkpoint: %s", local->message);
+  return TRUE;
+}
+
+TfKeys *
+tf_account_open_anywhere (TfStore *store, JsonObject **keys_object, const char *password,
+                          TfSecret **out_auth_key, GError **error)
+{
+  g_autoptr(GError) local = NULL;
+  g_autoptr(GError) online = NULL;
+  TfKeys *keys;
+
+  keys = tf_account_open_with_password (*keys_object, password, out_auth_key, &local);
+  if (keys != NULL)
+    return keys;
+  if (!g_error_matches (local, TF_ACCOUNT_ERROR, TF_ACCOUNT_ERROR_WRONG_PASSWORD))
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return NULL;
+    }
+  /* Derived with the old salt: not the new password's auth key. */
+  g_clear_pointer (out_auth_key, tf_secret_free);
+  keys = tf_account_open_with_server_keys (store, *keys_object, password, out_auth_key,
+                                           &online);
+  if (keys != NULL)
+    {
+      JsonObject *stored = tf_account_stored_keys (store, error);
+
+      if (stored == NULL)
+        {
+          tf_keys_free (keys);
+          return NULL;
+        }
+      json_object_unref (*keys_object);
+      *keys_object = stored;
+      return keys;
+    }
+  /* The server's reason, when it has one beyond a wrong password. */
+  if (g_error_matches (online, TF_ACCOUNT_ERROR, TF_ACCOUNT_ERROR_SIGN_IN_NEEDED) ||
+      g_error_matches (online, TF_ACCOUNT_ERROR, TF_ACCOUNT_ERROR_REFUSED))
+    g_propagate_error (error, g_steal_pointer (&online));
+  else
+    g_propagate_error (error, g_steal_pointer (&local));
+  return NULL;
 }
 
 TfVault *
@@ -133,25 +262,16 @@ tf_account_unlock (TfStore *store, const char *password, GError **error)
 
   if (keys_object == NULL)
     return NULL;
-  keys = tf_account_open_with_password (keys_object, password, &auth_key, &local);
-  if (keys == NULL &&
-      g_error_matches (local, TF_ACCOUNT_ERROR, TF_ACCOUNT_ERROR_WRONG_PASSWORD))
-    {
-      keys = tf_account_open_with_server_keys (store, password, NULL);
-      /* Derived with the old salt: not the new password's auth key. */
-      g_clear_pointer (&auth_key, tf_secret_free);
-      if (keys != NULL)
-        g_clear_error (&local);
-    }
+  keys = tf_account_open_anywhere (store, &keys_object, password, &auth_key, error);
   if (keys == NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local));
-      return NULL;
-    }
-  /* Kept for signing in again by itself; failing to keep it (a full disk)
-   * must not stop the unlock. */
+    return NULL;
+  /* Kept for signing in again by itself, and the token wrapped; failing to
+   * write either (a full disk) must not stop the unlock. */
   if (auth_key != NULL && !remember_auth_key (store, keys, auth_key, &local))
     g_debug ("auth key not kept: %s", local->message);
+  g_clear_error (&local);
+  if (!wrap_plaintext_token (store, keys, &local))
+    g_debug ("token not wrapped yet: %s", local->message);
   user_id = tf_store_get_state (store, KEY_USER_ID, NULL);
   return tf_vault_new (store, user_id, keys);
 }
@@ -168,8 +288,10 @@ tf_account_renew_session (TfVault *vault, TfSyncClient *client, GError **error)
   g_autoptr(JsonObject) body = json_object_new ();
   g_autoptr(JsonObject) answer = NULL;
   g_autoptr(GError) local = NULL;
-  const char *names[] = { KEY_TOKEN, NULL };
-  const char *values[2];
+  g_autofree char *wrapped_token = NULL;
+  const char *token;
+  const char *names[] = { KEY_SESSION, KEY_TOKEN, NULL };
+  const char *values[] = { NULL, NULL, NULL };
 
   g_return_val_if_fail (TF_IS_VAULT (vault), FALSE);
   g_return_val_if_fail (TF_IS_SYNC_CLIENT (client), FALSE);
@@ -204,36 +326,49 @@ tf_account_renew_session (TfVault *vault, TfSyncClient *client, GError **error)
         g_propagate_error (error, g_steal_pointer (&local));
       return FALSE;
     }
-  values[0] = json_object_get_string_member_with_default (answer, "token", NULL);
-  values[1] = NULL;
-  if (values[0] == NULL)
+  token = json_object_get_string_member_with_default (answer, "token", NULL);
+  if (token == NULL)
     {
       g_set_error (error, TF_SYNC_ERROR, TF_SYNC_ERROR_UNAVAILABLE,
                    _("The server’s answer was malformed"));
       return FALSE;
     }
-  if (!tf_store_set_state (store, names, values, error))
+  wrapped_token = tf_account_wrap_token (tf_vault_get_keys (vault), tf_vault_get_user_id (vault),
+                                         token, error);
+  values[0] = wrapped_token;
+  if (wrapped_token == NULL || !tf_store_set_state (store, names, values, error))
     return FALSE;
-  tf_sync_client_set_token (client, values[0]);
+  tf_sync_client_set_token (client, token);
   return TRUE;
 }
 
 gboolean
-tf_account_logout (TfStore *store, gboolean *out_server_ended, GError **error)
+tf_account_logout (TfStore *store, TfVault *vault, gboolean *out_server_ended, GError **error)
 {
-  g_autoptr(TfSyncClient) client = tf_account_new_sync_client (store, error);
+  g_autoptr(TfSyncClient) client = NULL;
   g_autoptr(JsonObject) answer = NULL;
   g_autoptr(GError) local = NULL;
-  g_autofree char *code = NULL;
-  const char *names[] = { KEY_TOKEN, NULL };
-  const char *values[] = { NULL, NULL };
+  const char *names[] = { KEY_SESSION, KEY_TOKEN, NULL };
+  const char *values[] = { NULL, NULL, NULL };
 
-  if (client == NULL)
-    return FALSE;
-  answer = tf_sync_client_call (client, "POST", "/v1/auth/logout", NULL, &code, &local);
-  /* A token the server no longer knows has ended too. */
+  g_return_val_if_fail (TF_IS_STORE (store), FALSE);
+  g_return_val_if_fail (vault == NULL || TF_IS_VAULT (vault), FALSE);
+
   if (out_server_ended != NULL)
-    *out_server_ended = answer != NULL ||
-                        g_error_matches (local, TF_SYNC_ERROR, TF_SYNC_ERROR_UNAUTHORIZED);
+    *out_server_ended = FALSE;
+  if (!tf_account_has_session (store, error))
+    return FALSE;
+  /* Locked, the token cannot be read: forgotten here, it ends on the
+   * server when it expires. */
+  if (vault != NULL)
+    client = tf_account_sync_client_for (store, tf_vault_get_keys (vault), NULL);
+  if (client != NULL)
+    {
+      answer = tf_sync_client_call (client, "POST", "/v1/auth/logout", NULL, NULL, &local);
+      /* A token the server no longer knows has ended too. */
+      if (out_server_ended != NULL)
+        *out_server_ended = answer != NULL ||
+                            g_error_matches (local, TF_SYNC_ERROR, TF_SYNC_ERROR_UNAUTHORIZED);
+    }
   return tf_store_set_state (store, names, values, error);
 }

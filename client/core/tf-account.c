@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <sodium.h>
 #include <string.h>
 
 #include "tf-account-private.h"
@@ -121,8 +122,8 @@ explain (GError **error, GError *local, const char *code)
 }
 
 JsonObject *
-tf_account_call (TfSyncClient *client, const char *method, const char *path,
-                 JsonObject *body, GError **error)
+tf_account_call_full (TfSyncClient *client, const char *method, const char *path,
+                      JsonObject *body, char **out_code, GError **error)
 {
   g_autofree char *code = NULL;
   GError *local = NULL;
@@ -130,33 +131,49 @@ tf_account_call (TfSyncClient *client, const char *method, const char *path,
 
   if (answer == NULL)
     explain (error, local, code);
+  if (out_code != NULL)
+    *out_code = g_steal_pointer (&code);
   return answer;
+}
+
+JsonObject *
+tf_account_call (TfSyncClient *client, const char *method, const char *path,
+                 JsonObject *body, GError **error)
+{
+  return tf_account_call_full (client, method, path, body, NULL, error);
 }
 
 gboolean
 tf_account_save (TfStore *store, const char *server, JsonObject *answer, const char *email,
-                 JsonObject *keys, GError **error)
+                 JsonObject *keys_object, TfKeys *keys, GError **error)
 {
-  g_autofree char *keys_text = tf_account_object_to_string (keys);
-  const char *names[] = { KEY_SERVER, KEY_USER_ID, KEY_EMAIL, KEY_ROLE, KEY_TOKEN, KEY_KEYS,
-                          NULL };
+  g_autofree char *keys_text = tf_account_object_to_string (keys_object);
+  g_autofree char *wrapped = NULL;
+  const char *names[] = { KEY_SERVER, KEY_USER_ID, KEY_EMAIL, KEY_ROLE, KEY_KEYS, KEY_SESSION,
+                          KEY_TOKEN, NULL };
   const char *values[] = {
     server,
     json_object_get_string_member_with_default (answer, "user_id", NULL),
     email,
     json_object_get_string_member_with_default (answer, "role", NULL),
-    json_object_get_string_member_with_default (answer, "token", NULL),
     keys_text,
     NULL,
+    NULL,  /* no plaintext token stays from an older version */
+    NULL,
   };
+  const char *token = json_object_get_string_member_with_default (answer, "token", NULL);
 
-  for (guint i = 0; i < 5; i++)
-    if (values[i] == NULL)
+  for (guint i = 0; i < 4; i++)
+    if (values[i] == NULL || token == NULL)
       {
         g_set_error (error, TF_SYNC_ERROR, TF_SYNC_ERROR_UNAVAILABLE,
                      _("The server’s answer was malformed"));
         return FALSE;
       }
+  wrapped = tf_account_wrap_token (keys, values[1], token, error);
+  if (wrapped == NULL)
+    return FALSE;
+  values[5] = wrapped;
   return tf_store_set_state (store, names, values, error);
 }
 
@@ -253,19 +270,98 @@ tf_account_open_with_password (JsonObject *keys_object, const char *password,
   return keys;
 }
 
-TfSyncClient *
-tf_account_new_sync_client (TfStore *store, GError **error)
+/* --- the session token ------------------------------------------------------ */
+
+/* Bound to the account: a token row moved from another account's profile
+ * does not open. */
+static char *
+token_purpose (const char *user_id)
+{
+  return g_strconcat ("session-token:", user_id, NULL);
+}
+
+char *
+tf_account_wrap_token (TfKeys *keys, const char *user_id, const char *token, GError **error)
+{
+  g_autofree char *purpose = token_purpose (user_id);
+  g_autoptr(TfSecret) secret = tf_secret_new_from_data ((const guint8 *) token, strlen (token));
+
+  return tf_crypto_wrap_key (tf_keys_get_master (keys), purpose, secret, error);
+}
+
+char *
+tf_account_dup_token (TfStore *store, TfKeys *keys)
+{
+  g_autofree char *wrapped = tf_store_get_state (store, KEY_SESSION, NULL);
+  g_autofree char *user_id = tf_store_get_state (store, KEY_USER_ID, NULL);
+  g_autofree char *purpose = NULL;
+  g_autoptr(TfSecret) secret = NULL;
+
+  /* Not wrapped yet: the unlock that should have wrapped it could not
+   * write (a full disk); it is wrapped at a later one. */
+  if (wrapped == NULL)
+    return tf_store_get_state (store, KEY_TOKEN, NULL);
+  if (user_id == NULL)
+    return NULL;
+  purpose = token_purpose (user_id);
+  secret = tf_crypto_unwrap_key (tf_keys_get_master (keys), purpose, wrapped, NULL);
+  if (secret == NULL)
+    return NULL;
+  return g_strndup ((const char *) tf_secret_get_data (secret), tf_secret_get_size (secret));
+}
+
+void
+tf_account_wipe_token (char *token)
+{
+  if (token != NULL)
+    sodium_memzero (token, strlen (token));
+  g_free (token);
+}
+
+/* The error for a profile with no session to use. */
+static void
+set_no_session_error (GError **error, gboolean local_only)
+{
+  g_set_error (error, TF_ACCOUNT_ERROR, TF_ACCOUNT_ERROR_NO_ACCOUNT,
+               local_only ? _("This profile is on this computer only: run “account "
+                              "register --server URL --email E” to sync it")
+                          : _("This device is logged out: run “account login”"));
+}
+
+gboolean
+tf_account_has_session (TfStore *store, GError **error)
 {
   g_autofree char *server = tf_store_get_state (store, KEY_SERVER, NULL);
-  g_autofree char *token = tf_store_get_state (store, KEY_TOKEN, NULL);
+  g_autofree char *wrapped = tf_store_get_state (store, KEY_SESSION, NULL);
+  g_autoptr(TfToken) plaintext = wrapped == NULL ? tf_store_get_state (store, KEY_TOKEN, NULL)
+                                                 : NULL;
 
+  if (server != NULL && (wrapped != NULL || plaintext != NULL))
+    return TRUE;
+  set_no_session_error (error, server == NULL);
+  return FALSE;
+}
+
+TfSyncClient *
+tf_account_sync_client_for (TfStore *store, TfKeys *keys, GError **error)
+{
+  g_autofree char *server = tf_store_get_state (store, KEY_SERVER, NULL);
+  g_autoptr(TfToken) token = server != NULL ? tf_account_dup_token (store, keys) : NULL;
+
+  /* A token that does not open (moved from another profile) is no session. */
   if (server == NULL || token == NULL)
     {
-      g_set_error (error, TF_ACCOUNT_ERROR, TF_ACCOUNT_ERROR_NO_ACCOUNT,
-                   server == NULL ? _("This profile is on this computer only: run “account "
-                                      "register --server URL --email E” to sync it")
-                                  : _("This device is logged out: run “account login”"));
+      set_no_session_error (error, server == NULL);
       return NULL;
     }
   return tf_sync_client_new (server, token);
+}
+
+TfSyncClient *
+tf_account_new_sync_client (TfVault *vault, GError **error)
+{
+  g_return_val_if_fail (TF_IS_VAULT (vault), NULL);
+
+  return tf_account_sync_client_for (tf_vault_get_store (vault), tf_vault_get_keys (vault),
+                                     error);
 }

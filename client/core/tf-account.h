@@ -5,7 +5,9 @@
  *
  * Keys are derived on the device (Argon2id) and the master key is unwrapped
  * in memory only.  The profile's store keeps the server address, the
- * account's id, e-mail and role, this device's id and session token, and the
+ * account's id, e-mail and role, this device's id, its session token
+ * wrapped by the master key (so a copy of the file gives no session, and
+ * nothing reaches the server before the profile is unlocked), and the
  * "keys" object (wrapped keys only), under sync_state keys "account.*".
  * Network calls block the calling thread.
  */
@@ -67,7 +69,10 @@ TfVault  *tf_account_login        (TfStore        *store,
                                    const char     *password,
                                    GError        **error);
 
-/* Opens the stored keys with the password, offline. */
+/* Opens the stored keys with the password, offline.  A password changed or
+ * recovered on another device opens nothing here: then the device signs in
+ * with it (a new session) and takes the server's wrap.  A token that older
+ * versions stored in plaintext is wrapped now and its row deleted. */
 TfVault  *tf_account_unlock       (TfStore        *store,
                                    const char     *password,
                                    GError        **error);
@@ -105,9 +110,12 @@ TfVault  *tf_account_recover_on_new_device (TfStore    *store,
                                             GError    **error);
 
 /* Ends this device's session on the server and forgets the token; the local
- * data and the wrapped keys stay.  @out_server_ended is FALSE when the server
- * could not be reached (the session then ends when it expires). */
+ * data and the wrapped keys stay.  @vault: the profile unlocked, to read the
+ * token; NULL: forgotten here only.  @out_server_ended is FALSE when the
+ * server could not be reached or told (the session then ends when it
+ * expires). */
 gboolean  tf_account_logout       (TfStore        *store,
+                                   TfVault        *vault,
                                    gboolean       *out_server_ended,
                                    GError        **error);
 
@@ -116,9 +124,15 @@ gboolean  tf_account_logout       (TfStore        *store,
 char     *tf_account_get          (TfStore        *store,
                                    const char     *what);
 
-/* A sync client for this profile's server and session; TF_ACCOUNT_ERROR_NO_ACCOUNT
- * when not signed in. */
-TfSyncClient *tf_account_new_sync_client (TfStore  *store,
+/* TRUE when this profile has a server and a session, which it can tell
+ * while locked; else TF_ACCOUNT_ERROR_NO_ACCOUNT saying which is missing. */
+gboolean  tf_account_has_session  (TfStore        *store,
+                                   GError        **error);
+
+/* A sync client for the server and session of @vault's profile (the token
+ * opens with the master key only); TF_ACCOUNT_ERROR_NO_ACCOUNT when not
+ * signed in.  It may be handed to a worker thread. */
+TfSyncClient *tf_account_new_sync_client (TfVault  *vault,
                                           GError  **error);
 
 /* Signs this device in again when its session lapsed (TF_SYNC_ERROR_TOKEN_EXPIRED),

@@ -186,3 +186,19 @@ tf_store_in_transaction (TfStore *self, TfStoreBody body, gpointer data, GError 
     }
   return TRUE;
 }
+
+gboolean
+tf_store_checkpoint (TfStore *self, GError **error)
+{
+  int rc;
+
+  g_return_val_if_fail (TF_IS_STORE (self), FALSE);
+
+  rc = sqlite3_wal_checkpoint_v2 (self->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+  if (rc != SQLITE_OK)
+    {
+      tf_store_set_error (error, self->db, rc, _("Cannot save to the store"));
+      return FALSE;
+    }
+  return TRUE;
+}

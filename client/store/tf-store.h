@@ -59,6 +59,12 @@ gboolean   tf_store_set_state     (TfStore        *self,
                                    const char * const *keys,
                                    const char * const *values,
                                    GError        **error);
+/* Copies what the write-ahead log holds into the file and empties the log,
+ * so that what was just deleted (with secure_delete, zeroed) is nowhere in
+ * the profile's files any more; TF_STORE_ERROR when another connection
+ * kept it from finishing (the next checkpoint does it). */
+gboolean   tf_store_checkpoint    (TfStore        *self,
+                                   GError        **error);
 
 /* --- the store's half of sync --------------------------------------------- */
 
