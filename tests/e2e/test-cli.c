@@ -515,6 +515,55 @@ test_journal_fields_merge (void)
     }
 }
 
+/* The same goal marked done for the same day on both devices, offline: one
+ * progress row per goal per day (the server's UNIQUE and the device's
+ * partial index), so the second device to sync meets the first one's row.
+ * Neither mark nor its note is lost, the phone shows a conflict, and it can
+ * be resolved. */
+static void
+test_same_day_progress (void)
+{
+  g_auto(Practice) p = { 0 };
+  g_autofree char *goal = NULL;
+  g_autoptr(JsonNode) conflicts = NULL, after = NULL, on_a = NULL, on_b = NULL;
+  g_autofree char *copy_id = NULL;
+
+  practice_init (&p);
+  goal = first_line (OK (p.a, "goal", "add", "--title", "Walk every morning"));
+  sync_ok (p.a);
+  sync_ok (p.b);
+
+  g_free (OK (p.a, "goal", "done", goal, "--date", "2026-03-02"));
+  g_free (OK (p.b, "goal", "done", goal, "--date", "2026-03-02"));
+  sync_ok (p.a);
+  sync_ok (p.b);   /* meets the laptop's mark of the same day */
+  sync_ok (p.a);
+
+  g_assert_cmpint (status_int (p.b, "pending"), ==, 0);
+  conflicts = JSON (p.b, "conflicts", "list");
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (conflicts)), ==, 1);
+  copy_id = g_strdup (json_object_get_string_member (
+                        json_array_get_object_element (json_node_get_array (conflicts), 0),
+                        "id"));
+  g_assert_cmpuint (status_int (p.b, "conflicts"), ==, 1);
+
+  g_free (OK (p.b, "conflicts", "resolve", copy_id, "--keep", "server"));
+  after = JSON (p.b, "conflicts", "list");
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (after)), ==, 0);
+  sync_ok (p.b);
+  sync_ok (p.a);
+  on_a = JSON (p.a, "goal", "list");
+  on_b = JSON (p.b, "goal", "list");
+  g_assert_cmpint (json_object_get_int_member (
+                     json_array_get_object_element (json_node_get_array (on_a), 0),
+                     "times_done"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (
+                     json_array_get_object_element (json_node_get_array (on_b), 0),
+                     "times_done"), ==, 1);
+  g_assert_cmpint (status_int (p.a, "pending"), ==, 0);
+  g_assert_cmpint (status_int (p.b, "pending"), ==, 0);
+}
+
 /* Edited twice offline on the phone while the laptop's edit reached the
  * server: the laptop's text is neither lost nor overwritten. */
 static void
@@ -1602,6 +1651,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/conflict-keeps-both", test_conflict_keeps_both);
   g_test_add_func ("/cli/conflict-after-two-edits", test_conflict_after_two_edits);
   g_test_add_func ("/cli/journal-fields-merge", test_journal_fields_merge);
+  g_test_add_func ("/cli/same-day-progress", test_same_day_progress);
   g_test_add_func ("/cli/stop-sharing-survives-conflict", test_stop_sharing_survives_conflict);
   g_test_add_func ("/cli/local-first", test_local_first);
   g_test_add_func ("/cli/edit-survives-delete", test_edit_survives_delete);
