@@ -478,7 +478,8 @@ static const TfTable tables[] = {
     .conflict_copy_syncs = TRUE },
   { TABLE (goal_progress), .key_column = "id",
     .parent_column = "goal_id", .parent_table = "goals",
-    .writer = TF_WRITER_OWNER, .audience = TF_AUDIENCE_OWNER_SHARED },
+    .writer = TF_WRITER_OWNER, .audience = TF_AUDIENCE_OWNER_SHARED,
+    .unique_together = (const char * const[]) { "goal_id", "completed_date", NULL } },
   /* A client chooses a therapist; either of them can end it. */
   { TABLE (care_relationships), .key_column = "id", .client_column = "client_id",
     .therapist_column = "therapist_id",

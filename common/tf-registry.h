@@ -131,6 +131,9 @@ struct _TfTable
   TfTableRule     rule;
   gboolean        conflict_copy_syncs; /* a conflict copy may become a record of its own on
                                         * the server (a second entry does no harm) */
+  const char * const *unique_together; /* columns one live record only may hold together
+                                        * (NULL-terminated), or NULL: two devices that
+                                        * write the same values under two ids meet there */
 };
 
 /* All synced tables, in dependency order (a table after those it refers to). */

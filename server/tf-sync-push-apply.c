@@ -23,6 +23,7 @@
 #include "tf-db.h"
 #include "tf-http.h"
 #include "tf-sync-push-private.h"
+#include "tf-sync-read.h"
 #include "tf-sync-rules.h"
 
 /* --- deciding ------------------------------------------------------------- */
@@ -327,6 +328,57 @@ message_for_code (const char *code)
   return "the database refused the values of this record";
 }
 
+/* The live record other than @d's own that holds @d's values in its table's
+ * unique_together columns, or NULL (none, or nothing to say).  Only where
+ * those columns include the parent or the owner the pusher was allowed to
+ * write under: the holder is then the pusher's own, or shared with them on
+ * the same terms, and naming it reveals nothing. */
+static TfRecord *
+holder_of (Push *p, Decision *d, GError **error)
+{
+  const TfTable *t = d->item->table;
+  JsonObject *fields = d->item->mutation->fields;
+  g_autoptr(GString) sql = g_string_new (NULL);
+  g_autoptr(GPtrArray) values = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(PGresult) result = NULL;
+  g_autoptr(GHashTable) rows = NULL;
+  gboolean scoped = FALSE;
+  TfRecord *holder;
+
+  if (t->unique_together == NULL || fields == NULL)
+    return NULL;
+  g_string_printf (sql, "SELECT %s FROM %s WHERE deleted_at IS NULL AND %s <> $1::uuid",
+                   t->key_column, t->name, t->key_column);
+  g_ptr_array_add (values, g_strdup (d->item->id));
+  for (guint i = 0; t->unique_together[i] != NULL; i++)
+    {
+      const TfColumn *c = tf_table_get_column (t, t->unique_together[i]);
+      char *value = c != NULL ? param_text (c, json_object_get_member (fields, c->name)) : NULL;
+
+      if (value == NULL)
+        return NULL;
+      scoped |= g_strcmp0 (c->name, t->parent_column) == 0 ||
+                g_strcmp0 (c->name, t->owner_column) == 0;
+      g_ptr_array_add (values, value);
+      g_string_append_printf (sql, " AND %s = $%u::%s", c->name, values->len, pg_cast (c->type));
+    }
+  if (!scoped)
+    return NULL;
+  result = tf_db_query (p->conn, sql->str, (int) values->len,
+                        (const char * const *) values->pdata, error);
+  if (result == NULL || PQntuples (result) != 1)
+    return NULL;
+  g_ptr_array_add (ids, g_strdup (PQgetvalue (result, 0, 0)));
+  rows = tf_sync_read_records (p->conn, t, ids, error);
+  if (rows == NULL)
+    return NULL;
+  holder = g_hash_table_lookup (rows, g_ptr_array_index (ids, 0));
+  if (holder != NULL)
+    g_hash_table_steal (rows, g_ptr_array_index (ids, 0));
+  return holder;
+}
+
 /* Writes every applied row; a row PostgreSQL refuses becomes a rejection. */
 gboolean
 tf_push_write_rows (Push *p, GError **error)
@@ -384,7 +436,26 @@ tf_push_write_rows (Push *p, GError **error)
        * it goes to the log, the device gets a fixed message. */
       g_message ("push row refused (%s.%s): %s", d->item->table->name, d->item->id,
                  local_error->message);
-      tf_push_reject (d, code, "%s", message_for_code (code));
+      if (strcmp (code, "duplicate") == 0)
+        {
+          g_autoptr(GError) holder_error = NULL;
+          g_autoptr(TfRecord) holder = holder_of (p, d, &holder_error);
+
+          if (holder_error != NULL)
+            {
+              g_propagate_error (error, g_steal_pointer (&holder_error));
+              return FALSE;
+            }
+          tf_push_reject (d, code, "%s", message_for_code (code));
+          if (holder != NULL)
+            {
+              json_node_unref (d->result);
+              d->result = tf_push_result_duplicate (d->item->mutation_id,
+                                                    message_for_code (code), holder);
+            }
+        }
+      else
+        tf_push_reject (d, code, "%s", message_for_code (code));
       /* Skip to the statement after this row's RELEASE. */
       next = (guint) failed;
       while (next < statements->len && g_ptr_array_index (owners, next) == d)

@@ -77,6 +77,10 @@ JsonNode *tf_push_result_rejected   (gint64 mutation_id, const char *code, const
 JsonNode *tf_push_result_applied    (gint64 mutation_id, gint64 version);
 JsonNode *tf_push_result_applied_as (gint64 mutation_id, gint64 version, const TfRecord *stored);
 JsonNode *tf_push_result_conflict   (gint64 mutation_id, const TfRecord *current);
+/* Rejected "duplicate", with the live record that holds the same unique
+ * values under another id (the device keeps its own as a conflict copy). */
+JsonNode *tf_push_result_duplicate  (gint64 mutation_id, const char *message,
+                                     const TfRecord *holder);
 /* Decides @d rejected with a typed @code and a message for the device. */
 void      tf_push_reject            (Decision *d, const char *code, const char *format, ...)
                                      G_GNUC_PRINTF (3, 4);

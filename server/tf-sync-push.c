@@ -193,6 +193,20 @@ tf_push_result_conflict (gint64 mutation_id, const TfRecord *current)
   return result_finish (b);
 }
 
+JsonNode *
+tf_push_result_duplicate (gint64 mutation_id, const char *message, const TfRecord *holder)
+{
+  JsonBuilder *b = result_begin (mutation_id, "rejected");
+
+  json_builder_set_member_name (b, "code");
+  json_builder_add_string_value (b, "duplicate");
+  json_builder_set_member_name (b, "message");
+  json_builder_add_string_value (b, message);
+  json_builder_set_member_name (b, "record");
+  json_builder_add_value (b, tf_record_to_json (holder));
+  return result_finish (b);
+}
+
 void
 tf_push_reject (Decision *d, const char *code, const char *format, ...)
 {

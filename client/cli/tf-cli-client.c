@@ -368,13 +368,14 @@ goal_add (TfCli *cli, int argc, char **argv, GError **error)
 static gboolean
 goal_done (TfCli *cli, int argc, char **argv, GError **error)
 {
-  g_autofree char *date = NULL, *id = g_uuid_string_random (), *now = tf_cli_now ();
+  g_autofree char *date = NULL, *note = NULL, *id = g_uuid_string_random (), *now = tf_cli_now ();
   g_autoptr(JsonObject) goal = NULL;
   g_autoptr(JsonObject) plain = json_object_new ();
   g_autoptr(GPtrArray) done = NULL;
   GOptionEntry entries[] = {
     { "date", 0, 0, G_OPTION_ARG_STRING, &date, N_("Day it was done (default: today)"),
       N_("YYYY-MM-DD") },
+    { "note", 0, 0, G_OPTION_ARG_STRING, &note, N_("A few words about it"), N_("TEXT") },
     { NULL }
   };
 
@@ -399,8 +400,41 @@ goal_done (TfCli *cli, int argc, char **argv, GError **error)
   json_object_set_string_member (plain, "id", id);
   json_object_set_string_member (plain, "goal_id", argv[1]);
   json_object_set_string_member (plain, "completed_date", date);
+  if (note != NULL)
+    json_object_set_string_member (plain, "notes", note);
   json_object_set_string_member (plain, "created_at", now);
   return save (cli, "goal_progress", id, plain, error);
+}
+
+static int
+compare_completed_date (gconstpointer a, gconstpointer b, gpointer data)
+{
+  return g_strcmp0 (tf_json_get_string (*(JsonObject **) a, "completed_date"),
+                    tf_json_get_string (*(JsonObject **) b, "completed_date"));
+}
+
+/* The days a goal was done, oldest first, with their notes. */
+static JsonArray *
+progress_array (GPtrArray *done)
+{
+  g_autoptr(GPtrArray) sorted = g_ptr_array_copy (done, NULL, NULL);
+  JsonArray *days = json_array_new ();
+
+  g_ptr_array_sort_with_data (sorted, compare_completed_date, NULL);
+  for (guint i = 0; i < sorted->len; i++)
+    {
+      JsonObject *mark = g_ptr_array_index (sorted, i);
+      JsonObject *day = json_object_new ();
+      const char *notes = tf_json_get_string (mark, "notes");
+
+      json_object_set_string_member (day, "date", tf_json_get_string (mark, "completed_date"));
+      if (notes != NULL)
+        json_object_set_string_member (day, "notes", notes);
+      else
+        json_object_set_null_member (day, "notes");
+      json_array_add_object_element (days, day);
+    }
+  return days;
 }
 
 static gboolean
@@ -422,6 +456,7 @@ goal_list (TfCli *cli, int argc, char **argv, GError **error)
       if (done == NULL)
         return FALSE;
       json_object_set_int_member (o, "times_done", done->len);
+      json_object_set_array_member (o, "done", progress_array (done));
       if (!cli->json)
         {
           g_autofree char *who = NULL;
@@ -501,7 +536,7 @@ const TfCliCommand tf_cli_client_commands[] = {
   { "journal", "show", journal_show, "ID" },
   { "journal", "delete", journal_delete, "ID" },
   { "goal", "add", goal_add, "--title T [--frequency daily|weekly|monthly] [--target N]" },
-  { "goal", "done", goal_done, "ID [--date D]" },
+  { "goal", "done", goal_done, "ID [--date D] [--note TEXT]" },
   { "goal", "list", goal_list, "" },
   { "therapist", "link", therapist_link, "--email E [--share-mood] [--share-goals]" },
   { NULL }

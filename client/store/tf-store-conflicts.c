@@ -565,6 +565,68 @@ tf_store_find_conflict (TfStore *self, const char *copy_id, GError **error)
   return NULL;
 }
 
+/* --- the same values under two ids ---------------------------------------- */
+
+/* TRUE when @a and @b agree in every column their authors chose: not the
+ * id, nor the clocks of the moment each was written. */
+static gboolean
+same_choices (const TfTable *table, JsonObject *a, JsonObject *b)
+{
+  for (guint i = 0; i < table->n_columns; i++)
+    {
+      const TfColumn *c = &table->columns[i];
+
+      if (strcmp (c->name, table->key_column) == 0 ||
+          (c->flags & (TF_COLUMN_AUTHOR_CLOCK | TF_COLUMN_SERVER_CLOCK)) != 0)
+        continue;
+      if (!same_node (json_object_get_member (a, c->name), json_object_get_member (b, c->name)))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+tf_store_meet_duplicate (TfStore *self, const TfTable *table, const char *id,
+                         JsonNode *holder_node, gboolean *copied, GError **error)
+{
+  g_autoptr(TfRecord) holder = tf_record_from_json (holder_node, error);
+  g_autoptr(TfRecord) own = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  *copied = FALSE;
+  if (holder == NULL)
+    return FALSE;
+  if (holder->table != table || strcmp (holder->id, id) == 0 || holder->deleted)
+    {
+      g_set_error (error, TF_PROTOCOL_ERROR, TF_PROTOCOL_ERROR_BAD_VALUE,
+                   "a duplicate's holder must be another live record of %s", table->name);
+      return FALSE;
+    }
+  own = tf_store_get (self, table, id, &local_error);
+  if (own == NULL && !g_error_matches (local_error, TF_STORE_ERROR, TF_STORE_ERROR_NOT_FOUND))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (own != NULL && !own->deleted)
+    {
+      /* Off the unique index before the server's record comes in. */
+      gboolean same = same_choices (table, own->fields, holder->fields);
+      g_autofree char *sql = same
+        ? g_strdup_printf ("DELETE FROM %s WHERE %s = ?1", table->name, table->key_column)
+        : g_strdup_printf ("UPDATE %s SET conflict_of = ?2 WHERE %s = ?1", table->name,
+                           table->key_column);
+      const char *params[] = { id, holder->id };
+
+      if (!tf_store_exec_bound (self, sql, params, same ? 1 : 2, error))
+        return FALSE;
+      *copied = !same;
+      tf_store_emit_changed (self, table->name, id);
+    }
+  return tf_store_write_remote_row (self, holder, error) &&
+         tf_store_save_base (self, holder, error);
+}
+
 /* --- resolving ------------------------------------------------------------ */
 
 typedef struct

@@ -299,6 +299,17 @@ apply_results_body (TfStore *self, gpointer data, GError **error)
           if (!take_stored_record (self, table, record_id, mutation, r, error))
             return FALSE;
         }
+      else if (tf_store_push_result_is_duplicate (r))
+        {
+          /* Not the user's mistake: the same values written on another
+           * device under another id.  Nothing to report as refused. */
+          gboolean copied;
+
+          if (!tf_store_meet_duplicate (self, table, record_id, json_object_get_member (r, "record"),
+                                        &copied, error))
+            return FALSE;
+          json_object_set_boolean_member (r, "kept_as_conflict_copy", copied);
+        }
       else if (strcmp (status, "rejected") == 0)
         {
           g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
@@ -331,6 +342,18 @@ apply_results_body (TfStore *self, gpointer data, GError **error)
       }
     }
   return TRUE;
+}
+
+gboolean
+tf_store_push_result_is_duplicate (JsonObject *result)
+{
+  JsonNode *holder = json_object_get_member (result, "record");
+
+  return g_strcmp0 (json_object_get_string_member_with_default (result, "status", NULL),
+                    "rejected") == 0 &&
+         g_strcmp0 (json_object_get_string_member_with_default (result, "code", NULL),
+                    "duplicate") == 0 &&
+         holder != NULL && JSON_NODE_HOLDS_OBJECT (holder);
 }
 
 gboolean

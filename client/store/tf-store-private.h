@@ -105,6 +105,18 @@ gboolean   tf_store_write_remote_row (TfStore        *self,
                                       const TfRecord *record,
                                       GError        **error);
 
+/* The server refused record @id as a duplicate of @holder (wire form), the
+ * live record that holds the same unique values under another id (the same
+ * day's mark of a goal written on two devices).  Where the two agree in what
+ * their authors chose, @id goes and @holder takes its place; otherwise @id
+ * stays as a conflict copy of @holder, for the user to choose (@copied). */
+gboolean   tf_store_meet_duplicate   (TfStore        *self,
+                                      const TfTable  *table,
+                                      const char     *id,
+                                      JsonNode       *holder,
+                                      gboolean       *copied,
+                                      GError        **error);
+
 /* Emits TfStore::changed. */
 void       tf_store_emit_changed     (TfStore        *self,
                                       const char     *table,

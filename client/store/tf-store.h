@@ -89,11 +89,18 @@ gboolean   tf_store_apply_pull    (TfStore        *self,
  * leaves the outbox and its row and base copy take the new version; a
  * rejected one leaves the outbox for sync_rejections (the user is told; the
  * local row stays); a conflict stays queued for the merge.  Returns the
- * number of conflicts in @n_conflicts. */
+ * number of conflicts in @n_conflicts.
+ *
+ * A rejection that is a duplicate (tf_store_push_result_is_duplicate()) is
+ * no refusal: another device wrote the same unique values under another id,
+ * and the server's record takes the place of this device's, which goes when
+ * the two agree and otherwise stays as a conflict copy; the store then sets
+ * "kept_as_conflict_copy" (boolean) on that result for the caller's report. */
 gboolean   tf_store_apply_push_results (TfStore   *self,
                                         JsonArray *results,
                                         guint     *n_conflicts,
                                         GError   **error);
+gboolean   tf_store_push_result_is_duplicate (JsonObject *result);
 
 typedef enum
 {

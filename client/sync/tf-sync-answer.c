@@ -223,6 +223,10 @@ tf_sync_answer_merge_push (TfStore *store, JsonArray *results, TfSyncReport *rep
 
       if (strcmp (status, "applied") == 0)
         report->pushed++;
+      else if (tf_store_push_result_is_duplicate (result))
+        report->conflicts += json_object_get_boolean_member_with_default (result,
+                                                                          "kept_as_conflict_copy",
+                                                                          FALSE);
       else if (strcmp (status, "rejected") == 0)
         report->rejected++;
       else if (strcmp (status, "conflict") == 0)

@@ -515,17 +515,38 @@ test_journal_fields_merge (void)
     }
 }
 
+/* The days of the first goal in `goal list --json`, as "date=notes" lines. */
+static char *
+progress_days (Device *profile)
+{
+  g_autoptr(JsonNode) goals = JSON (profile, "goal", "list");
+  JsonArray *done = json_object_get_array_member (
+                      json_array_get_object_element (json_node_get_array (goals), 0), "done");
+  GString *days = g_string_new (NULL);
+
+  for (guint i = 0; i < json_array_get_length (done); i++)
+    {
+      JsonObject *day = json_array_get_object_element (done, i);
+
+      g_string_append_printf (days, "%s=%s\n", json_object_get_string_member (day, "date"),
+                              json_object_get_null_member (day, "notes") ? "" :
+                              json_object_get_string_member (day, "notes"));
+    }
+  return g_string_free (days, FALSE);
+}
+
 /* The same goal marked done for the same day on both devices, offline: one
- * progress row per goal per day (the server's UNIQUE and the device's
- * partial index), so the second device to sync meets the first one's row.
- * Neither mark nor its note is lost, the phone shows a conflict, and it can
- * be resolved. */
+ * progress record per goal per day (the server's UNIQUE and the device's
+ * partial index), under two ids.  Marked alike, they are one fact: the
+ * second device to sync takes the first one's record, with nothing refused
+ * and no conflict.  Marked with different notes, the phone keeps its own as
+ * a conflict copy, and the note it keeps reaches the laptop. */
 static void
 test_same_day_progress (void)
 {
   g_auto(Practice) p = { 0 };
-  g_autofree char *goal = NULL;
-  g_autoptr(JsonNode) conflicts = NULL, after = NULL, on_a = NULL, on_b = NULL;
+  g_autofree char *goal = NULL, *days_a = NULL, *days_b = NULL;
+  g_autoptr(JsonNode) conflicts = NULL, after = NULL, met = NULL;
   g_autofree char *copy_id = NULL;
 
   practice_init (&p);
@@ -536,30 +557,45 @@ test_same_day_progress (void)
   g_free (OK (p.a, "goal", "done", goal, "--date", "2026-03-02"));
   g_free (OK (p.b, "goal", "done", goal, "--date", "2026-03-02"));
   sync_ok (p.a);
-  sync_ok (p.b);   /* meets the laptop's mark of the same day */
+  met = JSON (p.b, "sync");   /* meets the laptop's mark of the same day */
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (met), "rejected"), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (met), "conflicts"), ==, 0);
   sync_ok (p.a);
+  for (Device **d = (Device *[]) { p.a, p.b, NULL }; *d != NULL; d++)
+    {
+      g_autofree char *days = progress_days (*d);
 
+      g_assert_cmpstr (days, ==, "2026-03-02=\n");
+      g_assert_cmpint (status_int (*d, "pending"), ==, 0);
+      g_assert_cmpint (status_int (*d, "conflicts"), ==, 0);
+    }
+
+  g_free (OK (p.a, "goal", "done", goal, "--date", "2026-03-03", "--note", "by the sea"));
+  g_free (OK (p.b, "goal", "done", goal, "--date", "2026-03-03", "--note", "στο πάρκο"));
+  sync_ok (p.a);
+  g_clear_pointer (&met, json_node_unref);
+  met = JSON (p.b, "sync");
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (met), "rejected"), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (met), "conflicts"), ==, 1);
   g_assert_cmpint (status_int (p.b, "pending"), ==, 0);
   conflicts = JSON (p.b, "conflicts", "list");
   g_assert_cmpuint (json_array_get_length (json_node_get_array (conflicts)), ==, 1);
   copy_id = g_strdup (json_object_get_string_member (
                         json_array_get_object_element (json_node_get_array (conflicts), 0),
                         "id"));
-  g_assert_cmpuint (status_int (p.b, "conflicts"), ==, 1);
+  days_b = progress_days (p.b);
+  g_assert_cmpstr (days_b, ==, "2026-03-02=\n2026-03-03=by the sea\n");
 
-  g_free (OK (p.b, "conflicts", "resolve", copy_id, "--keep", "server"));
+  g_free (OK (p.b, "conflicts", "resolve", copy_id, "--keep", "local"));
   after = JSON (p.b, "conflicts", "list");
   g_assert_cmpuint (json_array_get_length (json_node_get_array (after)), ==, 0);
   sync_ok (p.b);
   sync_ok (p.a);
-  on_a = JSON (p.a, "goal", "list");
-  on_b = JSON (p.b, "goal", "list");
-  g_assert_cmpint (json_object_get_int_member (
-                     json_array_get_object_element (json_node_get_array (on_a), 0),
-                     "times_done"), ==, 1);
-  g_assert_cmpint (json_object_get_int_member (
-                     json_array_get_object_element (json_node_get_array (on_b), 0),
-                     "times_done"), ==, 1);
+  g_clear_pointer (&days_b, g_free);
+  days_a = progress_days (p.a);
+  days_b = progress_days (p.b);
+  g_assert_cmpstr (days_a, ==, "2026-03-02=\n2026-03-03=στο πάρκο\n");
+  g_assert_cmpstr (days_b, ==, days_a);
   g_assert_cmpint (status_int (p.a, "pending"), ==, 0);
   g_assert_cmpint (status_int (p.b, "pending"), ==, 0);
 }
