@@ -30,6 +30,16 @@ gboolean tf_auth_check_token     (PGconn      *conn,
                                   TfCaller    *caller,
                                   GError     **error);
 
+/* At the start of `serve`, on its own connection: seals with
+ * config->mfa_key the TOTP secrets an older server stored in plaintext
+ * (@out_sealed: how many), and checks that the key opens the sealed ones.
+ * FALSE when it opens none of them (the wrong key: serving would lock
+ * everyone with a second factor out) or the database failed. */
+gboolean tf_auth_mfa_prepare     (PGconn          *conn,
+                                  const TfConfig  *config,
+                                  guint           *out_sealed,
+                                  GError         **error);
+
 /* Frees the members of @caller and sets them to NULL. */
 void     tf_auth_caller_clear    (TfCaller    *caller);
 

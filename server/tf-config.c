@@ -11,7 +11,7 @@
  *              login-attempts-per-address, login-window,
  *              register-attempts-per-address, register-window,
  *              booking-notice-minutes, booking-pending-limit, fake-salt-secret,
- *              auth-hash-opslimit, auth-hash-memlimit
+ *              auth-hash-opslimit, auth-hash-memlimit, mfa-key-file
  *   [database] url, pool-size
  * Command-line options override the file.  Every value is range-checked: a
  * typo is an error at start, not a surprise under load.
@@ -20,9 +20,11 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "tf-config.h"
 
@@ -66,6 +68,8 @@ tf_config_free (TfConfig *config)
   g_free (config->tls_certificate);
   g_free (config->tls_key);
   g_free (config->fake_salt_secret);
+  g_free (config->mfa_key_file);
+  g_clear_pointer (&config->mfa_key, tf_secret_free);
   g_free (config);
 }
 
@@ -158,6 +162,7 @@ tf_config_load_file (TfConfig *config, const char *path, GError **error)
   read_string (file, "server", "tls-certificate", &config->tls_certificate);
   read_string (file, "server", "tls-key", &config->tls_key);
   read_string (file, "server", "fake-salt-secret", &config->fake_salt_secret);
+  read_string (file, "server", "mfa-key-file", &config->mfa_key_file);
   listen = g_key_file_get_string (file, "server", "listen", NULL);
   if (listen != NULL && !tf_config_set_listen (config, g_strstrip (listen), error))
     return FALSE;
@@ -206,5 +211,94 @@ tf_config_load_file (TfConfig *config, const char *path, GError **error)
                    config->token_lifetime);
       return FALSE;
     }
+  return TRUE;
+}
+
+#define MFA_KEY_HOWTO \
+  "make one with `openssl rand -hex 32 > FILE`, not readable by everyone, and name it in" \
+  " [server] mfa-key-file or hand it over as the systemd credential mfa-key" \
+  " (docs/operations.md, \"The TOTP key\")"
+
+/* The key's bytes from @contents: 64 hex digits (and at most a final
+ * newline), or exactly the raw bytes. */
+static gboolean
+parse_mfa_key (const char *contents, gsize len, guint8 *out)
+{
+  size_t decoded = 0;
+  gsize text_len = len;
+
+  while (text_len > 0 && (contents[text_len - 1] == '\n' || contents[text_len - 1] == '\r'))
+    text_len--;
+  if (text_len == 2 * TF_CONFIG_MFA_KEY_BYTES &&
+      sodium_hex2bin (out, TF_CONFIG_MFA_KEY_BYTES, contents, text_len, NULL, &decoded,
+                      NULL) == 0 && decoded == TF_CONFIG_MFA_KEY_BYTES)
+    return TRUE;
+  if (len == TF_CONFIG_MFA_KEY_BYTES)
+    {
+      memcpy (out, contents, TF_CONFIG_MFA_KEY_BYTES);
+      return TRUE;
+    }
+  return FALSE;
+}
+
+gboolean
+tf_config_load_mfa_key (TfConfig *config, GError **error)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *contents = NULL;
+  g_autoptr(TfSecret) key = NULL;
+  g_autoptr(GError) local_error = NULL;
+  const char *credentials = g_getenv ("CREDENTIALS_DIRECTORY");
+  struct stat st;
+  gsize len = 0;
+  gboolean ok;
+
+  g_return_val_if_fail (config != NULL, FALSE);
+
+  if (config->mfa_key_file != NULL && *config->mfa_key_file != '\0')
+    path = g_strdup (config->mfa_key_file);
+  else if (credentials != NULL && *credentials != '\0')
+    path = g_build_filename (credentials, "mfa-key", NULL);
+  else
+    {
+      g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_KEY_NOT_FOUND,
+                   "no key for the TOTP secrets at rest: " MFA_KEY_HOWTO);
+      return FALSE;
+    }
+  if (stat (path, &st) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
+                   "the key for the TOTP secrets, %s: %s; " MFA_KEY_HOWTO, path,
+                   g_strerror (saved));
+      return FALSE;
+    }
+  /* A key everyone on the machine may read protects nothing. */
+  if ((st.st_mode & S_IROTH) != 0)
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_PERM,
+                   "the key for the TOTP secrets, %s, is readable by everyone: "
+                   "`chmod o-rwx %s`", path, path);
+      return FALSE;
+    }
+  if (!g_file_get_contents (path, &contents, &len, &local_error))
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_FAILED,
+                   "the key for the TOTP secrets: %s", local_error->message);
+      return FALSE;
+    }
+  key = tf_secret_new (TF_CONFIG_MFA_KEY_BYTES);
+  ok = parse_mfa_key (contents, len, tf_secret_get_mutable (key));
+  sodium_memzero (contents, len);
+  if (!ok)
+    {
+      g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                   "the key for the TOTP secrets, %s, is not 32 bytes as 64 hex digits; "
+                   MFA_KEY_HOWTO, path);
+      return FALSE;
+    }
+  g_clear_pointer (&config->mfa_key, tf_secret_free);
+  config->mfa_key = g_steal_pointer (&key);
   return TRUE;
 }

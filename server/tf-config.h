@@ -6,6 +6,8 @@
 
 #include <glib.h>
 
+#include "tf-crypto.h"
+
 G_BEGIN_DECLS
 
 typedef struct
@@ -40,7 +42,12 @@ typedef struct
   guint64  auth_hash_opslimit;    /* Argon2id of the auth key on the server */
   gsize    auth_hash_memlimit;
   char    *fake_salt_secret;      /* derives stable fake salts for unknown e-mails */
+  char    *mfa_key_file;          /* the key of TOTP secrets at rest; NULL: the systemd
+                                   * credential $CREDENTIALS_DIRECTORY/mfa-key */
+  TfSecret *mfa_key;              /* TF_CONFIG_MFA_KEY_BYTES, from tf_config_load_mfa_key */
 } TfConfig;
+
+#define TF_CONFIG_MFA_KEY_BYTES 32
 
 TfConfig *tf_config_new        (void);
 void      tf_config_free       (TfConfig    *config);
@@ -50,6 +57,14 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (TfConfig, tf_config_free)
 gboolean  tf_config_load_file  (TfConfig    *config,
                                 const char  *path,
                                 GError     **error);
+/* Reads the key of the TOTP secrets at rest into @config->mfa_key: from
+ * mfa-key-file, or else from the systemd credential "mfa-key"
+ * ($CREDENTIALS_DIRECTORY/mfa-key).  The file holds 32 bytes as 64 hex
+ * digits (a final newline allowed) or as the raw bytes, and is not readable
+ * by everyone.  FALSE, saying what to do, when there is none or it is not
+ * such a file. */
+gboolean  tf_config_load_mfa_key (TfConfig  *config,
+                                  GError   **error);
 /* "HOST:PORT" or "[V6]:PORT" -> listen_host/listen_port. */
 gboolean  tf_config_set_listen (TfConfig    *config,
                                 const char  *listen,

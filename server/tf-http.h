@@ -35,6 +35,7 @@ typedef enum
   TF_HTTP_ERROR_UNSUPPORTED_SCHEMA, /* 400 with code unsupported_schema */
   TF_HTTP_ERROR_TOKEN_EXPIRED,  /* 401 with code token_expired: sign in again */
   TF_HTTP_ERROR_LICENSE_TAKEN,  /* 409 with code license_taken */
+  TF_HTTP_ERROR_MFA_UNAVAILABLE, /* 503 with code mfa_unavailable: the server's TOTP key */
 } TfHttpError;
 
 GQuark tf_http_error_quark (void);

@@ -18,6 +18,7 @@
 #include <locale.h>
 #include <sodium.h>
 
+#include "tf-auth.h"
 #include "tf-db.h"
 #include "tf-migrate.h"
 #include "tf-server-cli.h"
@@ -114,6 +115,32 @@ on_stop_signal_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* Seals the TOTP secrets an older server left in plaintext and checks the
+ * key against the sealed ones (tf_auth_mfa_prepare).  A database that is
+ * down now is no reason not to serve: the secrets are then sealed as they
+ * are used, and a wrong key shows as mfa_unavailable at sign-in. */
+static int
+prepare_mfa (TfConfig *config)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PGconn) conn = tf_db_connect (config->db, &error);
+  guint sealed = 0;
+
+  if (conn == NULL)
+    {
+      g_warning ("the TOTP secrets were not checked at start: %s", error->message);
+      return 0;
+    }
+  if (!tf_auth_mfa_prepare (conn, config, &sealed, &error))
+    {
+      g_printerr ("therapy-field-server serve: %s\n", error->message);
+      return 1;
+    }
+  if (sealed > 0)
+    g_message ("sealed %u TOTP secrets stored in plaintext by an older server", sealed);
+  return 0;
+}
+
 static int
 run_serve (int argc, char **argv)
 {
@@ -156,6 +183,13 @@ run_serve (int argc, char **argv)
       g_printerr ("therapy-field-server serve: %s\n", error->message);
       return 2;
     }
+  if (!tf_config_load_mfa_key (config, &error))
+    {
+      g_printerr ("therapy-field-server serve: %s\n", error->message);
+      return 2;
+    }
+  if ((status = prepare_mfa (config)) != 0)
+    return status;
 
   server = tf_server_new (config, &error);
   if (server == NULL)

@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sodium.h>
 #include <string.h>
 
 #include "tf-crypto.h"
@@ -36,9 +37,31 @@ tf_test_server_start (const char *db_name, const char *extra_config)
   return tf_test_server_start_with_fd_limit (db_name, extra_config, 0);
 }
 
-TfTestServer *
-tf_test_server_start_with_fd_limit (const char *db_name, const char *extra_config,
-                                    guint fd_limit)
+char *
+tf_test_write_mfa_key (void)
+{
+  g_autoptr(GError) error = NULL;
+  guint8 key[32];
+  char hex[2 * sizeof key + 2];
+  char *path = NULL;
+  int fd;
+
+  randombytes_buf (key, sizeof key);
+  sodium_bin2hex (hex, sizeof hex - 1, key, sizeof key);
+  strcat (hex, "\n");
+  /* 0600: the server refuses a key everyone may read. */
+  fd = g_file_open_tmp ("tf-mfa-XXXXXX.key", &path, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_file_set_contents_full (path, hex, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600,
+                                           &error));
+  g_assert_no_error (error);
+  g_close (fd, NULL);
+  sodium_memzero (key, sizeof key);
+  return path;
+}
+
+static TfTestServer *
+launch (const char *conninfo, const char *extra_config, guint fd_limit)
 {
   TfTestServer *server = g_new0 (TfTestServer, 1);
   g_autoptr(GError) error = NULL;
@@ -50,15 +73,18 @@ tf_test_server_start_with_fd_limit (const char *db_name, const char *extra_confi
   g_autofree char *line = NULL;
   int fd;
 
-  server->conninfo = tf_test_pg_create_migrated_db (db_name);
-  /* A fast slow-hash for tests; production keeps libsodium's interactive cost. */
+  server->conninfo = g_strdup (conninfo);
+  server->mfa_key_path = tf_test_write_mfa_key ();
+  /* A fast slow-hash for tests; production keeps libsodium's interactive cost.
+   * @extra_config comes last: a key named twice takes its last value. */
   config = g_strdup_printf ("[database]\nurl=%s\npool-size=4\n\n[server]\n"
                             "listen=127.0.0.1:0\nauth-hash-opslimit=1\nauth-hash-memlimit=8192\n"
-                            "fake-salt-secret=test-secret\n"
+                            "fake-salt-secret=test-secret\nmfa-key-file=%s\n"
                             /* Suites register dozens of users from one address;
                              * the throttle's own test sets its limit below. */
                             "register-attempts-per-address=100000\n%s\n",
-                            server->conninfo, extra_config ? extra_config : "");
+                            server->conninfo, server->mfa_key_path,
+                            extra_config ? extra_config : "");
   fd = g_file_open_tmp ("tf-server-XXXXXX.conf", &server->config_path, &error);
   g_assert_no_error (error);
   g_assert_true (g_file_set_contents (server->config_path, config, -1, &error));
@@ -113,6 +139,21 @@ tf_test_server_start_tls (const char *db_name, const char *extra_config)
   return server;
 }
 
+TfTestServer *
+tf_test_server_start_with_fd_limit (const char *db_name, const char *extra_config,
+                                    guint fd_limit)
+{
+  g_autofree char *conninfo = tf_test_pg_create_migrated_db (db_name);
+
+  return launch (conninfo, extra_config, fd_limit);
+}
+
+TfTestServer *
+tf_test_server_start_on (const char *conninfo, const char *extra_config)
+{
+  return launch (conninfo, extra_config, 0);
+}
+
 void
 tf_test_server_stop (TfTestServer *server)
 {
@@ -137,11 +178,13 @@ tf_test_server_stop (TfTestServer *server)
       g_rmdir (server->tls_dir);
       g_free (server->tls_dir);
     }
+  g_unlink (server->mfa_key_path);
   g_object_unref (server->process);
   g_object_unref (server->session);
   g_free (server->conninfo);
   g_free (server->base_url);
   g_free (server->config_path);
+  g_free (server->mfa_key_path);
   g_free (server);
 }
 

@@ -17,6 +17,7 @@ typedef struct
   char        *conninfo;   /* the server's database */
   char        *base_url;   /* http://127.0.0.1:PORT */
   char        *config_path;
+  char        *mfa_key_path;  /* the TOTP key file it was started with */
   SoupSession *session;
   const char  *user_agent;  /* NULL: "tf-test/1"; "": none sent */
   char        *tls_dir;     /* the certificate and key of a TLS server, or NULL */
@@ -35,6 +36,14 @@ TfTestServer *tf_test_server_start_with_fd_limit (const char *db_name,
  * server with openssl and removed when it stops; base_url is https://. */
 TfTestServer *tf_test_server_start_tls (const char   *db_name,
                                         const char   *extra_config);
+/* Starts a server on the existing database @conninfo (a restart: what the
+ * first one wrote is there), with a new TOTP key unless @extra_config names
+ * one (mfa-key-file=...). */
+TfTestServer *tf_test_server_start_on  (const char   *conninfo,
+                                        const char   *extra_config);
+/* A new file holding a random TOTP key (64 hex digits, mode 0600); the
+ * caller unlinks it. */
+char         *tf_test_write_mfa_key    (void);
 /* SIGTERM, wait, free. */
 void          tf_test_server_stop      (TfTestServer *server);
 
