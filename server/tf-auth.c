@@ -28,7 +28,8 @@
  * address login-attempts-per-address, within login-window seconds, the
  * answer is 429 before the key is looked at, with Retry-After set to when
  * enough of them will have left the window.  Refused attempts are not
- * failures, so waiting always helps.  Everything that checks a secret of an
+ * failures, so waiting always helps.  Rows that have left their window are
+ * deleted by the server's hourly upkeep (tf_auth_purge_throttles).  Everything that checks a secret of an
  * account (login, password change, recovery, MFA enable/disable) first takes
  * the account's transaction-scoped advisory lock, pg_advisory_xact_lock
  * (ACCOUNT_LOCK_CLASS, hashtext (lower (email))): counting, checking and
@@ -352,6 +353,31 @@ tf_auth_check_throttle (PGconn *conn, AuthJob *job, AuthReply **out_limited, GEr
                                                          "too many failed attempts; try again in %"
                                                          G_GINT64_FORMAT " seconds", wait), wait);
   return TRUE;
+}
+
+gboolean
+tf_auth_purge_throttles (PGconn *conn, const TfConfig *config, GError **error)
+{
+  g_autofree char *login_window = g_strdup_printf ("%u", config->login_window);
+  g_autofree char *register_window = g_strdup_printf ("%u", config->register_window);
+  const char *login_params[] = { login_window };
+  const char *register_params[] = { register_window };
+  g_autoptr(PGresult) failures = NULL, attempts = NULL;
+
+  g_return_val_if_fail (conn != NULL, FALSE);
+  g_return_val_if_fail (config != NULL, FALSE);
+
+  /* Each statement commits on its own: a row left by a failure is only
+   * deleted at the next upkeep. */
+  failures = tf_db_query (conn, "DELETE FROM auth_failures"
+                          " WHERE failed_at <= now () - $1::bigint * interval '1 second'",
+                          1, login_params, error);
+  if (failures == NULL)
+    return FALSE;
+  attempts = tf_db_query (conn, "DELETE FROM register_attempts"
+                          " WHERE attempted_at <= now () - $1::bigint * interval '1 second'",
+                          1, register_params, error);
+  return attempts != NULL;
 }
 
 /* Records a failed attempt (throttling row and audit entry) and answers 401:

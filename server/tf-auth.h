@@ -40,6 +40,14 @@ gboolean tf_auth_mfa_prepare     (PGconn          *conn,
                                   guint           *out_sealed,
                                   GError         **error);
 
+/* Deletes the rows of the login and registration throttles
+ * (auth_failures, register_attempts) that have left their windows
+ * (login-window, register-window): nothing reads them again.  Upkeep, on a
+ * pool worker. */
+gboolean tf_auth_purge_throttles (PGconn          *conn,
+                                  const TfConfig  *config,
+                                  GError         **error);
+
 /* Frees the members of @caller and sets them to NULL. */
 void     tf_auth_caller_clear    (TfCaller    *caller);
 

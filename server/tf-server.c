@@ -22,6 +22,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "tf-auth.h"
 #include "tf-db.h"
 #include "tf-listener.h"
 #include "tf-server.h"
@@ -58,7 +59,7 @@ struct _TfServer
   guint64        latency_count;
   double         latency_sum;
 
-  guint          maintenance_id; /* hourly partition upkeep */
+  guint          maintenance_id; /* hourly upkeep: partitions, throttle rows */
 
   gpointer       sync;
   GDestroyNotify sync_destroy;
@@ -198,11 +199,17 @@ tf_server_run_db (TfRequest *req, TfPoolFunc func, gpointer data, GDestroyNotify
 
 /* --- upkeep -------------------------------------------------------------- */
 
+/* The throttles' old rows, then partitions; @data is the TfConfig.  The
+ * cheap delete first, so that trouble with partitions does not keep it. */
 static gpointer
-run_partition_upkeep (PGconn *conn, gpointer data, GError **error)
+run_upkeep (PGconn *conn, gpointer data, GError **error)
 {
-  return tf_db_exec (conn, "SELECT create_monthly_partitions()", error) ? GINT_TO_POINTER (1)
-                                                                        : NULL;
+  const TfConfig *config = data;
+
+  if (!tf_auth_purge_throttles (conn, config, error) ||
+      !tf_db_exec (conn, "SELECT create_monthly_partitions()", error))
+    return NULL;
+  return GINT_TO_POINTER (1);
 }
 
 static void
@@ -212,16 +219,17 @@ on_upkeep_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr(GError) error = NULL;
 
   if (tf_pool_run_finish (pool, result, &error) == NULL)
-    g_warning ("partition upkeep failed (it is retried within the hour): %s", error->message);
+    g_warning ("upkeep failed (it is retried within the hour): %s", error->message);
 }
 
-/* Premakes partitions ahead and empties the default partitions (0001-schema.sql, D3). */
+/* Premakes partitions ahead and empties the default partitions (0001-schema.sql, D3),
+ * and deletes the throttles' rows that have left their windows. */
 static gboolean
 on_maintenance_cb (gpointer user_data)
 {
   TfServer *server = user_data;
 
-  tf_pool_run_async (server->pool, run_partition_upkeep, NULL, NULL, NULL, NULL,
+  tf_pool_run_async (server->pool, run_upkeep, server->config, NULL, NULL, NULL,
                      on_upkeep_done_cb, server->pool);
   return G_SOURCE_CONTINUE;
 }

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
  * test-register.c: registration against the real server on loopback — the
- * per-address throttle (every attempt counts, a refused one too) and the
- * answer to a licence number in use.
+ * per-address throttle (every attempt counts, a refused one too), the
+ * answer to a licence number in use, and the upkeep that deletes the
+ * throttles' old rows.
  */
 #include "config.h"
 
@@ -83,6 +84,47 @@ test_license_taken (void)
   tf_test_server_stop (srv);
 }
 
+/* The throttles' rows that have left their windows are deleted by the
+ * server's upkeep (at start, then hourly); those still inside stay and
+ * still count. */
+static void
+test_old_attempts_purged (void)
+{
+  g_autofree char *conninfo = tf_test_pg_create_migrated_db ("tf_register_purge");
+  g_autoptr(PGconn) conn = tf_test_pg_connect (conninfo);
+  TfTestServer *srv;
+  gint64 deadline;
+
+  /* 1,000 old ones from many addresses, and a few inside the windows. */
+  tf_test_pg_exec (conn, "INSERT INTO register_attempts (ip_address, attempted_at)"
+                         " SELECT ('10.0.' || (n / 250) || '.' || (n % 250))::inet,"
+                         " now () - interval '2 hours' - n * interval '1 minute'"
+                         " FROM generate_series (1, 1000) n");
+  tf_test_pg_exec (conn, "INSERT INTO register_attempts (ip_address, attempted_at)"
+                         " VALUES ('10.1.0.1', now () - interval '10 minutes'),"
+                         " ('10.1.0.2', now ())");
+  tf_test_pg_exec (conn, "INSERT INTO auth_failures (email, ip_address, failed_at)"
+                         " SELECT 'old' || n || '@example.org', '10.2.0.1',"
+                         " now () - interval '1 hour' - n * interval '1 minute'"
+                         " FROM generate_series (1, 500) n");
+  tf_test_pg_exec (conn, "INSERT INTO auth_failures (email, ip_address, failed_at)"
+                         " VALUES ('recent@example.org', '10.2.0.2', now () - interval '5 minutes')");
+
+  srv = tf_test_server_start_on (conninfo, "register-window=3600\nlogin-window=900");
+  deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  while ((tf_test_pg_int (conn, "SELECT count(*) FROM register_attempts") != 2 ||
+          tf_test_pg_int (conn, "SELECT count(*) FROM auth_failures") != 1) &&
+         g_get_monotonic_time () < deadline)
+    g_usleep (100 * 1000);
+  g_assert_cmpint (tf_test_pg_int (conn, "SELECT count(*) FROM register_attempts"
+                                         " WHERE ip_address << '10.1.0.0/24'"), ==, 2);
+  g_assert_cmpint (tf_test_pg_int (conn, "SELECT count(*) FROM register_attempts"), ==, 2);
+  g_assert_cmpint (tf_test_pg_int (conn, "SELECT count(*) FROM auth_failures"
+                                         " WHERE email = 'recent@example.org'"), ==, 1);
+  g_assert_cmpint (tf_test_pg_int (conn, "SELECT count(*) FROM auth_failures"), ==, 1);
+  tf_test_server_stop (srv);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -90,5 +132,6 @@ main (int argc, char **argv)
 
   g_test_add_func ("/tf/register/throttle-per-address", test_throttle_per_address);
   g_test_add_func ("/tf/register/license-taken", test_license_taken);
+  g_test_add_func ("/tf/register/old-attempts-purged", test_old_attempts_purged);
   return g_test_run ();
 }
