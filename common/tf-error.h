@@ -44,7 +44,8 @@ typedef enum
   TF_CRYPTO_ERROR_FAILED,       /* libsodium could not initialise or allocate */
   TF_CRYPTO_ERROR_DECRYPT,      /* authentication failed: wrong key, tampering, moved ciphertext */
   TF_CRYPTO_ERROR_FORMAT,       /* not an envelope / key of the expected shape */
-  TF_CRYPTO_ERROR_BAD_SIGNATURE /* signature does not verify */
+  TF_CRYPTO_ERROR_BAD_SIGNATURE, /* signature does not verify: forged, or what it covers changed */
+  TF_CRYPTO_ERROR_WRONG_KEY      /* a signature made by another key than the one trusted */
 } TfCryptoError;
 
 GQuark tf_protocol_error_quark (void);

@@ -52,6 +52,11 @@ typedef enum
   TF_COLUMN_CARE_KEY  = 1 << 8, /* encrypted under the record's care key, which the client and
                                  * the therapist of an appointment or session both hold; the
                                  * other encrypted columns stay under the data key alone */
+  TF_COLUMN_SERVER_DECIDED = 1 << 9, /* a value the server may set whatever its author sent (a
+                                      * booking's price and length, from the therapist's offer:
+                                      * server/tf-sync-rules.c), so no author signs it
+                                      * (tf_signed_column_is_signed); a marker only, the rules
+                                      * that decide it live in the server */
 } TfColumnFlags;
 
 /* Text formats beyond length: the seed's domains and the clinical codes.  For

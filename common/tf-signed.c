@@ -1,0 +1,489 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * tf-signed.c: the signed encoding of records and key grants, and their
+ * signatures (the format is tf-signed.h's).
+ *
+ * Every value is tagged and every variable-length part carries its length,
+ * so no two contents share an encoding however their text is chosen (a "|"
+ * in a free-text column cannot shift where the next one starts, NULL is not
+ * "", a column's value cannot pass for its neighbour's).  The signing
+ * itself is tf_crypto_sign()/tf_crypto_verify(); this file adds the key id
+ * in front, which is what lets a verifier say "another key" rather than
+ * "forged".
+ */
+#define G_LOG_DOMAIN "tf-signed"
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "tf-crypto-private.h"
+#include "tf-error.h"
+#include "tf-signed.h"
+#include "tf-time.h"
+
+#define HEADER_MAGIC "TFSIGNED"
+#define GRANT_HASH_BYTES 32 /* BLAKE2b-256 */
+#define SEALED_KEY_BYTES (crypto_box_SEALBYTES + TF_CRYPTO_KEY_BYTES)
+#define KEY_ID_CHARS 40     /* a fingerprint's hex digits */
+
+gboolean
+tf_signed_column_is_signed (const TfColumn *column)
+{
+  g_return_val_if_fail (column != NULL, FALSE);
+
+  return (column->flags & (TF_COLUMN_SERVER_CLOCK | TF_COLUMN_ADMIN_ONLY |
+                           TF_COLUMN_SERVER_DECIDED)) == 0;
+}
+
+/* --- the building blocks ---------------------------------------------------- */
+
+static void
+put_u32 (GByteArray *out, gsize value)
+{
+  guint8 b[4] = { value >> 24, value >> 16, value >> 8, value };
+
+  g_assert (value <= G_MAXUINT32);
+  g_byte_array_append (out, b, sizeof b);
+}
+
+static void
+put_i64 (GByteArray *out, guint8 tag, gint64 value)
+{
+  guint64 v = (guint64) value;
+  guint8 b[9] = { tag, v >> 56, v >> 48, v >> 40, v >> 32, v >> 24, v >> 16, v >> 8, v };
+
+  g_byte_array_append (out, b, sizeof b);
+}
+
+static void
+put_blob (GByteArray *out, guint8 tag, const guint8 *data, gsize len)
+{
+  g_byte_array_append (out, &tag, 1);
+  put_u32 (out, len);
+  g_byte_array_append (out, data, len);
+}
+
+static gboolean
+put_string (GByteArray *out, guint8 tag, const char *text, const char *what, GError **error)
+{
+  gsize len = strlen (text);
+
+  if (!g_utf8_validate_len (text, len, NULL))
+    {
+      g_set_error (error, TF_CRYPTO_ERROR, TF_CRYPTO_ERROR_FORMAT,
+                   _("%s is not valid text"), what);
+      return FALSE;
+    }
+  put_blob (out, tag, (const guint8 *) text, len);
+  return TRUE;
+}
+
+static void
+put_header (GByteArray *out, guint8 kind)
+{
+  guint8 tail[2] = { TF_SIGNED_FORMAT_VERSION, kind };
+
+  g_byte_array_append (out, (const guint8 *) HEADER_MAGIC, strlen (HEADER_MAGIC));
+  g_byte_array_append (out, tail, sizeof tail);
+}
+
+static gint
+compare_keys (gconstpointer a, gconstpointer b)
+{
+  const char *x = *(const char * const *) a;
+  const char *y = *(const char * const *) b;
+
+  return strcmp (x, y); /* byte order: strcmp compares as unsigned char */
+}
+
+/* The canonical form of any JSON value (tf-signed.h). */
+static gboolean
+put_json (GByteArray *out, JsonNode *node, const char *what, GError **error)
+{
+  switch (json_node_get_node_type (node))
+    {
+    case JSON_NODE_NULL:
+      g_byte_array_append (out, (const guint8 *) "n", 1);
+      return TRUE;
+    case JSON_NODE_VALUE:
+      {
+        GType type = json_node_get_value_type (node);
+
+        if (type == G_TYPE_BOOLEAN)
+          {
+            guint8 b[2] = { 'b', json_node_get_boolean (node) ? 1 : 0 };
+            g_byte_array_append (out, b, sizeof b);
+          }
+        else if (type == G_TYPE_INT64)
+          put_i64 (out, 'i', json_node_get_int (node));
+        else if (type == G_TYPE_DOUBLE)
+          {
+            double d = json_node_get_double (node);
+
+            /* -2^63 <= d < 2^63: exactly representable bounds. */
+            if (d == floor (d) && d >= -9223372036854775808.0 && d < 9223372036854775808.0)
+              put_i64 (out, 'i', (gint64) d);
+            else
+              {
+                guint64 bits;
+
+                memcpy (&bits, &d, sizeof bits);
+                put_i64 (out, 'd', (gint64) bits);
+              }
+          }
+        else if (type == G_TYPE_STRING)
+          return put_string (out, 's', json_node_get_string (node), what, error);
+        else
+          goto bad;
+        return TRUE;
+      }
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *array = json_node_get_array (node);
+        guint n = json_array_get_length (array);
+
+        g_byte_array_append (out, (const guint8 *) "a", 1);
+        put_u32 (out, n);
+        for (guint i = 0; i < n; i++)
+          if (!put_json (out, json_array_get_element (array, i), what, error))
+            return FALSE;
+        return TRUE;
+      }
+    case JSON_NODE_OBJECT:
+      {
+        JsonObject *object = json_node_get_object (node);
+        g_autoptr(GList) members = json_object_get_members (object);
+        g_autoptr(GPtrArray) keys = g_ptr_array_new ();
+
+        for (GList *l = members; l != NULL; l = l->next)
+          g_ptr_array_add (keys, l->data);
+        g_ptr_array_sort (keys, compare_keys);
+        g_byte_array_append (out, (const guint8 *) "o", 1);
+        put_u32 (out, keys->len);
+        for (guint i = 0; i < keys->len; i++)
+          {
+            const char *key = g_ptr_array_index (keys, i);
+            gsize len = strlen (key);
+
+            if (!g_utf8_validate_len (key, len, NULL))
+              goto bad;
+            put_u32 (out, len);
+            g_byte_array_append (out, (const guint8 *) key, len);
+            if (!put_json (out, json_object_get_member (object, key), what, error))
+              return FALSE;
+          }
+        return TRUE;
+      }
+    }
+bad:
+  g_set_error (error, TF_CRYPTO_ERROR, TF_CRYPTO_ERROR_FORMAT, _("%s is not valid text"), what);
+  return FALSE;
+}
+
+static gboolean
+wrong_type (const char *column, GError **error)
+{
+  g_set_error (error, TF_CRYPTO_ERROR, TF_CRYPTO_ERROR_FORMAT,
+               _("%s does not hold a value of its type"), column);
+  return FALSE;
+}
+
+/* One column's value, tagged by the column's type. */
+static gboolean
+put_value (GByteArray *out, const TfColumn *column, JsonNode *node, GError **error)
+{
+  GType type;
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    {
+      g_byte_array_append (out, (const guint8 *) "N", 1);
+      return TRUE;
+    }
+  if (column->type == TF_COLUMN_JSON)
+    {
+      g_autoptr(GByteArray) json = g_byte_array_new ();
+
+      if (!put_json (json, node, column->name, error))
+        return FALSE;
+      put_blob (out, 'J', json->data, json->len);
+      return TRUE;
+    }
+  if (!JSON_NODE_HOLDS_VALUE (node))
+    return wrong_type (column->name, error);
+
+  type = json_node_get_value_type (node);
+  switch (column->type)
+    {
+    case TF_COLUMN_INTEGER:
+      if (type != G_TYPE_INT64)
+        return wrong_type (column->name, error);
+      put_i64 (out, 'I', json_node_get_int (node));
+      return TRUE;
+    case TF_COLUMN_BOOLEAN:
+      {
+        guint8 b[2] = { 'B', 0 };
+
+        if (type != G_TYPE_BOOLEAN)
+          return wrong_type (column->name, error);
+        b[1] = json_node_get_boolean (node) ? 1 : 0;
+        g_byte_array_append (out, b, sizeof b);
+        return TRUE;
+      }
+    default:
+      break;
+    }
+  if (type != G_TYPE_STRING)
+    return wrong_type (column->name, error);
+  if (column->type == TF_COLUMN_TIMESTAMP && !(column->flags & TF_COLUMN_ENCRYPTED))
+    {
+      /* One spelling of the instant, whatever offset a server wrote it with. */
+      g_autoptr(GDateTime) when = tf_time_parse_timestamp (json_node_get_string (node), NULL);
+      g_autofree char *stamp = NULL;
+
+      if (when == NULL)
+        return wrong_type (column->name, error);
+      stamp = tf_time_format_timestamp (when);
+      return put_string (out, 'S', stamp, column->name, error);
+    }
+  return put_string (out, 'S', json_node_get_string (node), column->name, error);
+}
+
+/* --- the two encodings --------------------------------------------------------- */
+
+GBytes *
+tf_signed_record_encode (const TfRecord *record, gint64 revision, GError **error)
+{
+  g_autoptr(GByteArray) out = g_byte_array_new ();
+  guint n_signed = 0;
+
+  g_return_val_if_fail (record != NULL && record->table != NULL, NULL);
+  g_return_val_if_fail (record->id != NULL && record->fields != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  put_header (out, 'R');
+  if (!put_string (out, 'S', record->table->name, "table", error) ||
+      !put_string (out, 'S', record->id, "id", error))
+    return NULL;
+  put_i64 (out, 'I', revision);
+
+  for (guint i = 0; i < record->table->n_columns; i++)
+    n_signed += tf_signed_column_is_signed (&record->table->columns[i]);
+  g_byte_array_append (out, (const guint8 *) "C", 1);
+  put_u32 (out, n_signed);
+
+  for (guint i = 0; i < record->table->n_columns; i++)
+    {
+      const TfColumn *c = &record->table->columns[i];
+
+      if (!tf_signed_column_is_signed (c))
+        continue;
+      if (!put_string (out, 'S', c->name, "column", error) ||
+          !put_value (out, c, json_object_get_member (record->fields, c->name), error))
+        return NULL;
+    }
+  return g_byte_array_free_to_bytes (g_steal_pointer (&out));
+}
+
+static const char *
+grant_member (const TfRecord *grant, const char *name, GError **error)
+{
+  const char *value = tf_json_get_string (grant->fields, name);
+
+  if (value == NULL)
+    g_set_error (error, TF_CRYPTO_ERROR, TF_CRYPTO_ERROR_FORMAT,
+                 _("The key grant has no %s"), name);
+  return value;
+}
+
+GBytes *
+tf_signed_grant_encode (const TfRecord *grant, gint64 counter, GError **error)
+{
+  g_autoptr(GByteArray) out = g_byte_array_new ();
+  g_autofree guint8 *sealed = NULL;
+  guint8 hash[GRANT_HASH_BYTES];
+  const char *table_name, *record_id, *recipient_id, *sealed_b64;
+
+  g_return_val_if_fail (grant != NULL && grant->table != NULL, NULL);
+  g_return_val_if_fail (grant->id != NULL && grant->fields != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (strcmp (grant->table->name, "key_grants") != 0)
+    {
+      g_set_error (error, TF_CRYPTO_ERROR, TF_CRYPTO_ERROR_FORMAT,
+                   _("%s is not a key grant"), grant->table->name);
+      return NULL;
+    }
+  if ((table_name = grant_member (grant, "table_name", error)) == NULL ||
+      (record_id = grant_member (grant, "record_id", error)) == NULL ||
+      (recipient_id = grant_member (grant, "recipient_id", error)) == NULL ||
+      (sealed_b64 = grant_member (grant, "sealed_key", error)) == NULL)
+    return NULL;
+
+  /* The hash of the sealed box itself, not of one spelling of its base64. */
+  sealed = tf_crypto_base64_decode_strict (sealed_b64, SEALED_KEY_BYTES, NULL);
+  if (sealed == NULL)
+    {
+      g_set_error_literal (error, TF_CRYPTO_ERROR, TF_CRYPTO_ERROR_FORMAT,
+                           _("The key grant's sealed key is not a sealed key"));
+      return NULL;
+    }
+  if (!tf_crypto_init (error))
+    return NULL;
+  crypto_generichash (hash, sizeof hash, sealed, SEALED_KEY_BYTES, NULL, 0);
+
+  put_header (out, 'G');
+  if (!put_string (out, 'S', table_name, "table_name", error) ||
+      !put_string (out, 'S', record_id, "record_id", error) ||
+      !put_string (out, 'S', recipient_id, "recipient_id", error))
+    return NULL;
+  put_blob (out, 'H', hash, sizeof hash);
+  if (!put_string (out, 'S', grant->id, "id", error))
+    return NULL;
+  put_i64 (out, 'I', counter);
+  return g_byte_array_free_to_bytes (g_steal_pointer (&out));
+}
+
+/* --- signatures ---------------------------------------------------------------- */
+
+/* @public_b64's fingerprint without its spaces, or NULL when it is no key. */
+static char *
+key_id (const char *public_b64)
+{
+  const char *keys[] = { public_b64, NULL };
+  g_autofree char *fingerprint = tf_crypto_fingerprint (keys);
+  GString *id;
+
+  if (fingerprint == NULL)
+    return NULL;
+  id = g_string_sized_new (KEY_ID_CHARS);
+  for (const char *p = fingerprint; *p != '\0'; p++)
+    if (*p != ' ')
+      g_string_append_c (id, *p);
+  return g_string_free (id, FALSE);
+}
+
+static char *
+sign_bytes (const TfSecret *signing_secret, GBytes *bytes)
+{
+  guint8 public_key[crypto_sign_PUBLICKEYBYTES];
+  g_autofree char *public_b64 = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *signature = NULL;
+  gsize len;
+  const guint8 *data = g_bytes_get_data (bytes, &len);
+
+  crypto_sign_ed25519_sk_to_pk (public_key, tf_secret_get_data (signing_secret));
+  public_b64 = g_base64_encode (public_key, sizeof public_key);
+  id = key_id (public_b64);
+  signature = tf_crypto_sign (signing_secret, data, len);
+  return g_strconcat (TF_SIGNED_PREFIX, id, ":", signature, NULL);
+}
+
+static gboolean
+verify_bytes (const char *signer_public_b64, GBytes *bytes, const char *signature,
+              GError **error)
+{
+  g_autofree char *expected_id = NULL;
+  const char *id, *sig;
+  gsize len;
+  const guint8 *data;
+
+  if (bytes == NULL)
+    return FALSE;
+  expected_id = key_id (signer_public_b64);
+  if (expected_id == NULL)
+    {
+      g_set_error_literal (error, TF_CRYPTO_ERROR, TF_CRYPTO_ERROR_FORMAT,
+                           _("Invalid public key"));
+      return FALSE;
+    }
+  if (!g_str_has_prefix (signature, TF_SIGNED_PREFIX) ||
+      strlen (signature) < strlen (TF_SIGNED_PREFIX) + KEY_ID_CHARS + 1 ||
+      signature[strlen (TF_SIGNED_PREFIX) + KEY_ID_CHARS] != ':')
+    {
+      g_set_error_literal (error, TF_CRYPTO_ERROR, TF_CRYPTO_ERROR_FORMAT,
+                           _("The signature is not valid"));
+      return FALSE;
+    }
+  id = signature + strlen (TF_SIGNED_PREFIX);
+  sig = id + KEY_ID_CHARS + 1;
+  for (guint i = 0; i < KEY_ID_CHARS; i++)
+    if (!g_ascii_isxdigit (id[i]) || g_ascii_islower (id[i]))
+      {
+        g_set_error_literal (error, TF_CRYPTO_ERROR, TF_CRYPTO_ERROR_FORMAT,
+                             _("The signature is not valid"));
+        return FALSE;
+      }
+  if (strncmp (id, expected_id, KEY_ID_CHARS) != 0)
+    {
+      g_set_error_literal (error, TF_CRYPTO_ERROR, TF_CRYPTO_ERROR_WRONG_KEY,
+                           _("The signature was made with another key"));
+      return FALSE;
+    }
+  data = g_bytes_get_data (bytes, &len);
+  return tf_crypto_verify (signer_public_b64, data, len, sig, error);
+}
+
+char *
+tf_signed_record_sign (const TfSecret *signing_secret, const TfRecord *record, gint64 revision,
+                       GError **error)
+{
+  g_autoptr(GBytes) bytes = NULL;
+
+  g_return_val_if_fail (signing_secret != NULL, NULL);
+  g_return_val_if_fail (tf_secret_get_size (signing_secret) == crypto_sign_SECRETKEYBYTES, NULL);
+
+  if (!tf_crypto_init (error) || (bytes = tf_signed_record_encode (record, revision, error)) == NULL)
+    return NULL;
+  return sign_bytes (signing_secret, bytes);
+}
+
+char *
+tf_signed_grant_sign (const TfSecret *signing_secret, const TfRecord *grant, gint64 counter,
+                      GError **error)
+{
+  g_autoptr(GBytes) bytes = NULL;
+
+  g_return_val_if_fail (signing_secret != NULL, NULL);
+  g_return_val_if_fail (tf_secret_get_size (signing_secret) == crypto_sign_SECRETKEYBYTES, NULL);
+
+  if (!tf_crypto_init (error) || (bytes = tf_signed_grant_encode (grant, counter, error)) == NULL)
+    return NULL;
+  return sign_bytes (signing_secret, bytes);
+}
+
+gboolean
+tf_signed_record_verify (const char *signer_public_b64, const TfRecord *record, gint64 revision,
+                         const char *signature, GError **error)
+{
+  g_autoptr(GBytes) bytes = NULL;
+
+  g_return_val_if_fail (signer_public_b64 != NULL, FALSE);
+  g_return_val_if_fail (signature != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!tf_crypto_init (error))
+    return FALSE;
+  bytes = tf_signed_record_encode (record, revision, error);
+  return verify_bytes (signer_public_b64, bytes, signature, error);
+}
+
+gboolean
+tf_signed_grant_verify (const char *signer_public_b64, const TfRecord *grant, gint64 counter,
+                        const char *signature, GError **error)
+{
+  g_autoptr(GBytes) bytes = NULL;
+
+  g_return_val_if_fail (signer_public_b64 != NULL, FALSE);
+  g_return_val_if_fail (signature != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!tf_crypto_init (error))
+    return FALSE;
+  bytes = tf_signed_grant_encode (grant, counter, error);
+  return verify_bytes (signer_public_b64, bytes, signature, error);
+}
