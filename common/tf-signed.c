@@ -366,16 +366,28 @@ key_id (const char *public_b64)
   return g_string_free (id, FALSE);
 }
 
+typedef GBytes *(*Encoder) (const TfRecord *record, gint64 counter, GError **error);
+
 static char *
-sign_bytes (const TfSecret *signing_secret, GBytes *bytes)
+sign_with (Encoder encode, const TfSecret *signing_secret, const TfRecord *record,
+           gint64 counter, GError **error)
 {
   guint8 public_key[crypto_sign_PUBLICKEYBYTES];
   g_autofree char *public_b64 = NULL;
   g_autofree char *id = NULL;
   g_autofree char *signature = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  const guint8 *data;
   gsize len;
-  const guint8 *data = g_bytes_get_data (bytes, &len);
 
+  g_return_val_if_fail (signing_secret != NULL, NULL);
+  g_return_val_if_fail (tf_secret_get_size (signing_secret) == crypto_sign_SECRETKEYBYTES, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!tf_crypto_init (error) || (bytes = encode (record, counter, error)) == NULL)
+    return NULL;
+  data = g_bytes_get_data (bytes, &len);
+  /* An Ed25519 secret key holds its public half. */
   crypto_sign_ed25519_sk_to_pk (public_key, tf_secret_get_data (signing_secret));
   public_b64 = g_base64_encode (public_key, sizeof public_key);
   id = key_id (public_b64);
@@ -383,16 +395,37 @@ sign_bytes (const TfSecret *signing_secret, GBytes *bytes)
   return g_strconcat (TF_SIGNED_PREFIX, id, ":", signature, NULL);
 }
 
+/* "tfs1:" KEYID ":" and what follows, or NULL. */
+static const char *
+signature_part (const char *signature)
+{
+  gsize prefix = strlen (TF_SIGNED_PREFIX);
+
+  if (!g_str_has_prefix (signature, TF_SIGNED_PREFIX) ||
+      strlen (signature) < prefix + KEY_ID_CHARS + 1 ||
+      signature[prefix + KEY_ID_CHARS] != ':')
+    return NULL;
+  for (guint i = 0; i < KEY_ID_CHARS; i++)
+    if (!g_ascii_isxdigit (signature[prefix + i]) || g_ascii_islower (signature[prefix + i]))
+      return NULL;
+  return signature + prefix + KEY_ID_CHARS + 1;
+}
+
 static gboolean
-verify_bytes (const char *signer_public_b64, GBytes *bytes, const char *signature,
-              GError **error)
+verify_with (Encoder encode, const char *signer_public_b64, const TfRecord *record,
+             gint64 counter, const char *signature, GError **error)
 {
   g_autofree char *expected_id = NULL;
-  const char *id, *sig;
-  gsize len;
+  g_autoptr(GBytes) bytes = NULL;
+  const char *sig;
   const guint8 *data;
+  gsize len;
 
-  if (bytes == NULL)
+  g_return_val_if_fail (signer_public_b64 != NULL, FALSE);
+  g_return_val_if_fail (signature != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!tf_crypto_init (error) || (bytes = encode (record, counter, error)) == NULL)
     return FALSE;
   expected_id = key_id (signer_public_b64);
   if (expected_id == NULL)
@@ -401,24 +434,14 @@ verify_bytes (const char *signer_public_b64, GBytes *bytes, const char *signatur
                            _("Invalid public key"));
       return FALSE;
     }
-  if (!g_str_has_prefix (signature, TF_SIGNED_PREFIX) ||
-      strlen (signature) < strlen (TF_SIGNED_PREFIX) + KEY_ID_CHARS + 1 ||
-      signature[strlen (TF_SIGNED_PREFIX) + KEY_ID_CHARS] != ':')
+  sig = signature_part (signature);
+  if (sig == NULL)
     {
       g_set_error_literal (error, TF_CRYPTO_ERROR, TF_CRYPTO_ERROR_FORMAT,
                            _("The signature is not valid"));
       return FALSE;
     }
-  id = signature + strlen (TF_SIGNED_PREFIX);
-  sig = id + KEY_ID_CHARS + 1;
-  for (guint i = 0; i < KEY_ID_CHARS; i++)
-    if (!g_ascii_isxdigit (id[i]) || g_ascii_islower (id[i]))
-      {
-        g_set_error_literal (error, TF_CRYPTO_ERROR, TF_CRYPTO_ERROR_FORMAT,
-                             _("The signature is not valid"));
-        return FALSE;
-      }
-  if (strncmp (id, expected_id, KEY_ID_CHARS) != 0)
+  if (strncmp (signature + strlen (TF_SIGNED_PREFIX), expected_id, KEY_ID_CHARS) != 0)
     {
       g_set_error_literal (error, TF_CRYPTO_ERROR, TF_CRYPTO_ERROR_WRONG_KEY,
                            _("The signature was made with another key"));
@@ -432,58 +455,28 @@ char *
 tf_signed_record_sign (const TfSecret *signing_secret, const TfRecord *record, gint64 revision,
                        GError **error)
 {
-  g_autoptr(GBytes) bytes = NULL;
-
-  g_return_val_if_fail (signing_secret != NULL, NULL);
-  g_return_val_if_fail (tf_secret_get_size (signing_secret) == crypto_sign_SECRETKEYBYTES, NULL);
-
-  if (!tf_crypto_init (error) || (bytes = tf_signed_record_encode (record, revision, error)) == NULL)
-    return NULL;
-  return sign_bytes (signing_secret, bytes);
+  return sign_with (tf_signed_record_encode, signing_secret, record, revision, error);
 }
 
 char *
 tf_signed_grant_sign (const TfSecret *signing_secret, const TfRecord *grant, gint64 counter,
                       GError **error)
 {
-  g_autoptr(GBytes) bytes = NULL;
-
-  g_return_val_if_fail (signing_secret != NULL, NULL);
-  g_return_val_if_fail (tf_secret_get_size (signing_secret) == crypto_sign_SECRETKEYBYTES, NULL);
-
-  if (!tf_crypto_init (error) || (bytes = tf_signed_grant_encode (grant, counter, error)) == NULL)
-    return NULL;
-  return sign_bytes (signing_secret, bytes);
+  return sign_with (tf_signed_grant_encode, signing_secret, grant, counter, error);
 }
 
 gboolean
 tf_signed_record_verify (const char *signer_public_b64, const TfRecord *record, gint64 revision,
                          const char *signature, GError **error)
 {
-  g_autoptr(GBytes) bytes = NULL;
-
-  g_return_val_if_fail (signer_public_b64 != NULL, FALSE);
-  g_return_val_if_fail (signature != NULL, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  if (!tf_crypto_init (error))
-    return FALSE;
-  bytes = tf_signed_record_encode (record, revision, error);
-  return verify_bytes (signer_public_b64, bytes, signature, error);
+  return verify_with (tf_signed_record_encode, signer_public_b64, record, revision, signature,
+                      error);
 }
 
 gboolean
 tf_signed_grant_verify (const char *signer_public_b64, const TfRecord *grant, gint64 counter,
                         const char *signature, GError **error)
 {
-  g_autoptr(GBytes) bytes = NULL;
-
-  g_return_val_if_fail (signer_public_b64 != NULL, FALSE);
-  g_return_val_if_fail (signature != NULL, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  if (!tf_crypto_init (error))
-    return FALSE;
-  bytes = tf_signed_grant_encode (grant, counter, error);
-  return verify_bytes (signer_public_b64, bytes, signature, error);
+  return verify_with (tf_signed_grant_encode, signer_public_b64, grant, counter, signature,
+                      error);
 }
