@@ -15,7 +15,6 @@
 
 #include "config.h"
 
-#include <math.h>
 #include <string.h>
 
 #include <glib/gi18n-lib.h>
@@ -124,8 +123,10 @@ put_json (GByteArray *out, JsonNode *node, const char *what, GError **error)
           {
             double d = json_node_get_double (node);
 
-            /* -2^63 <= d < 2^63: exactly representable bounds. */
-            if (d == floor (d) && d >= -9223372036854775808.0 && d < 9223372036854775808.0)
+            /* A whole number in -2^63 <= d < 2^63 (bounds exactly representable,
+             * checked before the cast, which is undefined outside them). */
+            if (d >= -9223372036854775808.0 && d < 9223372036854775808.0 &&
+                (double) (gint64) d == d)
               put_i64 (out, 'i', (gint64) d);
             else
               {

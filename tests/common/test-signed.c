@@ -346,6 +346,23 @@ test_server_decided (void)
   assert_refused (&signer, booking, 2, signature, TF_CRYPTO_ERROR_BAD_SIGNATURE);
 }
 
+/* The sync envelope and a device's conflict bookkeeping are not the
+ * author's: the server's version, a tombstone, a conflict_of member. */
+static void
+test_bookkeeping (void)
+{
+  g_autoptr(TfRecord) goal = record_from_fields ("goals", RECORD_ID, "{\"title\": \"Walk\"}");
+  g_autoptr(TfRecord) kept = tf_record_copy (goal);
+  g_autoptr(GBytes) before = tf_signed_record_encode (goal, 2, NULL);
+  g_autoptr(GBytes) after = NULL;
+
+  kept->version = 41;
+  kept->deleted = TRUE;
+  json_object_set_string_member (kept->fields, "conflict_of", GRANT_ID);
+  after = tf_signed_record_encode (kept, 2, NULL);
+  g_assert_true (g_bytes_equal (before, after));
+}
+
 static void
 test_null_is_not_empty (void)
 {
@@ -591,6 +608,7 @@ main (int argc, char **argv)
   g_test_add_func ("/tf/signed/round-trip", test_round_trip);
   g_test_add_func ("/tf/signed/every-field", test_every_field);
   g_test_add_func ("/tf/signed/server-decided", test_server_decided);
+  g_test_add_func ("/tf/signed/bookkeeping", test_bookkeeping);
   g_test_add_func ("/tf/signed/null-is-not-empty", test_null_is_not_empty);
   g_test_add_func ("/tf/signed/moved", test_moved);
   g_test_add_func ("/tf/signed/malformed", test_malformed_signatures);
