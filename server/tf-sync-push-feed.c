@@ -275,7 +275,11 @@ tf_push_record_bookkeeping (Push *p, const char *device_id, gint64 last_mutation
       !exec_json (p->conn,
                   "INSERT INTO sync_mutation_results (device_id, user_id, mutation_id, result)"
                   " SELECT $2::uuid, $3::uuid, (e->>'mutation_id')::bigint, e->'result'"
-                  " FROM jsonb_array_elements($1::jsonb) e",
+                  " FROM jsonb_array_elements($1::jsonb) e"
+                  /* An answer from before the bookkeeping went back (a
+                   * restore that kept it): the new one is the truth. */
+                  " ON CONFLICT (device_id, user_id, mutation_id) DO UPDATE SET"
+                  " result = EXCLUDED.result, created_at = EXCLUDED.created_at",
                   results, device_id, p->caller.user_id, NULL, error) ||
       !exec_json (p->conn,
                   "INSERT INTO audit_logs (user_id, action, table_name, record_id, ip_address,"

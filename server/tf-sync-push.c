@@ -306,6 +306,25 @@ push_locked (Push *p, GError **error)
       return NULL;
   }
   last_mutation_id = g_ascii_strtoll (PQgetvalue (device, 0, 0), NULL, 10);
+  /* The device was told of more than this server knows: its bookkeeping went
+   * back (the database restored from an older backup).  Nothing is taken:
+   * the answer says where the server stands, and the device puts back what
+   * it lost ahead of its later writes before it pushes again, so they are
+   * not weighed against the older records. */
+  if (job->acknowledged > last_mutation_id)
+    {
+      g_message ("device %s was acknowledged up to mutation %" G_GINT64_FORMAT
+                 " but the server knows of %" G_GINT64_FORMAT " only: its bookkeeping went back",
+                 device_id, job->acknowledged, last_mutation_id);
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "results");
+      json_builder_begin_array (builder);
+      json_builder_end_array (builder);
+      json_builder_set_member_name (builder, "last_mutation_id");
+      json_builder_add_int_value (builder, last_mutation_id);
+      json_builder_end_object (builder);
+      return json_builder_get_root (builder);
+    }
 
   for (guint i = 0; i < job->items->len; i++)
     {

@@ -41,6 +41,8 @@ typedef struct
   char      *address;
   char      *user_agent;
   GPtrArray *items;  /* TfPushItem*, mutation ids strictly increasing */
+  gint64     acknowledged; /* the highest id the device was told was taken
+                            * ("acknowledged_mutation_id"), 0 when not sent */
   guint      booking_notice_minutes; /* the server's booking rules (tf-config.h) */
   guint      booking_pending_limit;
 } TfPushJob;

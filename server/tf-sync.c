@@ -111,7 +111,7 @@ handle_push (TfRequest *req)
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) body = NULL;
   TfPushJob *job;
-  JsonNode *schema, *mutations;
+  JsonNode *schema, *mutations, *acknowledged;
   JsonArray *array;
   gint64 previous = 0;
 
@@ -125,6 +125,7 @@ handle_push (TfRequest *req)
     }
   schema = json_object_get_member (body, "schema_version");
   mutations = json_object_get_member (body, "mutations");
+  acknowledged = json_object_get_member (body, "acknowledged_mutation_id");
   if (schema == NULL || mutations == NULL)
     error = g_error_new (TF_PROTOCOL_ERROR, TF_PROTOCOL_ERROR_MISSING_FIELD,
                          "a push is {\"schema_version\": %d, \"mutations\": [...]}",
@@ -140,6 +141,12 @@ handle_push (TfRequest *req)
   else if (!JSON_NODE_HOLDS_ARRAY (mutations))
     error = g_error_new_literal (TF_PROTOCOL_ERROR, TF_PROTOCOL_ERROR_WRONG_TYPE,
                                  "“mutations” must be an array");
+  else if (acknowledged != NULL &&
+           (!JSON_NODE_HOLDS_VALUE (acknowledged) ||
+            json_node_get_value_type (acknowledged) != G_TYPE_INT64 ||
+            json_node_get_int (acknowledged) < 0))
+    error = g_error_new_literal (TF_PROTOCOL_ERROR, TF_PROTOCOL_ERROR_BAD_VALUE,
+                                 "“acknowledged_mutation_id” must be a whole number, 0 or more");
   if (error != NULL)
     {
       tf_request_reply_error (req, error);
@@ -160,6 +167,7 @@ handle_push (TfRequest *req)
   job->address = g_strdup (req->address);
   job->user_agent = g_strdup (req->user_agent);
   job->items = g_ptr_array_new_with_free_func ((GDestroyNotify) tf_push_item_free);
+  job->acknowledged = acknowledged != NULL ? json_node_get_int (acknowledged) : 0;
   job->booking_notice_minutes = config->booking_notice_minutes;
   job->booking_pending_limit = config->booking_pending_limit;
   for (guint i = 0; i < json_array_get_length (array); i++)

@@ -9,12 +9,6 @@
 
 #include "tf-cli.h"
 
-/* A server whose bookkeeping went back lost changes it had acknowledged. */
-#define SERVER_LOST_WARNING \
-  N_("Warning: the server has lost changes it had accepted from this device (its database was " \
-     "probably restored from an older backup). Changes made on this device since are safe; " \
-     "ask the server’s operator, and check that your recent entries reached your other devices.")
-
 static void
 print_rejections (TfCli *cli, JsonArray *rejections)
 {
@@ -40,6 +34,8 @@ add_report (TfSyncReport *total, const TfSyncReport *more)
   total->pulled += more->pulled;
   total->renumbered += more->renumbered;
   total->server_lost += more->server_lost;
+  total->resent += more->resent;
+  total->unkept += more->unkept;
 }
 
 /* One sync; when the session lapsed, the device signs in again by itself
@@ -168,6 +164,8 @@ sync_command (TfCli *cli, int argc, char **argv, GError **error)
       json_object_set_int_member (o, "edits_kept", report.edits_kept);
       json_object_set_int_member (o, "renumbered", report.renumbered);
       json_object_set_int_member (o, "server_lost", report.server_lost);
+      json_object_set_int_member (o, "resent", report.resent);
+      json_object_set_int_member (o, "unkept", report.unkept);
       json_object_set_array_member (o, "rejections", json_array_ref (rejections));
       node = json_node_init_object (json_node_alloc (), o);
       tf_cli_print_json (node);
@@ -192,7 +190,10 @@ sync_command (TfCli *cli, int argc, char **argv, GError **error)
       print_rejections (cli, rejections);
     }
   if (report.server_lost > 0)
-    g_printerr ("%s\n", _(SERVER_LOST_WARNING));
+    {
+      g_autofree char *text = tf_sync_server_lost_text (report.resent, report.unkept);
+      g_printerr ("%s\n", text);
+    }
   /* Told once: status counts refusals no sync has reported yet. */
   return tf_store_dismiss_rejections (cli->store, error);
 }
@@ -202,7 +203,7 @@ status_command (TfCli *cli, int argc, char **argv, GError **error)
 {
   TfStore *store;
   g_autofree char *email = NULL, *server = NULL, *last = NULL, *last_error = NULL;
-  g_autofree char *server_lost = NULL;
+  g_autofree char *server_lost = NULL, *server_lost_text = NULL;
   gint64 pending, cursor, rejected, conflicts = 0;
   guint n_tables;
   const TfTable *tables = tf_registry_get_tables (&n_tables);
@@ -216,7 +217,7 @@ status_command (TfCli *cli, int argc, char **argv, GError **error)
   server = tf_account_get (store, "server");
   last = tf_store_get_state (store, "last_sync", NULL);
   last_error = tf_store_get_state (store, "last_sync_error", NULL);
-  server_lost = tf_store_get_state (store, TF_SYNC_STATE_SERVER_LOST, NULL);
+  server_lost_text = tf_sync_server_lost_notice (store, &server_lost);
   if ((pending = tf_store_outbox_count (store, error)) < 0 ||
       (cursor = tf_store_get_cursor (store, error)) < 0 ||
       (rejected = tf_store_rejection_count (store, error)) < 0)
@@ -243,6 +244,7 @@ status_command (TfCli *cli, int argc, char **argv, GError **error)
       json_object_set_int_member (o, "conflicts", conflicts);
       json_object_set_int_member (o, "rejected", rejected);
       json_object_set_string_member (o, "server_lost", server_lost);
+      json_object_set_string_member (o, "server_lost_notice", server_lost_text);
       node = json_node_init_object (json_node_alloc (), o);
       tf_cli_print_json (node);
       return TRUE;
@@ -257,7 +259,7 @@ status_command (TfCli *cli, int argc, char **argv, GError **error)
   g_print (_("Unresolved conflicts: %lld\n"), (long long) conflicts);
   g_print (_("Changes refused by the server: %lld\n"), (long long) rejected);
   if (server_lost != NULL)
-    g_print (_("Found on %s: %s\n"), server_lost, _(SERVER_LOST_WARNING));
+    g_print (_("Found on %s: %s\n"), server_lost, server_lost_text);
   return TRUE;
 }
 

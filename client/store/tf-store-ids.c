@@ -33,20 +33,6 @@ state_int (TfStore *self, const char *key, gint64 fallback, GError **error)
                              key, fallback, error);
 }
 
-/* Raises @key to @value (never lowers it). */
-static gboolean
-raise_state (TfStore *self, const char *key, gint64 value, GError **error)
-{
-  g_autofree char *text = g_strdup_printf ("%" G_GINT64_FORMAT, value);
-  const char *params[] = { key, text };
-
-  return tf_store_exec_bound (self, "INSERT INTO sync_state (key, value) VALUES (?1, ?2)"
-                                    " ON CONFLICT (key) DO UPDATE SET value = excluded.value"
-                                    " WHERE CAST(value AS INTEGER) < CAST(excluded.value"
-                                    " AS INTEGER)",
-                              params, 2, error);
-}
-
 gint64
 tf_store_get_sent_mutation (TfStore *self, GError **error)
 {
@@ -62,7 +48,7 @@ tf_store_set_sent_mutation (TfStore *self, gint64 mutation_id, GError **error)
 {
   g_return_val_if_fail (TF_IS_STORE (self), FALSE);
 
-  return raise_state (self, SENT_KEY, mutation_id, error);
+  return tf_store_raise_state (self, SENT_KEY, mutation_id, error);
 }
 
 gint64

@@ -6,7 +6,8 @@
  * The outbox id is AUTOINCREMENT, so mutation ids strictly increase and are
  * never reused, even across crashes (tf-store-ids.c says where they stand
  * against the server).  An answer "applied" makes the pushed fields the base
- * and drops the entry; "rejected" keeps the attempt in sync_rejections for
+ * and moves the entry to those kept for a server that loses them
+ * (tf-store-acked.c); "rejected" keeps the attempt in sync_rejections for
  * the user and drops it; a conflict leaves it queued for the merge
  * (tf-store-conflicts.c).  An entry the server never answered stays and is
  * sent again by the next push.
@@ -296,7 +297,8 @@ apply_results_body (TfStore *self, gpointer data, GError **error)
             return FALSE;
           /* The server stored other values than were sent (a booking's
            * price, its clock's created_at): its record is the truth. */
-          if (!take_stored_record (self, table, record_id, mutation, r, error))
+          if (!take_stored_record (self, table, record_id, mutation, r, error) ||
+              !tf_store_keep_acked (self, mutation, error))
             return FALSE;
         }
       else if (tf_store_push_result_is_duplicate (r))
@@ -341,7 +343,7 @@ apply_results_body (TfStore *self, gpointer data, GError **error)
           return FALSE;
       }
     }
-  return TRUE;
+  return tf_store_prune_acked (self, error);
 }
 
 gboolean

@@ -7,7 +7,8 @@
  * transactions), tf-store-rows.c (local writes, reads, the server's rows),
  * tf-store-outbox.c (the queue and the server's answers to a push),
  * tf-store-state.c (sync_state), tf-store-ids.c (mutation ids against the
- * server), tf-store-conflicts.c (merging a conflict, conflict copies and
+ * server), tf-store-acked.c (acknowledged mutations kept for a server that
+ * loses them), tf-store-conflicts.c (merging a conflict, conflict copies and
  * their resolution), tf-store-keys.c (other users' public keys).  All of them write only through these helpers, so every statement is
  * prepared from registry names and bound, and every write that belongs
  * together runs in one tf_store_in_transaction().
@@ -115,6 +116,21 @@ gboolean   tf_store_meet_duplicate   (TfStore        *self,
                                       const char     *id,
                                       JsonNode       *holder,
                                       gboolean       *copied,
+                                      GError        **error);
+
+/* Raises the integer state @key to @value (never lowers it). */
+gboolean   tf_store_raise_state      (TfStore        *self,
+                                      const char     *key,
+                                      gint64          value,
+                                      GError        **error);
+
+/* Keeps the outbox entry @mutation (its id as text) that the server
+ * acknowledged as applied (tf-store-acked.c), before it leaves the outbox. */
+gboolean   tf_store_keep_acked       (TfStore        *self,
+                                      const char     *mutation,
+                                      GError        **error);
+/* Drops kept mutations past their time or count. */
+gboolean   tf_store_prune_acked      (TfStore        *self,
                                       GError        **error);
 
 /* Emits TfStore::changed. */

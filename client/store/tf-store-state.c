@@ -80,3 +80,16 @@ tf_store_set_state (TfStore *self, const char * const *keys, const char * const 
   sqlite3_exec (self->db, "RELEASE set_state", NULL, NULL, NULL);
   return TRUE;
 }
+
+gboolean
+tf_store_raise_state (TfStore *self, const char *key, gint64 value, GError **error)
+{
+  g_autofree char *text = g_strdup_printf ("%" G_GINT64_FORMAT, value);
+  const char *params[] = { key, text };
+
+  return tf_store_exec_bound (self, "INSERT INTO sync_state (key, value) VALUES (?1, ?2)"
+                                    " ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+                                    " WHERE CAST(value AS INTEGER) < CAST(excluded.value"
+                                    " AS INTEGER)",
+                              params, 2, error);
+}

@@ -264,4 +264,18 @@ gboolean   tf_store_outbox_renumber    (TfStore   *self,
                                         gint64     above,
                                         GError   **error);
 
+/* The server lost this device's mutations above @above (its bookkeeping
+ * went back, tf-store-acked.c): the acknowledged ones still kept go back in
+ * the queue, one per record (the oldest base version, the fields of every
+ * upsert, the last op), under the record's newest id, so they go before any
+ * later write; the records' last synced copies are forgotten, so a conflict
+ * on the way makes a copy instead of taking the server's older values.
+ * @out_requeued: how many kept mutations were put back; @out_unkept: at
+ * most how many ids above @above were no longer kept (0: all were). */
+gboolean   tf_store_outbox_requeue_acked (TfStore   *self,
+                                          gint64     above,
+                                          guint     *out_requeued,
+                                          gint64    *out_unkept,
+                                          GError   **error);
+
 G_END_DECLS

@@ -168,6 +168,52 @@ server_last_mutation (JsonObject *answer)
            ? json_object_get_int_member (answer, "last_mutation_id") : -1;
 }
 
+/* Adds @n to the integer state @key. */
+static gboolean
+add_to_state (TfStore *store, const char *key, gint64 n, GError **error)
+{
+  g_autofree char *before = tf_store_get_state (store, key, NULL);
+  g_autofree char *after = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                            (before ? g_ascii_strtoll (before, NULL, 10) : 0) + n);
+  const char * const keys[] = { key, NULL };
+  const char * const values[] = { after, NULL };
+
+  return n == 0 || tf_store_set_state (store, keys, values, error);
+}
+
+/* The server knows this device's mutations up to @server_last only, below
+ * the @acked it acknowledged: it lost some (its database restored from an
+ * older backup).  What is still kept goes back in the queue to be sent
+ * again, the user is told (in @report and the profile's state), the
+ * server's number becomes the base, and the next pull starts over, because
+ * the server's feed went back with its bookkeeping and its new changes may
+ * take positions this device has already passed. */
+static gboolean
+server_went_back (TfStore *store, gint64 server_last, gint64 acked, TfSyncReport *report,
+                  GError **error)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *stamp = tf_time_format_timestamp (now);
+  const char * const keys[] = { TF_SYNC_STATE_SERVER_LOST, "cursor", NULL };
+  const char * const values[] = { stamp, "0", NULL };
+  guint requeued = 0;
+  gint64 unkept = 0;
+
+  g_debug ("the server acknowledged mutations up to %" G_GINT64_FORMAT
+           " of this device but now knows of %" G_GINT64_FORMAT " only",
+           acked, server_last);
+  if (!tf_store_outbox_requeue_acked (store, server_last, &requeued, &unkept, error) ||
+      !tf_store_set_state (store, keys, values, error) ||
+      !add_to_state (store, TF_SYNC_STATE_SERVER_RESENT, requeued, error) ||
+      !add_to_state (store, TF_SYNC_STATE_SERVER_UNKEPT, unkept, error) ||
+      !tf_store_set_acked_mutation (store, server_last, error))
+    return FALSE;
+  report->server_lost += acked - server_last;
+  report->resent += requeued;
+  report->unkept += unkept;
+  return TRUE;
+}
+
 /* The server acknowledged this device's mutations up to @server_last. */
 static gboolean
 acknowledged_up_to (TfStore *store, gint64 server_last, GError **error)
@@ -185,7 +231,15 @@ tf_sync_answer_apply_push (TfStore *store, JsonObject *answer, JsonArray *result
   g_autoptr(JsonArray) fresh = json_array_new ();
   g_autoptr(GArray) reused = reused_ids (results, sent_before, fresh);
   gint64 server_last = server_last_mutation (answer);
+  gint64 acked = 0;
 
+  /* Checked before anything is taken: a server that went back answers
+   * nothing of the push (it heard acknowledged_mutation_id), and what it
+   * lost goes ahead of the push's mutations. */
+  if (server_last >= 0 && ((acked = tf_store_get_acked_mutation (store, error)) < 0 ||
+                           (server_last < acked &&
+                            !server_went_back (store, server_last, acked, report, error))))
+    return NULL;
   /* Answers meant for mutations another copy of this profile sent under the
    * same ids: not ours to take.  Ours go again under new ids, above the
    * server's, as do all later writes. */
@@ -297,23 +351,9 @@ tf_sync_answer_check_bookkeeping (TfStore *store, JsonObject *page, TfSyncReport
   if (server_last < 0)
     return TRUE;
   acked = tf_store_get_acked_mutation (store, error);
-  if (acked < 0)
+  if (acked < 0 ||
+      (server_last < acked && !server_went_back (store, server_last, acked, report, error)))
     return FALSE;
-  if (server_last < acked)
-    {
-      g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-      g_autofree char *stamp = tf_time_format_timestamp (now);
-      const char * const keys[] = { TF_SYNC_STATE_SERVER_LOST, NULL };
-      const char * const values[] = { stamp, NULL };
-
-      g_debug ("the server acknowledged mutations up to %" G_GINT64_FORMAT
-               " of this device but now knows of %" G_GINT64_FORMAT " only",
-               acked, server_last);
-      report->server_lost += acked - server_last;
-      if (!tf_store_set_state (store, keys, values, error) ||
-          !tf_store_set_acked_mutation (store, server_last, error))
-        return FALSE;
-    }
   return tf_store_outbox_renumber (store, NULL, server_last, error);
 }
 

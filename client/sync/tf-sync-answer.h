@@ -42,7 +42,9 @@ JsonArray  *tf_sync_answer_push_results (JsonObject   *answer,
  * profile, so those mutations are renumbered above the server's
  * last_mutation_id and go again (counted in @report); the others are
  * applied (tf_store_apply_push_results) and returned, for the merge, and
- * the server's last_mutation_id is remembered as acknowledged. */
+ * the server's last_mutation_id is remembered as acknowledged.  A
+ * last_mutation_id below what the server acknowledged before is handled
+ * first, as tf_sync_answer_check_bookkeeping() does. */
 JsonArray  *tf_sync_answer_apply_push   (TfStore      *store,
                                          JsonObject   *answer,
                                          JsonArray    *results,
@@ -74,8 +76,10 @@ gint64      tf_sync_answer_pull_limit   (JsonObject   *page);
 /* A page's last_mutation_id says where the server's bookkeeping of this
  * device stands.  Below what it acknowledged: it lost changes it had taken
  * (restored from an older backup, a crash of a database that did not
- * commit durably), which the user is told, in @report and in the profile's
- * state (TF_SYNC_STATE_SERVER_LOST).  Above every id given out here: this
+ * commit durably); those this device still keeps go back in the queue
+ * (tf_store_outbox_requeue_acked), the next pull starts from the beginning,
+ * and the user is told, in @report and in the profile's state
+ * (TF_SYNC_STATE_SERVER_LOST, _RESENT, _UNKEPT).  Above every id given out here: this
  * profile was restored or copied, and its next writes take ids above the
  * server's.  Nothing to do for a page without it. */
 gboolean    tf_sync_answer_check_bookkeeping (TfStore      *store,

@@ -357,6 +357,7 @@ push_all (SyncRun *run, GError **error)
   TfStore *store = run->store;
   TfSyncReport *report = run->report;
   gint64 last_sent = 0;
+  gboolean went_back = FALSE;
 
   for (;;)
     {
@@ -367,7 +368,7 @@ push_all (SyncRun *run, GError **error)
       g_autoptr(JsonObject) answer = NULL;
       g_autoptr(JsonArray) applied = NULL;
       JsonArray *results;
-      gint64 first, last, sent_before;
+      gint64 first, last, sent_before, acked, lost_before;
 
       if (batch == NULL)
         return FALSE;
@@ -381,11 +382,16 @@ push_all (SyncRun *run, GError **error)
         return TRUE;
       /* Saved before it goes out: a repeat of an id above it is not ours. */
       if ((sent_before = tf_store_get_sent_mutation (store, error)) == -1 ||
-          !tf_store_set_sent_mutation (store, last, error))
+          !tf_store_set_sent_mutation (store, last, error) ||
+          (acked = tf_store_get_acked_mutation (store, error)) < 0)
         return FALSE;
       json_builder_begin_object (b);
       json_builder_set_member_name (b, "schema_version");
       json_builder_add_int_value (b, 1);
+      /* So a server whose bookkeeping went back takes nothing of this push
+       * before this device put back what it lost (tf-sync-answer.c). */
+      json_builder_set_member_name (b, "acknowledged_mutation_id");
+      json_builder_add_int_value (b, acked);
       json_builder_set_member_name (b, "mutations");
       json_builder_add_value (b, json_node_init_array (json_node_alloc (), batch));
       json_builder_end_object (b);
@@ -396,6 +402,7 @@ push_all (SyncRun *run, GError **error)
         return FALSE;
       kill_point (run, "push-sent");
       results = tf_sync_answer_push_results (answer, error);
+      lost_before = report->server_lost;
       if (results == NULL ||
           !(applied = tf_sync_answer_apply_push (store, answer, results, sent_before, last, report,
                                                  error)))
@@ -403,6 +410,15 @@ push_all (SyncRun *run, GError **error)
       kill_point (run, "push-applied");
       if (!tf_sync_answer_merge_push (store, applied, report, error))
         return FALSE;
+      /* What the server lost is queued again below this batch's ids: once
+       * per sync (the server's number is the base now), the queue goes
+       * again from its start. */
+      if (report->server_lost > lost_before && !went_back)
+        {
+          went_back = TRUE;
+          last_sent = 0;
+          continue;
+        }
       last_sent = last;
     }
 }
@@ -448,7 +464,7 @@ pull_all (SyncRun *run, GError **error)
       g_autofree char *path = NULL;
       g_autoptr(JsonObject) page = NULL;
       JsonArray *changes;
-      gint64 next_cursor;
+      gint64 next_cursor, lost_before;
 
       if (cursor < 0)
         return FALSE;
@@ -459,8 +475,17 @@ pull_all (SyncRun *run, GError **error)
         return FALSE;
       kill_point (run, "pull-received");
       changes = tf_sync_answer_pull_changes (page, cursor, &next_cursor, &more, error);
-      if (changes == NULL || !tf_sync_answer_check_bookkeeping (store, page, run->report, error) ||
-          !learn_pull_limit (store, page, asked, error) ||
+      lost_before = run->report->server_lost;
+      if (changes == NULL || !tf_sync_answer_check_bookkeeping (store, page, run->report, error))
+        return FALSE;
+      /* The server went back, its feed with it: the pull starts over from
+       * the beginning (the cursor was reset), this page is not taken. */
+      if (run->report->server_lost > lost_before)
+        {
+          more = TRUE;
+          continue;
+        }
+      if (!learn_pull_limit (store, page, asked, error) ||
           !tf_sync_answer_apply_pull (store, changes, next_cursor, error))
         return FALSE;
       kill_point (run, "pull-applied");
@@ -502,9 +527,20 @@ sync_run (TfSyncClient *self, TfStore *store, TfSyncReport *report, GCancellable
   g_autofree char *kill_at = g_strdup (tf_sync_hook_kill_at ());
   SyncRun run = { self, store, report, cancellable, kill_at };
   g_autoptr(GError) local_error = NULL;
+  gboolean ok;
 
   memset (report, 0, sizeof *report);
-  if (push_all (&run, &local_error) && pull_all (&run, &local_error))
+  ok = push_all (&run, &local_error);
+  if (ok)
+    {
+      guint resent = report->resent;
+
+      /* A pull that found the server's bookkeeping went back queued again
+       * what it lost: that goes in the same sync. */
+      ok = pull_all (&run, &local_error) &&
+           (report->resent == resent || push_all (&run, &local_error));
+    }
+  if (ok)
     return record_success (store, error);
   if (!g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     record_failure (store, local_error);

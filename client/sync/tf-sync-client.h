@@ -48,6 +48,8 @@ typedef struct
                      * backup or copied, and reused ids the server had seen */
   gint64 server_lost; /* > 0: the server's bookkeeping went back by this many of the ids it
                        * had acknowledged to this device (it lost changes; the user is told) */
+  guint resent;       /* of those, acknowledged changes this device still kept and sent again */
+  gint64 unkept;      /* at most this many of them were no longer kept here (too old) */
 } TfSyncReport;
 
 /* Keys of tf_store_get_state() that a sync keeps up to date, for `status`. */
@@ -57,8 +59,25 @@ typedef struct
 #define TF_SYNC_STATE_SERVER_LOST     "server_lost"     /* RFC 3339 UTC of when the server was
                                                          * found to have lost acknowledged
                                                          * changes; kept for the user */
+#define TF_SYNC_STATE_SERVER_RESENT   "server_resent"   /* how many changes the server lost
+                                                         * were sent again, since then */
+#define TF_SYNC_STATE_SERVER_UNKEPT   "server_unkept"   /* at most how many it lost were too
+                                                         * old to be kept here; absent: none */
 #define TF_SYNC_STATE_PULL_LIMIT      "pull_limit"      /* the largest pull page the server
                                                          * said it gives; asked from then on */
+
+/* What the user is told when the server lost acknowledged changes
+ * (tf-sync-notice.c): @resent of them sent again, up to @unkept too old to
+ * be kept here.  Translated, one paragraph. */
+char     *tf_sync_server_lost_text    (gint64    resent,
+                                       gint64    unkept);
+/* The same from the profile's state, NULL when there is nothing to tell;
+ * @out_when (may be NULL): when it was found, RFC 3339 UTC. */
+char     *tf_sync_server_lost_notice  (TfStore  *store,
+                                       char    **out_when);
+/* The user has read it: the notice is gone until the server loses again. */
+gboolean  tf_sync_server_lost_dismiss (TfStore  *store,
+                                       GError  **error);
 
 #define TF_TYPE_SYNC_CLIENT (tf_sync_client_get_type ())
 G_DECLARE_FINAL_TYPE (TfSyncClient, tf_sync_client, TF, SYNC_CLIENT, GObject)

@@ -1193,40 +1193,121 @@ test_restored_profile (void)
   g_assert_cmpstr (goals, ==, "1");
 }
 
-/* When the server's bookkeeping of this device goes back (its database
- * restored from an older backup), the device says so plainly. */
+/* Where the server stands for @user_id: "last_mutation_id version", the
+ * device's bookkeeping and the highest version of the user's records. */
+static char *
+server_mark (const char *user_id)
+{
+  g_autofree char *sql = g_strdup_printf (
+    "SELECT (SELECT max(last_mutation_id) FROM sync_devices WHERE user_id = '%s') || ' ' ||"
+    " (SELECT coalesce(max(version), 0) FROM sync_records WHERE owner_id = '%s')",
+    user_id, user_id);
+
+  return server_value (sql);
+}
+
+/* Takes the server back to @mark (server_mark) for @user_id's goals, as a
+ * restore of its database from a backup made then would: the goals written
+ * since, their versions and feed, the stored answers and the device's
+ * last_mutation_id are gone.  Returns how many goals went. */
+static gint64
+server_restore_goals (const char *user_id, const char *mark)
+{
+  g_auto(GStrv) parts = g_strsplit (mark, " ", 2);
+  g_autofree char *sql = g_strdup_printf (
+    "WITH lost AS (SELECT table_name, record_id FROM sync_records WHERE owner_id = '%s'"
+    "   AND version > %s AND table_name = 'goals'),"
+    " g AS (DELETE FROM goals WHERE id IN (SELECT record_id FROM lost) RETURNING 1),"
+    " f AS (DELETE FROM sync_feed WHERE (table_name, record_id) IN (SELECT * FROM lost)"
+    "   RETURNING 1),"
+    " r AS (DELETE FROM sync_records WHERE (table_name, record_id) IN (SELECT * FROM lost)"
+    "   RETURNING 1),"
+    " m AS (DELETE FROM sync_mutation_results WHERE user_id = '%s' AND mutation_id > %s"
+    "   RETURNING 1),"
+    " d AS (UPDATE sync_devices SET last_mutation_id = %s WHERE user_id = '%s' RETURNING 1)"
+    " SELECT (SELECT count(*) FROM g) + 0 * (SELECT count(*) FROM f) * (SELECT count(*) FROM r)"
+    "   * (SELECT count(*) FROM m) * (SELECT count(*) FROM d)",
+    user_id, parts[1], user_id, parts[0], parts[0], user_id);
+  g_autofree char *n = server_value (sql);
+
+  return g_ascii_strtoll (n, NULL, 10);
+}
+
+static gint64
+server_goals (const char *title)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM goals WHERE title = '%s'"
+                                          " AND deleted_at IS NULL", title);
+  g_autofree char *n = server_value (sql);
+
+  return g_ascii_strtoll (n, NULL, 10);
+}
+
+/* When the server's database is restored from an older backup, it has
+ * forgotten changes it had acknowledged: the device sends them again —
+ * whether it finds out from a push (it wrote since) or from a pull (it did
+ * not) — and says so plainly; the other devices get them too. */
 static void
 test_server_went_back (void)
 {
-  g_autofree char *email = unique_email ("went-back");
-  Device *d = device_new ();
-  g_autofree char *user_id = register_on (d, email, "client", NULL);
-  g_autofree char *rewind = g_strdup_printf ("WITH u AS (UPDATE sync_devices SET"
-                                             " last_mutation_id = 1 WHERE user_id = '%s'"
-                                             " RETURNING 1) SELECT count(*) FROM u", user_id);
-  g_autofree char *rewound = NULL;
+  g_auto(Practice) p = { 0 };
+  g_autofree char *mark = NULL;
   g_autoptr(JsonObject) st = NULL;
+  g_autoptr(JsonNode) goals = NULL;
   g_auto(Run) run = { 0 };
   g_auto(Run) status = { 0 };
 
-  g_free (OK (d, "mood", "add", "--mood", "5", "--energy", "5", "--anxiety", "5"));
-  g_free (OK (d, "mood", "add", "--mood", "6", "--energy", "5", "--anxiety", "5"));
-  g_free (OK (d, "goal", "add", "--title", "walk"));
-  sync_ok (d);
-  rewound = server_value (rewind);
-  g_assert_cmpstr (rewound, ==, "1");
+  practice_init (&p);
+  g_free (OK (p.a, "goal", "add", "--title", "kept all along"));
+  sync_ok (p.a);
+  mark = server_mark (p.client_id);
+  g_free (OK (p.a, "goal", "add", "--title", "lost one"));
+  g_free (OK (p.a, "goal", "add", "--title", "lost two"));
+  sync_ok (p.a);
+  g_assert_cmpint (server_goals ("lost one"), ==, 1);
 
-  RUN (&run, d, "sync");
+  /* Restored; the laptop writes again and syncs: the push finds out. */
+  g_assert_cmpint (server_restore_goals (p.client_id, mark), ==, 2);
+  g_assert_cmpint (server_goals ("lost one"), ==, 0);
+  g_free (OK (p.a, "goal", "add", "--title", "after the restore"));
+  RUN (&run, p.a, "sync");
   g_assert_cmpint (run.status, ==, 0);
-  g_assert_true (run.err != NULL && strstr (run.err, "the server has lost changes") != NULL);
-  st = status_of (d);
+  g_assert_nonnull (run.err);
+  g_assert_nonnull (strstr (run.err, "The server had lost 2 changes"));
+  g_assert_nonnull (strstr (run.err, "They were sent again. Nothing was lost."));
+  g_assert_cmpint (server_goals ("kept all along"), ==, 1);
+  g_assert_cmpint (server_goals ("lost one"), ==, 1);
+  g_assert_cmpint (server_goals ("lost two"), ==, 1);
+  g_assert_cmpint (server_goals ("after the restore"), ==, 1);
+  g_assert_cmpint (status_int (p.a, "pending"), ==, 0);
+  st = status_of (p.a);
   g_assert_nonnull (json_object_get_string_member (st, "server_lost"));
-  RUN (&status, d, "status");
-  g_assert_nonnull (strstr (status.out, "the server has lost changes"));
-  /* Told once, not at every sync. */
+  RUN (&status, p.a, "status");
+  g_assert_nonnull (strstr (status.out, "The server had lost 2 changes"));
+  /* Told once by sync (status keeps it), not at every sync. */
   run_clear (&run);
-  RUN (&run, d, "sync");
-  g_assert_true (run.err == NULL || strstr (run.err, "the server has lost changes") == NULL);
+  RUN (&run, p.a, "sync");
+  g_assert_true (run.err == NULL || strstr (run.err, "had lost") == NULL);
+
+  /* Restored again; nothing written since: the pull finds out, and the
+   * same sync sends it again. */
+  g_free (mark);
+  mark = server_mark (p.client_id);
+  g_free (OK (p.a, "goal", "add", "--title", "lost three"));
+  sync_ok (p.a);
+  g_assert_cmpint (server_restore_goals (p.client_id, mark), ==, 1);
+  run_clear (&run);
+  RUN (&run, p.a, "sync");
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (run.err);
+  g_assert_nonnull (strstr (run.err, "The server had lost 1 change"));
+  g_assert_cmpint (server_goals ("lost three"), ==, 1);
+  g_assert_cmpint (status_int (p.a, "pending"), ==, 0);
+
+  /* The phone has every goal, once. */
+  sync_ok (p.b);
+  goals = JSON (p.b, "goal", "list");
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (goals)), ==, 5);
 }
 
 /* On a full disk, reading works — status and every list — and a write

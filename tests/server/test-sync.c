@@ -252,6 +252,58 @@ test_idempotent_retry (void)
   g_assert_cmpuint (json_array_get_length (changes), ==, 1);
 }
 
+/* A push of @mutation saying the device was acknowledged up to @acked. */
+static TfTestResponse *
+push_acknowledged (TfTestUser *user, gint64 acked, const char *mutation)
+{
+  g_autofree char *body = g_strdup_printf ("{\"schema_version\": 1,"
+                                           " \"acknowledged_mutation_id\": %" G_GINT64_FORMAT ","
+                                           " \"mutations\": [%s]}", acked, mutation);
+
+  return tf_test_request (server, "POST", "/v1/sync/push", user->token, body);
+}
+
+/* A device acknowledged further than the server knows (its database was
+ * restored from an older backup) gets nothing of its push taken and the
+ * server's number, so it can put back what was lost first; a device that
+ * says less, or nothing, is served as before. */
+static void
+test_behind_takes_nothing (void)
+{
+  g_autoptr(TfTestUser) user = new_user ("client");
+  g_autofree char *id = new_id (), *later = new_id ();
+  g_autofree char *m = mood_mutation (3, id, user->user_id, 0, 4);
+  g_autofree char *m2 = mood_mutation (4, later, user->user_id, 0, 5);
+  g_autoptr(TfTestResponse) refused = NULL, taken = NULL, again = NULL, wrong = NULL;
+  JsonObject *answer;
+
+  refused = push_acknowledged (user, 2, m);
+  g_assert_cmpuint (refused->status, ==, 200);
+  answer = tf_test_response_object (refused);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (answer, "results")),
+                    ==, 0);
+  g_assert_cmpint (json_object_get_int_member (answer, "last_mutation_id"), ==, 0);
+  {
+    g_autoptr(JsonArray) all = pull_all (user, 0, 100, NULL, NULL);
+    g_autoptr(JsonArray) moods = only_table (all, "mood_entries");
+    g_assert_cmpuint (json_array_get_length (moods), ==, 0);
+  }
+
+  /* Without it (an older device) the push goes on; with it at the server's
+   * number too. */
+  taken = push (user, m);
+  g_assert_cmpstr (status_at (taken, 0), ==, "applied");
+  again = push_acknowledged (user, 3, m2);
+  g_assert_cmpuint (again->status, ==, 200);
+  g_assert_cmpstr (status_at (again, 0), ==, "applied");
+  g_assert_cmpint (json_object_get_int_member (tf_test_response_object (again),
+                                               "last_mutation_id"), ==, 4);
+
+  wrong = push_acknowledged (user, -1, m2);
+  g_assert_cmpuint (wrong->status, ==, 400);
+  g_assert_cmpstr (tf_test_response_error_code (wrong), ==, "bad_value");
+}
+
 static void
 test_conflict_keeps_server_row (void)
 {
@@ -1678,6 +1730,7 @@ main (int argc, char **argv)
   g_test_add_func ("/tf/sync/push-pull-round-trip", test_push_pull_round_trip);
   g_test_add_func ("/tf/sync/push-without-user-agent", test_push_without_user_agent);
   g_test_add_func ("/tf/sync/idempotent-retry", test_idempotent_retry);
+  g_test_add_func ("/tf/sync/behind-takes-nothing", test_behind_takes_nothing);
   g_test_add_func ("/tf/sync/conflict-keeps-server-row", test_conflict_keeps_server_row);
   g_test_add_func ("/tf/sync/rejected-does-not-stall", test_rejected_does_not_stall);
   g_test_add_func ("/tf/sync/tombstones-propagate", test_tombstones_propagate);

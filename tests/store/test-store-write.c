@@ -443,6 +443,86 @@ test_applied_takes_stored_record (Fixture *f, gconstpointer data)
                                   " AND json_extract(fields, '$.price') = '70.00'"), ==, 1);
 }
 
+static void
+exec_rw (Fixture *f, const char *sql)
+{
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open (f->path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+}
+
+/* Answers the newest queued mutation "applied" with @version; returns its id. */
+static gint64
+apply_newest (Fixture *f, gint64 version)
+{
+  gint64 id = count_rows (f, "SELECT max(mutation_id) FROM outbox");
+  g_autofree char *json = g_strdup_printf ("[{\"mutation_id\": %" G_GINT64_FORMAT ","
+                                           " \"status\": \"applied\", \"version\": %"
+                                           G_GINT64_FORMAT "}]", id, version);
+  g_autoptr(JsonArray) results = page_of (json);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (tf_store_apply_push_results (f->store, results, NULL, &error));
+  g_assert_no_error (error);
+  return id;
+}
+
+/* What the server acknowledged is kept after it leaves the outbox; when the
+ * server loses it, it goes back in the queue, one mutation per record (the
+ * oldest base, the newest fields, the newest id), with no base to merge
+ * against; what is older than the bound is dropped and counted. */
+static void
+test_acked_kept_and_requeued (Fixture *f, gconstpointer data)
+{
+  const TfTable *moods = tf_registry_lookup ("mood_entries");
+  g_autofree char *x = g_uuid_string_random (), *y = g_uuid_string_random ();
+  g_autofree char *old = g_uuid_string_random ();
+  g_autoptr(JsonObject) f_old = mood_fields (old, 1, "long ago");
+  g_autoptr(JsonObject) fx = mood_fields (x, 2, "first"), fx2 = mood_fields (x, 3, "second");
+  g_autoptr(JsonObject) fy = mood_fields (y, 4, "other");
+  g_autoptr(JsonArray) queued = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 first, x_last, y_id, unkept = -1;
+  guint requeued = 0;
+
+  g_assert_true (tf_store_put (f->store, moods, old, f_old, &error));
+  first = apply_newest (f, 10);
+  /* Acknowledged a month and more ago: past the bound at the next answer. */
+  exec_rw (f, "UPDATE outbox_acked SET acknowledged_at = '2020-01-01T00:00:00Z'");
+  g_assert_true (tf_store_put (f->store, moods, x, fx, &error));
+  apply_newest (f, 11);
+  g_assert_true (tf_store_put (f->store, moods, x, fx2, &error));
+  x_last = apply_newest (f, 12);
+  g_assert_true (tf_store_put (f->store, moods, y, fy, &error));
+  y_id = apply_newest (f, 13);
+  g_assert_cmpint (tf_store_outbox_count (f->store, NULL), ==, 0);
+  g_assert_cmpint (count_rows (f, "SELECT count(*) FROM outbox_acked"), ==, 3);
+
+  /* The server knows of nothing since before the first. */
+  g_assert_true (tf_store_outbox_requeue_acked (f->store, first - 1, &requeued, &unkept,
+                                                &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (requeued, ==, 3);
+  g_assert_cmpint (unkept, ==, 1);
+  queued = tf_store_outbox_peek (f->store, 10, &error);
+  g_assert_cmpuint (json_array_get_length (queued), ==, 2);
+  {
+    JsonObject *mx = json_array_get_object_element (queued, 0);
+    JsonObject *my = json_array_get_object_element (queued, 1);
+
+    g_assert_cmpint (json_object_get_int_member (mx, "mutation_id"), ==, x_last);
+    g_assert_cmpstr (json_object_get_string_member (mx, "id"), ==, x);
+    g_assert_cmpint (json_object_get_int_member (mx, "base_version"), ==, 0);
+    g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (mx, "fields"),
+                                                 "mood_value"), ==, 3);
+    g_assert_cmpint (json_object_get_int_member (my, "mutation_id"), ==, y_id);
+  }
+  g_assert_cmpint (count_rows (f, "SELECT count(*) FROM sync_base"), ==, 1);
+  g_assert_cmpint (count_rows (f, "SELECT count(*) FROM outbox_acked"), ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -463,5 +543,7 @@ main (int argc, char **argv)
               test_apply_push_results, fixture_tear_down);
   g_test_add ("/tf/store/sync/applied-takes-stored-record", Fixture, NULL, fixture_set_up,
               test_applied_takes_stored_record, fixture_tear_down);
+  g_test_add ("/tf/store/sync/acked-kept-and-requeued", Fixture, NULL, fixture_set_up,
+              test_acked_kept_and_requeued, fixture_tear_down);
   return g_test_run ();
 }
