@@ -15,6 +15,7 @@
 
 #include "tf-crypto.h"
 #include "tf-test-pg.h"
+#include "tf-test-pg-proxy.h"
 #include "tf-test-server.h"
 
 #define PULL_LIMIT 50   /* the server's pull-limit in this suite */
@@ -262,6 +263,57 @@ test_pull_limit_clamped (void)
   g_assert_cmpuint (pages, >=, 2);
 }
 
+/* A connection on which synchronous_commit stays off gets nothing
+ * acknowledged: the server answers 503 with the JSON error body and writes
+ * nothing.  PostgreSQL always honours the server's own SET (a database or
+ * role default is only a default: test_crash_keeps_acknowledged), so this
+ * can only happen through something in between that loses the SET, as a
+ * pooler in transaction mode does: a proxy that turns it into a SELECT,
+ * with the database's default off behind it. */
+static void
+test_commit_not_durable_refused (void)
+{
+  g_autoptr(TfTestUser) user = tf_test_register (server, "not-durable@example.org", "client");
+  TfTestPgProxy *proxy = tf_test_pg_proxy_start ();
+  g_autofree char *through = tf_test_pg_proxy_conninfo (proxy, server->conninfo);
+  /* The suite's database, reached through the proxy: a later [database]
+   * group's url wins over the one tf_test_server_start writes. */
+  g_autofree char *config = g_strdup_printf ("\n[database]\nurl=%s\n", through);
+  g_autofree char *id = g_uuid_string_random ();
+  g_autofree char *m = tf_test_mood_mutation (1, id, user->user_id, 0, 6);
+  g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM mood_entries WHERE id = '%s'",
+                                          id);
+  g_autoptr(TfTestResponse) health = NULL, push = NULL;
+  g_autoptr(PGconn) conn = tf_test_pg_connect (server->conninfo);
+  TfTestServer *behind;
+
+  tf_test_pg_exec (conn, "ALTER DATABASE tf_durable SET synchronous_commit = off");
+  behind = tf_test_server_start ("tf_durable_unused", config);
+
+  health = tf_test_request (behind, "GET", "/healthz", NULL, NULL);
+  g_assert_cmpuint (health->status, ==, 503);
+  g_assert_cmpstr (tf_test_response_error_code (health), ==, "database_unavailable");
+  g_assert_nonnull (health->retry_after);
+  /* No database text reaches the client. */
+  g_assert_null (strstr (health->text, "synchronous_commit"));
+  g_assert_cmpuint (tf_test_pg_proxy_lost (proxy), >, 0);
+
+  push = tf_test_push (behind, user, m);
+  g_assert_cmpuint (push->status, ==, 503);
+  g_assert_cmpstr (tf_test_response_error_code (push), ==, "database_unavailable");
+  g_assert_nonnull (push->retry_after);
+  g_assert_cmpint (tf_test_pg_int (conn, sql), ==, 0);
+
+  /* The same push straight to PostgreSQL is taken: it was the connection. */
+  tf_test_server_stop (behind);
+  tf_test_pg_proxy_stop (proxy);
+  tf_test_pg_exec (conn, "ALTER DATABASE tf_durable RESET synchronous_commit");
+  g_clear_pointer (&push, tf_test_response_free);
+  push = tf_test_push (server, user, m);
+  g_assert_cmpuint (push->status, ==, 200);
+  g_assert_cmpint (tf_test_pg_int (conn, sql), ==, 1);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -277,6 +329,7 @@ main (int argc, char **argv)
   g_test_add_func ("/tf/durable/concurrent-one-token", test_concurrent_one_token);
   g_test_add_func ("/tf/durable/restart-then-all-succeed", test_restart_then_all_succeed);
   g_test_add_func ("/tf/durable/crash-keeps-acknowledged", test_crash_keeps_acknowledged);
+  g_test_add_func ("/tf/durable/commit-not-durable-refused", test_commit_not_durable_refused);
   ret = g_test_run ();
   tf_test_server_stop (server);
   return ret;
