@@ -1,6 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
  * tf-window.c: first run, unlock and the main views.
+ *
+ * Above the views, a banner says when the server was found to have lost
+ * changes of this device (tf-sync-notice.c): what happened and what the
+ * sync did about it, until the person dismisses it.
  */
 #include "config.h"
 
@@ -19,6 +23,7 @@
 #include "tf-recover-dialog.h"
 #include "tf-schedule-page.h"
 #include "tf-sign-in-again.h"
+#include "tf-sync-client.h"
 #include "tf-window.h"
 
 struct _TfWindow
@@ -32,6 +37,8 @@ struct _TfWindow
   GtkButton            *unlock_button;
   AdwViewStack         *views;
   GtkLabel             *sync_label;
+  GtkRevealer          *lost_banner;   /* the server lost changes: shown until dismissed */
+  GtkLabel             *lost_label;
   GtkWidget            *sign_in_button;  /* shown while signed out */
   GtkWidget            *sign_in_dialog;  /* weak: the one showing */
   GSettings            *settings;      /* NULL when the schema is not installed */
@@ -82,6 +89,28 @@ ask_sign_in (TfWindow *self)
                       tf_sign_in_again_present (GTK_WINDOW (self), self->session));
 }
 
+/* Shown while the profile holds a notice that the server lost changes. */
+static void
+update_lost_banner (TfWindow *self)
+{
+  g_autofree char *text = tf_sync_server_lost_notice (tf_session_get_store (self->session),
+                                                      NULL);
+
+  if (text != NULL)
+    gtk_label_set_text (self->lost_label, text);
+  gtk_revealer_set_reveal_child (self->lost_banner, text != NULL);
+}
+
+static void
+on_lost_dismissed (TfWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!tf_sync_server_lost_dismiss (tf_session_get_store (self->session), &error))
+    toast (self, error->message);
+  update_lost_banner (self);
+}
+
 /* Offline, syncing, up to date; pending changes; the last sync. */
 static void
 update_sync_label (TfWindow *self)
@@ -125,6 +154,8 @@ update_sync_label (TfWindow *self)
   if (tf_session_get_sync_error (self->session) != NULL)
     gtk_widget_set_tooltip_text (GTK_WIDGET (self->sync_label),
                                  tf_session_get_sync_error (self->session));
+  /* A sync that ended may have found it. */
+  update_lost_banner (self);
 }
 
 /* A view of the unlocked vault; what it saves or fails to save is toasted. */
@@ -426,6 +457,42 @@ build_unlock (TfWindow *self)
   return page;
 }
 
+/* libadwaita 1.2 has no AdwBanner: a revealer with the same parts. */
+static GtkWidget *
+build_lost_banner (TfWindow *self)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *icon = gtk_image_new_from_icon_name ("dialog-information-symbolic");
+  GtkWidget *dismiss = gtk_button_new_with_mnemonic (_("_Dismiss"));
+
+  self->lost_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_widget_set_name (GTK_WIDGET (self->lost_label), "server-lost-text");
+  gtk_label_set_wrap (self->lost_label, TRUE);
+  gtk_label_set_wrap_mode (self->lost_label, PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_xalign (self->lost_label, 0);
+  gtk_widget_set_hexpand (GTK_WIDGET (self->lost_label), TRUE);
+  gtk_widget_set_name (dismiss, "server-lost-dismiss");
+  gtk_widget_set_valign (dismiss, GTK_ALIGN_CENTER);
+  g_signal_connect_swapped (dismiss, "clicked", G_CALLBACK (on_lost_dismissed), self);
+  gtk_widget_add_css_class (box, "card");
+  gtk_widget_set_margin_start (box, 6);
+  gtk_widget_set_margin_end (box, 6);
+  gtk_widget_set_margin_bottom (box, 6);
+  gtk_widget_set_margin_top (box, 0);
+  gtk_box_append (GTK_BOX (box), icon);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->lost_label));
+  gtk_box_append (GTK_BOX (box), dismiss);
+  /* The card's own padding. */
+  gtk_widget_set_margin_start (icon, 12);
+  gtk_widget_set_margin_top (GTK_WIDGET (self->lost_label), 9);
+  gtk_widget_set_margin_bottom (GTK_WIDGET (self->lost_label), 9);
+  gtk_widget_set_margin_end (dismiss, 9);
+  self->lost_banner = GTK_REVEALER (gtk_revealer_new ());
+  gtk_widget_set_name (GTK_WIDGET (self->lost_banner), "server-lost-banner");
+  gtk_revealer_set_child (self->lost_banner, box);
+  return GTK_WIDGET (self->lost_banner);
+}
+
 static GtkWidget *
 build_main (TfWindow *self)
 {
@@ -468,6 +535,7 @@ build_main (TfWindow *self)
   adw_header_bar_pack_end (ADW_HEADER_BAR (header), GTK_WIDGET (self->sync_label));
 
   gtk_box_append (GTK_BOX (box), header);
+  gtk_box_append (GTK_BOX (box), build_lost_banner (self));
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->views));
   gtk_box_append (GTK_BOX (box), bar);
   return box;

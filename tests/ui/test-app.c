@@ -17,6 +17,7 @@
 #include "tf-preferences.h"
 #include "tf-recover-dialog.h"
 #include "tf-sign-in-again.h"
+#include "tf-sync-client.h"
 #include "tf-ui-test.h"
 #include "tf-window.h"
 
@@ -386,6 +387,53 @@ test_greek (void)
   tf_ui_remove_profile (dir);
 }
 
+/* The profile says the server lost changes (as a sync that found its
+ * bookkeeping went back leaves it): the window says so above the views, in
+ * the language of the app, until it is dismissed, and it stays dismissed. */
+static void
+test_server_lost_banner (gconstpointer data)
+{
+  const char *expected = data;
+  TfRegistration reg = {
+    .password = PASSWORD, .role = "client", .first_name = "Ελένη", .last_name = "Δήμου",
+  };
+  g_autofree char *dir = NULL;
+  TfSession *session = tf_ui_new_profile (&reg, &dir);
+  const char * const keys[] = { TF_SYNC_STATE_SERVER_LOST, TF_SYNC_STATE_SERVER_RESENT, NULL };
+  const char * const values[] = { "2026-12-01T10:00:00Z", "2", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *left = NULL;
+  GtkWidget *window, *text;
+
+  g_assert_true (tf_store_set_state (tf_session_get_store (session), keys, values, &error));
+  g_assert_no_error (error);
+  tf_session_lock (session);
+  window = GTK_WIDGET (tf_window_new (NULL, session));
+  gtk_window_present (GTK_WINDOW (window));
+  tf_ui_type (window, "unlock-password", PASSWORD);
+  tf_ui_click (window, "unlock-button");
+  text = tf_ui_wait_shown (window, "server-lost-text");
+  g_test_message ("banner: %s", gtk_label_get_text (GTK_LABEL (text)));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (text)), expected));
+
+  tf_ui_click (window, "server-lost-dismiss");
+  tf_ui_wait_mapped (window, "server-lost-text", FALSE);
+  left = tf_sync_server_lost_notice (tf_session_get_store (session), NULL);
+  g_assert_null (left);
+  /* Locked and unlocked again: still gone. */
+  g_assert_true (gtk_widget_activate_action (window, "win.lock", NULL));
+  g_assert_true (tf_ui_wait_for (locked, session));
+  tf_ui_wait_shown (window, "unlock-password");
+  tf_ui_type (window, "unlock-password", PASSWORD);
+  tf_ui_click (window, "unlock-button");
+  g_assert_true (tf_ui_wait_for ((gboolean (*) (gpointer)) tf_session_is_unlocked, session));
+  tf_ui_wait_shown (window, "main-views");
+  g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (tf_ui_find (window,
+                                                                  "server-lost-banner"))));
+  close_window (window, session);
+  tf_ui_remove_profile (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -409,6 +457,8 @@ main (int argc, char **argv)
       g_test_add_func ("/ui/greek-views", test_greek_views);
       g_test_add_func ("/ui/greek-narrow", test_narrow);
       g_test_add_func ("/ui/greek-narrow-account", test_narrow_account);
+      g_test_add_data_func ("/ui/greek-server-lost-banner",
+                            "Ο διακομιστής είχε χάσει 2 αλλαγές", test_server_lost_banner);
     }
   else
     {
@@ -416,6 +466,8 @@ main (int argc, char **argv)
       g_test_add_func ("/ui/reopen-and-unlock", test_reopen_and_unlock);
       g_test_add_func ("/ui/narrow", test_narrow);
       g_test_add_func ("/ui/narrow-account", test_narrow_account);
+      g_test_add_data_func ("/ui/server-lost-banner", "The server had lost 2 changes from",
+                            test_server_lost_banner);
     }
   status = g_test_run ();
   tf_ui_remove_profile (data_dir);
