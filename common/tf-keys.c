@@ -38,6 +38,28 @@ tf_keys_free (TfKeys *self)
   g_free (self);
 }
 
+static TfSecret *
+copy_secret (const TfSecret *secret)
+{
+  return secret != NULL ? tf_secret_copy (secret) : NULL;
+}
+
+TfKeys *
+tf_keys_copy (TfKeys *self)
+{
+  TfKeys *copy;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  copy = g_new0 (TfKeys, 1);
+  copy->master = copy_secret (self->master);
+  copy->identity_secret = copy_secret (self->identity_secret);
+  copy->signing_secret = copy_secret (self->signing_secret);
+  copy->identity_public = g_strdup (self->identity_public);
+  copy->signing_public = g_strdup (self->signing_public);
+  return copy;
+}
+
 static gboolean
 format_error (GError **error, const char *what)
 {

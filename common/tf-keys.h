@@ -106,6 +106,9 @@ TfSecret     *tf_keys_open_grant        (TfKeys         *self,
                                          const char     *sealed_key,
                                          GError        **error);
 
+/* The same keys, for a vault or a worker on another connection to the
+ * profile. */
+TfKeys       *tf_keys_copy              (TfKeys         *self);
 void          tf_keys_free              (TfKeys         *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TfKeys, tf_keys_free)
 

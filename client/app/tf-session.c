@@ -4,7 +4,10 @@
  *
  * SQLite connections are per thread here: a sync runs in a worker on a
  * connection of its own to the same file (WAL lets both work), so the
- * main thread's lists never share a connection with it.  When a sync ends,
+ * main thread's lists never share a connection with it.  A session that
+ * lapsed is renewed in that worker, with a copy of the keys (the master
+ * key opens the auth key kept in the store), and the sync goes on: nobody
+ * is asked unless the server refuses that too.  When a sync ends,
  * the session reconciles shares on the main thread and emits ::synced for
  * the lists to reload.
  */
@@ -547,32 +550,65 @@ tf_session_sign_in_again_finish (TfSession *self, GAsyncResult *result, GError *
 
 /* --- sync ----------------------------------------------------------------- */
 
-/* @data: the sync client, built on the main thread from the open vault
- * (the token opens with the master key only). */
+/* A sync's own: the worker touches nothing of the session's but the path. */
+typedef struct
+{
+  TfSyncClient *client;   /* built on the main thread from the open vault (the token
+                           * opens with the master key only) */
+  TfKeys       *keys;     /* a copy: a lapsed session renews by itself */
+  char         *user_id;
+  gboolean      renewed;  /* it did: the live-update watch needs the new token */
+} SyncJob;
+
+static void
+sync_job_free (SyncJob *job)
+{
+  g_clear_object (&job->client);
+  g_clear_pointer (&job->keys, tf_keys_free);
+  g_free (job->user_id);
+  g_free (job);
+}
+
 static void
 sync_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
 {
   TfSession *self = source;
-  TfSyncClient *client = data;
+  SyncJob *job = data;
   g_autoptr(TfStore) store = NULL;
   TfSyncReport report = { 0 };
   GError *error = NULL;
 
   /* A connection of this thread's own. */
   store = tf_store_open (self->path, &error);
-  if (store != NULL && tf_sync_client_sync (client, store, &report, &error))
+  if (store != NULL && tf_account_sync (store, job->keys, job->user_id, job->client, &report,
+                                        &job->renewed, &error))
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, error);
+}
+
+/* The server refused this device and only the person can sign in again:
+ * signed out from elsewhere, the password changed elsewhere, suspended, or
+ * a code asked for.  A lapse alone was renewed in the worker. */
+static gboolean
+is_signed_out (const GError *error)
+{
+  return g_error_matches (error, TF_ACCOUNT_ERROR, TF_ACCOUNT_ERROR_SIGN_IN_NEEDED) ||
+         g_error_matches (error, TF_SYNC_ERROR, TF_SYNC_ERROR_UNAUTHORIZED) ||
+         g_error_matches (error, TF_SYNC_ERROR, TF_SYNC_ERROR_TOKEN_EXPIRED);
 }
 
 static void
 sync_done (GObject *source, GAsyncResult *result, gpointer data)
 {
   TfSession *self = TF_SESSION (source);
+  SyncJob *job = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
 
   self->syncing = FALSE;
+  /* A watch refused with the lapsed token has ended: one with the new. */
+  if (job->renewed)
+    start_watch (self);
   g_clear_pointer (&self->sync_error, g_free);
   if (g_task_propagate_boolean (G_TASK (result), &error))
     {
@@ -588,9 +624,8 @@ sync_done (GObject *source, GAsyncResult *result, gpointer data)
   else
     {
       self->sync_error = g_strdup (error->message);
-      set_sync_state (self, g_error_matches (error, TF_SYNC_ERROR, TF_SYNC_ERROR_UNAUTHORIZED) ||
-                            g_error_matches (error, TF_SYNC_ERROR, TF_SYNC_ERROR_TOKEN_EXPIRED)
-                              ? TF_SYNC_STATE_SIGNED_OUT : TF_SYNC_STATE_OFFLINE);
+      set_sync_state (self, is_signed_out (error) ? TF_SYNC_STATE_SIGNED_OUT
+                                                  : TF_SYNC_STATE_OFFLINE);
     }
   g_signal_emit (self, signals[SYNCED], 0);
   if (self->sync_again)
@@ -606,6 +641,7 @@ tf_session_sync (TfSession *self)
   g_autoptr(GTask) task = NULL;
   g_autoptr(TfSyncClient) client = NULL;
   g_autoptr(GError) error = NULL;
+  SyncJob *job;
 
   /* Locked, the session's token cannot be read: the unlock syncs. */
   if (self->sync_state == TF_SYNC_STATE_LOCAL_ONLY || self->vault == NULL)
@@ -627,8 +663,12 @@ tf_session_sync (TfSession *self)
     }
   self->syncing = TRUE;
   set_sync_state (self, TF_SYNC_STATE_SYNCING);
+  job = g_new0 (SyncJob, 1);
+  job->client = g_steal_pointer (&client);
+  job->keys = tf_keys_copy (tf_vault_get_keys (self->vault));
+  job->user_id = g_strdup (tf_vault_get_user_id (self->vault));
   task = g_task_new (self, NULL, sync_done, NULL);
-  g_task_set_task_data (task, g_steal_pointer (&client), g_object_unref);
+  g_task_set_task_data (task, job, (GDestroyNotify) sync_job_free);
   g_task_run_in_thread (task, sync_thread);
 }
 

@@ -24,41 +24,14 @@ print_rejections (TfCli *cli, JsonArray *rejections)
     }
 }
 
-static void
-add_report (TfSyncReport *total, const TfSyncReport *more)
-{
-  total->pushed += more->pushed;
-  total->rejected += more->rejected;
-  total->conflicts += more->conflicts;
-  total->edits_kept += more->edits_kept;
-  total->pulled += more->pulled;
-  total->renumbered += more->renumbered;
-  total->server_lost += more->server_lost;
-  total->resent += more->resent;
-  total->unkept += more->unkept;
-}
-
 /* One sync; when the session lapsed, the device signs in again by itself
  * and the sync goes on. */
 static gboolean
 sync_renewing (TfSyncClient *client, TfStore *store, TfVault *vault, TfSyncReport *report,
                GError **error)
 {
-  g_autoptr(GError) local = NULL;
-  TfSyncReport more = { 0 };
-
-  if (tf_sync_client_sync (client, store, report, &local))
-    return TRUE;
-  if (!g_error_matches (local, TF_SYNC_ERROR, TF_SYNC_ERROR_TOKEN_EXPIRED))
-    {
-      g_propagate_error (error, g_steal_pointer (&local));
-      return FALSE;
-    }
-  if (!tf_account_renew_session (vault, client, error) ||
-      !tf_sync_client_sync (client, store, &more, error))
-    return FALSE;
-  add_report (report, &more);
-  return TRUE;
+  return tf_account_sync (store, tf_vault_get_keys (vault), tf_vault_get_user_id (vault), client,
+                          report, NULL, error);
 }
 
 /* Syncs, then reconciles shares and pushes at once what that queued.  The
@@ -97,7 +70,7 @@ run_sync (TfCli *cli, TfSyncReport *report, GError **error)
     {
       if (!sync_renewing (client, store, vault, &again, error))
         return FALSE;
-      add_report (report, &again);
+      tf_sync_report_add (report, &again);
     }
   return TRUE;
 }
@@ -127,7 +100,7 @@ wait_and_sync (TfCli *cli, int seconds, TfSyncReport *report, GError **error)
 
     if (!run_sync (cli, &again, error))
       return FALSE;
-    add_report (report, &again);
+    tf_sync_report_add (report, &again);
   }
   return TRUE;
 }

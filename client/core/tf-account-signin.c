@@ -276,10 +276,13 @@ tf_account_unlock (TfStore *store, const char *password, GError **error)
   return tf_vault_new (store, user_id, keys);
 }
 
-gboolean
-tf_account_renew_session (TfVault *vault, TfSyncClient *client, GError **error)
+/* The renewal on @store's connection with @keys of @user_id: a caller in a
+ * worker thread passes its own connection and a copy of the keys, so no
+ * connection and no vault is shared between threads. */
+static gboolean
+renew_session (TfStore *store, TfKeys *keys, const char *user_id, TfSyncClient *client,
+               GError **error)
 {
-  TfStore *store = tf_vault_get_store (vault);
   g_autofree char *wrapped = tf_store_get_state (store, KEY_AUTH_KEY, NULL);
   g_autofree char *email = tf_store_get_state (store, KEY_EMAIL, NULL);
   g_autofree char *device = tf_store_get_state (store, KEY_DEVICE_ID, NULL);
@@ -293,12 +296,8 @@ tf_account_renew_session (TfVault *vault, TfSyncClient *client, GError **error)
   const char *names[] = { KEY_SESSION, KEY_TOKEN, NULL };
   const char *values[] = { NULL, NULL, NULL };
 
-  g_return_val_if_fail (TF_IS_VAULT (vault), FALSE);
-  g_return_val_if_fail (TF_IS_SYNC_CLIENT (client), FALSE);
-
   if (wrapped != NULL)
-    auth_key = tf_crypto_unwrap_key (tf_keys_get_master (tf_vault_get_keys (vault)), "auth-key",
-                                     wrapped, NULL);
+    auth_key = tf_crypto_unwrap_key (tf_keys_get_master (keys), "auth-key", wrapped, NULL);
   if (auth_key == NULL || email == NULL || device == NULL)
     {
       g_set_error (error, TF_ACCOUNT_ERROR, TF_ACCOUNT_ERROR_SIGN_IN_NEEDED,
@@ -333,12 +332,52 @@ tf_account_renew_session (TfVault *vault, TfSyncClient *client, GError **error)
                    _("The server’s answer was malformed"));
       return FALSE;
     }
-  wrapped_token = tf_account_wrap_token (tf_vault_get_keys (vault), tf_vault_get_user_id (vault),
-                                         token, error);
+  wrapped_token = tf_account_wrap_token (keys, user_id, token, error);
   values[0] = wrapped_token;
   if (wrapped_token == NULL || !tf_store_set_state (store, names, values, error))
     return FALSE;
   tf_sync_client_set_token (client, token);
+  return TRUE;
+}
+
+gboolean
+tf_account_renew_session (TfVault *vault, TfSyncClient *client, GError **error)
+{
+  g_return_val_if_fail (TF_IS_VAULT (vault), FALSE);
+  g_return_val_if_fail (TF_IS_SYNC_CLIENT (client), FALSE);
+
+  return renew_session (tf_vault_get_store (vault), tf_vault_get_keys (vault),
+                        tf_vault_get_user_id (vault), client, error);
+}
+
+gboolean
+tf_account_sync (TfStore *store, TfKeys *keys, const char *user_id, TfSyncClient *client,
+                 TfSyncReport *report, gboolean *out_renewed, GError **error)
+{
+  g_autoptr(GError) local = NULL;
+  TfSyncReport more = { 0 };
+
+  g_return_val_if_fail (TF_IS_STORE (store), FALSE);
+  g_return_val_if_fail (keys != NULL && user_id != NULL, FALSE);
+  g_return_val_if_fail (TF_IS_SYNC_CLIENT (client), FALSE);
+  g_return_val_if_fail (report != NULL, FALSE);
+
+  if (out_renewed != NULL)
+    *out_renewed = FALSE;
+  if (tf_sync_client_sync (client, store, report, &local))
+    return TRUE;
+  if (!g_error_matches (local, TF_SYNC_ERROR, TF_SYNC_ERROR_TOKEN_EXPIRED))
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  if (!renew_session (store, keys, user_id, client, error))
+    return FALSE;
+  if (out_renewed != NULL)
+    *out_renewed = TRUE;
+  if (!tf_sync_client_sync (client, store, &more, error))
+    return FALSE;
+  tf_sync_report_add (report, &more);
   return TRUE;
 }
 

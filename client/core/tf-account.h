@@ -146,6 +146,22 @@ gboolean  tf_account_renew_session (TfVault      *vault,
                                     TfSyncClient *client,
                                     GError      **error);
 
+/* One sync of @store through @client; when the session lapsed, the device
+ * signs in again by itself with @keys (the account @user_id's, unlocked) as
+ * tf_account_renew_session() does and syncs once more, both syncs counted
+ * in @report.  @out_renewed (may be NULL): whether it signed in again (a
+ * live-update watch then needs the new token).  Blocking; runs on @store's
+ * connection alone, so a worker thread passes its own and a copy of the
+ * keys (tf_keys_copy).  TF_ACCOUNT_ERROR_SIGN_IN_NEEDED when the person
+ * must sign in. */
+gboolean  tf_account_sync          (TfStore        *store,
+                                    TfKeys         *keys,
+                                    const char     *user_id,
+                                    TfSyncClient   *client,
+                                    TfSyncReport   *report,
+                                    gboolean       *out_renewed,
+                                    GError        **error);
+
 /* Looks up a therapist by e-mail in the server's directory: their entry
  * (user_id, public keys, fingerprint), or TF_ACCOUNT_ERROR_REFUSED when
  * nobody by that address is a therapist there.  Network only: it may run

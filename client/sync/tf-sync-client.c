@@ -548,6 +548,22 @@ sync_run (TfSyncClient *self, TfStore *store, TfSyncReport *report, GCancellable
   return FALSE;
 }
 
+void
+tf_sync_report_add (TfSyncReport *total, const TfSyncReport *more)
+{
+  g_return_if_fail (total != NULL && more != NULL);
+
+  total->pushed += more->pushed;
+  total->rejected += more->rejected;
+  total->conflicts += more->conflicts;
+  total->edits_kept += more->edits_kept;
+  total->pulled += more->pulled;
+  total->renumbered += more->renumbered;
+  total->server_lost += more->server_lost;
+  total->resent += more->resent;
+  total->unkept += more->unkept;
+}
+
 gboolean
 tf_sync_client_sync (TfSyncClient *self, TfStore *store, TfSyncReport *report, GError **error)
 {

@@ -52,6 +52,10 @@ typedef struct
   gint64 unkept;      /* at most this many of them were no longer kept here (too old) */
 } TfSyncReport;
 
+/* Adds the counts of @more to @total (a sync run twice, as one). */
+void          tf_sync_report_add  (TfSyncReport       *total,
+                                   const TfSyncReport *more);
+
 /* Keys of tf_store_get_state() that a sync keeps up to date, for `status`. */
 #define TF_SYNC_STATE_LAST_SYNC       "last_sync"       /* RFC 3339 UTC of the last full sync */
 #define TF_SYNC_STATE_LAST_SYNC_ERROR "last_sync_error" /* why the last sync failed; absent

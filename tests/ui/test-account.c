@@ -7,7 +7,9 @@
  * password was changed on another one shows "Sign In Again", refuses the
  * old password, takes the new one and syncs again; a forgotten password is
  * recovered with the recovery key from the unlock page, on a device that
- * syncs and, offline, on one that does not.  GTK warnings are fatal.
+ * syncs and, offline, on one that does not; a device whose session lapsed
+ * signs in again by itself and keeps syncing, asking only once the session
+ * is revoked.  GTK warnings are fatal.
  * With TF_UI_SHOTS set to a folder, each new view is saved there as a
  * screenshot (ImageMagick's import) to look at.
  */
@@ -16,6 +18,7 @@
 #include <glib/gi18n.h>
 
 #include "tf-preferences.h"
+#include "tf-test-pg.h"
 #include "tf-test-server.h"
 #include "tf-time.h"
 #include "tf-ui-test.h"
@@ -57,9 +60,9 @@ on_logged_in (GObject *source, GAsyncResult *result, gpointer data)
   wait->done = TRUE;
 }
 
-/* A second device signed in to @email's account, unlocked. */
+/* A second device signed in to @email's account on @on, unlocked. */
 static TfSession *
-second_device (const char *email, const char *password, char **out_dir)
+second_device_on (TfTestServer *on, const char *email, const char *password, char **out_dir)
 {
   g_autoptr(GError) error = NULL;
   Wait wait = { 0 };
@@ -69,11 +72,16 @@ second_device (const char *email, const char *password, char **out_dir)
   g_assert_no_error (error);
   session = tf_session_new (*out_dir, &error);
   g_assert_no_error (error);
-  tf_session_login_async (session, server->base_url, email, password, NULL, on_logged_in,
-                          &wait);
+  tf_session_login_async (session, on->base_url, email, password, NULL, on_logged_in, &wait);
   g_assert_true (tf_ui_wait_for (tf_ui_is_true, &wait.done));
   g_assert_no_error (wait.error);
   return session;
+}
+
+static TfSession *
+second_device (const char *email, const char *password, char **out_dir)
+{
+  return second_device_on (server, email, password, out_dir);
 }
 
 /* Synced: up to date, nothing waiting, no error. */
@@ -230,10 +238,11 @@ answer (GtkWidget *dialog, const char *response)
   gtk_window_close (GTK_WINDOW (dialog));
 }
 
-/* A new account of @reg registered on the test server as @email (NULL:
- * on this computer only), unlocked; its recovery key in @out_recovery. */
+/* A new account of @reg registered on @on as @email (NULL: on this
+ * computer only), unlocked; its recovery key in @out_recovery. */
 static TfSession *
-registered (const TfRegistration *reg, const char *email, char **out_dir, char **out_recovery)
+registered_on (TfTestServer *on, const TfRegistration *reg, const char *email, char **out_dir,
+               char **out_recovery)
 {
   g_autoptr(GError) error = NULL;
   Wait wait = { 0 };
@@ -243,12 +252,18 @@ registered (const TfRegistration *reg, const char *email, char **out_dir, char *
   g_assert_no_error (error);
   session = tf_session_new (*out_dir, &error);
   g_assert_no_error (error);
-  tf_session_create_async (session, reg, email != NULL ? server->base_url : NULL, email, NULL,
+  tf_session_create_async (session, reg, email != NULL ? on->base_url : NULL, email, NULL,
                            on_created, &wait);
   g_assert_true (tf_ui_wait_for (tf_ui_is_true, &wait.done));
   g_assert_no_error (wait.error);
   *out_recovery = wait.recovery;
   return session;
+}
+
+static TfSession *
+registered (const TfRegistration *reg, const char *email, char **out_dir, char **out_recovery)
+{
+  return registered_on (server, reg, email, out_dir, out_recovery);
 }
 
 /* The app's window on @session, locked: its unlock page. */
@@ -341,6 +356,89 @@ test_sign_in_again_after_password_change (void)
   close_sessions (session, other);
   tf_ui_remove_profile (dir);
   tf_ui_remove_profile (other_dir);
+}
+
+static gboolean
+timed_out (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs the main loop for @ms: what the app does by itself meanwhile. */
+static void
+run_for (guint ms)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (ms, timed_out, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/* On a server whose sessions last 1 s unused and 2 s at most, a change
+ * made after the session lapsed reaches the server, sync after sync, and
+ * nobody is asked for anything; a session someone revoked does ask. */
+static void
+test_lapsed_session_keeps_syncing (void)
+{
+  static const TfRegistration reg = {
+    .password = PASSWORD, .role = "client", .first_name = "Λήδα", .last_name = "Κόντου",
+  };
+  const char *email = "lida.kontou@example.org";
+  TfTestServer *brief = tf_test_server_start ("tf_ui_lapse",
+                                              "token-lifetime=1\ntoken-max-lifetime=2");
+  g_autofree char *dir = NULL, *other_dir = NULL, *recovery = NULL, *device = NULL;
+  g_autofree char *sql = NULL;
+  g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GtkWidget) dialog = NULL;
+  TfSession *session, *other;
+  GtkWidget *window;
+  PGconn *conn;
+
+  session = registered_on (brief, &reg, email, &dir, &recovery);
+  window = locked_window (session);
+  tf_ui_type (window, "unlock-password", PASSWORD);
+  tf_ui_click (window, "unlock-button");
+  g_assert_true (tf_ui_wait_for (synced, session));
+  for (int i = 0; i < 2; i++)
+    {
+      run_for (2500);  /* past both lifetimes */
+      g_ptr_array_add (entries, put_journal (session));
+      tf_session_sync (session);
+      g_assert_true (tf_ui_wait_for (synced, session));
+      g_assert_null (tf_ui_find_dialog ("sign-in-again"));
+      g_assert_false (gtk_widget_get_visible (tf_ui_find (window, "sign-in-again-button")));
+    }
+
+  /* The changes are on the server: another device reads them. */
+  other = second_device_on (brief, email, PASSWORD, &other_dir);
+  tf_ui_sync_now (other);
+  for (guint i = 0; i < entries->len; i++)
+    assert_reads (other, entries->pdata[i]);
+
+  /* Revoked, not lapsed: not renewed; the app asks, the data stays open. */
+  device = tf_account_get (tf_session_get_store (session), "device_id");
+  sql = g_strdup_printf ("UPDATE auth_sessions SET revoked_at = now () WHERE device_id = '%s'",
+                         device);
+  conn = tf_test_pg_connect (brief->conninfo);
+  tf_test_pg_exec (conn, sql);
+  PQfinish (conn);
+  g_free (put_journal (session));
+  tf_session_sync (session);
+  g_assert_true (tf_ui_wait_for (signed_out, session));
+  dialog = tf_ui_wait_dialog (NULL);
+  g_assert_cmpstr (gtk_widget_get_name (dialog), ==, "sign-in-again");
+  g_assert_true (tf_session_is_unlocked (session));
+  g_assert_cmpint (tf_session_get_pending (session), ==, 1);
+  g_clear_object (&dialog);
+  g_free (tf_ui_answer_dialog ("sign-in-again", "later"));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  close_sessions (session, other);
+  tf_ui_remove_profile (dir);
+  tf_ui_remove_profile (other_dir);
+  tf_test_server_stop (brief);
 }
 
 /* The recovery dialog answered: @key, @password twice. */
@@ -448,6 +546,7 @@ main (int argc, char **argv)
   g_test_add_func ("/account/publish-from-preferences", test_publish_from_preferences);
   g_test_add_func ("/account/sign-in-again-after-password-change",
                    test_sign_in_again_after_password_change);
+  g_test_add_func ("/account/lapsed-session-keeps-syncing", test_lapsed_session_keeps_syncing);
   g_test_add_func ("/account/recover-signed-in", test_recover_signed_in);
   g_test_add_func ("/account/recover-local-only", test_recover_local_only);
   status = g_test_run ();
