@@ -2,9 +2,10 @@
  *
  * tf-session.c: the profile, its account and its vault for the app.
  *
- * SQLite connections are per thread here: a sync runs in a worker on a
+ * SQLite connections are per thread here: a sync, and each account step
+ * (unlock, recovery, sign-in, publishing), runs in a worker on a
  * connection of its own to the same file (WAL lets both work), so the
- * main thread's lists never share a connection with it.  A session that
+ * main thread's connection is never used by another thread.  A session that
  * lapsed is renewed in that worker, with a copy of the keys (the master
  * key opens the auth key kept in the store), and the sync goes on: nobody
  * is asked unless the server refuses that too.  When a sync ends,
@@ -235,18 +236,29 @@ tf_session_lock (TfSession *self)
 
 /* --- work in a thread ----------------------------------------------------- */
 
-typedef struct
+/* Every account step runs in a worker on a connection of its own, as a
+ * sync does, so that no SQLite connection is ever used by two threads (a
+ * connection shared with the main thread showed as "file is not a
+ * database").  A vault the step opens stays on the worker's connection and
+ * ends with it there: its keys are handed over, and the session makes its
+ * own vault with them on the main thread's connection. */
+typedef struct _Job Job;
+typedef gboolean (*JobStep) (Job *job, TfStore *store, GError **error);
+
+struct _Job
 {
-  char           *password;
-  char           *server;
-  char           *email;
-  char           *first_name;
-  char           *last_name;
-  char           *license;
-  char           *role;
-  char           *recovery;
-  TfVault        *vault;
-} Job;
+  JobStep  step;
+  char    *password;
+  char    *server;
+  char    *email;
+  char    *first_name;
+  char    *last_name;
+  char    *license;
+  char    *role;
+  char    *recovery;
+  char    *user_id;  /* with keys: the account the step opened */
+  TfKeys  *keys;
+};
 
 static void
 wipe_free (char *secret)
@@ -267,31 +279,25 @@ job_free (Job *job)
   g_free (job->last_name);
   g_free (job->license);
   g_free (job->role);
-  g_clear_object (&job->vault);
+  g_free (job->user_id);
+  g_clear_pointer (&job->keys, tf_keys_free);
   g_free (job);
 }
 
-/* Account steps run on the session's store from the worker: the main
- * thread shows a busy page meanwhile and touches no list. */
-static void
-unlock_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+static Job *
+job_new (JobStep step)
 {
-  TfSession *self = source;
-  Job *job = data;
-  GError *error = NULL;
+  Job *job = g_new0 (Job, 1);
 
-  job->vault = tf_account_unlock (self->store, job->password, &error);
-  if (job->vault == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
+  job->step = step;
+  return job;
 }
 
 /* A job for a server account: where, who, and the password. */
 static Job *
-account_job_new (const char *server_url, const char *email, const char *password)
+account_job_new (JobStep step, const char *server_url, const char *email, const char *password)
 {
-  Job *job = g_new0 (Job, 1);
+  Job *job = job_new (step);
 
   job->server = g_strdup (server_url);
   job->email = g_strdup (email);
@@ -299,41 +305,70 @@ account_job_new (const char *server_url, const char *email, const char *password
   return job;
 }
 
+/* Keeps the keys of @vault (taken) for the main thread; FALSE for NULL. */
+static gboolean
+keep_keys (Job *job, TfVault *vault)
+{
+  if (vault == NULL)
+    return FALSE;
+  job->user_id = g_strdup (tf_vault_get_user_id (vault));
+  job->keys = tf_keys_copy (tf_vault_get_keys (vault));
+  g_object_unref (vault);
+  return TRUE;
+}
+
 static void
-start (TfSession *self, Job *job, GTaskThreadFunc func, GCancellable *cancellable,
-       GAsyncReadyCallback callback, gpointer user_data)
+job_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  TfSession *self = source;
+  Job *job = data;
+  g_autoptr(TfStore) store = NULL;
+  GError *error = NULL;
+
+  store = tf_store_open (self->path, &error);
+  if (store != NULL && job->step (job, store, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+start (TfSession *self, Job *job, GCancellable *cancellable, GAsyncReadyCallback callback,
+       gpointer user_data)
 {
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
 
   g_task_set_task_data (task, job, (GDestroyNotify) job_free);
-  g_task_run_in_thread (task, func);
+  g_task_run_in_thread (task, job_thread);
 }
 
 static gboolean
 finish_with_vault (TfSession *self, GAsyncResult *result, GError **error)
 {
   Job *job = g_task_get_task_data (G_TASK (result));
+  gboolean ok = g_task_propagate_boolean (G_TASK (result), error);
 
-  if (!g_task_propagate_boolean (G_TASK (result), error))
-    {
-      /* Registering may fail after the account was made here. */
-      if (job->vault != NULL)
-        set_vault (self, g_steal_pointer (&job->vault));
-      refresh_account (self);
-      return FALSE;
-    }
-  set_vault (self, g_steal_pointer (&job->vault));
-  return TRUE;
+  /* Registering may fail after the account was made here. */
+  if (job->keys != NULL)
+    set_vault (self, tf_vault_new (self->store, job->user_id, g_steal_pointer (&job->keys)));
+  refresh_account (self);
+  return ok;
+}
+
+static gboolean
+unlock_step (Job *job, TfStore *store, GError **error)
+{
+  return keep_keys (job, tf_account_unlock (store, job->password, error));
 }
 
 void
 tf_session_unlock_async (TfSession *self, const char *password, GCancellable *cancellable,
                          GAsyncReadyCallback callback, gpointer user_data)
 {
-  Job *job = g_new0 (Job, 1);
+  Job *job = job_new (unlock_step);
 
   job->password = g_strdup (password);
-  start (self, job, unlock_thread, cancellable, callback, user_data);
+  start (self, job, cancellable, callback, user_data);
 }
 
 gboolean
@@ -342,20 +377,11 @@ tf_session_unlock_finish (TfSession *self, GAsyncResult *result, GError **error)
   return finish_with_vault (self, result, error);
 }
 
-/* From the unlock page, locked: no view uses the store meanwhile. */
-static void
-recover_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+static gboolean
+recover_step (Job *job, TfStore *store, GError **error)
 {
-  TfSession *self = source;
-  Job *job = data;
-  GError *error = NULL;
-
-  if (tf_account_recover (self->store, job->recovery, job->password, &error))
-    job->vault = tf_account_unlock (self->store, job->password, &error);
-  if (job->vault == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
+  return tf_account_recover (store, job->recovery, job->password, error) &&
+         keep_keys (job, tf_account_unlock (store, job->password, error));
 }
 
 void
@@ -363,11 +389,11 @@ tf_session_recover_async (TfSession *self, const char *recovery_text, const char
                           GCancellable *cancellable, GAsyncReadyCallback callback,
                           gpointer user_data)
 {
-  Job *job = g_new0 (Job, 1);
+  Job *job = job_new (recover_step);
 
   job->recovery = g_strdup (recovery_text);
   job->password = g_strdup (new_password);
-  start (self, job, recover_thread, cancellable, callback, user_data);
+  start (self, job, cancellable, callback, user_data);
 }
 
 gboolean
@@ -376,22 +402,16 @@ tf_session_recover_finish (TfSession *self, GAsyncResult *result, GError **error
   return finish_with_vault (self, result, error);
 }
 
-static void
-create_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+static gboolean
+create_step (Job *job, TfStore *store, GError **error)
 {
-  TfSession *self = source;
-  Job *job = data;
   TfRegistration reg = { job->password, job->role, job->first_name, job->last_name,
                          job->license };
-  GError *error = NULL;
 
-  job->vault = tf_account_create_local (self->store, &reg, &job->recovery, &error);
-  if (job->vault != NULL && job->server != NULL)
-    tf_account_publish (self->store, job->server, job->email, job->password, NULL, &error);
-  if (error != NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
+  if (!keep_keys (job, tf_account_create_local (store, &reg, &job->recovery, error)))
+    return FALSE;
+  return job->server == NULL ||
+         tf_account_publish (store, job->server, job->email, job->password, NULL, error);
 }
 
 void
@@ -399,16 +419,13 @@ tf_session_create_async (TfSession *self, const TfRegistration *reg, const char 
                          const char *email, GCancellable *cancellable,
                          GAsyncReadyCallback callback, gpointer user_data)
 {
-  Job *job = g_new0 (Job, 1);
+  Job *job = account_job_new (create_step, server_url, email, reg->password);
 
-  job->password = g_strdup (reg->password);
   job->role = g_strdup (reg->role);
   job->first_name = g_strdup (reg->first_name);
   job->last_name = g_strdup (reg->last_name);
   job->license = g_strdup (reg->license_number);
-  job->server = g_strdup (server_url);
-  job->email = g_strdup (email);
-  start (self, job, create_thread, cancellable, callback, user_data);
+  start (self, job, cancellable, callback, user_data);
 }
 
 gboolean
@@ -422,18 +439,11 @@ tf_session_create_finish (TfSession *self, GAsyncResult *result, char **out_reco
   return finish_with_vault (self, result, error);
 }
 
-static void
-login_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+static gboolean
+login_step (Job *job, TfStore *store, GError **error)
 {
-  TfSession *self = source;
-  Job *job = data;
-  GError *error = NULL;
-
-  job->vault = tf_account_login (self->store, job->server, job->email, job->password, &error);
-  if (job->vault == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
+  return keep_keys (job, tf_account_login (store, job->server, job->email, job->password,
+                                           error));
 }
 
 void
@@ -441,8 +451,8 @@ tf_session_login_async (TfSession *self, const char *server_url, const char *ema
                         const char *password, GCancellable *cancellable,
                         GAsyncReadyCallback callback, gpointer user_data)
 {
-  start (self, account_job_new (server_url, email, password), login_thread, cancellable,
-         callback, user_data);
+  start (self, account_job_new (login_step, server_url, email, password), cancellable, callback,
+         user_data);
 }
 
 gboolean
@@ -451,54 +461,30 @@ tf_session_login_finish (TfSession *self, GAsyncResult *result, GError **error)
   return finish_with_vault (self, result, error);
 }
 
-/* Publishing and signing in again run on a connection of the worker's own:
- * the views stay open meanwhile and keep using the main thread's. */
-static void
-publish_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+/* Publishing and signing in again leave the session's vault as it is: the
+ * views stay open meanwhile. */
+static gboolean
+publish_step (Job *job, TfStore *store, GError **error)
 {
-  TfSession *self = source;
-  Job *job = data;
-  g_autoptr(TfStore) store = NULL;
-  GError *error = NULL;
-
-  store = tf_store_open (self->path, &error);
-  if (store != NULL &&
-      tf_account_publish (store, job->server, job->email, job->password, NULL, &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
+  return tf_account_publish (store, job->server, job->email, job->password, NULL, error);
 }
 
-static void
-sign_in_again_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+static gboolean
+sign_in_again_step (Job *job, TfStore *store, GError **error)
 {
-  TfSession *self = source;
-  Job *job = data;
-  g_autoptr(TfStore) store = NULL;
+  g_autofree char *server = tf_account_get (store, "server");
+  g_autofree char *email = tf_account_get (store, "email");
   g_autoptr(TfVault) vault = NULL;
-  g_autofree char *server = NULL, *email = NULL;
-  GError *error = NULL;
 
-  store = tf_store_open (self->path, &error);
-  if (store == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  server = tf_account_get (store, "server");
-  email = tf_account_get (store, "email");
   if (server == NULL || email == NULL)
     {
-      g_task_return_new_error (task, TF_ACCOUNT_ERROR, TF_ACCOUNT_ERROR_NO_ACCOUNT,
-                               _("This profile does not sync with a server"));
-      return;
+      g_set_error (error, TF_ACCOUNT_ERROR, TF_ACCOUNT_ERROR_NO_ACCOUNT,
+                   _("This profile does not sync with a server"));
+      return FALSE;
     }
   /* The vault made on this thread's connection is not the session's. */
-  vault = tf_account_login (store, server, email, job->password, &error);
-  if (vault == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
+  vault = tf_account_login (store, server, email, job->password, error);
+  return vault != NULL;
 }
 
 /* Now with a server and a session: live updates, and a sync. */
@@ -521,7 +507,7 @@ tf_session_publish_async (TfSession *self, const char *server_url, const char *e
                           const char *password, GCancellable *cancellable,
                           GAsyncReadyCallback callback, gpointer user_data)
 {
-  start (self, account_job_new (server_url, email, password), publish_thread, cancellable,
+  start (self, account_job_new (publish_step, server_url, email, password), cancellable,
          callback, user_data);
 }
 
@@ -536,10 +522,10 @@ tf_session_sign_in_again_async (TfSession *self, const char *password,
                                 GCancellable *cancellable, GAsyncReadyCallback callback,
                                 gpointer user_data)
 {
-  Job *job = g_new0 (Job, 1);
+  Job *job = job_new (sign_in_again_step);
 
   job->password = g_strdup (password);
-  start (self, job, sign_in_again_thread, cancellable, callback, user_data);
+  start (self, job, cancellable, callback, user_data);
 }
 
 gboolean

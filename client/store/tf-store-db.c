@@ -185,12 +185,12 @@ static sqlite3 *
 open_connection (const char *path, int flags, GError **error)
 {
   sqlite3 *db = NULL;
-  /* Serialized: the app's account steps (unlock, recovery) run on a worker
-   * thread with the session's connection while the main thread may still
-   * read it; a NOMUTEX connection used from two threads at once showed as
-   * "file is not a database" on a later write (ui test-account, about one
-   * run in ten). */
-  int rc = sqlite3_open_v2 (path, &db, flags | SQLITE_OPEN_FULLMUTEX, NULL);
+  /* No mutex: a connection is used by one thread at a time, the one that
+   * opened it (the app's sync, live updates and account steps each open
+   * their own in their worker; tf_sync_client_sync_async() hands one over
+   * whole).  A connection used from two threads at once showed as "file is
+   * not a database" on a later write: open another instead of sharing. */
+  int rc = sqlite3_open_v2 (path, &db, flags | SQLITE_OPEN_NOMUTEX, NULL);
 
   if (rc != SQLITE_OK)
     {
