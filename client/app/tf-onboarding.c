@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * tf-onboarding.c: first run.
+ * tf-onboarding.c: first run — an account on this computer only, one on a
+ * server, signing in to an existing one, or, on a new device with the
+ * password forgotten, the recovery key (the account's server and e-mail,
+ * the key, a new password): the profile then opens and syncs everything.
  */
 #include "config.h"
 
@@ -16,6 +19,7 @@ typedef enum
   MODE_LOCAL,
   MODE_SERVER,
   MODE_SIGN_IN,
+  MODE_RECOVER,  /* a new device, with the recovery key */
 } Mode;
 
 struct _TfOnboarding
@@ -33,6 +37,7 @@ struct _TfOnboarding
   AdwEntryRow *license_row;
   AdwEntryRow *server_row;
   AdwEntryRow *email_row;
+  AdwEntryRow *key_row;  /* the recovery key */
   AdwPasswordEntryRow *password_row;
   AdwPasswordEntryRow *confirm_row;
   GtkLabel    *form_error;
@@ -83,7 +88,8 @@ is_therapist (TfOnboarding *self)
 static void
 update_form (TfOnboarding *self)
 {
-  gboolean creating = self->mode != MODE_SIGN_IN;
+  gboolean creating = self->mode == MODE_LOCAL || self->mode == MODE_SERVER;
+  gboolean recovering = self->mode == MODE_RECOVER;
 
   gtk_widget_set_visible (GTK_WIDGET (self->role_row), creating);
   gtk_widget_set_visible (GTK_WIDGET (self->first_row), creating);
@@ -91,10 +97,14 @@ update_form (TfOnboarding *self)
   gtk_widget_set_visible (GTK_WIDGET (self->license_row), creating && is_therapist (self));
   gtk_widget_set_visible (GTK_WIDGET (self->server_row), self->mode != MODE_LOCAL);
   gtk_widget_set_visible (GTK_WIDGET (self->email_row), self->mode != MODE_LOCAL);
-  gtk_widget_set_visible (GTK_WIDGET (self->confirm_row), creating);
+  gtk_widget_set_visible (GTK_WIDGET (self->key_row), recovering);
+  gtk_widget_set_visible (GTK_WIDGET (self->confirm_row), creating || recovering);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->password_row),
+                                 recovering ? _("New password") : _("Password"));
   adw_preferences_group_set_title (self->form_group,
                                    self->mode == MODE_LOCAL ? _("Use on This Computer Only")
                                    : self->mode == MODE_SERVER ? _("Create an Account")
+                                   : recovering ? _("Recover With Your Recovery Key")
                                    : _("Sign In"));
   adw_preferences_group_set_description (
     self->form_group,
@@ -103,6 +113,10 @@ update_form (TfOnboarding *self)
           "for a second device or a therapist.")
       : self->mode == MODE_SERVER
           ? _("Your notes are encrypted on this computer before they reach the server.")
+      : recovering
+          ? _("Enter your account’s server and e-mail address, the recovery key you wrote "
+              "down when you made the account, and a new password. Your data comes back from "
+              "the server as it was; the recovery key stays the same.")
           : _("Use the e-mail address and password of your account."));
   gtk_label_set_text (self->form_error, "");
 }
@@ -119,13 +133,14 @@ choose (TfOnboarding *self, Mode mode)
   self->mode = mode;
   update_form (self);
   gtk_stack_set_visible_child_name (self->stack, "form");
-  gtk_widget_grab_focus (GTK_WIDGET (self->mode == MODE_SIGN_IN ? self->server_row
-                                                                : self->first_row));
+  gtk_widget_grab_focus (GTK_WIDGET (self->mode == MODE_SIGN_IN || self->mode == MODE_RECOVER
+                                       ? self->server_row : self->first_row));
 }
 
 static void on_local_clicked (TfOnboarding *self) { choose (self, MODE_LOCAL); }
 static void on_server_clicked (TfOnboarding *self) { choose (self, MODE_SERVER); }
 static void on_sign_in_clicked (TfOnboarding *self) { choose (self, MODE_SIGN_IN); }
+static void on_recover_clicked (TfOnboarding *self) { choose (self, MODE_RECOVER); }
 
 static void
 on_back_clicked (TfOnboarding *self)
@@ -179,19 +194,47 @@ created_cb (GObject *source, GAsyncResult *result, gpointer data)
     form_error (self, error->message);
 }
 
+/* Signed in to an account that exists: its data comes with a sync. */
 static void
-signed_in_cb (GObject *source, GAsyncResult *result, gpointer data)
+open_account (TfOnboarding *self, gboolean ok, GError *error)
 {
-  g_autoptr(TfOnboarding) self = data;
-  g_autoptr(GError) error = NULL;
-
-  if (!tf_session_login_finish (TF_SESSION (source), result, &error))
+  if (!ok)
     {
       form_error (self, error->message);
       return;
     }
   tf_session_sync (self->session);
   g_signal_emit (self, signals[DONE], 0);
+}
+
+static void
+signed_in_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr(TfOnboarding) self = data;
+  g_autoptr(GError) error = NULL;
+
+  open_account (self, tf_session_login_finish (TF_SESSION (source), result, &error), error);
+}
+
+static void
+recovered_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr(TfOnboarding) self = data;
+  g_autoptr(GError) error = NULL;
+  gboolean ok = tf_session_recover_new_device_finish (TF_SESSION (source), result, &error);
+
+  /* Nothing here waits to be sent: the sync layer's "kept" would mislead. */
+  if (g_error_matches (error, TF_SYNC_ERROR, TF_SYNC_ERROR_UNAVAILABLE))
+    {
+      form_error (self, _("The server cannot be reached. Check its address and your "
+                          "connection, then try again."));
+      return;
+    }
+  /* Otherwise the core's words say which (a typing mistake, a wrong key or
+   * e-mail, too many tries); the key is what to look at again. */
+  open_account (self, ok, error);
+  if (g_error_matches (error, TF_ACCOUNT_ERROR, TF_ACCOUNT_ERROR_WRONG_RECOVERY_KEY))
+    gtk_widget_grab_focus (GTK_WIDGET (self->key_row));
 }
 
 static void
@@ -209,22 +252,35 @@ on_continue_clicked (TfOnboarding *self)
     return form_error (self, _("Enter the server’s address, starting with https://"));
   if (self->mode != MODE_LOCAL && (email == NULL || strchr (email, '@') == NULL))
     return form_error (self, _("Enter your e-mail address"));
+  if (self->mode == MODE_RECOVER && text_of (self->key_row) == NULL)
+    return form_error (self, _("Enter your recovery key"));
+  if (self->mode == MODE_SIGN_IN && *password == '\0')
+    return form_error (self, _("Enter your password"));
   if (self->mode != MODE_SIGN_IN)
     {
       if (g_utf8_strlen (password, -1) < MIN_PASSWORD_CHARS)
         return form_error (self, _("Choose a password of at least 8 characters"));
       if (g_strcmp0 (password, confirm) != 0)
         return form_error (self, _("The two passwords differ"));
+    }
+  if (self->mode == MODE_LOCAL || self->mode == MODE_SERVER)
+    {
       if ((text_of (self->first_row) == NULL) != (text_of (self->last_row) == NULL))
         return form_error (self, _("Enter both your first and last name, or neither"));
       if (is_therapist (self) && text_of (self->license_row) == NULL)
         return form_error (self, _("Enter your licence number"));
     }
-  else if (*password == '\0')
-    return form_error (self, _("Enter your password"));
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->continue_button), FALSE);
   gtk_stack_set_visible_child_name (self->stack, "busy");
+  if (self->mode == MODE_RECOVER)
+    {
+      g_autofree char *key = g_strstrip (g_strdup (text_of (self->key_row)));
+
+      tf_session_recover_new_device_async (self->session, server, email, key, password, NULL,
+                                           recovered_cb, g_object_ref (self));
+      return;
+    }
   if (self->mode == MODE_SIGN_IN)
     {
       tf_session_login_async (self->session, server, email, password, NULL, signed_in_cb,
@@ -276,6 +332,7 @@ build_choose (TfOnboarding *self)
   GtkWidget *local = pill (_("_Use on This Computer Only"), "onboarding-local", TRUE);
   GtkWidget *server = pill (_("_Create an Account on a Server"), "onboarding-server", FALSE);
   GtkWidget *sign_in = pill (_("_Sign In to an Existing Account"), "onboarding-sign-in", FALSE);
+  GtkWidget *recover = gtk_button_new_with_mnemonic (_("I Have My _Recovery Key"));
 
   adw_status_page_set_icon_name (ADW_STATUS_PAGE (page), APPLICATION_ID);
   adw_status_page_set_title (ADW_STATUS_PAGE (page), _("Welcome to Therapy Field"));
@@ -286,10 +343,15 @@ build_choose (TfOnboarding *self)
   gtk_box_append (GTK_BOX (box), local);
   gtk_box_append (GTK_BOX (box), server);
   gtk_box_append (GTK_BOX (box), sign_in);
+  /* For a forgotten password on a new device; quieter than the others. */
+  gtk_widget_set_name (recover, "onboarding-recover");
+  gtk_widget_add_css_class (recover, "flat");
+  gtk_box_append (GTK_BOX (box), recover);
   adw_status_page_set_child (ADW_STATUS_PAGE (page), box);
   g_signal_connect_swapped (local, "clicked", G_CALLBACK (on_local_clicked), self);
   g_signal_connect_swapped (server, "clicked", G_CALLBACK (on_server_clicked), self);
   g_signal_connect_swapped (sign_in, "clicked", G_CALLBACK (on_sign_in_clicked), self);
+  g_signal_connect_swapped (recover, "clicked", G_CALLBACK (on_recover_clicked), self);
   return page;
 }
 
@@ -335,6 +397,7 @@ build_form (TfOnboarding *self)
   self->license_row = entry_row (_("Licence number"), "onboarding-license");
   self->server_row = entry_row (_("Server address"), "onboarding-server-url");
   self->email_row = entry_row (_("E-mail address"), "onboarding-email");
+  self->key_row = entry_row (_("Recovery key"), "onboarding-key");
   self->password_row = password_row (_("Password"), "onboarding-password");
   self->confirm_row = password_row (_("Password again"), "onboarding-confirm");
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->role_row));
@@ -343,6 +406,7 @@ build_form (TfOnboarding *self)
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->license_row));
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->server_row));
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->email_row));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->key_row));
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->password_row));
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->confirm_row));
 

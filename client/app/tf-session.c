@@ -461,6 +461,32 @@ tf_session_login_finish (TfSession *self, GAsyncResult *result, GError **error)
   return finish_with_vault (self, result, error);
 }
 
+static gboolean
+recover_new_device_step (Job *job, TfStore *store, GError **error)
+{
+  return keep_keys (job, tf_account_recover_on_new_device (store, job->server, job->email,
+                                                           job->recovery, job->password,
+                                                           error));
+}
+
+void
+tf_session_recover_new_device_async (TfSession *self, const char *server_url, const char *email,
+                                     const char *recovery_text, const char *new_password,
+                                     GCancellable *cancellable, GAsyncReadyCallback callback,
+                                     gpointer user_data)
+{
+  Job *job = account_job_new (recover_new_device_step, server_url, email, new_password);
+
+  job->recovery = g_strdup (recovery_text);
+  start (self, job, cancellable, callback, user_data);
+}
+
+gboolean
+tf_session_recover_new_device_finish (TfSession *self, GAsyncResult *result, GError **error)
+{
+  return finish_with_vault (self, result, error);
+}
+
 /* Publishing and signing in again leave the session's vault as it is: the
  * views stay open meanwhile. */
 static gboolean

@@ -79,6 +79,24 @@ gboolean     tf_session_login_finish   (TfSession      *self,
                                         GAsyncResult   *result,
                                         GError        **error);
 
+/* First run on a new device, the password forgotten: signs in to @email's
+ * account on @server_url with the recovery key, sets @new_password there
+ * (ending the account's other sessions) and unlocks with it.  Errors:
+ * TF_ACCOUNT_ERROR_WRONG_RECOVERY_KEY (a mistyped key, a wrong one or an
+ * unknown e-mail: the server does not tell them apart),
+ * TF_ACCOUNT_ERROR_THROTTLED, TF_SYNC_ERROR_UNAVAILABLE (offline). */
+void         tf_session_recover_new_device_async  (TfSession           *self,
+                                                   const char          *server_url,
+                                                   const char          *email,
+                                                   const char          *recovery_text,
+                                                   const char          *new_password,
+                                                   GCancellable        *cancellable,
+                                                   GAsyncReadyCallback  callback,
+                                                   gpointer             user_data);
+gboolean     tf_session_recover_new_device_finish (TfSession      *self,
+                                                   GAsyncResult   *result,
+                                                   GError        **error);
+
 /* A forgotten password: sets @new_password with the recovery key (on the
  * server too when the profile syncs with one) and unlocks with it. */
 void         tf_session_recover_async  (TfSession           *self,

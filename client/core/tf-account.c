@@ -110,7 +110,7 @@ explain (GError **error, GError *local, const char *code)
                  _("A therapist with this licence number is already registered; check the "
                    "number, or contact the service if it is yours"));
   else if (g_strcmp0 (code, "rate_limited") == 0)
-    g_set_error (error, TF_ACCOUNT_ERROR, TF_ACCOUNT_ERROR_REFUSED,
+    g_set_error (error, TF_ACCOUNT_ERROR, TF_ACCOUNT_ERROR_THROTTLED,
                  _("Too many failed attempts; wait a few minutes and try again"));
   else if (g_strcmp0 (code, "mfa_required") == 0)
     g_set_error (error, TF_ACCOUNT_ERROR, TF_ACCOUNT_ERROR_REFUSED,

@@ -30,6 +30,7 @@ typedef enum
   TF_ACCOUNT_ERROR_SIGN_IN_NEEDED,  /* the session ended and this device cannot sign in
                                      * again by itself: the password was changed elsewhere,
                                      * the account was suspended, or it asks for a code */
+  TF_ACCOUNT_ERROR_THROTTLED,       /* too many failed attempts: the server waits a while */
 } TfAccountError;
 
 GQuark tf_account_error_quark (void);

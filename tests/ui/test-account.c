@@ -9,7 +9,8 @@
  * recovered with the recovery key from the unlock page, on a device that
  * syncs and, offline, on one that does not; a device whose session lapsed
  * signs in again by itself and keeps syncing, asking only once the session
- * is revoked.  GTK warnings are fatal.
+ * is revoked; on a new device, first run recovers an account the CLI made
+ * with its recovery key and shows its data.  GTK warnings are fatal.
  * With TF_UI_SHOTS set to a folder, each new view is saved there as a
  * screenshot (ImageMagick's import) to look at.
  */
@@ -536,6 +537,124 @@ test_recover_local_only (void)
   tf_ui_remove_profile (dir);
 }
 
+/* therapy-field-cli on the profile in @dir (the password in TF_PASSWORD,
+ * as a script gives it); its output, and it must succeed. */
+static char *
+cli (const char *dir, const char * const *args)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("TF_BUILD_DIR"), "client",
+                                            "therapy-field-cli", NULL);
+  g_autoptr(GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GBytes) out = NULL, err = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_subprocess_launcher_setenv (launcher, "TF_PASSWORD", PASSWORD, TRUE);
+  g_subprocess_launcher_setenv (launcher, "LANGUAGE", "en", TRUE);
+  g_ptr_array_add (argv, path);
+  g_ptr_array_add (argv, (gpointer) "--data-dir");
+  g_ptr_array_add (argv, (gpointer) dir);
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate (process, NULL, NULL, &out, &err, &error);
+  g_assert_no_error (error);
+  if (!g_subprocess_get_successful (process))
+    g_error ("therapy-field-cli %s: %.*s", args[0], (int) g_bytes_get_size (err),
+             (const char *) g_bytes_get_data (err, NULL));
+  return g_strndup (g_bytes_get_data (out, NULL), g_bytes_get_size (out));
+}
+#define CLI(dir, ...) cli (dir, (const char * const[]) { __VA_ARGS__, NULL })
+
+/* The onboarding's recovery form filled and sent; it asks again, saying
+ * @problem, unless @problem is NULL. */
+static void
+recover_on_onboarding (GtkWidget *window, const char *server_url, const char *email,
+                       const char *key, const char *problem)
+{
+  tf_ui_type (window, "onboarding-server-url", server_url);
+  tf_ui_type (window, "onboarding-email", email);
+  tf_ui_type (window, "onboarding-key", key);
+  tf_ui_type (window, "onboarding-password", NEW_PASSWORD);
+  tf_ui_type (window, "onboarding-confirm", NEW_PASSWORD);
+  tf_ui_click (window, "onboarding-continue");
+  if (problem != NULL)
+    g_assert_nonnull (tf_ui_wait_label (window, problem));
+}
+
+/* First run on a new device, the password forgotten: an account made and
+ * written to from the CLI is recovered in the app with the recovery key,
+ * which opens the profile and brings its data; an unknown e-mail and a
+ * server that cannot be reached are told apart. */
+static void
+test_recover_on_new_device (void)
+{
+  const char *email = "stella.manou@example.org";
+  g_autofree char *cli_dir = g_dir_make_tmp ("tf-ui-account-XXXXXX", NULL);
+  g_autofree char *dir = g_dir_make_tmp ("tf-ui-account-XXXXXX", NULL);
+  g_autofree char *out = NULL, *recovery = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+  TfSession *session;
+  GtkWidget *window;
+
+  out = CLI (cli_dir, "--json", "account", "register", "--server", server->base_url, "--email",
+             email, "--role", "client", "--first-name", "Στέλλα", "--last-name", "Μάνου");
+  node = json_from_string (out, &error);
+  g_assert_no_error (error);
+  recovery = g_strdup (json_object_get_string_member (json_node_get_object (node),
+                                                      "recovery_key"));
+  g_free (CLI (cli_dir, "journal", "add", "--title", "Από το τερματικό", "--content", CONTENT));
+  g_free (CLI (cli_dir, "sync"));
+
+  session = tf_session_new (dir, &error);
+  g_assert_no_error (error);
+  window = GTK_WIDGET (tf_window_new (NULL, session));
+  gtk_window_set_default_size (GTK_WINDOW (window), 360, 700);
+  gtk_window_present (GTK_WINDOW (window));
+  tf_ui_click (window, "onboarding-recover");
+  tf_ui_wait_shown (window, "onboarding-key");
+  shot ("onboarding-recover");
+
+  /* Nothing listens there. */
+  recover_on_onboarding (window, "http://127.0.0.1:9", email, recovery,
+                         _("The server cannot be reached. Check its address and your "
+                           "connection, then try again."));
+  g_assert_false (tf_session_has_account (session));
+  /* The server says the same for an unknown e-mail as for a wrong key. */
+  recover_on_onboarding (window, server->base_url, "nobody@example.org", recovery,
+                         _("Wrong e-mail address or recovery key"));
+  shot ("onboarding-recover-refused");
+  g_assert_false (tf_session_has_account (session));
+
+  recover_on_onboarding (window, server->base_url, email, recovery, NULL);
+  g_assert_true (tf_ui_wait_for (synced, session));
+  tf_ui_wait_shown (window, "main-views");
+  adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (tf_ui_find (window, "main-views")),
+                                         "journal");
+  g_assert_nonnull (tf_ui_wait_label (window, "Από το τερματικό"));
+  shot ("onboarding-recovered");
+
+  /* The new password is the account's now: the CLI's old one is refused. */
+  gtk_widget_activate_action (window, "win.lock", NULL);
+  tf_ui_type (window, "unlock-password", NEW_PASSWORD);
+  tf_ui_click (window, "unlock-button");
+  g_assert_true (tf_ui_wait_for ((gboolean (*) (gpointer)) tf_session_is_unlocked, session));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  tf_session_lock (session);
+  g_assert_true (tf_ui_wait_for (not_syncing, session));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_finalize_object (session);
+  tf_ui_remove_profile (dir);
+  tf_ui_remove_profile (cli_dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -549,6 +668,7 @@ main (int argc, char **argv)
   g_test_add_func ("/account/lapsed-session-keeps-syncing", test_lapsed_session_keeps_syncing);
   g_test_add_func ("/account/recover-signed-in", test_recover_signed_in);
   g_test_add_func ("/account/recover-local-only", test_recover_local_only);
+  g_test_add_func ("/account/recover-on-new-device", test_recover_on_new_device);
   status = g_test_run ();
   tf_test_server_stop (server);
   return status;
