@@ -442,7 +442,7 @@ tf_session_create_finish (TfSession *self, GAsyncResult *result, char **out_reco
 static gboolean
 login_step (Job *job, TfStore *store, GError **error)
 {
-  return keep_keys (job, tf_account_login (store, job->server, job->email, job->password,
+  return keep_keys (job, tf_account_login (store, job->server, job->email, job->password, NULL,
                                            error));
 }
 
@@ -509,7 +509,7 @@ sign_in_again_step (Job *job, TfStore *store, GError **error)
       return FALSE;
     }
   /* The vault made on this thread's connection is not the session's. */
-  vault = tf_account_login (store, server, email, job->password, error);
+  vault = tf_account_login (store, server, email, job->password, NULL, error);
   return vault != NULL;
 }
 

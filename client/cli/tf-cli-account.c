@@ -1,14 +1,18 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
  * tf-cli-account.c: account create | register | login | password | recover |
- * logout.
+ * logout, and from a signed-in device: sessions | revoke | mfa (the
+ * account's sessions and its two-step sign-in, tf-account-manage.h).
  */
 #include "config.h"
 
 #include <glib/gi18n.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "tf-account-manage.h"
 #include "tf-cli.h"
+#include "tf-time.h"
 
 static gboolean
 check_server (const char *url, GError **error)
@@ -150,14 +154,29 @@ account_register (TfCli *cli, int argc, char **argv, GError **error)
   return create_or_register (cli, &tf_cli_account_commands[1], TRUE, argc, argv, error);
 }
 
+/* The code given for a login (--totp, else TF_TOTP_CODE), or NULL. */
+static char *
+given_totp (const char *option)
+{
+  const char *env = g_getenv ("TF_TOTP_CODE");
+
+  if (option != NULL)
+    return g_strdup (option);
+  return env != NULL && *env != '\0' ? g_strdup (env) : NULL;
+}
+
 static gboolean
 account_login (TfCli *cli, int argc, char **argv, GError **error)
 {
-  g_autofree char *server = NULL, *email = NULL, *password = NULL;
+  g_autofree char *server = NULL, *email = NULL, *password = NULL, *option = NULL;
+  g_autofree char *totp = NULL;
   g_autoptr(TfVault) vault = NULL;
+  g_autoptr(GError) local = NULL;
   GOptionEntry entries[] = {
     { "server", 0, 0, G_OPTION_ARG_STRING, &server, N_("Sync server address"), N_("URL") },
     { "email", 0, 0, G_OPTION_ARG_STRING, &email, N_("E-mail address"), N_("E") },
+    { "totp", 0, 0, G_OPTION_ARG_STRING, &option,
+      N_("Code from the authenticator app (two-step sign-in)"), N_("CODE") },
     { NULL }
   };
   TfStore *store;
@@ -173,10 +192,35 @@ account_login (TfCli *cli, int argc, char **argv, GError **error)
   password = tf_cli_secret ("TF_PASSWORD", _("Password: "), FALSE, error);
   if (password == NULL)
     return FALSE;
-  vault = tf_account_login (store, server, email, password, error);
+  totp = given_totp (option);
+  vault = tf_account_login (store, server, email, password, totp, &local);
+  /* Asked for on a terminal, as the password is; a script is told how to
+   * give it (and gets its own exit status). */
+  if (vault == NULL && totp == NULL &&
+      g_error_matches (local, TF_ACCOUNT_ERROR, TF_ACCOUNT_ERROR_TOTP_NEEDED))
+    {
+      if (isatty (STDIN_FILENO))
+        {
+          g_clear_error (&local);
+          totp = tf_cli_secret ("TF_TOTP_CODE", _("Code from your authenticator app: "), FALSE,
+                                &local);
+          if (totp != NULL)
+            vault = tf_account_login (store, server, email, password, totp, &local);
+        }
+      else
+        {
+          g_clear_error (&local);
+          g_set_error (&local, TF_ACCOUNT_ERROR, TF_ACCOUNT_ERROR_TOTP_NEEDED,
+                       _("This account uses two-step sign-in: run again with --totp CODE, the "
+                         "code your authenticator app shows"));
+        }
+    }
   wipe (password);
   if (vault == NULL)
-    return FALSE;
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
   if (!cli->json)
     g_print (_("Logged in as %s on this device. Run “sync” to bring your data here.\n"), email);
   return TRUE;
@@ -294,15 +338,210 @@ account_logout (TfCli *cli, int argc, char **argv, GError **error)
   return TRUE;
 }
 
+
+/* --- sessions and the two-step sign-in ----------------------------------- */
+
+static JsonObject *
+session_to_json (TfAccountSession *session)
+{
+  JsonObject *o = json_object_new ();
+  const struct { const char *member; GDateTime *time; } times[] = {
+    { "created_at", tf_account_session_get_created (session) },
+    { "last_seen_at", tf_account_session_get_last_seen (session) },
+    { "expires_at", tf_account_session_get_expires (session) },
+    { "ends_at_latest", tf_account_session_get_ends_at_latest (session) },
+  };
+
+  json_object_set_string_member (o, "id", tf_account_session_get_id (session));
+  json_object_set_string_member (o, "device_id", tf_account_session_get_device_id (session));
+  json_object_set_string_member (o, "device_name", tf_account_session_get_device_name (session));
+  json_object_set_string_member (o, "label", tf_account_session_get_label (session));
+  for (guint i = 0; i < G_N_ELEMENTS (times); i++)
+    {
+      g_autofree char *text = tf_time_format_timestamp (times[i].time);
+
+      json_object_set_string_member (o, times[i].member, text);
+    }
+  json_object_set_boolean_member (o, "current", tf_account_session_is_current (session));
+  return o;
+}
+
+static gboolean
+account_sessions (TfCli *cli, int argc, char **argv, GError **error)
+{
+  g_autoptr(GPtrArray) sessions = NULL;
+  TfVault *vault;
+
+  if (!tf_cli_parse (cli, &tf_cli_account_commands[6], NULL, &argc, &argv, 0, error))
+    return FALSE;
+  vault = tf_cli_vault (cli, error);
+  if (vault == NULL)
+    return FALSE;
+  sessions = tf_account_list_sessions (vault, error);
+  if (sessions == NULL)
+    return FALSE;
+  if (cli->json)
+    {
+      g_autoptr(JsonArray) array = json_array_new ();
+      g_autoptr(JsonNode) node = NULL;
+
+      for (guint i = 0; i < sessions->len; i++)
+        json_array_add_object_element (array, session_to_json (g_ptr_array_index (sessions, i)));
+      node = json_node_init_array (json_node_alloc (), array);
+      tf_cli_print_json (node);
+      return TRUE;
+    }
+  for (guint i = 0; i < sessions->len; i++)
+    {
+      TfAccountSession *session = g_ptr_array_index (sessions, i);
+      g_autofree char *created = NULL, *seen = NULL, *expires = NULL;
+
+      created = tf_time_format_timestamp (tf_account_session_get_created (session));
+      seen = tf_time_format_timestamp (tf_account_session_get_last_seen (session));
+      expires = tf_time_format_timestamp (tf_account_session_get_expires (session));
+
+      g_print ("%s  %s%s\n", tf_account_session_get_id (session),
+               tf_account_session_get_label (session),
+               tf_account_session_is_current (session) ? _(" (this device)") : "");
+      g_print (_("    signed in %s, last used %s, ends %s unless used again\n"), created, seen,
+               expires);
+    }
+  return TRUE;
+}
+
+static gboolean
+account_revoke (TfCli *cli, int argc, char **argv, GError **error)
+{
+  gboolean this_device = FALSE;
+  TfVault *vault;
+
+  if (!tf_cli_parse (cli, &tf_cli_account_commands[7], NULL, &argc, &argv, 1, error))
+    return FALSE;
+  if (!g_uuid_string_is_valid (argv[1]))
+    return tf_cli_usage_error (error, _("“%s” is not a session id (see “account sessions”)"),
+                               argv[1]);
+  vault = tf_cli_vault (cli, error);
+  if (vault == NULL || !tf_account_revoke_session (vault, argv[1], &this_device, error))
+    return FALSE;
+  if (cli->json)
+    {
+      g_autoptr(JsonObject) o = json_object_new ();
+      g_autoptr(JsonNode) node = NULL;
+
+      json_object_set_string_member (o, "revoked", argv[1]);
+      json_object_set_boolean_member (o, "this_device", this_device);
+      node = json_node_init_object (json_node_alloc (), o);
+      tf_cli_print_json (node);
+    }
+  else
+    g_print ("%s\n", this_device
+                       ? _("This device’s own session ended: it is logged out. The data on this "
+                           "device stays, encrypted; run “account login” to sign in again.")
+                       : _("Session ended. That device must sign in again before it syncs."));
+  return TRUE;
+}
+
+/* The code for an MFA step: --code, else TF_TOTP_CODE, else asked for. */
+static char *
+mfa_code (const char *given, GError **error)
+{
+  if (given != NULL)
+    return g_strdup (given);
+  return tf_cli_secret ("TF_TOTP_CODE", _("Code from your authenticator app: "), FALSE, error);
+}
+
+static gboolean
+account_mfa (TfCli *cli, int argc, char **argv, GError **error)
+{
+  g_autofree char *given = NULL, *code = NULL;
+  GOptionEntry entries[] = {
+    { "code", 0, 0, G_OPTION_ARG_STRING, &given, N_("Code from the authenticator app"),
+      N_("C") },
+    { NULL }
+  };
+  const char *step;
+  TfVault *vault;
+  gboolean ok;
+
+  if (!tf_cli_parse (cli, &tf_cli_account_commands[8], entries, &argc, &argv, 1, error))
+    return FALSE;
+  step = argv[1];
+  if (strcmp (step, "setup") != 0 && strcmp (step, "enable") != 0 &&
+      strcmp (step, "disable") != 0)
+    return tf_cli_usage_error (error, _("Usage: therapy-field-cli account mfa %s"),
+                               tf_cli_account_commands[8].usage);
+  if (strcmp (step, "setup") == 0 && given != NULL)
+    return tf_cli_usage_error (error, _("“account mfa setup” takes no code; give it to "
+                                        "“account mfa enable”"));
+  vault = tf_cli_vault (cli, error);
+  if (vault == NULL)
+    return FALSE;
+
+  if (strcmp (step, "setup") == 0)
+    {
+      g_autofree char *secret = NULL;
+      g_autofree char *uri = tf_account_mfa_setup (vault, &secret, error);
+
+      if (uri == NULL)
+        return FALSE;
+      if (cli->json)
+        {
+          g_autoptr(JsonObject) o = json_object_new ();
+          g_autoptr(JsonNode) node = NULL;
+
+          json_object_set_string_member (o, "otpauth_uri", uri);
+          json_object_set_string_member (o, "secret", secret);
+          node = json_node_init_object (json_node_alloc (), o);
+          tf_cli_print_json (node);
+        }
+      else
+        {
+          g_print ("%s\n%s\n\n", _("Add this account to your authenticator app with this "
+                                   "address (most apps read it as a QR code):"), uri);
+          g_print (_("Or type this key into the app by hand: %s\n\n"), secret);
+          g_print ("%s\n", _("Two-step sign-in is not on yet: turn it on with “account mfa "
+                             "enable --code C” and a code the app shows."));
+        }
+      wipe (uri);
+      wipe (secret);
+      return TRUE;
+    }
+
+  code = mfa_code (given, error);
+  if (code == NULL)
+    return FALSE;
+  ok = strcmp (step, "enable") == 0 ? tf_account_mfa_enable (vault, code, error)
+                                    : tf_account_mfa_disable (vault, code, error);
+  wipe (code);
+  if (ok && cli->json)
+    {
+      g_autoptr(JsonObject) o = json_object_new ();
+      g_autoptr(JsonNode) node = NULL;
+
+      json_object_set_boolean_member (o, "mfa_enabled", strcmp (step, "enable") == 0);
+      node = json_node_init_object (json_node_alloc (), o);
+      tf_cli_print_json (node);
+    }
+  else if (ok)
+    g_print ("%s\n", strcmp (step, "enable") == 0
+                       ? _("Two-step sign-in is on: signing in on a new device asks for a code "
+                           "from your authenticator app (“account login --totp C”).")
+                       : _("Two-step sign-in is off: signing in asks for the password only."));
+  return ok;
+}
+
 const TfCliCommand tf_cli_account_commands[] = {
   { "account", "create", account_create,
     "--role client|therapist [--first-name F --last-name L] [--license N]" },
   { "account", "register", account_register,
     "--server URL --email E [--role client|therapist] [--first-name F --last-name L] "
     "[--license N]" },
-  { "account", "login", account_login, "--server URL --email E" },
+  { "account", "login", account_login, "--server URL --email E [--totp CODE]" },
   { "account", "password", account_password, "" },
   { "account", "recover", account_recover, "[--server URL --email E]" },
   { "account", "logout", account_logout, "" },
+  { "account", "sessions", account_sessions, "" },
+  { "account", "revoke", account_revoke, "ID" },
+  { "account", "mfa", account_mfa, "setup | enable [--code C] | disable [--code C]" },
   { NULL }
 };

@@ -2,7 +2,8 @@
  *
  * tf-cli.c: therapy-field-cli — the offline store and the sync engine from
  * a terminal.  Exit status 0 on success; otherwise one line on stderr and 1
- * (2 for bad arguments, which change nothing).
+ * (2 for bad arguments, which change nothing; 3 when a code of the
+ * authenticator app is needed; 4 when this device must sign in again).
  */
 #define G_LOG_DOMAIN "tf-cli"
 
@@ -400,6 +401,24 @@ group_exists (const char *group)
   return FALSE;
 }
 
+/* 2: bad arguments; 3: the account asks for a code of the authenticator
+ * app; 4: this device must sign in again (its session was ended, or it
+ * lapsed and cannot be renewed here); 1: anything else.  Scripts tell
+ * the cases apart without reading messages. */
+static int
+exit_status (const GError *error)
+{
+  if (g_error_matches (error, TF_CLI_ERROR, TF_CLI_ERROR_USAGE))
+    return 2;
+  if (g_error_matches (error, TF_ACCOUNT_ERROR, TF_ACCOUNT_ERROR_TOTP_NEEDED))
+    return 3;
+  if (g_error_matches (error, TF_SYNC_ERROR, TF_SYNC_ERROR_UNAUTHORIZED) ||
+      g_error_matches (error, TF_SYNC_ERROR, TF_SYNC_ERROR_TOKEN_EXPIRED) ||
+      g_error_matches (error, TF_ACCOUNT_ERROR, TF_ACCOUNT_ERROR_SIGN_IN_NEEDED))
+    return 4;
+  return 1;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -489,7 +508,7 @@ main (int argc, char **argv)
   else
     {
       g_printerr ("therapy-field-cli: %s\n", error ? error->message : _("failed"));
-      status = g_error_matches (error, TF_CLI_ERROR, TF_CLI_ERROR_USAGE) ? 2 : 1;
+      status = exit_status (error);
     }
   g_clear_object (&cli.vault);
   g_clear_object (&cli.store);

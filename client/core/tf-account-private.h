@@ -148,4 +148,9 @@ TfKeys     *tf_account_open_anywhere     (TfStore        *store,
                                           TfSecret      **out_auth_key,
                                           GError        **error);
 
+/* --- tf-account-manage.c -------------------------------------------------- */
+
+/* TF_ACCOUNT_ERROR_TOTP_WRONG, worded for the person. */
+void        tf_account_set_totp_wrong    (GError        **error);
+
 G_END_DECLS

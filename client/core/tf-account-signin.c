@@ -13,6 +13,7 @@
 #include <sodium.h>
 #include <string.h>
 
+#include "tf-account-manage.h"
 #include "tf-account-private.h"
 
 /* Keeps @auth_key under the master key of @keys, writing only when it
@@ -41,16 +42,53 @@ remember_auth_key (TfStore *store, TfKeys *keys, const TfSecret *auth_key, GErro
   return tf_store_set_state (store, names, values, error);
 }
 
+/* POST /v1/auth/login with @body, and with @code (may be NULL) once the
+ * server asks for one.  The server answers a wrong code exactly as a wrong
+ * password, so that nobody learns which of the two was wrong without the
+ * other; the device, which is told which it is by the first answer (a code
+ * is asked for only after the password is right, and asking writes and
+ * counts nothing), can then say "wrong code" and let the person try the
+ * code again without the password.  Each try counts one failure at most;
+ * it costs the server a second check of the auth key. */
+static JsonObject *
+login_with_code (TfSyncClient *client, JsonObject *body, const char *code, char **out_code,
+                 GError **error)
+{
+  g_autoptr(GError) local = NULL;
+  JsonObject *answer = tf_account_call_full (client, "POST", "/v1/auth/login", body, out_code,
+                                             &local);
+
+  if (answer != NULL || code == NULL ||
+      !g_error_matches (local, TF_ACCOUNT_ERROR, TF_ACCOUNT_ERROR_TOTP_NEEDED))
+    {
+      if (answer == NULL)
+        g_propagate_error (error, g_steal_pointer (&local));
+      return answer;
+    }
+  g_clear_error (&local);
+  if (out_code != NULL)
+    g_clear_pointer (out_code, g_free);
+  json_object_set_string_member (body, "totp", code);
+  answer = tf_account_call_full (client, "POST", "/v1/auth/login", body, out_code, &local);
+  if (answer == NULL && g_error_matches (local, TF_ACCOUNT_ERROR,
+                                         TF_ACCOUNT_ERROR_WRONG_PASSWORD))
+    tf_account_set_totp_wrong (error);
+  else if (answer == NULL)
+    g_propagate_error (error, g_steal_pointer (&local));
+  return answer;
+}
+
 /* The KDF parameters for @email from the server (prelogin), the keys of
- * @password derived with them, and a login: the answer, with the auth key
- * and the KEK.  When the server's salt is @known_salt's, the password there
- * is the one this device has and @password, which did not open it, is not
- * sent: TF_ACCOUNT_ERROR_WRONG_PASSWORD, without counting as a failed login
- * on the server. */
+ * @password derived with them, and a login (with the TOTP @code, may be
+ * NULL): the answer, with the auth key and the KEK.  When the server's
+ * salt is @known_salt's, the password there is the one this device has and
+ * @password, which did not open it, is not sent:
+ * TF_ACCOUNT_ERROR_WRONG_PASSWORD, without counting as a failed login on
+ * the server. */
 static JsonObject *
 sign_in (TfSyncClient *client, const char *email, const char *device, const char *password,
-         const char *known_salt, TfSecret **out_auth_key, TfSecret **out_kek, char **out_code,
-         GError **error)
+         const char *code, const char *known_salt, TfSecret **out_auth_key, TfSecret **out_kek,
+         char **out_code, GError **error)
 {
   g_autoptr(JsonObject) body = json_object_new ();
   g_autoptr(JsonObject) pre = NULL;
@@ -75,15 +113,16 @@ sign_in (TfSyncClient *client, const char *email, const char *device, const char
   json_object_set_string_member (body, "auth_key", auth_b64);
   json_object_set_string_member (body, "device_id", device);
   json_object_set_string_member (body, "device_name", g_get_host_name ());
-  answer = tf_account_call_full (client, "POST", "/v1/auth/login", body, out_code, error);
+  answer = login_with_code (client, body, code, out_code, error);
   sodium_memzero (auth_b64, strlen (auth_b64));
   return answer;
 }
 
 TfVault *
 tf_account_login (TfStore *store, const char *server_url, const char *email,
-                  const char *password, GError **error)
+                  const char *password, const char *totp, GError **error)
 {
+  g_autofree char *code = NULL;
   g_autoptr(TfSyncClient) client = NULL;
   g_autoptr(JsonObject) answer = NULL;
   g_autoptr(TfSecret) auth_key = NULL;
@@ -92,6 +131,8 @@ tf_account_login (TfStore *store, const char *server_url, const char *email,
   g_autofree char *device = NULL, *server = NULL;
   JsonObject *keys_object;
 
+  if (totp != NULL && (code = tf_account_totp_code_normalize (totp, error)) == NULL)
+    return NULL;
   if (!tf_account_refuse_second (store, email, error))
     return NULL;
   device = tf_account_device_id (store, error);
@@ -99,7 +140,7 @@ tf_account_login (TfStore *store, const char *server_url, const char *email,
     return NULL;
   server = tf_account_strip_slash (server_url);
   client = tf_sync_client_new (server, NULL);
-  answer = sign_in (client, email, device, password, NULL, &auth_key, &kek, NULL, error);
+  answer = sign_in (client, email, device, password, code, NULL, &auth_key, &kek, NULL, error);
   if (answer == NULL)
     return NULL;
   keys_object = tf_account_answer_keys (answer, error);
@@ -140,7 +181,7 @@ tf_account_open_with_server_keys (TfStore *store, JsonObject *keys_object, const
       return NULL;
     }
   client = tf_sync_client_new (server, NULL);
-  answer = sign_in (client, email, device, password,
+  answer = sign_in (client, email, device, password, NULL,
                     kdf != NULL ? json_object_get_string_member_with_default (kdf, "salt", NULL)
                                 : NULL,
                     &auth_key, &kek, &code, &local);

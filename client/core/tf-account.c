@@ -113,9 +113,9 @@ explain (GError **error, GError *local, const char *code)
     g_set_error (error, TF_ACCOUNT_ERROR, TF_ACCOUNT_ERROR_THROTTLED,
                  _("Too many failed attempts; wait a few minutes and try again"));
   else if (g_strcmp0 (code, "mfa_required") == 0)
-    g_set_error (error, TF_ACCOUNT_ERROR, TF_ACCOUNT_ERROR_REFUSED,
-                 _("This account needs a second-factor code, which this program cannot "
-                   "ask for yet"));
+    g_set_error (error, TF_ACCOUNT_ERROR, TF_ACCOUNT_ERROR_TOTP_NEEDED,
+                 _("This account uses two-step sign-in: give the code your authenticator "
+                   "app shows"));
   else
     g_propagate_error (error, g_steal_pointer (&local));
   g_clear_error (&local);

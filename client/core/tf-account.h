@@ -30,6 +30,12 @@ typedef enum
   TF_ACCOUNT_ERROR_SIGN_IN_NEEDED,  /* the session ended and this device cannot sign in
                                      * again by itself: the password was changed elsewhere,
                                      * the account was suspended, or it asks for a code */
+  TF_ACCOUNT_ERROR_TOTP_NEEDED,     /* the account asks for a code of its authenticator app:
+                                     * ask for one and sign in again with it */
+  TF_ACCOUNT_ERROR_TOTP_WRONG,      /* that code is wrong or was used already: ask again */
+  TF_ACCOUNT_ERROR_NO_SUCH_SESSION, /* no live session of this account has that id */
+  TF_ACCOUNT_ERROR_MFA_STATE,       /* the two-step sign-in is not in the state the step
+                                     * needs (set up, on or off) */
   TF_ACCOUNT_ERROR_THROTTLED,       /* too many failed attempts: the server waits a while */
 } TfAccountError;
 
@@ -63,11 +69,18 @@ gboolean  tf_account_publish      (TfStore        *store,
                                    const char     *device_name,
                                    GError        **error);
 
-/* Signs this profile in to an existing account (a new device). */
+/* Signs this profile in to an existing account (a new device).  @totp: the
+ * code of the authenticator app for an account with the two-step sign-in
+ * on (as typed: tf_account_totp_code_normalize), or NULL; without one such
+ * an account is TF_ACCOUNT_ERROR_TOTP_NEEDED, and a wrong or used one
+ * TF_ACCOUNT_ERROR_TOTP_WRONG (the password was right: ask for the code
+ * again).  A code for an account without the two-step sign-in is not
+ * needed, and not an error. */
 TfVault  *tf_account_login        (TfStore        *store,
                                    const char     *server_url,
                                    const char     *email,
                                    const char     *password,
+                                   const char     *totp,
                                    GError        **error);
 
 /* Opens the stored keys with the password, offline.  A password changed or

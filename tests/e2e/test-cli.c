@@ -1008,7 +1008,7 @@ test_wrong_secrets_and_outages (void)
   tf_test_pg_exec (conn, sql);
   PQfinish (conn);
   RUN (&run, d, "sync");
-  g_assert_cmpint (run.status, ==, 1);
+  g_assert_cmpint (run.status, ==, 4);
   g_assert_nonnull (strstr (run.err, "log in again"));
   run_clear (&run);
   g_assert_cmpint (status_int (d, "pending"), ==, 1);
@@ -1701,9 +1701,9 @@ test_recover_on_new_device (void)
   sync_ok (fresh);
   g_assert_cmpint (status_int (fresh, "pending"), ==, 0);
 
-  /* Whoever held the old password is signed out there. */
+  /* Whoever held the old password is signed out there: sign in again. */
   RUN (&run, old, "sync");
-  g_assert_cmpint (run.status, ==, 1);
+  g_assert_cmpint (run.status, ==, 4);
   run_clear (&run);
 }
 
@@ -1754,6 +1754,159 @@ test_recover_local_only (void)
   }
 }
 
+/* The sessions of an account, listed from each of its devices with that
+ * device marked; one ends another's, whose next sync is refused with the
+ * exit status for signing in again, and then its own, which signs it out. */
+static void
+test_account_sessions (void)
+{
+  g_autofree char *email = unique_email ("sessions");
+  g_autofree char *user_id = NULL, *phone_session = NULL, *laptop_session = NULL;
+  g_autoptr(JsonNode) listed = NULL, laptop_listed = NULL, revoked = NULL;
+  Device *phone = device_new ();
+  Device *laptop = device_new ();
+  g_auto(Run) run = { 0 };
+  JsonArray *sessions;
+
+  user_id = register_on (phone, email, "client", NULL);
+  g_free (OK (laptop, "account", "login", "--server", server->base_url, "--email", email));
+
+  listed = JSON (phone, "account", "sessions");
+  sessions = json_node_get_array (listed);
+  g_assert_cmpuint (json_array_get_length (sessions), ==, 2);
+  for (guint i = 0; i < 2; i++)
+    {
+      JsonObject *s = json_array_get_object_element (sessions, i);
+
+      g_assert_true (g_uuid_string_is_valid (json_object_get_string_member (s, "id")));
+      g_assert_nonnull (json_object_get_string_member (s, "expires_at"));
+      if (json_object_get_boolean_member (s, "current"))
+        phone_session = g_strdup (json_object_get_string_member (s, "id"));
+      else
+        laptop_session = g_strdup (json_object_get_string_member (s, "id"));
+    }
+  g_assert_nonnull (phone_session);
+  g_assert_nonnull (laptop_session);
+  /* The laptop marks its own: the other one. */
+  laptop_listed = JSON (laptop, "account", "sessions");
+  for (guint i = 0; i < 2; i++)
+    {
+      JsonObject *s = json_array_get_object_element (json_node_get_array (laptop_listed), i);
+
+      g_assert_cmpint (json_object_get_boolean_member (s, "current"), ==,
+                       g_str_equal (json_object_get_string_member (s, "id"), laptop_session));
+    }
+  RUN (&run, phone, "account", "sessions");
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, phone_session));
+  g_assert_nonnull (strstr (strstr (run.out, phone_session), "(this device)"));
+  g_assert_null (strstr (strstr (run.out, "(this device)") + 1, "(this device)"));
+  run_clear (&run);
+
+  /* Not an id: bad arguments.  An id of nobody's session: refused. */
+  RUN (&run, phone, "account", "revoke", "laptop");
+  g_assert_cmpint (run.status, ==, 2);
+  run_clear (&run);
+  {
+    g_autofree char *nobody = g_uuid_string_random ();
+
+    RUN (&run, phone, "account", "revoke", nobody);
+    g_assert_cmpint (run.status, ==, 1);
+    g_assert_nonnull (strstr (run.err, "No live sign-in"));
+    run_clear (&run);
+  }
+
+  /* The phone ends the laptop's session: its next sync says to sign in. */
+  RUN (&run, phone, "account", "revoke", laptop_session);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "must sign in again"));
+  run_clear (&run);
+  g_free (OK (laptop, "journal", "add", "--title", "t", "--content",
+              secret ("written after the laptop was signed out")));
+  RUN (&run, laptop, "sync");
+  g_assert_cmpint (run.status, ==, 4);
+  g_assert_nonnull (strstr (run.err, "log in again"));
+  run_clear (&run);
+  g_assert_cmpint (status_int (laptop, "pending"), ==, 1);
+  g_free (OK (laptop, "account", "login", "--server", server->base_url, "--email", email));
+  sync_ok (laptop);
+  g_assert_cmpint (status_int (laptop, "pending"), ==, 0);
+
+  /* The phone ends its own: it is signed out, its data stays. */
+  revoked = JSON (phone, "account", "revoke", phone_session);
+  g_assert_true (json_object_get_boolean_member (json_node_get_object (revoked), "this_device"));
+  RUN (&run, phone, "sync");
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "logged out"));
+  run_clear (&run);
+  g_free (OK (phone, "journal", "list"));
+}
+
+/* The two-step sign-in from the CLI, with codes computed as an
+ * authenticator app does: set up, turned on, asked for at login (its own
+ * exit status without one), a wrong code refused, the right one signs in,
+ * and turned off with a code from TF_TOTP_CODE. */
+static void
+test_account_mfa (void)
+{
+  g_autofree char *email = unique_email ("mfa");
+  g_autofree char *user_id = NULL, *wrong = NULL, *code = NULL, *env = NULL;
+  g_autoptr(JsonNode) setup = NULL;
+  Device *d = device_new ();
+  Device *other = device_new ();
+  Device *third = device_new ();
+  g_auto(Run) run = { 0 };
+  const char *secret_b32, *uri;
+  gint64 last_step = -1;
+
+  user_id = register_on (d, email, "client", NULL);
+  setup = JSON (d, "account", "mfa", "setup");
+  uri = json_object_get_string_member (json_node_get_object (setup), "otpauth_uri");
+  secret_b32 = json_object_get_string_member (json_node_get_object (setup), "secret");
+  g_assert_true (g_str_has_prefix (uri, "otpauth://totp/"));
+  g_assert_nonnull (strstr (uri, secret_b32));
+  wrong = tf_test_totp_wrong_code (secret_b32);
+
+  RUN (&run, d, "account", "mfa", "enable", "--code", wrong);
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "wrong or was already used"));
+  run_clear (&run);
+  RUN (&run, d, "account", "mfa", "sideways");
+  g_assert_cmpint (run.status, ==, 2);
+  run_clear (&run);
+  code = tf_test_totp_next_code (secret_b32, &last_step);
+  RUN (&run, d, "account", "mfa", "enable", "--code", code);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "Two-step sign-in is on"));
+  run_clear (&run);
+  g_clear_pointer (&code, g_free);
+
+  /* Another device: no code, then a wrong one, then the right one. */
+  RUN (&run, other, "account", "login", "--server", server->base_url, "--email", email);
+  g_assert_cmpint (run.status, ==, 3);
+  g_assert_nonnull (strstr (run.err, "--totp"));
+  run_clear (&run);
+  RUN (&run, other, "account", "login", "--server", server->base_url, "--email", email,
+       "--totp", wrong);
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "code is wrong"));
+  run_clear (&run);
+  code = tf_test_totp_next_code (secret_b32, &last_step);
+  g_free (OK (other, "account", "login", "--server", server->base_url, "--email", email,
+              "--totp", code));
+  g_clear_pointer (&code, g_free);
+  sync_ok (other);
+
+  /* Off, with the code from the environment: a login needs none again. */
+  code = tf_test_totp_next_code (secret_b32, &last_step);
+  env = g_strconcat ("TF_TOTP_CODE=", code, NULL);
+  RUN_ENV (&run, d, env, "account", "mfa", "disable");
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "Two-step sign-in is off"));
+  run_clear (&run);
+  g_free (OK (third, "account", "login", "--server", server->base_url, "--email", email));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1787,6 +1940,8 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/server-went-back", test_server_went_back);
   g_test_add_func ("/cli/full-disk-reads", test_full_disk_reads);
   g_test_add_func ("/cli/truncated-store", test_truncated_store);
+  g_test_add_func ("/cli/account-sessions", test_account_sessions);
+  g_test_add_func ("/cli/account-mfa", test_account_mfa);
   g_test_add_func ("/cli/no-plaintext-anywhere", test_no_plaintext_anywhere);
   status = g_test_run ();
 

@@ -230,7 +230,7 @@ test_token_not_in_files (void)
   g_autofree char *sql = NULL;
   PGconn *conn;
 
-  phone_vault = tf_account_login (phone->store, server->base_url, email, PASSWORD, &error);
+  phone_vault = tf_account_login (phone->store, server->base_url, email, PASSWORD, NULL, &error);
   g_assert_no_error (error);
   sync_ok (laptop_vault);
   sync_ok (phone_vault);
@@ -371,7 +371,7 @@ test_password_changed_elsewhere (void)
   g_autofree char *device_id = NULL, *sql = NULL;
   PGconn *conn;
 
-  phone_vault = tf_account_login (phone->store, server->base_url, email, PASSWORD, &error);
+  phone_vault = tf_account_login (phone->store, server->base_url, email, PASSWORD, NULL, &error);
   g_assert_no_error (error);
   g_clear_object (&phone_vault);
   device_id = state (phone, "account.device_id");

@@ -11,6 +11,7 @@
 #include <sodium.h>
 #include <string.h>
 
+#include "tf-auth.h"
 #include "tf-crypto.h"
 #include "tf-test-pg.h"
 #include "tf-test-server.h"
@@ -490,4 +491,57 @@ tf_test_open_hours (TfTestServer *server, TfTestUser *therapist)
       }
   r = tf_test_push (server, tablet, batch->str);
   assert_all_applied (r);
+}
+
+/* --- TOTP ------------------------------------------------------------------- */
+
+static char *
+totp_code_at (const char *secret_base32, gint64 step)
+{
+  gsize len = 0;
+  g_autofree guint8 *secret = tf_totp_base32_decode (secret_base32, &len);
+  char code[TF_TOTP_DIGITS + 1];
+
+  g_assert_nonnull (secret);
+  tf_totp_code (secret, len, step, code);
+  return g_strdup (code);
+}
+
+static gint64
+totp_step_now (void)
+{
+  return g_get_real_time () / G_USEC_PER_SEC / TF_TOTP_PERIOD;
+}
+
+char *
+tf_test_totp_next_code (const char *secret_base32, gint64 *last_step)
+{
+  gint64 step = MAX (totp_step_now (), *last_step + 1);
+
+  /* One step ahead is taken; two are not until the clock gets there. */
+  while (step > totp_step_now () + 1)
+    g_usleep (G_USEC_PER_SEC / 4);
+  *last_step = step;
+  return totp_code_at (secret_base32, step);
+}
+
+char *
+tf_test_totp_wrong_code (const char *secret_base32)
+{
+  gint64 now = totp_step_now ();
+
+  for (int n = g_random_int_range (0, 1000000);; n = (n + 1) % 1000000)
+    {
+      g_autofree char *wrong = g_strdup_printf ("%06d", n);
+      gboolean taken = FALSE;
+
+      for (gint64 step = now - 2; step <= now + 3 && !taken; step++)
+        {
+          g_autofree char *code = totp_code_at (secret_base32, step);
+
+          taken = g_str_equal (code, wrong);
+        }
+      if (!taken)
+        return g_steal_pointer (&wrong);
+    }
 }

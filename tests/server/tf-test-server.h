@@ -142,4 +142,15 @@ TfTestResponse *tf_test_push           (TfTestServer *server,
                                         TfTestUser   *user,
                                         const char   *mutations);
 
+/* TOTP codes as an authenticator app makes them (the server's own RFC 6238
+ * code), for tests that turn the second factor on.  @secret_base32 is what
+ * /v1/auth/mfa/setup gave.  The server takes the current step and one
+ * either side, never a step at or before the last one it took: this is a
+ * code it takes now, of a step after *@last_step (-1 at first), which is
+ * updated; when the step it needs is too far ahead it waits for the clock. */
+char           *tf_test_totp_next_code  (const char   *secret_base32,
+                                         gint64       *last_step);
+/* Six digits the server takes for no step now, nor in the next minute. */
+char           *tf_test_totp_wrong_code (const char   *secret_base32);
+
 G_END_DECLS
