@@ -14,6 +14,7 @@
 #include <glib/gi18n.h>
 #include <locale.h>
 
+#include "tf-account-page.h"
 #include "tf-keyring.h"
 #include "tf-preferences.h"
 #include "tf-publish.h"
@@ -228,17 +229,45 @@ zone_row (GtkWidget *group, Prefs *prefs)
   return row;
 }
 
+/* "Sync With a Server…" of a local-only account leads to the form here. */
+static void
+on_publish (GtkWidget *account, GtkWidget *publish)
+{
+  GtkRoot *window = gtk_widget_get_root (publish);
+  GtkWidget *general = gtk_widget_get_ancestor (publish, ADW_TYPE_PREFERENCES_PAGE);
+
+  if (!ADW_IS_PREFERENCES_WINDOW (window) || general == NULL)
+    return;
+  adw_preferences_window_set_visible_page (ADW_PREFERENCES_WINDOW (window),
+                                           ADW_PREFERENCES_PAGE (general));
+  gtk_widget_child_focus (publish, GTK_DIR_TAB_FORWARD);
+}
+
+/* The Account page; @publish: the General page's form for a local-only
+ * account (or NULL), where its "Sync With a Server…" leads. */
+static void
+add_account_page (GtkWidget *window, GtkWidget *publish, TfSession *session)
+{
+  GtkWidget *account = tf_account_page_new (session);
+
+  if (publish != NULL)
+    g_signal_connect_object (account, "publish", G_CALLBACK (on_publish), publish, 0);
+  adw_preferences_window_add (ADW_PREFERENCES_WINDOW (window), ADW_PREFERENCES_PAGE (account));
+}
+
 GtkWidget *
 tf_preferences_window_new (GtkWindow *parent, GSettings *settings, TfSession *session)
 {
   GtkWidget *window = adw_preferences_window_new ();
   GtkWidget *page = adw_preferences_page_new ();
-  GtkWidget *privacy, *region, *sync, *idle, *remember, *server_row;
+  GtkWidget *privacy, *region, *sync, *idle, *remember, *server_row, *publish = NULL;
   g_autofree char *server = tf_account_get (tf_session_get_store (session), "server");
   Prefs *prefs;
 
   gtk_window_set_transient_for (GTK_WINDOW (window), parent);
   gtk_window_set_modal (GTK_WINDOW (window), TRUE);
+  adw_preferences_page_set_title (ADW_PREFERENCES_PAGE (page), _("General"));
+  adw_preferences_page_set_icon_name (ADW_PREFERENCES_PAGE (page), "emblem-system-symbolic");
   adw_preferences_window_add (ADW_PREFERENCES_WINDOW (window), ADW_PREFERENCES_PAGE (page));
 
   privacy = new_group (page, _("Privacy"), NULL);
@@ -257,9 +286,12 @@ tf_preferences_window_new (GtkWindow *parent, GSettings *settings, TfSession *se
                        server != NULL ? server : _("None — this computer only"), NULL);
   gtk_widget_set_name (server_row, "preferences-server");
   if (server == NULL && tf_session_is_unlocked (session))
-    adw_preferences_page_add (ADW_PREFERENCES_PAGE (page),
-                              ADW_PREFERENCES_GROUP (tf_publish_group_new (session,
-                                                                           server_row)));
+    {
+      publish = tf_publish_group_new (session, server_row);
+      adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (publish));
+    }
+  if (tf_session_is_unlocked (session))
+    add_account_page (window, publish, session);
 
   region = new_group (page, _("Language and Region"), NULL);
   if (settings == NULL)

@@ -17,9 +17,11 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "tf-preferences.h"
 #include "tf-test-pg.h"
+#include "tf-qr-code.h"
 #include "tf-test-server.h"
 #include "tf-time.h"
 #include "tf-ui-test.h"
@@ -554,6 +556,33 @@ cli (const char *dir, const char * const *args)
   g_subprocess_launcher_setenv (launcher, "TF_PASSWORD", PASSWORD, TRUE);
   g_subprocess_launcher_setenv (launcher, "LANGUAGE", "en", TRUE);
   g_ptr_array_add (argv, path);
+/* --- the Account page ----------------------------------------------------- */
+
+typedef struct
+{
+  int   status;
+  char *err;
+} CliRun;
+
+/* therapy-field-cli on the profile in @dir, with the password, and @args;
+ * waits for it (the server is a process of its own). */
+static void
+run_cli (CliRun *run, const char *dir, const char *password, const char * const *args)
+{
+  g_autofree char *cli = g_build_filename (g_getenv ("TF_BUILD_DIR"), "client",
+                                           "therapy-field-cli", NULL);
+  g_autoptr(GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GBytes) err = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_subprocess_launcher_unsetenv (launcher, "G_DEBUG");
+  g_subprocess_launcher_setenv (launcher, "LANGUAGE", "en", TRUE);
+  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
+  g_subprocess_launcher_setenv (launcher, "TF_PASSWORD", password, TRUE);
+  g_ptr_array_add (argv, cli);
   g_ptr_array_add (argv, (gpointer) "--data-dir");
   g_ptr_array_add (argv, (gpointer) dir);
   for (guint i = 0; args[i] != NULL; i++)
@@ -645,6 +674,103 @@ test_recover_on_new_device (void)
   tf_ui_click (window, "unlock-button");
   g_assert_true (tf_ui_wait_for ((gboolean (*) (gpointer)) tf_session_is_unlocked, session));
 
+  g_subprocess_communicate (process, NULL, NULL, NULL, &err, &error);
+  g_assert_no_error (error);
+  run->status = g_subprocess_get_exit_status (process);
+  /* Empty bytes may have no data at all. */
+  run->err = g_strndup (g_bytes_get_size (err) > 0 ? g_bytes_get_data (err, NULL) : "",
+                        g_bytes_get_size (err));
+}
+
+#define CLI(run, dir, ...) run_cli (run, dir, PASSWORD, (const char * const[]) { __VA_ARGS__, NULL })
+
+/* Preferences on @session's Account page, 360 px wide. */
+static GtkWidget *
+account_page (TfSession *session)
+{
+  GtkWidget *window = tf_preferences_window_new (NULL, NULL, session);
+  GtkWidget *page = tf_ui_find (window, "account-page");
+
+  g_assert_nonnull (page);
+  gtk_window_set_default_size (GTK_WINDOW (window), 360, 720);
+  adw_preferences_window_set_visible_page (ADW_PREFERENCES_WINDOW (window),
+                                           ADW_PREFERENCES_PAGE (page));
+  return window;
+}
+
+static guint
+count_named (GtkWidget *root, const char *name)
+{
+  guint n = g_strcmp0 (gtk_widget_get_name (root), name) == 0 && gtk_widget_get_mapped (root);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    n += count_named (child, name);
+  return n;
+}
+
+typedef struct
+{
+  GtkWidget  *window;
+  guint       current;  /* rows of this device */
+  guint       others;   /* rows of other devices */
+} Rows;
+
+static gboolean
+rows_are (gpointer data)
+{
+  Rows *r = data;
+
+  return count_named (r->window, "account-session-current") == r->current &&
+         count_named (r->window, "account-session") == r->others &&
+         !gtk_widget_get_mapped (tf_ui_find (r->window, "account-sessions-status"));
+}
+
+/* A CLI device signs in: the page lists it beside this one; signed out
+ * from here, the CLI's next sync is refused and asks for a sign-in. */
+static void
+test_sessions_and_revoke (void)
+{
+  static const TfRegistration reg = {
+    .password = PASSWORD, .role = "client", .first_name = "Μάρθα", .last_name = "Κόκκαλη",
+  };
+  const char *email = "martha.kokkali@example.org";
+  g_autofree char *dir = NULL, *recovery = NULL, *cli_dir = NULL, *heading = NULL;
+  g_autoptr(GError) error = NULL;
+  TfSession *session = registered (&reg, email, &dir, &recovery);
+  CliRun run = { 0 };
+  GtkWidget *window;
+  Rows rows;
+
+  cli_dir = g_dir_make_tmp ("tf-ui-account-cli-XXXXXX", &error);
+  g_assert_no_error (error);
+  CLI (&run, cli_dir, "account", "login", "--server", server->base_url, "--email", email);
+  g_assert_cmpstr (run.err, ==, "");
+  g_assert_cmpint (run.status, ==, 0);
+  g_clear_pointer (&run.err, g_free);
+
+  window = account_page (session);
+  gtk_window_present (GTK_WINDOW (window));
+  rows = (Rows) { window, 1, 1 };
+  g_assert_true (tf_ui_wait_for (rows_are, &rows));
+  tf_ui_wait_subtitle (window, "account-session-current", _("This device"));
+  shot ("account-sessions");
+
+  /* Sign the other one out, after a confirmation. */
+  tf_ui_click (window, "account-session-revoke");
+  heading = tf_ui_answer_dialog ("account-revoke", "sign-out");
+  g_assert_nonnull (strstr (heading, g_get_host_name ()));
+  rows = (Rows) { window, 1, 0 };
+  g_assert_true (tf_ui_wait_for (rows_are, &rows));
+
+  CLI (&run, cli_dir, "sync");
+  g_test_message ("the CLI after its sign-out: %s", run.err);
+  g_assert_cmpint (run.status, ==, 4);  /* "sign in again" (docs/cli.md) */
+  g_assert_nonnull (strstr (run.err, "token revoked"));
+  g_clear_pointer (&run.err, g_free);
+
+  /* This device still syncs. */
+  tf_ui_sync_now (session);
   gtk_window_destroy (GTK_WINDOW (window));
   tf_session_lock (session);
   g_assert_true (tf_ui_wait_for (not_syncing, session));
@@ -653,6 +779,119 @@ test_recover_on_new_device (void)
   g_assert_finalize_object (session);
   tf_ui_remove_profile (dir);
   tf_ui_remove_profile (cli_dir);
+}
+
+/* The base32 secret the page shows, without its spaces. */
+static char *
+shown_secret (GtkWidget *window)
+{
+  const char *shown = gtk_label_get_text (GTK_LABEL (tf_ui_find (window, "account-mfa-secret")));
+  GString *secret = g_string_new (NULL);
+
+  for (const char *p = shown; *p != '\0'; p++)
+    if (*p != ' ')
+      g_string_append_c (secret, *p);
+  return g_string_free (secret, FALSE);
+}
+
+static gboolean
+status_says_something (gpointer data)
+{
+  GtkWidget *status = tf_ui_find (data, "account-mfa-status");
+
+  return gtk_widget_has_css_class (status, "error") &&
+         *gtk_label_get_text (GTK_LABEL (status)) != '\0' &&
+         gtk_widget_get_sensitive (tf_ui_find (data, "account-mfa-confirm"));
+}
+
+/* Set up shows the secret as a QR code of the right size and as text; a
+ * wrong code is refused saying so; the right one turns it on. */
+static char *
+set_up_totp (GtkWidget *window, gint64 *last_step)
+{
+  g_autofree char *wrong = NULL, *code = NULL;
+  GdkPaintable *qr;
+  char *secret;
+  guint modules;
+  int minimum = 0;
+
+  tf_ui_click (window, "account-mfa-setup");
+  tf_ui_wait_shown (window, "account-mfa-qr");
+  qr = gtk_picture_get_paintable (GTK_PICTURE (tf_ui_find (window, "account-mfa-qr")));
+  g_assert_true (TF_IS_QR_CODE (qr));
+  /* A version 1 … 40 symbol (17 + 4 v modules), a four-module quiet zone. */
+  modules = tf_qr_code_get_modules (TF_QR_CODE (qr));
+  g_assert_cmpuint (modules, >=, 21);
+  g_assert_cmpuint ((modules - 17) % 4, ==, 0);
+  g_assert_cmpint (gdk_paintable_get_intrinsic_width (qr), ==,
+                   (modules + 2 * TF_QR_CODE_QUIET_ZONE) * TF_QR_CODE_MODULE_PX);
+  g_assert_cmpint (gdk_paintable_get_intrinsic_height (qr), ==,
+                   gdk_paintable_get_intrinsic_width (qr));
+  /* What it encodes must be what the secret says: the finder patterns
+   * are where a scanner looks, the rest is libqrencode's. */
+  g_assert_true (tf_qr_code_is_dark (TF_QR_CODE (qr), 0, 0));
+  g_assert_true (tf_qr_code_is_dark (TF_QR_CODE (qr), modules - 1, 0));
+  g_assert_true (tf_qr_code_is_dark (TF_QR_CODE (qr), 0, modules - 1));
+  g_assert_false (tf_qr_code_is_dark (TF_QR_CODE (qr), 1, 1));
+  secret = shown_secret (window);
+  g_assert_cmpuint (strlen (secret), ==, 32);  /* 160 bits in base32 */
+  g_assert_nonnull (strstr (gtk_picture_get_alternative_text (
+                              GTK_PICTURE (tf_ui_find (window, "account-mfa-qr"))),
+                            gtk_label_get_text (GTK_LABEL (tf_ui_find (window,
+                                                                       "account-mfa-secret")))));
+  /* The widest the page gets: it still fits a phone. */
+  gtk_widget_measure (tf_ui_find (window, "account-page"), GTK_ORIENTATION_HORIZONTAL, -1,
+                      &minimum, NULL, NULL, NULL);
+  g_assert_cmpint (minimum, <=, 360 - 24);
+  shot ("account-totp-setup");
+
+  wrong = tf_test_totp_wrong_code (secret);
+  tf_ui_type (window, "account-mfa-code", wrong);
+  tf_ui_click (window, "account-mfa-confirm");
+  g_assert_true (tf_ui_wait_for (status_says_something, window));
+  tf_ui_wait_mapped (window, "account-mfa-qr", TRUE);
+  shot ("account-totp-wrong");
+
+  code = tf_test_totp_next_code (secret, last_step);
+  tf_ui_type (window, "account-mfa-code", code);
+  tf_ui_click (window, "account-mfa-confirm");
+  tf_ui_wait_mapped (window, "account-mfa-qr", FALSE);
+  tf_ui_wait_mapped (window, "account-mfa-setup", FALSE);
+  tf_ui_wait_shown (window, "account-mfa-off");
+  return secret;
+}
+
+/* TOTP set up and turned on from the page, then off again with a code. */
+static void
+test_totp_on_and_off (void)
+{
+  static const TfRegistration reg = {
+    .password = PASSWORD, .role = "client", .first_name = "Στέλιος", .last_name = "Βέρρας",
+  };
+  g_autofree char *dir = NULL, *recovery = NULL, *secret = NULL, *code = NULL;
+  TfSession *session = registered (&reg, "stelios.verras@example.org", &dir, &recovery);
+  GtkWidget *window = account_page (session);
+  gint64 last_step = -1;
+
+  gtk_window_present (GTK_WINDOW (window));
+  tf_ui_wait_shown (window, "account-mfa-setup");
+  secret = set_up_totp (window, &last_step);
+
+  tf_ui_click (window, "account-mfa-off");
+  code = tf_test_totp_next_code (secret, &last_step);
+  tf_ui_type (window, "account-mfa-code", code);
+  tf_ui_click (window, "account-mfa-confirm");
+  tf_ui_wait_mapped (window, "account-mfa-code", FALSE);
+  tf_ui_wait_shown (window, "account-mfa-setup");
+  tf_ui_wait_mapped (window, "account-mfa-off", FALSE);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  tf_session_lock (session);
+  g_assert_true (tf_ui_wait_for (not_syncing, session));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_finalize_object (session);
+  tf_ui_remove_profile (dir);
 }
 
 int
@@ -669,6 +908,8 @@ main (int argc, char **argv)
   g_test_add_func ("/account/recover-signed-in", test_recover_signed_in);
   g_test_add_func ("/account/recover-local-only", test_recover_local_only);
   g_test_add_func ("/account/recover-on-new-device", test_recover_on_new_device);
+  g_test_add_func ("/account/sessions-and-revoke", test_sessions_and_revoke);
+  g_test_add_func ("/account/totp-on-and-off", test_totp_on_and_off);
   status = g_test_run ();
   tf_test_server_stop (server);
   return status;

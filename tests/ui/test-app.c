@@ -330,7 +330,7 @@ never_called (GtkWindow *window)
 }
 
 /* The account's views fit 360 px too: Preferences with "Sync With a
- * Server", the unlock page with "Forgot Your Password?", and the "Sign In
+ * Server" and the Account page of a profile on this computer only, the unlock page with "Forgot Your Password?", and the "Sign In
  * Again" and recovery dialogs. */
 static void
 test_narrow_account (void)
@@ -348,6 +348,16 @@ test_narrow_account (void)
   /* The window itself asks 370 px, with or without this group (libadwaita's
    * preferences window); the group's content must not ask for more. */
   assert_fits_in (tf_ui_find (prefs, "preferences-publish"), "sync with a server", 360 - 24);
+  /* The Account page of a local-only profile says so and leads to it. */
+  adw_preferences_window_set_visible_page (ADW_PREFERENCES_WINDOW (prefs),
+                                           ADW_PREFERENCES_PAGE (tf_ui_find (prefs,
+                                                                             "account-page")));
+  tf_ui_wait_shown (prefs, "account-local");
+  tf_ui_wait_mapped (prefs, "account-sessions", FALSE);
+  assert_fits_in (tf_ui_find (prefs, "account-local"), "account on this computer only",
+                  360 - 24);
+  tf_ui_click (prefs, "account-publish");
+  tf_ui_wait_shown (prefs, "preferences-publish");
   dialog = tf_sign_in_again_present (GTK_WINDOW (prefs), session);
   assert_fits (dialog, "sign in again");
   gtk_window_destroy (GTK_WINDOW (dialog));
