@@ -97,6 +97,7 @@ typedef struct
   GtkWindow *parent;                     /* may be NULL */
   TfSession *session;
   void     (*done) (GtkWindow *parent);  /* what follows success, or NULL */
+  gboolean   with_code;                  /* asked again with the authenticator app's code */
 } TfFormAsk;
 
 TfFormAsk  *tf_form_ask_new                  (GtkWindow  *parent,

@@ -40,6 +40,7 @@ struct _TfOnboarding
   AdwEntryRow *key_row;  /* the recovery key */
   AdwPasswordEntryRow *password_row;
   AdwPasswordEntryRow *confirm_row;
+  AdwEntryRow *totp_row;     /* shown once the account asks for a code */
   GtkLabel    *form_error;
   GtkButton   *continue_button;
 
@@ -101,6 +102,8 @@ update_form (TfOnboarding *self)
   gtk_widget_set_visible (GTK_WIDGET (self->confirm_row), creating || recovering);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->password_row),
                                  recovering ? _("New password") : _("Password"));
+  gtk_widget_set_visible (GTK_WIDGET (self->totp_row), FALSE);
+  gtk_editable_set_text (GTK_EDITABLE (self->totp_row), "");
   adw_preferences_group_set_title (self->form_group,
                                    self->mode == MODE_LOCAL ? _("Use on This Computer Only")
                                    : self->mode == MODE_SERVER ? _("Create an Account")
@@ -200,6 +203,20 @@ open_account (TfOnboarding *self, gboolean ok, GError *error)
 {
   if (!ok)
     {
+      /* The password was right; the account asks for its second step. */
+      if (g_error_matches (error, TF_ACCOUNT_ERROR, TF_ACCOUNT_ERROR_TOTP_NEEDED) ||
+          g_error_matches (error, TF_ACCOUNT_ERROR, TF_ACCOUNT_ERROR_TOTP_WRONG))
+        {
+          gtk_widget_set_visible (GTK_WIDGET (self->totp_row), TRUE);
+          gtk_editable_set_text (GTK_EDITABLE (self->totp_row), "");
+          form_error (self, g_error_matches (error, TF_ACCOUNT_ERROR,
+                                             TF_ACCOUNT_ERROR_TOTP_NEEDED)
+                              ? _("Your account asks for the 6-digit code your "
+                                  "authenticator app shows: enter it and continue")
+                              : error->message);
+          gtk_widget_grab_focus (GTK_WIDGET (self->totp_row));
+          return;
+        }
       form_error (self, error->message);
       return;
     }
@@ -244,6 +261,8 @@ on_continue_clicked (TfOnboarding *self)
   const char *confirm = gtk_editable_get_text (GTK_EDITABLE (self->confirm_row));
   const char *server = text_of (self->server_row);
   const char *email = text_of (self->email_row);
+  const char *totp = gtk_widget_get_visible (GTK_WIDGET (self->totp_row))
+                       ? text_of (self->totp_row) : NULL;
   TfRegistration reg = { 0 };
 
   if (self->mode != MODE_LOCAL &&
@@ -270,6 +289,9 @@ on_continue_clicked (TfOnboarding *self)
       if (is_therapist (self) && text_of (self->license_row) == NULL)
         return form_error (self, _("Enter your licence number"));
     }
+  if (self->mode == MODE_SIGN_IN && totp == NULL &&
+      gtk_widget_get_visible (GTK_WIDGET (self->totp_row)))
+    return form_error (self, _("Enter the 6-digit code your authenticator app shows"));
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->continue_button), FALSE);
   gtk_stack_set_visible_child_name (self->stack, "busy");
@@ -283,7 +305,7 @@ on_continue_clicked (TfOnboarding *self)
     }
   if (self->mode == MODE_SIGN_IN)
     {
-      tf_session_login_async (self->session, server, email, password, NULL, signed_in_cb,
+      tf_session_login_async (self->session, server, email, password, totp, NULL, signed_in_cb,
                               g_object_ref (self));
       return;
     }
@@ -400,6 +422,8 @@ build_form (TfOnboarding *self)
   self->key_row = entry_row (_("Recovery key"), "onboarding-key");
   self->password_row = password_row (_("Password"), "onboarding-password");
   self->confirm_row = password_row (_("Password again"), "onboarding-confirm");
+  self->totp_row = entry_row (_("Code from the app (6 digits)"), "onboarding-totp");
+  adw_entry_row_set_input_purpose (self->totp_row, GTK_INPUT_PURPOSE_DIGITS);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->role_row));
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->first_row));
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->last_row));
@@ -409,6 +433,7 @@ build_form (TfOnboarding *self)
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->key_row));
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->password_row));
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->confirm_row));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->totp_row));
 
   self->form_error = GTK_LABEL (gtk_label_new (""));
   gtk_widget_set_name (GTK_WIDGET (self->form_error), "onboarding-error");
@@ -430,6 +455,8 @@ build_form (TfOnboarding *self)
   g_signal_connect_swapped (self->continue_button, "clicked", G_CALLBACK (on_continue_clicked),
                             self);
   g_signal_connect_swapped (self->confirm_row, "entry-activated",
+                            G_CALLBACK (on_continue_clicked), self);
+  g_signal_connect_swapped (self->totp_row, "entry-activated",
                             G_CALLBACK (on_continue_clicked), self);
   return page;
 }

@@ -256,6 +256,7 @@ struct _Job
   char    *license;
   char    *role;
   char    *recovery;
+  char    *totp;     /* the authenticator app's code, when asked for */
   char    *user_id;  /* with keys: the account the step opened */
   TfKeys  *keys;
 };
@@ -273,6 +274,7 @@ job_free (Job *job)
 {
   wipe_free (job->password);
   wipe_free (job->recovery);
+  wipe_free (job->totp);
   g_free (job->server);
   g_free (job->email);
   g_free (job->first_name);
@@ -442,17 +444,19 @@ tf_session_create_finish (TfSession *self, GAsyncResult *result, char **out_reco
 static gboolean
 login_step (Job *job, TfStore *store, GError **error)
 {
-  return keep_keys (job, tf_account_login (store, job->server, job->email, job->password, NULL,
+  return keep_keys (job, tf_account_login (store, job->server, job->email, job->password, job->totp,
                                            error));
 }
 
 void
 tf_session_login_async (TfSession *self, const char *server_url, const char *email,
-                        const char *password, GCancellable *cancellable,
+                        const char *password, const char *totp, GCancellable *cancellable,
                         GAsyncReadyCallback callback, gpointer user_data)
 {
-  start (self, account_job_new (login_step, server_url, email, password), cancellable, callback,
-         user_data);
+  Job *job = account_job_new (login_step, server_url, email, password);
+
+  job->totp = g_strdup (totp);
+  start (self, job, cancellable, callback, user_data);
 }
 
 gboolean
@@ -509,7 +513,7 @@ sign_in_again_step (Job *job, TfStore *store, GError **error)
       return FALSE;
     }
   /* The vault made on this thread's connection is not the session's. */
-  vault = tf_account_login (store, server, email, job->password, NULL, error);
+  vault = tf_account_login (store, server, email, job->password, job->totp, error);
   return vault != NULL;
 }
 
@@ -544,13 +548,14 @@ tf_session_publish_finish (TfSession *self, GAsyncResult *result, GError **error
 }
 
 void
-tf_session_sign_in_again_async (TfSession *self, const char *password,
+tf_session_sign_in_again_async (TfSession *self, const char *password, const char *totp,
                                 GCancellable *cancellable, GAsyncReadyCallback callback,
                                 gpointer user_data)
 {
   Job *job = job_new (sign_in_again_step);
 
   job->password = g_strdup (password);
+  job->totp = g_strdup (totp);
   start (self, job, cancellable, callback, user_data);
 }
 

@@ -67,11 +67,14 @@ gboolean     tf_session_create_finish  (TfSession      *self,
                                         char          **out_recovery_text,
                                         GError        **error);
 
-/* First run on a new device: signs in to an existing account. */
+/* First run on a new device: signs in to an existing account.  @totp:
+ * the authenticator app's code, or NULL until the account asks for one
+ * (TF_ACCOUNT_ERROR_TOTP_NEEDED; a wrong one is TF_ACCOUNT_ERROR_TOTP_WRONG). */
 void         tf_session_login_async    (TfSession           *self,
                                         const char          *server_url,
                                         const char          *email,
                                         const char          *password,
+                                        const char          *totp,
                                         GCancellable        *cancellable,
                                         GAsyncReadyCallback  callback,
                                         gpointer             user_data);
@@ -127,9 +130,10 @@ gboolean     tf_session_publish_finish (TfSession      *self,
  * server stopped accepting it (TF_SYNC_STATE_SIGNED_OUT: the password was
  * changed on another device, or the account was suspended), with the
  * current password; then syncs.  The open vault stays: a password change
- * wraps the same master key anew. */
+ * wraps the same master key anew.  @totp as for tf_session_login_async. */
 void         tf_session_sign_in_again_async  (TfSession           *self,
                                               const char          *password,
+                                              const char          *totp,
                                               GCancellable        *cancellable,
                                               GAsyncReadyCallback  callback,
                                               gpointer             user_data);

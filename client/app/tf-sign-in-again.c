@@ -37,18 +37,35 @@ signed_in (GObject *source, GAsyncResult *result, gpointer data)
   g_autoptr(GError) error = NULL;
 
   if (!tf_session_sign_in_again_finish (TF_SESSION (source), result, &error))
-    present (ask, error->message);
+    {
+      /* The password was right; the account asks for its second step. */
+      if (g_error_matches (error, TF_ACCOUNT_ERROR, TF_ACCOUNT_ERROR_TOTP_NEEDED))
+        {
+          ask->with_code = TRUE;
+          present (ask, _("Your account asks for the 6-digit code your authenticator app "
+                          "shows: enter your password and the code"));
+        }
+      else
+        {
+          ask->with_code |= g_error_matches (error, TF_ACCOUNT_ERROR,
+                                             TF_ACCOUNT_ERROR_TOTP_WRONG);
+          present (ask, error->message);
+        }
+    }
 }
 
 static void
 on_answer (TfFormAsk *ask, GtkWidget *dialog)
 {
   const char *password = tf_form_ask_get_text (dialog, "sign-in-again-password");
+  const char *code = ask->with_code ? tf_form_ask_get_text (dialog, "sign-in-again-totp") : NULL;
 
   if (*password == '\0')
     present (ask, _("Enter your password"));
+  else if (code != NULL && *code == '\0')
+    present (ask, _("Enter the 6-digit code your authenticator app shows"));
   else
-    tf_session_sign_in_again_async (ask->session, password, NULL, signed_in,
+    tf_session_sign_in_again_async (ask->session, password, code, NULL, signed_in,
                                     tf_form_ask_ref (ask));
 }
 
@@ -59,6 +76,14 @@ present (TfFormAsk *ask, const char *problem)
 
   tf_form_ask_add_row (dialog, ADW_TYPE_PASSWORD_ENTRY_ROW, _("Current password"),
                        "sign-in-again-password");
+  if (ask->with_code)
+    {
+      GtkWidget *code = tf_form_ask_add_row (dialog, ADW_TYPE_ENTRY_ROW,
+                                             _("Code from the app (6 digits)"),
+                                             "sign-in-again-totp");
+
+      adw_entry_row_set_input_purpose (ADW_ENTRY_ROW (code), GTK_INPUT_PURPOSE_DIGITS);
+    }
   tf_form_ask_present (dialog, on_answer);
   return dialog;
 }

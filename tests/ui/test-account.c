@@ -19,9 +19,10 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "tf-account-manage.h"
 #include "tf-preferences.h"
-#include "tf-test-pg.h"
 #include "tf-qr-code.h"
+#include "tf-test-pg.h"
 #include "tf-test-server.h"
 #include "tf-time.h"
 #include "tf-ui-test.h"
@@ -75,7 +76,8 @@ second_device_on (TfTestServer *on, const char *email, const char *password, cha
   g_assert_no_error (error);
   session = tf_session_new (*out_dir, &error);
   g_assert_no_error (error);
-  tf_session_login_async (session, on->base_url, email, password, NULL, on_logged_in, &wait);
+  tf_session_login_async (session, on->base_url, email, password, NULL, NULL, on_logged_in,
+                          &wait);
   g_assert_true (tf_ui_wait_for (tf_ui_is_true, &wait.done));
   g_assert_no_error (wait.error);
   return session;
@@ -556,33 +558,6 @@ cli (const char *dir, const char * const *args)
   g_subprocess_launcher_setenv (launcher, "TF_PASSWORD", PASSWORD, TRUE);
   g_subprocess_launcher_setenv (launcher, "LANGUAGE", "en", TRUE);
   g_ptr_array_add (argv, path);
-/* --- the Account page ----------------------------------------------------- */
-
-typedef struct
-{
-  int   status;
-  char *err;
-} CliRun;
-
-/* therapy-field-cli on the profile in @dir, with the password, and @args;
- * waits for it (the server is a process of its own). */
-static void
-run_cli (CliRun *run, const char *dir, const char *password, const char * const *args)
-{
-  g_autofree char *cli = g_build_filename (g_getenv ("TF_BUILD_DIR"), "client",
-                                           "therapy-field-cli", NULL);
-  g_autoptr(GSubprocessLauncher) launcher =
-    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GBytes) err = NULL;
-  g_autoptr(GError) error = NULL;
-
-  g_subprocess_launcher_unsetenv (launcher, "G_DEBUG");
-  g_subprocess_launcher_setenv (launcher, "LANGUAGE", "en", TRUE);
-  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
-  g_subprocess_launcher_setenv (launcher, "TF_PASSWORD", password, TRUE);
-  g_ptr_array_add (argv, cli);
   g_ptr_array_add (argv, (gpointer) "--data-dir");
   g_ptr_array_add (argv, (gpointer) dir);
   for (guint i = 0; args[i] != NULL; i++)
@@ -674,6 +649,50 @@ test_recover_on_new_device (void)
   tf_ui_click (window, "unlock-button");
   g_assert_true (tf_ui_wait_for ((gboolean (*) (gpointer)) tf_session_is_unlocked, session));
 
+  gtk_window_destroy (GTK_WINDOW (window));
+  tf_session_lock (session);
+  g_assert_true (tf_ui_wait_for (not_syncing, session));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_finalize_object (session);
+  tf_ui_remove_profile (dir);
+  tf_ui_remove_profile (cli_dir);
+}
+
+/* --- the Account page ----------------------------------------------------- */
+
+typedef struct
+{
+  int   status;
+  char *err;
+} CliRun;
+
+/* therapy-field-cli on the profile in @dir, with the password, and @args;
+ * waits for it (the server is a process of its own). */
+static void
+run_cli (CliRun *run, const char *dir, const char *password, const char * const *args)
+{
+  g_autofree char *cli = g_build_filename (g_getenv ("TF_BUILD_DIR"), "client",
+                                           "therapy-field-cli", NULL);
+  g_autoptr(GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GBytes) err = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_subprocess_launcher_unsetenv (launcher, "G_DEBUG");
+  g_subprocess_launcher_setenv (launcher, "LANGUAGE", "en", TRUE);
+  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
+  g_subprocess_launcher_setenv (launcher, "TF_PASSWORD", password, TRUE);
+  g_ptr_array_add (argv, cli);
+  g_ptr_array_add (argv, (gpointer) "--data-dir");
+  g_ptr_array_add (argv, (gpointer) dir);
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
   g_subprocess_communicate (process, NULL, NULL, NULL, &err, &error);
   g_assert_no_error (error);
   run->status = g_subprocess_get_exit_status (process);
@@ -682,7 +701,7 @@ test_recover_on_new_device (void)
                         g_bytes_get_size (err));
 }
 
-#define CLI(run, dir, ...) run_cli (run, dir, PASSWORD, (const char * const[]) { __VA_ARGS__, NULL })
+#define CLI_RUN(run, dir, ...) run_cli (run, dir, PASSWORD, (const char * const[]) { __VA_ARGS__, NULL })
 
 /* Preferences on @session's Account page, 360 px wide. */
 static GtkWidget *
@@ -744,7 +763,7 @@ test_sessions_and_revoke (void)
 
   cli_dir = g_dir_make_tmp ("tf-ui-account-cli-XXXXXX", &error);
   g_assert_no_error (error);
-  CLI (&run, cli_dir, "account", "login", "--server", server->base_url, "--email", email);
+  CLI_RUN (&run, cli_dir, "account", "login", "--server", server->base_url, "--email", email);
   g_assert_cmpstr (run.err, ==, "");
   g_assert_cmpint (run.status, ==, 0);
   g_clear_pointer (&run.err, g_free);
@@ -763,7 +782,7 @@ test_sessions_and_revoke (void)
   rows = (Rows) { window, 1, 0 };
   g_assert_true (tf_ui_wait_for (rows_are, &rows));
 
-  CLI (&run, cli_dir, "sync");
+  CLI_RUN (&run, cli_dir, "sync");
   g_test_message ("the CLI after its sign-out: %s", run.err);
   g_assert_cmpint (run.status, ==, 4);  /* "sign in again" (docs/cli.md) */
   g_assert_nonnull (strstr (run.err, "token revoked"));
@@ -894,6 +913,124 @@ test_totp_on_and_off (void)
   tf_ui_remove_profile (dir);
 }
 
+typedef struct
+{
+  GtkWidget  *window;
+  const char *not_this;  /* the error said before */
+} Refusal;
+
+/* The sign-in form is back, saying something other than @not_this. */
+static gboolean
+refused_anew (gpointer data)
+{
+  Refusal *r = data;
+  const char *said = gtk_label_get_text (GTK_LABEL (tf_ui_find (r->window, "onboarding-error")));
+
+  return gtk_widget_get_sensitive (tf_ui_find (r->window, "onboarding-continue")) &&
+         gtk_widget_get_mapped (tf_ui_find (r->window, "onboarding-continue")) &&
+         *said != '\0' && g_strcmp0 (said, r->not_this) != 0;
+}
+
+/* With the two-step sign-in on, signing in on a new device asks for the
+ * code after the password, says so when it is wrong, and signs in with the
+ * right one. */
+static void
+test_totp_asked_at_sign_in (void)
+{
+  static const TfRegistration reg = {
+    .password = PASSWORD, .role = "client", .first_name = "Ηλίας", .last_name = "Σούρλας",
+  };
+  const char *email = "ilias.sourlas@example.org";
+  g_autofree char *dir = NULL, *recovery = NULL, *secret = NULL, *other_dir = NULL;
+  g_autofree char *wrong = NULL, *code = NULL, *asked = NULL;
+  g_autoptr(GError) error = NULL;
+  TfSession *session = registered (&reg, email, &dir, &recovery);
+  TfSession *other;
+  GtkWidget *prefs = account_page (session), *window;
+  gint64 last_step = -1;
+  Refusal refusal;
+  g_autoptr(GPtrArray) sessions = NULL;
+  g_autoptr(GtkWidget) dialog = NULL;
+
+  gtk_window_present (GTK_WINDOW (prefs));
+  tf_ui_wait_shown (prefs, "account-mfa-setup");
+  secret = set_up_totp (prefs, &last_step);
+  gtk_window_destroy (GTK_WINDOW (prefs));
+
+  other_dir = g_dir_make_tmp ("tf-ui-account-XXXXXX", &error);
+  g_assert_no_error (error);
+  other = tf_session_new (other_dir, &error);
+  g_assert_no_error (error);
+  window = GTK_WIDGET (tf_window_new (NULL, other));
+  gtk_window_set_default_size (GTK_WINDOW (window), 360, 700);
+  gtk_window_present (GTK_WINDOW (window));
+  tf_ui_click (window, "onboarding-sign-in");
+  tf_ui_type (window, "onboarding-server-url", server->base_url);
+  tf_ui_type (window, "onboarding-email", email);
+  tf_ui_type (window, "onboarding-password", PASSWORD);
+  tf_ui_click (window, "onboarding-continue");
+
+  /* Asked for the code, nothing signed in yet. */
+  tf_ui_wait_shown (window, "onboarding-totp");
+  refusal = (Refusal) { window, NULL };
+  g_assert_true (tf_ui_wait_for (refused_anew, &refusal));
+  asked = g_strdup (gtk_label_get_text (GTK_LABEL (tf_ui_find (window, "onboarding-error"))));
+  g_assert_false (tf_session_has_account (other));
+  shot ("sign-in-totp");
+
+  wrong = tf_test_totp_wrong_code (secret);
+  tf_ui_type (window, "onboarding-totp", wrong);
+  tf_ui_click (window, "onboarding-continue");
+  refusal = (Refusal) { window, asked };
+  g_assert_true (tf_ui_wait_for (refused_anew, &refusal));
+  tf_ui_wait_shown (window, "onboarding-totp");
+  g_assert_false (tf_session_has_account (other));
+  shot ("sign-in-totp-wrong");
+
+  code = tf_test_totp_next_code (secret, &last_step);
+  tf_ui_type (window, "onboarding-totp", code);
+  tf_ui_click (window, "onboarding-continue");
+  tf_ui_wait_shown (window, "main-views");
+  g_assert_true (tf_session_is_unlocked (other));
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  /* Signed out from the new device, the first one asks for the password
+   * and then for a code too. */
+  sessions = tf_account_list_sessions (tf_session_get_vault (other), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (sessions->len, ==, 2);
+  for (guint i = 0; i < sessions->len; i++)
+    if (!tf_account_session_is_current (g_ptr_array_index (sessions, i)))
+      g_assert_true (tf_account_revoke_session (tf_session_get_vault (other),
+                                                tf_account_session_get_id (
+                                                  g_ptr_array_index (sessions, i)),
+                                                NULL, &error));
+  g_assert_no_error (error);
+  window = GTK_WIDGET (tf_window_new (NULL, session));
+  gtk_window_set_default_size (GTK_WINDOW (window), 360, 700);
+  gtk_window_present (GTK_WINDOW (window));
+  tf_session_sync (session);
+  g_assert_true (tf_ui_wait_for (signed_out, session));
+  answer_sign_in (PASSWORD, "sign-in-again-totp-password");
+  dialog = tf_ui_wait_dialog (NULL);
+  g_assert_cmpstr (gtk_widget_get_name (dialog), ==, "sign-in-again");
+  tf_ui_wait_shown (dialog, "sign-in-again-totp");
+  tf_ui_wait_shown (dialog, "sign-in-again-error");
+  g_clear_pointer (&code, g_free);
+  code = tf_test_totp_next_code (secret, &last_step);
+  tf_ui_type (dialog, "sign-in-again-password", PASSWORD);
+  tf_ui_type (dialog, "sign-in-again-totp", code);
+  shot ("sign-in-again-totp");
+  answer (dialog, "sign-in");
+  g_clear_object (&dialog);
+  g_assert_true (tf_ui_wait_for (synced, session));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  close_sessions (session, other);
+  tf_ui_remove_profile (dir);
+  tf_ui_remove_profile (other_dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -910,6 +1047,7 @@ main (int argc, char **argv)
   g_test_add_func ("/account/recover-on-new-device", test_recover_on_new_device);
   g_test_add_func ("/account/sessions-and-revoke", test_sessions_and_revoke);
   g_test_add_func ("/account/totp-on-and-off", test_totp_on_and_off);
+  g_test_add_func ("/account/totp-asked-at-sign-in", test_totp_asked_at_sign_in);
   status = g_test_run ();
   tf_test_server_stop (server);
   return status;
