@@ -229,8 +229,10 @@ signed_in_cb (GObject *source, GAsyncResult *result, gpointer data)
 {
   g_autoptr(TfOnboarding) self = data;
   g_autoptr(GError) error = NULL;
+  /* Apart: the order in which arguments are evaluated is not defined. */
+  gboolean ok = tf_session_login_finish (TF_SESSION (source), result, &error);
 
-  open_account (self, tf_session_login_finish (TF_SESSION (source), result, &error), error);
+  open_account (self, ok, error);
 }
 
 static void
