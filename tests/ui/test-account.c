@@ -145,6 +145,18 @@ not_syncing (gpointer data)
 
 /* Live updates stopped, and a sync they woke ended (it holds its session). */
 static void
+close_session (TfSession *session)
+{
+  tf_session_lock (session);
+  g_assert_true (tf_ui_wait_for (not_syncing, session));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_finalize_object (session);
+}
+
+/* Both locked before either is waited for: the two may sync with each
+ * other's changes until both have stopped. */
+static void
 close_sessions (TfSession *a, TfSession *b)
 {
   tf_session_lock (a);
@@ -650,11 +662,7 @@ test_recover_on_new_device (void)
   g_assert_true (tf_ui_wait_for ((gboolean (*) (gpointer)) tf_session_is_unlocked, session));
 
   gtk_window_destroy (GTK_WINDOW (window));
-  tf_session_lock (session);
-  g_assert_true (tf_ui_wait_for (not_syncing, session));
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-  g_assert_finalize_object (session);
+  close_session (session);
   tf_ui_remove_profile (dir);
   tf_ui_remove_profile (cli_dir);
 }
@@ -791,11 +799,7 @@ test_sessions_and_revoke (void)
   /* This device still syncs. */
   tf_ui_sync_now (session);
   gtk_window_destroy (GTK_WINDOW (window));
-  tf_session_lock (session);
-  g_assert_true (tf_ui_wait_for (not_syncing, session));
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-  g_assert_finalize_object (session);
+  close_session (session);
   tf_ui_remove_profile (dir);
   tf_ui_remove_profile (cli_dir);
 }
@@ -905,11 +909,7 @@ test_totp_on_and_off (void)
   tf_ui_wait_mapped (window, "account-mfa-off", FALSE);
 
   gtk_window_destroy (GTK_WINDOW (window));
-  tf_session_lock (session);
-  g_assert_true (tf_ui_wait_for (not_syncing, session));
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-  g_assert_finalize_object (session);
+  close_session (session);
   tf_ui_remove_profile (dir);
 }
 
