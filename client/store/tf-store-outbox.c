@@ -318,8 +318,8 @@ apply_results_body (TfStore *self, gpointer data, GError **error)
           g_autofree char *stamp = tf_time_format_timestamp (now);
           const char *params[] = {
             mutation, table->name, record_id, op, fields,
-            json_object_get_string_member_with_default (r, "code", "rejected"),
-            json_object_get_string_member_with_default (r, "message", ""), stamp,
+            tf_json_get_string (r, "code") ? tf_json_get_string (r, "code") : "rejected",
+            tf_json_get_string (r, "message") ? tf_json_get_string (r, "message") : "", stamp,
           };
 
           if (!tf_store_exec_bound (self,
@@ -351,10 +351,8 @@ tf_store_push_result_is_duplicate (JsonObject *result)
 {
   JsonNode *holder = json_object_get_member (result, "record");
 
-  return g_strcmp0 (json_object_get_string_member_with_default (result, "status", NULL),
-                    "rejected") == 0 &&
-         g_strcmp0 (json_object_get_string_member_with_default (result, "code", NULL),
-                    "duplicate") == 0 &&
+  return g_strcmp0 (tf_json_get_string (result, "status"), "rejected") == 0 &&
+         g_strcmp0 (tf_json_get_string (result, "code"), "duplicate") == 0 &&
          holder != NULL && JSON_NODE_HOLDS_OBJECT (holder);
 }
 

@@ -438,11 +438,21 @@ tf_store_apply_pull (TfStore *self, JsonArray *changes, gint64 next_cursor, GErr
       JsonNode *node = json_array_get_element (changes, i);
       JsonObject *o = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
 
-      if (o != NULL && json_object_get_boolean_member_with_default (o, "revoked", FALSE))
+      JsonNode *revoked_node = o != NULL ? json_object_get_member (o, "revoked") : NULL;
+
+      if (revoked_node != NULL && !JSON_NODE_HOLDS_NULL (revoked_node) &&
+          (!JSON_NODE_HOLDS_VALUE (revoked_node) ||
+           json_node_get_value_type (revoked_node) != G_TYPE_BOOLEAN))
         {
-          const TfTable *table = tf_registry_lookup (json_object_get_string_member_with_default (
-                                                       o, "table", NULL));
-          const char *id = json_object_get_string_member_with_default (o, "id", NULL);
+          g_set_error (error, TF_PROTOCOL_ERROR, TF_PROTOCOL_ERROR_BAD_VALUE,
+                       _("the server sent a revocation the store cannot place"));
+          return FALSE;
+        }
+      if (revoked_node != NULL && JSON_NODE_HOLDS_VALUE (revoked_node) &&
+          json_node_get_boolean (revoked_node))
+        {
+          const TfTable *table = tf_registry_lookup (tf_json_get_string (o, "table"));
+          const char *id = tf_json_get_string (o, "id");
 
           if (table == NULL || !tf_validate_uuid (id))
             {

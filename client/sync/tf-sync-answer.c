@@ -101,6 +101,24 @@ member_holds (JsonObject *o, const char *name, GType type)
   return n != NULL && JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) == type;
 }
 
+/* TRUE when @o has no member @name, or a null one, or one of @type. */
+static gboolean
+member_may_hold (JsonObject *o, const char *name, GType type)
+{
+  JsonNode *n = json_object_get_member (o, name);
+
+  return n == NULL || JSON_NODE_HOLDS_NULL (n) || member_holds (o, name, type);
+}
+
+/* TRUE when @o has no member @name, or a null one, or an object. */
+static gboolean
+member_may_be_object (JsonObject *o, const char *name)
+{
+  JsonNode *n = json_object_get_member (o, name);
+
+  return n == NULL || JSON_NODE_HOLDS_NULL (n) || JSON_NODE_HOLDS_OBJECT (n);
+}
+
 static JsonArray *
 member_array (JsonObject *o, const char *name)
 {
@@ -127,6 +145,12 @@ tf_sync_answer_push_results (JsonObject *answer, GError **error)
       if (r == NULL || !member_holds (r, "mutation_id", G_TYPE_INT64) ||
           !member_holds (r, "status", G_TYPE_STRING) ||
           (json_object_has_member (r, "repeat") && !member_holds (r, "repeat", G_TYPE_BOOLEAN)) ||
+          /* read by the store as a rejection's reason and a conflict's or
+           * a duplicate's holder record: a number or a list there is the
+           * server's mistake, not a reason to stop halfway */
+          !member_may_hold (r, "code", G_TYPE_STRING) ||
+          !member_may_hold (r, "message", G_TYPE_STRING) ||
+          !member_may_be_object (r, "record") ||
           (strcmp (json_object_get_string_member (r, "status"), "applied") == 0 &&
            !member_holds (r, "version", G_TYPE_INT64)))
         {

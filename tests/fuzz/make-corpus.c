@@ -223,6 +223,11 @@ write_answer_seeds (void)
   /* An error message that is not a string (json-glib used to complain). */
   write_seed ("fuzz-answer", "push-odd-error",
               "push 400\n{\"error\": {\"code\": [], \"message\": {}}}");
+  /* A rejection's reason that is not a string (a GLib critical in the
+   * store until the answer's check refused it). */
+  write_seed ("fuzz-answer", "push-odd-reason",
+              "push 200\n{\"results\": [{\"mutation_id\": 1, \"status\": \"rejected\","
+              " \"code\": {}, \"record\": {}}], \"last_mutation_id\": 1}");
   write_seed ("fuzz-answer", "push-empty", "push 200\n");
   write_seed ("fuzz-answer", "pull-page", pull);
   write_seed ("fuzz-answer", "pull-empty",

@@ -15,6 +15,8 @@
 #include "tf-error.h"
 #include "tf-store-db.h"
 #include "tf-store.h"
+#include "tf-sync-answer.h"
+#include "tf-sync-client.h"
 
 #define USER "5a0c2f11-6f0b-4d8e-8b6e-0f3c6f1d2a77"
 
@@ -523,6 +525,64 @@ test_acked_kept_and_requeued (Fixture *f, gconstpointer data)
   g_assert_cmpint (count_rows (f, "SELECT count(*) FROM outbox_acked"), ==, 0);
 }
 
+/* Members of a server's answer that are not of the type the store reads
+ * them as (the fuzzer's find: a rejection's "code" that was an object
+ * stopped the device on a GLib critical) are a malformed answer, refused
+ * whole, before anything is applied. */
+static void
+test_odd_answer_members_refused (Fixture *f, gconstpointer data)
+{
+  static const char * const pushes[] = {
+    "{\"results\": [{\"mutation_id\": 1, \"status\": \"rejected\", \"code\": {}}]}",
+    "{\"results\": [{\"mutation_id\": 1, \"status\": \"rejected\", \"code\": \"duplicate\","
+    " \"message\": [1]}]}",
+    "{\"results\": [{\"mutation_id\": 1, \"status\": \"rejected\", \"code\": 7}]}",
+    "{\"results\": [{\"mutation_id\": 1, \"status\": \"conflict\", \"record\": []}]}",
+    "{\"results\": [{\"mutation_id\": 1, \"status\": \"rejected\", \"code\": \"duplicate\","
+    " \"record\": \"x\"}]}",
+  };
+  static const char * const pulls[] = {
+    "[{\"revoked\": [], \"table\": \"mood_entries\", \"id\": \"" USER "\"}]",
+    "[{\"revoked\": true, \"table\": {}, \"id\": \"" USER "\"}]",
+    "[{\"revoked\": true, \"table\": \"mood_entries\", \"id\": 12}]",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (pushes); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonNode) answer = json_from_string (pushes[i], &error);
+
+      g_assert_no_error (error);
+      g_assert_null (tf_sync_answer_push_results (json_node_get_object (answer), &error));
+      g_assert_error (error, TF_SYNC_ERROR, TF_SYNC_ERROR_UNAVAILABLE);
+      g_assert_nonnull (strstr (error->message, "malformed"));
+    }
+  /* And what is well formed still passes: a null "record", no "code". */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(JsonNode) answer = json_from_string (
+      "{\"results\": [{\"mutation_id\": 1, \"status\": \"conflict\", \"record\": null},"
+      " {\"mutation_id\": 2, \"status\": \"rejected\"}]}", &error);
+
+    g_assert_no_error (error);
+    g_assert_nonnull (tf_sync_answer_push_results (json_node_get_object (answer), &error));
+    g_assert_no_error (error);
+  }
+  for (guint i = 0; i < G_N_ELEMENTS (pulls); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonNode) changes = json_from_string (pulls[i], &error);
+
+      g_assert_no_error (error);
+      g_assert_false (tf_store_apply_pull (f->store, json_node_get_array (changes), 9, &error));
+      g_assert_error (error, TF_PROTOCOL_ERROR, TF_PROTOCOL_ERROR_BAD_VALUE);
+    }
+  {
+    g_autofree char *cursor = tf_store_get_state (f->store, "cursor", NULL);
+    g_assert_null (cursor);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -545,5 +605,7 @@ main (int argc, char **argv)
               test_applied_takes_stored_record, fixture_tear_down);
   g_test_add ("/tf/store/sync/acked-kept-and-requeued", Fixture, NULL, fixture_set_up,
               test_acked_kept_and_requeued, fixture_tear_down);
+  g_test_add ("/tf/store/sync/odd-answer-members-refused", Fixture, NULL, fixture_set_up,
+              test_odd_answer_members_refused, fixture_tear_down);
   return g_test_run ();
 }
