@@ -2,9 +2,13 @@
  *
  * tf-checkin-page.c: the check-in form and the recent check-ins.
  *
- * What was typed stays in the form until it is saved; a failed save keeps
- * it and says why.
+ * The form is the template tf-checkin-page.ui; this file adds the emotion
+ * chips from the table below (the keys stored, the labels shown), binds the
+ * recent check-ins and saves.  What was typed stays in the form until it is
+ * saved; a failed save keeps it and says why.
  */
+#define G_LOG_DOMAIN "tf-checkin-page"
+
 #include "config.h"
 
 #include <glib/gi18n.h>
@@ -18,6 +22,8 @@ struct _TfCheckinPage
   GtkWidget      parent_instance;
   TfSession     *session;
   TfRepository  *history;
+  /* template */
+  GtkWidget     *page;        /* the only child: bound so that dispose unparents it */
   GtkScale      *mood;
   GtkScale      *energy;
   GtkScale      *anxiety;
@@ -38,27 +44,6 @@ static const struct { const char *key; const char *label; } emotions[] = {
   { "sad", N_("Sad") },         { "angry", N_("Angry") },   { "lonely", N_("Lonely") },
   { "overwhelmed", N_("Overwhelmed") },
 };
-
-static void
-tf_checkin_page_dispose (GObject *object)
-{
-  TfCheckinPage *self = TF_CHECKIN_PAGE (object);
-  GtkWidget *child;
-
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
-    gtk_widget_unparent (child);
-  g_clear_object (&self->history);
-  g_clear_object (&self->session);
-  G_OBJECT_CLASS (tf_checkin_page_parent_class)->dispose (object);
-}
-
-static void
-tf_checkin_page_class_init (TfCheckinPageClass *klass)
-{
-  G_OBJECT_CLASS (klass)->dispose = tf_checkin_page_dispose;
-  gtk_widget_class_set_layout_manager_type (GTK_WIDGET_CLASS (klass), GTK_TYPE_BIN_LAYOUT);
-  tf_form_class_add_outcome_signals (klass, &signals[SAVED], &signals[FAILED]);
-}
 
 static const char *
 emotion_label (const char *key)
@@ -165,28 +150,6 @@ on_save_clicked (TfCheckinPage *self)
   g_signal_emit (self, signals[SAVED], 0, _("Check-in saved"));
 }
 
-static GtkScale *
-scale_row (AdwPreferencesGroup *group, const char *title, const char *subtitle,
-           const char *name)
-{
-  GtkWidget *row = adw_action_row_new ();
-  GtkWidget *scale = gtk_scale_new_with_range (GTK_ORIENTATION_HORIZONTAL, 1, 10, 1);
-
-  gtk_scale_set_digits (GTK_SCALE (scale), 0);
-  gtk_scale_set_draw_value (GTK_SCALE (scale), TRUE);
-  gtk_scale_set_value_pos (GTK_SCALE (scale), GTK_POS_RIGHT);
-  gtk_range_set_value (GTK_RANGE (scale), 5);
-  gtk_widget_set_size_request (scale, 220, -1);
-  gtk_widget_set_name (scale, name);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (scale), GTK_ACCESSIBLE_PROPERTY_LABEL, title,
-                                  -1);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), scale);
-  adw_preferences_group_add (group, row);
-  return GTK_SCALE (scale);
-}
-
 static void
 on_synced (TfCheckinPage *self)
 {
@@ -195,31 +158,44 @@ on_synced (TfCheckinPage *self)
 }
 
 static void
-build (TfCheckinPage *self)
+tf_checkin_page_dispose (GObject *object)
 {
-  GtkWidget *page = adw_preferences_page_new ();
-  GtkWidget *now = adw_preferences_group_new ();
-  GtkWidget *felt = adw_preferences_group_new ();
-  GtkWidget *note_group = adw_preferences_group_new ();
-  GtkWidget *history = adw_preferences_group_new ();
-  GtkWidget *frame = gtk_frame_new (NULL);
-  GtkWidget *save = gtk_button_new_with_mnemonic (_("_Save Check-In"));
+  TfCheckinPage *self = TF_CHECKIN_PAGE (object);
 
-  adw_preferences_page_set_title (ADW_PREFERENCES_PAGE (page), _("Check-In"));
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (now), _("How Are You Right Now?"));
-  self->mood = scale_row (ADW_PREFERENCES_GROUP (now), _("Mood"), _("1 low, 10 very good"),
-                          "checkin-mood");
-  self->energy = scale_row (ADW_PREFERENCES_GROUP (now), _("Energy"), _("1 drained, 10 full"),
-                            "checkin-energy");
-  self->anxiety = scale_row (ADW_PREFERENCES_GROUP (now), _("Anxiety"),
-                             _("1 none, 10 overwhelming"), "checkin-anxiety");
+  gtk_widget_dispose_template (GTK_WIDGET (self), TF_TYPE_CHECKIN_PAGE);
+  g_clear_object (&self->history);
+  g_clear_object (&self->session);
+  G_OBJECT_CLASS (tf_checkin_page_parent_class)->dispose (object);
+}
 
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (felt), _("Emotions"));
-  self->emotions = GTK_FLOW_BOX (gtk_flow_box_new ());
-  gtk_flow_box_set_selection_mode (self->emotions, GTK_SELECTION_NONE);
-  gtk_flow_box_set_max_children_per_line (self->emotions, 6);
-  gtk_flow_box_set_column_spacing (self->emotions, 6);
-  gtk_flow_box_set_row_spacing (self->emotions, 6);
+static void
+tf_checkin_page_class_init (TfCheckinPageClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->dispose = tf_checkin_page_dispose;
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  tf_form_class_add_outcome_signals (klass, &signals[SAVED], &signals[FAILED]);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/therapyfield/TherapyField/"
+                                               "tf-checkin-page.ui");
+#define BIND(name) gtk_widget_class_bind_template_child (widget_class, TfCheckinPage, name)
+  BIND (page);
+  BIND (mood);
+  BIND (energy);
+  BIND (anxiety);
+  BIND (emotions);
+  BIND (note);
+  BIND (list);
+#undef BIND
+  gtk_widget_class_bind_template_callback (widget_class, on_save_clicked);
+}
+
+/* The chips come from the table of emotions, which also names what is
+ * stored for each; the template holds their flow box. */
+static void
+add_emotion_chips (TfCheckinPage *self)
+{
   for (guint i = 0; i < G_N_ELEMENTS (emotions); i++)
     {
       GtkWidget *chip = gtk_toggle_button_new_with_label (_(emotions[i].label));
@@ -230,50 +206,13 @@ build (TfCheckinPage *self)
       g_object_set_data (G_OBJECT (chip), "key", (gpointer) emotions[i].key);
       gtk_flow_box_append (self->emotions, chip);
     }
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (felt), GTK_WIDGET (self->emotions));
-
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (note_group), _("Note"));
-  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (note_group),
-                                         _("Only you can read it, unless you share it."));
-  self->note = GTK_TEXT_VIEW (gtk_text_view_new ());
-  gtk_widget_set_name (GTK_WIDGET (self->note), "checkin-note");
-  gtk_text_view_set_wrap_mode (self->note, GTK_WRAP_WORD_CHAR);
-  gtk_text_view_set_top_margin (self->note, 8);
-  gtk_text_view_set_bottom_margin (self->note, 8);
-  gtk_text_view_set_left_margin (self->note, 8);
-  gtk_text_view_set_right_margin (self->note, 8);
-  gtk_widget_set_size_request (GTK_WIDGET (self->note), -1, 80);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->note), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Note"), -1);
-  gtk_frame_set_child (GTK_FRAME (frame), GTK_WIDGET (self->note));
-  gtk_widget_set_name (save, "checkin-save");
-  gtk_widget_add_css_class (save, "pill");
-  gtk_widget_add_css_class (save, "suggested-action");
-  gtk_widget_set_halign (save, GTK_ALIGN_CENTER);
-  gtk_widget_set_margin_top (save, 12);
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (note_group), frame);
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (note_group), save);
-
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (history), _("Recent Check-Ins"));
-  self->list = GTK_LIST_BOX (gtk_list_box_new ());
-  gtk_widget_set_name (GTK_WIDGET (self->list), "checkin-history");
-  gtk_list_box_set_selection_mode (self->list, GTK_SELECTION_NONE);
-  gtk_widget_add_css_class (GTK_WIDGET (self->list), "boxed-list");
-  gtk_list_box_set_placeholder (self->list, gtk_label_new (_("No check-ins yet")));
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (history), GTK_WIDGET (self->list));
-
-  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (now));
-  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (felt));
-  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (note_group));
-  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (history));
-  gtk_widget_set_parent (page, GTK_WIDGET (self));
-  g_signal_connect_swapped (save, "clicked", G_CALLBACK (on_save_clicked), self);
 }
 
 static void
 tf_checkin_page_init (TfCheckinPage *self)
 {
-  build (self);
+  gtk_widget_init_template (GTK_WIDGET (self));
+  add_emotion_chips (self);
 }
 
 GtkWidget *

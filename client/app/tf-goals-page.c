@@ -7,7 +7,8 @@
  * local date).  The list is rebuilt whenever the goals or their progress
  * change; the streaks are computed by tf-streaks.c.  Marking a goal done
  * checks the store itself, not the list, so two quick clicks cannot make
- * two records for one day.
+ * two records for one day.  The form and the list are the template
+ * tf-goals-page.ui; the rows are built here, one per goal.
  */
 #define G_LOG_DOMAIN "tf-goals-page"
 
@@ -28,6 +29,8 @@ struct _TfGoalsPage
   TfRepository   *progress;   /* every goal_progress record this account reads */
   guint           rebuild_id; /* idle that rebuilds the list */
 
+  /* template */
+  GtkWidget      *page;       /* the only child: bound so that dispose unparents it */
   AdwEntryRow    *title;
   AdwComboRow    *frequency;
   GtkSpinButton  *target;
@@ -48,10 +51,8 @@ static void
 tf_goals_page_dispose (GObject *object)
 {
   TfGoalsPage *self = TF_GOALS_PAGE (object);
-  GtkWidget *child;
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
-    gtk_widget_unparent (child);
+  gtk_widget_dispose_template (GTK_WIDGET (self), TF_TYPE_GOALS_PAGE);
   g_clear_handle_id (&self->rebuild_id, g_source_remove);
   if (self->goals != NULL)
     g_signal_handlers_disconnect_by_data (self->goals, self);
@@ -61,14 +62,6 @@ tf_goals_page_dispose (GObject *object)
   g_clear_object (&self->progress);
   g_clear_object (&self->session);
   G_OBJECT_CLASS (tf_goals_page_parent_class)->dispose (object);
-}
-
-static void
-tf_goals_page_class_init (TfGoalsPageClass *klass)
-{
-  G_OBJECT_CLASS (klass)->dispose = tf_goals_page_dispose;
-  gtk_widget_class_set_layout_manager_type (GTK_WIDGET_CLASS (klass), GTK_TYPE_BIN_LAYOUT);
-  tf_form_class_add_outcome_signals (klass, &signals[SAVED], &signals[FAILED]);
 }
 
 static void emit_printf (TfGoalsPage *self, guint signal, const char *format, ...)
@@ -297,78 +290,36 @@ on_add_clicked_cb (TfGoalsPage *self)
 /* --- building ------------------------------------------------------------- */
 
 static void
-build (TfGoalsPage *self)
+tf_goals_page_class_init (TfGoalsPageClass *klass)
 {
-  GtkWidget *page = adw_preferences_page_new ();
-  GtkWidget *form = adw_preferences_group_new ();
-  GtkWidget *mine = adw_preferences_group_new ();
-  GtkWidget *target_row = adw_action_row_new ();
-  GtkWidget *add = gtk_button_new_with_mnemonic (_("_Add Goal"));
-  GtkWidget *placeholder = gtk_label_new (_("No goals yet"));
-  g_autoptr(GtkStringList) choices = gtk_string_list_new (NULL);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
-  adw_preferences_page_set_title (ADW_PREFERENCES_PAGE (page), _("Goals"));
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (form), _("New Goal"));
-  self->title = ADW_ENTRY_ROW (adw_entry_row_new ());
-  gtk_widget_set_name (GTK_WIDGET (self->title), "goals-title");
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->title), _("Title"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->title), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Goal title"), -1);
-
-  for (guint i = 0; i < G_N_ELEMENTS (frequencies); i++)
-    gtk_string_list_append (choices, _(frequencies[i].label));
-  self->frequency = ADW_COMBO_ROW (adw_combo_row_new ());
-  gtk_widget_set_name (GTK_WIDGET (self->frequency), "goals-frequency");
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->frequency), _("How Often"));
-  adw_combo_row_set_model (self->frequency, G_LIST_MODEL (choices));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->frequency),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("How often"), -1);
-
-  self->target = GTK_SPIN_BUTTON (gtk_spin_button_new_with_range (1, 1000, 1));
-  gtk_widget_set_name (GTK_WIDGET (self->target), "goals-target");
-  gtk_widget_set_valign (GTK_WIDGET (self->target), GTK_ALIGN_CENTER);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->target), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Times per period"), -1);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (target_row), _("Target"));
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (target_row), _("Times per day, week or month"));
-  adw_action_row_add_suffix (ADW_ACTION_ROW (target_row), GTK_WIDGET (self->target));
-  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (target_row),
-                                         GTK_WIDGET (self->target));
-
-  gtk_widget_set_name (add, "goals-add");
-  gtk_widget_add_css_class (add, "pill");
-  gtk_widget_add_css_class (add, "suggested-action");
-  gtk_widget_set_halign (add, GTK_ALIGN_CENTER);
-  gtk_widget_set_margin_top (add, 12);
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (form), GTK_WIDGET (self->title));
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (form), GTK_WIDGET (self->frequency));
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (form), target_row);
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (form), add);
-
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (mine), _("My Goals"));
-  self->list = GTK_LIST_BOX (gtk_list_box_new ());
-  gtk_widget_set_name (GTK_WIDGET (self->list), "goals-list");
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->list), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("My goals"), -1);
-  gtk_list_box_set_selection_mode (self->list, GTK_SELECTION_NONE);
-  gtk_widget_add_css_class (GTK_WIDGET (self->list), "boxed-list");
-  gtk_widget_add_css_class (placeholder, "dim-label");
-  gtk_widget_set_margin_top (placeholder, 18);
-  gtk_widget_set_margin_bottom (placeholder, 18);
-  gtk_list_box_set_placeholder (self->list, placeholder);
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (mine), GTK_WIDGET (self->list));
-
-  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (form));
-  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (mine));
-  gtk_widget_set_parent (page, GTK_WIDGET (self));
-  g_signal_connect_swapped (add, "clicked", G_CALLBACK (on_add_clicked_cb), self);
-  g_signal_connect_swapped (self->title, "entry-activated", G_CALLBACK (on_add_clicked_cb), self);
+  G_OBJECT_CLASS (klass)->dispose = tf_goals_page_dispose;
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  tf_form_class_add_outcome_signals (klass, &signals[SAVED], &signals[FAILED]);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/therapyfield/TherapyField/"
+                                               "tf-goals-page.ui");
+#define BIND(name) gtk_widget_class_bind_template_child (widget_class, TfGoalsPage, name)
+  BIND (page);
+  BIND (title);
+  BIND (frequency);
+  BIND (target);
+  BIND (list);
+#undef BIND
+  gtk_widget_class_bind_template_callback (widget_class, on_add_clicked_cb);
 }
 
 static void
 tf_goals_page_init (TfGoalsPage *self)
 {
-  build (self);
+  g_autoptr(GtkStringList) choices = gtk_string_list_new (NULL);
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  /* The choices come from the table the stored keys come from. */
+  for (guint i = 0; i < G_N_ELEMENTS (frequencies); i++)
+    gtk_string_list_append (choices, _(frequencies[i].label));
+  adw_combo_row_set_model (self->frequency, G_LIST_MODEL (choices));
 }
 
 GtkWidget *

@@ -6,7 +6,8 @@
  * The page holds a live list of the user's mood entries (TfRepository) and
  * redraws from it whenever it changes — a check-in saved on the check-in
  * page, records pulled by a sync — or when the range changes.  "Today" is
- * taken afresh at each redraw, in the desktop's time zone.
+ * taken afresh at each redraw, in the desktop's time zone.  The page's
+ * widgets are the template tf-history-page.ui.
  */
 #define G_LOG_DOMAIN "tf-history-page"
 
@@ -27,33 +28,16 @@ struct _TfHistoryPage
   guint          range;        /* days shown: 30, 90 or 365 */
   guint          streak;
   guint          best_streak;
+  /* template */
+  GtkWidget     *page;        /* the only child: bound so that dispose unparents it */
   GtkLabel      *streak_label;
   GtkLabel      *best_label;
   TfMoodChart   *chart;
   TfHeatMap     *heat_map;
+  GtkBox        *range_slot;   /* holds the range switcher, made in C */
 };
 
 G_DEFINE_FINAL_TYPE (TfHistoryPage, tf_history_page, GTK_TYPE_WIDGET)
-
-static void
-tf_history_page_dispose (GObject *object)
-{
-  TfHistoryPage *self = TF_HISTORY_PAGE (object);
-  GtkWidget *child;
-
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
-    gtk_widget_unparent (child);
-  g_clear_object (&self->entries);
-  g_clear_object (&self->session);
-  G_OBJECT_CLASS (tf_history_page_parent_class)->dispose (object);
-}
-
-static void
-tf_history_page_class_init (TfHistoryPageClass *klass)
-{
-  G_OBJECT_CLASS (klass)->dispose = tf_history_page_dispose;
-  gtk_widget_class_set_layout_manager_type (GTK_WIDGET_CLASS (klass), GTK_TYPE_BIN_LAYOUT);
-}
 
 static char *
 format_days (guint days)
@@ -110,87 +94,48 @@ on_items_changed_cb (TfHistoryPage *self)
   reload (self);
 }
 
-static GtkLabel *
-streak_row (AdwPreferencesGroup *group, const char *title, const char *subtitle,
-            const char *name)
+static void
+tf_history_page_dispose (GObject *object)
 {
-  GtkWidget *row = adw_action_row_new ();
-  GtkWidget *label = gtk_label_new (NULL);
+  TfHistoryPage *self = TF_HISTORY_PAGE (object);
 
-  gtk_widget_set_name (label, name);
-  gtk_widget_add_css_class (label, "numeric");
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  if (subtitle != NULL)
-    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
-  adw_preferences_group_add (group, row);
-  return GTK_LABEL (label);
-}
-
-static GtkWidget *
-card (GtkWidget *child)
-{
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-
-  gtk_widget_add_css_class (box, "card");
-  gtk_widget_set_margin_top (child, 12);
-  gtk_widget_set_margin_bottom (child, 12);
-  gtk_widget_set_margin_start (child, 12);
-  gtk_widget_set_margin_end (child, 12);
-  gtk_box_append (GTK_BOX (box), child);
-  return box;
+  gtk_widget_dispose_template (GTK_WIDGET (self), TF_TYPE_HISTORY_PAGE);
+  g_clear_object (&self->entries);
+  g_clear_object (&self->session);
+  G_OBJECT_CLASS (tf_history_page_parent_class)->dispose (object);
 }
 
 static void
-build (TfHistoryPage *self)
+tf_history_page_class_init (TfHistoryPageClass *klass)
 {
-  GtkWidget *page = adw_preferences_page_new ();
-  GtkWidget *streaks = adw_preferences_group_new ();
-  GtkWidget *over_time = adw_preferences_group_new ();
-  GtkWidget *calendar = adw_preferences_group_new ();
-  GtkWidget *switcher;
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
-  adw_preferences_page_set_title (ADW_PREFERENCES_PAGE (page), _("History"));
-
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (streaks), _("Streaks"));
-  self->streak_label = streak_row (ADW_PREFERENCES_GROUP (streaks), _("Current Streak"),
-                                   _("Days in a row with a check-in, up to today or yesterday"),
-                                   "history-streak");
-  self->best_label = streak_row (ADW_PREFERENCES_GROUP (streaks), _("Best Streak"), NULL,
-                                 "history-best-streak");
-
-  /* The range; the last choice is kept while the page lives. */
-  switcher = tf_mood_range_switcher_new ("history-range", self->range, on_range_changed, self);
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (over_time),
-                                   _("Mood, Energy and Anxiety"));
-  /* Above the chart rather than beside the title: both fit a phone, in
-   * Greek too. */
-  gtk_widget_set_margin_bottom (switcher, 12);
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (over_time), switcher);
-  self->chart = TF_MOOD_CHART (tf_mood_chart_new ());
-  gtk_widget_set_name (GTK_WIDGET (self->chart), "history-chart");
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (over_time), card (GTK_WIDGET (self->chart)));
-
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (calendar), _("Calendar"));
-  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (calendar),
-                                         _("Each square is a day, shaded by its average mood."));
-  self->heat_map = TF_HEAT_MAP (tf_heat_map_new ());
-  gtk_widget_set_name (GTK_WIDGET (self->heat_map), "history-heat-map");
-  gtk_widget_set_halign (GTK_WIDGET (self->heat_map), GTK_ALIGN_CENTER);
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (calendar),
-                             card (GTK_WIDGET (self->heat_map)));
-
-  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (streaks));
-  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (over_time));
-  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (calendar));
-  gtk_widget_set_parent (page, GTK_WIDGET (self));
+  G_OBJECT_CLASS (klass)->dispose = tf_history_page_dispose;
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  g_type_ensure (TF_TYPE_MOOD_CHART);
+  g_type_ensure (TF_TYPE_HEAT_MAP);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/therapyfield/TherapyField/"
+                                               "tf-history-page.ui");
+#define BIND(name) gtk_widget_class_bind_template_child (widget_class, TfHistoryPage, name)
+  BIND (page);
+  BIND (streak_label);
+  BIND (best_label);
+  BIND (chart);
+  BIND (heat_map);
+  BIND (range_slot);
+#undef BIND
 }
 
 static void
 tf_history_page_init (TfHistoryPage *self)
 {
   self->range = 30;
-  build (self);
+  gtk_widget_init_template (GTK_WIDGET (self));
+  /* The last choice of range is kept while the page lives. */
+  gtk_box_append (self->range_slot,
+                  tf_mood_range_switcher_new ("history-range", self->range, on_range_changed,
+                                              self));
 }
 
 GtkWidget *
