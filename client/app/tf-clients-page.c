@@ -16,6 +16,7 @@
  *
  * An AdwLeaflet holds the list and the detail side by side, and one at a
  * time when the window is narrow; the detail then shows a back button.
+ * They are the template tf-clients-page.ui; the rows are built here.
  */
 #define G_LOG_DOMAIN "tf-clients-page"
 
@@ -39,7 +40,8 @@ struct _TfClientsPage
   char           *query;        /* folded search text; NULL: everyone */
   guint           n_clients;    /* rows in the list */
 
-  AdwLeaflet     *leaflet;
+  /* template */
+  AdwLeaflet     *leaflet;      /* the only child */
   GtkWidget      *list_pane;
   GtkSearchEntry *search;
   GtkStack       *list_stack;   /* "list", "empty" or "no-match" */
@@ -57,24 +59,14 @@ static void
 tf_clients_page_dispose (GObject *object)
 {
   TfClientsPage *self = TF_CLIENTS_PAGE (object);
-  GtkWidget *child;
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
-    gtk_widget_unparent (child);
+  gtk_widget_dispose_template (GTK_WIDGET (self), TF_TYPE_CLIENTS_PAGE);
   self->detail = NULL;
   g_clear_object (&self->care);
   g_clear_object (&self->profiles);
   g_clear_object (&self->session);
   g_clear_pointer (&self->query, g_free);
   G_OBJECT_CLASS (tf_clients_page_parent_class)->dispose (object);
-}
-
-static void
-tf_clients_page_class_init (TfClientsPageClass *klass)
-{
-  G_OBJECT_CLASS (klass)->dispose = tf_clients_page_dispose;
-  gtk_widget_class_set_layout_manager_type (GTK_WIDGET_CLASS (klass), GTK_TYPE_BIN_LAYOUT);
-  tf_form_class_add_outcome_signals (klass, &signals[SAVED], &signals[FAILED]);
 }
 
 /* --- search --------------------------------------------------------------- */
@@ -355,77 +347,6 @@ tf_clients_page_show_client (TfClientsPage *self, const char *client_id)
 
 /* --- building ------------------------------------------------------------- */
 
-static void
-label_accessibly (gpointer widget, const char *label)
-{
-  gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, label,
-                                  -1);
-}
-
-static GtkWidget *
-status_page (const char *name, const char *icon, const char *title, const char *description)
-{
-  GtkWidget *page = adw_status_page_new ();
-
-  gtk_widget_set_name (page, name);
-  adw_status_page_set_icon_name (ADW_STATUS_PAGE (page), icon);
-  adw_status_page_set_title (ADW_STATUS_PAGE (page), title);
-  adw_status_page_set_description (ADW_STATUS_PAGE (page), description);
-  gtk_widget_add_css_class (page, "compact");
-  return page;
-}
-
-static GtkWidget *
-build_list_pane (TfClientsPage *self)
-{
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  GtkWidget *scrolled = gtk_scrolled_window_new ();
-
-  self->search = GTK_SEARCH_ENTRY (gtk_search_entry_new ());
-  gtk_widget_set_name (GTK_WIDGET (self->search), "clients-search");
-  g_object_set (self->search, "placeholder-text", _("Search Clients"), NULL);
-  label_accessibly (self->search, _("Search clients by name"));
-  gtk_widget_set_margin_start (GTK_WIDGET (self->search), 12);
-  gtk_widget_set_margin_end (GTK_WIDGET (self->search), 12);
-  gtk_widget_set_margin_top (GTK_WIDGET (self->search), 12);
-  gtk_widget_set_margin_bottom (GTK_WIDGET (self->search), 6);
-
-  self->list = GTK_LIST_BOX (gtk_list_box_new ());
-  gtk_widget_set_name (GTK_WIDGET (self->list), "clients-list");
-  gtk_widget_add_css_class (GTK_WIDGET (self->list), "navigation-sidebar");
-  gtk_list_box_set_selection_mode (self->list, GTK_SELECTION_SINGLE);
-  gtk_list_box_set_filter_func (self->list, row_matches, self, NULL);
-  label_accessibly (self->list, _("Clients"));
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER,
-                                  GTK_POLICY_AUTOMATIC);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), GTK_WIDGET (self->list));
-
-  self->list_stack = GTK_STACK (gtk_stack_new ());
-  gtk_widget_set_vexpand (GTK_WIDGET (self->list_stack), TRUE);
-  gtk_stack_add_named (self->list_stack, scrolled, "list");
-  gtk_stack_add_named (self->list_stack,
-                       status_page ("clients-empty", "system-users-symbolic",
-                                    _("No Clients Yet"),
-                                    _("Clients appear here once they choose you as their "
-                                      "therapist.")),
-                       "empty");
-  gtk_stack_add_named (self->list_stack,
-                       status_page ("clients-no-match", "system-search-symbolic",
-                                    _("No Client Matches"),
-                                    _("No client’s name contains what you searched for.")),
-                       "no-match");
-
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->search));
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->list_stack));
-  gtk_widget_set_size_request (box, 280, -1);
-  gtk_widget_set_hexpand (box, FALSE);
-
-  g_signal_connect_swapped (self->search, "search-changed", G_CALLBACK (on_search_changed_cb),
-                            self);
-  g_signal_connect_swapped (self->list, "row-activated", G_CALLBACK (on_row_activated_cb), self);
-  return box;
-}
-
 static gboolean
 shortcut_search (GtkWidget *widget, GVariant *args, gpointer data)
 {
@@ -439,35 +360,36 @@ shortcut_search (GtkWidget *widget, GVariant *args, gpointer data)
 }
 
 static void
+tf_clients_page_class_init (TfClientsPageClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->dispose = tf_clients_page_dispose;
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  tf_form_class_add_outcome_signals (klass, &signals[SAVED], &signals[FAILED]);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/therapyfield/TherapyField/"
+                                               "tf-clients-page.ui");
+#define BIND(name) gtk_widget_class_bind_template_child (widget_class, TfClientsPage, name)
+  BIND (leaflet);
+  BIND (list_pane);
+  BIND (search);
+  BIND (list_stack);
+  BIND (list);
+  BIND (detail_stack);
+#undef BIND
+  gtk_widget_class_bind_template_callback (widget_class, on_search_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_row_activated_cb);
+}
+
+static void
 tf_clients_page_init (TfClientsPage *self)
 {
   GtkEventController *shortcuts = gtk_shortcut_controller_new ();
-  AdwLeafletPage *page;
 
-  self->leaflet = ADW_LEAFLET (adw_leaflet_new ());
-  gtk_widget_set_name (GTK_WIDGET (self->leaflet), "clients-leaflet");
-  adw_leaflet_set_can_navigate_back (self->leaflet, TRUE);
-
-  self->list_pane = build_list_pane (self);
-  page = adw_leaflet_append (self->leaflet, self->list_pane);
-  adw_leaflet_page_set_name (page, "list");
-  page = adw_leaflet_append (self->leaflet, gtk_separator_new (GTK_ORIENTATION_VERTICAL));
-  adw_leaflet_page_set_navigatable (page, FALSE);
-
-  self->detail_stack = GTK_STACK (gtk_stack_new ());
-  gtk_widget_set_name (GTK_WIDGET (self->detail_stack), "clients-detail");
-  gtk_widget_set_hexpand (GTK_WIDGET (self->detail_stack), TRUE);
-  gtk_stack_add_named (self->detail_stack,
-                       status_page ("clients-detail-none", "avatar-default-symbolic",
-                                    _("No Client Selected"),
-                                    _("Choose a client to see their intake, history, "
-                                      "treatment plan, sessions, journal and mood.")),
-                       "none");
-  page = adw_leaflet_append (self->leaflet, GTK_WIDGET (self->detail_stack));
-  adw_leaflet_page_set_name (page, "detail");
+  gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_list_box_set_filter_func (self->list, row_matches, self, NULL);
   adw_leaflet_set_visible_child (self->leaflet, self->list_pane);
-  gtk_widget_set_parent (GTK_WIDGET (self->leaflet), GTK_WIDGET (self));
-
   gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
                                         gtk_shortcut_new (gtk_shortcut_trigger_parse_string (
                                                             "<Control>f"),

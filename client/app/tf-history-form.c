@@ -18,6 +18,10 @@
  * and a failed save keeps everything and says why.  A record this account
  * cannot open (kept by another therapist's account) is said to be so and
  * never overwritten.
+ *
+ * The bar, the choice and the stack are the template tf-history-form.ui;
+ * the forms and their fields are built here from the tables below, which
+ * also name what is stored.
  */
 #define G_LOG_DOMAIN "tf-history-form"
 
@@ -131,6 +135,8 @@ struct _TfHistoryForm
   gboolean      filling;     /* the form itself is setting the buffers */
   gboolean      unreadable;  /* a record exists that this account cannot open */
 
+  /* template */
+  GtkWidget    *layout;      /* the only child */
   GtkWidget    *choice;      /* GtkDropDown: which form is shown */
   GtkWidget    *stack;       /* one page per form, named by Form.name */
   GtkWidget    *save;
@@ -154,20 +160,12 @@ tf_history_form_dispose (GObject *object)
 {
   TfHistoryForm *self = TF_HISTORY_FORM (object);
 
-  tf_form_unparent_children (GTK_WIDGET (self));
+  gtk_widget_dispose_template (GTK_WIDGET (self), TF_TYPE_HISTORY_FORM);
   g_clear_pointer (&self->views, g_ptr_array_unref);
   g_clear_object (&self->histories);
   g_clear_object (&self->session);
   g_clear_pointer (&self->client_id, g_free);
   G_OBJECT_CLASS (tf_history_form_parent_class)->dispose (object);
-}
-
-static void
-tf_history_form_class_init (TfHistoryFormClass *klass)
-{
-  G_OBJECT_CLASS (klass)->dispose = tf_history_form_dispose;
-  gtk_widget_class_set_layout_manager_type (GTK_WIDGET_CLASS (klass), GTK_TYPE_BIN_LAYOUT);
-  tf_form_class_add_outcome_signals (klass, &signals[SAVED], &signals[FAILED]);
 }
 
 static void
@@ -391,41 +389,42 @@ on_choice_changed_cb (TfHistoryForm *self)
 }
 
 static void
+tf_history_form_class_init (TfHistoryFormClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->dispose = tf_history_form_dispose;
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  tf_form_class_add_outcome_signals (klass, &signals[SAVED], &signals[FAILED]);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/therapyfield/TherapyField/"
+                                               "tf-history-form.ui");
+#define BIND(name) gtk_widget_class_bind_template_child (widget_class, TfHistoryForm, name)
+  BIND (layout);
+  BIND (choice);
+  BIND (stack);
+  BIND (save);
+  BIND (status);
+  BIND (unreadable_label);
+#undef BIND
+  gtk_widget_class_bind_template_callback (widget_class, on_choice_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_save_clicked_cb);
+}
+
+static void
 tf_history_form_init (TfHistoryForm *self)
 {
-  GtkWidget *bar;
-  GtkStringList *titles = gtk_string_list_new (NULL);
+  g_autoptr(GtkStringList) titles = gtk_string_list_new (NULL);
 
+  gtk_widget_init_template (GTK_WIDGET (self));
   self->views = g_ptr_array_new ();
-
   for (guint f = 0; f < G_N_ELEMENTS (forms); f++)
-    gtk_string_list_append (titles, _(forms[f].title));
-  self->choice = gtk_drop_down_new (G_LIST_MODEL (titles), NULL);
-  gtk_widget_set_name (self->choice, "history-choice");
-  gtk_widget_set_hexpand (self->choice, TRUE);
-  gtk_widget_set_tooltip_text (self->choice, _("Choose a History Form"));
-  tf_form_label_accessibly (self->choice, _("History form"));
-  gtk_widget_set_margin_top (self->choice, 12);
-  bar = tf_form_save_bar_new ("history", _("Save all four history forms"), &self->status,
-                              &self->save);
-  self->unreadable_label =
-    tf_form_warning_label_new ("history-unreadable",
-                               _("This client’s history was written on another "
-                                 "therapist’s account and cannot be opened here. "
-                                 "It is kept as it is."));
-
-  self->stack = gtk_stack_new ();
-  gtk_widget_set_vexpand (self->stack, TRUE);
-  for (guint f = 0; f < G_N_ELEMENTS (forms); f++)
-    gtk_stack_add_named (GTK_STACK (self->stack), build_form (self, &forms[f]), forms[f].name);
-
-  /* The bar stays in sight, as wide as the form below it. */
-  tf_form_set_layout (GTK_WIDGET (self), self->stack, bar, self->unreadable_label, self->choice,
-                      NULL);
-
-  g_signal_connect_swapped (self->choice, "notify::selected", G_CALLBACK (on_choice_changed_cb),
-                            self);
-  g_signal_connect_swapped (self->save, "clicked", G_CALLBACK (on_save_clicked_cb), self);
+    {
+      gtk_string_list_append (titles, _(forms[f].title));
+      gtk_stack_add_named (GTK_STACK (self->stack), build_form (self, &forms[f]),
+                           forms[f].name);
+    }
+  gtk_drop_down_set_model (GTK_DROP_DOWN (self->choice), G_LIST_MODEL (titles));
   tf_form_add_save_shortcut (GTK_WIDGET (self), self->save);
 }
 

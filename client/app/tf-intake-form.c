@@ -17,6 +17,8 @@
  * fields, with the typed text left in place.  An intake this account
  * cannot open — the client wrote it, and its data key is theirs alone — is
  * shown for what can be read, said plainly, and never overwritten.
+ *
+ * The fields are the template tf-intake-form.ui.
  */
 #define G_LOG_DOMAIN "tf-intake-form"
 
@@ -29,16 +31,13 @@
 #include "tf-time.h"
 #include "tf-validate.h"
 
-/* The three encrypted lists, edited one item per line. */
+/* The three encrypted lists, edited one item per line: the template's
+ * medical_conditions_view, current_medications_view and allergies_view. */
 static const struct
 {
   const char *column;
-  const char *name;   /* widget name */
-  const char *label;
 } lists[] = {
-  { "medical_conditions", "intake-conditions", N_("Medical Conditions") },
-  { "current_medications", "intake-medications", N_("Current Medications") },
-  { "allergies", "intake-allergies", N_("Allergies") },
+  { "medical_conditions" }, { "current_medications" }, { "allergies" },
 };
 
 #define N_LISTS G_N_ELEMENTS (lists)
@@ -54,6 +53,10 @@ struct _TfIntakeForm
   gboolean      filling;           /* the form itself is setting the fields */
   gboolean      unreadable;        /* a record exists that this account cannot open */
 
+  GtkTextView  *list_views[N_LISTS]; /* the three below, in the order of lists[] */
+
+  /* template */
+  GtkWidget    *layout;            /* the only child */
   GtkWidget    *page;              /* everything editable */
   GtkWidget    *save;
   GtkLabel     *status;
@@ -62,7 +65,9 @@ struct _TfIntakeForm
   AdwEntryRow  *contact_name;
   AdwEntryRow  *contact_phone;
   AdwEntryRow  *contact_relationship;
-  GtkTextView  *list_views[N_LISTS];
+  GtkTextView  *medical_conditions_view;
+  GtkTextView  *current_medications_view;
+  GtkTextView  *allergies_view;
   GtkSwitch    *previous_therapy;
   GtkTextView  *previous_details;
 };
@@ -83,21 +88,13 @@ tf_intake_form_dispose (GObject *object)
 {
   TfIntakeForm *self = TF_INTAKE_FORM (object);
 
-  tf_form_unparent_children (GTK_WIDGET (self));
+  gtk_widget_dispose_template (GTK_WIDGET (self), TF_TYPE_INTAKE_FORM);
   for (guint i = 0; i < N_LISTS; i++)
     g_clear_pointer (&self->shown[i], g_free);
   g_clear_object (&self->intakes);
   g_clear_object (&self->session);
   g_clear_pointer (&self->client_id, g_free);
   G_OBJECT_CLASS (tf_intake_form_parent_class)->dispose (object);
-}
-
-static void
-tf_intake_form_class_init (TfIntakeFormClass *klass)
-{
-  G_OBJECT_CLASS (klass)->dispose = tf_intake_form_dispose;
-  gtk_widget_class_set_layout_manager_type (GTK_WIDGET_CLASS (klass), GTK_TYPE_BIN_LAYOUT);
-  tf_form_class_add_outcome_signals (klass, &signals[SAVED], &signals[FAILED]);
 }
 
 /* Says why nothing was saved, next to the fields and to the window. */
@@ -388,102 +385,44 @@ on_save_clicked_cb (TfIntakeForm *self)
 
 /* --- building ------------------------------------------------------------- */
 
-static AdwEntryRow *
-entry_row (TfIntakeForm *self, GtkWidget *group, const char *name, const char *title)
+static void
+tf_intake_form_class_init (TfIntakeFormClass *klass)
 {
-  GtkWidget *row = adw_entry_row_new ();
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
-  gtk_widget_set_name (row, name);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  tf_form_label_accessibly (row, title);
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
-  g_signal_connect_object (row, "changed", G_CALLBACK (on_changed_cb), self, G_CONNECT_SWAPPED);
-  return ADW_ENTRY_ROW (row);
-}
-
-/* A labelled text area, as a child of @group. */
-static GtkTextView *
-text_area (TfIntakeForm *self, GtkWidget *group, const char *name, const char *title,
-           const char *hint)
-{
-  GtkTextView *view;
-  GtkWidget *box = tf_form_text_field_new (name, title, hint, 64, &view);
-
-  gtk_widget_set_margin_top (box, 12);
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), box);
-  g_signal_connect_object (gtk_text_view_get_buffer (view), "changed",
-                           G_CALLBACK (on_changed_cb), self, G_CONNECT_SWAPPED);
-  return view;
+  G_OBJECT_CLASS (klass)->dispose = tf_intake_form_dispose;
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  tf_form_class_add_outcome_signals (klass, &signals[SAVED], &signals[FAILED]);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/therapyfield/TherapyField/"
+                                               "tf-intake-form.ui");
+#define BIND(name) gtk_widget_class_bind_template_child (widget_class, TfIntakeForm, name)
+  BIND (layout);
+  BIND (page);
+  BIND (save);
+  BIND (status);
+  BIND (unreadable_label);
+  BIND (error);
+  BIND (contact_name);
+  BIND (contact_phone);
+  BIND (contact_relationship);
+  BIND (medical_conditions_view);
+  BIND (current_medications_view);
+  BIND (allergies_view);
+  BIND (previous_therapy);
+  BIND (previous_details);
+#undef BIND
+  gtk_widget_class_bind_template_callback (widget_class, on_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_save_clicked_cb);
 }
 
 static void
 tf_intake_form_init (TfIntakeForm *self)
 {
-  GtkWidget *bar;
-  GtkWidget *contact = adw_preferences_group_new ();
-  GtkWidget *health = adw_preferences_group_new ();
-  GtkWidget *therapy = adw_preferences_group_new ();
-  GtkWidget *therapy_row = adw_action_row_new ();
-
-  bar = tf_form_save_bar_new ("intake", _("Save the Intake"), &self->status, &self->save);
-  self->unreadable_label =
-    tf_form_warning_label_new ("intake-unreadable",
-                               _("The client wrote this intake on their own account. "
-                                 "Its health details are encrypted for them alone "
-                                 "and cannot be opened on this device, so it is "
-                                 "shown as far as it can be read and left as it "
-                                 "is."));
-
-  /* The emergency contact, and the message about what was refused. */
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (contact), _("Emergency Contact"));
-  self->contact_name = entry_row (self, contact, "intake-contact-name", _("Name"));
-  self->contact_phone = entry_row (self, contact, "intake-contact-phone", _("Phone"));
-  adw_entry_row_set_input_purpose (self->contact_phone, GTK_INPUT_PURPOSE_PHONE);
-  self->contact_relationship = entry_row (self, contact, "intake-contact-relationship",
-                                          _("Relationship to the Client"));
-  self->error = GTK_LABEL (tf_form_error_label_new ("intake-error",
-                                                    _("Why the intake was not saved")));
-  gtk_widget_set_margin_top (GTK_WIDGET (self->error), 6);
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (contact), GTK_WIDGET (self->error));
-
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (health), _("Health"));
-  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (health),
-                                         _("One item per line. Encrypted: only the client and "
-                                           "their therapist can read it."));
-  for (guint i = 0; i < N_LISTS; i++)
-    self->list_views[i] = text_area (self, health, lists[i].name, _(lists[i].label), NULL);
-
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (therapy), _("Previous Therapy"));
-  self->previous_therapy = GTK_SWITCH (gtk_switch_new ());
-  gtk_widget_set_name (GTK_WIDGET (self->previous_therapy), "intake-previous-therapy");
-  gtk_widget_set_valign (GTK_WIDGET (self->previous_therapy), GTK_ALIGN_CENTER);
-  tf_form_label_accessibly (self->previous_therapy, _("Has been in therapy before"));
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (therapy_row),
-                                 _("Has Been in Therapy Before"));
-  adw_action_row_add_suffix (ADW_ACTION_ROW (therapy_row), GTK_WIDGET (self->previous_therapy));
-  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (therapy_row),
-                                         GTK_WIDGET (self->previous_therapy));
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (therapy), therapy_row);
-  self->previous_details = text_area (self, therapy, "intake-previous-details",
-                                      _("Details of Previous Therapy"),
-                                      _("When, with whom, which approach, how it ended"));
-  g_object_bind_property (self->previous_therapy, "active",
-                          gtk_widget_get_parent (gtk_widget_get_parent (
-                                                   GTK_WIDGET (self->previous_details))),
-                          "sensitive", G_BINDING_SYNC_CREATE);
-  g_signal_connect_object (self->previous_therapy, "notify::active", G_CALLBACK (on_changed_cb),
-                           self, G_CONNECT_SWAPPED);
-
-  self->page = adw_preferences_page_new ();
-  gtk_widget_set_vexpand (self->page, TRUE);
-  adw_preferences_page_add (ADW_PREFERENCES_PAGE (self->page), ADW_PREFERENCES_GROUP (contact));
-  adw_preferences_page_add (ADW_PREFERENCES_PAGE (self->page), ADW_PREFERENCES_GROUP (health));
-  adw_preferences_page_add (ADW_PREFERENCES_PAGE (self->page), ADW_PREFERENCES_GROUP (therapy));
-
-  /* The bar stays in sight, as wide as the form below it. */
-  tf_form_set_layout (GTK_WIDGET (self), self->page, bar, self->unreadable_label, NULL);
-
-  g_signal_connect_swapped (self->save, "clicked", G_CALLBACK (on_save_clicked_cb), self);
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->list_views[0] = self->medical_conditions_view;
+  self->list_views[1] = self->current_medications_view;
+  self->list_views[2] = self->allergies_view;
   tf_form_add_save_shortcut (GTK_WIDGET (self), self->save);
 }
 

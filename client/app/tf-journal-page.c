@@ -9,7 +9,8 @@
  * leaves memory.
  * What is typed in the editor stays there until it is saved: a failed save
  * keeps it and says why, and leaving the editor without saving keeps a new
- * entry's draft for the next "New Entry".
+ * entry's draft for the next "New Entry".  The two views are the template
+ * tf-journal-page.ui; the rows are built here, one per entry.
  */
 #define G_LOG_DOMAIN "tf-journal-page"
 
@@ -33,7 +34,8 @@ struct _TfJournalPage
   char               *query;        /* folded search text; NULL: everything */
   char               *editing_id;   /* the entry in the editor; NULL: a new one */
 
-  GtkStack           *stack;        /* "list" or "editor" */
+  /* template */
+  GtkStack           *stack;        /* "list" or "editor"; the only child */
   GtkSearchEntry     *search;
   GtkListBox         *list;
   GtkLabel           *placeholder;
@@ -61,21 +63,13 @@ tf_journal_page_dispose (GObject *object)
 {
   TfJournalPage *self = TF_JOURNAL_PAGE (object);
 
-  tf_form_unparent_children (GTK_WIDGET (self));
+  gtk_widget_dispose_template (GTK_WIDGET (self), TF_TYPE_JOURNAL_PAGE);
   g_clear_object (&self->visible);
   g_clear_object (&self->entries);
   g_clear_object (&self->session);
   g_clear_pointer (&self->query, g_free);
   g_clear_pointer (&self->editing_id, g_free);
   G_OBJECT_CLASS (tf_journal_page_parent_class)->dispose (object);
-}
-
-static void
-tf_journal_page_class_init (TfJournalPageClass *klass)
-{
-  G_OBJECT_CLASS (klass)->dispose = tf_journal_page_dispose;
-  gtk_widget_class_set_layout_manager_type (GTK_WIDGET_CLASS (klass), GTK_TYPE_BIN_LAYOUT);
-  tf_form_class_add_outcome_signals (klass, &signals[SAVED], &signals[FAILED]);
 }
 
 /* --- search --------------------------------------------------------------- */
@@ -384,140 +378,35 @@ shortcut_back (GtkWidget *widget, GVariant *args, gpointer data)
 
 /* --- building ------------------------------------------------------------- */
 
-static GtkWidget *
-build_list (TfJournalPage *self)
+static void
+tf_journal_page_class_init (TfJournalPageClass *klass)
 {
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  GtkWidget *bar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkWidget *new_button = gtk_button_new_with_mnemonic (_("_New Entry"));
-  GtkWidget *page = adw_preferences_page_new ();
-  GtkWidget *group = adw_preferences_group_new ();
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
-  self->search = GTK_SEARCH_ENTRY (gtk_search_entry_new ());
-  gtk_widget_set_name (GTK_WIDGET (self->search), "journal-search");
-  gtk_widget_set_hexpand (GTK_WIDGET (self->search), TRUE);
-  g_object_set (self->search, "placeholder-text", _("Search Entries"), NULL);
-  tf_form_label_accessibly (self->search, _("Search entries"));
-  gtk_widget_set_name (new_button, "journal-new");
-  gtk_widget_add_css_class (new_button, "suggested-action");
-  gtk_widget_set_tooltip_text (new_button, _("Write a new journal entry"));
-  tf_form_label_accessibly (new_button, _("New Entry"));
-  gtk_widget_set_margin_start (bar, 12);
-  gtk_widget_set_margin_end (bar, 12);
-  gtk_widget_set_margin_top (bar, 12);
-  gtk_box_append (GTK_BOX (bar), GTK_WIDGET (self->search));
-  gtk_box_append (GTK_BOX (bar), new_button);
-
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("My Journal"));
-  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
-                                         _("Only you can read your entries, unless you share "
-                                           "one with your therapist."));
-  self->list = GTK_LIST_BOX (gtk_list_box_new ());
-  gtk_widget_set_name (GTK_WIDGET (self->list), "journal-list");
-  tf_form_label_accessibly (self->list, _("Journal entries"));
-  gtk_list_box_set_selection_mode (self->list, GTK_SELECTION_NONE);
-  gtk_widget_add_css_class (GTK_WIDGET (self->list), "boxed-list");
-  self->placeholder = GTK_LABEL (gtk_label_new (_("No journal entries yet")));
-  gtk_widget_set_name (GTK_WIDGET (self->placeholder), "journal-placeholder");
-  gtk_widget_add_css_class (GTK_WIDGET (self->placeholder), "dim-label");
-  gtk_widget_set_margin_top (GTK_WIDGET (self->placeholder), 18);
-  gtk_widget_set_margin_bottom (GTK_WIDGET (self->placeholder), 18);
-  gtk_list_box_set_placeholder (self->list, GTK_WIDGET (self->placeholder));
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->list));
-  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
-  gtk_widget_set_vexpand (page, TRUE);
-
-  gtk_box_append (GTK_BOX (box), bar);
-  gtk_box_append (GTK_BOX (box), page);
-  g_signal_connect_swapped (self->search, "search-changed", G_CALLBACK (on_search_changed_cb),
-                            self);
-  g_signal_connect_swapped (new_button, "clicked", G_CALLBACK (on_new_clicked_cb), self);
-  g_signal_connect_swapped (self->list, "row-activated", G_CALLBACK (on_row_activated_cb), self);
-  return box;
-}
-
-static GtkWidget *
-build_editor (TfJournalPage *self)
-{
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  GtkWidget *bar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkWidget *back = gtk_button_new_from_icon_name ("go-previous-symbolic");
-  GtkWidget *save = gtk_button_new_with_mnemonic (_("_Save"));
-  GtkWidget *page = adw_preferences_page_new ();
-  GtkWidget *about = adw_preferences_group_new ();
-  GtkWidget *text_group = adw_preferences_group_new ();
-  GtkWidget *share_row = adw_action_row_new ();
-  GtkWidget *frame = gtk_frame_new (NULL);
-
-  gtk_widget_set_name (back, "journal-back");
-  gtk_widget_set_tooltip_text (back, _("Back to Entries"));
-  tf_form_label_accessibly (back, _("Back to entries"));
-  self->heading = GTK_LABEL (gtk_label_new (_("New Entry")));
-  gtk_widget_set_name (GTK_WIDGET (self->heading), "journal-heading");
-  gtk_widget_add_css_class (GTK_WIDGET (self->heading), "heading");
-  gtk_widget_set_hexpand (GTK_WIDGET (self->heading), TRUE);
-  gtk_label_set_ellipsize (self->heading, PANGO_ELLIPSIZE_END);
-  self->delete_button = gtk_button_new_from_icon_name ("user-trash-symbolic");
-  gtk_widget_set_name (self->delete_button, "journal-delete");
-  gtk_widget_set_tooltip_text (self->delete_button, _("Delete Entry"));
-  tf_form_label_accessibly (self->delete_button, _("Delete entry"));
-  gtk_widget_add_css_class (self->delete_button, "destructive-action");
-  gtk_widget_set_name (save, "journal-save");
-  gtk_widget_set_tooltip_text (save, _("Save Entry"));
-  gtk_widget_add_css_class (save, "suggested-action");
-  gtk_widget_set_margin_start (bar, 12);
-  gtk_widget_set_margin_end (bar, 12);
-  gtk_widget_set_margin_top (bar, 12);
-  gtk_box_append (GTK_BOX (bar), back);
-  gtk_box_append (GTK_BOX (bar), GTK_WIDGET (self->heading));
-  gtk_box_append (GTK_BOX (bar), self->delete_button);
-  gtk_box_append (GTK_BOX (bar), save);
-
-  self->title = ADW_ENTRY_ROW (adw_entry_row_new ());
-  gtk_widget_set_name (GTK_WIDGET (self->title), "journal-title");
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->title), _("Title"));
-  tf_form_label_accessibly (self->title, _("Title"));
-  self->category = ADW_ENTRY_ROW (adw_entry_row_new ());
-  gtk_widget_set_name (GTK_WIDGET (self->category), "journal-category");
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->category), _("Category"));
-  tf_form_label_accessibly (self->category, _("Category"));
-  self->share = GTK_SWITCH (gtk_switch_new ());
-  gtk_widget_set_name (GTK_WIDGET (self->share), "journal-share");
-  gtk_widget_set_valign (GTK_WIDGET (self->share), GTK_ALIGN_CENTER);
-  tf_form_label_accessibly (self->share, _("Share with my therapist"));
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (share_row), _("Share with My Therapist"));
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (share_row),
-                               _("Your therapist can read this entry until you turn this off."));
-  adw_action_row_add_suffix (ADW_ACTION_ROW (share_row), GTK_WIDGET (self->share));
-  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (share_row), GTK_WIDGET (self->share));
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (about), GTK_WIDGET (self->title));
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (about), GTK_WIDGET (self->category));
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (about), share_row);
-
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (text_group), _("Entry"));
-  self->content = GTK_TEXT_VIEW (gtk_text_view_new ());
-  gtk_widget_set_name (GTK_WIDGET (self->content), "journal-content");
-  gtk_text_view_set_wrap_mode (self->content, GTK_WRAP_WORD_CHAR);
-  gtk_text_view_set_top_margin (self->content, 8);
-  gtk_text_view_set_bottom_margin (self->content, 8);
-  gtk_text_view_set_left_margin (self->content, 8);
-  gtk_text_view_set_right_margin (self->content, 8);
-  gtk_widget_set_size_request (GTK_WIDGET (self->content), -1, 220);
-  tf_form_label_accessibly (self->content, _("Entry text"));
-  gtk_frame_set_child (GTK_FRAME (frame), GTK_WIDGET (self->content));
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (text_group), frame);
-
-  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (about));
-  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (text_group));
-  gtk_widget_set_vexpand (page, TRUE);
-  gtk_box_append (GTK_BOX (box), bar);
-  gtk_box_append (GTK_BOX (box), page);
-
-  g_signal_connect_swapped (back, "clicked", G_CALLBACK (show_list), self);
-  g_signal_connect_swapped (save, "clicked", G_CALLBACK (on_save_clicked_cb), self);
-  g_signal_connect_swapped (self->delete_button, "clicked", G_CALLBACK (on_delete_clicked_cb),
-                            self);
-  return box;
+  G_OBJECT_CLASS (klass)->dispose = tf_journal_page_dispose;
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  tf_form_class_add_outcome_signals (klass, &signals[SAVED], &signals[FAILED]);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/therapyfield/TherapyField/"
+                                               "tf-journal-page.ui");
+#define BIND(name) gtk_widget_class_bind_template_child (widget_class, TfJournalPage, name)
+  BIND (stack);
+  BIND (search);
+  BIND (list);
+  BIND (placeholder);
+  BIND (heading);
+  BIND (title);
+  BIND (category);
+  BIND (content);
+  BIND (share);
+  BIND (delete_button);
+#undef BIND
+  gtk_widget_class_bind_template_callback (widget_class, on_search_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_new_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_row_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, show_list);
+  gtk_widget_class_bind_template_callback (widget_class, on_save_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_delete_clicked_cb);
 }
 
 static void
@@ -525,14 +414,8 @@ tf_journal_page_init (TfJournalPage *self)
 {
   GtkEventController *shortcuts = gtk_shortcut_controller_new ();
 
-  self->stack = GTK_STACK (gtk_stack_new ());
-  gtk_widget_set_name (GTK_WIDGET (self->stack), "journal-stack");
-  gtk_stack_set_transition_type (self->stack, GTK_STACK_TRANSITION_TYPE_SLIDE_LEFT_RIGHT);
-  gtk_stack_add_named (self->stack, build_list (self), "list");
-  gtk_stack_add_named (self->stack, build_editor (self), "editor");
+  gtk_widget_init_template (GTK_WIDGET (self));
   gtk_stack_set_visible_child_name (self->stack, "list");
-  gtk_widget_set_parent (GTK_WIDGET (self->stack), GTK_WIDGET (self));
-
   tf_form_add_shortcut (shortcuts, "<Control>n", shortcut_new);
   tf_form_add_shortcut (shortcuts, "<Control>s", shortcut_save);
   tf_form_add_shortcut (shortcuts, "<Control>f", shortcut_search);
