@@ -18,8 +18,13 @@ struct _TfAppointmentsPage
   TfRepository  *appointments;    /* this client's, live */
   TfRepository  *care;            /* this client's care relationships, live */
   GCancellable  *cancellable;     /* the link's lookup; cancelled in dispose */
+  GStrv          therapist_ids;   /* in therapist_row's order */
+  GPtrArray     *offers;          /* TfOffer*, offered: service_row's position - 1 */
+  char          *chosen;          /* the chosen slot's start, RFC 3339 UTC, or NULL */
+  gboolean       filling;         /* the combo rows are being filled: not a choice */
 
-  GtkWidget     *stack;           /* "list" or "book" */
+  /* template (tf-appointments-page.ui) */
+  GtkWidget     *stack;           /* "list" or "book"; the only child */
   GtkWidget     *upcoming;        /* GtkListBox */
   GtkWidget     *past;            /* GtkListBox */
 
@@ -34,10 +39,8 @@ struct _TfAppointmentsPage
 
   GtkWidget     *therapist_row;   /* AdwComboRow over therapist_names */
   GtkStringList *therapist_names;
-  GStrv          therapist_ids;   /* in therapist_row's order */
   GtkWidget     *service_row;     /* AdwComboRow: "no particular service", then offers */
   GtkStringList *service_names;
-  GPtrArray     *offers;          /* TfOffer*, offered: service_row's position - 1 */
   GtkWidget     *calendar;
   GtkWidget     *slots_heading;
   GtkWidget     *slots;           /* GtkFlowBox of GtkToggleButton */
@@ -45,8 +48,6 @@ struct _TfAppointmentsPage
   GtkWidget     *note;            /* AdwEntryRow */
   GtkWidget     *book_button;
   GtkWidget     *book_error;
-  char          *chosen;          /* the chosen slot's start, RFC 3339 UTC, or NULL */
-  gboolean       filling;         /* the combo rows are being filled: not a choice */
 };
 
 
@@ -60,9 +61,9 @@ void       tf_appointments_page_emit_saved         (TfAppointmentsPage *self,
 
 /* --- tf-appointments-booking.c -------------------------------------------- */
 
-/* The booking page of the stack (the link form, then the booking form),
- * with its fields in @self. */
-GtkWidget *tf_appointments_page_build_book         (TfAppointmentsPage *self);
+/* Binds the template callbacks of the booking page (the link form, then
+ * the booking form), which this file holds. */
+void       tf_appointments_page_class_bind_booking (GtkWidgetClass     *widget_class);
 /* The client's therapists in the booking form; the link form when there
  * are none. */
 void       tf_appointments_page_fill_therapists    (TfAppointmentsPage *self);

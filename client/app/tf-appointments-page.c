@@ -13,7 +13,8 @@
  * a cancellation's reason stays in its dialog when the cancelling fails.
  * Booking, and linking with a therapist before it, are the second page of
  * the stack, in tf-appointments-booking.c; tf-appointments-page-private.h
- * has what the two files share.
+ * has what the two files share.  Both pages are the template
+ * tf-appointments-page.ui; the rows and the free times are made in C.
  */
 #define G_LOG_DOMAIN "tf-appointments"
 
@@ -401,12 +402,10 @@ tf_appointments_page_dispose (GObject *object)
 
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
-  tf_form_unparent_children (GTK_WIDGET (self));
+  gtk_widget_dispose_template (GTK_WIDGET (self), TF_TYPE_APPOINTMENTS_PAGE);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->appointments);
   g_clear_object (&self->care);
-  g_clear_object (&self->therapist_names);
-  g_clear_object (&self->service_names);
   g_clear_pointer (&self->therapist_ids, g_strfreev);
   g_clear_pointer (&self->offers, g_ptr_array_unref);
   g_clear_pointer (&self->chosen, g_free);
@@ -425,64 +424,42 @@ tf_appointments_page_class_init (TfAppointmentsPageClass *klass)
   gtk_widget_class_install_action (widget_class, "appointments.book", NULL, book_activated);
   gtk_widget_class_install_action (widget_class, "appointments.list", NULL, list_activated);
   gtk_widget_class_install_action (widget_class, "appointments.cancel", "s", cancel_activated);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/therapyfield/TherapyField/"
+                                               "tf-appointments-page.ui");
+#define BIND(name) gtk_widget_class_bind_template_child (widget_class, TfAppointmentsPage, name)
+  BIND (stack);
+  BIND (upcoming);
+  BIND (past);
+  BIND (book_stack);
+  BIND (link_status);
+  BIND (link_email);
+  BIND (link_share_mood);
+  BIND (link_share_goals);
+  BIND (link_button);
+  BIND (link_spinner);
+  BIND (link_error);
+  BIND (therapist_row);
+  BIND (therapist_names);
+  BIND (service_row);
+  BIND (service_names);
+  BIND (calendar);
+  BIND (slots_heading);
+  BIND (slots);
+  BIND (slots_message);
+  BIND (note);
+  BIND (book_button);
+  BIND (book_error);
+#undef BIND
+  tf_appointments_page_class_bind_booking (widget_class);
 }
 
-static GtkWidget *
-section (GtkWidget *page, const char *title, const char *name, const char *empty)
-{
-  GtkWidget *group = adw_preferences_group_new ();
-  GtkWidget *list = gtk_list_box_new ();
-  GtkWidget *placeholder = gtk_label_new (empty);
-
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), title);
-  gtk_widget_set_name (list, name);
-  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
-  gtk_widget_add_css_class (list, "boxed-list");
-  gtk_accessible_update_property (GTK_ACCESSIBLE (list), GTK_ACCESSIBLE_PROPERTY_LABEL, title,
-                                  -1);
-  gtk_label_set_wrap (GTK_LABEL (placeholder), TRUE);
-  gtk_widget_add_css_class (placeholder, "dim-label");
-  gtk_widget_set_margin_top (placeholder, 12);
-  gtk_widget_set_margin_bottom (placeholder, 12);
-  gtk_widget_set_margin_start (placeholder, 12);
-  gtk_widget_set_margin_end (placeholder, 12);
-  gtk_list_box_set_placeholder (GTK_LIST_BOX (list), placeholder);
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), list);
-  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
-  return list;
-}
-
-static GtkWidget *
-build_list (TfAppointmentsPage *self)
-{
-  GtkWidget *page = adw_preferences_page_new ();
-  GtkWidget *top = adw_preferences_group_new ();
-  GtkWidget *book = gtk_button_new_with_mnemonic (_("_Book an Appointment"));
-
-  adw_preferences_page_set_title (ADW_PREFERENCES_PAGE (page), _("My Appointments"));
-  gtk_widget_set_name (book, "appointments-book");
-  gtk_widget_add_css_class (book, "pill");
-  gtk_widget_add_css_class (book, "suggested-action");
-  gtk_widget_set_halign (book, GTK_ALIGN_CENTER);
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (book), "appointments.book");
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (top), book);
-  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (top));
-  self->upcoming = section (page, _("Upcoming"), "appointments-upcoming",
-                            _("No upcoming appointments"));
-  self->past = section (page, _("Past"), "appointments-past", _("No past appointments"));
-  return page;
-}
 static void
 tf_appointments_page_init (TfAppointmentsPage *self)
 {
   self->cancellable = g_cancellable_new ();
   self->offers = g_ptr_array_new_with_free_func ((GDestroyNotify) tf_offer_free);
-  self->stack = gtk_stack_new ();
-  gtk_stack_set_transition_type (GTK_STACK (self->stack),
-                                 GTK_STACK_TRANSITION_TYPE_SLIDE_LEFT_RIGHT);
-  gtk_stack_add_named (GTK_STACK (self->stack), build_list (self), "list");
-  gtk_stack_add_named (GTK_STACK (self->stack), tf_appointments_page_build_book (self), "book");
-  gtk_widget_set_parent (self->stack, GTK_WIDGET (self));
+  gtk_widget_init_template (GTK_WIDGET (self));
 }
 
 GtkWidget *

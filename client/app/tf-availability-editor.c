@@ -12,6 +12,9 @@
  * Nothing half-checked is written: Save checks every day before it writes
  * any, and then replaces only the days whose windows changed, so an
  * untouched day keeps its rows (and syncs nothing).
+ *
+ * The page is the template tf-availability-editor.ui; the days' rows, made
+ * from the table of days below, and their windows are added here.
  */
 #define G_LOG_DOMAIN "tf-availability"
 
@@ -50,6 +53,10 @@ struct _TfAvailabilityEditor
   TfSession    *session;
   TfRepository *blocked;        /* this therapist's blocked dates, live */
   Day           days[7];        /* by day_of_week */
+
+  /* template */
+  GtkWidget    *page;           /* the only child */
+  GtkWidget    *week;           /* AdwPreferencesGroup: the days, the error, Save */
   GtkWidget    *error;          /* "availability-error": why Save refused */
   GtkWidget    *blocked_date;   /* AdwEntryRow: YYYY-MM-DD */
   GtkWidget    *blocked_reason; /* AdwEntryRow, optional */
@@ -670,20 +677,12 @@ tf_availability_editor_dispose (GObject *object)
 {
   TfAvailabilityEditor *self = TF_AVAILABILITY_EDITOR (object);
 
-  tf_form_unparent_children (GTK_WIDGET (self));
+  gtk_widget_dispose_template (GTK_WIDGET (self), TF_TYPE_AVAILABILITY_EDITOR);
   for (int d = 0; d < 7; d++)
     g_clear_pointer (&self->days[d].spans, g_ptr_array_unref);
   g_clear_object (&self->blocked);
   g_clear_object (&self->session);
   G_OBJECT_CLASS (tf_availability_editor_parent_class)->dispose (object);
-}
-
-static void
-tf_availability_editor_class_init (TfAvailabilityEditorClass *klass)
-{
-  G_OBJECT_CLASS (klass)->dispose = tf_availability_editor_dispose;
-  gtk_widget_class_set_layout_manager_type (GTK_WIDGET_CLASS (klass), GTK_TYPE_BIN_LAYOUT);
-  tf_form_class_add_outcome_signals (klass, &signals[SAVED], &signals[FAILED]);
 }
 
 static void
@@ -713,44 +712,36 @@ build_day (TfAvailabilityEditor *self, int dow)
 }
 
 static void
-build (TfAvailabilityEditor *self)
+tf_availability_editor_class_init (TfAvailabilityEditorClass *klass)
 {
-  GtkWidget *page = adw_preferences_page_new ();
-  GtkWidget *week = adw_preferences_group_new ();
-  GtkWidget *blocked = adw_preferences_group_new ();
-  GtkWidget *save = gtk_button_new_with_mnemonic (_("_Save Hours"));
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->dispose = tf_availability_editor_dispose;
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  tf_form_class_add_outcome_signals (klass, &signals[SAVED], &signals[FAILED]);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/therapyfield/TherapyField/"
+                                               "tf-availability-editor.ui");
+#define BIND(name) gtk_widget_class_bind_template_child (widget_class, TfAvailabilityEditor, name)
+  BIND (page);
+  BIND (week);
+  BIND (error);
+  BIND (blocked_date);
+  BIND (blocked_reason);
+  BIND (blocked_error);
+  BIND (blocked_list);
+#undef BIND
+  gtk_widget_class_bind_template_callback (widget_class, on_save_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_block_clicked_cb);
+}
+
+/* The date's suffixes: the calendar button of the forms (tf-form.h), then
+ * "Block This Date". */
+static void
+add_block_buttons (TfAvailabilityEditor *self)
+{
   GtkWidget *add = gtk_button_new_from_icon_name ("list-add-symbolic");
 
-  adw_preferences_page_set_title (ADW_PREFERENCES_PAGE (page), _("Availability"));
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (week), _("Weekly Hours"));
-  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (week),
-                                         _("When clients can book you, as HH:MM; 24:00 is the "
-                                           "end of the day."));
-  for (int i = 0; i < 7; i++)
-    {
-      build_day (self, display_order[i]);
-      adw_preferences_group_add (ADW_PREFERENCES_GROUP (week),
-                                 self->days[display_order[i]].expander);
-    }
-  /* Right under the days, where the marked entries are. */
-  self->error = tf_form_error_label_new ("availability-error", _("Problem with the hours"));
-  gtk_widget_set_margin_top (self->error, 12);
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (week), self->error);
-  gtk_widget_set_name (save, "availability-save");
-  gtk_widget_add_css_class (save, "pill");
-  gtk_widget_add_css_class (save, "suggested-action");
-  gtk_widget_set_halign (save, GTK_ALIGN_CENTER);
-  gtk_widget_set_margin_top (save, 12);
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (week), save);
-  g_signal_connect_swapped (save, "clicked", G_CALLBACK (on_save_clicked_cb), self);
-
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (blocked), _("Blocked Dates"));
-  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (blocked),
-                                         _("Days off: no one can book you then."));
-  self->blocked_date = adw_entry_row_new ();
-  gtk_widget_set_name (self->blocked_date, "blocked-date");
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->blocked_date),
-                                 _("Date (YYYY-MM-DD)"));
   gtk_widget_set_name (add, "blocked-add");
   gtk_widget_add_css_class (add, "flat");
   gtk_widget_set_valign (add, GTK_ALIGN_CENTER);
@@ -761,35 +752,20 @@ build (TfAvailabilityEditor *self)
   adw_entry_row_add_suffix (ADW_ENTRY_ROW (self->blocked_date),
                             tf_form_date_button_new (self->blocked_date));
   adw_entry_row_add_suffix (ADW_ENTRY_ROW (self->blocked_date), add);
-  g_signal_connect_swapped (self->blocked_date, "entry-activated",
-                            G_CALLBACK (on_block_clicked_cb), self);
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (blocked), self->blocked_date);
-  self->blocked_reason = adw_entry_row_new ();
-  gtk_widget_set_name (self->blocked_reason, "blocked-reason");
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->blocked_reason),
-                                 _("Reason (optional)"));
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (blocked), self->blocked_reason);
-  self->blocked_error = tf_form_error_label_new ("availability-blocked-error", NULL);
-  gtk_widget_set_margin_top (self->blocked_error, 12);
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (blocked), self->blocked_error);
-  self->blocked_list = gtk_list_box_new ();
-  gtk_widget_set_name (self->blocked_list, "blocked-list");
-  gtk_list_box_set_selection_mode (GTK_LIST_BOX (self->blocked_list), GTK_SELECTION_NONE);
-  gtk_widget_add_css_class (self->blocked_list, "boxed-list");
-  gtk_widget_set_margin_top (self->blocked_list, 12);
-  gtk_list_box_set_placeholder (GTK_LIST_BOX (self->blocked_list),
-                                gtk_label_new (_("No blocked dates")));
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (blocked), self->blocked_list);
-
-  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (week));
-  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (blocked));
-  gtk_widget_set_parent (page, GTK_WIDGET (self));
 }
 
 static void
 tf_availability_editor_init (TfAvailabilityEditor *self)
 {
-  build (self);
+  gtk_widget_init_template (GTK_WIDGET (self));
+  /* Rows go above the group's other children, the error and Save. */
+  for (int i = 0; i < 7; i++)
+    {
+      build_day (self, display_order[i]);
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (self->week),
+                                 self->days[display_order[i]].expander);
+    }
+  add_block_buttons (self);
 }
 
 void

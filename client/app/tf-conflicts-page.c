@@ -24,6 +24,9 @@
  * scrolling stay where the user left them; when the focused card goes,
  * focus moves to the next conflict's first choice.  When the session locks,
  * the cards (and the plaintext in them) go; they come back on unlocking.
+ *
+ * The page around the cards is the template tf-conflicts-page.ui; a card
+ * is made here for each conflict, as conflicts come and go.
  */
 #define G_LOG_DOMAIN "tf-conflicts-page"
 
@@ -47,10 +50,11 @@ struct _TfConflictsPage
   guint        reload_id;    /* a coalesced reload waiting in an idle */
   gulong       changed_id;   /* TfStore::changed on the session's store */
   TfStore     *store;        /* whose ::changed we follow */
-
-  GtkStack    *stack;        /* "empty" or "list" */
-  AdwPreferencesPage *list;  /* the intro group, then one group per conflict */
   GPtrArray   *cards;        /* the conflict groups in list, to remove on reload */
+
+  /* template */
+  GtkStack    *stack;        /* "empty" or "list"; the only child */
+  AdwPreferencesPage *list;  /* the intro group, then one group per conflict */
 };
 
 G_DEFINE_FINAL_TYPE (TfConflictsPage, tf_conflicts_page, GTK_TYPE_WIDGET)
@@ -447,7 +451,7 @@ tf_conflicts_page_dispose (GObject *object)
       self->changed_id = 0;
     }
   g_clear_object (&self->store);
-  tf_form_unparent_children (GTK_WIDGET (self));
+  gtk_widget_dispose_template (GTK_WIDGET (self), TF_TYPE_CONFLICTS_PAGE);
   g_clear_pointer (&self->cards, g_ptr_array_unref);
   g_clear_object (&self->session);
   G_OBJECT_CLASS (tf_conflicts_page_parent_class)->dispose (object);
@@ -473,47 +477,30 @@ static void
 tf_conflicts_page_class_init (TfConflictsPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = tf_conflicts_page_dispose;
   object_class->get_property = tf_conflicts_page_get_property;
-  gtk_widget_class_set_layout_manager_type (GTK_WIDGET_CLASS (klass), GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   /* Conflicts waiting for the user. */
   properties[PROP_COUNT] = g_param_spec_uint ("count", NULL, NULL, 0, G_MAXUINT, 0,
                                               G_PARAM_READABLE | G_PARAM_STATIC_STRINGS |
                                               G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
   tf_form_class_add_outcome_signals (klass, &signals[SAVED], &signals[FAILED]);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/therapyfield/TherapyField/"
+                                               "tf-conflicts-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, TfConflictsPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, TfConflictsPage, list);
 }
 
 static void
 tf_conflicts_page_init (TfConflictsPage *self)
 {
-  GtkWidget *empty = adw_status_page_new ();
-  GtkWidget *intro = adw_preferences_group_new ();
-
   self->cards = g_ptr_array_new ();
-  self->stack = GTK_STACK (gtk_stack_new ());
-  gtk_widget_set_name (GTK_WIDGET (self->stack), "conflicts-stack");
-
-  gtk_widget_set_name (empty, "conflicts-empty");
-  adw_status_page_set_icon_name (ADW_STATUS_PAGE (empty), "emblem-ok-symbolic");
-  adw_status_page_set_title (ADW_STATUS_PAGE (empty), _("No Conflicts"));
-  adw_status_page_set_description (ADW_STATUS_PAGE (empty),
-                                   _("When something is changed on two devices before they "
-                                     "sync, both versions wait here for you to choose."));
-  gtk_stack_add_named (self->stack, empty, "empty");
-
-  self->list = ADW_PREFERENCES_PAGE (adw_preferences_page_new ());
-  gtk_widget_set_name (GTK_WIDGET (self->list), "conflicts-list");
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (intro), _("Conflicts"));
-  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (intro),
-                                         _("These records were changed on this device and on "
-                                           "another one before they could sync. For each, "
-                                           "choose the version to keep."));
-  adw_preferences_page_add (self->list, ADW_PREFERENCES_GROUP (intro));
-  gtk_stack_add_named (self->stack, GTK_WIDGET (self->list), "list");
+  gtk_widget_init_template (GTK_WIDGET (self));
   gtk_stack_set_visible_child_name (self->stack, "empty");
-  gtk_widget_set_parent (GTK_WIDGET (self->stack), GTK_WIDGET (self));
 }
 
 GtkWidget *
