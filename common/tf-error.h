@@ -24,6 +24,8 @@ typedef enum
   TF_PROTOCOL_ERROR_UNKNOWN_FIELD, /* a field the table does not have */
   TF_PROTOCOL_ERROR_MISSING_FIELD, /* a required member is absent */
   TF_PROTOCOL_ERROR_BAD_VALUE,     /* a member is of the right type but unusable */
+  TF_PROTOCOL_ERROR_BAD_SIGNATURE, /* an author's revision or signature malformed (its shape;
+                                    * whether it is true only a device can tell) */
 } TfProtocolError;
 
 /* Well-formed data that breaks a rule of the schema (a CHECK, a domain). */

@@ -16,6 +16,7 @@
 #include "tf-error.h"
 #include "tf-json-check.h"
 #include "tf-record.h"
+#include "tf-signed.h"
 #include "tf-time.h"
 #include "tf-validate.h"
 
@@ -70,6 +71,8 @@ tf_record_copy (const TfRecord *record)
   copy->version = record->version;
   copy->deleted = record->deleted;
   copy->fields = tf_json_object_dup (record->fields);
+  copy->revision = record->revision;
+  copy->signature = g_strdup (record->signature);
   return copy;
 }
 
@@ -80,6 +83,7 @@ tf_record_free (TfRecord *record)
     return;
   g_free (record->id);
   g_clear_pointer (&record->fields, json_object_unref);
+  g_free (record->signature);
   g_free (record);
 }
 
@@ -90,6 +94,7 @@ tf_mutation_free (TfMutation *mutation)
     return;
   g_free (mutation->id);
   g_clear_pointer (&mutation->fields, json_object_unref);
+  g_free (mutation->signature);
   g_free (mutation);
 }
 
@@ -198,6 +203,63 @@ get_id (JsonObject *object, GError **error)
   return id;
 }
 
+/* The author's optional "revision" and "signature" (tf-signed.h): their
+ * types here, their shape in tf_signed_check_envelope(). */
+static gboolean
+get_envelope (JsonObject *object, const TfTable *table, gint64 *out_revision,
+              char **out_signature, GError **error)
+{
+  JsonNode *revision = json_object_get_member (object, "revision");
+  JsonNode *signature = json_object_get_member (object, "signature");
+  const char *text = NULL;
+  gint64 value = 0;
+
+  if (revision != NULL)
+    {
+      if (!JSON_NODE_HOLDS_VALUE (revision) || json_node_get_value_type (revision) != G_TYPE_INT64)
+        {
+          g_set_error (error, TF_PROTOCOL_ERROR, TF_PROTOCOL_ERROR_BAD_SIGNATURE,
+                       _("“%s” must be a whole number"), "revision");
+          return FALSE;
+        }
+      value = json_node_get_int (revision);
+    }
+  if (signature != NULL)
+    {
+      if (!JSON_NODE_HOLDS_VALUE (signature) ||
+          json_node_get_value_type (signature) != G_TYPE_STRING)
+        {
+          g_set_error (error, TF_PROTOCOL_ERROR, TF_PROTOCOL_ERROR_BAD_SIGNATURE,
+                       _("“%s” must be a string"), "signature");
+          return FALSE;
+        }
+      text = json_node_get_string (signature);
+    }
+  /* A revision without a signature (or 0 with one) is malformed too. */
+  if ((revision != NULL || signature != NULL) && (value == 0 || text == NULL))
+    {
+      g_set_error (error, TF_PROTOCOL_ERROR, TF_PROTOCOL_ERROR_BAD_SIGNATURE,
+                   _("“revision” and “signature” go together"));
+      return FALSE;
+    }
+  if (!tf_signed_check_envelope (table, value, text, error))
+    return FALSE;
+  *out_revision = value;
+  *out_signature = g_strdup (text);
+  return TRUE;
+}
+
+static void
+add_envelope (JsonBuilder *builder, gint64 revision, const char *signature)
+{
+  if (signature == NULL)
+    return;
+  json_builder_set_member_name (builder, "revision");
+  json_builder_add_int_value (builder, revision);
+  json_builder_set_member_name (builder, "signature");
+  json_builder_add_string_value (builder, signature);
+}
+
 /* Validates @fields for @table and @id and returns a normalised copy. */
 static JsonObject *
 decode_fields (const TfTable *table, const char *id, JsonNode *node, TfValidateFlags flags,
@@ -251,7 +313,9 @@ decode_fields (const TfTable *table, const char *id, JsonNode *node, TfValidateF
 TfRecord *
 tf_record_from_json (JsonNode *node, GError **error)
 {
-  static const char * const members[] = { "table", "id", "version", "deleted", "fields", NULL };
+  static const char * const members[] = {
+    "table", "id", "version", "deleted", "revision", "signature", "fields", NULL
+  };
   g_autoptr(TfRecord) record = NULL;
   JsonObject *object;
   JsonNode *deleted;
@@ -289,6 +353,8 @@ tf_record_from_json (JsonNode *node, GError **error)
   record->id = g_strdup (id);
   record->version = version;
   record->deleted = json_node_get_boolean (deleted);
+  if (!get_envelope (object, table, &record->revision, &record->signature, error))
+    return NULL;
   /* A tombstone may carry only some fields; a live record carries them all.
    * Records come from the server, which may still hold rows written before a
    * column was encrypted. */
@@ -318,6 +384,7 @@ tf_record_to_json (const TfRecord *record)
   json_builder_add_int_value (builder, record->version);
   json_builder_set_member_name (builder, "deleted");
   json_builder_add_boolean_value (builder, record->deleted);
+  add_envelope (builder, record->revision, record->signature);
   json_builder_set_member_name (builder, "fields");
   json_builder_add_value (builder, json_node_copy (fields));
   json_builder_end_object (builder);
@@ -328,7 +395,7 @@ TfMutation *
 tf_mutation_from_json_split (JsonNode *node, GError **field_error, GError **error)
 {
   static const char * const members[] = {
-    "mutation_id", "table", "id", "op", "base_version", "fields", NULL
+    "mutation_id", "table", "id", "op", "base_version", "revision", "signature", "fields", NULL
   };
   g_autoptr(TfMutation) mutation = NULL;
   JsonObject *object;
@@ -363,6 +430,8 @@ tf_mutation_from_json_split (JsonNode *node, GError **field_error, GError **erro
   mutation->id = g_strdup (id);
   mutation->op = strcmp (op, "delete") == 0 ? TF_MUTATION_DELETE : TF_MUTATION_UPSERT;
   /* From here on the problem is the record's, not the mutation's. */
+  if (!get_envelope (object, table, &mutation->revision, &mutation->signature, field_error))
+    return g_steal_pointer (&mutation);
   if (mutation->op == TF_MUTATION_UPSERT)
     mutation->fields = decode_fields (table, id, json_object_get_member (object, "fields"),
                                       TF_VALIDATE_FULL, field_error);
@@ -407,6 +476,7 @@ tf_mutation_to_json (const TfMutation *mutation)
   json_builder_add_string_value (builder, tf_mutation_op_to_string (mutation->op));
   json_builder_set_member_name (builder, "base_version");
   json_builder_add_int_value (builder, mutation->base_version);
+  add_envelope (builder, mutation->revision, mutation->signature);
   if (mutation->fields != NULL)
     {
       g_autoptr(JsonNode) fields = json_node_init_object (json_node_alloc (), mutation->fields);

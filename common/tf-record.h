@@ -3,9 +3,17 @@
  * tf-record.h: records and mutations, and their JSON wire form (DESIGN.md §3).
  *
  *   record    {"table": "mood_entries", "id": "<uuid>", "version": 7,
- *              "deleted": false, "fields": {...}}
+ *              "deleted": false, "revision": 3, "signature": "tfs1:...",
+ *              "fields": {...}}
  *   mutation  {"mutation_id": 12, "table": "...", "id": "<uuid>",
- *              "op": "upsert" | "delete", "base_version": 6, "fields": {...}}
+ *              "op": "upsert" | "delete", "base_version": 6,
+ *              "revision": 3, "signature": "tfs1:...", "fields": {...}}
+ *
+ * "revision" and "signature" are the author's (tf-signed.h): present
+ * together or not at all (a record written before signatures, or a key
+ * grant, which is signed apart); their shape is checked here
+ * (tf_signed_check_envelope), their truth only by a device that holds the
+ * author's key.
  *
  * Decoding checks everything the registry knows (tf-validate.h) and
  * normalises timestamps to UTC "Z" form, so two sides compare equal values
@@ -27,6 +35,8 @@ typedef struct
   gint64         version;  /* server-assigned; 0 = never synced */
   gboolean       deleted;  /* tombstone */
   JsonObject    *fields;   /* column -> wire value; never NULL */
+  gint64         revision; /* the author's counter; 0 = unsigned */
+  char          *signature; /* "tfs1:..." over the record at revision, or NULL */
 } TfRecord;
 
 typedef enum
@@ -43,6 +53,8 @@ typedef struct
   TfMutationOp   op;
   gint64         base_version; /* the version the edit was made on; 0 = new */
   JsonObject    *fields;       /* the whole record for upsert; NULL for delete */
+  gint64         revision;     /* the author's counter; 0 = unsigned */
+  char          *signature;    /* "tfs1:..." of the record (or tombstone), or NULL */
 } TfMutation;
 
 TfRecord   *tf_record_new           (const TfTable    *table,

@@ -38,6 +38,47 @@ tf_signed_column_is_signed (const TfColumn *column)
                            TF_COLUMN_SERVER_DECIDED)) == 0;
 }
 
+gboolean
+tf_signed_table_has_envelope (const TfTable *table)
+{
+  g_return_val_if_fail (table != NULL, FALSE);
+
+  /* The one table whose records are addressed to a recipient. */
+  return table->recipient_column == NULL;
+}
+
+gboolean
+tf_signed_check_envelope (const TfTable *table, gint64 revision, const char *signature,
+                          GError **error)
+{
+  g_return_val_if_fail (table != NULL, FALSE);
+
+  if (revision == 0 && signature == NULL)
+    return TRUE;
+  if (!tf_signed_table_has_envelope (table))
+    {
+      g_set_error (error, TF_PROTOCOL_ERROR, TF_PROTOCOL_ERROR_BAD_SIGNATURE,
+                   _("a record of %s carries no revision or signature"), table->name);
+      return FALSE;
+    }
+  if (revision < 1 || revision > TF_SIGNED_MAX_REVISION)
+    {
+      g_set_error (error, TF_PROTOCOL_ERROR, TF_PROTOCOL_ERROR_BAD_SIGNATURE,
+                   _("“%s” must be between 1 and %lld"), "revision",
+                   (long long) TF_SIGNED_MAX_REVISION);
+      return FALSE;
+    }
+  if (signature == NULL || !g_str_has_prefix (signature, TF_SIGNED_PREFIX) ||
+      strlen (signature) > TF_SIGNED_MAX_CHARS)
+    {
+      g_set_error (error, TF_PROTOCOL_ERROR, TF_PROTOCOL_ERROR_BAD_SIGNATURE,
+                   _("“%s” must be a signature text (%s…, at most %d characters)"), "signature",
+                   TF_SIGNED_PREFIX, TF_SIGNED_MAX_CHARS);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* --- the building blocks ---------------------------------------------------- */
 
 static void
@@ -265,11 +306,14 @@ tf_signed_record_encode (const TfRecord *record, gint64 revision, GError **error
   g_return_val_if_fail (record->id != NULL && record->fields != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  put_header (out, 'R');
+  put_header (out, record->deleted ? 'D' : 'R');
   if (!put_string (out, 'S', record->table->name, "table", error) ||
       !put_string (out, 'S', record->id, "id", error))
     return NULL;
   put_i64 (out, 'I', revision);
+  /* A tombstone's fields are whatever the row last held: not part of it. */
+  if (record->deleted)
+    return g_byte_array_free_to_bytes (g_steal_pointer (&out));
 
   for (guint i = 0; i < record->table->n_columns; i++)
     n_signed += tf_signed_column_is_signed (&record->table->columns[i]);

@@ -9,9 +9,15 @@
  * PostgreSQL and SQLite, and two different records never give the same
  * bytes.  Format version 1 (TF_SIGNED_FORMAT_VERSION):
  *
- *   header   "TFSIGNED" 0x01 kind          kind 'R' record, 'G' key grant
+ *   header   "TFSIGNED" 0x01 kind          kind 'R' record, 'D' tombstone,
+ *                                          'G' key grant
  *   record   header S(table) S(record id) I(revision)
  *            C(n) { S(column) value } * n  the signed columns, registry order
+ *   tombstone header S(table) S(record id) I(revision)
+ *                                          a deletion: a revision of its own,
+ *                                          signed under its own kind, so the
+ *                                          server can neither delete nor
+ *                                          undelete unnoticed
  *   grant    header S(table_name) S(record_id) S(recipient_id)
  *            H(BLAKE2b-256 of the decoded sealed key) S(grant id) I(counter)
  *
@@ -54,11 +60,31 @@ G_BEGIN_DECLS
 
 #define TF_SIGNED_FORMAT_VERSION 1
 #define TF_SIGNED_PREFIX "tfs1:"
+/* The envelope's bounds: a revision a JSON number holds exactly, and a
+ * signature text with room to spare (a real one is 134 characters). */
+#define TF_SIGNED_MAX_REVISION ((G_GINT64_CONSTANT (1) << 53) - 1)
+#define TF_SIGNED_MAX_CHARS 200
+
+/* TRUE when @table's records carry the record envelope's revision and
+ * signature: all but key grants, which are signed apart
+ * (tf_signed_grant_*). */
+gboolean  tf_signed_table_has_envelope (const TfTable *table);
+
+/* Checks the shape of a record envelope's "revision" and "signature" (not
+ * whether the signature is true): both absent (@revision 0, @signature
+ * NULL), or a revision 1..TF_SIGNED_MAX_REVISION with a "tfs1:" text of at
+ * most TF_SIGNED_MAX_CHARS, on a table that has them; else
+ * TF_PROTOCOL_ERROR_BAD_SIGNATURE naming the member. */
+gboolean  tf_signed_check_envelope   (const TfTable  *table,
+                                      gint64          revision,
+                                      const char     *signature,
+                                      GError        **error);
 
 /* TRUE when @column of @table is signed by the record's author. */
 gboolean  tf_signed_column_is_signed (const TfColumn *column);
 
-/* The bytes an author signs of @record at @revision, or NULL with
+/* The bytes an author signs of @record at @revision (its tombstone when
+ * @record->deleted), or NULL with
  * TF_CRYPTO_ERROR_FORMAT when a value does not fit its column's type (an
  * integer column holding text, a timestamp that does not parse, text that
  * is not UTF-8). */

@@ -117,6 +117,7 @@ protocol_code (int code)
     case TF_PROTOCOL_ERROR_UNKNOWN_TABLE: return "unknown_table";
     case TF_PROTOCOL_ERROR_UNKNOWN_FIELD: return "unknown_field";
     case TF_PROTOCOL_ERROR_MISSING_FIELD: return "missing_field";
+    case TF_PROTOCOL_ERROR_BAD_SIGNATURE: return "bad_signature";
     case TF_PROTOCOL_ERROR_BAD_VALUE:
     default: return "bad_value";
     }

@@ -22,11 +22,21 @@
 
 #include "tf-db.h"
 #include "tf-http.h"
+#include "tf-signed.h"
 #include "tf-sync-push-private.h"
 #include "tf-sync-read.h"
 #include "tf-sync-rules.h"
 
 /* --- deciding ------------------------------------------------------------- */
+
+/* The author's revision and signature go with what is stored, as they came. */
+static void
+set_envelope (TfRecord *record, const TfMutation *mutation)
+{
+  record->revision = mutation->revision;
+  g_free (record->signature);
+  record->signature = g_strdup (mutation->signature);
+}
 
 gboolean
 tf_push_decide (Push *p, Decision *d, gint64 version, GError **error)
@@ -167,6 +177,8 @@ tf_push_decide (Push *p, Decision *d, gint64 version, GError **error)
   if (corrected)
     {
       g_autoptr(TfRecord) stored = tf_sync_rules_stored (t, item->id, fields, current, version);
+
+      set_envelope (stored, item->mutation);
       d->result = tf_push_result_applied_as (item->mutation_id, version, stored);
     }
   else
@@ -189,11 +201,13 @@ tf_push_decide (Push *p, Decision *d, gint64 version, GError **error)
       json_object_unref (state->row->fields);
       state->row->fields = json_object_ref (fields);
       state->row->version = version;
+      set_envelope (state->row, item->mutation);
     }
   else if (state->row != NULL)
     {
       state->row->version = version;
       state->row->deleted = TRUE;
+      set_envelope (state->row, item->mutation);
     }
   return TRUE;
 }
@@ -232,6 +246,32 @@ param_text (const TfColumn *column, JsonNode *node)
   return g_strdup (json_node_get_string (node));
 }
 
+/* The author's revision and signature as they came, NULL for an unsigned
+ * write: parameters $2 and $3. */
+static void
+add_envelope_params (TfDbStatement *st, const TfMutation *mutation)
+{
+  g_autofree char *revision = mutation->signature != NULL
+                                ? g_strdup_printf ("%" G_GINT64_FORMAT, mutation->revision)
+                                : NULL;
+
+  tf_db_statement_add (st, revision);
+  tf_db_statement_add (st, mutation->signature);
+}
+
+/* Sets them in an UPDATE after "version = $1": an unsigned write (a device
+ * before signatures) clears the old pair, which no longer fits the row.
+ * Returns the last parameter number used. */
+static guint
+set_envelope_columns (GString *sql, TfDbStatement *st, const TfTable *t, const TfMutation *mutation)
+{
+  if (!tf_signed_table_has_envelope (t))
+    return 1;
+  g_string_append (sql, ", author_revision = $2::bigint, author_signature = $3::text");
+  add_envelope_params (st, mutation);
+  return 3;
+}
+
 static TfDbStatement *
 write_statement (Decision *d, gboolean exists)
 {
@@ -244,9 +284,11 @@ write_statement (Decision *d, gboolean exists)
 
   if (item->op == TF_MUTATION_DELETE)
     {
-      g_string_printf (sql, "UPDATE %s SET deleted_at = CURRENT_TIMESTAMP, version = $1::bigint"
-                            " WHERE %s = $2::uuid", t->name, t->key_column);
+      g_string_printf (sql, "UPDATE %s SET deleted_at = CURRENT_TIMESTAMP, version = $1::bigint",
+                       t->name);
       tf_db_statement_add (st, version);
+      n = set_envelope_columns (sql, st, t, item->mutation);
+      g_string_append_printf (sql, " WHERE %s = $%u::uuid", t->key_column, ++n);
       tf_db_statement_add (st, item->id);
     }
   else if (exists)
@@ -255,7 +297,7 @@ write_statement (Decision *d, gboolean exists)
 
       g_string_printf (sql, "UPDATE %s SET version = $1::bigint, deleted_at = NULL", t->name);
       tf_db_statement_add (st, version);
-      n = 1;
+      n = set_envelope_columns (sql, st, t, item->mutation);
       for (guint i = 0; i < t->n_columns; i++)
         {
           const TfColumn *c = &t->columns[i];
@@ -278,6 +320,13 @@ write_statement (Decision *d, gboolean exists)
       g_string_printf (sql, "INSERT INTO %s (version", t->name);
       tf_db_statement_add (st, version);
       n = 1;
+      if (tf_signed_table_has_envelope (t))
+        {
+          g_string_append (sql, ", author_revision, author_signature");
+          g_string_append (values, ", $2::bigint, $3::text");
+          add_envelope_params (st, item->mutation);
+          n = 3;
+        }
       for (guint i = 0; i < t->n_columns; i++)
         {
           const TfColumn *c = &t->columns[i];

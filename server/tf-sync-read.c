@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "tf-db.h"
+#include "tf-signed.h"
 #include "tf-sync-read.h"
 #include "tf-time.h"
 
@@ -101,8 +102,11 @@ tf_sync_read_records (PGconn *conn, const TfTable *table, GPtrArray *ids, GError
   g_autoptr(PGresult) result = NULL;
   g_autofree char *array = NULL;
   const char *params[1];
+  gboolean envelope;
 
   g_return_val_if_fail (table != NULL, NULL);
+
+  envelope = tf_signed_table_has_envelope (table);
 
   if (ids->len == 0)
     return g_steal_pointer (&records);
@@ -111,6 +115,9 @@ tf_sync_read_records (PGconn *conn, const TfTable *table, GPtrArray *ids, GError
       g_string_append (sql, ", ");
       append_select_column (sql, &table->columns[i]);
     }
+  /* The author's revision and signature, exactly as stored (after the columns). */
+  if (envelope)
+    g_string_append (sql, ", t.author_revision::text, t.author_signature");
   g_string_append_printf (sql, " FROM %s t WHERE t.%s = ANY($1::uuid[])", table->name,
                           table->key_column);
   array = tf_sync_array_literal (ids);
@@ -139,6 +146,12 @@ tf_sync_read_records (PGconn *conn, const TfTable *table, GPtrArray *ids, GError
                                                                  : PQgetvalue (result, row, 2 + i);
             json_object_set_member (record->fields, column->name, wire_value (column, text));
           }
+      if (envelope && !PQgetisnull (result, row, 2 + table->n_columns))
+        {
+          record->revision = g_ascii_strtoll (PQgetvalue (result, row, 2 + table->n_columns),
+                                              NULL, 10);
+          record->signature = g_strdup (PQgetvalue (result, row, 3 + table->n_columns));
+        }
       g_hash_table_insert (records, record->id, record);
     }
   return g_steal_pointer (&records);

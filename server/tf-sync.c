@@ -349,10 +349,12 @@ pull_locked (PGconn *conn, PullJob *job, TfCaller *caller, GError **error)
         continue; /* removed by anonymization or a cascade: nothing to send */
       if (record->deleted)
         {
-          /* A tombstone says which record is gone, nothing more. */
+          /* A tombstone says which record is gone, and who signed that. */
           g_autoptr(TfRecord) tombstone = tf_record_new (table, id);
           tombstone->version = record->version;
           tombstone->deleted = TRUE;
+          tombstone->revision = record->revision;
+          tombstone->signature = g_strdup (record->signature);
           json_builder_add_value (b, tf_record_to_json (tombstone));
         }
       else

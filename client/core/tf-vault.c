@@ -27,6 +27,7 @@
 #include "tf-error.h"
 #include "tf-store-db.h"
 #include "tf-validate.h"
+#include "tf-signed.h"
 #include "tf-vault-private.h"
 
 G_DEFINE_QUARK (tf-vault-error-quark, tf_vault_error)
@@ -66,6 +67,20 @@ tf_vault_init (TfVault *self)
 {
 }
 
+/* The store's sign function: every mutation queued on this store is signed
+ * with the account's signing key (tf-store-signed.c); a write made after the
+ * vault is gone goes unsigned, and is signed again at the next unlock. */
+static char *
+sign_cb (TfStore *store, const TfRecord *record, gpointer user_data, GError **error)
+{
+  g_autoptr(TfVault) self = g_weak_ref_get (user_data);
+  const TfSecret *secret = self != NULL ? tf_keys_get_signing_secret (self->keys) : NULL;
+
+  if (secret == NULL)
+    return NULL;
+  return tf_signed_record_sign (secret, record, record->revision, error);
+}
+
 TfVault *
 tf_vault_new (TfStore *store, const char *user_id, TfKeys *keys)
 {
@@ -85,6 +100,9 @@ tf_vault_new (TfStore *store, const char *user_id, TfKeys *keys)
   ref = g_new0 (GWeakRef, 1);
   g_weak_ref_init (ref, self);
   tf_store_set_copy_func (store, tf_vault_copy_cb, ref, tf_vault_copy_data_free);
+  ref = g_new0 (GWeakRef, 1);
+  g_weak_ref_init (ref, self);
+  tf_store_set_sign_func (store, sign_cb, ref, tf_vault_copy_data_free);
   return self;
 }
 

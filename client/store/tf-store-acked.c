@@ -41,8 +41,9 @@ tf_store_keep_acked (TfStore *self, const char *mutation, GError **error)
   return tf_store_exec_bound (self,
                               "INSERT OR REPLACE INTO outbox_acked (mutation_id, table_name,"
                               " record_id, op, base_version, fields, created_at,"
-                              " acknowledged_at) SELECT mutation_id, table_name, record_id, op,"
-                              " base_version, fields, created_at, ?2 FROM outbox"
+                              " acknowledged_at, revision, signature) SELECT mutation_id,"
+                              " table_name, record_id, op, base_version, fields, created_at, ?2,"
+                              " revision, signature FROM outbox"
                               " WHERE mutation_id = CAST(?1 AS INTEGER)",
                               params, G_N_ELEMENTS (params), error);
 }
@@ -92,6 +93,8 @@ typedef struct
   gint64      base_version;  /* the oldest: what the server went back to */
   char       *op;
   JsonObject *fields;        /* the fields of every upsert, later over earlier */
+  gint64      revision;      /* the newest's author revision and signature, or 0/NULL */
+  char       *signature;
 } Lost;
 
 static void
@@ -100,6 +103,7 @@ lost_free (Lost *lost)
   g_free (lost->table);
   g_free (lost->record_id);
   g_free (lost->op);
+  g_free (lost->signature);
   g_clear_pointer (&lost->fields, json_object_unref);
   g_free (lost);
 }
@@ -121,7 +125,8 @@ read_lost (TfStore *self, Requeue *r, GError **error)
   int rc;
 
   if (!tf_store_prepare (self, &q, "SELECT mutation_id, table_name, record_id, op, base_version,"
-                                   " fields FROM outbox_acked WHERE mutation_id > ?1"
+                                   " fields, revision, signature FROM outbox_acked"
+                                   " WHERE mutation_id > ?1"
                                    " ORDER BY mutation_id", error))
     return NULL;
   sqlite3_bind_int64 (q.stmt, 1, r->above);
@@ -144,6 +149,11 @@ read_lost (TfStore *self, Requeue *r, GError **error)
           g_hash_table_insert (by_record, g_steal_pointer (&key), l);
         }
       l->mutation_id = sqlite3_column_int64 (q.stmt, 0);
+      /* The last one's signature: an upsert carries the whole record, so
+       * the folded fields are the ones it signed. */
+      l->revision = sqlite3_column_int64 (q.stmt, 6);
+      g_free (l->signature);
+      l->signature = g_strdup ((const char *) sqlite3_column_text (q.stmt, 7));
       g_free (l->op);
       l->op = g_strdup ((const char *) sqlite3_column_text (q.stmt, 3));
       if (fields != NULL)
@@ -202,12 +212,19 @@ requeue_body (TfStore *self, gpointer data, GError **error)
           fields = json_to_string (node, FALSE);
         }
       {
-        const char *params[] = { id, l->table, l->record_id, l->op, base, fields, stamp };
+        g_autofree char *revision = l->signature != NULL
+                                      ? g_strdup_printf ("%" G_GINT64_FORMAT, l->revision)
+                                      : NULL;
+        const char *params[] = {
+          id, l->table, l->record_id, l->op, base, fields, stamp, revision, l->signature
+        };
 
         if (!tf_store_exec_bound (self, "INSERT INTO outbox (mutation_id, table_name, record_id,"
-                                        " op, base_version, fields, created_at) VALUES"
+                                        " op, base_version, fields, created_at, revision,"
+                                        " signature) VALUES"
                                         " (CAST(?1 AS INTEGER), ?2, ?3, ?4, CAST(?5 AS INTEGER),"
-                                        " ?6, ?7)", params, G_N_ELEMENTS (params), error))
+                                        " ?6, ?7, CAST(?8 AS INTEGER), ?9)", params,
+                                  G_N_ELEMENTS (params), error))
           return FALSE;
       }
       /* The last synced copy is one the server no longer has: without it,

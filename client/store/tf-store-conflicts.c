@@ -260,6 +260,9 @@ merge_body (TfStore *self, gpointer data, GError **error)
                        _("The server answered a conflict with another record"));
           return FALSE;
         }
+      /* What the merge queues must sign above the revision it met. */
+      if (!tf_store_raise_written (self, table, id, server->revision, error))
+        return FALSE;
     }
   if (!tf_store_prepare (self, &base_q, "SELECT fields FROM sync_base WHERE table_name = ?1"
                                         " AND record_id = ?2", error))

@@ -35,7 +35,9 @@ tf_store_append_outbox (TfStore *self, const TfTable *table, const char *id, con
                                                   table->name, table->key_column);
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *created = tf_time_format_timestamp (now);
+  g_autofree char *signature = NULL;
   gint64 base = 0;
+  gint64 revision;
 
   if (!tf_store_prepare (self, &version, version_sql, error))
     return FALSE;
@@ -43,9 +45,13 @@ tf_store_append_outbox (TfStore *self, const TfTable *table, const char *id, con
   if (sqlite3_step (version.stmt) == SQLITE_ROW)
     base = sqlite3_column_int64 (version.stmt, 0);
 
+  /* Signed here, the one place every write of every table is queued. */
+  if (!tf_store_sign_queued (self, table, id, fields, &revision, &signature, error))
+    return FALSE;
   if (!tf_store_prepare (self, &insert,
                          "INSERT INTO outbox (table_name, record_id, op, base_version, fields,"
-                         " created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)", error))
+                         " created_at, revision, signature)"
+                         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", error))
     return FALSE;
   sqlite3_bind_text (insert.stmt, 1, table->name, -1, SQLITE_STATIC);
   sqlite3_bind_text (insert.stmt, 2, id, -1, SQLITE_TRANSIENT);
@@ -59,6 +65,11 @@ tf_store_append_outbox (TfStore *self, const TfTable *table, const char *id, con
   else
     sqlite3_bind_null (insert.stmt, 5);
   sqlite3_bind_text (insert.stmt, 6, created, -1, SQLITE_TRANSIENT);
+  if (signature != NULL)
+    {
+      sqlite3_bind_int64 (insert.stmt, 7, revision);
+      sqlite3_bind_text (insert.stmt, 8, signature, -1, SQLITE_TRANSIENT);
+    }
   return tf_store_step_done (self, &insert, error);
 }
 
@@ -89,7 +100,8 @@ tf_store_outbox_peek (TfStore *self, guint limit, GError **error)
   g_return_val_if_fail (TF_IS_STORE (self), NULL);
 
   if (!tf_store_prepare (self, &q, "SELECT mutation_id, table_name, record_id, op, base_version,"
-                                   " fields FROM outbox ORDER BY mutation_id LIMIT ?1", error))
+                                   " fields, revision, signature FROM outbox"
+                                   " ORDER BY mutation_id LIMIT ?1", error))
     return NULL;
   sqlite3_bind_int (q.stmt, 1, (int) limit);
   while ((rc = sqlite3_step (q.stmt)) == SQLITE_ROW)
@@ -102,6 +114,12 @@ tf_store_outbox_peek (TfStore *self, guint limit, GError **error)
       json_object_set_string_member (m, "id", (const char *) sqlite3_column_text (q.stmt, 2));
       json_object_set_string_member (m, "op", (const char *) sqlite3_column_text (q.stmt, 3));
       json_object_set_int_member (m, "base_version", sqlite3_column_int64 (q.stmt, 4));
+      if (sqlite3_column_type (q.stmt, 7) != SQLITE_NULL)
+        {
+          json_object_set_int_member (m, "revision", sqlite3_column_int64 (q.stmt, 6));
+          json_object_set_string_member (m, "signature",
+                                         (const char *) sqlite3_column_text (q.stmt, 7));
+        }
       if (fields != NULL)
         {
           JsonNode *node = json_from_string (fields, NULL);
@@ -256,9 +274,11 @@ apply_results_body (TfStore *self, gpointer data, GError **error)
                                                      r, "mutation_id", 0));
       g_auto(TfStoreStmt) entry = { NULL };
       const TfTable *table;
-      g_autofree char *record_id = NULL, *op = NULL, *fields = NULL;
+      g_autofree char *record_id = NULL, *op = NULL, *fields = NULL, *signature = NULL;
+      gint64 revision;
 
-      if (!tf_store_prepare (self, &entry, "SELECT table_name, record_id, op, fields FROM outbox"
+      if (!tf_store_prepare (self, &entry, "SELECT table_name, record_id, op, fields, revision,"
+                                           " signature FROM outbox"
                                            " WHERE mutation_id = CAST(?1 AS INTEGER)", error))
         return FALSE;
       sqlite3_bind_text (entry.stmt, 1, mutation, -1, SQLITE_TRANSIENT);
@@ -268,6 +288,8 @@ apply_results_body (TfStore *self, gpointer data, GError **error)
       record_id = g_strdup ((const char *) sqlite3_column_text (entry.stmt, 1));
       op = g_strdup ((const char *) sqlite3_column_text (entry.stmt, 2));
       fields = g_strdup ((const char *) sqlite3_column_text (entry.stmt, 3));
+      revision = sqlite3_column_int64 (entry.stmt, 4);
+      signature = g_strdup ((const char *) sqlite3_column_text (entry.stmt, 5));
       if (table == NULL)
         continue;
 
@@ -296,8 +318,10 @@ apply_results_body (TfStore *self, gpointer data, GError **error)
                                     base_params, G_N_ELEMENTS (base_params), error))
             return FALSE;
           /* The server stored other values than were sent (a booking's
-           * price, its clock's created_at): its record is the truth. */
-          if (!take_stored_record (self, table, record_id, mutation, r, error) ||
+           * price, its clock's created_at): its record is the truth.  The
+           * signature is this device's own, which it holds from now on. */
+          if (!tf_store_hold_revision (self, table, record_id, revision, signature, error) ||
+              !take_stored_record (self, table, record_id, mutation, r, error) ||
               !tf_store_keep_acked (self, mutation, error))
             return FALSE;
         }

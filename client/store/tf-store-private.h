@@ -9,7 +9,8 @@
  * tf-store-state.c (sync_state), tf-store-ids.c (mutation ids against the
  * server), tf-store-acked.c (acknowledged mutations kept for a server that
  * loses them), tf-store-conflicts.c (merging a conflict, conflict copies and
- * their resolution), tf-store-keys.c (other users' public keys).  All of them write only through these helpers, so every statement is
+ * their resolution), tf-store-keys.c (other users' public keys),
+ * tf-store-signed.c (authors' revisions and signatures).  All of them write only through these helpers, so every statement is
  * prepared from registry names and bound, and every write that belongs
  * together runs in one tf_store_in_transaction().
  *
@@ -30,6 +31,9 @@ struct _TfStore
   TfStoreCopyFunc  copy_func;    /* rewrites a new conflict copy (the vault), or NULL */
   gpointer         copy_data;    /* for copy_func */
   GDestroyNotify   copy_destroy; /* frees copy_data, or NULL */
+  TfStoreSignFunc  sign_func;    /* signs what is queued (the vault), or NULL */
+  gpointer         sign_data;    /* for sign_func */
+  GDestroyNotify   sign_destroy; /* frees sign_data, or NULL */
 };
 
 /* One prepared statement, finalized when it goes out of scope:
@@ -96,6 +100,31 @@ gboolean   tf_store_append_outbox    (TfStore        *self,
                                       const char     *id,
                                       const char     *op,
                                       JsonObject     *fields,
+                                      GError        **error);
+/* The revision and signature of a mutation of @id about to be queued
+ * (@fields NULL: a delete), both 0/NULL when there is no signer or @table
+ * has none (tf-store-signed.c). */
+gboolean   tf_store_sign_queued      (TfStore        *self,
+                                      const TfTable  *table,
+                                      const char     *id,
+                                      JsonObject     *fields,
+                                      gint64         *out_revision,
+                                      char          **out_signature,
+                                      GError        **error);
+/* Raises the highest revision of @id this device wrote (or must write
+ * above: a conflict's record) to @revision. */
+gboolean   tf_store_raise_written    (TfStore        *self,
+                                      const TfTable  *table,
+                                      const char     *id,
+                                      gint64          revision,
+                                      GError        **error);
+/* Raises the revision of @id held from the server to @revision with
+ * @signature (never lowers it; nothing when @signature is NULL). */
+gboolean   tf_store_hold_revision    (TfStore        *self,
+                                      const TfTable  *table,
+                                      const char     *id,
+                                      gint64          revision,
+                                      const char     *signature,
                                       GError        **error);
 /* Saves @record as the last synced copy (the base of three-way merges). */
 gboolean   tf_store_save_base        (TfStore        *self,

@@ -402,6 +402,10 @@ apply_pull_body (TfStore *self, gpointer data, GError **error)
       if (pending == 0 && (!tf_store_save_base (self, record, error) ||
                            !tf_store_write_remote_row (self, record, error)))
         return FALSE;
+      /* The next write of it, here, signs above what the server holds. */
+      if (!tf_store_hold_revision (self, record->table, record->id, record->revision,
+                                   record->signature, error))
+        return FALSE;
     }
   for (guint i = 0; i < page->revoked->len; i++)
     {

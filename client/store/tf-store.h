@@ -202,6 +202,36 @@ gboolean    tf_store_resolve_conflict (TfStore       *self,
                                        JsonObject    *fields,
                                        GError       **error);
 
+/* --- authors' signatures ------------------------------------------------------
+ * Every mutation is signed as it is queued (tf-store-signed.c): its revision
+ * is one more than the highest this device holds or wrote of the record, and
+ * the sign function, which the layer holding the keys installs, signs the
+ * record (a tombstone for a delete) at that revision. */
+
+/* The signature text of @record (record->revision set; record->deleted for
+ * a delete), or NULL without @error when there is no key to sign with (the
+ * write goes unsigned).  Called inside the write's transaction: it must not
+ * write to the store. */
+typedef char *(*TfStoreSignFunc) (TfStore        *store,
+                                  const TfRecord *record,
+                                  gpointer        user_data,
+                                  GError        **error);
+
+/* Installs (or with NULL removes) the sign function, like
+ * tf_store_set_copy_func(). */
+void       tf_store_set_sign_func  (TfStore        *self,
+                                    TfStoreSignFunc func,
+                                    gpointer        user_data,
+                                    GDestroyNotify  destroy);
+/* The highest revision of record @id this device holds from the server,
+ * and its signature (0 and NULL when none). */
+gboolean   tf_store_get_revision   (TfStore        *self,
+                                    const TfTable  *table,
+                                    const char     *id,
+                                    gint64         *out_revision,
+                                    char          **out_signature,
+                                    GError        **error);
+
 /* --- other users' public keys ------------------------------------------------
  * Looked up once (the therapist directory, /v1/keys/{id}), kept in the
  * profile so that sharing and verifying work offline. */

@@ -54,6 +54,11 @@
   "7261707942015300000011696e5f706572736f6e5f746865726170794e"
 
 /* A grant of a journal entry's key, sealed key bytes 0..79, counter 3. */
+/* The tombstone of a goal at revision 8 (from the same Python encoder). */
+#define GOLDEN_TOMBSTONE_HEX \
+  "54465349474e454401445300000005676f616c73530000002436663163326433652d346135622d346336642d3865" \
+  "39662d306131623263336434653566490000000000000008"
+
 #define GOLDEN_SEALED_KEY                                                                          \
   "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vMDEyMzQ1Njc4OTo7PD0+P0BBQkNE" \
   "RUZHSElKS0xNTk8="
@@ -204,6 +209,73 @@ test_golden_record (void)
   g_assert_cmpstr (text, ==, GOLDEN_RECORD_HEX);
 }
 
+/* A deletion is a revision of its own under kind 'D': table, id and
+ * revision, whatever fields the row last held; its signature is no
+ * record's and no record's is its. */
+static void
+test_golden_tombstone (void)
+{
+  g_auto(Signer) signer = { 0 };
+  g_autoptr(TfRecord) goal = record_from_fields ("goals", RECORD_ID, "{\"title\": \"Walk\"}");
+  g_autoptr(TfRecord) gone = tf_record_copy (goal);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *signature = NULL;
+  g_autofree char *live = NULL;
+
+  gone->deleted = TRUE;
+  bytes = tf_signed_record_encode (gone, 8, &error);
+  g_assert_no_error (error);
+  text = hex (bytes);
+  g_assert_cmpstr (text, ==, GOLDEN_TOMBSTONE_HEX);
+
+  signer_init (&signer);
+  signature = tf_signed_record_sign (signer.secret, gone, 8, &error);
+  g_assert_no_error (error);
+  json_object_set_string_member (gone->fields, "title", "Run");
+  assert_verifies (&signer, gone, 8, signature);
+  assert_refused (&signer, goal, 8, signature, TF_CRYPTO_ERROR_BAD_SIGNATURE);
+  assert_refused (&signer, gone, 9, signature, TF_CRYPTO_ERROR_BAD_SIGNATURE);
+  live = tf_signed_record_sign (signer.secret, goal, 8, &error);
+  g_assert_no_error (error);
+  assert_refused (&signer, gone, 8, live, TF_CRYPTO_ERROR_BAD_SIGNATURE);
+}
+
+/* The envelope's shape: what the server checks of a revision and a
+ * signature it cannot verify. */
+static void
+test_envelope_shape (void)
+{
+  const TfTable *goals = tf_registry_lookup ("goals");
+  const TfTable *grants = tf_registry_lookup ("key_grants");
+  g_autofree char *long_text = g_strnfill (TF_SIGNED_MAX_CHARS + 1, 'A');
+  g_autofree char *too_long = g_strconcat (TF_SIGNED_PREFIX, long_text + 5, "A", NULL);
+  struct { const TfTable *table; gint64 revision; const char *signature; gboolean ok; } cases[] = {
+    { goals, 0, NULL, TRUE },
+    { goals, 1, "tfs1:AB:cd", TRUE },
+    { goals, TF_SIGNED_MAX_REVISION, "tfs1:x", TRUE },
+    { goals, TF_SIGNED_MAX_REVISION + 1, "tfs1:x", FALSE },
+    { goals, -1, "tfs1:x", FALSE },
+    { goals, 3, NULL, FALSE },
+    { goals, 3, "tfs2:x", FALSE },
+    { goals, 3, too_long, FALSE },
+    { grants, 0, NULL, TRUE },
+    { grants, 1, "tfs1:x", FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      gboolean ok = tf_signed_check_envelope (cases[i].table, cases[i].revision,
+                                              cases[i].signature, &error);
+
+      g_assert_cmpint (ok, ==, cases[i].ok);
+      if (!ok)
+        g_assert_error (error, TF_PROTOCOL_ERROR, TF_PROTOCOL_ERROR_BAD_SIGNATURE);
+    }
+}
+
 static void
 test_golden_grant (void)
 {
@@ -347,7 +419,7 @@ test_server_decided (void)
 }
 
 /* The sync envelope and a device's conflict bookkeeping are not the
- * author's: the server's version, a tombstone, a conflict_of member. */
+ * author's: the server's version, a conflict_of member. */
 static void
 test_bookkeeping (void)
 {
@@ -357,7 +429,6 @@ test_bookkeeping (void)
   g_autoptr(GBytes) after = NULL;
 
   kept->version = 41;
-  kept->deleted = TRUE;
   json_object_set_string_member (kept->fields, "conflict_of", GRANT_ID);
   after = tf_signed_record_encode (kept, 2, NULL);
   g_assert_true (g_bytes_equal (before, after));
@@ -604,6 +675,8 @@ main (int argc, char **argv)
 
   g_test_add_func ("/tf/signed/golden/record", test_golden_record);
   g_test_add_func ("/tf/signed/golden/grant", test_golden_grant);
+  g_test_add_func ("/tf/signed/golden/tombstone", test_golden_tombstone);
+  g_test_add_func ("/tf/signed/envelope-shape", test_envelope_shape);
   g_test_add_func ("/tf/signed/same-content-same-bytes", test_same_content_same_bytes);
   g_test_add_func ("/tf/signed/round-trip", test_round_trip);
   g_test_add_func ("/tf/signed/every-field", test_every_field);

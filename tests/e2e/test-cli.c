@@ -22,6 +22,8 @@
 #include <sys/resource.h>
 #include <sys/wait.h>
 
+#include "tf-signed.h"
+#include "tf-store.h"
 #include "tf-test-pg.h"
 #include "tf-test-server.h"
 
@@ -1591,6 +1593,95 @@ test_old_plaintext_encrypted (void)
   }
 }
 
+/* --- authors' signatures (issue 19) ------------------------------------------ */
+
+/* "REVISION SIGNATURE" of record @id of @table as device @d holds it:
+ * @what "outbox_acked" (what it sent) or "record_revisions" (what it holds). */
+static char *
+device_signed (Device *d, const char *what, const char *table, const char *id)
+{
+  g_autofree char *path = g_build_filename (d->dir, "profile.sqlite", NULL);
+  g_autofree char *sql = g_strdup_printf ("SELECT revision || ' ' || signature FROM %s"
+                                          " WHERE record_id = '%s' AND table_name = '%s'"
+                                          " ORDER BY revision DESC LIMIT 1", what, id, table);
+  sqlite3 *db;
+  sqlite3_stmt *stmt;
+  char *value = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    value = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return value;
+}
+
+static char *
+server_signed (const char *table, const char *id)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT author_revision || ' ' || author_signature"
+                                          " FROM %s WHERE id = '%s'", table, id);
+
+  return server_value (sql);
+}
+
+/* Every write is signed by its author as it is queued, one revision above
+ * the last, deletions too; the server stores the revision and the signature
+ * as they came and serves them so: the other device holds the very text. */
+static void
+test_signatures_stored_verbatim (void)
+{
+  g_auto(Practice) p = { 0 };
+  g_autofree char *id = NULL, *on_server = NULL, *sent = NULL, *held = NULL;
+  g_autofree char *edited = NULL, *deleted = NULL, *sql = NULL, *public_key = NULL;
+
+  practice_init (&p);
+  id = first_line (OK (p.a, "journal", "add", "--title", "Signed", "--content",
+                       secret ("what the author signed")));
+  sync_ok (p.a);
+  on_server = server_signed ("journal_entries", id);
+  sent = device_signed (p.a, "outbox_acked", "journal_entries", id);
+  g_assert_nonnull (on_server);
+  g_assert_true (g_str_has_prefix (on_server, "1 tfs1:"));
+  g_assert_cmpstr (on_server, ==, sent);
+  sync_ok (p.b);
+  held = device_signed (p.b, "record_revisions", "journal_entries", id);
+  g_assert_cmpstr (held, ==, on_server);
+
+  /* It is the author's signature over what the other device holds. */
+  sql = g_strdup_printf ("SELECT signing_public_key FROM user_keys WHERE user_id = '%s'",
+                         p.client_id);
+  public_key = server_value (sql);
+  {
+    g_autofree char *path = g_build_filename (p.b->dir, "profile.sqlite", NULL);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(TfStore) store = tf_store_open (path, &error);
+    g_autoptr(TfRecord) record = NULL;
+
+    g_assert_no_error (error);
+    record = tf_store_get (store, tf_registry_lookup ("journal_entries"), id, &error);
+    g_assert_no_error (error);
+    g_assert_true (tf_signed_record_verify (public_key, record, 1, strchr (held, ' ') + 1,
+                                            &error));
+    g_assert_no_error (error);
+  }
+
+  g_free (OK (p.a, "journal", "edit", id, "--title", "Signed again"));
+  sync_ok (p.a);
+  edited = server_signed ("journal_entries", id);
+  g_assert_true (g_str_has_prefix (edited, "2 tfs1:"));
+  sync_ok (p.b);
+  g_free (OK (p.b, "journal", "delete", id));
+  sync_ok (p.b);
+  deleted = server_signed ("journal_entries", id);
+  g_assert_true (g_str_has_prefix (deleted, "3 tfs1:"));
+  sync_ok (p.a);
+  g_clear_pointer (&held, g_free);
+  held = device_signed (p.a, "record_revisions", "journal_entries", id);
+  g_assert_cmpstr (held, ==, deleted);
+}
+
 /* Last: nothing written above is readable in the server's database or in
  * any device's files. */
 static void
@@ -1942,6 +2033,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/truncated-store", test_truncated_store);
   g_test_add_func ("/cli/account-sessions", test_account_sessions);
   g_test_add_func ("/cli/account-mfa", test_account_mfa);
+  g_test_add_func ("/cli/signatures-stored-verbatim", test_signatures_stored_verbatim);
   g_test_add_func ("/cli/no-plaintext-anywhere", test_no_plaintext_anywhere);
   status = g_test_run ();
 

@@ -379,6 +379,106 @@ test_tombstones_propagate (void)
                                           "notes"));
 }
 
+/* @mutation (a JSON object's text) with @members ("\"revision\": 1, ...")
+ * added in front. */
+static char *
+with_members (const char *mutation, const char *members)
+{
+  g_assert_true (mutation[0] == '{');
+  return g_strdup_printf ("{%s, %s", members, mutation + 1);
+}
+
+#define SIGNATURE_TEXT "tfs1:0123456789ABCDEF0123456789ABCDEF01234567:c2lnbmVk"
+
+/* The author's revision and signature are stored as they came and served
+ * with the record, its tombstone too; an unsigned write clears them; a
+ * malformed one is refused "bad_signature" and the rest of the push goes
+ * on.  The server checks their shape only: it holds no key to check more. */
+static void
+test_envelope_verbatim (void)
+{
+  g_autoptr(TfTestUser) phone = new_user ("client");
+  g_autoptr(TfTestUser) laptop = tf_test_new_device (server, phone);
+  g_autofree char *id = new_id (), *other = new_id ();
+  g_autofree char *plain = mood_mutation (1, id, phone->user_id, 0, 5);
+  g_autofree char *signed_text = with_members (plain, "\"revision\": 4, \"signature\": \""
+                                                      SIGNATURE_TEXT "\"");
+  g_autoptr(TfTestResponse) created = push (phone, signed_text);
+  g_autoptr(JsonArray) changes = NULL;
+  JsonObject *change;
+  gint64 version = json_object_get_int_member (result_at (created, 0), "version");
+  const char *bad[] = {
+    "\"revision\": 0, \"signature\": \"" SIGNATURE_TEXT "\"",
+    "\"revision\": 9007199254740992, \"signature\": \"" SIGNATURE_TEXT "\"",
+    "\"revision\": \"5\", \"signature\": \"" SIGNATURE_TEXT "\"",
+    "\"revision\": 5",
+    "\"signature\": \"" SIGNATURE_TEXT "\"",
+    "\"revision\": 5, \"signature\": \"sig:" SIGNATURE_TEXT "\"",
+    "\"revision\": 5, \"signature\": 12",
+  };
+
+  g_assert_cmpstr (status_at (created, 0), ==, "applied");
+  changes = pull_all (laptop, 0, 100, NULL, NULL);
+  change = find_change (changes, id);
+  g_assert_cmpint (json_object_get_int_member (change, "revision"), ==, 4);
+  g_assert_cmpstr (json_object_get_string_member (change, "signature"), ==, SIGNATURE_TEXT);
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autofree char *m = mood_mutation (2 + i, other, phone->user_id, 0, 6);
+      g_autofree char *malformed = with_members (m, bad[i]);
+      g_autoptr(TfTestResponse) refused = push (phone, malformed);
+
+      g_assert_cmpstr (status_at (refused, 0), ==, "rejected");
+      g_assert_cmpstr (json_object_get_string_member (result_at (refused, 0), "code"), ==,
+                       "bad_signature");
+    }
+  {
+    g_autofree char *long_signature = g_strnfill (200, 'A');
+    g_autofree char *members = g_strdup_printf ("\"revision\": 5, \"signature\": \"tfs1:%s\"",
+                                                long_signature);
+    g_autofree char *m = mood_mutation (20, other, phone->user_id, 0, 6);
+    g_autofree char *malformed = with_members (m, members);
+    g_autoptr(TfTestResponse) refused = push (phone, malformed);
+
+    g_assert_cmpstr (json_object_get_string_member (result_at (refused, 0), "code"), ==,
+                     "bad_signature");
+  }
+
+  /* The deletion, signed; then nothing is left unsigned by an old device's
+   * write: its own row carries no signature that no longer fits. */
+  {
+    g_autofree char *del = g_strdup_printf ("{\"mutation_id\": 21, \"table\": \"mood_entries\","
+                                            " \"id\": \"%s\", \"op\": \"delete\","
+                                            " \"base_version\": %" G_GINT64_FORMAT ","
+                                            " \"revision\": 5, \"signature\": \"%s\"}",
+                                            id, version, SIGNATURE_TEXT "x");
+    g_autoptr(TfTestResponse) deleted = push (phone, del);
+    g_autofree char *again = NULL, *unsigned_text = NULL;
+    g_autoptr(TfTestResponse) revived = NULL;
+
+    g_assert_cmpstr (status_at (deleted, 0), ==, "applied");
+    g_clear_pointer (&changes, json_array_unref);
+    changes = pull_all (laptop, 0, 100, NULL, NULL);
+    change = find_change (changes, id);
+    g_assert_true (json_object_get_boolean_member (change, "deleted"));
+    g_assert_cmpint (json_object_get_int_member (change, "revision"), ==, 5);
+    g_assert_cmpstr (json_object_get_string_member (change, "signature"), ==,
+                     SIGNATURE_TEXT "x");
+
+    unsigned_text = mood_mutation (22, id, phone->user_id,
+                                   json_object_get_int_member (result_at (deleted, 0), "version"),
+                                   7);
+    revived = push (phone, unsigned_text);
+    g_assert_cmpstr (status_at (revived, 0), ==, "applied");
+    g_clear_pointer (&changes, json_array_unref);
+    changes = pull_all (laptop, 0, 100, NULL, NULL);
+    change = find_change (changes, id);
+    g_assert_false (json_object_has_member (change, "revision"));
+    g_assert_false (json_object_has_member (change, "signature"));
+  }
+}
+
 static void
 test_pagination (void)
 {
@@ -1734,6 +1834,7 @@ main (int argc, char **argv)
   g_test_add_func ("/tf/sync/conflict-keeps-server-row", test_conflict_keeps_server_row);
   g_test_add_func ("/tf/sync/rejected-does-not-stall", test_rejected_does_not_stall);
   g_test_add_func ("/tf/sync/tombstones-propagate", test_tombstones_propagate);
+  g_test_add_func ("/tf/sync/envelope-verbatim", test_envelope_verbatim);
   g_test_add_func ("/tf/sync/pagination", test_pagination);
   g_test_add_func ("/tf/sync/clients-never-see-each-other", test_clients_never_see_each_other);
   g_test_add_func ("/tf/sync/sharing-with-therapist", test_sharing_with_therapist);
