@@ -17,7 +17,8 @@
  *
  * Beside the agenda, one click away each, are the weekly hours and blocked
  * dates (TfAvailabilityEditor) and the services and prices
- * (TfServicesEditor).
+ * (TfServicesEditor).  The three views are the template
+ * tf-schedule-page.ui; the days are built here, a heading and list each.
  */
 #define G_LOG_DOMAIN "tf-schedule"
 
@@ -38,12 +39,18 @@ struct _TfSchedulePage
   TfSession    *session;
   TfRepository *appointments; /* this therapist's, live */
   GDateTime    *week_start;   /* Monday 00:00 local of the week shown */
-  GtkWidget    *stack;        /* "agenda", "availability" or "services" */
+  GtkWidget    *editor;       /* TfAvailabilityEditor, in availability_box */
+  GtkWidget    *services;     /* TfServicesEditor, in services_box */
+
+  /* template */
+  GtkWidget    *stack;        /* "agenda", "availability" or "services"; the only child */
   GtkWidget    *week_label;
   GtkWidget    *days_box;     /* one heading and list per day; rebuilt */
   GtkWidget    *empty;
-  GtkWidget    *editor;       /* TfAvailabilityEditor */
-  GtkWidget    *services;     /* TfServicesEditor */
+  GtkWidget    *hours_button;
+  GtkWidget    *prices_button;
+  GtkWidget    *availability_box;
+  GtkWidget    *services_box;
 };
 
 G_DEFINE_FINAL_TYPE (TfSchedulePage, tf_schedule_page, GTK_TYPE_WIDGET)
@@ -488,10 +495,8 @@ static void
 tf_schedule_page_dispose (GObject *object)
 {
   TfSchedulePage *self = TF_SCHEDULE_PAGE (object);
-  GtkWidget *child;
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
-    gtk_widget_unparent (child);
+  gtk_widget_dispose_template (GTK_WIDGET (self), TF_TYPE_SCHEDULE_PAGE);
   g_clear_object (&self->appointments);
   g_clear_object (&self->session);
   g_clear_pointer (&self->week_start, g_date_time_unref);
@@ -521,140 +526,38 @@ tf_schedule_page_class_init (TfSchedulePageClass *klass)
   gtk_widget_class_install_action (widget_class, "schedule.complete", "s", complete_activated);
   gtk_widget_class_install_action (widget_class, "schedule.no-show", "s", no_show_activated);
   gtk_widget_class_install_action (widget_class, "schedule.cancel", "s", cancel_activated);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/therapyfield/TherapyField/"
+                                               "tf-schedule-page.ui");
+#define BIND(name) gtk_widget_class_bind_template_child (widget_class, TfSchedulePage, name)
+  BIND (stack);
+  BIND (week_label);
+  BIND (days_box);
+  BIND (empty);
+  BIND (hours_button);
+  BIND (prices_button);
+  BIND (availability_box);
+  BIND (services_box);
+#undef BIND
 }
 
-static GtkWidget *
-icon_button (const char *icon, const char *tooltip, const char *name, const char *action)
-{
-  GtkWidget *button = gtk_button_new_from_icon_name (icon);
-
-  gtk_widget_set_name (button, name);
-  gtk_widget_set_tooltip_text (button, tooltip);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  tooltip, -1);
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
-  return button;
-}
-
-/* A button whose label wraps, so two fit side by side at 360 px. */
-static GtkWidget *
-wrapping_button (const char *mnemonic, const char *name, const char *action)
-{
-  GtkWidget *button = gtk_button_new_with_mnemonic (mnemonic);
-  GtkWidget *label = gtk_button_get_child (GTK_BUTTON (button));
-
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  gtk_label_set_justify (GTK_LABEL (label), GTK_JUSTIFY_CENTER);
-  gtk_widget_set_name (button, name);
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
-  return button;
-}
-
-/* The way back to the agenda from one of the other views. */
-static GtkWidget *
-back_bar (const char *name)
-{
-  GtkWidget *bar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkWidget *back = gtk_button_new ();
-  GtkWidget *content = adw_button_content_new ();
-
-  adw_button_content_set_icon_name (ADW_BUTTON_CONTENT (content), "go-previous-symbolic");
-  adw_button_content_set_label (ADW_BUTTON_CONTENT (content), _("_Schedule"));
-  adw_button_content_set_use_underline (ADW_BUTTON_CONTENT (content), TRUE);
-  gtk_button_set_child (GTK_BUTTON (back), content);
-  gtk_widget_set_name (back, name);
-  gtk_widget_add_css_class (back, "flat");
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (back), "schedule.agenda");
-  gtk_box_append (GTK_BOX (bar), back);
-  gtk_widget_set_margin_start (bar, 12);
-  gtk_widget_set_margin_top (bar, 6);
-  gtk_widget_set_margin_bottom (bar, 6);
-  return bar;
-}
-
+/* Labels that wrap, so the two buttons fit side by side at 360 px. */
 static void
-build (TfSchedulePage *self)
+wrap_button_label (GtkWidget *button)
 {
-  GtkWidget *agenda = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  GtkWidget *bar = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  GtkWidget *nav = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
-  GtkWidget *tools = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkWidget *today = gtk_button_new_with_mnemonic (_("_This Week"));
-  GtkWidget *hours = wrapping_button (_("_Hours and Days Off"), "schedule-availability",
-                                      "schedule.availability");
-  GtkWidget *prices = wrapping_button (_("Services and _Prices"), "schedule-services",
-                                       "schedule.services");
-  GtkWidget *scrolled = gtk_scrolled_window_new ();
-  GtkWidget *clamp = adw_clamp_new ();
-  GtkWidget *content = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  GtkWidget *availability = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  GtkWidget *services = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkLabel *label = GTK_LABEL (gtk_button_get_child (GTK_BUTTON (button)));
 
-  /* Week navigation, and under it the ways to the hours and the prices. */
-  gtk_widget_add_css_class (nav, "linked");
-  gtk_box_append (GTK_BOX (nav), icon_button ("go-previous-symbolic", _("Previous Week"),
-                                              "schedule-previous", "schedule.previous-week"));
-  gtk_widget_set_name (today, "schedule-today");
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (today), "schedule.this-week");
-  gtk_box_append (GTK_BOX (nav), today);
-  gtk_box_append (GTK_BOX (nav), icon_button ("go-next-symbolic", _("Next Week"),
-                                              "schedule-next", "schedule.next-week"));
-  gtk_widget_set_halign (nav, GTK_ALIGN_START);
-  gtk_box_set_homogeneous (GTK_BOX (tools), TRUE);
-  gtk_box_append (GTK_BOX (tools), hours);
-  gtk_box_append (GTK_BOX (tools), prices);
-  gtk_box_append (GTK_BOX (bar), nav);
-  gtk_box_append (GTK_BOX (bar), tools);
-  gtk_widget_set_margin_start (bar, 12);
-  gtk_widget_set_margin_end (bar, 12);
-  gtk_widget_set_margin_top (bar, 6);
-  gtk_widget_set_margin_bottom (bar, 6);
-
-  self->week_label = gtk_label_new (NULL);
-  gtk_widget_set_name (self->week_label, "schedule-week");
-  gtk_widget_add_css_class (self->week_label, "title-4");
-  gtk_label_set_wrap (GTK_LABEL (self->week_label), TRUE);
-  gtk_label_set_justify (GTK_LABEL (self->week_label), GTK_JUSTIFY_CENTER);
-  self->days_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  gtk_widget_set_name (self->days_box, "schedule-days");
-  self->empty = adw_status_page_new ();
-  gtk_widget_set_name (self->empty, "schedule-empty");
-  adw_status_page_set_icon_name (ADW_STATUS_PAGE (self->empty), "x-office-calendar-symbolic");
-  adw_status_page_set_title (ADW_STATUS_PAGE (self->empty), _("No Appointments This Week"));
-  gtk_widget_add_css_class (self->empty, "compact");
-  gtk_box_append (GTK_BOX (content), self->week_label);
-  gtk_box_append (GTK_BOX (content), self->days_box);
-  gtk_box_append (GTK_BOX (content), self->empty);
-  gtk_widget_set_margin_start (content, 12);
-  gtk_widget_set_margin_end (content, 12);
-  gtk_widget_set_margin_top (content, 6);
-  gtk_widget_set_margin_bottom (content, 24);
-  adw_clamp_set_child (ADW_CLAMP (clamp), content);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), clamp);
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER,
-                                  GTK_POLICY_AUTOMATIC);
-  gtk_widget_set_vexpand (scrolled, TRUE);
-  gtk_box_append (GTK_BOX (agenda), bar);
-  gtk_box_append (GTK_BOX (agenda), scrolled);
-
-  /* The hours, and the services and prices, each with the way back. */
-  gtk_box_append (GTK_BOX (availability), back_bar ("schedule-back"));
-  gtk_box_append (GTK_BOX (services), back_bar ("schedule-services-back"));
-
-  self->stack = gtk_stack_new ();
-  gtk_stack_set_transition_type (GTK_STACK (self->stack),
-                                 GTK_STACK_TRANSITION_TYPE_SLIDE_LEFT_RIGHT);
-  gtk_stack_add_named (GTK_STACK (self->stack), agenda, "agenda");
-  gtk_stack_add_named (GTK_STACK (self->stack), availability, "availability");
-  gtk_stack_add_named (GTK_STACK (self->stack), services, "services");
-  gtk_widget_set_parent (self->stack, GTK_WIDGET (self));
+  gtk_label_set_wrap (label, TRUE);
+  gtk_label_set_justify (label, GTK_JUSTIFY_CENTER);
 }
 
 static void
 tf_schedule_page_init (TfSchedulePage *self)
 {
   self->week_start = this_week ();
-  build (self);
+  gtk_widget_init_template (GTK_WIDGET (self));
+  wrap_button_label (self->hours_button);
+  wrap_button_label (self->prices_button);
 }
 
 GtkWidget *
@@ -662,7 +565,6 @@ tf_schedule_page_new (TfSession *session)
 {
   TfSchedulePage *self;
   TfVault *vault;
-  GtkWidget *availability, *services;
 
   g_return_val_if_fail (TF_IS_SESSION (session), NULL);
   g_return_val_if_fail (tf_session_get_vault (session) != NULL, NULL);
@@ -674,16 +576,14 @@ tf_schedule_page_new (TfSession *session)
                                           tf_vault_get_user_id (vault));
   self->editor = tf_availability_editor_new (session);
   gtk_widget_set_vexpand (self->editor, TRUE);
-  availability = gtk_stack_get_child_by_name (GTK_STACK (self->stack), "availability");
-  gtk_box_append (GTK_BOX (availability), self->editor);
+  gtk_box_append (GTK_BOX (self->availability_box), self->editor);
   g_signal_connect_object (self->editor, "saved", G_CALLBACK (forward_saved_cb), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->editor, "failed", G_CALLBACK (forward_failed_cb), self,
                            G_CONNECT_SWAPPED);
   self->services = tf_services_editor_new (session);
   gtk_widget_set_vexpand (self->services, TRUE);
-  services = gtk_stack_get_child_by_name (GTK_STACK (self->stack), "services");
-  gtk_box_append (GTK_BOX (services), self->services);
+  gtk_box_append (GTK_BOX (self->services_box), self->services);
   g_signal_connect_object (self->services, "saved", G_CALLBACK (forward_saved_cb), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->services, "failed", G_CALLBACK (forward_failed_cb), self,

@@ -13,7 +13,8 @@
  * client/core/tf-booking, shared with the CLI; this file only reads what is
  * typed, says what was refused and keeps it.  The list follows the store:
  * when a sync brings the catalogue or another device changes a price, it is
- * rebuilt, and a row being edited keeps its draft.
+ * rebuilt, and a row being edited keeps its draft.  The page around the
+ * rows is the template tf-services-editor.ui.
  */
 #define G_LOG_DOMAIN "tf-services"
 
@@ -58,11 +59,13 @@ struct _TfServicesEditor
   TfSession    *session;
   TfRepository *services;  /* the catalogue, live */
   TfRepository *offers;    /* this therapist's therapist_services, live */
-  GtkWidget    *stack;     /* "list" or "empty" */
-  GtkWidget    *list;      /* GtkListBox of the services' expander rows */
-  GtkWidget    *empty;     /* AdwStatusPage "services-empty" */
   GPtrArray    *rows;      /* ServiceRow*, in the order shown */
   gboolean      loading;   /* filling widgets: not an edit */
+
+  /* template */
+  GtkWidget    *stack;     /* "list" or "empty"; the only child */
+  GtkWidget    *list;      /* GtkListBox of the services' expander rows */
+  GtkWidget    *empty;     /* AdwStatusPage "services-empty" */
 };
 
 G_DEFINE_FINAL_TYPE (TfServicesEditor, tf_services_editor, GTK_TYPE_WIDGET)
@@ -456,7 +459,7 @@ tf_services_editor_dispose (GObject *object)
 {
   TfServicesEditor *self = TF_SERVICES_EDITOR (object);
 
-  tf_form_unparent_children (GTK_WIDGET (self));
+  gtk_widget_dispose_template (GTK_WIDGET (self), TF_TYPE_SERVICES_EDITOR);
   g_clear_pointer (&self->rows, g_ptr_array_unref);
   g_clear_object (&self->services);
   g_clear_object (&self->offers);
@@ -467,48 +470,24 @@ tf_services_editor_dispose (GObject *object)
 static void
 tf_services_editor_class_init (TfServicesEditorClass *klass)
 {
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
   G_OBJECT_CLASS (klass)->dispose = tf_services_editor_dispose;
-  gtk_widget_class_set_layout_manager_type (GTK_WIDGET_CLASS (klass), GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   tf_form_class_add_outcome_signals (klass, &signals[SAVED], &signals[FAILED]);
-}
-
-static void
-build (TfServicesEditor *self)
-{
-  GtkWidget *page = adw_preferences_page_new ();
-  GtkWidget *group = adw_preferences_group_new ();
-
-  adw_preferences_page_set_title (ADW_PREFERENCES_PAGE (page), _("Services and Prices"));
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Services and Prices"));
-  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
-                                         _("What clients can book with you. Your practice "
-                                           "keeps the list of services; you set whether you "
-                                           "offer each one, its price and its length."));
-  self->list = gtk_list_box_new ();
-  gtk_widget_set_name (self->list, "services-list");
-  gtk_list_box_set_selection_mode (GTK_LIST_BOX (self->list), GTK_SELECTION_NONE);
-  gtk_widget_add_css_class (self->list, "boxed-list");
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->list), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Services and Prices"), -1);
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), self->list);
-  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
-
-  self->empty = adw_status_page_new ();
-  gtk_widget_set_name (self->empty, "services-empty");
-  adw_status_page_set_icon_name (ADW_STATUS_PAGE (self->empty), "view-list-symbolic");
-  adw_status_page_set_title (ADW_STATUS_PAGE (self->empty), _("No Services Yet"));
-
-  self->stack = gtk_stack_new ();
-  gtk_stack_add_named (GTK_STACK (self->stack), page, "list");
-  gtk_stack_add_named (GTK_STACK (self->stack), self->empty, "empty");
-  gtk_widget_set_parent (self->stack, GTK_WIDGET (self));
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/therapyfield/TherapyField/"
+                                               "tf-services-editor.ui");
+  gtk_widget_class_bind_template_child (widget_class, TfServicesEditor, stack);
+  gtk_widget_class_bind_template_child (widget_class, TfServicesEditor, list);
+  gtk_widget_class_bind_template_child (widget_class, TfServicesEditor, empty);
 }
 
 static void
 tf_services_editor_init (TfServicesEditor *self)
 {
   self->rows = g_ptr_array_new_with_free_func (service_row_free);
-  build (self);
+  gtk_widget_init_template (GTK_WIDGET (self));
 }
 
 GtkWidget *
