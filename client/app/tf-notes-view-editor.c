@@ -577,145 +577,24 @@ tf_notes_view_shortcut_save (GtkWidget *widget, GVariant *args, gpointer data)
   return TRUE;
 }
 
-static GtkWidget *
-combo_row (const char *name, const char *title, const char *const *labels, guint n)
-{
-  GtkWidget *row = adw_combo_row_new ();
-  g_autoptr(GtkStringList) model = gtk_string_list_new (NULL);
+/* --- the template --------------------------------------------------------- */
 
-  for (guint i = 0; i < n; i++)
-    gtk_string_list_append (model, labels[i]);
-  gtk_widget_set_name (row, name);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  adw_combo_row_set_model (ADW_COMBO_ROW (row), G_LIST_MODEL (model));
-  return row;
+void
+tf_notes_view_class_bind_editor (GtkWidgetClass *widget_class)
+{
+  gtk_widget_class_bind_template_callback (widget_class, on_back_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_approach_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, mark_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_save_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_lock_clicked_cb);
 }
 
-GtkWidget *
-tf_notes_view_build_editor (TfNotesView *self)
+void
+tf_notes_view_init_editor (TfNotesView *self)
 {
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  GtkWidget *bar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkWidget *back = gtk_button_new_from_icon_name ("go-previous-symbolic");
-  GtkWidget *content = gtk_box_new (GTK_ORIENTATION_VERTICAL, 18);
-  GtkWidget *approach_group = adw_preferences_group_new ();
-  GtkWidget *approach_list = gtk_list_box_new ();
-  GtkWidget *risk_group = adw_preferences_group_new ();
-  GtkWidget *risk_list = gtk_list_box_new ();
-  /* Side by side when they fit, one above the other on a phone. */
-  GtkWidget *buttons = gtk_flow_box_new ();
-  const char *risk_labels[TF_NOTE_N_RISK_LEVELS];
-
-  gtk_widget_set_name (back, "notes-back");
-  gtk_widget_set_tooltip_text (back, _("Back to Sessions"));
-  tf_form_label_accessibly (back, _("Back to sessions"));
-  g_signal_connect_swapped (back, "clicked", G_CALLBACK (on_back_clicked_cb), self);
-  self->heading = gtk_label_new (NULL);
-  gtk_widget_set_name (self->heading, "notes-heading");
-  gtk_widget_add_css_class (self->heading, "heading");
-  gtk_widget_set_hexpand (self->heading, TRUE);
-  gtk_label_set_ellipsize (GTK_LABEL (self->heading), PANGO_ELLIPSIZE_END);
-  gtk_box_append (GTK_BOX (bar), back);
-  gtk_box_append (GTK_BOX (bar), self->heading);
-  gtk_widget_set_margin_start (bar, 12);
-  gtk_widget_set_margin_end (bar, 12);
-  gtk_widget_set_margin_top (bar, 6);
-  gtk_widget_set_margin_bottom (bar, 6);
-
-  /* Signed, and whether the signature holds. */
-  self->signed_label = gtk_label_new (NULL);
-  gtk_widget_set_name (self->signed_label, "notes-signed");
-  gtk_widget_add_css_class (self->signed_label, "success");
-  gtk_label_set_wrap (GTK_LABEL (self->signed_label), TRUE);
-  gtk_label_set_xalign (GTK_LABEL (self->signed_label), 0);
-  self->warning = gtk_label_new (_("Warning: the signature of this note does not verify. It may "
-                                   "have been changed after it was signed, or its author’s key "
-                                   "is not known on this device. Do not rely on its content "
-                                   "until this is resolved."));
-  gtk_widget_set_name (self->warning, "notes-signature-warning");
-  gtk_widget_add_css_class (self->warning, "error");
-  gtk_label_set_wrap (GTK_LABEL (self->warning), TRUE);
-  gtk_label_set_xalign (GTK_LABEL (self->warning), 0);
-  gtk_widget_set_visible (self->warning, FALSE);
-  gtk_box_append (GTK_BOX (content), self->signed_label);
-  gtk_box_append (GTK_BOX (content), self->warning);
-
-  self->approach = combo_row ("notes-approach", _("Approach"), NULL, 0);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->approach),
-                               _("Which template the note follows"));
-  g_signal_connect_swapped (self->approach, "notify::selected",
-                            G_CALLBACK (on_approach_changed_cb), self);
-  gtk_list_box_set_selection_mode (GTK_LIST_BOX (approach_list), GTK_SELECTION_NONE);
-  gtk_widget_add_css_class (approach_list, "boxed-list");
-  tf_form_label_accessibly (approach_list, _("Approach"));
-  gtk_list_box_append (GTK_LIST_BOX (approach_list), self->approach);
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (approach_group), approach_list);
-  gtk_box_append (GTK_BOX (content), approach_group);
-
-  self->sections_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 18);
-  gtk_widget_set_name (self->sections_box, "notes-sections");
-  gtk_box_append (GTK_BOX (content), self->sections_box);
+  g_autoptr(GtkStringList) risks = gtk_string_list_new (NULL);
 
   for (guint i = 0; i < TF_NOTE_N_RISK_LEVELS; i++)
-    risk_labels[i] = tf_note_risk_label (tf_note_risk_levels[i]);
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (risk_group), _("Risk Assessment"));
-  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (risk_group),
-                                         _("Risk of harm to self or others, and what was "
-                                           "agreed about it."));
-  self->risk_level = combo_row ("notes-risk-level", _("Risk Level"), risk_labels,
-                                TF_NOTE_N_RISK_LEVELS);
-  g_signal_connect_swapped (self->risk_level, "notify::selected", G_CALLBACK (mark_changed),
-                            self);
-  gtk_list_box_set_selection_mode (GTK_LIST_BOX (risk_list), GTK_SELECTION_NONE);
-  gtk_widget_add_css_class (risk_list, "boxed-list");
-  tf_form_label_accessibly (risk_list, _("Risk Assessment"));
-  gtk_list_box_append (GTK_LIST_BOX (risk_list), self->risk_level);
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (risk_group), risk_list);
-  self->risk_notes = text_view ("notes-risk-notes", _("Risk assessment notes"));
-  g_signal_connect_swapped (gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->risk_notes)),
-                            "changed", G_CALLBACK (mark_changed), self);
-  {
-    GtkWidget *frame = framed (self->risk_notes);
-
-    gtk_widget_set_margin_top (frame, 12);
-    adw_preferences_group_add (ADW_PREFERENCES_GROUP (risk_group), frame);
-  }
-  gtk_box_append (GTK_BOX (content), risk_group);
-
-  self->error = gtk_label_new (NULL);
-  gtk_widget_set_name (self->error, "notes-error");
-  gtk_widget_add_css_class (self->error, "error");
-  gtk_label_set_wrap (GTK_LABEL (self->error), TRUE);
-  gtk_label_set_xalign (GTK_LABEL (self->error), 0);
-  gtk_widget_set_visible (self->error, FALSE);
-  tf_form_label_accessibly (self->error, _("Problem with the note"));
-  gtk_box_append (GTK_BOX (content), self->error);
-
-  self->save = gtk_button_new_with_mnemonic (_("_Save"));
-  gtk_widget_set_name (self->save, "notes-save");
-  gtk_widget_set_tooltip_text (self->save, _("Save the note; it stays editable"));
-  gtk_widget_add_css_class (self->save, "pill");
-  gtk_widget_add_css_class (self->save, "suggested-action");
-  g_signal_connect_swapped (self->save, "clicked", G_CALLBACK (on_save_clicked_cb), self);
-  self->lock = gtk_button_new_with_mnemonic (_("_Lock and Sign…"));
-  gtk_widget_set_name (self->lock, "notes-lock");
-  gtk_widget_set_tooltip_text (self->lock, _("Sign the note; it can never be changed again"));
-  gtk_widget_add_css_class (self->lock, "pill");
-  g_signal_connect_swapped (self->lock, "clicked", G_CALLBACK (on_lock_clicked_cb), self);
-  gtk_widget_set_halign (buttons, GTK_ALIGN_CENTER);
-  gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (buttons), GTK_SELECTION_NONE);
-  gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (buttons), 2);
-  gtk_flow_box_set_column_spacing (GTK_FLOW_BOX (buttons), 12);
-  gtk_flow_box_set_row_spacing (GTK_FLOW_BOX (buttons), 12);
-  gtk_flow_box_append (GTK_FLOW_BOX (buttons), self->save);
-  gtk_flow_box_append (GTK_FLOW_BOX (buttons), self->lock);
-  /* The flow box's children are not stops of their own: the buttons are. */
-  for (GtkWidget *child = gtk_widget_get_first_child (buttons); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    gtk_widget_set_focusable (child, FALSE);
-  gtk_box_append (GTK_BOX (content), buttons);
-
-  gtk_box_append (GTK_BOX (box), bar);
-  gtk_box_append (GTK_BOX (box), tf_notes_view_scrolled_clamped (content));
-  return box;
+    gtk_string_list_append (risks, tf_note_risk_label (tf_note_risk_levels[i]));
+  adw_combo_row_set_model (ADW_COMBO_ROW (self->risk_level), G_LIST_MODEL (risks));
 }

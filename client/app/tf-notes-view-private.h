@@ -29,7 +29,10 @@ struct _TfNotesView
   gboolean      filling;
   GHashTable   *drafts;         /* section key -> text, across approach changes */
 
-  GtkWidget    *stack;          /* "list" or "editor" */
+  GPtrArray    *section_views;  /* GtkTextView*, key in "tf-key" */
+
+  /* template (tf-notes-view.ui) */
+  GtkWidget    *stack;          /* "list" or "editor"; the only child */
   GtkWidget    *sessions_box;   /* one group per session; rebuilt */
   GtkWidget    *empty;
   GtkWidget    *heading;
@@ -37,7 +40,6 @@ struct _TfNotesView
   GtkWidget    *warning;
   GtkWidget    *approach;       /* AdwComboRow */
   GtkWidget    *sections_box;   /* the section groups; rebuilt per approach */
-  GPtrArray    *section_views;  /* GtkTextView*, key in "tf-key" */
   GtkWidget    *risk_level;     /* AdwComboRow */
   GtkWidget    *risk_notes;     /* GtkTextView */
   GtkWidget    *error;
@@ -51,8 +53,6 @@ struct _TfNotesView
  * when it is not a timestamp. */
 char      *tf_notes_view_format_local     (const char  *timestamp,
                                            const char  *format);
-/* @content with the view's margins, in a clamp that scrolls vertically. */
-GtkWidget *tf_notes_view_scrolled_clamped (GtkWidget   *content);
 void       tf_notes_view_emit_saved       (TfNotesView *self,
                                            const char  *message);
 void       tf_notes_view_emit_failed      (TfNotesView *self,
@@ -60,8 +60,10 @@ void       tf_notes_view_emit_failed      (TfNotesView *self,
 
 /* --- tf-notes-view-editor.c ----------------------------------------------- */
 
-/* The editor's page of the stack, with its fields in @self. */
-GtkWidget *tf_notes_view_build_editor     (TfNotesView *self);
+/* Binds the template callbacks of the editor, which this file holds. */
+void       tf_notes_view_class_bind_editor (GtkWidgetClass *widget_class);
+/* What the editor's template cannot say: the risk levels' labels. */
+void       tf_notes_view_init_editor       (TfNotesView    *self);
 /* Shows the editor for @plain (a note's plain form), or for a new note of
  * appointment @appointment_id when @plain is NULL. */
 void       tf_notes_view_edit             (TfNotesView *self,

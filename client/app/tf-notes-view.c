@@ -13,7 +13,8 @@
  * This file holds the object and the list; tf-notes-view-editor.c the
  * editor, which writes notes by approach (tf-note-content.h), and
  * tf-notes-view-private.h what the two share.  A note whose key is not on
- * this device says so in the list and does not open.
+ * this device says so in the list and does not open.  Both pages are the
+ * template tf-notes-view.ui; the sessions and the sections are made in C.
  */
 #define G_LOG_DOMAIN "tf-notes-view"
 
@@ -298,10 +299,8 @@ static void
 tf_notes_view_dispose (GObject *object)
 {
   TfNotesView *self = TF_NOTES_VIEW (object);
-  GtkWidget *child;
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
-    gtk_widget_unparent (child);
+  gtk_widget_dispose_template (GTK_WIDGET (self), TF_TYPE_NOTES_VIEW);
   g_clear_object (&self->appointments);
   g_clear_object (&self->sessions);
   g_clear_object (&self->notes);
@@ -323,44 +322,25 @@ tf_notes_view_class_init (TfNotesViewClass *klass)
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   tf_form_class_add_outcome_signals (klass, &signals[SAVED], &signals[FAILED]);
   gtk_widget_class_add_binding (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, tf_notes_view_shortcut_save, NULL);
-}
-
-GtkWidget *
-tf_notes_view_scrolled_clamped (GtkWidget *content)
-{
-  GtkWidget *scrolled = gtk_scrolled_window_new ();
-  GtkWidget *clamp = adw_clamp_new ();
-
-  gtk_widget_set_margin_start (content, 12);
-  gtk_widget_set_margin_end (content, 12);
-  gtk_widget_set_margin_top (content, 12);
-  gtk_widget_set_margin_bottom (content, 24);
-  adw_clamp_set_child (ADW_CLAMP (clamp), content);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), clamp);
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER,
-                                  GTK_POLICY_AUTOMATIC);
-  gtk_widget_set_vexpand (scrolled, TRUE);
-  return scrolled;
-}
-
-static GtkWidget *
-build_list (TfNotesView *self)
-{
-  GtkWidget *content = gtk_box_new (GTK_ORIENTATION_VERTICAL, 18);
-
-  self->sessions_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 18);
-  gtk_widget_set_name (self->sessions_box, "notes-sessions");
-  self->empty = adw_status_page_new ();
-  gtk_widget_set_name (self->empty, "notes-empty");
-  adw_status_page_set_icon_name (ADW_STATUS_PAGE (self->empty), "document-edit-symbolic");
-  adw_status_page_set_title (ADW_STATUS_PAGE (self->empty), _("No Sessions Yet"));
-  adw_status_page_set_description (ADW_STATUS_PAGE (self->empty),
-                                   _("Confirmed and completed appointments with this client "
-                                     "appear here, ready for your notes."));
-  gtk_widget_add_css_class (self->empty, "compact");
-  gtk_box_append (GTK_BOX (content), self->sessions_box);
-  gtk_box_append (GTK_BOX (content), self->empty);
-  return tf_notes_view_scrolled_clamped (content);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/therapyfield/TherapyField/"
+                                               "tf-notes-view.ui");
+#define BIND(name) gtk_widget_class_bind_template_child (widget_class, TfNotesView, name)
+  BIND (stack);
+  BIND (sessions_box);
+  BIND (empty);
+  BIND (heading);
+  BIND (signed_label);
+  BIND (warning);
+  BIND (approach);
+  BIND (sections_box);
+  BIND (risk_level);
+  BIND (risk_notes);
+  BIND (error);
+  BIND (save);
+  BIND (lock);
+#undef BIND
+  tf_notes_view_class_bind_editor (widget_class);
 }
 
 static void
@@ -368,14 +348,9 @@ tf_notes_view_init (TfNotesView *self)
 {
   self->drafts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->section_views = g_ptr_array_new ();
-  self->stack = gtk_stack_new ();
-  gtk_widget_set_name (self->stack, "notes-stack");
-  gtk_stack_set_transition_type (GTK_STACK (self->stack),
-                                 GTK_STACK_TRANSITION_TYPE_SLIDE_LEFT_RIGHT);
-  gtk_stack_add_named (GTK_STACK (self->stack), build_list (self), "list");
-  gtk_stack_add_named (GTK_STACK (self->stack), tf_notes_view_build_editor (self), "editor");
+  gtk_widget_init_template (GTK_WIDGET (self));
+  tf_notes_view_init_editor (self);
   gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "list");
-  gtk_widget_set_parent (self->stack, GTK_WIDGET (self));
 }
 
 GtkWidget *
