@@ -596,5 +596,8 @@ tf_notes_view_init_editor (TfNotesView *self)
 
   for (guint i = 0; i < TF_NOTE_N_RISK_LEVELS; i++)
     gtk_string_list_append (risks, tf_note_risk_label (tf_note_risk_levels[i]));
+  /* Selecting the first level is not a change the therapist made. */
+  self->filling = TRUE;
   adw_combo_row_set_model (ADW_COMBO_ROW (self->risk_level), G_LIST_MODEL (risks));
+  self->filling = FALSE;
 }

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * tf-plan-editor-form.c: the treatment plan's form — the widgets, and the
- * lists of diagnoses, goals and interventions as the therapist adds to
- * them and takes from them (tf-plan-editor.c loads and saves the plan).
+ * tf-plan-editor-form.c: the treatment plan's form — the lists of
+ * diagnoses, goals and interventions as the therapist adds to them and
+ * takes from them (tf-plan-editor.c loads and saves the plan; the widgets
+ * are the template tf-plan-editor.ui).
  *
  * The lists are the editor's own copies; each change marks the form dirty
  * and rebuilds the rows.  A code is checked with the vault's own validator
@@ -308,225 +309,33 @@ tf_plan_editor_get_status (TfPlanEditor *self)
   return self->other_status != NULL ? self->other_status : "active";
 }
 
-/* --- building ------------------------------------------------------------- */
+/* --- the template --------------------------------------------------------- */
 
-static GtkWidget *
-error_label (const char *name, const char *accessible)
+/* Binds the template callbacks this file holds. */
+void
+tf_plan_editor_class_bind_form (GtkWidgetClass *widget_class)
 {
-  GtkWidget *label = tf_form_error_label_new (name, accessible);
-
-  gtk_widget_set_margin_top (label, 6);
-  return label;
+  gtk_widget_class_bind_template_callback (widget_class, on_add_code_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_code_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_suggestion_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_add_goal_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_add_intervention_cb);
 }
 
-static GtkWidget *
-boxed_list (const char *name, const char *accessible)
+/* What the template cannot say: the statuses' labels, from the table of
+ * statuses stored, and the review date's calendar button (tf-form.h). */
+void
+tf_plan_editor_init_form (TfPlanEditor *self)
 {
-  GtkWidget *list = gtk_list_box_new ();
+  g_autoptr(GtkStringList) labels = gtk_string_list_new (NULL);
 
-  if (name != NULL)
-    gtk_widget_set_name (list, name);
-  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
-  gtk_widget_add_css_class (list, "boxed-list");
-  tf_form_label_accessibly (list, accessible);
-  return list;
-}
-
-static GtkWidget *
-entry_row (const char *name, const char *title)
-{
-  GtkWidget *row = adw_entry_row_new ();
-
-  gtk_widget_set_name (row, name);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  return row;
-}
-
-/* A group with its list, an entry to add to it and its add button. */
-static GtkWidget *
-text_group (TfPlanEditor *self, const char *title, const char *description,
-            GtkWidget **out_list, GtkWidget **out_entry, const char *name,
-            const char *entry_title, const char *add_label, GCallback on_add)
-{
-  GtkWidget *group = adw_preferences_group_new ();
-  GtkWidget *entries = boxed_list (NULL, entry_title);
-  g_autofree char *list_name = g_strdup_printf ("%ss", name);
-  g_autofree char *add_name = g_strdup_printf ("%s-add", name);
-  GtkWidget *add = icon_button ("list-add-symbolic", add_name, add_label);
-
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), title);
-  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group), description);
-  *out_list = boxed_list (list_name, title);
-  gtk_widget_set_margin_bottom (*out_list, 12);
-  *out_entry = entry_row (name, entry_title);
-  adw_entry_row_add_suffix (ADW_ENTRY_ROW (*out_entry), add);
-  g_signal_connect_swapped (add, "clicked", on_add, self);
-  g_signal_connect_swapped (*out_entry, "entry-activated", on_add, self);
-  g_signal_connect_swapped (*out_entry, "changed", G_CALLBACK (tf_plan_editor_mark_changed), self);
-  gtk_list_box_append (GTK_LIST_BOX (entries), *out_entry);
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), *out_list);
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), entries);
-  return group;
-}
-
-static GtkWidget *
-build_status_group (TfPlanEditor *self)
-{
-  GtkWidget *group = adw_preferences_group_new ();
-
-  self->status_labels = gtk_string_list_new (NULL);
   for (guint i = 0; i < G_N_ELEMENTS (statuses); i++)
-    gtk_string_list_append (self->status_labels, status_label (statuses[i]));
-  self->status = adw_combo_row_new ();
-  gtk_widget_set_name (self->status, "plan-status");
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->status), _("Status"));
-  adw_combo_row_set_model (ADW_COMBO_ROW (self->status), G_LIST_MODEL (self->status_labels));
-  g_object_unref (self->status_labels); /* the combo row holds it */
-  g_signal_connect_swapped (self->status, "notify::selected", G_CALLBACK (tf_plan_editor_mark_changed), self);
-
-  self->review_date = entry_row ("plan-review-date", _("Review Date (YYYY-MM-DD)"));
+    gtk_string_list_append (labels, status_label (statuses[i]));
+  self->status_labels = labels;
+  /* Selecting the first status is not a change the therapist made. */
+  self->filling = TRUE;
+  adw_combo_row_set_model (ADW_COMBO_ROW (self->status), G_LIST_MODEL (labels));
+  self->filling = FALSE;
   adw_entry_row_add_suffix (ADW_ENTRY_ROW (self->review_date),
                             tf_form_date_button_new (self->review_date));
-  g_signal_connect_swapped (self->review_date, "changed", G_CALLBACK (tf_plan_editor_mark_changed), self);
-
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Treatment Plan"));
-  self->heading = gtk_label_new (NULL);
-  gtk_widget_set_name (self->heading, "plan-heading");
-  gtk_widget_add_css_class (self->heading, "dim-label");
-  gtk_label_set_wrap (GTK_LABEL (self->heading), TRUE);
-  gtk_label_set_xalign (GTK_LABEL (self->heading), 0);
-  gtk_widget_set_margin_bottom (self->heading, 6);
-  self->new_plan = gtk_button_new_with_mnemonic (_("_New Plan"));
-  gtk_widget_set_name (self->new_plan, "plan-new");
-  gtk_widget_set_tooltip_text (self->new_plan, _("Start a new plan after this completed one"));
-  gtk_widget_add_css_class (self->new_plan, "flat");
-  gtk_widget_set_valign (self->new_plan, GTK_ALIGN_CENTER);
-  g_signal_connect_swapped (self->new_plan, "clicked", G_CALLBACK (tf_plan_editor_create), self);
-  adw_preferences_group_set_header_suffix (ADW_PREFERENCES_GROUP (group), self->new_plan);
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), self->heading);
-  {
-    GtkWidget *rows = boxed_list (NULL, _("Status and review"));
-
-    gtk_list_box_append (GTK_LIST_BOX (rows), self->status);
-    gtk_list_box_append (GTK_LIST_BOX (rows), self->review_date);
-    adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), rows);
-  }
-  return group;
-}
-
-static GtkWidget *
-build_diagnoses_group (TfPlanEditor *self)
-{
-  GtkWidget *group = adw_preferences_group_new ();
-  GtkWidget *entries = boxed_list (NULL, _("Add a diagnosis"));
-  GtkWidget *add = icon_button ("list-add-symbolic", "plan-code-add",
-                                _("Add Diagnosis"));
-
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Diagnoses (ICD-10)"));
-  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
-                                         _("Type a code such as F41.1, or words of its name, "
-                                           "and choose from the common codes."));
-  self->diagnoses_list = boxed_list ("plan-diagnoses", _("Diagnoses"));
-  gtk_widget_set_margin_bottom (self->diagnoses_list, 12);
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), self->diagnoses_list);
-
-  self->code = entry_row ("plan-code", _("ICD-10 Code"));
-  adw_entry_row_add_suffix (ADW_ENTRY_ROW (self->code), add);
-  g_signal_connect_swapped (add, "clicked", G_CALLBACK (on_add_code_cb), self);
-  g_signal_connect_swapped (self->code, "entry-activated", G_CALLBACK (on_add_code_cb), self);
-  g_signal_connect_swapped (self->code, "changed", G_CALLBACK (on_code_changed_cb), self);
-  self->code_description = entry_row ("plan-code-description", _("Description (optional)"));
-  g_signal_connect_swapped (self->code_description, "entry-activated",
-                            G_CALLBACK (on_add_code_cb), self);
-  g_signal_connect_swapped (self->code_description, "changed", G_CALLBACK (tf_plan_editor_mark_changed), self);
-  gtk_list_box_append (GTK_LIST_BOX (entries), self->code);
-  gtk_list_box_append (GTK_LIST_BOX (entries), self->code_description);
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), entries);
-
-  self->code_error = error_label ("plan-code-error", _("Problem with the code"));
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), self->code_error);
-  self->suggestions = boxed_list ("plan-suggestions", _("Common ICD-10 codes"));
-  gtk_widget_set_margin_top (self->suggestions, 6);
-  gtk_widget_set_visible (self->suggestions, FALSE);
-  g_signal_connect_swapped (self->suggestions, "row-activated",
-                            G_CALLBACK (on_suggestion_activated_cb), self);
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), self->suggestions);
-  return group;
-}
-
-GtkWidget *
-tf_plan_editor_build_plan (TfPlanEditor *self)
-{
-  GtkWidget *page = adw_preferences_page_new ();
-  GtkWidget *save_group = adw_preferences_group_new ();
-  GtkWidget *save = gtk_button_new_with_mnemonic (_("_Save Plan"));
-
-  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page),
-                            ADW_PREFERENCES_GROUP (build_status_group (self)));
-  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page),
-                            ADW_PREFERENCES_GROUP (build_diagnoses_group (self)));
-  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page),
-                            ADW_PREFERENCES_GROUP (text_group (
-                              self, _("Treatment Goals"),
-                              _("What the client and you are working towards."),
-                              &self->goals_list, &self->goal, "plan-goal", _("New Goal"),
-                              _("Add Goal"), G_CALLBACK (on_add_goal_cb))));
-  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page),
-                            ADW_PREFERENCES_GROUP (text_group (
-                              self, _("Interventions"),
-                              _("The methods and techniques you plan to use."),
-                              &self->interventions_list, &self->intervention,
-                              "plan-intervention", _("New Intervention"),
-                              _("Add Intervention"), G_CALLBACK (on_add_intervention_cb))));
-
-  self->error = error_label ("plan-error", _("Problem with the plan"));
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (save_group), self->error);
-  gtk_widget_set_name (save, "plan-save");
-  gtk_widget_set_tooltip_text (save, _("Save the treatment plan"));
-  gtk_widget_add_css_class (save, "pill");
-  gtk_widget_add_css_class (save, "suggested-action");
-  gtk_widget_set_halign (save, GTK_ALIGN_CENTER);
-  gtk_widget_set_margin_top (save, 12);
-  g_signal_connect_swapped (save, "clicked", G_CALLBACK (tf_plan_editor_save), self);
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (save_group), save);
-  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (save_group));
-  return page;
-}
-
-GtkWidget *
-tf_plan_editor_build_empty (TfPlanEditor *self)
-{
-  GtkWidget *status = adw_status_page_new ();
-  GtkWidget *create = gtk_button_new_with_mnemonic (_("_Create a Treatment Plan"));
-
-  gtk_widget_set_name (status, "plan-empty");
-  adw_status_page_set_icon_name (ADW_STATUS_PAGE (status), "document-edit-symbolic");
-  adw_status_page_set_title (ADW_STATUS_PAGE (status), _("No Treatment Plan"));
-  adw_status_page_set_description (ADW_STATUS_PAGE (status),
-                                   _("Diagnoses, goals and interventions for this client, "
-                                     "readable only by you."));
-  gtk_widget_set_name (create, "plan-create");
-  gtk_widget_add_css_class (create, "pill");
-  gtk_widget_add_css_class (create, "suggested-action");
-  gtk_widget_set_halign (create, GTK_ALIGN_CENTER);
-  g_signal_connect_swapped (create, "clicked", G_CALLBACK (tf_plan_editor_create), self);
-  adw_status_page_set_child (ADW_STATUS_PAGE (status), create);
-  gtk_widget_add_css_class (status, "compact");
-  return status;
-}
-
-GtkWidget *
-tf_plan_editor_build_unreadable (void)
-{
-  GtkWidget *status = adw_status_page_new ();
-
-  gtk_widget_set_name (status, "plan-unreadable");
-  adw_status_page_set_icon_name (ADW_STATUS_PAGE (status), "dialog-password-symbolic");
-  adw_status_page_set_title (ADW_STATUS_PAGE (status),
-                             _("This Treatment Plan Cannot Be Opened on This Device"));
-  adw_status_page_set_description (ADW_STATUS_PAGE (status),
-                                   _("Its key is not on this computer. Sync again, or open "
-                                     "it on the device where you wrote it."));
-  gtk_widget_add_css_class (status, "compact");
-  return status;
 }

@@ -32,11 +32,12 @@ struct _TfPlanEditor
   gboolean      dirty;          /* changed since loaded or saved */
   gboolean      filling;        /* the form is being filled: not a change */
 
-  GtkWidget    *stack;          /* "empty", "unreadable" or "plan" */
+  /* template (tf-plan-editor.ui) */
+  GtkWidget    *stack;          /* "empty", "unreadable" or "plan"; the only child */
   GtkWidget    *heading;
   GtkWidget    *new_plan;       /* "New Plan", after a completed one */
   GtkWidget    *status;         /* AdwComboRow */
-  GtkStringList *status_labels;
+  GtkStringList *status_labels; /* the status row's model, which holds it */
   GtkWidget    *review_date;    /* AdwEntryRow, YYYY-MM-DD */
   GtkWidget    *code;           /* AdwEntryRow */
   GtkWidget    *code_description;
@@ -89,10 +90,10 @@ void             tf_plan_editor_add_text         (TfPlanEditor *self,
 void             tf_plan_editor_set_status       (TfPlanEditor *self,
                                                   const char   *status);
 const char      *tf_plan_editor_get_status       (TfPlanEditor *self);
-/* The pages of the stack: the form, no plan yet, a plan whose key is not
- * on this device. */
-GtkWidget       *tf_plan_editor_build_plan       (TfPlanEditor *self);
-GtkWidget       *tf_plan_editor_build_empty      (TfPlanEditor *self);
-GtkWidget       *tf_plan_editor_build_unreadable (void);
+/* The template (tf-plan-editor.ui): the callbacks tf-plan-editor-form.c
+ * holds, and what the template cannot say (the statuses' labels, the review
+ * date's calendar button). */
+void             tf_plan_editor_class_bind_form  (GtkWidgetClass *widget_class);
+void             tf_plan_editor_init_form        (TfPlanEditor   *self);
 
 G_END_DECLS

@@ -21,7 +21,8 @@
  *   interventions    ["…", …]
  *   status           "active" | "on_hold" | "completed" (another value
  *                    that came with a sync is shown and kept as it is)
- * The form's widgets and its lists are in tf-plan-editor-form.c;
+ * The pages are the template tf-plan-editor.ui; its lists' rows are made
+ * in tf-plan-editor-form.c;
  * tf-plan-editor-private.h has what the two files share.
  */
 #define G_LOG_DOMAIN "tf-plan-editor"
@@ -454,7 +455,8 @@ tf_plan_editor_dispose (GObject *object)
 {
   TfPlanEditor *self = TF_PLAN_EDITOR (object);
 
-  tf_form_unparent_children (GTK_WIDGET (self));
+  gtk_widget_dispose_template (GTK_WIDGET (self), TF_TYPE_PLAN_EDITOR);
+  self->status_labels = NULL;
   g_clear_object (&self->plans);
   g_clear_object (&self->session);
   g_clear_pointer (&self->client_id, g_free);
@@ -474,6 +476,30 @@ tf_plan_editor_class_init (TfPlanEditorClass *klass)
   G_OBJECT_CLASS (klass)->dispose = tf_plan_editor_dispose;
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   tf_form_class_add_outcome_signals (klass, &signals[SAVED], &signals[FAILED]);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/therapyfield/TherapyField/"
+                                               "tf-plan-editor.ui");
+#define BIND(name) gtk_widget_class_bind_template_child (widget_class, TfPlanEditor, name)
+  BIND (stack);
+  BIND (heading);
+  BIND (new_plan);
+  BIND (status);
+  BIND (review_date);
+  BIND (code);
+  BIND (code_description);
+  BIND (code_error);
+  BIND (suggestions);
+  BIND (diagnoses_list);
+  BIND (goal);
+  BIND (goals_list);
+  BIND (intervention);
+  BIND (interventions_list);
+  BIND (error);
+#undef BIND
+  gtk_widget_class_bind_template_callback (widget_class, tf_plan_editor_create);
+  gtk_widget_class_bind_template_callback (widget_class, tf_plan_editor_save);
+  gtk_widget_class_bind_template_callback (widget_class, tf_plan_editor_mark_changed);
+  tf_plan_editor_class_bind_form (widget_class);
 }
 static void
 tf_plan_editor_init (TfPlanEditor *self)
@@ -482,13 +508,9 @@ tf_plan_editor_init (TfPlanEditor *self)
   self->goals = g_ptr_array_new_with_free_func (g_free);
   self->interventions = g_ptr_array_new_with_free_func (g_free);
 
-  self->stack = gtk_stack_new ();
-  gtk_widget_set_name (self->stack, "plan-stack");
-  gtk_stack_add_named (GTK_STACK (self->stack), tf_plan_editor_build_empty (self), "empty");
-  gtk_stack_add_named (GTK_STACK (self->stack), tf_plan_editor_build_unreadable (), "unreadable");
-  gtk_stack_add_named (GTK_STACK (self->stack), tf_plan_editor_build_plan (self), "plan");
+  gtk_widget_init_template (GTK_WIDGET (self));
+  tf_plan_editor_init_form (self);
   gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "empty");
-  gtk_widget_set_parent (self->stack, GTK_WIDGET (self));
 }
 
 GtkWidget *
