@@ -49,6 +49,8 @@ typedef struct
   char       *owner;
   GPtrArray  *recipients;  /* when applied */
   JsonNode   *result;
+  Outcome     kept_outcome; /* its atomic group failed: what it was then, and its answer */
+  JsonNode   *kept_result;  /*   (NULL: it would have been applied) */
 } Decision;
 
 typedef struct

@@ -27,6 +27,18 @@
  * Rejections advance last_mutation_id like applications: a device's queue
  * never stalls on a mutation the server will not take.
  *
+ * An atomic group ("atomic_groups": a share that ends re-keys a record,
+ * deletes grants and seals the new key again) is applied all or none.
+ * Steps 3 to 5 run inside a savepoint; when a mutation of a group is not
+ * applied (a conflict, a rejection, a row the database refused), the
+ * savepoint is rolled back and the batch decided again with that group
+ * failed: that mutation keeps its answer, the others are answered rejected
+ * "group_refused", and nothing of the group is written.  The device then
+ * holds the server's state of those records again and does the whole step
+ * anew (a re-key finds the former reader's grant back and re-keys again).
+ * Each round fails one group more: at most as many rounds as groups, plus
+ * one.
+ *
  * This file holds steps 1 and 2, the answers and the run; step 3 is
  * tf-sync-push-load.c, steps 4 and 5 tf-sync-push-apply.c (asking
  * tf-sync-push-access.c who may write what and tf-sync-rules.c about
@@ -88,6 +100,7 @@ decision_free (Decision *d)
   g_free (d->owner);
   g_clear_pointer (&d->recipients, g_ptr_array_unref);
   g_clear_pointer (&d->result, json_node_unref);
+  g_clear_pointer (&d->kept_result, json_node_unref);
   g_free (d);
 }
 
@@ -280,6 +293,98 @@ load_retries (Push *p, const char *device_id, gint64 last_mutation_id, GError **
   return TRUE;
 }
 
+/* Forgets what a round decided and loaded, for the next one. */
+static void
+reset_round (Push *p)
+{
+  g_hash_table_remove_all (p->states);
+  g_hash_table_remove_all (p->parents);
+  g_hash_table_remove_all (p->roles);
+  g_ptr_array_set_size (p->care, 0);
+  g_hash_table_remove_all (p->old_recipients);
+  for (guint i = 0; i < p->decisions->len; i++)
+    {
+      Decision *d = g_ptr_array_index (p->decisions, i);
+
+      d->outcome = OUTCOME_UNDECIDED;
+      d->version = 0;
+      g_clear_pointer (&d->owner, g_free);
+      g_clear_pointer (&d->recipients, g_ptr_array_unref);
+      g_clear_pointer (&d->result, json_node_unref);
+    }
+}
+
+/* One round: loads what the decisions need and decides every mutation;
+ * those of a @failed group are not applied (see the top of this file). */
+static gboolean
+decide_all (Push *p, const char *device_id, gint64 last_mutation_id, PGresult *versions,
+            const gboolean *failed, GError **error)
+{
+  guint v = 0;
+
+  reset_round (p);
+  if (!load_retries (p, device_id, last_mutation_id, error) ||
+      !tf_push_load_states (p, error) || !tf_push_load_parents (p, error) ||
+      !tf_push_load_people (p, error))
+    return FALSE;
+  for (guint i = 0; i < p->decisions->len; i++)
+    {
+      Decision *d = g_ptr_array_index (p->decisions, i);
+      gint64 version;
+
+      if (d->outcome == OUTCOME_RETRY)
+        continue;
+      version = g_ascii_strtoll (PQgetvalue (versions, (int) v++, 0), NULL, 10);
+      if (d->item->group != 0 && failed[d->item->group])
+        {
+          if (d->kept_result != NULL)
+            {
+              d->outcome = d->kept_outcome;
+              d->result = json_node_copy (d->kept_result);
+            }
+          else
+            tf_push_reject (d, "group_refused", "another change of the same atomic group was "
+                            "not applied, so none of them was");
+          continue;
+        }
+      if (!tf_push_decide (p, d, version, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* TRUE when a group not failed yet has a mutation that was not applied:
+ * it is failed now, and each mutation of it keeps the answer it got. */
+static gboolean
+fail_groups (Push *p, gboolean *failed)
+{
+  gboolean any = FALSE;
+
+  for (guint i = 0; i < p->decisions->len; i++)
+    {
+      Decision *d = g_ptr_array_index (p->decisions, i);
+      guint g = d->item->group;
+
+      if (g == 0 || failed[g] || d->outcome == OUTCOME_APPLY || d->outcome == OUTCOME_RETRY)
+        continue;
+      failed[g] = TRUE;
+      any = TRUE;
+      g_message ("push: atomic group %u failed at mutation %" G_GINT64_FORMAT
+                 "; none of it is applied", g, d->item->mutation_id);
+      for (guint j = 0; j < p->decisions->len; j++)
+        {
+          Decision *e = g_ptr_array_index (p->decisions, j);
+
+          if (e->item->group != g || e->outcome == OUTCOME_APPLY)
+            continue;
+          e->kept_outcome = e->outcome;
+          g_clear_pointer (&e->kept_result, json_node_unref);
+          e->kept_result = json_node_copy (e->result);
+        }
+    }
+  return any;
+}
+
 static JsonNode *
 push_locked (Push *p, GError **error)
 {
@@ -288,9 +393,10 @@ push_locked (Push *p, GError **error)
   g_autoptr(PGresult) versions = NULL;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autofree char *n_new = NULL;
+  g_autofree gboolean *failed = NULL;
   const char *device_id;
   gint64 last_mutation_id, max_id = 0;
-  guint fresh = 0, v = 0;
+  guint fresh = 0;
 
   if (!tf_auth_check_token (p->conn, job->token, &p->caller, error))
     return NULL;
@@ -334,13 +440,8 @@ push_locked (Push *p, GError **error)
       g_ptr_array_add (p->decisions, d);
       max_id = MAX (max_id, d->item->mutation_id);
     }
-  if (!load_retries (p, device_id, last_mutation_id, error) ||
-      !tf_push_load_states (p, error) || !tf_push_load_parents (p, error) ||
-      !tf_push_load_people (p, error))
-    return NULL;
-
   for (guint i = 0; i < p->decisions->len; i++)
-    if (((Decision *) g_ptr_array_index (p->decisions, i))->outcome != OUTCOME_RETRY)
+    if (((Decision *) g_ptr_array_index (p->decisions, i))->item->mutation_id > last_mutation_id)
       fresh++;
   n_new = g_strdup_printf ("%u", fresh);
   {
@@ -350,18 +451,31 @@ push_locked (Push *p, GError **error)
     if (versions == NULL)
       return NULL;
   }
-  for (guint i = 0; i < p->decisions->len; i++)
+  failed = g_new0 (gboolean, job->n_groups + 1);
+  if (job->n_groups > 0 && !tf_db_exec (p->conn, "SAVEPOINT push_groups", error))
+    return NULL;
+  for (;;)
     {
-      Decision *d = g_ptr_array_index (p->decisions, i);
+      gboolean fell;
 
-      if (d->outcome == OUTCOME_RETRY)
-        continue;
-      if (!tf_push_decide (p, d, g_ascii_strtoll (PQgetvalue (versions, (int) v++, 0), NULL, 10),
-                           error))
+      if (!decide_all (p, device_id, last_mutation_id, versions, failed, error))
+        return NULL;
+      fell = fail_groups (p, failed);
+      if (!fell)
+        {
+          if (!tf_push_write_rows (p, error))
+            return NULL;
+          fell = fail_groups (p, failed);
+        }
+      if (!fell)
+        break;
+      /* A group fell: nothing of this round stays. */
+      if (!tf_db_exec (p->conn, "ROLLBACK TO SAVEPOINT push_groups", error))
         return NULL;
     }
-  if (!tf_push_write_rows (p, error) ||
-      !tf_push_record_bookkeeping (p, device_id, MAX (max_id, last_mutation_id), error))
+  if (job->n_groups > 0 && !tf_db_exec (p->conn, "RELEASE SAVEPOINT push_groups", error))
+    return NULL;
+  if (!tf_push_record_bookkeeping (p, device_id, MAX (max_id, last_mutation_id), error))
     return NULL;
 
   json_builder_begin_object (builder);

@@ -30,6 +30,7 @@ typedef struct
   gint64         base_version;
   TfMutation    *mutation; /* NULL when the fields were refused: see invalid */
   GError        *invalid;
+  guint          group;    /* its atomic group, 1 and up ("atomic_groups"); 0: none */
 } TfPushItem;
 
 void tf_push_item_free (TfPushItem *item);
@@ -41,6 +42,7 @@ typedef struct
   char      *address;
   char      *user_agent;
   GPtrArray *items;  /* TfPushItem*, mutation ids strictly increasing */
+  guint      n_groups; /* atomic groups among the items: all or none of each */
   gint64     acknowledged; /* the highest id the device was told was taken
                             * ("acknowledged_mutation_id"), 0 when not sent */
   guint      booking_notice_minutes; /* the server's booking rules (tf-config.h) */

@@ -98,6 +98,75 @@ parse_item (JsonNode *node, guint index, GError **error)
   return g_steal_pointer (&item);
 }
 
+/* Reads "atomic_groups" ([[first, last], ...], optional): each pair names
+ * mutations of the batch, from mutation id first to last, that are applied
+ * all or none; pairs in order, not overlapping, each holding a mutation of
+ * the batch at both ends. */
+static gboolean
+parse_groups (JsonNode *node, TfPushJob *job, GError **error)
+{
+  JsonArray *groups;
+  gint64 previous = 0;
+  guint next = 0;
+
+  if (node == NULL)
+    return TRUE;
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    {
+      g_set_error_literal (error, TF_PROTOCOL_ERROR, TF_PROTOCOL_ERROR_WRONG_TYPE,
+                           "“atomic_groups” must be an array of [first, last] mutation ids");
+      return FALSE;
+    }
+  groups = json_node_get_array (node);
+  for (guint g = 0; g < json_array_get_length (groups); g++)
+    {
+      JsonNode *pair_node = json_array_get_element (groups, g);
+      JsonArray *pair = JSON_NODE_HOLDS_ARRAY (pair_node) ? json_node_get_array (pair_node) : NULL;
+      gint64 ends[2] = { 0, 0 };
+      gboolean found[2] = { FALSE, FALSE };
+
+      for (guint e = 0; pair != NULL && json_array_get_length (pair) == 2 && e < 2; e++)
+        {
+          JsonNode *end = json_array_get_element (pair, e);
+
+          if (JSON_NODE_HOLDS_VALUE (end) && json_node_get_value_type (end) == G_TYPE_INT64)
+            {
+              ends[e] = json_node_get_int (end);
+              found[e] = TRUE;
+            }
+        }
+      if (!found[0] || !found[1] || ends[0] > ends[1] || ends[0] <= previous)
+        {
+          g_set_error (error, TF_PROTOCOL_ERROR, TF_PROTOCOL_ERROR_BAD_VALUE,
+                       "atomic_groups[%u]: a group is [first, last], mutation ids in order, "
+                       "after the group before it", g);
+          return FALSE;
+        }
+      previous = ends[1];
+      found[0] = found[1] = FALSE;
+      for (; next < job->items->len; next++)
+        {
+          TfPushItem *item = g_ptr_array_index (job->items, next);
+
+          if (item->mutation_id > ends[1])
+            break;
+          if (item->mutation_id < ends[0])
+            continue;
+          item->group = g + 1;
+          found[0] |= item->mutation_id == ends[0];
+          found[1] |= item->mutation_id == ends[1];
+        }
+      if (!found[0] || !found[1])
+        {
+          g_set_error (error, TF_PROTOCOL_ERROR, TF_PROTOCOL_ERROR_BAD_VALUE,
+                       "atomic_groups[%u]: its first and last mutation must be in this push", g);
+          return FALSE;
+        }
+      job->n_groups = g + 1;
+    }
+  return TRUE;
+}
+
 static gpointer
 push_job_run (PGconn *conn, gpointer data, GError **error)
 {
@@ -188,6 +257,8 @@ handle_push (TfRequest *req)
       previous = item->mutation_id;
       g_ptr_array_add (job->items, item);
     }
+  if (error == NULL)
+    parse_groups (json_object_get_member (body, "atomic_groups"), job, &error);
   if (error != NULL)
     {
       tf_push_job_free (job);

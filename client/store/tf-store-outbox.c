@@ -11,6 +11,10 @@
  * the user and drops it; a conflict leaves it queued for the merge
  * (tf-store-conflicts.c).  An entry the server never answered stays and is
  * sent again by the next push.
+ *
+ * Entries queued inside one tf_store_atomic() share an atomic_group: a
+ * batch never ends inside a group, and the push names the groups so the
+ * server applies each all or none (docs/protocol.md, "Atomic groups").
  */
 #define G_LOG_DOMAIN "tf-store"
 
@@ -50,8 +54,8 @@ tf_store_append_outbox (TfStore *self, const TfTable *table, const char *id, con
     return FALSE;
   if (!tf_store_prepare (self, &insert,
                          "INSERT INTO outbox (table_name, record_id, op, base_version, fields,"
-                         " created_at, revision, signature)"
-                         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", error))
+                         " created_at, revision, signature, atomic_group)"
+                         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)", error))
     return FALSE;
   sqlite3_bind_text (insert.stmt, 1, table->name, -1, SQLITE_STATIC);
   sqlite3_bind_text (insert.stmt, 2, id, -1, SQLITE_TRANSIENT);
@@ -70,6 +74,8 @@ tf_store_append_outbox (TfStore *self, const TfTable *table, const char *id, con
       sqlite3_bind_int64 (insert.stmt, 7, revision);
       sqlite3_bind_text (insert.stmt, 8, signature, -1, SQLITE_TRANSIENT);
     }
+  if (self->group != 0)
+    sqlite3_bind_int64 (insert.stmt, 9, self->group);
   return tf_store_step_done (self, &insert, error);
 }
 
@@ -90,26 +96,56 @@ tf_store_outbox_count (TfStore *self, GError **error)
   return sqlite3_column_int64 (count.stmt, 0);
 }
 
+/* Closes the group run [@first, @last] into @groups when it holds two
+ * mutations or more. */
+static void
+close_group (JsonArray *groups, gint64 first, gint64 last)
+{
+  JsonArray *pair;
+
+  if (groups == NULL || first == 0 || first == last)
+    return;
+  pair = json_array_new ();
+  json_array_add_int_element (pair, first);
+  json_array_add_int_element (pair, last);
+  json_array_add_array_element (groups, pair);
+}
+
 JsonArray *
-tf_store_outbox_peek (TfStore *self, guint limit, GError **error)
+tf_store_outbox_peek_groups (TfStore *self, guint limit, JsonArray **out_groups, GError **error)
 {
   g_autoptr(JsonArray) batch = json_array_new ();
+  g_autoptr(JsonArray) groups = out_groups != NULL ? json_array_new () : NULL;
   g_auto(TfStoreStmt) q = { NULL };
+  gint64 group = 0, first = 0, last = 0;
   int rc;
 
   g_return_val_if_fail (TF_IS_STORE (self), NULL);
 
+  /* Stepped one row at a time, so reading on past @limit to the end of a
+   * group costs nothing more. */
   if (!tf_store_prepare (self, &q, "SELECT mutation_id, table_name, record_id, op, base_version,"
-                                   " fields, revision, signature FROM outbox"
-                                   " ORDER BY mutation_id LIMIT ?1", error))
+                                   " fields, revision, signature, atomic_group FROM outbox"
+                                   " ORDER BY mutation_id", error))
     return NULL;
-  sqlite3_bind_int (q.stmt, 1, (int) limit);
   while ((rc = sqlite3_step (q.stmt)) == SQLITE_ROW)
     {
-      JsonObject *m = json_object_new ();
+      JsonObject *m;
       const char *fields = (const char *) sqlite3_column_text (q.stmt, 5);
+      gint64 id = sqlite3_column_int64 (q.stmt, 0);
+      gint64 row_group = sqlite3_column_int64 (q.stmt, 8); /* NULL reads 0 */
 
-      json_object_set_int_member (m, "mutation_id", sqlite3_column_int64 (q.stmt, 0));
+      if (row_group == 0 || row_group != group)
+        {
+          if (json_array_get_length (batch) >= limit)
+            break;
+          close_group (groups, first, last);
+          group = row_group;
+          first = row_group != 0 ? id : 0;
+        }
+      last = id;
+      m = json_object_new ();
+      json_object_set_int_member (m, "mutation_id", id);
       json_object_set_string_member (m, "table", (const char *) sqlite3_column_text (q.stmt, 1));
       json_object_set_string_member (m, "id", (const char *) sqlite3_column_text (q.stmt, 2));
       json_object_set_string_member (m, "op", (const char *) sqlite3_column_text (q.stmt, 3));
@@ -128,12 +164,21 @@ tf_store_outbox_peek (TfStore *self, guint limit, GError **error)
         }
       json_array_add_object_element (batch, m);
     }
-  if (rc != SQLITE_DONE)
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
     {
       tf_store_set_error (error, self->db, rc, _("Cannot read the store"));
       return NULL;
     }
+  close_group (groups, first, last);
+  if (out_groups != NULL)
+    *out_groups = g_steal_pointer (&groups);
   return g_steal_pointer (&batch);
+}
+
+JsonArray *
+tf_store_outbox_peek (TfStore *self, guint limit, GError **error)
+{
+  return tf_store_outbox_peek_groups (self, limit, NULL, error);
 }
 
 /* --- the server's answers ------------------------------------------------- */

@@ -34,6 +34,8 @@ struct _TfStore
   TfStoreSignFunc  sign_func;    /* signs what is queued (the vault), or NULL */
   gpointer         sign_data;    /* for sign_func */
   GDestroyNotify   sign_destroy; /* frees sign_data, or NULL */
+  guint            depth;        /* transactions open: 0, 1 (BEGIN), more (savepoints) */
+  gint64           group;        /* the atomic group queued mutations join, 0: none */
 };
 
 /* One prepared statement, finalized when it goes out of scope:
@@ -69,10 +71,9 @@ gint64     tf_store_query_int        (TfStore        *self,
                                       gint64          fallback,
                                       GError        **error);
 
-typedef gboolean (*TfStoreBody) (TfStore  *self,
-                                 gpointer  data,
-                                 GError  **error);
-/* BEGIN IMMEDIATE; @body; COMMIT — or ROLLBACK when @body fails. */
+/* BEGIN IMMEDIATE; @body; COMMIT — or ROLLBACK when @body fails.  Inside
+ * another one (tf_store_atomic), a savepoint instead: all of it is still
+ * one transaction. */
 gboolean   tf_store_in_transaction   (TfStore        *self,
                                       TfStoreBody     body,
                                       gpointer        data,

@@ -167,14 +167,33 @@ tf_store_exec_bound (TfStore *self, const char *sql, const char * const *texts, 
 gboolean
 tf_store_in_transaction (TfStore *self, TfStoreBody body, gpointer data, GError **error)
 {
-  int rc = sqlite3_exec (self->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+  gboolean outer = self->depth == 0;
+  int rc = sqlite3_exec (self->db, outer ? "BEGIN IMMEDIATE" : "SAVEPOINT tf_nested", NULL, NULL,
+                         NULL);
+  gboolean ok;
 
   if (rc != SQLITE_OK)
     {
       tf_store_set_error (error, self->db, rc, _("Cannot save to the store"));
       return FALSE;
     }
-  if (!body (self, data, error))
+  self->depth++;
+  ok = body (self, data, error);
+  self->depth--;
+  if (!outer)
+    {
+      /* Undone or kept, the savepoint goes; the outer transaction decides. */
+      if (!ok)
+        sqlite3_exec (self->db, "ROLLBACK TO tf_nested", NULL, NULL, NULL);
+      rc = sqlite3_exec (self->db, "RELEASE tf_nested", NULL, NULL, NULL);
+      if (ok && rc != SQLITE_OK)
+        {
+          tf_store_set_error (error, self->db, rc, _("Cannot save to the store"));
+          return FALSE;
+        }
+      return ok;
+    }
+  if (!ok)
     {
       sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
       return FALSE;
@@ -187,6 +206,43 @@ tf_store_in_transaction (TfStore *self, TfStoreBody body, gpointer data, GError 
       return FALSE;
     }
   return TRUE;
+}
+
+typedef struct
+{
+  TfStoreBody body;
+  gpointer    data;
+} Atomic;
+
+static gboolean
+atomic_body (TfStore *self, gpointer data, GError **error)
+{
+  Atomic *a = data;
+  gint64 outer_group = self->group;
+  gint64 next;
+  gboolean ok;
+
+  /* The group is the id the group's first mutation will have: unique, as
+   * ids are never reused; a group that queues nothing leaves no trace. */
+  next = tf_store_query_int (self, "SELECT seq + 1 FROM sqlite_sequence WHERE name = 'outbox'",
+                             NULL, 1, error);
+  if (next < 0)
+    return FALSE;
+  self->group = next;
+  ok = a->body (self, a->data, error);
+  self->group = outer_group;
+  return ok;
+}
+
+gboolean
+tf_store_atomic (TfStore *self, TfStoreBody body, gpointer data, GError **error)
+{
+  Atomic a = { body, data };
+
+  g_return_val_if_fail (TF_IS_STORE (self), FALSE);
+  g_return_val_if_fail (body != NULL, FALSE);
+
+  return tf_store_in_transaction (self, atomic_body, &a, error);
 }
 
 gboolean

@@ -66,6 +66,23 @@ gboolean   tf_store_set_state     (TfStore        *self,
 gboolean   tf_store_checkpoint    (TfStore        *self,
                                    GError        **error);
 
+/* The work of one step that must be whole: it writes through the store. */
+typedef gboolean (*TfStoreBody) (TfStore  *self,
+                                 gpointer  data,
+                                 GError  **error);
+
+/* Runs @body in one transaction: every write it makes is on disk, or none
+ * (a crash or a failure of @body rolls all of it back).  The mutations it
+ * queues form one atomic group: a push never splits them and the server
+ * applies them all or none (tf-store-outbox.c).  Nests: an inner call is
+ * part of the outer transaction, and its mutations form a group of their
+ * own (a share that ends re-keys each record as a group, inside the one
+ * transaction that ends it). */
+gboolean   tf_store_atomic        (TfStore        *self,
+                                   TfStoreBody     body,
+                                   gpointer        data,
+                                   GError        **error);
+
 /* --- the store's half of sync --------------------------------------------- */
 
 /* The pull cursor saved with the last applied page (0 before any). */
@@ -263,10 +280,18 @@ gboolean   tf_store_dismiss_rejections (TfStore  *self,
                                         GError  **error);
 
 /* Up to @limit queued mutations in order, in push form ({mutation_id,
- * table, id, op, base_version, fields}). */
+ * table, id, op, base_version, fields}); more when the last of them is in
+ * an atomic group: a group is never cut (see tf_store_atomic()). */
 JsonArray *tf_store_outbox_peek   (TfStore        *self,
                                    guint           limit,
                                    GError        **error);
+/* The same, and in @out_groups the atomic groups of the batch as the push
+ * says them: [[first mutation id, last mutation id], ...], each of two
+ * mutations or more, in order. */
+JsonArray *tf_store_outbox_peek_groups (TfStore   *self,
+                                        guint      limit,
+                                        JsonArray **out_groups,
+                                        GError   **error);
 
 /* Writes waiting to be pushed. */
 gint64     tf_store_outbox_count  (TfStore        *self,

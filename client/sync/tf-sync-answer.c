@@ -290,13 +290,23 @@ answer_error (GError *store_error, GError **error)
   return FALSE;
 }
 
-gboolean
-tf_sync_answer_merge_push (TfStore *store, JsonArray *results, TfSyncReport *report,
-                           GError **error)
+/* Merges and counts results [@from, @to) of @results. */
+typedef struct
 {
-  for (guint i = 0; i < json_array_get_length (results); i++)
+  JsonArray    *results;
+  guint         from, to;
+  TfSyncReport *report;
+} MergeRun;
+
+static gboolean
+merge_run (TfStore *store, gpointer data, GError **error)
+{
+  MergeRun *run = data;
+  TfSyncReport *report = run->report;
+
+  for (guint i = run->from; i < run->to; i++)
     {
-      JsonObject *result = json_array_get_object_element (results, i);
+      JsonObject *result = json_array_get_object_element (run->results, i);
       const char *status = json_object_get_string_member (result, "status");
 
       if (strcmp (status, "applied") == 0)
@@ -325,6 +335,58 @@ tf_sync_answer_merge_push (TfStore *store, JsonArray *results, TfSyncReport *rep
         }
     }
   return TRUE;
+}
+
+/* The end (exclusive) of the atomic group of @groups that starts at result
+ * @i of @results, or @i + 1 when none does. */
+static guint
+group_end (JsonArray *results, JsonArray *groups, guint i)
+{
+  gint64 id = json_object_get_int_member (json_array_get_object_element (results, i),
+                                          "mutation_id");
+  guint n = json_array_get_length (results);
+
+  for (guint g = 0; groups != NULL && g < json_array_get_length (groups); g++)
+    {
+      JsonArray *pair = json_array_get_array_element (groups, g);
+      gint64 last = json_array_get_int_element (pair, 1);
+      guint end = i;
+
+      if (json_array_get_int_element (pair, 0) != id)
+        continue;
+      while (end < n && json_object_get_int_member (json_array_get_object_element (results, end),
+                                                    "mutation_id") <= last)
+        end++;
+      return MAX (end, i + 1);
+    }
+  return i + 1;
+}
+
+gboolean
+tf_sync_answer_merge_push_groups (TfStore *store, JsonArray *results, JsonArray *groups,
+                                  TfSyncReport *report, GError **error)
+{
+  guint n = json_array_get_length (results);
+
+  for (guint i = 0; i < n;)
+    {
+      MergeRun run = { results, i, group_end (results, groups, i), report };
+
+      /* A group the server did not apply is queued again as one group, in
+       * one transaction: it goes again whole or not at all. */
+      if (run.to - run.from > 1 ? !tf_store_atomic (store, merge_run, &run, error)
+                                : !merge_run (store, &run, error))
+        return FALSE;
+      i = run.to;
+    }
+  return TRUE;
+}
+
+gboolean
+tf_sync_answer_merge_push (TfStore *store, JsonArray *results, TfSyncReport *report,
+                           GError **error)
+{
+  return tf_sync_answer_merge_push_groups (store, results, NULL, report, error);
 }
 
 JsonArray *

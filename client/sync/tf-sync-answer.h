@@ -60,6 +60,14 @@ gboolean    tf_sync_answer_merge_push   (TfStore      *store,
                                          JsonArray    *results,
                                          TfSyncReport *report,
                                          GError      **error);
+/* The same for a push that sent atomic @groups ([[first, last], ...] as
+ * tf_store_outbox_peek_groups() made them): the conflicts of one group are
+ * merged in one transaction, so what is queued again is one group again. */
+gboolean    tf_sync_answer_merge_push_groups (TfStore      *store,
+                                              JsonArray    *results,
+                                              JsonArray    *groups,
+                                              TfSyncReport *report,
+                                              GError      **error);
 
 /* The "changes" of a pull page asked from @cursor (borrowed), its
  * next_cursor and has_more, when the page has its shape and moves forward

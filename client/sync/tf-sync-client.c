@@ -361,7 +361,9 @@ push_all (SyncRun *run, GError **error)
 
   for (;;)
     {
-      g_autoptr(JsonArray) batch = tf_store_outbox_peek (store, PUSH_BATCH, error);
+      g_autoptr(JsonArray) groups = NULL;
+      g_autoptr(JsonArray) batch = tf_store_outbox_peek_groups (store, PUSH_BATCH, &groups,
+                                                                error);
       g_autoptr(JsonBuilder) b = json_builder_new ();
       g_autoptr(JsonNode) root = NULL;
       g_autofree char *body = NULL;
@@ -394,6 +396,12 @@ push_all (SyncRun *run, GError **error)
       json_builder_add_int_value (b, acked);
       json_builder_set_member_name (b, "mutations");
       json_builder_add_value (b, json_node_init_array (json_node_alloc (), batch));
+      /* What must be applied all or none (a re-key): docs/protocol.md. */
+      if (json_array_get_length (groups) > 0)
+        {
+          json_builder_set_member_name (b, "atomic_groups");
+          json_builder_add_value (b, json_node_init_array (json_node_alloc (), groups));
+        }
       json_builder_end_object (b);
       root = json_builder_get_root (b);
       body = json_to_string (root, FALSE);
@@ -408,7 +416,7 @@ push_all (SyncRun *run, GError **error)
                                                  error)))
         return FALSE;
       kill_point (run, "push-applied");
-      if (!tf_sync_answer_merge_push (store, applied, report, error))
+      if (!tf_sync_answer_merge_push_groups (store, applied, groups, report, error))
         return FALSE;
       /* What the server lost is queued again below this batch's ids: once
        * per sync (the server's number is the base now), the queue goes

@@ -354,6 +354,96 @@ test_rejected_does_not_stall (void)
   g_assert_null (find_change (changes, bad_id));
 }
 
+/* A push of @mutations with "atomic_groups": @groups (JSON text). */
+static TfTestResponse *
+push_groups (TfTestUser *user, const char *mutations, const char *groups)
+{
+  g_autofree char *body = g_strdup_printf ("{\"schema_version\": 1, \"mutations\": [%s],"
+                                           " \"atomic_groups\": %s}", mutations, groups);
+
+  return tf_test_request (server, "POST", "/v1/sync/push", user->token, body);
+}
+
+/* The mutations of an atomic group are applied all or none: one refused
+ * (a rule, a conflict) and the others are "group_refused" and nothing of
+ * them is written, while the mutations around the group go on; a retry
+ * gets the same answers; a group that passes is written whole. */
+static void
+test_atomic_groups (void)
+{
+  g_autoptr(TfTestUser) user = new_user ("client");
+  char *ids[8];
+  g_autofree char *batch = NULL, *conflicting = NULL, *whole = NULL;
+  g_autoptr(TfTestResponse) r = NULL, again = NULL, c = NULL, w = NULL;
+  g_autoptr(JsonArray) changes = NULL;
+  const char *malformed[] = { "\"x\"", "[[3, 2]]", "[[1, 9]]", "[[1, 3], [2, 4]]", "[[1]]",
+                              "[[\"1\", 2]]" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    ids[i] = new_id ();
+  {
+    g_autofree char *m1 = mood_mutation (1, ids[0], user->user_id, 0, 4);
+    g_autofree char *m2 = mood_mutation (2, ids[1], user->user_id, 0, 5);
+    g_autofree char *m3 = mood_mutation (3, ids[2], user->user_id, 0, 11); /* out of range */
+    g_autofree char *m4 = mood_mutation (4, ids[3], user->user_id, 0, 6);
+
+    batch = g_strdup_printf ("%s, %s, %s, %s", m1, m2, m3, m4);
+  }
+  for (guint i = 0; i < G_N_ELEMENTS (malformed); i++)
+    {
+      g_autoptr(TfTestResponse) bad = push_groups (user, batch, malformed[i]);
+
+      g_assert_cmpuint (bad->status, ==, 400);
+    }
+  r = push_groups (user, batch, "[[2, 3]]");
+  g_assert_cmpuint (r->status, ==, 200);
+  g_assert_cmpstr (status_at (r, 0), ==, "applied");
+  g_assert_cmpstr (status_at (r, 1), ==, "rejected");
+  g_assert_cmpstr (json_object_get_string_member (result_at (r, 1), "code"), ==,
+                   "group_refused");
+  g_assert_cmpstr (status_at (r, 2), ==, "rejected");
+  g_assert_cmpstr (json_object_get_string_member (result_at (r, 2), "code"), ==, "validation");
+  g_assert_cmpstr (status_at (r, 3), ==, "applied");
+  again = push_groups (user, batch, "[[2, 3]]");
+  g_assert_cmpstr (json_object_get_string_member (result_at (again, 1), "code"), ==,
+                   "group_refused");
+  g_assert_true (json_object_get_boolean_member (result_at (again, 1), "repeat"));
+
+  /* A conflict fails its group too. */
+  {
+    g_autofree char *m5 = mood_mutation (5, ids[4], user->user_id, 0, 5);
+    g_autofree char *m6 = mood_mutation (6, ids[5], user->user_id, 7, 5); /* no version 7 */
+
+    conflicting = g_strdup_printf ("%s, %s", m5, m6);
+  }
+  c = push_groups (user, conflicting, "[[5, 6]]");
+  g_assert_cmpstr (json_object_get_string_member (result_at (c, 0), "code"), ==,
+                   "group_refused");
+  g_assert_cmpstr (status_at (c, 1), ==, "conflict");
+
+  {
+    g_autofree char *m7 = mood_mutation (7, ids[6], user->user_id, 0, 2);
+    g_autofree char *m8 = mood_mutation (8, ids[7], user->user_id, 0, 3);
+
+    whole = g_strdup_printf ("%s, %s", m7, m8);
+  }
+  w = push_groups (user, whole, "[[7, 8]]");
+  g_assert_cmpstr (status_at (w, 0), ==, "applied");
+  g_assert_cmpstr (status_at (w, 1), ==, "applied");
+
+  changes = pull_all (user, 0, 100, NULL, NULL);
+  g_assert_nonnull (find_change (changes, ids[0]));
+  g_assert_null (find_change (changes, ids[1]));
+  g_assert_null (find_change (changes, ids[2]));
+  g_assert_nonnull (find_change (changes, ids[3]));
+  g_assert_null (find_change (changes, ids[4]));
+  g_assert_null (find_change (changes, ids[5]));
+  g_assert_nonnull (find_change (changes, ids[6]));
+  g_assert_nonnull (find_change (changes, ids[7]));
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    g_free (ids[i]);
+}
+
 static void
 test_tombstones_propagate (void)
 {
@@ -1833,6 +1923,7 @@ main (int argc, char **argv)
   g_test_add_func ("/tf/sync/behind-takes-nothing", test_behind_takes_nothing);
   g_test_add_func ("/tf/sync/conflict-keeps-server-row", test_conflict_keeps_server_row);
   g_test_add_func ("/tf/sync/rejected-does-not-stall", test_rejected_does_not_stall);
+  g_test_add_func ("/tf/sync/atomic-groups", test_atomic_groups);
   g_test_add_func ("/tf/sync/tombstones-propagate", test_tombstones_propagate);
   g_test_add_func ("/tf/sync/envelope-verbatim", test_envelope_verbatim);
   g_test_add_func ("/tf/sync/pagination", test_pagination);

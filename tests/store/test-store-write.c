@@ -583,6 +583,96 @@ test_odd_answer_members_refused (Fixture *f, gconstpointer data)
   }
 }
 
+/* Puts one mood per id of the NULL-terminated array @data; then fails when
+ * the array's next slot after the NULL says so ("fail"). */
+static gboolean
+put_moods (TfStore *store, gpointer data, GError **error)
+{
+  const char **ids = data;
+  guint i;
+
+  for (i = 0; ids[i] != NULL; i++)
+    {
+      g_autoptr(JsonObject) fields = mood_fields (ids[i], 5, "σε ομάδα");
+
+      if (!tf_store_put (store, tf_registry_lookup ("mood_entries"), ids[i], fields, error))
+        return FALSE;
+    }
+  if (g_strcmp0 (ids[i + 1], "fail") == 0)
+    {
+      g_set_error_literal (error, TF_STORE_ERROR, TF_STORE_ERROR_CONSTRAINT, "failed on purpose");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+typedef struct
+{
+  const char **outer;  /* put_moods data */
+  const char **inner;  /* put_moods data, in a nested tf_store_atomic() */
+} Nested;
+
+static gboolean
+put_nested (TfStore *store, gpointer data, GError **error)
+{
+  Nested *n = data;
+  g_autoptr(GError) inner_error = NULL;
+
+  if (!put_moods (store, n->outer, error))
+    return FALSE;
+  /* An inner failure undoes the inner part only. */
+  tf_store_atomic (store, put_moods, n->inner, &inner_error);
+  return TRUE;
+}
+
+/* tf_store_atomic: all of it or nothing, nested steps as savepoints, its
+ * mutations one group that a batch never cuts. */
+static void
+test_atomic_groups (Fixture *f, gconstpointer data)
+{
+  g_autofree char *a = g_uuid_string_random (), *b = g_uuid_string_random ();
+  g_autofree char *c = g_uuid_string_random (), *d = g_uuid_string_random ();
+  g_autofree char *e = g_uuid_string_random (), *x = g_uuid_string_random ();
+  const char *failing[] = { x, NULL, "fail" };
+  const char *group[] = { a, b, c, NULL, NULL };
+  const char *single[] = { d, NULL, NULL };
+  const char *inner_fails[] = { e, NULL, "fail" };
+  Nested nested = { single, inner_fails };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonArray) batch = NULL, groups = NULL;
+
+  /* A failure keeps nothing of the body. */
+  g_assert_false (tf_store_atomic (f->store, put_moods, failing, &error));
+  g_clear_error (&error);
+  g_assert_cmpint (count_rows (f, "SELECT count(*) FROM mood_entries"), ==, 0);
+  g_assert_cmpint (count_rows (f, "SELECT count(*) FROM outbox"), ==, 0);
+
+  g_assert_true (tf_store_atomic (f->store, put_moods, group, &error));
+  g_assert_no_error (error);
+  g_assert_true (tf_store_atomic (f->store, put_nested, &nested, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count_rows (f, "SELECT count(*) FROM mood_entries"), ==, 4);
+  g_assert_cmpint (count_rows (f, "SELECT count(DISTINCT atomic_group) FROM outbox"), ==, 2);
+
+  /* A limit of 2 still takes the group of three whole, and stops after it. */
+  batch = tf_store_outbox_peek_groups (f->store, 2, &groups, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_array_get_length (batch), ==, 3);
+  g_assert_cmpuint (json_array_get_length (groups), ==, 1);
+  g_assert_cmpint (json_array_get_int_element (json_array_get_array_element (groups, 0), 0), ==,
+                   json_object_get_int_member (json_array_get_object_element (batch, 0),
+                                               "mutation_id"));
+  g_assert_cmpint (json_array_get_int_element (json_array_get_array_element (groups, 0), 1), ==,
+                   json_object_get_int_member (json_array_get_object_element (batch, 2),
+                                               "mutation_id"));
+  g_clear_pointer (&batch, json_array_unref);
+  g_clear_pointer (&groups, json_array_unref);
+  /* A group of one is no group on the wire. */
+  batch = tf_store_outbox_peek_groups (f->store, 10, &groups, &error);
+  g_assert_cmpuint (json_array_get_length (batch), ==, 4);
+  g_assert_cmpuint (json_array_get_length (groups), ==, 1);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -607,5 +697,7 @@ main (int argc, char **argv)
               test_acked_kept_and_requeued, fixture_tear_down);
   g_test_add ("/tf/store/sync/odd-answer-members-refused", Fixture, NULL, fixture_set_up,
               test_odd_answer_members_refused, fixture_tear_down);
+  g_test_add ("/tf/store/sync/atomic-groups", Fixture, NULL, fixture_set_up, test_atomic_groups,
+              fixture_tear_down);
   return g_test_run ();
 }
