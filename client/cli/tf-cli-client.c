@@ -526,6 +526,53 @@ therapist_link (TfCli *cli, int argc, char **argv, GError **error)
   return TRUE;
 }
 
+static gboolean
+therapist_end (TfCli *cli, int argc, char **argv, GError **error)
+{
+  g_autofree char *email = NULL, *therapist_id = NULL;
+  g_autoptr(GError) local = NULL;
+  GOptionEntry entries[] = {
+    { "email", 0, 0, G_OPTION_ARG_STRING, &email, N_("The therapist’s e-mail address"),
+      N_("E") },
+    { NULL }
+  };
+
+  if (!tf_cli_parse (cli, &tf_cli_client_commands[11], entries, &argc, &argv, 0, error))
+    return FALSE;
+  if (email == NULL)
+    return tf_cli_usage_error (error, _("--email E is required"));
+  if (tf_cli_require_role (cli, "client", error) == NULL || tf_cli_vault (cli, error) == NULL)
+    return FALSE;
+  /* Offline: the therapists of this client's care, known by their keys. */
+  {
+    g_auto(GStrv) therapists = tf_booking_list_therapists (cli->vault, error);
+
+    if (therapists == NULL)
+      return FALSE;
+    for (guint i = 0; therapists[i] != NULL && therapist_id == NULL; i++)
+      {
+        g_autoptr(JsonObject) key = tf_store_lookup_key (cli->store, therapists[i], NULL);
+
+        if (key != NULL && g_ascii_strcasecmp (tf_json_get_string (key, "email") ?: "",
+                                               email) == 0)
+          therapist_id = g_strdup (therapists[i]);
+      }
+  }
+  if (therapist_id == NULL)
+    return tf_cli_usage_error (error, _("You are not in care with %s"), email);
+  if (!tf_booking_end_care (cli->vault, therapist_id, &local))
+    {
+      if (g_error_matches (local, TF_BOOKING_ERROR, TF_BOOKING_ERROR_NOT_LINKED))
+        return tf_cli_usage_error (error, _("You are not in care with %s"), email);
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  if (!cli->json)
+    g_print (_("Care with %s ended. What you shared was locked again with new keys; what you "
+               "write from now on does not reach them.\n"), email);
+  return TRUE;
+}
+
 const TfCliCommand tf_cli_client_commands[] = {
   { "mood", "add", mood_add,
     "--mood N --energy N --anxiety N [--emotion E]... [--category C]... [--note TEXT]" },
@@ -539,5 +586,6 @@ const TfCliCommand tf_cli_client_commands[] = {
   { "goal", "done", goal_done, "ID [--date D] [--note TEXT]" },
   { "goal", "list", goal_list, "" },
   { "therapist", "link", therapist_link, "--email E [--share-mood] [--share-goals]" },
+  { "therapist", "end", therapist_end, "--email E" },
   { NULL }
 };

@@ -664,6 +664,51 @@ tf_booking_link_therapist (TfVault *vault, const char *therapist_id, gboolean sh
   return g_steal_pointer (&id);
 }
 
+gboolean
+tf_booking_end_care (TfVault *vault, const char *therapist_id, GError **error)
+{
+  g_autoptr(GPtrArray) existing = NULL;
+  const char *me;
+
+  g_return_val_if_fail (TF_IS_VAULT (vault), FALSE);
+  g_return_val_if_fail (therapist_id != NULL, FALSE);
+
+  me = tf_vault_get_user_id (vault);
+  existing = tf_vault_list (vault, table ("care_relationships"), "therapist_id", therapist_id,
+                            error);
+  if (existing == NULL)
+    return FALSE;
+  for (guint i = 0; i < existing->len; i++)
+    {
+      JsonObject *o = g_ptr_array_index (existing, i);
+      g_autoptr(JsonObject) plain = NULL;
+      g_autofree char *now = NULL;
+
+      if (g_strcmp0 (tf_json_get_string (o, "status"), "active") != 0 ||
+          g_strcmp0 (tf_json_get_string (o, "client_id"), me) != 0)
+        continue;
+      /* The relationship's own columns (a listed row may carry more). */
+      plain = json_object_new ();
+      for (guint c = 0; c < table ("care_relationships")->n_columns; c++)
+        {
+          const char *name = table ("care_relationships")->columns[c].name;
+          JsonNode *value = json_object_get_member (o, name);
+
+          if (value != NULL)
+            json_object_set_member (plain, name, json_node_copy (value));
+        }
+      now = now_stamp ();
+      json_object_set_string_member (plain, "status", "ended");
+      json_object_set_string_member (plain, "ended_at", now);
+      json_object_set_string_member (plain, "ended_by", me);
+      return tf_vault_put (vault, table ("care_relationships"), tf_json_get_string (o, "id"),
+                           plain, error);
+    }
+  g_set_error_literal (error, TF_BOOKING_ERROR, TF_BOOKING_ERROR_NOT_LINKED,
+                       _("You are not in care with this therapist"));
+  return FALSE;
+}
+
 char *
 tf_booking_link_found (TfVault *vault, JsonObject *entry, const char *email,
                        gboolean share_mood, gboolean share_goals, GError **error)

@@ -30,6 +30,7 @@ typedef enum
   TF_BOOKING_ERROR_NOT_YOURS,       /* an appointment of other people */
   TF_BOOKING_ERROR_ALREADY_LINKED,  /* already in active care with that therapist */
   TF_BOOKING_ERROR_UNKNOWN_SERVICE, /* a service this device's catalogue does not have */
+  TF_BOOKING_ERROR_NOT_LINKED,      /* not in active care with that therapist */
 } TfBookingError;
 
 GQuark tf_booking_error_quark (void);
@@ -153,6 +154,16 @@ char       *tf_booking_link_therapist  (TfVault   *vault,
                                         const char *therapist_id,
                                         gboolean   share_mood,
                                         gboolean   share_goals,
+                                        GError   **error);
+
+/* Ends this account's (a client's) active care relationship with
+ * @therapist_id: from then on nothing of the client's reaches them.  In the
+ * same local transaction every record shared with them is re-keyed, their
+ * grants deleted and the grants of the readers who stay sealed again
+ * (tf-vault-share.c); TF_BOOKING_ERROR_NOT_LINKED when there is no such
+ * relationship. */
+gboolean    tf_booking_end_care        (TfVault   *vault,
+                                        const char *therapist_id,
                                         GError   **error);
 
 /* Linking from the app, in two halves.  tf_account_find_therapist() looks

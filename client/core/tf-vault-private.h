@@ -22,6 +22,8 @@ struct _TfVault
   TfStore *store;    /* owned reference */
   char    *user_id;  /* the account */
   TfKeys  *keys;     /* the account's unlocked keys, owned */
+  gboolean rekeyed;  /* a record was re-keyed in the write under way (tf_vault_rekey_step) */
+  guint    atomic_depth; /* tf_vault_atomic() calls under way */
 };
 
 /* --- tf-vault.c ----------------------------------------------------------- */
@@ -112,6 +114,19 @@ gboolean    tf_vault_write_revokes     (TfVault        *self,
                                         const char     *id,
                                         JsonObject     *fields,
                                         gboolean       *out_revokes,
+                                        GError        **error);
+/* A step of a re-key is done (@point: "rekey-sealed", the record under its
+ * new key; "rekey-grants-deleted", the former readers' grants gone): a test
+ * build may be asked to crash here (TF_DEBUG_KILL_AT), inside the write's
+ * one transaction. */
+void        tf_vault_rekey_step        (TfVault        *self,
+                                        const char     *point);
+/* Runs @body (given @self's store) in one store transaction whose queued
+ * mutations are one atomic group (tf_store_atomic); after the outermost one
+ * committed a re-key, kill point "rekey-committed". */
+gboolean    tf_vault_atomic            (TfVault        *self,
+                                        TfStoreBody     body,
+                                        gpointer        data,
                                         GError        **error);
 /* Brings the grants of record @id in line (see tf-vault.h); @rekeyed: the
  * record was just written with a new data key, so every remaining grant is

@@ -36,6 +36,15 @@
  * again, a new enc_key, every remaining grant sealed again — so whatever is
  * written from now on is unreadable to the former reader.  What they held
  * before, they keep: nothing can take back a key once given.
+ *
+ * The write that ends a share and all the re-keying it causes are one
+ * store transaction (tf_vault_atomic), and each record's re-key, grant
+ * deletions and new seals one atomic group within it, which a push keeps
+ * whole and the server applies all or none: a crash or a refusal anywhere
+ * leaves the old state or the new one, never a former reader with a grant
+ * for the key in use or a remaining reader with a grant for a key the record
+ * no longer has.  Test builds can be killed between the steps (kill points
+ * rekey-sealed, rekey-grants-deleted, rekey-committed).
  */
 #define G_LOG_DOMAIN "tf-vault"
 
@@ -44,6 +53,7 @@
 #include <string.h>
 
 #include "tf-store-db.h"
+#include "tf-sync-hooks.h"
 #include "tf-time.h"
 #include "tf-vault-private.h"
 
@@ -281,6 +291,7 @@ rekey (TfVault *self, const TfRecord *record, TfSecret **out_key, GError **error
   wire = tf_vault_seal_fields (table, record->id, plain, key, TRUE, new_enc_key, error);
   if (wire == NULL || !tf_store_put (self->store, table, record->id, wire, error))
     return FALSE;
+  tf_vault_rekey_step (self, "rekey-sealed");
   *out_key = g_steal_pointer (&key);
   return TRUE;
 }
@@ -336,6 +347,8 @@ reconcile_with (TfVault *self, const TfTable *table, const char *id, const TfRec
           !tf_store_delete (self->store, grants_table (), grant->id, error))
         return FALSE;
     }
+  if (rekeyed && live)
+    tf_vault_rekey_step (self, "rekey-grants-deleted");
   if (!live || g_hash_table_size (readers) == 0)
     return TRUE;
 
@@ -430,6 +443,67 @@ reconcile_with (TfVault *self, const TfTable *table, const char *id, const TfRec
   return TRUE;
 }
 
+void
+tf_vault_rekey_step (TfVault *self, const char *point)
+{
+  self->rekeyed = TRUE;
+  tf_sync_hook_kill_point (point);
+}
+
+gboolean
+tf_vault_atomic (TfVault *self, TfStoreBody body, gpointer data, GError **error)
+{
+  gboolean ok, committed_rekey;
+
+  if (self->atomic_depth == 0)
+    self->rekeyed = FALSE;
+  self->atomic_depth++;
+  ok = tf_store_atomic (self->store, body, data, error);
+  self->atomic_depth--;
+  if (self->atomic_depth > 0)
+    return ok;
+  /* Only the outermost call commits. */
+  committed_rekey = ok && self->rekeyed;
+  self->rekeyed = FALSE;
+  if (committed_rekey)
+    tf_sync_hook_kill_point ("rekey-committed");
+  return ok;
+}
+
+/* One record brought in line: its re-key, grant deletions and new seals
+ * are one atomic group (tf_store_atomic), inside whatever transaction is
+ * under way. */
+typedef struct
+{
+  TfVault       *vault;
+  const TfTable *table;
+  const char    *id;
+  const TfRecord *record;
+  GPtrArray     *grants;
+  GPtrArray     *care;
+  gboolean       rekeyed;
+  guint         *n_pending;
+} Reconcile;
+
+static gboolean
+reconcile_body (TfStore *store, gpointer data, GError **error)
+{
+  Reconcile *r = data;
+
+  return reconcile_with (r->vault, r->table, r->id, r->record, r->grants, r->care, r->rekeyed,
+                         r->n_pending, error);
+}
+
+static gboolean
+reconcile_atomic (TfVault *self, const TfTable *table, const char *id, const TfRecord *record,
+                  GPtrArray *grants, GPtrArray *care, gboolean rekeyed, guint *n_pending,
+                  GError **error)
+{
+  Reconcile r = { self, table, id, record, grants, care, rekeyed, n_pending };
+
+  return tf_vault_atomic (self, reconcile_body, &r, error);
+}
+
 gboolean
 tf_vault_reconcile_record (TfVault *self, const TfTable *table, const char *id,
                            gboolean rekeyed, guint *n_pending, GError **error)
@@ -453,11 +527,11 @@ tf_vault_reconcile_record (TfVault *self, const TfTable *table, const char *id,
   care = load_care (self, error);
   if (care == NULL)
     return FALSE;
-  return reconcile_with (self, table, id, record, grants, care, rekeyed, n_pending, error);
+  return reconcile_atomic (self, table, id, record, grants, care, rekeyed, n_pending, error);
 }
 
-gboolean
-tf_vault_reconcile_shares (TfVault *self, guint *n_pending, GError **error)
+static gboolean
+reconcile_shares (TfVault *self, guint *n_pending, GError **error)
 {
   g_autoptr(GPtrArray) care = NULL;
   g_autoptr(GPtrArray) mine = NULL;
@@ -466,8 +540,6 @@ tf_vault_reconcile_shares (TfVault *self, guint *n_pending, GError **error)
   guint n_tables, pending = 0;
   GHashTableIter iter;
   gpointer key, value;
-
-  g_return_val_if_fail (TF_IS_VAULT (self), FALSE);
 
   care = load_care (self, error);
   if (care == NULL)
@@ -519,8 +591,8 @@ tf_vault_reconcile_shares (TfVault *self, guint *n_pending, GError **error)
           if (!g_hash_table_steal_extended (by_record, record_key, (gpointer *) &stolen_key,
                                             (gpointer *) &grants))
             grants = g_ptr_array_new ();
-          if (!reconcile_with (self, table, record->id, record, grants, care, FALSE, &pending,
-                               error))
+          if (!reconcile_atomic (self, table, record->id, record, grants, care, FALSE, &pending,
+                                 error))
             return FALSE;
         }
     }
@@ -538,10 +610,35 @@ tf_vault_reconcile_shares (TfVault *self, guint *n_pending, GError **error)
       record = tf_store_get (self->store, table, parts[1], NULL);
       if (record != NULL && !record->deleted)
         continue; /* a conflict copy, or not this account's record */
-      if (!reconcile_with (self, table, parts[1], NULL, value, care, FALSE, &pending, error))
+      if (!reconcile_atomic (self, table, parts[1], NULL, value, care, FALSE, &pending, error))
         return FALSE;
     }
   if (n_pending != NULL)
     *n_pending = pending;
   return TRUE;
+}
+
+typedef struct
+{
+  TfVault *vault;
+  guint   *n_pending;
+} Shares;
+
+static gboolean
+shares_body (TfStore *store, gpointer data, GError **error)
+{
+  Shares *s = data;
+
+  return reconcile_shares (s->vault, s->n_pending, error);
+}
+
+gboolean
+tf_vault_reconcile_shares (TfVault *self, guint *n_pending, GError **error)
+{
+  Shares s = { self, n_pending };
+
+  g_return_val_if_fail (TF_IS_VAULT (self), FALSE);
+
+  /* All of it or nothing: a share that ended is never half taken back. */
+  return tf_vault_atomic (self, shares_body, &s, error);
 }

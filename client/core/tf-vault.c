@@ -592,6 +592,45 @@ tf_vault_prepare_write (TfVault *self, const TfTable *table, const char *id, Jso
   return wire;
 }
 
+/* A write and the grants it changes: one transaction, one atomic group
+ * (tf_vault_atomic), so a share that ends is never half taken back. */
+typedef struct
+{
+  TfVault       *vault;
+  const TfTable *table;
+  const char    *id;
+  JsonObject    *wire;     /* NULL: a delete */
+  gboolean       rekeyed;  /* the write carries a new data key */
+} Write;
+
+static gboolean
+put_body (TfStore *store, gpointer data, GError **error)
+{
+  Write *w = data;
+
+  if (!tf_store_put (store, w->table, w->id, w->wire, error))
+    return FALSE;
+  if (w->rekeyed)
+    tf_vault_rekey_step (w->vault, "rekey-sealed");
+  /* A care relationship decides who reads everything else. */
+  if (w->table == tf_registry_lookup ("care_relationships"))
+    return tf_vault_reconcile_shares (w->vault, NULL, error);
+  return tf_vault_reconcile_record (w->vault, w->table, w->id, w->rekeyed, NULL, error);
+}
+
+static gboolean
+delete_body (TfStore *store, gpointer data, GError **error)
+{
+  Write *w = data;
+
+  if (!tf_store_delete (store, w->table, w->id, error))
+    return FALSE;
+  /* Grants of a deleted record have nothing left to open. */
+  if (w->table == tf_registry_lookup ("care_relationships"))
+    return tf_vault_reconcile_shares (w->vault, NULL, error);
+  return tf_vault_reconcile_record (w->vault, w->table, w->id, FALSE, NULL, error);
+}
+
 gboolean
 tf_vault_put (TfVault *self, const TfTable *table, const char *id, JsonObject *plain,
               GError **error)
@@ -623,12 +662,13 @@ tf_vault_put (TfVault *self, const TfTable *table, const char *id, JsonObject *p
         return FALSE;
     }
   wire = tf_vault_prepare_write (self, table, id, plain, &rekeyed, error);
-  if (wire == NULL || !tf_store_put (self->store, table, id, wire, error))
+  if (wire == NULL)
     return FALSE;
-  /* A care relationship decides who reads everything else. */
-  if (table == tf_registry_lookup ("care_relationships"))
-    return tf_vault_reconcile_shares (self, NULL, error);
-  return tf_vault_reconcile_record (self, table, id, rekeyed, NULL, error);
+  {
+    Write w = { self, table, id, wire, rekeyed };
+
+    return tf_vault_atomic (self, put_body, &w, error);
+  }
 }
 
 gboolean
@@ -640,12 +680,11 @@ tf_vault_delete (TfVault *self, const TfTable *table, const char *id, GError **e
 
   if (tf_vault_is_lockable (table) && !tf_vault_check_unlocked (self, table, id, error))
     return FALSE;
-  if (!tf_store_delete (self->store, table, id, error))
-    return FALSE;
-  /* Grants of a deleted record have nothing left to open. */
-  if (table == tf_registry_lookup ("care_relationships"))
-    return tf_vault_reconcile_shares (self, NULL, error);
-  return tf_vault_reconcile_record (self, table, id, FALSE, NULL, error);
+  {
+    Write w = { self, table, id, NULL, FALSE };
+
+    return tf_vault_atomic (self, delete_body, &w, error);
+  }
 }
 
 /* --- reading --------------------------------------------------------------- */

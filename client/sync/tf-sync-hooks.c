@@ -9,6 +9,9 @@
 
 #include "config.h"
 
+#include <signal.h>
+#include <string.h>
+
 #include "tf-sync-hooks.h"
 
 const char *
@@ -19,4 +22,15 @@ tf_sync_hook_kill_at (void)
 #else
   return NULL;
 #endif
+}
+
+void
+tf_sync_hook_kill_point (const char *point)
+{
+  const char *kill_at = tf_sync_hook_kill_at ();
+
+  if (kill_at == NULL || strcmp (kill_at, point) != 0)
+    return;
+  g_debug ("kill point %s: killing myself", point);
+  raise (SIGKILL);
 }

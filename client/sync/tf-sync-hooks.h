@@ -16,4 +16,9 @@ G_BEGIN_DECLS
  * tf_sync_client_sync()), or NULL: always NULL in a shipped build. */
 const char *tf_sync_hook_kill_at (void);
 
+/* Kills this process (SIGKILL, nothing cleaned up, as a crash or a pulled
+ * plug) when TF_DEBUG_KILL_AT names @point; the core's steps call it too
+ * (the re-key of a share that ends, tf-vault-share.c). */
+void        tf_sync_hook_kill_point (const char *point);
+
 G_END_DECLS
