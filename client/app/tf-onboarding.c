@@ -4,7 +4,10 @@
  * server, signing in to an existing one, or, on a new device with the
  * password forgotten, the recovery key (the account's server and e-mail,
  * the key, a new password): the profile then opens and syncs everything.
+ * The steps are the template tf-onboarding.ui.
  */
+#define G_LOG_DOMAIN "tf-onboarding"
+
 #include "config.h"
 
 #include <glib/gi18n.h>
@@ -26,8 +29,11 @@ struct _TfOnboarding
 {
   GtkWidget    parent_instance;
   TfSession   *session;
-  GtkStack    *stack;
   Mode         mode;
+
+  /* template */
+  GtkStack    *stack;        /* the only child */
+  AdwStatusPage *welcome;
 
   /* the form */
   AdwPreferencesGroup *form_group;
@@ -60,23 +66,10 @@ static void
 tf_onboarding_dispose (GObject *object)
 {
   TfOnboarding *self = TF_ONBOARDING (object);
-  GtkWidget *child;
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
-    gtk_widget_unparent (child);
+  gtk_widget_dispose_template (GTK_WIDGET (self), TF_TYPE_ONBOARDING);
   g_clear_object (&self->session);
   G_OBJECT_CLASS (tf_onboarding_parent_class)->dispose (object);
-}
-
-static void
-tf_onboarding_class_init (TfOnboardingClass *klass)
-{
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
-
-  object_class->dispose = tf_onboarding_dispose;
-  gtk_widget_class_set_layout_manager_type (GTK_WIDGET_CLASS (klass), GTK_TYPE_BIN_LAYOUT);
-  signals[DONE] = g_signal_new ("done", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
-                                NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static gboolean
@@ -336,199 +329,57 @@ on_recovery_done_clicked (TfOnboarding *self)
   g_signal_emit (self, signals[DONE], 0);
 }
 
-static GtkWidget *
-pill (const char *label, const char *name, gboolean suggested)
+static void
+tf_onboarding_class_init (TfOnboardingClass *klass)
 {
-  GtkWidget *button = gtk_button_new_with_mnemonic (label);
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
-  gtk_widget_set_name (button, name);
-  gtk_widget_add_css_class (button, "pill");
-  if (suggested)
-    gtk_widget_add_css_class (button, "suggested-action");
-  return button;
-}
-
-static GtkWidget *
-build_choose (TfOnboarding *self)
-{
-  GtkWidget *page = adw_status_page_new ();
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
-  GtkWidget *local = pill (_("_Use on This Computer Only"), "onboarding-local", TRUE);
-  GtkWidget *server = pill (_("_Create an Account on a Server"), "onboarding-server", FALSE);
-  GtkWidget *sign_in = pill (_("_Sign In to an Existing Account"), "onboarding-sign-in", FALSE);
-  GtkWidget *recover = gtk_button_new_with_mnemonic (_("I Have My _Recovery Key"));
-
-  adw_status_page_set_icon_name (ADW_STATUS_PAGE (page), APPLICATION_ID);
-  adw_status_page_set_title (ADW_STATUS_PAGE (page), _("Welcome to Therapy Field"));
-  adw_status_page_set_description (ADW_STATUS_PAGE (page),
-                                   _("A private place for your check-ins, journal and "
-                                     "appointments. Everything is encrypted on this computer."));
-  gtk_widget_set_halign (box, GTK_ALIGN_CENTER);
-  gtk_box_append (GTK_BOX (box), local);
-  gtk_box_append (GTK_BOX (box), server);
-  gtk_box_append (GTK_BOX (box), sign_in);
-  /* For a forgotten password on a new device; quieter than the others. */
-  gtk_widget_set_name (recover, "onboarding-recover");
-  gtk_widget_add_css_class (recover, "flat");
-  gtk_box_append (GTK_BOX (box), recover);
-  adw_status_page_set_child (ADW_STATUS_PAGE (page), box);
-  g_signal_connect_swapped (local, "clicked", G_CALLBACK (on_local_clicked), self);
-  g_signal_connect_swapped (server, "clicked", G_CALLBACK (on_server_clicked), self);
-  g_signal_connect_swapped (sign_in, "clicked", G_CALLBACK (on_sign_in_clicked), self);
-  g_signal_connect_swapped (recover, "clicked", G_CALLBACK (on_recover_clicked), self);
-  return page;
-}
-
-static AdwEntryRow *
-entry_row (const char *title, const char *name)
-{
-  GtkWidget *row = adw_entry_row_new ();
-
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  gtk_widget_set_name (row, name);
-  return ADW_ENTRY_ROW (row);
-}
-
-static AdwPasswordEntryRow *
-password_row (const char *title, const char *name)
-{
-  GtkWidget *row = adw_password_entry_row_new ();
-
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  gtk_widget_set_name (row, name);
-  return ADW_PASSWORD_ENTRY_ROW (row);
-}
-
-static GtkWidget *
-build_form (TfOnboarding *self)
-{
-  GtkWidget *page = adw_preferences_page_new ();
-  GtkWidget *group = adw_preferences_group_new ();
-  GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  GtkWidget *back = gtk_button_new_with_mnemonic (_("_Back"));
-  GtkWidget *actions = adw_preferences_group_new ();
-  g_autoptr(GtkStringList) roles = gtk_string_list_new (NULL);
-
-  gtk_string_list_append (roles, _("Client"));
-  gtk_string_list_append (roles, _("Therapist"));
-  self->form_group = ADW_PREFERENCES_GROUP (group);
-  self->role_row = ADW_COMBO_ROW (adw_combo_row_new ());
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->role_row), _("I am a"));
-  adw_combo_row_set_model (self->role_row, G_LIST_MODEL (roles));
-  gtk_widget_set_name (GTK_WIDGET (self->role_row), "onboarding-role");
-  self->first_row = entry_row (_("First name"), "onboarding-first-name");
-  self->last_row = entry_row (_("Last name"), "onboarding-last-name");
-  self->license_row = entry_row (_("Licence number"), "onboarding-license");
-  self->server_row = entry_row (_("Server address"), "onboarding-server-url");
-  self->email_row = entry_row (_("E-mail address"), "onboarding-email");
-  self->key_row = entry_row (_("Recovery key"), "onboarding-key");
-  self->password_row = password_row (_("Password"), "onboarding-password");
-  self->confirm_row = password_row (_("Password again"), "onboarding-confirm");
-  self->totp_row = entry_row (_("Code from the app (6 digits)"), "onboarding-totp");
-  adw_entry_row_set_input_purpose (self->totp_row, GTK_INPUT_PURPOSE_DIGITS);
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->role_row));
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->first_row));
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->last_row));
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->license_row));
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->server_row));
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->email_row));
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->key_row));
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->password_row));
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->confirm_row));
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->totp_row));
-
-  self->form_error = GTK_LABEL (gtk_label_new (""));
-  gtk_widget_set_name (GTK_WIDGET (self->form_error), "onboarding-error");
-  gtk_widget_add_css_class (GTK_WIDGET (self->form_error), "error");
-  gtk_label_set_wrap (self->form_error, TRUE);
-  self->continue_button = GTK_BUTTON (pill (_("C_ontinue"), "onboarding-continue", TRUE));
-  gtk_widget_set_halign (buttons, GTK_ALIGN_CENTER);
-  gtk_box_append (GTK_BOX (buttons), back);
-  gtk_box_append (GTK_BOX (buttons), GTK_WIDGET (self->continue_button));
-  gtk_widget_add_css_class (back, "pill");
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (actions), GTK_WIDGET (self->form_error));
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (actions), buttons);
-  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
-  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (actions));
-
-  g_signal_connect_swapped (self->role_row, "notify::selected", G_CALLBACK (on_role_changed),
-                            self);
-  g_signal_connect_swapped (back, "clicked", G_CALLBACK (on_back_clicked), self);
-  g_signal_connect_swapped (self->continue_button, "clicked", G_CALLBACK (on_continue_clicked),
-                            self);
-  g_signal_connect_swapped (self->confirm_row, "entry-activated",
-                            G_CALLBACK (on_continue_clicked), self);
-  g_signal_connect_swapped (self->totp_row, "entry-activated",
-                            G_CALLBACK (on_continue_clicked), self);
-  return page;
-}
-
-static GtkWidget *
-build_busy (void)
-{
-  GtkWidget *page = adw_status_page_new ();
-  GtkWidget *spinner = gtk_spinner_new ();
-
-  gtk_spinner_start (GTK_SPINNER (spinner));
-  gtk_widget_set_size_request (spinner, 32, 32);
-  adw_status_page_set_title (ADW_STATUS_PAGE (page), _("Preparing Your Keys…"));
-  adw_status_page_set_description (ADW_STATUS_PAGE (page),
-                                   _("This takes a moment, so that a password is slow to guess."));
-  adw_status_page_set_child (ADW_STATUS_PAGE (page), spinner);
-  return page;
-}
-
-static GtkWidget *
-build_recovery (TfOnboarding *self)
-{
-  GtkWidget *page = adw_status_page_new ();
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 18);
-
-  adw_status_page_set_icon_name (ADW_STATUS_PAGE (page), "dialog-password-symbolic");
-  adw_status_page_set_title (ADW_STATUS_PAGE (page), _("Your Recovery Key"));
-  adw_status_page_set_description (
-    ADW_STATUS_PAGE (page),
-    _("Write this key down and keep it somewhere safe. It is shown only now. Without your "
-      "password or this key, your data cannot be recovered by anyone — not even us."));
-  self->recovery_label = GTK_LABEL (gtk_label_new (""));
-  gtk_widget_set_name (GTK_WIDGET (self->recovery_label), "onboarding-recovery-key");
-  gtk_label_set_selectable (self->recovery_label, TRUE);
-  gtk_label_set_wrap (self->recovery_label, TRUE);
-  gtk_label_set_wrap_mode (self->recovery_label, PANGO_WRAP_CHAR);
-  gtk_widget_add_css_class (GTK_WIDGET (self->recovery_label), "monospace");
-  gtk_widget_add_css_class (GTK_WIDGET (self->recovery_label), "title-3");
-  self->recovery_note = GTK_LABEL (gtk_label_new (""));
-  gtk_label_set_wrap (self->recovery_note, TRUE);
-  gtk_widget_add_css_class (GTK_WIDGET (self->recovery_note), "warning");
-  self->recovery_check = GTK_CHECK_BUTTON (
-    gtk_check_button_new_with_mnemonic (_("I have _written the recovery key down")));
-  gtk_widget_set_name (GTK_WIDGET (self->recovery_check), "onboarding-recovery-check");
-  self->recovery_done = GTK_BUTTON (pill (_("C_ontinue"), "onboarding-recovery-done", TRUE));
-  gtk_widget_set_sensitive (GTK_WIDGET (self->recovery_done), FALSE);
-  gtk_widget_set_halign (GTK_WIDGET (self->recovery_check), GTK_ALIGN_CENTER);
-  gtk_widget_set_halign (GTK_WIDGET (self->recovery_done), GTK_ALIGN_CENTER);
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->recovery_label));
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->recovery_note));
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->recovery_check));
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->recovery_done));
-  adw_status_page_set_child (ADW_STATUS_PAGE (page), box);
-  g_signal_connect_swapped (self->recovery_check, "toggled",
-                            G_CALLBACK (on_recovery_check_toggled), self);
-  g_signal_connect_swapped (self->recovery_done, "clicked",
-                            G_CALLBACK (on_recovery_done_clicked), self);
-  return page;
+  object_class->dispose = tf_onboarding_dispose;
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  signals[DONE] = g_signal_new ("done", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                                NULL, NULL, G_TYPE_NONE, 0);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/therapyfield/TherapyField/"
+                                               "tf-onboarding.ui");
+#define BIND(name) gtk_widget_class_bind_template_child (widget_class, TfOnboarding, name)
+  BIND (stack);
+  BIND (welcome);
+  BIND (form_group);
+  BIND (role_row);
+  BIND (first_row);
+  BIND (last_row);
+  BIND (license_row);
+  BIND (server_row);
+  BIND (email_row);
+  BIND (key_row);
+  BIND (password_row);
+  BIND (confirm_row);
+  BIND (totp_row);
+  BIND (form_error);
+  BIND (continue_button);
+  BIND (recovery_label);
+  BIND (recovery_note);
+  BIND (recovery_check);
+  BIND (recovery_done);
+#undef BIND
+  gtk_widget_class_bind_template_callback (widget_class, on_local_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_server_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_sign_in_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_recover_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_role_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_back_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_continue_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_recovery_check_toggled);
+  gtk_widget_class_bind_template_callback (widget_class, on_recovery_done_clicked);
 }
 
 static void
 tf_onboarding_init (TfOnboarding *self)
 {
-  self->stack = GTK_STACK (gtk_stack_new ());
-  gtk_stack_set_transition_type (self->stack, GTK_STACK_TRANSITION_TYPE_CROSSFADE);
-  gtk_stack_add_named (self->stack, build_choose (self), "choose");
-  gtk_stack_add_named (self->stack, build_form (self), "form");
-  gtk_stack_add_named (self->stack, build_busy (), "busy");
-  gtk_stack_add_named (self->stack, build_recovery (self), "recovery");
-  gtk_widget_set_parent (GTK_WIDGET (self->stack), GTK_WIDGET (self));
+  gtk_widget_init_template (GTK_WIDGET (self));
+  /* The application id differs by build profile. */
+  adw_status_page_set_icon_name (self->welcome, APPLICATION_ID);
   /* build-aux/run fills in its throwaway server. */
   if (g_getenv ("TF_SERVER_URL") != NULL)
     gtk_editable_set_text (GTK_EDITABLE (self->server_row), g_getenv ("TF_SERVER_URL"));
