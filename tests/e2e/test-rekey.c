@@ -22,6 +22,7 @@
 
 #include <glib/gstdio.h>
 #include <signal.h>
+#include <sqlite3.h>
 #include <string.h>
 #include <sys/wait.h>
 
@@ -125,6 +126,25 @@ db_exec (const char *sql)
 
   tf_test_pg_exec (conn, sql);
   PQfinish (conn);
+}
+
+/* The first column of @sql's first row (text) in the profile of @dir, read
+ * as the file is: what the device holds, whatever the CLI shows. */
+static char *
+device_value (const char *dir, const char *sql)
+{
+  g_autofree char *path = g_build_filename (dir, "profile.sqlite", NULL);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  char *value = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_text (stmt, 0) != NULL)
+    value = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return value != NULL ? value : g_strdup ("");
 }
 
 /* --- the practice ---------------------------------------------------------- */
@@ -334,6 +354,31 @@ share_finish (Share *s)
   entries = db_value ("SELECT count(*) FROM journal_entries WHERE user_id = '%s'",
                       s->client_id);
   g_assert_cmpstr (entries, ==, "1");
+
+  /* On the devices too: the client's and the staying therapist's hold the
+   * server's key and one grant, the former reader's neither grant nor
+   * entry. */
+  {
+    g_autofree char *key_sql = g_strdup_printf ("SELECT enc_key FROM journal_entries"
+                                                " WHERE id = '%s'", s->entry);
+    g_autofree char *grants_sql = g_strdup_printf ("SELECT count(*) || ':' ||"
+                                                   " coalesce(min(recipient_id), '')"
+                                                   " FROM key_grants WHERE record_id = '%s'"
+                                                   " AND deleted_at IS NULL", s->entry);
+    g_autofree char *server_key = db_value ("%s", key_sql);
+    g_autofree char *one_grant = g_strdup_printf ("1:%s", s->t2_id);
+    g_autofree char *c_key = device_value (s->c, key_sql);
+    g_autofree char *c_grants = device_value (s->c, grants_sql);
+    g_autofree char *t1_key = device_value (s->t1, key_sql);
+    g_autofree char *t1_grants = device_value (s->t1, grants_sql);
+    g_autofree char *t2_grants = device_value (s->t2, grants_sql);
+
+    g_assert_cmpstr (c_key, ==, server_key);
+    g_assert_cmpstr (c_grants, ==, one_grant);
+    g_assert_cmpstr (t2_grants, ==, one_grant);
+    g_assert_cmpstr (t1_key, ==, "");
+    g_assert_cmpstr (t1_grants, ==, "0:");
+  }
 
   on_c = content_on (s->c, s->entry);
   on_t1 = content_on (s->t1, s->entry);
