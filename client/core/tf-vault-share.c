@@ -618,27 +618,15 @@ reconcile_shares (TfVault *self, guint *n_pending, GError **error)
   return TRUE;
 }
 
-typedef struct
-{
-  TfVault *vault;
-  guint   *n_pending;
-} Shares;
-
-static gboolean
-shares_body (TfStore *store, gpointer data, GError **error)
-{
-  Shares *s = data;
-
-  return reconcile_shares (s->vault, s->n_pending, error);
-}
-
 gboolean
 tf_vault_reconcile_shares (TfVault *self, guint *n_pending, GError **error)
 {
-  Shares s = { self, n_pending };
-
   g_return_val_if_fail (TF_IS_VAULT (self), FALSE);
 
-  /* All of it or nothing: a share that ended is never half taken back. */
-  return tf_vault_atomic (self, shares_body, &s, error);
+  /* Each record is brought in line in a transaction of its own (one atomic
+   * group), not all of them in one: a sync's reconciliation would otherwise
+   * hold the profile's write lock over every record it reads.  The write
+   * that ends a care relationship calls this inside its own transaction,
+   * which makes all of it one. */
+  return reconcile_shares (self, n_pending, error);
 }

@@ -109,8 +109,11 @@ gboolean    tf_vault_remember_key   (TfVault        *self,
  * read them (see above; the rules are in tf-vault-share.c).  The grants it
  * makes, changes and deletes, and the re-keyed records, are queued.  Also
  * run by tf_vault_put/tf_vault_delete for their record (for a care
- * relationship: for everything).  @n_pending (optional) receives how many
- * grants could not be made because a recipient's key is not known yet. */
+ * relationship: for everything, in the write's one transaction).  Each
+ * record is one transaction and one atomic group of its own: its re-key,
+ * grant deletions and new seals are on disk and pushed whole or not at all.
+ * @n_pending (optional) receives how many grants could not be made because
+ * a recipient's key is not known yet. */
 gboolean    tf_vault_reconcile_shares (TfVault      *self,
                                        guint        *n_pending,
                                        GError      **error);
