@@ -412,6 +412,12 @@ static const TfColumn key_grants_columns[] = {
   REF_REQ_FIXED ("recipient_id", "users"),
   { .name = "sealed_key", .type = TF_COLUMN_TEXT, .flags = TF_COLUMN_REQUIRED },
   CREATED_SERVER,
+  /* The granting user's signature over what the grant grants, at counter
+   * (tf_signed_grant_sign; docs/encryption.md, plan item 4).  Optional on
+   * the wire because grants from before have neither; a recipient's device
+   * refuses a grant without them. */
+  FORMAT ("signature", 200, TF_FORMAT_SIGNATURE),
+  INT_RANGE ("counter", 1, G_MAXINT32),
 };
 
 static gboolean

@@ -586,6 +586,20 @@ sync_job_free (SyncJob *job)
   g_free (job);
 }
 
+/* The keys of those in care with this account, which their key grants are
+ * checked with (tf-vault-grants.c), on the worker's connection; a key not
+ * fetched now is fetched by a later sync.  Done with before the task
+ * returns, so nothing of it outlives the sync. */
+static void
+fetch_care_keys (TfStore *store, SyncJob *job)
+{
+  g_autoptr(TfVault) vault = tf_vault_new (store, job->user_id, tf_keys_copy (job->keys));
+  g_autoptr(GError) error = NULL;
+
+  if (!tf_account_fetch_missing_keys (vault, &error))
+    g_message ("Keys of people in care not fetched: %s", error->message);
+}
+
 static void
 sync_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
 {
@@ -599,7 +613,10 @@ sync_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancella
   store = tf_store_open (self->path, &error);
   if (store != NULL && tf_account_sync (store, job->keys, job->user_id, job->client, &report,
                                         &job->renewed, &error))
-    g_task_return_boolean (task, TRUE);
+    {
+      fetch_care_keys (store, job);
+      g_task_return_boolean (task, TRUE);
+    }
   else
     g_task_return_error (task, error);
 }
@@ -634,7 +651,10 @@ sync_done (GObject *source, GAsyncResult *result, gpointer data)
       /* A pull can bring rows from before a column was encrypted. */
       if (encrypt_legacy (self))
         self->sync_again = TRUE;
-      if (self->vault != NULL && !tf_vault_reconcile_shares (self->vault, &pending, &error))
+      /* Grants their owners did not sign are refused (the banner says so)
+       * before the shares are brought in line. */
+      if (self->vault != NULL && (!tf_vault_check_grants (self->vault, NULL, &error) ||
+                                  !tf_vault_reconcile_shares (self->vault, &pending, &error)))
         self->sync_error = g_strdup (error->message);
       set_sync_state (self, TF_SYNC_STATE_IDLE);
     }

@@ -3,8 +3,9 @@
  * tf-window.c: first run, unlock and the main views.
  *
  * Above the views, a banner says when the server was found to have lost
- * changes of this device (tf-sync-notice.c): what happened and what the
- * sync did about it, until the person dismisses it.
+ * changes of this device, or sent records this device refuses to use
+ * (tf-sync-notice.c): what happened and what the sync did about it, until
+ * the person dismisses it.
  */
 #include "config.h"
 
@@ -89,12 +90,12 @@ ask_sign_in (TfWindow *self)
                       tf_sign_in_again_present (GTK_WINDOW (self), self->session));
 }
 
-/* Shown while the profile holds a notice that the server lost changes. */
+/* Shown while the profile holds a notice: the server lost changes, or sent
+ * records refused here. */
 static void
 update_lost_banner (TfWindow *self)
 {
-  g_autofree char *text = tf_sync_server_lost_notice (tf_session_get_store (self->session),
-                                                      NULL);
+  g_autofree char *text = tf_sync_notice_text (tf_session_get_store (self->session));
 
   if (text != NULL)
     gtk_label_set_text (self->lost_label, text);
@@ -106,7 +107,7 @@ on_lost_dismissed (TfWindow *self)
 {
   g_autoptr(GError) error = NULL;
 
-  if (!tf_sync_server_lost_dismiss (tf_session_get_store (self->session), &error))
+  if (!tf_sync_notice_dismiss (tf_session_get_store (self->session), &error))
     toast (self, error->message);
   update_lost_banner (self);
 }

@@ -34,7 +34,8 @@ sync_renewing (TfSyncClient *client, TfStore *store, TfVault *vault, TfSyncRepor
                           report, NULL, error);
 }
 
-/* Syncs, then reconciles shares and pushes at once what that queued.  The
+/* Syncs, checks the key grants it brought (refusing those their owners did
+ * not sign), then reconciles shares and pushes at once what that queued.  The
  * session's token opens with the master key only, so the vault is opened
  * first (a conflict copy is then also re-encrypted for its own id and
  * syncs too). */
@@ -60,6 +61,7 @@ run_sync (TfCli *cli, TfSyncReport *report, GError **error)
    * then every share is brought in line. */
   tf_cli_encrypt_legacy (vault);
   if (!tf_account_fetch_missing_keys (vault, error) ||
+      !tf_vault_check_grants (vault, &report->refused, error) ||
       !tf_vault_reconcile_shares (vault, &pending, error))
     return FALSE;
   if (pending > 0)
@@ -139,6 +141,7 @@ sync_command (TfCli *cli, int argc, char **argv, GError **error)
       json_object_set_int_member (o, "server_lost", report.server_lost);
       json_object_set_int_member (o, "resent", report.resent);
       json_object_set_int_member (o, "unkept", report.unkept);
+      json_object_set_int_member (o, "refused", report.refused);
       json_object_set_array_member (o, "rejections", json_array_ref (rejections));
       node = json_node_init_object (json_node_alloc (), o);
       tf_cli_print_json (node);
@@ -167,6 +170,11 @@ sync_command (TfCli *cli, int argc, char **argv, GError **error)
       g_autofree char *text = tf_sync_server_lost_text (report.resent, report.unkept);
       g_printerr ("%s\n", text);
     }
+  if (report.refused > 0)
+    g_printerr (ngettext ("%u record from the server was refused: its author did not write or "
+                          "sign it. See “status”.\n",
+                          "%u records from the server were refused: their authors did not write "
+                          "or sign them. See “status”.\n", report.refused), report.refused);
   /* Told once: status counts refusals no sync has reported yet. */
   return tf_store_dismiss_rejections (cli->store, error);
 }
@@ -177,6 +185,7 @@ status_command (TfCli *cli, int argc, char **argv, GError **error)
   TfStore *store;
   g_autofree char *email = NULL, *server = NULL, *last = NULL, *last_error = NULL;
   g_autofree char *server_lost = NULL, *server_lost_text = NULL;
+  g_autoptr(JsonArray) refused = NULL;
   gint64 pending, cursor, rejected, conflicts = 0;
   guint n_tables;
   const TfTable *tables = tf_registry_get_tables (&n_tables);
@@ -193,7 +202,8 @@ status_command (TfCli *cli, int argc, char **argv, GError **error)
   server_lost_text = tf_sync_server_lost_notice (store, &server_lost);
   if ((pending = tf_store_outbox_count (store, error)) < 0 ||
       (cursor = tf_store_get_cursor (store, error)) < 0 ||
-      (rejected = tf_store_rejection_count (store, error)) < 0)
+      (rejected = tf_store_rejection_count (store, error)) < 0 ||
+      (refused = tf_store_list_refused (store, error)) == NULL)
     return FALSE;
   for (guint i = 0; i < n_tables; i++)
     {
@@ -218,6 +228,8 @@ status_command (TfCli *cli, int argc, char **argv, GError **error)
       json_object_set_int_member (o, "rejected", rejected);
       json_object_set_string_member (o, "server_lost", server_lost);
       json_object_set_string_member (o, "server_lost_notice", server_lost_text);
+      json_object_set_int_member (o, "refused", json_array_get_length (refused));
+      json_object_set_array_member (o, "refusals", json_array_ref (refused));
       node = json_node_init_object (json_node_alloc (), o);
       tf_cli_print_json (node);
       return TRUE;
@@ -233,6 +245,19 @@ status_command (TfCli *cli, int argc, char **argv, GError **error)
   g_print (_("Changes refused by the server: %lld\n"), (long long) rejected);
   if (server_lost != NULL)
     g_print (_("Found on %s: %s\n"), server_lost, server_lost_text);
+  g_print (_("Records from the server refused here: %u\n"), json_array_get_length (refused));
+  for (guint i = 0; i < json_array_get_length (refused); i++)
+    {
+      JsonObject *r = json_array_get_object_element (refused, i);
+
+      g_print (_("  %s %s (version %lld, %s): %s (%s)\n"),
+               json_object_get_string_member (r, "table"),
+               json_object_get_string_member (r, "id"),
+               (long long) json_object_get_int_member (r, "version"),
+               json_object_get_string_member (r, "refused_at"),
+               json_object_get_string_member (r, "message"),
+               json_object_get_string_member (r, "code"));
+    }
   return TRUE;
 }
 

@@ -5,6 +5,7 @@
  *   tf-vault.c            the object; plain form <-> wire form; data keys;
  *                         put, get, list, delete; other users' keys
  *   tf-vault-share.c      who should read a record, key grants, re-keying
+ *   tf-vault-grants.c     making a signed key grant; checking one before use
  *   tf-vault-notes.c      locked session notes: signing and verifying
  *   tf-vault-conflicts.c  the store's copy function; listing and resolving
  *                         conflict copies
@@ -137,6 +138,33 @@ gboolean    tf_vault_reconcile_record  (TfVault        *self,
                                         gboolean        rekeyed,
                                         guint          *n_pending,
                                         GError        **error);
+
+/* --- tf-vault-grants.c ----------------------------------------------------- */
+
+/* The one way a key grant is made (@grant_id NULL: a new one) or sealed
+ * again (@grant_id: that grant, its created_at kept): @sealed, the record
+ * key sealed to @recipient, for record @record_id of @table, signed by this
+ * account at one more than the highest counter seen for that record and
+ * recipient, and queued. */
+gboolean    tf_vault_put_grant         (TfVault        *self,
+                                        const char     *grant_id,
+                                        const TfTable  *table,
+                                        const char     *record_id,
+                                        const char     *recipient,
+                                        const char     *sealed,
+                                        GError        **error);
+/* TRUE when @grant (a key_grants record) is signed by its owner (the pinned
+ * key, or this account's own) and its counter is not below one seen; else
+ * FALSE with TF_VAULT_ERROR_REFUSED_GRANT and @out_code the refusal's code
+ * ("grant_unsigned", "grant_signer_unknown", "grant_forged",
+ * "grant_rolled_back"), or with a store error and @out_code NULL. */
+gboolean    tf_vault_verify_grant      (TfVault        *self,
+                                        const TfRecord *grant,
+                                        const char    **out_code,
+                                        GError        **error);
+/* tf_vault_verify_grant() for a reader that only needs yes or no. */
+gboolean    tf_vault_grant_usable      (TfVault        *self,
+                                        const TfRecord *grant);
 
 /* --- tf-vault-legacy.c ----------------------------------------------------- */
 

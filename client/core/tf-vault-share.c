@@ -29,8 +29,10 @@
  *
  * A reader without a grant gets one: the record's data key sealed to their
  * identity key (known_keys) in a key_grants record that syncs like any
- * other.  When their key is not known yet the grant is "pending" and made
- * by a later reconciliation (tf_vault_remember_key() runs one).  A grant
+ * other, signed by this account (tf_vault_put_grant in tf-vault-grants.c,
+ * the one place grants are made).  When their key is not known yet the
+ * grant is "pending" and made by a later reconciliation
+ * (tf_vault_remember_key() runs one).  A grant
  * whose recipient should no longer read the record is deleted, and the
  * record is re-keyed — a new data key, every content column encrypted
  * again, a new enc_key, every remaining grant sealed again — so whatever is
@@ -54,7 +56,6 @@
 
 #include "tf-store-db.h"
 #include "tf-sync-hooks.h"
-#include "tf-time.h"
 #include "tf-vault-private.h"
 
 /* Which flag of a care relationship shares a table that has no flag of its
@@ -246,24 +247,6 @@ identity_key_of (TfVault *self, const char *user_id, GError **error)
   return g_strdup (tf_json_get_string (known, "identity_public_key"));
 }
 
-static gboolean
-make_grant (TfVault *self, const TfTable *table, const char *record_id, const char *recipient,
-            const char *sealed, GError **error)
-{
-  g_autofree char *id = g_uuid_string_random ();
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autofree char *stamp = tf_time_format_timestamp (now);
-  g_autoptr(JsonObject) fields = json_object_new ();
-
-  json_object_set_string_member (fields, "table_name", table->name);
-  json_object_set_string_member (fields, "record_id", record_id);
-  json_object_set_string_member (fields, "owner_id", self->user_id);
-  json_object_set_string_member (fields, "recipient_id", recipient);
-  json_object_set_string_member (fields, "sealed_key", sealed);
-  json_object_set_string_member (fields, "created_at", stamp);
-  return tf_store_put (self->store, grants_table (), id, fields, error);
-}
-
 /* Gives @record a new data key and stores it; @out_key receives the key. */
 static gboolean
 rekey (TfVault *self, const TfRecord *record, TfSecret **out_key, GError **error)
@@ -374,7 +357,9 @@ reconcile_with (TfVault *self, const TfTable *table, const char *id, const TfRec
       key = care;
     }
 
-  /* Readers who keep access: after a re-key their grants are sealed again. */
+  /* Readers who keep access: after a re-key their grants are sealed again;
+   * so is a grant this account did not sign (one from before signatures,
+   * or one the server made in its name): the key sealed here, signed. */
   for (guint i = 0; i < kept->len; i++)
     {
       TfRecord *grant = g_ptr_array_index (kept, i);
@@ -383,7 +368,7 @@ reconcile_with (TfVault *self, const TfTable *table, const char *id, const TfRec
       g_autofree char *sealed = NULL;
       g_autoptr(GError) local_error = NULL;
 
-      if (!rekeyed)
+      if (!rekeyed && tf_vault_grant_usable (self, grant))
         {
           g_hash_table_add (covered, (gpointer) recipient);
           continue;
@@ -394,6 +379,12 @@ reconcile_with (TfVault *self, const TfTable *table, const char *id, const TfRec
           g_propagate_error (error, g_steal_pointer (&local_error));
           return FALSE;
         }
+      if (identity == NULL && !rekeyed)
+        {
+          /* Signed once their key is known here. */
+          g_hash_table_add (covered, (gpointer) recipient);
+          continue;
+        }
       if (identity == NULL)
         {
           /* An old key cannot open the new text anyway. */
@@ -402,15 +393,9 @@ reconcile_with (TfVault *self, const TfTable *table, const char *id, const TfRec
           continue;
         }
       sealed = tf_crypto_seal_key (identity, key, error);
-      if (sealed == NULL)
+      if (sealed == NULL ||
+          !tf_vault_put_grant (self, grant->id, table, id, recipient, sealed, error))
         return FALSE;
-      {
-        g_autoptr(JsonObject) fields = tf_json_object_dup (grant->fields);
-
-        json_object_set_string_member (fields, "sealed_key", sealed);
-        if (!tf_store_put (self->store, grants_table (), grant->id, fields, error))
-          return FALSE;
-      }
       g_hash_table_add (covered, (gpointer) recipient);
     }
 
@@ -437,7 +422,7 @@ reconcile_with (TfVault *self, const TfTable *table, const char *id, const TfRec
           continue;
         }
       sealed = tf_crypto_seal_key (identity, key, error);
-      if (sealed == NULL || !make_grant (self, table, id, reader, sealed, error))
+      if (sealed == NULL || !tf_vault_put_grant (self, NULL, table, id, reader, sealed, error))
         return FALSE;
     }
   return TRUE;

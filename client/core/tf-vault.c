@@ -242,7 +242,7 @@ index_grants (TfVault *self, const TfTable *table, GError **error)
       GPtrArray *keys;
 
       if (g_strcmp0 (tf_json_get_string (grant->fields, "table_name"), table->name) != 0 ||
-          record_id == NULL || sealed == NULL)
+          record_id == NULL || sealed == NULL || !tf_vault_grant_usable (self, grant))
         continue;
       keys = g_hash_table_lookup (index, record_id);
       if (keys == NULL)
@@ -294,7 +294,8 @@ open_key_with (TfVault *self, const TfTable *table, const char *grant_id, const 
         {
           TfRecord *grant = g_ptr_array_index (grants, i);
           const char *sealed = tf_json_get_string (grant->fields, "sealed_key");
-          TfSecret *key = sealed ? tf_keys_open_grant (self->keys, sealed, NULL) : NULL;
+          TfSecret *key = sealed != NULL && tf_vault_grant_usable (self, grant)
+                            ? tf_keys_open_grant (self->keys, sealed, NULL) : NULL;
 
           if (key != NULL)
             return key;

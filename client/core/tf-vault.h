@@ -40,6 +40,8 @@ typedef enum
   TF_VAULT_ERROR_UNKNOWN_RECIPIENT, /* no public key known for the recipient */
   TF_VAULT_ERROR_BAD_SIGNATURE,   /* a locked note whose signature does not verify */
   TF_VAULT_ERROR_NOT_OWNER,       /* only the owner can do this */
+  TF_VAULT_ERROR_REFUSED_GRANT,   /* a key grant its owner did not sign, or one from before
+                                   * brought back: never used (tf-vault-grants.c) */
 } TfVaultError;
 
 GQuark tf_vault_error_quark (void);
@@ -117,6 +119,15 @@ gboolean    tf_vault_remember_key   (TfVault        *self,
 gboolean    tf_vault_reconcile_shares (TfVault      *self,
                                        guint        *n_pending,
                                        GError      **error);
+
+/* Checks every key grant to or by this account (tf-vault-grants.c): one
+ * its owner did not sign (or one from before brought back) is not used and
+ * is recorded in the store's refusals (tf_store_list_refused); one that is
+ * good again clears its refusal.  Run after every sync, before the shares
+ * are brought in line.  Adds the new refusals to @n_refused (optional). */
+gboolean    tf_vault_check_grants   (TfVault        *self,
+                                     guint          *n_refused,
+                                     GError        **error);
 
 /* Encrypts what older versions left in plaintext in columns encrypted
  * since (TF_COLUMN_WAS_PLAIN): every record this account owns whose such a

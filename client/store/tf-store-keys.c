@@ -6,6 +6,10 @@
  * signed session notes with the author's Ed25519 key.  Both come from the
  * server's directory once; kept here, sharing and verification work
  * offline.  These rows are the device's own knowledge: they never sync.
+ *
+ * Also here, as the same kind of knowledge: the highest key grant counter
+ * seen for a record and a recipient (grant_counters), so a grant the server
+ * brings back from before is told from the newest one.
  */
 #define G_LOG_DOMAIN "tf-store"
 
@@ -103,4 +107,49 @@ tf_store_lookup_key (TfStore *self, const char *user_id, GError **error)
         json_object_set_null_member (key, names[i]);
     }
   return g_steal_pointer (&key);
+}
+
+gint64
+tf_store_grant_counter (TfStore *self, const char *table_name, const char *record_id,
+                        const char *recipient_id, const char *except_grant_id, GError **error)
+{
+  g_auto(TfStoreStmt) q = { NULL };
+  const char *params[] = { table_name, record_id, recipient_id, except_grant_id };
+  int rc;
+
+  g_return_val_if_fail (TF_IS_STORE (self), -1);
+
+  /* Tombstones count: a deleted grant's counter was seen too. */
+  if (!tf_store_prepare (self, &q, "SELECT coalesce(max(c), 0) FROM ("
+                                   " SELECT counter AS c FROM grant_counters WHERE table_name = ?1"
+                                   " AND record_id = ?2 AND recipient_id = ?3 UNION ALL"
+                                   " SELECT counter FROM key_grants WHERE table_name = ?1"
+                                   " AND record_id = ?2 AND recipient_id = ?3"
+                                   " AND id IS NOT ?4)", error))
+    return -1;
+  for (guint i = 0; i < G_N_ELEMENTS (params); i++)
+    if (params[i] != NULL)
+      sqlite3_bind_text (q.stmt, (int) i + 1, params[i], -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (q.stmt);
+  if (rc == SQLITE_ROW)
+    return sqlite3_column_int64 (q.stmt, 0);
+  tf_store_set_error (error, self->db, rc, _("Cannot read the store"));
+  return -1;
+}
+
+gboolean
+tf_store_raise_grant_counter (TfStore *self, const char *table_name, const char *record_id,
+                              const char *recipient_id, gint64 counter, GError **error)
+{
+  g_autofree char *text = g_strdup_printf ("%" G_GINT64_FORMAT, counter);
+  const char *params[] = { table_name, record_id, recipient_id, text };
+
+  g_return_val_if_fail (TF_IS_STORE (self), FALSE);
+  g_return_val_if_fail (counter >= 1, FALSE);
+
+  return tf_store_exec_bound (self, "INSERT INTO grant_counters (table_name, record_id,"
+                                    " recipient_id, counter) VALUES (?1, ?2, ?3,"
+                                    " CAST(?4 AS INTEGER)) ON CONFLICT DO UPDATE SET"
+                                    " counter = max(counter, excluded.counter)",
+                              params, G_N_ELEMENTS (params), error);
 }

@@ -10,9 +10,11 @@
  * server), tf-store-acked.c (acknowledged mutations kept for a server that
  * loses them), tf-store-conflicts.c (merging a conflict, conflict copies and
  * their resolution), tf-store-keys.c (other users' public keys),
- * tf-store-signed.c (authors' revisions and signatures).  All of them write only through these helpers, so every statement is
- * prepared from registry names and bound, and every write that belongs
- * together runs in one tf_store_in_transaction().
+ * tf-store-signed.c (authors' revisions and signatures), tf-store-refused.c
+ * (what this device refuses from the server).  All of them write only
+ * through these helpers, so every statement is prepared from registry names
+ * and bound, and every write that belongs together runs in one
+ * tf_store_in_transaction().
  *
  * Locking: a TfStore is used from one thread at a time; SQLite's own lock
  * (BEGIN IMMEDIATE) keeps two processes on one profile apart.
@@ -162,6 +164,14 @@ gboolean   tf_store_keep_acked       (TfStore        *self,
 /* Drops kept mutations past their time or count. */
 gboolean   tf_store_prune_acked      (TfStore        *self,
                                       GError        **error);
+
+/* A version of record @record_id above @version arrived (or the record
+ * went): a refusal of an older one no longer stands (tf-store-refused.c). */
+gboolean   tf_store_forget_refused_below (TfStore     *self,
+                                          const char  *table,
+                                          const char  *record_id,
+                                          gint64       version,
+                                          GError     **error);
 
 /* Emits TfStore::changed. */
 void       tf_store_emit_changed     (TfStore        *self,

@@ -406,6 +406,9 @@ apply_pull_body (TfStore *self, gpointer data, GError **error)
       if (!tf_store_hold_revision (self, record->table, record->id, record->revision,
                                    record->signature, error))
         return FALSE;
+      if (!tf_store_forget_refused_below (self, record->table->name, record->id,
+                                          record->version, error))
+        return FALSE;
     }
   for (guint i = 0; i < page->revoked->len; i++)
     {
@@ -417,6 +420,7 @@ apply_pull_body (TfStore *self, gpointer data, GError **error)
       const char *base_params[] = { parts[0], parts[1] };
 
       if (!tf_store_exec_bound (self, sql, id_param, 1, error) ||
+          !tf_store_forget_refused_below (self, parts[0], parts[1], G_MAXINT64, error) ||
           !tf_store_exec_bound (self, "DELETE FROM sync_base WHERE table_name = ?1"
                                       " AND record_id = ?2", base_params, 2, error))
         return FALSE;

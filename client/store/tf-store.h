@@ -267,6 +267,24 @@ JsonObject *tf_store_lookup_key     (TfStore       *self,
                                      const char    *user_id,
                                      GError       **error);
 
+/* The highest key grant counter seen here for record @record_id of table
+ * @table_name and @recipient_id: of the counters raised, and of the grants
+ * kept (deleted ones included) but @except_grant_id (may be NULL); 0 for
+ * none, -1 on error. */
+gint64      tf_store_grant_counter  (TfStore       *self,
+                                     const char    *table_name,
+                                     const char    *record_id,
+                                     const char    *recipient_id,
+                                     const char    *except_grant_id,
+                                     GError       **error);
+/* Raises it to @counter (never lowers it): kept when the grant goes. */
+gboolean    tf_store_raise_grant_counter (TfStore  *self,
+                                          const char *table_name,
+                                          const char *record_id,
+                                          const char *recipient_id,
+                                          gint64    counter,
+                                          GError  **error);
+
 /* Mutations the server refused and the user has not dismissed. */
 gint64     tf_store_rejection_count (TfStore      *self,
                                      GError      **error);
@@ -278,6 +296,52 @@ JsonArray *tf_store_list_rejections (TfStore     *self,
 /* Marks every listed rejection as seen by the user. */
 gboolean   tf_store_dismiss_rejections (TfStore  *self,
                                         GError  **error);
+
+/* --- what this device refuses from the server (tf-store-refused.c) -----------
+ * A record the server sent that a check found wrong (an unsigned or forged
+ * key grant, a record changed or rolled back): not used, and the user is
+ * told.  One entry per record; a later version of it from the server
+ * removes the entry, and the check runs again. */
+
+/* Records the refusal of version @version of record @record_id of @table
+ * (@code a short machine word such as "grant_unsigned", @message for the
+ * user).  @until_dismissed: a report of what the server did in this
+ * account's name, which a later version does not take back (it goes when
+ * the user dismisses it).  @out_new (may be NULL): TRUE unless it was
+ * already refused at that version with that code, so a check repeated
+ * after every sync tells once. */
+gboolean   tf_store_add_refused    (TfStore      *self,
+                                    const char   *table,
+                                    const char   *record_id,
+                                    gint64        version,
+                                    const char   *code,
+                                    const char   *message,
+                                    gboolean      until_dismissed,
+                                    gboolean     *out_new,
+                                    GError      **error);
+/* The record is good now (a later version verified): its entry goes. */
+gboolean   tf_store_clear_refused  (TfStore      *self,
+                                    const char   *table,
+                                    const char   *record_id,
+                                    GError      **error);
+/* TRUE when version @version of the record is refused. */
+gboolean   tf_store_is_refused     (TfStore      *self,
+                                    const char   *table,
+                                    const char   *record_id,
+                                    gint64        version);
+/* How many are refused (@unseen_only: not yet dismissed by the user). */
+gint64     tf_store_refused_count  (TfStore      *self,
+                                    gboolean      unseen_only,
+                                    GError      **error);
+/* Every refusal, oldest first: {table, id, version, code, message,
+ * refused_at, seen}. */
+JsonArray *tf_store_list_refused   (TfStore      *self,
+                                    GError      **error);
+/* The user has read the notice: it stays away until something new is
+ * refused.  The entries stay (status still lists them), but those kept
+ * until dismissed, which go. */
+gboolean   tf_store_dismiss_refused (TfStore     *self,
+                                     GError     **error);
 
 /* Up to @limit queued mutations in order, in push form ({mutation_id,
  * table, id, op, base_version, fields}); more when the last of them is in

@@ -570,6 +570,7 @@ tf_sync_report_add (TfSyncReport *total, const TfSyncReport *more)
   total->server_lost += more->server_lost;
   total->resent += more->resent;
   total->unkept += more->unkept;
+  total->refused += more->refused;
 }
 
 gboolean

@@ -50,6 +50,9 @@ typedef struct
                        * had acknowledged to this device (it lost changes; the user is told) */
   guint resent;       /* of those, acknowledged changes this device still kept and sent again */
   gint64 unkept;      /* at most this many of them were no longer kept here (too old) */
+  guint refused;      /* records the server sent that this device newly refuses to use (an
+                       * unsigned or forged key grant, a record changed by the server):
+                       * not used, kept in tf_store_list_refused() for the user */
 } TfSyncReport;
 
 /* Adds the counts of @more to @total (a sync run twice, as one). */
@@ -81,6 +84,17 @@ char     *tf_sync_server_lost_notice  (TfStore  *store,
                                        char    **out_when);
 /* The user has read it: the notice is gone until the server loses again. */
 gboolean  tf_sync_server_lost_dismiss (TfStore  *store,
+                                       GError  **error);
+
+/* What the user is told while records from the server are refused and the
+ * notice was not dismissed (tf-sync-notice.c), NULL when nothing is;
+ * translated, one paragraph. */
+char     *tf_sync_refused_notice      (TfStore  *store);
+/* Every notice of the profile (the server lost changes, records refused)
+ * as one text, NULL when there is none; what the app's banner shows. */
+char     *tf_sync_notice_text         (TfStore  *store);
+/* The user has read them: each stays away until it happens again. */
+gboolean  tf_sync_notice_dismiss      (TfStore  *store,
                                        GError  **error);
 
 #define TF_TYPE_SYNC_CLIENT (tf_sync_client_get_type ())

@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
  * tf-sync-notice.c: what the user is told when the server lost changes it
- * had acknowledged, in the same words in the app and the CLI.
+ * had acknowledged, or sent records this device refuses to use, in the same
+ * words in the app and the CLI.
  *
  * A sync that finds the server's bookkeeping went back (tf-sync-answer.c)
  * sends again what this device still keeps and notes it in the profile's
  * state (TF_SYNC_STATE_SERVER_LOST, _RESENT, _UNKEPT); the notice stays
  * until the user dismisses it, because it says something they may need to
- * check on their other devices.
+ * check on their other devices.  A refusal (tf-store-refused.c) says the
+ * server, or someone who controls it, sent what its author did not write;
+ * the notice stays until dismissed or until the record is good again.
  */
 #define G_LOG_DOMAIN "tf-sync-client"
 
@@ -83,4 +86,41 @@ tf_sync_server_lost_dismiss (TfStore *store, GError **error)
   g_return_val_if_fail (TF_IS_STORE (store), FALSE);
 
   return tf_store_set_state (store, keys, values, error);
+}
+
+char *
+tf_sync_refused_notice (TfStore *store)
+{
+  gint64 n;
+
+  g_return_val_if_fail (TF_IS_STORE (store), NULL);
+
+  n = tf_store_refused_count (store, TRUE, NULL);
+  if (n <= 0)
+    return NULL;
+  return g_strdup_printf (ngettext ("The server sent %lld record that its author did not "
+                                    "write or sign (it may have been changed on the server). "
+                                    "This device does not use it; “sync status” lists it.",
+                                    "The server sent %lld records that their authors did not "
+                                    "write or sign (they may have been changed on the server). "
+                                    "This device does not use them; “sync status” lists them.",
+                                    (gulong) n),
+                          (long long) n);
+}
+
+char *
+tf_sync_notice_text (TfStore *store)
+{
+  g_autofree char *lost = tf_sync_server_lost_notice (store, NULL);
+  g_autofree char *refused = tf_sync_refused_notice (store);
+
+  if (lost != NULL && refused != NULL)
+    return g_strconcat (lost, "\n", refused, NULL);
+  return lost != NULL ? g_steal_pointer (&lost) : g_steal_pointer (&refused);
+}
+
+gboolean
+tf_sync_notice_dismiss (TfStore *store, GError **error)
+{
+  return tf_sync_server_lost_dismiss (store, error) && tf_store_dismiss_refused (store, error);
 }

@@ -48,6 +48,10 @@ tf_test_sample_value (const TfColumn *column)
         case TF_FORMAT_TIMEZONE: return json_node_init_string (node, "Europe/Athens");
         case TF_FORMAT_LANGUAGE: return json_node_init_string (node, "el");
         case TF_FORMAT_URL: return json_node_init_string (node, "https://meet.example.gr/x");
+        case TF_FORMAT_SIGNATURE:
+          return json_node_init_string (node, "tfs1:0123456789ABCDEF0123456789ABCDEF01234567:"
+                                              "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                              "0123456789+/ABCDEFGHIJKLMNOPQRSTAA==");
         case TF_FORMAT_NONE:
         case TF_FORMAT_ICD10_LIST:
         default: return json_node_init_string (node, "Καλημέρα");

@@ -1998,6 +1998,386 @@ test_account_mfa (void)
   g_free (OK (third, "account", "login", "--server", server->base_url, "--email", email));
 }
 
+/* What this device refused from the server (sync_refused, as a check that
+ * found a forged grant leaves it) is listed by `status`, in JSON and in
+ * words, and goes when the server sends a later version of the record,
+ * written on the account's other device. */
+static void
+test_refused_listed (void)
+{
+  g_autofree char *email = unique_email ("client");
+  g_autofree char *id = NULL, *db_path = NULL, *text = NULL;
+  g_autoptr(JsonObject) st = NULL;
+  Device *a = device_new (), *b = device_new ();
+  JsonArray *refusals;
+  JsonObject *r;
+  char *sql;
+  sqlite3 *db;
+
+  g_free (register_on (a, email, "client", NULL));
+  g_free (OK (b, "account", "login", "--server", server->base_url, "--email", email));
+  id = first_line (OK (a, "journal", "add", "--title", "t", "--content", secret ("ein Satz")));
+  sync_ok (a);
+  sync_ok (b);
+  db_path = g_build_filename (a->dir, "profile.sqlite", NULL);
+  g_assert_cmpint (sqlite3_open (db_path, &db), ==, SQLITE_OK);
+  sql = sqlite3_mprintf ("INSERT INTO sync_refused (table_name, record_id, version, code, message,"
+                         " refused_at) SELECT 'journal_entries', id, version, 'bad_signature',"
+                         " 'forged', '2026-12-01T10:00:00Z' FROM journal_entries WHERE id = %Q",
+                         id);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_free (sql);
+  sqlite3_close (db);
+
+  st = status_of (a);
+  g_assert_cmpint (json_object_get_int_member (st, "refused"), ==, 1);
+  refusals = json_object_get_array_member (st, "refusals");
+  r = json_array_get_object_element (refusals, 0);
+  g_assert_cmpstr (json_object_get_string_member (r, "table"), ==, "journal_entries");
+  g_assert_cmpstr (json_object_get_string_member (r, "id"), ==, id);
+  g_assert_cmpstr (json_object_get_string_member (r, "code"), ==, "bad_signature");
+  text = OK (a, "status");
+  g_assert_nonnull (strstr (text, "Records from the server refused here: 1\n"));
+  g_assert_nonnull (strstr (text, id));
+
+  /* A later version from the phone: judged afresh, the refusal goes. */
+  g_free (OK (b, "journal", "edit", id, "--content", secret ("ein anderer Satz")));
+  sync_ok (b);
+  sync_ok (a);
+  g_assert_cmpint (status_int (a, "refused"), ==, 0);
+}
+
+/* --- as a malicious server (issue 19): PostgreSQL changed directly ------------ */
+
+/* Runs @sql (printf-style) on the server's database. */
+static void server_exec (const char *format, ...) G_GNUC_PRINTF (1, 2);
+
+static void
+server_exec (const char *format, ...)
+{
+  PGconn *conn = tf_test_pg_connect (server->conninfo);
+  g_autofree char *sql = NULL;
+  va_list args;
+
+  va_start (args, format);
+  sql = g_strdup_vprintf (format, args);
+  va_end (args);
+  tf_test_pg_exec (conn, sql);
+  PQfinish (conn);
+}
+
+/* Record @id of @table as written in PostgreSQL goes to the pulls of @owner
+ * and @reader at a new version, as the server's own writes do: what a
+ * device then pulls is whatever the database holds. */
+static void
+server_publish (const char *table, const char *id, const char *owner, const char *reader)
+{
+  server_exec ("UPDATE %s SET version = nextval('sync_version_seq') WHERE id = '%s';"
+               "INSERT INTO sync_records (table_name, record_id, version, owner_id)"
+               " SELECT '%s', id, version, '%s' FROM %s WHERE id = '%s'"
+               " ON CONFLICT (table_name, record_id) DO UPDATE SET version = excluded.version;"
+               "INSERT INTO sync_feed (user_id, table_name, record_id, version)"
+               " SELECT u, '%s', t.id, t.version FROM %s t, unnest(ARRAY['%s', '%s']::uuid[]) u"
+               " WHERE t.id = '%s' ON CONFLICT (user_id, table_name, record_id)"
+               " DO UPDATE SET version = excluded.version, revoked = false",
+               table, id, table, owner, table, id, table, table, owner, reader, id);
+}
+
+/* The sealed key and signature texts of a grant the "server" makes: @key
+ * sealed to @recipient's identity key as PostgreSQL holds it, and signed by
+ * @signer (NULL: by nobody) over what the grant says. */
+static void
+forge_grant (const char *grant_id, const char *table, const char *record_id, const char *owner,
+             const char *recipient, const TfSecret *key, const TfSecret *signer,
+             char **out_sealed, char **out_signature)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT identity_public_key FROM user_keys"
+                                          " WHERE user_id = '%s'", recipient);
+  g_autofree char *identity = server_value (sql);
+  g_autoptr(GError) error = NULL;
+  TfRecord grant = { .table = tf_registry_lookup ("key_grants"), .id = (char *) grant_id };
+
+  *out_sealed = tf_crypto_seal_key (identity, key, &error);
+  g_assert_no_error (error);
+  *out_signature = NULL;
+  if (signer == NULL)
+    return;
+  grant.fields = json_object_new ();
+  json_object_set_string_member (grant.fields, "table_name", table);
+  json_object_set_string_member (grant.fields, "record_id", record_id);
+  json_object_set_string_member (grant.fields, "owner_id", owner);
+  json_object_set_string_member (grant.fields, "recipient_id", recipient);
+  json_object_set_string_member (grant.fields, "sealed_key", *out_sealed);
+  *out_signature = tf_signed_grant_sign (signer, &grant, 1, &error);
+  g_assert_no_error (error);
+  json_object_unref (grant.fields);
+}
+
+/* The refusals @d's status lists, as "table id code" lines. */
+static char *
+refusals_of (Device *d)
+{
+  g_autoptr(JsonObject) st = status_of (d);
+  JsonArray *list = json_object_get_array_member (st, "refusals");
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; i < json_array_get_length (list); i++)
+    {
+      JsonObject *r = json_array_get_object_element (list, i);
+
+      g_string_append_printf (out, "%s %s %s\n", json_object_get_string_member (r, "table"),
+                              json_object_get_string_member (r, "id"),
+                              json_object_get_string_member (r, "code"));
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* The server plants a journal entry "of the client" under a key of its own,
+ * with a grant of that key sealed to the therapist (the proxy attack of
+ * issue 19), once signed by nobody and once by a key it made up: the
+ * therapist's device uses neither, shows neither text, and reports both;
+ * the client's real shared entry still reads. */
+static void
+test_forged_grant_refused (void)
+{
+  g_auto(Practice) p = { 0 };
+  g_autoptr(TfSecret) server_key = tf_secret_new_random (TF_CRYPTO_KEY_BYTES);
+  g_autoptr(TfSecret) made_up = NULL;
+  g_autofree char *made_up_public = NULL, *real_id = NULL, *refusals = NULL;
+  g_autoptr(GHashTable) on_t = NULL;
+  g_autoptr(JsonNode) report = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *texts[] = { "planted by the server, unsigned", "planted by the server, signed" };
+  char *entries[2], *grants[2];
+
+  g_assert_true (tf_crypto_sign_keypair (&made_up_public, &made_up, &error));
+  practice_init (&p);
+  real_id = first_line (OK (p.a, "journal", "add", "--title", "real", "--content",
+                            secret ("what I really wrote"), "--share"));
+  sync_ok (p.a);
+  sync_ok (p.t);
+  on_t = journal_of (p.t);
+  g_assert_cmpstr (g_hash_table_lookup (on_t, real_id), ==, "what I really wrote");
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *content = NULL, *sealed = NULL, *signature = NULL;
+
+      entries[i] = g_uuid_string_random ();
+      grants[i] = g_uuid_string_random ();
+      content = tf_crypto_encrypt_field (server_key, "journal_entries", entries[i], "content",
+                                         texts[i], &error);
+      g_assert_no_error (error);
+      server_exec ("INSERT INTO journal_entries (id, user_id, content, therapist_shared)"
+                   " VALUES ('%s', '%s', '%s', true)", entries[i], p.client_id, content);
+      server_publish ("journal_entries", entries[i], p.client_id, p.therapist_id);
+      forge_grant (grants[i], "journal_entries", entries[i], p.client_id, p.therapist_id,
+                   server_key, i == 1 ? made_up : NULL, &sealed, &signature);
+      server_exec ("INSERT INTO key_grants (id, table_name, record_id, owner_id, recipient_id,"
+                   " sealed_key, signature, counter) VALUES ('%s', 'journal_entries', '%s', '%s',"
+                   " '%s', '%s', %s%s%s, %s)", grants[i], entries[i], p.client_id,
+                   p.therapist_id, sealed, signature ? "'" : "", signature ? signature : "NULL",
+                   signature ? "'" : "", signature ? "1" : "NULL");
+      server_publish ("key_grants", grants[i], p.client_id, p.therapist_id);
+    }
+
+  report = JSON (p.t, "sync");
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (report), "refused"), ==, 2);
+  on_t = (g_hash_table_unref (on_t), journal_of (p.t));
+  g_assert_cmpstr (g_hash_table_lookup (on_t, real_id), ==, "what I really wrote");
+  g_assert_false (has_value (on_t, texts[0]));
+  g_assert_false (has_value (on_t, texts[1]));
+  refusals = refusals_of (p.t);
+  g_test_message ("refused: %s", refusals);
+  {
+    g_autofree char *unsigned_line = g_strdup_printf ("key_grants %s grant_unsigned\n", grants[0]);
+    g_autofree char *forged_line = g_strdup_printf ("key_grants %s grant_forged\n", grants[1]);
+
+    g_assert_nonnull (strstr (refusals, unsigned_line));
+    g_assert_nonnull (strstr (refusals, forged_line));
+  }
+  /* Told once: the next sync finds nothing new. */
+  json_node_unref (report);
+  report = JSON (p.t, "sync");
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (report), "refused"), ==, 0);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_free (entries[i]);
+      g_free (grants[i]);
+    }
+}
+
+/* The server changes a real grant: its sealed key replaced by one of its own
+ * key (and the entry's text by one under that key), then — the sealed key
+ * restored — one character of its signature.  The therapist's device
+ * refuses the grant each time and never shows the server's text; once the
+ * client's device signs the grant anew (its next sync finds the grant in
+ * its name it did not sign), the real entry reads again. */
+static void
+test_altered_grant_refused (void)
+{
+  g_auto(Practice) p = { 0 };
+  g_autoptr(TfSecret) server_key = tf_secret_new_random (TF_CRYPTO_KEY_BYTES);
+  g_autoptr(GHashTable) on_t = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = NULL, *grant = NULL, *sql = NULL, *sealed = NULL, *unused = NULL;
+  g_autofree char *content = NULL, *real_sealed = NULL, *real_content = NULL, *real_title = NULL;
+  g_autofree char *signature = NULL, *refusals = NULL, *line = NULL;
+
+  practice_init (&p);
+  id = first_line (OK (p.a, "journal", "add", "--title", "real", "--content",
+                       secret ("the real text"), "--share"));
+  sync_ok (p.a);
+  sync_ok (p.t);
+  sql = g_strdup_printf ("SELECT id FROM key_grants WHERE record_id = '%s' AND recipient_id = '%s'"
+                         " AND deleted_at IS NULL", id, p.therapist_id);
+  grant = server_value (sql);
+  g_free (sql);
+  sql = g_strdup_printf ("SELECT sealed_key || ' ' || content || ' ' || title || ' ' || signature"
+                         " FROM key_grants g, journal_entries j WHERE g.id = '%s' AND j.id = '%s'",
+                         grant, id);
+  {
+    g_autofree char *row = server_value (sql);
+    g_auto(GStrv) parts = g_strsplit (row, " ", 4);
+
+    real_sealed = g_strdup (parts[0]);
+    real_content = g_strdup (parts[1]);
+    real_title = g_strdup (parts[2]);
+    signature = g_strdup (parts[3]);
+  }
+
+  forge_grant (grant, "journal_entries", id, p.client_id, p.therapist_id, server_key, NULL,
+               &sealed, &unused);
+  content = tf_crypto_encrypt_field (server_key, "journal_entries", id, "content",
+                                     "the server's text", &error);
+  g_assert_no_error (error);
+  server_exec ("UPDATE key_grants SET sealed_key = '%s' WHERE id = '%s';"
+               "UPDATE journal_entries SET content = '%s', title = NULL WHERE id = '%s'", sealed,
+               grant, content, id);
+  server_publish ("key_grants", grant, p.client_id, p.therapist_id);
+  server_publish ("journal_entries", id, p.client_id, p.therapist_id);
+  sync_ok (p.t);
+  on_t = journal_of (p.t);
+  g_assert_false (has_value (on_t, "the server's text"));
+  refusals = refusals_of (p.t);
+  line = g_strdup_printf ("key_grants %s grant_forged\n", grant);
+  g_assert_nonnull (strstr (refusals, line));
+
+  /* The sealed key and text back, the signature changed in one place. */
+  {
+    gsize at = strlen ("tfs1:") + 40 + 1 + 10;  /* within the signature's bytes */
+
+    signature[at] = signature[at] == 'A' ? 'B' : 'A';
+  }
+  server_exec ("UPDATE key_grants SET sealed_key = '%s', signature = '%s' WHERE id = '%s';"
+               "UPDATE journal_entries SET content = '%s', title = '%s' WHERE id = '%s'",
+               real_sealed, signature, grant, real_content, real_title, id);
+  server_publish ("key_grants", grant, p.client_id, p.therapist_id);
+  server_publish ("journal_entries", id, p.client_id, p.therapist_id);
+  sync_ok (p.t);
+  on_t = (g_hash_table_unref (on_t), journal_of (p.t));
+  g_assert_true (g_hash_table_contains (on_t, id));
+  g_assert_cmpstr (g_hash_table_lookup (on_t, id), !=, "the real text");
+  g_free (refusals);
+  refusals = refusals_of (p.t);
+  g_assert_nonnull (strstr (refusals, line));
+
+  /* The client's device finds the grant in its name with a signature it did
+   * not make, says so, and signs it anew; the therapist reads again. */
+  {
+    g_autoptr(JsonNode) report = JSON (p.a, "sync");
+    g_autofree char *own = NULL;
+
+    g_assert_cmpint (json_object_get_int_member (json_node_get_object (report), "refused"),
+                     ==, 1);
+    own = refusals_of (p.a);
+    g_assert_nonnull (strstr (own, line));
+  }
+  sync_ok (p.t);
+  on_t = (g_hash_table_unref (on_t), journal_of (p.t));
+  g_assert_cmpstr (g_hash_table_lookup (on_t, id), ==, "the real text");
+  g_assert_cmpint (status_int (p.t, "refused"), ==, 0);
+}
+
+/* The server writes a grant in the client's name, of a private entry's key
+ * to the therapist, signed by a key it made up: the client's device reports
+ * it (once), and deletes it, since the therapist should not read the entry;
+ * the therapist's device refuses it too. */
+static void
+test_owner_reports_grant_not_its_own (void)
+{
+  g_auto(Practice) p = { 0 };
+  g_autoptr(TfSecret) made_up = NULL, some_key = tf_secret_new_random (TF_CRYPTO_KEY_BYTES);
+  g_autofree char *made_up_public = NULL, *id = NULL, *grant = g_uuid_string_random ();
+  g_autofree char *sealed = NULL, *signature = NULL, *refusals = NULL, *line = NULL;
+  g_autofree char *sql = NULL, *left = NULL;
+  g_autoptr(JsonNode) report = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (tf_crypto_sign_keypair (&made_up_public, &made_up, &error));
+  practice_init (&p);
+  id = first_line (OK (p.a, "journal", "add", "--title", "mine", "--content",
+                       secret ("only mine")));
+  sync_ok (p.a);
+  forge_grant (grant, "journal_entries", id, p.client_id, p.therapist_id, some_key, made_up,
+               &sealed, &signature);
+  server_exec ("INSERT INTO key_grants (id, table_name, record_id, owner_id, recipient_id,"
+               " sealed_key, signature, counter) VALUES ('%s', 'journal_entries', '%s', '%s',"
+               " '%s', '%s', '%s', 1)", grant, id, p.client_id, p.therapist_id, sealed,
+               signature);
+  server_publish ("key_grants", grant, p.client_id, p.therapist_id);
+
+  report = JSON (p.a, "sync");
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (report), "refused"), ==, 1);
+  refusals = refusals_of (p.a);
+  line = g_strdup_printf ("key_grants %s grant_forged\n", grant);
+  g_assert_nonnull (strstr (refusals, line));
+  /* The grant is gone on the server: the client's device deleted it. */
+  sql = g_strdup_printf ("SELECT count(*) FROM key_grants WHERE id = '%s'"
+                         " AND deleted_at IS NULL", grant);
+  left = server_value (sql);
+  g_assert_cmpstr (left, ==, "0");
+}
+
+/* A grant from before signatures (the server's copy as older versions
+ * wrote it: no signature, no counter): the therapist's device refuses it,
+ * the client's device takes it as its own from before and signs it (sealing
+ * the key again) without a word, and the therapist reads again. */
+static void
+test_grant_from_before_signed (void)
+{
+  g_auto(Practice) p = { 0 };
+  g_autoptr(GHashTable) on_t = NULL;
+  g_autofree char *id = NULL, *grant = NULL, *sql = NULL, *signature = NULL;
+  g_autoptr(JsonNode) report = NULL;
+
+  practice_init (&p);
+  id = first_line (OK (p.a, "journal", "add", "--title", "old", "--content",
+                       secret ("shared before signatures"), "--share"));
+  sync_ok (p.a);
+  sql = g_strdup_printf ("SELECT id FROM key_grants WHERE record_id = '%s' AND recipient_id = '%s'"
+                         " AND deleted_at IS NULL", id, p.therapist_id);
+  grant = server_value (sql);
+  server_exec ("UPDATE key_grants SET signature = NULL, counter = NULL WHERE id = '%s'", grant);
+  server_publish ("key_grants", grant, p.client_id, p.therapist_id);
+  sync_ok (p.t);
+  on_t = journal_of (p.t);
+  g_assert_true (g_hash_table_contains (on_t, id));
+  g_assert_cmpstr (g_hash_table_lookup (on_t, id), !=, "shared before signatures");
+  g_assert_cmpint (status_int (p.t, "refused"), ==, 1);
+
+  report = JSON (p.a, "sync");
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (report), "refused"), ==, 0);
+  g_free (sql);
+  sql = g_strdup_printf ("SELECT signature FROM key_grants WHERE id = '%s'", grant);
+  signature = server_value (sql);
+  g_assert_true (g_str_has_prefix (signature, "tfs1:"));
+  sync_ok (p.t);
+  on_t = (g_hash_table_unref (on_t), journal_of (p.t));
+  g_assert_cmpstr (g_hash_table_lookup (on_t, id), ==, "shared before signatures");
+  g_assert_cmpint (status_int (p.t, "refused"), ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -2034,6 +2414,11 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/account-sessions", test_account_sessions);
   g_test_add_func ("/cli/account-mfa", test_account_mfa);
   g_test_add_func ("/cli/signatures-stored-verbatim", test_signatures_stored_verbatim);
+  g_test_add_func ("/cli/refused-listed", test_refused_listed);
+  g_test_add_func ("/cli/forged-grant-refused", test_forged_grant_refused);
+  g_test_add_func ("/cli/altered-grant-refused", test_altered_grant_refused);
+  g_test_add_func ("/cli/owner-reports-grant-not-its-own", test_owner_reports_grant_not_its_own);
+  g_test_add_func ("/cli/grant-from-before-signed", test_grant_from_before_signed);
   g_test_add_func ("/cli/no-plaintext-anywhere", test_no_plaintext_anywhere);
   status = g_test_run ();
 

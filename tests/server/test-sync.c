@@ -823,6 +823,95 @@ test_key_grant_end_to_end (void)
   }
 }
 
+/* A grant's signature and counter (issue 19) are the granting user's: the
+ * server cannot verify them and keeps them exactly as sent, but it refuses
+ * what is not their shape — with "validation" and a message naming the
+ * member, never a database's text — and keeps nothing of it. */
+static void
+test_grant_signature_shape (void)
+{
+  g_autoptr(TfTestUser) client = new_user ("client");
+  g_autoptr(TfTestUser) therapist = new_user ("therapist");
+  g_autoptr(TfSecret) data_key = tf_secret_new_random (TF_CRYPTO_KEY_BYTES);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *care = new_id (), *entry = new_id (), *grant = new_id ();
+  g_autofree char *content = tf_crypto_encrypt_field (data_key, "journal_entries", entry,
+                                                      "content", "κάτι", &error);
+  g_autofree char *sealed = tf_crypto_seal_key (therapist->identity_public, data_key, &error);
+  g_autofree char *m1 = care_mutation (1, care, 0, therapist->user_id, client->user_id, TRUE, NULL);
+  g_autofree char *m2 = g_strdup_printf (
+      "{\"mutation_id\": 2, \"table\": \"journal_entries\", \"id\": \"%s\", \"op\": \"upsert\","
+      " \"base_version\": 0, \"fields\": {\"user_id\": \"%s\", \"content\": \"%s\","
+      " \"therapist_shared\": true}}", entry, client->user_id, content);
+  g_autofree char *batch = g_strdup_printf ("%s, %s", m1, m2);
+  g_autoptr(TfTestResponse) r = push (client, batch);
+  const char *good = "tfs1:0123456789ABCDEF0123456789ABCDEF01234567:"
+                     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+                     "ABCDEFGHIJKLMNOPQRSTAA==";
+  g_autofree char *long_one = g_strnfill (300, 'A');
+  const struct
+  {
+    const char *signature;  /* JSON text of the member */
+    const char *counter;
+  } bad[] = {
+    { "\"tfs1:forged\"", "1" },
+    { "\"RSA:0123\"", "1" },
+    { NULL, "1" },          /* long_one, below */
+    { "1234", "1" },
+    { NULL, "0" },          /* good, with a counter out of range */
+    { NULL, "\"one\"" },
+  };
+  g_autoptr(JsonArray) changes = NULL;
+  JsonObject *fields;
+  gint64 mutation = 3;
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (status_at (r, 1), ==, "applied");
+  g_assert_cmpuint (strlen (good), ==, 134);
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autofree char *signature = bad[i].signature != NULL ? g_strdup (bad[i].signature)
+                                   : g_strdup_printf ("\"%s\"", i == 2 ? long_one : good);
+      g_autofree char *m = g_strdup_printf (
+          "{\"mutation_id\": %" G_GINT64_FORMAT ", \"table\": \"key_grants\", \"id\": \"%s\","
+          " \"op\": \"upsert\", \"base_version\": 0,"
+          " \"fields\": {\"table_name\": \"journal_entries\","
+          " \"record_id\": \"%s\", \"owner_id\": \"%s\", \"recipient_id\": \"%s\","
+          " \"sealed_key\": \"%s\", \"signature\": %s, \"counter\": %s}}", mutation++, grant, entry,
+          client->user_id, therapist->user_id, sealed, signature, bad[i].counter);
+      g_autoptr(TfTestResponse) refused = push (client, m);
+      JsonObject *result = result_at (refused, 0);
+      const char *message = json_object_get_string_member (result, "message");
+
+      g_test_message ("%s / %s: %s %s", signature, bad[i].counter,
+                      json_object_get_string_member (result, "code"), message);
+      g_assert_cmpstr (status_at (refused, 0), ==, "rejected");
+      g_assert_true (strstr (message, "signature") != NULL || strstr (message, "counter") != NULL);
+      g_assert_null (strstr (message, "violates"));
+      g_assert_null (strstr (message, "key_grants_"));
+    }
+  changes = pull_all (therapist, 0, 100, NULL, NULL);
+  g_assert_null (find_change (changes, grant));
+
+  {
+    g_autofree char *m = g_strdup_printf (
+        "{\"mutation_id\": %" G_GINT64_FORMAT ", \"table\": \"key_grants\", \"id\": \"%s\","
+        " \"op\": \"upsert\", \"base_version\": 0,"
+        " \"fields\": {\"table_name\": \"journal_entries\","
+        " \"record_id\": \"%s\", \"owner_id\": \"%s\", \"recipient_id\": \"%s\","
+        " \"sealed_key\": \"%s\", \"signature\": \"%s\", \"counter\": 7}}", mutation++, grant,
+        entry, client->user_id, therapist->user_id, sealed, good);
+    g_autoptr(TfTestResponse) applied = push (client, m);
+    g_autoptr(JsonArray) after = NULL;
+
+    g_assert_cmpstr (status_at (applied, 0), ==, "applied");
+    after = pull_all (therapist, 0, 100, NULL, NULL);
+    fields = json_object_get_object_member (find_change (after, grant), "fields");
+    g_assert_cmpstr (json_object_get_string_member (fields, "signature"), ==, good);
+    g_assert_cmpint (json_object_get_int_member (fields, "counter"), ==, 7);
+  }
+}
+
 static char *appointment_mutation (gint64 mutation_id, const char *id, gint64 base,
                                    const char *therapist, const char *client, const char *start,
                                    int minutes, const char *status, const char *cancelled_by);
@@ -1930,6 +2019,7 @@ main (int argc, char **argv)
   g_test_add_func ("/tf/sync/clients-never-see-each-other", test_clients_never_see_each_other);
   g_test_add_func ("/tf/sync/sharing-with-therapist", test_sharing_with_therapist);
   g_test_add_func ("/tf/sync/key-grant-end-to-end", test_key_grant_end_to_end);
+  g_test_add_func ("/tf/sync/grant-signature-shape", test_grant_signature_shape);
   g_test_add_func ("/tf/sync/session-notes", test_session_notes);
   g_test_add_func ("/tf/sync/client-cannot-write-therapist-tables",
                    test_client_cannot_write_therapist_tables);

@@ -673,6 +673,84 @@ test_atomic_groups (Fixture *f, gconstpointer data)
   g_assert_cmpuint (json_array_get_length (groups), ==, 1);
 }
 
+/* What this device refuses from the server: one entry per record, told once
+ * for the same version and reason, news again at another, kept across a
+ * reopen, dismissed without being forgotten, and gone when a later version
+ * of the record arrives or the record is revoked. */
+static void
+test_refused_records (Fixture *f, gconstpointer data)
+{
+  g_autofree char *a = g_uuid_string_random (), *b = g_uuid_string_random ();
+  g_autofree char *ra = remote_mood (a, 12, 5, FALSE);
+  g_autofree char *json = g_strdup_printf ("[%s, {\"table\": \"mood_entries\", \"id\": \"%s\","
+                                           " \"revoked\": true}]", ra, b);
+  g_autoptr(JsonArray) page = page_of (json);
+  g_autoptr(JsonArray) list = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean fresh = FALSE;
+  JsonObject *first;
+
+  g_assert_cmpint (tf_store_refused_count (f->store, FALSE, &error), ==, 0);
+  g_assert_true (tf_store_add_refused (f->store, "mood_entries", a, 10, "bad_signature",
+                                       "forged", FALSE, &fresh, &error));
+  g_assert_no_error (error);
+  g_assert_true (fresh);
+  g_assert_true (tf_store_add_refused (f->store, "mood_entries", a, 10, "bad_signature",
+                                       "forged", FALSE, &fresh, &error));
+  g_assert_false (fresh);
+  g_assert_true (tf_store_add_refused (f->store, "mood_entries", b, 3, "grant_unsigned",
+                                       "unsigned", FALSE, &fresh, &error));
+  g_assert_true (fresh);
+  g_assert_true (tf_store_is_refused (f->store, "mood_entries", a, 10));
+  g_assert_false (tf_store_is_refused (f->store, "mood_entries", a, 11));
+
+  /* Kept across a reopen. */
+  g_assert_finalize_object (f->store);
+  f->store = tf_store_open (f->path, &error);
+  g_assert_no_error (error);
+  list = tf_store_list_refused (f->store, &error);
+  g_assert_cmpuint (json_array_get_length (list), ==, 2);
+  first = json_array_get_object_element (list, 0);
+  g_assert_cmpstr (json_object_get_string_member (first, "table"), ==, "mood_entries");
+  g_assert_nonnull (json_object_get_string_member (first, "refused_at"));
+
+  /* Dismissed: not news, still listed; refused again at another version: news. */
+  g_assert_true (tf_store_dismiss_refused (f->store, &error));
+  g_assert_cmpint (tf_store_refused_count (f->store, TRUE, &error), ==, 0);
+  g_assert_cmpint (tf_store_refused_count (f->store, FALSE, &error), ==, 2);
+  g_assert_true (tf_store_add_refused (f->store, "mood_entries", a, 11, "bad_signature",
+                                       "forged", FALSE, &fresh, &error));
+  g_assert_true (fresh);
+  g_assert_cmpint (tf_store_refused_count (f->store, TRUE, &error), ==, 1);
+
+  /* Version 12 of a arrives, b is revoked: both refusals go. */
+  g_assert_true (tf_store_apply_pull (f->store, page, 20, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (tf_store_refused_count (f->store, FALSE, &error), ==, 0);
+
+  g_assert_true (tf_store_add_refused (f->store, "mood_entries", a, 12, "bad_signature",
+                                       "forged", FALSE, &fresh, &error));
+  g_assert_true (tf_store_clear_refused (f->store, "mood_entries", a, &error));
+  g_assert_cmpint (tf_store_refused_count (f->store, FALSE, &error), ==, 0);
+  g_assert_no_error (error);
+
+  /* A report of what the server did in this account's name outlives a later
+   * version (the account's own repair) and goes once dismissed. */
+  {
+    g_autofree char *again = remote_mood (a, 40, 5, FALSE);
+    g_autofree char *json2 = g_strdup_printf ("[%s]", again);
+    g_autoptr(JsonArray) page2 = page_of (json2);
+
+    g_assert_true (tf_store_add_refused (f->store, "mood_entries", a, 30, "grant_forged",
+                                         "not mine", TRUE, &fresh, &error));
+    g_assert_true (tf_store_apply_pull (f->store, page2, 41, &error));
+    g_assert_cmpint (tf_store_refused_count (f->store, TRUE, &error), ==, 1);
+    g_assert_true (tf_store_dismiss_refused (f->store, &error));
+    g_assert_cmpint (tf_store_refused_count (f->store, FALSE, &error), ==, 0);
+    g_assert_no_error (error);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -699,5 +777,7 @@ main (int argc, char **argv)
               test_odd_answer_members_refused, fixture_tear_down);
   g_test_add ("/tf/store/sync/atomic-groups", Fixture, NULL, fixture_set_up, test_atomic_groups,
               fixture_tear_down);
+  g_test_add ("/tf/store/sync/refused-records", Fixture, NULL, fixture_set_up,
+              test_refused_records, fixture_tear_down);
   return g_test_run ();
 }

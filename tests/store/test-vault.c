@@ -88,6 +88,17 @@ fixture_set_up (Fixture *f, gconstpointer data)
   f->client = tf_vault_new (f->store, CLIENT, open_keys (client_keys, client_kek));
   f->therapist = tf_vault_new (f->therapist_store, THERAPIST,
                                open_keys (therapist_keys, therapist_kek));
+  /* The therapist's device knows the client's keys (fetched for the care
+   * relationship), which the client's key grants are checked with. */
+  {
+    const char *identity = json_object_get_string_member (client_keys, "identity_public_key");
+    const char *signing = json_object_get_string_member (client_keys, "signing_public_key");
+    const char *publics[] = { identity, signing, NULL };
+    g_autofree char *fingerprint = tf_crypto_fingerprint (publics);
+
+    g_assert_true (tf_store_remember_key (f->therapist_store, CLIENT, identity, signing,
+                                          fingerprint, NULL, &error));
+  }
 }
 
 static void

@@ -397,13 +397,21 @@ test_greek (void)
   tf_ui_remove_profile (dir);
 }
 
+typedef struct
+{
+  const char *expected;  /* in the banner's text */
+  gboolean    refused;   /* a record refused here, instead of changes the server lost */
+} Notice;
+
 /* The profile says the server lost changes (as a sync that found its
- * bookkeeping went back leaves it): the window says so above the views, in
- * the language of the app, until it is dismissed, and it stays dismissed. */
+ * bookkeeping went back leaves it), or holds a record from the server this
+ * device refused (a forged key grant): the window says so above the views,
+ * in the language of the app, until it is dismissed, and it stays
+ * dismissed. */
 static void
 test_server_lost_banner (gconstpointer data)
 {
-  const char *expected = data;
+  const Notice *notice = data;
   TfRegistration reg = {
     .password = PASSWORD, .role = "client", .first_name = "Ελένη", .last_name = "Δήμου",
   };
@@ -415,7 +423,12 @@ test_server_lost_banner (gconstpointer data)
   g_autofree char *left = NULL;
   GtkWidget *window, *text;
 
-  g_assert_true (tf_store_set_state (tf_session_get_store (session), keys, values, &error));
+  if (notice->refused)
+    g_assert_true (tf_store_add_refused (tf_session_get_store (session), "key_grants",
+                                         "7d1f8a5e-4b1c-4c2e-9a57-3c1b2a4d5e6f", 3,
+                                         "grant_unsigned", "not signed", FALSE, NULL, &error));
+  else
+    g_assert_true (tf_store_set_state (tf_session_get_store (session), keys, values, &error));
   g_assert_no_error (error);
   tf_session_lock (session);
   window = GTK_WIDGET (tf_window_new (NULL, session));
@@ -424,11 +437,11 @@ test_server_lost_banner (gconstpointer data)
   tf_ui_click (window, "unlock-button");
   text = tf_ui_wait_shown (window, "server-lost-text");
   g_test_message ("banner: %s", gtk_label_get_text (GTK_LABEL (text)));
-  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (text)), expected));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (text)), notice->expected));
 
   tf_ui_click (window, "server-lost-dismiss");
   tf_ui_wait_mapped (window, "server-lost-text", FALSE);
-  left = tf_sync_server_lost_notice (tf_session_get_store (session), NULL);
+  left = tf_sync_notice_text (tf_session_get_store (session));
   g_assert_null (left);
   /* Locked and unlocked again: still gone. */
   g_assert_true (gtk_widget_activate_action (window, "win.lock", NULL));
@@ -443,6 +456,11 @@ test_server_lost_banner (gconstpointer data)
   close_window (window, session);
   tf_ui_remove_profile (dir);
 }
+
+static const Notice english_lost = { "The server had lost 2 changes from", FALSE };
+static const Notice english_refused = { "The server sent 1 record that its author did not", TRUE };
+static const Notice greek_lost = { "Ο διακομιστής είχε χάσει 2 αλλαγές", FALSE };
+static const Notice greek_refused = { "Ο διακομιστής έστειλε 1 εγγραφή", TRUE };
 
 int
 main (int argc, char **argv)
@@ -467,8 +485,9 @@ main (int argc, char **argv)
       g_test_add_func ("/ui/greek-views", test_greek_views);
       g_test_add_func ("/ui/greek-narrow", test_narrow);
       g_test_add_func ("/ui/greek-narrow-account", test_narrow_account);
-      g_test_add_data_func ("/ui/greek-server-lost-banner",
-                            "Ο διακομιστής είχε χάσει 2 αλλαγές", test_server_lost_banner);
+
+      g_test_add_data_func ("/ui/greek-server-lost-banner", &greek_lost, test_server_lost_banner);
+      g_test_add_data_func ("/ui/greek-refused-banner", &greek_refused, test_server_lost_banner);
     }
   else
     {
@@ -476,8 +495,9 @@ main (int argc, char **argv)
       g_test_add_func ("/ui/reopen-and-unlock", test_reopen_and_unlock);
       g_test_add_func ("/ui/narrow", test_narrow);
       g_test_add_func ("/ui/narrow-account", test_narrow_account);
-      g_test_add_data_func ("/ui/server-lost-banner", "The server had lost 2 changes from",
-                            test_server_lost_banner);
+
+      g_test_add_data_func ("/ui/server-lost-banner", &english_lost, test_server_lost_banner);
+      g_test_add_data_func ("/ui/refused-banner", &english_refused, test_server_lost_banner);
     }
   status = g_test_run ();
   tf_ui_remove_profile (data_dir);

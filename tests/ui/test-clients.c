@@ -119,7 +119,8 @@ typedef struct
 } Client;
 
 /* A client account on a profile of its own, that knows the therapist's
- * public keys (as it would from the directory), in active care with them
+ * public keys (as it would from the directory) and whose keys the
+ * therapist's device knows, in active care with them
  * (its own write, pulled by the therapist), with a profile. */
 static void
 client_open (Client *c, Fixture *f, gboolean share_mood)
@@ -153,6 +154,12 @@ client_open (Client *c, Fixture *f, gboolean share_mood)
                                         tf_keys_get_identity_public (therapist_keys),
                                         tf_keys_get_signing_public (therapist_keys), NULL,
                                         "anna@example.gr", &error));
+  g_assert_no_error (error);
+  /* And the therapist's device the client's, which the client's key grants
+   * are checked with (as a sync fetches them for those in care). */
+  g_assert_true (tf_vault_remember_key (tf_session_get_vault (f->session), c->id,
+                                        tf_keys_get_identity_public (keys),
+                                        tf_keys_get_signing_public (keys), NULL, NULL, &error));
   g_assert_no_error (error);
 
   care = care_fields (f, care_id, c->id, TRUE, share_mood);
