@@ -16,6 +16,10 @@
  * is bound to the repository (through a filter on therapist_shared, in
  * case an entry the client stopped sharing is still on this device) and
  * never rebuilt by hand.
+ *
+ * The header, the sections' stack and its switcher, and the journal and
+ * mood sections are the template tf-client-detail.ui; the other sections
+ * are made here for this client.
  */
 #define G_LOG_DOMAIN "tf-client-detail"
 
@@ -48,6 +52,8 @@ struct _TfClientDetail
   guint               mood_range;  /* days shown: 30, 90 or 365 */
   char               *name;        /* as shown */
 
+  /* template */
+  GtkWidget          *box;             /* the only child */
   GtkWidget          *back;
   AdwWindowTitle     *title;
   AdwViewStack       *sections;
@@ -61,6 +67,7 @@ struct _TfClientDetail
   GtkLabel           *energy_average;
   GtkLabel           *anxiety_average;
   GtkLabel           *last_checkin;
+  GtkBox             *range_slot;      /* holds the range switcher, made in C */
 };
 
 G_DEFINE_FINAL_TYPE (TfClientDetail, tf_client_detail, GTK_TYPE_WIDGET)
@@ -100,7 +107,7 @@ tf_client_detail_dispose (GObject *object)
 {
   TfClientDetail *self = TF_CLIENT_DETAIL (object);
 
-  tf_form_unparent_children (GTK_WIDGET (self));
+  gtk_widget_dispose_template (GTK_WIDGET (self), TF_TYPE_CLIENT_DETAIL);
   g_clear_object (&self->shared);
   g_clear_object (&self->journal);
   g_clear_object (&self->moods);
@@ -122,7 +129,7 @@ tf_client_detail_get_property (GObject *object, guint prop_id, GValue *value,
   switch (prop_id)
     {
     case PROP_SHOW_BACK:
-      g_value_set_boolean (value, gtk_widget_get_visible (self->back));
+      g_value_set_boolean (value, self->back != NULL && gtk_widget_get_visible (self->back));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -145,15 +152,18 @@ tf_client_detail_set_property (GObject *object, guint prop_id, const GValue *val
     }
 }
 
+static void on_back_clicked_cb (TfClientDetail *self);
+
 static void
 tf_client_detail_class_init (TfClientDetailClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = tf_client_detail_dispose;
   object_class->get_property = tf_client_detail_get_property;
   object_class->set_property = tf_client_detail_set_property;
-  gtk_widget_class_set_layout_manager_type (GTK_WIDGET_CLASS (klass), GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 
   properties[PROP_SHOW_BACK] = g_param_spec_boolean ("show-back", NULL, NULL, FALSE,
                                                      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
@@ -163,6 +173,29 @@ tf_client_detail_class_init (TfClientDetailClass *klass)
   tf_form_class_add_outcome_signals (klass, &signals[SAVED], &signals[FAILED]);
   signals[BACK] = g_signal_new ("back", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
                                 NULL, NULL, G_TYPE_NONE, 0);
+
+  g_type_ensure (TF_TYPE_MOOD_CHART);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/therapyfield/TherapyField/"
+                                               "tf-client-detail.ui");
+#define BIND(name) gtk_widget_class_bind_template_child (widget_class, TfClientDetail, name)
+  BIND (box);
+  BIND (back);
+  BIND (title);
+  BIND (sections);
+  BIND (journal_stack);
+  BIND (journal_list);
+  BIND (mood_stack);
+  BIND (mood_not_shared);
+  BIND (chart);
+  BIND (mood_days);
+  BIND (mood_average);
+  BIND (energy_average);
+  BIND (anxiety_average);
+  BIND (last_checkin);
+  BIND (range_slot);
+#undef BIND
+  gtk_widget_class_bind_template_callback (widget_class, on_back_clicked_cb);
 }
 
 static char *
@@ -315,40 +348,6 @@ update_journal (TfClientDetail *self)
   gtk_stack_set_visible_child_name (GTK_STACK (self->journal_stack), any ? "list" : "empty");
 }
 
-static GtkWidget *
-build_journal (TfClientDetail *self)
-{
-  GtkWidget *empty = adw_status_page_new ();
-  GtkWidget *page = adw_preferences_page_new ();
-  GtkWidget *group = adw_preferences_group_new ();
-
-  self->journal_stack = gtk_stack_new ();
-  gtk_widget_set_name (self->journal_stack, "client-journal-stack");
-
-  gtk_widget_set_name (empty, "client-journal-empty");
-  adw_status_page_set_icon_name (ADW_STATUS_PAGE (empty), "accessories-text-editor-symbolic");
-  adw_status_page_set_title (ADW_STATUS_PAGE (empty), _("No Shared Entries"));
-  adw_status_page_set_description (ADW_STATUS_PAGE (empty),
-                                   _("Journal entries the client chooses to share with you "
-                                     "appear here."));
-
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Shared Journal Entries"));
-  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
-                                         _("Read-only. The client decides what to share and "
-                                           "can stop sharing at any time."));
-  self->journal_list = GTK_LIST_BOX (gtk_list_box_new ());
-  gtk_widget_set_name (GTK_WIDGET (self->journal_list), "client-journal-list");
-  gtk_list_box_set_selection_mode (self->journal_list, GTK_SELECTION_NONE);
-  gtk_widget_add_css_class (GTK_WIDGET (self->journal_list), "boxed-list");
-  tf_form_label_accessibly (self->journal_list, _("Shared journal entries"));
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->journal_list));
-  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
-
-  gtk_stack_add_named (GTK_STACK (self->journal_stack), empty, "empty");
-  gtk_stack_add_named (GTK_STACK (self->journal_stack), page, "list");
-  return self->journal_stack;
-}
-
 /* --- mood ----------------------------------------------------------------- */
 
 static char *
@@ -428,82 +427,6 @@ on_range_changed (guint days, gpointer data)
   update_mood (self);
 }
 
-static GtkLabel *
-value_row (GtkWidget *group, const char *title, const char *name)
-{
-  GtkWidget *row = adw_action_row_new ();
-  GtkWidget *label = gtk_label_new (NULL);
-
-  gtk_widget_set_name (label, name);
-  gtk_widget_add_css_class (label, "numeric");
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
-  return GTK_LABEL (label);
-}
-
-static GtkWidget *
-build_mood (TfClientDetail *self)
-{
-  GtkWidget *not_shared = adw_status_page_new ();
-  GtkWidget *empty = adw_status_page_new ();
-  GtkWidget *page = adw_preferences_page_new ();
-  GtkWidget *range = adw_preferences_group_new ();
-  GtkWidget *summary = adw_preferences_group_new ();
-  GtkWidget *over_time = adw_preferences_group_new ();
-  GtkWidget *switcher;
-  GtkWidget *card = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-
-  self->mood_stack = gtk_stack_new ();
-  gtk_widget_set_name (self->mood_stack, "client-mood-stack");
-
-  gtk_widget_set_name (not_shared, "client-mood-not-shared");
-  adw_status_page_set_icon_name (ADW_STATUS_PAGE (not_shared), "changes-prevent-symbolic");
-  adw_status_page_set_title (ADW_STATUS_PAGE (not_shared), _("Mood Not Shared"));
-  self->mood_not_shared = ADW_STATUS_PAGE (not_shared);
-
-  gtk_widget_set_name (empty, "client-mood-empty");
-  adw_status_page_set_icon_name (ADW_STATUS_PAGE (empty), "face-smile-symbolic");
-  adw_status_page_set_title (ADW_STATUS_PAGE (empty), _("No Check-Ins Yet"));
-  adw_status_page_set_description (ADW_STATUS_PAGE (empty),
-                                   _("The client shares their mood with you; their check-ins "
-                                     "will appear here."));
-
-  switcher = tf_mood_range_switcher_new ("client-mood-range", self->mood_range,
-                                         on_range_changed, self);
-
-  /* The range on a line of its own: beside a group's title it would not
-   * fit a phone-wide window. */
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (range), switcher);
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (summary), _("Check-Ins"));
-  self->mood_days = value_row (summary, _("Days With a Check-In"), "client-mood-days");
-  self->mood_average = value_row (summary, _("Average Mood"), "client-mood-average");
-  self->energy_average = value_row (summary, _("Average Energy"), "client-energy-average");
-  self->anxiety_average = value_row (summary, _("Average Anxiety"), "client-anxiety-average");
-  self->last_checkin = value_row (summary, _("Last Check-In"), "client-mood-last");
-
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (over_time),
-                                   _("Mood, Energy and Anxiety"));
-  self->chart = TF_MOOD_CHART (tf_mood_chart_new ());
-  gtk_widget_set_name (GTK_WIDGET (self->chart), "client-mood-chart");
-  gtk_widget_set_margin_top (GTK_WIDGET (self->chart), 12);
-  gtk_widget_set_margin_bottom (GTK_WIDGET (self->chart), 12);
-  gtk_widget_set_margin_start (GTK_WIDGET (self->chart), 12);
-  gtk_widget_set_margin_end (GTK_WIDGET (self->chart), 12);
-  gtk_widget_add_css_class (card, "card");
-  gtk_box_append (GTK_BOX (card), GTK_WIDGET (self->chart));
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (over_time), card);
-
-  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (range));
-  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (summary));
-  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (over_time));
-
-  gtk_stack_add_named (GTK_STACK (self->mood_stack), not_shared, "not-shared");
-  gtk_stack_add_named (GTK_STACK (self->mood_stack), empty, "empty");
-  gtk_stack_add_named (GTK_STACK (self->mood_stack), page, "chart");
-  return self->mood_stack;
-}
-
 /* --- live updates --------------------------------------------------------- */
 
 static void
@@ -563,31 +486,16 @@ static void
 tf_client_detail_init (TfClientDetail *self)
 {
   self->mood_range = 30;
+  gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_box_append (self->range_slot,
+                  tf_mood_range_switcher_new ("client-mood-range", self->mood_range,
+                                              on_range_changed, self));
 }
 
+/* The sections in their order; the forms are made for this client. */
 static void
-build (TfClientDetail *self)
+add_sections (TfClientDetail *self)
 {
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  GtkWidget *header = adw_header_bar_new ();
-  GtkWidget *bar = adw_view_switcher_bar_new ();
-
-  self->back = gtk_button_new_from_icon_name ("go-previous-symbolic");
-  gtk_widget_set_name (self->back, "client-detail-back");
-  gtk_widget_set_tooltip_text (self->back, _("Back to Clients"));
-  tf_form_label_accessibly (self->back, _("Back to clients"));
-  gtk_widget_set_visible (self->back, FALSE);
-  self->title = ADW_WINDOW_TITLE (adw_window_title_new ("", ""));
-  gtk_widget_set_name (GTK_WIDGET (self->title), "client-detail-title");
-  adw_header_bar_set_show_start_title_buttons (ADW_HEADER_BAR (header), FALSE);
-  adw_header_bar_set_show_end_title_buttons (ADW_HEADER_BAR (header), FALSE);
-  adw_header_bar_pack_start (ADW_HEADER_BAR (header), self->back);
-  adw_header_bar_set_title_widget (ADW_HEADER_BAR (header), GTK_WIDGET (self->title));
-  gtk_widget_add_css_class (header, "flat");
-
-  self->sections = ADW_VIEW_STACK (adw_view_stack_new ());
-  gtk_widget_set_name (GTK_WIDGET (self->sections), "client-detail-stack");
-  gtk_widget_set_vexpand (GTK_WIDGET (self->sections), TRUE);
   add_section (self, tf_intake_form_new (self->session, self->client_id), "intake",
                _("Intake"), "contact-new-symbolic");
   add_section (self, tf_history_form_new (self->session, self->client_id), "history",
@@ -596,20 +504,9 @@ build (TfClientDetail *self)
                _("Treatment Plan"), "view-list-ordered-symbolic");
   add_section (self, tf_notes_view_new (self->session, self->client_id), "sessions",
                _("Sessions"), "x-office-calendar-symbolic");
-  add_section (self, build_journal (self), "journal", _("Journal"),
+  add_section (self, self->journal_stack, "journal", _("Journal"),
                "accessories-text-editor-symbolic");
-  add_section (self, build_mood (self), "mood", _("Mood"), "face-smile-symbolic");
-
-  gtk_widget_set_name (bar, "client-detail-switcher");
-  adw_view_switcher_bar_set_stack (ADW_VIEW_SWITCHER_BAR (bar), self->sections);
-  adw_view_switcher_bar_set_reveal (ADW_VIEW_SWITCHER_BAR (bar), TRUE);
-
-  gtk_box_append (GTK_BOX (box), header);
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->sections));
-  gtk_box_append (GTK_BOX (box), bar);
-  gtk_widget_set_parent (box, GTK_WIDGET (self));
-
-  g_signal_connect_swapped (self->back, "clicked", G_CALLBACK (on_back_clicked_cb), self);
+  add_section (self, self->mood_stack, "mood", _("Mood"), "face-smile-symbolic");
 }
 
 GtkWidget *
@@ -638,7 +535,7 @@ tf_client_detail_new (TfSession *session, const char *client_id)
                                                                                NULL, NULL)));
   self->moods = tf_repository_new (vault, tf_registry_lookup ("mood_entries"), "user_id",
                                    client_id);
-  build (self);
+  add_sections (self);
 
   gtk_list_box_bind_model (self->journal_list, G_LIST_MODEL (self->shared), create_journal_row,
                            NULL, NULL);
@@ -672,7 +569,8 @@ tf_client_detail_set_show_back (TfClientDetail *self, gboolean show_back)
   g_return_if_fail (TF_IS_CLIENT_DETAIL (self));
 
   show_back = !!show_back;
-  if (gtk_widget_get_visible (self->back) == show_back)
+  /* After dispose, a binding to the leaflet's "folded" may still set it. */
+  if (self->back == NULL || gtk_widget_get_visible (self->back) == show_back)
     return;
   gtk_widget_set_visible (self->back, show_back);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHOW_BACK]);
