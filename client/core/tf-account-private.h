@@ -42,7 +42,7 @@ G_BEGIN_DECLS
 
 char       *tf_account_base64_of         (const TfSecret *secret);
 
-/* The Argon2id cost for new keys (TF_KDF_OPSLIMIT, TF_KDF_MEMLIMIT_MIB). */
+/* The Argon2id cost for new keys (lower in test builds: tf-account-hooks.h). */
 JsonObject *tf_account_new_kdf           (void);
 
 char       *tf_account_object_to_string  (JsonObject     *object);

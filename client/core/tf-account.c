@@ -14,6 +14,7 @@
 #include <sodium.h>
 #include <string.h>
 
+#include "tf-account-hooks.h"
 #include "tf-account-private.h"
 
 G_DEFINE_QUARK (tf-account-error-quark, tf_account_error)
@@ -32,18 +33,16 @@ tf_account_base64_of (const TfSecret *secret)
   return g_base64_encode (tf_secret_get_data (secret), tf_secret_get_size (secret));
 }
 
-/* The Argon2id cost for new keys: the defaults, or TF_KDF_OPSLIMIT and
- * TF_KDF_MEMLIMIT_MIB (floored by tf_keys_new_kdf) for slow machines and
- * tests. */
+/* The Argon2id cost for new keys: the defaults, floored by tf_keys_new_kdf;
+ * a test build may ask for a lower one (tf-account-hooks.h). */
 JsonObject *
 tf_account_new_kdf (void)
 {
-  const char *ops = g_getenv ("TF_KDF_OPSLIMIT");
-  const char *mib = g_getenv ("TF_KDF_MEMLIMIT_MIB");
+  guint64 opslimit;
+  gsize memlimit;
 
-  return tf_keys_new_kdf (ops != NULL ? g_ascii_strtoull (ops, NULL, 10) : 0,
-                          mib != NULL ? (gsize) g_ascii_strtoull (mib, NULL, 10) * 1024 * 1024
-                                      : 0);
+  tf_account_hook_kdf_cost (&opslimit, &memlimit);
+  return tf_keys_new_kdf (opslimit, memlimit);
 }
 
 char *

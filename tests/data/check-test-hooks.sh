@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
-# check-test-hooks: the test hooks (client/sync/tf-sync-hooks.h) are in the
-# test builds only.  Every argument is "shipped:PATH" (a binary that is
-# installed: no hook name may be in it) or "test:PATH" (a test-only binary
-# the e2e tests drive: it must still have them, or the crash tests would
-# pass without ever crashing).  Prints TAP, one line per binary.
+# check-test-hooks: the test hooks (client/sync/tf-sync-hooks.h,
+# client/core/tf-account-hooks.h) are in the test builds only.  Every
+# argument is "shipped:PATH" (a binary that is installed: no hook name may be
+# in it) or "test:PATH" (a test-only binary the e2e or ui tests drive: it
+# must still have them, or the crash tests would pass without ever crashing
+# and the ui tests would make every key at the full Argon2id cost).  Prints TAP, one line per binary.
 set -euo pipefail
 
-# The environment variables that switch a hook on.
-hooks=(TF_DEBUG_KILL_AT)
+# The environment variables that switch a hook on: a kill point of the sync,
+# and a lower Argon2id cost for new keys (a shipped app must not derive
+# keys more cheaply than its defaults, whatever its environment says).
+hooks=(TF_DEBUG_KILL_AT TF_KDF_OPSLIMIT TF_KDF_MEMLIMIT_MIB)
 
 echo "1..$#"
 n=0

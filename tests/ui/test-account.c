@@ -553,13 +553,14 @@ test_recover_local_only (void)
   tf_ui_remove_profile (dir);
 }
 
-/* therapy-field-cli on the profile in @dir (the password in TF_PASSWORD,
- * as a script gives it); its output, and it must succeed. */
+/* therapy-field-cli-test (the CLI with the test hooks: keys at the cheap
+ * Argon2id cost tf_ui_init asks for) on the profile in @dir (the password
+ * in TF_PASSWORD, as a script gives it); its output, and it must succeed. */
 static char *
 cli (const char *dir, const char * const *args)
 {
   g_autofree char *path = g_build_filename (g_getenv ("TF_BUILD_DIR"), "client",
-                                            "therapy-field-cli", NULL);
+                                            "therapy-field-cli-test", NULL);
   g_autoptr(GSubprocessLauncher) launcher =
     g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
@@ -675,13 +676,13 @@ typedef struct
   char *err;
 } CliRun;
 
-/* therapy-field-cli on the profile in @dir, with the password, and @args;
+/* therapy-field-cli-test on the profile in @dir, with the password, and @args;
  * waits for it (the server is a process of its own). */
 static void
 run_cli (CliRun *run, const char *dir, const char *password, const char * const *args)
 {
   g_autofree char *cli = g_build_filename (g_getenv ("TF_BUILD_DIR"), "client",
-                                           "therapy-field-cli", NULL);
+                                           "therapy-field-cli-test", NULL);
   g_autoptr(GSubprocessLauncher) launcher =
     g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
