@@ -13,7 +13,10 @@
  * expires_at (token-max-lifetime after sign-in); each use moves
  * last_seen_at.  A lapsed token is told apart (401 token_expired) from a
  * revoked one, because a device that holds the password may sign in again
- * by itself after the first but must not after the second.
+ * by itself after the first but must not after the second.  The row of a
+ * session that ended stays token-max-lifetime longer, so that a device
+ * coming back after a while still hears token_expired, then the upkeep
+ * deletes it (tf_auth_purge_sessions) and its token is an unknown one.
  */
 #define G_LOG_DOMAIN "tf-auth"
 
@@ -27,6 +30,10 @@
 #include "tf-error.h"
 
 #define TOKEN_BYTES           32
+/* The most rows of ended sessions one upkeep deletes: a backlog (a server
+ * that never purged, or many sign-ins) goes over a few hours in short
+ * statements instead of one that holds the table for long. */
+#define PURGE_SESSIONS_BATCH  10000
 
 /* RFC 3339 UTC (the connection's time zone is UTC, see tf_db_connect). */
 #define SQL_TIMESTAMP(column) "to_char(" column ", 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
@@ -575,4 +582,30 @@ tf_auth_op_revoke_session (PGconn *conn, AuthJob *job, GError **error)
                       job->session_id, NULL, error))
     return NULL;
   return tf_auth_reply_new (SOUP_STATUS_NO_CONTENT, NULL);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Upkeep                                                                   */
+/* ------------------------------------------------------------------------ */
+
+gboolean
+tf_auth_purge_sessions (PGconn *conn, const TfConfig *config, GError **error)
+{
+  g_autofree char *keep = g_strdup_printf ("%" G_GINT64_FORMAT, config->token_max_lifetime);
+  g_autofree char *batch = g_strdup_printf ("%d", PURGE_SESSIONS_BATCH);
+  const char *params[] = { keep, batch };
+  g_autoptr(PGresult) result = NULL;
+
+  g_return_val_if_fail (conn != NULL, FALSE);
+  g_return_val_if_fail (config != NULL, FALSE);
+
+  /* Ended when revoked or lapsed, whichever came first (least () skips a
+   * NULL revoked_at); the longest ended go first. */
+  result = tf_db_query (conn, "DELETE FROM auth_sessions WHERE id IN (SELECT s.id"
+                        " FROM auth_sessions s WHERE least (s.revoked_at, "
+                        SQL_SESSION_ENDS ("s") ") <= now () - $1::bigint * interval '1 second'"
+                        " ORDER BY least (s.revoked_at, " SQL_SESSION_ENDS ("s") ")"
+                        " LIMIT $2::integer)",
+                        G_N_ELEMENTS (params), params, error);
+  return result != NULL;
 }

@@ -48,6 +48,14 @@ gboolean tf_auth_purge_throttles (PGconn          *conn,
                                   const TfConfig  *config,
                                   GError         **error);
 
+/* Deletes the rows of sessions that ended (revoked or lapsed)
+ * token-max-lifetime ago or longer, at most a batch of them, the longest
+ * ended first: their tokens are then unknown ones (401 unauthorized).
+ * Upkeep, on a pool worker. */
+gboolean tf_auth_purge_sessions  (PGconn          *conn,
+                                  const TfConfig  *config,
+                                  GError         **error);
+
 /* Frees the members of @caller and sets them to NULL. */
 void     tf_auth_caller_clear    (TfCaller    *caller);
 

@@ -199,14 +199,16 @@ tf_server_run_db (TfRequest *req, TfPoolFunc func, gpointer data, GDestroyNotify
 
 /* --- upkeep -------------------------------------------------------------- */
 
-/* The throttles' old rows, then partitions; @data is the TfConfig.  The
- * cheap delete first, so that trouble with partitions does not keep it. */
+/* The throttles' and the ended sessions' old rows, then partitions; @data
+ * is the TfConfig.  The cheap deletes first, so that trouble with
+ * partitions does not keep them. */
 static gpointer
 run_upkeep (PGconn *conn, gpointer data, GError **error)
 {
   const TfConfig *config = data;
 
   if (!tf_auth_purge_throttles (conn, config, error) ||
+      !tf_auth_purge_sessions (conn, config, error) ||
       !tf_db_exec (conn, "SELECT create_monthly_partitions()", error))
     return NULL;
   return GINT_TO_POINTER (1);
@@ -223,7 +225,8 @@ on_upkeep_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 /* Premakes partitions ahead and empties the default partitions (0001-schema.sql, D3),
- * and deletes the throttles' rows that have left their windows. */
+ * and deletes the throttles' rows that have left their windows and the
+ * sessions that ended long ago. */
 static gboolean
 on_maintenance_cb (gpointer user_data)
 {

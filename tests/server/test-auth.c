@@ -700,6 +700,96 @@ test_sliding_session (void)
   tf_test_server_stop (srv);
 }
 
+/* Sets the column @set of the session @id (SQL text, e.g. "revoked_at = ..."). */
+static void
+update_session (PGconn *conn, const char *id, const char *set)
+{
+  g_autofree char *sql = g_strdup_printf ("UPDATE auth_sessions SET %s WHERE id = '%s'", set, id);
+
+  tf_test_pg_exec (conn, sql);
+}
+
+static gint64
+count_session (PGconn *conn, const char *id)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM auth_sessions WHERE id = '%s'",
+                                          id);
+
+  return tf_test_pg_int (conn, sql);
+}
+
+/* The ended sessions kept past token-max-lifetime (1 day here) */
+#define OLD_SESSIONS "SELECT count(*) FROM auth_sessions WHERE least (revoked_at, expires_at," \
+                     " last_seen_at + idle_timeout) <= now () - interval '1 day'"
+
+/* Waits (20 s at most) for the upkeep of a server just started to leave
+ * @want rows of ended sessions older than a day. */
+static void
+wait_old_sessions (PGconn *conn, gint64 want)
+{
+  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  while (tf_test_pg_int (conn, OLD_SESSIONS) != want && g_get_monotonic_time () < deadline)
+    g_usleep (100 * 1000);
+  g_assert_cmpint (tf_test_pg_int (conn, OLD_SESSIONS), ==, want);
+}
+
+/* The server's upkeep (at start, then hourly) deletes the rows of sessions
+ * that ended, lapsed or revoked, token-max-lifetime ago, at most 10,000 at
+ * a time, the longest ended first; a live session and one that lapsed
+ * lately stay, and the latter still gets token_expired. */
+static void
+test_ended_sessions_purged (void)
+{
+  const char *config = "token-lifetime=3600\ntoken-max-lifetime=86400";
+  TfTestServer *srv = tf_test_server_start ("tf_auth_purge_sessions", config);
+  g_autofree char *conninfo = g_strdup (srv->conninfo);
+  g_autoptr(Account) lapsed = register_on (srv, "lapsed@example.org", "client");
+  g_autoptr(Account) revoked = register_on (srv, "revoked@example.org", "client");
+  g_autoptr(Account) lately = register_on (srv, "lately@example.org", "client");
+  g_autoptr(Account) live = register_on (srv, "live@example.org", "client");
+  g_autoptr(PGconn) conn = db (srv);
+  g_autofree char *code = NULL;
+  g_autofree char *backlog = NULL;
+
+  tf_test_server_stop (srv);
+  update_session (conn, lapsed->session_id, "last_seen_at = now () - interval '3 days'");
+  update_session (conn, revoked->session_id, "revoked_at = now () - interval '2 days'");
+  update_session (conn, lately->session_id, "last_seen_at = now () - interval '2 hours'");
+  /* A backlog of sessions that ended a month ago, more than one upkeep takes. */
+  backlog = g_strdup_printf ("INSERT INTO auth_sessions (token_hash, user_id, device_id,"
+                             " created_at, expires_at, last_seen_at, idle_timeout)"
+                             " SELECT sha256 (n::text::bytea), '%s', gen_random_uuid (),"
+                             " now () - interval '40 days', now () - interval '30 days',"
+                             " now () - interval '35 days', interval '1 hour'"
+                             " FROM generate_series (1, 10050) n", live->user_id);
+  tf_test_pg_exec (conn, backlog);
+  g_assert_cmpint (tf_test_pg_int (conn, OLD_SESSIONS), ==, 10052);
+
+  /* The first upkeep takes 10,000 of the oldest: the backlog's. */
+  srv = tf_test_server_start_on (conninfo, config);
+  wait_old_sessions (conn, 52);
+  g_assert_cmpint (count_session (conn, lapsed->session_id), ==, 1);
+  tf_test_server_stop (srv);
+
+  /* The next takes the rest. */
+  srv = tf_test_server_start_on (conninfo, config);
+  wait_old_sessions (conn, 0);
+  g_assert_cmpint (count_session (conn, lapsed->session_id), ==, 0);
+  g_assert_cmpint (count_session (conn, revoked->session_id), ==, 0);
+  g_assert_cmpint (count_session (conn, lately->session_id), ==, 1);
+  g_assert_cmpint (count_session (conn, live->session_id), ==, 1);
+  g_assert_cmpint (tf_test_pg_int (conn, "SELECT count(*) FROM auth_sessions"), ==, 2);
+  g_assert_cmpuint (sessions_code_on (srv, live->token, NULL), ==, 200);
+  g_assert_cmpuint (sessions_code_on (srv, lately->token, &code), ==, 401);
+  g_assert_cmpstr (code, ==, "token_expired");
+  g_clear_pointer (&code, g_free);
+  /* A purged token is an unknown one. */
+  g_assert_cmpuint (sessions_code_on (srv, lapsed->token, &code), ==, 401);
+  g_assert_cmpstr (code, ==, "unauthorized");
+  tf_test_server_stop (srv);
+}
+
 /* The two lifetimes are checked at start: a maximum below the idle limit
  * is a mistake, and a longer idle limit alone raises the maximum. */
 static void
@@ -1412,6 +1502,7 @@ main (int argc, char **argv)
   g_test_add_func ("/tf/auth/expired-token", test_expired_token);
   g_test_add_func ("/tf/auth/sliding-session", test_sliding_session);
   g_test_add_func ("/tf/auth/session-lifetimes-config", test_session_lifetimes_config);
+  g_test_add_func ("/tf/auth/ended-sessions-purged", test_ended_sessions_purged);
   g_test_add_func ("/tf/auth/throttle-account", test_throttle_account);
   g_test_add_func ("/tf/auth/throttle-address", test_throttle_address);
   g_test_add_func ("/tf/auth/password-change", test_password_change);
