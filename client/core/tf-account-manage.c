@@ -285,9 +285,8 @@ tf_account_set_totp_wrong (GError **error)
 static gboolean
 explain_common (const char *code, GError **error)
 {
-  if (g_strcmp0 (code, "rate_limited") == 0)
-    g_set_error (error, TF_ACCOUNT_ERROR, TF_ACCOUNT_ERROR_REFUSED,
-                 _("Too many failed attempts; wait a few minutes and try again"));
+  if (tf_account_explain_wait (code, error))
+    ;
   else if (g_strcmp0 (code, "invalid_credentials") == 0)
     tf_account_set_totp_wrong (error);
   else

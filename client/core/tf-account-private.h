@@ -55,6 +55,14 @@ JsonObject *tf_account_stored_keys       (TfStore        *store,
 char       *tf_account_device_id         (TfStore        *store,
                                           GError        **error);
 
+/* When @code is an answer that asks the person to wait (rate_limited: too
+ * many failed attempts; mfa_unavailable: the server cannot open second
+ * factors for now), sets TF_ACCOUNT_ERROR_THROTTLED worded for them and
+ * returns TRUE: the one wording of both for every account call, those of
+ * tf_account_call and of tf-account-manage.c alike. */
+gboolean    tf_account_explain_wait      (const char     *code,
+                                          GError        **error);
+
 /* A call to the server; a refusal is worded for the person. */
 JsonObject *tf_account_call              (TfSyncClient   *client,
                                           const char     *method,

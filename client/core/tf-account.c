@@ -94,11 +94,28 @@ tf_account_device_id (TfStore *store, GError **error)
   return id;
 }
 
+gboolean
+tf_account_explain_wait (const char *code, GError **error)
+{
+  if (g_strcmp0 (code, "rate_limited") == 0)
+    g_set_error (error, TF_ACCOUNT_ERROR, TF_ACCOUNT_ERROR_THROTTLED,
+                 _("Too many failed attempts; wait a few minutes and try again"));
+  else if (g_strcmp0 (code, "mfa_unavailable") == 0)
+    g_set_error (error, TF_ACCOUNT_ERROR, TF_ACCOUNT_ERROR_THROTTLED,
+                 _("The server cannot check two-step sign-in codes right now; nothing was "
+                   "changed. Try again later, and tell the server’s operator if it lasts"));
+  else
+    return FALSE;
+  return TRUE;
+}
+
 /* Turns the server's answer codes into what the person should hear. */
 static void
 explain (GError **error, GError *local, const char *code)
 {
-  if (g_strcmp0 (code, "invalid_credentials") == 0)
+  if (tf_account_explain_wait (code, error))
+    ;
+  else if (g_strcmp0 (code, "invalid_credentials") == 0)
     g_set_error (error, TF_ACCOUNT_ERROR, TF_ACCOUNT_ERROR_WRONG_PASSWORD,
                  _("Wrong e-mail or password"));
   else if (g_strcmp0 (code, "email_taken") == 0)
@@ -108,9 +125,6 @@ explain (GError **error, GError *local, const char *code)
     g_set_error (error, TF_ACCOUNT_ERROR, TF_ACCOUNT_ERROR_REFUSED,
                  _("A therapist with this licence number is already registered; check the "
                    "number, or contact the service if it is yours"));
-  else if (g_strcmp0 (code, "rate_limited") == 0)
-    g_set_error (error, TF_ACCOUNT_ERROR, TF_ACCOUNT_ERROR_THROTTLED,
-                 _("Too many failed attempts; wait a few minutes and try again"));
   else if (g_strcmp0 (code, "mfa_required") == 0)
     g_set_error (error, TF_ACCOUNT_ERROR, TF_ACCOUNT_ERROR_TOTP_NEEDED,
                  _("This account uses two-step sign-in: give the code your authenticator "

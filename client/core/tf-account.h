@@ -36,7 +36,8 @@ typedef enum
   TF_ACCOUNT_ERROR_NO_SUCH_SESSION, /* no live session of this account has that id */
   TF_ACCOUNT_ERROR_MFA_STATE,       /* the two-step sign-in is not in the state the step
                                      * needs (set up, on or off) */
-  TF_ACCOUNT_ERROR_THROTTLED,       /* too many failed attempts: the server waits a while */
+  TF_ACCOUNT_ERROR_THROTTLED,       /* the server asks to wait a while: too many failed
+                                     * attempts, or it cannot check codes for now */
 } TfAccountError;
 
 GQuark tf_account_error_quark (void);

@@ -7,7 +7,7 @@
  * refused) or its own (and is signed out here), and the two-step sign-in is
  * set up, turned on with a code computed as an authenticator app does,
  * asked for at sign-in (a wrong code told from a wrong password), and
- * turned off.
+ * turned off; a throttled or unavailable second factor is told as a wait.
  */
 #include "config.h"
 
@@ -263,6 +263,80 @@ test_mfa (void)
   g_clear_error (&error);
 }
 
+/* Too many wrong codes: the server answers rate_limited, even to the right
+ * code, and the device says to wait (TF_ACCOUNT_ERROR_THROTTLED, as a
+ * throttled login is), not that the server refused. */
+static void
+test_mfa_throttled (void)
+{
+  g_autoptr(Device) phone = device_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uri = NULL, *secret = NULL, *wrong = NULL, *code = NULL;
+  gint64 last_step = -1;
+
+  register_on (phone, "throttled@example.gr");
+  uri = tf_account_mfa_setup (phone->vault, &secret, &error);
+  g_assert_no_error (error);
+  wrong = tf_test_totp_wrong_code (secret);
+  /* login-attempts: 5 failures per account in the window */
+  for (int i = 0; i < 5; i++)
+    {
+      g_assert_false (tf_account_mfa_enable (phone->vault, wrong, &error));
+      g_assert_error (error, TF_ACCOUNT_ERROR, TF_ACCOUNT_ERROR_TOTP_WRONG);
+      g_clear_error (&error);
+    }
+  code = tf_test_totp_next_code (secret, &last_step);
+  g_assert_false (tf_account_mfa_enable (phone->vault, code, &error));
+  g_assert_error (error, TF_ACCOUNT_ERROR, TF_ACCOUNT_ERROR_THROTTLED);
+  g_assert_cmpstr (error->message, ==, "Too many failed attempts; wait a few minutes and try again");
+}
+
+/* A server whose TOTP key does not open an account's second factor (a
+ * sealed secret moved onto it in PostgreSQL) answers mfa_unavailable: the
+ * device says to wait and that nothing changed, at sign-in and when turning
+ * it off, instead of "not available, your changes will sync later". */
+static void
+test_mfa_unavailable (void)
+{
+  g_autoptr(Device) owner = device_new ();
+  g_autoptr(Device) other = device_new ();
+  g_autoptr(Device) laptop = device_new ();
+  g_autoptr(PGconn) conn = tf_test_pg_connect (server->conninfo);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TfVault) vault = NULL;
+  g_autofree char *uri = NULL, *secret = NULL, *code = NULL, *sql = NULL;
+  g_autofree char *owner_id = NULL, *other_id = NULL;
+  const char *message = "The server cannot check two-step sign-in codes right now; nothing was "
+                        "changed. Try again later, and tell the server’s operator if it lasts";
+  gint64 last_step = -1;
+
+  register_on (owner, "sealed@example.gr");
+  register_on (other, "moved@example.gr");
+  uri = tf_account_mfa_setup (owner->vault, &secret, &error);
+  g_assert_no_error (error);
+  code = tf_test_totp_next_code (secret, &last_step);
+  g_assert_true (tf_account_mfa_enable (owner->vault, code, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&code, g_free);
+  owner_id = tf_account_get (owner->store, "user_id");
+  other_id = tf_account_get (other->store, "user_id");
+  sql = g_strdup_printf ("UPDATE users SET mfa_enabled = true, mfa_secret ="
+                         " (SELECT mfa_secret FROM users WHERE id = '%s') WHERE id = '%s'",
+                         owner_id, other_id);
+  tf_test_pg_exec (conn, sql);
+
+  code = tf_test_totp_next_code (secret, &last_step);
+  g_assert_false (tf_account_mfa_disable (other->vault, code, &error));
+  g_assert_error (error, TF_ACCOUNT_ERROR, TF_ACCOUNT_ERROR_THROTTLED);
+  g_assert_cmpstr (error->message, ==, message);
+  g_clear_error (&error);
+  vault = tf_account_login (laptop->store, server->base_url, "moved@example.gr", PASSWORD, code,
+                            &error);
+  g_assert_null (vault);
+  g_assert_error (error, TF_ACCOUNT_ERROR, TF_ACCOUNT_ERROR_THROTTLED);
+  g_assert_cmpstr (error->message, ==, message);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -277,6 +351,8 @@ main (int argc, char **argv)
 
   g_test_add_func ("/tf/e2e/account/sessions", test_sessions);
   g_test_add_func ("/tf/e2e/account/mfa", test_mfa);
+  g_test_add_func ("/tf/e2e/account/mfa-throttled", test_mfa_throttled);
+  g_test_add_func ("/tf/e2e/account/mfa-unavailable", test_mfa_unavailable);
   status = g_test_run ();
 
   tf_test_server_stop (server);
