@@ -133,8 +133,7 @@ validate_icd10_list (JsonNode *node, GError **error)
       if (JSON_NODE_HOLDS_VALUE (item) && json_node_get_value_type (item) == G_TYPE_STRING)
         code = json_node_get_string (item);
       else if (JSON_NODE_HOLDS_OBJECT (item))
-        code = json_object_get_string_member_with_default (json_node_get_object (item),
-                                                           "code", NULL);
+        code = tf_json_get_string (json_node_get_object (item), "code");
       if (!tf_validate_icd10_code (code, error))
         return FALSE;
     }

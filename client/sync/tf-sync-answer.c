@@ -151,6 +151,9 @@ tf_sync_answer_push_results (JsonObject *answer, GError **error)
           !member_may_hold (r, "code", G_TYPE_STRING) ||
           !member_may_hold (r, "message", G_TYPE_STRING) ||
           !member_may_be_object (r, "record") ||
+          /* the store's own note on a duplicate it met, which a result
+           * for a mutation no longer queued keeps as the server sent it */
+          !member_may_hold (r, "kept_as_conflict_copy", G_TYPE_BOOLEAN) ||
           (strcmp (json_object_get_string_member (r, "status"), "applied") == 0 &&
            !member_holds (r, "version", G_TYPE_INT64)))
         {
@@ -248,12 +251,15 @@ acknowledged_up_to (TfStore *store, gint64 server_last, GError **error)
                         tf_store_set_acked_mutation (store, server_last, error));
 }
 
+static gboolean answer_error (GError *store_error, GError **error);
+
 JsonArray *
 tf_sync_answer_apply_push (TfStore *store, JsonObject *answer, JsonArray *results,
                            gint64 sent_before, gint64 last, TfSyncReport *report, GError **error)
 {
   g_autoptr(JsonArray) fresh = json_array_new ();
   g_autoptr(GArray) reused = reused_ids (results, sent_before, fresh);
+  g_autoptr(GError) store_error = NULL;
   gint64 server_last = server_last_mutation (answer);
   gint64 acked = 0;
 
@@ -270,8 +276,14 @@ tf_sync_answer_apply_push (TfStore *store, JsonObject *answer, JsonArray *result
   if (reused->len > 0 && !tf_store_outbox_renumber (store, reused, MAX (server_last, last), error))
     return NULL;
   report->renumbered += reused->len;
-  if (!tf_store_apply_push_results (store, fresh, NULL, error) ||
-      (server_last >= 0 && !acknowledged_up_to (store, server_last, error)))
+  /* A record in a result that the store cannot take (a duplicate's holder
+   * that is no record) is the answer's fault, like a bad shape. */
+  if (!tf_store_apply_push_results (store, fresh, NULL, &store_error))
+    {
+      answer_error (store_error, error);
+      return NULL;
+    }
+  if (server_last >= 0 && !acknowledged_up_to (store, server_last, error))
     return NULL;
   return g_steal_pointer (&fresh);
 }

@@ -570,6 +570,9 @@ test_plaintext_rules (void)
   const TfTable *plans = tf_registry_lookup ("treatment_plans");
   const TfColumn *codes = tf_table_get_column (plans, "diagnosis_codes");
   const TfColumn *goals = tf_table_get_column (plans, "treatment_goals");
+  static const char * const odd_codes[] = {
+    "[{\"code\": {}}]", "[{\"code\": [\"F32\"]}]", "[{\"code\": 32}]",
+  };
   g_autoptr(GError) error = NULL;
 
   g_assert_true (tf_validate_plaintext (plans, codes, "[\"F32.1\", {\"code\": \"F41.1\"}]", &error));
@@ -581,6 +584,14 @@ test_plaintext_rules (void)
   g_assert_false (tf_validate_plaintext (plans, codes, "\"F32\"", &error));
   g_assert_error (error, TF_VALIDATION_ERROR, TF_VALIDATION_ERROR_FORMAT);
   g_clear_error (&error);
+  /* A code that is not a string is no code (it stopped the device on a
+   * GLib critical). */
+  for (guint i = 0; i < G_N_ELEMENTS (odd_codes); i++)
+    {
+      g_assert_false (tf_validate_plaintext (plans, codes, odd_codes[i], &error));
+      g_assert_error (error, TF_VALIDATION_ERROR, TF_VALIDATION_ERROR_FORMAT);
+      g_clear_error (&error);
+    }
   g_assert_false (tf_validate_plaintext (plans, goals, "{not json", &error));
   g_assert_error (error, TF_PROTOCOL_ERROR, TF_PROTOCOL_ERROR_BAD_JSON);
   g_clear_error (&error);

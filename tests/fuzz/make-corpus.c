@@ -228,6 +228,16 @@ write_answer_seeds (void)
   write_seed ("fuzz-answer", "push-odd-reason",
               "push 200\n{\"results\": [{\"mutation_id\": 1, \"status\": \"rejected\","
               " \"code\": {}, \"record\": {}}], \"last_mutation_id\": 1}");
+  /* A duplicate whose holder is no record (the store's protocol error left
+   * the sync's domain) and the store's own note on one sent by the server
+   * as a list, for a mutation not queued (a GLib critical in the merge). */
+  write_seed ("fuzz-answer", "push-duplicate-no-record",
+              "push 200\n{\"results\": [{\"mutation_id\": 1, \"status\": \"rejected\","
+              " \"code\": \"duplicate\", \"record\": {}}], \"last_mutation_id\": 1}");
+  write_seed ("fuzz-answer", "push-odd-copy-note",
+              "push 200\n{\"results\": [{\"mutation_id\": 9, \"status\": \"rejected\","
+              " \"code\": \"duplicate\", \"record\": {}, \"kept_as_conflict_copy\": []}],"
+              " \"last_mutation_id\": 1}");
   write_seed ("fuzz-answer", "push-empty", "push 200\n");
   write_seed ("fuzz-answer", "pull-page", pull);
   write_seed ("fuzz-answer", "pull-empty",

@@ -751,6 +751,77 @@ test_refused_records (Fixture *f, gconstpointer data)
   }
 }
 
+/* Reads @text as a push answer the way a sync does (shape, then the store,
+ * then the merge) for a profile whose mutations up to @last are queued:
+ * FALSE with @error where the sync would stop. */
+static gboolean
+read_push_answer (Fixture *f, const char *text, gint64 last, GError **error)
+{
+  g_autoptr(JsonNode) node = json_from_string (text, NULL);
+  g_autoptr(JsonArray) applied = NULL;
+  TfSyncReport report = { 0 };
+  JsonArray *results;
+
+  g_assert_nonnull (node);
+  results = tf_sync_answer_push_results (json_node_get_object (node), error);
+  if (results == NULL)
+    return FALSE;
+  applied = tf_sync_answer_apply_push (f->store, json_node_get_object (node), results, -1, last,
+                                       &report, error);
+  return applied != NULL && tf_sync_answer_merge_push (f->store, applied, &report, error);
+}
+
+/* What the store cannot take of a push answer is the server's fault, told
+ * as a malformed answer, and nothing of it applies: a duplicate whose
+ * holder is no record (it left the store's own error, of the protocol's
+ * domain, for the user and the fuzzer's check), and the store's note
+ * "kept_as_conflict_copy" sent by the server as something else than a
+ * boolean, for a mutation no longer queued (read as a boolean in the
+ * merge: a GLib critical). */
+static void
+test_answer_the_store_cannot_take (Fixture *f, gconstpointer data)
+{
+  const TfTable *moods = tf_registry_lookup ("mood_entries");
+  g_autofree char *x = g_uuid_string_random ();
+  g_autoptr(JsonObject) fx = mood_fields (x, 4, "a");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TfRecord) row = NULL;
+  gint64 first;
+  const char *notes[] = { "[]", "{}", "\"yes\"", "1" };
+
+  g_assert_true (tf_store_put (f->store, moods, x, fx, &error));
+  first = count_rows (f, "SELECT min(mutation_id) FROM outbox");
+  {
+    g_autofree char *text = g_strdup_printf (
+        "{\"results\": [{\"mutation_id\": %" G_GINT64_FORMAT ", \"status\": \"rejected\","
+        " \"code\": \"duplicate\", \"record\": {}}]}", first);
+
+    g_assert_false (read_push_answer (f, text, first, &error));
+    g_assert_error (error, TF_SYNC_ERROR, TF_SYNC_ERROR_UNAVAILABLE);
+    g_assert_nonnull (strstr (error->message, "malformed"));
+    g_clear_error (&error);
+  }
+  for (guint i = 0; i < G_N_ELEMENTS (notes); i++)
+    {
+      g_autofree char *text = g_strdup_printf (
+          "{\"results\": [{\"mutation_id\": %" G_GINT64_FORMAT ", \"status\": \"rejected\","
+          " \"code\": \"duplicate\", \"record\": {}, \"kept_as_conflict_copy\": %s}]}",
+          first + 100, notes[i]);
+
+      g_assert_false (read_push_answer (f, text, first, &error));
+      g_assert_error (error, TF_SYNC_ERROR, TF_SYNC_ERROR_UNAVAILABLE);
+      g_assert_nonnull (strstr (error->message, "malformed"));
+      g_clear_error (&error);
+    }
+  /* Nothing applied: the edit is still queued, as it was, and refused nowhere. */
+  g_assert_cmpint (tf_store_outbox_count (f->store, NULL), ==, 1);
+  g_assert_cmpint (tf_store_rejection_count (f->store, NULL), ==, 0);
+  g_assert_cmpint (count_rows (f, "SELECT count(*) FROM sync_base"), ==, 0);
+  row = tf_store_get (f->store, moods, x, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (json_object_get_int_member (row->fields, "mood_value"), ==, 4);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -779,5 +850,7 @@ main (int argc, char **argv)
               fixture_tear_down);
   g_test_add ("/tf/store/sync/refused-records", Fixture, NULL, fixture_set_up,
               test_refused_records, fixture_tear_down);
+  g_test_add ("/tf/store/sync/answer-the-store-cannot-take", Fixture, NULL, fixture_set_up,
+              test_answer_the_store_cannot_take, fixture_tear_down);
   return g_test_run ();
 }
