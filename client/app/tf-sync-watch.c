@@ -57,11 +57,20 @@ tell_main (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* Always a source attached to the main context, never a direct call:
+ * g_main_context_invoke() runs the function on the calling thread whenever
+ * it can acquire the context, which the worker can whenever the main loop
+ * is between iterations — @changed (a sync of the session) then ran on this
+ * thread, beside the main thread's own use of the session's keys. */
 static void
 wake_main (TfSyncWatch *watch)
 {
-  g_main_context_invoke_full (watch->context, G_PRIORITY_DEFAULT, tell_main, watch_ref (watch),
-                              (GDestroyNotify) watch_unref);
+  g_autoptr(GSource) source = g_idle_source_new ();
+
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, tell_main, watch_ref (watch), (GDestroyNotify) watch_unref);
+  g_source_set_static_name (source, "tf-sync-watch wake");
+  g_source_attach (source, watch->context);
 }
 
 /* Sleeps @ms or until the watch is stopped; FALSE when stopped. */
