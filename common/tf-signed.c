@@ -411,6 +411,14 @@ key_id (const char *public_b64)
   return g_string_free (id, FALSE);
 }
 
+char *
+tf_signed_key_id (const char *public_b64)
+{
+  g_return_val_if_fail (public_b64 != NULL, NULL);
+
+  return key_id (public_b64);
+}
+
 typedef GBytes *(*Encoder) (const TfRecord *record, gint64 counter, GError **error);
 
 static char *

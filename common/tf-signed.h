@@ -65,6 +65,10 @@ G_BEGIN_DECLS
 #define TF_SIGNED_MAX_REVISION ((G_GINT64_CONSTANT (1) << 53) - 1)
 #define TF_SIGNED_MAX_CHARS 200
 
+/* The key id a signature by @public_b64 carries ("tfs1:" KEYID ":"), or
+ * NULL when it is no key. */
+char     *tf_signed_key_id           (const char     *public_b64);
+
 /* TRUE when @table's records carry the record envelope's revision and
  * signature: all but key grants, which are signed apart
  * (tf_signed_grant_*). */

@@ -121,7 +121,15 @@ tf_push_decide (Push *p, Decision *d, gint64 version, GError **error)
   else
     {
       fields = item->mutation->fields;
-      corrected = tf_sync_rules_stamp (t, fields, state ? state->row : NULL, p->now);
+      corrected = tf_sync_rules_stamp (t, fields, state ? state->row : NULL, p->now, &fixed);
+      /* Its author signed the moment: refused, never moved to now. */
+      if (fixed != NULL)
+        {
+          tf_push_reject (d, "clock_ahead", "%s lies after the server's clock by more than %d"
+                          " minutes: check the date and time of this device", fixed,
+                          TF_SYNC_RULES_CLOCK_SKEW_MINUTES);
+          return TRUE;
+        }
       if ((fixed = tf_push_changed_immutable (t, fields, state ? state->row : NULL)) != NULL)
         {
           tf_push_reject (d, "immutable_field", "%s cannot change once the record exists", fixed);

@@ -8,8 +8,12 @@
  * before the rule that it lies in the future (check_appointment_future).
  * A person's own writing keeps the moment they wrote it, which offline can
  * be days before the server hears of it, but no moment after the server's
- * now.  Fixed columns keep their stored value whatever an edit sends, so a
- * device that has not yet taken the server's value is not refused for it.
+ * now (give or take AUTHOR_CLOCK_SKEW): such a write is refused
+ * (clock_ahead), not moved to now, because its author signed the moment
+ * (docs/encryption.md) and a corrected copy would no longer verify.  The
+ * server's fixed columns keep their stored value whatever an edit sends,
+ * so a device that has not yet taken the server's value is not refused for
+ * it; an author's fixed moment sent changed is refused (immutable_field).
  *
  * Bookings.  A client books only a therapist they are in care with, only
  * in the therapist's hours (the same slot grid as the device's, from
@@ -18,7 +22,8 @@
  * bookings at a time; the price and the length are the therapist's offer
  * for the service (its catalogue length when the offer names none; no
  * service: only with a therapist who offers none, free, the default
- * length), and stay so: a client's later edit keeps them.  A therapist's own calendar is theirs: they may book a client
+ * length), and stay so: a client's later edit keeps them (no author signs
+ * them), and may not change the service (which its author signed).  A therapist's own calendar is theirs: they may book a client
  * in their care at any future time and price.  The hours are checked last,
  * after overlaps and blocked dates (tf_push_check_appointment: slot_taken,
  * blocked_date), so a taken time is told as taken.
@@ -98,9 +103,7 @@ clear_stale_verification (const TfTable *table, JsonObject *fields, const TfReco
 
 /* --- clocks --------------------------------------------------------------- */
 
-/* How far ahead of the server a device's clock may run before its moments
- * are taken for the server's. */
-#define AUTHOR_CLOCK_SKEW (5 * G_TIME_SPAN_MINUTE)
+#define AUTHOR_CLOCK_SKEW (TF_SYNC_RULES_CLOCK_SKEW_MINUTES * G_TIME_SPAN_MINUTE)
 
 static gboolean
 set_stamp (JsonObject *fields, const char *column, const char *value)
@@ -116,7 +119,7 @@ set_stamp (JsonObject *fields, const char *column, const char *value)
 
 gboolean
 tf_sync_rules_stamp (const TfTable *table, JsonObject *fields, const TfRecord *current,
-                     GDateTime *now)
+                     GDateTime *now, const char **out_ahead)
 {
   g_autofree char *now_text = NULL;
   gboolean changed = FALSE;
@@ -124,31 +127,31 @@ tf_sync_rules_stamp (const TfTable *table, JsonObject *fields, const TfRecord *c
   g_return_val_if_fail (table != NULL, FALSE);
   g_return_val_if_fail (fields != NULL, FALSE);
   g_return_val_if_fail (now != NULL, FALSE);
+  g_return_val_if_fail (out_ahead != NULL, FALSE);
 
+  *out_ahead = NULL;
   now_text = tf_time_format_timestamp (now);
   for (guint i = 0; i < table->n_columns; i++)
     {
       const TfColumn *c = &table->columns[i];
       const char *stored = current ? tf_json_get_string (current->fields, c->name) : NULL;
 
-      if (!(c->flags & (TF_COLUMN_SERVER_CLOCK | TF_COLUMN_AUTHOR_CLOCK)))
-        continue;
-      if ((c->flags & TF_COLUMN_IMMUTABLE) && stored != NULL)
-        {
-          changed |= set_stamp (fields, c->name, stored);
-          continue;
-        }
       if (c->flags & TF_COLUMN_SERVER_CLOCK)
         {
-          changed |= set_stamp (fields, c->name, now_text);
+          changed |= set_stamp (fields, c->name,
+                                (c->flags & TF_COLUMN_IMMUTABLE) && stored != NULL ? stored
+                                                                                    : now_text);
           continue;
         }
+      if (!(c->flags & TF_COLUMN_AUTHOR_CLOCK) || ((c->flags & TF_COLUMN_IMMUTABLE) && stored))
+        continue;
       {
         const char *sent = tf_json_get_string (fields, c->name);
         g_autoptr(GDateTime) when = sent ? tf_time_parse_timestamp (sent, NULL) : NULL;
 
-        if (when != NULL && g_date_time_difference (when, now) > AUTHOR_CLOCK_SKEW)
-          changed |= set_stamp (fields, c->name, now_text);
+        if (when != NULL && g_date_time_difference (when, now) > AUTHOR_CLOCK_SKEW &&
+            *out_ahead == NULL)
+          *out_ahead = c->name;
       }
     }
   return changed;
@@ -375,7 +378,7 @@ tf_sync_rules_check_hours (const TfBookingCheck *check, JsonObject *fields,
 gboolean
 tf_sync_rules_keep_terms (JsonObject *fields, const TfRecord *current)
 {
-  static const char * const terms[] = { "price", "service_id", "duration" };
+  static const char * const terms[] = { "price", "duration" };
   gboolean changed = FALSE;
 
   g_return_val_if_fail (fields != NULL, FALSE);
@@ -432,13 +435,13 @@ tf_sync_rules_stored (const TfTable *table, const char *id, JsonObject *fields,
 /* --- appointments in a push ----------------------------------------------- */
 
 /* What a client may not change on an existing appointment: where and how
- * it takes place ever, the time once the therapist confirmed it.  (The
- * price, the service and the length are the offer's: the server keeps them,
- * tf_sync_rules_keep_terms.) */
+ * it takes place and which service it is, ever; the time once the
+ * therapist confirmed it.  (The price and the length are the offer's: the
+ * server keeps them, tf_sync_rules_keep_terms.) */
 const char *
 tf_push_changed_by_client (Push *p, JsonObject *fields, TfRecord *current)
 {
-  static const char * const never[] = { "location_type", "meeting_url" };
+  static const char * const never[] = { "location_type", "meeting_url", "service_id" };
   static const char * const once_confirmed[] = { "appointment_datetime" };
 
   if (current == NULL ||

@@ -20,19 +20,27 @@
 
 G_BEGIN_DECLS
 
+/* How far ahead of the server a device's clock may run (an author's moment
+ * later than that is refused, clock_ahead). */
+#define TF_SYNC_RULES_CLOCK_SKEW_MINUTES 5
+
 /* Whether column @column has the same value in @a and @b (absent = null). */
 gboolean tf_sync_rules_same_value (JsonObject     *a,
                                    JsonObject     *b,
                                    const char     *column);
 
 /* The timestamps of an upsert of @table that are the server's
- * (TF_COLUMN_SERVER_CLOCK: @now) or kept once set (IMMUTABLE: @current's),
- * and author moments after @now (TF_COLUMN_AUTHOR_CLOCK: @now instead).
- * Changes @fields in place; TRUE when they now differ from what was sent. */
+ * (TF_COLUMN_SERVER_CLOCK: @now, or @current's once set when also
+ * IMMUTABLE).  Changes @fields in place; TRUE when they now differ from
+ * what was sent.  An author's moment (TF_COLUMN_AUTHOR_CLOCK) is signed by
+ * its author and never changed: one later than @now plus the allowed skew
+ * is named in *@out_ahead (else NULL) for the push to refuse, and a fixed
+ * one sent changed is refused as such (tf_push_changed_immutable). */
 gboolean tf_sync_rules_stamp   (const TfTable  *table,
                                 JsonObject     *fields,
                                 const TfRecord *current,
-                                GDateTime      *now);
+                                GDateTime      *now,
+                                const char    **out_ahead);
 
 /* What a booking rule needs beyond the record. */
 typedef struct
@@ -63,9 +71,11 @@ gboolean tf_sync_rules_check_booking (const TfBookingCheck *check,
                                       GError              **error);
 
 /* A client's edit of an existing appointment (@current) keeps its terms:
- * the price, the service and the length stay @current's whatever the
- * device holds (a booking made and cancelled offline carries the device's
- * guesses).  TRUE when @fields changed. */
+ * the price and the length stay @current's whatever the device holds (a
+ * booking made and cancelled offline carries the device's guesses); both
+ * are the server's to decide and no author signs them.  The service is the
+ * author's, signed: a client's change of it is refused
+ * (tf_push_changed_by_client).  TRUE when @fields changed. */
 gboolean tf_sync_rules_keep_terms (JsonObject     *fields,
                                    const TfRecord *current);
 

@@ -19,12 +19,19 @@
  * A record this account does not look after is left to the devices of the
  * account that does (looks_after): re-encrypting it on both sides would
  * make two keys and a conflict.
+ *
+ * Records written before authors signed them (issue 19) are written again
+ * the same way, and so signed: those this account looks after that this
+ * device holds no signed revision of and never signed itself.  Until then
+ * other devices keep what they hold of them and refuse them afresh
+ * (tf-vault-verify.c).
  */
 #define G_LOG_DOMAIN "tf-vault"
 
 #include "config.h"
 
 #include "tf-error.h"
+#include "tf-signed.h"
 #include "tf-store-db.h"
 #include "tf-vault-private.h"
 
@@ -122,6 +129,18 @@ looks_after (TfVault *self, const TfRecord *record)
          g_strcmp0 (tf_json_get_string (parent->fields, "therapist_id"), self->user_id) == 0;
 }
 
+/* Written before signatures: no signed revision held or made here. */
+static gboolean
+holds_unsigned (TfVault *self, const TfRecord *record)
+{
+  gint64 revision = 0, written = 0;
+
+  if (!tf_signed_table_has_envelope (record->table) || record->table->writer == TF_WRITER_ADMIN)
+    return FALSE;
+  return tf_store_get_revision (self->store, record->table, record->id, &revision, NULL,
+                                &written, NULL) && revision == 0 && written == 0;
+}
+
 gboolean
 tf_vault_encrypt_legacy (TfVault *self, guint *n_encrypted, GError **error)
 {
@@ -137,7 +156,7 @@ tf_vault_encrypt_legacy (TfVault *self, guint *n_encrypted, GError **error)
       g_autoptr(GPtrArray) records = NULL;
       g_autoptr(GHashTable) copies = NULL;
 
-      if (!has_late_columns (table))
+      if (!has_late_columns (table) && !tf_signed_table_has_envelope (table))
         continue;
       records = tf_store_list (self->store, table, table->owner_column,
                                table->owner_column != NULL ? self->user_id : NULL, error);
@@ -152,7 +171,8 @@ tf_vault_encrypt_legacy (TfVault *self, guint *n_encrypted, GError **error)
           gboolean encrypted;
 
           if (g_hash_table_contains (copies, record->id) ||
-              !tf_vault_holds_legacy (table, record->fields) || !looks_after (self, record))
+              !(tf_vault_holds_legacy (table, record->fields) || holds_unsigned (self, record)) ||
+              !looks_after (self, record))
             continue;
           if (!encrypt_record (self, record, &encrypted, error))
             return FALSE;

@@ -10,6 +10,7 @@
  *   tf-vault-conflicts.c  the store's copy function; listing and resolving
  *                         conflict copies
  *   tf-vault-legacy.c     plaintext left in columns encrypted later
+ *   tf-vault-verify.c     the store's verify function: authors' signatures
  */
 #pragma once
 
@@ -187,6 +188,30 @@ gboolean    tf_vault_check_unlocked    (TfVault        *self,
  * TF_VAULT_ERROR_BAD_SIGNATURE. */
 gboolean    tf_vault_verify_note       (TfVault        *self,
                                         const TfRecord *record,
+                                        GError        **error);
+
+/* --- tf-vault-verify.c ------------------------------------------------------ */
+
+/* Checks @record from the server against its writers' signatures
+ * (TfStoreVerifyFunc's contract). */
+gboolean    tf_vault_verify_record     (TfVault        *self,
+                                        const TfRecord *record,
+                                        char          **out_code,
+                                        char          **out_message,
+                                        GError        **error);
+/* TRUE when care relationship @care (a stored row) is as its client
+ * signed it: the client's own write on this device, or the held signature
+ * verifies under the client's key.  Only such a relationship shares
+ * (tf-vault-share.c): one the server invented, or the therapist wrote
+ * "active, sharing", shares nothing. */
+gboolean    tf_vault_care_signed_by_client (TfVault        *self,
+                                            const TfRecord *care);
+/* The store's verify function; @user_data is a GWeakRef to the vault. */
+gboolean    tf_vault_verify_cb         (TfStore        *store,
+                                        const TfRecord *record,
+                                        gpointer        user_data,
+                                        char          **out_code,
+                                        char          **out_message,
                                         GError        **error);
 
 /* --- tf-vault-conflicts.c -------------------------------------------------- */

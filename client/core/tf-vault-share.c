@@ -150,7 +150,7 @@ member_true (JsonObject *fields, const char *name)
 }
 
 /* The care relationships (TfRecord*) in which this account is the client
- * and which are active. */
+ * and which are active, as the client signed them (issue 19). */
 static GPtrArray *
 load_care (TfVault *self, GError **error)
 {
@@ -165,7 +165,8 @@ load_care (TfVault *self, GError **error)
     {
       TfRecord *care = g_ptr_array_index (all, i);
 
-      if (g_strcmp0 (tf_json_get_string (care->fields, "status"), "active") == 0)
+      if (g_strcmp0 (tf_json_get_string (care->fields, "status"), "active") == 0 &&
+          tf_vault_care_signed_by_client (self, care))
         g_ptr_array_add (active, tf_record_copy (care));
     }
   return active;

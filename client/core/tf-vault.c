@@ -103,6 +103,9 @@ tf_vault_new (TfStore *store, const char *user_id, TfKeys *keys)
   ref = g_new0 (GWeakRef, 1);
   g_weak_ref_init (ref, self);
   tf_store_set_sign_func (store, sign_cb, ref, tf_vault_copy_data_free);
+  ref = g_new0 (GWeakRef, 1);
+  g_weak_ref_init (ref, self);
+  tf_store_set_verify_func (store, tf_vault_verify_cb, ref, tf_vault_copy_data_free);
   return self;
 }
 

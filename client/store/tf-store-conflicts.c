@@ -667,6 +667,24 @@ drop_copy (TfStore *self, TfConflict *conflict, GError **error)
   }
 }
 
+/* What is fixed once record @id exists (an owner, a parent, the moment it
+ * was written) stays the stored row's in @fields: the server refuses a
+ * change of it, and no longer puts it back (an author's moment is signed). */
+static void
+keep_fixed_columns (TfStore *self, const TfTable *table, const char *id, JsonObject *fields)
+{
+  g_autoptr(TfRecord) original = tf_store_get (self, table, id, NULL);
+
+  for (guint i = 0; original != NULL && i < table->n_columns; i++)
+    {
+      const TfColumn *c = &table->columns[i];
+      JsonNode *value = json_object_get_member (original->fields, c->name);
+
+      if ((c->flags & TF_COLUMN_IMMUTABLE) && value != NULL && !JSON_NODE_HOLDS_NULL (value))
+        json_object_set_member (fields, c->name, json_node_copy (value));
+    }
+}
+
 /* Validates and writes @fields as record @id (queued). */
 static gboolean
 write_queued (TfStore *self, const TfTable *table, const char *id, JsonObject *fields,
@@ -702,9 +720,14 @@ resolve_body (TfStore *self, gpointer data, GError **error)
   switch (r->how)
     {
     case TF_RESOLVE_TAKE_COPY:
-      return write_queued (self, t, conflict->original_id,
-                           r->fields ? r->fields : conflict->copy->fields, error) &&
-             drop_copy (self, conflict, error);
+      {
+        g_autoptr(JsonObject) taken = tf_json_object_dup (r->fields ? r->fields
+                                                                    : conflict->copy->fields);
+
+        keep_fixed_columns (self, t, conflict->original_id, taken);
+        return write_queued (self, t, conflict->original_id, taken, error) &&
+               drop_copy (self, conflict, error);
+      }
 
     case TF_RESOLVE_DROP_COPY:
       return drop_copy (self, conflict, error);

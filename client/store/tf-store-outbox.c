@@ -40,6 +40,7 @@ tf_store_append_outbox (TfStore *self, const TfTable *table, const char *id, con
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *created = tf_time_format_timestamp (now);
   g_autofree char *signature = NULL;
+  g_autoptr(JsonObject) complete = NULL;
   gint64 base = 0;
   gint64 revision;
 
@@ -49,7 +50,10 @@ tf_store_append_outbox (TfStore *self, const TfTable *table, const char *id, con
   if (sqlite3_step (version.stmt) == SQLITE_ROW)
     base = sqlite3_column_int64 (version.stmt, 0);
 
-  /* Signed here, the one place every write of every table is queued. */
+  /* Signed here, the one place every write of every table is queued, over
+   * the whole record as stored. */
+  if (fields != NULL)
+    fields = complete = tf_store_complete_signed (self, table, id, fields);
   if (!tf_store_sign_queued (self, table, id, fields, &revision, &signature, error))
     return FALSE;
   if (!tf_store_prepare (self, &insert,
@@ -385,10 +389,16 @@ apply_results_body (TfStore *self, gpointer data, GError **error)
         {
           g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
           g_autofree char *stamp = tf_time_format_timestamp (now);
+          const char *code = tf_json_get_string (r, "code") ? tf_json_get_string (r, "code")
+                                                              : "rejected";
+          /* The server no longer moves a signed moment: the user must set
+           * the clock, and is told so in their language. */
+          const char *message = g_strcmp0 (code, "clock_ahead") == 0
+            ? _("This device’s clock is ahead of the server’s: set its date and time, then "
+                "save this again")
+            : tf_json_get_string (r, "message") ? tf_json_get_string (r, "message") : "";
           const char *params[] = {
-            mutation, table->name, record_id, op, fields,
-            tf_json_get_string (r, "code") ? tf_json_get_string (r, "code") : "rejected",
-            tf_json_get_string (r, "message") ? tf_json_get_string (r, "message") : "", stamp,
+            mutation, table->name, record_id, op, fields, code, message, stamp,
           };
 
           if (!tf_store_exec_bound (self,

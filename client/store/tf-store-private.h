@@ -38,6 +38,9 @@ struct _TfStore
   GDestroyNotify   sign_destroy; /* frees sign_data, or NULL */
   guint            depth;        /* transactions open: 0, 1 (BEGIN), more (savepoints) */
   gint64           group;        /* the atomic group queued mutations join, 0: none */
+  TfStoreVerifyFunc verify_func;  /* checks pulled records (the vault), or NULL */
+  gpointer         verify_data;   /* for verify_func */
+  GDestroyNotify   verify_destroy; /* frees verify_data, or NULL */
 };
 
 /* One prepared statement, finalized when it goes out of scope:
@@ -114,6 +117,20 @@ gboolean   tf_store_sign_queued      (TfStore        *self,
                                       gint64         *out_revision,
                                       char          **out_signature,
                                       GError        **error);
+/* Checks pulled @record (tf_store_set_verify_func, and its revision
+ * against the held one): @out_code and @out_message set when refused. */
+gboolean   tf_store_check_pulled     (TfStore        *self,
+                                      const TfRecord *record,
+                                      char          **out_code,
+                                      char          **out_message,
+                                      GError        **error);
+/* @fields with every signed column it leaves out set to the row's value
+ * (a default SQLite filled in, as PostgreSQL fills the same one): what is
+ * signed and sent is then what both ends store.  A new object. */
+JsonObject *tf_store_complete_signed (TfStore        *self,
+                                      const TfTable  *table,
+                                      const char     *id,
+                                      JsonObject     *fields);
 /* Raises the highest revision of @id this device wrote (or must write
  * above: a conflict's record) to @revision. */
 gboolean   tf_store_raise_written    (TfStore        *self,

@@ -341,6 +341,11 @@ tf_store_write_remote_row (TfStore *self, const TfRecord *record, GError **error
 {
   g_autofree char *version = g_strdup_printf ("%" G_GINT64_FORMAT, record->version);
 
+  /* Whatever brings the server's record here (a pull, a duplicate's
+   * holder, a stored copy), the next write of it signs above it. */
+  if (!tf_store_raise_written (self, record->table, record->id, record->revision, error))
+    return FALSE;
+
   if (record->deleted)
     {
       g_autofree char *sql = g_strdup_printf ("UPDATE %s SET deleted_at = coalesce(deleted_at,"
@@ -365,8 +370,10 @@ tf_store_write_remote_row (TfStore *self, const TfRecord *record, GError **error
 typedef struct
 {
   GPtrArray *records;   /* TfRecord* */
+  GPtrArray *refusals;  /* for each record: NULL, or {code, message} (a GStrv) refusing it */
   GPtrArray *revoked;   /* "table\nid" */
   gint64     cursor;
+  guint      refused;   /* how many were newly refused */
 } PullPage;
 
 static gboolean
@@ -379,9 +386,22 @@ apply_pull_body (TfStore *self, gpointer data, GError **error)
   for (guint i = 0; i < page->records->len; i++)
     {
       TfRecord *record = g_ptr_array_index (page->records, i);
+      char **refusal = g_ptr_array_index (page->refusals, i);
       const char *pending_params[] = { record->table->name, record->id };
       gint64 pending;
       g_auto(TfStoreStmt) q = { NULL };
+
+      /* Refused: not used, the held copy stays, the user is told. */
+      if (refusal != NULL)
+        {
+          gboolean fresh = FALSE;
+
+          if (!tf_store_add_refused (self, record->table->name, record->id, record->version,
+                                     refusal[0], refusal[1], FALSE, &fresh, error))
+            return FALSE;
+          page->refused += fresh;
+          continue;
+        }
 
       /* Unpushed local edits of this record? */
       if (!tf_store_prepare (self, &q, "SELECT count(*) FROM outbox WHERE table_name = ?1"
@@ -433,9 +453,17 @@ apply_pull_body (TfStore *self, gpointer data, GError **error)
 gboolean
 tf_store_apply_pull (TfStore *self, JsonArray *changes, gint64 next_cursor, GError **error)
 {
+  return tf_store_apply_pull_checked (self, changes, next_cursor, NULL, error);
+}
+
+gboolean
+tf_store_apply_pull_checked (TfStore *self, JsonArray *changes, gint64 next_cursor,
+                             guint *out_refused, GError **error)
+{
   g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify) tf_record_free);
+  g_autoptr(GPtrArray) refusals = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
   g_autoptr(GPtrArray) revoked = g_ptr_array_new_with_free_func (g_free);
-  PullPage page = { records, revoked, next_cursor };
+  PullPage page = { records, refusals, revoked, next_cursor, 0 };
 
   g_return_val_if_fail (TF_IS_STORE (self), FALSE);
   g_return_val_if_fail (changes != NULL, FALSE);
@@ -478,8 +506,28 @@ tf_store_apply_pull (TfStore *self, JsonArray *changes, gint64 next_cursor, GErr
         g_ptr_array_add (records, record);
       }
     }
+  /* Checked before the transaction: a check may fetch a key. */
+  for (guint i = 0; i < records->len; i++)
+    {
+      char *code = NULL, *message = NULL;
+
+      if (!tf_store_check_pulled (self, g_ptr_array_index (records, i), &code, &message, error))
+        return FALSE;
+      if (code != NULL)
+        {
+          char **refusal = g_new0 (char *, 3);
+
+          refusal[0] = code;
+          refusal[1] = message;
+          g_ptr_array_add (refusals, refusal);
+        }
+      else
+        g_ptr_array_add (refusals, NULL);
+    }
   if (!tf_store_in_transaction (self, apply_pull_body, &page, error))
     return FALSE;
+  if (out_refused != NULL)
+    *out_refused = page.refused;
   for (guint i = 0; i < records->len; i++)
     {
       TfRecord *record = g_ptr_array_index (records, i);

@@ -72,16 +72,31 @@ read_revisions (TfStore *self, const TfTable *table, const char *id, gint64 *out
   return FALSE;
 }
 
+void
+tf_store_set_verify_func (TfStore *self, TfStoreVerifyFunc func, gpointer user_data,
+                          GDestroyNotify destroy)
+{
+  g_return_if_fail (TF_IS_STORE (self));
+
+  if (self->verify_destroy != NULL)
+    self->verify_destroy (self->verify_data);
+  self->verify_func = func;
+  self->verify_data = user_data;
+  self->verify_destroy = destroy;
+}
+
 gboolean
 tf_store_get_revision (TfStore *self, const TfTable *table, const char *id,
-                       gint64 *out_revision, char **out_signature, GError **error)
+                       gint64 *out_revision, char **out_signature, gint64 *out_written,
+                       GError **error)
 {
   gint64 written;
 
   g_return_val_if_fail (TF_IS_STORE (self), FALSE);
   g_return_val_if_fail (table != NULL && id != NULL && out_revision != NULL, FALSE);
 
-  return read_revisions (self, table, id, out_revision, out_signature, &written, error);
+  return read_revisions (self, table, id, out_revision, out_signature,
+                         out_written != NULL ? out_written : &written, error);
 }
 
 gboolean
@@ -118,6 +133,28 @@ tf_store_raise_written (TfStore *self, const TfTable *table, const char *id, gin
                               " ON CONFLICT (table_name, record_id) DO UPDATE SET"
                               " written = max(written, excluded.written)",
                               params, G_N_ELEMENTS (params), error);
+}
+
+JsonObject *
+tf_store_complete_signed (TfStore *self, const TfTable *table, const char *id, JsonObject *fields)
+{
+  g_autoptr(TfRecord) row = NULL;
+  JsonObject *complete = tf_json_object_dup (fields);
+
+  if (!tf_signed_table_has_envelope (table))
+    return complete;
+  row = tf_store_get (self, table, id, NULL);
+  for (guint i = 0; row != NULL && i < table->n_columns; i++)
+    {
+      const TfColumn *c = &table->columns[i];
+      JsonNode *value = json_object_get_member (row->fields, c->name);
+
+      if (tf_signed_column_is_signed (c) && !json_object_has_member (complete, c->name))
+        json_object_set_member (complete, c->name,
+                                value != NULL ? json_node_copy (value)
+                                              : json_node_new (JSON_NODE_NULL));
+    }
+  return complete;
 }
 
 gboolean
@@ -166,4 +203,52 @@ tf_store_sign_queued (TfStore *self, const TfTable *table, const char *id, JsonO
   *out_revision = revision;
   *out_signature = g_steal_pointer (&signature);
   return TRUE;
+}
+
+gboolean
+tf_store_check_pulled (TfStore *self, const TfRecord *record, char **out_code,
+                       char **out_message, GError **error)
+{
+  g_autofree char *held_signature = NULL;
+  gint64 held, written;
+
+  *out_code = *out_message = NULL;
+  if (!tf_signed_table_has_envelope (record->table))
+    return TRUE;
+  /* The signature first: it is what makes the revision the author's. */
+  if (self->verify_func != NULL &&
+      (!self->verify_func (self, record, self->verify_data, out_code, out_message, error) ||
+       *out_code != NULL))
+    return *out_code != NULL;
+  if (!read_revisions (self, record->table, record->id, &held, &held_signature, &written, error))
+    return FALSE;
+  /* Below what this device holds, or the same revision with other signed
+   * bytes (the signature of one key over the same bytes is always the
+   * same): an older copy served again, or a replacement. */
+  if (record->revision < held ||
+      (record->revision == held && g_strcmp0 (record->signature, held_signature) != 0))
+    {
+      *out_code = g_strdup ("rolled_back");
+      *out_message = g_strdup_printf (_("The server sent an older version of this record than "
+                                        "this device holds (revision %lld, held %lld)"),
+                                      (long long) record->revision, (long long) held);
+    }
+  return TRUE;
+}
+
+gboolean
+tf_store_seen_signed_by (TfStore *self, const char *key_id)
+{
+  g_autofree char *prefix = NULL;
+  g_auto(TfStoreStmt) q = { NULL };
+
+  g_return_val_if_fail (TF_IS_STORE (self), FALSE);
+  g_return_val_if_fail (key_id != NULL, FALSE);
+
+  prefix = g_strconcat (TF_SIGNED_PREFIX, key_id, ":", NULL);
+  if (!tf_store_prepare (self, &q, "SELECT 1 FROM record_revisions"
+                                   " WHERE substr(signature, 1, length(?1)) = ?1 LIMIT 1", NULL))
+    return FALSE;
+  sqlite3_bind_text (q.stmt, 1, prefix, -1, SQLITE_TRANSIENT);
+  return sqlite3_step (q.stmt) == SQLITE_ROW;
 }

@@ -39,6 +39,8 @@ tf_store_finalize (GObject *object)
     self->copy_destroy (self->copy_data);
   if (self->sign_destroy != NULL)
     self->sign_destroy (self->sign_data);
+  if (self->verify_destroy != NULL)
+    self->verify_destroy (self->verify_data);
   g_clear_pointer (&self->db, sqlite3_close);
   G_OBJECT_CLASS (tf_store_parent_class)->finalize (object);
 }

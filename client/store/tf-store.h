@@ -102,6 +102,17 @@ gboolean   tf_store_apply_pull    (TfStore        *self,
                                    gint64          next_cursor,
                                    GError        **error);
 
+/* The same, and a record the checks refuse (the verify function, a
+ * revision below the one held or equal to it with another signature) is
+ * not applied: the row and its base stay as they were, and the refusal is
+ * kept for the user (tf_store_list_refused); @out_refused (may be NULL):
+ * how many were newly refused. */
+gboolean   tf_store_apply_pull_checked (TfStore   *self,
+                                        JsonArray *changes,
+                                        gint64     next_cursor,
+                                        guint     *out_refused,
+                                        GError   **error);
+
 /* Applies the "results" of a push, in one transaction: an applied mutation
  * leaves the outbox and its row and base copy take the new version; a
  * rejected one leaves the outbox for sync_rejections (the user is told; the
@@ -240,13 +251,43 @@ void       tf_store_set_sign_func  (TfStore        *self,
                                     TfStoreSignFunc func,
                                     gpointer        user_data,
                                     GDestroyNotify  destroy);
+/* Checks a record the server sent (a pulled one) before the device uses it:
+ * TRUE with @out_code and @out_message NULL when it is its author's, TRUE
+ * with both set (a short code such as "bad_signature", a translated
+ * sentence) when it is refused, FALSE with @error when it cannot be told
+ * now (the author's key could not be fetched: the pull fails and is tried
+ * again).  Called before the pull's transaction: it may write to the store
+ * (pin a key). */
+typedef gboolean (*TfStoreVerifyFunc) (TfStore        *store,
+                                       const TfRecord *record,
+                                       gpointer        user_data,
+                                       char          **out_code,
+                                       char          **out_message,
+                                       GError        **error);
+
+/* Installs (or with NULL removes) the verify function, like
+ * tf_store_set_copy_func().  Without one a pulled record's signature is not
+ * checked; its revision is, against the one held (a rollback is refused
+ * whoever looks). */
+void       tf_store_set_verify_func (TfStore          *self,
+                                     TfStoreVerifyFunc func,
+                                     gpointer          user_data,
+                                     GDestroyNotify    destroy);
+
+/* TRUE when this device holds a record signed by key @key_id
+ * (tf_signed_key_id): its author has been seen signing. */
+gboolean   tf_store_seen_signed_by (TfStore        *self,
+                                    const char     *key_id);
+
 /* The highest revision of record @id this device holds from the server,
- * and its signature (0 and NULL when none). */
+ * and its signature (0 and NULL when none); @out_written (may be NULL): the
+ * highest it signed itself (0: none). */
 gboolean   tf_store_get_revision   (TfStore        *self,
                                     const TfTable  *table,
                                     const char     *id,
                                     gint64         *out_revision,
                                     char          **out_signature,
+                                    gint64         *out_written,
                                     GError        **error);
 
 /* --- other users' public keys ------------------------------------------------

@@ -456,12 +456,17 @@ tf_sync_answer_check_bookkeeping (TfStore *store, JsonObject *page, TfSyncReport
 }
 
 gboolean
-tf_sync_answer_apply_pull (TfStore *store, JsonArray *changes, gint64 next_cursor, GError **error)
+tf_sync_answer_apply_pull (TfStore *store, JsonArray *changes, gint64 next_cursor,
+                           guint *out_refused, GError **error)
 {
   g_autoptr(GError) apply_error = NULL;
+  guint refused = 0;
 
-  return tf_store_apply_pull (store, changes, next_cursor, &apply_error) ||
-         answer_error (apply_error, error);
+  if (!tf_store_apply_pull_checked (store, changes, next_cursor, &refused, &apply_error))
+    return answer_error (apply_error, error);
+  if (out_refused != NULL)
+    *out_refused += refused;
+  return TRUE;
 }
 
 gboolean

@@ -94,11 +94,14 @@ gboolean    tf_sync_answer_check_bookkeeping (TfStore      *store,
                                               JsonObject   *page,
                                               TfSyncReport *report,
                                               GError      **error);
-/* Applies a checked page with tf_store_apply_pull; a change the store
- * refuses as malformed is the server's fault, "unavailable" for the user. */
+/* Applies a checked page with tf_store_apply_pull_checked, adding the
+ * records it newly refuses to @out_refused (may be NULL); a change the
+ * store refuses as malformed is the server's fault, "unavailable" for the
+ * user. */
 gboolean    tf_sync_answer_apply_pull   (TfStore      *store,
                                          JsonArray    *changes,
                                          gint64        next_cursor,
+                                         guint        *out_refused,
                                          GError      **error);
 
 /* The "changes" flag of a long poll's answer. */

@@ -494,7 +494,8 @@ pull_all (SyncRun *run, GError **error)
           continue;
         }
       if (!learn_pull_limit (store, page, asked, error) ||
-          !tf_sync_answer_apply_pull (store, changes, next_cursor, error))
+          !tf_sync_answer_apply_pull (store, changes, next_cursor, &run->report->refused,
+                                      error))
         return FALSE;
       kill_point (run, "pull-applied");
       run->report->pulled += json_array_get_length (changes);

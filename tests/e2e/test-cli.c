@@ -22,6 +22,7 @@
 #include <sys/resource.h>
 #include <sys/wait.h>
 
+#include "tf-crypto.h"
 #include "tf-signed.h"
 #include "tf-store.h"
 #include "tf-test-pg.h"
@@ -1682,6 +1683,283 @@ test_signatures_stored_verbatim (void)
   g_assert_cmpstr (held, ==, deleted);
 }
 
+/* As a malicious operator: @set (an SQL SET list) on record @id of @table,
+ * under a new version fed to everyone who receives it, triggers off (as
+ * PostgreSQL's owner can). */
+static void
+operator_change (const char *table, const char *id, const char *set)
+{
+  g_autofree char *sql = g_strdup_printf (
+    "DO $$ DECLARE v bigint := nextval('sync_version_seq'); BEGIN"
+    " UPDATE %s SET %s, version = v WHERE id = '%s';"
+    " UPDATE sync_records SET version = v WHERE record_id = '%s';"
+    " UPDATE sync_feed SET version = v WHERE record_id = '%s'; END $$", table, set, id, id, id);
+  PGconn *conn = tf_test_pg_connect (server->conninfo);
+
+  tf_test_pg_exec (conn, "SET session_replication_role = replica");
+  tf_test_pg_exec (conn, sql);
+  PQfinish (conn);
+}
+
+/* The refusals @d's status lists (below, with the grants' tests). */
+static char *refusals_of (Device *d);
+
+static gboolean
+refused_with (Device *d, const char *table, const char *id, const char *code)
+{
+  g_autofree char *all = refusals_of (d);
+  g_autofree char *line = g_strdup_printf ("%s %s %s\n", table, id, code);
+
+  return strstr (all, line) != NULL;
+}
+
+/* The server changes what an author wrote and signed — a check-in's score,
+ * a journal entry's date — and the other device refuses the change, keeps
+ * what it held, and tells the user (sync and status). */
+static void
+test_altered_fields_refused (void)
+{
+  g_auto(Practice) p = { 0 };
+  g_autofree char *entry = NULL, *mood_id = NULL, *shown = NULL, *out = NULL;
+  g_autoptr(JsonNode) moods = NULL, again = NULL, journal = NULL;
+  JsonObject *check_in;
+
+  practice_init (&p);
+  g_free (OK (p.a, "mood", "add", "--mood", "6", "--energy", "5", "--anxiety", "3"));
+  entry = first_line (OK (p.a, "journal", "add", "--title", "Τρίτη", "--content",
+                          secret ("a day as it was")));
+  sync_ok (p.a);
+  sync_ok (p.b);
+  moods = JSON (p.b, "mood", "list");
+  mood_id = g_strdup (json_object_get_string_member (
+                        json_array_get_object_element (json_node_get_array (moods), 0), "id"));
+
+  operator_change ("mood_entries", mood_id, "mood_value = 2");
+  operator_change ("journal_entries", entry, "created_at = '2020-02-02T10:00:00Z'");
+  out = OK (p.b, "sync");
+  g_assert_true (refused_with (p.b, "mood_entries", mood_id, "bad_signature"));
+  g_assert_true (refused_with (p.b, "journal_entries", entry, "bad_signature"));
+  g_assert_cmpint (status_int (p.b, "refused"), ==, 2);
+
+  again = JSON (p.b, "mood", "list");
+  check_in = json_array_get_object_element (json_node_get_array (again), 0);
+  g_assert_cmpint (json_object_get_int_member (check_in, "mood_value"), ==, 6);
+  journal = JSON (p.b, "journal", "show", entry);
+  shown = g_strdup (json_object_get_string_member (json_node_get_object (journal),
+                                                   "created_at"));
+  g_assert_false (g_str_has_prefix (shown, "2020-02-02"));
+}
+
+/* The server serves an old ciphertext with its old signature under a new
+ * version number: the device holds a later revision and refuses it. */
+static void
+test_rolled_back_refused (void)
+{
+  g_auto(Practice) p = { 0 };
+  g_autofree char *id = NULL, *sql = NULL, *old = NULL, *set = NULL;
+  g_autoptr(GHashTable) journal = NULL;
+
+  practice_init (&p);
+  id = first_line (OK (p.a, "journal", "add", "--title", "Before", "--content",
+                       secret ("what I first wrote")));
+  sync_ok (p.a);
+  /* Every column of the first revision, as an operator's backup has it. */
+  sql = g_strdup_printf ("SELECT format('title = %%L, content = %%L, enc_key = %%L,"
+                         " updated_at = %%L, author_revision = %%s, author_signature = %%L',"
+                         " title, content, enc_key, updated_at, author_revision,"
+                         " author_signature) FROM journal_entries WHERE id = '%s'", id);
+  old = server_value (sql);
+  g_free (OK (p.a, "journal", "edit", id, "--content", secret ("what I wrote after")));
+  sync_ok (p.a);
+  sync_ok (p.b);
+
+  operator_change ("journal_entries", id, old);
+  sync_ok (p.b);
+  {
+    g_autofree char *refusals = refusals_of (p.b);
+
+    g_test_message ("refused: %s", refusals);
+  }
+  g_assert_true (refused_with (p.b, "journal_entries", id, "rolled_back"));
+  journal = journal_of (p.b);
+  g_assert_cmpstr (g_hash_table_lookup (journal, id), ==, "what I wrote after");
+}
+
+/* The proxy attack of issue 19: the server plants a journal entry "of the
+ * client", its content under a key it made, with a grant of that key it
+ * sealed to the therapist's public key itself — unsigned, and again signed
+ * with a signing key of its own.  The therapist's device refuses both and
+ * shows neither. */
+static void
+plant_entry (Practice *p, const char *id, const TfSecret *server_signing)
+{
+  g_autoptr(TfSecret) data_key = tf_secret_new_random (32);
+  g_autofree char *sql = NULL, *identity = NULL, *sealed = NULL, *title = NULL, *content = NULL;
+  g_autofree char *enc_key = NULL, *signature = NULL, *grant_id = g_uuid_string_random ();
+  g_autofree char *envelope = NULL;
+  g_autoptr(GError) error = NULL;
+  PGconn *conn;
+
+  sql = g_strdup_printf ("SELECT identity_public_key FROM user_keys WHERE user_id = '%s'",
+                         p->therapist_id);
+  identity = server_value (sql);
+  sealed = tf_crypto_seal_key (identity, data_key, &error);
+  g_assert_no_error (error);
+  title = tf_crypto_encrypt_field (data_key, "journal_entries", id, "title", "Βοήθεια", &error);
+  content = tf_crypto_encrypt_field (data_key, "journal_entries", id, "content",
+                                     "Planted by the server", &error);
+  enc_key = tf_crypto_encrypt_field (data_key, "journal_entries", id, "enc_key", "x", &error);
+  g_assert_no_error (error);
+  if (server_signing != NULL)
+    {
+      g_autoptr(TfRecord) record = tf_record_new (tf_registry_lookup ("journal_entries"), id);
+
+      json_object_set_string_member (record->fields, "user_id", p->client_id);
+      json_object_set_string_member (record->fields, "title", title);
+      json_object_set_string_member (record->fields, "content", content);
+      json_object_set_boolean_member (record->fields, "therapist_shared", TRUE);
+      json_object_set_string_member (record->fields, "created_at", "2026-11-20T08:00:00Z");
+      json_object_set_string_member (record->fields, "enc_key", enc_key);
+      signature = tf_signed_record_sign (server_signing, record, 1, &error);
+      g_assert_no_error (error);
+      envelope = g_strdup_printf (", author_revision = 1, author_signature = '%s'", signature);
+    }
+  g_free (sql);
+  sql = g_strdup_printf (
+    "DO $$ DECLARE v bigint := nextval('sync_version_seq'); BEGIN"
+    " INSERT INTO journal_entries (id, user_id, title, content, therapist_shared, created_at,"
+    "  enc_key, version) VALUES ('%s', '%s', '%s', '%s', true, '2026-11-20T08:00:00Z', '%s', v);"
+    " UPDATE journal_entries SET version = v%s WHERE id = '%s';"
+    " INSERT INTO sync_records (table_name, record_id, version, owner_id)"
+    "  VALUES ('journal_entries', '%s', v, '%s');"
+    " INSERT INTO sync_feed (user_id, table_name, record_id, version)"
+    "  VALUES ('%s', 'journal_entries', '%s', v);"
+    " v := nextval('sync_version_seq');"
+    " INSERT INTO key_grants (id, table_name, record_id, owner_id, recipient_id, sealed_key,"
+    "  version) VALUES ('%s', 'journal_entries', '%s', '%s', '%s', '%s', v);"
+    " INSERT INTO sync_records (table_name, record_id, version, owner_id)"
+    "  VALUES ('key_grants', '%s', v, '%s');"
+    " INSERT INTO sync_feed (user_id, table_name, record_id, version)"
+    "  VALUES ('%s', 'key_grants', '%s', v); END $$",
+    id, p->client_id, title, content, enc_key, envelope ? envelope : "", id,
+    id, p->client_id, p->therapist_id, id,
+    grant_id, id, p->client_id, p->therapist_id, sealed,
+    grant_id, p->client_id, p->therapist_id, grant_id);
+  conn = tf_test_pg_connect (server->conninfo);
+  tf_test_pg_exec (conn, "SET session_replication_role = replica");
+  tf_test_pg_exec (conn, sql);
+  PQfinish (conn);
+}
+
+static void
+test_planted_entry_refused (void)
+{
+  g_auto(Practice) p = { 0 };
+  g_autofree char *unsigned_id = g_uuid_string_random (), *signed_id = g_uuid_string_random ();
+  g_autofree char *server_public = NULL;
+  g_autoptr(TfSecret) server_secret = NULL;
+  g_autoptr(GHashTable) journal = NULL;
+  g_autoptr(GError) error = NULL;
+
+  practice_init (&p);
+  g_assert_true (tf_crypto_sign_keypair (&server_public, &server_secret, &error));
+  plant_entry (&p, unsigned_id, NULL);
+  plant_entry (&p, signed_id, server_secret);
+  sync_ok (p.t);
+  journal = journal_of (p.t);
+  g_assert_false (g_hash_table_contains (journal, unsigned_id));
+  g_assert_false (g_hash_table_contains (journal, signed_id));
+  g_assert_false (has_value (journal, "Planted by the server"));
+  g_assert_true (refused_with (p.t, "journal_entries", unsigned_id, "unsigned"));
+  g_assert_true (refused_with (p.t, "journal_entries", signed_id, "wrong_signer"));
+}
+
+/* Plants, as the operator, an active care relationship of @client with
+ * @therapist sharing mood and goals; signed with @signer when not NULL. */
+static void
+plant_care (const char *client, const char *therapist, const TfSecret *signer)
+{
+  g_autofree char *id = g_uuid_string_random ();
+  g_autofree char *envelope = NULL, *sql = NULL;
+  PGconn *conn;
+
+  if (signer != NULL)
+    {
+      g_autoptr(TfRecord) care = tf_record_new (tf_registry_lookup ("care_relationships"), id);
+      g_autoptr(GError) error = NULL;
+      g_autofree char *signature = NULL;
+
+      json_object_set_string_member (care->fields, "therapist_id", therapist);
+      json_object_set_string_member (care->fields, "client_id", client);
+      json_object_set_string_member (care->fields, "status", "active");
+      json_object_set_boolean_member (care->fields, "share_mood", TRUE);
+      json_object_set_boolean_member (care->fields, "share_goals", TRUE);
+      json_object_set_string_member (care->fields, "started_at", "2026-11-20T08:00:00Z");
+      json_object_set_null_member (care->fields, "ended_at");
+      json_object_set_null_member (care->fields, "ended_by");
+      signature = tf_signed_record_sign (signer, care, 1, &error);
+      g_assert_no_error (error);
+      envelope = g_strdup_printf (", author_revision = 1, author_signature = '%s'", signature);
+    }
+  sql = g_strdup_printf (
+    "DO $$ DECLARE v bigint := nextval('sync_version_seq'); BEGIN"
+    " INSERT INTO care_relationships (id, therapist_id, client_id, status, share_mood,"
+    "  share_goals, started_at, version) VALUES ('%s', '%s', '%s', 'active', true, true,"
+    "  '2026-11-20T08:00:00Z', v);"
+    " UPDATE care_relationships SET version = v%s WHERE id = '%s';"
+    " INSERT INTO sync_records (table_name, record_id, version, owner_id)"
+    "  VALUES ('care_relationships', '%s', v, '%s');"
+    " INSERT INTO sync_feed (user_id, table_name, record_id, version) VALUES"
+    "  ('%s', 'care_relationships', '%s', v), ('%s', 'care_relationships', '%s', v); END $$",
+    id, therapist, client, envelope ? envelope : "", id, id, client, client, id, therapist, id);
+  conn = tf_test_pg_connect (server->conninfo);
+  tf_test_pg_exec (conn, "SET session_replication_role = replica");
+  tf_test_pg_exec (conn, sql);
+  PQfinish (conn);
+}
+
+/* The server invents care relationships "sharing mood and goals" with
+ * therapists it controls: one unsigned, one signed by the therapist (with
+ * keys the server gave that therapist).  Neither is the client's: the
+ * client's device seals nothing to either. */
+static void
+test_invented_care_shares_nothing (void)
+{
+  g_auto(Practice) p = { 0 };
+  g_autofree char *e1 = unique_email ("invented"), *e2 = unique_email ("invented");
+  g_autoptr(TfTestUser) first = tf_test_register (server, e1, "therapist");
+  g_autoptr(TfTestUser) second = tf_test_register (server, e2, "therapist");
+  g_autofree char *signing = NULL, *sql = NULL, *fingerprint = NULL, *grants = NULL;
+  g_autoptr(TfSecret) forged = NULL;
+  g_autoptr(GError) error = NULL;
+
+  practice_init (&p);
+  /* The second therapist's keys are ones the server holds the secrets of. */
+  g_assert_true (tf_crypto_sign_keypair (&signing, &forged, &error));
+  {
+    const char *publics[] = { second->identity_public, signing, NULL };
+
+    fingerprint = tf_crypto_fingerprint (publics);
+  }
+  sql = g_strdup_printf ("UPDATE user_keys SET signing_public_key = '%s', fingerprint = '%s'"
+                         " WHERE user_id = '%s' RETURNING 1", signing, fingerprint,
+                         second->user_id);
+  g_free (server_value (sql));
+  plant_care (p.client_id, first->user_id, NULL);
+  plant_care (p.client_id, second->user_id, forged);
+
+  sync_ok (p.a);
+  g_free (OK (p.a, "mood", "add", "--mood", "4", "--energy", "4", "--anxiety", "7", "--note",
+              secret ("a note for nobody else")));
+  g_free (OK (p.a, "goal", "add", "--title", "Sleep before midnight"));
+  sync_ok (p.a);
+  g_clear_pointer (&sql, g_free);
+  sql = g_strdup_printf ("SELECT count(*) FROM key_grants WHERE recipient_id IN ('%s', '%s')",
+                         first->user_id, second->user_id);
+  grants = server_value (sql);
+  g_assert_cmpstr (grants, ==, "0");
+}
+
 /* Last: nothing written above is readable in the server's database or in
  * any device's files. */
 static void
@@ -2182,7 +2460,9 @@ test_forged_grant_refused (void)
     }
 
   report = JSON (p.t, "sync");
-  g_assert_cmpint (json_object_get_int_member (json_node_get_object (report), "refused"), ==, 2);
+  /* The two grants, and the two entries, which their "author" did not sign
+   * (tf-vault-verify.c). */
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (report), "refused"), ==, 4);
   on_t = (g_hash_table_unref (on_t), journal_of (p.t));
   g_assert_cmpstr (g_hash_table_lookup (on_t, real_id), ==, "what I really wrote");
   g_assert_false (has_value (on_t, texts[0]));
@@ -2414,6 +2694,10 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/account-sessions", test_account_sessions);
   g_test_add_func ("/cli/account-mfa", test_account_mfa);
   g_test_add_func ("/cli/signatures-stored-verbatim", test_signatures_stored_verbatim);
+  g_test_add_func ("/cli/altered-fields-refused", test_altered_fields_refused);
+  g_test_add_func ("/cli/rolled-back-refused", test_rolled_back_refused);
+  g_test_add_func ("/cli/planted-entry-refused", test_planted_entry_refused);
+  g_test_add_func ("/cli/invented-care-shares-nothing", test_invented_care_shares_nothing);
   g_test_add_func ("/cli/refused-listed", test_refused_listed);
   g_test_add_func ("/cli/forged-grant-refused", test_forged_grant_refused);
   g_test_add_func ("/cli/altered-grant-refused", test_altered_grant_refused);

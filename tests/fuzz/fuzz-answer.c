@@ -202,7 +202,7 @@ read_pull (TfStore *store, JsonObject *page)
       expect_refusal (error, "a pull page's last_mutation_id");
       return;
     }
-  if (!tf_sync_answer_apply_pull (store, changes, next_cursor, &error))
+  if (!tf_sync_answer_apply_pull (store, changes, next_cursor, NULL, &error))
     {
       expect_refusal (error, "a pull page");
       if (tf_store_get_cursor (store, NULL) != cursor)

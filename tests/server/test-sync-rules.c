@@ -345,6 +345,26 @@ test_booking_takes_the_offer (void)
   g_assert_cmpint (json_object_get_int_member (fields, "duration"), ==, 60);
   g_assert_false (g_str_has_prefix (json_object_get_string_member (fields, "created_at"), "2001"));
 
+  /* The service is the author's, signed: a client's change of it is
+   * refused, not put back (a corrected copy would not verify). */
+  {
+    gint64 version = json_object_get_int_member (result_at (r, 0), "version");
+    g_autofree char *other = g_strdup_printf (
+        "{\"mutation_id\": 3, \"table\": \"appointments\", \"id\": \"%s\", \"op\": \"upsert\","
+        " \"base_version\": %" G_GINT64_FORMAT ", \"fields\": {\"therapist_id\": \"%s\","
+        " \"client_id\": \"%s\", \"appointment_datetime\": \"2031-03-04T09:00:00Z\","
+        " \"duration\": 60, \"status\": \"pending\", \"price\": \"70.00\","
+        " \"service_id\": \"" COUPLES "\"}}",
+        id, version, therapist->user_id, client->user_id);
+    g_autoptr(TfTestResponse) refused = push (client, other);
+
+    g_assert_cmpstr (status_at (refused, 0), ==, "rejected");
+    g_assert_cmpstr (json_object_get_string_member (result_at (refused, 0), "code"), ==,
+                     "forbidden");
+    g_assert_nonnull (strstr (json_object_get_string_member (result_at (refused, 0), "message"),
+                              "service_id"));
+  }
+
   /* The terms are the offer's for good.  A device that booked and
    * cancelled offline still holds its own guesses (0.00, a whole day) when
    * the cancellation goes: it is applied, and the terms stay. */
@@ -356,7 +376,7 @@ test_booking_takes_the_offer (void)
                                                        "cancellation_reason",
                                                        "Άλλαξαν τα σχέδια", NULL);
     g_autofree char *cancel = g_strdup_printf (
-        "{\"mutation_id\": 2, \"table\": \"appointments\", \"id\": \"%s\", \"op\": \"upsert\","
+        "{\"mutation_id\": 4, \"table\": \"appointments\", \"id\": \"%s\", \"op\": \"upsert\","
         " \"base_version\": %" G_GINT64_FORMAT ", \"fields\": {\"therapist_id\": \"%s\","
         " \"client_id\": \"%s\", \"appointment_datetime\": \"2031-03-04T09:00:00Z\","
         " \"duration\": 1440, \"status\": \"cancelled\", \"price\": \"0.00\","
@@ -480,8 +500,9 @@ test_booking_pending_limit (void)
 /* --- clocks ------------------------------------------------------------------ */
 
 /* A mood check-in made offline keeps its moment; one dated after the
- * server's clock takes the server's; a profile's created_at stays the
- * server's whatever an edit sends. */
+ * server's clock is refused (clock_ahead), never moved, since its author
+ * signed the moment; a fixed moment sent changed is refused; a profile's
+ * created_at stays the server's whatever an edit sends. */
 static void
 test_clocks (void)
 {
@@ -501,17 +522,31 @@ test_clocks (void)
   r = push (client, m);
   g_assert_cmpstr (status_at (r, 0), ==, "applied");
   g_assert_null (json_object_get_member (result_at (r, 0), "record"));
-  g_assert_cmpstr (status_at (r, 1), ==, "applied");
+  g_assert_cmpstr (status_at (r, 1), ==, "rejected");
+  g_assert_cmpstr (json_object_get_string_member (result_at (r, 1), "code"), ==, "clock_ahead");
+  g_assert_nonnull (strstr (json_object_get_string_member (result_at (r, 1), "message"),
+                            "created_at"));
   g_assert_cmpint (db_int ("SELECT extract (year FROM created_at)::int FROM mood_entries"
                            " WHERE id = '%s'", past), ==, 2026);
-  g_assert_cmpint (db_int ("SELECT (created_at <= now ())::int FROM mood_entries WHERE id = '%s'",
-                           future), ==, 1);
-  g_assert_nonnull (json_object_get_member (result_at (r, 1), "record"));
+  g_assert_cmpint (db_int ("SELECT count(*)::int FROM mood_entries WHERE id = '%s'", future),
+                   ==, 0);
+  {
+    gint64 v = json_object_get_int_member (result_at (r, 0), "version");
+    g_autofree char *moved = g_strdup_printf (
+      "{\"mutation_id\": 4, \"table\": \"mood_entries\", \"id\": \"%s\","
+      " \"op\": \"upsert\", \"base_version\": %" G_GINT64_FORMAT ", \"fields\": {"
+      "\"user_id\": \"%s\", \"mood_value\": 5, \"created_at\": \"2026-11-19T08:00:00Z\"}}",
+      past, v, client->user_id);
+    g_autoptr(TfTestResponse) refused = push (client, moved);
+
+    g_assert_cmpstr (json_object_get_string_member (result_at (refused, 0), "code"), ==,
+                     "immutable_field");
+  }
 
   created = db_text ("SELECT created_at::text FROM profiles WHERE user_id = '%s'",
                      client->user_id);
   version = db_int ("SELECT version FROM profiles WHERE user_id = '%s'", client->user_id);
-  profile = g_strdup_printf ("{\"mutation_id\": 3, \"table\": \"profiles\", \"id\": \"%s\","
+  profile = g_strdup_printf ("{\"mutation_id\": 5, \"table\": \"profiles\", \"id\": \"%s\","
                              " \"op\": \"upsert\", \"base_version\": %" G_GINT64_FORMAT ","
                              " \"fields\": {\"first_name\": \"Ελένη\", \"last_name\": \"Π.\","
                              " \"created_at\": \"2001-01-01T00:00:00Z\","

@@ -10,6 +10,7 @@
 
 #include "tf-keys.h"
 #include "tf-repository.h"
+#include "tf-signed.h"
 #include "tf-store.h"
 
 #define CLIENT "5a0c2f11-6f0b-4d8e-8b6e-0f3c6f1d2a77"
@@ -191,6 +192,19 @@ test_follows_pulled_pages (Fixture *f, gconstpointer data)
       json_object_set_string_member (record, "id", id);
       json_object_set_int_member (record, "version", i + 1);
       json_object_set_boolean_member (record, "deleted", FALSE);
+      /* Signed by their author, as the other device signed them. */
+      {
+        g_autoptr(TfRecord) signed_record = tf_record_new (tf_registry_lookup ("goals"), id);
+        g_autofree char *signature = NULL;
+
+        json_object_unref (signed_record->fields);
+        signed_record->fields = tf_json_object_dup (fields);
+        signature = tf_signed_record_sign (
+          tf_keys_get_signing_secret (tf_vault_get_keys (f->vault)), signed_record, 1, &error);
+        g_assert_no_error (error);
+        json_object_set_int_member (record, "revision", 1);
+        json_object_set_string_member (record, "signature", signature);
+      }
       json_object_set_object_member (record, "fields", fields);
       json_array_add_object_element (changes, record);
     }

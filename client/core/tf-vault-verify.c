@@ -1,0 +1,268 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * tf-vault-verify.c: the store's verify function — every record the server
+ * sends is checked against its author's signature before the device uses
+ * it (issue 19; docs/encryption.md, "Against the server itself").
+ *
+ * Who may have signed a record is the registry's writer rule, read from
+ * the record itself (or, for a tombstone, from the copy this device holds,
+ * and for sessions and goal progress from their parent): the owner of an
+ * owner's table, the therapist of a therapist's one, either side of a care
+ * table.  The signature's key id says which of their pinned keys made it;
+ * a party whose keys this device has not pinned yet is fetched once
+ * (/v1/keys/{id}, pinned at first sight like every key) before the pull is
+ * applied.  A record that does not verify — changed after it was signed,
+ * signed by someone who is not its writer, or not signed where it must be —
+ * is refused: the store keeps its copy and reports it (sync_refused).
+ *
+ * Records written before signatures (the upgrade rule, docs/encryption.md):
+ * a new version of one this account writes and this device already holds
+ * is taken unsigned (the device signs its own again at the next unlock or
+ * sync, tf-vault-legacy.c); a profile or a therapist's entry, which the
+ * server itself creates at registration, is taken unsigned; so is a record
+ * of someone this device has never seen sign (their devices predate
+ * signatures); any other unsigned record is refused — one "of this
+ * account" this device never held too — so once an author signs, a server
+ * can plant nothing unsigned in their name.  What a device already holds stays as it is, and a record it
+ * holds signed can never come back unsigned (a revision below the held
+ * one, tf_store_check_pulled).  Catalogue tables an administrator writes
+ * (services) are not checked: no user's key vouches for them.
+ */
+#define G_LOG_DOMAIN "tf-vault"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "tf-account.h"
+#include "tf-error.h"
+#include "tf-signed.h"
+#include "tf-vault-private.h"
+
+static void
+add_party (GPtrArray *parties, const char *user_id)
+{
+  if (user_id != NULL && !g_ptr_array_find_with_equal_func (parties, user_id, g_str_equal, NULL))
+    g_ptr_array_add (parties, g_strdup (user_id));
+}
+
+static const char *
+column_of (const TfRecord *record, const char *column)
+{
+  return column != NULL ? tf_json_get_string (record->fields, column) : NULL;
+}
+
+/* The therapists this device knows in care with @client. */
+static void
+add_care_therapists (TfVault *self, GPtrArray *parties, const char *client)
+{
+  g_autoptr(GPtrArray) care = NULL;
+
+  if (client == NULL)
+    return;
+  care = tf_store_list (self->store, tf_registry_lookup ("care_relationships"), "client_id",
+                        client, NULL);
+  for (guint i = 0; care != NULL && i < care->len; i++)
+    add_party (parties, column_of (g_ptr_array_index (care, i), "therapist_id"));
+}
+
+/* The users who may have signed @record: its writers by the registry. */
+static GPtrArray *
+writers_of (TfVault *self, const TfRecord *record)
+{
+  const TfTable *t = record->table;
+  GPtrArray *parties = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(TfRecord) held = NULL;
+  g_autoptr(TfRecord) parent = NULL;
+  const TfRecord *r = record;
+
+  /* A tombstone names only its record: its parties are the held copy's. */
+  if (record->deleted)
+    {
+      held = tf_store_get (self->store, t, record->id, NULL);
+      if (held == NULL)
+        return parties;
+      r = held;
+    }
+  if (t->parent_table != NULL && column_of (r, t->parent_column) != NULL)
+    parent = tf_store_get (self->store, tf_registry_lookup (t->parent_table),
+                           column_of (r, t->parent_column), NULL);
+
+  if (t->writer == TF_WRITER_OWNER)
+    {
+      add_party (parties, column_of (r, t->owner_column));
+      if (t->owner_column == NULL && parent != NULL)
+        add_party (parties, column_of (parent, parent->table->owner_column));
+      return parties;
+    }
+  if (t->writer == TF_WRITER_CARE)
+    {
+      add_party (parties, column_of (r, t->client_column));
+      add_party (parties, column_of (r, t->owner_column));
+    }
+  add_party (parties, column_of (r, t->therapist_column));
+  if (t->writer == TF_WRITER_THERAPIST)
+    add_party (parties, column_of (r, t->owner_column));
+  if (parent != NULL)
+    add_party (parties, column_of (parent, parent->table->therapist_column));
+  /* A client's history or intake names the client only: their therapists. */
+  if (t->therapist_column == NULL && parent == NULL)
+    add_care_therapists (self, parties, column_of (r, t->client_column));
+  return parties;
+}
+
+/* @user_id's pinned signing key, fetched and pinned first when @fetch and
+ * this device has none; NULL (without @error) when there is none to be had. */
+static char *
+signing_key_of (TfVault *self, const char *user_id, gboolean fetch, GError **error)
+{
+  g_autoptr(JsonObject) known = NULL;
+
+  if (strcmp (user_id, self->user_id) == 0)
+    return g_strdup (tf_keys_get_signing_public (self->keys));
+  known = tf_store_lookup_key (self->store, user_id, NULL);
+  if (known == NULL && fetch)
+    {
+      if (!tf_account_fetch_keys (self, user_id, error))
+        return NULL;
+      known = tf_store_lookup_key (self->store, user_id, NULL);
+    }
+  return known != NULL ? g_strdup (tf_json_get_string (known, "signing_public_key")) : NULL;
+}
+
+/* Whether one of @writers has been seen signing here: a record this
+ * device holds carries a signature by their pinned key. */
+static gboolean
+seen_signing (TfVault *self, GPtrArray *writers)
+{
+  for (guint i = 0; i < writers->len; i++)
+    {
+      g_autofree char *key = signing_key_of (self, g_ptr_array_index (writers, i), FALSE, NULL);
+      g_autofree char *id = key != NULL ? tf_signed_key_id (key) : NULL;
+
+      if (id != NULL && tf_store_seen_signed_by (self->store, id))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+refuse (char **out_code, char **out_message, const char *code, const char *message)
+{
+  *out_code = g_strdup (code);
+  *out_message = g_strdup (message);
+  return TRUE;
+}
+
+gboolean
+tf_vault_verify_record (TfVault *self, const TfRecord *record, char **out_code,
+                        char **out_message, GError **error)
+{
+  const TfTable *t = record->table;
+  g_autoptr(GPtrArray) writers = NULL;
+
+  g_return_val_if_fail (TF_IS_VAULT (self), FALSE);
+
+  if (!tf_signed_table_has_envelope (t) || t->writer == TF_WRITER_ADMIN)
+    return TRUE;
+  writers = writers_of (self, record);
+  /* The tombstone of a record this device never held: nothing to undo. */
+  if (record->deleted && writers->len == 0)
+    return TRUE;
+  if (record->signature == NULL)
+    {
+      g_autoptr(TfRecord) held = NULL;
+      guint mine = 0;
+      gboolean me;
+
+      if (strcmp (t->name, "profiles") == 0 || strcmp (t->name, "therapists") == 0)
+        return TRUE;
+      /* Only a copy this device already holds of what this account alone
+       * writes: a new unsigned record "of this account" may be the
+       * server's own. */
+      me = g_ptr_array_find_with_equal_func (writers, self->user_id, g_str_equal, &mine);
+      if (me)
+        g_ptr_array_remove_index (writers, mine);
+      /* This account alone writes it, or it is about this account as the
+       * client (a care relationship the legacy step would sign as its own). */
+      if (me && (writers->len == 0 ||
+                 g_strcmp0 (column_of (record, t->client_column), self->user_id) == 0))
+        {
+          if ((held = tf_store_get (self->store, t, record->id, NULL)) != NULL)
+            return TRUE;
+        }
+      /* Someone else may have written it: taken only when no other writer
+       * has been seen signing here (their devices predate signatures).  A
+       * care relationship taken so still shares nothing (it is not the
+       * client's signature, tf_vault_care_signed_by_client). */
+      else if (!seen_signing (self, writers))
+        return TRUE;
+      return refuse (out_code, out_message, "unsigned",
+                     _("The server sent a record its author did not sign"));
+    }
+  /* The pinned keys first; a writer not met yet is fetched only when none
+   * of those made it. */
+  for (guint pass = 0; pass < 2; pass++)
+    for (guint i = 0; i < writers->len; i++)
+      {
+        const char *writer = g_ptr_array_index (writers, i);
+        g_autoptr(GError) local = NULL;
+        g_autofree char *key = NULL;
+        g_autoptr(JsonObject) known = NULL;
+
+        /* The second pass is for the writers the first could not try. */
+        if (pass == 1 && (strcmp (writer, self->user_id) == 0 ||
+                          (known = tf_store_lookup_key (self->store, writer, NULL)) != NULL))
+          continue;
+        key = signing_key_of (self, writer, pass == 1, error);
+        if (key == NULL)
+          {
+            if (error != NULL && *error != NULL)
+              return FALSE;
+            continue;
+          }
+        if (tf_signed_record_verify (key, record, record->revision, record->signature, &local))
+          return TRUE;
+        if (!g_error_matches (local, TF_CRYPTO_ERROR, TF_CRYPTO_ERROR_WRONG_KEY))
+          return refuse (out_code, out_message, "bad_signature",
+                         _("The server sent a record that was changed after its author "
+                           "signed it"));
+      }
+  return refuse (out_code, out_message, "wrong_signer",
+                 _("The server sent a record signed by someone who did not write it"));
+}
+
+gboolean
+tf_vault_care_signed_by_client (TfVault *self, const TfRecord *care)
+{
+  const char *client = column_of (care, "client_id");
+  g_autofree char *signature = NULL;
+  g_autofree char *key = NULL;
+  gint64 held = 0, written = 0;
+
+  g_return_val_if_fail (TF_IS_VAULT (self), FALSE);
+
+  if (client == NULL ||
+      !tf_store_get_revision (self->store, care->table, care->id, &held, &signature, &written,
+                              NULL))
+    return FALSE;
+  /* The client's own write, here, not yet acknowledged: the row is it. */
+  if (strcmp (client, self->user_id) == 0 && written > held)
+    return TRUE;
+  if (signature == NULL || (key = signing_key_of (self, client, FALSE, NULL)) == NULL)
+    return FALSE;
+  return tf_signed_record_verify (key, care, held, signature, NULL);
+}
+
+gboolean
+tf_vault_verify_cb (TfStore *store, const TfRecord *record, gpointer user_data, char **out_code,
+                    char **out_message, GError **error)
+{
+  g_autoptr(TfVault) self = g_weak_ref_get (user_data);
+
+  /* Without the vault there is no key to check with (the revision still is). */
+  if (self == NULL)
+    return TRUE;
+  return tf_vault_verify_record (self, record, out_code, out_message, error);
+}
