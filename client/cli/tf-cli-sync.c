@@ -165,6 +165,7 @@ sync_command (TfCli *cli, int argc, char **argv, GError **error)
                  report.renumbered);
       print_rejections (cli, rejections);
     }
+  tf_cli_print_key_changes (cli);
   if (report.server_lost > 0)
     {
       g_autofree char *text = tf_sync_server_lost_text (report.resent, report.unkept);
@@ -230,6 +231,7 @@ status_command (TfCli *cli, int argc, char **argv, GError **error)
       json_object_set_string_member (o, "server_lost_notice", server_lost_text);
       json_object_set_int_member (o, "refused", json_array_get_length (refused));
       json_object_set_array_member (o, "refusals", json_array_ref (refused));
+      json_object_set_int_member (o, "key_changes", tf_cli_count_key_changes (cli));
       node = json_node_init_object (json_node_alloc (), o);
       tf_cli_print_json (node);
       return TRUE;
@@ -258,6 +260,7 @@ status_command (TfCli *cli, int argc, char **argv, GError **error)
                json_object_get_string_member (r, "message"),
                json_object_get_string_member (r, "code"));
     }
+  tf_cli_print_key_changes (cli);
   return TRUE;
 }
 

@@ -3,7 +3,8 @@
  * tf-cli.c: therapy-field-cli — the offline store and the sync engine from
  * a terminal.  Exit status 0 on success; otherwise one line on stderr and 1
  * (2 for bad arguments, which change nothing; 3 when a code of the
- * authenticator app is needed; 4 when this device must sign in again).
+ * authenticator app is needed; 4 when this device must sign in again; 5
+ * when someone's keys changed, docs/cli.md).
  */
 #define G_LOG_DOMAIN "tf-cli"
 
@@ -29,6 +30,7 @@ static const TfCliCommand *const command_tables[] = {
   tf_cli_schedule_commands,
   tf_cli_note_commands,
   tf_cli_sync_commands,
+  tf_cli_verify_commands,
 };
 
 /* --- the profile ---------------------------------------------------------- */
@@ -403,7 +405,8 @@ group_exists (const char *group)
 
 /* 2: bad arguments; 3: the account asks for a code of the authenticator
  * app; 4: this device must sign in again (its session was ended, or it
- * lapsed and cannot be renewed here); 1: anything else.  Scripts tell
+ * lapsed and cannot be renewed here); 5: someone's keys are not the ones
+ * this device pinned (a safety number to compare); 1: anything else.  Scripts tell
  * the cases apart without reading messages. */
 static int
 exit_status (const GError *error)
@@ -416,6 +419,8 @@ exit_status (const GError *error)
       g_error_matches (error, TF_SYNC_ERROR, TF_SYNC_ERROR_TOKEN_EXPIRED) ||
       g_error_matches (error, TF_ACCOUNT_ERROR, TF_ACCOUNT_ERROR_SIGN_IN_NEEDED))
     return 4;
+  if (g_error_matches (error, TF_STORE_ERROR, TF_STORE_ERROR_KEY_CHANGED))
+    return 5;
   return 1;
 }
 

@@ -47,6 +47,7 @@ extern const TfCliCommand tf_cli_client_commands[];
 extern const TfCliCommand tf_cli_schedule_commands[];
 extern const TfCliCommand tf_cli_note_commands[];
 extern const TfCliCommand tf_cli_sync_commands[];
+extern const TfCliCommand tf_cli_verify_commands[];
 
 /* --- the profile ---------------------------------------------------------- */
 
@@ -120,6 +121,10 @@ JsonArray  *tf_cli_string_array (char        **values);
 /* Prints @node as JSON (the --json form of every read). */
 void        tf_cli_print_json   (JsonNode     *node);
 void        tf_cli_print_records (GPtrArray   *records);
+/* Says on stderr, one line each, whose keys changed and what to do. */
+void        tf_cli_print_key_changes (TfCli   *cli);
+/* How many key changes wait for the person (0 when unreadable). */
+gint64      tf_cli_count_key_changes (TfCli   *cli);
 /* "Ελένη Παπαδοπούλου" for a user id, from the profiles this device has. */
 char       *tf_cli_user_name    (TfCli        *cli,
                                  const char   *user_id);

@@ -2,8 +2,9 @@
  *
  * tf-account-directory.c: other people's public keys from the server's
  * directory — a therapist looked up by e-mail, a user's keys by id, and the
- * keys of everyone in care with this account that this device lacks.  Keys
- * are pinned in the vault: a change of someone's keys is refused.
+ * keys of everyone in care with this account that this device lacks or
+ * checked more than a day ago.  Keys are pinned in the vault: a change of
+ * someone's keys is refused and recorded for the person (tf-verify.h).
  */
 #define G_LOG_DOMAIN "tf-account"
 
@@ -12,6 +13,8 @@
 #include <glib/gi18n.h>
 
 #include "tf-account-private.h"
+#include "tf-store-db.h"
+#include "tf-verify.h"
 
 gboolean
 tf_account_remember_keys (TfVault *vault, JsonObject *answer, const char *email, GError **error)
@@ -87,6 +90,20 @@ tf_account_fetch_keys (TfVault *vault, const char *user_id, GError **error)
   return answer != NULL && tf_account_remember_keys (vault, answer, NULL, error);
 }
 
+/* Whether @known (a known_keys row) was last checked with the server more
+ * than TF_VERIFY_REFRESH_SECONDS ago. */
+static gboolean
+keys_are_stale (JsonObject *known)
+{
+  g_autoptr(GDateTime) fetched = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  const char *stamp = json_object_get_string_member_with_default (known, "fetched_at", NULL);
+
+  fetched = stamp != NULL ? g_date_time_new_from_iso8601 (stamp, NULL) : NULL;
+  return fetched == NULL ||
+         g_date_time_difference (now, fetched) > TF_VERIFY_REFRESH_SECONDS * G_TIME_SPAN_SECOND;
+}
+
 gboolean
 tf_account_fetch_missing_keys (TfVault *vault, GError **error)
 {
@@ -113,6 +130,19 @@ tf_account_fetch_missing_keys (TfVault *vault, GError **error)
       known = tf_store_lookup_key (store, other, NULL);
       if (known == NULL && !tf_account_fetch_keys (vault, other, error))
         return FALSE;
+      if (known != NULL && keys_are_stale (known))
+        {
+          g_autoptr(GError) local = NULL;
+
+          /* A change is recorded for the person to see (tf-verify.h); the
+           * sync goes on with the pinned keys. */
+          if (!tf_account_fetch_keys (vault, other, &local) &&
+              !g_error_matches (local, TF_STORE_ERROR, TF_STORE_ERROR_KEY_CHANGED))
+            {
+              g_propagate_error (error, g_steal_pointer (&local));
+              return FALSE;
+            }
+        }
     }
   return TRUE;
 }

@@ -205,7 +205,9 @@ gboolean  tf_account_fetch_keys   (TfVault        *vault,
                                    GError        **error);
 
 /* Fetches the public keys of everyone this account is in care with that
- * this device does not know yet (a therapist linked on another device). */
+ * this device does not know yet (a therapist linked on another device), and
+ * checks again the ones older than TF_VERIFY_REFRESH_SECONDS: a change is
+ * recorded (tf_verify_list_changes), not an error. */
 gboolean  tf_account_fetch_missing_keys (TfVault  *vault,
                                          GError  **error);
 

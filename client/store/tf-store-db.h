@@ -22,6 +22,7 @@ typedef enum
   TF_STORE_ERROR_CONSTRAINT, /* a CHECK, NOT NULL or UNIQUE refused the data */
   TF_STORE_ERROR_NOT_FOUND,  /* no record with that id */
   TF_STORE_ERROR_FAILED,     /* anything else */
+  TF_STORE_ERROR_KEY_CHANGED, /* someone's keys are not the ones pinned */
 } TfStoreError;
 
 GQuark   tf_store_error_quark     (void);

@@ -18,6 +18,7 @@
 #include <glib/gi18n.h>
 
 #include "tf-store-private.h"
+#include "tf-store-verified.h"
 #include "tf-time.h"
 
 gboolean
@@ -35,7 +36,9 @@ tf_store_remember_key (TfStore *self, const char *user_id, const char *identity_
   g_return_val_if_fail (signing_public_key != NULL && fingerprint != NULL, FALSE);
 
   /* Keys are pinned at first sight: a server that later presents other keys
-   * for the same person (to read what is sealed to them) is refused. */
+   * for the same person (to read what is sealed to them) is refused, and the
+   * device keeps what it saw so the person is told and can compare safety
+   * numbers (tf-store-verified.c). */
   {
     g_autoptr(JsonObject) known = tf_store_lookup_key (self, user_id, NULL);
 
@@ -45,11 +48,16 @@ tf_store_remember_key (TfStore *self, const char *user_id, const char *identity_
          g_strcmp0 (json_object_get_string_member (known, "signing_public_key"),
                     signing_public_key) != 0))
       {
-        g_set_error (error, TF_STORE_ERROR, TF_STORE_ERROR_CONSTRAINT,
+        const char *old = json_object_get_string_member (known, "fingerprint");
+
+        if (!tf_store_record_key_change (self, user_id, old, identity_public_key,
+                                         signing_public_key, fingerprint, error))
+          return FALSE;
+        g_set_error (error, TF_STORE_ERROR, TF_STORE_ERROR_KEY_CHANGED,
                      _("The server presents different keys for this person than before "
                        "(fingerprint %s, was %s); nothing will be shared with them until "
-                       "you compare fingerprints"),
-                     fingerprint, json_object_get_string_member (known, "fingerprint"));
+                       "you compare safety numbers"),
+                     fingerprint, old);
         return FALSE;
       }
   }
@@ -72,41 +80,24 @@ tf_store_lookup_key (TfStore *self, const char *user_id, GError **error)
   static const char * const names[] = {
     "user_id", "identity_public_key", "signing_public_key", "fingerprint", "email", "fetched_at",
   };
-  g_auto(TfStoreStmt) q = { NULL };
-  g_autoptr(JsonObject) key = NULL;
-  int rc;
+  g_autoptr(GPtrArray) rows = NULL;
 
   g_return_val_if_fail (TF_IS_STORE (self), NULL);
   g_return_val_if_fail (user_id != NULL, NULL);
 
-  if (!tf_store_prepare (self, &q, "SELECT user_id, identity_public_key, signing_public_key,"
-                                   " fingerprint, email, fetched_at FROM known_keys"
-                                   " WHERE user_id = ?1", error))
+  rows = tf_store_query_objects (self, "SELECT user_id, identity_public_key, signing_public_key,"
+                                       " fingerprint, email, fetched_at FROM known_keys"
+                                       " WHERE user_id = ?1",
+                                 user_id, names, G_N_ELEMENTS (names), error);
+  if (rows == NULL)
     return NULL;
-  sqlite3_bind_text (q.stmt, 1, user_id, -1, SQLITE_TRANSIENT);
-  rc = sqlite3_step (q.stmt);
-  if (rc == SQLITE_DONE)
+  if (rows->len == 0)
     {
       g_set_error (error, TF_STORE_ERROR, TF_STORE_ERROR_NOT_FOUND,
                    _("The public keys of %s are not known on this device"), user_id);
       return NULL;
     }
-  if (rc != SQLITE_ROW)
-    {
-      tf_store_set_error (error, self->db, rc, _("Cannot read the store"));
-      return NULL;
-    }
-  key = json_object_new ();
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    {
-      const char *value = (const char *) sqlite3_column_text (q.stmt, (int) i);
-
-      if (value != NULL)
-        json_object_set_string_member (key, names[i], value);
-      else
-        json_object_set_null_member (key, names[i]);
-    }
-  return g_steal_pointer (&key);
+  return json_object_ref (g_ptr_array_index (rows, 0));
 }
 
 gint64

@@ -76,6 +76,15 @@ gint64     tf_store_query_int        (TfStore        *self,
                                       gint64          fallback,
                                       GError        **error);
 
+/* The rows of @sql (one optional text parameter) as objects of string
+ * members @names, one per column in order (SQL NULL as null). */
+GPtrArray *tf_store_query_objects    (TfStore        *self,
+                                      const char     *sql,
+                                      const char     *param,
+                                      const char * const *names,
+                                      guint           n_names,
+                                      GError        **error);
+
 /* BEGIN IMMEDIATE; @body; COMMIT — or ROLLBACK when @body fails.  Inside
  * another one (tf_store_atomic), a savepoint instead: all of it is still
  * one transaction. */

@@ -2658,6 +2658,169 @@ test_grant_from_before_signed (void)
   g_assert_cmpint (status_int (p.t, "refused"), ==, 0);
 }
 
+/* The safety number of a pair, as one side's CLI shows it (--json). */
+static JsonObject *
+safety_of (Device *d, const char *command, const char *other, const char *language)
+{
+  g_autoptr(JsonNode) node = JSON (d, command, "verify", other, "--language", language);
+
+  return json_object_ref (json_node_get_object (node));
+}
+
+static char *
+words_of (JsonObject *info)
+{
+  JsonArray *words = json_object_get_array_member (info, "words");
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; i < json_array_get_length (words); i++)
+    g_string_append_printf (out, "%s%s", i > 0 ? " " : "",
+                            json_array_get_string_element (words, i));
+  return g_string_free (out, FALSE);
+}
+
+/* Safety numbers: both sides of a care relationship see the same digits
+ * and, per language, the same words; one marks it verified with the digits
+ * it compared (others refused); when the server presents other keys for
+ * the therapist, the client is warned (verify exits 5 and says so, sync and
+ * status say so, also on a device that only notices at its next daily
+ * check), the mark drops and the old keys stay pinned until the client
+ * compares the new number and confirms it. */
+static void
+test_safety_number (void)
+{
+  g_auto(Practice) p = { 0 };
+  g_autoptr(JsonObject) on_client = NULL, on_therapist = NULL, greek_c = NULL, greek_t = NULL;
+  g_autoptr(JsonObject) changed = NULL, accepted = NULL;
+  g_autoptr(JsonNode) changed_node = NULL;
+  g_autoptr(JsonNode) own = NULL;
+  g_autofree char *words_c = NULL, *words_t = NULL, *greek_words_c = NULL;
+  g_autofree char *greek_words_t = NULL, *identity = NULL, *signing = NULL, *fingerprint = NULL;
+  g_autofree char *sql = NULL, *db_path = NULL, *pinned = NULL, *confirm = NULL;
+  g_autoptr(TfSecret) identity_secret = NULL, signing_secret = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(Run) run = { 0 };
+  sqlite3 *db;
+
+  practice_init (&p);
+  on_client = safety_of (p.a, "therapist", p.therapist_id, "en");
+  on_therapist = safety_of (p.t, "client", p.client_id, "en");
+  g_assert_cmpstr (json_object_get_string_member (on_client, "digits"), ==,
+                   json_object_get_string_member (on_therapist, "digits"));
+  g_assert_cmpuint (strlen (json_object_get_string_member (on_client, "digits")), ==, 59);
+  words_c = words_of (on_client);
+  words_t = words_of (on_therapist);
+  g_assert_cmpstr (words_c, ==, words_t);
+  greek_c = safety_of (p.a, "therapist", p.therapist_id, "el");
+  greek_t = safety_of (p.t, "client", p.client_id, "el");
+  greek_words_c = words_of (greek_c);
+  greek_words_t = words_of (greek_t);
+  g_assert_cmpstr (greek_words_c, ==, greek_words_t);
+  g_assert_cmpstr (greek_words_c, !=, words_c);
+  g_assert_false (json_object_get_boolean_member (on_client, "verified"));
+  /* Each side's own fingerprint is what the other holds for it. */
+  own = JSON (p.a, "keys", "fingerprint");
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (own), "fingerprint"), ==,
+                   json_object_get_string_member (on_therapist, "fingerprint"));
+  /* Human form: digits and words, and how to confirm. */
+  RUN (&run, p.a, "therapist", "verify", p.therapist_id);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "Not verified"));
+  g_assert_nonnull (strstr (run.out, "--confirm"));
+  g_assert_nonnull (strstr (run.out, json_array_get_string_element (
+                                       json_object_get_array_member (on_client, "words"), 19)));
+  run_clear (&run);
+
+  /* Other digits are refused and mark nothing; the compared ones mark it. */
+  RUN (&run, p.a, "therapist", "verify", p.therapist_id, "--confirm", "12345 67890");
+  g_assert_cmpint (run.status, ==, 5);
+  g_assert_nonnull (strstr (run.err, "nothing was marked"));
+  run_clear (&run);
+  g_clear_pointer (&on_client, json_object_unref);
+  on_client = safety_of (p.a, "therapist", p.therapist_id, "en");
+  g_assert_false (json_object_get_boolean_member (on_client, "verified"));
+  g_free (OK (p.a, "therapist", "verify", p.therapist_id, "--confirm",
+              json_object_get_string_member (on_client, "digits")));
+  g_clear_pointer (&on_client, json_object_unref);
+  on_client = safety_of (p.a, "therapist", p.therapist_id, "en");
+  g_assert_true (json_object_get_boolean_member (on_client, "verified"));
+  g_assert_false (json_object_get_boolean_member (on_client, "key_changed"));
+
+  /* The server presents other keys for the therapist. */
+  g_assert_true (tf_crypto_box_keypair (&identity, &identity_secret, &error));
+  g_assert_true (tf_crypto_sign_keypair (&signing, &signing_secret, &error));
+  g_assert_no_error (error);
+  {
+    const char *publics[] = { identity, signing, NULL };
+    fingerprint = tf_crypto_fingerprint (publics);
+  }
+  sql = g_strdup_printf ("UPDATE user_keys SET identity_public_key = '%s',"
+                         " signing_public_key = '%s', fingerprint = '%s' WHERE user_id = '%s'"
+                         " RETURNING user_id", identity, signing, fingerprint, p.therapist_id);
+  g_free (server_value (sql));
+
+  RUN (&run, p.a, "--json", "therapist", "verify", p.therapist_id, "--language", "en");
+  g_assert_cmpint (run.status, ==, 5);
+  g_assert_nonnull (strstr (run.err, "keys of Δήμητρα Αλεξίου changed"));
+  changed_node = json_from_string (run.out, &error);
+  g_assert_no_error (error);
+  changed = json_object_ref (json_node_get_object (changed_node));
+  g_assert_true (json_object_get_boolean_member (changed, "key_changed"));
+  g_assert_false (json_object_get_boolean_member (changed, "verified"));
+  g_assert_cmpstr (json_object_get_string_member (changed, "fingerprint"), ==, fingerprint);
+  g_assert_cmpstr (json_object_get_string_member (changed, "previous_fingerprint"), ==,
+                   json_object_get_string_member (on_client, "fingerprint"));
+  g_assert_cmpstr (json_object_get_string_member (changed, "digits"), !=,
+                   json_object_get_string_member (on_client, "digits"));
+  run_clear (&run);
+  /* The old keys stay pinned: nothing is sealed to the new ones. */
+  db_path = g_build_filename (p.a->dir, "profile.sqlite", NULL);
+  g_assert_cmpint (sqlite3_open (db_path, &db), ==, SQLITE_OK);
+  {
+    sqlite3_stmt *q = NULL;
+
+    g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT fingerprint FROM known_keys"
+                                             " WHERE user_id = ?1", -1, &q, NULL), ==, SQLITE_OK);
+    sqlite3_bind_text (q, 1, p.therapist_id, -1, SQLITE_STATIC);
+    g_assert_cmpint (sqlite3_step (q), ==, SQLITE_ROW);
+    pinned = g_strdup ((const char *) sqlite3_column_text (q, 0));
+    sqlite3_finalize (q);
+  }
+  sqlite3_close (db);
+  g_assert_cmpstr (pinned, ==, json_object_get_string_member (on_client, "fingerprint"));
+  /* Sync and status say so too. */
+  RUN (&run, p.a, "sync");
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.err, "Warning: The keys of Δήμητρα Αλεξίου changed"));
+  run_clear (&run);
+  g_assert_cmpint (status_int (p.a, "key_changes"), ==, 1);
+
+  /* The client's phone checked the keys less than a day ago: its sync asks
+   * nothing.  A day later it asks again and notices. */
+  sync_ok (p.b);
+  g_assert_cmpint (status_int (p.b, "key_changes"), ==, 0);
+  g_clear_pointer (&db_path, g_free);
+  db_path = g_build_filename (p.b->dir, "profile.sqlite", NULL);
+  g_assert_cmpint (sqlite3_open (db_path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "UPDATE known_keys SET fetched_at = '2020-01-01T00:00:00Z'",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  RUN (&run, p.b, "sync");
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.err, "Warning: The keys of Δήμητρα Αλεξίου changed"));
+  run_clear (&run);
+  g_assert_cmpint (status_int (p.b, "key_changes"), ==, 1);
+
+  /* The client compares the new number and accepts it. */
+  confirm = g_strdup (json_object_get_string_member (changed, "digits"));
+  g_free (OK (p.a, "therapist", "verify", p.therapist_id, "--confirm", confirm));
+  accepted = safety_of (p.a, "therapist", p.therapist_id, "en");
+  g_assert_true (json_object_get_boolean_member (accepted, "verified"));
+  g_assert_false (json_object_get_boolean_member (accepted, "key_changed"));
+  g_assert_cmpstr (json_object_get_string_member (accepted, "fingerprint"), ==, fingerprint);
+  g_assert_cmpint (status_int (p.a, "key_changes"), ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -2703,6 +2866,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/altered-grant-refused", test_altered_grant_refused);
   g_test_add_func ("/cli/owner-reports-grant-not-its-own", test_owner_reports_grant_not_its_own);
   g_test_add_func ("/cli/grant-from-before-signed", test_grant_from_before_signed);
+  g_test_add_func ("/cli/safety-number", test_safety_number);
   g_test_add_func ("/cli/no-plaintext-anywhere", test_no_plaintext_anywhere);
   status = g_test_run ();
 

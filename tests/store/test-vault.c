@@ -288,7 +288,7 @@ test_keys_pinned (Fixture *f, gconstpointer data)
   remember_therapist (f);
   g_assert_false (tf_vault_remember_key (f->client, THERAPIST, identity, signing, fingerprint,
                                          "therapist@example.gr", &error));
-  g_assert_error (error, TF_STORE_ERROR, TF_STORE_ERROR_CONSTRAINT);
+  g_assert_error (error, TF_STORE_ERROR, TF_STORE_ERROR_KEY_CHANGED);
   known = tf_store_lookup_key (f->store, THERAPIST, NULL);
   g_assert_cmpstr (json_object_get_string_member (known, "identity_public_key"), ==,
                    json_object_get_string_member (therapist_keys, "identity_public_key"));
