@@ -27,6 +27,7 @@ struct _TfAppointmentsPage
   GtkWidget     *stack;           /* "list" or "book"; the only child */
   GtkWidget     *upcoming;        /* GtkListBox */
   GtkWidget     *past;            /* GtkListBox */
+  GtkWidget     *therapists;      /* GtkListBox: the safety number with each */
 
   GtkWidget     *book_stack;      /* "link" or "form" */
   GtkWidget     *link_status;     /* AdwStatusPage "book-no-therapist" */

@@ -26,6 +26,7 @@
 #include "tf-appointments-page-private.h"
 #include "tf-booking.h"
 #include "tf-form.h"
+#include "tf-safety-dialog.h"
 #include "tf-time.h"
 
 G_DEFINE_FINAL_TYPE (TfAppointmentsPage, tf_appointments_page, GTK_TYPE_WIDGET)
@@ -375,9 +376,53 @@ on_appointments_changed_cb (TfAppointmentsPage *self)
   tf_appointments_page_refresh_slots (self);
 }
 
+/* --- the client's therapists and their safety numbers --------------------- */
+
+static void
+rebuild_therapists (TfAppointmentsPage *self)
+{
+  TfVault *vault = get_vault (self);
+  g_auto(GStrv) ids = tf_booking_list_therapists (vault, NULL);
+
+  clear_list (self->therapists);
+  for (guint i = 0; ids != NULL && ids[i] != NULL; i++)
+    {
+      g_autofree char *name = tf_appointments_page_dup_therapist_name (vault, ids[i]);
+      g_autofree char *state = tf_safety_state_text (self->session, ids[i]);
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *verify = gtk_button_new_with_mnemonic (_("_Verify"));
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), state);
+      gtk_widget_set_name (row, "appointments-therapist");
+      gtk_widget_set_name (verify, "appointments-therapist-verify");
+      gtk_widget_set_valign (verify, GTK_ALIGN_CENTER);
+      gtk_widget_set_tooltip_text (verify, _("Verify Safety Number"));
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (verify), "appointments.verify-keys");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (verify), "s", ids[i]);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), verify);
+      gtk_list_box_append (GTK_LIST_BOX (self->therapists), row);
+    }
+}
+
+static void
+verify_keys_activated (GtkWidget *widget, const char *action, GVariant *param)
+{
+  TfAppointmentsPage *self = TF_APPOINTMENTS_PAGE (widget);
+  const char *id = g_variant_get_string (param, NULL);
+  g_autofree char *name = tf_appointments_page_dup_therapist_name (get_vault (self), id);
+  GtkWidget *dialog = tf_safety_dialog_new (self->session, id, name,
+                                            GTK_WINDOW (gtk_widget_get_root (widget)));
+
+  g_signal_connect_object (dialog, "verified", G_CALLBACK (rebuild_therapists), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static void
 on_care_changed_cb (TfAppointmentsPage *self)
 {
+  rebuild_therapists (self);
   tf_appointments_page_fill_therapists (self);
   tf_appointments_page_refresh_slots (self);
 }
@@ -387,8 +432,9 @@ on_synced_cb (TfAppointmentsPage *self)
 {
   tf_repository_refresh (self->appointments, NULL);
   tf_repository_refresh (self->care, NULL);
-  /* Names, hours and services may have come with the sync. */
+  /* Names, hours, services and other keys may have come with the sync. */
   rebuild_list (self);
+  rebuild_therapists (self);
   tf_appointments_page_fill_therapists (self);
   tf_appointments_page_refresh_slots (self);
 }
@@ -431,6 +477,7 @@ tf_appointments_page_class_init (TfAppointmentsPageClass *klass)
   BIND (stack);
   BIND (upcoming);
   BIND (past);
+  BIND (therapists);
   BIND (book_stack);
   BIND (link_status);
   BIND (link_email);
@@ -452,6 +499,8 @@ tf_appointments_page_class_init (TfAppointmentsPageClass *klass)
   BIND (book_error);
 #undef BIND
   tf_appointments_page_class_bind_booking (widget_class);
+  gtk_widget_class_install_action (widget_class, "appointments.verify-keys", "s",
+                                   verify_keys_activated);
 }
 
 static void
@@ -485,6 +534,7 @@ tf_appointments_page_new (TfSession *session)
   g_signal_connect_object (session, "synced", G_CALLBACK (on_synced_cb), self,
                            G_CONNECT_SWAPPED);
   rebuild_list (self);
+  rebuild_therapists (self);
   tf_appointments_page_fill_therapists (self);
   tf_appointments_page_refresh_slots (self);
   return GTK_WIDGET (self);

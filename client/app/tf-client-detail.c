@@ -36,6 +36,7 @@
 #include "tf-mood-days.h"
 #include "tf-notes-view.h"
 #include "tf-plan-editor.h"
+#include "tf-safety-dialog.h"
 #include "tf-time.h"
 
 struct _TfClientDetail
@@ -55,6 +56,7 @@ struct _TfClientDetail
   /* template */
   GtkWidget          *box;             /* the only child */
   GtkWidget          *back;
+  GtkWidget          *key_banner;      /* the client's keys changed (tf-safety-dialog.h) */
   AdwWindowTitle     *title;
   AdwViewStack       *sections;
   GtkWidget          *journal_stack;   /* "empty" or "list" */
@@ -153,6 +155,9 @@ tf_client_detail_set_property (GObject *object, guint prop_id, const GValue *val
 }
 
 static void on_back_clicked_cb (TfClientDetail *self);
+static void verify_keys_activated (GtkWidget  *widget,
+                                   const char *action,
+                                   GVariant   *param);
 
 static void
 tf_client_detail_class_init (TfClientDetailClass *klass)
@@ -164,6 +169,8 @@ tf_client_detail_class_init (TfClientDetailClass *klass)
   object_class->get_property = tf_client_detail_get_property;
   object_class->set_property = tf_client_detail_set_property;
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_install_action (widget_class, "client.verify-keys", NULL,
+                                   verify_keys_activated);
 
   properties[PROP_SHOW_BACK] = g_param_spec_boolean ("show-back", NULL, NULL, FALSE,
                                                      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
@@ -261,6 +268,7 @@ update_header (TfClientDetail *self)
                        : g_strdup (_("Care ended"));
     }
   adw_window_title_set_subtitle (self->title, subtitle != NULL ? subtitle : "");
+  tf_safety_banner_update (self->key_banner, self->session, self->client_id, self->name);
 }
 
 /* --- journal -------------------------------------------------------------- */
@@ -445,6 +453,8 @@ on_synced_cb (TfClientDetail *self)
   tf_repository_refresh (self->care, NULL);
   tf_repository_refresh (self->journal, NULL);
   tf_repository_refresh (self->moods, NULL);
+  /* A sync may have met other keys for the client (tf_account_sync). */
+  tf_safety_banner_update (self->key_banner, self->session, self->client_id, self->name);
 }
 
 static void
@@ -480,6 +490,20 @@ on_back_clicked_cb (TfClientDetail *self)
   g_signal_emit (self, signals[BACK], 0);
 }
 
+/* --- the safety number ---------------------------------------------------- */
+
+static void
+verify_keys_activated (GtkWidget *widget, const char *action, GVariant *param)
+{
+  TfClientDetail *self = TF_CLIENT_DETAIL (widget);
+  GtkWidget *dialog = tf_safety_dialog_new (self->session, self->client_id, self->name,
+                                            GTK_WINDOW (gtk_widget_get_root (widget)));
+
+  g_signal_connect_object (dialog, "verified", G_CALLBACK (update_header), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 /* --- building ------------------------------------------------------------- */
 
 static void
@@ -507,6 +531,12 @@ add_sections (TfClientDetail *self)
   add_section (self, self->journal_stack, "journal", _("Journal"),
                "accessories-text-editor-symbolic");
   add_section (self, self->mood_stack, "mood", _("Mood"), "face-smile-symbolic");
+
+  /* Between the header and the sections: the client's keys changed. */
+  self->key_banner = tf_safety_banner_new ("client.verify-keys");
+  gtk_widget_set_name (self->key_banner, "client-detail-key-changed");
+  gtk_box_insert_child_after (GTK_BOX (self->box), self->key_banner,
+                              gtk_widget_get_first_child (self->box));
 }
 
 GtkWidget *

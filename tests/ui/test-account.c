@@ -17,11 +17,15 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <sqlite3.h>
 #include <string.h>
 
 #include "tf-account-manage.h"
+#include "tf-client-detail.h"
+#include "tf-crypto.h"
 #include "tf-preferences.h"
 #include "tf-qr-code.h"
+#include "tf-safety-dialog.h"
 #include "tf-test-pg.h"
 #include "tf-test-server.h"
 #include "tf-time.h"
@@ -1032,6 +1036,170 @@ test_totp_asked_at_sign_in (void)
   tf_ui_remove_profile (other_dir);
 }
 
+/* The Verify Safety Number dialog open over the app (it must come). */
+static GtkWidget *
+wait_safety_dialog (void)
+{
+  GtkWidget *found = NULL;
+
+  for (int tries = 0; tries < 300 && found == NULL; tries++)
+    {
+      GListModel *toplevels = gtk_window_get_toplevels ();
+
+      for (guint i = 0; found == NULL && i < g_list_model_get_n_items (toplevels); i++)
+        {
+          g_autoptr(GtkWidget) w = g_list_model_get_item (toplevels, i);
+
+          if (TF_IS_SAFETY_DIALOG (w) && gtk_widget_get_mapped (w))
+            found = w;
+        }
+      g_main_context_iteration (NULL, found == NULL);
+    }
+  g_assert_nonnull (found);
+  return found;
+}
+
+/* @label's text on one line, as the CLI prints digits and words. */
+static char *
+one_line (GtkWidget *dialog, const char *label)
+{
+  g_autofree char *text = g_strdup (gtk_label_get_text (GTK_LABEL (tf_ui_find (dialog, label))));
+
+  g_strdelimit (text, "\n", ' ');
+  return g_steal_pointer (&text);
+}
+
+static char *
+cli_words (JsonObject *info)
+{
+  JsonArray *words = json_object_get_array_member (info, "words");
+  g_autoptr(GPtrArray) list = g_ptr_array_new ();
+
+  for (guint i = 0; i < json_array_get_length (words); i++)
+    g_ptr_array_add (list, (gpointer) json_array_get_string_element (words, i));
+  g_ptr_array_add (list, NULL);
+  return g_strjoinv (" ", (char **) list->pdata);
+}
+
+/* A therapist in the app and a client on the CLI, in care: the app's
+ * Verify Safety Number shows the digits and words the client's CLI prints
+ * for the pair, marks it verified (the therapist's own CLI then says so);
+ * when the server presents other keys for the client, the app's next daily
+ * check notices: the client's page warns, the dialog says so and shows a
+ * number the client's device does not, and the mark is gone. */
+static void
+test_safety_number (void)
+{
+  static const TfRegistration reg = {
+    .password = PASSWORD, .role = "therapist", .first_name = "Ιφιγένεια",
+    .last_name = "Σταματοπούλου", .license_number = "ΑΜ-7781",
+  };
+  const char *therapist_email = "ifigeneia@example.org", *client_email = "nikos.d@example.org";
+  g_autofree char *dir = NULL, *recovery = NULL, *client_dir = NULL, *client_id = NULL;
+  g_autofree char *out = NULL, *digits = NULL, *words = NULL, *expected_words = NULL;
+  g_autofree char *identity = NULL, *signing = NULL, *fingerprint = NULL, *sql = NULL;
+  g_autofree char *db_path = NULL, *state = NULL;
+  g_autoptr(TfSecret) identity_secret = NULL, signing_secret = NULL;
+  g_autoptr(JsonNode) node = NULL, on_client = NULL, on_therapist = NULL;
+  g_autoptr(GError) error = NULL;
+  TfSession *session = registered (&reg, therapist_email, &dir, &recovery);
+  const char *therapist_id = tf_vault_get_user_id (tf_session_get_vault (session));
+  GtkWidget *window, *dialog;
+  PGconn *conn;
+  sqlite3 *db;
+
+  client_dir = g_dir_make_tmp ("tf-ui-account-XXXXXX", &error);
+  g_assert_no_error (error);
+  out = CLI (client_dir, "--json", "account", "register", "--server", server->base_url,
+             "--email", client_email, "--role", "client", "--first-name", "Νίκος",
+             "--last-name", "Δημητρίου");
+  node = json_from_string (out, &error);
+  g_assert_no_error (error);
+  client_id = g_strdup (json_object_get_string_member (json_node_get_object (node), "user_id"));
+  g_free (CLI (client_dir, "therapist", "link", "--email", therapist_email));
+  g_free (CLI (client_dir, "sync"));
+  tf_ui_sync_now (session);
+
+  window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (window), 360, 640);
+  gtk_window_set_child (GTK_WINDOW (window), tf_client_detail_new (session, client_id));
+  gtk_window_present (GTK_WINDOW (window));
+  tf_ui_wait_shown (window, "client-detail-title");
+  g_assert_nonnull (tf_ui_wait_label (window, "Νίκος Δημητρίου"));
+  tf_ui_wait_mapped (window, "client-detail-key-changed", FALSE);
+  tf_ui_click (window, "client-detail-verify");
+  dialog = wait_safety_dialog ();
+  tf_ui_wait_shown (dialog, "safety-qr");
+  g_assert_nonnull (gtk_picture_get_paintable (GTK_PICTURE (tf_ui_find (dialog, "safety-qr"))));
+  shot ("safety-dialog");
+
+  /* What the client's own device prints for the pair. */
+  g_clear_pointer (&out, g_free);
+  out = CLI (client_dir, "--json", "therapist", "verify", therapist_id, "--language", "en");
+  on_client = json_from_string (out, &error);
+  g_assert_no_error (error);
+  digits = one_line (dialog, "safety-digits");
+  words = one_line (dialog, "safety-words");
+  expected_words = cli_words (json_node_get_object (on_client));
+  g_assert_cmpstr (digits, ==, json_object_get_string_member (json_node_get_object (on_client),
+                                                              "digits"));
+  g_assert_cmpstr (words, ==, expected_words);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (tf_ui_find (dialog, "safety-state"))), ==,
+                   "Not verified");
+
+  tf_ui_click (dialog, "safety-mark");
+  tf_ui_wait_mapped (dialog, "safety-mark", FALSE);
+  g_assert_true (g_str_has_prefix (gtk_label_get_text (GTK_LABEL (tf_ui_find (dialog,
+                                                                              "safety-state"))),
+                                   "Verified on "));
+  shot ("safety-verified");
+  g_clear_pointer (&out, g_free);
+  out = CLI (dir, "--json", "client", "verify", client_id, "--offline");
+  on_therapist = json_from_string (out, &error);
+  g_assert_no_error (error);
+  g_assert_true (json_object_get_boolean_member (json_node_get_object (on_therapist),
+                                                 "verified"));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  /* The server presents other keys for the client; the therapist's device
+   * checked a day ago. */
+  g_assert_true (tf_crypto_box_keypair (&identity, &identity_secret, &error));
+  g_assert_true (tf_crypto_sign_keypair (&signing, &signing_secret, &error));
+  {
+    const char *publics[] = { identity, signing, NULL };
+    fingerprint = tf_crypto_fingerprint (publics);
+  }
+  sql = g_strdup_printf ("UPDATE user_keys SET identity_public_key = '%s',"
+                         " signing_public_key = '%s', fingerprint = '%s' WHERE user_id = '%s'",
+                         identity, signing, fingerprint, client_id);
+  conn = tf_test_pg_connect (server->conninfo);
+  tf_test_pg_exec (conn, sql);
+  PQfinish (conn);
+  db_path = g_build_filename (dir, "profile.sqlite", NULL);
+  g_assert_cmpint (sqlite3_open (db_path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "UPDATE known_keys SET fetched_at = '2020-01-01T00:00:00Z'",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  tf_ui_sync_now (session);
+  tf_ui_wait_mapped (window, "client-detail-key-changed", TRUE);
+  shot ("safety-key-changed-banner");
+  tf_ui_click (window, "safety-banner-verify");
+  dialog = wait_safety_dialog ();
+  tf_ui_wait_mapped (dialog, "safety-warning", TRUE);
+  state = g_strdup (gtk_label_get_text (GTK_LABEL (tf_ui_find (dialog, "safety-state"))));
+  g_assert_cmpstr (state, ==, "Not verified: their keys changed");
+  g_clear_pointer (&digits, g_free);
+  digits = one_line (dialog, "safety-digits");
+  g_assert_cmpstr (digits, !=, json_object_get_string_member (json_node_get_object (on_client),
+                                                              "digits"));
+  shot ("safety-key-changed");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  gtk_window_destroy (GTK_WINDOW (window));
+  close_session (session);
+  tf_ui_remove_profile (dir);
+  tf_ui_remove_profile (client_dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1046,6 +1214,7 @@ main (int argc, char **argv)
   g_test_add_func ("/account/recover-signed-in", test_recover_signed_in);
   g_test_add_func ("/account/recover-local-only", test_recover_local_only);
   g_test_add_func ("/account/recover-on-new-device", test_recover_on_new_device);
+  g_test_add_func ("/account/safety-number", test_safety_number);
   g_test_add_func ("/account/sessions-and-revoke", test_sessions_and_revoke);
   g_test_add_func ("/account/totp-on-and-off", test_totp_on_and_off);
   g_test_add_func ("/account/totp-asked-at-sign-in", test_totp_asked_at_sign_in);

@@ -16,7 +16,9 @@
 #include "tf-crypto.h"
 #include "tf-preferences.h"
 #include "tf-recover-dialog.h"
+#include "tf-safety-dialog.h"
 #include "tf-sign-in-again.h"
+#include "tf-store-db.h"
 #include "tf-sync-client.h"
 #include "tf-ui-test.h"
 #include "tf-window.h"
@@ -457,6 +459,72 @@ test_server_lost_banner (gconstpointer data)
   tf_ui_remove_profile (dir);
 }
 
+/* Remembers keys made here for @user_id in @session's vault; returns their
+ * fingerprint. */
+static char *
+remember_new_keys (TfSession *session, const char *user_id, gboolean expect_change)
+{
+  g_autofree char *identity = NULL, *signing = NULL;
+  g_autoptr(TfSecret) identity_secret = NULL, signing_secret = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *publics[3] = { NULL };
+
+  g_assert_true (tf_crypto_box_keypair (&identity, &identity_secret, &error));
+  g_assert_true (tf_crypto_sign_keypair (&signing, &signing_secret, &error));
+  publics[0] = identity;
+  publics[1] = signing;
+  tf_vault_remember_key (tf_session_get_vault (session), user_id, identity, signing, NULL,
+                         "anastasia@example.gr", &error);
+  if (expect_change)
+    g_assert_error (error, TF_STORE_ERROR, TF_STORE_ERROR_KEY_CHANGED);
+  else
+    g_assert_no_error (error);
+  return tf_crypto_fingerprint (publics);
+}
+
+/* The Verify Safety Number dialog fits 360 px with a key change's warning
+ * shown, its words in the app's language (Greek letters in Greek). */
+static void
+test_narrow_safety (void)
+{
+  static const TfRegistration reg = {
+    .password = "σωστός κωδικός", .role = "therapist", .first_name = "Άρτεμις",
+    .last_name = "Καλογεροπούλου", .license_number = "ΑΜ-4821",
+  };
+  g_autofree char *dir = NULL, *other = g_uuid_string_random ();
+  g_autofree char *first = NULL, *second = NULL;
+  TfSession *session = tf_ui_new_profile (&reg, &dir);
+  GtkWidget *dialog;
+  const char *words;
+
+  first = remember_new_keys (session, other, FALSE);
+  second = remember_new_keys (session, other, TRUE);
+  g_assert_true (tf_safety_keys_changed (session, other));
+  dialog = tf_safety_dialog_new (session, other, "Αναστασία Χατζηπαναγιώτου", NULL);
+  g_object_ref_sink (dialog);
+  assert_fits (dialog, "safety number dialog");
+  tf_ui_wait_mapped (dialog, "safety-warning", TRUE);
+  words = gtk_label_get_text (GTK_LABEL (tf_ui_find (dialog, "safety-words")));
+  g_assert_true (has_greek_letter (words) == (g_strcmp0 (g_getenv ("LANGUAGE"), "el") == 0));
+  if (g_getenv ("TF_UI_SHOTS") != NULL)
+    {
+      g_autofree char *command = g_strdup_printf ("import -window root %s/safety-%s.png",
+                                                  g_getenv ("TF_UI_SHOTS"),
+                                                  g_getenv ("LANGUAGE") ? g_getenv ("LANGUAGE")
+                                                                        : "en");
+
+      for (int i = 0; i < 20; i++)
+        g_main_context_iteration (NULL, FALSE);
+      g_spawn_command_line_sync (command, NULL, NULL, NULL, NULL);
+    }
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_object_unref (dialog);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_finalize_object (session);
+  tf_ui_remove_profile (dir);
+}
+
 static const Notice english_lost = { "The server had lost 2 changes from", FALSE };
 static const Notice english_refused = { "The server sent 1 record that its author did not", TRUE };
 static const Notice greek_lost = { "Ο διακομιστής είχε χάσει 2 αλλαγές", FALSE };
@@ -485,6 +553,7 @@ main (int argc, char **argv)
       g_test_add_func ("/ui/greek-views", test_greek_views);
       g_test_add_func ("/ui/greek-narrow", test_narrow);
       g_test_add_func ("/ui/greek-narrow-account", test_narrow_account);
+      g_test_add_func ("/ui/greek-narrow-safety", test_narrow_safety);
 
       g_test_add_data_func ("/ui/greek-server-lost-banner", &greek_lost, test_server_lost_banner);
       g_test_add_data_func ("/ui/greek-refused-banner", &greek_refused, test_server_lost_banner);
@@ -495,6 +564,7 @@ main (int argc, char **argv)
       g_test_add_func ("/ui/reopen-and-unlock", test_reopen_and_unlock);
       g_test_add_func ("/ui/narrow", test_narrow);
       g_test_add_func ("/ui/narrow-account", test_narrow_account);
+      g_test_add_func ("/ui/narrow-safety", test_narrow_safety);
 
       g_test_add_data_func ("/ui/server-lost-banner", &english_lost, test_server_lost_banner);
       g_test_add_data_func ("/ui/refused-banner", &english_refused, test_server_lost_banner);

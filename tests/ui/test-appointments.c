@@ -266,6 +266,14 @@ test_book_and_cancel (void)
   tf_ui_wait_shown (f.window, "appointments-book");
   g_assert_null (gtk_list_box_get_row_at_index (
     GTK_LIST_BOX (tf_ui_find (f.window, "appointments-upcoming")), 0));
+  /* The therapist in care, with the state of the safety number with them
+   * and a button to verify it (tf-safety-dialog). */
+  row = tf_ui_find (f.window, "appointments-therapist");
+  g_assert_nonnull (row);
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==,
+                   "Μαρία Οικονόμου");
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), !=, "");
+  g_assert_nonnull (tf_ui_find (row, "appointments-therapist-verify"));
 
   /* In the suite's zone (UTC) the therapist's next day starts tomorrow
    * evening here, and its morning is not tomorrow. */
