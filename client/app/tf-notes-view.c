@@ -10,11 +10,11 @@
  * client's appointments, the sessions, this therapist's notes — rebuild the
  * list whenever any of them changes; the editor is left alone.
  *
- * This file holds the object and the list; tf-notes-view-editor.c the
- * editor, which writes notes by approach (tf-note-content.h), and
- * tf-notes-view-private.h what the two share.  A note whose key is not on
- * this device says so in the list and does not open.  Both pages are the
- * template tf-notes-view.ui; the sessions and the sections are made in C.
+ * This file holds the object and the list; the editor of one note is its
+ * own widget, TfNoteEditor (tf-note-editor.c), the stack's second page,
+ * whose ::saved and ::failed the view passes on.  A note whose key is not
+ * on this device says so in the list and does not open.  The pages are the
+ * template tf-notes-view.ui; the sessions are made in C.
  */
 #define G_LOG_DOMAIN "tf-notes-view"
 
@@ -25,16 +25,33 @@
 #include "tf-appointment-info.h"
 #include "tf-form.h"
 #include "tf-note-content.h"
-#include "tf-notes-view-private.h"
+#include "tf-note-editor.h"
+#include "tf-notes-view.h"
 #include "tf-time.h"
+
+struct _TfNotesView
+{
+  GtkWidget     parent_instance;
+  TfSession    *session;
+  char         *client_id;
+  TfRepository *appointments;   /* the client's, live */
+  TfRepository *sessions;       /* every session this account holds, live */
+  TfRepository *notes;          /* this therapist's notes, live */
+
+  /* template (tf-notes-view.ui) */
+  GtkWidget    *stack;          /* "list" or "editor"; the only child */
+  GtkWidget    *sessions_box;   /* one group per session; rebuilt */
+  GtkWidget    *empty;
+  GtkWidget    *editor;         /* TfNoteEditor */
+};
 
 G_DEFINE_FINAL_TYPE (TfNotesView, tf_notes_view, GTK_TYPE_WIDGET)
 
 enum { SAVED, FAILED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
-char *
-tf_notes_view_format_local (const char *timestamp, const char *format)
+static char *
+format_local (const char *timestamp, const char *format)
 {
   g_autoptr(GDateTime) utc = timestamp ? tf_time_parse_timestamp (timestamp, NULL) : NULL;
   g_autoptr(GDateTime) local = utc ? g_date_time_to_local (utc) : NULL;
@@ -42,16 +59,42 @@ tf_notes_view_format_local (const char *timestamp, const char *format)
   return local ? g_date_time_format (local, format) : NULL;
 }
 
-void
-tf_notes_view_emit_saved (TfNotesView *self, const char *message)
+/* --- the editor ----------------------------------------------------------- */
+
+static void
+edit (TfNotesView *self, JsonObject *plain, const char *appointment_id)
+{
+  tf_note_editor_edit (TF_NOTE_EDITOR (self->editor), plain, appointment_id);
+  gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "editor");
+}
+
+static void
+on_editor_closed_cb (TfNotesView *self)
+{
+  gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "list");
+}
+
+static void
+on_editor_saved_cb (TfNotesView *self, const char *message)
 {
   g_signal_emit (self, signals[SAVED], 0, message);
 }
 
-void
-tf_notes_view_emit_failed (TfNotesView *self, const char *message)
+static void
+on_editor_failed_cb (TfNotesView *self, const char *message)
 {
   g_signal_emit (self, signals[FAILED], 0, message);
+}
+
+/* Ctrl+S: saves the note in the editor when it shows an unlocked one. */
+static gboolean
+shortcut_save (GtkWidget *widget, GVariant *args, gpointer data)
+{
+  TfNotesView *self = TF_NOTES_VIEW (widget);
+
+  if (gtk_stack_get_visible_child (GTK_STACK (self->stack)) != self->editor)
+    return FALSE;
+  return tf_note_editor_save (TF_NOTE_EDITOR (self->editor));
 }
 
 /* --- the list ------------------------------------------------------------- */
@@ -59,7 +102,7 @@ tf_notes_view_emit_failed (TfNotesView *self, const char *message)
 static void
 on_new_clicked_cb (GtkButton *button, TfNotesView *self)
 {
-  tf_notes_view_edit (self, NULL, g_object_get_data (G_OBJECT (button), "tf-appointment"));
+  edit (self, NULL, g_object_get_data (G_OBJECT (button), "tf-appointment"));
 }
 
 static void
@@ -67,7 +110,7 @@ on_note_activated_cb (AdwActionRow *row, TfNotesView *self)
 {
   TfItem *note = g_object_get_data (G_OBJECT (row), "tf-item");
 
-  tf_notes_view_edit (self, tf_item_get_plain (note),
+  edit (self, tf_item_get_plain (note),
                       g_object_get_data (G_OBJECT (row), "tf-appointment"));
 }
 
@@ -84,7 +127,7 @@ note_row (TfNotesView *self, TfItem *note, const char *appointment_id)
 {
   GtkWidget *row = adw_action_row_new ();
   g_autofree char *name = g_strdup_printf ("note-%s", tf_item_get_id (note));
-  g_autofree char *written = tf_notes_view_format_local (tf_item_get_string (note, "created_at"), "%x %H:%M");
+  g_autofree char *written = format_local (tf_item_get_string (note, "created_at"), "%x %H:%M");
   const char *locked_at = tf_item_get_string (note, "locked_at");
   g_autoptr(GString) subtitle = g_string_new (NULL);
   g_autofree char *title = NULL;
@@ -110,7 +153,7 @@ note_row (TfNotesView *self, TfItem *note, const char *appointment_id)
     g_string_append_printf (subtitle, _("Written %s"), written);
   if (locked_at != NULL)
     {
-      g_autofree char *when = tf_notes_view_format_local (locked_at, "%x %H:%M");
+      g_autofree char *when = format_local (locked_at, "%x %H:%M");
 
       g_string_append (subtitle, " · ");
       g_string_append_printf (subtitle, _("Signed %s"), when ? when : locked_at);
@@ -306,10 +349,6 @@ tf_notes_view_dispose (GObject *object)
   g_clear_object (&self->notes);
   g_clear_object (&self->session);
   g_clear_pointer (&self->client_id, g_free);
-  g_clear_pointer (&self->appointment_id, g_free);
-  g_clear_pointer (&self->note_id, g_free);
-  g_clear_pointer (&self->drafts, g_hash_table_unref);
-  g_clear_pointer (&self->section_views, g_ptr_array_unref);
   G_OBJECT_CLASS (tf_notes_view_parent_class)->dispose (object);
 }
 
@@ -321,7 +360,8 @@ tf_notes_view_class_init (TfNotesViewClass *klass)
   G_OBJECT_CLASS (klass)->dispose = tf_notes_view_dispose;
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   tf_form_class_add_outcome_signals (klass, &signals[SAVED], &signals[FAILED]);
-  gtk_widget_class_add_binding (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, tf_notes_view_shortcut_save, NULL);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, shortcut_save, NULL);
+  g_type_ensure (TF_TYPE_NOTE_EDITOR);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/therapyfield/TherapyField/"
                                                "tf-notes-view.ui");
@@ -329,27 +369,17 @@ tf_notes_view_class_init (TfNotesViewClass *klass)
   BIND (stack);
   BIND (sessions_box);
   BIND (empty);
-  BIND (heading);
-  BIND (signed_label);
-  BIND (warning);
-  BIND (approach);
-  BIND (sections_box);
-  BIND (risk_level);
-  BIND (risk_notes);
-  BIND (error);
-  BIND (save);
-  BIND (lock);
+  BIND (editor);
 #undef BIND
-  tf_notes_view_class_bind_editor (widget_class);
+  gtk_widget_class_bind_template_callback (widget_class, on_editor_closed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_editor_saved_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_editor_failed_cb);
 }
 
 static void
 tf_notes_view_init (TfNotesView *self)
 {
-  self->drafts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  self->section_views = g_ptr_array_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
-  tf_notes_view_init_editor (self);
   gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "list");
 }
 
@@ -371,6 +401,7 @@ tf_notes_view_new (TfSession *session, const char *client_id)
   self->sessions = tf_repository_new (vault, tf_registry_lookup ("sessions"), NULL, NULL);
   self->notes = tf_repository_new (vault, tf_registry_lookup ("session_notes"), "therapist_id",
                                    tf_vault_get_user_id (vault));
+  tf_note_editor_set_session (TF_NOTE_EDITOR (self->editor), session, self->notes);
   g_signal_connect_object (self->appointments, "items-changed", G_CALLBACK (rebuild), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->sessions, "items-changed", G_CALLBACK (rebuild), self,

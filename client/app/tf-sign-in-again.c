@@ -4,10 +4,11 @@
  * accepts its session and it cannot sign in again by itself — it was
  * signed out from another device, the password was changed on another
  * device (which ends the other sessions) or the account was suspended (a
- * session that merely lapsed is renewed without asking, in the sync).  The current password signs this device
- * in again on its own account and server, in a worker thread; the data
- * here stays open meanwhile and sync resumes after.  A wrong password or
- * a refusal asks again, saying why.
+ * session that merely lapsed is renewed without asking, in the sync).  The
+ * current password signs this device in again on its own account and
+ * server, in a worker thread; the data here stays open meanwhile and sync
+ * resumes after.  A wrong password or a refusal asks again with a new
+ * dialog, saying why; an account with a second step asks for the code too.
  */
 #define G_LOG_DOMAIN "tf-sign-in-again"
 
@@ -15,83 +16,169 @@
 
 #include <glib/gi18n.h>
 
-#include "tf-form.h"
 #include "tf-sign-in-again.h"
 
-static const TfFormAskWords words = {
-  "sign-in-again",
-  N_("Sign In Again"),
-  N_("The server no longer accepts this device: it was signed out from another device, your "
-     "password was changed on another device, or your account was suspended. Your data here "
-     "stays open; enter your current password to sync again."),
-  "later", N_("_Not Now"),
-  "sign-in", N_("_Sign In"),
+struct _TfSignInAgain
+{
+  AdwMessageDialog  parent_instance;
+  TfSession        *session;
+
+  /* template (tf-sign-in-again.ui) */
+  GtkWidget        *password;   /* AdwPasswordEntryRow */
+  GtkWidget        *code;       /* AdwEntryRow, shown when the account asks for it */
+  GtkWidget        *error;
 };
 
-static GtkWidget *present (TfFormAsk *ask, const char *problem);
+G_DEFINE_FINAL_TYPE (TfSignInAgain, tf_sign_in_again, ADW_TYPE_MESSAGE_DIALOG)
+
+static GtkWidget *present (GtkWindow  *parent,
+                           TfSession  *session,
+                           gboolean    with_code,
+                           const char *problem);
+
+/* What the worker's answer needs once the dialog is gone. */
+typedef struct
+{
+  GtkWindow *parent;
+  gboolean   with_code;
+} Asked;
 
 static void
-signed_in (GObject *source, GAsyncResult *result, gpointer data)
+asked_free (Asked *asked)
 {
-  g_autoptr(TfFormAsk) ask = data;
-  g_autoptr(GError) error = NULL;
+  g_clear_object (&asked->parent);
+  g_free (asked);
+}
 
-  if (!tf_session_sign_in_again_finish (TF_SESSION (source), result, &error))
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Asked, asked_free)
+
+static void
+on_signed_in_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr(Asked) asked = data;
+  g_autoptr(GError) error = NULL;
+  TfSession *session = TF_SESSION (source);
+
+  if (tf_session_sign_in_again_finish (session, result, &error))
+    return;
+  /* The password was right; the account asks for its second step. */
+  if (g_error_matches (error, TF_ACCOUNT_ERROR, TF_ACCOUNT_ERROR_TOTP_NEEDED))
+    present (asked->parent, session, TRUE,
+             _("Your account asks for the 6-digit code your authenticator app shows: enter "
+               "your password and the code"));
+  else
+    present (asked->parent, session,
+             asked->with_code || g_error_matches (error, TF_ACCOUNT_ERROR,
+                                                  TF_ACCOUNT_ERROR_TOTP_WRONG),
+             error->message);
+}
+
+/* Checks what was typed and signs in with it, or asks again saying what is
+ * missing.  Runs before the dialog closes. */
+static void
+sign_in (TfSignInAgain *self)
+{
+  GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (self));
+  gboolean with_code = gtk_widget_get_visible (self->code);
+  const char *password = gtk_editable_get_text (GTK_EDITABLE (self->password));
+  const char *code = with_code ? gtk_editable_get_text (GTK_EDITABLE (self->code)) : NULL;
+  Asked *asked;
+
+  if (*password == '\0')
     {
-      /* The password was right; the account asks for its second step. */
-      if (g_error_matches (error, TF_ACCOUNT_ERROR, TF_ACCOUNT_ERROR_TOTP_NEEDED))
-        {
-          ask->with_code = TRUE;
-          present (ask, _("Your account asks for the 6-digit code your authenticator app "
-                          "shows: enter your password and the code"));
-        }
-      else
-        {
-          ask->with_code |= g_error_matches (error, TF_ACCOUNT_ERROR,
-                                             TF_ACCOUNT_ERROR_TOTP_WRONG);
-          present (ask, error->message);
-        }
+      present (parent, self->session, with_code, _("Enter your password"));
+      return;
     }
+  if (code != NULL && *code == '\0')
+    {
+      present (parent, self->session, with_code,
+               _("Enter the 6-digit code your authenticator app shows"));
+      return;
+    }
+  asked = g_new0 (Asked, 1);
+  asked->parent = parent != NULL ? g_object_ref (parent) : NULL;
+  asked->with_code = with_code;
+  tf_session_sign_in_again_async (self->session, password, code, NULL, on_signed_in_cb, asked);
 }
 
 static void
-on_answer (TfFormAsk *ask, GtkWidget *dialog)
+on_response_cb (TfSignInAgain *self, const char *response)
 {
-  const char *password = tf_form_ask_get_text (dialog, "sign-in-again-password");
-  const char *code = ask->with_code ? tf_form_ask_get_text (dialog, "sign-in-again-totp") : NULL;
+  if (g_str_equal (response, "sign-in"))
+    sign_in (self);
+  /* The dialog closes after this; no password stays in its rows. */
+  gtk_editable_set_text (GTK_EDITABLE (self->password), "");
+  gtk_editable_set_text (GTK_EDITABLE (self->code), "");
+}
 
-  if (*password == '\0')
-    present (ask, _("Enter your password"));
-  else if (code != NULL && *code == '\0')
-    present (ask, _("Enter the 6-digit code your authenticator app shows"));
+/* Enter in the last field answers as Sign In does. */
+static void
+answer (TfSignInAgain *self)
+{
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (self), "sign-in");
+  gtk_window_close (GTK_WINDOW (self));
+}
+
+static void
+on_password_activated_cb (TfSignInAgain *self)
+{
+  if (gtk_widget_get_visible (self->code))
+    gtk_widget_grab_focus (self->code);
   else
-    tf_session_sign_in_again_async (ask->session, password, code, NULL, signed_in,
-                                    tf_form_ask_ref (ask));
+    answer (self);
+}
+
+static void
+tf_sign_in_again_dispose (GObject *object)
+{
+  TfSignInAgain *self = TF_SIGN_IN_AGAIN (object);
+
+  g_clear_object (&self->session);
+  G_OBJECT_CLASS (tf_sign_in_again_parent_class)->dispose (object);
+}
+
+static void
+tf_sign_in_again_class_init (TfSignInAgainClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->dispose = tf_sign_in_again_dispose;
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/therapyfield/TherapyField/"
+                                               "tf-sign-in-again.ui");
+  gtk_widget_class_bind_template_child (widget_class, TfSignInAgain, password);
+  gtk_widget_class_bind_template_child (widget_class, TfSignInAgain, code);
+  gtk_widget_class_bind_template_child (widget_class, TfSignInAgain, error);
+  gtk_widget_class_bind_template_callback (widget_class, on_response_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_password_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, answer);
+}
+
+static void
+tf_sign_in_again_init (TfSignInAgain *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
 }
 
 static GtkWidget *
-present (TfFormAsk *ask, const char *problem)
+present (GtkWindow *parent, TfSession *session, gboolean with_code, const char *problem)
 {
-  GtkWidget *dialog = tf_form_ask_dialog_new (ask, &words, problem);
+  TfSignInAgain *self = g_object_new (TF_TYPE_SIGN_IN_AGAIN, "transient-for", parent, NULL);
 
-  tf_form_ask_add_row (dialog, ADW_TYPE_PASSWORD_ENTRY_ROW, _("Current password"),
-                       "sign-in-again-password");
-  if (ask->with_code)
-    {
-      GtkWidget *code = tf_form_ask_add_row (dialog, ADW_TYPE_ENTRY_ROW,
-                                             _("Code from the app (6 digits)"),
-                                             "sign-in-again-totp");
-
-      adw_entry_row_set_input_purpose (ADW_ENTRY_ROW (code), GTK_INPUT_PURPOSE_DIGITS);
-    }
-  tf_form_ask_present (dialog, on_answer);
-  return dialog;
+  self->session = g_object_ref (session);
+  gtk_widget_set_visible (self->code, with_code);
+  gtk_label_set_text (GTK_LABEL (self->error), problem ? problem : "");
+  gtk_widget_set_visible (self->error, problem != NULL);
+  gtk_window_present (GTK_WINDOW (self));
+  gtk_widget_grab_focus (self->password);
+  return GTK_WIDGET (self);
 }
 
 GtkWidget *
 tf_sign_in_again_present (GtkWindow *parent, TfSession *session)
 {
-  g_autoptr(TfFormAsk) ask = tf_form_ask_new (parent, session, NULL);
+  g_return_val_if_fail (parent == NULL || GTK_IS_WINDOW (parent), NULL);
+  g_return_val_if_fail (TF_IS_SESSION (session), NULL);
 
-  return present (ask, NULL);
+  return present (parent, session, FALSE, NULL);
 }

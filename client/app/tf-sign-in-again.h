@@ -11,6 +11,9 @@
 
 G_BEGIN_DECLS
 
+#define TF_TYPE_SIGN_IN_AGAIN (tf_sign_in_again_get_type ())
+G_DECLARE_FINAL_TYPE (TfSignInAgain, tf_sign_in_again, TF, SIGN_IN_AGAIN, AdwMessageDialog)
+
 /* Asks for the current password over @parent and signs @session in again
  * with it (tf_session_sign_in_again_async); a failure asks again, saying
  * why.  Returns the dialog (named "sign-in-again"), owned by GTK. */

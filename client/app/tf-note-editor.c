@@ -1,17 +1,19 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * tf-notes-view-editor.c: the editor of one session note, the second page
- * of the notes view's stack (tf-notes-view.c has the list).
+ * tf-note-editor.c: the editor of one session note, the second page of
+ * the notes view's stack (tf-notes-view.c has the list of sessions).
  *
- * The note's sections follow its approach (tf-note-content.h); changing the
- * approach of a new note keeps what was typed, by section key, in the
- * drafts.  Nothing typed is lost: a failed save leaves the editor as it is,
- * and leaving it with unsaved changes asks first.  A locked note is shown
- * read-only with the time it was signed, and with a warning when its
- * signature does not verify (signature_valid false from tf_vault_list).
- * Locking saves first, so what is on screen is what gets signed.
+ * The note's sections follow its approach (tf-note-content.h), one
+ * TfNoteSectionGroup each; changing the approach of a new note keeps what
+ * was typed, by section key, in the drafts.  Nothing typed is lost: a
+ * failed save leaves the editor as it is, and leaving it with unsaved
+ * changes asks first.  A locked note is shown read-only with the time it
+ * was signed, and with a warning when its signature does not verify
+ * (signature_valid false from tf_vault_list).  Locking saves first, so what
+ * is on screen is what gets signed.  The notes repository is the view's,
+ * handed in with tf_note_editor_set_session().
  */
-#define G_LOG_DOMAIN "tf-notes-view"
+#define G_LOG_DOMAIN "tf-note-editor"
 
 #include "config.h"
 
@@ -19,16 +21,59 @@
 
 #include "tf-form.h"
 #include "tf-note-content.h"
-#include "tf-notes-view-private.h"
+#include "tf-note-editor.h"
+#include "tf-note-section-group.h"
 #include "tf-time.h"
+
+struct _TfNoteEditor
+{
+  GtkWidget     parent_instance;
+  TfSession    *session;
+  TfRepository *notes;          /* this therapist's notes, live (the view's) */
+
+  char         *appointment_id; /* of the note in the editor */
+  char         *note_id;        /* NULL: a new note */
+  gboolean      text_note;      /* one text, not sections */
+  gboolean      locked;
+  gboolean      dirty;
+  gboolean      filling;
+  GHashTable   *drafts;         /* section key -> text, across approach changes */
+  GPtrArray    *sections;       /* TfNoteSectionGroup*, in sections_box */
+
+  /* template (tf-note-editor.ui) */
+  GtkWidget    *heading;
+  GtkWidget    *signed_label;
+  GtkWidget    *warning;
+  GtkWidget    *approach;       /* AdwComboRow */
+  GtkWidget    *sections_box;   /* the section groups; rebuilt per approach */
+  GtkWidget    *risk_level;     /* AdwComboRow */
+  GtkWidget    *risk_notes;     /* GtkTextView */
+  GtkWidget    *error;
+  GtkWidget    *save;
+  GtkWidget    *lock;
+};
+
+G_DEFINE_FINAL_TYPE (TfNoteEditor, tf_note_editor, GTK_TYPE_WIDGET)
+
+enum { SAVED, FAILED, CLOSED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+static char *
+format_local (const char *timestamp, const char *format)
+{
+  g_autoptr(GDateTime) utc = timestamp ? tf_time_parse_timestamp (timestamp, NULL) : NULL;
+  g_autoptr(GDateTime) local = utc ? g_date_time_to_local (utc) : NULL;
+
+  return local ? g_date_time_format (local, format) : NULL;
+}
 
 /* --- the editor ----------------------------------------------------------- */
 
-static void fail (TfNotesView *self, const char *format, ...) G_GNUC_PRINTF (2, 3);
+static void fail (TfNoteEditor *self, const char *format, ...) G_GNUC_PRINTF (2, 3);
 
 /* Says what went wrong below the note, and to the window. */
 static void
-fail (TfNotesView *self, const char *format, ...)
+fail (TfNoteEditor *self, const char *format, ...)
 {
   g_autofree char *message = NULL;
   va_list args;
@@ -38,50 +83,14 @@ fail (TfNotesView *self, const char *format, ...)
   va_end (args);
   gtk_label_set_text (GTK_LABEL (self->error), message);
   gtk_widget_set_visible (self->error, TRUE);
-  tf_notes_view_emit_failed (self, message);
+  g_signal_emit (self, signals[FAILED], 0, message);
 }
 
 static void
-mark_changed (TfNotesView *self)
+mark_changed (TfNoteEditor *self)
 {
   if (!self->filling)
     self->dirty = TRUE;
-}
-
-static char *
-dup_buffer_text (GtkTextView *view)
-{
-  GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
-  GtkTextIter start, end;
-
-  gtk_text_buffer_get_bounds (buffer, &start, &end);
-  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
-}
-
-static GtkWidget *
-text_view (const char *name, const char *accessible)
-{
-  GtkWidget *view = gtk_text_view_new ();
-
-  gtk_widget_set_name (view, name);
-  gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (view), GTK_WRAP_WORD_CHAR);
-  gtk_text_view_set_top_margin (GTK_TEXT_VIEW (view), 8);
-  gtk_text_view_set_bottom_margin (GTK_TEXT_VIEW (view), 8);
-  gtk_text_view_set_left_margin (GTK_TEXT_VIEW (view), 8);
-  gtk_text_view_set_right_margin (GTK_TEXT_VIEW (view), 8);
-  gtk_text_view_set_accepts_tab (GTK_TEXT_VIEW (view), FALSE);
-  gtk_widget_set_size_request (view, -1, 96);
-  tf_form_label_accessibly (view, accessible);
-  return view;
-}
-
-static GtkWidget *
-framed (GtkWidget *child)
-{
-  GtkWidget *frame = gtk_frame_new (NULL);
-
-  gtk_frame_set_child (GTK_FRAME (frame), child);
-  return frame;
 }
 
 static void
@@ -91,60 +100,52 @@ set_text_editable (GtkWidget *view, gboolean editable)
   gtk_text_view_set_cursor_visible (GTK_TEXT_VIEW (view), editable);
 }
 
-/* What the section views hold now, kept by key. */
+/* What the sections hold now, kept by key. */
 static void
-keep_drafts (TfNotesView *self)
+keep_drafts (TfNoteEditor *self)
 {
-  for (guint i = 0; i < self->section_views->len; i++)
+  for (guint i = 0; i < self->sections->len; i++)
     {
-      GtkTextView *view = g_ptr_array_index (self->section_views, i);
+      TfNoteSectionGroup *group = g_ptr_array_index (self->sections, i);
 
-      g_hash_table_insert (self->drafts, g_strdup (g_object_get_data (G_OBJECT (view), "tf-key")),
-                           dup_buffer_text (view));
+      g_hash_table_insert (self->drafts, g_strdup (tf_note_section_group_get_key (group)),
+                           tf_note_section_group_dup_text (group));
     }
 }
 
 /* One group per section: its title, what belongs there, and the text (from
  * the drafts).  @translate: titles and hints are N_() strings. */
 static void
-build_sections (TfNotesView *self, const TfNoteSection *sections, guint n, gboolean translate)
+build_sections (TfNoteEditor *self, const TfNoteSection *sections, guint n, gboolean translate)
 {
-  gboolean was_filling = self->filling;
   GtkWidget *child;
 
   while ((child = gtk_widget_get_first_child (self->sections_box)) != NULL)
     gtk_box_remove (GTK_BOX (self->sections_box), child);
-  g_ptr_array_set_size (self->section_views, 0);
+  g_ptr_array_set_size (self->sections, 0);
   for (guint i = 0; i < n; i++)
     {
-      const char *title = translate ? _(sections[i].title) : sections[i].title;
-      const char *draft = g_hash_table_lookup (self->drafts, sections[i].key);
-      g_autofree char *name = g_strdup_printf ("note-section-%s", sections[i].key);
-      GtkWidget *group = adw_preferences_group_new ();
-      GtkWidget *view = text_view (name, title);
+      const char *hint = sections[i].hint;
+      GtkWidget *group = tf_note_section_group_new (sections[i].key,
+                                                    translate ? _(sections[i].title)
+                                                              : sections[i].title,
+                                                    hint && translate ? _(hint) : hint,
+                                                    g_hash_table_lookup (self->drafts,
+                                                                         sections[i].key));
+      GtkTextView *view = tf_note_section_group_get_view (TF_NOTE_SECTION_GROUP (group));
 
-      adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), title);
-      if (sections[i].hint != NULL)
-        adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
-                                               translate ? _(sections[i].hint) : sections[i].hint);
-      g_object_set_data_full (G_OBJECT (view), "tf-key", g_strdup (sections[i].key), g_free);
-      self->filling = TRUE;
-      gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)),
-                                draft ? draft : "", -1);
-      self->filling = was_filling;
-      set_text_editable (view, !self->locked);
-      g_signal_connect_swapped (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)), "changed",
+      tf_note_section_group_set_editable (TF_NOTE_SECTION_GROUP (group), !self->locked);
+      g_signal_connect_swapped (gtk_text_view_get_buffer (view), "changed",
                                 G_CALLBACK (mark_changed), self);
-      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), framed (view));
       gtk_box_append (GTK_BOX (self->sections_box), group);
-      g_ptr_array_add (self->section_views, view);
+      g_ptr_array_add (self->sections, group);
     }
 }
 
 /* The sections of the note in the editor: its approach's, one text, or for
  * an approach this app does not know, the sections it holds. */
 static void
-show_sections (TfNotesView *self, JsonObject *stored_sections)
+show_sections (TfNoteEditor *self, JsonObject *stored_sections)
 {
   const TfNoteApproach *approach;
   guint selected = adw_combo_row_get_selected (ADW_COMBO_ROW (self->approach));
@@ -179,7 +180,7 @@ show_sections (TfNotesView *self, JsonObject *stored_sections)
 }
 
 static void
-on_approach_changed_cb (TfNotesView *self)
+on_approach_changed_cb (TfNoteEditor *self)
 {
   if (self->filling)
     return;
@@ -189,7 +190,7 @@ on_approach_changed_cb (TfNotesView *self)
 }
 
 static void
-update_actions (TfNotesView *self)
+update_actions (TfNoteEditor *self)
 {
   gtk_widget_set_visible (self->save, !self->locked);
   gtk_widget_set_visible (self->lock, !self->locked);
@@ -204,7 +205,7 @@ update_actions (TfNotesView *self)
 /* The approaches of the combo, and (as its last item) the stored approach
  * of a note when it is none of them. */
 static void
-set_approach_choices (TfNotesView *self, const char *other)
+set_approach_choices (TfNoteEditor *self, const char *other)
 {
   g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
 
@@ -218,7 +219,7 @@ set_approach_choices (TfNotesView *self, const char *other)
 /* The editor for @plain (a note's plain form), or for a new note of
  * appointment @appointment_id when @plain is NULL. */
 static void
-fill_editor (TfNotesView *self, JsonObject *plain, const char *appointment_id)
+fill_editor (TfNoteEditor *self, JsonObject *plain, const char *appointment_id)
 {
   const char *approach_id = plain ? tf_note_get_approach (plain) : "soap";
   const TfNoteApproach *approach = tf_note_find_approach (approach_id);
@@ -276,7 +277,7 @@ fill_editor (TfNotesView *self, JsonObject *plain, const char *appointment_id)
 
   if (self->locked)
     {
-      g_autofree char *when = tf_notes_view_format_local (locked_at, "%x %H:%M");
+      g_autofree char *when = format_local (locked_at, "%x %H:%M");
       g_autofree char *signed_text = g_strdup_printf (_("Signed %s. A signed note can no "
                                                         "longer be changed."),
                                                       when ? when : locked_at);
@@ -295,41 +296,38 @@ fill_editor (TfNotesView *self, JsonObject *plain, const char *appointment_id)
   self->filling = FALSE;
 }
 
-static void
-show_list (TfNotesView *self)
-{
-  gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "list");
-}
-
 void
-tf_notes_view_edit (TfNotesView *self, JsonObject *plain, const char *appointment_id)
+tf_note_editor_edit (TfNoteEditor *self, JsonObject *plain, const char *appointment_id)
 {
+  g_return_if_fail (TF_IS_NOTE_EDITOR (self));
+  g_return_if_fail (plain != NULL || appointment_id != NULL);
+
   fill_editor (self, plain, appointment_id);
-  gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "editor");
-  if (!self->locked && self->section_views->len > 0)
-    gtk_widget_grab_focus (g_ptr_array_index (self->section_views, 0));
+  if (!self->locked && self->sections->len > 0)
+    gtk_widget_grab_focus (GTK_WIDGET (tf_note_section_group_get_view (
+                             g_ptr_array_index (self->sections, 0))));
 }
 
 static void
-on_discard_response_cb (AdwMessageDialog *dialog, const char *response, TfNotesView *self)
+on_discard_response_cb (AdwMessageDialog *dialog, const char *response, TfNoteEditor *self)
 {
   if (g_strcmp0 (response, "discard") != 0)
     return;
   self->dirty = FALSE;
-  show_list (self);
+  g_signal_emit (self, signals[CLOSED], 0);
 }
 
 /* Back to the list; unsaved changes are only dropped when the therapist
  * says so. */
 static void
-on_back_clicked_cb (TfNotesView *self)
+on_back_clicked_cb (TfNoteEditor *self)
 {
   GtkRoot *root;
   GtkWidget *dialog;
 
   if (!self->dirty || self->locked)
     {
-      show_list (self);
+      g_signal_emit (self, signals[CLOSED], 0);
       return;
     }
   root = gtk_widget_get_root (GTK_WIDGET (self));
@@ -354,7 +352,7 @@ on_back_clicked_cb (TfNotesView *self)
 /* --- saving and locking --------------------------------------------------- */
 
 static const char *
-selected_approach (TfNotesView *self, JsonObject *stored)
+selected_approach (TfNoteEditor *self, JsonObject *stored)
 {
   guint selected = adw_combo_row_get_selected (ADW_COMBO_ROW (self->approach));
 
@@ -365,7 +363,7 @@ selected_approach (TfNotesView *self, JsonObject *stored)
 
 /* note_content from the editor; NULL when nothing is written. */
 static JsonNode *
-content_node (TfNotesView *self, const char *approach)
+content_node (TfNoteEditor *self, const char *approach)
 {
   g_autoptr(JsonObject) content = json_object_new ();
   JsonObject *sections = json_object_new ();
@@ -373,18 +371,17 @@ content_node (TfNotesView *self, const char *approach)
   JsonNode *node;
 
   json_object_set_string_member (content, "approach", approach);
-  for (guint i = 0; i < self->section_views->len; i++)
+  for (guint i = 0; i < self->sections->len; i++)
     {
-      GtkTextView *view = g_ptr_array_index (self->section_views, i);
-      g_autofree char *text = dup_buffer_text (view);
+      TfNoteSectionGroup *group = g_ptr_array_index (self->sections, i);
+      g_autofree char *text = tf_note_section_group_dup_text (group);
       g_autofree char *trimmed = g_strstrip (g_strdup (text));
 
       any |= *trimmed != '\0';
       if (self->text_note)
         json_object_set_string_member (content, "text", text);
       else
-        json_object_set_string_member (sections, g_object_get_data (G_OBJECT (view), "tf-key"),
-                                       text);
+        json_object_set_string_member (sections, tf_note_section_group_get_key (group), text);
     }
   if (self->text_note)
     json_object_unref (sections);
@@ -398,10 +395,10 @@ content_node (TfNotesView *self, const char *approach)
 }
 
 static JsonNode *
-risk_node (TfNotesView *self)
+risk_node (TfNoteEditor *self)
 {
   guint selected = adw_combo_row_get_selected (ADW_COMBO_ROW (self->risk_level));
-  g_autofree char *notes = dup_buffer_text (GTK_TEXT_VIEW (self->risk_notes));
+  g_autofree char *notes = tf_form_dup_text (GTK_TEXT_VIEW (self->risk_notes));
   JsonObject *risk = json_object_new ();
   JsonNode *node = json_node_new (JSON_NODE_OBJECT);
 
@@ -414,7 +411,7 @@ risk_node (TfNotesView *self)
 
 /* Writes the editor's note; FALSE (said, the editor untouched) on failure. */
 static gboolean
-save_note (TfNotesView *self)
+save_note (TfNoteEditor *self)
 {
   TfVault *vault = tf_session_get_vault (self->session);
   g_autoptr(JsonObject) plain = NULL;
@@ -480,7 +477,7 @@ save_note (TfNotesView *self)
 /* The stored plain form of @id as tf_vault_list gives it (with
  * signature_valid), from the notes repository. */
 static JsonObject *
-listed_note (TfNotesView *self, const char *id)
+listed_note (TfNoteEditor *self, const char *id)
 {
   GListModel *model = G_LIST_MODEL (self->notes);
 
@@ -497,7 +494,7 @@ listed_note (TfNotesView *self, const char *id)
 
 /* Shows the editor's note again as stored. */
 static void
-refill_editor (TfNotesView *self)
+refill_editor (TfNoteEditor *self)
 {
   g_autofree char *appointment_id = g_strdup (self->appointment_id);
   g_autoptr(JsonObject) plain = listed_note (self, self->note_id);
@@ -507,17 +504,17 @@ refill_editor (TfNotesView *self)
 }
 
 static void
-on_save_clicked_cb (TfNotesView *self)
+on_save_clicked_cb (TfNoteEditor *self)
 {
   if (self->locked || !save_note (self))
     return;
   refill_editor (self);
   tf_session_sync (self->session);
-  tf_notes_view_emit_saved (self, _("Note saved"));
+  g_signal_emit (self, signals[SAVED], 0, _("Note saved"));
 }
 
 static void
-on_lock_response_cb (AdwMessageDialog *dialog, const char *response, TfNotesView *self)
+on_lock_response_cb (AdwMessageDialog *dialog, const char *response, TfNoteEditor *self)
 {
   g_autoptr(GError) error = NULL;
 
@@ -533,11 +530,11 @@ on_lock_response_cb (AdwMessageDialog *dialog, const char *response, TfNotesView
     }
   refill_editor (self);
   tf_session_sync (self->session);
-  tf_notes_view_emit_saved (self, _("Note locked and signed"));
+  g_signal_emit (self, signals[SAVED], 0, _("Note locked and signed"));
 }
 
 static void
-on_lock_clicked_cb (TfNotesView *self)
+on_lock_clicked_cb (TfNoteEditor *self)
 {
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
   GtkWidget *dialog;
@@ -566,22 +563,59 @@ on_lock_clicked_cb (TfNotesView *self)
 /* --- keyboard and building ------------------------------------------------ */
 
 gboolean
-tf_notes_view_shortcut_save (GtkWidget *widget, GVariant *args, gpointer data)
+tf_note_editor_save (TfNoteEditor *self)
 {
-  TfNotesView *self = TF_NOTES_VIEW (widget);
+  g_return_val_if_fail (TF_IS_NOTE_EDITOR (self), FALSE);
 
-  if (g_strcmp0 (gtk_stack_get_visible_child_name (GTK_STACK (self->stack)), "editor") != 0 ||
-      self->locked)
+  if (self->locked)
     return FALSE;
   on_save_clicked_cb (self);
   return TRUE;
 }
 
-/* --- the template --------------------------------------------------------- */
-
-void
-tf_notes_view_class_bind_editor (GtkWidgetClass *widget_class)
+static void
+tf_note_editor_dispose (GObject *object)
 {
+  TfNoteEditor *self = TF_NOTE_EDITOR (object);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), TF_TYPE_NOTE_EDITOR);
+  tf_form_unparent_children (GTK_WIDGET (self));
+  g_clear_object (&self->notes);
+  g_clear_object (&self->session);
+  g_clear_pointer (&self->appointment_id, g_free);
+  g_clear_pointer (&self->note_id, g_free);
+  g_clear_pointer (&self->drafts, g_hash_table_unref);
+  g_clear_pointer (&self->sections, g_ptr_array_unref);
+  G_OBJECT_CLASS (tf_note_editor_parent_class)->dispose (object);
+}
+
+static void
+tf_note_editor_class_init (TfNoteEditorClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->dispose = tf_note_editor_dispose;
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  tf_form_class_add_outcome_signals (klass, &signals[SAVED], &signals[FAILED]);
+  /* Back: the view shows its list again. */
+  signals[CLOSED] = g_signal_new ("closed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                  NULL, NULL, NULL, G_TYPE_NONE, 0);
+  g_type_ensure (TF_TYPE_NOTE_SECTION_GROUP);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/therapyfield/TherapyField/"
+                                               "tf-note-editor.ui");
+#define BIND(name) gtk_widget_class_bind_template_child (widget_class, TfNoteEditor, name)
+  BIND (heading);
+  BIND (signed_label);
+  BIND (warning);
+  BIND (approach);
+  BIND (sections_box);
+  BIND (risk_level);
+  BIND (risk_notes);
+  BIND (error);
+  BIND (save);
+  BIND (lock);
+#undef BIND
   gtk_widget_class_bind_template_callback (widget_class, on_back_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_approach_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, mark_changed);
@@ -589,15 +623,29 @@ tf_notes_view_class_bind_editor (GtkWidgetClass *widget_class)
   gtk_widget_class_bind_template_callback (widget_class, on_lock_clicked_cb);
 }
 
-void
-tf_notes_view_init_editor (TfNotesView *self)
+static void
+tf_note_editor_init (TfNoteEditor *self)
 {
   g_autoptr(GtkStringList) risks = gtk_string_list_new (NULL);
 
+  self->drafts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->sections = g_ptr_array_new ();
+  gtk_widget_init_template (GTK_WIDGET (self));
   for (guint i = 0; i < TF_NOTE_N_RISK_LEVELS; i++)
     gtk_string_list_append (risks, tf_note_risk_label (tf_note_risk_levels[i]));
   /* Selecting the first level is not a change the therapist made. */
   self->filling = TRUE;
   adw_combo_row_set_model (ADW_COMBO_ROW (self->risk_level), G_LIST_MODEL (risks));
   self->filling = FALSE;
+}
+
+void
+tf_note_editor_set_session (TfNoteEditor *self, TfSession *session, TfRepository *notes)
+{
+  g_return_if_fail (TF_IS_NOTE_EDITOR (self));
+  g_return_if_fail (TF_IS_SESSION (session));
+  g_return_if_fail (TF_IS_REPOSITORY (notes));
+
+  g_set_object (&self->session, session);
+  g_set_object (&self->notes, notes);
 }
