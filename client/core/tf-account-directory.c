@@ -19,14 +19,10 @@
 gboolean
 tf_account_remember_keys (TfVault *vault, JsonObject *answer, const char *email, GError **error)
 {
-  const char *user_id = json_object_get_string_member_with_default (answer, "user_id", NULL);
-  const char *identity = json_object_get_string_member_with_default (answer,
-                                                                     "identity_public_key",
-                                                                     NULL);
-  const char *signing = json_object_get_string_member_with_default (answer, "signing_public_key",
-                                                                    NULL);
-  const char *fingerprint = json_object_get_string_member_with_default (answer, "fingerprint",
-                                                                        NULL);
+  const char *user_id = tf_json_get_string (answer, "user_id");
+  const char *identity = tf_json_get_string (answer, "identity_public_key");
+  const char *signing = tf_json_get_string (answer, "signing_public_key");
+  const char *fingerprint = tf_json_get_string (answer, "fingerprint");
 
   if (user_id == NULL || !g_uuid_string_is_valid (user_id) || identity == NULL ||
       signing == NULL || fingerprint == NULL)
@@ -73,7 +69,7 @@ tf_account_find_therapist (TfVault *vault, const char *email, GError **error)
   answer = tf_account_lookup_therapist (client, email, error);
   if (answer == NULL || !tf_account_remember_keys (vault, answer, email, error))
     return NULL;
-  return g_strdup (json_object_get_string_member (answer, "user_id"));
+  return g_strdup (tf_json_get_string (answer, "user_id"));
 }
 
 gboolean
@@ -97,7 +93,7 @@ keys_are_stale (JsonObject *known)
 {
   g_autoptr(GDateTime) fetched = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  const char *stamp = json_object_get_string_member_with_default (known, "fetched_at", NULL);
+  const char *stamp = tf_json_get_string (known, "fetched_at");
 
   fetched = stamp != NULL ? g_date_time_new_from_iso8601 (stamp, NULL) : NULL;
   return fetched == NULL ||
@@ -118,10 +114,8 @@ tf_account_fetch_missing_keys (TfVault *vault, GError **error)
   for (guint i = 0; i < care->len; i++)
     {
       TfRecord *record = g_ptr_array_index (care, i);
-      const char *client = json_object_get_string_member_with_default (record->fields,
-                                                                       "client_id", NULL);
-      const char *therapist = json_object_get_string_member_with_default (record->fields,
-                                                                          "therapist_id", NULL);
+      const char *client = tf_json_get_string (record->fields, "client_id");
+      const char *therapist = tf_json_get_string (record->fields, "therapist_id");
       const char *other = g_strcmp0 (client, me) == 0 ? therapist : client;
       g_autoptr(JsonObject) known = NULL;
 

@@ -184,7 +184,7 @@ tf_account_publish (TfStore *store, const char *server_url, const char *email,
     sodium_memzero (proof_b64, strlen (proof_b64));
   if (answer == NULL)
     return FALSE;
-  if (g_strcmp0 (json_object_get_string_member_with_default (answer, "user_id", NULL),
+  if (g_strcmp0 (tf_json_get_string (answer, "user_id"),
                  user_id) != 0)
     {
       g_set_error (error, TF_SYNC_ERROR, TF_SYNC_ERROR_UNAVAILABLE,

@@ -242,6 +242,6 @@ tf_account_recover_on_new_device (TfStore *store, const char *server_url, const 
       !tf_account_save (store, server, answer, email, keys_object, keys, error) ||
       !recover_with_keys (store, keys, keys_object, proof, new_password, error))
     return NULL;
-  return tf_vault_new (store, json_object_get_string_member (answer, "user_id"),
+  return tf_vault_new (store, tf_json_get_string (answer, "user_id"),
                        g_steal_pointer (&keys));
 }

@@ -100,7 +100,7 @@ sign_in (TfSyncClient *client, const char *email, const char *device, const char
   if (pre == NULL)
     return NULL;
   if (known_salt != NULL &&
-      g_strcmp0 (json_object_get_string_member_with_default (pre, "salt", NULL),
+      g_strcmp0 (tf_json_get_string (pre, "salt"),
                  known_salt) == 0)
     {
       g_set_error (error, TF_ACCOUNT_ERROR, TF_ACCOUNT_ERROR_WRONG_PASSWORD,
@@ -151,7 +151,7 @@ tf_account_login (TfStore *store, const char *server_url, const char *email,
       !tf_account_save (store, server, answer, email, keys_object, keys, error) ||
       !remember_auth_key (store, keys, auth_key, error))
     return NULL;
-  return tf_vault_new (store, json_object_get_string_member (answer, "user_id"),
+  return tf_vault_new (store, tf_json_get_string (answer, "user_id"),
                        g_steal_pointer (&keys));
 }
 
@@ -182,7 +182,7 @@ tf_account_open_with_server_keys (TfStore *store, JsonObject *keys_object, const
     }
   client = tf_sync_client_new (server, NULL);
   answer = sign_in (client, email, device, password, NULL,
-                    kdf != NULL ? json_object_get_string_member_with_default (kdf, "salt", NULL)
+                    kdf != NULL ? tf_json_get_string (kdf, "salt")
                                 : NULL,
                     &auth_key, &kek, &code, &local);
   if (answer == NULL)
@@ -366,7 +366,7 @@ renew_session (TfStore *store, TfKeys *keys, const char *user_id, TfSyncClient *
         g_propagate_error (error, g_steal_pointer (&local));
       return FALSE;
     }
-  token = json_object_get_string_member_with_default (answer, "token", NULL);
+  token = tf_json_get_string (answer, "token");
   if (token == NULL)
     {
       g_set_error (error, TF_SYNC_ERROR, TF_SYNC_ERROR_UNAVAILABLE,

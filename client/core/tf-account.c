@@ -166,15 +166,15 @@ tf_account_save (TfStore *store, const char *server, JsonObject *answer, const c
                           KEY_TOKEN, NULL };
   const char *values[] = {
     server,
-    json_object_get_string_member_with_default (answer, "user_id", NULL),
+    tf_json_get_string (answer, "user_id"),
     email,
-    json_object_get_string_member_with_default (answer, "role", NULL),
+    tf_json_get_string (answer, "role"),
     keys_text,
     NULL,
     NULL,  /* no plaintext token stays from an older version */
     NULL,
   };
-  const char *token = json_object_get_string_member_with_default (answer, "token", NULL);
+  const char *token = tf_json_get_string (answer, "token");
 
   for (guint i = 0; i < 4; i++)
     if (values[i] == NULL || token == NULL)

@@ -425,7 +425,7 @@ tf_booking_free_slots (TfVault *vault, const char *therapist_id, const char *fro
     }
   profile = tf_store_get (tf_vault_get_store (vault), table ("profiles"), therapist_id, NULL);
   if (profile != NULL && !profile->deleted)
-    tz = json_object_get_string_member_with_default (profile->fields, "timezone", NULL);
+    tz = tf_json_get_string (profile->fields, "timezone");
   return tf_slots_compute (tz, from_date, to_date, duration, availability, blocked, booked, now,
                            error);
 }

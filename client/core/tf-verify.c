@@ -243,7 +243,7 @@ tf_verify_change_message (JsonObject *change, const char *name)
   g_return_val_if_fail (change != NULL, NULL);
 
   if (name == NULL)
-    name = json_object_get_string_member_with_default (change, "email", NULL);
+    name = tf_json_get_string (change, "email");
   if (name == NULL)
     name = json_object_get_string_member (change, "user_id");
   return g_strdup_printf (_("The keys of %s changed. Nothing more is shared with them until "

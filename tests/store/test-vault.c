@@ -17,6 +17,7 @@
 #include <sqlite3.h>
 #include <string.h>
 
+#include "tf-account-private.h"
 #include "tf-crypto.h"
 #include "tf-error.h"
 #include "tf-keys.h"
@@ -1731,6 +1732,34 @@ test_care_records_legacy (Fixture *f, gconstpointer data)
   }
 }
 
+/* A sign-in answer whose members have the wrong JSON types (a hostile or
+ * broken server) is refused as malformed: nothing is stored, and nothing
+ * aborts on a GLib critical on the way. */
+static void
+test_odd_sign_in_answer (Fixture *f, gconstpointer data)
+{
+  const char *answers[] = {
+    "{\"user_id\": {\"x\": 1}, \"role\": \"client\", \"token\": \"t\"}",
+    "{\"user_id\": \"" CLIENT "\", \"role\": [1], \"token\": \"t\"}",
+    "{\"user_id\": \"" CLIENT "\", \"role\": \"client\", \"token\": {\"a\": []}}",
+    "{\"user_id\": 7, \"role\": true, \"token\": null}",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (answers); i++)
+    {
+      g_autoptr(JsonNode) node = json_from_string (answers[i], NULL);
+      g_autoptr(GError) error = NULL;
+      g_autofree char *stored = NULL;
+
+      g_assert_false (tf_account_save (f->store, "http://127.0.0.1:1",
+                                       json_node_get_object (node), "a@example.org",
+                                       client_keys, tf_vault_get_keys (f->client), &error));
+      g_assert_error (error, TF_SYNC_ERROR, TF_SYNC_ERROR_UNAVAILABLE);
+      stored = tf_store_get_state (f->store, KEY_USER_ID, NULL);
+      g_assert_null (stored);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1759,6 +1788,7 @@ main (int argc, char **argv)
   ADD ("/tf/vault/conflicts/keys-travel-with-ciphertext", test_keys_travel_with_ciphertext);
   ADD ("/tf/vault/conflicts/delete-after-own-upsert", test_delete_after_own_upsert);
   ADD ("/tf/vault/legacy-plaintext", test_legacy_plaintext);
+  ADD ("/tf/vault/account/odd-sign-in-answer", test_odd_sign_in_answer);
   ADD ("/tf/vault/care/appointment-and-session", test_care_records);
   ADD ("/tf/vault/care/legacy-plaintext", test_care_records_legacy);
 #undef ADD
