@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "tf-cli.h"
-#include "tf-store-db.h"
+#include "tf-store.h"
 #include "tf-verify.h"
 
 static gboolean

@@ -6,7 +6,7 @@
 #pragma once
 
 #include "tf-account.h"
-#include "tf-store-db.h"
+#include "tf-store.h"
 
 G_BEGIN_DECLS
 

@@ -13,7 +13,7 @@
 #include <glib/gi18n.h>
 
 #include "tf-account-private.h"
-#include "tf-store-db.h"
+#include "tf-store.h"
 #include "tf-verify.h"
 
 gboolean

@@ -23,7 +23,7 @@
 #include "tf-account.h"
 #include "tf-booking.h"
 #include "tf-error.h"
-#include "tf-store-db.h"
+#include "tf-store.h"
 #include "tf-time.h"
 
 G_DEFINE_QUARK (tf-booking-error-quark, tf_booking_error)

@@ -27,7 +27,7 @@
 
 #include <glib/gi18n.h>
 
-#include "tf-store-db.h"
+#include "tf-store.h"
 #include "tf-vault-private.h"
 
 void

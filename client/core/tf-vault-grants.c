@@ -37,7 +37,7 @@
 #include <glib/gi18n.h>
 
 #include "tf-signed.h"
-#include "tf-store-db.h"
+#include "tf-store.h"
 #include "tf-time.h"
 #include "tf-vault-private.h"
 

@@ -32,7 +32,7 @@
 
 #include "tf-error.h"
 #include "tf-signed.h"
-#include "tf-store-db.h"
+#include "tf-store.h"
 #include "tf-vault-private.h"
 
 static gboolean

@@ -54,7 +54,7 @@
 
 #include <string.h>
 
-#include "tf-store-db.h"
+#include "tf-store.h"
 #include "tf-sync-hooks.h"
 #include "tf-vault-private.h"
 

@@ -25,7 +25,7 @@
 #include <string.h>
 
 #include "tf-error.h"
-#include "tf-store-db.h"
+#include "tf-store.h"
 #include "tf-validate.h"
 #include "tf-signed.h"
 #include "tf-vault-private.h"

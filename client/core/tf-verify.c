@@ -20,7 +20,7 @@
 #include "tf-crypto.h"
 #include "tf-keys.h"
 #include "tf-safety.h"
-#include "tf-store-db.h"
+#include "tf-store.h"
 #include "tf-store-verified.h"
 #include "tf-verify.h"
 

@@ -9,23 +9,11 @@
 #include <glib.h>
 #include <sqlite3.h>
 
+#include "tf-store.h"
+
 G_BEGIN_DECLS
 
-#define TF_STORE_ERROR (tf_store_error_quark ())
-
-typedef enum
-{
-  TF_STORE_ERROR_OPEN,       /* cannot open or create the file */
-  TF_STORE_ERROR_CORRUPT,    /* not a database, or damaged */
-  TF_STORE_ERROR_TOO_NEW,    /* written by a newer version of the app */
-  TF_STORE_ERROR_BUSY,       /* locked by another process for too long */
-  TF_STORE_ERROR_CONSTRAINT, /* a CHECK, NOT NULL or UNIQUE refused the data */
-  TF_STORE_ERROR_NOT_FOUND,  /* no record with that id */
-  TF_STORE_ERROR_FAILED,     /* anything else */
-  TF_STORE_ERROR_KEY_CHANGED, /* someone's keys are not the ones pinned */
-} TfStoreError;
-
-GQuark   tf_store_error_quark     (void);
+/* TF_STORE_ERROR, the store's error domain, is in tf-store.h. */
 
 /* One step of the device schema: PRAGMA user_version becomes @version. */
 typedef struct

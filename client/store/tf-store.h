@@ -17,6 +17,24 @@
 
 G_BEGIN_DECLS
 
+/* The store's error domain; SQLite's codes map to it in one place,
+ * tf_store_set_error() (tf-store-db.c). */
+#define TF_STORE_ERROR (tf_store_error_quark ())
+
+typedef enum
+{
+  TF_STORE_ERROR_OPEN,       /* cannot open or create the file */
+  TF_STORE_ERROR_CORRUPT,    /* not a database, or damaged */
+  TF_STORE_ERROR_TOO_NEW,    /* written by a newer version of the app */
+  TF_STORE_ERROR_BUSY,       /* locked by another process for too long */
+  TF_STORE_ERROR_CONSTRAINT, /* a CHECK, NOT NULL or UNIQUE refused the data */
+  TF_STORE_ERROR_NOT_FOUND,  /* no record with that id */
+  TF_STORE_ERROR_FAILED,     /* anything else */
+  TF_STORE_ERROR_KEY_CHANGED, /* someone's keys are not the ones pinned */
+} TfStoreError;
+
+GQuark     tf_store_error_quark   (void);
+
 #define TF_TYPE_STORE (tf_store_get_type ())
 G_DECLARE_FINAL_TYPE (TfStore, tf_store, TF, STORE, GObject)
 

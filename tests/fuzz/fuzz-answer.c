@@ -31,7 +31,6 @@
 
 #include "tf-error.h"
 #include "tf-fuzz.h"
-#include "tf-store-db.h"
 #include "tf-store.h"
 #include "tf-sync-answer.h"
 #include "tf-test-sample.h"

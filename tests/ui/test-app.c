@@ -18,7 +18,7 @@
 #include "tf-recover-dialog.h"
 #include "tf-safety-dialog.h"
 #include "tf-sign-in-again.h"
-#include "tf-store-db.h"
+#include "tf-store.h"
 #include "tf-sync-client.h"
 #include "tf-ui-test.h"
 #include "tf-window.h"
