@@ -4,7 +4,9 @@
  * a terminal.  Exit status 0 on success; otherwise one line on stderr and 1
  * (2 for bad arguments, which change nothing; 3 when a code of the
  * authenticator app is needed; 4 when this device must sign in again; 5
- * when someone's keys changed, docs/cli.md).
+ * when someone's keys changed, docs/cli.md).  This file parses the global
+ * options and runs a command (tf_cli_run); the commands are in
+ * tf-cli-*.c, and main.c only sets up the locale.
  */
 #define G_LOG_DOMAIN "tf-cli"
 
@@ -425,7 +427,7 @@ exit_status (const GError *error)
 }
 
 int
-main (int argc, char **argv)
+tf_cli_run (int argc, char **argv)
 {
   TfCli cli = { NULL };
   g_autoptr(GError) error = NULL;
@@ -436,10 +438,7 @@ main (int argc, char **argv)
   int status;
   int i;
 
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
+  g_return_val_if_fail (argc >= 1 && argv != NULL, 2);
 
   /* Global options may come first; the command's own parser takes them
    * anywhere after. */

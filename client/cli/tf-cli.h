@@ -49,6 +49,12 @@ extern const TfCliCommand tf_cli_note_commands[];
 extern const TfCliCommand tf_cli_sync_commands[];
 extern const TfCliCommand tf_cli_verify_commands[];
 
+/* Runs the command line @argv (as main() receives it) and returns the
+ * exit status (0; 1 failed; 2 bad arguments; 3 code needed; 4 sign in
+ * again; 5 keys changed).  The locale must be set up by the caller. */
+int         tf_cli_run          (int           argc,
+                                 char        **argv);
+
 /* --- the profile ---------------------------------------------------------- */
 
 TfStore    *tf_cli_store        (TfCli        *cli,
