@@ -41,7 +41,7 @@ static const char * const zones[] = {
 };
 
 GSettings *
-tf_preferences_get_settings (void)
+tf_preferences_settings_new (void)
 {
   GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
   g_autoptr(GSettingsSchema) schema = NULL;
@@ -65,7 +65,7 @@ valid_zone (const char *zone)
 void
 tf_preferences_apply_at_start (void)
 {
-  g_autoptr(GSettings) settings = tf_preferences_get_settings ();
+  g_autoptr(GSettings) settings = tf_preferences_settings_new ();
   g_autofree char *language = NULL, *zone = NULL;
 
   if (settings == NULL)

@@ -13,7 +13,7 @@ G_BEGIN_DECLS
 
 /* The app's settings, or NULL when the schema is not installed (a build
  * run from its folder without GSETTINGS_SCHEMA_DIR). */
-GSettings *tf_preferences_get_settings   (void);
+GSettings *tf_preferences_settings_new   (void);
 
 /* Applies the language and time-zone settings to this process.  Call
  * first thing in main(), before setlocale() and before any thread starts:

@@ -722,9 +722,9 @@ tf_session_get_pending (TfSession *self)
 }
 
 char *
-tf_session_get_last_sync (TfSession *self)
+tf_session_dup_last_sync (TfSession *self)
 {
-  return tf_store_get_state (self->store, "last_sync", NULL);
+  return tf_store_dup_state (self->store, "last_sync", NULL);
 }
 
 const char *

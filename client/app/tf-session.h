@@ -146,7 +146,7 @@ void         tf_session_sync           (TfSession      *self);
 TfSyncState  tf_session_get_sync_state (TfSession      *self);
 /* Changes waiting to be sent, and the last sync's time (NULL: never). */
 gint64       tf_session_get_pending    (TfSession      *self);
-char        *tf_session_get_last_sync  (TfSession      *self);
+char        *tf_session_dup_last_sync  (TfSession      *self);
 /* The last sync's error message, or NULL. */
 const char  *tf_session_get_sync_error (TfSession      *self);
 

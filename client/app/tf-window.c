@@ -117,7 +117,7 @@ static void
 update_sync_label (TfWindow *self)
 {
   g_autofree char *text = NULL;
-  g_autofree char *last = tf_session_get_last_sync (self->session);
+  g_autofree char *last = tf_session_dup_last_sync (self->session);
   gint64 pending = tf_session_get_pending (self->session);
 
   switch (tf_session_get_sync_state (self->session))
@@ -586,7 +586,7 @@ tf_window_init (TfWindow *self)
   gtk_widget_add_controller (GTK_WIDGET (self), motion);
   gtk_widget_add_controller (GTK_WIDGET (self), keys);
   self->idle_seconds = 5 * 60;
-  self->settings = tf_preferences_get_settings ();
+  self->settings = tf_preferences_settings_new ();
   if (self->settings != NULL)
     {
       g_signal_connect_object (self->settings, "changed::idle-lock-minutes",

@@ -239,7 +239,7 @@ journal_edit (TfCli *cli, int argc, char **argv, GError **error)
   if (title == NULL && content == NULL && category == NULL && !share && !no_share)
     return tf_cli_usage_error (error, _("Nothing to change: give --title, --content, "
                                         "--category, --share or --no-share"));
-  plain = tf_cli_get_record (cli, "journal_entries", argv[1], _("journal entry"), error);
+  plain = tf_cli_dup_record (cli, "journal_entries", argv[1], _("journal entry"), error);
   if (plain == NULL)
     return FALSE;
   if (g_strcmp0 (tf_json_get_string (plain, "user_id"), tf_vault_get_user_id (cli->vault)) != 0)
@@ -295,7 +295,7 @@ journal_show (TfCli *cli, int argc, char **argv, GError **error)
 
   if (!tf_cli_parse (cli, &tf_cli_client_commands[5], NULL, &argc, &argv, 1, error))
     return FALSE;
-  plain = tf_cli_get_record (cli, "journal_entries", argv[1], _("journal entry"), error);
+  plain = tf_cli_dup_record (cli, "journal_entries", argv[1], _("journal entry"), error);
   if (plain == NULL)
     return FALSE;
   if (cli->json)
@@ -318,7 +318,7 @@ journal_delete (TfCli *cli, int argc, char **argv, GError **error)
 
   if (!tf_cli_parse (cli, &tf_cli_client_commands[6], NULL, &argc, &argv, 1, error))
     return FALSE;
-  plain = tf_cli_get_record (cli, "journal_entries", argv[1], _("journal entry"), error);
+  plain = tf_cli_dup_record (cli, "journal_entries", argv[1], _("journal entry"), error);
   if (plain == NULL)
     return FALSE;
   if (g_strcmp0 (tf_json_get_string (plain, "user_id"), tf_vault_get_user_id (cli->vault)) != 0)
@@ -388,7 +388,7 @@ goal_done (TfCli *cli, int argc, char **argv, GError **error)
     }
   if (!tf_cli_check_date ("date", date, error))
     return FALSE;
-  goal = tf_cli_get_record (cli, "goals", argv[1], _("goal"), error);
+  goal = tf_cli_dup_record (cli, "goals", argv[1], _("goal"), error);
   if (goal == NULL)
     return FALSE;
   done = tf_vault_list (cli->vault, tf_cli_table ("goal_progress"), "goal_id", argv[1], error);

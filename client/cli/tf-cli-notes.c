@@ -35,7 +35,7 @@ note_add (TfCli *cli, int argc, char **argv, GError **error)
     return tf_cli_usage_error (error, _("--approach must be soap, dap, birp or cbt"));
   if (tf_cli_require_role (cli, "therapist", error) == NULL)
     return FALSE;
-  appointment = tf_cli_get_record (cli, "appointments", appointment_id, _("appointment"), error);
+  appointment = tf_cli_dup_record (cli, "appointments", appointment_id, _("appointment"), error);
   if (appointment == NULL)
     return FALSE;
   /* The session is made with the first note; only the appointment's
@@ -68,7 +68,7 @@ note_lock (TfCli *cli, int argc, char **argv, GError **error)
   if (!tf_cli_parse (cli, &tf_cli_note_commands[1], NULL, &argc, &argv, 1, error) ||
       tf_cli_require_role (cli, "therapist", error) == NULL)
     return FALSE;
-  note = tf_cli_get_record (cli, "session_notes", argv[1], _("session note"), error);
+  note = tf_cli_dup_record (cli, "session_notes", argv[1], _("session note"), error);
   if (note == NULL)
     return FALSE;
   if (tf_json_get_string (note, "locked_at") != NULL)

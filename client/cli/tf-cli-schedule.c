@@ -333,7 +333,7 @@ appointment_cancel (TfCli *cli, int argc, char **argv, GError **error)
   if (reason == NULL || *reason == '\0')
     return tf_cli_usage_error (error, _("Say why with --reason R"));
   /* The usual "no such appointment" wording first. */
-  plain = tf_cli_get_record (cli, "appointments", argv[1], _("appointment"), error);
+  plain = tf_cli_dup_record (cli, "appointments", argv[1], _("appointment"), error);
   if (plain == NULL)
     return FALSE;
   if (!tf_booking_cancel (cli->vault, argv[1], reason, error))

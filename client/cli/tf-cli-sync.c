@@ -198,8 +198,8 @@ status_command (TfCli *cli, int argc, char **argv, GError **error)
     return FALSE;
   email = tf_account_get (store, "email");
   server = tf_account_get (store, "server");
-  last = tf_store_get_state (store, "last_sync", NULL);
-  last_error = tf_store_get_state (store, "last_sync_error", NULL);
+  last = tf_store_dup_state (store, "last_sync", NULL);
+  last_error = tf_store_dup_state (store, "last_sync_error", NULL);
   server_lost_text = tf_sync_server_lost_notice (store, &server_lost);
   if ((pending = tf_store_outbox_count (store, error)) < 0 ||
       (cursor = tf_store_get_cursor (store, error)) < 0 ||

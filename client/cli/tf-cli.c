@@ -269,7 +269,7 @@ tf_cli_check_date (const char *name, const char *value, GError **error)
 }
 
 JsonObject *
-tf_cli_get_record (TfCli *cli, const char *table_name, const char *id, const char *what,
+tf_cli_dup_record (TfCli *cli, const char *table_name, const char *id, const char *what,
                    GError **error)
 {
   TfVault *vault = tf_cli_vault (cli, error);

@@ -108,7 +108,7 @@ gboolean    tf_cli_check_date   (const char   *name,
                                  const char   *value,
                                  GError      **error);
 /* The live record @id of @table in plain form, or a clear "no such" error. */
-JsonObject *tf_cli_get_record   (TfCli        *cli,
+JsonObject *tf_cli_dup_record   (TfCli        *cli,
                                  const char   *table,
                                  const char   *id,
                                  const char   *what,

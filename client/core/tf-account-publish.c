@@ -42,7 +42,7 @@ tf_account_create_local (TfStore *store, const TfRegistration *reg, char **out_r
 
   g_return_val_if_fail (reg != NULL && reg->role != NULL && reg->password != NULL, NULL);
 
-  existing = tf_store_get_state (store, KEY_USER_ID, NULL);
+  existing = tf_store_dup_state (store, KEY_USER_ID, NULL);
   if (existing != NULL)
     {
       g_set_error (error, TF_ACCOUNT_ERROR, TF_ACCOUNT_ERROR_EXISTS,
@@ -105,7 +105,7 @@ tf_account_publish (TfStore *store, const char *server_url, const char *email,
 
   if (keys_object == NULL)
     return FALSE;
-  existing_server = tf_store_get_state (store, KEY_SERVER, NULL);
+  existing_server = tf_store_dup_state (store, KEY_SERVER, NULL);
   if (existing_server != NULL)
     {
       g_set_error (error, TF_ACCOUNT_ERROR, TF_ACCOUNT_ERROR_EXISTS,
@@ -115,10 +115,10 @@ tf_account_publish (TfStore *store, const char *server_url, const char *email,
   keys = tf_account_open_with_password (keys_object, password, &auth_key, error);
   if (keys == NULL)
     return FALSE;
-  user_id = tf_store_get_state (store, KEY_USER_ID, NULL);
-  role = tf_store_get_state (store, KEY_ROLE, NULL);
-  profile_text = tf_store_get_state (store, KEY_PENDING_PROFILE, NULL);
-  wrapped_proof = tf_store_get_state (store, KEY_PENDING_RECOVERY, NULL);
+  user_id = tf_store_dup_state (store, KEY_USER_ID, NULL);
+  role = tf_store_dup_state (store, KEY_ROLE, NULL);
+  profile_text = tf_store_dup_state (store, KEY_PENDING_PROFILE, NULL);
+  wrapped_proof = tf_store_dup_state (store, KEY_PENDING_RECOVERY, NULL);
   profile_node = profile_text ? json_from_string (profile_text, NULL) : NULL;
   profile = profile_node != NULL && JSON_NODE_HOLDS_OBJECT (profile_node)
               ? json_object_ref (json_node_get_object (profile_node)) : json_object_new ();

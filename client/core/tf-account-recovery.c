@@ -178,14 +178,14 @@ tf_account_recover (TfStore *store, const char *recovery_text, const char *new_p
   if (keys == NULL)
     return FALSE;
   /* This computer only: the keys are all there is; no network. */
-  server = tf_store_get_state (store, KEY_SERVER, NULL);
+  server = tf_store_dup_state (store, KEY_SERVER, NULL);
   if (server == NULL)
     return rewrap (store, keys, keys_object, NULL, NULL, new_password, error);
   if (recover_with_keys (store, keys, keys_object, proof, new_password, &local))
     return TRUE;
   /* No session (logged out, lapsed, ended elsewhere): the recovery key is
    * enough to get one. */
-  email = tf_store_get_state (store, KEY_EMAIL, NULL);
+  email = tf_store_dup_state (store, KEY_EMAIL, NULL);
   if (email == NULL ||
       !(g_error_matches (local, TF_ACCOUNT_ERROR, TF_ACCOUNT_ERROR_NO_ACCOUNT) ||
         g_error_matches (local, TF_SYNC_ERROR, TF_SYNC_ERROR_UNAUTHORIZED) ||

@@ -21,7 +21,7 @@
 static gboolean
 remember_auth_key (TfStore *store, TfKeys *keys, const TfSecret *auth_key, GError **error)
 {
-  g_autofree char *stored = tf_store_get_state (store, KEY_AUTH_KEY, NULL);
+  g_autofree char *stored = tf_store_dup_state (store, KEY_AUTH_KEY, NULL);
   g_autofree char *wrapped = NULL;
   const char *names[] = { KEY_AUTH_KEY, NULL };
   const char *values[2];
@@ -159,9 +159,9 @@ TfKeys *
 tf_account_open_with_server_keys (TfStore *store, JsonObject *keys_object, const char *password,
                                   TfSecret **out_auth_key, GError **error)
 {
-  g_autofree char *server = tf_store_get_state (store, KEY_SERVER, NULL);
-  g_autofree char *email = tf_store_get_state (store, KEY_EMAIL, NULL);
-  g_autofree char *device = tf_store_get_state (store, KEY_DEVICE_ID, NULL);
+  g_autofree char *server = tf_store_dup_state (store, KEY_SERVER, NULL);
+  g_autofree char *email = tf_store_dup_state (store, KEY_EMAIL, NULL);
+  g_autofree char *device = tf_store_dup_state (store, KEY_DEVICE_ID, NULL);
   JsonObject *kdf = json_object_has_member (keys_object, "kdf")
                       ? json_object_get_object_member (keys_object, "kdf") : NULL;
   g_autoptr(TfSyncClient) client = NULL;
@@ -223,15 +223,15 @@ static gboolean
 wrap_plaintext_token (TfStore *store, TfKeys *keys, GError **error)
 {
   g_autoptr(GError) local = NULL;
-  g_autoptr(TfToken) token = tf_store_get_state (store, KEY_TOKEN, NULL);
-  g_autofree char *wrapped = tf_store_get_state (store, KEY_SESSION, NULL);
+  g_autoptr(TfToken) token = tf_store_dup_state (store, KEY_TOKEN, NULL);
+  g_autofree char *wrapped = tf_store_dup_state (store, KEY_SESSION, NULL);
   g_autofree char *user_id = NULL;
   const char *names[] = { KEY_SESSION, KEY_TOKEN, NULL };
   const char *values[] = { NULL, NULL, NULL };
 
   if (token == NULL)
     return TRUE;
-  user_id = tf_store_get_state (store, KEY_USER_ID, NULL);
+  user_id = tf_store_dup_state (store, KEY_USER_ID, NULL);
   if (user_id == NULL)
     return TRUE;
   /* Wrapped already (by a login since): the plaintext is only deleted. */
@@ -313,7 +313,7 @@ tf_account_unlock (TfStore *store, const char *password, GError **error)
   g_clear_error (&local);
   if (!wrap_plaintext_token (store, keys, &local))
     g_debug ("token not wrapped yet: %s", local->message);
-  user_id = tf_store_get_state (store, KEY_USER_ID, NULL);
+  user_id = tf_store_dup_state (store, KEY_USER_ID, NULL);
   return tf_vault_new (store, user_id, keys);
 }
 
@@ -324,9 +324,9 @@ static gboolean
 renew_session (TfStore *store, TfKeys *keys, const char *user_id, TfSyncClient *client,
                GError **error)
 {
-  g_autofree char *wrapped = tf_store_get_state (store, KEY_AUTH_KEY, NULL);
-  g_autofree char *email = tf_store_get_state (store, KEY_EMAIL, NULL);
-  g_autofree char *device = tf_store_get_state (store, KEY_DEVICE_ID, NULL);
+  g_autofree char *wrapped = tf_store_dup_state (store, KEY_AUTH_KEY, NULL);
+  g_autofree char *email = tf_store_dup_state (store, KEY_EMAIL, NULL);
+  g_autofree char *device = tf_store_dup_state (store, KEY_DEVICE_ID, NULL);
   g_autofree char *code = NULL, *auth_b64 = NULL;
   g_autoptr(TfSecret) auth_key = NULL;
   g_autoptr(JsonObject) body = json_object_new ();

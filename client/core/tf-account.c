@@ -24,7 +24,7 @@ tf_account_get (TfStore *store, const char *what)
 {
   g_autofree char *key = g_strconcat ("account.", what, NULL);
 
-  return tf_store_get_state (store, key, NULL);
+  return tf_store_dup_state (store, key, NULL);
 }
 
 char *
@@ -56,7 +56,7 @@ tf_account_object_to_string (JsonObject *object)
 JsonObject *
 tf_account_stored_keys (TfStore *store, GError **error)
 {
-  g_autofree char *text = tf_store_get_state (store, KEY_KEYS, NULL);
+  g_autofree char *text = tf_store_dup_state (store, KEY_KEYS, NULL);
   g_autoptr(JsonNode) node = NULL;
 
   if (text == NULL)
@@ -80,7 +80,7 @@ tf_account_stored_keys (TfStore *store, GError **error)
 char *
 tf_account_device_id (TfStore *store, GError **error)
 {
-  char *id = tf_store_get_state (store, KEY_DEVICE_ID, NULL);
+  char *id = tf_store_dup_state (store, KEY_DEVICE_ID, NULL);
   const char *keys[] = { KEY_DEVICE_ID, NULL };
   const char *values[2];
 
@@ -193,8 +193,8 @@ tf_account_save (TfStore *store, const char *server, JsonObject *answer, const c
 gboolean
 tf_account_refuse_second (TfStore *store, const char *email, GError **error)
 {
-  g_autofree char *existing = tf_store_get_state (store, KEY_EMAIL, NULL);
-  g_autofree char *local_only = tf_store_get_state (store, KEY_USER_ID, NULL);
+  g_autofree char *existing = tf_store_dup_state (store, KEY_EMAIL, NULL);
+  g_autofree char *local_only = tf_store_dup_state (store, KEY_USER_ID, NULL);
 
   if (existing == NULL && local_only != NULL)
     {
@@ -305,15 +305,15 @@ tf_account_wrap_token (TfKeys *keys, const char *user_id, const char *token, GEr
 char *
 tf_account_dup_token (TfStore *store, TfKeys *keys)
 {
-  g_autofree char *wrapped = tf_store_get_state (store, KEY_SESSION, NULL);
-  g_autofree char *user_id = tf_store_get_state (store, KEY_USER_ID, NULL);
+  g_autofree char *wrapped = tf_store_dup_state (store, KEY_SESSION, NULL);
+  g_autofree char *user_id = tf_store_dup_state (store, KEY_USER_ID, NULL);
   g_autofree char *purpose = NULL;
   g_autoptr(TfSecret) secret = NULL;
 
   /* Not wrapped yet: the unlock that should have wrapped it could not
    * write (a full disk); it is wrapped at a later one. */
   if (wrapped == NULL)
-    return tf_store_get_state (store, KEY_TOKEN, NULL);
+    return tf_store_dup_state (store, KEY_TOKEN, NULL);
   if (user_id == NULL)
     return NULL;
   purpose = token_purpose (user_id);
@@ -344,9 +344,9 @@ set_no_session_error (GError **error, gboolean local_only)
 gboolean
 tf_account_has_session (TfStore *store, GError **error)
 {
-  g_autofree char *server = tf_store_get_state (store, KEY_SERVER, NULL);
-  g_autofree char *wrapped = tf_store_get_state (store, KEY_SESSION, NULL);
-  g_autoptr(TfToken) plaintext = wrapped == NULL ? tf_store_get_state (store, KEY_TOKEN, NULL)
+  g_autofree char *server = tf_store_dup_state (store, KEY_SERVER, NULL);
+  g_autofree char *wrapped = tf_store_dup_state (store, KEY_SESSION, NULL);
+  g_autoptr(TfToken) plaintext = wrapped == NULL ? tf_store_dup_state (store, KEY_TOKEN, NULL)
                                                  : NULL;
 
   if (server != NULL && (wrapped != NULL || plaintext != NULL))
@@ -358,7 +358,7 @@ tf_account_has_session (TfStore *store, GError **error)
 TfSyncClient *
 tf_account_sync_client_for (TfStore *store, TfKeys *keys, GError **error)
 {
-  g_autofree char *server = tf_store_get_state (store, KEY_SERVER, NULL);
+  g_autofree char *server = tf_store_dup_state (store, KEY_SERVER, NULL);
   g_autoptr(TfToken) token = server != NULL ? tf_account_dup_token (store, keys) : NULL;
 
   /* A token that does not open (moved from another profile) is no session. */

@@ -26,7 +26,7 @@ tf_store_get_cursor (TfStore *self, GError **error)
 }
 
 char *
-tf_store_get_state (TfStore *self, const char *key, GError **error)
+tf_store_dup_state (TfStore *self, const char *key, GError **error)
 {
   g_auto(TfStoreStmt) q = { NULL };
   int rc;

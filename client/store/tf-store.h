@@ -68,7 +68,7 @@ GPtrArray *tf_store_list          (TfStore        *self,
                                    GError        **error);
 /* Small facts of the profile (server, account, last sync ...): the value
  * stored under @key, or NULL with TF_STORE_ERROR_NOT_FOUND. */
-char      *tf_store_get_state     (TfStore        *self,
+char      *tf_store_dup_state     (TfStore        *self,
                                    const char     *key,
                                    GError        **error);
 /* Sets each of the NULL-terminated @keys to the matching entry of @values

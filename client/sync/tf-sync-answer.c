@@ -199,7 +199,7 @@ server_last_mutation (JsonObject *answer)
 static gboolean
 add_to_state (TfStore *store, const char *key, gint64 n, GError **error)
 {
-  g_autofree char *before = tf_store_get_state (store, key, NULL);
+  g_autofree char *before = tf_store_dup_state (store, key, NULL);
   g_autofree char *after = g_strdup_printf ("%" G_GINT64_FORMAT,
                                             (before ? g_ascii_strtoll (before, NULL, 10) : 0) + n);
   const char * const keys[] = { key, NULL };

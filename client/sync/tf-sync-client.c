@@ -437,7 +437,7 @@ push_all (SyncRun *run, GError **error)
 static gint64
 pull_page (TfStore *store)
 {
-  g_autofree char *text = tf_store_get_state (store, TF_SYNC_STATE_PULL_LIMIT, NULL);
+  g_autofree char *text = tf_store_dup_state (store, TF_SYNC_STATE_PULL_LIMIT, NULL);
   gint64 limit = text != NULL ? g_ascii_strtoll (text, NULL, 10) : 0;
 
   return limit >= 1 && limit < PULL_PAGE ? limit : PULL_PAGE;

@@ -59,7 +59,7 @@ typedef struct
 void          tf_sync_report_add  (TfSyncReport       *total,
                                    const TfSyncReport *more);
 
-/* Keys of tf_store_get_state() that a sync keeps up to date, for `status`. */
+/* Keys of tf_store_dup_state() that a sync keeps up to date, for `status`. */
 #define TF_SYNC_STATE_LAST_SYNC       "last_sync"       /* RFC 3339 UTC of the last full sync */
 #define TF_SYNC_STATE_LAST_SYNC_ERROR "last_sync_error" /* why the last sync failed; absent
                                                          * after a successful one */

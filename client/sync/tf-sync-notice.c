@@ -55,7 +55,7 @@ tf_sync_server_lost_text (gint64 resent, gint64 unkept)
 static gint64
 state_int (TfStore *store, const char *key)
 {
-  g_autofree char *text = tf_store_get_state (store, key, NULL);
+  g_autofree char *text = tf_store_dup_state (store, key, NULL);
 
   return text != NULL ? g_ascii_strtoll (text, NULL, 10) : 0;
 }
@@ -67,7 +67,7 @@ tf_sync_server_lost_notice (TfStore *store, char **out_when)
 
   g_return_val_if_fail (TF_IS_STORE (store), NULL);
 
-  when = tf_store_get_state (store, TF_SYNC_STATE_SERVER_LOST, NULL);
+  when = tf_store_dup_state (store, TF_SYNC_STATE_SERVER_LOST, NULL);
   if (when == NULL)
     return NULL;
   if (out_when != NULL)

@@ -423,7 +423,7 @@ put_moods (Device *d, const char *user_id, guint n)
 static char *
 state_of (Device *d, const char *key)
 {
-  return tf_store_get_state (d->store, key, NULL);
+  return tf_store_dup_state (d->store, key, NULL);
 }
 
 /* A server whose pull-limit is below the page a device asks for (500): a

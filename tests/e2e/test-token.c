@@ -211,7 +211,7 @@ tokens_in_files (Profile *p, const char *user_id)
 static char *
 state (Profile *p, const char *key)
 {
-  return tf_store_get_state (p->store, key, NULL);
+  return tf_store_dup_state (p->store, key, NULL);
 }
 
 /* Signing up, logging in on a second device, syncing and signing in again

@@ -578,7 +578,7 @@ test_odd_answer_members_refused (Fixture *f, gconstpointer data)
       g_assert_error (error, TF_PROTOCOL_ERROR, TF_PROTOCOL_ERROR_BAD_VALUE);
     }
   {
-    g_autofree char *cursor = tf_store_get_state (f->store, "cursor", NULL);
+    g_autofree char *cursor = tf_store_dup_state (f->store, "cursor", NULL);
     g_assert_null (cursor);
   }
 }

@@ -1755,7 +1755,7 @@ test_odd_sign_in_answer (Fixture *f, gconstpointer data)
                                        json_node_get_object (node), "a@example.org",
                                        client_keys, tf_vault_get_keys (f->client), &error));
       g_assert_error (error, TF_SYNC_ERROR, TF_SYNC_ERROR_UNAVAILABLE);
-      stored = tf_store_get_state (f->store, KEY_USER_ID, NULL);
+      stored = tf_store_dup_state (f->store, KEY_USER_ID, NULL);
       g_assert_null (stored);
     }
 }

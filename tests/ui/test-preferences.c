@@ -36,7 +36,7 @@ find_choice (AdwComboRow *row, const char *text)
 static void
 test_window_changes_settings (void)
 {
-  g_autoptr(GSettings) settings = tf_preferences_get_settings ();
+  g_autoptr(GSettings) settings = tf_preferences_settings_new ();
   g_autofree char *dir = NULL;
   TfSession *session = tf_ui_new_profile (&client_reg, &dir);
   GtkWidget *window, *language, *zone, *idle, *keyring;
@@ -94,7 +94,7 @@ test_apply_at_start (void)
 {
   if (g_test_subprocess ())
     {
-      g_autoptr(GSettings) settings = tf_preferences_get_settings ();
+      g_autoptr(GSettings) settings = tf_preferences_settings_new ();
       g_autoptr(GTimeZone) local = NULL;
 
       g_settings_set_string (settings, "language", "el");
@@ -121,7 +121,7 @@ test_unknown_zone (void)
 {
   if (g_test_subprocess ())
     {
-      g_autoptr(GSettings) settings = tf_preferences_get_settings ();
+      g_autoptr(GSettings) settings = tf_preferences_settings_new ();
 
       g_settings_set_string (settings, "time-zone", "Mars/Olympus_Mons");
       g_setenv ("TZ", "UTC", TRUE);
