@@ -11,9 +11,9 @@
  * in this computer's zone.
  *
  * Linking with a therapist needs the server (their keys come from its
- * directory): the lookup runs in a worker thread, the link is written on
- * the main thread, and a profile on this computer only is told plainly
- * that it must be connected to a server first.  Nothing typed is lost on a
+ * directory): the session does it (tf_session_link_therapist_async), and a
+ * profile on this computer only is told plainly that it must be connected
+ * to a server first.  Nothing typed is lost on a
  * failure: the note and the e-mail address stay.
  */
 #define G_LOG_DOMAIN "tf-appointments"
@@ -27,37 +27,10 @@
 #include "tf-appointments-page-private.h"
 #include "tf-booking.h"
 #include "tf-form.h"
+#include "tf-session-link.h"
 #include "tf-time.h"
 
 /* --- linking with a therapist --------------------------------------------- */
-
-typedef struct
-{
-  char *email;
-} Lookup;
-
-static void
-lookup_free (gpointer data)
-{
-  Lookup *lookup = data;
-
-  g_free (lookup->email);
-  g_free (lookup);
-}
-
-static void
-lookup_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
-{
-  Lookup *lookup = data;
-  TfSyncClient *client = g_object_get_data (G_OBJECT (task), "client");
-  GError *error = NULL;
-  JsonObject *entry = tf_account_lookup_therapist (client, lookup->email, &error);
-
-  if (entry == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, entry, (GDestroyNotify) json_object_unref);
-}
 
 static void
 show_link_error (TfAppointmentsPage *self, const char *message)
@@ -77,27 +50,24 @@ set_linking (TfAppointmentsPage *self, gboolean linking)
 }
 
 static void
-lookup_done (GObject *source, GAsyncResult *result, gpointer data)
+on_linked_cb (GObject *source, GAsyncResult *result, gpointer data)
 {
   g_autoptr(TfAppointmentsPage) self = data;
-  g_autoptr(JsonObject) entry = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *therapist = NULL, *done = NULL;
-  Lookup *lookup = g_task_get_task_data (G_TASK (result));
-  TfVault *vault;
+  g_autofree char *fingerprint = NULL, *email = NULL, *done = NULL;
 
-  entry = g_task_propagate_pointer (G_TASK (result), &error);
+  fingerprint = tf_session_link_therapist_finish (TF_SESSION (source), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->session == NULL)
     return;
   set_linking (self, FALSE);
-  vault = tf_session_get_vault (self->session);
-  if (vault == NULL)
-    return;
-  if (entry == NULL)
+  if (fingerprint == NULL)
     {
       g_autofree char *message = NULL;
 
-      if (g_error_matches (error, TF_SYNC_ERROR, TF_SYNC_ERROR_UNAVAILABLE))
+      if (g_error_matches (error, TF_ACCOUNT_ERROR, TF_ACCOUNT_ERROR_NO_ACCOUNT))
+        message = g_strdup (_("This device is signed out of the server. Sign in again, then "
+                              "link with your therapist."));
+      else if (g_error_matches (error, TF_SYNC_ERROR, TF_SYNC_ERROR_UNAVAILABLE))
         message = g_strdup_printf (_("The server could not be reached, so your therapist "
                                      "could not be found: %s. Linking needs a connection; "
                                      "try again when you are online."), error->message);
@@ -106,36 +76,24 @@ lookup_done (GObject *source, GAsyncResult *result, gpointer data)
       show_link_error (self, message);
       return;
     }
-  therapist = tf_booking_link_found (vault, entry, lookup->email,
-                                     gtk_switch_get_active (GTK_SWITCH (self->link_share_mood)),
-                                     gtk_switch_get_active (GTK_SWITCH (self->link_share_goals)),
-                                     &error);
-  if (therapist == NULL)
-    {
-      g_autofree char *message = g_strdup_printf (_("You were not linked: %s"),
-                                                  error->message);
-      show_link_error (self, message);
-      return;
-    }
+  email = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->link_email))));
   gtk_widget_set_visible (self->link_error, FALSE);
   gtk_editable_set_text (GTK_EDITABLE (self->link_email), "");
-  tf_session_sync (self->session);
   /* The keys just pinned: the client compares them out of band. */
   done = g_strdup_printf (_("Linked with %s. Their keys’ fingerprint is %s: compare it with "
                             "the one their app shows before you share anything."),
-                          lookup->email, tf_json_get_string (entry, "fingerprint"));
+                          email, fingerprint);
   tf_appointments_page_emit_saved (self, done);
 }
 
+/* The session looks the therapist up and links (tf-session-link.c); the
+ * page only says how it went.  The e-mail address stays until it worked
+ * (the field is insensitive meanwhile). */
 static void
 on_link_clicked_cb (TfAppointmentsPage *self)
 {
   g_autofree char *email = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (
                                                    self->link_email))));
-  g_autoptr(TfSyncClient) client = NULL;
-  g_autoptr(GTask) task = NULL;
-  g_autoptr(GError) error = NULL;
-  Lookup *lookup;
 
   if (strchr (email, '@') == NULL)
     {
@@ -149,23 +107,12 @@ on_link_clicked_cb (TfAppointmentsPage *self)
                                "to it from Preferences, then link here."));
       return;
     }
-  if (tf_session_get_vault (self->session) != NULL)
-    client = tf_account_new_sync_client (tf_session_get_vault (self->session), &error);
-  if (client == NULL)
-    {
-      show_link_error (self, _("This device is signed out of the server. Sign in again, then "
-                               "link with your therapist."));
-      return;
-    }
   gtk_widget_set_visible (self->link_error, FALSE);
   set_linking (self, TRUE);
-  lookup = g_new0 (Lookup, 1);
-  lookup->email = g_steal_pointer (&email);
-  task = g_task_new (NULL, self->cancellable, lookup_done, g_object_ref (self));
-  g_task_set_source_tag (task, on_link_clicked_cb);
-  g_task_set_task_data (task, lookup, lookup_free);
-  g_object_set_data_full (G_OBJECT (task), "client", g_steal_pointer (&client), g_object_unref);
-  g_task_run_in_thread (task, lookup_thread);
+  tf_session_link_therapist_async (self->session, email,
+                                   gtk_switch_get_active (GTK_SWITCH (self->link_share_mood)),
+                                   gtk_switch_get_active (GTK_SWITCH (self->link_share_goals)),
+                                   self->cancellable, on_linked_cb, g_object_ref (self));
 }
 
 /* --- booking -------------------------------------------------------------- */
