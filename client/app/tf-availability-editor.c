@@ -14,7 +14,9 @@
  * untouched day keeps its rows (and syncs nothing).
  *
  * The page is the template tf-availability-editor.ui; the days' rows, made
- * from the table of days below, and their windows are added here.
+ * from the table of days below, and their windows are added here.  The
+ * blocked dates are tf-availability-blocked.c, and what the two files
+ * share tf-availability-editor-private.h.
  */
 #define G_LOG_DOMAIN "tf-availability"
 
@@ -24,50 +26,28 @@
 #include <string.h>
 
 #include "tf-form.h"
-#include "tf-availability-editor.h"
+#include "tf-availability-editor-private.h"
 #include "tf-time.h"
 
 #define END_OF_DAY        (24 * 60)
 #define END_OF_DAY_STORED "23:59:59"
 
-/* One window of a day: a row with its two entries. */
-typedef struct
-{
-  GtkWidget *row;
-  GtkWidget *start;
-  GtkWidget *end;
-  GtkWidget *remove;
-} Span;
-
-typedef struct
-{
-  TfAvailabilityEditor *editor;
-  int                   dow;       /* 0 = Sunday */
-  GtkWidget            *expander;  /* AdwExpanderRow of the day */
-  GPtrArray            *spans;     /* of Span, in the order shown */
-} Day;
-
-struct _TfAvailabilityEditor
-{
-  GtkWidget     parent_instance;
-  TfSession    *session;
-  TfRepository *blocked;        /* this therapist's blocked dates, live */
-  Day           days[7];        /* by day_of_week */
-
-  /* template */
-  GtkWidget    *page;           /* the only child */
-  GtkWidget    *week;           /* AdwPreferencesGroup: the days, the error, Save */
-  GtkWidget    *error;          /* "availability-error": why Save refused */
-  GtkWidget    *blocked_date;   /* AdwEntryRow: YYYY-MM-DD */
-  GtkWidget    *blocked_reason; /* AdwEntryRow, optional */
-  GtkWidget    *blocked_error;
-  GtkWidget    *blocked_list;
-};
-
 G_DEFINE_FINAL_TYPE (TfAvailabilityEditor, tf_availability_editor, GTK_TYPE_WIDGET)
 
 enum { SAVED, FAILED, N_SIGNALS };
 static guint signals[N_SIGNALS];
+
+void
+tf_availability_editor_emit_saved (TfAvailabilityEditor *self, const char *message)
+{
+  g_signal_emit (self, signals[SAVED], 0, message);
+}
+
+void
+tf_availability_editor_emit_failed (TfAvailabilityEditor *self, const char *message)
+{
+  g_signal_emit (self, signals[FAILED], 0, message);
+}
 
 static const char * const day_names[7] = {
   N_("Sunday"), N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Friday"),
@@ -80,12 +60,6 @@ static const TfTable *
 availability_table (void)
 {
   return tf_registry_lookup ("therapist_availability");
-}
-
-static const TfTable *
-blocked_table (void)
-{
-  return tf_registry_lookup ("therapist_blocked_dates");
 }
 
 static TfVault *
@@ -542,134 +516,6 @@ on_save_clicked_cb (TfAvailabilityEditor *self)
   g_signal_emit (self, signals[SAVED], 0, _("Availability saved"));
 }
 
-/* --- blocked dates -------------------------------------------------------- */
-
-static char *
-pretty_date (const char *date)
-{
-  int y, m, d;
-  g_autoptr(GDateTime) dt = NULL;
-
-  if (date == NULL || !tf_time_parse_date (date, &y, &m, &d, NULL))
-    return g_strdup (date != NULL ? date : "");
-  dt = g_date_time_new_utc (y, m, d, 0, 0, 0);
-  return g_date_time_format (dt, "%A %-d %B %Y");
-}
-
-static void
-show_blocked_error (TfAvailabilityEditor *self, const char *message)
-{
-  gtk_label_set_text (GTK_LABEL (self->blocked_error), message);
-  gtk_widget_set_visible (self->blocked_error, TRUE);
-  g_signal_emit (self, signals[FAILED], 0, message);
-}
-
-static void
-on_unblock_clicked_cb (GtkButton *button, TfAvailabilityEditor *self)
-{
-  const char *id = g_object_get_data (G_OBJECT (button), "id");
-  g_autoptr(GError) error = NULL;
-
-  if (!tf_vault_delete (get_vault (self), blocked_table (), id, &error))
-    {
-      g_autofree char *message = g_strdup_printf (_("The date was not unblocked: %s"),
-                                                  error->message);
-      show_blocked_error (self, message);
-      return;
-    }
-  gtk_widget_set_visible (self->blocked_error, FALSE);
-  tf_session_sync (self->session);
-  g_signal_emit (self, signals[SAVED], 0, _("Date unblocked"));
-}
-
-static GtkWidget *
-create_blocked_row (gpointer item, gpointer data)
-{
-  TfAvailabilityEditor *self = data;
-  TfItem *entry = item;
-  const char *date = tf_item_get_string (entry, "blocked_date");
-  const char *reason = tf_item_get_string (entry, "reason");
-  g_autofree char *title = pretty_date (date);
-  g_autofree char *row_name = g_strdup_printf ("blocked-%s", date);
-  g_autofree char *button_name = g_strdup_printf ("blocked-remove-%s", date);
-  g_autofree char *label = g_strdup_printf (_("Unblock %s"), title);
-  GtkWidget *row = adw_action_row_new ();
-  GtkWidget *remove = gtk_button_new_from_icon_name ("user-trash-symbolic");
-
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  if (reason != NULL)
-    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), reason);
-  gtk_widget_set_name (row, row_name);
-  gtk_widget_set_name (remove, button_name);
-  gtk_widget_add_css_class (remove, "flat");
-  gtk_widget_set_valign (remove, GTK_ALIGN_CENTER);
-  gtk_widget_set_tooltip_text (remove, label);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (remove), GTK_ACCESSIBLE_PROPERTY_LABEL, label,
-                                  -1);
-  g_object_set_data_full (G_OBJECT (remove), "id", g_strdup (tf_item_get_id (entry)), g_free);
-  g_signal_connect (remove, "clicked", G_CALLBACK (on_unblock_clicked_cb), self);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), remove);
-  return row;
-}
-
-static int
-compare_blocked (gconstpointer a, gconstpointer b, gpointer data)
-{
-  return g_strcmp0 (tf_item_get_string ((TfItem *) a, "blocked_date"),
-                    tf_item_get_string ((TfItem *) b, "blocked_date"));
-}
-
-static void
-on_block_clicked_cb (TfAvailabilityEditor *self)
-{
-  g_autofree char *date = g_strstrip (g_strdup (gtk_editable_get_text (
-                                        GTK_EDITABLE (self->blocked_date))));
-  g_autofree char *reason = g_strstrip (g_strdup (gtk_editable_get_text (
-                                          GTK_EDITABLE (self->blocked_reason))));
-  g_autofree char *id = g_uuid_string_random ();
-  g_autoptr(JsonObject) plain = json_object_new ();
-  g_autoptr(GError) error = NULL;
-  TfVault *vault = get_vault (self);
-  int y, m, d;
-
-  if (!tf_time_parse_date (date, &y, &m, &d, NULL))
-    {
-      g_autofree char *message = g_strdup_printf (_("“%s” is not a date; write it as "
-                                                    "YYYY-MM-DD"), date);
-      show_blocked_error (self, message);
-      return;
-    }
-  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->blocked)); i++)
-    {
-      g_autoptr(TfItem) item = g_list_model_get_item (G_LIST_MODEL (self->blocked), i);
-
-      if (g_strcmp0 (tf_item_get_string (item, "blocked_date"), date) == 0)
-        {
-          g_autofree char *message = g_strdup_printf (_("%s is already blocked"), date);
-          show_blocked_error (self, message);
-          return;
-        }
-    }
-  json_object_set_string_member (plain, "id", id);
-  json_object_set_string_member (plain, "therapist_id", tf_vault_get_user_id (vault));
-  json_object_set_string_member (plain, "blocked_date", date);
-  if (*reason != '\0')
-    json_object_set_string_member (plain, "reason", reason);
-  if (!tf_vault_put (vault, blocked_table (), id, plain, &error))
-    {
-      g_autofree char *message = g_strdup_printf (_("The date was not blocked: %s"),
-                                                  error->message);
-      show_blocked_error (self, message);
-      return;
-    }
-  gtk_editable_set_text (GTK_EDITABLE (self->blocked_date), "");
-  gtk_editable_set_text (GTK_EDITABLE (self->blocked_reason), "");
-  gtk_widget_set_visible (self->blocked_error, FALSE);
-  tf_session_sync (self->session);
-  g_signal_emit (self, signals[SAVED], 0, _("Date blocked"));
-}
-
 /* --- the widget ----------------------------------------------------------- */
 
 static void
@@ -732,26 +578,7 @@ tf_availability_editor_class_init (TfAvailabilityEditorClass *klass)
   BIND (blocked_list);
 #undef BIND
   gtk_widget_class_bind_template_callback (widget_class, on_save_clicked_cb);
-  gtk_widget_class_bind_template_callback (widget_class, on_block_clicked_cb);
-}
-
-/* The date's suffixes: the calendar button of the forms (tf-form.h), then
- * "Block This Date". */
-static void
-add_block_buttons (TfAvailabilityEditor *self)
-{
-  GtkWidget *add = gtk_button_new_from_icon_name ("list-add-symbolic");
-
-  gtk_widget_set_name (add, "blocked-add");
-  gtk_widget_add_css_class (add, "flat");
-  gtk_widget_set_valign (add, GTK_ALIGN_CENTER);
-  gtk_widget_set_tooltip_text (add, _("Block This Date"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (add), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Block This Date"), -1);
-  g_signal_connect_swapped (add, "clicked", G_CALLBACK (on_block_clicked_cb), self);
-  adw_entry_row_add_suffix (ADW_ENTRY_ROW (self->blocked_date),
-                            tf_form_date_button_new (self->blocked_date));
-  adw_entry_row_add_suffix (ADW_ENTRY_ROW (self->blocked_date), add);
+  tf_availability_editor_class_bind_blocked (widget_class);
 }
 
 static void
@@ -765,7 +592,7 @@ tf_availability_editor_init (TfAvailabilityEditor *self)
       adw_preferences_group_add (ADW_PREFERENCES_GROUP (self->week),
                                  self->days[display_order[i]].expander);
     }
-  add_block_buttons (self);
+  tf_availability_editor_init_blocked (self);
 }
 
 void
@@ -814,7 +641,6 @@ tf_availability_editor_new (TfSession *session)
 {
   TfAvailabilityEditor *self;
   TfVault *vault;
-  GtkSortListModel *sorted;
 
   g_return_val_if_fail (TF_IS_SESSION (session), NULL);
   g_return_val_if_fail (tf_session_get_vault (session) != NULL, NULL);
@@ -822,14 +648,9 @@ tf_availability_editor_new (TfSession *session)
   self = g_object_new (TF_TYPE_AVAILABILITY_EDITOR, NULL);
   self->session = g_object_ref (session);
   vault = tf_session_get_vault (session);
-  self->blocked = tf_repository_new (vault, blocked_table (), "therapist_id",
-                                     tf_vault_get_user_id (vault));
-  sorted = gtk_sort_list_model_new (G_LIST_MODEL (g_object_ref (self->blocked)),
-                                    GTK_SORTER (gtk_custom_sorter_new (compare_blocked, NULL,
-                                                                       NULL)));
-  gtk_list_box_bind_model (GTK_LIST_BOX (self->blocked_list), G_LIST_MODEL (sorted),
-                           create_blocked_row, self, NULL);
-  g_object_unref (sorted);
+  self->blocked = tf_repository_new (vault, tf_registry_lookup ("therapist_blocked_dates"),
+                                     "therapist_id", tf_vault_get_user_id (vault));
+  tf_availability_editor_bind_blocked (self);
   tf_availability_editor_reload (self);
   return GTK_WIDGET (self);
 }

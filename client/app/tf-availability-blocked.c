@@ -1,0 +1,188 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * tf-availability-blocked.c: the blocked dates of the availability editor
+ * (tf-availability-editor.c has the object and the weekly hours) — days
+ * the therapist is away, which no slot falls on.  The list follows the
+ * live repository of this therapist's blocked dates, by date; blocking and
+ * unblocking write at once and sync.
+ */
+#define G_LOG_DOMAIN "tf-availability"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "tf-availability-editor-private.h"
+#include "tf-form.h"
+#include "tf-time.h"
+
+static const TfTable *
+blocked_table (void)
+{
+  return tf_registry_lookup ("therapist_blocked_dates");
+}
+
+static char *
+pretty_date (const char *date)
+{
+  int y, m, d;
+  g_autoptr(GDateTime) dt = NULL;
+
+  if (date == NULL || !tf_time_parse_date (date, &y, &m, &d, NULL))
+    return g_strdup (date != NULL ? date : "");
+  dt = g_date_time_new_utc (y, m, d, 0, 0, 0);
+  return g_date_time_format (dt, "%A %-d %B %Y");
+}
+
+static void
+show_blocked_error (TfAvailabilityEditor *self, const char *message)
+{
+  gtk_label_set_text (GTK_LABEL (self->blocked_error), message);
+  gtk_widget_set_visible (self->blocked_error, TRUE);
+  tf_availability_editor_emit_failed (self, message);
+}
+
+static void
+on_unblock_clicked_cb (GtkButton *button, TfAvailabilityEditor *self)
+{
+  const char *id = g_object_get_data (G_OBJECT (button), "id");
+  g_autoptr(GError) error = NULL;
+
+  if (!tf_vault_delete (tf_session_get_vault (self->session), blocked_table (), id, &error))
+    {
+      g_autofree char *message = g_strdup_printf (_("The date was not unblocked: %s"),
+                                                  error->message);
+      show_blocked_error (self, message);
+      return;
+    }
+  gtk_widget_set_visible (self->blocked_error, FALSE);
+  tf_session_sync (self->session);
+  tf_availability_editor_emit_saved (self, _("Date unblocked"));
+}
+
+static GtkWidget *
+create_blocked_row (gpointer item, gpointer data)
+{
+  TfAvailabilityEditor *self = data;
+  TfItem *entry = item;
+  const char *date = tf_item_get_string (entry, "blocked_date");
+  const char *reason = tf_item_get_string (entry, "reason");
+  g_autofree char *title = pretty_date (date);
+  g_autofree char *row_name = g_strdup_printf ("blocked-%s", date);
+  g_autofree char *button_name = g_strdup_printf ("blocked-remove-%s", date);
+  g_autofree char *label = g_strdup_printf (_("Unblock %s"), title);
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *remove = gtk_button_new_from_icon_name ("user-trash-symbolic");
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  if (reason != NULL)
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), reason);
+  gtk_widget_set_name (row, row_name);
+  gtk_widget_set_name (remove, button_name);
+  gtk_widget_add_css_class (remove, "flat");
+  gtk_widget_set_valign (remove, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (remove, label);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (remove), GTK_ACCESSIBLE_PROPERTY_LABEL, label,
+                                  -1);
+  g_object_set_data_full (G_OBJECT (remove), "id", g_strdup (tf_item_get_id (entry)), g_free);
+  g_signal_connect (remove, "clicked", G_CALLBACK (on_unblock_clicked_cb), self);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), remove);
+  return row;
+}
+
+static int
+compare_blocked (gconstpointer a, gconstpointer b, gpointer data)
+{
+  return g_strcmp0 (tf_item_get_string ((TfItem *) a, "blocked_date"),
+                    tf_item_get_string ((TfItem *) b, "blocked_date"));
+}
+
+static void
+on_block_clicked_cb (TfAvailabilityEditor *self)
+{
+  g_autofree char *date = g_strstrip (g_strdup (gtk_editable_get_text (
+                                        GTK_EDITABLE (self->blocked_date))));
+  g_autofree char *reason = g_strstrip (g_strdup (gtk_editable_get_text (
+                                          GTK_EDITABLE (self->blocked_reason))));
+  g_autofree char *id = g_uuid_string_random ();
+  g_autoptr(JsonObject) plain = json_object_new ();
+  g_autoptr(GError) error = NULL;
+  TfVault *vault = tf_session_get_vault (self->session);
+  int y, m, d;
+
+  if (!tf_time_parse_date (date, &y, &m, &d, NULL))
+    {
+      g_autofree char *message = g_strdup_printf (_("“%s” is not a date; write it as "
+                                                    "YYYY-MM-DD"), date);
+      show_blocked_error (self, message);
+      return;
+    }
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->blocked)); i++)
+    {
+      g_autoptr(TfItem) item = g_list_model_get_item (G_LIST_MODEL (self->blocked), i);
+
+      if (g_strcmp0 (tf_item_get_string (item, "blocked_date"), date) == 0)
+        {
+          g_autofree char *message = g_strdup_printf (_("%s is already blocked"), date);
+          show_blocked_error (self, message);
+          return;
+        }
+    }
+  json_object_set_string_member (plain, "id", id);
+  json_object_set_string_member (plain, "therapist_id", tf_vault_get_user_id (vault));
+  json_object_set_string_member (plain, "blocked_date", date);
+  if (*reason != '\0')
+    json_object_set_string_member (plain, "reason", reason);
+  if (!tf_vault_put (vault, blocked_table (), id, plain, &error))
+    {
+      g_autofree char *message = g_strdup_printf (_("The date was not blocked: %s"),
+                                                  error->message);
+      show_blocked_error (self, message);
+      return;
+    }
+  gtk_editable_set_text (GTK_EDITABLE (self->blocked_date), "");
+  gtk_editable_set_text (GTK_EDITABLE (self->blocked_reason), "");
+  gtk_widget_set_visible (self->blocked_error, FALSE);
+  tf_session_sync (self->session);
+  tf_availability_editor_emit_saved (self, _("Date blocked"));
+}
+
+/* --- building ------------------------------------------------------------- */
+
+void
+tf_availability_editor_class_bind_blocked (GtkWidgetClass *widget_class)
+{
+  gtk_widget_class_bind_template_callback (widget_class, on_block_clicked_cb);
+}
+
+void
+tf_availability_editor_init_blocked (TfAvailabilityEditor *self)
+{
+  GtkWidget *add = gtk_button_new_from_icon_name ("list-add-symbolic");
+
+  gtk_widget_set_name (add, "blocked-add");
+  gtk_widget_add_css_class (add, "flat");
+  gtk_widget_set_valign (add, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (add, _("Block This Date"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (add), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Block This Date"), -1);
+  g_signal_connect_swapped (add, "clicked", G_CALLBACK (on_block_clicked_cb), self);
+  adw_entry_row_add_suffix (ADW_ENTRY_ROW (self->blocked_date),
+                            tf_form_date_button_new (self->blocked_date));
+  adw_entry_row_add_suffix (ADW_ENTRY_ROW (self->blocked_date), add);
+}
+
+void
+tf_availability_editor_bind_blocked (TfAvailabilityEditor *self)
+{
+  GtkSortListModel *sorted;
+
+  g_assert (self->blocked != NULL);
+  sorted = gtk_sort_list_model_new (G_LIST_MODEL (g_object_ref (self->blocked)),
+                                    GTK_SORTER (gtk_custom_sorter_new (compare_blocked, NULL,
+                                                                       NULL)));
+  gtk_list_box_bind_model (GTK_LIST_BOX (self->blocked_list), G_LIST_MODEL (sorted),
+                           create_blocked_row, self, NULL);
+  g_object_unref (sorted);
+}

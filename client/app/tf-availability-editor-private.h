@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * tf-availability-editor-private.h: what the two files of
+ * TfAvailabilityEditor share — its fields, and the functions one gives the
+ * other.  tf-availability-editor.c holds the object and the weekly hours,
+ * tf-availability-blocked.c the blocked dates.
+ */
+#pragma once
+
+#include "tf-availability-editor.h"
+
+G_BEGIN_DECLS
+
+/* One window of a day: a row with its two entries. */
+typedef struct
+{
+  GtkWidget *row;
+  GtkWidget *start;
+  GtkWidget *end;
+  GtkWidget *remove;
+} Span;
+
+typedef struct
+{
+  TfAvailabilityEditor *editor;
+  int                   dow;       /* 0 = Sunday */
+  GtkWidget            *expander;  /* AdwExpanderRow of the day */
+  GPtrArray            *spans;     /* of Span, in the order shown */
+} Day;
+
+struct _TfAvailabilityEditor
+{
+  GtkWidget     parent_instance;
+  TfSession    *session;
+  TfRepository *blocked;        /* this therapist's blocked dates, live */
+  Day           days[7];        /* by day_of_week */
+
+  /* template (tf-availability-editor.ui) */
+  GtkWidget    *page;           /* the only child */
+  GtkWidget    *week;           /* AdwPreferencesGroup: the days, the error, Save */
+  GtkWidget    *error;          /* "availability-error": why Save refused */
+  GtkWidget    *blocked_date;   /* AdwEntryRow: YYYY-MM-DD */
+  GtkWidget    *blocked_reason; /* AdwEntryRow, optional */
+  GtkWidget    *blocked_error;
+  GtkWidget    *blocked_list;
+};
+
+/* --- tf-availability-editor.c -------------------------------------------- */
+
+void tf_availability_editor_emit_saved        (TfAvailabilityEditor *self,
+                                               const char           *message);
+void tf_availability_editor_emit_failed       (TfAvailabilityEditor *self,
+                                               const char           *message);
+
+/* --- tf-availability-blocked.c ------------------------------------------- */
+
+/* Binds the template callbacks of the blocked dates. */
+void tf_availability_editor_class_bind_blocked (GtkWidgetClass       *widget_class);
+/* The date row's suffixes: the calendar button, then "Block This Date". */
+void tf_availability_editor_init_blocked       (TfAvailabilityEditor *self);
+/* Shows self->blocked (set by then), by date, in the list. */
+void tf_availability_editor_bind_blocked       (TfAvailabilityEditor *self);
+
+G_END_DECLS
