@@ -33,6 +33,7 @@ struct _TfSession
   char        *sync_error;
   gboolean     syncing;
   gboolean     sync_again;  /* asked for while a sync ran */
+  guint        settle_rounds;  /* syncs in a row asked for by settling: a few at most */
   TfSyncWatch *watch;       /* live updates while unlocked with a server */
 };
 
@@ -575,6 +576,8 @@ typedef struct
   TfKeys       *keys;     /* a copy: a lapsed session renews by itself */
   char         *user_id;
   gboolean      renewed;  /* it did: the live-update watch needs the new token */
+  TfSettleReport settled; /* what settling after the sync found (tf_account_settle) */
+  char         *settle_error;  /* why settling failed, or NULL */
 } SyncJob;
 
 static void
@@ -583,21 +586,26 @@ sync_job_free (SyncJob *job)
   g_clear_object (&job->client);
   g_clear_pointer (&job->keys, tf_keys_free);
   g_free (job->user_id);
+  tf_settle_report_clear (&job->settled);
+  g_free (job->settle_error);
   g_free (job);
 }
 
-/* The keys of those in care with this account, which their key grants are
- * checked with (tf-vault-grants.c), on the worker's connection; a key not
- * fetched now is fetched by a later sync.  Done with before the task
- * returns, so nothing of it outlives the sync. */
+/* After the sync, on the worker's connection and a vault of its own: old
+ * plaintext encrypted, the keys of people in care fetched, key grants
+ * checked (the banner shows the refusals), shares brought in line
+ * (tf_account_settle).  Done with before the task returns, so nothing of it
+ * outlives the sync; a failure is the sync's message, not its failure. */
 static void
-fetch_care_keys (TfStore *store, SyncJob *job)
+settle (TfStore *store, SyncJob *job)
 {
   g_autoptr(TfVault) vault = tf_vault_new (store, job->user_id, tf_keys_copy (job->keys));
   g_autoptr(GError) error = NULL;
 
-  if (!tf_account_fetch_missing_keys (vault, &error))
-    g_message ("Keys of people in care not fetched: %s", error->message);
+  if (!tf_account_settle (vault, &job->settled, &error))
+    job->settle_error = g_strdup (error->message);
+  if (job->settled.legacy_error != NULL)
+    g_message ("Old plaintext stays for now: %s", job->settled.legacy_error);
 }
 
 static void
@@ -614,7 +622,7 @@ sync_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancella
   if (store != NULL && tf_account_sync (store, job->keys, job->user_id, job->client, &report,
                                         &job->renewed, &error))
     {
-      fetch_care_keys (store, job);
+      settle (store, job);
       g_task_return_boolean (task, TRUE);
     }
   else
@@ -646,16 +654,13 @@ sync_done (GObject *source, GAsyncResult *result, gpointer data)
   g_clear_pointer (&self->sync_error, g_free);
   if (g_task_propagate_boolean (G_TASK (result), &error))
     {
-      guint pending = 0;
-
-      /* A pull can bring rows from before a column was encrypted. */
-      if (encrypt_legacy (self))
+      /* What settling queued goes at once; should settling queue again
+       * every time, the next sync (or change) takes it instead of a loop. */
+      if (job->settled.push_again && self->settle_rounds++ < 2)
         self->sync_again = TRUE;
-      /* Grants their owners did not sign are refused (the banner says so)
-       * before the shares are brought in line. */
-      if (self->vault != NULL && (!tf_vault_check_grants (self->vault, NULL, &error) ||
-                                  !tf_vault_reconcile_shares (self->vault, &pending, &error)))
-        self->sync_error = g_strdup (error->message);
+      else if (!job->settled.push_again)
+        self->settle_rounds = 0;
+      self->sync_error = g_strdup (job->settle_error);
       set_sync_state (self, TF_SYNC_STATE_IDLE);
     }
   else

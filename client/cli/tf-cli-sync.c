@@ -34,11 +34,11 @@ sync_renewing (TfSyncClient *client, TfStore *store, TfVault *vault, TfSyncRepor
                           report, NULL, error);
 }
 
-/* Syncs, checks the key grants it brought (refusing those their owners did
- * not sign), then reconciles shares and pushes at once what that queued.  The
- * session's token opens with the master key only, so the vault is opened
- * first (a conflict copy is then also re-encrypted for its own id and
- * syncs too). */
+/* Syncs, settles what it brought (tf_account_settle: old plaintext, keys of
+ * people in care, key grants, shares), then pushes at once what that
+ * queued.  The session's token opens with the master key only, so the vault
+ * is opened first (a conflict copy is then also re-encrypted for its own id
+ * and syncs too). */
 static gboolean
 run_sync (TfCli *cli, TfSyncReport *report, GError **error)
 {
@@ -46,7 +46,8 @@ run_sync (TfCli *cli, TfSyncReport *report, GError **error)
   TfStore *store = tf_cli_store (cli, error);
   TfVault *vault;
   TfSyncReport again = { 0 };
-  guint pending = 0;
+  TfSettleReport settled;
+  gboolean ok;
 
   if (store == NULL || !tf_account_has_session (store, error))
     return FALSE;
@@ -56,19 +57,18 @@ run_sync (TfCli *cli, TfSyncReport *report, GError **error)
   client = tf_account_new_sync_client (vault, error);
   if (client == NULL || !sync_renewing (client, store, vault, report, error))
     return FALSE;
-  /* A pull can bring rows from before a column was encrypted.  A share
-   * made here for a therapist linked on another device needs their key;
-   * then every share is brought in line. */
-  tf_cli_encrypt_legacy (vault);
-  if (!tf_account_fetch_missing_keys (vault, error) ||
-      !tf_vault_check_grants (vault, &report->refused, error) ||
-      !tf_vault_reconcile_shares (vault, &pending, error))
+  ok = tf_account_settle (vault, &settled, error);
+  if (settled.legacy_error != NULL)
+    g_printerr (_("Old entries stay unencrypted for now: %s\n"), settled.legacy_error);
+  tf_settle_report_clear (&settled);
+  if (!ok)
     return FALSE;
-  if (pending > 0)
+  report->refused += settled.refused;
+  if (settled.pending > 0)
     g_printerr (ngettext ("%u share waits for a key the server does not have yet.\n",
                           "%u shares wait for keys the server does not have yet.\n",
-                          pending), pending);
-  if (tf_store_outbox_count (store, NULL) > 0)
+                          settled.pending), settled.pending);
+  if (settled.push_again)
     {
       if (!sync_renewing (client, store, vault, &again, error))
         return FALSE;

@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "tf-account-private.h"
 #include "tf-store.h"
@@ -139,4 +140,36 @@ tf_account_fetch_missing_keys (TfVault *vault, GError **error)
         }
     }
   return TRUE;
+}
+
+gboolean
+tf_account_settle (TfVault *vault, TfSettleReport *report, GError **error)
+{
+  TfStore *store = tf_vault_get_store (vault);
+  g_autoptr(GError) local = NULL;
+  gint64 queued;
+
+  g_return_val_if_fail (report != NULL, FALSE);
+
+  memset (report, 0, sizeof *report);
+  queued = tf_store_outbox_count (store, NULL);
+  /* A pull can bring rows from before a column was encrypted: a failure
+   * costs nothing but the wait for the next sync. */
+  if (!tf_vault_encrypt_legacy (vault, NULL, &local))
+    report->legacy_error = g_strdup (local->message);
+  /* A share made here for a therapist linked on another device needs their
+   * key; grants their owners did not sign are refused before the shares
+   * are brought in line. */
+  if (!tf_account_fetch_missing_keys (vault, error) ||
+      !tf_vault_check_grants (vault, &report->refused, error) ||
+      !tf_vault_reconcile_shares (vault, &report->pending, error))
+    return FALSE;
+  report->push_again = tf_store_outbox_count (store, NULL) > queued;
+  return TRUE;
+}
+
+void
+tf_settle_report_clear (TfSettleReport *report)
+{
+  g_clear_pointer (&report->legacy_error, g_free);
 }

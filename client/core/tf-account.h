@@ -211,4 +211,24 @@ gboolean  tf_account_fetch_keys   (TfVault        *vault,
 gboolean  tf_account_fetch_missing_keys (TfVault  *vault,
                                          GError  **error);
 
+/* What a device does after every successful sync, the same in the app and
+ * the CLI (tf_account_settle). */
+typedef struct
+{
+  guint     refused;       /* key grants newly refused (tf_vault_check_grants) */
+  guint     pending;       /* shares waiting for a key the server lacks yet */
+  gboolean  push_again;    /* the steps queued changes: push them now */
+  char     *legacy_error;  /* why old plaintext stays for now, or NULL */
+} TfSettleReport;
+
+/* After a sync: encrypts the plaintext older versions left, fetches the keys
+ * of people in care (tf_account_fetch_missing_keys), checks the key grants
+ * the sync brought (tf_vault_check_grants) and brings every share in line
+ * (tf_vault_reconcile_shares).  Network work: run it off the main thread.
+ * Failing to encrypt old plaintext is not an error (@report says why). */
+gboolean  tf_account_settle       (TfVault         *vault,
+                                   TfSettleReport  *report,
+                                   GError         **error);
+void      tf_settle_report_clear  (TfSettleReport  *report);
+
 G_END_DECLS
