@@ -2,11 +2,10 @@
  *
  * tf-form.c: small building blocks the app's pages and forms share.
  *
- * Nothing here holds state (but the small TfFormAsk an asking dialog
- * shares with the work it starts): each function builds or wires one
- * widget the way every page of the app does it, so that the history and
- * intake forms, the plan, availability and services editors, the pages and
- * the dialogs that ask for a password or a key look and behave alike
+ * Nothing here holds state: each function builds or wires one widget the
+ * way every page of the app does it, so that the history and intake forms,
+ * the plan, availability and services editors and the pages look and
+ * behave alike
  * (widget names stay the callers', since the ui tests find widgets by
  * name).
  */
@@ -275,129 +274,6 @@ tf_form_add_save_shortcut (GtkWidget *form, GtkWidget *save)
                                                                                    save,
                                                                                    NULL)));
   gtk_widget_add_controller (form, shortcuts);
-}
-
-/* --- dialogs that ask ------------------------------------------------------ */
-
-static void
-ask_clear (TfFormAsk *ask)
-{
-  g_clear_object (&ask->parent);
-  g_clear_object (&ask->session);
-}
-
-TfFormAsk *
-tf_form_ask_new (GtkWindow *parent, TfSession *session, void (*done) (GtkWindow *parent))
-{
-  TfFormAsk *ask = g_rc_box_new0 (TfFormAsk);
-
-  ask->parent = parent != NULL ? g_object_ref (parent) : NULL;
-  ask->session = g_object_ref (session);
-  ask->done = done;
-  return ask;
-}
-
-TfFormAsk *
-tf_form_ask_ref (TfFormAsk *ask)
-{
-  return g_rc_box_acquire (ask);
-}
-
-void
-tf_form_ask_unref (TfFormAsk *ask)
-{
-  g_rc_box_release_full (ask, (GDestroyNotify) ask_clear);
-}
-
-GtkWidget *
-tf_form_ask_dialog_new (TfFormAsk *ask, const TfFormAskWords *words, const char *problem)
-{
-  GtkWidget *dialog = adw_message_dialog_new (ask->parent, _(words->heading), NULL);
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
-  GtkWidget *list = gtk_list_box_new ();
-
-  gtk_widget_set_name (dialog, words->name);
-  adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (dialog), _(words->body));
-  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
-  gtk_widget_add_css_class (list, "boxed-list");
-  gtk_box_append (GTK_BOX (box), list);
-  if (problem != NULL)
-    {
-      g_autofree char *name = g_strconcat (words->name, "-error", NULL);
-      GtkWidget *label = gtk_label_new (problem);
-
-      gtk_widget_set_name (label, name);
-      gtk_widget_add_css_class (label, "error");
-      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-      gtk_box_append (GTK_BOX (box), label);
-    }
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    words->cancel_id, _(words->cancel_label),
-                                    words->accept_id, _(words->accept_label),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), words->accept_id,
-                                              ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), words->accept_id);
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), words->cancel_id);
-  g_object_set_data (G_OBJECT (dialog), "tf-ask-list", list);
-  g_object_set_data (G_OBJECT (dialog), "tf-ask-accept", (gpointer) words->accept_id);
-  g_object_set_data_full (G_OBJECT (dialog), "tf-ask", tf_form_ask_ref (ask),
-                          (GDestroyNotify) tf_form_ask_unref);
-  return dialog;
-}
-
-GtkWidget *
-tf_form_ask_add_row (GtkWidget *dialog, GType type, const char *title, const char *name)
-{
-  GtkWidget *row = g_object_new (type, "title", title, NULL);
-
-  gtk_widget_set_name (row, name);
-  gtk_list_box_append (GTK_LIST_BOX (g_object_get_data (G_OBJECT (dialog), "tf-ask-list")), row);
-  g_object_set_data (G_OBJECT (dialog), name, row);
-  return row;
-}
-
-const char *
-tf_form_ask_get_text (GtkWidget *dialog, const char *name)
-{
-  return gtk_editable_get_text (GTK_EDITABLE (g_object_get_data (G_OBJECT (dialog), name)));
-}
-
-static void
-on_ask_response_cb (AdwMessageDialog *dialog, const char *response, TfFormAskFunc answered)
-{
-  GtkWidget *list = g_object_get_data (G_OBJECT (dialog), "tf-ask-list");
-
-  if (g_str_equal (response, g_object_get_data (G_OBJECT (dialog), "tf-ask-accept")))
-    answered (g_object_get_data (G_OBJECT (dialog), "tf-ask"), GTK_WIDGET (dialog));
-  /* The dialog closes after this; no password or key stays in its rows. */
-  for (GtkWidget *row = gtk_widget_get_first_child (list); row != NULL;
-       row = gtk_widget_get_next_sibling (row))
-    if (GTK_IS_EDITABLE (row))
-      gtk_editable_set_text (GTK_EDITABLE (row), "");
-}
-
-static void
-on_ask_activate_cb (GtkWidget *row, AdwMessageDialog *dialog)
-{
-  adw_message_dialog_response (dialog, g_object_get_data (G_OBJECT (dialog), "tf-ask-accept"));
-  gtk_window_close (GTK_WINDOW (dialog));
-}
-
-void
-tf_form_ask_present (GtkWidget *dialog, TfFormAskFunc answered)
-{
-  GtkWidget *list = g_object_get_data (G_OBJECT (dialog), "tf-ask-list");
-  GtkWidget *first = gtk_widget_get_first_child (list);
-  GtkWidget *last = gtk_widget_get_last_child (list);
-
-  g_signal_connect (dialog, "response", G_CALLBACK (on_ask_response_cb), answered);
-  if (last != NULL)
-    g_signal_connect (last, "entry-activated", G_CALLBACK (on_ask_activate_cb), dialog);
-  gtk_window_present (GTK_WINDOW (dialog));
-  if (first != NULL)
-    gtk_widget_grab_focus (first);
 }
 
 JsonObject *

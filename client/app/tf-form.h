@@ -3,9 +3,8 @@
  * tf-form.h: small building blocks the app's pages and forms share — the
  * ::saved/::failed pair of signals, a labelled multi-line text field, a
  * status-and-Save bar, warning and error labels, a calendar button for a
- * date entry, keyboard shortcuts, the dialogs that ask for a password or
- * a key, and the few one-liners (an accessible label, a text view's text)
- * that every form would otherwise write again.
+ * date entry, keyboard shortcuts, and the few one-liners (an accessible
+ * label, a text view's text) that every form would otherwise write again.
  */
 #pragma once
 
@@ -86,63 +85,6 @@ void       tf_form_set_layout                (GtkWidget  *form,
 /* Ctrl+S on @form clicks @save, while @save is sensitive. */
 void       tf_form_add_save_shortcut         (GtkWidget  *form,
                                               GtkWidget  *save);
-
-/* --- dialogs that ask for a few fields ------------------------------------ */
-
-/* What an asking dialog and the work its answer starts share.  Counted
- * (g_rc_box): a refusal asks again with a new dialog while the work that
- * failed still holds it. */
-typedef struct
-{
-  GtkWindow *parent;                     /* may be NULL */
-  TfSession *session;
-  void     (*done) (GtkWindow *parent);  /* what follows success, or NULL */
-  gboolean   with_code;                  /* asked again with the authenticator app's code */
-} TfFormAsk;
-
-TfFormAsk  *tf_form_ask_new                  (GtkWindow  *parent,
-                                              TfSession  *session,
-                                              void      (*done) (GtkWindow *parent));
-TfFormAsk  *tf_form_ask_ref                  (TfFormAsk  *ask);
-void        tf_form_ask_unref                (TfFormAsk  *ask);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (TfFormAsk, tf_form_ask_unref)
-
-/* The fixed words of an asking dialog (N_() strings; translated here). */
-typedef struct
-{
-  const char *name;          /* the dialog's widget name; its error label is "@name-error" */
-  const char *heading;
-  const char *body;
-  const char *cancel_id;     /* also the close response */
-  const char *cancel_label;
-  const char *accept_id;     /* suggested, and the default */
-  const char *accept_label;
-} TfFormAskWords;
-
-/* Runs when the dialog is answered with its accept response, before the
- * dialog closes and its rows are emptied: copy what is needed. */
-typedef void (*TfFormAskFunc) (TfFormAsk *ask, GtkWidget *dialog);
-
-/* An AdwMessageDialog over @ask's parent saying @words, holding @ask, with
- * a boxed list for tf_form_ask_add_row() and, when @problem is not NULL, a
- * wrapping error label saying it (why the last answer was refused). */
-GtkWidget  *tf_form_ask_dialog_new           (TfFormAsk            *ask,
-                                              const TfFormAskWords *words,
-                                              const char           *problem);
-/* Adds a row of @type (AdwEntryRow or AdwPasswordEntryRow) titled @title
- * and named @name to @dialog's list; returns it. */
-GtkWidget  *tf_form_ask_add_row              (GtkWidget  *dialog,
-                                              GType       type,
-                                              const char *title,
-                                              const char *name);
-/* The text of @dialog's row @name. */
-const char *tf_form_ask_get_text             (GtkWidget  *dialog,
-                                              const char *name);
-/* Shows @dialog with its first row focused; Enter in its last row answers
- * it as the accept button does, and then @answered runs.  Whatever the
- * answer, the rows are emptied as the dialog closes. */
-void        tf_form_ask_present              (GtkWidget     *dialog,
-                                              TfFormAskFunc  answered);
 
 /* --- one record per client --------------------------------------------- */
 

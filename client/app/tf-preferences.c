@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * tf-preferences.c: the preferences window and the start-up settings.
+ * tf-preferences.c: the app's settings and what of them applies at start
+ * (the window that changes them is tf-preferences-window.c).
  *
  * Language and time zone act on the whole process (gettext's LANGUAGE and
  * the C library's TZ, which GLib's local time follows), so they are read
@@ -14,31 +15,7 @@
 #include <glib/gi18n.h>
 #include <locale.h>
 
-#include "tf-account-page.h"
-#include "tf-keyring.h"
 #include "tf-preferences.h"
-#include "tf-publish.h"
-
-/* Languages by their own names, as language pickers show them. */
-static const struct
-{
-  const char *code;
-  const char *name;  /* NULL: "follow the system", translated */
-} languages[] = {
-  { "", NULL },
-  { "el", "Ελληνικά" },
-  { "en", "English" },
-};
-
-/* Where Greek practices and their clients live; any other valid zone set
- * with gsettings is shown too. */
-static const char * const zones[] = {
-  "Europe/Athens", "Europe/Nicosia", "Europe/London", "Europe/Dublin", "Europe/Berlin",
-  "Europe/Amsterdam", "Europe/Brussels", "Europe/Paris", "Europe/Rome", "Europe/Madrid",
-  "Europe/Vienna", "Europe/Zurich", "Europe/Stockholm", "Europe/Sofia", "Europe/Bucharest",
-  "Europe/Istanbul", "America/New_York", "America/Toronto", "America/Chicago",
-  "America/Los_Angeles", "Australia/Melbourne", "Australia/Sydney", "UTC",
-};
 
 GSettings *
 tf_preferences_settings_new (void)
@@ -51,8 +28,8 @@ tf_preferences_settings_new (void)
   return schema != NULL ? g_settings_new (APPLICATION_ID) : NULL;
 }
 
-static gboolean
-valid_zone (const char *zone)
+gboolean
+tf_preferences_zone_is_valid (const char *zone)
 {
   g_autoptr(GTimeZone) tz = NULL;
 
@@ -86,237 +63,11 @@ tf_preferences_apply_at_start (void)
            g_str_has_prefix (messages, "C.")))
         g_setenv ("LC_MESSAGES", "el_GR.UTF-8", TRUE);
     }
-  if (valid_zone (zone))
+  if (tf_preferences_zone_is_valid (zone))
     {
       g_setenv ("TZ", zone, TRUE);
       tzset ();
     }
   else if (*zone != '\0')
     g_message ("Ignoring the unknown time zone “%s” of the preferences", zone);
-}
-
-/* --- the window ----------------------------------------------------------- */
-
-typedef struct
-{
-  GSettings *settings;
-  char      *profile;  /* for the keyring */
-  GPtrArray *zone_ids; /* index of the zone row → setting ("" first) */
-} Prefs;
-
-static void
-prefs_free (Prefs *prefs)
-{
-  g_clear_object (&prefs->settings);
-  g_free (prefs->profile);
-  g_ptr_array_unref (prefs->zone_ids);
-  g_free (prefs);
-}
-
-static GtkWidget *
-new_group (GtkWidget *page, const char *title, const char *description)
-{
-  GtkWidget *group = adw_preferences_group_new ();
-
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), title);
-  if (description != NULL)
-    adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group), description);
-  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
-  return group;
-}
-
-static GtkWidget *
-new_row (GtkWidget *group, const char *title, const char *subtitle, GtkWidget *suffix)
-{
-  GtkWidget *row = adw_action_row_new ();
-
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  if (subtitle != NULL)
-    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-  if (suffix != NULL)
-    {
-      gtk_widget_set_valign (suffix, GTK_ALIGN_CENTER);
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), suffix);
-      adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), suffix);
-      gtk_accessible_update_relation (GTK_ACCESSIBLE (suffix),
-                                      GTK_ACCESSIBLE_RELATION_LABELLED_BY, row, NULL, -1);
-    }
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
-  return row;
-}
-
-static void
-on_language_selected (AdwComboRow *row, GParamSpec *pspec, Prefs *prefs)
-{
-  guint i = adw_combo_row_get_selected (row);
-
-  if (i < G_N_ELEMENTS (languages))
-    g_settings_set_string (prefs->settings, "language", languages[i].code);
-}
-
-static void
-on_zone_selected (AdwComboRow *row, GParamSpec *pspec, Prefs *prefs)
-{
-  guint i = adw_combo_row_get_selected (row);
-
-  if (i < prefs->zone_ids->len)
-    g_settings_set_string (prefs->settings, "time-zone", g_ptr_array_index (prefs->zone_ids, i));
-}
-
-static void
-on_remember_changed (GSettings *settings, const char *key, GObject *window)
-{
-  Prefs *prefs = g_object_get_data (window, "tf-prefs");
-
-  if (!g_settings_get_boolean (settings, "remember-password"))
-    tf_keyring_clear (prefs->profile);
-}
-
-static GtkWidget *
-language_row (GtkWidget *group, Prefs *prefs)
-{
-  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
-  g_autofree char *current = g_settings_get_string (prefs->settings, "language");
-  GtkWidget *row = adw_combo_row_new ();
-
-  for (guint i = 0; i < G_N_ELEMENTS (languages); i++)
-    gtk_string_list_append (names, languages[i].name ? languages[i].name
-                                                     : _("Same as the system"));
-  adw_combo_row_set_model (ADW_COMBO_ROW (row), G_LIST_MODEL (names));
-  for (guint i = 0; i < G_N_ELEMENTS (languages); i++)
-    if (g_str_equal (current, languages[i].code))
-      adw_combo_row_set_selected (ADW_COMBO_ROW (row), i);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Language"));
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("Used from the next start"));
-  gtk_widget_set_name (row, "preferences-language");
-  g_signal_connect (row, "notify::selected", G_CALLBACK (on_language_selected), prefs);
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
-  return row;
-}
-
-static GtkWidget *
-zone_row (GtkWidget *group, Prefs *prefs)
-{
-  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
-  g_autofree char *current = g_settings_get_string (prefs->settings, "time-zone");
-  GtkWidget *row = adw_combo_row_new ();
-  guint selected = 0;
-
-  g_ptr_array_add (prefs->zone_ids, g_strdup (""));
-  gtk_string_list_append (names, _("Same as the system"));
-  for (guint i = 0; i < G_N_ELEMENTS (zones); i++)
-    {
-      g_ptr_array_add (prefs->zone_ids, g_strdup (zones[i]));
-      gtk_string_list_append (names, zones[i]);
-    }
-  if (valid_zone (current) && !g_strv_contains (zones, current))
-    {
-      g_ptr_array_add (prefs->zone_ids, g_strdup (current));
-      gtk_string_list_append (names, current);
-    }
-  for (guint i = 0; i < prefs->zone_ids->len; i++)
-    if (g_str_equal (g_ptr_array_index (prefs->zone_ids, i), current))
-      selected = i;
-  adw_combo_row_set_model (ADW_COMBO_ROW (row), G_LIST_MODEL (names));
-  adw_combo_row_set_selected (ADW_COMBO_ROW (row), selected);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Time zone"));
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
-                               _("Appointments and dates are shown in it; used from the next "
-                                 "start"));
-  gtk_widget_set_name (row, "preferences-time-zone");
-  g_signal_connect (row, "notify::selected", G_CALLBACK (on_zone_selected), prefs);
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
-  return row;
-}
-
-/* "Sync With a Server…" of a local-only account leads to the form here. */
-static void
-on_publish (GtkWidget *account, GtkWidget *publish)
-{
-  GtkRoot *window = gtk_widget_get_root (publish);
-  GtkWidget *general = gtk_widget_get_ancestor (publish, ADW_TYPE_PREFERENCES_PAGE);
-
-  if (!ADW_IS_PREFERENCES_WINDOW (window) || general == NULL)
-    return;
-  adw_preferences_window_set_visible_page (ADW_PREFERENCES_WINDOW (window),
-                                           ADW_PREFERENCES_PAGE (general));
-  gtk_widget_child_focus (publish, GTK_DIR_TAB_FORWARD);
-}
-
-/* The Account page; @publish: the General page's form for a local-only
- * account (or NULL), where its "Sync With a Server…" leads. */
-static void
-add_account_page (GtkWidget *window, GtkWidget *publish, TfSession *session)
-{
-  GtkWidget *account = tf_account_page_new (session);
-
-  if (publish != NULL)
-    g_signal_connect_object (account, "publish", G_CALLBACK (on_publish), publish, 0);
-  adw_preferences_window_add (ADW_PREFERENCES_WINDOW (window), ADW_PREFERENCES_PAGE (account));
-}
-
-GtkWidget *
-tf_preferences_window_new (GtkWindow *parent, GSettings *settings, TfSession *session)
-{
-  GtkWidget *window = adw_preferences_window_new ();
-  GtkWidget *page = adw_preferences_page_new ();
-  GtkWidget *privacy, *region, *sync, *idle, *remember, *server_row, *publish = NULL;
-  g_autofree char *server = tf_account_get (tf_session_get_store (session), "server");
-  Prefs *prefs;
-
-  gtk_window_set_transient_for (GTK_WINDOW (window), parent);
-  gtk_window_set_modal (GTK_WINDOW (window), TRUE);
-  adw_preferences_page_set_title (ADW_PREFERENCES_PAGE (page), _("General"));
-  adw_preferences_page_set_icon_name (ADW_PREFERENCES_PAGE (page), "emblem-system-symbolic");
-  adw_preferences_window_add (ADW_PREFERENCES_WINDOW (window), ADW_PREFERENCES_PAGE (page));
-
-  privacy = new_group (page, _("Privacy"), NULL);
-  idle = gtk_spin_button_new_with_range (0, 240, 1);
-  gtk_widget_set_name (idle, "preferences-idle-lock");
-  new_row (privacy, _("Lock after idle minutes"),
-           _("The app locks itself and forgets what it decrypted; 0 never locks"), idle);
-  remember = gtk_switch_new ();
-  gtk_widget_set_name (remember, "preferences-keyring");
-  new_row (privacy, _("Remember the password in the keyring"),
-           _("From your next unlock on, the app opens at start without asking; anyone who "
-             "uses your desktop session can then open your data"), remember);
-
-  sync = new_group (page, _("Sync"), NULL);
-  server_row = new_row (sync, _("Server"),
-                       server != NULL ? server : _("None — this computer only"), NULL);
-  gtk_widget_set_name (server_row, "preferences-server");
-  if (server == NULL && tf_session_is_unlocked (session))
-    {
-      publish = tf_publish_group_new (session, server_row);
-      adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (publish));
-    }
-  if (tf_session_is_unlocked (session))
-    add_account_page (window, publish, session);
-
-  region = new_group (page, _("Language and Region"), NULL);
-  if (settings == NULL)
-    {
-      /* Without the installed schema nothing here could be kept. */
-      gtk_widget_set_sensitive (idle, FALSE);
-      gtk_widget_set_sensitive (remember, FALSE);
-      adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (region),
-                                             _("These settings are unavailable: the app’s "
-                                               "settings schema is not installed"));
-      gtk_window_present (GTK_WINDOW (window));
-      return window;
-    }
-
-  prefs = g_new0 (Prefs, 1);
-  prefs->settings = g_object_ref (settings);
-  prefs->profile = g_strdup (tf_session_get_path (session));
-  prefs->zone_ids = g_ptr_array_new_with_free_func (g_free);
-  g_object_set_data_full (G_OBJECT (window), "tf-prefs", prefs, (GDestroyNotify) prefs_free);
-  g_settings_bind (settings, "idle-lock-minutes", idle, "value", G_SETTINGS_BIND_DEFAULT);
-  g_settings_bind (settings, "remember-password", remember, "active", G_SETTINGS_BIND_DEFAULT);
-  g_signal_connect_object (settings, "changed::remember-password",
-                           G_CALLBACK (on_remember_changed), window, 0);
-  language_row (region, prefs);
-  zone_row (region, prefs);
-  gtk_window_present (GTK_WINDOW (window));
-  return window;
 }

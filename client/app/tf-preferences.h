@@ -1,13 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * tf-preferences.h: the app's settings (data/…gschema.xml) — the window
- * that edits them, and applying language and time zone at start.
+ * tf-preferences.h: the app's settings (data/…gschema.xml), and applying
+ * language and time zone at start; tf-preferences-window.h edits them.
  */
 #pragma once
 
-#include <adwaita.h>
-
-#include "tf-session.h"
+#include <gio/gio.h>
 
 G_BEGIN_DECLS
 
@@ -20,10 +18,7 @@ GSettings *tf_preferences_settings_new   (void);
  * it sets LANGUAGE and TZ. */
 void       tf_preferences_apply_at_start (void);
 
-/* Server, language, time zone, idle lock and keyring, for @session.
- * Turning the keyring off forgets a remembered password at once. */
-GtkWidget *tf_preferences_window_new     (GtkWindow *parent,
-                                          GSettings *settings,
-                                          TfSession *session);
+/* TRUE when @zone names a time zone GLib knows. */
+gboolean   tf_preferences_zone_is_valid  (const char *zone);
 
 G_END_DECLS

@@ -14,71 +14,176 @@
 
 #include <glib/gi18n.h>
 
-#include "tf-form.h"
 #include "tf-recover-dialog.h"
 
 #define MIN_PASSWORD 8  /* as at first run */
 
-static const TfFormAskWords words = {
-  "recover",
-  N_("Recover With Your Recovery Key"),
-  N_("Enter the recovery key you wrote down when you made your account, and choose a new "
-     "password. Your data stays as it is; the recovery key stays the same."),
-  "cancel", N_("_Cancel"),
-  "recover", N_("_Set New Password"),
+typedef void (*UnlockedFunc) (GtkWindow *parent);
+
+struct _TfRecoverDialog
+{
+  AdwMessageDialog  parent_instance;
+  TfSession        *session;
+  UnlockedFunc      unlocked;
+
+  /* template (tf-recover-dialog.ui) */
+  GtkWidget        *key;        /* AdwEntryRow */
+  GtkWidget        *password;   /* AdwPasswordEntryRow */
+  GtkWidget        *again;      /* AdwPasswordEntryRow */
+  GtkWidget        *error;
 };
 
-static GtkWidget *present (TfFormAsk *ask, const char *problem);
+G_DEFINE_FINAL_TYPE (TfRecoverDialog, tf_recover_dialog, ADW_TYPE_MESSAGE_DIALOG)
+
+static GtkWidget *present (GtkWindow    *parent,
+                           TfSession    *session,
+                           UnlockedFunc  unlocked,
+                           const char   *problem);
+
+/* What the worker's answer needs once the dialog is gone. */
+typedef struct
+{
+  GtkWindow    *parent;
+  UnlockedFunc  unlocked;
+} Asked;
 
 static void
-recovered (GObject *source, GAsyncResult *result, gpointer data)
+asked_free (Asked *asked)
 {
-  g_autoptr(TfFormAsk) ask = data;
+  g_clear_object (&asked->parent);
+  g_free (asked);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Asked, asked_free)
+
+static void
+on_recovered_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr(Asked) asked = data;
   g_autoptr(GError) error = NULL;
 
   if (tf_session_recover_finish (TF_SESSION (source), result, &error))
-    ask->done (ask->parent);
+    asked->unlocked (asked->parent);
   else
-    present (ask, error->message);
+    present (asked->parent, TF_SESSION (source), asked->unlocked, error->message);
+}
+
+/* Checks what was typed and recovers with it, or asks again saying what is
+ * wrong.  Runs before the dialog closes. */
+static void
+recover (TfRecoverDialog *self)
+{
+  GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (self));
+  g_autofree char *key = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->key))));
+  const char *password = gtk_editable_get_text (GTK_EDITABLE (self->password));
+  const char *again = gtk_editable_get_text (GTK_EDITABLE (self->again));
+  const char *problem = NULL;
+  Asked *asked;
+
+  if (*key == '\0')
+    problem = _("Enter your recovery key");
+  else if (g_utf8_strlen (password, -1) < MIN_PASSWORD)
+    problem = _("Choose a password of at least 8 characters");
+  else if (!g_str_equal (password, again))
+    problem = _("The two passwords differ");
+  if (problem != NULL)
+    {
+      present (parent, self->session, self->unlocked, problem);
+      return;
+    }
+  asked = g_new0 (Asked, 1);
+  asked->parent = parent != NULL ? g_object_ref (parent) : NULL;
+  asked->unlocked = self->unlocked;
+  tf_session_recover_async (self->session, key, password, NULL, on_recovered_cb, asked);
 }
 
 static void
-on_answer (TfFormAsk *ask, GtkWidget *dialog)
+on_response_cb (TfRecoverDialog *self, const char *response)
 {
-  g_autofree char *key = g_strstrip (g_strdup (tf_form_ask_get_text (dialog, "recover-key")));
-  const char *password = tf_form_ask_get_text (dialog, "recover-password");
-  const char *again = tf_form_ask_get_text (dialog, "recover-password-again");
+  if (g_str_equal (response, "recover"))
+    recover (self);
+  /* The dialog closes after this; no key or password stays in its rows. */
+  gtk_editable_set_text (GTK_EDITABLE (self->key), "");
+  gtk_editable_set_text (GTK_EDITABLE (self->password), "");
+  gtk_editable_set_text (GTK_EDITABLE (self->again), "");
+}
 
-  if (*key == '\0')
-    present (ask, _("Enter your recovery key"));
-  else if (g_utf8_strlen (password, -1) < MIN_PASSWORD)
-    present (ask, _("Choose a password of at least 8 characters"));
-  else if (!g_str_equal (password, again))
-    present (ask, _("The two passwords differ"));
-  else
-    tf_session_recover_async (ask->session, key, password, NULL, recovered,
-                              tf_form_ask_ref (ask));
+/* Enter in the last field answers as Set New Password does; in the others
+ * it moves on. */
+static void
+answer (TfRecoverDialog *self)
+{
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (self), "recover");
+  gtk_window_close (GTK_WINDOW (self));
+}
+
+static void
+on_key_activated_cb (TfRecoverDialog *self)
+{
+  gtk_widget_grab_focus (self->password);
+}
+
+static void
+on_password_activated_cb (TfRecoverDialog *self)
+{
+  gtk_widget_grab_focus (self->again);
+}
+
+static void
+tf_recover_dialog_dispose (GObject *object)
+{
+  TfRecoverDialog *self = TF_RECOVER_DIALOG (object);
+
+  g_clear_object (&self->session);
+  G_OBJECT_CLASS (tf_recover_dialog_parent_class)->dispose (object);
+}
+
+static void
+tf_recover_dialog_class_init (TfRecoverDialogClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->dispose = tf_recover_dialog_dispose;
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/therapyfield/TherapyField/"
+                                               "tf-recover-dialog.ui");
+  gtk_widget_class_bind_template_child (widget_class, TfRecoverDialog, key);
+  gtk_widget_class_bind_template_child (widget_class, TfRecoverDialog, password);
+  gtk_widget_class_bind_template_child (widget_class, TfRecoverDialog, again);
+  gtk_widget_class_bind_template_child (widget_class, TfRecoverDialog, error);
+  gtk_widget_class_bind_template_callback (widget_class, on_response_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_key_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_password_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, answer);
+}
+
+static void
+tf_recover_dialog_init (TfRecoverDialog *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
 }
 
 static GtkWidget *
-present (TfFormAsk *ask, const char *problem)
+present (GtkWindow *parent, TfSession *session, UnlockedFunc unlocked, const char *problem)
 {
-  GtkWidget *dialog = tf_form_ask_dialog_new (ask, &words, problem);
+  TfRecoverDialog *self = g_object_new (TF_TYPE_RECOVER_DIALOG, "transient-for", parent, NULL);
 
-  tf_form_ask_add_row (dialog, ADW_TYPE_ENTRY_ROW, _("Recovery key"), "recover-key");
-  tf_form_ask_add_row (dialog, ADW_TYPE_PASSWORD_ENTRY_ROW, _("New password"),
-                       "recover-password");
-  tf_form_ask_add_row (dialog, ADW_TYPE_PASSWORD_ENTRY_ROW, _("Password again"),
-                       "recover-password-again");
-  tf_form_ask_present (dialog, on_answer);
-  return dialog;
+  self->session = g_object_ref (session);
+  self->unlocked = unlocked;
+  gtk_label_set_text (GTK_LABEL (self->error), problem ? problem : "");
+  gtk_widget_set_visible (self->error, problem != NULL);
+  gtk_window_present (GTK_WINDOW (self));
+  gtk_widget_grab_focus (self->key);
+  return GTK_WIDGET (self);
 }
 
 GtkWidget *
 tf_recover_dialog_present (GtkWindow *parent, TfSession *session,
                            void (*unlocked) (GtkWindow *parent))
 {
-  g_autoptr(TfFormAsk) ask = tf_form_ask_new (parent, session, unlocked);
+  g_return_val_if_fail (parent == NULL || GTK_IS_WINDOW (parent), NULL);
+  g_return_val_if_fail (TF_IS_SESSION (session), NULL);
+  g_return_val_if_fail (unlocked != NULL, NULL);
 
-  return present (ask, NULL);
+  return present (parent, session, unlocked, NULL);
 }

@@ -11,6 +11,9 @@
 
 G_BEGIN_DECLS
 
+#define TF_TYPE_RECOVER_DIALOG (tf_recover_dialog_get_type ())
+G_DECLARE_FINAL_TYPE (TfRecoverDialog, tf_recover_dialog, TF, RECOVER_DIALOG, AdwMessageDialog)
+
 /* Asks over @parent for the recovery key and a new password, sets it
  * (tf_session_recover_async) and unlocks; a failure asks again, saying
  * why.  @unlocked runs with @parent (kept till then) once unlocked.

@@ -21,6 +21,7 @@
 #include "tf-keyring.h"
 #include "tf-onboarding.h"
 #include "tf-preferences.h"
+#include "tf-preferences-window.h"
 #include "tf-recover-dialog.h"
 #include "tf-schedule-page.h"
 #include "tf-sign-in-again.h"

@@ -24,6 +24,7 @@
 #include "tf-client-detail.h"
 #include "tf-crypto.h"
 #include "tf-preferences.h"
+#include "tf-preferences-window.h"
 #include "tf-qr-code.h"
 #include "tf-safety-dialog.h"
 #include "tf-test-pg.h"

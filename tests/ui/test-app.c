@@ -15,6 +15,7 @@
 
 #include "tf-crypto.h"
 #include "tf-preferences.h"
+#include "tf-preferences-window.h"
 #include "tf-recover-dialog.h"
 #include "tf-safety-dialog.h"
 #include "tf-sign-in-again.h"

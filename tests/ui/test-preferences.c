@@ -13,6 +13,7 @@
 #include <locale.h>
 
 #include "tf-preferences.h"
+#include "tf-preferences-window.h"
 #include "tf-ui-test.h"
 
 #define PASSWORD "σωστός κωδικός"
