@@ -3,8 +3,8 @@
  * tf-appointment-info.c: an appointment in the words of the pages that list
  * them — status labels for the therapist and for the client, the other
  * person's name from their profile, a local date and time — the dated
- * appointment those pages sort by, and the dialog that asks the therapist
- * or the client why they cancel (the other side reads the reason).
+ * appointment those pages sort by (the dialog that asks why one is
+ * cancelled is tf-cancel-dialog.c).
  *
  * The therapist and the client read a status differently: the therapist's
  * agenda says "Pending" and "No-show", the client is told "Awaiting
@@ -120,48 +120,4 @@ tf_appointment_format_when (GDateTime *local)
   day = g_date_time_format (local, "%A %-d %B %Y");
   time = g_date_time_format (local, "%H:%M");
   return g_strdup_printf (_("%s · %s"), day, time);
-}
-
-/* --- cancelling ----------------------------------------------------------- */
-
-GtkWidget *
-tf_appointment_cancel_dialog_new (GtkWidget *widget, const char *body, const char *entry_name,
-                                  const char *id)
-{
-  GtkRoot *root;
-  GtkWidget *dialog, *box, *entry;
-
-  g_return_val_if_fail (GTK_IS_WIDGET (widget), NULL);
-  g_return_val_if_fail (id != NULL, NULL);
-
-  root = gtk_widget_get_root (widget);
-  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                   _("Cancel Appointment?"), body);
-  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  entry = gtk_entry_new ();
-  gtk_widget_set_name (entry, entry_name);
-  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _("Reason"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Reason for cancelling"), -1);
-  gtk_box_append (GTK_BOX (box), entry);
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "keep", _("_Keep Appointment"),
-                                    "cancel-appointment", _("_Cancel Appointment"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "cancel-appointment",
-                                              ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "keep");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "keep");
-  g_object_set_data (G_OBJECT (dialog), "reason-entry", entry);
-  g_object_set_data_full (G_OBJECT (dialog), "appointment-id", g_strdup (id), g_free);
-  return dialog;
-}
-
-GtkWidget *
-tf_appointment_cancel_dialog_get_entry (AdwMessageDialog *dialog)
-{
-  g_return_val_if_fail (ADW_IS_MESSAGE_DIALOG (dialog), NULL);
-
-  return g_object_get_data (G_OBJECT (dialog), "reason-entry");
 }

@@ -50,16 +50,4 @@ char       *tf_appointment_dup_person_name         (TfVault    *vault,
 /* "Tuesday 3 March 2026 · 10:00" for @local. */
 char       *tf_appointment_format_when             (GDateTime  *local);
 
-/* A "Cancel Appointment?" dialog over @widget's window saying @body, with
- * the responses "keep" (default and close) and "cancel-appointment"
- * (destructive), and a reason entry named @entry_name in its extra child, a
- * vertical GtkBox the caller may add to.  The appointment @id is its data
- * "appointment-id".  Not presented yet. */
-GtkWidget  *tf_appointment_cancel_dialog_new       (GtkWidget  *widget,
-                                                    const char *body,
-                                                    const char *entry_name,
-                                                    const char *id);
-/* The reason entry of a dialog from tf_appointment_cancel_dialog_new(). */
-GtkWidget  *tf_appointment_cancel_dialog_get_entry (AdwMessageDialog *dialog);
-
 G_END_DECLS

@@ -23,6 +23,7 @@
 #include <glib/gi18n.h>
 
 #include "tf-appointment-info.h"
+#include "tf-cancel-dialog.h"
 #include "tf-appointments-page-private.h"
 #include "tf-booking.h"
 #include "tf-form.h"
@@ -209,14 +210,6 @@ has_appointment (TfAppointmentsPage *self, const char *id)
 static void present_cancel_dialog (TfAppointmentsPage *self, const char *id, const char *reason,
                                    const char *problem);
 
-static char *
-dialog_reason (AdwMessageDialog *dialog)
-{
-  GtkWidget *entry = tf_appointment_cancel_dialog_get_entry (dialog);
-
-  return g_strdup (gtk_editable_get_text (GTK_EDITABLE (entry)));
-}
-
 /* What follows a response, once the dialog has finished handling it (a
  * click closes the dialog itself, Enter and a direct response do not). */
 typedef struct
@@ -241,10 +234,7 @@ after_response (gpointer data)
   else if (gtk_widget_get_visible (after->dialog))
     {
       /* Still open: say why here, under the reason. */
-      GtkWidget *label = g_object_get_data (G_OBJECT (after->dialog), "error-label");
-
-      gtk_label_set_text (GTK_LABEL (label), after->problem);
-      gtk_widget_set_visible (label, TRUE);
+      tf_cancel_dialog_set_problem (TF_CANCEL_DIALOG (after->dialog), after->problem);
     }
   else if (after->self->session != NULL)
     present_cancel_dialog (after->self, after->id, after->typed, after->problem);
@@ -265,7 +255,7 @@ schedule_after_response (TfAppointmentsPage *self, AdwMessageDialog *dialog, con
 
   after->self = g_object_ref (self);
   after->dialog = g_object_ref (GTK_WIDGET (dialog));
-  after->id = g_strdup (g_object_get_data (G_OBJECT (dialog), "appointment-id"));
+  after->id = g_strdup (tf_cancel_dialog_get_appointment_id (TF_CANCEL_DIALOG (dialog)));
   after->typed = g_strdup (typed);
   after->problem = g_strdup (problem);
   g_idle_add (after_response, after);
@@ -274,13 +264,13 @@ schedule_after_response (TfAppointmentsPage *self, AdwMessageDialog *dialog, con
 static void
 on_cancel_response_cb (AdwMessageDialog *dialog, const char *response, TfAppointmentsPage *self)
 {
-  const char *id = g_object_get_data (G_OBJECT (dialog), "appointment-id");
+  const char *id = tf_cancel_dialog_get_appointment_id (TF_CANCEL_DIALOG (dialog));
   g_autofree char *typed = NULL, *reason = NULL;
   g_autoptr(GError) error = NULL;
 
   if (g_strcmp0 (response, "cancel-appointment") != 0)
     return;
-  typed = dialog_reason (dialog);
+  typed = g_strdup (tf_cancel_dialog_get_typed (TF_CANCEL_DIALOG (dialog)));
   reason = g_strstrip (g_strdup (typed));
   if (*reason == '\0')
     {
@@ -310,36 +300,18 @@ on_cancel_response_cb (AdwMessageDialog *dialog, const char *response, TfAppoint
 }
 
 static void
-on_reason_activate_cb (GtkEntry *entry, AdwMessageDialog *dialog)
-{
-  adw_message_dialog_response (dialog, "cancel-appointment");
-}
-
-static void
 present_cancel_dialog (TfAppointmentsPage *self, const char *id, const char *reason,
                        const char *problem)
 {
-  GtkWidget *dialog, *entry, *error;
+  GtkWidget *dialog = tf_cancel_dialog_new (GTK_WIDGET (self), id,
+                                            _("Your therapist will see the reason. The time "
+                                              "becomes free for others."),
+                                            "appointment-cancel", FALSE);
 
-  dialog = tf_appointment_cancel_dialog_new (GTK_WIDGET (self),
-                                             _("Your therapist will see the reason. The time "
-                                               "becomes free for others."),
-                                             "appointment-cancel-reason", id);
-  entry = tf_appointment_cancel_dialog_get_entry (ADW_MESSAGE_DIALOG (dialog));
-  gtk_editable_set_text (GTK_EDITABLE (entry), reason != NULL ? reason : "");
-  error = gtk_label_new (problem);
-  gtk_widget_set_name (error, "appointment-cancel-error");
-  gtk_widget_add_css_class (error, "error");
-  gtk_label_set_wrap (GTK_LABEL (error), TRUE);
-  gtk_label_set_xalign (GTK_LABEL (error), 0);
-  gtk_widget_set_visible (error, problem != NULL);
-  gtk_box_append (GTK_BOX (adw_message_dialog_get_extra_child (ADW_MESSAGE_DIALOG (dialog))),
-                  error);
-  g_object_set_data (G_OBJECT (dialog), "error-label", error);
-  g_signal_connect (entry, "activate", G_CALLBACK (on_reason_activate_cb), dialog);
+  tf_cancel_dialog_set_typed (TF_CANCEL_DIALOG (dialog), reason);
+  tf_cancel_dialog_set_problem (TF_CANCEL_DIALOG (dialog), problem);
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_cancel_response_cb), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
-  gtk_widget_grab_focus (entry);
+  tf_cancel_dialog_present (TF_CANCEL_DIALOG (dialog));
 }
 
 static void

@@ -27,6 +27,7 @@
 #include <glib/gi18n.h>
 
 #include "tf-appointment-info.h"
+#include "tf-cancel-dialog.h"
 #include "tf-availability-editor.h"
 #include "tf-form.h"
 #include "tf-schedule-page.h"
@@ -361,43 +362,18 @@ no_show_activated (GtkWidget *widget, const char *action, GVariant *param)
                  NULL, _("Marked as no-show"));
 }
 
-static char *
-reason_text (AdwMessageDialog *dialog)
-{
-  GtkWidget *entry = tf_appointment_cancel_dialog_get_entry (dialog);
-
-  return g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (entry))));
-}
-
 static void
-on_reason_changed_cb (GtkEditable *entry, AdwMessageDialog *dialog)
-{
-  g_autofree char *reason = reason_text (dialog);
-
-  adw_message_dialog_set_response_enabled (dialog, "cancel-appointment", *reason != '\0');
-}
-
-static void
-on_reason_activate_cb (GtkEntry *entry, AdwMessageDialog *dialog)
-{
-  g_autofree char *reason = reason_text (dialog);
-
-  if (*reason != '\0')
-    adw_message_dialog_response (dialog, "cancel-appointment");
-}
-
-static void
-on_cancel_response_cb (AdwMessageDialog *dialog, const char *response, TfSchedulePage *self)
+on_cancel_response_cb (TfCancelDialog *dialog, const char *response, TfSchedulePage *self)
 {
   g_autofree char *reason = NULL;
 
   if (g_strcmp0 (response, "cancel-appointment") != 0)
     return;
-  reason = reason_text (dialog);
+  reason = tf_cancel_dialog_dup_reason (dialog);
   if (*reason == '\0')
     return;
-  change_status (self, g_object_get_data (G_OBJECT (dialog), "appointment-id"), "cancelled",
-                 reason, _("Appointment cancelled"));
+  change_status (self, tf_cancel_dialog_get_appointment_id (dialog), "cancelled", reason,
+                 _("Appointment cancelled"));
 }
 
 /* A cancellation needs a reason: the client reads it. */
@@ -405,18 +381,12 @@ static void
 cancel_activated (GtkWidget *widget, const char *action, GVariant *param)
 {
   TfSchedulePage *self = TF_SCHEDULE_PAGE (widget);
-  GtkWidget *dialog, *entry;
+  GtkWidget *dialog = tf_cancel_dialog_new (widget, g_variant_get_string (param, NULL),
+                                            _("Say why; the client will see the reason."),
+                                            "schedule-cancel", TRUE);
 
-  dialog = tf_appointment_cancel_dialog_new (widget, _("Say why; the client will see the reason."),
-                                             "schedule-cancel-reason",
-                                             g_variant_get_string (param, NULL));
-  entry = tf_appointment_cancel_dialog_get_entry (ADW_MESSAGE_DIALOG (dialog));
-  adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (dialog), "cancel-appointment",
-                                           FALSE);
-  g_signal_connect (entry, "changed", G_CALLBACK (on_reason_changed_cb), dialog);
-  g_signal_connect (entry, "activate", G_CALLBACK (on_reason_activate_cb), dialog);
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_cancel_response_cb), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
+  tf_cancel_dialog_present (TF_CANCEL_DIALOG (dialog));
 }
 
 /* --- navigation ----------------------------------------------------------- */
