@@ -462,40 +462,19 @@ tf_store_rejection_count (TfStore *self, GError **error)
                              NULL, 0, error);
 }
 
+static const char * const rejection_columns[] = {
+  "i:mutation_id", "table", "id", "op", "code", "message", "rejected_at",
+};
+
 JsonArray *
 tf_store_list_rejections (TfStore *self, GError **error)
 {
-  g_auto(TfStoreStmt) q = { NULL };
-  g_autoptr(JsonArray) out = json_array_new ();
-  int rc;
-
   g_return_val_if_fail (TF_IS_STORE (self), NULL);
 
-  if (!tf_store_prepare (self, &q,
-                         "SELECT mutation_id, table_name, record_id, op, code, message, rejected_at"
-                         " FROM sync_rejections WHERE NOT dismissed ORDER BY mutation_id", error))
-    return NULL;
-  while ((rc = sqlite3_step (q.stmt)) == SQLITE_ROW)
-    {
-      JsonObject *o = json_object_new ();
-
-      json_object_set_int_member (o, "mutation_id", sqlite3_column_int64 (q.stmt, 0));
-      json_object_set_string_member (o, "table", (const char *) sqlite3_column_text (q.stmt, 1));
-      json_object_set_string_member (o, "id", (const char *) sqlite3_column_text (q.stmt, 2));
-      json_object_set_string_member (o, "op", (const char *) sqlite3_column_text (q.stmt, 3));
-      json_object_set_string_member (o, "code", (const char *) sqlite3_column_text (q.stmt, 4));
-      json_object_set_string_member (o, "message",
-                                     (const char *) sqlite3_column_text (q.stmt, 5));
-      json_object_set_string_member (o, "rejected_at",
-                                     (const char *) sqlite3_column_text (q.stmt, 6));
-      json_array_add_object_element (out, o);
-    }
-  if (rc != SQLITE_DONE)
-    {
-      tf_store_set_error (error, self->db, rc, _("Cannot read the store"));
-      return NULL;
-    }
-  return g_steal_pointer (&out);
+  return tf_store_query_array (self, "SELECT mutation_id, table_name, record_id, op, code,"
+                               " message, rejected_at FROM sync_rejections WHERE NOT dismissed"
+                               " ORDER BY mutation_id",
+                               rejection_columns, G_N_ELEMENTS (rejection_columns), error);
 }
 
 gboolean

@@ -76,11 +76,18 @@ gint64     tf_store_query_int        (TfStore        *self,
                                       gint64          fallback,
                                       GError        **error);
 
-/* The rows of @sql (one optional text parameter) as objects of string
- * members @names, one per column in order (SQL NULL as null). */
+/* The rows of @sql (one optional text parameter) as objects with members
+ * @names, one per column in order: strings, but an integer for a name
+ * written "i:name" and a boolean for "b:name" (SQL NULL as null). */
 GPtrArray *tf_store_query_objects    (TfStore        *self,
                                       const char     *sql,
                                       const char     *param,
+                                      const char * const *names,
+                                      guint           n_names,
+                                      GError        **error);
+/* The same rows (no parameter) as a new JsonArray, e.g. for --json. */
+JsonArray *tf_store_query_array      (TfStore        *self,
+                                      const char     *sql,
                                       const char * const *names,
                                       guint           n_names,
                                       GError        **error);

@@ -111,40 +111,19 @@ tf_store_is_refused (TfStore *self, const char *table, const char *record_id, gi
   return sqlite3_step (q.stmt) == SQLITE_ROW;
 }
 
+static const char * const refused_columns[] = {
+  "table", "id", "i:version", "code", "message", "refused_at", "b:seen",
+};
+
 JsonArray *
 tf_store_list_refused (TfStore *self, GError **error)
 {
-  g_auto(TfStoreStmt) q = { NULL };
-  g_autoptr(JsonArray) out = json_array_new ();
-  int rc;
-
   g_return_val_if_fail (TF_IS_STORE (self), NULL);
 
-  if (!tf_store_prepare (self, &q,
-                         "SELECT table_name, record_id, version, code, message, refused_at, seen"
-                         " FROM sync_refused ORDER BY refused_at, table_name, record_id", error))
-    return NULL;
-  while ((rc = sqlite3_step (q.stmt)) == SQLITE_ROW)
-    {
-      JsonObject *o = json_object_new ();
-
-      json_object_set_string_member (o, "table", (const char *) sqlite3_column_text (q.stmt, 0));
-      json_object_set_string_member (o, "id", (const char *) sqlite3_column_text (q.stmt, 1));
-      json_object_set_int_member (o, "version", sqlite3_column_int64 (q.stmt, 2));
-      json_object_set_string_member (o, "code", (const char *) sqlite3_column_text (q.stmt, 3));
-      json_object_set_string_member (o, "message",
-                                     (const char *) sqlite3_column_text (q.stmt, 4));
-      json_object_set_string_member (o, "refused_at",
-                                     (const char *) sqlite3_column_text (q.stmt, 5));
-      json_object_set_boolean_member (o, "seen", sqlite3_column_int (q.stmt, 6) != 0);
-      json_array_add_object_element (out, o);
-    }
-  if (rc != SQLITE_DONE)
-    {
-      tf_store_set_error (error, self->db, rc, _("Cannot read the store"));
-      return NULL;
-    }
-  return g_steal_pointer (&out);
+  return tf_store_query_array (self, "SELECT table_name, record_id, version, code, message,"
+                               " refused_at, seen FROM sync_refused"
+                               " ORDER BY refused_at, table_name, record_id",
+                               refused_columns, G_N_ELEMENTS (refused_columns), error);
 }
 
 gboolean

@@ -25,43 +25,6 @@ static const char * const change_columns[] = {
   "first_seen_at", "seen_at",
 };
 
-GPtrArray *
-tf_store_query_objects (TfStore *self, const char *sql, const char *param,
-                        const char * const *names, guint n_names, GError **error)
-{
-  g_auto(TfStoreStmt) q = { NULL };
-  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
-  int rc;
-
-  g_assert (TF_IS_STORE (self));
-
-  if (!tf_store_prepare (self, &q, sql, error))
-    return NULL;
-  if (param != NULL)
-    sqlite3_bind_text (q.stmt, 1, param, -1, SQLITE_TRANSIENT);
-  while ((rc = sqlite3_step (q.stmt)) == SQLITE_ROW)
-    {
-      JsonObject *row = json_object_new ();
-
-      for (guint i = 0; i < n_names; i++)
-        {
-          const char *value = (const char *) sqlite3_column_text (q.stmt, (int) i);
-
-          if (value != NULL)
-            json_object_set_string_member (row, names[i], value);
-          else
-            json_object_set_null_member (row, names[i]);
-        }
-      g_ptr_array_add (rows, row);
-    }
-  if (rc != SQLITE_DONE)
-    {
-      tf_store_set_error (error, self->db, rc, _("Cannot read the store"));
-      return NULL;
-    }
-  return g_steal_pointer (&rows);
-}
-
 /* The one row of @sql for @user_id; NULL with @error on a failure, NULL
  * alone when there is none. */
 static JsonObject *

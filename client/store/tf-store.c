@@ -132,6 +132,64 @@ tf_store_step_done (TfStore *self, TfStoreStmt *s, GError **error)
   return TRUE;
 }
 
+GPtrArray *
+tf_store_query_objects (TfStore *self, const char *sql, const char *param,
+                        const char * const *names, guint n_names, GError **error)
+{
+  g_auto(TfStoreStmt) q = { NULL };
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  int rc;
+
+  g_assert (TF_IS_STORE (self));
+
+  if (!tf_store_prepare (self, &q, sql, error))
+    return NULL;
+  if (param != NULL)
+    sqlite3_bind_text (q.stmt, 1, param, -1, SQLITE_TRANSIENT);
+  while ((rc = sqlite3_step (q.stmt)) == SQLITE_ROW)
+    {
+      JsonObject *row = json_object_new ();
+
+      for (guint i = 0; i < n_names; i++)
+        {
+          const char *value = (const char *) sqlite3_column_text (q.stmt, (int) i);
+          gboolean typed = names[i][0] != '\0' && names[i][1] == ':';
+          const char *name = typed ? names[i] + 2 : names[i];
+
+          if (value == NULL)
+            json_object_set_null_member (row, name);
+          else if (typed && names[i][0] == 'i')
+            json_object_set_int_member (row, name, sqlite3_column_int64 (q.stmt, (int) i));
+          else if (typed && names[i][0] == 'b')
+            json_object_set_boolean_member (row, name, sqlite3_column_int (q.stmt, (int) i) != 0);
+          else
+            json_object_set_string_member (row, name, value);
+        }
+      g_ptr_array_add (rows, row);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      tf_store_set_error (error, self->db, rc, _("Cannot read the store"));
+      return NULL;
+    }
+  return g_steal_pointer (&rows);
+}
+
+JsonArray *
+tf_store_query_array (TfStore *self, const char *sql, const char * const *names, guint n_names,
+                      GError **error)
+{
+  g_autoptr(GPtrArray) rows = tf_store_query_objects (self, sql, NULL, names, n_names, error);
+  JsonArray *out;
+
+  if (rows == NULL)
+    return NULL;
+  out = json_array_sized_new (rows->len);
+  for (guint i = 0; i < rows->len; i++)
+    json_array_add_object_element (out, json_object_ref (g_ptr_array_index (rows, i)));
+  return out;
+}
+
 gint64
 tf_store_query_int (TfStore *self, const char *sql, const char *param, gint64 fallback,
                     GError **error)
