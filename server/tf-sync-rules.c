@@ -31,8 +31,8 @@
  * Appointments in a push.  The last part of this file applies the rules to
  * a mutation of a push (tf-sync-push-private.h), where the batch's earlier
  * decisions count as much as the database: an appointment moves only along
- * its allowed states (pending, confirmed, then completed or no-show; or
- * cancelled by whoever cancels it), a client never changes where it takes
+ * its allowed states (pending, confirmed, then completed or no-show once
+ * it has started, not_yet_held before; or cancelled by whoever cancels it), a client never changes where it takes
  * place nor, once confirmed, when, and no two of a therapist's
  * appointments overlap, stored or pushed together.
  *
@@ -475,6 +475,26 @@ allowed_transition (const char *from, const char *to, gboolean therapist)
   return FALSE;
 }
 
+/* Whether an appointment that @fields marks completed or no-show has
+ * started by the server's clock: one cannot have been attended or missed
+ * before it begins.  Any other status, or one already stored, is not
+ * asked about. */
+static gboolean
+held_by_now (Push *p, JsonObject *fields, TfRecord *current, const char *status)
+{
+  const char *start = tf_json_get_string (fields, "appointment_datetime");
+  g_autoptr(GDateTime) when = NULL;
+
+  if (g_strcmp0 (status, "completed") != 0 && g_strcmp0 (status, "no_show") != 0)
+    return TRUE;
+  if (g_strcmp0 (tf_json_get_string (current->fields, "status"), status) == 0)
+    return TRUE;
+  if (start == NULL)
+    start = tf_json_get_string (current->fields, "appointment_datetime");
+  when = start != NULL ? tf_time_parse_timestamp (start, NULL) : NULL;
+  return when == NULL || g_date_time_compare (when, p->now) <= 0;
+}
+
 /* The scheduling rules the server enforces on appointments. */
 gboolean
 tf_push_check_appointment (Push *p, Decision *d, JsonObject *fields, TfRecord *current,
@@ -503,6 +523,12 @@ tf_push_check_appointment (Push *p, Decision *d, JsonObject *fields, TfRecord *c
       tf_push_reject (d, "bad_transition", "an appointment cannot go from %s to %s%s",
                       tf_json_get_string (current->fields, "status"), status,
                       by_therapist ? "" : " (some changes are the therapist's)");
+      return TRUE;
+    }
+  if (current != NULL && !held_by_now (p, fields, current, status))
+    {
+      tf_push_reject (d, "not_yet_held",
+                      "an appointment is marked %s only once it has started", status);
       return TRUE;
     }
   if (g_strcmp0 (status, "cancelled") == 0)

@@ -11,7 +11,7 @@
  *
  * Which changes are offered follows the appointment's life:
  *   pending   → confirmed | cancelled
- *   confirmed → completed | no_show | cancelled
+ *   confirmed → completed | no_show (once it has started) | cancelled
  * and the page checks the stored status again before writing, since a sync
  * may have changed it since the row was drawn.
  *
@@ -63,6 +63,17 @@ static const TfTable *
 appointments_table (void)
 {
   return tf_registry_lookup ("appointments");
+}
+
+/* Whether an appointment at @start has begun: before then it cannot have
+ * been attended or missed (the server refuses that too, not_yet_held). */
+static gboolean
+has_started (const char *start)
+{
+  g_autoptr(GDateTime) when = start != NULL ? tf_time_parse_timestamp (start, NULL) : NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+
+  return when != NULL && g_date_time_compare (when, now) <= 0;
 }
 
 /* Whether an appointment that is @from may become @to. */
@@ -171,7 +182,8 @@ create_row (TfSchedulePage *self, TfDatedAppointment *entry, GHashTable *names)
       gtk_widget_add_css_class (confirm, "suggested-action");
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), confirm);
     }
-  else if (g_strcmp0 (status, "confirmed") == 0)
+  else if (g_strcmp0 (status, "confirmed") == 0 &&
+           has_started (tf_item_get_string (item, "appointment_datetime")))
     {
       adw_action_row_add_suffix (ADW_ACTION_ROW (row),
                                  action_button (_("Complete"), "appointment-complete",
@@ -320,6 +332,14 @@ change_status (TfSchedulePage *self, const char *id, const char *to, const char 
                                                   tf_appointment_status_label (from));
       fail (self, message);
       tf_repository_refresh (self->appointments, NULL);
+      return;
+    }
+  if ((g_strcmp0 (to, "completed") == 0 || g_strcmp0 (to, "no_show") == 0) &&
+      !has_started (json_object_get_string_member_with_default (plain, "appointment_datetime",
+                                                                NULL)))
+    {
+      fail (self, _("This appointment has not started yet: it can be marked completed or "
+                    "no-show once its time has come"));
       return;
     }
   json_object_set_string_member (plain, "status", to);

@@ -309,6 +309,24 @@ take_stored_record (TfStore *self, const TfTable *table, const char *record_id,
   return later || tf_store_write_remote_row (self, record, error);
 }
 
+/* What the user reads of a refusal: in their language for the codes that
+ * ask something of them, else the server's own words. */
+static const char *
+rejection_message (const char *code, const char *server_message)
+{
+  /* The server no longer moves a signed moment: the user must set the
+   * clock. */
+  if (g_strcmp0 (code, "clock_ahead") == 0)
+    return _("This device’s clock is ahead of the server’s: set its date and time, then "
+             "save this again");
+  /* A therapist's device marked an appointment before its time (a device
+   * whose clock runs ahead, or one that skipped its own check). */
+  if (g_strcmp0 (code, "not_yet_held") == 0)
+    return _("This appointment has not started yet: it can be marked completed or no-show "
+             "once its time has come");
+  return server_message != NULL ? server_message : "";
+}
+
 static gboolean
 apply_results_body (TfStore *self, gpointer data, GError **error)
 {
@@ -391,12 +409,7 @@ apply_results_body (TfStore *self, gpointer data, GError **error)
           g_autofree char *stamp = tf_time_format_timestamp (now);
           const char *code = tf_json_get_string (r, "code") ? tf_json_get_string (r, "code")
                                                               : "rejected";
-          /* The server no longer moves a signed moment: the user must set
-           * the clock, and is told so in their language. */
-          const char *message = g_strcmp0 (code, "clock_ahead") == 0
-            ? _("This device’s clock is ahead of the server’s: set its date and time, then "
-                "save this again")
-            : tf_json_get_string (r, "message") ? tf_json_get_string (r, "message") : "";
+          const char *message = rejection_message (code, tf_json_get_string (r, "message"));
           const char *params[] = {
             mutation, table->name, record_id, op, fields, code, message, stamp,
           };

@@ -563,6 +563,72 @@ test_clocks (void)
                            " WHERE user_id = '%s'", client->user_id), >, 2001);
 }
 
+/* A therapist's confirmed appointment as @status at @start. */
+static char *
+therapist_appointment (gint64 mutation_id, const char *id, gint64 base, TfTestUser *therapist,
+                       TfTestUser *client, const char *start, const char *status)
+{
+  return g_strdup_printf ("{\"mutation_id\": %" G_GINT64_FORMAT ", \"table\": \"appointments\","
+                          " \"id\": \"%s\", \"op\": \"upsert\", \"base_version\": %" G_GINT64_FORMAT
+                          ", \"fields\": {\"therapist_id\": \"%s\", \"client_id\": \"%s\","
+                          " \"appointment_datetime\": \"%s\", \"duration\": 50,"
+                          " \"status\": \"%s\", \"price\": \"0.00\"}}",
+                          mutation_id, id, base, therapist->user_id, client->user_id, start,
+                          status);
+}
+
+/* An appointment that has not begun cannot have been attended or missed:
+ * marking it completed or no-show is refused (not_yet_held) and it stays
+ * confirmed; once its time has come (moved into the past in PostgreSQL, as
+ * time would) the same change is applied. */
+static void
+test_future_appointment_not_held (void)
+{
+  g_autoptr(TfTestUser) therapist = new_user ("therapist");
+  g_autoptr(TfTestUser) client = new_user ("client");
+  g_autofree char *id = g_uuid_string_random ();
+  g_autofree char *m = NULL;
+  g_autoptr(TfTestResponse) r = NULL;
+  g_autoptr(PGconn) conn = tf_test_pg_connect (server->conninfo);
+  const char *to[] = { "completed", "no_show" };
+  gint64 version;
+
+  tf_test_link_care (server, client, therapist);
+  m = therapist_appointment (1, id, 0, therapist, client, "2031-03-04T09:00:00Z", "confirmed");
+  r = push (therapist, m);
+  g_assert_cmpstr (status_at (r, 0), ==, "applied");
+  version = json_object_get_int_member (result_at (r, 0), "version");
+
+  for (guint i = 0; i < G_N_ELEMENTS (to); i++)
+    {
+      g_autofree char *change = therapist_appointment (2 + i, id, version, therapist, client,
+                                                       "2031-03-04T09:00:00Z", to[i]);
+      g_autoptr(TfTestResponse) refused = push (therapist, change);
+
+      g_assert_cmpstr (status_at (refused, 0), ==, "rejected");
+      g_assert_cmpstr (code_at (refused, 0), ==, "not_yet_held");
+      g_assert_cmpint (db_int ("SELECT count(*) FROM appointments WHERE id = '%s'"
+                               " AND status = 'confirmed'", id), ==, 1);
+    }
+
+  {
+    g_autofree char *sql = g_strdup_printf ("UPDATE appointments SET created_at = now () -"
+                                            " interval '3 days', appointment_datetime ="
+                                            " now () - interval '2 hours' WHERE id = '%s'", id);
+    g_autofree char *past = NULL, *held = NULL;
+    g_autoptr(TfTestResponse) applied = NULL;
+
+    tf_test_pg_exec (conn, sql);
+    past = db_text ("SELECT to_char (appointment_datetime AT TIME ZONE 'UTC',"
+                    " 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM appointments WHERE id = '%s'", id);
+    held = therapist_appointment (4, id, version, therapist, client, past, "no_show");
+    applied = push (therapist, held);
+    g_assert_cmpstr (status_at (applied, 0), ==, "applied");
+    g_assert_cmpint (db_int ("SELECT count(*) FROM appointments WHERE id = '%s'"
+                             " AND status = 'no_show'", id), ==, 1);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -580,6 +646,8 @@ main (int argc, char **argv)
   g_test_add_func ("/tf/sync-rules/booking-refusals", test_booking_refusals);
   g_test_add_func ("/tf/sync-rules/booking-pending-limit", test_booking_pending_limit);
   g_test_add_func ("/tf/sync-rules/clocks", test_clocks);
+  g_test_add_func ("/tf/sync-rules/future-appointment-not-held",
+                   test_future_appointment_not_held);
   ret = g_test_run ();
   tf_test_server_stop (server);
   return ret;

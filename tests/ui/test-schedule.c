@@ -290,6 +290,48 @@ test_agenda (void)
   fixture_tear_down (&f);
 }
 
+/* A confirmed appointment that has not begun offers no Complete and no
+ * No-Show (only Cancel), and the actions, asked anyway, refuse and store
+ * nothing: it cannot have been attended or missed yet. */
+static void
+test_future_not_held (void)
+{
+  Fixture f = { 0 };
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) later = g_date_time_add_hours (now, 2);
+  g_autoptr(GDateTime) at = g_date_time_new_local (g_date_time_get_year (later),
+                                                   g_date_time_get_month (later),
+                                                   g_date_time_get_day_of_month (later),
+                                                   g_date_time_get_hour (later), 0, 0);
+  g_autofree char *client = g_uuid_string_random ();
+  g_autofree char *id = NULL, *row_name = NULL;
+  const char *actions[] = { "schedule.complete", "schedule.no-show" };
+
+  fixture_set_up (&f, tf_schedule_page_new);
+  tf_ui_wait_shown (f.window, "schedule-empty");
+  id = tf_ui_put_appointment (f.session, client, at, "confirmed");
+  row_name = g_strdup_printf ("appointment-%s", id);
+  /* Two hours on may be next week (a Sunday night). */
+  if (g_date_time_get_day_of_week (at) < g_date_time_get_day_of_week (now))
+    tf_ui_click (f.window, "schedule-next");
+  tf_ui_wait_subtitle (f.window, row_name, "Confirmed · 50 min");
+  g_assert_null (tf_ui_find (f.window, "appointment-complete"));
+  tf_ui_wait_shown (f.window, "appointment-more");
+
+  for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
+    {
+      g_autoptr(JsonObject) plain = NULL;
+
+      g_clear_pointer (&f.failed, g_free);
+      g_assert_true (gtk_widget_activate_action (f.page, actions[i], "s", id));
+      g_assert_cmpstr (f.failed, ==, "This appointment has not started yet: it can be marked "
+                       "completed or no-show once its time has come");
+      plain = tf_ui_get (f.session, "appointments", id);
+      g_assert_cmpstr (json_object_get_string_member (plain, "status"), ==, "confirmed");
+    }
+  fixture_tear_down (&f);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -298,5 +340,6 @@ main (int argc, char **argv)
   g_test_add_func ("/tf/schedule/availability-refuses-and-saves", test_availability);
   g_test_add_func ("/tf/schedule/blocked-dates", test_blocked_dates);
   g_test_add_func ("/tf/schedule/agenda-confirm-cancel", test_agenda);
+  g_test_add_func ("/tf/schedule/future-not-held", test_future_not_held);
   return g_test_run ();
 }
