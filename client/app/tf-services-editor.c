@@ -6,7 +6,8 @@
  * administrators, seeded by sql/postgres/0005-services.sql); a therapist
  * only says, per service, whether they offer it, its price in euros and its
  * length in minutes (therapist_services).  Each service is one expander row
- * saved on its own, so a mistake in one price never holds back another.
+ * saved on its own, so a mistake in one price never holds back another; the
+ * "offered" switch saves its row at once, a price or length with Save.
  *
  * The rules (a price is a non-negative amount with at most two decimals, a
  * length 1 … 1440 minutes, one row per therapist and service) are in
@@ -155,7 +156,12 @@ on_price_changed_cb (GtkEditable *price, ServiceRow *row)
     return;
   row->dirty = TRUE;
   if (!row->had_offer && *gtk_editable_get_text (price) != '\0')
-    gtk_switch_set_active (GTK_SWITCH (row->offered), TRUE);
+    {
+      /* Not a tap on the switch: the price is saved with Save, once typed. */
+      row->editor->loading = TRUE;
+      gtk_switch_set_active (GTK_SWITCH (row->offered), TRUE);
+      row->editor->loading = FALSE;
+    }
 }
 
 static void
@@ -181,8 +187,9 @@ parse_minutes (const char *text)
   return (int) g_ascii_strtoll (copy, NULL, 10);
 }
 
+/* Checks and stores what @row shows; says what was refused next to it. */
 static void
-on_save_clicked_cb (GtkButton *button, ServiceRow *row)
+save_row (ServiceRow *row)
 {
   TfServicesEditor *self = row->editor;
   const char *price = gtk_editable_get_text (GTK_EDITABLE (row->price));
@@ -227,6 +234,24 @@ on_save_clicked_cb (GtkButton *button, ServiceRow *row)
   tf_session_sync (self->session);
   done = g_strdup_printf (_("%s saved"), row->name);
   g_signal_emit (self, signals[SAVED], 0, done);
+}
+
+static void
+on_save_clicked_cb (GtkButton *button, ServiceRow *row)
+{
+  save_row (row);
+}
+
+/* Offering a service or no longer is one tap, saved at once: a switch that
+ * waited for Save was lost, unsaid, when the therapist went back.  A price
+ * or a length being typed is saved with it. */
+static void
+on_offered_changed_cb (ServiceRow *row)
+{
+  if (row->editor->loading)
+    return;
+  row->dirty = TRUE;
+  save_row (row);
 }
 
 static GtkWidget *
@@ -367,7 +392,8 @@ create_row (TfServicesEditor *self, const TfOffer *offer, Draft *draft)
     adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row->expander), draft->expanded);
   self->loading = FALSE;
 
-  g_signal_connect_swapped (row->offered, "notify::active", G_CALLBACK (on_edited_cb), row);
+  g_signal_connect_swapped (row->offered, "notify::active", G_CALLBACK (on_offered_changed_cb),
+                            row);
   g_signal_connect (row->price, "changed", G_CALLBACK (on_price_changed_cb), row);
   g_signal_connect_swapped (row->duration, "changed", G_CALLBACK (on_edited_cb), row);
   g_signal_connect (save, "clicked", G_CALLBACK (on_save_clicked_cb), row);

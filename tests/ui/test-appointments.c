@@ -221,6 +221,43 @@ n_slots (Fixture *f)
   return n;
 }
 
+static const char *
+slots_heading (Fixture *f)
+{
+  return gtk_label_get_text (GTK_LABEL (tf_ui_find (f->window, "book-slots-heading")));
+}
+
+/* The heading of the free times of @date, as the page writes it. */
+static const char *
+expected_heading (GDateTime *date)
+{
+  static char *text;
+  g_autofree char *name = g_date_time_format (date, "%A %-d %B");
+
+  g_free (text);
+  text = g_strdup_printf ("Free Times on %s", name);
+  return text;
+}
+
+/* A turn of the mouse wheel over the booking calendar, as GTK delivers it
+ * to the calendar's own scroll controller. */
+static void
+scroll_calendar (Fixture *f, double dy)
+{
+  GtkWidget *calendar = tf_ui_find (f->window, "book-calendar");
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (calendar);
+  gboolean handled = FALSE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_EVENT_CONTROLLER_SCROLL (controller))
+        g_signal_emit_by_name (controller, "scroll", 0.0, dy, &handled);
+    }
+  g_assert_true (handled);
+}
+
 static gboolean
 not_mapped (gpointer data)
 {
@@ -290,6 +327,23 @@ test_book_and_cancel (void)
   g_assert_null (tf_ui_find (f.window, next_slot));
   g_assert_cmpuint (n_slots (&f), ==, 4);
   g_assert_false (gtk_widget_get_visible (tf_ui_find (f.window, "book-no-slots")));
+
+  /* Scrolling over the calendar turns its month and moves the date: the
+   * free times follow it there and back. */
+  {
+    g_autofree char *heading = g_strdup (slots_heading (&f));
+    g_autoptr(GDateTime) shown = NULL;
+
+    scroll_calendar (&f, 1.0);
+    shown = gtk_calendar_get_date (GTK_CALENDAR (tf_ui_find (f.window, "book-calendar")));
+    g_assert_cmpint (g_date_time_get_month (shown), ==, g_date_time_get_month (day) % 12 + 1);
+    g_assert_cmpstr (slots_heading (&f), ==, expected_heading (shown));
+    g_assert_cmpstr (slots_heading (&f), !=, heading);
+    scroll_calendar (&f, -1.0);
+    g_assert_cmpstr (slots_heading (&f), ==, heading);
+    tf_ui_wait_mapped (f.window, first_slot, TRUE);
+    g_assert_cmpuint (n_slots (&f), ==, 4);
+  }
 
   /* The individual session, with its price; the same three times. */
   adw_combo_row_set_selected (ADW_COMBO_ROW (tf_ui_find (f.window, "book-service")), 1);
@@ -595,6 +649,26 @@ test_services (void)
                           "therapist_id", tf_vault_get_user_id (tf_ui_page_vault (&f)), &error);
   g_assert_false (json_object_get_boolean_member (g_ptr_array_index (stored, 0),
                                                   "is_available"));
+
+  /* The switch alone, no Save: stored at once, so going back loses
+   * nothing, and a new page shows it offered. */
+  g_clear_pointer (&f.saved, g_free);
+  gtk_switch_set_active (GTK_SWITCH (tf_ui_find (f.window, "service-offered-individual")), TRUE);
+  g_assert_cmpstr (f.saved, ==, "Individual session saved");
+  tf_ui_click (f.window, "schedule-services-back");
+  g_clear_pointer (&stored, g_ptr_array_unref);
+  stored = tf_vault_list (tf_ui_page_vault (&f), tf_registry_lookup ("therapist_services"),
+                          "therapist_id", tf_vault_get_user_id (tf_ui_page_vault (&f)), &error);
+  g_assert_cmpuint (stored->len, ==, 1);
+  g_assert_true (json_object_get_boolean_member (g_ptr_array_index (stored, 0),
+                                                 "is_available"));
+  f.page = tf_schedule_page_new (f.session);
+  g_signal_connect (f.page, "saved", G_CALLBACK (on_saved), &f);
+  gtk_window_set_child (GTK_WINDOW (f.window), f.page);
+  tf_ui_click (f.window, "schedule-services");
+  expander = tf_ui_wait_shown (f.window, "service-individual");
+  g_assert_cmpstr (adw_expander_row_get_subtitle (ADW_EXPANDER_ROW (expander)), ==,
+                   "€65.50 · 45 min");
   tf_ui_page_close (&f);
 }
 
