@@ -25,22 +25,48 @@
 #include "tf-appointment-info.h"
 #include "tf-cancel-dialog.h"
 #include "tf-appointments-page-private.h"
+#include "tf-page.h"
 #include "tf-booking.h"
 #include "tf-form.h"
 #include "tf-safety-dialog.h"
 #include "tf-time.h"
 
-G_DEFINE_FINAL_TYPE (TfAppointmentsPage, tf_appointments_page, GTK_TYPE_WIDGET)
+static void tf_appointments_page_page_init (TfPageInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (TfAppointmentsPage, tf_appointments_page, GTK_TYPE_WIDGET,
+                               G_IMPLEMENT_INTERFACE (TF_TYPE_PAGE, tf_appointments_page_page_init))
+
+/* --- the page contract ---------------------------------------------------- */
+
+static const char *
+get_name (TfPage *page)
+{
+  return "appointments";
+}
+
+static const char *
+get_title (TfPage *page)
+{
+  return _("Appointments");
+}
+
+static const char *
+get_icon_name (TfPage *page)
+{
+  return "x-office-calendar-symbolic";
+}
+
+static void
+tf_appointments_page_page_init (TfPageInterface *iface)
+{
+  iface->get_name = get_name;
+  iface->get_title = get_title;
+  iface->get_icon_name = get_icon_name;
+}
 
 enum { SAVED, FAILED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
-
-static const TfTable *
-appointments_table (void)
-{
-  return tf_registry_lookup ("appointments");
-}
 
 static TfVault *
 get_vault (TfAppointmentsPage *self)
@@ -402,8 +428,6 @@ on_care_changed_cb (TfAppointmentsPage *self)
 static void
 on_synced_cb (TfAppointmentsPage *self)
 {
-  tf_repository_refresh (self->appointments, NULL);
-  tf_repository_refresh (self->care, NULL);
   /* Names, hours, services and other keys may have come with the sync. */
   rebuild_list (self);
   rebuild_therapists (self);
@@ -495,9 +519,9 @@ tf_appointments_page_new (TfSession *session)
   self = g_object_new (TF_TYPE_APPOINTMENTS_PAGE, NULL);
   self->session = g_object_ref (session);
   vault = tf_session_get_vault (session);
-  self->appointments = tf_repository_new (vault, appointments_table (), "client_id",
+  self->appointments = tf_session_dup_records (session, "appointments", "client_id",
                                           tf_vault_get_user_id (vault));
-  self->care = tf_repository_new (vault, tf_registry_lookup ("care_relationships"), "client_id",
+  self->care = tf_session_dup_records (session, "care_relationships", "client_id",
                                   tf_vault_get_user_id (vault));
   g_signal_connect_object (self->appointments, "items-changed",
                            G_CALLBACK (on_appointments_changed_cb), self, G_CONNECT_SWAPPED);

@@ -648,8 +648,8 @@ tf_availability_editor_new (TfSession *session)
   self = g_object_new (TF_TYPE_AVAILABILITY_EDITOR, NULL);
   self->session = g_object_ref (session);
   vault = tf_session_get_vault (session);
-  self->blocked = tf_repository_new (vault, tf_registry_lookup ("therapist_blocked_dates"),
-                                     "therapist_id", tf_vault_get_user_id (vault));
+  self->blocked = tf_session_dup_records (session, "therapist_blocked_dates", "therapist_id",
+                                          tf_vault_get_user_id (vault));
   tf_availability_editor_bind_blocked (self);
   tf_availability_editor_reload (self);
   return GTK_WIDGET (self);

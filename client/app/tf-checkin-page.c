@@ -14,6 +14,7 @@
 #include <glib/gi18n.h>
 
 #include "tf-checkin-page.h"
+#include "tf-page.h"
 #include "tf-form.h"
 #include "tf-time.h"
 
@@ -32,7 +33,38 @@ struct _TfCheckinPage
   GtkListBox    *list;
 };
 
-G_DEFINE_FINAL_TYPE (TfCheckinPage, tf_checkin_page, GTK_TYPE_WIDGET)
+static void tf_checkin_page_page_init (TfPageInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (TfCheckinPage, tf_checkin_page, GTK_TYPE_WIDGET,
+                               G_IMPLEMENT_INTERFACE (TF_TYPE_PAGE, tf_checkin_page_page_init))
+
+/* --- the page contract ---------------------------------------------------- */
+
+static const char *
+get_name (TfPage *page)
+{
+  return "checkin";
+}
+
+static const char *
+get_title (TfPage *page)
+{
+  return _("Check-In");
+}
+
+static const char *
+get_icon_name (TfPage *page)
+{
+  return "emblem-favorite-symbolic";
+}
+
+static void
+tf_checkin_page_page_init (TfPageInterface *iface)
+{
+  iface->get_name = get_name;
+  iface->get_title = get_title;
+  iface->get_icon_name = get_icon_name;
+}
 
 enum { SAVED, FAILED, N_SIGNALS };
 static guint signals[N_SIGNALS];
@@ -151,13 +183,6 @@ on_save_clicked (TfCheckinPage *self)
 }
 
 static void
-on_synced (TfCheckinPage *self)
-{
-  if (self->history != NULL)
-    tf_repository_refresh (self->history, NULL);
-}
-
-static void
 tf_checkin_page_dispose (GObject *object)
 {
   TfCheckinPage *self = TF_CHECKIN_PAGE (object);
@@ -222,10 +247,8 @@ tf_checkin_page_new (TfSession *session)
   TfVault *vault = tf_session_get_vault (session);
 
   self->session = g_object_ref (session);
-  self->history = tf_repository_new (vault, tf_registry_lookup ("mood_entries"), "user_id",
+  self->history = tf_session_dup_records (session, "mood_entries", "user_id",
                                      tf_vault_get_user_id (vault));
   gtk_list_box_bind_model (self->list, G_LIST_MODEL (self->history), create_row, NULL, NULL);
-  g_signal_connect_object (session, "synced", G_CALLBACK (on_synced), self,
-                           G_CONNECT_SWAPPED);
   return GTK_WIDGET (self);
 }

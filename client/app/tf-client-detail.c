@@ -447,12 +447,6 @@ on_care_changed_cb (TfClientDetail *self)
 static void
 on_synced_cb (TfClientDetail *self)
 {
-  /* What a sync changed on its own connection: the repositories reload,
-   * and each announces what differs. */
-  tf_repository_refresh (self->profile, NULL);
-  tf_repository_refresh (self->care, NULL);
-  tf_repository_refresh (self->journal, NULL);
-  tf_repository_refresh (self->moods, NULL);
   /* A sync may have met other keys for the client (tf_account_sync). */
   tf_safety_banner_update (self->key_banner, self->session, self->client_id, self->name);
 }
@@ -554,16 +548,16 @@ tf_client_detail_new (TfSession *session, const char *client_id)
   self->session = g_object_ref (session);
   self->client_id = g_strdup (client_id);
   self->me = g_strdup (tf_vault_get_user_id (vault));
-  self->profile = tf_repository_new (vault, tf_registry_lookup ("profiles"), "user_id",
+  self->profile = tf_session_dup_records (session, "profiles", "user_id",
                                      client_id);
-  self->care = tf_repository_new (vault, tf_registry_lookup ("care_relationships"),
+  self->care = tf_session_dup_records (session, "care_relationships",
                                   "client_id", client_id);
-  self->journal = tf_repository_new (vault, tf_registry_lookup ("journal_entries"), "user_id",
+  self->journal = tf_session_dup_records (session, "journal_entries", "user_id",
                                      client_id);
   self->shared = gtk_filter_list_model_new (G_LIST_MODEL (g_object_ref (self->journal)),
                                             GTK_FILTER (gtk_custom_filter_new (entry_is_shared,
                                                                                NULL, NULL)));
-  self->moods = tf_repository_new (vault, tf_registry_lookup ("mood_entries"), "user_id",
+  self->moods = tf_session_dup_records (session, "mood_entries", "user_id",
                                    client_id);
   add_sections (self);
 

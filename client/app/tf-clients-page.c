@@ -27,6 +27,7 @@
 
 #include "tf-client-detail.h"
 #include "tf-clients-page.h"
+#include "tf-page.h"
 #include "tf-form.h"
 #include "tf-text.h"
 #include "tf-time.h"
@@ -50,7 +51,38 @@ struct _TfClientsPage
   GtkWidget      *detail;       /* the TfClientDetail shown, or NULL */
 };
 
-G_DEFINE_FINAL_TYPE (TfClientsPage, tf_clients_page, GTK_TYPE_WIDGET)
+static void tf_clients_page_page_init (TfPageInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (TfClientsPage, tf_clients_page, GTK_TYPE_WIDGET,
+                               G_IMPLEMENT_INTERFACE (TF_TYPE_PAGE, tf_clients_page_page_init))
+
+/* --- the page contract ---------------------------------------------------- */
+
+static const char *
+get_name (TfPage *page)
+{
+  return "clients";
+}
+
+static const char *
+get_title (TfPage *page)
+{
+  return _("Clients");
+}
+
+static const char *
+get_icon_name (TfPage *page)
+{
+  return "system-users-symbolic";
+}
+
+static void
+tf_clients_page_page_init (TfPageInterface *iface)
+{
+  iface->get_name = get_name;
+  iface->get_title = get_title;
+  iface->get_icon_name = get_icon_name;
+}
 
 enum { SAVED, FAILED, N_SIGNALS };
 static guint signals[N_SIGNALS];
@@ -282,13 +314,6 @@ rebuild (TfClientsPage *self)
   update_list_state (self);
 }
 
-static void
-on_synced_cb (TfClientsPage *self)
-{
-  tf_repository_refresh (self->care, NULL);
-  tf_repository_refresh (self->profiles, NULL);
-}
-
 /* --- the detail ----------------------------------------------------------- */
 
 static void
@@ -410,14 +435,12 @@ tf_clients_page_new (TfSession *session)
   self = g_object_new (TF_TYPE_CLIENTS_PAGE, NULL);
   vault = tf_session_get_vault (session);
   self->session = g_object_ref (session);
-  self->care = tf_repository_new (vault, tf_registry_lookup ("care_relationships"),
+  self->care = tf_session_dup_records (session, "care_relationships",
                                   "therapist_id", tf_vault_get_user_id (vault));
-  self->profiles = tf_repository_new (vault, tf_registry_lookup ("profiles"), NULL, NULL);
+  self->profiles = tf_session_dup_records (session, "profiles", NULL, NULL);
   g_signal_connect_object (self->care, "items-changed", G_CALLBACK (rebuild), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->profiles, "items-changed", G_CALLBACK (rebuild), self,
-                           G_CONNECT_SWAPPED);
-  g_signal_connect_object (session, "synced", G_CALLBACK (on_synced_cb), self,
                            G_CONNECT_SWAPPED);
   rebuild (self);
   return GTK_WIDGET (self);

@@ -36,6 +36,7 @@
 
 #include "tf-conflict-comparison.h"
 #include "tf-conflicts-page.h"
+#include "tf-page.h"
 #include "tf-form.h"
 #include "tf-record-text.h"
 #include "tf-side-by-side.h"
@@ -57,7 +58,52 @@ struct _TfConflictsPage
   AdwPreferencesPage *list;  /* the intro group, then one group per conflict */
 };
 
-G_DEFINE_FINAL_TYPE (TfConflictsPage, tf_conflicts_page, GTK_TYPE_WIDGET)
+static void tf_conflicts_page_page_init (TfPageInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (TfConflictsPage, tf_conflicts_page, GTK_TYPE_WIDGET,
+                               G_IMPLEMENT_INTERFACE (TF_TYPE_PAGE, tf_conflicts_page_page_init))
+
+/* --- the page contract ---------------------------------------------------- */
+
+static const char *
+get_name (TfPage *page)
+{
+  return "conflicts";
+}
+
+static const char *
+get_title (TfPage *page)
+{
+  return _("Conflicts");
+}
+
+static const char *
+get_icon_name (TfPage *page)
+{
+  return "dialog-warning-symbolic";
+}
+
+static guint
+get_badge (TfPage *page)
+{
+  return tf_conflicts_page_get_count (TF_CONFLICTS_PAGE (page));
+}
+
+static TfPageNeeds
+get_needs (TfPage *page)
+{
+  return TF_PAGE_NEEDS_VAULT | TF_PAGE_SHOWN_WITH_BADGE;
+}
+
+static void
+tf_conflicts_page_page_init (TfPageInterface *iface)
+{
+  iface->get_name = get_name;
+  iface->get_title = get_title;
+  iface->get_icon_name = get_icon_name;
+  iface->get_badge = get_badge;
+  iface->get_needs = get_needs;
+}
 
 enum { PROP_0, PROP_COUNT, N_PROPS };
 enum { SAVED, FAILED, N_SIGNALS };
@@ -191,6 +237,7 @@ set_count (TfConflictsPage *self, guint count)
     return;
   self->count = count;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COUNT]);
+  tf_page_changed (TF_PAGE (self));
 }
 
 /* The card of @copy_id with content @checksum, taken out of @cards; NULL
@@ -305,12 +352,6 @@ schedule_reload (TfConflictsPage *self)
 
 static void
 on_store_changed_cb (TfStore *store, const char *table, const char *id, TfConflictsPage *self)
-{
-  schedule_reload (self);
-}
-
-static void
-on_synced_cb (TfConflictsPage *self)
 {
   schedule_reload (self);
 }
@@ -516,8 +557,6 @@ tf_conflicts_page_new (TfSession *session)
   self->store = g_object_ref (tf_session_get_store (session));
   self->changed_id = g_signal_connect (self->store, "changed",
                                        G_CALLBACK (on_store_changed_cb), self);
-  g_signal_connect_object (session, "synced", G_CALLBACK (on_synced_cb), self,
-                           G_CONNECT_SWAPPED);
   g_signal_connect_object (session, "notify::unlocked", G_CALLBACK (on_unlocked_cb), self,
                            G_CONNECT_SWAPPED);
   reload (self);

@@ -16,6 +16,7 @@
 #include <glib/gi18n.h>
 
 #include "tf-form.h"
+#include "tf-page.h"
 #include "tf-time.h"
 
 void
@@ -26,6 +27,13 @@ tf_form_class_add_outcome_signals (gpointer klass, guint *saved, guint *failed)
   g_return_if_fail (G_IS_OBJECT_CLASS (klass));
   g_return_if_fail (saved != NULL && failed != NULL);
 
+  /* A page has them from its interface. */
+  if (g_type_is_a (type, TF_TYPE_PAGE))
+    {
+      *saved = tf_page_get_saved_signal ();
+      *failed = tf_page_get_failed_signal ();
+      return;
+    }
   *saved = g_signal_new ("saved", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1,
                          G_TYPE_STRING);
   *failed = g_signal_new ("failed", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1,
@@ -286,21 +294,6 @@ tf_form_first_plain (TfRepository *records)
   item = g_list_model_get_item (G_LIST_MODEL (records), 0);
   /* The repository keeps the item, and with it the plain form. */
   return item ? tf_item_get_plain (item) : NULL;
-}
-
-static void
-on_synced_cb (TfSession *session, TfRepository *records)
-{
-  tf_repository_refresh (records, NULL);
-}
-
-void
-tf_form_refresh_on_sync (TfSession *session, TfRepository *records)
-{
-  g_return_if_fail (TF_IS_SESSION (session));
-  g_return_if_fail (TF_IS_REPOSITORY (records));
-
-  g_signal_connect_object (session, "synced", G_CALLBACK (on_synced_cb), records, 0);
 }
 
 void

@@ -92,10 +92,6 @@ void       tf_form_add_save_shortcut         (GtkWidget  *form,
  * the repository's item. */
 JsonObject *tf_form_first_plain              (TfRepository *records);
 
-/* Refreshes @records whenever @session has synced. */
-void       tf_form_refresh_on_sync           (TfSession    *session,
-                                              TfRepository *records);
-
 /* Says in @status when @plain (a record, or NULL: none, then @none is
  * said) was last saved, as @last_format ("Last saved %s") with the local
  * date and time; nothing for an unreadable record. */

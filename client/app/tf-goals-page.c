@@ -18,6 +18,7 @@
 
 #include "tf-form.h"
 #include "tf-goals-page.h"
+#include "tf-page.h"
 #include "tf-streaks.h"
 #include "tf-time.h"
 
@@ -37,7 +38,38 @@ struct _TfGoalsPage
   GtkListBox     *list;
 };
 
-G_DEFINE_FINAL_TYPE (TfGoalsPage, tf_goals_page, GTK_TYPE_WIDGET)
+static void tf_goals_page_page_init (TfPageInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (TfGoalsPage, tf_goals_page, GTK_TYPE_WIDGET,
+                               G_IMPLEMENT_INTERFACE (TF_TYPE_PAGE, tf_goals_page_page_init))
+
+/* --- the page contract ---------------------------------------------------- */
+
+static const char *
+get_name (TfPage *page)
+{
+  return "goals";
+}
+
+static const char *
+get_title (TfPage *page)
+{
+  return _("Goals");
+}
+
+static const char *
+get_icon_name (TfPage *page)
+{
+  return "object-select-symbolic";
+}
+
+static void
+tf_goals_page_page_init (TfPageInterface *iface)
+{
+  iface->get_name = get_name;
+  iface->get_title = get_title;
+  iface->get_icon_name = get_icon_name;
+}
 
 enum { SAVED, FAILED, N_SIGNALS };
 static guint signals[N_SIGNALS];
@@ -236,13 +268,6 @@ on_items_changed_cb (GListModel *model, guint position, guint removed, guint add
   queue_rebuild (self);
 }
 
-static void
-on_synced_cb (TfGoalsPage *self)
-{
-  tf_repository_refresh (self->goals, NULL);
-  tf_repository_refresh (self->progress, NULL);
-}
-
 /* --- a new goal ----------------------------------------------------------- */
 
 static void
@@ -334,13 +359,11 @@ tf_goals_page_new (TfSession *session)
   self = g_object_new (TF_TYPE_GOALS_PAGE, NULL);
   vault = tf_session_get_vault (session);
   self->session = g_object_ref (session);
-  self->goals = tf_repository_new (vault, tf_registry_lookup ("goals"), "user_id",
+  self->goals = tf_session_dup_records (session, "goals", "user_id",
                                    tf_vault_get_user_id (vault));
-  self->progress = tf_repository_new (vault, tf_registry_lookup ("goal_progress"), NULL, NULL);
+  self->progress = tf_session_dup_records (session, "goal_progress", NULL, NULL);
   g_signal_connect (self->goals, "items-changed", G_CALLBACK (on_items_changed_cb), self);
   g_signal_connect (self->progress, "items-changed", G_CALLBACK (on_items_changed_cb), self);
-  g_signal_connect_object (session, "synced", G_CALLBACK (on_synced_cb), self,
-                           G_CONNECT_SWAPPED);
   rebuild (self);
   return GTK_WIDGET (self);
 }

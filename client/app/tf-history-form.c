@@ -440,11 +440,10 @@ tf_history_form_new (TfSession *session, const char *client_id)
   self = g_object_new (TF_TYPE_HISTORY_FORM, NULL);
   self->session = g_object_ref (session);
   self->client_id = g_strdup (client_id);
-  self->histories = tf_repository_new (tf_session_get_vault (session), histories_table (),
+  self->histories = tf_session_dup_records (session, "client_histories",
                                        "client_id", client_id);
   g_signal_connect_object (self->histories, "items-changed", G_CALLBACK (on_items_changed_cb),
                            self, G_CONNECT_SWAPPED);
-  tf_form_refresh_on_sync (session, self->histories);
   fill (self, tf_form_first_plain (self->histories));
   return GTK_WIDGET (self);
 }

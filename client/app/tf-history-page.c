@@ -17,6 +17,7 @@
 
 #include "tf-heat-map.h"
 #include "tf-history-page.h"
+#include "tf-page.h"
 #include "tf-mood-chart.h"
 #include "tf-mood-days.h"
 
@@ -37,7 +38,38 @@ struct _TfHistoryPage
   GtkBox        *range_slot;   /* holds the range switcher, made in C */
 };
 
-G_DEFINE_FINAL_TYPE (TfHistoryPage, tf_history_page, GTK_TYPE_WIDGET)
+static void tf_history_page_page_init (TfPageInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (TfHistoryPage, tf_history_page, GTK_TYPE_WIDGET,
+                               G_IMPLEMENT_INTERFACE (TF_TYPE_PAGE, tf_history_page_page_init))
+
+/* --- the page contract ---------------------------------------------------- */
+
+static const char *
+get_name (TfPage *page)
+{
+  return "history";
+}
+
+static const char *
+get_title (TfPage *page)
+{
+  return _("History");
+}
+
+static const char *
+get_icon_name (TfPage *page)
+{
+  return "document-open-recent-symbolic";
+}
+
+static void
+tf_history_page_page_init (TfPageInterface *iface)
+{
+  iface->get_name = get_name;
+  iface->get_title = get_title;
+  iface->get_icon_name = get_icon_name;
+}
 
 static char *
 format_days (guint days)
@@ -77,15 +109,6 @@ on_range_changed (guint days, gpointer data)
 
   self->range = days;
   reload (self);
-}
-
-static void
-on_synced_cb (TfHistoryPage *self)
-{
-  /* A change the repository already noticed reloads through items-changed;
-   * this catches what a sync changed on its own connection. */
-  if (self->entries != NULL)
-    tf_repository_refresh (self->entries, NULL);
 }
 
 static void
@@ -150,12 +173,10 @@ tf_history_page_new (TfSession *session)
   self = g_object_new (TF_TYPE_HISTORY_PAGE, NULL);
   vault = tf_session_get_vault (session);
   self->session = g_object_ref (session);
-  self->entries = tf_repository_new (vault, tf_registry_lookup ("mood_entries"), "user_id",
+  self->entries = tf_session_dup_records (session, "mood_entries", "user_id",
                                      tf_vault_get_user_id (vault));
   g_signal_connect_object (self->entries, "items-changed", G_CALLBACK (on_items_changed_cb),
                            self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (session, "synced", G_CALLBACK (on_synced_cb), self,
-                           G_CONNECT_SWAPPED);
   reload (self);
   return GTK_WIDGET (self);
 }

@@ -438,11 +438,10 @@ tf_intake_form_new (TfSession *session, const char *client_id)
   self = g_object_new (TF_TYPE_INTAKE_FORM, NULL);
   self->session = g_object_ref (session);
   self->client_id = g_strdup (client_id);
-  self->intakes = tf_repository_new (tf_session_get_vault (session), intakes_table (),
+  self->intakes = tf_session_dup_records (session, "client_intakes",
                                      "client_id", client_id);
   g_signal_connect_object (self->intakes, "items-changed", G_CALLBACK (on_items_changed_cb),
                            self, G_CONNECT_SWAPPED);
-  tf_form_refresh_on_sync (session, self->intakes);
   fill (self, tf_form_first_plain (self->intakes));
   return GTK_WIDGET (self);
 }

@@ -21,6 +21,7 @@
 
 #include "tf-form.h"
 #include "tf-journal-page.h"
+#include "tf-page.h"
 #include "tf-text.h"
 #include "tf-time.h"
 
@@ -47,7 +48,38 @@ struct _TfJournalPage
   GtkWidget          *delete_button;
 };
 
-G_DEFINE_FINAL_TYPE (TfJournalPage, tf_journal_page, GTK_TYPE_WIDGET)
+static void tf_journal_page_page_init (TfPageInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (TfJournalPage, tf_journal_page, GTK_TYPE_WIDGET,
+                               G_IMPLEMENT_INTERFACE (TF_TYPE_PAGE, tf_journal_page_page_init))
+
+/* --- the page contract ---------------------------------------------------- */
+
+static const char *
+get_name (TfPage *page)
+{
+  return "journal";
+}
+
+static const char *
+get_title (TfPage *page)
+{
+  return _("Journal");
+}
+
+static const char *
+get_icon_name (TfPage *page)
+{
+  return "accessories-text-editor-symbolic";
+}
+
+static void
+tf_journal_page_page_init (TfPageInterface *iface)
+{
+  iface->get_name = get_name;
+  iface->get_title = get_title;
+  iface->get_icon_name = get_icon_name;
+}
 
 enum { SAVED, FAILED, N_SIGNALS };
 static guint signals[N_SIGNALS];
@@ -328,13 +360,6 @@ on_delete_clicked_cb (TfJournalPage *self)
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
-static void
-on_synced_cb (TfJournalPage *self)
-{
-  if (self->entries != NULL)
-    tf_repository_refresh (self->entries, NULL);
-}
-
 /* --- keyboard ------------------------------------------------------------- */
 
 static gboolean
@@ -435,13 +460,11 @@ tf_journal_page_new (TfSession *session)
   self = g_object_new (TF_TYPE_JOURNAL_PAGE, NULL);
   vault = tf_session_get_vault (session);
   self->session = g_object_ref (session);
-  self->entries = tf_repository_new (vault, journal_table (), "user_id",
+  self->entries = tf_session_dup_records (session, "journal_entries", "user_id",
                                      tf_vault_get_user_id (vault));
   self->filter = gtk_custom_filter_new (entry_matches, self, NULL);
   self->visible = gtk_filter_list_model_new (G_LIST_MODEL (g_object_ref (self->entries)),
                                              GTK_FILTER (self->filter));
   gtk_list_box_bind_model (self->list, G_LIST_MODEL (self->visible), create_row, NULL, NULL);
-  g_signal_connect_object (session, "synced", G_CALLBACK (on_synced_cb), self,
-                           G_CONNECT_SWAPPED);
   return GTK_WIDGET (self);
 }

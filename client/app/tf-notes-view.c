@@ -328,14 +328,6 @@ rebuild (TfNotesView *self)
   gtk_widget_set_visible (self->empty, visits->len == 0);
 }
 
-static void
-on_synced_cb (TfNotesView *self)
-{
-  tf_repository_refresh (self->appointments, NULL);
-  tf_repository_refresh (self->sessions, NULL);
-  tf_repository_refresh (self->notes, NULL);
-}
-
 /* --- building ------------------------------------------------------------- */
 
 static void
@@ -397,9 +389,9 @@ tf_notes_view_new (TfSession *session, const char *client_id)
   vault = tf_session_get_vault (session);
   self->session = g_object_ref (session);
   self->client_id = g_strdup (client_id);
-  self->appointments = tf_repository_new (vault, tf_registry_lookup ("appointments"), "client_id", client_id);
-  self->sessions = tf_repository_new (vault, tf_registry_lookup ("sessions"), NULL, NULL);
-  self->notes = tf_repository_new (vault, tf_registry_lookup ("session_notes"), "therapist_id",
+  self->appointments = tf_session_dup_records (session, "appointments", "client_id", client_id);
+  self->sessions = tf_session_dup_records (session, "sessions", NULL, NULL);
+  self->notes = tf_session_dup_records (session, "session_notes", "therapist_id",
                                    tf_vault_get_user_id (vault));
   tf_note_editor_set_session (TF_NOTE_EDITOR (self->editor), session, self->notes);
   g_signal_connect_object (self->appointments, "items-changed", G_CALLBACK (rebuild), self,
@@ -407,8 +399,6 @@ tf_notes_view_new (TfSession *session, const char *client_id)
   g_signal_connect_object (self->sessions, "items-changed", G_CALLBACK (rebuild), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->notes, "items-changed", G_CALLBACK (rebuild), self,
-                           G_CONNECT_SWAPPED);
-  g_signal_connect_object (session, "synced", G_CALLBACK (on_synced_cb), self,
                            G_CONNECT_SWAPPED);
   rebuild (self);
   return GTK_WIDGET (self);

@@ -312,12 +312,6 @@ tf_plan_editor_create (TfPlanEditor *self)
   gtk_widget_grab_focus (self->code);
 }
 
-static void
-on_synced_cb (TfPlanEditor *self)
-{
-  tf_repository_refresh (self->plans, NULL);
-}
-
 /* --- saving --------------------------------------------------------------- */
 
 static void fail (TfPlanEditor *self, const char *format, ...) G_GNUC_PRINTF (2, 3);
@@ -525,11 +519,9 @@ tf_plan_editor_new (TfSession *session, const char *client_id)
   self = g_object_new (TF_TYPE_PLAN_EDITOR, NULL);
   self->session = g_object_ref (session);
   self->client_id = g_strdup (client_id);
-  self->plans = tf_repository_new (tf_session_get_vault (session), plans_table (), "client_id",
+  self->plans = tf_session_dup_records (session, "treatment_plans", "client_id",
                                    client_id);
   g_signal_connect_object (self->plans, "items-changed", G_CALLBACK (reload), self,
-                           G_CONNECT_SWAPPED);
-  g_signal_connect_object (session, "synced", G_CALLBACK (on_synced_cb), self,
                            G_CONNECT_SWAPPED);
   reload (self);
   return GTK_WIDGET (self);

@@ -31,6 +31,7 @@
 #include "tf-availability-editor.h"
 #include "tf-form.h"
 #include "tf-schedule-page.h"
+#include "tf-page.h"
 #include "tf-services-editor.h"
 #include "tf-time.h"
 
@@ -54,7 +55,38 @@ struct _TfSchedulePage
   GtkWidget    *services_box;
 };
 
-G_DEFINE_FINAL_TYPE (TfSchedulePage, tf_schedule_page, GTK_TYPE_WIDGET)
+static void tf_schedule_page_page_init (TfPageInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (TfSchedulePage, tf_schedule_page, GTK_TYPE_WIDGET,
+                               G_IMPLEMENT_INTERFACE (TF_TYPE_PAGE, tf_schedule_page_page_init))
+
+/* --- the page contract ---------------------------------------------------- */
+
+static const char *
+get_name (TfPage *page)
+{
+  return "schedule";
+}
+
+static const char *
+get_title (TfPage *page)
+{
+  return _("Schedule");
+}
+
+static const char *
+get_icon_name (TfPage *page)
+{
+  return "x-office-calendar-symbolic";
+}
+
+static void
+tf_schedule_page_page_init (TfPageInterface *iface)
+{
+  iface->get_name = get_name;
+  iface->get_title = get_title;
+  iface->get_icon_name = get_icon_name;
+}
 
 enum { SAVED, FAILED, N_SIGNALS };
 static guint signals[N_SIGNALS];
@@ -291,7 +323,6 @@ rebuild (TfSchedulePage *self)
 static void
 on_synced_cb (TfSchedulePage *self)
 {
-  tf_repository_refresh (self->appointments, NULL);
   /* Names may have come with the sync even when no appointment did. */
   rebuild (self);
 }
@@ -562,7 +593,7 @@ tf_schedule_page_new (TfSession *session)
   self = g_object_new (TF_TYPE_SCHEDULE_PAGE, NULL);
   self->session = g_object_ref (session);
   vault = tf_session_get_vault (session);
-  self->appointments = tf_repository_new (vault, appointments_table (), "therapist_id",
+  self->appointments = tf_session_dup_records (session, "appointments", "therapist_id",
                                           tf_vault_get_user_id (vault));
   self->editor = tf_availability_editor_new (session);
   gtk_widget_set_vexpand (self->editor, TRUE);

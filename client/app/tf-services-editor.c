@@ -528,8 +528,8 @@ tf_services_editor_new (TfSession *session)
   self = g_object_new (TF_TYPE_SERVICES_EDITOR, NULL);
   self->session = g_object_ref (session);
   vault = tf_session_get_vault (session);
-  self->services = tf_repository_new (vault, tf_registry_lookup ("services"), NULL, NULL);
-  self->offers = tf_repository_new (vault, tf_registry_lookup ("therapist_services"),
+  self->services = tf_session_dup_records (session, "services", NULL, NULL);
+  self->offers = tf_session_dup_records (session, "therapist_services",
                                     "therapist_id", tf_vault_get_user_id (vault));
   g_signal_connect_object (self->services, "items-changed", G_CALLBACK (on_store_changed_cb),
                            self, G_CONNECT_SWAPPED);

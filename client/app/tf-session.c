@@ -9,8 +9,12 @@
  * lapsed is renewed in that worker, with a copy of the keys (the master
  * key opens the auth key kept in the store), and the sync goes on: nobody
  * is asked unless the server refuses that too.  When a sync ends,
- * the session reconciles shares on the main thread and emits ::synced for
- * the lists to reload.
+ * the session reconciles shares on the main thread, tells the main
+ * thread's store which tables the worker's connection changed (so every
+ * list model made from it reloads by itself) and emits ::synced.
+ *
+ * The session makes the app's list models (tf_session_dup_records) from
+ * the open vault: a page asks for records by table, never for the store.
  */
 #define G_LOG_DOMAIN "tf-session"
 
@@ -19,6 +23,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "tf-registry.h"
 #include "tf-session.h"
 #include "tf-sync-watch.h"
 
@@ -235,6 +240,22 @@ tf_session_lock (TfSession *self)
   set_vault (self, NULL);
 }
 
+TfRepository *
+tf_session_dup_records (TfSession *self, const char *table_name, const char *column,
+                        const char *value)
+{
+  const TfTable *table;
+
+  g_return_val_if_fail (TF_IS_SESSION (self), NULL);
+  g_return_val_if_fail (table_name != NULL, NULL);
+
+  table = tf_registry_lookup (table_name);
+  g_return_val_if_fail (table != NULL, NULL);
+  if (self->vault == NULL)
+    return NULL;
+  return tf_repository_new (self->vault, table, column, value);
+}
+
 /* --- work in a thread ----------------------------------------------------- */
 
 /* Every account step runs in a worker on a connection of its own, as a
@@ -260,6 +281,7 @@ struct _Job
   char    *totp;     /* the authenticator app's code, when asked for */
   char    *user_id;  /* with keys: the account the step opened */
   TfKeys  *keys;
+  gboolean server_ended;  /* signing out: the server was told */
 };
 
 static void
@@ -566,6 +588,58 @@ tf_session_sign_in_again_finish (TfSession *self, GAsyncResult *result, GError *
   return finish_online (self, result, error);
 }
 
+/* Signing out: the session's keys in a vault of the worker's own, to read
+ * the token with. */
+static gboolean
+sign_out_step (Job *job, TfStore *store, GError **error)
+{
+  g_autoptr(TfVault) vault = tf_vault_new (store, job->user_id, g_steal_pointer (&job->keys));
+
+  return tf_account_logout (store, vault, &job->server_ended, error);
+}
+
+void
+tf_session_sign_out_async (TfSession *self, GCancellable *cancellable,
+                           GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  Job *job;
+
+  g_return_if_fail (TF_IS_SESSION (self));
+
+  if (self->vault == NULL)
+    {
+      task = g_task_new (self, cancellable, callback, user_data);
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+                               _("Unlock your data first"));
+      return;
+    }
+  /* No live updates with a session that ends. */
+  g_clear_pointer (&self->watch, tf_sync_watch_stop);
+  job = job_new (sign_out_step);
+  job->user_id = g_strdup (tf_vault_get_user_id (self->vault));
+  job->keys = tf_keys_copy (tf_vault_get_keys (self->vault));
+  start (self, job, cancellable, callback, user_data);
+}
+
+gboolean
+tf_session_sign_out_finish (TfSession *self, GAsyncResult *result, gboolean *out_server_ended,
+                            GError **error)
+{
+  Job *job = g_task_get_task_data (G_TASK (result));
+
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    {
+      start_watch (self);
+      return FALSE;
+    }
+  if (out_server_ended != NULL)
+    *out_server_ended = job->server_ended;
+  g_clear_pointer (&self->sync_error, g_free);
+  set_sync_state (self, TF_SYNC_STATE_SIGNED_OUT);
+  return TRUE;
+}
+
 /* --- sync ----------------------------------------------------------------- */
 
 /* A sync's own: the worker touches nothing of the session's but the path. */
@@ -578,11 +652,13 @@ typedef struct
   gboolean      renewed;  /* it did: the live-update watch needs the new token */
   TfSettleReport settled; /* what settling after the sync found (tf_account_settle) */
   char         *settle_error;  /* why settling failed, or NULL */
+  GHashTable   *tables;   /* names of the tables the worker's connection changed */
 } SyncJob;
 
 static void
 sync_job_free (SyncJob *job)
 {
+  g_clear_pointer (&job->tables, g_hash_table_unref);
   g_clear_object (&job->client);
   g_clear_pointer (&job->keys, tf_keys_free);
   g_free (job->user_id);
@@ -608,6 +684,15 @@ settle (TfStore *store, SyncJob *job)
     g_message ("Old plaintext stays for now: %s", job->settled.legacy_error);
 }
 
+/* On the worker's thread: the tables the sync wrote, for the main
+ * thread's connection to announce when it ends. */
+static void
+on_worker_store_changed_cb (TfStore *store, const char *table, const char *id, SyncJob *job)
+{
+  if (table != NULL && !g_hash_table_contains (job->tables, table))
+    g_hash_table_add (job->tables, g_strdup (table));
+}
+
 static void
 sync_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
 {
@@ -619,6 +704,8 @@ sync_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancella
 
   /* A connection of this thread's own. */
   store = tf_store_open (self->path, &error);
+  if (store != NULL)
+    g_signal_connect (store, "changed", G_CALLBACK (on_worker_store_changed_cb), job);
   if (store != NULL && tf_account_sync (store, job->keys, job->user_id, job->client, &report,
                                         &job->renewed, &error))
     {
@@ -646,8 +733,15 @@ sync_done (GObject *source, GAsyncResult *result, gpointer data)
   TfSession *self = TF_SESSION (source);
   SyncJob *job = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
+  GHashTableIter iter;
+  const char *table;
 
   self->syncing = FALSE;
+  /* What the worker wrote, this thread's list models follow: each reloads
+   * once if its table is among them. */
+  g_hash_table_iter_init (&iter, job->tables);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &table, NULL))
+    tf_store_announce_changed (self->store, table);
   /* A watch refused with the lapsed token has ended: one with the new. */
   if (job->renewed)
     start_watch (self);
@@ -706,6 +800,7 @@ tf_session_sync (TfSession *self)
   self->syncing = TRUE;
   set_sync_state (self, TF_SYNC_STATE_SYNCING);
   job = g_new0 (SyncJob, 1);
+  job->tables = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   job->client = g_steal_pointer (&client);
   job->keys = tf_keys_copy (tf_vault_get_keys (self->vault));
   job->user_id = g_strdup (tf_vault_get_user_id (self->vault));

@@ -39,6 +39,16 @@ TfStore     *tf_session_get_store      (TfSession      *self);
 /* The profile's database file: names the profile (in the keyring). */
 const char  *tf_session_get_path       (TfSession      *self);
 
+/* The live records of @table_name (those whose @column equals @value when
+ * @column is not NULL) of the open vault, as a new GListModel of TfItem;
+ * NULL while locked.  They reload by themselves on every change of the
+ * store, a sync's included.  They hold decrypted records: a page drops
+ * them when the session locks. */
+TfRepository *tf_session_dup_records   (TfSession      *self,
+                                        const char     *table_name,
+                                        const char     *column,
+                                        const char     *value);
+
 /* Drops the vault (and with it every decrypted key) from memory. */
 void         tf_session_lock           (TfSession      *self);
 
@@ -140,6 +150,20 @@ void         tf_session_sign_in_again_async  (TfSession           *self,
 gboolean     tf_session_sign_in_again_finish (TfSession      *self,
                                               GAsyncResult   *result,
                                               GError        **error);
+
+/* Signs this device out of its server (tf_account_logout): the server's
+ * session ends and the token is forgotten; the data and the keys stay and
+ * the vault stays open.  The sync state is then TF_SYNC_STATE_SIGNED_OUT
+ * until tf_session_sign_in_again_async.  @out_server_ended: FALSE when the
+ * server could not be told (its session then ends when it lapses). */
+void         tf_session_sign_out_async  (TfSession           *self,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data);
+gboolean     tf_session_sign_out_finish (TfSession      *self,
+                                         GAsyncResult   *result,
+                                         gboolean       *out_server_ended,
+                                         GError        **error);
 
 /* One sync in a worker thread; ::notify::sync-state follows it. */
 void         tf_session_sync           (TfSession      *self);

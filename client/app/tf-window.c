@@ -20,6 +20,7 @@
 #include "tf-journal-page.h"
 #include "tf-keyring.h"
 #include "tf-onboarding.h"
+#include "tf-page.h"
 #include "tf-preferences.h"
 #include "tf-preferences-window.h"
 #include "tf-recover-dialog.h"
@@ -160,42 +161,32 @@ update_sync_label (TfWindow *self)
   update_lost_banner (self);
 }
 
-/* A view of the unlocked vault; what it saves or fails to save is toasted. */
+/* The badge of @view's page; a page shown only with a badge hides at 0. */
 static void
-add_view (TfWindow *self, GtkWidget *view, const char *name, const char *title,
-          const char *icon)
+on_badge_changed_cb (TfPage *view, AdwViewStackPage *page)
 {
-  AdwViewStackPage *page = adw_view_stack_add_titled (self->views, view, name, title);
+  guint badge = tf_page_get_badge (view);
 
-  adw_view_stack_page_set_icon_name (page, icon);
-  if (g_signal_lookup ("saved", G_OBJECT_TYPE (view)) != 0)
-    {
-      g_signal_connect_swapped (view, "saved", G_CALLBACK (on_saved), self);
-      g_signal_connect_swapped (view, "failed", G_CALLBACK (on_saved), self);
-    }
+  if (tf_page_get_needs (view) & TF_PAGE_SHOWN_WITH_BADGE)
+    adw_view_stack_page_set_visible (page, badge > 0);
+  adw_view_stack_page_set_needs_attention (page, badge > 0);
+  adw_view_stack_page_set_badge_number (page, badge);
 }
 
-/* The conflicts view shows only while there are conflicts, with a badge. */
+/* A page of the unlocked vault; what it saves or fails to save is toasted. */
 static void
-on_conflicts_count (GtkWidget *conflicts, GParamSpec *pspec, AdwViewStackPage *page)
+add_page (TfWindow *self, GtkWidget *view)
 {
-  guint count = tf_conflicts_page_get_count (TF_CONFLICTS_PAGE (conflicts));
-
-  adw_view_stack_page_set_visible (page, count > 0);
-  adw_view_stack_page_set_needs_attention (page, count > 0);
-  adw_view_stack_page_set_badge_number (page, count);
-}
-
-static void
-add_conflicts_view (TfWindow *self)
-{
-  GtkWidget *conflicts = tf_conflicts_page_new (self->session);
+  TfPage *contract = TF_PAGE (view);
   AdwViewStackPage *page;
 
-  add_view (self, conflicts, "conflicts", _("Conflicts"), "dialog-warning-symbolic");
-  page = adw_view_stack_get_page (self->views, conflicts);
-  g_signal_connect_object (conflicts, "notify::count", G_CALLBACK (on_conflicts_count), page, 0);
-  on_conflicts_count (conflicts, NULL, page);
+  page = adw_view_stack_add_titled (self->views, view, tf_page_get_name (contract),
+                                    tf_page_get_title (contract));
+  adw_view_stack_page_set_icon_name (page, tf_page_get_icon_name (contract));
+  g_signal_connect_swapped (view, "saved", G_CALLBACK (on_saved), self);
+  g_signal_connect_swapped (view, "failed", G_CALLBACK (on_saved), self);
+  g_signal_connect_object (view, "changed", G_CALLBACK (on_badge_changed_cb), page, 0);
+  on_badge_changed_cb (contract, page);
 }
 
 static void
@@ -208,25 +199,18 @@ show_main (TfWindow *self)
     adw_view_stack_remove (self->views, old);
   if (g_strcmp0 (tf_session_get_role (self->session), "therapist") == 0)
     {
-      add_view (self, tf_schedule_page_new (self->session), "schedule", _("Schedule"),
-                "x-office-calendar-symbolic");
-      add_view (self, tf_clients_page_new (self->session), "clients", _("Clients"),
-                "system-users-symbolic");
+      add_page (self, tf_schedule_page_new (self->session));
+      add_page (self, tf_clients_page_new (self->session));
     }
   else
     {
-      add_view (self, tf_checkin_page_new (self->session), "checkin", _("Check-In"),
-                "emblem-favorite-symbolic");
-      add_view (self, tf_history_page_new (self->session), "history", _("History"),
-                "document-open-recent-symbolic");
-      add_view (self, tf_journal_page_new (self->session), "journal", _("Journal"),
-                "accessories-text-editor-symbolic");
-      add_view (self, tf_goals_page_new (self->session), "goals", _("Goals"),
-                "object-select-symbolic");
-      add_view (self, tf_appointments_page_new (self->session), "appointments",
-                _("Appointments"), "x-office-calendar-symbolic");
+      add_page (self, tf_checkin_page_new (self->session));
+      add_page (self, tf_history_page_new (self->session));
+      add_page (self, tf_journal_page_new (self->session));
+      add_page (self, tf_goals_page_new (self->session));
+      add_page (self, tf_appointments_page_new (self->session));
     }
-  add_conflicts_view (self);
+  add_page (self, tf_conflicts_page_new (self->session));
   update_sync_label (self);
   gtk_stack_set_visible_child_name (self->pages, "main");
   restart_idle (self);

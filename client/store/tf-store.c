@@ -73,6 +73,15 @@ tf_store_emit_changed (TfStore *self, const char *table, const char *id)
 }
 
 void
+tf_store_announce_changed (TfStore *self, const char *table)
+{
+  g_return_if_fail (TF_IS_STORE (self));
+  g_return_if_fail (table != NULL);
+
+  tf_store_emit_changed (self, table, NULL);
+}
+
+void
 tf_store_set_copy_func (TfStore *self, TfStoreCopyFunc func, gpointer user_data,
                         GDestroyNotify destroy)
 {

@@ -42,6 +42,12 @@ G_DECLARE_FINAL_TYPE (TfStore, tf_store, TF, STORE, GObject)
 TfStore   *tf_store_open          (const char     *path,
                                    GError        **error);
 
+/* Another connection to the same file (a sync in a worker thread) changed
+ * @table: emits ::changed on this one, with a NULL id, so that what follows
+ * this connection (the app's list models) reloads.  Main thread only. */
+void       tf_store_announce_changed (TfStore     *self,
+                                      const char  *table);
+
 /* Creates or replaces a record from local edits: @fields is the whole
  * record in wire form.  Queues an upsert.  Emits ::changed. */
 gboolean   tf_store_put           (TfStore        *self,
