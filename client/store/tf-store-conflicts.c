@@ -17,9 +17,7 @@
  * its ciphertexts were bound to the new id by the copy function), so the
  * other devices see both texts; elsewhere it waits on this device.
  *
- * Resolving keeps one of the two or both; a copy that the server has, or
- * will have once the outbox is pushed, goes as a queued delete, so that no
- * device keeps a copy the user threw away.
+ * Resolving one (keeping one of the two or both) is tf-store-resolve.c.
  */
 #define G_LOG_DOMAIN "tf-store"
 
@@ -197,11 +195,174 @@ make_copy (TfStore *self, const TfTable *table, const char *original_id, JsonObj
          (!syncs || tf_store_append_outbox (self, table, copy_id, "upsert", fields, error));
 }
 
+/* The outbox entry @mutation: its table (NULL: nothing to merge — merged
+ * before, or a table this app does not know), its record, and the newest
+ * queued op and fields of that record. */
+static gboolean
+read_queued (TfStore *self, const char *mutation, const TfTable **table, char **id, char **op,
+             JsonObject **local, GError **error)
+{
+  g_auto(TfStoreStmt) entry = { NULL };
+  g_auto(TfStoreStmt) later = { NULL };
+
+  *table = NULL;
+  if (!tf_store_prepare (self, &entry, "SELECT table_name, record_id, op, fields FROM outbox"
+                                       " WHERE mutation_id = CAST(?1 AS INTEGER)", error))
+    return FALSE;
+  sqlite3_bind_text (entry.stmt, 1, mutation, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (entry.stmt) != SQLITE_ROW)
+    return TRUE; /* merged before */
+  *table = tf_registry_lookup ((const char *) sqlite3_column_text (entry.stmt, 0));
+  *id = g_strdup ((const char *) sqlite3_column_text (entry.stmt, 1));
+  *op = g_strdup ((const char *) sqlite3_column_text (entry.stmt, 2));
+  *local = parse_object ((const char *) sqlite3_column_text (entry.stmt, 3));
+  if (*table == NULL)
+    return TRUE;
+
+  /* Edited again after this mutation was queued: the newest queued state
+   * of the record is what meets the server (all of them share this base),
+   * so no edit in between can win silently over the other device's. */
+  if (!tf_store_prepare (self, &later, "SELECT op, fields FROM outbox WHERE table_name = ?1"
+                                       " AND record_id = ?2 AND mutation_id > CAST(?3 AS"
+                                       " INTEGER) ORDER BY mutation_id DESC LIMIT 1", error))
+    return FALSE;
+  sqlite3_bind_text (later.stmt, 1, (*table)->name, -1, SQLITE_STATIC);
+  sqlite3_bind_text (later.stmt, 2, *id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (later.stmt, 3, mutation, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (later.stmt) == SQLITE_ROW)
+    {
+      g_free (*op);
+      *op = g_strdup ((const char *) sqlite3_column_text (later.stmt, 0));
+      g_clear_pointer (local, json_object_unref);
+      *local = parse_object ((const char *) sqlite3_column_text (later.stmt, 1));
+    }
+  return TRUE;
+}
+
+/* A delete queued here meets @server's version of the record. */
+static gboolean
+merge_delete (TfStore *self, Merge *m, const TfTable *table, const char *id, JsonObject *base,
+              gboolean has_base, TfRecord *server, GError **error)
+{
+  /* Deleted on both sides: done. */
+  if (server->deleted)
+    {
+      m->outcome = TF_MERGE_AUTOMATIC;
+      return tf_store_save_base (self, server, error) &&
+             tf_store_write_remote_row (self, server, error);
+    }
+  /* The server holds just what this delete was made on (typically this
+   * device's own earlier write, answered in the same batch): the delete
+   * goes again, against the server's version. */
+  if (has_base && same_fields (table, base, server->fields))
+    {
+      m->outcome = TF_MERGE_AUTOMATIC;
+      return tf_store_save_base (self, server, error) &&
+             set_version (self, table, id, server->version, error) &&
+             tf_store_append_outbox (self, table, id, "delete", NULL, error);
+    }
+  /* Deleted here, edited there: the edit survives. */
+  m->outcome = TF_MERGE_EDIT_KEPT;
+  return tf_store_save_base (self, server, error) &&
+         tf_store_write_remote_row (self, server, error) &&
+         add_notice (self, m->mutation_id, table, id, "edit_kept",
+                     _("This was deleted here but changed on another device; the changed "
+                       "version was kept"), error);
+}
+
+/* Edited here (@local), deleted there: the edit survives and goes again. */
+static gboolean
+merge_edit_after_delete (TfStore *self, Merge *m, const TfTable *table, const char *id,
+                         JsonObject *local, TfRecord *server, GError **error)
+{
+  g_autofree char *version = g_strdup_printf ("%" G_GINT64_FORMAT, server->version);
+  g_autofree char *sql = g_strdup_printf ("UPDATE %s SET version = CAST(?1 AS INTEGER),"
+                                          " deleted_at = NULL WHERE %s = ?2",
+                                          table->name, table->key_column);
+  const char *params[] = { version, id };
+
+  m->outcome = TF_MERGE_EDIT_KEPT;
+  server->deleted = TRUE;
+  if (!tf_store_save_base (self, server, error))
+    return FALSE;
+  if (!tf_store_exec_bound (self, sql, params, 2, error))
+    return FALSE;
+  return tf_store_append_outbox (self, table, id, "upsert", local, error) &&
+         add_notice (self, m->mutation_id, table, id, "edited_after_delete",
+                     _("This was deleted on another device after you changed it here; "
+                       "your version was kept"), error);
+}
+
+/* Three-way, field by field: the record both edits make together, or NULL
+ * when they clash (both changed one field, a key would mix, or a note
+ * locked here was changed there). */
+static JsonObject *
+merge_fields (const TfTable *table, JsonObject *local, JsonObject *base, TfRecord *server)
+{
+  g_autoptr(JsonObject) merged = json_object_new ();
+
+  for (guint i = 0; i < table->n_columns; i++)
+    {
+      const char *c = table->columns[i].name;
+      JsonNode *l = json_object_get_member (local, c);
+      JsonNode *b = json_object_get_member (base, c);
+      JsonNode *s = json_object_get_member (server->fields, c);
+      JsonNode *pick;
+
+      if (same_node (l, b))
+        pick = s;
+      else if (same_node (s, b) || same_node (l, s))
+        pick = l;
+      else if (strcmp (c, "updated_at") == 0)
+        pick = later_of (l, s);   /* every edit sets it: no clash of its own */
+      else
+        return NULL;
+      if (pick != NULL)
+        json_object_set_member (merged, c, json_node_copy (pick));
+    }
+  if (mixes_keys (table, local, server->fields, merged))
+    return NULL;
+  /* A note locked here was signed over what this device saw: if the other
+   * device changed it meanwhile, the lock cannot simply merge over that. */
+  if (tf_table_get_column (table, "signature") != NULL &&
+      !same_node (json_object_get_member (local, "signature"),
+                  json_object_get_member (base, "signature")) &&
+      !same_fields (table, base, server->fields))
+    return NULL;
+  return g_steal_pointer (&merged);
+}
+
+/* Both changed the same field: the server's record stays the row (written
+ * by then), the local edit becomes a copy next to it until the user
+ * chooses. */
+static gboolean
+keep_conflict_copy (TfStore *self, Merge *m, const TfTable *table, char *id,
+                    JsonObject *local, JsonObject *base, TfRecord *server, GError **error)
+{
+  m->outcome = TF_MERGE_CONFLICT_COPY;
+  if (!make_copy (self, table, id, local, error))
+    return FALSE;
+  /* Privacy first: "stop sharing" made here holds for the server's version
+   * too, whatever else the user later keeps. */
+  if (table->shared_column != NULL &&
+      json_object_get_boolean_member_with_default (base, table->shared_column, FALSE) &&
+      !json_object_get_boolean_member_with_default (local, table->shared_column, FALSE) &&
+      json_object_get_boolean_member_with_default (server->fields, table->shared_column, FALSE))
+    {
+      g_autoptr(JsonObject) unshared = tf_json_object_dup (server->fields);
+      TfRecord row = { table, id, server->version, FALSE, unshared };
+
+      json_object_set_boolean_member (unshared, table->shared_column, FALSE);
+      return tf_store_write_remote_row (self, &row, error) &&
+             tf_store_append_outbox (self, table, id, "upsert", unshared, error);
+    }
+  return TRUE;
+}
+
 static gboolean
 merge_body (TfStore *self, gpointer data, GError **error)
 {
   Merge *m = data;
-  g_auto(TfStoreStmt) entry = { NULL };
   g_auto(TfStoreStmt) base_q = { NULL };
   g_autofree char *mutation = g_strdup_printf ("%" G_GINT64_FORMAT, m->mutation_id);
   g_autoptr(TfRecord) server = NULL;
@@ -211,42 +372,12 @@ merge_body (TfStore *self, gpointer data, GError **error)
   g_autofree char *id = NULL, *op = NULL;
   const TfTable *table;
   const char *drop[3] = { mutation, NULL, NULL };
-  gboolean has_base, clash = FALSE;
+  gboolean has_base;
 
-  if (!tf_store_prepare (self, &entry, "SELECT table_name, record_id, op, fields FROM outbox"
-                                       " WHERE mutation_id = CAST(?1 AS INTEGER)", error))
+  if (!read_queued (self, mutation, &table, &id, &op, &local, error))
     return FALSE;
-  sqlite3_bind_text (entry.stmt, 1, mutation, -1, SQLITE_TRANSIENT);
-  if (sqlite3_step (entry.stmt) != SQLITE_ROW)
-    return TRUE; /* merged before */
-  table = tf_registry_lookup ((const char *) sqlite3_column_text (entry.stmt, 0));
-  id = g_strdup ((const char *) sqlite3_column_text (entry.stmt, 1));
-  op = g_strdup ((const char *) sqlite3_column_text (entry.stmt, 2));
-  local = parse_object ((const char *) sqlite3_column_text (entry.stmt, 3));
   if (table == NULL)
     return TRUE;
-
-  /* Edited again after this mutation was queued: the newest queued state
-   * of the record is what meets the server (all of them share this base),
-   * so no edit in between can win silently over the other device's. */
-  {
-    g_auto(TfStoreStmt) later = { NULL };
-
-    if (!tf_store_prepare (self, &later, "SELECT op, fields FROM outbox WHERE table_name = ?1"
-                                         " AND record_id = ?2 AND mutation_id > CAST(?3 AS"
-                                         " INTEGER) ORDER BY mutation_id DESC LIMIT 1", error))
-      return FALSE;
-    sqlite3_bind_text (later.stmt, 1, table->name, -1, SQLITE_STATIC);
-    sqlite3_bind_text (later.stmt, 2, id, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text (later.stmt, 3, mutation, -1, SQLITE_TRANSIENT);
-    if (sqlite3_step (later.stmt) == SQLITE_ROW)
-      {
-        g_free (op);
-        op = g_strdup ((const char *) sqlite3_column_text (later.stmt, 0));
-        g_clear_pointer (&local, json_object_unref);
-        local = parse_object ((const char *) sqlite3_column_text (later.stmt, 1));
-      }
-  }
 
   if (m->server_node != NULL && !JSON_NODE_HOLDS_NULL (m->server_node))
     {
@@ -289,95 +420,16 @@ merge_body (TfStore *self, gpointer data, GError **error)
       return set_version (self, table, id, 0, error) &&
              tf_store_append_outbox (self, table, id, "upsert", local, error);
     }
-
   if (strcmp (op, "delete") == 0)
-    {
-      /* Deleted on both sides: done. */
-      if (server->deleted)
-        {
-          m->outcome = TF_MERGE_AUTOMATIC;
-          return tf_store_save_base (self, server, error) &&
-                 tf_store_write_remote_row (self, server, error);
-        }
-      /* The server holds just what this delete was made on (typically this
-       * device's own earlier write, answered in the same batch): the delete
-       * goes again, against the server's version. */
-      if (has_base && same_fields (table, base, server->fields))
-        {
-          m->outcome = TF_MERGE_AUTOMATIC;
-          return tf_store_save_base (self, server, error) &&
-                 set_version (self, table, id, server->version, error) &&
-                 tf_store_append_outbox (self, table, id, "delete", NULL, error);
-        }
-      /* Deleted here, edited there: the edit survives. */
-      m->outcome = TF_MERGE_EDIT_KEPT;
-      return tf_store_save_base (self, server, error) &&
-             tf_store_write_remote_row (self, server, error) &&
-             add_notice (self, m->mutation_id, table, id, "edit_kept",
-                         _("This was deleted here but changed on another device; the changed "
-                           "version was kept"), error);
-    }
-  /* Edited here, deleted there: the edit survives and goes again. */
+    return merge_delete (self, m, table, id, base, has_base, server, error);
   if (server->deleted)
-    {
-      m->outcome = TF_MERGE_EDIT_KEPT;
-      server->deleted = TRUE;
-      if (!tf_store_save_base (self, server, error))
-        return FALSE;
-      {
-        g_autofree char *version = g_strdup_printf ("%" G_GINT64_FORMAT, server->version);
-        g_autofree char *sql = g_strdup_printf ("UPDATE %s SET version = CAST(?1 AS INTEGER),"
-                                                " deleted_at = NULL WHERE %s = ?2",
-                                                table->name, table->key_column);
-        const char *params[] = { version, id };
-        if (!tf_store_exec_bound (self, sql, params, 2, error))
-          return FALSE;
-      }
-      return tf_store_append_outbox (self, table, id, "upsert", local, error) &&
-             add_notice (self, m->mutation_id, table, id, "edited_after_delete",
-                         _("This was deleted on another device after you changed it here; "
-                           "your version was kept"), error);
-    }
+    return merge_edit_after_delete (self, m, table, id, local, server, error);
 
-  /* Three-way, field by field. */
-  merged = json_object_new ();
-  for (guint i = 0; i < table->n_columns; i++)
-    {
-      const char *c = table->columns[i].name;
-      JsonNode *l = json_object_get_member (local, c);
-      JsonNode *b = json_object_get_member (base, c);
-      JsonNode *s = json_object_get_member (server->fields, c);
-      JsonNode *pick;
-
-      if (same_node (l, b))
-        pick = s;
-      else if (same_node (s, b) || same_node (l, s))
-        pick = l;
-      else if (strcmp (c, "updated_at") == 0)
-        pick = later_of (l, s);   /* every edit sets it: no clash of its own */
-      else
-        {
-          clash = TRUE;
-          break;
-        }
-      if (pick != NULL)
-        json_object_set_member (merged, c, json_node_copy (pick));
-    }
-  clash = clash || mixes_keys (table, local, server->fields, merged);
-  /* A note locked here was signed over what this device saw: if the other
-   * device changed it meanwhile, the lock cannot simply merge over that. */
-  if (!clash && tf_table_get_column (table, "signature") != NULL &&
-      !same_node (json_object_get_member (local, "signature"),
-                  json_object_get_member (base, "signature")) &&
-      !same_fields (table, base, server->fields))
-    {
-      clash = TRUE;
-    }
-
+  merged = merge_fields (table, local, base, server);
   if (!tf_store_save_base (self, server, error) ||
       !tf_store_write_remote_row (self, server, error))
     return FALSE;
-  if (!clash)
+  if (merged != NULL)
     {
       TfRecord merged_record = { table, id, server->version, FALSE, merged };
 
@@ -385,27 +437,7 @@ merge_body (TfStore *self, gpointer data, GError **error)
       return tf_store_write_remote_row (self, &merged_record, error) &&
              tf_store_append_outbox (self, table, id, "upsert", merged, error);
     }
-
-  /* Both changed the same field: the server's record stays the row, the
-   * local edit becomes a copy next to it until the user chooses. */
-  m->outcome = TF_MERGE_CONFLICT_COPY;
-  if (!make_copy (self, table, id, local, error))
-    return FALSE;
-  /* Privacy first: "stop sharing" made here holds for the server's version
-   * too, whatever else the user later keeps. */
-  if (table->shared_column != NULL &&
-      json_object_get_boolean_member_with_default (base, table->shared_column, FALSE) &&
-      !json_object_get_boolean_member_with_default (local, table->shared_column, FALSE) &&
-      json_object_get_boolean_member_with_default (server->fields, table->shared_column, FALSE))
-    {
-      g_autoptr(JsonObject) unshared = tf_json_object_dup (server->fields);
-      TfRecord row = { table, id, server->version, FALSE, unshared };
-
-      json_object_set_boolean_member (unshared, table->shared_column, FALSE);
-      return tf_store_write_remote_row (self, &row, error) &&
-             tf_store_append_outbox (self, table, id, "upsert", unshared, error);
-    }
-  return TRUE;
+  return keep_conflict_copy (self, m, table, id, local, base, server, error);
 }
 
 gboolean
@@ -437,8 +469,8 @@ tf_conflict_free (TfConflict *conflict)
 
 /* The conflict whose live copy is @copy_id in @table, or NULL (with
  * @error only on a failure of the store). */
-static TfConflict *
-load_conflict (TfStore *self, const TfTable *table, const char *copy_id, GError **error)
+TfConflict *
+tf_store_load_conflict (TfStore *self, const TfTable *table, const char *copy_id, GError **error)
 {
   g_autofree char *sql = g_strdup_printf ("SELECT conflict_of FROM %s WHERE %s = ?1"
                                           " AND conflict_of IS NOT NULL AND deleted_at IS NULL",
@@ -508,7 +540,7 @@ list_table_conflicts (TfStore *self, const TfTable *table, GPtrArray *out, GErro
   for (guint i = 0; i < ids->len; i++)
     {
       g_autoptr(GError) local_error = NULL;
-      TfConflict *conflict = load_conflict (self, table, g_ptr_array_index (ids, i),
+      TfConflict *conflict = tf_store_load_conflict (self, table, g_ptr_array_index (ids, i),
                                             &local_error);
 
       if (local_error != NULL)
@@ -553,7 +585,7 @@ tf_store_find_conflict (TfStore *self, const char *copy_id, GError **error)
   for (guint i = 0; i < n_tables; i++)
     {
       g_autoptr(GError) local_error = NULL;
-      TfConflict *conflict = load_conflict (self, &tables[i], copy_id, &local_error);
+      TfConflict *conflict = tf_store_load_conflict (self, &tables[i], copy_id, &local_error);
 
       if (local_error != NULL)
         {
@@ -628,158 +660,4 @@ tf_store_meet_duplicate (TfStore *self, const TfTable *table, const char *id,
     }
   return tf_store_write_remote_row (self, holder, error) &&
          tf_store_save_base (self, holder, error);
-}
-
-/* --- resolving ------------------------------------------------------------ */
-
-typedef struct
-{
-  const TfTable *table;
-  const char    *copy_id;
-  TfResolve      how;
-  JsonObject    *fields;
-  char          *original_id; /* out */
-} Resolve;
-
-/* The copy goes: a queued delete when the server has it or will have it
- * (its upsert is queued), otherwise it is simply removed. */
-static gboolean
-drop_copy (TfStore *self, TfConflict *conflict, GError **error)
-{
-  const TfTable *t = conflict->table;
-  const char *params[] = { conflict->copy->id };
-
-  if (conflict->synced)
-    {
-      g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-      g_autofree char *stamp = tf_time_format_timestamp (now);
-      g_autofree char *sql = g_strdup_printf ("UPDATE %s SET deleted_at = ?1 WHERE %s = ?2",
-                                              t->name, t->key_column);
-      const char *update_params[] = { stamp, conflict->copy->id };
-
-      return tf_store_exec_bound (self, sql, update_params, 2, error) &&
-             tf_store_append_outbox (self, t, conflict->copy->id, "delete", NULL, error);
-    }
-  {
-    g_autofree char *sql = g_strdup_printf ("DELETE FROM %s WHERE %s = ?1", t->name,
-                                            t->key_column);
-    return tf_store_exec_bound (self, sql, params, 1, error);
-  }
-}
-
-/* What is fixed once record @id exists (an owner, a parent, the moment it
- * was written) stays the stored row's in @fields: the server refuses a
- * change of it, and no longer puts it back (an author's moment is signed). */
-static void
-keep_fixed_columns (TfStore *self, const TfTable *table, const char *id, JsonObject *fields)
-{
-  g_autoptr(TfRecord) original = tf_store_get (self, table, id, NULL);
-
-  for (guint i = 0; original != NULL && i < table->n_columns; i++)
-    {
-      const TfColumn *c = &table->columns[i];
-      JsonNode *value = json_object_get_member (original->fields, c->name);
-
-      if ((c->flags & TF_COLUMN_IMMUTABLE) && value != NULL && !JSON_NODE_HOLDS_NULL (value))
-        json_object_set_member (fields, c->name, json_node_copy (value));
-    }
-}
-
-/* Validates and writes @fields as record @id (queued). */
-static gboolean
-write_queued (TfStore *self, const TfTable *table, const char *id, JsonObject *fields,
-              GError **error)
-{
-  g_autoptr(JsonObject) copy = tf_json_object_dup (fields);
-
-  json_object_set_string_member (copy, table->key_column, id);
-  return tf_validate_fields (table, copy, TF_VALIDATE_FULL, error) &&
-         tf_store_upsert_row (self, table, copy, NULL, error) &&
-         tf_store_append_outbox (self, table, id, "upsert", copy, error);
-}
-
-static gboolean
-resolve_body (TfStore *self, gpointer data, GError **error)
-{
-  Resolve *r = data;
-  g_autoptr(GError) local_error = NULL;
-  g_autoptr(TfConflict) conflict = load_conflict (self, r->table, r->copy_id, &local_error);
-  const TfTable *t = r->table;
-
-  if (conflict == NULL)
-    {
-      if (local_error != NULL)
-        g_propagate_error (error, g_steal_pointer (&local_error));
-      else
-        g_set_error (error, TF_STORE_ERROR, TF_STORE_ERROR_NOT_FOUND,
-                     _("There is no conflict copy %s"), r->copy_id);
-      return FALSE;
-    }
-  r->original_id = g_strdup (conflict->original_id);
-
-  switch (r->how)
-    {
-    case TF_RESOLVE_TAKE_COPY:
-      {
-        g_autoptr(JsonObject) taken = tf_json_object_dup (r->fields ? r->fields
-                                                                    : conflict->copy->fields);
-
-        keep_fixed_columns (self, t, conflict->original_id, taken);
-        return write_queued (self, t, conflict->original_id, taken, error) &&
-               drop_copy (self, conflict, error);
-      }
-
-    case TF_RESOLVE_DROP_COPY:
-      return drop_copy (self, conflict, error);
-
-    case TF_RESOLVE_KEEP_COPY:
-      if (!t->conflict_copy_syncs)
-        {
-          g_set_error (error, TF_STORE_ERROR, TF_STORE_ERROR_CONSTRAINT,
-                       _("Both versions cannot be kept here; choose one of them"));
-          return FALSE;
-        }
-      {
-        g_autofree char *sql = g_strdup_printf ("UPDATE %s SET conflict_of = NULL WHERE %s = ?1",
-                                                t->name, t->key_column);
-        const char *params[] = { r->copy_id };
-
-        if (!tf_store_exec_bound (self, sql, params, 1, error))
-          return FALSE;
-      }
-      if (r->fields != NULL)
-        return write_queued (self, t, r->copy_id, r->fields, error);
-      if (!conflict->synced)
-        return tf_store_append_outbox (self, t, r->copy_id, "upsert", conflict->copy->fields,
-                                       error);
-      return TRUE;
-
-    default:
-      g_assert_not_reached ();
-    }
-}
-
-gboolean
-tf_store_resolve_conflict (TfStore *self, const TfTable *table, const char *copy_id,
-                           TfResolve how, JsonObject *fields, GError **error)
-{
-  Resolve r = { table, copy_id, how, fields, NULL };
-  gboolean ok;
-
-  g_return_val_if_fail (TF_IS_STORE (self), FALSE);
-  g_return_val_if_fail (table != NULL, FALSE);
-  g_return_val_if_fail (copy_id != NULL, FALSE);
-  /* A copy's ciphertexts are not the original's: the caller re-encrypts. */
-  g_return_val_if_fail (how != TF_RESOLVE_TAKE_COPY || fields != NULL ||
-                        !tf_table_has_encrypted (table), FALSE);
-
-  ok = tf_store_in_transaction (self, resolve_body, &r, error);
-  if (ok)
-    {
-      if (r.original_id != NULL)
-        tf_store_emit_changed (self, table->name, r.original_id);
-      tf_store_emit_changed (self, table->name, copy_id);
-    }
-  g_free (r.original_id);
-  return ok;
 }

@@ -211,4 +211,11 @@ void       tf_store_emit_changed     (TfStore        *self,
                                       const char     *table,
                                       const char     *id);
 
+/* The conflict whose live copy is @copy_id in @table, or NULL (with
+ * @error only on a failure of the store); tf-store-conflicts.c. */
+TfConflict *tf_store_load_conflict     (TfStore        *self,
+                                        const TfTable  *table,
+                                        const char     *copy_id,
+                                        GError        **error);
+
 G_END_DECLS
