@@ -332,6 +332,104 @@ add_window_slots (GPtrArray       *slots,
 /* Public API                                                                */
 /* ------------------------------------------------------------------------ */
 
+/* @from … @to (YYYY-MM-DD) as Julian days, and @duration_minutes, within
+ * the limits a request may ask for. */
+static gboolean
+check_range (const char *from, const char *to, int duration_minutes, guint32 *first_day,
+             guint32 *last_day, GError **error)
+{
+  GDate first, last;
+
+  if (duration_minutes <= 0 || duration_minutes > TF_SLOTS_MAX_DURATION)
+    {
+      g_set_error (error, TF_PROTOCOL_ERROR, TF_PROTOCOL_ERROR_BAD_VALUE,
+                   /* Translators: both %d are numbers of minutes, the first the longest
+                    * allowed (1440), the second the rejected value. */
+                   _("An appointment must last from 1 to %d minutes, not %d"),
+                   TF_SLOTS_MAX_DURATION, duration_minutes);
+      return FALSE;
+    }
+
+  if (!parse_date (from, &first, error) || !parse_date (to, &last, error))
+    return FALSE;
+  *first_day = g_date_get_julian (&first);
+  *last_day = g_date_get_julian (&last);
+  if (*first_day > *last_day)
+    {
+      g_set_error (error, TF_PROTOCOL_ERROR, TF_PROTOCOL_ERROR_BAD_VALUE,
+                   /* Translators: both %s are dates (2026-03-29). */
+                   _("The first date %s is after the last date %s"), from, to);
+      return FALSE;
+    }
+  if ((gint64) *last_day - *first_day >= TF_SLOTS_MAX_DAYS)
+    {
+      g_set_error (error, TF_PROTOCOL_ERROR, TF_PROTOCOL_ERROR_BAD_VALUE,
+                   /* Translators: both %s are dates (2026-03-29), %d is a number of
+                    * days (366). */
+                   _("The dates %s to %s span more than %d days"),
+                   from, to, TF_SLOTS_MAX_DAYS);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The weekly windows with the days they hold from and until. */
+static GArray *
+load_rules (GPtrArray *availability, GError **error)
+{
+  g_autoptr(GArray) rules = NULL;
+
+  rules = g_array_sized_new (FALSE, FALSE, sizeof (Rule), availability ? availability->len : 0);
+  for (guint i = 0; availability != NULL && i < availability->len; i++)
+    {
+      Rule rule = { g_ptr_array_index (availability, i), 0, G_MAXUINT32 };
+
+      if (rule.row->effective_from != NULL &&
+          !parse_julian (rule.row->effective_from, &rule.first_day, error))
+        return NULL;
+      if (rule.row->effective_until != NULL &&
+          !parse_julian (rule.row->effective_until, &rule.last_day, error))
+        return NULL;
+      g_array_append_val (rules, rule);
+    }
+  return g_steal_pointer (&rules);
+}
+
+/* The blocked dates as a set of Julian days. */
+static GHashTable *
+load_blocked_days (GPtrArray *blocked, GError **error)
+{
+  g_autoptr(GHashTable) blocked_days = g_hash_table_new (g_direct_hash, g_direct_equal);
+
+  for (guint i = 0; blocked != NULL && i < blocked->len; i++)
+    {
+      guint32 day;
+
+      if (!parse_julian (g_ptr_array_index (blocked, i), &day, error))
+        return NULL;
+      g_hash_table_add (blocked_days, GUINT_TO_POINTER (day));
+    }
+  return g_steal_pointer (&blocked_days);
+}
+
+/* The booked appointments as spans of instants. */
+static GArray *
+load_busy (GPtrArray *booked)
+{
+  GArray *busy = g_array_sized_new (FALSE, FALSE, sizeof (BusySpan), booked ? booked->len : 0);
+
+  for (guint i = 0; booked != NULL && i < booked->len; i++)
+    {
+      const TfBooked *booking = g_ptr_array_index (booked, i);
+      BusySpan span;
+
+      span.start = instant_usec (booking->start);
+      span.end = span.start + (gint64) booking->duration_minutes * 60 * G_USEC_PER_SEC;
+      g_array_append_val (busy, span);
+    }
+  return busy;
+}
+
 GPtrArray *
 tf_slots_compute (const char  *tzid,
                   const char  *from,
@@ -349,7 +447,6 @@ tf_slots_compute (const char  *tzid,
   g_autoptr(GHashTable) blocked_days = NULL;
   g_autoptr(GDateTime) probe = NULL;
   g_autoptr(GDateTime) probe_local = NULL;
-  GDate first, last;
   guint32 first_day, last_day, julian;
   guint i;
 
@@ -378,36 +475,8 @@ tf_slots_compute (const char  *tzid,
   for (i = 0; blocked != NULL && i < blocked->len; i++)
     g_return_val_if_fail (g_ptr_array_index (blocked, i) != NULL, NULL);
 
-  if (duration_minutes <= 0 || duration_minutes > TF_SLOTS_MAX_DURATION)
-    {
-      g_set_error (error, TF_PROTOCOL_ERROR, TF_PROTOCOL_ERROR_BAD_VALUE,
-                   /* Translators: both %d are numbers of minutes, the first the longest
-                    * allowed (1440), the second the rejected value. */
-                   _("An appointment must last from 1 to %d minutes, not %d"),
-                   TF_SLOTS_MAX_DURATION, duration_minutes);
-      return NULL;
-    }
-
-  if (!parse_date (from, &first, error) || !parse_date (to, &last, error))
+  if (!check_range (from, to, duration_minutes, &first_day, &last_day, error))
     return NULL;
-  first_day = g_date_get_julian (&first);
-  last_day = g_date_get_julian (&last);
-  if (first_day > last_day)
-    {
-      g_set_error (error, TF_PROTOCOL_ERROR, TF_PROTOCOL_ERROR_BAD_VALUE,
-                   /* Translators: both %s are dates (2026-03-29). */
-                   _("The first date %s is after the last date %s"), from, to);
-      return NULL;
-    }
-  if ((gint64) last_day - first_day >= TF_SLOTS_MAX_DAYS)
-    {
-      g_set_error (error, TF_PROTOCOL_ERROR, TF_PROTOCOL_ERROR_BAD_VALUE,
-                   /* Translators: both %s are dates (2026-03-29), %d is a number of
-                    * days (366). */
-                   _("The dates %s to %s span more than %d days"),
-                   from, to, TF_SLOTS_MAX_DAYS);
-      return NULL;
-    }
 
   /* Check the zone once, with tf-time's own message, even when no window
    * would ever need it. */
@@ -416,40 +485,13 @@ tf_slots_compute (const char  *tzid,
   if (probe_local == NULL)
     return NULL;
 
-  rules = g_array_sized_new (FALSE, FALSE, sizeof (Rule), availability ? availability->len : 0);
-  for (i = 0; availability != NULL && i < availability->len; i++)
-    {
-      Rule rule = { g_ptr_array_index (availability, i), 0, G_MAXUINT32 };
-
-      if (rule.row->effective_from != NULL &&
-          !parse_julian (rule.row->effective_from, &rule.first_day, error))
-        return NULL;
-      if (rule.row->effective_until != NULL &&
-          !parse_julian (rule.row->effective_until, &rule.last_day, error))
-        return NULL;
-      g_array_append_val (rules, rule);
-    }
-
-  blocked_days = g_hash_table_new (g_direct_hash, g_direct_equal);
-  for (i = 0; blocked != NULL && i < blocked->len; i++)
-    {
-      guint32 day;
-
-      if (!parse_julian (g_ptr_array_index (blocked, i), &day, error))
-        return NULL;
-      g_hash_table_add (blocked_days, GUINT_TO_POINTER (day));
-    }
-
-  busy = g_array_sized_new (FALSE, FALSE, sizeof (BusySpan), booked ? booked->len : 0);
-  for (i = 0; booked != NULL && i < booked->len; i++)
-    {
-      const TfBooked *booking = g_ptr_array_index (booked, i);
-      BusySpan span;
-
-      span.start = instant_usec (booking->start);
-      span.end = span.start + (gint64) booking->duration_minutes * 60 * G_USEC_PER_SEC;
-      g_array_append_val (busy, span);
-    }
+  rules = load_rules (availability, error);
+  if (rules == NULL)
+    return NULL;
+  blocked_days = load_blocked_days (blocked, error);
+  if (blocked_days == NULL)
+    return NULL;
+  busy = load_busy (booked);
 
   slots = g_ptr_array_new_with_free_func ((GDestroyNotify) tf_slot_free);
   for (julian = first_day; julian <= last_day; julian++)
