@@ -280,6 +280,91 @@ rekey (TfVault *self, const TfRecord *record, TfSecret **out_key, GError **error
   return TRUE;
 }
 
+/* The grants of @kept (readers who keep access to @id) that need it are
+ * sealed again with @key; each reader then counts as @covered (a reader
+ * whose key is not known yet too: signed once it is). */
+static gboolean
+reseal_kept_grants (TfVault *self, const TfTable *table, const char *id, GPtrArray *kept,
+                    TfSecret *key, gboolean rekeyed, GHashTable *covered, GError **error)
+{
+  for (guint i = 0; i < kept->len; i++)
+    {
+      TfRecord *grant = g_ptr_array_index (kept, i);
+      const char *recipient = tf_json_get_string (grant->fields, "recipient_id");
+      g_autofree char *identity = NULL;
+      g_autofree char *sealed = NULL;
+      g_autoptr(GError) local_error = NULL;
+
+      if (!rekeyed && tf_vault_grant_usable (self, grant))
+        {
+          g_hash_table_add (covered, (gpointer) recipient);
+          continue;
+        }
+      identity = identity_key_of (self, recipient, &local_error);
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      if (identity == NULL && !rekeyed)
+        {
+          /* Signed once their key is known here. */
+          g_hash_table_add (covered, (gpointer) recipient);
+          continue;
+        }
+      if (identity == NULL)
+        {
+          /* An old key cannot open the new text anyway. */
+          if (!tf_store_delete (self->store, grants_table (), grant->id, error))
+            return FALSE;
+          continue;
+        }
+      sealed = tf_crypto_seal_key (identity, key, error);
+      if (sealed == NULL ||
+          !tf_vault_put_grant (self, grant->id, table, id, recipient, sealed, error))
+        return FALSE;
+      g_hash_table_add (covered, (gpointer) recipient);
+    }
+  return TRUE;
+}
+
+/* Every reader of @readers not @covered gets a grant of @key; one whose
+ * key is not known here yet is counted in @n_pending. */
+static gboolean
+grant_new_readers (TfVault *self, const TfTable *table, const char *id, GHashTable *readers,
+                   GHashTable *covered, TfSecret *key, guint *n_pending, GError **error)
+{
+  GHashTableIter iter;
+  gpointer reader;
+
+  g_hash_table_iter_init (&iter, readers);
+  while (g_hash_table_iter_next (&iter, &reader, NULL))
+    {
+      g_autofree char *identity = NULL;
+      g_autofree char *sealed = NULL;
+      g_autoptr(GError) local_error = NULL;
+
+      if (g_hash_table_contains (covered, reader))
+        continue;
+      identity = identity_key_of (self, reader, &local_error);
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      if (identity == NULL)
+        {
+          if (n_pending != NULL)
+            (*n_pending)++;
+          continue;
+        }
+      sealed = tf_crypto_seal_key (identity, key, error);
+      if (sealed == NULL || !tf_vault_put_grant (self, NULL, table, id, reader, sealed, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 /* Reconciles record @id of @table (@record: its stored state, NULL when
  * gone) against its grants @grants (TfRecord*, made by this account). */
 static gboolean
@@ -293,8 +378,6 @@ reconcile_with (TfVault *self, const TfTable *table, const char *id, const TfRec
   g_autoptr(GPtrArray) kept = g_ptr_array_new ();
   g_autoptr(TfSecret) key = NULL;
   gboolean revoked = FALSE;
-  GHashTableIter iter;
-  gpointer reader;
 
   /* Someone else's record: their devices decide. */
   if (live && !decides_sharing (self, table, record->fields))
@@ -361,72 +444,10 @@ reconcile_with (TfVault *self, const TfTable *table, const char *id, const TfRec
   /* Readers who keep access: after a re-key their grants are sealed again;
    * so is a grant this account did not sign (one from before signatures,
    * or one the server made in its name): the key sealed here, signed. */
-  for (guint i = 0; i < kept->len; i++)
-    {
-      TfRecord *grant = g_ptr_array_index (kept, i);
-      const char *recipient = tf_json_get_string (grant->fields, "recipient_id");
-      g_autofree char *identity = NULL;
-      g_autofree char *sealed = NULL;
-      g_autoptr(GError) local_error = NULL;
-
-      if (!rekeyed && tf_vault_grant_usable (self, grant))
-        {
-          g_hash_table_add (covered, (gpointer) recipient);
-          continue;
-        }
-      identity = identity_key_of (self, recipient, &local_error);
-      if (local_error != NULL)
-        {
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return FALSE;
-        }
-      if (identity == NULL && !rekeyed)
-        {
-          /* Signed once their key is known here. */
-          g_hash_table_add (covered, (gpointer) recipient);
-          continue;
-        }
-      if (identity == NULL)
-        {
-          /* An old key cannot open the new text anyway. */
-          if (!tf_store_delete (self->store, grants_table (), grant->id, error))
-            return FALSE;
-          continue;
-        }
-      sealed = tf_crypto_seal_key (identity, key, error);
-      if (sealed == NULL ||
-          !tf_vault_put_grant (self, grant->id, table, id, recipient, sealed, error))
-        return FALSE;
-      g_hash_table_add (covered, (gpointer) recipient);
-    }
-
+  if (!reseal_kept_grants (self, table, id, kept, key, rekeyed, covered, error))
+    return FALSE;
   /* Readers without a grant get one. */
-  g_hash_table_iter_init (&iter, readers);
-  while (g_hash_table_iter_next (&iter, &reader, NULL))
-    {
-      g_autofree char *identity = NULL;
-      g_autofree char *sealed = NULL;
-      g_autoptr(GError) local_error = NULL;
-
-      if (g_hash_table_contains (covered, reader))
-        continue;
-      identity = identity_key_of (self, reader, &local_error);
-      if (local_error != NULL)
-        {
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return FALSE;
-        }
-      if (identity == NULL)
-        {
-          if (n_pending != NULL)
-            (*n_pending)++;
-          continue;
-        }
-      sealed = tf_crypto_seal_key (identity, key, error);
-      if (sealed == NULL || !tf_vault_put_grant (self, NULL, table, id, reader, sealed, error))
-        return FALSE;
-    }
-  return TRUE;
+  return grant_new_readers (self, table, id, readers, covered, key, n_pending, error);
 }
 
 void
