@@ -90,6 +90,9 @@ tf_application_startup (GApplication *app)
   const char *lock[] = { "<Control>l", NULL };
   const char *sync[] = { "<Control>r", NULL };
   const char *preferences[] = { "<Control>comma", NULL };
+  const char *change_password[] = { "<Control><Shift>p", NULL };
+  const char *sessions[] = { "<Control><Shift>d", NULL };
+  const char *sign_out[] = { "<Control><Shift>o", NULL };
 
   G_APPLICATION_CLASS (tf_application_parent_class)->startup (app);
   g_action_map_add_action_entries (G_ACTION_MAP (app), actions, G_N_ELEMENTS (actions), app);
@@ -97,6 +100,10 @@ tf_application_startup (GApplication *app)
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.lock", lock);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.sync", sync);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.preferences", preferences);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.change-password",
+                                         change_password);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.sessions", sessions);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.sign-out", sign_out);
 }
 
 static void

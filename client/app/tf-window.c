@@ -1,12 +1,30 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * tf-window.c: first run, unlock and the main views.
+ * tf-window.c: first run, unlock and the main views (template
+ * tf-window.ui).
+ *
+ * The window adds the pages of the signed-in person's role through the
+ * page contract (tf-page.h): their names, titles, icons and badges, and a
+ * toast for what they saved or failed to save.  While a page shows a
+ * bottom bar of its own (a client's sections at phone width), the window's
+ * switcher bar gives way, so one bar shows at a time.
+ *
+ * The header says the sync state in words that fit: in full ("Synced 2
+ * minutes ago", "Offline — 3 changes waiting") while the view switcher is
+ * in the header, shorter when the window is narrow; the time is local and
+ * relative, and is said again every half minute.
  *
  * Above the views, a banner says when the server was found to have lost
  * changes of this device, or sent records this device refuses to use
  * (tf-sync-notice.c): what happened and what the sync did about it, until
  * the person dismisses it.
+ *
+ * The primary menu holds the account's actions (win.sign-out,
+ * win.change-password, win.sessions), enabled while the unlocked profile
+ * syncs with a server.
  */
+#define G_LOG_DOMAIN "tf-window"
+
 #include "config.h"
 
 #include <glib/gi18n.h>
@@ -25,52 +43,49 @@
 #include "tf-preferences-window.h"
 #include "tf-recover-dialog.h"
 #include "tf-schedule-page.h"
+#include "tf-session-account.h"
 #include "tf-sign-in-again.h"
 #include "tf-sync-client.h"
 #include "tf-window.h"
+
+/* How often the header says the relative time again. */
+#define SYNC_LABEL_SECONDS 30
+/* Below this width the header says the sync state in short words. */
+#define NARROW_WIDTH 600
 
 struct _TfWindow
 {
   AdwApplicationWindow  parent_instance;
   TfSession            *session;
+  GSettings            *settings;       /* NULL when the schema is not installed */
+  GtkWidget            *sign_in_dialog; /* weak: the one showing */
+  guint                 idle_seconds;   /* 0: never lock by itself */
+  guint                 idle_source;
+  guint                 label_source;   /* says the relative time again */
+  gboolean              keyring_unlock; /* the unlock running uses the keyring's password */
+  gboolean              signing_out;    /* the person signs out: do not ask to sign in */
+  gboolean              narrow;         /* narrower than NARROW_WIDTH */
+
+  /* template */
   AdwToastOverlay      *toasts;
   GtkStack             *pages;
+  GtkBox               *onboarding_box;
   AdwPasswordEntryRow  *unlock_password;
   GtkLabel             *unlock_error;
   GtkButton            *unlock_button;
+  AdwViewSwitcherTitle *switcher_title;
+  AdwViewSwitcherBar   *switcher_bar;
   AdwViewStack         *views;
   GtkLabel             *sync_label;
-  GtkRevealer          *lost_banner;   /* the server lost changes: shown until dismissed */
-  GtkLabel             *lost_label;
   GtkWidget            *sign_in_button;  /* shown while signed out */
-  GtkWidget            *sign_in_dialog;  /* weak: the one showing */
-  GSettings            *settings;      /* NULL when the schema is not installed */
-  guint                 idle_seconds;  /* 0: never lock by itself */
-  guint                 idle_source;
-  gboolean              keyring_unlock; /* the unlock running uses the keyring's password */
+  GtkRevealer          *lost_banner;     /* sync notices: shown until dismissed */
+  GtkLabel             *lost_label;
 };
 
 G_DEFINE_FINAL_TYPE (TfWindow, tf_window, ADW_TYPE_APPLICATION_WINDOW)
 
-static void
-tf_window_dispose (GObject *object)
-{
-  TfWindow *self = TF_WINDOW (object);
-
-  g_clear_handle_id (&self->idle_source, g_source_remove);
-  g_clear_weak_pointer (&self->sign_in_dialog);
-  g_clear_object (&self->settings);
-  g_clear_object (&self->session);
-  G_OBJECT_CLASS (tf_window_parent_class)->dispose (object);
-}
-
-static void
-tf_window_class_init (TfWindowClass *klass)
-{
-  G_OBJECT_CLASS (klass)->dispose = tf_window_dispose;
-}
-
 static void restart_idle (TfWindow *self);
+static void update_actions (TfWindow *self);
 
 static void
 toast (TfWindow *self, const char *message)
@@ -80,8 +95,80 @@ toast (TfWindow *self, const char *message)
 
 static void on_saved (TfWindow *self, const char *message) { toast (self, message); }
 
-/* The password, once, when the server stops accepting this device; the
- * header's button asks again after "Not Now". */
+/* --- the sync state in words --------------------------------------------- */
+
+/* "just now", "2 minutes ago", "3 hours ago", "yesterday", "4 days ago". */
+static char *
+describe_since (GDateTime *then, GDateTime *now)
+{
+  GTimeSpan span = g_date_time_difference (now, then);
+  gint64 minutes = MAX (span, 0) / G_TIME_SPAN_MINUTE;
+  gint64 hours = minutes / 60;
+  gint64 days = hours / 24;
+
+  if (minutes < 1)
+    return g_strdup (_("just now"));
+  if (hours < 1)
+    return g_strdup_printf (ngettext ("%d minute ago", "%d minutes ago", (gulong) minutes),
+                            (int) minutes);
+  if (days < 1)
+    return g_strdup_printf (ngettext ("%d hour ago", "%d hours ago", (gulong) hours), (int) hours);
+  if (days == 1)
+    return g_strdup (_("yesterday"));
+  return g_strdup_printf (ngettext ("%d day ago", "%d days ago", (gulong) days), (int) days);
+}
+
+char *
+tf_window_describe_sync (TfSyncState state, gint64 pending, GDateTime *last, GDateTime *now,
+                         gboolean compact)
+{
+  g_autofree char *since = last != NULL && now != NULL ? describe_since (last, now) : NULL;
+
+  switch (state)
+    {
+    case TF_SYNC_STATE_LOCAL_ONLY:
+      return g_strdup (_("This computer only"));
+    case TF_SYNC_STATE_SYNCING:
+      return g_strdup (_("Syncing…"));
+    case TF_SYNC_STATE_SIGNED_OUT:
+      return g_strdup (_("Signed out"));
+    case TF_SYNC_STATE_OFFLINE:
+      if (pending <= 0)
+        return g_strdup (_("Offline"));
+      if (compact)
+        /* TRANSLATORS: narrow header: offline, and the number of changes waiting */
+        return g_strdup_printf (_("Offline · %d waiting"), (int) pending);
+      return g_strdup_printf (ngettext ("Offline — %d change waiting",
+                                        "Offline — %d changes waiting", (gulong) pending),
+                              (int) pending);
+    case TF_SYNC_STATE_IDLE:
+    default:
+      if (pending > 0)
+        {
+          if (compact)
+            /* TRANSLATORS: narrow header: the number of changes waiting to sync */
+            return g_strdup_printf (_("%d waiting"), (int) pending);
+          return g_strdup_printf (ngettext ("%d change waiting", "%d changes waiting",
+                                            (gulong) pending), (int) pending);
+        }
+      if (compact || since == NULL)
+        return g_strdup (_("Synced"));
+      /* TRANSLATORS: %s is a relative time, e.g. "2 minutes ago" or "just now" */
+      return g_strdup_printf (_("Synced %s"), since);
+    }
+}
+
+/* The last sync's moment, or NULL when it never synced. */
+static GDateTime *
+dup_last_sync (TfWindow *self)
+{
+  g_autofree char *last = tf_session_dup_last_sync (self->session);
+
+  return last != NULL ? g_date_time_new_from_iso8601 (last, NULL) : NULL;
+}
+
+/* The ask to sign in, once, when the server stops accepting this device;
+ * the header's button asks again after "Not Now". */
 static void
 ask_sign_in (TfWindow *self)
 {
@@ -90,6 +177,13 @@ ask_sign_in (TfWindow *self)
     return;
   g_set_weak_pointer (&self->sign_in_dialog,
                       tf_sign_in_again_present (GTK_WINDOW (self), self->session));
+}
+
+static void
+on_sign_in_clicked_cb (TfWindow *self)
+{
+  self->signing_out = FALSE;
+  ask_sign_in (self);
 }
 
 /* Shown while the profile holds a notice: the server lost changes, or sent
@@ -105,7 +199,7 @@ update_lost_banner (TfWindow *self)
 }
 
 static void
-on_lost_dismissed (TfWindow *self)
+on_lost_dismissed_cb (TfWindow *self)
 {
   g_autoptr(GError) error = NULL;
 
@@ -114,63 +208,105 @@ on_lost_dismissed (TfWindow *self)
   update_lost_banner (self);
 }
 
-/* Offline, syncing, up to date; pending changes; the last sync. */
+/* The tooltip: the whole sentence, the last sync's local time, and the
+ * last error. */
+static void
+update_sync_tooltip (TfWindow *self, GDateTime *last, const char *full)
+{
+  g_autoptr(GDateTime) local = last != NULL ? g_date_time_to_local (last) : NULL;
+  g_autofree char *when = local != NULL ? g_date_time_format (local, "%x %X") : NULL;
+  g_autofree char *since = NULL;
+  g_autofree char *tip = NULL;
+  const char *error = tf_session_get_sync_error (self->session);
+
+  if (when != NULL)
+    /* TRANSLATORS: the sync state, then the local date and time of the last sync */
+    since = g_strdup_printf (_("Last sync: %s"), when);
+  tip = g_strjoin ("\n", full, since != NULL ? since : error,
+                   since != NULL ? error : NULL, NULL);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->sync_label), tip);
+}
+
 static void
 update_sync_label (TfWindow *self)
 {
-  g_autofree char *text = NULL;
-  g_autofree char *last = tf_session_dup_last_sync (self->session);
+  g_autoptr(GDateTime) last = dup_last_sync (self);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  TfSyncState state = tf_session_get_sync_state (self->session);
   gint64 pending = tf_session_get_pending (self->session);
+  gboolean narrow = self->narrow;
+  g_autofree char *full = tf_window_describe_sync (state, pending, last, now, FALSE);
+  g_autofree char *text = narrow ? tf_window_describe_sync (state, pending, last, now, TRUE)
+                                 : g_strdup (full);
 
-  switch (tf_session_get_sync_state (self->session))
-    {
-    case TF_SYNC_STATE_LOCAL_ONLY:
-      text = g_strdup (_("This computer only"));
-      break;
-    case TF_SYNC_STATE_SYNCING:
-      text = g_strdup (_("Syncing…"));
-      break;
-    case TF_SYNC_STATE_OFFLINE:
-      text = g_strdup_printf (ngettext ("Offline · %d change waiting",
-                                        "Offline · %d changes waiting", (gulong) pending),
-                              (int) pending);
-      break;
-    case TF_SYNC_STATE_SIGNED_OUT:
-      text = g_strdup (_("Signed out — sign in again to sync"));
-      break;
-    case TF_SYNC_STATE_IDLE:
-    default:
-      text = pending > 0
-               ? g_strdup_printf (ngettext ("%d change waiting", "%d changes waiting",
-                                            (gulong) pending), (int) pending)
-               : g_strdup (_("Up to date"));
-      break;
-    }
   gtk_label_set_text (self->sync_label, text);
-  gtk_widget_set_visible (self->sign_in_button,
-                          tf_session_get_sync_state (self->session) == TF_SYNC_STATE_SIGNED_OUT);
-  if (last != NULL)
-    {
-      g_autofree char *tip = g_strdup_printf (_("Last sync: %s"), last);
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self->sync_label), tip);
-    }
-  if (tf_session_get_sync_error (self->session) != NULL)
-    gtk_widget_set_tooltip_text (GTK_WIDGET (self->sync_label),
-                                 tf_session_get_sync_error (self->session));
+  /* Wide, the words are never cut (the view switcher would take their
+   * room); narrow, the short words may be, the tooltip has them all. */
+  gtk_label_set_ellipsize (self->sync_label, narrow ? PANGO_ELLIPSIZE_END : PANGO_ELLIPSIZE_NONE);
+  gtk_widget_set_visible (self->sign_in_button, state == TF_SYNC_STATE_SIGNED_OUT);
+  update_sync_tooltip (self, last, full);
   /* A sync that ended may have found it. */
   update_lost_banner (self);
+  update_actions (self);
 }
 
-/* The badge of @view's page; a page shown only with a badge hides at 0. */
-static void
-on_badge_changed_cb (TfPage *view, AdwViewStackPage *page)
+static gboolean
+label_timeout_cb (gpointer data)
 {
+  update_sync_label (TF_WINDOW (data));
+  return G_SOURCE_CONTINUE;
+}
+
+/* --- pages --------------------------------------------------------------- */
+
+/* One bottom bar: the window's, when narrow, unless the page shows its own. */
+static void
+update_switcher_bar (TfWindow *self)
+{
+  GtkWidget *visible = adw_view_stack_get_visible_child (self->views);
+  gboolean own = visible != NULL && TF_IS_PAGE (visible) && tf_page_get_own_bar (TF_PAGE (visible));
+
+  adw_view_switcher_bar_set_reveal (self->switcher_bar,
+                                    adw_view_switcher_title_get_title_visible (self->switcher_title)
+                                    && !own);
+}
+
+static void
+on_narrow_changed_cb (TfWindow *self)
+{
+  update_switcher_bar (self);
+}
+
+/* Narrow or wide by the window's own width, which GTK keeps in
+ * default-width as the window is resized (the view switcher's "title
+ * visible" depends on the header's room, which the words take part of). */
+static void
+on_default_width_cb (TfWindow *self)
+{
+  int width = 0, height = 0;
+  gboolean narrow;
+
+  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+  narrow = width > 0 && width < NARROW_WIDTH;
+  if (narrow == self->narrow)
+    return;
+  self->narrow = narrow;
+  if (self->session != NULL && self->sync_label != NULL)
+    update_sync_label (self);
+}
+
+/* The badge of @view; a page shown only with a badge hides at 0. */
+static void
+on_page_changed_cb (TfPage *view, TfWindow *self)
+{
+  AdwViewStackPage *page = adw_view_stack_get_page (self->views, GTK_WIDGET (view));
   guint badge = tf_page_get_badge (view);
 
   if (tf_page_get_needs (view) & TF_PAGE_SHOWN_WITH_BADGE)
     adw_view_stack_page_set_visible (page, badge > 0);
   adw_view_stack_page_set_needs_attention (page, badge > 0);
   adw_view_stack_page_set_badge_number (page, badge);
+  update_switcher_bar (self);
 }
 
 /* A page of the unlocked vault; what it saves or fails to save is toasted. */
@@ -183,20 +319,26 @@ add_page (TfWindow *self, GtkWidget *view)
   page = adw_view_stack_add_titled (self->views, view, tf_page_get_name (contract),
                                     tf_page_get_title (contract));
   adw_view_stack_page_set_icon_name (page, tf_page_get_icon_name (contract));
-  g_signal_connect_swapped (view, "saved", G_CALLBACK (on_saved), self);
-  g_signal_connect_swapped (view, "failed", G_CALLBACK (on_saved), self);
-  g_signal_connect_object (view, "changed", G_CALLBACK (on_badge_changed_cb), page, 0);
-  on_badge_changed_cb (contract, page);
+  g_signal_connect_object (view, "saved", G_CALLBACK (on_saved), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (view, "failed", G_CALLBACK (on_saved), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (view, "changed", G_CALLBACK (on_page_changed_cb), self, 0);
+  on_page_changed_cb (contract, self);
+}
+
+/* Pages are made for the unlocked vault and dropped with it. */
+static void
+remove_pages (TfWindow *self)
+{
+  GtkWidget *old;
+
+  while ((old = gtk_widget_get_first_child (GTK_WIDGET (self->views))) != NULL)
+    adw_view_stack_remove (self->views, old);
 }
 
 static void
 show_main (TfWindow *self)
 {
-  GtkWidget *old;
-
-  /* Views are made for the unlocked vault and dropped with it. */
-  while ((old = gtk_widget_get_first_child (GTK_WIDGET (self->views))) != NULL)
-    adw_view_stack_remove (self->views, old);
+  remove_pages (self);
   if (g_strcmp0 (tf_session_get_role (self->session), "therapist") == 0)
     {
       add_page (self, tf_schedule_page_new (self->session));
@@ -212,6 +354,7 @@ show_main (TfWindow *self)
     }
   add_page (self, tf_conflicts_page_new (self->session));
   update_sync_label (self);
+  update_switcher_bar (self);
   gtk_stack_set_visible_child_name (self->pages, "main");
   restart_idle (self);
 }
@@ -222,12 +365,13 @@ on_onboarding_done (TfWindow *self)
   show_main (self);
 }
 
+/* --- unlocking ----------------------------------------------------------- */
+
 static void
 unlocked_cb (GObject *source, GAsyncResult *result, gpointer data)
 {
   g_autoptr(TfWindow) self = data;
   g_autoptr(GError) error = NULL;
-
   gboolean from_keyring = self->keyring_unlock;
 
   self->keyring_unlock = FALSE;
@@ -272,13 +416,13 @@ on_recovered (GtkWindow *window)
 }
 
 static void
-on_forgot (TfWindow *self)
+on_forgot_cb (TfWindow *self)
 {
   tf_recover_dialog_present (GTK_WINDOW (self), self->session, on_recovered);
 }
 
 static void
-on_unlock (TfWindow *self)
+on_unlock_cb (TfWindow *self)
 {
   const char *password = gtk_editable_get_text (GTK_EDITABLE (self->unlock_password));
 
@@ -310,23 +454,161 @@ keyring_looked_up (GObject *source, GAsyncResult *result, gpointer data)
   tf_keyring_free_password (password);
 }
 
+/* --- actions ------------------------------------------------------------- */
+
 /* Locking drops the views and every decrypted record with them. */
 static void
-lock_activated (GSimpleAction *action, GVariant *parameter, gpointer data)
+lock_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
-  TfWindow *self = data;
-  GtkWidget *old;
+  TfWindow *self = TF_WINDOW (widget);
 
   if (!tf_session_is_unlocked (self->session))
     return;
-  while ((old = gtk_widget_get_first_child (GTK_WIDGET (self->views))) != NULL)
-    adw_view_stack_remove (self->views, old);
+  remove_pages (self);
   tf_session_lock (self->session);
   gtk_stack_set_visible_child_name (self->pages, "unlock");
   gtk_widget_grab_focus (GTK_WIDGET (self->unlock_password));
+  update_actions (self);
 }
 
-/* --- locking when idle ---------------------------------------------------- */
+static void
+sync_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  tf_session_sync (TF_WINDOW (widget)->session);
+}
+
+static GtkWidget *
+show_preferences (TfWindow *self)
+{
+  return tf_preferences_window_new (GTK_WINDOW (self), self->settings, self->session);
+}
+
+static void
+preferences_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  show_preferences (TF_WINDOW (widget));
+}
+
+/* The widget named @name under @root (the Account page's parts). */
+static GtkWidget *
+find_named (GtkWidget *root, const char *name)
+{
+  if (g_strcmp0 (gtk_widget_get_name (root), name) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_named (child, name);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Preferences at the Account page, with @focus (a widget name) focused. */
+static void
+show_account (TfWindow *self, const char *focus)
+{
+  GtkWidget *prefs = show_preferences (self);
+  GtkWidget *target;
+
+  adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (prefs), "account-page");
+  target = find_named (prefs, focus);
+  if (target != NULL)
+    gtk_widget_grab_focus (target);
+}
+
+static void
+change_password_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  show_account (TF_WINDOW (widget), "account-password-current");
+}
+
+static void
+sessions_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  show_account (TF_WINDOW (widget), "account-sessions-refresh");
+}
+
+static void
+signed_out_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr(TfWindow) self = data;
+  g_autoptr(GError) error = NULL;
+  gboolean server_ended = FALSE;
+
+  if (!tf_session_sign_out_finish (TF_SESSION (source), result, &server_ended, &error))
+    {
+      self->signing_out = FALSE;
+      toast (self, error->message);
+      return;
+    }
+  toast (self, server_ended ? _("Signed out. Your data stays on this computer, encrypted.")
+                            : _("Signed out here. The server could not be told: this device's "
+                                "session there ends by itself."));
+  update_sync_label (self);
+}
+
+static void
+on_sign_out_response_cb (AdwMessageDialog *dialog, const char *response, TfWindow *self)
+{
+  if (g_strcmp0 (response, "sign-out") != 0)
+    return;
+  self->signing_out = TRUE;
+  tf_session_sign_out_async (self->session, NULL, signed_out_cb, g_object_ref (self));
+}
+
+static void
+sign_out_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  TfWindow *self = TF_WINDOW (widget);
+  GtkWidget *dialog;
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Sign Out?"),
+                                   _("This device stops syncing until you sign in again with "
+                                     "your password. What is on this computer stays here, "
+                                     "encrypted; changes made meanwhile wait to be sent."));
+  gtk_widget_set_name (dialog, "sign-out-dialog");
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "sign-out", _("_Sign Out"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "sign-out",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_sign_out_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* The account's actions need the open profile of a server account; signing
+ * out, a session too. */
+static void
+update_actions (TfWindow *self)
+{
+  gboolean unlocked = self->session != NULL && tf_session_is_unlocked (self->session);
+  TfSyncState state = self->session != NULL ? tf_session_get_sync_state (self->session)
+                                            : TF_SYNC_STATE_LOCAL_ONLY;
+  gboolean server = unlocked && state != TF_SYNC_STATE_LOCAL_ONLY;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.change-password", server);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sessions",
+                                 server && state != TF_SYNC_STATE_SIGNED_OUT);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sign-out",
+                                 server && state != TF_SYNC_STATE_SIGNED_OUT);
+}
+
+static void
+on_sync_state (TfWindow *self)
+{
+  if (tf_session_get_sync_state (self->session) == TF_SYNC_STATE_SIGNED_OUT && !self->signing_out)
+    ask_sign_in (self);
+  else if (tf_session_get_sync_state (self->session) != TF_SYNC_STATE_SIGNED_OUT)
+    self->signing_out = FALSE;
+}
+
+/* --- locking when idle --------------------------------------------------- */
 
 static gboolean
 idle_timeout_cb (gpointer data)
@@ -334,7 +616,7 @@ idle_timeout_cb (gpointer data)
   TfWindow *self = data;
 
   self->idle_source = 0;
-  lock_activated (NULL, NULL, self);
+  lock_activated (GTK_WIDGET (self), "win.lock", NULL);
   return G_SOURCE_REMOVE;
 }
 
@@ -343,19 +625,18 @@ static void
 restart_idle (TfWindow *self)
 {
   g_clear_handle_id (&self->idle_source, g_source_remove);
-  if (self->idle_seconds > 0 && tf_session_is_unlocked (self->session))
+  if (self->idle_seconds > 0 && self->session != NULL && tf_session_is_unlocked (self->session))
     self->idle_source = g_timeout_add_seconds (self->idle_seconds, idle_timeout_cb, self);
 }
 
 static void
-on_motion (GtkEventControllerMotion *controller, double x, double y, TfWindow *self)
+on_motion_cb (TfWindow *self)
 {
   restart_idle (self);
 }
 
 static gboolean
-on_key (GtkEventControllerKey *controller, guint keyval, guint keycode, GdkModifierType state,
-        TfWindow *self)
+on_key_pressed_cb (TfWindow *self)
 {
   restart_idle (self);
   return FALSE;
@@ -376,200 +657,69 @@ on_idle_setting_changed (TfWindow *self)
   tf_window_set_idle_lock (self, g_settings_get_uint (self->settings, "idle-lock-minutes") * 60);
 }
 
-/* --- preferences ---------------------------------------------------------- */
+/* --- the class ----------------------------------------------------------- */
 
 static void
-preferences_activated (GSimpleAction *action, GVariant *parameter, gpointer data)
+tf_window_dispose (GObject *object)
 {
-  TfWindow *self = data;
+  TfWindow *self = TF_WINDOW (object);
 
-  tf_preferences_window_new (GTK_WINDOW (self), self->settings, self->session);
+  g_clear_handle_id (&self->idle_source, g_source_remove);
+  g_clear_handle_id (&self->label_source, g_source_remove);
+  g_clear_weak_pointer (&self->sign_in_dialog);
+  gtk_widget_dispose_template (GTK_WIDGET (self), TF_TYPE_WINDOW);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->session);
+  G_OBJECT_CLASS (tf_window_parent_class)->dispose (object);
 }
 
 static void
-sync_activated (GSimpleAction *action, GVariant *parameter, gpointer data)
+tf_window_class_init (TfWindowClass *klass)
 {
-  tf_session_sync (TF_WINDOW (data)->session);
-}
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
-static void
-on_sync_state (TfWindow *self)
-{
-  if (tf_session_get_sync_state (self->session) == TF_SYNC_STATE_SIGNED_OUT)
-    ask_sign_in (self);
-}
+  G_OBJECT_CLASS (klass)->dispose = tf_window_dispose;
 
-static GtkWidget *
-build_unlock (TfWindow *self)
-{
-  GtkWidget *page = adw_status_page_new ();
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
-  GtkWidget *list = gtk_list_box_new ();
-  GtkWidget *forgot;
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/therapyfield/TherapyField/tf-window.ui");
+#define BIND(name) gtk_widget_class_bind_template_child (widget_class, TfWindow, name)
+  BIND (toasts);
+  BIND (pages);
+  BIND (onboarding_box);
+  BIND (unlock_password);
+  BIND (unlock_error);
+  BIND (unlock_button);
+  BIND (switcher_title);
+  BIND (switcher_bar);
+  BIND (views);
+  BIND (sync_label);
+  BIND (sign_in_button);
+  BIND (lost_banner);
+  BIND (lost_label);
+#undef BIND
+  gtk_widget_class_bind_template_callback (widget_class, on_unlock_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_forgot_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_sign_in_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_lost_dismissed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_narrow_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, update_switcher_bar);
+  gtk_widget_class_bind_template_callback (widget_class, on_motion_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_key_pressed_cb);
 
-  adw_status_page_set_icon_name (ADW_STATUS_PAGE (page), "system-lock-screen-symbolic");
-  adw_status_page_set_title (ADW_STATUS_PAGE (page), _("Therapy Field Is Locked"));
-  adw_status_page_set_description (ADW_STATUS_PAGE (page),
-                                   _("Enter your password to open your encrypted data."));
-  self->unlock_password = ADW_PASSWORD_ENTRY_ROW (adw_password_entry_row_new ());
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->unlock_password), _("Password"));
-  gtk_widget_set_name (GTK_WIDGET (self->unlock_password), "unlock-password");
-  gtk_list_box_append (GTK_LIST_BOX (list), GTK_WIDGET (self->unlock_password));
-  gtk_widget_add_css_class (list, "boxed-list");
-  self->unlock_error = GTK_LABEL (gtk_label_new (""));
-  gtk_widget_set_name (GTK_WIDGET (self->unlock_error), "unlock-error");
-  gtk_widget_add_css_class (GTK_WIDGET (self->unlock_error), "error");
-  gtk_label_set_wrap (self->unlock_error, TRUE);
-  self->unlock_button = GTK_BUTTON (gtk_button_new_with_mnemonic (_("_Unlock")));
-  gtk_widget_set_name (GTK_WIDGET (self->unlock_button), "unlock-button");
-  gtk_widget_add_css_class (GTK_WIDGET (self->unlock_button), "pill");
-  gtk_widget_add_css_class (GTK_WIDGET (self->unlock_button), "suggested-action");
-  gtk_widget_set_halign (GTK_WIDGET (self->unlock_button), GTK_ALIGN_CENTER);
-  gtk_widget_set_size_request (box, 300, -1);
-  gtk_widget_set_halign (box, GTK_ALIGN_CENTER);
-  gtk_box_append (GTK_BOX (box), list);
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->unlock_error));
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->unlock_button));
-  forgot = gtk_button_new_with_mnemonic (_("_Forgot Your Password?"));
-  gtk_widget_set_name (forgot, "unlock-forgot");
-  gtk_widget_add_css_class (forgot, "flat");
-  gtk_widget_set_halign (forgot, GTK_ALIGN_CENTER);
-  g_signal_connect_swapped (forgot, "clicked", G_CALLBACK (on_forgot), self);
-  gtk_box_append (GTK_BOX (box), forgot);
-  adw_status_page_set_child (ADW_STATUS_PAGE (page), box);
-  g_signal_connect_swapped (self->unlock_button, "clicked", G_CALLBACK (on_unlock), self);
-  g_signal_connect_swapped (self->unlock_password, "entry-activated", G_CALLBACK (on_unlock),
-                            self);
-  return page;
-}
-
-/* libadwaita 1.2 has no AdwBanner: a revealer with the same parts. */
-static GtkWidget *
-build_lost_banner (TfWindow *self)
-{
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  GtkWidget *icon = gtk_image_new_from_icon_name ("dialog-information-symbolic");
-  GtkWidget *dismiss = gtk_button_new_with_mnemonic (_("_Dismiss"));
-
-  self->lost_label = GTK_LABEL (gtk_label_new (NULL));
-  gtk_widget_set_name (GTK_WIDGET (self->lost_label), "server-lost-text");
-  gtk_label_set_wrap (self->lost_label, TRUE);
-  gtk_label_set_wrap_mode (self->lost_label, PANGO_WRAP_WORD_CHAR);
-  gtk_label_set_xalign (self->lost_label, 0);
-  gtk_widget_set_hexpand (GTK_WIDGET (self->lost_label), TRUE);
-  gtk_widget_set_name (dismiss, "server-lost-dismiss");
-  gtk_widget_set_valign (dismiss, GTK_ALIGN_CENTER);
-  g_signal_connect_swapped (dismiss, "clicked", G_CALLBACK (on_lost_dismissed), self);
-  gtk_widget_add_css_class (box, "card");
-  gtk_widget_set_margin_start (box, 6);
-  gtk_widget_set_margin_end (box, 6);
-  gtk_widget_set_margin_bottom (box, 6);
-  gtk_widget_set_margin_top (box, 0);
-  gtk_box_append (GTK_BOX (box), icon);
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->lost_label));
-  gtk_box_append (GTK_BOX (box), dismiss);
-  /* The card's own padding. */
-  gtk_widget_set_margin_start (icon, 12);
-  gtk_widget_set_margin_top (GTK_WIDGET (self->lost_label), 9);
-  gtk_widget_set_margin_bottom (GTK_WIDGET (self->lost_label), 9);
-  gtk_widget_set_margin_end (dismiss, 9);
-  self->lost_banner = GTK_REVEALER (gtk_revealer_new ());
-  gtk_widget_set_name (GTK_WIDGET (self->lost_banner), "server-lost-banner");
-  gtk_revealer_set_child (self->lost_banner, box);
-  return GTK_WIDGET (self->lost_banner);
-}
-
-static GtkWidget *
-build_main (TfWindow *self)
-{
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  GtkWidget *header = adw_header_bar_new ();
-  GtkWidget *title = adw_view_switcher_title_new ();
-  GtkWidget *bar = adw_view_switcher_bar_new ();
-  GtkWidget *menu_button = gtk_menu_button_new ();
-  g_autoptr(GMenu) menu = g_menu_new ();
-
-  self->views = ADW_VIEW_STACK (adw_view_stack_new ());
-  gtk_widget_set_name (GTK_WIDGET (self->views), "main-views");
-  gtk_widget_set_vexpand (GTK_WIDGET (self->views), TRUE);
-  adw_view_switcher_title_set_stack (ADW_VIEW_SWITCHER_TITLE (title), self->views);
-  adw_view_switcher_bar_set_stack (ADW_VIEW_SWITCHER_BAR (bar), self->views);
-  g_object_bind_property (title, "title-visible", bar, "reveal", G_BINDING_SYNC_CREATE);
-  adw_view_switcher_title_set_title (ADW_VIEW_SWITCHER_TITLE (title), _("Therapy Field"));
-  adw_header_bar_set_title_widget (ADW_HEADER_BAR (header), title);
-
-  self->sync_label = GTK_LABEL (gtk_label_new (""));
-  gtk_widget_set_name (GTK_WIDGET (self->sync_label), "sync-status");
-  gtk_widget_add_css_class (GTK_WIDGET (self->sync_label), "dim-label");
-  gtk_label_set_ellipsize (self->sync_label, PANGO_ELLIPSIZE_END);
-  g_menu_append (menu, _("_Sync Now"), "win.sync");
-  g_menu_append (menu, _("_Lock"), "win.lock");
-  g_menu_append (menu, _("_Preferences"), "win.preferences");
-  g_menu_append (menu, _("_Keyboard Shortcuts"), "win.show-help-overlay");
-  g_menu_append (menu, _("_About Therapy Field"), "app.about");
-  gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (menu_button), G_MENU_MODEL (menu));
-  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (menu_button), "open-menu-symbolic");
-  gtk_widget_set_tooltip_text (menu_button, _("Main Menu"));
-  adw_header_bar_pack_end (ADW_HEADER_BAR (header), menu_button);
-  self->sign_in_button = gtk_button_new_with_mnemonic (_("Sign _In"));
-  gtk_widget_set_name (self->sign_in_button, "sign-in-again-button");
-  gtk_widget_set_tooltip_text (self->sign_in_button, _("Sign in again to sync"));
-  gtk_widget_add_css_class (self->sign_in_button, "suggested-action");
-  gtk_widget_set_visible (self->sign_in_button, FALSE);
-  g_signal_connect_swapped (self->sign_in_button, "clicked", G_CALLBACK (ask_sign_in), self);
-  adw_header_bar_pack_end (ADW_HEADER_BAR (header), self->sign_in_button);
-  adw_header_bar_pack_end (ADW_HEADER_BAR (header), GTK_WIDGET (self->sync_label));
-
-  gtk_box_append (GTK_BOX (box), header);
-  gtk_box_append (GTK_BOX (box), build_lost_banner (self));
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->views));
-  gtk_box_append (GTK_BOX (box), bar);
-  return box;
-}
-
-static GtkWidget *
-build_plain_header (GtkWidget *content)
-{
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  GtkWidget *header = adw_header_bar_new ();
-
-  gtk_widget_add_css_class (header, "flat");
-  adw_header_bar_set_title_widget (ADW_HEADER_BAR (header), gtk_label_new (NULL));
-  gtk_widget_set_vexpand (content, TRUE);
-  gtk_box_append (GTK_BOX (box), header);
-  gtk_box_append (GTK_BOX (box), content);
-  return box;
+  gtk_widget_class_install_action (widget_class, "win.lock", NULL, lock_activated);
+  gtk_widget_class_install_action (widget_class, "win.sync", NULL, sync_activated);
+  gtk_widget_class_install_action (widget_class, "win.preferences", NULL, preferences_activated);
+  gtk_widget_class_install_action (widget_class, "win.change-password", NULL,
+                                   change_password_activated);
+  gtk_widget_class_install_action (widget_class, "win.sessions", NULL, sessions_activated);
+  gtk_widget_class_install_action (widget_class, "win.sign-out", NULL, sign_out_activated);
 }
 
 static void
 tf_window_init (TfWindow *self)
 {
-  static const GActionEntry actions[] = {
-    { "lock", lock_activated },
-    { "sync", sync_activated },
-    { "preferences", preferences_activated },
-  };
-  GtkEventController *motion = gtk_event_controller_motion_new ();
-  GtkEventController *keys = gtk_event_controller_key_new ();
-
-  gtk_window_set_title (GTK_WINDOW (self), _("Therapy Field"));
-  gtk_window_set_default_size (GTK_WINDOW (self), 800, 700);
-  gtk_widget_set_size_request (GTK_WIDGET (self), 360, 480);
-  g_action_map_add_action_entries (G_ACTION_MAP (self), actions, G_N_ELEMENTS (actions), self);
-  self->toasts = ADW_TOAST_OVERLAY (adw_toast_overlay_new ());
-  self->pages = GTK_STACK (gtk_stack_new ());
-  gtk_stack_set_transition_type (self->pages, GTK_STACK_TRANSITION_TYPE_CROSSFADE);
-  gtk_stack_add_named (self->pages, build_plain_header (build_unlock (self)), "unlock");
-  gtk_stack_add_named (self->pages, build_main (self), "main");
-  adw_toast_overlay_set_child (self->toasts, GTK_WIDGET (self->pages));
-  adw_application_window_set_content (ADW_APPLICATION_WINDOW (self), GTK_WIDGET (self->toasts));
-
-  /* Idle lock: any activity in the window starts the wait again. */
-  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
-  g_signal_connect (motion, "motion", G_CALLBACK (on_motion), self);
-  g_signal_connect (keys, "key-pressed", G_CALLBACK (on_key), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), motion);
-  gtk_widget_add_controller (GTK_WIDGET (self), keys);
+  gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect (self, "notify::default-width", G_CALLBACK (on_default_width_cb), NULL);
   self->idle_seconds = 5 * 60;
   self->settings = tf_preferences_settings_new ();
   if (self->settings != NULL)
@@ -578,6 +728,8 @@ tf_window_init (TfWindow *self)
                                G_CALLBACK (on_idle_setting_changed), self, G_CONNECT_SWAPPED);
       self->idle_seconds = g_settings_get_uint (self->settings, "idle-lock-minutes") * 60;
     }
+  self->label_source = g_timeout_add_seconds (SYNC_LABEL_SECONDS, label_timeout_cb, self);
+  update_actions (self);
 }
 
 TfWindow *
@@ -586,16 +738,17 @@ tf_window_new (GtkApplication *application, TfSession *session)
   TfWindow *self = g_object_new (TF_TYPE_WINDOW, "application", application, NULL);
 
   self->session = g_object_ref (session);
-  g_signal_connect_object (session, "notify::sync-state", G_CALLBACK (update_sync_label), self,
-                           G_CONNECT_SWAPPED);
   g_signal_connect_object (session, "notify::sync-state", G_CALLBACK (on_sync_state), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (session, "notify::sync-state", G_CALLBACK (update_sync_label), self,
                            G_CONNECT_SWAPPED);
   if (!tf_session_has_account (session))
     {
       GtkWidget *onboarding = tf_onboarding_new (session);
 
       g_signal_connect_swapped (onboarding, "done", G_CALLBACK (on_onboarding_done), self);
-      gtk_stack_add_named (self->pages, build_plain_header (onboarding), "onboarding");
+      gtk_widget_set_vexpand (onboarding, TRUE);
+      gtk_box_append (self->onboarding_box, onboarding);
       gtk_stack_set_visible_child_name (self->pages, "onboarding");
     }
   else
@@ -609,5 +762,6 @@ tf_window_new (GtkApplication *application, TfSession *session)
                                    g_object_ref (self));
         }
     }
+  update_actions (self);
   return self;
 }

@@ -531,6 +531,84 @@ static const Notice english_refused = { "The server sent 1 record that its autho
 static const Notice greek_lost = { "Ο διακομιστής είχε χάσει 2 αλλαγές", FALSE };
 static const Notice greek_refused = { "Ο διακομιστής έστειλε 1 εγγραφή", TRUE };
 
+/* The header's words for each sync state, with the local relative time
+ * and the pending count, in the language of the run. */
+static void
+test_sync_words (gconstpointer data)
+{
+  gboolean greek = GPOINTER_TO_INT (data);
+  g_autoptr(GDateTime) now = g_date_time_new_utc (2026, 12, 2, 12, 0, 0);
+  g_autoptr(GDateTime) two_minutes = g_date_time_add_minutes (now, -2);
+  g_autoptr(GDateTime) three_hours = g_date_time_add_hours (now, -3);
+  struct { TfSyncState state; gint64 pending; GDateTime *last; gboolean compact;
+           const char *english; const char *greek; } cases[] = {
+    { TF_SYNC_STATE_IDLE, 0, two_minutes, FALSE, "Synced 2 minutes ago",
+      "Συγχρονίστηκε πριν από 2 λεπτά" },
+    { TF_SYNC_STATE_IDLE, 0, three_hours, FALSE, "Synced 3 hours ago",
+      "Συγχρονίστηκε πριν από 3 ώρες" },
+    { TF_SYNC_STATE_IDLE, 0, now, FALSE, "Synced just now", "Συγχρονίστηκε μόλις τώρα" },
+    { TF_SYNC_STATE_IDLE, 0, two_minutes, TRUE, "Synced", "Συγχρονίστηκε" },
+    { TF_SYNC_STATE_IDLE, 2, two_minutes, FALSE, "2 changes waiting", "2 αλλαγές σε αναμονή" },
+    { TF_SYNC_STATE_SYNCING, 0, NULL, FALSE, "Syncing…", NULL },
+    { TF_SYNC_STATE_OFFLINE, 3, two_minutes, FALSE, "Offline — 3 changes waiting",
+      "Εκτός σύνδεσης — 3 αλλαγές σε αναμονή" },
+    { TF_SYNC_STATE_OFFLINE, 1, two_minutes, FALSE, "Offline — 1 change waiting",
+      "Εκτός σύνδεσης — 1 αλλαγή σε αναμονή" },
+    { TF_SYNC_STATE_OFFLINE, 3, NULL, TRUE, "Offline · 3 waiting", "Εκτός σύνδεσης · 3 σε αναμονή" },
+    { TF_SYNC_STATE_SIGNED_OUT, 0, NULL, FALSE, "Signed out", "Αποσυνδεδεμένο" },
+    { TF_SYNC_STATE_LOCAL_ONLY, 0, NULL, FALSE, "This computer only", NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = tf_window_describe_sync (cases[i].state, cases[i].pending,
+                                                       cases[i].last, now, cases[i].compact);
+
+      if (!greek)
+        g_assert_cmpstr (text, ==, cases[i].english);
+      else if (cases[i].greek != NULL)
+        g_assert_cmpstr (text, ==, cases[i].greek);
+      else
+        g_assert_true (has_greek_letter (text));
+    }
+}
+
+/* The header's sync state is never cut at 1280 px, and the primary menu
+ * offers the account's actions, enabled only for a server account. */
+static void
+check_header (const char *role, GtkWidget *window, AdwViewStack *views)
+{
+  GtkWidget *label = tf_ui_find (window, "sync-status");
+  int minimum = 0, natural = 0;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 860);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_usleep (100000);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  gtk_widget_measure (label, GTK_ORIENTATION_HORIZONTAL, -1, &minimum, &natural, NULL, NULL);
+  g_test_message ("%s: \"%s\" %d px of %d", role, gtk_label_get_text (GTK_LABEL (label)),
+                  gtk_widget_get_width (label), natural);
+  g_assert_cmpint (gtk_label_get_ellipsize (GTK_LABEL (label)), ==, PANGO_ELLIPSIZE_NONE);
+  g_assert_cmpint (minimum, ==, natural);
+  /* This computer only: nothing to sign out of. */
+  gtk_widget_activate_action (window, "win.sign-out", NULL);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_null (tf_ui_find_dialog ("sign-out-dialog"));
+  /* At 360 px the short words, which may be cut (the tooltip has them). */
+  gtk_window_set_default_size (GTK_WINDOW (window), 360, 640);
+  g_assert_cmpint (gtk_label_get_ellipsize (GTK_LABEL (label)), ==, PANGO_ELLIPSIZE_END);
+  g_assert_nonnull (gtk_widget_get_tooltip_text (label));
+}
+
+static void
+test_header (void)
+{
+  for_each_role (check_header);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -552,6 +630,8 @@ main (int argc, char **argv)
     {
       g_test_add_func ("/ui/greek", test_greek);
       g_test_add_func ("/ui/greek-views", test_greek_views);
+      g_test_add_data_func ("/ui/greek-sync-words", GINT_TO_POINTER (TRUE), test_sync_words);
+      g_test_add_func ("/ui/greek-header", test_header);
       g_test_add_func ("/ui/greek-narrow", test_narrow);
       g_test_add_func ("/ui/greek-narrow-account", test_narrow_account);
       g_test_add_func ("/ui/greek-narrow-safety", test_narrow_safety);
@@ -563,6 +643,8 @@ main (int argc, char **argv)
     {
       g_test_add_func ("/ui/first-run-and-check-in", test_first_run_and_check_in);
       g_test_add_func ("/ui/reopen-and-unlock", test_reopen_and_unlock);
+      g_test_add_data_func ("/ui/sync-words", GINT_TO_POINTER (FALSE), test_sync_words);
+      g_test_add_func ("/ui/header", test_header);
       g_test_add_func ("/ui/narrow", test_narrow);
       g_test_add_func ("/ui/narrow-account", test_narrow_account);
       g_test_add_func ("/ui/narrow-safety", test_narrow_safety);
