@@ -2,10 +2,16 @@
  *
  * tf-checkin-page.c: the check-in form and the recent check-ins.
  *
- * The form is the template tf-checkin-page.ui; this file adds the emotion
- * chips from the table below (the keys stored, the labels shown), binds the
- * recent check-ins and saves.  What was typed stays in the form until it is
- * saved; a failed save keeps it and says why.
+ * The form is the template tf-checkin-page.ui; this file adds the five
+ * faces and the emotion chips from the tables below (the keys stored, the
+ * labels shown), binds the recent check-ins and saves through
+ * tf_checkin_save().  What was typed stays in the form until it is saved;
+ * a failed save keeps it and says why.
+ *
+ * The form holds the id of the check-in it saves (editing_id): chosen at
+ * the first Save of a new check-in, or the one picked in the list, and
+ * forgotten only once it is saved or the edit is cancelled.  Save again
+ * after an error, or twice, writes the same record: never a second one.
  */
 #define G_LOG_DOMAIN "tf-checkin-page"
 
@@ -14,8 +20,9 @@
 #include <glib/gi18n.h>
 
 #include "tf-checkin-page.h"
-#include "tf-page.h"
+#include "tf-checkin.h"
 #include "tf-form.h"
+#include "tf-page.h"
 #include "tf-time.h"
 
 struct _TfCheckinPage
@@ -23,14 +30,22 @@ struct _TfCheckinPage
   GtkWidget      parent_instance;
   TfSession     *session;
   TfRepository  *history;
+  char          *editing_id;  /* the check-in the form saves; NULL: none chosen yet */
+  gboolean       editing;     /* editing_id is a stored check-in picked in the list */
   /* template */
   GtkWidget     *page;        /* the only child: bound so that dispose unparents it */
+  GtkBox        *faces;
+  GtkLabel      *status;
+  GtkWidget     *cancel;
+  GtkWidget     *delete;
+  GtkWidget     *save;
   GtkScale      *mood;
   GtkScale      *energy;
   GtkScale      *anxiety;
   GtkFlowBox    *emotions;
   GtkTextView   *note;
   GtkListBox    *list;
+  GPtrArray     *chips;       /* the emotion chips, in the order of emotions[] */
 };
 
 static void tf_checkin_page_page_init (TfPageInterface *iface);
@@ -77,6 +92,21 @@ static const struct { const char *key; const char *label; } emotions[] = {
   { "overwhelmed", N_("Overwhelmed") },
 };
 
+/* The five faces of the one-tap row, saddest first, and the sliders each
+ * one fills (a starting point the person can still move). */
+static const struct
+{
+  const char *icon;
+  const char *label;
+  int         mood, energy, anxiety;
+} faces[] = {
+  { "face-crying-symbolic", N_("Very bad"), 2, 3, 8 },
+  { "face-sad-symbolic", N_("Bad"), 4, 4, 6 },
+  { "face-plain-symbolic", N_("Okay"), 6, 5, 5 },
+  { "face-smile-symbolic", N_("Good"), 8, 7, 3 },
+  { "face-smile-big-symbolic", N_("Very good"), 10, 8, 2 },
+};
+
 static const char *
 emotion_label (const char *key)
 {
@@ -114,72 +144,155 @@ create_row (gpointer item, gpointer data)
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle->str);
   adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 4);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
   return row;
+}
+
+static void
+set_chip_active (GtkWidget *chip, gboolean active)
+{
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (chip), active);
+}
+
+/* Says in the bar what Save will do, and shows Cancel and Delete while a
+ * stored check-in is in the form. */
+static void
+show_mode (TfCheckinPage *self, const char *when)
+{
+  g_autofree char *text = NULL;
+
+  if (self->editing)
+    text = g_strdup_printf (_("Editing the check-in of %s"), when ? when : "");
+  gtk_label_set_text (self->status, text ? text : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->status), self->editing);
+  gtk_widget_set_visible (self->cancel, self->editing);
+  gtk_widget_set_visible (self->delete, self->editing);
+  gtk_button_set_label (GTK_BUTTON (self->save),
+                        self->editing ? _("_Save") : _("_Save Check-In"));
 }
 
 static void
 reset_form (TfCheckinPage *self)
 {
-  GtkWidget *child;
-
+  g_clear_pointer (&self->editing_id, g_free);
+  self->editing = FALSE;
   gtk_range_set_value (GTK_RANGE (self->mood), 5);
   gtk_range_set_value (GTK_RANGE (self->energy), 5);
   gtk_range_set_value (GTK_RANGE (self->anxiety), 5);
-  for (child = gtk_widget_get_first_child (GTK_WIDGET (self->emotions)); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (gtk_flow_box_child_get_child (
-                                    GTK_FLOW_BOX_CHILD (child))), FALSE);
+  for (guint i = 0; i < self->chips->len; i++)
+    set_chip_active (g_ptr_array_index (self->chips, i), FALSE);
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->note), "", -1);
+  show_mode (self, NULL);
+}
+
+static char *
+format_local (const char *stamp)
+{
+  g_autoptr(GDateTime) utc = stamp ? tf_time_parse_timestamp (stamp, NULL) : NULL;
+  g_autoptr(GDateTime) local = utc ? g_date_time_to_local (utc) : NULL;
+
+  return local ? g_date_time_format (local, "%x %H:%M") : NULL;
+}
+
+/* Puts the stored check-in @entry in the form, to be edited or deleted. */
+static void
+load_entry (TfCheckinPage *self, TfItem *entry)
+{
+  JsonObject *plain = tf_item_get_plain (entry);
+  JsonNode *felt = json_object_get_member (plain, "emotions");
+  g_autofree char *when = format_local (tf_item_get_string (entry, "created_at"));
+  const char *note = tf_item_get_string (entry, "notes");
+
+  if (json_object_get_boolean_member_with_default (plain, "unreadable", FALSE))
+    return;
+  g_free (self->editing_id);
+  self->editing_id = g_strdup (tf_json_get_string (plain, "id"));
+  self->editing = TRUE;
+  gtk_range_set_value (GTK_RANGE (self->mood), tf_item_get_int (entry, "mood_value", 5));
+  gtk_range_set_value (GTK_RANGE (self->energy), tf_item_get_int (entry, "energy_level", 5));
+  gtk_range_set_value (GTK_RANGE (self->anxiety), tf_item_get_int (entry, "anxiety_level", 5));
+  for (guint c = 0; c < self->chips->len; c++)
+    {
+      GtkWidget *chip = g_ptr_array_index (self->chips, c);
+      const char *key = g_object_get_data (G_OBJECT (chip), "key");
+      gboolean on = FALSE;
+
+      for (guint i = 0; felt != NULL && JSON_NODE_HOLDS_ARRAY (felt) &&
+                        i < json_array_get_length (json_node_get_array (felt)); i++)
+        on |= g_strcmp0 (json_array_get_string_element (json_node_get_array (felt), i), key) == 0;
+      set_chip_active (chip, on);
+    }
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->note), note ? note : "", -1);
+  show_mode (self, when);
+  gtk_widget_grab_focus (GTK_WIDGET (self->mood));
+}
+
+static void
+on_row_activated (TfCheckinPage *self, GtkListBoxRow *row)
+{
+  g_autoptr(TfItem) entry = NULL;
+  int index = gtk_list_box_row_get_index (row);
+
+  entry = index >= 0 ? g_list_model_get_item (G_LIST_MODEL (self->history), index) : NULL;
+  if (entry != NULL && g_strcmp0 (tf_item_get_string (entry, "user_id"),
+                                   tf_vault_get_user_id (tf_session_get_vault (self->session))) == 0)
+    load_entry (self, entry);
+}
+
+static void
+on_cancel_clicked (TfCheckinPage *self)
+{
+  reset_form (self);
+}
+
+static void
+on_delete_clicked (TfCheckinPage *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!self->editing || self->editing_id == NULL)
+    return;
+  if (!tf_checkin_delete (tf_session_get_vault (self->session), self->editing_id, &error))
+    {
+      tf_form_fail (self, _("The check-in was not deleted: %s"), error->message);
+      return;
+    }
+  reset_form (self);
+  tf_session_sync (self->session);
+  g_signal_emit (self, signals[SAVED], 0, _("Check-in deleted"));
 }
 
 static void
 on_save_clicked (TfCheckinPage *self)
 {
   TfVault *vault = tf_session_get_vault (self->session);
-  g_autoptr(JsonObject) plain = json_object_new ();
+  g_autoptr(GPtrArray) felt = g_ptr_array_new ();
   g_autoptr(GError) error = NULL;
-  g_autofree char *id = g_uuid_string_random ();
-  g_autofree char *note = NULL;
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autofree char *stamp = tf_time_format_timestamp (now);
-  JsonArray *felt = json_array_new ();
-  GtkTextIter start, end;
-  GtkWidget *child;
+  g_autofree char *note = tf_form_dup_text (self->note);
+  gboolean edit = self->editing;
+  TfCheckin checkin = { 0 };
 
-  for (child = gtk_widget_get_first_child (GTK_WIDGET (self->emotions)); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
+  for (guint i = 0; i < self->chips->len; i++)
+    if (gtk_toggle_button_get_active (g_ptr_array_index (self->chips, i)))
+      g_ptr_array_add (felt, g_object_get_data (g_ptr_array_index (self->chips, i), "key"));
+  g_ptr_array_add (felt, NULL);
+  checkin.mood = (int) gtk_range_get_value (GTK_RANGE (self->mood));
+  checkin.energy = (int) gtk_range_get_value (GTK_RANGE (self->energy));
+  checkin.anxiety = (int) gtk_range_get_value (GTK_RANGE (self->anxiety));
+  checkin.emotions = (const char * const *) felt->pdata;
+  checkin.notes = g_strstrip (note);
+
+  /* The id is chosen once per check-in and kept through failures. */
+  if (self->editing_id == NULL)
+    self->editing_id = g_uuid_string_random ();
+  if (!tf_checkin_save (vault, self->editing_id, &checkin, NULL, &error))
     {
-      GtkWidget *chip = gtk_flow_box_child_get_child (GTK_FLOW_BOX_CHILD (child));
-
-      if (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (chip)))
-        json_array_add_string_element (felt, g_object_get_data (G_OBJECT (chip), "key"));
-    }
-  gtk_text_buffer_get_bounds (gtk_text_view_get_buffer (self->note), &start, &end);
-  note = gtk_text_buffer_get_text (gtk_text_view_get_buffer (self->note), &start, &end, FALSE);
-  json_object_set_string_member (plain, "id", id);
-  json_object_set_string_member (plain, "user_id", tf_vault_get_user_id (vault));
-  json_object_set_int_member (plain, "mood_value",
-                              (int) gtk_range_get_value (GTK_RANGE (self->mood)));
-  json_object_set_int_member (plain, "energy_level",
-                              (int) gtk_range_get_value (GTK_RANGE (self->energy)));
-  json_object_set_int_member (plain, "anxiety_level",
-                              (int) gtk_range_get_value (GTK_RANGE (self->anxiety)));
-  json_object_set_array_member (plain, "emotions", felt);
-  json_object_set_array_member (plain, "categories", json_array_new ());
-  if (*g_strstrip (note) != '\0')
-    json_object_set_string_member (plain, "notes", note);
-  json_object_set_string_member (plain, "created_at", stamp);
-
-  if (!tf_vault_put (vault, tf_registry_lookup ("mood_entries"), id, plain, &error))
-    {
-      g_autofree char *message = g_strdup_printf (_("The check-in was not saved: %s"),
-                                                  error->message);
-      g_signal_emit (self, signals[FAILED], 0, message);
+      tf_form_fail (self, _("The check-in was not saved: %s"), error->message);
       return;
     }
   reset_form (self);
   tf_session_sync (self->session);
-  g_signal_emit (self, signals[SAVED], 0, _("Check-in saved"));
+  g_signal_emit (self, signals[SAVED], 0, edit ? _("Check-in changed") : _("Check-in saved"));
 }
 
 static void
@@ -190,6 +303,8 @@ tf_checkin_page_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), TF_TYPE_CHECKIN_PAGE);
   g_clear_object (&self->history);
   g_clear_object (&self->session);
+  g_clear_pointer (&self->editing_id, g_free);
+  g_clear_pointer (&self->chips, g_ptr_array_unref);
   G_OBJECT_CLASS (tf_checkin_page_parent_class)->dispose (object);
 }
 
@@ -206,6 +321,11 @@ tf_checkin_page_class_init (TfCheckinPageClass *klass)
                                                "tf-checkin-page.ui");
 #define BIND(name) gtk_widget_class_bind_template_child (widget_class, TfCheckinPage, name)
   BIND (page);
+  BIND (faces);
+  BIND (status);
+  BIND (cancel);
+  BIND (delete);
+  BIND (save);
   BIND (mood);
   BIND (energy);
   BIND (anxiety);
@@ -214,6 +334,54 @@ tf_checkin_page_class_init (TfCheckinPageClass *klass)
   BIND (list);
 #undef BIND
   gtk_widget_class_bind_template_callback (widget_class, on_save_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_cancel_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_delete_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_row_activated);
+}
+
+/* A chip that is on has the accent colour, not only a slightly darker
+ * grey, so what was picked is plain to see. */
+static void
+on_chip_toggled_cb (GtkToggleButton *chip)
+{
+  if (gtk_toggle_button_get_active (chip))
+    gtk_widget_add_css_class (GTK_WIDGET (chip), "suggested-action");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (chip), "suggested-action");
+}
+
+static void
+on_face_clicked_cb (GtkButton *button, TfCheckinPage *self)
+{
+  guint i = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "tf-face"));
+
+  gtk_range_set_value (GTK_RANGE (self->mood), faces[i].mood);
+  gtk_range_set_value (GTK_RANGE (self->energy), faces[i].energy);
+  gtk_range_set_value (GTK_RANGE (self->anxiety), faces[i].anxiety);
+}
+
+static void
+add_faces (TfCheckinPage *self)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (faces); i++)
+    {
+      GtkWidget *button = gtk_button_new ();
+      GtkWidget *image = gtk_image_new_from_icon_name (faces[i].icon);
+      g_autofree char *name = g_strdup_printf ("checkin-face-%u", i + 1);
+
+      gtk_image_set_pixel_size (GTK_IMAGE (image), 32);
+      gtk_button_set_child (GTK_BUTTON (button), image);
+      gtk_widget_set_name (button, name);
+      gtk_widget_add_css_class (button, "circular");
+      gtk_widget_add_css_class (button, "flat");
+      gtk_widget_set_halign (button, GTK_ALIGN_CENTER);
+      gtk_widget_set_size_request (button, 56, 56);
+      gtk_widget_set_tooltip_text (button, _(faces[i].label));
+      tf_form_label_accessibly (button, _(faces[i].label));
+      g_object_set_data (G_OBJECT (button), "tf-face", GUINT_TO_POINTER (i));
+      g_signal_connect (button, "clicked", G_CALLBACK (on_face_clicked_cb), self);
+      gtk_box_append (self->faces, button);
+    }
 }
 
 /* The chips come from the table of emotions, which also names what is
@@ -229,7 +397,9 @@ add_emotion_chips (TfCheckinPage *self)
       gtk_widget_set_name (chip, name);
       gtk_widget_add_css_class (chip, "pill");
       g_object_set_data (G_OBJECT (chip), "key", (gpointer) emotions[i].key);
+      g_signal_connect (chip, "toggled", G_CALLBACK (on_chip_toggled_cb), NULL);
       gtk_flow_box_append (self->emotions, chip);
+      g_ptr_array_add (self->chips, chip);
     }
 }
 
@@ -237,6 +407,8 @@ static void
 tf_checkin_page_init (TfCheckinPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->chips = g_ptr_array_new ();
+  add_faces (self);
   add_emotion_chips (self);
 }
 

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "tf-booking.h"
+#include "tf-checkin.h"
 #include "tf-cli.h"
 #include "tf-error.h"
 
@@ -98,8 +99,8 @@ mood_add (TfCli *cli, int argc, char **argv, GError **error)
 {
   int mood = 0, energy = 0, anxiety = 0;
   g_auto(GStrv) emotions = NULL, categories = NULL;
-  g_autofree char *note = NULL, *id = g_uuid_string_random (), *now = tf_cli_now ();
-  g_autoptr(JsonObject) plain = json_object_new ();
+  g_autofree char *note = NULL, *id = g_uuid_string_random ();
+  g_autoptr(JsonObject) plain = NULL;
   GOptionEntry entries[] = {
     { "mood", 0, 0, G_OPTION_ARG_INT, &mood, N_("Mood, 1–10"), N_("N") },
     { "energy", 0, 0, G_OPTION_ARG_INT, &energy, N_("Energy, 1–10"), N_("N") },
@@ -118,17 +119,15 @@ mood_add (TfCli *cli, int argc, char **argv, GError **error)
       !tf_cli_check_range ("anxiety", anxiety, 1, 10, error) ||
       tf_cli_vault (cli, error) == NULL)
     return FALSE;
-  json_object_set_string_member (plain, "id", id);
-  json_object_set_string_member (plain, "user_id", tf_vault_get_user_id (cli->vault));
-  json_object_set_int_member (plain, "mood_value", mood);
-  json_object_set_int_member (plain, "energy_level", energy);
-  json_object_set_int_member (plain, "anxiety_level", anxiety);
-  json_object_set_array_member (plain, "emotions", tf_cli_string_array (emotions));
-  json_object_set_array_member (plain, "categories", tf_cli_string_array (categories));
-  if (note != NULL)
-    json_object_set_string_member (plain, "notes", note);
-  json_object_set_string_member (plain, "created_at", now);
-  return save (cli, "mood_entries", id, plain, error);
+  {
+    TfCheckin checkin = { mood, energy, anxiety, (const char * const *) emotions,
+                          (const char * const *) categories, note };
+
+    if (!tf_checkin_save (cli->vault, id, &checkin, &plain, error))
+      return FALSE;
+  }
+  print_saved (cli, id, plain);
+  return TRUE;
 }
 
 static char *

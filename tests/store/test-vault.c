@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "tf-account-private.h"
+#include "tf-checkin.h"
 #include "tf-crypto.h"
 #include "tf-error.h"
 #include "tf-keys.h"
@@ -1760,6 +1761,57 @@ test_odd_sign_in_answer (Fixture *f, gconstpointer data)
     }
 }
 
+/* --- one write per action -------------------------------------------------- */
+
+/* A check-in whose share cannot be made is not stored at all, nor queued;
+ * saved again under the id the form kept, it is one check-in, and a later
+ * save of that id edits it (its creation time kept). */
+static void
+test_checkin_failed_share (Fixture *f, gconstpointer data)
+{
+  g_autofree char *care = g_uuid_string_random ();
+  g_autofree char *id = g_uuid_string_random ();
+  const char *felt[] = { "calm", "tired", NULL };
+  TfCheckin checkin = { 7, 5, 3, felt, NULL, "ήρεμη μέρα" };
+  g_autoptr(JsonObject) saved = NULL;
+  g_autoptr(JsonObject) again = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *created = NULL;
+
+  remember_therapist (f);
+  put_care (f, care, TRUE, TRUE);
+  exec_raw (f->path, "CREATE TRIGGER refuse_grants BEFORE INSERT ON key_grants"
+                     " BEGIN SELECT RAISE(ABORT, 'no grants today'); END", NULL);
+  g_assert_false (tf_checkin_save (f->client, id, &checkin, NULL, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_assert_cmpint (query_int (f->path, "SELECT count(*) FROM mood_entries", NULL), ==, 0);
+  g_assert_cmpint (query_int (f->path, "SELECT count(*) FROM outbox WHERE record_id = ?1", id),
+                   ==, 0);
+
+  exec_raw (f->path, "DROP TRIGGER refuse_grants", NULL);
+  g_assert_true (tf_checkin_save (f->client, id, &checkin, &saved, &error));
+  g_assert_no_error (error);
+  g_assert_true (has_grant (f->path, id, THERAPIST));
+  created = g_strdup (tf_json_get_string (saved, "created_at"));
+
+  checkin.mood = 4;
+  checkin.emotions = NULL;
+  g_assert_true (tf_checkin_save (f->client, id, &checkin, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (query_int (f->path, "SELECT count(*) FROM mood_entries", NULL), ==, 1);
+  again = get_ok (f->client, "mood_entries", id);
+  g_assert_cmpint (json_object_get_int_member (again, "mood_value"), ==, 4);
+  g_assert_cmpstr (tf_json_get_string (again, "created_at"), ==, created);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (again, "emotions")),
+                    ==, 0);
+
+  g_assert_true (tf_checkin_delete (f->client, id, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (query_int (f->path, "SELECT count(*) FROM mood_entries"
+                                       " WHERE deleted_at IS NULL", NULL), ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1788,6 +1840,7 @@ main (int argc, char **argv)
   ADD ("/tf/vault/conflicts/keys-travel-with-ciphertext", test_keys_travel_with_ciphertext);
   ADD ("/tf/vault/conflicts/delete-after-own-upsert", test_delete_after_own_upsert);
   ADD ("/tf/vault/legacy-plaintext", test_legacy_plaintext);
+  ADD ("/tf/vault/checkin/failed-share-stores-nothing", test_checkin_failed_share);
   ADD ("/tf/vault/account/odd-sign-in-answer", test_odd_sign_in_answer);
   ADD ("/tf/vault/care/appointment-and-session", test_care_records);
   ADD ("/tf/vault/care/legacy-plaintext", test_care_records_legacy);
