@@ -8,7 +8,12 @@
  * change; the streaks are computed by tf-streaks.c.  Marking a goal done
  * checks the store itself, not the list, so two quick clicks cannot make
  * two records for one day.  The form and the list are the template
- * tf-goals-page.ui; the rows are built here, one per goal.
+ * tf-goals-page.ui; the rows are built here, one per goal, each saying how
+ * far this period got ("1 of 3 this week") and with Edit, which puts the
+ * goal in the form to change or delete it.  The form keeps the id of the
+ * goal it saves (editing_id) until it is saved, so Save again after an
+ * error never makes a second goal.  Saving and deleting go through
+ * tf-goals.c, as in the CLI.
  */
 #define G_LOG_DOMAIN "tf-goals-page"
 
@@ -18,6 +23,7 @@
 
 #include "tf-form.h"
 #include "tf-goals-page.h"
+#include "tf-goals.h"
 #include "tf-page.h"
 #include "tf-streaks.h"
 #include "tf-time.h"
@@ -29,9 +35,15 @@ struct _TfGoalsPage
   TfRepository   *goals;      /* this account's goals, newest first */
   TfRepository   *progress;   /* every goal_progress record this account reads */
   guint           rebuild_id; /* idle that rebuilds the list */
+  char           *editing_id; /* the goal the form saves; NULL: none chosen yet */
+  gboolean        editing;    /* editing_id is a stored goal put in the form by Edit */
 
   /* template */
   GtkWidget      *page;       /* the only child: bound so that dispose unparents it */
+  AdwPreferencesGroup *form;
+  GtkWidget      *add;
+  GtkWidget      *cancel;
+  GtkWidget      *delete;
   AdwEntryRow    *title;
   AdwComboRow    *frequency;
   GtkSpinButton  *target;
@@ -93,6 +105,7 @@ tf_goals_page_dispose (GObject *object)
   g_clear_object (&self->goals);
   g_clear_object (&self->progress);
   g_clear_object (&self->session);
+  g_clear_pointer (&self->editing_id, g_free);
   G_OBJECT_CLASS (tf_goals_page_parent_class)->dispose (object);
 }
 
@@ -174,6 +187,94 @@ on_done_clicked_cb (GtkButton *button, TfGoalsPage *self)
   emit_printf (self, SAVED, _("Well done: “%s” is marked done today"), title);
 }
 
+/* --- the form: new or edited --------------------------------------------- */
+
+/* The form says whether it makes a goal or changes one. */
+static void
+show_mode (TfGoalsPage *self)
+{
+  adw_preferences_group_set_title (self->form, self->editing ? _("Edit Goal") : _("New Goal"));
+  gtk_button_set_label (GTK_BUTTON (self->add), self->editing ? _("_Save") : _("_Add Goal"));
+  gtk_widget_set_visible (self->cancel, self->editing);
+  gtk_widget_set_visible (self->delete, self->editing);
+}
+
+static void
+reset_form (TfGoalsPage *self)
+{
+  g_clear_pointer (&self->editing_id, g_free);
+  self->editing = FALSE;
+  gtk_editable_set_text (GTK_EDITABLE (self->title), "");
+  adw_combo_row_set_selected (self->frequency, 0);
+  gtk_spin_button_set_value (self->target, 1);
+  show_mode (self);
+}
+
+static void
+on_edit_clicked_cb (GtkButton *button, TfGoalsPage *self)
+{
+  const char *id = g_object_get_data (G_OBJECT (button), "tf-goal-id");
+  g_autoptr(JsonObject) goal = NULL;
+  g_autoptr(GError) error = NULL;
+
+  goal = tf_vault_get (tf_session_get_vault (self->session), tf_registry_lookup ("goals"), id,
+                       &error);
+  if (goal == NULL)
+    {
+      emit_printf (self, FAILED, _("The goal cannot be opened: %s"), error->message);
+      return;
+    }
+  g_free (self->editing_id);
+  self->editing_id = g_strdup (id);
+  self->editing = TRUE;
+  gtk_editable_set_text (GTK_EDITABLE (self->title), tf_json_get_string (goal, "title"));
+  adw_combo_row_set_selected (self->frequency, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (frequencies); i++)
+    if (g_strcmp0 (frequencies[i].key, tf_json_get_string (goal, "frequency")) == 0)
+      adw_combo_row_set_selected (self->frequency, i);
+  gtk_spin_button_set_value (self->target,
+                             json_object_get_int_member_with_default (goal, "target_count", 1));
+  show_mode (self);
+  gtk_widget_grab_focus (GTK_WIDGET (self->title));
+}
+
+static void
+on_cancel_clicked_cb (TfGoalsPage *self)
+{
+  reset_form (self);
+}
+
+static void
+on_delete_clicked_cb (TfGoalsPage *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!self->editing || self->editing_id == NULL)
+    return;
+  if (!tf_goal_delete (tf_session_get_vault (self->session), self->editing_id, &error))
+    {
+      emit_printf (self, FAILED, _("The goal was not deleted: %s"), error->message);
+      return;
+    }
+  reset_form (self);
+  tf_session_sync (self->session);
+  g_signal_emit (self, signals[SAVED], 0, _("Goal deleted"));
+}
+
+/* "1 of 3 this week": the days done in this period, of the target. */
+static char *
+dup_so_far (const char *frequency, guint done, guint target)
+{
+  if (g_strcmp0 (frequency, "weekly") == 0)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u of %u this week",
+                                         "%u of %u this week", target), done, target);
+  if (g_strcmp0 (frequency, "monthly") == 0)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u of %u this month",
+                                         "%u of %u this month", target), done, target);
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u of %u today", "%u of %u today",
+                                       target), done, target);
+}
+
 /* --- the list ------------------------------------------------------------- */
 
 static GtkWidget *
@@ -190,8 +291,11 @@ create_row (TfGoalsPage *self, TfItem *goal, const char *today)
   g_autofree char *times = NULL;
   g_autofree char *subtitle = NULL;
   g_autofree char *accessible = NULL;
+  g_autofree char *so_far = NULL;
   gboolean done_today = FALSE;
-  guint current = 0, best = 0;
+  guint current = 0, best = 0, in_period = 0;
+  GtkWidget *edit = gtk_button_new_from_icon_name ("document-edit-symbolic");
+  g_autofree char *edit_label = NULL;
 
   for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->progress)); i++)
     {
@@ -205,20 +309,22 @@ create_row (TfGoalsPage *self, TfItem *goal, const char *today)
       done_today |= g_strcmp0 (date, today) == 0;
     }
   tf_streaks_compute (frequency, dates, today, &current, &best);
+  in_period = tf_streaks_count_in_period (frequency, dates, today);
 
   if (title == NULL)
     title = "";
   times = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d time", "%d times", (gulong) target),
                            (int) target);
   streaks = g_strdup_printf (_("Current streak: %u · Best streak: %u"), current, best);
-  subtitle = g_strdup_printf ("%s · %s%s%s\n%s", frequency_label (frequency), times,
+  so_far = dup_so_far (frequency, in_period, (guint) target);
+  subtitle = g_strdup_printf ("%s · %s%s%s\n%s · %s", frequency_label (frequency), times,
                               done_today ? " · " : "", done_today ? _("Done today") : "",
-                              streaks);
+                              so_far, streaks);
   gtk_widget_set_name (row, "goals-row");
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 2);
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 4);
 
   gtk_widget_set_name (done, "goals-done");
   gtk_widget_set_valign (done, GTK_ALIGN_CENTER);
@@ -231,6 +337,16 @@ create_row (TfGoalsPage *self, TfItem *goal, const char *today)
   g_object_set_data_full (G_OBJECT (done), "tf-goal-title", g_strdup (title), g_free);
   g_signal_connect_object (done, "clicked", G_CALLBACK (on_done_clicked_cb), self, 0);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), done);
+
+  gtk_widget_set_name (edit, "goals-edit");
+  gtk_widget_set_valign (edit, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (edit, "flat");
+  edit_label = g_strdup_printf (_("Edit “%s”"), title);
+  gtk_widget_set_tooltip_text (edit, edit_label);
+  tf_form_label_accessibly (edit, edit_label);
+  g_object_set_data_full (G_OBJECT (edit), "tf-goal-id", g_strdup (id), g_free);
+  g_signal_connect_object (edit, "clicked", G_CALLBACK (on_edit_clicked_cb), self, 0);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), edit);
   return row;
 }
 
@@ -274,14 +390,11 @@ static void
 on_add_clicked_cb (TfGoalsPage *self)
 {
   TfVault *vault = tf_session_get_vault (self->session);
-  g_autoptr(JsonObject) plain = json_object_new ();
   g_autoptr(GError) error = NULL;
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autofree char *stamp = tf_time_format_timestamp (now);
-  g_autofree char *id = g_uuid_string_random ();
   g_autofree char *title = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (
                                                    self->title))));
   guint chosen = adw_combo_row_get_selected (self->frequency);
+  gboolean edit = self->editing;
 
   if (*title == '\0')
     {
@@ -291,25 +404,19 @@ on_add_clicked_cb (TfGoalsPage *self)
     }
   if (chosen >= G_N_ELEMENTS (frequencies))
     chosen = 0;
-  json_object_set_string_member (plain, "id", id);
-  json_object_set_string_member (plain, "user_id", tf_vault_get_user_id (vault));
-  json_object_set_string_member (plain, "title", title);
-  json_object_set_string_member (plain, "frequency", frequencies[chosen].key);
-  json_object_set_int_member (plain, "target_count",
-                              gtk_spin_button_get_value_as_int (self->target));
-  json_object_set_string_member (plain, "status", "active");
-  json_object_set_string_member (plain, "created_at", stamp);
-  if (!tf_vault_put (vault, tf_registry_lookup ("goals"), id, plain, &error))
+  /* The id is chosen once per goal and kept through failures. */
+  if (self->editing_id == NULL)
+    self->editing_id = g_uuid_string_random ();
+  if (!tf_goal_save (vault, self->editing_id, title, frequencies[chosen].key,
+                     gtk_spin_button_get_value_as_int (self->target), NULL, &error))
     {
       /* What was typed stays in the form. */
       emit_printf (self, FAILED, _("The goal was not saved: %s"), error->message);
       return;
     }
-  gtk_editable_set_text (GTK_EDITABLE (self->title), "");
-  adw_combo_row_set_selected (self->frequency, 0);
-  gtk_spin_button_set_value (self->target, 1);
+  reset_form (self);
   tf_session_sync (self->session);
-  g_signal_emit (self, signals[SAVED], 0, _("Goal added"));
+  g_signal_emit (self, signals[SAVED], 0, edit ? _("Goal changed") : _("Goal added"));
 }
 
 /* --- building ------------------------------------------------------------- */
@@ -327,12 +434,18 @@ tf_goals_page_class_init (TfGoalsPageClass *klass)
                                                "tf-goals-page.ui");
 #define BIND(name) gtk_widget_class_bind_template_child (widget_class, TfGoalsPage, name)
   BIND (page);
+  BIND (form);
+  BIND (add);
+  BIND (cancel);
+  BIND (delete);
   BIND (title);
   BIND (frequency);
   BIND (target);
   BIND (list);
 #undef BIND
   gtk_widget_class_bind_template_callback (widget_class, on_add_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_cancel_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_delete_clicked_cb);
 }
 
 static void

@@ -11,6 +11,7 @@
 
 #include "tf-booking.h"
 #include "tf-checkin.h"
+#include "tf-goals.h"
 #include "tf-cli.h"
 #include "tf-error.h"
 
@@ -332,8 +333,8 @@ static gboolean
 goal_add (TfCli *cli, int argc, char **argv, GError **error)
 {
   g_autofree char *title = NULL, *frequency = NULL;
-  g_autofree char *id = g_uuid_string_random (), *now = tf_cli_now ();
-  g_autoptr(JsonObject) plain = json_object_new ();
+  g_autofree char *id = g_uuid_string_random ();
+  g_autoptr(JsonObject) plain = NULL;
   int target = 0;
   GOptionEntry entries[] = {
     { "title", 0, 0, G_OPTION_ARG_STRING, &title, N_("Title"), N_("T") },
@@ -354,14 +355,11 @@ goal_add (TfCli *cli, int argc, char **argv, GError **error)
     return FALSE;
   if (tf_cli_vault (cli, error) == NULL)
     return FALSE;
-  json_object_set_string_member (plain, "id", id);
-  json_object_set_string_member (plain, "user_id", tf_vault_get_user_id (cli->vault));
-  json_object_set_string_member (plain, "title", title);
-  json_object_set_string_member (plain, "frequency", frequency ? frequency : "daily");
-  json_object_set_int_member (plain, "target_count", target ? target : 1);
-  json_object_set_string_member (plain, "status", "active");
-  json_object_set_string_member (plain, "created_at", now);
-  return save (cli, "goals", id, plain, error);
+  if (!tf_goal_save (cli->vault, id, title, frequency ? frequency : "daily", target ? target : 1,
+                     &plain, error))
+    return FALSE;
+  print_saved (cli, id, plain);
+  return TRUE;
 }
 
 static gboolean

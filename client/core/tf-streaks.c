@@ -102,3 +102,28 @@ tf_streaks_compute (const char *frequency, GPtrArray *dates, const char *today, 
   *current = ending_now;
   *best = longest;
 }
+
+guint
+tf_streaks_count_in_period (const char *frequency, GPtrArray *dates, const char *today)
+{
+  g_autoptr(GHashTable) days = g_hash_table_new (g_str_hash, g_str_equal);
+  Period period = PERIOD_DAY;
+  gint64 now = 0;
+
+  if (g_strcmp0 (frequency, "weekly") == 0)
+    period = PERIOD_WEEK;
+  else if (g_strcmp0 (frequency, "monthly") == 0)
+    period = PERIOD_MONTH;
+  if (!period_index (period, today, &now))
+    return 0;
+  for (guint i = 0; dates != NULL && i < dates->len; i++)
+    {
+      const char *date = g_ptr_array_index (dates, i);
+      gint64 index;
+
+      /* A real date names its day once: the string is its key. */
+      if (period_index (period, date, &index) && index == now)
+        g_hash_table_add (days, (gpointer) date);
+    }
+  return g_hash_table_size (days);
+}

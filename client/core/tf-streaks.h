@@ -24,4 +24,11 @@ void tf_streaks_compute (const char *frequency,
                          guint      *current,
                          guint      *best);
 
+/* How many distinct days of @dates fall in today's period of @frequency
+ * (as above: today, this ISO week, this calendar month): what "1 of 3 this
+ * week" counts.  Repeats and invalid dates are not counted. */
+guint tf_streaks_count_in_period (const char *frequency,
+                                  GPtrArray  *dates,
+                                  const char *today);
+
 G_END_DECLS

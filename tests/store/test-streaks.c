@@ -124,11 +124,32 @@ test_year_boundary (void)
                           NULL), 3, 3);
 }
 
+/* "1 of 3 this week": the days done in today's period only. */
+static void
+test_count_in_period (void)
+{
+  g_autoptr(GPtrArray) dates = g_ptr_array_new ();
+  const char *days[] = { "2026-03-09", "2026-03-10", "2026-03-10", "2026-03-08", "2026-02-28",
+                         "2026-03-15", "2026-03-16", "not a date" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (days); i++)
+    g_ptr_array_add (dates, (gpointer) days[i]);
+  /* Tuesday 10 March 2026: the week is Monday 9 – Sunday 15. */
+  g_assert_cmpuint (tf_streaks_count_in_period ("weekly", dates, "2026-03-10"), ==, 3);
+  g_assert_cmpuint (tf_streaks_count_in_period ("daily", dates, "2026-03-10"), ==, 1);
+  g_assert_cmpuint (tf_streaks_count_in_period (NULL, dates, "2026-03-10"), ==, 1);
+  g_assert_cmpuint (tf_streaks_count_in_period ("monthly", dates, "2026-03-10"), ==, 5);
+  g_assert_cmpuint (tf_streaks_count_in_period ("monthly", dates, "2026-02-01"), ==, 1);
+  g_assert_cmpuint (tf_streaks_count_in_period ("weekly", dates, "2026-03-17"), ==, 1);
+  g_assert_cmpuint (tf_streaks_count_in_period ("weekly", NULL, "2026-03-17"), ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/tf/streaks/empty", test_empty);
+  g_test_add_func ("/tf/streaks/count-in-period", test_count_in_period);
   g_test_add_func ("/tf/streaks/one-day", test_one_day);
   g_test_add_func ("/tf/streaks/gap", test_gap);
   g_test_add_func ("/tf/streaks/today-or-yesterday", test_today_or_yesterday);

@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * tf-goals.c: saving and deleting goals (tf-goals.h).
+ *
+ * An edit starts from the stored plain form, so the columns the forms do
+ * not show (description, category, target date, status) and the immutable
+ * creation time stay as they were.  A delete runs in tf_vault_atomic: the
+ * goal's marks and the goal go in one transaction and one push group, so
+ * no device is ever left with marks of a goal that is gone.
+ */
+#define G_LOG_DOMAIN "tf-goals"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "tf-error.h"
+#include "tf-goals.h"
+#include "tf-time.h"
+#include "tf-vault-private.h"
+
+gboolean
+tf_goal_save (TfVault *vault, const char *id, const char *title, const char *frequency,
+              int target, JsonObject **out_plain, GError **error)
+{
+  const TfTable *table = tf_registry_lookup ("goals");
+  g_autoptr(JsonObject) plain = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  g_return_val_if_fail (TF_IS_VAULT (vault), FALSE);
+  g_return_val_if_fail (id != NULL && title != NULL && frequency != NULL, FALSE);
+
+  plain = tf_vault_get (vault, table, id, &local_error);
+  if (plain == NULL)
+    {
+      g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+      g_autofree char *stamp = tf_time_format_timestamp (now);
+
+      if (!g_error_matches (local_error, TF_STORE_ERROR, TF_STORE_ERROR_NOT_FOUND))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      plain = json_object_new ();
+      json_object_set_string_member (plain, "id", id);
+      json_object_set_string_member (plain, "user_id", tf_vault_get_user_id (vault));
+      json_object_set_string_member (plain, "status", "active");
+      json_object_set_string_member (plain, "created_at", stamp);
+    }
+  else if (g_strcmp0 (tf_json_get_string (plain, "user_id"), tf_vault_get_user_id (vault)) != 0)
+    {
+      g_set_error (error, TF_VAULT_ERROR, TF_VAULT_ERROR_NOT_OWNER,
+                   _("Only the person whose goal it is can change it"));
+      return FALSE;
+    }
+  json_object_set_string_member (plain, "title", title);
+  json_object_set_string_member (plain, "frequency", frequency);
+  json_object_set_int_member (plain, "target_count", target);
+  if (!tf_vault_put (vault, table, id, plain, error))
+    return FALSE;
+  if (out_plain != NULL)
+    *out_plain = g_steal_pointer (&plain);
+  return TRUE;
+}
+
+typedef struct
+{
+  TfVault    *vault;
+  const char *id;
+} Delete;
+
+static gboolean
+delete_body (TfStore *store, gpointer data, GError **error)
+{
+  Delete *d = data;
+  const TfTable *marks = tf_registry_lookup ("goal_progress");
+  g_autoptr(GPtrArray) done = tf_vault_list (d->vault, marks, "goal_id", d->id, error);
+
+  if (done == NULL)
+    return FALSE;
+  for (guint i = 0; i < done->len; i++)
+    if (!tf_vault_delete (d->vault, marks, tf_json_get_string (g_ptr_array_index (done, i), "id"),
+                          error))
+      return FALSE;
+  return tf_vault_delete (d->vault, tf_registry_lookup ("goals"), d->id, error);
+}
+
+gboolean
+tf_goal_delete (TfVault *vault, const char *id, GError **error)
+{
+  Delete d = { vault, id };
+
+  g_return_val_if_fail (TF_IS_VAULT (vault), FALSE);
+  g_return_val_if_fail (id != NULL, FALSE);
+
+  return tf_vault_atomic (vault, delete_body, &d, error);
+}

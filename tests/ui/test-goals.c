@@ -1,0 +1,168 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * test-goals.c: the goals page in a real window under Xvfb, at 360 and
+ * 1280 px, in English and (with --greek) in Greek: a weekly goal says how
+ * far this week got ("1 of 3 this week"), it is edited in the form (one
+ * goal, not two) and deleted with the days it was done.  GTK warnings are
+ * fatal (G_DEBUG=fatal-warnings).
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <locale.h>
+#include <string.h>
+
+#include "tf-goals-page.h"
+#include "tf-ui-test.h"
+
+#define PASSWORD "σωστός κωδικός"
+
+typedef TfUiPage Fixture;
+
+static gboolean greek;
+
+static void
+shot (const char *name, int width)
+{
+  const char *dir = g_getenv ("TF_UI_SHOTS");
+  g_autofree char *command = NULL;
+
+  if (dir == NULL)
+    return;
+  for (int i = 0; i < 20; i++)
+    g_main_context_iteration (NULL, FALSE);
+  command = g_strdup_printf ("import -window root %s/%s-%d%s.png", dir, name, width,
+                             greek ? "-el" : "");
+  g_spawn_command_line_sync (command, NULL, NULL, NULL, NULL);
+}
+
+static AdwActionRow *
+first_row (Fixture *f)
+{
+  GtkWidget *list = tf_ui_find (f->window, "goals-list");
+
+  for (GtkWidget *row = gtk_widget_get_first_child (list); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    if (ADW_IS_ACTION_ROW (row))
+      return ADW_ACTION_ROW (row);
+  return NULL;
+}
+
+typedef struct
+{
+  Fixture    *f;
+  const char *text;  /* NULL: no row */
+} Wanted;
+
+static gboolean
+row_says (gpointer data)
+{
+  Wanted *w = data;
+  AdwActionRow *row = first_row (w->f);
+
+  if (w->text == NULL)
+    return row == NULL;
+  return row != NULL && (strstr (adw_action_row_get_subtitle (row), w->text) != NULL ||
+                         strstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)),
+                                 w->text) != NULL);
+}
+
+static void
+wait_row_says (Fixture *f, const char *text)
+{
+  Wanted w = { f, text };
+
+  g_assert_true (tf_ui_wait_for (row_says, &w));
+}
+
+static guint
+live (Fixture *f, const char *table)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) all = tf_vault_list (tf_ui_page_vault (f), tf_registry_lookup (table),
+                                            NULL, NULL, &error);
+
+  g_assert_no_error (error);
+  return all->len;
+}
+
+static void
+test_goal_edit_delete (gconstpointer data)
+{
+  int width = GPOINTER_TO_INT (data);
+  Fixture fixture = { 0 }, *f = &fixture;
+  TfRegistration reg = { PASSWORD, "client", "Ελένη", "Π.", NULL };
+  GtkWidget *window_child;
+
+  tf_ui_page_open (f, &reg, tf_goals_page_new, width, 800);
+  tf_ui_wait_shown (f->window, "goals-add");
+
+  /* A weekly goal, three times a week, done once: 1 of 3 this week. */
+  tf_ui_type (f->window, "goals-title", "Walk 20 minutes");
+  adw_combo_row_set_selected (ADW_COMBO_ROW (tf_ui_find (f->window, "goals-frequency")), 1);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (tf_ui_find (f->window, "goals-target")), 3);
+  tf_ui_click (f->window, "goals-add");
+  g_assert_null (f->failed);
+  wait_row_says (f, greek ? "0 από 3 αυτή την εβδομάδα" : "0 of 3 this week");
+  tf_ui_click (f->window, "goals-done");
+  g_assert_null (f->failed);
+  wait_row_says (f, greek ? "1 από 3 αυτή την εβδομάδα" : "1 of 3 this week");
+  shot ("goals-progress", width);
+
+  /* Edited in the form: the same goal changed, not a second one. */
+  g_assert_false (gtk_widget_get_visible (tf_ui_find (f->window, "goals-delete")));
+  tf_ui_click (f->window, "goals-edit");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (tf_ui_find (f->window, "goals-title"))),
+                   ==, "Walk 20 minutes");
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (
+                     tf_ui_find (f->window, "goals-target"))), ==, 3);
+  g_assert_true (gtk_widget_get_visible (tf_ui_find (f->window, "goals-delete")));
+  shot ("goals-editing", width);
+  tf_ui_type (f->window, "goals-title", "Walk 30 minutes");
+  adw_combo_row_set_selected (ADW_COMBO_ROW (tf_ui_find (f->window, "goals-frequency")), 2);
+  tf_ui_click (f->window, "goals-add");
+  g_assert_null (f->failed);
+  if (!greek)
+    g_assert_cmpstr (f->saved, ==, "Goal changed");
+  wait_row_says (f, "Walk 30 minutes");
+  wait_row_says (f, greek ? "1 από 3 αυτόν τον μήνα" : "1 of 3 this month");
+  g_assert_cmpuint (live (f, "goals"), ==, 1);
+  g_assert_cmpuint (live (f, "goal_progress"), ==, 1);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (tf_ui_find (f->window, "goals-title"))),
+                   ==, "");
+
+  /* Nothing is wider than the window. */
+  window_child = gtk_window_get_child (GTK_WINDOW (f->window));
+  g_assert_cmpint (gtk_widget_get_width (f->window), <=, width);
+  g_assert_cmpint (gtk_widget_get_width (window_child), <=, width);
+
+  /* Deleted with the day it was done. */
+  tf_ui_click (f->window, "goals-edit");
+  tf_ui_click (f->window, "goals-delete");
+  g_assert_null (f->failed);
+  wait_row_says (f, NULL);
+  g_assert_cmpuint (live (f, "goals"), ==, 0);
+  g_assert_cmpuint (live (f, "goal_progress"), ==, 0);
+  g_assert_false (gtk_widget_get_visible (tf_ui_find (f->window, "goals-delete")));
+  tf_ui_page_close (f);
+}
+
+int
+main (int argc, char **argv)
+{
+  greek = argc > 1 && strcmp (argv[1], "--greek") == 0;
+  if (greek)
+    {
+      g_setenv ("LANGUAGE", "el", TRUE);
+      argv[1] = argv[0];
+      argc--;
+      argv++;
+    }
+  tf_ui_init (&argc, &argv, greek ? "el_GR.UTF-8" : "C.UTF-8");
+
+  g_test_add_data_func ("/ui/goals/edit-delete-progress/360", GINT_TO_POINTER (360),
+                        test_goal_edit_delete);
+  g_test_add_data_func ("/ui/goals/edit-delete-progress/1280", GINT_TO_POINTER (1280),
+                        test_goal_edit_delete);
+  return g_test_run ();
+}
