@@ -90,6 +90,29 @@ measure_labels (TfHeatMap *self, int *out_width, int *out_height)
     }
 }
 
+/* The legend, "Low mood" ▢▢▢▢▢ "High mood", from the map's left edge:
+ * its width and height, and its two words' layouts when asked. */
+static void
+measure_legend (TfHeatMap *self, int label_w, int *out_width, int *out_height,
+                PangoLayout **out_low, PangoLayout **out_high)
+{
+  g_autoptr(PangoLayout) low = gtk_widget_create_pango_layout (GTK_WIDGET (self), _("Low mood"));
+  g_autoptr(PangoLayout) high = gtk_widget_create_pango_layout (GTK_WIDGET (self),
+                                                                _("High mood"));
+  int low_w, low_h, high_w, high_h;
+
+  pango_layout_get_pixel_size (low, &low_w, &low_h);
+  pango_layout_get_pixel_size (high, &high_w, &high_h);
+  *out_height = MAX (low_h, high_h);
+  /* The squares are at most a line of text high. */
+  *out_width = label_w + LABEL_GAP + low_w + LABEL_GAP + 5 * (*out_height + GAP) - GAP +
+               LABEL_GAP + high_w;
+  if (out_low != NULL)
+    *out_low = g_steal_pointer (&low);
+  if (out_high != NULL)
+    *out_high = g_steal_pointer (&high);
+}
+
 /* The square's size for @width, and the first week shown: when even the
  * smallest squares do not fit (a year in a narrow window), the oldest
  * weeks are left out, never the recent ones. */
@@ -120,20 +143,24 @@ tf_heat_map_measure (GtkWidget *widget, GtkOrientation orientation, int for_size
                      int *minimum, int *natural, int *minimum_baseline, int *natural_baseline)
 {
   TfHeatMap *self = TF_HEAT_MAP (widget);
-  int label_w, label_h;
+  int label_w, label_h, legend_w, legend_h;
   double cell;
 
   measure_labels (self, &label_w, &label_h);
+  measure_legend (self, label_w, &legend_w, &legend_h, NULL, NULL);
   if (orientation == GTK_ORIENTATION_HORIZONTAL)
     {
-      /* Ten weeks at least; fewer squares than that say too little. */
-      *minimum = label_w + LABEL_GAP + MIN (n_columns (self), 10) * (MIN_CELL + GAP);
-      *natural = label_w + LABEL_GAP + n_columns (self) * (MAX_CELL + GAP);
+      /* Ten weeks at least; fewer squares than that say too little.  The
+       * legend's words are never cut: in Greek they are wider than a
+       * month's five weeks of squares. */
+      *minimum = MAX (legend_w, label_w + LABEL_GAP + MIN (n_columns (self), 10) *
+                                (MIN_CELL + GAP));
+      *natural = MAX (legend_w, label_w + LABEL_GAP + n_columns (self) * (MAX_CELL + GAP));
       return;
     }
   cell = for_size < 0 ? MAX_CELL : cell_for_width (self, for_size, label_w, NULL);
   /* Seven rows, then a line for the legend. */
-  *minimum = *natural = (int) (7 * (cell + GAP) + LABEL_GAP + label_h + 0.999);
+  *minimum = *natural = (int) (7 * (cell + GAP) + LABEL_GAP + MAX (label_h, legend_h) + 0.999);
 }
 
 static void
@@ -167,9 +194,9 @@ tf_heat_map_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   int height = gtk_widget_get_height (widget);
   g_autoptr(PangoLayout) low = NULL;
   g_autoptr(PangoLayout) high = NULL;
-  int label_w, label_h, w, h;
+  int label_w, label_h, legend_w, h;
   double cell, left, legend_y, x;
-  guint n, first_column;
+  guint n, first_column, label_step;
   GdkRGBA fg, dim;
   cairo_t *cr;
 
@@ -183,14 +210,20 @@ tf_heat_map_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   left = label_w + LABEL_GAP;
   n = tf_mood_days_get_n_days (self->days);
 
-  for (guint row = 0; row < 7; row += 2)
+  /* Every other weekday; every third when the squares are too small for
+   * that (a year in a narrow window), so that no two labels overlap, and
+   * none above the first row or below the last. */
+  label_step = MAX (2, (guint) ceil (label_h / (cell + GAP)));
+  for (guint row = 0; row < 7; row += label_step)
     {
       g_autofree char *name = weekday_name (row);
       g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (widget, name);
+      double y;
+      int w;
 
       pango_layout_get_pixel_size (layout, &w, &h);
-      append_layout_at (snapshot, layout, label_w - w, row * (cell + GAP) + (cell - h) / 2,
-                        &dim);
+      y = CLAMP (row * (cell + GAP) + (cell - h) / 2, 0, MAX (0, 7 * (cell + GAP) - GAP - h));
+      append_layout_at (snapshot, layout, label_w - w, y, &dim);
     }
 
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
@@ -222,10 +255,13 @@ tf_heat_map_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 
   /* The legend: "Low mood" ▢▢▢▢▢ "High mood". */
   legend_y = 7 * (cell + GAP) + LABEL_GAP;
-  low = gtk_widget_create_pango_layout (widget, _("Low mood"));
-  high = gtk_widget_create_pango_layout (widget, _("High mood"));
-  pango_layout_get_pixel_size (low, &w, &h);
-  x = left + w + LABEL_GAP;
+  measure_legend (self, label_w, &legend_w, &h, &low, &high);
+  {
+    int low_w;
+
+    pango_layout_get_pixel_size (low, &low_w, NULL);
+    x = left + low_w + LABEL_GAP;
+  }
   for (guint step = 0; step < 5; step++)
     {
       double size = MIN (cell, (double) h);

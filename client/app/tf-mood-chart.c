@@ -10,6 +10,12 @@
  * Colours are from the GNOME palette, mid shades that read on both the
  * light and the dark style; the anxiety line is also dashed, so the three
  * differ without colour.
+ *
+ * A year of days is too many points for a line: 365 of them at 1–2 px
+ * apart made three solid bands nobody could read.  Over more than
+ * WEEKLY_AFTER days a point is a week's average instead (the last week
+ * ends today), and the time axis names the months, each with a faint rule
+ * at its first day.
  */
 #define G_LOG_DOMAIN "tf-mood-chart"
 
@@ -42,6 +48,51 @@ static const char *const series_labels[TF_MOOD_N_SERIES] = {
 #define PAD 8.0
 #define LINE_WIDTH 2.0
 #define DOT_RADIUS 3.5
+#define WEEKLY_AFTER 92  /* days; the 90-day range is still drawn by day */
+
+/* The points drawn: days, or weeks over a long range.  @offset days before
+ * the first day complete the oldest, partial week, so that the last point
+ * ends today. */
+typedef struct
+{
+  guint per_point;  /* 1 or 7 days */
+  guint offset;
+  guint n_points;
+} Points;
+
+static void
+points_for (TfMoodDays *days, Points *out)
+{
+  guint n = tf_mood_days_get_n_days (days);
+
+  out->per_point = n > WEEKLY_AFTER ? 7 : 1;
+  out->offset = (out->per_point - n % out->per_point) % out->per_point;
+  out->n_points = (n + out->offset) / out->per_point;
+}
+
+/* The mean of @series over point @p's days that have a check-in, or NAN. */
+static double
+point_value (TfMoodDays *days, const Points *points, TfMoodSeries series, guint p)
+{
+  guint n = tf_mood_days_get_n_days (days);
+  double sum = 0;
+  guint count = 0;
+
+  for (guint k = 0; k < points->per_point; k++)
+    {
+      guint slot = p * points->per_point + k;
+      double value;
+
+      if (slot < points->offset || slot - points->offset >= n)
+        continue;
+      value = tf_mood_days_get_value (days, series, slot - points->offset);
+      if (isnan (value))
+        continue;
+      sum += value;
+      count++;
+    }
+  return count > 0 ? sum / count : NAN;
+}
 
 static void
 get_foreground (GtkWidget *widget, GdkRGBA *out)
@@ -132,17 +183,17 @@ snapshot_legend (TfMoodChart *self, GtkSnapshot *snapshot, double left, const Gd
 }
 
 static void
-trace_series (cairo_t *cr, TfMoodDays *days, TfMoodSeries series, double left, double step,
-              double bottom, double unit)
+trace_series (cairo_t *cr, TfMoodDays *days, const Points *points, TfMoodSeries series,
+              double left, double step, double bottom, double unit)
 {
-  guint n = tf_mood_days_get_n_days (days);
+  guint n = points->n_points;
   gboolean drawing = FALSE;
 
   cairo_set_source_rgba (cr, series_colors[series].red, series_colors[series].green,
                          series_colors[series].blue, 1.0);
   for (guint i = 0; i < n; i++)
     {
-      double value = tf_mood_days_get_value (days, series, i);
+      double value = point_value (days, points, series, i);
       double x = left + (i + 0.5) * step;
       double y;
       gboolean alone;
@@ -153,8 +204,8 @@ trace_series (cairo_t *cr, TfMoodDays *days, TfMoodSeries series, double left, d
           continue;
         }
       y = bottom - (value - 1) * unit;
-      alone = (i == 0 || isnan (tf_mood_days_get_value (days, series, i - 1))) &&
-              (i + 1 == n || isnan (tf_mood_days_get_value (days, series, i + 1)));
+      alone = (i == 0 || isnan (point_value (days, points, series, i - 1))) &&
+              (i + 1 == n || isnan (point_value (days, points, series, i + 1)));
       if (alone)
         {
           /* A dot on its own path: the line's dash must not cut it. */
@@ -188,6 +239,46 @@ format_day (GDate *date)
   return dt != NULL ? g_date_time_format (dt, _("%e %b")) : g_strdup ("");
 }
 
+/* Over a long range the time axis names each month at its first day, with
+ * a faint rule there; a name that would touch the previous one or
+ * "Today" (@today_x onwards) is left out. */
+static void
+snapshot_months (TfMoodChart *self, GtkSnapshot *snapshot, cairo_t *cr, const Points *points,
+                 double left, double right, double top, double bottom, double today_x,
+                 const GdkRGBA *dim)
+{
+  guint n = tf_mood_days_get_n_days (self->days);
+  double day_step = (right - left) / (n + points->offset);
+  double free_x = left;
+
+  for (guint i = 0; i < n; i++)
+    {
+      GDate date;
+      g_autoptr(GDateTime) dt = NULL;
+      g_autofree char *name = NULL;
+      g_autoptr(PangoLayout) layout = NULL;
+      double x = (int) (left + (i + points->offset) * day_step) + 0.5;
+      int w, h;
+
+      tf_mood_days_get_date (self->days, i, &date);
+      if (g_date_get_day (&date) != 1)
+        continue;
+      cairo_move_to (cr, x, top);
+      cairo_line_to (cr, x, bottom);
+      dt = g_date_time_new_local (g_date_get_year (&date), g_date_get_month (&date), 1, 12, 0, 0);
+      /* TRANSLATORS: a month on the year chart's time axis, in
+       * g_date_time_format() form: "%b" gives "Mar".  xgettext:no-c-format */
+      name = g_date_time_format (dt, _("%b"));
+      layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), name);
+      pango_layout_get_pixel_size (layout, &w, &h);
+      if (x - w / 2.0 < free_x || x + w / 2.0 > MIN (today_x - PAD, right))
+        continue;
+      append_layout_at (snapshot, layout, x - w / 2.0, bottom + PAD / 4, dim);
+      free_x = x + w / 2.0 + PAD;
+    }
+  cairo_stroke (cr);
+}
+
 static void
 tf_mood_chart_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 {
@@ -199,9 +290,10 @@ tf_mood_chart_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   g_autoptr(PangoLayout) last_label = NULL;
   g_autofree char *first_text = NULL;
   double left, right, top, bottom, unit, step;
-  int label_w = 0, label_h = 0, legend_h, w, h;
+  int label_w = 0, label_h = 0, legend_h, w, h, today_w;
   GdkRGBA fg, dim;
   GDate first;
+  Points points;
   cairo_t *cr;
 
   if (width <= 0 || height <= 0)
@@ -232,16 +324,20 @@ tf_mood_chart_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   first_text = format_day (&first);
   first_label = gtk_widget_create_pango_layout (widget, first_text);
   last_label = gtk_widget_create_pango_layout (widget, _("Today"));
-  pango_layout_get_pixel_size (last_label, &w, &h);
+  pango_layout_get_pixel_size (last_label, &today_w, &h);
+  w = today_w;
   top = legend_h + PAD + label_h / 2.0;
   bottom = height - h - PAD / 2;
   if (bottom - top < 20 || right - left < 20)
     return;
   unit = (bottom - top) / 9.0;
-  step = (right - left) / tf_mood_days_get_n_days (self->days);
+  points_for (self->days, &points);
+  step = (right - left) / points.n_points;
 
-  /* The time axis: the first day at the left, today at the right. */
-  append_layout_at (snapshot, first_label, left, bottom + PAD / 4, &dim);
+  /* The time axis: the first day (or the months) at the left, today at the
+   * right. */
+  if (points.per_point == 1)
+    append_layout_at (snapshot, first_label, left, bottom + PAD / 4, &dim);
   append_layout_at (snapshot, last_label, right - w, bottom + PAD / 4, &dim);
 
   for (guint t = 0; t < G_N_ELEMENTS (ticks); t++)
@@ -266,6 +362,12 @@ tf_mood_chart_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
       cairo_line_to (cr, right, y);
     }
   cairo_stroke (cr);
+  if (points.per_point > 1)
+    {
+      cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, fg.alpha * 0.08);
+      snapshot_months (self, snapshot, cr, &points, left, right, top, bottom, right - today_w,
+                       &dim);
+    }
 
   cairo_set_line_width (cr, LINE_WIDTH);
   cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
@@ -275,7 +377,7 @@ tf_mood_chart_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
       static const double dash[] = { 6.0, 4.0 };
 
       cairo_set_dash (cr, dash, s == TF_MOOD_SERIES_ANXIETY ? 2 : 0, 0);
-      trace_series (cr, self->days, s, left, step, bottom, unit);
+      trace_series (cr, self->days, &points, s, left, step, bottom, unit);
     }
   cairo_destroy (cr);
 }
@@ -353,6 +455,18 @@ tf_mood_chart_get_n_days_with_data (TfMoodChart *self)
 {
   g_return_val_if_fail (TF_IS_MOOD_CHART (self), 0);
   return self->days != NULL ? tf_mood_days_get_n_days_with_data (self->days) : 0;
+}
+
+guint
+tf_mood_chart_get_n_points (TfMoodChart *self)
+{
+  Points points;
+
+  g_return_val_if_fail (TF_IS_MOOD_CHART (self), 0);
+  if (self->days == NULL)
+    return 0;
+  points_for (self->days, &points);
+  return points.n_points;
 }
 
 double

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
  * tf-mood-chart.h: mood, energy and anxiety (1–10) as lines over the last
- * N days, one point per day (the day's average), with gaps where a day has
- * no check-in.
+ * N days, one point per day (the day's average) or, over a year, per week,
+ * with gaps where a day (a week) has no check-in.
  */
 #pragma once
 
@@ -26,6 +26,9 @@ void       tf_mood_chart_set_entries          (TfMoodChart *self,
 guint      tf_mood_chart_get_n_days_with_data (TfMoodChart *self);
 double     tf_mood_chart_get_average          (TfMoodChart *self,
                                                const char  *series);
+/* How many points each line has: one a day, or one a week (the last
+ * ending today) over more than three months. */
+guint      tf_mood_chart_get_n_points         (TfMoodChart *self);
 
 /* The chart's range: three linked toggles for the last 30, 90 and 365
  * days, named @name_prefix-30, -90 and -365, @active_days chosen.

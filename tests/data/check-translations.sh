@@ -5,7 +5,10 @@
 #   1. every file that marks strings for translation is in po/POTFILES: C sources,
 #      GtkBuilder .ui files, the desktop file and the AppStream metainfo;
 #   2. po/el.po compiles cleanly (msgfmt --check: formats match, plurals right);
-#   3. against a fresh extraction, el.po has no untranslated and no fuzzy message.
+#   3. against a fresh extraction, el.po has no untranslated and no fuzzy message;
+#   4. one clinical vocabulary: a client is θεραπευόμενος (never πελάτης or ασθενής),
+#      the intake is "Λήψη ιστορικού", and the journal and the mood calendar have
+#      different names.
 # Prints TAP.
 set -euo pipefail
 top=${TF_SOURCE_DIR:?}
@@ -13,7 +16,7 @@ cd "$top"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-echo "1..3"
+echo "1..4"
 
 missing=$({ grep -rlE '(^|[^A-Za-z_])(_|N_|g_dngettext) ?\(' --include='*.c' common server client
             grep -rl 'translatable="yes"' --include='*.ui' client || true
@@ -35,3 +38,18 @@ if echo "$stats" | grep -qE 'untranslated|fuzzy'; then
 else
   echo "ok 3 Greek translation complete: $stats"
 fi
+
+# msgstr of an exact msgid (first line only: these are short).
+translation() { msgattrib --no-obsolete --no-wrap po/el.po |
+                awk -v id="msgid \"$1\"" '!done && $0 == id { getline; sub(/^msgstr "/, "");
+                                                   sub(/"$/, ""); print; done = 1 }'; }
+words=$(msgattrib --no-obsolete --no-wrap po/el.po | grep '^msgstr' | grep -oiE '[^ ]*(πελάτ|ασθεν)[^ ]*' |
+        sort -u | paste -sd ' ' - || true)
+journal=$(translation Journal)
+calendar=$(translation Calendar)
+intake=$(translation Intake)
+if [ -n "$words" ]; then echo "not ok 4 client is θεραπευόμενος, not: $words"
+elif [ "$intake" != "Λήψη ιστορικού" ]; then echo "not ok 4 Intake is “$intake”, not “Λήψη ιστορικού”"
+elif [ -z "$journal" ] || [ "$journal" = "$calendar" ]; then
+  echo "not ok 4 Journal and Calendar are both “$journal”"
+else echo "ok 4 one clinical vocabulary (Journal: $journal, Calendar: $calendar)"; fi

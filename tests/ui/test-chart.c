@@ -524,9 +524,164 @@ test_history_page (void)
   tf_ui_remove_profile (dir);
 }
 
+/* --- fitting its space, in both languages --------------------------------- */
+
+/* Writes what @widget draws, over white, to $TF_UI_SHOTS/@name.png when
+ * that directory is set: the pictures a person checks by eye. */
+static void
+maybe_save_shot (cairo_surface_t *surface, const char *name)
+{
+  const char *dir = g_getenv ("TF_UI_SHOTS");
+  g_autofree char *file = NULL;
+  cairo_surface_t *page;
+  cairo_t *cr;
+
+  if (dir == NULL)
+    return;
+  page = cairo_image_surface_create (CAIRO_FORMAT_RGB24, cairo_image_surface_get_width (surface),
+                                     cairo_image_surface_get_height (surface));
+  cr = cairo_create (page);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+  cairo_set_source_surface (cr, surface, 0, 0);
+  cairo_paint (cr);
+  cairo_destroy (cr);
+  file = g_strdup_printf ("%s/%s-%s.png", dir, name,
+                          g_getenv ("LANGUAGE") ? g_getenv ("LANGUAGE") : "en");
+  g_assert_cmpint (cairo_surface_write_to_png (page, file), ==, CAIRO_STATUS_SUCCESS);
+  cairo_surface_destroy (page);
+}
+
+/* Everything @widget draws lies inside its allocation: no word of its
+ * legend or axes is cut by the window.  (GTK's text nodes reach a pixel
+ * past their glyphs' ink on every side.) */
+static void
+assert_drawn_inside (GtkWidget *widget, const char *name)
+{
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  GskRenderNode *node;
+  graphene_rect_t bounds;
+  cairo_surface_t *surface;
+
+  GTK_WIDGET_GET_CLASS (widget)->snapshot (widget, snapshot);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  gsk_render_node_get_bounds (node, &bounds);
+  g_test_message ("%s: %d × %d, drawn %.1f, %.1f – %.1f, %.1f", name, width, height,
+                  bounds.origin.x, bounds.origin.y, bounds.origin.x + bounds.size.width,
+                  bounds.origin.y + bounds.size.height);
+  g_assert_cmpfloat (bounds.origin.x, >=, -1.5);
+  g_assert_cmpfloat (bounds.origin.y, >=, -1.5);
+  g_assert_cmpfloat (bounds.origin.x + bounds.size.width, <=, width + 1.5);
+  g_assert_cmpfloat (bounds.origin.y + bounds.size.height, <=, height + 1.5);
+  gsk_render_node_unref (node);
+  surface = render (widget);
+  maybe_save_shot (surface, name);
+  cairo_surface_destroy (surface);
+}
+
+/* @widget in a window @width px wide, 12 px from its edges as on a page. */
+static GtkWidget *
+show_at_width (GtkWidget *widget, int width)
+{
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GdkFrameClock *clock;
+  FrameWait frame;
+
+  gtk_widget_set_margin_start (box, 12);
+  gtk_widget_set_margin_end (box, 12);
+  gtk_widget_set_margin_top (box, 12);
+  gtk_box_append (GTK_BOX (box), widget);
+  gtk_window_set_default_size (GTK_WINDOW (window), width, 600);
+  gtk_window_set_child (GTK_WINDOW (window), box);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (tf_ui_wait_for (is_drawn, widget));
+  clock = gtk_widget_get_frame_clock (widget);
+  frame.clock = clock;
+  frame.after = gdk_frame_clock_get_frame_counter (clock);
+  gtk_widget_queue_draw (widget);
+  g_assert_true (tf_ui_wait_for (frame_passed, &frame));
+  return window;
+}
+
+/* The calendar's legend and weekdays fit a phone and a desktop window, for
+ * a month and a year, in this run's language (English, or Greek, whose
+ * legend words are wider than a month's squares). */
+static void
+test_heat_map_fits (void)
+{
+  const int widths[] = { 360, 1280 };
+  const guint ranges[] = { 30, 90, 365 };
+  g_autoptr(GPtrArray) entries = new_entries ();
+  g_autoptr(GDateTime) today = fixed_today ();
+
+  for (int k = 0; k < 400; k++)
+    add_entry (entries, today, k, 1 + (k * 7) % 10, 5, 5);
+  for (guint w = 0; w < G_N_ELEMENTS (widths); w++)
+    for (guint r = 0; r < G_N_ELEMENTS (ranges); r++)
+      {
+        GtkWidget *map = tf_heat_map_new ();
+        GtkWidget *window;
+        g_autofree char *name = g_strdup_printf ("heat-map-%u-at-%d", ranges[r], widths[w]);
+
+        gtk_widget_set_halign (map, GTK_ALIGN_START);
+        tf_heat_map_set_entries (TF_HEAT_MAP (map), entries, today, ranges[r]);
+        window = show_at_width (map, widths[w]);
+        g_assert_cmpint (gtk_widget_get_width (map), <=, widths[w] - 24);
+        assert_drawn_inside (map, name);
+        close_window (window);
+      }
+}
+
+/* A year is drawn by week (53 points a line, not 365 in a band), with the
+ * months on its time axis, and everything inside the chart at 360 and
+ * 1280 px; a month and three months stay by day. */
+static void
+test_chart_year_readable (void)
+{
+  const int widths[] = { 360, 1280 };
+  const guint ranges[] = { 30, 90, 365 };
+  const guint points[] = { 30, 90, 53 };
+  g_autoptr(GPtrArray) entries = new_entries ();
+  g_autoptr(GDateTime) today = fixed_today ();
+
+  for (int k = 0; k < 400; k++)
+    add_entry (entries, today, k, 1 + (k * 7) % 10, 3 + k % 5, 10 - k % 7);
+  for (guint w = 0; w < G_N_ELEMENTS (widths); w++)
+    for (guint r = 0; r < G_N_ELEMENTS (ranges); r++)
+      {
+        GtkWidget *chart = tf_mood_chart_new ();
+        GtkWidget *window;
+        g_autofree char *name = g_strdup_printf ("chart-%u-at-%d", ranges[r], widths[w]);
+
+        tf_mood_chart_set_entries (TF_MOOD_CHART (chart), entries, today, ranges[r]);
+        g_assert_cmpuint (tf_mood_chart_get_n_points (TF_MOOD_CHART (chart)), ==, points[r]);
+        window = show_at_width (chart, widths[w]);
+        assert_drawn_inside (chart, name);
+        close_window (window);
+      }
+}
+
 int
 main (int argc, char **argv)
 {
+  gboolean greek = argc > 1 && strcmp (argv[1], "--greek") == 0;
+
+  if (greek)
+    {
+      /* The drawings' words in Greek under a Greek locale. */
+      g_setenv ("LANGUAGE", "el", TRUE);
+      argv[1] = argv[0];
+      argc--;
+      argv++;
+      tf_ui_init (&argc, &argv, "el_GR.UTF-8");
+      g_test_add_func ("/tf/heat-map/greek-fits", test_heat_map_fits);
+      g_test_add_func ("/tf/chart/greek-year-readable", test_chart_year_readable);
+      return g_test_run ();
+    }
   tf_ui_init (&argc, &argv, "C.UTF-8");
 
   g_test_add_func ("/tf/chart/empty", test_chart_empty);
@@ -535,6 +690,8 @@ main (int argc, char **argv)
   g_test_add_func ("/tf/chart/range", test_chart_range);
   g_test_add_func ("/tf/chart/local-day", test_chart_local_day);
   g_test_add_func ("/tf/heat-map/days", test_heat_map);
+  g_test_add_func ("/tf/heat-map/fits", test_heat_map_fits);
+  g_test_add_func ("/tf/chart/year-readable", test_chart_year_readable);
   g_test_add_func ("/tf/history/streak", test_streak);
   g_test_add_func ("/tf/history/page", test_history_page);
   return g_test_run ();
