@@ -48,6 +48,8 @@ struct _TfNoteEditor
   GtkWidget    *sections_box;   /* the section groups; rebuilt per approach */
   GtkWidget    *risk_level;     /* AdwComboRow */
   GtkWidget    *risk_notes;     /* GtkTextView */
+  GtkWidget    *actions_separator;
+  GtkWidget    *actions_bar;    /* below the scrolled note: the error, Save, Lock and Sign */
   GtkWidget    *error;
   GtkWidget    *save;
   GtkWidget    *lock;
@@ -83,6 +85,8 @@ fail (TfNoteEditor *self, const char *format, ...)
   va_end (args);
   gtk_label_set_text (GTK_LABEL (self->error), message);
   gtk_widget_set_visible (self->error, TRUE);
+  gtk_widget_set_visible (self->actions_bar, TRUE);
+  gtk_widget_set_visible (self->actions_separator, TRUE);
   g_signal_emit (self, signals[FAILED], 0, message);
 }
 
@@ -196,6 +200,11 @@ update_actions (TfNoteEditor *self)
   gtk_widget_set_visible (self->lock, !self->locked);
   gtk_widget_set_visible (gtk_widget_get_parent (self->save), !self->locked);
   gtk_widget_set_visible (gtk_widget_get_parent (self->lock), !self->locked);
+  /* A signed note has nothing to act on; the bar stays only to say a problem. */
+  gtk_widget_set_visible (self->actions_bar,
+                          !self->locked || gtk_widget_get_visible (self->error));
+  gtk_widget_set_visible (self->actions_separator,
+                          gtk_widget_get_visible (self->actions_bar));
   gtk_widget_set_sensitive (self->approach, !self->locked && self->note_id == NULL &&
                                             !self->text_note);
   gtk_widget_set_sensitive (self->risk_level, !self->locked);
@@ -612,6 +621,8 @@ tf_note_editor_class_init (TfNoteEditorClass *klass)
   BIND (sections_box);
   BIND (risk_level);
   BIND (risk_notes);
+  BIND (actions_separator);
+  BIND (actions_bar);
   BIND (error);
   BIND (save);
   BIND (lock);

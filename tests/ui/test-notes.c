@@ -522,6 +522,115 @@ test_plan (void)
   fixture_tear_down (&f);
 }
 
+/* --- the note's actions in view ------------------------------------------- */
+
+/* The screen as a picture in $TF_UI_SHOTS/@name.png when that is set. */
+static void
+shot (const char *name)
+{
+  const char *dir = g_getenv ("TF_UI_SHOTS");
+  g_autofree char *command = NULL;
+
+  if (dir == NULL)
+    return;
+  for (int i = 0; i < 20; i++)
+    g_main_context_iteration (NULL, FALSE);
+  command = g_strdup_printf ("import -window root %s/%s.png", dir, name);
+  g_spawn_command_line_sync (command, NULL, NULL, NULL, NULL);
+}
+
+typedef struct
+{
+  GtkWidget *window;
+  int        width;
+  int        height;
+} Sized;
+
+static gboolean
+laid_out_at (gpointer data)
+{
+  Sized *s = data;
+
+  GtkWidget *lock = tf_ui_find (s->window, "notes-lock");
+  GtkWidget *stack = lock != NULL ? gtk_widget_get_ancestor (lock, GTK_TYPE_STACK) : NULL;
+
+  /* The list slides out and the editor in: measured once it is still. */
+  return gtk_widget_get_width (s->window) == s->width &&
+         gtk_widget_get_height (s->window) == s->height && lock != NULL &&
+         gtk_widget_get_mapped (lock) && stack != NULL &&
+         !gtk_stack_get_transition_running (GTK_STACK (stack));
+}
+
+/* Save and Lock and Sign of a new SOAP note are on screen, above the
+ * window's bottom view switcher, with no scrolling and no Tab, at a phone's
+ * 360 px and at the 800 × 700 and 1280 × 860 where Lock and Sign was under
+ * the switcher; the window keeps the size asked (the note does not make it
+ * grow past the screen). */
+static void
+test_actions_in_view (void)
+{
+  const int sizes[][2] = { { 360, 640 }, { 800, 700 }, { 1280, 860 } };
+  const char *buttons[] = { "notes-save", "notes-lock" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      Fixture f = { 0 };
+      g_autofree char *new_button = NULL;
+      GtkWidget *box, *stack, *bar;
+      graphene_rect_t bar_bounds;
+      Sized sized;
+
+      TfRegistration reg = { PASSWORD, "therapist", "Άννα", "Κ.", "ΑΜ-12345" };
+
+      tf_ui_page_open (&f, &reg, make_notes_view, sizes[i][0], sizes[i][1]);
+      /* The window's layout around a page: its switcher bar below. */
+      g_object_ref (f.page);
+      gtk_window_set_child (GTK_WINDOW (f.window), NULL);
+      box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+      gtk_box_append (GTK_BOX (box), adw_header_bar_new ());
+      gtk_widget_set_vexpand (f.page, TRUE);
+      gtk_box_append (GTK_BOX (box), f.page);
+      g_object_unref (f.page);
+      stack = adw_view_stack_new ();
+      adw_view_stack_add_titled (ADW_VIEW_STACK (stack), gtk_label_new (NULL), "a", "Clients");
+      adw_view_stack_add_titled (ADW_VIEW_STACK (stack), gtk_label_new (NULL), "b", "Schedule");
+      bar = adw_view_switcher_bar_new ();
+      adw_view_switcher_bar_set_stack (ADW_VIEW_SWITCHER_BAR (bar), ADW_VIEW_STACK (stack));
+      adw_view_switcher_bar_set_reveal (ADW_VIEW_SWITCHER_BAR (bar), TRUE);
+      gtk_box_append (GTK_BOX (box), bar);
+      gtk_window_set_child (GTK_WINDOW (f.window), box);
+
+      new_button = g_strdup_printf ("notes-new-%s", completed_id);
+      tf_ui_click (f.window, new_button);
+      tf_ui_wait_shown (f.window, "note-section-subjective");
+      sized = (Sized) { f.window, sizes[i][0], sizes[i][1] };
+      g_assert_true (tf_ui_wait_for (laid_out_at, &sized));
+      g_assert_true (gtk_widget_compute_bounds (bar, f.window, &bar_bounds));
+      {
+        g_autofree char *name = g_strdup_printf ("note-editor-%dx%d", sizes[i][0], sizes[i][1]);
+
+        shot (name);
+      }
+      for (guint b = 0; b < G_N_ELEMENTS (buttons); b++)
+        {
+          GtkWidget *button = tf_ui_find (f.window, buttons[b]);
+          graphene_rect_t bounds;
+
+          g_assert_true (gtk_widget_get_mapped (button));
+          g_assert_true (gtk_widget_compute_bounds (button, f.window, &bounds));
+          g_test_message ("%d × %d: %s at %.0f, %.0f – %.0f, %.0f; switcher from %.0f",
+                          sizes[i][0], sizes[i][1], buttons[b], bounds.origin.x,
+                          bounds.origin.y, bounds.origin.x + bounds.size.width,
+                          bounds.origin.y + bounds.size.height, bar_bounds.origin.y);
+          g_assert_cmpfloat (bounds.origin.x, >=, 0);
+          g_assert_cmpfloat (bounds.origin.y, >=, 0);
+          g_assert_cmpfloat (bounds.origin.x + bounds.size.width, <=, sizes[i][0]);
+          g_assert_cmpfloat (bounds.origin.y + bounds.size.height, <=, bar_bounds.origin.y);
+        }
+      fixture_tear_down (&f);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -531,6 +640,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/tf/notes/sessions-write-lock", test_notes);
   g_test_add_func ("/tf/notes/treatment-plan", test_plan);
+  g_test_add_func ("/tf/notes/actions-in-view", test_actions_in_view);
   status = g_test_run ();
   g_free (client_id);
   g_free (completed_id);
