@@ -76,12 +76,24 @@ get_icon_name (TfPage *page)
   return "system-users-symbolic";
 }
 
+/* A client's detail, one pane at a time (phone width), shows the bar of
+ * its sections: the window's bar gives way, so one bar shows. */
+static gboolean
+get_own_bar (TfPage *page)
+{
+  TfClientsPage *self = (TfClientsPage *) page;
+
+  return self->detail != NULL && adw_leaflet_get_folded (self->leaflet) &&
+         adw_leaflet_get_visible_child (self->leaflet) == GTK_WIDGET (self->detail_stack);
+}
+
 static void
 tf_clients_page_page_init (TfPageInterface *iface)
 {
   iface->get_name = get_name;
   iface->get_title = get_title;
   iface->get_icon_name = get_icon_name;
+  iface->get_own_bar = get_own_bar;
 }
 
 enum { SAVED, FAILED, N_SIGNALS };
@@ -413,6 +425,10 @@ tf_clients_page_init (TfClientsPage *self)
   GtkEventController *shortcuts = gtk_shortcut_controller_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect_object (self->leaflet, "notify::folded", G_CALLBACK (tf_page_changed), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->leaflet, "notify::visible-child", G_CALLBACK (tf_page_changed),
+                           self, G_CONNECT_SWAPPED);
   gtk_list_box_set_filter_func (self->list, row_matches, self, NULL);
   adw_leaflet_set_visible_child (self->leaflet, self->list_pane);
   gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
