@@ -14,6 +14,7 @@
  */
 #pragma once
 
+#include "tf-sync-hooks.h"
 #include "tf-vault.h"
 
 G_BEGIN_DECLS
@@ -117,12 +118,13 @@ gboolean    tf_vault_write_revokes     (TfVault        *self,
                                         JsonObject     *fields,
                                         gboolean       *out_revokes,
                                         GError        **error);
-/* A step of a re-key is done (@point: "rekey-sealed", the record under its
- * new key; "rekey-grants-deleted", the former readers' grants gone): a test
- * build may be asked to crash here (TF_DEBUG_KILL_AT), inside the write's
- * one transaction. */
+/* A step of a re-key is done (@point: TF_KILL_REKEY_SEALED, the record
+ * under its new key; TF_KILL_REKEY_GRANTS_DELETED, the former readers'
+ * grants gone): a test build may be asked to crash here (TF_DEBUG_KILL_AT,
+ * "rekey-sealed", "rekey-grants-deleted"), inside the write's one
+ * transaction. */
 void        tf_vault_rekey_step        (TfVault        *self,
-                                        const char     *point);
+                                        TfKillPoint     point);
 /* Runs @body (given @self's store) in one store transaction whose queued
  * mutations are one atomic group (tf_store_atomic); after the outermost one
  * committed a re-key, kill point "rekey-committed". */

@@ -275,7 +275,7 @@ rekey (TfVault *self, const TfRecord *record, TfSecret **out_key, GError **error
   wire = tf_vault_seal_fields (table, record->id, plain, key, TRUE, new_enc_key, error);
   if (wire == NULL || !tf_store_put (self->store, table, record->id, wire, error))
     return FALSE;
-  tf_vault_rekey_step (self, "rekey-sealed");
+  tf_vault_rekey_step (self, TF_KILL_REKEY_SEALED);
   *out_key = g_steal_pointer (&key);
   return TRUE;
 }
@@ -415,7 +415,7 @@ reconcile_with (TfVault *self, const TfTable *table, const char *id, const TfRec
         return FALSE;
     }
   if (rekeyed && live)
-    tf_vault_rekey_step (self, "rekey-grants-deleted");
+    tf_vault_rekey_step (self, TF_KILL_REKEY_GRANTS_DELETED);
   if (!live || g_hash_table_size (readers) == 0)
     return TRUE;
 
@@ -451,7 +451,7 @@ reconcile_with (TfVault *self, const TfTable *table, const char *id, const TfRec
 }
 
 void
-tf_vault_rekey_step (TfVault *self, const char *point)
+tf_vault_rekey_step (TfVault *self, TfKillPoint point)
 {
   self->rekeyed = TRUE;
   tf_sync_hook_kill_point (point);
@@ -473,7 +473,7 @@ tf_vault_atomic (TfVault *self, TfStoreBody body, gpointer data, GError **error)
   committed_rekey = ok && self->rekeyed;
   self->rekeyed = FALSE;
   if (committed_rekey)
-    tf_sync_hook_kill_point ("rekey-committed");
+    tf_sync_hook_kill_point (TF_KILL_REKEY_COMMITTED);
   return ok;
 }
 

@@ -69,7 +69,6 @@ typedef struct
   TfStore      *store;
   TfSyncReport *report;
   GCancellable *cancellable;   /* may be NULL */
-  const char   *kill_at;       /* tf_sync_hook_kill_at (), read once at the start; may be NULL */
 } SyncRun;
 
 /* Why a request failed, for the retry loop. */
@@ -340,15 +339,6 @@ request_retrying (SyncRun *run, const char *method, const char *path, const char
     }
 }
 
-static void
-kill_point (SyncRun *run, const char *point)
-{
-  if (run->kill_at == NULL || strcmp (run->kill_at, point) != 0)
-    return;
-  g_debug ("kill point %s: killing myself", point);
-  raise (SIGKILL);
-}
-
 /* --- push and pull ------------------------------------------------------------ */
 
 static gboolean
@@ -408,14 +398,14 @@ push_all (SyncRun *run, GError **error)
       answer = request_retrying (run, "POST", "/v1/sync/push", body, error);
       if (answer == NULL)
         return FALSE;
-      kill_point (run, "push-sent");
+      tf_sync_hook_kill_point (TF_KILL_PUSH_SENT);
       results = tf_sync_answer_push_results (answer, error);
       lost_before = report->server_lost;
       if (results == NULL ||
           !(applied = tf_sync_answer_apply_push (store, answer, results, sent_before, last, report,
                                                  error)))
         return FALSE;
-      kill_point (run, "push-applied");
+      tf_sync_hook_kill_point (TF_KILL_PUSH_APPLIED);
       if (!tf_sync_answer_merge_push_groups (store, applied, groups, report, error))
         return FALSE;
       /* What the server lost is queued again below this batch's ids: once
@@ -481,7 +471,7 @@ pull_all (SyncRun *run, GError **error)
       page = request_retrying (run, "GET", path, NULL, error);
       if (page == NULL)
         return FALSE;
-      kill_point (run, "pull-received");
+      tf_sync_hook_kill_point (TF_KILL_PULL_RECEIVED);
       changes = tf_sync_answer_pull_changes (page, cursor, &next_cursor, &more, error);
       lost_before = run->report->server_lost;
       if (changes == NULL || !tf_sync_answer_check_bookkeeping (store, page, run->report, error))
@@ -497,7 +487,7 @@ pull_all (SyncRun *run, GError **error)
           !tf_sync_answer_apply_pull (store, changes, next_cursor, &run->report->refused,
                                       error))
         return FALSE;
-      kill_point (run, "pull-applied");
+      tf_sync_hook_kill_point (TF_KILL_PULL_APPLIED);
       run->report->pulled += json_array_get_length (changes);
     }
   return TRUE;
@@ -533,8 +523,7 @@ static gboolean
 sync_run (TfSyncClient *self, TfStore *store, TfSyncReport *report, GCancellable *cancellable,
           GError **error)
 {
-  g_autofree char *kill_at = g_strdup (tf_sync_hook_kill_at ());
-  SyncRun run = { self, store, report, cancellable, kill_at };
+  SyncRun run = { self, store, report, cancellable };
   g_autoptr(GError) local_error = NULL;
   gboolean ok;
 

@@ -135,8 +135,7 @@ JsonObject   *tf_sync_client_call (TfSyncClient *self,
  * TF_SYNC_STATE_LAST_SYNC_ERROR goes; on failure the latter holds the
  * error's message.  A failed sync loses nothing: sync again.
  *
- * Test hook: when the environment variable TF_DEBUG_KILL_AT (read once at
- * the start of each sync) names one of these points, the process kills
+ * Test hook: when the environment variable TF_DEBUG_KILL_AT names one of these points, the process kills
  * itself there with SIGKILL, as a crash or a power cut would:
  *   "push-sent"     a push answer was received, before it is applied
  *   "push-applied"  the first push answer was applied (its transaction)

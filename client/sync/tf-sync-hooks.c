@@ -14,23 +14,27 @@
 
 #include "tf-sync-hooks.h"
 
-const char *
-tf_sync_hook_kill_at (void)
+void
+tf_sync_hook_kill_point (TfKillPoint point)
 {
 #ifdef TF_TEST_HOOKS
-  return g_getenv ("TF_DEBUG_KILL_AT");
-#else
-  return NULL;
-#endif
-}
+  static const char *const names[] = {
+    [TF_KILL_PUSH_SENT] = "push-sent",
+    [TF_KILL_PUSH_APPLIED] = "push-applied",
+    [TF_KILL_PULL_RECEIVED] = "pull-received",
+    [TF_KILL_PULL_APPLIED] = "pull-applied",
+    [TF_KILL_REKEY_SEALED] = "rekey-sealed",
+    [TF_KILL_REKEY_GRANTS_DELETED] = "rekey-grants-deleted",
+    [TF_KILL_REKEY_COMMITTED] = "rekey-committed",
+  };
+  const char *kill_at = g_getenv ("TF_DEBUG_KILL_AT");
 
-void
-tf_sync_hook_kill_point (const char *point)
-{
-  const char *kill_at = tf_sync_hook_kill_at ();
-
-  if (kill_at == NULL || strcmp (kill_at, point) != 0)
+  g_return_if_fail ((guint) point < G_N_ELEMENTS (names));
+  if (kill_at == NULL || strcmp (kill_at, names[point]) != 0)
     return;
-  g_debug ("kill point %s: killing myself", point);
+  g_debug ("kill point %s: killing myself", names[point]);
   raise (SIGKILL);
+#else
+  (void) point;
+#endif
 }

@@ -12,13 +12,26 @@
 
 G_BEGIN_DECLS
 
-/* The kill point a test asked for (TF_DEBUG_KILL_AT, see
- * tf_sync_client_sync()), or NULL: always NULL in a shipped build. */
-const char *tf_sync_hook_kill_at (void);
+/* The points a test may ask a sync or a re-key to crash at.  The code
+ * names them by number only: their names (what TF_DEBUG_KILL_AT says,
+ * listed in tf_sync_client_sync() and tf_vault_rekey_step()) are in
+ * tf-sync-hooks.c's test build alone, so a shipped binary holds neither
+ * the variable nor a point's name (tests/data/check-test-hooks.sh). */
+typedef enum
+{
+  TF_KILL_PUSH_SENT,
+  TF_KILL_PUSH_APPLIED,
+  TF_KILL_PULL_RECEIVED,
+  TF_KILL_PULL_APPLIED,
+  TF_KILL_REKEY_SEALED,
+  TF_KILL_REKEY_GRANTS_DELETED,
+  TF_KILL_REKEY_COMMITTED,
+} TfKillPoint;
 
 /* Kills this process (SIGKILL, nothing cleaned up, as a crash or a pulled
  * plug) when TF_DEBUG_KILL_AT names @point; the core's steps call it too
- * (the re-key of a share that ends, tf-vault-share.c). */
-void        tf_sync_hook_kill_point (const char *point);
+ * (the re-key of a share that ends, tf-vault-share.c).  Does nothing in a
+ * shipped build. */
+void tf_sync_hook_kill_point (TfKillPoint point);
 
 G_END_DECLS
