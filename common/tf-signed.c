@@ -48,6 +48,25 @@ tf_signed_table_has_envelope (const TfTable *table)
 }
 
 gboolean
+tf_signed_text_is_well_formed (const char *text)
+{
+  const char *p;
+
+  if (text == NULL || !g_str_has_prefix (text, TF_SIGNED_PREFIX))
+    return FALSE;
+  p = text + strlen (TF_SIGNED_PREFIX);
+  for (guint i = 0; i < 40; i++, p++)
+    if (!g_ascii_isdigit (*p) && !(*p >= 'A' && *p <= 'F'))
+      return FALSE;
+  if (*p++ != ':')
+    return FALSE;
+  for (guint i = 0; i < 86; i++, p++)
+    if (!g_ascii_isalnum (*p) && *p != '+' && *p != '/')
+      return FALSE;
+  return strcmp (p, "==") == 0;
+}
+
+gboolean
 tf_signed_check_envelope (const TfTable *table, gint64 revision, const char *signature,
                           GError **error)
 {
@@ -68,8 +87,7 @@ tf_signed_check_envelope (const TfTable *table, gint64 revision, const char *sig
                    (long long) TF_SIGNED_MAX_REVISION);
       return FALSE;
     }
-  if (signature == NULL || !g_str_has_prefix (signature, TF_SIGNED_PREFIX) ||
-      strlen (signature) > TF_SIGNED_MAX_CHARS)
+  if (!tf_signed_text_is_well_formed (signature))
     {
       g_set_error (error, TF_PROTOCOL_ERROR, TF_PROTOCOL_ERROR_BAD_SIGNATURE,
                    _("“%s” must be a signature text (%s…, at most %d characters)"), "signature",

@@ -74,10 +74,17 @@ char     *tf_signed_key_id           (const char     *public_b64);
  * (tf_signed_grant_*). */
 gboolean  tf_signed_table_has_envelope (const TfTable *table);
 
+/* TRUE when @text has the shape of tf_signed_*_sign()'s text: "tfs1:",
+ * a key id of 40 upper-case hex digits, ":" and a 64-byte Ed25519
+ * signature in padded base64 (134 characters in all).  The one shape check
+ * of a signature text: the record envelope's (tf_signed_check_envelope)
+ * and a signature column's (TF_FORMAT_SIGNATURE, tf-validate.c). */
+gboolean  tf_signed_text_is_well_formed (const char *text);
+
 /* Checks the shape of a record envelope's "revision" and "signature" (not
  * whether the signature is true): both absent (@revision 0, @signature
- * NULL), or a revision 1..TF_SIGNED_MAX_REVISION with a "tfs1:" text of at
- * most TF_SIGNED_MAX_CHARS, on a table that has them; else
+ * NULL), or a revision 1..TF_SIGNED_MAX_REVISION with a signature text of
+ * tf_signed_text_is_well_formed()'s shape, on a table that has them; else
  * TF_PROTOCOL_ERROR_BAD_SIGNATURE naming the member. */
 gboolean  tf_signed_check_envelope   (const TfTable  *table,
                                       gint64          revision,

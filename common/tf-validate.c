@@ -19,6 +19,7 @@
 #include "tf-error.h"
 #include "tf-time.h"
 #include "tf-record.h"
+#include "tf-signed.h"
 #include "tf-validate.h"
 
 static GRegex *
@@ -143,7 +144,7 @@ validate_icd10_list (JsonNode *node, GError **error)
 static gboolean
 validate_format (const TfColumn *column, const char *text, GError **error)
 {
-  static GRegex *language_re, *url_re, *signature_re;
+  static GRegex *language_re, *url_re;
 
   switch (column->format)
     {
@@ -175,9 +176,7 @@ validate_format (const TfColumn *column, const char *text, GError **error)
                    _("“%s” is not a web address (http:// or https://)"), text);
       return FALSE;
     case TF_FORMAT_SIGNATURE:
-      /* The shape of tf_signed_*_sign()'s text: a 64-byte signature. */
-      if (g_regex_match (regex_once (&signature_re, "^tfs1:[0-9A-F]{40}:[A-Za-z0-9+/]{86}==$"),
-                         text, 0, NULL))
+      if (tf_signed_text_is_well_formed (text))
         return TRUE;
       g_set_error (error, TF_VALIDATION_ERROR, TF_VALIDATION_ERROR_FORMAT,
                    _("this is not a signature (tfs1:…)"));

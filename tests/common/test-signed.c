@@ -251,17 +251,30 @@ test_envelope_shape (void)
   const TfTable *grants = tf_registry_lookup ("key_grants");
   g_autofree char *long_text = g_strnfill (TF_SIGNED_MAX_CHARS + 1, 'A');
   g_autofree char *too_long = g_strconcat (TF_SIGNED_PREFIX, long_text + 5, "A", NULL);
+  const char *good = "tfs1:0123456789ABCDEF0123456789ABCDEF01234567:"
+                     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+                     "ABCDEFGHIJKLMNOPQRSTAA==";
   struct { const TfTable *table; gint64 revision; const char *signature; gboolean ok; } cases[] = {
     { goals, 0, NULL, TRUE },
-    { goals, 1, "tfs1:AB:cd", TRUE },
-    { goals, TF_SIGNED_MAX_REVISION, "tfs1:x", TRUE },
-    { goals, TF_SIGNED_MAX_REVISION + 1, "tfs1:x", FALSE },
-    { goals, -1, "tfs1:x", FALSE },
+    { goals, 1, good, TRUE },
+    { goals, TF_SIGNED_MAX_REVISION, good, TRUE },
+    { goals, TF_SIGNED_MAX_REVISION + 1, good, FALSE },
+    { goals, -1, good, FALSE },
     { goals, 3, NULL, FALSE },
     { goals, 3, "tfs2:x", FALSE },
     { goals, 3, too_long, FALSE },
+    /* The same shape as a signature column's (one check, TF_FORMAT_SIGNATURE):
+     * "tfs1:" alone, a short key id or signature, lower-case hex, no padding. */
+    { goals, 3, "tfs1:AB:cd", FALSE },
+    { goals, 3, "tfs1:x", FALSE },
+    { goals, 3, "tfs1:0123456789abcdef0123456789ABCDEF01234567:"
+                "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+                "ABCDEFGHIJKLMNOPQRSTAA==", FALSE },
+    { goals, 3, "tfs1:0123456789ABCDEF0123456789ABCDEF01234567:"
+                "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+                "ABCDEFGHIJKLMNOPQRSTAAAA", FALSE },
     { grants, 0, NULL, TRUE },
-    { grants, 1, "tfs1:x", FALSE },
+    { grants, 1, good, FALSE },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)

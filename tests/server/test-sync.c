@@ -478,7 +478,11 @@ with_members (const char *mutation, const char *members)
   return g_strdup_printf ("{%s, %s", members, mutation + 1);
 }
 
-#define SIGNATURE_TEXT "tfs1:0123456789ABCDEF0123456789ABCDEF01234567:c2lnbmVk"
+#define SIGNATURE_TEXT "tfs1:0123456789ABCDEF0123456789ABCDEF01234567:" \
+  "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/ABCDEFGHIJKLMNOPQRSTAA=="
+/* Another text of the same shape. */
+#define SIGNATURE_OTHER "tfs1:0123456789ABCDEF0123456789ABCDEF01234567:" \
+  "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/ABCDEFGHIJKLMNOPQRSTAQ=="
 
 /* The author's revision and signature are stored as they came and served
  * with the record, its tombstone too; an unsigned write clears them; a
@@ -542,7 +546,7 @@ test_envelope_verbatim (void)
                                             " \"id\": \"%s\", \"op\": \"delete\","
                                             " \"base_version\": %" G_GINT64_FORMAT ","
                                             " \"revision\": 5, \"signature\": \"%s\"}",
-                                            id, version, SIGNATURE_TEXT "x");
+                                            id, version, SIGNATURE_OTHER);
     g_autoptr(TfTestResponse) deleted = push (phone, del);
     g_autofree char *again = NULL, *unsigned_text = NULL;
     g_autoptr(TfTestResponse) revived = NULL;
@@ -554,7 +558,7 @@ test_envelope_verbatim (void)
     g_assert_true (json_object_get_boolean_member (change, "deleted"));
     g_assert_cmpint (json_object_get_int_member (change, "revision"), ==, 5);
     g_assert_cmpstr (json_object_get_string_member (change, "signature"), ==,
-                     SIGNATURE_TEXT "x");
+                     SIGNATURE_OTHER);
 
     unsigned_text = mood_mutation (22, id, phone->user_id,
                                    json_object_get_int_member (result_at (deleted, 0), "version"),
