@@ -360,6 +360,16 @@ apply_results_body (TfStore *self, gpointer data, GError **error)
       if (table == NULL)
         continue;
 
+      /* What the server sent with a conflict or a duplicate does not
+       * verify (tf_store_check_answered): nothing is merged or replaced,
+       * the write stays queued and goes again. */
+      if (strcmp (status, "applied") != 0 &&
+          json_object_get_boolean_member_with_default (r, "record_refused", FALSE))
+        {
+          if (strcmp (status, "conflict") == 0)
+            pr->conflicts++;
+          continue;
+        }
       if (strcmp (status, "applied") == 0)
         {
           g_autofree char *version = g_strdup_printf ("%" G_GINT64_FORMAT,
@@ -457,6 +467,19 @@ tf_store_apply_push_results (TfStore *self, JsonArray *results, guint *n_conflic
   g_return_val_if_fail (TF_IS_STORE (self), FALSE);
   g_return_val_if_fail (results != NULL, FALSE);
 
+  /* Checked before the transaction, as a pull's records are: a check may
+   * fetch a key. */
+  for (guint i = 0; i < json_array_get_length (results); i++)
+    {
+      JsonNode *node = json_array_get_element (results, i);
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        continue;
+      /* The mark is the store's alone, never the server's word. */
+      json_object_remove_member (json_node_get_object (node), "record_refused");
+      if (!tf_store_check_answered (self, json_node_get_object (node), error))
+        return FALSE;
+    }
   if (!tf_store_in_transaction (self, apply_results_body, &pr, error))
     return FALSE;
   if (n_conflicts != NULL)

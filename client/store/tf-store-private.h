@@ -140,6 +140,14 @@ gboolean   tf_store_check_pulled     (TfStore        *self,
                                       char          **out_code,
                                       char          **out_message,
                                       GError        **error);
+/* Checks the "record" a push answer's @result carries (a conflict's server
+ * copy, an applied write's stored record, a duplicate's holder) as a
+ * pulled one is checked (tf_store_check_pulled): refused, it is recorded
+ * in sync_refused and removed from @result, which is marked
+ * "record_refused" (TRUE).  FALSE only on a failure of the store. */
+gboolean   tf_store_check_answered   (TfStore        *self,
+                                      JsonObject     *result,
+                                      GError        **error);
 /* @fields with every signed column it leaves out set to the row's value
  * (a default SQLite filled in, as PostgreSQL fills the same one): what is
  * signed and sent is then what both ends store.  A new object. */

@@ -237,6 +237,31 @@ tf_store_check_pulled (TfStore *self, const TfRecord *record, char **out_code,
 }
 
 gboolean
+tf_store_check_answered (TfStore *self, JsonObject *result, GError **error)
+{
+  JsonNode *node = json_object_get_member (result, "record");
+  g_autoptr(TfRecord) record = NULL;
+  g_autofree char *code = NULL, *message = NULL;
+
+  /* A record of no shape the store takes is left to the answer's reader. */
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node) ||
+      (record = tf_record_from_json (node, NULL)) == NULL)
+    return TRUE;
+  if (!tf_store_check_pulled (self, record, &code, &message, error))
+    return FALSE;
+  if (code == NULL)
+    return TRUE;
+  g_message ("refused the %s record %s a push answer carried: %s", record->table->name,
+             record->id, code);
+  if (!tf_store_add_refused (self, record->table->name, record->id, record->version, code,
+                             message, FALSE, NULL, error))
+    return FALSE;
+  json_object_remove_member (result, "record");
+  json_object_set_boolean_member (result, "record_refused", TRUE);
+  return TRUE;
+}
+
+gboolean
 tf_store_seen_signed_by (TfStore *self, const char *key_id)
 {
   g_autofree char *prefix = NULL;

@@ -320,9 +320,17 @@ merge_run (TfStore *store, gpointer data, GError **error)
     {
       JsonObject *result = json_array_get_object_element (run->results, i);
       const char *status = json_object_get_string_member (result, "status");
+      gboolean refused = json_object_get_boolean_member_with_default (result, "record_refused",
+                                                                      FALSE);
 
+      /* The record the server sent with it did not verify (the store
+       * refused it, tf_store_apply_push_results): a conflict or duplicate
+       * is not merged but stays queued, as the store kept it. */
+      report->refused += refused;
       if (strcmp (status, "applied") == 0)
         report->pushed++;
+      else if (refused)
+        continue;
       else if (tf_store_push_result_is_duplicate (result))
         report->conflicts += json_object_get_boolean_member_with_default (result,
                                                                           "kept_as_conflict_copy",
