@@ -1391,6 +1391,9 @@ test_truncated_store (void)
     }
 }
 
+static void operator_change (const char *table, const char *id, const char *set);
+static gboolean refused_with (Device *d, const char *table, const char *id, const char *code);
+
 static void
 test_note_lock (void)
 {
@@ -1463,6 +1466,23 @@ test_note_lock (void)
                                             " WHERE id = '%s'", note);
     g_autofree char *signed_on_server = server_value (sql);
     g_assert_cmpstr (signed_on_server, ==, "t");
+  }
+  /* The server changes the note's approach: the therapist's other device
+   * refuses the change, tells the user and keeps the approach written. */
+  {
+    Device *other_device = device_new ();
+    g_autoptr(JsonNode) held = NULL;
+
+    g_free (OK (other_device, "account", "login", "--server", server->base_url, "--email",
+                therapist_email));
+    sync_ok (other_device);
+    operator_change ("session_notes", note, "approach_type = 'cbt'");
+    g_free (OK (other_device, "sync"));
+    g_assert_true (refused_with (other_device, "session_notes", note, "bad_signature"));
+    held = JSON (other_device, "note", "list");
+    g_assert_cmpstr (json_object_get_string_member (
+                       json_array_get_object_element (json_node_get_array (held), 0),
+                       "approach_type"), ==, "soap");
   }
 }
 
@@ -1750,6 +1770,38 @@ test_altered_fields_refused (void)
   g_assert_false (g_str_has_prefix (shown, "2020-02-02"));
 }
 
+/* A push answer's record is checked as a pulled one is: the server
+ * answers a conflicting edit with a copy of the record it altered (a
+ * journal entry's date), and the device refuses to merge it — it keeps its
+ * own date and its edit queued, and tells the user. */
+static void
+test_altered_conflict_copy_refused (void)
+{
+  g_auto(Practice) p = { 0 };
+  g_autofree char *entry = NULL, *shown = NULL;
+  g_autoptr(JsonNode) journal = NULL;
+
+  practice_init (&p);
+  entry = first_line (OK (p.a, "journal", "add", "--title", "Τετάρτη", "--content",
+                          secret ("what the day was")));
+  sync_ok (p.a);
+  sync_ok (p.b);
+  g_free (OK (p.a, "journal", "edit", entry, "--content", secret ("what the day was, later")));
+  sync_ok (p.a);
+  operator_change ("journal_entries", entry, "created_at = '2020-02-02T10:00:00Z'");
+  /* Written before the phone heard of either change: its push conflicts. */
+  g_free (OK (p.b, "journal", "edit", entry, "--title", "Τετάρτη βράδυ"));
+  g_free (OK (p.b, "sync"));
+
+  g_assert_true (refused_with (p.b, "journal_entries", entry, "bad_signature"));
+  journal = JSON (p.b, "journal", "show", entry);
+  shown = g_strdup (json_object_get_string_member (json_node_get_object (journal),
+                                                   "created_at"));
+  g_assert_false (g_str_has_prefix (shown, "2020-02-02"));
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (journal), "title"), ==,
+                   "Τετάρτη βράδυ");
+}
+
 /* The server serves an old ciphertext with its old signature under a new
  * version number: the device holds a later revision and refuses it. */
 static void
@@ -1791,7 +1843,7 @@ test_rolled_back_refused (void)
  * with a signing key of its own.  The therapist's device refuses both and
  * shows neither. */
 static void
-plant_entry (Practice *p, const char *id, const TfSecret *server_signing)
+plant_entry_of (Practice *p, const char *owner, const char *id, const TfSecret *server_signing)
 {
   g_autoptr(TfSecret) data_key = tf_secret_new_random (32);
   g_autofree char *sql = NULL, *identity = NULL, *sealed = NULL, *title = NULL, *content = NULL;
@@ -1814,7 +1866,7 @@ plant_entry (Practice *p, const char *id, const TfSecret *server_signing)
     {
       g_autoptr(TfRecord) record = tf_record_new (tf_registry_lookup ("journal_entries"), id);
 
-      json_object_set_string_member (record->fields, "user_id", p->client_id);
+      json_object_set_string_member (record->fields, "user_id", owner);
       json_object_set_string_member (record->fields, "title", title);
       json_object_set_string_member (record->fields, "content", content);
       json_object_set_boolean_member (record->fields, "therapist_shared", TRUE);
@@ -1841,14 +1893,20 @@ plant_entry (Practice *p, const char *id, const TfSecret *server_signing)
     "  VALUES ('key_grants', '%s', v, '%s');"
     " INSERT INTO sync_feed (user_id, table_name, record_id, version)"
     "  VALUES ('%s', 'key_grants', '%s', v); END $$",
-    id, p->client_id, title, content, enc_key, envelope ? envelope : "", id,
-    id, p->client_id, p->therapist_id, id,
-    grant_id, id, p->client_id, p->therapist_id, sealed,
-    grant_id, p->client_id, p->therapist_id, grant_id);
+    id, owner, title, content, enc_key, envelope ? envelope : "", id,
+    id, owner, p->therapist_id, id,
+    grant_id, id, owner, p->therapist_id, sealed,
+    grant_id, owner, p->therapist_id, grant_id);
   conn = tf_test_pg_connect (server->conninfo);
   tf_test_pg_exec (conn, "SET session_replication_role = replica");
   tf_test_pg_exec (conn, sql);
   PQfinish (conn);
+}
+
+static void
+plant_entry (Practice *p, const char *id, const TfSecret *server_signing)
+{
+  plant_entry_of (p, p->client_id, id, server_signing);
 }
 
 static void
@@ -2859,6 +2917,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/signatures-stored-verbatim", test_signatures_stored_verbatim);
   g_test_add_func ("/cli/altered-fields-refused", test_altered_fields_refused);
   g_test_add_func ("/cli/rolled-back-refused", test_rolled_back_refused);
+  g_test_add_func ("/cli/altered-conflict-copy-refused", test_altered_conflict_copy_refused);
   g_test_add_func ("/cli/planted-entry-refused", test_planted_entry_refused);
   g_test_add_func ("/cli/invented-care-shares-nothing", test_invented_care_shares_nothing);
   g_test_add_func ("/cli/refused-listed", test_refused_listed);
