@@ -615,10 +615,16 @@ put_body (TfStore *store, gpointer data, GError **error)
   if (!tf_store_put (store, w->table, w->id, w->wire, error))
     return FALSE;
   if (w->rekeyed)
-    tf_vault_rekey_step (w->vault, "rekey-sealed");
-  /* A care relationship decides who reads everything else. */
+    tf_vault_rekey_step (w->vault, TF_KILL_REKEY_SEALED);
+  /* A care relationship decides who reads everything else.  One that is
+   * no longer active goes to the server after the re-keys it made
+   * (tf_store_outbox_move_to_end): cut in between, a push leaves the old
+   * state or the new, never an ended relationship whose former reader
+   * still holds the live key. */
   if (w->table == tf_registry_lookup ("care_relationships"))
-    return tf_vault_reconcile_shares (w->vault, NULL, error);
+    return tf_vault_reconcile_shares (w->vault, NULL, error) &&
+           (g_strcmp0 (tf_json_get_string (w->wire, "status"), "active") == 0 ||
+            tf_store_outbox_move_to_end (store, w->table, w->id, error));
   return tf_vault_reconcile_record (w->vault, w->table, w->id, w->rekeyed, NULL, error);
 }
 

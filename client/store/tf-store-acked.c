@@ -41,9 +41,9 @@ tf_store_keep_acked (TfStore *self, const char *mutation, GError **error)
   return tf_store_exec_bound (self,
                               "INSERT OR REPLACE INTO outbox_acked (mutation_id, table_name,"
                               " record_id, op, base_version, fields, created_at,"
-                              " acknowledged_at, revision, signature) SELECT mutation_id,"
-                              " table_name, record_id, op, base_version, fields, created_at, ?2,"
-                              " revision, signature FROM outbox"
+                              " acknowledged_at, revision, signature, atomic_group) SELECT"
+                              " mutation_id, table_name, record_id, op, base_version, fields,"
+                              " created_at, ?2, revision, signature, atomic_group FROM outbox"
                               " WHERE mutation_id = CAST(?1 AS INTEGER)",
                               params, G_N_ELEMENTS (params), error);
 }
@@ -95,6 +95,7 @@ typedef struct
   JsonObject *fields;        /* the fields of every upsert, later over earlier */
   gint64      revision;      /* the newest's author revision and signature, or 0/NULL */
   char       *signature;
+  gint64      group;         /* the newest's atomic group, 0: none */
 } Lost;
 
 static void
@@ -125,7 +126,7 @@ read_lost (TfStore *self, Requeue *r, GError **error)
   int rc;
 
   if (!tf_store_prepare (self, &q, "SELECT mutation_id, table_name, record_id, op, base_version,"
-                                   " fields, revision, signature FROM outbox_acked"
+                                   " fields, revision, signature, atomic_group FROM outbox_acked"
                                    " WHERE mutation_id > ?1"
                                    " ORDER BY mutation_id", error))
     return NULL;
@@ -149,6 +150,8 @@ read_lost (TfStore *self, Requeue *r, GError **error)
           g_hash_table_insert (by_record, g_steal_pointer (&key), l);
         }
       l->mutation_id = sqlite3_column_int64 (q.stmt, 0);
+      /* The last one's group: the folded record goes again with it. */
+      l->group = sqlite3_column_int64 (q.stmt, 8); /* NULL reads 0 */
       /* The last one's signature: an upsert carries the whole record, so
        * the folded fields are the ones it signed. */
       l->revision = sqlite3_column_int64 (q.stmt, 6);
@@ -215,15 +218,18 @@ requeue_body (TfStore *self, gpointer data, GError **error)
         g_autofree char *revision = l->signature != NULL
                                       ? g_strdup_printf ("%" G_GINT64_FORMAT, l->revision)
                                       : NULL;
+        g_autofree char *group = l->group != 0 ? g_strdup_printf ("%" G_GINT64_FORMAT, l->group)
+                                               : NULL;
         const char *params[] = {
-          id, l->table, l->record_id, l->op, base, fields, stamp, revision, l->signature
+          id, l->table, l->record_id, l->op, base, fields, stamp, revision, l->signature, group
         };
 
         if (!tf_store_exec_bound (self, "INSERT INTO outbox (mutation_id, table_name, record_id,"
                                         " op, base_version, fields, created_at, revision,"
-                                        " signature) VALUES"
+                                        " signature, atomic_group) VALUES"
                                         " (CAST(?1 AS INTEGER), ?2, ?3, ?4, CAST(?5 AS INTEGER),"
-                                        " ?6, ?7, CAST(?8 AS INTEGER), ?9)", params,
+                                        " ?6, ?7, CAST(?8 AS INTEGER), ?9, CAST(?10 AS INTEGER))",
+                                  params,
                                   G_N_ELEMENTS (params), error))
           return FALSE;
       }

@@ -21,6 +21,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "tf-store-private.h"
 
 #define SENT_KEY  "sent_mutation_id"
@@ -133,4 +135,39 @@ tf_store_outbox_renumber (TfStore *self, GArray *ids, gint64 above, GError **err
   if ((ids == NULL || ids->len == 0) && given >= above)
     return TRUE;
   return tf_store_in_transaction (self, renumber_body, &r, error);
+}
+
+gboolean
+tf_store_outbox_move_to_end (TfStore *self, const TfTable *table, const char *id, GError **error)
+{
+  g_auto(TfStoreStmt) q = { NULL };
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  Renumber r = { ids, 0 };
+  int rc;
+
+  g_return_val_if_fail (TF_IS_STORE (self), FALSE);
+  g_return_val_if_fail (table != NULL && id != NULL, FALSE);
+
+  if (self->group == 0)
+    return TRUE;
+  if (!tf_store_prepare (self, &q, "SELECT mutation_id FROM outbox WHERE table_name = ?1"
+                                   " AND record_id = ?2 AND atomic_group = ?3"
+                                   " ORDER BY mutation_id", error))
+    return FALSE;
+  sqlite3_bind_text (q.stmt, 1, table->name, -1, SQLITE_STATIC);
+  sqlite3_bind_text (q.stmt, 2, id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (q.stmt, 3, self->group);
+  while ((rc = sqlite3_step (q.stmt)) == SQLITE_ROW)
+    {
+      gint64 mutation = sqlite3_column_int64 (q.stmt, 0);
+
+      g_array_append_val (ids, mutation);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      tf_store_set_error (error, self->db, rc, _("Cannot read the store"));
+      return FALSE;
+    }
+  /* Their atomic_group stays: a value no other queued mutation has. */
+  return ids->len == 0 || renumber_body (self, &r, error);
 }

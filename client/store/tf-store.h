@@ -439,6 +439,16 @@ gint64     tf_store_get_acked_mutation (TfStore   *self,
 gboolean   tf_store_set_acked_mutation (TfStore   *self,
                                         gint64     mutation_id,
                                         GError   **error);
+/* Inside an atomic group (tf_store_atomic): gives the mutations of record
+ * @id of @table queued in the group under way new ids after every other
+ * queued one, so they are pushed last — the end of a care relationship
+ * after the re-keys it made (tf-vault.c): a push cut in between leaves the
+ * relationship as it was, never ended with a former reader's grant still
+ * on the live key.  Does nothing outside a group. */
+gboolean   tf_store_outbox_move_to_end (TfStore       *self,
+                                        const TfTable *table,
+                                        const char    *id,
+                                        GError       **error);
 /* Gives the queued mutations @ids (gint64, ascending; may be NULL) new ids
  * above @above and above every id given out so far, in order, and makes
  * the next write's id follow them: a restored or copied profile goes on past

@@ -7,7 +7,9 @@
 #define _GNU_SOURCE /* memmem */
 #include "config.h"
 
+#include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <locale.h>
 #include <sqlite3.h>
 #include <string.h>
 
@@ -363,6 +365,44 @@ test_apply_push_results (Fixture *f, gconstpointer data)
   g_assert_cmpint (tf_store_outbox_count (f->store, NULL), ==, 1);
 }
 
+/* The server refuses a moment ahead of its clock (clock_ahead) with an
+ * English message; the user reads the store's own, in their language. */
+static void
+test_clock_ahead_translated (Fixture *f, gconstpointer data)
+{
+  const TfTable *moods = tf_registry_lookup ("mood_entries");
+  g_autofree char *x = g_uuid_string_random ();
+  g_autoptr(JsonObject) fx = mood_fields (x, 4, "a");
+  g_autofree char *localedir = g_build_filename (g_getenv ("TF_BUILD_DIR"), "po", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonArray) results = NULL;
+  g_autoptr(JsonArray) rejections = NULL;
+  g_autofree char *json = NULL;
+
+  g_assert_true (tf_store_put (f->store, moods, x, fx, &error));
+  json = g_strdup_printf ("[{\"mutation_id\": %" G_GINT64_FORMAT ", \"status\": \"rejected\","
+                          " \"code\": \"clock_ahead\", \"message\": \"created_at lies after"
+                          " the server's clock\"}]",
+                          count_rows (f, "SELECT min(mutation_id) FROM outbox"));
+  results = page_of (json);
+  g_assert_nonnull (setlocale (LC_ALL, "el_GR.UTF-8"));
+  bindtextdomain (GETTEXT_PACKAGE, localedir);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  g_assert_true (tf_store_apply_push_results (f->store, results, NULL, &error));
+  setlocale (LC_ALL, "C.UTF-8");
+  g_assert_no_error (error);
+  rejections = tf_store_list_rejections (f->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_array_get_length (rejections), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (rejections, 0),
+                                                  "code"), ==, "clock_ahead");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (rejections, 0),
+                                                  "message"), ==,
+                   "Το ρολόι αυτής της συσκευής πάει μπροστά από του διακομιστή: ρυθμίστε την "
+                   "ημερομηνία και την ώρα της και αποθηκεύστε το ξανά");
+}
+
 static JsonObject *
 booking_fields (const char *id, const char *price, int minutes, const char *created)
 {
@@ -523,6 +563,51 @@ test_acked_kept_and_requeued (Fixture *f, gconstpointer data)
   }
   g_assert_cmpint (count_rows (f, "SELECT count(*) FROM sync_base"), ==, 1);
   g_assert_cmpint (count_rows (f, "SELECT count(*) FROM outbox_acked"), ==, 0);
+}
+
+/* Puts one mood per id of the NULL-terminated array @data. */
+static gboolean put_moods (TfStore *store, gpointer data, GError **error);
+
+/* Mutations of one atomic group that the server acknowledged and then lost
+ * go again as one group: a share's ending stays all or none. */
+static void
+test_requeued_keep_groups (Fixture *f, gconstpointer data)
+{
+  g_autofree char *a = g_uuid_string_random (), *b = g_uuid_string_random ();
+  g_autofree char *c = g_uuid_string_random ();
+  const char *group[] = { a, b, NULL, NULL };
+  g_autoptr(JsonObject) fc = mood_fields (c, 6, "alone");
+  g_autoptr(JsonArray) batch = NULL, groups = NULL, results = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = NULL;
+  gint64 first;
+  guint requeued = 0;
+
+  g_assert_true (tf_store_atomic (f->store, put_moods, group, &error));
+  g_assert_true (tf_store_put (f->store, tf_registry_lookup ("mood_entries"), c, fc, &error));
+  g_assert_no_error (error);
+  first = count_rows (f, "SELECT min(mutation_id) FROM outbox");
+  json = g_strdup_printf ("[{\"mutation_id\": %" G_GINT64_FORMAT ", \"status\": \"applied\","
+                          " \"version\": 40}, {\"mutation_id\": %" G_GINT64_FORMAT ","
+                          " \"status\": \"applied\", \"version\": 41},"
+                          " {\"mutation_id\": %" G_GINT64_FORMAT ", \"status\": \"applied\","
+                          " \"version\": 42}]", first, first + 1, first + 2);
+  results = page_of (json);
+  g_assert_true (tf_store_apply_push_results (f->store, results, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (tf_store_outbox_count (f->store, NULL), ==, 0);
+
+  g_assert_true (tf_store_outbox_requeue_acked (f->store, first - 1, &requeued, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (requeued, ==, 3);
+  batch = tf_store_outbox_peek_groups (f->store, 10, &groups, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_array_get_length (batch), ==, 3);
+  g_assert_cmpuint (json_array_get_length (groups), ==, 1);
+  g_assert_cmpint (json_array_get_int_element (json_array_get_array_element (groups, 0), 0), ==,
+                   first);
+  g_assert_cmpint (json_array_get_int_element (json_array_get_array_element (groups, 0), 1), ==,
+                   first + 1);
 }
 
 /* Members of a server's answer that are not of the type the store reads
@@ -840,10 +925,14 @@ main (int argc, char **argv)
               fixture_tear_down);
   g_test_add ("/tf/store/sync/apply-push-results", Fixture, NULL, fixture_set_up,
               test_apply_push_results, fixture_tear_down);
+  g_test_add ("/tf/store/sync/clock-ahead-translated", Fixture, NULL, fixture_set_up,
+              test_clock_ahead_translated, fixture_tear_down);
   g_test_add ("/tf/store/sync/applied-takes-stored-record", Fixture, NULL, fixture_set_up,
               test_applied_takes_stored_record, fixture_tear_down);
   g_test_add ("/tf/store/sync/acked-kept-and-requeued", Fixture, NULL, fixture_set_up,
               test_acked_kept_and_requeued, fixture_tear_down);
+  g_test_add ("/tf/store/sync/requeued-keep-groups", Fixture, NULL, fixture_set_up,
+              test_requeued_keep_groups, fixture_tear_down);
   g_test_add ("/tf/store/sync/odd-answer-members-refused", Fixture, NULL, fixture_set_up,
               test_odd_answer_members_refused, fixture_tear_down);
   g_test_add ("/tf/store/sync/atomic-groups", Fixture, NULL, fixture_set_up, test_atomic_groups,

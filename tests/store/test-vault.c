@@ -723,6 +723,16 @@ test_care_ended_rekeys (Fixture *f, gconstpointer data)
   /* Ending the care relationship takes the therapist's access away. */
   put_care (f, care, FALSE, FALSE);
   g_assert_false (has_grant (f->path, id, THERAPIST));
+  /* The end goes to the server last, after the re-key and the grant's
+   * deletion: a push cut in between leaves the relationship as it was. */
+  g_assert_cmpint (query_int (f->path, "SELECT max(mutation_id) FROM outbox WHERE"
+                                       " table_name = 'care_relationships' AND record_id = ?1",
+                              care), ==,
+                   query_int (f->path, "SELECT max(mutation_id) FROM outbox WHERE ?1 = ?1", care));
+  g_assert_cmpint (query_int (f->path, "SELECT count(*) FROM outbox WHERE op = 'delete' AND"
+                                       " table_name = 'key_grants' AND mutation_id < (SELECT"
+                                       " max(mutation_id) FROM outbox WHERE record_id = ?1)",
+                              care), ==, 1);
   after = stored (f->store, "journal_entries", id);
   g_assert_cmpstr (member (after->fields, "enc_key"), !=, member (before->fields, "enc_key"));
   g_assert_false (key_opens (f, old_key, id));
