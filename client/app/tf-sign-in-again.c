@@ -31,6 +31,10 @@ struct _TfSignInAgain
 
 G_DEFINE_FINAL_TYPE (TfSignInAgain, tf_sign_in_again, ADW_TYPE_MESSAGE_DIALOG)
 
+/* Set on a session when the person answered "Not Now"; cleared when they
+ * ask themselves or the session is signed in again. */
+#define DECLINED "tf-sign-in-again-declined"
+
 static GtkWidget *present (GtkWindow  *parent,
                            TfSession  *session,
                            gboolean    with_code,
@@ -60,7 +64,10 @@ on_signed_in_cb (GObject *source, GAsyncResult *result, gpointer data)
   TfSession *session = TF_SESSION (source);
 
   if (tf_session_sign_in_again_finish (session, result, &error))
-    return;
+    {
+      g_object_set_data (G_OBJECT (session), DECLINED, NULL);
+      return;
+    }
   /* The password was right; the account asks for its second step. */
   if (g_error_matches (error, TF_ACCOUNT_ERROR, TF_ACCOUNT_ERROR_TOTP_NEEDED))
     present (asked->parent, session, TRUE,
@@ -106,6 +113,8 @@ on_response_cb (TfSignInAgain *self, const char *response)
 {
   if (g_str_equal (response, "sign-in"))
     sign_in (self);
+  else if (g_str_equal (response, "later"))
+    g_object_set_data (G_OBJECT (self->session), DECLINED, GINT_TO_POINTER (TRUE));
   /* The dialog closes after this; no password stays in its rows. */
   gtk_editable_set_text (GTK_EDITABLE (self->password), "");
   gtk_editable_set_text (GTK_EDITABLE (self->code), "");
@@ -174,11 +183,49 @@ present (GtkWindow *parent, TfSession *session, gboolean with_code, const char *
   return GTK_WIDGET (self);
 }
 
+/* The dialog for @session already showing, if any (a refusal's new one
+ * included). */
+static GtkWidget *
+showing (TfSession *session)
+{
+  GListModel *windows = gtk_window_get_toplevels ();  /* borrowed */
+
+  for (guint i = 0; i < g_list_model_get_n_items (windows); i++)
+    {
+      g_autoptr(GtkWidget) window = g_list_model_get_item (windows, i);
+
+      if (TF_IS_SIGN_IN_AGAIN (window) && TF_SIGN_IN_AGAIN (window)->session == session &&
+          gtk_widget_get_visible (window))
+        return window;
+    }
+  return NULL;
+}
+
 GtkWidget *
 tf_sign_in_again_present (GtkWindow *parent, TfSession *session)
+{
+  GtkWidget *dialog;
+
+  g_return_val_if_fail (parent == NULL || GTK_IS_WINDOW (parent), NULL);
+  g_return_val_if_fail (TF_IS_SESSION (session), NULL);
+
+  g_object_set_data (G_OBJECT (session), DECLINED, NULL);
+  dialog = showing (session);
+  if (dialog != NULL)
+    {
+      gtk_window_present (GTK_WINDOW (dialog));
+      return dialog;
+    }
+  return present (parent, session, FALSE, NULL);
+}
+
+GtkWidget *
+tf_sign_in_again_offer (GtkWindow *parent, TfSession *session)
 {
   g_return_val_if_fail (parent == NULL || GTK_IS_WINDOW (parent), NULL);
   g_return_val_if_fail (TF_IS_SESSION (session), NULL);
 
+  if (g_object_get_data (G_OBJECT (session), DECLINED) != NULL || showing (session) != NULL)
+    return NULL;
   return present (parent, session, FALSE, NULL);
 }

@@ -16,8 +16,17 @@ G_DECLARE_FINAL_TYPE (TfSignInAgain, tf_sign_in_again, TF, SIGN_IN_AGAIN, AdwMes
 
 /* Asks for the current password over @parent and signs @session in again
  * with it (tf_session_sign_in_again_async); a failure asks again, saying
- * why.  Returns the dialog (named "sign-in-again"), owned by GTK. */
+ * why.  The person asked for it: shown even after a "Not Now".  Returns the
+ * dialog (named "sign-in-again"), owned by GTK, or the one already showing
+ * for @session. */
 GtkWidget *tf_sign_in_again_present (GtkWindow  *parent,
+                                     TfSession  *session);
+
+/* The same when a sync found the device signed out, unless a dialog for
+ * @session is showing or the person answered "Not Now" since it last signed
+ * in: then nothing (the header's Sign In button stays).  NULL when not
+ * shown. */
+GtkWidget *tf_sign_in_again_offer   (GtkWindow  *parent,
                                      TfSession  *session);
 
 G_END_DECLS

@@ -58,7 +58,6 @@ struct _TfWindow
   AdwApplicationWindow  parent_instance;
   TfSession            *session;
   GSettings            *settings;       /* NULL when the schema is not installed */
-  GtkWidget            *sign_in_dialog; /* weak: the one showing */
   guint                 idle_seconds;   /* 0: never lock by itself */
   guint                 idle_source;
   guint                 label_source;   /* says the relative time again */
@@ -167,23 +166,22 @@ dup_last_sync (TfWindow *self)
   return last != NULL ? g_date_time_new_from_iso8601 (last, NULL) : NULL;
 }
 
-/* The ask to sign in, once, when the server stops accepting this device;
- * the header's button asks again after "Not Now". */
+/* The ask to sign in when the server stops accepting this device: once,
+ * however many syncs it refuses meanwhile; after "Not Now" only the
+ * header's button asks again. */
 static void
 ask_sign_in (TfWindow *self)
 {
-  if ((self->sign_in_dialog != NULL && gtk_widget_get_visible (self->sign_in_dialog)) ||
-      !tf_session_is_unlocked (self->session))
-    return;
-  g_set_weak_pointer (&self->sign_in_dialog,
-                      tf_sign_in_again_present (GTK_WINDOW (self), self->session));
+  if (tf_session_is_unlocked (self->session))
+    tf_sign_in_again_offer (GTK_WINDOW (self), self->session);
 }
 
 static void
 on_sign_in_clicked_cb (TfWindow *self)
 {
   self->signing_out = FALSE;
-  ask_sign_in (self);
+  if (tf_session_is_unlocked (self->session))
+    tf_sign_in_again_present (GTK_WINDOW (self), self->session);
 }
 
 /* Shown while the profile holds a notice: the server lost changes, or sent
@@ -666,7 +664,6 @@ tf_window_dispose (GObject *object)
 
   g_clear_handle_id (&self->idle_source, g_source_remove);
   g_clear_handle_id (&self->label_source, g_source_remove);
-  g_clear_weak_pointer (&self->sign_in_dialog);
   gtk_widget_dispose_template (GTK_WIDGET (self), TF_TYPE_WINDOW);
   g_clear_object (&self->settings);
   g_clear_object (&self->session);
