@@ -23,6 +23,13 @@ struct _TfKeys
   TfSecret *signing_secret;
   char     *identity_public;
   char     *signing_public;
+  /* Keys this account had before it rotated them (tf_keys_rotate), newest
+   * first: the identity secrets still open grants sealed to them until
+   * their granters seal again; the signing keys verify what was signed
+   * with them. */
+  GPtrArray *previous_identity_secret;  /* TfSecret* */
+  GPtrArray *previous_identity_public;  /* char* */
+  GPtrArray *previous_signing_public;   /* char* */
 };
 
 void
@@ -35,7 +42,19 @@ tf_keys_free (TfKeys *self)
   tf_secret_free (self->signing_secret);
   g_free (self->identity_public);
   g_free (self->signing_public);
+  g_clear_pointer (&self->previous_identity_secret, g_ptr_array_unref);
+  g_clear_pointer (&self->previous_identity_public, g_ptr_array_unref);
+  g_clear_pointer (&self->previous_signing_public, g_ptr_array_unref);
   g_free (self);
+}
+
+static void
+init_previous (TfKeys *self)
+{
+  self->previous_identity_secret = g_ptr_array_new_with_free_func ((GDestroyNotify)
+                                                                   tf_secret_free);
+  self->previous_identity_public = g_ptr_array_new_with_free_func (g_free);
+  self->previous_signing_public = g_ptr_array_new_with_free_func (g_free);
 }
 
 static TfSecret *
@@ -57,6 +76,17 @@ tf_keys_copy (TfKeys *self)
   copy->signing_secret = copy_secret (self->signing_secret);
   copy->identity_public = g_strdup (self->identity_public);
   copy->signing_public = g_strdup (self->signing_public);
+  init_previous (copy);
+  for (guint i = 0; self->previous_identity_secret != NULL &&
+                    i < self->previous_identity_secret->len; i++)
+    {
+      g_ptr_array_add (copy->previous_identity_secret,
+                       tf_secret_copy (g_ptr_array_index (self->previous_identity_secret, i)));
+      g_ptr_array_add (copy->previous_identity_public,
+                       g_strdup (g_ptr_array_index (self->previous_identity_public, i)));
+      g_ptr_array_add (copy->previous_signing_public,
+                       g_strdup (g_ptr_array_index (self->previous_signing_public, i)));
+    }
   return copy;
 }
 
@@ -222,6 +252,38 @@ open_pairs (TfKeys *self, JsonObject *keys, GError **error)
     return FALSE;
   self->identity_public = g_strdup (identity_public);
   self->signing_public = g_strdup (signing_public);
+  init_previous (self);
+  if (json_object_has_member (keys, "previous_keys"))
+    {
+      JsonNode *node = json_object_get_member (keys, "previous_keys");
+      JsonArray *list;
+
+      if (!JSON_NODE_HOLDS_ARRAY (node))
+        return format_error (error, "previous_keys");
+      list = json_node_get_array (node);
+      for (guint i = 0; i < json_array_get_length (list); i++)
+        {
+          JsonNode *item = json_array_get_element (list, i);
+          JsonObject *old;
+          const char *old_identity, *old_wrapped, *old_signing;
+          TfSecret *secret;
+
+          if (!JSON_NODE_HOLDS_OBJECT (item))
+            return format_error (error, "previous_keys");
+          old = json_node_get_object (item);
+          old_identity = tf_json_get_string (old, "identity_public_key");
+          old_wrapped = tf_json_get_string (old, "wrapped_identity_key");
+          old_signing = tf_json_get_string (old, "signing_public_key");
+          if (old_identity == NULL || old_wrapped == NULL || old_signing == NULL)
+            return format_error (error, "previous_keys");
+          secret = tf_crypto_unwrap_key (self->master, "identity", old_wrapped, error);
+          if (secret == NULL)
+            return FALSE;
+          g_ptr_array_add (self->previous_identity_secret, secret);
+          g_ptr_array_add (self->previous_identity_public, g_strdup (old_identity));
+          g_ptr_array_add (self->previous_signing_public, g_strdup (old_signing));
+        }
+    }
   return TRUE;
 }
 
@@ -243,6 +305,7 @@ tf_keys_create (JsonObject *kdf, const TfSecret *kek, JsonObject **out_keys,
     return NULL;
   self->master = tf_secret_new_random (TF_CRYPTO_KEY_BYTES);
   recovery = tf_secret_new_random (TF_CRYPTO_KEY_BYTES);
+  init_previous (self);
   if (!tf_crypto_box_keypair (&self->identity_public, &self->identity_secret, error) ||
       !tf_crypto_sign_keypair (&self->signing_public, &self->signing_secret, error))
     return NULL;
@@ -380,6 +443,178 @@ tf_keys_open_data_key (TfKeys *self, const char *enc_key, GError **error)
 TfSecret *
 tf_keys_open_grant (TfKeys *self, const char *sealed_key, GError **error)
 {
-  return tf_crypto_open_sealed_key (self->identity_public, self->identity_secret, sealed_key,
-                                    error);
+  g_autoptr(GError) first = NULL;
+  TfSecret *key;
+
+  key = tf_crypto_open_sealed_key (self->identity_public, self->identity_secret, sealed_key,
+                                   &first);
+  /* Sealed to a key of before a rotation, by someone who has not sealed it
+   * to the new one yet. */
+  for (guint i = 0; key == NULL && self->previous_identity_secret != NULL &&
+                    i < self->previous_identity_secret->len; i++)
+    key = tf_crypto_open_sealed_key (g_ptr_array_index (self->previous_identity_public, i),
+                                     g_ptr_array_index (self->previous_identity_secret, i),
+                                     sealed_key, NULL);
+  if (key == NULL)
+    g_propagate_error (error, g_steal_pointer (&first));
+  return key;
+}
+
+GPtrArray *
+tf_keys_get_previous_signing (TfKeys *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  if (self->previous_signing_public == NULL)
+    init_previous (self);
+  return self->previous_signing_public;
+}
+
+char *
+tf_keys_rotation_statement (const char *user_id, const char *old_identity,
+                            const char *old_signing, const char *new_identity,
+                            const char *new_signing)
+{
+  g_return_val_if_fail (user_id != NULL && old_identity != NULL && old_signing != NULL, NULL);
+  g_return_val_if_fail (new_identity != NULL && new_signing != NULL, NULL);
+
+  return g_strconcat ("tf1|rotate|", user_id, "|", old_identity, "|", old_signing, "|",
+                      new_identity, "|", new_signing, NULL);
+}
+
+gboolean
+tf_keys_verify_rotation (const char *user_id, JsonObject *rotation, GError **error)
+{
+  const char *old_identity = tf_json_get_string (rotation, "old_identity_public_key");
+  const char *old_signing = tf_json_get_string (rotation, "old_signing_public_key");
+  const char *new_identity = tf_json_get_string (rotation, "identity_public_key");
+  const char *new_signing = tf_json_get_string (rotation, "signing_public_key");
+  const char *by_old = tf_json_get_string (rotation, "signature_by_old");
+  const char *by_new = tf_json_get_string (rotation, "signature_by_new");
+  g_autofree char *statement = NULL;
+
+  if (old_identity == NULL || old_signing == NULL || new_identity == NULL ||
+      new_signing == NULL || by_old == NULL || by_new == NULL)
+    return format_error (error, "rotation");
+  statement = tf_keys_rotation_statement (user_id, old_identity, old_signing, new_identity,
+                                          new_signing);
+  return tf_crypto_verify (old_signing, (const guint8 *) statement, strlen (statement), by_old,
+                           error) &&
+         tf_crypto_verify (new_signing, (const guint8 *) statement, strlen (statement), by_new,
+                           error);
+}
+
+TfKeys *
+tf_keys_reopen (TfKeys *self, JsonObject *keys, GError **error)
+{
+  g_autoptr(TfKeys) other = g_new0 (TfKeys, 1);
+
+  g_return_val_if_fail (self != NULL && keys != NULL, NULL);
+
+  other->master = tf_secret_copy (self->master);
+  if (!open_pairs (other, keys, error))
+    return NULL;
+  return g_steal_pointer (&other);
+}
+
+TfKeys *
+tf_keys_rotate (TfKeys *self, const char *user_id, JsonObject *keys, JsonObject **out_keys,
+                JsonObject **out_rotation, GError **error)
+{
+  g_autoptr(TfKeys) next = NULL;
+  g_autofree char *wrapped_identity = NULL, *wrapped_signing = NULL, *fingerprint = NULL;
+  g_autofree char *statement = NULL, *by_old = NULL, *by_new = NULL;
+  const char *publics[3];
+  JsonObject *rotated, *old, *rotation;
+  JsonArray *previous;
+
+  g_return_val_if_fail (self != NULL && user_id != NULL && keys != NULL, NULL);
+  g_return_val_if_fail (out_keys != NULL && out_rotation != NULL, NULL);
+
+  if (tf_json_get_string (keys, "wrapped_identity_key") == NULL)
+    {
+      format_error (error, "wrapped_identity_key");
+      return NULL;
+    }
+  next = g_new0 (TfKeys, 1);
+  next->master = tf_secret_copy (self->master);
+  init_previous (next);
+  if (!tf_crypto_box_keypair (&next->identity_public, &next->identity_secret, error) ||
+      !tf_crypto_sign_keypair (&next->signing_public, &next->signing_secret, error))
+    return NULL;
+  wrapped_identity = tf_crypto_wrap_key (next->master, "identity", next->identity_secret, error);
+  if (wrapped_identity == NULL)
+    return NULL;
+  wrapped_signing = tf_crypto_wrap_key (next->master, "signing", next->signing_secret, error);
+  if (wrapped_signing == NULL)
+    return NULL;
+  publics[0] = next->identity_public;
+  publics[1] = next->signing_public;
+  publics[2] = NULL;
+  fingerprint = tf_crypto_fingerprint (publics);
+  /* The old key says these are its successors; the new one that the old
+   * was its predecessor, so what the old one signed still counts. */
+  statement = tf_keys_rotation_statement (user_id, self->identity_public, self->signing_public,
+                                          next->identity_public, next->signing_public);
+  by_old = tf_crypto_sign (self->signing_secret, (const guint8 *) statement, strlen (statement));
+  by_new = tf_crypto_sign (next->signing_secret, (const guint8 *) statement, strlen (statement));
+
+  /* The keys before, newest first. */
+  g_ptr_array_add (next->previous_identity_secret, tf_secret_copy (self->identity_secret));
+  g_ptr_array_add (next->previous_identity_public, g_strdup (self->identity_public));
+  g_ptr_array_add (next->previous_signing_public, g_strdup (self->signing_public));
+  for (guint i = 0; self->previous_identity_secret != NULL &&
+                    i < self->previous_identity_secret->len; i++)
+    {
+      g_ptr_array_add (next->previous_identity_secret,
+                       tf_secret_copy (g_ptr_array_index (self->previous_identity_secret, i)));
+      g_ptr_array_add (next->previous_identity_public,
+                       g_strdup (g_ptr_array_index (self->previous_identity_public, i)));
+      g_ptr_array_add (next->previous_signing_public,
+                       g_strdup (g_ptr_array_index (self->previous_signing_public, i)));
+    }
+
+  rotated = json_object_new ();
+  {
+    g_autoptr(GList) members = json_object_get_members (keys);
+
+    for (GList *m = members; m != NULL; m = m->next)
+      if (strcmp (m->data, "previous_keys") != 0)
+        json_object_set_member (rotated, m->data, json_object_dup_member (keys, m->data));
+  }
+  json_object_set_string_member (rotated, "identity_public_key", next->identity_public);
+  json_object_set_string_member (rotated, "wrapped_identity_key", wrapped_identity);
+  json_object_set_string_member (rotated, "signing_public_key", next->signing_public);
+  json_object_set_string_member (rotated, "wrapped_signing_key", wrapped_signing);
+  json_object_set_string_member (rotated, "fingerprint", fingerprint);
+  previous = json_array_new ();
+  old = json_object_new ();
+  json_object_set_string_member (old, "identity_public_key", self->identity_public);
+  json_object_set_string_member (old, "wrapped_identity_key",
+                                 tf_json_get_string (keys, "wrapped_identity_key"));
+  json_object_set_string_member (old, "signing_public_key", self->signing_public);
+  json_array_add_object_element (previous, old);
+  if (json_object_has_member (keys, "previous_keys") &&
+      JSON_NODE_HOLDS_ARRAY (json_object_get_member (keys, "previous_keys")))
+    {
+      JsonArray *before = json_object_get_array_member (keys, "previous_keys");
+
+      for (guint i = 0; i < json_array_get_length (before); i++)
+        json_array_add_element (previous, json_node_copy (json_array_get_element (before, i)));
+    }
+  json_object_set_array_member (rotated, "previous_keys", previous);
+
+  rotation = json_object_new ();
+  json_object_set_string_member (rotation, "old_identity_public_key", self->identity_public);
+  json_object_set_string_member (rotation, "old_signing_public_key", self->signing_public);
+  json_object_set_string_member (rotation, "identity_public_key", next->identity_public);
+  json_object_set_string_member (rotation, "signing_public_key", next->signing_public);
+  json_object_set_string_member (rotation, "wrapped_identity_key", wrapped_identity);
+  json_object_set_string_member (rotation, "wrapped_signing_key", wrapped_signing);
+  json_object_set_string_member (rotation, "fingerprint", fingerprint);
+  json_object_set_string_member (rotation, "signature_by_old", by_old);
+  json_object_set_string_member (rotation, "signature_by_new", by_new);
+  *out_keys = rotated;
+  *out_rotation = rotation;
+  return g_steal_pointer (&next);
 }

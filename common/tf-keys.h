@@ -106,6 +106,49 @@ TfSecret     *tf_keys_open_grant        (TfKeys         *self,
                                          const char     *sealed_key,
                                          GError        **error);
 
+/* The signing keys (char*, base64) this account had before its rotations,
+ * newest first, owned by @self: what they signed still verifies. */
+GPtrArray    *tf_keys_get_previous_signing (TfKeys *self);
+
+/* The text a rotation signs: "tf1|rotate|" user id "|" old identity "|"
+ * old signing "|" new identity "|" new signing (public keys, base64).  The
+ * old signing key signs it (these are its successors: the server takes new
+ * keys only so) and the new one too (the old was its predecessor: what the
+ * old one signed still counts where the new keys are pinned). */
+char         *tf_keys_rotation_statement (const char *user_id,
+                                          const char *old_identity,
+                                          const char *old_signing,
+                                          const char *new_identity,
+                                          const char *new_signing);
+
+/* Checks a rotation object {old_identity_public_key, old_signing_public_key,
+ * identity_public_key, signing_public_key, signature_by_old,
+ * signature_by_new} of @user_id: both signatures over the statement.
+ * TF_CRYPTO_ERROR_FORMAT or _BAD_SIGNATURE otherwise. */
+gboolean      tf_keys_verify_rotation   (const char     *user_id,
+                                         JsonObject     *rotation,
+                                         GError        **error);
+
+/* New key pairs for @self's account @user_id (the same master key):
+ * returns them unlocked, with the old pairs kept as previous ones;
+ * @out_keys receives the new "keys" object (@keys with the new pairs and
+ * "previous_keys", newest first: {identity_public_key,
+ * wrapped_identity_key, signing_public_key}), @out_rotation what the server
+ * is sent (the rotation object above with wrapped_identity_key,
+ * wrapped_signing_key and fingerprint). */
+TfKeys       *tf_keys_rotate            (TfKeys         *self,
+                                         const char     *user_id,
+                                         JsonObject     *keys,
+                                         JsonObject    **out_keys,
+                                         JsonObject    **out_rotation,
+                                         GError        **error);
+
+/* The key pairs of @keys (a "keys" object of the same account) opened
+ * with @self's master key. */
+TfKeys       *tf_keys_reopen            (TfKeys         *self,
+                                         JsonObject     *keys,
+                                         GError        **error);
+
 /* The same keys, for a vault or a worker on another connection to the
  * profile. */
 TfKeys       *tf_keys_copy              (TfKeys         *self);

@@ -328,6 +328,7 @@ enum
   USER_WRAPPED_SIGNING_KEY,
   USER_FINGERPRINT,
   USER_RECOVERY_HASH,
+  USER_PREVIOUS_KEYS,
 };
 
 /* The columns above, for one user. */
@@ -336,7 +337,8 @@ enum
   " u.mfa_enabled IS TRUE, u.mfa_secret, k.user_id IS NOT NULL," \
   " k.kdf_salt, k.kdf_opslimit, k.kdf_memlimit, k.wrapped_master_key," \
   " k.wrapped_recovery_key, k.identity_public_key, k.wrapped_identity_key," \
-  " k.signing_public_key, k.wrapped_signing_key, k.fingerprint, k.recovery_auth_hash" \
+  " k.signing_public_key, k.wrapped_signing_key, k.fingerprint, k.recovery_auth_hash," \
+  " k.previous_keys::text" \
   " FROM users u LEFT JOIN user_keys k ON k.user_id = u.id"
 
 static void
@@ -368,6 +370,19 @@ add_keys (JsonBuilder *builder, PGresult *user)
   json_builder_end_object (builder);
   for (guint i = 0; i < G_N_ELEMENTS (members); i++)
     tf_auth_add_string (builder, members[i].name, PQgetvalue (user, 0, members[i].column));
+  /* The identity keys before a rotation (0014), still wrapped by the master
+   * key: they open what others sealed to them and have not sealed again. */
+  {
+    g_autoptr(JsonNode) previous = json_from_string (PQgetvalue (user, 0, USER_PREVIOUS_KEYS),
+                                                     NULL);
+
+    if (previous != NULL && JSON_NODE_HOLDS_ARRAY (previous) &&
+        json_array_get_length (json_node_get_array (previous)) > 0)
+      {
+        json_builder_set_member_name (builder, "previous_keys");
+        json_builder_add_value (builder, g_steal_pointer (&previous));
+      }
+  }
   json_builder_end_object (builder);
 }
 

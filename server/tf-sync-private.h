@@ -28,5 +28,6 @@ gboolean tf_sync_parse_cursor     (TfRequest  *req,
 void     tf_sync_handle_pull      (TfRequest *req);
 void     tf_sync_handle_keys      (TfRequest *req);
 void     tf_sync_handle_therapist (TfRequest *req);
+void     tf_sync_handle_rotate    (TfRequest *req);
 
 G_END_DECLS

@@ -6,6 +6,7 @@
  *   GET  /v1/sync/pull    changes above a cursor, in commit order
  *   GET  /v1/sync/wait    long-poll until the caller has news
  *   GET  /v1/keys/{id}    a user's public keys and fingerprint
+ *   POST /v1/keys/rotate  new key pairs for the caller, signed by the old key
  *   GET  /v1/therapists   a therapist's public keys, by e-mail address
  *
  * This file holds push and the long poll; tf-sync-pull.c the pull and
@@ -537,5 +538,6 @@ tf_sync_register_routes (TfServer *server)
   tf_server_add_route (server, "GET", "/v1/sync/pull", tf_sync_handle_pull);
   tf_server_add_route (server, "GET", "/v1/sync/wait", handle_wait);
   tf_server_add_route (server, "GET", "/v1/keys/", tf_sync_handle_keys);
+  tf_server_add_route (server, "POST", "/v1/keys/rotate", tf_sync_handle_rotate);
   tf_server_add_route (server, "GET", "/v1/therapists", tf_sync_handle_therapist);
 }

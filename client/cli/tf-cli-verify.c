@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * tf-cli-verify.c: keys fingerprint, therapist verify and client verify —
- * this account's fingerprint, and the safety number with a therapist or a
- * client, marked verified with --confirm (tf-verify.h; docs/cli.md).
+ * tf-cli-verify.c: keys fingerprint, keys rotate, therapist verify and
+ * client verify — this account's fingerprint, new keys for it, and the
+ * safety number with a therapist or a client, marked verified with
+ * --confirm (tf-verify.h; docs/cli.md).
  *
  * --confirm takes the digits the person compared, not a bare flag: between
  * showing the number and confirming it the server could present other
@@ -38,6 +39,51 @@ keys_fingerprint (TfCli *cli, int argc, char **argv, GError **error)
     }
   else
     g_print ("%s\n", fingerprint);
+  return TRUE;
+}
+
+/* keys rotate --yes: new identity and signing keys (tf_account_rotate_keys).
+ * Without --yes it says what it would do and does nothing: the person's
+ * contacts must compare safety numbers again afterwards. */
+static gboolean
+keys_rotate (TfCli *cli, int argc, char **argv, GError **error)
+{
+  gboolean yes = FALSE;
+  g_autofree char *fingerprint = NULL;
+  guint resealed = 0;
+  GOptionEntry entries[] = {
+    { "yes", 0, 0, G_OPTION_ARG_NONE, &yes,
+      N_("Rotate now (without it, only say what would happen)"), NULL },
+    { NULL }
+  };
+
+  if (!tf_cli_parse (cli, &tf_cli_verify_commands[1], entries, &argc, &argv, 0, error))
+    return FALSE;
+  if (!yes)
+    return tf_cli_usage_error (error,
+                               _("Rotating gives this account new keys: everyone you share "
+                                 "with is warned and must compare the new safety number with "
+                                 "you before they share with you again. Run it again with "
+                                 "--yes to rotate"));
+  if (tf_cli_vault (cli, error) == NULL ||
+      !tf_account_rotate_keys (cli->vault, &fingerprint, &resealed, error))
+    return FALSE;
+  if (cli->json)
+    {
+      g_autoptr(JsonObject) o = json_object_new ();
+      g_autoptr(JsonNode) node = NULL;
+
+      json_object_set_string_member (o, "user_id", tf_vault_get_user_id (cli->vault));
+      json_object_set_string_member (o, "fingerprint", fingerprint);
+      json_object_set_int_member (o, "grants_resealed", resealed);
+      node = json_node_init_object (json_node_alloc (), o);
+      tf_cli_print_json (node);
+    }
+  else
+    g_print (_("New keys: %s. %u shares were sealed again with them and go to the server with "
+               "the next sync. The people you share with will be asked to compare the new "
+               "safety number with you.\n"),
+             fingerprint, resealed);
   return TRUE;
 }
 
@@ -163,13 +209,13 @@ verify (TfCli *cli, const TfCliCommand *command, const char *role, int argc, cha
 static gboolean
 therapist_verify (TfCli *cli, int argc, char **argv, GError **error)
 {
-  return verify (cli, &tf_cli_verify_commands[1], "client", argc, argv, error);
+  return verify (cli, &tf_cli_verify_commands[2], "client", argc, argv, error);
 }
 
 static gboolean
 client_verify (TfCli *cli, int argc, char **argv, GError **error)
 {
-  return verify (cli, &tf_cli_verify_commands[2], "therapist", argc, argv, error);
+  return verify (cli, &tf_cli_verify_commands[3], "therapist", argc, argv, error);
 }
 
 gint64
@@ -198,6 +244,7 @@ tf_cli_print_key_changes (TfCli *cli)
 
 const TfCliCommand tf_cli_verify_commands[] = {
   { "keys", "fingerprint", keys_fingerprint, "" },
+  { "keys", "rotate", keys_rotate, "--yes" },
   { "therapist", "verify", therapist_verify,
     "ID [--confirm DIGITS] [--language el|en] [--offline]" },
   { "client", "verify", client_verify, "ID [--confirm DIGITS] [--language el|en] [--offline]" },

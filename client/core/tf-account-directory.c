@@ -32,7 +32,23 @@ tf_account_remember_keys (TfVault *vault, JsonObject *answer, const char *email,
                    _("The server’s answer was malformed"));
       return FALSE;
     }
-  return tf_vault_remember_key (vault, user_id, identity, signing, fingerprint, email, error);
+  {
+    g_autoptr(GError) local = NULL;
+    gboolean ok = tf_vault_remember_key (vault, user_id, identity, signing, fingerprint, email,
+                                         &local);
+    JsonNode *rotations = json_object_get_member (answer, "rotations");
+
+    /* A change is recorded before it is refused: whether it is a signed
+     * rotation is noted on it now. */
+    if ((ok || g_error_matches (local, TF_STORE_ERROR, TF_STORE_ERROR_KEY_CHANGED)) &&
+        rotations != NULL && JSON_NODE_HOLDS_ARRAY (rotations) &&
+        !tf_vault_note_rotations (vault, user_id, identity, signing,
+                                  json_node_get_array (rotations), error))
+      return FALSE;
+    if (!ok)
+      g_propagate_error (error, g_steal_pointer (&local));
+    return ok;
+  }
 }
 
 JsonObject *

@@ -177,6 +177,20 @@ gboolean  tf_account_sync          (TfStore        *store,
                                     gboolean       *out_renewed,
                                     GError        **error);
 
+/* Rotates this account's identity and signing keys (network; blocks): new
+ * pairs under the same master key, the old ones kept as previous keys; the
+ * server takes them only with the rotation signed by the old signing key
+ * and the new one; then every grant this account made is sealed again and
+ * signed with the new key (one transaction, one atomic group, pushed by the
+ * next sync).  Contacts are warned by their devices when they next fetch
+ * the keys, and seal to the new key once they accept it.  The new
+ * fingerprint in @out_fingerprint, the grants sealed again in
+ * @out_resealed (both may be NULL). */
+gboolean  tf_account_rotate_keys  (TfVault        *vault,
+                                   char          **out_fingerprint,
+                                   guint          *out_resealed,
+                                   GError        **error);
+
 /* Looks up a therapist by e-mail in the server's directory: their entry
  * (user_id, public keys, fingerprint), or TF_ACCOUNT_ERROR_REFUSED when
  * nobody by that address is a therapist there.  Network only: it may run

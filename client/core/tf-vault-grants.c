@@ -38,6 +38,7 @@
 
 #include "tf-signed.h"
 #include "tf-store.h"
+#include "tf-store-verified.h"
 #include "tf-time.h"
 #include "tf-vault-private.h"
 
@@ -152,9 +153,33 @@ tf_vault_verify_grant (TfVault *self, const TfRecord *grant, const char **out_co
       signer = tf_json_get_string (known, "signing_public_key");
     }
   if (!tf_signed_grant_verify (signer, grant, counter, signature, NULL))
-    return refuse (out_code, CODE_FORGED, error,
+    {
+      g_autoptr(GPtrArray) all = tf_vault_signing_keys (self, owner);
+      g_autoptr(JsonObject) change = NULL;
+      gboolean previous = FALSE;
+
+      /* Signed before the owner rotated their keys, and not signed again
+       * yet: their previous key, vouched for by the rotation. */
+      for (guint k = 1; !previous && k < all->len; k++)
+        previous = tf_signed_grant_verify (g_ptr_array_index (all, k), grant, counter,
+                                           signature, NULL);
+      if (previous)
+        goto signed_ok;
+      /* Signed with keys of the owner this device was shown but that the
+       * person has not verified yet (a rotation): used once they are. */
+      change = tf_store_lookup_key_change (self->store, owner, NULL);
+      if (change != NULL &&
+          tf_signed_grant_verify (tf_json_get_string (change, "signing_public_key"), grant,
+                                  counter, signature, NULL))
+        return refuse (out_code, CODE_SIGNER_UNKNOWN, error,
+                       _("This key grant is signed with new keys of the person who shares the "
+                         "record, which are not verified on this device yet: compare the new "
+                         "safety number with them"));
+      return refuse (out_code, CODE_FORGED, error,
                    _("This key grant was not signed by the person who shares the record: it "
                      "was made or changed on the server"));
+    }
+signed_ok:
   seen = tf_store_grant_counter (self->store, tf_json_get_string (grant->fields, "table_name"),
                                  tf_json_get_string (grant->fields, "record_id"),
                                  tf_json_get_string (grant->fields, "recipient_id"), grant->id,

@@ -124,9 +124,20 @@ tf_vault_verify_note (TfVault *self, const TfRecord *record, GError **error)
       return FALSE;
     }
   bytes = tf_vault_note_signed_bytes (record->fields);
-  if (signature == NULL ||
+  if (signature != NULL &&
       !tf_crypto_verify (public_key, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
                          signature, NULL))
+    {
+      /* Locked before its author rotated their keys. */
+      g_autoptr(GPtrArray) all = tf_vault_signing_keys (self, signer);
+
+      for (guint k = 1; k < all->len; k++)
+        if (tf_crypto_verify (g_ptr_array_index (all, k), g_bytes_get_data (bytes, NULL),
+                              g_bytes_get_size (bytes), signature, NULL))
+          return TRUE;
+      signature = NULL;
+    }
+  if (signature == NULL)
     {
       g_set_error (error, TF_VAULT_ERROR, TF_VAULT_ERROR_BAD_SIGNATURE,
                    _("This locked session note was changed after it was signed"));

@@ -27,6 +27,8 @@ struct _TfVault
   TfKeys  *keys;     /* the account's unlocked keys, owned */
   gboolean rekeyed;  /* a record was re-keyed in the write under way (tf_vault_rekey_step) */
   guint    atomic_depth; /* tf_vault_atomic() calls under way */
+  GHashTable *keys_refetched; /* user ids whose keys a failed signature made this vault
+                               * ask the server for again (once each: a rotation) */
 };
 
 /* --- tf-vault.c ----------------------------------------------------------- */

@@ -637,3 +637,81 @@ tf_vault_reconcile_shares (TfVault *self, guint *n_pending, GError **error)
    * which makes all of it one. */
   return reconcile_shares (self, n_pending, error);
 }
+
+/* --- sealing again to new keys ---------------------------------------------- */
+
+typedef struct
+{
+  TfVault    *vault;
+  const char *recipient;
+  guint       n_resealed;
+} Reseal;
+
+static gboolean
+reseal_body (TfStore *store, gpointer data, GError **error)
+{
+  Reseal *r = data;
+  TfVault *self = r->vault;
+  g_autoptr(GPtrArray) grants = NULL;
+
+  grants = tf_store_list (store, grants_table (), "owner_id", self->user_id, error);
+  if (grants == NULL)
+    return FALSE;
+  for (guint i = 0; i < grants->len; i++)
+    {
+      TfRecord *grant = g_ptr_array_index (grants, i);
+      const char *recipient = tf_json_get_string (grant->fields, "recipient_id");
+      const char *table_name = tf_json_get_string (grant->fields, "table_name");
+      const char *record_id = tf_json_get_string (grant->fields, "record_id");
+      const TfTable *table = table_name != NULL ? tf_registry_lookup (table_name) : NULL;
+      g_autoptr(TfRecord) record = NULL;
+      g_autoptr(TfSecret) key = NULL;
+      g_autofree char *identity = NULL, *sealed = NULL;
+      const char *enc_key;
+
+      if (grant->deleted || recipient == NULL || table == NULL || record_id == NULL ||
+          (r->recipient != NULL && strcmp (recipient, r->recipient) != 0))
+        continue;
+      record = tf_store_get (store, table, record_id, NULL);
+      enc_key = record != NULL && !record->deleted
+                  ? tf_json_get_string (record->fields, "enc_key") : NULL;
+      /* A record gone or without a key of this account's: the share's
+       * reconciliation deals with its grant. */
+      if (enc_key == NULL || (key = tf_keys_open_data_key (self->keys, enc_key, NULL)) == NULL)
+        continue;
+      if (is_care_record (table))
+        {
+          TfSecret *care = tf_crypto_derive_care_key (key);
+
+          tf_secret_free (key);
+          key = care;
+        }
+      identity = identity_key_of (self, recipient, error);
+      if (identity == NULL)
+        {
+          if (error != NULL && *error != NULL)
+            return FALSE;
+          continue;
+        }
+      sealed = tf_crypto_seal_key (identity, key, error);
+      if (sealed == NULL ||
+          !tf_vault_put_grant (self, grant->id, table, record_id, recipient, sealed, error))
+        return FALSE;
+      r->n_resealed++;
+    }
+  return TRUE;
+}
+
+gboolean
+tf_vault_reseal_grants (TfVault *self, const char *recipient, guint *n_resealed, GError **error)
+{
+  Reseal r = { self, recipient, 0 };
+
+  g_return_val_if_fail (TF_IS_VAULT (self), FALSE);
+
+  if (!tf_vault_atomic (self, reseal_body, &r, error))
+    return FALSE;
+  if (n_resealed != NULL)
+    *n_resealed = r.n_resealed;
+  return TRUE;
+}

@@ -224,6 +224,49 @@ tf_vault_verify_record (TfVault *self, const TfRecord *record, char **out_code,
           }
         if (tf_signed_record_verify (key, record, record->revision, record->signature, &local))
           return TRUE;
+        /* Signed before the writer rotated their keys: a key the rotation
+         * vouches for as their previous one. */
+        if (g_error_matches (local, TF_CRYPTO_ERROR, TF_CRYPTO_ERROR_WRONG_KEY))
+          {
+            g_autoptr(GPtrArray) all = tf_vault_signing_keys (self, writer);
+
+            for (guint k = 1; k < all->len; k++)
+              {
+                g_clear_error (&local);
+                if (tf_signed_record_verify (g_ptr_array_index (all, k), record,
+                                             record->revision, record->signature, &local))
+                  return TRUE;
+                if (!g_error_matches (local, TF_CRYPTO_ERROR, TF_CRYPTO_ERROR_WRONG_KEY))
+                  break;
+              }
+            /* Signed by a key this device has not seen for them: they may
+             * have rotated.  Asked once per writer; a signed rotation then
+             * counts (tf_vault_signing_keys), anything else is a change the
+             * person is told of. */
+            if (g_error_matches (local, TF_CRYPTO_ERROR, TF_CRYPTO_ERROR_WRONG_KEY) &&
+                strcmp (writer, self->user_id) != 0 &&
+                (self->keys_refetched == NULL ||
+                 !g_hash_table_contains (self->keys_refetched, writer)))
+              {
+                g_autoptr(GError) fetch_error = NULL;
+                g_autoptr(GPtrArray) now = NULL;
+
+                if (self->keys_refetched == NULL)
+                  self->keys_refetched = g_hash_table_new_full (g_str_hash, g_str_equal,
+                                                                g_free, NULL);
+                g_hash_table_add (self->keys_refetched, g_strdup (writer));
+                if (!tf_account_fetch_keys (self, writer, &fetch_error))
+                  g_debug ("keys of %s not fetched again: %s", writer, fetch_error->message);
+                now = tf_vault_signing_keys (self, writer);
+                for (guint k = all->len; k < now->len; k++)
+                  {
+                    g_clear_error (&local);
+                    if (tf_signed_record_verify (g_ptr_array_index (now, k), record,
+                                                 record->revision, record->signature, &local))
+                      return TRUE;
+                  }
+              }
+          }
         if (!g_error_matches (local, TF_CRYPTO_ERROR, TF_CRYPTO_ERROR_WRONG_KEY))
           return refuse (out_code, out_message, "bad_signature",
                          _("The server sent a record that was changed after its author "
@@ -252,7 +295,17 @@ tf_vault_care_signed_by_client (TfVault *self, const TfRecord *care)
     return TRUE;
   if (signature == NULL || (key = signing_key_of (self, client, FALSE, NULL)) == NULL)
     return FALSE;
-  return tf_signed_record_verify (key, care, held, signature, NULL);
+  if (tf_signed_record_verify (key, care, held, signature, NULL))
+    return TRUE;
+  /* Signed before the client rotated their keys. */
+  {
+    g_autoptr(GPtrArray) all = tf_vault_signing_keys (self, client);
+
+    for (guint k = 1; k < all->len; k++)
+      if (tf_signed_record_verify (g_ptr_array_index (all, k), care, held, signature, NULL))
+        return TRUE;
+  }
+  return FALSE;
 }
 
 gboolean

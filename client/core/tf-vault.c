@@ -28,6 +28,7 @@
 #include "tf-store.h"
 #include "tf-validate.h"
 #include "tf-signed.h"
+#include "tf-store-verified.h"
 #include "tf-vault-private.h"
 
 G_DEFINE_QUARK (tf-vault-error-quark, tf_vault_error)
@@ -50,6 +51,7 @@ tf_vault_finalize (GObject *object)
 
   g_clear_pointer (&self->keys, tf_keys_free);
   g_clear_pointer (&self->user_id, g_free);
+  g_clear_pointer (&self->keys_refetched, g_hash_table_unref);
   G_OBJECT_CLASS (tf_vault_parent_class)->finalize (object);
 }
 
@@ -131,6 +133,57 @@ tf_vault_get_keys (TfVault *self)
   g_return_val_if_fail (TF_IS_VAULT (self), NULL);
 
   return self->keys;
+}
+
+void
+tf_vault_replace_keys (TfVault *self, TfKeys *keys)
+{
+  g_return_if_fail (TF_IS_VAULT (self));
+  g_return_if_fail (keys != NULL);
+
+  tf_keys_free (self->keys);
+  self->keys = keys;
+}
+
+GPtrArray *
+tf_vault_signing_keys (TfVault *self, const char *user_id)
+{
+  GPtrArray *out = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(JsonObject) known = NULL;
+  g_autoptr(GPtrArray) previous = NULL;
+
+  g_return_val_if_fail (TF_IS_VAULT (self), out);
+  g_return_val_if_fail (user_id != NULL, out);
+
+  if (strcmp (user_id, self->user_id) == 0)
+    {
+      GPtrArray *own = tf_keys_get_previous_signing (self->keys);
+
+      g_ptr_array_add (out, g_strdup (tf_keys_get_signing_public (self->keys)));
+      for (guint i = 0; own != NULL && i < own->len; i++)
+        g_ptr_array_add (out, g_strdup (g_ptr_array_index (own, i)));
+      return out;
+    }
+  known = tf_store_lookup_key (self->store, user_id, NULL);
+  if (known == NULL)
+    return out;
+  g_ptr_array_add (out, g_strdup (tf_json_get_string (known, "signing_public_key")));
+  previous = tf_store_list_previous_signing (self->store, user_id, NULL);
+  for (guint i = 0; previous != NULL && i < previous->len; i++)
+    g_ptr_array_add (out, g_strdup (g_ptr_array_index (previous, i)));
+  /* New keys the pinned key signed over as its successors (a signed
+   * rotation not compared yet): what they sign is the person's, as surely
+   * as what the pinned key signs.  Nothing is sealed to them until the
+   * person compares the new safety number (tf_verify_confirm). */
+  {
+    g_autoptr(JsonObject) change = tf_store_lookup_key_change (self->store, user_id, NULL);
+
+    if (change != NULL &&
+        g_strcmp0 (json_object_get_string_member_with_default (change, "rotation_signed", NULL),
+                   "1") == 0)
+      g_ptr_array_add (out, g_strdup (tf_json_get_string (change, "signing_public_key")));
+  }
+  return out;
 }
 
 /* --- small helpers --------------------------------------------------------- */
@@ -753,6 +806,93 @@ tf_vault_list (TfVault *self, const TfTable *table, const char *column, const ch
 }
 
 /* --- other users' keys ----------------------------------------------------- */
+
+static gboolean
+same_keys (JsonObject *o, const char *identity_member, const char *signing_member,
+           const char *identity, const char *signing)
+{
+  return g_strcmp0 (tf_json_get_string (o, identity_member), identity) == 0 &&
+         g_strcmp0 (tf_json_get_string (o, signing_member), signing) == 0;
+}
+
+gboolean
+tf_vault_note_rotations (TfVault *self, const char *user_id, const char *identity_public_key,
+                         const char *signing_public_key, JsonArray *rotations, GError **error)
+{
+  g_autoptr(GError) local = NULL;
+  g_autoptr(JsonObject) change = NULL;
+  g_autoptr(JsonObject) known = NULL;
+  guint n;
+
+  g_return_val_if_fail (TF_IS_VAULT (self), FALSE);
+  g_return_val_if_fail (user_id != NULL, FALSE);
+
+  n = rotations != NULL ? json_array_get_length (rotations) : 0;
+  known = tf_store_lookup_key (self->store, user_id, NULL);
+  if (known == NULL || n == 0)
+    return TRUE;
+  change = tf_store_lookup_key_change (self->store, user_id, &local);
+  if (change == NULL && !g_error_matches (local, TF_STORE_ERROR, TF_STORE_ERROR_NOT_FOUND))
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  if (change != NULL && same_keys (change, "identity_public_key", "signing_public_key",
+                                   identity_public_key, signing_public_key))
+    {
+      /* From the pinned keys forward, each step signed by the key before
+       * and the key after, up to the keys presented now: a rotation. */
+      g_autofree char *identity = g_strdup (tf_json_get_string (known, "identity_public_key"));
+      g_autofree char *signing = g_strdup (tf_json_get_string (known, "signing_public_key"));
+
+      for (guint i = 0; i < n; i++)
+        {
+          JsonNode *node = json_array_get_element (rotations, i);
+          JsonObject *r = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+
+          if (r == NULL || !same_keys (r, "old_identity_public_key", "old_signing_public_key",
+                                       identity, signing) ||
+              !tf_keys_verify_rotation (user_id, r, NULL))
+            continue;
+          g_free (identity);
+          g_free (signing);
+          identity = g_strdup (tf_json_get_string (r, "identity_public_key"));
+          signing = g_strdup (tf_json_get_string (r, "signing_public_key"));
+        }
+      if (g_strcmp0 (identity, identity_public_key) == 0 &&
+          g_strcmp0 (signing, signing_public_key) == 0)
+        return tf_store_set_key_change_signed (self->store, user_id,
+                                               tf_json_get_string (change, "fingerprint"),
+                                               error);
+      return TRUE;
+    }
+  if (same_keys (known, "identity_public_key", "signing_public_key", identity_public_key,
+                 signing_public_key))
+    {
+      /* The pinned keys are the newest: the keys they signed as their
+       * predecessors, back along the chain, still verify (a new device). */
+      g_autofree char *identity = g_strdup (identity_public_key);
+      g_autofree char *signing = g_strdup (signing_public_key);
+
+      for (guint i = n; i-- > 0;)
+        {
+          JsonNode *node = json_array_get_element (rotations, i);
+          JsonObject *r = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+
+          if (r == NULL || !same_keys (r, "identity_public_key", "signing_public_key", identity,
+                                       signing) ||
+              !tf_keys_verify_rotation (user_id, r, NULL))
+            break;
+          g_free (identity);
+          g_free (signing);
+          identity = g_strdup (tf_json_get_string (r, "old_identity_public_key"));
+          signing = g_strdup (tf_json_get_string (r, "old_signing_public_key"));
+          if (!tf_store_add_previous_key (self->store, user_id, signing, identity, error))
+            return FALSE;
+        }
+    }
+  return TRUE;
+}
 
 gboolean
 tf_vault_remember_key (TfVault *self, const char *user_id, const char *identity_public_key,

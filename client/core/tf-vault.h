@@ -107,6 +107,21 @@ gboolean    tf_vault_remember_key   (TfVault        *self,
                                      const char     *email,
                                      GError        **error);
 
+/* What the server says of @user_id's key rotations (the "rotations" of
+ * /v1/keys/{id}, oldest first) with the keys it presents: when those are a
+ * key change (tf_vault_remember_key refused them) and the rotations lead,
+ * each step signed by the key before and after, from the pinned keys to
+ * them, the change is marked a signed rotation; when they are the pinned
+ * keys, the signing keys they vouch for as predecessors are remembered, so
+ * what those signed still verifies.  Anything else is left as it is: a
+ * change without such a chain stays an unsigned change. */
+gboolean    tf_vault_note_rotations (TfVault        *self,
+                                     const char     *user_id,
+                                     const char     *identity_public_key,
+                                     const char     *signing_public_key,
+                                     JsonArray      *rotations,
+                                     GError        **error);
+
 /* Brings every key grant of this account's records in line with who should
  * read them (see above; the rules are in tf-vault-share.c).  The grants it
  * makes, changes and deletes, and the re-keyed records, are queued.  Also
@@ -119,6 +134,30 @@ gboolean    tf_vault_remember_key   (TfVault        *self,
 gboolean    tf_vault_reconcile_shares (TfVault      *self,
                                        guint        *n_pending,
                                        GError      **error);
+
+/* Seals again, and signs with this account's current signing key, every
+ * live grant this account made — only those to @recipient when it is not
+ * NULL — to the recipient's pinned identity key: after this account
+ * rotated its keys (tf_account_rotate_keys), or after it accepted
+ * @recipient's new keys (tf_verify_confirm), so sharing goes on to the new
+ * key and stops for the old.  One transaction and one atomic group.
+ * @n_resealed (optional) receives how many. */
+gboolean    tf_vault_reseal_grants  (TfVault        *self,
+                                     const char     *recipient,
+                                     guint          *n_resealed,
+                                     GError        **error);
+
+/* Replaces the unlocked keys with @keys (taken; the same master key, new
+ * pairs: tf_keys_rotate); what is signed from now on is signed with them. */
+void        tf_vault_replace_keys   (TfVault        *self,
+                                     TfKeys         *keys);
+
+/* The signing keys (char*, base64, newest first) whose signatures count as
+ * @user_id's: their pinned key (this account's own for itself), then the
+ * ones before it that a signed rotation vouches for (previous_keys; own:
+ * the keys object's).  Empty when none is known. */
+GPtrArray  *tf_vault_signing_keys   (TfVault        *self,
+                                     const char     *user_id);
 
 /* Checks every key grant to or by this account (tf-vault-grants.c): one
  * its owner did not sign (or one from before brought back) is not used and

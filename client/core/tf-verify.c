@@ -159,6 +159,9 @@ tf_verify_describe (TfVault *vault, const char *other_id, const char *language, 
                                      json_object_get_string_member (change, "old_fingerprint"));
       json_object_set_string_member (out, "changed_at",
                                      json_object_get_string_member (change, "first_seen_at"));
+      json_object_set_boolean_member (out, "rotation_signed",
+                                      g_strcmp0 (json_object_get_string_member_with_default (
+                                                   change, "rotation_signed", NULL), "1") == 0);
     }
   return g_steal_pointer (&out);
 }
@@ -193,6 +196,9 @@ tf_verify_confirm (TfVault *vault, const char *other_id, const char *shown, GErr
                                      json_object_get_string_member (keys, "identity_public_key"),
                                      json_object_get_string_member (keys, "signing_public_key"),
                                      number, error) &&
+         /* What this account shares with them goes to the new key now, and
+          * no longer to the old one (a lost device's). */
+         tf_vault_reseal_grants (vault, other_id, NULL, error) &&
          tf_vault_reconcile_shares (vault, NULL, error);
 }
 
@@ -246,6 +252,20 @@ tf_verify_change_message (JsonObject *change, const char *name)
     name = tf_json_get_string (change, "email");
   if (name == NULL)
     name = json_object_get_string_member (change, "user_id");
+  /* A change's object from the store has "1"; tf_verify_describe's a
+   * boolean. */
+  if (json_object_has_member (change, "rotation_signed") &&
+      ((json_node_get_value_type (json_object_get_member (change, "rotation_signed")) ==
+          G_TYPE_BOOLEAN &&
+        json_object_get_boolean_member (change, "rotation_signed")) ||
+       g_strcmp0 (json_object_get_string_member_with_default (change, "rotation_signed", NULL),
+                  "1") == 0))
+    return g_strdup_printf (_("%s rotated their keys: the new keys are signed with their "
+                              "previous ones, as a rotation on their own device is (after a "
+                              "lost device, for instance). Nothing more is shared with them "
+                              "until you compare the new safety number with them, in person "
+                              "or on a call, and mark it verified."),
+                            name);
   return g_strdup_printf (_("The keys of %s changed. Nothing more is shared with them until "
                             "you compare the new safety number with them, in person or on a "
                             "call, and mark it verified. If they did not get new keys (a new "

@@ -22,7 +22,7 @@
 
 static const char * const change_columns[] = {
   "user_id", "old_fingerprint", "identity_public_key", "signing_public_key", "fingerprint",
-  "first_seen_at", "seen_at",
+  "first_seen_at", "seen_at", "rotation_signed",
 };
 
 /* The one row of @sql for @user_id; NULL with @error on a failure, NULL
@@ -97,6 +97,8 @@ record_change_body (TfStore *self, gpointer data, GError **error)
                               " first_seen_at = CASE WHEN key_changes.fingerprint ="
                               " excluded.fingerprint THEN key_changes.first_seen_at"
                               " ELSE excluded.first_seen_at END,"
+                              " rotation_signed = CASE WHEN key_changes.fingerprint ="
+                              " excluded.fingerprint THEN key_changes.rotation_signed ELSE 0 END,"
                               " seen_at = excluded.seen_at",
                               params, 6, error) &&
          tf_store_exec_bound (self, "DELETE FROM verified_keys WHERE user_id = ?1", params, 1,
@@ -133,7 +135,7 @@ tf_store_lookup_key_change (TfStore *self, const char *user_id, GError **error)
   g_return_val_if_fail (user_id != NULL, NULL);
 
   change = query_one (self, "SELECT user_id, old_fingerprint, identity_public_key,"
-                            " signing_public_key, fingerprint, first_seen_at, seen_at"
+                            " signing_public_key, fingerprint, first_seen_at, seen_at, rotation_signed"
                             " FROM key_changes WHERE user_id = ?1",
                       user_id, change_columns, G_N_ELEMENTS (change_columns), &local);
   if (change == NULL && local == NULL)
@@ -150,8 +152,8 @@ tf_store_list_key_changes (TfStore *self, GError **error)
   g_return_val_if_fail (TF_IS_STORE (self), NULL);
 
   return tf_store_query_objects (self, "SELECT user_id, old_fingerprint, identity_public_key,"
-                                       " signing_public_key, fingerprint, first_seen_at, seen_at"
-                                       " FROM key_changes ORDER BY first_seen_at, user_id",
+                                       " signing_public_key, fingerprint, first_seen_at, seen_at,"
+                                       " rotation_signed FROM key_changes ORDER BY first_seen_at, user_id",
                                  NULL, change_columns, G_N_ELEMENTS (change_columns), error);
 }
 
@@ -180,6 +182,14 @@ accept_body (TfStore *self, gpointer data, GError **error)
                    a->user_id);
       return FALSE;
     }
+  /* The keys a signed rotation replaced still verify what they signed. */
+  if (g_strcmp0 (json_object_get_string_member (change, "rotation_signed"), "1") == 0 &&
+      !tf_store_exec_bound (self, "INSERT OR IGNORE INTO previous_keys (user_id,"
+                                  " signing_public_key, identity_public_key, replaced_at)"
+                                  " SELECT user_id, signing_public_key, identity_public_key,"
+                                  " strftime('%Y-%m-%dT%H:%M:%SZ', 'now') FROM known_keys"
+                                  " WHERE user_id = ?1", params, 1, error))
+    return FALSE;
   return tf_store_exec_bound (self,
                               "UPDATE known_keys SET (identity_public_key, signing_public_key,"
                               " fingerprint, fetched_at) = (SELECT identity_public_key,"
@@ -203,4 +213,58 @@ tf_store_accept_key_change (TfStore *self, const char *user_id, const char *iden
   g_return_val_if_fail (identity_public_key != NULL && signing_public_key != NULL, FALSE);
 
   return tf_store_in_transaction (self, accept_body, &a, error);
+}
+
+gboolean
+tf_store_set_key_change_signed (TfStore *self, const char *user_id, const char *fingerprint,
+                                GError **error)
+{
+  const char *params[] = { user_id, fingerprint };
+
+  g_return_val_if_fail (TF_IS_STORE (self), FALSE);
+  g_return_val_if_fail (user_id != NULL && fingerprint != NULL, FALSE);
+
+  return tf_store_exec_bound (self, "UPDATE key_changes SET rotation_signed = 1"
+                                    " WHERE user_id = ?1 AND fingerprint = ?2",
+                              params, G_N_ELEMENTS (params), error);
+}
+
+gboolean
+tf_store_add_previous_key (TfStore *self, const char *user_id, const char *signing_public_key,
+                           const char *identity_public_key, GError **error)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *stamp = tf_time_format_timestamp (now);
+  const char *params[] = { user_id, signing_public_key, identity_public_key, stamp };
+
+  g_return_val_if_fail (TF_IS_STORE (self), FALSE);
+  g_return_val_if_fail (user_id != NULL && signing_public_key != NULL, FALSE);
+  g_return_val_if_fail (identity_public_key != NULL, FALSE);
+
+  return tf_store_exec_bound (self, "INSERT OR IGNORE INTO previous_keys (user_id,"
+                                    " signing_public_key, identity_public_key, replaced_at)"
+                                    " VALUES (?1, ?2, ?3, ?4)",
+                              params, G_N_ELEMENTS (params), error);
+}
+
+GPtrArray *
+tf_store_list_previous_signing (TfStore *self, const char *user_id, GError **error)
+{
+  static const char * const names[] = { "signing_public_key" };
+  g_autoptr(GPtrArray) rows = NULL;
+  GPtrArray *out;
+
+  g_return_val_if_fail (TF_IS_STORE (self), NULL);
+  g_return_val_if_fail (user_id != NULL, NULL);
+
+  rows = tf_store_query_objects (self, "SELECT signing_public_key FROM previous_keys"
+                                       " WHERE user_id = ?1 ORDER BY replaced_at DESC",
+                                 user_id, names, G_N_ELEMENTS (names), error);
+  if (rows == NULL)
+    return NULL;
+  out = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < rows->len; i++)
+    g_ptr_array_add (out, g_strdup (json_object_get_string_member (g_ptr_array_index (rows, i),
+                                                                   "signing_public_key")));
+  return out;
 }

@@ -33,7 +33,7 @@ gboolean    tf_store_record_key_change (TfStore     *self,
                                         const char  *fingerprint,
                                         GError     **error);
 /* {user_id, old_fingerprint, identity_public_key, signing_public_key,
- * fingerprint, first_seen_at, seen_at}, or NULL (TF_STORE_ERROR_NOT_FOUND
+ * fingerprint, first_seen_at, seen_at, rotation_signed ("1" or "0")}, or NULL (TF_STORE_ERROR_NOT_FOUND
  * when there is none). */
 JsonObject *tf_store_lookup_key_change (TfStore     *self,
                                         const char  *user_id,
@@ -51,5 +51,24 @@ gboolean    tf_store_accept_key_change (TfStore     *self,
                                         const char  *signing_public_key,
                                         const char  *safety_number,
                                         GError     **error);
+
+/* Marks @user_id's key change to @fingerprint as a signed rotation: the
+ * server showed a chain of rotation statements from the pinned keys to
+ * them (SQLite 0015).  Accepting such a change keeps the pinned signing
+ * key as a previous one. */
+gboolean    tf_store_set_key_change_signed (TfStore    *self,
+                                            const char *user_id,
+                                            const char *fingerprint,
+                                            GError    **error);
+/* Remembers a signing key @user_id had before a signed rotation. */
+gboolean    tf_store_add_previous_key   (TfStore     *self,
+                                         const char  *user_id,
+                                         const char  *signing_public_key,
+                                         const char  *identity_public_key,
+                                         GError     **error);
+/* @user_id's previous signing keys (char*), newest first. */
+GPtrArray  *tf_store_list_previous_signing (TfStore    *self,
+                                            const char *user_id,
+                                            GError    **error);
 
 G_END_DECLS

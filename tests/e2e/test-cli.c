@@ -23,6 +23,7 @@
 #include <sys/wait.h>
 
 #include "tf-crypto.h"
+#include "tf-keys.h"
 #include "tf-signed.h"
 #include "tf-store.h"
 #include "tf-test-pg.h"
@@ -2879,6 +2880,281 @@ test_safety_number (void)
   g_assert_cmpint (status_int (p.a, "key_changes"), ==, 0);
 }
 
+
+/* The safety number @d's verify shows for @other while their keys changed
+ * (exit 5), parsed. */
+static JsonObject *
+changed_safety_of (Device *d, const char *command, const char *other)
+{
+  g_auto(Run) run = { 0 };
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+
+  RUN (&run, d, "--json", command, "verify", other, "--language", "en");
+  g_assert_cmpint (run.status, ==, 5);
+  node = json_from_string (run.out, &error);
+  g_assert_no_error (error);
+  return json_object_ref (json_node_get_object (node));
+}
+
+/* The client rotates their keys (a lost device, say): the server takes the
+ * new keys only signed by the old key; the therapist's device warns that
+ * the client rotated them (a signed rotation), uses nothing signed with
+ * the new keys until the therapist compares the new number, and then reads
+ * the client's entries of before and after; what the therapist shares is
+ * sealed to the new key then, which the old private key does not open.  A
+ * key replaced in PostgreSQL (with a "rotation" signed by a key the server
+ * made) is told apart: not a signed rotation. */
+static void
+test_key_rotation (void)
+{
+  g_auto(Practice) p = { 0 };
+  g_autoptr(GHashTable) on_t = NULL;
+  g_autoptr(JsonNode) rotated = NULL, own = NULL;
+  g_autoptr(JsonObject) before = NULL, changed = NULL, after = NULL, planted = NULL;
+  g_autofree char *old_id = NULL, *new_id = NULL, *sql = NULL, *identity_now = NULL;
+  g_autofree char *old_identity = NULL, *n_rotations = NULL, *confirm = NULL;
+  g_autofree char *identity = NULL, *signing = NULL, *fingerprint = NULL;
+  g_autofree char *statement = NULL, *by_made_up = NULL;
+  g_autoptr(TfSecret) identity_secret = NULL, signing_secret = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(Run) run = { 0 };
+
+  practice_init (&p);
+  old_id = first_line (OK (p.a, "journal", "add", "--title", "before", "--content",
+                           secret ("written before the rotation"), "--share"));
+  sync_ok (p.a);
+  sync_ok (p.t);
+  on_t = journal_of (p.t);
+  g_assert_cmpstr (g_hash_table_lookup (on_t, old_id), ==, "written before the rotation");
+  before = safety_of (p.t, "client", p.client_id, "en");
+  sql = g_strdup_printf ("SELECT identity_public_key FROM user_keys WHERE user_id = '%s'",
+                         p.client_id);
+  old_identity = server_value (sql);
+
+  /* Asked first; --yes rotates. */
+  RUN (&run, p.a, "keys", "rotate");
+  g_assert_cmpint (run.status, !=, 0);
+  g_assert_nonnull (strstr (run.err, "--yes"));
+  run_clear (&run);
+  rotated = JSON (p.a, "keys", "rotate", "--yes");
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (rotated),
+                                               "grants_resealed"), ==, 1);
+  own = JSON (p.a, "keys", "fingerprint");
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (own), "fingerprint"), ==,
+                   json_object_get_string_member (json_node_get_object (rotated),
+                                                  "fingerprint"));
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (own), "fingerprint"), !=,
+                   json_object_get_string_member (before, "fingerprint"));
+  identity_now = server_value (sql);
+  g_assert_cmpstr (identity_now, !=, old_identity);
+  g_clear_pointer (&sql, g_free);
+  sql = g_strdup_printf ("SELECT count(*) FROM user_key_rotations WHERE user_id = '%s'",
+                         p.client_id);
+  n_rotations = server_value (sql);
+  g_assert_cmpstr (n_rotations, ==, "1");
+  /* The client's own device still reads its entry and writes a new one. */
+  new_id = first_line (OK (p.a, "journal", "add", "--title", "after", "--content",
+                           secret ("written after the rotation"), "--share"));
+  sync_ok (p.a);
+
+  /* The therapist's device: a signed rotation, warned; nothing signed with
+   * the new keys is used yet. */
+  sync_ok (p.t);
+  changed = changed_safety_of (p.t, "client", p.client_id);
+  g_assert_true (json_object_get_boolean_member (changed, "key_changed"));
+  g_assert_true (json_object_get_boolean_member (changed, "rotation_signed"));
+  RUN (&run, p.t, "client", "verify", p.client_id, "--language", "en");
+  g_assert_cmpint (run.status, ==, 5);
+  g_assert_nonnull (strstr (run.err, "rotated their keys"));
+  run_clear (&run);
+  /* What the client signs with the new keys counts (the old key vouched
+   * for them), so both entries read; sharing to the new keys waits.  (The
+   * directory's records of the therapist whose keys the safety number's
+   * test replaced in PostgreSQL are refused here, as they should be.) */
+  {
+    g_autofree char *refusals = refusals_of (p.t);
+
+    g_assert_null (strstr (refusals, "journal_entries"));
+    g_assert_null (strstr (refusals, "key_grants"));
+  }
+  g_clear_pointer (&on_t, g_hash_table_unref);
+  on_t = journal_of (p.t);
+  g_assert_cmpstr (g_hash_table_lookup (on_t, old_id), ==, "written before the rotation");
+  g_assert_cmpstr (g_hash_table_lookup (on_t, new_id), ==, "written after the rotation");
+
+  /* Compared and accepted: both entries read. */
+  confirm = g_strdup (json_object_get_string_member (changed, "digits"));
+  g_free (OK (p.t, "client", "verify", p.client_id, "--confirm", confirm));
+  after = safety_of (p.t, "client", p.client_id, "en");
+  g_assert_true (json_object_get_boolean_member (after, "verified"));
+  g_clear_pointer (&on_t, g_hash_table_unref);
+  on_t = journal_of (p.t);
+  g_assert_cmpstr (g_hash_table_lookup (on_t, old_id), ==, "written before the rotation");
+  g_assert_cmpstr (g_hash_table_lookup (on_t, new_id), ==, "written after the rotation");
+  sync_ok (p.t);
+  g_clear_pointer (&on_t, g_hash_table_unref);
+  on_t = journal_of (p.t);
+  g_assert_cmpstr (g_hash_table_lookup (on_t, new_id), ==, "written after the rotation");
+  /* And the client's device still takes what it pulls, its own records
+   * signed with the old key among them. */
+  sync_ok (p.a);
+  {
+    g_autofree char *refusals = refusals_of (p.a);
+
+    g_assert_null (strstr (refusals, "journal_entries"));
+    g_assert_null (strstr (refusals, "care_relationships"));
+  }
+
+  /* The server replaces the therapist's keys and writes a "rotation" to
+   * them signed by keys it made: the client's device tells the change, but
+   * not as a rotation. */
+  g_assert_true (tf_crypto_box_keypair (&identity, &identity_secret, &error));
+  g_assert_true (tf_crypto_sign_keypair (&signing, &signing_secret, &error));
+  g_assert_no_error (error);
+  {
+    const char *publics[] = { identity, signing, NULL };
+    fingerprint = tf_crypto_fingerprint (publics);
+  }
+  g_clear_pointer (&sql, g_free);
+  sql = g_strdup_printf ("SELECT identity_public_key || '|' || signing_public_key"
+                         " FROM user_keys WHERE user_id = '%s'", p.therapist_id);
+  {
+    g_autofree char *pair = server_value (sql);
+    g_auto(GStrv) parts = g_strsplit (pair, "|", 2);
+
+    statement = tf_keys_rotation_statement (p.therapist_id, parts[0], parts[1], identity,
+                                            signing);
+    by_made_up = tf_crypto_sign (signing_secret, (const guint8 *) statement,
+                                 strlen (statement));
+    server_exec ("INSERT INTO user_key_rotations (user_id, seq, old_identity_public_key,"
+                 " old_signing_public_key, old_fingerprint, identity_public_key,"
+                 " signing_public_key, fingerprint, signature_by_old, signature_by_new)"
+                 " SELECT user_id, 1, identity_public_key, signing_public_key, fingerprint,"
+                 " '%s', '%s', '%s', '%s', '%s' FROM user_keys WHERE user_id = '%s'",
+                 identity, signing, fingerprint, by_made_up, by_made_up, p.therapist_id);
+  }
+  server_exec ("UPDATE user_keys SET identity_public_key = '%s', signing_public_key = '%s',"
+               " fingerprint = '%s' WHERE user_id = '%s'", identity, signing, fingerprint,
+               p.therapist_id);
+  planted = changed_safety_of (p.a, "therapist", p.therapist_id);
+  g_assert_true (json_object_get_boolean_member (planted, "key_changed"));
+  g_assert_false (json_object_get_boolean_member (planted, "rotation_signed"));
+  RUN (&run, p.a, "therapist", "verify", p.therapist_id, "--language", "en");
+  g_assert_cmpint (run.status, ==, 5);
+  g_assert_null (strstr (run.err, "rotated their keys"));
+  g_assert_nonnull (strstr (run.err, "changed"));
+}
+
+/* The keys of @d's account as its store holds them, opened with its
+ * password. */
+static TfKeys *
+device_keys (Device *d)
+{
+  g_autofree char *db_path = g_build_filename (d->dir, "profile.sqlite", NULL);
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(TfSecret) auth = NULL, kek = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  JsonObject *keys;
+  sqlite3_stmt *q = NULL;
+  sqlite3 *db;
+  TfKeys *opened;
+
+  g_assert_cmpint (sqlite3_open (db_path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT value FROM sync_state"
+                                           " WHERE key = 'account.keys'", -1, &q, NULL), ==,
+                   SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (q), ==, SQLITE_ROW);
+  text = g_strdup ((const char *) sqlite3_column_text (q, 0));
+  sqlite3_finalize (q);
+  sqlite3_close (db);
+  node = json_from_string (text, &error);
+  g_assert_no_error (error);
+  keys = json_node_get_object (node);
+  g_assert_true (tf_keys_derive (json_object_get_object_member (keys, "kdf"), d->password, &auth,
+                                 &kek, &error));
+  opened = tf_keys_open (keys, kek, &error);
+  g_assert_no_error (error);
+  return opened;
+}
+
+/* The sealed key of the live grant of @record_id to @recipient, in
+ * PostgreSQL. */
+static char *
+grant_sealed_on_server (const char *record_id, const char *recipient)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT sealed_key FROM key_grants WHERE record_id ="
+                                          " '%s' AND recipient_id = '%s' AND deleted_at IS NULL",
+                                          record_id, recipient);
+  return server_value (sql);
+}
+
+/* The therapist rotates: the client's device warns, and once the client
+ * accepts the new keys its grant to the therapist is sealed again to the
+ * new identity key — the therapist reads the entries of before and after,
+ * and the old private key (a lost device's) opens the grant no more. */
+static void
+test_key_rotation_reseals (void)
+{
+  g_auto(Practice) p = { 0 };
+  g_autoptr(TfKeys) old_keys = NULL;
+  g_autoptr(TfSecret) opened = NULL, not_opened = NULL;
+  g_autoptr(JsonObject) changed = NULL;
+  g_autoptr(GHashTable) on_t = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *entry = NULL, *later = NULL, *sealed = NULL, *confirm = NULL;
+
+  practice_init (&p);
+  entry = first_line (OK (p.a, "journal", "add", "--title", "shared", "--content",
+                          secret ("shared before the therapist's new keys"), "--share"));
+  sync_ok (p.a);
+  sync_ok (p.t);
+  old_keys = device_keys (p.t);
+  sealed = grant_sealed_on_server (entry, p.therapist_id);
+  opened = tf_keys_open_grant (old_keys, sealed, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&sealed, g_free);
+
+  g_free (OK (p.t, "keys", "rotate", "--yes"));
+  sync_ok (p.t);
+  changed = changed_safety_of (p.a, "therapist", p.therapist_id);
+  g_assert_true (json_object_get_boolean_member (changed, "rotation_signed"));
+  /* Not accepted yet: still sealed to the old key. */
+  sync_ok (p.a);
+  sealed = grant_sealed_on_server (entry, p.therapist_id);
+  g_clear_pointer (&opened, tf_secret_free);
+  opened = tf_keys_open_grant (old_keys, sealed, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&sealed, g_free);
+
+  confirm = g_strdup (json_object_get_string_member (changed, "digits"));
+  g_free (OK (p.a, "therapist", "verify", p.therapist_id, "--confirm", confirm));
+  later = first_line (OK (p.a, "journal", "add", "--title", "later", "--content",
+                          secret ("shared after the therapist's new keys"), "--share"));
+  sync_ok (p.a);
+  sealed = grant_sealed_on_server (entry, p.therapist_id);
+  not_opened = tf_keys_open_grant (old_keys, sealed, NULL);
+  g_assert_null (not_opened);
+  g_clear_pointer (&sealed, g_free);
+  sealed = grant_sealed_on_server (later, p.therapist_id);
+  not_opened = tf_keys_open_grant (old_keys, sealed, NULL);
+  g_assert_null (not_opened);
+
+  sync_ok (p.t);
+  on_t = journal_of (p.t);
+  g_assert_cmpstr (g_hash_table_lookup (on_t, entry), ==, "shared before the therapist's new keys");
+  g_assert_cmpstr (g_hash_table_lookup (on_t, later), ==, "shared after the therapist's new keys");
+  /* (The directory's records of the therapist whose keys the previous
+   * test replaced in PostgreSQL are refused here, as they should be.) */
+  {
+    g_autofree char *refusals = refusals_of (p.t);
+
+    g_assert_null (strstr (refusals, "journal_entries"));
+    g_assert_null (strstr (refusals, "key_grants"));
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -2926,6 +3202,10 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/owner-reports-grant-not-its-own", test_owner_reports_grant_not_its_own);
   g_test_add_func ("/cli/grant-from-before-signed", test_grant_from_before_signed);
   g_test_add_func ("/cli/safety-number", test_safety_number);
+  /* Last but one, as the safety number's: they change keys in PostgreSQL,
+   * and every later device reads the directory. */
+  g_test_add_func ("/cli/key-rotation", test_key_rotation);
+  g_test_add_func ("/cli/key-rotation-reseals", test_key_rotation_reseals);
   g_test_add_func ("/cli/no-plaintext-anywhere", test_no_plaintext_anywhere);
   status = g_test_run ();
 

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "tf-crypto.h"
+#include "tf-keys.h"
 #include "tf-test-pg.h"
 #include "tf-test-server.h"
 
@@ -2001,6 +2002,77 @@ test_care_columns_encrypted (void)
     }
 }
 
+/* POST /v1/keys/rotate takes new keys only with the statement signed by the
+ * caller's current signing key: a session alone (here: a statement signed
+ * by a key the caller made up, and one naming keys that are not the
+ * account's) changes nothing; GET /v1/keys serves no rotation then. */
+static void
+test_rotation_needs_old_key (void)
+{
+  g_autofree char *email = g_strdup_printf ("rotate-%d@example.org", ++counter);
+  g_autoptr(TfTestUser) user = tf_test_register (server, email, "client");
+  g_autoptr(TfSecret) made_up = NULL, identity_secret = NULL, wrap = NULL;
+  g_autofree char *made_up_public = NULL, *identity = NULL, *fingerprint = NULL;
+  g_autofree char *statement = NULL, *by_made_up = NULL, *wrapped = NULL, *old_signing = NULL;
+  g_autofree char *sql = NULL, *before = NULL, *after = NULL, *path = NULL, *n = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PGconn) conn = tf_test_pg_connect (server->conninfo);
+
+  g_assert_true (tf_crypto_sign_keypair (&made_up_public, &made_up, &error));
+  g_assert_true (tf_crypto_box_keypair (&identity, &identity_secret, &error));
+  g_assert_no_error (error);
+  {
+    const char *publics[] = { identity, made_up_public, NULL };
+    fingerprint = tf_crypto_fingerprint (publics);
+  }
+  wrap = tf_secret_new_random (TF_CRYPTO_KEY_BYTES);
+  wrapped = tf_crypto_wrap_key (wrap, "identity", identity_secret, &error);
+  g_assert_no_error (error);
+  sql = g_strdup_printf ("SELECT signing_public_key FROM user_keys WHERE user_id = '%s'",
+                         user->user_id);
+  old_signing = tf_test_pg_value (conn, sql);
+  g_clear_pointer (&sql, g_free);
+  sql = g_strdup_printf ("SELECT fingerprint FROM user_keys WHERE user_id = '%s'",
+                         user->user_id);
+  before = tf_test_pg_value (conn, sql);
+  statement = tf_keys_rotation_statement (user->user_id, user->identity_public, old_signing,
+                                          identity, made_up_public);
+  by_made_up = tf_crypto_sign (made_up, (const guint8 *) statement, strlen (statement));
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *body = g_strdup_printf (
+        "{\"old_identity_public_key\": \"%s\", \"old_signing_public_key\": \"%s\","
+        " \"identity_public_key\": \"%s\", \"signing_public_key\": \"%s\","
+        " \"wrapped_identity_key\": \"%s\", \"wrapped_signing_key\": \"%s\","
+        " \"fingerprint\": \"%s\", \"signature_by_old\": \"%s\", \"signature_by_new\": \"%s\"}",
+        user->identity_public, i == 0 ? old_signing : made_up_public, identity, made_up_public,
+        wrapped, wrapped, fingerprint, by_made_up, by_made_up);
+      g_autoptr(TfTestResponse) r = tf_test_request (server, "POST", "/v1/keys/rotate",
+                                                     user->token, body);
+
+      g_assert_cmpuint (r->status, ==, i == 0 ? 403 : 409);
+    }
+  after = tf_test_pg_value (conn, sql);
+  g_assert_cmpstr (after, ==, before);
+  g_clear_pointer (&sql, g_free);
+  sql = g_strdup_printf ("SELECT count(*) FROM user_key_rotations WHERE user_id = '%s'",
+                         user->user_id);
+  n = tf_test_pg_value (conn, sql);
+  g_assert_cmpstr (n, ==, "0");
+  path = g_strconcat ("/v1/keys/", user->user_id, NULL);
+  {
+    g_autoptr(TfTestResponse) r = tf_test_request (server, "GET", path, user->token, NULL);
+    JsonObject *o;
+
+    g_assert_cmpuint (r->status, ==, 200);
+    o = tf_test_response_object (r);
+    g_assert_cmpstr (json_object_get_string_member (o, "fingerprint"), ==, before);
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (o, "rotations")), ==,
+                      0);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -2043,6 +2115,7 @@ main (int argc, char **argv)
   g_test_add_func ("/tf/sync/therapist-lookup", test_therapist_lookup);
   g_test_add_func ("/tf/sync/locked-note", test_locked_note);
   g_test_add_func ("/tf/sync/audit-trail", test_audit_trail);
+  g_test_add_func ("/tf/sync/rotation-needs-old-key", test_rotation_needs_old_key);
   g_test_add_func ("/tf/sync/dropped-connection", test_dropped_connection);
   g_test_add_func ("/tf/sync/postgres-restart-under-load", test_postgres_restart_under_load);
   ret = g_test_run ();
