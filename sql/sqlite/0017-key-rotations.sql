@@ -1,6 +1,6 @@
 -- SPDX-License-Identifier: GPL-3.0-or-later
 --
--- 0015-key-rotations.sql: other people's key rotations as this device
+-- 0017-key-rotations.sql: other people's key rotations as this device
 -- sees them (docs/encryption.md, "Rotation").  Never synced.
 --
 -- key_changes.rotation_signed: 1 when the server showed, with the new keys,
