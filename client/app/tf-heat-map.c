@@ -90,10 +90,11 @@ measure_labels (TfHeatMap *self, int *out_width, int *out_height)
     }
 }
 
-/* The legend, "Low mood" ▢▢▢▢▢ "High mood", from the map's left edge:
- * its width and height, and its two words' layouts when asked. */
+/* The legend, "Low mood" ▢▢▢▢▢ "High mood": its width and height, and its
+ * two words' layouts when asked.  It starts under the squares when there is
+ * room, else further left, under the weekday names. */
 static void
-measure_legend (TfHeatMap *self, int label_w, int *out_width, int *out_height,
+measure_legend (TfHeatMap *self, int *out_width, int *out_height,
                 PangoLayout **out_low, PangoLayout **out_high)
 {
   g_autoptr(PangoLayout) low = gtk_widget_create_pango_layout (GTK_WIDGET (self), _("Low mood"));
@@ -105,8 +106,7 @@ measure_legend (TfHeatMap *self, int label_w, int *out_width, int *out_height,
   pango_layout_get_pixel_size (high, &high_w, &high_h);
   *out_height = MAX (low_h, high_h);
   /* The squares are at most a line of text high. */
-  *out_width = label_w + LABEL_GAP + low_w + LABEL_GAP + 5 * (*out_height + GAP) - GAP +
-               LABEL_GAP + high_w;
+  *out_width = low_w + LABEL_GAP + 5 * (*out_height + GAP) - GAP + LABEL_GAP + high_w;
   if (out_low != NULL)
     *out_low = g_steal_pointer (&low);
   if (out_high != NULL)
@@ -147,7 +147,7 @@ tf_heat_map_measure (GtkWidget *widget, GtkOrientation orientation, int for_size
   double cell;
 
   measure_labels (self, &label_w, &label_h);
-  measure_legend (self, label_w, &legend_w, &legend_h, NULL, NULL);
+  measure_legend (self, &legend_w, &legend_h, NULL, NULL);
   if (orientation == GTK_ORIENTATION_HORIZONTAL)
     {
       /* Ten weeks at least; fewer squares than that say too little.  The
@@ -155,7 +155,7 @@ tf_heat_map_measure (GtkWidget *widget, GtkOrientation orientation, int for_size
        * month's five weeks of squares. */
       *minimum = MAX (legend_w, label_w + LABEL_GAP + MIN (n_columns (self), 10) *
                                 (MIN_CELL + GAP));
-      *natural = MAX (legend_w, label_w + LABEL_GAP + n_columns (self) * (MAX_CELL + GAP));
+      *natural = label_w + LABEL_GAP + MAX (legend_w, n_columns (self) * (MAX_CELL + GAP));
       return;
     }
   cell = for_size < 0 ? MAX_CELL : cell_for_width (self, for_size, label_w, NULL);
@@ -195,7 +195,7 @@ tf_heat_map_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   g_autoptr(PangoLayout) low = NULL;
   g_autoptr(PangoLayout) high = NULL;
   int label_w, label_h, legend_w, h;
-  double cell, left, legend_y, x;
+  double cell, left, legend_x, legend_y, x;
   guint n, first_column, label_step;
   GdkRGBA fg, dim;
   cairo_t *cr;
@@ -255,12 +255,13 @@ tf_heat_map_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 
   /* The legend: "Low mood" ▢▢▢▢▢ "High mood". */
   legend_y = 7 * (cell + GAP) + LABEL_GAP;
-  measure_legend (self, label_w, &legend_w, &h, &low, &high);
+  measure_legend (self, &legend_w, &h, &low, &high);
+  legend_x = MAX (0, MIN (left, width - legend_w));
   {
     int low_w;
 
     pango_layout_get_pixel_size (low, &low_w, NULL);
-    x = left + low_w + LABEL_GAP;
+    x = legend_x + low_w + LABEL_GAP;
   }
   for (guint step = 0; step < 5; step++)
     {
@@ -273,7 +274,7 @@ tf_heat_map_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
       x += size + GAP;
     }
   cairo_destroy (cr);
-  append_layout_at (snapshot, low, left, legend_y, &dim);
+  append_layout_at (snapshot, low, legend_x, legend_y, &dim);
   append_layout_at (snapshot, high, x + LABEL_GAP - GAP, legend_y, &dim);
 }
 
