@@ -21,6 +21,7 @@
 #include <glib/gi18n.h>
 
 #include "tf-account-page.h"
+#include "tf-form.h"
 #include "tf-keyring.h"
 #include "tf-qr-code.h"
 #include "tf-session-account.h"
@@ -180,23 +181,13 @@ static void
 on_revoke_clicked (GtkButton *button, TfAccountPage *self)
 {
   const char *label = g_object_get_data (G_OBJECT (button), "tf-label");
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
   GtkWidget *dialog;
 
-  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, NULL, NULL);
-  gtk_widget_set_name (dialog, "account-revoke");
+  dialog = tf_form_confirm_new (GTK_WIDGET (self), "account-revoke", NULL,
+                                _("That device stops syncing until your password is entered "
+                                  "on it again. What is on it stays there, encrypted."),
+                                "cancel", _("_Cancel"), "sign-out", _("_Sign Out"));
   adw_message_dialog_format_heading (ADW_MESSAGE_DIALOG (dialog), _("Sign Out “%s”?"), label);
-  adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (dialog),
-                               _("That device stops syncing until your password is entered "
-                                 "on it again. What is on it stays there, encrypted."));
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", _("_Cancel"),
-                                    "sign-out", _("_Sign Out"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "sign-out",
-                                              ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   g_object_set_data_full (G_OBJECT (dialog), "tf-session-id",
                           g_strdup (g_object_get_data (G_OBJECT (button), "tf-session-id")),
                           g_free);

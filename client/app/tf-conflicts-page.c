@@ -433,7 +433,6 @@ on_keep_clicked_cb (GtkButton *button, TfConflictsPage *self)
   const char *copy_id = g_object_get_data (G_OBJECT (button), "tf-copy-id");
   TfKeep keep = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "tf-keep"));
   gboolean gone = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "tf-server-gone"));
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
   const char *heading, *body;
   GtkWidget *dialog;
 
@@ -459,18 +458,10 @@ on_keep_clicked_cb (GtkButton *button, TfConflictsPage *self)
                   : _("The changes made on this device are deleted and the server’s version "
                       "stays. They cannot be brought back.");
     }
-  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, heading,
-                                   body);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", _("_Cancel"),
-                                    "keep", keep != TF_KEEP_LOCAL ? _("_Discard")
-                                            : gone ? _("_Bring Back") : _("_Replace"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "keep",
-                                              ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  gtk_widget_set_name (dialog, "conflict-confirm-dialog");
+  dialog = tf_form_confirm_new (GTK_WIDGET (self), "conflict-confirm-dialog", heading, body,
+                                "cancel", _("_Cancel"), "keep",
+                                keep != TF_KEEP_LOCAL ? _("_Discard")
+                                : gone ? _("_Bring Back") : _("_Replace"));
   gtk_window_set_modal (GTK_WINDOW (dialog), TRUE);
   g_object_set_data_full (G_OBJECT (dialog), "tf-copy-id", g_strdup (copy_id), g_free);
   g_object_set_data (G_OBJECT (dialog), "tf-keep", GINT_TO_POINTER (keep));

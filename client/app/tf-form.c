@@ -225,6 +225,25 @@ tf_form_warning_label_new (const char *name, const char *text)
 }
 
 GtkWidget *
+tf_form_confirm_new (GtkWidget *from, const char *name, const char *heading, const char *body,
+                     const char *safe_id, const char *safe_label, const char *act_id,
+                     const char *act_label)
+{
+  GtkRoot *root = gtk_widget_get_root (from);
+  GtkWidget *dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                              heading, body);
+
+  gtk_widget_set_name (dialog, name);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), safe_id, safe_label, act_id,
+                                    act_label, NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), act_id,
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), safe_id);
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), safe_id);
+  return dialog;
+}
+
+GtkWidget *
 tf_form_error_label_new (const char *name, const char *accessible)
 {
   GtkWidget *label = message_label_new (name, "error");

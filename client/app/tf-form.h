@@ -70,6 +70,20 @@ GtkWidget *tf_form_save_bar_new              (const char  *prefix,
 GtkWidget *tf_form_warning_label_new         (const char *name,
                                               const char *text);
 
+/* The question asked before something that cannot be undone, over the
+ * window of @from: an AdwMessageDialog named @name whose answers are
+ * @safe_id (the default, and Escape's) and @act_id (destructive).
+ * @heading and @body may be NULL, to be formatted by the caller.  Not yet
+ * shown. */
+GtkWidget *tf_form_confirm_new               (GtkWidget  *from,
+                                              const char *name,
+                                              const char *heading,
+                                              const char *body,
+                                              const char *safe_id,
+                                              const char *safe_label,
+                                              const char *act_id,
+                                              const char *act_label);
+
 /* A hidden, wrapping label in the "error" style named @name, for why
  * something was refused; @accessible (or NULL) is its accessible label. */
 GtkWidget *tf_form_error_label_new           (const char *name,

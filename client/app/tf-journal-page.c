@@ -332,28 +332,19 @@ on_delete_response_cb (AdwMessageDialog *dialog, const char *response, TfJournal
 static void
 on_delete_clicked_cb (TfJournalPage *self)
 {
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
   g_autofree char *title = NULL;
   GtkWidget *dialog;
 
   if (self->editing_id == NULL)
     return;
   title = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->title))));
-  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                   _("Delete This Entry?"), NULL);
+  dialog = tf_form_confirm_new (GTK_WIDGET (self), "journal-delete-dialog",
+                                _("Delete This Entry?"), NULL,
+                                "cancel", _("_Cancel"), "delete", _("_Delete"));
   adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
                                   _("“%s” will be deleted from this computer and, at the next "
                                     "sync, from your other devices. This cannot be undone."),
                                   *title != '\0' ? title : _("Untitled"));
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", _("_Cancel"),
-                                    "delete", _("_Delete"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "delete",
-                                              ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  gtk_widget_set_name (dialog, "journal-delete-dialog");
   gtk_window_set_modal (GTK_WINDOW (dialog), TRUE);
   g_object_set_data_full (G_OBJECT (dialog), "tf-id", g_strdup (self->editing_id), g_free);
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_delete_response_cb), self, 0);

@@ -331,7 +331,6 @@ on_discard_response_cb (AdwMessageDialog *dialog, const char *response, TfNoteEd
 static void
 on_back_clicked_cb (TfNoteEditor *self)
 {
-  GtkRoot *root;
   GtkWidget *dialog;
 
   if (!self->dirty || self->locked)
@@ -339,20 +338,11 @@ on_back_clicked_cb (TfNoteEditor *self)
       g_signal_emit (self, signals[CLOSED], 0);
       return;
     }
-  root = gtk_widget_get_root (GTK_WIDGET (self));
-  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                   _("Discard Unsaved Changes?"),
-                                   _("What you wrote in this note since it was last saved "
-                                     "will be lost."));
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "keep", _("_Keep Editing"),
-                                    "discard", _("_Discard"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "discard",
-                                              ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "keep");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "keep");
-  gtk_widget_set_name (dialog, "notes-discard-dialog");
+  dialog = tf_form_confirm_new (GTK_WIDGET (self), "notes-discard-dialog",
+                                _("Discard Unsaved Changes?"),
+                                _("What you wrote in this note since it was last saved "
+                                  "will be lost."),
+                                "keep", _("_Keep Editing"), "discard", _("_Discard"));
   gtk_window_set_modal (GTK_WINDOW (dialog), TRUE);
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_discard_response_cb), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));

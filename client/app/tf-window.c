@@ -33,6 +33,7 @@
 #include "tf-checkin-page.h"
 #include "tf-clients-page.h"
 #include "tf-conflicts-page.h"
+#include "tf-form.h"
 #include "tf-goals-page.h"
 #include "tf-history-page.h"
 #include "tf-journal-page.h"
@@ -563,19 +564,11 @@ sign_out_activated (GtkWidget *widget, const char *action_name, GVariant *parame
   TfWindow *self = TF_WINDOW (widget);
   GtkWidget *dialog;
 
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Sign Out?"),
-                                   _("This device stops syncing until you sign in again with "
-                                     "your password. What is on this computer stays here, "
-                                     "encrypted; changes made meanwhile wait to be sent."));
-  gtk_widget_set_name (dialog, "sign-out-dialog");
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", _("_Cancel"),
-                                    "sign-out", _("_Sign Out"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "sign-out",
-                                              ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  dialog = tf_form_confirm_new (widget, "sign-out-dialog", _("Sign Out?"),
+                                _("This device stops syncing until you sign in again with "
+                                  "your password. What is on this computer stays here, "
+                                  "encrypted; changes made meanwhile wait to be sent."),
+                                "cancel", _("_Cancel"), "sign-out", _("_Sign Out"));
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_sign_out_response_cb), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
 }
