@@ -39,19 +39,6 @@
 
 static TfTestServer *server;
 
-static void
-shot (const char *name)
-{
-  const char *dir = g_getenv ("TF_UI_SHOTS");
-  g_autofree char *command = NULL;
-
-  if (dir == NULL)
-    return;
-  for (int i = 0; i < 20; i++)
-    g_main_context_iteration (NULL, FALSE);
-  command = g_strdup_printf ("import -window root %s/%s.png", dir, name);
-  g_spawn_command_line_sync (command, NULL, NULL, NULL, NULL);
-}
 
 typedef struct
 {
@@ -226,14 +213,14 @@ test_publish_from_preferences (void)
   status = tf_ui_find (window, "preferences-publish-status");
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (status)), !=, "");
   g_assert_cmpint (tf_session_get_sync_state (session), ==, TF_SYNC_STATE_LOCAL_ONLY);
-  shot ("publish-error");
+  tf_ui_shot ("publish-error");
 
   tf_ui_type (window, "preferences-publish-password", PASSWORD);
   tf_ui_click (window, "preferences-publish-button");
   g_assert_true (tf_ui_wait_for (synced, session));
   tf_ui_wait_subtitle (window, "preferences-server", server->base_url);
   tf_ui_wait_mapped (window, "preferences-publish", FALSE);
-  shot ("published");
+  tf_ui_shot ("published");
   gtk_window_destroy (GTK_WINDOW (window));
 
   /* The offline entry is on the server: a new device reads it. */
@@ -318,7 +305,7 @@ answer_sign_in (const char *password, const char *shot_name)
   g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==,
                    _("Sign In Again"));
   tf_ui_type (dialog, "sign-in-again-password", password);
-  shot (shot_name);
+  tf_ui_shot (shot_name);
   answer (dialog, "sign-in");
 }
 
@@ -356,7 +343,7 @@ test_sign_in_again_after_password_change (void)
   dialog = tf_ui_wait_dialog (NULL);
   g_assert_cmpstr (gtk_widget_get_name (dialog), ==, "sign-in-again");
   g_assert_true (tf_session_is_unlocked (session));
-  shot ("sign-in-again");
+  tf_ui_shot ("sign-in-again");
 
   /* "Not Now": later syncs the server refuses do not ask again; the
    * header's button does. */
@@ -380,7 +367,7 @@ test_sign_in_again_after_password_change (void)
   g_clear_object (&dialog);
   dialog = tf_ui_wait_dialog (NULL);
   tf_ui_wait_shown (dialog, "sign-in-again-error");
-  shot ("sign-in-again-refused");
+  tf_ui_shot ("sign-in-again-refused");
   g_assert_cmpint (tf_session_get_sync_state (session), ==, TF_SYNC_STATE_SIGNED_OUT);
 
   g_clear_object (&dialog);
@@ -491,7 +478,7 @@ answer_recover (const char *key, const char *password, const char *shot_name)
   tf_ui_type (dialog, "recover-key", key);
   tf_ui_type (dialog, "recover-password", password);
   tf_ui_type (dialog, "recover-password-again", password);
-  shot (shot_name);
+  tf_ui_shot (shot_name);
   answer (dialog, "recover");
 }
 
@@ -507,14 +494,14 @@ check_recovery (TfSession *session, const char *recovery, const char *email,
   GtkWidget *window = locked_window (session);
   TfSession *other = NULL;
 
-  shot ("unlock-forgot");
+  tf_ui_shot ("unlock-forgot");
   tf_ui_click (window, "unlock-forgot");
   /* One letter changed: the key's checksum says it is mistyped. */
   typo[0] = typo[0] == 'A' ? 'B' : 'A';
   answer_recover (typo, NEW_PASSWORD, "recover");
   dialog = tf_ui_wait_dialog (NULL);
   tf_ui_wait_shown (dialog, "recover-error");
-  shot ("recover-refused");
+  tf_ui_shot ("recover-refused");
   g_assert_false (tf_session_is_unlocked (session));
   g_clear_object (&dialog);
   answer_recover (recovery, NEW_PASSWORD, "recover-typed");
@@ -658,7 +645,7 @@ test_recover_on_new_device (void)
   gtk_window_present (GTK_WINDOW (window));
   tf_ui_click (window, "onboarding-recover");
   tf_ui_wait_shown (window, "onboarding-key");
-  shot ("onboarding-recover");
+  tf_ui_shot ("onboarding-recover");
 
   /* Nothing listens there. */
   recover_on_onboarding (window, "http://127.0.0.1:9", email, recovery,
@@ -668,7 +655,7 @@ test_recover_on_new_device (void)
   /* The server says the same for an unknown e-mail as for a wrong key. */
   recover_on_onboarding (window, server->base_url, "nobody@example.org", recovery,
                          _("Wrong e-mail address or recovery key"));
-  shot ("onboarding-recover-refused");
+  tf_ui_shot ("onboarding-recover-refused");
   g_assert_false (tf_session_has_account (session));
 
   recover_on_onboarding (window, server->base_url, email, recovery, NULL);
@@ -677,7 +664,7 @@ test_recover_on_new_device (void)
   adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (tf_ui_find (window, "main-views")),
                                          "journal");
   g_assert_nonnull (tf_ui_wait_label (window, "Από το τερματικό"));
-  shot ("onboarding-recovered");
+  tf_ui_shot ("onboarding-recovered");
 
   /* The new password is the account's now: the CLI's old one is refused. */
   gtk_widget_activate_action (window, "win.lock", NULL);
@@ -805,7 +792,7 @@ test_sessions_and_revoke (void)
   rows = (Rows) { window, 1, 1 };
   g_assert_true (tf_ui_wait_for (rows_are, &rows));
   tf_ui_wait_subtitle (window, "account-session-current", _("This device"));
-  shot ("account-sessions");
+  tf_ui_shot ("account-sessions");
 
   /* Sign the other one out, after a confirmation. */
   tf_ui_click (window, "account-session-revoke");
@@ -890,14 +877,14 @@ set_up_totp (GtkWidget *window, gint64 *last_step)
   gtk_widget_measure (tf_ui_find (window, "account-page"), GTK_ORIENTATION_HORIZONTAL, -1,
                       &minimum, NULL, NULL, NULL);
   g_assert_cmpint (minimum, <=, 360 - 24);
-  shot ("account-totp-setup");
+  tf_ui_shot ("account-totp-setup");
 
   wrong = tf_test_totp_wrong_code (secret);
   tf_ui_type (window, "account-mfa-code", wrong);
   tf_ui_click (window, "account-mfa-confirm");
   g_assert_true (tf_ui_wait_for (status_says_something, window));
   tf_ui_wait_mapped (window, "account-mfa-qr", TRUE);
-  shot ("account-totp-wrong");
+  tf_ui_shot ("account-totp-wrong");
 
   code = tf_test_totp_next_code (secret, last_step);
   tf_ui_type (window, "account-mfa-code", code);
@@ -1000,7 +987,7 @@ test_totp_asked_at_sign_in (void)
   g_assert_true (tf_ui_wait_for (refused_anew, &refusal));
   asked = g_strdup (gtk_label_get_text (GTK_LABEL (tf_ui_find (window, "onboarding-error"))));
   g_assert_false (tf_session_has_account (other));
-  shot ("sign-in-totp");
+  tf_ui_shot ("sign-in-totp");
 
   wrong = tf_test_totp_wrong_code (secret);
   tf_ui_type (window, "onboarding-totp", wrong);
@@ -1009,7 +996,7 @@ test_totp_asked_at_sign_in (void)
   g_assert_true (tf_ui_wait_for (refused_anew, &refusal));
   tf_ui_wait_shown (window, "onboarding-totp");
   g_assert_false (tf_session_has_account (other));
-  shot ("sign-in-totp-wrong");
+  tf_ui_shot ("sign-in-totp-wrong");
 
   code = tf_test_totp_next_code (secret, &last_step);
   tf_ui_type (window, "onboarding-totp", code);
@@ -1044,7 +1031,7 @@ test_totp_asked_at_sign_in (void)
   code = tf_test_totp_next_code (secret, &last_step);
   tf_ui_type (dialog, "sign-in-again-password", PASSWORD);
   tf_ui_type (dialog, "sign-in-again-totp", code);
-  shot ("sign-in-again-totp");
+  tf_ui_shot ("sign-in-again-totp");
   answer (dialog, "sign-in");
   g_clear_object (&dialog);
   g_assert_true (tf_ui_wait_for (synced, session));
@@ -1150,7 +1137,7 @@ test_safety_number (void)
   dialog = wait_safety_dialog ();
   tf_ui_wait_shown (dialog, "safety-qr");
   g_assert_nonnull (gtk_picture_get_paintable (GTK_PICTURE (tf_ui_find (dialog, "safety-qr"))));
-  shot ("safety-dialog");
+  tf_ui_shot ("safety-dialog");
 
   /* What the client's own device prints for the pair. */
   g_clear_pointer (&out, g_free);
@@ -1171,7 +1158,7 @@ test_safety_number (void)
   g_assert_true (g_str_has_prefix (gtk_label_get_text (GTK_LABEL (tf_ui_find (dialog,
                                                                               "safety-state"))),
                                    "Verified on "));
-  shot ("safety-verified");
+  tf_ui_shot ("safety-verified");
   g_clear_pointer (&out, g_free);
   out = CLI (dir, "--json", "client", "verify", client_id, "--offline");
   on_therapist = json_from_string (out, &error);
@@ -1201,7 +1188,7 @@ test_safety_number (void)
   sqlite3_close (db);
   tf_ui_sync_now (session);
   tf_ui_wait_mapped (window, "client-detail-key-changed", TRUE);
-  shot ("safety-key-changed-banner");
+  tf_ui_shot ("safety-key-changed-banner");
   tf_ui_click (window, "safety-banner-verify");
   dialog = wait_safety_dialog ();
   tf_ui_wait_mapped (dialog, "safety-warning", TRUE);
@@ -1211,7 +1198,7 @@ test_safety_number (void)
   digits = one_line (dialog, "safety-digits");
   g_assert_cmpstr (digits, !=, json_object_get_string_member (json_node_get_object (on_client),
                                                               "digits"));
-  shot ("safety-key-changed");
+  tf_ui_shot ("safety-key-changed");
   gtk_window_destroy (GTK_WINDOW (dialog));
   gtk_window_destroy (GTK_WINDOW (window));
   close_session (session);

@@ -21,19 +21,13 @@ typedef TfUiPage Fixture;
 
 static gboolean greek;
 
+/* The screen, named for the view, the width and the language. */
 static void
 shot (const char *name, int width)
 {
-  const char *dir = g_getenv ("TF_UI_SHOTS");
-  g_autofree char *command = NULL;
+  g_autofree char *file = g_strdup_printf ("%s-%d%s", name, width, greek ? "-el" : "");
 
-  if (dir == NULL)
-    return;
-  for (int i = 0; i < 20; i++)
-    g_main_context_iteration (NULL, FALSE);
-  command = g_strdup_printf ("import -window root %s/%s-%d%s.png", dir, name, width,
-                             greek ? "-el" : "");
-  g_spawn_command_line_sync (command, NULL, NULL, NULL, NULL);
+  tf_ui_shot (file);
 }
 
 static AdwActionRow *

@@ -524,20 +524,6 @@ test_plan (void)
 
 /* --- the note's actions in view ------------------------------------------- */
 
-/* The screen as a picture in $TF_UI_SHOTS/@name.png when that is set. */
-static void
-shot (const char *name)
-{
-  const char *dir = g_getenv ("TF_UI_SHOTS");
-  g_autofree char *command = NULL;
-
-  if (dir == NULL)
-    return;
-  for (int i = 0; i < 20; i++)
-    g_main_context_iteration (NULL, FALSE);
-  command = g_strdup_printf ("import -window root %s/%s.png", dir, name);
-  g_spawn_command_line_sync (command, NULL, NULL, NULL, NULL);
-}
 
 typedef struct
 {
@@ -609,7 +595,7 @@ test_actions_in_view (void)
       {
         g_autofree char *name = g_strdup_printf ("note-editor-%dx%d", sizes[i][0], sizes[i][1]);
 
-        shot (name);
+        tf_ui_shot (name);
       }
       for (guint b = 0; b < G_N_ELEMENTS (buttons); b++)
         {

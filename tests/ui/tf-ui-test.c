@@ -339,6 +339,20 @@ tf_ui_wait_dialog (GtkWidget *not_this)
   return w.found;
 }
 
+void
+tf_ui_shot (const char *name)
+{
+  const char *dir = g_getenv ("TF_UI_SHOTS");
+  g_autofree char *command = NULL;
+
+  if (dir == NULL)
+    return;
+  for (int i = 0; i < 20; i++)
+    g_main_context_iteration (NULL, FALSE);
+  command = g_strdup_printf ("import -window root %s/%s.png", dir, name);
+  g_spawn_command_line_sync (command, NULL, NULL, NULL, NULL);
+}
+
 AdwMessageDialog *
 tf_ui_find_dialog (const char *name)
 {

@@ -68,6 +68,10 @@ AdwMessageDialog *tf_ui_find_dialog   (const char *name);
 char             *tf_ui_answer_dialog (const char *name,
                                        const char *response);
 
+/* What the screen shows, saved as $TF_UI_SHOTS/@name.png (after the
+ * pending redraws) when that folder is set; nothing otherwise. */
+void        tf_ui_shot            (const char *name);
+
 /* One sync of @session, to its end; it must reach the server. */
 void        tf_ui_sync_now        (TfSession  *session);
 
