@@ -59,20 +59,38 @@ tf_keyring_lookup_finish (GAsyncResult *result, GError **error)
 static void
 stored (GObject *source, GAsyncResult *result, gpointer data)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr(GTask) task = data;
+  GError *error = NULL;
 
   if (!secret_password_store_finish (result, &error))
-    g_message ("The password could not be kept in the keyring: %s", error->message);
+    {
+      g_message ("The password could not be kept in the keyring: %s", error->message);
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_boolean (task, TRUE);
 }
 
 void
-tf_keyring_store (const char *profile, const char *password)
+tf_keyring_store_async (const char *profile, const char *password, GCancellable *cancellable,
+                        GAsyncReadyCallback callback, gpointer user_data)
 {
+  GTask *task;
+
   g_return_if_fail (profile != NULL && password != NULL);
 
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, tf_keyring_store_async);
   secret_password_store (password_schema (), SECRET_COLLECTION_DEFAULT,
-                         _("Therapy Field password"), password, NULL, stored, NULL,
+                         _("Therapy Field password"), password, cancellable, stored, task,
                          "profile", profile, NULL);
+}
+
+gboolean
+tf_keyring_store_finish (GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 static void

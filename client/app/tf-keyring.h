@@ -17,10 +17,17 @@ void  tf_keyring_lookup_async  (const char          *profile,
                                 gpointer             user_data);
 char *tf_keyring_lookup_finish (GAsyncResult        *result,
                                 GError             **error);
-/* Remembers / forgets it.  Failures (no keyring running) are only logged:
- * the app then simply asks for the password at start. */
-void  tf_keyring_store         (const char          *profile,
-                                const char          *password);
+/* Remembers it; _finish fails (no keyring running, a locked one the user
+ * would not open) with libsecret's error, which the app tells the user:
+ * they asked for it and will be asked for the password at start. */
+void      tf_keyring_store_async  (const char          *profile,
+                                   const char          *password,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data);
+gboolean  tf_keyring_store_finish (GAsyncResult        *result,
+                                   GError             **error);
+/* Forgets it.  A failure is only logged: nothing is kept to worry about. */
 void  tf_keyring_clear         (const char          *profile);
 /* Frees a password that came from the keyring, wiping it first. */
 void  tf_keyring_free_password (char                *password);

@@ -152,6 +152,29 @@ form_error (TfOnboarding *self, const char *message)
   gtk_widget_set_sensitive (GTK_WIDGET (self->continue_button), TRUE);
 }
 
+/* What was said about the last try no longer holds once the input
+ * changes. */
+static void
+on_input_changed (TfOnboarding *self)
+{
+  gtk_label_set_text (self->form_error, "");
+}
+
+static void on_continue_clicked (TfOnboarding *self);
+
+/* Enter in the password: signing in, it is the last field (or the code
+ * comes next); making an account, the password is asked again below. */
+static void
+on_password_activated (TfOnboarding *self)
+{
+  if (self->mode != MODE_SIGN_IN)
+    gtk_widget_grab_focus (GTK_WIDGET (self->confirm_row));
+  else if (gtk_widget_get_visible (GTK_WIDGET (self->totp_row)))
+    gtk_widget_grab_focus (GTK_WIDGET (self->totp_row));
+  else
+    on_continue_clicked (self);
+}
+
 static const char *
 text_of (AdwEntryRow *row)
 {
@@ -184,6 +207,17 @@ created_cb (GObject *source, GAsyncResult *result, gpointer data)
   g_autofree char *recovery = NULL;
   gboolean ok = tf_session_create_finish (TF_SESSION (source), result, &recovery, &error);
 
+  /* Nothing of a new account waits to sync: the sync layer's "kept and
+   * will sync later" would mislead. */
+  if (g_error_matches (error, TF_SYNC_ERROR, TF_SYNC_ERROR_UNAVAILABLE))
+    {
+      if (recovery != NULL)
+        show_recovery (self, recovery, _("the server cannot be reached"));
+      else
+        form_error (self, _("The server cannot be reached. Check its address and your "
+                            "connection, then try again."));
+      return;
+    }
   if (recovery != NULL)
     show_recovery (self, recovery, ok ? NULL : error->message);
   else
@@ -370,6 +404,8 @@ tf_onboarding_class_init (TfOnboardingClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_role_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_back_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_continue_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_input_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_password_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_recovery_check_toggled);
   gtk_widget_class_bind_template_callback (widget_class, on_recovery_done_clicked);
 }

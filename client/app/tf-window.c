@@ -366,6 +366,22 @@ on_onboarding_done (TfWindow *self)
 
 /* --- unlocking ----------------------------------------------------------- */
 
+/* The user asked for the password to be remembered: a keyring that would
+ * not keep it is said, not only logged. */
+static void
+on_keyring_stored_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr(TfWindow) self = data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+
+  if (tf_keyring_store_finish (result, &error))
+    return;
+  message = g_strdup_printf (_("Your password could not be kept in the keyring (%s): you will "
+                               "be asked for it when the app starts"), error->message);
+  toast (self, message);
+}
+
 static void
 unlocked_cb (GObject *source, GAsyncResult *result, gpointer data)
 {
@@ -392,8 +408,9 @@ unlocked_cb (GObject *source, GAsyncResult *result, gpointer data)
     }
   if (!from_keyring && self->settings != NULL &&
       g_settings_get_boolean (self->settings, "remember-password"))
-    tf_keyring_store (tf_session_get_path (self->session),
-                      gtk_editable_get_text (GTK_EDITABLE (self->unlock_password)));
+    tf_keyring_store_async (tf_session_get_path (self->session),
+                            gtk_editable_get_text (GTK_EDITABLE (self->unlock_password)), NULL,
+                            on_keyring_stored_cb, g_object_ref (self));
   gtk_editable_set_text (GTK_EDITABLE (self->unlock_password), "");
   gtk_label_set_text (self->unlock_error, "");
   show_main (self);
@@ -441,9 +458,17 @@ keyring_looked_up (GObject *source, GAsyncResult *result, gpointer data)
 
   if (password == NULL || tf_session_is_unlocked (self->session))
     {
-      if (error != NULL)
-        g_message ("No password from the keyring: %s", error->message);
       gtk_label_set_text (self->unlock_error, "");
+      if (error != NULL)
+        {
+          /* Asked to remember it, the keyring failed: say so beside the field. */
+          g_autofree char *message = g_strdup_printf (_("The keyring could not give the "
+                                                        "password (%s): enter it"),
+                                                      error->message);
+
+          g_message ("No password from the keyring: %s", error->message);
+          gtk_label_set_text (self->unlock_error, message);
+        }
       g_clear_pointer (&password, tf_keyring_free_password);
       return;
     }

@@ -86,9 +86,9 @@ login_with_code (TfSyncClient *client, JsonObject *body, const char *code, char 
  * TF_ACCOUNT_ERROR_WRONG_PASSWORD, without counting as a failed login on
  * the server. */
 static JsonObject *
-sign_in (TfSyncClient *client, const char *email, const char *device, const char *password,
-         const char *code, const char *known_salt, TfSecret **out_auth_key, TfSecret **out_kek,
-         char **out_code, GError **error)
+sign_in_once (TfSyncClient *client, const char *email, const char *device, const char *password,
+              const char *code, const char *known_salt, TfSecret **out_auth_key,
+              TfSecret **out_kek, char **out_code, GError **error)
 {
   g_autoptr(JsonObject) body = json_object_new ();
   g_autoptr(JsonObject) pre = NULL;
@@ -116,6 +116,30 @@ sign_in (TfSyncClient *client, const char *email, const char *device, const char
   answer = login_with_code (client, body, code, out_code, error);
   sodium_memzero (auth_b64, strlen (auth_b64));
   return answer;
+}
+
+/* sign_in_once, saying plainly when the server is out of reach (or answers
+ * as no Therapy Field server would, at a mistyped address): a sign-in
+ * queues nothing, so the sync's "your changes are kept and will sync
+ * later" would promise what does not happen. */
+static JsonObject *
+sign_in (TfSyncClient *client, const char *email, const char *device, const char *password,
+         const char *code, const char *known_salt, TfSecret **out_auth_key, TfSecret **out_kek,
+         char **out_code, GError **error)
+{
+  g_autoptr(GError) local = NULL;
+  JsonObject *answer = sign_in_once (client, email, device, password, code, known_salt,
+                                     out_auth_key, out_kek, out_code, &local);
+
+  if (answer != NULL)
+    return answer;
+  if (g_error_matches (local, TF_SYNC_ERROR, TF_SYNC_ERROR_UNAVAILABLE))
+    g_set_error_literal (error, TF_SYNC_ERROR, TF_SYNC_ERROR_UNAVAILABLE,
+                         _("The server cannot be reached. Check its address and your "
+                           "connection, then try again."));
+  else
+    g_propagate_error (error, g_steal_pointer (&local));
+  return NULL;
 }
 
 TfVault *

@@ -1206,6 +1206,86 @@ test_safety_number (void)
   tf_ui_remove_profile (client_dir);
 }
 
+/* The GtkText inside an entry row, where the keyboard's Enter lands. */
+static GtkWidget *
+text_of_row (GtkWidget *row)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (row); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (GTK_IS_TEXT (child))
+        return child;
+      if ((found = text_of_row (child)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static const char *
+onboarding_error (GtkWidget *window)
+{
+  return gtk_label_get_text (GTK_LABEL (tf_ui_find (window, "onboarding-error")));
+}
+
+static gboolean
+form_refused (gpointer data)
+{
+  GtkWidget *window = data;
+
+  return gtk_widget_get_sensitive (tf_ui_find (window, "onboarding-continue")) &&
+         gtk_widget_get_mapped (tf_ui_find (window, "onboarding-continue")) &&
+         *onboarding_error (window) != '\0';
+}
+
+/* Signing in from the keyboard: Enter in the password field signs in; what
+ * was said about the last try goes once the input changes; a server out of
+ * reach is said as such (nothing of a sign-in "will sync later"). */
+static void
+test_sign_in_form (void)
+{
+  g_autofree char *dir = NULL;
+  g_autoptr(GError) error = NULL;
+  TfSession *session;
+  GtkWidget *window, *password;
+
+  dir = g_dir_make_tmp ("tf-ui-account-XXXXXX", &error);
+  g_assert_no_error (error);
+  session = tf_session_new (dir, &error);
+  g_assert_no_error (error);
+  window = GTK_WIDGET (tf_window_new (NULL, session));
+  gtk_window_set_default_size (GTK_WINDOW (window), 360, 700);
+  gtk_window_present (GTK_WINDOW (window));
+  tf_ui_click (window, "onboarding-sign-in");
+  /* Port 9 (discard) on loopback: nothing answers. */
+  tf_ui_type (window, "onboarding-server-url", "http://127.0.0.1:9");
+  password = tf_ui_wait_shown (window, "onboarding-password");
+
+  /* Enter with no e-mail: the form says what is missing ... */
+  g_signal_emit_by_name (text_of_row (password), "activate");
+  g_assert_true (tf_ui_wait_for (form_refused, window));
+  g_assert_cmpstr (onboarding_error (window), ==, "Enter your e-mail address");
+  /* ... and stops saying it once the input changes. */
+  tf_ui_type (window, "onboarding-email", "nobody@example.org");
+  g_assert_cmpstr (onboarding_error (window), ==, "");
+
+  tf_ui_type (window, "onboarding-password", PASSWORD);
+  g_signal_emit_by_name (text_of_row (password), "activate");
+  g_assert_true (tf_ui_wait_for (form_refused, window));
+  g_assert_cmpstr (onboarding_error (window), ==,
+                   "The server cannot be reached. Check its address and your connection, "
+                   "then try again.");
+  g_assert_null (strstr (onboarding_error (window), "sync later"));
+  g_assert_false (tf_session_has_account (session));
+  tf_ui_type (window, "onboarding-server-url", "http://127.0.0.1:10");
+  g_assert_cmpstr (onboarding_error (window), ==, "");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  close_session (session);
+  tf_ui_remove_profile (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1224,6 +1304,7 @@ main (int argc, char **argv)
   g_test_add_func ("/account/sessions-and-revoke", test_sessions_and_revoke);
   g_test_add_func ("/account/totp-on-and-off", test_totp_on_and_off);
   g_test_add_func ("/account/totp-asked-at-sign-in", test_totp_asked_at_sign_in);
+  g_test_add_func ("/account/sign-in-form", test_sign_in_form);
   status = g_test_run ();
   tf_test_server_stop (server);
   return status;
