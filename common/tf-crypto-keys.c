@@ -320,21 +320,27 @@ tf_crypto_recovery_key_decode (const char *text,
 }
 
 /* ------------------------------------------------------------------------ */
-/* Care key                                                                 */
+/* Derived keys: the care key, the drafts key                              */
 /* ------------------------------------------------------------------------ */
+
+TfSecret *
+tf_crypto_derive_subkey (const TfSecret *key, const char *label)
+{
+  TfSecret *subkey;
+
+  g_return_val_if_fail (key != NULL && key->len == TF_CRYPTO_KEY_BYTES, NULL);
+  g_return_val_if_fail (label != NULL, NULL);
+
+  subkey = tf_secret_new (TF_CRYPTO_KEY_BYTES);
+  crypto_generichash (subkey->data, subkey->len, (const guint8 *) label, strlen (label),
+                      key->data, key->len);
+  return subkey;
+}
 
 TfSecret *
 tf_crypto_derive_care_key (const TfSecret *data_key)
 {
-  static const char label[] = "tf1|care";
-  TfSecret *care;
-
-  g_return_val_if_fail (data_key != NULL && data_key->len == TF_CRYPTO_KEY_BYTES, NULL);
-
-  care = tf_secret_new (TF_CRYPTO_KEY_BYTES);
-  crypto_generichash (care->data, care->len, (const guint8 *) label, strlen (label),
-                      data_key->data, data_key->len);
-  return care;
+  return tf_crypto_derive_subkey (data_key, "tf1|care");
 }
 
 /* ------------------------------------------------------------------------ */

@@ -145,6 +145,11 @@ TfSecret     *tf_crypto_open_sealed_key (const char    *recipient_public_b64,
  * is sealed only the care key cannot compute the data key from it, so the
  * columns under the data key (a therapist's own notes) stay closed to them. */
 TfSecret     *tf_crypto_derive_care_key (const TfSecret *data_key);
+/* A key for one purpose, derived from @key the same way (keyed BLAKE2b over
+ * @label, e.g. "tf1|drafts" for the drafts under the master key): whoever
+ * holds it cannot compute @key. */
+TfSecret     *tf_crypto_derive_subkey  (const TfSecret *key,
+                                        const char    *label);
 
 /* --- Signatures (Ed25519) ------------------------------------------------ */
 
