@@ -26,6 +26,7 @@ typedef enum
   OP_MFA_SETUP,
   OP_MFA_ON,
   OP_MFA_OFF,
+  OP_ROTATE,
 } Op;
 
 typedef struct
@@ -39,6 +40,8 @@ typedef struct
   GPtrArray *sessions;  /* OP_LIST's answer */
   char      *uri;       /* OP_MFA_SETUP's answer */
   char      *secret;
+  TfKeys    *rotated;   /* OP_ROTATE's answer: the new keys, for the session's vault */
+  guint      resealed;  /* OP_ROTATE: the grants sealed again */
 } Job;
 
 static void
@@ -60,6 +63,7 @@ job_free (Job *job)
   g_clear_pointer (&job->sessions, g_ptr_array_unref);
   g_free (job->uri);
   wipe_free (job->secret);
+  g_clear_pointer (&job->rotated, tf_keys_free);
   g_free (job);
 }
 
@@ -101,6 +105,12 @@ run_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellab
       break;
     case OP_MFA_OFF:
       ok = tf_account_mfa_disable (vault, job->arg, &error);
+      break;
+    case OP_ROTATE:
+      /* The fingerprint comes back in @uri's place. */
+      ok = tf_account_rotate_keys (vault, &job->uri, &job->resealed, &error);
+      if (ok)
+        job->rotated = tf_keys_copy (tf_vault_get_keys (vault));
       break;
     }
   if (ok)
@@ -225,4 +235,34 @@ gboolean
 tf_session_mfa_switch_finish (TfSession *self, GAsyncResult *result, GError **error)
 {
   return finish (self, result, error) != NULL;
+}
+
+void
+tf_session_rotate_keys_async (TfSession *self, GCancellable *cancellable,
+                              GAsyncReadyCallback callback, gpointer user_data)
+{
+  start (self, OP_ROTATE, NULL, NULL, cancellable, callback, user_data);
+}
+
+char *
+tf_session_rotate_keys_finish (TfSession *self, GAsyncResult *result, guint *out_resealed,
+                               GError **error)
+{
+  Job *job = finish (self, result, error);
+  TfVault *vault;
+
+  if (job == NULL)
+    return NULL;
+  /* The worker's vault took the new keys; the session's signs with them
+   * from now on (what it signed before still verifies: the old keys are
+   * the new ones' previous keys).  Locked meanwhile, the next unlock reads
+   * them from the store. */
+  vault = tf_session_get_vault (self);
+  if (vault != NULL && job->rotated != NULL)
+    tf_vault_replace_keys (vault, g_steal_pointer (&job->rotated));
+  if (out_resealed != NULL)
+    *out_resealed = job->resealed;
+  /* The grants sealed again go to the server now. */
+  tf_session_sync (self);
+  return g_steal_pointer (&job->uri);
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
  * tf-session-account.h: managing the session's server account from the
- * app — its signed-in devices, the password, the two-step sign-in (TOTP).
+ * app — its signed-in devices, the password, the two-step sign-in (TOTP),
+ * new identity keys.
  * Each call runs in a worker thread on a store connection and a vault of
  * its own (client/core/tf-account-manage.h does the work); the session
  * must be unlocked, but for the password change.
@@ -66,5 +67,20 @@ void        tf_session_mfa_switch_async  (TfSession           *self,
 gboolean    tf_session_mfa_switch_finish (TfSession           *self,
                                           GAsyncResult        *result,
                                           GError             **error);
+
+/* New identity and signing keys for the account (tf_account_rotate_keys:
+ * the server takes them signed by the old keys and the new; every share
+ * this account made is sealed again and signed with them, and synced).
+ * The session's vault signs with the new keys once this finishes.
+ * Returns the new fingerprint; the shares sealed again in @out_resealed.
+ * Offline: TF_SYNC_ERROR_UNAVAILABLE, nothing changed. */
+void        tf_session_rotate_keys_async  (TfSession           *self,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data);
+char       *tf_session_rotate_keys_finish (TfSession           *self,
+                                           GAsyncResult        *result,
+                                           guint               *out_resealed,
+                                           GError             **error);
 
 G_END_DECLS

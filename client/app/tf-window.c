@@ -20,8 +20,8 @@
  * the person dismisses it.
  *
  * The primary menu holds the account's actions (win.sign-out,
- * win.change-password, win.sessions), enabled while the unlocked profile
- * syncs with a server.
+ * win.change-password, win.sessions, win.rotate-keys: tf-rotate-keys.c),
+ * enabled while the unlocked profile syncs with a server.
  */
 #define G_LOG_DOMAIN "tf-window"
 
@@ -43,6 +43,7 @@
 #include "tf-preferences.h"
 #include "tf-preferences-window.h"
 #include "tf-recover-dialog.h"
+#include "tf-rotate-keys.h"
 #include "tf-schedule-page.h"
 #include "tf-session-account.h"
 #include "tf-sign-in-again.h"
@@ -65,6 +66,7 @@ struct _TfWindow
   gboolean              keyring_unlock; /* the unlock running uses the keyring's password */
   gboolean              signing_out;    /* the person signs out: do not ask to sign in */
   gboolean              narrow;         /* narrower than NARROW_WIDTH */
+  gboolean              rotating;       /* the identity keys are being replaced */
 
   /* template */
   AdwToastOverlay      *toasts;
@@ -598,6 +600,27 @@ sign_out_activated (GtkWidget *widget, const char *action_name, GVariant *parame
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+static void
+on_keys_rotated (GtkWidget *from, const char *message)
+{
+  TfWindow *self = TF_WINDOW (from);
+
+  self->rotating = FALSE;
+  if (message != NULL)
+    toast (self, message);
+  update_actions (self);
+}
+
+static void
+rotate_keys_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  TfWindow *self = TF_WINDOW (widget);
+
+  self->rotating = TRUE;
+  update_actions (self);
+  tf_rotate_keys_ask (widget, self->session, on_keys_rotated);
+}
+
 /* The account's actions need the open profile of a server account; signing
  * out, a session too. */
 static void
@@ -613,6 +636,9 @@ update_actions (TfWindow *self)
                                  server && state != TF_SYNC_STATE_SIGNED_OUT);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sign-out",
                                  server && state != TF_SYNC_STATE_SIGNED_OUT);
+  /* Offline it is offered, and says it needs the server. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.rotate-keys",
+                                 server && state != TF_SYNC_STATE_SIGNED_OUT && !self->rotating);
 }
 
 static void
@@ -728,6 +754,7 @@ tf_window_class_init (TfWindowClass *klass)
                                    change_password_activated);
   gtk_widget_class_install_action (widget_class, "win.sessions", NULL, sessions_activated);
   gtk_widget_class_install_action (widget_class, "win.sign-out", NULL, sign_out_activated);
+  gtk_widget_class_install_action (widget_class, "win.rotate-keys", NULL, rotate_keys_activated);
 }
 
 static void

@@ -31,6 +31,7 @@
 #include "tf-test-server.h"
 #include "tf-time.h"
 #include "tf-ui-test.h"
+#include "tf-verify.h"
 #include "tf-window.h"
 
 #define PASSWORD "σωστός κωδικός"
@@ -1286,13 +1287,196 @@ test_sign_in_form (void)
   tf_ui_remove_profile (dir);
 }
 
+/* --- new identity keys ---------------------------------------------------- */
+
+/* @label without its mnemonic's underline. */
+static char *
+without_underline (const char *label)
+{
+  g_auto(GStrv) parts = g_strsplit (label, "_", -1);
+
+  return g_strjoinv ("", parts);
+}
+
+/* Opens the window's primary menu and picks its item @label (as the .ui
+ * has it, translated): the item must be shown and sensitive. */
+static void
+pick_from_menu (GtkWidget *window, const char *label)
+{
+  GtkWidget *button = tf_ui_wait_shown (window, "primary-menu-button");
+  g_autofree char *text = without_underline (label);
+  GtkWidget *shown, *item;
+
+  gtk_menu_button_popup (GTK_MENU_BUTTON (button));
+  shown = tf_ui_wait_label (button, text);
+  item = gtk_widget_get_parent (shown);
+  g_assert_true (gtk_widget_is_sensitive (item));
+  g_signal_emit_by_name (item, "clicked");
+}
+
+/* The fingerprint the CLI prints for the profile in @dir. */
+static char *
+fingerprint_of (const char *dir)
+{
+  g_autofree char *out = CLI (dir, "keys", "fingerprint");
+
+  return g_strstrip (g_strdup (out));
+}
+
+/* A therapist replaces their identity keys from the window's menu, at
+ * @data px wide: the dialog asks, the rotation runs against the real
+ * server, a toast says it is done; this device and the server hold the
+ * new keys, and the client's device, at its next look at them, sees a
+ * signed rotation (a warning to compare the new safety number). */
+static void
+test_rotate_keys (gconstpointer data)
+{
+  int width = GPOINTER_TO_INT (data);
+  g_autofree char *licence = g_strdup_printf ("ΑΜ-3310-%d", width);
+  const TfRegistration reg = {
+    .password = PASSWORD, .role = "therapist", .first_name = "Ζωή", .last_name = "Αλεξίου",
+    .license_number = licence,
+  };
+  g_autofree char *therapist_email = g_strdup_printf ("zoi.%d.%s@example.org", width,
+                                                      g_getenv ("LANGUAGE") ?: "en");
+  g_autofree char *client_email = g_strdup_printf ("petros.%d.%s@example.org", width,
+                                                   g_getenv ("LANGUAGE") ?: "en");
+  g_autofree char *dir = NULL, *recovery = NULL, *client_dir = NULL;
+  g_autofree char *before = NULL, *after = NULL, *heading = NULL, *shot = NULL;
+  g_autoptr(GError) error = NULL;
+  CliRun run = { 0 };
+  TfSession *session = registered (&reg, therapist_email, &dir, &recovery);
+  g_autofree char *therapist_id = g_strdup (tf_vault_get_user_id (tf_session_get_vault (session)));
+  GtkWidget *window;
+
+  client_dir = g_dir_make_tmp ("tf-ui-account-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_free (CLI (client_dir, "account", "register", "--server", server->base_url, "--email",
+               client_email, "--role", "client", "--first-name", "Πέτρος", "--last-name",
+               "Ζαχαρίου"));
+  g_free (CLI (client_dir, "therapist", "link", "--email", therapist_email));
+  g_free (CLI (client_dir, "sync"));
+  before = fingerprint_of (dir);
+
+  window = locked_window (session);
+  gtk_window_set_default_size (GTK_WINDOW (window), width, width < 600 ? 700 : 860);
+  tf_ui_type (window, "unlock-password", PASSWORD);
+  tf_ui_click (window, "unlock-button");
+  tf_ui_wait_shown (window, "main-views");
+  g_assert_true (tf_ui_wait_for (synced, session));
+
+  pick_from_menu (window, _("Replace _Identity Keys…"));
+  while (tf_ui_find_dialog ("rotate-keys-dialog") == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  shot = g_strdup_printf ("rotate-keys-dialog-%d-%s", width, g_getenv ("LANGUAGE") ?: "en");
+  tf_ui_shot (shot);
+  heading = tf_ui_answer_dialog ("rotate-keys-dialog", "rotate");
+  g_assert_cmpstr (heading, ==, _("Replace Identity Keys?"));
+  {
+    GtkWidget *told = tf_ui_wait_label (window, _("Identity keys replaced"));
+    int natural = 0;
+
+    /* The toast's words are not cut, in either language, at either width. */
+    while (gtk_widget_get_width (told) == 0)
+      g_main_context_iteration (NULL, TRUE);
+    gtk_widget_measure (told, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &natural, NULL, NULL);
+    g_assert_cmpint (natural, <=, gtk_widget_get_width (told));
+  }
+  g_free (shot);
+  shot = g_strdup_printf ("rotate-keys-done-%d-%s", width, g_getenv ("LANGUAGE") ?: "en");
+  tf_ui_shot (shot);
+  g_assert_true (tf_ui_wait_for (synced, session));
+
+  /* This profile signs with the new keys; the server holds them. */
+  after = fingerprint_of (dir);
+  g_assert_cmpstr (after, !=, before);
+  {
+    g_autofree char *in_vault = tf_verify_own_fingerprint (tf_session_get_vault (session));
+
+    g_assert_cmpstr (in_vault, ==, after);
+  }
+  /* The client's device is told it was a rotation their therapist signed. */
+  CLI_RUN (&run, client_dir, "therapist", "verify", therapist_id);
+  g_test_message ("the client's CLI: %s", run.err);
+  g_assert_cmpint (run.status, !=, 0);
+  g_assert_nonnull (strstr (run.err, "rotated their keys"));
+  g_free (run.err);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  close_session (session);
+  tf_ui_remove_profile (dir);
+  tf_ui_remove_profile (client_dir);
+}
+
+/* Offline, replacing the keys says so in words and changes nothing. */
+static void
+test_rotate_keys_offline (void)
+{
+  static const TfRegistration reg = {
+    .password = PASSWORD, .role = "client", .first_name = "Άλκηστις", .last_name = "Ρούσσου",
+  };
+  TfTestServer *brief = tf_test_server_start ("tf_ui_keys_offline", NULL);
+  g_autofree char *dir = NULL, *recovery = NULL, *before = NULL, *after = NULL;
+  TfSession *session = registered_on (brief, &reg, "alkistis@example.org", &dir, &recovery);
+  GtkWidget *window;
+
+  before = fingerprint_of (dir);
+  window = locked_window (session);
+  tf_ui_type (window, "unlock-password", PASSWORD);
+  tf_ui_click (window, "unlock-button");
+  tf_ui_wait_shown (window, "main-views");
+  g_assert_true (tf_ui_wait_for (synced, session));
+  tf_test_server_stop (brief);
+
+  pick_from_menu (window, _("Replace _Identity Keys…"));
+  g_free (tf_ui_answer_dialog ("rotate-keys-dialog", "rotate"));
+  {
+    g_autoptr(GtkWidget) failed = tf_ui_wait_dialog (NULL);
+    const char *body = adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (failed));
+
+    g_assert_cmpstr (gtk_widget_get_name (failed), ==, "rotate-keys-failed");
+    g_test_message ("offline: %s", body);
+    g_assert_true (g_str_has_prefix (body, _("Your identity keys were not replaced: the server "
+                                             "cannot be reached.")));
+    tf_ui_shot ("rotate-keys-offline");
+    g_free (tf_ui_answer_dialog ("rotate-keys-failed", "close"));
+  }
+  after = fingerprint_of (dir);
+  g_assert_cmpstr (after, ==, before);
+  /* It can be tried again. */
+  pick_from_menu (window, _("Replace _Identity Keys…"));
+  g_free (tf_ui_answer_dialog ("rotate-keys-dialog", "cancel"));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  close_session (session);
+  tf_ui_remove_profile (dir);
+}
+
 int
 main (int argc, char **argv)
 {
+  gboolean greek = argc > 1 && strcmp (argv[1], "--greek") == 0;
   int status;
 
-  tf_ui_init (&argc, &argv, "C.UTF-8");
-  server = tf_test_server_start ("tf_ui_account", NULL);
+  if (greek)
+    {
+      /* The new keys' dialogs and pages in Greek under a Greek locale. */
+      g_setenv ("LANGUAGE", "el", TRUE);
+      argv[1] = argv[0];
+      argc--;
+      argv++;
+    }
+  tf_ui_init (&argc, &argv, greek ? "el_GR.UTF-8" : "C.UTF-8");
+  server = tf_test_server_start (greek ? "tf_ui_account_el" : "tf_ui_account", NULL);
+  g_test_add_data_func ("/account/rotate-keys-narrow", GINT_TO_POINTER (360), test_rotate_keys);
+  g_test_add_data_func ("/account/rotate-keys-wide", GINT_TO_POINTER (1280), test_rotate_keys);
+  if (greek)
+    {
+      status = g_test_run ();
+      tf_test_server_stop (server);
+      return status;
+    }
+  g_test_add_func ("/account/rotate-keys-offline", test_rotate_keys_offline);
   g_test_add_func ("/account/publish-from-preferences", test_publish_from_preferences);
   g_test_add_func ("/account/sign-in-again-after-password-change",
                    test_sign_in_again_after_password_change);
