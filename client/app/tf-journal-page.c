@@ -7,9 +7,11 @@
  * filters the decrypted list it already holds (title and content, without
  * case or accents: "θαλασσα" finds "θάλασσα"), and nothing of the query
  * leaves memory.
- * What is typed in the editor stays there until it is saved: a failed save
- * keeps it and says why, and leaving the editor without saving keeps a new
- * entry's draft for the next "New Entry".  The two views are the template
+ * What is typed in the editor stays there until it is saved
+ * (tf_journal_save, under an id chosen at the first Save): a failed save
+ * keeps it and says why, so Save again never makes a second entry; leaving
+ * the editor without saving keeps a new entry's draft for the next "New
+ * Entry".  The two views are the template
  * tf-journal-page.ui; the rows are built here, one per entry.
  */
 #define G_LOG_DOMAIN "tf-journal-page"
@@ -20,6 +22,7 @@
 #include <string.h>
 
 #include "tf-form.h"
+#include "tf-journal.h"
 #include "tf-journal-page.h"
 #include "tf-page.h"
 #include "tf-text.h"
@@ -34,6 +37,8 @@ struct _TfJournalPage
   GtkCustomFilter    *filter;       /* owned by visible */
   char               *query;        /* folded search text; NULL: everything */
   char               *editing_id;   /* the entry in the editor; NULL: a new one */
+  char               *new_id;       /* the id a new entry is saved under: chosen at its first
+                                     * Save, kept through failures; NULL: none yet */
 
   /* template */
   GtkStack           *stack;        /* "list" or "editor"; the only child */
@@ -84,12 +89,6 @@ tf_journal_page_page_init (TfPageInterface *iface)
 enum { SAVED, FAILED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
-static const TfTable *
-journal_table (void)
-{
-  return tf_registry_lookup ("journal_entries");
-}
-
 static void
 tf_journal_page_dispose (GObject *object)
 {
@@ -101,6 +100,7 @@ tf_journal_page_dispose (GObject *object)
   g_clear_object (&self->session);
   g_clear_pointer (&self->query, g_free);
   g_clear_pointer (&self->editing_id, g_free);
+  g_clear_pointer (&self->new_id, g_free);
   G_OBJECT_CLASS (tf_journal_page_parent_class)->dispose (object);
 }
 
@@ -194,6 +194,7 @@ fill_editor (TfJournalPage *self, TfItem *entry)
   const char *category = entry ? tf_item_get_string (entry, "category") : NULL;
 
   g_clear_pointer (&self->editing_id, g_free);
+  g_clear_pointer (&self->new_id, g_free);
   if (entry != NULL)
     self->editing_id = g_strdup (tf_item_get_id (entry));
   gtk_editable_set_text (GTK_EDITABLE (self->title), title ? title : "");
@@ -242,60 +243,26 @@ on_row_activated_cb (TfJournalPage *self, GtkListBoxRow *row)
 static void
 on_save_clicked_cb (TfJournalPage *self)
 {
-  TfVault *vault = tf_session_get_vault (self->session);
-  g_autoptr(JsonObject) plain = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autofree char *stamp = tf_time_format_timestamp (now);
   g_autofree char *title = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (
                                                    self->title))));
   g_autofree char *category = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (
                                                       self->category))));
   g_autofree char *content = dup_content (self);
-  g_autofree char *trimmed = NULL;
-  g_autofree char *id = NULL;
-  gboolean shared = gtk_switch_get_active (self->share);
+  g_autofree char *trimmed = g_strstrip (g_strdup (content));
+  TfJournalEntry entry = { title, content, category, gtk_switch_get_active (self->share) };
 
-  trimmed = g_strstrip (g_strdup (content));
   if (*title == '\0' && *trimmed == '\0')
     {
       g_signal_emit (self, signals[FAILED], 0, _("Write a title or some text first"));
       return;
     }
-
-  if (self->editing_id != NULL)
-    {
-      /* An edit is the stored plain form with the changes applied. */
-      id = g_strdup (self->editing_id);
-      plain = tf_vault_get (vault, journal_table (), id, &error);
-      if (plain == NULL)
-        {
-          tf_form_fail (self, _("The journal entry was not saved: %s"), error->message);
-          return;
-        }
-    }
-  else
-    {
-      id = g_uuid_string_random ();
-      plain = json_object_new ();
-      json_object_set_string_member (plain, "id", id);
-      json_object_set_string_member (plain, "user_id", tf_vault_get_user_id (vault));
-      json_object_set_string_member (plain, "created_at", stamp);
-    }
-  if (*title != '\0')
-    json_object_set_string_member (plain, "title", title);
-  else if (json_object_has_member (plain, "title"))
-    json_object_remove_member (plain, "title");
-  json_object_set_string_member (plain, "content", content);
-  if (*category != '\0')
-    json_object_set_string_member (plain, "category", category);
-  else if (json_object_has_member (plain, "category"))
-    json_object_remove_member (plain, "category");
-  json_object_set_boolean_member (plain, "therapist_shared", shared);
-  json_object_set_boolean_member (plain, "is_private", !shared);
-  json_object_set_string_member (plain, "updated_at", stamp);
-
-  if (!tf_vault_put (vault, journal_table (), id, plain, &error))
+  /* A new entry's id is chosen once and kept through failures. */
+  if (self->editing_id == NULL && self->new_id == NULL)
+    self->new_id = g_uuid_string_random ();
+  if (!tf_journal_save (tf_session_get_vault (self->session),
+                        self->editing_id ? self->editing_id : self->new_id, &entry, NULL,
+                        &error))
     {
       /* The draft stays in the editor. */
       tf_form_fail (self, _("The journal entry was not saved: %s"), error->message);
@@ -315,7 +282,7 @@ on_delete_response_cb (AdwMessageDialog *dialog, const char *response, TfJournal
 
   if (g_strcmp0 (response, "delete") != 0 || id == NULL)
     return;
-  if (!tf_vault_delete (tf_session_get_vault (self->session), journal_table (), id, &error))
+  if (!tf_journal_delete (tf_session_get_vault (self->session), id, &error))
     {
       tf_form_fail (self, _("The journal entry was not deleted: %s"), error->message);
       return;

@@ -12,6 +12,7 @@
 #include "tf-booking.h"
 #include "tf-checkin.h"
 #include "tf-goals.h"
+#include "tf-journal.h"
 #include "tf-cli.h"
 #include "tf-error.h"
 
@@ -183,12 +184,40 @@ mood_list (TfCli *cli, int argc, char **argv, GError **error)
 
 /* --- journal -------------------------------------------------------------- */
 
+/* Fails with @local (taken); an entry shared with this account, which
+ * only its author may change, is a usage error (exit status 2). */
+static gboolean
+refuse_shared (GError *local, GError **error)
+{
+  if (g_error_matches (local, TF_VAULT_ERROR, TF_VAULT_ERROR_NOT_OWNER))
+    {
+      tf_cli_usage_error (error, "%s", local->message);
+      g_error_free (local);
+    }
+  else
+    g_propagate_error (error, local);
+  return FALSE;
+}
+
+/* Saves @entry as journal entry @id through the one write path, and
+ * prints it; an entry shared with this account is a usage error. */
+static gboolean
+journal_save (TfCli *cli, const char *id, const TfJournalEntry *entry, GError **error)
+{
+  g_autoptr(JsonObject) plain = NULL;
+  g_autoptr(GError) local = NULL;
+
+  if (!tf_journal_save (cli->vault, id, entry, &plain, &local))
+    return refuse_shared (g_steal_pointer (&local), error);
+  print_saved (cli, id, plain);
+  return TRUE;
+}
+
 static gboolean
 journal_add (TfCli *cli, int argc, char **argv, GError **error)
 {
   g_autofree char *title = NULL, *content = NULL, *category = NULL;
-  g_autofree char *id = g_uuid_string_random (), *now = tf_cli_now ();
-  g_autoptr(JsonObject) plain = json_object_new ();
+  g_autofree char *id = g_uuid_string_random ();
   gboolean share = FALSE;
   GOptionEntry entries[] = {
     { "title", 0, 0, G_OPTION_ARG_STRING, &title, N_("Title"), N_("T") },
@@ -204,25 +233,19 @@ journal_add (TfCli *cli, int argc, char **argv, GError **error)
     return tf_cli_usage_error (error, _("A journal entry needs --title and --content"));
   if (tf_cli_vault (cli, error) == NULL)
     return FALSE;
-  json_object_set_string_member (plain, "id", id);
-  json_object_set_string_member (plain, "user_id", tf_vault_get_user_id (cli->vault));
-  json_object_set_string_member (plain, "title", title);
-  json_object_set_string_member (plain, "content", content);
-  if (category != NULL)
-    json_object_set_string_member (plain, "category", category);
-  json_object_set_boolean_member (plain, "is_private", !share);
-  json_object_set_boolean_member (plain, "therapist_shared", share);
-  json_object_set_string_member (plain, "created_at", now);
-  json_object_set_string_member (plain, "updated_at", now);
-  return save (cli, "journal_entries", id, plain, error);
+  {
+    TfJournalEntry entry = { title, content, category, share };
+
+    return journal_save (cli, id, &entry, error);
+  }
 }
 
 static gboolean
 journal_edit (TfCli *cli, int argc, char **argv, GError **error)
 {
-  g_autofree char *title = NULL, *content = NULL, *category = NULL, *now = tf_cli_now ();
+  g_autofree char *title = NULL, *content = NULL, *category = NULL;
   gboolean share = FALSE, no_share = FALSE;
-  g_autoptr(JsonObject) plain = NULL;
+  g_autoptr(JsonObject) stored = NULL;
   GOptionEntry entries[] = {
     { "title", 0, 0, G_OPTION_ARG_STRING, &title, N_("Title"), N_("T") },
     { "content", 0, 0, G_OPTION_ARG_STRING, &content, N_("The entry, encrypted"), N_("TEXT") },
@@ -239,25 +262,15 @@ journal_edit (TfCli *cli, int argc, char **argv, GError **error)
   if (title == NULL && content == NULL && category == NULL && !share && !no_share)
     return tf_cli_usage_error (error, _("Nothing to change: give --title, --content, "
                                         "--category, --share or --no-share"));
-  plain = tf_cli_dup_record (cli, "journal_entries", argv[1], _("journal entry"), error);
-  if (plain == NULL)
+  /* An edit, never a new entry: the id must be stored. */
+  stored = tf_cli_dup_record (cli, "journal_entries", argv[1], _("journal entry"), error);
+  if (stored == NULL)
     return FALSE;
-  if (g_strcmp0 (tf_json_get_string (plain, "user_id"), tf_vault_get_user_id (cli->vault)) != 0)
-    return tf_cli_usage_error (error, _("This journal entry was shared with you; only its "
-                                        "author can change it"));
-  if (title != NULL)
-    json_object_set_string_member (plain, "title", title);
-  if (content != NULL)
-    json_object_set_string_member (plain, "content", content);
-  if (category != NULL)
-    json_object_set_string_member (plain, "category", category);
-  if (share || no_share)
-    {
-      json_object_set_boolean_member (plain, "therapist_shared", share);
-      json_object_set_boolean_member (plain, "is_private", !share);
-    }
-  json_object_set_string_member (plain, "updated_at", now);
-  return save (cli, "journal_entries", argv[1], plain, error);
+  {
+    TfJournalEntry entry = { title, content, category, share ? TRUE : no_share ? FALSE : -1 };
+
+    return journal_save (cli, argv[1], &entry, error);
+  }
 }
 
 static gboolean
@@ -314,17 +327,17 @@ journal_show (TfCli *cli, int argc, char **argv, GError **error)
 static gboolean
 journal_delete (TfCli *cli, int argc, char **argv, GError **error)
 {
-  g_autoptr(JsonObject) plain = NULL;
+  g_autoptr(JsonObject) stored = NULL;
+  g_autoptr(GError) local = NULL;
 
   if (!tf_cli_parse (cli, &tf_cli_client_commands[6], NULL, &argc, &argv, 1, error))
     return FALSE;
-  plain = tf_cli_dup_record (cli, "journal_entries", argv[1], _("journal entry"), error);
-  if (plain == NULL)
+  stored = tf_cli_dup_record (cli, "journal_entries", argv[1], _("journal entry"), error);
+  if (stored == NULL)
     return FALSE;
-  if (g_strcmp0 (tf_json_get_string (plain, "user_id"), tf_vault_get_user_id (cli->vault)) != 0)
-    return tf_cli_usage_error (error, _("This journal entry was shared with you; only its "
-                                        "author can delete it"));
-  return tf_vault_delete (cli->vault, tf_cli_table ("journal_entries"), argv[1], error);
+  if (!tf_journal_delete (cli->vault, argv[1], &local))
+    return refuse_shared (g_steal_pointer (&local), error);
+  return TRUE;
 }
 
 /* --- goals ---------------------------------------------------------------- */

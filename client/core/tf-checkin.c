@@ -35,26 +35,16 @@ tf_checkin_save (TfVault *vault, const char *id, const TfCheckin *checkin,
   const TfTable *table = tf_registry_lookup ("mood_entries");
   g_autoptr(JsonObject) plain = json_object_new ();
   g_autoptr(JsonObject) stored = NULL;
-  g_autoptr(GError) local_error = NULL;
   g_autofree char *stamp = NULL;
 
   g_return_val_if_fail (TF_IS_VAULT (vault), FALSE);
   g_return_val_if_fail (id != NULL, FALSE);
   g_return_val_if_fail (checkin != NULL, FALSE);
 
-  stored = tf_vault_get (vault, table, id, &local_error);
-  if (stored == NULL && !g_error_matches (local_error, TF_STORE_ERROR, TF_STORE_ERROR_NOT_FOUND))
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
-  if (stored != NULL && g_strcmp0 (tf_json_get_string (stored, "user_id"),
-                                   tf_vault_get_user_id (vault)) != 0)
-    {
-      g_set_error (error, TF_VAULT_ERROR, TF_VAULT_ERROR_NOT_OWNER,
-                   _("Only the person who checked in can change a check-in"));
-      return FALSE;
-    }
+  if (!tf_vault_dup_own (vault, table, id,
+                         _("Only the person who checked in can change a check-in"), &stored,
+                         error))
+    return FALSE;
   if (stored != NULL && tf_json_get_string (stored, "created_at") != NULL)
     stamp = g_strdup (tf_json_get_string (stored, "created_at"));
   else

@@ -25,33 +25,23 @@ tf_goal_save (TfVault *vault, const char *id, const char *title, const char *fre
 {
   const TfTable *table = tf_registry_lookup ("goals");
   g_autoptr(JsonObject) plain = NULL;
-  g_autoptr(GError) local_error = NULL;
 
   g_return_val_if_fail (TF_IS_VAULT (vault), FALSE);
   g_return_val_if_fail (id != NULL && title != NULL && frequency != NULL, FALSE);
 
-  plain = tf_vault_get (vault, table, id, &local_error);
+  if (!tf_vault_dup_own (vault, table, id, _("Only the person whose goal it is can change it"),
+                         &plain, error))
+    return FALSE;
   if (plain == NULL)
     {
       g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
       g_autofree char *stamp = tf_time_format_timestamp (now);
 
-      if (!g_error_matches (local_error, TF_STORE_ERROR, TF_STORE_ERROR_NOT_FOUND))
-        {
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return FALSE;
-        }
       plain = json_object_new ();
       json_object_set_string_member (plain, "id", id);
       json_object_set_string_member (plain, "user_id", tf_vault_get_user_id (vault));
       json_object_set_string_member (plain, "status", "active");
       json_object_set_string_member (plain, "created_at", stamp);
-    }
-  else if (g_strcmp0 (tf_json_get_string (plain, "user_id"), tf_vault_get_user_id (vault)) != 0)
-    {
-      g_set_error (error, TF_VAULT_ERROR, TF_VAULT_ERROR_NOT_OWNER,
-                   _("Only the person whose goal it is can change it"));
-      return FALSE;
     }
   json_object_set_string_member (plain, "title", title);
   json_object_set_string_member (plain, "frequency", frequency);

@@ -734,6 +734,35 @@ tf_vault_get (TfVault *self, const TfTable *table, const char *id, GError **erro
   return plain_of (self, record, NULL, error);
 }
 
+gboolean
+tf_vault_dup_own (TfVault *self, const TfTable *table, const char *id, const char *not_owner,
+                  JsonObject **out_plain, GError **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(JsonObject) stored = NULL;
+
+  g_return_val_if_fail (TF_IS_VAULT (self), FALSE);
+  g_return_val_if_fail (table != NULL && id != NULL && out_plain != NULL, FALSE);
+
+  *out_plain = NULL;
+  stored = tf_vault_get (self, table, id, &local_error);
+  if (stored == NULL)
+    {
+      if (g_error_matches (local_error, TF_STORE_ERROR, TF_STORE_ERROR_NOT_FOUND))
+        return TRUE;
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (table->owner_column != NULL &&
+      g_strcmp0 (tf_json_get_string (stored, table->owner_column), self->user_id) != 0)
+    {
+      g_set_error_literal (error, TF_VAULT_ERROR, TF_VAULT_ERROR_NOT_OWNER, not_owner);
+      return FALSE;
+    }
+  *out_plain = g_steal_pointer (&stored);
+  return TRUE;
+}
+
 GPtrArray *
 tf_vault_list (TfVault *self, const TfTable *table, const char *column, const char *value,
                GError **error)

@@ -83,6 +83,19 @@ JsonObject *tf_vault_get            (TfVault        *self,
                                      const char     *id,
                                      GError        **error);
 
+/* For a save under an id its caller chose and keeps (the first save makes
+ * the record, every later one edits it): in @out_plain a copy of stored
+ * record @id of @table to apply the changes to, or NULL when there is none
+ * yet (a new record).  A record that @table's owner column says is someone
+ * else's fails with TF_VAULT_ERROR_NOT_OWNER and @not_owner (translated)
+ * as the message. */
+gboolean    tf_vault_dup_own        (TfVault        *self,
+                                     const TfTable  *table,
+                                     const char     *id,
+                                     const char     *not_owner,
+                                     JsonObject    **out_plain,
+                                     GError        **error);
+
 /* Plain forms of the live records of @table (as tf_store_list), own and
  * shared with this account.  A record that cannot be opened is included
  * with its encrypted columns null and the member "unreadable": true; a

@@ -21,6 +21,7 @@
 #include "tf-checkin.h"
 #include "tf-crypto.h"
 #include "tf-error.h"
+#include "tf-journal.h"
 #include "tf-keys.h"
 #include "tf-store-db.h"
 #include "tf-signed.h"
@@ -1822,6 +1823,66 @@ test_checkin_failed_share (Fixture *f, gconstpointer data)
                                        " WHERE deleted_at IS NULL", NULL), ==, 0);
 }
 
+/* A journal entry shared with the therapist whose grant cannot be made is
+ * not stored at all, nor queued; saved again under the id the editor kept,
+ * it is one entry, and a later save of that id edits it: its creation time
+ * kept, what the save leaves out as it was.  Only its author may change or
+ * delete it. */
+static void
+test_journal_failed_share (Fixture *f, gconstpointer data)
+{
+  g_autofree char *care = g_uuid_string_random ();
+  g_autofree char *id = g_uuid_string_random ();
+  TfJournalEntry entry = { "Ένα όνειρο", "Ονειρεύτηκα τη θάλασσα", NULL, TRUE };
+  TfJournalEntry edit = { NULL, "Ονειρεύτηκα ξανά τη θάλασσα", "", -1 };
+  g_autoptr(JsonObject) saved = NULL;
+  g_autoptr(JsonObject) again = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *created = NULL;
+
+  remember_therapist (f);
+  put_care (f, care, TRUE, FALSE);
+  exec_raw (f->path, "CREATE TRIGGER refuse_grants BEFORE INSERT ON key_grants"
+                     " BEGIN SELECT RAISE(ABORT, 'no grants today'); END", NULL);
+  g_assert_false (tf_journal_save (f->client, id, &entry, NULL, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_assert_cmpint (query_int (f->path, "SELECT count(*) FROM journal_entries", NULL), ==, 0);
+  g_assert_cmpint (query_int (f->path, "SELECT count(*) FROM outbox WHERE record_id = ?1", id),
+                   ==, 0);
+
+  exec_raw (f->path, "DROP TRIGGER refuse_grants", NULL);
+  g_assert_true (tf_journal_save (f->client, id, &entry, &saved, &error));
+  g_assert_no_error (error);
+  g_assert_true (has_grant (f->path, id, THERAPIST));
+  created = g_strdup (tf_json_get_string (saved, "created_at"));
+
+  g_assert_true (tf_journal_save (f->client, id, &edit, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (query_int (f->path, "SELECT count(*) FROM journal_entries", NULL), ==, 1);
+  again = get_ok (f->client, "journal_entries", id);
+  g_assert_cmpstr (tf_json_get_string (again, "title"), ==, "Ένα όνειρο");
+  g_assert_cmpstr (tf_json_get_string (again, "content"), ==, "Ονειρεύτηκα ξανά τη θάλασσα");
+  g_assert_cmpstr (tf_json_get_string (again, "created_at"), ==, created);
+  g_assert_true (json_object_get_boolean_member (again, "therapist_shared"));
+  g_assert_false (json_object_get_boolean_member (again, "is_private"));
+  g_assert_true (has_grant (f->path, id, THERAPIST));
+
+  /* Someone else's entry (here: made so in the file) is theirs to change. */
+  exec_raw (f->path, "UPDATE journal_entries SET user_id = '" THERAPIST "' WHERE id = ?1", id);
+  g_assert_false (tf_journal_save (f->client, id, &edit, NULL, &error));
+  g_assert_error (error, TF_VAULT_ERROR, TF_VAULT_ERROR_NOT_OWNER);
+  g_clear_error (&error);
+  g_assert_false (tf_journal_delete (f->client, id, &error));
+  g_assert_error (error, TF_VAULT_ERROR, TF_VAULT_ERROR_NOT_OWNER);
+  g_clear_error (&error);
+  exec_raw (f->path, "UPDATE journal_entries SET user_id = '" CLIENT "' WHERE id = ?1", id);
+  g_assert_true (tf_journal_delete (f->client, id, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (query_int (f->path, "SELECT count(*) FROM journal_entries"
+                                       " WHERE deleted_at IS NULL", NULL), ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1851,6 +1912,7 @@ main (int argc, char **argv)
   ADD ("/tf/vault/conflicts/delete-after-own-upsert", test_delete_after_own_upsert);
   ADD ("/tf/vault/legacy-plaintext", test_legacy_plaintext);
   ADD ("/tf/vault/checkin/failed-share-stores-nothing", test_checkin_failed_share);
+  ADD ("/tf/vault/journal/failed-share-stores-nothing", test_journal_failed_share);
   ADD ("/tf/vault/account/odd-sign-in-answer", test_odd_sign_in_answer);
   ADD ("/tf/vault/care/appointment-and-session", test_care_records);
   ADD ("/tf/vault/care/legacy-plaintext", test_care_records_legacy);
