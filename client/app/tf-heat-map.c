@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * tf-heat-map.c: the history's calendar, drawn in the snapshot vfunc.
+ * tf-heat-map.c: the history's calendar; its squares are drawn, its words
+ * are the template's labels (tf-heat-map.ui), placed here.
  *
  * Like a contribution graph: one column per week, Monday at the top, the
  * first column starting on the Monday of the range's first week (cells
@@ -9,7 +10,10 @@
  * check-in is a faint square of the foreground colour, so the map reads on
  * both the light and the dark style.  Squares keep their shape: the widget
  * asks for its height from its width; in a window too narrow for a year,
- * the oldest weeks give way.
+ * the oldest weeks give way.  The weekday names sit beside their rows,
+ * every other one (every third when the squares are smaller than a line of
+ * text); the legend sits under the squares, or further left, under the
+ * weekday names, when it is wider than they are.
  */
 #define G_LOG_DOMAIN "tf-heat-map"
 
@@ -23,9 +27,19 @@
 
 struct _TfHeatMap
 {
-  GtkWidget   parent_instance;
-  TfMoodDays *days;      /* NULL until the first set_entries */
-  guint       first_row; /* the first day's weekday, 0 = Monday */
+  GtkWidget       parent_instance;
+  TfMoodDays     *days;         /* NULL until the first set_entries */
+  guint           first_row;    /* the first day's weekday, 0 = Monday */
+  /* From the last allocation, for the drawing functions. */
+  double          cell;
+  guint           first_column;
+
+  /* Template children, all the widget's own: size_allocate places them. */
+  GtkWidget      *weekdays[7];  /* Monday first */
+  GtkDrawingArea *cells;
+  GtkWidget      *low;
+  GtkDrawingArea *scale;        /* the legend's five squares */
+  GtkWidget      *high;
 };
 
 G_DEFINE_FINAL_TYPE (TfHeatMap, tf_heat_map, GTK_TYPE_WIDGET)
@@ -62,55 +76,46 @@ n_columns (TfHeatMap *self)
   return (self->first_row + n + 6) / 7;
 }
 
-/* The weekday label of row @row (0 = Monday), from a week in 2024 that
- * starts on a Monday, so the locale names it. */
-static char *
-weekday_name (guint row)
+static void
+natural_size (GtkWidget *widget, int *out_width, int *out_height)
 {
-  g_autoptr(GDateTime) day = g_date_time_new_utc (2024, 1, 1 + row, 12, 0, 0);
-
-  return g_date_time_format (day, "%a");
+  gtk_widget_measure (widget, GTK_ORIENTATION_HORIZONTAL, -1, NULL, out_width, NULL, NULL);
+  gtk_widget_measure (widget, GTK_ORIENTATION_VERTICAL, -1, NULL, out_height, NULL, NULL);
 }
 
-/* The widest weekday label, and the text's height. */
+/* The widest weekday name, and the text's height. */
 static void
 measure_labels (TfHeatMap *self, int *out_width, int *out_height)
 {
   *out_width = 0;
   *out_height = 0;
-  for (guint row = 0; row < 7; row += 2)
+  for (guint row = 0; row < 7; row++)
     {
-      g_autofree char *name = weekday_name (row);
-      g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), name);
       int w, h;
 
-      pango_layout_get_pixel_size (layout, &w, &h);
+      natural_size (self->weekdays[row], &w, &h);
       *out_width = MAX (*out_width, w);
       *out_height = MAX (*out_height, h);
     }
 }
 
 /* The legend, "Low mood" ▢▢▢▢▢ "High mood": its width and height, and its
- * two words' layouts when asked.  It starts under the squares when there is
- * room, else further left, under the weekday names. */
+ * words' widths. */
 static void
-measure_legend (TfHeatMap *self, int *out_width, int *out_height,
-                PangoLayout **out_low, PangoLayout **out_high)
+measure_legend (TfHeatMap *self, int *out_width, int *out_height, int *out_low_w,
+                int *out_high_w)
 {
-  g_autoptr(PangoLayout) low = gtk_widget_create_pango_layout (GTK_WIDGET (self), _("Low mood"));
-  g_autoptr(PangoLayout) high = gtk_widget_create_pango_layout (GTK_WIDGET (self),
-                                                                _("High mood"));
   int low_w, low_h, high_w, high_h;
 
-  pango_layout_get_pixel_size (low, &low_w, &low_h);
-  pango_layout_get_pixel_size (high, &high_w, &high_h);
+  natural_size (self->low, &low_w, &low_h);
+  natural_size (self->high, &high_w, &high_h);
   *out_height = MAX (low_h, high_h);
   /* The squares are at most a line of text high. */
   *out_width = low_w + LABEL_GAP + 5 * (*out_height + GAP) - GAP + LABEL_GAP + high_w;
-  if (out_low != NULL)
-    *out_low = g_steal_pointer (&low);
-  if (out_high != NULL)
-    *out_high = g_steal_pointer (&high);
+  if (out_low_w != NULL)
+    *out_low_w = low_w;
+  if (out_high_w != NULL)
+    *out_high_w = high_w;
 }
 
 /* The square's size for @width, and the first week shown: when even the
@@ -164,13 +169,66 @@ tf_heat_map_measure (GtkWidget *widget, GtkOrientation orientation, int for_size
 }
 
 static void
-append_layout_at (GtkSnapshot *snapshot, PangoLayout *layout, double x, double y,
-                  const GdkRGBA *color)
+place (GtkWidget *child, double x, double y, int width, int height)
 {
-  gtk_snapshot_save (snapshot);
-  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT ((float) x, (float) y));
-  gtk_snapshot_append_layout (snapshot, layout, color);
-  gtk_snapshot_restore (snapshot);
+  gtk_widget_size_allocate (child,
+                            &(GtkAllocation) { (int) x, (int) y, MAX (width, 0),
+                                               MAX (height, 0) },
+                            -1);
+}
+
+/* Every other weekday; every third when the squares are too small for
+ * that (a year in a narrow window), so that no two names overlap, and
+ * none above the first row or below the last. */
+static void
+place_weekdays (TfHeatMap *self, int label_w, int label_h)
+{
+  guint step = MAX (2, (guint) ceil (label_h / (self->cell + GAP)));
+  double rows_h = 7 * (self->cell + GAP) - GAP;
+
+  for (guint row = 0; row < 7; row++)
+    {
+      int h;
+
+      gtk_widget_measure (self->weekdays[row], GTK_ORIENTATION_VERTICAL, label_w, NULL, &h,
+                          NULL, NULL);
+      gtk_widget_set_child_visible (self->weekdays[row], row % step == 0);
+      place (self->weekdays[row], 0,
+             CLAMP (row * (self->cell + GAP) + (self->cell - h) / 2, 0, MAX (0, rows_h - h)),
+             label_w, h);
+    }
+}
+
+static void
+tf_heat_map_size_allocate (GtkWidget *widget, int width, int height, int baseline)
+{
+  TfHeatMap *self = TF_HEAT_MAP (widget);
+  int label_w, label_h, legend_w, legend_h, low_w, high_w, scale_w, cells_w;
+  double left, legend_x, legend_y, size;
+
+  measure_labels (self, &label_w, &label_h);
+  self->cell = cell_for_width (self, width, label_w, &self->first_column);
+  left = label_w + LABEL_GAP;
+  place_weekdays (self, label_w, label_h);
+
+  gtk_widget_measure (GTK_WIDGET (self->cells), GTK_ORIENTATION_HORIZONTAL, -1, NULL, NULL,
+                      NULL, NULL);
+  cells_w = (int) ((n_columns (self) - self->first_column) * (self->cell + GAP) - GAP);
+  place (GTK_WIDGET (self->cells), left, 0, MIN (cells_w, width - (int) left),
+         (int) (7 * (self->cell + GAP) - GAP));
+
+  /* The legend: "Low mood" ▢▢▢▢▢ "High mood". */
+  measure_legend (self, &legend_w, &legend_h, &low_w, &high_w);
+  legend_y = 7 * (self->cell + GAP) + LABEL_GAP;
+  legend_x = MAX (0, MIN (left, width - legend_w));
+  size = MIN (self->cell, (double) legend_h);
+  scale_w = (int) (5 * (size + GAP) - GAP);
+  gtk_widget_measure (GTK_WIDGET (self->scale), GTK_ORIENTATION_HORIZONTAL, -1, NULL, NULL,
+                      NULL, NULL);
+  place (self->low, legend_x, legend_y, low_w, legend_h);
+  place (GTK_WIDGET (self->scale), legend_x + low_w + LABEL_GAP, legend_y, scale_w, legend_h);
+  place (self->high, legend_x + low_w + LABEL_GAP + scale_w + LABEL_GAP, legend_y, high_w,
+         legend_h);
 }
 
 static void
@@ -186,56 +244,27 @@ rounded_square (cairo_t *cr, double x, double y, double size)
   cairo_close_path (cr);
 }
 
+/* The squares: empty days first, in one fill; then each day with a mood. */
 static void
-tf_heat_map_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
+draw_cells (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer data)
 {
-  TfHeatMap *self = TF_HEAT_MAP (widget);
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-  g_autoptr(PangoLayout) low = NULL;
-  g_autoptr(PangoLayout) high = NULL;
-  int label_w, label_h, legend_w, h;
-  double cell, left, legend_x, legend_y, x;
-  guint n, first_column, label_step;
-  GdkRGBA fg, dim;
-  cairo_t *cr;
+  TfHeatMap *self = data;
+  double cell = self->cell;
+  guint n;
+  GdkRGBA fg;
 
-  if (width <= 0 || height <= 0 || self->days == NULL)
+  if (self->days == NULL || cell <= 0)
     return;
-  get_foreground (widget, &fg);
-  dim = fg;
-  dim.alpha *= 0.55f;
-  measure_labels (self, &label_w, &label_h);
-  cell = cell_for_width (self, width, label_w, &first_column);
-  left = label_w + LABEL_GAP;
+  get_foreground (GTK_WIDGET (area), &fg);
   n = tf_mood_days_get_n_days (self->days);
-
-  /* Every other weekday; every third when the squares are too small for
-   * that (a year in a narrow window), so that no two labels overlap, and
-   * none above the first row or below the last. */
-  label_step = MAX (2, (guint) ceil (label_h / (cell + GAP)));
-  for (guint row = 0; row < 7; row += label_step)
-    {
-      g_autofree char *name = weekday_name (row);
-      g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (widget, name);
-      double y;
-      int w;
-
-      pango_layout_get_pixel_size (layout, &w, &h);
-      y = CLAMP (row * (cell + GAP) + (cell - h) / 2, 0, MAX (0, 7 * (cell + GAP) - GAP - h));
-      append_layout_at (snapshot, layout, label_w - w, y, &dim);
-    }
-
-  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  /* Empty days first, in one fill; then each day with a mood. */
   cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, fg.alpha * 0.08);
   for (guint i = 0; i < n; i++)
     if (isnan (tf_mood_days_get_value (self->days, TF_MOOD_SERIES_MOOD, i)))
       {
         guint k = self->first_row + i;
 
-        if (k / 7 >= first_column)
-          rounded_square (cr, left + (k / 7 - first_column) * (cell + GAP),
+        if (k / 7 >= self->first_column)
+          rounded_square (cr, (k / 7 - self->first_column) * (cell + GAP),
                           (k % 7) * (cell + GAP), cell);
       }
   cairo_fill (cr);
@@ -244,38 +273,37 @@ tf_heat_map_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
       double value = tf_mood_days_get_value (self->days, TF_MOOD_SERIES_MOOD, i);
       guint k = self->first_row + i;
 
-      if (isnan (value) || k / 7 < first_column)
+      if (isnan (value) || k / 7 < self->first_column)
         continue;
       cairo_set_source_rgba (cr, mood_color.red, mood_color.green, mood_color.blue,
                              mood_alpha (value));
-      rounded_square (cr, left + (k / 7 - first_column) * (cell + GAP), (k % 7) * (cell + GAP),
+      rounded_square (cr, (k / 7 - self->first_column) * (cell + GAP), (k % 7) * (cell + GAP),
                       cell);
       cairo_fill (cr);
     }
+}
 
-  /* The legend: "Low mood" ▢▢▢▢▢ "High mood". */
-  legend_y = 7 * (cell + GAP) + LABEL_GAP;
-  measure_legend (self, &legend_w, &h, &low, &high);
-  legend_x = MAX (0, MIN (left, width - legend_w));
-  {
-    int low_w;
+/* The legend's five squares, from the faintest shade to the full one. */
+static void
+draw_scale (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer data)
+{
+  TfHeatMap *self = data;
+  double size = MIN (self->cell, (double) height);
 
-    pango_layout_get_pixel_size (low, &low_w, NULL);
-    x = legend_x + low_w + LABEL_GAP;
-  }
   for (guint step = 0; step < 5; step++)
     {
-      double size = MIN (cell, (double) h);
-
       cairo_set_source_rgba (cr, mood_color.red, mood_color.green, mood_color.blue,
                              mood_alpha (1 + step * 9 / 4.0));
-      rounded_square (cr, x, legend_y + (h - size) / 2, size);
+      rounded_square (cr, step * (size + GAP), (height - size) / 2, size);
       cairo_fill (cr);
-      x += size + GAP;
     }
-  cairo_destroy (cr);
-  append_layout_at (snapshot, low, legend_x, legend_y, &dim);
-  append_layout_at (snapshot, high, x + LABEL_GAP - GAP, legend_y, &dim);
+}
+
+static void
+tf_heat_map_dispose (GObject *object)
+{
+  gtk_widget_dispose_template (GTK_WIDGET (object), TF_TYPE_HEAT_MAP);
+  G_OBJECT_CLASS (tf_heat_map_parent_class)->dispose (object);
 }
 
 static void
@@ -290,23 +318,45 @@ tf_heat_map_finalize (GObject *object)
 static void
 tf_heat_map_class_init (TfHeatMapClass *klass)
 {
+  static const char *const weekdays[7] = {
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+  };
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  G_OBJECT_CLASS (klass)->dispose = tf_heat_map_dispose;
   G_OBJECT_CLASS (klass)->finalize = tf_heat_map_finalize;
   widget_class->get_request_mode = tf_heat_map_get_request_mode;
   widget_class->measure = tf_heat_map_measure;
-  widget_class->snapshot = tf_heat_map_snapshot;
+  widget_class->size_allocate = tf_heat_map_size_allocate;
   gtk_widget_class_set_css_name (widget_class, "tf-heat-map");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/therapyfield/TherapyField/"
+                                               "tf-heat-map.ui");
+  for (guint row = 0; row < 7; row++)
+    gtk_widget_class_bind_template_child_full (widget_class, weekdays[row], FALSE,
+                                               G_STRUCT_OFFSET (TfHeatMap, weekdays) +
+                                               row * sizeof (GtkWidget *));
+  gtk_widget_class_bind_template_child (widget_class, TfHeatMap, cells);
+  gtk_widget_class_bind_template_child (widget_class, TfHeatMap, low);
+  gtk_widget_class_bind_template_child (widget_class, TfHeatMap, scale);
+  gtk_widget_class_bind_template_child (widget_class, TfHeatMap, high);
 }
 
 static void
 tf_heat_map_init (TfHeatMap *self)
 {
-  /* Smaller text for the weekday and legend labels. */
-  gtk_widget_add_css_class (GTK_WIDGET (self), "caption");
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Calendar of mood by day"), -1);
+  gtk_widget_init_template (GTK_WIDGET (self));
+  /* The locale's names, from a week in 2024 that starts on a Monday. */
+  for (guint row = 0; row < 7; row++)
+    {
+      g_autoptr(GDateTime) day = g_date_time_new_utc (2024, 1, 1 + row, 12, 0, 0);
+      g_autofree char *name = g_date_time_format (day, "%a");
+
+      gtk_label_set_label (GTK_LABEL (self->weekdays[row]), name);
+    }
+  gtk_drawing_area_set_draw_func (self->cells, draw_cells, self, NULL);
+  gtk_drawing_area_set_draw_func (self->scale, draw_scale, self, NULL);
 }
 
 GtkWidget *
@@ -353,6 +403,7 @@ tf_heat_map_set_entries (TfHeatMap *self, GPtrArray *entries, GDateTime *today, 
   update_description (self, days);
   /* The number of weeks may have changed, and with it the size. */
   gtk_widget_queue_resize (GTK_WIDGET (self));
+  gtk_widget_queue_draw (GTK_WIDGET (self->cells));
 }
 
 guint
