@@ -2,12 +2,9 @@
  *
  * tf-side-by-side.h: a row of equal cells when they fit, else a column.
  *
- * A container that decides by the width it is given, so a layout follows
- * any window without timers or resize handlers: its children stand side by
- * side, each an equal share of the width, when every one fits its share
- * (its minimum width, or its natural width with "fit-natural") and the
- * width is at least "row-min-width"; otherwise they stand one above the
- * other at full width.  Children are added with tf_side_by_side_append() or
+ * A container laid out by TfSideBySideLayout (tf-side-by-side-layout.h,
+ * which says how it decides); "spacing", "row-min-width" and "fit-natural"
+ * are the layout's.  Children are added with tf_side_by_side_append() or
  * as <child> elements of a GtkBuilder file.
  */
 #pragma once
