@@ -6,7 +6,7 @@
  * are the template tf-plan-editor.ui).
  *
  * The lists are the editor's own copies; each change marks the form dirty
- * and rebuilds the rows.  A code is checked with the vault's own validator
+ * and rebuilds the rows (TfPlanItemRow, tf-plan-item-row.ui).  A code is checked with the vault's own validator
  * (tf_validate_icd10_code) before it joins the list; the common F-codes
  * are suggested as one types (tf-icd10.c).
  */
@@ -19,6 +19,7 @@
 #include "tf-form.h"
 #include "tf-icd10.h"
 #include "tf-plan-editor-private.h"
+#include "tf-plan-item-row.h"
 #include "tf-validate.h"
 
 #define N_SUGGESTIONS 6
@@ -37,24 +38,10 @@ clear_list (GtkWidget *list)
     gtk_list_box_remove (GTK_LIST_BOX (list), child);
 }
 
-/* A flat button with @icon and no text, @label its tooltip and name. */
-static GtkWidget *
-icon_button (const char *icon, const char *name, const char *label)
-{
-  GtkWidget *button = gtk_button_new_from_icon_name (icon);
-
-  gtk_widget_set_name (button, name);
-  gtk_widget_add_css_class (button, "flat");
-  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-  gtk_widget_set_tooltip_text (button, label);
-  tf_form_label_accessibly (button, label);
-  return button;
-}
-
 static void
-on_remove_diagnosis_cb (GtkButton *button, TfPlanEditor *self)
+on_remove_diagnosis_cb (TfPlanItemRow *row, TfPlanEditor *self)
 {
-  const char *code = g_object_get_data (G_OBJECT (button), "tf-code");
+  const char *code = g_object_get_data (G_OBJECT (row), "tf-code");
 
   for (guint i = 0; i < self->diagnoses->len; i++)
     if (g_strcmp0 (((TfPlanDiagnosis *) g_ptr_array_index (self->diagnoses, i))->code, code) == 0)
@@ -67,10 +54,10 @@ on_remove_diagnosis_cb (GtkButton *button, TfPlanEditor *self)
 }
 
 static void
-on_remove_text_cb (GtkButton *button, TfPlanEditor *self)
+on_remove_text_cb (TfPlanItemRow *row, TfPlanEditor *self)
 {
-  GPtrArray *array = g_object_get_data (G_OBJECT (button), "tf-array");
-  guint index = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "tf-index"));
+  GPtrArray *array = g_object_get_data (G_OBJECT (row), "tf-array");
+  guint index = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (row), "tf-index"));
 
   if (index < array->len)
     g_ptr_array_remove_index (array, index);
@@ -85,22 +72,16 @@ fill_text_list (TfPlanEditor *self, GtkWidget *list, GPtrArray *array, const cha
   for (guint i = 0; i < array->len; i++)
     {
       const char *text = g_ptr_array_index (array, i);
-      GtkWidget *row = adw_action_row_new ();
       g_autofree char *name = g_strdup_printf ("%s-%u", prefix, i);
       g_autofree char *remove_name = g_strdup_printf ("%s-remove-%u", prefix, i);
       g_autofree char *label = array == self->goals
                                  ? g_strdup_printf (_("Remove the goal “%s”"), text)
                                  : g_strdup_printf (_("Remove the intervention “%s”"), text);
-      GtkWidget *remove = icon_button ("user-trash-symbolic", remove_name, label);
+      GtkWidget *row = tf_plan_item_row_new (name, text, NULL, remove_name, label);
 
-      gtk_widget_set_name (row, name);
-      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), text);
-      adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 0);
-      g_object_set_data (G_OBJECT (remove), "tf-array", array);
-      g_object_set_data (G_OBJECT (remove), "tf-index", GUINT_TO_POINTER (i));
-      g_signal_connect (remove, "clicked", G_CALLBACK (on_remove_text_cb), self);
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), remove);
+      g_object_set_data (G_OBJECT (row), "tf-array", array);
+      g_object_set_data (G_OBJECT (row), "tf-index", GUINT_TO_POINTER (i));
+      g_signal_connect (row, "remove", G_CALLBACK (on_remove_text_cb), self);
       gtk_list_box_append (GTK_LIST_BOX (list), row);
     }
 }
@@ -112,21 +93,13 @@ tf_plan_editor_rebuild_lists (TfPlanEditor *self)
   for (guint i = 0; i < self->diagnoses->len; i++)
     {
       TfPlanDiagnosis *d = g_ptr_array_index (self->diagnoses, i);
-      GtkWidget *row = adw_action_row_new ();
       g_autofree char *name = g_strdup_printf ("plan-diagnosis-%s", d->code);
       g_autofree char *remove_name = g_strdup_printf ("plan-diagnosis-remove-%s", d->code);
       g_autofree char *label = g_strdup_printf (_("Remove %s"), d->code);
-      GtkWidget *remove = icon_button ("user-trash-symbolic", remove_name, label);
+      GtkWidget *row = tf_plan_item_row_new (name, d->code, d->description, remove_name, label);
 
-      gtk_widget_set_name (row, name);
-      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), d->code);
-      if (d->description != NULL)
-        adw_action_row_set_subtitle (ADW_ACTION_ROW (row), d->description);
-      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
-      g_object_set_data_full (G_OBJECT (remove), "tf-code", g_strdup (d->code), g_free);
-      g_signal_connect (remove, "clicked", G_CALLBACK (on_remove_diagnosis_cb), self);
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), remove);
+      g_object_set_data_full (G_OBJECT (row), "tf-code", g_strdup (d->code), g_free);
+      g_signal_connect (row, "remove", G_CALLBACK (on_remove_diagnosis_cb), self);
       gtk_list_box_append (GTK_LIST_BOX (self->diagnoses_list), row);
     }
   fill_text_list (self, self->goals_list, self->goals, "plan-goal");
@@ -220,15 +193,8 @@ on_code_changed_cb (TfPlanEditor *self)
 
       if (has_code (self, entry->code))
         continue;
-      row = adw_action_row_new ();
       name = g_strdup_printf ("plan-suggestion-%s", entry->code);
-      gtk_widget_set_name (row, name);
-      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), entry->code);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _(entry->description));
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row),
-                                 gtk_image_new_from_icon_name ("list-add-symbolic"));
-      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+      row = tf_plan_item_row_new_suggestion (name, entry->code, _(entry->description));
       g_object_set_data (G_OBJECT (row), "tf-code", (gpointer) entry->code);
       gtk_list_box_append (GTK_LIST_BOX (self->suggestions), row);
     }
