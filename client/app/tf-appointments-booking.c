@@ -28,6 +28,7 @@
 #include "tf-booking.h"
 #include "tf-form.h"
 #include "tf-session-link.h"
+#include "tf-slot-button.h"
 #include "tf-time.h"
 
 /* --- linking with a therapist --------------------------------------------- */
@@ -228,11 +229,13 @@ set_chosen (TfAppointmentsPage *self, const char *start)
 }
 
 static void
-on_slot_toggled_cb (GtkToggleButton *button, TfAppointmentsPage *self)
+on_slot_toggled_cb (TfSlotButton *button, TfAppointmentsPage *self)
 {
-  if (gtk_toggle_button_get_active (button))
-    set_chosen (self, g_object_get_data (G_OBJECT (button), "start"));
-  else if (g_strcmp0 (self->chosen, g_object_get_data (G_OBJECT (button), "start")) == 0)
+  const char *start = tf_slot_button_get_start (button);
+
+  if (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (button)))
+    set_chosen (self, start);
+  else if (g_strcmp0 (self->chosen, start) == 0)
     set_chosen (self, NULL);
 }
 
@@ -300,30 +303,20 @@ tf_appointments_page_refresh_slots (TfAppointmentsPage *self)
     {
       TfSlot *slot = g_ptr_array_index (found, i);
       g_autoptr(GDateTime) local = g_date_time_to_local (slot->start);
-      g_autofree char *label = NULL, *name = NULL, *start = NULL, *description = NULL;
       GtkWidget *button;
       int y, m, d;
 
       g_date_time_get_ymd (local, &y, &m, &d);
       if (y != year || m != month || d != day)
         continue;
-      label = g_date_time_format (local, "%H:%M");
-      name = g_strdup_printf ("slot-%s", label);
-      start = tf_time_format_timestamp (slot->start);
-      description = g_strdup_printf (_("Free time at %s"), label);
-      button = gtk_toggle_button_new_with_label (label);
-      gtk_widget_set_name (button, name);
-      gtk_widget_set_tooltip_text (button, description);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                      description, -1);
-      g_object_set_data_full (G_OBJECT (button), "start", g_strdup (start), g_free);
+      button = tf_slot_button_new (slot->start);
       if (group != NULL)
         gtk_toggle_button_set_group (GTK_TOGGLE_BUTTON (button), group);
       else
         group = GTK_TOGGLE_BUTTON (button);
       g_signal_connect (button, "toggled", G_CALLBACK (on_slot_toggled_cb), self);
       gtk_flow_box_append (GTK_FLOW_BOX (self->slots), button);
-      if (g_strcmp0 (start, keep) == 0)
+      if (g_strcmp0 (tf_slot_button_get_start (TF_SLOT_BUTTON (button)), keep) == 0)
         gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (button), TRUE);
       shown++;
     }
