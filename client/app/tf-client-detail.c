@@ -33,6 +33,7 @@
 #include "tf-history-form.h"
 #include "tf-intake-form.h"
 #include "tf-mood-chart.h"
+#include "tf-mood-range.h"
 #include "tf-mood-days.h"
 #include "tf-notes-view.h"
 #include "tf-plan-editor.h"
@@ -69,7 +70,7 @@ struct _TfClientDetail
   GtkLabel           *energy_average;
   GtkLabel           *anxiety_average;
   GtkLabel           *last_checkin;
-  GtkBox             *range_slot;      /* holds the range switcher, made in C */
+  TfMoodRange        *range_switcher;
 };
 
 G_DEFINE_FINAL_TYPE (TfClientDetail, tf_client_detail, GTK_TYPE_WIDGET)
@@ -159,6 +160,8 @@ static void verify_keys_activated (GtkWidget  *widget,
                                    const char *action,
                                    GVariant   *param);
 
+static void on_range_changed_cb (TfClientDetail *self);
+
 static void
 tf_client_detail_class_init (TfClientDetailClass *klass)
 {
@@ -182,6 +185,7 @@ tf_client_detail_class_init (TfClientDetailClass *klass)
                                 NULL, NULL, G_TYPE_NONE, 0);
 
   g_type_ensure (TF_TYPE_MOOD_CHART);
+  g_type_ensure (TF_TYPE_MOOD_RANGE);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/therapyfield/TherapyField/"
                                                "tf-client-detail.ui");
@@ -200,9 +204,10 @@ tf_client_detail_class_init (TfClientDetailClass *klass)
   BIND (energy_average);
   BIND (anxiety_average);
   BIND (last_checkin);
-  BIND (range_slot);
+  BIND (range_switcher);
 #undef BIND
   gtk_widget_class_bind_template_callback (widget_class, on_back_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_range_changed_cb);
 }
 
 static char *
@@ -427,11 +432,9 @@ update_mood (TfClientDetail *self)
 }
 
 static void
-on_range_changed (guint days, gpointer data)
+on_range_changed_cb (TfClientDetail *self)
 {
-  TfClientDetail *self = data;
-
-  self->mood_range = days;
+  self->mood_range = tf_mood_range_get_days (self->range_switcher);
   update_mood (self);
 }
 
@@ -505,9 +508,6 @@ tf_client_detail_init (TfClientDetail *self)
 {
   self->mood_range = 30;
   gtk_widget_init_template (GTK_WIDGET (self));
-  gtk_box_append (self->range_slot,
-                  tf_mood_range_switcher_new ("client-mood-range", self->mood_range,
-                                              on_range_changed, self));
 }
 
 /* The sections in their order; the forms are made for this client. */

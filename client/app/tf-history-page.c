@@ -19,6 +19,7 @@
 #include "tf-history-page.h"
 #include "tf-page.h"
 #include "tf-mood-chart.h"
+#include "tf-mood-range.h"
 #include "tf-mood-days.h"
 
 struct _TfHistoryPage
@@ -35,7 +36,7 @@ struct _TfHistoryPage
   GtkLabel      *best_label;
   TfMoodChart   *chart;
   TfHeatMap     *heat_map;
-  GtkBox        *range_slot;   /* holds the range switcher, made in C */
+  TfMoodRange   *range_switcher;
 };
 
 static void tf_history_page_page_init (TfPageInterface *iface);
@@ -103,11 +104,9 @@ reload (TfHistoryPage *self)
 }
 
 static void
-on_range_changed (guint days, gpointer data)
+on_range_changed_cb (TfHistoryPage *self)
 {
-  TfHistoryPage *self = data;
-
-  self->range = days;
+  self->range = tf_mood_range_get_days (self->range_switcher);
   reload (self);
 }
 
@@ -137,6 +136,7 @@ tf_history_page_class_init (TfHistoryPageClass *klass)
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   g_type_ensure (TF_TYPE_MOOD_CHART);
   g_type_ensure (TF_TYPE_HEAT_MAP);
+  g_type_ensure (TF_TYPE_MOOD_RANGE);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/therapyfield/TherapyField/"
                                                "tf-history-page.ui");
@@ -146,19 +146,17 @@ tf_history_page_class_init (TfHistoryPageClass *klass)
   BIND (best_label);
   BIND (chart);
   BIND (heat_map);
-  BIND (range_slot);
+  BIND (range_switcher);
 #undef BIND
+  gtk_widget_class_bind_template_callback (widget_class, on_range_changed_cb);
 }
 
 static void
 tf_history_page_init (TfHistoryPage *self)
 {
   self->range = 30;
-  gtk_widget_init_template (GTK_WIDGET (self));
   /* The last choice of range is kept while the page lives. */
-  gtk_box_append (self->range_slot,
-                  tf_mood_range_switcher_new ("history-range", self->range, on_range_changed,
-                                              self));
+  gtk_widget_init_template (GTK_WIDGET (self));
 }
 
 GtkWidget *

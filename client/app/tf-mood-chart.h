@@ -30,13 +30,4 @@ double     tf_mood_chart_get_average          (TfMoodChart *self,
  * ending today) over more than three months. */
 guint      tf_mood_chart_get_n_points         (TfMoodChart *self);
 
-/* The chart's range: three linked toggles for the last 30, 90 and 365
- * days, named @name_prefix-30, -90 and -365, @active_days chosen.
- * @changed runs with the new number of days when the choice changes. */
-typedef void (*TfMoodRangeChanged) (guint days, gpointer data);
-GtkWidget *tf_mood_range_switcher_new (const char         *name_prefix,
-                                       guint               active_days,
-                                       TfMoodRangeChanged  changed,
-                                       gpointer            data);
-
 G_END_DECLS
