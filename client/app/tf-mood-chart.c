@@ -1,15 +1,17 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * tf-mood-chart.c: the history's line chart, drawn in the snapshot vfunc.
+ * tf-mood-chart.c: the history's line chart.  The lines and rules are
+ * drawn in the plot's draw function; every word is a label of the
+ * template (tf-mood-chart.ui), which size_allocate puts where the plot
+ * puts its value or its day.  Both take their places from one function,
+ * chart_geometry, so a label and its rule never part.
  *
- * The grouping by day lives in tf-mood-days.c; this file only draws it.
- * Lines and dots go into one cairo node (GTK 4.8 has no GskPath), text into
- * Pango layout nodes so that it follows the widget's font and scale.  A
- * day without a check-in breaks its series' line; a day whose neighbours
- * both lack one is drawn as a dot, so a single check-in is visible too.
- * Colours are from the GNOME palette, mid shades that read on both the
- * light and the dark style; the anxiety line is also dashed, so the three
- * differ without colour.
+ * The grouping by day lives in tf-mood-days.c.  Lines and dots go into one
+ * cairo node (GTK 4.8 has no GskPath).  A day without a check-in breaks its
+ * series' line; a day whose neighbours both lack one is drawn as a dot, so
+ * a single check-in is visible too.  Colours are from the GNOME palette,
+ * mid shades that read on both the light and the dark style; the anxiety
+ * line is also dashed, so the three differ without colour.
  *
  * A year of days is too many points for a line: 365 of them at 1–2 px
  * apart made three solid bands nobody could read.  Over more than
@@ -27,10 +29,25 @@
 #include "tf-mood-chart.h"
 #include "tf-mood-days.h"
 
+#define N_TICKS 3
+#define MAX_MONTHS 13  /* a year's days start at most thirteen months */
+
 struct _TfMoodChart
 {
-  GtkWidget   parent_instance;
-  TfMoodDays *days;   /* NULL until the first set_entries */
+  GtkWidget       parent_instance;
+  TfMoodDays     *days;         /* NULL until the first set_entries */
+  guint           month_day[MAX_MONTHS]; /* the day each month label names */
+  guint           n_months;
+
+  /* template (tf-mood-chart.ui), all the widget's own children */
+  GtkDrawingArea *plot;
+  GtkWidget      *legend;
+  GtkDrawingArea *swatches[TF_MOOD_N_SERIES];
+  GtkWidget      *ticks[N_TICKS];
+  GtkWidget      *first_day;
+  GtkWidget      *today;
+  GtkWidget      *months[MAX_MONTHS];
+  GtkWidget      *empty;
 };
 
 G_DEFINE_FINAL_TYPE (TfMoodChart, tf_mood_chart, GTK_TYPE_WIDGET)
@@ -41,9 +58,7 @@ static const GdkRGBA series_colors[TF_MOOD_N_SERIES] = {
   { 0x2e / 255.0, 0xc2 / 255.0, 0x7e / 255.0, 1.0 },
   { 0xff / 255.0, 0x78 / 255.0, 0x00 / 255.0, 1.0 },
 };
-static const char *const series_labels[TF_MOOD_N_SERIES] = {
-  N_("Mood"), N_("Energy"), N_("Anxiety"),
-};
+static const int tick_values[N_TICKS] = { 1, 5, 10 };
 
 #define PAD 8.0
 #define LINE_WIDTH 2.0
@@ -105,81 +120,68 @@ get_foreground (GtkWidget *widget, GdkRGBA *out)
 }
 
 static void
-tf_mood_chart_finalize (GObject *object)
+natural_size (GtkWidget *widget, int *out_width, int *out_height)
 {
-  TfMoodChart *self = TF_MOOD_CHART (object);
-
-  g_clear_pointer (&self->days, tf_mood_days_free);
-  G_OBJECT_CLASS (tf_mood_chart_parent_class)->finalize (object);
+  gtk_widget_measure (widget, GTK_ORIENTATION_HORIZONTAL, -1, NULL, out_width, NULL, NULL);
+  gtk_widget_measure (widget, GTK_ORIENTATION_VERTICAL, -1, NULL, out_height, NULL, NULL);
 }
 
-static void
-tf_mood_chart_measure (GtkWidget *widget, GtkOrientation orientation, int for_size,
-                       int *minimum, int *natural, int *minimum_baseline,
-                       int *natural_baseline)
+static gboolean
+has_data (TfMoodChart *self)
 {
-  /* Down to a 360 px window, less its margins. */
-  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+  return self->days != NULL && tf_mood_days_get_n_days_with_data (self->days) > 0;
+}
+
+/* Where the plot is in a chart of @width × @height: the value axis' labels
+ * set the left margin, the legend the top, the time axis the bottom. */
+typedef struct
+{
+  int    label_w;   /* the widest value label */
+  int    legend_h;
+  int    axis_h;    /* the time axis' line */
+  double left, right, top, bottom;
+  double unit;      /* pixels per step of 1 on the 1–10 scale */
+  double step;      /* pixels per point */
+  Points points;
+} Geometry;
+
+/* FALSE when there is nothing to plot, or no room for it. */
+static gboolean
+chart_geometry (TfMoodChart *self, int width, int height, Geometry *g)
+{
+  int label_h = 0, w, h;
+
+  if (!has_data (self))
+    return FALSE;
+  g->label_w = 0;
+  for (guint t = 0; t < N_TICKS; t++)
     {
-      *minimum = 200;
-      *natural = 480;
+      natural_size (self->ticks[t], &w, &h);
+      g->label_w = MAX (g->label_w, w);
+      label_h = MAX (label_h, h);
     }
-  else
-    {
-      *minimum = 180;
-      *natural = 220;
-    }
+  natural_size (self->legend, &w, &g->legend_h);
+  natural_size (self->today, &w, &g->axis_h);
+  g->left = g->label_w + PAD;
+  g->right = width - PAD;
+  g->top = g->legend_h + PAD + label_h / 2.0;
+  g->bottom = height - g->axis_h - PAD / 2;
+  if (g->bottom - g->top < 20 || g->right - g->left < 20)
+    return FALSE;
+  g->unit = (g->bottom - g->top) / 9.0;
+  points_for (self->days, &g->points);
+  g->step = (g->right - g->left) / g->points.n_points;
+  return TRUE;
 }
 
-/* Draws @layout with its top-left corner at (@x, @y). */
-static void
-append_layout_at (GtkSnapshot *snapshot, PangoLayout *layout, double x, double y,
-                  const GdkRGBA *color)
+/* The x of day @i's first instant, on a whole pixel's middle. */
+static double
+day_x (TfMoodChart *self, const Geometry *g, guint i)
 {
-  gtk_snapshot_save (snapshot);
-  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT ((float) x, (float) y));
-  gtk_snapshot_append_layout (snapshot, layout, color);
-  gtk_snapshot_restore (snapshot);
-}
+  guint n = tf_mood_days_get_n_days (self->days);
+  double day_step = (g->right - g->left) / (n + g->points.offset);
 
-static void
-snapshot_empty (TfMoodChart *self, GtkSnapshot *snapshot, int width, int height,
-                const GdkRGBA *fg)
-{
-  g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (GTK_WIDGET (self),
-                                                                  _("No check-ins in these days"));
-  GdkRGBA dim = *fg;
-  int w, h;
-
-  dim.alpha *= 0.55f;
-  pango_layout_set_width (layout, (width - 2 * (int) PAD) * PANGO_SCALE);
-  pango_layout_set_alignment (layout, PANGO_ALIGN_CENTER);
-  pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
-  pango_layout_get_pixel_size (layout, &w, &h);
-  append_layout_at (snapshot, layout, PAD, (height - h) / 2.0, &dim);
-}
-
-/* The legend across the top; returns its height. */
-static int
-snapshot_legend (TfMoodChart *self, GtkSnapshot *snapshot, double left, const GdkRGBA *fg)
-{
-  double x = left;
-  int line_height = 0;
-
-  for (guint s = 0; s < TF_MOOD_N_SERIES; s++)
-    {
-      g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (GTK_WIDGET (self),
-                                                                      _(series_labels[s]));
-      int w, h;
-
-      pango_layout_get_pixel_size (layout, &w, &h);
-      gtk_snapshot_append_color (snapshot, &series_colors[s],
-                                 &GRAPHENE_RECT_INIT ((float) x, (h - 10) / 2.0f, 10, 10));
-      append_layout_at (snapshot, layout, x + 14, 0, fg);
-      x += 14 + w + 16;
-      line_height = MAX (line_height, h);
-    }
-  return line_height;
+  return (int) (g->left + (i + g->points.offset) * day_step) + 0.5;
 }
 
 static void
@@ -239,134 +241,45 @@ format_day (GDate *date)
   return dt != NULL ? g_date_time_format (dt, _("%e %b")) : g_strdup ("");
 }
 
-/* Over a long range the time axis names each month at its first day, with
- * a faint rule there; a name that would touch the previous one or
- * "Today" (@today_x onwards) is left out. */
+/* The rules at 1, 5 and 10, the months' rules over a long range, and the
+ * three series. */
 static void
-snapshot_months (TfMoodChart *self, GtkSnapshot *snapshot, cairo_t *cr, const Points *points,
-                 double left, double right, double top, double bottom, double today_x,
-                 const GdkRGBA *dim)
+draw_plot (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer data)
 {
-  guint n = tf_mood_days_get_n_days (self->days);
-  double day_step = (right - left) / (n + points->offset);
-  double free_x = left;
+  TfMoodChart *self = data;
+  Geometry g;
+  GdkRGBA fg;
 
-  for (guint i = 0; i < n; i++)
-    {
-      GDate date;
-      g_autoptr(GDateTime) dt = NULL;
-      g_autofree char *name = NULL;
-      g_autoptr(PangoLayout) layout = NULL;
-      double x = (int) (left + (i + points->offset) * day_step) + 0.5;
-      int w, h;
-
-      tf_mood_days_get_date (self->days, i, &date);
-      if (g_date_get_day (&date) != 1)
-        continue;
-      cairo_move_to (cr, x, top);
-      cairo_line_to (cr, x, bottom);
-      dt = g_date_time_new_local (g_date_get_year (&date), g_date_get_month (&date), 1, 12, 0, 0);
-      /* TRANSLATORS: a month on the year chart's time axis, in
-       * g_date_time_format() form: "%b" gives "Mar".  xgettext:no-c-format */
-      name = g_date_time_format (dt, _("%b"));
-      layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), name);
-      pango_layout_get_pixel_size (layout, &w, &h);
-      if (x - w / 2.0 < free_x || x + w / 2.0 > MIN (today_x - PAD, right))
-        continue;
-      append_layout_at (snapshot, layout, x - w / 2.0, bottom + PAD / 4, dim);
-      free_x = x + w / 2.0 + PAD;
-    }
-  cairo_stroke (cr);
-}
-
-static void
-tf_mood_chart_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
-{
-  TfMoodChart *self = TF_MOOD_CHART (widget);
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-  static const int ticks[] = { 1, 5, 10 };
-  g_autoptr(PangoLayout) first_label = NULL;
-  g_autoptr(PangoLayout) last_label = NULL;
-  g_autofree char *first_text = NULL;
-  double left, right, top, bottom, unit, step;
-  int label_w = 0, label_h = 0, legend_h, w, h, today_w;
-  GdkRGBA fg, dim;
-  GDate first;
-  Points points;
-  cairo_t *cr;
-
-  if (width <= 0 || height <= 0)
+  if (!chart_geometry (self, width, height, &g))
     return;
-  get_foreground (widget, &fg);
-  dim = fg;
-  dim.alpha *= 0.55f;
-  if (self->days == NULL || tf_mood_days_get_n_days_with_data (self->days) == 0)
-    {
-      snapshot_empty (self, snapshot, width, height, &fg);
-      return;
-    }
-
-  /* The value axis' labels set the left margin. */
-  for (guint t = 0; t < G_N_ELEMENTS (ticks); t++)
-    {
-      g_autofree char *text = g_strdup_printf ("%d", ticks[t]);
-      g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (widget, text);
-
-      pango_layout_get_pixel_size (layout, &w, &h);
-      label_w = MAX (label_w, w);
-      label_h = MAX (label_h, h);
-    }
-  left = label_w + PAD;
-  right = width - PAD;
-  legend_h = snapshot_legend (self, snapshot, left, &fg);
-  tf_mood_days_get_date (self->days, 0, &first);
-  first_text = format_day (&first);
-  first_label = gtk_widget_create_pango_layout (widget, first_text);
-  last_label = gtk_widget_create_pango_layout (widget, _("Today"));
-  pango_layout_get_pixel_size (last_label, &today_w, &h);
-  w = today_w;
-  top = legend_h + PAD + label_h / 2.0;
-  bottom = height - h - PAD / 2;
-  if (bottom - top < 20 || right - left < 20)
-    return;
-  unit = (bottom - top) / 9.0;
-  points_for (self->days, &points);
-  step = (right - left) / points.n_points;
-
-  /* The time axis: the first day (or the months) at the left, today at the
-   * right. */
-  if (points.per_point == 1)
-    append_layout_at (snapshot, first_label, left, bottom + PAD / 4, &dim);
-  append_layout_at (snapshot, last_label, right - w, bottom + PAD / 4, &dim);
-
-  for (guint t = 0; t < G_N_ELEMENTS (ticks); t++)
-    {
-      g_autofree char *text = g_strdup_printf ("%d", ticks[t]);
-      g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (widget, text);
-      double y = bottom - (ticks[t] - 1) * unit;
-
-      pango_layout_get_pixel_size (layout, &w, &h);
-      append_layout_at (snapshot, layout, label_w - w, y - h / 2.0, &dim);
-    }
-
-  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  get_foreground (GTK_WIDGET (area), &fg);
   cairo_set_line_width (cr, 1.0);
   cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, fg.alpha * 0.15);
-  for (guint t = 0; t < G_N_ELEMENTS (ticks); t++)
+  for (guint t = 0; t < N_TICKS; t++)
     {
       /* Half-pixel offsets keep one-pixel rules sharp. */
-      double y = (int) (bottom - (ticks[t] - 1) * unit + 0.5) + 0.5;
+      double y = (int) (g.bottom - (tick_values[t] - 1) * g.unit + 0.5) + 0.5;
 
-      cairo_move_to (cr, left, y);
-      cairo_line_to (cr, right, y);
+      cairo_move_to (cr, g.left, y);
+      cairo_line_to (cr, g.right, y);
     }
   cairo_stroke (cr);
-  if (points.per_point > 1)
+  if (g.points.per_point > 1)
     {
+      guint n = tf_mood_days_get_n_days (self->days);
+
       cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, fg.alpha * 0.08);
-      snapshot_months (self, snapshot, cr, &points, left, right, top, bottom, right - today_w,
-                       &dim);
+      for (guint i = 0; i < n; i++)
+        {
+          GDate date;
+
+          tf_mood_days_get_date (self->days, i, &date);
+          if (g_date_get_day (&date) != 1)
+            continue;
+          cairo_move_to (cr, day_x (self, &g, i), g.top);
+          cairo_line_to (cr, day_x (self, &g, i), g.bottom);
+        }
+      cairo_stroke (cr);
     }
 
   cairo_set_line_width (cr, LINE_WIDTH);
@@ -377,21 +290,209 @@ tf_mood_chart_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
       static const double dash[] = { 6.0, 4.0 };
 
       cairo_set_dash (cr, dash, s == TF_MOOD_SERIES_ANXIETY ? 2 : 0, 0);
-      trace_series (cr, self->days, &points, s, left, step, bottom, unit);
+      trace_series (cr, self->days, &g.points, s, g.left, g.step, g.bottom, g.unit);
     }
-  cairo_destroy (cr);
+}
+
+static void
+draw_swatch (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer data)
+{
+  const GdkRGBA *color = data;
+
+  gdk_cairo_set_source_rgba (cr, color);
+  cairo_paint (cr);
+}
+
+static void
+tf_mood_chart_measure (GtkWidget *widget, GtkOrientation orientation, int for_size,
+                       int *minimum, int *natural, int *minimum_baseline,
+                       int *natural_baseline)
+{
+  /* Down to a 360 px window, less its margins. */
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    {
+      *minimum = 200;
+      *natural = 480;
+    }
+  else
+    {
+      *minimum = 180;
+      *natural = 220;
+    }
+}
+
+/* Gives @child its natural size with its top-left corner at (@x, @y), and
+ * shows it, or hides it when not @shown. */
+static void
+place (GtkWidget *child, gboolean shown, double x, double y)
+{
+  int w, h;
+
+  natural_size (child, &w, &h);
+  gtk_widget_set_child_visible (child, shown);
+  gtk_widget_size_allocate (child, &(GtkAllocation) { (int) x, (int) y, w, h }, -1);
+}
+
+/* Over a long range the time axis names each month at its first day; a
+ * name that would touch the previous one or "Today" (@today_x onwards) is
+ * left out. */
+static void
+place_months (TfMoodChart *self, const Geometry *g, double today_x)
+{
+  double free_x = g->left;
+
+  for (guint k = 0; k < MAX_MONTHS; k++)
+    {
+      double x = k < self->n_months ? day_x (self, g, self->month_day[k]) : 0;
+      int w, h;
+
+      natural_size (self->months[k], &w, &h);
+      place (self->months[k],
+             k < self->n_months && x - w / 2.0 >= free_x && x + w / 2.0 <= MIN (today_x - PAD,
+                                                                                  g->right),
+             x - w / 2.0, g->bottom + PAD / 4);
+      if (gtk_widget_get_child_visible (self->months[k]))
+        free_x = x + w / 2.0 + PAD;
+    }
+}
+
+static void
+tf_mood_chart_size_allocate (GtkWidget *widget, int width, int height, int baseline)
+{
+  TfMoodChart *self = TF_MOOD_CHART (widget);
+  gboolean data = has_data (self);
+  gboolean plotted;
+  Geometry g = { 0 };
+  int w, h;
+
+  gtk_widget_measure (GTK_WIDGET (self->plot), GTK_ORIENTATION_HORIZONTAL, -1, NULL, NULL, NULL,
+                      NULL);
+  gtk_widget_size_allocate (GTK_WIDGET (self->plot), &(GtkAllocation) { 0, 0, width, height },
+                            -1);
+
+  /* Nothing to draw: a sentence, in the middle. */
+  gtk_widget_measure (self->empty, GTK_ORIENTATION_VERTICAL, MAX (0, width - 2 * (int) PAD),
+                      NULL, &h, NULL, NULL);
+  gtk_widget_measure (self->empty, GTK_ORIENTATION_HORIZONTAL, -1, NULL, NULL, NULL, NULL);
+  gtk_widget_set_child_visible (self->empty, !data);
+  gtk_widget_size_allocate (self->empty,
+                            &(GtkAllocation) { (int) PAD, (height - h) / 2,
+                                               MAX (0, width - 2 * (int) PAD), h }, -1);
+
+  /* The legend stands at the plot's left even when there is no room for
+   * the plot. */
+  plotted = chart_geometry (self, width, height, &g);
+  place (self->legend, data, g.left, 0);
+  for (guint t = 0; t < N_TICKS; t++)
+    {
+      natural_size (self->ticks[t], &w, &h);
+      place (self->ticks[t], plotted, g.label_w - w,
+             g.bottom - (tick_values[t] - 1) * (plotted ? g.unit : 0) - h / 2.0);
+    }
+  /* The time axis: the first day (or the months) at the left, today at the
+   * right. */
+  place (self->first_day, plotted && g.points.per_point == 1, g.left, g.bottom + PAD / 4);
+  natural_size (self->today, &w, &h);
+  place (self->today, plotted, g.right - w, g.bottom + PAD / 4);
+  if (plotted)
+    place_months (self, &g, g.right - w);
+  else
+    for (guint k = 0; k < MAX_MONTHS; k++)
+      place (self->months[k], FALSE, 0, 0);
+}
+
+/* The words that depend on the days shown: the first day's date, and over
+ * a long range the months that start within it. */
+static void
+name_days (TfMoodChart *self)
+{
+  guint n = tf_mood_days_get_n_days (self->days);
+  g_autofree char *first_text = NULL;
+  Points points;
+  GDate date;
+
+  tf_mood_days_get_date (self->days, 0, &date);
+  first_text = format_day (&date);
+  gtk_label_set_label (GTK_LABEL (self->first_day), first_text);
+  points_for (self->days, &points);
+  self->n_months = 0;
+  for (guint i = 0; points.per_point > 1 && i < n && self->n_months < MAX_MONTHS; i++)
+    {
+      g_autoptr(GDateTime) dt = NULL;
+      g_autofree char *name = NULL;
+
+      tf_mood_days_get_date (self->days, i, &date);
+      if (g_date_get_day (&date) != 1)
+        continue;
+      dt = g_date_time_new_local (g_date_get_year (&date), g_date_get_month (&date), 1, 12, 0, 0);
+      /* TRANSLATORS: a month on the year chart's time axis, in
+       * g_date_time_format() form: "%b" gives "Mar".  xgettext:no-c-format */
+      name = g_date_time_format (dt, _("%b"));
+      gtk_label_set_label (GTK_LABEL (self->months[self->n_months]), name);
+      self->month_day[self->n_months++] = i;
+    }
+}
+
+static void
+tf_mood_chart_dispose (GObject *object)
+{
+  gtk_widget_dispose_template (GTK_WIDGET (object), TF_TYPE_MOOD_CHART);
+  G_OBJECT_CLASS (tf_mood_chart_parent_class)->dispose (object);
+}
+
+static void
+tf_mood_chart_finalize (GObject *object)
+{
+  TfMoodChart *self = TF_MOOD_CHART (object);
+
+  g_clear_pointer (&self->days, tf_mood_days_free);
+  G_OBJECT_CLASS (tf_mood_chart_parent_class)->finalize (object);
+}
+
+/* Binds template child @name to the pointer at @offset. */
+static void
+bind_child (GtkWidgetClass *widget_class, const char *name, gsize offset)
+{
+  gtk_widget_class_bind_template_child_full (widget_class, name, FALSE, offset);
 }
 
 static void
 tf_mood_chart_class_init (TfMoodChartClass *klass)
 {
+  static const char *const swatches[TF_MOOD_N_SERIES] = {
+    "mood_swatch", "energy_swatch", "anxiety_swatch",
+  };
+  static const char *const ticks[N_TICKS] = { "tick_1", "tick_5", "tick_10" };
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  G_OBJECT_CLASS (klass)->dispose = tf_mood_chart_dispose;
   G_OBJECT_CLASS (klass)->finalize = tf_mood_chart_finalize;
   widget_class->measure = tf_mood_chart_measure;
-  widget_class->snapshot = tf_mood_chart_snapshot;
+  widget_class->size_allocate = tf_mood_chart_size_allocate;
   gtk_widget_class_set_css_name (widget_class, "tf-mood-chart");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/therapyfield/TherapyField/"
+                                               "tf-mood-chart.ui");
+  gtk_widget_class_bind_template_child (widget_class, TfMoodChart, plot);
+  gtk_widget_class_bind_template_child (widget_class, TfMoodChart, legend);
+  gtk_widget_class_bind_template_child (widget_class, TfMoodChart, first_day);
+  gtk_widget_class_bind_template_child (widget_class, TfMoodChart, today);
+  gtk_widget_class_bind_template_child (widget_class, TfMoodChart, empty);
+  for (guint s = 0; s < TF_MOOD_N_SERIES; s++)
+    bind_child (widget_class, swatches[s],
+                G_STRUCT_OFFSET (TfMoodChart, swatches) + s * sizeof (gpointer));
+  for (guint t = 0; t < N_TICKS; t++)
+    bind_child (widget_class, ticks[t],
+                G_STRUCT_OFFSET (TfMoodChart, ticks) + t * sizeof (gpointer));
+  for (guint k = 0; k < MAX_MONTHS; k++)
+    {
+      g_autofree char *name = g_strdup_printf ("month_%u", k);
+
+      /* The template keeps the name it is given: it must outlive the class. */
+      bind_child (widget_class, g_intern_string (name),
+                  G_STRUCT_OFFSET (TfMoodChart, months) + k * sizeof (gpointer));
+    }
 }
 
 static void
@@ -425,8 +526,11 @@ update_description (TfMoodChart *self, guint n_days)
 static void
 tf_mood_chart_init (TfMoodChart *self)
 {
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Mood, energy and anxiety by day"), -1);
+  gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_drawing_area_set_draw_func (self->plot, draw_plot, self, NULL);
+  for (guint s = 0; s < TF_MOOD_N_SERIES; s++)
+    gtk_drawing_area_set_draw_func (self->swatches[s], draw_swatch, (gpointer) &series_colors[s],
+                                    NULL);
 }
 
 GtkWidget *
@@ -447,7 +551,10 @@ tf_mood_chart_set_entries (TfMoodChart *self, GPtrArray *entries, GDateTime *tod
   g_clear_pointer (&self->days, tf_mood_days_free);
   self->days = tf_mood_days_new (entries, today, days);
   update_description (self, days);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  name_days (self);
+  /* Whether there is data shows or hides the words. */
+  gtk_widget_queue_allocate (GTK_WIDGET (self));
+  gtk_widget_queue_draw (GTK_WIDGET (self->plot));
 }
 
 guint
