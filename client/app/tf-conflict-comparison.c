@@ -199,10 +199,29 @@ tf_conflict_comparison_new (const TfTable *table,
   g_return_val_if_fail (server != NULL || server_missing != NULL, NULL);
 
   self = g_object_new (TF_TYPE_CONFLICT_COMPARISON, NULL);
+  tf_conflict_comparison_set_versions (self, table, local, server, local_missing,
+                                       server_missing);
+  return GTK_WIDGET (self);
+}
+
+void
+tf_conflict_comparison_set_versions (TfConflictComparison *self,
+                                     const TfTable        *table,
+                                     JsonObject           *local,
+                                     JsonObject           *server,
+                                     const char           *local_missing,
+                                     const char           *server_missing)
+{
+  g_return_if_fail (TF_IS_CONFLICT_COMPARISON (self));
+  g_return_if_fail (table != NULL);
+  g_return_if_fail (local != NULL || local_missing != NULL);
+  g_return_if_fail (server != NULL || server_missing != NULL);
+  g_return_if_fail (gtk_widget_get_first_child (self->local) ==
+                    gtk_widget_get_last_child (self->local));
+
   /* A side compares with the other only when the other shows its fields. */
   fill_version (self->local, table, local, server_missing == NULL ? server : NULL,
                 local_missing);
   fill_version (self->server, table, server, local_missing == NULL ? local : NULL,
                 server_missing);
-  return GTK_WIDGET (self);
 }

@@ -28,5 +28,13 @@ GtkWidget *tf_conflict_comparison_new (const TfTable *table,
                                        JsonObject    *server,
                                        const char    *local_missing,
                                        const char    *server_missing);
+/* As tf_conflict_comparison_new(), for a comparison made by a template:
+ * once only. */
+void       tf_conflict_comparison_set_versions (TfConflictComparison *self,
+                                                const TfTable        *table,
+                                                JsonObject           *local,
+                                                JsonObject           *server,
+                                                const char           *local_missing,
+                                                const char           *server_missing);
 
 G_END_DECLS

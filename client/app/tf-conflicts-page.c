@@ -25,8 +25,9 @@
  * focus moves to the next conflict's first choice.  When the session locks,
  * the cards (and the plaintext in them) go; they come back on unlocking.
  *
- * The page around the cards is the template tf-conflicts-page.ui; a card
- * is made here for each conflict, as conflicts come and go.
+ * The page around the cards is the template tf-conflicts-page.ui; each
+ * conflict is a TfConflictCard (tf-conflict-card.ui), made here as
+ * conflicts come and go.
  */
 #define G_LOG_DOMAIN "tf-conflicts-page"
 
@@ -34,12 +35,10 @@
 
 #include <glib/gi18n.h>
 
-#include "tf-conflict-comparison.h"
+#include "tf-conflict-card.h"
 #include "tf-conflicts-page.h"
 #include "tf-page.h"
 #include "tf-form.h"
-#include "tf-record-text.h"
-#include "tf-side-by-side.h"
 
 /* --- the page ------------------------------------------------------------ */
 
@@ -110,112 +109,7 @@ enum { SAVED, FAILED, N_SIGNALS };
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
-static gboolean
-is_unreadable (JsonObject *side)
-{
-  return side != NULL && json_object_get_boolean_member_with_default (side, "unreadable", FALSE);
-}
-
-/* --- a conflict's card --------------------------------------------------- */
-
-static void on_keep_clicked_cb (GtkButton *button, TfConflictsPage *self);
-
-static GtkWidget *
-add_keep_button (GtkWidget *box, TfConflictsPage *self, const char *copy_id,
-                 gboolean server_gone, TfKeep keep, const char *name, const char *label,
-                 const char *tooltip)
-{
-  GtkWidget *button = gtk_button_new_with_label (label);
-
-  gtk_widget_set_name (button, name);
-  gtk_widget_set_tooltip_text (button, tooltip);
-  gtk_label_set_wrap (GTK_LABEL (gtk_button_get_child (GTK_BUTTON (button))), TRUE);
-  gtk_label_set_justify (GTK_LABEL (gtk_button_get_child (GTK_BUTTON (button))),
-                         GTK_JUSTIFY_CENTER);
-  g_object_set_data_full (G_OBJECT (button), "tf-copy-id", g_strdup (copy_id), g_free);
-  g_object_set_data (G_OBJECT (button), "tf-keep", GINT_TO_POINTER (keep));
-  g_object_set_data (G_OBJECT (button), "tf-server-gone", GINT_TO_POINTER (server_gone));
-  g_signal_connect_object (button, "clicked", G_CALLBACK (on_keep_clicked_cb), self, 0);
-  tf_side_by_side_append (box, button);
-  return button;
-}
-
-/* A conflict {table, id, original_id, local, server} as a group: what it
- * is, the two versions, and the choice. */
-static GtkWidget *
-build_card (TfConflictsPage *self, JsonObject *conflict)
-{
-  const TfTable *table = tf_registry_lookup (tf_json_get_string (conflict, "table"));
-  const char *copy_id = tf_json_get_string (conflict, "id");
-  JsonNode *local_node = json_object_get_member (conflict, "local");
-  JsonNode *server_node = json_object_get_member (conflict, "server");
-  JsonObject *local = local_node && JSON_NODE_HOLDS_OBJECT (local_node)
-                        ? json_node_get_object (local_node) : NULL;
-  JsonObject *server = server_node && JSON_NODE_HOLDS_OBJECT (server_node)
-                         ? json_node_get_object (server_node) : NULL;
-  gboolean local_unreadable = local == NULL || is_unreadable (local);
-  gboolean server_unreadable = is_unreadable (server);
-  gboolean server_locked = server != NULL && tf_json_get_string (server, "locked_at") != NULL;
-  GtkWidget *group = adw_preferences_group_new ();
-  GtkWidget *buttons = tf_side_by_side_new (6, 0, TRUE);
-  GtkWidget *keep_local, *keep_both;
-  g_autofree char *title = NULL;
-  g_autofree char *name = g_strconcat ("conflict-", copy_id, NULL);
-  const char *unreadable = _("This version cannot be opened with this account’s keys: it is "
-                             "not shared with you, or no longer is.");
-
-  title = tf_record_text_describe (table, local_unreadable ? NULL : local,
-                           server_unreadable ? NULL : server);
-  gtk_widget_set_name (group, name);
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), title);
-  adw_preferences_group_set_description (
-    ADW_PREFERENCES_GROUP (group),
-    server == NULL ? _("Changed on this device and deleted on another one. Keep this device’s "
-                       "version to bring it back, or let it go.")
-                   : _("Changed on this device and on another one before they synced. Nothing "
-                       "is lost until you choose."));
-
-  adw_preferences_group_add (
-    ADW_PREFERENCES_GROUP (group),
-    tf_conflict_comparison_new (table, local, server, local_unreadable ? unreadable : NULL,
-                                server == NULL ? _("Deleted on another device.")
-                                               : server_unreadable ? unreadable : NULL));
-
-  gtk_widget_set_name (buttons, "conflict-buttons");
-  gtk_widget_set_margin_top (buttons, 12);
-  keep_local = add_keep_button (buttons, self, copy_id, server == NULL, TF_KEEP_LOCAL,
-                                "conflict-keep-local", _("Keep this device’s"),
-                                _("Keep the version from this device; the server’s version "
-                                  "is replaced"));
-  add_keep_button (buttons, self, copy_id, server == NULL, TF_KEEP_SERVER,
-                   "conflict-keep-server", _("Keep the server’s"),
-                   server == NULL ? _("Let the record go; this device’s version is discarded")
-                                  : _("Keep the version from the server; this device’s version "
-                                      "is discarded"));
-  if (local_unreadable)
-    {
-      gtk_widget_set_sensitive (keep_local, FALSE);
-      gtk_widget_set_tooltip_text (keep_local, unreadable);
-    }
-  else if (server_locked)
-    {
-      gtk_widget_set_sensitive (keep_local, FALSE);
-      gtk_widget_set_tooltip_text (keep_local, _("The server’s version is a locked note: it "
-                                                 "can no longer change"));
-    }
-  if (table->conflict_copy_syncs)
-    {
-      keep_both = add_keep_button (buttons, self, copy_id, server == NULL, TF_KEEP_BOTH,
-                                   "conflict-keep-both", _("Keep both"),
-                                   _("Keep both as separate records; the one from this device "
-                                     "is not shared with anyone until you share it"));
-      gtk_widget_add_css_class (keep_both, "suggested-action");
-      gtk_widget_set_sensitive (keep_both, !local_unreadable);
-    }
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), buttons);
-  g_object_set_data (G_OBJECT (group), "tf-buttons", buttons);
-  return group;
-}
+static void on_keep_cb (TfConflictCard *card, int keep, TfConflictsPage *self);
 
 /* --- loading ------------------------------------------------------------- */
 
@@ -249,7 +143,7 @@ take_card (GPtrArray *cards, const char *copy_id, const char *checksum)
     {
       GtkWidget *card = g_ptr_array_index (cards, i);
 
-      if (g_strcmp0 (g_object_get_data (G_OBJECT (card), "tf-copy-id"), copy_id) == 0 &&
+      if (g_strcmp0 (tf_conflict_card_get_copy_id (TF_CONFLICT_CARD (card)), copy_id) == 0 &&
           g_strcmp0 (g_object_get_data (G_OBJECT (card), "tf-checksum"), checksum) == 0)
         return g_ptr_array_steal_index (cards, i);
     }
@@ -271,14 +165,8 @@ move_focus_out (TfConflictsPage *self, GPtrArray *cards)
   if (!inside)
     return;
   for (guint i = 0; i < self->cards->len; i++)
-    {
-      GtkWidget *buttons = g_object_get_data (g_ptr_array_index (self->cards, i), "tf-buttons");
-
-      for (GtkWidget *b = gtk_widget_get_first_child (buttons); b != NULL;
-           b = gtk_widget_get_next_sibling (b))
-        if (gtk_widget_is_sensitive (b) && gtk_widget_grab_focus (b))
-          return;
-    }
+    if (tf_conflict_card_focus_choice (g_ptr_array_index (self->cards, i)))
+      return;
   gtk_root_set_focus (root, NULL);
 }
 
@@ -317,8 +205,8 @@ reload (TfConflictsPage *self)
       card = take_card (old, copy_id, checksum);
       if (card == NULL)
         {
-          card = build_card (self, conflict);
-          g_object_set_data_full (G_OBJECT (card), "tf-copy-id", g_strdup (copy_id), g_free);
+          card = tf_conflict_card_new (conflict);
+          g_signal_connect_object (card, "keep", G_CALLBACK (on_keep_cb), self, 0);
           g_object_set_data_full (G_OBJECT (card), "tf-checksum", g_steal_pointer (&checksum),
                                   g_free);
           adw_preferences_page_add (self->list, ADW_PREFERENCES_GROUP (card));
@@ -428,11 +316,10 @@ on_confirm_response_cb (AdwMessageDialog *dialog, const char *response, TfConfli
 /* Keeping one version discards the other: asked first.  Keeping both
  * loses nothing and happens at once. */
 static void
-on_keep_clicked_cb (GtkButton *button, TfConflictsPage *self)
+on_keep_cb (TfConflictCard *card, int keep, TfConflictsPage *self)
 {
-  const char *copy_id = g_object_get_data (G_OBJECT (button), "tf-copy-id");
-  TfKeep keep = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "tf-keep"));
-  gboolean gone = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "tf-server-gone"));
+  const char *copy_id = tf_conflict_card_get_copy_id (card);
+  gboolean gone = tf_conflict_card_get_server_gone (card);
   const char *heading, *body;
   GtkWidget *dialog;
 

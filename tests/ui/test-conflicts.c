@@ -399,10 +399,10 @@ test_side_by_side (void)
   g_assert_cmpfloat (l.origin.x + l.size.width, <=, s.origin.x);
 
   /* "Keep both" only where two records may exist. */
-  g_assert_nonnull (tf_ui_find (conflict, "conflict-keep-both"));
-  g_assert_nonnull (tf_ui_find (card (f, mood_copy), "conflict-keep-both"));
-  g_assert_null (tf_ui_find (card (f, day_copy), "conflict-keep-both"));
-  g_assert_nonnull (tf_ui_find (card (f, day_copy), "conflict-keep-server"));
+  g_assert_nonnull (tf_ui_find_shown (conflict, "conflict-keep-both"));
+  g_assert_nonnull (tf_ui_find_shown (card (f, mood_copy), "conflict-keep-both"));
+  g_assert_null (tf_ui_find_shown (card (f, day_copy), "conflict-keep-both"));
+  g_assert_nonnull (tf_ui_find_shown (card (f, day_copy), "conflict-keep-server"));
 
   /* Keep both: two journal entries, and the conflict is gone. */
   click_in (conflict, "conflict-keep-both");

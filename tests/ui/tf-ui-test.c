@@ -31,6 +31,17 @@ tf_ui_find (GtkWidget *root, const char *name)
   return NULL;
 }
 
+GtkWidget *
+tf_ui_find_shown (GtkWidget *root, const char *name)
+{
+  GtkWidget *widget = tf_ui_find (root, name);
+
+  for (GtkWidget *w = widget; w != NULL && w != root; w = gtk_widget_get_parent (w))
+    if (!gtk_widget_get_visible (w))
+      return NULL;
+  return widget;
+}
+
 /* Runs the main loop until @check holds, for at most 30 s. */
 gboolean
 tf_ui_wait_for (gboolean (*check) (gpointer), gpointer data)

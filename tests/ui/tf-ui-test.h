@@ -21,6 +21,10 @@ typedef struct
 /* The widget named @name (gtk_widget_set_name) under @root, or NULL. */
 GtkWidget *tf_ui_find       (GtkWidget  *root,
                              const char *name);
+/* As tf_ui_find(), but NULL also when the widget is hidden, or a widget
+ * between it and @root is: what a user is not offered. */
+GtkWidget *tf_ui_find_shown (GtkWidget  *root,
+                             const char *name);
 /* Runs the main loop until @check holds, for at most 30 s. */
 gboolean   tf_ui_wait_for   (gboolean  (*check) (gpointer),
                              gpointer    data);
