@@ -31,6 +31,7 @@
 #include "tf-availability-editor.h"
 #include "tf-form.h"
 #include "tf-schedule-page.h"
+#include "tf-schedule-row.h"
 #include "tf-page.h"
 #include "tf-services-editor.h"
 #include "tf-time.h"
@@ -153,33 +154,11 @@ client_name (TfSchedulePage *self, GHashTable *names, const char *client_id)
   return name;
 }
 
-static GtkWidget *
-action_button (const char *label, const char *name, const char *action, const char *id)
-{
-  GtkWidget *button = gtk_button_new_with_label (label);
-
-  gtk_widget_set_name (button, name);
-  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
-  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (button), g_variant_new_string (id));
-  return button;
-}
-
-static void
-add_menu_item (GMenu *menu, const char *label, const char *action, const char *id)
-{
-  g_autoptr(GMenuItem) item = g_menu_item_new (label, NULL);
-
-  g_menu_item_set_action_and_target_value (item, action, g_variant_new_string (id));
-  g_menu_append_item (menu, item);
-}
-
 /* "10:00 · Name", "Pending · 50 min", and what can be done next. */
 static GtkWidget *
 create_row (TfSchedulePage *self, TfDatedAppointment *entry, GHashTable *names)
 {
   TfItem *item = entry->item;
-  const char *id = tf_item_get_id (item);
   const char *status = tf_item_get_string (item, "status");
   const char *reason = tf_item_get_string (item, "cancellation_reason");
   g_autofree char *time = g_date_time_format (entry->when, "%H:%M");
@@ -190,57 +169,23 @@ create_row (TfSchedulePage *self, TfDatedAppointment *entry, GHashTable *names)
   g_autofree char *subtitle = g_strdup_printf (_("%s · %d min"),
                                                tf_appointment_status_label (status),
                                                (int) tf_item_get_int (item, "duration", 0));
-  g_autofree char *row_name = g_strdup_printf ("appointment-%s", id);
-  GtkWidget *row = adw_action_row_new ();
-  g_autoptr(GMenu) menu = g_menu_new ();
+  TfScheduleRowOffers offers = 0;
 
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   if (reason != NULL && *reason != '\0')
     {
-      g_autofree char *full = g_strdup_printf ("%s\n%s", subtitle, reason);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), full);
-    }
-  else
-    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 3);
-  gtk_widget_set_name (row, row_name);
+      char *full = g_strdup_printf ("%s\n%s", subtitle, reason);
 
+      g_free (subtitle);
+      subtitle = full;
+    }
   if (g_strcmp0 (status, "pending") == 0)
-    {
-      GtkWidget *confirm = action_button (_("Confirm"), "appointment-confirm",
-                                          "schedule.confirm", id);
-
-      gtk_widget_add_css_class (confirm, "suggested-action");
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), confirm);
-    }
+    offers |= TF_SCHEDULE_ROW_CONFIRM;
   else if (g_strcmp0 (status, "confirmed") == 0 &&
            has_started (tf_item_get_string (item, "appointment_datetime")))
-    {
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row),
-                                 action_button (_("Complete"), "appointment-complete",
-                                                "schedule.complete", id));
-      add_menu_item (menu, _("Mark as No-Show"), "schedule.no-show", id);
-    }
-  else
-    gtk_widget_add_css_class (row, "dim-label");
-
+    offers |= TF_SCHEDULE_ROW_COMPLETE | TF_SCHEDULE_ROW_NO_SHOW;
   if (may_become (status, "cancelled"))
-    {
-      GtkWidget *more = gtk_menu_button_new ();
-
-      add_menu_item (menu, _("Cancel Appointment…"), "schedule.cancel", id);
-      gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (more), "view-more-symbolic");
-      gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (more), G_MENU_MODEL (menu));
-      gtk_widget_set_name (more, "appointment-more");
-      gtk_widget_add_css_class (more, "flat");
-      gtk_widget_set_valign (more, GTK_ALIGN_CENTER);
-      gtk_widget_set_tooltip_text (more, _("More Actions"));
-      gtk_accessible_update_property (GTK_ACCESSIBLE (more), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                      _("More Actions"), -1);
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), more);
-    }
-  return row;
+    offers |= TF_SCHEDULE_ROW_CANCEL;
+  return tf_schedule_row_new (tf_item_get_id (item), title, subtitle, offers);
 }
 
 static void

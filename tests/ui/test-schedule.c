@@ -251,7 +251,7 @@ test_agenda (void)
   g_assert_true (!json_object_has_member (plain, "cancelled_by") ||
                  json_object_get_null_member (plain, "cancelled_by"));
   tf_ui_wait_subtitle (f.window, row_name, "Confirmed · 50 min");
-  g_assert_null (tf_ui_find (f.window, "appointment-confirm"));
+  g_assert_null (tf_ui_find_shown (f.window, "appointment-confirm"));
   tf_ui_wait_shown (f.window, "appointment-complete");
 
   /* Cancelled with a reason: who, when and why are stored. */
@@ -273,7 +273,7 @@ test_agenda (void)
                    tf_vault_get_user_id (tf_ui_page_vault (&f)));
   g_assert_nonnull (json_object_get_string_member (plain, "cancelled_at"));
   tf_ui_wait_subtitle (f.window, row_name, "Cancelled · 50 min");
-  g_assert_null (tf_ui_find (f.window, "appointment-more"));
+  g_assert_null (tf_ui_find_shown (f.window, "appointment-more"));
 
   /* A cancelled appointment cannot be confirmed any more. */
   g_assert_true (gtk_widget_activate_action (f.page, "schedule.confirm", "s", id));
@@ -315,7 +315,7 @@ test_future_not_held (void)
   if (g_date_time_get_day_of_week (at) < g_date_time_get_day_of_week (now))
     tf_ui_click (f.window, "schedule-next");
   tf_ui_wait_subtitle (f.window, row_name, "Confirmed · 50 min");
-  g_assert_null (tf_ui_find (f.window, "appointment-complete"));
+  g_assert_null (tf_ui_find_shown (f.window, "appointment-complete"));
   tf_ui_wait_shown (f.window, "appointment-more");
 
   for (guint i = 0; i < G_N_ELEMENTS (actions); i++)

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * tf-schedule-row.h: an appointment of the therapist's week in the
+ * Schedule page, with the changes its status allows as buttons and a menu
+ * of the page's actions (schedule.confirm, .complete, .no-show, .cancel,
+ * each with the appointment's id as target).
+ */
+#pragma once
+
+#include <adwaita.h>
+
+G_BEGIN_DECLS
+
+#define TF_TYPE_SCHEDULE_ROW (tf_schedule_row_get_type ())
+G_DECLARE_FINAL_TYPE (TfScheduleRow, tf_schedule_row, TF, SCHEDULE_ROW, AdwActionRow)
+
+/* What the row offers. */
+typedef enum
+{
+  TF_SCHEDULE_ROW_CONFIRM  = 1 << 0,
+  TF_SCHEDULE_ROW_COMPLETE = 1 << 1,
+  TF_SCHEDULE_ROW_NO_SHOW  = 1 << 2,
+  TF_SCHEDULE_ROW_CANCEL   = 1 << 3,
+} TfScheduleRowOffers;
+
+/* The row of appointment @id, named appointment-@id, showing @title and
+ * @subtitle; an appointment with neither Confirm nor Complete is dimmed. */
+GtkWidget *tf_schedule_row_new (const char          *id,
+                                const char          *title,
+                                const char          *subtitle,
+                                TfScheduleRowOffers  offers);
+
+G_END_DECLS
