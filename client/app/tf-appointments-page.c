@@ -23,6 +23,7 @@
 #include <glib/gi18n.h>
 
 #include "tf-appointment-info.h"
+#include "tf-appointment-row.h"
 #include "tf-cancel-dialog.h"
 #include "tf-appointments-page-private.h"
 #include "tf-page.h"
@@ -128,9 +129,7 @@ create_row (TfAppointmentsPage *self, TfDatedAppointment *entry, gboolean upcomi
   const char *reason = tf_item_get_string (item, "cancellation_reason");
   g_autofree char *title = tf_appointment_format_when (entry->when);
   g_autofree char *service = service_name (self, tf_item_get_string (item, "service_id"));
-  g_autofree char *row_name = g_strdup_printf ("appointment-%s", id);
   g_autoptr(GString) subtitle = g_string_new (NULL);
-  GtkWidget *row = adw_action_row_new ();
   const char *name;
 
   name = therapist != NULL ? g_hash_table_lookup (names, therapist) : NULL;
@@ -155,33 +154,8 @@ create_row (TfAppointmentsPage *self, TfDatedAppointment *entry, gboolean upcomi
   else
     g_string_append (subtitle, tf_appointment_status_label_for_client (status));
 
-  gtk_widget_set_name (row, row_name);
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle->str);
-  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 4);
-  /* A cancellation ahead stays legible: the client must notice it. */
-  if (!upcoming)
-    gtk_widget_add_css_class (row, "dim-label");
-
-  if (upcoming && may_cancel (status))
-    {
-      GtkWidget *cancel = gtk_button_new_with_mnemonic (_("_Cancel…"));
-      g_autofree char *cancel_name = g_strdup_printf ("appointment-cancel-%s", id);
-      g_autofree char *label = g_strdup_printf (_("Cancel the appointment of %s"), title);
-
-      gtk_widget_set_name (cancel, cancel_name);
-      gtk_widget_set_valign (cancel, GTK_ALIGN_CENTER);
-      gtk_widget_add_css_class (cancel, "flat");
-      gtk_widget_set_tooltip_text (cancel, label);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (cancel), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                      label, -1);
-      gtk_actionable_set_action_name (GTK_ACTIONABLE (cancel), "appointments.cancel");
-      gtk_actionable_set_action_target_value (GTK_ACTIONABLE (cancel),
-                                              g_variant_new_string (id));
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), cancel);
-    }
-  return row;
+  return tf_appointment_row_new (id, title, subtitle->str, upcoming,
+                                 upcoming && may_cancel (status));
 }
 
 static void
