@@ -30,6 +30,7 @@
 #include "tf-booking.h"
 #include "tf-form.h"
 #include "tf-safety-dialog.h"
+#include "tf-therapist-row.h"
 #include "tf-time.h"
 
 static void tf_appointments_page_page_init (TfPageInterface *iface);
@@ -361,19 +362,9 @@ rebuild_therapists (TfAppointmentsPage *self)
     {
       g_autofree char *name = tf_appointments_page_dup_therapist_name (vault, ids[i]);
       g_autofree char *state = tf_safety_state_text (self->session, ids[i]);
-      GtkWidget *row = adw_action_row_new ();
-      GtkWidget *verify = gtk_button_new_with_mnemonic (_("_Verify"));
 
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), state);
-      gtk_widget_set_name (row, "appointments-therapist");
-      gtk_widget_set_name (verify, "appointments-therapist-verify");
-      gtk_widget_set_valign (verify, GTK_ALIGN_CENTER);
-      gtk_widget_set_tooltip_text (verify, _("Verify Safety Number"));
-      gtk_actionable_set_action_name (GTK_ACTIONABLE (verify), "appointments.verify-keys");
-      gtk_actionable_set_action_target (GTK_ACTIONABLE (verify), "s", ids[i]);
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), verify);
-      gtk_list_box_append (GTK_LIST_BOX (self->therapists), row);
+      gtk_list_box_append (GTK_LIST_BOX (self->therapists),
+                           tf_therapist_row_new (ids[i], name, state));
     }
 }
 
