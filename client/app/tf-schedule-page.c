@@ -31,6 +31,7 @@
 #include "tf-availability-editor.h"
 #include "tf-form.h"
 #include "tf-schedule-page.h"
+#include "tf-schedule-day.h"
 #include "tf-schedule-row.h"
 #include "tf-page.h"
 #include "tf-services-editor.h"
@@ -237,29 +238,18 @@ rebuild (TfSchedulePage *self)
     {
       GPtrArray *entries = g_ptr_array_index (days, d);
       g_autoptr(GDateTime) date = NULL;
-      g_autofree char *heading = NULL;
-      GtkWidget *label, *list;
+      GtkWidget *day;
 
       if (entries->len == 0)
         continue;
       any = TRUE;
       g_ptr_array_sort (entries, tf_dated_appointment_soonest_first);
       date = g_date_time_add_days (self->week_start, d);
-      heading = g_date_time_format (date, "%A %-d %B");
-      label = gtk_label_new (heading);
-      gtk_widget_add_css_class (label, "heading");
-      gtk_label_set_xalign (GTK_LABEL (label), 0);
-      gtk_widget_set_margin_top (label, 12);
-      list = gtk_list_box_new ();
-      gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
-      gtk_widget_add_css_class (list, "boxed-list");
-      gtk_accessible_update_property (GTK_ACCESSIBLE (list), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                      heading, -1);
+      day = tf_schedule_day_new (date);
       for (guint i = 0; i < entries->len; i++)
-        gtk_list_box_append (GTK_LIST_BOX (list),
-                             create_row (self, g_ptr_array_index (entries, i), names));
-      gtk_box_append (GTK_BOX (self->days_box), label);
-      gtk_box_append (GTK_BOX (self->days_box), list);
+        tf_schedule_day_append (TF_SCHEDULE_DAY (day),
+                                create_row (self, g_ptr_array_index (entries, i), names));
+      gtk_box_append (GTK_BOX (self->days_box), day);
     }
   gtk_widget_set_visible (self->days_box, any);
   gtk_widget_set_visible (self->empty, !any);
