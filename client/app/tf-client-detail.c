@@ -30,6 +30,7 @@
 
 #include "tf-form.h"
 #include "tf-client-detail.h"
+#include "tf-client-journal-row.h"
 #include "tf-history-form.h"
 #include "tf-intake-form.h"
 #include "tf-mood-chart.h"
@@ -284,73 +285,14 @@ entry_is_shared (gpointer item, gpointer data)
   return tf_item_get_boolean (item, "therapist_shared", FALSE);
 }
 
-static GtkWidget *
-wrapped_label (const char *text, const char *css_class)
-{
-  GtkWidget *label = gtk_label_new (text);
-
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  if (css_class != NULL)
-    gtk_widget_add_css_class (label, css_class);
-  return label;
-}
-
 /* Title; when, category and mood then; the whole text, or why it cannot be
  * read. */
 static GtkWidget *
 create_journal_row (gpointer item, gpointer data)
 {
-  TfItem *entry = item;
-  const char *title = tf_item_get_string (entry, "title");
-  const char *category = tf_item_get_string (entry, "category");
-  const char *content = tf_item_get_string (entry, "content");
-  gint64 mood = tf_item_get_int (entry, "mood_at_time", 0);
-  g_autofree char *when = format_local (tf_item_get_string (entry, "created_at"), "%x %H:%M");
-  g_autofree char *row_name = g_strdup_printf ("client-journal-%s", tf_item_get_id (entry));
-  g_autoptr(GString) meta = g_string_new (when != NULL ? when : "");
-  GtkWidget *row = gtk_list_box_row_new ();
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  GtkWidget *heading, *text;
+  g_autofree char *when = format_local (tf_item_get_string (item, "created_at"), "%x %H:%M");
 
-  if (category != NULL && *category != '\0')
-    g_string_append_printf (meta, "%s%s", meta->len > 0 ? " · " : "", category);
-  if (mood > 0)
-    {
-      g_autofree char *mood_text = g_strdup_printf (_("Mood at the time: %d/10"), (int) mood);
-
-      g_string_append_printf (meta, "%s%s", meta->len > 0 ? " · " : "", mood_text);
-    }
-
-  heading = wrapped_label (title != NULL && *title != '\0' ? title : _("Untitled"), "heading");
-  gtk_widget_set_name (heading, "client-journal-title");
-  gtk_box_append (GTK_BOX (box), heading);
-  if (meta->len > 0)
-    gtk_box_append (GTK_BOX (box), wrapped_label (meta->str, "dim-label"));
-  if (tf_item_get_boolean (entry, "unreadable", FALSE))
-    {
-      text = wrapped_label (_("This entry cannot be opened on this device: its key has not "
-                              "arrived yet, or the client no longer shares it."), "dim-label");
-      gtk_widget_set_name (text, "client-journal-unreadable");
-    }
-  else
-    {
-      text = wrapped_label (content != NULL ? content : "", NULL);
-      gtk_label_set_selectable (GTK_LABEL (text), TRUE);
-      gtk_widget_set_name (text, "client-journal-content");
-    }
-  gtk_box_append (GTK_BOX (box), text);
-
-  gtk_widget_set_margin_start (box, 12);
-  gtk_widget_set_margin_end (box, 12);
-  gtk_widget_set_margin_top (box, 12);
-  gtk_widget_set_margin_bottom (box, 12);
-  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
-  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
-  gtk_widget_set_name (row, row_name);
-  tf_form_label_accessibly (row, title != NULL && *title != '\0' ? title : _("Untitled"));
-  return row;
+  return tf_client_journal_row_new (item, when);
 }
 
 static void
