@@ -14,6 +14,7 @@
 
 #include "tf-availability-editor-private.h"
 #include "tf-form.h"
+#include "tf-removable-row.h"
 #include "tf-time.h"
 
 static const TfTable *
@@ -43,9 +44,9 @@ show_blocked_error (TfAvailabilityEditor *self, const char *message)
 }
 
 static void
-on_unblock_clicked_cb (GtkButton *button, TfAvailabilityEditor *self)
+on_unblock_clicked_cb (TfRemovableRow *row, TfAvailabilityEditor *self)
 {
-  const char *id = g_object_get_data (G_OBJECT (button), "id");
+  const char *id = g_object_get_data (G_OBJECT (row), "id");
   g_autoptr(GError) error = NULL;
 
   if (!tf_vault_delete (tf_session_get_vault (self->session), blocked_table (), id, &error))
@@ -71,23 +72,10 @@ create_blocked_row (gpointer item, gpointer data)
   g_autofree char *row_name = g_strdup_printf ("blocked-%s", date);
   g_autofree char *button_name = g_strdup_printf ("blocked-remove-%s", date);
   g_autofree char *label = g_strdup_printf (_("Unblock %s"), title);
-  GtkWidget *row = adw_action_row_new ();
-  GtkWidget *remove = gtk_button_new_from_icon_name ("user-trash-symbolic");
+  GtkWidget *row = tf_removable_row_new (row_name, title, reason, button_name, label);
 
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  if (reason != NULL)
-    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), reason);
-  gtk_widget_set_name (row, row_name);
-  gtk_widget_set_name (remove, button_name);
-  gtk_widget_add_css_class (remove, "flat");
-  gtk_widget_set_valign (remove, GTK_ALIGN_CENTER);
-  gtk_widget_set_tooltip_text (remove, label);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (remove), GTK_ACCESSIBLE_PROPERTY_LABEL, label,
-                                  -1);
-  g_object_set_data_full (G_OBJECT (remove), "id", g_strdup (tf_item_get_id (entry)), g_free);
-  g_signal_connect (remove, "clicked", G_CALLBACK (on_unblock_clicked_cb), self);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), remove);
+  g_object_set_data_full (G_OBJECT (row), "id", g_strdup (tf_item_get_id (entry)), g_free);
+  g_signal_connect (row, "remove", G_CALLBACK (on_unblock_clicked_cb), self);
   return row;
 }
 

@@ -6,7 +6,7 @@
  * are the template tf-plan-editor.ui).
  *
  * The lists are the editor's own copies; each change marks the form dirty
- * and rebuilds the rows (TfPlanItemRow, tf-plan-item-row.ui).  A code is checked with the vault's own validator
+ * and rebuilds the rows (TfRemovableRow, tf-removable-row.ui).  A code is checked with the vault's own validator
  * (tf_validate_icd10_code) before it joins the list; the common F-codes
  * are suggested as one types (tf-icd10.c).
  */
@@ -19,7 +19,7 @@
 #include "tf-form.h"
 #include "tf-icd10.h"
 #include "tf-plan-editor-private.h"
-#include "tf-plan-item-row.h"
+#include "tf-removable-row.h"
 #include "tf-validate.h"
 
 #define N_SUGGESTIONS 6
@@ -39,7 +39,7 @@ clear_list (GtkWidget *list)
 }
 
 static void
-on_remove_diagnosis_cb (TfPlanItemRow *row, TfPlanEditor *self)
+on_remove_diagnosis_cb (TfRemovableRow *row, TfPlanEditor *self)
 {
   const char *code = g_object_get_data (G_OBJECT (row), "tf-code");
 
@@ -54,7 +54,7 @@ on_remove_diagnosis_cb (TfPlanItemRow *row, TfPlanEditor *self)
 }
 
 static void
-on_remove_text_cb (TfPlanItemRow *row, TfPlanEditor *self)
+on_remove_text_cb (TfRemovableRow *row, TfPlanEditor *self)
 {
   GPtrArray *array = g_object_get_data (G_OBJECT (row), "tf-array");
   guint index = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (row), "tf-index"));
@@ -77,7 +77,7 @@ fill_text_list (TfPlanEditor *self, GtkWidget *list, GPtrArray *array, const cha
       g_autofree char *label = array == self->goals
                                  ? g_strdup_printf (_("Remove the goal “%s”"), text)
                                  : g_strdup_printf (_("Remove the intervention “%s”"), text);
-      GtkWidget *row = tf_plan_item_row_new (name, text, NULL, remove_name, label);
+      GtkWidget *row = tf_removable_row_new (name, text, NULL, remove_name, label);
 
       g_object_set_data (G_OBJECT (row), "tf-array", array);
       g_object_set_data (G_OBJECT (row), "tf-index", GUINT_TO_POINTER (i));
@@ -96,7 +96,7 @@ tf_plan_editor_rebuild_lists (TfPlanEditor *self)
       g_autofree char *name = g_strdup_printf ("plan-diagnosis-%s", d->code);
       g_autofree char *remove_name = g_strdup_printf ("plan-diagnosis-remove-%s", d->code);
       g_autofree char *label = g_strdup_printf (_("Remove %s"), d->code);
-      GtkWidget *row = tf_plan_item_row_new (name, d->code, d->description, remove_name, label);
+      GtkWidget *row = tf_removable_row_new (name, d->code, d->description, remove_name, label);
 
       g_object_set_data_full (G_OBJECT (row), "tf-code", g_strdup (d->code), g_free);
       g_signal_connect (row, "remove", G_CALLBACK (on_remove_diagnosis_cb), self);
@@ -194,7 +194,7 @@ on_code_changed_cb (TfPlanEditor *self)
       if (has_code (self, entry->code))
         continue;
       name = g_strdup_printf ("plan-suggestion-%s", entry->code);
-      row = tf_plan_item_row_new_suggestion (name, entry->code, _(entry->description));
+      row = tf_removable_row_new_suggestion (name, entry->code, _(entry->description));
       g_object_set_data (G_OBJECT (row), "tf-code", (gpointer) entry->code);
       gtk_list_box_append (GTK_LIST_BOX (self->suggestions), row);
     }

@@ -1,39 +1,39 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * tf-plan-item-row.c: a row of the treatment plan editor's lists
- * (tf-plan-item-row.h); its widgets are the template tf-plan-item-row.ui.
- * The row knows nothing of the plan: the editor says what it shows and
- * what "remove" takes out.
+ * tf-removable-row.c: a row of a list the user adds to and takes from
+ * (tf-removable-row.h); its widgets are the template tf-removable-row.ui.
+ * The row knows nothing of what it shows: its list's owner says what it
+ * shows and what "remove" takes out.
  */
-#define G_LOG_DOMAIN "tf-plan-editor"
+#define G_LOG_DOMAIN "tf-app"
 
 #include "config.h"
 
 #include "tf-form.h"
-#include "tf-plan-item-row.h"
+#include "tf-removable-row.h"
 
-struct _TfPlanItemRow
+struct _TfRemovableRow
 {
   AdwActionRow parent_instance;
 
-  /* template (tf-plan-item-row.ui) */
+  /* template (tf-removable-row.ui) */
   GtkWidget   *remove;
   GtkWidget   *add;
 };
 
-G_DEFINE_FINAL_TYPE (TfPlanItemRow, tf_plan_item_row, ADW_TYPE_ACTION_ROW)
+G_DEFINE_FINAL_TYPE (TfRemovableRow, tf_removable_row, ADW_TYPE_ACTION_ROW)
 
 enum { SIGNAL_REMOVE, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 static void
-on_remove_clicked_cb (TfPlanItemRow *self)
+on_remove_clicked_cb (TfRemovableRow *self)
 {
   g_signal_emit (self, signals[SIGNAL_REMOVE], 0);
 }
 
 static void
-tf_plan_item_row_class_init (TfPlanItemRowClass *klass)
+tf_removable_row_class_init (TfRemovableRowClass *klass)
 {
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
@@ -42,22 +42,22 @@ tf_plan_item_row_class_init (TfPlanItemRowClass *klass)
                                          0, NULL, NULL, NULL, G_TYPE_NONE, 0);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/therapyfield/TherapyField/"
-                                               "tf-plan-item-row.ui");
-  gtk_widget_class_bind_template_child (widget_class, TfPlanItemRow, remove);
-  gtk_widget_class_bind_template_child (widget_class, TfPlanItemRow, add);
+                                               "tf-removable-row.ui");
+  gtk_widget_class_bind_template_child (widget_class, TfRemovableRow, remove);
+  gtk_widget_class_bind_template_child (widget_class, TfRemovableRow, add);
   gtk_widget_class_bind_template_callback (widget_class, on_remove_clicked_cb);
 }
 
 static void
-tf_plan_item_row_init (TfPlanItemRow *self)
+tf_removable_row_init (TfRemovableRow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 
-static TfPlanItemRow *
-plan_item_row_new (const char *name, const char *title, const char *subtitle)
+static TfRemovableRow *
+removable_row_new (const char *name, const char *title, const char *subtitle)
 {
-  TfPlanItemRow *self = g_object_new (TF_TYPE_PLAN_ITEM_ROW, "name", name, "title", title,
+  TfRemovableRow *self = g_object_new (TF_TYPE_REMOVABLE_ROW, "name", name, "title", title,
                                       NULL);
 
   if (subtitle != NULL)
@@ -66,17 +66,17 @@ plan_item_row_new (const char *name, const char *title, const char *subtitle)
 }
 
 GtkWidget *
-tf_plan_item_row_new (const char *name, const char *title, const char *subtitle,
+tf_removable_row_new (const char *name, const char *title, const char *subtitle,
                       const char *remove_name, const char *remove_label)
 {
-  TfPlanItemRow *self;
+  TfRemovableRow *self;
 
   g_return_val_if_fail (name != NULL, NULL);
   g_return_val_if_fail (title != NULL, NULL);
   g_return_val_if_fail (remove_name != NULL, NULL);
   g_return_val_if_fail (remove_label != NULL, NULL);
 
-  self = plan_item_row_new (name, title, subtitle);
+  self = removable_row_new (name, title, subtitle);
   gtk_widget_set_name (self->remove, remove_name);
   gtk_widget_set_tooltip_text (self->remove, remove_label);
   tf_form_label_accessibly (self->remove, remove_label);
@@ -84,14 +84,14 @@ tf_plan_item_row_new (const char *name, const char *title, const char *subtitle,
 }
 
 GtkWidget *
-tf_plan_item_row_new_suggestion (const char *name, const char *title, const char *subtitle)
+tf_removable_row_new_suggestion (const char *name, const char *title, const char *subtitle)
 {
-  TfPlanItemRow *self;
+  TfRemovableRow *self;
 
   g_return_val_if_fail (name != NULL, NULL);
   g_return_val_if_fail (title != NULL, NULL);
 
-  self = plan_item_row_new (name, title, subtitle);
+  self = removable_row_new (name, title, subtitle);
   gtk_widget_set_visible (self->remove, FALSE);
   gtk_widget_set_visible (self->add, TRUE);
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (self), TRUE);
