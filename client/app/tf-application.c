@@ -9,8 +9,11 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <locale.h>
 
 #include "tf-application.h"
+#include "tf-crypto.h"
+#include "tf-preferences.h"
 #include "tf-window.h"
 
 struct _TfApplication
@@ -124,6 +127,20 @@ tf_application_class_init (TfApplicationClass *klass)
 static void
 tf_application_init (TfApplication *self)
 {
+}
+
+gboolean
+tf_application_init_process (GError **error)
+{
+  const char *localedir = g_getenv ("TF_LOCALEDIR");
+
+  /* Language and time zone from the preferences, before anything reads them. */
+  tf_preferences_apply_at_start ();
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, localedir != NULL ? localedir : LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  return tf_crypto_init (error);
 }
 
 TfApplication *
