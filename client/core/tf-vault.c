@@ -647,9 +647,12 @@ delete_body (TfStore *store, gpointer data, GError **error)
 
   if (!tf_store_delete (store, w->table, w->id, error))
     return FALSE;
-  /* Grants of a deleted record have nothing left to open. */
+  /* Grants of a deleted record have nothing left to open.  A deleted care
+   * relationship, like an ended one, goes to the server after the re-keys
+   * it made (put_body). */
   if (w->table == tf_registry_lookup ("care_relationships"))
-    return tf_vault_reconcile_shares (w->vault, NULL, error);
+    return tf_vault_reconcile_shares (w->vault, NULL, error) &&
+           tf_store_outbox_move_to_end (store, w->table, w->id, error);
   return tf_vault_reconcile_record (w->vault, w->table, w->id, FALSE, NULL, error);
 }
 

@@ -352,8 +352,8 @@ push_all (SyncRun *run, GError **error)
   for (;;)
     {
       g_autoptr(JsonArray) groups = NULL;
-      g_autoptr(JsonArray) batch = tf_store_outbox_peek_groups (store, PUSH_BATCH, &groups,
-                                                                error);
+      g_autoptr(JsonArray) batch =
+        tf_store_outbox_peek_groups (store, tf_sync_hook_push_batch (PUSH_BATCH), &groups, error);
       g_autoptr(JsonBuilder) b = json_builder_new ();
       g_autoptr(JsonNode) root = NULL;
       g_autofree char *body = NULL;

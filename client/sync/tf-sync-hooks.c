@@ -38,3 +38,16 @@ tf_sync_hook_kill_point (TfKillPoint point)
   (void) point;
 #endif
 }
+
+guint
+tf_sync_hook_push_batch (guint batch)
+{
+#ifdef TF_TEST_HOOKS
+  const char *text = g_getenv ("TF_DEBUG_PUSH_BATCH");
+  guint64 asked = text != NULL ? g_ascii_strtoull (text, NULL, 10) : 0;
+
+  return asked >= 1 && asked < batch ? (guint) asked : batch;
+#else
+  return batch;
+#endif
+}

@@ -34,4 +34,9 @@ typedef enum
  * shipped build. */
 void tf_sync_hook_kill_point (TfKillPoint point);
 
+/* How many mutations a push takes at most: @batch, or fewer when
+ * TF_DEBUG_PUSH_BATCH says so, so a test can cut a sync between two
+ * pushes (a kill point after the first).  @batch in a shipped build. */
+guint tf_sync_hook_push_batch (guint batch);
+
 G_END_DECLS

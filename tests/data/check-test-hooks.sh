@@ -10,11 +10,11 @@
 set -euo pipefail
 
 # The environment variables that switch a hook on: a kill point of the sync,
-# and a lower Argon2id cost for new keys (a shipped app must not derive
+# a smaller push (to cut a sync between two pushes), and a lower Argon2id cost for new keys (a shipped app must not derive
 # keys more cheaply than its defaults, whatever its environment says);
 # and the names of the kill points (client/sync/tf-sync-hooks.c), which
 # exist in a test build only.
-hooks=(TF_DEBUG_KILL_AT TF_KDF_OPSLIMIT TF_KDF_MEMLIMIT_MIB
+hooks=(TF_DEBUG_KILL_AT TF_DEBUG_PUSH_BATCH TF_KDF_OPSLIMIT TF_KDF_MEMLIMIT_MIB
        push-sent push-applied pull-received pull-applied
        rekey-sealed rekey-grants-deleted rekey-committed)
 

@@ -8,7 +8,8 @@
  * that at one point — the CLI killed (TF_DEBUG_KILL_AT) inside the local
  * transaction, after it, after the server answered, after the answer was
  * applied; a row of the push refused by PostgreSQL; the server's database
- * session killed in the middle of the push's transaction — and checks, in
+ * session killed in the middle of the push's transaction; the sync cut
+ * between two pushes, after the re-key and before the end — and checks, in
  * PostgreSQL and on every device, that the state is the old one or the new
  * one: after a restart and a sync the former reader holds no grant for the
  * live data key and cannot read what was written after the end, the
@@ -34,6 +35,8 @@
 #define AFTER    "written after the care with one of them ended"
 
 static TfTestServer *server;
+/* TF_DEBUG_PUSH_BATCH for the CLI runs, when not NULL: pushes that small. */
+static const char *push_batch;
 
 /* --- the CLI --------------------------------------------------------------- */
 
@@ -59,6 +62,8 @@ cli (const char *dir, const char *kill_at, char **out, const char * const *args)
   env = g_environ_setenv (env, "TF_PASSWORD", PASSWORD, TRUE);
   env = kill_at != NULL ? g_environ_setenv (env, "TF_DEBUG_KILL_AT", kill_at, TRUE)
                         : g_environ_unsetenv (env, "TF_DEBUG_KILL_AT");
+  env = push_batch != NULL ? g_environ_setenv (env, "TF_DEBUG_PUSH_BATCH", push_batch, TRUE)
+                           : g_environ_unsetenv (env, "TF_DEBUG_PUSH_BATCH");
   g_ptr_array_add (argv, exe);
   g_ptr_array_add (argv, (gpointer) "--data-dir");
   g_ptr_array_add (argv, (gpointer) dir);
@@ -434,6 +439,31 @@ test_killed_at (gconstpointer data)
   share_finish (&s);
 }
 
+/* The sync is cut between its pushes: one mutation a push (a re-key's
+ * group still whole), the CLI killed after the first answer.  The server
+ * then holds the entry re-keyed and the relationship not yet ended, since
+ * the end goes after the re-keys it made: the former therapist holds no
+ * grant for the live key, and the next sync finishes the end. */
+static void
+test_cut_before_the_end (void)
+{
+  g_auto(Share) s = { 0 };
+  g_autofree char *care = NULL;
+
+  share_begin (&s, "cut-before-end");
+  g_assert_cmpint (CLI (s.c, NULL, "therapist", "end", "--email", s.t1_email), ==, 0);
+  push_batch = "1";
+  g_assert_cmpint (CLI (s.c, "push-applied", "sync"), ==, -SIGKILL);
+  push_batch = NULL;
+  server_has_new_state (&s);
+  care = db_value ("SELECT status FROM care_relationships WHERE client_id = '%s'"
+                   " AND therapist_id = '%s'", s.client_id, s.t1_id);
+  g_assert_cmpstr (care, ==, "active");
+  g_assert_cmpint (status_of (s.c, "pending"), >, 0);
+  sync_ok (s.c);
+  share_finish (&s);
+}
+
 /* Has PostgreSQL run @action when the other therapist's grant of the entry
  * is sealed again (a row of the re-key written after the entry and the
  * deleted grant, in the same transaction); the end's push meets it. */
@@ -511,6 +541,7 @@ main (int argc, char **argv)
       g_autofree char *path = g_strdup_printf ("/tf/e2e/rekey/killed-at/%s", points[i]);
       g_test_add_data_func (path, points[i], test_killed_at);
     }
+  g_test_add_func ("/tf/e2e/rekey/cut-before-the-end", test_cut_before_the_end);
   g_test_add_func ("/tf/e2e/rekey/database-refuses-a-row", test_database_refuses_a_row);
   g_test_add_func ("/tf/e2e/rekey/session-dies-mid-push", test_session_dies_mid_push);
   ret = g_test_run ();

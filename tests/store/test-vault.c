@@ -710,6 +710,33 @@ test_unshare_rekeys (Fixture *f, gconstpointer data)
   g_assert_cmpstr (member (back, "content"), ==, "Δεύτερο κείμενο, όχι για εκείνη.");
 }
 
+/* Deleting a care relationship is ordered as ending it is: the delete goes
+ * to the server after the re-key and the grant's deletion it made. */
+static void
+test_care_deleted_rekeys_first (Fixture *f, gconstpointer data)
+{
+  g_autofree char *care = g_uuid_string_random ();
+  g_autofree char *id = g_uuid_string_random ();
+  g_autoptr(TfSecret) old_key = share_and_take_key (f, care, id);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (tf_vault_delete (f->client, table ("care_relationships"), care, &error));
+  g_assert_no_error (error);
+  g_assert_false (has_grant (f->path, id, THERAPIST));
+  g_assert_false (key_opens (f, old_key, id));
+  g_assert_cmpint (query_int (f->path, "SELECT max(mutation_id) FROM outbox WHERE op = 'delete'"
+                                       " AND table_name = 'care_relationships' AND"
+                                       " record_id = ?1", care), ==,
+                   query_int (f->path, "SELECT max(mutation_id) FROM outbox WHERE ?1 = ?1", care));
+  g_assert_cmpint (query_int (f->path, "SELECT count(*) FROM outbox WHERE op = 'delete' AND"
+                                       " table_name = 'key_grants' AND mutation_id < (SELECT"
+                                       " max(mutation_id) FROM outbox WHERE record_id = ?1)",
+                              care), ==, 1);
+  g_assert_cmpint (query_int (f->path, "SELECT count(*) FROM outbox WHERE record_id = ?1 AND"
+                                       " mutation_id < (SELECT max(mutation_id) FROM outbox"
+                                       " WHERE table_name = 'care_relationships')", id), >=, 1);
+}
+
 static void
 test_care_ended_rekeys (Fixture *f, gconstpointer data)
 {
@@ -1900,6 +1927,7 @@ main (int argc, char **argv)
   ADD ("/tf/vault/share/keys-pinned", test_keys_pinned);
   ADD ("/tf/vault/share/unshare-rekeys", test_unshare_rekeys);
   ADD ("/tf/vault/share/care-ended-rekeys", test_care_ended_rekeys);
+  ADD ("/tf/vault/share/care-deleted-rekeys-first", test_care_deleted_rekeys_first);
   ADD ("/tf/vault/notes/locked-refuses-changes", test_locked_note_refuses_changes);
   ADD ("/tf/vault/notes/tampered-signature", test_tampered_signature);
   ADD ("/tf/vault/notes/lock-meets-other-edit", test_lock_meets_other_edit);
