@@ -155,14 +155,13 @@ refuse (char **out_code, char **out_message, const char *code, const char *messa
   return TRUE;
 }
 
-gboolean
-tf_vault_verify_record (TfVault *self, const TfRecord *record, char **out_code,
-                        char **out_message, GError **error)
+/* Checks @record against the signatures of its writers by the registry. */
+static gboolean
+verify_by_writers (TfVault *self, const TfRecord *record, char **out_code,
+                   char **out_message, GError **error)
 {
   const TfTable *t = record->table;
   g_autoptr(GPtrArray) writers = NULL;
-
-  g_return_val_if_fail (TF_IS_VAULT (self), FALSE);
 
   if (!tf_signed_table_has_envelope (t) || t->writer == TF_WRITER_ADMIN)
     return TRUE;
@@ -276,12 +275,72 @@ tf_vault_verify_record (TfVault *self, const TfRecord *record, char **out_code,
                  _("The server sent a record signed by someone who did not write it"));
 }
 
+/* TRUE when @signature over @record at @revision is @user_id's: their
+ * pinned key (fetched first when @fetch and none is), or one their signed
+ * rotation vouches for as their previous one. */
+static gboolean
+signed_by (TfVault *self, const char *user_id, const TfRecord *record, gint64 revision,
+           const char *signature, gboolean fetch, GError **error)
+{
+  g_autofree char *key = NULL;
+  g_autoptr(GPtrArray) all = NULL;
+
+  if (signature == NULL || (key = signing_key_of (self, user_id, fetch, error)) == NULL)
+    return FALSE;
+  if (tf_signed_record_verify (key, record, revision, signature, NULL))
+    return TRUE;
+  all = tf_vault_signing_keys (self, user_id);
+  for (guint k = 1; k < all->len; k++)
+    if (tf_signed_record_verify (g_ptr_array_index (all, k), record, revision, signature, NULL))
+      return TRUE;
+  return FALSE;
+}
+
+/* An active care relationship decides who reads a client's records and
+ * who may write about them (issue 19): only its client starts it or
+ * changes what it shares, so one the server sends signed by anyone else —
+ * the therapist, or a therapist whose keys the server holds — is refused.
+ * An ended one or a tombstone may be the therapist's (either side ends
+ * care) and shares nothing.  An unsigned one is the unsigned rule's above;
+ * taken so, it shares nothing either (tf_vault_care_signed_by_client). */
+static gboolean
+care_vouched_for (TfVault *self, const TfRecord *record, GError **error)
+{
+  const char *client = column_of (record, "client_id");
+
+  if (record->table != tf_registry_lookup ("care_relationships") || record->deleted ||
+      record->signature == NULL || g_strcmp0 (column_of (record, "status"), "active") != 0)
+    return TRUE;
+  return client != NULL &&
+         signed_by (self, client, record, record->revision, record->signature, TRUE, error);
+}
+
+gboolean
+tf_vault_verify_record (TfVault *self, const TfRecord *record, char **out_code,
+                        char **out_message, GError **error)
+{
+  g_autoptr(GError) local = NULL;
+
+  g_return_val_if_fail (TF_IS_VAULT (self), FALSE);
+
+  if (!verify_by_writers (self, record, out_code, out_message, error))
+    return FALSE;
+  if (*out_code != NULL || care_vouched_for (self, record, &local))
+    return TRUE;
+  if (local != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  return refuse (out_code, out_message, "care_not_signed_by_client",
+                 _("The server sent a care relationship its client did not sign"));
+}
+
 gboolean
 tf_vault_care_signed_by_client (TfVault *self, const TfRecord *care)
 {
   const char *client = column_of (care, "client_id");
   g_autofree char *signature = NULL;
-  g_autofree char *key = NULL;
   gint64 held = 0, written = 0;
 
   g_return_val_if_fail (TF_IS_VAULT (self), FALSE);
@@ -293,19 +352,7 @@ tf_vault_care_signed_by_client (TfVault *self, const TfRecord *care)
   /* The client's own write, here, not yet acknowledged: the row is it. */
   if (strcmp (client, self->user_id) == 0 && written > held)
     return TRUE;
-  if (signature == NULL || (key = signing_key_of (self, client, FALSE, NULL)) == NULL)
-    return FALSE;
-  if (tf_signed_record_verify (key, care, held, signature, NULL))
-    return TRUE;
-  /* Signed before the client rotated their keys. */
-  {
-    g_autoptr(GPtrArray) all = tf_vault_signing_keys (self, client);
-
-    for (guint k = 1; k < all->len; k++)
-      if (tf_signed_record_verify (g_ptr_array_index (all, k), care, held, signature, NULL))
-        return TRUE;
-  }
-  return FALSE;
+  return signed_by (self, client, care, held, signature, FALSE, NULL);
 }
 
 gboolean

@@ -1197,6 +1197,67 @@ test_restored_profile (void)
   g_assert_cmpstr (goals, ==, "1");
 }
 
+/* The refusals @d's status lists and the live grants to a user in
+ * PostgreSQL (below, with the grants' and the care's tests). */
+static char *refusals_of (Device *d);
+static char *grants_to (const char *recipient);
+
+/* A restored profile ends care: its queued end and the re-keys it made get
+ * new mutation ids (the server has seen the old ones from it) and still go
+ * whole and in order, signed as they were — the former therapist holds no
+ * grant for the live key, and the other devices refuse nothing. */
+static void
+test_restored_profile_ends_care (void)
+{
+  g_auto(Practice) p = { 0 };
+  g_autofree char *entry = NULL, *sql = NULL, *care = NULL, *key_before = NULL;
+  g_autofree char *key_after = NULL, *grants = NULL;
+  g_auto(Run) run = { 0 };
+  Device *backup;
+
+  practice_init (&p);
+  entry = first_line (OK (p.a, "journal", "add", "--title", "shared", "--content",
+                          secret ("shared before the backup"), "--share"));
+  sync_ok (p.a);
+  sync_ok (p.t);
+  backup = device_new ();
+  copy_profile (p.a, backup);
+  g_free (OK (p.a, "mood", "add", "--mood", "4", "--energy", "4", "--anxiety", "4"));
+  g_free (OK (p.a, "goal", "add", "--title", "a goal from the laptop"));
+  sync_ok (p.a);
+  sql = g_strdup_printf ("SELECT enc_key FROM journal_entries WHERE id = '%s'", entry);
+  key_before = server_value (sql);
+
+  copy_profile (backup, p.a);
+  g_free (OK (p.a, "therapist", "end", "--email", p.therapist_email));
+  RUN (&run, p.a, "sync");
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "restored from a backup or copied"));
+  g_assert_cmpint (status_int (p.a, "pending"), ==, 0);
+
+  g_clear_pointer (&sql, g_free);
+  sql = g_strdup_printf ("SELECT status FROM care_relationships WHERE client_id = '%s'",
+                         p.client_id);
+  care = server_value (sql);
+  g_assert_cmpstr (care, ==, "ended");
+  g_clear_pointer (&sql, g_free);
+  sql = g_strdup_printf ("SELECT enc_key FROM journal_entries WHERE id = '%s'", entry);
+  key_after = server_value (sql);
+  g_assert_cmpstr (key_after, !=, key_before);
+  grants = grants_to (p.therapist_id);
+  g_assert_cmpstr (grants, ==, "0");
+
+  sync_ok (p.t);
+  sync_ok (p.b);
+  {
+    g_autofree char *on_t = refusals_of (p.t);
+    g_autofree char *on_b = refusals_of (p.b);
+
+    g_assert_cmpstr (on_t, ==, "");
+    g_assert_cmpstr (on_b, ==, "");
+  }
+}
+
 /* Where the server stands for @user_id: "last_mutation_id version", the
  * device's bookkeeping and the highest version of the user's records. */
 static char *
@@ -1722,9 +1783,6 @@ operator_change (const char *table, const char *id, const char *set)
   PQfinish (conn);
 }
 
-/* The refusals @d's status lists (below, with the grants' tests). */
-static char *refusals_of (Device *d);
-
 static gboolean
 refused_with (Device *d, const char *table, const char *id, const char *code)
 {
@@ -1933,9 +1991,34 @@ test_planted_entry_refused (void)
   g_assert_true (refused_with (p.t, "journal_entries", signed_id, "wrong_signer"));
 }
 
+/* The signature of @signer over care relationship @id of @client with
+ * @therapist as plant_care and care_forged write it (active, sharing mood
+ * and goals, started 2026-11-20 08:00 UTC) at @revision. */
+static char *
+care_signed (const char *id, const char *client, const char *therapist, gint64 revision,
+             const TfSecret *signer)
+{
+  g_autoptr(TfRecord) care = tf_record_new (tf_registry_lookup ("care_relationships"), id);
+  g_autoptr(GError) error = NULL;
+  char *signature;
+
+  json_object_set_string_member (care->fields, "therapist_id", therapist);
+  json_object_set_string_member (care->fields, "client_id", client);
+  json_object_set_string_member (care->fields, "status", "active");
+  json_object_set_boolean_member (care->fields, "share_mood", TRUE);
+  json_object_set_boolean_member (care->fields, "share_goals", TRUE);
+  json_object_set_string_member (care->fields, "started_at", "2026-11-20T08:00:00Z");
+  json_object_set_null_member (care->fields, "ended_at");
+  json_object_set_null_member (care->fields, "ended_by");
+  signature = tf_signed_record_sign (signer, care, revision, &error);
+  g_assert_no_error (error);
+  return signature;
+}
+
 /* Plants, as the operator, an active care relationship of @client with
- * @therapist sharing mood and goals; signed with @signer when not NULL. */
-static void
+ * @therapist sharing mood and goals; signed with @signer when not NULL.
+ * Returns its id. */
+static char *
 plant_care (const char *client, const char *therapist, const TfSecret *signer)
 {
   g_autofree char *id = g_uuid_string_random ();
@@ -1944,20 +2027,8 @@ plant_care (const char *client, const char *therapist, const TfSecret *signer)
 
   if (signer != NULL)
     {
-      g_autoptr(TfRecord) care = tf_record_new (tf_registry_lookup ("care_relationships"), id);
-      g_autoptr(GError) error = NULL;
-      g_autofree char *signature = NULL;
+      g_autofree char *signature = care_signed (id, client, therapist, 1, signer);
 
-      json_object_set_string_member (care->fields, "therapist_id", therapist);
-      json_object_set_string_member (care->fields, "client_id", client);
-      json_object_set_string_member (care->fields, "status", "active");
-      json_object_set_boolean_member (care->fields, "share_mood", TRUE);
-      json_object_set_boolean_member (care->fields, "share_goals", TRUE);
-      json_object_set_string_member (care->fields, "started_at", "2026-11-20T08:00:00Z");
-      json_object_set_null_member (care->fields, "ended_at");
-      json_object_set_null_member (care->fields, "ended_by");
-      signature = tf_signed_record_sign (signer, care, 1, &error);
-      g_assert_no_error (error);
       envelope = g_strdup_printf (", author_revision = 1, author_signature = '%s'", signature);
     }
   sql = g_strdup_printf (
@@ -1975,48 +2046,152 @@ plant_care (const char *client, const char *therapist, const TfSecret *signer)
   tf_test_pg_exec (conn, "SET session_replication_role = replica");
   tf_test_pg_exec (conn, sql);
   PQfinish (conn);
+  return g_steal_pointer (&id);
 }
 
-/* The server invents care relationships "sharing mood and goals" with
- * therapists it controls: one unsigned, one signed by the therapist (with
- * keys the server gave that therapist).  Neither is the client's: the
- * client's device seals nothing to either. */
+/* Gives @user keys whose signing secret the server (the test) holds, as an
+ * operator can in user_keys; the secret in @out_secret. */
+static void
+server_keys_for (TfTestUser *user, TfSecret **out_secret)
+{
+  g_autofree char *signing = NULL, *sql = NULL, *fingerprint = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *publics[] = { user->identity_public, NULL, NULL };
+
+  g_assert_true (tf_crypto_sign_keypair (&signing, out_secret, &error));
+  publics[1] = signing;
+  fingerprint = tf_crypto_fingerprint (publics);
+  sql = g_strdup_printf ("UPDATE user_keys SET signing_public_key = '%s', fingerprint = '%s'"
+                         " WHERE user_id = '%s' RETURNING 1", signing, fingerprint,
+                         user->user_id);
+  g_free (server_value (sql));
+}
+
+/* The grants in PostgreSQL to @recipient. */
+static char *
+grants_to (const char *recipient)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM key_grants WHERE recipient_id"
+                                          " = '%s' AND deleted_at IS NULL", recipient);
+  return server_value (sql);
+}
+
+/* The server invents care relationships "sharing mood and goals": one
+ * unsigned with a therapist on a device of their own, one signed by a
+ * therapist whose keys the server holds.  Neither is the client's: the
+ * client's devices seal nothing to either, and refuse and report both
+ * (unsigned; care_not_signed_by_client). */
 static void
 test_invented_care_shares_nothing (void)
 {
   g_auto(Practice) p = { 0 };
   g_autofree char *e1 = unique_email ("invented"), *e2 = unique_email ("invented");
-  g_autoptr(TfTestUser) first = tf_test_register (server, e1, "therapist");
-  g_autoptr(TfTestUser) second = tf_test_register (server, e2, "therapist");
-  g_autofree char *signing = NULL, *sql = NULL, *fingerprint = NULL, *grants = NULL;
+  g_autofree char *stranger_id = NULL, *unsigned_id = NULL, *signed_id = NULL;
+  g_autofree char *grants = NULL, *to_real = NULL;
+  g_autoptr(TfTestUser) held = tf_test_register (server, e2, "therapist");
   g_autoptr(TfSecret) forged = NULL;
-  g_autoptr(GError) error = NULL;
+  Device *stranger = device_new ();
 
   practice_init (&p);
-  /* The second therapist's keys are ones the server holds the secrets of. */
-  g_assert_true (tf_crypto_sign_keypair (&signing, &forged, &error));
-  {
-    const char *publics[] = { second->identity_public, signing, NULL };
-
-    fingerprint = tf_crypto_fingerprint (publics);
-  }
-  sql = g_strdup_printf ("UPDATE user_keys SET signing_public_key = '%s', fingerprint = '%s'"
-                         " WHERE user_id = '%s' RETURNING 1", signing, fingerprint,
-                         second->user_id);
-  g_free (server_value (sql));
-  plant_care (p.client_id, first->user_id, NULL);
-  plant_care (p.client_id, second->user_id, forged);
+  stranger_id = register_on (stranger, e1, "therapist", NULL);
+  server_keys_for (held, &forged);
+  unsigned_id = plant_care (p.client_id, stranger_id, NULL);
+  signed_id = plant_care (p.client_id, held->user_id, forged);
 
   sync_ok (p.a);
   g_free (OK (p.a, "mood", "add", "--mood", "4", "--energy", "4", "--anxiety", "7", "--note",
               secret ("a note for nobody else")));
+  g_free (OK (p.a, "journal", "add", "--title", "Για τη Δήμητρα", "--content",
+              secret ("for my own therapist only"), "--share"));
   g_free (OK (p.a, "goal", "add", "--title", "Sleep before midnight"));
   sync_ok (p.a);
-  g_clear_pointer (&sql, g_free);
-  sql = g_strdup_printf ("SELECT count(*) FROM key_grants WHERE recipient_id IN ('%s', '%s')",
-                         first->user_id, second->user_id);
-  grants = server_value (sql);
+  sync_ok (p.b);
+  sync_ok (stranger);
+  grants = grants_to (stranger_id);
   g_assert_cmpstr (grants, ==, "0");
+  g_clear_pointer (&grants, g_free);
+  grants = grants_to (held->user_id);
+  g_assert_cmpstr (grants, ==, "0");
+  /* The real therapist reads the shared entry. */
+  to_real = grants_to (p.therapist_id);
+  g_assert_cmpstr (to_real, ==, "1");
+  /* An unsigned row "of this account" was refused before (unsigned). */
+  g_assert_true (refused_with (p.a, "care_relationships", unsigned_id, "unsigned"));
+  g_assert_true (refused_with (p.a, "care_relationships", signed_id,
+                               "care_not_signed_by_client"));
+  g_assert_true (refused_with (p.b, "care_relationships", signed_id,
+                               "care_not_signed_by_client"));
+}
+
+/* The real relationship's row changed in PostgreSQL: its client's signature
+ * altered, its therapist replaced by another (with or without a signature
+ * by the new therapist's keys, which the server holds).  The client's and
+ * the therapist's devices refuse each and keep what they held: the client's
+ * entries go on being shared with their therapist and with nobody else. */
+static void
+test_altered_care_refused (void)
+{
+  g_auto(Practice) p = { 0 };
+  g_autofree char *email = unique_email ("other");
+  g_autoptr(TfTestUser) other = tf_test_register (server, email, "therapist");
+  g_autoptr(TfSecret) forged = NULL;
+  g_autofree char *sql = NULL, *care = NULL, *signature = NULL, *set = NULL;
+  g_autofree char *grants = NULL, *original = NULL, *other_signature = NULL;
+
+  practice_init (&p);
+  server_keys_for (other, &forged);
+  sql = g_strdup_printf ("SELECT id FROM care_relationships WHERE client_id = '%s'",
+                         p.client_id);
+  care = server_value (sql);
+  g_clear_pointer (&sql, g_free);
+  sql = g_strdup_printf ("SELECT author_signature FROM care_relationships WHERE id = '%s'",
+                         care);
+  original = server_value (sql);
+
+  /* The client's signature altered (another signature's bytes): refused. */
+  other_signature = care_signed (care, p.client_id, p.therapist_id, 1, forged);
+  set = g_strdup_printf ("author_signature = '%s'", other_signature);
+  operator_change ("care_relationships", care, set);
+  sync_ok (p.a);
+  sync_ok (p.t);
+  g_assert_true (refused_with (p.a, "care_relationships", care, "wrong_signer"));
+  g_assert_true (refused_with (p.t, "care_relationships", care, "wrong_signer"));
+
+  /* The therapist replaced, the client's signature kept: refused. */
+  g_clear_pointer (&set, g_free);
+  set = g_strdup_printf ("therapist_id = '%s', author_signature = '%s'", other->user_id,
+                         original);
+  operator_change ("care_relationships", care, set);
+  sync_ok (p.a);
+  sync_ok (p.t);
+  g_assert_true (refused_with (p.a, "care_relationships", care, "bad_signature"));
+  g_assert_true (refused_with (p.t, "care_relationships", care, "bad_signature"));
+
+  /* Replaced and signed by the new therapist's keys, as the server can:
+   * not the client's signature, refused on both devices. */
+  signature = care_signed (care, p.client_id, other->user_id, 7, forged);
+  g_clear_pointer (&set, g_free);
+  set = g_strdup_printf ("therapist_id = '%s', status = 'active', share_mood = true,"
+                         " share_goals = true, started_at = '2026-11-20T08:00:00Z',"
+                         " ended_at = NULL, ended_by = NULL, author_revision = 7,"
+                         " author_signature = '%s'", other->user_id, signature);
+  operator_change ("care_relationships", care, set);
+  sync_ok (p.a);
+  sync_ok (p.t);
+  g_assert_true (refused_with (p.a, "care_relationships", care, "care_not_signed_by_client"));
+  g_assert_true (refused_with (p.t, "care_relationships", care, "care_not_signed_by_client"));
+
+  /* The client's device kept the relationship it signed: what it shares
+   * now is sealed to its therapist, not to the other one (the server, which
+   * decides what it serves, may withhold it from the therapist). */
+  g_free (OK (p.a, "journal", "add", "--title", "Μετά", "--content",
+              secret ("still for my therapist"), "--share"));
+  sync_ok (p.a);
+  grants = grants_to (other->user_id);
+  g_assert_cmpstr (grants, ==, "0");
+  g_clear_pointer (&grants, g_free);
+  grants = grants_to (p.therapist_id);
+  g_assert_cmpstr (grants, ==, "1");
 }
 
 /* Last: nothing written above is readable in the server's database or in
@@ -3196,6 +3371,8 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/altered-conflict-copy-refused", test_altered_conflict_copy_refused);
   g_test_add_func ("/cli/planted-entry-refused", test_planted_entry_refused);
   g_test_add_func ("/cli/invented-care-shares-nothing", test_invented_care_shares_nothing);
+  g_test_add_func ("/cli/altered-care-refused", test_altered_care_refused);
+  g_test_add_func ("/cli/restored-profile-ends-care", test_restored_profile_ends_care);
   g_test_add_func ("/cli/refused-listed", test_refused_listed);
   g_test_add_func ("/cli/forged-grant-refused", test_forged_grant_refused);
   g_test_add_func ("/cli/altered-grant-refused", test_altered_grant_refused);
