@@ -245,21 +245,34 @@ on_cancel_clicked (TfCheckinPage *self)
   reset_form (self);
 }
 
+/* Asked first, as for a journal entry: a tap beside Save must not lose a
+ * check-in. */
 static void
-on_delete_clicked (TfCheckinPage *self)
+delete_checkin (GtkWidget *widget, const char *id)
 {
+  TfCheckinPage *self = TF_CHECKIN_PAGE (widget);
   g_autoptr(GError) error = NULL;
 
-  if (!self->editing || self->editing_id == NULL)
-    return;
-  if (!tf_checkin_delete (tf_session_get_vault (self->session), self->editing_id, &error))
+  if (!tf_checkin_delete (tf_session_get_vault (self->session), id, &error))
     {
       tf_form_fail (self, _("The check-in was not deleted: %s"), error->message);
       return;
     }
-  reset_form (self);
+  if (self->editing && g_strcmp0 (self->editing_id, id) == 0)
+    reset_form (self);
   tf_session_sync (self->session);
   g_signal_emit (self, signals[SAVED], 0, _("Check-in deleted"));
+}
+
+static void
+on_delete_clicked (TfCheckinPage *self)
+{
+  if (!self->editing || self->editing_id == NULL)
+    return;
+  tf_form_confirm_delete (GTK_WIDGET (self), "checkin-delete-dialog", _("Delete This Check-in?"),
+                          _("The check-in will be deleted from this computer and, at the next "
+                            "sync, from your other devices. This cannot be undone."),
+                          self->editing_id, delete_checkin);
 }
 
 static void

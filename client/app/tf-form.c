@@ -243,6 +243,35 @@ tf_form_confirm_new (GtkWidget *from, const char *name, const char *heading, con
   return dialog;
 }
 
+typedef void (*DeleteFunc) (GtkWidget *from, const char *id);
+
+static void
+on_delete_response_cb (AdwMessageDialog *dialog, const char *response, GtkWidget *from)
+{
+  DeleteFunc on_delete = (DeleteFunc) g_object_get_data (G_OBJECT (dialog), "tf-on-delete");
+
+  if (g_strcmp0 (response, "delete") == 0)
+    on_delete (from, g_object_get_data (G_OBJECT (dialog), "tf-id"));
+}
+
+void
+tf_form_confirm_delete (GtkWidget *from, const char *name, const char *heading, const char *body,
+                        const char *id, void (*on_delete) (GtkWidget *from, const char *id))
+{
+  GtkWidget *dialog;
+
+  g_return_if_fail (GTK_IS_WIDGET (from));
+  g_return_if_fail (id != NULL && on_delete != NULL);
+
+  dialog = tf_form_confirm_new (from, name, heading, body, "cancel", _("_Cancel"), "delete",
+                                _("_Delete"));
+  gtk_window_set_modal (GTK_WINDOW (dialog), TRUE);
+  g_object_set_data_full (G_OBJECT (dialog), "tf-id", g_strdup (id), g_free);
+  g_object_set_data (G_OBJECT (dialog), "tf-on-delete", (gpointer) on_delete);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_delete_response_cb), from, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 GtkWidget *
 tf_form_error_label_new (const char *name, const char *accessible)
 {

@@ -84,6 +84,17 @@ GtkWidget *tf_form_confirm_new               (GtkWidget  *from,
                                               const char *act_id,
                                               const char *act_label);
 
+/* Asks, modal over the window of @from, whether to delete the record @id
+ * (tf_form_confirm_new with Cancel and Delete, named @name, saying @body);
+ * only "Delete" calls @on_delete (@from, @id), after the dialog answered. */
+void       tf_form_confirm_delete            (GtkWidget  *from,
+                                              const char *name,
+                                              const char *heading,
+                                              const char *body,
+                                              const char *id,
+                                              void      (*on_delete) (GtkWidget  *from,
+                                                                      const char *id));
+
 /* A hidden, wrapping label in the "error" style named @name, for why
  * something was refused; @accessible (or NULL) is its accessible label. */
 GtkWidget *tf_form_error_label_new           (const char *name,

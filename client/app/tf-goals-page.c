@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
  * tf-goals-page.c: goals and habits — a form for a new goal and the list
- * of goals, each with "Done Today" and its current and best streak.
+ * of goals, each with a Done Today check button and its current and best
+ * streak.
  *
  * A goal's progress is one goal_progress record per day it was done (the
  * local date).  The list is rebuilt whenever the goals or their progress
@@ -244,21 +245,38 @@ on_cancel_clicked_cb (TfGoalsPage *self)
   reset_form (self);
 }
 
+/* Asked first: the days the goal was done go with it. */
 static void
-on_delete_clicked_cb (TfGoalsPage *self)
+delete_goal (GtkWidget *widget, const char *id)
 {
+  TfGoalsPage *self = TF_GOALS_PAGE (widget);
   g_autoptr(GError) error = NULL;
 
-  if (!self->editing || self->editing_id == NULL)
-    return;
-  if (!tf_goal_delete (tf_session_get_vault (self->session), self->editing_id, &error))
+  if (!tf_goal_delete (tf_session_get_vault (self->session), id, &error))
     {
       emit_printf (self, FAILED, _("The goal was not deleted: %s"), error->message);
       return;
     }
-  reset_form (self);
+  if (self->editing && g_strcmp0 (self->editing_id, id) == 0)
+    reset_form (self);
   tf_session_sync (self->session);
   g_signal_emit (self, signals[SAVED], 0, _("Goal deleted"));
+}
+
+static void
+on_delete_clicked_cb (TfGoalsPage *self)
+{
+  g_autofree char *title = NULL;
+  g_autofree char *body = NULL;
+
+  if (!self->editing || self->editing_id == NULL)
+    return;
+  title = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->title))));
+  body = g_strdup_printf (_("“%s” and the days it was done will be deleted from this computer "
+                            "and, at the next sync, from your other devices. This cannot be "
+                            "undone."), title);
+  tf_form_confirm_delete (GTK_WIDGET (self), "goals-delete-dialog", _("Delete This Goal?"), body,
+                          self->editing_id, delete_goal);
 }
 
 /* "1 of 3 this week": the days done in this period, of the target. */
@@ -281,7 +299,10 @@ static GtkWidget *
 create_row (TfGoalsPage *self, TfItem *goal, const char *today)
 {
   GtkWidget *row = adw_action_row_new ();
-  GtkWidget *done = gtk_button_new_with_mnemonic (_("_Done Today"));
+  /* A check mark, not words: "Ολοκληρώθηκε σήμερα" beside Edit left the
+   * goal's title a word a line at 360 px.  Its tooltip and accessible
+   * label say it; the subtitle says "Done today" once it is. */
+  GtkWidget *done = gtk_button_new_from_icon_name ("object-select-symbolic");
   const char *id = tf_item_get_id (goal);
   const char *title = tf_item_get_string (goal, "title");
   const char *frequency = tf_item_get_string (goal, "frequency");
@@ -330,7 +351,9 @@ create_row (TfGoalsPage *self, TfItem *goal, const char *today)
   gtk_widget_set_valign (done, GTK_ALIGN_CENTER);
   if (!done_today)
     gtk_widget_add_css_class (done, "suggested-action");
+  gtk_widget_add_css_class (done, "circular");
   accessible = g_strdup_printf (_("Mark “%s” done today"), title);
+  gtk_widget_set_tooltip_text (done, accessible);
   gtk_accessible_update_property (GTK_ACCESSIBLE (done), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   accessible, -1);
   g_object_set_data_full (G_OBJECT (done), "tf-goal-id", g_strdup (id), g_free);

@@ -430,6 +430,11 @@ agenda_activated (GtkWidget *widget, const char *action, GVariant *param)
 {
   TfSchedulePage *self = TF_SCHEDULE_PAGE (widget);
 
+  /* A price typed and not saved is saved on the way back, or kept in view
+   * with why it was refused. */
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (GTK_STACK (self->stack)), "services") == 0 &&
+      !tf_services_editor_save_pending (TF_SERVICES_EDITOR (self->services)))
+    return;
   gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "agenda");
 }
 

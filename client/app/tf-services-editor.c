@@ -7,7 +7,9 @@
  * only says, per service, whether they offer it, its price in euros and its
  * length in minutes (therapist_services).  Each service is one expander row
  * saved on its own, so a mistake in one price never holds back another; the
- * "offered" switch saves its row at once, a price or length with Save.
+ * "offered" switch saves its row at once, a price or length with Save or
+ * on leaving the list (tf_services_editor_save_pending): one typed and not
+ * saved was lost, unsaid, when the therapist went back.
  *
  * The rules (a price is a non-negative amount with at most two decimals, a
  * length 1 … 1440 minutes, one row per therapist and service) are in
@@ -188,7 +190,7 @@ parse_minutes (const char *text)
 }
 
 /* Checks and stores what @row shows; says what was refused next to it. */
-static void
+static gboolean
 save_row (ServiceRow *row)
 {
   TfServicesEditor *self = row->editor;
@@ -209,7 +211,7 @@ save_row (ServiceRow *row)
       {
         gtk_widget_add_css_class (row->price, "error");
         show_row_error (row, error->message);
-        return;
+        return FALSE;
       }
   }
   if (duration < 0)
@@ -219,7 +221,7 @@ save_row (ServiceRow *row)
 
       gtk_widget_add_css_class (row->duration, "error");
       show_row_error (row, message);
-      return;
+      return FALSE;
     }
   if (!tf_booking_set_offer (tf_session_get_vault (self->session), row->service_id, price,
                              duration, offered, &error))
@@ -227,13 +229,14 @@ save_row (ServiceRow *row)
       if (g_error_matches (error, TF_BOOKING_ERROR, TF_BOOKING_ERROR_INVALID))
         gtk_widget_add_css_class (row->duration, "error");
       show_row_error (row, error->message);
-      return;
+      return FALSE;
     }
   row->dirty = FALSE;
   gtk_widget_set_visible (row->error, FALSE);
   tf_session_sync (self->session);
   done = g_strdup_printf (_("%s saved"), row->name);
   g_signal_emit (self, signals[SAVED], 0, done);
+  return TRUE;
 }
 
 static void
@@ -468,6 +471,37 @@ static void
 on_store_changed_cb (TfServicesEditor *self)
 {
   rebuild (self, TRUE);
+}
+
+gboolean
+tf_services_editor_save_pending (TfServicesEditor *self)
+{
+  g_autoptr(GPtrArray) pending = g_ptr_array_new_with_free_func (g_free);
+  gboolean all = TRUE;
+
+  g_return_val_if_fail (TF_IS_SERVICES_EDITOR (self), FALSE);
+
+  for (guint i = 0; i < self->rows->len; i++)
+    {
+      ServiceRow *row = g_ptr_array_index (self->rows, i);
+
+      if (row->dirty)
+        g_ptr_array_add (pending, g_strdup (row->service_id));
+    }
+  /* By id: a save may rebuild the rows (the store changed), drafts kept. */
+  for (guint i = 0; i < pending->len; i++)
+    for (guint j = 0; j < self->rows->len; j++)
+      {
+        ServiceRow *row = g_ptr_array_index (self->rows, j);
+
+        if (g_strcmp0 (row->service_id, g_ptr_array_index (pending, i)) == 0)
+          {
+            if (row->dirty && !save_row (row))
+              all = FALSE;
+            break;
+          }
+      }
+  return all;
 }
 
 void

@@ -30,6 +30,11 @@ G_DECLARE_FINAL_TYPE (TfServicesEditor, tf_services_editor, TF, SERVICES_EDITOR,
  * and not saved stays when the list is rebuilt by a sync. */
 GtkWidget *tf_services_editor_new    (TfSession        *session);
 
+/* Saves every row changed and not saved, as its Save would, before the
+ * list is left; FALSE when one was refused (said beside it, and by
+ * ::failed): the therapist stays to correct it. */
+gboolean   tf_services_editor_save_pending (TfServicesEditor *self);
+
 /* Loads the stored offers again, dropping edits not saved. */
 void       tf_services_editor_reload (TfServicesEditor *self);
 

@@ -669,6 +669,26 @@ test_services (void)
   expander = tf_ui_wait_shown (f.window, "service-individual");
   g_assert_cmpstr (adw_expander_row_get_subtitle (ADW_EXPANDER_ROW (expander)), ==,
                    "€65.50 · 45 min");
+
+  /* A price typed and not saved is saved on the way back (it was lost,
+   * unsaid); one refused keeps the list, saying why. */
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (expander), TRUE);
+  tf_ui_type (f.window, "service-price-individual", "-1");
+  tf_ui_click (f.window, "schedule-services-back");
+  g_assert_cmpstr (row_error (&f), ==, "A price cannot be negative");
+  g_clear_pointer (&stored, g_ptr_array_unref);
+  stored = tf_vault_list (tf_ui_page_vault (&f), tf_registry_lookup ("therapist_services"),
+                          "therapist_id", tf_vault_get_user_id (tf_ui_page_vault (&f)), &error);
+  g_assert_cmpstr (json_object_get_string_member (g_ptr_array_index (stored, 0), "price"), ==,
+                   "65.50");
+  tf_ui_type (f.window, "service-price-individual", "70");
+  tf_ui_click (f.window, "schedule-services-back");
+  g_clear_pointer (&stored, g_ptr_array_unref);
+  stored = tf_vault_list (tf_ui_page_vault (&f), tf_registry_lookup ("therapist_services"),
+                          "therapist_id", tf_vault_get_user_id (tf_ui_page_vault (&f)), &error);
+  g_assert_cmpuint (stored->len, ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (g_ptr_array_index (stored, 0), "price"), ==,
+                   "70.00");
   tf_ui_page_close (&f);
 }
 

@@ -242,6 +242,16 @@ test_edit_and_delete (gconstpointer data)
   tf_ui_click (f->window, "checkin-save");
   wait_rows (f, 1);
   g_assert_false (gtk_widget_get_visible (tf_ui_find (f->window, "checkin-delete")));
+  if (greek)
+    {
+      /* Its date as a Greek locale writes it (gtk_test_init's en_US.UTF-8
+       * had it in the American order, 12/02/2026). */
+      g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+      g_autofree char *today = g_date_time_format (now, "%d/%m/%Y");
+
+      row = gtk_widget_get_first_child (tf_ui_find (f->window, "checkin-history"));
+      g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), today));
+    }
 
   /* Picked in the list, it is back in the form, to change. */
   row = gtk_widget_get_first_child (tf_ui_find (f->window, "checkin-history"));
@@ -281,7 +291,14 @@ test_edit_and_delete (gconstpointer data)
   g_assert_cmpint (scale (f, "checkin-mood"), ==, 5);
   row = gtk_widget_get_first_child (tf_ui_find (f->window, "checkin-history"));
   g_signal_emit_by_name (row, "activate");
+  /* Asked first: Cancel keeps it, Delete deletes it. */
   tf_ui_click (f->window, "checkin-delete");
+  g_assert_cmpint (live_checkins (f), ==, 1);
+  g_free (tf_ui_answer_dialog ("checkin-delete-dialog", "cancel"));
+  g_assert_cmpint (live_checkins (f), ==, 1);
+  g_assert_true (gtk_widget_get_visible (tf_ui_find (f->window, "checkin-delete")));
+  tf_ui_click (f->window, "checkin-delete");
+  g_free (tf_ui_answer_dialog ("checkin-delete-dialog", "delete"));
   wait_rows (f, 0);
   g_assert_cmpint (live_checkins (f), ==, 0);
   g_assert_cmpint (scale (f, "checkin-mood"), ==, 5);

@@ -80,6 +80,22 @@ live (Fixture *f, const char *table)
   return all->len;
 }
 
+/* The goal's title has the line it needs: not squeezed by the buttons
+ * beside it (in Greek, "Ολοκληρώθηκε σήμερα" left it a word a line at
+ * 360 px). */
+static gboolean
+title_fits (gpointer data)
+{
+  Fixture *f = data;
+  GtkWidget *title = tf_ui_find_label (f->window, "Walk 20 minutes");
+  int natural = 0;
+
+  if (title == NULL || !gtk_widget_get_mapped (title))
+    return FALSE;
+  gtk_widget_measure (title, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &natural, NULL, NULL);
+  return gtk_widget_get_width (title) >= natural;
+}
+
 static void
 test_goal_edit_delete (gconstpointer data)
 {
@@ -101,6 +117,7 @@ test_goal_edit_delete (gconstpointer data)
   tf_ui_click (f->window, "goals-done");
   g_assert_null (f->failed);
   wait_row_says (f, greek ? "1 από 3 αυτή την εβδομάδα" : "1 of 3 this week");
+  g_assert_true (tf_ui_wait_for (title_fits, f));
   shot ("goals-progress", width);
 
   /* Edited in the form: the same goal changed, not a second one. */
@@ -132,7 +149,13 @@ test_goal_edit_delete (gconstpointer data)
 
   /* Deleted with the day it was done. */
   tf_ui_click (f->window, "goals-edit");
+  /* Asked first: Cancel keeps it, Delete deletes it. */
   tf_ui_click (f->window, "goals-delete");
+  g_assert_cmpuint (live (f, "goals"), ==, 1);
+  g_free (tf_ui_answer_dialog ("goals-delete-dialog", "cancel"));
+  g_assert_cmpuint (live (f, "goals"), ==, 1);
+  tf_ui_click (f->window, "goals-delete");
+  g_free (tf_ui_answer_dialog ("goals-delete-dialog", "delete"));
   g_assert_null (f->failed);
   wait_row_says (f, NULL);
   g_assert_cmpuint (live (f, "goals"), ==, 0);

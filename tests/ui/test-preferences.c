@@ -110,6 +110,16 @@ test_apply_at_start (void)
       g_assert_cmpstr (_("Therapy Field Is Locked"), !=, "Therapy Field Is Locked");
       g_assert_true (g_utf8_validate (_("Therapy Field Is Locked"), -1, NULL));
       g_assert_true (g_str_has_prefix (_("_Preferences"), "_Προ"));
+      /* The charts' weekdays and the dates too, under the suite's
+       * LC_ALL=C.UTF-8 (they stayed "Mon" and 12/02/26). */
+      {
+        g_autoptr(GDateTime) monday = g_date_time_new_local (2026, 11, 30, 12, 0, 0);
+        g_autofree char *weekday = g_date_time_format (monday, "%a");
+        g_autofree char *date = g_date_time_format (monday, "%x");
+
+        g_assert_cmpstr (weekday, ==, "Δευ");
+        g_assert_cmpstr (date, ==, "30/11/2026");
+      }
       return;
     }
   g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);

@@ -95,13 +95,15 @@ tf_ui_type (GtkWidget *window, const char *name, const char *text)
 void
 tf_ui_init (int *argc, char ***argv, const char *locale)
 {
-  g_assert_nonnull (setlocale (LC_ALL, locale));
   bindtextdomain (GETTEXT_PACKAGE, g_getenv ("TF_LOCALEDIR"));
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
   g_setenv ("TF_KDF_OPSLIMIT", "2", TRUE);
   g_setenv ("TF_KDF_MEMLIMIT_MIB", "64", TRUE);
   gtk_test_init (argc, argv, NULL);
+  /* After gtk_test_init, which sets en_US.UTF-8: a Greek run's weekdays
+   * and dates were American ("Mon", 12/02/2026) under Greek words. */
+  g_assert_nonnull (setlocale (LC_ALL, locale));
   adw_init ();
   g_assert_true (tf_crypto_init (NULL));
 }
