@@ -19,6 +19,7 @@
 
 #include <glib/gi18n.h>
 
+#include "tf-clinical.h"
 #include "tf-form.h"
 #include "tf-note-content.h"
 #include "tf-note-editor.h"
@@ -33,6 +34,8 @@ struct _TfNoteEditor
 
   char         *appointment_id; /* of the note in the editor */
   char         *note_id;        /* NULL: a new note */
+  char         *new_id;         /* the id a new note is saved under: chosen at its first
+                                 * save, kept through failures; NULL: none yet */
   gboolean      text_note;      /* one text, not sections */
   gboolean      locked;
   gboolean      dirty;
@@ -244,6 +247,7 @@ fill_editor (TfNoteEditor *self, JsonObject *plain, const char *appointment_id)
 
   self->filling = TRUE;
   g_clear_pointer (&self->note_id, g_free);
+  g_clear_pointer (&self->new_id, g_free);
   g_clear_pointer (&self->appointment_id, g_free);
   self->note_id = plain ? g_strdup (tf_json_get_string (plain, "id")) : NULL;
   self->appointment_id = g_strdup (appointment_id);
@@ -408,67 +412,42 @@ risk_node (TfNoteEditor *self)
   return node;
 }
 
-/* Writes the editor's note; FALSE (said, the editor untouched) on failure. */
+/* Writes the editor's note, and with @lock locks and signs it in the same
+ * transaction (tf_note_save); FALSE (said, the editor untouched) on
+ * failure.  A new note's id is chosen once and kept through failures. */
 static gboolean
-save_note (TfNoteEditor *self)
+save_note (TfNoteEditor *self, gboolean lock)
 {
   TfVault *vault = tf_session_get_vault (self->session);
-  g_autoptr(JsonObject) plain = NULL;
+  g_autoptr(JsonObject) stored = NULL;
+  g_autoptr(JsonNode) content = NULL;
+  g_autoptr(JsonNode) risk = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autofree char *stamp = tf_time_format_timestamp (now);
-  g_autofree char *id = NULL;
-  g_autofree char *session_id = NULL;
   const char *approach;
-  JsonNode *content;
 
   gtk_widget_set_visible (self->error, FALSE);
   if (self->note_id != NULL)
-    {
-      /* An edit is the stored plain form with the changes applied. */
-      id = g_strdup (self->note_id);
-      plain = tf_vault_get (vault, tf_registry_lookup ("session_notes"), id, &error);
-      if (plain == NULL)
-        {
-          fail (self, _("The note was not saved: %s"), error->message);
-          return FALSE;
-        }
-    }
-  approach = selected_approach (self, plain);
+    stored = tf_vault_get (vault, tf_registry_lookup ("session_notes"), self->note_id, NULL);
+  approach = selected_approach (self, stored);
   content = content_node (self, approach);
   if (content == NULL)
     {
       fail (self, _("Write something in the note first"));
       return FALSE;
     }
-  if (plain == NULL)
-    {
-      session_id = tf_vault_session_for (vault, self->appointment_id, &error);
-      if (session_id == NULL)
-        {
-          json_node_unref (content);
-          fail (self, _("The note was not saved: %s"), error->message);
-          return FALSE;
-        }
-      id = g_uuid_string_random ();
-      plain = json_object_new ();
-      json_object_set_string_member (plain, "id", id);
-      json_object_set_string_member (plain, "session_id", session_id);
-      json_object_set_string_member (plain, "therapist_id", tf_vault_get_user_id (vault));
-      json_object_set_string_member (plain, "created_at", stamp);
-    }
-  json_object_set_string_member (plain, "approach_type", approach);
-  json_object_set_member (plain, "note_content", content);
-  json_object_set_member (plain, "risk_assessment", risk_node (self));
-  json_object_set_string_member (plain, "updated_at", stamp);
-  if (!tf_vault_put (vault, tf_registry_lookup ("session_notes"), id, plain, &error))
+  risk = risk_node (self);
+  if (self->note_id == NULL && self->new_id == NULL)
+    self->new_id = g_uuid_string_random ();
+  if (!tf_note_save (vault, self->note_id ? self->note_id : self->new_id, self->appointment_id,
+                     approach, content, risk, lock, NULL, &error))
     {
       /* What is written stays in the editor. */
-      fail (self, _("The note was not saved: %s"), error->message);
+      fail (self, lock ? _("The note was not locked: %s") : _("The note was not saved: %s"),
+            error->message);
       return FALSE;
     }
-  g_free (self->note_id);
-  self->note_id = g_steal_pointer (&id);
+  if (self->note_id == NULL)
+    self->note_id = g_steal_pointer (&self->new_id);
   self->dirty = FALSE;
   return TRUE;
 }
@@ -505,7 +484,7 @@ refill_editor (TfNoteEditor *self)
 static void
 on_save_clicked_cb (TfNoteEditor *self)
 {
-  if (self->locked || !save_note (self))
+  if (self->locked || !save_note (self, FALSE))
     return;
   refill_editor (self);
   tf_session_sync (self->session);
@@ -520,9 +499,12 @@ on_lock_response_cb (AdwMessageDialog *dialog, const char *response, TfNoteEdito
   if (g_strcmp0 (response, "lock") != 0 || self->locked)
     return;
   /* What is on screen is what gets signed. */
-  if ((self->dirty || self->note_id == NULL) && !save_note (self))
-    return;
-  if (!tf_vault_lock_note (tf_session_get_vault (self->session), self->note_id, &error))
+  if (self->dirty || self->note_id == NULL)
+    {
+      if (!save_note (self, TRUE))
+        return;
+    }
+  else if (!tf_vault_lock_note (tf_session_get_vault (self->session), self->note_id, &error))
     {
       fail (self, _("The note was not locked: %s"), error->message);
       return;
@@ -582,6 +564,7 @@ tf_note_editor_dispose (GObject *object)
   g_clear_object (&self->notes);
   g_clear_object (&self->session);
   g_clear_pointer (&self->appointment_id, g_free);
+  g_clear_pointer (&self->new_id, g_free);
   g_clear_pointer (&self->note_id, g_free);
   g_clear_pointer (&self->drafts, g_hash_table_unref);
   g_clear_pointer (&self->sections, g_ptr_array_unref);

@@ -25,6 +25,8 @@ struct _TfPlanEditor
   TfRepository *plans;          /* the client's treatment plans, live */
 
   char         *plan_id;        /* the plan in the form; NULL: a new one */
+  char         *new_id;         /* the id a new plan is saved under: chosen at its first
+                                 * Save, kept through failures; NULL: none yet */
   char         *other_status;   /* a status the combo does not name, kept */
   GPtrArray    *diagnoses;      /* TfPlanDiagnosis* */
   GPtrArray    *goals;          /* char* */

@@ -31,6 +31,7 @@
 
 #include <glib/gi18n.h>
 
+#include "tf-clinical.h"
 #include "tf-form.h"
 #include "tf-plan-editor-private.h"
 #include "tf-time.h"
@@ -39,12 +40,6 @@ G_DEFINE_FINAL_TYPE (TfPlanEditor, tf_plan_editor, GTK_TYPE_WIDGET)
 
 enum { SAVED, FAILED, N_SIGNALS };
 static guint signals[N_SIGNALS];
-
-static const TfTable *
-plans_table (void)
-{
-  return tf_registry_lookup ("treatment_plans");
-}
 
 static void
 diagnosis_free (gpointer data)
@@ -254,6 +249,7 @@ fill_form (TfPlanEditor *self, TfItem *plan)
 
   self->filling = TRUE;
   g_clear_pointer (&self->plan_id, g_free);
+  g_clear_pointer (&self->new_id, g_free);
   if (plan != NULL)
     {
       self->plan_id = g_strdup (tf_item_get_id (plan));
@@ -364,14 +360,9 @@ diagnoses_node (GPtrArray *array)
 void
 tf_plan_editor_save (TfPlanEditor *self)
 {
-  TfVault *vault = tf_session_get_vault (self->session);
-  g_autoptr(JsonObject) plain = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autofree char *stamp = tf_time_format_timestamp (now);
   g_autofree char *review = tf_plan_editor_dup_trimmed (self->review_date);
   g_autofree char *code = tf_plan_editor_dup_trimmed (self->code);
-  g_autofree char *id = NULL;
   int year, month, day;
 
   tf_plan_editor_show_error (self->error, NULL, NULL);
@@ -397,44 +388,26 @@ tf_plan_editor_save (TfPlanEditor *self)
     }
   gtk_widget_remove_css_class (self->review_date, "error");
 
-  if (self->plan_id != NULL)
-    {
-      /* An edit is the stored plain form with the changes applied. */
-      id = g_strdup (self->plan_id);
-      plain = tf_vault_get (vault, plans_table (), id, &error);
-      if (plain == NULL)
-        {
-          fail (self, _("The treatment plan was not saved: %s"), error->message);
-          return;
-        }
-    }
-  else
-    {
-      id = g_uuid_string_random ();
-      plain = json_object_new ();
-      json_object_set_string_member (plain, "id", id);
-      json_object_set_string_member (plain, "client_id", self->client_id);
-      json_object_set_string_member (plain, "therapist_id", tf_vault_get_user_id (vault));
-      json_object_set_string_member (plain, "created_at", stamp);
-    }
-  json_object_set_member (plain, "diagnosis_codes", diagnoses_node (self->diagnoses));
-  json_object_set_member (plain, "treatment_goals", texts_node (self->goals));
-  json_object_set_member (plain, "interventions", texts_node (self->interventions));
-  if (*review != '\0')
-    json_object_set_string_member (plain, "review_date", review);
-  else
-    json_object_set_null_member (plain, "review_date");
-  json_object_set_string_member (plain, "status", tf_plan_editor_get_status (self));
-  json_object_set_string_member (plain, "updated_at", stamp);
+  /* A new plan's id is chosen once and kept through failures. */
+  if (self->plan_id == NULL && self->new_id == NULL)
+    self->new_id = g_uuid_string_random ();
+  {
+    g_autoptr(JsonNode) diagnoses = diagnoses_node (self->diagnoses);
+    g_autoptr(JsonNode) goals = texts_node (self->goals);
+    g_autoptr(JsonNode) interventions = texts_node (self->interventions);
+    TfPlan plan = { diagnoses, goals, interventions, review, tf_plan_editor_get_status (self) };
 
-  if (!tf_vault_put (vault, plans_table (), id, plain, &error))
-    {
-      /* The form stays as it is. */
-      fail (self, _("The treatment plan was not saved: %s"), error->message);
-      return;
-    }
-  g_free (self->plan_id);
-  self->plan_id = g_steal_pointer (&id);
+    if (!tf_plan_save (tf_session_get_vault (self->session),
+                       self->plan_id ? self->plan_id : self->new_id, self->client_id, &plan,
+                       NULL, &error))
+      {
+        /* The form stays as it is. */
+        fail (self, _("The treatment plan was not saved: %s"), error->message);
+        return;
+      }
+  }
+  if (self->plan_id == NULL)
+    self->plan_id = g_steal_pointer (&self->new_id);
   self->dirty = FALSE;
   tf_repository_refresh (self->plans, NULL);
   reload (self);
@@ -455,6 +428,7 @@ tf_plan_editor_dispose (GObject *object)
   g_clear_object (&self->session);
   g_clear_pointer (&self->client_id, g_free);
   g_clear_pointer (&self->plan_id, g_free);
+  g_clear_pointer (&self->new_id, g_free);
   g_clear_pointer (&self->other_status, g_free);
   g_clear_pointer (&self->diagnoses, g_ptr_array_unref);
   g_clear_pointer (&self->goals, g_ptr_array_unref);

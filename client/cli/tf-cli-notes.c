@@ -8,14 +8,15 @@
 #include <string.h>
 
 #include "tf-cli.h"
+#include "tf-clinical.h"
 
 static gboolean
 note_add (TfCli *cli, int argc, char **argv, GError **error)
 {
   g_autofree char *appointment_id = NULL, *approach = NULL, *content = NULL;
-  g_autofree char *session_id = NULL, *id = g_uuid_string_random (), *now = tf_cli_now ();
+  g_autofree char *id = g_uuid_string_random ();
   g_autoptr(JsonObject) appointment = NULL;
-  g_autoptr(JsonObject) plain = json_object_new ();
+  g_autoptr(JsonNode) node = NULL;
   JsonObject *body;
   GOptionEntry entries[] = {
     { "appointment", 0, 0, G_OPTION_ARG_STRING, &appointment_id, N_("Appointment id"),
@@ -38,23 +39,14 @@ note_add (TfCli *cli, int argc, char **argv, GError **error)
   appointment = tf_cli_dup_record (cli, "appointments", appointment_id, _("appointment"), error);
   if (appointment == NULL)
     return FALSE;
-  /* The session is made with the first note; only the appointment's
-   * therapist may (the vault refuses anyone else). */
-  session_id = tf_vault_session_for (cli->vault, appointment_id, error);
-  if (session_id == NULL)
-    return FALSE;
-
+  /* The session is made with the first note, in its transaction; only the
+   * appointment's therapist may (the vault refuses anyone else). */
   body = json_object_new ();
   json_object_set_string_member (body, "approach", approach);
   json_object_set_string_member (body, "text", content);
-  json_object_set_string_member (plain, "id", id);
-  json_object_set_string_member (plain, "session_id", session_id);
-  json_object_set_string_member (plain, "therapist_id", tf_vault_get_user_id (cli->vault));
-  json_object_set_string_member (plain, "approach_type", approach);
-  json_object_set_object_member (plain, "note_content", body);
-  json_object_set_string_member (plain, "created_at", now);
-  json_object_set_string_member (plain, "updated_at", now);
-  if (!tf_vault_put (cli->vault, tf_cli_table ("session_notes"), id, plain, error))
+  node = json_node_init_object (json_node_alloc (), body);
+  json_object_unref (body);
+  if (!tf_note_save (cli->vault, id, appointment_id, approach, node, NULL, FALSE, NULL, error))
     return FALSE;
   g_print ("%s\n", id);
   return TRUE;

@@ -19,6 +19,7 @@
 
 #include "tf-account-private.h"
 #include "tf-checkin.h"
+#include "tf-clinical.h"
 #include "tf-crypto.h"
 #include "tf-error.h"
 #include "tf-journal.h"
@@ -1910,6 +1911,116 @@ test_journal_failed_share (Fixture *f, gconstpointer data)
                                        " WHERE deleted_at IS NULL", NULL), ==, 0);
 }
 
+/* The note body a test saves: {"approach": "soap", "text": @text}. */
+static JsonNode *
+note_body (const char *text)
+{
+  g_autoptr(JsonObject) o = json_object_new ();
+
+  json_object_set_string_member (o, "approach", "soap");
+  json_object_set_string_member (o, "text", text);
+  return json_node_init_object (json_node_alloc (), o);
+}
+
+/* The first note of an appointment that cannot be stored leaves nothing:
+ * not the note, not the session made for it, nothing queued.  Saved again
+ * under the id the editor kept, it is one note of one session; Lock and
+ * Sign saves and locks it in one go (its creation time kept), and a locked
+ * note refuses the next save. */
+static void
+test_note_failed_save (Fixture *f, gconstpointer data)
+{
+  g_autofree char *appointment = g_uuid_string_random ();
+  g_autofree char *id = g_uuid_string_random ();
+  g_autoptr(JsonObject) booked = appointment_plain ("2026-11-25T10:00:00Z", NULL);
+  g_autoptr(JsonNode) first = note_body ("Πρώτη συνεδρία: άγχος στη δουλειά.");
+  g_autoptr(JsonNode) second = note_body ("Πρώτη συνεδρία: άγχος στη δουλειά και στο σπίτι.");
+  g_autoptr(JsonObject) saved = NULL;
+  g_autoptr(JsonObject) again = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *created = NULL;
+
+  put_ok (f->therapist, "appointments", appointment, booked);
+  exec_raw (f->therapist_path, "CREATE TRIGGER refuse_notes BEFORE INSERT ON session_notes"
+                               " BEGIN SELECT RAISE(ABORT, 'no notes today'); END", NULL);
+  g_assert_false (tf_note_save (f->therapist, id, appointment, "soap", first, NULL, FALSE, NULL,
+                                &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_assert_cmpint (query_int (f->therapist_path, "SELECT count(*) FROM session_notes", NULL),
+                   ==, 0);
+  g_assert_cmpint (query_int (f->therapist_path, "SELECT count(*) FROM sessions", NULL), ==, 0);
+  g_assert_cmpint (query_int (f->therapist_path, "SELECT count(*) FROM outbox"
+                                                 " WHERE table_name <> 'appointments'", NULL),
+                   ==, 0);
+
+  exec_raw (f->therapist_path, "DROP TRIGGER refuse_notes", NULL);
+  g_assert_true (tf_note_save (f->therapist, id, appointment, "soap", first, NULL, FALSE, &saved,
+                               &error));
+  g_assert_no_error (error);
+  created = g_strdup (tf_json_get_string (saved, "created_at"));
+  g_assert_true (tf_note_save (f->therapist, id, appointment, "soap", second, NULL, TRUE, NULL,
+                               &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (query_int (f->therapist_path, "SELECT count(*) FROM session_notes", NULL),
+                   ==, 1);
+  g_assert_cmpint (query_int (f->therapist_path, "SELECT count(*) FROM sessions", NULL), ==, 1);
+  again = get_ok (f->therapist, "session_notes", id);
+  g_assert_nonnull (tf_json_get_string (again, "locked_at"));
+  g_assert_cmpstr (tf_json_get_string (again, "created_at"), ==, created);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (again,
+                                                                               "note_content"),
+                                                  "text"),
+                   ==, "Πρώτη συνεδρία: άγχος στη δουλειά και στο σπίτι.");
+  g_assert_false (tf_note_save (f->therapist, id, appointment, "soap", first, NULL, FALSE, NULL,
+                                &error));
+  g_assert_error (error, TF_VAULT_ERROR, TF_VAULT_ERROR_LOCKED_NOTE);
+}
+
+/* A treatment plan the store refuses is not stored, nor queued; saved
+ * again under the id the form kept, it is one plan, and a later save edits
+ * it (its creation time and client kept). */
+static void
+test_plan_failed_save (Fixture *f, gconstpointer data)
+{
+  g_autofree char *id = g_uuid_string_random ();
+  g_autoptr(JsonNode) diagnoses = json_from_string ("[{\"code\": \"F41.1\", "
+                                                    "\"description\": \"Γενικευμένη αγχώδης "
+                                                    "διαταραχή\"}]", NULL);
+  g_autoptr(JsonNode) goals = json_from_string ("[\"Λιγότερο άγχος στη δουλειά\"]", NULL);
+  g_autoptr(JsonNode) none = json_from_string ("[]", NULL);
+  TfPlan plan = { diagnoses, goals, none, "2027-01-15", "active" };
+  g_autoptr(JsonObject) saved = NULL;
+  g_autoptr(JsonObject) again = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *created = NULL;
+
+  exec_raw (f->therapist_path, "CREATE TRIGGER refuse_plans BEFORE INSERT ON treatment_plans"
+                               " BEGIN SELECT RAISE(ABORT, 'no plans today'); END", NULL);
+  g_assert_false (tf_plan_save (f->therapist, id, CLIENT, &plan, NULL, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_assert_cmpint (query_int (f->therapist_path, "SELECT count(*) FROM treatment_plans", NULL),
+                   ==, 0);
+  g_assert_cmpint (query_int (f->therapist_path, "SELECT count(*) FROM outbox", NULL), ==, 0);
+
+  exec_raw (f->therapist_path, "DROP TRIGGER refuse_plans", NULL);
+  g_assert_true (tf_plan_save (f->therapist, id, CLIENT, &plan, &saved, &error));
+  g_assert_no_error (error);
+  created = g_strdup (tf_json_get_string (saved, "created_at"));
+  plan.review_date = NULL;
+  plan.status = "on_hold";
+  g_assert_true (tf_plan_save (f->therapist, id, CLIENT, &plan, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (query_int (f->therapist_path, "SELECT count(*) FROM treatment_plans", NULL),
+                   ==, 1);
+  again = get_ok (f->therapist, "treatment_plans", id);
+  g_assert_cmpstr (tf_json_get_string (again, "status"), ==, "on_hold");
+  g_assert_null (tf_json_get_string (again, "review_date"));
+  g_assert_cmpstr (tf_json_get_string (again, "created_at"), ==, created);
+  g_assert_cmpstr (tf_json_get_string (again, "client_id"), ==, CLIENT);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1941,6 +2052,8 @@ main (int argc, char **argv)
   ADD ("/tf/vault/legacy-plaintext", test_legacy_plaintext);
   ADD ("/tf/vault/checkin/failed-share-stores-nothing", test_checkin_failed_share);
   ADD ("/tf/vault/journal/failed-share-stores-nothing", test_journal_failed_share);
+  ADD ("/tf/vault/notes/failed-save-leaves-no-session", test_note_failed_save);
+  ADD ("/tf/vault/plans/failed-save-stores-nothing", test_plan_failed_save);
   ADD ("/tf/vault/account/odd-sign-in-answer", test_odd_sign_in_answer);
   ADD ("/tf/vault/care/appointment-and-session", test_care_records);
   ADD ("/tf/vault/care/legacy-plaintext", test_care_records_legacy);

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * tf-clinical.h: a therapist's write paths — a session note and a
+ * treatment plan — shared by the app and the CLI.
+ *
+ * As a check-in (tf-checkin.h), each is saved under an id its caller chose
+ * and keeps: the first save makes it, every later one edits it, so a form
+ * saved again after an error never makes a second one.  Each save is one
+ * transaction: a note's session (made with the first note of an
+ * appointment), the note, and, for Lock and Sign, its lock; or nothing.
+ */
+#pragma once
+
+#include "tf-vault.h"
+
+G_BEGIN_DECLS
+
+/* Saves session note @id of this account: @approach (approach_type),
+ * @content (note_content) and @risk (risk_assessment; NULL: as stored,
+ * none for a new note), borrowed.  A new note belongs to appointment
+ * @appointment_id, whose session is made with it when there is none yet
+ * (tf_vault_session_for); an edit keeps its session and creation time.
+ * With @lock the note is then locked and signed (tf_vault_lock_note), in
+ * the same transaction.  Someone else's note is refused
+ * (TF_VAULT_ERROR_NOT_OWNER), a locked one too (TF_VAULT_ERROR_LOCKED_NOTE).
+ * Nothing is stored when it fails.  @out_plain (optional): the plain form
+ * saved, before the lock. */
+gboolean tf_note_save (TfVault    *vault,
+                       const char *id,
+                       const char *appointment_id,
+                       const char *approach,
+                       JsonNode   *content,
+                       JsonNode   *risk,
+                       gboolean    lock,
+                       JsonObject **out_plain,
+                       GError    **error);
+
+/* What a save of a treatment plan says; the nodes are borrowed. */
+typedef struct
+{
+  JsonNode   *diagnoses;     /* diagnosis_codes: [{"code", "description"?}, …] */
+  JsonNode   *goals;         /* treatment_goals: ["…", …] */
+  JsonNode   *interventions; /* interventions: ["…", …] */
+  const char *review_date;   /* YYYY-MM-DD; NULL or "": none */
+  const char *status;        /* "active", "on_hold", "completed", … */
+} TfPlan;
+
+/* Saves treatment plan @id of this therapist for client @client_id (a new
+ * plan; an edit keeps its client and creation time).  Someone else's plan
+ * is refused (TF_VAULT_ERROR_NOT_OWNER).  Nothing is stored when it fails.
+ * @out_plain (optional) receives the plain form saved. */
+gboolean tf_plan_save (TfVault      *vault,
+                       const char   *id,
+                       const char   *client_id,
+                       const TfPlan *plan,
+                       JsonObject  **out_plain,
+                       GError      **error);
+
+G_END_DECLS
