@@ -384,26 +384,3 @@ tf_form_show_saved_at (GtkLabel *status, JsonObject *plain, const char *none,
 #pragma GCC diagnostic pop
   gtk_label_set_text (status, text);
 }
-
-JsonObject *
-tf_form_dup_record_base (TfVault *vault, const TfTable *table, const char *client_id,
-                         const char *stamp, gboolean *is_new, GError **error)
-{
-  g_autoptr(GPtrArray) stored = NULL;
-  JsonObject *plain;
-
-  g_return_val_if_fail (vault != NULL, NULL);
-  g_return_val_if_fail (client_id != NULL && stamp != NULL, NULL);
-
-  stored = tf_vault_list (vault, table, "client_id", client_id, error);
-  if (stored == NULL)
-    return NULL;
-  if (is_new != NULL)
-    *is_new = stored->len == 0;
-  if (stored->len > 0)
-    return tf_json_object_dup (g_ptr_array_index (stored, 0));
-  plain = json_object_new ();
-  json_object_set_string_member (plain, "client_id", client_id);
-  json_object_set_string_member (plain, "created_at", stamp);
-  return plain;
-}

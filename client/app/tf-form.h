@@ -125,16 +125,4 @@ void       tf_form_show_saved_at             (GtkLabel   *status,
                                               const char *none,
                                               const char *last_format);
 
-/* The base a save of the one record of @client_id in @table writes over:
- * a copy of the newest stored one (a sync may have brought one since the
- * form was filled; it may be "unreadable"), or a new one with client_id
- * and created_at @stamp, and then @is_new is set.  NULL, with @error
- * set, when the store cannot be read. */
-JsonObject *tf_form_dup_record_base          (TfVault       *vault,
-                                              const TfTable *table,
-                                              const char    *client_id,
-                                              const char    *stamp,
-                                              gboolean      *is_new,
-                                              GError       **error);
-
 G_END_DECLS

@@ -29,6 +29,7 @@
 
 #include <glib/gi18n.h>
 
+#include "tf-clinical.h"
 #include "tf-form.h"
 #include "tf-history-form.h"
 #include "tf-time.h"
@@ -290,36 +291,12 @@ build_section (TfHistoryForm *self, const Form *form, guint first, JsonObject *e
   return json_node_init_object (json_node_alloc (), section);
 }
 
+/* The four parts as typed, over the stored record @plain (TfClientRecordEdit). */
 static void
-on_save_clicked_cb (TfHistoryForm *self)
+apply_fields (JsonObject *plain, gboolean is_new, gpointer data)
 {
-  TfVault *vault = tf_session_get_vault (self->session);
-  g_autoptr(JsonObject) plain = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autofree char *stamp = tf_time_format_timestamp (now);
+  TfHistoryForm *self = data;
   guint first = 0;
-
-  if (vault == NULL)
-    {
-      fail (self, _("the app is locked; unlock it and save again"));
-      return;
-    }
-  /* The newest stored record, as the save's base (a sync may have brought
-   * one since the fields were filled). */
-  plain = tf_form_dup_record_base (vault, histories_table (), self->client_id, stamp, NULL,
-                                   &error);
-  if (plain == NULL)
-    {
-      fail (self, error->message);
-      return;
-    }
-  if (json_object_get_boolean_member_with_default (plain, "unreadable", FALSE))
-    {
-      fail (self, _("the stored history cannot be opened on this account, so it is left as "
-                    "it is"));
-      return;
-    }
 
   for (guint f = 0; f < G_N_ELEMENTS (forms); f++)
     {
@@ -327,9 +304,23 @@ on_save_clicked_cb (TfHistoryForm *self)
                               build_section (self, &forms[f], first, plain));
       first += forms[f].n_fields;
     }
-  json_object_set_string_member (plain, "updated_at", stamp);
+}
 
-  if (!tf_vault_put (vault, histories_table (), self->client_id, plain, &error))
+static void
+on_save_clicked_cb (TfHistoryForm *self)
+{
+  TfVault *vault = tf_session_get_vault (self->session);
+  g_autoptr(JsonObject) plain = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (vault == NULL)
+    {
+      fail (self, _("the app is locked; unlock it and save again"));
+      return;
+    }
+  if (!tf_client_record_save (vault, histories_table (), self->client_id, apply_fields, self,
+                              _("the stored history cannot be opened on this account, so it "
+                                "is left as it is"), &plain, &error))
     {
       /* Everything typed stays in the fields. */
       fail (self, error->message);

@@ -26,6 +26,7 @@
 
 #include <glib/gi18n.h>
 
+#include "tf-clinical.h"
 #include "tf-form.h"
 #include "tf-intake-form.h"
 #include "tf-time.h"
@@ -309,20 +310,51 @@ check_fields (TfIntakeForm *self, const char *name, const char *phone, const cha
   return TRUE;
 }
 
+/* What a save of the form writes (TfClientRecordEdit's data). */
+typedef struct
+{
+  TfIntakeForm *self;
+  const char   *name;
+  const char   *phone;
+  const char   *relationship;
+  const char   *details;
+  GPtrArray    *texts;         /* the lists as typed, char* */
+} IntakeFields;
+
+static void
+apply_fields (JsonObject *plain, gboolean is_new, gpointer data)
+{
+  IntakeFields *f = data;
+
+  set_text_member (plain, "emergency_contact_name", f->name);
+  set_text_member (plain, "emergency_contact_phone", f->phone);
+  set_text_member (plain, "emergency_contact_relationship", f->relationship);
+  for (guint i = 0; i < N_LISTS; i++)
+    {
+      const char *text = g_ptr_array_index (f->texts, i);
+
+      /* Untouched: stored as it was, whatever its form. */
+      if (!is_new && g_strcmp0 (text, f->self->shown[i]) == 0)
+        continue;
+      json_object_set_member (plain, lists[i].column, list_node (text));
+    }
+  json_object_set_boolean_member (plain, "previous_therapy",
+                                  gtk_switch_get_active (f->self->previous_therapy));
+  set_text_member (plain, "previous_therapy_details", f->details);
+}
+
 static void
 on_save_clicked_cb (TfIntakeForm *self)
 {
   TfVault *vault = tf_session_get_vault (self->session);
   g_autoptr(JsonObject) plain = NULL;
-  gboolean is_new = FALSE;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autofree char *stamp = tf_time_format_timestamp (now);
   g_autofree char *name = dup_entry (self->contact_name);
   g_autofree char *phone = dup_entry (self->contact_phone);
   g_autofree char *relationship = dup_entry (self->contact_relationship);
   g_autofree char *details = g_strstrip (tf_form_dup_text (self->previous_details));
   g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
+  IntakeFields fields = { self, name, phone, relationship, details, texts };
 
   clear_error (self);
   if (!check_fields (self, name, phone, relationship))
@@ -332,41 +364,11 @@ on_save_clicked_cb (TfIntakeForm *self)
       fail (self, _("the app is locked; unlock it and save again"));
       return;
     }
-
-  /* The newest stored record is the base: a sync may have brought one. */
-  plain = tf_form_dup_record_base (vault, intakes_table (), self->client_id, stamp, &is_new,
-                                   &error);
-  if (plain == NULL)
-    {
-      fail (self, error->message);
-      return;
-    }
-  if (json_object_get_boolean_member_with_default (plain, "unreadable", FALSE))
-    {
-      fail (self, _("the stored intake cannot be opened on this device, so it is left as it is"));
-      return;
-    }
-
-  set_text_member (plain, "emergency_contact_name", name);
-  set_text_member (plain, "emergency_contact_phone", phone);
-  set_text_member (plain, "emergency_contact_relationship", relationship);
   for (guint i = 0; i < N_LISTS; i++)
-    {
-      const char *text;
-
-      g_ptr_array_add (texts, tf_form_dup_text (self->list_views[i]));
-      text = g_ptr_array_index (texts, i);
-      /* Untouched: stored as it was, whatever its form. */
-      if (!is_new && g_strcmp0 (text, self->shown[i]) == 0)
-        continue;
-      json_object_set_member (plain, lists[i].column, list_node (text));
-    }
-  json_object_set_boolean_member (plain, "previous_therapy",
-                                  gtk_switch_get_active (self->previous_therapy));
-  set_text_member (plain, "previous_therapy_details", details);
-  json_object_set_string_member (plain, "updated_at", stamp);
-
-  if (!tf_vault_put (vault, intakes_table (), self->client_id, plain, &error))
+    g_ptr_array_add (texts, tf_form_dup_text (self->list_views[i]));
+  if (!tf_client_record_save (vault, intakes_table (), self->client_id, apply_fields, &fields,
+                              _("the stored intake cannot be opened on this device, so it is "
+                                "left as it is"), &plain, &error))
     {
       /* What was typed stays in the fields. */
       fail (self, error->message);

@@ -147,3 +147,70 @@ tf_plan_save (TfVault *vault, const char *id, const char *client_id, const TfPla
     *out_plain = g_steal_pointer (&plain);
   return TRUE;
 }
+
+/* --- one record per client ------------------------------------------------ */
+
+typedef struct
+{
+  TfVault            *vault;
+  const TfTable      *table;
+  const char         *client_id;
+  TfClientRecordEdit  edit;
+  gpointer            data;
+  const char         *unreadable;
+  JsonObject         *plain;  /* out: the plain form saved */
+} ClientSave;
+
+static gboolean
+client_record_body (TfStore *store, gpointer data, GError **error)
+{
+  ClientSave *c = data;
+  g_autoptr(GPtrArray) stored = NULL;
+  g_autoptr(JsonObject) plain = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *stamp = tf_time_format_timestamp (now);
+
+  stored = tf_vault_list (c->vault, c->table, "client_id", c->client_id, error);
+  if (stored == NULL)
+    return FALSE;
+  if (stored->len > 0)
+    {
+      plain = tf_json_object_dup (g_ptr_array_index (stored, 0));
+      if (json_object_get_boolean_member_with_default (plain, "unreadable", FALSE))
+        {
+          g_set_error_literal (error, TF_VAULT_ERROR, TF_VAULT_ERROR_NO_KEY, c->unreadable);
+          return FALSE;
+        }
+    }
+  else
+    {
+      plain = json_object_new ();
+      json_object_set_string_member (plain, "client_id", c->client_id);
+      json_object_set_string_member (plain, "created_at", stamp);
+    }
+  c->edit (plain, stored->len == 0, c->data);
+  json_object_set_string_member (plain, "updated_at", stamp);
+  if (!tf_vault_put (c->vault, c->table, c->client_id, plain, error))
+    return FALSE;
+  c->plain = g_steal_pointer (&plain);
+  return TRUE;
+}
+
+gboolean
+tf_client_record_save (TfVault *vault, const TfTable *table, const char *client_id,
+                       TfClientRecordEdit edit, gpointer data, const char *unreadable,
+                       JsonObject **out_plain, GError **error)
+{
+  ClientSave c = { vault, table, client_id, edit, data, unreadable, NULL };
+  gboolean ok;
+
+  g_return_val_if_fail (TF_IS_VAULT (vault), FALSE);
+  g_return_val_if_fail (table != NULL && client_id != NULL && edit != NULL, FALSE);
+  g_return_val_if_fail (unreadable != NULL, FALSE);
+
+  ok = tf_vault_atomic (vault, client_record_body, &c, error);
+  if (ok && out_plain != NULL)
+    *out_plain = g_steal_pointer (&c.plain);
+  g_clear_pointer (&c.plain, json_object_unref);
+  return ok;
+}

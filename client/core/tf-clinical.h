@@ -5,9 +5,11 @@
  *
  * As a check-in (tf-checkin.h), each is saved under an id its caller chose
  * and keeps: the first save makes it, every later one edits it, so a form
- * saved again after an error never makes a second one.  Each save is one
- * transaction: a note's session (made with the first note of an
- * appointment), the note, and, for Lock and Sign, its lock; or nothing.
+ * saved again after an error never makes a second one.  A client's history
+ * and intake are one record per client, whose id is the client's.  Each
+ * save is one transaction: a note's session (made with the first note of an
+ * appointment), the note, and, for Lock and Sign, its lock; a history's or
+ * intake's read of the stored record and its write; or nothing.
  */
 #pragma once
 
@@ -55,5 +57,27 @@ gboolean tf_plan_save (TfVault      *vault,
                        const TfPlan *plan,
                        JsonObject  **out_plain,
                        GError      **error);
+
+/* Applies a form's fields to @plain, the record a save writes over;
+ * @is_new: nothing was stored yet. */
+typedef void (*TfClientRecordEdit) (JsonObject *plain,
+                                    gboolean    is_new,
+                                    gpointer    data);
+
+/* Saves the one record of client @client_id in @table (client_histories,
+ * client_intakes): @edit applied to the stored one (the newest, read in
+ * the save's transaction: a sync may have brought one since a form was
+ * filled) or to a new one, then updated_at set.  A stored record this
+ * account cannot open is left as it is: TF_VAULT_ERROR_NO_KEY with
+ * @unreadable (translated) as the message.  Nothing is stored when it
+ * fails.  @out_plain (optional) receives the plain form saved. */
+gboolean tf_client_record_save (TfVault            *vault,
+                                const TfTable      *table,
+                                const char         *client_id,
+                                TfClientRecordEdit  edit,
+                                gpointer            data,
+                                const char         *unreadable,
+                                JsonObject        **out_plain,
+                                GError            **error);
 
 G_END_DECLS

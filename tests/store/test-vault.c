@@ -2021,6 +2021,65 @@ test_plan_failed_save (Fixture *f, gconstpointer data)
   g_assert_cmpstr (tf_json_get_string (again, "client_id"), ==, CLIENT);
 }
 
+/* A TfClientRecordEdit: the family part says @data; what else is stored
+ * stays. */
+static void
+edit_family (JsonObject *plain, gboolean is_new, gpointer data)
+{
+  g_autoptr(JsonObject) family = json_object_new ();
+
+  json_object_set_string_member (family, "composition", data);
+  json_object_set_object_member (plain, "family_history", g_steal_pointer (&family));
+  if (is_new)
+    json_object_set_string_member (plain, "social_history", "Ζει μόνη της.");
+}
+
+/* A client's history (and so the intake, the same path) that the store
+ * refuses is not stored, nor queued; saved again it is the one record of
+ * the client, and a later save edits it over what is stored: its creation
+ * time and the parts it does not change kept. */
+static void
+test_history_failed_save (Fixture *f, gconstpointer data)
+{
+  const TfTable *histories = tf_registry_lookup ("client_histories");
+  g_autoptr(JsonObject) saved = NULL;
+  g_autoptr(JsonObject) again = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *created = NULL;
+
+  exec_raw (f->therapist_path, "CREATE TRIGGER refuse_histories BEFORE INSERT ON"
+                               " client_histories"
+                               " BEGIN SELECT RAISE(ABORT, 'no histories today'); END", NULL);
+  g_assert_false (tf_client_record_save (f->therapist, histories, CLIENT, edit_family,
+                                         "Μητέρα, πατέρας, ένας αδελφός", "unreadable", NULL,
+                                         &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_assert_cmpint (query_int (f->therapist_path, "SELECT count(*) FROM client_histories",
+                              NULL), ==, 0);
+  g_assert_cmpint (query_int (f->therapist_path, "SELECT count(*) FROM outbox", NULL), ==, 0);
+
+  exec_raw (f->therapist_path, "DROP TRIGGER refuse_histories", NULL);
+  g_assert_true (tf_client_record_save (f->therapist, histories, CLIENT, edit_family,
+                                        "Μητέρα, πατέρας, ένας αδελφός", "unreadable", &saved,
+                                        &error));
+  g_assert_no_error (error);
+  created = g_strdup (tf_json_get_string (saved, "created_at"));
+  g_assert_true (tf_client_record_save (f->therapist, histories, CLIENT, edit_family,
+                                        "Μητέρα, πατέρας, δύο αδελφοί", "unreadable", NULL,
+                                        &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (query_int (f->therapist_path, "SELECT count(*) FROM client_histories",
+                              NULL), ==, 1);
+  again = get_ok (f->therapist, "client_histories", CLIENT);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (again,
+                                                                               "family_history"),
+                                                  "composition"),
+                   ==, "Μητέρα, πατέρας, δύο αδελφοί");
+  g_assert_cmpstr (tf_json_get_string (again, "social_history"), ==, "Ζει μόνη της.");
+  g_assert_cmpstr (tf_json_get_string (again, "created_at"), ==, created);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -2054,6 +2113,7 @@ main (int argc, char **argv)
   ADD ("/tf/vault/journal/failed-share-stores-nothing", test_journal_failed_share);
   ADD ("/tf/vault/notes/failed-save-leaves-no-session", test_note_failed_save);
   ADD ("/tf/vault/plans/failed-save-stores-nothing", test_plan_failed_save);
+  ADD ("/tf/vault/histories/failed-save-stores-nothing", test_history_failed_save);
   ADD ("/tf/vault/account/odd-sign-in-answer", test_odd_sign_in_answer);
   ADD ("/tf/vault/care/appointment-and-session", test_care_records);
   ADD ("/tf/vault/care/legacy-plaintext", test_care_records_legacy);
