@@ -28,6 +28,7 @@
 #include "tf-appointments-page-private.h"
 #include "tf-page.h"
 #include "tf-booking.h"
+#include "tf-end-care.h"
 #include "tf-form.h"
 #include "tf-safety-dialog.h"
 #include "tf-therapist-row.h"
@@ -382,6 +383,23 @@ verify_keys_activated (GtkWidget *widget, const char *action, GVariant *param)
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* The list follows the care relationships by itself. */
+static void
+on_care_ended (GtkWidget *from, gboolean ok, const char *message)
+{
+  g_signal_emit (from, signals[ok ? SAVED : FAILED], 0, message);
+}
+
+static void
+end_care_activated (GtkWidget *widget, const char *action, GVariant *param)
+{
+  TfAppointmentsPage *self = TF_APPOINTMENTS_PAGE (widget);
+  const char *id = g_variant_get_string (param, NULL);
+  g_autofree char *name = tf_appointments_page_dup_therapist_name (get_vault (self), id);
+
+  tf_end_care_ask (widget, self->session, id, name, FALSE, on_care_ended);
+}
+
 static void
 on_care_changed_cb (TfAppointmentsPage *self)
 {
@@ -462,6 +480,8 @@ tf_appointments_page_class_init (TfAppointmentsPageClass *klass)
   tf_appointments_page_class_bind_booking (widget_class);
   gtk_widget_class_install_action (widget_class, "appointments.verify-keys", "s",
                                    verify_keys_activated);
+  gtk_widget_class_install_action (widget_class, "appointments.end-care", "s",
+                                   end_care_activated);
 }
 
 static void

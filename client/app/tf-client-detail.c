@@ -31,6 +31,7 @@
 #include "tf-form.h"
 #include "tf-client-detail.h"
 #include "tf-client-journal-row.h"
+#include "tf-end-care.h"
 #include "tf-history-form.h"
 #include "tf-intake-form.h"
 #include "tf-mood-chart.h"
@@ -160,6 +161,9 @@ static void on_back_clicked_cb (TfClientDetail *self);
 static void verify_keys_activated (GtkWidget  *widget,
                                    const char *action,
                                    GVariant   *param);
+static void end_care_activated    (GtkWidget  *widget,
+                                   const char *action,
+                                   GVariant   *param);
 
 static void on_range_changed_cb (TfClientDetail *self);
 
@@ -175,6 +179,7 @@ tf_client_detail_class_init (TfClientDetailClass *klass)
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_install_action (widget_class, "client.verify-keys", NULL,
                                    verify_keys_activated);
+  gtk_widget_class_install_action (widget_class, "client.end-care", NULL, end_care_activated);
 
   properties[PROP_SHOW_BACK] = g_param_spec_boolean ("show-back", NULL, NULL, FALSE,
                                                      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
@@ -274,6 +279,10 @@ update_header (TfClientDetail *self)
                        : g_strdup (_("Care ended"));
     }
   adw_window_title_set_subtitle (self->title, subtitle != NULL ? subtitle : "");
+  /* Only care that is going on can end. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "client.end-care",
+                                 care != NULL &&
+                                 g_strcmp0 (tf_item_get_string (care, "status"), "active") == 0);
   tf_safety_banner_update (self->key_banner, self->session, self->client_id, self->name);
 }
 
@@ -441,6 +450,25 @@ verify_keys_activated (GtkWidget *widget, const char *action, GVariant *param)
   g_signal_connect_object (dialog, "verified", G_CALLBACK (update_header), self,
                            G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* --- ending care ---------------------------------------------------------- */
+
+/* The header follows the care relationship's repository by itself. */
+static void
+on_care_ended (GtkWidget *from, gboolean ok, const char *message)
+{
+  TfClientDetail *self = TF_CLIENT_DETAIL (from);
+
+  g_signal_emit (self, signals[ok ? SAVED : FAILED], 0, message);
+}
+
+static void
+end_care_activated (GtkWidget *widget, const char *action, GVariant *param)
+{
+  TfClientDetail *self = TF_CLIENT_DETAIL (widget);
+
+  tf_end_care_ask (widget, self->session, self->client_id, self->name, TRUE, on_care_ended);
 }
 
 /* --- building ------------------------------------------------------------- */

@@ -266,3 +266,21 @@ tf_session_rotate_keys_finish (TfSession *self, GAsyncResult *result, guint *out
   tf_session_sync (self);
   return g_steal_pointer (&job->uri);
 }
+
+GListModel *
+tf_session_dup_refusals (TfSession *self, GError **error)
+{
+  TfVault *vault;
+
+  g_return_val_if_fail (TF_IS_SESSION (self), NULL);
+
+  vault = tf_session_get_vault (self);
+  if (vault == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+                           _("Unlock your data first"));
+      return NULL;
+    }
+  /* Read on the main thread, as the pages' lists are: a few rows. */
+  return tf_refusals_list (vault, error);
+}

@@ -10,6 +10,7 @@
 #pragma once
 
 #include "tf-account-manage.h"
+#include "tf-refusals.h"
 #include "tf-session.h"
 
 G_BEGIN_DECLS
@@ -81,6 +82,11 @@ void        tf_session_rotate_keys_async  (TfSession           *self,
 char       *tf_session_rotate_keys_finish (TfSession           *self,
                                            GAsyncResult        *result,
                                            guint               *out_resealed,
+                                           GError             **error);
+
+/* The records from the server this device refuses to use, oldest first, as
+ * a new list of TfRefusal (tf-refusals.h); NULL while locked. */
+GListModel *tf_session_dup_refusals       (TfSession           *self,
                                            GError             **error);
 
 G_END_DECLS

@@ -673,9 +673,8 @@ sync_job_free (SyncJob *job)
  * (tf_account_settle).  Done with before the task returns, so nothing of it
  * outlives the sync; a failure is the sync's message, not its failure. */
 static void
-settle (TfStore *store, SyncJob *job)
+settle (TfVault *vault, SyncJob *job)
 {
-  g_autoptr(TfVault) vault = tf_vault_new (store, job->user_id, tf_keys_copy (job->keys));
   g_autoptr(GError) error = NULL;
 
   if (!tf_account_settle (vault, &job->settled, &error))
@@ -699,17 +698,23 @@ sync_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancella
   TfSession *self = source;
   SyncJob *job = data;
   g_autoptr(TfStore) store = NULL;
+  g_autoptr(TfVault) vault = NULL;
   TfSyncReport report = { 0 };
   GError *error = NULL;
 
-  /* A connection of this thread's own. */
+  /* A connection of this thread's own, and a vault on it before the pull:
+   * the vault is what checks each pulled record's author signature (the
+   * store's verify function); without it an altered record was taken. */
   store = tf_store_open (self->path, &error);
   if (store != NULL)
-    g_signal_connect (store, "changed", G_CALLBACK (on_worker_store_changed_cb), job);
+    {
+      g_signal_connect (store, "changed", G_CALLBACK (on_worker_store_changed_cb), job);
+      vault = tf_vault_new (store, job->user_id, tf_keys_copy (job->keys));
+    }
   if (store != NULL && tf_account_sync (store, job->keys, job->user_id, job->client, &report,
                                         &job->renewed, &error))
     {
-      settle (store, job);
+      settle (vault, job);
       g_task_return_boolean (task, TRUE);
     }
   else

@@ -7,6 +7,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "tf-therapist-row.h"
 
 struct _TfTherapistRow
@@ -15,6 +17,7 @@ struct _TfTherapistRow
 
   /* template (tf-therapist-row.ui) */
   GtkWidget   *verify;
+  GtkWidget   *menu;    /* End Care… (appointments.end-care) */
 };
 
 G_DEFINE_FINAL_TYPE (TfTherapistRow, tf_therapist_row, ADW_TYPE_ACTION_ROW)
@@ -28,6 +31,7 @@ tf_therapist_row_class_init (TfTherapistRowClass *klass)
                                                "/org/therapyfield/TherapyField/"
                                                "tf-therapist-row.ui");
   gtk_widget_class_bind_template_child (widget_class, TfTherapistRow, verify);
+  gtk_widget_class_bind_template_child (widget_class, TfTherapistRow, menu);
 }
 
 static void
@@ -47,5 +51,14 @@ tf_therapist_row_new (const char *therapist_id, const char *name, const char *st
   /* The target first: the action takes a string. */
   gtk_actionable_set_action_target (GTK_ACTIONABLE (self->verify), "s", therapist_id);
   gtk_actionable_set_action_name (GTK_ACTIONABLE (self->verify), "appointments.verify-keys");
+  {
+    g_autoptr(GMenu) menu = g_menu_new ();
+    g_autoptr(GMenuItem) item = g_menu_item_new (_("_End Care…"), NULL);
+
+    g_menu_item_set_action_and_target_value (item, "appointments.end-care",
+                                             g_variant_new_string (therapist_id));
+    g_menu_append_item (menu, item);
+    gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (self->menu), G_MENU_MODEL (menu));
+  }
   return GTK_WIDGET (self);
 }

@@ -17,7 +17,8 @@
  * Above the views, a banner says when the server was found to have lost
  * changes of this device, or sent records this device refuses to use
  * (tf-sync-notice.c): what happened and what the sync did about it, until
- * the person dismisses it.
+ * the person dismisses it; Details (win.refusals, also in the menu while
+ * any is refused) lists the refused records (tf-refusals-dialog.c).
  *
  * The primary menu holds the account's actions (win.sign-out,
  * win.change-password, win.sessions, win.rotate-keys: tf-rotate-keys.c),
@@ -43,6 +44,7 @@
 #include "tf-preferences.h"
 #include "tf-preferences-window.h"
 #include "tf-recover-dialog.h"
+#include "tf-refusals-dialog.h"
 #include "tf-rotate-keys.h"
 #include "tf-schedule-page.h"
 #include "tf-session-account.h"
@@ -67,6 +69,7 @@ struct _TfWindow
   gboolean              signing_out;    /* the person signs out: do not ask to sign in */
   gboolean              narrow;         /* narrower than NARROW_WIDTH */
   gboolean              rotating;       /* the identity keys are being replaced */
+  gboolean              refused;        /* records from the server are refused here */
 
   /* template */
   AdwToastOverlay      *toasts;
@@ -82,6 +85,7 @@ struct _TfWindow
   GtkWidget            *sign_in_button;  /* shown while signed out */
   GtkRevealer          *lost_banner;     /* sync notices: shown until dismissed */
   GtkLabel             *lost_label;
+  GtkWidget            *refusals_button; /* the list of refused records */
 };
 
 G_DEFINE_FINAL_TYPE (TfWindow, tf_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -97,68 +101,7 @@ toast (TfWindow *self, const char *message)
 
 static void on_saved (TfWindow *self, const char *message) { toast (self, message); }
 
-/* --- the sync state in words --------------------------------------------- */
-
-/* "just now", "2 minutes ago", "3 hours ago", "yesterday", "4 days ago". */
-static char *
-describe_since (GDateTime *then, GDateTime *now)
-{
-  GTimeSpan span = g_date_time_difference (now, then);
-  gint64 minutes = MAX (span, 0) / G_TIME_SPAN_MINUTE;
-  gint64 hours = minutes / 60;
-  gint64 days = hours / 24;
-
-  if (minutes < 1)
-    return g_strdup (_("just now"));
-  if (hours < 1)
-    return g_strdup_printf (ngettext ("%d minute ago", "%d minutes ago", (gulong) minutes),
-                            (int) minutes);
-  if (days < 1)
-    return g_strdup_printf (ngettext ("%d hour ago", "%d hours ago", (gulong) hours), (int) hours);
-  if (days == 1)
-    return g_strdup (_("yesterday"));
-  return g_strdup_printf (ngettext ("%d day ago", "%d days ago", (gulong) days), (int) days);
-}
-
-char *
-tf_window_describe_sync (TfSyncState state, gint64 pending, GDateTime *last, GDateTime *now,
-                         gboolean compact)
-{
-  g_autofree char *since = last != NULL && now != NULL ? describe_since (last, now) : NULL;
-
-  switch (state)
-    {
-    case TF_SYNC_STATE_LOCAL_ONLY:
-      return g_strdup (_("This computer only"));
-    case TF_SYNC_STATE_SYNCING:
-      return g_strdup (_("Syncing…"));
-    case TF_SYNC_STATE_SIGNED_OUT:
-      return g_strdup (_("Signed out"));
-    case TF_SYNC_STATE_OFFLINE:
-      if (pending <= 0)
-        return g_strdup (_("Offline"));
-      if (compact)
-        /* TRANSLATORS: narrow header: offline, and the number of changes waiting */
-        return g_strdup_printf (_("Offline · %d waiting"), (int) pending);
-      return g_strdup_printf (ngettext ("Offline — %d change waiting",
-                                        "Offline — %d changes waiting", (gulong) pending),
-                              (int) pending);
-    case TF_SYNC_STATE_IDLE:
-    default:
-      if (pending > 0)
-        {
-          if (compact)
-            /* TRANSLATORS: narrow header: the number of changes waiting to sync */
-            return g_strdup_printf (_("%d waiting"), (int) pending);
-          return g_strdup_printf (ngettext ("%d change waiting", "%d changes waiting",
-                                            (gulong) pending), (int) pending);
-        }
-      if (compact || since == NULL)
-        return g_strdup (_("Synced"));
-      /* TRANSLATORS: %s is a relative time, e.g. "2 minutes ago" or "just now" */
-      return g_strdup_printf (_("Synced %s"), since);
-    }
-}
+/* --- the sync state in words (tf-window-sync-words.c) --------------------- */
 
 /* The last sync's moment, or NULL when it never synced. */
 static GDateTime *
@@ -192,10 +135,14 @@ on_sign_in_clicked_cb (TfWindow *self)
 static void
 update_lost_banner (TfWindow *self)
 {
-  g_autofree char *text = tf_sync_notice_text (tf_session_get_store (self->session));
+  TfStore *store = tf_session_get_store (self->session);
+  g_autofree char *text = tf_sync_notice_text (store);
 
+  /* Listed until the records are good again, dismissed or not. */
+  self->refused = tf_store_refused_count (store, FALSE, NULL) > 0;
   if (text != NULL)
     gtk_label_set_text (self->lost_label, text);
+  gtk_widget_set_visible (self->refusals_button, tf_store_refused_count (store, TRUE, NULL) > 0);
   gtk_revealer_set_reveal_child (self->lost_banner, text != NULL);
 }
 
@@ -207,6 +154,15 @@ on_lost_dismissed_cb (TfWindow *self)
   if (!tf_sync_notice_dismiss (tf_session_get_store (self->session), &error))
     toast (self, error->message);
   update_lost_banner (self);
+  update_actions (self);
+}
+
+static void
+refusals_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  TfWindow *self = TF_WINDOW (widget);
+
+  gtk_window_present (GTK_WINDOW (tf_refusals_dialog_new (self->session, GTK_WINDOW (self))));
 }
 
 /* The tooltip: the whole sentence, the last sync's local time, and the
@@ -639,6 +595,7 @@ update_actions (TfWindow *self)
   /* Offline it is offered, and says it needs the server. */
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.rotate-keys",
                                  server && state != TF_SYNC_STATE_SIGNED_OUT && !self->rotating);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.refusals", unlocked && self->refused);
 }
 
 static void
@@ -737,6 +694,7 @@ tf_window_class_init (TfWindowClass *klass)
   BIND (sign_in_button);
   BIND (lost_banner);
   BIND (lost_label);
+  BIND (refusals_button);
 #undef BIND
   gtk_widget_class_bind_template_callback (widget_class, on_unlock_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_forgot_cb);
@@ -755,6 +713,7 @@ tf_window_class_init (TfWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.sessions", NULL, sessions_activated);
   gtk_widget_class_install_action (widget_class, "win.sign-out", NULL, sign_out_activated);
   gtk_widget_class_install_action (widget_class, "win.rotate-keys", NULL, rotate_keys_activated);
+  gtk_widget_class_install_action (widget_class, "win.refusals", NULL, refusals_activated);
 }
 
 static void

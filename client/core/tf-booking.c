@@ -664,49 +664,76 @@ tf_booking_link_therapist (TfVault *vault, const char *therapist_id, gboolean sh
   return g_steal_pointer (&id);
 }
 
-gboolean
-tf_booking_end_care (TfVault *vault, const char *therapist_id, GError **error)
+/* The active care relationship of @me and @other_id in @care (listed by
+ * the other's column), or NULL. */
+static JsonObject *
+find_active_care (GPtrArray *care, const char *me, const char *other_id, gboolean me_client)
 {
-  g_autoptr(GPtrArray) existing = NULL;
+  for (guint i = 0; i < care->len; i++)
+    {
+      JsonObject *o = g_ptr_array_index (care, i);
+
+      if (g_strcmp0 (tf_json_get_string (o, "status"), "active") == 0 &&
+          g_strcmp0 (tf_json_get_string (o, me_client ? "client_id" : "therapist_id"), me) == 0 &&
+          g_strcmp0 (tf_json_get_string (o, me_client ? "therapist_id" : "client_id"),
+                     other_id) == 0)
+        return o;
+    }
+  return NULL;
+}
+
+gboolean
+tf_booking_end_care (TfVault *vault, const char *other_id, GError **error)
+{
+  g_autoptr(GPtrArray) as_client = NULL, as_therapist = NULL;
+  g_autoptr(JsonObject) plain = NULL;
+  g_autofree char *now = NULL;
+  JsonObject *o;
   const char *me;
 
   g_return_val_if_fail (TF_IS_VAULT (vault), FALSE);
-  g_return_val_if_fail (therapist_id != NULL, FALSE);
+  g_return_val_if_fail (other_id != NULL, FALSE);
 
   me = tf_vault_get_user_id (vault);
-  existing = tf_vault_list (vault, table ("care_relationships"), "therapist_id", therapist_id,
-                            error);
-  if (existing == NULL)
+  /* This account the client (@other_id their therapist), or the therapist. */
+  as_client = tf_vault_list (vault, table ("care_relationships"), "therapist_id", other_id,
+                             error);
+  if (as_client == NULL)
     return FALSE;
-  for (guint i = 0; i < existing->len; i++)
+  o = find_active_care (as_client, me, other_id, TRUE);
+  if (o == NULL)
     {
-      JsonObject *o = g_ptr_array_index (existing, i);
-      g_autoptr(JsonObject) plain = NULL;
-      g_autofree char *now = NULL;
-
-      if (g_strcmp0 (tf_json_get_string (o, "status"), "active") != 0 ||
-          g_strcmp0 (tf_json_get_string (o, "client_id"), me) != 0)
-        continue;
-      /* The relationship's own columns (a listed row may carry more). */
-      plain = json_object_new ();
-      for (guint c = 0; c < table ("care_relationships")->n_columns; c++)
-        {
-          const char *name = table ("care_relationships")->columns[c].name;
-          JsonNode *value = json_object_get_member (o, name);
-
-          if (value != NULL)
-            json_object_set_member (plain, name, json_node_copy (value));
-        }
-      now = now_stamp ();
-      json_object_set_string_member (plain, "status", "ended");
-      json_object_set_string_member (plain, "ended_at", now);
-      json_object_set_string_member (plain, "ended_by", me);
-      return tf_vault_put (vault, table ("care_relationships"), tf_json_get_string (o, "id"),
-                           plain, error);
+      as_therapist = tf_vault_list (vault, table ("care_relationships"), "client_id", other_id,
+                                    error);
+      if (as_therapist == NULL)
+        return FALSE;
+      o = find_active_care (as_therapist, me, other_id, FALSE);
     }
-  g_set_error_literal (error, TF_BOOKING_ERROR, TF_BOOKING_ERROR_NOT_LINKED,
-                       _("You are not in care with this therapist"));
-  return FALSE;
+  if (o == NULL)
+    {
+      g_set_error_literal (error, TF_BOOKING_ERROR, TF_BOOKING_ERROR_NOT_LINKED,
+                           _("You are not in care with this person"));
+      return FALSE;
+    }
+  /* The relationship's own columns (a listed row may carry more). */
+  plain = json_object_new ();
+  for (guint c = 0; c < table ("care_relationships")->n_columns; c++)
+    {
+      const char *name = table ("care_relationships")->columns[c].name;
+      JsonNode *value = json_object_get_member (o, name);
+
+      if (value != NULL)
+        json_object_set_member (plain, name, json_node_copy (value));
+    }
+  now = now_stamp ();
+  json_object_set_string_member (plain, "status", "ended");
+  json_object_set_string_member (plain, "ended_at", now);
+  json_object_set_string_member (plain, "ended_by", me);
+  /* The client's device re-keys what it shared in the same transaction
+   * (tf_vault_put); a therapist's end reaches the client's device, which
+   * re-keys at its next sync (the relationship no longer shares). */
+  return tf_vault_put (vault, table ("care_relationships"), tf_json_get_string (o, "id"), plain,
+                       error);
 }
 
 char *

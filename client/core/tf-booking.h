@@ -156,14 +156,17 @@ char       *tf_booking_link_therapist  (TfVault   *vault,
                                         gboolean   share_goals,
                                         GError   **error);
 
-/* Ends this account's (a client's) active care relationship with
- * @therapist_id: from then on nothing of the client's reaches them.  In the
- * same local transaction every record shared with them is re-keyed, their
- * grants deleted and the grants of the readers who stay sealed again
- * (tf-vault-share.c); TF_BOOKING_ERROR_NOT_LINKED when there is no such
- * relationship. */
+/* Ends the active care relationship between this account and @other_id:
+ * their therapist when this account is the client, their client when it
+ * is the therapist (the server lets a therapist only end it).  From then on
+ * nothing of the client's reaches the therapist.  Ended by the client,
+ * every record shared with the therapist is re-keyed, their grants deleted
+ * and the grants of the readers who stay sealed again in the same local
+ * transaction (tf-vault-share.c); ended by the therapist, the client's
+ * device does so when the end reaches it.  TF_BOOKING_ERROR_NOT_LINKED
+ * when there is no such relationship. */
 gboolean    tf_booking_end_care        (TfVault   *vault,
-                                        const char *therapist_id,
+                                        const char *other_id,
                                         GError   **error);
 
 /* Linking from the app, in two halves.  tf_account_find_therapist() looks

@@ -1771,16 +1771,7 @@ test_signatures_stored_verbatim (void)
 static void
 operator_change (const char *table, const char *id, const char *set)
 {
-  g_autofree char *sql = g_strdup_printf (
-    "DO $$ DECLARE v bigint := nextval('sync_version_seq'); BEGIN"
-    " UPDATE %s SET %s, version = v WHERE id = '%s';"
-    " UPDATE sync_records SET version = v WHERE record_id = '%s';"
-    " UPDATE sync_feed SET version = v WHERE record_id = '%s'; END $$", table, set, id, id, id);
-  PGconn *conn = tf_test_pg_connect (server->conninfo);
-
-  tf_test_pg_exec (conn, "SET session_replication_role = replica");
-  tf_test_pg_exec (conn, sql);
-  PQfinish (conn);
+  tf_test_pg_operator_change (server->conninfo, table, id, set);
 }
 
 static gboolean

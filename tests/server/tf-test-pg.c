@@ -70,6 +70,22 @@ tf_test_pg_exec (PGconn *conn, const char *sql)
 }
 
 void
+tf_test_pg_operator_change (const char *conninfo, const char *table, const char *id,
+                            const char *set)
+{
+  g_autofree char *sql = g_strdup_printf (
+    "DO $$ DECLARE v bigint := nextval('sync_version_seq'); BEGIN"
+    " UPDATE %s SET %s, version = v WHERE id = '%s';"
+    " UPDATE sync_records SET version = v WHERE record_id = '%s';"
+    " UPDATE sync_feed SET version = v WHERE record_id = '%s'; END $$", table, set, id, id, id);
+  PGconn *conn = tf_test_pg_connect (conninfo);
+
+  tf_test_pg_exec (conn, "SET session_replication_role = replica");
+  tf_test_pg_exec (conn, sql);
+  PQfinish (conn);
+}
+
+void
 tf_test_pg_exec_fails (PGconn *conn, const char *sql, const char *sqlstate)
 {
   g_autoptr(PGresult) result = NULL;

@@ -34,6 +34,14 @@ char       *tf_test_pg_value          (PGconn     *conn,
 gint64      tf_test_pg_int            (PGconn     *conn,
                                        const char *sql);
 
+/* What an operator with PostgreSQL's owner rights does to record @id of
+ * @table on the database @conninfo: sets @set (SQL, e.g. "mood_value = 2")
+ * under a new version fed to everyone who receives it, triggers off. */
+void        tf_test_pg_operator_change (const char *conninfo,
+                                        const char *table,
+                                        const char *id,
+                                        const char *set);
+
 /* Runs pg_ctl on the test cluster with @action ("-m fast stop", "start"). */
 void        tf_test_pg_ctl            (const char *action);
 

@@ -1298,12 +1298,12 @@ without_underline (const char *label)
   return g_strjoinv ("", parts);
 }
 
-/* Opens the window's primary menu and picks its item @label (as the .ui
- * has it, translated): the item must be shown and sensitive. */
+/* Opens the menu of the menu button @name and picks its item @label (as
+ * the .ui has it, translated): the item must be shown and sensitive. */
 static void
-pick_from_menu (GtkWidget *window, const char *label)
+pick_from (GtkWidget *window, const char *name, const char *label)
 {
-  GtkWidget *button = tf_ui_wait_shown (window, "primary-menu-button");
+  GtkWidget *button = tf_ui_wait_shown (window, name);
   g_autofree char *text = without_underline (label);
   GtkWidget *shown, *item;
 
@@ -1365,7 +1365,7 @@ test_rotate_keys (gconstpointer data)
   tf_ui_wait_shown (window, "main-views");
   g_assert_true (tf_ui_wait_for (synced, session));
 
-  pick_from_menu (window, _("Replace _Identity Keys…"));
+  pick_from (window, "primary-menu-button", _("Replace _Identity Keys…"));
   while (tf_ui_find_dialog ("rotate-keys-dialog") == NULL)
     g_main_context_iteration (NULL, TRUE);
   shot = g_strdup_printf ("rotate-keys-dialog-%d-%s", width, g_getenv ("LANGUAGE") ?: "en");
@@ -1428,7 +1428,7 @@ test_rotate_keys_offline (void)
   g_assert_true (tf_ui_wait_for (synced, session));
   tf_test_server_stop (brief);
 
-  pick_from_menu (window, _("Replace _Identity Keys…"));
+  pick_from (window, "primary-menu-button", _("Replace _Identity Keys…"));
   g_free (tf_ui_answer_dialog ("rotate-keys-dialog", "rotate"));
   {
     g_autoptr(GtkWidget) failed = tf_ui_wait_dialog (NULL);
@@ -1444,12 +1444,230 @@ test_rotate_keys_offline (void)
   after = fingerprint_of (dir);
   g_assert_cmpstr (after, ==, before);
   /* It can be tried again. */
-  pick_from_menu (window, _("Replace _Identity Keys…"));
+  pick_from (window, "primary-menu-button", _("Replace _Identity Keys…"));
   g_free (tf_ui_answer_dialog ("rotate-keys-dialog", "cancel"));
 
   gtk_window_destroy (GTK_WINDOW (window));
   close_session (session);
   tf_ui_remove_profile (dir);
+}
+
+/* --- ending care ---------------------------------------------------------- */
+
+static void
+on_detail_saved (GtkWidget *detail, const char *message, char **out)
+{
+  g_free (*out);
+  *out = g_strdup (message);
+}
+
+typedef struct
+{
+  AdwWindowTitle *title;
+  const char     *subtitle;
+} Subtitle;
+
+static gboolean
+subtitle_is (gpointer data)
+{
+  Subtitle *s = data;
+
+  return g_strcmp0 (adw_window_title_get_subtitle (s->title), s->subtitle) == 0;
+}
+
+/* A therapist ends a client's care from the client's page (its header's
+ * menu, at @data px wide): asked first, then the page says the care ended
+ * and offers to end it no more; the end reaches the server and the
+ * client's device, which is in care with them no longer. */
+static void
+test_end_care (gconstpointer data)
+{
+  int width = GPOINTER_TO_INT (data);
+  const char *language = g_getenv ("LANGUAGE") ?: "en";
+  g_autofree char *licence = g_strdup_printf ("ΑΜ-5120-%d", width);
+  const TfRegistration reg = {
+    .password = PASSWORD, .role = "therapist", .first_name = "Ηλέκτρα", .last_name = "Μαυρίδου",
+    .license_number = licence,
+  };
+  g_autofree char *therapist_email = g_strdup_printf ("ilektra.%d.%s@example.org", width,
+                                                      language);
+  g_autofree char *client_email = g_strdup_printf ("stavros.%d.%s@example.org", width, language);
+  g_autofree char *dir = NULL, *recovery = NULL, *client_dir = NULL, *out = NULL;
+  g_autofree char *client_id = NULL, *heading = NULL, *saved = NULL, *shot = NULL;
+  g_autofree char *today = NULL, *ended = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+  TfSession *session = registered (&reg, therapist_email, &dir, &recovery);
+  GtkWidget *window, *detail, *item;
+  CliRun run = { 0 };
+  Subtitle subtitle;
+
+  client_dir = g_dir_make_tmp ("tf-ui-account-XXXXXX", &error);
+  g_assert_no_error (error);
+  out = CLI (client_dir, "--json", "account", "register", "--server", server->base_url,
+             "--email", client_email, "--role", "client", "--first-name", "Σταύρος",
+             "--last-name", "Κούκος");
+  node = json_from_string (out, &error);
+  g_assert_no_error (error);
+  client_id = g_strdup (json_object_get_string_member (json_node_get_object (node), "user_id"));
+  g_free (CLI (client_dir, "therapist", "link", "--email", therapist_email, "--share-mood"));
+  g_free (CLI (client_dir, "sync"));
+  tf_ui_sync_now (session);
+
+  window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (window), width, width < 600 ? 640 : 860);
+  detail = tf_client_detail_new (session, client_id);
+  g_signal_connect (detail, "saved", G_CALLBACK (on_detail_saved), &saved);
+  gtk_window_set_child (GTK_WINDOW (window), detail);
+  gtk_window_present (GTK_WINDOW (window));
+  tf_ui_wait_shown (window, "client-detail-title");
+  g_assert_nonnull (tf_ui_wait_label (window, "Σταύρος Κούκος"));
+
+  pick_from (window, "client-detail-menu", _("_End Care…"));
+  while (tf_ui_find_dialog ("end-care-dialog") == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  shot = g_strdup_printf ("end-care-dialog-%d-%s", width, language);
+  tf_ui_shot (shot);
+  heading = tf_ui_answer_dialog ("end-care-dialog", "end-care");
+  g_assert_cmpstr (heading, ==, _("End Care?"));
+
+  /* The page says so by itself, and ends it no more. */
+  today = g_date_time_format (now, "%x");
+  ended = g_strdup_printf (_("Care ended on %s"), today);
+  subtitle.title = ADW_WINDOW_TITLE (tf_ui_find (window, "client-detail-title"));
+  subtitle.subtitle = ended;
+  g_assert_true (tf_ui_wait_for (subtitle_is, &subtitle));
+  g_assert_cmpstr (saved, ==, _("Care ended"));
+  gtk_menu_button_popdown (GTK_MENU_BUTTON (tf_ui_find (window, "client-detail-menu")));
+  {
+    g_autofree char *label = without_underline (_("_End Care…"));
+
+    gtk_menu_button_popup (GTK_MENU_BUTTON (tf_ui_find (window, "client-detail-menu")));
+    item = gtk_widget_get_parent (tf_ui_wait_label (window, label));
+    g_assert_false (gtk_widget_is_sensitive (item));
+    gtk_menu_button_popdown (GTK_MENU_BUTTON (tf_ui_find (window, "client-detail-menu")));
+  }
+  g_free (shot);
+  shot = g_strdup_printf ("end-care-done-%d-%s", width, language);
+  tf_ui_shot (shot);
+
+  /* On the server, and on the client's device. */
+  tf_ui_sync_now (session);
+  g_assert_null (tf_session_get_sync_error (session));
+  g_free (CLI (client_dir, "sync"));
+  CLI_RUN (&run, client_dir, "therapist", "end", "--email", therapist_email);
+  g_test_message ("the client's CLI: %s", run.err);
+  g_assert_cmpint (run.status, !=, 0);
+  g_assert_nonnull (strstr (run.err, "You are not in care with"));
+  g_free (run.err);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  close_session (session);
+  tf_ui_remove_profile (dir);
+  tf_ui_remove_profile (client_dir);
+}
+
+/* --- refused records ------------------------------------------------------ */
+
+/* The toplevel window named @name, or NULL. */
+static GtkWidget *
+find_toplevel (const char *name)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();  /* borrowed */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) w = g_list_model_get_item (toplevels, i);
+
+      if (g_strcmp0 (gtk_widget_get_name (w), name) == 0 && gtk_widget_get_mapped (w))
+        return w;
+    }
+  return NULL;
+}
+
+/* A client shares their mood with a therapist in the app (@data px wide);
+ * an operator changes the score in PostgreSQL.  The therapist's device
+ * refuses it, the banner counts it, and its Details list it: a mood
+ * check-in, changed after its author signed it, from the client, today. */
+static void
+test_refused_records (gconstpointer data)
+{
+  int width = GPOINTER_TO_INT (data);
+  const char *language = g_getenv ("LANGUAGE") ?: "en";
+  g_autofree char *licence = g_strdup_printf ("ΑΜ-6402-%d", width);
+  const TfRegistration reg = {
+    .password = PASSWORD, .role = "therapist", .first_name = "Φαίδρα", .last_name = "Λιάπη",
+    .license_number = licence,
+  };
+  g_autofree char *therapist_email = g_strdup_printf ("faidra.%d.%s@example.org", width,
+                                                      language);
+  g_autofree char *client_email = g_strdup_printf ("orestis.%d.%s@example.org", width, language);
+  g_autofree char *dir = NULL, *recovery = NULL, *client_dir = NULL, *out = NULL;
+  g_autofree char *mood_id = NULL, *shot = NULL, *from = NULL;
+  g_autoptr(JsonNode) moods = NULL;
+  g_autoptr(GError) error = NULL;
+  TfSession *session = registered (&reg, therapist_email, &dir, &recovery);
+  GtkWidget *window, *dialog, *row;
+  int minimum = 0;
+
+  client_dir = g_dir_make_tmp ("tf-ui-account-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_free (CLI (client_dir, "account", "register", "--server", server->base_url, "--email",
+               client_email, "--role", "client", "--first-name", "Ορέστης", "--last-name",
+               "Βλάχος"));
+  g_free (CLI (client_dir, "therapist", "link", "--email", therapist_email, "--share-mood"));
+  g_free (CLI (client_dir, "mood", "add", "--mood", "6", "--energy", "5", "--anxiety", "3"));
+  g_free (CLI (client_dir, "sync"));
+  out = CLI (client_dir, "--json", "mood", "list");
+  moods = json_from_string (out, &error);
+  g_assert_no_error (error);
+  mood_id = g_strdup (json_object_get_string_member (
+                        json_array_get_object_element (json_node_get_array (moods), 0), "id"));
+
+  window = locked_window (session);
+  gtk_window_set_default_size (GTK_WINDOW (window), width, width < 600 ? 700 : 860);
+  tf_ui_type (window, "unlock-password", PASSWORD);
+  tf_ui_click (window, "unlock-button");
+  tf_ui_wait_shown (window, "main-views");
+  g_assert_true (tf_ui_wait_for (synced, session));
+  tf_ui_sync_now (session);
+  g_assert_nonnull (tf_ui_get (session, "mood_entries", mood_id));
+  tf_ui_wait_mapped (window, "server-lost-details", FALSE);
+
+  tf_test_pg_operator_change (server->conninfo, "mood_entries", mood_id, "mood_value = 2");
+  tf_ui_sync_now (session);
+  g_test_message ("banner: %s",
+                  gtk_label_get_text (GTK_LABEL (tf_ui_find (window, "server-lost-text"))));
+  tf_ui_click (window, "server-lost-details");
+  while ((dialog = find_toplevel ("refusals-dialog")) == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  tf_ui_wait_subtitle (dialog, "refusal-row", _("Changed after its author signed it"));
+  row = tf_ui_find (dialog, "refusal-row");
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==,
+                   _("Mood check-in"));
+  from = g_strdup_printf (_("From %s"), "Ορέστης Βλάχος");
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), from));
+  /* Nothing cut: the dialog is no wider than the window, the row fits it. */
+  while (gtk_widget_get_width (row) == 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpint (gtk_widget_get_width (dialog), <=, MAX (width, 560));
+  gtk_widget_measure (row, GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
+  g_assert_cmpint (minimum, <=, gtk_widget_get_width (row));
+  shot = g_strdup_printf ("refusals-%d-%s", width, language);
+  tf_ui_shot (shot);
+  /* The check-in as the client wrote it stays. */
+  {
+    g_autoptr(JsonObject) held = tf_ui_get (session, "mood_entries", mood_id);
+
+    g_assert_cmpint (json_object_get_int_member (held, "mood_value"), ==, 6);
+  }
+
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  gtk_window_destroy (GTK_WINDOW (window));
+  close_session (session);
+  tf_ui_remove_profile (dir);
+  tf_ui_remove_profile (client_dir);
 }
 
 int
@@ -1470,6 +1688,12 @@ main (int argc, char **argv)
   server = tf_test_server_start (greek ? "tf_ui_account_el" : "tf_ui_account", NULL);
   g_test_add_data_func ("/account/rotate-keys-narrow", GINT_TO_POINTER (360), test_rotate_keys);
   g_test_add_data_func ("/account/rotate-keys-wide", GINT_TO_POINTER (1280), test_rotate_keys);
+  g_test_add_data_func ("/account/end-care-narrow", GINT_TO_POINTER (360), test_end_care);
+  g_test_add_data_func ("/account/end-care-wide", GINT_TO_POINTER (1280), test_end_care);
+  g_test_add_data_func ("/account/refused-records-narrow", GINT_TO_POINTER (360),
+                        test_refused_records);
+  g_test_add_data_func ("/account/refused-records-wide", GINT_TO_POINTER (1280),
+                        test_refused_records);
   if (greek)
     {
       status = g_test_run ();
