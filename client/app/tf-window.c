@@ -67,6 +67,7 @@ struct _TfWindow
   guint                 label_source;   /* says the relative time again */
   gboolean              keyring_unlock; /* the unlock running uses the keyring's password */
   gboolean              signing_out;    /* the person signs out: do not ask to sign in */
+  gboolean              sign_out_running; /* until it ends, other states keep signing_out */
   gboolean              narrow;         /* narrower than NARROW_WIDTH */
   gboolean              rotating;       /* the identity keys are being replaced */
   gboolean              refused;        /* records from the server are refused here */
@@ -520,6 +521,7 @@ signed_out_cb (GObject *source, GAsyncResult *result, gpointer data)
   g_autoptr(GError) error = NULL;
   gboolean server_ended = FALSE;
 
+  self->sign_out_running = FALSE;
   if (!tf_session_sign_out_finish (TF_SESSION (source), result, &server_ended, &error))
     {
       self->signing_out = FALSE;
@@ -538,6 +540,7 @@ on_sign_out_response_cb (AdwMessageDialog *dialog, const char *response, TfWindo
   if (g_strcmp0 (response, "sign-out") != 0)
     return;
   self->signing_out = TRUE;
+  self->sign_out_running = TRUE;
   tf_session_sign_out_async (self->session, NULL, signed_out_cb, g_object_ref (self));
 }
 
@@ -603,7 +606,9 @@ on_sync_state (TfWindow *self)
 {
   if (tf_session_get_sync_state (self->session) == TF_SYNC_STATE_SIGNED_OUT && !self->signing_out)
     ask_sign_in (self);
-  else if (tf_session_get_sync_state (self->session) != TF_SYNC_STATE_SIGNED_OUT)
+  else if (tf_session_get_sync_state (self->session) != TF_SYNC_STATE_SIGNED_OUT
+           && !self->sign_out_running)
+    /* A sync that ends while signing out is not a sign-in again. */
     self->signing_out = FALSE;
 }
 

@@ -1408,6 +1408,53 @@ test_rotate_keys (gconstpointer data)
   tf_ui_remove_profile (client_dir);
 }
 
+/* Signing out from the window's menu, on a server account: the question,
+ * then the toast, and no "Sign In Again" — the person chose to sign out,
+ * only the header's button offers to sign in again; the server no longer
+ * takes the device's session. */
+static void
+test_sign_out_from_menu (void)
+{
+  static const TfRegistration reg = {
+    .password = PASSWORD, .role = "client", .first_name = "Ιφιγένεια", .last_name = "Λάμπρου",
+  };
+  g_autofree char *dir = NULL, *recovery = NULL, *heading = NULL;
+  TfSession *session = registered (&reg, "ifigeneia.lamprou@example.org", &dir, &recovery);
+  GtkWidget *window;
+  CliRun run = { 0 };
+
+  window = locked_window (session);
+  tf_ui_type (window, "unlock-password", PASSWORD);
+  tf_ui_click (window, "unlock-button");
+  tf_ui_wait_shown (window, "main-views");
+  /* Signed out while the sync after unlocking may still run. */
+  pick_from (window, "primary-menu-button", _("Sign _Out…"));
+  heading = tf_ui_answer_dialog ("sign-out-dialog", "sign-out");
+  g_assert_cmpstr (heading, ==, _("Sign Out?"));
+  tf_ui_wait_label (window, _("Signed out. Your data stays on this computer, encrypted."));
+  g_assert_true (tf_ui_wait_for (signed_out, session));
+  /* Whatever syncs were under way meanwhile have ended: still no ask. */
+  {
+    gboolean waited = FALSE;
+    g_timeout_add_once (2000, (GSourceOnceFunc) set_true, &waited);
+    while (!waited)
+      g_main_context_iteration (NULL, TRUE);
+  }
+  tf_ui_shot ("signed-out-from-menu");
+  g_assert_null (tf_ui_find_dialog ("sign-in-again"));
+  tf_ui_wait_mapped (window, "sign-in-again-button", TRUE);
+
+  /* The server no longer takes this device's session. */
+  CLI_RUN (&run, dir, "sync");
+  g_test_message ("the CLI after signing out in the app: %s", run.err);
+  g_assert_cmpint (run.status, !=, 0);
+  g_free (run.err);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  close_session (session);
+  tf_ui_remove_profile (dir);
+}
+
 /* Offline, replacing the keys says so in words and changes nothing. */
 static void
 test_rotate_keys_offline (void)
@@ -1701,6 +1748,7 @@ main (int argc, char **argv)
       return status;
     }
   g_test_add_func ("/account/rotate-keys-offline", test_rotate_keys_offline);
+  g_test_add_func ("/account/sign-out-from-menu", test_sign_out_from_menu);
   g_test_add_func ("/account/publish-from-preferences", test_publish_from_preferences);
   g_test_add_func ("/account/sign-in-again-after-password-change",
                    test_sign_in_again_after_password_change);
