@@ -90,8 +90,8 @@ tf_signed_check_envelope (const TfTable *table, gint64 revision, const char *sig
   if (!tf_signed_text_is_well_formed (signature))
     {
       g_set_error (error, TF_PROTOCOL_ERROR, TF_PROTOCOL_ERROR_BAD_SIGNATURE,
-                   _("“%s” must be a signature text (%s…, at most %d characters)"), "signature",
-                   TF_SIGNED_PREFIX, TF_SIGNED_MAX_CHARS);
+                   _("“%s” must be a signature text (%s…, exactly %d characters)"), "signature",
+                   TF_SIGNED_PREFIX, TF_SIGNED_TEXT_CHARS);
       return FALSE;
     }
   return TRUE;

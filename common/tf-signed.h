@@ -60,10 +60,11 @@ G_BEGIN_DECLS
 
 #define TF_SIGNED_FORMAT_VERSION 1
 #define TF_SIGNED_PREFIX "tfs1:"
-/* The envelope's bounds: a revision a JSON number holds exactly, and a
- * signature text with room to spare (a real one is 134 characters). */
+/* The envelope's bounds: a revision a JSON number holds exactly, and the
+ * one length of a signature text: "tfs1:", 40 hex digits, ":" and 88
+ * characters of base64 (tf_signed_text_is_well_formed). */
 #define TF_SIGNED_MAX_REVISION ((G_GINT64_CONSTANT (1) << 53) - 1)
-#define TF_SIGNED_MAX_CHARS 200
+#define TF_SIGNED_TEXT_CHARS 134
 
 /* The key id a signature by @public_b64 carries ("tfs1:" KEYID ":"), or
  * NULL when it is no key. */

@@ -249,7 +249,7 @@ test_envelope_shape (void)
 {
   const TfTable *goals = tf_registry_lookup ("goals");
   const TfTable *grants = tf_registry_lookup ("key_grants");
-  g_autofree char *long_text = g_strnfill (TF_SIGNED_MAX_CHARS + 1, 'A');
+  g_autofree char *long_text = g_strnfill (TF_SIGNED_TEXT_CHARS + 1, 'A');
   g_autofree char *too_long = g_strconcat (TF_SIGNED_PREFIX, long_text + 5, "A", NULL);
   const char *good = "tfs1:0123456789ABCDEF0123456789ABCDEF01234567:"
                      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
@@ -287,6 +287,15 @@ test_envelope_shape (void)
       if (!ok)
         g_assert_error (error, TF_PROTOCOL_ERROR, TF_PROTOCOL_ERROR_BAD_SIGNATURE);
     }
+  /* The length it names is the one length a signature text has. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autofree char *length = g_strdup_printf ("exactly %d characters", TF_SIGNED_TEXT_CHARS);
+
+    g_assert_cmpint (strlen (good), ==, TF_SIGNED_TEXT_CHARS);
+    g_assert_false (tf_signed_check_envelope (goals, 3, too_long, &error));
+    g_assert_nonnull (strstr (error->message, length));
+  }
 }
 
 static void
