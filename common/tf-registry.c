@@ -438,11 +438,13 @@ care_rule (const TfTable *table, const char *(*get) (gpointer, const char *),
 #define TABLE(n) .name = #n, .columns = n##_columns, .n_columns = N_COLUMNS (n##_columns)
 
 static const TfTable tables[] = {
+  /* Made by the server at registration (the names typed, a therapist's
+   * licence number): server-authored until their owner signs them. */
   { TABLE (profiles), .key_column = "user_id", .owner_column = "user_id",
-    .writer = TF_WRITER_OWNER, .audience = TF_AUDIENCE_CARE },
+    .writer = TF_WRITER_OWNER, .audience = TF_AUDIENCE_CARE, .server_creates = TRUE },
   { TABLE (therapists), .key_column = "user_id", .owner_column = "user_id",
     .therapist_column = "user_id",
-    .writer = TF_WRITER_THERAPIST, .audience = TF_AUDIENCE_DIRECTORY },
+    .writer = TF_WRITER_THERAPIST, .audience = TF_AUDIENCE_DIRECTORY, .server_creates = TRUE },
   { TABLE (therapist_availability), .key_column = "id", .owner_column = "therapist_id",
     .therapist_column = "therapist_id",
     .writer = TF_WRITER_THERAPIST, .audience = TF_AUDIENCE_DIRECTORY,
@@ -450,6 +452,8 @@ static const TfTable tables[] = {
   { TABLE (therapist_blocked_dates), .key_column = "id", .owner_column = "therapist_id",
     .therapist_column = "therapist_id",
     .writer = TF_WRITER_THERAPIST, .audience = TF_AUDIENCE_DIRECTORY },
+  /* The administrators' catalogue, written through the server: no user's
+   * key vouches for it, and devices do not check it. */
   { TABLE (services), .key_column = "id",
     .writer = TF_WRITER_ADMIN, .audience = TF_AUDIENCE_DIRECTORY },
   { TABLE (therapist_services), .key_column = "id", .owner_column = "therapist_id",

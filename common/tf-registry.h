@@ -141,6 +141,13 @@ struct _TfTable
   const char * const *unique_together; /* columns one live record only may hold together
                                         * (NULL-terminated), or NULL: two devices that
                                         * write the same values under two ids meet there */
+  gboolean        server_creates;    /* the server itself writes each account's first record
+                                      * (at registration, from what the person typed), so it
+                                      * is unsigned — server-authored — until the owner's
+                                      * device writes it again, signed; devices take that
+                                      * one unsigned, and nothing unsigned once they hold a
+                                      * signed revision (docs/encryption.md).  Every other
+                                      * table's records of another writer must be signed. */
 };
 
 /* All synced tables, in dependency order (a table after those it refers to). */

@@ -15,15 +15,15 @@
  * signed by someone who is not its writer, or not signed where it must be —
  * is refused: the store keeps its copy and reports it (sync_refused).
  *
- * Records written before signatures (the upgrade rule, docs/encryption.md):
- * a new version of one this account writes and this device already holds
- * is taken unsigned (the device signs its own again at the next unlock or
- * sync, tf-vault-legacy.c); a profile or a therapist's entry, which the
- * server itself creates at registration, is taken unsigned; so is a record
- * of someone this device has never seen sign (their devices predate
- * signatures); any other unsigned record is refused — one "of this
- * account" this device never held too — so once an author signs, a server
- * can plant nothing unsigned in their name.  What a device already holds stays as it is, and a record it
+ * Unsigned records (docs/encryption.md, "Unsigned records"): a record
+ * another user may have written is refused unsigned, always — in a pull and
+ * in a push answer alike.  Taken unsigned are only the records the server
+ * itself creates (TfTable.server_creates: the profile and directory entry
+ * made at registration, until their owner signs them) and a new version of
+ * a record this account alone writes that this device already holds (from
+ * before signatures; the device signs its own again at the next unlock or
+ * sync, tf-vault-legacy.c) — one "of this account" this device never held
+ * is refused, so the server cannot invent one on a new device.  A record it
  * holds signed can never come back unsigned (a revision below the held
  * one, tf_store_check_pulled).  Catalogue tables an administrator writes
  * (services) are not checked: no user's key vouches for them.
@@ -131,22 +131,6 @@ signing_key_of (TfVault *self, const char *user_id, gboolean fetch, GError **err
   return known != NULL ? g_strdup (tf_json_get_string (known, "signing_public_key")) : NULL;
 }
 
-/* Whether one of @writers has been seen signing here: a record this
- * device holds carries a signature by their pinned key. */
-static gboolean
-seen_signing (TfVault *self, GPtrArray *writers)
-{
-  for (guint i = 0; i < writers->len; i++)
-    {
-      g_autofree char *key = signing_key_of (self, g_ptr_array_index (writers, i), FALSE, NULL);
-      g_autofree char *id = key != NULL ? tf_signed_key_id (key) : NULL;
-
-      if (id != NULL && tf_store_seen_signed_by (self->store, id))
-        return TRUE;
-    }
-  return FALSE;
-}
-
 static gboolean
 refuse (char **out_code, char **out_message, const char *code, const char *message)
 {
@@ -173,30 +157,21 @@ verify_by_writers (TfVault *self, const TfRecord *record, char **out_code,
     {
       g_autoptr(TfRecord) held = NULL;
       guint mine = 0;
-      gboolean me;
 
-      if (strcmp (t->name, "profiles") == 0 || strcmp (t->name, "therapists") == 0)
+      /* Server-authored until its owner writes it (the registration's
+       * profile and directory entry): once held signed, an unsigned one is
+       * a lower revision (tf_store_check_pulled). */
+      if (t->server_creates)
         return TRUE;
-      /* Only a copy this device already holds of what this account alone
-       * writes: a new unsigned record "of this account" may be the
-       * server's own. */
-      me = g_ptr_array_find_with_equal_func (writers, self->user_id, g_str_equal, &mine);
-      if (me)
-        g_ptr_array_remove_index (writers, mine);
-      /* This account alone writes it, or it is about this account as the
-       * client (a care relationship the legacy step would sign as its own). */
-      if (me && (writers->len == 0 ||
-                 g_strcmp0 (column_of (record, t->client_column), self->user_id) == 0))
-        {
-          if ((held = tf_store_get (self->store, t, record->id, NULL)) != NULL)
-            return TRUE;
-        }
-      /* Someone else may have written it: taken only when no other writer
-       * has been seen signing here (their devices predate signatures).  A
-       * care relationship taken so still shares nothing (it is not the
-       * client's signature, tf_vault_care_signed_by_client). */
-      else if (!seen_signing (self, writers))
+      /* What this account alone writes, from before signatures: only a
+       * copy this device already holds (the legacy step signs it); a new
+       * unsigned record "of this account" may be the server's own. */
+      if (writers->len == 1 &&
+          g_ptr_array_find_with_equal_func (writers, self->user_id, g_str_equal, &mine) &&
+          (held = tf_store_get (self->store, t, record->id, NULL)) != NULL)
         return TRUE;
+      /* Anyone else's, or a writer this device cannot name: refused,
+       * always — their devices sign what they write. */
       return refuse (out_code, out_message, "unsigned",
                      _("The server sent a record its author did not sign"));
     }

@@ -1680,13 +1680,11 @@ test_old_plaintext_encrypted (void)
 
 /* "REVISION SIGNATURE" of record @id of @table as device @d holds it:
  * @what "outbox_acked" (what it sent) or "record_revisions" (what it holds). */
+/* The first value @sql selects in @d's store, or NULL. */
 static char *
-device_signed (Device *d, const char *what, const char *table, const char *id)
+device_value (Device *d, const char *sql)
 {
   g_autofree char *path = g_build_filename (d->dir, "profile.sqlite", NULL);
-  g_autofree char *sql = g_strdup_printf ("SELECT revision || ' ' || signature FROM %s"
-                                          " WHERE record_id = '%s' AND table_name = '%s'"
-                                          " ORDER BY revision DESC LIMIT 1", what, id, table);
   sqlite3 *db;
   sqlite3_stmt *stmt;
   char *value = NULL;
@@ -1698,6 +1696,16 @@ device_signed (Device *d, const char *what, const char *table, const char *id)
   sqlite3_finalize (stmt);
   sqlite3_close (db);
   return value;
+}
+
+static char *
+device_signed (Device *d, const char *what, const char *table, const char *id)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT revision || ' ' || signature FROM %s"
+                                          " WHERE record_id = '%s' AND table_name = '%s'"
+                                          " ORDER BY revision DESC LIMIT 1", what, id, table);
+
+  return device_value (d, sql);
 }
 
 static char *
@@ -2183,6 +2191,47 @@ test_altered_care_refused (void)
   g_clear_pointer (&grants, g_free);
   grants = grants_to (p.therapist_id);
   g_assert_cmpstr (grants, ==, "1");
+}
+
+/* Unsigned in the name of someone the therapist's device has never seen
+ * sign: the operator plants, for a user who exists but never wrote a thing,
+ * a journal entry shared with the therapist (with a grant sealed to them)
+ * and a care relationship with them.  Another writer's record unsigned is
+ * refused whoever the writer: both are listed among the refusals, and the
+ * therapist's device shows neither.  Nor does it take an unsigned record
+ * "of its own" account that it never held. */
+static void
+test_planted_for_stranger_refused (void)
+{
+  g_auto(Practice) p = { 0 };
+  g_autofree char *email = unique_email ("stranger");
+  g_autoptr(TfTestUser) stranger = tf_test_register (server, email, "client");
+  g_autofree char *entry = g_uuid_string_random (), *care = NULL, *refusals = NULL;
+  g_autofree char *own = g_uuid_string_random ();
+  g_autoptr(GHashTable) journal = NULL;
+
+  practice_init (&p);
+  plant_entry_of (&p, stranger->user_id, entry, NULL);
+  care = plant_care (stranger->user_id, p.therapist_id, NULL);
+  plant_entry_of (&p, p.therapist_id, own, NULL);
+  sync_ok (p.t);
+
+  refusals = refusals_of (p.t);
+  g_test_message ("refused: %s", refusals);
+  g_assert_true (refused_with (p.t, "journal_entries", entry, "unsigned"));
+  g_assert_true (refused_with (p.t, "care_relationships", care, "unsigned"));
+  g_assert_true (refused_with (p.t, "journal_entries", own, "unsigned"));
+  journal = journal_of (p.t);
+  g_assert_false (g_hash_table_contains (journal, entry));
+  g_assert_false (g_hash_table_contains (journal, own));
+  g_assert_false (has_value (journal, "Planted by the server"));
+  {
+    g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM care_relationships"
+                                            " WHERE client_id = '%s'", stranger->user_id);
+    g_autofree char *held = device_value (p.t, sql);
+
+    g_assert_cmpstr (held, ==, "0");
+  }
 }
 
 /* Last: nothing written above is readable in the server's database or in
@@ -3364,6 +3413,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/invented-care-shares-nothing", test_invented_care_shares_nothing);
   g_test_add_func ("/cli/altered-care-refused", test_altered_care_refused);
   g_test_add_func ("/cli/restored-profile-ends-care", test_restored_profile_ends_care);
+  g_test_add_func ("/cli/planted-for-stranger-refused", test_planted_for_stranger_refused);
   g_test_add_func ("/cli/refused-listed", test_refused_listed);
   g_test_add_func ("/cli/forged-grant-refused", test_forged_grant_refused);
   g_test_add_func ("/cli/altered-grant-refused", test_altered_grant_refused);

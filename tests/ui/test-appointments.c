@@ -51,14 +51,22 @@ add_change (JsonArray *changes, const char *table, const char *id, JsonObject *f
   json_array_add_object_element (changes, record);
 }
 
+/* As one pulled page, each record signed by the therapist it names. */
 static void
 apply (TfSession *session, JsonArray *changes)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify)
+                                                                 tf_record_free);
 
-  g_assert_true (tf_store_apply_pull (tf_session_get_store (session), changes,
-                                      json_array_get_length (changes), &error));
-  g_assert_no_error (error);
+  for (guint i = 0; i < json_array_get_length (changes); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      TfRecord *record = tf_record_from_json (json_array_get_element (changes, i), &error);
+
+      g_assert_no_error (error);
+      g_ptr_array_add (records, record);
+    }
+  tf_ui_pull_records (session, records);
 }
 
 static JsonObject *

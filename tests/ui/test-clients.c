@@ -208,12 +208,15 @@ deliver (Client *c, Fixture *f, ...)
       const char *id = va_arg (args, const char *);
       g_autoptr(GPtrArray) grants = tf_store_list (c->store, tf_registry_lookup ("key_grants"),
                                                    "record_id", id, &error);
+      TfRecord *record;
 
       g_assert_no_error (error);
       for (guint i = 0; i < grants->len; i++)
         g_ptr_array_add (records, tf_record_copy (g_ptr_array_index (grants, i)));
-      g_ptr_array_add (records, tf_store_get (c->store, tf_registry_lookup (table), id, &error));
+      record = tf_store_get (c->store, tf_registry_lookup (table), id, &error);
       g_assert_no_error (error);
+      tf_ui_sign_as_queued (c->store, record);
+      g_ptr_array_add (records, record);
     }
   va_end (args);
   tf_ui_pull_records (f->session, records);
@@ -653,6 +656,7 @@ test_client_shares (void)
     g_ptr_array_add (records, tf_store_get (c.store, tf_registry_lookup ("journal_entries"),
                                             latest, &error));
     g_assert_no_error (error);
+    tf_ui_sign_as_queued (c.store, g_ptr_array_index (records, 0));
     tf_ui_pull_records (f.session, records);
   }
   /* Its title is encrypted like its content: neither shows. */

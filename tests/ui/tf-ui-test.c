@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "tf-crypto.h"
+#include "tf-signed.h"
 #include "tf-time.h"
 
 #include "tf-ui-test.h"
@@ -158,6 +159,134 @@ tf_ui_remove_profile (const char *dir)
   g_rmdir (dir);
 }
 
+/* --- other people, as their devices sign ----------------------------------- */
+
+typedef struct
+{
+  char     *identity;
+  char     *signing;
+  TfSecret *secret;
+} OtherKeys;
+
+static void
+other_keys_free (OtherKeys *keys)
+{
+  g_free (keys->identity);
+  g_free (keys->signing);
+  tf_secret_free (keys->secret);
+  g_free (keys);
+}
+
+/* The keys this process made for @user_id, another person of the tests,
+ * made the first time; pinned in @session the way a contact's are
+ * (/v1/keys/{id}, tf_vault_remember_key) when it knows none for them. */
+static OtherKeys *
+other_keys (TfSession *session, const char *user_id)
+{
+  static GHashTable *made;
+  g_autoptr(JsonObject) known = NULL;
+  g_autoptr(GError) error = NULL;
+  OtherKeys *keys;
+
+  if (made == NULL)
+    made = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                  (GDestroyNotify) other_keys_free);
+  keys = g_hash_table_lookup (made, user_id);
+  if (keys == NULL)
+    {
+      g_autoptr(TfSecret) identity_secret = NULL;
+
+      keys = g_new0 (OtherKeys, 1);
+      g_assert_true (tf_crypto_box_keypair (&keys->identity, &identity_secret, &error));
+      g_assert_true (tf_crypto_sign_keypair (&keys->signing, &keys->secret, &error));
+      g_assert_no_error (error);
+      g_hash_table_insert (made, g_strdup (user_id), keys);
+    }
+  known = tf_store_lookup_key (tf_session_get_store (session), user_id, NULL);
+  if (known == NULL)
+    {
+      const char *publics[] = { keys->identity, keys->signing, NULL };
+      g_autofree char *fingerprint = tf_crypto_fingerprint (publics);
+
+      g_assert_true (tf_vault_remember_key (tf_session_get_vault (session), user_id,
+                                            keys->identity, keys->signing, fingerprint, NULL,
+                                            &error));
+      g_assert_no_error (error);
+    }
+  else if (g_strcmp0 (tf_json_get_string (known, "signing_public_key"), keys->signing) != 0)
+    g_error ("%s has keys of their own in this session: their records must come signed "
+             "(tf_ui_sign_as_queued)", user_id);
+  return keys;
+}
+
+/* Who the test says wrote @record: the first of its owner, client and
+ * therapist (or its parent's) that is not @me; NULL when only @me. */
+static const char *
+claimed_writer (TfSession *session, const TfRecord *record, const char *me)
+{
+  const TfTable *t = record->table;
+  const char *columns[] = { t->owner_column, t->client_column, t->therapist_column };
+  g_autoptr(TfRecord) parent = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
+    {
+      const char *user = columns[i] != NULL ? tf_json_get_string (record->fields, columns[i])
+                                            : NULL;
+      if (user != NULL && g_strcmp0 (user, me) != 0)
+        return g_intern_string (user);
+    }
+  if (t->parent_table != NULL && tf_json_get_string (record->fields, t->parent_column) != NULL)
+    parent = tf_store_get (tf_session_get_store (session), tf_registry_lookup (t->parent_table),
+                           tf_json_get_string (record->fields, t->parent_column), NULL);
+  return parent != NULL ? claimed_writer (session, parent, me) : NULL;
+}
+
+/* Signs unsigned @record as the other person the test says wrote it, at one
+ * more than the revision @session holds of it. */
+static void
+sign_as_writer (TfSession *session, TfRecord *record)
+{
+  TfStore *store = tf_session_get_store (session);
+  const char *writer;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *held_signature = NULL;
+  gint64 held = 0;
+
+  if (record->signature != NULL || !tf_signed_table_has_envelope (record->table) ||
+      record->table->writer == TF_WRITER_ADMIN)
+    return;
+  writer = claimed_writer (session, record, tf_vault_get_user_id (tf_session_get_vault (session)));
+  if (writer == NULL)
+    return;
+  g_assert_true (tf_store_get_revision (store, record->table, record->id, &held,
+                                        &held_signature, NULL, &error));
+  g_assert_no_error (error);
+  record->revision = held + 1;
+  record->signature = tf_signed_record_sign (other_keys (session, writer)->secret, record,
+                                             record->revision, &error);
+  g_assert_no_error (error);
+}
+
+void
+tf_ui_sign_as_queued (TfStore *from, TfRecord *record)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonArray) queued = tf_store_outbox_peek (from, 10000, &error);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < json_array_get_length (queued); i++)
+    {
+      JsonObject *m = json_array_get_object_element (queued, i);
+
+      if (g_strcmp0 (json_object_get_string_member (m, "id"), record->id) != 0 ||
+          !json_object_has_member (m, "signature"))
+        continue;
+      record->revision = json_object_get_int_member (m, "revision");
+      g_free (record->signature);
+      record->signature = g_strdup (json_object_get_string_member (m, "signature"));
+    }
+}
+
 void
 tf_ui_pull_records (TfSession *session, GPtrArray *records)
 {
@@ -165,17 +294,20 @@ tf_ui_pull_records (TfSession *session, GPtrArray *records)
   g_autoptr(JsonArray) page = json_array_new ();
   g_autoptr(GError) error = NULL;
   gint64 cursor = tf_store_get_cursor (store, &error);
+  guint refused = 0;
 
   g_assert_no_error (error);
   for (guint i = 0; i < records->len; i++)
     {
       TfRecord *record = g_ptr_array_index (records, i);
 
+      sign_as_writer (session, record);
       record->version = ++cursor;
       json_array_add_element (page, tf_record_to_json (record));
     }
-  g_assert_true (tf_store_apply_pull (store, page, cursor, &error));
+  g_assert_true (tf_store_apply_pull_checked (store, page, cursor, &refused, &error));
   g_assert_no_error (error);
+  g_assert_cmpuint (refused, ==, 0);
 }
 
 void

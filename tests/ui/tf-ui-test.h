@@ -103,9 +103,19 @@ TfSession *tf_ui_new_profile    (const TfRegistration *reg,
 void       tf_ui_remove_profile (const char  *dir);
 
 /* Applies @records (TfRecord*) to @session's store as one pulled page, as
- * a sync would bring them (someone else's records, for instance). */
+ * a sync would bring them (someone else's records, for instance).  Each
+ * record that comes unsigned is signed, as their device would, by the other
+ * person it names (its owner, client or therapist that is not the session's
+ * account), with keys made for them here and pinned in @session as a
+ * contact's are; a person whose own keys the session knows must send
+ * records signed (tf_ui_sign_as_queued).  Records checked: one refused
+ * fails the test. */
 void       tf_ui_pull_records   (TfSession   *session,
                                  GPtrArray   *records);
+/* Gives @record the revision and signature its author's store @from queued
+ * for it last (as the server serves them), when there is one. */
+void       tf_ui_sign_as_queued (TfStore     *from,
+                                 TfRecord    *record);
 /* One record of @table with @fields (no encrypted content) pulled. */
 void       tf_ui_pull           (TfSession   *session,
                                  const char  *table,
