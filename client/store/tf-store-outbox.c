@@ -327,6 +327,29 @@ rejection_message (const char *code, const char *server_message)
   return server_message != NULL ? server_message : "";
 }
 
+/* Keeps the refused mutation @mutation in sync_rejections for the user. */
+static gboolean
+add_rejection (TfStore *self, const char *mutation, const TfTable *table, const char *record_id,
+               const char *op, const char *fields, JsonObject *result, GError **error)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *stamp = tf_time_format_timestamp (now);
+  const char *code = tf_json_get_string (result, "code") ? tf_json_get_string (result, "code")
+                                                         : "rejected";
+  const char *message = json_object_get_boolean_member_with_default (result, "record_refused",
+                                                                     FALSE)
+    ? _("The server answered with a record of the same values that its author did not "
+        "sign: this one stays on this device and is not sent again")
+    : rejection_message (code, tf_json_get_string (result, "message"));
+  const char *params[] = { mutation, table->name, record_id, op, fields, code, message, stamp };
+
+  return tf_store_exec_bound (self,
+                              "INSERT OR REPLACE INTO sync_rejections (mutation_id,"
+                              " table_name, record_id, op, fields, code, message, rejected_at)"
+                              " VALUES (CAST(?1 AS INTEGER), ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                              params, G_N_ELEMENTS (params), error);
+}
+
 static gboolean
 apply_results_body (TfStore *self, gpointer data, GError **error)
 {
@@ -360,14 +383,13 @@ apply_results_body (TfStore *self, gpointer data, GError **error)
       if (table == NULL)
         continue;
 
-      /* What the server sent with a conflict or a duplicate does not
-       * verify (tf_store_check_answered): nothing is merged or replaced,
-       * the write stays queued and goes again. */
-      if (strcmp (status, "applied") != 0 &&
+      /* What the server sent with a conflict does not verify
+       * (tf_store_check_answered): nothing is merged, the write stays
+       * queued and goes again. */
+      if (strcmp (status, "conflict") == 0 &&
           json_object_get_boolean_member_with_default (r, "record_refused", FALSE))
         {
-          if (strcmp (status, "conflict") == 0)
-            pr->conflicts++;
+          pr->conflicts++;
           continue;
         }
       if (strcmp (status, "applied") == 0)
@@ -402,6 +424,16 @@ apply_results_body (TfStore *self, gpointer data, GError **error)
               !tf_store_keep_acked (self, mutation, error))
             return FALSE;
         }
+      else if (strcmp (status, "rejected") == 0 &&
+               json_object_get_boolean_member_with_default (r, "record_refused", FALSE))
+        {
+          /* A duplicate whose holder does not verify: nothing replaces
+           * this device's record, and since the server would answer the
+           * same again, the write is not sent again either — it stays a
+           * rejection the user sees, the row as written. */
+          if (!add_rejection (self, mutation, table, record_id, op, fields, r, error))
+            return FALSE;
+        }
       else if (tf_store_push_result_is_duplicate (r))
         {
           /* Not the user's mistake: the same values written on another
@@ -415,21 +447,7 @@ apply_results_body (TfStore *self, gpointer data, GError **error)
         }
       else if (strcmp (status, "rejected") == 0)
         {
-          g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-          g_autofree char *stamp = tf_time_format_timestamp (now);
-          const char *code = tf_json_get_string (r, "code") ? tf_json_get_string (r, "code")
-                                                              : "rejected";
-          const char *message = rejection_message (code, tf_json_get_string (r, "message"));
-          const char *params[] = {
-            mutation, table->name, record_id, op, fields, code, message, stamp,
-          };
-
-          if (!tf_store_exec_bound (self,
-                                    "INSERT OR REPLACE INTO sync_rejections (mutation_id,"
-                                    " table_name, record_id, op, fields, code, message,"
-                                    " rejected_at)"
-                                    " VALUES (CAST(?1 AS INTEGER), ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                                    params, G_N_ELEMENTS (params), error) ||
+          if (!add_rejection (self, mutation, table, record_id, op, fields, r, error) ||
               !restore_refused (self, table, record_id, mutation, error))
             return FALSE;
         }

@@ -324,13 +324,13 @@ merge_run (TfStore *store, gpointer data, GError **error)
                                                                       FALSE);
 
       /* The record the server sent with it did not verify (the store
-       * refused it, tf_store_apply_push_results): a conflict or duplicate
-       * is not merged but stays queued, as the store kept it. */
+       * refused it, tf_store_apply_push_results): a conflict is not merged
+       * but stays queued, a duplicate is kept as a rejection. */
       report->refused += refused;
       if (strcmp (status, "applied") == 0)
         report->pushed++;
       else if (refused)
-        continue;
+        report->rejected += strcmp (status, "rejected") == 0;
       else if (tf_store_push_result_is_duplicate (result))
         report->conflicts += json_object_get_boolean_member_with_default (result,
                                                                           "kept_as_conflict_copy",

@@ -1392,6 +1392,75 @@ test_delete_after_own_upsert (Fixture *f, gconstpointer data)
   g_assert_cmpint (tf_store_rejection_count (f->store, NULL), ==, 0);
 }
 
+/* A goal's day marked here meets a duplicate on the server (the same goal
+ * and day under another id), and the server answers with a holder it
+ * altered after its author signed it: the holder is refused and listed,
+ * nothing of it is taken, and this device's mark becomes a rejection the
+ * user sees — kept as written, and no longer queued, so the next sync does
+ * not send it again to meet the same answer. */
+static void
+test_duplicate_altered_not_resent (Fixture *f, gconstpointer data)
+{
+  g_autofree char *goal = g_uuid_string_random (), *day = g_uuid_string_random ();
+  g_autofree char *holder_id = g_uuid_string_random (), *json = NULL, *answer = NULL;
+  g_autoptr(JsonObject) g = json_object_new ();
+  g_autoptr(JsonObject) p = json_object_new ();
+  g_autoptr(TfRecord) holder = tf_record_new (table ("goal_progress"), holder_id);
+  g_autoptr(JsonNode) holder_node = NULL;
+  g_autoptr(JsonArray) refused = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 mutation;
+
+  json_object_set_string_member (g, "user_id", CLIENT);
+  json_object_set_string_member (g, "title", "Περπάτημα");
+  put_ok (f->client, "goals", goal, g);
+  json_object_set_string_member (p, "goal_id", goal);
+  json_object_set_string_member (p, "completed_date", "2026-11-24");
+  json_object_set_string_member (p, "notes", "μισή ώρα");
+  put_ok (f->client, "goal_progress", day, p);
+  mutation = last_mutation (f, day);
+
+  json_object_set_string_member (holder->fields, "goal_id", goal);
+  json_object_set_string_member (holder->fields, "completed_date", "2026-11-24");
+  json_object_set_string_member (holder->fields, "notes", "μία ώρα");
+  holder->revision = 1;
+  holder->signature = tf_signed_record_sign (tf_keys_get_signing_secret (
+                                               tf_vault_get_keys (f->client)),
+                                             holder, 1, &error);
+  g_assert_no_error (error);
+  json_object_set_string_member (holder->fields, "notes", "δέκα λεπτά");
+  holder->version = 9;
+  holder_node = tf_record_to_json (holder);
+  json = json_to_string (holder_node, FALSE);
+  answer = g_strdup_printf ("[{\"mutation_id\": %" G_GINT64_FORMAT ", \"status\": \"rejected\","
+                            " \"code\": \"duplicate\", \"message\": \"duplicate\","
+                            " \"record\": %s}]", mutation, json);
+  /* Twice, as two syncs would meet it. */
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(JsonNode) results = json_from_string (answer, &error);
+
+      g_assert_no_error (error);
+      g_assert_true (tf_store_apply_push_results (f->store, json_node_get_array (results), NULL,
+                                                  &error));
+      g_assert_no_error (error);
+      g_assert_cmpint (outbox_ops (f, day, "upsert"), ==, 0);
+      g_assert_cmpint (tf_store_rejection_count (f->store, NULL), ==, 1);
+    }
+  refused = tf_store_list_refused (f->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_array_get_length (refused), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (refused, 0),
+                                                  "id"), ==, holder_id);
+  g_assert_cmpint (query_int (f->path, "SELECT count(*) FROM goal_progress WHERE id = ?1",
+                              holder_id), ==, 0);
+  {
+    g_autoptr(JsonObject) mine = get_ok (f->client, "goal_progress", day);
+
+    g_assert_cmpstr (member (mine, "notes"), ==, "μισή ώρα");
+  }
+}
+
 /* --- plaintext from before a column was encrypted ---------------------------- */
 
 /* A profile as the first versions left it: schema steps 0001-0003 only, a
@@ -2108,6 +2177,7 @@ main (int argc, char **argv)
   ADD ("/tf/vault/conflicts/without-vault", test_conflict_copy_without_vault);
   ADD ("/tf/vault/conflicts/keys-travel-with-ciphertext", test_keys_travel_with_ciphertext);
   ADD ("/tf/vault/conflicts/delete-after-own-upsert", test_delete_after_own_upsert);
+  ADD ("/tf/vault/conflicts/duplicate-altered-not-resent", test_duplicate_altered_not_resent);
   ADD ("/tf/vault/legacy-plaintext", test_legacy_plaintext);
   ADD ("/tf/vault/checkin/failed-share-stores-nothing", test_checkin_failed_share);
   ADD ("/tf/vault/journal/failed-share-stores-nothing", test_journal_failed_share);
