@@ -150,38 +150,17 @@ on_done_clicked_cb (GtkButton *button, TfGoalsPage *self)
   TfVault *vault = tf_session_get_vault (self->session);
   const char *goal_id = g_object_get_data (G_OBJECT (button), "tf-goal-id");
   const char *title = g_object_get_data (G_OBJECT (button), "tf-goal-title");
-  const TfTable *table = tf_registry_lookup ("goal_progress");
-  g_autoptr(GPtrArray) done = NULL;
-  g_autoptr(JsonObject) plain = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autofree char *stamp = tf_time_format_timestamp (now);
   g_autofree char *today = dup_today ();
   g_autofree char *id = NULL;
 
-  done = tf_vault_list (vault, table, "goal_id", goal_id, &error);
-  if (done == NULL)
-    {
-      emit_printf (self, FAILED, _("The goal was not marked done: %s"), error->message);
-      return;
-    }
-  for (guint i = 0; i < done->len; i++)
-    if (g_strcmp0 (json_object_get_string_member_with_default (g_ptr_array_index (done, i),
-                                                               "completed_date", NULL),
-                   today) == 0)
-      {
-        emit_printf (self, FAILED, _("“%s” is already marked done today"), title);
-        return;
-      }
   id = g_uuid_string_random ();
-  plain = json_object_new ();
-  json_object_set_string_member (plain, "id", id);
-  json_object_set_string_member (plain, "goal_id", goal_id);
-  json_object_set_string_member (plain, "completed_date", today);
-  json_object_set_string_member (plain, "created_at", stamp);
-  if (!tf_vault_put (vault, table, id, plain, &error))
+  if (!tf_goal_mark_done (vault, id, goal_id, today, NULL, NULL, &error))
     {
-      emit_printf (self, FAILED, _("The goal was not marked done: %s"), error->message);
+      if (g_error_matches (error, TF_STORE_ERROR, TF_STORE_ERROR_CONSTRAINT))
+        emit_printf (self, FAILED, _("“%s” is already marked done today"), title);
+      else
+        emit_printf (self, FAILED, _("The goal was not marked done: %s"), error->message);
       return;
     }
   tf_session_sync (self->session);

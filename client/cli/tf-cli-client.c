@@ -16,7 +16,6 @@
 #include "tf-cli.h"
 #include "tf-error.h"
 
-/* Writes @plain through the vault and prints the id. */
 /* What a write prints: the record with --json, else its id. */
 static void
 print_saved (TfCli *cli, const char *id, JsonObject *plain)
@@ -28,17 +27,6 @@ print_saved (TfCli *cli, const char *id, JsonObject *plain)
     }
   else
     g_print ("%s\n", id);
-}
-
-static gboolean
-save (TfCli *cli, const char *table_name, const char *id, JsonObject *plain, GError **error)
-{
-  TfVault *vault = tf_cli_vault (cli, error);
-
-  if (vault == NULL || !tf_vault_put (vault, tf_cli_table (table_name), id, plain, error))
-    return FALSE;
-  print_saved (cli, id, plain);
-  return TRUE;
 }
 
 /* Adds "owner_name" to records that are not the user's own. */
@@ -378,10 +366,10 @@ goal_add (TfCli *cli, int argc, char **argv, GError **error)
 static gboolean
 goal_done (TfCli *cli, int argc, char **argv, GError **error)
 {
-  g_autofree char *date = NULL, *note = NULL, *id = g_uuid_string_random (), *now = tf_cli_now ();
+  g_autofree char *date = NULL, *note = NULL, *id = g_uuid_string_random ();
   g_autoptr(JsonObject) goal = NULL;
-  g_autoptr(JsonObject) plain = json_object_new ();
-  g_autoptr(GPtrArray) done = NULL;
+  g_autoptr(JsonObject) plain = NULL;
+  g_autoptr(GError) local = NULL;
   GOptionEntry entries[] = {
     { "date", 0, 0, G_OPTION_ARG_STRING, &date, N_("Day it was done (default: today)"),
       N_("YYYY-MM-DD") },
@@ -401,19 +389,15 @@ goal_done (TfCli *cli, int argc, char **argv, GError **error)
   goal = tf_cli_dup_record (cli, "goals", argv[1], _("goal"), error);
   if (goal == NULL)
     return FALSE;
-  done = tf_vault_list (cli->vault, tf_cli_table ("goal_progress"), "goal_id", argv[1], error);
-  if (done == NULL)
-    return FALSE;
-  for (guint i = 0; i < done->len; i++)
-    if (g_strcmp0 (tf_json_get_string (g_ptr_array_index (done, i), "completed_date"), date) == 0)
-      return tf_cli_usage_error (error, _("This goal is already marked done on %s"), date);
-  json_object_set_string_member (plain, "id", id);
-  json_object_set_string_member (plain, "goal_id", argv[1]);
-  json_object_set_string_member (plain, "completed_date", date);
-  if (note != NULL)
-    json_object_set_string_member (plain, "notes", note);
-  json_object_set_string_member (plain, "created_at", now);
-  return save (cli, "goal_progress", id, plain, error);
+  if (!tf_goal_mark_done (cli->vault, id, argv[1], date, note, &plain, &local))
+    {
+      if (g_error_matches (local, TF_STORE_ERROR, TF_STORE_ERROR_CONSTRAINT))
+        return tf_cli_usage_error (error, "%s", local->message);
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  print_saved (cli, id, plain);
+  return TRUE;
 }
 
 static int

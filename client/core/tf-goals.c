@@ -57,6 +57,70 @@ typedef struct
 {
   TfVault    *vault;
   const char *id;
+  const char *goal_id;
+  const char *date;
+  const char *notes;
+  JsonObject *plain;  /* out: the mark saved */
+} Mark;
+
+static gboolean
+mark_body (TfStore *store, gpointer data, GError **error)
+{
+  Mark *m = data;
+  const TfTable *marks = tf_registry_lookup ("goal_progress");
+  g_autoptr(GPtrArray) done = tf_vault_list (m->vault, marks, "goal_id", m->goal_id, error);
+  g_autoptr(JsonObject) plain = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *stamp = tf_time_format_timestamp (now);
+
+  if (done == NULL)
+    return FALSE;
+  for (guint i = 0; i < done->len; i++)
+    {
+      JsonObject *mark = g_ptr_array_index (done, i);
+
+      if (g_strcmp0 (tf_json_get_string (mark, "completed_date"), m->date) == 0 &&
+          g_strcmp0 (tf_json_get_string (mark, "id"), m->id) != 0)
+        {
+          g_set_error (error, TF_STORE_ERROR, TF_STORE_ERROR_CONSTRAINT,
+                       _("This goal is already marked done on %s"), m->date);
+          return FALSE;
+        }
+    }
+  plain = json_object_new ();
+  json_object_set_string_member (plain, "id", m->id);
+  json_object_set_string_member (plain, "goal_id", m->goal_id);
+  json_object_set_string_member (plain, "completed_date", m->date);
+  if (m->notes != NULL)
+    json_object_set_string_member (plain, "notes", m->notes);
+  json_object_set_string_member (plain, "created_at", stamp);
+  if (!tf_vault_put (m->vault, marks, m->id, plain, error))
+    return FALSE;
+  m->plain = g_steal_pointer (&plain);
+  return TRUE;
+}
+
+gboolean
+tf_goal_mark_done (TfVault *vault, const char *id, const char *goal_id, const char *date,
+                   const char *notes, JsonObject **out_plain, GError **error)
+{
+  Mark m = { vault, id, goal_id, date, notes, NULL };
+  gboolean ok;
+
+  g_return_val_if_fail (TF_IS_VAULT (vault), FALSE);
+  g_return_val_if_fail (id != NULL && goal_id != NULL && date != NULL, FALSE);
+
+  ok = tf_vault_atomic (vault, mark_body, &m, error);
+  if (ok && out_plain != NULL)
+    *out_plain = g_steal_pointer (&m.plain);
+  g_clear_pointer (&m.plain, json_object_unref);
+  return ok;
+}
+
+typedef struct
+{
+  TfVault    *vault;
+  const char *id;
 } Delete;
 
 static gboolean

@@ -25,6 +25,19 @@ gboolean tf_goal_save   (TfVault    *vault,
                          JsonObject **out_plain,
                          GError     **error);
 
+/* Marks goal @goal_id done on @date (YYYY-MM-DD) as mark @id, with @notes
+ * (NULL: none).  A day the goal is already marked done on fails with
+ * TF_STORE_ERROR_CONSTRAINT (one mark a day, the server's rule too); the
+ * check and the write are one transaction.  @out_plain (optional)
+ * receives the plain form saved. */
+gboolean tf_goal_mark_done (TfVault    *vault,
+                            const char *id,
+                            const char *goal_id,
+                            const char *date,
+                            const char *notes,
+                            JsonObject **out_plain,
+                            GError     **error);
+
 /* Deletes goal @id of this account and every mark of it done: all of it,
  * or (on failure) none. */
 gboolean tf_goal_delete (TfVault    *vault,

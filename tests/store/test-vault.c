@@ -22,6 +22,7 @@
 #include "tf-clinical.h"
 #include "tf-crypto.h"
 #include "tf-error.h"
+#include "tf-goals.h"
 #include "tf-journal.h"
 #include "tf-keys.h"
 #include "tf-store-db.h"
@@ -2149,6 +2150,37 @@ test_history_failed_save (Fixture *f, gconstpointer data)
   g_assert_cmpstr (tf_json_get_string (again, "created_at"), ==, created);
 }
 
+/* A goal marked done that the store refuses is not stored; marked again
+ * it is one mark, and another mark on the same day is refused — the check
+ * and the write in one transaction. */
+static void
+test_goal_mark_failed_save (Fixture *f, gconstpointer data)
+{
+  g_autofree char *goal = g_uuid_string_random ();
+  g_autofree char *id = g_uuid_string_random ();
+  g_autofree char *other = g_uuid_string_random ();
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (tf_goal_save (f->client, goal, "Περπάτημα", "daily", 1, NULL, &error));
+  g_assert_no_error (error);
+  exec_raw (f->path, "CREATE TRIGGER refuse_marks BEFORE INSERT ON goal_progress"
+                     " BEGIN SELECT RAISE(ABORT, 'no marks today'); END", NULL);
+  g_assert_false (tf_goal_mark_done (f->client, id, goal, "2026-12-01", NULL, NULL, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_assert_cmpint (query_int (f->path, "SELECT count(*) FROM goal_progress", NULL), ==, 0);
+  g_assert_cmpint (query_int (f->path, "SELECT count(*) FROM outbox WHERE record_id = ?1", id),
+                   ==, 0);
+
+  exec_raw (f->path, "DROP TRIGGER refuse_marks", NULL);
+  g_assert_true (tf_goal_mark_done (f->client, id, goal, "2026-12-01", "Μισή ώρα", NULL,
+                                    &error));
+  g_assert_no_error (error);
+  g_assert_false (tf_goal_mark_done (f->client, other, goal, "2026-12-01", NULL, NULL, &error));
+  g_assert_error (error, TF_STORE_ERROR, TF_STORE_ERROR_CONSTRAINT);
+  g_assert_cmpint (query_int (f->path, "SELECT count(*) FROM goal_progress", NULL), ==, 1);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -2184,6 +2216,7 @@ main (int argc, char **argv)
   ADD ("/tf/vault/notes/failed-save-leaves-no-session", test_note_failed_save);
   ADD ("/tf/vault/plans/failed-save-stores-nothing", test_plan_failed_save);
   ADD ("/tf/vault/histories/failed-save-stores-nothing", test_history_failed_save);
+  ADD ("/tf/vault/goals/mark-done-once-a-day", test_goal_mark_failed_save);
   ADD ("/tf/vault/account/odd-sign-in-answer", test_odd_sign_in_answer);
   ADD ("/tf/vault/care/appointment-and-session", test_care_records);
   ADD ("/tf/vault/care/legacy-plaintext", test_care_records_legacy);
