@@ -12,6 +12,12 @@
  * the first Save of a new check-in, or the one picked in the list, and
  * forgotten only once it is saved or the edit is cancelled.  Save again
  * after an error, or twice, writes the same record: never a second one.
+ *
+ * When the session locks with a form that differs from what is saved (or
+ * from an empty new check-in), it is kept as a draft (tf-drafts.h) of that
+ * check-in, or of "new" with the id already chosen; after the unlock the
+ * window hands it back (restore_draft) and the form shows it with a notice
+ * and Discard.
  */
 #define G_LOG_DOMAIN "tf-checkin-page"
 
@@ -21,6 +27,7 @@
 
 #include "tf-checkin-page.h"
 #include "tf-checkin.h"
+#include "tf-draft-notice.h"
 #include "tf-form.h"
 #include "tf-page.h"
 #include "tf-time.h"
@@ -45,6 +52,7 @@ struct _TfCheckinPage
   GtkFlowBox    *emotions;
   GtkTextView   *note;
   GtkListBox    *list;
+  GtkWidget     *draft_notice; /* TfDraftNotice: shown with restored changes */
   GPtrArray     *chips;       /* the emotion chips, in the order of emotions[] */
 };
 
@@ -73,9 +81,12 @@ get_icon_name (TfPage *page)
   return "emblem-favorite-symbolic";
 }
 
+static gboolean restore_draft (TfPage *page, JsonObject *draft);
+
 static void
 tf_checkin_page_page_init (TfPageInterface *iface)
 {
+  iface->restore_draft = restore_draft;
   iface->get_name = get_name;
   iface->get_title = get_title;
   iface->get_icon_name = get_icon_name;
@@ -182,6 +193,7 @@ reset_form (TfCheckinPage *self)
   for (guint i = 0; i < self->chips->len; i++)
     set_chip_active (g_ptr_array_index (self->chips, i), FALSE);
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->note), "", -1);
+  gtk_widget_set_visible (self->draft_notice, FALSE);
   show_mode (self, NULL);
 }
 
@@ -223,6 +235,7 @@ load_entry (TfCheckinPage *self, TfItem *entry)
       set_chip_active (chip, on);
     }
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->note), note ? note : "", -1);
+  gtk_widget_set_visible (self->draft_notice, FALSE);
   show_mode (self, when);
   gtk_widget_grab_focus (GTK_WIDGET (self->mood));
 }
@@ -239,9 +252,159 @@ on_row_activated (TfCheckinPage *self, GtkListBoxRow *row)
     load_entry (self, entry);
 }
 
+/* --- drafts through a lock ------------------------------------------------ */
+
+static const char *
+draft_key (TfCheckinPage *self)
+{
+  return self->editing ? self->editing_id : "new";
+}
+
+/* Forgets the draft of the check-in in the form, and the notice with it. */
+static void
+forget_draft (TfCheckinPage *self)
+{
+  tf_draft_notice_forget (self->draft_notice, self->session, "mood_entries", draft_key (self));
+}
+
+/* The form as it is: {id (or none yet), mood_value, energy_level,
+ * anxiety_level, emotions, notes}. */
+static JsonObject *
+dup_typed (TfCheckinPage *self)
+{
+  JsonObject *typed = json_object_new ();
+  JsonArray *felt = json_array_new ();
+  g_autofree char *note = tf_form_dup_text (self->note);
+
+  if (self->editing_id != NULL)
+    json_object_set_string_member (typed, "id", self->editing_id);
+  json_object_set_int_member (typed, "mood_value", (int) gtk_range_get_value (GTK_RANGE (
+                                                            self->mood)));
+  json_object_set_int_member (typed, "energy_level", (int) gtk_range_get_value (GTK_RANGE (
+                                                              self->energy)));
+  json_object_set_int_member (typed, "anxiety_level", (int) gtk_range_get_value (GTK_RANGE (
+                                                               self->anxiety)));
+  for (guint i = 0; i < self->chips->len; i++)
+    if (gtk_toggle_button_get_active (g_ptr_array_index (self->chips, i)))
+      json_array_add_string_element (felt, g_object_get_data (g_ptr_array_index (self->chips, i),
+                                                              "key"));
+  json_object_set_array_member (typed, "emotions", felt);
+  json_object_set_string_member (typed, "notes", note);
+  return typed;
+}
+
+/* Puts @typed (from dup_typed) in the form. */
+static void
+fill_typed (TfCheckinPage *self, JsonObject *typed)
+{
+  JsonArray *felt = json_object_get_array_member (typed, "emotions");
+  const char *note = tf_json_get_string (typed, "notes");
+
+  gtk_range_set_value (GTK_RANGE (self->mood),
+                       json_object_get_int_member_with_default (typed, "mood_value", 5));
+  gtk_range_set_value (GTK_RANGE (self->energy),
+                       json_object_get_int_member_with_default (typed, "energy_level", 5));
+  gtk_range_set_value (GTK_RANGE (self->anxiety),
+                       json_object_get_int_member_with_default (typed, "anxiety_level", 5));
+  for (guint c = 0; c < self->chips->len; c++)
+    {
+      GtkWidget *chip = g_ptr_array_index (self->chips, c);
+      const char *key = g_object_get_data (G_OBJECT (chip), "key");
+      gboolean on = FALSE;
+
+      for (guint i = 0; felt != NULL && i < json_array_get_length (felt); i++)
+        on |= g_strcmp0 (json_array_get_string_element (felt, i), key) == 0;
+      set_chip_active (chip, on);
+    }
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->note), note ? note : "", -1);
+}
+
+/* The check-in the form edits as saved, or a new one as reset_form
+ * leaves it, in the shape of dup_typed. */
+static JsonObject *
+dup_saved (TfCheckinPage *self)
+{
+  g_autoptr(TfItem) entry = self->editing
+                              ? tf_repository_dup_item (self->history, self->editing_id) : NULL;
+  JsonObject *plain = entry != NULL ? tf_item_get_plain (entry) : NULL;
+  JsonNode *felt = plain != NULL ? json_object_get_member (plain, "emotions") : NULL;
+  const char *note = plain != NULL ? tf_json_get_string (plain, "notes") : NULL;
+  JsonObject *saved = json_object_new ();
+
+  if (self->editing_id != NULL)
+    json_object_set_string_member (saved, "id", self->editing_id);
+  json_object_set_int_member (saved, "mood_value",
+                              entry ? tf_item_get_int (entry, "mood_value", 5) : 5);
+  json_object_set_int_member (saved, "energy_level",
+                              entry ? tf_item_get_int (entry, "energy_level", 5) : 5);
+  json_object_set_int_member (saved, "anxiety_level",
+                              entry ? tf_item_get_int (entry, "anxiety_level", 5) : 5);
+  json_object_set_member (saved, "emotions",
+                          felt != NULL && JSON_NODE_HOLDS_ARRAY (felt)
+                            ? json_node_copy (felt)
+                            : json_node_init_array (json_node_alloc (), json_array_new ()));
+  json_object_set_string_member (saved, "notes", note != NULL ? note : "");
+  return saved;
+}
+
+/* The session locks: a form that differs from what is saved is kept,
+ * encrypted. */
+static void
+on_locking_cb (TfCheckinPage *self)
+{
+  g_autoptr(JsonObject) typed = dup_typed (self);
+  g_autoptr(JsonObject) saved = dup_saved (self);
+
+  tf_draft_keep (self->session, "mood_entries", draft_key (self), typed, saved);
+}
+
+/* After the unlock: the check-in (or a new one, with the id it had) in the
+ * form as it was. */
+static gboolean
+restore_draft (TfPage *page, JsonObject *draft)
+{
+  TfCheckinPage *self = TF_CHECKIN_PAGE (page);
+  const char *key = tf_json_get_string (draft, "record_key");
+  JsonObject *typed = json_object_get_object_member (draft, "content");
+
+  if (g_strcmp0 (tf_json_get_string (draft, "form"), "mood_entries") != 0 || typed == NULL)
+    return FALSE;
+  if (g_strcmp0 (key, "new") != 0)
+    {
+      g_autoptr(TfItem) entry = tf_repository_dup_item (self->history, key);
+
+      if (entry == NULL)
+        return FALSE;
+      load_entry (self, entry);
+    }
+  else
+    {
+      reset_form (self);
+      self->editing_id = g_strdup (tf_json_get_string (typed, "id"));
+    }
+  fill_typed (self, typed);
+  gtk_widget_set_visible (self->draft_notice, TRUE);
+  return TRUE;
+}
+
+/* Discard on the notice: the check-in as saved (or an empty new one). */
+static void
+on_draft_discard_cb (TfCheckinPage *self)
+{
+  g_autoptr(TfItem) entry = self->editing
+                              ? tf_repository_dup_item (self->history, self->editing_id) : NULL;
+
+  forget_draft (self);
+  if (entry != NULL)
+    load_entry (self, entry);
+  else
+    reset_form (self);
+}
+
 static void
 on_cancel_clicked (TfCheckinPage *self)
 {
+  forget_draft (self);
   reset_form (self);
 }
 
@@ -259,7 +422,10 @@ delete_checkin (GtkWidget *widget, const char *id)
       return;
     }
   if (self->editing && g_strcmp0 (self->editing_id, id) == 0)
-    reset_form (self);
+    {
+      forget_draft (self);
+      reset_form (self);
+    }
   tf_session_sync (self->session);
   g_signal_emit (self, signals[SAVED], 0, _("Check-in deleted"));
 }
@@ -303,6 +469,7 @@ on_save_clicked (TfCheckinPage *self)
       tf_form_fail (self, _("The check-in was not saved: %s"), error->message);
       return;
     }
+  forget_draft (self);
   reset_form (self);
   tf_session_sync (self->session);
   g_signal_emit (self, signals[SAVED], 0, edit ? _("Check-in changed") : _("Check-in saved"));
@@ -345,7 +512,10 @@ tf_checkin_page_class_init (TfCheckinPageClass *klass)
   BIND (emotions);
   BIND (note);
   BIND (list);
+  BIND (draft_notice);
 #undef BIND
+  g_type_ensure (TF_TYPE_DRAFT_NOTICE);
+  gtk_widget_class_bind_template_callback (widget_class, on_draft_discard_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_save_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_cancel_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_delete_clicked);
@@ -435,5 +605,7 @@ tf_checkin_page_new (TfSession *session)
   self->history = tf_session_dup_records (session, "mood_entries", "user_id",
                                      tf_vault_get_user_id (vault));
   gtk_list_box_bind_model (self->list, G_LIST_MODEL (self->history), create_row, NULL, NULL);
+  g_signal_connect_object (session, "locking", G_CALLBACK (on_locking_cb), self,
+                           G_CONNECT_SWAPPED);
   return GTK_WIDGET (self);
 }

@@ -53,6 +53,7 @@ struct _TfClientDetail
   TfRepository       *journal;     /* the client's journal entries on this device, live */
   GtkFilterListModel *shared;      /* those shared with the therapist; owns its filter */
   TfRepository       *moods;       /* the client's mood check-ins on this device, live */
+  GtkWidget          *notes;       /* the sessions section, a TfNotesView */
   guint               mood_range;  /* days shown: 30, 90 or 365 */
   char               *name;        /* as shown */
 
@@ -490,7 +491,8 @@ add_sections (TfClientDetail *self)
                _("History"), "x-office-address-book-symbolic");
   add_section (self, tf_plan_editor_new (self->session, self->client_id), "plan",
                _("Treatment Plan"), "view-list-ordered-symbolic");
-  add_section (self, tf_notes_view_new (self->session, self->client_id), "sessions",
+  self->notes = tf_notes_view_new (self->session, self->client_id);
+  add_section (self, self->notes, "sessions",
                _("Sessions"), "x-office-calendar-symbolic");
   add_section (self, self->journal_stack, "journal", _("Journal"),
                "accessories-text-editor-symbolic");
@@ -568,6 +570,27 @@ tf_client_detail_set_show_back (TfClientDetail *self, gboolean show_back)
     return;
   gtk_widget_set_visible (self->back, show_back);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHOW_BACK]);
+}
+
+gboolean
+tf_client_detail_owns_draft (JsonObject *draft)
+{
+  g_return_val_if_fail (draft != NULL, FALSE);
+
+  return g_strcmp0 (tf_json_get_string (draft, "form"), "session_notes") == 0;
+}
+
+gboolean
+tf_client_detail_restore_draft (TfClientDetail *self, JsonObject *draft)
+{
+  g_return_val_if_fail (TF_IS_CLIENT_DETAIL (self), FALSE);
+  g_return_val_if_fail (draft != NULL, FALSE);
+
+  if (!tf_client_detail_owns_draft (draft) ||
+      !tf_notes_view_restore_draft (TF_NOTES_VIEW (self->notes), draft))
+    return FALSE;
+  adw_view_stack_set_visible_child_name (self->sections, "sessions");
+  return TRUE;
 }
 
 void

@@ -35,6 +35,12 @@ void        tf_client_detail_show_section   (TfClientDetail *self,
 
 /* A person's name from their profile's plain form: display_name, else
  * first and last name; NULL when @profile is NULL or has neither. */
+/* Whether @draft (tf_drafts_list) is of a form of a client's detail, and
+ * opening its section and record, which restores it. */
+gboolean    tf_client_detail_owns_draft     (JsonObject     *draft);
+gboolean    tf_client_detail_restore_draft  (TfClientDetail *self,
+                                             JsonObject     *draft);
+
 char       *tf_client_name_from_profile     (JsonObject     *profile);
 
 G_END_DECLS

@@ -87,6 +87,20 @@ get_own_bar (TfPage *page)
          adw_leaflet_get_visible_child (self->leaflet) == GTK_WIDGET (self->detail_stack);
 }
 
+/* The client's forms: a draft opens the client, and their form. */
+static gboolean
+restore_draft (TfPage *page, JsonObject *draft)
+{
+  TfClientsPage *self = TF_CLIENTS_PAGE (page);
+  JsonObject *content = json_object_get_object_member (draft, "content");
+  const char *client_id = content != NULL ? tf_json_get_string (content, "client_id") : NULL;
+
+  if (client_id == NULL || !tf_client_detail_owns_draft (draft))
+    return FALSE;
+  tf_clients_page_show_client (self, client_id);
+  return tf_client_detail_restore_draft (TF_CLIENT_DETAIL (self->detail), draft);
+}
+
 static void
 tf_clients_page_page_init (TfPageInterface *iface)
 {
@@ -94,6 +108,7 @@ tf_clients_page_page_init (TfPageInterface *iface)
   iface->get_title = get_title;
   iface->get_icon_name = get_icon_name;
   iface->get_own_bar = get_own_bar;
+  iface->restore_draft = restore_draft;
 }
 
 enum { SAVED, FAILED, N_SIGNALS };

@@ -14,7 +14,10 @@
  * goal in the form to change or delete it.  The form keeps the id of the
  * goal it saves (editing_id) until it is saved, so Save again after an
  * error never makes a second goal.  Saving and deleting go through
- * tf-goals.c, as in the CLI.
+ * tf-goals.c, as in the CLI.  When the session locks with a form that
+ * differs from what is saved, it is kept as a draft (tf-drafts.h) of the
+ * goal, or of "new" with the id already chosen; after the unlock the
+ * window hands it back (restore_draft), shown with a notice and Discard.
  */
 #define G_LOG_DOMAIN "tf-goals-page"
 
@@ -22,6 +25,7 @@
 
 #include <glib/gi18n.h>
 
+#include "tf-draft-notice.h"
 #include "tf-form.h"
 #include "tf-goals-page.h"
 #include "tf-goals.h"
@@ -49,6 +53,7 @@ struct _TfGoalsPage
   AdwComboRow    *frequency;
   GtkSpinButton  *target;
   GtkListBox     *list;
+  GtkWidget      *draft_notice; /* TfDraftNotice: shown with restored changes */
 };
 
 static void tf_goals_page_page_init (TfPageInterface *iface);
@@ -76,9 +81,12 @@ get_icon_name (TfPage *page)
   return "object-select-symbolic";
 }
 
+static gboolean restore_draft (TfPage *page, JsonObject *draft);
+
 static void
 tf_goals_page_page_init (TfPageInterface *iface)
 {
+  iface->restore_draft = restore_draft;
   iface->get_name = get_name;
   iface->get_title = get_title;
   iface->get_icon_name = get_icon_name;
@@ -187,7 +195,120 @@ reset_form (TfGoalsPage *self)
   gtk_editable_set_text (GTK_EDITABLE (self->title), "");
   adw_combo_row_set_selected (self->frequency, 0);
   gtk_spin_button_set_value (self->target, 1);
+  gtk_widget_set_visible (self->draft_notice, FALSE);
   show_mode (self);
+}
+
+/* Puts @goal's {title, frequency, target_count} in the form. */
+static void
+fill_form (TfGoalsPage *self, JsonObject *goal)
+{
+  const char *title = tf_json_get_string (goal, "title");
+
+  gtk_editable_set_text (GTK_EDITABLE (self->title), title != NULL ? title : "");
+  adw_combo_row_set_selected (self->frequency, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (frequencies); i++)
+    if (g_strcmp0 (frequencies[i].key, tf_json_get_string (goal, "frequency")) == 0)
+      adw_combo_row_set_selected (self->frequency, i);
+  gtk_spin_button_set_value (self->target,
+                             json_object_get_int_member_with_default (goal, "target_count", 1));
+}
+
+/* --- drafts through a lock ------------------------------------------------ */
+
+static const char *
+draft_key (TfGoalsPage *self)
+{
+  return self->editing ? self->editing_id : "new";
+}
+
+static void
+forget_draft (TfGoalsPage *self)
+{
+  tf_draft_notice_forget (self->draft_notice, self->session, "goals", draft_key (self));
+}
+
+/* {id (or none yet), title, frequency, target_count}: the form as it is,
+ * or (@typed FALSE) as saved, or as reset_form leaves a new one. */
+static JsonObject *
+dup_fields (TfGoalsPage *self, gboolean typed)
+{
+  g_autoptr(TfItem) goal = !typed && self->editing
+                             ? tf_repository_dup_item (self->goals, self->editing_id) : NULL;
+  guint chosen = adw_combo_row_get_selected (self->frequency);
+  JsonObject *fields = json_object_new ();
+
+  if (self->editing_id != NULL)
+    json_object_set_string_member (fields, "id", self->editing_id);
+  if (typed)
+    {
+      json_object_set_string_member (fields, "title",
+                                     gtk_editable_get_text (GTK_EDITABLE (self->title)));
+      json_object_set_string_member (fields, "frequency",
+                                     frequencies[MIN (chosen, G_N_ELEMENTS (frequencies) - 1)].key);
+      json_object_set_int_member (fields, "target_count",
+                                  gtk_spin_button_get_value_as_int (self->target));
+      return fields;
+    }
+  json_object_set_string_member (fields, "title",
+                                 goal != NULL && tf_item_get_string (goal, "title") != NULL
+                                   ? tf_item_get_string (goal, "title") : "");
+  json_object_set_string_member (fields, "frequency",
+                                 goal != NULL ? tf_item_get_string (goal, "frequency")
+                                              : frequencies[0].key);
+  json_object_set_int_member (fields, "target_count",
+                              goal != NULL ? tf_item_get_int (goal, "target_count", 1) : 1);
+  return fields;
+}
+
+static void
+on_locking_cb (TfGoalsPage *self)
+{
+  g_autoptr(JsonObject) typed = dup_fields (self, TRUE);
+  g_autoptr(JsonObject) saved = dup_fields (self, FALSE);
+
+  tf_draft_keep (self->session, "goals", draft_key (self), typed, saved);
+}
+
+/* After the unlock: the goal (or a new one, with the id it had) in the
+ * form as it was. */
+static gboolean
+restore_draft (TfPage *page, JsonObject *draft)
+{
+  TfGoalsPage *self = TF_GOALS_PAGE (page);
+  const char *key = tf_json_get_string (draft, "record_key");
+  JsonObject *typed = json_object_get_object_member (draft, "content");
+  gboolean editing = g_strcmp0 (key, "new") != 0;
+
+  if (g_strcmp0 (tf_json_get_string (draft, "form"), "goals") != 0 || typed == NULL)
+    return FALSE;
+  if (editing)
+    {
+      g_autoptr(TfItem) goal = tf_repository_dup_item (self->goals, key);
+
+      if (goal == NULL)
+        return FALSE;
+    }
+  g_free (self->editing_id);
+  self->editing_id = g_strdup (editing ? key : tf_json_get_string (typed, "id"));
+  self->editing = editing;
+  fill_form (self, typed);
+  show_mode (self);
+  gtk_widget_set_visible (self->draft_notice, TRUE);
+  return TRUE;
+}
+
+/* Discard on the notice: the goal as saved (or an empty new one). */
+static void
+on_draft_discard_cb (TfGoalsPage *self)
+{
+  g_autoptr(JsonObject) saved = dup_fields (self, FALSE);
+
+  forget_draft (self);
+  if (self->editing)
+    fill_form (self, saved);
+  else
+    reset_form (self);
 }
 
 static void
@@ -207,13 +328,8 @@ on_edit_clicked_cb (GtkButton *button, TfGoalsPage *self)
   g_free (self->editing_id);
   self->editing_id = g_strdup (id);
   self->editing = TRUE;
-  gtk_editable_set_text (GTK_EDITABLE (self->title), tf_json_get_string (goal, "title"));
-  adw_combo_row_set_selected (self->frequency, 0);
-  for (guint i = 0; i < G_N_ELEMENTS (frequencies); i++)
-    if (g_strcmp0 (frequencies[i].key, tf_json_get_string (goal, "frequency")) == 0)
-      adw_combo_row_set_selected (self->frequency, i);
-  gtk_spin_button_set_value (self->target,
-                             json_object_get_int_member_with_default (goal, "target_count", 1));
+  fill_form (self, goal);
+  gtk_widget_set_visible (self->draft_notice, FALSE);
   show_mode (self);
   gtk_widget_grab_focus (GTK_WIDGET (self->title));
 }
@@ -221,6 +337,7 @@ on_edit_clicked_cb (GtkButton *button, TfGoalsPage *self)
 static void
 on_cancel_clicked_cb (TfGoalsPage *self)
 {
+  forget_draft (self);
   reset_form (self);
 }
 
@@ -237,7 +354,10 @@ delete_goal (GtkWidget *widget, const char *id)
       return;
     }
   if (self->editing && g_strcmp0 (self->editing_id, id) == 0)
-    reset_form (self);
+    {
+      forget_draft (self);
+      reset_form (self);
+    }
   tf_session_sync (self->session);
   g_signal_emit (self, signals[SAVED], 0, _("Goal deleted"));
 }
@@ -416,6 +536,7 @@ on_add_clicked_cb (TfGoalsPage *self)
       emit_printf (self, FAILED, _("The goal was not saved: %s"), error->message);
       return;
     }
+  forget_draft (self);
   reset_form (self);
   tf_session_sync (self->session);
   g_signal_emit (self, signals[SAVED], 0, edit ? _("Goal changed") : _("Goal added"));
@@ -444,7 +565,10 @@ tf_goals_page_class_init (TfGoalsPageClass *klass)
   BIND (frequency);
   BIND (target);
   BIND (list);
+  BIND (draft_notice);
 #undef BIND
+  g_type_ensure (TF_TYPE_DRAFT_NOTICE);
+  gtk_widget_class_bind_template_callback (widget_class, on_draft_discard_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_add_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_cancel_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_delete_clicked_cb);
@@ -479,6 +603,8 @@ tf_goals_page_new (TfSession *session)
   self->progress = tf_session_dup_records (session, "goal_progress", NULL, NULL);
   g_signal_connect (self->goals, "items-changed", G_CALLBACK (on_items_changed_cb), self);
   g_signal_connect (self->progress, "items-changed", G_CALLBACK (on_items_changed_cb), self);
+  g_signal_connect_object (session, "locking", G_CALLBACK (on_locking_cb), self,
+                           G_CONNECT_SWAPPED);
   rebuild (self);
   return GTK_WIDGET (self);
 }

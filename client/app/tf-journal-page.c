@@ -11,7 +11,10 @@
  * (tf_journal_save, under an id chosen at the first Save): a failed save
  * keeps it and says why, so Save again never makes a second entry; leaving
  * the editor without saving keeps a new entry's draft for the next "New
- * Entry".  The two views are the template
+ * Entry".  When the session locks with an editor that differs from what is
+ * saved, it is kept as a draft (tf-drafts.h) of the entry, or of "new";
+ * after the unlock the window hands it back (restore_draft) and the editor
+ * shows it with a notice and Discard.  The two views are the template
  * tf-journal-page.ui; the rows are built here, one per entry.
  */
 #define G_LOG_DOMAIN "tf-journal-page"
@@ -21,6 +24,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "tf-draft-notice.h"
 #include "tf-form.h"
 #include "tf-journal.h"
 #include "tf-journal-page.h"
@@ -51,6 +55,7 @@ struct _TfJournalPage
   GtkTextView        *content;
   GtkSwitch          *share;
   GtkWidget          *delete_button;
+  GtkWidget          *draft_notice;  /* TfDraftNotice: shown with restored changes */
 };
 
 static void tf_journal_page_page_init (TfPageInterface *iface);
@@ -78,12 +83,15 @@ get_icon_name (TfPage *page)
   return "accessories-text-editor-symbolic";
 }
 
+static gboolean restore_draft (TfPage *page, JsonObject *draft);
+
 static void
 tf_journal_page_page_init (TfPageInterface *iface)
 {
   iface->get_name = get_name;
   iface->get_title = get_title;
   iface->get_icon_name = get_icon_name;
+  iface->restore_draft = restore_draft;
 }
 
 enum { SAVED, FAILED, N_SIGNALS };
@@ -203,6 +211,7 @@ fill_editor (TfJournalPage *self, TfItem *entry)
                             -1);
   gtk_switch_set_active (self->share,
                          entry ? tf_item_get_boolean (entry, "therapist_shared", FALSE) : FALSE);
+  gtk_widget_set_visible (self->draft_notice, FALSE);
 }
 
 static void
@@ -240,6 +249,114 @@ on_row_activated_cb (TfJournalPage *self, GtkListBoxRow *row)
   show_editor (self);
 }
 
+/* --- drafts through a lock ------------------------------------------------ */
+
+static char *
+draft_key (TfJournalPage *self)
+{
+  return g_strdup (self->editing_id != NULL ? self->editing_id : "new");
+}
+
+/* Forgets the draft of the entry in the editor, and the notice with it. */
+static void
+forget_draft (TfJournalPage *self)
+{
+  g_autofree char *key = draft_key (self);
+
+  tf_draft_notice_forget (self->draft_notice, self->session, "journal_entries", key);
+}
+
+/* {id (a new entry's, once chosen), title, category, content,
+ * therapist_shared}: as typed in the editor
+ * (@entry NULL, @typed TRUE), or as saved in @entry (NULL: a new one). */
+static JsonObject *
+dup_fields (TfJournalPage *self, TfItem *entry, gboolean typed)
+{
+  static const char * const texts[] = { "title", "category", "content" };
+  JsonObject *fields = json_object_new ();
+  g_autofree char *content = typed ? dup_content (self) : NULL;
+
+  /* A new entry's id, once chosen, stays with it (tf_journal_save). */
+  if (self->new_id != NULL)
+    json_object_set_string_member (fields, "id", self->new_id);
+
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      const char *value = entry != NULL ? tf_item_get_string (entry, texts[i]) : NULL;
+
+      json_object_set_string_member (fields, texts[i], value != NULL ? value : "");
+    }
+  if (typed)
+    {
+      json_object_set_string_member (fields, "title",
+                                     gtk_editable_get_text (GTK_EDITABLE (self->title)));
+      json_object_set_string_member (fields, "category",
+                                     gtk_editable_get_text (GTK_EDITABLE (self->category)));
+      json_object_set_string_member (fields, "content", content);
+    }
+  json_object_set_boolean_member (fields, "therapist_shared",
+                                  typed ? gtk_switch_get_active (self->share)
+                                        : entry != NULL &&
+                                          tf_item_get_boolean (entry, "therapist_shared", FALSE));
+  return fields;
+}
+
+/* The session locks: what is typed and unsaved is kept, encrypted. */
+static void
+on_locking_cb (TfJournalPage *self)
+{
+  g_autoptr(TfItem) entry = self->editing_id != NULL
+                              ? tf_repository_dup_item (self->entries, self->editing_id) : NULL;
+  g_autoptr(JsonObject) typed = dup_fields (self, NULL, TRUE);
+  g_autoptr(JsonObject) saved = dup_fields (self, entry, FALSE);
+  g_autofree char *key = draft_key (self);
+
+  tf_draft_keep (self->session, "journal_entries", key, typed, saved);
+}
+
+/* After the unlock: the entry (or a new one) in the editor as it was typed. */
+static gboolean
+restore_draft (TfPage *page, JsonObject *draft)
+{
+  TfJournalPage *self = TF_JOURNAL_PAGE (page);
+  const char *key = tf_json_get_string (draft, "record_key");
+  JsonObject *typed = json_object_get_object_member (draft, "content");
+  g_autoptr(TfItem) entry = NULL;
+  const char *title, *category, *content;
+
+  if (g_strcmp0 (tf_json_get_string (draft, "form"), "journal_entries") != 0 || typed == NULL)
+    return FALSE;
+  if (g_strcmp0 (key, "new") != 0 &&
+      (entry = tf_repository_dup_item (self->entries, key)) == NULL)
+    return FALSE;
+  fill_editor (self, entry);
+  if (entry == NULL)
+    self->new_id = g_strdup (tf_json_get_string (typed, "id"));
+  title = tf_json_get_string (typed, "title");
+  category = tf_json_get_string (typed, "category");
+  content = tf_json_get_string (typed, "content");
+  gtk_editable_set_text (GTK_EDITABLE (self->title), title != NULL ? title : "");
+  gtk_editable_set_text (GTK_EDITABLE (self->category), category != NULL ? category : "");
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->content),
+                            content != NULL ? content : "", -1);
+  gtk_switch_set_active (self->share, json_object_get_boolean_member_with_default (
+                                        typed, "therapist_shared", FALSE));
+  show_editor (self);
+  gtk_widget_set_visible (self->draft_notice, TRUE);
+  return TRUE;
+}
+
+/* Discard on the notice: the entry as saved (or an empty new one). */
+static void
+on_draft_discard_cb (TfJournalPage *self)
+{
+  g_autoptr(TfItem) entry = self->editing_id != NULL
+                              ? tf_repository_dup_item (self->entries, self->editing_id) : NULL;
+
+  forget_draft (self);
+  fill_editor (self, entry);
+}
+
 static void
 on_save_clicked_cb (TfJournalPage *self)
 {
@@ -268,6 +385,7 @@ on_save_clicked_cb (TfJournalPage *self)
       tf_form_fail (self, _("The journal entry was not saved: %s"), error->message);
       return;
     }
+  forget_draft (self);
   fill_editor (self, NULL);
   show_list (self);
   tf_session_sync (self->session);
@@ -289,6 +407,7 @@ on_delete_response_cb (AdwMessageDialog *dialog, const char *response, TfJournal
     }
   if (g_strcmp0 (self->editing_id, id) == 0)
     {
+      forget_draft (self);
       fill_editor (self, NULL);
       show_list (self);
     }
@@ -383,6 +502,7 @@ tf_journal_page_class_init (TfJournalPageClass *klass)
   BIND (content);
   BIND (share);
   BIND (delete_button);
+  BIND (draft_notice);
 #undef BIND
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_new_clicked_cb);
@@ -390,6 +510,8 @@ tf_journal_page_class_init (TfJournalPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, show_list);
   gtk_widget_class_bind_template_callback (widget_class, on_save_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_delete_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_draft_discard_cb);
+  g_type_ensure (TF_TYPE_DRAFT_NOTICE);
 }
 
 static void
@@ -424,5 +546,7 @@ tf_journal_page_new (TfSession *session)
   self->visible = gtk_filter_list_model_new (G_LIST_MODEL (g_object_ref (self->entries)),
                                              GTK_FILTER (self->filter));
   gtk_list_box_bind_model (self->list, G_LIST_MODEL (self->visible), create_row, NULL, NULL);
+  g_signal_connect_object (session, "locking", G_CALLBACK (on_locking_cb), self,
+                           G_CONNECT_SWAPPED);
   return GTK_WIDGET (self);
 }

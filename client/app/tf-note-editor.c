@@ -12,6 +12,12 @@
  * (signature_valid false from tf_vault_list).  Locking saves first, so what
  * is on screen is what gets signed.  The notes repository is the view's,
  * handed in with tf_note_editor_set_session().
+ *
+ * When the session locks (TfSession::locking) with unsaved changes, they
+ * are kept as a draft (tf-drafts.h) under the note's id, or "new:" and the
+ * appointment's for a new note; tf_note_editor_restore() shows them again
+ * after the unlock with a notice and Discard.  Saving or discarding the
+ * changes removes the draft.  A signed note never has one.
  */
 #define G_LOG_DOMAIN "tf-note-editor"
 
@@ -20,6 +26,8 @@
 #include <glib/gi18n.h>
 
 #include "tf-clinical.h"
+#include "tf-draft-notice.h"
+#include "tf-drafts.h"
 #include "tf-form.h"
 #include "tf-note-content.h"
 #include "tf-note-editor.h"
@@ -31,6 +39,7 @@ struct _TfNoteEditor
   GtkWidget     parent_instance;
   TfSession    *session;
   TfRepository *notes;          /* this therapist's notes, live (the view's) */
+  char         *client_id;      /* whose notes (the view's), kept in a draft */
 
   char         *appointment_id; /* of the note in the editor */
   char         *note_id;        /* NULL: a new note */
@@ -45,6 +54,7 @@ struct _TfNoteEditor
 
   /* template (tf-note-editor.ui) */
   GtkWidget    *heading;
+  GtkWidget    *draft_notice;   /* TfDraftNotice: shown with restored changes */
   GtkWidget    *signed_label;
   GtkWidget    *warning;
   GtkWidget    *approach;       /* AdwComboRow */
@@ -75,6 +85,11 @@ format_local (const char *timestamp, const char *format)
 /* --- the editor ----------------------------------------------------------- */
 
 static void fail (TfNoteEditor *self, const char *format, ...) G_GNUC_PRINTF (2, 3);
+static char *draft_key (TfNoteEditor *self);
+static void forget_draft (TfNoteEditor *self, const char *key);
+static void refill_editor (TfNoteEditor *self);
+static JsonNode *content_node (TfNoteEditor *self, const char *approach, gboolean need_text);
+static JsonNode *risk_node (TfNoteEditor *self);
 
 /* Says what went wrong below the note, and to the window. */
 static void
@@ -282,7 +297,7 @@ fill_editor (TfNoteEditor *self, JsonObject *plain, const char *appointment_id)
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->risk_notes)),
                             risk_text ? risk_text : "", -1);
 
-  if (plain == NULL)
+  if (self->note_id == NULL)
     heading = g_strdup (_("New Note"));
   else
     heading = g_strdup_printf (_("%s Note"), tf_note_approach_name (approach_id));
@@ -304,9 +319,92 @@ fill_editor (TfNoteEditor *self, JsonObject *plain, const char *appointment_id)
     gtk_widget_set_visible (self->warning, FALSE);
   gtk_widget_set_visible (self->signed_label, self->locked);
   gtk_widget_set_visible (self->error, FALSE);
+  gtk_widget_set_visible (self->draft_notice, FALSE);
   update_actions (self);
   self->dirty = FALSE;
   self->filling = FALSE;
+}
+
+/* --- drafts through a lock ------------------------------------------------ */
+
+/* The key of the note's draft: its id, or "new:" and the appointment's. */
+static char *
+draft_key (TfNoteEditor *self)
+{
+  return self->note_id != NULL ? g_strdup (self->note_id)
+                               : g_strconcat ("new:", self->appointment_id, NULL);
+}
+
+/* Forgets the draft under @key, and the notice with it. */
+static void
+forget_draft (TfNoteEditor *self, const char *key)
+{
+  tf_draft_notice_forget (self->draft_notice, self->session, "session_notes", key);
+}
+
+/* The session locks: unsaved changes are kept, encrypted, for the unlock.
+ * The approach is left out when it is none this app knows (the stored
+ * one stays). */
+static void
+on_locking_cb (TfNoteEditor *self)
+{
+  guint selected = adw_combo_row_get_selected (ADW_COMBO_ROW (self->approach));
+  const char *approach = selected < TF_NOTE_N_APPROACHES ? tf_note_approaches[selected].id : NULL;
+  g_autoptr(JsonObject) draft = NULL;
+  g_autofree char *key = NULL;
+
+  if (!self->dirty || self->locked || (self->note_id == NULL && self->appointment_id == NULL))
+    return;
+  key = draft_key (self);
+  draft = json_object_new ();
+  json_object_set_string_member (draft, "client_id", self->client_id);
+  json_object_set_string_member (draft, "appointment_id", self->appointment_id);
+  if (approach != NULL)
+    json_object_set_string_member (draft, "approach_type", approach);
+  json_object_set_member (draft, "note_content",
+                          content_node (self, approach != NULL ? approach : "soap", FALSE));
+  json_object_set_member (draft, "risk_assessment", risk_node (self));
+  tf_draft_keep (self->session, "session_notes", key, draft, NULL);
+}
+
+/* @plain (or a new note) with the draft kept for it, if there is one:
+ * shown with the notice, unsaved.  FALSE when there is none. */
+static gboolean
+restore_draft (TfNoteEditor *self, JsonObject *plain, const char *appointment_id)
+{
+  static const char * const members[] = { "approach_type", "note_content", "risk_assessment" };
+  g_autoptr(JsonObject) draft = NULL;
+  g_autoptr(JsonObject) shown = NULL;
+  g_autofree char *key = draft_key (self);
+
+  if (self->locked)
+    return FALSE;
+  draft = tf_drafts_load (tf_session_get_vault (self->session), "session_notes", key, NULL);
+  if (draft == NULL)
+    return FALSE;
+  shown = plain != NULL ? tf_json_object_dup (plain) : json_object_new ();
+  for (guint i = 0; i < G_N_ELEMENTS (members); i++)
+    if (json_object_has_member (draft, members[i]))
+      json_object_set_member (shown, members[i],
+                              json_node_copy (json_object_get_member (draft, members[i])));
+  fill_editor (self, shown, appointment_id);
+  self->dirty = TRUE;
+  gtk_widget_set_visible (self->draft_notice, TRUE);
+  return TRUE;
+}
+
+/* Discard on the notice: the note as last saved (or empty) again. */
+static void
+on_draft_discard_cb (TfNoteEditor *self)
+{
+  g_autofree char *key = draft_key (self);
+  g_autofree char *appointment_id = g_strdup (self->appointment_id);
+
+  forget_draft (self, key);
+  if (self->note_id != NULL)
+    refill_editor (self);
+  else
+    fill_editor (self, NULL, appointment_id);
 }
 
 void
@@ -316,6 +414,7 @@ tf_note_editor_edit (TfNoteEditor *self, JsonObject *plain, const char *appointm
   g_return_if_fail (plain != NULL || appointment_id != NULL);
 
   fill_editor (self, plain, appointment_id);
+  restore_draft (self, plain, appointment_id);
   if (!self->locked && self->sections->len > 0)
     gtk_widget_grab_focus (GTK_WIDGET (tf_note_section_group_get_view (
                              g_ptr_array_index (self->sections, 0))));
@@ -324,8 +423,12 @@ tf_note_editor_edit (TfNoteEditor *self, JsonObject *plain, const char *appointm
 static void
 on_discard_response_cb (AdwMessageDialog *dialog, const char *response, TfNoteEditor *self)
 {
+  g_autofree char *key = NULL;
+
   if (g_strcmp0 (response, "discard") != 0)
     return;
+  key = draft_key (self);
+  forget_draft (self, key);
   self->dirty = FALSE;
   g_signal_emit (self, signals[CLOSED], 0);
 }
@@ -364,9 +467,10 @@ selected_approach (TfNoteEditor *self, JsonObject *stored)
   return stored ? tf_note_get_approach (stored) : "soap";
 }
 
-/* note_content from the editor; NULL when nothing is written. */
+/* note_content from the editor; NULL when nothing is written and
+ * @need_text (a draft keeps empty sections too). */
 static JsonNode *
-content_node (TfNoteEditor *self, const char *approach)
+content_node (TfNoteEditor *self, const char *approach, gboolean need_text)
 {
   g_autoptr(JsonObject) content = json_object_new ();
   JsonObject *sections = json_object_new ();
@@ -390,7 +494,7 @@ content_node (TfNoteEditor *self, const char *approach)
     json_object_unref (sections);
   else
     json_object_set_object_member (content, "sections", sections);
-  if (!any)
+  if (!any && need_text)
     return NULL;
   node = json_node_new (JSON_NODE_OBJECT);
   json_node_set_object (node, content);
@@ -423,13 +527,14 @@ save_note (TfNoteEditor *self, gboolean lock)
   g_autoptr(JsonNode) content = NULL;
   g_autoptr(JsonNode) risk = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *key = draft_key (self);
   const char *approach;
 
   gtk_widget_set_visible (self->error, FALSE);
   if (self->note_id != NULL)
     stored = tf_vault_get (vault, tf_registry_lookup ("session_notes"), self->note_id, NULL);
   approach = selected_approach (self, stored);
-  content = content_node (self, approach);
+  content = content_node (self, approach, TRUE);
   if (content == NULL)
     {
       fail (self, _("Write something in the note first"));
@@ -449,6 +554,7 @@ save_note (TfNoteEditor *self, gboolean lock)
   if (self->note_id == NULL)
     self->note_id = g_steal_pointer (&self->new_id);
   self->dirty = FALSE;
+  forget_draft (self, key);
   return TRUE;
 }
 
@@ -457,17 +563,11 @@ save_note (TfNoteEditor *self, gboolean lock)
 static JsonObject *
 listed_note (TfNoteEditor *self, const char *id)
 {
-  GListModel *model = G_LIST_MODEL (self->notes);
+  g_autoptr(TfItem) item = NULL;
 
   tf_repository_refresh (self->notes, NULL);
-  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-    {
-      g_autoptr(TfItem) item = g_list_model_get_item (model, i);
-
-      if (g_strcmp0 (tf_item_get_id (item), id) == 0)
-        return json_object_ref (tf_item_get_plain (item));
-    }
-  return NULL;
+  item = tf_repository_dup_item (self->notes, id);
+  return item != NULL ? json_object_ref (tf_item_get_plain (item)) : NULL;
 }
 
 /* Shows the editor's note again as stored. */
@@ -566,6 +666,7 @@ tf_note_editor_dispose (GObject *object)
   g_clear_pointer (&self->appointment_id, g_free);
   g_clear_pointer (&self->new_id, g_free);
   g_clear_pointer (&self->note_id, g_free);
+  g_clear_pointer (&self->client_id, g_free);
   g_clear_pointer (&self->drafts, g_hash_table_unref);
   g_clear_pointer (&self->sections, g_ptr_array_unref);
   G_OBJECT_CLASS (tf_note_editor_parent_class)->dispose (object);
@@ -583,11 +684,13 @@ tf_note_editor_class_init (TfNoteEditorClass *klass)
   signals[CLOSED] = g_signal_new ("closed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                                   NULL, NULL, NULL, G_TYPE_NONE, 0);
   g_type_ensure (TF_TYPE_NOTE_SECTION_GROUP);
+  g_type_ensure (TF_TYPE_DRAFT_NOTICE);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/therapyfield/TherapyField/"
                                                "tf-note-editor.ui");
 #define BIND(name) gtk_widget_class_bind_template_child (widget_class, TfNoteEditor, name)
   BIND (heading);
+  BIND (draft_notice);
   BIND (signed_label);
   BIND (warning);
   BIND (approach);
@@ -605,6 +708,7 @@ tf_note_editor_class_init (TfNoteEditorClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, mark_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_save_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_lock_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_draft_discard_cb);
 }
 
 static void
@@ -624,12 +728,17 @@ tf_note_editor_init (TfNoteEditor *self)
 }
 
 void
-tf_note_editor_set_session (TfNoteEditor *self, TfSession *session, TfRepository *notes)
+tf_note_editor_set_session (TfNoteEditor *self, TfSession *session, TfRepository *notes,
+                            const char *client_id)
 {
   g_return_if_fail (TF_IS_NOTE_EDITOR (self));
   g_return_if_fail (TF_IS_SESSION (session));
   g_return_if_fail (TF_IS_REPOSITORY (notes));
+  g_return_if_fail (self->session == NULL);
 
-  g_set_object (&self->session, session);
+  self->session = g_object_ref (session);
   g_set_object (&self->notes, notes);
+  self->client_id = g_strdup (client_id);
+  g_signal_connect_object (session, "locking", G_CALLBACK (on_locking_cb), self,
+                           G_CONNECT_SWAPPED);
 }

@@ -17,12 +17,15 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (TfNoteEditor, tf_note_editor, TF, NOTE_EDITOR, GtkWidget)
 
 /* What the editor writes with: @session's vault, and @notes (this
- * therapist's notes, live), from which a saved note is shown again. */
+ * therapist's notes, live), from which a saved note is shown again;
+ * @client_id: whose notes they are (kept with a draft).  Once. */
 void      tf_note_editor_set_session (TfNoteEditor *self,
                                       TfSession    *session,
-                                      TfRepository *notes);
+                                      TfRepository *notes,
+                                      const char   *client_id);
 /* Shows @plain (a note's plain form), or a new note of appointment
- * @appointment_id when @plain is NULL. */
+ * @appointment_id when @plain is NULL; with the unsaved changes kept for
+ * it through a lock, if there are any (tf-drafts.h), and a notice. */
 void      tf_note_editor_edit        (TfNoteEditor *self,
                                       JsonObject   *plain,
                                       const char   *appointment_id);

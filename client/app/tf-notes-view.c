@@ -68,6 +68,35 @@ edit (TfNotesView *self, JsonObject *plain, const char *appointment_id)
   gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "editor");
 }
 
+gboolean
+tf_notes_view_restore_draft (TfNotesView *self, JsonObject *draft)
+{
+  JsonObject *content;
+  const char *record_key, *appointment_id;
+  g_autoptr(TfItem) note = NULL;
+  g_autoptr(TfItem) appointment = NULL;
+
+  g_return_val_if_fail (TF_IS_NOTES_VIEW (self), FALSE);
+  g_return_val_if_fail (draft != NULL, FALSE);
+
+  content = json_object_get_object_member (draft, "content");
+  record_key = tf_json_get_string (draft, "record_key");
+  appointment_id = content != NULL ? tf_json_get_string (content, "appointment_id") : NULL;
+  if (record_key == NULL || appointment_id == NULL)
+    return FALSE;
+  appointment = tf_repository_dup_item (self->appointments, appointment_id);
+  if (appointment == NULL)
+    return FALSE;
+  if (!g_str_has_prefix (record_key, "new:"))
+    {
+      note = tf_repository_dup_item (self->notes, record_key);
+      if (note == NULL)
+        return FALSE;
+    }
+  edit (self, note != NULL ? tf_item_get_plain (note) : NULL, appointment_id);
+  return TRUE;
+}
+
 static void
 on_editor_closed_cb (TfNotesView *self)
 {
@@ -393,7 +422,7 @@ tf_notes_view_new (TfSession *session, const char *client_id)
   self->sessions = tf_session_dup_records (session, "sessions", NULL, NULL);
   self->notes = tf_session_dup_records (session, "session_notes", "therapist_id",
                                    tf_vault_get_user_id (vault));
-  tf_note_editor_set_session (TF_NOTE_EDITOR (self->editor), session, self->notes);
+  tf_note_editor_set_session (TF_NOTE_EDITOR (self->editor), session, self->notes, client_id);
   g_signal_connect_object (self->appointments, "items-changed", G_CALLBACK (rebuild), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->sessions, "items-changed", G_CALLBACK (rebuild), self,

@@ -19,7 +19,12 @@ G_DECLARE_FINAL_TYPE (TfNotesView, tf_notes_view, TF, NOTES_VIEW, GtkWidget)
 /* The sessions and notes of @client_id with the unlocked @session's
  * therapist (live).  ::saved (message) and ::failed (message) tell the
  * window what to say. */
-GtkWidget *tf_notes_view_new (TfSession  *session,
-                              const char *client_id);
+GtkWidget *tf_notes_view_new           (TfSession   *session,
+                                        const char  *client_id);
+/* Opens the note of @draft (a "session_notes" draft of tf_drafts_list) in
+ * the editor, which shows the draft; FALSE when the note is not one of
+ * this view's sessions any more. */
+gboolean   tf_notes_view_restore_draft (TfNotesView *self,
+                                        JsonObject  *draft);
 
 G_END_DECLS

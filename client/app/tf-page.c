@@ -32,6 +32,12 @@ default_get_needs (TfPage *self)
   return TF_PAGE_NEEDS_VAULT;
 }
 
+static gboolean
+default_restore_draft (TfPage *self, JsonObject *draft)
+{
+  return FALSE;
+}
+
 static void
 tf_page_default_init (TfPageInterface *iface)
 {
@@ -40,6 +46,7 @@ tf_page_default_init (TfPageInterface *iface)
   iface->get_badge = default_get_badge;
   iface->get_needs = default_get_needs;
   iface->get_own_bar = default_get_own_bar;
+  iface->restore_draft = default_restore_draft;
 
   /**
    * TfPage::saved:
@@ -110,6 +117,15 @@ tf_page_get_needs (TfPage *self)
   g_return_val_if_fail (TF_IS_PAGE (self), 0);
 
   return TF_PAGE_GET_IFACE (self)->get_needs (self);
+}
+
+gboolean
+tf_page_restore_draft (TfPage *self, JsonObject *draft)
+{
+  g_return_val_if_fail (TF_IS_PAGE (self), FALSE);
+  g_return_val_if_fail (draft != NULL, FALSE);
+
+  return TF_PAGE_GET_IFACE (self)->restore_draft (self, draft);
 }
 
 void

@@ -12,7 +12,9 @@
  * reports through ::saved and ::failed, which the window toasts.  A page
  * is made with the session (tf_page_new) and takes its list models from it
  * (tf_session_dup_records): a page never names the store or wires its own
- * refresh.
+ * refresh.  After an unlock, the window hands each draft (tf-drafts.h) to
+ * its pages until one restores it: that page opens the form and record
+ * the draft is of, which shows the unsaved changes again.
  */
 #pragma once
 
@@ -47,6 +49,11 @@ struct _TfPageInterface
   gboolean     (*get_own_bar)   (TfPage *self);
   /* Default TF_PAGE_NEEDS_VAULT. */
   TfPageNeeds  (*get_needs)     (TfPage *self);
+  /* Opens the form of @draft ({form, record_key, saved_at, content}, from
+   * tf_drafts_list) on its record, which restores the draft; FALSE (the
+   * default) when the draft is not of this page's forms. */
+  gboolean     (*restore_draft) (TfPage     *self,
+                                 JsonObject *draft);
 
   /* Signals. */
   void         (*saved)         (TfPage     *self,
@@ -61,6 +68,8 @@ const char  *tf_page_get_icon_name     (TfPage     *self);
 guint        tf_page_get_badge         (TfPage     *self);
 gboolean     tf_page_get_own_bar       (TfPage     *self);
 TfPageNeeds  tf_page_get_needs         (TfPage     *self);
+gboolean     tf_page_restore_draft     (TfPage     *self,
+                                        JsonObject *draft);
 
 /* Emit ::saved / ::failed with a translated message for the person. */
 void         tf_page_emit_saved        (TfPage     *self,

@@ -23,6 +23,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "tf-drafts.h"
 #include "tf-registry.h"
 #include "tf-session.h"
 #include "tf-sync-watch.h"
@@ -45,7 +46,7 @@ struct _TfSession
 G_DEFINE_FINAL_TYPE (TfSession, tf_session, G_TYPE_OBJECT)
 
 enum { PROP_0, PROP_SYNC_STATE, PROP_UNLOCKED, N_PROPS };
-enum { SYNCED, N_SIGNALS };
+enum { SYNCED, LOCKING, N_SIGNALS };
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
@@ -98,6 +99,9 @@ tf_session_class_init (TfSessionClass *klass)
   /* A sync brought changes in: lists reload. */
   signals[SYNCED] = g_signal_new ("synced", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                                   NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /* About to lock: the vault is still open, for the forms' drafts. */
+  signals[LOCKING] = g_signal_new ("locking", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                   NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -237,6 +241,10 @@ set_vault (TfSession *self, TfVault *vault)
 void
 tf_session_lock (TfSession *self)
 {
+  g_return_if_fail (TF_IS_SESSION (self));
+
+  if (self->vault != NULL)
+    g_signal_emit (self, signals[LOCKING], 0);
   set_vault (self, NULL);
 }
 
@@ -589,13 +597,15 @@ tf_session_sign_in_again_finish (TfSession *self, GAsyncResult *result, GError *
 }
 
 /* Signing out: the session's keys in a vault of the worker's own, to read
- * the token with. */
+ * the token with.  The drafts kept through locks go too: signing out
+ * wipes what was left unsaved. */
 static gboolean
 sign_out_step (Job *job, TfStore *store, GError **error)
 {
   g_autoptr(TfVault) vault = tf_vault_new (store, job->user_id, g_steal_pointer (&job->keys));
 
-  return tf_account_logout (store, vault, &job->server_ended, error);
+  return tf_account_logout (store, vault, &job->server_ended, error) &&
+         tf_drafts_discard_all (vault, error);
 }
 
 void

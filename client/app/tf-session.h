@@ -49,7 +49,10 @@ TfRepository *tf_session_dup_records   (TfSession      *self,
                                         const char     *column,
                                         const char     *value);
 
-/* Drops the vault (and with it every decrypted key) from memory. */
+/* Drops the vault (and with it every decrypted key) from memory.  First
+ * emits ::locking while the vault is still open: every form with unsaved
+ * changes keeps them as a draft then (tf-drafts.h), to be given back after
+ * the unlock. */
 void         tf_session_lock           (TfSession      *self);
 
 /* Unlocks with @password in a worker thread. */

@@ -20,6 +20,10 @@
  * the person dismisses it; Details (win.refusals, also in the menu while
  * any is refused) lists the refused records (tf-refusals-dialog.c).
  *
+ * Locking (win.lock, or idle) keeps what every open form left unsaved as
+ * a draft (TfSession::locking); after the unlock each draft goes back to
+ * its page, which opens the form on the same record.
+ *
  * The primary menu holds the account's actions (win.sign-out,
  * win.change-password, win.sessions, win.rotate-keys: tf-rotate-keys.c),
  * enabled while the unlocked profile syncs with a server.
@@ -34,6 +38,7 @@
 #include "tf-checkin-page.h"
 #include "tf-clients-page.h"
 #include "tf-conflicts-page.h"
+#include "tf-drafts.h"
 #include "tf-form.h"
 #include "tf-goals-page.h"
 #include "tf-history-page.h"
@@ -283,6 +288,30 @@ add_page (TfWindow *self, GtkWidget *view)
   on_page_changed_cb (contract, self);
 }
 
+/* Each draft kept through the lock (tf-drafts.h) to the page whose form it
+ * is of, which opens it again; the last one restored is shown. */
+static void
+restore_drafts (TfWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) drafts = tf_drafts_list (tf_session_get_vault (self->session), &error);
+
+  if (drafts == NULL)
+    {
+      toast (self, error->message);
+      return;
+    }
+  for (guint i = 0; i < drafts->len; i++)
+    for (GtkWidget *page = gtk_widget_get_first_child (GTK_WIDGET (self->views)); page != NULL;
+         page = gtk_widget_get_next_sibling (page))
+      if (TF_IS_PAGE (page) && tf_page_restore_draft (TF_PAGE (page),
+                                                      g_ptr_array_index (drafts, i)))
+        {
+          adw_view_stack_set_visible_child (self->views, page);
+          break;
+        }
+}
+
 /* Pages are made for the unlocked vault and dropped with it. */
 static void
 remove_pages (TfWindow *self)
@@ -311,6 +340,7 @@ show_main (TfWindow *self)
       add_page (self, tf_appointments_page_new (self->session));
     }
   add_page (self, tf_conflicts_page_new (self->session));
+  restore_drafts (self);
   update_sync_label (self);
   update_switcher_bar (self);
   gtk_stack_set_visible_child_name (self->pages, "main");
@@ -439,7 +469,9 @@ keyring_looked_up (GObject *source, GAsyncResult *result, gpointer data)
 
 /* --- actions ------------------------------------------------------------- */
 
-/* Locking drops the views and every decrypted record with them. */
+/* Locking drops the views and every decrypted record with them; the
+ * session's ::locking lets the forms keep their drafts first, while the
+ * pages and the vault are still there. */
 static void
 lock_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
@@ -447,8 +479,8 @@ lock_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
 
   if (!tf_session_is_unlocked (self->session))
     return;
-  remove_pages (self);
   tf_session_lock (self->session);
+  remove_pages (self);
   gtk_stack_set_visible_child_name (self->pages, "unlock");
   gtk_widget_grab_focus (GTK_WIDGET (self->unlock_password));
   update_actions (self);

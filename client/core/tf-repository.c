@@ -244,6 +244,22 @@ tf_repository_get_error (TfRepository *self)
   return self->error;
 }
 
+TfItem *
+tf_repository_dup_item (TfRepository *self, const char *id)
+{
+  g_return_val_if_fail (TF_IS_REPOSITORY (self), NULL);
+  g_return_val_if_fail (id != NULL, NULL);
+
+  for (guint i = 0; i < self->items->len; i++)
+    {
+      TfItem *item = g_ptr_array_index (self->items, i);
+
+      if (g_strcmp0 (tf_item_get_id (item), id) == 0)
+        return g_object_ref (item);
+    }
+  return NULL;
+}
+
 static gboolean
 reload_cb (gpointer data)
 {

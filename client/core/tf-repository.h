@@ -49,5 +49,8 @@ gboolean      tf_repository_refresh   (TfRepository  *self,
                                        GError       **error);
 /* The error of the last load, or NULL. */
 const GError *tf_repository_get_error (TfRepository  *self);
+/* The item of record @id as last loaded, or NULL. */
+TfItem       *tf_repository_dup_item  (TfRepository  *self,
+                                       const char    *id);
 
 G_END_DECLS

@@ -1,0 +1,364 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * test-unsaved.c: what a therapist typed into a session note and did not
+ * save is back after the app locked — by win.lock and by the idle lock —
+ * and the password unlocked it: the same client, the same session, the
+ * same note, with "Restored your unsaved changes" and Discard.  Saving
+ * the note or discarding the changes leaves no draft.  A real window
+ * under Xvfb at 360 px, in English and (with --greek) in Greek, on a
+ * therapist profile made on this computer only, whose client arrives as a
+ * sync would bring them.  GTK warnings are fatal (G_DEBUG=fatal-warnings).
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "tf-clients-page.h"
+#include "tf-drafts.h"
+#include "tf-ui-test.h"
+#include "tf-window.h"
+
+#define PASSWORD "σωστός κωδικός"
+
+typedef struct
+{
+  char      *dir;
+  TfSession *session;
+  GtkWidget *window;
+  char      *client_id;
+  char      *appointment_id;
+} Fixture;
+
+static gboolean
+is_locked (gpointer session)
+{
+  return !tf_session_is_unlocked (session);
+}
+
+static void
+unlock (Fixture *f)
+{
+  tf_ui_wait_shown (f->window, "unlock-password");
+  tf_ui_type (f->window, "unlock-password", PASSWORD);
+  tf_ui_click (f->window, "unlock-button");
+  g_assert_true (tf_ui_wait_for ((gboolean (*) (gpointer)) tf_session_is_unlocked, f->session));
+  /* The window shows its pages once its unlock callback ran. */
+  tf_ui_wait_shown (f->window, "main-views");
+}
+
+/* A window at 360 px on @f's profile, unlocked with the password. */
+static void
+open_window (Fixture *f)
+{
+  tf_session_lock (f->session);
+  f->window = GTK_WIDGET (tf_window_new (NULL, f->session));
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 360, 760);
+  gtk_window_present (GTK_WINDOW (f->window));
+  unlock (f);
+}
+
+/* A therapist in care of one client with a session held two days ago, in
+ * a window. */
+static void
+fixture_open (Fixture *f)
+{
+  TfRegistration reg = { PASSWORD, "therapist", "Άννα", "Κ.", "ΑΜ-12345" };
+  g_autofree char *care_id = g_uuid_string_random ();
+  g_autoptr(JsonObject) care = json_object_new ();
+  g_autoptr(JsonObject) profile = json_object_new ();
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) then = g_date_time_add_days (now, -2);
+
+  f->session = tf_ui_new_profile (&reg, &f->dir);
+  f->client_id = g_uuid_string_random ();
+  json_object_set_string_member (care, "id", care_id);
+  json_object_set_string_member (care, "therapist_id",
+                                 tf_vault_get_user_id (tf_session_get_vault (f->session)));
+  json_object_set_string_member (care, "client_id", f->client_id);
+  json_object_set_string_member (care, "status", "active");
+  json_object_set_boolean_member (care, "share_mood", FALSE);
+  json_object_set_boolean_member (care, "share_goals", FALSE);
+  json_object_set_string_member (care, "started_at", "2026-09-01T09:00:00Z");
+  json_object_set_null_member (care, "ended_at");
+  json_object_set_null_member (care, "ended_by");
+  tf_ui_pull (f->session, "care_relationships", care_id, care);
+  json_object_set_string_member (profile, "user_id", f->client_id);
+  json_object_set_string_member (profile, "first_name", "Νίκος");
+  json_object_set_string_member (profile, "last_name", "Παππάς");
+  json_object_set_string_member (profile, "language", "el");
+  json_object_set_string_member (profile, "created_at", "2026-09-01T08:00:00Z");
+  tf_ui_pull (f->session, "profiles", f->client_id, profile);
+  f->appointment_id = tf_ui_put_appointment (f->session, f->client_id, then, "completed");
+  open_window (f);
+}
+
+/* Only the fixture holds the session: the window and its work are done. */
+static gboolean
+session_released (gpointer session)
+{
+  return G_OBJECT (session)->ref_count == 1;
+}
+
+static void
+fixture_close (Fixture *f)
+{
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  /* Not asserted finalized: on main since the row templates (0a9c2d6 and
+   * before) a therapist's window leaves references on its session; that
+   * is looked into apart from the drafts. */
+  tf_ui_wait_for (session_released, f->session);
+  g_object_unref (f->session);
+  tf_ui_remove_profile (f->dir);
+  g_free (f->dir);
+  g_free (f->client_id);
+  g_free (f->appointment_id);
+}
+
+static void
+show_view (Fixture *f, const char *name)
+{
+  adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (tf_ui_wait_shown (f->window,
+                                                                           "main-views")),
+                                         name);
+}
+
+/* The window, and in it a new note of the client's session, as the
+ * therapist opens it. */
+static void
+open_new_note (Fixture *f)
+{
+  g_autofree char *row = NULL;
+  g_autofree char *new_button = NULL;
+  GtkWidget *sections;
+
+  fixture_open (f);
+  row = g_strdup_printf ("client-%s", f->client_id);
+  new_button = g_strdup_printf ("notes-new-%s", f->appointment_id);
+
+  show_view (f, "clients");
+  g_signal_emit_by_name (tf_ui_find (f->window, "clients-list"), "row-activated",
+                         tf_ui_wait_shown (f->window, row));
+  sections = tf_ui_wait_shown (f->window, "client-detail-stack");
+  adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (sections), "sessions");
+  tf_ui_click (f->window, new_button);
+}
+
+static GtkTextBuffer *
+buffer_of (Fixture *f, const char *name)
+{
+  return gtk_text_view_get_buffer (GTK_TEXT_VIEW (tf_ui_wait_shown (f->window, name)));
+}
+
+static void
+write_text (Fixture *f, const char *name, const char *text)
+{
+  gtk_text_buffer_set_text (buffer_of (f, name), text, -1);
+}
+
+static char *
+read_text (Fixture *f, const char *name)
+{
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer_of (f, name), &start, &end);
+  return gtk_text_buffer_get_text (buffer_of (f, name), &start, &end, FALSE);
+}
+
+static guint
+n_drafts (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) drafts = tf_drafts_list (tf_session_get_vault (f->session), &error);
+
+  g_assert_no_error (error);
+  return drafts->len;
+}
+
+/* After an unlock: the note editor again, the text in @section, and the
+ * notice saying so. */
+static void
+assert_restored (Fixture *f, const char *section, const char *text)
+{
+  g_autofree char *back = NULL;
+  GtkWidget *notice;
+
+  tf_ui_wait_shown (f->window, section);
+  back = read_text (f, section);
+  g_assert_cmpstr (back, ==, text);
+  notice = tf_ui_wait_shown (f->window, "notes-draft-notice");
+  g_assert_nonnull (tf_ui_find_label (notice, _("Restored your unsaved changes")));
+  g_assert_true (gtk_widget_get_mapped (tf_ui_find (notice, "draft-discard")));
+  g_assert_cmpuint (n_drafts (f), ==, 1);
+}
+
+static void
+lock_by_idle (Fixture *f)
+{
+  tf_window_set_idle_lock (TF_WINDOW (f->window), 1);
+  g_assert_true (tf_ui_wait_for (is_locked, f->session));
+  tf_window_set_idle_lock (TF_WINDOW (f->window), 0);
+}
+
+/* A new note typed and locked away twice (win.lock, then the idle lock),
+ * back each time; saved, its draft goes. */
+static void
+test_new_note (void)
+{
+  Fixture f = { 0 };
+  const char *first = "Ο θεραπευόμενος περιγράφει άγχος πριν από τις εξετάσεις.";
+  const char *second = "Αναπνοές και έκθεση σε βήματα.";
+
+  open_new_note (&f);
+  write_text (&f, "note-section-subjective", first);
+
+  /* Locked by hand: nothing decrypted shows; unlocked: the note is back. */
+  g_assert_true (gtk_widget_activate_action (f.window, "win.lock", NULL));
+  g_assert_true (is_locked (f.session));
+  g_assert_null (tf_ui_find (f.window, "note-section-subjective"));
+  unlock (&f);
+  assert_restored (&f, "note-section-subjective", first);
+  tf_ui_shot (g_strcmp0 (g_getenv ("LANGUAGE"), "el") == 0 ? "drafts-restored-360-el"
+                                                            : "drafts-restored-360");
+
+  /* Left alone, it locks itself; what was added meanwhile is back too. */
+  write_text (&f, "note-section-plan", second);
+  lock_by_idle (&f);
+  g_assert_null (tf_ui_find (f.window, "note-section-plan"));
+  unlock (&f);
+  assert_restored (&f, "note-section-subjective", first);
+  {
+    g_autofree char *plan = read_text (&f, "note-section-plan");
+
+    g_assert_cmpstr (plan, ==, second);
+  }
+
+  /* Saved: the draft goes with the notice. */
+  tf_ui_click (f.window, "notes-save");
+  tf_ui_wait_mapped (f.window, "notes-draft-notice", FALSE);
+  g_assert_cmpuint (n_drafts (&f), ==, 0);
+  fixture_close (&f);
+}
+
+/* A saved note changed and locked away comes back on the same note;
+ * Discard shows it as saved and leaves no draft; locked again with
+ * nothing changed, nothing is kept. */
+static void
+test_discard (void)
+{
+  Fixture f = { 0 };
+  g_autofree char *shown = NULL;
+  const char *saved = "Συνεδρία χωρίς απρόοπτα.";
+  const char *changed = "Αλλαγή που δεν αποθηκεύτηκε.";
+
+  open_new_note (&f);
+  write_text (&f, "note-section-subjective", saved);
+  tf_ui_click (f.window, "notes-save");
+  write_text (&f, "note-section-subjective", changed);
+
+  g_assert_true (gtk_widget_activate_action (f.window, "win.lock", NULL));
+  unlock (&f);
+  assert_restored (&f, "note-section-subjective", changed);
+  tf_ui_click (tf_ui_find (f.window, "notes-draft-notice"), "draft-discard");
+  tf_ui_wait_mapped (f.window, "notes-draft-notice", FALSE);
+  shown = read_text (&f, "note-section-subjective");
+  g_assert_cmpstr (shown, ==, saved);
+  g_assert_cmpuint (n_drafts (&f), ==, 0);
+
+  g_assert_true (gtk_widget_activate_action (f.window, "win.lock", NULL));
+  unlock (&f);
+  g_assert_cmpuint (n_drafts (&f), ==, 0);
+  g_assert_null (tf_ui_find (f.window, "note-section-subjective"));
+  fixture_close (&f);
+}
+
+/* A client's check-in, journal entry and goal, each typed and not saved,
+ * through one lock: each is back on its page, and goes when saved. */
+static void
+test_client_forms (void)
+{
+  TfRegistration reg = { PASSWORD, "client", "Νίκος", "Π.", NULL };
+  Fixture f = { 0 };
+  const char *note = "Κουρασμένος αλλά ήρεμος.";
+  const char *entry = "Σήμερα περπάτησα δίπλα στη θάλασσα.";
+  const char *goal = "Περπάτημα μισή ώρα";
+  GtkWidget *notice;
+  g_autofree char *content = NULL;
+
+  f.session = tf_ui_new_profile (&reg, &f.dir);
+  open_window (&f);
+  gtk_range_set_value (GTK_RANGE (tf_ui_wait_shown (f.window, "checkin-mood")), 8);
+  write_text (&f, "checkin-note", note);
+  show_view (&f, "journal");
+  tf_ui_click (f.window, "journal-new");
+  tf_ui_type (f.window, "journal-title", "Θάλασσα");
+  write_text (&f, "journal-content", entry);
+  show_view (&f, "goals");
+  tf_ui_type (f.window, "goals-title", goal);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (tf_ui_find (f.window, "goals-target")), 3);
+
+  g_assert_true (gtk_widget_activate_action (f.window, "win.lock", NULL));
+  g_assert_null (tf_ui_find (f.window, "checkin-note"));
+  unlock (&f);
+  g_assert_cmpuint (n_drafts (&f), ==, 3);
+
+  /* Each on its page, as it was typed, with the notice. */
+  show_view (&f, "checkin");
+  notice = tf_ui_wait_shown (f.window, "checkin-draft-notice");
+  g_assert_nonnull (tf_ui_find_label (notice, _("Restored your unsaved changes")));
+  g_assert_cmpint ((int) gtk_range_get_value (GTK_RANGE (tf_ui_find (f.window, "checkin-mood"))),
+                   ==, 8);
+  content = read_text (&f, "checkin-note");
+  g_assert_cmpstr (content, ==, note);
+  tf_ui_click (f.window, "checkin-save");
+  tf_ui_wait_mapped (f.window, "checkin-draft-notice", FALSE);
+  g_assert_cmpuint (n_drafts (&f), ==, 2);
+
+  show_view (&f, "journal");
+  tf_ui_wait_shown (f.window, "journal-draft-notice");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (tf_ui_find (f.window, "journal-title"))),
+                   ==, "Θάλασσα");
+  g_clear_pointer (&content, g_free);
+  content = read_text (&f, "journal-content");
+  g_assert_cmpstr (content, ==, entry);
+  tf_ui_click (f.window, "journal-save");
+  g_assert_cmpuint (n_drafts (&f), ==, 1);
+
+  show_view (&f, "goals");
+  tf_ui_wait_shown (f.window, "goals-draft-notice");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (tf_ui_find (f.window, "goals-title"))),
+                   ==, goal);
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (
+                     tf_ui_find (f.window, "goals-target"))), ==, 3);
+  tf_ui_click (f.window, "goals-add");
+  tf_ui_wait_mapped (f.window, "goals-draft-notice", FALSE);
+  g_assert_cmpuint (n_drafts (&f), ==, 0);
+
+  /* Saved, nothing is kept at the next lock. */
+  g_assert_true (gtk_widget_activate_action (f.window, "win.lock", NULL));
+  unlock (&f);
+  g_assert_cmpuint (n_drafts (&f), ==, 0);
+  fixture_close (&f);
+}
+
+int
+main (int argc, char **argv)
+{
+  gboolean greek = argc > 1 && strcmp (argv[1], "--greek") == 0;
+
+  if (greek)
+    {
+      g_setenv ("LANGUAGE", "el", TRUE);
+      argv[1] = argv[0];
+      argc--;
+      argv++;
+    }
+  tf_ui_init (&argc, &argv, greek ? "el_GR.UTF-8" : "C.UTF-8");
+
+  g_test_add_func ("/ui/drafts/new-note-through-locks/360", test_new_note);
+  g_test_add_func ("/ui/drafts/discard/360", test_discard);
+  g_test_add_func ("/ui/drafts/client-forms/360", test_client_forms);
+  return g_test_run ();
+}
