@@ -307,6 +307,10 @@ restore_drafts (TfWindow *self)
       if (TF_IS_PAGE (page) && tf_page_restore_draft (TF_PAGE (page),
                                                       g_ptr_array_index (drafts, i)))
         {
+          GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+
+          if (focus != NULL && !gtk_widget_is_ancestor (focus, page))
+            gtk_window_set_focus (GTK_WINDOW (self), NULL);
           adw_view_stack_set_visible_child (self->views, page);
           break;
         }
@@ -322,10 +326,17 @@ remove_pages (TfWindow *self)
     adw_view_stack_remove (self->views, old);
 }
 
+/* Whatever is hidden or removed here loses the keyboard focus first: with
+ * the focus in it, GTK 4.8's window keeps a reference on it until a frame
+ * moves the focus on, and a window closed before leaks it, the pages and
+ * the session with it.  The pages are made in the shown main view, so a
+ * restored draft's form takes the focus where it shows. */
 static void
 show_main (TfWindow *self)
 {
+  gtk_window_set_focus (GTK_WINDOW (self), NULL);
   remove_pages (self);
+  gtk_stack_set_visible_child_name (self->pages, "main");
   if (g_strcmp0 (tf_session_get_role (self->session), "therapist") == 0)
     {
       add_page (self, tf_schedule_page_new (self->session));
@@ -343,7 +354,6 @@ show_main (TfWindow *self)
   restore_drafts (self);
   update_sync_label (self);
   update_switcher_bar (self);
-  gtk_stack_set_visible_child_name (self->pages, "main");
   restart_idle (self);
 }
 
@@ -480,6 +490,7 @@ lock_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
   if (!tf_session_is_unlocked (self->session))
     return;
   tf_session_lock (self->session);
+  gtk_window_set_focus (GTK_WINDOW (self), NULL);
   remove_pages (self);
   gtk_stack_set_visible_child_name (self->pages, "unlock");
   gtk_widget_grab_focus (GTK_WIDGET (self->unlock_password));

@@ -93,24 +93,23 @@ fixture_open (Fixture *f)
   open_window (f);
 }
 
-/* Only the fixture holds the session: the window and its work are done. */
 static gboolean
-session_released (gpointer session)
+is_null (gpointer data)
 {
-  return G_OBJECT (session)->ref_count == 1;
+  return *(gpointer *) data == NULL;
 }
 
+/* The window closed, nothing of it holds the session any longer: dropped
+ * by the fixture, it is finalized (a worker ending may hold it a moment). */
 static void
 fixture_close (Fixture *f)
 {
   gtk_window_destroy (GTK_WINDOW (f->window));
   while (g_main_context_iteration (NULL, FALSE))
     ;
-  /* Not asserted finalized: on main since the row templates (0a9c2d6 and
-   * before) a therapist's window leaves references on its session; that
-   * is looked into apart from the drafts. */
-  tf_ui_wait_for (session_released, f->session);
+  g_object_add_weak_pointer (G_OBJECT (f->session), (gpointer *) &f->session);
   g_object_unref (f->session);
+  g_assert_true (tf_ui_wait_for (is_null, &f->session));
   tf_ui_remove_profile (f->dir);
   g_free (f->dir);
   g_free (f->client_id);
