@@ -25,23 +25,7 @@
 
 #include "tf-drafts.h"
 #include "tf-registry.h"
-#include "tf-session.h"
-#include "tf-sync-watch.h"
-
-struct _TfSession
-{
-  GObject      parent_instance;
-  char        *path;
-  TfStore     *store;
-  TfVault     *vault;
-  char        *role;
-  TfSyncState  sync_state;
-  char        *sync_error;
-  gboolean     syncing;
-  gboolean     sync_again;  /* asked for while a sync ran */
-  guint        settle_rounds;  /* syncs in a row asked for by settling: a few at most */
-  TfSyncWatch *watch;       /* live updates while unlocked with a server */
-};
+#include "tf-session-private.h"
 
 G_DEFINE_FINAL_TYPE (TfSession, tf_session, G_TYPE_OBJECT)
 
@@ -109,13 +93,28 @@ tf_session_init (TfSession *self)
 {
 }
 
-static void
-set_sync_state (TfSession *self, TfSyncState state)
+void
+tf_session_set_sync_state (TfSession *self, TfSyncState state)
 {
+  if (state != TF_SYNC_STATE_SIGNED_OUT)
+    self->signed_out = TF_SIGNED_OUT_NONE;
   if (self->sync_state == state)
     return;
   self->sync_state = state;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SYNC_STATE]);
+}
+
+void
+tf_session_set_signed_out (TfSession *self, TfSignedOut why)
+{
+  self->signed_out = why;
+  tf_session_set_sync_state (self, TF_SYNC_STATE_SIGNED_OUT);
+}
+
+void
+tf_session_emit_synced (TfSession *self)
+{
+  g_signal_emit (self, signals[SYNCED], 0);
 }
 
 static void
@@ -126,9 +125,9 @@ refresh_account (TfSession *self)
   g_free (self->role);
   self->role = tf_account_get (self->store, "role");
   if (server == NULL)
-    set_sync_state (self, TF_SYNC_STATE_LOCAL_ONLY);
+    tf_session_set_sync_state (self, TF_SYNC_STATE_LOCAL_ONLY);
   else if (self->sync_state == TF_SYNC_STATE_LOCAL_ONLY)
-    set_sync_state (self, TF_SYNC_STATE_IDLE);
+    tf_session_set_sync_state (self, TF_SYNC_STATE_IDLE);
 }
 
 TfSession *
@@ -211,8 +210,8 @@ encrypt_legacy (TfSession *self)
 
 /* Live updates, with a client of the open vault's session: another
  * device's change shows by itself while the profile is open. */
-static void
-start_watch (TfSession *self)
+void
+tf_session_start_watch (TfSession *self)
 {
   g_autoptr(TfSyncClient) client = NULL;
 
@@ -234,7 +233,7 @@ set_vault (TfSession *self, TfVault *vault)
   self->vault = vault;
   encrypt_legacy (self);
   refresh_account (self);
-  start_watch (self);
+  tf_session_start_watch (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_UNLOCKED]);
 }
 
@@ -556,9 +555,9 @@ finish_online (TfSession *self, GAsyncResult *result, GError **error)
     return FALSE;
   refresh_account (self);
   if (self->sync_state == TF_SYNC_STATE_SIGNED_OUT)
-    set_sync_state (self, TF_SYNC_STATE_IDLE);
+    tf_session_set_sync_state (self, TF_SYNC_STATE_IDLE);
   /* A watch that was refused has ended: a new one with the new session. */
-  start_watch (self);
+  tf_session_start_watch (self);
   tf_session_sync (self);
   return TRUE;
 }
@@ -624,8 +623,10 @@ tf_session_sign_out_async (TfSession *self, GCancellable *cancellable,
                                _("Unlock your data first"));
       return;
     }
-  /* No live updates with a session that ends. */
+  /* No live updates with a session that ends; a sync the server refuses
+   * meanwhile was refused for this sign-out. */
   g_clear_pointer (&self->watch, tf_sync_watch_stop);
+  self->signing_out = TRUE;
   job = job_new (sign_out_step);
   job->user_id = g_strdup (tf_vault_get_user_id (self->vault));
   job->keys = tf_keys_copy (tf_vault_get_keys (self->vault));
@@ -638,212 +639,15 @@ tf_session_sign_out_finish (TfSession *self, GAsyncResult *result, gboolean *out
 {
   Job *job = g_task_get_task_data (G_TASK (result));
 
+  self->signing_out = FALSE;
   if (!g_task_propagate_boolean (G_TASK (result), error))
     {
-      start_watch (self);
+      tf_session_start_watch (self);
       return FALSE;
     }
   if (out_server_ended != NULL)
     *out_server_ended = job->server_ended;
   g_clear_pointer (&self->sync_error, g_free);
-  set_sync_state (self, TF_SYNC_STATE_SIGNED_OUT);
+  tf_session_set_signed_out (self, TF_SIGNED_OUT_BY_PERSON);
   return TRUE;
-}
-
-/* --- sync ----------------------------------------------------------------- */
-
-/* A sync's own: the worker touches nothing of the session's but the path. */
-typedef struct
-{
-  TfSyncClient *client;   /* built on the main thread from the open vault (the token
-                           * opens with the master key only) */
-  TfKeys       *keys;     /* a copy: a lapsed session renews by itself */
-  char         *user_id;
-  gboolean      renewed;  /* it did: the live-update watch needs the new token */
-  TfSettleReport settled; /* what settling after the sync found (tf_account_settle) */
-  char         *settle_error;  /* why settling failed, or NULL */
-  GHashTable   *tables;   /* names of the tables the worker's connection changed */
-} SyncJob;
-
-static void
-sync_job_free (SyncJob *job)
-{
-  g_clear_pointer (&job->tables, g_hash_table_unref);
-  g_clear_object (&job->client);
-  g_clear_pointer (&job->keys, tf_keys_free);
-  g_free (job->user_id);
-  tf_settle_report_clear (&job->settled);
-  g_free (job->settle_error);
-  g_free (job);
-}
-
-/* After the sync, on the worker's connection and a vault of its own: old
- * plaintext encrypted, the keys of people in care fetched, key grants
- * checked (the banner shows the refusals), shares brought in line
- * (tf_account_settle).  Done with before the task returns, so nothing of it
- * outlives the sync; a failure is the sync's message, not its failure. */
-static void
-settle (TfVault *vault, SyncJob *job)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (!tf_account_settle (vault, &job->settled, &error))
-    job->settle_error = g_strdup (error->message);
-  if (job->settled.legacy_error != NULL)
-    g_message ("Old plaintext stays for now: %s", job->settled.legacy_error);
-}
-
-/* On the worker's thread: the tables the sync wrote, for the main
- * thread's connection to announce when it ends. */
-static void
-on_worker_store_changed_cb (TfStore *store, const char *table, const char *id, SyncJob *job)
-{
-  if (table != NULL && !g_hash_table_contains (job->tables, table))
-    g_hash_table_add (job->tables, g_strdup (table));
-}
-
-static void
-sync_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
-{
-  TfSession *self = source;
-  SyncJob *job = data;
-  g_autoptr(TfStore) store = NULL;
-  g_autoptr(TfVault) vault = NULL;
-  TfSyncReport report = { 0 };
-  GError *error = NULL;
-
-  /* A connection of this thread's own, and a vault on it before the pull:
-   * the vault is what checks each pulled record's author signature (the
-   * store's verify function); without it an altered record was taken. */
-  store = tf_store_open (self->path, &error);
-  if (store != NULL)
-    {
-      g_signal_connect (store, "changed", G_CALLBACK (on_worker_store_changed_cb), job);
-      vault = tf_vault_new (store, job->user_id, tf_keys_copy (job->keys));
-    }
-  if (store != NULL && tf_account_sync (store, job->keys, job->user_id, job->client, &report,
-                                        &job->renewed, &error))
-    {
-      settle (vault, job);
-      g_task_return_boolean (task, TRUE);
-    }
-  else
-    g_task_return_error (task, error);
-}
-
-/* The server refused this device and only the person can sign in again:
- * signed out from elsewhere, the password changed elsewhere, suspended, or
- * a code asked for.  A lapse alone was renewed in the worker. */
-static gboolean
-is_signed_out (const GError *error)
-{
-  return g_error_matches (error, TF_ACCOUNT_ERROR, TF_ACCOUNT_ERROR_SIGN_IN_NEEDED) ||
-         g_error_matches (error, TF_SYNC_ERROR, TF_SYNC_ERROR_UNAUTHORIZED) ||
-         g_error_matches (error, TF_SYNC_ERROR, TF_SYNC_ERROR_TOKEN_EXPIRED);
-}
-
-static void
-sync_done (GObject *source, GAsyncResult *result, gpointer data)
-{
-  TfSession *self = TF_SESSION (source);
-  SyncJob *job = g_task_get_task_data (G_TASK (result));
-  g_autoptr(GError) error = NULL;
-  GHashTableIter iter;
-  const char *table;
-
-  self->syncing = FALSE;
-  /* What the worker wrote, this thread's list models follow: each reloads
-   * once if its table is among them. */
-  g_hash_table_iter_init (&iter, job->tables);
-  while (g_hash_table_iter_next (&iter, (gpointer *) &table, NULL))
-    tf_store_announce_changed (self->store, table);
-  /* A watch refused with the lapsed token has ended: one with the new. */
-  if (job->renewed)
-    start_watch (self);
-  g_clear_pointer (&self->sync_error, g_free);
-  if (g_task_propagate_boolean (G_TASK (result), &error))
-    {
-      /* What settling queued goes at once; should settling queue again
-       * every time, the next sync (or change) takes it instead of a loop. */
-      if (job->settled.push_again && self->settle_rounds++ < 2)
-        self->sync_again = TRUE;
-      else if (!job->settled.push_again)
-        self->settle_rounds = 0;
-      self->sync_error = g_strdup (job->settle_error);
-      set_sync_state (self, TF_SYNC_STATE_IDLE);
-    }
-  else
-    {
-      self->sync_error = g_strdup (error->message);
-      set_sync_state (self, is_signed_out (error) ? TF_SYNC_STATE_SIGNED_OUT
-                                                  : TF_SYNC_STATE_OFFLINE);
-    }
-  g_signal_emit (self, signals[SYNCED], 0);
-  if (self->sync_again)
-    {
-      self->sync_again = FALSE;
-      tf_session_sync (self);
-    }
-}
-
-void
-tf_session_sync (TfSession *self)
-{
-  g_autoptr(GTask) task = NULL;
-  g_autoptr(TfSyncClient) client = NULL;
-  g_autoptr(GError) error = NULL;
-  SyncJob *job;
-
-  /* Locked, the session's token cannot be read: the unlock syncs. */
-  if (self->sync_state == TF_SYNC_STATE_LOCAL_ONLY || self->vault == NULL)
-    return;
-  if (self->syncing)
-    {
-      /* What was written during this sync goes in the next one. */
-      self->sync_again = TRUE;
-      return;
-    }
-  client = tf_account_new_sync_client (self->vault, &error);
-  if (client == NULL)
-    {
-      g_free (self->sync_error);
-      self->sync_error = g_strdup (error->message);
-      set_sync_state (self, TF_SYNC_STATE_SIGNED_OUT);
-      g_signal_emit (self, signals[SYNCED], 0);
-      return;
-    }
-  self->syncing = TRUE;
-  set_sync_state (self, TF_SYNC_STATE_SYNCING);
-  job = g_new0 (SyncJob, 1);
-  job->tables = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  job->client = g_steal_pointer (&client);
-  job->keys = tf_keys_copy (tf_vault_get_keys (self->vault));
-  job->user_id = g_strdup (tf_vault_get_user_id (self->vault));
-  task = g_task_new (self, NULL, sync_done, NULL);
-  g_task_set_task_data (task, job, (GDestroyNotify) sync_job_free);
-  g_task_run_in_thread (task, sync_thread);
-}
-
-TfSyncState
-tf_session_get_sync_state (TfSession *self)
-{
-  return self->sync_state;
-}
-
-gint64
-tf_session_get_pending (TfSession *self)
-{
-  return tf_store_outbox_count (self->store, NULL);
-}
-
-char *
-tf_session_dup_last_sync (TfSession *self)
-{
-  return tf_store_dup_state (self->store, "last_sync", NULL);
-}
-
-const char *
-tf_session_get_sync_error (TfSession *self)
-{
-  return self->sync_error;
 }

@@ -26,6 +26,16 @@ typedef enum
   TF_SYNC_STATE_SIGNED_OUT,  /* the server no longer accepts this device */
 } TfSyncState;
 
+/* Why the sync state is TF_SYNC_STATE_SIGNED_OUT: the window asks the
+ * person to sign in again only when the server refused. */
+typedef enum
+{
+  TF_SIGNED_OUT_NONE,       /* not signed out */
+  TF_SIGNED_OUT_BY_PERSON,  /* the person signed this device out: it holds no session */
+  TF_SIGNED_OUT_REFUSED,    /* the server refused this device's session (ended
+                             * elsewhere, the password changed, suspended) */
+} TfSignedOut;
+
 /* Opens (creating) the profile in @data_dir. */
 TfSession   *tf_session_new            (const char     *data_dir,
                                         GError        **error);
@@ -156,9 +166,11 @@ gboolean     tf_session_sign_in_again_finish (TfSession      *self,
 
 /* Signs this device out of its server (tf_account_logout): the server's
  * session ends and the token is forgotten; the data and the keys stay and
- * the vault stays open.  The sync state is then TF_SYNC_STATE_SIGNED_OUT
- * until tf_session_sign_in_again_async.  @out_server_ended: FALSE when the
- * server could not be told (its session then ends when it lapses). */
+ * the vault stays open.  The sync state is then TF_SYNC_STATE_SIGNED_OUT,
+ * TF_SIGNED_OUT_BY_PERSON, until tf_session_sign_in_again_async; a sync
+ * that ends meanwhile, or that the server refuses for it, changes nothing.
+ * @out_server_ended: FALSE when the server could not be told (its session
+ * then ends when it lapses). */
 void         tf_session_sign_out_async  (TfSession           *self,
                                          GCancellable        *cancellable,
                                          GAsyncReadyCallback  callback,
@@ -171,6 +183,9 @@ gboolean     tf_session_sign_out_finish (TfSession      *self,
 /* One sync in a worker thread; ::notify::sync-state follows it. */
 void         tf_session_sync           (TfSession      *self);
 TfSyncState  tf_session_get_sync_state (TfSession      *self);
+/* Why it is TF_SYNC_STATE_SIGNED_OUT (read it on ::notify::sync-state);
+ * TF_SIGNED_OUT_NONE in any other state. */
+TfSignedOut  tf_session_get_signed_out (TfSession      *self);
 /* Changes waiting to be sent, and the last sync's time (NULL: never). */
 gint64       tf_session_get_pending    (TfSession      *self);
 char        *tf_session_dup_last_sync  (TfSession      *self);

@@ -71,8 +71,6 @@ struct _TfWindow
   guint                 idle_source;
   guint                 label_source;   /* says the relative time again */
   gboolean              keyring_unlock; /* the unlock running uses the keyring's password */
-  gboolean              signing_out;    /* the person signs out: do not ask to sign in */
-  gboolean              sign_out_running; /* until it ends, other states keep signing_out */
   gboolean              narrow;         /* narrower than NARROW_WIDTH */
   gboolean              rotating;       /* the identity keys are being replaced */
   gboolean              refused;        /* records from the server are refused here */
@@ -131,7 +129,6 @@ ask_sign_in (TfWindow *self)
 static void
 on_sign_in_clicked_cb (TfWindow *self)
 {
-  self->signing_out = FALSE;
   if (tf_session_is_unlocked (self->session))
     tf_sign_in_again_present (GTK_WINDOW (self), self->session);
 }
@@ -564,10 +561,8 @@ signed_out_cb (GObject *source, GAsyncResult *result, gpointer data)
   g_autoptr(GError) error = NULL;
   gboolean server_ended = FALSE;
 
-  self->sign_out_running = FALSE;
   if (!tf_session_sign_out_finish (TF_SESSION (source), result, &server_ended, &error))
     {
-      self->signing_out = FALSE;
       toast (self, error->message);
       return;
     }
@@ -582,8 +577,6 @@ on_sign_out_response_cb (AdwMessageDialog *dialog, const char *response, TfWindo
 {
   if (g_strcmp0 (response, "sign-out") != 0)
     return;
-  self->signing_out = TRUE;
-  self->sign_out_running = TRUE;
   tf_session_sign_out_async (self->session, NULL, signed_out_cb, g_object_ref (self));
 }
 
@@ -644,15 +637,14 @@ update_actions (TfWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.refusals", unlocked && self->refused);
 }
 
+/* Only the server's refusal asks: the person who signed out has the
+ * header's button. */
 static void
 on_sync_state (TfWindow *self)
 {
-  if (tf_session_get_sync_state (self->session) == TF_SYNC_STATE_SIGNED_OUT && !self->signing_out)
+  if (tf_session_get_sync_state (self->session) == TF_SYNC_STATE_SIGNED_OUT &&
+      tf_session_get_signed_out (self->session) == TF_SIGNED_OUT_REFUSED)
     ask_sign_in (self);
-  else if (tf_session_get_sync_state (self->session) != TF_SYNC_STATE_SIGNED_OUT
-           && !self->sign_out_running)
-    /* A sync that ends while signing out is not a sign-in again. */
-    self->signing_out = FALSE;
 }
 
 /* --- locking when idle --------------------------------------------------- */

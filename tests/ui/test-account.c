@@ -1410,8 +1410,8 @@ test_rotate_keys (gconstpointer data)
 
 /* Signing out from the window's menu, on a server account: the question,
  * then the toast, and no "Sign In Again" — the person chose to sign out,
- * only the header's button offers to sign in again; the server no longer
- * takes the device's session. */
+ * only the header's button offers to sign in again, then and when the app
+ * is opened again; the server no longer takes the device's session. */
 static void
 test_sign_out_from_menu (void)
 {
@@ -1419,6 +1419,7 @@ test_sign_out_from_menu (void)
     .password = PASSWORD, .role = "client", .first_name = "Ιφιγένεια", .last_name = "Λάμπρου",
   };
   g_autofree char *dir = NULL, *recovery = NULL, *heading = NULL;
+  g_autoptr(GError) error = NULL;
   TfSession *session = registered (&reg, "ifigeneia.lamprou@example.org", &dir, &recovery);
   GtkWidget *window;
   CliRun run = { 0 };
@@ -1449,6 +1450,21 @@ test_sign_out_from_menu (void)
   g_test_message ("the CLI after signing out in the app: %s", run.err);
   g_assert_cmpint (run.status, !=, 0);
   g_free (run.err);
+
+  /* The app opened again: unlocked, it finds no session to sync with and
+   * still does not ask — the person signed out, the server refused
+   * nothing. */
+  gtk_window_destroy (GTK_WINDOW (window));
+  close_session (session);
+  session = tf_session_new (dir, &error);
+  g_assert_no_error (error);
+  window = locked_window (session);
+  tf_ui_type (window, "unlock-password", PASSWORD);
+  tf_ui_click (window, "unlock-button");
+  g_assert_true (tf_ui_wait_for (signed_out, session));
+  g_assert_cmpint (tf_session_get_signed_out (session), ==, TF_SIGNED_OUT_BY_PERSON);
+  g_assert_null (tf_ui_find_dialog ("sign-in-again"));
+  tf_ui_wait_mapped (window, "sign-in-again-button", TRUE);
 
   gtk_window_destroy (GTK_WINDOW (window));
   close_session (session);
