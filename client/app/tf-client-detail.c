@@ -572,24 +572,54 @@ tf_client_detail_set_show_back (TfClientDetail *self, gboolean show_back)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHOW_BACK]);
 }
 
+/* The forms of a client's detail whose drafts it restores, and their
+ * sections.  The intake, the history and the plan show their draft when
+ * they are made for the client; a note opens in the sessions section. */
+static const struct
+{
+  const char *form;
+  const char *section;
+} draft_sections[] = {
+  { "client_intakes", "intake" },
+  { "client_histories", "history" },
+  { "treatment_plans", "plan" },
+  { "session_notes", "sessions" },
+};
+
+static const char *
+draft_section (JsonObject *draft)
+{
+  const char *form = tf_json_get_string (draft, "form");
+
+  for (guint i = 0; i < G_N_ELEMENTS (draft_sections); i++)
+    if (g_strcmp0 (form, draft_sections[i].form) == 0)
+      return draft_sections[i].section;
+  return NULL;
+}
+
 gboolean
 tf_client_detail_owns_draft (JsonObject *draft)
 {
   g_return_val_if_fail (draft != NULL, FALSE);
 
-  return g_strcmp0 (tf_json_get_string (draft, "form"), "session_notes") == 0;
+  return draft_section (draft) != NULL;
 }
 
 gboolean
 tf_client_detail_restore_draft (TfClientDetail *self, JsonObject *draft)
 {
+  const char *section;
+
   g_return_val_if_fail (TF_IS_CLIENT_DETAIL (self), FALSE);
   g_return_val_if_fail (draft != NULL, FALSE);
 
-  if (!tf_client_detail_owns_draft (draft) ||
+  section = draft_section (draft);
+  if (section == NULL)
+    return FALSE;
+  if (g_strcmp0 (section, "sessions") == 0 &&
       !tf_notes_view_restore_draft (TF_NOTES_VIEW (self->notes), draft))
     return FALSE;
-  adw_view_stack_set_visible_child_name (self->sections, "sessions");
+  adw_view_stack_set_visible_child_name (self->sections, section);
   return TRUE;
 }
 

@@ -33,14 +33,15 @@ void        tf_client_detail_set_show_back  (TfClientDetail *self,
 void        tf_client_detail_show_section   (TfClientDetail *self,
                                              const char     *name);
 
-/* A person's name from their profile's plain form: display_name, else
- * first and last name; NULL when @profile is NULL or has neither. */
-/* Whether @draft (tf_drafts_list) is of a form of a client's detail, and
- * opening its section and record, which restores it. */
+/* Whether @draft (tf_drafts_list) is of a form of a client's detail (the
+ * intake, the history, the plan, a session note), and opening its section
+ * and record, which restores it. */
 gboolean    tf_client_detail_owns_draft     (JsonObject     *draft);
 gboolean    tf_client_detail_restore_draft  (TfClientDetail *self,
                                              JsonObject     *draft);
 
+/* A person's name from their profile's plain form: display_name, else
+ * first and last name; NULL when @profile is NULL or has neither. */
 char       *tf_client_name_from_profile     (JsonObject     *profile);
 
 G_END_DECLS

@@ -19,6 +19,11 @@
  * cannot open (kept by another therapist's account) is said to be so and
  * never overwritten.
  *
+ * When the session locks (TfSession::locking) with unsaved changes, the
+ * fields as typed are kept as a draft (tf-drafts.h) under the client's id;
+ * the form made for the client again after the unlock shows them with a
+ * notice and Discard.  Saving or discarding removes the draft.
+ *
  * The bar, the choice and the stack are the template tf-history-form.ui;
  * the forms and their fields are built here from the tables below, which
  * also name what is stored.
@@ -30,6 +35,8 @@
 #include <glib/gi18n.h>
 
 #include "tf-clinical.h"
+#include "tf-draft-notice.h"
+#include "tf-drafts.h"
 #include "tf-form.h"
 #include "tf-history-form.h"
 #include "tf-time.h"
@@ -142,8 +149,11 @@ struct _TfHistoryForm
   GtkWidget    *stack;       /* one page per form, named by Form.name */
   GtkWidget    *save;
   GtkLabel     *status;
+  GtkWidget    *draft_notice;   /* TfDraftNotice: shown with restored changes */
   GtkWidget    *unreadable_label;
 };
+
+#define DRAFT_FORM "client_histories"
 
 G_DEFINE_FINAL_TYPE (TfHistoryForm, tf_history_form, GTK_TYPE_WIDGET)
 
@@ -262,6 +272,96 @@ on_buffer_changed_cb (TfHistoryForm *self)
   gtk_label_set_text (self->status, _("Unsaved changes"));
 }
 
+/* --- drafts through a lock ------------------------------------------------ */
+
+/* @member of @object when it is an object, else NULL. */
+static JsonObject *
+get_object (JsonObject *object, const char *member)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
+
+  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
+/* The fields as typed, form by form ({column: {field id: text}}). */
+static JsonObject *
+typed_fields (TfHistoryForm *self)
+{
+  JsonObject *typed = json_object_new ();
+  guint index = 0;
+
+  for (guint f = 0; f < G_N_ELEMENTS (forms); f++)
+    {
+      JsonObject *section = json_object_new ();
+
+      for (guint i = 0; i < forms[f].n_fields; i++, index++)
+        {
+          g_autofree char *text = tf_form_dup_text (g_ptr_array_index (self->views, index));
+
+          json_object_set_string_member (section, forms[f].fields[i].id, text);
+        }
+      json_object_set_object_member (typed, forms[f].column, section);
+    }
+  return typed;
+}
+
+/* The session locks: what is typed and unsaved is kept, encrypted. */
+static void
+on_locking_cb (TfHistoryForm *self)
+{
+  g_autoptr(JsonObject) draft = NULL;
+
+  if (!self->dirty || self->unreadable)
+    return;
+  draft = json_object_new ();
+  json_object_set_string_member (draft, "client_id", self->client_id);
+  json_object_set_object_member (draft, "fields", typed_fields (self));
+  tf_draft_keep (self->session, DRAFT_FORM, self->client_id, draft, NULL);
+}
+
+/* The draft kept for this client, if there is one, in the fields: shown
+ * with the notice, unsaved. */
+static void
+restore_draft (TfHistoryForm *self)
+{
+  g_autoptr(JsonObject) draft = NULL;
+  JsonObject *fields;
+  guint index = 0;
+
+  if (self->unreadable)
+    return;
+  draft = tf_drafts_load (tf_session_get_vault (self->session), DRAFT_FORM, self->client_id,
+                          NULL);
+  fields = draft != NULL ? get_object (draft, "fields") : NULL;
+  if (fields == NULL)
+    return;
+  for (guint f = 0; f < G_N_ELEMENTS (forms); f++)
+    {
+      JsonObject *section = get_object (fields, forms[f].column);
+
+      for (guint i = 0; i < forms[f].n_fields; i++, index++)
+        {
+          const char *text = section != NULL ? tf_json_get_string (section,
+                                                                   forms[f].fields[i].id)
+                                             : NULL;
+
+          if (text != NULL)
+            set_text (self, index, text);
+        }
+    }
+  self->dirty = TRUE;
+  gtk_label_set_text (self->status, _("Unsaved changes"));
+  gtk_widget_set_visible (self->draft_notice, TRUE);
+}
+
+/* Discard on the notice: the history as last saved again. */
+static void
+on_draft_discard_cb (TfHistoryForm *self)
+{
+  tf_draft_notice_forget (self->draft_notice, self->session, DRAFT_FORM, self->client_id);
+  fill (self, tf_form_first_plain (self->histories));
+}
+
 /* --- saving --------------------------------------------------------------- */
 
 /* The part @form of @existing (NULL or not an object: a new one) with the
@@ -327,6 +427,7 @@ on_save_clicked_cb (TfHistoryForm *self)
       return;
     }
   self->dirty = FALSE;
+  tf_draft_notice_forget (self->draft_notice, self->session, DRAFT_FORM, self->client_id);
   show_saved_at (self, plain);
   tf_session_sync (self->session);
   g_signal_emit (self, signals[SAVED], 0, _("History saved"));
@@ -387,6 +488,7 @@ tf_history_form_class_init (TfHistoryFormClass *klass)
   G_OBJECT_CLASS (klass)->dispose = tf_history_form_dispose;
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   tf_form_class_add_outcome_signals (klass, &signals[SAVED], &signals[FAILED]);
+  g_type_ensure (TF_TYPE_DRAFT_NOTICE);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/therapyfield/TherapyField/"
                                                "tf-history-form.ui");
@@ -396,10 +498,12 @@ tf_history_form_class_init (TfHistoryFormClass *klass)
   BIND (stack);
   BIND (save);
   BIND (status);
+  BIND (draft_notice);
   BIND (unreadable_label);
 #undef BIND
   gtk_widget_class_bind_template_callback (widget_class, on_choice_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_save_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_draft_discard_cb);
 }
 
 static void
@@ -435,6 +539,9 @@ tf_history_form_new (TfSession *session, const char *client_id)
                                        "client_id", client_id);
   g_signal_connect_object (self->histories, "items-changed", G_CALLBACK (on_items_changed_cb),
                            self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (session, "locking", G_CALLBACK (on_locking_cb), self,
+                           G_CONNECT_SWAPPED);
   fill (self, tf_form_first_plain (self->histories));
+  restore_draft (self);
   return GTK_WIDGET (self);
 }

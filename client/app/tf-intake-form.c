@@ -18,6 +18,11 @@
  * cannot open — the client wrote it, and its data key is theirs alone — is
  * shown for what can be read, said plainly, and never overwritten.
  *
+ * When the session locks (TfSession::locking) with unsaved changes, the
+ * fields as typed are kept as a draft (tf-drafts.h) under the client's id;
+ * the form made for the client again after the unlock shows them with a
+ * notice and Discard.  Saving or discarding removes the draft.
+ *
  * The fields are the template tf-intake-form.ui.
  */
 #define G_LOG_DOMAIN "tf-intake-form"
@@ -27,6 +32,8 @@
 #include <glib/gi18n.h>
 
 #include "tf-clinical.h"
+#include "tf-draft-notice.h"
+#include "tf-drafts.h"
 #include "tf-form.h"
 #include "tf-intake-form.h"
 #include "tf-time.h"
@@ -61,6 +68,7 @@ struct _TfIntakeForm
   GtkWidget    *page;              /* everything editable */
   GtkWidget    *save;
   GtkLabel     *status;
+  GtkWidget    *draft_notice;      /* TfDraftNotice: shown with restored changes */
   GtkWidget    *unreadable_label;
   GtkLabel     *error;
   AdwEntryRow  *contact_name;
@@ -72,6 +80,8 @@ struct _TfIntakeForm
   GtkSwitch    *previous_therapy;
   GtkTextView  *previous_details;
 };
+
+#define DRAFT_FORM "client_intakes"
 
 G_DEFINE_FINAL_TYPE (TfIntakeForm, tf_intake_form, GTK_TYPE_WIDGET)
 
@@ -266,6 +276,93 @@ on_changed_cb (TfIntakeForm *self)
   gtk_label_set_text (self->status, _("Unsaved changes"));
 }
 
+/* --- drafts through a lock ------------------------------------------------ */
+
+/* The plain text columns of the form's entries, in the draft as typed. */
+static const char * const entry_columns[] = {
+  "emergency_contact_name", "emergency_contact_phone", "emergency_contact_relationship",
+};
+
+static AdwEntryRow *
+entry_at (TfIntakeForm *self, guint i)
+{
+  AdwEntryRow *rows[] = { self->contact_name, self->contact_phone, self->contact_relationship };
+
+  return rows[i];
+}
+
+/* The session locks: what is typed and unsaved is kept, encrypted — the
+ * fields as they show, the lists as their lines. */
+static void
+on_locking_cb (TfIntakeForm *self)
+{
+  g_autoptr(JsonObject) draft = NULL;
+  g_autofree char *details = NULL;
+
+  if (!self->dirty || self->unreadable)
+    return;
+  draft = json_object_new ();
+  json_object_set_string_member (draft, "client_id", self->client_id);
+  for (guint i = 0; i < G_N_ELEMENTS (entry_columns); i++)
+    json_object_set_string_member (draft, entry_columns[i],
+                                   gtk_editable_get_text (GTK_EDITABLE (entry_at (self, i))));
+  for (guint i = 0; i < N_LISTS; i++)
+    {
+      g_autofree char *text = tf_form_dup_text (self->list_views[i]);
+
+      json_object_set_string_member (draft, lists[i].column, text);
+    }
+  json_object_set_boolean_member (draft, "previous_therapy",
+                                  gtk_switch_get_active (self->previous_therapy));
+  details = tf_form_dup_text (self->previous_details);
+  json_object_set_string_member (draft, "previous_therapy_details", details);
+  tf_draft_keep (self->session, DRAFT_FORM, self->client_id, draft, NULL);
+}
+
+/* The draft kept for this client, if there is one, in the fields: shown
+ * with the notice, unsaved.  The lists' stored form stays what a save
+ * compares with. */
+static void
+restore_draft (TfIntakeForm *self)
+{
+  g_autoptr(JsonObject) draft = NULL;
+  const char *details;
+
+  if (self->unreadable)
+    return;
+  draft = tf_drafts_load (tf_session_get_vault (self->session), DRAFT_FORM, self->client_id,
+                          NULL);
+  if (draft == NULL)
+    return;
+  for (guint i = 0; i < G_N_ELEMENTS (entry_columns); i++)
+    set_entry (entry_at (self, i), draft, entry_columns[i]);
+  for (guint i = 0; i < N_LISTS; i++)
+    {
+      const char *text = tf_json_get_string (draft, lists[i].column);
+
+      gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->list_views[i]),
+                                text != NULL ? text : "", -1);
+    }
+  gtk_switch_set_active (self->previous_therapy,
+                         json_object_get_boolean_member_with_default (draft, "previous_therapy",
+                                                                      FALSE));
+  details = tf_json_get_string (draft, "previous_therapy_details");
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->previous_details),
+                            details != NULL ? details : "", -1);
+  self->dirty = TRUE;
+  gtk_label_set_text (self->status, _("Unsaved changes"));
+  gtk_widget_set_visible (self->draft_notice, TRUE);
+}
+
+/* Discard on the notice: the intake as last saved again. */
+static void
+on_draft_discard_cb (TfIntakeForm *self)
+{
+  tf_draft_notice_forget (self->draft_notice, self->session, DRAFT_FORM, self->client_id);
+  clear_error (self);
+  fill (self, tf_form_first_plain (self->intakes));
+}
+
 /* --- saving --------------------------------------------------------------- */
 
 static char *
@@ -380,6 +477,7 @@ on_save_clicked_cb (TfIntakeForm *self)
       self->shown[i] = g_strdup (g_ptr_array_index (texts, i));
     }
   self->dirty = FALSE;
+  tf_draft_notice_forget (self->draft_notice, self->session, DRAFT_FORM, self->client_id);
   show_saved_at (self, plain);
   tf_session_sync (self->session);
   g_signal_emit (self, signals[SAVED], 0, _("Intake saved"));
@@ -395,6 +493,7 @@ tf_intake_form_class_init (TfIntakeFormClass *klass)
   G_OBJECT_CLASS (klass)->dispose = tf_intake_form_dispose;
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   tf_form_class_add_outcome_signals (klass, &signals[SAVED], &signals[FAILED]);
+  g_type_ensure (TF_TYPE_DRAFT_NOTICE);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/therapyfield/TherapyField/"
                                                "tf-intake-form.ui");
@@ -403,6 +502,7 @@ tf_intake_form_class_init (TfIntakeFormClass *klass)
   BIND (page);
   BIND (save);
   BIND (status);
+  BIND (draft_notice);
   BIND (unreadable_label);
   BIND (error);
   BIND (contact_name);
@@ -416,6 +516,7 @@ tf_intake_form_class_init (TfIntakeFormClass *klass)
 #undef BIND
   gtk_widget_class_bind_template_callback (widget_class, on_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_save_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_draft_discard_cb);
 }
 
 static void
@@ -444,6 +545,9 @@ tf_intake_form_new (TfSession *session, const char *client_id)
                                      "client_id", client_id);
   g_signal_connect_object (self->intakes, "items-changed", G_CALLBACK (on_items_changed_cb),
                            self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (session, "locking", G_CALLBACK (on_locking_cb), self,
+                           G_CONNECT_SWAPPED);
   fill (self, tf_form_first_plain (self->intakes));
+  restore_draft (self);
   return GTK_WIDGET (self);
 }

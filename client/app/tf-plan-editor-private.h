@@ -36,6 +36,7 @@ struct _TfPlanEditor
 
   /* template (tf-plan-editor.ui) */
   GtkWidget    *stack;          /* "empty", "unreadable" or "plan"; the only child */
+  GtkWidget    *draft_notice;   /* TfDraftNotice: shown with restored changes */
   GtkWidget    *heading;
   GtkWidget    *new_plan;       /* "New Plan", after a completed one */
   GtkWidget    *status;         /* AdwComboRow */

@@ -21,6 +21,13 @@
  *   interventions    ["…", …]
  *   status           "active" | "on_hold" | "completed" (another value
  *                    that came with a sync is shown and kept as it is)
+ * When the session locks (TfSession::locking) with unsaved changes, the
+ * form as it is (the lists, the status, the review date and what is typed
+ * but not added) is kept as a draft (tf-drafts.h) under the plan's id, or
+ * "new:" and the client's for a new plan; the editor made for the client
+ * again after the unlock shows it with a notice and Discard.  Saving or
+ * discarding removes the draft.
+ *
  * The pages are the template tf-plan-editor.ui; its lists' rows are made
  * in tf-plan-editor-form.c;
  * tf-plan-editor-private.h has what the two files share.
@@ -32,9 +39,13 @@
 #include <glib/gi18n.h>
 
 #include "tf-clinical.h"
+#include "tf-draft-notice.h"
+#include "tf-drafts.h"
 #include "tf-form.h"
 #include "tf-plan-editor-private.h"
 #include "tf-time.h"
+
+#define DRAFT_FORM "treatment_plans"
 
 G_DEFINE_FINAL_TYPE (TfPlanEditor, tf_plan_editor, GTK_TYPE_WIDGET)
 
@@ -268,6 +279,7 @@ fill_form (TfPlanEditor *self, TfItem *plan)
   clear_entries (self);
   tf_plan_editor_rebuild_lists (self);
   update_heading (self, plan);
+  gtk_widget_set_visible (self->draft_notice, FALSE);
   self->dirty = FALSE;
   self->filling = FALSE;
 }
@@ -311,6 +323,7 @@ tf_plan_editor_create (TfPlanEditor *self)
 /* --- saving --------------------------------------------------------------- */
 
 static void fail (TfPlanEditor *self, const char *format, ...) G_GNUC_PRINTF (2, 3);
+static char *draft_key (TfPlanEditor *self);
 
 static void
 fail (TfPlanEditor *self, const char *format, ...)
@@ -363,6 +376,7 @@ tf_plan_editor_save (TfPlanEditor *self)
   g_autoptr(GError) error = NULL;
   g_autofree char *review = tf_plan_editor_dup_trimmed (self->review_date);
   g_autofree char *code = tf_plan_editor_dup_trimmed (self->code);
+  g_autofree char *key = NULL;
   int year, month, day;
 
   tf_plan_editor_show_error (self->error, NULL, NULL);
@@ -388,6 +402,7 @@ tf_plan_editor_save (TfPlanEditor *self)
     }
   gtk_widget_remove_css_class (self->review_date, "error");
 
+  key = draft_key (self);
   /* A new plan's id is chosen once and kept through failures. */
   if (self->plan_id == NULL && self->new_id == NULL)
     self->new_id = g_uuid_string_random ();
@@ -409,10 +424,114 @@ tf_plan_editor_save (TfPlanEditor *self)
   if (self->plan_id == NULL)
     self->plan_id = g_steal_pointer (&self->new_id);
   self->dirty = FALSE;
+  tf_draft_notice_forget (self->draft_notice, self->session, DRAFT_FORM, key);
   tf_repository_refresh (self->plans, NULL);
   reload (self);
   tf_session_sync (self->session);
   g_signal_emit (self, signals[SAVED], 0, _("Treatment plan saved"));
+}
+
+/* --- drafts through a lock ------------------------------------------------ */
+
+/* The key of the plan's draft: its id, or "new:" and the client's. */
+static char *
+draft_key (TfPlanEditor *self)
+{
+  return self->plan_id != NULL ? g_strdup (self->plan_id)
+                               : g_strconcat ("new:", self->client_id, NULL);
+}
+
+/* What is typed but not added yet, member by member of a draft. */
+static const char * const typed_members[] = { "code", "code_description", "goal",
+                                              "intervention" };
+
+static GtkWidget *
+typed_entry (TfPlanEditor *self, guint i)
+{
+  GtkWidget *entries[] = { self->code, self->code_description, self->goal, self->intervention };
+
+  return entries[i];
+}
+
+/* The session locks: the form as it is, unsaved, is kept, encrypted; the
+ * lists under the stored plan's names. */
+static void
+on_locking_cb (TfPlanEditor *self)
+{
+  g_autoptr(JsonObject) draft = NULL;
+  g_autofree char *key = NULL;
+
+  if (!self->dirty ||
+      g_strcmp0 (gtk_stack_get_visible_child_name (GTK_STACK (self->stack)), "plan") != 0)
+    return;
+  key = draft_key (self);
+  draft = json_object_new ();
+  json_object_set_string_member (draft, "client_id", self->client_id);
+  json_object_set_member (draft, "diagnosis_codes", diagnoses_node (self->diagnoses));
+  json_object_set_member (draft, "treatment_goals", texts_node (self->goals));
+  json_object_set_member (draft, "interventions", texts_node (self->interventions));
+  json_object_set_string_member (draft, "status", tf_plan_editor_get_status (self));
+  json_object_set_string_member (draft, "review_date",
+                                 gtk_editable_get_text (GTK_EDITABLE (self->review_date)));
+  for (guint i = 0; i < G_N_ELEMENTS (typed_members); i++)
+    json_object_set_string_member (draft, typed_members[i],
+                                   gtk_editable_get_text (GTK_EDITABLE (typed_entry (self, i))));
+  tf_draft_keep (self->session, DRAFT_FORM, key, draft, NULL);
+}
+
+/* The draft kept for the plan shown, else for a new plan of the client, in
+ * the form: shown with the notice, unsaved. */
+static void
+restore_draft (TfPlanEditor *self)
+{
+  TfVault *vault = tf_session_get_vault (self->session);
+  g_autofree char *new_key = g_strconcat ("new:", self->client_id, NULL);
+  g_autoptr(JsonObject) draft = NULL;
+  const char *review;
+
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (GTK_STACK (self->stack)), "unreadable") == 0)
+    return;
+  if (self->plan_id != NULL)
+    draft = tf_drafts_load (vault, DRAFT_FORM, self->plan_id, NULL);
+  if (draft == NULL)
+    {
+      draft = tf_drafts_load (vault, DRAFT_FORM, new_key, NULL);
+      if (draft == NULL)
+        return;
+      fill_form (self, NULL);
+    }
+  self->filling = TRUE;
+  read_diagnoses (draft, self->diagnoses);
+  read_texts (draft, "treatment_goals", self->goals);
+  read_texts (draft, "interventions", self->interventions);
+  tf_plan_editor_set_status (self, tf_json_get_string (draft, "status"));
+  review = tf_json_get_string (draft, "review_date");
+  gtk_editable_set_text (GTK_EDITABLE (self->review_date), review != NULL ? review : "");
+  for (guint i = 0; i < G_N_ELEMENTS (typed_members); i++)
+    {
+      const char *text = tf_json_get_string (draft, typed_members[i]);
+
+      gtk_editable_set_text (GTK_EDITABLE (typed_entry (self, i)), text != NULL ? text : "");
+    }
+  gtk_widget_set_visible (self->suggestions, FALSE);
+  tf_plan_editor_rebuild_lists (self);
+  self->filling = FALSE;
+  self->dirty = TRUE;
+  gtk_widget_set_visible (self->draft_notice, TRUE);
+  gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "plan");
+}
+
+/* Discard on the notice: the plan as last saved (or none) again. */
+static void
+on_draft_discard_cb (TfPlanEditor *self)
+{
+  g_autofree char *key = draft_key (self);
+
+  tf_draft_notice_forget (self->draft_notice, self->session, DRAFT_FORM, key);
+  self->dirty = FALSE;
+  if (self->plan_id == NULL)
+    gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "empty");
+  reload (self);
 }
 
 /* --- building ------------------------------------------------------------- */
@@ -444,11 +563,13 @@ tf_plan_editor_class_init (TfPlanEditorClass *klass)
   G_OBJECT_CLASS (klass)->dispose = tf_plan_editor_dispose;
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   tf_form_class_add_outcome_signals (klass, &signals[SAVED], &signals[FAILED]);
+  g_type_ensure (TF_TYPE_DRAFT_NOTICE);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/therapyfield/TherapyField/"
                                                "tf-plan-editor.ui");
 #define BIND(name) gtk_widget_class_bind_template_child (widget_class, TfPlanEditor, name)
   BIND (stack);
+  BIND (draft_notice);
   BIND (heading);
   BIND (new_plan);
   BIND (status);
@@ -467,6 +588,7 @@ tf_plan_editor_class_init (TfPlanEditorClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, tf_plan_editor_create);
   gtk_widget_class_bind_template_callback (widget_class, tf_plan_editor_save);
   gtk_widget_class_bind_template_callback (widget_class, tf_plan_editor_mark_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_draft_discard_cb);
   tf_plan_editor_class_bind_form (widget_class);
 }
 static void
@@ -497,6 +619,9 @@ tf_plan_editor_new (TfSession *session, const char *client_id)
                                    client_id);
   g_signal_connect_object (self->plans, "items-changed", G_CALLBACK (reload), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (session, "locking", G_CALLBACK (on_locking_cb), self,
+                           G_CONNECT_SWAPPED);
   reload (self);
+  restore_draft (self);
   return GTK_WIDGET (self);
 }

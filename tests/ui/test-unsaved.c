@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * test-unsaved.c: what a therapist typed into a session note and did not
- * save is back after the app locked — by win.lock and by the idle lock —
- * and the password unlocked it: the same client, the same session, the
- * same note, with "Restored your unsaved changes" and Discard.  Saving
- * the note or discarding the changes leaves no draft.  A real window
+ * test-unsaved.c: what a therapist typed into a session note, a client's
+ * intake, history or treatment plan and did not save is back after the
+ * app locked — by win.lock and by the idle lock — and the password
+ * unlocked it: the same client, the same record, with "Restored your
+ * unsaved changes" and Discard; a client's check-in, journal entry and
+ * goal likewise.  Saving or discarding the changes leaves no draft.  A real window
  * under Xvfb at 360 px, in English and (with --greek) in Greek, on a
  * therapist profile made on this computer only, whose client arrives as a
  * sync would bring them.  GTK warnings are fatal (G_DEBUG=fatal-warnings).
@@ -124,24 +125,37 @@ show_view (Fixture *f, const char *name)
                                          name);
 }
 
+/* Section @name of the client's page shown. */
+static void
+show_section (Fixture *f, const char *name)
+{
+  adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (tf_ui_wait_shown (
+                                           f->window, "client-detail-stack")), name);
+}
+
+/* The client's section @name (intake, history, plan, sessions) in their
+ * page, opened from the list as the therapist does. */
+static void
+open_client (Fixture *f, const char *name)
+{
+  g_autofree char *row = g_strdup_printf ("client-%s", f->client_id);
+
+  show_view (f, "clients");
+  g_signal_emit_by_name (tf_ui_find (f->window, "clients-list"), "row-activated",
+                         tf_ui_wait_shown (f->window, row));
+  show_section (f, name);
+}
+
 /* The window, and in it a new note of the client's session, as the
  * therapist opens it. */
 static void
 open_new_note (Fixture *f)
 {
-  g_autofree char *row = NULL;
   g_autofree char *new_button = NULL;
-  GtkWidget *sections;
 
   fixture_open (f);
-  row = g_strdup_printf ("client-%s", f->client_id);
   new_button = g_strdup_printf ("notes-new-%s", f->appointment_id);
-
-  show_view (f, "clients");
-  g_signal_emit_by_name (tf_ui_find (f->window, "clients-list"), "row-activated",
-                         tf_ui_wait_shown (f->window, row));
-  sections = tf_ui_wait_shown (f->window, "client-detail-stack");
-  adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (sections), "sessions");
+  open_client (f, "sessions");
   tf_ui_click (f->window, new_button);
 }
 
@@ -342,6 +356,137 @@ test_client_forms (void)
   fixture_close (&f);
 }
 
+static const char *
+entry_text (Fixture *f, const char *name)
+{
+  return gtk_editable_get_text (GTK_EDITABLE (tf_ui_wait_shown (f->window, name)));
+}
+
+/* The notice @name shown, saying its words, with Discard. */
+static void
+assert_notice (Fixture *f, const char *name)
+{
+  GtkWidget *notice = tf_ui_wait_shown (f->window, name);
+
+  g_assert_nonnull (tf_ui_find_label (notice, _("Restored your unsaved changes")));
+  g_assert_true (gtk_widget_get_mapped (tf_ui_find (notice, "draft-discard")));
+}
+
+/* A client's intake, history and a new treatment plan, each typed and not
+ * saved, through one lock: after the unlock each is back in its section
+ * of the same client, and goes when saved. */
+static void
+test_client_records (void)
+{
+  Fixture f = { 0 };
+  const char *contact = "Μαρία Παππά";
+  const char *allergy = "Πενικιλίνη";
+  const char *family = "Ζει με τη μητέρα και τον αδελφό του.";
+  const char *goal = "Λιγότερο άγχος στις εξετάσεις";
+  const char *intervention = "Γνωστική αναδόμηση";
+  g_autofree char *text = NULL;
+
+  fixture_open (&f);
+  open_client (&f, "intake");
+  tf_ui_type (f.window, "intake-contact-name", contact);
+  write_text (&f, "intake-allergies", allergy);
+  show_section (&f, "history");
+  write_text (&f, "history-family-composition", family);
+  show_section (&f, "plan");
+  tf_ui_click (f.window, "plan-create");
+  tf_ui_type (f.window, "plan-goal", goal);
+  tf_ui_click (f.window, "plan-goal-add");
+  tf_ui_wait_shown (f.window, "plan-goal-0");
+  tf_ui_type (f.window, "plan-intervention", intervention);
+
+  g_assert_true (gtk_widget_activate_action (f.window, "win.lock", NULL));
+  g_assert_null (tf_ui_find (f.window, "history-family-composition"));
+  unlock (&f);
+  g_assert_cmpuint (n_drafts (&f), ==, 3);
+
+  /* The plan: the goal added, the intervention typed; saved, its draft
+   * goes. */
+  show_section (&f, "plan");
+  assert_notice (&f, "plan-draft-notice");
+  tf_ui_shot (g_strcmp0 (g_getenv ("LANGUAGE"), "el") == 0 ? "drafts-plan-360-el"
+                                                            : "drafts-plan-360");
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (
+                     tf_ui_wait_shown (f.window, "plan-goal-0"))), ==, goal);
+  g_assert_cmpstr (entry_text (&f, "plan-intervention"), ==, intervention);
+  tf_ui_click (f.window, "plan-save");
+  tf_ui_wait_mapped (f.window, "plan-draft-notice", FALSE);
+  g_assert_cmpuint (n_drafts (&f), ==, 2);
+
+  show_section (&f, "history");
+  assert_notice (&f, "history-draft-notice");
+  text = read_text (&f, "history-family-composition");
+  g_assert_cmpstr (text, ==, family);
+  tf_ui_click (f.window, "history-save");
+  tf_ui_wait_mapped (f.window, "history-draft-notice", FALSE);
+  g_assert_cmpuint (n_drafts (&f), ==, 1);
+
+  show_section (&f, "intake");
+  assert_notice (&f, "intake-draft-notice");
+  tf_ui_shot (g_strcmp0 (g_getenv ("LANGUAGE"), "el") == 0 ? "drafts-intake-360-el"
+                                                            : "drafts-intake-360");
+  g_assert_cmpstr (entry_text (&f, "intake-contact-name"), ==, contact);
+  g_clear_pointer (&text, g_free);
+  text = read_text (&f, "intake-allergies");
+  g_assert_cmpstr (text, ==, allergy);
+  tf_ui_click (f.window, "intake-save");
+  tf_ui_wait_mapped (f.window, "intake-draft-notice", FALSE);
+  g_assert_cmpuint (n_drafts (&f), ==, 0);
+  fixture_close (&f);
+}
+
+/* The saved history and plan changed and locked away (by the idle lock)
+ * come back on the same records; Discard shows them as saved and leaves
+ * no draft. */
+static void
+test_saved_records_discard (void)
+{
+  Fixture f = { 0 };
+  const char *saved = "Μεγάλωσε στη Θεσσαλονίκη.";
+  const char *changed = "Αλλαγή που δεν αποθηκεύτηκε.";
+  g_autofree char *text = NULL;
+
+  fixture_open (&f);
+  open_client (&f, "history");
+  write_text (&f, "history-family-composition", saved);
+  tf_ui_click (f.window, "history-save");
+  write_text (&f, "history-family-composition", changed);
+  show_section (&f, "plan");
+  tf_ui_click (f.window, "plan-create");
+  tf_ui_type (f.window, "plan-goal", "Ύπνος 7 ωρών");
+  tf_ui_click (f.window, "plan-save");
+  tf_ui_wait_shown (f.window, "plan-goal-0");
+  gtk_editable_set_text (GTK_EDITABLE (tf_ui_find (f.window, "plan-review-date")), "2030-06-30");
+
+  lock_by_idle (&f);
+  unlock (&f);
+  g_assert_cmpuint (n_drafts (&f), ==, 2);
+
+  show_section (&f, "history");
+  assert_notice (&f, "history-draft-notice");
+  text = read_text (&f, "history-family-composition");
+  g_assert_cmpstr (text, ==, changed);
+  tf_ui_click (tf_ui_find (f.window, "history-draft-notice"), "draft-discard");
+  tf_ui_wait_mapped (f.window, "history-draft-notice", FALSE);
+  g_clear_pointer (&text, g_free);
+  text = read_text (&f, "history-family-composition");
+  g_assert_cmpstr (text, ==, saved);
+
+  show_section (&f, "plan");
+  assert_notice (&f, "plan-draft-notice");
+  g_assert_cmpstr (entry_text (&f, "plan-review-date"), ==, "2030-06-30");
+  tf_ui_click (tf_ui_find (f.window, "plan-draft-notice"), "draft-discard");
+  tf_ui_wait_mapped (f.window, "plan-draft-notice", FALSE);
+  g_assert_cmpstr (entry_text (&f, "plan-review-date"), ==, "");
+  tf_ui_wait_shown (f.window, "plan-goal-0");
+  g_assert_cmpuint (n_drafts (&f), ==, 0);
+  fixture_close (&f);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -359,5 +504,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/drafts/new-note-through-locks/360", test_new_note);
   g_test_add_func ("/ui/drafts/discard/360", test_discard);
   g_test_add_func ("/ui/drafts/client-forms/360", test_client_forms);
+  g_test_add_func ("/ui/drafts/client-records/360", test_client_records);
+  g_test_add_func ("/ui/drafts/saved-records-discard/360", test_saved_records_discard);
   return g_test_run ();
 }
