@@ -30,6 +30,8 @@
  * libsoup call, and only in states where libsoup's reader is intact (it has
  * never been told of an end of stream or an error while waiting for a head).
  *
+ * The input libsoup reads, and the framing, are in tf-conn-input.c.
+ *
  * Over TLS the handshake is done here, before libsoup gets the connection;
  * libsoup then speaks HTTP over the TLS stream (and sees it as plain).
  */
@@ -40,73 +42,14 @@
 #include <gio/gnetworking.h>
 #include <string.h>
 
-#include "tf-conn.h"
+#include "tf-conn-private.h"
 #include "tf-http.h"
-#include "tf-request-head.h"
 
 /* After an answer of our own, the client's further bytes are read and
  * dropped for a moment before closing, so that the answer is not lost to a
  * reset from the unread data. */
 #define LINGER_US    (G_USEC_PER_SEC)
 #define LINGER_BYTES (1024 * 1024)
-#define READ_CHUNK   4096
-
-typedef enum
-{
-  PHASE_START,      /* accepted, not started */
-  PHASE_HANDSHAKE,  /* TLS handshake */
-  PHASE_HEAD,       /* with libsoup; holding back the next request's head */
-  PHASE_BODY,       /* with libsoup; it reads the body */
-  PHASE_ANSWER,     /* taken from libsoup: our answer, then the linger */
-  PHASE_CLOSED,
-} Phase;
-
-/* --- the input libsoup reads ---------------------------------------------- */
-
-#define TF_TYPE_CONN_INPUT (tf_conn_input_get_type ())
-G_DECLARE_FINAL_TYPE (TfConnInput, tf_conn_input, TF, CONN_INPUT, GInputStream)
-
-struct _TfConnInput
-{
-  GInputStream  parent_instance;
-  TfConn       *conn;   /* weak: cleared when the connection is disposed */
-};
-
-struct _TfConn
-{
-  GIOStream          parent_instance;
-  GSocket           *socket;
-  GIOStream         *base;          /* the socket's connection, or TLS over it */
-  TfConnInput       *input;         /* what libsoup reads */
-  SoupServer        *soup;          /* borrowed */
-  const TfConfig    *config;        /* borrowed */
-  GTlsCertificate   *certificate;   /* NULL: plain HTTP */
-  TfConnClosedFunc   closed;
-  gpointer           closed_data;
-  GSocketAddress    *remote;        /* its "tf-conn" data finds us from a message */
-  GCancellable      *cancellable;
-
-  Phase              phase;
-  gboolean           with_soup;     /* libsoup owns the connection */
-  gboolean           first;         /* no request has finished yet */
-  gboolean           busy;          /* a request is being handled or answered */
-  gboolean           writing;       /* ... and its answer is being written */
-  gboolean           refusing;      /* answering 503 for the listener */
-  gint64             since;         /* when the running clock started */
-  GSource           *timer;
-
-  SoupServerMessage *msg;           /* the newest message on the connection */
-
-  GByteArray        *pending;       /* received, not yet read by libsoup; NULL when empty */
-  gsize              deliver;       /* bytes at the front of @pending libsoup may read */
-  guint64            body_left;     /* body bytes still to come from the socket */
-
-  GSource           *doom;          /* a pending answer-and-close, or close */
-  TfRefusal          refusal;       /* what @doom answers; status 0: close quietly */
-  GBytes            *answer;
-  GSource           *drain;
-  gsize              drained;
-};
 
 G_DEFINE_FINAL_TYPE (TfConn, tf_conn, G_TYPE_IO_STREAM)
 
@@ -121,8 +64,8 @@ destroy_source (GSource *source)
 
 /* --- clocks --------------------------------------------------------------- */
 
-static void
-update_timer (TfConn *c)
+void
+tf_conn_update_timer (TfConn *c)
 {
   guint seconds = 0;
   gint64 ready = -1;
@@ -155,11 +98,11 @@ update_timer (TfConn *c)
   g_source_set_ready_time (c->timer, ready);
 }
 
-static void
-restart_clock (TfConn *c)
+void
+tf_conn_restart_clock (TfConn *c)
 {
   c->since = g_get_monotonic_time ();
-  update_timer (c);
+  tf_conn_update_timer (c);
 }
 
 static gboolean
@@ -263,7 +206,7 @@ conn_answer (TfConn *c, guint status, const char *code, const char *message)
 
   leave_soup (c);
   c->phase = PHASE_ANSWER;
-  restart_clock (c);
+  tf_conn_restart_clock (c);
   c->answer = answer_bytes (status, code, message);
   data = g_bytes_get_data (c->answer, &size);
   g_output_stream_write_all_async (g_io_stream_get_output_stream (c->base), data, size,
@@ -289,8 +232,8 @@ on_doom_cb (gpointer user_data)
 /* Answers @refusal (NULL: nothing) and closes, from a source of our own:
  * this is called while libsoup reads, and it must not lose its connection
  * under its feet.  Until then, libsoup's reads would block. */
-static void
-conn_doom (TfConn *c, TfRefusal *refusal)
+void
+tf_conn_doom (TfConn *c, TfRefusal *refusal)
 {
   if (c->doom != NULL)
     {
@@ -341,228 +284,6 @@ conn_close (TfConn *c)
     closed (c, c->closed_data);
 }
 
-/* --- framing: what libsoup may read --------------------------------------- */
-
-static void
-accept_head (TfConn *c, gsize head_len, guint64 length)
-{
-  gsize body_now = MIN (c->pending->len - head_len, length);
-
-  c->deliver = head_len + body_now;
-  c->body_left = length - body_now;
-  c->busy = TRUE;
-  c->writing = FALSE;
-  c->phase = c->body_left > 0 ? PHASE_BODY : PHASE_HEAD;
-  restart_clock (c);
-}
-
-static TfRequestHeadResult
-check_pending (TfConn *c, gsize *head_len, guint64 *length, TfRefusal *refusal)
-{
-  gsize blank = 0;
-
-  /* Empty lines before a request are allowed (RFC 9112, 2.2). */
-  while (blank < c->pending->len && (c->pending->data[blank] == '\r' ||
-                                     c->pending->data[blank] == '\n'))
-    blank++;
-  g_byte_array_remove_range (c->pending, 0, blank);
-  if (c->pending->len == 0)
-    return TF_REQUEST_HEAD_MORE;
-  return tf_request_head_check (c->pending->data, c->pending->len, c->config->body_limit,
-                                head_len, length, refusal);
-}
-
-/* Reads the next request's head from the socket, as far as it has come. */
-static void
-take_head (TfConn *c)
-{
-  GPollableInputStream *base = G_POLLABLE_INPUT_STREAM (g_io_stream_get_input_stream (c->base));
-
-  for (;;)
-    {
-      g_autoptr(GError) error = NULL;
-      TfRefusal refusal = { 0 };
-      gsize head_len = 0, have, room;
-      guint64 length = 0;
-      gssize n;
-
-      if (c->pending != NULL)
-        switch (check_pending (c, &head_len, &length, &refusal))
-          {
-          case TF_REQUEST_HEAD_REFUSED:
-            conn_doom (c, &refusal);
-            return;
-          case TF_REQUEST_HEAD_DONE:
-            accept_head (c, head_len, length);
-            return;
-          case TF_REQUEST_HEAD_MORE:
-            break;
-          }
-      if (c->pending == NULL)
-        c->pending = g_byte_array_sized_new (READ_CHUNK);
-      /* A head over the limit is refused above: this stays bounded. */
-      have = c->pending->len;
-      room = MIN (READ_CHUNK, TF_REQUEST_HEAD_MAX + 1 - have);
-      g_byte_array_set_size (c->pending, have + room);
-      n = g_pollable_input_stream_read_nonblocking (base, c->pending->data + have, room, NULL,
-                                                    &error);
-      g_byte_array_set_size (c->pending, have + MAX (n, 0));
-      if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
-        break;
-      if (n <= 0)
-        {
-          /* The client went away between requests (or inside a head): no
-           * one to answer, and libsoup 3.2 must not see it (see above). */
-          conn_doom (c, NULL);
-          break;
-        }
-      if (have == 0 && !c->busy && !c->first)
-        restart_clock (c);  /* idle → header clock */
-    }
-  if (c->pending != NULL && c->pending->len == 0)
-    g_clear_pointer (&c->pending, g_byte_array_unref);
-  update_timer (c);
-}
-
-static gboolean
-head_is_waiting (TfConn *c)
-{
-  gsize head_len;
-  guint64 length;
-  TfRefusal refusal = { 0 };
-  TfRequestHeadResult result;
-
-  if (c->pending == NULL || c->phase != PHASE_HEAD)
-    return FALSE;
-  result = tf_request_head_check (c->pending->data, c->pending->len, c->config->body_limit,
-                                  &head_len, &length, &refusal);
-  g_free (refusal.message);
-  return result != TF_REQUEST_HEAD_MORE;
-}
-
-static gssize
-input_read_nonblocking (GPollableInputStream *pollable, void *buffer, gsize count,
-                        GError **error)
-{
-  TfConn *c = TF_CONN_INPUT (pollable)->conn;
-
-  if (c == NULL || (c->phase != PHASE_HEAD && c->phase != PHASE_BODY))
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CLOSED, "the connection is closed");
-      return -1;
-    }
-  if (c->doom == NULL && c->deliver == 0 && c->phase == PHASE_HEAD)
-    take_head (c);
-  if (c->doom != NULL)
-    goto would_block;
-  if (c->deliver > 0)
-    {
-      gsize n = MIN (count, c->deliver);
-
-      memcpy (buffer, c->pending->data, n);
-      g_byte_array_remove_range (c->pending, 0, n);
-      c->deliver -= n;
-      if (c->pending->len == 0)
-        g_clear_pointer (&c->pending, g_byte_array_unref);
-      return n;
-    }
-  if (c->phase == PHASE_BODY)
-    {
-      GPollableInputStream *base =
-        G_POLLABLE_INPUT_STREAM (g_io_stream_get_input_stream (c->base));
-      /* The end of the stream and errors go to libsoup, which ends the
-       * request and the connection. */
-      gssize n = g_pollable_input_stream_read_nonblocking (base, buffer, MIN (count, c->body_left),
-                                                           NULL, error);
-      if (n > 0 && (c->body_left -= n) == 0)
-        {
-          c->phase = PHASE_HEAD;
-          update_timer (c);
-        }
-      return n;
-    }
-
-would_block:
-  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK, "no request yet");
-  return -1;
-}
-
-static gboolean
-input_is_readable (GPollableInputStream *pollable)
-{
-  TfConn *c = TF_CONN_INPUT (pollable)->conn;
-
-  if (c == NULL || c->phase == PHASE_CLOSED)
-    return TRUE;  /* the read says it is closed */
-  if (c->doom != NULL)
-    return FALSE;
-  return c->deliver > 0 || head_is_waiting (c) ||
-         g_pollable_input_stream_is_readable (
-           G_POLLABLE_INPUT_STREAM (g_io_stream_get_input_stream (c->base)));
-}
-
-static GSource *
-input_create_source (GPollableInputStream *pollable, GCancellable *cancellable)
-{
-  TfConn *c = TF_CONN_INPUT (pollable)->conn;
-  g_autoptr(GSource) child = NULL;
-
-  if (c == NULL || c->phase == PHASE_CLOSED || c->deliver > 0 || head_is_waiting (c))
-    child = g_idle_source_new ();
-  else if (c->doom == NULL)
-    child = g_pollable_input_stream_create_source (
-      G_POLLABLE_INPUT_STREAM (g_io_stream_get_input_stream (c->base)), cancellable);
-  /* Doomed: a source that never fires; the connection goes first. */
-  return g_pollable_source_new_full (pollable, child, cancellable);
-}
-
-static gboolean
-input_can_poll (GPollableInputStream *pollable)
-{
-  return TRUE;
-}
-
-static gssize
-input_read (GInputStream *stream, void *buffer, gsize count, GCancellable *cancellable,
-            GError **error)
-{
-  /* libsoup's server only reads without blocking. */
-  return input_read_nonblocking (G_POLLABLE_INPUT_STREAM (stream), buffer, count, error);
-}
-
-static gboolean
-input_close (GInputStream *stream, GCancellable *cancellable, GError **error)
-{
-  return TRUE;  /* the connection closes the socket */
-}
-
-static void
-tf_conn_input_pollable_init (GPollableInputStreamInterface *iface)
-{
-  iface->can_poll = input_can_poll;
-  iface->is_readable = input_is_readable;
-  iface->create_source = input_create_source;
-  iface->read_nonblocking = input_read_nonblocking;
-}
-
-G_DEFINE_FINAL_TYPE_WITH_CODE (TfConnInput, tf_conn_input, G_TYPE_INPUT_STREAM,
-                               G_IMPLEMENT_INTERFACE (G_TYPE_POLLABLE_INPUT_STREAM,
-                                                      tf_conn_input_pollable_init))
-
-static void
-tf_conn_input_class_init (TfConnInputClass *klass)
-{
-  GInputStreamClass *input_class = G_INPUT_STREAM_CLASS (klass);
-
-  input_class->read_fn = input_read;
-  input_class->close_fn = input_close;
-}
-
-static void
-tf_conn_input_init (TfConnInput *self)
-{
-}
-
 /* --- messages ------------------------------------------------------------- */
 
 static void
@@ -571,7 +292,7 @@ on_wrote_headers_cb (SoupServerMessage *msg, gpointer user_data)
   TfConn *c = user_data;
 
   c->writing = TRUE;
-  restart_clock (c);
+  tf_conn_restart_clock (c);
 }
 
 static void
@@ -584,9 +305,9 @@ on_finished_cb (SoupServerMessage *msg, gpointer user_data)
   c->first = FALSE;
   /* Inside libsoup: anything more waits for a source of our own. */
   if (c->phase == PHASE_BODY)
-    conn_doom (c, NULL);  /* a body left unread: no next request can follow */
+    tf_conn_doom (c, NULL);  /* a body left unread: no next request can follow */
   else
-    restart_clock (c);
+    tf_conn_restart_clock (c);
 }
 
 void
@@ -617,11 +338,10 @@ hand_to_soup (TfConn *c)
       conn_close (c);
       return;
     }
-  c->input = g_object_new (TF_TYPE_CONN_INPUT, NULL);
-  c->input->conn = c;
+  c->input = tf_conn_input_new (c);
   c->phase = PHASE_HEAD;
   c->first = TRUE;
-  restart_clock (c);
+  tf_conn_restart_clock (c);
   /* Each connection has its own address object: libsoup hands it back
    * with every message (soup_server_message_get_remote_address()). */
   g_object_set_data (G_OBJECT (c->remote), "tf-conn", c);
@@ -671,7 +391,7 @@ start_handshake (TfConn *c)
   g_object_unref (c->base);
   c->base = tls;
   c->phase = PHASE_HANDSHAKE;
-  update_timer (c);
+  tf_conn_update_timer (c);
   g_tls_connection_handshake_async (G_TLS_CONNECTION (tls), G_PRIORITY_DEFAULT, c->cancellable,
                                     on_handshake_cb, g_object_ref (c));
 }
@@ -744,7 +464,7 @@ tf_conn_new (GSocket *socket, SoupServer *soup, const TfConfig *config,
   c->timer = g_source_new (&timer_funcs, sizeof (GSource));
   g_source_set_callback (c->timer, on_timer_cb, c, NULL);
   g_source_attach (c->timer, NULL);
-  restart_clock (c);
+  tf_conn_restart_clock (c);
   return c;
 }
 
@@ -801,7 +521,7 @@ tf_conn_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (c->msg, c);
   g_clear_object (&c->msg);
   if (c->input != NULL)
-    c->input->conn = NULL;
+    tf_conn_input_forget (c->input);
   g_clear_object (&c->input);
   g_clear_object (&c->base);
   g_clear_object (&c->socket);
