@@ -501,6 +501,112 @@ tf_time_format_time (int seconds_of_day)
 /* Wall clock                                                                */
 /* ------------------------------------------------------------------------ */
 
+/* A wall time being placed in its zone. */
+typedef struct
+{
+  GTimeZone *tz;
+  int        year, month, day, seconds_of_day;
+  gint64     wall;   /* the wall time read as if it were UTC */
+  int        first;  /* the zone's intervals around that day: @first ... @last */
+  int        last;
+} WallTime;
+
+/* The instants that show @w's wall time; returns how many, the earliest
+ * and the latest.  An instant t shows it exactly when t + offset(t) ==
+ * wall.  Intervals are numbered in time order; the offset of interval i
+ * gives the instant wall - offset, which counts only if it falls inside
+ * interval i.  Candidates come out in time order, and two intervals with
+ * the same offset cannot yield the same instant twice. */
+static int
+find_instants (const WallTime *w, gint64 *earliest, gint64 *latest)
+{
+  int n_found = 0;
+
+  for (int interval = w->first; interval <= w->last; interval++)
+    {
+      gint64 candidate = w->wall - g_time_zone_get_offset (w->tz, interval);
+
+      if (g_time_zone_find_interval (w->tz, G_TIME_TYPE_UNIVERSAL, candidate) != interval)
+        continue;
+      if (n_found == 0)
+        *earliest = candidate;
+      *latest = candidate;
+      n_found++;
+    }
+  return n_found;
+}
+
+/* Overlap: the clocks went back over @w's wall time, shown at @earliest
+ * and at @latest. */
+static gboolean
+place_in_overlap (const WallTime *w, TfTimeLocalPolicy policy, gint64 earliest, gint64 latest,
+                  gint64 *instant, GError **error)
+{
+  if (policy == TF_TIME_LOCAL_STRICT)
+    {
+      g_autofree char *what = format_wall_time (w->year, w->month, w->day, w->seconds_of_day);
+
+      g_set_error (error, TF_PROTOCOL_ERROR, TF_PROTOCOL_ERROR_BAD_VALUE,
+                   /* Translators: the first %s is a date and time (2026-10-25
+                    * 03:30:00), the second a time zone name.  Said when the clocks go
+                    * back and the same wall time happens twice. */
+                   _("%s happens twice in the time zone “%s” (the clocks go back)"),
+                   what, g_time_zone_get_identifier (w->tz));
+      return FALSE;
+    }
+  *instant = (policy == TF_TIME_LOCAL_EARLIER) ? earliest : latest;
+  return TRUE;
+}
+
+/* Gap: the clocks went forward over @w's wall time, which no instant
+ * shows.  Let f(i) compare the interval holding wall - offset(i) with i.
+ * With no candidate f is never zero; it is positive at @first (the window
+ * is wider than any offset) and negative at @last, so some neighbours i,
+ * i + 1 have f(i) > 0 > f(i + 1).  Read with i's offset the wall time lies
+ * past the end of i, read with i + 1's offset before its start: it falls in
+ * the gap at that transition. */
+static gboolean
+place_in_gap (const WallTime *w, TfTimeLocalPolicy policy, gint64 *instant, GError **error)
+{
+  gint64 after_gap = 0;  /* wall - offset(i): the wall time shifted forward */
+  gint64 before_gap = 0; /* wall - offset(i + 1) */
+  int interval;
+
+  for (interval = w->first; interval < w->last; interval++)
+    {
+      after_gap = w->wall - g_time_zone_get_offset (w->tz, interval);
+      before_gap = w->wall - g_time_zone_get_offset (w->tz, interval + 1);
+
+      if (g_time_zone_find_interval (w->tz, G_TIME_TYPE_UNIVERSAL, after_gap) > interval &&
+          g_time_zone_find_interval (w->tz, G_TIME_TYPE_UNIVERSAL, before_gap) <= interval)
+        break;
+    }
+  g_assert (interval < w->last);
+
+  switch (policy)
+    {
+    case TF_TIME_LOCAL_STRICT:
+      {
+        g_autofree char *what = format_wall_time (w->year, w->month, w->day, w->seconds_of_day);
+
+        g_set_error (error, TF_PROTOCOL_ERROR, TF_PROTOCOL_ERROR_BAD_VALUE,
+                     /* Translators: the first %s is a date and time (2026-03-29
+                      * 03:30:00), the second a time zone name.  Said when the clocks
+                      * go forward and skip that wall time. */
+                     _("%s does not exist in the time zone “%s” (the clocks go forward)"),
+                     what, g_time_zone_get_identifier (w->tz));
+        return FALSE;
+      }
+    case TF_TIME_LOCAL_EARLIER:
+      *instant = find_transition (w->tz, interval, before_gap, after_gap);
+      return TRUE;
+    case TF_TIME_LOCAL_LATER:
+    default:
+      *instant = after_gap;
+      return TRUE;
+    }
+}
+
 /* The date must be a calendar date and @seconds_of_day in 0 ... 86399 (what
  * the parsers above produce); breaking that is a programming error. */
 GDateTime *
@@ -514,12 +620,10 @@ tf_time_local_to_utc (const char         *tzid,
 {
   g_autoptr(GTimeZone) tz = NULL;
   g_autoptr(GDateTime) midnight = NULL;
-  gint64 wall;
-  int first, last;
-  int interval;
+  WallTime w = { NULL, year, month, day, seconds_of_day, 0, 0, 0 };
   gint64 earliest = 0;
   gint64 latest = 0;
-  int n_found = 0;
+  int n_found;
   gint64 instant;
   GDateTime *result;
 
@@ -534,97 +638,19 @@ tf_time_local_to_utc (const char         *tzid,
   if (tz == NULL)
     return NULL;
 
-  /* The wall time read as if it were UTC; an instant t shows it in @tz
-   * exactly when t + offset(t) == wall. */
   midnight = g_date_time_new_utc (year, month, day, 0, 0, 0);
-  wall = g_date_time_to_unix (midnight) + seconds_of_day;
+  w.tz = tz;
+  w.wall = g_date_time_to_unix (midnight) + seconds_of_day;
+  /* Each offset in force around that day. */
+  w.first = g_time_zone_find_interval (tz, G_TIME_TYPE_UNIVERSAL, w.wall - CANDIDATE_WINDOW);
+  w.last = g_time_zone_find_interval (tz, G_TIME_TYPE_UNIVERSAL, w.wall + CANDIDATE_WINDOW);
 
-  /* Try each offset in force around that day.  Intervals are numbered in
-   * time order, so those are the intervals from @first to @last; the offset
-   * of interval i gives the instant wall - offset, which counts only if it
-   * falls inside interval i.  Candidates come out in time order, and two
-   * intervals with the same offset cannot yield the same instant twice. */
-  first = g_time_zone_find_interval (tz, G_TIME_TYPE_UNIVERSAL, wall - CANDIDATE_WINDOW);
-  last = g_time_zone_find_interval (tz, G_TIME_TYPE_UNIVERSAL, wall + CANDIDATE_WINDOW);
-
-  for (interval = first; interval <= last; interval++)
-    {
-      gint64 candidate = wall - g_time_zone_get_offset (tz, interval);
-
-      if (g_time_zone_find_interval (tz, G_TIME_TYPE_UNIVERSAL, candidate) != interval)
-        continue;
-      if (n_found == 0)
-        earliest = candidate;
-      latest = candidate;
-      n_found++;
-    }
-
+  n_found = find_instants (&w, &earliest, &latest);
   if (n_found == 1)
-    {
-      instant = earliest;
-    }
-  else if (n_found > 1)
-    {
-      /* Overlap: the clocks went back over this wall time. */
-      if (policy == TF_TIME_LOCAL_STRICT)
-        {
-          g_autofree char *what = format_wall_time (year, month, day, seconds_of_day);
-
-          g_set_error (error, TF_PROTOCOL_ERROR, TF_PROTOCOL_ERROR_BAD_VALUE,
-                       /* Translators: the first %s is a date and time (2026-10-25
-                        * 03:30:00), the second a time zone name.  Said when the clocks go
-                        * back and the same wall time happens twice. */
-                       _("%s happens twice in the time zone “%s” (the clocks go back)"),
-                       what, g_time_zone_get_identifier (tz));
-          return NULL;
-        }
-      instant = (policy == TF_TIME_LOCAL_EARLIER) ? earliest : latest;
-    }
-  else
-    {
-      /* Gap.  Let f(i) compare the interval holding wall - offset(i) with i.
-       * With no candidate f is never zero; it is positive at @first (the
-       * window is wider than any offset) and negative at @last, so some
-       * neighbours i, i + 1 have f(i) > 0 > f(i + 1).  Read with i's
-       * offset the wall time lies past the end of i, read with i + 1's
-       * offset before its start: it falls in the gap at that transition. */
-      gint64 after_gap = 0;  /* wall - offset(i): the wall time shifted forward */
-      gint64 before_gap = 0; /* wall - offset(i + 1) */
-
-      for (interval = first; interval < last; interval++)
-        {
-          after_gap = wall - g_time_zone_get_offset (tz, interval);
-          before_gap = wall - g_time_zone_get_offset (tz, interval + 1);
-
-          if (g_time_zone_find_interval (tz, G_TIME_TYPE_UNIVERSAL, after_gap) > interval &&
-              g_time_zone_find_interval (tz, G_TIME_TYPE_UNIVERSAL, before_gap) <= interval)
-            break;
-        }
-      g_assert (interval < last);
-
-      switch (policy)
-        {
-        case TF_TIME_LOCAL_STRICT:
-          {
-            g_autofree char *what = format_wall_time (year, month, day, seconds_of_day);
-
-            g_set_error (error, TF_PROTOCOL_ERROR, TF_PROTOCOL_ERROR_BAD_VALUE,
-                         /* Translators: the first %s is a date and time (2026-03-29
-                          * 03:30:00), the second a time zone name.  Said when the clocks
-                          * go forward and skip that wall time. */
-                         _("%s does not exist in the time zone “%s” (the clocks go forward)"),
-                         what, g_time_zone_get_identifier (tz));
-            return NULL;
-          }
-        case TF_TIME_LOCAL_EARLIER:
-          instant = find_transition (tz, interval, before_gap, after_gap);
-          break;
-        case TF_TIME_LOCAL_LATER:
-        default:
-          instant = after_gap;
-          break;
-        }
-    }
+    instant = earliest;
+  else if (n_found > 1 ? !place_in_overlap (&w, policy, earliest, latest, &instant, error)
+                       : !place_in_gap (&w, policy, &instant, error))
+    return NULL;
 
   result = g_date_time_new_from_unix_utc (instant);
   if (result == NULL)

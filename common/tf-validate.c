@@ -223,77 +223,73 @@ is_string (JsonNode *value)
   return JSON_NODE_HOLDS_VALUE (value) && json_node_get_value_type (value) == G_TYPE_STRING;
 }
 
-gboolean
-tf_validate_value (const TfTable *table, const TfColumn *column, JsonNode *value, GError **error)
+/* An encrypted column holds an envelope made on the device, never longer
+ * than the column's plain limit allows. */
+static gboolean
+check_encrypted (const TfColumn *column, JsonNode *value, GError **error)
 {
-  const char *text = NULL;
-
-  g_return_val_if_fail (table != NULL, FALSE);
-  g_return_val_if_fail (column != NULL, FALSE);
-
-  if (value == NULL || JSON_NODE_HOLDS_NULL (value))
+  if (!is_string (value) || !tf_crypto_is_envelope (json_node_get_string (value)))
     {
-      if (!(column->flags & TF_COLUMN_REQUIRED))
-        return TRUE;
-      g_set_error (error, TF_VALIDATION_ERROR, TF_VALIDATION_ERROR_REQUIRED,
-                   _("%s: a value is required"), column->name);
+      g_set_error (error, TF_VALIDATION_ERROR, TF_VALIDATION_ERROR_NOT_ENCRYPTED,
+                   _("%s: must be encrypted on the device"), column->name);
       return FALSE;
     }
-
-  if (column->flags & TF_COLUMN_ENCRYPTED)
+  if (strlen (json_node_get_string (value)) > tf_column_max_envelope (column))
     {
-      if (!is_string (value) || !tf_crypto_is_envelope (json_node_get_string (value)))
-        {
-          g_set_error (error, TF_VALIDATION_ERROR, TF_VALIDATION_ERROR_NOT_ENCRYPTED,
-                       _("%s: must be encrypted on the device"), column->name);
-          return FALSE;
-        }
-      if (strlen (json_node_get_string (value)) > tf_column_max_envelope (column))
-        {
-          g_set_error (error, TF_VALIDATION_ERROR, TF_VALIDATION_ERROR_TOO_LONG,
-                       _("%s: longer than %u characters"), column->name,
-                       tf_column_max_chars (column));
-          return FALSE;
-        }
-      return TRUE;
+      g_set_error (error, TF_VALIDATION_ERROR, TF_VALIDATION_ERROR_TOO_LONG,
+                   _("%s: longer than %u characters"), column->name,
+                   tf_column_max_chars (column));
+      return FALSE;
     }
+  return TRUE;
+}
 
-  if (column->type == TF_COLUMN_JSON)
+/* A whole number within INTEGER's range and the column's own. */
+static gboolean
+check_integer (const TfColumn *column, JsonNode *value, GError **error)
+{
+  gint64 n;
+
+  if (!JSON_NODE_HOLDS_VALUE (value) || json_node_get_value_type (value) != G_TYPE_INT64)
+    return wrong_type (column, _("a whole number"), error);
+  n = json_node_get_int (value);
+  if (n < G_MININT32 || n > G_MAXINT32 ||
+      (column->has_range && (n < column->min || n > column->max)))
     {
-      g_autofree char *json = json_to_string (value, FALSE);
-      return check_length (column, json, error);
+      if (column->has_range && column->max != G_MAXINT32)
+        g_set_error (error, TF_VALIDATION_ERROR, TF_VALIDATION_ERROR_OUT_OF_RANGE,
+                     _("%s: %lld is not between %lld and %lld"), column->name,
+                     (long long) n, (long long) column->min, (long long) column->max);
+      else
+        g_set_error (error, TF_VALIDATION_ERROR, TF_VALIDATION_ERROR_OUT_OF_RANGE,
+                     _("%s: %lld is too small or too large"), column->name, (long long) n);
+      return FALSE;
     }
+  return TRUE;
+}
 
-  if (column->type == TF_COLUMN_INTEGER)
+/* A text column: its length, its choices and its format. */
+static gboolean
+check_text (const TfColumn *column, const char *text, GError **error)
+{
+  if (!check_length (column, text, error))
+    return FALSE;
+  if (column->choices != NULL && !g_strv_contains (column->choices, text))
     {
-      gint64 n;
-
-      if (!JSON_NODE_HOLDS_VALUE (value) || json_node_get_value_type (value) != G_TYPE_INT64)
-        return wrong_type (column, _("a whole number"), error);
-      n = json_node_get_int (value);
-      if (n < G_MININT32 || n > G_MAXINT32 ||
-          (column->has_range && (n < column->min || n > column->max)))
-        {
-          if (column->has_range && column->max != G_MAXINT32)
-            g_set_error (error, TF_VALIDATION_ERROR, TF_VALIDATION_ERROR_OUT_OF_RANGE,
-                         _("%s: %lld is not between %lld and %lld"), column->name,
-                         (long long) n, (long long) column->min, (long long) column->max);
-          else
-            g_set_error (error, TF_VALIDATION_ERROR, TF_VALIDATION_ERROR_OUT_OF_RANGE,
-                         _("%s: %lld is too small or too large"), column->name, (long long) n);
-          return FALSE;
-        }
-      return TRUE;
+      g_autofree char *allowed = g_strjoinv (", ", (char **) column->choices);
+      g_set_error (error, TF_VALIDATION_ERROR, TF_VALIDATION_ERROR_NOT_ALLOWED,
+                   _("%s: “%s” is not one of %s"), column->name, text, allowed);
+      return FALSE;
     }
+  return prefix_error (error, validate_format (column, text, error), column);
+}
 
-  if (column->type == TF_COLUMN_BOOLEAN)
-    {
-      if (!JSON_NODE_HOLDS_VALUE (value) || json_node_get_value_type (value) != G_TYPE_BOOLEAN)
-        return wrong_type (column, _("true or false"), error);
-      return TRUE;
-    }
+/* Every type but integers, booleans and JSON travels as a string. */
+static gboolean
+check_string_value (const TfColumn *column, JsonNode *value, GError **error)
+{
+  const char *text;
 
-  /* Every other type travels as a string. */
   if (!is_string (value))
     return wrong_type (column, _("a string"), error);
   text = json_node_get_string (value);
@@ -331,22 +327,48 @@ tf_validate_value (const TfTable *table, const TfColumn *column, JsonNode *value
                            column);
 
     case TF_COLUMN_TEXT:
-      if (!check_length (column, text, error))
-        return FALSE;
-      if (column->choices != NULL && !g_strv_contains (column->choices, text))
-        {
-          g_autofree char *allowed = g_strjoinv (", ", (char **) column->choices);
-          g_set_error (error, TF_VALIDATION_ERROR, TF_VALIDATION_ERROR_NOT_ALLOWED,
-                       _("%s: “%s” is not one of %s"), column->name, text, allowed);
-          return FALSE;
-        }
-      return prefix_error (error, validate_format (column, text, error), column);
+      return check_text (column, text, error);
 
     case TF_COLUMN_INTEGER:
     case TF_COLUMN_BOOLEAN:
     case TF_COLUMN_JSON:
     default:
       g_assert_not_reached ();
+    }
+}
+
+gboolean
+tf_validate_value (const TfTable *table, const TfColumn *column, JsonNode *value, GError **error)
+{
+  g_return_val_if_fail (table != NULL, FALSE);
+  g_return_val_if_fail (column != NULL, FALSE);
+
+  if (value == NULL || JSON_NODE_HOLDS_NULL (value))
+    {
+      if (!(column->flags & TF_COLUMN_REQUIRED))
+        return TRUE;
+      g_set_error (error, TF_VALIDATION_ERROR, TF_VALIDATION_ERROR_REQUIRED,
+                   _("%s: a value is required"), column->name);
+      return FALSE;
+    }
+  if (column->flags & TF_COLUMN_ENCRYPTED)
+    return check_encrypted (column, value, error);
+
+  switch (column->type)
+    {
+    case TF_COLUMN_JSON:
+      {
+        g_autofree char *json = json_to_string (value, FALSE);
+        return check_length (column, json, error);
+      }
+    case TF_COLUMN_INTEGER:
+      return check_integer (column, value, error);
+    case TF_COLUMN_BOOLEAN:
+      if (!JSON_NODE_HOLDS_VALUE (value) || json_node_get_value_type (value) != G_TYPE_BOOLEAN)
+        return wrong_type (column, _("true or false"), error);
+      return TRUE;
+    default:
+      return check_string_value (column, value, error);
     }
 }
 

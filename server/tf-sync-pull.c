@@ -59,43 +59,37 @@ tf_sync_parse_cursor (TfRequest *req, const char *name, gint64 min, gint64 max, 
   return TRUE;
 }
 
-static JsonNode *
-pull_locked (PGconn *conn, PullJob *job, TfCaller *caller, GError **error)
+/* The feed's rows above the cursor for @caller, their own and the
+ * directory's, in version order: one more than the limit, to tell whether
+ * there is more. */
+static PGresult *
+query_feed (PGconn *conn, PullJob *job, TfCaller *caller, GError **error)
 {
   g_autofree char *cursor = g_strdup_printf ("%" G_GINT64_FORMAT, job->cursor);
   g_autofree char *limit = g_strdup_printf ("%" G_GINT64_FORMAT, job->limit + 1);
-  g_autoptr(PGresult) feed = NULL;
-  g_autoptr(PGresult) device = NULL;
+  const char *params[] = { caller->user_id, cursor, limit };
+
+  return tf_db_query (conn,
+                      "SELECT table_name, record_id::text, version, revoked FROM"
+                      " (SELECT table_name, record_id, version, revoked FROM sync_feed"
+                      "   WHERE user_id = $1::uuid AND version > $2::bigint"
+                      "  UNION ALL SELECT table_name, record_id, version, revoked"
+                      "   FROM sync_public_feed WHERE version > $2::bigint) f"
+                      " ORDER BY version LIMIT $3::int",
+                      3, params, error);
+}
+
+/* The records of the first @rows rows of @feed that are not revoked, one
+ * query per table: table name → (id → TfRecord). */
+static GHashTable *
+read_feed_records (PGconn *conn, PGresult *feed, int rows, GError **error)
+{
   g_autoptr(GHashTable) by_table = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                                           (GDestroyNotify) g_ptr_array_unref);
   g_autoptr(GHashTable) records = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                                          (GDestroyNotify) g_hash_table_unref);
-  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonBuilder) audit = json_builder_new ();
-  gint64 next_cursor = job->cursor;
-  int rows;
-  gboolean has_more;
   GHashTableIter iter;
   gpointer k, v;
-
-  {
-    const char *params[] = { caller->user_id, cursor, limit };
-    feed = tf_db_query (conn,
-                        "SELECT table_name, record_id::text, version, revoked FROM"
-                        " (SELECT table_name, record_id, version, revoked FROM sync_feed"
-                        "   WHERE user_id = $1::uuid AND version > $2::bigint"
-                        "  UNION ALL SELECT table_name, record_id, version, revoked"
-                        "   FROM sync_public_feed WHERE version > $2::bigint) f"
-                        " ORDER BY version LIMIT $3::int",
-                        3, params, error);
-    if (feed == NULL)
-      return NULL;
-  }
-  rows = PQntuples (feed);
-  has_more = rows > job->limit;
-  if (has_more)
-    rows = (int) job->limit;
 
   for (int row = 0; row < rows; row++)
     {
@@ -120,98 +114,166 @@ pull_locked (PGconn *conn, PullJob *job, TfCaller *caller, GError **error)
         return NULL;
       g_hash_table_insert (records, g_strdup (k), rows_of_table);
     }
+  return g_steal_pointer (&records);
+}
 
-  json_builder_begin_array (audit);
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "changes");
-  json_builder_begin_array (b);
-  /* Newest first when deduplicating: a record listed twice (own and directory
-   * feed) is sent once, at its latest position. */
+/* Which of the first @rows rows of @feed to skip.  Newest first when
+ * deduplicating: a record listed twice (own and directory feed) is sent
+ * once, at its latest position. */
+static gboolean *
+find_repeats (PGresult *feed, int rows)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  gboolean *skip = g_new0 (gboolean, MAX (rows, 1));
+
   for (int row = rows - 1; row >= 0; row--)
     {
       g_autofree char *key = g_strconcat (PQgetvalue (feed, row, 0), "/",
                                           PQgetvalue (feed, row, 1), NULL);
       if (g_hash_table_contains (seen, key))
-        g_hash_table_insert (seen, g_strdup_printf ("skip:%d", row), NULL);
+        skip[row] = TRUE;
       else
         g_hash_table_add (seen, g_steal_pointer (&key));
     }
+  return skip;
+}
+
+/* One change of the answer: a revocation, a tombstone that says which
+ * record is gone and who signed that, or the record.  Records with
+ * encrypted fields are listed in @audit as read. */
+static void
+add_change (JsonBuilder *b, JsonBuilder *audit, const TfTable *table, const char *id,
+            gboolean revoked, TfRecord *record)
+{
+  if (revoked)
+    {
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "table");
+      json_builder_add_string_value (b, table->name);
+      json_builder_set_member_name (b, "id");
+      json_builder_add_string_value (b, id);
+      json_builder_set_member_name (b, "revoked");
+      json_builder_add_boolean_value (b, TRUE);
+      json_builder_end_object (b);
+      return;
+    }
+  if (record->deleted)
+    {
+      g_autoptr(TfRecord) tombstone = tf_record_new (table, id);
+      tombstone->version = record->version;
+      tombstone->deleted = TRUE;
+      tombstone->revision = record->revision;
+      tombstone->signature = g_strdup (record->signature);
+      json_builder_add_value (b, tf_record_to_json (tombstone));
+    }
+  else
+    json_builder_add_value (b, tf_record_to_json (record));
+  if (tf_table_has_encrypted (table))
+    {
+      json_builder_begin_object (audit);
+      json_builder_set_member_name (audit, "table_name");
+      json_builder_add_string_value (audit, table->name);
+      json_builder_set_member_name (audit, "record_id");
+      json_builder_add_string_value (audit, id);
+      json_builder_end_object (audit);
+    }
+}
+
+/* The "changes" member of the answer from the first @rows rows of @feed
+ * and their @records; returns the version of the last row, where the next
+ * pull goes on (@cursor when there are none). */
+static gint64
+add_changes (JsonBuilder *b, JsonBuilder *audit, PGresult *feed, int rows, GHashTable *records,
+             gint64 cursor)
+{
+  g_autofree gboolean *skip = find_repeats (feed, rows);
+  gint64 next_cursor = cursor;
+
+  json_builder_set_member_name (b, "changes");
+  json_builder_begin_array (b);
   for (int row = 0; row < rows; row++)
     {
-      g_autofree char *skip = g_strdup_printf ("skip:%d", row);
       const char *table_name = PQgetvalue (feed, row, 0);
       const char *id = PQgetvalue (feed, row, 1);
+      gboolean revoked = strcmp (PQgetvalue (feed, row, 3), "t") == 0;
       const TfTable *table = tf_registry_lookup (table_name);
       GHashTable *rows_of_table;
-      TfRecord *record;
+      TfRecord *record = NULL;
 
       next_cursor = g_ascii_strtoll (PQgetvalue (feed, row, 2), NULL, 10);
-      if (table == NULL || g_hash_table_contains (seen, skip))
+      if (table == NULL || skip[row])
         continue;
-      if (strcmp (PQgetvalue (feed, row, 3), "t") == 0)
+      if (!revoked)
         {
-          json_builder_begin_object (b);
-          json_builder_set_member_name (b, "table");
-          json_builder_add_string_value (b, table_name);
-          json_builder_set_member_name (b, "id");
-          json_builder_add_string_value (b, id);
-          json_builder_set_member_name (b, "revoked");
-          json_builder_add_boolean_value (b, TRUE);
-          json_builder_end_object (b);
-          continue;
+          rows_of_table = g_hash_table_lookup (records, table_name);
+          record = rows_of_table ? g_hash_table_lookup (rows_of_table, id) : NULL;
+          if (record == NULL)
+            continue; /* removed by anonymization or a cascade: nothing to send */
         }
-      rows_of_table = g_hash_table_lookup (records, table_name);
-      record = rows_of_table ? g_hash_table_lookup (rows_of_table, id) : NULL;
-      if (record == NULL)
-        continue; /* removed by anonymization or a cascade: nothing to send */
-      if (record->deleted)
-        {
-          /* A tombstone says which record is gone, and who signed that. */
-          g_autoptr(TfRecord) tombstone = tf_record_new (table, id);
-          tombstone->version = record->version;
-          tombstone->deleted = TRUE;
-          tombstone->revision = record->revision;
-          tombstone->signature = g_strdup (record->signature);
-          json_builder_add_value (b, tf_record_to_json (tombstone));
-        }
-      else
-        json_builder_add_value (b, tf_record_to_json (record));
-      if (tf_table_has_encrypted (table))
-        {
-          json_builder_begin_object (audit);
-          json_builder_set_member_name (audit, "table_name");
-          json_builder_add_string_value (audit, table_name);
-          json_builder_set_member_name (audit, "record_id");
-          json_builder_add_string_value (audit, id);
-          json_builder_end_object (audit);
-        }
+      add_change (b, audit, table, id, revoked, record);
     }
   json_builder_end_array (b);
+  return next_cursor;
+}
+
+/* Reading clinical records is audited, in the same transaction. */
+static gboolean
+audit_reads (PGconn *conn, JsonBuilder *audit, PullJob *job, TfCaller *caller, GError **error)
+{
+  g_autoptr(JsonNode) audit_root = json_builder_get_root (audit);
+  g_autofree char *audit_text = json_to_string (audit_root, FALSE);
+  const char *params[] = { audit_text, caller->user_id, job->address, job->user_agent };
+  g_autoptr(PGresult) r = tf_db_query (conn,
+                                       "INSERT INTO audit_logs (user_id, action, table_name,"
+                                       " record_id, ip_address, user_agent)"
+                                       " SELECT $2::uuid, 'read', x.table_name, x.record_id,"
+                                       " $3::inet, $4 FROM jsonb_to_recordset($1::jsonb)"
+                                       " AS x(table_name text, record_id uuid)",
+                                       4, params, error);
+  return r != NULL;
+}
+
+static PGresult *
+query_last_mutation_id (PGconn *conn, TfCaller *caller, GError **error)
+{
+  const char *params[] = { caller->device_id, caller->user_id };
+
+  return tf_db_query (conn, "SELECT coalesce((SELECT last_mutation_id FROM sync_devices"
+                            " WHERE device_id = $1::uuid AND user_id = $2::uuid), 0)",
+                      2, params, error);
+}
+
+static JsonNode *
+pull_locked (PGconn *conn, PullJob *job, TfCaller *caller, GError **error)
+{
+  g_autoptr(PGresult) feed = NULL;
+  g_autoptr(PGresult) device = NULL;
+  g_autoptr(GHashTable) records = NULL;
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonBuilder) audit = json_builder_new ();
+  gint64 next_cursor;
+  int rows;
+  gboolean has_more;
+
+  feed = query_feed (conn, job, caller, error);
+  if (feed == NULL)
+    return NULL;
+  rows = PQntuples (feed);
+  has_more = rows > job->limit;
+  if (has_more)
+    rows = (int) job->limit;
+  records = read_feed_records (conn, feed, rows, error);
+  if (records == NULL)
+    return NULL;
+
+  json_builder_begin_array (audit);
+  json_builder_begin_object (b);
+  next_cursor = add_changes (b, audit, feed, rows, records, job->cursor);
   json_builder_end_array (audit);
 
-  {
-    const char *params[] = { caller->device_id, caller->user_id };
-    device = tf_db_query (conn, "SELECT coalesce((SELECT last_mutation_id FROM sync_devices"
-                                " WHERE device_id = $1::uuid AND user_id = $2::uuid), 0)",
-                          2, params, error);
-    if (device == NULL)
-      return NULL;
-  }
-  /* Reading clinical records is audited, in the same transaction. */
-  {
-    g_autoptr(JsonNode) audit_root = json_builder_get_root (audit);
-    g_autofree char *audit_text = json_to_string (audit_root, FALSE);
-    const char *params[] = { audit_text, caller->user_id, job->address, job->user_agent };
-    g_autoptr(PGresult) r = tf_db_query (conn,
-                                         "INSERT INTO audit_logs (user_id, action, table_name,"
-                                         " record_id, ip_address, user_agent)"
-                                         " SELECT $2::uuid, 'read', x.table_name, x.record_id,"
-                                         " $3::inet, $4 FROM jsonb_to_recordset($1::jsonb)"
-                                         " AS x(table_name text, record_id uuid)",
-                                         4, params, error);
-    if (r == NULL)
-      return NULL;
-  }
+  device = query_last_mutation_id (conn, caller, error);
+  if (device == NULL || !audit_reads (conn, audit, job, caller, error))
+    return NULL;
 
   json_builder_set_member_name (b, "next_cursor");
   json_builder_add_int_value (b, next_cursor);

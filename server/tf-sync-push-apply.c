@@ -38,20 +38,17 @@ set_envelope (TfRecord *record, const TfMutation *mutation)
   record->signature = g_strdup (mutation->signature);
 }
 
-gboolean
-tf_push_decide (Push *p, Decision *d, gint64 version, GError **error)
+/* What is settled before the record's fields are looked at: a mutation
+ * that did not parse, someone else's record, a locked one, another
+ * version.  TRUE when @d is decided. */
+static gboolean
+decide_before_fields (Push *p, Decision *d, State *state)
 {
   TfPushItem *item = d->item;
   const TfTable *t = item->table;
-  g_autofree char *key = tf_push_record_key (t->name, item->id);
-  State *state = g_hash_table_lookup (p->states, key);
   gint64 current_version = state ? state->version : 0;
-  TfRecord *current = state && !state->deleted ? state->row : NULL;
-  JsonObject *fields;
   const char *why;
-  const char *fixed;
   const char *locked;
-  gboolean corrected = FALSE;
 
   if (item->mutation == NULL)
     {
@@ -84,99 +81,131 @@ tf_push_decide (Push *p, Decision *d, gint64 version, GError **error)
       d->result = tf_push_result_conflict (item->mutation_id, state ? state->row : NULL);
       return TRUE;
     }
+  return FALSE;
+}
 
-  if (item->op == TF_MUTATION_DELETE)
-    {
-      if (state == NULL || state->row == NULL)
-        {
-          tf_push_reject (d, "not_found", "there is no such record to delete");
-          return TRUE;
-        }
-      fields = state->row->fields;
-      if (state->deleted)
-        {
-          /* Already a tombstone: the delete is done. */
-          d->outcome = OUTCOME_APPLY;
-          d->version = 0;
-          d->result = tf_push_result_applied (item->mutation_id, state->version);
-          return TRUE;
-        }
-      /* Deleting needs the same right as writing. */
-      if ((why = tf_push_authorize (p, t, fields, current, FALSE)) != NULL)
-        {
-          tf_push_reject (d, "forbidden", "%s", why);
-          return TRUE;
-        }
-      if (strcmp (t->name, "appointments") == 0)
-        {
-          tf_push_reject (d, "bad_transition", "an appointment is cancelled, not deleted");
-          return TRUE;
-        }
-      if (strcmp (t->name, "care_relationships") == 0)
-        {
-          tf_push_reject (d, "bad_transition", "a care relationship is ended, not deleted");
-          return TRUE;
-        }
-    }
-  else
-    {
-      fields = item->mutation->fields;
-      corrected = tf_sync_rules_stamp (t, fields, state ? state->row : NULL, p->now, &fixed);
-      /* Its author signed the moment: refused, never moved to now. */
-      if (fixed != NULL)
-        {
-          tf_push_reject (d, "clock_ahead", "%s lies after the server's clock by more than %d"
-                          " minutes: check the date and time of this device", fixed,
-                          TF_SYNC_RULES_CLOCK_SKEW_MINUTES);
-          return TRUE;
-        }
-      if ((fixed = tf_push_changed_immutable (t, fields, state ? state->row : NULL)) != NULL)
-        {
-          tf_push_reject (d, "immutable_field", "%s cannot change once the record exists", fixed);
-          return TRUE;
-        }
-      if ((why = tf_push_authorize (p, t, fields, current, FALSE)) != NULL)
-        {
-          tf_push_reject (d, "forbidden", "%s", why);
-          return TRUE;
-        }
-      if ((fixed = tf_push_changed_by_admin_only (p, t, fields, current)) != NULL)
-        {
-          tf_push_reject (d, "forbidden", "%s is set by an administrator or by verification",
-                          fixed);
-          return TRUE;
-        }
-      if (strcmp (t->name, "appointments") == 0)
-        {
-          if (current != NULL &&
-              g_strcmp0 (tf_json_get_string (current->fields, "therapist_id"),
-                         p->caller.user_id) != 0 &&
-              tf_sync_rules_keep_terms (fields, current))
-            corrected = TRUE;
-          if ((fixed = tf_push_changed_by_client (p, fields, current)) != NULL)
-            {
-              tf_push_reject (d, "forbidden",
-                              "%s of this appointment is the therapist's to change", fixed);
-              return TRUE;
-            }
-          if (!tf_push_check_booking (p, d, fields, current, FALSE, &corrected, error))
-            return FALSE;
-          if (d->outcome == OUTCOME_REJECT)
-            return TRUE;
-          if (!tf_push_check_appointment (p, d, fields, current, error))
-            return FALSE;
-          if (d->outcome == OUTCOME_REJECT)
-            return TRUE;
-          if (!tf_push_check_booking (p, d, fields, current, TRUE, &corrected, error))
-            return FALSE;
-          if (d->outcome == OUTCOME_REJECT)
-            return TRUE;
-        }
-    }
+/* A delete of @state's record (@current when it is not a tombstone): TRUE
+ * when @d is decided here, rejected or already done. */
+static gboolean
+decide_delete (Push *p, Decision *d, State *state, TfRecord *current)
+{
+  const TfTable *t = d->item->table;
+  const char *why;
 
-  if (item->op == TF_MUTATION_UPSERT &&
-      tf_sync_rules_correct (t, fields, current, tf_push_is_admin (p)))
-    corrected = TRUE;
+  if (state == NULL || state->row == NULL)
+    {
+      tf_push_reject (d, "not_found", "there is no such record to delete");
+      return TRUE;
+    }
+  if (state->deleted)
+    {
+      /* Already a tombstone: the delete is done. */
+      d->outcome = OUTCOME_APPLY;
+      d->version = 0;
+      d->result = tf_push_result_applied (d->item->mutation_id, state->version);
+      return TRUE;
+    }
+  /* Deleting needs the same right as writing. */
+  if ((why = tf_push_authorize (p, t, state->row->fields, current, FALSE)) != NULL)
+    {
+      tf_push_reject (d, "forbidden", "%s", why);
+      return TRUE;
+    }
+  if (strcmp (t->name, "appointments") == 0)
+    {
+      tf_push_reject (d, "bad_transition", "an appointment is cancelled, not deleted");
+      return TRUE;
+    }
+  if (strcmp (t->name, "care_relationships") == 0)
+    {
+      tf_push_reject (d, "bad_transition", "a care relationship is ended, not deleted");
+      return TRUE;
+    }
+  return FALSE;
+}
+
+/* An appointment's scheduling rules for @fields over @current: terms the
+ * client may not change, then the booking and the appointment's own checks.
+ * Sets *@corrected when the server changed a value.  FALSE on a database
+ * error; else @d is rejected or still to be applied. */
+static gboolean
+check_appointment_write (Push *p, Decision *d, JsonObject *fields, TfRecord *current,
+                         gboolean *corrected, GError **error)
+{
+  const char *fixed;
+
+  if (current != NULL &&
+      g_strcmp0 (tf_json_get_string (current->fields, "therapist_id"), p->caller.user_id) != 0 &&
+      tf_sync_rules_keep_terms (fields, current))
+    *corrected = TRUE;
+  if ((fixed = tf_push_changed_by_client (p, fields, current)) != NULL)
+    {
+      tf_push_reject (d, "forbidden", "%s of this appointment is the therapist's to change",
+                      fixed);
+      return TRUE;
+    }
+  if (!tf_push_check_booking (p, d, fields, current, FALSE, corrected, error))
+    return FALSE;
+  if (d->outcome == OUTCOME_REJECT)
+    return TRUE;
+  if (!tf_push_check_appointment (p, d, fields, current, error))
+    return FALSE;
+  if (d->outcome == OUTCOME_REJECT)
+    return TRUE;
+  return tf_push_check_booking (p, d, fields, current, TRUE, corrected, error);
+}
+
+/* An upsert's @fields over @state's record (@current when it is not a
+ * tombstone): the moments stamped, fields that may not change, who may
+ * write them, and an appointment's rules.  Sets *@corrected when the server
+ * changed a value.  FALSE on a database error; else @d is rejected or
+ * still to be applied. */
+static gboolean
+check_upsert (Push *p, Decision *d, JsonObject *fields, State *state, TfRecord *current,
+              gboolean *corrected, GError **error)
+{
+  const TfTable *t = d->item->table;
+  const char *why;
+  const char *fixed;
+
+  *corrected = tf_sync_rules_stamp (t, fields, state ? state->row : NULL, p->now, &fixed);
+  /* Its author signed the moment: refused, never moved to now. */
+  if (fixed != NULL)
+    {
+      tf_push_reject (d, "clock_ahead", "%s lies after the server's clock by more than %d"
+                      " minutes: check the date and time of this device", fixed,
+                      TF_SYNC_RULES_CLOCK_SKEW_MINUTES);
+      return TRUE;
+    }
+  if ((fixed = tf_push_changed_immutable (t, fields, state ? state->row : NULL)) != NULL)
+    {
+      tf_push_reject (d, "immutable_field", "%s cannot change once the record exists", fixed);
+      return TRUE;
+    }
+  if ((why = tf_push_authorize (p, t, fields, current, FALSE)) != NULL)
+    {
+      tf_push_reject (d, "forbidden", "%s", why);
+      return TRUE;
+    }
+  if ((fixed = tf_push_changed_by_admin_only (p, t, fields, current)) != NULL)
+    {
+      tf_push_reject (d, "forbidden", "%s is set by an administrator or by verification", fixed);
+      return TRUE;
+    }
+  if (strcmp (t->name, "appointments") == 0)
+    return check_appointment_write (p, d, fields, current, corrected, error);
+  return TRUE;
+}
+
+/* @d applied at @version with @fields: its owner, its recipients and the
+ * answer, which carries the record as stored when the server @corrected
+ * it. */
+static void
+apply_decision (Push *p, Decision *d, JsonObject *fields, TfRecord *current, gboolean corrected,
+                gint64 version)
+{
+  TfPushItem *item = d->item;
+  const TfTable *t = item->table;
 
   d->outcome = OUTCOME_APPLY;
   d->version = version;
@@ -191,32 +220,74 @@ tf_push_decide (Push *p, Decision *d, gint64 version, GError **error)
     }
   else
     d->result = tf_push_result_applied (item->mutation_id, version);
+}
 
-  /* Later mutations of this batch see this one. */
+/* Later mutations of this batch see applied @d: @state (NULL: none yet,
+ * made under *@key, which it takes) becomes the record as written. */
+static void
+remember_applied (Push *p, Decision *d, char **key, State *state, JsonObject *fields)
+{
+  TfPushItem *item = d->item;
+
   if (state == NULL)
     {
       state = g_new0 (State, 1);
-      g_hash_table_insert (p->states, g_steal_pointer (&key), state);
+      g_hash_table_insert (p->states, g_steal_pointer (key), state);
     }
-  state->version = version;
+  state->version = d->version;
   state->deleted = item->op == TF_MUTATION_DELETE;
   g_free (state->owner);
   state->owner = g_strdup (d->owner);
   if (item->op == TF_MUTATION_UPSERT)
     {
       g_clear_pointer (&state->row, tf_record_free);
-      state->row = tf_record_new (t, item->id);
+      state->row = tf_record_new (item->table, item->id);
       json_object_unref (state->row->fields);
       state->row->fields = json_object_ref (fields);
-      state->row->version = version;
+      state->row->version = d->version;
       set_envelope (state->row, item->mutation);
     }
   else if (state->row != NULL)
     {
-      state->row->version = version;
+      state->row->version = d->version;
       state->row->deleted = TRUE;
       set_envelope (state->row, item->mutation);
     }
+}
+
+gboolean
+tf_push_decide (Push *p, Decision *d, gint64 version, GError **error)
+{
+  TfPushItem *item = d->item;
+  const TfTable *t = item->table;
+  g_autofree char *key = tf_push_record_key (t->name, item->id);
+  State *state = g_hash_table_lookup (p->states, key);
+  TfRecord *current = state && !state->deleted ? state->row : NULL;
+  JsonObject *fields;
+  gboolean corrected = FALSE;
+
+  if (decide_before_fields (p, d, state))
+    return TRUE;
+  if (item->op == TF_MUTATION_DELETE)
+    {
+      if (decide_delete (p, d, state, current))
+        return TRUE;
+      fields = state->row->fields;
+    }
+  else
+    {
+      fields = item->mutation->fields;
+      if (!check_upsert (p, d, fields, state, current, &corrected, error))
+        return FALSE;
+      if (d->outcome == OUTCOME_REJECT)
+        return TRUE;
+    }
+
+  if (item->op == TF_MUTATION_UPSERT &&
+      tf_sync_rules_correct (t, fields, current, tf_push_is_admin (p)))
+    corrected = TRUE;
+  apply_decision (p, d, fields, current, corrected, version);
+  remember_applied (p, d, &key, state, fields);
   return TRUE;
 }
 

@@ -132,163 +132,200 @@ exec_json (PGconn *conn, const char *sql, JsonBuilder *rows, const char *p2, con
   return result != NULL;
 }
 
-gboolean
-tf_push_record_bookkeeping (Push *p, const char *device_id, gint64 last_mutation_id,
-                            GError **error)
+/* What a push writes down, one JSON array per statement. */
+typedef struct
 {
-  g_autoptr(JsonBuilder) records = json_builder_new ();
-  g_autoptr(JsonBuilder) feed = json_builder_new ();
-  g_autoptr(JsonBuilder) results = json_builder_new ();
-  g_autoptr(JsonBuilder) audit = json_builder_new ();
-  g_autoptr(JsonBuilder) notify = json_builder_new ();
-  g_autoptr(GPtrArray) notified = g_ptr_array_new_with_free_func (g_free);
-  g_autofree char *last = g_strdup_printf ("%" G_GINT64_FORMAT, last_mutation_id);
-  g_autoptr(GPtrArray) care_changes = g_ptr_array_new_with_free_func (g_free);
+  JsonBuilder *records;       /* sync_records: versions */
+  JsonBuilder *feed;          /* sync_feed and sync_public_feed */
+  JsonBuilder *results;       /* sync_mutation_results: every answer, for retries */
+  JsonBuilder *audit;         /* audit_logs */
+  GPtrArray   *notified;      /* users whose long-polls wake */
+  GPtrArray   *care_changes;  /* therapist, client: pairs whose grants follow */
+} Books;
 
-  json_builder_begin_array (records);
-  json_builder_begin_array (feed);
-  json_builder_begin_array (results);
-  json_builder_begin_array (audit);
-  json_builder_begin_array (notify);
+static void
+books_clear (Books *b)
+{
+  g_clear_object (&b->records);
+  g_clear_object (&b->feed);
+  g_clear_object (&b->results);
+  g_clear_object (&b->audit);
+  g_clear_pointer (&b->notified, g_ptr_array_unref);
+  g_clear_pointer (&b->care_changes, g_ptr_array_unref);
+}
 
-  for (guint i = 0; i < p->decisions->len; i++)
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Books, books_clear)
+
+static void
+books_begin (Books *b)
+{
+  b->records = json_builder_new ();
+  b->feed = json_builder_new ();
+  b->results = json_builder_new ();
+  b->audit = json_builder_new ();
+  b->notified = g_ptr_array_new_with_free_func (g_free);
+  b->care_changes = g_ptr_array_new_with_free_func (g_free);
+  json_builder_begin_array (b->records);
+  json_builder_begin_array (b->feed);
+  json_builder_begin_array (b->results);
+  json_builder_begin_array (b->audit);
+}
+
+static void
+books_end (Books *b)
+{
+  json_builder_end_array (b->records);
+  json_builder_end_array (b->feed);
+  json_builder_end_array (b->results);
+  json_builder_end_array (b->audit);
+}
+
+/* Every decision's answer, kept for retries, and its line in the audit log. */
+static void
+add_answer (Books *b, Decision *d)
+{
+  TfPushItem *item = d->item;
+  const char *action;
+
+  json_builder_begin_object (b->results);
+  json_builder_set_member_name (b->results, "mutation_id");
+  json_builder_add_int_value (b->results, item->mutation_id);
+  json_builder_set_member_name (b->results, "result");
+  json_builder_add_value (b->results, json_node_copy (d->result));
+  json_builder_end_object (b->results);
+
+  action = d->outcome == OUTCOME_APPLY ? (item->op == TF_MUTATION_DELETE ? "delete" : "write")
+         : d->outcome == OUTCOME_CONFLICT ? "conflict" : "rejected";
+  json_builder_begin_object (b->audit);
+  json_builder_set_member_name (b->audit, "action");
+  json_builder_add_string_value (b->audit, action);
+  json_builder_set_member_name (b->audit, "table_name");
+  json_builder_add_string_value (b->audit, item->table->name);
+  json_builder_set_member_name (b->audit, "record_id");
+  json_builder_add_string_value (b->audit, item->id);
+  json_builder_end_object (b->audit);
+}
+
+/* An applied write's new version, owner and tombstone. */
+static void
+add_version (Books *b, Decision *d)
+{
+  TfPushItem *item = d->item;
+
+  json_builder_begin_object (b->records);
+  json_builder_set_member_name (b->records, "table_name");
+  json_builder_add_string_value (b->records, item->table->name);
+  json_builder_set_member_name (b->records, "record_id");
+  json_builder_add_string_value (b->records, item->id);
+  json_builder_set_member_name (b->records, "version");
+  json_builder_add_int_value (b->records, d->version);
+  json_builder_set_member_name (b->records, "owner_id");
+  if (d->owner)
+    json_builder_add_string_value (b->records, d->owner);
+  else
+    json_builder_add_null_value (b->records);
+  json_builder_set_member_name (b->records, "deleted");
+  json_builder_add_boolean_value (b->records, item->op == TF_MUTATION_DELETE);
+  json_builder_end_object (b->records);
+}
+
+/* An applied write's feed rows: its recipients now, and a revoked row for
+ * each user who had it and loses it; a care relationship's grants follow. */
+static void
+add_feed_rows (Books *b, Push *p, Decision *d)
+{
+  TfPushItem *item = d->item;
+  g_autofree char *key = tf_push_record_key (item->table->name, item->id);
+  GPtrArray *old = g_hash_table_lookup (p->old_recipients, key);
+  g_autoptr(GPtrArray) everyone = g_ptr_array_new ();
+
+  for (guint r = 0; r < d->recipients->len; r++)
+    g_ptr_array_add (everyone, g_ptr_array_index (d->recipients, r));
+  for (guint r = 0; old != NULL && r < old->len; r++)
     {
-      Decision *d = g_ptr_array_index (p->decisions, i);
-      TfPushItem *item = d->item;
-      const char *action;
-
-      if (d->outcome == OUTCOME_RETRY)
-        continue;
-
-      json_builder_begin_object (results);
-      json_builder_set_member_name (results, "mutation_id");
-      json_builder_add_int_value (results, item->mutation_id);
-      json_builder_set_member_name (results, "result");
-      json_builder_add_value (results, json_node_copy (d->result));
-      json_builder_end_object (results);
-
-      action = d->outcome == OUTCOME_APPLY ? (item->op == TF_MUTATION_DELETE ? "delete" : "write")
-             : d->outcome == OUTCOME_CONFLICT ? "conflict" : "rejected";
-      json_builder_begin_object (audit);
-      json_builder_set_member_name (audit, "action");
-      json_builder_add_string_value (audit, action);
-      json_builder_set_member_name (audit, "table_name");
-      json_builder_add_string_value (audit, item->table->name);
-      json_builder_set_member_name (audit, "record_id");
-      json_builder_add_string_value (audit, item->id);
-      json_builder_end_object (audit);
-
-      if (d->outcome != OUTCOME_APPLY || d->version == 0)
-        continue;
-
-      json_builder_begin_object (records);
-      json_builder_set_member_name (records, "table_name");
-      json_builder_add_string_value (records, item->table->name);
-      json_builder_set_member_name (records, "record_id");
-      json_builder_add_string_value (records, item->id);
-      json_builder_set_member_name (records, "version");
-      json_builder_add_int_value (records, d->version);
-      json_builder_set_member_name (records, "owner_id");
-      if (d->owner)
-        json_builder_add_string_value (records, d->owner);
-      else
-        json_builder_add_null_value (records);
-      json_builder_set_member_name (records, "deleted");
-      json_builder_add_boolean_value (records, item->op == TF_MUTATION_DELETE);
-      json_builder_end_object (records);
-
-      /* Recipients now, and those who had it and lose it. */
-      {
-        g_autofree char *key = tf_push_record_key (item->table->name, item->id);
-        GPtrArray *old = g_hash_table_lookup (p->old_recipients, key);
-        g_autoptr(GPtrArray) everyone = g_ptr_array_new ();
-
-        for (guint r = 0; r < d->recipients->len; r++)
-          g_ptr_array_add (everyone, g_ptr_array_index (d->recipients, r));
-        for (guint r = 0; old != NULL && r < old->len; r++)
-          {
-            const char *user = g_ptr_array_index (old, r);
-            gboolean kept = FALSE;
-            for (guint q = 0; q < d->recipients->len && !kept; q++)
-              kept = strcmp (g_ptr_array_index (d->recipients, q), user) == 0;
-            if (!kept)
-              g_ptr_array_add (everyone, (gpointer) user);
-          }
-        for (guint r = 0; r < everyone->len; r++)
-          {
-            const char *user = g_ptr_array_index (everyone, r);
-            json_builder_begin_object (feed);
-            json_builder_set_member_name (feed, "user_id");
-            json_builder_add_string_value (feed, user);
-            json_builder_set_member_name (feed, "table_name");
-            json_builder_add_string_value (feed, item->table->name);
-            json_builder_set_member_name (feed, "record_id");
-            json_builder_add_string_value (feed, item->id);
-            json_builder_set_member_name (feed, "version");
-            json_builder_add_int_value (feed, d->version);
-            json_builder_set_member_name (feed, "revoked");
-            json_builder_add_boolean_value (feed, r >= d->recipients->len);
-            json_builder_end_object (feed);
-            tf_push_add_unique (notified, user);
-          }
-        /* Key grants follow the record's life: a share that stops is gone. */
-        if (item->table == tf_registry_lookup ("care_relationships"))
-          {
-            JsonObject *f = item->mutation->fields;
-            g_ptr_array_add (care_changes, g_strdup (tf_json_get_string (f, "therapist_id")));
-            g_ptr_array_add (care_changes, g_strdup (tf_json_get_string (f, "client_id")));
-            tf_push_add_unique (notified, tf_json_get_string (f, "therapist_id"));
-          }
-      }
+      const char *user = g_ptr_array_index (old, r);
+      gboolean kept = FALSE;
+      for (guint q = 0; q < d->recipients->len && !kept; q++)
+        kept = strcmp (g_ptr_array_index (d->recipients, q), user) == 0;
+      if (!kept)
+        g_ptr_array_add (everyone, (gpointer) user);
     }
-  json_builder_end_array (records);
-  json_builder_end_array (feed);
-  json_builder_end_array (results);
-  json_builder_end_array (audit);
-  for (guint i = 0; i < notified->len; i++)
-    json_builder_add_string_value (notify, g_ptr_array_index (notified, i));
-  json_builder_end_array (notify);
+  for (guint r = 0; r < everyone->len; r++)
+    {
+      const char *user = g_ptr_array_index (everyone, r);
+      json_builder_begin_object (b->feed);
+      json_builder_set_member_name (b->feed, "user_id");
+      json_builder_add_string_value (b->feed, user);
+      json_builder_set_member_name (b->feed, "table_name");
+      json_builder_add_string_value (b->feed, item->table->name);
+      json_builder_set_member_name (b->feed, "record_id");
+      json_builder_add_string_value (b->feed, item->id);
+      json_builder_set_member_name (b->feed, "version");
+      json_builder_add_int_value (b->feed, d->version);
+      json_builder_set_member_name (b->feed, "revoked");
+      json_builder_add_boolean_value (b->feed, r >= d->recipients->len);
+      json_builder_end_object (b->feed);
+      tf_push_add_unique (b->notified, user);
+    }
+  /* Key grants follow the record's life: a share that stops is gone. */
+  if (item->table == tf_registry_lookup ("care_relationships"))
+    {
+      JsonObject *f = item->mutation->fields;
+      g_ptr_array_add (b->care_changes, g_strdup (tf_json_get_string (f, "therapist_id")));
+      g_ptr_array_add (b->care_changes, g_strdup (tf_json_get_string (f, "client_id")));
+      tf_push_add_unique (b->notified, tf_json_get_string (f, "therapist_id"));
+    }
+}
 
-  if (!exec_json (p->conn,
-                  "INSERT INTO sync_records (table_name, record_id, version, owner_id, deleted)"
-                  " SELECT x.table_name, x.record_id, x.version, x.owner_id, x.deleted"
-                  " FROM jsonb_to_recordset($1::jsonb) AS x(table_name text, record_id uuid,"
-                  " version bigint, owner_id uuid, deleted boolean)"
-                  " ON CONFLICT (table_name, record_id) DO UPDATE SET version = EXCLUDED.version,"
-                  " owner_id = EXCLUDED.owner_id, deleted = EXCLUDED.deleted,"
-                  " updated_at = CURRENT_TIMESTAMP",
-                  records, NULL, NULL, NULL, error) ||
-      !exec_json (p->conn,
-                  "WITH x AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(user_id text,"
-                  " table_name text, record_id uuid, version bigint, revoked boolean)),"
-                  " public AS (INSERT INTO sync_public_feed (table_name, record_id, version,"
-                  " revoked) SELECT x.table_name, x.record_id, x.version, x.revoked FROM x"
-                  " WHERE x.user_id = '" TF_SYNC_EVERYONE "'"
-                  " ON CONFLICT (table_name, record_id) DO UPDATE SET"
-                  " version = EXCLUDED.version, revoked = EXCLUDED.revoked)"
-                  " INSERT INTO sync_feed (user_id, table_name, record_id, version, revoked)"
-                  " SELECT x.user_id::uuid, x.table_name, x.record_id, x.version, x.revoked"
-                  " FROM x WHERE x.user_id <> '" TF_SYNC_EVERYONE "'"
-                  " ON CONFLICT (user_id, table_name, record_id) DO UPDATE SET"
-                  " version = EXCLUDED.version, revoked = EXCLUDED.revoked",
-                  feed, NULL, NULL, NULL, error) ||
-      !exec_json (p->conn,
-                  "INSERT INTO sync_mutation_results (device_id, user_id, mutation_id, result)"
-                  " SELECT $2::uuid, $3::uuid, (e->>'mutation_id')::bigint, e->'result'"
-                  " FROM jsonb_array_elements($1::jsonb) e"
-                  /* An answer from before the bookkeeping went back (a
-                   * restore that kept it): the new one is the truth. */
-                  " ON CONFLICT (device_id, user_id, mutation_id) DO UPDATE SET"
-                  " result = EXCLUDED.result, created_at = EXCLUDED.created_at",
-                  results, device_id, p->caller.user_id, NULL, error) ||
-      !exec_json (p->conn,
-                  "INSERT INTO audit_logs (user_id, action, table_name, record_id, ip_address,"
-                  " user_agent) SELECT $2::uuid, x.action, x.table_name, x.record_id, $3::inet, $4"
-                  " FROM jsonb_to_recordset($1::jsonb) AS x(action text, table_name text,"
-                  " record_id uuid)",
-                  audit, p->caller.user_id, p->job->address, p->job->user_agent, error))
-    return FALSE;
+/* The four statements over the whole batch: versions, feeds, answers and
+ * the audit log. */
+static gboolean
+write_books (Push *p, Books *b, const char *device_id, GError **error)
+{
+  return exec_json (p->conn,
+                    "INSERT INTO sync_records (table_name, record_id, version, owner_id, deleted)"
+                    " SELECT x.table_name, x.record_id, x.version, x.owner_id, x.deleted"
+                    " FROM jsonb_to_recordset($1::jsonb) AS x(table_name text, record_id uuid,"
+                    " version bigint, owner_id uuid, deleted boolean)"
+                    " ON CONFLICT (table_name, record_id) DO UPDATE SET version = EXCLUDED.version,"
+                    " owner_id = EXCLUDED.owner_id, deleted = EXCLUDED.deleted,"
+                    " updated_at = CURRENT_TIMESTAMP",
+                    b->records, NULL, NULL, NULL, error) &&
+         exec_json (p->conn,
+                    "WITH x AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(user_id text,"
+                    " table_name text, record_id uuid, version bigint, revoked boolean)),"
+                    " public AS (INSERT INTO sync_public_feed (table_name, record_id, version,"
+                    " revoked) SELECT x.table_name, x.record_id, x.version, x.revoked FROM x"
+                    " WHERE x.user_id = '" TF_SYNC_EVERYONE "'"
+                    " ON CONFLICT (table_name, record_id) DO UPDATE SET"
+                    " version = EXCLUDED.version, revoked = EXCLUDED.revoked)"
+                    " INSERT INTO sync_feed (user_id, table_name, record_id, version, revoked)"
+                    " SELECT x.user_id::uuid, x.table_name, x.record_id, x.version, x.revoked"
+                    " FROM x WHERE x.user_id <> '" TF_SYNC_EVERYONE "'"
+                    " ON CONFLICT (user_id, table_name, record_id) DO UPDATE SET"
+                    " version = EXCLUDED.version, revoked = EXCLUDED.revoked",
+                    b->feed, NULL, NULL, NULL, error) &&
+         exec_json (p->conn,
+                    "INSERT INTO sync_mutation_results (device_id, user_id, mutation_id, result)"
+                    " SELECT $2::uuid, $3::uuid, (e->>'mutation_id')::bigint, e->'result'"
+                    " FROM jsonb_array_elements($1::jsonb) e"
+                    /* An answer from before the bookkeeping went back (a
+                     * restore that kept it): the new one is the truth. */
+                    " ON CONFLICT (device_id, user_id, mutation_id) DO UPDATE SET"
+                    " result = EXCLUDED.result, created_at = EXCLUDED.created_at",
+                    b->results, device_id, p->caller.user_id, NULL, error) &&
+         exec_json (p->conn,
+                    "INSERT INTO audit_logs (user_id, action, table_name, record_id, ip_address,"
+                    " user_agent) SELECT $2::uuid, x.action, x.table_name, x.record_id, $3::inet,"
+                    " $4 FROM jsonb_to_recordset($1::jsonb) AS x(action text, table_name text,"
+                    " record_id uuid)",
+                    b->audit, p->caller.user_id, p->job->address, p->job->user_agent, error);
+}
 
+/* The grants of each changed care relationship (therapist, client pairs). */
+static gboolean
+refresh_care (Push *p, GPtrArray *care_changes, GError **error)
+{
   for (guint i = 0; i + 1 < care_changes->len; i += 2)
     {
       const char *params[] = { g_ptr_array_index (care_changes, i),
@@ -298,19 +335,60 @@ tf_push_record_bookkeeping (Push *p, const char *device_id, gint64 last_mutation
       if (r == NULL)
         return FALSE;
     }
+  return TRUE;
+}
 
-  {
-    const char *params[] = { device_id, p->caller.user_id, last };
-    g_autoptr(PGresult) r = tf_db_query (p->conn,
-                                         "UPDATE sync_devices SET last_mutation_id ="
-                                         " GREATEST(last_mutation_id, $3::bigint)"
-                                         " WHERE device_id = $1::uuid AND user_id = $2::uuid",
-                                         3, params, error);
-    if (r == NULL)
-      return FALSE;
-  }
-  /* Delivered at commit; the wait endpoint wakes those users. */
+static gboolean
+advance_last_mutation (Push *p, const char *device_id, gint64 last_mutation_id, GError **error)
+{
+  g_autofree char *last = g_strdup_printf ("%" G_GINT64_FORMAT, last_mutation_id);
+  const char *params[] = { device_id, p->caller.user_id, last };
+  g_autoptr(PGresult) r = tf_db_query (p->conn,
+                                       "UPDATE sync_devices SET last_mutation_id ="
+                                       " GREATEST(last_mutation_id, $3::bigint)"
+                                       " WHERE device_id = $1::uuid AND user_id = $2::uuid",
+                                       3, params, error);
+  return r != NULL;
+}
+
+/* Delivered at commit; the wait endpoint wakes those users. */
+static gboolean
+notify_users (Push *p, GPtrArray *notified, GError **error)
+{
+  g_autoptr(JsonBuilder) notify = json_builder_new ();
+
+  json_builder_begin_array (notify);
+  for (guint i = 0; i < notified->len; i++)
+    json_builder_add_string_value (notify, g_ptr_array_index (notified, i));
+  json_builder_end_array (notify);
   return exec_json (p->conn, "SELECT pg_notify('tf_sync', u)"
                              " FROM jsonb_array_elements_text($1::jsonb) u",
                     notify, NULL, NULL, NULL, error);
+}
+
+gboolean
+tf_push_record_bookkeeping (Push *p, const char *device_id, gint64 last_mutation_id,
+                            GError **error)
+{
+  g_auto(Books) b = { 0 };
+
+  books_begin (&b);
+  for (guint i = 0; i < p->decisions->len; i++)
+    {
+      Decision *d = g_ptr_array_index (p->decisions, i);
+
+      if (d->outcome == OUTCOME_RETRY)
+        continue;
+      add_answer (&b, d);
+      if (d->outcome != OUTCOME_APPLY || d->version == 0)
+        continue;
+      add_version (&b, d);
+      add_feed_rows (&b, p, d);
+    }
+  books_end (&b);
+
+  return write_books (p, &b, device_id, error) &&
+         refresh_care (p, b.care_changes, error) &&
+         advance_last_mutation (p, device_id, last_mutation_id, error) &&
+         notify_users (p, b.notified, error);
 }
