@@ -24,28 +24,17 @@ print_rejections (TfCli *cli, JsonArray *rejections)
     }
 }
 
-/* One sync; when the session lapsed, the device signs in again by itself
- * and the sync goes on. */
-static gboolean
-sync_renewing (TfSyncClient *client, TfStore *store, TfVault *vault, TfSyncReport *report,
-               GError **error)
-{
-  return tf_account_sync (store, tf_vault_get_keys (vault), tf_vault_get_user_id (vault), client,
-                          report, NULL, error);
-}
-
 /* Syncs, settles what it brought (tf_account_settle: old plaintext, keys of
  * people in care, key grants, shares), then pushes at once what that
- * queued.  The session's token opens with the master key only, so the vault
- * is opened first (a conflict copy is then also re-encrypted for its own id
- * and syncs too). */
+ * queued (tf_account_sync_settled).  The session's token opens with the
+ * master key only, so the vault is opened first (a conflict copy is then
+ * also re-encrypted for its own id and syncs too). */
 static gboolean
 run_sync (TfCli *cli, TfSyncReport *report, GError **error)
 {
   g_autoptr(TfSyncClient) client = NULL;
   TfStore *store = tf_cli_store (cli, error);
   TfVault *vault;
-  TfSyncReport again = { 0 };
   TfSettleReport settled;
   gboolean ok;
 
@@ -55,26 +44,17 @@ run_sync (TfCli *cli, TfSyncReport *report, GError **error)
   if (vault == NULL)
     return FALSE;
   client = tf_account_new_sync_client (vault, error);
-  if (client == NULL || !sync_renewing (client, store, vault, report, error))
+  if (client == NULL)
     return FALSE;
-  ok = tf_account_settle (vault, &settled, error);
+  ok = tf_account_sync_settled (vault, client, report, &settled, error);
   if (settled.legacy_error != NULL)
     g_printerr (_("Old entries stay unencrypted for now: %s\n"), settled.legacy_error);
-  tf_settle_report_clear (&settled);
-  if (!ok)
-    return FALSE;
-  report->refused += settled.refused;
-  if (settled.pending > 0)
+  if (ok && settled.pending > 0)
     g_printerr (ngettext ("%u share waits for a key the server does not have yet.\n",
                           "%u shares wait for keys the server does not have yet.\n",
                           settled.pending), settled.pending);
-  if (settled.push_again)
-    {
-      if (!sync_renewing (client, store, vault, &again, error))
-        return FALSE;
-      tf_sync_report_add (report, &again);
-    }
-  return TRUE;
+  tf_settle_report_clear (&settled);
+  return ok;
 }
 
 /* Waits up to @seconds for another device's change (long-poll), then

@@ -189,3 +189,31 @@ tf_settle_report_clear (TfSettleReport *report)
 {
   g_clear_pointer (&report->legacy_error, g_free);
 }
+
+gboolean
+tf_account_sync_settled (TfVault *vault, TfSyncClient *client, TfSyncReport *report,
+                         TfSettleReport *settled, GError **error)
+{
+  TfSyncReport again = { 0 };
+  TfStore *store;
+  TfKeys *keys;
+  const char *user_id;
+
+  g_return_val_if_fail (TF_IS_VAULT (vault), FALSE);
+  g_return_val_if_fail (report != NULL && settled != NULL, FALSE);
+
+  memset (settled, 0, sizeof *settled);
+  store = tf_vault_get_store (vault);
+  keys = tf_vault_get_keys (vault);
+  user_id = tf_vault_get_user_id (vault);
+  if (!tf_account_sync (store, keys, user_id, client, report, NULL, error) ||
+      !tf_account_settle (vault, settled, error))
+    return FALSE;
+  report->refused += settled->refused;
+  if (!settled->push_again)
+    return TRUE;
+  if (!tf_account_sync (store, keys, user_id, client, &again, NULL, error))
+    return FALSE;
+  tf_sync_report_add (report, &again);
+  return TRUE;
+}

@@ -3,7 +3,8 @@
  * tf-account-publish.c: an account made on this computer only, and later
  * published on a server with the keys and user id it already has, so that
  * what was written offline syncs as it is.  Until then the profile's names,
- * licence number and recovery proof wait in the store.
+ * licence number and recovery proof wait in the store.  Published, it syncs
+ * once at once, which signs what the server made at registration.
  */
 #define G_LOG_DOMAIN "tf-account"
 
@@ -82,6 +83,33 @@ tf_account_create_local (TfStore *store, const TfRegistration *reg, char **out_r
     return NULL;
   *out_recovery_text = g_steal_pointer (&recovery_text);
   return tf_vault_new (store, user_id, g_steal_pointer (&keys));
+}
+
+/* The server made this account's profile (and a therapist's directory
+ * entry) from what was typed, unsigned: one sync now brings them and
+ * writes them again, signed, above the server's revision (the legacy step
+ * of tf_account_settle, which signs every record of this account held
+ * unsigned), so other devices take them unsigned only until then
+ * (docs/encryption.md, "Unsigned records").  The account is registered
+ * whatever happens here: failing, the next sync does it. */
+static void
+sign_registration (TfStore *store, const char *user_id, TfKeys *keys)
+{
+  g_autoptr(TfVault) vault = tf_vault_new (store, user_id, tf_keys_copy (keys));
+  g_autoptr(TfSyncClient) client = NULL;
+  g_autoptr(GError) error = NULL;
+  TfSyncReport report = { 0 };
+  TfSettleReport settled;
+
+  client = tf_account_new_sync_client (vault, &error);
+  if (client != NULL)
+    tf_account_sync_settled (vault, client, &report, &settled, &error);
+  else
+    memset (&settled, 0, sizeof settled);
+  if (error != NULL)
+    g_message ("the first sync after registering failed, the next one signs the profile: %s",
+               error->message);
+  tf_settle_report_clear (&settled);
 }
 
 gboolean
@@ -191,6 +219,9 @@ tf_account_publish (TfStore *store, const char *server_url, const char *email,
                    _("The server’s answer was malformed"));
       return FALSE;
     }
-  return tf_account_save (store, server, answer, email, keys_object, keys, error) &&
-         tf_store_set_state (store, names, nothing, error);
+  if (!tf_account_save (store, server, answer, email, keys_object, keys, error) ||
+      !tf_store_set_state (store, names, nothing, error))
+    return FALSE;
+  sign_registration (store, user_id, keys);
+  return TRUE;
 }

@@ -61,8 +61,12 @@ TfVault  *tf_account_create_local (TfStore              *store,
                                    GError              **error);
 
 /* Registers this profile's account on a server with its keys and id, so
- * that what was written offline syncs as it is.  Safe to try again after a
- * failure. */
+ * that what was written offline syncs as it is, and syncs once at once
+ * (tf_account_sync_settled): the profile and the therapist's directory
+ * entry the server makes from what was typed come back and are written
+ * again, signed, so other devices never have to take them unsigned for
+ * long (docs/encryption.md, "Unsigned records").  That sync failing is no
+ * failure: the next one signs them.  Safe to try again after a failure. */
 gboolean  tf_account_publish      (TfStore        *store,
                                    const char     *server_url,
                                    const char     *email,
@@ -244,5 +248,18 @@ gboolean  tf_account_settle       (TfVault         *vault,
                                    TfSettleReport  *report,
                                    GError         **error);
 void      tf_settle_report_clear  (TfSettleReport  *report);
+
+/* One sync of @vault's profile through @client (tf_account_sync), settled
+ * (tf_account_settle, its findings in @settled: clear it), and what that
+ * queued pushed at once, both syncs counted in @report.  Blocking.  The
+ * CLI's sync, and the first sync right after registering
+ * (tf_account_publish), which writes again, signed, the profile and the
+ * directory entry the server made (docs/encryption.md, "Unsigned
+ * records"). */
+gboolean  tf_account_sync_settled (TfVault         *vault,
+                                   TfSyncClient    *client,
+                                   TfSyncReport    *report,
+                                   TfSettleReport  *settled,
+                                   GError         **error);
 
 G_END_DECLS

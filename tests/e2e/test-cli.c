@@ -3370,6 +3370,70 @@ test_key_rotation_reseals (void)
   }
 }
 
+/* --- what the server makes at registration (issue 19) ----------------------- */
+
+/* The revision and signature PostgreSQL holds of @user_id's row of @table
+ * (profiles, therapists: keyed by user_id), "" when unsigned. */
+static char *
+registered_signed (const char *table, const char *user_id)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT coalesce(author_revision || ' ' ||"
+                                          " author_signature, '') FROM %s WHERE user_id = '%s'",
+                                          table, user_id);
+
+  return server_value (sql);
+}
+
+static char *
+user_id_of (const char *email)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT id FROM users WHERE email = '%s'", email);
+
+  return server_value (sql);
+}
+
+/* The profile and the directory entry the server makes from what was typed
+ * are signed by their owner at once: `account register` syncs and writes
+ * them again, signed, the same content one revision up.  A device that
+ * registered without (here: killed before that sync took them) signs them
+ * at its first sync. */
+static void
+test_registration_signed (void)
+{
+  g_autofree char *t_email = unique_email ("therapist"), *c_email = unique_email ("client");
+  g_autofree char *therapist = NULL, *profile = NULL, *entry = NULL, *client = NULL;
+  g_autofree char *name = NULL, *sql = NULL;
+  g_auto(Run) run = { 0 };
+  Device *t = device_new (), *c = device_new ();
+
+  therapist = register_on (t, t_email, "therapist", NULL);
+  profile = registered_signed ("profiles", therapist);
+  entry = registered_signed ("therapists", therapist);
+  g_assert_true (g_str_has_prefix (profile, "1 tfs1:"));
+  g_assert_true (g_str_has_prefix (entry, "1 tfs1:"));
+  sql = g_strdup_printf ("SELECT first_name || ' ' || last_name || ' ' || license_number"
+                         " FROM profiles JOIN therapists USING (user_id)"
+                         " WHERE user_id = '%s'", therapist);
+  name = server_value (sql);
+  g_clear_pointer (&sql, g_free);
+  sql = g_strdup_printf ("Δήμητρα Αλεξίου %s", t_email);
+  g_assert_cmpstr (name, ==, sql);
+  g_assert_cmpint (status_int (t, "pending"), ==, 0);
+
+  RUN_ENV (&run, c, "TF_DEBUG_KILL_AT=pull-received", "account", "register", "--server",
+           server->base_url, "--email", c_email, "--role", "client", "--first-name", "Ελένη",
+           "--last-name", "Παπαδοπούλου");
+  g_assert_cmpint (run.status, ==, -SIGKILL);
+  client = user_id_of (c_email);
+  g_clear_pointer (&profile, g_free);
+  profile = registered_signed ("profiles", client);
+  g_assert_cmpstr (profile, ==, "");
+  sync_ok (c);
+  g_clear_pointer (&profile, g_free);
+  profile = registered_signed ("profiles", client);
+  g_assert_true (g_str_has_prefix (profile, "1 tfs1:"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -3414,6 +3478,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/altered-care-refused", test_altered_care_refused);
   g_test_add_func ("/cli/restored-profile-ends-care", test_restored_profile_ends_care);
   g_test_add_func ("/cli/planted-for-stranger-refused", test_planted_for_stranger_refused);
+  g_test_add_func ("/cli/registration-signed", test_registration_signed);
   g_test_add_func ("/cli/refused-listed", test_refused_listed);
   g_test_add_func ("/cli/forged-grant-refused", test_forged_grant_refused);
   g_test_add_func ("/cli/altered-grant-refused", test_altered_grant_refused);
