@@ -21,6 +21,7 @@
 #include <glib/gi18n.h>
 
 #include "tf-account-page.h"
+#include "tf-account-session-row.h"
 #include "tf-form.h"
 #include "tf-keyring.h"
 #include "tf-qr-code.h"
@@ -178,74 +179,21 @@ on_revoke_response (AdwMessageDialog *dialog, const char *response, TfAccountPag
 }
 
 static void
-on_revoke_clicked (GtkButton *button, TfAccountPage *self)
+on_revoke_cb (TfAccountSessionRow *row, TfAccountPage *self)
 {
-  const char *label = g_object_get_data (G_OBJECT (button), "tf-label");
+  TfAccountSession *device = tf_account_session_row_get_session (row);
   GtkWidget *dialog;
 
   dialog = tf_form_confirm_new (GTK_WIDGET (self), "account-revoke", NULL,
                                 _("That device stops syncing until your password is entered "
                                   "on it again. What is on it stays there, encrypted."),
                                 "cancel", _("_Cancel"), "sign-out", _("_Sign Out"));
-  adw_message_dialog_format_heading (ADW_MESSAGE_DIALOG (dialog), _("Sign Out “%s”?"), label);
+  adw_message_dialog_format_heading (ADW_MESSAGE_DIALOG (dialog), _("Sign Out “%s”?"),
+                                     tf_account_session_get_label (device));
   g_object_set_data_full (G_OBJECT (dialog), "tf-session-id",
-                          g_strdup (g_object_get_data (G_OBJECT (button), "tf-session-id")),
-                          g_free);
+                          g_strdup (tf_account_session_get_id (device)), g_free);
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_revoke_response), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
-}
-
-/* "This device", or when the device was last seen, in local time. */
-static char *
-session_subtitle (TfAccountSession *session)
-{
-  GDateTime *seen = tf_account_session_get_last_seen (session);
-  g_autoptr(GDateTime) local = NULL;
-  g_autofree char *when = NULL;
-
-  if (tf_account_session_is_current (session))
-    return g_strdup (_("This device"));
-  if (seen == NULL)
-    return g_strdup (_("Not seen since it signed in"));
-  local = g_date_time_to_local (seen);
-  /* TRANSLATORS: a date and time as in "5 March 2026, 14:30". */
-  when = g_date_time_format (local, _("%-d %B %Y, %H:%M"));
-  return g_strdup_printf (_("Last seen %s"), when);
-}
-
-static GtkWidget *
-session_row (TfAccountPage *self, TfAccountSession *session)
-{
-  GtkWidget *row = adw_action_row_new ();
-  g_autofree char *subtitle = session_subtitle (session);
-
-  gtk_widget_set_name (row, tf_account_session_is_current (session) ? "account-session-current"
-                                                                    : "account-session");
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
-                                 tf_account_session_get_label (session));
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-  adw_action_row_add_prefix (ADW_ACTION_ROW (row),
-                             gtk_image_new_from_icon_name (tf_account_session_is_current (session)
-                                                             ? "computer-symbolic"
-                                                             : "network-workgroup-symbolic"));
-  /* Not this device's own: ending it here would sign this device out. */
-  if (!tf_account_session_is_current (session))
-    {
-      GtkWidget *button = gtk_button_new_with_mnemonic (_("_Sign Out…"));
-      g_autofree char *what = g_strdup_printf (_("Sign out %s"),
-                                               tf_account_session_get_label (session));
-
-      gtk_widget_set_name (button, "account-session-revoke");
-      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-      gtk_widget_set_tooltip_text (button, what);
-      g_object_set_data_full (G_OBJECT (button), "tf-session-id",
-                              g_strdup (tf_account_session_get_id (session)), g_free);
-      g_object_set_data_full (G_OBJECT (button), "tf-label",
-                              g_strdup (tf_account_session_get_label (session)), g_free);
-      g_signal_connect (button, "clicked", G_CALLBACK (on_revoke_clicked), self);
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
-    }
-  return row;
 }
 
 static void
@@ -269,8 +217,9 @@ sessions_cb (GObject *source, GAsyncResult *result, gpointer data)
   say (self->sessions_status, NULL, FALSE);
   for (guint i = 0; i < sessions->len; i++)
     {
-      GtkWidget *row = session_row (self, g_ptr_array_index (sessions, i));
+      GtkWidget *row = tf_account_session_row_new (g_ptr_array_index (sessions, i));
 
+      g_signal_connect (row, "revoke", G_CALLBACK (on_revoke_cb), self);
       adw_preferences_group_add (self->sessions_group, row);
       g_ptr_array_add (self->session_rows, row);
     }

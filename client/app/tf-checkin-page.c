@@ -28,6 +28,7 @@
 #include "tf-checkin-page.h"
 #include "tf-checkin.h"
 #include "tf-draft-notice.h"
+#include "tf-entry-row.h"
 #include "tf-form.h"
 #include "tf-page.h"
 #include "tf-time.h"
@@ -132,7 +133,6 @@ static GtkWidget *
 create_row (gpointer item, gpointer data)
 {
   TfItem *entry = item;
-  GtkWidget *row = adw_action_row_new ();
   g_autofree char *title = g_strdup_printf (_("Mood %d · Energy %d · Anxiety %d"),
                                             (int) tf_item_get_int (entry, "mood_value", 0),
                                             (int) tf_item_get_int (entry, "energy_level", 0),
@@ -152,11 +152,7 @@ create_row (gpointer item, gpointer data)
                                 json_node_get_array (felt), i)));
   if (note != NULL && *note != '\0')
     g_string_append_printf (subtitle, "\n%s", note);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle->str);
-  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 4);
-  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
-  return row;
+  return tf_entry_row_new (entry, title, subtitle->str, 4, FALSE);
 }
 
 static void
@@ -243,10 +239,8 @@ load_entry (TfCheckinPage *self, TfItem *entry)
 static void
 on_row_activated (TfCheckinPage *self, GtkListBoxRow *row)
 {
-  g_autoptr(TfItem) entry = NULL;
-  int index = gtk_list_box_row_get_index (row);
+  TfItem *entry = TF_IS_ENTRY_ROW (row) ? tf_entry_row_get_item (TF_ENTRY_ROW (row)) : NULL;
 
-  entry = index >= 0 ? g_list_model_get_item (G_LIST_MODEL (self->history), index) : NULL;
   if (entry != NULL && g_strcmp0 (tf_item_get_string (entry, "user_id"),
                                    tf_vault_get_user_id (tf_session_get_vault (self->session))) == 0)
     load_entry (self, entry);

@@ -16,21 +16,20 @@
  *
  * An AdwLeaflet holds the list and the detail side by side, and one at a
  * time when the window is narrow; the detail then shows a back button.
- * They are the template tf-clients-page.ui; the rows are built here.
+ * They are the template tf-clients-page.ui; the rows are TfClientRow.
  */
 #define G_LOG_DOMAIN "tf-clients-page"
 
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <string.h>
 
 #include "tf-client-detail.h"
+#include "tf-client-row.h"
 #include "tf-clients-page.h"
 #include "tf-page.h"
 #include "tf-form.h"
 #include "tf-text.h"
-#include "tf-time.h"
 
 struct _TfClientsPage
 {
@@ -134,9 +133,8 @@ static gboolean
 row_matches (GtkListBoxRow *row, gpointer data)
 {
   TfClientsPage *self = data;
-  const char *folded = g_object_get_data (G_OBJECT (row), "tf-folded");
 
-  return self->query == NULL || (folded != NULL && strstr (folded, self->query) != NULL);
+  return tf_client_row_matches (TF_CLIENT_ROW (row), self->query);
 }
 
 /* Which of the list, "no clients" and "no match" shows. */
@@ -147,7 +145,7 @@ update_list_state (TfClientsPage *self)
 
   for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->list)); row != NULL;
        row = gtk_widget_get_next_sibling (row))
-    if (GTK_IS_LIST_BOX_ROW (row) && row_matches (GTK_LIST_BOX_ROW (row), self))
+    if (TF_IS_CLIENT_ROW (row) && row_matches (GTK_LIST_BOX_ROW (row), self))
       visible++;
   gtk_widget_set_visible (GTK_WIDGET (self->search), self->n_clients > 0);
   if (self->n_clients == 0)
@@ -266,48 +264,6 @@ collect_clients (TfClientsPage *self)
   return clients;
 }
 
-static char *
-format_date (const char *stamp)
-{
-  g_autoptr(GDateTime) utc = stamp ? tf_time_parse_timestamp (stamp, NULL) : NULL;
-  g_autoptr(GDateTime) local = utc ? g_date_time_to_local (utc) : NULL;
-
-  return local ? g_date_time_format (local, "%x") : NULL;
-}
-
-static GtkWidget *
-create_row (Client *client)
-{
-  GtkWidget *row = adw_action_row_new ();
-  g_autofree char *row_name = g_strdup_printf ("client-%s", client->client_id);
-  g_autofree char *date = format_date (client->active ? client->started_at : client->ended_at);
-  g_autofree char *subtitle = NULL;
-
-  if (client->active)
-    subtitle = date ? g_strdup_printf (_("In care since %s"), date) : NULL;
-  else
-    subtitle = date ? g_strdup_printf (_("Care ended on %s"), date) : g_strdup (_("Care ended"));
-  gtk_widget_set_name (row, row_name);
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), client->name);
-  if (subtitle != NULL)
-    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-  if (!client->active)
-    {
-      GtkWidget *ended = gtk_label_new (_("Ended"));
-
-      gtk_widget_set_name (ended, "client-ended");
-      gtk_widget_add_css_class (ended, "dim-label");
-      gtk_widget_add_css_class (ended, "caption-heading");
-      gtk_widget_set_valign (ended, GTK_ALIGN_CENTER);
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), ended);
-    }
-  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
-  g_object_set_data_full (G_OBJECT (row), "tf-client-id", g_strdup (client->client_id), g_free);
-  g_object_set_data_full (G_OBJECT (row), "tf-folded", tf_text_fold_for_search (client->name), g_free);
-  return row;
-}
-
 static void
 select_shown (TfClientsPage *self)
 {
@@ -317,8 +273,8 @@ select_shown (TfClientsPage *self)
 
   for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->list)); row != NULL;
        row = gtk_widget_get_next_sibling (row))
-    if (GTK_IS_LIST_BOX_ROW (row) && shown != NULL &&
-        g_strcmp0 (g_object_get_data (G_OBJECT (row), "tf-client-id"), shown) == 0)
+    if (TF_IS_CLIENT_ROW (row) && shown != NULL &&
+        g_strcmp0 (tf_client_row_get_client_id (TF_CLIENT_ROW (row)), shown) == 0)
       {
         gtk_list_box_select_row (self->list, GTK_LIST_BOX_ROW (row));
         return;
@@ -335,7 +291,14 @@ rebuild (TfClientsPage *self)
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->list))) != NULL)
     gtk_list_box_remove (self->list, child);
   for (guint i = 0; i < clients->len; i++)
-    gtk_list_box_append (self->list, create_row (g_ptr_array_index (clients, i)));
+    {
+      Client *client = g_ptr_array_index (clients, i);
+
+      gtk_list_box_append (self->list,
+                           tf_client_row_new (client->client_id, client->name, client->active,
+                                              client->active ? client->started_at
+                                                             : client->ended_at));
+    }
   self->n_clients = clients->len;
   select_shown (self);
   update_list_state (self);
@@ -364,10 +327,8 @@ on_detail_back_cb (TfClientsPage *self)
 static void
 on_row_activated_cb (TfClientsPage *self, GtkListBoxRow *row)
 {
-  const char *client_id = g_object_get_data (G_OBJECT (row), "tf-client-id");
-
-  if (client_id != NULL)
-    tf_clients_page_show_client (self, client_id);
+  if (TF_IS_CLIENT_ROW (row))
+    tf_clients_page_show_client (self, tf_client_row_get_client_id (TF_CLIENT_ROW (row)));
 }
 
 void

@@ -15,7 +15,7 @@
  * saved, it is kept as a draft (tf-drafts.h) of the entry, or of "new";
  * after the unlock the window hands it back (restore_draft) and the editor
  * shows it with a notice and Discard.  The two views are the template
- * tf-journal-page.ui; the rows are built here, one per entry.
+ * tf-journal-page.ui; the rows are TfEntryRow, one per entry.
  */
 #define G_LOG_DOMAIN "tf-journal-page"
 
@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "tf-draft-notice.h"
+#include "tf-entry-row.h"
 #include "tf-form.h"
 #include "tf-journal.h"
 #include "tf-journal-page.h"
@@ -146,7 +147,7 @@ static GtkWidget *
 create_row (gpointer item, gpointer data)
 {
   TfItem *entry = item;
-  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *row;
   const char *title = tf_item_get_string (entry, "title");
   const char *category = tf_item_get_string (entry, "category");
   const char *content = tf_item_get_string (entry, "content");
@@ -169,16 +170,9 @@ create_row (gpointer item, gpointer data)
         *g_utf8_offset_to_pointer (line, 120) = '\0';
       g_string_append_printf (subtitle, "\n%s", line);
     }
+  row = tf_entry_row_new (entry, title != NULL && *title != '\0' ? title : _("Untitled"),
+                          subtitle->str, 2, TRUE);
   gtk_widget_set_name (row, "journal-row");
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
-                                 title != NULL && *title != '\0' ? title : _("Untitled"));
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle->str);
-  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 2);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name (
-                               "go-next-symbolic"));
-  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
-  g_object_set_data_full (G_OBJECT (row), "tf-item", g_object_ref (entry), g_object_unref);
   return row;
 }
 
@@ -241,11 +235,9 @@ on_new_clicked_cb (TfJournalPage *self)
 static void
 on_row_activated_cb (TfJournalPage *self, GtkListBoxRow *row)
 {
-  TfItem *entry = g_object_get_data (G_OBJECT (row), "tf-item");
-
-  if (entry == NULL)
+  if (!TF_IS_ENTRY_ROW (row))
     return;
-  fill_editor (self, entry);
+  fill_editor (self, tf_entry_row_get_item (TF_ENTRY_ROW (row)));
   show_editor (self);
 }
 

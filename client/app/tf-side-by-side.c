@@ -2,10 +2,11 @@
  *
  * tf-side-by-side.c: a container whose children stand in a row when they
  * fit, else in a column (tf-side-by-side.h).  The deciding and placing is
- * its layout manager's, TfSideBySideLayout; this widget only holds the
- * children, hands its properties to the layout and unparents the children
- * in dispose.  It has no template: it has no children of its own, only
- * those its user's template or code gives it.
+ * its layout manager's, TfSideBySideLayout, which its template
+ * (tf-side-by-side.ui) sets; this widget only holds the children, stands
+ * for the layout's properties and unparents the children in dispose.  It
+ * has no children of its own, only those its user's template or code
+ * gives it.
  */
 #define G_LOG_DOMAIN "tf-side-by-side"
 
@@ -17,13 +18,13 @@
 
 struct _TfSideBySide
 {
-  GtkWidget parent_instance;
+  GtkWidget         parent_instance;
+
+  /* template (tf-side-by-side.ui): the widget's layout manager */
+  GtkLayoutManager *layout;
 };
 
 G_DEFINE_FINAL_TYPE (TfSideBySide, tf_side_by_side, GTK_TYPE_WIDGET)
-
-enum { PROP_0, PROP_SPACING, PROP_ROW_MIN_WIDTH, PROP_FIT_NATURAL, N_PROPS };
-static GParamSpec *properties[N_PROPS];
 
 static void
 tf_side_by_side_dispose (GObject *object)
@@ -32,20 +33,19 @@ tf_side_by_side_dispose (GObject *object)
   G_OBJECT_CLASS (tf_side_by_side_parent_class)->dispose (object);
 }
 
-/* The properties are the layout's, under the same names. */
+/* Each property is the layout's own (an override of its GParamSpec, see
+ * class_init), so @pspec is the layout's and names it there. */
 static void
 tf_side_by_side_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
 {
-  g_object_get_property (G_OBJECT (gtk_widget_get_layout_manager (GTK_WIDGET (object))),
-                         pspec->name, value);
+  g_object_get_property (G_OBJECT (TF_SIDE_BY_SIDE (object)->layout), pspec->name, value);
 }
 
 static void
 tf_side_by_side_set_property (GObject *object, guint prop_id, const GValue *value,
                               GParamSpec *pspec)
 {
-  g_object_set_property (G_OBJECT (gtk_widget_get_layout_manager (GTK_WIDGET (object))),
-                         pspec->name, value);
+  g_object_set_property (G_OBJECT (TF_SIDE_BY_SIDE (object)->layout), pspec->name, value);
 }
 
 static void
@@ -53,24 +53,33 @@ tf_side_by_side_class_init (TfSideBySideClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
-  const GParamFlags flags = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS;
+  /* Kept for the program's life: the overrides below point into it. */
+  GObjectClass *layout_class = g_type_class_ref (TF_TYPE_SIDE_BY_SIDE_LAYOUT);
+  static const char *const forwarded[] = { "spacing", "row-min-width", "fit-natural" };
 
   object_class->dispose = tf_side_by_side_dispose;
   object_class->get_property = tf_side_by_side_get_property;
   object_class->set_property = tf_side_by_side_set_property;
-  gtk_widget_class_set_layout_manager_type (widget_class, TF_TYPE_SIDE_BY_SIDE_LAYOUT);
 
-  /* As TfSideBySideLayout's. */
-  properties[PROP_SPACING] = g_param_spec_int ("spacing", NULL, NULL, 0, G_MAXINT, 0, flags);
-  properties[PROP_ROW_MIN_WIDTH] = g_param_spec_int ("row-min-width", NULL, NULL, 0, G_MAXINT,
-                                                     0, flags);
-  properties[PROP_FIT_NATURAL] = g_param_spec_boolean ("fit-natural", NULL, NULL, FALSE, flags);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  /* The layout's properties, declared there once: the same names, types,
+   * ranges and defaults here, so a template sets them on this widget. */
+  for (guint i = 0; i < G_N_ELEMENTS (forwarded); i++)
+    {
+      GParamSpec *pspec = g_object_class_find_property (layout_class, forwarded[i]);
+
+      g_object_class_install_property (object_class, i + 1,
+                                       g_param_spec_override (pspec->name, pspec));
+    }
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/therapyfield/TherapyField/"
+                                               "tf-side-by-side.ui");
+  gtk_widget_class_bind_template_child (widget_class, TfSideBySide, layout);
 }
 
 static void
 tf_side_by_side_init (TfSideBySide *self)
 {
+  gtk_widget_init_template (GTK_WIDGET (self));
 }
 
 GtkWidget *
