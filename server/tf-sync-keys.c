@@ -13,6 +13,7 @@
 
 #include <string.h>
 
+#include "tf-audit.h"
 #include "tf-auth.h"
 #include "tf-crypto.h"
 #include "tf-db.h"
@@ -211,6 +212,8 @@ tf_sync_handle_therapist (TfRequest *req)
 typedef struct
 {
   char       *token;
+  char       *address;     /* for the audit entry */
+  char       *user_agent;
   JsonObject *rotation;
 } RotateJob;
 
@@ -218,6 +221,8 @@ static void
 rotate_job_free (RotateJob *job)
 {
   g_free (job->token);
+  g_free (job->address);
+  g_free (job->user_agent);
   g_clear_pointer (&job->rotation, json_object_unref);
   g_free (job);
 }
@@ -319,7 +324,26 @@ rotate_in_transaction (PGconn *conn, RotateJob *job, const char *user_id, GError
                            " AND EXISTS (SELECT 1 FROM r)",
                            G_N_ELEMENTS (p), p, error);
   }
-  return written != NULL;
+  if (written == NULL)
+    return FALSE;
+  /* In the same transaction: an operator reading the trail sees every
+   * rotation, from which keys to which, and from where it came. */
+  {
+    TfAuditActor actor = { user_id, job->address, job->user_agent };
+    g_autoptr(JsonBuilder) b = json_builder_new ();
+    g_autoptr(JsonNode) root = NULL;
+    g_autofree char *values = NULL;
+
+    json_builder_begin_object (b);
+    json_builder_set_member_name (b, "old_fingerprint");
+    json_builder_add_string_value (b, old_fingerprint);
+    json_builder_set_member_name (b, "fingerprint");
+    json_builder_add_string_value (b, v[4]);
+    json_builder_end_object (b);
+    root = json_builder_get_root (b);
+    values = json_to_string (root, FALSE);
+    return tf_audit_append (conn, &actor, "keys_rotated", "user_keys", user_id, values, error);
+  }
 }
 
 static gpointer
@@ -371,6 +395,8 @@ tf_sync_handle_rotate (TfRequest *req)
     }
   job = g_new0 (RotateJob, 1);
   job->token = g_strdup (req->token);
+  job->address = g_strdup (req->address);
+  job->user_agent = g_strdup (req->user_agent);
   job->rotation = g_steal_pointer (&body);
   tf_server_run_db (req, rotate_job_run, job, (GDestroyNotify) rotate_job_free,
                     (GDestroyNotify) json_node_unref, tf_sync_reply_node);

@@ -27,6 +27,7 @@
 
 #include "tf-account-private.h"
 #include "tf-store-db.h"
+#include "tf-sync-hooks.h"
 
 #define KEY_ROTATING "account.rotating"
 
@@ -113,6 +114,9 @@ tf_account_rotate_keys (TfVault *vault, char **out_fingerprint, guint *out_resea
       answer = tf_account_call (client, "POST", "/v1/keys/rotate", rotation, error);
       if (answer == NULL)
         return FALSE;
+      /* Killed here, the server holds keys this device has only in
+       * "account.rotating": the next rotation takes them (above). */
+      tf_sync_hook_kill_point (TF_KILL_ROTATE_ANSWERED);
       names[0] = KEY_KEYS;
       names[1] = KEY_ROTATING;
     }

@@ -205,6 +205,26 @@ tf_vault_grant_usable (TfVault *self, const TfRecord *grant)
   return FALSE;
 }
 
+/* tf_vault_verify_grant(), and once more after asking the server for the
+ * granter's keys when none this device knows for them made the signature:
+ * a grant sealed again after they rotated their keys may be the first
+ * thing this device sees signed with the new ones (a record signed so
+ * makes the same request, tf-vault-verify.c). */
+static gboolean
+verify_asking (TfVault *self, const TfRecord *grant, gboolean mine, const char **out_code,
+               GError **error)
+{
+  g_autoptr(GError) local = NULL;
+
+  if (tf_vault_verify_grant (self, grant, out_code, &local))
+    return TRUE;
+  if (!mine && *out_code != NULL && g_str_equal (*out_code, CODE_FORGED) &&
+      tf_vault_refetch_keys_once (self, tf_json_get_string (grant->fields, "owner_id")))
+    return tf_vault_verify_grant (self, grant, out_code, error);
+  g_propagate_error (error, g_steal_pointer (&local));
+  return FALSE;
+}
+
 gboolean
 tf_vault_check_grants (TfVault *self, guint *n_refused, GError **error)
 {
@@ -231,7 +251,7 @@ tf_vault_check_grants (TfVault *self, guint *n_refused, GError **error)
 
       if (!mine && !to_me)
         continue;
-      if (tf_vault_verify_grant (self, grant, &code, &local_error))
+      if (verify_asking (self, grant, mine, &code, &local_error))
         {
           /* Its counter is seen now; a refusal of it (to this account)
            * no longer stands.  An owner's report of a grant it did not

@@ -196,6 +196,13 @@ gboolean    tf_vault_verify_note       (TfVault        *self,
 
 /* --- tf-vault-verify.c ------------------------------------------------------ */
 
+/* Asks the server for @user_id's keys again, once per vault: something
+ * of theirs is signed by a key this device has not seen for them, as
+ * after a rotation (a signed one then counts, tf_vault_signing_keys; any
+ * other change is told).  FALSE when it was asked already (or @user_id is
+ * this account); a failure is only logged. */
+gboolean    tf_vault_refetch_keys_once (TfVault        *self,
+                                        const char     *user_id);
 /* Checks @record from the server against its writers' signatures
  * (TfStoreVerifyFunc's contract). */
 gboolean    tf_vault_verify_record     (TfVault        *self,

@@ -139,6 +139,22 @@ refuse (char **out_code, char **out_message, const char *code, const char *messa
   return TRUE;
 }
 
+gboolean
+tf_vault_refetch_keys_once (TfVault *self, const char *user_id)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (user_id == NULL || strcmp (user_id, self->user_id) == 0 ||
+      (self->keys_refetched != NULL && g_hash_table_contains (self->keys_refetched, user_id)))
+    return FALSE;
+  if (self->keys_refetched == NULL)
+    self->keys_refetched = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_hash_table_add (self->keys_refetched, g_strdup (user_id));
+  if (!tf_account_fetch_keys (self, user_id, &error))
+    g_debug ("keys of %s not fetched again: %s", user_id, error->message);
+  return TRUE;
+}
+
 /* Checks @record against the signatures of its writers by the registry. */
 static gboolean
 verify_by_writers (TfVault *self, const TfRecord *record, char **out_code,
@@ -218,20 +234,10 @@ verify_by_writers (TfVault *self, const TfRecord *record, char **out_code,
              * counts (tf_vault_signing_keys), anything else is a change the
              * person is told of. */
             if (g_error_matches (local, TF_CRYPTO_ERROR, TF_CRYPTO_ERROR_WRONG_KEY) &&
-                strcmp (writer, self->user_id) != 0 &&
-                (self->keys_refetched == NULL ||
-                 !g_hash_table_contains (self->keys_refetched, writer)))
+                tf_vault_refetch_keys_once (self, writer))
               {
-                g_autoptr(GError) fetch_error = NULL;
-                g_autoptr(GPtrArray) now = NULL;
+                g_autoptr(GPtrArray) now = tf_vault_signing_keys (self, writer);
 
-                if (self->keys_refetched == NULL)
-                  self->keys_refetched = g_hash_table_new_full (g_str_hash, g_str_equal,
-                                                                g_free, NULL);
-                g_hash_table_add (self->keys_refetched, g_strdup (writer));
-                if (!tf_account_fetch_keys (self, writer, &fetch_error))
-                  g_debug ("keys of %s not fetched again: %s", writer, fetch_error->message);
-                now = tf_vault_signing_keys (self, writer);
                 for (guint k = all->len; k < now->len; k++)
                   {
                     g_clear_error (&local);

@@ -26,6 +26,7 @@ tf_sync_hook_kill_point (TfKillPoint point)
     [TF_KILL_REKEY_SEALED] = "rekey-sealed",
     [TF_KILL_REKEY_GRANTS_DELETED] = "rekey-grants-deleted",
     [TF_KILL_REKEY_COMMITTED] = "rekey-committed",
+    [TF_KILL_ROTATE_ANSWERED] = "rotate-answered",
   };
   const char *kill_at = g_getenv ("TF_DEBUG_KILL_AT");
 

@@ -26,6 +26,7 @@ typedef enum
   TF_KILL_REKEY_SEALED,
   TF_KILL_REKEY_GRANTS_DELETED,
   TF_KILL_REKEY_COMMITTED,
+  TF_KILL_ROTATE_ANSWERED,  /* the server took new keys; this device has not kept them */
 } TfKillPoint;
 
 /* Kills this process (SIGKILL, nothing cleaned up, as a crash or a pulled

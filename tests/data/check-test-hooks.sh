@@ -16,7 +16,7 @@ set -euo pipefail
 # exist in a test build only.
 hooks=(TF_DEBUG_KILL_AT TF_DEBUG_PUSH_BATCH TF_KDF_OPSLIMIT TF_KDF_MEMLIMIT_MIB
        push-sent push-applied pull-received pull-applied
-       rekey-sealed rekey-grants-deleted rekey-committed)
+       rekey-sealed rekey-grants-deleted rekey-committed rotate-answered)
 
 echo "1..$#"
 n=0

@@ -3112,6 +3112,66 @@ changed_safety_of (Device *d, const char *command, const char *other)
   return json_object_ref (json_node_get_object (node));
 }
 
+/* A rotation killed after the server took the new keys and before this
+ * device kept them (kill point rotate-answered): the device still signs
+ * with its old keys (contacts take them as the new ones' previous), and
+ * the next `keys rotate` finishes that rotation — it takes the keys the
+ * server holds, which it kept in account.rotating, instead of making
+ * others (the server would refuse a rotation from keys it no longer
+ * holds) — and seals the shares again with them; one rotation in all. */
+static void
+test_key_rotation_interrupted (void)
+{
+  g_auto(Practice) p = { 0 };
+  g_auto(Run) run = { 0 };
+  g_autoptr(JsonNode) own = NULL, rotated = NULL;
+  g_autofree char *sql = NULL, *on_server = NULL, *n_rotations = NULL, *local = NULL;
+
+  practice_init (&p);
+  g_free (OK (p.a, "journal", "add", "--title", "shared", "--content",
+              secret ("shared before the interrupted rotation"), "--share"));
+  sync_ok (p.a);
+  sync_ok (p.t);
+  own = JSON (p.a, "keys", "fingerprint");
+  local = g_strdup (json_object_get_string_member (json_node_get_object (own), "fingerprint"));
+
+  RUN_ENV (&run, p.a, "TF_DEBUG_KILL_AT=rotate-answered", "keys", "rotate", "--yes");
+  g_assert_cmpint (run.status, ==, -SIGKILL);
+  run_clear (&run);
+  sql = g_strdup_printf ("SELECT fingerprint FROM user_keys WHERE user_id = '%s'", p.client_id);
+  on_server = server_value (sql);
+  g_assert_cmpstr (on_server, !=, local);
+  /* Meanwhile the device works and syncs with its old keys. */
+  g_clear_pointer (&own, json_node_unref);
+  own = JSON (p.a, "keys", "fingerprint");
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (own), "fingerprint"), ==,
+                   local);
+  sync_ok (p.a);
+
+  rotated = JSON (p.a, "keys", "rotate", "--yes");
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (rotated), "fingerprint"),
+                   ==, on_server);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (rotated),
+                                               "grants_resealed"), >=, 1);
+  g_clear_pointer (&own, json_node_unref);
+  own = JSON (p.a, "keys", "fingerprint");
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (own), "fingerprint"), ==,
+                   on_server);
+  g_clear_pointer (&sql, g_free);
+  sql = g_strdup_printf ("SELECT count(*) FROM user_key_rotations WHERE user_id = '%s'",
+                         p.client_id);
+  n_rotations = server_value (sql);
+  g_assert_cmpstr (n_rotations, ==, "1");
+  sync_ok (p.a);
+  sync_ok (p.t);
+  {
+    g_autofree char *refusals = refusals_of (p.t);
+
+    g_test_message ("refused: %s", refusals);
+    g_assert_null (strstr (refusals, "key_grants"));
+  }
+}
+
 /* The client rotates their keys (a lost device, say): the server takes the
  * new keys only signed by the old key; the therapist's device warns that
  * the client rotated them (a signed rotation), uses nothing signed with
@@ -3168,6 +3228,17 @@ test_key_rotation (void)
                          p.client_id);
   n_rotations = server_value (sql);
   g_assert_cmpstr (n_rotations, ==, "1");
+  /* The server's audit trail has it, from which keys to which. */
+  {
+    g_autofree char *audit_sql =
+      g_strdup_printf ("SELECT new_values->>'fingerprint' FROM audit_logs WHERE user_id = '%s'"
+                       " AND action = 'keys_rotated' AND table_name = 'user_keys'",
+                       p.client_id);
+    g_autofree char *audited = server_value (audit_sql);
+
+    g_assert_cmpstr (audited, ==, json_object_get_string_member (json_node_get_object (rotated),
+                                                                  "fingerprint"));
+  }
   /* The client's own device still reads its entry and writes a new one. */
   new_id = first_line (OK (p.a, "journal", "add", "--title", "after", "--content",
                            secret ("written after the rotation"), "--share"));
@@ -3488,6 +3559,7 @@ main (int argc, char **argv)
   /* Last but one, as the safety number's: they change keys in PostgreSQL,
    * and every later device reads the directory. */
   g_test_add_func ("/cli/key-rotation", test_key_rotation);
+  g_test_add_func ("/cli/key-rotation-interrupted", test_key_rotation_interrupted);
   g_test_add_func ("/cli/key-rotation-reseals", test_key_rotation_reseals);
   g_test_add_func ("/cli/no-plaintext-anywhere", test_no_plaintext_anywhere);
   status = g_test_run ();

@@ -717,6 +717,38 @@ test_services_unknown (void)
   tf_ui_page_close (&f);
 }
 
+/* A client ends care with their therapist from the therapist's row (its
+ * menu, at 360 px): asked first, naming them; the row goes, the page says
+ * so, and the core holds no active care with them. */
+static void
+test_end_care (void)
+{
+  Fixture f = { 0 };
+  g_autofree char *heading = NULL;
+  g_auto(GStrv) left = NULL;
+  AdwMessageDialog *dialog;
+  GtkWidget *row, *menu, *item;
+
+  client_set_up (&f, make_linked_client_page);
+  row = tf_ui_wait_shown (f.window, "appointments-therapist");
+  menu = tf_ui_find (row, "appointments-therapist-menu");
+  g_assert_nonnull (menu);
+  gtk_menu_button_popup (GTK_MENU_BUTTON (menu));
+  item = gtk_widget_get_parent (tf_ui_wait_label (menu, "End Care…"));
+  g_signal_emit_by_name (item, "clicked");
+  while ((dialog = tf_ui_find_dialog ("end-care-dialog")) == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "Μαρία Οικονόμου"));
+  tf_ui_shot ("appointments-end-care");
+  heading = tf_ui_answer_dialog ("end-care-dialog", "end-care");
+  g_assert_cmpstr (heading, ==, "End Care?");
+  tf_ui_wait_present (f.window, "appointments-therapist", FALSE);
+  g_assert_cmpstr (f.saved, ==, "Care ended");
+  left = tf_booking_list_therapists (tf_ui_page_vault (&f), NULL);
+  g_assert_cmpuint (g_strv_length (left), ==, 0);
+  tf_ui_page_close (&f);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -724,6 +756,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/tf/appointments/book-and-cancel", test_book_and_cancel);
   g_test_add_func ("/tf/appointments/link-first", test_link_first);
+  g_test_add_func ("/tf/appointments/end-care", test_end_care);
   g_test_add_func ("/tf/appointments/services-and-prices", test_services);
   g_test_add_func ("/tf/appointments/services-unknown", test_services_unknown);
   return g_test_run ();
