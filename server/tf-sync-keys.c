@@ -215,6 +215,7 @@ typedef struct
   char       *address;     /* for the audit entry */
   char       *user_agent;
   JsonObject *rotation;
+  gint64      sessions_ended;  /* the account's other sessions, ended by the rotation */
 } RotateJob;
 
 static void
@@ -234,14 +235,52 @@ rotate_refuse (GError **error, const char *message)
   return FALSE;
 }
 
+/* In the rotation's transaction: every other session of the account ends
+ * (a lost device holding the old keys and a session syncs no more; the
+ * account's own devices sign in again and take the new keys), the one
+ * that rotates stays; and the audit trail records the rotation, from which
+ * keys to which, how many sessions it ended and from where it came. */
+static gboolean
+rotate_end_sessions (PGconn *conn, RotateJob *job, const TfCaller *caller,
+                     const char *old_fingerprint, const char *fingerprint, GError **error)
+{
+  const char *params[] = { caller->user_id, caller->session_id };
+  TfAuditActor actor = { caller->user_id, job->address, job->user_agent };
+  g_autoptr(PGresult) ended = NULL;
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *values = NULL;
+
+  ended = tf_db_query (conn, "UPDATE auth_sessions SET revoked_at = now ()"
+                             " WHERE user_id = $1::uuid AND id <> $2::uuid"
+                             " AND revoked_at IS NULL",
+                       G_N_ELEMENTS (params), params, error);
+  if (ended == NULL)
+    return FALSE;
+  job->sessions_ended = g_ascii_strtoll (PQcmdTuples (ended), NULL, 10);
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "old_fingerprint");
+  json_builder_add_string_value (b, old_fingerprint);
+  json_builder_set_member_name (b, "fingerprint");
+  json_builder_add_string_value (b, fingerprint);
+  json_builder_set_member_name (b, "sessions_ended");
+  json_builder_add_int_value (b, job->sessions_ended);
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  values = json_to_string (root, FALSE);
+  return tf_audit_append (conn, &actor, "keys_rotated", "user_keys", caller->user_id, values,
+                          error);
+}
+
 /* The caller's new keys: written only when the statement verifies under the
  * signing key the server holds for them now (so whoever holds a session
  * alone, or a server's operator who is not the user, cannot make devices
  * take new keys as a rotation) and under the new key. */
 static gboolean
-rotate_in_transaction (PGconn *conn, RotateJob *job, const char *user_id, GError **error)
+rotate_in_transaction (PGconn *conn, RotateJob *job, const TfCaller *caller, GError **error)
 {
   JsonObject *r = job->rotation;
+  const char *user_id = caller->user_id;
   const char *names[] = { "identity_public_key", "signing_public_key", "wrapped_identity_key",
                           "wrapped_signing_key", "fingerprint", "signature_by_old",
                           "signature_by_new", "old_identity_public_key",
@@ -326,24 +365,7 @@ rotate_in_transaction (PGconn *conn, RotateJob *job, const char *user_id, GError
   }
   if (written == NULL)
     return FALSE;
-  /* In the same transaction: an operator reading the trail sees every
-   * rotation, from which keys to which, and from where it came. */
-  {
-    TfAuditActor actor = { user_id, job->address, job->user_agent };
-    g_autoptr(JsonBuilder) b = json_builder_new ();
-    g_autoptr(JsonNode) root = NULL;
-    g_autofree char *values = NULL;
-
-    json_builder_begin_object (b);
-    json_builder_set_member_name (b, "old_fingerprint");
-    json_builder_add_string_value (b, old_fingerprint);
-    json_builder_set_member_name (b, "fingerprint");
-    json_builder_add_string_value (b, v[4]);
-    json_builder_end_object (b);
-    root = json_builder_get_root (b);
-    values = json_to_string (root, FALSE);
-    return tf_audit_append (conn, &actor, "keys_rotated", "user_keys", user_id, values, error);
-  }
+  return rotate_end_sessions (conn, job, caller, old_fingerprint, v[4], error);
 }
 
 static gpointer
@@ -357,7 +379,7 @@ rotate_job_run (PGconn *conn, gpointer data, GError **error)
   if (!tf_db_exec (conn, "BEGIN", error))
     return NULL;
   ok = tf_auth_check_token (conn, job->token, &caller, error) &&
-       rotate_in_transaction (conn, job, caller.user_id, error) &&
+       rotate_in_transaction (conn, job, &caller, error) &&
        tf_db_commit_durable (conn, error);
   tf_auth_caller_clear (&caller);
   if (!ok)
@@ -374,6 +396,8 @@ rotate_job_run (PGconn *conn, gpointer data, GError **error)
   json_builder_set_member_name (b, "fingerprint");
   json_builder_add_string_value (b, json_object_get_string_member (job->rotation,
                                                                    "fingerprint"));
+  json_builder_set_member_name (b, "sessions_ended");
+  json_builder_add_int_value (b, job->sessions_ended);
   json_builder_end_object (b);
   return json_builder_get_root (b);
 }

@@ -5,8 +5,8 @@
  *
  * The question says what happens in plain words — new keys, what this
  * account shares signed again with them, the people it shares with warned
- * and asked to compare the new safety number — and when to do it (after a
- * lost device).  The work is the core's (tf_account_rotate_keys, as the
+ * and asked to compare the new safety number, every other device signed
+ * out — and when to do it (after a lost device).  The work is the core's (tf_account_rotate_keys, as the
  * CLI's `keys rotate`), in the session's worker: the window waits for
  * nothing.  A rotation whose answer was lost (the app closed or the
  * network cut after the server was asked) is finished by the next one,
@@ -127,9 +127,10 @@ tf_rotate_keys_ask (GtkWidget *from, TfSession *session, TfRotateKeysDone done)
                                   "with are warned that your keys changed and are asked to "
                                   "compare the new safety number with you before they share "
                                   "with you again.\n\nDo this after losing a device, or if "
-                                  "someone else may have used your keys. Your data and "
-                                  "password stay as they are; your other devices take the new "
-                                  "keys when they next sign in."),
+                                  "someone else may have used your keys. Every other device "
+                                  "signed in to your account is signed out, so a lost one can "
+                                  "no longer sync; sign in again on yours and they get the new "
+                                  "keys. Your data and password stay as they are."),
                                 "cancel", _("_Cancel"), "rotate", _("_Replace Keys"));
   ask = g_new0 (Ask, 1);
   ask->from = g_object_ref (from);

@@ -44,7 +44,8 @@ keys_fingerprint (TfCli *cli, int argc, char **argv, GError **error)
 
 /* keys rotate --yes: new identity and signing keys (tf_account_rotate_keys).
  * Without --yes it says what it would do and does nothing: the person's
- * contacts must compare safety numbers again afterwards. */
+ * contacts must compare safety numbers again afterwards, and the server
+ * ends the account's other sessions (a lost device syncs no more). */
 static gboolean
 keys_rotate (TfCli *cli, int argc, char **argv, GError **error)
 {
@@ -63,8 +64,10 @@ keys_rotate (TfCli *cli, int argc, char **argv, GError **error)
     return tf_cli_usage_error (error,
                                _("Rotating gives this account new keys: everyone you share "
                                  "with is warned and must compare the new safety number with "
-                                 "you before they share with you again. Run it again with "
-                                 "--yes to rotate"));
+                                 "you before they share with you again, and every other device "
+                                 "signed in to this account is signed out (a lost one can no "
+                                 "longer sync; sign in again on yours and they get the new "
+                                 "keys). Run it again with --yes to rotate"));
   if (tf_cli_vault (cli, error) == NULL ||
       !tf_account_rotate_keys (cli->vault, &fingerprint, &resealed, error))
     return FALSE;
@@ -81,7 +84,8 @@ keys_rotate (TfCli *cli, int argc, char **argv, GError **error)
     }
   else
     g_print (_("New keys: %s. %u shares were sealed again with them and go to the server with "
-               "the next sync. The people you share with will be asked to compare the new "
+               "the next sync. Your other devices were signed out: sign in again on each and it "
+               "gets the new keys. The people you share with will be asked to compare the new "
                "safety number with you.\n"),
              fingerprint, resealed);
   return TRUE;

@@ -3172,6 +3172,62 @@ test_key_rotation_interrupted (void)
   }
 }
 
+/* After a lost device: a rotation ends every other session of the account,
+ * in its own transaction, and keeps the rotating device's.  The client's
+ * other device (holding the old keys and a session, as a lost one would)
+ * is refused at its next sync as signed out, with what it wrote kept; signed
+ * in again, it holds the new keys and sends what it kept. */
+static void
+test_key_rotation_signs_out_others (void)
+{
+  g_auto(Practice) p = { 0 };
+  g_auto(Run) run = { 0 };
+  g_autoptr(JsonNode) rotated = NULL, own = NULL;
+  g_autofree char *sql = NULL, *live = NULL, *audited = NULL, *fingerprint = NULL;
+
+  practice_init (&p);
+  /* Asked first, the person is told. */
+  RUN (&run, p.a, "keys", "rotate");
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_nonnull (strstr (run.err, "signed out"));
+  run_clear (&run);
+  rotated = JSON (p.a, "keys", "rotate", "--yes");
+  fingerprint = g_strdup (json_object_get_string_member (json_node_get_object (rotated),
+                                                         "fingerprint"));
+  sql = g_strdup_printf ("SELECT count(*) FROM auth_sessions WHERE user_id = '%s'"
+                         " AND revoked_at IS NULL", p.client_id);
+  live = server_value (sql);
+  g_assert_cmpstr (live, ==, "1");
+  g_clear_pointer (&sql, g_free);
+  sql = g_strdup_printf ("SELECT new_values->>'sessions_ended' FROM audit_logs"
+                         " WHERE user_id = '%s' AND action = 'keys_rotated'", p.client_id);
+  audited = server_value (sql);
+  g_assert_cmpstr (audited, ==, "1");
+  /* The rotating device keeps its session. */
+  sync_ok (p.a);
+
+  g_free (OK (p.b, "journal", "add", "--title", "t", "--content",
+              secret ("written on the other device after the rotation")));
+  RUN (&run, p.b, "sync");
+  g_assert_cmpint (run.status, ==, 4);
+  g_assert_nonnull (strstr (run.err, "log in again"));
+  run_clear (&run);
+  g_assert_cmpint (status_int (p.b, "pending"), ==, 1);
+  g_free (OK (p.b, "account", "login", "--server", server->base_url, "--email",
+              p.client_email));
+  own = JSON (p.b, "keys", "fingerprint");
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (own), "fingerprint"), ==,
+                   fingerprint);
+  sync_ok (p.b);
+  g_assert_cmpint (status_int (p.b, "pending"), ==, 0);
+  sync_ok (p.a);
+  {
+    g_autoptr(JsonNode) list = JSON (p.a, "journal", "list");
+
+    g_assert_cmpuint (json_array_get_length (json_node_get_array (list)), ==, 1);
+  }
+}
+
 /* The client rotates their keys (a lost device, say): the server takes the
  * new keys only signed by the old key; the therapist's device warns that
  * the client rotated them (a signed rotation), uses nothing signed with
@@ -3560,6 +3616,7 @@ main (int argc, char **argv)
    * and every later device reads the directory. */
   g_test_add_func ("/cli/key-rotation", test_key_rotation);
   g_test_add_func ("/cli/key-rotation-interrupted", test_key_rotation_interrupted);
+  g_test_add_func ("/cli/key-rotation-signs-out-others", test_key_rotation_signs_out_others);
   g_test_add_func ("/cli/key-rotation-reseals", test_key_rotation_reseals);
   g_test_add_func ("/cli/no-plaintext-anywhere", test_no_plaintext_anywhere);
   status = g_test_run ();
