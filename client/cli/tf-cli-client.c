@@ -2,7 +2,8 @@
  *
  * tf-cli-client.c: what a client keeps — mood, journal, goals — and the
  * link to a therapist.  On a therapist's device, mood and journal lists
- * also show what clients share, with the client's name.
+ * also show what clients share, with the client's name; a therapist ends
+ * a client's care here too.
  */
 #include "config.h"
 
@@ -567,6 +568,33 @@ therapist_end (TfCli *cli, int argc, char **argv, GError **error)
   return TRUE;
 }
 
+/* client end ID: a therapist ends a client's care (tf_booking_end_care, as
+ * the app's End Care… on the client's page).  Nothing of the client's
+ * reaches them from then on: the client's device, when the end reaches it,
+ * locks what it shared with them again under new keys. */
+static gboolean
+client_end (TfCli *cli, int argc, char **argv, GError **error)
+{
+  g_autoptr(GError) local = NULL;
+
+  if (!tf_cli_parse (cli, &tf_cli_client_commands[12], NULL, &argc, &argv, 1, error))
+    return FALSE;
+  if (tf_cli_require_role (cli, "therapist", error) == NULL || tf_cli_vault (cli, error) == NULL)
+    return FALSE;
+  if (!tf_booking_end_care (cli->vault, argv[1], &local))
+    {
+      if (g_error_matches (local, TF_BOOKING_ERROR, TF_BOOKING_ERROR_NOT_LINKED))
+        return tf_cli_usage_error (error, _("You are not in care with %s"), argv[1]);
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  if (!cli->json)
+    g_print ("%s\n", _("Care with this client ended. When their device next syncs it locks "
+                       "what they shared with you again under new keys; what they write from "
+                       "then on does not reach you."));
+  return TRUE;
+}
+
 const TfCliCommand tf_cli_client_commands[] = {
   { "mood", "add", mood_add,
     "--mood N --energy N --anxiety N [--emotion E]... [--category C]... [--note TEXT]" },
@@ -581,5 +609,6 @@ const TfCliCommand tf_cli_client_commands[] = {
   { "goal", "list", goal_list, "" },
   { "therapist", "link", therapist_link, "--email E [--share-mood] [--share-goals]" },
   { "therapist", "end", therapist_end, "--email E" },
+  { "client", "end", client_end, "ID" },
   { NULL }
 };

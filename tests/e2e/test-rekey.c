@@ -4,7 +4,9 @@
  * stops.  A client shares a journal entry with two therapists and ends the
  * care with one of them (`therapist end`): the entry is re-keyed, the former
  * reader's grant deleted and the other's sealed again in one local
- * transaction, one push and one PostgreSQL transaction.  Each test stops
+ * transaction, one push and one PostgreSQL transaction.  Ended by the
+ * therapist (`client end`), the client's device does the same when the end
+ * reaches it.  Each test stops
  * that at one point — the CLI killed (TF_DEBUG_KILL_AT) inside the local
  * transaction, after it, after the server answered, after the answer was
  * applied; a row of the push refused by PostgreSQL; the server's database
@@ -527,6 +529,49 @@ test_session_dies_mid_push (void)
   share_finish (&s);
 }
 
+/* The therapist ends the care (`client end`), not the client: the client's
+ * device re-keys what it shared with them when the end reaches it, at its
+ * next sync — the entry under a new key, their grant gone in PostgreSQL,
+ * the other therapist's sealed again — and nothing the client writes from
+ * then on reaches them, an entry shared later included. */
+static void
+test_therapist_ends (void)
+{
+  g_auto(Share) s = { 0 };
+  g_autofree char *out = NULL, *later = NULL, *key = NULL, *to_t1 = NULL, *to_t2 = NULL;
+  g_autofree char *on_t1 = NULL, *on_t2 = NULL;
+
+  share_begin (&s, "therapist-ends");
+  g_assert_cmpint (CLI (s.t1, NULL, "client", "end", s.client_id), ==, 0);
+  sync_ok (s.t1);
+  /* Until the client's device hears of it, the entry keeps its key: only
+   * that device can make a new one. */
+  key = db_value ("SELECT enc_key FROM journal_entries WHERE id = '%s'", s.entry);
+  g_assert_cmpstr (key, ==, s.key_before);
+  sync_ok (s.c);
+  server_has_new_state (&s);
+  share_finish (&s);
+
+  g_assert_cmpint (cli (s.c, NULL, &out, (const char * const[]) { "journal", "add", "--title",
+                                                                  "Μετά", "--content", AFTER,
+                                                                  "--share", NULL }),
+                   ==, 0);
+  later = g_strndup (out, strcspn (out, "\n"));
+  sync_ok (s.c);
+  sync_ok (s.t1);
+  sync_ok (s.t2);
+  to_t1 = db_value ("SELECT count(*) FROM key_grants WHERE record_id = '%s'"
+                    " AND recipient_id = '%s' AND deleted_at IS NULL", later, s.t1_id);
+  to_t2 = db_value ("SELECT count(*) FROM key_grants WHERE record_id = '%s'"
+                    " AND recipient_id = '%s' AND deleted_at IS NULL", later, s.t2_id);
+  g_assert_cmpstr (to_t1, ==, "0");
+  g_assert_cmpstr (to_t2, ==, "1");
+  on_t1 = content_on (s.t1, later);
+  on_t2 = content_on (s.t2, later);
+  g_assert_null (on_t1);
+  g_assert_cmpstr (on_t2, ==, AFTER);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -544,6 +589,7 @@ main (int argc, char **argv)
   g_test_add_func ("/tf/e2e/rekey/cut-before-the-end", test_cut_before_the_end);
   g_test_add_func ("/tf/e2e/rekey/database-refuses-a-row", test_database_refuses_a_row);
   g_test_add_func ("/tf/e2e/rekey/session-dies-mid-push", test_session_dies_mid_push);
+  g_test_add_func ("/tf/e2e/rekey/therapist-ends", test_therapist_ends);
   ret = g_test_run ();
   tf_test_server_stop (server);
   return ret;
