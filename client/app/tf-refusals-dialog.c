@@ -32,23 +32,29 @@ struct _TfRefusalsDialog
 
 G_DEFINE_FINAL_TYPE (TfRefusalsDialog, tf_refusals_dialog, ADW_TYPE_WINDOW)
 
-/* "Changed after its author signed it", then whose and when. */
+/* "Changed after its author signed it", then whose and when; whose by a
+ * name only when this device knows their keys, else as the server's word. */
 static GtkWidget *
 create_row (gpointer item, gpointer data)
 {
   TfRefusal *refusal = item;
   const char *whose = tf_refusal_get_whose (refusal);
+  const char *author = tf_refusal_get_author_id (refusal);
   g_autoptr(GDateTime) utc = tf_time_parse_timestamp (tf_refusal_get_refused_at (refusal), NULL);
   g_autoptr(GDateTime) local = utc != NULL ? g_date_time_to_local (utc) : NULL;
   g_autofree char *when = local != NULL ? g_date_time_format (local, "%x %H:%M") : NULL;
   g_autofree char *said = NULL, *subtitle = NULL;
   GtkWidget *row = adw_action_row_new ();
 
-  if (whose != NULL)
+  if (author == NULL)
+    said = g_strdup (_("The server does not say who wrote it"));
+  else if (tf_refusal_get_author_known (refusal))
     /* TRANSLATORS: whose a refused record is said to be, e.g. "From Maria Pappa" */
-    said = g_strdup_printf (_("From %s"), whose);
+    said = g_strdup_printf (_("From %s"), whose != NULL ? whose : author);
   else
-    said = g_strdup (_("From someone this device does not know"));
+    /* TRANSLATORS: %s is a name or, when this device has none, a user id */
+    said = g_strdup_printf (_("The server says it is from %s, whose keys this device does not "
+                              "know"), whose != NULL ? whose : author);
   subtitle = g_strjoin ("\n", tf_refusal_get_why (refusal), said, when, NULL);
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), tf_refusal_get_what (refusal));

@@ -9,8 +9,11 @@
  * said to be, and why it was refused ("Changed after its author signed
  * it").  Whose is read from what this device holds of the record — the
  * copy it kept when the server's was refused, or the refused grant itself,
- * which stays in the store unused — and named by the person's profile or
- * the e-mail their keys came with; a record never held cannot be told.
+ * which stays in the store unused — or, for a record never held, from the
+ * user the server's copy named (sync_refused.claimed_by); it is named by
+ * the person's profile or the e-mail their keys came with, and said to be
+ * someone whose keys this device does not know when it has not pinned
+ * them: only the server says it is theirs.
  */
 #define G_LOG_DOMAIN "tf-refusals"
 
@@ -30,6 +33,8 @@ struct _TfRefusal
   char    *message;     /* the check's sentence */
   char    *refused_at;  /* RFC 3339 */
   char    *whose;       /* a name, "You", or NULL */
+  char    *author_id;   /* the user it is said to be from, or NULL */
+  gboolean author_known; /* this account, or keys this device pinned */
 };
 
 G_DEFINE_FINAL_TYPE (TfRefusal, tf_refusal, G_TYPE_OBJECT)
@@ -45,6 +50,7 @@ tf_refusal_finalize (GObject *object)
   g_free (self->message);
   g_free (self->refused_at);
   g_free (self->whose);
+  g_free (self->author_id);
   G_OBJECT_CLASS (tf_refusal_parent_class)->finalize (object);
 }
 
@@ -99,6 +105,22 @@ tf_refusal_get_whose (TfRefusal *self)
 {
   g_return_val_if_fail (TF_IS_REFUSAL (self), NULL);
   return self->whose;
+}
+
+const char *
+tf_refusal_get_author_id (TfRefusal *self)
+{
+  g_return_val_if_fail (TF_IS_REFUSAL (self), NULL);
+
+  return self->author_id;
+}
+
+gboolean
+tf_refusal_get_author_known (TfRefusal *self)
+{
+  g_return_val_if_fail (TF_IS_REFUSAL (self), FALSE);
+
+  return self->author_known;
 }
 
 const char *
@@ -253,7 +275,19 @@ tf_refusals_list (TfVault *vault, GError **error)
       refusal->message = g_strdup (tf_json_get_string (r, "message"));
       refusal->refused_at = g_strdup (tf_json_get_string (r, "refused_at"));
       party = dup_party (tf_vault_get_store (vault), refusal->table, refusal->record_id);
-      refusal->whose = party != NULL ? dup_name (vault, party) : NULL;
+      /* Never held: whose the server's copy said it was. */
+      if (party == NULL)
+        party = g_strdup (tf_json_get_string (r, "claimed_by"));
+      if (party != NULL)
+        {
+          g_autoptr(JsonObject) key = tf_store_lookup_key (tf_vault_get_store (vault), party,
+                                                           NULL);
+
+          refusal->whose = dup_name (vault, party);
+          refusal->author_known = key != NULL ||
+                                  g_strcmp0 (party, tf_vault_get_user_id (vault)) == 0;
+          refusal->author_id = g_steal_pointer (&party);
+        }
       g_list_store_append (out, refusal);
     }
   return G_LIST_MODEL (out);

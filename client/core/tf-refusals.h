@@ -27,9 +27,15 @@ const char *tf_refusal_get_what       (TfRefusal *self);
 const char *tf_refusal_get_why        (TfRefusal *self);
 /* The check's own sentence, with its details. */
 const char *tf_refusal_get_message    (TfRefusal *self);
-/* Whose it is said to be: a name, "You", or NULL when this device cannot
- * tell (it holds no copy of the record). */
+/* Whose it is said to be: a name, "You", or NULL when this device has no
+ * name for them (or no one is named). */
 const char *tf_refusal_get_whose      (TfRefusal *self);
+/* The user id it is said to be from — by the copy this device holds, or
+ * else by the server's copy — or NULL when neither names anyone. */
+const char *tf_refusal_get_author_id  (TfRefusal *self);
+/* TRUE when that user is this account or someone whose keys this device
+ * pinned; FALSE when only the server says who they are. */
+gboolean    tf_refusal_get_author_known (TfRefusal *self);
 
 /* Every refusal of @vault's store, oldest first, as a new list of
  * TfRefusal. */

@@ -274,8 +274,8 @@ tf_vault_check_grants (TfVault *self, guint *n_refused, GError **error)
        * shares are brought in line (tf-vault-share.c). */
       if (mine && g_str_equal (code, CODE_UNSIGNED))
         continue;
-      if (!tf_store_add_refused (self->store, grants_table ()->name, grant->id, grant->version,
-                                 code, local_error->message, mine, &fresh, error))
+      if (!tf_store_add_refused_record (self->store, grant, code, local_error->message, mine,
+                                        &fresh, error))
         return FALSE;
       refused += fresh ? 1 : 0;
     }

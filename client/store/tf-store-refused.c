@@ -26,29 +26,27 @@
 #include "tf-store-private.h"
 #include "tf-time.h"
 
-gboolean
-tf_store_add_refused (TfStore *self, const char *table, const char *record_id, gint64 version,
-                      const char *code, const char *message, gboolean until_dismissed,
-                      gboolean *out_new, GError **error)
+/* @claimed_by (may be NULL): the user the server's copy names. */
+static gboolean
+add_refused (TfStore *self, const char *table, const char *record_id, gint64 version,
+             const char *claimed_by, const char *code, const char *message,
+             gboolean until_dismissed, gboolean *out_new, GError **error)
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *stamp = tf_time_format_timestamp (now);
   g_autofree char *version_text = g_strdup_printf ("%" G_GINT64_FORMAT, version);
   const char *params[] = { table, record_id, version_text, code, message, stamp,
-                           until_dismissed ? "1" : "0" };
-
-  g_return_val_if_fail (TF_IS_STORE (self), FALSE);
-  g_return_val_if_fail (table != NULL && record_id != NULL && version >= 0, FALSE);
-  g_return_val_if_fail (code != NULL && message != NULL, FALSE);
+                           until_dismissed ? "1" : "0", claimed_by };
 
   if (!tf_store_exec_bound (self,
                             "INSERT INTO sync_refused (table_name, record_id, version, code,"
-                            " message, refused_at, until_dismissed) VALUES (?1, ?2,"
-                            " CAST(?3 AS INTEGER), ?4, ?5, ?6, CAST(?7 AS INTEGER))"
+                            " message, refused_at, until_dismissed, claimed_by) VALUES (?1, ?2,"
+                            " CAST(?3 AS INTEGER), ?4, ?5, ?6, CAST(?7 AS INTEGER), ?8)"
                             " ON CONFLICT (table_name, record_id) DO UPDATE SET"
                             " version = excluded.version, code = excluded.code,"
                             " message = excluded.message, refused_at = excluded.refused_at,"
                             " until_dismissed = excluded.until_dismissed,"
+                            " claimed_by = excluded.claimed_by,"
                             " seen = 0 WHERE version IS NOT excluded.version"
                             " OR code IS NOT excluded.code",
                             params, G_N_ELEMENTS (params), error))
@@ -56,6 +54,42 @@ tf_store_add_refused (TfStore *self, const char *table, const char *record_id, g
   if (out_new != NULL)
     *out_new = sqlite3_changes (self->db) > 0;
   return TRUE;
+}
+
+gboolean
+tf_store_add_refused (TfStore *self, const char *table, const char *record_id, gint64 version,
+                      const char *code, const char *message, gboolean until_dismissed,
+                      gboolean *out_new, GError **error)
+{
+  g_return_val_if_fail (TF_IS_STORE (self), FALSE);
+  g_return_val_if_fail (table != NULL && record_id != NULL && version >= 0, FALSE);
+  g_return_val_if_fail (code != NULL && message != NULL, FALSE);
+
+  return add_refused (self, table, record_id, version, NULL, code, message, until_dismissed,
+                      out_new, error);
+}
+
+gboolean
+tf_store_add_refused_record (TfStore *self, const TfRecord *record, const char *code,
+                             const char *message, gboolean until_dismissed, gboolean *out_new,
+                             GError **error)
+{
+  const char *columns[3];
+  const char *claimed_by = NULL;
+
+  g_return_val_if_fail (TF_IS_STORE (self), FALSE);
+  g_return_val_if_fail (record != NULL && record->version >= 0, FALSE);
+  g_return_val_if_fail (code != NULL && message != NULL, FALSE);
+
+  /* Whose the server says it is, as tf-refusals.c reads a held copy. */
+  columns[0] = record->table->owner_column;
+  columns[1] = record->table->client_column;
+  columns[2] = record->table->therapist_column;
+  for (guint i = 0; i < G_N_ELEMENTS (columns) && claimed_by == NULL; i++)
+    if (columns[i] != NULL && record->fields != NULL)
+      claimed_by = tf_json_get_string (record->fields, columns[i]);
+  return add_refused (self, record->table->name, record->id, record->version, claimed_by, code,
+                      message, until_dismissed, out_new, error);
 }
 
 gboolean
@@ -112,7 +146,7 @@ tf_store_is_refused (TfStore *self, const char *table, const char *record_id, gi
 }
 
 static const char * const refused_columns[] = {
-  "table", "id", "i:version", "code", "message", "refused_at", "b:seen",
+  "table", "id", "i:version", "code", "message", "refused_at", "b:seen", "claimed_by",
 };
 
 JsonArray *
@@ -121,7 +155,7 @@ tf_store_list_refused (TfStore *self, GError **error)
   g_return_val_if_fail (TF_IS_STORE (self), NULL);
 
   return tf_store_query_array (self, "SELECT table_name, record_id, version, code, message,"
-                               " refused_at, seen FROM sync_refused"
+                               " refused_at, seen, claimed_by FROM sync_refused"
                                " ORDER BY refused_at, table_name, record_id",
                                refused_columns, G_N_ELEMENTS (refused_columns), error);
 }

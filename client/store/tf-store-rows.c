@@ -396,8 +396,8 @@ apply_pull_body (TfStore *self, gpointer data, GError **error)
         {
           gboolean fresh = FALSE;
 
-          if (!tf_store_add_refused (self, record->table->name, record->id, record->version,
-                                     refusal[0], refusal[1], FALSE, &fresh, error))
+          if (!tf_store_add_refused_record (self, record, refusal[0], refusal[1], FALSE, &fresh,
+                                            error))
             return FALSE;
           page->refused += fresh;
           continue;

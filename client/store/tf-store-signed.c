@@ -253,8 +253,7 @@ tf_store_check_answered (TfStore *self, JsonObject *result, GError **error)
     return TRUE;
   g_message ("refused the %s record %s a push answer carried: %s", record->table->name,
              record->id, code);
-  if (!tf_store_add_refused (self, record->table->name, record->id, record->version, code,
-                             message, FALSE, NULL, error))
+  if (!tf_store_add_refused_record (self, record, code, message, FALSE, NULL, error))
     return FALSE;
   json_object_remove_member (result, "record");
   json_object_set_boolean_member (result, "record_refused", TRUE);

@@ -384,6 +384,17 @@ gboolean   tf_store_add_refused    (TfStore      *self,
                                     gboolean      until_dismissed,
                                     gboolean     *out_new,
                                     GError      **error);
+/* The same for @record as the server sent it, keeping whose the server
+ * says it is (its owner, client or therapist column: claimed_by in
+ * tf_store_list_refused), so a record this device never held can still be
+ * said to be someone's. */
+gboolean   tf_store_add_refused_record (TfStore        *self,
+                                        const TfRecord *record,
+                                        const char     *code,
+                                        const char     *message,
+                                        gboolean        until_dismissed,
+                                        gboolean       *out_new,
+                                        GError        **error);
 /* The record is good now (a later version verified): its entry goes. */
 gboolean   tf_store_clear_refused  (TfStore      *self,
                                     const char   *table,
@@ -399,7 +410,7 @@ gint64     tf_store_refused_count  (TfStore      *self,
                                     gboolean      unseen_only,
                                     GError      **error);
 /* Every refusal, oldest first: {table, id, version, code, message,
- * refused_at, seen}. */
+ * refused_at, seen, claimed_by} (claimed_by null when not known). */
 JsonArray *tf_store_list_refused   (TfStore      *self,
                                     GError      **error);
 /* The user has read the notice: it stays away until something new is

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
  * tf-sync-notice.c: what the user is told when the server lost changes it
- * had acknowledged, or sent records this device refuses to use, in the same
- * words in the app and the CLI.
+ * had acknowledged (in the same words in the app and the CLI), or sent
+ * records this device refuses to use (the app's banner; the CLI's `sync`
+ * and `status` say that in their own words).
  *
  * A sync that finds the server's bookkeeping went back (tf-sync-answer.c)
  * sends again what this device still keeps and notes it in the profile's
@@ -98,12 +99,16 @@ tf_sync_refused_notice (TfStore *store)
   n = tf_store_refused_count (store, TRUE, NULL);
   if (n <= 0)
     return NULL;
+  /* The app's banner: its Details and the menu's Refused Records… list
+   * them (the CLI says its own, tf-cli-sync.c). */
   return g_strdup_printf (ngettext ("The server sent %lld record that its author did not "
                                     "write or sign (it may have been changed on the server). "
-                                    "This device does not use it; “sync status” lists it.",
+                                    "This device does not use it: see Details, or Refused "
+                                    "Records… in the main menu.",
                                     "The server sent %lld records that their authors did not "
                                     "write or sign (they may have been changed on the server). "
-                                    "This device does not use them; “sync status” lists them.",
+                                    "This device does not use them: see Details, or Refused "
+                                    "Records… in the main menu.",
                                     (gulong) n),
                           (long long) n);
 }

@@ -400,6 +400,46 @@ test_greek (void)
   tf_ui_remove_profile (dir);
 }
 
+/* The user the refused grant of the banner's test is said to be from. */
+#define STRANGER "5b0c1e2d-3f4a-4b5c-8d6e-7f8091a2b3c4"
+
+/* The banner's Details list the refused grant as the server's word, who
+ * this device does not know, with nothing cut. */
+static void
+check_refusal_row (GtkWidget *window)
+{
+  g_autofree char *said = g_strdup_printf (_("The server says it is from %s, whose keys this "
+                                             "device does not know"), STRANGER);
+  GtkWidget *dialog = NULL, *row;
+  int minimum = 0;
+
+  tf_ui_click (window, "server-lost-details");
+  while (dialog == NULL)
+    {
+      GListModel *toplevels = gtk_window_get_toplevels ();
+
+      g_main_context_iteration (NULL, TRUE);
+      for (guint i = 0; i < g_list_model_get_n_items (toplevels) && dialog == NULL; i++)
+        {
+          g_autoptr(GtkWidget) w = g_list_model_get_item (toplevels, i);
+
+          if (g_strcmp0 (gtk_widget_get_name (w), "refusals-dialog") == 0 &&
+              gtk_widget_get_mapped (w))
+            dialog = w;
+        }
+    }
+  tf_ui_wait_subtitle (dialog, "refusal-row", said);
+  row = tf_ui_find (dialog, "refusal-row");
+  g_test_message ("row: %s", adw_action_row_get_subtitle (ADW_ACTION_ROW (row)));
+  while (gtk_widget_get_width (row) == 0)
+    g_main_context_iteration (NULL, TRUE);
+  gtk_widget_measure (row, GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
+  g_assert_cmpint (minimum, <=, gtk_widget_get_width (row));
+  tf_ui_shot (g_strcmp0 (g_getenv ("LANGUAGE"), "el") == 0 ? "refusal-unknown-author-el"
+                                                          : "refusal-unknown-author");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
 typedef struct
 {
   const char *expected;  /* in the banner's text */
@@ -410,7 +450,9 @@ typedef struct
  * bookkeeping went back leaves it), or holds a record from the server this
  * device refused (a forged key grant): the window says so above the views,
  * in the language of the app, until it is dismissed, and it stays
- * dismissed. */
+ * dismissed.  A refused record points to the app's list, not to a CLI
+ * command, and the list says who the server claims made the grant — a
+ * user id, since this device knows neither their name nor their keys. */
 static void
 test_server_lost_banner (gconstpointer data)
 {
@@ -427,9 +469,20 @@ test_server_lost_banner (gconstpointer data)
   GtkWidget *window, *text;
 
   if (notice->refused)
-    g_assert_true (tf_store_add_refused (tf_session_get_store (session), "key_grants",
-                                         "7d1f8a5e-4b1c-4c2e-9a57-3c1b2a4d5e6f", 3,
-                                         "grant_unsigned", "not signed", FALSE, NULL, &error));
+    {
+      g_autoptr(JsonNode) node = json_from_string (
+        "{\"table\": \"key_grants\", \"id\": \"7d1f8a5e-4b1c-4c2e-9a57-3c1b2a4d5e6f\","
+        " \"version\": 3, \"deleted\": false, \"fields\": {\"table_name\": \"journal_entries\","
+        " \"record_id\": \"0e6c2b4a-1d3f-4a5b-9c7d-8e9f0a1b2c3d\", \"owner_id\": \"" STRANGER "\","
+        " \"recipient_id\": \"1f7d3c5b-2e4a-4b6c-8d8e-9fa0b1c2d3e4\", \"sealed_key\": \"sealed\"}}",
+        &error);
+      g_autoptr(TfRecord) grant = tf_record_from_json (node, &error);
+
+      g_assert_no_error (error);
+      g_assert_true (tf_store_add_refused_record (tf_session_get_store (session), grant,
+                                                  "grant_unsigned", "not signed", FALSE, NULL,
+                                                  &error));
+    }
   else
     g_assert_true (tf_store_set_state (tf_session_get_store (session), keys, values, &error));
   g_assert_no_error (error);
@@ -441,6 +494,8 @@ test_server_lost_banner (gconstpointer data)
   text = tf_ui_wait_shown (window, "server-lost-text");
   g_test_message ("banner: %s", gtk_label_get_text (GTK_LABEL (text)));
   g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (text)), notice->expected));
+  if (notice->refused)
+    check_refusal_row (window);
 
   tf_ui_click (window, "server-lost-dismiss");
   tf_ui_wait_mapped (window, "server-lost-text", FALSE);
@@ -522,9 +577,13 @@ test_narrow_safety (void)
 }
 
 static const Notice english_lost = { "The server had lost 2 changes from", FALSE };
-static const Notice english_refused = { "The server sent 1 record that its author did not", TRUE };
+static const Notice english_refused = {
+  "This device does not use it: see Details, or Refused Records… in the main menu.", TRUE
+};
 static const Notice greek_lost = { "Ο διακομιστής είχε χάσει 2 αλλαγές", FALSE };
-static const Notice greek_refused = { "Ο διακομιστής έστειλε 1 εγγραφή", TRUE };
+static const Notice greek_refused = {
+  "δείτε «Λεπτομέρειες» ή «Εγγραφές που απορρίφθηκαν…» στο κύριο μενού.", TRUE
+};
 
 /* The header's words for each sync state, with the local relative time
  * and the pending count, in the language of the run. */
