@@ -435,16 +435,41 @@ care_rule (const TfTable *table, const char *(*get) (gpointer, const char *),
   return TRUE;
 }
 
+/* What registration writes (server/tf-auth-register.c: the names typed, a
+ * therapist's licence number) and the defaults of sql/postgres/0001-schema.sql
+ * the rows take, among the columns their owner signs; the server's test
+ * /tf/sync/registered-form checks the rows it makes against these. */
+static const TfRegistered profiles_registered[] = {
+  { "user_id", NULL },
+  { "first_name", NULL },
+  { "last_name", NULL },
+  { "language", "\"el\"" },
+  { "timezone", "\"Europe/Athens\"" },
+  { NULL, NULL },
+};
+
+static const TfRegistered therapists_registered[] = {
+  { "user_id", NULL },
+  { "license_number", NULL },
+  { "supervisor_status", "false" },
+  { "accepts_insurance", "true" },
+  { "online_therapy", "true" },
+  { "in_person_therapy", "true" },
+  { NULL, NULL },
+};
+
 #define TABLE(n) .name = #n, .columns = n##_columns, .n_columns = N_COLUMNS (n##_columns)
 
 static const TfTable tables[] = {
   /* Made by the server at registration (the names typed, a therapist's
    * licence number): server-authored until their owner signs them. */
   { TABLE (profiles), .key_column = "user_id", .owner_column = "user_id",
-    .writer = TF_WRITER_OWNER, .audience = TF_AUDIENCE_CARE, .server_creates = TRUE },
+    .writer = TF_WRITER_OWNER, .audience = TF_AUDIENCE_CARE,
+    .server_creates = profiles_registered },
   { TABLE (therapists), .key_column = "user_id", .owner_column = "user_id",
     .therapist_column = "user_id",
-    .writer = TF_WRITER_THERAPIST, .audience = TF_AUDIENCE_DIRECTORY, .server_creates = TRUE },
+    .writer = TF_WRITER_THERAPIST, .audience = TF_AUDIENCE_DIRECTORY,
+    .server_creates = therapists_registered },
   { TABLE (therapist_availability), .key_column = "id", .owner_column = "therapist_id",
     .therapist_column = "therapist_id",
     .writer = TF_WRITER_THERAPIST, .audience = TF_AUDIENCE_DIRECTORY,

@@ -112,6 +112,17 @@ typedef enum
 
 typedef struct _TfTable TfTable;
 
+/* A column of the record the server makes at registration (TfTable.server_creates),
+ * among those its owner signs: @value NULL when registration writes what
+ * the person typed there (any value but null), else the JSON text of the
+ * default the row takes ("true", "\"el\"").  The list ends with a NULL
+ * @column; a signed column it does not name is null at registration. */
+typedef struct
+{
+  const char *column;
+  const char *value;
+} TfRegistered;
+
 /* A rule across fields (end after start ...).  @get returns the field's
  * current value as a string (NULL when null or absent). */
 typedef gboolean (*TfTableRule) (const TfTable *table,
@@ -141,13 +152,15 @@ struct _TfTable
   const char * const *unique_together; /* columns one live record only may hold together
                                         * (NULL-terminated), or NULL: two devices that
                                         * write the same values under two ids meet there */
-  gboolean        server_creates;    /* the server itself writes each account's first record
-                                      * (at registration, from what the person typed), so it
-                                      * is unsigned — server-authored — until the owner's
-                                      * device writes it again, signed; devices take that
-                                      * one unsigned, and nothing unsigned once they hold a
-                                      * signed revision (docs/encryption.md).  Every other
-                                      * table's records of another writer must be signed. */
+  const TfRegistered *server_creates; /* non-NULL: the server itself writes each
+                                      * account's first record (at registration, from what
+                                      * the person typed), so it is unsigned — server-authored
+                                      * — until the owner's device writes it again, signed;
+                                      * devices take it unsigned only in this form
+                                      * (tf_signed_is_registered_form), never once they hold it
+                                      * signed, never changed (docs/encryption.md, "Unsigned
+                                      * records").  Every other table's records of another
+                                      * writer must be signed. */
 };
 
 /* All synced tables, in dependency order (a table after those it refers to). */

@@ -551,3 +551,62 @@ tf_signed_grant_verify (const char *signer_public_b64, const TfRecord *grant, gi
   return verify_with (tf_signed_grant_encode, signer_public_b64, grant, counter, signature,
                       error);
 }
+
+/* --- what the server makes at registration ---------------------------------- */
+
+/* TRUE when @node encodes as @value, a JSON text, would in @column. */
+static gboolean
+value_is (const TfColumn *column, JsonNode *node, const char *value)
+{
+  g_autoptr(JsonNode) expected = json_from_string (value, NULL);
+  g_autoptr(GByteArray) a = g_byte_array_new ();
+  g_autoptr(GByteArray) b = g_byte_array_new ();
+
+  return expected != NULL && put_value (a, column, node, NULL) &&
+         put_value (b, column, expected, NULL) && a->len == b->len &&
+         memcmp (a->data, b->data, a->len) == 0;
+}
+
+gboolean
+tf_signed_is_registered_form (const TfRecord *record)
+{
+  const TfTable *table;
+
+  g_return_val_if_fail (record != NULL && record->table != NULL, FALSE);
+
+  table = record->table;
+  if (table->server_creates == NULL || record->deleted)
+    return FALSE;
+  for (guint i = 0; i < table->n_columns; i++)
+    {
+      const TfColumn *c = &table->columns[i];
+      JsonNode *node = json_object_get_member (record->fields, c->name);
+      gboolean is_null = node == NULL || JSON_NODE_HOLDS_NULL (node);
+      const TfRegistered *r = table->server_creates;
+
+      if (!tf_signed_column_is_signed (c))
+        continue;
+      while (r->column != NULL && strcmp (r->column, c->name) != 0)
+        r++;
+      /* Typed at registration: there; a default: that; else: null. */
+      if (r->column == NULL ? !is_null
+                            : r->value == NULL ? is_null : !value_is (c, node, r->value))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+tf_signed_same_content (const TfRecord *a, const TfRecord *b)
+{
+  g_autoptr(GBytes) ea = NULL;
+  g_autoptr(GBytes) eb = NULL;
+
+  g_return_val_if_fail (a != NULL && b != NULL, FALSE);
+
+  if (a->table != b->table || g_strcmp0 (a->id, b->id) != 0 || a->deleted != b->deleted)
+    return FALSE;
+  ea = tf_signed_record_encode (a, 0, NULL);
+  eb = tf_signed_record_encode (b, 0, NULL);
+  return ea != NULL && eb != NULL && g_bytes_equal (ea, eb);
+}

@@ -136,4 +136,16 @@ gboolean  tf_signed_grant_verify     (const char     *signer_public_b64,
                                       const char     *signature,
                                       GError        **error);
 
+/* TRUE when @record, of a table the server makes a record of at
+ * registration (TfTable.server_creates), is as registration makes it: every
+ * column its owner signs holds what was typed (any value), the default the
+ * row takes, or null, as the registry says (the columns the server decides
+ * may hold anything, as in a signed record).  FALSE for a tombstone and
+ * for any other table. */
+gboolean  tf_signed_is_registered_form (const TfRecord *record);
+/* TRUE when @a and @b are the same record with the same signed content
+ * (their encodings at one revision are the same bytes). */
+gboolean  tf_signed_same_content     (const TfRecord *a,
+                                      const TfRecord *b);
+
 G_END_DECLS

@@ -19,7 +19,8 @@
  * another user may have written is refused unsigned, always — in a pull and
  * in a push answer alike.  Taken unsigned are only the records the server
  * itself creates (TfTable.server_creates: the profile and directory entry
- * made at registration, until their owner signs them) and a new version of
+ * made at registration, until their owner signs them, and only as
+ * registration makes them: taken_as_registered) and a new version of
  * a record this account alone writes that this device already holds (from
  * before signatures; the device signs its own again at the next unlock or
  * sync, tf-vault-legacy.c) — one "of this account" this device never held
@@ -155,6 +156,28 @@ tf_vault_refetch_keys_once (TfVault *self, const char *user_id)
   return TRUE;
 }
 
+/* An unsigned record of a table the server makes at registration
+ * (TfTable.server_creates) is taken only as registration makes it: in that
+ * form (tf_signed_is_registered_form), of a record this device never held
+ * signed nor signed itself, and, when it holds a copy already, with nothing
+ * its owner signs changed (a later version may differ only where the
+ * server decides: a licence verified, its clock).  Anything else unsigned
+ * is the server's own writing, refused. */
+static gboolean
+taken_as_registered (TfVault *self, const TfRecord *record)
+{
+  g_autoptr(TfRecord) held = NULL;
+  gint64 revision = 0, written = 0;
+
+  if (!tf_signed_is_registered_form (record) ||
+      !tf_store_get_revision (self->store, record->table, record->id, &revision, NULL,
+                              &written, NULL) ||
+      revision != 0 || written != 0)
+    return FALSE;
+  held = tf_store_get (self->store, record->table, record->id, NULL);
+  return held == NULL || tf_signed_same_content (held, record);
+}
+
 /* Checks @record against the signatures of its writers by the registry. */
 static gboolean
 verify_by_writers (TfVault *self, const TfRecord *record, char **out_code,
@@ -175,10 +198,11 @@ verify_by_writers (TfVault *self, const TfRecord *record, char **out_code,
       guint mine = 0;
 
       /* Server-authored until its owner writes it (the registration's
-       * profile and directory entry): once held signed, an unsigned one is
-       * a lower revision (tf_store_check_pulled). */
-      if (t->server_creates)
-        return TRUE;
+       * profile and directory entry): only as registration makes it. */
+      if (t->server_creates != NULL)
+        return taken_as_registered (self, record) ||
+               refuse (out_code, out_message, "unsigned",
+                       _("The server sent a record its author did not sign"));
       /* What this account alone writes, from before signatures: only a
        * copy this device already holds (the legacy step signs it); a new
        * unsigned record "of this account" may be the server's own. */

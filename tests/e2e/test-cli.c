@@ -1258,6 +1258,60 @@ test_restored_profile_ends_care (void)
   }
 }
 
+static char *server_signed (const char *table, const char *id);
+
+/* A profile restored from a backup signs its next edit of a record above
+ * the backup's revision only; the server's copy, met in the conflict, is
+ * what the merge signs above, so the phone's later edits are no rollback:
+ * neither device refuses anything, and both end with every edit. */
+static void
+test_restored_profile_edits_on (void)
+{
+  g_auto(Practice) p = { 0 };
+  g_autofree char *id = NULL, *on_server = NULL, *refusals = NULL;
+  g_autoptr(GHashTable) on_a = NULL, on_b = NULL;
+  Device *backup;
+
+  practice_init (&p);
+  id = first_line (OK (p.a, "journal", "add", "--title", "kept", "--content",
+                       secret ("before the backup")));
+  sync_ok (p.a);
+  sync_ok (p.b);
+  backup = device_new ();
+  copy_profile (p.a, backup);
+  g_free (OK (p.b, "journal", "edit", id, "--content", secret ("the phone's first edit")));
+  sync_ok (p.b);
+  sync_ok (p.a);
+  g_free (OK (p.b, "journal", "edit", id, "--content", secret ("the phone's second edit")));
+  sync_ok (p.b);
+
+  /* The laptop, restored, holds revision 1 and edits the title. */
+  copy_profile (backup, p.a);
+  g_free (OK (p.a, "journal", "edit", id, "--title", "edited on the restored laptop"));
+  sync_ok (p.a);
+  on_server = server_signed ("journal_entries", id);
+  g_assert_true (g_str_has_prefix (on_server, "4 tfs1:"));
+
+  /* The phone takes it and edits on. */
+  sync_ok (p.b);
+  g_free (OK (p.b, "journal", "edit", id, "--content", secret ("the phone after the restore")));
+  sync_ok (p.b);
+  g_assert_cmpint (status_int (p.b, "pending"), ==, 0);
+  g_clear_pointer (&on_server, g_free);
+  on_server = server_signed ("journal_entries", id);
+  g_assert_true (g_str_has_prefix (on_server, "5 tfs1:"));
+  sync_ok (p.a);
+  on_a = journal_of (p.a);
+  on_b = journal_of (p.b);
+  g_assert_cmpstr (g_hash_table_lookup (on_a, id), ==, "the phone after the restore");
+  g_assert_cmpstr (g_hash_table_lookup (on_b, id), ==, "the phone after the restore");
+  refusals = refusals_of (p.b);
+  g_assert_cmpstr (refusals, ==, "");
+  g_clear_pointer (&refusals, g_free);
+  refusals = refusals_of (p.a);
+  g_assert_cmpstr (refusals, ==, "");
+}
+
 /* Where the server stands for @user_id: "last_mutation_id version", the
  * device's bookkeeping and the highest version of the user's records. */
 static char *
@@ -3561,6 +3615,149 @@ test_registration_signed (void)
   g_assert_true (g_str_has_prefix (profile, "1 tfs1:"));
 }
 
+/* As a malicious operator: @set (an SQL SET list) on @user_id's row of
+ * @table (profiles or therapists, keyed by user_id), its signature dropped,
+ * at a new version fed to everyone who receives it, triggers off. */
+static void
+operator_change_registered (const char *table, const char *user_id, const char *set)
+{
+  server_exec ("SET session_replication_role = replica;"
+               "DO $$ DECLARE v bigint := nextval('sync_version_seq'); BEGIN"
+               " UPDATE %s SET %s, author_revision = NULL, author_signature = NULL, version = v"
+               " WHERE user_id = '%s';"
+               " UPDATE sync_records SET version = v WHERE table_name = '%s'"
+               " AND record_id = '%s';"
+               " UPDATE sync_feed SET version = v WHERE table_name = '%s' AND record_id = '%s';"
+               " UPDATE sync_public_feed SET version = v WHERE table_name = '%s'"
+               " AND record_id = '%s'; END $$",
+               table, set, user_id, table, user_id, table, user_id, table, user_id);
+}
+
+/* The directory no longer serves @therapist's profile and entry: so the
+ * devices of the tests after one that altered them never pull them. */
+static void
+directory_forgets (const char *therapist)
+{
+  server_exec ("DELETE FROM sync_public_feed WHERE table_name IN ('profiles', 'therapists')"
+               " AND record_id = '%s'", therapist);
+}
+
+static char *
+held_names (Device *d, const char *user_id)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT first_name || ' ' || coalesce(display_name,"
+                                          " '-') FROM profiles WHERE user_id = '%s'", user_id);
+
+  return device_value (d, sql);
+}
+
+/* After both signed what registration made, the server serves an unsigned
+ * later version of each — the client's display name, the therapist's
+ * directory entry: the other side's devices refuse them as unsigned and
+ * list them, keep what they held, and a new device of the therapist, which
+ * never held the client's profile, does not take it either. */
+static void
+test_altered_registration_refused (void)
+{
+  g_auto(Practice) p = { 0 };
+  g_autofree char *names = NULL, *bio = NULL, *sql = NULL;
+  Device *t2 = device_new ();
+
+  practice_init (&p);
+  names = held_names (p.t, p.client_id);
+  g_assert_cmpstr (names, ==, "Ελένη -");
+  operator_change_registered ("profiles", p.client_id, "display_name = 'Planted name'");
+  operator_change_registered ("therapists", p.therapist_id, "bio = 'Planted bio'");
+  sync_ok (p.t);
+  sync_ok (p.a);
+  g_free (OK (t2, "account", "login", "--server", server->base_url, "--email",
+              p.therapist_email));
+  sync_ok (t2);
+
+  g_assert_true (refused_with (p.t, "profiles", p.client_id, "unsigned"));
+  g_assert_true (refused_with (t2, "profiles", p.client_id, "unsigned"));
+  g_assert_true (refused_with (p.a, "therapists", p.therapist_id, "unsigned"));
+  g_clear_pointer (&names, g_free);
+  names = held_names (p.t, p.client_id);
+  g_assert_cmpstr (names, ==, "Ελένη -");
+  g_clear_pointer (&names, g_free);
+  names = held_names (t2, p.client_id);
+  g_assert_null (names);
+  sql = g_strdup_printf ("SELECT coalesce(bio, '-') FROM therapists WHERE user_id = '%s'",
+                         p.therapist_id);
+  bio = device_value (p.a, sql);
+  g_assert_cmpstr (bio, ==, "-");
+  directory_forgets (p.therapist_id);
+}
+
+/* What registration made, unsigned, is still taken as it was made — a
+ * client whose device stopped before signing is in care, and their
+ * therapist's device takes their profile; a therapist who never synced is
+ * found and linked, and the client's device takes their profile and
+ * directory entry — but not once the server changed them. */
+static void
+test_registration_taken_unsigned (void)
+{
+  g_autofree char *c_email = unique_email ("client"), *t_email = unique_email ("therapist");
+  g_autofree char *a_email = unique_email ("therapist"), *client = NULL, *names = NULL;
+  g_autofree char *refusals = NULL, *sql = NULL, *entry = NULL, *signed_now = NULL;
+  g_autoptr(TfTestUser) fresh = tf_test_register (server, t_email, "therapist");
+  g_autoptr(TfTestUser) altered = tf_test_register (server, a_email, "therapist");
+  g_auto(Run) run = { 0 };
+  Device *c = device_new (), *t = device_new ();
+  g_autofree char *therapist = register_on (t, unique_email ("therapist"), "therapist", NULL);
+
+  operator_change_registered ("profiles", altered->user_id, "display_name = 'Planted name'");
+  operator_change_registered ("therapists", altered->user_id, "bio = 'Planted bio'");
+  RUN_ENV (&run, c, "TF_DEBUG_KILL_AT=pull-received", "account", "register", "--server",
+           server->base_url, "--email", c_email, "--role", "client", "--first-name", "Ελένη",
+           "--last-name", "Παπαδοπούλου");
+  g_assert_cmpint (run.status, ==, -SIGKILL);
+  client = user_id_of (c_email);
+  {
+    g_autofree char *email = NULL;
+
+    sql = g_strdup_printf ("SELECT email FROM users WHERE id = '%s'", therapist);
+    email = server_value (sql);
+    g_free (OK (c, "therapist", "link", "--email", email));
+    g_free (OK (c, "therapist", "link", "--email", t_email));
+  }
+  run_clear (&run);
+  RUN_ENV (&run, c, "TF_DEBUG_KILL_AT=pull-received", "sync");
+  g_assert_cmpint (run.status, ==, -SIGKILL);
+  signed_now = registered_signed ("profiles", client);
+  g_assert_cmpstr (signed_now, ==, "");
+
+  /* The client's profile as registration made it, in care. */
+  sync_ok (t);
+  names = held_names (t, client);
+  g_assert_cmpstr (names, ==, "Ελένη -");
+  refusals = refusals_of (t);
+  g_assert_null (strstr (refusals, client));
+
+  /* The therapist who never synced, and the one the server changed. */
+  sync_ok (c);
+  g_clear_pointer (&names, g_free);
+  names = held_names (c, fresh->user_id);
+  g_assert_cmpstr (names, ==, "Δοκιμή -");
+  g_clear_pointer (&sql, g_free);
+  sql = g_strdup_printf ("SELECT license_number FROM therapists WHERE user_id = '%s'",
+                         fresh->user_id);
+  entry = device_value (c, sql);
+  g_clear_pointer (&sql, g_free);
+  sql = g_strdup_printf ("GR-%s", t_email);
+  g_assert_cmpstr (entry, ==, sql);
+  g_clear_pointer (&refusals, g_free);
+  refusals = refusals_of (c);
+  g_assert_null (strstr (refusals, fresh->user_id));
+  g_assert_true (refused_with (c, "profiles", altered->user_id, "unsigned"));
+  g_assert_true (refused_with (c, "therapists", altered->user_id, "unsigned"));
+  g_clear_pointer (&names, g_free);
+  names = held_names (c, altered->user_id);
+  g_assert_null (names);
+  directory_forgets (altered->user_id);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -3604,8 +3801,11 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/invented-care-shares-nothing", test_invented_care_shares_nothing);
   g_test_add_func ("/cli/altered-care-refused", test_altered_care_refused);
   g_test_add_func ("/cli/restored-profile-ends-care", test_restored_profile_ends_care);
+  g_test_add_func ("/cli/restored-profile-edits-on", test_restored_profile_edits_on);
   g_test_add_func ("/cli/planted-for-stranger-refused", test_planted_for_stranger_refused);
   g_test_add_func ("/cli/registration-signed", test_registration_signed);
+  g_test_add_func ("/cli/altered-registration-refused", test_altered_registration_refused);
+  g_test_add_func ("/cli/registration-taken-unsigned", test_registration_taken_unsigned);
   g_test_add_func ("/cli/refused-listed", test_refused_listed);
   g_test_add_func ("/cli/forged-grant-refused", test_forged_grant_refused);
   g_test_add_func ("/cli/altered-grant-refused", test_altered_grant_refused);

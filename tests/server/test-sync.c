@@ -13,6 +13,7 @@
 
 #include "tf-crypto.h"
 #include "tf-keys.h"
+#include "tf-signed.h"
 #include "tf-test-pg.h"
 #include "tf-test-server.h"
 
@@ -1247,6 +1248,43 @@ test_directory_and_verification (void)
                             "phone_verified"));
 }
 
+/* What registration writes is what devices take unsigned: the profile
+ * and the directory entry as the server serves them are in the registry's
+ * registered form (common/tf-registry.c, tf_signed_is_registered_form), and
+ * one column more of them is not. */
+static void
+test_registered_form (void)
+{
+  g_autoptr(TfTestUser) therapist = new_user ("therapist");
+  g_autoptr(TfTestUser) client = new_user ("client");
+  g_autoptr(JsonArray) seen = pull_all (client, 0, 200, NULL, NULL);
+  const struct { const char *table, *column, *value; } more[] = {
+    { "profiles", "display_name", "\"Μαρία\"" },
+    { "profiles", "language", "\"en\"" },
+    { "therapists", "bio", "\"Ψυχολόγος\"" },
+    { "therapists", "online_therapy", "false" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (more); i++)
+    {
+      g_autoptr(JsonArray) rows = only_table (seen, more[i].table);
+      JsonObject *row = find_change (rows, therapist->user_id);
+      g_autoptr(JsonNode) node = NULL;
+      g_autoptr(TfRecord) record = NULL;
+      g_autoptr(GError) error = NULL;
+
+      g_assert_nonnull (row);
+      node = json_node_init_object (json_node_alloc (), row);
+      record = tf_record_from_json (node, &error);
+      g_assert_no_error (error);
+      g_assert_null (record->signature);
+      g_assert_true (tf_signed_is_registered_form (record));
+      json_object_set_member (record->fields, more[i].column,
+                              json_from_string (more[i].value, NULL));
+      g_assert_false (tf_signed_is_registered_form (record));
+    }
+}
+
 static void
 test_refusals_reveal_nothing (void)
 {
@@ -2105,6 +2143,7 @@ main (int argc, char **argv)
   g_test_add_func ("/tf/sync/client-cannot-move-confirmed", test_client_cannot_move_confirmed);
   g_test_add_func ("/tf/sync/therapist-only-records", test_therapist_only_records);
   g_test_add_func ("/tf/sync/directory-and-verification", test_directory_and_verification);
+  g_test_add_func ("/tf/sync/registered-form", test_registered_form);
   g_test_add_func ("/tf/sync/refusals-reveal-nothing", test_refusals_reveal_nothing);
   g_test_add_func ("/tf/sync/bad-input", test_bad_input);
   g_test_add_func ("/tf/sync/newly-encrypted-columns", test_newly_encrypted_columns);
