@@ -2,10 +2,10 @@
  *
  * tf-checkin-page.c: the check-in form and the recent check-ins.
  *
- * The form is the template tf-checkin-page.ui; this file adds the five
- * faces and the emotion chips from the tables below (the keys stored, the
- * labels shown), binds the recent check-ins and saves through
- * tf_checkin_save().  What was typed stays in the form until it is saved;
+ * The form, its five faces and its emotion chips are the template
+ * tf-checkin-page.ui (a chip's name says the key stored, its label what is
+ * shown); this file says what each face sets the sliders to, binds the
+ * recent check-ins (TfEntryRow) and saves through tf_checkin_save().  What was typed stays in the form until it is saved;
  * a failed save keeps it and says why.
  *
  * The form holds the id of the check-in it saves (editing_id): chosen at
@@ -24,6 +24,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "tf-checkin-page.h"
 #include "tf-checkin.h"
@@ -54,7 +55,7 @@ struct _TfCheckinPage
   GtkTextView   *note;
   GtkListBox    *list;
   GtkWidget     *draft_notice; /* TfDraftNotice: shown with restored changes */
-  GPtrArray     *chips;       /* the emotion chips, in the order of emotions[] */
+  GPtrArray     *chips;       /* the template's emotion chips, in its order */
 };
 
 static void tf_checkin_page_page_init (TfPageInterface *iface);
@@ -96,35 +97,25 @@ tf_checkin_page_page_init (TfPageInterface *iface)
 enum { SAVED, FAILED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
-/* The emotions offered as chips: stored in English, shown translated. */
-static const struct { const char *key; const char *label; } emotions[] = {
-  { "calm", N_("Calm") },       { "happy", N_("Happy") },   { "hopeful", N_("Hopeful") },
-  { "grateful", N_("Grateful") }, { "tired", N_("Tired") }, { "anxious", N_("Anxious") },
-  { "sad", N_("Sad") },         { "angry", N_("Angry") },   { "lonely", N_("Lonely") },
-  { "overwhelmed", N_("Overwhelmed") },
+/* What each of the five faces of the one-tap row sets the sliders to, in
+ * the order of the template's faces, saddest first: a starting point the
+ * person can still move. */
+static const struct { int mood, energy, anxiety; } faces[] = {
+  { 2, 3, 8 }, { 4, 4, 6 }, { 6, 5, 5 }, { 8, 7, 3 }, { 10, 8, 2 },
 };
 
-/* The five faces of the one-tap row, saddest first, and the sliders each
- * one fills (a starting point the person can still move). */
-static const struct
-{
-  const char *icon;
-  const char *label;
-  int         mood, energy, anxiety;
-} faces[] = {
-  { "face-crying-symbolic", N_("Very bad"), 2, 3, 8 },
-  { "face-sad-symbolic", N_("Bad"), 4, 4, 6 },
-  { "face-plain-symbolic", N_("Okay"), 6, 5, 5 },
-  { "face-smile-symbolic", N_("Good"), 8, 7, 3 },
-  { "face-smile-big-symbolic", N_("Very good"), 10, 8, 2 },
-};
-
+/* The emotion stored as @key, translated: the label of its chip, or @key
+ * itself when no chip offers it. */
 static const char *
-emotion_label (const char *key)
+emotion_label (TfCheckinPage *self, const char *key)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (emotions); i++)
-    if (g_strcmp0 (emotions[i].key, key) == 0)
-      return _(emotions[i].label);
+  for (guint i = 0; i < self->chips->len; i++)
+    {
+      GtkWidget *chip = g_ptr_array_index (self->chips, i);
+
+      if (g_strcmp0 (g_object_get_data (G_OBJECT (chip), "key"), key) == 0)
+        return gtk_button_get_label (GTK_BUTTON (chip));
+    }
   return key;
 }
 
@@ -132,6 +123,7 @@ emotion_label (const char *key)
 static GtkWidget *
 create_row (gpointer item, gpointer data)
 {
+  TfCheckinPage *self = data;
   TfItem *entry = item;
   g_autofree char *title = g_strdup_printf (_("Mood %d · Energy %d · Anxiety %d"),
                                             (int) tf_item_get_int (entry, "mood_value", 0),
@@ -148,7 +140,7 @@ create_row (gpointer item, gpointer data)
   if (felt != NULL && JSON_NODE_HOLDS_ARRAY (felt))
     for (guint i = 0; i < json_array_get_length (json_node_get_array (felt)); i++)
       g_string_append_printf (subtitle, "%s%s", i == 0 ? " — " : ", ",
-                              emotion_label (json_array_get_string_element (
+                              emotion_label (self, json_array_get_string_element (
                                 json_node_get_array (felt), i)));
   if (note != NULL && *note != '\0')
     g_string_append_printf (subtitle, "\n%s", note);
@@ -469,6 +461,49 @@ on_save_clicked (TfCheckinPage *self)
   g_signal_emit (self, signals[SAVED], 0, edit ? _("Check-in changed") : _("Check-in saved"));
 }
 
+/* A chip that is on has the accent colour, not only a slightly darker
+ * grey, so what was picked is plain to see. */
+static void
+on_chip_toggled_cb (GtkToggleButton *chip, TfCheckinPage *self)
+{
+  if (gtk_toggle_button_get_active (chip))
+    gtk_widget_add_css_class (GTK_WIDGET (chip), "suggested-action");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (chip), "suggested-action");
+}
+
+static void
+on_face_clicked_cb (GtkButton *button, TfCheckinPage *self)
+{
+  guint i = 0;
+
+  for (GtkWidget *face = gtk_widget_get_first_child (GTK_WIDGET (self->faces));
+       face != GTK_WIDGET (button); face = gtk_widget_get_next_sibling (face))
+    i++;
+  g_assert (i < G_N_ELEMENTS (faces));
+  gtk_range_set_value (GTK_RANGE (self->mood), faces[i].mood);
+  gtk_range_set_value (GTK_RANGE (self->energy), faces[i].energy);
+  gtk_range_set_value (GTK_RANGE (self->anxiety), faces[i].anxiety);
+}
+
+/* The template's chips, each holding as "key" what it stores: its name
+ * without "emotion-". */
+static void
+collect_emotion_chips (TfCheckinPage *self)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->emotions));
+       child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *chip = gtk_flow_box_child_get_child (GTK_FLOW_BOX_CHILD (child));
+      const char *name = gtk_widget_get_name (chip);
+
+      g_assert (g_str_has_prefix (name, "emotion-"));
+      g_object_set_data_full (G_OBJECT (chip), "key", g_strdup (name + strlen ("emotion-")),
+                              g_free);
+      g_ptr_array_add (self->chips, chip);
+    }
+}
+
 static void
 tf_checkin_page_dispose (GObject *object)
 {
@@ -514,70 +549,8 @@ tf_checkin_page_class_init (TfCheckinPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_cancel_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_delete_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_row_activated);
-}
-
-/* A chip that is on has the accent colour, not only a slightly darker
- * grey, so what was picked is plain to see. */
-static void
-on_chip_toggled_cb (GtkToggleButton *chip)
-{
-  if (gtk_toggle_button_get_active (chip))
-    gtk_widget_add_css_class (GTK_WIDGET (chip), "suggested-action");
-  else
-    gtk_widget_remove_css_class (GTK_WIDGET (chip), "suggested-action");
-}
-
-static void
-on_face_clicked_cb (GtkButton *button, TfCheckinPage *self)
-{
-  guint i = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "tf-face"));
-
-  gtk_range_set_value (GTK_RANGE (self->mood), faces[i].mood);
-  gtk_range_set_value (GTK_RANGE (self->energy), faces[i].energy);
-  gtk_range_set_value (GTK_RANGE (self->anxiety), faces[i].anxiety);
-}
-
-static void
-add_faces (TfCheckinPage *self)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (faces); i++)
-    {
-      GtkWidget *button = gtk_button_new ();
-      GtkWidget *image = gtk_image_new_from_icon_name (faces[i].icon);
-      g_autofree char *name = g_strdup_printf ("checkin-face-%u", i + 1);
-
-      gtk_image_set_pixel_size (GTK_IMAGE (image), 32);
-      gtk_button_set_child (GTK_BUTTON (button), image);
-      gtk_widget_set_name (button, name);
-      gtk_widget_add_css_class (button, "circular");
-      gtk_widget_add_css_class (button, "flat");
-      gtk_widget_set_halign (button, GTK_ALIGN_CENTER);
-      gtk_widget_set_size_request (button, 56, 56);
-      gtk_widget_set_tooltip_text (button, _(faces[i].label));
-      tf_form_label_accessibly (button, _(faces[i].label));
-      g_object_set_data (G_OBJECT (button), "tf-face", GUINT_TO_POINTER (i));
-      g_signal_connect (button, "clicked", G_CALLBACK (on_face_clicked_cb), self);
-      gtk_box_append (self->faces, button);
-    }
-}
-
-/* The chips come from the table of emotions, which also names what is
- * stored for each; the template holds their flow box. */
-static void
-add_emotion_chips (TfCheckinPage *self)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (emotions); i++)
-    {
-      GtkWidget *chip = gtk_toggle_button_new_with_label (_(emotions[i].label));
-      g_autofree char *name = g_strconcat ("emotion-", emotions[i].key, NULL);
-
-      gtk_widget_set_name (chip, name);
-      gtk_widget_add_css_class (chip, "pill");
-      g_object_set_data (G_OBJECT (chip), "key", (gpointer) emotions[i].key);
-      g_signal_connect (chip, "toggled", G_CALLBACK (on_chip_toggled_cb), NULL);
-      gtk_flow_box_append (self->emotions, chip);
-      g_ptr_array_add (self->chips, chip);
-    }
+  gtk_widget_class_bind_template_callback (widget_class, on_face_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_chip_toggled_cb);
 }
 
 static void
@@ -585,8 +558,7 @@ tf_checkin_page_init (TfCheckinPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->chips = g_ptr_array_new ();
-  add_faces (self);
-  add_emotion_chips (self);
+  collect_emotion_chips (self);
 }
 
 GtkWidget *
@@ -598,7 +570,7 @@ tf_checkin_page_new (TfSession *session)
   self->session = g_object_ref (session);
   self->history = tf_session_dup_records (session, "mood_entries", "user_id",
                                      tf_vault_get_user_id (vault));
-  gtk_list_box_bind_model (self->list, G_LIST_MODEL (self->history), create_row, NULL, NULL);
+  gtk_list_box_bind_model (self->list, G_LIST_MODEL (self->history), create_row, self, NULL);
   g_signal_connect_object (session, "locking", G_CALLBACK (on_locking_cb), self,
                            G_CONNECT_SWAPPED);
   return GTK_WIDGET (self);

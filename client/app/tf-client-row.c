@@ -13,8 +13,8 @@
 #include <string.h>
 
 #include "tf-client-row.h"
+#include "tf-form.h"
 #include "tf-text.h"
-#include "tf-time.h"
 
 struct _TfClientRow
 {
@@ -57,15 +57,6 @@ tf_client_row_init (TfClientRow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 
-static char *
-format_date (const char *stamp)
-{
-  g_autoptr(GDateTime) utc = stamp ? tf_time_parse_timestamp (stamp, NULL) : NULL;
-  g_autoptr(GDateTime) local = utc ? g_date_time_to_local (utc) : NULL;
-
-  return local ? g_date_time_format (local, "%x") : NULL;
-}
-
 GtkWidget *
 tf_client_row_new (const char *client_id, const char *name, gboolean active, const char *stamp)
 {
@@ -76,7 +67,7 @@ tf_client_row_new (const char *client_id, const char *name, gboolean active, con
   g_return_val_if_fail (name != NULL, NULL);
 
   row_name = g_strdup_printf ("client-%s", client_id);
-  date = format_date (stamp);
+  date = tf_form_format_local (stamp, "%x");
   if (active)
     subtitle = date ? g_strdup_printf (_("In care since %s"), date) : NULL;
   else

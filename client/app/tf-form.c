@@ -65,6 +65,17 @@ tf_form_unparent_children (GtkWidget *widget)
     gtk_widget_unparent (child);
 }
 
+char *
+tf_form_format_local (const char *timestamp, const char *format)
+{
+  g_autoptr(GDateTime) utc = timestamp ? tf_time_parse_timestamp (timestamp, NULL) : NULL;
+  g_autoptr(GDateTime) local = utc ? g_date_time_to_local (utc) : NULL;
+
+  g_return_val_if_fail (format != NULL, NULL);
+
+  return local ? g_date_time_format (local, format) : NULL;
+}
+
 void
 tf_form_label_accessibly (gpointer widget, const char *label)
 {

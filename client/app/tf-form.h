@@ -30,6 +30,11 @@ void       tf_form_fail                      (gpointer    instance,
 /* For dispose: unparents every child of @widget. */
 void       tf_form_unparent_children         (GtkWidget  *widget);
 
+/* The stored UTC @timestamp in local time as @format (g_date_time_format),
+ * or NULL when there is none or it does not parse. */
+char      *tf_form_format_local              (const char *timestamp,
+                                              const char *format);
+
 /* Sets @widget's accessible label. */
 void       tf_form_label_accessibly          (gpointer    widget,
                                               const char *label);

@@ -9,7 +9,7 @@
  * change; the streaks are computed by tf-streaks.c.  Marking a goal done
  * checks the store itself, not the list, so two quick clicks cannot make
  * two records for one day.  The form and the list are the template
- * tf-goals-page.ui; the rows are built here, one per goal, each saying how
+ * tf-goals-page.ui; the rows are TfGoalRow, one per goal, each saying how
  * far this period got ("1 of 3 this week") and with Edit, which puts the
  * goal in the form to change or delete it.  The form keeps the id of the
  * goal it saves (editing_id) until it is saved, so Save again after an
@@ -27,6 +27,7 @@
 
 #include "tf-draft-notice.h"
 #include "tf-form.h"
+#include "tf-goal-row.h"
 #include "tf-goals-page.h"
 #include "tf-goals.h"
 #include "tf-page.h"
@@ -153,11 +154,11 @@ dup_today (void)
 /* --- marking done --------------------------------------------------------- */
 
 static void
-on_done_clicked_cb (GtkButton *button, TfGoalsPage *self)
+on_done_clicked_cb (TfGoalRow *row, TfGoalsPage *self)
 {
   TfVault *vault = tf_session_get_vault (self->session);
-  const char *goal_id = g_object_get_data (G_OBJECT (button), "tf-goal-id");
-  const char *title = g_object_get_data (G_OBJECT (button), "tf-goal-title");
+  const char *goal_id = tf_goal_row_get_goal_id (row);
+  const char *title = tf_goal_row_get_title (row);
   g_autoptr(GError) error = NULL;
   g_autofree char *today = dup_today ();
   g_autofree char *id = NULL;
@@ -312,9 +313,9 @@ on_draft_discard_cb (TfGoalsPage *self)
 }
 
 static void
-on_edit_clicked_cb (GtkButton *button, TfGoalsPage *self)
+on_edit_clicked_cb (TfGoalRow *row, TfGoalsPage *self)
 {
-  const char *id = g_object_get_data (G_OBJECT (button), "tf-goal-id");
+  const char *id = tf_goal_row_get_goal_id (row);
   g_autoptr(JsonObject) goal = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -397,11 +398,7 @@ dup_so_far (const char *frequency, guint done, guint target)
 static GtkWidget *
 create_row (TfGoalsPage *self, TfItem *goal, const char *today)
 {
-  GtkWidget *row = adw_action_row_new ();
-  /* A check mark, not words: "Ολοκληρώθηκε σήμερα" beside Edit left the
-   * goal's title a word a line at 360 px.  Its tooltip and accessible
-   * label say it; the subtitle says "Done today" once it is. */
-  GtkWidget *done = gtk_button_new_from_icon_name ("object-select-symbolic");
+  GtkWidget *row;
   const char *id = tf_item_get_id (goal);
   const char *title = tf_item_get_string (goal, "title");
   const char *frequency = tf_item_get_string (goal, "frequency");
@@ -410,12 +407,9 @@ create_row (TfGoalsPage *self, TfItem *goal, const char *today)
   g_autofree char *streaks = NULL;
   g_autofree char *times = NULL;
   g_autofree char *subtitle = NULL;
-  g_autofree char *accessible = NULL;
   g_autofree char *so_far = NULL;
   gboolean done_today = FALSE;
   guint current = 0, best = 0, in_period = 0;
-  GtkWidget *edit = gtk_button_new_from_icon_name ("document-edit-symbolic");
-  g_autofree char *edit_label = NULL;
 
   for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->progress)); i++)
     {
@@ -440,35 +434,9 @@ create_row (TfGoalsPage *self, TfItem *goal, const char *today)
   subtitle = g_strdup_printf ("%s · %s%s%s\n%s · %s", frequency_label (frequency), times,
                               done_today ? " · " : "", done_today ? _("Done today") : "",
                               so_far, streaks);
-  gtk_widget_set_name (row, "goals-row");
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 4);
-
-  gtk_widget_set_name (done, "goals-done");
-  gtk_widget_set_valign (done, GTK_ALIGN_CENTER);
-  if (!done_today)
-    gtk_widget_add_css_class (done, "suggested-action");
-  gtk_widget_add_css_class (done, "circular");
-  accessible = g_strdup_printf (_("Mark “%s” done today"), title);
-  gtk_widget_set_tooltip_text (done, accessible);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (done), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  accessible, -1);
-  g_object_set_data_full (G_OBJECT (done), "tf-goal-id", g_strdup (id), g_free);
-  g_object_set_data_full (G_OBJECT (done), "tf-goal-title", g_strdup (title), g_free);
-  g_signal_connect_object (done, "clicked", G_CALLBACK (on_done_clicked_cb), self, 0);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), done);
-
-  gtk_widget_set_name (edit, "goals-edit");
-  gtk_widget_set_valign (edit, GTK_ALIGN_CENTER);
-  gtk_widget_add_css_class (edit, "flat");
-  edit_label = g_strdup_printf (_("Edit “%s”"), title);
-  gtk_widget_set_tooltip_text (edit, edit_label);
-  tf_form_label_accessibly (edit, edit_label);
-  g_object_set_data_full (G_OBJECT (edit), "tf-goal-id", g_strdup (id), g_free);
-  g_signal_connect_object (edit, "clicked", G_CALLBACK (on_edit_clicked_cb), self, 0);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), edit);
+  row = tf_goal_row_new (id, title, subtitle, done_today);
+  g_signal_connect_object (row, "done", G_CALLBACK (on_done_clicked_cb), self, 0);
+  g_signal_connect_object (row, "edit", G_CALLBACK (on_edit_clicked_cb), self, 0);
   return row;
 }
 

@@ -14,7 +14,8 @@
  * own widget, TfNoteEditor (tf-note-editor.c), the stack's second page,
  * whose ::saved and ::failed the view passes on.  A note whose key is not
  * on this device says so in the list and does not open.  The pages are the
- * template tf-notes-view.ui; the sessions are made in C.
+ * template tf-notes-view.ui; a session is a TfNotesSessionGroup, a note in it
+ * a TfNoteRow.
  */
 #define G_LOG_DOMAIN "tf-notes-view"
 
@@ -24,10 +25,10 @@
 
 #include "tf-appointment-info.h"
 #include "tf-form.h"
-#include "tf-note-content.h"
 #include "tf-note-editor.h"
+#include "tf-note-row.h"
+#include "tf-notes-session-group.h"
 #include "tf-notes-view.h"
-#include "tf-time.h"
 
 struct _TfNotesView
 {
@@ -49,15 +50,6 @@ G_DEFINE_FINAL_TYPE (TfNotesView, tf_notes_view, GTK_TYPE_WIDGET)
 
 enum { SAVED, FAILED, N_SIGNALS };
 static guint signals[N_SIGNALS];
-
-static char *
-format_local (const char *timestamp, const char *format)
-{
-  g_autoptr(GDateTime) utc = timestamp ? tf_time_parse_timestamp (timestamp, NULL) : NULL;
-  g_autoptr(GDateTime) local = utc ? g_date_time_to_local (utc) : NULL;
-
-  return local ? g_date_time_format (local, format) : NULL;
-}
 
 /* --- the editor ----------------------------------------------------------- */
 
@@ -129,18 +121,16 @@ shortcut_save (GtkWidget *widget, GVariant *args, gpointer data)
 /* --- the list ------------------------------------------------------------- */
 
 static void
-on_new_clicked_cb (GtkButton *button, TfNotesView *self)
+on_new_note_cb (TfNotesSessionGroup *group, TfNotesView *self)
 {
-  edit (self, NULL, g_object_get_data (G_OBJECT (button), "tf-appointment"));
+  edit (self, NULL, tf_notes_session_group_get_appointment_id (group));
 }
 
 static void
-on_note_activated_cb (AdwActionRow *row, TfNotesView *self)
+on_note_activated_cb (TfNoteRow *row, TfNotesView *self)
 {
-  TfItem *note = g_object_get_data (G_OBJECT (row), "tf-item");
-
-  edit (self, tf_item_get_plain (note),
-                      g_object_get_data (G_OBJECT (row), "tf-appointment"));
+  edit (self, tf_item_get_plain (tf_note_row_get_note (row)),
+        tf_note_row_get_appointment_id (row));
 }
 
 static int
@@ -149,78 +139,6 @@ older_note_first (gconstpointer a, gconstpointer b)
   TfItem *x = *(TfItem **) a, *y = *(TfItem **) b;
 
   return g_strcmp0 (tf_item_get_string (x, "created_at"), tf_item_get_string (y, "created_at"));
-}
-
-static GtkWidget *
-note_row (TfNotesView *self, TfItem *note, const char *appointment_id)
-{
-  GtkWidget *row = adw_action_row_new ();
-  g_autofree char *name = g_strdup_printf ("note-%s", tf_item_get_id (note));
-  g_autofree char *written = format_local (tf_item_get_string (note, "created_at"), "%x %H:%M");
-  const char *locked_at = tf_item_get_string (note, "locked_at");
-  g_autoptr(GString) subtitle = g_string_new (NULL);
-  g_autofree char *title = NULL;
-
-  gtk_widget_set_name (row, name);
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  if (tf_item_get_boolean (note, "unreadable", FALSE))
-    {
-      /* Nothing to open: its key is not here. */
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Note"));
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
-                                   _("This note cannot be opened on this device: its key is "
-                                     "not here."));
-      adw_action_row_add_prefix (ADW_ACTION_ROW (row),
-                                 gtk_image_new_from_icon_name ("dialog-password-symbolic"));
-      gtk_widget_add_css_class (row, "dim-label");
-      return row;
-    }
-
-  title = g_strdup_printf (_("%s Note"), tf_note_approach_name (tf_note_get_approach (tf_item_get_plain (note))));
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  if (written != NULL)
-    g_string_append_printf (subtitle, _("Written %s"), written);
-  if (locked_at != NULL)
-    {
-      g_autofree char *when = format_local (locked_at, "%x %H:%M");
-
-      g_string_append (subtitle, " · ");
-      g_string_append_printf (subtitle, _("Signed %s"), when ? when : locked_at);
-      if (!tf_item_get_boolean (note, "signature_valid", FALSE))
-        {
-          GtkWidget *icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
-
-          gtk_widget_add_css_class (icon, "error");
-          tf_form_label_accessibly (icon, _("The signature does not verify"));
-          adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
-          g_string_append_printf (subtitle, " · %s", _("The signature does not verify"));
-        }
-    }
-  else
-    g_string_append_printf (subtitle, "%s%s", subtitle->len > 0 ? " · " : "",
-                            _("Not signed yet"));
-  {
-    JsonObject *risk = tf_note_member_object (tf_item_get_plain (note), "risk_assessment");
-    const char *level = risk ? tf_json_get_string (risk, "level") : NULL;
-
-    if (g_strcmp0 (level, "moderate") == 0 || g_strcmp0 (level, "high") == 0)
-      g_string_append_printf (subtitle, " · %s", tf_note_risk_label (level));
-  }
-  {
-    g_autofree char *preview = tf_note_dup_preview (tf_item_get_plain (note));
-
-    if (preview != NULL)
-      g_string_append_printf (subtitle, "\n%s", preview);
-  }
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle->str);
-  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 3);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row),
-                             gtk_image_new_from_icon_name ("go-next-symbolic"));
-  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
-  g_object_set_data_full (G_OBJECT (row), "tf-item", g_object_ref (note), g_object_unref);
-  g_object_set_data_full (G_OBJECT (row), "tf-appointment", g_strdup (appointment_id), g_free);
-  g_signal_connect (row, "activated", G_CALLBACK (on_note_activated_cb), self);
-  return row;
 }
 
 /* appointment id -> GPtrArray of its notes (TfItem), oldest first. */
@@ -274,49 +192,20 @@ session_group (TfNotesView *self, TfDatedAppointment *visit, GPtrArray *notes)
                                                     tf_item_get_string (visit->item, "status")),
                                                   (int) tf_item_get_int (visit->item, "duration",
                                                                          0));
-  g_autofree char *group_name = g_strdup_printf ("notes-session-%s", id);
-  g_autofree char *new_name = g_strdup_printf ("notes-new-%s", id);
-  GtkWidget *group = adw_preferences_group_new ();
-  GtkWidget *list = gtk_list_box_new ();
-  GtkWidget *add = gtk_button_new ();
-  GtkWidget *add_content = adw_button_content_new ();
-  g_autofree char *add_label = g_strdup_printf (_("New note for the session of %s"), title);
+  GtkWidget *group = tf_notes_session_group_new (id, title, description);
 
-  gtk_widget_set_name (group, group_name);
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), title);
-  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group), description);
-  adw_button_content_set_icon_name (ADW_BUTTON_CONTENT (add_content), "list-add-symbolic");
-  adw_button_content_set_label (ADW_BUTTON_CONTENT (add_content), _("New Note"));
-  gtk_button_set_child (GTK_BUTTON (add), add_content);
-  gtk_widget_set_name (add, new_name);
-  gtk_widget_add_css_class (add, "flat");
-  gtk_widget_set_valign (add, GTK_ALIGN_CENTER);
-  gtk_widget_set_tooltip_text (add, add_label);
-  tf_form_label_accessibly (add, add_label);
-  g_object_set_data_full (G_OBJECT (add), "tf-appointment", g_strdup (id), g_free);
-  g_signal_connect (add, "clicked", G_CALLBACK (on_new_clicked_cb), self);
-  adw_preferences_group_set_header_suffix (ADW_PREFERENCES_GROUP (group), add);
-
-  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
-  gtk_widget_add_css_class (list, "boxed-list");
-  tf_form_label_accessibly (list, title);
-  {
-    GtkWidget *placeholder = gtk_label_new (_("No notes for this session yet"));
-
-    gtk_widget_add_css_class (placeholder, "dim-label");
-    gtk_label_set_wrap (GTK_LABEL (placeholder), TRUE);
-    gtk_widget_set_margin_top (placeholder, 12);
-    gtk_widget_set_margin_bottom (placeholder, 12);
-    gtk_list_box_set_placeholder (GTK_LIST_BOX (list), placeholder);
-  }
+  g_signal_connect (group, "new-note", G_CALLBACK (on_new_note_cb), self);
   if (notes != NULL)
     {
       g_ptr_array_sort (notes, older_note_first);
       for (guint i = 0; i < notes->len; i++)
-        gtk_list_box_append (GTK_LIST_BOX (list), note_row (self, g_ptr_array_index (notes, i),
-                                                            id));
+        {
+          GtkWidget *row = tf_note_row_new (g_ptr_array_index (notes, i), id);
+
+          g_signal_connect (row, "activated", G_CALLBACK (on_note_activated_cb), self);
+          tf_notes_session_group_append (TF_NOTES_SESSION_GROUP (group), row);
+        }
     }
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), list);
   return group;
 }
 
