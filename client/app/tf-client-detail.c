@@ -84,28 +84,6 @@ static GParamSpec *properties[N_PROPS];
 enum { SAVED, FAILED, BACK, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
-char *
-tf_client_name_from_profile (JsonObject *profile)
-{
-  const char *display, *first, *last;
-  g_autofree char *joined = NULL;
-
-  if (profile == NULL)
-    return NULL;
-  display = tf_json_get_string (profile, "display_name");
-  if (display != NULL)
-    {
-      g_autofree char *trimmed = g_strstrip (g_strdup (display));
-
-      if (*trimmed != '\0')
-        return g_steal_pointer (&trimmed);
-    }
-  first = tf_json_get_string (profile, "first_name");
-  last = tf_json_get_string (profile, "last_name");
-  joined = g_strstrip (g_strdup_printf ("%s %s", first ? first : "", last ? last : ""));
-  return *joined != '\0' ? g_steal_pointer (&joined) : NULL;
-}
-
 /* --- the object ----------------------------------------------------------- */
 
 static void

@@ -9,6 +9,7 @@
 #include <adwaita.h>
 #include <json-glib/json-glib.h>
 
+#include "tf-clients.h"   /* tf_client_name_from_profile */
 #include "tf-session.h"
 
 G_BEGIN_DECLS
@@ -39,9 +40,5 @@ void        tf_client_detail_show_section   (TfClientDetail *self,
 gboolean    tf_client_detail_owns_draft     (JsonObject     *draft);
 gboolean    tf_client_detail_restore_draft  (TfClientDetail *self,
                                              JsonObject     *draft);
-
-/* A person's name from their profile's plain form: display_name, else
- * first and last name; NULL when @profile is NULL or has neither. */
-char       *tf_client_name_from_profile     (JsonObject     *profile);
 
 G_END_DECLS

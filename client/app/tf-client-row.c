@@ -2,8 +2,8 @@
  *
  * tf-client-row.c: a client of the therapist's Clients list
  * (tf-client-row.h); its widgets are the template tf-client-row.ui.  The
- * row keeps the client's id, for the page to open, and the name folded for
- * search, so that the list's filter does not fold a name at every key.
+ * row keeps the client's id, for the page to open (the search filters the
+ * page's list, not the rows).
  */
 #define G_LOG_DOMAIN "tf-clients-page"
 
@@ -21,7 +21,6 @@ struct _TfClientRow
   AdwActionRow parent_instance;
 
   char        *client_id;
-  char        *folded;     /* the name, folded for search */
 
   /* template (tf-client-row.ui) */
   GtkWidget   *ended;  /* NULL on an active client's row */
@@ -35,7 +34,6 @@ tf_client_row_finalize (GObject *object)
   TfClientRow *self = TF_CLIENT_ROW (object);
 
   g_free (self->client_id);
-  g_free (self->folded);
   G_OBJECT_CLASS (tf_client_row_parent_class)->finalize (object);
 }
 
@@ -82,7 +80,6 @@ tf_client_row_new (const char *client_id, const char *name, gboolean active, con
       self->ended = NULL;
     }
   self->client_id = g_strdup (client_id);
-  self->folded = tf_text_fold_for_search (name);
   return GTK_WIDGET (self);
 }
 
@@ -92,12 +89,4 @@ tf_client_row_get_client_id (TfClientRow *self)
   g_return_val_if_fail (TF_IS_CLIENT_ROW (self), NULL);
 
   return self->client_id;
-}
-
-gboolean
-tf_client_row_matches (TfClientRow *self, const char *query)
-{
-  g_return_val_if_fail (TF_IS_CLIENT_ROW (self), FALSE);
-
-  return query == NULL || strstr (self->folded, query) != NULL;
 }

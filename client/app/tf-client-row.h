@@ -21,9 +21,5 @@ GtkWidget  *tf_client_row_new           (const char  *client_id,
                                          gboolean     active,
                                          const char  *stamp);
 const char *tf_client_row_get_client_id (TfClientRow *self);
-/* Whether the client's name holds @query, folded as tf_text_fold_for_search()
- * folds (NULL holds for everyone). */
-gboolean    tf_client_row_matches       (TfClientRow *self,
-                                         const char  *query);
 
 G_END_DECLS

@@ -2,17 +2,16 @@
  *
  * tf-clients-page.c: a therapist's clients, list and detail.
  *
- * The clients are the people in a care relationship with this therapist
- * (care_relationships, therapist_id = the account), named from their
- * profiles; both come from live repositories, so a client who chooses this
- * therapist, or a name that arrives with a sync, shows without a reload.
- * A client with several relationships (care that ended and began again)
- * is listed once, by the active one if any.  Active clients come first,
- * then those whose care ended, each group in the locale's alphabetical
- * order.
+ * The clients are the session's list of them (tf_session_dup_clients,
+ * tf-clients.h: the people in a care relationship with this therapist,
+ * named from their profiles, active first), bound to the list box: a
+ * client who chooses this therapist, or a name that arrives with a sync,
+ * shows by itself, and the rows of the others stay as they were (the one
+ * the keyboard is on keeps the focus).
  *
  * Search is by name, for case and accents alike ("μαρια" finds "Μαρία",
- * "ΜΑΡΙΑ" too), with the fold the journal uses (tf_text_fold_for_search).
+ * "ΜΑΡΙΑ" too), with the fold the journal uses (tf_text_fold_for_search):
+ * a filter over the list, so the rows are the filtered model's.
  *
  * An AdwLeaflet holds the list and the detail side by side, and one at a
  * time when the window is narrow; the detail then shows a back button.
@@ -23,6 +22,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "tf-client-detail.h"
 #include "tf-client-row.h"
@@ -35,10 +35,10 @@ struct _TfClientsPage
 {
   GtkWidget       parent_instance;
   TfSession      *session;
-  TfRepository   *care;         /* this therapist's care relationships, live */
-  TfRepository   *profiles;     /* profiles on this device, for the names, live */
+  TfRepository   *clients;      /* this therapist's clients, live (tf-clients.h) */
+  GtkFilterListModel *shown;    /* those the search finds, bound to the list */
+  GtkCustomFilter *filter;
   char           *query;        /* folded search text; NULL: everyone */
-  guint           n_clients;    /* rows in the list */
 
   /* template */
   AdwLeaflet     *leaflet;      /* the only child */
@@ -120,37 +120,43 @@ tf_clients_page_dispose (GObject *object)
 
   gtk_widget_dispose_template (GTK_WIDGET (self), TF_TYPE_CLIENTS_PAGE);
   self->detail = NULL;
-  g_clear_object (&self->care);
-  g_clear_object (&self->profiles);
+  g_clear_object (&self->shown);
+  g_clear_object (&self->filter);
+  g_clear_object (&self->clients);
   g_clear_object (&self->session);
   g_clear_pointer (&self->query, g_free);
   G_OBJECT_CLASS (tf_clients_page_parent_class)->dispose (object);
 }
 
-/* --- search --------------------------------------------------------------- */
+/* --- the list and its search --------------------------------------------- */
 
 static gboolean
-row_matches (GtkListBoxRow *row, gpointer data)
+client_matches (gpointer item, gpointer data)
 {
   TfClientsPage *self = data;
 
-  return tf_client_row_matches (TF_CLIENT_ROW (row), self->query);
+  return self->query == NULL ||
+         strstr (tf_item_get_string (item, "search_key"), self->query) != NULL;
+}
+
+static GtkWidget *
+create_row (gpointer item, gpointer data)
+{
+  return tf_client_row_new (tf_item_get_id (item), tf_item_get_string (item, "name"),
+                            tf_item_get_boolean (item, "active", FALSE),
+                            tf_item_get_string (item, "stamp"));
 }
 
 /* Which of the list, "no clients" and "no match" shows. */
 static void
 update_list_state (TfClientsPage *self)
 {
-  guint visible = 0;
+  guint n_clients = tf_repository_get_n_items (self->clients);
 
-  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->list)); row != NULL;
-       row = gtk_widget_get_next_sibling (row))
-    if (TF_IS_CLIENT_ROW (row) && row_matches (GTK_LIST_BOX_ROW (row), self))
-      visible++;
-  gtk_widget_set_visible (GTK_WIDGET (self->search), self->n_clients > 0);
-  if (self->n_clients == 0)
+  gtk_widget_set_visible (GTK_WIDGET (self->search), n_clients > 0);
+  if (n_clients == 0)
     gtk_stack_set_visible_child_name (self->list_stack, "empty");
-  else if (visible == 0)
+  else if (g_list_model_get_n_items (G_LIST_MODEL (self->shown)) == 0)
     gtk_stack_set_visible_child_name (self->list_stack, "no-match");
   else
     gtk_stack_set_visible_child_name (self->list_stack, "list");
@@ -165,103 +171,7 @@ on_search_changed_cb (TfClientsPage *self)
   g_clear_pointer (&self->query, g_free);
   if (*text != '\0')
     self->query = tf_text_fold_for_search (text);
-  gtk_list_box_invalidate_filter (self->list);
-  update_list_state (self);
-}
-
-/* --- the list ------------------------------------------------------------- */
-
-typedef struct
-{
-  char     *client_id;
-  char     *name;
-  char     *collate_key;
-  gboolean  active;
-  char     *started_at;
-  char     *ended_at;
-} Client;
-
-static void
-client_free (gpointer data)
-{
-  Client *client = data;
-
-  g_free (client->client_id);
-  g_free (client->name);
-  g_free (client->collate_key);
-  g_free (client->started_at);
-  g_free (client->ended_at);
-  g_free (client);
-}
-
-static int
-compare_clients (gconstpointer a, gconstpointer b)
-{
-  const Client *x = *(Client **) a, *y = *(Client **) b;
-  int by_name;
-
-  if (x->active != y->active)
-    return x->active ? -1 : 1;
-  by_name = strcmp (x->collate_key, y->collate_key);
-  return by_name != 0 ? by_name : strcmp (x->client_id, y->client_id);
-}
-
-/* One Client per client id: the active relationship wins, else the one
- * that ended last. */
-static GPtrArray *
-collect_clients (TfClientsPage *self)
-{
-  g_autoptr(GHashTable) by_id = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr(GHashTable) names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  GListModel *care = G_LIST_MODEL (self->care);
-  GListModel *profiles = G_LIST_MODEL (self->profiles);
-  GPtrArray *clients = g_ptr_array_new_with_free_func (client_free);
-
-  for (guint i = 0; i < g_list_model_get_n_items (profiles); i++)
-    {
-      g_autoptr(TfItem) profile = g_list_model_get_item (profiles, i);
-      const char *user_id = tf_item_get_string (profile, "user_id");
-      char *name = tf_client_name_from_profile (tf_item_get_plain (profile));
-
-      if (user_id != NULL && name != NULL)
-        g_hash_table_replace (names, g_strdup (user_id), name);
-      else
-        g_free (name);
-    }
-
-  for (guint i = 0; i < g_list_model_get_n_items (care); i++)
-    {
-      g_autoptr(TfItem) item = g_list_model_get_item (care, i);
-      const char *client_id = tf_item_get_string (item, "client_id");
-      gboolean active = g_strcmp0 (tf_item_get_string (item, "status"), "active") == 0;
-      const char *ended_at = tf_item_get_string (item, "ended_at");
-      const char *name;
-      Client *client;
-
-      if (client_id == NULL)
-        continue;
-      client = g_hash_table_lookup (by_id, client_id);
-      if (client != NULL &&
-          (client->active || (!active && g_strcmp0 (client->ended_at, ended_at) >= 0)))
-        continue;
-      if (client == NULL)
-        {
-          client = g_new0 (Client, 1);
-          client->client_id = g_strdup (client_id);
-          name = g_hash_table_lookup (names, client_id);
-          client->name = g_strdup (name != NULL ? name : _("Unknown client"));
-          client->collate_key = g_utf8_collate_key (client->name, -1);
-          g_ptr_array_add (clients, client);
-          g_hash_table_insert (by_id, client->client_id, client);
-        }
-      client->active = active;
-      g_free (client->started_at);
-      client->started_at = g_strdup (tf_item_get_string (item, "started_at"));
-      g_free (client->ended_at);
-      client->ended_at = g_strdup (ended_at);
-    }
-  g_ptr_array_sort (clients, compare_clients);
-  return clients;
+  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
 }
 
 static void
@@ -282,24 +192,10 @@ select_shown (TfClientsPage *self)
   gtk_list_box_unselect_all (self->list);
 }
 
+/* A row made again (a changed name) is selected again if it is shown. */
 static void
-rebuild (TfClientsPage *self)
+on_shown_changed_cb (TfClientsPage *self)
 {
-  g_autoptr(GPtrArray) clients = collect_clients (self);
-  GtkWidget *child;
-
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->list))) != NULL)
-    gtk_list_box_remove (self->list, child);
-  for (guint i = 0; i < clients->len; i++)
-    {
-      Client *client = g_ptr_array_index (clients, i);
-
-      gtk_list_box_append (self->list,
-                           tf_client_row_new (client->client_id, client->name, client->active,
-                                              client->active ? client->started_at
-                                                             : client->ended_at));
-    }
-  self->n_clients = clients->len;
   select_shown (self);
   update_list_state (self);
 }
@@ -405,7 +301,6 @@ tf_clients_page_init (TfClientsPage *self)
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->leaflet, "notify::visible-child", G_CALLBACK (tf_page_changed),
                            self, G_CONNECT_SWAPPED);
-  gtk_list_box_set_filter_func (self->list, row_matches, self, NULL);
   adw_leaflet_set_visible_child (self->leaflet, self->list_pane);
   gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
                                         gtk_shortcut_new (gtk_shortcut_trigger_parse_string (
@@ -419,21 +314,22 @@ GtkWidget *
 tf_clients_page_new (TfSession *session)
 {
   TfClientsPage *self;
-  TfVault *vault;
 
   g_return_val_if_fail (TF_IS_SESSION (session), NULL);
   g_return_val_if_fail (tf_session_is_unlocked (session), NULL);
 
   self = g_object_new (TF_TYPE_CLIENTS_PAGE, NULL);
-  vault = tf_session_get_vault (session);
   self->session = g_object_ref (session);
-  self->care = tf_session_dup_records (session, "care_relationships",
-                                  "therapist_id", tf_vault_get_user_id (vault));
-  self->profiles = tf_session_dup_records (session, "profiles", NULL, NULL);
-  g_signal_connect_object (self->care, "items-changed", G_CALLBACK (rebuild), self,
-                           G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->profiles, "items-changed", G_CALLBACK (rebuild), self,
-                           G_CONNECT_SWAPPED);
-  rebuild (self);
+  self->clients = tf_session_dup_clients (session);
+  self->filter = gtk_custom_filter_new (client_matches, self, NULL);
+  self->shown = gtk_filter_list_model_new (G_LIST_MODEL (g_object_ref (self->clients)),
+                                           GTK_FILTER (g_object_ref (self->filter)));
+  gtk_list_box_bind_model (self->list, G_LIST_MODEL (self->shown), create_row, NULL, NULL);
+  /* After the list box's own handler: the rows are in by then. */
+  g_signal_connect_object (self->shown, "items-changed", G_CALLBACK (on_shown_changed_cb),
+                           self, G_CONNECT_SWAPPED | G_CONNECT_AFTER);
+  g_signal_connect_object (self->clients, "notify::n-items", G_CALLBACK (update_list_state),
+                           self, G_CONNECT_SWAPPED);
+  update_list_state (self);
   return GTK_WIDGET (self);
 }

@@ -13,8 +13,8 @@
  * thread's store which tables the worker's connection changed (so every
  * list model made from it reloads by itself) and emits ::synced.
  *
- * The session makes the app's list models (tf_session_dup_records) from
- * the open vault: a page asks for records by table, never for the store.
+ * The session makes the app's list models from the open vault
+ * (tf-session-lists.c): a page asks for its lists, never for the store.
  */
 #define G_LOG_DOMAIN "tf-session"
 
@@ -24,7 +24,6 @@
 #include <string.h>
 
 #include "tf-drafts.h"
-#include "tf-registry.h"
 #include "tf-session-private.h"
 
 G_DEFINE_FINAL_TYPE (TfSession, tf_session, G_TYPE_OBJECT)
@@ -245,22 +244,6 @@ tf_session_lock (TfSession *self)
   if (self->vault != NULL)
     g_signal_emit (self, signals[LOCKING], 0);
   set_vault (self, NULL);
-}
-
-TfRepository *
-tf_session_dup_records (TfSession *self, const char *table_name, const char *column,
-                        const char *value)
-{
-  const TfTable *table;
-
-  g_return_val_if_fail (TF_IS_SESSION (self), NULL);
-  g_return_val_if_fail (table_name != NULL, NULL);
-
-  table = tf_registry_lookup (table_name);
-  g_return_val_if_fail (table != NULL, NULL);
-  if (self->vault == NULL)
-    return NULL;
-  return tf_repository_new (self->vault, table, column, value);
 }
 
 /* --- work in a thread ----------------------------------------------------- */

@@ -59,6 +59,14 @@ TfRepository *tf_session_dup_records   (TfSession      *self,
                                         const char     *column,
                                         const char     *value);
 
+/* The lists a page shows, made from the open vault (NULL while locked):
+ * each follows the store's changes by itself, a sync's included, so the
+ * page that binds it never reloads it (tf-session-lists.c).  Like the
+ * records above they hold decrypted records, dropped at lock. */
+
+/* A therapist's clients (tf_clients_list_new). */
+TfRepository *tf_session_dup_clients   (TfSession      *self);
+
 /* Drops the vault (and with it every decrypted key) from memory.  First
  * emits ::locking while the vault is still open: every form with unsaved
  * changes keeps them as a draft then (tf-drafts.h), to be given back after

@@ -1,11 +1,16 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
  * tf-repository.c: GListModel over the vault, reloaded on TfStore::changed.
+ *
+ * Every repository is a load function and the tables it reads: one
+ * table's records (tf_vault_list) or what a derived load makes of several.
+ * Both reload, and announce what differs, by the same code.
  */
 #define G_LOG_DOMAIN "tf-repository"
 
 #include "config.h"
 
+#include "tf-registry.h"
 #include "tf-repository.h"
 
 /* --- TfItem --------------------------------------------------------------- */
@@ -100,17 +105,22 @@ tf_item_get_boolean (TfItem *self, const char *member, gboolean fallback)
 
 struct _TfRepository
 {
-  GObject        parent_instance;
-  TfVault       *vault;
-  const TfTable *table;
-  char          *column;
-  char          *value;
-  GPtrArray     *items;
+  GObject           parent_instance;
+  TfVault          *vault;
+  GStrv             tables;      /* the tables whose changes reload it */
+  gboolean          encrypted;   /* one of them is: grants reload it too */
+  TfRepositoryLoad  load;
+  gpointer          load_data;
+  GDestroyNotify    load_destroy;
+  GPtrArray        *items;
   GError        *error;
   GMainContext  *context;     /* where reloads run and items-changed is emitted */
   gulong         changed_id;
   gint           scheduled;   /* atomic: a reload is pending */
 };
+
+enum { PROP_0, PROP_N_ITEMS, N_PROPS };
+static GParamSpec *properties[N_PROPS];
 
 static void tf_repository_list_model_init (GListModelInterface *iface);
 
@@ -169,10 +179,24 @@ tf_repository_finalize (GObject *object)
 
   g_ptr_array_unref (self->items);
   g_clear_error (&self->error);
-  g_free (self->column);
-  g_free (self->value);
+  g_strfreev (self->tables);
+  if (self->load_destroy != NULL)
+    self->load_destroy (self->load_data);
   g_main_context_unref (self->context);
   G_OBJECT_CLASS (tf_repository_parent_class)->finalize (object);
+}
+
+static void
+tf_repository_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  switch (prop_id)
+    {
+    case PROP_N_ITEMS:
+      g_value_set_uint (value, TF_REPOSITORY (object)->items->len);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
@@ -182,6 +206,11 @@ tf_repository_class_init (TfRepositoryClass *klass)
 
   object_class->dispose = tf_repository_dispose;
   object_class->finalize = tf_repository_finalize;
+  object_class->get_property = tf_repository_get_property;
+  properties[PROP_N_ITEMS] = g_param_spec_uint ("n-items", NULL, NULL, 0, G_MAXUINT, 0,
+                                                G_PARAM_READABLE | G_PARAM_STATIC_STRINGS |
+                                                G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
 static void
@@ -207,7 +236,7 @@ tf_repository_refresh (TfRepository *self, GError **error)
   g_return_val_if_fail (TF_IS_REPOSITORY (self), FALSE);
 
   g_clear_error (&self->error);
-  records = tf_vault_list (self->vault, self->table, self->column, self->value, &self->error);
+  records = self->load (self->vault, self->load_data, &self->error);
   items = g_ptr_array_new_with_free_func (g_object_unref);
   for (guint i = 0; records != NULL && i < records->len; i++)
     g_ptr_array_add (items, tf_item_new (g_ptr_array_index (records, i)));
@@ -225,6 +254,8 @@ tf_repository_refresh (TfRepository *self, GError **error)
   self->items = g_steal_pointer (&items);
   if (old_end > start || new_end > start)
     g_list_model_items_changed (G_LIST_MODEL (self), start, old_end - start, new_end - start);
+  if (old->len != self->items->len)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
   g_ptr_array_unref (old);
 
   if (self->error != NULL)
@@ -234,6 +265,14 @@ tf_repository_refresh (TfRepository *self, GError **error)
       return FALSE;
     }
   return TRUE;
+}
+
+guint
+tf_repository_get_n_items (TfRepository *self)
+{
+  g_return_val_if_fail (TF_IS_REPOSITORY (self), 0);
+
+  return self->items->len;
 }
 
 const GError *
@@ -275,9 +314,8 @@ static void
 on_store_changed (TfStore *store, const char *table, const char *id, gpointer data)
 {
   TfRepository *self = data;
-  gboolean relevant = g_strcmp0 (table, self->table->name) == 0 ||
-                      (g_strcmp0 (table, "key_grants") == 0 &&
-                       tf_table_has_encrypted (self->table));
+  gboolean relevant = g_strv_contains ((const char *const *) self->tables, table) ||
+                      (self->encrypted && g_strcmp0 (table, "key_grants") == 0);
   g_autoptr(GSource) source = NULL;
 
   if (!relevant || !g_atomic_int_compare_and_exchange (&self->scheduled, 0, 1))
@@ -290,21 +328,75 @@ on_store_changed (TfStore *store, const char *table, const char *id, gpointer da
 }
 
 TfRepository *
-tf_repository_new (TfVault *vault, const TfTable *table, const char *column, const char *value)
+tf_repository_new_derived (TfVault *vault, const char *const *tables, TfRepositoryLoad load,
+                           gpointer data, GDestroyNotify destroy)
 {
   TfRepository *self;
 
   g_return_val_if_fail (TF_IS_VAULT (vault), NULL);
-  g_return_val_if_fail (table != NULL, NULL);
+  g_return_val_if_fail (tables != NULL && tables[0] != NULL, NULL);
+  g_return_val_if_fail (load != NULL, NULL);
 
   self = g_object_new (TF_TYPE_REPOSITORY, NULL);
   self->vault = g_object_ref (vault);
-  self->table = table;
-  self->column = g_strdup (column);
-  self->value = g_strdup (value);
+  self->tables = g_strdupv ((char **) tables);
+  for (guint i = 0; tables[i] != NULL; i++)
+    {
+      const TfTable *table = tf_registry_lookup (tables[i]);
+
+      g_return_val_if_fail (table != NULL, self);
+      self->encrypted |= tf_table_has_encrypted (table);
+    }
+  self->load = load;
+  self->load_data = data;
+  self->load_destroy = destroy;
   self->context = g_main_context_ref_thread_default ();
   self->changed_id = g_signal_connect (tf_vault_get_store (vault), "changed",
                                        G_CALLBACK (on_store_changed), self);
   tf_repository_refresh (self, NULL);
   return self;
+}
+
+/* --- one table's records --------------------------------------------------- */
+
+typedef struct
+{
+  const TfTable *table;
+  char          *column;  /* NULL: every record */
+  char          *value;
+} TableQuery;
+
+static void
+table_query_free (gpointer data)
+{
+  TableQuery *query = data;
+
+  g_free (query->column);
+  g_free (query->value);
+  g_free (query);
+}
+
+static GPtrArray *
+load_table (TfVault *vault, gpointer data, GError **error)
+{
+  TableQuery *query = data;
+
+  return tf_vault_list (vault, query->table, query->column, query->value, error);
+}
+
+TfRepository *
+tf_repository_new (TfVault *vault, const TfTable *table, const char *column, const char *value)
+{
+  const char *tables[] = { NULL, NULL };
+  TableQuery *query;
+
+  g_return_val_if_fail (TF_IS_VAULT (vault), NULL);
+  g_return_val_if_fail (table != NULL, NULL);
+
+  query = g_new0 (TableQuery, 1);
+  query->table = table;
+  query->column = g_strdup (column);
+  query->value = g_strdup (value);
+  tables[0] = table->name;
+  return tf_repository_new_derived (vault, tables, load_table, query, table_query_free);
 }

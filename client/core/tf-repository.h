@@ -9,6 +9,11 @@
  * repository reloads once on the main context it was made in, however many
  * records changed and from whichever thread, and announces only the range
  * that differs.  No SQL leaves client/store/.
+ *
+ * A derived repository lists what a load function makes of several tables
+ * (a therapist's clients from their care and their profiles, goals with
+ * their streaks, a day's free slots): it follows the store's changes of
+ * each of them in the same way, so a page bound to it never reloads it.
  */
 #pragma once
 
@@ -37,6 +42,14 @@ gboolean    tf_item_get_boolean (TfItem     *self,
 #define TF_TYPE_REPOSITORY (tf_repository_get_type ())
 G_DECLARE_FINAL_TYPE (TfRepository, tf_repository, TF, REPOSITORY, GObject)
 
+/* What a derived repository lists, made from @vault: the records in the
+ * order shown, as JSON objects (the array owns them), or NULL with @error.
+ * Runs on the repository's main context, after every change of its
+ * tables. */
+typedef GPtrArray *(*TfRepositoryLoad) (TfVault  *vault,
+                                        gpointer  data,
+                                        GError  **error);
+
 /* The records of @table (those with @column = @value when @column is not
  * NULL), loaded now.  A load that fails leaves the list empty and keeps the
  * error for tf_repository_get_error. */
@@ -44,11 +57,23 @@ TfRepository *tf_repository_new       (TfVault       *vault,
                                        const TfTable *table,
                                        const char    *column,
                                        const char    *value);
+/* What @load makes of @tables (names, NULL-terminated), loaded now and
+ * again whenever the store changes one of them (or the key grants, when
+ * one of them is encrypted).  @data goes to @load; @destroy frees it with
+ * the repository. */
+TfRepository *tf_repository_new_derived (TfVault           *vault,
+                                         const char *const *tables,
+                                         TfRepositoryLoad   load,
+                                         gpointer           data,
+                                         GDestroyNotify     destroy);
 /* Reloads now (normally it happens by itself). */
 gboolean      tf_repository_refresh   (TfRepository  *self,
                                        GError       **error);
 /* The error of the last load, or NULL. */
 const GError *tf_repository_get_error (TfRepository  *self);
+/* How many records it lists (also the "n-items" property, notified when
+ * it changes, for a page's "nothing yet" state). */
+guint         tf_repository_get_n_items (TfRepository *self);
 /* The item of record @id as last loaded, or NULL. */
 TfItem       *tf_repository_dup_item  (TfRepository  *self,
                                        const char    *id);

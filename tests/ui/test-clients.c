@@ -275,6 +275,16 @@ is_filtered (gpointer data)
          (hidden == NULL || !gtk_widget_get_mapped (hidden));
 }
 
+/* Whether a widget @name is under @window and on screen: a row the search
+ * filters out is not in the list at all. */
+static gboolean
+is_on_screen (GtkWidget *window, const char *name)
+{
+  GtkWidget *widget = tf_ui_find (window, name);
+
+  return widget != NULL && gtk_widget_get_mapped (widget);
+}
+
 /* Waits until the row @shown is on screen and @hidden is not. */
 static void
 wait_filtered (GtkWidget *window, const char *shown, const char *hidden)
@@ -404,7 +414,7 @@ test_list_search_detail (void)
    * a moment: each step waits for its own result.) */
   tf_ui_type (f.window, "clients-search", "μαρια");
   wait_filtered (f.window, maria_row, kostas_row);
-  g_assert_false (gtk_widget_get_mapped (tf_ui_find (f.window, stranger_row)));
+  g_assert_false (is_on_screen (f.window, stranger_row));
   tf_ui_type (f.window, "clients-search", "kostas");
   wait_filtered (f.window, kostas_row, maria_row);
   tf_ui_type (f.window, "clients-search", "ΠΑΠΑΔΟΠΟΎΛΟΥ");
@@ -412,7 +422,7 @@ test_list_search_detail (void)
   /* Nobody: said so. */
   tf_ui_type (f.window, "clients-search", "Ξενοφών");
   tf_ui_wait_shown (f.window, "clients-no-match");
-  g_assert_false (gtk_widget_get_mapped (tf_ui_find (f.window, maria_row)));
+  g_assert_false (is_on_screen (f.window, maria_row));
   tf_ui_type (f.window, "clients-search", "μαρια");
   wait_filtered (f.window, maria_row, kostas_row);
   g_assert_false (gtk_widget_get_mapped (tf_ui_find (f.window, "clients-no-match")));
@@ -438,6 +448,74 @@ test_list_search_detail (void)
 
   /* Not the window's size: none of it is wider than a phone. */
   g_assert_cmpint (gtk_widget_get_width (f.window), <=, 360);
+  tf_ui_page_close (&f);
+}
+
+/* --- a client arriving while the therapist is in the list ----------------- */
+
+typedef struct
+{
+  GtkWidget  *window;
+  const char *row;
+  const char *title;
+} TitleWait;
+
+static gboolean
+title_is (gpointer data)
+{
+  TitleWait *w = data;
+  GtkWidget *row = tf_ui_find (w->window, w->row);
+
+  return row != NULL &&
+         g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), w->title) == 0;
+}
+
+/* A client whose care begins while the therapist is in the list (as a
+ * sync brings it) joins it by itself, in its place, and the other rows
+ * stay as they were: the row the keyboard is on keeps the focus, and a
+ * client's name arriving later changes that client's row only. */
+static void
+test_arrival_keeps_focus (void)
+{
+  Fixture f = { 0 };
+  g_autofree char *maria = NULL, *kostas = NULL, *maria_row = NULL, *kostas_row = NULL;
+  g_autofree char *later = g_uuid_string_random (), *care_id = g_uuid_string_random ();
+  g_autofree char *later_row = NULL;
+  g_autoptr(JsonObject) care = NULL, profile = NULL;
+  GtkWidget *row, *list;
+  TitleWait named = { NULL, NULL, "Ελένη Αθανασίου" };
+
+  fixture_set_up (&f, 1000);
+  maria = pull_client (&f, "Μαρία", "Παπαδοπούλου", NULL);
+  maria_row = row_name (maria);
+  row = tf_ui_wait_shown (f.window, maria_row);
+  list = tf_ui_find (f.window, "clients-list");
+  g_assert_true (gtk_widget_grab_focus (row));
+  g_assert_true (gtk_widget_has_focus (row));
+
+  /* Kostas comes before Maria in the list: Maria's row is the same one,
+   * still focused. */
+  kostas = pull_client (&f, "Κωνσταντίνος", "Δημητρίου", NULL);
+  kostas_row = row_name (kostas);
+  tf_ui_wait_shown (f.window, kostas_row);
+  g_assert_true (gtk_widget_get_first_child (list) == tf_ui_find (f.window, kostas_row));
+  g_assert_true (tf_ui_find (f.window, maria_row) == row);
+  g_assert_true (gtk_widget_has_focus (row));
+
+  /* Care first, the name later: "Unknown client" until it comes. */
+  care = care_fields (&f, care_id, later, TRUE, FALSE);
+  tf_ui_pull (f.session, "care_relationships", care_id, care);
+  later_row = row_name (later);
+  tf_ui_wait_shown (f.window, later_row);
+  g_assert_cmpstr (row_title (&f, later), ==, "Unknown client");
+  profile = profile_fields (later, "Ελένη", "Αθανασίου", NULL);
+  tf_ui_pull (f.session, "profiles", later, profile);
+  named.window = f.window;
+  named.row = later_row;
+  g_assert_true (tf_ui_wait_for (title_is, &named));
+  g_assert_true (gtk_widget_get_first_child (list) == tf_ui_find (f.window, later_row));
+  g_assert_true (tf_ui_find (f.window, maria_row) == row);
+  g_assert_true (gtk_widget_has_focus (row));
   tf_ui_page_close (&f);
 }
 
@@ -696,6 +774,7 @@ main (int argc, char **argv)
   tf_ui_init (&argc, &argv, "C.UTF-8");
 
   g_test_add_func ("/tf/clients/list-search-detail", test_list_search_detail);
+  g_test_add_func ("/tf/clients/arrival-keeps-focus", test_arrival_keeps_focus);
   g_test_add_func ("/tf/clients/history-saved", test_history_saved);
   g_test_add_func ("/tf/clients/intake-phone-refused", test_intake_phone_refused);
   g_test_add_func ("/tf/clients/client-shares", test_client_shares);

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * tf-session-lists.c: the list models the session hands to pages, as
+ * GNOME Calendar's context hands its views theirs.  Each is a repository
+ * of the open vault (tf-repository.h): one table's records, or a list
+ * client/core derives from several (the clients, the goals, free slots).
+ * A repository follows the store's change signal itself — a local write,
+ * a sync's pulled pages, a share granted — so a page binds it once
+ * (gtk_list_box_bind_model) and never wires a refresh of its own.
+ */
+#define G_LOG_DOMAIN "tf-session"
+
+#include "config.h"
+
+#include "tf-clients.h"
+#include "tf-registry.h"
+#include "tf-session-private.h"
+
+TfRepository *
+tf_session_dup_records (TfSession *self, const char *table_name, const char *column,
+                        const char *value)
+{
+  const TfTable *table;
+
+  g_return_val_if_fail (TF_IS_SESSION (self), NULL);
+  g_return_val_if_fail (table_name != NULL, NULL);
+
+  table = tf_registry_lookup (table_name);
+  g_return_val_if_fail (table != NULL, NULL);
+  if (self->vault == NULL)
+    return NULL;
+  return tf_repository_new (self->vault, table, column, value);
+}
+
+TfRepository *
+tf_session_dup_clients (TfSession *self)
+{
+  g_return_val_if_fail (TF_IS_SESSION (self), NULL);
+
+  return self->vault != NULL ? tf_clients_list_new (self->vault) : NULL;
+}

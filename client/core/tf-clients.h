@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * tf-clients.h: a therapist's clients as the app lists them — one record
+ * per client of the account's care relationships, named from their
+ * profile — and the name a profile gives a person.
+ */
+#pragma once
+
+#include "tf-repository.h"
+
+G_BEGIN_DECLS
+
+/* The name @profile (a plain profiles record, or NULL) shows: its display
+ * name, else first and last name; NULL when it has none. */
+char         *tf_client_name_from_profile (JsonObject *profile);
+
+/* This therapist's clients, live: a TfItem per client, {id (the client's
+ * user id), name (from the profile, else "Unknown client"), search_key
+ * (the name folded by tf_text_fold_for_search), active, stamp (when care
+ * began if active, else when it ended; may be absent)}.  A client with
+ * several relationships is listed once, by the active one if any, else
+ * the one that ended last.  Active clients first, then the others, each
+ * in the locale's alphabetical order.  It reloads by itself when a care
+ * relationship or a profile changes. */
+TfRepository *tf_clients_list_new         (TfVault    *vault);
+
+G_END_DECLS
