@@ -218,6 +218,7 @@ tf_appointments_page_fill_therapists (TfAppointmentsPage *self)
   gtk_stack_set_visible_child_name (GTK_STACK (self->book_stack),
                                     self->therapist_ids[0] != NULL ? "form" : "link");
   fill_services (self);
+  tf_appointments_page_show_slots (self);
 }
 
 static void
@@ -248,83 +249,88 @@ picked_day (TfAppointmentsPage *self, int *year, int *month, int *day)
   g_date_time_get_ymd (picked, year, month, day);
 }
 
-static void
-show_slots_message (TfAppointmentsPage *self, const char *message)
+static GtkWidget *
+create_slot_button (gpointer item, gpointer data)
 {
-  gtk_label_set_text (GTK_LABEL (self->slots_message), message);
-  gtk_widget_set_visible (self->slots_message, TRUE);
+  TfAppointmentsPage *self = data;
+  g_autoptr(GDateTime) start = tf_time_parse_timestamp (tf_item_get_string (item, "start"),
+                                                        NULL);
+  GtkFlowBoxChild *first = gtk_flow_box_get_child_at_index (GTK_FLOW_BOX (self->slots), 0);
+  GtkWidget *button = tf_slot_button_new (start);
+
+  /* One chosen at a time: each joins the group of the others. */
+  if (first != NULL)
+    gtk_toggle_button_set_group (GTK_TOGGLE_BUTTON (button),
+                                 GTK_TOGGLE_BUTTON (gtk_flow_box_child_get_child (first)));
+  if (g_strcmp0 (tf_slot_button_get_start (TF_SLOT_BUTTON (button)), self->chosen) == 0)
+    gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (button), TRUE);
+  g_signal_connect (button, "toggled", G_CALLBACK (on_slot_toggled_cb), self);
+  return button;
+}
+
+/* Why no time shows, if none does; a chosen time that is gone (booked
+ * meanwhile, the day blocked) is chosen no longer. */
+static void
+on_slots_changed_cb (TfAppointmentsPage *self)
+{
+  const GError *error = tf_repository_get_error (self->slot_list);
+  GListModel *slots = G_LIST_MODEL (self->slot_list);
+  gboolean chosen_there = FALSE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (slots) && self->chosen != NULL; i++)
+    {
+      g_autoptr(TfItem) slot = g_list_model_get_item (slots, i);
+
+      chosen_there |= g_strcmp0 (tf_item_get_string (slot, "start"), self->chosen) == 0;
+    }
+  if (!chosen_there)
+    set_chosen (self, NULL);
+  if (error != NULL)
+    gtk_label_set_text (GTK_LABEL (self->slots_message), error->message);
+  else
+    gtk_label_set_text (GTK_LABEL (self->slots_message), _("No free times that day"));
+  gtk_widget_set_visible (self->slots_message,
+                          error != NULL || g_list_model_get_n_items (slots) == 0);
 }
 
 void
-tf_appointments_page_refresh_slots (TfAppointmentsPage *self)
+tf_appointments_page_show_slots (TfAppointmentsPage *self)
 {
   const char *therapist = chosen_therapist (self);
   const char *service = chosen_service (self);
-  g_autofree char *keep = g_strdup (self->chosen), *price = NULL, *heading = NULL;
-  g_autofree char *from = NULL, *to = NULL, *day_name = NULL;
-  g_autoptr(GDateTime) first = NULL, before = NULL, after = NULL;
-  g_autoptr(GPtrArray) found = NULL;
-  g_autoptr(GError) error = NULL;
-  GtkToggleButton *group = NULL;
-  GtkFlowBoxChild *child;
-  gboolean known = FALSE;
-  int year, month, day, duration;
-  guint shown = 0;
-
-  while ((child = gtk_flow_box_get_child_at_index (GTK_FLOW_BOX (self->slots), 0)) != NULL)
-    gtk_flow_box_remove (GTK_FLOW_BOX (self->slots), GTK_WIDGET (child));
-  set_chosen (self, NULL);
-  gtk_widget_set_visible (self->slots_message, FALSE);
+  g_autoptr(GDateTime) first = NULL;
+  g_autofree char *heading = NULL, *day_name = NULL, *slots_for = NULL;
+  int year, month, day;
 
   picked_day (self, &year, &month, &day);
   first = g_date_time_new_local (year, month, day, 0, 0, 0);
   day_name = g_date_time_format (first, "%A %-d %B");
   heading = g_strdup_printf (_("Free Times on %s"), day_name);
   gtk_label_set_text (GTK_LABEL (self->slots_heading), heading);
-  if (therapist == NULL)
+  /* The same choices: the bound list follows the store already. */
+  slots_for = g_strdup_printf ("%s %s %d-%d-%d", therapist ? therapist : "-",
+                               service ? service : "-", year, month, day);
+  if (g_strcmp0 (slots_for, self->slots_for) == 0)
     return;
-  if (!tf_booking_find_offer (tf_session_get_vault (self->session), therapist, service, &duration, &price, &error))
+  g_free (self->slots_for);
+  self->slots_for = g_steal_pointer (&slots_for);
+  g_clear_object (&self->slot_list);
+  if (therapist == NULL)
     {
-      show_slots_message (self, error->message);
+      gtk_flow_box_bind_model (GTK_FLOW_BOX (self->slots), NULL, NULL, NULL, NULL);
+      set_chosen (self, NULL);
+      gtk_widget_set_visible (self->slots_message, FALSE);
       return;
     }
-  /* The therapist's days around this one cover it in any two zones. */
-  before = g_date_time_add_days (first, -1);
-  after = g_date_time_add_days (first, 1);
-  from = g_date_time_format (before, "%Y-%m-%d");
-  to = g_date_time_format (after, "%Y-%m-%d");
-  found = tf_booking_free_slots (tf_session_get_vault (self->session), therapist, from, to, duration, &known, &error);
-  if (found == NULL)
-    {
-      show_slots_message (self, error->message);
-      return;
-    }
-  for (guint i = 0; i < found->len; i++)
-    {
-      TfSlot *slot = g_ptr_array_index (found, i);
-      g_autoptr(GDateTime) local = g_date_time_to_local (slot->start);
-      GtkWidget *button;
-      int y, m, d;
-
-      g_date_time_get_ymd (local, &y, &m, &d);
-      if (y != year || m != month || d != day)
-        continue;
-      button = tf_slot_button_new (slot->start);
-      if (group != NULL)
-        gtk_toggle_button_set_group (GTK_TOGGLE_BUTTON (button), group);
-      else
-        group = GTK_TOGGLE_BUTTON (button);
-      g_signal_connect (button, "toggled", G_CALLBACK (on_slot_toggled_cb), self);
-      gtk_flow_box_append (GTK_FLOW_BOX (self->slots), button);
-      if (g_strcmp0 (tf_slot_button_get_start (TF_SLOT_BUTTON (button)), keep) == 0)
-        gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (button), TRUE);
-      shown++;
-    }
-  if (!known)
-    show_slots_message (self, _("This device does not know your therapist’s working hours yet. "
-                                "They arrive with the next sync."));
-  else if (shown == 0)
-    show_slots_message (self, _("No free times that day"));
+  self->slot_list = tf_session_dup_free_slots (self->session, therapist, service, year, month,
+                                               day);
+  gtk_flow_box_bind_model (GTK_FLOW_BOX (self->slots), G_LIST_MODEL (self->slot_list),
+                           create_slot_button, self, NULL);
+  g_signal_connect_object (self->slot_list, "items-changed", G_CALLBACK (on_slots_changed_cb),
+                           self, G_CONNECT_SWAPPED | G_CONNECT_AFTER);
+  g_signal_connect_object (self->slot_list, "notify::error", G_CALLBACK (on_slots_changed_cb),
+                           self, G_CONNECT_SWAPPED);
+  on_slots_changed_cb (self);
 }
 
 static void
@@ -332,7 +338,7 @@ on_choice_changed_cb (TfAppointmentsPage *self)
 {
   if (self->filling)
     return;
-  tf_appointments_page_refresh_slots (self);
+  tf_appointments_page_show_slots (self);
 }
 
 static void
@@ -341,7 +347,7 @@ on_therapist_changed_cb (TfAppointmentsPage *self)
   if (self->filling)
     return;
   fill_services (self);
-  tf_appointments_page_refresh_slots (self);
+  tf_appointments_page_show_slots (self);
 }
 
 static void
@@ -370,9 +376,9 @@ on_book_clicked_cb (TfAppointmentsPage *self)
 
       gtk_label_set_text (GTK_LABEL (self->book_error), message);
       gtk_widget_set_visible (self->book_error, TRUE);
+      /* What was typed stays; a time taken meanwhile leaves the free
+       * times by itself (the list follows the store). */
       tf_form_fail (self, "%s", message);
-      /* The time may have been taken meanwhile; what was typed stays. */
-      tf_appointments_page_refresh_slots (self);
       return;
     }
   local = g_date_time_to_local (start);

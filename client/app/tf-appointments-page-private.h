@@ -20,6 +20,8 @@ struct _TfAppointmentsPage
   GCancellable  *cancellable;     /* the link's lookup; cancelled in dispose */
   GStrv          therapist_ids;   /* in therapist_row's order */
   GPtrArray     *offers;          /* TfOffer*, offered: service_row's position - 1 */
+  TfRepository  *slot_list;       /* the picked day's free times, live; bound to slots */
+  char          *slots_for;       /* the therapist, service and day slot_list is of */
   char          *chosen;          /* the chosen slot's start, RFC 3339 UTC, or NULL */
   gboolean       filling;         /* the combo rows are being filled: not a choice */
 
@@ -44,7 +46,7 @@ struct _TfAppointmentsPage
   GtkStringList *service_names;
   GtkWidget     *calendar;
   GtkWidget     *slots_heading;
-  GtkWidget     *slots;           /* GtkFlowBox of GtkToggleButton */
+  GtkWidget     *slots;           /* GtkFlowBox of TfSlotButton, bound to slot_list */
   GtkWidget     *slots_message;   /* why there are none */
   GtkWidget     *note;            /* AdwEntryRow */
   GtkWidget     *book_button;
@@ -65,11 +67,12 @@ void       tf_appointments_page_emit_saved         (TfAppointmentsPage *self,
 /* Binds the template callbacks of the booking page (the link form, then
  * the booking form), which this file holds. */
 void       tf_appointments_page_class_bind_booking (GtkWidgetClass     *widget_class);
-/* The client's therapists in the booking form; the link form when there
- * are none. */
+/* The client's therapists in the booking form (the link form when there
+ * are none), their services and the free times. */
 void       tf_appointments_page_fill_therapists    (TfAppointmentsPage *self);
-/* The free times of the picked day, as buttons; the chosen one stays
- * chosen while it is still free. */
-void       tf_appointments_page_refresh_slots      (TfAppointmentsPage *self);
+/* Binds the free times of the therapist, service and day chosen
+ * (tf_session_dup_free_slots), as buttons; the list follows the store by
+ * itself, and the chosen one stays chosen while it is still free. */
+void       tf_appointments_page_show_slots         (TfAppointmentsPage *self);
 
 G_END_DECLS

@@ -330,7 +330,6 @@ book_activated (GtkWidget *widget, const char *action, GVariant *param)
   TfAppointmentsPage *self = TF_APPOINTMENTS_PAGE (widget);
 
   tf_appointments_page_fill_therapists (self);
-  tf_appointments_page_refresh_slots (self);
   gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "book");
 }
 
@@ -346,8 +345,6 @@ static void
 on_appointments_changed_cb (TfAppointmentsPage *self)
 {
   rebuild_list (self);
-  /* A booking (this one or one synced) takes its time off the free list. */
-  tf_appointments_page_refresh_slots (self);
 }
 
 /* --- the client's therapists and their safety numbers --------------------- */
@@ -405,17 +402,16 @@ on_care_changed_cb (TfAppointmentsPage *self)
 {
   rebuild_therapists (self);
   tf_appointments_page_fill_therapists (self);
-  tf_appointments_page_refresh_slots (self);
 }
 
 static void
 on_synced_cb (TfAppointmentsPage *self)
 {
-  /* Names, hours, services and other keys may have come with the sync. */
+  /* Names, services and other keys may have come with the sync (the free
+   * times follow the store by themselves). */
   rebuild_list (self);
   rebuild_therapists (self);
   tf_appointments_page_fill_therapists (self);
-  tf_appointments_page_refresh_slots (self);
 }
 
 /* --- the widget ----------------------------------------------------------- */
@@ -431,6 +427,8 @@ tf_appointments_page_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->appointments);
   g_clear_object (&self->care);
+  g_clear_object (&self->slot_list);
+  g_clear_pointer (&self->slots_for, g_free);
   g_clear_pointer (&self->therapist_ids, g_strfreev);
   g_clear_pointer (&self->offers, g_ptr_array_unref);
   g_clear_pointer (&self->chosen, g_free);
@@ -517,6 +515,5 @@ tf_appointments_page_new (TfSession *session)
   rebuild_list (self);
   rebuild_therapists (self);
   tf_appointments_page_fill_therapists (self);
-  tf_appointments_page_refresh_slots (self);
   return GTK_WIDGET (self);
 }

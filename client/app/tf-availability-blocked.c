@@ -2,9 +2,10 @@
  *
  * tf-availability-blocked.c: the blocked dates of the availability editor
  * (tf-availability-editor.c has the object and the weekly hours) — days
- * the therapist is away, which no slot falls on.  The list follows the
- * live repository of this therapist's blocked dates, by date; blocking and
- * unblocking write at once and sync.
+ * the therapist is away, which no slot falls on.  The list is the
+ * session's live list of this therapist's blocked dates, by date
+ * (tf_session_dup_blocked_dates), bound once; blocking and unblocking
+ * write at once and sync.
  */
 #define G_LOG_DOMAIN "tf-availability"
 
@@ -77,13 +78,6 @@ create_blocked_row (gpointer item, gpointer data)
   g_object_set_data_full (G_OBJECT (row), "id", g_strdup (tf_item_get_id (entry)), g_free);
   g_signal_connect (row, "remove", G_CALLBACK (on_unblock_clicked_cb), self);
   return row;
-}
-
-static int
-compare_blocked (gconstpointer a, gconstpointer b, gpointer data)
-{
-  return g_strcmp0 (tf_item_get_string ((TfItem *) a, "blocked_date"),
-                    tf_item_get_string ((TfItem *) b, "blocked_date"));
 }
 
 static void
@@ -164,13 +158,7 @@ tf_availability_editor_init_blocked (TfAvailabilityEditor *self)
 void
 tf_availability_editor_bind_blocked (TfAvailabilityEditor *self)
 {
-  GtkSortListModel *sorted;
-
   g_assert (self->blocked != NULL);
-  sorted = gtk_sort_list_model_new (G_LIST_MODEL (g_object_ref (self->blocked)),
-                                    GTK_SORTER (gtk_custom_sorter_new (compare_blocked, NULL,
-                                                                       NULL)));
-  gtk_list_box_bind_model (GTK_LIST_BOX (self->blocked_list), G_LIST_MODEL (sorted),
+  gtk_list_box_bind_model (GTK_LIST_BOX (self->blocked_list), G_LIST_MODEL (self->blocked),
                            create_blocked_row, self, NULL);
-  g_object_unref (sorted);
 }

@@ -58,7 +58,7 @@ void tf_availability_editor_emit_failed       (TfAvailabilityEditor *self,
 void tf_availability_editor_class_bind_blocked (GtkWidgetClass       *widget_class);
 /* The date row's suffixes: the calendar button, then "Block This Date". */
 void tf_availability_editor_init_blocked       (TfAvailabilityEditor *self);
-/* Shows self->blocked (set by then), by date, in the list. */
+/* Binds self->blocked (set by then, by date) to the list. *//* Shows self->blocked (set by then), by date, in the list. */
 void tf_availability_editor_bind_blocked       (TfAvailabilityEditor *self);
 
 G_END_DECLS

@@ -640,16 +640,13 @@ GtkWidget *
 tf_availability_editor_new (TfSession *session)
 {
   TfAvailabilityEditor *self;
-  TfVault *vault;
 
   g_return_val_if_fail (TF_IS_SESSION (session), NULL);
   g_return_val_if_fail (tf_session_get_vault (session) != NULL, NULL);
 
   self = g_object_new (TF_TYPE_AVAILABILITY_EDITOR, NULL);
   self->session = g_object_ref (session);
-  vault = tf_session_get_vault (session);
-  self->blocked = tf_session_dup_records (session, "therapist_blocked_dates", "therapist_id",
-                                          tf_vault_get_user_id (vault));
+  self->blocked = tf_session_dup_blocked_dates (session);
   tf_availability_editor_bind_blocked (self);
   tf_availability_editor_reload (self);
   return GTK_WIDGET (self);

@@ -12,6 +12,7 @@
 
 #include "config.h"
 
+#include "tf-booking-lists.h"
 #include "tf-clients.h"
 #include "tf-registry.h"
 #include "tf-session-private.h"
@@ -38,4 +39,24 @@ tf_session_dup_clients (TfSession *self)
   g_return_val_if_fail (TF_IS_SESSION (self), NULL);
 
   return self->vault != NULL ? tf_clients_list_new (self->vault) : NULL;
+}
+
+TfRepository *
+tf_session_dup_free_slots (TfSession *self, const char *therapist_id, const char *service_id,
+                           int year, int month, int day)
+{
+  g_return_val_if_fail (TF_IS_SESSION (self), NULL);
+  g_return_val_if_fail (therapist_id != NULL, NULL);
+
+  if (self->vault == NULL)
+    return NULL;
+  return tf_booking_slots_new (self->vault, therapist_id, service_id, year, month, day);
+}
+
+TfRepository *
+tf_session_dup_blocked_dates (TfSession *self)
+{
+  g_return_val_if_fail (TF_IS_SESSION (self), NULL);
+
+  return self->vault != NULL ? tf_booking_blocked_new (self->vault) : NULL;
 }

@@ -66,6 +66,15 @@ TfRepository *tf_session_dup_records   (TfSession      *self,
 
 /* A therapist's clients (tf_clients_list_new). */
 TfRepository *tf_session_dup_clients   (TfSession      *self);
+/* The free times of a local day with a therapist (tf_booking_slots_new). */
+TfRepository *tf_session_dup_free_slots (TfSession     *self,
+                                         const char    *therapist_id,
+                                         const char    *service_id,
+                                         int            year,
+                                         int            month,
+                                         int            day);
+/* This therapist's blocked dates, by date (tf_booking_blocked_new). */
+TfRepository *tf_session_dup_blocked_dates (TfSession  *self);
 
 /* Drops the vault (and with it every decrypted key) from memory.  First
  * emits ::locking while the vault is still open: every form with unsaved

@@ -31,6 +31,7 @@ typedef enum
   TF_BOOKING_ERROR_ALREADY_LINKED,  /* already in active care with that therapist */
   TF_BOOKING_ERROR_UNKNOWN_SERVICE, /* a service this device's catalogue does not have */
   TF_BOOKING_ERROR_NOT_LINKED,      /* not in active care with that therapist */
+  TF_BOOKING_ERROR_HOURS_UNKNOWN,   /* no working hours of the therapist here yet */
 } TfBookingError;
 
 GQuark tf_booking_error_quark (void);

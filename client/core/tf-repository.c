@@ -119,7 +119,7 @@ struct _TfRepository
   gint           scheduled;   /* atomic: a reload is pending */
 };
 
-enum { PROP_0, PROP_N_ITEMS, N_PROPS };
+enum { PROP_0, PROP_N_ITEMS, PROP_ERROR, N_PROPS };
 static GParamSpec *properties[N_PROPS];
 
 static void tf_repository_list_model_init (GListModelInterface *iface);
@@ -194,6 +194,9 @@ tf_repository_get_property (GObject *object, guint prop_id, GValue *value, GPara
     case PROP_N_ITEMS:
       g_value_set_uint (value, TF_REPOSITORY (object)->items->len);
       break;
+    case PROP_ERROR:
+      g_value_set_boxed (value, TF_REPOSITORY (object)->error);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -210,6 +213,9 @@ tf_repository_class_init (TfRepositoryClass *klass)
   properties[PROP_N_ITEMS] = g_param_spec_uint ("n-items", NULL, NULL, 0, G_MAXUINT, 0,
                                                 G_PARAM_READABLE | G_PARAM_STATIC_STRINGS |
                                                 G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_ERROR] = g_param_spec_boxed ("error", NULL, NULL, G_TYPE_ERROR,
+                                               G_PARAM_READABLE | G_PARAM_STATIC_STRINGS |
+                                               G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -230,12 +236,13 @@ tf_repository_refresh (TfRepository *self, GError **error)
 {
   g_autoptr(GPtrArray) records = NULL;
   g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(GError) old_error = NULL;
   GPtrArray *old;
   guint start = 0, old_end, new_end;
 
   g_return_val_if_fail (TF_IS_REPOSITORY (self), FALSE);
 
-  g_clear_error (&self->error);
+  old_error = g_steal_pointer (&self->error);
   records = self->load (self->vault, self->load_data, &self->error);
   items = g_ptr_array_new_with_free_func (g_object_unref);
   for (guint i = 0; records != NULL && i < records->len; i++)
@@ -256,6 +263,9 @@ tf_repository_refresh (TfRepository *self, GError **error)
     g_list_model_items_changed (G_LIST_MODEL (self), start, old_end - start, new_end - start);
   if (old->len != self->items->len)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
+  if (g_strcmp0 (old_error ? old_error->message : NULL,
+                 self->error ? self->error->message : NULL) != 0)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERROR]);
   g_ptr_array_unref (old);
 
   if (self->error != NULL)

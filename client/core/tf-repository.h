@@ -69,7 +69,8 @@ TfRepository *tf_repository_new_derived (TfVault           *vault,
 /* Reloads now (normally it happens by itself). */
 gboolean      tf_repository_refresh   (TfRepository  *self,
                                        GError       **error);
-/* The error of the last load, or NULL. */
+/* The error of the last load, or NULL (also the "error" property,
+ * notified when it changes). */
 const GError *tf_repository_get_error (TfRepository  *self);
 /* How many records it lists (also the "n-items" property, notified when
  * it changes, for a page's "nothing yet" state). */

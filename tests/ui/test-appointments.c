@@ -156,15 +156,27 @@ add_hours (JsonArray *changes, const char *id, int day_of_week, const char *star
  * UTC) and 10:30–11:20 (not tomorrow anywhere west of Athens), and their
  * individual session at 60 euros. */
 static void
-add_therapist (JsonArray *changes)
+add_therapist_hours (JsonArray *changes)
 {
   g_autoptr(GDateTime) day = tomorrow ();
-  JsonObject *therapist = json_object_new ();
-  JsonObject *profile = json_object_new ();
-  JsonObject *offer = json_object_new ();
   const char *hours_id = "7a1b2c3d-4e5f-4a6b-8c7d-00000000a001";
   const char *late_id = "7a1b2c3d-4e5f-4a6b-8c7d-00000000a002";
   const char *next_id = "7a1b2c3d-4e5f-4a6b-8c7d-00000000a003";
+
+  add_hours (changes, hours_id, g_date_time_get_day_of_week (day) % 7, "09:00:00", "12:00:00");
+  add_hours (changes, late_id, (g_date_time_get_day_of_week (day) + 1) % 7, "00:00:00",
+             "00:50:00");
+  add_hours (changes, next_id, (g_date_time_get_day_of_week (day) + 1) % 7, "10:30:00",
+             "11:20:00");
+}
+
+/* The therapist as in add_therapist, their hours not yet synced. */
+static void
+add_therapist_without_hours (JsonArray *changes)
+{
+  JsonObject *therapist = json_object_new ();
+  JsonObject *profile = json_object_new ();
+  JsonObject *offer = json_object_new ();
   const char *offer_id = "7a1b2c3d-4e5f-4a6b-8c7d-00000000b001";
 
   json_object_set_string_member (therapist, "user_id", THERAPIST);
@@ -175,11 +187,6 @@ add_therapist (JsonArray *changes)
   json_object_set_string_member (profile, "last_name", "Οικονόμου");
   json_object_set_string_member (profile, "timezone", "Europe/Athens");
   add_change (changes, "profiles", THERAPIST, profile);
-  add_hours (changes, hours_id, g_date_time_get_day_of_week (day) % 7, "09:00:00", "12:00:00");
-  add_hours (changes, late_id, (g_date_time_get_day_of_week (day) + 1) % 7, "00:00:00",
-             "00:50:00");
-  add_hours (changes, next_id, (g_date_time_get_day_of_week (day) + 1) % 7, "10:30:00",
-             "11:20:00");
   add_catalogue (changes);
   json_object_set_string_member (offer, "id", offer_id);
   json_object_set_string_member (offer, "therapist_id", THERAPIST);
@@ -190,20 +197,42 @@ add_therapist (JsonArray *changes)
   add_change (changes, "therapist_services", offer_id, offer);
 }
 
+static void
+add_therapist (JsonArray *changes)
+{
+  add_therapist_without_hours (changes);
+  add_therapist_hours (changes);
+}
+
 static GtkWidget *
-make_linked_client_page (TfSession *session)
+make_client_page_linked (TfSession *session, gboolean with_hours)
 {
   g_autoptr(JsonArray) changes = json_array_new ();
   g_autoptr(GError) error = NULL;
   g_autofree char *care = NULL;
 
-  add_therapist (changes);
+  if (with_hours)
+    add_therapist (changes);
+  else
+    add_therapist_without_hours (changes);
   apply (session, changes);
   care = tf_booking_link_therapist (tf_session_get_vault (session), THERAPIST, FALSE, FALSE,
                                     &error);
   g_assert_no_error (error);
   g_assert_nonnull (care);
   return tf_appointments_page_new (session);
+}
+
+static GtkWidget *
+make_linked_client_page (TfSession *session)
+{
+  return make_client_page_linked (session, TRUE);
+}
+
+static GtkWidget *
+make_client_page_before_hours (TfSession *session)
+{
+  return make_client_page_linked (session, FALSE);
 }
 
 static void
@@ -717,6 +746,49 @@ test_services_unknown (void)
   tf_ui_page_close (&f);
 }
 
+/* The booking form is open on tomorrow before the therapist's hours
+ * reached this device: it says so.  When they arrive (a sync's pulled
+ * page, with nobody asking the page), tomorrow's free times are in the
+ * open form; a time booked meanwhile elsewhere (the CLI, on this
+ * profile) leaves it, by itself too. */
+static void
+test_hours_arrive (void)
+{
+  Fixture f = { 0 };
+  g_autoptr(GDateTime) day = tomorrow ();
+  g_autoptr(JsonArray) hours = json_array_new ();
+  g_autoptr(GTimeZone) athens = g_time_zone_new_identifier ("Europe/Athens");
+  g_autoptr(GDateTime) at = NULL;
+  g_autofree char *first = athens_time_shown (0, 9, 0, NULL);
+  g_autofree char *first_slot = g_strdup_printf ("slot-%s", first);
+  g_autofree char *taken = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *message;
+
+  client_set_up (&f, make_client_page_before_hours);
+  tf_ui_click (f.window, "appointments-book");
+  tf_ui_wait_shown (f.window, "book-calendar");
+  gtk_calendar_select_day (GTK_CALENDAR (tf_ui_find (f.window, "book-calendar")), day);
+  message = tf_ui_wait_shown (f.window, "book-no-slots");
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (message)),
+                            "does not know your therapist’s working hours"));
+  g_assert_cmpuint (n_slots (&f), ==, 0);
+
+  add_therapist_hours (hours);
+  apply (f.session, hours);
+  tf_ui_wait_mapped (f.window, first_slot, TRUE);
+  g_assert_cmpuint (n_slots (&f), ==, 4);
+  g_assert_false (gtk_widget_get_visible (message));
+
+  at = g_date_time_new (athens, g_date_time_get_year (day), g_date_time_get_month (day),
+                        g_date_time_get_day_of_month (day), 9, 0, 0);
+  taken = tf_booking_book (tf_ui_page_vault (&f), THERAPIST, at, NULL, NULL, &error);
+  g_assert_no_error (error);
+  tf_ui_wait_present (f.window, first_slot, FALSE);
+  g_assert_cmpuint (n_slots (&f), ==, 3);
+  tf_ui_page_close (&f);
+}
+
 /* A client ends care with their therapist from the therapist's row (its
  * menu, at 360 px): asked first, naming them; the row goes, the page says
  * so, and the core holds no active care with them. */
@@ -756,6 +828,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/tf/appointments/book-and-cancel", test_book_and_cancel);
   g_test_add_func ("/tf/appointments/link-first", test_link_first);
+  g_test_add_func ("/tf/appointments/hours-arrive", test_hours_arrive);
   g_test_add_func ("/tf/appointments/end-care", test_end_care);
   g_test_add_func ("/tf/appointments/services-and-prices", test_services);
   g_test_add_func ("/tf/appointments/services-unknown", test_services_unknown);

@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * tf-booking-lists.c: a day's free times and the blocked dates as derived
+ * repositories (tf-booking-lists.h).  The rules are tf-booking.c's: this
+ * file only says which tables a list follows and what it makes of them.
+ *
+ * A therapist works in their own zone (the slots are computed there), so
+ * the free times of a local day are those of the therapist's days around
+ * it that fall on it in this computer's zone.
+ */
+#define G_LOG_DOMAIN "tf-booking"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "tf-booking-lists.h"
+#include "tf-registry.h"
+#include "tf-time.h"
+
+/* --- a day's free times ---------------------------------------------------- */
+
+typedef struct
+{
+  char *therapist_id;
+  char *service_id;  /* NULL: no particular service */
+  int   year, month, day;
+} SlotsQuery;
+
+static void
+slots_query_free (gpointer data)
+{
+  SlotsQuery *query = data;
+
+  g_free (query->therapist_id);
+  g_free (query->service_id);
+  g_free (query);
+}
+
+static GPtrArray *
+load_slots (TfVault *vault, gpointer data, GError **error)
+{
+  SlotsQuery *q = data;
+  g_autoptr(GDateTime) first = g_date_time_new_local (q->year, q->month, q->day, 0, 0, 0);
+  g_autoptr(GDateTime) before = g_date_time_add_days (first, -1);
+  g_autoptr(GDateTime) after = g_date_time_add_days (first, 1);
+  g_autofree char *from = g_date_time_format (before, "%Y-%m-%d");
+  g_autofree char *to = g_date_time_format (after, "%Y-%m-%d");
+  g_autofree char *price = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+  GPtrArray *slots;
+  gboolean known = FALSE;
+  int duration;
+
+  if (!tf_booking_find_offer (vault, q->therapist_id, q->service_id, &duration, &price, error))
+    return NULL;
+  found = tf_booking_free_slots (vault, q->therapist_id, from, to, duration, &known, error);
+  if (found == NULL)
+    return NULL;
+  if (!known)
+    {
+      g_set_error_literal (error, TF_BOOKING_ERROR, TF_BOOKING_ERROR_HOURS_UNKNOWN,
+                           _("This device does not know your therapist’s working hours yet. "
+                             "They arrive with the next sync."));
+      return NULL;
+    }
+  slots = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  for (guint i = 0; i < found->len; i++)
+    {
+      TfSlot *slot = g_ptr_array_index (found, i);
+      g_autoptr(GDateTime) local = g_date_time_to_local (slot->start);
+      g_autofree char *start = NULL;
+      JsonObject *o;
+      int y, m, d;
+
+      g_date_time_get_ymd (local, &y, &m, &d);
+      if (y != q->year || m != q->month || d != q->day)
+        continue;
+      start = tf_time_format_timestamp (slot->start);
+      o = json_object_new ();
+      json_object_set_string_member (o, "start", start);
+      g_ptr_array_add (slots, o);
+    }
+  return slots;
+}
+
+TfRepository *
+tf_booking_slots_new (TfVault *vault, const char *therapist_id, const char *service_id,
+                      int year, int month, int day)
+{
+  static const char *const tables[] = { "therapist_availability", "therapist_blocked_dates",
+                                        "appointments", "therapist_services", "services",
+                                        "profiles", NULL };
+  SlotsQuery *query;
+
+  g_return_val_if_fail (TF_IS_VAULT (vault), NULL);
+  g_return_val_if_fail (therapist_id != NULL, NULL);
+
+  query = g_new0 (SlotsQuery, 1);
+  query->therapist_id = g_strdup (therapist_id);
+  query->service_id = g_strdup (service_id);
+  query->year = year;
+  query->month = month;
+  query->day = day;
+  return tf_repository_new_derived (vault, tables, load_slots, query, slots_query_free);
+}
+
+/* --- blocked dates ---------------------------------------------------------- */
+
+static int
+compare_blocked (gconstpointer a, gconstpointer b)
+{
+  return g_strcmp0 (tf_json_get_string (*(JsonObject **) a, "blocked_date"),
+                    tf_json_get_string (*(JsonObject **) b, "blocked_date"));
+}
+
+static GPtrArray *
+load_blocked (TfVault *vault, gpointer data, GError **error)
+{
+  GPtrArray *blocked = tf_vault_list (vault, tf_registry_lookup ("therapist_blocked_dates"),
+                                      "therapist_id", tf_vault_get_user_id (vault), error);
+
+  if (blocked != NULL)
+    g_ptr_array_sort (blocked, compare_blocked);
+  return blocked;
+}
+
+TfRepository *
+tf_booking_blocked_new (TfVault *vault)
+{
+  static const char *const tables[] = { "therapist_blocked_dates", NULL };
+
+  g_return_val_if_fail (TF_IS_VAULT (vault), NULL);
+
+  return tf_repository_new_derived (vault, tables, load_blocked, NULL, NULL);
+}
