@@ -3700,12 +3700,13 @@ test_registration_taken_unsigned (void)
 {
   g_autofree char *c_email = unique_email ("client"), *t_email = unique_email ("therapist");
   g_autofree char *a_email = unique_email ("therapist"), *client = NULL, *names = NULL;
+  g_autofree char *linked_email = unique_email ("therapist");
   g_autofree char *refusals = NULL, *sql = NULL, *entry = NULL, *signed_now = NULL;
   g_autoptr(TfTestUser) fresh = tf_test_register (server, t_email, "therapist");
   g_autoptr(TfTestUser) altered = tf_test_register (server, a_email, "therapist");
   g_auto(Run) run = { 0 };
   Device *c = device_new (), *t = device_new ();
-  g_autofree char *therapist = register_on (t, unique_email ("therapist"), "therapist", NULL);
+  g_autofree char *therapist = register_on (t, linked_email, "therapist", NULL);
 
   operator_change_registered ("profiles", altered->user_id, "display_name = 'Planted name'");
   operator_change_registered ("therapists", altered->user_id, "bio = 'Planted bio'");
