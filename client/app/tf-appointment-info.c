@@ -70,32 +70,6 @@ tf_dated_appointment_latest_first (gconstpointer a, gconstpointer b)
 
 /* --- words ---------------------------------------------------------------- */
 
-const char *
-tf_appointment_status_label (const char *status)
-{
-  if (g_strcmp0 (status, "pending") == 0)
-    return _("Pending");
-  if (g_strcmp0 (status, "confirmed") == 0)
-    return _("Confirmed");
-  if (g_strcmp0 (status, "completed") == 0)
-    return _("Completed");
-  if (g_strcmp0 (status, "no_show") == 0)
-    return _("No-show");
-  if (g_strcmp0 (status, "cancelled") == 0)
-    return _("Cancelled");
-  return status != NULL ? status : "";
-}
-
-const char *
-tf_appointment_status_label_for_client (const char *status)
-{
-  if (g_strcmp0 (status, "pending") == 0)
-    return _("Awaiting confirmation");
-  if (g_strcmp0 (status, "no_show") == 0)
-    return _("Missed");
-  return tf_appointment_status_label (status);
-}
-
 char *
 tf_appointment_dup_person_name (TfVault *vault, const char *user_id)
 {

@@ -11,6 +11,7 @@
 
 #include <adwaita.h>
 
+#include "tf-booking.h"
 #include "tf-session.h"
 
 G_BEGIN_DECLS
@@ -34,13 +35,6 @@ int                 tf_dated_appointment_soonest_first (gconstpointer  a,
 /* GCompareFunc for g_ptr_array_sort of TfDatedAppointment*: latest first. */
 int                 tf_dated_appointment_latest_first  (gconstpointer  a,
                                                         gconstpointer  b);
-
-/* An appointment's status as its therapist reads it ("Pending", "No-show"…);
- * an unknown status as it is. */
-const char *tf_appointment_status_label            (const char *status);
-/* An appointment's status as its client reads it ("Awaiting confirmation",
- * "Missed"…); an unknown status as it is. */
-const char *tf_appointment_status_label_for_client (const char *status);
 
 /* The name of @user_id as their profile on this device says
  * (tf_client_name_from_profile), or NULL when there is none. */

@@ -93,36 +93,6 @@ tf_schedule_page_page_init (TfPageInterface *iface)
 enum { SAVED, FAILED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
-static const TfTable *
-appointments_table (void)
-{
-  return tf_registry_lookup ("appointments");
-}
-
-/* Whether an appointment at @start has begun: before then it cannot have
- * been attended or missed (the server refuses that too, not_yet_held). */
-static gboolean
-has_started (const char *start)
-{
-  g_autoptr(GDateTime) when = start != NULL ? tf_time_parse_timestamp (start, NULL) : NULL;
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-
-  return when != NULL && g_date_time_compare (when, now) <= 0;
-}
-
-/* Whether an appointment that is @from may become @to. */
-static gboolean
-may_become (const char *from, const char *to)
-{
-  if (g_strcmp0 (to, "confirmed") == 0)
-    return g_strcmp0 (from, "pending") == 0;
-  if (g_strcmp0 (to, "completed") == 0 || g_strcmp0 (to, "no_show") == 0)
-    return g_strcmp0 (from, "confirmed") == 0;
-  if (g_strcmp0 (to, "cancelled") == 0)
-    return g_strcmp0 (from, "pending") == 0 || g_strcmp0 (from, "confirmed") == 0;
-  return FALSE;
-}
-
 static GDateTime *
 this_week (void)
 {
@@ -182,9 +152,9 @@ create_row (TfSchedulePage *self, TfDatedAppointment *entry, GHashTable *names)
   if (g_strcmp0 (status, "pending") == 0)
     offers |= TF_SCHEDULE_ROW_CONFIRM;
   else if (g_strcmp0 (status, "confirmed") == 0 &&
-           has_started (tf_item_get_string (item, "appointment_datetime")))
+           tf_booking_has_started (tf_item_get_string (item, "appointment_datetime")))
     offers |= TF_SCHEDULE_ROW_COMPLETE | TF_SCHEDULE_ROW_NO_SHOW;
-  if (may_become (status, "cancelled"))
+  if (tf_booking_may_become (status, "cancelled"))
     offers |= TF_SCHEDULE_ROW_CANCEL;
   return tf_schedule_row_new (tf_item_get_id (item), title, subtitle, offers);
 }
@@ -270,56 +240,22 @@ fail (TfSchedulePage *self, const char *message)
   g_signal_emit (self, signals[FAILED], 0, message);
 }
 
-/* Sets @id's status to @to (with @reason for a cancellation) and writes the
- * whole record again. */
+/* Sets @id's status to @to (with @reason for a cancellation), by the rules
+ * the CLI follows too (tf_booking_set_status). */
 static void
 change_status (TfSchedulePage *self, const char *id, const char *to, const char *reason,
                const char *done)
 {
-  TfVault *vault = tf_session_get_vault (self->session);
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) plain = tf_vault_get (vault, appointments_table (), id, &error);
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autofree char *stamp = tf_time_format_timestamp (now);
-  const char *from;
 
-  if (plain == NULL)
+  if (!tf_booking_set_status (tf_session_get_vault (self->session), id, to, reason, &error))
     {
-      g_autofree char *message = g_strdup_printf (_("The appointment was not changed: %s"),
-                                                  error->message);
-      fail (self, message);
-      return;
-    }
-  from = json_object_get_string_member_with_default (plain, "status", NULL);
-  if (!may_become (from, to))
-    {
-      g_autofree char *message = g_strdup_printf (_("This appointment is now “%s” and cannot "
-                                                    "be changed that way"),
-                                                  tf_appointment_status_label (from));
-      fail (self, message);
-      tf_repository_refresh (self->appointments, NULL);
-      return;
-    }
-  if ((g_strcmp0 (to, "completed") == 0 || g_strcmp0 (to, "no_show") == 0) &&
-      !has_started (json_object_get_string_member_with_default (plain, "appointment_datetime",
-                                                                NULL)))
-    {
-      fail (self, _("This appointment has not started yet: it can be marked completed or "
-                    "no-show once its time has come"));
-      return;
-    }
-  json_object_set_string_member (plain, "status", to);
-  json_object_set_string_member (plain, "updated_at", stamp);
-  if (g_strcmp0 (to, "cancelled") == 0)
-    {
-      json_object_set_string_member (plain, "cancellation_reason", reason);
-      json_object_set_string_member (plain, "cancelled_by", tf_vault_get_user_id (vault));
-      json_object_set_string_member (plain, "cancelled_at", stamp);
-    }
-  if (!tf_vault_put (vault, appointments_table (), id, plain, &error))
-    {
-      g_autofree char *message = g_strdup_printf (_("The appointment was not changed: %s"),
-                                                  error->message);
+      g_autofree char *message = NULL;
+
+      if (error->domain == TF_BOOKING_ERROR)
+        message = g_strdup (error->message);
+      else
+        message = g_strdup_printf (_("The appointment was not changed: %s"), error->message);
       fail (self, message);
       return;
     }

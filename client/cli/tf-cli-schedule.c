@@ -341,6 +341,42 @@ appointment_cancel (TfCli *cli, int argc, char **argv, GError **error)
   return TRUE;
 }
 
+/* confirm, complete, no-show: a therapist's say on an appointment. */
+static gboolean
+appointment_mark (TfCli *cli, const TfCliCommand *command, const char *to, int argc,
+                  char **argv, GError **error)
+{
+  g_autoptr(JsonObject) plain = NULL;
+
+  if (!tf_cli_parse (cli, command, NULL, &argc, &argv, 1, error) ||
+      tf_cli_require_role (cli, "therapist", error) == NULL)
+    return FALSE;
+  plain = tf_cli_dup_record (cli, "appointments", argv[1], _("appointment"), error);
+  if (plain == NULL)
+    return FALSE;
+  if (!tf_booking_set_status (cli->vault, argv[1], to, NULL, error))
+    return as_usage_error (error);
+  return TRUE;
+}
+
+static gboolean
+appointment_confirm (TfCli *cli, int argc, char **argv, GError **error)
+{
+  return appointment_mark (cli, &tf_cli_schedule_commands[6], "confirmed", argc, argv, error);
+}
+
+static gboolean
+appointment_complete (TfCli *cli, int argc, char **argv, GError **error)
+{
+  return appointment_mark (cli, &tf_cli_schedule_commands[7], "completed", argc, argv, error);
+}
+
+static gboolean
+appointment_no_show (TfCli *cli, int argc, char **argv, GError **error)
+{
+  return appointment_mark (cli, &tf_cli_schedule_commands[8], "no_show", argc, argv, error);
+}
+
 const TfCliCommand tf_cli_schedule_commands[] = {
   { "availability", "set", availability_set, "--day 0-6 --from HH:MM --to HH:MM" },
   { "availability", "block", availability_block, "--date D [--reason R]" },
@@ -349,5 +385,8 @@ const TfCliCommand tf_cli_schedule_commands[] = {
     "--therapist ID --at RFC3339 [--service ID] [--notes TEXT]" },
   { "appointment", "list", appointment_list, "" },
   { "appointment", "cancel", appointment_cancel, "ID --reason R" },
+  { "appointment", "confirm", appointment_confirm, "ID" },
+  { "appointment", "complete", appointment_complete, "ID" },
+  { "appointment", "no-show", appointment_no_show, "ID" },
   { NULL }
 };

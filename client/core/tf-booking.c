@@ -534,58 +534,6 @@ tf_booking_book (TfVault *vault, const char *therapist_id, GDateTime *start,
   return g_steal_pointer (&id);
 }
 
-gboolean
-tf_booking_cancel (TfVault *vault, const char *appointment_id, const char *reason,
-                   GError **error)
-{
-  g_autoptr(JsonObject) plain = NULL;
-  g_autofree char *now = NULL, *why = NULL;
-  const char *me, *status;
-
-  g_return_val_if_fail (TF_IS_VAULT (vault), FALSE);
-  g_return_val_if_fail (appointment_id != NULL, FALSE);
-
-  me = tf_vault_get_user_id (vault);
-  why = g_strstrip (g_strdup (reason != NULL ? reason : ""));
-  if (*why == '\0')
-    {
-      g_set_error_literal (error, TF_BOOKING_ERROR, TF_BOOKING_ERROR_INVALID,
-                           _("Say why the appointment is cancelled"));
-      return FALSE;
-    }
-  if (!g_uuid_string_is_valid (appointment_id))
-    {
-      g_set_error (error, TF_BOOKING_ERROR, TF_BOOKING_ERROR_INVALID,
-                   _("“%s” is not an id of an appointment"), appointment_id);
-      return FALSE;
-    }
-  plain = tf_vault_get (vault, table ("appointments"), appointment_id, error);
-  if (plain == NULL)
-    return FALSE;
-  if (g_strcmp0 (tf_json_get_string (plain, "client_id"), me) != 0 &&
-      g_strcmp0 (tf_json_get_string (plain, "therapist_id"), me) != 0)
-    {
-      g_set_error_literal (error, TF_BOOKING_ERROR, TF_BOOKING_ERROR_NOT_YOURS,
-                           _("Only the client or the therapist of an appointment can cancel "
-                             "it"));
-      return FALSE;
-    }
-  status = tf_json_get_string (plain, "status");
-  if (g_strcmp0 (status, "pending") != 0 && g_strcmp0 (status, "confirmed") != 0)
-    {
-      g_set_error (error, TF_BOOKING_ERROR, TF_BOOKING_ERROR_NOT_CANCELLABLE,
-                   _("This appointment is %s and cannot be cancelled"), status);
-      return FALSE;
-    }
-  now = now_stamp ();
-  json_object_set_string_member (plain, "status", "cancelled");
-  json_object_set_string_member (plain, "cancellation_reason", why);
-  json_object_set_string_member (plain, "cancelled_by", me);
-  json_object_set_string_member (plain, "cancelled_at", now);
-  json_object_set_string_member (plain, "updated_at", now);
-  return tf_vault_put (vault, table ("appointments"), appointment_id, plain, error);
-}
-
 /* --- care ----------------------------------------------------------------- */
 
 static int

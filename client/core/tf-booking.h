@@ -32,6 +32,7 @@ typedef enum
   TF_BOOKING_ERROR_UNKNOWN_SERVICE, /* a service this device's catalogue does not have */
   TF_BOOKING_ERROR_NOT_LINKED,      /* not in active care with that therapist */
   TF_BOOKING_ERROR_HOURS_UNKNOWN,   /* no working hours of the therapist here yet */
+  TF_BOOKING_ERROR_NOT_STARTED,     /* completed or no-show before the appointment's time */
 } TfBookingError;
 
 GQuark tf_booking_error_quark (void);
@@ -128,6 +129,33 @@ char       *tf_booking_book         (TfVault      *vault,
                                      GDateTime    *start,
                                      const char   *service_id,
                                      const char   *notes_for_therapist,
+                                     GError      **error);
+
+/* An appointment's status as its therapist reads it ("Pending", "No-show"…);
+ * an unknown status as it is. */
+const char *tf_appointment_status_label            (const char *status);
+/* An appointment's status as its client reads it ("Awaiting confirmation",
+ * "Missed"…); an unknown status as it is. */
+const char *tf_appointment_status_label_for_client (const char *status);
+
+/* Whether an appointment that is @from ("pending"…) may become @to:
+ * pending → confirmed; confirmed → completed or no_show; pending or
+ * confirmed → cancelled.  Nothing else. */
+gboolean    tf_booking_may_become   (const char   *from,
+                                     const char   *to);
+/* Whether @appointment_datetime (RFC 3339) is now or past. */
+gboolean    tf_booking_has_started  (const char   *appointment_datetime);
+
+/* Sets @appointment_id's status to @to ("confirmed", "completed",
+ * "no_show" or "cancelled") and writes the record again.  Confirming and
+ * marking completed or no-show is its therapist's (TF_BOOKING_ERROR_NOT_YOURS
+ * otherwise); completed and no-show only once it has started
+ * (TF_BOOKING_ERROR_NOT_STARTED); a change tf_booking_may_become refuses is
+ * TF_BOOKING_ERROR_NOT_CANCELLABLE.  "cancelled" is tf_booking_cancel. */
+gboolean    tf_booking_set_status   (TfVault      *vault,
+                                     const char   *appointment_id,
+                                     const char   *to,
+                                     const char   *reason,
                                      GError      **error);
 
 /* Cancels @appointment_id with @reason (required: the other side reads

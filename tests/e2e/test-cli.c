@@ -1569,6 +1569,39 @@ test_note_lock (void)
       }
     g_assert_cmpuint (seen, ==, 2);
   }
+  /* The therapist confirms it from the terminal; completed only once it has
+   * been held, and a cancelled one stays cancelled — the app's rules. */
+  {
+    g_auto(Run) early = { 0 }, again = { 0 }, cancelled = { 0 }, by_client = { 0 };
+    g_autoptr(JsonNode) list = NULL;
+    JsonArray *all;
+
+    RUN (&by_client, c, "appointment", "confirm", appointment);
+    g_assert_cmpint (by_client.status, ==, 2);
+    g_assert_nonnull (strstr (by_client.err, "Only a therapist’s profile can do this"));
+    g_free (OK (t, "appointment", "confirm", appointment));
+    RUN (&again, t, "appointment", "confirm", appointment);
+    g_assert_cmpint (again.status, ==, 2);
+    g_assert_nonnull (strstr (again.err, "is now “Confirmed” and cannot be changed that way"));
+    RUN (&early, t, "appointment", "complete", appointment);
+    g_assert_cmpint (early.status, ==, 2);
+    g_assert_nonnull (strstr (early.err, "has not started yet"));
+    RUN (&cancelled, t, "appointment", "no-show", other);
+    g_assert_cmpint (cancelled.status, ==, 2);
+    g_assert_nonnull (strstr (cancelled.err, "is now “Cancelled”"));
+    list = JSON (t, "appointment", "list");
+    all = json_node_get_array (list);
+    for (guint i = 0; i < json_array_get_length (all); i++)
+      {
+        JsonObject *a = json_array_get_object_element (all, i);
+        const char *id = json_object_get_string_member (a, "id");
+
+        if (g_strcmp0 (id, appointment) == 0)
+          g_assert_cmpstr (json_object_get_string_member (a, "status"), ==, "confirmed");
+        if (g_strcmp0 (id, other) == 0)
+          g_assert_cmpstr (json_object_get_string_member (a, "status"), ==, "cancelled");
+      }
+  }
   note = first_line (OK (t, "note", "add", "--appointment", appointment, "--approach", "soap",
                          "--content", secret ("S: reports intrusive thoughts since May")));
   g_free (OK (t, "note", "lock", note));
