@@ -14,6 +14,8 @@
 #include <glib/gi18n.h>
 
 #include "tf-availability-editor-private.h"
+#include "tf-availability.h"
+#include "tf-booking.h"
 #include "tf-form.h"
 #include "tf-removable-row.h"
 #include "tf-time.h"
@@ -85,41 +87,19 @@ on_block_clicked_cb (TfAvailabilityEditor *self)
 {
   g_autofree char *date = g_strstrip (g_strdup (gtk_editable_get_text (
                                         GTK_EDITABLE (self->blocked_date))));
-  g_autofree char *reason = g_strstrip (g_strdup (gtk_editable_get_text (
-                                          GTK_EDITABLE (self->blocked_reason))));
-  g_autofree char *id = g_uuid_string_random ();
-  g_autoptr(JsonObject) plain = json_object_new ();
+  const char *reason = gtk_editable_get_text (GTK_EDITABLE (self->blocked_reason));
   g_autoptr(GError) error = NULL;
-  TfVault *vault = tf_session_get_vault (self->session);
-  int y, m, d;
+  g_autofree char *id = tf_availability_block (tf_session_get_vault (self->session), date,
+                                               reason, &error);
 
-  if (!tf_time_parse_date (date, &y, &m, &d, NULL))
+  if (id == NULL)
     {
-      g_autofree char *message = g_strdup_printf (_("“%s” is not a date; write it as "
-                                                    "YYYY-MM-DD"), date);
-      show_blocked_error (self, message);
-      return;
-    }
-  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->blocked)); i++)
-    {
-      g_autoptr(TfItem) item = g_list_model_get_item (G_LIST_MODEL (self->blocked), i);
+      g_autofree char *message = NULL;
 
-      if (g_strcmp0 (tf_item_get_string (item, "blocked_date"), date) == 0)
-        {
-          g_autofree char *message = g_strdup_printf (_("%s is already blocked"), date);
-          show_blocked_error (self, message);
-          return;
-        }
-    }
-  json_object_set_string_member (plain, "id", id);
-  json_object_set_string_member (plain, "therapist_id", tf_vault_get_user_id (vault));
-  json_object_set_string_member (plain, "blocked_date", date);
-  if (*reason != '\0')
-    json_object_set_string_member (plain, "reason", reason);
-  if (!tf_vault_put (vault, blocked_table (), id, plain, &error))
-    {
-      g_autofree char *message = g_strdup_printf (_("The date was not blocked: %s"),
-                                                  error->message);
+      if (error->domain == TF_BOOKING_ERROR)
+        message = g_strdup (error->message);
+      else
+        message = g_strdup_printf (_("The date was not blocked: %s"), error->message);
       show_blocked_error (self, message);
       return;
     }

@@ -27,6 +27,7 @@
 
 #include "tf-form.h"
 #include "tf-availability-editor-private.h"
+#include "tf-availability.h"
 #include "tf-time.h"
 
 #define END_OF_DAY        (24 * 60)
@@ -55,12 +56,6 @@ static const char * const day_names[7] = {
 };
 /* Monday first, as a week is read here. */
 static const int display_order[7] = { 1, 2, 3, 4, 5, 6, 0 };
-
-static const TfTable *
-availability_table (void)
-{
-  return tf_registry_lookup ("therapist_availability");
-}
 
 static TfVault *
 get_vault (TfAvailabilityEditor *self)
@@ -383,80 +378,6 @@ show_error (TfAvailabilityEditor *self, Day *day, const char *message)
   g_signal_emit (self, signals[FAILED], 0, message);
 }
 
-static int
-compare_stored_rows (gconstpointer a, gconstpointer b)
-{
-  JsonObject *x = *(JsonObject **) a, *y = *(JsonObject **) b;
-
-  return g_strcmp0 (tf_json_get_string (x, "start_time"), tf_json_get_string (y, "start_time"));
-}
-
-/* The rows of @dow in @existing, by start. */
-static GPtrArray *
-rows_of_day (GPtrArray *existing, int dow)
-{
-  GPtrArray *rows = g_ptr_array_new ();
-
-  for (guint i = 0; i < existing->len; i++)
-    {
-      JsonObject *o = g_ptr_array_index (existing, i);
-
-      if (json_object_get_int_member_with_default (o, "day_of_week", -1) == dow)
-        g_ptr_array_add (rows, o);
-    }
-  g_ptr_array_sort (rows, compare_stored_rows);
-  return rows;
-}
-
-static gboolean
-day_unchanged (GPtrArray *rows, GPtrArray *wanted)
-{
-  if (rows->len * 2 != wanted->len)
-    return FALSE;
-  for (guint i = 0; i < rows->len; i++)
-    {
-      JsonObject *o = g_ptr_array_index (rows, i);
-
-      if (!json_object_get_boolean_member_with_default (o, "is_available", TRUE) ||
-          tf_json_get_string (o, "effective_from") != NULL ||
-          tf_json_get_string (o, "effective_until") != NULL ||
-          g_strcmp0 (tf_json_get_string (o, "start_time"),
-                     g_ptr_array_index (wanted, 2 * i)) != 0 ||
-          g_strcmp0 (tf_json_get_string (o, "end_time"),
-                     g_ptr_array_index (wanted, 2 * i + 1)) != 0)
-        return FALSE;
-    }
-  return TRUE;
-}
-
-/* Replaces the stored rows of @dow with @wanted. */
-static gboolean
-write_day (TfAvailabilityEditor *self, GPtrArray *rows, int dow, GPtrArray *wanted,
-           GError **error)
-{
-  TfVault *vault = get_vault (self);
-
-  for (guint i = 0; i < rows->len; i++)
-    if (!tf_vault_delete (vault, availability_table (),
-                          tf_json_get_string (g_ptr_array_index (rows, i), "id"), error))
-      return FALSE;
-  for (guint i = 0; i + 1 < wanted->len; i += 2)
-    {
-      g_autoptr(JsonObject) plain = json_object_new ();
-      g_autofree char *id = g_uuid_string_random ();
-
-      json_object_set_string_member (plain, "id", id);
-      json_object_set_string_member (plain, "therapist_id", tf_vault_get_user_id (vault));
-      json_object_set_int_member (plain, "day_of_week", dow);
-      json_object_set_string_member (plain, "start_time", g_ptr_array_index (wanted, i));
-      json_object_set_string_member (plain, "end_time", g_ptr_array_index (wanted, i + 1));
-      json_object_set_boolean_member (plain, "is_available", TRUE);
-      if (!tf_vault_put (vault, availability_table (), id, plain, error))
-        return FALSE;
-    }
-  return TRUE;
-}
-
 /* GPtrArray calls its free function on NULL slots too. */
 static void
 free_day_times (gpointer data)
@@ -469,7 +390,6 @@ static void
 on_save_clicked_cb (TfAvailabilityEditor *self)
 {
   g_autoptr(GPtrArray) wanted = g_ptr_array_new_with_free_func (free_day_times);
-  g_autoptr(GPtrArray) existing = NULL;
   g_autoptr(GError) error = NULL;
   gboolean changed = FALSE;
 
@@ -489,17 +409,17 @@ on_save_clicked_cb (TfAvailabilityEditor *self)
       g_ptr_array_index (wanted, day->dow) = stored;
     }
 
-  existing = tf_vault_list (get_vault (self), availability_table (), "therapist_id",
-                            tf_vault_get_user_id (get_vault (self)), &error);
-  for (int dow = 0; existing != NULL && dow < 7; dow++)
+  /* Each day's windows as they are kept, by the rules the CLI follows too. */
+  for (int dow = 0; dow < 7; dow++)
     {
-      g_autoptr(GPtrArray) rows = rows_of_day (existing, dow);
+      g_auto(GStrv) ids = NULL;
+      gboolean day_changed;
 
-      if (day_unchanged (rows, g_ptr_array_index (wanted, dow)))
-        continue;
-      changed = TRUE;
-      if (!write_day (self, rows, dow, g_ptr_array_index (wanted, dow), &error))
+      ids = tf_availability_set_day (get_vault (self), dow, g_ptr_array_index (wanted, dow),
+                                     &day_changed, &error);
+      if (ids == NULL)
         break;
+      changed |= day_changed;
     }
   if (error != NULL)
     {
@@ -598,7 +518,6 @@ tf_availability_editor_init (TfAvailabilityEditor *self)
 void
 tf_availability_editor_reload (TfAvailabilityEditor *self)
 {
-  g_autoptr(GPtrArray) rows = NULL;
   g_autoptr(GError) error = NULL;
   TfVault *vault;
 
@@ -608,19 +527,17 @@ tf_availability_editor_reload (TfAvailabilityEditor *self)
   for (int d = 0; d < 7; d++)
     clear_day (&self->days[d]);
   gtk_widget_set_visible (self->error, FALSE);
-  rows = tf_vault_list (vault, availability_table (), "therapist_id",
-                        tf_vault_get_user_id (vault), &error);
-  if (rows == NULL)
-    {
-      g_autofree char *message = g_strdup_printf (_("The hours could not be read: %s"),
-                                                  error->message);
-      show_error (self, NULL, message);
-      return;
-    }
   for (int dow = 0; dow < 7; dow++)
     {
-      g_autoptr(GPtrArray) day_rows = rows_of_day (rows, dow);
+      g_autoptr(GPtrArray) day_rows = tf_availability_list_day (vault, dow, &error);
 
+      if (day_rows == NULL)
+        {
+          g_autofree char *message = g_strdup_printf (_("The hours could not be read: %s"),
+                                                      error->message);
+          show_error (self, NULL, message);
+          return;
+        }
       for (guint i = 0; i < day_rows->len; i++)
         {
           JsonObject *o = g_ptr_array_index (day_rows, i);

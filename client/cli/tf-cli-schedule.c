@@ -14,26 +14,45 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "tf-availability.h"
 #include "tf-booking.h"
 #include "tf-cli.h"
 #include "tf-error.h"
 #include "tf-time.h"
 
+/* Prints a record just written: its id, or with --json the whole of it. */
 static gboolean
-save (TfCli *cli, const char *table_name, const char *id, JsonObject *plain, gboolean print,
-      GError **error)
+print_record (TfCli *cli, const char *table_name, const char *id, GError **error)
 {
-  if (!tf_vault_put (cli->vault, tf_cli_table (table_name), id, plain, error))
-    return FALSE;
-  if (print && cli->json)
+  g_autoptr(JsonObject) plain = NULL;
+
+  if (!cli->json)
     {
-      g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (),
-                                                        json_object_ref (plain));
-      tf_cli_print_json (node);
+      g_print ("%s\n", id);
+      return TRUE;
     }
-  else if (print)
-    g_print ("%s\n", id);
+  plain = tf_vault_get (cli->vault, tf_cli_table (table_name), id, error);
+  if (plain == NULL)
+    return FALSE;
+  {
+    g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (),
+                                                      g_steal_pointer (&plain));
+    tf_cli_print_json (node);
+  }
   return TRUE;
+}
+
+/* A refusal of the booking rules (tf-booking) is a bad argument here: it
+ * changed nothing. */
+static gboolean
+as_usage_error (GError **error)
+{
+  if (error != NULL && *error != NULL && (*error)->domain == TF_BOOKING_ERROR)
+    {
+      (*error)->domain = TF_CLI_ERROR;
+      (*error)->code = TF_CLI_ERROR_USAGE;
+    }
+  return FALSE;
 }
 
 /* "HH:MM" (or "HH:MM:SS") -> "HH:MM:SS" and seconds. */
@@ -60,9 +79,6 @@ availability_set (TfCli *cli, int argc, char **argv, GError **error)
 {
   int day = -1, from_s, to_s;
   g_autofree char *from = NULL, *to = NULL, *from_full = NULL, *to_full = NULL;
-  g_autofree char *id = g_uuid_string_random ();
-  g_autoptr(JsonObject) plain = json_object_new ();
-  g_autoptr(GPtrArray) existing = NULL;
   GOptionEntry entries[] = {
     { "day", 0, 0, G_OPTION_ARG_INT, &day, N_("Day of the week, 0 = Sunday … 6 = Saturday"),
       N_("0-6") },
@@ -85,34 +101,24 @@ availability_set (TfCli *cli, int argc, char **argv, GError **error)
   if (tf_cli_require_role (cli, "therapist", error) == NULL || tf_cli_vault (cli, error) == NULL)
     return FALSE;
 
-  /* "set" replaces the day's hours. */
-  existing = tf_vault_list (cli->vault, tf_cli_table ("therapist_availability"), "therapist_id",
-                            tf_vault_get_user_id (cli->vault), error);
-  if (existing == NULL)
-    return FALSE;
-  for (guint i = 0; i < existing->len; i++)
-    {
-      JsonObject *o = g_ptr_array_index (existing, i);
-      if (json_object_get_int_member_with_default (o, "day_of_week", -1) == day &&
-          !tf_vault_delete (cli->vault, tf_cli_table ("therapist_availability"),
-                            tf_json_get_string (o, "id"), error))
-        return FALSE;
-    }
-  json_object_set_string_member (plain, "id", id);
-  json_object_set_string_member (plain, "therapist_id", tf_vault_get_user_id (cli->vault));
-  json_object_set_int_member (plain, "day_of_week", day);
-  json_object_set_string_member (plain, "start_time", from_full);
-  json_object_set_string_member (plain, "end_time", to_full);
-  json_object_set_boolean_member (plain, "is_available", TRUE);
-  return save (cli, "therapist_availability", id, plain, TRUE, error);
+  /* "set" replaces the day's hours with the one window. */
+  {
+    g_autoptr(GPtrArray) times = g_ptr_array_new ();
+    g_auto(GStrv) ids = NULL;
+
+    g_ptr_array_add (times, from_full);
+    g_ptr_array_add (times, to_full);
+    ids = tf_availability_set_day (cli->vault, day, times, NULL, error);
+    if (ids == NULL)
+      return as_usage_error (error);
+    return print_record (cli, "therapist_availability", ids[0], error);
+  }
 }
 
 static gboolean
 availability_block (TfCli *cli, int argc, char **argv, GError **error)
 {
-  g_autofree char *date = NULL, *reason = NULL, *id = g_uuid_string_random ();
-  g_autoptr(JsonObject) plain = json_object_new ();
-  g_autoptr(GPtrArray) existing = NULL;
+  g_autofree char *date = NULL, *reason = NULL, *id = NULL;
   GOptionEntry entries[] = {
     { "date", 0, 0, G_OPTION_ARG_STRING, &date, N_("The day off"), N_("YYYY-MM-DD") },
     { "reason", 0, 0, G_OPTION_ARG_STRING, &reason, N_("Why (optional)"), N_("R") },
@@ -123,35 +129,13 @@ availability_block (TfCli *cli, int argc, char **argv, GError **error)
       !tf_cli_check_date ("date", date, error) ||
       tf_cli_require_role (cli, "therapist", error) == NULL || tf_cli_vault (cli, error) == NULL)
     return FALSE;
-  existing = tf_vault_list (cli->vault, tf_cli_table ("therapist_blocked_dates"), "therapist_id",
-                            tf_vault_get_user_id (cli->vault), error);
-  if (existing == NULL)
-    return FALSE;
-  for (guint i = 0; i < existing->len; i++)
-    if (g_strcmp0 (tf_json_get_string (g_ptr_array_index (existing, i), "blocked_date"), date) == 0)
-      return tf_cli_usage_error (error, _("%s is already blocked"), date);
-  json_object_set_string_member (plain, "id", id);
-  json_object_set_string_member (plain, "therapist_id", tf_vault_get_user_id (cli->vault));
-  json_object_set_string_member (plain, "blocked_date", date);
-  if (reason != NULL)
-    json_object_set_string_member (plain, "reason", reason);
-  return save (cli, "therapist_blocked_dates", id, plain, TRUE, error);
+  id = tf_availability_block (cli->vault, date, reason, error);
+  if (id == NULL)
+    return as_usage_error (error);
+  return print_record (cli, "therapist_blocked_dates", id, error);
 }
 
 /* --- slots ---------------------------------------------------------------- */
-
-/* A refusal of the booking rules (tf-booking) is a bad argument here: it
- * changed nothing. */
-static gboolean
-as_usage_error (GError **error)
-{
-  if (error != NULL && *error != NULL && (*error)->domain == TF_BOOKING_ERROR)
-    {
-      (*error)->domain = TF_CLI_ERROR;
-      (*error)->code = TF_CLI_ERROR_USAGE;
-    }
-  return FALSE;
-}
 
 static gboolean
 check_therapist (TfCli *cli, const char *id, GError **error)

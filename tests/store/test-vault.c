@@ -18,6 +18,8 @@
 #include <string.h>
 
 #include "tf-account-private.h"
+#include "tf-availability.h"
+#include "tf-booking.h"
 #include "tf-checkin.h"
 #include "tf-clinical.h"
 #include "tf-crypto.h"
@@ -2181,6 +2183,69 @@ test_goal_mark_failed_save (Fixture *f, gconstpointer data)
   g_assert_cmpint (query_int (f->path, "SELECT count(*) FROM goal_progress", NULL), ==, 1);
 }
 
+/* A therapist's hours as the editor and the CLI write them: a day replaced
+ * at once, nothing written when nothing changed, overlapping or reversed
+ * windows refused with the day kept, and a day off blocked once. */
+static void
+test_availability_rules (Fixture *f, gconstpointer data)
+{
+  const char *morning_and_evening[] = { "09:00:00", "12:00:00", "17:00:00", "20:00:00" };
+  const char *overlapping[] = { "09:00:00", "12:00:00", "11:00:00", "13:00:00" };
+  const char *reversed[] = { "12:00:00", "09:00:00" };
+  g_autoptr(GPtrArray) times = g_ptr_array_new ();
+  g_autoptr(GPtrArray) bad = g_ptr_array_new ();
+  g_autoptr(GPtrArray) held = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) first = NULL, again = NULL;
+  g_autofree char *blocked = NULL, *twice = NULL;
+  gboolean changed = TRUE;
+  gint64 queued;
+
+  for (guint i = 0; i < G_N_ELEMENTS (morning_and_evening); i++)
+    g_ptr_array_add (times, (gpointer) morning_and_evening[i]);
+  first = tf_availability_set_day (f->therapist, 2, times, &changed, &error);
+  g_assert_no_error (error);
+  g_assert_true (changed);
+  g_assert_cmpuint (g_strv_length (first), ==, 2);
+  queued = tf_store_outbox_count (f->therapist_store, NULL);
+
+  again = tf_availability_set_day (f->therapist, 2, times, &changed, &error);
+  g_assert_no_error (error);
+  g_assert_false (changed);
+  g_assert_true (g_strv_equal ((const char * const *) first, (const char * const *) again));
+  g_assert_cmpint (tf_store_outbox_count (f->therapist_store, NULL), ==, queued);
+
+  for (guint i = 0; i < G_N_ELEMENTS (overlapping); i++)
+    g_ptr_array_add (bad, (gpointer) overlapping[i]);
+  g_assert_null (tf_availability_set_day (f->therapist, 2, bad, NULL, &error));
+  g_assert_error (error, TF_BOOKING_ERROR, TF_BOOKING_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "11:00:00–13:00:00 overlap"));
+  g_clear_error (&error);
+  g_ptr_array_set_size (bad, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (reversed); i++)
+    g_ptr_array_add (bad, (gpointer) reversed[i]);
+  g_assert_null (tf_availability_set_day (f->therapist, 2, bad, NULL, &error));
+  g_assert_error (error, TF_BOOKING_ERROR, TF_BOOKING_ERROR_INVALID);
+  g_clear_error (&error);
+  held = tf_availability_list_day (f->therapist, 2, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (held->len, ==, 2);
+  g_assert_cmpstr (tf_json_get_string (g_ptr_array_index (held, 1), "start_time"), ==,
+                   "17:00:00");
+  g_assert_cmpint (tf_store_outbox_count (f->therapist_store, NULL), ==, queued);
+
+  blocked = tf_availability_block (f->therapist, "2026-12-24", " Christmas Eve ", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (blocked);
+  twice = tf_availability_block (f->therapist, "2026-12-24", NULL, &error);
+  g_assert_null (twice);
+  g_assert_error (error, TF_BOOKING_ERROR, TF_BOOKING_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "already blocked"));
+  g_clear_error (&error);
+  g_assert_null (tf_availability_block (f->therapist, "2026-02-30", NULL, &error));
+  g_assert_error (error, TF_BOOKING_ERROR, TF_BOOKING_ERROR_INVALID);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -2220,6 +2285,7 @@ main (int argc, char **argv)
   ADD ("/tf/vault/account/odd-sign-in-answer", test_odd_sign_in_answer);
   ADD ("/tf/vault/care/appointment-and-session", test_care_records);
   ADD ("/tf/vault/care/legacy-plaintext", test_care_records_legacy);
+  ADD ("/tf/vault/availability/rules", test_availability_rules);
 #undef ADD
   ret = g_test_run ();
 
