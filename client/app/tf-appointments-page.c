@@ -41,30 +41,12 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (TfAppointmentsPage, tf_appointments_page, GTK_TYP
 
 /* --- the page contract ---------------------------------------------------- */
 
-static const char *
-get_name (TfPage *page)
-{
-  return "appointments";
-}
-
-static const char *
-get_title (TfPage *page)
-{
-  return _("Appointments");
-}
-
-static const char *
-get_icon_name (TfPage *page)
-{
-  return "x-office-calendar-symbolic";
-}
-
 static void
 tf_appointments_page_page_init (TfPageInterface *iface)
 {
-  iface->get_name = get_name;
-  iface->get_title = get_title;
-  iface->get_icon_name = get_icon_name;
+  iface->name = "appointments";
+  iface->title = N_("Appointments");
+  iface->icon_name = "x-office-calendar-symbolic";
 }
 
 enum { SAVED, FAILED, N_SIGNALS };

@@ -65,33 +65,15 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (TfCheckinPage, tf_checkin_page, GTK_TYPE_WIDGET,
 
 /* --- the page contract ---------------------------------------------------- */
 
-static const char *
-get_name (TfPage *page)
-{
-  return "checkin";
-}
-
-static const char *
-get_title (TfPage *page)
-{
-  return _("Check-In");
-}
-
-static const char *
-get_icon_name (TfPage *page)
-{
-  return "emblem-favorite-symbolic";
-}
-
 static gboolean restore_draft (TfPage *page, JsonObject *draft);
 
 static void
 tf_checkin_page_page_init (TfPageInterface *iface)
 {
   iface->restore_draft = restore_draft;
-  iface->get_name = get_name;
-  iface->get_title = get_title;
-  iface->get_icon_name = get_icon_name;
+  iface->name = "checkin";
+  iface->title = N_("Check-In");
+  iface->icon_name = "emblem-favorite-symbolic";
 }
 
 enum { SAVED, FAILED, N_SIGNALS };

@@ -57,24 +57,6 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (TfClientsPage, tf_clients_page, GTK_TYPE_WIDGET,
 
 /* --- the page contract ---------------------------------------------------- */
 
-static const char *
-get_name (TfPage *page)
-{
-  return "clients";
-}
-
-static const char *
-get_title (TfPage *page)
-{
-  return _("Clients");
-}
-
-static const char *
-get_icon_name (TfPage *page)
-{
-  return "system-users-symbolic";
-}
-
 /* A client's detail, one pane at a time (phone width), shows the bar of
  * its sections: the window's bar gives way, so one bar shows. */
 static gboolean
@@ -103,9 +85,9 @@ restore_draft (TfPage *page, JsonObject *draft)
 static void
 tf_clients_page_page_init (TfPageInterface *iface)
 {
-  iface->get_name = get_name;
-  iface->get_title = get_title;
-  iface->get_icon_name = get_icon_name;
+  iface->name = "clients";
+  iface->title = N_("Clients");
+  iface->icon_name = "system-users-symbolic";
   iface->get_own_bar = get_own_bar;
   iface->restore_draft = restore_draft;
 }

@@ -64,24 +64,6 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (TfConflictsPage, tf_conflicts_page, GTK_TYPE_WIDG
 
 /* --- the page contract ---------------------------------------------------- */
 
-static const char *
-get_name (TfPage *page)
-{
-  return "conflicts";
-}
-
-static const char *
-get_title (TfPage *page)
-{
-  return _("Conflicts");
-}
-
-static const char *
-get_icon_name (TfPage *page)
-{
-  return "dialog-warning-symbolic";
-}
-
 static guint
 get_badge (TfPage *page)
 {
@@ -97,9 +79,9 @@ get_needs (TfPage *page)
 static void
 tf_conflicts_page_page_init (TfPageInterface *iface)
 {
-  iface->get_name = get_name;
-  iface->get_title = get_title;
-  iface->get_icon_name = get_icon_name;
+  iface->name = "conflicts";
+  iface->title = N_("Conflicts");
+  iface->icon_name = "dialog-warning-symbolic";
   iface->get_badge = get_badge;
   iface->get_needs = get_needs;
 }

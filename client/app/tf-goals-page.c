@@ -64,33 +64,15 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (TfGoalsPage, tf_goals_page, GTK_TYPE_WIDGET,
 
 /* --- the page contract ---------------------------------------------------- */
 
-static const char *
-get_name (TfPage *page)
-{
-  return "goals";
-}
-
-static const char *
-get_title (TfPage *page)
-{
-  return _("Goals");
-}
-
-static const char *
-get_icon_name (TfPage *page)
-{
-  return "object-select-symbolic";
-}
-
 static gboolean restore_draft (TfPage *page, JsonObject *draft);
 
 static void
 tf_goals_page_page_init (TfPageInterface *iface)
 {
   iface->restore_draft = restore_draft;
-  iface->get_name = get_name;
-  iface->get_title = get_title;
-  iface->get_icon_name = get_icon_name;
+  iface->name = "goals";
+  iface->title = N_("Goals");
+  iface->icon_name = "object-select-symbolic";
 }
 
 enum { SAVED, FAILED, N_SIGNALS };

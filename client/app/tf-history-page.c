@@ -46,30 +46,12 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (TfHistoryPage, tf_history_page, GTK_TYPE_WIDGET,
 
 /* --- the page contract ---------------------------------------------------- */
 
-static const char *
-get_name (TfPage *page)
-{
-  return "history";
-}
-
-static const char *
-get_title (TfPage *page)
-{
-  return _("History");
-}
-
-static const char *
-get_icon_name (TfPage *page)
-{
-  return "document-open-recent-symbolic";
-}
-
 static void
 tf_history_page_page_init (TfPageInterface *iface)
 {
-  iface->get_name = get_name;
-  iface->get_title = get_title;
-  iface->get_icon_name = get_icon_name;
+  iface->name = "history";
+  iface->title = N_("History");
+  iface->icon_name = "document-open-recent-symbolic";
 }
 
 static char *

@@ -66,32 +66,14 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (TfJournalPage, tf_journal_page, GTK_TYPE_WIDGET,
 
 /* --- the page contract ---------------------------------------------------- */
 
-static const char *
-get_name (TfPage *page)
-{
-  return "journal";
-}
-
-static const char *
-get_title (TfPage *page)
-{
-  return _("Journal");
-}
-
-static const char *
-get_icon_name (TfPage *page)
-{
-  return "accessories-text-editor-symbolic";
-}
-
 static gboolean restore_draft (TfPage *page, JsonObject *draft);
 
 static void
 tf_journal_page_page_init (TfPageInterface *iface)
 {
-  iface->get_name = get_name;
-  iface->get_title = get_title;
-  iface->get_icon_name = get_icon_name;
+  iface->name = "journal";
+  iface->title = N_("Journal");
+  iface->icon_name = "accessories-text-editor-symbolic";
   iface->restore_draft = restore_draft;
 }
 

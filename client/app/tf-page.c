@@ -7,6 +7,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "tf-page.h"
 
 G_DEFINE_INTERFACE (TfPage, tf_page, GTK_TYPE_WIDGET)
@@ -76,7 +78,7 @@ tf_page_get_name (TfPage *self)
 {
   g_return_val_if_fail (TF_IS_PAGE (self), NULL);
 
-  return TF_PAGE_GET_IFACE (self)->get_name (self);
+  return TF_PAGE_GET_IFACE (self)->name;
 }
 
 const char *
@@ -84,7 +86,7 @@ tf_page_get_title (TfPage *self)
 {
   g_return_val_if_fail (TF_IS_PAGE (self), NULL);
 
-  return TF_PAGE_GET_IFACE (self)->get_title (self);
+  return _(TF_PAGE_GET_IFACE (self)->title);
 }
 
 const char *
@@ -92,7 +94,7 @@ tf_page_get_icon_name (TfPage *self)
 {
   g_return_val_if_fail (TF_IS_PAGE (self), NULL);
 
-  return TF_PAGE_GET_IFACE (self)->get_icon_name (self);
+  return TF_PAGE_GET_IFACE (self)->icon_name;
 }
 
 guint

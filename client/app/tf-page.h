@@ -38,11 +38,12 @@ struct _TfPageInterface
 {
   GTypeInterface parent_iface;
 
-  /* The view stack's child name, e.g. "checkin" (required). */
-  const char  *(*get_name)      (TfPage *self);
-  /* Translated title and icon name for the view switchers (required). */
-  const char  *(*get_title)     (TfPage *self);
-  const char  *(*get_icon_name) (TfPage *self);
+  /* Set in the page's interface init (all three required): the view
+   * stack's child name, e.g. "checkin"; the title for the view switchers,
+   * untranslated (N_(), tf_page_get_title translates it); the icon name. */
+  const char   *name;
+  const char   *title;
+  const char   *icon_name;
   /* A count that wants attention; 0 (the default) shows none. */
   guint        (*get_badge)     (TfPage *self);
   /* Whether the page shows a bottom bar of its own now (default FALSE). */

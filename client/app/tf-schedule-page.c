@@ -64,30 +64,12 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (TfSchedulePage, tf_schedule_page, GTK_TYPE_WIDGET
 
 /* --- the page contract ---------------------------------------------------- */
 
-static const char *
-get_name (TfPage *page)
-{
-  return "schedule";
-}
-
-static const char *
-get_title (TfPage *page)
-{
-  return _("Schedule");
-}
-
-static const char *
-get_icon_name (TfPage *page)
-{
-  return "x-office-calendar-symbolic";
-}
-
 static void
 tf_schedule_page_page_init (TfPageInterface *iface)
 {
-  iface->get_name = get_name;
-  iface->get_title = get_title;
-  iface->get_icon_name = get_icon_name;
+  iface->name = "schedule";
+  iface->title = N_("Schedule");
+  iface->icon_name = "x-office-calendar-symbolic";
 }
 
 enum { SAVED, FAILED, N_SIGNALS };
