@@ -148,6 +148,8 @@ show_mode (TfCheckinPage *self, const char *when)
   gtk_widget_set_visible (GTK_WIDGET (self->status), self->editing);
   gtk_widget_set_visible (self->cancel, self->editing);
   gtk_widget_set_visible (self->delete, self->editing);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "checkin.cancel", self->editing);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "checkin.delete", self->editing);
   gtk_button_set_label (GTK_BUTTON (self->save),
                         self->editing ? _("_Save") : _("_Save Check-In"));
 }
@@ -486,6 +488,26 @@ collect_emotion_chips (TfCheckinPage *self)
     }
 }
 
+/* --- actions -------------------------------------------------------------- */
+
+static void
+save_activated (GtkWidget *widget, const char *action, GVariant *param)
+{
+  on_save_clicked (TF_CHECKIN_PAGE (widget));
+}
+
+static void
+cancel_activated (GtkWidget *widget, const char *action, GVariant *param)
+{
+  on_cancel_clicked (TF_CHECKIN_PAGE (widget));
+}
+
+static void
+delete_activated (GtkWidget *widget, const char *action, GVariant *param)
+{
+  on_delete_clicked (TF_CHECKIN_PAGE (widget));
+}
+
 static void
 tf_checkin_page_dispose (GObject *object)
 {
@@ -527,12 +549,15 @@ tf_checkin_page_class_init (TfCheckinPageClass *klass)
 #undef BIND
   g_type_ensure (TF_TYPE_DRAFT_NOTICE);
   gtk_widget_class_bind_template_callback (widget_class, on_draft_discard_cb);
-  gtk_widget_class_bind_template_callback (widget_class, on_save_clicked);
-  gtk_widget_class_bind_template_callback (widget_class, on_cancel_clicked);
-  gtk_widget_class_bind_template_callback (widget_class, on_delete_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_row_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_face_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_chip_toggled_cb);
+
+  gtk_widget_class_install_action (widget_class, "checkin.save", NULL, save_activated);
+  gtk_widget_class_install_action (widget_class, "checkin.cancel", NULL, cancel_activated);
+  gtk_widget_class_install_action (widget_class, "checkin.delete", NULL, delete_activated);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK,
+                                       "checkin.save", NULL);
 }
 
 static void

@@ -34,6 +34,13 @@ GtkWidget *tf_ui_wait_shown (GtkWidget  *window,
 /* Clicks the sensitive button @name. */
 void       tf_ui_click      (GtkWidget  *window,
                              const char *name);
+/* Presses @keyval with @mods as a person would with the focus in @widget:
+ * the first shortcut of @widget or one of its ancestors (their classes'
+ * accelerators, tf_ui_press reads their shortcut controllers) that the key
+ * triggers runs, innermost first.  FALSE when no shortcut takes the key. */
+gboolean   tf_ui_press      (GtkWidget       *widget,
+                             guint            keyval,
+                             GdkModifierType  mods);
 /* Sets the text of the editable @name. */
 void       tf_ui_type       (GtkWidget  *window,
                              const char *name,
