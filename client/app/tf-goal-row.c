@@ -91,11 +91,14 @@ tf_goal_row_new (const char *goal_id, const char *title, const char *subtitle,
                  gboolean done_today)
 {
   TfGoalRow *self;
+  g_autofree char *row_name = NULL;
 
   g_return_val_if_fail (goal_id != NULL, NULL);
   g_return_val_if_fail (title != NULL, NULL);
 
-  self = g_object_new (TF_TYPE_GOAL_ROW, "title", title, "subtitle", subtitle, NULL);
+  row_name = g_strdup_printf ("goal-%s", goal_id);
+  self = g_object_new (TF_TYPE_GOAL_ROW, "name", row_name, "title", title, "subtitle", subtitle,
+                       NULL);
   self->goal_id = g_strdup (goal_id);
   if (done_today)
     gtk_widget_remove_css_class (self->done, "suggested-action");

@@ -13,8 +13,9 @@ G_BEGIN_DECLS
 #define TF_TYPE_GOAL_ROW (tf_goal_row_get_type ())
 G_DECLARE_FINAL_TYPE (TfGoalRow, tf_goal_row, TF, GOAL_ROW, AdwActionRow)
 
-/* The row of the goal @goal_id called @title, @subtitle below; the check
- * mark is the suggested action until the goal is @done_today. */
+/* The row (named "goal-<id>") of the goal @goal_id called @title, @subtitle
+ * below; the check mark is the suggested action until the goal is
+ * @done_today. */
 GtkWidget  *tf_goal_row_new         (const char *goal_id,
                                      const char *title,
                                      const char *subtitle,

@@ -4,11 +4,12 @@
  * of goals, each with a Done Today check button and its current and best
  * streak.
  *
- * A goal's progress is one goal_progress record per day it was done (the
- * local date).  The list is rebuilt whenever the goals or their progress
- * change; the streaks are computed by tf-streaks.c.  Marking a goal done
- * checks the store itself, not the list, so two quick clicks cannot make
- * two records for one day.  The form and the list are the template
+ * The goals are the session's list of them (tf_session_dup_goals,
+ * tf-goals-list.h: each with its streaks and the days done in this
+ * period), bound to the list box: a goal or a day done that arrives with a
+ * sync changes its own row and the others stay; the page wires no refresh
+ * of its own.  Marking a goal done checks the store itself, not the list,
+ * so two quick clicks cannot make two records for one day.  The form and the list are the template
  * tf-goals-page.ui; the rows are TfGoalRow, one per goal, each saying how
  * far this period got ("1 of 3 this week") and with Edit, which puts the
  * goal in the form to change or delete it.  The form keeps the id of the
@@ -31,16 +32,13 @@
 #include "tf-goals-page.h"
 #include "tf-goals.h"
 #include "tf-page.h"
-#include "tf-streaks.h"
 #include "tf-time.h"
 
 struct _TfGoalsPage
 {
   GtkWidget       parent_instance;
   TfSession      *session;
-  TfRepository   *goals;      /* this account's goals, newest first */
-  TfRepository   *progress;   /* every goal_progress record this account reads */
-  guint           rebuild_id; /* idle that rebuilds the list */
+  TfRepository   *goals;      /* this account's goals, newest first (tf-goals-list.h) */
   char           *editing_id; /* the goal the form saves; NULL: none chosen yet */
   gboolean        editing;    /* editing_id is a stored goal put in the form by Edit */
 
@@ -89,13 +87,7 @@ tf_goals_page_dispose (GObject *object)
   TfGoalsPage *self = TF_GOALS_PAGE (object);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), TF_TYPE_GOALS_PAGE);
-  g_clear_handle_id (&self->rebuild_id, g_source_remove);
-  if (self->goals != NULL)
-    g_signal_handlers_disconnect_by_data (self->goals, self);
-  if (self->progress != NULL)
-    g_signal_handlers_disconnect_by_data (self->progress, self);
   g_clear_object (&self->goals);
-  g_clear_object (&self->progress);
   g_clear_object (&self->session);
   g_clear_pointer (&self->editing_id, g_free);
   G_OBJECT_CLASS (tf_goals_page_parent_class)->dispose (object);
@@ -298,20 +290,14 @@ static void
 on_edit_clicked_cb (TfGoalRow *row, TfGoalsPage *self)
 {
   const char *id = tf_goal_row_get_goal_id (row);
-  g_autoptr(JsonObject) goal = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr(TfItem) goal = tf_repository_dup_item (self->goals, id);
 
-  goal = tf_vault_get (tf_session_get_vault (self->session), tf_registry_lookup ("goals"), id,
-                       &error);
   if (goal == NULL)
-    {
-      emit_printf (self, FAILED, _("The goal cannot be opened: %s"), error->message);
-      return;
-    }
+    return;
   g_free (self->editing_id);
   self->editing_id = g_strdup (id);
   self->editing = TRUE;
-  fill_form (self, goal);
+  fill_form (self, tf_item_get_plain (goal));
   gtk_widget_set_visible (self->draft_notice, FALSE);
   show_mode (self);
   gtk_widget_grab_focus (GTK_WIDGET (self->title));
@@ -378,82 +364,36 @@ dup_so_far (const char *frequency, guint done, guint target)
 /* --- the list ------------------------------------------------------------- */
 
 static GtkWidget *
-create_row (TfGoalsPage *self, TfItem *goal, const char *today)
+create_row (gpointer item, gpointer data)
 {
+  TfGoalsPage *self = data;
+  TfItem *goal = item;
   GtkWidget *row;
-  const char *id = tf_item_get_id (goal);
   const char *title = tf_item_get_string (goal, "title");
   const char *frequency = tf_item_get_string (goal, "frequency");
   gint64 target = tf_item_get_int (goal, "target_count", 1);
-  g_autoptr(GPtrArray) dates = g_ptr_array_new ();
+  gboolean done_today = tf_item_get_boolean (goal, "done_today", FALSE);
   g_autofree char *streaks = NULL;
   g_autofree char *times = NULL;
   g_autofree char *subtitle = NULL;
   g_autofree char *so_far = NULL;
-  gboolean done_today = FALSE;
-  guint current = 0, best = 0, in_period = 0;
-
-  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->progress)); i++)
-    {
-      g_autoptr(TfItem) mark = g_list_model_get_item (G_LIST_MODEL (self->progress), i);
-      const char *date = tf_item_get_string (mark, "completed_date");
-
-      if (g_strcmp0 (tf_item_get_string (mark, "goal_id"), id) != 0 || date == NULL)
-        continue;
-      /* Borrowed: the model holds the item, and the list is built now. */
-      g_ptr_array_add (dates, (gpointer) date);
-      done_today |= g_strcmp0 (date, today) == 0;
-    }
-  tf_streaks_compute (frequency, dates, today, &current, &best);
-  in_period = tf_streaks_count_in_period (frequency, dates, today);
 
   if (title == NULL)
     title = "";
   times = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d time", "%d times", (gulong) target),
                            (int) target);
-  streaks = g_strdup_printf (_("Current streak: %u · Best streak: %u"), current, best);
-  so_far = dup_so_far (frequency, in_period, (guint) target);
+  streaks = g_strdup_printf (_("Current streak: %u · Best streak: %u"),
+                             (guint) tf_item_get_int (goal, "current_streak", 0),
+                             (guint) tf_item_get_int (goal, "best_streak", 0));
+  so_far = dup_so_far (frequency, (guint) tf_item_get_int (goal, "done_in_period", 0),
+                       (guint) target);
   subtitle = g_strdup_printf ("%s · %s%s%s\n%s · %s", frequency_label (frequency), times,
                               done_today ? " · " : "", done_today ? _("Done today") : "",
                               so_far, streaks);
-  row = tf_goal_row_new (id, title, subtitle, done_today);
+  row = tf_goal_row_new (tf_item_get_id (goal), title, subtitle, done_today);
   g_signal_connect_object (row, "done", G_CALLBACK (on_done_clicked_cb), self, 0);
   g_signal_connect_object (row, "edit", G_CALLBACK (on_edit_clicked_cb), self, 0);
   return row;
-}
-
-static gboolean
-rebuild (gpointer data)
-{
-  TfGoalsPage *self = data;
-  g_autofree char *today = dup_today ();
-  GtkWidget *row;
-
-  self->rebuild_id = 0;
-  while ((row = GTK_WIDGET (gtk_list_box_get_row_at_index (self->list, 0))) != NULL)
-    gtk_list_box_remove (self->list, row);
-  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->goals)); i++)
-    {
-      g_autoptr(TfItem) goal = g_list_model_get_item (G_LIST_MODEL (self->goals), i);
-
-      gtk_list_box_append (self->list, create_row (self, goal, today));
-    }
-  return G_SOURCE_REMOVE;
-}
-
-/* Goals and progress often change together: one rebuild for both. */
-static void
-queue_rebuild (TfGoalsPage *self)
-{
-  if (self->rebuild_id == 0)
-    self->rebuild_id = g_idle_add (rebuild, self);
-}
-
-static void
-on_items_changed_cb (GListModel *model, guint position, guint removed, guint added,
-                     TfGoalsPage *self)
-{
-  queue_rebuild (self);
 }
 
 /* --- a new goal ----------------------------------------------------------- */
@@ -540,21 +480,15 @@ GtkWidget *
 tf_goals_page_new (TfSession *session)
 {
   TfGoalsPage *self;
-  TfVault *vault;
 
   g_return_val_if_fail (TF_IS_SESSION (session), NULL);
   g_return_val_if_fail (tf_session_is_unlocked (session), NULL);
 
   self = g_object_new (TF_TYPE_GOALS_PAGE, NULL);
-  vault = tf_session_get_vault (session);
   self->session = g_object_ref (session);
-  self->goals = tf_session_dup_records (session, "goals", "user_id",
-                                   tf_vault_get_user_id (vault));
-  self->progress = tf_session_dup_records (session, "goal_progress", NULL, NULL);
-  g_signal_connect (self->goals, "items-changed", G_CALLBACK (on_items_changed_cb), self);
-  g_signal_connect (self->progress, "items-changed", G_CALLBACK (on_items_changed_cb), self);
+  self->goals = tf_session_dup_goals (session);
+  gtk_list_box_bind_model (self->list, G_LIST_MODEL (self->goals), create_row, self, NULL);
   g_signal_connect_object (session, "locking", G_CALLBACK (on_locking_cb), self,
                            G_CONNECT_SWAPPED);
-  rebuild (self);
   return GTK_WIDGET (self);
 }

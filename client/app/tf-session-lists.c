@@ -14,6 +14,7 @@
 
 #include "tf-booking-lists.h"
 #include "tf-clients.h"
+#include "tf-goals-list.h"
 #include "tf-registry.h"
 #include "tf-session-private.h"
 
@@ -59,4 +60,12 @@ tf_session_dup_blocked_dates (TfSession *self)
   g_return_val_if_fail (TF_IS_SESSION (self), NULL);
 
   return self->vault != NULL ? tf_booking_blocked_new (self->vault) : NULL;
+}
+
+TfRepository *
+tf_session_dup_goals (TfSession *self)
+{
+  g_return_val_if_fail (TF_IS_SESSION (self), NULL);
+
+  return self->vault != NULL ? tf_goals_list_new (self->vault) : NULL;
 }

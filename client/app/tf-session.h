@@ -75,6 +75,8 @@ TfRepository *tf_session_dup_free_slots (TfSession     *self,
                                          int            day);
 /* This therapist's blocked dates, by date (tf_booking_blocked_new). */
 TfRepository *tf_session_dup_blocked_dates (TfSession  *self);
+/* This account's goals with how each goes (tf_goals_list_new). */
+TfRepository *tf_session_dup_goals     (TfSession      *self);
 
 /* Drops the vault (and with it every decrypted key) from memory.  First
  * emits ::locking while the vault is still open: every form with unsaved

@@ -3,8 +3,9 @@
  * test-goals.c: the goals page in a real window under Xvfb, at 360 and
  * 1280 px, in English and (with --greek) in Greek: a weekly goal says how
  * far this week got ("1 of 3 this week"), it is edited in the form (one
- * goal, not two) and deleted with the days it was done.  GTK warnings are
- * fatal (G_DEBUG=fatal-warnings).
+ * goal, not two) and deleted with the days it was done; a goal and a day
+ * done written elsewhere (the CLI, a sync) show by themselves, and the
+ * other rows stay.  GTK warnings are fatal (G_DEBUG=fatal-warnings).
  */
 #include "config.h"
 
@@ -13,6 +14,7 @@
 #include <string.h>
 
 #include "tf-goals-page.h"
+#include "tf-goals.h"
 #include "tf-ui-test.h"
 
 #define PASSWORD "σωστός κωδικός"
@@ -164,6 +166,64 @@ test_goal_edit_delete (gconstpointer data)
   tf_ui_page_close (f);
 }
 
+/* --- goals written elsewhere while the page is open ----------------------- */
+
+/* The row of the goal called @title, or NULL. */
+static GtkWidget *
+row_titled (Fixture *f, const char *title)
+{
+  GtkWidget *list = tf_ui_find (f->window, "goals-list");
+
+  for (GtkWidget *row = gtk_widget_get_first_child (list); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    if (ADW_IS_ACTION_ROW (row) &&
+        g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), title) == 0)
+      return row;
+  return NULL;
+}
+
+/* A goal saved and a day marked done by another path into the same store
+ * (the CLI's, as a sync's pulled page would) show in the open page by
+ * themselves, and the other goal's row stays the same row, focused: the
+ * page does not rebuild its list. */
+static void
+test_arrival_keeps_focus (void)
+{
+  Fixture fixture = { 0 }, *f = &fixture;
+  TfRegistration reg = { PASSWORD, "client", "Ελένη", "Π.", NULL };
+  g_autofree char *read_id = g_uuid_string_random (), *mark_id = g_uuid_string_random ();
+  g_autofree char *today = NULL, *read_row = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GError) error = NULL;
+  GtkWidget *walk;
+
+  tf_ui_page_open (f, &reg, tf_goals_page_new, 1280, 800);
+  tf_ui_type (f->window, "goals-title", "Walk 20 minutes");
+  tf_ui_click (f->window, "goals-add");
+  g_assert_null (f->failed);
+  wait_row_says (f, "Walk 20 minutes");
+  walk = row_titled (f, "Walk 20 minutes");
+  g_assert_true (gtk_widget_grab_focus (walk));
+  g_assert_true (gtk_widget_has_focus (walk));
+
+  g_assert_true (tf_goal_save (tf_ui_page_vault (f), read_id, "Read 10 pages", "daily", 1, NULL,
+                               &error));
+  g_assert_no_error (error);
+  read_row = g_strdup_printf ("goal-%s", read_id);
+  tf_ui_wait_subtitle (f->window, read_row, greek ? "0 από 1 σήμερα" : "0 of 1 today");
+  g_assert_true (row_titled (f, "Walk 20 minutes") == walk);
+  g_assert_true (gtk_widget_has_focus (walk));
+
+  today = g_date_time_format (now, "%Y-%m-%d");
+  g_assert_true (tf_goal_mark_done (tf_ui_page_vault (f), mark_id, read_id, today, NULL, NULL,
+                                    &error));
+  g_assert_no_error (error);
+  tf_ui_wait_subtitle (f->window, read_row, greek ? "1 από 1 σήμερα" : "1 of 1 today");
+  g_assert_true (row_titled (f, "Walk 20 minutes") == walk);
+  g_assert_true (gtk_widget_has_focus (walk));
+  tf_ui_page_close (f);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -181,5 +241,6 @@ main (int argc, char **argv)
                         test_goal_edit_delete);
   g_test_add_data_func ("/ui/goals/edit-delete-progress/1280", GINT_TO_POINTER (1280),
                         test_goal_edit_delete);
+  g_test_add_func ("/ui/goals/arrival-keeps-focus", test_arrival_keeps_focus);
   return g_test_run ();
 }
