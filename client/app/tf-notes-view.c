@@ -6,9 +6,12 @@
  * A session here is an appointment of the client with this therapist that
  * is confirmed or completed, newest first; its notes are the session_notes
  * of the appointment's session records (a session record is made with the
- * first note, tf_vault_session_for).  Three live repositories — the
- * client's appointments, the sessions, this therapist's notes — rebuild the
- * list whenever any of them changes; the editor is left alone.
+ * first note, tf_vault_session_for).  They are the session's live list
+ * (tf_session_dup_note_sessions, tf-notes-list.h), bound to the box of
+ * groups (tf_box_bind_model): a session or a note that arrives with a sync,
+ * or that the CLI writes, changes its own session's group and the others
+ * stay; the view wires no refresh of its own, and the editor is left
+ * alone.
  *
  * This file holds the object and the list; the editor of one note is its
  * own widget, TfNoteEditor (tf-note-editor.c), the stack's second page,
@@ -24,24 +27,25 @@
 #include <glib/gi18n.h>
 
 #include "tf-appointment-info.h"
+#include "tf-box-model.h"
 #include "tf-form.h"
 #include "tf-note-editor.h"
 #include "tf-note-row.h"
 #include "tf-notes-session-group.h"
 #include "tf-notes-view.h"
+#include "tf-time.h"
 
 struct _TfNotesView
 {
   GtkWidget     parent_instance;
   TfSession    *session;
   char         *client_id;
-  TfRepository *appointments;   /* the client's, live */
-  TfRepository *sessions;       /* every session this account holds, live */
-  TfRepository *notes;          /* this therapist's notes, live */
+  TfRepository *visits;         /* the client's sessions and their notes, live */
+  TfRepository *notes;          /* this therapist's notes, live (the editor's) */
 
   /* template (tf-notes-view.ui) */
   GtkWidget    *stack;          /* "list" or "editor"; the only child */
-  GtkWidget    *sessions_box;   /* one group per session; rebuilt */
+  GtkWidget    *sessions_box;   /* one group per session, bound to visits */
   GtkWidget    *empty;
   GtkWidget    *editor;         /* TfNoteEditor */
 };
@@ -76,7 +80,7 @@ tf_notes_view_restore_draft (TfNotesView *self, JsonObject *draft)
   appointment_id = content != NULL ? tf_json_get_string (content, "appointment_id") : NULL;
   if (record_key == NULL || appointment_id == NULL)
     return FALSE;
-  appointment = tf_repository_dup_item (self->appointments, appointment_id);
+  appointment = tf_repository_dup_item (self->visits, appointment_id);
   if (appointment == NULL)
     return FALSE;
   if (!g_str_has_prefix (record_key, "new:"))
@@ -133,117 +137,43 @@ on_note_activated_cb (TfNoteRow *row, TfNotesView *self)
         tf_note_row_get_appointment_id (row));
 }
 
-static int
-older_note_first (gconstpointer a, gconstpointer b)
-{
-  TfItem *x = *(TfItem **) a, *y = *(TfItem **) b;
-
-  return g_strcmp0 (tf_item_get_string (x, "created_at"), tf_item_get_string (y, "created_at"));
-}
-
-/* appointment id -> GPtrArray of its notes (TfItem), oldest first. */
-static GHashTable *
-notes_by_appointment (TfNotesView *self)
-{
-  g_autoptr(GHashTable) appointment_of = g_hash_table_new (g_str_hash, g_str_equal);
-  GHashTable *by_appointment = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                                      (GDestroyNotify) g_ptr_array_unref);
-  GListModel *sessions = G_LIST_MODEL (self->sessions);
-  GListModel *notes = G_LIST_MODEL (self->notes);
-  g_autoptr(GPtrArray) session_items = g_ptr_array_new_with_free_func (g_object_unref);
-
-  for (guint i = 0; i < g_list_model_get_n_items (sessions); i++)
-    {
-      TfItem *session = g_list_model_get_item (sessions, i);
-      const char *appointment = tf_item_get_string (session, "appointment_id");
-
-      g_ptr_array_add (session_items, session);
-      if (appointment != NULL)
-        g_hash_table_insert (appointment_of, (char *) tf_item_get_id (session),
-                             (char *) appointment);
-    }
-  for (guint i = 0; i < g_list_model_get_n_items (notes); i++)
-    {
-      g_autoptr(TfItem) note = g_list_model_get_item (notes, i);
-      const char *appointment = g_hash_table_lookup (appointment_of,
-                                                     tf_item_get_string (note, "session_id"));
-      GPtrArray *list;
-
-      if (appointment == NULL)
-        continue;
-      list = g_hash_table_lookup (by_appointment, appointment);
-      if (list == NULL)
-        {
-          list = g_ptr_array_new_with_free_func (g_object_unref);
-          g_hash_table_insert (by_appointment, g_strdup (appointment), list);
-        }
-      g_ptr_array_add (list, g_steal_pointer (&note));
-    }
-  return by_appointment;
-}
-
 static GtkWidget *
-session_group (TfNotesView *self, TfDatedAppointment *visit, GPtrArray *notes)
+create_group (gpointer item, gpointer data)
 {
-  const char *id = tf_item_get_id (visit->item);
-  g_autofree char *title = g_date_time_format (visit->when, "%a %-d %b %Y, %H:%M");
+  TfNotesView *self = data;
+  TfItem *visit = item;
+  const char *id = tf_item_get_id (visit);
+  g_autoptr(GDateTime) utc = tf_time_parse_timestamp (tf_item_get_string (visit,
+                                                        "appointment_datetime"), NULL);
+  g_autoptr(GDateTime) when = g_date_time_to_local (utc);
+  g_autofree char *title = g_date_time_format (when, "%a %-d %b %Y, %H:%M");
   g_autofree char *description = g_strdup_printf (_("%s · %d min"),
                                                   tf_appointment_status_label (
-                                                    tf_item_get_string (visit->item, "status")),
-                                                  (int) tf_item_get_int (visit->item, "duration",
-                                                                         0));
+                                                    tf_item_get_string (visit, "status")),
+                                                  (int) tf_item_get_int (visit, "duration", 0));
+  JsonArray *notes = json_object_get_array_member (tf_item_get_plain (visit), "notes");
   GtkWidget *group = tf_notes_session_group_new (id, title, description);
 
   g_signal_connect (group, "new-note", G_CALLBACK (on_new_note_cb), self);
-  if (notes != NULL)
+  for (guint i = 0; notes != NULL && i < json_array_get_length (notes); i++)
     {
-      g_ptr_array_sort (notes, older_note_first);
-      for (guint i = 0; i < notes->len; i++)
-        {
-          GtkWidget *row = tf_note_row_new (g_ptr_array_index (notes, i), id);
+      g_autoptr(TfItem) note = tf_item_new (json_array_get_object_element (notes, i));
+      GtkWidget *row = tf_note_row_new (note, id);
 
-          g_signal_connect (row, "activated", G_CALLBACK (on_note_activated_cb), self);
-          tf_notes_session_group_append (TF_NOTES_SESSION_GROUP (group), row);
-        }
+      g_signal_connect (row, "activated", G_CALLBACK (on_note_activated_cb), self);
+      tf_notes_session_group_append (TF_NOTES_SESSION_GROUP (group), row);
     }
   return group;
 }
 
+/* The list, or "no sessions yet". */
 static void
-rebuild (TfNotesView *self)
+update_state (TfNotesView *self)
 {
-  GListModel *model = G_LIST_MODEL (self->appointments);
-  const char *me = tf_vault_get_user_id (tf_session_get_vault (self->session));
-  g_autoptr(GPtrArray) visits = g_ptr_array_new_with_free_func (tf_dated_appointment_free);
-  g_autoptr(GHashTable) notes = notes_by_appointment (self);
-  GtkWidget *child;
+  gboolean any = tf_repository_get_n_items (self->visits) > 0;
 
-  while ((child = gtk_widget_get_first_child (self->sessions_box)) != NULL)
-    gtk_box_remove (GTK_BOX (self->sessions_box), child);
-  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-    {
-      g_autoptr(TfItem) item = g_list_model_get_item (model, i);
-      const char *status = tf_item_get_string (item, "status");
-      TfDatedAppointment *visit;
-
-      if (g_strcmp0 (tf_item_get_string (item, "therapist_id"), me) != 0 ||
-          (g_strcmp0 (status, "confirmed") != 0 && g_strcmp0 (status, "completed") != 0))
-        continue;
-      visit = tf_dated_appointment_new (item);
-      if (visit != NULL)
-        g_ptr_array_add (visits, visit);
-    }
-  g_ptr_array_sort (visits, tf_dated_appointment_latest_first);
-  for (guint i = 0; i < visits->len; i++)
-    {
-      TfDatedAppointment *visit = g_ptr_array_index (visits, i);
-
-      gtk_box_append (GTK_BOX (self->sessions_box),
-                      session_group (self, visit,
-                                     g_hash_table_lookup (notes, tf_item_get_id (visit->item))));
-    }
-  gtk_widget_set_visible (self->sessions_box, visits->len > 0);
-  gtk_widget_set_visible (self->empty, visits->len == 0);
+  gtk_widget_set_visible (self->sessions_box, any);
+  gtk_widget_set_visible (self->empty, !any);
 }
 
 /* --- building ------------------------------------------------------------- */
@@ -254,8 +184,7 @@ tf_notes_view_dispose (GObject *object)
   TfNotesView *self = TF_NOTES_VIEW (object);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), TF_TYPE_NOTES_VIEW);
-  g_clear_object (&self->appointments);
-  g_clear_object (&self->sessions);
+  g_clear_object (&self->visits);
   g_clear_object (&self->notes);
   g_clear_object (&self->session);
   g_clear_pointer (&self->client_id, g_free);
@@ -297,27 +226,21 @@ GtkWidget *
 tf_notes_view_new (TfSession *session, const char *client_id)
 {
   TfNotesView *self;
-  TfVault *vault;
 
   g_return_val_if_fail (TF_IS_SESSION (session), NULL);
   g_return_val_if_fail (tf_session_get_vault (session) != NULL, NULL);
   g_return_val_if_fail (client_id != NULL, NULL);
 
   self = g_object_new (TF_TYPE_NOTES_VIEW, NULL);
-  vault = tf_session_get_vault (session);
   self->session = g_object_ref (session);
   self->client_id = g_strdup (client_id);
-  self->appointments = tf_session_dup_records (session, "appointments", "client_id", client_id);
-  self->sessions = tf_session_dup_records (session, "sessions", NULL, NULL);
-  self->notes = tf_session_dup_records (session, "session_notes", "therapist_id",
-                                   tf_vault_get_user_id (vault));
+  self->visits = tf_session_dup_note_sessions (session, client_id);
+  self->notes = tf_session_dup_notes (session);
   tf_note_editor_set_session (TF_NOTE_EDITOR (self->editor), session, self->notes, client_id);
-  g_signal_connect_object (self->appointments, "items-changed", G_CALLBACK (rebuild), self,
+  tf_box_bind_model (GTK_BOX (self->sessions_box), G_LIST_MODEL (self->visits), create_group,
+                     self, NULL);
+  g_signal_connect_object (self->visits, "notify::n-items", G_CALLBACK (update_state), self,
                            G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->sessions, "items-changed", G_CALLBACK (rebuild), self,
-                           G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->notes, "items-changed", G_CALLBACK (rebuild), self,
-                           G_CONNECT_SWAPPED);
-  rebuild (self);
+  update_state (self);
   return GTK_WIDGET (self);
 }

@@ -15,6 +15,7 @@
 #include "tf-booking-lists.h"
 #include "tf-clients.h"
 #include "tf-goals-list.h"
+#include "tf-notes-list.h"
 #include "tf-registry.h"
 #include "tf-session-private.h"
 
@@ -68,4 +69,24 @@ tf_session_dup_goals (TfSession *self)
   g_return_val_if_fail (TF_IS_SESSION (self), NULL);
 
   return self->vault != NULL ? tf_goals_list_new (self->vault) : NULL;
+}
+
+TfRepository *
+tf_session_dup_note_sessions (TfSession *self, const char *client_id)
+{
+  g_return_val_if_fail (TF_IS_SESSION (self), NULL);
+  g_return_val_if_fail (client_id != NULL, NULL);
+
+  return self->vault != NULL ? tf_notes_sessions_new (self->vault, client_id) : NULL;
+}
+
+TfRepository *
+tf_session_dup_notes (TfSession *self)
+{
+  g_return_val_if_fail (TF_IS_SESSION (self), NULL);
+
+  if (self->vault == NULL)
+    return NULL;
+  return tf_repository_new (self->vault, tf_registry_lookup ("session_notes"), "therapist_id",
+                            tf_vault_get_user_id (self->vault));
 }

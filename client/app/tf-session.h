@@ -77,6 +77,12 @@ TfRepository *tf_session_dup_free_slots (TfSession     *self,
 TfRepository *tf_session_dup_blocked_dates (TfSession  *self);
 /* This account's goals with how each goes (tf_goals_list_new). */
 TfRepository *tf_session_dup_goals     (TfSession      *self);
+/* A client's sessions with this therapist and their notes
+ * (tf_notes_sessions_new). */
+TfRepository *tf_session_dup_note_sessions (TfSession  *self,
+                                            const char *client_id);
+/* This therapist's session notes, as tf_vault_list gives them. */
+TfRepository *tf_session_dup_notes     (TfSession      *self);
 
 /* Drops the vault (and with it every decrypted key) from memory.  First
  * emits ::locking while the vault is still open: every form with unsaved

@@ -45,11 +45,16 @@ tf_item_init (TfItem *self)
 {
 }
 
-static TfItem *
+TfItem *
 tf_item_new (JsonObject *plain)
 {
-  TfItem *self = g_object_new (TF_TYPE_ITEM, NULL);
-  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), plain);
+  TfItem *self;
+  g_autoptr(JsonNode) node = NULL;
+
+  g_return_val_if_fail (plain != NULL, NULL);
+
+  self = g_object_new (TF_TYPE_ITEM, NULL);
+  node = json_node_init_object (json_node_alloc (), plain);
 
   self->plain = json_object_ref (plain);
   self->text = json_to_string (node, FALSE);

@@ -26,6 +26,9 @@ G_BEGIN_DECLS
 #define TF_TYPE_ITEM (tf_item_get_type ())
 G_DECLARE_FINAL_TYPE (TfItem, tf_item, TF, ITEM, GObject)
 
+/* An item of @plain (a record's plain form, or a member of a derived
+ * record: a session's notes); the item keeps a reference. */
+TfItem     *tf_item_new         (JsonObject *plain);
 const char *tf_item_get_id      (TfItem     *self);
 /* The record in plain form (owned by the item; do not change it). */
 JsonObject *tf_item_get_plain   (TfItem     *self);

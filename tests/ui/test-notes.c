@@ -16,6 +16,8 @@
  * empty, refuses "X99.9x" and "hello" as codes with the validator's
  * message and stores nothing, suggests F32.1 from "F32", refuses a bad
  * review date, saves F32.1 and a goal, and a new editor shows them again.
+ * A session and a note written elsewhere (the CLI, a sync) show in the
+ * open view by themselves, and the other sessions stay as they were.
  * The window is 360 px wide; GTK warnings are fatal (G_DEBUG=fatal-warnings).
  */
 #include "config.h"
@@ -23,6 +25,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "tf-clinical.h"
 #include "tf-notes-view.h"
 #include "tf-plan-editor.h"
 #include "tf-time.h"
@@ -617,6 +620,59 @@ test_actions_in_view (void)
     }
 }
 
+/* --- sessions and notes written elsewhere --------------------------------- */
+
+/* An appointment and a note stored by another path while the view is open
+ * (the CLI's write path, as a sync's pulled page would) show by
+ * themselves; the other sessions stay the same widgets, and the New Note
+ * the keyboard is on keeps the focus: the view does not rebuild its list. */
+static void
+test_arrival_keeps_focus (void)
+{
+  Fixture f = { 0 };
+  g_autofree char *recent_group = NULL, *recent_new = NULL, *older_id = NULL;
+  g_autofree char *older_group = NULL, *older_new = NULL, *note_id = g_uuid_string_random ();
+  g_autofree char *note_row = NULL;
+  g_autoptr(JsonObject) body = json_object_new ();
+  g_autoptr(JsonNode) content = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *recent, *button, *older;
+
+  fixture_set_up (&f, make_notes_view);
+  recent_group = g_strdup_printf ("notes-session-%s", completed_id);
+  recent_new = g_strdup_printf ("notes-new-%s", completed_id);
+  recent = tf_ui_wait_shown (f.window, recent_group);
+  button = tf_ui_find (f.window, recent_new);
+  g_assert_true (gtk_widget_grab_focus (button));
+
+  /* An older session: below, and the recent one is the same group. */
+  older_id = put_appointment (f.session, "completed", 5);
+  older_group = g_strdup_printf ("notes-session-%s", older_id);
+  older_new = g_strdup_printf ("notes-new-%s", older_id);
+  older = tf_ui_wait_shown (f.window, older_group);
+  g_assert_true (gtk_widget_get_next_sibling (recent) == older);
+  g_assert_true (tf_ui_find (f.window, recent_group) == recent);
+  g_assert_true (gtk_widget_has_focus (button));
+
+  /* A note of the recent session, as the CLI writes one: in its session,
+   * and the older session's New Note keeps the focus. */
+  button = tf_ui_find (f.window, older_new);
+  g_assert_true (gtk_widget_grab_focus (button));
+  json_object_set_string_member (body, "approach", "dap");
+  json_object_set_string_member (body, "text", "D: κοιμάται καλύτερα");
+  content = json_node_init_object (json_node_alloc (), body);
+  g_assert_true (tf_note_save (tf_ui_page_vault (&f), note_id, completed_id, "dap", content, NULL,
+                               FALSE, NULL, &error));
+  g_assert_no_error (error);
+  note_row = g_strdup_printf ("note-%s", note_id);
+  tf_ui_wait_subtitle (f.window, note_row, "D: κοιμάται καλύτερα");
+  g_assert_true (gtk_widget_is_ancestor (tf_ui_find (f.window, note_row),
+                                         tf_ui_find (f.window, recent_group)));
+  g_assert_true (tf_ui_find (f.window, older_group) == older);
+  g_assert_true (gtk_widget_has_focus (button));
+  fixture_tear_down (&f);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -627,6 +683,7 @@ main (int argc, char **argv)
   g_test_add_func ("/tf/notes/sessions-write-lock", test_notes);
   g_test_add_func ("/tf/notes/treatment-plan", test_plan);
   g_test_add_func ("/tf/notes/actions-in-view", test_actions_in_view);
+  g_test_add_func ("/tf/notes/arrival-keeps-focus", test_arrival_keeps_focus);
   status = g_test_run ();
   g_free (client_id);
   g_free (completed_id);
