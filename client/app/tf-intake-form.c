@@ -66,7 +66,6 @@ struct _TfIntakeForm
   /* template */
   GtkWidget    *layout;            /* the only child */
   GtkWidget    *page;              /* everything editable */
-  GtkWidget    *save;
   GtkLabel     *status;
   GtkWidget    *draft_notice;      /* TfDraftNotice: shown with restored changes */
   GtkWidget    *unreadable_label;
@@ -256,7 +255,7 @@ fill (TfIntakeForm *self, JsonObject *plain)
 
   gtk_widget_set_visible (self->unreadable_label, self->unreadable);
   gtk_widget_set_sensitive (self->page, !self->unreadable);
-  gtk_widget_set_sensitive (self->save, !self->unreadable);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "intake.save", !self->unreadable);
   show_saved_at (self, plain);
 }
 
@@ -483,6 +482,12 @@ on_save_clicked_cb (TfIntakeForm *self)
   g_signal_emit (self, signals[SAVED], 0, _("Intake saved"));
 }
 
+static void
+save_activated (GtkWidget *widget, const char *action, GVariant *param)
+{
+  on_save_clicked_cb (TF_INTAKE_FORM (widget));
+}
+
 /* --- building ------------------------------------------------------------- */
 
 static void
@@ -500,7 +505,6 @@ tf_intake_form_class_init (TfIntakeFormClass *klass)
 #define BIND(name) gtk_widget_class_bind_template_child (widget_class, TfIntakeForm, name)
   BIND (layout);
   BIND (page);
-  BIND (save);
   BIND (status);
   BIND (draft_notice);
   BIND (unreadable_label);
@@ -515,8 +519,11 @@ tf_intake_form_class_init (TfIntakeFormClass *klass)
   BIND (previous_details);
 #undef BIND
   gtk_widget_class_bind_template_callback (widget_class, on_changed_cb);
-  gtk_widget_class_bind_template_callback (widget_class, on_save_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_draft_discard_cb);
+
+  gtk_widget_class_install_action (widget_class, "intake.save", NULL, save_activated);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "intake.save",
+                                       NULL);
 }
 
 static void
@@ -526,7 +533,6 @@ tf_intake_form_init (TfIntakeForm *self)
   self->list_views[0] = self->medical_conditions_view;
   self->list_views[1] = self->current_medications_view;
   self->list_views[2] = self->allergies_view;
-  tf_form_add_save_shortcut (GTK_WIDGET (self), self->save);
 }
 
 GtkWidget *

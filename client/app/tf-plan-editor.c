@@ -556,6 +556,22 @@ tf_plan_editor_dispose (GObject *object)
 }
 
 static void
+new_activated (GtkWidget *widget, const char *action, GVariant *param)
+{
+  tf_plan_editor_create (TF_PLAN_EDITOR (widget));
+}
+
+/* Ctrl+S saves the plan in the form; with no plan open there is none. */
+static void
+save_activated (GtkWidget *widget, const char *action, GVariant *param)
+{
+  TfPlanEditor *self = TF_PLAN_EDITOR (widget);
+
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (GTK_STACK (self->stack)), "plan") == 0)
+    tf_plan_editor_save (self);
+}
+
+static void
 tf_plan_editor_class_init (TfPlanEditorClass *klass)
 {
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
@@ -585,11 +601,14 @@ tf_plan_editor_class_init (TfPlanEditorClass *klass)
   BIND (interventions_list);
   BIND (error);
 #undef BIND
-  gtk_widget_class_bind_template_callback (widget_class, tf_plan_editor_create);
-  gtk_widget_class_bind_template_callback (widget_class, tf_plan_editor_save);
   gtk_widget_class_bind_template_callback (widget_class, tf_plan_editor_mark_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_draft_discard_cb);
   tf_plan_editor_class_bind_form (widget_class);
+
+  gtk_widget_class_install_action (widget_class, "plan.new", NULL, new_activated);
+  gtk_widget_class_install_action (widget_class, "plan.save", NULL, save_activated);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "plan.save",
+                                       NULL);
 }
 static void
 tf_plan_editor_init (TfPlanEditor *self)
