@@ -160,6 +160,8 @@ show_mode (TfGoalsPage *self)
   gtk_button_set_label (GTK_BUTTON (self->add), self->editing ? _("_Save") : _("_Add Goal"));
   gtk_widget_set_visible (self->cancel, self->editing);
   gtk_widget_set_visible (self->delete, self->editing);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "goals.cancel", self->editing);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "goals.delete", self->editing);
 }
 
 static void
@@ -434,6 +436,26 @@ on_add_clicked_cb (TfGoalsPage *self)
 
 /* --- building ------------------------------------------------------------- */
 
+/* --- actions -------------------------------------------------------------- */
+
+static void
+save_activated (GtkWidget *widget, const char *action, GVariant *param)
+{
+  on_add_clicked_cb (TF_GOALS_PAGE (widget));
+}
+
+static void
+cancel_activated (GtkWidget *widget, const char *action, GVariant *param)
+{
+  on_cancel_clicked_cb (TF_GOALS_PAGE (widget));
+}
+
+static void
+delete_activated (GtkWidget *widget, const char *action, GVariant *param)
+{
+  on_delete_clicked_cb (TF_GOALS_PAGE (widget));
+}
+
 static void
 tf_goals_page_class_init (TfGoalsPageClass *klass)
 {
@@ -460,8 +482,11 @@ tf_goals_page_class_init (TfGoalsPageClass *klass)
   g_type_ensure (TF_TYPE_DRAFT_NOTICE);
   gtk_widget_class_bind_template_callback (widget_class, on_draft_discard_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_add_clicked_cb);
-  gtk_widget_class_bind_template_callback (widget_class, on_cancel_clicked_cb);
-  gtk_widget_class_bind_template_callback (widget_class, on_delete_clicked_cb);
+
+  gtk_widget_class_install_action (widget_class, "goals.save", NULL, save_activated);
+  gtk_widget_class_install_action (widget_class, "goals.cancel", NULL, cancel_activated);
+  gtk_widget_class_install_action (widget_class, "goals.delete", NULL, delete_activated);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "goals.save", NULL);
 }
 
 static void

@@ -194,7 +194,7 @@ static void
 show_editor (TfJournalPage *self)
 {
   gtk_label_set_text (self->heading, self->editing_id ? _("Edit Entry") : _("New Entry"));
-  gtk_widget_set_sensitive (self->delete_button, self->editing_id != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "journal.delete", self->editing_id != NULL);
   gtk_stack_set_visible_child_name (self->stack, "editor");
   gtk_widget_grab_focus (GTK_WIDGET (self->title));
 }
@@ -454,6 +454,36 @@ shortcut_back (GtkWidget *widget, GVariant *args, gpointer data)
 
 /* --- building ------------------------------------------------------------- */
 
+/* --- actions -------------------------------------------------------------- */
+
+static void
+new_entry_activated (GtkWidget *widget, const char *action, GVariant *param)
+{
+  on_new_clicked_cb (TF_JOURNAL_PAGE (widget));
+}
+
+static void
+back_activated (GtkWidget *widget, const char *action, GVariant *param)
+{
+  show_list (TF_JOURNAL_PAGE (widget));
+}
+
+static void
+delete_activated (GtkWidget *widget, const char *action, GVariant *param)
+{
+  on_delete_clicked_cb (TF_JOURNAL_PAGE (widget));
+}
+
+static void
+save_activated (GtkWidget *widget, const char *action, GVariant *param)
+{
+  TfJournalPage *self = TF_JOURNAL_PAGE (widget);
+
+  /* Ctrl+S saves the entry being written; the list has none. */
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "editor") == 0)
+    on_save_clicked_cb (self);
+}
+
 static void
 tf_journal_page_class_init (TfJournalPageClass *klass)
 {
@@ -479,13 +509,16 @@ tf_journal_page_class_init (TfJournalPageClass *klass)
   BIND (draft_notice);
 #undef BIND
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed_cb);
-  gtk_widget_class_bind_template_callback (widget_class, on_new_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_row_activated_cb);
-  gtk_widget_class_bind_template_callback (widget_class, show_list);
-  gtk_widget_class_bind_template_callback (widget_class, on_save_clicked_cb);
-  gtk_widget_class_bind_template_callback (widget_class, on_delete_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_draft_discard_cb);
   g_type_ensure (TF_TYPE_DRAFT_NOTICE);
+
+  gtk_widget_class_install_action (widget_class, "journal.new-entry", NULL, new_entry_activated);
+  gtk_widget_class_install_action (widget_class, "journal.back", NULL, back_activated);
+  gtk_widget_class_install_action (widget_class, "journal.delete", NULL, delete_activated);
+  gtk_widget_class_install_action (widget_class, "journal.save", NULL, save_activated);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "journal.new-entry", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "journal.save", NULL);
 }
 
 static void

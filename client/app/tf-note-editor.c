@@ -218,6 +218,8 @@ update_actions (TfNoteEditor *self)
   gtk_widget_set_visible (self->lock, !self->locked);
   gtk_widget_set_visible (gtk_widget_get_parent (self->save), !self->locked);
   gtk_widget_set_visible (gtk_widget_get_parent (self->lock), !self->locked);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "note.save", !self->locked);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "note.lock-sign", !self->locked);
   /* A signed note has nothing to act on; the bar stays only to say a problem. */
   gtk_widget_set_visible (self->actions_bar,
                           !self->locked || gtk_widget_get_visible (self->error));
@@ -654,6 +656,26 @@ tf_note_editor_save (TfNoteEditor *self)
   return TRUE;
 }
 
+/* --- actions -------------------------------------------------------------- */
+
+static void
+back_activated (GtkWidget *widget, const char *action, GVariant *param)
+{
+  on_back_clicked_cb (TF_NOTE_EDITOR (widget));
+}
+
+static void
+save_activated (GtkWidget *widget, const char *action, GVariant *param)
+{
+  on_save_clicked_cb (TF_NOTE_EDITOR (widget));
+}
+
+static void
+lock_sign_activated (GtkWidget *widget, const char *action, GVariant *param)
+{
+  on_lock_clicked_cb (TF_NOTE_EDITOR (widget));
+}
+
 static void
 tf_note_editor_dispose (GObject *object)
 {
@@ -703,12 +725,14 @@ tf_note_editor_class_init (TfNoteEditorClass *klass)
   BIND (save);
   BIND (lock);
 #undef BIND
-  gtk_widget_class_bind_template_callback (widget_class, on_back_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_approach_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, mark_changed);
-  gtk_widget_class_bind_template_callback (widget_class, on_save_clicked_cb);
-  gtk_widget_class_bind_template_callback (widget_class, on_lock_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_draft_discard_cb);
+
+  gtk_widget_class_install_action (widget_class, "note.back", NULL, back_activated);
+  gtk_widget_class_install_action (widget_class, "note.save", NULL, save_activated);
+  gtk_widget_class_install_action (widget_class, "note.lock-sign", NULL, lock_sign_activated);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "note.save", NULL);
 }
 
 static void

@@ -313,17 +313,26 @@ test_journal_failed_save (void)
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (tf_ui_find (f->window, "journal-title"))),
                    ==, long_title);
 
-  /* Back to the list and to a new entry: the draft is still there. */
+  /* Back to the list and, with Ctrl+N, to a new entry: the draft is
+   * still there; Ctrl+S in the list saves nothing. */
   tf_ui_click (f->window, "journal-back");
   g_assert_cmpstr (stack_page (f), ==, "list");
   g_assert_cmpuint (rows (f->window, "journal-list"), ==, 0);
-  tf_ui_click (f->window, "journal-new");
+  g_clear_pointer (&f->failed, g_free);
+  g_assert_true (tf_ui_press (tf_ui_find (f->window, "journal-list"), GDK_KEY_s,
+                              GDK_CONTROL_MASK));
+  g_assert_null (f->failed);
+  g_assert_null (f->saved);
+  g_assert_true (tf_ui_press (tf_ui_find (f->window, "journal-list"), GDK_KEY_n,
+                              GDK_CONTROL_MASK));
+  g_assert_cmpstr (stack_page (f), ==, "editor");
   g_clear_pointer (&content, g_free);
   content = dup_content (f);
   g_assert_cmpstr (content, ==, "what I must not lose");
   tf_ui_type (f->window, "journal-title", "Kept");
   g_clear_pointer (&f->failed, g_free);
-  tf_ui_click (f->window, "journal-save");
+  g_assert_true (tf_ui_press (tf_ui_find (f->window, "journal-title"), GDK_KEY_s,
+                              GDK_CONTROL_MASK));
   g_assert_null (f->failed);
   wait_rows (f->window, "journal-list", 1);
   g_assert_nonnull (find_row (f->window, "journal-list", "Kept"));

@@ -216,7 +216,9 @@ test_notes (void)
   write_text (&f, "note-section-plan", "Συνέχεια έκθεσης.");
   adw_combo_row_set_selected (ADW_COMBO_ROW (tf_ui_find (f.window, "notes-risk-level")), 2);
   write_text (&f, "notes-risk-notes", "Καμία πρόθεση αυτοτραυματισμού.");
-  tf_ui_click (f.window, "notes-save");
+  /* Saved with Ctrl+S from the text being written. */
+  g_assert_true (tf_ui_press (tf_ui_find (f.window, "notes-risk-notes"), GDK_KEY_s,
+                              GDK_CONTROL_MASK));
   g_assert_cmpstr (f.saved, ==, "Note saved");
   sessions = list_of (&f, "sessions", "appointment_id", completed_id);
   g_assert_cmpuint (sessions->len, ==, 1);
