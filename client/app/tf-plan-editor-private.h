@@ -22,7 +22,8 @@ struct _TfPlanEditor
   GtkWidget     parent_instance;
   TfSession    *session;
   char         *client_id;
-  TfRepository *plans;          /* the client's treatment plans, live */
+  TfRepository *plans;          /* this therapist's plans for the client, current first */
+  TfItem       *shown;          /* the plan's record as the form was filled from it */
 
   char         *plan_id;        /* the plan in the form; NULL: a new one */
   char         *new_id;         /* the id a new plan is saved under: chosen at its first

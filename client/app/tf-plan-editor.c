@@ -3,10 +3,12 @@
  * tf-plan-editor.c: the treatment plan of one client, as their therapist
  * writes it.
  *
- * The plans come live from a repository of the client's treatment_plans;
- * the editor shows this therapist's current one — an active plan before one
- * on hold, before a completed one, the latest of each — or an empty state
- * with the way to create one.  A completed plan can be followed by a new
+ * The plans are the session's live list of this therapist's plans for the
+ * client, the current one first (tf_session_dup_plans, tf-plans-list.h:
+ * an active plan before one on hold, before a completed one, the latest of
+ * each); the editor shows the current one, or an empty state with the way
+ * to create one, and fills the form again only when the plan it shows
+ * changed — another plan of the client's arriving leaves it alone.  A completed plan can be followed by a new
  * one.
  *
  * The form holds its own copy of the lists (diagnoses, goals,
@@ -100,16 +102,6 @@ tf_plan_editor_mark_changed (TfPlanEditor *self)
 
 /* --- which plan ----------------------------------------------------------- */
 
-static int
-status_rank (const char *status)
-{
-  if (g_strcmp0 (status, "active") == 0 || status == NULL)
-    return 0;
-  if (g_strcmp0 (status, "on_hold") == 0)
-    return 1;
-  return 2;
-}
-
 static const char *
 last_change (TfItem *item)
 {
@@ -118,52 +110,18 @@ last_change (TfItem *item)
   return updated != NULL ? updated : tf_item_get_string (item, "created_at");
 }
 
-/* This therapist's current plan for the client, or NULL. */
+/* The plan the editor shows: the one it shows if still there, else the
+ * client's current one; NULL when there is none. */
 static TfItem *
-find_current (TfPlanEditor *self)
+dup_plan_to_show (TfPlanEditor *self)
 {
-  GListModel *model = G_LIST_MODEL (self->plans);
-  const char *me = tf_vault_get_user_id (tf_session_get_vault (self->session));
-  TfItem *best = NULL;
+  TfItem *plan = self->plan_id ? tf_repository_dup_item (self->plans, self->plan_id) : NULL;
 
-  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-    {
-      g_autoptr(TfItem) item = g_list_model_get_item (model, i);
-      int rank, best_rank;
-
-      if (g_strcmp0 (tf_item_get_string (item, "therapist_id"), me) != 0)
-        continue;
-      if (best == NULL)
-        {
-          best = g_steal_pointer (&item);
-          continue;
-        }
-      rank = status_rank (tf_item_get_string (item, "status"));
-      best_rank = status_rank (tf_item_get_string (best, "status"));
-      if (rank < best_rank ||
-          (rank == best_rank && g_strcmp0 (last_change (item), last_change (best)) > 0))
-        {
-          g_object_unref (best);
-          best = g_steal_pointer (&item);
-        }
-    }
-  return best;
+  if (plan == NULL && g_list_model_get_n_items (G_LIST_MODEL (self->plans)) > 0)
+    plan = g_list_model_get_item (G_LIST_MODEL (self->plans), 0);
+  return plan;
 }
 
-static TfItem *
-find_plan (TfPlanEditor *self, const char *id)
-{
-  GListModel *model = G_LIST_MODEL (self->plans);
-
-  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-    {
-      g_autoptr(TfItem) item = g_list_model_get_item (model, i);
-
-      if (g_strcmp0 (tf_item_get_id (item), id) == 0)
-        return g_steal_pointer (&item);
-    }
-  return NULL;
-}
 /* --- filling the form ----------------------------------------------------- */
 
 /* A JSON array of strings (or of objects with "text") into @array. */
@@ -261,6 +219,7 @@ fill_form (TfPlanEditor *self, TfItem *plan)
   self->filling = TRUE;
   g_clear_pointer (&self->plan_id, g_free);
   g_clear_pointer (&self->new_id, g_free);
+  g_set_object (&self->shown, plan);
   if (plan != NULL)
     {
       self->plan_id = g_strdup (tf_item_get_id (plan));
@@ -284,7 +243,8 @@ fill_form (TfPlanEditor *self, TfItem *plan)
   self->filling = FALSE;
 }
 
-/* Follows the repository, unless the therapist is changing the form. */
+/* Follows the list, unless the therapist is changing the form: the form
+ * is filled again only when the plan it shows is another, or changed. */
 static void
 reload (TfPlanEditor *self)
 {
@@ -292,17 +252,20 @@ reload (TfPlanEditor *self)
 
   if (self->dirty)
     return;
-  plan = self->plan_id ? find_plan (self, self->plan_id) : NULL;
-  if (plan == NULL)
-    plan = find_current (self);
+  plan = dup_plan_to_show (self);
+  if (plan != NULL && self->shown != NULL &&
+      json_object_equal (tf_item_get_plain (plan), tf_item_get_plain (self->shown)))
+    return;
   if (plan == NULL)
     {
       g_clear_pointer (&self->plan_id, g_free);
+      g_clear_object (&self->shown);
       gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "empty");
       return;
     }
   if (tf_item_get_boolean (plan, "unreadable", FALSE))
     {
+      g_clear_object (&self->shown);
       gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "unreadable");
       return;
     }
@@ -425,8 +388,6 @@ tf_plan_editor_save (TfPlanEditor *self)
     self->plan_id = g_steal_pointer (&self->new_id);
   self->dirty = FALSE;
   tf_draft_notice_forget (self->draft_notice, self->session, DRAFT_FORM, key);
-  tf_repository_refresh (self->plans, NULL);
-  reload (self);
   tf_session_sync (self->session);
   g_signal_emit (self, signals[SAVED], 0, _("Treatment plan saved"));
 }
@@ -529,6 +490,8 @@ on_draft_discard_cb (TfPlanEditor *self)
 
   tf_draft_notice_forget (self->draft_notice, self->session, DRAFT_FORM, key);
   self->dirty = FALSE;
+  /* The form shows the draft, not the plan: filled again from it. */
+  g_clear_object (&self->shown);
   if (self->plan_id == NULL)
     gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "empty");
   reload (self);
@@ -543,6 +506,7 @@ tf_plan_editor_dispose (GObject *object)
 
   gtk_widget_dispose_template (GTK_WIDGET (self), TF_TYPE_PLAN_EDITOR);
   self->status_labels = NULL;
+  g_clear_object (&self->shown);
   g_clear_object (&self->plans);
   g_clear_object (&self->session);
   g_clear_pointer (&self->client_id, g_free);
@@ -634,8 +598,7 @@ tf_plan_editor_new (TfSession *session, const char *client_id)
   self = g_object_new (TF_TYPE_PLAN_EDITOR, NULL);
   self->session = g_object_ref (session);
   self->client_id = g_strdup (client_id);
-  self->plans = tf_session_dup_records (session, "treatment_plans", "client_id",
-                                   client_id);
+  self->plans = tf_session_dup_plans (session, client_id);
   g_signal_connect_object (self->plans, "items-changed", G_CALLBACK (reload), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (session, "locking", G_CALLBACK (on_locking_cb), self,

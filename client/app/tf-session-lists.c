@@ -16,6 +16,7 @@
 #include "tf-clients.h"
 #include "tf-goals-list.h"
 #include "tf-notes-list.h"
+#include "tf-plans-list.h"
 #include "tf-registry.h"
 #include "tf-session-private.h"
 
@@ -89,4 +90,13 @@ tf_session_dup_notes (TfSession *self)
     return NULL;
   return tf_repository_new (self->vault, tf_registry_lookup ("session_notes"), "therapist_id",
                             tf_vault_get_user_id (self->vault));
+}
+
+TfRepository *
+tf_session_dup_plans (TfSession *self, const char *client_id)
+{
+  g_return_val_if_fail (TF_IS_SESSION (self), NULL);
+  g_return_val_if_fail (client_id != NULL, NULL);
+
+  return self->vault != NULL ? tf_plans_list_new (self->vault, client_id) : NULL;
 }

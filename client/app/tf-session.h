@@ -83,6 +83,10 @@ TfRepository *tf_session_dup_note_sessions (TfSession  *self,
                                             const char *client_id);
 /* This therapist's session notes, as tf_vault_list gives them. */
 TfRepository *tf_session_dup_notes     (TfSession      *self);
+/* This therapist's treatment plans for a client, the current one first
+ * (tf_plans_list_new). */
+TfRepository *tf_session_dup_plans     (TfSession      *self,
+                                        const char     *client_id);
 
 /* Drops the vault (and with it every decrypted key) from memory.  First
  * emits ::locking while the vault is still open: every form with unsaved

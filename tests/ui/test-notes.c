@@ -17,7 +17,9 @@
  * message and stores nothing, suggests F32.1 from "F32", refuses a bad
  * review date, saves F32.1 and a goal, and a new editor shows them again.
  * A session and a note written elsewhere (the CLI, a sync) show in the
- * open view by themselves, and the other sessions stay as they were.
+ * open view by themselves, and the other sessions stay as they were; a
+ * plan written elsewhere shows in the open editor, and another plan of the
+ * client's leaves the form (and its focus) alone.
  * The window is 360 px wide; GTK warnings are fatal (G_DEBUG=fatal-warnings).
  */
 #include "config.h"
@@ -676,6 +678,70 @@ test_arrival_keeps_focus (void)
   fixture_tear_down (&f);
 }
 
+/* --- plans written elsewhere ------------------------------------------------ */
+
+static void
+save_plan (Fixture *f, const char *id, const char *status, const char *const *goals)
+{
+  g_autoptr(JsonArray) texts = json_array_new ();
+  g_autoptr(JsonNode) goals_node = NULL;
+  g_autoptr(JsonNode) none = json_node_init_array (json_node_alloc (), json_array_new ());
+  g_autoptr(GError) error = NULL;
+  TfPlan plan = { none, NULL, none, NULL, status };
+
+  for (guint i = 0; goals[i] != NULL; i++)
+    json_array_add_string_element (texts, goals[i]);
+  goals_node = json_node_init_array (json_node_alloc (), texts);
+  plan.goals = goals_node;
+  g_assert_true (tf_plan_save (tf_ui_page_vault (f), id, client_id, &plan, NULL, &error));
+  g_assert_no_error (error);
+}
+
+/* Lets the repositories follow what was just stored. */
+static void
+settle (void)
+{
+  for (int i = 0; i < 5; i++)
+    while (g_main_context_pending (NULL))
+      g_main_context_iteration (NULL, FALSE);
+}
+
+/* The therapist's plan saved by another path (the CLI's, as a sync's
+ * pulled page would) shows in the open editor by itself; a completed plan
+ * of the same client arriving leaves the current one's form as it is, the
+ * Remove the keyboard is on still focused (the old editor refilled it at
+ * every change of any of the client's plans). */
+static void
+test_plan_arrival (void)
+{
+  Fixture f = { 0 };
+  g_autofree char *current = g_uuid_string_random (), *old = g_uuid_string_random ();
+  const char *first[] = { "Ύπνος 7 ωρών", NULL };
+  const char *both[] = { "Ύπνος 7 ωρών", "Περίπατος κάθε μέρα", NULL };
+  const char *done[] = { "Παλιός στόχος", NULL };
+  GtkWidget *remove;
+
+  fixture_set_up (&f, make_plan_editor);
+  tf_ui_wait_shown (f.window, "plan-empty");
+  save_plan (&f, current, "active", first);
+  tf_ui_wait_shown (f.window, "plan-goal-0");
+  remove = tf_ui_find (f.window, "plan-goal-remove-0");
+  g_assert_true (gtk_widget_grab_focus (remove));
+
+  save_plan (&f, old, "completed", done);
+  settle ();
+  g_assert_true (tf_ui_find (f.window, "plan-goal-remove-0") == remove);
+  g_assert_true (gtk_widget_has_focus (remove));
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (
+                     tf_ui_find (f.window, "plan-goal-0"))), ==, "Ύπνος 7 ωρών");
+
+  save_plan (&f, current, "active", both);
+  tf_ui_wait_shown (f.window, "plan-goal-1");
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (
+                     tf_ui_find (f.window, "plan-goal-1"))), ==, "Περίπατος κάθε μέρα");
+  fixture_tear_down (&f);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -687,6 +753,7 @@ main (int argc, char **argv)
   g_test_add_func ("/tf/notes/treatment-plan", test_plan);
   g_test_add_func ("/tf/notes/actions-in-view", test_actions_in_view);
   g_test_add_func ("/tf/notes/arrival-keeps-focus", test_arrival_keeps_focus);
+  g_test_add_func ("/tf/notes/plan-arrival", test_plan_arrival);
   status = g_test_run ();
   g_free (client_id);
   g_free (completed_id);
