@@ -63,11 +63,7 @@ tf_checkin_save (TfVault *vault, const char *id, const TfCheckin *checkin,
   if (checkin->notes != NULL && *checkin->notes != '\0')
     json_object_set_string_member (plain, "notes", checkin->notes);
   json_object_set_string_member (plain, "created_at", stamp);
-  if (!tf_vault_put (vault, table, id, plain, error))
-    return FALSE;
-  if (out_plain != NULL)
-    *out_plain = g_steal_pointer (&plain);
-  return TRUE;
+  return tf_vault_put_keep (vault, table, id, plain, out_plain, error);
 }
 
 gboolean

@@ -141,11 +141,7 @@ tf_plan_save (TfVault *vault, const char *id, const char *client_id, const TfPla
     json_object_set_null_member (plain, "review_date");
   json_object_set_string_member (plain, "status", plan->status);
   json_object_set_string_member (plain, "updated_at", stamp);
-  if (!tf_vault_put (vault, table, id, plain, error))
-    return FALSE;
-  if (out_plain != NULL)
-    *out_plain = g_steal_pointer (&plain);
-  return TRUE;
+  return tf_vault_put_keep (vault, table, id, plain, out_plain, error);
 }
 
 /* --- one record per client ------------------------------------------------ */

@@ -46,11 +46,7 @@ tf_goal_save (TfVault *vault, const char *id, const char *title, const char *fre
   json_object_set_string_member (plain, "title", title);
   json_object_set_string_member (plain, "frequency", frequency);
   json_object_set_int_member (plain, "target_count", target);
-  if (!tf_vault_put (vault, table, id, plain, error))
-    return FALSE;
-  if (out_plain != NULL)
-    *out_plain = g_steal_pointer (&plain);
-  return TRUE;
+  return tf_vault_put_keep (vault, table, id, plain, out_plain, error);
 }
 
 typedef struct

@@ -71,11 +71,7 @@ tf_journal_save (TfVault *vault, const char *id, const TfJournalEntry *entry,
   json_object_set_boolean_member (plain, "therapist_shared", shared);
   json_object_set_boolean_member (plain, "is_private", !shared);
   json_object_set_string_member (plain, "updated_at", stamp);
-  if (!tf_vault_put (vault, journal_table (), id, plain, error))
-    return FALSE;
-  if (out_plain != NULL)
-    *out_plain = g_steal_pointer (&plain);
-  return TRUE;
+  return tf_vault_put_keep (vault, journal_table (), id, plain, out_plain, error);
 }
 
 gboolean

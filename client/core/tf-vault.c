@@ -697,6 +697,17 @@ tf_vault_put (TfVault *self, const TfTable *table, const char *id, JsonObject *p
 }
 
 gboolean
+tf_vault_put_keep (TfVault *self, const TfTable *table, const char *id, JsonObject *plain,
+                   JsonObject **out_plain, GError **error)
+{
+  if (!tf_vault_put (self, table, id, plain, error))
+    return FALSE;
+  if (out_plain != NULL)
+    *out_plain = json_object_ref (plain);
+  return TRUE;
+}
+
+gboolean
 tf_vault_delete (TfVault *self, const TfTable *table, const char *id, GError **error)
 {
   g_return_val_if_fail (TF_IS_VAULT (self), FALSE);

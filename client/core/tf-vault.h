@@ -68,6 +68,15 @@ gboolean    tf_vault_put            (TfVault        *self,
                                      JsonObject     *plain,
                                      GError        **error);
 
+/* tf_vault_put(), and on success a reference to @plain in @out_plain
+ * (when not NULL): what a save hands back to the form that made it. */
+gboolean    tf_vault_put_keep       (TfVault        *self,
+                                     const TfTable  *table,
+                                     const char     *id,
+                                     JsonObject     *plain,
+                                     JsonObject    **out_plain,
+                                     GError        **error);
+
 /* Deletes a record this account may delete (locked notes refused). */
 gboolean    tf_vault_delete         (TfVault        *self,
                                      const TfTable  *table,
