@@ -111,10 +111,8 @@ create_row (gpointer item, gpointer data)
                                             (int) tf_item_get_int (entry, "mood_value", 0),
                                             (int) tf_item_get_int (entry, "energy_level", 0),
                                             (int) tf_item_get_int (entry, "anxiety_level", 0));
-  g_autoptr(GDateTime) utc = tf_time_parse_timestamp (tf_item_get_string (entry, "created_at"),
-                                                      NULL);
-  g_autoptr(GDateTime) local = utc ? g_date_time_to_local (utc) : NULL;
-  g_autofree char *when = local ? g_date_time_format (local, "%x %H:%M") : g_strdup ("");
+  g_autofree char *when = tf_form_format_local (tf_item_get_string (entry, "created_at"),
+                                                "%x %H:%M");
   g_autoptr(GString) subtitle = g_string_new (when);
   JsonNode *felt = json_object_get_member (tf_item_get_plain (entry), "emotions");
   const char *note = tf_item_get_string (entry, "notes");
@@ -169,14 +167,6 @@ reset_form (TfCheckinPage *self)
   show_mode (self, NULL);
 }
 
-static char *
-format_local (const char *stamp)
-{
-  g_autoptr(GDateTime) utc = stamp ? tf_time_parse_timestamp (stamp, NULL) : NULL;
-  g_autoptr(GDateTime) local = utc ? g_date_time_to_local (utc) : NULL;
-
-  return local ? g_date_time_format (local, "%x %H:%M") : NULL;
-}
 
 /* Puts the stored check-in @entry in the form, to be edited or deleted. */
 static void
@@ -184,7 +174,8 @@ load_entry (TfCheckinPage *self, TfItem *entry)
 {
   JsonObject *plain = tf_item_get_plain (entry);
   JsonNode *felt = json_object_get_member (plain, "emotions");
-  g_autofree char *when = format_local (tf_item_get_string (entry, "created_at"));
+  g_autofree char *when = tf_form_format_local (tf_item_get_string (entry, "created_at"),
+                                                "%x %H:%M");
   const char *note = tf_item_get_string (entry, "notes");
 
   if (json_object_get_boolean_member_with_default (plain, "unreadable", FALSE))

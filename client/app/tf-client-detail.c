@@ -195,15 +195,6 @@ tf_client_detail_class_init (TfClientDetailClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_range_changed_cb);
 }
 
-static char *
-format_local (const char *stamp, const char *format)
-{
-  g_autoptr(GDateTime) utc = stamp ? tf_time_parse_timestamp (stamp, NULL) : NULL;
-  g_autoptr(GDateTime) local = utc ? g_date_time_to_local (utc) : NULL;
-
-  return local ? g_date_time_format (local, format) : NULL;
-}
-
 /* --- the header: name and care -------------------------------------------- */
 
 /* This therapist's relationship with the client: the active one, else the
@@ -246,13 +237,15 @@ update_header (TfClientDetail *self)
   adw_window_title_set_title (self->title, self->name);
   if (care != NULL && g_strcmp0 (tf_item_get_string (care, "status"), "active") == 0)
     {
-      g_autofree char *since = format_local (tf_item_get_string (care, "started_at"), "%x");
+      g_autofree char *since = tf_form_format_local (tf_item_get_string (care, "started_at"),
+                                                     "%x");
 
       subtitle = since ? g_strdup_printf (_("In care since %s"), since) : g_strdup (_("In care"));
     }
   else if (care != NULL)
     {
-      g_autofree char *ended = format_local (tf_item_get_string (care, "ended_at"), "%x");
+      g_autofree char *ended = tf_form_format_local (tf_item_get_string (care, "ended_at"),
+                                                     "%x");
 
       subtitle = ended ? g_strdup_printf (_("Care ended on %s"), ended)
                        : g_strdup (_("Care ended"));
@@ -278,7 +271,8 @@ entry_is_shared (gpointer item, gpointer data)
 static GtkWidget *
 create_journal_row (gpointer item, gpointer data)
 {
-  g_autofree char *when = format_local (tf_item_get_string (item, "created_at"), "%x %H:%M");
+  g_autofree char *when = tf_form_format_local (tf_item_get_string (item, "created_at"),
+                                                "%x %H:%M");
 
   return tf_client_journal_row_new (item, when);
 }
@@ -350,9 +344,8 @@ update_mood (TfClientDetail *self)
   energy = format_average (tf_mood_days_get_average (days, TF_MOOD_SERIES_ENERGY));
   anxiety = format_average (tf_mood_days_get_average (days, TF_MOOD_SERIES_ANXIETY));
   /* Newest first, as the store lists them. */
-  last = format_local (json_object_get_string_member_with_default (g_ptr_array_index (plain, 0),
-                                                                   "created_at", NULL),
-                       "%x %H:%M");
+  last = tf_form_format_local (tf_json_get_string (g_ptr_array_index (plain, 0), "created_at"),
+                               "%x %H:%M");
   gtk_label_set_text (self->mood_days, days_text);
   gtk_label_set_text (self->mood_average, mood);
   gtk_label_set_text (self->energy_average, energy);

@@ -486,7 +486,8 @@ tf_goals_page_class_init (TfGoalsPageClass *klass)
   gtk_widget_class_install_action (widget_class, "goals.save", NULL, save_activated);
   gtk_widget_class_install_action (widget_class, "goals.cancel", NULL, cancel_activated);
   gtk_widget_class_install_action (widget_class, "goals.delete", NULL, delete_activated);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "goals.save", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "goals.save",
+                                       NULL);
 }
 
 static void

@@ -73,15 +73,6 @@ G_DEFINE_FINAL_TYPE (TfNoteEditor, tf_note_editor, GTK_TYPE_WIDGET)
 enum { SAVED, FAILED, CLOSED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
-static char *
-format_local (const char *timestamp, const char *format)
-{
-  g_autoptr(GDateTime) utc = timestamp ? tf_time_parse_timestamp (timestamp, NULL) : NULL;
-  g_autoptr(GDateTime) local = utc ? g_date_time_to_local (utc) : NULL;
-
-  return local ? g_date_time_format (local, format) : NULL;
-}
-
 /* --- the editor ----------------------------------------------------------- */
 
 static void fail (TfNoteEditor *self, const char *format, ...) G_GNUC_PRINTF (2, 3);
@@ -307,7 +298,7 @@ fill_editor (TfNoteEditor *self, JsonObject *plain, const char *appointment_id)
 
   if (self->locked)
     {
-      g_autofree char *when = format_local (locked_at, "%x %H:%M");
+      g_autofree char *when = tf_form_format_local (locked_at, "%x %H:%M");
       g_autofree char *signed_text = g_strdup_printf (_("Signed %s. A signed note can no "
                                                         "longer be changed."),
                                                       when ? when : locked_at);
@@ -732,7 +723,8 @@ tf_note_editor_class_init (TfNoteEditorClass *klass)
   gtk_widget_class_install_action (widget_class, "note.back", NULL, back_activated);
   gtk_widget_class_install_action (widget_class, "note.save", NULL, save_activated);
   gtk_widget_class_install_action (widget_class, "note.lock-sign", NULL, lock_sign_activated);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "note.save", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "note.save",
+                                       NULL);
 }
 
 static void
