@@ -517,8 +517,8 @@ tf_journal_page_class_init (TfJournalPageClass *klass)
   gtk_widget_class_install_action (widget_class, "journal.back", NULL, back_activated);
   gtk_widget_class_install_action (widget_class, "journal.delete", NULL, delete_activated);
   gtk_widget_class_install_action (widget_class, "journal.save", NULL, save_activated);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "journal.new-entry",
-                                       NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK,
+                                       "journal.new-entry", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "journal.save",
                                        NULL);
 }
