@@ -1736,18 +1736,10 @@ test_refused_records (gconstpointer data)
 int
 main (int argc, char **argv)
 {
-  gboolean greek = argc > 1 && strcmp (argv[1], "--greek") == 0;
+  gboolean greek;
   int status;
 
-  if (greek)
-    {
-      /* The new keys' dialogs and pages in Greek under a Greek locale. */
-      g_setenv ("LANGUAGE", "el", TRUE);
-      argv[1] = argv[0];
-      argc--;
-      argv++;
-    }
-  tf_ui_init (&argc, &argv, greek ? "el_GR.UTF-8" : "C.UTF-8");
+  greek = tf_ui_init_language (&argc, &argv);
   server = tf_test_server_start (greek ? "tf_ui_account_el" : "tf_ui_account", NULL);
   g_test_add_data_func ("/account/rotate-keys-narrow", GINT_TO_POINTER (360), test_rotate_keys);
   g_test_add_data_func ("/account/rotate-keys-wide", GINT_TO_POINTER (1280), test_rotate_keys);

@@ -666,18 +666,10 @@ test_header (void)
 int
 main (int argc, char **argv)
 {
-  gboolean greek = argc > 1 && strcmp (argv[1], "--greek") == 0;
+  gboolean greek;
   int status;
 
-  if (greek)
-    {
-      /* The window in Greek under a Greek locale. */
-      g_setenv ("LANGUAGE", "el", TRUE);
-      argv[1] = argv[0];
-      argc--;
-      argv++;
-    }
-  tf_ui_init (&argc, &argv, greek ? "el_GR.UTF-8" : "C.UTF-8");
+  greek = tf_ui_init_language (&argc, &argv);
   data_dir = g_dir_make_tmp ("tf-ui-XXXXXX", NULL);
 
   if (greek)

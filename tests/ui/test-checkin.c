@@ -314,15 +314,7 @@ static const Size wide = { 1280, 860 };
 int
 main (int argc, char **argv)
 {
-  greek = argc > 1 && strcmp (argv[1], "--greek") == 0;
-  if (greek)
-    {
-      g_setenv ("LANGUAGE", "el", TRUE);
-      argv[1] = argv[0];
-      argc--;
-      argv++;
-    }
-  tf_ui_init (&argc, &argv, greek ? "el_GR.UTF-8" : "C.UTF-8");
+  greek = tf_ui_init_language (&argc, &argv);
 
   g_test_add_data_func ("/ui/checkin/save-again-one-record/360", &narrow, test_save_again);
   g_test_add_data_func ("/ui/checkin/save-again-one-record/800", &medium, test_save_again);

@@ -229,15 +229,7 @@ test_arrival_keeps_focus (void)
 int
 main (int argc, char **argv)
 {
-  greek = argc > 1 && strcmp (argv[1], "--greek") == 0;
-  if (greek)
-    {
-      g_setenv ("LANGUAGE", "el", TRUE);
-      argv[1] = argv[0];
-      argc--;
-      argv++;
-    }
-  tf_ui_init (&argc, &argv, greek ? "el_GR.UTF-8" : "C.UTF-8");
+  greek = tf_ui_init_language (&argc, &argv);
 
   g_test_add_data_func ("/ui/goals/edit-delete-progress/360", GINT_TO_POINTER (360),
                         test_goal_edit_delete);

@@ -490,16 +490,7 @@ test_saved_records_discard (void)
 int
 main (int argc, char **argv)
 {
-  gboolean greek = argc > 1 && strcmp (argv[1], "--greek") == 0;
-
-  if (greek)
-    {
-      g_setenv ("LANGUAGE", "el", TRUE);
-      argv[1] = argv[0];
-      argc--;
-      argv++;
-    }
-  tf_ui_init (&argc, &argv, greek ? "el_GR.UTF-8" : "C.UTF-8");
+  tf_ui_init_language (&argc, &argv);
 
   g_test_add_func ("/ui/drafts/new-note-through-locks/360", test_new_note);
   g_test_add_func ("/ui/drafts/discard/360", test_discard);

@@ -149,6 +149,22 @@ tf_ui_init (int *argc, char ***argv, const char *locale)
   g_assert_true (tf_crypto_init (NULL));
 }
 
+gboolean
+tf_ui_init_language (int *argc, char ***argv)
+{
+  gboolean greek = *argc > 1 && strcmp ((*argv)[1], "--greek") == 0;
+
+  if (greek)
+    {
+      g_setenv ("LANGUAGE", "el", TRUE);
+      (*argv)[1] = (*argv)[0];
+      (*argc)--;
+      (*argv)++;
+    }
+  tf_ui_init (argc, argv, greek ? "el_GR.UTF-8" : "C.UTF-8");
+  return greek;
+}
+
 static void
 on_created (GObject *source, GAsyncResult *result, gpointer data)
 {

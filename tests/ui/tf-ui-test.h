@@ -102,6 +102,12 @@ JsonObject *tf_ui_get             (TfSession  *session,
 void       tf_ui_init           (int         *argc,
                                  char      ***argv,
                                  const char  *locale);
+/* tf_ui_init in English (C.UTF-8), or — when the first argument is
+ * --greek, which it takes out of @argv — in Greek words (LANGUAGE=el) under
+ * a Greek locale, as a program run by the suite's -greek test.  Returns
+ * whether the run is Greek. */
+gboolean   tf_ui_init_language  (int         *argc,
+                                 char      ***argv);
 /* A profile in a new temporary folder with an account made on this
  * computer only (@reg), unlocked; the folder in @out_dir. */
 TfSession *tf_ui_new_profile    (const TfRegistration *reg,
