@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
  * tf-box-model.c: a GtkBox bound to a list model (tf-box-model.h).  The
- * binding lives on the box; it follows items-changed, replacing only the
- * children in the changed range, until the box is disposed.
+ * binding lives on the box (one at a time: binding again replaces it); it
+ * follows items-changed, replacing only the children in the changed
+ * range, until the box is disposed.
  */
 #define G_LOG_DOMAIN "tf-app"
 
@@ -29,6 +30,12 @@ binding_free (gpointer data)
   if (binding->destroy != NULL)
     binding->destroy (binding->data);
   g_free (binding);
+}
+
+static GQuark
+binding_quark (void)
+{
+  return g_quark_from_static_string ("tf-box-model-binding");
 }
 
 static void
@@ -65,6 +72,7 @@ on_items_changed_cb (GListModel *model, guint position, guint removed, guint add
 static void
 on_box_dispose_cb (gpointer data, GObject *box)
 {
+  g_object_set_qdata (box, binding_quark (), NULL);
   binding_free (data);
 }
 
@@ -79,6 +87,12 @@ tf_box_bind_model (GtkBox *box, GListModel *model, GtkListBoxCreateWidgetFunc cr
   g_return_if_fail (G_IS_LIST_MODEL (model));
   g_return_if_fail (create != NULL);
 
+  binding = g_object_get_qdata (G_OBJECT (box), binding_quark ());
+  if (binding != NULL)
+    {
+      g_object_weak_unref (G_OBJECT (box), on_box_dispose_cb, binding);
+      binding_free (binding);
+    }
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (box))) != NULL)
     gtk_box_remove (box, child);
   binding = g_new0 (Binding, 1);
@@ -89,5 +103,6 @@ tf_box_bind_model (GtkBox *box, GListModel *model, GtkListBoxCreateWidgetFunc cr
   binding->destroy = destroy;
   g_signal_connect (model, "items-changed", G_CALLBACK (on_items_changed_cb), binding);
   g_object_weak_ref (G_OBJECT (box), on_box_dispose_cb, binding);
+  g_object_set_qdata (G_OBJECT (box), binding_quark (), binding);
   on_items_changed_cb (model, 0, 0, g_list_model_get_n_items (model), binding);
 }

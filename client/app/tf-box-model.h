@@ -15,7 +15,8 @@ G_BEGIN_DECLS
  * @create (@data), in the model's order, and keeps them so: when the model
  * changes only the children of the items that changed are made again, the
  * others stay (and the one with the focus keeps it).  @box keeps a
- * reference on @model; @destroy frees @data with the binding. */
+ * reference on @model; @destroy frees @data with the binding.  Binding
+ * @box again (another week, say) replaces the binding and its children. */
 void tf_box_bind_model (GtkBox                     *box,
                         GListModel                 *model,
                         GtkListBoxCreateWidgetFunc  create,

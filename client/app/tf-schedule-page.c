@@ -2,9 +2,12 @@
  *
  * tf-schedule-page.c: the week agenda of a therapist and its actions.
  *
- * The page lists the week (Monday to Sunday, in this computer's time zone)
- * from a live repository of the therapist's appointments and rebuilds
- * itself whenever the repository changes or a sync ends.  A status change
+ * The page lists the week (Monday to Sunday, in this computer's time zone):
+ * the session's live list of its days (tf_session_dup_week,
+ * tf-schedule-week.h, each day with its appointments and the clients'
+ * names), bound to the box of days (tf_box_bind_model).  An appointment or
+ * a name that arrives with a sync, or that the CLI writes, changes its own
+ * day and the others stay; the page wires no refresh of its own.  A status change
  * writes the appointment's whole plain record again, as the registry wants
  * it: a cancellation carries its reason, who cancelled and when
  * (appointment_rule refuses it otherwise), and every change its updated_at.
@@ -29,6 +32,7 @@
 #include "tf-appointment-info.h"
 #include "tf-cancel-dialog.h"
 #include "tf-availability-editor.h"
+#include "tf-box-model.h"
 #include "tf-form.h"
 #include "tf-schedule-page.h"
 #include "tf-schedule-day.h"
@@ -41,7 +45,7 @@ struct _TfSchedulePage
 {
   GtkWidget     parent_instance;
   TfSession    *session;
-  TfRepository *appointments; /* this therapist's, live */
+  TfRepository *week;         /* the days of the week shown, live */
   GDateTime    *week_start;   /* Monday 00:00 local of the week shown */
   GtkWidget    *editor;       /* TfAvailabilityEditor, in availability_box */
   GtkWidget    *services;     /* TfServicesEditor, in services_box */
@@ -49,7 +53,7 @@ struct _TfSchedulePage
   /* template */
   GtkWidget    *stack;        /* "agenda", "availability" or "services"; the only child */
   GtkWidget    *week_label;
-  GtkWidget    *days_box;     /* one heading and list per day; rebuilt */
+  GtkWidget    *days_box;     /* one heading and list per day, bound to week */
   GtkWidget    *empty;
   GtkWidget    *hours_button;
   GtkWidget    *prices_button;
@@ -89,39 +93,23 @@ this_week (void)
 
 /* --- the agenda ----------------------------------------------------------- */
 
-/* The client's name as their profile says, looked up once per rebuild. */
-static const char *
-client_name (TfSchedulePage *self, GHashTable *names, const char *client_id)
-{
-  char *name;
-
-  if (client_id == NULL)
-    return _("Unknown client");
-  name = g_hash_table_lookup (names, client_id);
-  if (name != NULL)
-    return name;
-  name = tf_appointment_dup_person_name (tf_session_get_vault (self->session), client_id);
-  if (name == NULL)
-    name = g_strdup (_("Unknown client"));
-  g_hash_table_insert (names, g_strdup (client_id), name);
-  return name;
-}
-
 /* "10:00 · Name", "Pending · 50 min", and what can be done next. */
 static GtkWidget *
-create_row (TfSchedulePage *self, TfDatedAppointment *entry, GHashTable *names)
+create_row (JsonObject *appointment)
 {
-  TfItem *item = entry->item;
-  const char *status = tf_item_get_string (item, "status");
-  const char *reason = tf_item_get_string (item, "cancellation_reason");
-  g_autofree char *time = g_date_time_format (entry->when, "%H:%M");
+  const char *status = tf_json_get_string (appointment, "status");
+  const char *reason = tf_json_get_string (appointment, "cancellation_reason");
+  const char *name = tf_json_get_string (appointment, "client_name");
+  const char *at = tf_json_get_string (appointment, "appointment_datetime");
+  g_autoptr(GDateTime) utc = tf_time_parse_timestamp (at, NULL);
+  g_autoptr(GDateTime) when = g_date_time_to_local (utc);
+  g_autofree char *time = g_date_time_format (when, "%H:%M");
   g_autofree char *title = g_strdup_printf ("%s · %s", time,
-                                            client_name (self, names,
-                                                         tf_item_get_string (item,
-                                                                             "client_id")));
+                                            name != NULL ? name : _("Unknown client"));
   g_autofree char *subtitle = g_strdup_printf (_("%s · %d min"),
                                                tf_appointment_status_label (status),
-                                               (int) tf_item_get_int (item, "duration", 0));
+                                               (int) json_object_get_int_member_with_default (
+                                                 appointment, "duration", 0));
   TfScheduleRowOffers offers = 0;
 
   if (reason != NULL && *reason != '\0')
@@ -133,12 +121,11 @@ create_row (TfSchedulePage *self, TfDatedAppointment *entry, GHashTable *names)
     }
   if (g_strcmp0 (status, "pending") == 0)
     offers |= TF_SCHEDULE_ROW_CONFIRM;
-  else if (g_strcmp0 (status, "confirmed") == 0 &&
-           tf_booking_has_started (tf_item_get_string (item, "appointment_datetime")))
+  else if (g_strcmp0 (status, "confirmed") == 0 && tf_booking_has_started (at))
     offers |= TF_SCHEDULE_ROW_COMPLETE | TF_SCHEDULE_ROW_NO_SHOW;
   if (tf_booking_may_become (status, "cancelled"))
     offers |= TF_SCHEDULE_ROW_CANCEL;
-  return tf_schedule_row_new (tf_item_get_id (item), title, subtitle, offers);
+  return tf_schedule_row_new (tf_json_get_string (appointment, "id"), title, subtitle, offers);
 }
 
 static void
@@ -152,66 +139,49 @@ update_week_label (TfSchedulePage *self)
   gtk_label_set_text (GTK_LABEL (self->week_label), text);
 }
 
-static void
-rebuild (TfSchedulePage *self)
+static GtkWidget *
+create_day (gpointer item, gpointer data)
 {
-  g_autoptr(GPtrArray) days = g_ptr_array_new_with_free_func ((GDestroyNotify)
-                                                              g_ptr_array_unref);
-  g_autoptr(GHashTable) names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  g_autoptr(GDateTime) week_end = g_date_time_add_weeks (self->week_start, 1);
-  GListModel *model = G_LIST_MODEL (self->appointments);
-  gboolean any = FALSE;
-  GtkWidget *child;
+  TfSchedulePage *self = data;
+  g_autoptr(GDate) date = g_date_new ();
+  g_autoptr(GDateTime) start = NULL;
+  JsonArray *appointments = json_object_get_array_member (tf_item_get_plain (item),
+                                                          "appointments");
+  GtkWidget *day;
 
-  while ((child = gtk_widget_get_first_child (self->days_box)) != NULL)
-    gtk_box_remove (GTK_BOX (self->days_box), child);
-  update_week_label (self);
-  for (int d = 0; d < 7; d++)
-    g_ptr_array_add (days, g_ptr_array_new_with_free_func (tf_dated_appointment_free));
+  g_date_set_parse (date, tf_item_get_id (item));
+  /* The day's id is its local date in the week shown: Monday is 1. */
+  start = g_date_time_add_days (self->week_start, (int) g_date_get_weekday (date) - 1);
+  day = tf_schedule_day_new (start);
+  for (guint i = 0; i < json_array_get_length (appointments); i++)
+    tf_schedule_day_append (TF_SCHEDULE_DAY (day),
+                            create_row (json_array_get_object_element (appointments, i)));
+  return day;
+}
 
-  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-    {
-      g_autoptr(TfItem) item = g_list_model_get_item (model, i);
-      TfDatedAppointment *entry = tf_dated_appointment_new (item);
+/* The days, or "nothing this week". */
+static void
+update_state (TfSchedulePage *self)
+{
+  gboolean any = tf_repository_get_n_items (self->week) > 0;
 
-      if (entry == NULL)
-        continue;
-      if (g_date_time_compare (entry->when, self->week_start) < 0 ||
-          g_date_time_compare (entry->when, week_end) >= 0)
-        {
-          tf_dated_appointment_free (entry);
-          continue;
-        }
-      g_ptr_array_add (g_ptr_array_index (days, g_date_time_get_day_of_week (entry->when) - 1),
-                       entry);
-    }
-
-  for (int d = 0; d < 7; d++)
-    {
-      GPtrArray *entries = g_ptr_array_index (days, d);
-      g_autoptr(GDateTime) date = NULL;
-      GtkWidget *day;
-
-      if (entries->len == 0)
-        continue;
-      any = TRUE;
-      g_ptr_array_sort (entries, tf_dated_appointment_soonest_first);
-      date = g_date_time_add_days (self->week_start, d);
-      day = tf_schedule_day_new (date);
-      for (guint i = 0; i < entries->len; i++)
-        tf_schedule_day_append (TF_SCHEDULE_DAY (day),
-                                create_row (self, g_ptr_array_index (entries, i), names));
-      gtk_box_append (GTK_BOX (self->days_box), day);
-    }
   gtk_widget_set_visible (self->days_box, any);
   gtk_widget_set_visible (self->empty, !any);
 }
 
+/* Shows the week of self->week_start: its list, bound. */
 static void
-on_synced_cb (TfSchedulePage *self)
+show_week (TfSchedulePage *self)
 {
-  /* Names may have come with the sync even when no appointment did. */
-  rebuild (self);
+  if (self->week != NULL)
+    g_signal_handlers_disconnect_by_data (self->week, self);
+  g_clear_object (&self->week);
+  update_week_label (self);
+  self->week = tf_session_dup_week (self->session, self->week_start);
+  tf_box_bind_model (GTK_BOX (self->days_box), G_LIST_MODEL (self->week), create_day, self,
+                     NULL);
+  g_signal_connect_swapped (self->week, "notify::n-items", G_CALLBACK (update_state), self);
+  update_state (self);
 }
 
 /* --- changing an appointment ---------------------------------------------- */
@@ -300,7 +270,7 @@ go_to_week (TfSchedulePage *self, GDateTime *start)
 {
   g_clear_pointer (&self->week_start, g_date_time_unref);
   self->week_start = start;
-  rebuild (self);
+  show_week (self);
 }
 
 static void
@@ -376,7 +346,9 @@ tf_schedule_page_dispose (GObject *object)
   TfSchedulePage *self = TF_SCHEDULE_PAGE (object);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), TF_TYPE_SCHEDULE_PAGE);
-  g_clear_object (&self->appointments);
+  if (self->week != NULL)
+    g_signal_handlers_disconnect_by_data (self->week, self);
+  g_clear_object (&self->week);
   g_clear_object (&self->session);
   g_clear_pointer (&self->week_start, g_date_time_unref);
   G_OBJECT_CLASS (tf_schedule_page_parent_class)->dispose (object);
@@ -443,16 +415,12 @@ GtkWidget *
 tf_schedule_page_new (TfSession *session)
 {
   TfSchedulePage *self;
-  TfVault *vault;
 
   g_return_val_if_fail (TF_IS_SESSION (session), NULL);
   g_return_val_if_fail (tf_session_get_vault (session) != NULL, NULL);
 
   self = g_object_new (TF_TYPE_SCHEDULE_PAGE, NULL);
   self->session = g_object_ref (session);
-  vault = tf_session_get_vault (session);
-  self->appointments = tf_session_dup_records (session, "appointments", "therapist_id",
-                                          tf_vault_get_user_id (vault));
   self->editor = tf_availability_editor_new (session);
   gtk_widget_set_vexpand (self->editor, TRUE);
   gtk_box_append (GTK_BOX (self->availability_box), self->editor);
@@ -467,10 +435,6 @@ tf_schedule_page_new (TfSession *session)
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->services, "failed", G_CALLBACK (forward_failed_cb), self,
                            G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->appointments, "items-changed", G_CALLBACK (rebuild), self,
-                           G_CONNECT_SWAPPED);
-  g_signal_connect_object (session, "synced", G_CALLBACK (on_synced_cb), self,
-                           G_CONNECT_SWAPPED);
-  rebuild (self);
+  show_week (self);
   return GTK_WIDGET (self);
 }

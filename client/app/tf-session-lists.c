@@ -17,6 +17,7 @@
 #include "tf-goals-list.h"
 #include "tf-notes-list.h"
 #include "tf-plans-list.h"
+#include "tf-schedule-week.h"
 #include "tf-registry.h"
 #include "tf-session-private.h"
 
@@ -99,4 +100,13 @@ tf_session_dup_plans (TfSession *self, const char *client_id)
   g_return_val_if_fail (client_id != NULL, NULL);
 
   return self->vault != NULL ? tf_plans_list_new (self->vault, client_id) : NULL;
+}
+
+TfRepository *
+tf_session_dup_week (TfSession *self, GDateTime *week_start)
+{
+  g_return_val_if_fail (TF_IS_SESSION (self), NULL);
+  g_return_val_if_fail (week_start != NULL, NULL);
+
+  return self->vault != NULL ? tf_schedule_week_new (self->vault, week_start) : NULL;
 }

@@ -87,6 +87,9 @@ TfRepository *tf_session_dup_notes     (TfSession      *self);
  * (tf_plans_list_new). */
 TfRepository *tf_session_dup_plans     (TfSession      *self,
                                         const char     *client_id);
+/* This therapist's appointments of a week, by day (tf_schedule_week_new). */
+TfRepository *tf_session_dup_week      (TfSession      *self,
+                                        GDateTime      *week_start);
 
 /* Drops the vault (and with it every decrypted key) from memory.  First
  * emits ::locking while the vault is still open: every form with unsaved

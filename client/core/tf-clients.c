@@ -53,9 +53,8 @@ compare_clients (gconstpointer a, gconstpointer b)
                       : g_strcmp0 (tf_json_get_string (x, "id"), tf_json_get_string (y, "id"));
 }
 
-/* user id → name, of every profile this device holds that gives one. */
-static GHashTable *
-collect_names (TfVault *vault, GError **error)
+GHashTable *
+tf_clients_dup_names (TfVault *vault, GError **error)
 {
   g_autoptr(GPtrArray) profiles = tf_vault_list (vault, tf_registry_lookup ("profiles"), NULL,
                                                  NULL, error);
@@ -97,7 +96,7 @@ new_client (const char *client_id, GHashTable *names)
 static GPtrArray *
 load_clients (TfVault *vault, gpointer data, GError **error)
 {
-  g_autoptr(GHashTable) names = collect_names (vault, error);
+  g_autoptr(GHashTable) names = tf_clients_dup_names (vault, error);
   g_autoptr(GHashTable) by_id = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GPtrArray) care = NULL;
   GPtrArray *clients;

@@ -14,6 +14,11 @@ G_BEGIN_DECLS
  * name, else first and last name; NULL when it has none. */
 char         *tf_client_name_from_profile (JsonObject *profile);
 
+/* User id → name (tf_client_name_from_profile) of every profile this
+ * device holds that gives one; NULL with @error when they cannot be read. */
+GHashTable   *tf_clients_dup_names        (TfVault    *vault,
+                                           GError    **error);
+
 /* This therapist's clients, live: a TfItem per client, {id (the client's
  * user id), name (from the profile, else "Unknown client"), search_key
  * (the name folded by tf_text_fold_for_search), active, stamp (when care

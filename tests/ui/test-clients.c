@@ -453,23 +453,6 @@ test_list_search_detail (void)
 
 /* --- a client arriving while the therapist is in the list ----------------- */
 
-typedef struct
-{
-  GtkWidget  *window;
-  const char *row;
-  const char *title;
-} TitleWait;
-
-static gboolean
-title_is (gpointer data)
-{
-  TitleWait *w = data;
-  GtkWidget *row = tf_ui_find (w->window, w->row);
-
-  return row != NULL &&
-         g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), w->title) == 0;
-}
-
 /* A client whose care begins while the therapist is in the list (as a
  * sync brings it) joins it by itself, in its place, and the other rows
  * stay as they were: the row the keyboard is on keeps the focus, and a
@@ -483,7 +466,6 @@ test_arrival_keeps_focus (void)
   g_autofree char *later_row = NULL;
   g_autoptr(JsonObject) care = NULL, profile = NULL;
   GtkWidget *row, *list;
-  TitleWait named = { NULL, NULL, "Ελένη Αθανασίου" };
 
   fixture_set_up (&f, 1000);
   maria = pull_client (&f, "Μαρία", "Παπαδοπούλου", NULL);
@@ -510,9 +492,7 @@ test_arrival_keeps_focus (void)
   g_assert_cmpstr (row_title (&f, later), ==, "Unknown client");
   profile = profile_fields (later, "Ελένη", "Αθανασίου", NULL);
   tf_ui_pull (f.session, "profiles", later, profile);
-  named.window = f.window;
-  named.row = later_row;
-  g_assert_true (tf_ui_wait_for (title_is, &named));
+  tf_ui_wait_title (f.window, later_row, "Ελένη Αθανασίου");
   g_assert_true (gtk_widget_get_first_child (list) == tf_ui_find (f.window, later_row));
   g_assert_true (tf_ui_find (f.window, maria_row) == row);
   g_assert_true (gtk_widget_has_focus (row));

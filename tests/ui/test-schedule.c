@@ -6,8 +6,10 @@
  * overlapping windows, saying why next to the days and writing nothing,
  * then stores 09:00–17:00; a date blocked and unblocked; the week agenda
  * shows an appointment of this week, confirming it changes the stored
- * status, cancelling it asks for a reason and stores who and when.  GTK
- * warnings are fatal (G_DEBUG=fatal-warnings).
+ * status, cancelling it asks for a reason and stores who and when; an
+ * appointment and a client's name arriving (the CLI, a sync) show by
+ * themselves, and the other days stay as they were.  GTK warnings are
+ * fatal (G_DEBUG=fatal-warnings).
  */
 #include "config.h"
 
@@ -197,18 +199,25 @@ test_blocked_dates (void)
 
 /* --- the week agenda ------------------------------------------------------ */
 
-/* Monday 00:00 of this week in this computer's zone (TZ=UTC in the suite):
- * begun whatever day the suite runs, so Complete and No-Show are offered. */
-static char *
-put_appointment (Fixture *f)
+/* Monday 00:00 of this week in this computer's zone (TZ=UTC in the suite). */
+static GDateTime *
+this_monday (void)
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autoptr(GDateTime) midnight = g_date_time_new_local (g_date_time_get_year (now),
                                                          g_date_time_get_month (now),
                                                          g_date_time_get_day_of_month (now),
                                                          0, 0, 0);
-  g_autoptr(GDateTime) monday = g_date_time_add_days (midnight,
-                                                      1 - g_date_time_get_day_of_week (now));
+
+  return g_date_time_add_days (midnight, 1 - g_date_time_get_day_of_week (now));
+}
+
+/* An appointment at this_monday(): begun whatever day the suite runs, so
+ * Complete and No-Show are offered. */
+static char *
+put_appointment (Fixture *f)
+{
+  g_autoptr(GDateTime) monday = this_monday ();
   g_autofree char *client = g_uuid_string_random ();
 
   return tf_ui_put_appointment (f->session, client, monday, "pending");
@@ -332,6 +341,54 @@ test_future_not_held (void)
   fixture_tear_down (&f);
 }
 
+/* --- arrivals while the week is open -------------------------------------- */
+
+/* An appointment stored by another path (the CLI's, as a sync's pulled
+ * page would) joins the open week, and a client's name that comes with a
+ * sync names their appointment, both by themselves; the other day stays
+ * the same widget, the row the keyboard is on still focused (the old page
+ * rebuilt the week at every change, and took names only when a sync of
+ * its own ended). */
+static void
+test_arrival_keeps_focus (void)
+{
+  Fixture f = { 0 };
+  g_autoptr(GDateTime) monday = this_monday ();
+  g_autoptr(GDateTime) tuesday = g_date_time_add_hours (monday, 24 + 10);
+  g_autofree char *maria = g_uuid_string_random (), *other = g_uuid_string_random ();
+  g_autofree char *first = NULL, *second = NULL, *first_row = NULL, *second_row = NULL;
+  g_autoptr(JsonObject) profile = json_object_new ();
+  GtkWidget *row, *day;
+
+  fixture_set_up (&f, tf_schedule_page_new);
+  tf_ui_wait_shown (f.window, "schedule-empty");
+  first = tf_ui_put_appointment (f.session, maria, monday, "pending");
+  first_row = g_strdup_printf ("appointment-%s", first);
+  tf_ui_wait_subtitle (f.window, first_row, "Pending · 50 min");
+
+  /* Tuesday's: a day of its own below Monday's, which stays. */
+  day = gtk_widget_get_first_child (tf_ui_find (f.window, "schedule-days"));
+  second = tf_ui_put_appointment (f.session, other, tuesday, "pending");
+  second_row = g_strdup_printf ("appointment-%s", second);
+  row = tf_ui_wait_shown (f.window, second_row);
+  g_assert_true (gtk_widget_get_first_child (tf_ui_find (f.window, "schedule-days")) == day);
+  g_assert_true (gtk_widget_is_ancestor (tf_ui_find (f.window, first_row), day));
+  g_assert_true (gtk_widget_grab_focus (row));
+
+  /* Maria's name comes with a sync: her appointment says it, and
+   * Tuesday's row keeps the focus. */
+  json_object_set_string_member (profile, "user_id", maria);
+  json_object_set_string_member (profile, "first_name", "Μαρία");
+  json_object_set_string_member (profile, "last_name", "Παπαδοπούλου");
+  json_object_set_string_member (profile, "language", "el");
+  json_object_set_string_member (profile, "created_at", "2026-09-01T08:00:00Z");
+  tf_ui_pull (f.session, "profiles", maria, profile);
+  tf_ui_wait_title (f.window, first_row, "00:00 · Μαρία Παπαδοπούλου");
+  g_assert_true (tf_ui_find (f.window, second_row) == row);
+  g_assert_true (gtk_widget_has_focus (row));
+  fixture_tear_down (&f);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -341,5 +398,6 @@ main (int argc, char **argv)
   g_test_add_func ("/tf/schedule/blocked-dates", test_blocked_dates);
   g_test_add_func ("/tf/schedule/agenda-confirm-cancel", test_agenda);
   g_test_add_func ("/tf/schedule/future-not-held", test_future_not_held);
+  g_test_add_func ("/tf/schedule/arrival-keeps-focus", test_arrival_keeps_focus);
   return g_test_run ();
 }

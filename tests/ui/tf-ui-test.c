@@ -506,6 +506,24 @@ tf_ui_wait_subtitle (GtkWidget *window, const char *row, const char *text)
   g_assert_true (tf_ui_wait_for (subtitle_has, &w));
 }
 
+static gboolean
+title_is (gpointer data)
+{
+  SubtitleWait *w = data;
+  GtkWidget *row = tf_ui_find (w->window, w->row);
+
+  return row != NULL &&
+         g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), w->text) == 0;
+}
+
+void
+tf_ui_wait_title (GtkWidget *window, const char *row, const char *title)
+{
+  SubtitleWait w = { window, row, title };
+
+  g_assert_true (tf_ui_wait_for (title_is, &w));
+}
+
 /* --- message dialogs ------------------------------------------------------ */
 
 typedef struct

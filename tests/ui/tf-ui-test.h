@@ -68,6 +68,11 @@ void       tf_ui_wait_present  (GtkWidget  *window,
 void       tf_ui_wait_subtitle (GtkWidget  *window,
                                 const char *row,
                                 const char *text);
+/* Waits until the row (AdwPreferencesRow) @row is there and its title is
+ * @title. */
+void       tf_ui_wait_title    (GtkWidget  *window,
+                                const char *row,
+                                const char *title);
 
 /* Waits until an AdwMessageDialog other than @not_this (or NULL) is mapped;
  * returns a reference on it, since it outlives its closing. */
