@@ -10,8 +10,8 @@
  * changes asks first.  A locked note is shown read-only with the time it
  * was signed, and with a warning when its signature does not verify
  * (signature_valid false from tf_vault_list).  Locking saves first, so what
- * is on screen is what gets signed.  The notes repository is the view's,
- * handed in with tf_note_editor_set_session().
+ * is on screen is what gets signed; a saved note is shown again as stored
+ * (tf_note_dup_stored), the notes list following by itself.
  *
  * When the session locks (TfSession::locking) with unsaved changes, they
  * are kept as a draft (tf-drafts.h) under the note's id, or "new:" and the
@@ -38,7 +38,6 @@ struct _TfNoteEditor
 {
   GtkWidget     parent_instance;
   TfSession    *session;
-  TfRepository *notes;          /* this therapist's notes, live (the view's) */
   char         *client_id;      /* whose notes (the view's), kept in a draft */
 
   char         *appointment_id; /* of the note in the editor */
@@ -525,7 +524,7 @@ save_note (TfNoteEditor *self, gboolean lock)
 
   gtk_widget_set_visible (self->error, FALSE);
   if (self->note_id != NULL)
-    stored = tf_vault_get (vault, tf_registry_lookup ("session_notes"), self->note_id, NULL);
+    stored = tf_note_dup_stored (vault, self->note_id, NULL);
   approach = selected_approach (self, stored);
   content = content_node (self, approach, TRUE);
   if (content == NULL)
@@ -551,24 +550,14 @@ save_note (TfNoteEditor *self, gboolean lock)
   return TRUE;
 }
 
-/* The stored plain form of @id as tf_vault_list gives it (with
- * signature_valid), from the notes repository. */
-static JsonObject *
-listed_note (TfNoteEditor *self, const char *id)
-{
-  g_autoptr(TfItem) item = NULL;
-
-  tf_repository_refresh (self->notes, NULL);
-  item = tf_repository_dup_item (self->notes, id);
-  return item != NULL ? json_object_ref (tf_item_get_plain (item)) : NULL;
-}
-
-/* Shows the editor's note again as stored. */
+/* Shows the editor's note again as stored, just written (with
+ * signature_valid; the notes list follows by itself). */
 static void
 refill_editor (TfNoteEditor *self)
 {
   g_autofree char *appointment_id = g_strdup (self->appointment_id);
-  g_autoptr(JsonObject) plain = listed_note (self, self->note_id);
+  g_autoptr(JsonObject) plain = tf_note_dup_stored (tf_session_get_vault (self->session),
+                                                    self->note_id, NULL);
 
   if (plain != NULL)
     fill_editor (self, plain, appointment_id);
@@ -674,7 +663,6 @@ tf_note_editor_dispose (GObject *object)
 
   gtk_widget_dispose_template (GTK_WIDGET (self), TF_TYPE_NOTE_EDITOR);
   tf_form_unparent_children (GTK_WIDGET (self));
-  g_clear_object (&self->notes);
   g_clear_object (&self->session);
   g_clear_pointer (&self->appointment_id, g_free);
   g_clear_pointer (&self->new_id, g_free);
@@ -744,16 +732,13 @@ tf_note_editor_init (TfNoteEditor *self)
 }
 
 void
-tf_note_editor_set_session (TfNoteEditor *self, TfSession *session, TfRepository *notes,
-                            const char *client_id)
+tf_note_editor_set_session (TfNoteEditor *self, TfSession *session, const char *client_id)
 {
   g_return_if_fail (TF_IS_NOTE_EDITOR (self));
   g_return_if_fail (TF_IS_SESSION (session));
-  g_return_if_fail (TF_IS_REPOSITORY (notes));
   g_return_if_fail (self->session == NULL);
 
   self->session = g_object_ref (session);
-  g_set_object (&self->notes, notes);
   self->client_id = g_strdup (client_id);
   g_signal_connect_object (session, "locking", G_CALLBACK (on_locking_cb), self,
                            G_CONNECT_SWAPPED);

@@ -16,12 +16,10 @@ G_BEGIN_DECLS
 #define TF_TYPE_NOTE_EDITOR (tf_note_editor_get_type ())
 G_DECLARE_FINAL_TYPE (TfNoteEditor, tf_note_editor, TF, NOTE_EDITOR, GtkWidget)
 
-/* What the editor writes with: @session's vault, and @notes (this
- * therapist's notes, live), from which a saved note is shown again;
- * @client_id: whose notes they are (kept with a draft).  Once. */
+/* What the editor writes with: @session's vault; @client_id: whose notes
+ * they are (kept with a draft).  Once. */
 void      tf_note_editor_set_session (TfNoteEditor *self,
                                       TfSession    *session,
-                                      TfRepository *notes,
                                       const char   *client_id);
 /* Shows @plain (a note's plain form), or a new note of appointment
  * @appointment_id when @plain is NULL; with the unsaved changes kept for

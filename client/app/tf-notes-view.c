@@ -28,6 +28,7 @@
 
 #include "tf-appointment-info.h"
 #include "tf-box-model.h"
+#include "tf-clinical.h"
 #include "tf-form.h"
 #include "tf-note-editor.h"
 #include "tf-note-row.h"
@@ -41,7 +42,6 @@ struct _TfNotesView
   TfSession    *session;
   char         *client_id;
   TfRepository *visits;         /* the client's sessions and their notes, live */
-  TfRepository *notes;          /* this therapist's notes, live (the editor's) */
 
   /* template (tf-notes-view.ui) */
   GtkWidget    *stack;          /* "list" or "editor"; the only child */
@@ -69,7 +69,7 @@ tf_notes_view_restore_draft (TfNotesView *self, JsonObject *draft)
 {
   JsonObject *content;
   const char *record_key, *appointment_id;
-  g_autoptr(TfItem) note = NULL;
+  g_autoptr(JsonObject) note = NULL;
   g_autoptr(TfItem) appointment = NULL;
 
   g_return_val_if_fail (TF_IS_NOTES_VIEW (self), FALSE);
@@ -85,11 +85,11 @@ tf_notes_view_restore_draft (TfNotesView *self, JsonObject *draft)
     return FALSE;
   if (!g_str_has_prefix (record_key, "new:"))
     {
-      note = tf_repository_dup_item (self->notes, record_key);
+      note = tf_note_dup_stored (tf_session_get_vault (self->session), record_key, NULL);
       if (note == NULL)
         return FALSE;
     }
-  edit (self, note != NULL ? tf_item_get_plain (note) : NULL, appointment_id);
+  edit (self, note, appointment_id);
   return TRUE;
 }
 
@@ -185,7 +185,6 @@ tf_notes_view_dispose (GObject *object)
 
   gtk_widget_dispose_template (GTK_WIDGET (self), TF_TYPE_NOTES_VIEW);
   g_clear_object (&self->visits);
-  g_clear_object (&self->notes);
   g_clear_object (&self->session);
   g_clear_pointer (&self->client_id, g_free);
   G_OBJECT_CLASS (tf_notes_view_parent_class)->dispose (object);
@@ -235,8 +234,7 @@ tf_notes_view_new (TfSession *session, const char *client_id)
   self->session = g_object_ref (session);
   self->client_id = g_strdup (client_id);
   self->visits = tf_session_dup_note_sessions (session, client_id);
-  self->notes = tf_session_dup_notes (session);
-  tf_note_editor_set_session (TF_NOTE_EDITOR (self->editor), session, self->notes, client_id);
+  tf_note_editor_set_session (TF_NOTE_EDITOR (self->editor), session, client_id);
   tf_box_bind_model (GTK_BOX (self->sessions_box), G_LIST_MODEL (self->visits), create_group,
                      self, NULL);
   g_signal_connect_object (self->visits, "notify::n-items", G_CALLBACK (update_state), self,

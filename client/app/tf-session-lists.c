@@ -83,17 +83,6 @@ tf_session_dup_note_sessions (TfSession *self, const char *client_id)
 }
 
 TfRepository *
-tf_session_dup_notes (TfSession *self)
-{
-  g_return_val_if_fail (TF_IS_SESSION (self), NULL);
-
-  if (self->vault == NULL)
-    return NULL;
-  return tf_repository_new (self->vault, tf_registry_lookup ("session_notes"), "therapist_id",
-                            tf_vault_get_user_id (self->vault));
-}
-
-TfRepository *
 tf_session_dup_plans (TfSession *self, const char *client_id)
 {
   g_return_val_if_fail (TF_IS_SESSION (self), NULL);

@@ -81,8 +81,6 @@ TfRepository *tf_session_dup_goals     (TfSession      *self);
  * (tf_notes_sessions_new). */
 TfRepository *tf_session_dup_note_sessions (TfSession  *self,
                                             const char *client_id);
-/* This therapist's session notes, as tf_vault_list gives them. */
-TfRepository *tf_session_dup_notes     (TfSession      *self);
 /* This therapist's treatment plans for a client, the current one first
  * (tf_plans_list_new). */
 TfRepository *tf_session_dup_plans     (TfSession      *self,

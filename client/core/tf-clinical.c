@@ -87,6 +87,20 @@ note_body (TfStore *store, gpointer data, GError **error)
   return TRUE;
 }
 
+JsonObject *
+tf_note_dup_stored (TfVault *vault, const char *id, GError **error)
+{
+  g_autoptr(GPtrArray) notes = NULL;
+
+  g_return_val_if_fail (TF_IS_VAULT (vault), NULL);
+  g_return_val_if_fail (id != NULL, NULL);
+
+  notes = tf_vault_list (vault, tf_registry_lookup ("session_notes"), "id", id, error);
+  if (notes == NULL || notes->len == 0)
+    return NULL;
+  return json_object_ref (g_ptr_array_index (notes, 0));
+}
+
 gboolean
 tf_note_save (TfVault *vault, const char *id, const char *appointment_id, const char *approach,
               JsonNode *content, JsonNode *risk, gboolean lock, JsonObject **out_plain,

@@ -37,6 +37,13 @@ gboolean tf_note_save (TfVault    *vault,
                        JsonObject **out_plain,
                        GError    **error);
 
+/* Session note @id as stored, in the plain form a list gives it (with
+ * signature_valid when locked, "unreadable" when its key is not here), or
+ * NULL (with @error when it could not be read). */
+JsonObject *tf_note_dup_stored (TfVault    *vault,
+                                const char *id,
+                                GError    **error);
+
 /* What a save of a treatment plan says; the nodes are borrowed. */
 typedef struct
 {
