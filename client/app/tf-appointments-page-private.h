@@ -15,7 +15,9 @@ struct _TfAppointmentsPage
 {
   GtkWidget      parent_instance;
   TfSession     *session;
-  TfRepository  *appointments;    /* this client's, live */
+  TfRepository  *appointments;    /* this client's, live, upcoming first (tf_booking_mine_new) */
+  GtkFilterListModel *upcoming_shown; /* those upcoming, bound to upcoming */
+  GtkFilterListModel *past_shown;     /* the others, bound to past */
   TfRepository  *care;            /* this client's care relationships, live */
   GCancellable  *cancellable;     /* the link's lookup; cancelled in dispose */
   GStrv          therapist_ids;   /* in therapist_row's order */

@@ -3,11 +3,13 @@
  * tf-appointments-page.c: "My appointments" for a client — the list, and
  * booking, in a stack.
  *
- * The list follows a live repository of the client's appointments
- * (client_id = me) and is rebuilt whenever it changes or a sync ends (a
- * therapist's name or a cancellation by the therapist may come with it).
- * An appointment is upcoming until it has ended; times are shown in this
- * computer's zone.
+ * The lists are the session's live list of the client's appointments
+ * (tf_session_dup_my_appointments, tf-booking-lists.h: with the
+ * therapist's name and the service), upcoming and past each bound to its
+ * list box through a filter: an appointment, a cancellation by the
+ * therapist or a name that comes with a sync changes its own row and the
+ * others stay; the page wires no refresh of them.  An appointment is
+ * upcoming until it has ended; times are shown in this computer's zone.
  *
  * What may be cancelled is client/core/tf-booking's, shared with the CLI;
  * a cancellation's reason stays in its dialog when the cancelling fails.
@@ -90,41 +92,22 @@ clear_list (GtkWidget *list)
 
 /* --- the list ------------------------------------------------------------- */
 
-/* The name of an appointment's service, or NULL for none. */
-static char *
-service_name (TfAppointmentsPage *self, const char *service_id)
-{
-  g_autoptr(JsonObject) service = NULL;
-
-  if (service_id == NULL)
-    return NULL;
-  service = tf_vault_get (get_vault (self), tf_registry_lookup ("services"), service_id, NULL);
-  return service != NULL ? g_strdup (tf_booking_service_name (service)) : NULL;
-}
-
 static GtkWidget *
-create_row (TfAppointmentsPage *self, TfDatedAppointment *entry, gboolean upcoming,
-            GHashTable *names)
+create_row (gpointer item, gpointer data)
 {
-  TfItem *item = entry->item;
+  TfAppointmentsPage *self = data;
   const char *id = tf_item_get_id (item);
   const char *status = tf_item_get_string (item, "status");
-  const char *therapist = tf_item_get_string (item, "therapist_id");
+  const char *name = tf_item_get_string (item, "therapist_name");
+  const char *service = tf_item_get_string (item, "service_name");
   const char *reason = tf_item_get_string (item, "cancellation_reason");
-  g_autofree char *title = tf_appointment_format_when (entry->when);
-  g_autofree char *service = service_name (self, tf_item_get_string (item, "service_id"));
-  g_autoptr(GString) subtitle = g_string_new (NULL);
-  const char *name;
+  gboolean upcoming = tf_item_get_boolean (item, "upcoming", FALSE);
+  g_autoptr(GDateTime) utc = tf_time_parse_timestamp (tf_item_get_string (
+                                                        item, "appointment_datetime"), NULL);
+  g_autoptr(GDateTime) when = g_date_time_to_local (utc);
+  g_autofree char *title = tf_appointment_format_when (when);
+  g_autoptr(GString) subtitle = g_string_new (name != NULL ? name : _("Your therapist"));
 
-  name = therapist != NULL ? g_hash_table_lookup (names, therapist) : NULL;
-  if (name == NULL)
-    {
-      char *found = tf_appointments_page_dup_therapist_name (get_vault (self), therapist);
-
-      g_hash_table_insert (names, g_strdup (therapist != NULL ? therapist : ""), found);
-      name = found;
-    }
-  g_string_append (subtitle, name);
   if (service != NULL)
     g_string_append_printf (subtitle, " · %s", service);
   g_string_append_c (subtitle, '\n');
@@ -142,36 +125,28 @@ create_row (TfAppointmentsPage *self, TfDatedAppointment *entry, gboolean upcomi
                                  upcoming && may_cancel (status));
 }
 
-static void
-rebuild_list (TfAppointmentsPage *self)
+static gboolean
+is_upcoming (gpointer item, gpointer data)
 {
-  g_autoptr(GPtrArray) upcoming = g_ptr_array_new_with_free_func (tf_dated_appointment_free);
-  g_autoptr(GPtrArray) past = g_ptr_array_new_with_free_func (tf_dated_appointment_free);
-  g_autoptr(GHashTable) names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  GListModel *model = G_LIST_MODEL (self->appointments);
+  return tf_item_get_boolean (item, "upcoming", FALSE);
+}
 
-  clear_list (self->upcoming);
-  clear_list (self->past);
-  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-    {
-      g_autoptr(TfItem) item = g_list_model_get_item (model, i);
-      TfDatedAppointment *entry = tf_dated_appointment_new (item);
-      g_autoptr(GDateTime) end = NULL;
+static gboolean
+is_past (gpointer item, gpointer data)
+{
+  return !tf_item_get_boolean (item, "upcoming", FALSE);
+}
 
-      if (entry == NULL)
-        continue;
-      end = g_date_time_add_minutes (entry->when, (int) tf_item_get_int (item, "duration", 0));
-      g_ptr_array_add (g_date_time_compare (end, now) > 0 ? upcoming : past, entry);
-    }
-  g_ptr_array_sort (upcoming, tf_dated_appointment_soonest_first);
-  g_ptr_array_sort (past, tf_dated_appointment_latest_first);
-  for (guint i = 0; i < upcoming->len; i++)
-    gtk_list_box_append (GTK_LIST_BOX (self->upcoming),
-                         create_row (self, g_ptr_array_index (upcoming, i), TRUE, names));
-  for (guint i = 0; i < past->len; i++)
-    gtk_list_box_append (GTK_LIST_BOX (self->past),
-                         create_row (self, g_ptr_array_index (past, i), FALSE, names));
+/* @list shows those of the client's appointments @keep keeps. */
+static GtkFilterListModel *
+bind_list (TfAppointmentsPage *self, GtkWidget *list, GtkCustomFilterFunc keep)
+{
+  GtkFilterListModel *shown = gtk_filter_list_model_new (
+    G_LIST_MODEL (g_object_ref (self->appointments)),
+    GTK_FILTER (gtk_custom_filter_new (keep, NULL, NULL)));
+
+  gtk_list_box_bind_model (GTK_LIST_BOX (list), G_LIST_MODEL (shown), create_row, self, NULL);
+  return shown;
 }
 
 /* --- cancelling ----------------------------------------------------------- */
@@ -179,16 +154,9 @@ rebuild_list (TfAppointmentsPage *self)
 static gboolean
 has_appointment (TfAppointmentsPage *self, const char *id)
 {
-  GListModel *model = G_LIST_MODEL (self->appointments);
+  g_autoptr(TfItem) item = tf_repository_dup_item (self->appointments, id);
 
-  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-    {
-      g_autoptr(TfItem) item = g_list_model_get_item (model, i);
-
-      if (g_strcmp0 (tf_item_get_id (item), id) == 0)
-        return TRUE;
-    }
-  return FALSE;
+  return item != NULL;
 }
 
 static void present_cancel_dialog (TfAppointmentsPage *self, const char *id, const char *reason,
@@ -323,12 +291,6 @@ list_activated (GtkWidget *widget, const char *action, GVariant *param)
   gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "list");
 }
 
-static void
-on_appointments_changed_cb (TfAppointmentsPage *self)
-{
-  rebuild_list (self);
-}
-
 /* --- the client's therapists and their safety numbers --------------------- */
 
 static void
@@ -389,9 +351,8 @@ on_care_changed_cb (TfAppointmentsPage *self)
 static void
 on_synced_cb (TfAppointmentsPage *self)
 {
-  /* Names, services and other keys may have come with the sync (the free
-   * times follow the store by themselves). */
-  rebuild_list (self);
+  /* Names and other keys may have come with the sync (the appointments
+   * and the free times follow the store by themselves). */
   rebuild_therapists (self);
   tf_appointments_page_fill_therapists (self);
 }
@@ -407,6 +368,8 @@ tf_appointments_page_dispose (GObject *object)
     g_cancellable_cancel (self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), TF_TYPE_APPOINTMENTS_PAGE);
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->upcoming_shown);
+  g_clear_object (&self->past_shown);
   g_clear_object (&self->appointments);
   g_clear_object (&self->care);
   g_clear_object (&self->slot_list);
@@ -484,17 +447,15 @@ tf_appointments_page_new (TfSession *session)
   self = g_object_new (TF_TYPE_APPOINTMENTS_PAGE, NULL);
   self->session = g_object_ref (session);
   vault = tf_session_get_vault (session);
-  self->appointments = tf_session_dup_records (session, "appointments", "client_id",
-                                          tf_vault_get_user_id (vault));
+  self->appointments = tf_session_dup_my_appointments (session);
+  self->upcoming_shown = bind_list (self, self->upcoming, is_upcoming);
+  self->past_shown = bind_list (self, self->past, is_past);
   self->care = tf_session_dup_records (session, "care_relationships", "client_id",
                                   tf_vault_get_user_id (vault));
-  g_signal_connect_object (self->appointments, "items-changed",
-                           G_CALLBACK (on_appointments_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->care, "items-changed", G_CALLBACK (on_care_changed_cb), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (session, "synced", G_CALLBACK (on_synced_cb), self,
                            G_CONNECT_SWAPPED);
-  rebuild_list (self);
   rebuild_therapists (self);
   tf_appointments_page_fill_therapists (self);
   return GTK_WIDGET (self);

@@ -99,3 +99,11 @@ tf_session_dup_week (TfSession *self, GDateTime *week_start)
 
   return self->vault != NULL ? tf_schedule_week_new (self->vault, week_start) : NULL;
 }
+
+TfRepository *
+tf_session_dup_my_appointments (TfSession *self)
+{
+  g_return_val_if_fail (TF_IS_SESSION (self), NULL);
+
+  return self->vault != NULL ? tf_booking_mine_new (self->vault) : NULL;
+}

@@ -88,6 +88,8 @@ TfRepository *tf_session_dup_plans     (TfSession      *self,
 /* This therapist's appointments of a week, by day (tf_schedule_week_new). */
 TfRepository *tf_session_dup_week      (TfSession      *self,
                                         GDateTime      *week_start);
+/* This client's appointments, upcoming first (tf_booking_mine_new). */
+TfRepository *tf_session_dup_my_appointments (TfSession *self);
 
 /* Drops the vault (and with it every decrypted key) from memory.  First
  * emits ::locking while the vault is still open: every form with unsaved

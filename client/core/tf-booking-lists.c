@@ -15,6 +15,7 @@
 #include <glib/gi18n.h>
 
 #include "tf-booking-lists.h"
+#include "tf-clients.h"
 #include "tf-registry.h"
 #include "tf-time.h"
 
@@ -133,4 +134,89 @@ tf_booking_blocked_new (TfVault *vault)
   g_return_val_if_fail (TF_IS_VAULT (vault), NULL);
 
   return tf_repository_new_derived (vault, tables, load_blocked, NULL, NULL);
+}
+
+/* --- a client's appointments ---------------------------------------------- */
+
+/* The appointment's start, or NULL. */
+static GDateTime *
+dup_start (JsonObject *appointment)
+{
+  const char *at = tf_json_get_string (appointment, "appointment_datetime");
+
+  return at != NULL ? tf_time_parse_timestamp (at, NULL) : NULL;
+}
+
+/* Upcoming first, soonest first; then the past, latest first. */
+static int
+compare_mine (gconstpointer a, gconstpointer b)
+{
+  JsonObject *x = *(JsonObject **) a, *y = *(JsonObject **) b;
+  gboolean x_up = json_object_get_boolean_member (x, "upcoming");
+  gboolean y_up = json_object_get_boolean_member (y, "upcoming");
+  g_autoptr(GDateTime) x_at = dup_start (x);
+  g_autoptr(GDateTime) y_at = dup_start (y);
+  int by_time;
+
+  if (x_up != y_up)
+    return x_up ? -1 : 1;
+  by_time = x_up ? g_date_time_compare (x_at, y_at) : g_date_time_compare (y_at, x_at);
+  return by_time != 0 ? by_time
+                      : g_strcmp0 (tf_json_get_string (x, "id"), tf_json_get_string (y, "id"));
+}
+
+static GPtrArray *
+load_mine (TfVault *vault, gpointer data, GError **error)
+{
+  g_autoptr(GHashTable) names = tf_clients_dup_names (vault, error);
+  g_autoptr(GPtrArray) appointments = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  const TfTable *services = tf_registry_lookup ("services");
+  GPtrArray *mine;
+
+  if (names == NULL)
+    return NULL;
+  appointments = tf_vault_list (vault, tf_registry_lookup ("appointments"), "client_id",
+                                tf_vault_get_user_id (vault), error);
+  if (appointments == NULL)
+    return NULL;
+  mine = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  for (guint i = 0; i < appointments->len; i++)
+    {
+      JsonObject *appointment = g_ptr_array_index (appointments, i);
+      g_autoptr(GDateTime) start = dup_start (appointment);
+      g_autoptr(GDateTime) end = NULL;
+      const char *therapist = tf_json_get_string (appointment, "therapist_id");
+      const char *service_id = tf_json_get_string (appointment, "service_id");
+      const char *name = therapist != NULL ? g_hash_table_lookup (names, therapist) : NULL;
+
+      if (start == NULL)
+        continue;
+      end = g_date_time_add_minutes (start, (int) json_object_get_int_member_with_default (
+                                              appointment, "duration", 0));
+      json_object_set_boolean_member (appointment, "upcoming", g_date_time_compare (end, now) > 0);
+      if (name != NULL)
+        json_object_set_string_member (appointment, "therapist_name", name);
+      if (service_id != NULL)
+        {
+          g_autoptr(JsonObject) service = tf_vault_get (vault, services, service_id, NULL);
+
+          if (service != NULL && tf_booking_service_name (service) != NULL)
+            json_object_set_string_member (appointment, "service_name",
+                                           tf_booking_service_name (service));
+        }
+      g_ptr_array_add (mine, json_object_ref (appointment));
+    }
+  g_ptr_array_sort (mine, compare_mine);
+  return mine;
+}
+
+TfRepository *
+tf_booking_mine_new (TfVault *vault)
+{
+  static const char *const tables[] = { "appointments", "profiles", "services", NULL };
+
+  g_return_val_if_fail (TF_IS_VAULT (vault), NULL);
+
+  return tf_repository_new_derived (vault, tables, load_mine, NULL, NULL);
 }

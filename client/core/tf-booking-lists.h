@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
  * tf-booking-lists.h: the live lists of booking the app binds — the free
- * times of one day with a therapist, and a therapist's blocked dates.
+ * times of one day with a therapist, a therapist's blocked dates and a
+ * client's appointments.
  * Each is a repository (tf-repository.h) that reloads by itself when a
  * table it is made from changes, a sync's pulled pages included.
  */
@@ -29,5 +30,13 @@ TfRepository *tf_booking_slots_new        (TfVault    *vault,
 /* This therapist's blocked dates, live: the therapist_blocked_dates
  * records of the account, by date. */
 TfRepository *tf_booking_blocked_new      (TfVault    *vault);
+
+/* This client's appointments, live: upcoming ones (not ended yet when
+ * loaded) first, soonest first, then the past ones, latest first; each
+ * its plain form with upcoming (boolean), therapist_name when the
+ * therapist's profile names them and service_name when the service is
+ * known.  It reloads when an appointment, a profile or a service
+ * changes. */
+TfRepository *tf_booking_mine_new         (TfVault    *vault);
 
 G_END_DECLS

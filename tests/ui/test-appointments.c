@@ -821,6 +821,51 @@ test_end_care (void)
   tf_ui_page_close (&f);
 }
 
+/* --- appointments arriving while the list is open ------------------------- */
+
+/* An appointment of this client with THERAPIST in @days days at 10:00 UTC,
+ * stored by another path (as the CLI or a sync would); its id. */
+static char *
+put_mine (Fixture *f, int days)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) day = g_date_time_new_utc (g_date_time_get_year (now),
+                                                  g_date_time_get_month (now),
+                                                  g_date_time_get_day_of_month (now), 10, 0, 0);
+  g_autoptr(GDateTime) at = g_date_time_add_days (day, days);
+
+  return tf_ui_put_appointment_with (f->session, THERAPIST,
+                                     tf_vault_get_user_id (tf_ui_page_vault (f)), at, "pending");
+}
+
+/* An appointment stored elsewhere (the CLI, a sync) joins the open list
+ * by itself, in its place, and the other rows stay: the row the keyboard is on keeps the
+ * focus (the old page cleared and rebuilt both lists at every change). */
+static void
+test_arrival_keeps_focus (void)
+{
+  Fixture f = { 0 };
+  g_autofree char *first = NULL, *second = NULL, *first_row = NULL, *second_row = NULL;
+  GtkWidget *row, *list;
+
+  client_set_up (&f, make_linked_client_page);
+  first = put_mine (&f, 1);
+  first_row = g_strdup_printf ("appointment-%s", first);
+  row = tf_ui_wait_shown (f.window, first_row);
+  g_assert_true (gtk_widget_grab_focus (row));
+
+  second = put_mine (&f, 3);
+  second_row = g_strdup_printf ("appointment-%s", second);
+  tf_ui_wait_shown (f.window, second_row);
+  list = tf_ui_find (f.window, "appointments-upcoming");
+  g_assert_true (gtk_widget_get_first_child (list) == row);
+  g_assert_true (tf_ui_find (f.window, first_row) == row);
+  g_assert_true (gtk_widget_has_focus (row));
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (
+                              tf_ui_find (f.window, second_row))), "\n"));
+  tf_ui_page_close (&f);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -829,6 +874,7 @@ main (int argc, char **argv)
   g_test_add_func ("/tf/appointments/book-and-cancel", test_book_and_cancel);
   g_test_add_func ("/tf/appointments/link-first", test_link_first);
   g_test_add_func ("/tf/appointments/hours-arrive", test_hours_arrive);
+  g_test_add_func ("/tf/appointments/arrival-keeps-focus", test_arrival_keeps_focus);
   g_test_add_func ("/tf/appointments/end-care", test_end_care);
   g_test_add_func ("/tf/appointments/services-and-prices", test_services);
   g_test_add_func ("/tf/appointments/services-unknown", test_services_unknown);

@@ -631,6 +631,15 @@ char *
 tf_ui_put_appointment (TfSession *session, const char *client_id, GDateTime *at,
                        const char *status)
 {
+  return tf_ui_put_appointment_with (session,
+                                     tf_vault_get_user_id (tf_session_get_vault (session)),
+                                     client_id, at, status);
+}
+
+char *
+tf_ui_put_appointment_with (TfSession *session, const char *therapist_id, const char *client_id,
+                            GDateTime *at, const char *status)
+{
   TfVault *vault = tf_session_get_vault (session);
   g_autoptr(GDateTime) booked = g_date_time_add_days (at, -7);
   g_autofree char *at_text = tf_time_format_timestamp (at);
@@ -640,7 +649,7 @@ tf_ui_put_appointment (TfSession *session, const char *client_id, GDateTime *at,
   char *id = g_uuid_string_random ();
 
   json_object_set_string_member (plain, "id", id);
-  json_object_set_string_member (plain, "therapist_id", tf_vault_get_user_id (vault));
+  json_object_set_string_member (plain, "therapist_id", therapist_id);
   json_object_set_string_member (plain, "client_id", client_id);
   json_object_set_string_member (plain, "appointment_datetime", at_text);
   json_object_set_int_member (plain, "duration", 50);

@@ -97,6 +97,12 @@ char       *tf_ui_put_appointment (TfSession  *session,
                                    const char *client_id,
                                    GDateTime  *at,
                                    const char *status);
+/* The same with @therapist_id (for a client's session, say). */
+char       *tf_ui_put_appointment_with (TfSession  *session,
+                                        const char *therapist_id,
+                                        const char *client_id,
+                                        GDateTime  *at,
+                                        const char *status);
 /* The plain record @id of @table in @session's vault (asserts it reads). */
 JsonObject *tf_ui_get             (TfSession  *session,
                                    const char *table,
