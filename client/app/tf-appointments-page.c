@@ -439,19 +439,16 @@ GtkWidget *
 tf_appointments_page_new (TfSession *session)
 {
   TfAppointmentsPage *self;
-  TfVault *vault;
 
   g_return_val_if_fail (TF_IS_SESSION (session), NULL);
   g_return_val_if_fail (tf_session_get_vault (session) != NULL, NULL);
 
   self = g_object_new (TF_TYPE_APPOINTMENTS_PAGE, NULL);
   self->session = g_object_ref (session);
-  vault = tf_session_get_vault (session);
   self->appointments = tf_session_dup_my_appointments (session);
   self->upcoming_shown = bind_list (self, self->upcoming, is_upcoming);
   self->past_shown = bind_list (self, self->past, is_past);
-  self->care = tf_session_dup_records (session, "care_relationships", "client_id",
-                                  tf_vault_get_user_id (vault));
+  self->care = tf_session_dup_care (session, NULL);
   g_signal_connect_object (self->care, "items-changed", G_CALLBACK (on_care_changed_cb), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (session, "synced", G_CALLBACK (on_synced_cb), self,

@@ -563,11 +563,9 @@ GtkWidget *
 tf_checkin_page_new (TfSession *session)
 {
   TfCheckinPage *self = g_object_new (TF_TYPE_CHECKIN_PAGE, NULL);
-  TfVault *vault = tf_session_get_vault (session);
 
   self->session = g_object_ref (session);
-  self->history = tf_session_dup_records (session, "mood_entries", "user_id",
-                                     tf_vault_get_user_id (vault));
+  self->history = tf_session_dup_moods (session, NULL);
   gtk_list_box_bind_model (self->list, G_LIST_MODEL (self->history), create_row, self, NULL);
   g_signal_connect_object (session, "locking", G_CALLBACK (on_locking_cb), self,
                            G_CONNECT_SWAPPED);

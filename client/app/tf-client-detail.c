@@ -491,17 +491,13 @@ tf_client_detail_new (TfSession *session, const char *client_id)
   self->session = g_object_ref (session);
   self->client_id = g_strdup (client_id);
   self->me = g_strdup (tf_vault_get_user_id (vault));
-  self->profile = tf_session_dup_records (session, "profiles", "user_id",
-                                     client_id);
-  self->care = tf_session_dup_records (session, "care_relationships",
-                                  "client_id", client_id);
-  self->journal = tf_session_dup_records (session, "journal_entries", "user_id",
-                                     client_id);
+  self->profile = tf_session_dup_profile (session, client_id);
+  self->care = tf_session_dup_care (session, client_id);
+  self->journal = tf_session_dup_journal (session, client_id);
   self->shared = gtk_filter_list_model_new (G_LIST_MODEL (g_object_ref (self->journal)),
                                             GTK_FILTER (gtk_custom_filter_new (entry_is_shared,
                                                                                NULL, NULL)));
-  self->moods = tf_session_dup_records (session, "mood_entries", "user_id",
-                                   client_id);
+  self->moods = tf_session_dup_moods (session, client_id);
   add_sections (self);
 
   gtk_list_box_bind_model (self->journal_list, G_LIST_MODEL (self->shared), create_journal_row,

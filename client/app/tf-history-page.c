@@ -145,16 +145,13 @@ GtkWidget *
 tf_history_page_new (TfSession *session)
 {
   TfHistoryPage *self;
-  TfVault *vault;
 
   g_return_val_if_fail (TF_IS_SESSION (session), NULL);
   g_return_val_if_fail (tf_session_is_unlocked (session), NULL);
 
   self = g_object_new (TF_TYPE_HISTORY_PAGE, NULL);
-  vault = tf_session_get_vault (session);
   self->session = g_object_ref (session);
-  self->entries = tf_session_dup_records (session, "mood_entries", "user_id",
-                                     tf_vault_get_user_id (vault));
+  self->entries = tf_session_dup_moods (session, NULL);
   g_signal_connect_object (self->entries, "items-changed", G_CALLBACK (on_items_changed_cb),
                            self, G_CONNECT_SWAPPED);
   reload (self);

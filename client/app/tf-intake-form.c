@@ -547,8 +547,7 @@ tf_intake_form_new (TfSession *session, const char *client_id)
   self = g_object_new (TF_TYPE_INTAKE_FORM, NULL);
   self->session = g_object_ref (session);
   self->client_id = g_strdup (client_id);
-  self->intakes = tf_session_dup_records (session, "client_intakes",
-                                     "client_id", client_id);
+  self->intakes = tf_session_dup_intakes (session, client_id);
   g_signal_connect_object (self->intakes, "items-changed", G_CALLBACK (on_items_changed_cb),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (session, "locking", G_CALLBACK (on_locking_cb), self,

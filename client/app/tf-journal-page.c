@@ -541,16 +541,13 @@ GtkWidget *
 tf_journal_page_new (TfSession *session)
 {
   TfJournalPage *self;
-  TfVault *vault;
 
   g_return_val_if_fail (TF_IS_SESSION (session), NULL);
   g_return_val_if_fail (tf_session_is_unlocked (session), NULL);
 
   self = g_object_new (TF_TYPE_JOURNAL_PAGE, NULL);
-  vault = tf_session_get_vault (session);
   self->session = g_object_ref (session);
-  self->entries = tf_session_dup_records (session, "journal_entries", "user_id",
-                                     tf_vault_get_user_id (vault));
+  self->entries = tf_session_dup_journal (session, NULL);
   self->filter = gtk_custom_filter_new (entry_matches, self, NULL);
   self->visible = gtk_filter_list_model_new (G_LIST_MODEL (g_object_ref (self->entries)),
                                              GTK_FILTER (self->filter));

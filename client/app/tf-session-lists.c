@@ -107,3 +107,57 @@ tf_session_dup_my_appointments (TfSession *self)
 
   return self->vault != NULL ? tf_booking_mine_new (self->vault) : NULL;
 }
+
+/* --- one person's records --------------------------------------------------- */
+
+/* The records of @table_name whose @column is @user_id (NULL: the
+ * account's own). */
+static TfRepository *
+dup_of_person (TfSession *self, const char *table_name, const char *column, const char *user_id)
+{
+  if (self->vault == NULL)
+    return NULL;
+  return tf_repository_new (self->vault, tf_registry_lookup (table_name), column,
+                            user_id != NULL ? user_id : tf_vault_get_user_id (self->vault));
+}
+
+TfRepository *
+tf_session_dup_moods (TfSession *self, const char *user_id)
+{
+  g_return_val_if_fail (TF_IS_SESSION (self), NULL);
+
+  return dup_of_person (self, "mood_entries", "user_id", user_id);
+}
+
+TfRepository *
+tf_session_dup_journal (TfSession *self, const char *user_id)
+{
+  g_return_val_if_fail (TF_IS_SESSION (self), NULL);
+
+  return dup_of_person (self, "journal_entries", "user_id", user_id);
+}
+
+TfRepository *
+tf_session_dup_profile (TfSession *self, const char *user_id)
+{
+  g_return_val_if_fail (TF_IS_SESSION (self), NULL);
+
+  return dup_of_person (self, "profiles", "user_id", user_id);
+}
+
+TfRepository *
+tf_session_dup_care (TfSession *self, const char *client_id)
+{
+  g_return_val_if_fail (TF_IS_SESSION (self), NULL);
+
+  return dup_of_person (self, "care_relationships", "client_id", client_id);
+}
+
+TfRepository *
+tf_session_dup_intakes (TfSession *self, const char *client_id)
+{
+  g_return_val_if_fail (TF_IS_SESSION (self), NULL);
+  g_return_val_if_fail (client_id != NULL, NULL);
+
+  return dup_of_person (self, "client_intakes", "client_id", client_id);
+}

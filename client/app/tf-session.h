@@ -91,6 +91,24 @@ TfRepository *tf_session_dup_week      (TfSession      *self,
 /* This client's appointments, upcoming first (tf_booking_mine_new). */
 TfRepository *tf_session_dup_my_appointments (TfSession *self);
 
+/* One person's records, live, as tf_vault_list gives them: @user_id's (or
+ * @client_id's) — NULL: the account's own. */
+/* Mood check-ins. */
+TfRepository *tf_session_dup_moods     (TfSession      *self,
+                                        const char     *user_id);
+/* Journal entries. */
+TfRepository *tf_session_dup_journal   (TfSession      *self,
+                                        const char     *user_id);
+/* The profile (zero or one). */
+TfRepository *tf_session_dup_profile   (TfSession      *self,
+                                        const char     *user_id);
+/* The client's care relationships. */
+TfRepository *tf_session_dup_care      (TfSession      *self,
+                                        const char     *client_id);
+/* The client's intake (zero or one); @client_id not NULL. */
+TfRepository *tf_session_dup_intakes   (TfSession      *self,
+                                        const char     *client_id);
+
 /* Drops the vault (and with it every decrypted key) from memory.  First
  * emits ::locking while the vault is still open: every form with unsaved
  * changes keeps them as a draft then (tf-drafts.h), to be given back after
