@@ -39,6 +39,7 @@
 #include "tf-mood-days.h"
 #include "tf-notes-view.h"
 #include "tf-plan-editor.h"
+#include "tf-safety-banner.h"
 #include "tf-safety-dialog.h"
 #include "tf-time.h"
 
@@ -60,7 +61,7 @@ struct _TfClientDetail
   /* template */
   GtkWidget          *box;             /* the only child */
   GtkWidget          *back;
-  GtkWidget          *key_banner;      /* the client's keys changed (tf-safety-dialog.h) */
+  TfSafetyBanner     *key_banner;      /* the client's keys changed (tf-safety-banner.h) */
   AdwWindowTitle     *title;
   AdwViewStack       *sections;
   GtkWidget          *journal_stack;   /* "empty" or "list" */
@@ -170,6 +171,7 @@ tf_client_detail_class_init (TfClientDetailClass *klass)
                                 NULL, NULL, G_TYPE_NONE, 0);
 
   g_type_ensure (TF_TYPE_MOOD_CHART);
+  g_type_ensure (TF_TYPE_SAFETY_BANNER);
   g_type_ensure (TF_TYPE_MOOD_RANGE);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/therapyfield/TherapyField/"
@@ -177,6 +179,7 @@ tf_client_detail_class_init (TfClientDetailClass *klass)
 #define BIND(name) gtk_widget_class_bind_template_child (widget_class, TfClientDetail, name)
   BIND (box);
   BIND (back);
+  BIND (key_banner);
   BIND (title);
   BIND (sections);
   BIND (journal_stack);
@@ -468,12 +471,6 @@ add_sections (TfClientDetail *self)
   add_section (self, self->journal_stack, "journal", _("Journal"),
                "accessories-text-editor-symbolic");
   add_section (self, self->mood_stack, "mood", _("Mood"), "face-smile-symbolic");
-
-  /* Between the header and the sections: the client's keys changed. */
-  self->key_banner = tf_safety_banner_new ("client.verify-keys");
-  gtk_widget_set_name (self->key_banner, "client-detail-key-changed");
-  gtk_box_insert_child_after (GTK_BOX (self->box), self->key_banner,
-                              gtk_widget_get_first_child (self->box));
 }
 
 GtkWidget *

@@ -202,62 +202,6 @@ tf_safety_state_text (TfSession *session, const char *other_id)
   return g_strdup (_("Safety number not verified"));
 }
 
-GtkWidget *
-tf_safety_banner_new (const char *action_name)
-{
-  GtkWidget *banner = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  GtkWidget *icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
-  GtkWidget *label = gtk_label_new (NULL);
-  GtkWidget *button = gtk_button_new_with_mnemonic (_("_Verify"));
-
-  g_return_val_if_fail (action_name != NULL, NULL);
-
-  /* A bar of its own, as the app's other notices (libadwaita 1.2 has no
-   * AdwBanner). */
-  gtk_widget_add_css_class (banner, "card");
-  gtk_widget_set_margin_start (banner, 12);
-  gtk_widget_set_margin_end (banner, 12);
-  gtk_widget_set_margin_bottom (banner, 6);
-  gtk_widget_add_css_class (icon, "warning");
-  gtk_widget_set_margin_start (icon, 12);
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_widget_set_hexpand (label, TRUE);
-  gtk_widget_set_margin_top (label, 8);
-  gtk_widget_set_margin_bottom (label, 8);
-  gtk_widget_set_name (label, "safety-banner-text");
-  gtk_widget_set_name (button, "safety-banner-verify");
-  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-  gtk_widget_set_margin_end (button, 12);
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action_name);
-  gtk_box_append (GTK_BOX (banner), icon);
-  gtk_box_append (GTK_BOX (banner), label);
-  gtk_box_append (GTK_BOX (banner), button);
-  g_object_set_data (G_OBJECT (banner), "label", label);
-  gtk_widget_set_visible (banner, FALSE);
-  return banner;
-}
-
-void
-tf_safety_banner_update (GtkWidget *banner, TfSession *session, const char *other_id,
-                         const char *name)
-{
-  gboolean changed;
-
-  g_return_if_fail (GTK_IS_WIDGET (banner));
-
-  changed = tf_safety_keys_changed (session, other_id);
-  if (changed)
-    {
-      g_autofree char *text = g_strdup_printf (_("The keys of %s changed. Nothing more is "
-                                                 "shared with them until you compare the new "
-                                                 "safety number."), name);
-
-      gtk_label_set_text (g_object_get_data (G_OBJECT (banner), "label"), text);
-    }
-  gtk_widget_set_visible (banner, changed);
-}
-
 static void
 tf_safety_dialog_dispose (GObject *object)
 {

@@ -34,13 +34,4 @@ gboolean    tf_safety_keys_changed      (TfSession  *session,
 char       *tf_safety_state_text        (TfSession  *session,
                                          const char *other_id);
 
-/* A bar for a page about @other_id: "Their keys changed" in plain words and
- * a Verify button that activates @action_name (the page opens the dialog),
- * shown only while a key change waits (tf_safety_banner_update). */
-GtkWidget  *tf_safety_banner_new        (const char *action_name);
-void        tf_safety_banner_update     (GtkWidget  *banner,
-                                         TfSession  *session,
-                                         const char *other_id,
-                                         const char *name);
-
 G_END_DECLS
