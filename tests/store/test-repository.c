@@ -2,12 +2,15 @@
  *
  * test-repository.c: the list models the app binds to follow the store —
  * local writes, edits, deletes and pulled pages — decrypted, with one
- * reload however many records change, and only the changed range announced.
+ * reload however many records change, and only the changed range announced;
+ * a derived list (the goals with their progress) alike.
  */
 #include "config.h"
 
 #include <glib/gstdio.h>
 
+#include "tf-goals.h"
+#include "tf-goals-list.h"
 #include "tf-keys.h"
 #include "tf-repository.h"
 #include "tf-signed.h"
@@ -217,6 +220,54 @@ test_follows_pulled_pages (Fixture *f, gconstpointer data)
   g_assert_cmpuint (f->emissions, ==, before);
 }
 
+/* The goals page's list: each goal with how it goes, and a day marked
+ * done changes that goal's record only. */
+static void
+test_goals_with_progress (Fixture *f, gconstpointer data)
+{
+  g_autoptr(TfRepository) goals = tf_goals_list_new (f->vault);
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *today = g_date_time_format (now, "%Y-%m-%d");
+  g_autofree char *walk = g_uuid_string_random (), *read = g_uuid_string_random ();
+  g_autofree char *mark = g_uuid_string_random ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TfItem) item = NULL;
+  guint position, before;
+
+  g_signal_connect (goals, "items-changed", G_CALLBACK (on_items_changed), f);
+  g_assert_true (tf_goal_save (f->vault, walk, "Περπάτημα", "weekly", 3, NULL, &error));
+  g_assert_true (tf_goal_save (f->vault, read, "Διάβασμα", "daily", 1, NULL, &error));
+  g_assert_no_error (error);
+  drain ();
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (goals)), ==, 2);
+  item = tf_repository_dup_item (goals, walk);
+  g_assert_false (tf_item_get_boolean (item, "done_today", TRUE));
+  g_assert_cmpint (tf_item_get_int (item, "done_in_period", -1), ==, 0);
+  g_clear_object (&item);
+
+  before = f->emissions;
+  g_assert_true (tf_goal_mark_done (f->vault, mark, walk, today, NULL, NULL, &error));
+  g_assert_no_error (error);
+  drain ();
+  g_assert_cmpuint (f->emissions, ==, before + 1);
+  g_assert_cmpuint (f->last_removed, ==, 1);
+  g_assert_cmpuint (f->last_added, ==, 1);
+  item = g_list_model_get_item (G_LIST_MODEL (goals), f->last_position);
+  g_assert_cmpstr (tf_item_get_id (item), ==, walk);
+  g_assert_true (tf_item_get_boolean (item, "done_today", FALSE));
+  g_assert_cmpint (tf_item_get_int (item, "current_streak", 0), ==, 1);
+  g_assert_cmpint (tf_item_get_int (item, "best_streak", 0), ==, 1);
+  g_assert_cmpint (tf_item_get_int (item, "done_in_period", 0), ==, 1);
+  g_clear_object (&item);
+  position = f->last_position;
+  item = g_list_model_get_item (G_LIST_MODEL (goals), position == 0 ? 1 : 0);
+  g_assert_cmpstr (tf_item_get_id (item), ==, read);
+  g_assert_false (tf_item_get_boolean (item, "done_today", TRUE));
+  g_clear_object (&item);
+  g_signal_handlers_disconnect_by_data (goals, f);
+  g_assert_finalize_object (g_steal_pointer (&goals));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -226,5 +277,7 @@ main (int argc, char **argv)
               fixture_tear_down);
   g_test_add ("/repository/follows-pulled-pages", Fixture, NULL, fixture_set_up,
               test_follows_pulled_pages, fixture_tear_down);
+  g_test_add ("/repository/goals-with-progress", Fixture, NULL, fixture_set_up,
+              test_goals_with_progress, fixture_tear_down);
   return g_test_run ();
 }
