@@ -11,21 +11,12 @@
 
 G_BEGIN_DECLS
 
-/* One window of a day: a row with its two entries. */
-typedef struct
-{
-  GtkWidget *row;
-  GtkWidget *start;
-  GtkWidget *end;
-  GtkWidget *remove;
-} Span;
-
 typedef struct
 {
   TfAvailabilityEditor *editor;
   int                   dow;       /* 0 = Sunday */
   GtkWidget            *expander;  /* AdwExpanderRow of the day */
-  GPtrArray            *spans;     /* of Span, in the order shown */
+  GPtrArray            *spans;     /* of TfAvailabilitySpan, in the order shown */
 } Day;
 
 struct _TfAvailabilityEditor

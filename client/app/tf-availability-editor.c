@@ -14,7 +14,8 @@
  * untouched day keeps its rows (and syncs nothing).
  *
  * The page is the template tf-availability-editor.ui; the days' rows, made
- * from the table of days below, and their windows are added here.  The
+ * from the table of days below, and their windows (TfAvailabilitySpan) are
+ * added here.  The
  * blocked dates are tf-availability-blocked.c, and what the two files
  * share tf-availability-editor-private.h.
  */
@@ -28,6 +29,7 @@
 #include "tf-form.h"
 #include "tf-availability-editor-private.h"
 #include "tf-availability.h"
+#include "tf-availability-span.h"
 #include "tf-time.h"
 
 #define END_OF_DAY        (24 * 60)
@@ -127,13 +129,13 @@ update_summary (Day *day)
 
   for (guint i = 0; i < day->spans->len; i++)
     {
-      Span *span = g_ptr_array_index (day->spans, i);
+      TfAvailabilitySpan *span = g_ptr_array_index (day->spans, i);
       int start, end;
       g_autofree char *from = NULL, *to = NULL;
 
-      from = parse_clock (gtk_editable_get_text (GTK_EDITABLE (span->start)), &start)
+      from = parse_clock (tf_availability_span_get_start (span), &start)
                ? format_clock (start) : g_strdup ("?");
-      to = parse_clock (gtk_editable_get_text (GTK_EDITABLE (span->end)), &end)
+      to = parse_clock (tf_availability_span_get_end (span), &end)
              ? format_clock (end) : g_strdup ("?");
       g_string_append_printf (summary, "%s%s–%s", i > 0 ? ", " : "", from, to);
     }
@@ -148,48 +150,17 @@ name_spans (Day *day)
 {
   for (guint i = 0; i < day->spans->len; i++)
     {
-      Span *span = g_ptr_array_index (day->spans, i);
-      g_autofree char *start = g_strdup_printf ("availability-start-%d-%u", day->dow, i);
-      g_autofree char *end = g_strdup_printf ("availability-end-%d-%u", day->dow, i);
-      g_autofree char *remove = g_strdup_printf ("availability-remove-%d-%u", day->dow, i);
+      g_autofree char *suffix = g_strdup_printf ("%d-%u", day->dow, i);
 
-      gtk_widget_set_name (span->start, start);
-      gtk_widget_set_name (span->end, end);
-      gtk_widget_set_name (span->remove, remove);
+      tf_availability_span_set_names (g_ptr_array_index (day->spans, i), suffix);
     }
-}
-
-static GtkWidget *
-clock_entry (const char *text, const char *label)
-{
-  GtkWidget *entry = gtk_entry_new ();
-
-  gtk_editable_set_text (GTK_EDITABLE (entry), text != NULL ? text : "");
-  gtk_editable_set_width_chars (GTK_EDITABLE (entry), 5);
-  gtk_editable_set_max_width_chars (GTK_EDITABLE (entry), 5);
-  gtk_entry_set_max_length (GTK_ENTRY (entry), 5);
-  gtk_editable_set_alignment (GTK_EDITABLE (entry), 0.5);
-  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), "09:00");
-  gtk_widget_set_valign (entry, GTK_ALIGN_CENTER);
-  gtk_widget_set_tooltip_text (entry, label);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL, label,
-                                  -1);
-  return entry;
 }
 
 static void
-on_remove_clicked_cb (GtkButton *button, Day *day)
+on_span_remove_cb (TfAvailabilitySpan *span, Day *day)
 {
-  for (guint i = 0; i < day->spans->len; i++)
-    {
-      Span *span = g_ptr_array_index (day->spans, i);
-
-      if (span->remove != GTK_WIDGET (button))
-        continue;
-      adw_expander_row_remove (ADW_EXPANDER_ROW (day->expander), span->row);
-      g_ptr_array_remove_index (day->spans, i);
-      break;
-    }
+  adw_expander_row_remove (ADW_EXPANDER_ROW (day->expander), GTK_WIDGET (span));
+  g_ptr_array_remove (day->spans, span);
   name_spans (day);
   update_summary (day);
 }
@@ -197,28 +168,11 @@ on_remove_clicked_cb (GtkButton *button, Day *day)
 static void
 add_span (Day *day, const char *start, const char *end)
 {
-  Span *span = g_new0 (Span, 1);
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *span = tf_availability_span_new (start, end);
 
-  span->row = adw_action_row_new ();
-  span->start = clock_entry (start, _("From"));
-  span->end = clock_entry (end, _("Until"));
-  span->remove = gtk_button_new_from_icon_name ("list-remove-symbolic");
-  gtk_widget_add_css_class (span->remove, "flat");
-  gtk_widget_set_valign (span->remove, GTK_ALIGN_CENTER);
-  gtk_widget_set_tooltip_text (span->remove, _("Remove These Hours"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (span->remove), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Remove These Hours"), -1);
-  gtk_box_append (GTK_BOX (box), span->start);
-  gtk_box_append (GTK_BOX (box), gtk_label_new ("–"));
-  gtk_box_append (GTK_BOX (box), span->end);
-  gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
-  adw_action_row_add_prefix (ADW_ACTION_ROW (span->row), box);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (span->row), span->remove);
-  g_signal_connect (span->remove, "clicked", G_CALLBACK (on_remove_clicked_cb), day);
-  g_signal_connect_swapped (span->start, "changed", G_CALLBACK (update_summary), day);
-  g_signal_connect_swapped (span->end, "changed", G_CALLBACK (update_summary), day);
-  adw_expander_row_add_row (ADW_EXPANDER_ROW (day->expander), span->row);
+  g_signal_connect (span, "remove", G_CALLBACK (on_span_remove_cb), day);
+  g_signal_connect_swapped (span, "changed", G_CALLBACK (update_summary), day);
+  adw_expander_row_add_row (ADW_EXPANDER_ROW (day->expander), span);
   g_ptr_array_add (day->spans, span);
   name_spans (day);
   update_summary (day);
@@ -233,10 +187,10 @@ on_add_clicked_cb (Day *day)
 
   if (day->spans->len > 0)
     {
-      Span *last = g_ptr_array_index (day->spans, day->spans->len - 1);
+      TfAvailabilitySpan *last = g_ptr_array_index (day->spans, day->spans->len - 1);
       int last_end;
 
-      if (parse_clock (gtk_editable_get_text (GTK_EDITABLE (last->end)), &last_end) &&
+      if (parse_clock (tf_availability_span_get_end (last), &last_end) &&
           last_end < END_OF_DAY)
         {
           start = last_end;
@@ -254,9 +208,9 @@ clear_day (Day *day)
 {
   while (day->spans->len > 0)
     {
-      Span *span = g_ptr_array_index (day->spans, day->spans->len - 1);
+      GtkWidget *span = g_ptr_array_index (day->spans, day->spans->len - 1);
 
-      adw_expander_row_remove (ADW_EXPANDER_ROW (day->expander), span->row);
+      adw_expander_row_remove (ADW_EXPANDER_ROW (day->expander), span);
       g_ptr_array_remove_index (day->spans, day->spans->len - 1);
     }
   update_summary (day);
@@ -266,9 +220,9 @@ clear_day (Day *day)
 
 typedef struct
 {
-  int   start;
-  int   end;
-  Span *span;
+  int                 start;
+  int                 end;
+  TfAvailabilitySpan *span;
 } Range;
 
 static int
@@ -278,25 +232,11 @@ compare_ranges (gconstpointer a, gconstpointer b)
 }
 
 static void
-mark (Span *span, gboolean start, gboolean end)
-{
-  if (start)
-    gtk_widget_add_css_class (span->start, "error");
-  if (end)
-    gtk_widget_add_css_class (span->end, "error");
-}
-
-static void
 clear_marks (TfAvailabilityEditor *self)
 {
   for (int d = 0; d < 7; d++)
     for (guint i = 0; i < self->days[d].spans->len; i++)
-      {
-        Span *span = g_ptr_array_index (self->days[d].spans, i);
-
-        gtk_widget_remove_css_class (span->start, "error");
-        gtk_widget_remove_css_class (span->end, "error");
-      }
+      tf_availability_span_mark (g_ptr_array_index (self->days[d].spans, i), FALSE, FALSE);
 }
 
 /* Checks one day and returns its windows as stored ("HH:MM:SS" start, end,
@@ -312,21 +252,21 @@ check_day (Day *day, char **message)
 
   for (guint i = 0; i < day->spans->len; i++)
     {
-      Span *span = g_ptr_array_index (day->spans, i);
-      const char *from = gtk_editable_get_text (GTK_EDITABLE (span->start));
-      const char *to = gtk_editable_get_text (GTK_EDITABLE (span->end));
+      TfAvailabilitySpan *span = g_ptr_array_index (day->spans, i);
+      const char *from = tf_availability_span_get_start (span);
+      const char *to = tf_availability_span_get_end (span);
       Range range = { 0, 0, span };
 
       if (!parse_clock (from, &range.start))
         {
-          mark (span, TRUE, FALSE);
+          tf_availability_span_mark (span, TRUE, FALSE);
           *message = g_strdup_printf (_("%s: “%s” is not a time between 00:00 and 24:00"),
                                       name, from);
           return NULL;
         }
       if (!parse_clock (to, &range.end))
         {
-          mark (span, FALSE, TRUE);
+          tf_availability_span_mark (span, FALSE, TRUE);
           *message = g_strdup_printf (_("%s: “%s” is not a time between 00:00 and 24:00"),
                                       name, to);
           return NULL;
@@ -335,7 +275,7 @@ check_day (Day *day, char **message)
         {
           g_autofree char *a = format_clock (range.start), *b = format_clock (range.end);
 
-          mark (span, TRUE, TRUE);
+          tf_availability_span_mark (span, TRUE, TRUE);
           *message = g_strdup_printf (_("%s: the end must be after the start (%s–%s)"), name,
                                       a, b);
           return NULL;
@@ -355,8 +295,8 @@ check_day (Day *day, char **message)
           g_autofree char *a = format_clock (r->start), *b = format_clock (r->end);
           g_autofree char *c = format_clock (widest->start), *e = format_clock (widest->end);
 
-          mark (r->span, TRUE, TRUE);
-          mark (widest->span, TRUE, TRUE);
+          tf_availability_span_mark (r->span, TRUE, TRUE);
+          tf_availability_span_mark (widest->span, TRUE, TRUE);
           *message = g_strdup_printf (_("%s: %s–%s overlaps %s–%s"), name, a, b, c, e);
           return NULL;
         }
@@ -462,7 +402,7 @@ build_day (TfAvailabilityEditor *self, int dow)
 
   day->editor = self;
   day->dow = dow;
-  day->spans = g_ptr_array_new_with_free_func (g_free);
+  day->spans = g_ptr_array_new ();
   day->expander = adw_expander_row_new ();
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (day->expander), _(day_names[dow]));
   gtk_widget_set_name (day->expander, name);
