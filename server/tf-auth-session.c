@@ -241,7 +241,8 @@ tf_auth_check_token (PGconn *conn, const char *token, TfCaller *caller, GError *
                         " " SQL_SESSION_ENDS ("s") " <= now (), u.is_active IS TRUE,"
                         /* often enough that a short idle limit still slides */
                         " s.last_seen_at < now () - least (interval '1 minute',"
-                        " coalesce (s.idle_timeout / 4, interval '1 minute'))"
+                        " coalesce (s.idle_timeout / 4, interval '1 minute')),"
+                        " s.revoke_reason IS NOT DISTINCT FROM 'keys_replaced'"
                         " FROM auth_sessions s JOIN users u ON u.id = s.user_id"
                         " WHERE s.token_hash = $1::bytea",
                         G_N_ELEMENTS (params), params, error);
@@ -249,6 +250,13 @@ tf_auth_check_token (PGconn *conn, const char *token, TfCaller *caller, GError *
     return FALSE;
   if (PQntuples (result) != 1)
     problem = "unknown token";
+  else if (tf_auth_db_true (result, 0, 4) && tf_auth_db_true (result, 0, 8))
+    {
+      /* Told apart: the device says its keys were replaced elsewhere. */
+      g_set_error_literal (error, TF_HTTP_ERROR, TF_HTTP_ERROR_KEYS_REPLACED,
+                           "token revoked: the account's keys were replaced on another device");
+      return FALSE;
+    }
   else if (tf_auth_db_true (result, 0, 4))
     problem = "token revoked";
   else if (!tf_auth_db_true (result, 0, 6))

@@ -147,6 +147,8 @@ tf_http_status_for_error (const GError *error, const char **code)
       case TF_HTTP_ERROR_MFA_REQUIRED: c = "mfa_required"; status = SOUP_STATUS_UNAUTHORIZED; break;
       case TF_HTTP_ERROR_TOKEN_EXPIRED:
         c = "token_expired"; status = SOUP_STATUS_UNAUTHORIZED; break;
+      case TF_HTTP_ERROR_KEYS_REPLACED:
+        c = "keys_replaced"; status = SOUP_STATUS_UNAUTHORIZED; break;
       case TF_HTTP_ERROR_INVALID_CREDENTIALS:
         c = "invalid_credentials"; status = SOUP_STATUS_UNAUTHORIZED; break;
       case TF_HTTP_ERROR_EMAIL_TAKEN: c = "email_taken"; status = SOUP_STATUS_CONFLICT; break;

@@ -36,6 +36,8 @@ typedef enum
   TF_HTTP_ERROR_TOKEN_EXPIRED,  /* 401 with code token_expired: sign in again */
   TF_HTTP_ERROR_LICENSE_TAKEN,  /* 409 with code license_taken */
   TF_HTTP_ERROR_MFA_UNAVAILABLE, /* 503 with code mfa_unavailable: the server's TOTP key */
+  TF_HTTP_ERROR_KEYS_REPLACED,  /* 401 with code keys_replaced: the session was revoked by a
+                                 * key rotation on another device of the account */
 } TfHttpError;
 
 GQuark tf_http_error_quark (void);

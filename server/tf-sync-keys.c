@@ -238,8 +238,10 @@ rotate_refuse (GError **error, const char *message)
 /* In the rotation's transaction: every other session of the account ends
  * (a lost device holding the old keys and a session syncs no more; the
  * account's own devices sign in again and take the new keys), the one
- * that rotates stays; and the audit trail records the rotation, from which
- * keys to which, how many sessions it ended and from where it came. */
+ * that rotates stays; each one ended is marked keys_replaced, so that its
+ * device hears why (401 keys_replaced) and says so; and the audit trail
+ * records the rotation, from which keys to which, how many sessions it
+ * ended and from where it came. */
 static gboolean
 rotate_end_sessions (PGconn *conn, RotateJob *job, const TfCaller *caller,
                      const char *old_fingerprint, const char *fingerprint, GError **error)
@@ -251,7 +253,8 @@ rotate_end_sessions (PGconn *conn, RotateJob *job, const TfCaller *caller,
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *values = NULL;
 
-  ended = tf_db_query (conn, "UPDATE auth_sessions SET revoked_at = now ()"
+  ended = tf_db_query (conn, "UPDATE auth_sessions SET revoked_at = now (),"
+                             " revoke_reason = 'keys_replaced'"
                              " WHERE user_id = $1::uuid AND id <> $2::uuid"
                              " AND revoked_at IS NULL",
                        G_N_ELEMENTS (params), params, error);

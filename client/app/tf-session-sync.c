@@ -102,6 +102,7 @@ is_signed_out (const GError *error)
 {
   return g_error_matches (error, TF_ACCOUNT_ERROR, TF_ACCOUNT_ERROR_SIGN_IN_NEEDED) ||
          g_error_matches (error, TF_SYNC_ERROR, TF_SYNC_ERROR_UNAUTHORIZED) ||
+         g_error_matches (error, TF_SYNC_ERROR, TF_SYNC_ERROR_KEYS_REPLACED) ||
          g_error_matches (error, TF_SYNC_ERROR, TF_SYNC_ERROR_TOKEN_EXPIRED);
 }
 

@@ -125,6 +125,7 @@ watch_thread (gpointer data)
         break;
       wake_main (watch);
       if (g_error_matches (error, TF_SYNC_ERROR, TF_SYNC_ERROR_UNAUTHORIZED) ||
+          g_error_matches (error, TF_SYNC_ERROR, TF_SYNC_ERROR_KEYS_REPLACED) ||
           g_error_matches (error, TF_SYNC_ERROR, TF_SYNC_ERROR_TOKEN_EXPIRED))
         break;
       backoff = MIN (backoff * 2, LAST_BACKOFF_MS);

@@ -189,6 +189,7 @@ tf_account_recover (TfStore *store, const char *recovery_text, const char *new_p
   if (email == NULL ||
       !(g_error_matches (local, TF_ACCOUNT_ERROR, TF_ACCOUNT_ERROR_NO_ACCOUNT) ||
         g_error_matches (local, TF_SYNC_ERROR, TF_SYNC_ERROR_UNAUTHORIZED) ||
+        g_error_matches (local, TF_SYNC_ERROR, TF_SYNC_ERROR_KEYS_REPLACED) ||
         g_error_matches (local, TF_SYNC_ERROR, TF_SYNC_ERROR_TOKEN_EXPIRED)))
     {
       g_propagate_error (error, g_steal_pointer (&local));

@@ -472,7 +472,8 @@ tf_account_logout (TfStore *store, TfVault *vault, gboolean *out_server_ended, G
       /* A token the server no longer knows has ended too. */
       if (out_server_ended != NULL)
         *out_server_ended = answer != NULL ||
-                            g_error_matches (local, TF_SYNC_ERROR, TF_SYNC_ERROR_UNAUTHORIZED);
+                            g_error_matches (local, TF_SYNC_ERROR, TF_SYNC_ERROR_UNAUTHORIZED) ||
+                            g_error_matches (local, TF_SYNC_ERROR, TF_SYNC_ERROR_KEYS_REPLACED);
     }
   return tf_store_set_state (store, names, values, error);
 }

@@ -68,6 +68,11 @@ tf_sync_answer_decode (guint status, const char *body, gsize size, char **out_co
   if (status == SOUP_STATUS_UNAUTHORIZED && g_strcmp0 (code, "token_expired") == 0)
     g_set_error (error, TF_SYNC_ERROR, TF_SYNC_ERROR_TOKEN_EXPIRED,
                  _("This device’s sign-in has lapsed; log in again"));
+  else if (status == SOUP_STATUS_UNAUTHORIZED && g_strcmp0 (code, "keys_replaced") == 0)
+    g_set_error_literal (error, TF_SYNC_ERROR, TF_SYNC_ERROR_KEYS_REPLACED,
+                         _("Your account’s keys were replaced on another device, which signed "
+                           "this device out; log in again with your password and this device "
+                           "gets the new keys"));
   else if (status == SOUP_STATUS_UNAUTHORIZED)
     g_set_error (error, TF_SYNC_ERROR, TF_SYNC_ERROR_UNAUTHORIZED,
                  _("The server no longer accepts this device’s sign-in (%s); log in again"),

@@ -33,6 +33,9 @@ typedef enum
   TF_SYNC_ERROR_TOKEN_EXPIRED, /* the session lapsed (unused too long, or its maximum age):
                                 * a device that holds the password signs in again by itself
                                 * (tf_account_renew_session) */
+  TF_SYNC_ERROR_KEYS_REPLACED, /* the token was revoked by a key rotation on another device of
+                                * the account: log in again (the password is the same) to get
+                                * the new keys */
 } TfSyncError;
 
 GQuark tf_sync_error_quark (void);

@@ -3295,10 +3295,20 @@ test_key_rotation_signs_out_others (void)
 
   g_free (OK (p.b, "journal", "add", "--title", "t", "--content",
               secret ("written on the other device after the rotation")));
+  /* Told why: not just "signed out", the keys were replaced elsewhere
+   * (the server's stable code, kept with the session it revoked). */
   RUN (&run, p.b, "sync");
   g_assert_cmpint (run.status, ==, 4);
-  g_assert_nonnull (strstr (run.err, "log in again"));
+  g_test_message ("the other device: %s", run.err);
+  g_assert_nonnull (strstr (run.err, "keys were replaced on another device"));
+  g_assert_nonnull (strstr (run.err, "log in again with your password"));
   run_clear (&run);
+  g_clear_pointer (&sql, g_free);
+  sql = g_strdup_printf ("SELECT count(*) FROM auth_sessions WHERE user_id = '%s'"
+                         " AND revoke_reason = 'keys_replaced'", p.client_id);
+  g_clear_pointer (&live, g_free);
+  live = server_value (sql);
+  g_assert_cmpstr (live, ==, "1");
   g_assert_cmpint (status_int (p.b, "pending"), ==, 1);
   g_free (OK (p.b, "account", "login", "--server", server->base_url, "--email",
               p.client_email));
