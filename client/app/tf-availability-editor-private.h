@@ -15,7 +15,7 @@ typedef struct
 {
   TfAvailabilityEditor *editor;
   int                   dow;       /* 0 = Sunday */
-  GtkWidget            *expander;  /* AdwExpanderRow of the day */
+  GtkWidget            *expander;  /* TfAvailabilityDay, the day's row */
   GPtrArray            *spans;     /* of TfAvailabilitySpan, in the order shown */
 } Day;
 

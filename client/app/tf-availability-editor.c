@@ -13,11 +13,11 @@
  * any, and then replaces only the days whose windows changed, so an
  * untouched day keeps its rows (and syncs nothing).
  *
- * The page is the template tf-availability-editor.ui; the days' rows, made
- * from the table of days below, and their windows (TfAvailabilitySpan) are
- * added here.  The
- * blocked dates are tf-availability-blocked.c, and what the two files
- * share tf-availability-editor-private.h.
+ * The page is the template tf-availability-editor.ui; the days' rows
+ * (TfAvailabilityDay), made from the table of days below, and their windows
+ * (TfAvailabilitySpan) are added here.  The blocked dates are
+ * tf-availability-blocked.c, and what the two files share
+ * tf-availability-editor-private.h.
  */
 #define G_LOG_DOMAIN "tf-availability"
 
@@ -29,6 +29,7 @@
 #include "tf-form.h"
 #include "tf-availability-editor-private.h"
 #include "tf-availability.h"
+#include "tf-availability-day.h"
 #include "tf-availability-span.h"
 #include "tf-time.h"
 
@@ -395,25 +396,15 @@ static void
 build_day (TfAvailabilityEditor *self, int dow)
 {
   Day *day = &self->days[dow];
-  GtkWidget *add = gtk_button_new_from_icon_name ("list-add-symbolic");
-  g_autofree char *name = g_strdup_printf ("availability-day-%d", dow);
-  g_autofree char *add_name = g_strdup_printf ("availability-add-%d", dow);
+  g_autofree char *suffix = g_strdup_printf ("%d", dow);
   g_autofree char *add_label = g_strdup_printf (_("Add hours on %s"), _(day_names[dow]));
 
   day->editor = self;
   day->dow = dow;
   day->spans = g_ptr_array_new ();
-  day->expander = adw_expander_row_new ();
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (day->expander), _(day_names[dow]));
-  gtk_widget_set_name (day->expander, name);
-  gtk_widget_set_name (add, add_name);
-  gtk_widget_add_css_class (add, "flat");
-  gtk_widget_set_valign (add, GTK_ALIGN_CENTER);
-  gtk_widget_set_tooltip_text (add, add_label);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (add), GTK_ACCESSIBLE_PROPERTY_LABEL, add_label,
-                                  -1);
-  adw_expander_row_add_action (ADW_EXPANDER_ROW (day->expander), add);
-  g_signal_connect_swapped (add, "clicked", G_CALLBACK (on_add_clicked_cb), day);
+  day->expander = tf_availability_day_new (_(day_names[dow]), add_label);
+  tf_availability_day_set_names (TF_AVAILABILITY_DAY (day->expander), suffix);
+  g_signal_connect_swapped (day->expander, "add", G_CALLBACK (on_add_clicked_cb), day);
   update_summary (day);
 }
 
