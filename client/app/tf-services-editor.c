@@ -17,34 +17,19 @@
  * typed, says what was refused and keeps it.  The list follows the store:
  * when a sync brings the catalogue or another device changes a price, it is
  * rebuilt, and a row being edited keeps its draft.  The page around the
- * rows is the template tf-services-editor.ui.
+ * rows is the template tf-services-editor.ui, each row a TfServiceRow.
  */
 #define G_LOG_DOMAIN "tf-services"
 
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <locale.h>
 #include <string.h>
 
 #include "tf-booking.h"
 #include "tf-form.h"
+#include "tf-service-row.h"
 #include "tf-services-editor.h"
-
-/* One service of the catalogue and the widgets of its offer. */
-typedef struct
-{
-  TfServicesEditor *editor;
-  char             *service_id;
-  char             *name;       /* as shown (translated by type) */
-  gboolean          had_offer;  /* a therapist_services row exists */
-  gboolean          dirty;      /* changed since loaded or saved */
-  GtkWidget        *expander;
-  GtkWidget        *offered;    /* GtkSwitch */
-  GtkWidget        *price;      /* GtkEntry, euros */
-  GtkWidget        *duration;   /* GtkEntry, minutes */
-  GtkWidget        *error;      /* GtkLabel: why Save refused */
-} ServiceRow;
 
 /* What was typed in a row, kept across a rebuild. */
 typedef struct
@@ -62,8 +47,7 @@ struct _TfServicesEditor
   TfSession    *session;
   TfRepository *services;  /* the catalogue, live */
   TfRepository *offers;    /* this therapist's therapist_services, live */
-  GPtrArray    *rows;      /* ServiceRow*, in the order shown */
-  gboolean      loading;   /* filling widgets: not an edit */
+  GPtrArray    *rows;      /* TfServiceRow, in the order shown */
 
   /* template */
   GtkWidget    *stack;     /* "list" or "empty"; the only child */
@@ -77,16 +61,6 @@ enum { SAVED, FAILED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 static void
-service_row_free (gpointer data)
-{
-  ServiceRow *row = data;
-
-  g_free (row->service_id);
-  g_free (row->name);
-  g_free (row);
-}
-
-static void
 draft_free (gpointer data)
 {
   Draft *draft = data;
@@ -96,85 +70,14 @@ draft_free (gpointer data)
   g_free (draft);
 }
 
-/* "individual" for a typed service, else its id: the widgets' names. */
-static const char *
-row_key (JsonObject *service)
-{
-  const char *type = tf_json_get_string (service, "service_type");
-
-  return type != NULL ? type : tf_json_get_string (service, "id");
-}
-
-static char *
-widget_name (const char *what, const char *key)
-{
-  return g_strdup_printf ("service-%s%s%s", what, *what != '\0' ? "-" : "", key);
-}
-
-/* A stored price as typed here: "60.00", or "60,00" where the decimal
- * point is a comma (tf_booking_parse_price reads both). */
-static char *
-editable_price (const char *stored)
-{
-  char *text = g_strdup (stored != NULL ? stored : "");
-  const char *point = localeconv ()->decimal_point;
-  char *dot = strchr (text, '.');
-
-  if (dot != NULL && point != NULL && point[0] != '\0' && point[1] == '\0')
-    *dot = point[0];
-  return text;
-}
-
-/* "€60.00 · 50 min" or "Not offered". */
 static void
-update_subtitle (ServiceRow *row, JsonObject *offer)
+show_row_error (TfServicesEditor *self, TfServiceRow *row, const char *message,
+                gboolean price, gboolean duration)
 {
-  g_autofree char *price = NULL, *text = NULL;
+  g_autofree char *full = g_strdup_printf (_("%s: %s"), tf_service_row_get_name (row), message);
 
-  if (offer == NULL || !json_object_get_boolean_member_with_default (offer, "is_available", TRUE))
-    {
-      adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (row->expander), _("Not offered"));
-      return;
-    }
-  price = tf_booking_format_price (tf_json_get_string (offer, "price"));
-  text = g_strdup_printf (_("%s · %d min"), price,
-                          (int) json_object_get_int_member_with_default (
-                            offer, "duration", TF_BOOKING_DEFAULT_DURATION));
-  adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (row->expander), text);
-}
-
-static void
-on_edited_cb (ServiceRow *row)
-{
-  if (!row->editor->loading)
-    row->dirty = TRUE;
-}
-
-/* A price typed for a service never offered means offering it. */
-static void
-on_price_changed_cb (GtkEditable *price, ServiceRow *row)
-{
-  if (row->editor->loading)
-    return;
-  row->dirty = TRUE;
-  if (!row->had_offer && *gtk_editable_get_text (price) != '\0')
-    {
-      /* Not a tap on the switch: the price is saved with Save, once typed. */
-      row->editor->loading = TRUE;
-      gtk_switch_set_active (GTK_SWITCH (row->offered), TRUE);
-      row->editor->loading = FALSE;
-    }
-}
-
-static void
-show_row_error (ServiceRow *row, const char *message)
-{
-  g_autofree char *full = g_strdup_printf (_("%s: %s"), row->name, message);
-
-  gtk_label_set_text (GTK_LABEL (row->error), message);
-  gtk_widget_set_visible (row->error, TRUE);
-  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row->expander), TRUE);
-  g_signal_emit (row->editor, signals[FAILED], 0, full);
+  tf_service_row_show_error (row, message, price, duration);
+  g_signal_emit (self, signals[FAILED], 0, full);
 }
 
 /* Whole minutes as typed, or -1. */
@@ -191,26 +94,25 @@ parse_minutes (const char *text)
 
 /* Checks and stores what @row shows; says what was refused next to it. */
 static gboolean
-save_row (ServiceRow *row)
+save_row (TfServicesEditor *self, TfServiceRow *row)
 {
-  TfServicesEditor *self = row->editor;
-  const char *price = gtk_editable_get_text (GTK_EDITABLE (row->price));
-  const char *duration_text = gtk_editable_get_text (GTK_EDITABLE (row->duration));
-  gboolean offered = gtk_switch_get_active (GTK_SWITCH (row->offered));
+  /* Storing it may rebuild the list (the store changed): @row stays ours. */
+  g_autoptr(TfServiceRow) keep = g_object_ref (row);
+  const char *price = tf_service_row_get_price (row);
+  const char *duration_text = tf_service_row_get_duration (row);
+  gboolean offered = tf_service_row_get_offered (row);
   g_autoptr(GError) error = NULL;
   g_autofree char *done = NULL;
   int duration = parse_minutes (duration_text);
 
-  gtk_widget_remove_css_class (row->price, "error");
-  gtk_widget_remove_css_class (row->duration, "error");
+  tf_service_row_show_error (row, NULL, FALSE, FALSE);
   /* The price first, as the rules read it, then the length. */
   {
     g_autofree char *checked = tf_booking_parse_price (price, &error);
 
     if (checked == NULL)
       {
-        gtk_widget_add_css_class (row->price, "error");
-        show_row_error (row, error->message);
+        show_row_error (self, row, error->message, TRUE, FALSE);
         return FALSE;
       }
   }
@@ -219,189 +121,56 @@ save_row (ServiceRow *row)
       g_autofree char *message = g_strdup_printf (_("“%s” is not a number of minutes"),
                                                   g_strstrip (g_strdup (duration_text)));
 
-      gtk_widget_add_css_class (row->duration, "error");
-      show_row_error (row, message);
+      show_row_error (self, row, message, FALSE, TRUE);
       return FALSE;
     }
-  if (!tf_booking_set_offer (tf_session_get_vault (self->session), row->service_id, price,
-                             duration, offered, &error))
+  if (!tf_booking_set_offer (tf_session_get_vault (self->session),
+                             tf_service_row_get_service_id (row), price, duration, offered,
+                             &error))
     {
-      if (g_error_matches (error, TF_BOOKING_ERROR, TF_BOOKING_ERROR_INVALID))
-        gtk_widget_add_css_class (row->duration, "error");
-      show_row_error (row, error->message);
+      show_row_error (self, row, error->message, FALSE,
+                      g_error_matches (error, TF_BOOKING_ERROR, TF_BOOKING_ERROR_INVALID));
       return FALSE;
     }
-  row->dirty = FALSE;
-  gtk_widget_set_visible (row->error, FALSE);
+  tf_service_row_set_saved (row);
   tf_session_sync (self->session);
-  done = g_strdup_printf (_("%s saved"), row->name);
+  done = g_strdup_printf (_("%s saved"), tf_service_row_get_name (row));
   g_signal_emit (self, signals[SAVED], 0, done);
   return TRUE;
 }
 
 static void
-on_save_clicked_cb (GtkButton *button, ServiceRow *row)
+on_row_save_cb (TfServiceRow *row, TfServicesEditor *self)
 {
-  save_row (row);
+  save_row (self, row);
 }
 
 /* Offering a service or no longer is one tap, saved at once: a switch that
  * waited for Save was lost, unsaid, when the therapist went back.  A price
  * or a length being typed is saved with it. */
 static void
-on_offered_changed_cb (ServiceRow *row)
+on_row_offered_changed_cb (TfServiceRow *row, TfServicesEditor *self)
 {
-  if (row->editor->loading)
-    return;
-  row->dirty = TRUE;
-  save_row (row);
+  save_row (self, row);
 }
 
 static GtkWidget *
-field_entry (const char *name, const char *label, int width)
-{
-  GtkWidget *entry = gtk_entry_new ();
-
-  gtk_widget_set_name (entry, name);
-  gtk_editable_set_width_chars (GTK_EDITABLE (entry), width);
-  gtk_editable_set_max_width_chars (GTK_EDITABLE (entry), width);
-  gtk_editable_set_alignment (GTK_EDITABLE (entry), 1.0);
-  gtk_widget_set_valign (entry, GTK_ALIGN_CENTER);
-  gtk_widget_set_tooltip_text (entry, label);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL, label,
-                                  -1);
-  return entry;
-}
-
-static GtkWidget *
-field_row (const char *title, GtkWidget *suffix)
-{
-  GtkWidget *row = adw_action_row_new ();
-
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), suffix);
-  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), suffix);
-  return row;
-}
-
-static ServiceRow *
 create_row (TfServicesEditor *self, const TfOffer *offer, Draft *draft)
 {
-  ServiceRow *row = g_new0 (ServiceRow, 1);
-  const char *key = row_key (offer->service);
-  const char *description = tf_json_get_string (offer->service, "description");
-  g_autofree char *expander_name = widget_name ("", key);
-  g_autofree char *offered_name = widget_name ("offered", key);
-  g_autofree char *price_name = widget_name ("price", key);
-  g_autofree char *duration_name = widget_name ("duration", key);
-  g_autofree char *save_name = widget_name ("save", key);
-  g_autofree char *error_name = widget_name ("error", key);
-  g_autofree char *price_label = NULL, *duration_label = NULL, *offered_label = NULL;
-  g_autofree char *price_text = NULL, *duration_text = NULL;
-  GtkWidget *save, *footer, *footer_row;
-  int duration;
+  GtkWidget *row = tf_service_row_new (offer);
+  const char *type = tf_json_get_string (offer->service, "service_type");
 
-  row->editor = self;
-  row->service_id = g_strdup (tf_json_get_string (offer->service, "id"));
-  row->name = g_strdup (tf_booking_service_name (offer->service));
-  row->had_offer = offer->offer != NULL;
-  price_label = g_strdup_printf (_("Price of %s, in euros"), row->name);
-  duration_label = g_strdup_printf (_("Length of %s, in minutes"), row->name);
-  offered_label = g_strdup_printf (_("Offer %s"), row->name);
-
-  row->expander = adw_expander_row_new ();
-  gtk_widget_set_name (row->expander, expander_name);
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row->expander), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row->expander), row->name);
-  update_subtitle (row, offer->offer);
-
-  /* A service of the practice's own, without a kind, explains itself. */
-  if (tf_json_get_string (offer->service, "service_type") == NULL && description != NULL)
-    {
-      GtkWidget *about = gtk_label_new (description);
-
-      gtk_label_set_wrap (GTK_LABEL (about), TRUE);
-      gtk_label_set_xalign (GTK_LABEL (about), 0);
-      gtk_widget_add_css_class (about, "dim-label");
-      gtk_widget_set_margin_start (about, 12);
-      gtk_widget_set_margin_end (about, 12);
-      gtk_widget_set_margin_top (about, 8);
-      gtk_widget_set_margin_bottom (about, 8);
-      adw_expander_row_add_row (ADW_EXPANDER_ROW (row->expander), about);
-    }
-
-  row->offered = gtk_switch_new ();
-  gtk_widget_set_name (row->offered, offered_name);
-  gtk_widget_set_valign (row->offered, GTK_ALIGN_CENTER);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (row->offered), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  offered_label, -1);
-  adw_expander_row_add_row (ADW_EXPANDER_ROW (row->expander),
-                            field_row (_("Offered to clients"), row->offered));
-
-  row->price = field_entry (price_name, price_label, 8);
-  gtk_entry_set_placeholder_text (GTK_ENTRY (row->price), "60.00");
-  gtk_entry_set_input_purpose (GTK_ENTRY (row->price), GTK_INPUT_PURPOSE_NUMBER);
-  adw_expander_row_add_row (ADW_EXPANDER_ROW (row->expander),
-                            field_row (_("Price (€)"), row->price));
-
-  row->duration = field_entry (duration_name, duration_label, 5);
-  gtk_entry_set_input_purpose (GTK_ENTRY (row->duration), GTK_INPUT_PURPOSE_DIGITS);
-  adw_expander_row_add_row (ADW_EXPANDER_ROW (row->expander),
-                            field_row (_("Length (minutes)"), row->duration));
-
-  /* Why Save refused, right above it. */
-  footer = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  row->error = tf_form_error_label_new (error_name, NULL);
-  save = gtk_button_new_with_mnemonic (_("_Save"));
-  gtk_widget_set_name (save, save_name);
-  gtk_widget_add_css_class (save, "suggested-action");
-  gtk_widget_set_halign (save, GTK_ALIGN_END);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (save), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
-                                  row->name, -1);
-  gtk_box_append (GTK_BOX (footer), row->error);
-  gtk_box_append (GTK_BOX (footer), save);
-  gtk_widget_set_margin_start (footer, 12);
-  gtk_widget_set_margin_end (footer, 12);
-  gtk_widget_set_margin_top (footer, 6);
-  gtk_widget_set_margin_bottom (footer, 6);
-  footer_row = gtk_list_box_row_new ();
-  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (footer_row), FALSE);
-  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (footer_row), footer);
-  adw_expander_row_add_row (ADW_EXPANDER_ROW (row->expander), footer_row);
-
-  /* The stored offer, or the service's own length for a new one. */
-  if (offer->offer != NULL)
-    {
-      price_text = editable_price (tf_json_get_string (offer->offer, "price"));
-      duration = (int) json_object_get_int_member_with_default (offer->offer, "duration",
-                                                                TF_BOOKING_DEFAULT_DURATION);
-    }
-  else
-    duration = (int) json_object_get_int_member_with_default (offer->service, "default_duration",
-                                                              TF_BOOKING_DEFAULT_DURATION);
-  duration_text = g_strdup_printf ("%d", duration);
-  self->loading = TRUE;
-  gtk_switch_set_active (GTK_SWITCH (row->offered), tf_offer_is_offered (offer));
-  gtk_editable_set_text (GTK_EDITABLE (row->price), price_text != NULL ? price_text : "");
-  gtk_editable_set_text (GTK_EDITABLE (row->duration), duration_text);
+  /* The widgets' names: "individual" for a typed service, else its id. */
+  tf_service_row_set_names (TF_SERVICE_ROW (row),
+                            type != NULL ? type : tf_json_get_string (offer->service, "id"));
   if (draft != NULL && draft->dirty)
-    {
-      gtk_switch_set_active (GTK_SWITCH (row->offered), draft->offered);
-      gtk_editable_set_text (GTK_EDITABLE (row->price), draft->price);
-      gtk_editable_set_text (GTK_EDITABLE (row->duration), draft->duration);
-      row->dirty = TRUE;
-    }
+    tf_service_row_restore (TF_SERVICE_ROW (row), draft->offered, draft->price,
+                            draft->duration);
   if (draft != NULL)
-    adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row->expander), draft->expanded);
-  self->loading = FALSE;
-
-  g_signal_connect_swapped (row->offered, "notify::active", G_CALLBACK (on_offered_changed_cb),
-                            row);
-  g_signal_connect (row->price, "changed", G_CALLBACK (on_price_changed_cb), row);
-  g_signal_connect_swapped (row->duration, "changed", G_CALLBACK (on_edited_cb), row);
-  g_signal_connect (save, "clicked", G_CALLBACK (on_save_clicked_cb), row);
-  g_signal_connect_swapped (row->price, "activate", G_CALLBACK (gtk_widget_activate), save);
-  g_signal_connect_swapped (row->duration, "activate", G_CALLBACK (gtk_widget_activate), save);
+    adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), draft->expanded);
+  g_signal_connect_object (row, "save", G_CALLBACK (on_row_save_cb), self, 0);
+  g_signal_connect_object (row, "offered-changed", G_CALLBACK (on_row_offered_changed_cb), self,
+                           0);
   return row;
 }
 
@@ -419,15 +188,15 @@ rebuild (TfServicesEditor *self, gboolean keep_drafts)
 
   for (guint i = 0; i < self->rows->len; i++)
     {
-      ServiceRow *row = g_ptr_array_index (self->rows, i);
+      TfServiceRow *row = g_ptr_array_index (self->rows, i);
       Draft *draft = g_new0 (Draft, 1);
 
-      draft->expanded = adw_expander_row_get_expanded (ADW_EXPANDER_ROW (row->expander));
-      draft->dirty = keep_drafts && row->dirty;
-      draft->offered = gtk_switch_get_active (GTK_SWITCH (row->offered));
-      draft->price = g_strdup (gtk_editable_get_text (GTK_EDITABLE (row->price)));
-      draft->duration = g_strdup (gtk_editable_get_text (GTK_EDITABLE (row->duration)));
-      g_hash_table_insert (drafts, g_strdup (row->service_id), draft);
+      draft->expanded = adw_expander_row_get_expanded (ADW_EXPANDER_ROW (row));
+      draft->dirty = keep_drafts && tf_service_row_get_dirty (row);
+      draft->offered = tf_service_row_get_offered (row);
+      draft->price = g_strdup (tf_service_row_get_price (row));
+      draft->duration = g_strdup (tf_service_row_get_duration (row));
+      g_hash_table_insert (drafts, g_strdup (tf_service_row_get_service_id (row)), draft);
     }
   g_ptr_array_set_size (self->rows, 0);
   while ((child = gtk_widget_get_first_child (self->list)) != NULL)
@@ -444,13 +213,13 @@ rebuild (TfServicesEditor *self, gboolean keep_drafts)
   for (guint i = 0; i < offers->len; i++)
     {
       TfOffer *offer = g_ptr_array_index (offers, i);
-      ServiceRow *row = create_row (self, offer,
-                                    g_hash_table_lookup (drafts,
-                                                         tf_json_get_string (offer->service,
-                                                                             "id")));
+      GtkWidget *row = create_row (self, offer,
+                                   g_hash_table_lookup (drafts,
+                                                        tf_json_get_string (offer->service,
+                                                                            "id")));
 
-      g_ptr_array_add (self->rows, row);
-      gtk_list_box_append (GTK_LIST_BOX (self->list), row->expander);
+      g_ptr_array_add (self->rows, g_object_ref (row));
+      gtk_list_box_append (GTK_LIST_BOX (self->list), row);
     }
 
   /* No catalogue: say why, in the words that fit this profile. */
@@ -483,20 +252,20 @@ tf_services_editor_save_pending (TfServicesEditor *self)
 
   for (guint i = 0; i < self->rows->len; i++)
     {
-      ServiceRow *row = g_ptr_array_index (self->rows, i);
+      TfServiceRow *row = g_ptr_array_index (self->rows, i);
 
-      if (row->dirty)
-        g_ptr_array_add (pending, g_strdup (row->service_id));
+      if (tf_service_row_get_dirty (row))
+        g_ptr_array_add (pending, g_strdup (tf_service_row_get_service_id (row)));
     }
   /* By id: a save may rebuild the rows (the store changed), drafts kept. */
   for (guint i = 0; i < pending->len; i++)
     for (guint j = 0; j < self->rows->len; j++)
       {
-        ServiceRow *row = g_ptr_array_index (self->rows, j);
+        TfServiceRow *row = g_ptr_array_index (self->rows, j);
 
-        if (g_strcmp0 (row->service_id, g_ptr_array_index (pending, i)) == 0)
+        if (g_strcmp0 (tf_service_row_get_service_id (row), g_ptr_array_index (pending, i)) == 0)
           {
-            if (row->dirty && !save_row (row))
+            if (tf_service_row_get_dirty (row) && !save_row (self, row))
               all = FALSE;
             break;
           }
@@ -546,7 +315,7 @@ tf_services_editor_class_init (TfServicesEditorClass *klass)
 static void
 tf_services_editor_init (TfServicesEditor *self)
 {
-  self->rows = g_ptr_array_new_with_free_func (service_row_free);
+  self->rows = g_ptr_array_new_with_free_func (g_object_unref);
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 
