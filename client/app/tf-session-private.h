@@ -21,6 +21,7 @@ struct _TfSession
   char        *role;
   TfSyncState  sync_state;
   TfSignedOut  signed_out;  /* why, while sync_state is TF_SYNC_STATE_SIGNED_OUT */
+  gboolean     keys_replaced; /* TF_SIGNED_OUT_REFUSED by a key rotation elsewhere */
   gboolean     signing_out; /* the person's sign-out runs */
   char        *sync_error;
   gboolean     syncing;

@@ -145,8 +145,12 @@ sync_done (GObject *source, GAsyncResult *result, gpointer data)
       if (!is_signed_out (error))
         tf_session_set_sync_state (self, TF_SYNC_STATE_OFFLINE);
       else
-        tf_session_set_signed_out (self, self->signing_out ? TF_SIGNED_OUT_BY_PERSON
-                                                           : TF_SIGNED_OUT_REFUSED);
+        {
+          self->keys_replaced = g_error_matches (error, TF_SYNC_ERROR,
+                                                 TF_SYNC_ERROR_KEYS_REPLACED);
+          tf_session_set_signed_out (self, self->signing_out ? TF_SIGNED_OUT_BY_PERSON
+                                                             : TF_SIGNED_OUT_REFUSED);
+        }
     }
   tf_session_emit_synced (self);
   if (self->sync_again)
@@ -217,6 +221,14 @@ const char *
 tf_session_get_sync_error (TfSession *self)
 {
   return self->sync_error;
+}
+
+gboolean
+tf_session_get_keys_replaced (TfSession *self)
+{
+  g_return_val_if_fail (TF_IS_SESSION (self), FALSE);
+
+  return self->signed_out == TF_SIGNED_OUT_REFUSED && self->keys_replaced;
 }
 
 TfSignedOut

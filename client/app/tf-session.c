@@ -96,7 +96,10 @@ void
 tf_session_set_sync_state (TfSession *self, TfSyncState state)
 {
   if (state != TF_SYNC_STATE_SIGNED_OUT)
-    self->signed_out = TF_SIGNED_OUT_NONE;
+    {
+      self->signed_out = TF_SIGNED_OUT_NONE;
+      self->keys_replaced = FALSE;
+    }
   if (self->sync_state == state)
     return;
   self->sync_state = state;
@@ -107,6 +110,8 @@ void
 tf_session_set_signed_out (TfSession *self, TfSignedOut why)
 {
   self->signed_out = why;
+  if (why != TF_SIGNED_OUT_REFUSED)
+    self->keys_replaced = FALSE;
   tf_session_set_sync_state (self, TF_SYNC_STATE_SIGNED_OUT);
 }
 
@@ -504,8 +509,10 @@ tf_session_recover_new_device_finish (TfSession *self, GAsyncResult *result, GEr
   return finish_with_vault (self, result, error);
 }
 
-/* Publishing and signing in again leave the session's vault as it is: the
- * views stay open meanwhile. */
+/* Publishing and signing in again leave the session's vault open: the
+ * views stay open meanwhile.  Signing in again after the account's keys
+ * were replaced on another device brings the new keys, which the open
+ * vault takes (tf_session_sign_in_again_finish). */
 static gboolean
 publish_step (Job *job, TfStore *store, GError **error)
 {
@@ -525,9 +532,10 @@ sign_in_again_step (Job *job, TfStore *store, GError **error)
                    _("This profile does not sync with a server"));
       return FALSE;
     }
-  /* The vault made on this thread's connection is not the session's. */
+  /* The vault made on this thread's connection is not the session's; its
+   * keys go to the main thread. */
   vault = tf_account_login (store, server, email, job->password, job->totp, error);
-  return vault != NULL;
+  return keep_keys (job, g_steal_pointer (&vault));
 }
 
 /* Now with a server and a session: live updates, and a sync. */
@@ -575,6 +583,13 @@ tf_session_sign_in_again_async (TfSession *self, const char *password, const cha
 gboolean
 tf_session_sign_in_again_finish (TfSession *self, GAsyncResult *result, GError **error)
 {
+  Job *job = g_task_get_task_data (G_TASK (result));
+
+  /* The keys the server holds now (new ones after a rotation elsewhere)
+   * sign what this device writes from the next sync on, as they would
+   * after the next unlock. */
+  if (!g_task_had_error (G_TASK (result)) && job->keys != NULL && self->vault != NULL)
+    tf_vault_replace_keys (self->vault, g_steal_pointer (&job->keys));
   return finish_online (self, result, error);
 }
 

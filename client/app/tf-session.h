@@ -236,6 +236,10 @@ TfSyncState  tf_session_get_sync_state (TfSession      *self);
 /* Why it is TF_SYNC_STATE_SIGNED_OUT (read it on ::notify::sync-state);
  * TF_SIGNED_OUT_NONE in any other state. */
 TfSignedOut  tf_session_get_signed_out (TfSession      *self);
+/* TRUE when the refusal (TF_SIGNED_OUT_REFUSED) was a key rotation on
+ * another device of the account: the same password signs in again and
+ * brings the new keys. */
+gboolean     tf_session_get_keys_replaced (TfSession   *self);
 /* Changes waiting to be sent, and the last sync's time (NULL: never). */
 gint64       tf_session_get_pending    (TfSession      *self);
 char        *tf_session_dup_last_sync  (TfSession      *self);

@@ -3,7 +3,9 @@
  * tf-sign-in-again.c: the dialog a device shows when the server no longer
  * accepts its session and it cannot sign in again by itself — it was
  * signed out from another device, the password was changed on another
- * device (which ends the other sessions) or the account was suspended (a
+ * device (which ends the other sessions), the account's keys were replaced
+ * on another device (a rotation, which ends them too: the dialog says so,
+ * tf_session_get_keys_replaced) or the account was suspended (a
  * session that merely lapsed is renewed without asking, in the sync).  The
  * current password signs this device in again on its own account and
  * server, in a worker thread; the data here stays open meanwhile and sync
@@ -175,6 +177,13 @@ present (GtkWindow *parent, TfSession *session, gboolean with_code, const char *
   TfSignInAgain *self = g_object_new (TF_TYPE_SIGN_IN_AGAIN, "transient-for", parent, NULL);
 
   self->session = g_object_ref (session);
+  /* Not one of the usual reasons: said as it is. */
+  if (tf_session_get_keys_replaced (session))
+    adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (self),
+                                 _("Your account’s keys were replaced on another device, which "
+                                   "signed this device out. Your data here stays open; enter "
+                                   "your password (it has not changed) to sync again, and this "
+                                   "device gets the new keys."));
   gtk_widget_set_visible (self->code, with_code);
   gtk_label_set_text (GTK_LABEL (self->error), problem ? problem : "");
   gtk_widget_set_visible (self->error, problem != NULL);

@@ -1408,6 +1408,64 @@ test_rotate_keys (gconstpointer data)
   tf_ui_remove_profile (client_dir);
 }
 
+/* The client's keys are replaced on their other device (the CLI): this
+ * app, signed out by it, says so plainly in "Sign In Again" instead of the
+ * usual reasons; the same password signs it in again and it then holds the
+ * new keys, which the server holds. */
+static void
+test_sign_in_again_after_key_rotation (void)
+{
+  static const TfRegistration reg = {
+    .password = PASSWORD, .role = "client", .first_name = "Άρτεμις", .last_name = "Σπανού",
+  };
+  g_autofree char *email = g_strdup_printf ("artemis.%s@example.org",
+                                            g_getenv ("LANGUAGE") ?: "en");
+  g_autofree char *dir = NULL, *recovery = NULL, *other_dir = NULL, *rotated = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GtkWidget) dialog = NULL;
+  TfSession *session = registered (&reg, email, &dir, &recovery);
+  GtkWidget *window;
+
+  window = locked_window (session);
+  tf_ui_type (window, "unlock-password", PASSWORD);
+  tf_ui_click (window, "unlock-button");
+  g_assert_true (tf_ui_wait_for (synced, session));
+
+  other_dir = g_dir_make_tmp ("tf-ui-account-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_free (CLI (other_dir, "account", "login", "--server", server->base_url, "--email", email));
+  g_free (CLI (other_dir, "keys", "rotate", "--yes"));
+  rotated = fingerprint_of (other_dir);
+
+  tf_session_sync (session);
+  g_assert_true (tf_ui_wait_for (signed_out, session));
+  g_assert_true (tf_session_get_keys_replaced (session));
+  dialog = tf_ui_wait_dialog (NULL);
+  g_assert_cmpstr (gtk_widget_get_name (dialog), ==, "sign-in-again");
+  g_assert_cmpstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), ==,
+                   _("Your account’s keys were replaced on another device, which signed this "
+                     "device out. Your data here stays open; enter your password (it has not "
+                     "changed) to sync again, and this device gets the new keys."));
+  g_assert_true (tf_session_is_unlocked (session));
+  tf_ui_shot ("sign-in-again-keys-replaced");
+  g_clear_object (&dialog);
+
+  answer_sign_in (PASSWORD, "sign-in-again-keys-replaced-typed");
+  g_assert_true (tf_ui_wait_for (synced, session));
+  tf_ui_wait_mapped (window, "sign-in-again-button", FALSE);
+  g_assert_false (tf_session_get_keys_replaced (session));
+  {
+    g_autofree char *in_vault = tf_verify_own_fingerprint (tf_session_get_vault (session));
+
+    g_assert_cmpstr (in_vault, ==, rotated);
+  }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  close_session (session);
+  tf_ui_remove_profile (dir);
+  tf_ui_remove_profile (other_dir);
+}
+
 /* Signing out from the window's menu, on a server account: the question,
  * then the toast, and no "Sign In Again" — the person chose to sign out,
  * only the header's button offers to sign in again, then and when the app
@@ -1749,6 +1807,9 @@ main (int argc, char **argv)
                         test_refused_records);
   g_test_add_data_func ("/account/refused-records-wide", GINT_TO_POINTER (1280),
                         test_refused_records);
+  /* What the dialog says of a rotation elsewhere, in both languages. */
+  g_test_add_func ("/account/sign-in-again-after-key-rotation",
+                   test_sign_in_again_after_key_rotation);
   if (greek)
     {
       status = g_test_run ();
