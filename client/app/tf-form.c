@@ -130,50 +130,6 @@ tf_form_date_button_new (GtkWidget *entry)
   return button;
 }
 
-GtkWidget *
-tf_form_text_field_new (const char *name, const char *title, const char *hint, int height,
-                        GtkTextView **view)
-{
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
-  GtkWidget *label = gtk_label_new (title);
-  GtkWidget *frame = gtk_frame_new (NULL);
-  GtkWidget *text = gtk_text_view_new ();
-
-  g_return_val_if_fail (view != NULL, NULL);
-
-  gtk_widget_add_css_class (label, "heading");
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  gtk_label_set_mnemonic_widget (GTK_LABEL (label), text);
-  gtk_box_append (GTK_BOX (box), label);
-  if (hint != NULL)
-    {
-      GtkWidget *hint_label = gtk_label_new (hint);
-
-      gtk_widget_add_css_class (hint_label, "dim-label");
-      gtk_widget_add_css_class (hint_label, "caption");
-      gtk_label_set_xalign (GTK_LABEL (hint_label), 0);
-      gtk_label_set_wrap (GTK_LABEL (hint_label), TRUE);
-      gtk_box_append (GTK_BOX (box), hint_label);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (text),
-                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, hint, -1);
-    }
-  gtk_widget_set_name (text, name);
-  gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (text), GTK_WRAP_WORD_CHAR);
-  gtk_text_view_set_accepts_tab (GTK_TEXT_VIEW (text), FALSE);
-  gtk_text_view_set_top_margin (GTK_TEXT_VIEW (text), 8);
-  gtk_text_view_set_bottom_margin (GTK_TEXT_VIEW (text), 8);
-  gtk_text_view_set_left_margin (GTK_TEXT_VIEW (text), 8);
-  gtk_text_view_set_right_margin (GTK_TEXT_VIEW (text), 8);
-  gtk_widget_set_size_request (text, -1, height);
-  tf_form_label_accessibly (text, title);
-  gtk_frame_set_child (GTK_FRAME (frame), text);
-  gtk_box_append (GTK_BOX (box), frame);
-
-  *view = GTK_TEXT_VIEW (text);
-  return box;
-}
-
 char *
 tf_form_dup_text (GtkTextView *view)
 {

@@ -49,16 +49,6 @@ void       tf_form_add_shortcut              (GtkEventController *controller,
  * picked in its popover goes into @entry as YYYY-MM-DD. */
 GtkWidget *tf_form_date_button_new           (GtkWidget   *entry);
 
-/* A heading @title, the dim caption @hint (NULL: none, else also the
- * view's accessible description), and a framed, word-wrapped text view
- * named @name, at least @height px tall; the box holding them is
- * returned and the view stored in @view. */
-GtkWidget *tf_form_text_field_new            (const char   *name,
-                                              const char   *title,
-                                              const char   *hint,
-                                              int           height,
-                                              GtkTextView **view);
-
 /* The whole text of @view (owned). */
 char      *tf_form_dup_text                  (GtkTextView *view);
 

@@ -39,6 +39,7 @@
 #include "tf-drafts.h"
 #include "tf-form.h"
 #include "tf-history-form.h"
+#include "tf-text-field.h"
 #include "tf-time.h"
 
 typedef struct
@@ -441,13 +442,10 @@ build_field (TfHistoryForm *self, const Form *form, const Field *field)
 {
   g_autofree char *name = g_strdelimit (g_strdup_printf ("history-%s-%s", form->name,
                                                          field->id), "_", '-');
-  GtkTextView *view;
-  GtkWidget *box = tf_form_text_field_new (name, _(field->label),
-                                           field->hint != NULL ? _(field->hint) : NULL, 72,
-                                           &view);
+  GtkWidget *box = tf_text_field_new (name, _(field->label),
+                                      field->hint != NULL ? _(field->hint) : NULL, 72);
+  GtkTextView *view = tf_text_field_get_view (TF_TEXT_FIELD (box));
 
-  /* A little air between the hint and the frame. */
-  gtk_widget_set_margin_top (gtk_widget_get_parent (GTK_WIDGET (view)), 2);
   gtk_widget_set_margin_bottom (box, 12);
 
   g_signal_connect_object (gtk_text_view_get_buffer (view), "changed",
