@@ -40,23 +40,14 @@ is_locked (gpointer session)
 static void
 unlock (Fixture *f)
 {
-  tf_ui_wait_shown (f->window, "unlock-password");
-  tf_ui_type (f->window, "unlock-password", PASSWORD);
-  tf_ui_click (f->window, "unlock-button");
-  g_assert_true (tf_ui_wait_for ((gboolean (*) (gpointer)) tf_session_is_unlocked, f->session));
-  /* The window shows its pages once its unlock callback ran. */
-  tf_ui_wait_shown (f->window, "main-views");
+  tf_ui_unlock (f->window, f->session, PASSWORD);
 }
 
 /* A window at 360 px on @f's profile, unlocked with the password. */
 static void
 open_window (Fixture *f)
 {
-  tf_session_lock (f->session);
-  f->window = GTK_WIDGET (tf_window_new (NULL, f->session));
-  gtk_window_set_default_size (GTK_WINDOW (f->window), 360, 760);
-  gtk_window_present (GTK_WINDOW (f->window));
-  unlock (f);
+  f->window = tf_ui_open_unlocked (f->session, PASSWORD, 360, 760);
 }
 
 /* A therapist in care of one client with a session held two days ago, in
@@ -65,31 +56,11 @@ static void
 fixture_open (Fixture *f)
 {
   TfRegistration reg = { PASSWORD, "therapist", "Άννα", "Κ.", "ΑΜ-12345" };
-  g_autofree char *care_id = g_uuid_string_random ();
-  g_autoptr(JsonObject) care = json_object_new ();
-  g_autoptr(JsonObject) profile = json_object_new ();
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autoptr(GDateTime) then = g_date_time_add_days (now, -2);
 
   f->session = tf_ui_new_profile (&reg, &f->dir);
-  f->client_id = g_uuid_string_random ();
-  json_object_set_string_member (care, "id", care_id);
-  json_object_set_string_member (care, "therapist_id",
-                                 tf_vault_get_user_id (tf_session_get_vault (f->session)));
-  json_object_set_string_member (care, "client_id", f->client_id);
-  json_object_set_string_member (care, "status", "active");
-  json_object_set_boolean_member (care, "share_mood", FALSE);
-  json_object_set_boolean_member (care, "share_goals", FALSE);
-  json_object_set_string_member (care, "started_at", "2026-09-01T09:00:00Z");
-  json_object_set_null_member (care, "ended_at");
-  json_object_set_null_member (care, "ended_by");
-  tf_ui_pull (f->session, "care_relationships", care_id, care);
-  json_object_set_string_member (profile, "user_id", f->client_id);
-  json_object_set_string_member (profile, "first_name", "Νίκος");
-  json_object_set_string_member (profile, "last_name", "Παππάς");
-  json_object_set_string_member (profile, "language", "el");
-  json_object_set_string_member (profile, "created_at", "2026-09-01T08:00:00Z");
-  tf_ui_pull (f->session, "profiles", f->client_id, profile);
+  f->client_id = tf_ui_pull_client (f->session, "Νίκος", "Παππάς");
   f->appointment_id = tf_ui_put_appointment (f->session, f->client_id, then, "completed");
   open_window (f);
 }

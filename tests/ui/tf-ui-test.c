@@ -14,6 +14,7 @@
 #include "tf-time.h"
 
 #include "tf-ui-test.h"
+#include "tf-window.h"
 
 GtkWidget *
 tf_ui_find (GtkWidget *root, const char *name)
@@ -377,6 +378,58 @@ tf_ui_pull (TfSession *session, const char *table, const char *id, JsonObject *f
   record->fields = json_object_ref (fields);
   g_ptr_array_add (records, record);
   tf_ui_pull_records (session, records);
+}
+
+char *
+tf_ui_pull_client (TfSession *session, const char *first_name, const char *last_name)
+{
+  char *client_id = g_uuid_string_random ();
+  g_autofree char *care_id = g_uuid_string_random ();
+  g_autoptr(JsonObject) care = json_object_new ();
+  g_autoptr(JsonObject) profile = json_object_new ();
+
+  json_object_set_string_member (care, "id", care_id);
+  json_object_set_string_member (care, "therapist_id",
+                                 tf_vault_get_user_id (tf_session_get_vault (session)));
+  json_object_set_string_member (care, "client_id", client_id);
+  json_object_set_string_member (care, "status", "active");
+  json_object_set_boolean_member (care, "share_mood", FALSE);
+  json_object_set_boolean_member (care, "share_goals", FALSE);
+  json_object_set_string_member (care, "started_at", "2026-09-01T09:00:00Z");
+  json_object_set_null_member (care, "ended_at");
+  json_object_set_null_member (care, "ended_by");
+  tf_ui_pull (session, "care_relationships", care_id, care);
+  json_object_set_string_member (profile, "user_id", client_id);
+  json_object_set_string_member (profile, "first_name", first_name);
+  json_object_set_string_member (profile, "last_name", last_name);
+  json_object_set_string_member (profile, "language", "el");
+  json_object_set_string_member (profile, "created_at", "2026-09-01T08:00:00Z");
+  tf_ui_pull (session, "profiles", client_id, profile);
+  return client_id;
+}
+
+void
+tf_ui_unlock (GtkWidget *window, TfSession *session, const char *password)
+{
+  tf_ui_wait_shown (window, "unlock-password");
+  tf_ui_type (window, "unlock-password", password);
+  tf_ui_click (window, "unlock-button");
+  g_assert_true (tf_ui_wait_for ((gboolean (*) (gpointer)) tf_session_is_unlocked, session));
+  /* The window shows its pages once its unlock callback ran. */
+  tf_ui_wait_shown (window, "main-views");
+}
+
+GtkWidget *
+tf_ui_open_unlocked (TfSession *session, const char *password, int width, int height)
+{
+  GtkWidget *window;
+
+  tf_session_lock (session);
+  window = GTK_WIDGET (tf_window_new (NULL, session));
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  gtk_window_present (GTK_WINDOW (window));
+  tf_ui_unlock (window, session, password);
+  return window;
 }
 
 static void

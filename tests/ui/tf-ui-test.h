@@ -145,6 +145,24 @@ void       tf_ui_pull           (TfSession   *session,
                                  const char  *table,
                                  const char  *id,
                                  JsonObject  *fields);
+/* A client of @session's therapist in active care since 1 September
+ * 2026, with a profile named @first_name @last_name, as a sync brings
+ * them; returns the client's id. */
+char      *tf_ui_pull_client    (TfSession   *session,
+                                 const char  *first_name,
+                                 const char  *last_name);
+/* Unlocks @session with @password on @window's unlock page, as a person
+ * would; returns once the main views show. */
+void       tf_ui_unlock         (GtkWidget   *window,
+                                 TfSession   *session,
+                                 const char  *password);
+/* The app's window @width × @height on @session as it opens on a profile:
+ * @session locked, then unlocked with @password on the window's unlock
+ * page; returns once the main views show. */
+GtkWidget *tf_ui_open_unlocked  (TfSession   *session,
+                                 const char  *password,
+                                 int          width,
+                                 int          height);
 
 /* A page of the app on its own in a window, on a new profile. */
 typedef struct
