@@ -141,57 +141,6 @@ tf_form_dup_text (GtkTextView *view)
 }
 
 GtkWidget *
-tf_form_save_bar_new (const char *prefix, const char *save_tooltip, GtkLabel **status,
-                      GtkWidget **save)
-{
-  GtkWidget *bar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  g_autofree char *status_name = g_strdup_printf ("%s-status", prefix);
-  g_autofree char *save_name = g_strdup_printf ("%s-save", prefix);
-
-  g_return_val_if_fail (status != NULL && save != NULL, NULL);
-
-  *status = GTK_LABEL (gtk_label_new (NULL));
-  gtk_widget_set_name (GTK_WIDGET (*status), status_name);
-  gtk_widget_add_css_class (GTK_WIDGET (*status), "dim-label");
-  gtk_label_set_wrap (*status, TRUE);
-  gtk_label_set_xalign (*status, 0);
-  gtk_widget_set_hexpand (GTK_WIDGET (*status), TRUE);
-  *save = gtk_button_new_with_mnemonic (_("_Save"));
-  gtk_widget_set_name (*save, save_name);
-  gtk_widget_add_css_class (*save, "suggested-action");
-  gtk_widget_set_valign (*save, GTK_ALIGN_CENTER);
-  gtk_widget_set_tooltip_text (*save, save_tooltip);
-  gtk_widget_set_margin_top (bar, 12);
-  gtk_box_append (GTK_BOX (bar), GTK_WIDGET (*status));
-  gtk_box_append (GTK_BOX (bar), *save);
-  return bar;
-}
-
-/* A hidden, wrapping message label in the style @css_class. */
-static GtkWidget *
-message_label_new (const char *name, const char *css_class)
-{
-  GtkWidget *label = gtk_label_new (NULL);
-
-  gtk_widget_set_name (label, name);
-  gtk_widget_add_css_class (label, css_class);
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_widget_set_visible (label, FALSE);
-  return label;
-}
-
-GtkWidget *
-tf_form_warning_label_new (const char *name, const char *text)
-{
-  GtkWidget *label = message_label_new (name, "warning");
-
-  gtk_label_set_text (GTK_LABEL (label), text);
-  gtk_widget_set_margin_top (label, 6);
-  return label;
-}
-
-GtkWidget *
 tf_form_confirm_new (GtkWidget *from, const char *name, const char *heading, const char *body,
                      const char *safe_id, const char *safe_label, const char *act_id,
                      const char *act_label)
@@ -237,39 +186,6 @@ tf_form_confirm_delete (GtkWidget *from, const char *name, const char *heading, 
   g_object_set_data (G_OBJECT (dialog), "tf-on-delete", (gpointer) on_delete);
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_delete_response_cb), from, 0);
   gtk_window_present (GTK_WINDOW (dialog));
-}
-
-GtkWidget *
-tf_form_error_label_new (const char *name, const char *accessible)
-{
-  GtkWidget *label = message_label_new (name, "error");
-
-  if (accessible != NULL)
-    tf_form_label_accessibly (label, accessible);
-  return label;
-}
-
-void
-tf_form_set_layout (GtkWidget *form, GtkWidget *body, GtkWidget *first, ...)
-{
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  GtkWidget *top = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  GtkWidget *clamp = adw_clamp_new ();
-  va_list args;
-
-  g_return_if_fail (GTK_IS_WIDGET (form));
-  g_return_if_fail (GTK_IS_WIDGET (body));
-
-  va_start (args, first);
-  for (GtkWidget *child = first; child != NULL; child = va_arg (args, GtkWidget *))
-    gtk_box_append (GTK_BOX (top), child);
-  va_end (args);
-  gtk_widget_set_margin_start (top, 12);
-  gtk_widget_set_margin_end (top, 12);
-  adw_clamp_set_child (ADW_CLAMP (clamp), top);
-  gtk_box_append (GTK_BOX (box), clamp);
-  gtk_box_append (GTK_BOX (box), body);
-  gtk_widget_set_parent (box, form);
 }
 
 static gboolean

@@ -52,19 +52,6 @@ GtkWidget *tf_form_date_button_new           (GtkWidget   *entry);
 /* The whole text of @view (owned). */
 char      *tf_form_dup_text                  (GtkTextView *view);
 
-/* A bar with a dim, wrapping status label named "@prefix-status" and a
- * "_Save" button named "@prefix-save" with @save_tooltip; they are stored
- * in @status and @save. */
-GtkWidget *tf_form_save_bar_new              (const char  *prefix,
-                                              const char  *save_tooltip,
-                                              GtkLabel   **status,
-                                              GtkWidget  **save);
-
-/* A hidden, wrapping label in the "warning" style named @name saying
- * @text: what a form shows when a record cannot be opened. */
-GtkWidget *tf_form_warning_label_new         (const char *name,
-                                              const char *text);
-
 /* The question asked before something that cannot be undone, over the
  * window of @from: an AdwMessageDialog named @name whose answers are
  * @safe_id (the default, and Escape's) and @act_id (destructive).
@@ -89,18 +76,6 @@ void       tf_form_confirm_delete            (GtkWidget  *from,
                                               const char *id,
                                               void      (*on_delete) (GtkWidget  *from,
                                                                       const char *id));
-
-/* A hidden, wrapping label in the "error" style named @name, for why
- * something was refused; @accessible (or NULL) is its accessible label. */
-GtkWidget *tf_form_error_label_new           (const char *name,
-                                              const char *accessible);
-
-/* The form @form: a header (@first and the widgets after it, up to NULL)
- * that stays in sight, as wide as the page, above @body. */
-void       tf_form_set_layout                (GtkWidget  *form,
-                                              GtkWidget  *body,
-                                              GtkWidget  *first,
-                                              ...) G_GNUC_NULL_TERMINATED;
 
 /* Ctrl+S on @form clicks @save, while @save is sensitive. */
 void       tf_form_add_save_shortcut         (GtkWidget  *form,
