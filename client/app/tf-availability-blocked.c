@@ -16,6 +16,7 @@
 #include "tf-availability-editor-private.h"
 #include "tf-availability.h"
 #include "tf-booking.h"
+#include "tf-date-button.h"
 #include "tf-form.h"
 #include "tf-removable-row.h"
 #include "tf-time.h"
@@ -131,7 +132,7 @@ tf_availability_editor_init_blocked (TfAvailabilityEditor *self)
                                   _("Block This Date"), -1);
   g_signal_connect_swapped (add, "clicked", G_CALLBACK (on_block_clicked_cb), self);
   adw_entry_row_add_suffix (ADW_ENTRY_ROW (self->blocked_date),
-                            tf_form_date_button_new (self->blocked_date));
+                            tf_date_button_new (self->blocked_date));
   adw_entry_row_add_suffix (ADW_ENTRY_ROW (self->blocked_date), add);
 }
 

@@ -98,38 +98,6 @@ tf_form_add_shortcut (GtkEventController *controller, const char *accelerator,
                                                                                    NULL)));
 }
 
-static void
-on_day_selected_cb (GtkCalendar *calendar, GtkWidget *entry)
-{
-  g_autoptr(GDateTime) picked = gtk_calendar_get_date (calendar);
-  g_autofree char *text = g_date_time_format (picked, "%Y-%m-%d");
-  GtkWidget *button = gtk_widget_get_ancestor (GTK_WIDGET (calendar), GTK_TYPE_MENU_BUTTON);
-
-  gtk_editable_set_text (GTK_EDITABLE (entry), text);
-  if (button != NULL)
-    gtk_menu_button_popdown (GTK_MENU_BUTTON (button));
-}
-
-GtkWidget *
-tf_form_date_button_new (GtkWidget *entry)
-{
-  GtkWidget *button = gtk_menu_button_new ();
-  GtkWidget *popover = gtk_popover_new ();
-  GtkWidget *calendar = gtk_calendar_new ();
-
-  g_return_val_if_fail (GTK_IS_EDITABLE (entry), NULL);
-
-  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (button), "x-office-calendar-symbolic");
-  gtk_widget_add_css_class (button, "flat");
-  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-  gtk_widget_set_tooltip_text (button, _("Choose a Date"));
-  tf_form_label_accessibly (button, _("Choose a Date"));
-  gtk_popover_set_child (GTK_POPOVER (popover), calendar);
-  gtk_menu_button_set_popover (GTK_MENU_BUTTON (button), popover);
-  g_signal_connect_object (calendar, "day-selected", G_CALLBACK (on_day_selected_cb), entry, 0);
-  return button;
-}
-
 char *
 tf_form_dup_text (GtkTextView *view)
 {

@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
  * tf-form.h: small building blocks the app's pages and forms share — the
- * ::saved/::failed pair of signals, a labelled multi-line text field, a
- * status-and-Save bar, warning and error labels, a calendar button for a
- * date entry, keyboard shortcuts, and the few one-liners (an accessible
+ * ::saved/::failed pair of signals, a status-and-Save bar, warning and
+ * error labels, keyboard shortcuts, and the few one-liners (an accessible
  * label, a text view's text) that every form would otherwise write again.
  */
 #pragma once
@@ -44,10 +43,6 @@ void       tf_form_label_accessibly          (gpointer    widget,
 void       tf_form_add_shortcut              (GtkEventController *controller,
                                               const char         *accelerator,
                                               GtkShortcutFunc     func);
-
-/* A flat calendar button for the end of the AdwEntryRow @entry: the day
- * picked in its popover goes into @entry as YYYY-MM-DD. */
-GtkWidget *tf_form_date_button_new           (GtkWidget   *entry);
 
 /* The whole text of @view (owned). */
 char      *tf_form_dup_text                  (GtkTextView *view);

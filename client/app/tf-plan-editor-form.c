@@ -16,6 +16,7 @@
 
 #include <glib/gi18n.h>
 
+#include "tf-date-button.h"
 #include "tf-form.h"
 #include "tf-icd10.h"
 #include "tf-plan-editor-private.h"
@@ -289,7 +290,7 @@ tf_plan_editor_class_bind_form (GtkWidgetClass *widget_class)
 }
 
 /* What the template cannot say: the statuses' labels, from the table of
- * statuses stored, and the review date's calendar button (tf-form.h). */
+ * statuses stored, and the review date's calendar button (tf-date-button.h). */
 void
 tf_plan_editor_init_form (TfPlanEditor *self)
 {
@@ -303,5 +304,5 @@ tf_plan_editor_init_form (TfPlanEditor *self)
   adw_combo_row_set_model (ADW_COMBO_ROW (self->status), G_LIST_MODEL (labels));
   self->filling = FALSE;
   adw_entry_row_add_suffix (ADW_ENTRY_ROW (self->review_date),
-                            tf_form_date_button_new (self->review_date));
+                            tf_date_button_new (self->review_date));
 }
