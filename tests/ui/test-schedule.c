@@ -154,6 +154,23 @@ test_availability (void)
   fixture_tear_down (&f);
 }
 
+/* The first GtkCalendar under @widget: the one in a date button's popover. */
+static GtkWidget *
+find_calendar (GtkWidget *widget)
+{
+  if (GTK_IS_CALENDAR (widget))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_calendar (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static void
 test_blocked_dates (void)
 {
@@ -170,6 +187,18 @@ test_blocked_dates (void)
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (label)), ==,
                    "“2030-02-30” is not a date; write it as YYYY-MM-DD");
   g_assert_cmpuint (count (&f, "therapist_blocked_dates"), ==, 0);
+
+  /* A day picked in the calendar beside the entry is written into it. */
+  {
+    GtkWidget *calendar = find_calendar (tf_ui_find (f.window, "blocked-date"));
+    g_autoptr(GDateTime) day = g_date_time_new_local (2030, 6, 2, 0, 0, 0);
+
+    g_assert_nonnull (calendar);
+    gtk_calendar_select_day (GTK_CALENDAR (calendar), day);
+    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (tf_ui_find (f.window,
+                                                                      "blocked-date"))),
+                     ==, "2030-06-02");
+  }
 
   /* Added, listed, refused twice, removed. */
   tf_ui_type (f.window, "blocked-date", "2030-05-01");
