@@ -39,6 +39,7 @@
 #include "tf-drafts.h"
 #include "tf-form.h"
 #include "tf-history-form.h"
+#include "tf-history-section.h"
 #include "tf-text-field.h"
 #include "tf-time.h"
 
@@ -457,15 +458,11 @@ build_field (TfHistoryForm *self, const Form *form, const Field *field)
 static GtkWidget *
 build_form (TfHistoryForm *self, const Form *form)
 {
-  GtkWidget *page = adw_preferences_page_new ();
-  GtkWidget *group = adw_preferences_group_new ();
+  GtkWidget *page = tf_history_section_new (_(form->title), _(form->description));
 
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _(form->title));
-  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group), _(form->description));
   for (guint i = 0; i < form->n_fields; i++)
-    adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),
-                               build_field (self, form, &form->fields[i]));
-  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
+    tf_history_section_add_field (TF_HISTORY_SECTION (page),
+                                  build_field (self, form, &form->fields[i]));
   return page;
 }
 
