@@ -3,8 +3,9 @@
  * tf-client-detail.c: one client, section by section.
  *
  * A header with the client's name (and whether the care is active) over an
- * AdwViewStack of six sections with a switcher bar at the bottom, which
- * fits a phone-wide window.  The intake, history, treatment plan and
+ * AdwViewStack of six sections with one bar at the bottom: their switcher
+ * where its words fit whole, a picker of the section where they do not (a
+ * phone-wide window, and Greek's longer words).  The intake, history, treatment plan and
  * sessions are widgets of their own; the journal and mood sections, both
  * read-only views of what the client shares, are here.
  *
@@ -64,6 +65,7 @@ struct _TfClientDetail
   TfSafetyBanner     *key_banner;      /* the client's keys changed (tf-safety-banner.h) */
   AdwWindowTitle     *title;
   AdwViewStack       *sections;
+  GtkDropDown        *section_picker;  /* the sections' bar when the switcher's words do not fit */
   GtkWidget          *journal_stack;   /* "empty" or "list" */
   GtkListBox         *journal_list;
   GtkWidget          *mood_stack;      /* "not-shared", "empty" or "chart" */
@@ -92,6 +94,9 @@ tf_client_detail_dispose (GObject *object)
 {
   TfClientDetail *self = TF_CLIENT_DETAIL (object);
 
+  /* The sections' pages change as the stack goes: the picker lets go first. */
+  if (self->section_picker != NULL)
+    gtk_drop_down_set_model (self->section_picker, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), TF_TYPE_CLIENT_DETAIL);
   g_clear_object (&self->shared);
   g_clear_object (&self->journal);
@@ -182,6 +187,7 @@ tf_client_detail_class_init (TfClientDetailClass *klass)
   BIND (key_banner);
   BIND (title);
   BIND (sections);
+  BIND (section_picker);
   BIND (journal_stack);
   BIND (journal_list);
   BIND (mood_stack);
@@ -455,6 +461,49 @@ tf_client_detail_init (TfClientDetail *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 
+/* The picker shows the section shown, and shows the section picked. */
+static void
+on_section_shown_cb (TfClientDetail *self)
+{
+  GListModel *pages = gtk_drop_down_get_model (self->section_picker);
+  GtkWidget *shown = adw_view_stack_get_visible_child (self->sections);
+
+  for (guint i = 0; i < g_list_model_get_n_items (pages); i++)
+    {
+      g_autoptr(AdwViewStackPage) page = g_list_model_get_item (pages, i);
+
+      if (adw_view_stack_page_get_child (page) == shown &&
+          gtk_drop_down_get_selected (self->section_picker) != i)
+        gtk_drop_down_set_selected (self->section_picker, i);
+    }
+}
+
+static void
+on_section_picked_cb (TfClientDetail *self)
+{
+  AdwViewStackPage *page = gtk_drop_down_get_selected_item (self->section_picker);
+
+  if (page != NULL &&
+      adw_view_stack_get_visible_child (self->sections) != adw_view_stack_page_get_child (page))
+    adw_view_stack_set_visible_child (self->sections, adw_view_stack_page_get_child (page));
+}
+
+static void
+follow_sections (TfClientDetail *self)
+{
+  g_autoptr(GtkSelectionModel) pages = adw_view_stack_get_pages (self->sections);
+
+  gtk_drop_down_set_expression (self->section_picker,
+                                gtk_property_expression_new (ADW_TYPE_VIEW_STACK_PAGE, NULL,
+                                                             "title"));
+  gtk_drop_down_set_model (self->section_picker, G_LIST_MODEL (pages));
+  on_section_shown_cb (self);
+  g_signal_connect_object (self->sections, "notify::visible-child",
+                           G_CALLBACK (on_section_shown_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->section_picker, "notify::selected",
+                           G_CALLBACK (on_section_picked_cb), self, G_CONNECT_SWAPPED);
+}
+
 /* The sections in their order; the forms are made for this client. */
 static void
 add_sections (TfClientDetail *self)
@@ -471,6 +520,7 @@ add_sections (TfClientDetail *self)
   add_section (self, self->journal_stack, "journal", _("Journal"),
                "accessories-text-editor-symbolic");
   add_section (self, self->mood_stack, "mood", _("Mood"), "face-smile-symbolic");
+  follow_sections (self);
 }
 
 GtkWidget *

@@ -103,19 +103,19 @@ open_client (Fixture *f, const char *client_id)
 
 /* --- what a person sees --------------------------------------------------- */
 
+/* A view switcher bar is an action bar inside. */
 static void
 collect_bars (GtkWidget *widget, GPtrArray *bars)
 {
-  if (ADW_IS_VIEW_SWITCHER_BAR (widget) && gtk_widget_get_mapped (widget) &&
-      adw_view_switcher_bar_get_reveal (ADW_VIEW_SWITCHER_BAR (widget)) &&
-      gtk_widget_get_height (widget) > 0)
+  if (GTK_IS_ACTION_BAR (widget) && gtk_widget_get_mapped (widget) &&
+      gtk_action_bar_get_revealed (GTK_ACTION_BAR (widget)) && gtk_widget_get_height (widget) > 0)
     g_ptr_array_add (bars, widget);
   for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL;
        c = gtk_widget_get_next_sibling (c))
     collect_bars (c, bars);
 }
 
-/* The view switcher bars shown at the bottom of @window now. */
+/* The bottom bars (view switcher or action bars) shown in @window now. */
 static GPtrArray *
 shown_bars (GtkWidget *window)
 {
@@ -206,8 +206,8 @@ assert_one_bar (Fixture *f, const char *what, gboolean whole)
   g_autoptr(GPtrArray) bars = shown_bars (f->window);
 
   for (guint i = 0; i < bars->len; i++)
-    g_test_message ("%d × %d, %s: bar %s", f->size.width, f->size.height, what,
-                    gtk_widget_get_name (g_ptr_array_index (bars, i)));
+    g_test_message ("%d × %d, %s: bar in %s", f->size.width, f->size.height, what,
+                    gtk_widget_get_name (gtk_widget_get_parent (g_ptr_array_index (bars, i))));
   g_assert_cmpuint (bars->len, ==, 1);
   if (whole)
     assert_labels_whole (g_ptr_array_index (bars, 0), what);
@@ -272,9 +272,9 @@ shot (const char *what, const Size *size)
 
 /* --- the tests ------------------------------------------------------------ */
 
-/* A therapist's window has one bottom bar: on the client list at phone
- * width, the window's, its labels whole; with a client open, at every
- * width, the client's sections' bar in the window's place. */
+/* A therapist's window has one bottom bar, its labels whole: on the client
+ * list at phone width, the window's; with a client open, at every width,
+ * the client's sections' bar in the window's place. */
 static void
 test_one_bar (gconstpointer data)
 {
@@ -282,6 +282,7 @@ test_one_bar (gconstpointer data)
   Fixture f = { 0 };
   g_autofree char *appointment = NULL;
   g_autofree char *client_id = NULL;
+  GtkWidget *picker;
 
   fixture_open (&f, "therapist", size);
   client_id = pull_client (&f, &appointment);
@@ -291,9 +292,24 @@ test_one_bar (gconstpointer data)
     assert_one_bar (&f, "clients", TRUE);
 
   open_client (&f, client_id);
-  wait_still (&f, "client-detail-switcher");
+  wait_still (&f, "client-detail-sections");
   shot ("client", size);
-  assert_one_bar (&f, "a client open", FALSE);
+  assert_one_bar (&f, "a client open", TRUE);
+
+  /* Where the switcher's words do not fit, the picker picks the section
+   * and shows the one shown. */
+  picker = tf_ui_find_shown (f.window, "client-detail-section-picker");
+  if (picker != NULL)
+    {
+      AdwViewStack *stack = ADW_VIEW_STACK (tf_ui_find (f.window, "client-detail-stack"));
+
+      gtk_drop_down_set_selected (GTK_DROP_DOWN (picker), 3);
+      g_assert_cmpstr (adw_view_stack_get_visible_child_name (stack), ==, "sessions");
+      adw_view_stack_set_visible_child_name (stack, "mood");
+      g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (picker)), ==, 5);
+    }
+  else
+    g_assert_cmpint (size->width, >, 800);
   fixture_close (&f);
 }
 
