@@ -481,10 +481,18 @@ collect_emotion_chips (TfCheckinPage *self)
 
 /* --- actions -------------------------------------------------------------- */
 
+/* Saves the form; not from the list beside it, where Ctrl+S has no form
+ * in hand. */
 static void
 save_activated (GtkWidget *widget, const char *action, GVariant *param)
 {
-  on_save_clicked (TF_CHECKIN_PAGE (widget));
+  TfCheckinPage *self = TF_CHECKIN_PAGE (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+  if (focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (self->list)))
+    return;
+  on_save_clicked (self);
 }
 
 static void
@@ -555,6 +563,9 @@ static void
 tf_checkin_page_init (TfCheckinPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* Cancel and Delete are for a check-in being edited. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "checkin.cancel", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "checkin.delete", FALSE);
   self->chips = g_ptr_array_new ();
   collect_emotion_chips (self);
 }

@@ -438,10 +438,18 @@ on_add_clicked_cb (TfGoalsPage *self)
 
 /* --- actions -------------------------------------------------------------- */
 
+/* Saves the form; not from the list beside it, where Ctrl+S has no form
+ * in hand. */
 static void
 save_activated (GtkWidget *widget, const char *action, GVariant *param)
 {
-  on_add_clicked_cb (TF_GOALS_PAGE (widget));
+  TfGoalsPage *self = TF_GOALS_PAGE (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+  if (focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (self->list)))
+    return;
+  on_add_clicked_cb (self);
 }
 
 static void

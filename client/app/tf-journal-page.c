@@ -414,24 +414,6 @@ on_delete_clicked_cb (TfJournalPage *self)
 /* --- keyboard ------------------------------------------------------------- */
 
 static gboolean
-shortcut_new (GtkWidget *widget, GVariant *args, gpointer data)
-{
-  on_new_clicked_cb (TF_JOURNAL_PAGE (widget));
-  return TRUE;
-}
-
-static gboolean
-shortcut_save (GtkWidget *widget, GVariant *args, gpointer data)
-{
-  TfJournalPage *self = TF_JOURNAL_PAGE (widget);
-
-  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "editor") != 0)
-    return FALSE;
-  on_save_clicked_cb (self);
-  return TRUE;
-}
-
-static gboolean
 shortcut_search (GtkWidget *widget, GVariant *args, gpointer data)
 {
   TfJournalPage *self = TF_JOURNAL_PAGE (widget);
@@ -530,8 +512,6 @@ tf_journal_page_init (TfJournalPage *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_stack_set_visible_child_name (self->stack, "list");
-  tf_form_add_shortcut (shortcuts, "<Control>n", shortcut_new);
-  tf_form_add_shortcut (shortcuts, "<Control>s", shortcut_save);
   tf_form_add_shortcut (shortcuts, "<Control>f", shortcut_search);
   tf_form_add_shortcut (shortcuts, "Escape", shortcut_back);
   gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);

@@ -302,8 +302,7 @@ journal_show (TfCli *cli, int argc, char **argv, GError **error)
     return FALSE;
   if (cli->json)
     {
-      g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (),
-                                                        json_object_ref (plain));
+      g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), plain);
       tf_cli_print_json (node);
     }
   else

@@ -35,8 +35,7 @@ print_record (TfCli *cli, const char *table_name, const char *id, GError **error
   if (plain == NULL)
     return FALSE;
   {
-    g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (),
-                                                      g_steal_pointer (&plain));
+    g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), plain);
     tf_cli_print_json (node);
   }
   return TRUE;

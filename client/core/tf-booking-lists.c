@@ -215,8 +215,12 @@ TfRepository *
 tf_booking_mine_new (TfVault *vault)
 {
   static const char *const tables[] = { "appointments", "profiles", "services", NULL };
+  TfRepository *mine;
 
   g_return_val_if_fail (TF_IS_VAULT (vault), NULL);
 
-  return tf_repository_new_derived (vault, tables, load_mine, NULL, NULL);
+  mine = tf_repository_new_derived (vault, tables, load_mine, NULL, NULL);
+  /* An appointment that has ended moves from upcoming to past by itself. */
+  tf_repository_reload_every (mine, TF_BOOKING_CLOCK_SECONDS);
+  return mine;
 }

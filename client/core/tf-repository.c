@@ -121,6 +121,7 @@ struct _TfRepository
   GError        *error;
   GMainContext  *context;     /* where reloads run and items-changed is emitted */
   gulong         changed_id;
+  GSource       *clock;       /* tf_repository_reload_every, or NULL */
   gint           scheduled;   /* atomic: a reload is pending */
 };
 
@@ -173,6 +174,7 @@ tf_repository_dispose (GObject *object)
       g_signal_handler_disconnect (tf_vault_get_store (self->vault), self->changed_id);
       self->changed_id = 0;
     }
+  tf_repository_reload_every (self, 0);
   g_clear_object (&self->vault);
   G_OBJECT_CLASS (tf_repository_parent_class)->dispose (object);
 }
@@ -234,6 +236,31 @@ static gboolean
 same_item (TfItem *a, TfItem *b)
 {
   return g_strcmp0 (a->text, b->text) == 0;
+}
+
+static gboolean
+clock_ticked (gpointer data)
+{
+  tf_repository_refresh (data, NULL);
+  return G_SOURCE_CONTINUE;
+}
+
+void
+tf_repository_reload_every (TfRepository *self, guint seconds)
+{
+  g_return_if_fail (TF_IS_REPOSITORY (self));
+
+  if (self->clock != NULL)
+    {
+      g_source_destroy (self->clock);
+      g_clear_pointer (&self->clock, g_source_unref);
+    }
+  if (seconds == 0 || self->vault == NULL)
+    return;
+  self->clock = g_timeout_source_new_seconds (seconds);
+  g_source_set_callback (self->clock, clock_ticked, self, NULL);
+  g_source_set_static_name (self->clock, "[tf] repository clock");
+  g_source_attach (self->clock, self->context);
 }
 
 gboolean

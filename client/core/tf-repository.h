@@ -69,6 +69,12 @@ TfRepository *tf_repository_new_derived (TfVault           *vault,
                                          TfRepositoryLoad   load,
                                          gpointer           data,
                                          GDestroyNotify     destroy);
+/* Reloads every @seconds too (0 stops it), for a list whose items say
+ * something of the time — an appointment that has begun or ended — that no
+ * change of the store announces.  Only the items that changed are
+ * replaced. */
+void          tf_repository_reload_every (TfRepository *self,
+                                          guint         seconds);
 /* Reloads now (normally it happens by itself). */
 gboolean      tf_repository_refresh   (TfRepository  *self,
                                        GError       **error);

@@ -9,6 +9,7 @@
 
 #include "config.h"
 
+#include "tf-booking.h"
 #include "tf-clients.h"
 #include "tf-registry.h"
 #include "tf-schedule-week.h"
@@ -68,6 +69,10 @@ load_week (TfVault *vault, gpointer data, GError **error)
         by_day[d] = g_ptr_array_new ();
       if (name != NULL)
         json_object_set_string_member (appointment, "client_name", name);
+      /* Once its time has come it can be marked completed or no-show. */
+      json_object_set_boolean_member (appointment, "started",
+                                      tf_booking_has_started (tf_json_get_string (
+                                        appointment, "appointment_datetime")));
       g_ptr_array_add (by_day[d], appointment);
     }
 
@@ -98,10 +103,14 @@ TfRepository *
 tf_schedule_week_new (TfVault *vault, GDateTime *week_start)
 {
   static const char *const tables[] = { "appointments", "profiles", NULL };
+  TfRepository *week;
 
   g_return_val_if_fail (TF_IS_VAULT (vault), NULL);
   g_return_val_if_fail (week_start != NULL, NULL);
 
-  return tf_repository_new_derived (vault, tables, load_week, g_date_time_ref (week_start),
+  week = tf_repository_new_derived (vault, tables, load_week, g_date_time_ref (week_start),
                                     (GDestroyNotify) g_date_time_unref);
+  /* An appointment's time coming changes what can be done with it. */
+  tf_repository_reload_every (week, TF_BOOKING_CLOCK_SECONDS);
+  return week;
 }

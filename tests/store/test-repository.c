@@ -9,12 +9,14 @@
 
 #include <glib/gstdio.h>
 
+#include "tf-booking-lists.h"
 #include "tf-goals.h"
 #include "tf-goals-list.h"
 #include "tf-keys.h"
 #include "tf-repository.h"
 #include "tf-signed.h"
 #include "tf-store.h"
+#include "tf-time.h"
 
 #define CLIENT "5a0c2f11-6f0b-4d8e-8b6e-0f3c6f1d2a77"
 
@@ -268,6 +270,62 @@ test_goals_with_progress (Fixture *f, gconstpointer data)
   g_assert_finalize_object (g_steal_pointer (&goals));
 }
 
+static gboolean
+first_is_past (gpointer data)
+{
+  g_autoptr(TfItem) item = g_list_model_get_item (data, 0);
+
+  return item != NULL && !tf_item_get_boolean (item, "upcoming", TRUE);
+}
+
+/* An appointment that ends while the list is shown moves from upcoming to
+ * past by the list's own clock: nothing in the store changed to say so. */
+static void
+test_appointment_ends_by_the_clock (Fixture *f, gconstpointer data)
+{
+  g_autoptr(TfRepository) mine = tf_booking_mine_new (f->vault);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  /* Fifty minutes long, over in two seconds. */
+  g_autoptr(GDateTime) start = g_date_time_add_seconds (now, 2 - 50 * 60);
+  g_autofree char *start_text = tf_time_format_timestamp (start);
+  /* Booked the week before. */
+  g_autoptr(GDateTime) booked = g_date_time_add_days (now, -7);
+  g_autofree char *stamp = tf_time_format_timestamp (booked);
+  g_autofree char *id = g_uuid_string_random (), *therapist = g_uuid_string_random ();
+  g_autoptr(JsonObject) plain = json_object_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TfItem) item = NULL;
+  gint64 deadline;
+  guint before;
+
+  json_object_set_string_member (plain, "id", id);
+  json_object_set_string_member (plain, "therapist_id", therapist);
+  json_object_set_string_member (plain, "client_id", CLIENT);
+  json_object_set_string_member (plain, "appointment_datetime", start_text);
+  json_object_set_int_member (plain, "duration", 50);
+  json_object_set_string_member (plain, "status", "confirmed");
+  json_object_set_string_member (plain, "price", "60.00");
+  json_object_set_string_member (plain, "created_at", stamp);
+  json_object_set_string_member (plain, "updated_at", stamp);
+  g_assert_true (tf_vault_put (f->vault, tf_registry_lookup ("appointments"), id, plain, &error));
+  g_assert_no_error (error);
+  drain ();
+  item = g_list_model_get_item (G_LIST_MODEL (mine), 0);
+  g_assert_nonnull (item);
+  g_assert_true (tf_item_get_boolean (item, "upcoming", FALSE));
+
+  g_signal_connect (mine, "items-changed", G_CALLBACK (on_items_changed), f);
+  before = f->emissions;
+  tf_repository_reload_every (mine, 1);
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (!first_is_past (mine) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (first_is_past (mine));
+  g_assert_cmpuint (f->emissions, ==, before + 1);
+  g_signal_handlers_disconnect_by_data (mine, f);
+  g_assert_finalize_object (g_steal_pointer (&mine));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -279,5 +337,7 @@ main (int argc, char **argv)
               test_follows_pulled_pages, fixture_tear_down);
   g_test_add ("/repository/goals-with-progress", Fixture, NULL, fixture_set_up,
               test_goals_with_progress, fixture_tear_down);
+  g_test_add ("/repository/appointment-ends-by-the-clock", Fixture, NULL, fixture_set_up,
+              test_appointment_ends_by_the_clock, fixture_tear_down);
   return g_test_run ();
 }

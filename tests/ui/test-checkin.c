@@ -223,6 +223,10 @@ test_save_again (gconstpointer data)
   g_assert_cmpint (live_checkins (f), ==, 1);
   g_assert_cmpint (scale (f, "checkin-mood"), ==, 5);
   g_assert_false (gtk_widget_has_css_class (calm, "suggested-action"));
+  /* Ctrl+S in the list of check-ins has no form in hand: nothing more. */
+  tf_ui_press (gtk_widget_get_first_child (tf_ui_find (f->window, "checkin-history")), GDK_KEY_s,
+               GDK_CONTROL_MASK);
+  g_assert_cmpint (live_checkins (f), ==, 1);
   tf_ui_page_close (f);
 }
 
