@@ -73,14 +73,9 @@ tf_dated_appointment_latest_first (gconstpointer a, gconstpointer b)
 char *
 tf_appointment_dup_person_name (TfVault *vault, const char *user_id)
 {
-  g_autoptr(JsonObject) profile = NULL;
-
   g_return_val_if_fail (vault != NULL, NULL);
 
-  if (user_id == NULL)
-    return NULL;
-  profile = tf_vault_get (vault, tf_registry_lookup ("profiles"), user_id, NULL);
-  return tf_client_name_from_profile (profile);
+  return tf_clients_dup_name (vault, user_id);
 }
 
 char *

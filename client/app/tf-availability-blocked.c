@@ -21,12 +21,6 @@
 #include "tf-removable-row.h"
 #include "tf-time.h"
 
-static const TfTable *
-blocked_table (void)
-{
-  return tf_registry_lookup ("therapist_blocked_dates");
-}
-
 static char *
 pretty_date (const char *date)
 {
@@ -53,7 +47,7 @@ on_unblock_clicked_cb (TfRemovableRow *row, TfAvailabilityEditor *self)
   const char *id = g_object_get_data (G_OBJECT (row), "id");
   g_autoptr(GError) error = NULL;
 
-  if (!tf_vault_delete (tf_session_get_vault (self->session), blocked_table (), id, &error))
+  if (!tf_availability_unblock (tf_session_get_vault (self->session), id, &error))
     {
       g_autofree char *message = g_strdup_printf (_("The date was not unblocked: %s"),
                                                   error->message);

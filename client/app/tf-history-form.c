@@ -162,12 +162,6 @@ G_DEFINE_FINAL_TYPE (TfHistoryForm, tf_history_form, GTK_TYPE_WIDGET)
 enum { SAVED, FAILED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
-static const TfTable *
-histories_table (void)
-{
-  return tf_registry_lookup ("client_histories");
-}
-
 static void
 tf_history_form_dispose (GObject *object)
 {
@@ -420,7 +414,7 @@ on_save_clicked_cb (TfHistoryForm *self)
       fail (self, _("the app is locked; unlock it and save again"));
       return;
     }
-  if (!tf_client_record_save (vault, histories_table (), self->client_id, apply_fields, self,
+  if (!tf_client_record_save (vault, TF_CLIENT_RECORD_HISTORY, self->client_id, apply_fields, self,
                               _("the stored history cannot be opened on this account, so it "
                                 "is left as it is"), &plain, &error))
     {
@@ -530,8 +524,7 @@ tf_history_form_new (TfSession *session, const char *client_id)
   self = g_object_new (TF_TYPE_HISTORY_FORM, NULL);
   self->session = g_object_ref (session);
   self->client_id = g_strdup (client_id);
-  self->histories = tf_session_dup_records (session, "client_histories",
-                                       "client_id", client_id);
+  self->histories = tf_session_dup_histories (session, client_id);
   g_signal_connect_object (self->histories, "items-changed", G_CALLBACK (on_items_changed_cb),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (session, "locking", G_CALLBACK (on_locking_cb), self,

@@ -87,12 +87,6 @@ G_DEFINE_FINAL_TYPE (TfIntakeForm, tf_intake_form, GTK_TYPE_WIDGET)
 enum { SAVED, FAILED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
-static const TfTable *
-intakes_table (void)
-{
-  return tf_registry_lookup ("client_intakes");
-}
-
 static void
 tf_intake_form_dispose (GObject *object)
 {
@@ -462,7 +456,7 @@ on_save_clicked_cb (TfIntakeForm *self)
     }
   for (guint i = 0; i < N_LISTS; i++)
     g_ptr_array_add (texts, tf_form_dup_text (self->list_views[i]));
-  if (!tf_client_record_save (vault, intakes_table (), self->client_id, apply_fields, &fields,
+  if (!tf_client_record_save (vault, TF_CLIENT_RECORD_INTAKE, self->client_id, apply_fields, &fields,
                               _("the stored intake cannot be opened on this device, so it is "
                                 "left as it is"), &plain, &error))
     {

@@ -323,17 +323,14 @@ GtkWidget *
 tf_services_editor_new (TfSession *session)
 {
   TfServicesEditor *self;
-  TfVault *vault;
 
   g_return_val_if_fail (TF_IS_SESSION (session), NULL);
   g_return_val_if_fail (tf_session_get_vault (session) != NULL, NULL);
 
   self = g_object_new (TF_TYPE_SERVICES_EDITOR, NULL);
   self->session = g_object_ref (session);
-  vault = tf_session_get_vault (session);
-  self->services = tf_session_dup_records (session, "services", NULL, NULL);
-  self->offers = tf_session_dup_records (session, "therapist_services",
-                                    "therapist_id", tf_vault_get_user_id (vault));
+  self->services = tf_session_dup_services (session);
+  self->offers = tf_session_dup_offers (session);
   g_signal_connect_object (self->services, "items-changed", G_CALLBACK (on_store_changed_cb),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->offers, "items-changed", G_CALLBACK (on_store_changed_cb),

@@ -161,3 +161,30 @@ tf_session_dup_intakes (TfSession *self, const char *client_id)
 
   return dup_of_person (self, "client_intakes", "client_id", client_id);
 }
+
+TfRepository *
+tf_session_dup_histories (TfSession *self, const char *client_id)
+{
+  g_return_val_if_fail (TF_IS_SESSION (self), NULL);
+  g_return_val_if_fail (client_id != NULL, NULL);
+
+  return dup_of_person (self, "client_histories", "client_id", client_id);
+}
+
+TfRepository *
+tf_session_dup_services (TfSession *self)
+{
+  g_return_val_if_fail (TF_IS_SESSION (self), NULL);
+
+  if (self->vault == NULL)
+    return NULL;
+  return tf_repository_new (self->vault, tf_registry_lookup ("services"), NULL, NULL);
+}
+
+TfRepository *
+tf_session_dup_offers (TfSession *self)
+{
+  g_return_val_if_fail (TF_IS_SESSION (self), NULL);
+
+  return dup_of_person (self, "therapist_services", "therapist_id", NULL);
+}

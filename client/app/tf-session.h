@@ -108,6 +108,13 @@ TfRepository *tf_session_dup_care      (TfSession      *self,
 /* The client's intake (zero or one); @client_id not NULL. */
 TfRepository *tf_session_dup_intakes   (TfSession      *self,
                                         const char     *client_id);
+/* The client's history (zero or one); @client_id not NULL. */
+TfRepository *tf_session_dup_histories (TfSession      *self,
+                                        const char     *client_id);
+/* The catalogue of services, and this therapist's offers of them (price,
+ * length, offered). */
+TfRepository *tf_session_dup_services  (TfSession      *self);
+TfRepository *tf_session_dup_offers    (TfSession      *self);
 
 /* Drops the vault (and with it every decrypted key) from memory.  First
  * emits ::locking while the vault is still open: every form with unsaved

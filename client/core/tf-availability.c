@@ -204,3 +204,12 @@ tf_availability_block (TfVault *vault, const char *date, const char *reason, GEr
     return NULL;
   return g_steal_pointer (&id);
 }
+
+gboolean
+tf_availability_unblock (TfVault *vault, const char *id, GError **error)
+{
+  g_return_val_if_fail (TF_IS_VAULT (vault), FALSE);
+  g_return_val_if_fail (id != NULL, FALSE);
+
+  return tf_vault_delete (vault, tf_registry_lookup ("therapist_blocked_dates"), id, error);
+}

@@ -42,4 +42,9 @@ char       *tf_availability_block   (TfVault       *vault,
                                      const char    *reason,
                                      GError       **error);
 
+/* Unblocks the day off @id of this account. */
+gboolean    tf_availability_unblock (TfVault       *vault,
+                                     const char    *id,
+                                     GError       **error);
+
 G_END_DECLS

@@ -53,6 +53,19 @@ compare_clients (gconstpointer a, gconstpointer b)
                       : g_strcmp0 (tf_json_get_string (x, "id"), tf_json_get_string (y, "id"));
 }
 
+char *
+tf_clients_dup_name (TfVault *vault, const char *user_id)
+{
+  g_autoptr(JsonObject) profile = NULL;
+
+  g_return_val_if_fail (TF_IS_VAULT (vault), NULL);
+
+  if (user_id == NULL)
+    return NULL;
+  profile = tf_vault_get (vault, tf_registry_lookup ("profiles"), user_id, NULL);
+  return tf_client_name_from_profile (profile);
+}
+
 GHashTable *
 tf_clients_dup_names (TfVault *vault, GError **error)
 {

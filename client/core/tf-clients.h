@@ -14,6 +14,11 @@ G_BEGIN_DECLS
  * name, else first and last name; NULL when it has none. */
 char         *tf_client_name_from_profile (JsonObject *profile);
 
+/* The name of @user_id as their profile on this device gives it, or NULL
+ * (no profile, or one without a name). */
+char         *tf_clients_dup_name         (TfVault    *vault,
+                                           const char *user_id);
+
 /* User id → name (tf_client_name_from_profile) of every profile this
  * device holds that gives one; NULL with @error when they cannot be read. */
 GHashTable   *tf_clients_dup_names        (TfVault    *vault,

@@ -207,15 +207,17 @@ client_record_body (TfStore *store, gpointer data, GError **error)
 }
 
 gboolean
-tf_client_record_save (TfVault *vault, const TfTable *table, const char *client_id,
+tf_client_record_save (TfVault *vault, TfClientRecord record, const char *client_id,
                        TfClientRecordEdit edit, gpointer data, const char *unreadable,
                        JsonObject **out_plain, GError **error)
 {
+  const TfTable *table = tf_registry_lookup (record == TF_CLIENT_RECORD_HISTORY
+                                               ? "client_histories" : "client_intakes");
   ClientSave c = { vault, table, client_id, edit, data, unreadable, NULL };
   gboolean ok;
 
   g_return_val_if_fail (TF_IS_VAULT (vault), FALSE);
-  g_return_val_if_fail (table != NULL && client_id != NULL && edit != NULL, FALSE);
+  g_return_val_if_fail (client_id != NULL && edit != NULL, FALSE);
   g_return_val_if_fail (unreadable != NULL, FALSE);
 
   ok = tf_vault_atomic (vault, client_record_body, &c, error);

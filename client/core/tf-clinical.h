@@ -71,15 +71,21 @@ typedef void (*TfClientRecordEdit) (JsonObject *plain,
                                     gboolean    is_new,
                                     gpointer    data);
 
-/* Saves the one record of client @client_id in @table (client_histories,
- * client_intakes): @edit applied to the stored one (the newest, read in
+/* The records a client has one of, kept by their therapist. */
+typedef enum
+{
+  TF_CLIENT_RECORD_HISTORY,  /* client_histories */
+  TF_CLIENT_RECORD_INTAKE,   /* client_intakes */
+} TfClientRecord;
+
+/* Saves the one @record of client @client_id: @edit applied to the stored one (the newest, read in
  * the save's transaction: a sync may have brought one since a form was
  * filled) or to a new one, then updated_at set.  A stored record this
  * account cannot open is left as it is: TF_VAULT_ERROR_NO_KEY with
  * @unreadable (translated) as the message.  Nothing is stored when it
  * fails.  @out_plain (optional) receives the plain form saved. */
 gboolean tf_client_record_save (TfVault            *vault,
-                                const TfTable      *table,
+                                TfClientRecord      record,
                                 const char         *client_id,
                                 TfClientRecordEdit  edit,
                                 gpointer            data,

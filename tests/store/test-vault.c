@@ -2113,7 +2113,6 @@ edit_family (JsonObject *plain, gboolean is_new, gpointer data)
 static void
 test_history_failed_save (Fixture *f, gconstpointer data)
 {
-  const TfTable *histories = tf_registry_lookup ("client_histories");
   g_autoptr(JsonObject) saved = NULL;
   g_autoptr(JsonObject) again = NULL;
   g_autoptr(GError) error = NULL;
@@ -2122,7 +2121,7 @@ test_history_failed_save (Fixture *f, gconstpointer data)
   exec_raw (f->therapist_path, "CREATE TRIGGER refuse_histories BEFORE INSERT ON"
                                " client_histories"
                                " BEGIN SELECT RAISE(ABORT, 'no histories today'); END", NULL);
-  g_assert_false (tf_client_record_save (f->therapist, histories, CLIENT, edit_family,
+  g_assert_false (tf_client_record_save (f->therapist, TF_CLIENT_RECORD_HISTORY, CLIENT, edit_family,
                                          "Μητέρα, πατέρας, ένας αδελφός", "unreadable", NULL,
                                          &error));
   g_assert_nonnull (error);
@@ -2132,12 +2131,12 @@ test_history_failed_save (Fixture *f, gconstpointer data)
   g_assert_cmpint (query_int (f->therapist_path, "SELECT count(*) FROM outbox", NULL), ==, 0);
 
   exec_raw (f->therapist_path, "DROP TRIGGER refuse_histories", NULL);
-  g_assert_true (tf_client_record_save (f->therapist, histories, CLIENT, edit_family,
+  g_assert_true (tf_client_record_save (f->therapist, TF_CLIENT_RECORD_HISTORY, CLIENT, edit_family,
                                         "Μητέρα, πατέρας, ένας αδελφός", "unreadable", &saved,
                                         &error));
   g_assert_no_error (error);
   created = g_strdup (tf_json_get_string (saved, "created_at"));
-  g_assert_true (tf_client_record_save (f->therapist, histories, CLIENT, edit_family,
+  g_assert_true (tf_client_record_save (f->therapist, TF_CLIENT_RECORD_HISTORY, CLIENT, edit_family,
                                         "Μητέρα, πατέρας, δύο αδελφοί", "unreadable", NULL,
                                         &error));
   g_assert_no_error (error);
