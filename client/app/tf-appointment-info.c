@@ -71,14 +71,6 @@ tf_dated_appointment_latest_first (gconstpointer a, gconstpointer b)
 /* --- words ---------------------------------------------------------------- */
 
 char *
-tf_appointment_dup_person_name (TfVault *vault, const char *user_id)
-{
-  g_return_val_if_fail (vault != NULL, NULL);
-
-  return tf_clients_dup_name (vault, user_id);
-}
-
-char *
 tf_appointment_format_when (GDateTime *local)
 {
   g_autofree char *day = NULL;

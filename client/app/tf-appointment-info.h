@@ -36,10 +36,6 @@ int                 tf_dated_appointment_soonest_first (gconstpointer  a,
 int                 tf_dated_appointment_latest_first  (gconstpointer  a,
                                                         gconstpointer  b);
 
-/* The name of @user_id as their profile on this device says
- * (tf_client_name_from_profile), or NULL when there is none. */
-char       *tf_appointment_dup_person_name         (TfVault    *vault,
-                                                    const char *user_id);
 
 /* "Tuesday 3 March 2026 · 10:00" for @local. */
 char       *tf_appointment_format_when             (GDateTime  *local);

@@ -25,6 +25,7 @@
 #include <glib/gi18n.h>
 
 #include "tf-appointment-info.h"
+#include "tf-clients.h"
 #include "tf-appointment-row.h"
 #include "tf-cancel-dialog.h"
 #include "tf-appointments-page-private.h"
@@ -76,7 +77,7 @@ may_cancel (const char *status)
 char *
 tf_appointments_page_dup_therapist_name (TfVault *vault, const char *user_id)
 {
-  char *name = tf_appointment_dup_person_name (vault, user_id);
+  char *name = tf_clients_dup_name (vault, user_id);
 
   return name != NULL ? name : g_strdup (_("Your therapist"));
 }

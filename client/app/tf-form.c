@@ -156,33 +156,6 @@ tf_form_confirm_delete (GtkWidget *from, const char *name, const char *heading, 
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
-static gboolean
-click_save (GtkWidget *widget, GVariant *args, gpointer save)
-{
-  if (!gtk_widget_is_sensitive (save))
-    return FALSE;
-  g_signal_emit_by_name (save, "clicked");
-  return TRUE;
-}
-
-void
-tf_form_add_save_shortcut (GtkWidget *form, GtkWidget *save)
-{
-  GtkEventController *shortcuts = gtk_shortcut_controller_new ();
-
-  g_return_if_fail (GTK_IS_WIDGET (form));
-  g_return_if_fail (GTK_IS_BUTTON (save));
-
-  /* The button is the form's descendant: it lives as long as the shortcut. */
-  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
-                                        gtk_shortcut_new (gtk_shortcut_trigger_parse_string (
-                                                            "<Control>s"),
-                                                          gtk_callback_action_new (click_save,
-                                                                                   save,
-                                                                                   NULL)));
-  gtk_widget_add_controller (form, shortcuts);
-}
-
 JsonObject *
 tf_form_first_plain (TfRepository *records)
 {

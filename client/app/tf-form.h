@@ -72,9 +72,6 @@ void       tf_form_confirm_delete            (GtkWidget  *from,
                                               void      (*on_delete) (GtkWidget  *from,
                                                                       const char *id));
 
-/* Ctrl+S on @form clicks @save, while @save is sensitive. */
-void       tf_form_add_save_shortcut         (GtkWidget  *form,
-                                              GtkWidget  *save);
 
 /* --- one record per client --------------------------------------------- */
 

@@ -217,7 +217,7 @@ fill (TfHistoryForm *self, JsonObject *plain)
                      json_object_get_boolean_member_with_default (plain, "unreadable", FALSE);
   gtk_widget_set_visible (self->unreadable_label, self->unreadable);
   gtk_widget_set_sensitive (self->stack, !self->unreadable);
-  gtk_widget_set_sensitive (self->save, !self->unreadable);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "history.save", !self->unreadable);
 
   self->filling = TRUE;
   for (guint f = 0; f < G_N_ELEMENTS (forms); f++)
@@ -470,6 +470,12 @@ on_choice_changed_cb (TfHistoryForm *self)
 }
 
 static void
+save_activated (GtkWidget *widget, const char *action, GVariant *param)
+{
+  on_save_clicked_cb (TF_HISTORY_FORM (widget));
+}
+
+static void
 tf_history_form_class_init (TfHistoryFormClass *klass)
 {
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
@@ -491,8 +497,11 @@ tf_history_form_class_init (TfHistoryFormClass *klass)
   BIND (unreadable_label);
 #undef BIND
   gtk_widget_class_bind_template_callback (widget_class, on_choice_changed_cb);
-  gtk_widget_class_bind_template_callback (widget_class, on_save_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_draft_discard_cb);
+
+  gtk_widget_class_install_action (widget_class, "history.save", NULL, save_activated);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK,
+                                       "history.save", NULL);
 }
 
 static void
@@ -509,7 +518,6 @@ tf_history_form_init (TfHistoryForm *self)
                            forms[f].name);
     }
   gtk_drop_down_set_model (GTK_DROP_DOWN (self->choice), G_LIST_MODEL (titles));
-  tf_form_add_save_shortcut (GTK_WIDGET (self), self->save);
 }
 
 GtkWidget *

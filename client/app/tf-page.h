@@ -11,7 +11,7 @@
  * it needs from the session.  What it saved or failed to save it
  * reports through ::saved and ::failed, which the window toasts.  A page
  * is made with the session (tf_page_new) and takes its list models from it
- * (tf_session_dup_records): a page never names the store or wires its own
+ * (tf_session_dup_goals and the like): a page never names the store or wires its own
  * refresh.  After an unlock, the window hands each draft (tf-drafts.h) to
  * its pages until one restores it: that page opens the form and record
  * the draft is of, which shows the unsaved changes again.

@@ -22,22 +22,6 @@
 #include "tf-session-private.h"
 
 TfRepository *
-tf_session_dup_records (TfSession *self, const char *table_name, const char *column,
-                        const char *value)
-{
-  const TfTable *table;
-
-  g_return_val_if_fail (TF_IS_SESSION (self), NULL);
-  g_return_val_if_fail (table_name != NULL, NULL);
-
-  table = tf_registry_lookup (table_name);
-  g_return_val_if_fail (table != NULL, NULL);
-  if (self->vault == NULL)
-    return NULL;
-  return tf_repository_new (self->vault, table, column, value);
-}
-
-TfRepository *
 tf_session_dup_clients (TfSession *self)
 {
   g_return_val_if_fail (TF_IS_SESSION (self), NULL);

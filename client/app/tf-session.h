@@ -49,15 +49,6 @@ TfStore     *tf_session_get_store      (TfSession      *self);
 /* The profile's database file: names the profile (in the keyring). */
 const char  *tf_session_get_path       (TfSession      *self);
 
-/* The live records of @table_name (those whose @column equals @value when
- * @column is not NULL) of the open vault, as a new GListModel of TfItem;
- * NULL while locked.  They reload by themselves on every change of the
- * store, a sync's included.  They hold decrypted records: a page drops
- * them when the session locks. */
-TfRepository *tf_session_dup_records   (TfSession      *self,
-                                        const char     *table_name,
-                                        const char     *column,
-                                        const char     *value);
 
 /* The lists a page shows, made from the open vault (NULL while locked):
  * each follows the store's changes by itself, a sync's included, so the
