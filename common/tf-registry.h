@@ -70,6 +70,9 @@ typedef enum
   TF_FORMAT_TIMEZONE,   /* an IANA zone this machine knows */
   TF_FORMAT_LANGUAGE,   /* BCP 47-ish: "el", "en", "el-GR" */
   TF_FORMAT_URL,        /* http(s) URL */
+  TF_FORMAT_AMKA,       /* ΑΜΚΑ, the Greek social security number: 11 digits, a DDMMYY
+                         * date, a Luhn check digit (tf_validate_amka); usually on an
+                         * encrypted column, so checked on the device */
   TF_FORMAT_SIGNATURE,  /* a signature text of tf-signed.h: "tfs1:" KEYID ":" base64 Ed25519;
                          * the server checks its shape only (it cannot verify it) */
 } TfColumnFormat;

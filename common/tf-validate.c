@@ -114,6 +114,52 @@ tf_validate_icd10_code (const char *code, GError **error)
   return FALSE;
 }
 
+/* ΑΜΚΑ, the Greek social security number: eleven digits, the first six the
+ * birth date DDMMYY, the last the Luhn check digit over all eleven.  The
+ * two-digit year does not say the century, so 29 February passes in any
+ * year divisible by four (2000 was a leap year, 1900 was not, and 00 may be
+ * either).  The number is never echoed in the message: it is a personal
+ * identifier, and a message may be logged. */
+gboolean
+tf_validate_amka (const char *text, GError **error)
+{
+  static const int month_days[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+  int day, month, year, sum = 0;
+
+  if (text == NULL || strlen (text) != 11 || strspn (text, "0123456789") != 11)
+    {
+      g_set_error (error, TF_VALIDATION_ERROR, TF_VALIDATION_ERROR_FORMAT,
+                   _("not a valid AMKA: it must be exactly 11 digits"));
+      return FALSE;
+    }
+  day = (text[0] - '0') * 10 + (text[1] - '0');
+  month = (text[2] - '0') * 10 + (text[3] - '0');
+  year = (text[4] - '0') * 10 + (text[5] - '0');
+  if (month < 1 || month > 12 || day < 1 || day > month_days[month - 1] ||
+      (month == 2 && day == 29 && year % 4 != 0))
+    {
+      g_set_error (error, TF_VALIDATION_ERROR, TF_VALIDATION_ERROR_FORMAT,
+                   _("not a valid AMKA: the first six digits are not a date (DDMMYY)"));
+      return FALSE;
+    }
+  /* Luhn: from the right, every second digit doubled (its digits summed). */
+  for (int i = 0; i < 11; i++)
+    {
+      int digit = text[10 - i] - '0';
+
+      if (i % 2 == 1)
+        digit = digit * 2 > 9 ? digit * 2 - 9 : digit * 2;
+      sum += digit;
+    }
+  if (sum % 10 != 0)
+    {
+      g_set_error (error, TF_VALIDATION_ERROR, TF_VALIDATION_ERROR_FORMAT,
+                   _("not a valid AMKA: the check digit does not match"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 validate_icd10_list (JsonNode *node, GError **error)
 {
@@ -155,6 +201,8 @@ validate_format (const TfColumn *column, const char *text, GError **error)
       return tf_validate_email (text, error);
     case TF_FORMAT_PHONE:
       return tf_validate_phone (text, error);
+    case TF_FORMAT_AMKA:
+      return tf_validate_amka (text, error);
     case TF_FORMAT_TIMEZONE:
       if (tf_time_zone_is_known (text))
         return TRUE;
@@ -468,8 +516,11 @@ tf_validate_plaintext (const TfTable *table, const TfColumn *column, const char 
    * one over the column's cap, naming the field while the text is here. */
   if (!check_length (column, plaintext, error))
     return FALSE;
+  /* A text format (TF_FORMAT_AMKA on an encrypted column) can only be
+   * checked here, where the text is. */
   if (column->type != TF_COLUMN_JSON)
-    return TRUE;
+    return column->format == TF_FORMAT_NONE ||
+           prefix_error (error, validate_format (column, plaintext, error), column);
 
   /* The plaintext may come from another person's device: the strict parse. */
   root = tf_json_parse (plaintext, -1, &local_error);

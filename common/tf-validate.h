@@ -35,6 +35,11 @@ gboolean tf_validate_email       (const char     *text,
                                   GError        **error);
 gboolean tf_validate_phone       (const char     *text,
                                   GError        **error);
+/* ΑΜΚΑ (Greek social security number): exactly 11 digits, the first six a
+ * date DDMMYY, the last the Luhn check digit over the eleven.  Spaces or
+ * dashes are not stripped: the caller gives the bare digits. */
+gboolean tf_validate_amka        (const char     *text,
+                                  GError        **error);
 /* DECIMAL(10,2) as a string: "50", "50.5", "50.00"; @nonneg for positive_money. */
 gboolean tf_validate_money       (const char     *text,
                                   gboolean        nonneg,
@@ -60,7 +65,8 @@ gboolean tf_validate_fields      (const TfTable  *table,
 
 /* Device side, before encryption: the plaintext of an encrypted column.
  * For JSON columns @plaintext is JSON text and must parse; formats such as
- * TF_FORMAT_ICD10_LIST are checked here because the server cannot. */
+ * TF_FORMAT_ICD10_LIST are checked here because the server cannot; so is the
+ * format of an encrypted text column (TF_FORMAT_AMKA). */
 gboolean tf_validate_plaintext   (const TfTable  *table,
                                   const TfColumn *column,
                                   const char     *plaintext,

@@ -295,6 +295,7 @@ good_value (const TfColumn *column)
     case TF_FORMAT_TIMEZONE: return "Europe/Athens";
     case TF_FORMAT_LANGUAGE: return "el";
     case TF_FORMAT_URL: return "https://example.org/anna";
+    case TF_FORMAT_AMKA: return "15038512347";
     case TF_FORMAT_NONE:
     case TF_FORMAT_ICD10_LIST:
     default:

@@ -110,8 +110,13 @@ test_encrypted_columns_capped (void)
         /* Four-byte characters: the most bytes the cap allows. */
         widest = tf_test_repeat ("😀", max);
         too_many = tf_test_repeat ("😀", max + 1);
-        g_assert_true (tf_validate_plaintext (&tables[t], column, widest, &error));
-        g_assert_no_error (error);
+        /* A formatted column (an AMKA) refuses emoji by its format; the
+         * length check comes first, so too many still reads "too long". */
+        if (column->format == TF_FORMAT_NONE)
+          {
+            g_assert_true (tf_validate_plaintext (&tables[t], column, widest, &error));
+            g_assert_no_error (error);
+          }
         g_assert_false (tf_validate_plaintext (&tables[t], column, too_many, &error));
         g_assert_error (error, TF_VALIDATION_ERROR, TF_VALIDATION_ERROR_TOO_LONG);
         g_assert_true (g_str_has_prefix (error->message, column->name));

@@ -48,6 +48,7 @@ tf_test_sample_value (const TfColumn *column)
         case TF_FORMAT_TIMEZONE: return json_node_init_string (node, "Europe/Athens");
         case TF_FORMAT_LANGUAGE: return json_node_init_string (node, "el");
         case TF_FORMAT_URL: return json_node_init_string (node, "https://meet.example.gr/x");
+        case TF_FORMAT_AMKA: return json_node_init_string (node, "15038512347");
         case TF_FORMAT_SIGNATURE:
           return json_node_init_string (node, "tfs1:0123456789ABCDEF0123456789ABCDEF01234567:"
                                               "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
