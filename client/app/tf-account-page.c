@@ -13,6 +13,12 @@
  * The TOTP secret is on screen only while it is being set up: as a QR code
  * of its otpauth:// URI, and as text for typing it in by hand (also the
  * picture's accessible description, since a screen reader cannot scan).
+ *
+ * Each step is an installed action (account.refresh-sessions, Ctrl+R;
+ * account.change-password; account.set-up-mfa, .turn-off-mfa, .cancel-mfa,
+ * .confirm-mfa; account.publish); one whose request is in flight is
+ * disabled until the answer comes, so neither its button nor Enter in its
+ * form sends it twice (update_actions).
  */
 #define G_LOG_DOMAIN "tf-account-page"
 
@@ -43,7 +49,11 @@ struct _TfAccountPage
   TfSession    *session;
   GCancellable *cancellable;  /* cancelled in dispose: late answers are dropped */
   GPtrArray    *session_rows; /* the rows shown in sessions_group */
-  gboolean      loading;
+  gboolean      loading;      /* the devices are being asked for */
+  gboolean      changing;     /* the password is being changed */
+  gboolean      setting_up;   /* a secret is being asked for */
+  gboolean      checking;     /* a code is being checked */
+  gboolean      code_asked;   /* the code form can be sent */
   gboolean      enabling;     /* the code entered turns it on (else off) */
   MfaState      mfa;
 
@@ -51,18 +61,14 @@ struct _TfAccountPage
   AdwPreferencesGroup *local_group;
   AdwPreferencesGroup *sessions_group;
   GtkLabel            *sessions_status;
-  GtkWidget           *refresh_button;
   AdwPreferencesGroup *password_group;
   GtkEditable         *password_current;
   GtkEditable         *password_new;
   GtkEditable         *password_again;
   GtkLabel            *password_status;
-  GtkWidget           *password_button;
   AdwPreferencesGroup *mfa_group;
   GtkWidget           *mfa_setup_row;
-  GtkWidget           *mfa_setup_button;
   GtkWidget           *mfa_off_row;
-  GtkWidget           *mfa_off_button;
   GtkWidget           *mfa_scan_group;
   GtkPicture          *mfa_qr;
   GtkLabel            *mfa_secret;
@@ -76,6 +82,24 @@ G_DEFINE_FINAL_TYPE (TfAccountPage, tf_account_page, ADW_TYPE_PREFERENCES_PAGE)
 
 enum { PUBLISH, N_SIGNALS };
 static guint signals[N_SIGNALS];
+
+/* Whether each step can be taken now: not while its request is in flight,
+ * nor (the server's steps) on a profile on this computer only. */
+static void
+update_actions (TfAccountPage *self)
+{
+  GtkWidget *w = GTK_WIDGET (self);
+  gboolean server = self->session != NULL &&
+                    tf_session_get_sync_state (self->session) != TF_SYNC_STATE_LOCAL_ONLY;
+
+  gtk_widget_action_set_enabled (w, "account.refresh-sessions", server && !self->loading);
+  gtk_widget_action_set_enabled (w, "account.change-password", server && !self->changing);
+  gtk_widget_action_set_enabled (w, "account.set-up-mfa", server && !self->setting_up);
+  gtk_widget_action_set_enabled (w, "account.turn-off-mfa", server);
+  gtk_widget_action_set_enabled (w, "account.confirm-mfa",
+                                 server && self->code_asked && !self->checking);
+  gtk_widget_action_set_enabled (w, "account.publish", self->session != NULL && !server);
+}
 
 /* A late answer for a page that is gone, or was closed meanwhile. */
 static gboolean
@@ -207,7 +231,7 @@ sessions_cb (GObject *source, GAsyncResult *result, gpointer data)
   if (sessions == NULL && dropped (error))
     return;
   self->loading = FALSE;
-  gtk_widget_set_sensitive (self->refresh_button, TRUE);
+  update_actions (self);
   clear_session_rows (self);
   if (sessions == NULL)
     {
@@ -231,16 +255,16 @@ load_sessions (TfAccountPage *self)
   if (self->loading || self->session == NULL)
     return;
   self->loading = TRUE;
-  gtk_widget_set_sensitive (self->refresh_button, FALSE);
+  update_actions (self);
   say (self->sessions_status, _("Asking the server…"), FALSE);
   tf_session_list_sessions_async (self->session, self->cancellable, sessions_cb,
                                   g_object_ref (self));
 }
 
 static void
-on_refresh_clicked (TfAccountPage *self)
+refresh_sessions_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
-  load_sessions (self);
+  load_sessions (TF_ACCOUNT_PAGE (widget));
 }
 
 /* --- the password --------------------------------------------------------- */
@@ -280,7 +304,8 @@ password_cb (GObject *source, GAsyncResult *result, gpointer data)
   if (!tf_session_change_password_finish (TF_SESSION (source), result, &error) &&
       dropped (error))
     return;
-  gtk_widget_set_sensitive (self->password_button, TRUE);
+  self->changing = FALSE;
+  update_actions (self);
   if (error != NULL)
     {
       say (self->password_status, error->message, TRUE);
@@ -297,15 +322,17 @@ password_cb (GObject *source, GAsyncResult *result, gpointer data)
 }
 
 static void
-on_password_clicked (TfAccountPage *self)
+change_password_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
+  TfAccountPage *self = TF_ACCOUNT_PAGE (widget);
   const char *problem = password_problem (self, TRUE);
 
+  if (self->changing || self->session == NULL)
+    return;
   if (problem != NULL)
     return say (self->password_status, problem, TRUE);
-  if (self->session == NULL)
-    return;
-  gtk_widget_set_sensitive (self->password_button, FALSE);
+  self->changing = TRUE;
+  update_actions (self);
   say (self->password_status, _("Changing the password…"), FALSE);
   tf_session_change_password_async (self->session, gtk_editable_get_text (self->password_current),
                                     gtk_editable_get_text (self->password_new),
@@ -331,8 +358,8 @@ show_mfa (TfAccountPage *self, MfaState state)
           "your phone, besides your password."));
   gtk_widget_set_visible (self->mfa_scan_group, FALSE);
   gtk_widget_set_visible (self->mfa_code_group, FALSE);
-  gtk_widget_set_sensitive (self->mfa_setup_button, TRUE);
-  gtk_widget_set_sensitive (self->mfa_off_button, TRUE);
+  self->code_asked = FALSE;
+  update_actions (self);
   gtk_picture_set_paintable (self->mfa_qr, NULL);
   gtk_label_set_text (self->mfa_secret, "");
   gtk_editable_set_text (self->mfa_code, "");
@@ -349,7 +376,8 @@ ask_code (TfAccountPage *self, gboolean enabling)
     gtk_widget_add_css_class (GTK_WIDGET (self->mfa_confirm_button), "suggested-action");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self->mfa_confirm_button), "suggested-action");
-  gtk_widget_set_sensitive (GTK_WIDGET (self->mfa_confirm_button), TRUE);
+  self->code_asked = TRUE;
+  update_actions (self);
   gtk_editable_set_text (self->mfa_code, "");
   gtk_widget_set_visible (self->mfa_code_group, TRUE);
   gtk_widget_grab_focus (GTK_WIDGET (self->mfa_code));
@@ -382,7 +410,8 @@ setup_cb (GObject *source, GAsyncResult *result, gpointer data)
 
   if (uri == NULL && dropped (error))
     return;
-  gtk_widget_set_sensitive (self->mfa_setup_button, TRUE);
+  self->setting_up = FALSE;
+  update_actions (self);
   if (uri != NULL)
     code = tf_qr_code_new (uri, &error);
   if (code == NULL)
@@ -409,12 +438,15 @@ setup_cb (GObject *source, GAsyncResult *result, gpointer data)
 }
 
 static void
-on_mfa_setup_clicked (TfAccountPage *self)
+set_up_mfa_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
-  if (self->session == NULL)
+  TfAccountPage *self = TF_ACCOUNT_PAGE (widget);
+
+  if (self->setting_up || self->session == NULL)
     return;
   show_mfa (self, self->mfa);
-  gtk_widget_set_sensitive (self->mfa_setup_button, FALSE);
+  self->setting_up = TRUE;
+  update_actions (self);
   gtk_widget_set_visible (self->mfa_code_group, TRUE);
   gtk_widget_set_visible (GTK_WIDGET (self->mfa_confirm_button), FALSE);
   say (self->mfa_status, _("Asking the server…"), FALSE);
@@ -422,8 +454,10 @@ on_mfa_setup_clicked (TfAccountPage *self)
 }
 
 static void
-on_mfa_off_clicked (TfAccountPage *self)
+turn_off_mfa_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
+  TfAccountPage *self = TF_ACCOUNT_PAGE (widget);
+
   show_mfa (self, self->mfa);
   gtk_widget_set_visible (GTK_WIDGET (self->mfa_confirm_button), TRUE);
   ask_code (self, FALSE);
@@ -431,8 +465,10 @@ on_mfa_off_clicked (TfAccountPage *self)
 }
 
 static void
-on_mfa_cancel_clicked (TfAccountPage *self)
+cancel_mfa_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
+  TfAccountPage *self = TF_ACCOUNT_PAGE (widget);
+
   show_mfa (self, self->mfa);
 }
 
@@ -444,7 +480,8 @@ switched_cb (GObject *source, GAsyncResult *result, gpointer data)
 
   if (!tf_session_mfa_switch_finish (TF_SESSION (source), result, &error) && dropped (error))
     return;
-  gtk_widget_set_sensitive (GTK_WIDGET (self->mfa_confirm_button), TRUE);
+  self->checking = FALSE;
+  update_actions (self);
   if (error != NULL)
     {
       /* A wrong code is asked again; the secret set up stays on screen. */
@@ -458,18 +495,19 @@ switched_cb (GObject *source, GAsyncResult *result, gpointer data)
 }
 
 static void
-on_mfa_code_activated (TfAccountPage *self)
+confirm_mfa_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
+  TfAccountPage *self = TF_ACCOUNT_PAGE (widget);
   g_autoptr(GError) error = NULL;
-  g_autofree char *code = tf_account_totp_code_normalize (gtk_editable_get_text (self->mfa_code),
-                                                          &error);
+  g_autofree char *code = NULL;
 
-  if (!gtk_widget_get_sensitive (GTK_WIDGET (self->mfa_confirm_button)) ||
-      !gtk_widget_get_visible (GTK_WIDGET (self->mfa_confirm_button)) || self->session == NULL)
+  if (!self->code_asked || self->checking || self->session == NULL)
     return;
+  code = tf_account_totp_code_normalize (gtk_editable_get_text (self->mfa_code), &error);
   if (code == NULL)
     return say (self->mfa_status, error->message, TRUE);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->mfa_confirm_button), FALSE);
+  self->checking = TRUE;
+  update_actions (self);
   say (self->mfa_status, _("Checking the code…"), FALSE);
   tf_session_mfa_switch_async (self->session, self->enabling, code, self->cancellable,
                                switched_cb, g_object_ref (self));
@@ -478,9 +516,22 @@ on_mfa_code_activated (TfAccountPage *self)
 /* --- the page ------------------------------------------------------------- */
 
 static void
-on_publish_clicked (TfAccountPage *self)
+publish_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
-  g_signal_emit (self, signals[PUBLISH], 0);
+  g_signal_emit (widget, signals[PUBLISH], 0);
+}
+
+/* Enter in a form's last field is its button's action. */
+static void
+on_password_activated_cb (TfAccountPage *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "account.change-password", NULL);
+}
+
+static void
+on_mfa_code_activated_cb (TfAccountPage *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "account.confirm-mfa", NULL);
 }
 
 /* This computer only, or a server account: the groups that apply. */
@@ -495,6 +546,7 @@ update_mode (TfAccountPage *self)
   gtk_widget_set_visible (GTK_WIDGET (self->sessions_group), !local);
   gtk_widget_set_visible (GTK_WIDGET (self->password_group), !local);
   gtk_widget_set_visible (GTK_WIDGET (self->mfa_group), !local);
+  update_actions (self);
   if (local)
     {
       gtk_widget_set_visible (self->mfa_scan_group, FALSE);
@@ -550,18 +602,14 @@ tf_account_page_class_init (TfAccountPageClass *klass)
   BIND (local_group);
   BIND (sessions_group);
   BIND (sessions_status);
-  BIND (refresh_button);
   BIND (password_group);
   BIND (password_current);
   BIND (password_new);
   BIND (password_again);
   BIND (password_status);
-  BIND (password_button);
   BIND (mfa_group);
   BIND (mfa_setup_row);
-  BIND (mfa_setup_button);
   BIND (mfa_off_row);
-  BIND (mfa_off_button);
   BIND (mfa_scan_group);
   BIND (mfa_qr);
   BIND (mfa_secret);
@@ -570,14 +618,25 @@ tf_account_page_class_init (TfAccountPageClass *klass)
   BIND (mfa_status);
   BIND (mfa_confirm_button);
 #undef BIND
-  gtk_widget_class_bind_template_callback (widget_class, on_publish_clicked);
-  gtk_widget_class_bind_template_callback (widget_class, on_refresh_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_password_typed);
-  gtk_widget_class_bind_template_callback (widget_class, on_password_clicked);
-  gtk_widget_class_bind_template_callback (widget_class, on_mfa_setup_clicked);
-  gtk_widget_class_bind_template_callback (widget_class, on_mfa_off_clicked);
-  gtk_widget_class_bind_template_callback (widget_class, on_mfa_cancel_clicked);
-  gtk_widget_class_bind_template_callback (widget_class, on_mfa_code_activated);
+  gtk_widget_class_bind_template_callback (widget_class, on_password_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_mfa_code_activated_cb);
+
+  gtk_widget_class_install_action (widget_class, "account.publish", NULL, publish_activated);
+  gtk_widget_class_install_action (widget_class, "account.refresh-sessions", NULL,
+                                   refresh_sessions_activated);
+  gtk_widget_class_install_action (widget_class, "account.change-password", NULL,
+                                   change_password_activated);
+  gtk_widget_class_install_action (widget_class, "account.set-up-mfa", NULL,
+                                   set_up_mfa_activated);
+  gtk_widget_class_install_action (widget_class, "account.turn-off-mfa", NULL,
+                                   turn_off_mfa_activated);
+  gtk_widget_class_install_action (widget_class, "account.cancel-mfa", NULL,
+                                   cancel_mfa_activated);
+  gtk_widget_class_install_action (widget_class, "account.confirm-mfa", NULL,
+                                   confirm_mfa_activated);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK,
+                                       "account.refresh-sessions", NULL);
 }
 
 static void

@@ -4,7 +4,7 @@
  * (tf-account-session-row.h); its widgets are the template
  * tf-account-session-row.ui.  This device's own row offers no Sign Out:
  * ending its session here would sign this device out.  What signing
- * another device out does is the account page's.
+ * another device out (device.sign-out) does is the account page's.
  */
 #define G_LOG_DOMAIN "tf-account"
 
@@ -31,9 +31,9 @@ enum { SIGNAL_REVOKE, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 static void
-on_revoke_clicked_cb (TfAccountSessionRow *self)
+sign_out_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
-  g_signal_emit (self, signals[SIGNAL_REVOKE], 0);
+  g_signal_emit (widget, signals[SIGNAL_REVOKE], 0);
 }
 
 static void
@@ -52,7 +52,7 @@ tf_account_session_row_class_init (TfAccountSessionRowClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = tf_account_session_row_dispose;
-  /* Sign Out… was clicked: the device is to be signed out. */
+  /* Sign Out… (device.sign-out) was chosen: the device is to be signed out. */
   signals[SIGNAL_REVOKE] = g_signal_new ("revoke", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                          0, NULL, NULL, NULL, G_TYPE_NONE, 0);
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -60,7 +60,7 @@ tf_account_session_row_class_init (TfAccountSessionRowClass *klass)
                                                "tf-account-session-row.ui");
   gtk_widget_class_bind_template_child (widget_class, TfAccountSessionRow, icon);
   gtk_widget_class_bind_template_child (widget_class, TfAccountSessionRow, revoke);
-  gtk_widget_class_bind_template_callback (widget_class, on_revoke_clicked_cb);
+  gtk_widget_class_install_action (widget_class, "device.sign-out", NULL, sign_out_activated);
 }
 
 static void
@@ -110,6 +110,7 @@ tf_account_session_row_new (TfAccountSession *session)
       /* Gone, not hidden: there is no Sign Out… to find on this row. */
       adw_action_row_remove (ADW_ACTION_ROW (self), self->revoke);
       self->revoke = NULL;
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "device.sign-out", FALSE);
     }
   else
     {

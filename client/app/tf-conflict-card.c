@@ -8,6 +8,9 @@
  * this device's version cannot be kept when it cannot be opened with this
  * account's keys, nor over a locked note; "Keep both" only for tables whose
  * copies may become records of their own (TfTable.conflict_copy_syncs).
+ * The choices are the card's installed actions conflict.keep-local,
+ * conflict.keep-server and conflict.keep-both; one the conflict does not
+ * allow is disabled, its button with it.
  */
 #define G_LOG_DOMAIN "tf-conflicts-page"
 
@@ -43,21 +46,21 @@ enum { SIGNAL_KEEP, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 static void
-on_keep_local_clicked_cb (TfConflictCard *self)
+keep_local_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
-  g_signal_emit (self, signals[SIGNAL_KEEP], 0, TF_KEEP_LOCAL);
+  g_signal_emit (widget, signals[SIGNAL_KEEP], 0, TF_KEEP_LOCAL);
 }
 
 static void
-on_keep_server_clicked_cb (TfConflictCard *self)
+keep_server_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
-  g_signal_emit (self, signals[SIGNAL_KEEP], 0, TF_KEEP_SERVER);
+  g_signal_emit (widget, signals[SIGNAL_KEEP], 0, TF_KEEP_SERVER);
 }
 
 static void
-on_keep_both_clicked_cb (TfConflictCard *self)
+keep_both_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
-  g_signal_emit (self, signals[SIGNAL_KEEP], 0, TF_KEEP_BOTH);
+  g_signal_emit (widget, signals[SIGNAL_KEEP], 0, TF_KEEP_BOTH);
 }
 
 static void
@@ -88,9 +91,12 @@ tf_conflict_card_class_init (TfConflictCardClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TfConflictCard, keep_local);
   gtk_widget_class_bind_template_child (widget_class, TfConflictCard, keep_server);
   gtk_widget_class_bind_template_child (widget_class, TfConflictCard, keep_both);
-  gtk_widget_class_bind_template_callback (widget_class, on_keep_local_clicked_cb);
-  gtk_widget_class_bind_template_callback (widget_class, on_keep_server_clicked_cb);
-  gtk_widget_class_bind_template_callback (widget_class, on_keep_both_clicked_cb);
+  gtk_widget_class_install_action (widget_class, "conflict.keep-local", NULL,
+                                   keep_local_activated);
+  gtk_widget_class_install_action (widget_class, "conflict.keep-server", NULL,
+                                   keep_server_activated);
+  gtk_widget_class_install_action (widget_class, "conflict.keep-both", NULL,
+                                   keep_both_activated);
 }
 
 static void
@@ -125,17 +131,18 @@ offer_choices (TfConflictCard *self, const TfTable *table, gboolean local_unread
                                      "is discarded"));
   if (local_unreadable)
     {
-      gtk_widget_set_sensitive (self->keep_local, FALSE);
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "conflict.keep-local", FALSE);
       gtk_widget_set_tooltip_text (self->keep_local, unreadable);
     }
   else if (server_locked)
     {
-      gtk_widget_set_sensitive (self->keep_local, FALSE);
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "conflict.keep-local", FALSE);
       gtk_widget_set_tooltip_text (self->keep_local, _("The server’s version is a locked note: it "
                                                        "can no longer change"));
     }
   gtk_widget_set_visible (self->keep_both, table->conflict_copy_syncs);
-  gtk_widget_set_sensitive (self->keep_both, !local_unreadable);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "conflict.keep-both",
+                                 table->conflict_copy_syncs && !local_unreadable);
 }
 
 GtkWidget *

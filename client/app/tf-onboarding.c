@@ -4,7 +4,12 @@
  * server, signing in to an existing one, or, on a new device with the
  * password forgotten, the recovery key (the account's server and e-mail,
  * the key, a new password): the profile then opens and syncs everything.
- * The steps are the template tf-onboarding.ui.
+ * The steps are the template tf-onboarding.ui; what can be done on them
+ * are installed actions: onboarding.use-locally, .create-account, .sign-in
+ * and .recover-account choose the way, .back goes back to the choice,
+ * .continue sends the form (disabled while it is being sent, so that
+ * neither Continue nor Enter sends it twice) and .finish, once the recovery
+ * key is written down, opens the profile.
  */
 #define G_LOG_DOMAIN "tf-onboarding"
 
@@ -30,6 +35,7 @@ struct _TfOnboarding
   GtkWidget    parent_instance;
   TfSession   *session;
   Mode         mode;
+  gboolean     busy;         /* the form is being sent */
 
   /* template */
   GtkStack    *stack;        /* the only child */
@@ -48,13 +54,11 @@ struct _TfOnboarding
   AdwPasswordEntryRow *confirm_row;
   AdwEntryRow *totp_row;     /* shown once the account asks for a code */
   GtkLabel    *form_error;
-  GtkButton   *continue_button;
 
   /* the recovery key */
   GtkLabel       *recovery_label;
   GtkLabel       *recovery_note;
   GtkCheckButton *recovery_check;
-  GtkButton      *recovery_done;
 };
 
 G_DEFINE_FINAL_TYPE (TfOnboarding, tf_onboarding, GTK_TYPE_WIDGET)
@@ -133,15 +137,43 @@ choose (TfOnboarding *self, Mode mode)
                                        ? self->server_row : self->first_row));
 }
 
-static void on_local_clicked (TfOnboarding *self) { choose (self, MODE_LOCAL); }
-static void on_server_clicked (TfOnboarding *self) { choose (self, MODE_SERVER); }
-static void on_sign_in_clicked (TfOnboarding *self) { choose (self, MODE_SIGN_IN); }
-static void on_recover_clicked (TfOnboarding *self) { choose (self, MODE_RECOVER); }
+static void
+use_locally_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  choose (TF_ONBOARDING (widget), MODE_LOCAL);
+}
 
 static void
-on_back_clicked (TfOnboarding *self)
+create_account_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
-  gtk_stack_set_visible_child_name (self->stack, "choose");
+  choose (TF_ONBOARDING (widget), MODE_SERVER);
+}
+
+static void
+sign_in_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  choose (TF_ONBOARDING (widget), MODE_SIGN_IN);
+}
+
+static void
+recover_account_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  choose (TF_ONBOARDING (widget), MODE_RECOVER);
+}
+
+static void
+back_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  gtk_stack_set_visible_child_name (TF_ONBOARDING (widget)->stack, "choose");
+}
+
+/* Sending the form, or not. */
+static void
+set_busy (TfOnboarding *self, gboolean busy)
+{
+  self->busy = busy;
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "onboarding.continue", !busy);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "onboarding.back", !busy);
 }
 
 static void
@@ -149,7 +181,7 @@ form_error (TfOnboarding *self, const char *message)
 {
   gtk_label_set_text (self->form_error, message);
   gtk_stack_set_visible_child_name (self->stack, "form");
-  gtk_widget_set_sensitive (GTK_WIDGET (self->continue_button), TRUE);
+  set_busy (self, FALSE);
 }
 
 /* What was said about the last try no longer holds once the input
@@ -160,7 +192,11 @@ on_input_changed (TfOnboarding *self)
   gtk_label_set_text (self->form_error, "");
 }
 
-static void on_continue_clicked (TfOnboarding *self);
+static void
+send_form (TfOnboarding *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "onboarding.continue", NULL);
+}
 
 /* Enter in the password: signing in, it is the last field (or the code
  * comes next); making an account, the password is asked again below. */
@@ -172,7 +208,14 @@ on_password_activated (TfOnboarding *self)
   else if (gtk_widget_get_visible (GTK_WIDGET (self->totp_row)))
     gtk_widget_grab_focus (GTK_WIDGET (self->totp_row));
   else
-    on_continue_clicked (self);
+    send_form (self);
+}
+
+/* Enter in the form's last field sends it. */
+static void
+on_last_field_activated_cb (TfOnboarding *self)
+{
+  send_form (self);
 }
 
 static const char *
@@ -196,6 +239,7 @@ show_recovery (TfOnboarding *self, const char *recovery, const char *problem)
       gtk_label_set_text (self->recovery_note, note);
     }
   gtk_check_button_set_active (self->recovery_check, FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "onboarding.finish", FALSE);
   gtk_stack_set_visible_child_name (self->stack, "recovery");
 }
 
@@ -247,6 +291,7 @@ open_account (TfOnboarding *self, gboolean ok, GError *error)
       form_error (self, error->message);
       return;
     }
+  set_busy (self, FALSE);
   tf_session_sync (self->session);
   g_signal_emit (self, signals[DONE], 0);
 }
@@ -284,8 +329,9 @@ recovered_cb (GObject *source, GAsyncResult *result, gpointer data)
 }
 
 static void
-on_continue_clicked (TfOnboarding *self)
+continue_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
+  TfOnboarding *self = TF_ONBOARDING (widget);
   const char *password = gtk_editable_get_text (GTK_EDITABLE (self->password_row));
   const char *confirm = gtk_editable_get_text (GTK_EDITABLE (self->confirm_row));
   const char *server = text_of (self->server_row);
@@ -294,6 +340,8 @@ on_continue_clicked (TfOnboarding *self)
                        ? text_of (self->totp_row) : NULL;
   TfRegistration reg = { 0 };
 
+  if (self->busy)
+    return;
   if (self->mode != MODE_LOCAL &&
       (server == NULL || (!g_str_has_prefix (server, "https://") &&
                           !g_str_has_prefix (server, "http://"))))
@@ -322,7 +370,7 @@ on_continue_clicked (TfOnboarding *self)
       gtk_widget_get_visible (GTK_WIDGET (self->totp_row)))
     return form_error (self, _("Enter the 6-digit code your authenticator app shows"));
 
-  gtk_widget_set_sensitive (GTK_WIDGET (self->continue_button), FALSE);
+  set_busy (self, TRUE);
   gtk_stack_set_visible_child_name (self->stack, "busy");
   if (self->mode == MODE_RECOVER)
     {
@@ -350,13 +398,18 @@ on_continue_clicked (TfOnboarding *self)
 static void
 on_recovery_check_toggled (TfOnboarding *self)
 {
-  gtk_widget_set_sensitive (GTK_WIDGET (self->recovery_done),
-                            gtk_check_button_get_active (self->recovery_check));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "onboarding.finish",
+                                 gtk_check_button_get_active (self->recovery_check));
 }
 
 static void
-on_recovery_done_clicked (TfOnboarding *self)
+finish_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
+  TfOnboarding *self = TF_ONBOARDING (widget);
+
+  if (!gtk_check_button_get_active (self->recovery_check))
+    return;
+  set_busy (self, FALSE);
   /* Shown once: gone from the screen and from memory. */
   gtk_label_set_text (self->recovery_label, "");
   tf_session_sync (self->session);
@@ -391,29 +444,34 @@ tf_onboarding_class_init (TfOnboardingClass *klass)
   BIND (confirm_row);
   BIND (totp_row);
   BIND (form_error);
-  BIND (continue_button);
   BIND (recovery_label);
   BIND (recovery_note);
   BIND (recovery_check);
-  BIND (recovery_done);
 #undef BIND
-  gtk_widget_class_bind_template_callback (widget_class, on_local_clicked);
-  gtk_widget_class_bind_template_callback (widget_class, on_server_clicked);
-  gtk_widget_class_bind_template_callback (widget_class, on_sign_in_clicked);
-  gtk_widget_class_bind_template_callback (widget_class, on_recover_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_role_changed);
-  gtk_widget_class_bind_template_callback (widget_class, on_back_clicked);
-  gtk_widget_class_bind_template_callback (widget_class, on_continue_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_input_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_password_activated);
+  gtk_widget_class_bind_template_callback (widget_class, on_last_field_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_recovery_check_toggled);
-  gtk_widget_class_bind_template_callback (widget_class, on_recovery_done_clicked);
+
+  gtk_widget_class_install_action (widget_class, "onboarding.use-locally", NULL,
+                                   use_locally_activated);
+  gtk_widget_class_install_action (widget_class, "onboarding.create-account", NULL,
+                                   create_account_activated);
+  gtk_widget_class_install_action (widget_class, "onboarding.sign-in", NULL, sign_in_activated);
+  gtk_widget_class_install_action (widget_class, "onboarding.recover-account", NULL,
+                                   recover_account_activated);
+  gtk_widget_class_install_action (widget_class, "onboarding.back", NULL, back_activated);
+  gtk_widget_class_install_action (widget_class, "onboarding.continue", NULL,
+                                   continue_activated);
+  gtk_widget_class_install_action (widget_class, "onboarding.finish", NULL, finish_activated);
 }
 
 static void
 tf_onboarding_init (TfOnboarding *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "onboarding.finish", FALSE);
   /* The application id differs by build profile. */
   adw_status_page_set_icon_name (self->welcome, APPLICATION_ID);
   /* build-aux/run fills in its throwaway server. */

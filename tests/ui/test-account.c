@@ -795,6 +795,13 @@ test_sessions_and_revoke (void)
   tf_ui_wait_subtitle (window, "account-session-current", _("This device"));
   tf_ui_shot ("account-sessions");
 
+  /* Ctrl+R asks again; Refresh waits for the answer, which lists the same. */
+  g_assert_true (tf_ui_press (tf_ui_find (window, "account-password-current"), GDK_KEY_r,
+                              GDK_CONTROL_MASK));
+  g_assert_false (gtk_widget_get_sensitive (tf_ui_find (window, "account-sessions-refresh")));
+  g_assert_true (tf_ui_wait_for (rows_are, &rows));
+  g_assert_true (gtk_widget_get_sensitive (tf_ui_find (window, "account-sessions-refresh")));
+
   /* Sign the other one out, after a confirmation. */
   tf_ui_click (window, "account-session-revoke");
   heading = tf_ui_answer_dialog ("account-revoke", "sign-out");
@@ -883,6 +890,8 @@ set_up_totp (GtkWidget *window, gint64 *last_step)
   wrong = tf_test_totp_wrong_code (secret);
   tf_ui_type (window, "account-mfa-code", wrong);
   tf_ui_click (window, "account-mfa-confirm");
+  /* While the server checks it, the code is not sent again. */
+  g_assert_false (gtk_widget_get_sensitive (tf_ui_find (window, "account-mfa-confirm")));
   g_assert_true (tf_ui_wait_for (status_says_something, window));
   tf_ui_wait_mapped (window, "account-mfa-qr", TRUE);
   tf_ui_shot ("account-totp-wrong");
@@ -1273,6 +1282,8 @@ test_sign_in_form (void)
 
   tf_ui_type (window, "onboarding-password", PASSWORD);
   g_signal_emit_by_name (text_of_row (password), "activate");
+  /* Sent once: Continue waits for the answer. */
+  g_assert_false (gtk_widget_get_sensitive (tf_ui_find (window, "onboarding-continue")));
   g_assert_true (tf_ui_wait_for (form_refused, window));
   g_assert_cmpstr (onboarding_error (window), ==,
                    "The server cannot be reached. Check its address and your connection, "
