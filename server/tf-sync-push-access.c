@@ -120,8 +120,11 @@ authorize_full (Push *p, const TfTable *t, JsonObject *fields, TfRecord *current
           }
         if (g_strcmp0 (client, me) == 0)
           return NULL;
+        /* A therapist's new appointment for a person not in their care is
+         * the booking rules' to refuse, as not_in_care (tf-sync-rules.c). */
         if (therapist && their_therapist != NULL && g_strcmp0 (their_therapist, me) == 0 &&
-            (current != NULL || tf_push_in_care (p, me, client)))
+            (current != NULL || strcmp (name, "appointments") == 0 ||
+             tf_push_in_care (p, me, client)))
           return NULL;
         if (therapist && their_therapist == NULL && tf_push_in_care (p, me, client))
           return NULL;

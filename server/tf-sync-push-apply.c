@@ -134,9 +134,9 @@ check_appointment_write (Push *p, Decision *d, JsonObject *fields, TfRecord *cur
 {
   const char *fixed;
 
-  if (current != NULL &&
-      g_strcmp0 (tf_json_get_string (current->fields, "therapist_id"), p->caller.user_id) != 0 &&
-      tf_sync_rules_keep_terms (fields, current))
+  /* The terms are the offer's, whoever edits (a therapist's change of
+   * service takes the new offer's: tf_push_check_booking). */
+  if (current != NULL && tf_sync_rules_keep_terms (fields, current))
     *corrected = TRUE;
   if ((fixed = tf_push_changed_by_client (p, fields, current)) != NULL)
     {

@@ -23,8 +23,11 @@
  * for the service (its catalogue length when the offer names none; no
  * service: only with a therapist who offers none, free, the default
  * length), and stay so: a client's later edit keeps them (no author signs
- * them), and may not change the service (which its author signed).  A therapist's own calendar is theirs: they may book a client
- * in their care at any future time and price.  The hours are checked last,
+ * them), and may not change the service (which its author signed).  A
+ * therapist books only a client in their care, at any future time (their
+ * own calendar is theirs: hours and notice are a client's rules), at the
+ * same offer's price and length, which also follow a therapist's change of
+ * service; nobody's later edit changes them otherwise.  The hours are checked last,
  * after overlaps and blocked dates (tf_push_check_appointment: slot_taken,
  * blocked_date), so a taken time is told as taken.
  *
@@ -230,10 +233,13 @@ within_hours (PGconn *conn, const char *therapist, GDateTime *start, int duratio
   return TRUE;
 }
 
-/* The offer a client's new booking takes its price and length from. */
+/* The offer a new booking (a client's or their therapist's) or a
+ * therapist's change of service takes its price and length from; a
+ * client's new booking counts against the pending limit (@count_pending). */
 static gboolean
 take_offer (const TfBookingCheck *check, const char *id, JsonObject *fields,
-            gboolean *out_corrected, const char **out_code, char **out_message, GError **error)
+            gboolean count_pending, gboolean *out_corrected, const char **out_code,
+            char **out_message, GError **error)
 {
   const char *therapist = tf_json_get_string (fields, "therapist_id");
   const char *service = tf_json_get_string (fields, "service_id");
@@ -260,7 +266,7 @@ take_offer (const TfBookingCheck *check, const char *id, JsonObject *fields,
   if (result == NULL)
     return FALSE;
   pending = g_ascii_strtoll (PQgetvalue (result, 0, 3), NULL, 10);
-  if (pending + check->pending_in_push >= check->pending_limit)
+  if (count_pending && pending + check->pending_in_push >= check->pending_limit)
     {
       refuse (out_code, out_message, "too_many_pending",
               "you have %u bookings waiting for their therapist's answer; wait for one or "
@@ -308,6 +314,18 @@ booked_start (JsonObject *fields, const TfRecord *current)
   return start != NULL ? tf_time_parse_timestamp (start, NULL) : NULL;
 }
 
+/* Whether @fields, over @current, changes the service of a live
+ * appointment (only its therapist may: tf_push_changed_by_client). */
+static gboolean
+changes_service (JsonObject *fields, const TfRecord *current)
+{
+  const char *status = tf_json_get_string (fields, "status");
+
+  return current != NULL && json_object_has_member (fields, "service_id") &&
+         !tf_sync_rules_same_value (fields, current->fields, "service_id") &&
+         (g_strcmp0 (status, "pending") == 0 || g_strcmp0 (status, "confirmed") == 0);
+}
+
 gboolean
 tf_sync_rules_check_booking (const TfBookingCheck *check, const char *id, JsonObject *fields,
                              const TfRecord *current, gboolean *out_corrected,
@@ -315,6 +333,7 @@ tf_sync_rules_check_booking (const TfBookingCheck *check, const char *id, JsonOb
 {
   g_autoptr(GDateTime) start = NULL;
   g_autoptr(GDateTime) earliest = NULL;
+  gboolean reprice;
 
   g_return_val_if_fail (check != NULL, FALSE);
   g_return_val_if_fail (fields != NULL, FALSE);
@@ -322,28 +341,36 @@ tf_sync_rules_check_booking (const TfBookingCheck *check, const char *id, JsonOb
   *out_code = NULL;
   *out_message = NULL;
   start = booked_start (fields, current);
-  if (start == NULL)
+  reprice = changes_service (fields, current);
+  if (start == NULL && !reprice)
     return TRUE;
-  earliest = g_date_time_add_minutes (check->now, check->by_client ? check->notice_minutes : 0);
-  if (g_date_time_compare (start, earliest) <= 0)
+  if (start != NULL)
     {
-      if (check->by_client && check->notice_minutes > 0)
-        refuse (out_code, out_message, "too_soon",
-                "an appointment is booked at least %u minutes ahead", check->notice_minutes);
-      else
-        refuse (out_code, out_message, "too_soon", "an appointment cannot start in the past");
-      return TRUE;
+      earliest = g_date_time_add_minutes (check->now,
+                                          check->by_client ? check->notice_minutes : 0);
+      if (g_date_time_compare (start, earliest) <= 0)
+        {
+          if (check->by_client && check->notice_minutes > 0)
+            refuse (out_code, out_message, "too_soon",
+                    "an appointment is booked at least %u minutes ahead", check->notice_minutes);
+          else
+            refuse (out_code, out_message, "too_soon", "an appointment cannot start in the past");
+          return TRUE;
+        }
     }
-  if (!check->by_client)
-    return TRUE;
   if (!check->in_care)
     {
-      refuse (out_code, out_message, "not_in_care",
-              "book with a therapist after linking with them");
+      if (check->by_client)
+        refuse (out_code, out_message, "not_in_care",
+                "book with a therapist after linking with them");
+      else
+        refuse (out_code, out_message, "not_in_care",
+                "a therapist books only for a client in their care");
       return TRUE;
     }
-  if (current == NULL)
-    return take_offer (check, id, fields, out_corrected, out_code, out_message, error);
+  if (current == NULL || reprice)
+    return take_offer (check, id, fields, check->by_client && current == NULL, out_corrected,
+                       out_code, out_message, error);
   return TRUE;
 }
 

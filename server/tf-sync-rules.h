@@ -70,7 +70,7 @@ gboolean tf_sync_rules_check_booking (const TfBookingCheck *check,
                                       char                **out_message,
                                       GError              **error);
 
-/* A client's edit of an existing appointment (@current) keeps its terms:
+/* An edit of an existing appointment (@current), by either side, keeps its terms:
  * the price and the length stay @current's whatever the device holds (a
  * booking made and cancelled offline carries the device's guesses); both
  * are the server's to decide and no author signs them.  The service is the

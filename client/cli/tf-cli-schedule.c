@@ -222,28 +222,81 @@ slots (TfCli *cli, int argc, char **argv, GError **error)
 
 /* --- appointments --------------------------------------------------------- */
 
+/* Prints an appointment just written: its id, or with --json the whole of it. */
+static gboolean
+print_appointment (TfCli *cli, const char *id, GError **error)
+{
+  return print_record (cli, "appointments", id, error);
+}
+
+/* A therapist books for a client in their care: "appointment book --client". */
+static gboolean
+book_for_client (TfCli *cli, const char *client, const char *at, GDateTime *start,
+                 const char *service, gboolean online, const char *meeting_url, GError **error)
+{
+  g_autoptr(GError) local = NULL;
+  g_autofree char *id = NULL;
+
+  if (!g_uuid_string_is_valid (client))
+    return tf_cli_usage_error (error, _("“%s” is not an id of a client"), client);
+  if (meeting_url != NULL && !online)
+    return tf_cli_usage_error (error, _("--meeting-url goes with --online"));
+  if (tf_cli_require_role (cli, "therapist", error) == NULL || tf_cli_vault (cli, error) == NULL)
+    return FALSE;
+  id = tf_booking_book_for_client (cli->vault, client, start, service,
+                                   online ? "online" : "in_person", meeting_url, &local);
+  if (id == NULL)
+    {
+      if (g_error_matches (local, TF_BOOKING_ERROR, TF_BOOKING_ERROR_TAKEN))
+        return tf_cli_usage_error (error, _("You already have an appointment at %s; see "
+                                            "“appointment list”"), at);
+      g_propagate_error (error, g_steal_pointer (&local));
+      return as_usage_error (error);
+    }
+  return print_appointment (cli, id, error);
+}
+
 static gboolean
 appointment_book (TfCli *cli, int argc, char **argv, GError **error)
 {
-  g_autofree char *therapist = NULL, *at = NULL, *service = NULL, *id = NULL, *notes = NULL;
+  g_autofree char *therapist = NULL, *client = NULL, *at = NULL, *service = NULL, *id = NULL;
+  g_autofree char *notes = NULL, *meeting_url = NULL;
   g_autoptr(GDateTime) start = NULL;
   g_autoptr(GError) local = NULL;
-  g_autoptr(JsonObject) plain = NULL;
+  gboolean online = FALSE;
   GOptionEntry entries[] = {
     { "therapist", 0, 0, G_OPTION_ARG_STRING, &therapist, N_("Therapist id"), N_("ID") },
+    { "client", 0, 0, G_OPTION_ARG_STRING, &client,
+      N_("Client id (a therapist booking for a client in care)"), N_("ID") },
     { "at", 0, 0, G_OPTION_ARG_STRING, &at, N_("Start, RFC 3339"), N_("TIME") },
     { "service", 0, 0, G_OPTION_ARG_STRING, &service, N_("Service id"), N_("ID") },
     { "notes", 0, 0, G_OPTION_ARG_STRING, &notes, N_("Notes for the therapist"), N_("TEXT") },
+    { "online", 0, 0, G_OPTION_ARG_NONE, &online, N_("Online, not in person"), NULL },
+    { "meeting-url", 0, 0, G_OPTION_ARG_STRING, &meeting_url,
+      N_("The online meeting's link (else made from your meeting template)"), N_("URL") },
     { NULL }
   };
 
-  if (!tf_cli_parse (cli, &tf_cli_schedule_commands[3], entries, &argc, &argv, 0, error) ||
-      !check_therapist (cli, therapist, error))
+  if (!tf_cli_parse (cli, &tf_cli_schedule_commands[3], entries, &argc, &argv, 0, error))
+    return FALSE;
+  if ((therapist == NULL) == (client == NULL))
+    return tf_cli_usage_error (error, _("Give --therapist ID (a client booking) or --client ID "
+                                        "(a therapist booking), not both"));
+  if (client == NULL && !check_therapist (cli, therapist, error))
     return FALSE;
   start = at ? tf_time_parse_timestamp (at, NULL) : NULL;
   if (start == NULL)
     return tf_cli_usage_error (error, _("--at must be a time as RFC 3339, e.g. "
                                         "2026-12-01T10:00:00+02:00 (got “%s”)"), at ? at : "");
+  if (client != NULL)
+    {
+      if (notes != NULL)
+        return tf_cli_usage_error (error, _("--notes is a client's note for their therapist"));
+      return book_for_client (cli, client, at, start, service, online, meeting_url, error);
+    }
+  if (online || meeting_url != NULL)
+    return tf_cli_usage_error (error, _("--online and --meeting-url are the therapist's to "
+                                        "choose"));
   if (tf_cli_require_role (cli, "client", error) == NULL || tf_cli_vault (cli, error) == NULL)
     return FALSE;
   id = tf_booking_book (cli->vault, therapist, start, service, notes, &local);
@@ -256,19 +309,7 @@ appointment_book (TfCli *cli, int argc, char **argv, GError **error)
       g_propagate_error (error, g_steal_pointer (&local));
       return as_usage_error (error);
     }
-  if (!cli->json)
-    {
-      g_print ("%s\n", id);
-      return TRUE;
-    }
-  plain = tf_vault_get (cli->vault, tf_cli_table ("appointments"), id, error);
-  if (plain == NULL)
-    return FALSE;
-  {
-    g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), plain);
-    tf_cli_print_json (node);
-  }
-  return TRUE;
+  return print_appointment (cli, id, error);
 }
 
 static gboolean
@@ -365,7 +406,8 @@ const TfCliCommand tf_cli_schedule_commands[] = {
   { "availability", "block", availability_block, "--date D [--reason R]" },
   { "slots", NULL, slots, "--therapist ID --from D --to D [--service ID]" },
   { "appointment", "book", appointment_book,
-    "--therapist ID --at RFC3339 [--service ID] [--notes TEXT]" },
+    "--therapist ID --at RFC3339 [--service ID] [--notes TEXT] | "
+    "--client ID --at RFC3339 [--service ID] [--online [--meeting-url U]]" },
   { "appointment", "list", appointment_list, "" },
   { "appointment", "cancel", appointment_cancel, "ID --reason R" },
   { "appointment", "confirm", appointment_confirm, "ID" },

@@ -33,6 +33,10 @@ typedef enum
   TF_BOOKING_ERROR_NOT_LINKED,      /* not in active care with that therapist */
   TF_BOOKING_ERROR_HOURS_UNKNOWN,   /* no working hours of the therapist here yet */
   TF_BOOKING_ERROR_NOT_STARTED,     /* completed or no-show before the appointment's time */
+  TF_BOOKING_ERROR_TAKEN,           /* the therapist has another appointment then */
+  TF_BOOKING_ERROR_TOO_SOON,        /* inside the therapist's minimum notice */
+  TF_BOOKING_ERROR_TOO_FAR,         /* further ahead than the therapist books */
+  TF_BOOKING_ERROR_BUFFER,          /* too close to another appointment of the therapist */
 } TfBookingError;
 
 GQuark tf_booking_error_quark (void);
@@ -135,6 +139,39 @@ char       *tf_booking_book         (TfVault      *vault,
                                      const char   *service_id,
                                      const char   *notes_for_therapist,
                                      GError      **error);
+
+/* Books @start for @client_id, a client in active care with this account
+ * (a therapist; TF_BOOKING_ERROR_NOT_YOURS for a client's account), managed
+ * or not: status confirmed, the length and price of this therapist's offer
+ * of @service_id (the defaults when NULL; the server sets both again from
+ * therapist_services).  @location_type is NULL, "online" or "in_person";
+ * an online one takes @meeting_url when given, else the link made from the
+ * therapist's meeting template (tf_booking_meeting_url).  The therapist
+ * may book outside their hours and notice, never over another live
+ * appointment of theirs (TF_BOOKING_ERROR_TAKEN) nor for a person not in
+ * their care (TF_BOOKING_ERROR_NOT_LINKED).  Nothing is written when
+ * anything is refused.  Returns the new appointment's id. */
+char       *tf_booking_book_for_client (TfVault      *vault,
+                                        const char   *client_id,
+                                        GDateTime    *start,
+                                        const char   *service_id,
+                                        const char   *location_type,
+                                        const char   *meeting_url,
+                                        GError      **error);
+
+/* TF_BOOKING_ERROR_INVALID unless @location_type is NULL, "online" or
+ * "in_person" and @meeting_url (may be NULL) an http(s) address of an
+ * online appointment. */
+gboolean    tf_booking_check_location  (const char   *location_type,
+                                        const char   *meeting_url,
+                                        GError      **error);
+
+/* The meeting link of online appointment @appointment_id: @entered when
+ * given, else the therapist's meeting template with {id} replaced by the
+ * appointment's id, else NULL. */
+char       *tf_booking_meeting_url     (TfVault      *vault,
+                                        const char   *appointment_id,
+                                        const char   *entered);
 
 /* An appointment's status as its therapist reads it ("Pending", "No-show"…);
  * an unknown status as it is. */

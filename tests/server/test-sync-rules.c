@@ -497,6 +497,115 @@ test_booking_pending_limit (void)
                            client->user_id), ==, 3);
 }
 
+/* A therapist's booking for @client: confirmed, at @start, the device's
+ * own guess of the terms (@price, @minutes). */
+static char *
+therapist_booking (gint64 mutation_id, const char *id, TfTestUser *therapist,
+                   TfTestUser *client, const char *start, const char *service,
+                   const char *price, int minutes)
+{
+  g_autofree char *service_member = service
+    ? g_strdup_printf (", \"service_id\": \"%s\"", service) : g_strdup ("");
+
+  return g_strdup_printf ("{\"mutation_id\": %" G_GINT64_FORMAT ", \"table\": \"appointments\","
+                          " \"id\": \"%s\", \"op\": \"upsert\", \"base_version\": 0,"
+                          " \"fields\": {\"therapist_id\": \"%s\", \"client_id\": \"%s\","
+                          " \"appointment_datetime\": \"%s\", \"duration\": %d,"
+                          " \"status\": \"confirmed\", \"price\": \"%s\","
+                          " \"location_type\": \"online\","
+                          " \"meeting_url\": \"https://meet.example.gr/tf-%s\"%s}}",
+                          mutation_id, id, therapist->user_id, client->user_id, start, minutes,
+                          price, id, service_member);
+}
+
+/* A therapist books for a client in their care: confirmed at once, at a
+ * time a client could not book (before the hours, inside the notice), and
+ * at their offer's price and length, not the device's; never for a person
+ * not in their care (not_in_care), never over another appointment of
+ * theirs (slot_taken), never in the past. */
+static void
+test_therapist_books_for_client (void)
+{
+  g_autoptr(TfTestUser) therapist = new_user ("therapist");
+  g_autoptr(TfTestUser) client = new_user ("client");
+  g_autoptr(TfTestUser) stranger = new_user ("client");
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) in_half_an_hour = g_date_time_add_minutes (now, 30);
+  g_autofree char *soon = g_date_time_format (in_half_an_hour, "%Y-%m-%dT%H:%M:00Z");
+  g_autofree char *early = g_uuid_string_random (), *quick = g_uuid_string_random ();
+  g_autofree char *m = NULL;
+  g_autoptr(TfTestResponse) r = NULL;
+  JsonObject *fields;
+
+  offer_individual (therapist);
+  tf_test_open_hours (server, therapist);
+  tf_test_link_care (server, client, therapist);
+
+  /* 08:00 in Athens, before the hours, for 0.00 and a whole day. */
+  m = therapist_booking (2, early, therapist, client, "2031-03-04T06:00:00Z", INDIVIDUAL, "0.00",
+                         1440);
+  r = push (therapist, m);
+  g_assert_cmpstr (status_at (r, 0), ==, "applied");
+  g_assert_cmpint (db_int ("SELECT (price * 100)::int FROM appointments WHERE id = '%s'", early),
+                   ==, 7000);
+  g_assert_cmpint (db_int ("SELECT duration FROM appointments WHERE id = '%s'", early), ==, 60);
+  g_assert_cmpint (db_int ("SELECT count(*) FROM appointments WHERE id = '%s'"
+                           " AND status = 'confirmed' AND location_type = 'online'", early),
+                   ==, 1);
+  fields = json_object_get_object_member (json_object_get_object_member (result_at (r, 0),
+                                                                         "record"), "fields");
+  g_assert_cmpstr (json_object_get_string_member (fields, "price"), ==, "70.00");
+  g_assert_cmpint (json_object_get_int_member (fields, "duration"), ==, 60);
+
+  /* In half an hour: inside a client's notice, the therapist's to decide. */
+  {
+    g_autofree char *mq = therapist_booking (3, quick, therapist, client, soon, INDIVIDUAL,
+                                             "70.00", 60);
+    g_autoptr(TfTestResponse) rq = push (therapist, mq);
+
+    g_assert_cmpstr (status_at (rq, 0), ==, "applied");
+  }
+
+  {
+    struct { TfTestUser *for_whom; const char *start; const char *code; } cases[] = {
+      { stranger, "2031-03-05T09:00:00Z", "not_in_care" },
+      /* 08:30: inside the 60 minutes booked from 08:00. */
+      { client, "2031-03-04T06:30:00Z", "slot_taken" },
+      { client, "2001-01-01T09:00:00Z", "too_soon" },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+      {
+        g_autofree char *id = g_uuid_string_random ();
+        g_autofree char *mc = therapist_booking (10 + i, id, therapist, cases[i].for_whom,
+                                                 cases[i].start, INDIVIDUAL, "70.00", 60);
+        g_autoptr(TfTestResponse) rc = push (therapist, mc);
+
+        if (g_strcmp0 (code_at (rc, 0), cases[i].code) != 0)
+          g_error ("case %u: expected %s, got %s", i, cases[i].code, rc->text);
+        g_assert_cmpint (db_int ("SELECT count(*) FROM appointments WHERE id = '%s'", id), ==, 0);
+      }
+  }
+
+  /* A later edit by the therapist keeps the terms the server set. */
+  {
+    gint64 version = db_int ("SELECT version FROM appointments WHERE id = '%s'", early);
+    g_autofree char *edit = g_strdup_printf (
+        "{\"mutation_id\": 20, \"table\": \"appointments\", \"id\": \"%s\", \"op\": \"upsert\","
+        " \"base_version\": %" G_GINT64_FORMAT ", \"fields\": {\"therapist_id\": \"%s\","
+        " \"client_id\": \"%s\", \"appointment_datetime\": \"2031-03-04T06:00:00Z\","
+        " \"duration\": 5, \"status\": \"confirmed\", \"price\": \"1.00\","
+        " \"service_id\": \"" INDIVIDUAL "\", \"location_type\": \"in_person\"}}",
+        early, version, therapist->user_id, client->user_id);
+    g_autoptr(TfTestResponse) re = push (therapist, edit);
+
+    g_assert_cmpstr (status_at (re, 0), ==, "applied");
+    g_assert_cmpint (db_int ("SELECT (price * 100)::int FROM appointments WHERE id = '%s'",
+                             early), ==, 7000);
+    g_assert_cmpint (db_int ("SELECT duration FROM appointments WHERE id = '%s'", early), ==, 60);
+  }
+}
+
 /* --- clocks ------------------------------------------------------------------ */
 
 /* A mood check-in made offline keeps its moment; one dated after the
@@ -645,6 +754,8 @@ main (int argc, char **argv)
   g_test_add_func ("/tf/sync-rules/booking-takes-the-offer", test_booking_takes_the_offer);
   g_test_add_func ("/tf/sync-rules/booking-refusals", test_booking_refusals);
   g_test_add_func ("/tf/sync-rules/booking-pending-limit", test_booking_pending_limit);
+  g_test_add_func ("/tf/sync-rules/therapist-books-for-client",
+                   test_therapist_books_for_client);
   g_test_add_func ("/tf/sync-rules/clocks", test_clocks);
   g_test_add_func ("/tf/sync-rules/future-appointment-not-held",
                    test_future_appointment_not_held);

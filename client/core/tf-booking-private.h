@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * tf-booking-private.h: what the booking files of client/core share among
+ * themselves.
+ */
+#pragma once
+
+#include "tf-booking.h"
+
+G_BEGIN_DECLS
+
+/* Whether @therapist_id and @client_id are in active care, as this device
+ * knows it.  FALSE with @error when the store fails. */
+gboolean tf_booking_in_care        (TfVault     *vault,
+                                    const char  *therapist_id,
+                                    const char  *client_id,
+                                    gboolean    *out_in_care,
+                                    GError     **error);
+
+/* The id of a live appointment of @therapist_id (other than @except_id)
+ * meeting [@start - @margin_minutes, @start + @duration + @margin_minutes),
+ * in *@out_other_id, else NULL.  FALSE with @error when the store fails. */
+gboolean tf_booking_find_overlap   (TfVault     *vault,
+                                    const char  *therapist_id,
+                                    const char  *except_id,
+                                    GDateTime   *start,
+                                    int          duration,
+                                    int          margin_minutes,
+                                    char       **out_other_id,
+                                    GError     **error);
+
+G_END_DECLS

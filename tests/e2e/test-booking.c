@@ -1,0 +1,160 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * test-booking.c: a therapist runs their own calendar from the terminal,
+ * through the real server and PostgreSQL — books a client in their care
+ * (confirmed at once, online with its link, seen so by the client's
+ * device), is refused before anything is written for a person not in care
+ * or over a time already booked.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "tf-e2e-cli.h"
+#include "tf-test-pg.h"
+#include "tf-test-server.h"
+
+static TfTestServer *server;
+
+typedef struct
+{
+  char        *therapist_id;
+  char        *client_id;
+  TfE2eDevice *t;   /* the therapist's */
+  TfE2eDevice *c;   /* the client's */
+} Practice;
+
+static void
+practice_clear (Practice *p)
+{
+  g_free (p->therapist_id);
+  g_free (p->client_id);
+  g_clear_pointer (&p->t, tf_e2e_device_free);
+  g_clear_pointer (&p->c, tf_e2e_device_free);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Practice, practice_clear)
+
+/* A therapist and a client in their care, both synced. */
+static void
+practice_init (Practice *p)
+{
+  g_autofree char *therapist_email = tf_e2e_unique_email ("therapist");
+  g_autofree char *client_email = tf_e2e_unique_email ("client");
+
+  p->t = tf_e2e_device_new ();
+  p->c = tf_e2e_device_new ();
+  p->therapist_id = tf_e2e_register (p->t, therapist_email, "therapist");
+  p->client_id = tf_e2e_register (p->c, client_email, "client");
+  g_free (E2E_OK (p->c, "therapist", "link", "--email", therapist_email));
+  tf_e2e_sync (p->c);
+  tf_e2e_sync (p->t);
+}
+
+/* @days from now at @hour:00 UTC, as RFC 3339. */
+static char *
+days_ahead (int days, int hour)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) day = g_date_time_add_days (now, days);
+  g_autoptr(GDateTime) at = g_date_time_new_utc (g_date_time_get_year (day),
+                                                 g_date_time_get_month (day),
+                                                 g_date_time_get_day_of_month (day), hour, 0, 0);
+
+  return g_date_time_format (at, "%Y-%m-%dT%H:%M:%SZ");
+}
+
+/* The appointment @id as @d lists it (a new reference), or NULL. */
+static JsonObject *
+listed (TfE2eDevice *d, const char *id)
+{
+  g_autoptr(JsonNode) list = E2E_JSON (d, "appointment", "list");
+  JsonArray *all = json_node_get_array (list);
+
+  for (guint i = 0; i < json_array_get_length (all); i++)
+    {
+      JsonObject *a = json_array_get_object_element (all, i);
+
+      if (g_strcmp0 (json_object_get_string_member (a, "id"), id) == 0)
+        return json_object_ref (a);
+    }
+  return NULL;
+}
+
+static char *server_text (const char *format, ...) G_GNUC_PRINTF (1, 2);
+
+/* The first value of an SQL query on the server's database. */
+static char *
+server_text (const char *format, ...)
+{
+  g_autofree char *sql = NULL;
+  va_list args;
+
+  va_start (args, format);
+  sql = g_strdup_vprintf (format, args);
+  va_end (args);
+  return tf_e2e_server_value (sql);
+}
+
+/* The therapist books an online session for their client at 07:00 UTC —
+ * no working hours set, a client could book nothing — and the server
+ * stores it confirmed with its link; the client's device shows it so.  A
+ * person not in care and a time already booked are refused on the
+ * therapist's device, and nothing reaches the server. */
+static void
+test_therapist_books (void)
+{
+  g_auto(Practice) p = { 0 };
+  g_autofree char *at = days_ahead (3, 7), *overlap = days_ahead (3, 7);
+  g_autofree char *id = NULL, *status = NULL, *url = NULL, *count = NULL;
+  g_autoptr(JsonObject) seen = NULL;
+  g_auto(TfE2eRun) stranger = { 0 }, taken = { 0 }, by_client = { 0 };
+  g_autofree char *nobody = g_uuid_string_random ();
+
+  practice_init (&p);
+  id = tf_e2e_first_line (E2E_OK (p.t, "appointment", "book", "--client", p.client_id, "--at", at,
+                                  "--online", "--meeting-url",
+                                  "https://meet.example.org/room-7"));
+  g_assert_true (g_uuid_string_is_valid (id));
+  tf_e2e_sync (p.t);
+  status = server_text ("SELECT status FROM appointments WHERE id = '%s'", id);
+  g_assert_cmpstr (status, ==, "confirmed");
+  url = server_text ("SELECT meeting_url FROM appointments WHERE id = '%s'", id);
+  g_assert_cmpstr (url, ==, "https://meet.example.org/room-7");
+
+  tf_e2e_sync (p.c);
+  seen = listed (p.c, id);
+  g_assert_nonnull (seen);
+  g_assert_cmpstr (json_object_get_string_member (seen, "status"), ==, "confirmed");
+  g_assert_cmpstr (json_object_get_string_member (seen, "location_type"), ==, "online");
+  g_assert_cmpstr (json_object_get_string_member (seen, "meeting_url"), ==,
+                   "https://meet.example.org/room-7");
+
+  E2E_RUN (&stranger, p.t, "appointment", "book", "--client", nobody, "--at", at);
+  g_assert_cmpint (stranger.status, ==, 2);
+  g_assert_nonnull (strstr (stranger.err, "not a client in your care"));
+  E2E_RUN (&taken, p.t, "appointment", "book", "--client", p.client_id, "--at", overlap);
+  g_assert_cmpint (taken.status, ==, 2);
+  g_assert_nonnull (strstr (taken.err, "You already have an appointment at"));
+  E2E_RUN (&by_client, p.c, "appointment", "book", "--client", p.client_id, "--at", at);
+  g_assert_cmpint (by_client.status, ==, 2);
+  tf_e2e_sync (p.t);
+  count = server_text ("SELECT count(*) FROM appointments WHERE therapist_id = '%s'",
+                       p.therapist_id);
+  g_assert_cmpstr (count, ==, "1");
+}
+
+int
+main (int argc, char **argv)
+{
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  server = tf_test_server_start ("tf_booking", NULL);
+  tf_e2e_set_server (server);
+
+  g_test_add_func ("/booking/therapist-books", test_therapist_books);
+  status = g_test_run ();
+
+  tf_test_server_stop (server);
+  return status;
+}
