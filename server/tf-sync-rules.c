@@ -278,7 +278,9 @@ take_offer (const TfBookingCheck *check, const char *id, JsonObject *fields,
       refuse (out_code, out_message, "not_offered", "the therapist does not offer this service");
       return TRUE;
     }
-  if (service == NULL && strcmp (PQgetvalue (result, 0, 2), "t") == 0)
+  /* A therapist may book time that is no service of theirs (free, the
+   * default length); a client books one of the services offered. */
+  if (service == NULL && check->by_client && strcmp (PQgetvalue (result, 0, 2), "t") == 0)
     {
       refuse (out_code, out_message, "service_required",
               "this therapist offers services: book one of them");
