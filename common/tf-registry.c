@@ -329,6 +329,19 @@ static const TfColumn session_notes_columns[] = {
   TEXT ("signature"),    /* Ed25519 over tf_vault_note_signed_bytes(), base64 */
 };
 
+/* Written once, locked and signed at that moment (tf_vault_put_locked),
+ * appended to a locked note; never changed or deleted. */
+static const TfColumn note_addenda_columns[] = {
+  UUID ("id"),
+  REF_REQ_FIXED ("note_id", "session_notes"),
+  REF_REQ_FIXED ("therapist_id", "therapists"),
+  SECRET_TEXT ("content"),
+  CREATED_AUTHOR,
+  ENC_KEY,
+  STAMP ("locked_at"),
+  TEXT ("signature"),    /* Ed25519 over tf_vault_lock_signed_bytes(), base64 */
+};
+
 static const TfColumn client_histories_columns[] = {
   REF_REQ_FIXED ("client_id", "users"),
   SECRET_JSON ("family_history"),
@@ -501,6 +514,11 @@ static const TfTable tables[] = {
     .parent_column = "session_id", .parent_table = "sessions",
     .writer = TF_WRITER_THERAPIST, .audience = TF_AUDIENCE_THERAPIST, .rule = note_rule,
     .conflict_copy_syncs = TRUE },
+  /* An addendum: the therapist who wrote the locked note it is appended to. */
+  { TABLE (note_addenda), .key_column = "id", .owner_column = "therapist_id",
+    .therapist_column = "therapist_id",
+    .parent_column = "note_id", .parent_table = "session_notes",
+    .writer = TF_WRITER_THERAPIST, .audience = TF_AUDIENCE_THERAPIST, .rule = note_rule },
   { TABLE (client_histories), .key_column = "client_id", .client_column = "client_id",
     .writer = TF_WRITER_THERAPIST, .audience = TF_AUDIENCE_THERAPIST },
   { TABLE (mood_entries), .key_column = "id", .owner_column = "user_id",

@@ -92,6 +92,20 @@ authorize_full (Push *p, const TfTable *t, JsonObject *fields, TfRecord *current
               g_strcmp0 (tf_json_get_string (appointment->fields, "therapist_id"), me) != 0)
             return "this is another therapist's session";
         }
+      if (strcmp (name, "note_addenda") == 0)
+        {
+          /* Appended to a signed note of the same therapist, and signed
+           * from its first write: never an addendum that could change. */
+          TfRecord *note = tf_push_parent_of (p, t, fields);
+
+          if (note == NULL ||
+              g_strcmp0 (tf_json_get_string (note->fields, "therapist_id"), me) != 0)
+            return "an addendum belongs to a session note of your own";
+          if (tf_json_get_string (note->fields, "locked_at") == NULL)
+            return "an addendum is added only to a signed session note";
+          if (tf_json_get_string (fields, "locked_at") == NULL)
+            return "an addendum is signed as it is written";
+        }
       if (strcmp (name, "treatment_plans") == 0 &&
           !tf_push_in_care (p, me, tf_json_get_string (fields, "client_id")))
         return "this client is not in your care";

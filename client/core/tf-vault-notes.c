@@ -95,6 +95,36 @@ tf_vault_note_signed_bytes (JsonObject *fields)
   return g_bytes_new_take (text, strlen (text));
 }
 
+/* An addendum's lock binds it to its note: moved to another note, or its
+ * ciphertext swapped, it no longer verifies.  Every part but the envelope
+ * is a UUID or a timestamp, none of which contains "|". */
+static GBytes *
+addendum_signed_bytes (JsonObject *fields)
+{
+  g_autoptr(GDateTime) when = tf_time_parse_timestamp (signed_member (fields, "locked_at"), NULL);
+  g_autofree char *stamp = when != NULL ? tf_time_format_timestamp (when)
+                                        : g_strdup (signed_member (fields, "locked_at"));
+  char *text = g_strjoin ("|", "tf1", "addendum",
+                          signed_member (fields, "id"),
+                          signed_member (fields, "note_id"),
+                          signed_member (fields, "therapist_id"),
+                          signed_member (fields, "content"),
+                          stamp, NULL);
+
+  return g_bytes_new_take (text, strlen (text));
+}
+
+GBytes *
+tf_vault_lock_signed_bytes (const TfTable *table, JsonObject *fields)
+{
+  g_return_val_if_fail (table != NULL && fields != NULL, NULL);
+
+  if (strcmp (table->name, "note_addenda") == 0)
+    return addendum_signed_bytes (fields);
+  g_return_val_if_fail (strcmp (table->name, "session_notes") == 0, NULL);
+  return tf_vault_note_signed_bytes (fields);
+}
+
 gboolean
 tf_vault_verify_note (TfVault *self, const TfRecord *record, GError **error)
 {
@@ -123,7 +153,7 @@ tf_vault_verify_note (TfVault *self, const TfRecord *record, GError **error)
                      "known on this device"));
       return FALSE;
     }
-  bytes = tf_vault_note_signed_bytes (record->fields);
+  bytes = tf_vault_lock_signed_bytes (table, record->fields);
   if (signature != NULL &&
       !tf_crypto_verify (public_key, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
                          signature, NULL))
@@ -152,10 +182,6 @@ tf_vault_lock_note (TfVault *self, const char *id, GError **error)
   const TfTable *table = tf_registry_lookup ("session_notes");
   g_autoptr(TfRecord) record = NULL;
   g_autoptr(JsonObject) fields = NULL;
-  g_autoptr(GDateTime) now = NULL;
-  g_autofree char *stamp = NULL;
-  g_autofree char *signature = NULL;
-  g_autoptr(GBytes) bytes = NULL;
 
   g_return_val_if_fail (TF_IS_VAULT (self), FALSE);
   g_return_val_if_fail (id != NULL, FALSE);
@@ -179,16 +205,25 @@ tf_vault_lock_note (TfVault *self, const char *id, GError **error)
       return FALSE;
     }
 
-  /* Whole seconds: the instant survives every round trip unchanged. */
-  now = g_date_time_new_from_unix_utc (g_get_real_time () / G_USEC_PER_SEC);
-  stamp = tf_time_format_timestamp (now);
   fields = tf_json_object_dup (record->fields);
-  json_object_set_string_member (fields, "locked_at", stamp);
-  bytes = tf_vault_note_signed_bytes (fields);
+  tf_vault_sign_lock (self, table, fields);
+  return tf_store_put (self->store, table, id, fields, error);
+}
+
+void
+tf_vault_sign_lock (TfVault *self, const TfTable *table, JsonObject *wire)
+{
+  /* Whole seconds: the instant survives every round trip unchanged. */
+  g_autoptr(GDateTime) now = g_date_time_new_from_unix_utc (g_get_real_time () / G_USEC_PER_SEC);
+  g_autofree char *stamp = tf_time_format_timestamp (now);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autofree char *signature = NULL;
+
+  json_object_set_string_member (wire, "locked_at", stamp);
+  bytes = tf_vault_lock_signed_bytes (table, wire);
   signature = tf_crypto_sign (tf_keys_get_signing_secret (self->keys),
                               g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
-  json_object_set_string_member (fields, "signature", signature);
-  return tf_store_put (self->store, table, id, fields, error);
+  json_object_set_string_member (wire, "signature", signature);
 }
 
 /* --- the session of an appointment --------------------------------------- */

@@ -190,6 +190,10 @@ gboolean    tf_vault_check_unlocked    (TfVault        *self,
                                         GError        **error);
 /* TRUE when @record is not locked or its signature verifies; else
  * TF_VAULT_ERROR_BAD_SIGNATURE. */
+/* Sets locked_at (now, whole seconds) and the lock's signature on @wire. */
+void        tf_vault_sign_lock         (TfVault        *self,
+                                        const TfTable  *table,
+                                        JsonObject     *wire);
 gboolean    tf_vault_verify_note       (TfVault        *self,
                                         const TfRecord *record,
                                         GError        **error);

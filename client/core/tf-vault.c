@@ -697,6 +697,49 @@ tf_vault_put (TfVault *self, const TfTable *table, const char *id, JsonObject *p
 }
 
 gboolean
+tf_vault_put_locked (TfVault *self, const TfTable *table, const char *id, JsonObject *plain,
+                     GError **error)
+{
+  g_autoptr(JsonObject) wire = NULL;
+  g_autoptr(TfRecord) existing = NULL;
+  gboolean rekeyed = FALSE;
+
+  g_return_val_if_fail (TF_IS_VAULT (self), FALSE);
+  g_return_val_if_fail (table != NULL && tf_vault_is_lockable (table), FALSE);
+  g_return_val_if_fail (plain != NULL, FALSE);
+
+  if (!tf_validate_uuid (id))
+    {
+      g_set_error (error, TF_STORE_ERROR, TF_STORE_ERROR_NOT_FOUND,
+                   _("“%s” is not a record id"), id ? id : "");
+      return FALSE;
+    }
+  if (tf_json_get_string (plain, "locked_at") != NULL ||
+      tf_json_get_string (plain, "signature") != NULL)
+    {
+      g_set_error (error, TF_VALIDATION_ERROR, TF_VALIDATION_ERROR_INCONSISTENT,
+                   _("A session note is locked by signing it, not by editing it"));
+      return FALSE;
+    }
+  existing = tf_store_get (self->store, table, id, NULL);
+  if (existing != NULL)
+    {
+      g_set_error (error, TF_VAULT_ERROR, TF_VAULT_ERROR_LOCKED_NOTE,
+                   _("This session note is locked and cannot be changed"));
+      return FALSE;
+    }
+  wire = tf_vault_prepare_write (self, table, id, plain, &rekeyed, error);
+  if (wire == NULL)
+    return FALSE;
+  tf_vault_sign_lock (self, table, wire);
+  {
+    Write w = { self, table, id, wire, rekeyed };
+
+    return tf_vault_atomic (self, put_body, &w, error);
+  }
+}
+
+gboolean
 tf_vault_put_keep (TfVault *self, const TfTable *table, const char *id, JsonObject *plain,
                    JsonObject **out_plain, GError **error)
 {

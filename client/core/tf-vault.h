@@ -225,6 +225,22 @@ char       *tf_vault_session_for    (TfVault        *self,
  * with "" for a null member and locked_at in its canonical UTC spelling. */
 GBytes     *tf_vault_note_signed_bytes (JsonObject  *fields);
 
+/* What the lock of a record of lockable @table (session_notes,
+ * note_addenda) signs.  An addendum's:
+ *   "tf1|addendum|" id "|" note_id "|" therapist_id "|" content "|" locked_at */
+GBytes     *tf_vault_lock_signed_bytes (const TfTable *table,
+                                        JsonObject    *fields);
+
+/* Writes record @id of lockable @table from @plain (as tf_vault_put), locked
+ * and signed as it is written, in one mutation: an addendum is never seen
+ * unlocked.  @plain must not hold locked_at or signature.  Refused when @id
+ * exists (a locked record is written once: TF_VAULT_ERROR_LOCKED_NOTE). */
+gboolean    tf_vault_put_locked     (TfVault        *self,
+                                     const TfTable  *table,
+                                     const char     *id,
+                                     JsonObject     *plain,
+                                     GError        **error);
+
 /* --- conflicts ------------------------------------------------------------ */
 
 typedef enum

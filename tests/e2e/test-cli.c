@@ -1633,6 +1633,58 @@ test_note_lock (void)
                        json_array_get_object_element (json_node_get_array (held), 0),
                        "approach_type"), ==, "soap");
   }
+  /* An addendum to the signed note: appended and signed, the note as it
+   * was; an unsigned note takes none and is the one `--unsigned` lists.
+   * The therapist's new device reads both, verified, and refuses an
+   * addendum the server changed. */
+  {
+    g_autofree char *draft = NULL, *addendum = NULL;
+    g_autoptr(JsonNode) to_sign = NULL, shown = NULL, seen = NULL;
+    g_auto(Run) early = { 0 }, empty = { 0 };
+    Device *laptop = device_new ();
+    JsonObject *o, *a;
+
+    /* The operator puts the note back as it was signed. */
+    operator_change ("session_notes", note, "approach_type = 'soap'");
+    draft = first_line (OK (t, "note", "add", "--appointment", appointment, "--approach", "dap",
+                            "--content", secret ("D: to finish after supervision")));
+    addendum = first_line (OK (t, "note", "addendum", note, "--content",
+                               secret ("Phoned the next day: sleeping better")));
+    RUN (&early, t, "note", "addendum", draft, "--content", "too soon");
+    g_assert_cmpint (early.status, !=, 0);
+    g_assert_nonnull (strstr (early.err, "not signed yet"));
+    RUN (&empty, t, "note", "addendum", note, "--content", "   ");
+    g_assert_cmpint (empty.status, !=, 0);
+    g_assert_nonnull (strstr (empty.err, "needs some text"));
+    to_sign = JSON (t, "note", "list", "--unsigned");
+    g_assert_cmpuint (json_array_get_length (json_node_get_array (to_sign)), ==, 1);
+    g_assert_cmpstr (json_object_get_string_member (
+                       json_array_get_object_element (json_node_get_array (to_sign), 0), "id"),
+                     ==, draft);
+    sync_ok (t);
+
+    g_free (OK (laptop, "account", "login", "--server", server->base_url, "--email",
+                therapist_email));
+    sync_ok (laptop);
+    shown = JSON (laptop, "note", "show", note);
+    o = json_node_get_object (shown);
+    g_assert_true (json_object_get_boolean_member (o, "signature_valid"));
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (o, "addenda")), ==, 1);
+    a = json_array_get_object_element (json_object_get_array_member (o, "addenda"), 0);
+    g_assert_cmpstr (json_object_get_string_member (a, "id"), ==, addendum);
+    g_assert_cmpstr (json_object_get_string_member (a, "content"), ==,
+                     "Phoned the next day: sleeping better");
+    g_assert_true (json_object_get_boolean_member (a, "signature_valid"));
+
+    /* The server moves the addendum's time: refused, the signed one kept. */
+    operator_change ("note_addenda", addendum, "locked_at = locked_at + interval '1 day'");
+    g_free (OK (laptop, "sync"));
+    g_assert_true (refused_with (laptop, "note_addenda", addendum, "bad_signature"));
+    seen = JSON (laptop, "note", "show", note);
+    a = json_array_get_object_element (
+          json_object_get_array_member (json_node_get_object (seen), "addenda"), 0);
+    g_assert_true (json_object_get_boolean_member (a, "signature_valid"));
+  }
 }
 
 /* A client who shares mood: the therapist's device, long-polling, hears of

@@ -965,6 +965,105 @@ test_session_notes (void)
   g_assert_null (find_change (seen_by_client, note));
 }
 
+/* An addendum: only to a signed note of the same therapist, only signed
+ * itself, and then final — neither changed nor deleted.  Only its therapist
+ * receives it. */
+static char *
+addendum_mutation (gint64 mutation_id, const char *id, gint64 base, const char *note,
+                   const char *therapist, gboolean locked)
+{
+  g_autofree char *content = tf_test_envelope ("note_addenda", id, "content", "later");
+
+  return g_strdup_printf (
+      "{\"mutation_id\": %" G_GINT64_FORMAT ", \"table\": \"note_addenda\", \"id\": \"%s\","
+      " \"op\": \"upsert\", \"base_version\": %" G_GINT64_FORMAT ", \"fields\": {"
+      "\"note_id\": \"%s\", \"therapist_id\": \"%s\", \"content\": \"%s\"%s}}",
+      mutation_id, id, base, note, therapist, content,
+      locked ? ", \"locked_at\": \"2026-11-02T10:00:00Z\", \"signature\": \"c2lnbmVk\"" : "");
+}
+
+static void
+test_note_addenda (void)
+{
+  g_autoptr(TfTestUser) client = new_user ("client");
+  g_autoptr(TfTestUser) therapist = new_user ("therapist");
+  g_autoptr(TfTestUser) other = new_user ("therapist");
+  g_autofree char *care = new_id (), *appt = new_id (), *session = new_id ();
+  g_autofree char *note = new_id (), *early = new_id (), *addendum = new_id ();
+  g_autofree char *unsigned_one = new_id (), *foreign = new_id ();
+  g_autofree char *m1 = care_mutation (1, care, 0, therapist->user_id, client->user_id, TRUE, NULL);
+  g_autoptr(TfTestResponse) r1 = push (client, m1);
+  g_autofree char *m2 = appointment_mutation (1, appt, 0, therapist->user_id, client->user_id,
+                                              "2031-10-01T10:00:00Z", 50, "confirmed", NULL);
+  g_autofree char *content = tf_test_envelope ("session_notes", note, "note_content", "{}");
+  g_autofree char *m3 = g_strdup_printf (
+      "{\"mutation_id\": 2, \"table\": \"sessions\", \"id\": \"%s\", \"op\": \"upsert\","
+      " \"base_version\": 0, \"fields\": {\"appointment_id\": \"%s\"}}", session, appt);
+  g_autofree char *m4 = g_strdup_printf (
+      "{\"mutation_id\": 3, \"table\": \"session_notes\", \"id\": \"%s\", \"op\": \"upsert\","
+      " \"base_version\": 0, \"fields\": {\"session_id\": \"%s\", \"therapist_id\": \"%s\","
+      " \"approach_type\": \"soap\", \"note_content\": \"%s\"}}",
+      note, session, therapist->user_id, content);
+  g_autofree char *m5 = addendum_mutation (4, early, 0, note, therapist->user_id, TRUE);
+  g_autofree char *batch = g_strdup_printf ("%s, %s, %s, %s", m2, m3, m4, m5);
+  g_autoptr(TfTestResponse) r2 = push (therapist, batch);
+  g_autofree char *lock = g_strdup_printf (
+      "{\"mutation_id\": 5, \"table\": \"session_notes\", \"id\": \"%s\", \"op\": \"upsert\","
+      " \"base_version\": %" G_GINT64_FORMAT ", \"fields\": {\"session_id\": \"%s\","
+      " \"therapist_id\": \"%s\", \"approach_type\": \"soap\", \"note_content\": \"%s\","
+      " \"locked_at\": \"2026-11-01T10:00:00Z\", \"signature\": \"bm90ZQ==\"}}",
+      note, json_object_get_int_member (result_at (r2, 2), "version"), session,
+      therapist->user_id, content);
+  g_autoptr(TfTestResponse) r3 = push (therapist, lock);
+  g_autofree char *m6 = addendum_mutation (6, unsigned_one, 0, note, therapist->user_id, FALSE);
+  g_autofree char *m7 = addendum_mutation (7, addendum, 0, note, therapist->user_id, TRUE);
+  g_autofree char *batch2 = g_strdup_printf ("%s, %s", m6, m7);
+  g_autoptr(TfTestResponse) r4 = push (therapist, batch2);
+  g_autofree char *m8 = addendum_mutation (1, foreign, 0, note, other->user_id, TRUE);
+  g_autoptr(TfTestResponse) r5 = push (other, m8);
+  g_autoptr(TfTestResponse) r6 = NULL, r7 = NULL;
+  g_autoptr(JsonArray) seen_by_client = NULL, seen_by_therapist = NULL;
+
+  g_assert_cmpstr (status_at (r1, 0), ==, "applied");
+  g_assert_cmpstr (status_at (r2, 2), ==, "applied");
+  /* Not before the note is signed. */
+  g_assert_cmpstr (status_at (r2, 3), ==, "rejected");
+  g_assert_cmpstr (json_object_get_string_member (result_at (r2, 3), "code"), ==, "forbidden");
+  g_assert_nonnull (strstr (json_object_get_string_member (result_at (r2, 3), "message"),
+                            "only to a signed session note"));
+  g_assert_cmpstr (status_at (r3, 0), ==, "applied");
+  /* Not unsigned itself. */
+  g_assert_cmpstr (status_at (r4, 0), ==, "rejected");
+  g_assert_nonnull (strstr (json_object_get_string_member (result_at (r4, 0), "message"),
+                            "signed as it is written"));
+  g_assert_cmpstr (status_at (r4, 1), ==, "applied");
+  /* Not to another therapist's note. */
+  g_assert_cmpstr (json_object_get_string_member (result_at (r5, 0), "code"), ==, "forbidden");
+
+  /* Final: no edit, no delete. */
+  {
+    g_autofree char *edit = addendum_mutation (8, addendum,
+                                               json_object_get_int_member (result_at (r4, 1),
+                                                                           "version"),
+                                               note, therapist->user_id, TRUE);
+    g_autofree char *drop = g_strdup_printf (
+        "{\"mutation_id\": 9, \"table\": \"note_addenda\", \"id\": \"%s\", \"op\": \"delete\","
+        " \"base_version\": %" G_GINT64_FORMAT "}", addendum,
+        json_object_get_int_member (result_at (r4, 1), "version"));
+
+    r6 = push (therapist, edit);
+    r7 = push (therapist, drop);
+    g_assert_cmpstr (json_object_get_string_member (result_at (r6, 0), "code"), ==, "locked");
+    g_assert_cmpstr (json_object_get_string_member (result_at (r7, 0), "code"), ==, "locked");
+  }
+  seen_by_client = pull_all (client, 0, 100, NULL, NULL);
+  seen_by_therapist = pull_all (therapist, 0, 100, NULL, NULL);
+  g_assert_null (find_change (seen_by_client, addendum));
+  g_assert_nonnull (find_change (seen_by_therapist, addendum));
+  g_assert_null (find_change (seen_by_therapist, early));
+  g_assert_null (find_change (seen_by_therapist, unsigned_one));
+}
+
 static void
 test_client_cannot_write_therapist_tables (void)
 {
@@ -2135,6 +2234,7 @@ main (int argc, char **argv)
   g_test_add_func ("/tf/sync/key-grant-end-to-end", test_key_grant_end_to_end);
   g_test_add_func ("/tf/sync/grant-signature-shape", test_grant_signature_shape);
   g_test_add_func ("/tf/sync/session-notes", test_session_notes);
+  g_test_add_func ("/tf/sync/note-addenda", test_note_addenda);
   g_test_add_func ("/tf/sync/client-cannot-write-therapist-tables",
                    test_client_cannot_write_therapist_tables);
   g_test_add_func ("/tf/sync/appointment-rules", test_appointment_rules);
