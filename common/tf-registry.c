@@ -109,6 +109,14 @@ rule_time_order (const char *start, const char *end, const char *start_name,
 }
 
 static gboolean
+blocked_rule (const TfTable *table, const char *(*get) (gpointer, const char *),
+              gpointer data, GError **error)
+{
+  return rule_time_order (get (data, "blocked_date"), get (data, "end_date"),
+                          "blocked_date", "end_date", TRUE, error);
+}
+
+static gboolean
 availability_rule (const TfTable *table, const char *(*get) (gpointer, const char *),
                    gpointer data, GError **error)
 {
@@ -223,11 +231,14 @@ static const TfColumn therapist_availability_columns[] = {
   DATE ("effective_until"),
 };
 
+/* blocked_date is the first day off; end_date (migration 0018) the last
+ * of a period, NULL for the one day. */
 static const TfColumn therapist_blocked_dates_columns[] = {
   UUID ("id"),
   REF_REQ_FIXED ("therapist_id", "therapists"),
   DATE_REQ ("blocked_date"),
   VARCHAR ("reason", 255),
+  { .name = "end_date", .type = TF_COLUMN_DATE, .flags = TF_COLUMN_SIGNED_IF_SET },
 };
 
 static const TfColumn services_columns[] = {
@@ -489,7 +500,8 @@ static const TfTable tables[] = {
     .rule = availability_rule },
   { TABLE (therapist_blocked_dates), .key_column = "id", .owner_column = "therapist_id",
     .therapist_column = "therapist_id",
-    .writer = TF_WRITER_THERAPIST, .audience = TF_AUDIENCE_DIRECTORY },
+    .writer = TF_WRITER_THERAPIST, .audience = TF_AUDIENCE_DIRECTORY,
+    .rule = blocked_rule },
   /* The administrators' catalogue, written through the server: no user's
    * key vouches for it, and devices do not check it. */
   { TABLE (services), .key_column = "id",

@@ -57,6 +57,11 @@ typedef enum
                                       * server/tf-sync-rules.c), so no author signs it
                                       * (tf_signed_column_is_signed); a marker only, the rules
                                       * that decide it live in the server */
+  TF_COLUMN_SIGNED_IF_SET = 1 << 10, /* added to a table whose records were already signed
+                                      * (therapist_blocked_dates.end_date, migration 0018):
+                                      * its null is left out of what an author signs, so a
+                                      * record signed before the column existed still verifies;
+                                      * a value is signed like any other (tf-signed.c) */
 } TfColumnFlags;
 
 /* Text formats beyond length: the seed's domains and the clinical codes.  For

@@ -314,6 +314,24 @@ put_value (GByteArray *out, const TfColumn *column, JsonNode *node, GError **err
 
 /* --- the two encodings --------------------------------------------------------- */
 
+/* Whether @record's value of @c is in its signed encoding: a signed column's
+ * is, but a null of a column added later (TF_COLUMN_SIGNED_IF_SET) is left
+ * out, so the encoding of a record from before the column is unchanged.
+ * Each column present carries its name, so leaving one out cannot make two
+ * records' encodings meet. */
+static gboolean
+signs_value (const TfRecord *record, const TfColumn *c)
+{
+  JsonNode *node;
+
+  if (!tf_signed_column_is_signed (c))
+    return FALSE;
+  if (!(c->flags & TF_COLUMN_SIGNED_IF_SET))
+    return TRUE;
+  node = json_object_get_member (record->fields, c->name);
+  return node != NULL && !JSON_NODE_HOLDS_NULL (node);
+}
+
 GBytes *
 tf_signed_record_encode (const TfRecord *record, gint64 revision, GError **error)
 {
@@ -334,7 +352,7 @@ tf_signed_record_encode (const TfRecord *record, gint64 revision, GError **error
     return g_byte_array_free_to_bytes (g_steal_pointer (&out));
 
   for (guint i = 0; i < record->table->n_columns; i++)
-    n_signed += tf_signed_column_is_signed (&record->table->columns[i]);
+    n_signed += signs_value (record, &record->table->columns[i]);
   g_byte_array_append (out, (const guint8 *) "C", 1);
   put_u32 (out, n_signed);
 
@@ -342,7 +360,7 @@ tf_signed_record_encode (const TfRecord *record, gint64 revision, GError **error
     {
       const TfColumn *c = &record->table->columns[i];
 
-      if (!tf_signed_column_is_signed (c))
+      if (!signs_value (record, c))
         continue;
       if (!put_string (out, 'S', c->name, "column", error) ||
           !put_value (out, c, json_object_get_member (record->fields, c->name), error))

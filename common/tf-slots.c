@@ -18,6 +18,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <string.h>
 
 #include "tf-error.h"
 #include "tf-record.h"
@@ -395,21 +396,53 @@ load_rules (GPtrArray *availability, GError **error)
   return g_steal_pointer (&rules);
 }
 
-/* The blocked dates as a set of Julian days. */
-static GHashTable *
+/* A day off or a period of them, as Julian days, both included. */
+typedef struct
+{
+  guint32 first;
+  guint32 last;
+} DaySpan;
+
+/* The blocked dates and periods as spans of Julian days. */
+static GArray *
 load_blocked_days (GPtrArray *blocked, GError **error)
 {
-  g_autoptr(GHashTable) blocked_days = g_hash_table_new (g_direct_hash, g_direct_equal);
+  g_autoptr(GArray) spans = g_array_new (FALSE, FALSE, sizeof (DaySpan));
 
   for (guint i = 0; blocked != NULL && i < blocked->len; i++)
     {
-      guint32 day;
+      const TfBlocked *b = g_ptr_array_index (blocked, i);
+      DaySpan span;
 
-      if (!parse_julian (g_ptr_array_index (blocked, i), &day, error))
+      if (!parse_julian (b->first_date, &span.first, error))
         return NULL;
-      g_hash_table_add (blocked_days, GUINT_TO_POINTER (day));
+      span.last = span.first;
+      if (b->last_date != NULL && !parse_julian (b->last_date, &span.last, error))
+        return NULL;
+      if (span.last < span.first)
+        {
+          g_set_error (error, TF_PROTOCOL_ERROR, TF_PROTOCOL_ERROR_BAD_VALUE,
+                       /* Translators: both %s are dates (2026-08-01). */
+                       _("A blocked period cannot end (%s) before it starts (%s)"),
+                       b->last_date, b->first_date);
+          return NULL;
+        }
+      g_array_append_val (spans, span);
     }
-  return g_steal_pointer (&blocked_days);
+  return g_steal_pointer (&spans);
+}
+
+static gboolean
+is_blocked_day (GArray *spans, guint32 julian)
+{
+  for (guint i = 0; i < spans->len; i++)
+    {
+      const DaySpan *span = &g_array_index (spans, DaySpan, i);
+
+      if (julian >= span->first && julian <= span->last)
+        return TRUE;
+    }
+  return FALSE;
 }
 
 /* The booked appointments as spans of instants. */
@@ -444,7 +477,7 @@ tf_slots_compute (const char  *tzid,
   g_autoptr(GPtrArray) slots = NULL;
   g_autoptr(GArray) rules = NULL;
   g_autoptr(GArray) busy = NULL;
-  g_autoptr(GHashTable) blocked_days = NULL;
+  g_autoptr(GArray) blocked_days = NULL;
   g_autoptr(GDateTime) probe = NULL;
   g_autoptr(GDateTime) probe_local = NULL;
   guint32 first_day, last_day, julian;
@@ -473,7 +506,11 @@ tf_slots_compute (const char  *tzid,
       g_return_val_if_fail (booking->duration_minutes > 0, NULL);
     }
   for (i = 0; blocked != NULL && i < blocked->len; i++)
-    g_return_val_if_fail (g_ptr_array_index (blocked, i) != NULL, NULL);
+    {
+      const TfBlocked *b = g_ptr_array_index (blocked, i);
+
+      g_return_val_if_fail (b != NULL && b->first_date != NULL, NULL);
+    }
 
   if (!check_range (from, to, duration_minutes, &first_day, &last_day, error))
     return NULL;
@@ -500,7 +537,7 @@ tf_slots_compute (const char  *tzid,
       GDate date;
       int dow;
 
-      if (g_hash_table_contains (blocked_days, GUINT_TO_POINTER (julian)))
+      if (is_blocked_day (blocked_days, julian))
         continue;
 
       g_date_clear (&date, 1);
@@ -560,4 +597,25 @@ tf_availability_init_from_fields (TfAvailability *a, JsonObject *fields)
   a->effective_from = tf_json_get_string (fields, "effective_from");
   a->effective_until = tf_json_get_string (fields, "effective_until");
   return TRUE;
+}
+
+gboolean
+tf_blocked_init_from_fields (TfBlocked *b, JsonObject *fields)
+{
+  g_return_val_if_fail (b != NULL, FALSE);
+  g_return_val_if_fail (fields != NULL, FALSE);
+
+  b->first_date = tf_json_get_string (fields, "blocked_date");
+  b->last_date = tf_json_get_string (fields, "end_date");
+  return b->first_date != NULL;
+}
+
+gboolean
+tf_blocked_contains (const TfBlocked *b, const char *date)
+{
+  g_return_val_if_fail (b != NULL && b->first_date != NULL, FALSE);
+  g_return_val_if_fail (date != NULL, FALSE);
+
+  return strcmp (date, b->first_date) >= 0 &&
+         strcmp (date, b->last_date != NULL ? b->last_date : b->first_date) <= 0;
 }

@@ -11,7 +11,7 @@
  *
  * How a day's slots are made, for each local date from .. to:
  *
- *   1. A blocked date has no slots.
+ *   1. A blocked date, or a date of a blocked period, has no slots.
  *   2. The available windows whose day_of_week and effective range match the
  *      date are merged where they overlap or touch; the unavailable windows
  *      that match are cut out of them.  What remains are the day's windows.
@@ -59,6 +59,23 @@ typedef struct
 gboolean tf_availability_init_from_fields (TfAvailability *a,
                                            JsonObject     *fields);
 
+/* One row of therapist_blocked_dates: a day off, or a period of them. */
+typedef struct
+{
+  const char *first_date;      /* "YYYY-MM-DD": blocked_date */
+  const char *last_date;       /* "YYYY-MM-DD": end_date, the last day off (included), or
+                                * NULL for the one day */
+} TfBlocked;
+
+/* @b from @fields, a therapist_blocked_dates record's fields in wire form;
+ * the dates point into @fields.  FALSE when blocked_date is missing. */
+gboolean tf_blocked_init_from_fields      (TfBlocked      *b,
+                                           JsonObject     *fields);
+/* Whether the local date @date ("YYYY-MM-DD") is a day off of @b (dates
+ * compare as text in this form). */
+gboolean tf_blocked_contains              (const TfBlocked *b,
+                                           const char     *date);
+
 /* A live (not cancelled, not deleted) appointment of the therapist. */
 typedef struct
 {
@@ -79,13 +96,14 @@ typedef struct
  * Europe/Athens), made as described at the top of this file.
  *
  * @availability: TfAvailability*, may be NULL or empty
- * @blocked:      "YYYY-MM-DD" strings (therapist_blocked_dates), may be NULL
+ * @blocked:      TfBlocked* (therapist_blocked_dates), may be NULL
  * @booked:       TfBooked*, may be NULL
  * @now:          slots starting before this instant are left out; NULL keeps all
  *
  * Returns a new array of TfSlot* in time order that frees its elements, or
  * NULL with TF_PROTOCOL_ERROR_BAD_VALUE for a malformed date (in @from, @to,
- * an effective date or @blocked), @from after @to, a longer range, a
+ * an effective date or @blocked), a blocked period that ends before it
+ * starts, @from after @to, a longer range, a
  * duration out of range or an unknown zone.  A malformed TfAvailability
  * (day or times out of range) or TfBooked is a programming error. */
 GPtrArray *tf_slots_compute (const char  *tzid,

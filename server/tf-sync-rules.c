@@ -581,10 +581,13 @@ tf_push_check_appointment (Push *p, Decision *d, JsonObject *fields, TfRecord *c
                         "   AND a.appointment_datetime < $3::timestamptz + make_interval(mins => $4::int)"
                         "   AND a.appointment_datetime + make_interval(mins => a.duration) > $3::timestamptz"
                         "   LIMIT 1),"
-                        " EXISTS (SELECT 1 FROM therapist_blocked_dates b WHERE b.therapist_id = $1::uuid"
-                        "   AND b.deleted_at IS NULL AND b.blocked_date = ($3::timestamptz AT TIME ZONE"
-                        "   coalesce((SELECT timezone FROM profiles WHERE user_id = $1::uuid),"
-                        "            'Europe/Athens'))::date)",
+                        " EXISTS (SELECT 1 FROM therapist_blocked_dates b,"
+                        "   (SELECT ($3::timestamptz AT TIME ZONE"
+                        "     coalesce((SELECT timezone FROM profiles WHERE user_id = $1::uuid),"
+                        "              'Europe/Athens'))::date AS day) AS local"
+                        "   WHERE b.therapist_id = $1::uuid AND b.deleted_at IS NULL"
+                        "   AND local.day BETWEEN b.blocked_date"
+                        "                     AND coalesce (b.end_date, b.blocked_date))",
                         4, params, error);
   if (result == NULL)
     return FALSE;
@@ -595,7 +598,8 @@ tf_push_check_appointment (Push *p, Decision *d, JsonObject *fields, TfRecord *c
     }
   if (strcmp (PQgetvalue (result, 0, 1), "t") == 0)
     {
-      tf_push_reject (d, "blocked_date", "the therapist does not take appointments on that day");
+      tf_push_reject (d, "blocked_date",
+                      "the therapist does not take appointments on that day (a day off)");
       return TRUE;
     }
 

@@ -2,7 +2,8 @@
  *
  * tf-availability-blocked.c: the blocked dates of the availability editor
  * (tf-availability-editor.c has the object and the weekly hours) — days
- * the therapist is away, which no slot falls on.  The list is the
+ * the therapist is away, which no slot falls on: one day, or a period
+ * such as a vacation (a first and a last day).  The list is the
  * session's live list of this therapist's blocked dates, by date
  * (tf_session_dup_blocked_dates), bound once; blocking and unblocking
  * write at once and sync.
@@ -31,6 +32,20 @@ pretty_date (const char *date)
     return g_strdup (date != NULL ? date : "");
   dt = g_date_time_new_utc (y, m, d, 0, 0, 0);
   return g_date_time_format (dt, "%A %-d %B %Y");
+}
+
+/* "Monday 3 August 2026", or "Monday 3 August 2026 – Friday 21 August 2026". */
+static char *
+pretty_days (const char *first, const char *last)
+{
+  g_autofree char *from = pretty_date (first);
+  g_autofree char *to = NULL;
+
+  if (last == NULL)
+    return g_steal_pointer (&from);
+  to = pretty_date (last);
+  /* Translators: a period of days off, from the first day to the last. */
+  return g_strdup_printf (_("%s – %s"), from, to);
 }
 
 static void
@@ -66,7 +81,7 @@ create_blocked_row (gpointer item, gpointer data)
   TfItem *entry = item;
   const char *date = tf_item_get_string (entry, "blocked_date");
   const char *reason = tf_item_get_string (entry, "reason");
-  g_autofree char *title = pretty_date (date);
+  g_autofree char *title = pretty_days (date, tf_item_get_string (entry, "end_date"));
   g_autofree char *row_name = g_strdup_printf ("blocked-%s", date);
   g_autofree char *button_name = g_strdup_printf ("blocked-remove-%s", date);
   g_autofree char *label = g_strdup_printf (_("Unblock %s"), title);
@@ -82,10 +97,12 @@ on_block_clicked_cb (TfAvailabilityEditor *self)
 {
   g_autofree char *date = g_strstrip (g_strdup (gtk_editable_get_text (
                                         GTK_EDITABLE (self->blocked_date))));
+  g_autofree char *until = g_strstrip (g_strdup (gtk_editable_get_text (
+                                         GTK_EDITABLE (self->blocked_until))));
   const char *reason = gtk_editable_get_text (GTK_EDITABLE (self->blocked_reason));
   g_autoptr(GError) error = NULL;
   g_autofree char *id = tf_availability_block (tf_session_get_vault (self->session), date,
-                                               reason, &error);
+                                               *until != '\0' ? until : NULL, reason, &error);
 
   if (id == NULL)
     {
@@ -99,6 +116,7 @@ on_block_clicked_cb (TfAvailabilityEditor *self)
       return;
     }
   gtk_editable_set_text (GTK_EDITABLE (self->blocked_date), "");
+  gtk_editable_set_text (GTK_EDITABLE (self->blocked_until), "");
   gtk_editable_set_text (GTK_EDITABLE (self->blocked_reason), "");
   gtk_widget_set_visible (self->blocked_error, FALSE);
   tf_session_sync (self->session);
@@ -128,6 +146,8 @@ tf_availability_editor_init_blocked (TfAvailabilityEditor *self)
   adw_entry_row_add_suffix (ADW_ENTRY_ROW (self->blocked_date),
                             tf_date_button_new (self->blocked_date));
   adw_entry_row_add_suffix (ADW_ENTRY_ROW (self->blocked_date), add);
+  adw_entry_row_add_suffix (ADW_ENTRY_ROW (self->blocked_until),
+                            tf_date_button_new (self->blocked_until));
 }
 
 void

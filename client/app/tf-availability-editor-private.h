@@ -30,7 +30,8 @@ struct _TfAvailabilityEditor
   GtkWidget    *page;           /* the only child */
   GtkWidget    *week;           /* AdwPreferencesGroup: the days, the error, Save */
   GtkWidget    *error;          /* "availability-error": why Save refused */
-  GtkWidget    *blocked_date;   /* AdwEntryRow: YYYY-MM-DD */
+  GtkWidget    *blocked_date;   /* AdwEntryRow: YYYY-MM-DD, the first day off */
+  GtkWidget    *blocked_until;  /* AdwEntryRow: YYYY-MM-DD, a period's last day, optional */
   GtkWidget    *blocked_reason; /* AdwEntryRow, optional */
   GtkWidget    *blocked_error;
   GtkWidget    *blocked_list;

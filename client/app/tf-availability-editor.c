@@ -424,6 +424,7 @@ tf_availability_editor_class_init (TfAvailabilityEditorClass *klass)
   BIND (week);
   BIND (error);
   BIND (blocked_date);
+  BIND (blocked_until);
   BIND (blocked_reason);
   BIND (blocked_error);
   BIND (blocked_list);

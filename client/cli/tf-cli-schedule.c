@@ -114,21 +114,33 @@ availability_set (TfCli *cli, int argc, char **argv, GError **error)
   }
 }
 
+/* One day off (--date D) or a period of them (--from D --to D). */
 static gboolean
 availability_block (TfCli *cli, int argc, char **argv, GError **error)
 {
-  g_autofree char *date = NULL, *reason = NULL, *id = NULL;
+  g_autofree char *date = NULL, *from = NULL, *to = NULL, *reason = NULL, *id = NULL;
   GOptionEntry entries[] = {
     { "date", 0, 0, G_OPTION_ARG_STRING, &date, N_("The day off"), N_("YYYY-MM-DD") },
+    { "from", 0, 0, G_OPTION_ARG_STRING, &from, N_("The first day off of a period"),
+      N_("YYYY-MM-DD") },
+    { "to", 0, 0, G_OPTION_ARG_STRING, &to, N_("The last day off of a period, included"),
+      N_("YYYY-MM-DD") },
     { "reason", 0, 0, G_OPTION_ARG_STRING, &reason, N_("Why (optional)"), N_("R") },
     { NULL }
   };
 
-  if (!tf_cli_parse (cli, &tf_cli_schedule_commands[1], entries, &argc, &argv, 0, error) ||
-      !tf_cli_check_date ("date", date, error) ||
+  if (!tf_cli_parse (cli, &tf_cli_schedule_commands[1], entries, &argc, &argv, 0, error))
+    return FALSE;
+  if ((date == NULL) == (from == NULL && to == NULL))
+    return tf_cli_usage_error (error, _("Give --date D for one day off, or --from D --to D "
+                                        "for a period"));
+  if (date == NULL && (from == NULL || to == NULL))
+    return tf_cli_usage_error (error, _("A period of days off needs both --from D and --to D"));
+  if (!tf_cli_check_date (date != NULL ? "date" : "from", date != NULL ? date : from, error) ||
+      (to != NULL && !tf_cli_check_date ("to", to, error)) ||
       tf_cli_require_role (cli, "therapist", error) == NULL || tf_cli_vault (cli, error) == NULL)
     return FALSE;
-  id = tf_availability_block (cli->vault, date, reason, error);
+  id = tf_availability_block (cli->vault, date != NULL ? date : from, to, reason, error);
   if (id == NULL)
     return as_usage_error (error);
   return print_record (cli, "therapist_blocked_dates", id, error);
@@ -403,7 +415,8 @@ appointment_no_show (TfCli *cli, int argc, char **argv, GError **error)
 
 const TfCliCommand tf_cli_schedule_commands[] = {
   { "availability", "set", availability_set, "--day 0-6 --from HH:MM --to HH:MM" },
-  { "availability", "block", availability_block, "--date D [--reason R]" },
+  { "availability", "block", availability_block,
+    "--date D | --from D --to D [--reason R]" },
   { "slots", NULL, slots, "--therapist ID --from D --to D [--service ID]" },
   { "appointment", "book", appointment_book,
     "--therapist ID --at RFC3339 [--service ID] [--notes TEXT] | "

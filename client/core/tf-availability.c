@@ -6,15 +6,26 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "tf-availability.h"
 #include "tf-booking.h"
+#include "tf-slots.h"
 #include "tf-time.h"
 
 static const TfTable *
 hours_table (void)
 {
   return tf_registry_lookup ("therapist_availability");
+}
+
+static int
+by_blocked_date (gconstpointer a, gconstpointer b)
+{
+  JsonObject *x = *(JsonObject **) a, *y = *(JsonObject **) b;
+
+  return g_strcmp0 (tf_json_get_string (x, "blocked_date"),
+                    tf_json_get_string (y, "blocked_date"));
 }
 
 static int
@@ -164,43 +175,101 @@ tf_availability_set_day (TfVault *vault, int day_of_week, GPtrArray *times, gboo
   return g_strv_builder_end (ids);
 }
 
-char *
-tf_availability_block (TfVault *vault, const char *date, const char *reason, GError **error)
+static const TfTable *
+blocked_table (void)
 {
-  const TfTable *blocked = tf_registry_lookup ("therapist_blocked_dates");
+  return tf_registry_lookup ("therapist_blocked_dates");
+}
+
+static gboolean
+check_date (const char *date, GError **error)
+{
+  if (date != NULL && tf_time_parse_date (date, NULL, NULL, NULL, NULL))
+    return TRUE;
+  g_set_error (error, TF_BOOKING_ERROR, TF_BOOKING_ERROR_INVALID,
+               _("“%s” is not a date; write it as YYYY-MM-DD"), date != NULL ? date : "");
+  return FALSE;
+}
+
+/* Refuses [@first, @last] when it meets a day off already stored. */
+static gboolean
+check_not_blocked (GPtrArray *existing, const char *first, const char *last, GError **error)
+{
+  for (guint i = 0; i < existing->len; i++)
+    {
+      TfBlocked b;
+
+      if (!tf_blocked_init_from_fields (&b, g_ptr_array_index (existing, i)))
+        continue;
+      /* Two spans of dates meet when each starts before the other ends. */
+      if (strcmp (first, b.last_date != NULL ? b.last_date : b.first_date) > 0 ||
+          strcmp (b.first_date, last) > 0)
+        continue;
+      if (strcmp (first, last) == 0 && b.last_date == NULL)
+        g_set_error (error, TF_BOOKING_ERROR, TF_BOOKING_ERROR_INVALID,
+                     _("%s is already blocked"), first);
+      else
+        g_set_error (error, TF_BOOKING_ERROR, TF_BOOKING_ERROR_INVALID,
+                     /* Translators: each %s is a date, 2026-08-03; the last two are the
+                      * days off already there (the same date twice for one day). */
+                     _("The days off %s to %s meet those already blocked, %s to %s"),
+                     first, last, b.first_date, b.last_date != NULL ? b.last_date : b.first_date);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+GPtrArray *
+tf_availability_list_blocked (TfVault *vault, GError **error)
+{
+  GPtrArray *rows;
+
+  g_return_val_if_fail (TF_IS_VAULT (vault), NULL);
+
+  rows = tf_vault_list (vault, blocked_table (), "therapist_id", tf_vault_get_user_id (vault),
+                        error);
+  if (rows != NULL)
+    g_ptr_array_sort (rows, by_blocked_date);
+  return rows;
+}
+
+char *
+tf_availability_block (TfVault *vault, const char *first, const char *last, const char *reason,
+                       GError **error)
+{
   g_autoptr(GPtrArray) existing = NULL;
   g_autoptr(JsonObject) plain = json_object_new ();
   g_autofree char *id = g_uuid_string_random ();
   g_autofree char *why = g_strstrip (g_strdup (reason != NULL ? reason : ""));
   const char *me;
-  int y, m, d;
 
   g_return_val_if_fail (TF_IS_VAULT (vault), NULL);
 
-  if (date == NULL || !tf_time_parse_date (date, &y, &m, &d, NULL))
+  if (!check_date (first, error) || (last != NULL && !check_date (last, error)))
+    return NULL;
+  if (last != NULL && strcmp (last, first) < 0)
     {
       g_set_error (error, TF_BOOKING_ERROR, TF_BOOKING_ERROR_INVALID,
-                   _("“%s” is not a date; write it as YYYY-MM-DD"), date != NULL ? date : "");
+                   /* Translators: both %s are dates, 2026-08-03. */
+                   _("The days off cannot end on %s, before they start on %s"), last, first);
       return NULL;
     }
+  /* A period of one day is that day. */
+  if (last != NULL && strcmp (last, first) == 0)
+    last = NULL;
   me = tf_vault_get_user_id (vault);
-  existing = tf_vault_list (vault, blocked, "therapist_id", me, error);
-  if (existing == NULL)
+  existing = tf_vault_list (vault, blocked_table (), "therapist_id", me, error);
+  if (existing == NULL ||
+      !check_not_blocked (existing, first, last != NULL ? last : first, error))
     return NULL;
-  for (guint i = 0; i < existing->len; i++)
-    if (g_strcmp0 (tf_json_get_string (g_ptr_array_index (existing, i), "blocked_date"),
-                   date) == 0)
-      {
-        g_set_error (error, TF_BOOKING_ERROR, TF_BOOKING_ERROR_INVALID, _("%s is already blocked"),
-                     date);
-        return NULL;
-      }
   json_object_set_string_member (plain, "id", id);
   json_object_set_string_member (plain, "therapist_id", me);
-  json_object_set_string_member (plain, "blocked_date", date);
+  json_object_set_string_member (plain, "blocked_date", first);
+  if (last != NULL)
+    json_object_set_string_member (plain, "end_date", last);
   if (*why != '\0')
     json_object_set_string_member (plain, "reason", why);
-  if (!tf_vault_put (vault, blocked, id, plain, error))
+  if (!tf_vault_put (vault, blocked_table (), id, plain, error))
     return NULL;
   return g_steal_pointer (&id);
 }
@@ -211,5 +280,5 @@ tf_availability_unblock (TfVault *vault, const char *id, GError **error)
   g_return_val_if_fail (TF_IS_VAULT (vault), FALSE);
   g_return_val_if_fail (id != NULL, FALSE);
 
-  return tf_vault_delete (vault, tf_registry_lookup ("therapist_blocked_dates"), id, error);
+  return tf_vault_delete (vault, blocked_table (), id, error);
 }

@@ -2,7 +2,8 @@
  *
  * tf-availability.h: a therapist's working hours and days off as the app's
  * availability editor and the CLI's "availability set|block" write them —
- * one day's windows replaced at once, a day blocked once.
+ * one day's windows replaced at once, a day or a period (a vacation from
+ * one date to another) blocked once.
  *
  * The editor says which window of which day is wrong in its own words; the
  * rules here refuse the same things again so that nothing else can store
@@ -34,13 +35,22 @@ GStrv       tf_availability_set_day (TfVault       *vault,
                                      gboolean      *changed,
                                      GError       **error);
 
-/* Blocks @date ("YYYY-MM-DD") for this account, with an optional @reason.
- * A date that is not one, or one already blocked, is
- * TF_BOOKING_ERROR_INVALID.  Returns the new row's id. */
+/* Blocks the days @first to @last ("YYYY-MM-DD", both included; @last
+ * NULL or @first for the one day) for this account, with an optional
+ * @reason.  A date that is not one, a @last before @first, or days that
+ * meet days off already blocked (a day inside a period, periods that
+ * overlap) are TF_BOOKING_ERROR_INVALID, and nothing is written.  Returns
+ * the new row's id. */
 char       *tf_availability_block   (TfVault       *vault,
-                                     const char    *date,
+                                     const char    *first,
+                                     const char    *last,
                                      const char    *reason,
                                      GError       **error);
+
+/* This account's days off (therapist_blocked_dates rows: blocked_date, and
+ * end_date for a period), by first day; a new array the caller owns. */
+GPtrArray  *tf_availability_list_blocked (TfVault  *vault,
+                                          GError  **error);
 
 /* Unblocks the day off @id of this account. */
 gboolean    tf_availability_unblock (TfVault       *vault,

@@ -366,7 +366,7 @@ tf_booking_free_slots (TfVault *vault, const char *therapist_id, const char *fro
 {
   g_autoptr(GPtrArray) rows = NULL, blocked_rows = NULL, booked_rows = NULL;
   g_autoptr(GPtrArray) availability = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GPtrArray) blocked = g_ptr_array_new ();
+  g_autoptr(GPtrArray) blocked = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) booked = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) starts = g_ptr_array_new_with_free_func ((GDestroyNotify)
                                                                 g_date_time_unref);
@@ -403,8 +403,14 @@ tf_booking_free_slots (TfVault *vault, const char *therapist_id, const char *fro
         g_free (a);
     }
   for (guint i = 0; i < blocked_rows->len; i++)
-    g_ptr_array_add (blocked, (gpointer) tf_json_get_string (g_ptr_array_index (blocked_rows, i),
-                                                             "blocked_date"));
+    {
+      TfBlocked *b = g_new0 (TfBlocked, 1);
+
+      if (tf_blocked_init_from_fields (b, g_ptr_array_index (blocked_rows, i)))
+        g_ptr_array_add (blocked, b);
+      else
+        g_free (b);
+    }
   for (guint i = 0; i < booked_rows->len; i++)
     {
       JsonObject *o = g_ptr_array_index (booked_rows, i);

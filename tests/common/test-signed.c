@@ -474,6 +474,56 @@ test_null_is_not_empty (void)
   assert_refused (&signer, with_null, 1, s_empty, TF_CRYPTO_ERROR_BAD_SIGNATURE);
 }
 
+/* A column added to a table whose records were already signed
+ * (TF_COLUMN_SIGNED_IF_SET: therapist_blocked_dates.end_date): a day off
+ * signed by a device that knew only the four columns of before still
+ * verifies where the table has five and the new one is null or absent;
+ * a period's end, once there, is signed like any other value. */
+static void
+test_column_added_later (void)
+{
+  static const TfColumn before_columns[] = {
+    { .name = "id", .type = TF_COLUMN_UUID },
+    { .name = "therapist_id", .type = TF_COLUMN_UUID, .references = "therapists",
+      .flags = TF_COLUMN_IMMUTABLE | TF_COLUMN_REQUIRED },
+    { .name = "blocked_date", .type = TF_COLUMN_DATE, .flags = TF_COLUMN_REQUIRED },
+    { .name = "reason", .type = TF_COLUMN_TEXT, .max_length = 255 },
+  };
+  const TfTable *now = tf_registry_lookup ("therapist_blocked_dates");
+  TfTable before = *now;
+  const char *day_off = "{\"id\": \"" RECORD_ID "\", \"therapist_id\": \"" USER_ID "\","
+                        " \"blocked_date\": \"2026-08-03\", \"reason\": \"Summer\"}";
+  g_auto(Signer) signer = { 0 };
+  g_autoptr(TfRecord) old = record_from_fields ("therapist_blocked_dates", RECORD_ID, day_off);
+  g_autoptr(TfRecord) read_now = NULL, with_end = NULL;
+  g_autofree char *old_signature = NULL, *period_signature = NULL;
+
+  g_assert_true (tf_table_get_column (now, "end_date")->flags & TF_COLUMN_SIGNED_IF_SET);
+  before.columns = before_columns;
+  before.n_columns = G_N_ELEMENTS (before_columns);
+  signer_init (&signer);
+  old->table = &before;
+  old_signature = tf_signed_record_sign (signer.secret, old, 3, NULL);
+  g_assert_nonnull (old_signature);
+
+  /* Read with today's table, end_date absent or null: the same record. */
+  read_now = record_from_fields ("therapist_blocked_dates", RECORD_ID, day_off);
+  assert_verifies (&signer, read_now, 3, old_signature);
+  json_object_set_null_member (read_now->fields, "end_date");
+  assert_verifies (&signer, read_now, 3, old_signature);
+
+  /* An end the author did not sign is refused; one they signed verifies. */
+  with_end = tf_record_copy (read_now);
+  json_object_set_string_member (with_end->fields, "end_date", "2026-08-21");
+  assert_refused (&signer, with_end, 3, old_signature, TF_CRYPTO_ERROR_BAD_SIGNATURE);
+  period_signature = tf_signed_record_sign (signer.secret, with_end, 4, NULL);
+  assert_verifies (&signer, with_end, 4, period_signature);
+  json_object_set_string_member (with_end->fields, "end_date", "2026-08-28");
+  assert_refused (&signer, with_end, 4, period_signature, TF_CRYPTO_ERROR_BAD_SIGNATURE);
+  json_object_remove_member (with_end->fields, "end_date");
+  assert_refused (&signer, with_end, 4, period_signature, TF_CRYPTO_ERROR_BAD_SIGNATURE);
+}
+
 /* Values swapped between two columns, text carried over a column
  * boundary, or the signature of one record shown with another's id, table
  * or revision. */
@@ -705,6 +755,7 @@ main (int argc, char **argv)
   g_test_add_func ("/tf/signed/server-decided", test_server_decided);
   g_test_add_func ("/tf/signed/bookkeeping", test_bookkeeping);
   g_test_add_func ("/tf/signed/null-is-not-empty", test_null_is_not_empty);
+  g_test_add_func ("/tf/signed/column-added-later", test_column_added_later);
   g_test_add_func ("/tf/signed/moved", test_moved);
   g_test_add_func ("/tf/signed/malformed", test_malformed_signatures);
   g_test_add_func ("/tf/signed/not-encodable", test_not_encodable);

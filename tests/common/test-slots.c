@@ -306,17 +306,77 @@ test_blocked_date (void)
   g_autoptr(GPtrArray) rows = new_rows ();
   g_autoptr(GPtrArray) blocked = g_ptr_array_new ();
   g_autoptr(GPtrArray) slots = NULL;
+  TfBlocked monday = { "2026-01-05", NULL };
+  TfBlocked earlier = { "2025-12-29", NULL }; /* outside the range */
 
   add_window (rows, MON, HM (9, 0), HM (11, 0), TRUE, NULL, NULL);
   add_window (rows, TUE, HM (9, 0), HM (11, 0), TRUE, NULL, NULL);
-  g_ptr_array_add (blocked, (gpointer) "2026-01-05");
-  g_ptr_array_add (blocked, (gpointer) "2025-12-29"); /* outside the range */
+  g_ptr_array_add (blocked, &monday);
+  g_ptr_array_add (blocked, &earlier);
 
   slots = compute (NULL, "2026-01-05", "2026-01-12", 60, rows, blocked, NULL, NULL);
   assert_slots (slots, 60,
                 "2026-01-06T07:00:00Z", "2026-01-06T08:00:00Z",
                 "2026-01-12T07:00:00Z", "2026-01-12T08:00:00Z",
                 NULL);
+}
+
+/* A vacation from Tuesday 6 to Monday 12 January, both included: only
+ * Monday 5 and Tuesday 13 keep their slots.  A period that began before
+ * the range still blocks its days inside it. */
+static void
+test_blocked_period (void)
+{
+  g_autoptr(GPtrArray) rows = new_rows ();
+  g_autoptr(GPtrArray) blocked = g_ptr_array_new ();
+  g_autoptr(GPtrArray) slots = NULL, later = NULL;
+  TfBlocked vacation = { "2026-01-06", "2026-01-12" };
+  TfBlocked started_before = { "2025-12-20", "2026-01-19" };
+
+  add_window (rows, MON, HM (9, 0), HM (10, 0), TRUE, NULL, NULL);
+  add_window (rows, TUE, HM (9, 0), HM (10, 0), TRUE, NULL, NULL);
+  g_ptr_array_add (blocked, &vacation);
+  slots = compute (NULL, "2026-01-05", "2026-01-13", 60, rows, blocked, NULL, NULL);
+  assert_slots (slots, 60,
+                "2026-01-05T07:00:00Z",
+                "2026-01-13T07:00:00Z",
+                NULL);
+
+  g_ptr_array_set_size (blocked, 0);
+  g_ptr_array_add (blocked, &started_before);
+  later = compute (NULL, "2026-01-12", "2026-01-20", 60, rows, blocked, NULL, NULL);
+  assert_slots (later, 60, "2026-01-20T07:00:00Z", NULL);
+
+  g_assert_true (tf_blocked_contains (&vacation, "2026-01-06"));
+  g_assert_true (tf_blocked_contains (&vacation, "2026-01-12"));
+  g_assert_false (tf_blocked_contains (&vacation, "2026-01-13"));
+  g_assert_false (tf_blocked_contains (&vacation, "2026-01-05"));
+}
+
+/* A record's fields read as a day off or a period. */
+static void
+test_blocked_from_fields (void)
+{
+  g_autoptr(JsonObject) day = json_object_new ();
+  g_autoptr(JsonObject) period = json_object_new ();
+  g_autoptr(JsonObject) none = json_object_new ();
+  TfBlocked b;
+
+  json_object_set_string_member (day, "blocked_date", "2026-08-03");
+  json_object_set_null_member (day, "end_date");
+  g_assert_true (tf_blocked_init_from_fields (&b, day));
+  g_assert_cmpstr (b.first_date, ==, "2026-08-03");
+  g_assert_null (b.last_date);
+  g_assert_true (tf_blocked_contains (&b, "2026-08-03"));
+  g_assert_false (tf_blocked_contains (&b, "2026-08-04"));
+
+  json_object_set_string_member (period, "blocked_date", "2026-08-03");
+  json_object_set_string_member (period, "end_date", "2026-08-21");
+  g_assert_true (tf_blocked_init_from_fields (&b, period));
+  g_assert_true (tf_blocked_contains (&b, "2026-08-15"));
+  g_assert_false (tf_blocked_contains (&b, "2026-08-22"));
+
+  g_assert_false (tf_blocked_init_from_fields (&b, none));
 }
 
 static void
@@ -516,8 +576,20 @@ test_bad_input (void)
 
   add_window (bad_effective, MON, HM (9, 0), HM (13, 0), TRUE, "2026-13-01", NULL);
   assert_refused (NULL, "2026-01-05", "2026-01-05", 50, bad_effective, NULL);
-  g_ptr_array_add (bad_blocked, (gpointer) "05/01/2026");
-  assert_refused (NULL, "2026-01-05", "2026-01-05", 50, rows, bad_blocked);
+  {
+    TfBlocked malformed = { "05/01/2026", NULL };
+    TfBlocked bad_end = { "2026-01-05", "2026-01-32" };
+    TfBlocked backwards = { "2026-01-05", "2026-01-04" };
+
+    g_ptr_array_add (bad_blocked, &malformed);
+    assert_refused (NULL, "2026-01-05", "2026-01-05", 50, rows, bad_blocked);
+    g_ptr_array_set_size (bad_blocked, 0);
+    g_ptr_array_add (bad_blocked, &bad_end);
+    assert_refused (NULL, "2026-01-05", "2026-01-05", 50, rows, bad_blocked);
+    g_ptr_array_set_size (bad_blocked, 0);
+    g_ptr_array_add (bad_blocked, &backwards);
+    assert_refused (NULL, "2026-01-05", "2026-01-05", 50, rows, bad_blocked);
+  }
 
   /* The limits themselves are accepted: 366 dates of a leap year (52
    * Mondays of four slots in 2028) and a whole-day slot. */
@@ -541,6 +613,8 @@ main (int   argc,
   g_test_add_func ("/tf/slots/unavailable-window", test_unavailable_window);
   g_test_add_func ("/tf/slots/overlapping-windows", test_overlapping_windows);
   g_test_add_func ("/tf/slots/blocked-date", test_blocked_date);
+  g_test_add_func ("/tf/slots/blocked-period", test_blocked_period);
+  g_test_add_func ("/tf/slots/blocked-from-fields", test_blocked_from_fields);
   g_test_add_func ("/tf/slots/booking", test_booking);
   g_test_add_func ("/tf/slots/now", test_now);
   g_test_add_func ("/tf/slots/athens-spring-forward", test_athens_spring_forward);

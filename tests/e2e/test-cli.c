@@ -1507,6 +1507,121 @@ test_truncated_store (void)
     }
 }
 
+/* The local date in Athens @days from now, "YYYY-MM-DD". */
+static char *
+athens_day (int days)
+{
+  g_autoptr(GTimeZone) athens = g_time_zone_new_identifier ("Europe/Athens");
+  g_autoptr(GDateTime) now = g_date_time_new_now (athens);
+  g_autoptr(GDateTime) then = g_date_time_add_days (now, days);
+
+  return g_date_time_format (then, "%Y-%m-%d");
+}
+
+/* A vacation from one date to another, from the terminal: blocked with
+ * --from/--to beside a single day (--date), listed with its last day,
+ * refused when it meets another; after sync the client's device offers no
+ * time inside it and refuses to book one there. */
+static void
+test_blocked_period (void)
+{
+  g_autofree char *therapist_email = unique_email ("therapist");
+  g_autofree char *client_email = unique_email ("client");
+  g_autofree char *therapist_id = NULL, *period = NULL, *single = NULL;
+  g_autofree char *before = athens_day (9), *first = athens_day (10), *middle = athens_day (11);
+  g_autofree char *last = athens_day (12), *after = athens_day (13), *later = athens_day (20);
+  g_autofree char *at_middle = NULL;
+  Device *t = device_new (), *c = device_new ();
+  g_autoptr(JsonNode) listed = NULL, slots = NULL;
+  JsonArray *blocked, *free_times;
+  gboolean seen_before = FALSE, seen_after = FALSE;
+
+  therapist_id = register_on (t, therapist_email, "therapist", NULL);
+  g_free (register_on (c, client_email, "client", NULL));
+  for (int d = 0; d <= 6; d++)
+    {
+      g_autofree char *dow = g_strdup_printf ("%d", d);
+      g_free (OK (t, "availability", "set", "--day", dow, "--from", "10:00", "--to", "12:00"));
+    }
+  period = first_line (OK (t, "availability", "block", "--from", first, "--to", last,
+                           "--reason", "Διακοπές"));
+  single = first_line (OK (t, "availability", "block", "--date", later));
+  {
+    g_auto(Run) inside = { 0 }, half = { 0 }, both = { 0 }, backwards = { 0 };
+
+    RUN (&inside, t, "availability", "block", "--date", middle);
+    g_assert_cmpint (inside.status, ==, 2);
+    g_assert_nonnull (strstr (inside.err, "meet those already blocked"));
+    RUN (&half, t, "availability", "block", "--from", after);
+    g_assert_cmpint (half.status, ==, 2);
+    g_assert_nonnull (strstr (half.err, "needs both --from D and --to D"));
+    RUN (&both, t, "availability", "block", "--date", after, "--from", after, "--to", after);
+    g_assert_cmpint (both.status, ==, 2);
+    RUN (&backwards, t, "availability", "block", "--from", after, "--to", before);
+    g_assert_cmpint (backwards.status, ==, 2);
+    g_assert_nonnull (strstr (backwards.err, "before they start"));
+  }
+  listed = JSON (t, "availability", "list");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
+                      json_node_get_object (listed), "hours")), ==, 7);
+  blocked = json_object_get_array_member (json_node_get_object (listed), "blocked");
+  g_assert_cmpuint (json_array_get_length (blocked), ==, 2);
+  {
+    JsonObject *vacation = json_array_get_object_element (blocked, 0);
+    JsonObject *day_off = json_array_get_object_element (blocked, 1);
+
+    g_assert_cmpstr (json_object_get_string_member (vacation, "id"), ==, period);
+    g_assert_cmpstr (json_object_get_string_member (vacation, "blocked_date"), ==, first);
+    g_assert_cmpstr (json_object_get_string_member (vacation, "end_date"), ==, last);
+    g_assert_cmpstr (json_object_get_string_member (vacation, "reason"), ==, "Διακοπές");
+    g_assert_cmpstr (json_object_get_string_member (day_off, "id"), ==, single);
+    g_assert_false (json_object_has_member (day_off, "end_date") &&
+                    !json_object_get_null_member (day_off, "end_date"));
+  }
+  sync_ok (t);
+
+  g_free (OK (c, "therapist", "link", "--email", therapist_email));
+  sync_ok (c);
+  slots = JSON (c, "slots", "--therapist", therapist_id, "--from", before, "--to", after);
+  free_times = json_node_get_array (slots);
+  for (guint i = 0; i < json_array_get_length (free_times); i++)
+    {
+      const char *start = json_object_get_string_member (
+        json_array_get_object_element (free_times, i), "start");
+
+      /* 10:00–12:00 in Athens is the same date in UTC. */
+      g_assert_false (g_str_has_prefix (start, first));
+      g_assert_false (g_str_has_prefix (start, middle));
+      g_assert_false (g_str_has_prefix (start, last));
+      seen_before |= g_str_has_prefix (start, before);
+      seen_after |= g_str_has_prefix (start, after);
+    }
+  g_assert_true (seen_before);
+  g_assert_true (seen_after);
+  /* 10:00 in Athens on a day of the vacation. */
+  {
+    g_autoptr(GTimeZone) athens = g_time_zone_new_identifier ("Europe/Athens");
+    g_autoptr(GDateTime) now = g_date_time_new_now (athens);
+    g_autoptr(GDateTime) then = g_date_time_add_days (now, 11);
+    g_autoptr(GDateTime) ten = g_date_time_new (athens, g_date_time_get_year (then),
+                                                g_date_time_get_month (then),
+                                                g_date_time_get_day_of_month (then), 10, 0, 0);
+
+    at_middle = g_date_time_format (ten, "%Y-%m-%dT%H:%M:%S%:z");
+  }
+  {
+    g_auto(Run) book = { 0 };
+
+    RUN (&book, c, "appointment", "book", "--therapist", therapist_id, "--at", at_middle);
+    g_assert_cmpint (book.status, ==, 2);
+    g_assert_nonnull (strstr (book.err, "is not a free slot of this therapist"));
+  }
+  g_free (OK (t, "availability", "unblock", period));
+  listed = (json_node_unref (listed), JSON (t, "availability", "list"));
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
+                      json_node_get_object (listed), "blocked")), ==, 1);
+}
+
 static void operator_change (const char *table, const char *id, const char *set);
 static gboolean refused_with (Device *d, const char *table, const char *id, const char *code);
 
@@ -3881,6 +3996,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/server-down", test_server_down);
   g_test_add_func ("/cli/killed-sync-repeats", test_killed_sync_repeats);
   g_test_add_func ("/cli/note-lock", test_note_lock);
+  g_test_add_func ("/cli/blocked-period", test_blocked_period);
   g_test_add_func ("/cli/old-plaintext-encrypted", test_old_plaintext_encrypted);
   g_test_add_func ("/cli/mood-share-and-wait", test_mood_share_and_wait);
   g_test_add_func ("/cli/restored-profile", test_restored_profile);

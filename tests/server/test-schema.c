@@ -334,6 +334,10 @@ static const CheckCase check_cases[] = {
     "INSERT INTO therapist_blocked_dates (therapist_id, blocked_date) VALUES ('" THERAPIST "', '2026-12-25')",
     "INSERT INTO therapist_blocked_dates (therapist_id, blocked_date) VALUES ('" THERAPIST "', '2026-12-25')",
     "23505" },
+  { "blocked period ends on or after its start",
+    "INSERT INTO therapist_blocked_dates (therapist_id, blocked_date, end_date) VALUES ('" THERAPIST "', '2026-08-03', '2026-08-21')",
+    "INSERT INTO therapist_blocked_dates (therapist_id, blocked_date, end_date) VALUES ('" THERAPIST "', '2026-09-10', '2026-09-01')",
+    "23514" },
   { "license number unique",
     NULL,
     "INSERT INTO users (id, email, password_hash, role) VALUES ('00000000-0000-4000-8000-0000000000a9', 'x9@example.gr', 'h', 'therapist');"

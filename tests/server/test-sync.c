@@ -1199,6 +1199,69 @@ test_blocked_date (void)
   g_assert_cmpstr (json_object_get_string_member (result_at (ra, 0), "code"), ==, "blocked_date");
 }
 
+/* A vacation from 10 to 20 August 2031: a booking on any of its days in
+ * Athens, its first and its last included, is refused as blocked_date; the
+ * evening before and the night after are not; a period that ends before
+ * it starts is refused as it is pushed. */
+static void
+test_blocked_period (void)
+{
+  g_autoptr(TfTestUser) therapist = new_user ("therapist");
+  g_autoptr(TfTestUser) client = new_user ("client");
+  g_autofree char *block = new_id (), *backwards = new_id ();
+  g_autofree char *mb = g_strdup_printf (
+      "{\"mutation_id\": 1, \"table\": \"therapist_blocked_dates\", \"id\": \"%s\","
+      " \"op\": \"upsert\", \"base_version\": 0, \"fields\": {\"therapist_id\": \"%s\","
+      " \"blocked_date\": \"2031-08-10\", \"end_date\": \"2031-08-20\","
+      " \"reason\": \"Διακοπές\"}}", block, therapist->user_id);
+  g_autofree char *mbad = g_strdup_printf (
+      "{\"mutation_id\": 2, \"table\": \"therapist_blocked_dates\", \"id\": \"%s\","
+      " \"op\": \"upsert\", \"base_version\": 0, \"fields\": {\"therapist_id\": \"%s\","
+      " \"blocked_date\": \"2031-09-10\", \"end_date\": \"2031-09-01\"}}",
+      backwards, therapist->user_id);
+  g_autoptr(TfTestResponse) rb = push (therapist, mb);
+  g_autoptr(TfTestResponse) rbad = push (therapist, mbad);
+  /* In Athens (EEST, +03:00): 00:30 on the 10th, noon on the 15th, 23:30
+   * on the 20th are inside; 23:30 on the 9th and 00:30 on the 21st are not. */
+  const char *inside[] = {
+    "2031-08-09T21:30:00Z", "2031-08-15T09:00:00Z", "2031-08-20T20:30:00Z",
+  };
+  const char *outside[] = { "2031-08-09T20:30:00Z", "2031-08-20T21:30:00Z" };
+  gint64 mutation = 1;
+
+  g_assert_cmpstr (status_at (rb, 0), ==, "applied");
+  g_assert_cmpstr (status_at (rbad, 0), ==, "rejected");
+  g_assert_cmpstr (json_object_get_string_member (result_at (rbad, 0), "code"), ==, "validation");
+  tf_test_link_care (server, client, therapist);
+  for (guint i = 0; i < G_N_ELEMENTS (inside); i++)
+    {
+      g_autofree char *appt = new_id ();
+      g_autofree char *ma = appointment_mutation (mutation++, appt, 0, therapist->user_id,
+                                                  client->user_id, inside[i], 50, "pending",
+                                                  NULL);
+      g_autoptr(TfTestResponse) ra = push (client, ma);
+
+      g_test_message ("%s", inside[i]);
+      g_assert_cmpstr (status_at (ra, 0), ==, "rejected");
+      g_assert_cmpstr (json_object_get_string_member (result_at (ra, 0), "code"), ==,
+                       "blocked_date");
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (outside); i++)
+    {
+      g_autofree char *appt = new_id ();
+      g_autofree char *ma = appointment_mutation (mutation++, appt, 0, therapist->user_id,
+                                                  client->user_id, outside[i], 50, "pending",
+                                                  NULL);
+      g_autoptr(TfTestResponse) ra = push (client, ma);
+      JsonObject *result = result_at (ra, 0);
+
+      g_test_message ("%s", outside[i]);
+      /* No hours are set, so the server may refuse it, but not as a day off. */
+      g_assert_cmpstr (json_object_get_string_member_with_default (result, "code", ""), !=,
+                       "blocked_date");
+    }
+}
+
 typedef struct
 {
   TfTestUser *user;
@@ -2239,6 +2302,7 @@ main (int argc, char **argv)
                    test_client_cannot_write_therapist_tables);
   g_test_add_func ("/tf/sync/appointment-rules", test_appointment_rules);
   g_test_add_func ("/tf/sync/blocked-date", test_blocked_date);
+  g_test_add_func ("/tf/sync/blocked-period", test_blocked_period);
   g_test_add_func ("/tf/sync/double-booking-race", test_double_booking_race);
   g_test_add_func ("/tf/sync/client-cannot-move-confirmed", test_client_cannot_move_confirmed);
   g_test_add_func ("/tf/sync/therapist-only-records", test_therapist_only_records);

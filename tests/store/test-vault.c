@@ -2233,16 +2233,76 @@ test_availability_rules (Fixture *f, gconstpointer data)
                    "17:00:00");
   g_assert_cmpint (tf_store_outbox_count (f->therapist_store, NULL), ==, queued);
 
-  blocked = tf_availability_block (f->therapist, "2026-12-24", " Christmas Eve ", &error);
+  blocked = tf_availability_block (f->therapist, "2026-12-24", NULL, " Christmas Eve ", &error);
   g_assert_no_error (error);
   g_assert_nonnull (blocked);
-  twice = tf_availability_block (f->therapist, "2026-12-24", NULL, &error);
+  twice = tf_availability_block (f->therapist, "2026-12-24", NULL, NULL, &error);
   g_assert_null (twice);
   g_assert_error (error, TF_BOOKING_ERROR, TF_BOOKING_ERROR_INVALID);
   g_assert_nonnull (strstr (error->message, "already blocked"));
   g_clear_error (&error);
-  g_assert_null (tf_availability_block (f->therapist, "2026-02-30", NULL, &error));
+  g_assert_null (tf_availability_block (f->therapist, "2026-02-30", NULL, NULL, &error));
   g_assert_error (error, TF_BOOKING_ERROR, TF_BOOKING_ERROR_INVALID);
+}
+
+/* A vacation from one date to another: stored as one row with its last
+ * day; a day inside it, a period meeting it, an end before the start are
+ * refused, and nothing reaches the outbox for them. */
+static void
+test_availability_periods (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *summer = NULL, *one_day = NULL, *after = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(JsonObject) stored = NULL;
+  gint64 queued;
+
+  summer = tf_availability_block (f->therapist, "2026-08-03", "2026-08-21", "Summer", &error);
+  g_assert_no_error (error);
+  stored = tf_vault_get (f->therapist, tf_registry_lookup ("therapist_blocked_dates"), summer,
+                         &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (tf_json_get_string (stored, "blocked_date"), ==, "2026-08-03");
+  g_assert_cmpstr (tf_json_get_string (stored, "end_date"), ==, "2026-08-21");
+  g_assert_cmpstr (tf_json_get_string (stored, "reason"), ==, "Summer");
+  queued = tf_store_outbox_count (f->therapist_store, NULL);
+
+  /* A day inside, a period that overlaps its end, one that covers it. */
+  g_assert_null (tf_availability_block (f->therapist, "2026-08-10", NULL, NULL, &error));
+  g_assert_error (error, TF_BOOKING_ERROR, TF_BOOKING_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "2026-08-03 to 2026-08-21"));
+  g_clear_error (&error);
+  g_assert_null (tf_availability_block (f->therapist, "2026-08-21", "2026-08-25", NULL, &error));
+  g_assert_error (error, TF_BOOKING_ERROR, TF_BOOKING_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_null (tf_availability_block (f->therapist, "2026-07-01", "2026-09-01", NULL, &error));
+  g_assert_error (error, TF_BOOKING_ERROR, TF_BOOKING_ERROR_INVALID);
+  g_clear_error (&error);
+  /* Backwards, or not a date at its end. */
+  g_assert_null (tf_availability_block (f->therapist, "2026-09-10", "2026-09-01", NULL, &error));
+  g_assert_error (error, TF_BOOKING_ERROR, TF_BOOKING_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "before they start"));
+  g_clear_error (&error);
+  g_assert_null (tf_availability_block (f->therapist, "2026-09-01", "2026-09-31", NULL, &error));
+  g_assert_error (error, TF_BOOKING_ERROR, TF_BOOKING_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_cmpint (tf_store_outbox_count (f->therapist_store, NULL), ==, queued);
+
+  /* The day after is free to block; a period of one day is that day. */
+  after = tf_availability_block (f->therapist, "2026-08-22", "2026-08-22", NULL, &error);
+  g_assert_no_error (error);
+  one_day = tf_availability_block (f->therapist, "2026-07-31", NULL, NULL, &error);
+  g_assert_no_error (error);
+  rows = tf_availability_list_blocked (f->therapist, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rows->len, ==, 3);
+  g_assert_cmpstr (tf_json_get_string (g_ptr_array_index (rows, 0), "blocked_date"), ==,
+                   "2026-07-31");
+  g_assert_cmpstr (tf_json_get_string (g_ptr_array_index (rows, 1), "end_date"), ==,
+                   "2026-08-21");
+  g_assert_cmpstr (tf_json_get_string (g_ptr_array_index (rows, 2), "blocked_date"), ==,
+                   "2026-08-22");
+  g_assert_null (tf_json_get_string (g_ptr_array_index (rows, 2), "end_date"));
 }
 
 int
@@ -2285,6 +2345,7 @@ main (int argc, char **argv)
   ADD ("/tf/vault/care/appointment-and-session", test_care_records);
   ADD ("/tf/vault/care/legacy-plaintext", test_care_records_legacy);
   ADD ("/tf/vault/availability/rules", test_availability_rules);
+  ADD ("/tf/vault/availability/periods", test_availability_periods);
 #undef ADD
   ret = g_test_run ();
 

@@ -226,6 +226,50 @@ test_blocked_dates (void)
   fixture_tear_down (&f);
 }
 
+/* A vacation: a first and a last day, one row that shows both; a day
+ * inside it is refused; a last day before the first is refused. */
+static void
+test_blocked_period (void)
+{
+  Fixture f = { 0 };
+  GtkWidget *label, *row;
+
+  fixture_set_up (&f, tf_availability_editor_new);
+  label = tf_ui_find (f.window, "availability-blocked-error");
+
+  tf_ui_type (f.window, "blocked-date", "2030-08-05");
+  tf_ui_type (f.window, "blocked-until", "2030-08-01");
+  tf_ui_click (f.window, "blocked-add");
+  g_assert_true (gtk_widget_get_visible (label));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (label)), ==,
+                   "The days off cannot end on 2030-08-01, before they start on 2030-08-05");
+  g_assert_cmpuint (count (&f, "therapist_blocked_dates"), ==, 0);
+
+  tf_ui_type (f.window, "blocked-until", "2030-08-23");
+  tf_ui_type (f.window, "blocked-reason", "Διακοπές");
+  tf_ui_click (f.window, "blocked-add");
+  g_assert_false (gtk_widget_get_visible (label));
+  g_assert_cmpstr (f.saved, ==, "Date blocked");
+  g_assert_cmpuint (count (&f, "therapist_blocked_dates"), ==, 1);
+  tf_ui_wait_present (f.window, "blocked-2030-08-05", TRUE);
+  row = tf_ui_find (f.window, "blocked-2030-08-05");
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==,
+                   "Monday 5 August 2030 – Friday 23 August 2030");
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, "Διακοπές");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (tf_ui_find (f.window, "blocked-until"))),
+                   ==, "");
+
+  /* A day of the vacation is blocked already. */
+  tf_ui_type (f.window, "blocked-date", "2030-08-12");
+  tf_ui_click (f.window, "blocked-add");
+  g_assert_true (gtk_widget_get_visible (label));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (label)), ==,
+                   "The days off 2030-08-12 to 2030-08-12 meet those already blocked, "
+                   "2030-08-05 to 2030-08-23");
+  g_assert_cmpuint (count (&f, "therapist_blocked_dates"), ==, 1);
+  fixture_tear_down (&f);
+}
+
 /* --- the week agenda ------------------------------------------------------ */
 
 /* Monday 00:00 of this week in this computer's zone (TZ=UTC in the suite). */
@@ -425,6 +469,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/tf/schedule/availability-refuses-and-saves", test_availability);
   g_test_add_func ("/tf/schedule/blocked-dates", test_blocked_dates);
+  g_test_add_func ("/tf/schedule/blocked-period", test_blocked_period);
   g_test_add_func ("/tf/schedule/agenda-confirm-cancel", test_agenda);
   g_test_add_func ("/tf/schedule/future-not-held", test_future_not_held);
   g_test_add_func ("/tf/schedule/arrival-keeps-focus", test_arrival_keeps_focus);
