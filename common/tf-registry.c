@@ -157,6 +157,14 @@ appointment_rule (const TfTable *table, const char *(*get) (gpointer, const char
   if (!rule_time_order (get (data, "created_at"), get (data, "appointment_datetime"),
                         "created_at", "appointment_datetime", FALSE, error))
     return FALSE;
+  /* A move names the time it had, who moved it and when, all three. */
+  if ((get (data, "previous_datetime") == NULL) != (get (data, "moved_at") == NULL) ||
+      (get (data, "moved_at") == NULL) != (get (data, "moved_by") == NULL))
+    {
+      g_set_error (error, TF_VALIDATION_ERROR, TF_VALIDATION_ERROR_INCONSISTENT,
+                   _("a moved appointment has previous_datetime, moved_by and moved_at"));
+      return FALSE;
+    }
   /* A cancellation says who cancelled and when; nothing else carries them. */
   if (g_strcmp0 (status, "cancelled") == 0)
     {
@@ -258,6 +266,19 @@ static const TfColumn therapist_services_columns[] = {
   BOOL ("is_available"),
 };
 
+/* A therapist's booking rules and the practice details appointments show
+ * (migration 0016): a client's booking obeys them, the therapist's own may
+ * override them (server/tf-sync-rules.c). */
+static const TfColumn therapist_booking_rules_columns[] = {
+  REF_REQ_FIXED ("therapist_id", "therapists"),
+  INT_RANGE ("min_notice_minutes", 0, 90 * 24 * 60),
+  INT_RANGE ("buffer_minutes", 0, 24 * 60),
+  INT_RANGE ("max_days_ahead", 1, 730),
+  VARCHAR ("meeting_url_template", 500),
+  VARCHAR ("practice_address", 500),
+  UPDATED_AUTHOR,
+};
+
 static const TfColumn appointments_columns[] = {
   UUID ("id"),
   REF_REQ_FIXED ("therapist_id", "therapists"),
@@ -279,6 +300,15 @@ static const TfColumn appointments_columns[] = {
   CREATED_SERVER,
   UPDATED_SERVER,
   ENC_KEY,
+  /* A move keeps the time it had, who moved it and when (migration 0016):
+   * written and signed by the device that moves it, taken by the server
+   * only as the stored time, the caller and no moment after its clock. */
+  STAMP ("previous_datetime"),
+  REF ("moved_by", "users"),
+  { .name = "moved_at", .type = TF_COLUMN_TIMESTAMP, .flags = TF_COLUMN_AUTHOR_CLOCK },
+  /* Cancelled too late, or not at all: its therapist's mark once the time
+   * has passed (server/tf-sync-rules.c). */
+  BOOL ("late_cancellation"),
 };
 
 static const TfColumn sessions_columns[] = {
@@ -508,6 +538,9 @@ static const TfTable tables[] = {
     .writer = TF_WRITER_ADMIN, .audience = TF_AUDIENCE_DIRECTORY },
   { TABLE (therapist_services), .key_column = "id", .owner_column = "therapist_id",
     .therapist_column = "therapist_id",
+    .writer = TF_WRITER_THERAPIST, .audience = TF_AUDIENCE_DIRECTORY },
+  { TABLE (therapist_booking_rules), .key_column = "therapist_id",
+    .owner_column = "therapist_id", .therapist_column = "therapist_id",
     .writer = TF_WRITER_THERAPIST, .audience = TF_AUDIENCE_DIRECTORY },
   { TABLE (appointments), .key_column = "id", .client_column = "client_id",
     .therapist_column = "therapist_id", .partition_column = "appointment_datetime",

@@ -334,7 +334,6 @@ tf_sync_rules_check_booking (const TfBookingCheck *check, const char *id, JsonOb
                              const char **out_code, char **out_message, GError **error)
 {
   g_autoptr(GDateTime) start = NULL;
-  g_autoptr(GDateTime) earliest = NULL;
   gboolean reprice;
 
   g_return_val_if_fail (check != NULL, FALSE);
@@ -346,17 +345,39 @@ tf_sync_rules_check_booking (const TfBookingCheck *check, const char *id, JsonOb
   reprice = changes_service (fields, current);
   if (start == NULL && !reprice)
     return TRUE;
-  if (start != NULL)
+  if (start != NULL && !check->by_client && g_date_time_compare (start, check->now) <= 0)
     {
-      earliest = g_date_time_add_minutes (check->now,
-                                          check->by_client ? check->notice_minutes : 0);
-      if (g_date_time_compare (start, earliest) <= 0)
+      refuse (out_code, out_message, "too_soon", "an appointment cannot start in the past");
+      return TRUE;
+    }
+  /* A client's booking obeys the therapist's rules (the notice theirs when
+   * they set one, else the server's); the therapist's own overrides them. */
+  if (start != NULL && check->by_client)
+    {
+      TfBookingRules rules;
+      const char *broken;
+      int notice;
+
+      if (!tf_sync_rules_load_booking_rules (check->conn, tf_json_get_string (fields,
+                                                                              "therapist_id"),
+                                             &rules, error))
+        return FALSE;
+      notice = tf_booking_rules_notice (&rules, (int) check->notice_minutes);
+      broken = tf_booking_rules_check_time (&rules, (int) check->notice_minutes, check->now,
+                                            start);
+      if (g_strcmp0 (broken, "too_soon") == 0)
         {
-          if (check->by_client && check->notice_minutes > 0)
+          if (notice > 0)
             refuse (out_code, out_message, "too_soon",
-                    "an appointment is booked at least %u minutes ahead", check->notice_minutes);
+                    "an appointment is booked at least %d minutes ahead", notice);
           else
             refuse (out_code, out_message, "too_soon", "an appointment cannot start in the past");
+          return TRUE;
+        }
+      if (broken != NULL)
+        {
+          refuse (out_code, out_message, broken,
+                  "this therapist takes bookings at most %d days ahead", rules.max_days_ahead);
           return TRUE;
         }
     }
@@ -377,12 +398,16 @@ tf_sync_rules_check_booking (const TfBookingCheck *check, const char *id, JsonOb
 }
 
 gboolean
-tf_sync_rules_check_hours (const TfBookingCheck *check, JsonObject *fields,
+tf_sync_rules_check_hours (const TfBookingCheck *check, const char *id, JsonObject *fields,
                            const TfRecord *current, const char **out_code, char **out_message,
                            GError **error)
 {
   g_autoptr(GDateTime) start = NULL;
-  gboolean within = FALSE;
+  gboolean within = FALSE, near = FALSE;
+  TfBookingRules rules;
+  const char *therapist = tf_json_get_string (fields, "therapist_id");
+  int duration = (int) json_object_get_int_member_with_default (fields, "duration",
+                                                                TF_SLOTS_DEFAULT_DURATION);
 
   g_return_val_if_fail (check != NULL, FALSE);
   g_return_val_if_fail (fields != NULL, FALSE);
@@ -392,15 +417,24 @@ tf_sync_rules_check_hours (const TfBookingCheck *check, JsonObject *fields,
   start = booked_start (fields, current);
   if (start == NULL || !check->by_client)
     return TRUE;
-  if (!within_hours (check->conn, tf_json_get_string (fields, "therapist_id"), start,
-                     (int) json_object_get_int_member_with_default (fields, "duration",
-                                                                   TF_SLOTS_DEFAULT_DURATION),
-                     &within, error))
+  if (!within_hours (check->conn, therapist, start, duration, &within, error))
     return FALSE;
   if (!within)
-    refuse (out_code, out_message, "outside_hours",
-            "%s is not a time the therapist takes appointments",
-            tf_json_get_string (fields, "appointment_datetime"));
+    {
+      refuse (out_code, out_message, "outside_hours",
+              "%s is not a time the therapist takes appointments",
+              tf_json_get_string (fields, "appointment_datetime"));
+      return TRUE;
+    }
+  /* After the overlaps (slot_taken): the time kept free around the
+   * therapist's other appointments. */
+  if (!tf_sync_rules_load_booking_rules (check->conn, therapist, &rules, error) ||
+      !tf_sync_rules_breaks_buffer (check->conn, &rules, therapist, id, start, duration, &near,
+                                    error))
+    return FALSE;
+  if (near)
+    refuse (out_code, out_message, "buffer",
+            "the therapist keeps %d minutes free between appointments", rules.buffer_minutes);
   return TRUE;
 }
 
@@ -709,7 +743,8 @@ tf_push_check_booking (Push *p, Decision *d, JsonObject *fields, TfRecord *curre
   gboolean ok;
 
   if (hours)
-    ok = tf_sync_rules_check_hours (&check, fields, current, &code, &message, error);
+    ok = tf_sync_rules_check_hours (&check, d->item->id, fields, current, &code, &message,
+                                    error);
   else
     {
       check.in_care = in_care_now (p, d, therapist, client);

@@ -16,6 +16,7 @@
 #include <json-glib/json-glib.h>
 #include <libpq-fe.h>
 
+#include "tf-booking-rules.h"
 #include "tf-record.h"
 
 G_BEGIN_DECLS
@@ -55,7 +56,8 @@ typedef struct
 } TfBookingCheck;
 
 /* Checks and corrects an upsert of appointment @id (@fields over @current)
- * that books or moves a time: notice, care, the offer, the pending limit.
+ * that books or moves a time: notice and how far ahead (a client's: the
+ * therapist's rules), care, the offer, the pending limit.
  * Refused: *@out_code (a rejection code) and *@out_message set, @fields
  * untouched.  Accepted: *@out_code NULL, and for a client's new booking
  * price and duration set from the offer (*@out_corrected TRUE when they
@@ -81,14 +83,35 @@ gboolean tf_sync_rules_keep_terms (JsonObject     *fields,
 
 /* Whether the time a client's upsert of an appointment books is one of
  * the therapist's slots of its duration (common/tf-slots.c, the grid the
- * device offers).  Refused: *@out_code "outside_hours" and *@out_message.
- * FALSE with @error when the database failed. */
+ * device offers), and keeps the therapist's buffer from their other
+ * appointments (@id's own aside).  Refused: *@out_code "outside_hours" or
+ * "buffer" and *@out_message.  FALSE with @error when the database failed. */
 gboolean tf_sync_rules_check_hours (const TfBookingCheck *check,
+                                    const char           *id,
                                     JsonObject           *fields,
                                     const TfRecord       *current,
                                     const char          **out_code,
                                     char                **out_message,
                                     GError              **error);
+
+/* @therapist's booking rules (tf-sync-rules-booking.c): their
+ * therapist_booking_rules row, or none set. */
+gboolean tf_sync_rules_load_booking_rules (PGconn              *conn,
+                                           const char          *therapist,
+                                           TfBookingRules      *out,
+                                           GError             **error);
+
+/* Whether appointment @id of @therapist at @start for @duration minutes
+ * comes nearer than @rules' buffer to another of their live appointments
+ * stored. */
+gboolean tf_sync_rules_breaks_buffer      (PGconn              *conn,
+                                           const TfBookingRules *rules,
+                                           const char          *therapist,
+                                           const char          *id,
+                                           GDateTime           *start,
+                                           int                  duration,
+                                           gboolean            *out_breaks,
+                                           GError             **error);
 
 /* Corrects @fields (a mutation's upsert of @table, changed in place) over
  * @current (the stored row, or NULL for a new record).  @admin: the caller

@@ -146,6 +146,110 @@ availability_block (TfCli *cli, int argc, char **argv, GError **error)
   return print_record (cli, "therapist_blocked_dates", id, error);
 }
 
+/* "availability rules": sets what is given, keeps the rest, prints all. */
+static gboolean
+availability_rules (TfCli *cli, int argc, char **argv, GError **error)
+{
+  int notice = G_MININT, buffer = G_MININT, ahead = G_MININT;
+  g_autofree char *meeting_template = NULL, *address = NULL;
+  g_autoptr(JsonObject) practice = NULL;
+  TfBookingRules rules;
+  const char *me;
+  GOptionEntry entries[] = {
+    { "min-notice", 0, 0, G_OPTION_ARG_INT, &notice,
+      N_("Minutes of notice a client's booking gives (-1: the server's)"), N_("M") },
+    { "buffer", 0, 0, G_OPTION_ARG_INT, &buffer,
+      N_("Minutes kept free between appointments"), N_("M") },
+    { "ahead", 0, 0, G_OPTION_ARG_INT, &ahead,
+      N_("Days ahead a client may book (0: no limit)"), N_("D") },
+    { "meeting-template", 0, 0, G_OPTION_ARG_STRING, &meeting_template,
+      N_("Link of online appointments; {id} becomes the appointment's id (\"\": none)"),
+      N_("URL") },
+    { "address", 0, 0, G_OPTION_ARG_STRING, &address,
+      N_("The practice's address, shown with appointments in person (\"\": none)"), N_("A") },
+    { NULL }
+  };
+  gboolean changing;
+
+  if (!tf_cli_parse (cli, &tf_cli_schedule_commands[9], entries, &argc, &argv, 0, error) ||
+      (notice != G_MININT && !tf_cli_check_range ("min-notice", notice, -1, 90 * 24 * 60,
+                                                  error)) ||
+      (buffer != G_MININT && !tf_cli_check_range ("buffer", buffer, 0, 24 * 60, error)) ||
+      (ahead != G_MININT && !tf_cli_check_range ("ahead", ahead, 0, 730, error)) ||
+      tf_cli_require_role (cli, "therapist", error) == NULL || tf_cli_vault (cli, error) == NULL)
+    return FALSE;
+  me = tf_vault_get_user_id (cli->vault);
+  practice = tf_booking_dup_practice (cli->vault, me, &rules);
+  changing = notice != G_MININT || buffer != G_MININT || ahead != G_MININT ||
+             meeting_template != NULL || address != NULL;
+  if (changing)
+    {
+      if (notice != G_MININT)
+        rules.min_notice_minutes = notice;
+      if (buffer != G_MININT)
+        rules.buffer_minutes = buffer;
+      if (ahead != G_MININT)
+        rules.max_days_ahead = ahead;
+      if (!tf_booking_set_practice (cli->vault, &rules,
+                                    meeting_template != NULL
+                                      ? meeting_template
+                                      : (practice ? tf_json_get_string (practice,
+                                                                        "meeting_url_template")
+                                                  : NULL),
+                                    address != NULL
+                                      ? address
+                                      : (practice ? tf_json_get_string (practice,
+                                                                        "practice_address")
+                                                  : NULL),
+                                    error))
+        return as_usage_error (error);
+      g_clear_pointer (&practice, json_object_unref);
+      practice = tf_booking_dup_practice (cli->vault, me, &rules);
+    }
+  if (cli->json)
+    {
+      g_autoptr(JsonObject) out = json_object_new ();
+      g_autoptr(JsonNode) node = NULL;
+      const char *t = practice ? tf_json_get_string (practice, "meeting_url_template") : NULL;
+      const char *a = practice ? tf_json_get_string (practice, "practice_address") : NULL;
+
+      if (rules.min_notice_minutes >= 0)
+        json_object_set_int_member (out, "min_notice_minutes", rules.min_notice_minutes);
+      else
+        json_object_set_null_member (out, "min_notice_minutes");
+      json_object_set_int_member (out, "buffer_minutes", rules.buffer_minutes);
+      if (rules.max_days_ahead > 0)
+        json_object_set_int_member (out, "max_days_ahead", rules.max_days_ahead);
+      else
+        json_object_set_null_member (out, "max_days_ahead");
+      if (t != NULL)
+        json_object_set_string_member (out, "meeting_url_template", t);
+      else
+        json_object_set_null_member (out, "meeting_url_template");
+      if (a != NULL)
+        json_object_set_string_member (out, "practice_address", a);
+      else
+        json_object_set_null_member (out, "practice_address");
+      node = json_node_init_object (json_node_alloc (), out);
+      tf_cli_print_json (node);
+      return TRUE;
+    }
+  if (rules.min_notice_minutes >= 0)
+    g_print (_("Notice: %d minutes\n"), rules.min_notice_minutes);
+  else
+    g_print ("%s\n", _("Notice: the server's"));
+  g_print (_("Between appointments: %d minutes\n"), rules.buffer_minutes);
+  if (rules.max_days_ahead > 0)
+    g_print (_("Bookings at most %d days ahead\n"), rules.max_days_ahead);
+  else
+    g_print ("%s\n", _("Bookings any time ahead"));
+  if (practice != NULL && tf_json_get_string (practice, "meeting_url_template") != NULL)
+    g_print (_("Meeting link: %s\n"), tf_json_get_string (practice, "meeting_url_template"));
+  if (practice != NULL && tf_json_get_string (practice, "practice_address") != NULL)
+    g_print (_("Address: %s\n"), tf_json_get_string (practice, "practice_address"));
+  return TRUE;
+}
+
 /* --- slots ---------------------------------------------------------------- */
 
 static gboolean
@@ -426,5 +530,7 @@ const TfCliCommand tf_cli_schedule_commands[] = {
   { "appointment", "confirm", appointment_confirm, "ID" },
   { "appointment", "complete", appointment_complete, "ID" },
   { "appointment", "no-show", appointment_no_show, "ID" },
+  { "availability", "rules", availability_rules,
+    "[--min-notice M] [--buffer M] [--ahead D] [--meeting-template T] [--address A]" },
   { NULL }
 };

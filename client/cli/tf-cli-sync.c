@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "tf-booking.h"
 #include "tf-cli.h"
 
 static void
@@ -15,12 +16,15 @@ print_rejections (TfCli *cli, JsonArray *rejections)
   for (guint i = 0; i < json_array_get_length (rejections); i++)
     {
       JsonObject *r = json_array_get_object_element (rejections, i);
+      const char *code = json_object_get_string_member (r, "code");
+      /* A booking's refusal in this program's words; others as the server
+       * said them. */
+      const char *words = tf_booking_describe_rejection (code);
 
       g_printerr (_("Refused by the server: %s %s: %s (%s)\n"),
                   json_object_get_string_member (r, "table"),
                   json_object_get_string_member (r, "id"),
-                  json_object_get_string_member (r, "message"),
-                  json_object_get_string_member (r, "code"));
+                  words != NULL ? words : json_object_get_string_member (r, "message"), code);
     }
 }
 

@@ -29,4 +29,22 @@ gboolean tf_booking_find_overlap   (TfVault     *vault,
                                     char       **out_other_id,
                                     GError     **error);
 
+/* TF_BOOKING_ERROR_TOO_SOON or _TOO_FAR, in words, when a client's booking
+ * of @start at @now breaks @therapist_id's rules. */
+gboolean tf_booking_check_practice_rules      (TfVault     *vault,
+                                    const char  *therapist_id,
+                                    GDateTime   *start,
+                                    GDateTime   *now,
+                                    GError     **error);
+
+/* TF_BOOKING_ERROR_BUFFER when [@start, @start + @duration) overlaps no
+ * live appointment of @therapist_id (but @except_id) yet comes within
+ * their buffer of one. */
+gboolean tf_booking_check_buffer        (TfVault     *vault,
+                                    const char  *therapist_id,
+                                    const char  *except_id,
+                                    GDateTime   *start,
+                                    int          duration,
+                                    GError     **error);
+
 G_END_DECLS

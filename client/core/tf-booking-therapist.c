@@ -208,13 +208,3 @@ tf_booking_book_for_client (TfVault *vault, const char *client_id, GDateTime *st
     return NULL;
   return g_steal_pointer (&id);
 }
-
-char *
-tf_booking_meeting_url (TfVault *vault, const char *appointment_id, const char *entered)
-{
-  g_return_val_if_fail (TF_IS_VAULT (vault), NULL);
-
-  if (entered != NULL && *entered != '\0')
-    return g_strdup (entered);
-  return NULL;
-}

@@ -22,6 +22,7 @@
 
 #include "tf-account.h"
 #include "tf-booking.h"
+#include "tf-booking-private.h"
 #include "tf-error.h"
 #include "tf-store.h"
 #include "tf-time.h"
@@ -432,8 +433,41 @@ tf_booking_free_slots (TfVault *vault, const char *therapist_id, const char *fro
   profile = tf_store_get (tf_vault_get_store (vault), table ("profiles"), therapist_id, NULL);
   if (profile != NULL && !profile->deleted)
     tz = tf_json_get_string (profile->fields, "timezone");
-  return tf_slots_compute (tz, from_date, to_date, duration, availability, blocked, booked, now,
-                           error);
+
+  /* The therapist's rules, as a client's booking must keep them: no slot
+   * inside the notice, none within the buffer of a booking (each booking
+   * counts as longer by the buffer on both sides), none further ahead. */
+  {
+    TfBookingRules rules;
+    g_autoptr(JsonObject) practice = tf_booking_dup_practice (vault, therapist_id, &rules);
+    g_autoptr(GDateTime) earliest = g_date_time_add_minutes (now,
+                                                             tf_booking_rules_notice (&rules, 0));
+    g_autoptr(GDateTime) latest = rules.max_days_ahead > 0
+                                    ? g_date_time_add_days (now, rules.max_days_ahead) : NULL;
+    g_autoptr(GPtrArray) padded_starts = g_ptr_array_new_with_free_func (
+      (GDestroyNotify) g_date_time_unref);
+    GPtrArray *slots;
+
+    for (guint i = 0; rules.buffer_minutes > 0 && i < booked->len; i++)
+      {
+        TfBooked *b = g_ptr_array_index (booked, i);
+        GDateTime *padded = g_date_time_add_minutes (b->start, -rules.buffer_minutes);
+
+        g_ptr_array_add (padded_starts, padded);
+        b->start = padded;
+        b->duration_minutes += 2 * rules.buffer_minutes;
+      }
+    slots = tf_slots_compute (tz, from_date, to_date, duration, availability, blocked, booked,
+                              earliest, error);
+    for (guint i = 0; slots != NULL && latest != NULL && i < slots->len;)
+      {
+        if (g_date_time_compare (((TfSlot *) g_ptr_array_index (slots, i))->start, latest) > 0)
+          g_ptr_array_remove_index (slots, i);
+        else
+          i++;
+      }
+    return slots;
+  }
 }
 
 /* --- appointments --------------------------------------------------------- */
@@ -469,6 +503,74 @@ is_free_slot (TfVault *vault, const char *therapist_id, GDateTime *start, int du
   return FALSE;
 }
 
+gboolean
+tf_booking_check_practice_rules (TfVault *vault, const char *therapist_id,
+                                 GDateTime *start, GDateTime *now, GError **error)
+{
+  TfBookingRules rules;
+  g_autoptr(JsonObject) practice = tf_booking_dup_practice (vault, therapist_id, &rules);
+  const char *broken = tf_booking_rules_check_time (&rules, 0, now, start);
+
+  if (g_strcmp0 (broken, "too_soon") == 0)
+    {
+      int hours = tf_booking_rules_notice (&rules, 0) / 60;
+
+      if (hours >= 1)
+        g_set_error (error, TF_BOOKING_ERROR, TF_BOOKING_ERROR_TOO_SOON,
+                     g_dngettext (GETTEXT_PACKAGE,
+                                  "This therapist takes bookings at least %d hour ahead",
+                                  "This therapist takes bookings at least %d hours ahead", hours),
+                     hours);
+      else
+        g_set_error (error, TF_BOOKING_ERROR, TF_BOOKING_ERROR_TOO_SOON,
+                     g_dngettext (GETTEXT_PACKAGE,
+                                  "This therapist takes bookings at least %d minute ahead",
+                                  "This therapist takes bookings at least %d minutes ahead",
+                                  tf_booking_rules_notice (&rules, 0)),
+                     tf_booking_rules_notice (&rules, 0));
+      return FALSE;
+    }
+  if (broken != NULL)
+    {
+      g_set_error (error, TF_BOOKING_ERROR, TF_BOOKING_ERROR_TOO_FAR,
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "This therapist takes bookings at most %d day ahead",
+                                "This therapist takes bookings at most %d days ahead",
+                                rules.max_days_ahead),
+                   rules.max_days_ahead);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+tf_booking_check_buffer (TfVault *vault, const char *therapist_id, const char *except_id,
+                         GDateTime *start, int duration, GError **error)
+{
+  TfBookingRules rules;
+  g_autoptr(JsonObject) practice = tf_booking_dup_practice (vault, therapist_id, &rules);
+  g_autofree char *taken = NULL, *near = NULL;
+
+  if (rules.buffer_minutes <= 0)
+    return TRUE;
+  if (!tf_booking_find_overlap (vault, therapist_id, except_id, start, duration, 0, &taken,
+                                error) ||
+      !tf_booking_find_overlap (vault, therapist_id, except_id, start, duration,
+                                rules.buffer_minutes, &near, error))
+    return FALSE;
+  if (taken == NULL && near != NULL)
+    {
+      g_set_error (error, TF_BOOKING_ERROR, TF_BOOKING_ERROR_BUFFER,
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "This therapist keeps %d minute free between appointments",
+                                "This therapist keeps %d minutes free between appointments",
+                                rules.buffer_minutes),
+                   rules.buffer_minutes);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 char *
 tf_booking_book (TfVault *vault, const char *therapist_id, GDateTime *start,
                  const char *service_id, const char *notes_for_therapist, GError **error)
@@ -496,6 +598,8 @@ tf_booking_book (TfVault *vault, const char *therapist_id, GDateTime *start,
                            _("An appointment must be in the future"));
       return NULL;
     }
+  if (!tf_booking_check_practice_rules (vault, therapist_id, start, current, error))
+    return NULL;
   if (!tf_booking_find_offer (vault, therapist_id, service_id, &duration, &price, error))
     return NULL;
   if (!is_free_slot (vault, therapist_id, start, duration, &known, &local))
@@ -508,6 +612,8 @@ tf_booking_book (TfVault *vault, const char *therapist_id, GDateTime *start,
           g_propagate_error (error, g_steal_pointer (&local));
           return NULL;
         }
+      if (!tf_booking_check_buffer (vault, therapist_id, NULL, start, duration, error))
+        return NULL;
       /* Hours this device does not know yet: the server decides. */
       if (known)
         {

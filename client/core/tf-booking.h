@@ -11,6 +11,7 @@
  */
 #pragma once
 
+#include "tf-booking-rules.h"
 #include "tf-slots.h"
 #include "tf-sync-client.h"
 #include "tf-vault.h"
@@ -172,6 +173,32 @@ gboolean    tf_booking_check_location  (const char   *location_type,
 char       *tf_booking_meeting_url     (TfVault      *vault,
                                         const char   *appointment_id,
                                         const char   *entered);
+
+/* --- the practice: booking rules, meeting template, address ---------------- */
+
+/* @therapist_id's therapist_booking_rules row as this device has it (a
+ * new reference, or NULL: none set), and its rules in @out_rules (may be
+ * NULL; none set when there is no row). */
+JsonObject *tf_booking_dup_practice    (TfVault      *vault,
+                                        const char   *therapist_id,
+                                        TfBookingRules *out_rules);
+
+/* Sets this account's (a therapist's) booking rules — the notice a client
+ * gives (-1: none of the therapist's, the server's own then), minutes kept
+ * free between appointments, days ahead a client may book (0: no limit) —
+ * the meeting link template of online appointments ({id} becomes the
+ * appointment's id; NULL or "": none) and the practice's address (NULL or
+ * "": none).  TF_BOOKING_ERROR_INVALID for a value out of range or a
+ * template that is no http(s) address. */
+gboolean    tf_booking_set_practice    (TfVault      *vault,
+                                        const TfBookingRules *rules,
+                                        const char   *meeting_template,
+                                        const char   *address,
+                                        GError      **error);
+
+/* The server's refusal @code of a booking, move or mark ("slot_taken",
+ * "too_soon", "buffer"…) in words, translated; NULL for another code. */
+const char *tf_booking_describe_rejection (const char *code);
 
 /* An appointment's status as its therapist reads it ("Pending", "No-show"…);
  * an unknown status as it is. */

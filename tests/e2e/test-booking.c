@@ -4,7 +4,8 @@
  * through the real server and PostgreSQL — books a client in their care
  * (confirmed at once, online with its link, seen so by the client's
  * device), is refused before anything is written for a person not in care
- * or over a time already booked.
+ * or over a time already booked; sets the rules a client's booking keeps
+ * (notice, buffer, how far ahead), which the client's device keeps too.
  */
 #include "config.h"
 
@@ -143,6 +144,64 @@ test_therapist_books (void)
   g_assert_cmpstr (count, ==, "1");
 }
 
+/* The therapist sets their rules from the terminal; the client's device,
+ * once synced, refuses a booking inside the notice or too far ahead
+ * before writing anything, and offers no slot inside the notice; an
+ * online appointment the therapist books without a link gets one from the
+ * template; `availability rules --json` reads them back. */
+static void
+test_rules (void)
+{
+  g_auto(Practice) p = { 0 };
+  g_autofree char *tomorrow = days_ahead (1, 9), *far = days_ahead (90, 9);
+  g_autofree char *id = NULL, *url = NULL, *expected = NULL;
+  g_auto(TfE2eRun) soon = { 0 }, ahead = { 0 }, bad = { 0 };
+  g_autoptr(JsonNode) rules = NULL, slots = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) in_one = g_date_time_add_days (now, 1);
+  g_autofree char *day = g_date_time_format (in_one, "%Y-%m-%d");
+  JsonObject *o;
+
+  practice_init (&p);
+  for (int d = 0; d <= 6; d++)
+    {
+      g_autofree char *dow = g_strdup_printf ("%d", d);
+
+      g_free (E2E_OK (p.t, "availability", "set", "--day", dow, "--from", "00:00", "--to",
+                      "23:00"));
+    }
+  E2E_RUN (&bad, p.t, "availability", "rules", "--meeting-template", "meet-{id}");
+  g_assert_cmpint (bad.status, ==, 2);
+  g_free (E2E_OK (p.t, "availability", "rules", "--min-notice", "2880", "--buffer", "30",
+                  "--ahead", "60", "--meeting-template", "https://meet.example.org/tf-{id}",
+                  "--address", "Σόλωνος 10, Αθήνα"));
+  rules = E2E_JSON (p.t, "availability", "rules");
+  o = json_node_get_object (rules);
+  g_assert_cmpint (json_object_get_int_member (o, "min_notice_minutes"), ==, 2880);
+  g_assert_cmpint (json_object_get_int_member (o, "buffer_minutes"), ==, 30);
+  g_assert_cmpint (json_object_get_int_member (o, "max_days_ahead"), ==, 60);
+  g_assert_cmpstr (json_object_get_string_member (o, "practice_address"), ==,
+                   "Σόλωνος 10, Αθήνα");
+  tf_e2e_sync (p.t);
+  tf_e2e_sync (p.c);
+
+  E2E_RUN (&soon, p.c, "appointment", "book", "--therapist", p.therapist_id, "--at", tomorrow);
+  g_assert_cmpint (soon.status, ==, 2);
+  g_assert_nonnull (strstr (soon.err, "at least 48 hours ahead"));
+  E2E_RUN (&ahead, p.c, "appointment", "book", "--therapist", p.therapist_id, "--at", far);
+  g_assert_cmpint (ahead.status, ==, 2);
+  g_assert_nonnull (strstr (ahead.err, "at most 60 days ahead"));
+  slots = E2E_JSON (p.c, "slots", "--therapist", p.therapist_id, "--from", day, "--to", day);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (slots)), ==, 0);
+
+  id = tf_e2e_first_line (E2E_OK (p.t, "appointment", "book", "--client", p.client_id, "--at",
+                                  tomorrow, "--online"));
+  tf_e2e_sync (p.t);
+  url = server_text ("SELECT meeting_url FROM appointments WHERE id = '%s'", id);
+  expected = g_strdup_printf ("https://meet.example.org/tf-%s", id);
+  g_assert_cmpstr (url, ==, expected);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -153,6 +212,7 @@ main (int argc, char **argv)
   tf_e2e_set_server (server);
 
   g_test_add_func ("/booking/therapist-books", test_therapist_books);
+  g_test_add_func ("/booking/rules", test_rules);
   status = g_test_run ();
 
   tf_test_server_stop (server);

@@ -606,6 +606,108 @@ test_therapist_books_for_client (void)
   }
 }
 
+/* @hour:00 in Athens, @days from today, as RFC 3339 UTC (right in
+ * summer and winter time alike). */
+static char *
+athens_in (int days, int hour)
+{
+  g_autoptr(GTimeZone) athens = g_time_zone_new_identifier ("Europe/Athens");
+  g_autoptr(GDateTime) now = g_date_time_new_now (athens);
+  g_autoptr(GDateTime) day = g_date_time_add_days (now, days);
+  g_autoptr(GDateTime) local = g_date_time_new (athens, g_date_time_get_year (day),
+                                                g_date_time_get_month (day),
+                                                g_date_time_get_day_of_month (day), hour, 0, 0);
+  g_autoptr(GDateTime) utc = g_date_time_to_utc (local);
+
+  return g_date_time_format (utc, "%Y-%m-%dT%H:%M:%SZ");
+}
+
+/* The therapist's rules: two days' notice, half an hour free between
+ * appointments, at most 60 days ahead.  A client's booking breaking each
+ * is refused with its own code (too_soon, too_far_ahead, buffer) and
+ * nothing of it stored; one that keeps them is applied; the therapist's
+ * own booking inside the notice and the buffer is theirs to make. */
+static void
+test_booking_rules (void)
+{
+  g_autoptr(TfTestUser) therapist = new_user ("therapist");
+  g_autoptr(TfTestUser) client = new_user ("client");
+  g_autofree char *rules = NULL;
+  g_autofree char *at_13 = athens_in (10, 13), *at_14 = athens_in (10, 14);
+  g_autofree char *at_15 = athens_in (10, 15), *at_16 = athens_in (10, 16);
+  g_autofree char *tomorrow = athens_in (1, 13), *far = athens_in (90, 13);
+  g_autofree char *held = g_uuid_string_random ();
+  g_autoptr(TfTestResponse) r = NULL;
+
+  offer_individual (therapist);
+  tf_test_open_hours (server, therapist);
+  tf_test_link_care (server, client, therapist);
+  rules = g_strdup_printf ("{\"mutation_id\": 2, \"table\": \"therapist_booking_rules\","
+                           " \"id\": \"%s\", \"op\": \"upsert\", \"base_version\": 0,"
+                           " \"fields\": {\"therapist_id\": \"%s\", \"min_notice_minutes\": 2880,"
+                           " \"buffer_minutes\": 30, \"max_days_ahead\": 60,"
+                           " \"practice_address\": \"Σόλωνος 10, Αθήνα\"}}",
+                           therapist->user_id, therapist->user_id);
+  r = push (therapist, rules);
+  g_assert_cmpstr (status_at (r, 0), ==, "applied");
+  {
+    g_autofree char *m = therapist_booking (3, held, therapist, client, at_13, INDIVIDUAL,
+                                            "70.00", 60);
+    g_autoptr(TfTestResponse) rh = push (therapist, m);
+
+    g_assert_cmpstr (status_at (rh, 0), ==, "applied");
+  }
+
+  {
+    struct { const char *start; const char *code; } cases[] = {
+      { tomorrow, "too_soon" },
+      { far, "too_far_ahead" },
+      /* Right after the therapist's 13:00-14:00: inside the half hour. */
+      { at_14, "buffer" },
+      /* Over it: taken, said as taken. */
+      { at_13, "slot_taken" },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+      {
+        g_autofree char *id = g_uuid_string_random ();
+        g_autofree char *m = booking (10 + i, id, therapist, client, cases[i].start, INDIVIDUAL,
+                                      "70.00", 60, "2026-11-01T09:00:00Z");
+        g_autoptr(TfTestResponse) rc = push (client, m);
+
+        if (g_strcmp0 (code_at (rc, 0), cases[i].code) != 0)
+          g_error ("case %u: expected %s, got %s", i, cases[i].code, rc->text);
+        g_assert_cmpint (db_int ("SELECT count(*) FROM appointments WHERE id = '%s'", id), ==, 0);
+      }
+  }
+  /* 15:00 leaves the hour between free. */
+  {
+    g_autofree char *id = g_uuid_string_random ();
+    g_autofree char *m = booking (20, id, therapist, client, at_15, INDIVIDUAL, "70.00", 60,
+                                  "2026-11-01T09:00:00Z");
+    g_autoptr(TfTestResponse) ok = push (client, m);
+
+    g_assert_cmpstr (status_at (ok, 0), ==, "applied");
+  }
+  /* The therapist books 16:00, right after the client's 15:00, and
+   * tomorrow, inside the notice: their own calendar. */
+  {
+    g_autofree char *a = g_uuid_string_random (), *b = g_uuid_string_random ();
+    g_autofree char *ma = therapist_booking (21, a, therapist, client, at_16, INDIVIDUAL,
+                                             "70.00", 60);
+    g_autofree char *mb = therapist_booking (22, b, therapist, client, tomorrow, INDIVIDUAL,
+                                             "70.00", 60);
+    g_autoptr(TfTestResponse) ra = push (therapist, ma);
+    g_autoptr(TfTestResponse) rb = push (therapist, mb);
+
+    g_assert_cmpstr (status_at (ra, 0), ==, "applied");
+    g_assert_cmpstr (status_at (rb, 0), ==, "applied");
+  }
+  /* Read by everyone signed in: the directory. */
+  g_assert_cmpint (db_int ("SELECT count(*) FROM therapist_booking_rules WHERE therapist_id ="
+                           " '%s' AND buffer_minutes = 30", therapist->user_id), ==, 1);
+}
+
 /* --- clocks ------------------------------------------------------------------ */
 
 /* A mood check-in made offline keeps its moment; one dated after the
@@ -756,6 +858,7 @@ main (int argc, char **argv)
   g_test_add_func ("/tf/sync-rules/booking-pending-limit", test_booking_pending_limit);
   g_test_add_func ("/tf/sync-rules/therapist-books-for-client",
                    test_therapist_books_for_client);
+  g_test_add_func ("/tf/sync-rules/booking-rules", test_booking_rules);
   g_test_add_func ("/tf/sync-rules/clocks", test_clocks);
   g_test_add_func ("/tf/sync-rules/future-appointment-not-held",
                    test_future_appointment_not_held);
