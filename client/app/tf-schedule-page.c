@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * tf-schedule-page.c: the week agenda of a therapist and its actions.
+ * tf-schedule-page.c: a therapist's calendar, the week's list, and the
+ * changes of an appointment.
  *
- * The page lists the week (Monday to Sunday, in this computer's time zone):
- * the session's live list of its days (tf_session_dup_week,
+ * The calendar's day, week and month views and what moves them are
+ * tf-schedule-calendar.c.  The list view lists a week (Monday to Sunday,
+ * in the therapist's zone): the session's live list of its days
+ * (tf_session_dup_week,
  * tf-schedule-week.h, each day with its appointments and the clients'
  * names), bound to the box of days (tf_box_bind_model).  An appointment or
  * a name that arrives with a sync, or that the CLI writes, changes its own
@@ -18,7 +21,7 @@
  * and the page checks the stored status again before writing, since a sync
  * may have changed it since the row was drawn.
  *
- * Beside the agenda, one click away each, are the weekly hours and blocked
+ * Beside the calendar, one click away each, are the weekly hours and blocked
  * dates (TfAvailabilityEditor) and the services and prices
  * (TfServicesEditor).  The three views are the template
  * tf-schedule-page.ui; the days are built here, a heading and list each.
@@ -34,32 +37,12 @@
 #include "tf-availability-editor.h"
 #include "tf-box-model.h"
 #include "tf-form.h"
-#include "tf-schedule-page.h"
+#include "tf-schedule-page-private.h"
 #include "tf-schedule-day.h"
 #include "tf-schedule-row.h"
 #include "tf-page.h"
 #include "tf-services-editor.h"
 #include "tf-time.h"
-
-struct _TfSchedulePage
-{
-  GtkWidget     parent_instance;
-  TfSession    *session;
-  TfRepository *week;         /* the days of the week shown, live */
-  GDateTime    *week_start;   /* Monday 00:00 local of the week shown */
-  GtkWidget    *editor;       /* TfAvailabilityEditor, in availability_box */
-  GtkWidget    *services;     /* TfServicesEditor, in services_box */
-
-  /* template */
-  GtkWidget    *stack;        /* "agenda", "availability" or "services"; the only child */
-  GtkWidget    *week_label;
-  GtkWidget    *days_box;     /* one heading and list per day, bound to week */
-  GtkWidget    *empty;
-  GtkWidget    *hours_button;
-  GtkWidget    *prices_button;
-  GtkWidget    *availability_box;
-  GtkWidget    *services_box;
-};
 
 static void tf_schedule_page_page_init (TfPageInterface *iface);
 
@@ -79,30 +62,18 @@ tf_schedule_page_page_init (TfPageInterface *iface)
 enum { SAVED, FAILED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
-static GDateTime *
-this_week (void)
-{
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autoptr(GDateTime) midnight = g_date_time_new_local (g_date_time_get_year (now),
-                                                         g_date_time_get_month (now),
-                                                         g_date_time_get_day_of_month (now),
-                                                         0, 0, 0);
-
-  return g_date_time_add_days (midnight, 1 - g_date_time_get_day_of_week (midnight));
-}
-
 /* --- the agenda ----------------------------------------------------------- */
 
 /* "10:00 · Name", "Pending · 50 min", and what can be done next. */
 static GtkWidget *
-create_row (JsonObject *appointment)
+create_row (TfSchedulePage *self, JsonObject *appointment)
 {
   const char *status = tf_json_get_string (appointment, "status");
   const char *reason = tf_json_get_string (appointment, "cancellation_reason");
   const char *name = tf_json_get_string (appointment, "client_name");
   const char *at = tf_json_get_string (appointment, "appointment_datetime");
   g_autoptr(GDateTime) utc = tf_time_parse_timestamp (at, NULL);
-  g_autoptr(GDateTime) when = g_date_time_to_local (utc);
+  g_autoptr(GDateTime) when = g_date_time_to_timezone (utc, self->zone);
   g_autofree char *time = g_date_time_format (when, "%H:%M");
   g_autofree char *title = g_strdup_printf ("%s · %s", time,
                                             name != NULL ? name : _("Unknown client"));
@@ -110,7 +81,6 @@ create_row (JsonObject *appointment)
                                                tf_appointment_status_label (status),
                                                (int) json_object_get_int_member_with_default (
                                                  appointment, "duration", 0));
-  TfScheduleRowOffers offers = 0;
 
   if (reason != NULL && *reason != '\0')
     {
@@ -119,24 +89,8 @@ create_row (JsonObject *appointment)
       g_free (subtitle);
       subtitle = full;
     }
-  if (g_strcmp0 (status, "pending") == 0)
-    offers |= TF_SCHEDULE_ROW_CONFIRM;
-  else if (g_strcmp0 (status, "confirmed") == 0 && tf_booking_has_started (at))
-    offers |= TF_SCHEDULE_ROW_COMPLETE | TF_SCHEDULE_ROW_NO_SHOW;
-  if (tf_booking_may_become (status, "cancelled"))
-    offers |= TF_SCHEDULE_ROW_CANCEL;
-  return tf_schedule_row_new (tf_json_get_string (appointment, "id"), title, subtitle, offers);
-}
-
-static void
-update_week_label (TfSchedulePage *self)
-{
-  g_autoptr(GDateTime) last = g_date_time_add_days (self->week_start, 6);
-  g_autofree char *from = g_date_time_format (self->week_start, "%-d %B");
-  g_autofree char *to = g_date_time_format (last, "%-d %B %Y");
-  g_autofree char *text = g_strdup_printf ("%s – %s", from, to);
-
-  gtk_label_set_text (GTK_LABEL (self->week_label), text);
+  return tf_schedule_row_new (tf_json_get_string (appointment, "id"), title, subtitle,
+                              tf_schedule_row_offers_for (appointment));
 }
 
 static GtkWidget *
@@ -151,11 +105,11 @@ create_day (gpointer item, gpointer data)
 
   g_date_set_parse (date, tf_item_get_id (item));
   /* The day's id is its local date in the week shown: Monday is 1. */
-  start = g_date_time_add_days (self->week_start, (int) g_date_get_weekday (date) - 1);
+  start = g_date_time_add_days (self->first, (int) g_date_get_weekday (date) - 1);
   day = tf_schedule_day_new (start);
   for (guint i = 0; i < json_array_get_length (appointments); i++)
     tf_schedule_day_append (TF_SCHEDULE_DAY (day),
-                            create_row (json_array_get_object_element (appointments, i)));
+                            create_row (self, json_array_get_object_element (appointments, i)));
   return day;
 }
 
@@ -169,15 +123,13 @@ update_state (TfSchedulePage *self)
   gtk_widget_set_visible (self->empty, !any);
 }
 
-/* Shows the week of self->week_start: its list, bound. */
-static void
-show_week (TfSchedulePage *self)
+void
+tf_schedule_page_show_week (TfSchedulePage *self, GDateTime *monday)
 {
   if (self->week != NULL)
     g_signal_handlers_disconnect_by_data (self->week, self);
   g_clear_object (&self->week);
-  update_week_label (self);
-  self->week = tf_session_dup_week (self->session, self->week_start);
+  self->week = tf_session_dup_week (self->session, monday);
   tf_box_bind_model (GTK_BOX (self->days_box), G_LIST_MODEL (self->week), create_day, self,
                      NULL);
   g_signal_connect_swapped (self->week, "notify::n-items", G_CALLBACK (update_state), self);
@@ -263,37 +215,7 @@ cancel_activated (GtkWidget *widget, const char *action, GVariant *param)
   tf_cancel_dialog_present (TF_CANCEL_DIALOG (dialog));
 }
 
-/* --- navigation ----------------------------------------------------------- */
-
-static void
-go_to_week (TfSchedulePage *self, GDateTime *start)
-{
-  g_clear_pointer (&self->week_start, g_date_time_unref);
-  self->week_start = start;
-  show_week (self);
-}
-
-static void
-previous_week_activated (GtkWidget *widget, const char *action, GVariant *param)
-{
-  TfSchedulePage *self = TF_SCHEDULE_PAGE (widget);
-
-  go_to_week (self, g_date_time_add_weeks (self->week_start, -1));
-}
-
-static void
-next_week_activated (GtkWidget *widget, const char *action, GVariant *param)
-{
-  TfSchedulePage *self = TF_SCHEDULE_PAGE (widget);
-
-  go_to_week (self, g_date_time_add_weeks (self->week_start, 1));
-}
-
-static void
-this_week_activated (GtkWidget *widget, const char *action, GVariant *param)
-{
-  go_to_week (TF_SCHEDULE_PAGE (widget), this_week ());
-}
+/* --- the editors ---------------------------------------------------------- */
 
 static void
 availability_activated (GtkWidget *widget, const char *action, GVariant *param)
@@ -349,9 +271,22 @@ tf_schedule_page_dispose (GObject *object)
   if (self->week != NULL)
     g_signal_handlers_disconnect_by_data (self->week, self);
   g_clear_object (&self->week);
+  tf_schedule_calendar_dispose (self);
   g_clear_object (&self->session);
-  g_clear_pointer (&self->week_start, g_date_time_unref);
   G_OBJECT_CLASS (tf_schedule_page_parent_class)->dispose (object);
+}
+
+static void
+tf_schedule_page_get_property (GObject *object, guint id, GValue *value, GParamSpec *pspec)
+{
+  tf_schedule_calendar_get_property (TF_SCHEDULE_PAGE (object), id, value);
+}
+
+static void
+tf_schedule_page_set_property (GObject *object, guint id, const GValue *value,
+                               GParamSpec *pspec)
+{
+  tf_schedule_calendar_set_property (TF_SCHEDULE_PAGE (object), id, value);
 }
 
 static void
@@ -362,12 +297,9 @@ tf_schedule_page_class_init (TfSchedulePageClass *klass)
   G_OBJECT_CLASS (klass)->dispose = tf_schedule_page_dispose;
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   tf_form_class_add_outcome_signals (klass, &signals[SAVED], &signals[FAILED]);
-  gtk_widget_class_install_action (widget_class, "schedule.previous-week", NULL,
-                                   previous_week_activated);
-  gtk_widget_class_install_action (widget_class, "schedule.next-week", NULL,
-                                   next_week_activated);
-  gtk_widget_class_install_action (widget_class, "schedule.this-week", NULL,
-                                   this_week_activated);
+  G_OBJECT_CLASS (klass)->get_property = tf_schedule_page_get_property;
+  G_OBJECT_CLASS (klass)->set_property = tf_schedule_page_set_property;
+  tf_schedule_calendar_class_init (G_OBJECT_CLASS (klass), 1);
   gtk_widget_class_install_action (widget_class, "schedule.availability", NULL,
                                    availability_activated);
   gtk_widget_class_install_action (widget_class, "schedule.services", NULL,
@@ -382,6 +314,11 @@ tf_schedule_page_class_init (TfSchedulePageClass *klass)
                                                "tf-schedule-page.ui");
 #define BIND(name) gtk_widget_class_bind_template_child (widget_class, TfSchedulePage, name)
   BIND (stack);
+  BIND (views);
+  BIND (day_view);
+  BIND (week_view);
+  BIND (month_view);
+  BIND (calendar);
   BIND (week_label);
   BIND (days_box);
   BIND (empty);
@@ -405,7 +342,6 @@ wrap_button_label (GtkWidget *button)
 static void
 tf_schedule_page_init (TfSchedulePage *self)
 {
-  self->week_start = this_week ();
   gtk_widget_init_template (GTK_WIDGET (self));
   wrap_button_label (self->hours_button);
   wrap_button_label (self->prices_button);
@@ -435,6 +371,7 @@ tf_schedule_page_new (TfSession *session)
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->services, "failed", G_CALLBACK (forward_failed_cb), self,
                            G_CONNECT_SWAPPED);
-  show_week (self);
+  tf_schedule_calendar_init (self);
+  tf_schedule_calendar_show (self);
   return GTK_WIDGET (self);
 }

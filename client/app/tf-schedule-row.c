@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "tf-booking.h"
 #include "tf-schedule-row.h"
 
 struct _TfScheduleRow
@@ -42,6 +43,24 @@ static void
 tf_schedule_row_init (TfScheduleRow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+TfScheduleRowOffers
+tf_schedule_row_offers_for (JsonObject *appointment)
+{
+  const char *status = tf_json_get_string (appointment, "status");
+  const char *at = tf_json_get_string (appointment, "appointment_datetime");
+  TfScheduleRowOffers offers = 0;
+
+  g_return_val_if_fail (appointment != NULL, 0);
+
+  if (g_strcmp0 (status, "pending") == 0)
+    offers |= TF_SCHEDULE_ROW_CONFIRM;
+  else if (g_strcmp0 (status, "confirmed") == 0 && tf_booking_has_started (at))
+    offers |= TF_SCHEDULE_ROW_COMPLETE | TF_SCHEDULE_ROW_NO_SHOW;
+  if (tf_booking_may_become (status, "cancelled"))
+    offers |= TF_SCHEDULE_ROW_CANCEL;
+  return offers;
 }
 
 static void

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <adwaita.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -22,6 +23,11 @@ typedef enum
   TF_SCHEDULE_ROW_NO_SHOW  = 1 << 2,
   TF_SCHEDULE_ROW_CANCEL   = 1 << 3,
 } TfScheduleRowOffers;
+
+/* What an appointment (its plain form) allows next, by the rules of
+ * tf-schedule-page.c: pending → Confirm; confirmed and begun → Complete,
+ * No-Show; pending or confirmed → Cancel. */
+TfScheduleRowOffers tf_schedule_row_offers_for (JsonObject *appointment);
 
 /* The row of appointment @id, named appointment-@id, showing @title and
  * @subtitle; an appointment with neither Confirm nor Complete is dimmed. */

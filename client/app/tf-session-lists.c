@@ -17,7 +17,9 @@
 #include "tf-goals-list.h"
 #include "tf-notes-list.h"
 #include "tf-plans-list.h"
+#include "tf-schedule-range.h"
 #include "tf-schedule-week.h"
+#include "tf-time.h"
 #include "tf-registry.h"
 #include "tf-session-private.h"
 
@@ -82,6 +84,28 @@ tf_session_dup_week (TfSession *self, GDateTime *week_start)
   g_return_val_if_fail (week_start != NULL, NULL);
 
   return self->vault != NULL ? tf_schedule_week_new (self->vault, week_start) : NULL;
+}
+
+TfRepository *
+tf_session_dup_appointments_between (TfSession *self, GDateTime *from, GDateTime *to)
+{
+  g_return_val_if_fail (TF_IS_SESSION (self), NULL);
+  g_return_val_if_fail (from != NULL && to != NULL, NULL);
+
+  return self->vault != NULL ? tf_schedule_range_new (self->vault, from, to) : NULL;
+}
+
+GTimeZone *
+tf_session_dup_time_zone (TfSession *self)
+{
+  GTimeZone *zone;
+
+  g_return_val_if_fail (TF_IS_SESSION (self), NULL);
+
+  if (self->vault != NULL)
+    return tf_schedule_dup_zone (self->vault);
+  zone = g_time_zone_new_identifier (TF_DEFAULT_TIMEZONE);
+  return zone != NULL ? zone : g_time_zone_new_local ();
 }
 
 TfRepository *

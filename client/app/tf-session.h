@@ -79,6 +79,14 @@ TfRepository *tf_session_dup_plans     (TfSession      *self,
 /* This therapist's appointments of a week, by day (tf_schedule_week_new). */
 TfRepository *tf_session_dup_week      (TfSession      *self,
                                         GDateTime      *week_start);
+/* This therapist's appointments that begin in [@from, @to), soonest first
+ * (tf_schedule_range_new): what a calendar view shows. */
+TfRepository *tf_session_dup_appointments_between (TfSession *self,
+                                                   GDateTime *from,
+                                                   GDateTime *to);
+/* The zone this therapist works in (tf_schedule_dup_zone); Europe/Athens
+ * while locked. */
+GTimeZone    *tf_session_dup_time_zone (TfSession      *self);
 /* This client's appointments, upcoming first (tf_booking_mine_new). */
 TfRepository *tf_session_dup_my_appointments (TfSession *self);
 

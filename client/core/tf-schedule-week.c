@@ -3,77 +3,58 @@
  * tf-schedule-week.c: the Schedule page's week (tf-schedule-week.h), a
  * derived repository over appointments and profiles: an appointment, or a
  * client's name, that arrives with a sync or that the CLI writes changes
- * its own day in the list and no other, without anyone reloading it.
+ * its own day in the list and no other, without anyone reloading it.  The
+ * days are those of the zone @week_start is in (the therapist's).
  */
 #define G_LOG_DOMAIN "tf-schedule"
 
 #include "config.h"
 
 #include "tf-booking.h"
-#include "tf-clients.h"
-#include "tf-registry.h"
+#include "tf-schedule-range.h"
 #include "tf-schedule-week.h"
 #include "tf-time.h"
 
-/* The appointment's local time, or NULL. */
-static GDateTime *
-dup_local_time (JsonObject *appointment)
+/* The day of @appointment in @zone, 0 (Monday) … 6 (Sunday) after
+ * @week_start; -1 outside the week. */
+static int
+day_of_week (JsonObject *appointment, GDateTime *week_start)
 {
   const char *at = tf_json_get_string (appointment, "appointment_datetime");
-  g_autoptr(GDateTime) utc = at != NULL ? tf_time_parse_timestamp (at, NULL) : NULL;
+  g_autoptr(GDateTime) utc = tf_time_parse_timestamp (at, NULL);
+  g_autoptr(GDateTime) when = NULL;
+  int d;
 
-  return utc != NULL ? g_date_time_to_local (utc) : NULL;
-}
-
-static int
-soonest_first (gconstpointer a, gconstpointer b)
-{
-  JsonObject *x = *(JsonObject **) a, *y = *(JsonObject **) b;
-  g_autoptr(GDateTime) x_at = dup_local_time (x);
-  g_autoptr(GDateTime) y_at = dup_local_time (y);
-  int by_time = g_date_time_compare (x_at, y_at);
-
-  return by_time != 0 ? by_time
-                      : g_strcmp0 (tf_json_get_string (x, "id"), tf_json_get_string (y, "id"));
+  if (utc == NULL)
+    return -1;
+  when = g_date_time_to_timezone (utc, g_date_time_get_timezone (week_start));
+  d = g_date_time_get_day_of_week (when) - 1;
+  return d;
 }
 
 static GPtrArray *
 load_week (TfVault *vault, gpointer data, GError **error)
 {
   GDateTime *week_start = data;
-  g_autoptr(GDateTime) week_end = g_date_time_add_weeks (week_start, 1);
-  g_autoptr(GHashTable) names = tf_clients_dup_names (vault, error);
-  g_autoptr(GPtrArray) appointments = NULL;
-  GPtrArray *by_day[7] = { NULL };
+  g_autoptr(GDateTime) week_end = tf_schedule_week_end (week_start);
+  g_autoptr(GPtrArray) appointments = tf_schedule_list_between (vault, week_start, week_end,
+                                                                error);
+  JsonArray *by_day[7] = { NULL };
   GPtrArray *days;
 
-  if (names == NULL)
-    return NULL;
-  appointments = tf_vault_list (vault, tf_registry_lookup ("appointments"), "therapist_id",
-                                tf_vault_get_user_id (vault), error);
   if (appointments == NULL)
     return NULL;
+  /* Already soonest first: each day's keep that order. */
   for (guint i = 0; i < appointments->len; i++)
     {
       JsonObject *appointment = g_ptr_array_index (appointments, i);
-      g_autoptr(GDateTime) when = dup_local_time (appointment);
-      const char *client_id = tf_json_get_string (appointment, "client_id");
-      const char *name = client_id != NULL ? g_hash_table_lookup (names, client_id) : NULL;
-      int d;
+      int d = day_of_week (appointment, week_start);
 
-      if (when == NULL || g_date_time_compare (when, week_start) < 0 ||
-          g_date_time_compare (when, week_end) >= 0)
+      if (d < 0)
         continue;
-      d = g_date_time_get_day_of_week (when) - 1;
       if (by_day[d] == NULL)
-        by_day[d] = g_ptr_array_new ();
-      if (name != NULL)
-        json_object_set_string_member (appointment, "client_name", name);
-      /* Once its time has come it can be marked completed or no-show. */
-      json_object_set_boolean_member (appointment, "started",
-                                      tf_booking_has_started (tf_json_get_string (
-                                        appointment, "appointment_datetime")));
-      g_ptr_array_add (by_day[d], appointment);
+        by_day[d] = json_array_new ();
+      json_array_add_object_element (by_day[d], json_object_ref (appointment));
     }
 
   days = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
@@ -82,21 +63,30 @@ load_week (TfVault *vault, gpointer data, GError **error)
       g_autoptr(GDateTime) date = g_date_time_add_days (week_start, d);
       g_autofree char *id = g_date_time_format (date, "%Y-%m-%d");
       JsonObject *day;
-      JsonArray *listed;
 
       if (by_day[d] == NULL)
         continue;
-      g_ptr_array_sort (by_day[d], soonest_first);
-      listed = json_array_new ();
-      for (guint i = 0; i < by_day[d]->len; i++)
-        json_array_add_object_element (listed, json_object_ref (g_ptr_array_index (by_day[d], i)));
-      g_ptr_array_unref (by_day[d]);
       day = json_object_new ();
       json_object_set_string_member (day, "id", id);
-      json_object_set_array_member (day, "appointments", listed);
+      json_object_set_array_member (day, "appointments", by_day[d]);
       g_ptr_array_add (days, day);
     }
   return days;
+}
+
+GDateTime *
+tf_schedule_week_end (GDateTime *week_start)
+{
+  g_autoptr(GDateTime) later = NULL;
+
+  g_return_val_if_fail (week_start != NULL, NULL);
+
+  /* The next Monday's midnight in the same zone, whatever the clocks did
+   * in between (a week of 167 or 169 hours). */
+  later = g_date_time_add_days (week_start, 7);
+  return g_date_time_new (g_date_time_get_timezone (week_start), g_date_time_get_year (later),
+                          g_date_time_get_month (later), g_date_time_get_day_of_month (later),
+                          0, 0, 0);
 }
 
 TfRepository *

@@ -1,0 +1,603 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * test-calendar.c: the therapist's calendar in a real window under Xvfb,
+ * in English and (with --greek) in Greek, on a profile made on this
+ * computer only.  The computer runs in UTC (the suite's TZ) and the
+ * therapist works in Europe/Athens (their profile's default zone): every
+ * time the tests check is Athens's, so a calendar on the computer's clock
+ * would fail them.
+ *
+ * Appointments from the store are blocks in their day's column at their
+ * hour, two that overlap side by side, with their time, client and status;
+ * one opened shows the client's note and confirms; the keys move the
+ * selected day, the period, and T comes back to today; the week of the
+ * last Sunday of October (25 hours) keeps 10:00 at 10:00 on both sides of
+ * the change and its Sunday night in it; the month counts each day's
+ * appointments and a day pressed opens its day view; at 360 px the week
+ * fits the window.  GTK warnings are fatal (G_DEBUG=fatal-warnings).
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "tf-ui-test.h"
+#include "tf-schedule-page.h"
+#include "tf-time.h"
+
+#define PASSWORD "σωστός κωδικός"
+#define ZONE "Europe/Athens"
+
+static gboolean greek;
+
+typedef TfUiPage Fixture;
+
+static const char *
+says (const char *english, const char *greek_words)
+{
+  return greek ? greek_words : english;
+}
+
+static void
+fixture_set_up (Fixture *f, int width, int height)
+{
+  TfRegistration reg = { PASSWORD, "therapist", "Άννα", "Κ.", "ΑΜ-12345" };
+
+  tf_ui_page_open (f, &reg, tf_schedule_page_new, width, height);
+  tf_ui_wait_shown (f->window, "calendar-week");
+}
+
+/* @hour:@minute on @year-@month-@day in Athens, as an instant. */
+static GDateTime *
+athens (int year, int month, int day, int hour, int minute)
+{
+  g_autoptr(GError) error = NULL;
+  GDateTime *at = tf_time_local_to_utc (ZONE, year, month, day, hour * 3600 + minute * 60,
+                                        TF_TIME_LOCAL_STRICT, &error);
+
+  g_assert_no_error (error);
+  return at;
+}
+
+/* Today in Athens. */
+static GDateTime *
+athens_today (void)
+{
+  g_autoptr(GTimeZone) zone = g_time_zone_new_identifier (ZONE);
+  g_autoptr(GDateTime) now = g_date_time_new_now (zone);
+
+  return g_date_time_new (zone, g_date_time_get_year (now), g_date_time_get_month (now),
+                          g_date_time_get_day_of_month (now), 0, 0, 0);
+}
+
+static char *
+date_of (GDateTime *day)
+{
+  return g_date_time_format (day, "%Y-%m-%d");
+}
+
+static char *
+page_date (Fixture *f)
+{
+  char *date = NULL;
+
+  g_object_get (f->page, "date", &date, NULL);
+  return date;
+}
+
+/* An appointment of @client at @at, with @note for the therapist. */
+static char *
+put_with_note (Fixture *f, const char *client, GDateTime *at, const char *note)
+{
+  char *id = tf_ui_put_appointment (f->session, client, at, "pending");
+  g_autoptr(JsonObject) plain = tf_ui_get (f->session, "appointments", id);
+  g_autoptr(GError) error = NULL;
+
+  if (note == NULL)
+    return id;
+  json_object_set_string_member (plain, "notes_for_therapist", note);
+  g_assert_true (tf_vault_put (tf_ui_page_vault (f), tf_registry_lookup ("appointments"), id,
+                               plain, &error));
+  g_assert_no_error (error);
+  return id;
+}
+
+/* Whether the view @view_name has widget @prefix-@id. */
+static gboolean
+has (Fixture *f, const char *view_name, const char *prefix, const char *id)
+{
+  g_autofree char *name = g_strdup_printf ("%s-%s", prefix, id);
+
+  return tf_ui_find (tf_ui_find (f->window, view_name), name) != NULL;
+}
+
+/* The widget @name under the view @view_name. */
+static GtkWidget *
+in_view (Fixture *f, const char *view_name, const char *name)
+{
+  GtkWidget *view = tf_ui_find (f->window, view_name);
+
+  g_assert_nonnull (view);
+  return tf_ui_find (view, name);
+}
+
+typedef struct
+{
+  Fixture    *f;
+  const char *view;
+  const char *name;
+  GtkWidget  *against;
+  double      y;
+} Placed;
+
+/* Whether the block @name of @view is laid out with its top at @y of
+ * @against (the hour's label's top). */
+static gboolean
+is_placed (gpointer data)
+{
+  Placed *p = data;
+  GtkWidget *block = in_view (p->f, p->view, p->name);
+  graphene_rect_t bounds;
+
+  return block != NULL && gtk_widget_get_mapped (block) &&
+         gtk_widget_compute_bounds (block, p->against, &bounds) &&
+         bounds.size.width > 0 && G_APPROX_VALUE (bounds.origin.y, p->y, 0.5);
+}
+
+/* Whether the hour's label @data has its place (the first hour's at 0). */
+static gboolean
+is_laid_out (gpointer data)
+{
+  GtkWidget *label = data;
+  graphene_rect_t bounds;
+
+  return gtk_widget_get_mapped (label) && gtk_widget_get_height (label) > 0 &&
+         gtk_widget_compute_bounds (label, gtk_widget_get_parent (label), &bounds) &&
+         (bounds.origin.y > 0 || g_str_equal (gtk_widget_get_name (label), "hour-00"));
+}
+
+/* Waits until block @id of @view sits at @hour's row, and returns it. */
+static GtkWidget *
+wait_block_at_hour (Fixture *f, const char *view, const char *id, int hour, int minute)
+{
+  g_autofree char *name = g_strdup_printf ("block-%s", id);
+  g_autofree char *hour_name = g_strdup_printf ("hour-%02d", hour);
+  GtkWidget *grid = in_view (f, view, "calendar-grid");
+  GtkWidget *label = tf_ui_find (grid, hour_name);
+  graphene_rect_t bounds;
+  Placed p = { f, view, name, grid, 0 };
+
+  g_assert_nonnull (label);
+  tf_ui_wait_present (f->window, name, TRUE);
+  g_assert_true (tf_ui_wait_for (is_laid_out, label));
+  g_assert_true (gtk_widget_compute_bounds (label, grid, &bounds));
+  p.y = bounds.origin.y + minute * bounds.size.height / 60.0;
+  g_assert_true (tf_ui_wait_for (is_placed, &p));
+  return in_view (f, view, name);
+}
+
+/* Whether @block is in the column of @date's heading. */
+static gboolean
+in_column_of (Fixture *f, const char *view, GtkWidget *block, GDateTime *date)
+{
+  g_autofree char *day = date_of (date);
+  g_autofree char *heading_name = g_strdup_printf ("heading-%s", day);
+  GtkWidget *week = tf_ui_find (f->window, view);
+  GtkWidget *heading = tf_ui_find (week, heading_name);
+  graphene_rect_t b, h;
+  double middle;
+
+  g_assert_nonnull (heading);
+  g_assert_true (gtk_widget_compute_bounds (block, week, &b));
+  g_assert_true (gtk_widget_compute_bounds (heading, week, &h));
+  middle = b.origin.x + b.size.width / 2;
+  return middle >= h.origin.x && middle <= h.origin.x + h.size.width;
+}
+
+/* The text of line @line (0: the time, 1: the client, 2: the status) of
+ * @block. */
+static const char *
+block_line (GtkWidget *block, guint line)
+{
+  const char *names[] = { "block-time", "block-client", "block-status" };
+  GtkWidget *label = tf_ui_find (block, names[line]);
+
+  g_assert_nonnull (label);
+  return gtk_label_get_text (GTK_LABEL (label));
+}
+
+static const char *
+title_text (Fixture *f)
+{
+  return gtk_label_get_text (GTK_LABEL (tf_ui_find (f->window, "schedule-week")));
+}
+
+/* --- blocks --------------------------------------------------------------- */
+
+/* Two appointments of this week's Wednesday (Athens), 10:00 and 10:30,
+ * overlap: both in Wednesday's column, at their hours, side by side; a
+ * third, the next day at 15:00, alone across its column. */
+static void
+test_week_blocks (void)
+{
+  Fixture f = { 0 };
+  g_autoptr(GDateTime) today = athens_today ();
+  g_autoptr(GDateTime) monday = g_date_time_add_days (today,
+                                                      1 - g_date_time_get_day_of_week (today));
+  g_autoptr(GDateTime) wednesday = g_date_time_add_days (monday, 2);
+  g_autoptr(GDateTime) thursday = g_date_time_add_days (monday, 3);
+  g_autoptr(GDateTime) at10 = NULL, at1030 = NULL, at15 = NULL;
+  g_autofree char *maria = NULL, *first = NULL, *second = NULL, *third = NULL;
+  GtkWidget *a, *b, *c;
+  graphene_rect_t ra, rb, rc;
+
+  fixture_set_up (&f, 1000, 800);
+  maria = tf_ui_pull_client (f.session, "Μαρία", "Παπαδοπούλου");
+  at10 = athens (g_date_time_get_year (wednesday), g_date_time_get_month (wednesday),
+                 g_date_time_get_day_of_month (wednesday), 10, 0);
+  at1030 = g_date_time_add_minutes (at10, 30);
+  at15 = athens (g_date_time_get_year (thursday), g_date_time_get_month (thursday),
+                 g_date_time_get_day_of_month (thursday), 15, 0);
+  first = put_with_note (&f, maria, at10, NULL);
+  second = put_with_note (&f, maria, at1030, NULL);
+  third = put_with_note (&f, maria, at15, NULL);
+
+  a = wait_block_at_hour (&f, "calendar-week", first, 10, 0);
+  b = wait_block_at_hour (&f, "calendar-week", second, 10, 30);
+  c = wait_block_at_hour (&f, "calendar-week", third, 15, 0);
+  g_assert_true (in_column_of (&f, "calendar-week", a, wednesday));
+  g_assert_true (in_column_of (&f, "calendar-week", b, wednesday));
+  g_assert_true (in_column_of (&f, "calendar-week", c, thursday));
+  g_assert_cmpstr (block_line (a, 0), ==, "10:00–10:50");
+  g_assert_cmpstr (block_line (a, 1), ==, "Μαρία Παπαδοπούλου");
+  g_assert_cmpstr (block_line (a, 2), ==, says ("Pending", "Σε αναμονή"));
+  g_assert_cmpstr (block_line (b, 0), ==, "10:30–11:20");
+
+  /* Side by side: neither covers the other, each half as wide as the
+   * one alone. */
+  g_assert_true (gtk_widget_compute_bounds (a, f.window, &ra));
+  g_assert_true (gtk_widget_compute_bounds (b, f.window, &rb));
+  g_assert_true (gtk_widget_compute_bounds (c, f.window, &rc));
+  g_assert_true (ra.origin.x + ra.size.width <= rb.origin.x ||
+                 rb.origin.x + rb.size.width <= ra.origin.x);
+  g_assert_cmpfloat (ra.size.width, <, rc.size.width * 0.6);
+  g_assert_cmpfloat (rb.size.width, <, rc.size.width * 0.6);
+  /* As long as it lasts: 50 minutes is 5/6 of an hour's row. */
+  g_assert_cmpfloat (rc.size.height, >=,
+                     5.0 / 6 * gtk_widget_get_height (in_view (&f, "calendar-week", "hour-15")) - 2);
+  tf_ui_shot (greek ? "calendar-week-el" : "calendar-week");
+
+  /* The title says the week, in the language's month names. */
+  {
+    g_autoptr(GDateTime) sunday = g_date_time_add_days (monday, 6);
+    g_autofree char *from = g_date_time_format (monday, "%-d %B");
+    g_autofree char *to = g_date_time_format (sunday, "%-d %B %Y");
+    g_autofree char *expected = g_strdup_printf ("%s – %s", from, to);
+
+    g_assert_cmpstr (title_text (&f), ==, expected);
+  }
+
+  /* The day view of Wednesday: both there, the third not. */
+  {
+    g_autofree char *date = date_of (wednesday);
+
+    g_object_set (f.page, "date", date, NULL);
+  }
+  gtk_widget_activate_action (f.page, "calendar.view", "s", "day");
+  tf_ui_wait_shown (f.window, "calendar-day");
+  wait_block_at_hour (&f, "calendar-day", first, 10, 0);
+  wait_block_at_hour (&f, "calendar-day", second, 10, 30);
+  g_assert_false (has (&f, "calendar-day", "block", third));
+  g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (tf_ui_find (f.window,
+                                                                  "calendar-view-day"))));
+  tf_ui_page_close (&f);
+}
+
+/* --- opening an appointment ----------------------------------------------- */
+
+static void
+test_open_with_note (void)
+{
+  Fixture f = { 0 };
+  g_autoptr(GDateTime) today = athens_today ();
+  g_autoptr(GDateTime) at = NULL;
+  g_autofree char *maria = NULL, *id = NULL;
+  g_autoptr(JsonObject) plain = NULL;
+  GtkWidget *popover;
+
+  fixture_set_up (&f, 1000, 800);
+  maria = tf_ui_pull_client (f.session, "Μαρία", "Παπαδοπούλου");
+  at = athens (g_date_time_get_year (today), g_date_time_get_month (today),
+               g_date_time_get_day_of_month (today), 9, 0);
+  id = put_with_note (&f, maria, at, "Θα αργήσω πέντε λεπτά");
+  wait_block_at_hour (&f, "calendar-week", id, 9, 0);
+
+  /* Enter opens the selected day's (today's) first appointment. */
+  g_assert_true (tf_ui_press (tf_ui_find (f.window, "calendar-week"), GDK_KEY_Return, 0));
+  popover = tf_ui_wait_shown (f.window, "appointment-popover");
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (tf_ui_find (popover, "popover-note"))), ==,
+                   "Θα αργήσω πέντε λεπτά");
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (tf_ui_find (popover, "popover-client"))), ==,
+                   "Μαρία Παπαδοπούλου");
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (tf_ui_find (popover, "popover-status"))), ==,
+                   says ("Pending", "Σε αναμονή"));
+  g_assert_true (g_str_has_suffix (gtk_label_get_text (GTK_LABEL (tf_ui_find (popover,
+                                                                              "popover-when"))),
+                                   "09:00–09:50"));
+  /* Pending: it can be confirmed or cancelled, not completed yet. */
+  g_assert_nonnull (tf_ui_find_shown (popover, "popover-confirm"));
+  g_assert_nonnull (tf_ui_find_shown (popover, "popover-cancel"));
+  g_assert_null (tf_ui_find_shown (popover, "popover-complete"));
+  tf_ui_shot (greek ? "calendar-popover-el" : "calendar-popover");
+
+  tf_ui_click (popover, "popover-confirm");
+  g_assert_cmpstr (f.saved, ==, says ("Appointment confirmed", "Το ραντεβού επιβεβαιώθηκε"));
+  plain = tf_ui_get (f.session, "appointments", id);
+  g_assert_cmpstr (json_object_get_string_member (plain, "status"), ==, "confirmed");
+  /* Its block is made again, and says so. */
+  {
+    g_autofree char *name = g_strdup_printf ("block-%s", id);
+    GtkWidget *block = NULL;
+
+    for (int i = 0; i < 300; i++)
+      {
+        block = in_view (&f, "calendar-week", name);
+        if (block != NULL && g_str_equal (block_line (block, 2),
+                                          says ("Confirmed", "Επιβεβαιωμένο")))
+          break;
+        g_main_context_iteration (NULL, TRUE);
+      }
+    g_assert_cmpstr (block_line (block, 2), ==, says ("Confirmed", "Επιβεβαιωμένο"));
+  }
+
+  tf_ui_page_close (&f);
+}
+
+/* --- keys ----------------------------------------------------------------- */
+
+static void
+test_keys (void)
+{
+  Fixture f = { 0 };
+  g_autoptr(GDateTime) today = athens_today ();
+  g_autoptr(GDateTime) tomorrow = g_date_time_add_days (today, 1);
+  g_autoptr(GDateTime) next_week = g_date_time_add_days (today, 7);
+  g_autoptr(GDateTime) last_week = g_date_time_add_days (today, -7);
+  g_autofree char *today_text = date_of (today), *date = NULL, *title = NULL;
+  g_autofree char *tomorrow_text = date_of (tomorrow), *next_text = date_of (next_week);
+  g_autofree char *last_text = date_of (last_week);
+  GtkWidget *week;
+
+  fixture_set_up (&f, 1000, 800);
+  week = tf_ui_find (f.window, "calendar-week");
+  date = page_date (&f);
+  g_assert_cmpstr (date, ==, today_text);
+  title = g_strdup (title_text (&f));
+
+  /* → a day on. */
+  g_assert_true (tf_ui_press (week, GDK_KEY_Right, 0));
+  g_free (date);
+  date = page_date (&f);
+  g_assert_cmpstr (date, ==, tomorrow_text);
+
+  /* ↓ a week on, ↑ back, ← back to today. */
+  g_assert_true (tf_ui_press (week, GDK_KEY_Down, 0));
+  g_assert_true (tf_ui_press (week, GDK_KEY_Up, 0));
+  g_assert_true (tf_ui_press (week, GDK_KEY_Left, 0));
+  g_free (date);
+  date = page_date (&f);
+  g_assert_cmpstr (date, ==, today_text);
+  g_assert_cmpstr (title_text (&f), ==, title);
+
+  /* Page Down: the next week, its headings and title. */
+  g_assert_true (tf_ui_press (week, GDK_KEY_Page_Down, 0));
+  g_free (date);
+  date = page_date (&f);
+  g_assert_cmpstr (date, ==, next_text);
+  g_assert_cmpstr (title_text (&f), !=, title);
+  g_assert_true (has (&f, "calendar-week", "heading", date));
+  g_assert_false (has (&f, "calendar-week", "heading", today_text));
+
+  /* Page Up twice: the week before this one. */
+  g_assert_true (tf_ui_press (week, GDK_KEY_Page_Up, 0));
+  g_assert_true (tf_ui_press (week, GDK_KEY_Page_Up, 0));
+  g_free (date);
+  date = page_date (&f);
+  g_assert_cmpstr (date, ==, last_text);
+
+  /* T: today, this week. */
+  g_assert_true (tf_ui_press (week, GDK_KEY_t, 0));
+  g_free (date);
+  date = page_date (&f);
+  g_assert_cmpstr (date, ==, today_text);
+  g_assert_cmpstr (title_text (&f), ==, title);
+  g_assert_true (has (&f, "calendar-week", "heading", today_text));
+
+  /* The buttons do what the keys do. */
+  tf_ui_click (f.window, "schedule-next");
+  g_free (date);
+  date = page_date (&f);
+  g_assert_cmpstr (date, ==, next_text);
+  tf_ui_click (f.window, "schedule-today");
+  g_free (date);
+  date = page_date (&f);
+  g_assert_cmpstr (date, ==, today_text);
+
+  /* In the month view, Page Down is a month. */
+  gtk_widget_activate_action (f.page, "calendar.view", "s", "month");
+  g_object_set (f.page, "date", "2027-01-31", NULL);
+  g_assert_true (tf_ui_press (tf_ui_find (f.window, "calendar-month"), GDK_KEY_Page_Down, 0));
+  g_free (date);
+  date = page_date (&f);
+  g_assert_cmpstr (date, ==, "2027-02-28");
+  g_assert_cmpstr (title_text (&f), ==, says ("February 2027", "Φεβρουάριος 2027"));
+  tf_ui_page_close (&f);
+}
+
+/* --- daylight saving time ------------------------------------------------- */
+
+/* The week of Sunday 25 October 2026, when Athens goes from UTC+3 to
+ * UTC+2: 10:00 on Saturday (07:00 UTC) and on Sunday (08:00 UTC) are both
+ * on the 10:00 row, and Sunday 23:30 (21:30 UTC, more than 168 hours after
+ * Monday's midnight) is still Sunday's. */
+static void
+test_dst_week (void)
+{
+  Fixture f = { 0 };
+  g_autoptr(GDateTime) saturday = athens (2026, 10, 24, 10, 0);
+  g_autoptr(GDateTime) sunday = athens (2026, 10, 25, 10, 0);
+  g_autoptr(GDateTime) late = athens (2026, 10, 25, 23, 30);
+  g_autoptr(GTimeZone) zone = g_time_zone_new_identifier (ZONE);
+  g_autoptr(GDateTime) sat_day = g_date_time_new (zone, 2026, 10, 24, 0, 0, 0);
+  g_autoptr(GDateTime) sun_day = g_date_time_new (zone, 2026, 10, 25, 0, 0, 0);
+  g_autofree char *client = g_uuid_string_random ();
+  g_autofree char *a = NULL, *b = NULL, *c = NULL, *stamp = NULL;
+  GtkWidget *block;
+
+  stamp = tf_time_format_timestamp (sunday);
+  g_assert_cmpstr (stamp, ==, "2026-10-25T08:00:00Z");
+  fixture_set_up (&f, 1000, 800);
+  g_object_set (f.page, "date", "2026-10-21", NULL);
+  g_assert_cmpstr (title_text (&f), ==,
+                   says ("19 October – 25 October 2026", "19 Οκτωβρίου – 25 Οκτωβρίου 2026"));
+  a = tf_ui_put_appointment (f.session, client, saturday, "pending");
+  b = tf_ui_put_appointment (f.session, client, sunday, "pending");
+  c = tf_ui_put_appointment (f.session, client, late, "pending");
+
+  block = wait_block_at_hour (&f, "calendar-week", a, 10, 0);
+  g_assert_true (in_column_of (&f, "calendar-week", block, sat_day));
+  g_assert_cmpstr (block_line (block, 0), ==, "10:00–10:50");
+  block = wait_block_at_hour (&f, "calendar-week", b, 10, 0);
+  g_assert_true (in_column_of (&f, "calendar-week", block, sun_day));
+  g_assert_cmpstr (block_line (block, 0), ==, "10:00–10:50");
+  block = wait_block_at_hour (&f, "calendar-week", c, 23, 30);
+  g_assert_true (in_column_of (&f, "calendar-week", block, sun_day));
+  tf_ui_shot (greek ? "calendar-dst-el" : "calendar-dst");
+
+  /* The next week does not show Sunday night's. */
+  tf_ui_click (f.window, "schedule-next");
+  {
+    g_autofree char *name = g_strdup_printf ("block-%s", c);
+
+    tf_ui_wait_present (f.window, name, FALSE);
+  }
+  tf_ui_page_close (&f);
+}
+
+/* --- the month ------------------------------------------------------------ */
+
+static void
+test_month_counts (void)
+{
+  Fixture f = { 0 };
+  g_autoptr(GDateTime) a = athens (2030, 3, 12, 9, 0);
+  g_autoptr(GDateTime) b = athens (2030, 3, 12, 17, 0);
+  g_autoptr(GDateTime) c = athens (2030, 3, 31, 23, 0);   /* 21:00 UTC, after the change */
+  g_autofree char *client = g_uuid_string_random ();
+  g_autofree char *first = NULL;
+  GtkWidget *count, *month;
+
+  fixture_set_up (&f, 1000, 800);
+  gtk_widget_activate_action (f.page, "calendar.view", "s", "month");
+  g_object_set (f.page, "date", "2030-03-05", NULL);
+  month = tf_ui_wait_shown (f.window, "calendar-month");
+  g_assert_cmpstr (title_text (&f), ==, says ("March 2030", "Μάρτιος 2030"));
+  first = tf_ui_put_appointment (f.session, client, a, "pending");
+  tf_ui_put_appointment (f.session, client, b, "confirmed");
+  tf_ui_put_appointment (f.session, client, c, "pending");
+
+  tf_ui_wait_shown (f.window, "month-count-2030-03-12");
+  count = tf_ui_find (month, "month-count-2030-03-12");
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (count)), ==, "2");
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (count), ==,
+                   says ("2 appointments", "2 ραντεβού"));
+  tf_ui_wait_shown (f.window, "month-count-2030-03-31");
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (tf_ui_find (month, "month-count-2030-03-31"))),
+                   ==, "1");
+  g_assert_null (tf_ui_find_shown (month, "month-count-2030-03-13"));
+  /* The grid runs Monday to Sunday: 25 February 2030 is its first day. */
+  g_assert_nonnull (tf_ui_find (month, "month-day-2030-02-25"));
+  g_assert_null (tf_ui_find (month, "month-day-2030-02-24"));
+  /* The day's first appointment is named in it. */
+  {
+    g_autofree char *name = g_strdup_printf ("month-appointment-%s", first);
+
+    g_assert_nonnull (tf_ui_find_shown (month, name));
+  }
+  tf_ui_shot (greek ? "calendar-month-el" : "calendar-month");
+
+  /* A day pressed: its day view. */
+  {
+    GtkWidget *cell = tf_ui_find (month, "month-day-2030-03-12");
+    GtkWidget *button = gtk_widget_get_first_child (gtk_widget_get_first_child (cell));
+
+    g_signal_emit_by_name (button, "clicked");
+  }
+  tf_ui_wait_shown (f.window, "calendar-day");
+  wait_block_at_hour (&f, "calendar-day", first, 9, 0);
+  g_assert_cmpstr (title_text (&f), ==,
+                   says ("Tuesday 12 March 2030", "Τρίτη 12 Μαρτίου 2030"));
+  tf_ui_page_close (&f);
+}
+
+/* --- a phone's width ------------------------------------------------------ */
+
+static gboolean
+window_laid_out (gpointer data)
+{
+  GtkWidget *window = data;
+
+  return gtk_widget_get_width (window) > 0;
+}
+
+static void
+test_narrow (void)
+{
+  Fixture f = { 0 };
+  g_autoptr(GDateTime) today = athens_today ();
+  g_autoptr(GDateTime) at = athens (g_date_time_get_year (today), g_date_time_get_month (today),
+                                    g_date_time_get_day_of_month (today), 11, 0);
+  g_autofree char *client = g_uuid_string_random ();
+  g_autofree char *id = NULL;
+  const char *views[] = { "calendar-week", "calendar-day", "calendar-month" };
+  const char *names[] = { "week", "day", "month" };
+
+  fixture_set_up (&f, 360, 640);
+  id = tf_ui_put_appointment (f.session, client, at, "pending");
+  wait_block_at_hour (&f, "calendar-week", id, 11, 0);
+  g_assert_true (tf_ui_wait_for (window_laid_out, f.window));
+  for (guint i = 0; i < G_N_ELEMENTS (views); i++)
+    {
+      GtkWidget *view;
+      graphene_rect_t bounds;
+
+      gtk_widget_activate_action (f.page, "calendar.view", "s", names[i]);
+      view = tf_ui_wait_shown (f.window, views[i]);
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      /* The window kept its width, and the view is inside it. */
+      g_assert_cmpint (gtk_widget_get_width (f.window), ==, 360);
+      g_assert_true (gtk_widget_compute_bounds (view, f.window, &bounds));
+      g_assert_cmpfloat (bounds.origin.x, >=, 0);
+      g_assert_cmpfloat (bounds.origin.x + bounds.size.width, <=, 360);
+      /* The buttons of the views too. */
+      g_assert_true (gtk_widget_compute_bounds (tf_ui_find (f.window, "calendar-views"),
+                                                f.window, &bounds));
+      g_assert_cmpfloat (bounds.origin.x + bounds.size.width, <=, 360);
+    }
+  tf_ui_shot (greek ? "calendar-narrow-el" : "calendar-narrow");
+  tf_ui_page_close (&f);
+}
+
+int
+main (int argc, char **argv)
+{
+  greek = tf_ui_init_language (&argc, &argv);
+
+  g_test_add_func ("/tf/calendar/week-blocks", test_week_blocks);
+  g_test_add_func ("/tf/calendar/open-with-note", test_open_with_note);
+  g_test_add_func ("/tf/calendar/keys", test_keys);
+  g_test_add_func ("/tf/calendar/dst-week", test_dst_week);
+  g_test_add_func ("/tf/calendar/month-counts", test_month_counts);
+  g_test_add_func ("/tf/calendar/narrow", test_narrow);
+  return g_test_run ();
+}
