@@ -4,10 +4,11 @@
  *
  * A header with the client's name (and whether the care is active) over an
  * AdwViewStack of six sections with one bar at the bottom: their switcher
- * where its words fit whole, a picker of the section where they do not (a
- * phone-wide window, and Greek's longer words).  The intake, history, treatment plan and
- * sessions are widgets of their own; the journal and mood sections, both
- * read-only views of what the client shares, are here.
+ * where its words fit whole; where they do not (a phone-wide window, and
+ * Greek's longer words) a row of tabs that scrolls sideways, one tap on a
+ * tab showing its section (client.show-section).  The intake, history,
+ * treatment plan and sessions are widgets of their own; the journal and
+ * mood sections, both read-only views of what the client shares, are here.
  *
  * Everything is live: the name, the care relationship (and with it whether
  * the client shares their mood), the shared journal entries and the mood
@@ -65,7 +66,9 @@ struct _TfClientDetail
   TfSafetyBanner     *key_banner;      /* the client's keys changed (tf-safety-banner.h) */
   AdwWindowTitle     *title;
   AdwViewStack       *sections;
-  GtkDropDown        *section_picker;  /* the sections' bar when the switcher's words do not fit */
+  GtkWidget          *section_scroller; /* the sections' bar where the switcher's words do not fit */
+  GtkWidget          *section_tabs;     /* its row of tabs, one per section */
+  guint               reveal_tab_id;    /* scrolls the tab of the section shown into sight */
   GtkWidget          *journal_stack;   /* "empty" or "list" */
   GtkListBox         *journal_list;
   GtkWidget          *mood_stack;      /* "not-shared", "empty" or "chart" */
@@ -81,7 +84,7 @@ struct _TfClientDetail
 
 G_DEFINE_FINAL_TYPE (TfClientDetail, tf_client_detail, GTK_TYPE_WIDGET)
 
-enum { PROP_0, PROP_SHOW_BACK, N_PROPS };
+enum { PROP_0, PROP_SHOW_BACK, PROP_SECTION, N_PROPS };
 static GParamSpec *properties[N_PROPS];
 
 enum { SAVED, FAILED, BACK, N_SIGNALS };
@@ -94,9 +97,6 @@ tf_client_detail_dispose (GObject *object)
 {
   TfClientDetail *self = TF_CLIENT_DETAIL (object);
 
-  /* The sections' pages change as the stack goes: the picker lets go first. */
-  if (self->section_picker != NULL)
-    gtk_drop_down_set_model (self->section_picker, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), TF_TYPE_CLIENT_DETAIL);
   g_clear_object (&self->shared);
   g_clear_object (&self->journal);
@@ -121,6 +121,14 @@ tf_client_detail_get_property (GObject *object, guint prop_id, GValue *value,
     case PROP_SHOW_BACK:
       g_value_set_boolean (value, self->back != NULL && gtk_widget_get_visible (self->back));
       break;
+    case PROP_SECTION:
+      {
+        const char *name = self->sections != NULL
+                             ? adw_view_stack_get_visible_child_name (self->sections) : NULL;
+
+        g_value_set_string (value, name != NULL ? name : "");
+      }
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -136,6 +144,10 @@ tf_client_detail_set_property (GObject *object, guint prop_id, const GValue *val
     {
     case PROP_SHOW_BACK:
       tf_client_detail_set_show_back (self, g_value_get_boolean (value));
+      break;
+    case PROP_SECTION:
+      if (g_value_get_string (value) != NULL && *g_value_get_string (value) != '\0')
+        tf_client_detail_show_section (self, g_value_get_string (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -169,7 +181,13 @@ tf_client_detail_class_init (TfClientDetailClass *klass)
   properties[PROP_SHOW_BACK] = g_param_spec_boolean ("show-back", NULL, NULL, FALSE,
                                                      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
                                                      G_PARAM_EXPLICIT_NOTIFY);
+  /* The section shown, by name (the stack's visible child). */
+  properties[PROP_SECTION] = g_param_spec_string ("section", NULL, NULL, "",
+                                                  G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+                                                  G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+  /* A section's tab: one tap shows it. */
+  gtk_widget_class_install_property_action (widget_class, "client.show-section", "section");
 
   tf_form_class_add_outcome_signals (klass, &signals[SAVED], &signals[FAILED]);
   signals[BACK] = g_signal_new ("back", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
@@ -187,7 +205,8 @@ tf_client_detail_class_init (TfClientDetailClass *klass)
   BIND (key_banner);
   BIND (title);
   BIND (sections);
-  BIND (section_picker);
+  BIND (section_scroller);
+  BIND (section_tabs);
   BIND (journal_stack);
   BIND (journal_list);
   BIND (mood_stack);
@@ -399,21 +418,6 @@ on_child_failed_cb (GtkWidget *child, const char *message, TfClientDetail *self)
 }
 
 static void
-add_section (TfClientDetail *self, GtkWidget *child, const char *name, const char *title,
-             const char *icon)
-{
-  AdwViewStackPage *page = adw_view_stack_add_titled (self->sections, child, name, title);
-
-  adw_view_stack_page_set_icon_name (page, icon);
-  /* The sections of other files say what happened; the window shows it. */
-  if (g_signal_lookup ("saved", G_OBJECT_TYPE (child)) != 0)
-    {
-      g_signal_connect_object (child, "saved", G_CALLBACK (on_child_saved_cb), self, 0);
-      g_signal_connect_object (child, "failed", G_CALLBACK (on_child_failed_cb), self, 0);
-    }
-}
-
-static void
 on_back_clicked_cb (TfClientDetail *self)
 {
   g_signal_emit (self, signals[BACK], 0);
@@ -461,66 +465,84 @@ tf_client_detail_init (TfClientDetail *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 
-/* The picker shows the section shown, and shows the section picked. */
+/* The tab of section @name in the row of tabs (tf-client-detail.ui). */
+static GtkWidget *
+find_tab (TfClientDetail *self, const char *name)
+{
+  for (GtkWidget *tab = gtk_widget_get_first_child (self->section_tabs); tab != NULL;
+       tab = gtk_widget_get_next_sibling (tab))
+    {
+      GVariant *target = gtk_actionable_get_action_target_value (GTK_ACTIONABLE (tab));
+
+      if (target != NULL && g_str_equal (g_variant_get_string (target, NULL), name))
+        return tab;
+    }
+  g_return_val_if_reached (NULL);
+}
+
+/* Once laid out, the row of tabs scrolls the tab of the section shown
+ * into sight. */
+static gboolean
+reveal_tab_tick (GtkWidget *widget, GdkFrameClock *clock, gpointer data)
+{
+  TfClientDetail *self = TF_CLIENT_DETAIL (widget);
+  const char *name = adw_view_stack_get_visible_child_name (self->sections);
+  GtkWidget *tab = name != NULL ? find_tab (self, name) : NULL;
+  GtkAdjustment *adjustment =
+    gtk_scrolled_window_get_hadjustment (GTK_SCROLLED_WINDOW (self->section_scroller));
+  graphene_rect_t bounds;
+
+  self->reveal_tab_id = 0;
+  if (tab != NULL && gtk_widget_get_mapped (tab) &&
+      gtk_widget_compute_bounds (tab, self->section_tabs, &bounds))
+    gtk_adjustment_clamp_page (adjustment, bounds.origin.x - 6,
+                               bounds.origin.x + bounds.size.width + 6);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_section_shown_cb (TfClientDetail *self)
 {
-  GListModel *pages = gtk_drop_down_get_model (self->section_picker);
-  GtkWidget *shown = adw_view_stack_get_visible_child (self->sections);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SECTION]);
+  if (self->reveal_tab_id == 0)
+    self->reveal_tab_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), reveal_tab_tick,
+                                                        NULL, NULL);
+}
 
-  for (guint i = 0; i < g_list_model_get_n_items (pages); i++)
+/* Section @name, its title and icon those of its tab (an icon and a
+ * label). */
+static void
+add_section (TfClientDetail *self, GtkWidget *child, const char *name)
+{
+  GtkWidget *tab = gtk_button_get_child (GTK_BUTTON (find_tab (self, name)));
+  GtkImage *icon = GTK_IMAGE (gtk_widget_get_first_child (tab));
+  GtkLabel *title = GTK_LABEL (gtk_widget_get_last_child (tab));
+  AdwViewStackPage *page = adw_view_stack_add_titled (self->sections, child, name,
+                                                      gtk_label_get_text (title));
+
+  adw_view_stack_page_set_icon_name (page, gtk_image_get_icon_name (icon));
+  /* The sections of other files say what happened; the window shows it. */
+  if (g_signal_lookup ("saved", G_OBJECT_TYPE (child)) != 0)
     {
-      g_autoptr(AdwViewStackPage) page = g_list_model_get_item (pages, i);
-
-      if (adw_view_stack_page_get_child (page) == shown &&
-          gtk_drop_down_get_selected (self->section_picker) != i)
-        gtk_drop_down_set_selected (self->section_picker, i);
+      g_signal_connect_object (child, "saved", G_CALLBACK (on_child_saved_cb), self, 0);
+      g_signal_connect_object (child, "failed", G_CALLBACK (on_child_failed_cb), self, 0);
     }
-}
-
-static void
-on_section_picked_cb (TfClientDetail *self)
-{
-  AdwViewStackPage *page = gtk_drop_down_get_selected_item (self->section_picker);
-
-  if (page != NULL &&
-      adw_view_stack_get_visible_child (self->sections) != adw_view_stack_page_get_child (page))
-    adw_view_stack_set_visible_child (self->sections, adw_view_stack_page_get_child (page));
-}
-
-static void
-follow_sections (TfClientDetail *self)
-{
-  g_autoptr(GtkSelectionModel) pages = adw_view_stack_get_pages (self->sections);
-
-  gtk_drop_down_set_expression (self->section_picker,
-                                gtk_property_expression_new (ADW_TYPE_VIEW_STACK_PAGE, NULL,
-                                                             "title"));
-  gtk_drop_down_set_model (self->section_picker, G_LIST_MODEL (pages));
-  on_section_shown_cb (self);
-  g_signal_connect_object (self->sections, "notify::visible-child",
-                           G_CALLBACK (on_section_shown_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->section_picker, "notify::selected",
-                           G_CALLBACK (on_section_picked_cb), self, G_CONNECT_SWAPPED);
 }
 
 /* The sections in their order; the forms are made for this client. */
 static void
 add_sections (TfClientDetail *self)
 {
-  add_section (self, tf_intake_form_new (self->session, self->client_id), "intake",
-               _("Intake"), "contact-new-symbolic");
-  add_section (self, tf_history_form_new (self->session, self->client_id), "history",
-               _("History"), "x-office-address-book-symbolic");
-  add_section (self, tf_plan_editor_new (self->session, self->client_id), "plan",
-               _("Treatment Plan"), "view-list-ordered-symbolic");
+  add_section (self, tf_intake_form_new (self->session, self->client_id), "intake");
+  add_section (self, tf_history_form_new (self->session, self->client_id), "history");
+  add_section (self, tf_plan_editor_new (self->session, self->client_id), "plan");
   self->notes = tf_notes_view_new (self->session, self->client_id);
-  add_section (self, self->notes, "sessions",
-               _("Sessions"), "x-office-calendar-symbolic");
-  add_section (self, self->journal_stack, "journal", _("Journal"),
-               "accessories-text-editor-symbolic");
-  add_section (self, self->mood_stack, "mood", _("Mood"), "face-smile-symbolic");
-  follow_sections (self);
+  add_section (self, self->notes, "sessions");
+  add_section (self, self->journal_stack, "journal");
+  add_section (self, self->mood_stack, "mood");
+  g_signal_connect_object (self->sections, "notify::visible-child",
+                           G_CALLBACK (on_section_shown_cb), self, G_CONNECT_SWAPPED);
+  on_section_shown_cb (self);
 }
 
 GtkWidget *

@@ -270,6 +270,106 @@ shot (const char *what, const Size *size)
   tf_ui_shot (name);
 }
 
+/* --- a client's sections at phone width ----------------------------------- */
+
+typedef struct
+{
+  Fixture    *f;
+  const char *name;  /* a section */
+} Tab;
+
+static GtkWidget *
+find_tab (Fixture *f, const char *section)
+{
+  g_autofree char *name = g_strdup_printf ("client-detail-tab-%s", section);
+
+  return tf_ui_find (f->window, name);
+}
+
+/* The tab of a section is where a tap reaches it: mapped, wholly inside
+ * the window and what the row's scrolled window shows, and on top at its
+ * centre. */
+static gboolean
+tab_in_sight (gpointer data)
+{
+  Tab *t = data;
+  GtkWidget *tab = find_tab (t->f, t->name);
+  GtkWidget *scroller, *picked;
+  graphene_rect_t bounds, shown;
+
+  if (tab == NULL || !gtk_widget_get_mapped (tab) || !no_transition (t->f->window))
+    return FALSE;
+  scroller = gtk_widget_get_ancestor (tab, GTK_TYPE_SCROLLED_WINDOW);
+  if (!gtk_widget_compute_bounds (tab, t->f->window, &bounds) ||
+      !gtk_widget_compute_bounds (scroller, t->f->window, &shown))
+    return FALSE;
+  if (bounds.origin.x < 0 ||
+      bounds.origin.x + bounds.size.width > gtk_widget_get_width (t->f->window) ||
+      !graphene_rect_contains_rect (&shown, &bounds))
+    return FALSE;
+  picked = gtk_widget_pick (t->f->window, bounds.origin.x + bounds.size.width / 2,
+                            bounds.origin.y + bounds.size.height / 2, GTK_PICK_DEFAULT);
+  return picked != NULL && (picked == tab || gtk_widget_is_ancestor (picked, tab));
+}
+
+/* Section @name is shown, its tab checked and in sight. */
+static void
+wait_tab_in_sight (Fixture *f, AdwViewStack *stack, const char *name)
+{
+  Tab tab = { f, name };
+
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (stack), ==, name);
+  g_assert_true (tf_ui_wait_for (tab_in_sight, &tab));
+  g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (find_tab (f, name))));
+}
+
+typedef struct
+{
+  Tab           *tab;
+  GtkAdjustment *adjustment;
+  double         to;
+} Swipe;
+
+/* A swipe of the row of tabs to one end (again, should the row have
+ * scrolled meanwhile), until the tab is in sight: nothing is tapped. */
+static gboolean
+swiped_in_sight (gpointer data)
+{
+  Swipe *s = data;
+
+  if (tab_in_sight (s->tab))
+    return TRUE;
+  gtk_adjustment_set_value (s->adjustment, MIN (s->to, gtk_adjustment_get_upper (s->adjustment)));
+  return FALSE;
+}
+
+/* The tab of the @position-th section, brought into sight as a person
+ * would swipe the row if it is not, is tapped once: its section shows. */
+static void
+tap_section (Fixture *f, AdwViewStack *stack, guint position)
+{
+  g_autoptr(GtkSelectionModel) pages = adw_view_stack_get_pages (stack);
+  g_autoptr(AdwViewStackPage) page = g_list_model_get_item (G_LIST_MODEL (pages), position);
+  const char *name = adw_view_stack_page_get_name (page);
+  Tab tab = { f, name };
+  GtkWidget *scroller = gtk_widget_get_ancestor (find_tab (f, name), GTK_TYPE_SCROLLED_WINDOW);
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_hadjustment (GTK_SCROLLED_WINDOW (scroller));
+
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (stack), !=, name);
+  g_assert_false (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (find_tab (f, name))));
+  if (!tab_in_sight (&tab))
+    {
+      Swipe swipe = { &tab, adjustment, position == 0 ? 0 : G_MAXDOUBLE };
+
+      g_assert_true (tf_ui_wait_for (swiped_in_sight, &swipe));
+      g_assert_cmpstr (adw_view_stack_get_visible_child_name (stack), !=, name);
+    }
+  g_test_message ("%d px: one tap on the tab of %s", f->size.width, name);
+  tf_ui_click (f->window, gtk_widget_get_name (find_tab (f, name)));
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (stack), ==, name);
+  wait_tab_in_sight (f, stack, name);
+}
+
 /* --- the tests ------------------------------------------------------------ */
 
 /* A therapist's window has one bottom bar, its labels whole: on the client
@@ -282,7 +382,7 @@ test_one_bar (gconstpointer data)
   Fixture f = { 0 };
   g_autofree char *appointment = NULL;
   g_autofree char *client_id = NULL;
-  GtkWidget *picker;
+  GtkWidget *tabs;
 
   fixture_open (&f, "therapist", size);
   client_id = pull_client (&f, &appointment);
@@ -296,17 +396,25 @@ test_one_bar (gconstpointer data)
   shot ("client", size);
   assert_one_bar (&f, "a client open", TRUE);
 
-  /* Where the switcher's words do not fit, the picker picks the section
-   * and shows the one shown. */
-  picker = tf_ui_find_shown (f.window, "client-detail-section-picker");
-  if (picker != NULL)
+  /* Where the switcher's words do not fit, one tap on a section's tab
+   * shows it, and the tab of the one shown is selected and in sight. */
+  tabs = tf_ui_find_shown (f.window, "client-detail-section-tabs");
+  if (tabs != NULL && gtk_widget_get_mapped (tabs))
     {
       AdwViewStack *stack = ADW_VIEW_STACK (tf_ui_find (f.window, "client-detail-stack"));
+      g_autoptr(GtkSelectionModel) pages = adw_view_stack_get_pages (stack);
+      guint n = g_list_model_get_n_items (G_LIST_MODEL (pages));
+      g_autoptr(AdwViewStackPage) first = g_list_model_get_item (G_LIST_MODEL (pages), 0);
 
-      gtk_drop_down_set_selected (GTK_DROP_DOWN (picker), 3);
-      g_assert_cmpstr (adw_view_stack_get_visible_child_name (stack), ==, "sessions");
+      /* It opens on the first section; each other one, then the first
+       * again, is one tap away. */
+      wait_tab_in_sight (&f, stack, adw_view_stack_page_get_name (first));
+      for (guint i = 1; i <= n; i++)
+        tap_section (&f, stack, i % n);
       adw_view_stack_set_visible_child_name (stack, "mood");
-      g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (picker)), ==, 5);
+      wait_tab_in_sight (&f, stack, "mood");
+      adw_view_stack_set_visible_child_name (stack, "intake");
+      wait_tab_in_sight (&f, stack, "intake");
     }
   else
     g_assert_cmpint (size->width, >, 800);

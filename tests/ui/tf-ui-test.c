@@ -611,16 +611,50 @@ tf_ui_wait_dialog (GtkWidget *not_this)
   return w.found;
 }
 
+/* Without ImageMagick's import: each window shown, as GTK renders it, in
+ * @dir/@name-N.png. */
+static void
+shot_windows (const char *dir, const char *name)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();  /* borrowed */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
+      g_autoptr(GdkPaintable) paintable = NULL;
+      g_autoptr(GtkSnapshot) snapshot = NULL;
+      g_autoptr(GskRenderNode) node = NULL;
+      g_autoptr(GdkTexture) texture = NULL;
+      g_autofree char *path = NULL;
+
+      if (!gtk_widget_get_mapped (window))
+        continue;
+      paintable = gtk_widget_paintable_new (window);
+      snapshot = gtk_snapshot_new ();
+      gdk_paintable_snapshot (paintable, snapshot, gtk_widget_get_width (window),
+                              gtk_widget_get_height (window));
+      node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+      if (node == NULL)
+        continue;
+      texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
+                                             NULL);
+      path = g_strdup_printf ("%s/%s-%u.png", dir, name, i);
+      gdk_texture_save_to_png (texture, path);
+    }
+}
+
 void
 tf_ui_shot (const char *name)
 {
   const char *dir = g_getenv ("TF_UI_SHOTS");
-  g_autofree char *command = NULL;
+  g_autofree char *command = NULL, *import = g_find_program_in_path ("import");
 
   if (dir == NULL)
     return;
   for (int i = 0; i < 20; i++)
     g_main_context_iteration (NULL, FALSE);
+  if (import == NULL)
+    return shot_windows (dir, name);
   command = g_strdup_printf ("import -window root %s/%s.png", dir, name);
   g_spawn_command_line_sync (command, NULL, NULL, NULL, NULL);
 }
