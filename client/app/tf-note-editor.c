@@ -9,7 +9,8 @@
  * failed save leaves the editor as it is, and leaving it with unsaved
  * changes asks first.  A locked note is shown read-only with the time it
  * was signed, and with a warning when its signature does not verify
- * (signature_valid false from tf_vault_list).  Locking saves first, so what
+ * (signature_valid false from tf_vault_list); below it its addenda and the
+ * field to add one (TfNoteAddenda).  Locking saves first, so what
  * is on screen is what gets signed; a saved note is shown again as stored
  * (tf_note_dup_stored), the notes list following by itself.
  *
@@ -30,6 +31,7 @@
 #include "tf-drafts.h"
 #include "tf-form.h"
 #include "tf-note-content.h"
+#include "tf-note-addenda.h"
 #include "tf-note-editor.h"
 #include "tf-note-section-group.h"
 #include "tf-time.h"
@@ -60,6 +62,7 @@ struct _TfNoteEditor
   GtkWidget    *sections_box;   /* the section groups; rebuilt per approach */
   GtkWidget    *risk_level;     /* AdwComboRow */
   GtkWidget    *risk_notes;     /* GtkTextView */
+  GtkWidget    *addenda;        /* TfNoteAddenda: shown with a signed note */
   GtkWidget    *actions_separator;
   GtkWidget    *actions_bar;    /* below the scrolled note: the error, Save, Lock and Sign */
   GtkWidget    *error;
@@ -310,6 +313,9 @@ fill_editor (TfNoteEditor *self, JsonObject *plain, const char *appointment_id)
   else
     gtk_widget_set_visible (self->warning, FALSE);
   gtk_widget_set_visible (self->signed_label, self->locked);
+  tf_note_addenda_set_note (TF_NOTE_ADDENDA (self->addenda), self->session,
+                            self->locked ? self->note_id : NULL);
+  gtk_widget_set_visible (self->addenda, self->locked);
   gtk_widget_set_visible (self->error, FALSE);
   gtk_widget_set_visible (self->draft_notice, FALSE);
   update_actions (self);
@@ -422,6 +428,8 @@ on_discard_response_cb (AdwMessageDialog *dialog, const char *response, TfNoteEd
   key = draft_key (self);
   forget_draft (self, key);
   self->dirty = FALSE;
+  if (self->locked)
+    tf_note_addenda_set_note (TF_NOTE_ADDENDA (self->addenda), self->session, NULL);
   g_signal_emit (self, signals[CLOSED], 0);
 }
 
@@ -430,18 +438,27 @@ on_discard_response_cb (AdwMessageDialog *dialog, const char *response, TfNoteEd
 static void
 on_back_clicked_cb (TfNoteEditor *self)
 {
+  gboolean addendum = self->locked &&
+                      tf_note_addenda_has_text (TF_NOTE_ADDENDA (self->addenda));
   GtkWidget *dialog;
 
-  if (!self->dirty || self->locked)
+  if (!addendum && (!self->dirty || self->locked))
     {
       g_signal_emit (self, signals[CLOSED], 0);
       return;
     }
-  dialog = tf_form_confirm_new (GTK_WIDGET (self), "notes-discard-dialog",
-                                _("Discard Unsaved Changes?"),
-                                _("What you wrote in this note since it was last saved "
-                                  "will be lost."),
-                                "keep", _("_Keep Editing"), "discard", _("_Discard"));
+  if (addendum)
+    dialog = tf_form_confirm_new (GTK_WIDGET (self), "notes-discard-dialog",
+                                  _("Discard the Addendum?"),
+                                  _("The addendum you wrote has not been added to the note "
+                                    "and will be lost."),
+                                  "keep", _("_Keep Editing"), "discard", _("_Discard"));
+  else
+    dialog = tf_form_confirm_new (GTK_WIDGET (self), "notes-discard-dialog",
+                                  _("Discard Unsaved Changes?"),
+                                  _("What you wrote in this note since it was last saved "
+                                    "will be lost."),
+                                  "keep", _("_Keep Editing"), "discard", _("_Discard"));
   gtk_window_set_modal (GTK_WINDOW (dialog), TRUE);
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_discard_response_cb), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
@@ -656,6 +673,19 @@ lock_sign_activated (GtkWidget *widget, const char *action, GVariant *param)
   on_lock_clicked_cb (TF_NOTE_EDITOR (widget));
 }
 
+/* An addendum's outcome is the editor's, told to the window the same way. */
+static void
+on_addenda_saved_cb (TfNoteEditor *self, const char *message)
+{
+  g_signal_emit (self, signals[SAVED], 0, message);
+}
+
+static void
+on_addenda_failed_cb (TfNoteEditor *self, const char *message)
+{
+  g_signal_emit (self, signals[FAILED], 0, message);
+}
+
 static void
 tf_note_editor_dispose (GObject *object)
 {
@@ -686,6 +716,7 @@ tf_note_editor_class_init (TfNoteEditorClass *klass)
                                   NULL, NULL, NULL, G_TYPE_NONE, 0);
   g_type_ensure (TF_TYPE_NOTE_SECTION_GROUP);
   g_type_ensure (TF_TYPE_DRAFT_NOTICE);
+  g_type_ensure (TF_TYPE_NOTE_ADDENDA);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/therapyfield/TherapyField/"
                                                "tf-note-editor.ui");
@@ -698,6 +729,7 @@ tf_note_editor_class_init (TfNoteEditorClass *klass)
   BIND (sections_box);
   BIND (risk_level);
   BIND (risk_notes);
+  BIND (addenda);
   BIND (actions_separator);
   BIND (actions_bar);
   BIND (error);
@@ -707,6 +739,8 @@ tf_note_editor_class_init (TfNoteEditorClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_approach_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, mark_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_draft_discard_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_addenda_saved_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_addenda_failed_cb);
 
   gtk_widget_class_install_action (widget_class, "note.back", NULL, back_activated);
   gtk_widget_class_install_action (widget_class, "note.save", NULL, save_activated);

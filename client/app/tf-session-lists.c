@@ -12,6 +12,7 @@
 
 #include "config.h"
 
+#include "tf-addenda.h"
 #include "tf-booking-lists.h"
 #include "tf-clients.h"
 #include "tf-goals-list.h"
@@ -66,6 +67,15 @@ tf_session_dup_note_sessions (TfSession *self, const char *client_id)
   g_return_val_if_fail (client_id != NULL, NULL);
 
   return self->vault != NULL ? tf_notes_sessions_new (self->vault, client_id) : NULL;
+}
+
+TfRepository *
+tf_session_dup_addenda (TfSession *self, const char *note_id)
+{
+  g_return_val_if_fail (TF_IS_SESSION (self), NULL);
+  g_return_val_if_fail (note_id != NULL, NULL);
+
+  return self->vault != NULL ? tf_addenda_list_new (self->vault, note_id) : NULL;
 }
 
 TfRepository *

@@ -74,6 +74,9 @@ TfRepository *tf_session_dup_note_sessions (TfSession  *self,
                                             const char *client_id);
 /* This therapist's treatment plans for a client, the current one first
  * (tf_plans_list_new). */
+/* The addenda of session note @note_id, oldest first (tf-addenda.h). */
+TfRepository *tf_session_dup_addenda   (TfSession      *self,
+                                        const char     *note_id);
 TfRepository *tf_session_dup_plans     (TfSession      *self,
                                         const char     *client_id);
 /* This therapist's appointments of a week, by day (tf_schedule_week_new). */

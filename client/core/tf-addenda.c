@@ -113,6 +113,23 @@ tf_addendum_list (TfVault *vault, const char *note_id, GError **error)
   return list;
 }
 
+static GPtrArray *
+load_addenda (TfVault *vault, gpointer data, GError **error)
+{
+  return tf_addendum_list (vault, data, error);
+}
+
+TfRepository *
+tf_addenda_list_new (TfVault *vault, const char *note_id)
+{
+  static const char *const tables[] = { "note_addenda", NULL };
+
+  g_return_val_if_fail (TF_IS_VAULT (vault), NULL);
+  g_return_val_if_fail (note_id != NULL, NULL);
+
+  return tf_repository_new_derived (vault, tables, load_addenda, g_strdup (note_id), g_free);
+}
+
 gboolean
 tf_addendum_all_verified (JsonObject *note, GPtrArray *addenda)
 {

@@ -11,7 +11,7 @@
  */
 #pragma once
 
-#include "tf-vault.h"
+#include "tf-repository.h"
 
 G_BEGIN_DECLS
 
@@ -39,6 +39,12 @@ gboolean   tf_addendum_add          (TfVault    *vault,
 GPtrArray *tf_addendum_list         (TfVault    *vault,
                                      const char *note_id,
                                      GError    **error);
+
+/* The addenda of @note_id as tf_addendum_list gives them, live: a
+ * repository (tf-repository.h) that reloads by itself when an addendum
+ * is written here or arrives with a sync. */
+TfRepository *tf_addenda_list_new   (TfVault    *vault,
+                                     const char *note_id);
 
 /* Whether session note @note (a plain form as tf_vault_list gives it) is
  * signed and every one of @addenda verifies: what a printout or a reader

@@ -12,7 +12,9 @@
  * confirmation (not when cancelled), its text is read-only, it shows as
  * signed and neither Save nor Lock is offered; a note the CLI wrote opens
  * as one text; a note altered after signing shows the warning; a note
- * whose key is not here says it cannot be opened.  The plan editor starts
+ * whose key is not here says it cannot be opened.  A signed note takes
+ * addenda (offered only with text typed, shown signed below it, asked about
+ * when left unadded, flagged when altered).  The plan editor starts
  * empty, refuses "X99.9x" and "hello" as codes with the validator's
  * message and stores nothing, suggests F32.1 from "F32", refuses a bad
  * review date, saves F32.1 and a goal, and a new editor shows them again.
@@ -397,6 +399,112 @@ test_notes (void)
   fixture_tear_down (&f);
 }
 
+/* --- addenda ------------------------------------------------------------- */
+
+/* A signed note takes addenda below it: Add Addendum is offered only with
+ * something typed, adds it signed, shows it in the list with its text and
+ * empties the field; an unsigned note shows no addenda; an addendum altered
+ * afterwards says its signature does not verify. */
+static void
+test_addenda (void)
+{
+  Fixture f = { 0 };
+  g_autofree char *signed_id = g_uuid_string_random ();
+  g_autofree char *draft_id = g_uuid_string_random ();
+  g_autofree char *signed_row = NULL, *draft_row = NULL, *added_row = NULL;
+  g_autoptr(JsonNode) content = json_from_string ("{\"approach\": \"soap\","
+                                                  " \"text\": \"S: άγχος στη δουλειά\"}", NULL);
+  g_autoptr(GPtrArray) addenda = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *addendum;
+  GtkWidget *add, *row;
+  g_autofree char *left = NULL;
+
+  fixture_set_up (&f, make_notes_view);
+  g_assert_true (tf_note_save (tf_ui_page_vault (&f), signed_id, completed_id, "soap", content,
+                               NULL, TRUE, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (tf_note_save (tf_ui_page_vault (&f), draft_id, completed_id, "soap", content,
+                               NULL, FALSE, NULL, &error));
+  g_assert_no_error (error);
+  signed_row = g_strdup_printf ("note-%s", signed_id);
+  draft_row = g_strdup_printf ("note-%s", draft_id);
+
+  /* An unsigned note is edited, not added to. */
+  open_row (&f, draft_row);
+  tf_ui_wait_shown (f.window, "notes-save");
+  g_assert_false (gtk_widget_get_visible (tf_ui_find (f.window, "notes-addenda")));
+  tf_ui_click (f.window, "notes-back");
+
+  open_row (&f, signed_row);
+  tf_ui_wait_shown (f.window, "notes-addenda");
+  add = tf_ui_find (f.window, "addenda-add");
+  g_assert_false (gtk_widget_get_visible (tf_ui_find (f.window, "addenda-list")));
+  g_assert_false (gtk_widget_is_sensitive (add));
+  write_text (&f, "addenda-text", "   ");
+  g_assert_false (gtk_widget_is_sensitive (add));
+  write_text (&f, "addenda-text", "Τηλεφώνησε την επομένη: κοιμάται καλύτερα.");
+  g_assert_true (gtk_widget_is_sensitive (add));
+  tf_ui_click (f.window, "addenda-add");
+  g_assert_cmpstr (f.saved, ==, "Addendum added and signed");
+
+  addenda = list_of (&f, "note_addenda", "note_id", signed_id);
+  g_assert_cmpuint (addenda->len, ==, 1);
+  addendum = g_ptr_array_index (addenda, 0);
+  g_assert_cmpstr (json_object_get_string_member (addendum, "content"), ==,
+                   "Τηλεφώνησε την επομένη: κοιμάται καλύτερα.");
+  g_assert_nonnull (json_object_get_string_member (addendum, "locked_at"));
+  g_assert_true (json_object_get_boolean_member (addendum, "signature_valid"));
+  added_row = g_strdup_printf ("addendum-%s", json_object_get_string_member (addendum, "id"));
+  row = tf_ui_wait_shown (f.window, added_row);
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==,
+                   "Τηλεφώνησε την επομένη: κοιμάται καλύτερα.");
+  g_assert_true (g_str_has_prefix (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)),
+                                   "Addendum, signed "));
+  left = read_text (&f, "addenda-text");
+  g_assert_cmpstr (left, ==, "");
+  g_assert_false (gtk_widget_is_sensitive (add));
+  tf_ui_shot ("notes-addenda");
+  /* The note itself is as it was signed. */
+  g_assert_cmpuint (count (&f, "session_notes", "id", signed_id), ==, 1);
+
+  /* Leaving with an addendum typed and not added asks first. */
+  write_text (&f, "addenda-text", "Μισή σκέψη");
+  tf_ui_click (f.window, "notes-back");
+  g_free (tf_ui_answer_dialog ("notes-discard-dialog", "keep"));
+  g_assert_true (gtk_widget_get_mapped (tf_ui_find (f.window, "addenda-text")));
+  g_clear_pointer (&left, g_free);
+  left = read_text (&f, "addenda-text");
+  g_assert_cmpstr (left, ==, "Μισή σκέψη");
+  tf_ui_click (f.window, "notes-back");
+  g_free (tf_ui_answer_dialog ("notes-discard-dialog", "discard"));
+  tf_ui_wait_shown (f.window, signed_row);
+  g_assert_cmpuint (count (&f, "note_addenda", "note_id", signed_id), ==, 1);
+  open_row (&f, signed_row);
+  g_clear_pointer (&left, g_free);
+  left = read_text (&f, "addenda-text");
+  g_assert_cmpstr (left, ==, "");
+
+  /* Altered afterwards (as a server could): said in its row. */
+  {
+    g_autoptr(TfRecord) record = tf_store_get (tf_session_get_store (f.session),
+                                               tf_registry_lookup ("note_addenda"),
+                                               json_object_get_string_member (addendum, "id"),
+                                               &error);
+    g_autoptr(JsonObject) fields = NULL;
+
+    g_assert_no_error (error);
+    fields = tf_json_object_dup (record->fields);
+    json_object_set_string_member (fields, "locked_at", "2026-01-01T00:00:00Z");
+    g_assert_true (tf_store_put (tf_session_get_store (f.session),
+                                 tf_registry_lookup ("note_addenda"), record->id, fields,
+                                 &error));
+    g_assert_no_error (error);
+    tf_ui_wait_subtitle (f.window, added_row, "The signature does not verify");
+  }
+  fixture_tear_down (&f);
+}
+
 /* --- the treatment plan --------------------------------------------------- */
 
 static const char *
@@ -750,6 +858,7 @@ main (int argc, char **argv)
   tf_ui_init (&argc, &argv, "C.UTF-8");
 
   g_test_add_func ("/tf/notes/sessions-write-lock", test_notes);
+  g_test_add_func ("/tf/notes/addenda", test_addenda);
   g_test_add_func ("/tf/notes/treatment-plan", test_plan);
   g_test_add_func ("/tf/notes/actions-in-view", test_actions_in_view);
   g_test_add_func ("/tf/notes/arrival-keeps-focus", test_arrival_keeps_focus);

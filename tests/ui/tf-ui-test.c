@@ -651,8 +651,15 @@ tf_ui_shot (const char *name)
 
   if (dir == NULL)
     return;
-  for (int i = 0; i < 20; i++)
-    g_main_context_iteration (NULL, FALSE);
+  /* Long enough for the frame clock to draw what changed (a stack's
+   * transition, a list's new rows) before the screen is read. */
+  {
+    g_autoptr(GTimer) timer = g_timer_new ();
+
+    while (g_timer_elapsed (timer, NULL) < 0.5)
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (10000);
+  }
   if (import == NULL)
     return shot_windows (dir, name);
   command = g_strdup_printf ("import -window root %s/%s.png", dir, name);
