@@ -10,10 +10,11 @@
  * midnights there, so a week with the last Sunday of October is 169 hours
  * long and shows all of them.  Weeks start on Monday, as in Greece.
  *
- * The keys, in the views' box: ← → the selected day, ↑ ↓ a week (a day in
- * the day view), at the edges into the period before or after; Page Up and
- * Page Down the period; T today; Enter opens the selected day's first
- * appointment (a block with the focus opens itself).  Each is an installed
+ * The keys, anywhere in the calendar (its buttons and views): ← → the
+ * selected day, ↑ ↓ a week (a day in the day view), at the edges into the
+ * period before or after; Page Up and Page Down the period; T today; Enter
+ * opens the selected day's first appointment (a block or a button with
+ * the focus takes it first).  Each is an installed
  * action (calendar.previous, .next, .today, .move, .open, .view) with the
  * same effect from a button or a menu.
  */

@@ -34,7 +34,7 @@ struct _TfSchedulePage
   GtkWidget    *day_view;     /* TfCalendarWeek of one day */
   GtkWidget    *week_view;    /* TfCalendarWeek */
   GtkWidget    *month_view;   /* TfCalendarMonth */
-  GtkWidget    *calendar;     /* the box of the views, where their keys are */
+  GtkWidget    *calendar;     /* the views and their buttons, where the keys work */
   GtkWidget    *week_label;   /* the period shown */
   GtkWidget    *days_box;     /* the list: one heading and list per day, bound to week */
   GtkWidget    *empty;

@@ -349,6 +349,24 @@ test_open_with_note (void)
     g_assert_cmpstr (block_line (block, 2), ==, says ("Confirmed", "Επιβεβαιωμένο"));
   }
 
+  /* A click opens the block's own appointment too. */
+  {
+    g_autofree char *name = g_strdup_printf ("block-%s", id);
+    GtkWidget *block = in_view (&f, "calendar-week", name);
+    g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+    gboolean begun = g_date_time_compare (at, now) <= 0;
+
+    gtk_widget_activate (gtk_widget_get_first_child (gtk_widget_get_first_child (block)));
+    popover = tf_ui_wait_shown (block, "appointment-popover");
+    g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (tf_ui_find (popover, "popover-status"))),
+                     ==, says ("Confirmed", "Επιβεβαιωμένο"));
+    /* Confirmed: completed or missed once begun (today's 09:00), and
+     * cancelled. */
+    g_assert_null (tf_ui_find_shown (popover, "popover-confirm"));
+    g_assert_true ((tf_ui_find_shown (popover, "popover-complete") != NULL) == begun);
+    g_assert_true ((tf_ui_find_shown (popover, "popover-no-show") != NULL) == begun);
+    g_assert_nonnull (tf_ui_find_shown (popover, "popover-cancel"));
+  }
   tf_ui_page_close (&f);
 }
 
@@ -372,6 +390,8 @@ test_keys (void)
   date = page_date (&f);
   g_assert_cmpstr (date, ==, today_text);
   title = g_strdup (title_text (&f));
+  /* This week has the line of the current time; others do not. */
+  tf_ui_wait_shown (week, "calendar-now");
 
   /* → a day on. */
   g_assert_true (tf_ui_press (week, GDK_KEY_Right, 0));
@@ -396,6 +416,7 @@ test_keys (void)
   g_assert_cmpstr (title_text (&f), !=, title);
   g_assert_true (has (&f, "calendar-week", "heading", date));
   g_assert_false (has (&f, "calendar-week", "heading", today_text));
+  g_assert_null (tf_ui_find_shown (week, "calendar-now"));
 
   /* Page Up twice: the week before this one. */
   g_assert_true (tf_ui_press (week, GDK_KEY_Page_Up, 0));
@@ -404,8 +425,8 @@ test_keys (void)
   date = page_date (&f);
   g_assert_cmpstr (date, ==, last_text);
 
-  /* T: today, this week. */
-  g_assert_true (tf_ui_press (week, GDK_KEY_t, 0));
+  /* T: today, this week — from the calendar's buttons too. */
+  g_assert_true (tf_ui_press (tf_ui_find (f.window, "schedule-next"), GDK_KEY_t, 0));
   g_free (date);
   date = page_date (&f);
   g_assert_cmpstr (date, ==, today_text);
