@@ -525,8 +525,11 @@ tf_push_changed_by_client (Push *p, JsonObject *fields, TfRecord *current)
 static gboolean
 allowed_transition (const char *from, const char *to, gboolean therapist)
 {
+  /* A cancelled appointment changes only as its therapist marks it a late
+   * cancellation (check_late_cancellation). */
   if (g_strcmp0 (from, to) == 0)
-    return g_strcmp0 (from, "pending") == 0 || g_strcmp0 (from, "confirmed") == 0;
+    return g_strcmp0 (from, "pending") == 0 || g_strcmp0 (from, "confirmed") == 0 ||
+           (therapist && g_strcmp0 (from, "cancelled") == 0);
   if (g_strcmp0 (to, "cancelled") == 0)
     return g_strcmp0 (from, "pending") == 0 || g_strcmp0 (from, "confirmed") == 0;
   if (!therapist)
@@ -558,6 +561,94 @@ held_by_now (Push *p, JsonObject *fields, TfRecord *current, const char *status)
   return when == NULL || g_date_time_compare (when, p->now) <= 0;
 }
 
+/* A move keeps the time it had, who moved it and when; the server takes
+ * them only as the time it had stored, the caller (and its moment no later
+ * than the server's clock: tf_sync_rules_stamp), and a write that does not
+ * move the appointment does not change them.  A new appointment may carry
+ * its own move (booked and moved offline), by its author. */
+/* Whether @column holds the same instant in @fields and @current (a
+ * timestamp may come written another way: fractions, zones). */
+static gboolean
+same_instant (JsonObject *fields, JsonObject *current, const char *column)
+{
+  const char *a = tf_json_get_string (fields, column), *b = tf_json_get_string (current, column);
+  g_autoptr(GDateTime) x = a ? tf_time_parse_timestamp (a, NULL) : NULL;
+  g_autoptr(GDateTime) y = b ? tf_time_parse_timestamp (b, NULL) : NULL;
+
+  if (x == NULL || y == NULL)
+    return tf_sync_rules_same_value (fields, current, column);
+  return g_date_time_equal (x, y);
+}
+
+static const char *
+check_move (Push *p, JsonObject *fields, TfRecord *current)
+{
+  static const char * const moved[] = { "previous_datetime", "moved_by", "moved_at" };
+  const char *by = tf_json_get_string (fields, "moved_by");
+  g_autoptr(GDateTime) previous = NULL, stored = NULL;
+
+  if (current == NULL)
+    return by == NULL || g_strcmp0 (by, p->caller.user_id) == 0
+             ? NULL : "a move is recorded by the one who moves";
+  if (same_instant (fields, current->fields, "appointment_datetime"))
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (moved); i++)
+        if (json_object_has_member (fields, moved[i]) &&
+            !(strcmp (moved[i], "moved_by") == 0
+                ? tf_sync_rules_same_value (fields, current->fields, moved[i])
+                : same_instant (fields, current->fields, moved[i])))
+          return "the record of a move changes only with the move";
+      return NULL;
+    }
+  previous = tf_json_get_string (fields, "previous_datetime")
+    ? tf_time_parse_timestamp (tf_json_get_string (fields, "previous_datetime"), NULL) : NULL;
+  stored = tf_time_parse_timestamp (tf_json_get_string (current->fields, "appointment_datetime"),
+                                    NULL);
+  if (previous == NULL || stored == NULL || !g_date_time_equal (previous, stored))
+    return "a moved appointment names the time it had as previous_datetime";
+  if (g_strcmp0 (by, p->caller.user_id) != 0 || tf_json_get_string (fields, "moved_at") == NULL)
+    return "a move is recorded by the one who moves, with when (moved_by, moved_at)";
+  return NULL;
+}
+
+/* A late cancellation is its therapist's mark on a cancelled appointment
+ * (or one they cancel with it) once its time has passed; it changes
+ * nothing else of a cancelled appointment. */
+static gboolean
+check_late_cancellation (Push *p, Decision *d, JsonObject *fields, TfRecord *current,
+                         gboolean by_therapist)
+{
+  gboolean late = tf_push_field_true (fields, "late_cancellation");
+  gboolean was_late = current != NULL && tf_push_field_true (current->fields,
+                                                              "late_cancellation");
+  const char *start = tf_json_get_string (fields, "appointment_datetime");
+  g_autoptr(GDateTime) when = NULL;
+
+  if (current != NULL && !json_object_has_member (fields, "late_cancellation"))
+    late = was_late;
+  if (late == was_late)
+    return TRUE;
+  if (!by_therapist)
+    {
+      tf_push_reject (d, "forbidden", "a late cancellation is the therapist's to mark");
+      return FALSE;
+    }
+  if (g_strcmp0 (tf_json_get_string (fields, "status"), "cancelled") != 0)
+    {
+      tf_push_reject (d, "validation", "only a cancelled appointment is a late cancellation");
+      return FALSE;
+    }
+  when = start != NULL ? tf_time_parse_timestamp (start, NULL) : NULL;
+  if (when == NULL || g_date_time_compare (when, p->now) > 0)
+    {
+      tf_push_reject (d, "not_yet_held",
+                      "an appointment is marked a late cancellation only once its time has "
+                      "passed");
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* The scheduling rules the server enforces on appointments. */
 gboolean
 tf_push_check_appointment (Push *p, Decision *d, JsonObject *fields, TfRecord *current,
@@ -571,6 +662,7 @@ tf_push_check_appointment (Push *p, Decision *d, JsonObject *fields, TfRecord *c
   g_autofree char *minutes = g_strdup_printf ("%" G_GINT64_FORMAT, duration);
   g_autoptr(PGresult) result = NULL;
   const char *params[4];
+  const char *why;
 
   if (current == NULL)
     {
@@ -594,8 +686,33 @@ tf_push_check_appointment (Push *p, Decision *d, JsonObject *fields, TfRecord *c
                       "an appointment is marked %s only once it has started", status);
       return TRUE;
     }
+  if ((why = check_move (p, fields, current)) != NULL)
+    {
+      tf_push_reject (d, "bad_move", "%s", why);
+      return TRUE;
+    }
+  if (!check_late_cancellation (p, d, fields, current, by_therapist))
+    return TRUE;
   if (g_strcmp0 (status, "cancelled") == 0)
     {
+      const char *was = current != NULL ? tf_json_get_string (current->fields, "status") : NULL;
+
+      /* Cancelled already: only the late mark changes (above). */
+      if (g_strcmp0 (was, "cancelled") == 0)
+        {
+          static const char * const kept[] = { "appointment_datetime", "cancelled_by",
+                                               "cancelled_at", "cancellation_reason" };
+
+          for (guint i = 0; i < G_N_ELEMENTS (kept); i++)
+            if (json_object_has_member (fields, kept[i]) &&
+                !tf_sync_rules_same_value (fields, current->fields, kept[i]))
+              {
+                tf_push_reject (d, "bad_transition", "a cancelled appointment keeps its %s",
+                                kept[i]);
+                return TRUE;
+              }
+          return TRUE;
+        }
       if (g_strcmp0 (tf_json_get_string (fields, "cancelled_by"), p->caller.user_id) != 0)
         {
           tf_push_reject (d, "validation", "cancelled_by must be the one who cancels");

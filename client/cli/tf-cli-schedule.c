@@ -451,7 +451,8 @@ appointment_list (TfCli *cli, int argc, char **argv, GError **error)
       json_object_set_string_member (o, "with_name", name);
       if (!cli->json)
         g_print ("%s  %s  %s  %s\n", tf_cli_text (o, "id"), tf_cli_text (o, "appointment_datetime"),
-                 tf_cli_text (o, "status"), name);
+                 tf_booking_is_late_cancellation (o) ? "late_cancellation"
+                                                     : tf_cli_text (o, "status"), name);
     }
   if (cli->json)
     tf_cli_print_records (records);
@@ -517,6 +518,65 @@ appointment_no_show (TfCli *cli, int argc, char **argv, GError **error)
   return appointment_mark (cli, &tf_cli_schedule_commands[8], "no_show", argc, argv, error);
 }
 
+static gboolean
+appointment_move (TfCli *cli, int argc, char **argv, GError **error)
+{
+  g_autofree char *at = NULL;
+  g_autoptr(GDateTime) start = NULL;
+  g_autoptr(JsonObject) plain = NULL;
+  g_autoptr(GError) local = NULL;
+  GOptionEntry entries[] = {
+    { "at", 0, 0, G_OPTION_ARG_STRING, &at, N_("New start, RFC 3339"), N_("TIME") },
+    { NULL }
+  };
+
+  if (!tf_cli_parse (cli, &tf_cli_schedule_commands[10], entries, &argc, &argv, 1, error))
+    return FALSE;
+  start = at ? tf_time_parse_timestamp (at, NULL) : NULL;
+  if (start == NULL)
+    return tf_cli_usage_error (error, _("--at must be a time as RFC 3339, e.g. "
+                                        "2026-12-01T10:00:00+02:00 (got “%s”)"), at ? at : "");
+  plain = tf_cli_dup_record (cli, "appointments", argv[1], _("appointment"), error);
+  if (plain == NULL)
+    return FALSE;
+  if (!tf_booking_move (cli->vault, argv[1], start, &local))
+    {
+      if (g_error_matches (local, TF_BOOKING_ERROR, TF_BOOKING_ERROR_TAKEN))
+        return tf_cli_usage_error (error, _("%s is taken: there is another appointment then; "
+                                            "see “appointment list”"), at);
+      g_propagate_error (error, g_steal_pointer (&local));
+      return as_usage_error (error);
+    }
+  return print_appointment (cli, argv[1], error);
+}
+
+static gboolean
+appointment_attend (TfCli *cli, int argc, char **argv, GError **error)
+{
+  return appointment_mark (cli, &tf_cli_schedule_commands[11], "completed", argc, argv, error);
+}
+
+static gboolean
+appointment_late_cancel (TfCli *cli, int argc, char **argv, GError **error)
+{
+  g_autofree char *reason = NULL;
+  g_autoptr(JsonObject) plain = NULL;
+  GOptionEntry entries[] = {
+    { "reason", 0, 0, G_OPTION_ARG_STRING, &reason, N_("Why (optional)"), N_("R") },
+    { NULL }
+  };
+
+  if (!tf_cli_parse (cli, &tf_cli_schedule_commands[12], entries, &argc, &argv, 1, error) ||
+      tf_cli_require_role (cli, "therapist", error) == NULL)
+    return FALSE;
+  plain = tf_cli_dup_record (cli, "appointments", argv[1], _("appointment"), error);
+  if (plain == NULL)
+    return FALSE;
+  if (!tf_booking_mark_late_cancellation (cli->vault, argv[1], reason, error))
+    return as_usage_error (error);
+  return TRUE;
+}
+
 const TfCliCommand tf_cli_schedule_commands[] = {
   { "availability", "set", availability_set, "--day 0-6 --from HH:MM --to HH:MM" },
   { "availability", "block", availability_block,
@@ -532,5 +592,8 @@ const TfCliCommand tf_cli_schedule_commands[] = {
   { "appointment", "no-show", appointment_no_show, "ID" },
   { "availability", "rules", availability_rules,
     "[--min-notice M] [--buffer M] [--ahead D] [--meeting-template T] [--address A]" },
+  { "appointment", "move", appointment_move, "ID --at RFC3339" },
+  { "appointment", "attend", appointment_attend, "ID" },
+  { "appointment", "late-cancel", appointment_late_cancel, "ID [--reason R]" },
   { NULL }
 };

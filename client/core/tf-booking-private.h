@@ -47,4 +47,26 @@ gboolean tf_booking_check_buffer        (TfVault     *vault,
                                     int          duration,
                                     GError     **error);
 
+/* tf_booking_free_slots as if appointment @except_id (may be NULL) were
+ * not booked: the times it may move to. */
+GPtrArray *tf_booking_free_slots_except (TfVault    *vault,
+                                         const char *therapist_id,
+                                         const char *except_id,
+                                         const char *from_date,
+                                         const char *to_date,
+                                         int         duration,
+                                         gboolean   *out_known,
+                                         GError    **error);
+
+/* Whether @start is one of @therapist_id's free slots of @duration (but
+ * for @except_id), as far as this device knows their hours (*@known
+ * FALSE: it knows none). */
+gboolean   tf_booking_is_free_slot      (TfVault    *vault,
+                                         const char *therapist_id,
+                                         const char *except_id,
+                                         GDateTime  *start,
+                                         int         duration,
+                                         gboolean   *known,
+                                         GError    **error);
+
 G_END_DECLS

@@ -150,3 +150,72 @@ tf_booking_cancel (TfVault *vault, const char *appointment_id, const char *reaso
 {
   return tf_booking_set_status (vault, appointment_id, "cancelled", reason, error);
 }
+
+gboolean
+tf_booking_mark_late_cancellation (TfVault *vault, const char *appointment_id,
+                                   const char *reason, GError **error)
+{
+  const TfTable *appointments = tf_registry_lookup ("appointments");
+  g_autoptr(JsonObject) plain = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *stamp = tf_time_format_timestamp (now), *why = NULL;
+  const char *status;
+  JsonNode *late;
+
+  g_return_val_if_fail (TF_IS_VAULT (vault), FALSE);
+  g_return_val_if_fail (appointment_id != NULL, FALSE);
+
+  if (!g_uuid_string_is_valid (appointment_id))
+    {
+      g_set_error (error, TF_BOOKING_ERROR, TF_BOOKING_ERROR_INVALID,
+                   _("“%s” is not an id of an appointment"), appointment_id);
+      return FALSE;
+    }
+  plain = tf_vault_get (vault, appointments, appointment_id, error);
+  if (plain == NULL)
+    return FALSE;
+  if (g_strcmp0 (tf_json_get_string (plain, "therapist_id"), tf_vault_get_user_id (vault)) != 0)
+    return refuse (error, TF_BOOKING_ERROR_NOT_YOURS,
+                   _("Only the therapist of an appointment can mark it a late cancellation"));
+  status = tf_json_get_string (plain, "status");
+  late = json_object_get_member (plain, "late_cancellation");
+  if ((late != NULL && JSON_NODE_HOLDS_VALUE (late) &&
+       json_node_get_value_type (late) == G_TYPE_BOOLEAN && json_node_get_boolean (late)) ||
+      !(g_strcmp0 (status, "cancelled") == 0 || tf_booking_may_become (status, "cancelled")))
+    {
+      g_set_error (error, TF_BOOKING_ERROR, TF_BOOKING_ERROR_NOT_CANCELLABLE,
+                   _("This appointment is now “%s” and cannot be changed that way"),
+                   tf_booking_is_late_cancellation (plain) ? _("Late cancellation")
+                                                           : tf_appointment_status_label (status));
+      return FALSE;
+    }
+  if (!tf_booking_has_started (tf_json_get_string (plain, "appointment_datetime")))
+    return refuse (error, TF_BOOKING_ERROR_NOT_STARTED,
+                   _("This appointment has not started yet: it can be marked a late "
+                     "cancellation once its time has come"));
+
+  json_object_set_boolean_member (plain, "late_cancellation", TRUE);
+  json_object_set_string_member (plain, "updated_at", stamp);
+  if (g_strcmp0 (status, "cancelled") != 0)
+    {
+      why = g_strstrip (g_strdup (reason != NULL ? reason : ""));
+      json_object_set_string_member (plain, "status", "cancelled");
+      if (*why != '\0')
+        json_object_set_string_member (plain, "cancellation_reason", why);
+      json_object_set_string_member (plain, "cancelled_by", tf_vault_get_user_id (vault));
+      json_object_set_string_member (plain, "cancelled_at", stamp);
+    }
+  return tf_vault_put (vault, appointments, appointment_id, plain, error);
+}
+
+gboolean
+tf_booking_is_late_cancellation (JsonObject *appointment)
+{
+  JsonNode *late;
+
+  g_return_val_if_fail (appointment != NULL, FALSE);
+
+  late = json_object_get_member (appointment, "late_cancellation");
+  return late != NULL && JSON_NODE_HOLDS_VALUE (late) &&
+         json_node_get_value_type (late) == G_TYPE_BOOLEAN && json_node_get_boolean (late);
+}

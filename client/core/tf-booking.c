@@ -365,6 +365,15 @@ GPtrArray *
 tf_booking_free_slots (TfVault *vault, const char *therapist_id, const char *from_date,
                        const char *to_date, int duration, gboolean *out_known, GError **error)
 {
+  return tf_booking_free_slots_except (vault, therapist_id, NULL, from_date, to_date, duration,
+                                       out_known, error);
+}
+
+GPtrArray *
+tf_booking_free_slots_except (TfVault *vault, const char *therapist_id, const char *except_id,
+                              const char *from_date, const char *to_date, int duration,
+                              gboolean *out_known, GError **error)
+{
   g_autoptr(GPtrArray) rows = NULL, blocked_rows = NULL, booked_rows = NULL;
   g_autoptr(GPtrArray) availability = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) blocked = g_ptr_array_new_with_free_func (g_free);
@@ -418,7 +427,8 @@ tf_booking_free_slots (TfVault *vault, const char *therapist_id, const char *fro
       GDateTime *start;
       TfBooked *b;
 
-      if (g_strcmp0 (tf_json_get_string (o, "status"), "cancelled") == 0)
+      if (g_strcmp0 (tf_json_get_string (o, "status"), "cancelled") == 0 ||
+          g_strcmp0 (tf_json_get_string (o, "id"), except_id) == 0)
         continue;
       start = tf_time_parse_timestamp (tf_json_get_string (o, "appointment_datetime"), NULL);
       if (start == NULL)
@@ -474,9 +484,9 @@ tf_booking_free_slots (TfVault *vault, const char *therapist_id, const char *fro
 
 /* Whether @start is one of @therapist_id's free slots of @duration, as far
  * as this device knows their hours (*@known FALSE: it knows none). */
-static gboolean
-is_free_slot (TfVault *vault, const char *therapist_id, GDateTime *start, int duration,
-              gboolean *known, GError **error)
+gboolean
+tf_booking_is_free_slot (TfVault *vault, const char *therapist_id, const char *except_id,
+                         GDateTime *start, int duration, gboolean *known, GError **error)
 {
   g_autoptr(GDateTime) before = g_date_time_add_days (start, -1);
   g_autoptr(GDateTime) after = g_date_time_add_days (start, 1);
@@ -486,8 +496,8 @@ is_free_slot (TfVault *vault, const char *therapist_id, GDateTime *start, int du
   g_autoptr(GError) local = NULL;
 
   /* The dates around the start's own cover it in any zone. */
-  found = tf_booking_free_slots (vault, therapist_id, day_before, day_after, duration, known,
-                                 &local);
+  found = tf_booking_free_slots_except (vault, therapist_id, except_id, day_before, day_after,
+                                        duration, known, &local);
   if (found == NULL)
     {
       /* A duration or zone the slot rules refuse is no free slot; anything
@@ -602,7 +612,7 @@ tf_booking_book (TfVault *vault, const char *therapist_id, GDateTime *start,
     return NULL;
   if (!tf_booking_find_offer (vault, therapist_id, service_id, &duration, &price, error))
     return NULL;
-  if (!is_free_slot (vault, therapist_id, start, duration, &known, &local))
+  if (!tf_booking_is_free_slot (vault, therapist_id, NULL, start, duration, &known, &local))
     {
       g_autoptr(GDateTime) local_start = NULL;
       g_autofree char *shown = NULL;

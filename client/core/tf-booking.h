@@ -160,6 +160,21 @@ char       *tf_booking_book_for_client (TfVault      *vault,
                                         const char   *meeting_url,
                                         GError      **error);
 
+/* Moves @appointment_id (pending or confirmed) to @new_start, keeping the
+ * time it had (previous_datetime), who moved it (this account) and when,
+ * which both sides see.  Its therapist moves it to any future time that
+ * does not overlap another appointment of theirs (TF_BOOKING_ERROR_TAKEN);
+ * its client only while pending (TF_BOOKING_ERROR_NOT_YOURS once
+ * confirmed), to a free slot that keeps the therapist's rules
+ * (TF_BOOKING_ERROR_NOT_FREE, _TOO_SOON, _TOO_FAR, _BUFFER).  A completed,
+ * cancelled or missed appointment stays (TF_BOOKING_ERROR_NOT_CANCELLABLE).
+ * Nothing is written when anything is refused; the server checks the new
+ * time again (slot_taken, outside_hours …). */
+gboolean    tf_booking_move            (TfVault      *vault,
+                                        const char   *appointment_id,
+                                        GDateTime    *new_start,
+                                        GError      **error);
+
 /* TF_BOOKING_ERROR_INVALID unless @location_type is NULL, "online" or
  * "in_person" and @meeting_url (may be NULL) an http(s) address of an
  * online appointment. */
@@ -226,6 +241,19 @@ gboolean    tf_booking_set_status   (TfVault      *vault,
                                      const char   *to,
                                      const char   *reason,
                                      GError      **error);
+
+/* Marks @appointment_id, whose time has passed (TF_BOOKING_ERROR_NOT_STARTED
+ * before), a late cancellation: its therapist's mark (TF_BOOKING_ERROR_NOT_YOURS
+ * otherwise) on one the client cancelled too late, or on a pending or
+ * confirmed one it cancels then, with @reason when given (may be NULL).
+ * Completed, missed or already late: TF_BOOKING_ERROR_NOT_CANCELLABLE. */
+gboolean    tf_booking_mark_late_cancellation (TfVault    *vault,
+                                               const char *appointment_id,
+                                               const char *reason,
+                                               GError    **error);
+
+/* Whether @appointment (plain appointments fields) is a late cancellation. */
+gboolean    tf_booking_is_late_cancellation   (JsonObject *appointment);
 
 /* Cancels @appointment_id with @reason (required: the other side reads
  * it), setting cancelled_by (this account) and cancelled_at (now).  Only a

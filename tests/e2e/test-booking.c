@@ -5,7 +5,10 @@
  * (confirmed at once, online with its link, seen so by the client's
  * device), is refused before anything is written for a person not in care
  * or over a time already booked; sets the rules a client's booking keeps
- * (notice, buffer, how far ahead), which the client's device keeps too.
+ * (notice, buffer, how far ahead), which the client's device keeps too;
+ * moves an appointment (the time it had seen by both; a taken time refused
+ * by the device, and by the server when the device did not know); marks
+ * one attended only once its time has come.
  */
 #include "config.h"
 
@@ -202,6 +205,110 @@ test_rules (void)
   g_assert_cmpstr (url, ==, expected);
 }
 
+/* The therapist moves an appointment: onto their other one it is refused
+ * on their device; to a free time it is moved, and both sides see the time
+ * it had.  A second device of the therapist that has not heard of a new
+ * booking moves onto it: the real server refuses that (slot_taken).  An
+ * appointment is marked attended only once its time has come: refused
+ * before, on the device, and taken after it. */
+static void
+test_move_and_attend (void)
+{
+  g_auto(Practice) p = { 0 };
+  g_autofree char *day3 = days_ahead (3, 7), *day3_later = days_ahead (3, 9);
+  g_autofree char *day4 = days_ahead (4, 7), *day5 = days_ahead (5, 7);
+  g_autofree char *a = NULL, *b = NULL, *c = NULL, *previous = NULL, *email = NULL;
+  g_autofree char *soon_at = NULL, *soon = NULL, *status = NULL;
+  g_auto(TfE2eRun) taken = { 0 }, early = { 0 }, late_early = { 0 }, by_client = { 0 };
+  g_autoptr(JsonObject) seen = NULL;
+  g_autoptr(JsonNode) synced = NULL;
+  g_autoptr(TfE2eDevice) t2 = tf_e2e_device_new ();
+  JsonArray *rejections;
+  gboolean refused = FALSE;
+
+  practice_init (&p);
+  a = tf_e2e_first_line (E2E_OK (p.t, "appointment", "book", "--client", p.client_id, "--at",
+                                 day3));
+  b = tf_e2e_first_line (E2E_OK (p.t, "appointment", "book", "--client", p.client_id, "--at",
+                                 day3_later));
+  E2E_RUN (&taken, p.t, "appointment", "move", a, "--at", day3_later);
+  g_assert_cmpint (taken.status, ==, 2);
+  g_assert_nonnull (strstr (taken.err, "is taken"));
+  g_free (E2E_OK (p.t, "appointment", "move", a, "--at", day4));
+  tf_e2e_sync (p.t);
+  previous = server_text ("SELECT to_char (previous_datetime AT TIME ZONE 'UTC',"
+                          " 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM appointments WHERE id = '%s'",
+                          a);
+  g_assert_cmpstr (previous, ==, day3);
+  tf_e2e_sync (p.c);
+  seen = listed (p.c, a);
+  g_assert_nonnull (seen);
+  g_assert_cmpstr (json_object_get_string_member (seen, "appointment_datetime"), ==, day4);
+  g_assert_cmpstr (json_object_get_string_member (seen, "previous_datetime"), ==, day3);
+  g_assert_cmpstr (json_object_get_string_member (seen, "moved_by"), ==, p.therapist_id);
+  /* Confirmed: the time is the therapist's. */
+  E2E_RUN (&by_client, p.c, "appointment", "move", a, "--at", day5);
+  g_assert_cmpint (by_client.status, ==, 2);
+  g_assert_nonnull (strstr (by_client.err, "ask them to move it"));
+
+  /* The therapist's other device, offline while the first books day 5. */
+  email = server_text ("SELECT email FROM users WHERE id = '%s'", p.therapist_id);
+  g_free (E2E_OK (t2, "account", "login", "--server", server->base_url, "--email", email));
+  tf_e2e_sync (t2);
+  c = tf_e2e_first_line (E2E_OK (p.t, "appointment", "book", "--client", p.client_id, "--at",
+                                 day5));
+  tf_e2e_sync (p.t);
+  g_free (E2E_OK (t2, "appointment", "move", b, "--at", day5));
+  synced = E2E_JSON (t2, "sync");
+  rejections = json_object_get_array_member (json_node_get_object (synced), "rejections");
+  for (guint i = 0; i < json_array_get_length (rejections); i++)
+    {
+      JsonObject *r = json_array_get_object_element (rejections, i);
+
+      refused |= g_strcmp0 (json_object_get_string_member (r, "id"), b) == 0 &&
+                 g_strcmp0 (json_object_get_string_member (r, "code"), "slot_taken") == 0;
+    }
+  g_assert_true (refused);
+  status = server_text ("SELECT to_char (appointment_datetime AT TIME ZONE 'UTC',"
+                        " 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM appointments WHERE id = '%s'", b);
+  g_assert_cmpstr (status, ==, day3_later);
+
+  /* Attended only once the time has come. */
+  E2E_RUN (&early, p.t, "appointment", "attend", a);
+  g_assert_cmpint (early.status, ==, 2);
+  g_assert_nonnull (strstr (early.err, "has not started yet"));
+  E2E_RUN (&late_early, p.t, "appointment", "late-cancel", a);
+  g_assert_cmpint (late_early.status, ==, 2);
+  g_assert_nonnull (strstr (late_early.err, "has not started yet"));
+  {
+    g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+    g_autoptr(GDateTime) in_a_moment = g_date_time_add_seconds (now, 20);
+
+    soon_at = g_date_time_format (in_a_moment, "%Y-%m-%dT%H:%M:%SZ");
+  }
+  soon = tf_e2e_first_line (E2E_OK (p.t, "appointment", "book", "--client", p.client_id, "--at",
+                                    soon_at));
+  tf_e2e_sync (p.t);
+  {
+    g_autoptr(GDateTime) start = g_date_time_new_from_iso8601 (soon_at, NULL);
+
+    while (TRUE)
+      {
+        g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+
+        if (g_date_time_compare (now, start) > 0)
+          break;
+        g_usleep (G_USEC_PER_SEC / 2);
+      }
+  }
+  g_free (E2E_OK (p.t, "appointment", "attend", soon));
+  tf_e2e_sync (p.t);
+  g_clear_pointer (&status, g_free);
+  status = server_text ("SELECT status FROM appointments WHERE id = '%s'", soon);
+  g_assert_cmpstr (status, ==, "completed");
+  g_assert_nonnull (c);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -213,6 +320,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/booking/therapist-books", test_therapist_books);
   g_test_add_func ("/booking/rules", test_rules);
+  g_test_add_func ("/booking/move-and-attend", test_move_and_attend);
   status = g_test_run ();
 
   tf_test_server_stop (server);

@@ -223,6 +223,7 @@ write_everything (Scenario *s, TfTestUser *therapist, TfTestUser *client)
   made (s, "therapist_availability", availability);
   made (s, "therapist_blocked_dates", blocked);
   made (s, "therapist_services", service);
+  made (s, "therapist_booking_rules", t);
   made (s, "therapists", t);
   made (s, "profiles", t);
   made (s, "profiles", c);
@@ -291,6 +292,11 @@ write_everything (Scenario *s, TfTestUser *therapist, TfTestUser *client)
       "{\"mutation_id\": 8, \"table\": \"client_histories\", \"id\": \"%s\", \"op\": \"upsert\","
       " \"base_version\": 0, \"fields\": {\"client_id\": \"%s\", \"family_history\": \"%s\"}}",
       c, c, family));
+  /* Their booking rules and the practice's address: the directory too. */
+  g_ptr_array_add (tm2, g_strdup_printf (
+      "{\"mutation_id\": 9, \"table\": \"therapist_booking_rules\", \"id\": \"%s\","
+      " \"op\": \"upsert\", \"base_version\": 0, \"fields\": {\"therapist_id\": \"%s\","
+      " \"buffer_minutes\": 10, \"practice_address\": \"Σόλωνος 10\"}}", t, t));
   g_ptr_array_add (tm2, NULL);
   push_applied (therapist, (char **) tm2->pdata);
   made (s, "appointments", appt);

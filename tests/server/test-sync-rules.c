@@ -708,6 +708,150 @@ test_booking_rules (void)
                            " '%s' AND buffer_minutes = 30", therapist->user_id), ==, 1);
 }
 
+/* An upsert of appointment @id over @base, with @fields (JSON members). */
+static char *
+appointment_upsert (gint64 mutation_id, const char *id, gint64 base, const char *fields)
+{
+  return g_strdup_printf ("{\"mutation_id\": %" G_GINT64_FORMAT ", \"table\": \"appointments\","
+                          " \"id\": \"%s\", \"op\": \"upsert\", \"base_version\": %"
+                          G_GINT64_FORMAT ", \"fields\": {%s}}", mutation_id, id, base, fields);
+}
+
+static gint64
+stored_version (const char *id)
+{
+  return db_int ("SELECT version FROM appointments WHERE id = '%s'", id);
+}
+
+/* The therapist moves an appointment: onto their other one it is refused
+ * (slot_taken), without the time it had or with another one it is refused
+ * (bad_move); moved right, the server keeps the time it had, who moved it
+ * and when.  A late cancellation is the therapist's mark once the time has
+ * passed (not_yet_held before, forbidden to the client). */
+static void
+test_move_and_late_cancel (void)
+{
+  g_autoptr(TfTestUser) therapist = new_user ("therapist");
+  g_autoptr(TfTestUser) client = new_user ("client");
+  g_autofree char *a = g_uuid_string_random (), *b = g_uuid_string_random ();
+  g_autofree char *at_13 = athens_in (10, 13), *at_14 = athens_in (10, 14);
+  g_autofree char *at_16 = athens_in (10, 16);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *stamp = g_date_time_format (now, "%Y-%m-%dT%H:%M:%SZ");
+  g_autofree char *common = NULL;
+  g_autoptr(PGconn) conn = tf_test_pg_connect (server->conninfo);
+
+  offer_individual (therapist);
+  tf_test_link_care (server, client, therapist);
+  {
+    g_autofree char *ma = therapist_booking (2, a, therapist, client, at_13, INDIVIDUAL,
+                                             "70.00", 60);
+    g_autofree char *mb = therapist_booking (3, b, therapist, client, at_14, INDIVIDUAL,
+                                             "70.00", 60);
+    g_autoptr(TfTestResponse) ra = push (therapist, ma);
+    g_autoptr(TfTestResponse) rb = push (therapist, mb);
+
+    g_assert_cmpstr (status_at (ra, 0), ==, "applied");
+    g_assert_cmpstr (status_at (rb, 0), ==, "applied");
+  }
+  common = g_strdup_printf ("\"therapist_id\": \"%s\", \"client_id\": \"%s\","
+                            " \"service_id\": \"" INDIVIDUAL "\", \"duration\": 60,"
+                            " \"price\": \"70.00\", \"location_type\": \"in_person\"",
+                            therapist->user_id, client->user_id);
+
+  {
+    struct { const char *to; const char *previous; const char *code; } cases[] = {
+      { at_14, at_13, "slot_taken" },
+      { at_16, NULL, "bad_move" },
+      { at_16, at_14, "bad_move" },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+      {
+        g_autofree char *moved = cases[i].previous
+          ? g_strdup_printf (", \"previous_datetime\": \"%s\", \"moved_by\": \"%s\","
+                             " \"moved_at\": \"%s\"", cases[i].previous, therapist->user_id,
+                             stamp)
+          : g_strdup ("");
+        g_autofree char *f = g_strdup_printf ("%s, \"status\": \"confirmed\","
+                                              " \"appointment_datetime\": \"%s\"%s",
+                                              common, cases[i].to, moved);
+        g_autofree char *m = appointment_upsert (10 + i, a, stored_version (a), f);
+        g_autoptr(TfTestResponse) r = push (therapist, m);
+
+        if (g_strcmp0 (code_at (r, 0), cases[i].code) != 0)
+          g_error ("case %u: expected %s, got %s", i, cases[i].code, r->text);
+      }
+  }
+  g_assert_cmpint (db_int ("SELECT count(*) FROM appointments WHERE id = '%s'"
+                           " AND appointment_datetime = '%s' AND previous_datetime IS NULL",
+                           a, at_13), ==, 1);
+  {
+    g_autofree char *f = g_strdup_printf ("%s, \"status\": \"confirmed\","
+                                          " \"appointment_datetime\": \"%s\","
+                                          " \"previous_datetime\": \"%s\", \"moved_by\": \"%s\","
+                                          " \"moved_at\": \"%s\"", common, at_16, at_13,
+                                          therapist->user_id, stamp);
+    g_autofree char *m = appointment_upsert (20, a, stored_version (a), f);
+    g_autoptr(TfTestResponse) r = push (therapist, m);
+
+    g_assert_cmpstr (status_at (r, 0), ==, "applied");
+    g_assert_cmpint (db_int ("SELECT count(*) FROM appointments WHERE id = '%s'"
+                             " AND appointment_datetime = '%s' AND previous_datetime = '%s'"
+                             " AND moved_by = '%s'", a, at_16, at_13, therapist->user_id), ==, 1);
+  }
+  /* The record of the move does not change without a move. */
+  {
+    g_autofree char *f = g_strdup_printf ("%s, \"status\": \"confirmed\","
+                                          " \"appointment_datetime\": \"%s\","
+                                          " \"previous_datetime\": \"%s\", \"moved_by\": \"%s\","
+                                          " \"moved_at\": \"%s\"", common, at_16, at_14,
+                                          therapist->user_id, stamp);
+    g_autofree char *m = appointment_upsert (21, a, stored_version (a), f);
+    g_autoptr(TfTestResponse) r = push (therapist, m);
+
+    g_assert_cmpstr (code_at (r, 0), ==, "bad_move");
+  }
+
+  /* Late cancellation: not before the time, never by the client. */
+  {
+    g_autofree char *f = g_strdup_printf ("%s, \"status\": \"cancelled\","
+                                          " \"appointment_datetime\": \"%s\","
+                                          " \"cancelled_by\": \"%s\", \"cancelled_at\": \"%s\","
+                                          " \"late_cancellation\": true", common, at_14,
+                                          therapist->user_id, stamp);
+    g_autofree char *m = appointment_upsert (30, b, stored_version (b), f);
+    g_autoptr(TfTestResponse) early = push (therapist, m);
+    g_autofree char *sql = g_strdup_printf ("UPDATE appointments SET created_at = now () -"
+                                            " interval '3 days', appointment_datetime ="
+                                            " date_trunc ('second', now () - interval '2 hours')"
+                                            " WHERE id = '%s'", b);
+    g_autofree char *past = NULL, *fc = NULL, *mc = NULL, *ft = NULL, *mt = NULL;
+    g_autoptr(TfTestResponse) by_client = NULL, applied = NULL;
+
+    g_assert_cmpstr (code_at (early, 0), ==, "not_yet_held");
+    tf_test_pg_exec (conn, sql);
+    past = db_text ("SELECT to_char (appointment_datetime AT TIME ZONE 'UTC',"
+                    " 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM appointments WHERE id = '%s'", b);
+    fc = g_strdup_printf ("%s, \"status\": \"cancelled\", \"appointment_datetime\": \"%s\","
+                          " \"cancelled_by\": \"%s\", \"cancelled_at\": \"%s\","
+                          " \"late_cancellation\": true", common, past, client->user_id, stamp);
+    mc = appointment_upsert (31, b, stored_version (b), fc);
+    by_client = push (client, mc);
+    g_assert_cmpstr (code_at (by_client, 0), ==, "forbidden");
+    ft = g_strdup_printf ("%s, \"status\": \"cancelled\", \"appointment_datetime\": \"%s\","
+                          " \"cancelled_by\": \"%s\", \"cancelled_at\": \"%s\","
+                          " \"late_cancellation\": true", common, past, therapist->user_id,
+                          stamp);
+    mt = appointment_upsert (32, b, stored_version (b), ft);
+    applied = push (therapist, mt);
+    if (g_strcmp0 (status_at (applied, 0), "applied") != 0)
+      g_error ("late cancellation refused: %s", applied->text);
+    g_assert_cmpint (db_int ("SELECT count(*) FROM appointments WHERE id = '%s'"
+                             " AND status = 'cancelled' AND late_cancellation", b), ==, 1);
+  }
+}
+
 /* --- clocks ------------------------------------------------------------------ */
 
 /* A mood check-in made offline keeps its moment; one dated after the
@@ -825,7 +969,8 @@ test_future_appointment_not_held (void)
   {
     g_autofree char *sql = g_strdup_printf ("UPDATE appointments SET created_at = now () -"
                                             " interval '3 days', appointment_datetime ="
-                                            " now () - interval '2 hours' WHERE id = '%s'", id);
+                                            " date_trunc ('second', now () - interval '2 hours')"
+                                            " WHERE id = '%s'", id);
     g_autofree char *past = NULL, *held = NULL;
     g_autoptr(TfTestResponse) applied = NULL;
 
@@ -859,6 +1004,7 @@ main (int argc, char **argv)
   g_test_add_func ("/tf/sync-rules/therapist-books-for-client",
                    test_therapist_books_for_client);
   g_test_add_func ("/tf/sync-rules/booking-rules", test_booking_rules);
+  g_test_add_func ("/tf/sync-rules/move-and-late-cancel", test_move_and_late_cancel);
   g_test_add_func ("/tf/sync-rules/clocks", test_clocks);
   g_test_add_func ("/tf/sync-rules/future-appointment-not-held",
                    test_future_appointment_not_held);
