@@ -38,9 +38,21 @@ struct _TfCalendarGrid
   GtkWidget *hours[24];   /* "00:00" … "23:00" */
   GtkWidget *now_line;    /* on today's column, hidden on other days */
   guint      clock_id;
+
+  /* A block being dragged to another time: drawn where the pointer has
+   * taken it, until the drop says where it goes. */
+  GtkWidget *dragged;
+  double     drag_x;
+  double     drag_y;
 };
 
 G_DEFINE_FINAL_TYPE (TfCalendarGrid, tf_calendar_grid, GTK_TYPE_WIDGET)
+
+enum { SLOT_ACTIVATED, BLOCK_DROPPED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+#define SLOT_MINUTES 30   /* a click on the grid asks for the half hour under it */
+#define DROP_MINUTES 15   /* a dropped block starts on a quarter */
 
 /* Where a block goes: its day, its minutes of the wall clock, and its
  * column among those of its cluster. */
@@ -243,6 +255,13 @@ tf_calendar_grid_size_allocate (GtkWidget *widget, int width, int height, int ba
       int h = MAX (minutes_to_y (place->to) - y - 1, BLOCK_MIN_HEIGHT);
 
       gtk_widget_set_child_visible (place->block, TRUE);
+      if (place->block == self->dragged)
+        {
+          /* Above the others, as wide as a day, where the pointer is. */
+          x = TF_CALENDAR_HOURS_WIDTH + (int) (place->day * day_width + 1 + self->drag_x);
+          y += (int) self->drag_y;
+          column_width = day_width - 4;
+        }
       put_child (place->block, x, y, MAX ((int) column_width - 1, 1), h);
     }
 
@@ -290,6 +309,118 @@ tf_calendar_grid_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   GTK_WIDGET_CLASS (tf_calendar_grid_parent_class)->snapshot (widget, snapshot);
 }
 
+/* --- where a point is in time ------------------------------------------------ */
+
+GDateTime *
+tf_calendar_grid_time_at (TfCalendarGrid *self, double x, double y, int step)
+{
+  double day_width;
+  int day, minutes;
+  g_autoptr(GDateTime) date = NULL;
+
+  g_return_val_if_fail (TF_IS_CALENDAR_GRID (self), NULL);
+  g_return_val_if_fail (step > 0 && step <= 60, NULL);
+
+  if (self->start == NULL || x < TF_CALENDAR_HOURS_WIDTH)
+    return NULL;
+  day_width = (double) (gtk_widget_get_width (GTK_WIDGET (self)) - TF_CALENDAR_HOURS_WIDTH) /
+              MAX (self->n_days, 1);
+  day = day_width > 0 ? (int) ((x - TF_CALENDAR_HOURS_WIDTH) / day_width) : -1;
+  if (day < 0 || day >= self->n_days || y < 0)
+    return NULL;
+  minutes = (int) (y * 60 / TF_CALENDAR_HOUR_HEIGHT);
+  minutes = CLAMP (minutes - minutes % step, 0, MINUTES_PER_DAY - step);
+  date = g_date_time_add_days (self->start, day);
+  /* The wall clock's time that day, whatever its length: a row is an hour
+   * of the clock (for the hour that comes twice, its first time). */
+  return g_date_time_new (g_date_time_get_timezone (self->start), g_date_time_get_year (date),
+                          g_date_time_get_month (date), g_date_time_get_day_of_month (date),
+                          minutes / 60, minutes % 60, 0);
+}
+
+/* The block under @x, @y, or NULL. */
+static GtkWidget *
+block_at (TfCalendarGrid *self, double x, double y)
+{
+  GtkWidget *picked = gtk_widget_pick (GTK_WIDGET (self), x, y, GTK_PICK_DEFAULT);
+
+  while (picked != NULL && picked != GTK_WIDGET (self) && !TF_IS_CALENDAR_BLOCK (picked))
+    picked = gtk_widget_get_parent (picked);
+  return picked != NULL && TF_IS_CALENDAR_BLOCK (picked) ? picked : NULL;
+}
+
+/* A click where no block is: the half hour there. */
+static void
+on_released_cb (GtkGestureClick *gesture, int n_press, double x, double y, TfCalendarGrid *self)
+{
+  g_autoptr(GDateTime) at = NULL;
+
+  if (n_press != 1 || block_at (self, x, y) != NULL)
+    return;
+  at = tf_calendar_grid_time_at (self, x, y, SLOT_MINUTES);
+  if (at != NULL)
+    g_signal_emit (self, signals[SLOT_ACTIVATED], 0, at);
+}
+
+static void
+on_drag_begin_cb (GtkGestureDrag *gesture, double x, double y, TfCalendarGrid *self)
+{
+  GtkWidget *block = block_at (self, x, y);
+
+  /* Only a block moves; and only once the pointer has really moved
+   * (on_drag_update_cb), so a click still opens it. */
+  if (block == NULL)
+    {
+      gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_DENIED);
+      return;
+    }
+  self->dragged = block;
+  self->drag_x = self->drag_y = 0;
+}
+
+static void
+on_drag_update_cb (GtkGestureDrag *gesture, double dx, double dy, TfCalendarGrid *self)
+{
+  if (self->dragged == NULL)
+    return;
+  if (!gtk_drag_check_threshold (GTK_WIDGET (self), 0, 0, (int) dx, (int) dy) &&
+      self->drag_x == 0 && self->drag_y == 0)
+    return;
+  /* From here on it is a drag, not the block's click. */
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+  self->drag_x = dx;
+  self->drag_y = dy;
+  gtk_widget_queue_allocate (GTK_WIDGET (self));
+}
+
+static void
+on_drag_end_cb (GtkGestureDrag *gesture, double dx, double dy, TfCalendarGrid *self)
+{
+  GtkWidget *block = self->dragged;
+  g_autoptr(GDateTime) to = NULL;
+  double x, y;
+  graphene_rect_t bounds;
+
+  self->dragged = NULL;
+  gtk_widget_queue_allocate (GTK_WIDGET (self));
+  if (block == NULL || (self->drag_x == 0 && self->drag_y == 0) ||
+      !gtk_widget_compute_bounds (block, GTK_WIDGET (self), &bounds))
+    return;
+  /* Where its top-left corner was left, half a quarter's grace. */
+  x = bounds.origin.x + 2;
+  y = bounds.origin.y + DROP_MINUTES * TF_CALENDAR_HOUR_HEIGHT / 120.0;
+  to = tf_calendar_grid_time_at (self, x, y, DROP_MINUTES);
+  if (to != NULL && !g_date_time_equal (to, tf_calendar_block_get_start (TF_CALENDAR_BLOCK (block))))
+    g_signal_emit (self, signals[BLOCK_DROPPED], 0, block, to);
+}
+
+static void
+on_drag_cancel_cb (GtkGesture *gesture, GdkEventSequence *sequence, TfCalendarGrid *self)
+{
+  self->dragged = NULL;
+  gtk_widget_queue_allocate (GTK_WIDGET (self));
+}
+
 /* --- the widget ----------------------------------------------------------- */
 
 static void
@@ -316,6 +447,12 @@ tf_calendar_grid_class_init (TfCalendarGridClass *klass)
   widget_class->size_allocate = tf_calendar_grid_size_allocate;
   widget_class->snapshot = tf_calendar_grid_snapshot;
   gtk_widget_class_set_css_name (widget_class, "calendar-grid");
+  signals[SLOT_ACTIVATED] = g_signal_new ("slot-activated", G_TYPE_FROM_CLASS (klass),
+                                          G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE,
+                                          1, G_TYPE_DATE_TIME);
+  signals[BLOCK_DROPPED] = g_signal_new ("block-dropped", G_TYPE_FROM_CLASS (klass),
+                                         G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 2,
+                                         TF_TYPE_CALENDAR_BLOCK, G_TYPE_DATE_TIME);
 }
 
 static void
@@ -341,6 +478,21 @@ tf_calendar_grid_init (TfCalendarGrid *self)
   gtk_widget_set_parent (self->now_line, GTK_WIDGET (self));
   /* The line moves with the clock. */
   self->clock_id = g_timeout_add_seconds (60, tick_cb, self);
+
+  {
+    GtkGesture *click = gtk_gesture_click_new ();
+    GtkGesture *drag = gtk_gesture_drag_new ();
+
+    g_signal_connect (click, "released", G_CALLBACK (on_released_cb), self);
+    gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
+    /* Before the block's own button, which would take the press. */
+    gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (drag), GTK_PHASE_CAPTURE);
+    g_signal_connect (drag, "drag-begin", G_CALLBACK (on_drag_begin_cb), self);
+    g_signal_connect (drag, "drag-update", G_CALLBACK (on_drag_update_cb), self);
+    g_signal_connect (drag, "drag-end", G_CALLBACK (on_drag_end_cb), self);
+    g_signal_connect (drag, "cancel", G_CALLBACK (on_drag_cancel_cb), self);
+    gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drag));
+  }
 }
 
 void
@@ -410,6 +562,8 @@ tf_calendar_grid_remove_block (TfCalendarGrid *self, guint position)
   g_return_if_fail (TF_IS_CALENDAR_GRID (self));
   g_return_if_fail (position < self->blocks->len);
 
+  if (g_ptr_array_index (self->blocks, position) == self->dragged)
+    self->dragged = NULL;
   gtk_widget_unparent (g_ptr_array_index (self->blocks, position));
   g_ptr_array_remove_index (self->blocks, position);
   gtk_widget_queue_allocate (GTK_WIDGET (self));

@@ -22,7 +22,17 @@ G_DECLARE_FINAL_TYPE (TfCalendarGrid, tf_calendar_grid, TF, CALENDAR_GRID, GtkWi
  * once; the views call it as they are made. */
 void       tf_calendar_style_ensure      (void);
 
+/* ::slot-activated (GDateTime *at): a click where no appointment is, at
+ * the half hour there.  ::block-dropped (TfCalendarBlock *block,
+ * GDateTime *to): a block dragged and dropped at another time or day (a
+ * quarter of an hour's start).  Both times in the therapist's zone. */
 GtkWidget *tf_calendar_grid_new          (void);
+/* The wall-clock time at @x, @y of the grid, down to a multiple of @step
+ * minutes, on its day; NULL outside the days. */
+GDateTime *tf_calendar_grid_time_at      (TfCalendarGrid *self,
+                                          double          x,
+                                          double          y,
+                                          int             step);
 /* Shows @n_days days from @start (a local midnight in the therapist's zone,
  * whose zone the grid's days and the current time follow). */
 void       tf_calendar_grid_set_days     (TfCalendarGrid *self,

@@ -34,7 +34,7 @@ struct _TfCalendarWeek
 
 G_DEFINE_FINAL_TYPE (TfCalendarWeek, tf_calendar_week, GTK_TYPE_BOX)
 
-enum { DAY_ACTIVATED, N_SIGNALS };
+enum { DAY_ACTIVATED, SLOT_ACTIVATED, APPOINTMENT_DROPPED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 static void
@@ -53,6 +53,20 @@ on_items_changed_cb (GListModel *model, guint position, guint removed, guint add
       tf_calendar_grid_insert_block (grid, position + i,
                                      tf_calendar_block_new (item, zone, "block", FALSE));
     }
+}
+
+static void
+on_slot_activated_cb (TfCalendarGrid *grid, GDateTime *at, TfCalendarWeek *self)
+{
+  g_signal_emit (self, signals[SLOT_ACTIVATED], 0, at);
+}
+
+static void
+on_block_dropped_cb (TfCalendarGrid *grid, TfCalendarBlock *block, GDateTime *to,
+                     TfCalendarWeek *self)
+{
+  g_signal_emit (self, signals[APPOINTMENT_DROPPED], 0,
+                 tf_item_get_id (tf_calendar_block_get_item (block)), to);
 }
 
 static void
@@ -131,6 +145,12 @@ tf_calendar_week_class_init (TfCalendarWeekClass *klass)
   signals[DAY_ACTIVATED] = g_signal_new ("day-activated", G_TYPE_FROM_CLASS (klass),
                                          G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1,
                                          G_TYPE_STRING);
+  signals[SLOT_ACTIVATED] = g_signal_new ("slot-activated", G_TYPE_FROM_CLASS (klass),
+                                          G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE,
+                                          1, G_TYPE_DATE_TIME);
+  signals[APPOINTMENT_DROPPED] = g_signal_new ("appointment-dropped", G_TYPE_FROM_CLASS (klass),
+                                               G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                               G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_DATE_TIME);
   g_type_ensure (TF_TYPE_CALENDAR_GRID);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/therapyfield/TherapyField/"
@@ -145,6 +165,10 @@ tf_calendar_week_init (TfCalendarWeek *self)
 {
   tf_calendar_style_ensure ();
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect_object (self->grid, "slot-activated", G_CALLBACK (on_slot_activated_cb), self,
+                           0);
+  g_signal_connect_object (self->grid, "block-dropped", G_CALLBACK (on_block_dropped_cb), self,
+                           0);
   g_signal_connect_object (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (
                              self->scroller)), "changed",
                            G_CALLBACK (on_adjustment_changed_cb), self, 0);

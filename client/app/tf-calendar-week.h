@@ -13,7 +13,11 @@ G_BEGIN_DECLS
 #define TF_TYPE_CALENDAR_WEEK (tf_calendar_week_get_type ())
 G_DECLARE_FINAL_TYPE (TfCalendarWeek, tf_calendar_week, TF, CALENDAR_WEEK, GtkBox)
 
-/* ::day-activated (date "YYYY-MM-DD"): a day's heading was pressed. */
+/* ::day-activated (date "YYYY-MM-DD"): a day's heading was pressed.
+ * ::slot-activated (GDateTime *at): a click on the grid where no
+ * appointment is, at its half hour.  ::appointment-dropped (id,
+ * GDateTime *to): an appointment's block dragged to another start.  The
+ * times in the therapist's zone. */
 GtkWidget *tf_calendar_week_new          (void);
 /* Shows @n_days days from @start (a local midnight in the therapist's
  * zone), and the appointments of @model (TfItem of tf_schedule_range_new,

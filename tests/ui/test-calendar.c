@@ -20,6 +20,7 @@
 
 #include <glib/gi18n.h>
 
+#include "tf-calendar-grid.h"
 #include "tf-ui-test.h"
 #include "tf-schedule-page.h"
 #include "tf-time.h"
@@ -493,6 +494,32 @@ test_dst_week (void)
   block = wait_block_at_hour (&f, "calendar-week", c, 23, 30);
   g_assert_true (in_column_of (&f, "calendar-week", block, sun_day));
   tf_ui_shot (greek ? "calendar-dst-el" : "calendar-dst");
+
+  /* A click on Sunday's 10:00 row means 10:00 there, UTC+2 by then; on
+   * Saturday's, UTC+3. */
+  {
+    GtkWidget *grid = in_view (&f, "calendar-week", "calendar-grid");
+    GtkWidget *hour = tf_ui_find (grid, "hour-10");
+    GtkWidget *sat = in_view (&f, "calendar-week", "heading-2026-10-24");
+    GtkWidget *sun = in_view (&f, "calendar-week", "heading-2026-10-25");
+    graphene_rect_t h, d;
+    g_autoptr(GDateTime) at = NULL;
+    g_autofree char *text = NULL;
+
+    g_assert_true (gtk_widget_compute_bounds (hour, grid, &h));
+    g_assert_true (gtk_widget_compute_bounds (sun, grid, &d));
+    at = tf_calendar_grid_time_at (TF_CALENDAR_GRID (grid), d.origin.x + d.size.width / 2,
+                                   h.origin.y + 1, 30);
+    text = tf_time_format_timestamp (at);
+    g_assert_cmpstr (text, ==, "2026-10-25T08:00:00Z");
+    g_clear_pointer (&at, g_date_time_unref);
+    g_clear_pointer (&text, g_free);
+    g_assert_true (gtk_widget_compute_bounds (sat, grid, &d));
+    at = tf_calendar_grid_time_at (TF_CALENDAR_GRID (grid), d.origin.x + d.size.width / 2,
+                                   h.origin.y + h.size.height * 0.75, 30);
+    text = tf_time_format_timestamp (at);
+    g_assert_cmpstr (text, ==, "2026-10-24T07:30:00Z");
+  }
 
   /* The next week does not show Sunday night's. */
   tf_ui_click (f.window, "schedule-next");
