@@ -222,8 +222,10 @@ tf_calendar_month_set_month (TfCalendarMonth *self, GDateTime *first, GDateTime 
       if (d < 7)
         {
           g_autofree char *weekday = g_date_time_format (day, "%a");
+          /* Over the days' numbers. */
           GtkWidget *label = g_object_new (GTK_TYPE_LABEL, "label", weekday, "ellipsize",
-                                           PANGO_ELLIPSIZE_END, NULL);
+                                           PANGO_ELLIPSIZE_END, "xalign", 0.0,
+                                           "margin-start", 8, NULL);
 
           gtk_widget_add_css_class (label, "caption-heading");
           gtk_widget_add_css_class (label, "dim-label");
