@@ -321,6 +321,13 @@ on_day_activated_cb (GtkWidget *view, const char *date, TfSchedulePage *self)
     set_view (self, "day");
 }
 
+/* A block dragged to another start in the day or week view. */
+static void
+on_appointment_dropped_cb (GtkWidget *view, const char *id, GDateTime *to, TfSchedulePage *self)
+{
+  tf_schedule_page_move (self, id, to);
+}
+
 /* --- properties ----------------------------------------------------------- */
 
 void
@@ -449,6 +456,10 @@ tf_schedule_calendar_init (TfSchedulePage *self)
                            self, 0);
   g_signal_connect_object (self->month_view, "day-activated", G_CALLBACK (on_day_activated_cb),
                            self, 0);
+  g_signal_connect_object (self->day_view, "appointment-dropped",
+                           G_CALLBACK (on_appointment_dropped_cb), self, 0);
+  g_signal_connect_object (self->week_view, "appointment-dropped",
+                           G_CALLBACK (on_appointment_dropped_cb), self, 0);
 }
 
 void

@@ -59,6 +59,11 @@ void tf_schedule_calendar_init       (TfSchedulePage *self);
  * loaded anew when the period changed. */
 void tf_schedule_calendar_show       (TfSchedulePage *self);
 void tf_schedule_calendar_dispose    (TfSchedulePage *self);
+/* Moves appointment @id to @to (tf_booking_move), saying what came of it
+ * (::saved, ::failed). */
+void tf_schedule_page_move           (TfSchedulePage *self,
+                                      const char     *id,
+                                      GDateTime      *to);
 /* The list view's week (tf-schedule-page.c), from @monday. */
 void tf_schedule_page_show_week      (TfSchedulePage *self,
                                       GDateTime      *monday);

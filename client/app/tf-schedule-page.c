@@ -167,6 +167,35 @@ change_status (TfSchedulePage *self, const char *id, const char *to, const char 
   g_signal_emit (self, signals[SAVED], 0, done);
 }
 
+void
+tf_schedule_page_move (TfSchedulePage *self, const char *id, GDateTime *to)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) local = NULL;
+  g_autofree char *when = NULL, *done = NULL;
+
+  g_return_if_fail (TF_IS_SCHEDULE_PAGE (self));
+  g_return_if_fail (id != NULL && to != NULL);
+
+  /* The same rules as the CLI's "appointment move" and the Move… dialog. */
+  if (!tf_booking_move (tf_session_get_vault (self->session), id, to, &error))
+    {
+      g_autofree char *message = NULL;
+
+      if (error->domain == TF_BOOKING_ERROR)
+        message = g_strdup (error->message);
+      else
+        message = g_strdup_printf (_("The appointment was not moved: %s"), error->message);
+      fail (self, message);
+      return;
+    }
+  tf_session_sync (self->session);
+  local = g_date_time_to_timezone (to, self->zone);
+  when = tf_appointment_format_when (local);
+  done = g_strdup_printf (_("Appointment moved to %s"), when);
+  g_signal_emit (self, signals[SAVED], 0, done);
+}
+
 static void
 confirm_activated (GtkWidget *widget, const char *action, GVariant *param)
 {

@@ -12,7 +12,8 @@
  * one opened shows the client's note and confirms; the keys move the
  * selected day, the period, and T comes back to today; the week of the
  * last Sunday of October (25 hours) keeps 10:00 at 10:00 on both sides of
- * the change and its Sunday night in it; the month counts each day's
+ * the change and its Sunday night in it; a block dropped at another time
+ * moves its appointment (not over another one); the month counts each day's
  * appointments and a day pressed opens its day view; at 360 px the week
  * fits the window.  GTK warnings are fatal (G_DEBUG=fatal-warnings).
  */
@@ -531,6 +532,76 @@ test_dst_week (void)
   tf_ui_page_close (&f);
 }
 
+/* --- dragging a block ----------------------------------------------------- */
+
+/* A block dropped at another time moves its appointment there (the time it
+ * had kept), and its block follows; dropped over another appointment, it
+ * stays, and the page says why. */
+static void
+test_drop_moves (void)
+{
+  Fixture f = { 0 };
+  g_autoptr(GDateTime) today = athens_today ();
+  /* Next week's Monday: its Tuesday is in the future whatever today is. */
+  g_autoptr(GDateTime) later = g_date_time_add_days (today,
+                                                     8 - g_date_time_get_day_of_week (today));
+  g_autoptr(GDateTime) tuesday = g_date_time_add_days (later, 1);
+  g_autoptr(GDateTime) wednesday = g_date_time_add_days (later, 2);
+  g_autoptr(GDateTime) at = NULL, other_at = NULL, to = NULL, over = NULL;
+  g_autofree char *client = g_uuid_string_random ();
+  g_autofree char *id = NULL, *other = NULL, *date = NULL, *was = NULL;
+  g_autoptr(JsonObject) plain = NULL;
+  GtkWidget *grid, *block;
+
+  fixture_set_up (&f, 1000, 800);
+  date = date_of (tuesday);
+  g_object_set (f.page, "date", date, NULL);
+  at = athens (g_date_time_get_year (tuesday), g_date_time_get_month (tuesday),
+               g_date_time_get_day_of_month (tuesday), 10, 0);
+  other_at = athens (g_date_time_get_year (wednesday), g_date_time_get_month (wednesday),
+                     g_date_time_get_day_of_month (wednesday), 10, 0);
+  id = tf_ui_put_appointment (f.session, client, at, "confirmed");
+  other = tf_ui_put_appointment (f.session, client, other_at, "confirmed");
+  was = tf_time_format_timestamp (at);
+  block = wait_block_at_hour (&f, "calendar-week", id, 10, 0);
+  wait_block_at_hour (&f, "calendar-week", other, 10, 0);
+  grid = in_view (&f, "calendar-week", "calendar-grid");
+
+  /* To Tuesday 14:00. */
+  to = athens (g_date_time_get_year (tuesday), g_date_time_get_month (tuesday),
+               g_date_time_get_day_of_month (tuesday), 14, 0);
+  g_signal_emit_by_name (grid, "block-dropped", block, to);
+  g_assert_nonnull (f.saved);
+  g_assert_true (g_str_has_prefix (f.saved, says ("Appointment moved to ",
+                                                  "Το ραντεβού μετακινήθηκε: ")));
+  g_assert_true (g_str_has_suffix (f.saved, "14:00"));
+  plain = tf_ui_get (f.session, "appointments", id);
+  {
+    g_autofree char *expected = tf_time_format_timestamp (to);
+
+    g_assert_cmpstr (json_object_get_string_member (plain, "appointment_datetime"), ==,
+                     expected);
+  }
+  g_assert_cmpstr (json_object_get_string_member (plain, "previous_datetime"), ==, was);
+  block = wait_block_at_hour (&f, "calendar-week", id, 14, 0);
+  g_assert_true (in_column_of (&f, "calendar-week", block, tuesday));
+
+  /* Onto Wednesday's 10:20: taken. */
+  g_clear_pointer (&f.failed, g_free);
+  over = g_date_time_add_minutes (other_at, 20);
+  g_signal_emit_by_name (grid, "block-dropped", block, over);
+  g_assert_nonnull (f.failed);
+  g_clear_pointer (&plain, json_object_unref);
+  plain = tf_ui_get (f.session, "appointments", id);
+  {
+    g_autofree char *expected = tf_time_format_timestamp (to);
+
+    g_assert_cmpstr (json_object_get_string_member (plain, "appointment_datetime"), ==,
+                     expected);
+  }
+  tf_ui_page_close (&f);
+}
+
 /* --- the month ------------------------------------------------------------ */
 
 static void
@@ -645,6 +716,7 @@ main (int argc, char **argv)
   g_test_add_func ("/tf/calendar/open-with-note", test_open_with_note);
   g_test_add_func ("/tf/calendar/keys", test_keys);
   g_test_add_func ("/tf/calendar/dst-week", test_dst_week);
+  g_test_add_func ("/tf/calendar/drop-moves", test_drop_moves);
   g_test_add_func ("/tf/calendar/month-counts", test_month_counts);
   g_test_add_func ("/tf/calendar/narrow", test_narrow);
   return g_test_run ();
