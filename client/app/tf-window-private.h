@@ -20,6 +20,7 @@ struct _TfWindow
   guint                 idle_seconds;   /* 0: never lock by itself */
   guint                 idle_source;
   guint                 label_source;   /* says the relative time again */
+  guint                 width_source;   /* narrow follows the width given (idle) */
   gboolean              keyring_unlock; /* the unlock running uses the keyring's password */
   gboolean              narrow;         /* narrower than TF_WINDOW_NARROW_WIDTH */
   gboolean              rotating;       /* the identity keys are being replaced */
@@ -82,5 +83,9 @@ void tf_window_init_sync            (TfWindow       *self);
 /* The header's words, tooltip and sign-in button for the sync state, and
  * the banner of the sync notices. */
 void tf_window_update_sync_label    (TfWindow       *self);
+/* The window was given @width: the header's words follow it (narrow or
+ * wide) once the layout is done. */
+void tf_window_follow_width         (TfWindow       *self,
+                                     int             width);
 
 G_END_DECLS

@@ -126,22 +126,51 @@ label_timeout_cb (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
-/* Narrow or wide by the window's own width, which GTK keeps in
- * default-width as the window is resized (the view switcher's "title
- * visible" depends on the header's room, which the words take part of). */
 static void
-on_default_width_cb (TfWindow *self)
+set_narrow (TfWindow *self, gboolean narrow)
 {
-  int width = 0, height = 0;
-  gboolean narrow;
-
-  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
-  narrow = width > 0 && width < TF_WINDOW_NARROW_WIDTH;
   if (narrow == self->narrow)
     return;
   self->narrow = narrow;
   if (self->session != NULL && self->sync_label != NULL)
     tf_window_update_sync_label (self);
+}
+
+/* Narrow or wide by the window's own width (the view switcher's "title
+ * visible" depends on the header's room, which the words take part of):
+ * at once by the width asked (default-width, which GTK also keeps as the
+ * window is resized), and then by the width the window was given, which
+ * is what counts.  The two differ for a maximized or tiled window (a
+ * phone's), whose default width is the one it had before, and for a
+ * moment when a late configure event brings back a size the window had:
+ * wide words, never cut, in a window 360 px wide would make it ask for
+ * more than the screen (369 px for a therapist's header). */
+static void
+on_default_width_cb (TfWindow *self)
+{
+  int width = 0, height = 0;
+
+  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+  if (width > 0)
+    set_narrow (self, width < TF_WINDOW_NARROW_WIDTH);
+}
+
+static gboolean
+follow_width_cb (gpointer data)
+{
+  TfWindow *self = TF_WINDOW (data);
+
+  self->width_source = 0;
+  set_narrow (self, gtk_widget_get_width (GTK_WIDGET (self)) < TF_WINDOW_NARROW_WIDTH);
+  return G_SOURCE_REMOVE;
+}
+
+void
+tf_window_follow_width (TfWindow *self, int width)
+{
+  /* Not while it is being laid out: the words change the header's size. */
+  if (width > 0 && (width < TF_WINDOW_NARROW_WIDTH) != self->narrow && self->width_source == 0)
+    self->width_source = g_idle_add (follow_width_cb, self);
 }
 
 static void

@@ -174,10 +174,18 @@ tf_window_dispose (GObject *object)
 
   g_clear_handle_id (&self->idle_source, g_source_remove);
   g_clear_handle_id (&self->label_source, g_source_remove);
+  g_clear_handle_id (&self->width_source, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), TF_TYPE_WINDOW);
   g_clear_object (&self->settings);
   g_clear_object (&self->session);
   G_OBJECT_CLASS (tf_window_parent_class)->dispose (object);
+}
+
+static void
+tf_window_size_allocate (GtkWidget *widget, int width, int height, int baseline)
+{
+  GTK_WIDGET_CLASS (tf_window_parent_class)->size_allocate (widget, width, height, baseline);
+  tf_window_follow_width (TF_WINDOW (widget), width);
 }
 
 static void
@@ -186,6 +194,7 @@ tf_window_class_init (TfWindowClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   G_OBJECT_CLASS (klass)->dispose = tf_window_dispose;
+  widget_class->size_allocate = tf_window_size_allocate;
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/therapyfield/TherapyField/tf-window.ui");
