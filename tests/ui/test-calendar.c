@@ -13,11 +13,15 @@
  * selected day, the period, and T comes back to today; the week of the
  * last Sunday of October (25 hours) keeps 10:00 at 10:00 on both sides of
  * the change and its Sunday night in it; a block dropped at another time
- * moves its appointment (not over another one); the month counts each day's
+ * moves its appointment (not over another one), with a real pointer's
+ * click and drag too; the month counts each day's
  * appointments and a day pressed opens its day view; at 360 px the week
  * fits the window.  GTK warnings are fatal (G_DEBUG=fatal-warnings).
  */
 #include "config.h"
+
+#include <dlfcn.h>
+#include <gdk/x11/gdkx.h>
 
 #include <glib/gi18n.h>
 
@@ -368,6 +372,9 @@ test_open_with_note (void)
     g_assert_true ((tf_ui_find_shown (popover, "popover-complete") != NULL) == begun);
     g_assert_true ((tf_ui_find_shown (popover, "popover-no-show") != NULL) == begun);
     g_assert_nonnull (tf_ui_find_shown (popover, "popover-cancel"));
+    /* Closed as a person would, before the window: an open popover holds
+     * the pointer. */
+    gtk_popover_popdown (GTK_POPOVER (popover));
   }
   tf_ui_page_close (&f);
 }
@@ -707,6 +714,132 @@ test_narrow (void)
   tf_ui_page_close (&f);
 }
 
+/* --- a real pointer ------------------------------------------------------- */
+
+/* The X server's test extension, as a person's mouse: found at run time,
+ * so that the suite builds without its headers. */
+typedef struct
+{
+  Display *display;
+  int    (*motion) (Display *, int, int, int, unsigned long);
+  int    (*button) (Display *, unsigned int, int, unsigned long);
+  int    (*translate) (Display *, Window, Window, int, int, int *, int *, Window *);
+  int    (*flush) (Display *);
+} Pointer;
+
+static gboolean
+pointer_open (Pointer *p)
+{
+  GdkDisplay *display = gdk_display_get_default ();
+  void *xtst, *x11;
+
+  if (!GDK_IS_X11_DISPLAY (display))
+    return FALSE;
+  xtst = dlopen ("libXtst.so.6", RTLD_NOW);
+  x11 = dlopen ("libX11.so.6", RTLD_NOW);
+  if (xtst == NULL || x11 == NULL)
+    return FALSE;
+  p->display = gdk_x11_display_get_xdisplay (display);
+  p->motion = dlsym (xtst, "XTestFakeMotionEvent");
+  p->button = dlsym (xtst, "XTestFakeButtonEvent");
+  p->translate = dlsym (x11, "XTranslateCoordinates");
+  p->flush = dlsym (x11, "XFlush");
+  return p->motion != NULL && p->button != NULL && p->translate != NULL && p->flush != NULL;
+}
+
+/* Lets the events arrive and be handled. */
+static void
+settle (int rounds)
+{
+  for (int i = 0; i < rounds; i++)
+    {
+      g_usleep (20000);
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+    }
+}
+
+static void
+pointer_move (Pointer *p, int x, int y)
+{
+  p->motion (p->display, -1, x, y, 0);
+  p->flush (p->display);
+  settle (2);
+}
+
+static void
+pointer_button (Pointer *p, gboolean down)
+{
+  p->button (p->display, 1, down, 0);
+  p->flush (p->display);
+  settle (3);
+}
+
+/* With the mouse: a click on a block opens it, a press on it moved two
+ * hours down (120 px at 60 px an hour) moves it to 12:00. */
+static void
+test_pointer (void)
+{
+  Fixture f = { 0 };
+  Pointer pointer = { 0 };
+  g_autoptr(GDateTime) today = athens_today ();
+  g_autoptr(GDateTime) monday = g_date_time_add_days (today,
+                                                      8 - g_date_time_get_day_of_week (today));
+  g_autoptr(GDateTime) tuesday = g_date_time_add_days (monday, 1);
+  g_autoptr(GDateTime) at = NULL, noon = NULL;
+  g_autofree char *client = g_uuid_string_random ();
+  g_autofree char *id = NULL, *date = NULL, *expected = NULL;
+  g_autoptr(JsonObject) plain = NULL;
+  GtkWidget *block, *popover;
+  graphene_rect_t bounds;
+  Window child;
+  int x, y;
+
+  if (!pointer_open (&pointer))
+    {
+      g_test_skip ("no X test extension to move the pointer with");
+      return;
+    }
+  fixture_set_up (&f, 1000, 800);
+  date = date_of (tuesday);
+  g_object_set (f.page, "date", date, NULL);
+  at = athens (g_date_time_get_year (tuesday), g_date_time_get_month (tuesday),
+               g_date_time_get_day_of_month (tuesday), 10, 0);
+  id = tf_ui_put_appointment (f.session, client, at, "confirmed");
+  block = wait_block_at_hour (&f, "calendar-week", id, 10, 0);
+  settle (10);
+  g_assert_true (gtk_widget_compute_bounds (block, f.window, &bounds));
+  pointer.translate (pointer.display,
+                     gdk_x11_surface_get_xid (gtk_native_get_surface (GTK_NATIVE (f.window))),
+                     gdk_x11_display_get_xrootwindow (gdk_display_get_default ()),
+                     (int) bounds.origin.x + 10, (int) bounds.origin.y + 10, &x, &y, &child);
+
+  /* A click: the appointment opens. */
+  pointer_move (&pointer, x, y);
+  pointer_button (&pointer, TRUE);
+  pointer_button (&pointer, FALSE);
+  settle (10);
+  popover = tf_ui_find (block, "appointment-popover");
+  g_assert_nonnull (popover);
+  g_assert_true (gtk_widget_get_mapped (popover));
+  gtk_popover_popdown (GTK_POPOVER (popover));
+  settle (10);
+
+  /* A drag two hours down, a little to the right (the same day). */
+  pointer_button (&pointer, TRUE);
+  for (int k = 1; k <= 10; k++)
+    pointer_move (&pointer, x + k * 2, y + k * 12);
+  pointer_button (&pointer, FALSE);
+  settle (10);
+  noon = g_date_time_add_hours (at, 2);
+  expected = tf_time_format_timestamp (noon);
+  plain = tf_ui_get (f.session, "appointments", id);
+  g_assert_cmpstr (json_object_get_string_member (plain, "appointment_datetime"), ==, expected);
+  g_assert_true (g_str_has_suffix (f.saved, "12:00"));
+  wait_block_at_hour (&f, "calendar-week", id, 12, 0);
+  tf_ui_page_close (&f);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -717,6 +850,7 @@ main (int argc, char **argv)
   g_test_add_func ("/tf/calendar/keys", test_keys);
   g_test_add_func ("/tf/calendar/dst-week", test_dst_week);
   g_test_add_func ("/tf/calendar/drop-moves", test_drop_moves);
+  g_test_add_func ("/tf/calendar/pointer-click-and-drag", test_pointer);
   g_test_add_func ("/tf/calendar/month-counts", test_month_counts);
   g_test_add_func ("/tf/calendar/narrow", test_narrow);
   return g_test_run ();
