@@ -11,6 +11,9 @@
  * 03:00–04:00 that happens twice shows both of its appointments side by
  * side, as any overlap).
  *
+ * The current time's line and the gestures are the template
+ * tf-calendar-grid.ui.
+ *
  * Overlaps are laid out as GNOME Calendar does, in spirit: the blocks of a
  * day, soonest first, form clusters of appointments that overlap one
  * another through a chain; in a cluster each block takes the first column
@@ -431,6 +434,7 @@ tf_calendar_grid_dispose (GObject *object)
 
   g_clear_handle_id (&self->clock_id, g_source_remove);
   g_clear_pointer (&self->blocks, g_ptr_array_unref);
+  gtk_widget_dispose_template (GTK_WIDGET (self), TF_TYPE_CALENDAR_GRID);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
   g_clear_pointer (&self->start, g_date_time_unref);
@@ -447,6 +451,15 @@ tf_calendar_grid_class_init (TfCalendarGridClass *klass)
   widget_class->size_allocate = tf_calendar_grid_size_allocate;
   widget_class->snapshot = tf_calendar_grid_snapshot;
   gtk_widget_class_set_css_name (widget_class, "calendar-grid");
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/therapyfield/TherapyField/"
+                                               "tf-calendar-grid.ui");
+  gtk_widget_class_bind_template_child (widget_class, TfCalendarGrid, now_line);
+  gtk_widget_class_bind_template_callback (widget_class, on_released_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_drag_begin_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_drag_update_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_drag_end_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_drag_cancel_cb);
   signals[SLOT_ACTIVATED] = g_signal_new ("slot-activated", G_TYPE_FROM_CLASS (klass),
                                           G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE,
                                           1, G_TYPE_DATE_TIME);
@@ -458,6 +471,7 @@ tf_calendar_grid_class_init (TfCalendarGridClass *klass)
 static void
 tf_calendar_grid_init (TfCalendarGrid *self)
 {
+  gtk_widget_init_template (GTK_WIDGET (self));
   self->n_days = 7;
   self->selected = -1;
   self->blocks = g_ptr_array_new ();
@@ -470,29 +484,10 @@ tf_calendar_grid_init (TfCalendarGrid *self)
                                      "yalign", 0.0, NULL);
       gtk_widget_add_css_class (self->hours[h], "caption");
       gtk_widget_add_css_class (self->hours[h], "dim-label");
-      gtk_widget_set_parent (self->hours[h], GTK_WIDGET (self));
+      gtk_widget_insert_before (self->hours[h], GTK_WIDGET (self), self->now_line);
     }
-  self->now_line = g_object_new (GTK_TYPE_BOX, "name", "calendar-now", NULL);
-  gtk_widget_add_css_class (self->now_line, "now-line");
-  gtk_widget_set_can_target (self->now_line, FALSE);
-  gtk_widget_set_parent (self->now_line, GTK_WIDGET (self));
   /* The line moves with the clock. */
   self->clock_id = g_timeout_add_seconds (60, tick_cb, self);
-
-  {
-    GtkGesture *click = gtk_gesture_click_new ();
-    GtkGesture *drag = gtk_gesture_drag_new ();
-
-    g_signal_connect (click, "released", G_CALLBACK (on_released_cb), self);
-    gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
-    /* Before the block's own button, which would take the press. */
-    gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (drag), GTK_PHASE_CAPTURE);
-    g_signal_connect (drag, "drag-begin", G_CALLBACK (on_drag_begin_cb), self);
-    g_signal_connect (drag, "drag-update", G_CALLBACK (on_drag_update_cb), self);
-    g_signal_connect (drag, "drag-end", G_CALLBACK (on_drag_end_cb), self);
-    g_signal_connect (drag, "cancel", G_CALLBACK (on_drag_cancel_cb), self);
-    gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drag));
-  }
 }
 
 void
