@@ -230,6 +230,25 @@ tf_calendar_week_set_selected (TfCalendarWeek *self, int index)
     }
 }
 
+/* Scrolls so that @block is in sight, an hour's room above it when it can
+ * be, before its popover points at it. */
+static void
+scroll_to (TfCalendarWeek *self, GtkWidget *block)
+{
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (
+                                                                     self->scroller));
+  double value = gtk_adjustment_get_value (adjustment);
+  double page = gtk_adjustment_get_page_size (adjustment);
+  graphene_rect_t bounds;
+
+  if (!gtk_widget_compute_bounds (block, self->grid, &bounds))
+    return;
+  if (bounds.origin.y < value || bounds.origin.y + bounds.size.height > value + page)
+    gtk_adjustment_set_value (adjustment, bounds.origin.y - TF_CALENDAR_HOUR_HEIGHT);
+  /* The popover takes its place from the block's new one. */
+  self->scrolled = TRUE;
+}
+
 gboolean
 tf_calendar_week_open_first (TfCalendarWeek *self, int index)
 {
@@ -252,6 +271,7 @@ tf_calendar_week_open_first (TfCalendarWeek *self, int index)
 
       if (g_str_equal (on, date))
         {
+          scroll_to (self, GTK_WIDGET (block));
           tf_calendar_block_open (block);
           return TRUE;
         }

@@ -161,6 +161,9 @@ tf_schedule_calendar_show (TfSchedulePage *self)
       if (g_str_equal (self->view, "list"))
         tf_schedule_page_show_week (self, start);
       else
+        /* The list's week stops following the store while another view shows. */
+        tf_schedule_page_show_week (self, NULL);
+      if (!g_str_equal (self->view, "list"))
         self->range = tf_session_dup_appointments_between (self->session, start, end);
 
       if (g_str_equal (self->view, "day"))

@@ -64,7 +64,7 @@ void tf_schedule_calendar_dispose    (TfSchedulePage *self);
 void tf_schedule_page_move           (TfSchedulePage *self,
                                       const char     *id,
                                       GDateTime      *to);
-/* The list view's week (tf-schedule-page.c), from @monday. */
+/* The list view's week (tf-schedule-page.c), from @monday; NULL: none. */
 void tf_schedule_page_show_week      (TfSchedulePage *self,
                                       GDateTime      *monday);
 

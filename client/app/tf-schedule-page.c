@@ -129,6 +129,13 @@ tf_schedule_page_show_week (TfSchedulePage *self, GDateTime *monday)
   if (self->week != NULL)
     g_signal_handlers_disconnect_by_data (self->week, self);
   g_clear_object (&self->week);
+  if (monday == NULL)
+    {
+      g_autoptr(GListStore) none = g_list_store_new (TF_TYPE_ITEM);
+
+      tf_box_bind_model (GTK_BOX (self->days_box), G_LIST_MODEL (none), create_day, self, NULL);
+      return;
+    }
   self->week = tf_session_dup_week (self->session, monday);
   tf_box_bind_model (GTK_BOX (self->days_box), G_LIST_MODEL (self->week), create_day, self,
                      NULL);
