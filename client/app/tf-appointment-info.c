@@ -15,6 +15,8 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <stdio.h>
+#include <string.h>
 
 #include "tf-appointment-info.h"
 #include "tf-client-detail.h"
@@ -81,4 +83,110 @@ tf_appointment_format_when (GDateTime *local)
   day = g_date_time_format (local, "%A %-d %B %Y");
   time = g_date_time_format (local, "%H:%M");
   return g_strdup_printf (_("%s · %s"), day, time);
+}
+
+GDateTime *
+tf_appointment_parse_start (const char *date, const char *time, GTimeZone *zone,
+                            char **out_problem)
+{
+  g_autofree char *d = g_strstrip (g_strdup (date != NULL ? date : ""));
+  g_autofree char *t = g_strstrip (g_strdup (time != NULL ? time : ""));
+  g_autofree char *full = NULL;
+  int y, m, day, seconds;
+  GDateTime *start;
+
+  g_return_val_if_fail (zone != NULL, NULL);
+  g_return_val_if_fail (out_problem != NULL, NULL);
+
+  *out_problem = NULL;
+  if (strlen (d) != 10 || sscanf (d, "%4d-%2d-%2d", &y, &m, &day) != 3 ||
+      !g_date_valid_dmy (day, m, y))
+    {
+      *out_problem = g_strdup_printf (_("“%s” is not a date; write it as YYYY-MM-DD"), d);
+      return NULL;
+    }
+  full = strlen (t) == 5 ? g_strconcat (t, ":00", NULL) : g_strdup (t);
+  if (!tf_time_parse_time (full, &seconds, NULL) || seconds >= 24 * 3600)
+    {
+      *out_problem = g_strdup_printf (_("“%s” is not a time; write it as HH:MM"), t);
+      return NULL;
+    }
+  start = g_date_time_new (zone, y, m, day, seconds / 3600, (seconds / 60) % 60, 0);
+  if (start == NULL)
+    {
+      *out_problem = g_strdup (_("That time does not exist on that day (the clocks change)"));
+      return NULL;
+    }
+  /* A wall time the clocks skip comes back moved: it is none. */
+  if (g_date_time_get_hour (start) != seconds / 3600 ||
+      g_date_time_get_minute (start) != (seconds / 60) % 60)
+    {
+      g_date_time_unref (start);
+      *out_problem = g_strdup (_("That time does not exist on that day (the clocks change)"));
+      return NULL;
+    }
+  return start;
+}
+
+void
+tf_appointment_join (GtkWidget *parent, const char *meeting_url)
+{
+  GtkRoot *root;
+
+  g_return_if_fail (GTK_IS_WIDGET (parent));
+
+  if (meeting_url == NULL || *meeting_url == '\0')
+    return;
+  root = gtk_widget_get_root (parent);
+  /* GtkUriLauncher is GTK 4.10; Debian 12 has 4.8. */
+  gtk_show_uri (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, meeting_url, GDK_CURRENT_TIME);
+}
+
+static void
+on_join_clicked_cb (GtkButton *button, gpointer data)
+{
+  tf_appointment_join (GTK_WIDGET (button), g_object_get_data (G_OBJECT (button), "tf-url"));
+}
+
+GtkWidget *
+tf_appointment_join_button_new (JsonObject *appointment)
+{
+  const char *url, *id;
+  g_autofree char *name = NULL;
+  GtkWidget *button;
+
+  g_return_val_if_fail (appointment != NULL, NULL);
+
+  url = tf_json_get_string (appointment, "meeting_url");
+  id = tf_json_get_string (appointment, "id");
+  if (g_strcmp0 (tf_json_get_string (appointment, "location_type"), "online") != 0 ||
+      url == NULL || *url == '\0' || id == NULL)
+    return NULL;
+  button = gtk_button_new_with_mnemonic (_("_Join"));
+  name = g_strdup_printf ("appointment-join-%s", id);
+  gtk_widget_set_name (button, name);
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (button, url);
+  gtk_widget_add_css_class (button, "suggested-action");
+  g_object_set_data_full (G_OBJECT (button), "tf-url", g_strdup (url), g_free);
+  g_signal_connect (button, "clicked", G_CALLBACK (on_join_clicked_cb), NULL);
+  return button;
+}
+
+char *
+tf_appointment_dup_place (JsonObject *appointment, const char *address)
+{
+  const char *type;
+
+  g_return_val_if_fail (appointment != NULL, NULL);
+
+  type = tf_json_get_string (appointment, "location_type");
+  if (g_strcmp0 (type, "online") == 0)
+    return g_strdup (_("Online"));
+  if (g_strcmp0 (type, "in_person") != 0)
+    return NULL;
+  if (address != NULL && *address != '\0')
+    /* TRANSLATORS: an appointment in person, and the practice's address. */
+    return g_strdup_printf (_("In person · %s"), address);
+  return g_strdup (_("In person"));
 }

@@ -40,4 +40,28 @@ int                 tf_dated_appointment_latest_first  (gconstpointer  a,
 /* "Tuesday 3 March 2026 · 10:00" for @local. */
 char       *tf_appointment_format_when             (GDateTime  *local);
 
+/* The instant @date ("YYYY-MM-DD") at @time ("HH:MM") in @zone, as a
+ * person typed them, or NULL with why in *@out_problem (a date or time
+ * that is none, a time the clocks skip). */
+GDateTime  *tf_appointment_parse_start             (const char *date,
+                                                    const char *time,
+                                                    GTimeZone  *zone,
+                                                    char      **out_problem);
+
+/* A "Join" button, named appointment-join-ID, that opens @appointment's
+ * meeting link (tf_appointment_join) when it is online with one; NULL
+ * otherwise. */
+GtkWidget  *tf_appointment_join_button_new         (JsonObject *appointment);
+
+/* Where @appointment takes place, for a list's subtitle: "Online", "In
+ * person · @address" (or "In person" when @address is NULL), or NULL when
+ * it does not say. */
+char       *tf_appointment_dup_place               (JsonObject *appointment,
+                                                    const char *address);
+
+/* Opens @appointment's meeting link (its meeting_url) with the desktop's
+ * browser, over @parent's window. */
+void        tf_appointment_join                    (GtkWidget  *parent,
+                                                    const char *meeting_url);
+
 G_END_DECLS

@@ -108,6 +108,7 @@ create_row (gpointer item, gpointer data)
   g_autoptr(GDateTime) when = g_date_time_to_local (utc);
   g_autofree char *title = tf_appointment_format_when (when);
   g_autoptr(GString) subtitle = g_string_new (name != NULL ? name : _("Your therapist"));
+  GtkWidget *row, *join;
 
   if (service != NULL)
     g_string_append_printf (subtitle, " · %s", service);
@@ -121,9 +122,24 @@ create_row (gpointer item, gpointer data)
                             reason);
   else
     g_string_append (subtitle, tf_appointment_status_label_for_client (status));
+  /* Online, or in person at the practice's address (the therapist's). */
+  {
+    g_autoptr(JsonObject) practice = tf_booking_dup_practice (
+      get_vault (self), tf_item_get_string (item, "therapist_id"), NULL);
+    g_autofree char *place = tf_appointment_dup_place (
+      tf_item_get_plain (item),
+      practice != NULL ? tf_json_get_string (practice, "practice_address") : NULL);
 
-  return tf_appointment_row_new (id, title, subtitle->str, upcoming,
-                                 upcoming && may_cancel (status));
+    if (place != NULL)
+      g_string_append_printf (subtitle, "\n%s", place);
+  }
+
+  row = tf_appointment_row_new (id, title, subtitle->str, upcoming,
+                                upcoming && may_cancel (status));
+  if (upcoming && may_cancel (status) &&
+      (join = tf_appointment_join_button_new (tf_item_get_plain (item))) != NULL)
+    adw_action_row_add_suffix (ADW_ACTION_ROW (row), join);
+  return row;
 }
 
 static gboolean

@@ -37,6 +37,8 @@
 #include "tf-availability-editor.h"
 #include "tf-box-model.h"
 #include "tf-form.h"
+#include "tf-move-dialog.h"
+#include "tf-new-appointment-dialog.h"
 #include "tf-schedule-page-private.h"
 #include "tf-schedule-day.h"
 #include "tf-schedule-row.h"
@@ -89,8 +91,24 @@ create_row (TfSchedulePage *self, JsonObject *appointment)
       g_free (subtitle);
       subtitle = full;
     }
-  return tf_schedule_row_new (tf_json_get_string (appointment, "id"), title, subtitle,
-                              tf_schedule_row_offers_for (appointment));
+  {
+    g_autofree char *place = tf_appointment_dup_place (appointment, NULL);
+    GtkWidget *row, *join;
+
+    if (place != NULL)
+      {
+        char *full = g_strdup_printf ("%s · %s", subtitle, place);
+
+        g_free (subtitle);
+        subtitle = full;
+      }
+    row = tf_schedule_row_new (tf_json_get_string (appointment, "id"), title, subtitle,
+                               tf_schedule_row_offers_for (appointment));
+    if (tf_booking_may_become (tf_json_get_string (appointment, "status"), "cancelled") &&
+        (join = tf_appointment_join_button_new (appointment)) != NULL)
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), join);
+    return row;
+  }
 }
 
 static GtkWidget *
@@ -251,6 +269,71 @@ cancel_activated (GtkWidget *widget, const char *action, GVariant *param)
   tf_cancel_dialog_present (TF_CANCEL_DIALOG (dialog));
 }
 
+static void
+late_cancel_activated (GtkWidget *widget, const char *action, GVariant *param)
+{
+  TfSchedulePage *self = TF_SCHEDULE_PAGE (widget);
+  g_autoptr(GError) error = NULL;
+
+  if (!tf_booking_mark_late_cancellation (tf_session_get_vault (self->session),
+                                          g_variant_get_string (param, NULL), NULL, &error))
+    {
+      fail (self, error->message);
+      return;
+    }
+  tf_session_sync (self->session);
+  g_signal_emit (self, signals[SAVED], 0, _("Marked as late cancellation"));
+}
+
+/* --- booking and moving ------------------------------------------------------ */
+
+static void
+on_booked_cb (GtkWidget *dialog, const char *id, TfSchedulePage *self)
+{
+  tf_session_sync (self->session);
+  g_signal_emit (self, signals[SAVED], 0, _("Appointment booked"));
+}
+
+/* schedule.new-appointment: the New Appointment dialog, on the day shown. */
+static void
+new_appointment_activated (GtkWidget *widget, const char *action, GVariant *param)
+{
+  TfSchedulePage *self = TF_SCHEDULE_PAGE (widget);
+  GtkWidget *dialog;
+
+  if (tf_session_get_vault (self->session) == NULL)
+    return;
+  dialog = tf_new_appointment_dialog_new (widget, self->session, NULL);
+  g_signal_connect_object (dialog, "booked", G_CALLBACK (on_booked_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+on_moved_cb (GtkWidget *dialog, const char *id, TfSchedulePage *self)
+{
+  tf_session_sync (self->session);
+  g_signal_emit (self, signals[SAVED], 0, _("Appointment moved"));
+}
+
+/* appointment.move ID: the Move Appointment dialog. */
+static void
+move_activated (GtkWidget *widget, const char *action, GVariant *param)
+{
+  TfSchedulePage *self = TF_SCHEDULE_PAGE (widget);
+  GtkWidget *dialog;
+
+  if (tf_session_get_vault (self->session) == NULL)
+    return;
+  dialog = tf_move_dialog_new (widget, self->session, g_variant_get_string (param, NULL));
+  if (dialog == NULL)
+    {
+      fail (self, _("This appointment is no longer on this device"));
+      return;
+    }
+  g_signal_connect_object (dialog, "moved", G_CALLBACK (on_moved_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 /* --- the editors ---------------------------------------------------------- */
 
 static void
@@ -345,6 +428,11 @@ tf_schedule_page_class_init (TfSchedulePageClass *klass)
   gtk_widget_class_install_action (widget_class, "schedule.complete", "s", complete_activated);
   gtk_widget_class_install_action (widget_class, "schedule.no-show", "s", no_show_activated);
   gtk_widget_class_install_action (widget_class, "schedule.cancel", "s", cancel_activated);
+  gtk_widget_class_install_action (widget_class, "schedule.late-cancel", "s",
+                                   late_cancel_activated);
+  gtk_widget_class_install_action (widget_class, "schedule.new-appointment", NULL,
+                                   new_appointment_activated);
+  gtk_widget_class_install_action (widget_class, "appointment.move", "s", move_activated);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/therapyfield/TherapyField/"
                                                "tf-schedule-page.ui");

@@ -60,6 +60,15 @@ tf_schedule_row_offers_for (JsonObject *appointment)
     offers |= TF_SCHEDULE_ROW_COMPLETE | TF_SCHEDULE_ROW_NO_SHOW;
   if (tf_booking_may_become (status, "cancelled"))
     offers |= TF_SCHEDULE_ROW_CANCEL;
+  if (tf_booking_may_become (status, "cancelled") && !tf_booking_has_started (at))
+    offers |= TF_SCHEDULE_ROW_MOVE;
+  /* Late: the client's cancellation, or none, once the time has passed. */
+  if (tf_booking_has_started (at) && !tf_booking_is_late_cancellation (appointment) &&
+      (g_strcmp0 (status, "confirmed") == 0 || g_strcmp0 (status, "pending") == 0 ||
+       (g_strcmp0 (status, "cancelled") == 0 &&
+        g_strcmp0 (tf_json_get_string (appointment, "cancelled_by"),
+                   tf_json_get_string (appointment, "therapist_id")) != 0)))
+    offers |= TF_SCHEDULE_ROW_LATE;
   return offers;
 }
 
@@ -102,13 +111,16 @@ tf_schedule_row_new (const char *id, const char *title, const char *subtitle,
     offer_button (self->complete, "schedule.complete", id);
   if (!(offers & (TF_SCHEDULE_ROW_CONFIRM | TF_SCHEDULE_ROW_COMPLETE)))
     gtk_widget_add_css_class (GTK_WIDGET (self), "dim-label");
+  if (offers & TF_SCHEDULE_ROW_MOVE)
+    add_menu_item (menu, _("Move…"), "appointment.move", id);
   if (offers & TF_SCHEDULE_ROW_NO_SHOW)
     add_menu_item (menu, _("Mark as No-Show"), "schedule.no-show", id);
-  /* No-Show is offered only with Complete, on a confirmed appointment, which
-   * can always be cancelled: the menu is there when Cancel is. */
+  if (offers & TF_SCHEDULE_ROW_LATE)
+    add_menu_item (menu, _("Mark as Late Cancellation"), "schedule.late-cancel", id);
   if (offers & TF_SCHEDULE_ROW_CANCEL)
+    add_menu_item (menu, _("Cancel Appointment…"), "schedule.cancel", id);
+  if (g_menu_model_get_n_items (G_MENU_MODEL (menu)) > 0)
     {
-      add_menu_item (menu, _("Cancel Appointment…"), "schedule.cancel", id);
       gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (self->more), G_MENU_MODEL (menu));
       gtk_widget_set_visible (self->more, TRUE);
     }

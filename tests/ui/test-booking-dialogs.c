@@ -1,0 +1,224 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * test-booking-dialogs.c: the therapist's New Appointment and Move
+ * Appointment dialogs in a real window under Xvfb, in English and (with
+ * --greek) in Greek: the schedule's New Appointment opens the dialog with
+ * the clients in care; a day past is refused in words and nothing is
+ * written; an online session with its link is booked, confirmed, and
+ * shows a Join button in the list; the same time again is refused as
+ * taken; Move… takes it to another hour and the appointment keeps the time
+ * it had.  GTK warnings are fatal (G_DEBUG=fatal-warnings).
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "tf-schedule-page.h"
+#include "tf-time.h"
+#include "tf-ui-test.h"
+
+#define PASSWORD "σωστός κωδικός"
+
+static gboolean greek;
+
+typedef TfUiPage Fixture;
+
+static const char *
+says (const char *english, const char *greek_words)
+{
+  return greek ? greek_words : english;
+}
+
+/* The toplevel window named @name, or NULL. */
+static GtkWidget *
+find_window (const char *name)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();  /* not ours */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) w = g_list_model_get_item (toplevels, i);
+
+      if (g_strcmp0 (gtk_widget_get_name (w), name) == 0 && gtk_widget_get_visible (w))
+        return w;
+    }
+  return NULL;
+}
+
+static gboolean
+window_there (gpointer data)
+{
+  return find_window (data) != NULL;
+}
+
+static gboolean
+window_gone (gpointer data)
+{
+  return find_window (data) == NULL;
+}
+
+static GtkWidget *
+wait_window (const char *name)
+{
+  g_assert_true (tf_ui_wait_for (window_there, (gpointer) name));
+  return find_window (name);
+}
+
+static const char *
+error_of (GtkWidget *dialog, const char *name)
+{
+  GtkWidget *label = tf_ui_find (dialog, name);
+
+  g_assert_nonnull (label);
+  return gtk_widget_get_visible (label) ? gtk_label_get_text (GTK_LABEL (label)) : NULL;
+}
+
+/* @days from today in the therapist's zone, as YYYY-MM-DD. */
+static char *
+day_in (Fixture *f, int days)
+{
+  g_autoptr(GTimeZone) zone = tf_session_dup_time_zone (f->session);
+  g_autoptr(GDateTime) now = g_date_time_new_now (zone);
+  g_autoptr(GDateTime) day = g_date_time_add_days (now, days);
+
+  return g_date_time_format (day, "%Y-%m-%d");
+}
+
+/* The appointments of this therapist with @client. */
+static GPtrArray *
+appointments_of (Fixture *f, const char *client)
+{
+  g_autoptr(GError) error = NULL;
+  GPtrArray *rows = tf_vault_list (tf_ui_page_vault (f), tf_registry_lookup ("appointments"),
+                                   "client_id", client, &error);
+
+  g_assert_no_error (error);
+  return rows;
+}
+
+static void
+test_new_and_move (void)
+{
+  Fixture f = { 0 };
+  TfRegistration reg = { PASSWORD, "therapist", "Άννα", "Κ.", "ΑΜ-12345" };
+  g_autofree char *client = NULL, *yesterday = NULL, *ahead = NULL, *row_name = NULL;
+  g_autofree char *join_name = NULL, *expected = NULL;
+  g_autoptr(GPtrArray) booked = NULL;
+  g_autoptr(JsonObject) moved = NULL;
+  g_autofree char *id = NULL, *before = NULL;
+  GtkWidget *dialog;
+  AdwComboRow *clients;
+  const char *problem;
+
+  tf_ui_page_open (&f, &reg, tf_schedule_page_new, 600, 800);
+  client = tf_ui_pull_client (f.session, "Ελένη", "Παπαδοπούλου");
+
+  /* The dialog, in the app's language, with the client in care. */
+  tf_ui_click (f.window, "schedule-new-appointment");
+  dialog = wait_window ("new-appointment");
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (dialog)), ==,
+                   says ("New Appointment", "Νέο ραντεβού"));
+  clients = ADW_COMBO_ROW (tf_ui_find (dialog, "new-appointment-client"));
+  g_assert_cmpuint (g_list_model_get_n_items (adw_combo_row_get_model (clients)), ==, 1);
+  g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (adw_combo_row_get_model (clients)),
+                                               0), ==, "Ελένη Παπαδοπούλου");
+
+  /* A day past: said in words, nothing written, the dialog stays. */
+  yesterday = day_in (&f, -1);
+  tf_ui_type (dialog, "new-appointment-date", yesterday);
+  tf_ui_type (dialog, "new-appointment-time", "10:00");
+  tf_ui_click (dialog, "new-appointment-book");
+  problem = error_of (dialog, "new-appointment-error");
+  g_assert_cmpstr (problem, ==, says ("An appointment must be in the future",
+                                      "Ένα ραντεβού πρέπει να είναι στο μέλλον"));
+  g_assert_true (find_window ("new-appointment") != NULL);
+  booked = appointments_of (&f, client);
+  g_assert_cmpuint (booked->len, ==, 0);
+  g_clear_pointer (&booked, g_ptr_array_unref);
+  /* Not a date at all. */
+  tf_ui_type (dialog, "new-appointment-date", "3/12");
+  tf_ui_click (dialog, "new-appointment-book");
+  g_assert_nonnull (strstr (error_of (dialog, "new-appointment-error"),
+                            says ("YYYY-MM-DD", "ΕΕΕΕ-ΜΜ-ΗΗ")));
+
+  /* Online, with its link: booked, confirmed, the dialog gone. */
+  ahead = day_in (&f, 3);
+  tf_ui_type (dialog, "new-appointment-date", ahead);
+  gtk_switch_set_active (GTK_SWITCH (tf_ui_find (dialog, "new-appointment-online")), TRUE);
+  tf_ui_wait_mapped (dialog, "new-appointment-link", TRUE);
+  tf_ui_type (dialog, "new-appointment-link", "https://meet.example.org/room-1");
+  tf_ui_shot (greek ? "new-appointment-el" : "new-appointment");
+  tf_ui_click (dialog, "new-appointment-book");
+  g_assert_true (tf_ui_wait_for (window_gone, (gpointer) "new-appointment"));
+  g_assert_cmpstr (f.saved, ==, says ("Appointment booked", "Το ραντεβού κλείστηκε"));
+  booked = appointments_of (&f, client);
+  g_assert_cmpuint (booked->len, ==, 1);
+  id = g_strdup (json_object_get_string_member (g_ptr_array_index (booked, 0), "id"));
+  g_assert_cmpstr (json_object_get_string_member (g_ptr_array_index (booked, 0), "status"), ==,
+                   "confirmed");
+  g_assert_cmpstr (json_object_get_string_member (g_ptr_array_index (booked, 0),
+                                                  "meeting_url"), ==,
+                   "https://meet.example.org/room-1");
+  before = g_strdup (json_object_get_string_member (g_ptr_array_index (booked, 0),
+                                                    "appointment_datetime"));
+
+  /* The same time again: taken, in words. */
+  tf_ui_click (f.window, "schedule-new-appointment");
+  dialog = wait_window ("new-appointment");
+  tf_ui_type (dialog, "new-appointment-date", ahead);
+  tf_ui_type (dialog, "new-appointment-time", "10:00");
+  tf_ui_click (dialog, "new-appointment-book");
+  problem = error_of (dialog, "new-appointment-error");
+  g_assert_nonnull (problem);
+  g_assert_true (g_str_has_prefix (problem, says ("You already have an appointment at",
+                                                  "Έχετε ήδη ραντεβού στις")));
+  gtk_window_close (GTK_WINDOW (dialog));
+  g_assert_true (tf_ui_wait_for (window_gone, (gpointer) "new-appointment"));
+
+  /* The list shows it with Join. */
+  g_assert_true (gtk_widget_activate_action (f.page, "calendar.view", "s", "list"));
+  row_name = g_strdup_printf ("appointment-%s", id);
+  join_name = g_strdup_printf ("appointment-join-%s", id);
+  /* Three days on may be next week's: one week on, then. */
+  {
+    g_autoptr(GTimeZone) zone = tf_session_dup_time_zone (f.session);
+    g_autoptr(GDateTime) at = tf_time_parse_timestamp (before, NULL);
+    g_autoptr(GDateTime) local = g_date_time_to_timezone (at, zone);
+    g_autoptr(GDateTime) now = g_date_time_new_now (zone);
+    int weeks = (g_date_time_get_week_of_year (local) != g_date_time_get_week_of_year (now));
+
+    for (int i = 0; i < weeks; i++)
+      g_assert_true (gtk_widget_activate_action (f.page, "calendar.next", NULL));
+  }
+  tf_ui_wait_shown (f.window, row_name);
+  tf_ui_wait_shown (f.window, join_name);
+
+  /* Move… two hours later: the appointment keeps the time it had. */
+  g_assert_true (gtk_widget_activate_action (f.page, "appointment.move", "s", id));
+  dialog = wait_window ("move-appointment");
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (dialog)), ==,
+                   says ("Move Appointment", "Μετακίνηση ραντεβού"));
+  tf_ui_type (dialog, "move-appointment-time", "12:00");
+  tf_ui_click (dialog, "move-appointment-move");
+  g_assert_true (tf_ui_wait_for (window_gone, (gpointer) "move-appointment"));
+  g_assert_cmpstr (f.saved, ==, says ("Appointment moved", "Το ραντεβού μετακινήθηκε"));
+  moved = tf_ui_get (f.session, "appointments", id);
+  g_assert_cmpstr (json_object_get_string_member (moved, "previous_datetime"), ==, before);
+  expected = g_strdup (json_object_get_string_member (moved, "appointment_datetime"));
+  {
+    g_autoptr(GDateTime) a = tf_time_parse_timestamp (before, NULL);
+    g_autoptr(GDateTime) b = tf_time_parse_timestamp (expected, NULL);
+
+    g_assert_cmpint (g_date_time_difference (b, a), ==, 2 * G_TIME_SPAN_HOUR);
+  }
+  tf_ui_page_close (&f);
+}
+
+int
+main (int argc, char **argv)
+{
+  greek = tf_ui_init_language (&argc, &argv);
+
+  g_test_add_func ("/tf/booking-dialogs/new-and-move", test_new_and_move);
+  return g_test_run ();
+}
