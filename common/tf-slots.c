@@ -619,3 +619,52 @@ tf_blocked_contains (const TfBlocked *b, const char *date)
   return strcmp (date, b->first_date) >= 0 &&
          strcmp (date, b->last_date != NULL ? b->last_date : b->first_date) <= 0;
 }
+
+gboolean
+tf_slots_within_hours (const char *tzid, GPtrArray *availability, GDateTime *start,
+                       int duration_minutes, gboolean *out_within, GError **error)
+{
+  g_autoptr(GDateTime) local = NULL, end = NULL;
+  g_autoptr(GArray) rules = NULL, windows = NULL;
+  GDate date;
+
+  g_return_val_if_fail (start != NULL, FALSE);
+  g_return_val_if_fail (out_within != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  *out_within = FALSE;
+  if (duration_minutes <= 0 || duration_minutes > TF_SLOTS_MAX_DURATION)
+    {
+      g_set_error (error, TF_PROTOCOL_ERROR, TF_PROTOCOL_ERROR_BAD_VALUE,
+                   _("An appointment must last from 1 to %d minutes, not %d"),
+                   TF_SLOTS_MAX_DURATION, duration_minutes);
+      return FALSE;
+    }
+  local = tf_time_utc_to_local (tzid, start, error);
+  if (local == NULL)
+    return FALSE;
+  rules = load_rules (availability, error);
+  if (rules == NULL)
+    return FALSE;
+  g_date_clear (&date, 1);
+  g_date_set_dmy (&date, (GDateDay) g_date_time_get_day_of_month (local),
+                  (GDateMonth) g_date_time_get_month (local),
+                  (GDateYear) g_date_time_get_year (local));
+  windows = build_day_windows (rules, g_date_get_julian (&date), g_date_get_weekday (&date) % 7);
+  end = g_date_time_add_minutes (start, duration_minutes);
+  for (guint i = 0; i < windows->len && !*out_within && end != NULL; i++)
+    {
+      const WallSpan *window = &g_array_index (windows, WallSpan, i);
+      g_autoptr(GDateTime) from = resolve_wall_time (tzid, &date, window->start, NULL, error);
+      g_autoptr(GDateTime) until = NULL;
+
+      if (from == NULL)
+        return FALSE;
+      until = resolve_wall_time (tzid, &date, window->end, NULL, error);
+      if (until == NULL)
+        return FALSE;
+      *out_within = g_date_time_compare (start, from) >= 0 &&
+                    g_date_time_compare (end, until) <= 0;
+    }
+  return TRUE;
+}

@@ -116,6 +116,21 @@ GPtrArray *tf_slots_compute (const char  *tzid,
                              GDateTime   *now,
                              GError     **error);
 
+/* Whether [@start, @start + @duration_minutes) lies inside one of the
+ * windows of @availability (as step 2 above makes them) on @start's local
+ * date in @tzid (NULL = Europe/Athens), whatever the slot grid: a
+ * therapist who books 10:00 in hours 09:00–17:00 books inside their hours
+ * though a 50-minute grid offers 09:00, 09:50, 10:40.  Window ends resolve
+ * as in step 4.  Blocked dates and bookings are not looked at.  FALSE with
+ * TF_PROTOCOL_ERROR_BAD_VALUE for an unknown zone, a malformed effective
+ * date or a duration out of range; else TRUE and *@out_within. */
+gboolean   tf_slots_within_hours (const char  *tzid,
+                                  GPtrArray   *availability,
+                                  GDateTime   *start,
+                                  int          duration_minutes,
+                                  gboolean    *out_within,
+                                  GError     **error);
+
 void       tf_slot_free     (TfSlot *slot);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TfSlot, tf_slot_free)

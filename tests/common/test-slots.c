@@ -379,6 +379,51 @@ test_blocked_from_fields (void)
   g_assert_false (tf_blocked_init_from_fields (&b, none));
 }
 
+static gboolean
+within (GPtrArray *rows, const char *start, int duration)
+{
+  g_autoptr(GDateTime) at = parse_stamp (start);
+  g_autoptr(GError) error = NULL;
+  gboolean inside = TRUE;
+
+  g_assert_true (tf_slots_within_hours ("Europe/Athens", rows, at, duration, &inside, &error));
+  g_assert_no_error (error);
+  return inside;
+}
+
+/* Inside the hours, whatever the grid: Monday 5 January 2026 (EET, +02:00),
+ * hours 09:00–17:00 without 12:00–13:00; and Monday 30 March (EEST). */
+static void
+test_within_hours (void)
+{
+  g_autoptr(GPtrArray) rows = new_rows ();
+  g_autoptr(GDateTime) at = parse_stamp ("2026-01-05T08:00:00Z");
+  g_autoptr(GError) error = NULL;
+  gboolean inside = TRUE;
+
+  add_window (rows, MON, HM (9, 0), HM (17, 0), TRUE, NULL, NULL);
+  add_window (rows, MON, HM (12, 0), HM (13, 0), FALSE, NULL, NULL);
+
+  g_assert_true (within (rows, "2026-01-05T08:00:00Z", 50));   /* 10:00, off the grid */
+  g_assert_true (within (rows, "2026-01-05T07:00:00Z", 60));   /* 09:00–10:00 */
+  g_assert_true (within (rows, "2026-01-05T14:10:00Z", 50));   /* 16:10–17:00, to the end */
+  g_assert_true (within (rows, "2026-01-05T11:00:00Z", 50));   /* 13:00, after the cut */
+  g_assert_false (within (rows, "2026-01-05T06:30:00Z", 50));  /* 08:30: before */
+  g_assert_false (within (rows, "2026-01-05T14:30:00Z", 50));  /* 16:30: past the end */
+  g_assert_false (within (rows, "2026-01-05T09:30:00Z", 50));  /* 11:30: into the cut */
+  g_assert_false (within (rows, "2026-01-06T08:00:00Z", 50));  /* Tuesday: no hours */
+  g_assert_true (within (rows, "2026-03-30T07:00:00Z", 50));   /* 10:00 in summer time */
+  g_assert_true (within (rows, "2026-03-30T06:00:00Z", 60));   /* 09:00 in summer time */
+  g_assert_false (within (rows, "2026-01-05T06:00:00Z", 60));  /* the same UTC in winter: 08:00 */
+  g_assert_false (within (rows, "2026-03-30T09:30:00Z", 50));  /* 12:30 in summer: the cut */
+
+  g_assert_false (tf_slots_within_hours ("Mars/Olympus_Mons", rows, at, 50, &inside, &error));
+  g_assert_error (error, TF_PROTOCOL_ERROR, TF_PROTOCOL_ERROR_BAD_VALUE);
+  g_clear_error (&error);
+  g_assert_false (tf_slots_within_hours (NULL, rows, at, 0, &inside, &error));
+  g_assert_error (error, TF_PROTOCOL_ERROR, TF_PROTOCOL_ERROR_BAD_VALUE);
+}
+
 static void
 test_booking (void)
 {
@@ -615,6 +660,7 @@ main (int   argc,
   g_test_add_func ("/tf/slots/blocked-date", test_blocked_date);
   g_test_add_func ("/tf/slots/blocked-period", test_blocked_period);
   g_test_add_func ("/tf/slots/blocked-from-fields", test_blocked_from_fields);
+  g_test_add_func ("/tf/slots/within-hours", test_within_hours);
   g_test_add_func ("/tf/slots/booking", test_booking);
   g_test_add_func ("/tf/slots/now", test_now);
   g_test_add_func ("/tf/slots/athens-spring-forward", test_athens_spring_forward);
