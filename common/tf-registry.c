@@ -284,6 +284,9 @@ static const TfColumn appointments_columns[] = {
   REF_REQ_FIXED ("therapist_id", "therapists"),
   REF_REQ_FIXED ("client_id", "users"),
   REF ("service_id", "services"),
+  /* The series a repeating appointment belongs to (migration 0021), or NULL. */
+  { .name = "series_id", .type = TF_COLUMN_UUID,
+    .flags = TF_COLUMN_IMMUTABLE | TF_COLUMN_SIGNED_IF_SET },
   STAMP_REQ ("appointment_datetime"),
   /* A client's booking takes its length and price from the therapist's offer. */
   { .name = "duration", .type = TF_COLUMN_INTEGER, .has_range = TRUE, .min = 1, .max = 24 * 60,

@@ -58,7 +58,8 @@ typedef enum
                                       * (tf_signed_column_is_signed); a marker only, the rules
                                       * that decide it live in the server */
   TF_COLUMN_SIGNED_IF_SET = 1 << 10, /* added to a table whose records were already signed
-                                      * (therapist_blocked_dates.end_date, migration 0018):
+                                      * (therapist_blocked_dates.end_date, migration 0018;
+                                      * appointments.series_id, 0021):
                                       * its null is left out of what an author signs, so a
                                       * record signed before the column existed still verifies;
                                       * a value is signed like any other (tf-signed.c) */

@@ -17,6 +17,7 @@
 #include "tf-availability.h"
 #include "tf-booking.h"
 #include "tf-cli.h"
+#include "tf-cli-series.h"
 #include "tf-error.h"
 #include "tf-time.h"
 
@@ -372,14 +373,43 @@ book_for_client (TfCli *cli, const char *client, const char *at, GDateTime *star
   return print_appointment (cli, id, error);
 }
 
+/* "appointment book --client … --repeat": the series' options checked here,
+ * its rules in tf-cli-series.c. */
+static gboolean
+book_series (TfCli *cli, const char *client, GDateTime *start, const char *service,
+             gboolean online, const char *meeting_url, const char *repeat, const char *until,
+             int count, gboolean skip_clashes, gboolean preview, GError **error)
+{
+  TfSeriesRequest request = { client, start, service, online ? "online" : "in_person",
+                              meeting_url, TF_REPEAT_WEEKLY, until, 0 };
+
+  if (!tf_repeat_from_string (repeat, &request.repeat, NULL))
+    return tf_cli_usage_error (error, _("--repeat is weekly, biweekly or monthly (got “%s”)"),
+                               repeat);
+  if ((until == NULL) == (count == 0))
+    return tf_cli_usage_error (error, _("A repeating appointment needs --until D or --count N "
+                                        "(one of them)"));
+  if (until != NULL && !tf_cli_check_date ("until", until, error))
+    return FALSE;
+  if (count != 0 && !tf_cli_check_range ("count", count, 1, TF_RECURRENCE_MAX_COUNT, error))
+    return FALSE;
+  if (meeting_url != NULL && !online)
+    return tf_cli_usage_error (error, _("--meeting-url goes with --online"));
+  if (skip_clashes && preview)
+    return tf_cli_usage_error (error, _("--preview books nothing: leave out --skip-clashes"));
+  request.count = (guint) count;
+  return tf_cli_book_series (cli, &request, skip_clashes, preview, error);
+}
+
 static gboolean
 appointment_book (TfCli *cli, int argc, char **argv, GError **error)
 {
   g_autofree char *therapist = NULL, *client = NULL, *at = NULL, *service = NULL, *id = NULL;
-  g_autofree char *notes = NULL, *meeting_url = NULL;
+  g_autofree char *notes = NULL, *meeting_url = NULL, *repeat = NULL, *until = NULL;
   g_autoptr(GDateTime) start = NULL;
   g_autoptr(GError) local = NULL;
-  gboolean online = FALSE;
+  gboolean online = FALSE, skip_clashes = FALSE, preview = FALSE;
+  int count = 0;
   GOptionEntry entries[] = {
     { "therapist", 0, 0, G_OPTION_ARG_STRING, &therapist, N_("Therapist id"), N_("ID") },
     { "client", 0, 0, G_OPTION_ARG_STRING, &client,
@@ -390,11 +420,24 @@ appointment_book (TfCli *cli, int argc, char **argv, GError **error)
     { "online", 0, 0, G_OPTION_ARG_NONE, &online, N_("Online, not in person"), NULL },
     { "meeting-url", 0, 0, G_OPTION_ARG_STRING, &meeting_url,
       N_("The online meeting's link (else made from your meeting template)"), N_("URL") },
+    { "repeat", 0, 0, G_OPTION_ARG_STRING, &repeat,
+      N_("Repeat: weekly, biweekly or monthly (the same weekday of the month)"), N_("R") },
+    { "until", 0, 0, G_OPTION_ARG_STRING, &until, N_("The last date of the series"),
+      N_("YYYY-MM-DD") },
+    { "count", 0, 0, G_OPTION_ARG_INT, &count, N_("How many appointments in the series"),
+      N_("N") },
+    { "skip-clashes", 0, 0, G_OPTION_ARG_NONE, &skip_clashes,
+      N_("Book the series without the appointments that clash"), NULL },
+    { "preview", 0, 0, G_OPTION_ARG_NONE, &preview,
+      N_("Only show the series and its clashes"), NULL },
     { NULL }
   };
 
   if (!tf_cli_parse (cli, &tf_cli_schedule_commands[3], entries, &argc, &argv, 0, error))
     return FALSE;
+  if (repeat == NULL && (until != NULL || count != 0 || skip_clashes || preview))
+    return tf_cli_usage_error (error, _("--until, --count, --skip-clashes and --preview go "
+                                        "with --repeat"));
   if ((therapist == NULL) == (client == NULL))
     return tf_cli_usage_error (error, _("Give --therapist ID (a client booking) or --client ID "
                                         "(a therapist booking), not both"));
@@ -408,11 +451,14 @@ appointment_book (TfCli *cli, int argc, char **argv, GError **error)
     {
       if (notes != NULL)
         return tf_cli_usage_error (error, _("--notes is a client's note for their therapist"));
+      if (repeat != NULL)
+        return book_series (cli, client, start, service, online, meeting_url, repeat, until,
+                            count, skip_clashes, preview, error);
       return book_for_client (cli, client, at, start, service, online, meeting_url, error);
     }
-  if (online || meeting_url != NULL)
-    return tf_cli_usage_error (error, _("--online and --meeting-url are the therapist's to "
-                                        "choose"));
+  if (online || meeting_url != NULL || repeat != NULL)
+    return tf_cli_usage_error (error, _("--online, --meeting-url and --repeat are the "
+                                        "therapist's to choose"));
   if (tf_cli_require_role (cli, "client", error) == NULL || tf_cli_vault (cli, error) == NULL)
     return FALSE;
   id = tf_booking_book (cli->vault, therapist, start, service, notes, &local);
@@ -464,8 +510,11 @@ appointment_cancel (TfCli *cli, int argc, char **argv, GError **error)
 {
   g_autofree char *reason = NULL;
   g_autoptr(JsonObject) plain = NULL;
+  gboolean series = FALSE;
   GOptionEntry entries[] = {
     { "reason", 0, 0, G_OPTION_ARG_STRING, &reason, N_("Why"), N_("R") },
+    { "series", 0, 0, G_OPTION_ARG_NONE, &series,
+      N_("This appointment and the following ones of its series"), NULL },
     { NULL }
   };
 
@@ -477,6 +526,8 @@ appointment_cancel (TfCli *cli, int argc, char **argv, GError **error)
   plain = tf_cli_dup_record (cli, "appointments", argv[1], _("appointment"), error);
   if (plain == NULL)
     return FALSE;
+  if (series)
+    return tf_cli_cancel_series (cli, argv[1], reason, error);
   if (!tf_booking_cancel (cli->vault, argv[1], reason, error))
     return as_usage_error (error);
   return TRUE;
@@ -584,9 +635,10 @@ const TfCliCommand tf_cli_schedule_commands[] = {
   { "slots", NULL, slots, "--therapist ID --from D --to D [--service ID]" },
   { "appointment", "book", appointment_book,
     "--therapist ID --at RFC3339 [--service ID] [--notes TEXT] | "
-    "--client ID --at RFC3339 [--service ID] [--online [--meeting-url U]]" },
+    "--client ID --at RFC3339 [--service ID] [--online [--meeting-url U]] "
+    "[--repeat weekly|biweekly|monthly (--until D | --count N) [--skip-clashes | --preview]]" },
   { "appointment", "list", appointment_list, "" },
-  { "appointment", "cancel", appointment_cancel, "ID --reason R" },
+  { "appointment", "cancel", appointment_cancel, "ID --reason R [--series]" },
   { "appointment", "confirm", appointment_confirm, "ID" },
   { "appointment", "complete", appointment_complete, "ID" },
   { "appointment", "no-show", appointment_no_show, "ID" },

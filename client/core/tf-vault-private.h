@@ -134,6 +134,12 @@ gboolean    tf_vault_atomic            (TfVault        *self,
                                         TfStoreBody     body,
                                         gpointer        data,
                                         GError        **error);
+/* The same, every write inside — each tf_vault_put() too — in the one
+ * atomic group (tf_store_atomic_one_group): a series of appointments. */
+gboolean    tf_vault_atomic_one_group  (TfVault        *self,
+                                        TfStoreBody     body,
+                                        gpointer        data,
+                                        GError        **error);
 /* Brings the grants of record @id in line (see tf-vault.h); @rekeyed: the
  * record was just written with a new data key, so every remaining grant is
  * sealed again.  Adds to @n_pending (optional). */

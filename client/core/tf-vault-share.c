@@ -477,6 +477,28 @@ tf_vault_atomic (TfVault *self, TfStoreBody body, gpointer data, GError **error)
   return ok;
 }
 
+typedef struct
+{
+  TfStoreBody body;
+  gpointer    data;
+} OneGroup;
+
+static gboolean
+one_group_body (TfStore *store, gpointer data, GError **error)
+{
+  OneGroup *g = data;
+
+  return tf_store_atomic_one_group (store, g->body, g->data, error);
+}
+
+gboolean
+tf_vault_atomic_one_group (TfVault *self, TfStoreBody body, gpointer data, GError **error)
+{
+  OneGroup g = { body, data };
+
+  return tf_vault_atomic (self, one_group_body, &g, error);
+}
+
 /* One record brought in line: its re-key, grant deletions and new seals
  * are one atomic group (tf_store_atomic), inside whatever transaction is
  * under way. */

@@ -38,6 +38,8 @@ struct _TfStore
   GDestroyNotify   sign_destroy; /* frees sign_data, or NULL */
   guint            depth;        /* transactions open: 0, 1 (BEGIN), more (savepoints) */
   gint64           group;        /* the atomic group queued mutations join, 0: none */
+  guint            one_group;    /* tf_store_atomic_one_group() calls under way: nested
+                                  * tf_store_atomic() calls join the group, not make theirs */
   TfStoreVerifyFunc verify_func;  /* checks pulled records (the vault), or NULL */
   gpointer         verify_data;   /* for verify_func */
   GDestroyNotify   verify_destroy; /* frees verify_data, or NULL */

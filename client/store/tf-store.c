@@ -291,6 +291,9 @@ atomic_body (TfStore *self, gpointer data, GError **error)
   gint64 next;
   gboolean ok;
 
+  /* Inside tf_store_atomic_one_group(), everything joins its group. */
+  if (self->one_group > 0 && outer_group != 0)
+    return a->body (self, a->data, error);
   /* The group is the id the group's first mutation will have: unique, as
    * ids are never reused; a group that queues nothing leaves no trace. */
   next = tf_store_query_int (self, "SELECT seq + 1 FROM sqlite_sequence WHERE name = 'outbox'",
@@ -312,6 +315,30 @@ tf_store_atomic (TfStore *self, TfStoreBody body, gpointer data, GError **error)
   g_return_val_if_fail (body != NULL, FALSE);
 
   return tf_store_in_transaction (self, atomic_body, &a, error);
+}
+
+static gboolean
+one_group_body (TfStore *self, gpointer data, GError **error)
+{
+  Atomic *a = data;
+  gboolean ok;
+
+  self->one_group++;
+  ok = a->body (self, a->data, error);
+  self->one_group--;
+  return ok;
+}
+
+gboolean
+tf_store_atomic_one_group (TfStore *self, TfStoreBody body, gpointer data, GError **error)
+{
+  Atomic a = { body, data };
+
+  g_return_val_if_fail (TF_IS_STORE (self), FALSE);
+  g_return_val_if_fail (body != NULL, FALSE);
+
+  /* tf_store_atomic opens the group; inside, every nested call joins it. */
+  return tf_store_atomic (self, one_group_body, &a, error);
 }
 
 gboolean

@@ -107,6 +107,15 @@ gboolean   tf_store_atomic        (TfStore        *self,
                                    gpointer        data,
                                    GError        **error);
 
+/* As tf_store_atomic(), but the nested tf_store_atomic() calls inside
+ * @body join its group instead of making their own: for one step of many
+ * records the server must take all or none (a series of appointments,
+ * each written by a call that would otherwise be a group of its own). */
+gboolean   tf_store_atomic_one_group (TfStore     *self,
+                                      TfStoreBody  body,
+                                      gpointer     data,
+                                      GError     **error);
+
 /* --- the store's half of sync --------------------------------------------- */
 
 /* The pull cursor saved with the last applied page (0 before any). */

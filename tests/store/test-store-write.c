@@ -758,6 +758,53 @@ test_atomic_groups (Fixture *f, gconstpointer data)
   g_assert_cmpuint (json_array_get_length (groups), ==, 1);
 }
 
+/* Two steps, each its own tf_store_atomic() (a write that would be a group
+ * of its own, as tf_vault_put's is). */
+static gboolean
+put_two_steps (TfStore *store, gpointer data, GError **error)
+{
+  const char **ids = data;
+  const char *first[] = { ids[0], NULL, NULL };
+  const char *second[] = { ids[1], ids[2], NULL, NULL };
+
+  return tf_store_atomic (store, put_moods, first, error) &&
+         tf_store_atomic (store, put_moods, second, error);
+}
+
+/* tf_store_atomic_one_group: the nested steps join its one group (a
+ * series of appointments goes whole), where tf_store_atomic keeps each
+ * nested step a group of its own. */
+static void
+test_atomic_one_group (Fixture *f, gconstpointer data)
+{
+  g_autofree char *a = g_uuid_string_random (), *b = g_uuid_string_random ();
+  g_autofree char *c = g_uuid_string_random (), *d = g_uuid_string_random ();
+  g_autofree char *e = g_uuid_string_random (), *g = g_uuid_string_random ();
+  const char *joined[] = { a, b, c };
+  const char *apart[] = { d, e, g };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonArray) batch = NULL, groups = NULL;
+
+  g_assert_true (tf_store_atomic_one_group (f->store, put_two_steps, joined, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count_rows (f, "SELECT count(DISTINCT atomic_group) FROM outbox"), ==, 1);
+  g_assert_true (tf_store_atomic (f->store, put_two_steps, apart, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count_rows (f, "SELECT count(DISTINCT atomic_group) FROM outbox"), ==, 3);
+
+  batch = tf_store_outbox_peek_groups (f->store, 10, &groups, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_array_get_length (batch), ==, 6);
+  /* The three joined, then the pair of the second step of the other. */
+  g_assert_cmpuint (json_array_get_length (groups), ==, 2);
+  g_assert_cmpint (json_array_get_int_element (json_array_get_array_element (groups, 0), 0), ==,
+                   json_object_get_int_member (json_array_get_object_element (batch, 0),
+                                               "mutation_id"));
+  g_assert_cmpint (json_array_get_int_element (json_array_get_array_element (groups, 0), 1), ==,
+                   json_object_get_int_member (json_array_get_object_element (batch, 2),
+                                               "mutation_id"));
+}
+
 /* What this device refuses from the server: one entry per record, told once
  * for the same version and reason, news again at another, kept across a
  * reopen, dismissed without being forgotten, and gone when a later version
@@ -937,6 +984,8 @@ main (int argc, char **argv)
               test_odd_answer_members_refused, fixture_tear_down);
   g_test_add ("/tf/store/sync/atomic-groups", Fixture, NULL, fixture_set_up, test_atomic_groups,
               fixture_tear_down);
+  g_test_add ("/tf/store/sync/atomic-one-group", Fixture, NULL, fixture_set_up,
+              test_atomic_one_group, fixture_tear_down);
   g_test_add ("/tf/store/sync/refused-records", Fixture, NULL, fixture_set_up,
               test_refused_records, fixture_tear_down);
   g_test_add ("/tf/store/sync/answer-the-store-cannot-take", Fixture, NULL, fixture_set_up,
