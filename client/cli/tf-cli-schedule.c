@@ -576,8 +576,11 @@ appointment_move (TfCli *cli, int argc, char **argv, GError **error)
   g_autoptr(GDateTime) start = NULL;
   g_autoptr(JsonObject) plain = NULL;
   g_autoptr(GError) local = NULL;
+  gboolean series = FALSE;
   GOptionEntry entries[] = {
     { "at", 0, 0, G_OPTION_ARG_STRING, &at, N_("New start, RFC 3339"), N_("TIME") },
+    { "series", 0, 0, G_OPTION_ARG_NONE, &series,
+      N_("This appointment and the following ones of its series"), NULL },
     { NULL }
   };
 
@@ -590,6 +593,8 @@ appointment_move (TfCli *cli, int argc, char **argv, GError **error)
   plain = tf_cli_dup_record (cli, "appointments", argv[1], _("appointment"), error);
   if (plain == NULL)
     return FALSE;
+  if (series)
+    return tf_cli_move_series (cli, argv[1], start, error);
   if (!tf_booking_move (cli->vault, argv[1], start, &local))
     {
       if (g_error_matches (local, TF_BOOKING_ERROR, TF_BOOKING_ERROR_TAKEN))
@@ -644,7 +649,7 @@ const TfCliCommand tf_cli_schedule_commands[] = {
   { "appointment", "no-show", appointment_no_show, "ID" },
   { "availability", "rules", availability_rules,
     "[--min-notice M] [--buffer M] [--ahead D] [--meeting-template T] [--address A]" },
-  { "appointment", "move", appointment_move, "ID --at RFC3339" },
+  { "appointment", "move", appointment_move, "ID --at RFC3339 [--series]" },
   { "appointment", "attend", appointment_attend, "ID" },
   { "appointment", "late-cancel", appointment_late_cancel, "ID [--reason R]" },
   { NULL }

@@ -174,3 +174,33 @@ tf_cli_cancel_series (TfCli *cli, const char *appointment_id, const char *reason
                           "%u appointments cancelled\n", cancelled), cancelled);
   return TRUE;
 }
+
+gboolean
+tf_cli_move_series (TfCli *cli, const char *appointment_id, GDateTime *new_start,
+                    GError **error)
+{
+  guint moved = 0;
+
+  if (!tf_booking_move_following (cli->vault, appointment_id, new_start, &moved, error))
+    {
+      if (error != NULL && *error != NULL && (*error)->domain == TF_BOOKING_ERROR)
+        {
+          (*error)->domain = TF_CLI_ERROR;
+          (*error)->code = TF_CLI_ERROR_USAGE;
+        }
+      return FALSE;
+    }
+  if (cli->json)
+    {
+      g_autoptr(JsonObject) out = json_object_new ();
+      g_autoptr(JsonNode) node = NULL;
+
+      json_object_set_int_member (out, "moved", moved);
+      node = json_node_init_object (json_node_alloc (), out);
+      tf_cli_print_json (node);
+    }
+  else
+    g_print (g_dngettext (GETTEXT_PACKAGE, "%u appointment moved\n",
+                          "%u appointments moved\n", moved), moved);
+  return TRUE;
+}

@@ -27,4 +27,11 @@ gboolean tf_cli_cancel_series (TfCli                 *cli,
                                const char            *reason,
                                GError               **error);
 
+/* Moves @appointment_id to @new_start and the later ones of its series
+ * alike; prints how many ({"moved": N} with --json). */
+gboolean tf_cli_move_series   (TfCli                 *cli,
+                               const char            *appointment_id,
+                               GDateTime             *new_start,
+                               GError               **error);
+
 G_END_DECLS

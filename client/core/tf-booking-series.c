@@ -354,10 +354,74 @@ tf_booking_book_series (TfVault *vault, const TfSeriesRequest *request, gboolean
 
 /* --- this and the following ----------------------------------------------- */
 
+static int
+by_datetime (gconstpointer a, gconstpointer b)
+{
+  g_autoptr(GDateTime) x = tf_time_parse_timestamp (
+    tf_json_get_string (*(JsonObject **) a, "appointment_datetime"), NULL);
+  g_autoptr(GDateTime) y = tf_time_parse_timestamp (
+    tf_json_get_string (*(JsonObject **) b, "appointment_datetime"), NULL);
+
+  if (x == NULL || y == NULL)
+    return (x != NULL) - (y != NULL);
+  return g_date_time_compare (x, y);
+}
+
+/* The chosen appointment and the later live ones of its series, by time
+ * (the chosen one first), as JsonObject*; NULL with @error. */
+static GPtrArray *
+list_following (TfVault *vault, const char *appointment_id, GError **error)
+{
+  const TfTable *appointments = tf_registry_lookup ("appointments");
+  g_autoptr(JsonObject) chosen = NULL;
+  g_autoptr(GPtrArray) series = NULL;
+  g_autoptr(GPtrArray) following = NULL;
+  g_autoptr(GDateTime) from = NULL;
+  const char *series_id;
+
+  if (!g_uuid_string_is_valid (appointment_id))
+    {
+      g_set_error (error, TF_BOOKING_ERROR, TF_BOOKING_ERROR_INVALID,
+                   _("“%s” is not an id of an appointment"), appointment_id);
+      return NULL;
+    }
+  chosen = tf_vault_get (vault, appointments, appointment_id, error);
+  if (chosen == NULL)
+    return NULL;
+  series_id = tf_json_get_string (chosen, "series_id");
+  if (series_id == NULL)
+    {
+      g_set_error_literal (error, TF_BOOKING_ERROR, TF_BOOKING_ERROR_INVALID,
+                           _("This appointment is not part of a series"));
+      return NULL;
+    }
+  from = tf_time_parse_timestamp (tf_json_get_string (chosen, "appointment_datetime"), NULL);
+  series = tf_vault_list (vault, appointments, "series_id", series_id, error);
+  if (series == NULL)
+    return NULL;
+  following = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  /* The chosen one first, so its refusal (already cancelled…) is the one told. */
+  g_ptr_array_add (following, g_steal_pointer (&chosen));
+  g_ptr_array_sort (series, by_datetime);
+  for (guint i = 0; i < series->len; i++)
+    {
+      JsonObject *o = g_ptr_array_index (series, i);
+      g_autoptr(GDateTime) at = tf_time_parse_timestamp (
+        tf_json_get_string (o, "appointment_datetime"), NULL);
+
+      if (g_strcmp0 (tf_json_get_string (o, "id"), appointment_id) == 0 || at == NULL ||
+          from == NULL || g_date_time_compare (at, from) <= 0 ||
+          !tf_booking_may_become (tf_json_get_string (o, "status"), "cancelled"))
+        continue;
+      g_ptr_array_add (following, json_object_ref (o));
+    }
+  return g_steal_pointer (&following);
+}
+
 typedef struct
 {
   TfVault    *vault;
-  GPtrArray  *ids;    /* the appointments to cancel, the chosen one first */
+  GPtrArray  *following; /* JsonObject*: the chosen one first, then by time */
   const char *reason;
 } SeriesCancel;
 
@@ -366,8 +430,10 @@ cancel_body (TfStore *store, gpointer data, GError **error)
 {
   SeriesCancel *s = data;
 
-  for (guint i = 0; i < s->ids->len; i++)
-    if (!tf_booking_cancel (s->vault, g_ptr_array_index (s->ids, i), s->reason, error))
+  for (guint i = 0; i < s->following->len; i++)
+    if (!tf_booking_cancel (s->vault,
+                            tf_json_get_string (g_ptr_array_index (s->following, i), "id"),
+                            s->reason, error))
       return FALSE;
   return TRUE;
 }
@@ -376,57 +442,160 @@ gboolean
 tf_booking_cancel_following (TfVault *vault, const char *appointment_id, const char *reason,
                              guint *out_cancelled, GError **error)
 {
-  const TfTable *appointments = tf_registry_lookup ("appointments");
-  g_autoptr(JsonObject) chosen = NULL;
-  g_autoptr(GPtrArray) series = NULL;
-  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GDateTime) from = NULL;
-  SeriesCancel s = { vault, ids, reason };
-  const char *series_id;
+  g_autoptr(GPtrArray) following = NULL;
+  SeriesCancel s = { vault, NULL, reason };
 
   g_return_val_if_fail (TF_IS_VAULT (vault), FALSE);
   g_return_val_if_fail (appointment_id != NULL, FALSE);
 
   if (out_cancelled != NULL)
     *out_cancelled = 0;
-  if (!g_uuid_string_is_valid (appointment_id))
-    {
-      g_set_error (error, TF_BOOKING_ERROR, TF_BOOKING_ERROR_INVALID,
-                   _("“%s” is not an id of an appointment"), appointment_id);
-      return FALSE;
-    }
-  chosen = tf_vault_get (vault, appointments, appointment_id, error);
-  if (chosen == NULL)
+  following = list_following (vault, appointment_id, error);
+  if (following == NULL)
     return FALSE;
-  series_id = tf_json_get_string (chosen, "series_id");
-  if (series_id == NULL)
-    {
-      g_set_error_literal (error, TF_BOOKING_ERROR, TF_BOOKING_ERROR_INVALID,
-                           _("This appointment is not part of a series"));
-      return FALSE;
-    }
-  from = tf_time_parse_timestamp (tf_json_get_string (chosen, "appointment_datetime"), NULL);
-  series = tf_vault_list (vault, appointments, "series_id", series_id, error);
-  if (series == NULL)
-    return FALSE;
-  /* The chosen one first, so its refusal (already cancelled…) is the one told. */
-  g_ptr_array_add (ids, g_strdup (appointment_id));
-  for (guint i = 0; i < series->len; i++)
-    {
-      JsonObject *o = g_ptr_array_index (series, i);
-      const char *status = tf_json_get_string (o, "status");
-      g_autoptr(GDateTime) at = tf_time_parse_timestamp (
-        tf_json_get_string (o, "appointment_datetime"), NULL);
-
-      if (g_strcmp0 (tf_json_get_string (o, "id"), appointment_id) == 0 || at == NULL ||
-          from == NULL || g_date_time_compare (at, from) <= 0 ||
-          !tf_booking_may_become (status, "cancelled"))
-        continue;
-      g_ptr_array_add (ids, g_strdup (tf_json_get_string (o, "id")));
-    }
+  s.following = following;
   if (!tf_vault_atomic_one_group (vault, cancel_body, &s, error))
     return FALSE;
   if (out_cancelled != NULL)
-    *out_cancelled = ids->len;
+    *out_cancelled = following->len;
+  return TRUE;
+}
+
+/* @at's local date and time of day in @tzid. */
+static gboolean
+local_wall (const char *tzid, GDateTime *at, GDate *date, int *seconds, GError **error)
+{
+  g_autoptr(GDateTime) local = tf_time_utc_to_local (tzid, at, error);
+
+  if (local == NULL)
+    return FALSE;
+  g_date_clear (date, 1);
+  g_date_set_dmy (date, (GDateDay) g_date_time_get_day_of_month (local),
+                  (GDateMonth) g_date_time_get_month (local),
+                  (GDateYear) g_date_time_get_year (local));
+  *seconds = g_date_time_get_hour (local) * 3600 + g_date_time_get_minute (local) * 60 +
+             g_date_time_get_second (local);
+  return TRUE;
+}
+
+/* @date at @seconds in @tzid: the first of a repeated wall time, a skipped
+ * one later by the gap (as tf-recurrence places an occurrence). */
+static GDateTime *
+wall_to_instant (const char *tzid, const GDate *date, int seconds, GError **error)
+{
+  int y = g_date_get_year (date), m = g_date_get_month (date), d = g_date_get_day (date);
+  g_autoptr(GDateTime) earlier = NULL;
+  GDate shown;
+  int shown_seconds;
+
+  earlier = tf_time_local_to_utc (tzid, y, m, d, seconds, TF_TIME_LOCAL_EARLIER, error);
+  if (earlier == NULL || !local_wall (tzid, earlier, &shown, &shown_seconds, error))
+    return NULL;
+  if (g_date_compare (&shown, date) == 0 && shown_seconds == seconds)
+    return g_steal_pointer (&earlier);
+  return tf_time_local_to_utc (tzid, y, m, d, seconds, TF_TIME_LOCAL_LATER, error);
+}
+
+typedef struct
+{
+  TfVault   *vault;
+  GPtrArray *following; /* JsonObject* */
+  GPtrArray *starts;    /* GDateTime*: the new start of each */
+} SeriesMove;
+
+static gboolean
+move_body (TfStore *store, gpointer data, GError **error)
+{
+  SeriesMove *s = data;
+  g_autoptr(GDateTime) first_new = g_date_time_ref (g_ptr_array_index (s->starts, 0));
+  g_autoptr(GDateTime) first_old = tf_time_parse_timestamp (
+    tf_json_get_string (g_ptr_array_index (s->following, 0), "appointment_datetime"), NULL);
+  gboolean later = g_date_time_compare (first_new, first_old) > 0;
+  guint n = s->following->len;
+
+  /* Moved later, the last goes first (and earlier, the first), so no
+   * appointment is moved onto one of the series not yet moved. */
+  for (guint k = 0; k < n; k++)
+    {
+      guint i = later ? n - 1 - k : k;
+      JsonObject *o = g_ptr_array_index (s->following, i);
+      g_autoptr(GError) local = NULL;
+
+      if (!tf_booking_move (s->vault, tf_json_get_string (o, "id"),
+                            g_ptr_array_index (s->starts, i), &local))
+        {
+          g_autoptr(GDateTime) was = tf_time_parse_timestamp (
+            tf_json_get_string (o, "appointment_datetime"), NULL);
+          g_autofree char *shown = tf_time_format_timestamp (was);
+
+          g_propagate_prefixed_error (error, g_steal_pointer (&local),
+                                      /* Translators: %s is an appointment's start. */
+                                      _("The appointment at %s: "), shown);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+gboolean
+tf_booking_move_following (TfVault *vault, const char *appointment_id, GDateTime *new_start,
+                           guint *out_moved, GError **error)
+{
+  g_autoptr(GPtrArray) following = NULL;
+  g_autoptr(GPtrArray) starts = g_ptr_array_new_with_free_func ((GDestroyNotify)
+                                                                g_date_time_unref);
+  g_autoptr(TfRecord) profile = NULL;
+  g_autoptr(GDateTime) old_start = NULL;
+  const char *tzid = NULL;
+  SeriesMove s = { vault, NULL, starts };
+  GDate old_date, new_date;
+  int old_seconds, new_seconds;
+  gint days;
+
+  g_return_val_if_fail (TF_IS_VAULT (vault), FALSE);
+  g_return_val_if_fail (appointment_id != NULL && new_start != NULL, FALSE);
+
+  if (out_moved != NULL)
+    *out_moved = 0;
+  following = list_following (vault, appointment_id, error);
+  if (following == NULL)
+    return FALSE;
+  profile = tf_store_get (tf_vault_get_store (vault), tf_registry_lookup ("profiles"),
+                          tf_json_get_string (g_ptr_array_index (following, 0), "therapist_id"),
+                          NULL);
+  if (profile != NULL && !profile->deleted)
+    tzid = tf_json_get_string (profile->fields, "timezone");
+  old_start = tf_time_parse_timestamp (
+    tf_json_get_string (g_ptr_array_index (following, 0), "appointment_datetime"), error);
+  if (old_start == NULL ||
+      !local_wall (tzid, old_start, &old_date, &old_seconds, error) ||
+      !local_wall (tzid, new_start, &new_date, &new_seconds, error))
+    return FALSE;
+  days = g_date_days_between (&old_date, &new_date);
+  g_ptr_array_add (starts, g_date_time_ref (new_start));
+  for (guint i = 1; i < following->len; i++)
+    {
+      g_autoptr(GDateTime) at = tf_time_parse_timestamp (
+        tf_json_get_string (g_ptr_array_index (following, i), "appointment_datetime"), error);
+      GDate date;
+      int seconds;
+      GDateTime *moved;
+
+      if (at == NULL || !local_wall (tzid, at, &date, &seconds, error))
+        return FALSE;
+      if (days >= 0)
+        g_date_add_days (&date, days);
+      else
+        g_date_subtract_days (&date, -days);
+      moved = wall_to_instant (tzid, &date, new_seconds, error);
+      if (moved == NULL)
+        return FALSE;
+      g_ptr_array_add (starts, moved);
+    }
+  s.following = following;
+  if (!tf_vault_atomic_one_group (vault, move_body, &s, error))
+    return FALSE;
+  if (out_moved != NULL)
+    *out_moved = following->len;
   return TRUE;
 }

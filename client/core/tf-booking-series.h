@@ -91,6 +91,19 @@ gboolean    tf_booking_cancel_following (TfVault             *vault,
                                          guint               *out_cancelled,
                                          GError             **error);
 
+/* Moves @appointment_id to @new_start and every later pending or
+ * confirmed appointment of its series by the same change of local date and
+ * to the same local time of day in the therapist's zone (Tuesday 10:00 →
+ * Wednesday 11:00 moves each following Tuesday's to its Wednesday at
+ * 11:00, across DST), each by tf_booking_move's rules, in one local
+ * transaction and one outbox group: one refused (TF_BOOKING_ERROR_TAKEN
+ * …, its date said) moves none.  The number moved in @out_moved. */
+gboolean    tf_booking_move_following (TfVault               *vault,
+                                       const char            *appointment_id,
+                                       GDateTime             *new_start,
+                                       guint                 *out_moved,
+                                       GError               **error);
+
 /* What stands in an occurrence's way, translated ("already booked"…);
  * "" for none. */
 const char *tf_series_clash_label     (TfSeriesClash          clash);

@@ -215,6 +215,44 @@ test_weekly_ten_weeks (void)
   sql = g_strdup_printf ("SELECT count(*) FROM appointments WHERE series_id = '%s'"
                          " AND status = 'confirmed'", series_id);
   g_assert_cmpint (server_count (sql), ==, 5);
+  /* This and the following moved an hour later from the 3rd week: the four
+   * still confirmed from there (the 3rd to the 6th booked) go to 11:00, the
+   * 1st stays at 10:00, the cancelled ones where they were. */
+  {
+    g_autoptr(JsonObject) third = NULL;
+    g_autoptr(GDateTime) at = NULL, later = NULL;
+    g_autofree char *to = NULL;
+    g_autoptr(JsonNode) moved = NULL;
+    g_autoptr(JsonNode) list = E2E_JSON (t, "appointment", "list");
+    JsonArray *all = json_node_get_array (list);
+
+    for (guint i = 0; i < json_array_get_length (all); i++)
+      if (g_strcmp0 (json_object_get_string_member (json_array_get_object_element (all, i), "id"),
+                     g_ptr_array_index (ids, 2)) == 0)
+        third = json_object_ref (json_array_get_object_element (all, i));
+    g_assert_nonnull (third);
+    at = g_date_time_new_from_iso8601 (json_object_get_string_member (third,
+                                                                      "appointment_datetime"),
+                                       NULL);
+    later = g_date_time_add_hours (at, 1);
+    to = g_date_time_format (later, "%Y-%m-%dT%H:%M:%SZ");
+    moved = E2E_JSON (t, "appointment", "move", g_ptr_array_index (ids, 2), "--at", to,
+                      "--series");
+    g_assert_cmpint (json_object_get_int_member (json_node_get_object (moved), "moved"), ==, 4);
+  }
+  tf_e2e_sync (t);
+  g_free (sql);
+  sql = g_strdup_printf ("SELECT count(*) FROM appointments WHERE series_id = '%s'"
+                         " AND status = 'confirmed' AND previous_datetime IS NOT NULL"
+                         " AND (appointment_datetime AT TIME ZONE 'Europe/Athens')::time"
+                         "     = '11:00'", series_id);
+  g_assert_cmpint (server_count (sql), ==, 4);
+  g_free (sql);
+  sql = g_strdup_printf ("SELECT count(*) FROM appointments WHERE series_id = '%s'"
+                         " AND (appointment_datetime AT TIME ZONE 'Europe/Athens')::time"
+                         "     = '10:00'", series_id);
+  g_assert_cmpint (server_count (sql), ==, 4);
+
   /* The single appointment is no part of it and stays. */
   g_free (sql);
   sql = g_strdup_printf ("SELECT status FROM appointments WHERE id = '%s'", single);
