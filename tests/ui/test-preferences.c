@@ -11,10 +11,12 @@
 
 #include <glib/gi18n.h>
 #include <locale.h>
+#include <string.h>
 
 #include "tf-preferences.h"
 #include "tf-preferences-window.h"
 #include "tf-ui-test.h"
+#include "tf-window.h"
 
 #define PASSWORD "σωστός κωδικός"
 
@@ -145,6 +147,89 @@ test_unknown_zone (void)
   g_test_trap_assert_stderr ("*Mars/Olympus_Mons*");
 }
 
+/* The first label under @root whose text begins with @prefix, or NULL. */
+static GtkWidget *
+find_label_starting (GtkWidget *root, const char *prefix)
+{
+  if (GTK_IS_LABEL (root) && g_str_has_prefix (gtk_label_get_text (GTK_LABEL (root)), prefix))
+    return root;
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_label_starting (c, prefix);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+typedef struct
+{
+  GtkWidget  *window;
+  const char *prefix;
+} Said;
+
+static gboolean
+is_said (gpointer data)
+{
+  Said *said = data;
+  GtkWidget *label = find_label_starting (said->window, said->prefix);
+
+  return label != NULL && gtk_widget_get_mapped (label);
+}
+
+/* What a translated message says before its first %s. */
+static char *
+before_argument (const char *format)
+{
+  const char *at = strstr (format, "%s");
+
+  return g_strndup (format, at != NULL ? (gsize) (at - format) : strlen (format));
+}
+
+/* With "remember the password" on and no keyring to be had (the test's own
+ * session bus has no secret service), the app says so: beside the password
+ * field at start, that the keyring gave nothing, and once unlocked, in a
+ * toast, that the password could not be kept — never silently. */
+static void
+test_keyring_failure_said (void)
+{
+  g_autoptr(GSettings) settings = tf_preferences_settings_new ();
+  g_autofree char *dir = NULL;
+  g_autofree char *lookup = before_argument (_("The keyring could not give the password (%s): "
+                                               "enter it"));
+  g_autofree char *store = before_argument (_("Your password could not be kept in the keyring "
+                                              "(%s): you will be asked for it when the app "
+                                              "starts"));
+  TfSession *session = tf_ui_new_profile (&client_reg, &dir);
+  GtkWidget *window;
+  Said said;
+
+  g_assert_nonnull (settings);
+  g_settings_set_boolean (settings, "remember-password", TRUE);
+  tf_session_lock (session);
+  window = GTK_WIDGET (tf_window_new (NULL, session));
+  gtk_window_set_default_size (GTK_WINDOW (window), 360, 640);
+  gtk_window_present (GTK_WINDOW (window));
+
+  said = (Said) { window, lookup };
+  g_assert_true (tf_ui_wait_for (is_said, &said));
+  g_assert_true (find_label_starting (tf_ui_find (window, "unlock-error"), lookup) != NULL);
+  g_assert_false (tf_session_is_unlocked (session));
+
+  tf_ui_unlock (window, session, PASSWORD);
+  said = (Said) { window, store };
+  g_assert_true (tf_ui_wait_for (is_said, &said));
+
+  g_settings_reset (settings, "remember-password");
+  gtk_window_destroy (GTK_WINDOW (window));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_finalize_object (session);
+  tf_ui_remove_profile (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -152,5 +237,6 @@ main (int argc, char **argv)
   g_test_add_func ("/preferences/window", test_window_changes_settings);
   g_test_add_func ("/preferences/apply-at-start", test_apply_at_start);
   g_test_add_func ("/preferences/unknown-zone", test_unknown_zone);
+  g_test_add_func ("/preferences/keyring-failure-said", test_keyring_failure_said);
   return g_test_run ();
 }
