@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "tf-crypto.h"
+#include "tf-page.h"
 #include "tf-preferences.h"
 #include "tf-preferences-window.h"
 #include "tf-recover-dialog.h"
@@ -269,6 +270,48 @@ static void
 test_greek_views (void)
 {
   for_each_role (check_greek_views);
+}
+
+static void
+check_pages_by_contract (const char *role, GtkWidget *window, AdwViewStack *views)
+{
+  g_autoptr(GtkSelectionModel) pages = adw_view_stack_get_pages (views);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (pages));
+
+  g_assert_cmpuint (n, >, 0);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(AdwViewStackPage) page = g_list_model_get_item (G_LIST_MODEL (pages), i);
+      GtkWidget *child = adw_view_stack_page_get_child (page);
+      TfPage *view;
+
+      g_test_message ("%s view %s: %s", role, adw_view_stack_page_get_name (page),
+                      G_OBJECT_TYPE_NAME (child));
+      g_assert_true (TF_IS_PAGE (child));
+      view = TF_PAGE (child);
+      g_assert_cmpstr (adw_view_stack_page_get_name (page), ==, tf_page_get_name (view));
+      g_assert_cmpstr (adw_view_stack_page_get_title (page), ==, tf_page_get_title (view));
+      g_assert_cmpstr (adw_view_stack_page_get_icon_name (page), ==,
+                       tf_page_get_icon_name (view));
+      g_assert_cmpuint (adw_view_stack_page_get_badge_number (page), ==,
+                        tf_page_get_badge (view));
+      g_assert_cmpint (adw_view_stack_page_get_needs_attention (page), ==,
+                       tf_page_get_badge (view) > 0);
+      if (tf_page_get_needs (view) & TF_PAGE_SHOWN_WITH_BADGE)
+        g_assert_cmpint (adw_view_stack_page_get_visible (page), ==,
+                         tf_page_get_badge (view) > 0);
+      else
+        g_assert_true (adw_view_stack_page_get_visible (page));
+    }
+}
+
+/* The window's views are pages by their contract (TfPage): each view of
+ * both roles is a TfPage, named, titled, iconed and badged as the page
+ * says, and one shown only with a badge (Conflicts) is hidden at 0. */
+static void
+test_pages_by_contract (void)
+{
+  for_each_role (check_pages_by_contract);
 }
 
 /* What @widget is, for a message: its type, name and words. */
@@ -798,6 +841,7 @@ main (int argc, char **argv)
       g_test_add_data_func ("/ui/sync-words", GINT_TO_POINTER (FALSE), test_sync_words);
       g_test_add_func ("/ui/header", test_header);
       g_test_add_func ("/ui/narrow", test_narrow);
+      g_test_add_func ("/ui/pages-by-contract", test_pages_by_contract);
       g_test_add_func ("/ui/narrow-account", test_narrow_account);
       g_test_add_func ("/ui/narrow-safety", test_narrow_safety);
 
