@@ -13,6 +13,7 @@
 
 #include <glib/gi18n.h>
 
+#include "tf-appointment-info.h"
 #include "tf-appointment-popover.h"
 #include "tf-booking.h"
 #include "tf-schedule-row.h"
@@ -26,12 +27,15 @@ struct _TfAppointmentPopover
   GtkLabel  *name;
   GtkLabel  *when;
   GtkLabel  *status;
+  GtkLabel  *place;
   GtkLabel  *note;
   GtkLabel  *reason;
   GtkWidget *buttons;
   GtkWidget *confirm;
   GtkWidget *complete;
+  GtkWidget *move;
   GtkWidget *no_show;
+  GtkWidget *late;
   GtkWidget *cancel;
 };
 
@@ -50,12 +54,15 @@ tf_appointment_popover_class_init (TfAppointmentPopoverClass *klass)
   BIND (name);
   BIND (when);
   BIND (status);
+  BIND (place);
   BIND (note);
   BIND (reason);
   BIND (buttons);
   BIND (confirm);
   BIND (complete);
+  BIND (move);
   BIND (no_show);
+  BIND (late);
   BIND (cancel);
 #undef BIND
 }
@@ -114,6 +121,7 @@ tf_appointment_popover_new (JsonObject *appointment, GTimeZone *zone)
   const char *id, *name, *note, *reason;
   g_autofree char *when = NULL;
   TfScheduleRowOffers offers;
+  gboolean any;
 
   g_return_val_if_fail (appointment != NULL, NULL);
   g_return_val_if_fail (zone != NULL, NULL);
@@ -128,6 +136,15 @@ tf_appointment_popover_new (JsonObject *appointment, GTimeZone *zone)
   gtk_label_set_text (self->when, when);
   gtk_label_set_text (self->status,
                       tf_appointment_status_label (tf_json_get_string (appointment, "status")));
+  {
+    g_autofree char *place = tf_appointment_dup_place (appointment, NULL);
+
+    if (place != NULL)
+      {
+        gtk_label_set_text (self->place, place);
+        gtk_widget_set_visible (GTK_WIDGET (self->place), TRUE);
+      }
+  }
   if (note != NULL && *note != '\0')
     gtk_label_set_text (self->note, note);
   else
@@ -148,10 +165,29 @@ tf_appointment_popover_new (JsonObject *appointment, GTimeZone *zone)
     offer (self, self->confirm, "schedule.confirm", id);
   if (offers & TF_SCHEDULE_ROW_COMPLETE)
     offer (self, self->complete, "schedule.complete", id);
+  if (offers & TF_SCHEDULE_ROW_MOVE)
+    offer (self, self->move, "appointment.move", id);
   if (offers & TF_SCHEDULE_ROW_NO_SHOW)
     offer (self, self->no_show, "schedule.no-show", id);
+  if (offers & TF_SCHEDULE_ROW_LATE)
+    offer (self, self->late, "schedule.late-cancel", id);
   if (offers & TF_SCHEDULE_ROW_CANCEL)
     offer (self, self->cancel, "schedule.cancel", id);
-  gtk_widget_set_visible (self->buttons, offers != 0);
+  any = offers != 0;
+  /* Online with its link: Join, first, while it can still be held. */
+  if (tf_booking_may_become (tf_json_get_string (appointment, "status"), "cancelled"))
+    {
+      GtkWidget *join = tf_appointment_join_button_new (appointment);
+
+      if (join != NULL)
+        {
+          gtk_widget_add_css_class (join, "suggested-action");
+          g_signal_connect_object (join, "clicked", G_CALLBACK (on_button_clicked_cb), self,
+                                   G_CONNECT_AFTER);
+          gtk_box_prepend (GTK_BOX (self->buttons), join);
+          any = TRUE;
+        }
+    }
+  gtk_widget_set_visible (self->buttons, any);
   return GTK_WIDGET (self);
 }

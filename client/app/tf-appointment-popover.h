@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
  * tf-appointment-popover.h: an appointment opened from the calendar — when,
- * who, its status, the note the client wrote for the therapist and the
- * changes its status allows, as buttons on the Schedule page's actions
- * (schedule.confirm, .complete, .no-show, .cancel, with the appointment's
- * id as target).
+ * who, its status, where (online or in person), the note the client wrote
+ * for the therapist, Join for an online one with its link, and the changes
+ * its status allows, as buttons on the Schedule page's actions
+ * (schedule.confirm, .complete, .no-show, .late-cancel, .cancel,
+ * appointment.move, with the appointment's id as target).
  */
 #pragma once
 

@@ -232,7 +232,7 @@ tf_new_appointment_dialog_new (GtkWidget *parent, TfSession *session, GDateTime 
   g_autoptr(GDateTime) now = NULL, tomorrow = NULL;
   g_autoptr(GTimeZone) zone = NULL;
   g_autoptr(JsonObject) practice = NULL;
-  g_autofree char *date = NULL;
+  g_autofree char *date = NULL, *time = NULL;
   const char *address = NULL;
 
   g_return_val_if_fail (GTK_IS_WIDGET (parent), NULL);
@@ -248,9 +248,22 @@ tf_new_appointment_dialog_new (GtkWidget *parent, TfSession *session, GDateTime 
   zone = tf_session_dup_time_zone (session);
   now = g_date_time_new_now (zone);
   tomorrow = g_date_time_add_days (now, 1);
-  date = g_date_time_format (day != NULL ? day : tomorrow, "%Y-%m-%d");
+  if (day != NULL)
+    {
+      /* A day of the calendar, or the time clicked in its grid. */
+      g_autoptr(GDateTime) local = g_date_time_to_timezone (day, zone);
+
+      date = g_date_time_format (local, "%Y-%m-%d");
+      time = g_date_time_get_hour (local) != 0 || g_date_time_get_minute (local) != 0
+               ? g_date_time_format (local, "%H:%M") : g_strdup ("10:00");
+    }
+  else
+    {
+      date = g_date_time_format (tomorrow, "%Y-%m-%d");
+      time = g_strdup ("10:00");
+    }
   gtk_editable_set_text (GTK_EDITABLE (self->date_row), date);
-  gtk_editable_set_text (GTK_EDITABLE (self->time_row), "10:00");
+  gtk_editable_set_text (GTK_EDITABLE (self->time_row), time);
   if (tf_session_get_vault (session) != NULL)
     practice = tf_booking_dup_practice (tf_session_get_vault (session),
                                         tf_vault_get_user_id (tf_session_get_vault (session)),

@@ -17,8 +17,9 @@ G_DECLARE_FINAL_TYPE (TfNewAppointmentDialog, tf_new_appointment_dialog, TF,
                       NEW_APPOINTMENT_DIALOG, AdwWindow)
 
 /* The dialog over @parent's window, listing the clients in active care,
- * the services this therapist offers and the day of @day (local, may be
- * NULL: tomorrow) from @session.  Book writes through
+ * the services this therapist offers and the day of @day (may be NULL:
+ * tomorrow) from @session, at @day's time in the therapist's zone when it
+ * is not midnight (a click on the calendar's grid), else 10:00.  Book writes through
  * tf_booking_book_for_client; a refusal stays in the dialog, in words,
  * with what was typed.  ::booked (appointment id) when stored; the dialog
  * then closes.  Not presented yet. */

@@ -331,6 +331,13 @@ on_appointment_dropped_cb (GtkWidget *view, const char *id, GDateTime *to, TfSch
   tf_schedule_page_move (self, id, to);
 }
 
+/* A click on the grid where no appointment is: a new one then. */
+static void
+on_slot_activated_cb (GtkWidget *view, GDateTime *at, TfSchedulePage *self)
+{
+  tf_schedule_page_new_appointment (self, at);
+}
+
 /* --- properties ----------------------------------------------------------- */
 
 void
@@ -458,6 +465,10 @@ tf_schedule_calendar_init (TfSchedulePage *self)
   g_signal_connect_object (self->week_view, "day-activated", G_CALLBACK (on_day_activated_cb),
                            self, 0);
   g_signal_connect_object (self->month_view, "day-activated", G_CALLBACK (on_day_activated_cb),
+                           self, 0);
+  g_signal_connect_object (self->day_view, "slot-activated", G_CALLBACK (on_slot_activated_cb),
+                           self, 0);
+  g_signal_connect_object (self->week_view, "slot-activated", G_CALLBACK (on_slot_activated_cb),
                            self, 0);
   g_signal_connect_object (self->day_view, "appointment-dropped",
                            G_CALLBACK (on_appointment_dropped_cb), self, 0);

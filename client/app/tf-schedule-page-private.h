@@ -64,6 +64,9 @@ void tf_schedule_calendar_dispose    (TfSchedulePage *self);
 void tf_schedule_page_move           (TfSchedulePage *self,
                                       const char     *id,
                                       GDateTime      *to);
+/* The New Appointment dialog, on @at's day and time (NULL: tomorrow). */
+void tf_schedule_page_new_appointment (TfSchedulePage *self,
+                                       GDateTime      *at);
 /* The list view's week (tf-schedule-page.c), from @monday; NULL: none. */
 void tf_schedule_page_show_week      (TfSchedulePage *self,
                                       GDateTime      *monday);

@@ -294,18 +294,32 @@ on_booked_cb (GtkWidget *dialog, const char *id, TfSchedulePage *self)
   g_signal_emit (self, signals[SAVED], 0, _("Appointment booked"));
 }
 
-/* schedule.new-appointment: the New Appointment dialog, on the day shown. */
+void
+tf_schedule_page_new_appointment (TfSchedulePage *self, GDateTime *at)
+{
+  GtkWidget *dialog;
+
+  g_return_if_fail (TF_IS_SCHEDULE_PAGE (self));
+
+  if (tf_session_get_vault (self->session) == NULL)
+    return;
+  dialog = tf_new_appointment_dialog_new (GTK_WIDGET (self), self->session, at);
+  g_signal_connect_object (dialog, "booked", G_CALLBACK (on_booked_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* schedule.new-appointment: the New Appointment dialog, on the selected
+ * day when it is still to come (tomorrow otherwise). */
 static void
 new_appointment_activated (GtkWidget *widget, const char *action, GVariant *param)
 {
   TfSchedulePage *self = TF_SCHEDULE_PAGE (widget);
-  GtkWidget *dialog;
+  g_autoptr(GDateTime) now = g_date_time_new_now (self->zone);
+  g_autoptr(GDateTime) day = g_date_time_new (self->zone, g_date_get_year (self->selected),
+                                              g_date_get_month (self->selected),
+                                              g_date_get_day (self->selected), 0, 0, 0);
 
-  if (tf_session_get_vault (self->session) == NULL)
-    return;
-  dialog = tf_new_appointment_dialog_new (widget, self->session, NULL);
-  g_signal_connect_object (dialog, "booked", G_CALLBACK (on_booked_cb), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
+  tf_schedule_page_new_appointment (self, g_date_time_compare (day, now) > 0 ? day : NULL);
 }
 
 static void

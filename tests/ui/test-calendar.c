@@ -609,6 +609,93 @@ test_drop_moves (void)
   tf_ui_page_close (&f);
 }
 
+/* --- booking and moving from the calendar --------------------------------- */
+
+/* The toplevel window named @name, or NULL. */
+static GtkWidget *
+find_window (const char *name)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();  /* borrowed */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) w = g_list_model_get_item (toplevels, i);
+
+      if (g_strcmp0 (gtk_widget_get_name (w), name) == 0 && gtk_widget_get_mapped (w))
+        return w;
+    }
+  return NULL;
+}
+
+static gboolean
+window_shown (gpointer name)
+{
+  return find_window (name) != NULL;
+}
+
+/* A click on an empty half hour of the grid opens New Appointment on that
+ * day at that time; an appointment still to come offers Move…, which opens
+ * the Move dialog, and says it is online. */
+static void
+test_book_and_move_from_grid (void)
+{
+  Fixture f = { 0 };
+  g_autoptr(GDateTime) today = athens_today ();
+  g_autoptr(GDateTime) monday = g_date_time_add_days (today,
+                                                      8 - g_date_time_get_day_of_week (today));
+  g_autoptr(GDateTime) thursday = g_date_time_add_days (monday, 3);
+  g_autoptr(GDateTime) at = NULL, slot = NULL;
+  g_autofree char *client = g_uuid_string_random ();
+  g_autofree char *id = NULL, *date = NULL, *name = NULL;
+  g_autoptr(JsonObject) plain = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *grid, *dialog, *popover, *block;
+
+  fixture_set_up (&f, 1000, 800);
+  date = date_of (thursday);
+  g_object_set (f.page, "date", date, NULL);
+  grid = in_view (&f, "calendar-week", "calendar-grid");
+
+  /* Thursday 15:30, clicked. */
+  slot = g_date_time_new (g_date_time_get_timezone (thursday),
+                          g_date_time_get_year (thursday), g_date_time_get_month (thursday),
+                          g_date_time_get_day_of_month (thursday), 15, 30, 0);
+  g_signal_emit_by_name (grid, "slot-activated", slot);
+  g_assert_true (tf_ui_wait_for (window_shown, (gpointer) "new-appointment"));
+  dialog = find_window ("new-appointment");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (tf_ui_find (dialog,
+                                                                    "new-appointment-date"))),
+                   ==, date);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (tf_ui_find (dialog,
+                                                                    "new-appointment-time"))),
+                   ==, "15:30");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  /* An online appointment that Thursday at 09:00. */
+  at = athens (g_date_time_get_year (thursday), g_date_time_get_month (thursday),
+               g_date_time_get_day_of_month (thursday), 9, 0);
+  id = tf_ui_put_appointment (f.session, client, at, "confirmed");
+  plain = tf_ui_get (f.session, "appointments", id);
+  json_object_set_string_member (plain, "location_type", "online");
+  json_object_set_string_member (plain, "meeting_url", "https://meet.example.org/αβγ");
+  g_assert_true (tf_vault_put (tf_ui_page_vault (&f), tf_registry_lookup ("appointments"), id,
+                               plain, &error));
+  g_assert_no_error (error);
+  block = wait_block_at_hour (&f, "calendar-week", id, 9, 0);
+  /* Enter: Thursday, the selected day, has it first. */
+  g_assert_true (tf_ui_press (block, GDK_KEY_Return, 0));
+  popover = tf_ui_wait_shown (block, "appointment-popover");
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (tf_ui_find (popover, "popover-place"))), ==,
+                   says ("Online", "Διαδικτυακά"));
+  name = g_strdup_printf ("appointment-join-%s", id);
+  g_assert_nonnull (tf_ui_find_shown (popover, name));
+  g_assert_null (tf_ui_find_shown (popover, "popover-late-cancel"));
+  tf_ui_click (popover, "popover-move");
+  g_assert_true (tf_ui_wait_for (window_shown, (gpointer) "move-appointment"));
+  gtk_window_destroy (GTK_WINDOW (find_window ("move-appointment")));
+  tf_ui_page_close (&f);
+}
+
 /* --- the month ------------------------------------------------------------ */
 
 static void
@@ -851,6 +938,7 @@ main (int argc, char **argv)
   g_test_add_func ("/tf/calendar/dst-week", test_dst_week);
   g_test_add_func ("/tf/calendar/drop-moves", test_drop_moves);
   g_test_add_func ("/tf/calendar/pointer-click-and-drag", test_pointer);
+  g_test_add_func ("/tf/calendar/book-and-move-from-grid", test_book_and_move_from_grid);
   g_test_add_func ("/tf/calendar/month-counts", test_month_counts);
   g_test_add_func ("/tf/calendar/narrow", test_narrow);
   return g_test_run ();
