@@ -190,3 +190,82 @@ tf_appointment_dup_place (JsonObject *appointment, const char *address)
     return g_strdup_printf (_("In person · %s"), address);
   return g_strdup (_("In person"));
 }
+
+typedef struct
+{
+  TfSession  *session;
+  GHashTable *told;   /* mutation ids said */
+  void      (*tell) (GtkWidget *widget, const char *message);
+} RefusalWatch;
+
+static void
+refusal_watch_free (gpointer data)
+{
+  RefusalWatch *w = data;
+
+  g_clear_pointer (&w->told, g_hash_table_unref);
+  g_free (w);
+}
+
+/* Each refusal not said yet, said (@say) or only noted. */
+static void
+read_refusals (GtkWidget *widget, RefusalWatch *w, gboolean say)
+{
+  TfVault *vault = tf_session_get_vault (w->session);
+  g_autoptr(JsonArray) refusals = vault != NULL ? tf_booking_list_refusals (vault, NULL) : NULL;
+
+  for (guint i = 0; refusals != NULL && i < json_array_get_length (refusals); i++)
+    {
+      JsonObject *r = json_array_get_object_element (refusals, i);
+      const char *at = tf_json_get_string (r, "appointment_datetime");
+      g_autoptr(GDateTime) utc = at != NULL ? tf_time_parse_timestamp (at, NULL) : NULL;
+      g_autofree char *message = NULL;
+
+      if (!g_hash_table_add (w->told, g_strdup_printf ("%" G_GINT64_FORMAT,
+                                                       json_object_get_int_member (
+                                                         r, "mutation_id"))) || !say)
+        continue;
+      if (utc != NULL)
+        {
+          g_autoptr(GDateTime) local = g_date_time_to_local (utc);
+          g_autofree char *when = tf_appointment_format_when (local);
+
+          /* TRANSLATORS: an appointment's time, and why the server refused it. */
+          message = g_strdup_printf (_("The server refused the appointment of %s: %s"), when,
+                                     tf_json_get_string (r, "words"));
+        }
+      else
+        message = g_strdup_printf (_("The server refused an appointment: %s"),
+                                   tf_json_get_string (r, "words"));
+      w->tell (widget, message);
+    }
+}
+
+static void
+on_watch_synced_cb (GtkWidget *widget)
+{
+  RefusalWatch *w = g_object_get_data (G_OBJECT (widget), "tf-refusal-watch");
+
+  if (w != NULL)
+    read_refusals (widget, w, TRUE);
+}
+
+void
+tf_appointment_watch_refusals (GtkWidget *widget, TfSession *session,
+                               void (*tell) (GtkWidget *widget, const char *message))
+{
+  RefusalWatch *w;
+
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+  g_return_if_fail (TF_IS_SESSION (session));
+  g_return_if_fail (tell != NULL);
+
+  w = g_new0 (RefusalWatch, 1);
+  w->session = session;   /* the widget holds it */
+  w->told = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  w->tell = tell;
+  g_object_set_data_full (G_OBJECT (widget), "tf-refusal-watch", w, refusal_watch_free);
+  read_refusals (widget, w, FALSE);
+  g_signal_connect_object (session, "synced", G_CALLBACK (on_watch_synced_cb), widget,
+                           G_CONNECT_SWAPPED);
+}

@@ -59,6 +59,16 @@ GtkWidget  *tf_appointment_join_button_new         (JsonObject *appointment);
 char       *tf_appointment_dup_place               (JsonObject *appointment,
                                                     const char *address);
 
+/* Says to @widget's @tell, after each sync of @session, each new refusal
+ * of this device's booking, move or mark of an appointment by the server,
+ * in words ("The server refused the appointment of … : That time is
+ * already booked"), once; those already there when it starts are not
+ * said again.  Follows @session as long as @widget lives. */
+void        tf_appointment_watch_refusals          (GtkWidget  *widget,
+                                                    TfSession  *session,
+                                                    void      (*tell) (GtkWidget  *widget,
+                                                                       const char *message));
+
 /* Opens @appointment's meeting link (its meeting_url) with the desktop's
  * browser, over @parent's window. */
 void        tf_appointment_join                    (GtkWidget  *parent,

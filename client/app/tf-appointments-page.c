@@ -452,6 +452,13 @@ tf_appointments_page_init (TfAppointmentsPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 
+/* A booking the server refused (taken meanwhile, say), in words. */
+static void
+tell_refusal (GtkWidget *widget, const char *message)
+{
+  g_signal_emit (widget, signals[FAILED], 0, message);
+}
+
 GtkWidget *
 tf_appointments_page_new (TfSession *session)
 {
@@ -472,5 +479,6 @@ tf_appointments_page_new (TfSession *session)
                            G_CONNECT_SWAPPED);
   rebuild_therapists (self);
   tf_appointments_page_fill_therapists (self);
+  tf_appointment_watch_refusals (GTK_WIDGET (self), session, tell_refusal);
   return GTK_WIDGET (self);
 }

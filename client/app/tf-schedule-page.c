@@ -348,6 +348,14 @@ move_activated (GtkWidget *widget, const char *action, GVariant *param)
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* --- the server's refusals ---------------------------------------------------- */
+
+static void
+tell_refusal (GtkWidget *widget, const char *message)
+{
+  fail (TF_SCHEDULE_PAGE (widget), message);
+}
+
 /* --- the editors ---------------------------------------------------------- */
 
 static void
@@ -511,5 +519,6 @@ tf_schedule_page_new (TfSession *session)
                            G_CONNECT_SWAPPED);
   tf_schedule_calendar_init (self);
   tf_schedule_calendar_show (self);
+  tf_appointment_watch_refusals (GTK_WIDGET (self), session, tell_refusal);
   return GTK_WIDGET (self);
 }

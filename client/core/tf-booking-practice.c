@@ -181,3 +181,44 @@ tf_booking_describe_rejection (const char *code)
       return _(rejection_words[i].words);
   return NULL;
 }
+
+JsonArray *
+tf_booking_list_refusals (TfVault *vault, GError **error)
+{
+  g_autoptr(JsonArray) all = NULL;
+  JsonArray *out;
+
+  g_return_val_if_fail (TF_IS_VAULT (vault), NULL);
+
+  all = tf_store_list_rejections (tf_vault_get_store (vault), error);
+  if (all == NULL)
+    return NULL;
+  out = json_array_new ();
+  for (guint i = 0; i < json_array_get_length (all); i++)
+    {
+      JsonObject *r = json_array_get_object_element (all, i);
+      const char *id = tf_json_get_string (r, "id");
+      const char *code = tf_json_get_string (r, "code");
+      const char *words = tf_booking_describe_rejection (code);
+      g_autoptr(JsonObject) held = NULL;
+      JsonObject *o;
+
+      if (g_strcmp0 (tf_json_get_string (r, "table"), "appointments") != 0 || id == NULL)
+        continue;
+      o = json_object_new ();
+      json_object_set_string_member (o, "id", id);
+      json_object_set_int_member (o, "mutation_id",
+                                  json_object_get_int_member_with_default (r, "mutation_id", 0));
+      json_object_set_string_member (o, "code", code != NULL ? code : "");
+      json_object_set_string_member (o, "words",
+                                     words != NULL ? words
+                                                   : (tf_json_get_string (r, "message")
+                                                        ?: _("Refused by the server")));
+      held = tf_vault_get (vault, tf_registry_lookup ("appointments"), id, NULL);
+      if (held != NULL && tf_json_get_string (held, "appointment_datetime") != NULL)
+        json_object_set_string_member (o, "appointment_datetime",
+                                       tf_json_get_string (held, "appointment_datetime"));
+      json_array_add_object_element (out, o);
+    }
+  return out;
+}

@@ -215,6 +215,14 @@ gboolean    tf_booking_set_practice    (TfVault      *vault,
  * "too_soon", "buffer"…) in words, translated; NULL for another code. */
 const char *tf_booking_describe_rejection (const char *code);
 
+/* The server's refusals of this device's changes of appointments (a
+ * booking, a move, a mark) not yet dismissed, oldest first: objects {id,
+ * mutation_id, code, words (tf_booking_describe_rejection, else the
+ * server's message), appointment_datetime (as this device holds it, when
+ * it does)}. */
+JsonArray  *tf_booking_list_refusals   (TfVault      *vault,
+                                        GError      **error);
+
 /* An appointment's status as its therapist reads it ("Pending", "No-show"…);
  * an unknown status as it is. */
 const char *tf_appointment_status_label            (const char *status);

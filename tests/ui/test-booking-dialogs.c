@@ -7,7 +7,7 @@
  * written; an online session with its link is booked, confirmed, and
  * shows a Join button in the list; the same time again is refused as
  * taken; Move… takes it to another hour and the appointment keeps the time
- * it had.  GTK warnings are fatal (G_DEBUG=fatal-warnings).
+ * it had; the server's refusal of the move is said in words, once.  GTK warnings are fatal (G_DEBUG=fatal-warnings).
  */
 #include "config.h"
 
@@ -210,6 +210,45 @@ test_new_and_move (void)
     g_autoptr(GDateTime) b = tf_time_parse_timestamp (expected, NULL);
 
     g_assert_cmpint (g_date_time_difference (b, a), ==, 2 * G_TIME_SPAN_HOUR);
+  }
+
+  /* The server refuses the move at the next sync (taken meanwhile by
+   * another device): the page says so, in words, once. */
+  {
+    g_autoptr(GError) error = NULL;
+    TfStore *store = tf_session_get_store (f.session);
+    g_autoptr(JsonArray) queued = tf_store_outbox_peek (store, 100, &error);
+    g_autoptr(JsonArray) results = json_array_new ();
+    g_autofree char *refused = NULL;
+    JsonObject *result = json_object_new ();
+    gint64 last = 0;
+    guint conflicts = 0;
+
+    g_assert_no_error (error);
+    for (guint i = 0; i < json_array_get_length (queued); i++)
+      {
+        JsonObject *m = json_array_get_object_element (queued, i);
+
+        if (g_strcmp0 (json_object_get_string_member (m, "id"), id) == 0)
+          last = json_object_get_int_member (m, "mutation_id");
+      }
+    g_assert_cmpint (last, >, 0);
+    json_object_set_int_member (result, "mutation_id", last);
+    json_object_set_string_member (result, "status", "rejected");
+    json_object_set_string_member (result, "code", "slot_taken");
+    json_object_set_string_member (result, "message",
+                                   "the therapist already has an appointment at that time");
+    json_array_add_object_element (results, result);
+    g_assert_true (tf_store_apply_push_results (store, results, &conflicts, &error));
+    g_assert_no_error (error);
+    g_clear_pointer (&f.failed, g_free);
+    g_signal_emit_by_name (f.session, "synced");
+    g_assert_nonnull (f.failed);
+    g_assert_true (g_str_has_suffix (f.failed, says ("That time is already booked",
+                                                     "Αυτή η ώρα είναι ήδη κλεισμένη")));
+    refused = g_steal_pointer (&f.failed);
+    g_signal_emit_by_name (f.session, "synced");
+    g_assert_null (f.failed);
   }
   tf_ui_page_close (&f);
 }
