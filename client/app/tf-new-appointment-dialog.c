@@ -10,6 +10,12 @@
  * rules refuse on this device (not in care, another appointment then, a
  * time past) is said under the fields in the words of client/core; what
  * the server alone can refuse comes back with the next sync.
+ *
+ * Repeating (weekly, every two weeks, monthly on the same weekday, a
+ * number of times or until a day): the first Book shows each appointment
+ * of the series that clashes, and why, and books nothing; Book again with
+ * nothing changed books the others (tf_booking_book_series).  Nothing is
+ * ever left out without having been shown.
  */
 #define G_LOG_DOMAIN "tf-schedule"
 
@@ -19,7 +25,9 @@
 
 #include "tf-appointment-info.h"
 #include "tf-booking.h"
+#include "tf-booking-series.h"
 #include "tf-date-button.h"
+#include "tf-error.h"
 #include "tf-new-appointment-dialog.h"
 #include "tf-time.h"
 
@@ -29,6 +37,7 @@ struct _TfNewAppointmentDialog
   TfSession  *session;
   GPtrArray  *client_ids;   /* char*, in the order of client_row */
   GPtrArray  *service_ids;  /* char* (NULL first: no service), in the order of service_row */
+  char       *shown_clashes; /* the series whose clashes were shown: Book again books the rest */
 
   /* template (tf-new-appointment-dialog.ui) */
   GtkWidget  *client_row;
@@ -37,6 +46,9 @@ struct _TfNewAppointmentDialog
   GtkWidget  *service_row;
   GtkWidget  *online_switch;
   GtkWidget  *link_row;
+  GtkWidget  *repeat_row;
+  GtkWidget  *count_row;
+  GtkWidget  *until_row;
   GtkWidget  *address_label;
   GtkWidget  *error;
   GtkWidget  *book_button;
@@ -66,6 +78,109 @@ typed_start (TfNewAppointmentDialog *self, char **out_problem)
 }
 
 static void
+set_booking_error (TfNewAppointmentDialog *self, GError *error)
+{
+  if (error->domain == TF_BOOKING_ERROR || error->domain == TF_VALIDATION_ERROR)
+    set_problem (self, error->message);
+  else
+    {
+      g_autofree char *message = g_strdup_printf (_("The appointment was not booked: %s"),
+                                                  error->message);
+      set_problem (self, message);
+    }
+}
+
+/* "Tuesday 12 January 10:00 — another appointment then", one a line. */
+static char *
+describe_clashes (TfNewAppointmentDialog *self, GPtrArray *occurrences, guint clashes)
+{
+  g_autoptr(GTimeZone) zone = tf_session_dup_time_zone (self->session);
+  GString *text = g_string_new (NULL);
+
+  g_string_append_printf (text,
+                          g_dngettext (GETTEXT_PACKAGE,
+                                       "%u of the %u appointments clashes:",
+                                       "%u of the %u appointments clash:", clashes),
+                          clashes, occurrences->len);
+  for (guint i = 0; i < occurrences->len; i++)
+    {
+      TfSeriesOccurrence *o = g_ptr_array_index (occurrences, i);
+      g_autoptr(GDateTime) local = NULL;
+      g_autofree char *when = NULL;
+
+      if (o->clash == TF_SERIES_CLASH_NONE)
+        continue;
+      local = g_date_time_to_timezone (o->start, zone);
+      when = g_date_time_format (local, "%A %-d %B %Y %H:%M");
+      /* Translators: a day and time, then why that appointment of the series cannot be. */
+      g_string_append_printf (text, _("\n%s — %s"), when, tf_series_clash_label (o->clash));
+    }
+  if (clashes < occurrences->len)
+    g_string_append_printf (text,
+                            g_dngettext (GETTEXT_PACKAGE,
+                                         "\nBook again to book the other one.",
+                                         "\nBook again to book the other %u.",
+                                         occurrences->len - clashes),
+                            occurrences->len - clashes);
+  return g_string_free (text, FALSE);
+}
+
+/* A repeating appointment: the clashes shown first, then the rest booked. */
+static char *
+book_series (TfNewAppointmentDialog *self, TfVault *vault, TfSeriesRequest *request)
+{
+  g_autoptr(GPtrArray) occurrences = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) ids = NULL;
+  g_autofree char *until = NULL, *count = NULL, *key = NULL, *start = NULL, *series = NULL;
+  guint clashes;
+  gint64 n = 0;
+
+  until = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->until_row))));
+  count = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->count_row))));
+  if (*until != '\0')
+    request->until = until;
+  else if (!g_ascii_string_to_signed (count, 10, 1, TF_RECURRENCE_MAX_COUNT, &n, NULL))
+    {
+      g_autofree char *message = g_strdup_printf (_("Give the number of appointments (1 to %d) "
+                                                    "or the last day"),
+                                                  TF_RECURRENCE_MAX_COUNT);
+      set_problem (self, message);
+      return NULL;
+    }
+  request->count = (guint) n;
+  occurrences = tf_booking_series_preview (vault, request, &error);
+  if (occurrences == NULL)
+    {
+      set_booking_error (self, error);
+      return NULL;
+    }
+  clashes = tf_series_count_clashes (occurrences);
+  start = tf_time_format_timestamp (request->first);
+  key = g_strdup_printf ("%s|%s|%s|%s|%d|%s|%u|%s", request->client_id, start,
+                         request->service_id ? request->service_id : "",
+                         request->location_type, request->repeat,
+                         request->until ? request->until : "", request->count,
+                         request->meeting_url ? request->meeting_url : "");
+  if (clashes > 0 && (clashes == occurrences->len || g_strcmp0 (key, self->shown_clashes) != 0))
+    {
+      g_autofree char *told = describe_clashes (self, occurrences, clashes);
+
+      set_problem (self, told);
+      g_free (self->shown_clashes);
+      self->shown_clashes = g_steal_pointer (&key);
+      return NULL;
+    }
+  series = tf_booking_book_series (vault, request, clashes > 0, &ids, &error);
+  if (series == NULL)
+    {
+      set_booking_error (self, error);
+      return NULL;
+    }
+  return g_strdup (ids[0]);
+}
+
+static void
 on_book_clicked_cb (TfNewAppointmentDialog *self)
 {
   g_autoptr(GDateTime) start = NULL;
@@ -90,6 +205,26 @@ on_book_clicked_cb (TfNewAppointmentDialog *self)
       return;
     }
   link = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->link_row))));
+  if (adw_combo_row_get_selected (ADW_COMBO_ROW (self->repeat_row)) > 0)
+    {
+      static const TfRepeat repeats[] = { TF_REPEAT_WEEKLY, TF_REPEAT_BIWEEKLY,
+                                          TF_REPEAT_MONTHLY };
+      guint chosen = MIN (adw_combo_row_get_selected (ADW_COMBO_ROW (self->repeat_row)), 3);
+      TfSeriesRequest request = {
+        g_ptr_array_index (self->client_ids, client), start,
+        service < self->service_ids->len ? g_ptr_array_index (self->service_ids, service) : NULL,
+        online ? "online" : "in_person", online && *link != '\0' ? link : NULL,
+        repeats[chosen - 1], NULL, 0,
+      };
+
+      id = book_series (self, vault, &request);
+      if (id == NULL)
+        return;
+      set_problem (self, NULL);
+      g_signal_emit (self, signals[BOOKED], 0, id);
+      gtk_window_close (GTK_WINDOW (self));
+      return;
+    }
   id = tf_booking_book_for_client (vault, g_ptr_array_index (self->client_ids, client), start,
                                    service < self->service_ids->len
                                      ? g_ptr_array_index (self->service_ids, service) : NULL,
@@ -113,6 +248,15 @@ on_book_clicked_cb (TfNewAppointmentDialog *self)
 }
 
 static void
+on_repeat_changed_cb (TfNewAppointmentDialog *self)
+{
+  gboolean repeats = adw_combo_row_get_selected (ADW_COMBO_ROW (self->repeat_row)) > 0;
+
+  gtk_widget_set_visible (self->count_row, repeats);
+  gtk_widget_set_visible (self->until_row, repeats);
+}
+
+static void
 on_online_changed_cb (TfNewAppointmentDialog *self)
 {
   gboolean online = gtk_switch_get_active (GTK_SWITCH (self->online_switch));
@@ -130,6 +274,7 @@ tf_new_appointment_dialog_dispose (GObject *object)
   g_clear_object (&self->session);
   g_clear_pointer (&self->client_ids, g_ptr_array_unref);
   g_clear_pointer (&self->service_ids, g_ptr_array_unref);
+  g_clear_pointer (&self->shown_clashes, g_free);
   G_OBJECT_CLASS (tf_new_appointment_dialog_parent_class)->dispose (object);
 }
 
@@ -152,12 +297,16 @@ tf_new_appointment_dialog_class_init (TfNewAppointmentDialogClass *klass)
   BIND (service_row);
   BIND (online_switch);
   BIND (link_row);
+  BIND (repeat_row);
+  BIND (count_row);
+  BIND (until_row);
   BIND (address_label);
   BIND (error);
   BIND (book_button);
 #undef BIND
   gtk_widget_class_bind_template_callback (widget_class, on_book_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_online_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_repeat_changed_cb);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
 
@@ -168,6 +317,8 @@ tf_new_appointment_dialog_init (TfNewAppointmentDialog *self)
   self->client_ids = g_ptr_array_new_with_free_func (g_free);
   self->service_ids = g_ptr_array_new_with_free_func (g_free);
   adw_entry_row_add_suffix (ADW_ENTRY_ROW (self->date_row), tf_date_button_new (self->date_row));
+  adw_entry_row_add_suffix (ADW_ENTRY_ROW (self->until_row),
+                            tf_date_button_new (self->until_row));
 }
 
 /* The clients in active care, by name. */

@@ -13,6 +13,8 @@
 
 #include <glib/gi18n.h>
 
+#include "tf-availability.h"
+#include "tf-booking.h"
 #include "tf-schedule-page.h"
 #include "tf-time.h"
 #include "tf-ui-test.h"
@@ -253,11 +255,95 @@ test_new_and_move (void)
   tf_ui_page_close (&f);
 }
 
+/* Every week, four times, the second already taken: the first Book shows
+ * that one and why and books nothing; Book again books the other three,
+ * one series. */
+static void
+test_series (void)
+{
+  Fixture f = { 0 };
+  TfRegistration reg = { PASSWORD, "therapist", "Άννα", "Κ.", "ΑΜ-12345" };
+  g_autofree char *client = NULL, *ahead = NULL, *taken = NULL, *series = NULL;
+  g_autoptr(GPtrArray) booked = NULL;
+  g_autoptr(GTimeZone) zone = NULL;
+  g_autoptr(GDateTime) now = NULL, second = NULL, at = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *dialog;
+  const char *problem;
+  guint of_series = 0;
+
+  tf_ui_page_open (&f, &reg, tf_schedule_page_new, 600, 800);
+  client = tf_ui_pull_client (f.session, "Ελένη", "Παπαδοπούλου");
+  for (int day = 0; day <= 6; day++)
+    {
+      g_autoptr(GPtrArray) times = g_ptr_array_new ();
+      g_auto(GStrv) ids = NULL;
+
+      g_ptr_array_add (times, (gpointer) "09:00:00");
+      g_ptr_array_add (times, (gpointer) "17:00:00");
+      ids = tf_availability_set_day (tf_ui_page_vault (&f), day, times, NULL, &error);
+      g_assert_no_error (error);
+    }
+  zone = tf_session_dup_time_zone (f.session);
+  now = g_date_time_new_now (zone);
+  second = g_date_time_add_days (now, 3 + 7);
+  at = g_date_time_new (zone, g_date_time_get_year (second), g_date_time_get_month (second),
+                        g_date_time_get_day_of_month (second), 10, 0, 0);
+  taken = tf_booking_book_for_client (tf_ui_page_vault (&f), client, at, NULL, "in_person", NULL,
+                                      &error);
+  g_assert_no_error (error);
+
+  tf_ui_click (f.window, "schedule-new-appointment");
+  dialog = wait_window ("new-appointment");
+  ahead = day_in (&f, 3);
+  tf_ui_type (dialog, "new-appointment-date", ahead);
+  tf_ui_type (dialog, "new-appointment-time", "10:00");
+  adw_combo_row_set_selected (ADW_COMBO_ROW (tf_ui_find (dialog, "new-appointment-repeat")), 1);
+  tf_ui_wait_mapped (dialog, "new-appointment-count", TRUE);
+  tf_ui_type (dialog, "new-appointment-count", "4");
+  tf_ui_click (dialog, "new-appointment-book");
+  problem = error_of (dialog, "new-appointment-error");
+  g_assert_nonnull (problem);
+  g_assert_true (g_str_has_prefix (problem, says ("1 of the 4 appointments clashes:",
+                                                  "1 από τα 4 ραντεβού συγκρούεται:")));
+  g_assert_nonnull (strstr (problem, says ("another appointment then",
+                                           "άλλο ραντεβού εκείνη την ώρα")));
+  g_assert_nonnull (strstr (problem, says ("Book again to book the other 3.",
+                                           "Πατήστε ξανά Κράτηση για τα άλλα 3.")));
+  tf_ui_shot (greek ? "new-series-el" : "new-series");
+  booked = appointments_of (&f, client);
+  g_assert_cmpuint (booked->len, ==, 1);
+  g_clear_pointer (&booked, g_ptr_array_unref);
+
+  tf_ui_click (dialog, "new-appointment-book");
+  g_assert_true (tf_ui_wait_for (window_gone, (gpointer) "new-appointment"));
+  booked = appointments_of (&f, client);
+  g_assert_cmpuint (booked->len, ==, 4);
+  for (guint i = 0; i < booked->len; i++)
+    {
+      JsonObject *o = g_ptr_array_index (booked, i);
+      const char *id = json_object_get_string_member (o, "series_id");
+
+      if (g_strcmp0 (json_object_get_string_member (o, "id"), taken) == 0)
+        {
+          g_assert_null (id);
+          continue;
+        }
+      if (series == NULL)
+        series = g_strdup (id);
+      g_assert_cmpstr (id, ==, series);
+      of_series++;
+    }
+  g_assert_cmpuint (of_series, ==, 3);
+  tf_ui_page_close (&f);
+}
+
 int
 main (int argc, char **argv)
 {
   greek = tf_ui_init_language (&argc, &argv);
 
   g_test_add_func ("/tf/booking-dialogs/new-and-move", test_new_and_move);
+  g_test_add_func ("/tf/booking-dialogs/series", test_series);
   return g_test_run ();
 }
