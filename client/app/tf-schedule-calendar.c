@@ -453,6 +453,9 @@ tf_schedule_calendar_init (TfSchedulePage *self)
   add_key (k, GDK_KEY_Page_Down, "calendar.next", NULL);
   add_key (k, GDK_KEY_t, "calendar.today", NULL);
   add_key (k, GDK_KEY_T, "calendar.today", NULL);
+  /* The same key with a Greek keyboard layout: τ. */
+  add_key (k, GDK_KEY_Greek_tau, "calendar.today", NULL);
+  add_key (k, GDK_KEY_Greek_TAU, "calendar.today", NULL);
   gtk_widget_add_controller (self->calendar, keys);
   /* Enter last: a block with the focus opens itself first. */
   gtk_event_controller_set_name (enter, "calendar-enter");

@@ -442,6 +442,13 @@ test_keys (void)
   g_assert_cmpstr (title_text (&f), ==, title);
   g_assert_true (has (&f, "calendar-week", "heading", today_text));
 
+  /* With a Greek keyboard layout the key says τ. */
+  g_assert_true (tf_ui_press (week, GDK_KEY_Page_Down, 0));
+  g_assert_true (tf_ui_press (week, GDK_KEY_Greek_tau, 0));
+  g_free (date);
+  date = page_date (&f);
+  g_assert_cmpstr (date, ==, today_text);
+
   /* The buttons do what the keys do. */
   tf_ui_click (f.window, "schedule-next");
   g_free (date);
