@@ -28,6 +28,7 @@ struct _TfAppointmentPopover
   GtkLabel  *when;
   GtkLabel  *status;
   GtkLabel  *place;
+  GtkWidget *series;
   GtkLabel  *note;
   GtkLabel  *reason;
   GtkWidget *buttons;
@@ -55,6 +56,7 @@ tf_appointment_popover_class_init (TfAppointmentPopoverClass *klass)
   BIND (when);
   BIND (status);
   BIND (place);
+  BIND (series);
   BIND (note);
   BIND (reason);
   BIND (buttons);
@@ -138,6 +140,9 @@ tf_appointment_popover_new (JsonObject *appointment, GTimeZone *zone)
                       tf_appointment_status_label (tf_json_get_string (appointment, "status")));
   {
     g_autofree char *place = tf_appointment_dup_place (appointment, NULL);
+    const char *series = tf_json_get_string (appointment, "series_id");
+
+    gtk_widget_set_visible (self->series, series != NULL && *series != '\0');
 
     if (place != NULL)
       {

@@ -29,6 +29,7 @@ struct _TfCalendarBlock
   GtkWidget *button;
   GtkWidget *box;
   GtkLabel  *time;
+  GtkWidget *repeats;
   GtkLabel  *client;
   GtkLabel  *status;
 };
@@ -88,6 +89,7 @@ tf_calendar_block_class_init (TfCalendarBlockClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TfCalendarBlock, button);
   gtk_widget_class_bind_template_child (widget_class, TfCalendarBlock, box);
   gtk_widget_class_bind_template_child (widget_class, TfCalendarBlock, time);
+  gtk_widget_class_bind_template_child (widget_class, TfCalendarBlock, repeats);
   gtk_widget_class_bind_template_child (widget_class, TfCalendarBlock, client);
   gtk_widget_class_bind_template_child (widget_class, TfCalendarBlock, status);
 }
@@ -114,7 +116,7 @@ tf_calendar_block_new (TfItem *item, GTimeZone *zone, const char *prefix, gboole
 {
   g_autoptr(GDateTime) utc = NULL, end = NULL;
   g_autofree char *name = NULL, *from = NULL, *to = NULL, *time = NULL, *label = NULL;
-  const char *status, *client;
+  const char *status, *client, *series;
   TfCalendarBlock *self;
 
   g_return_val_if_fail (TF_IS_ITEM (item), NULL);
@@ -151,10 +153,21 @@ tf_calendar_block_new (TfItem *item, GTimeZone *zone, const char *prefix, gboole
   if (compact)
     gtk_widget_add_css_class (GTK_WIDGET (self), "compact");
 
+  series = tf_item_get_string (item, "series_id");
+  gtk_widget_set_visible (self->repeats, series != NULL && *series != '\0');
+
   /* What a screen reader says, and what a cut-off block still tells. */
   /* TRANSLATORS: an appointment in the calendar: its times, the client, the status. */
   label = g_strdup_printf (_("%s–%s, %s, %s"), from, to, client,
                            tf_appointment_status_label (status));
+  if (series != NULL && *series != '\0')
+    {
+      /* TRANSLATORS: an appointment in the calendar, and that it repeats. */
+      char *full = g_strdup_printf (_("%s, part of a repeating series"), label);
+
+      g_free (label);
+      label = full;
+    }
   gtk_widget_set_tooltip_text (self->button, label);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->button), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   label, -1);

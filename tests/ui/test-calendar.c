@@ -107,6 +107,32 @@ put_with_note (Fixture *f, const char *client, GDateTime *at, const char *note)
   return id;
 }
 
+/* An appointment of @client at @at, one of series @series, as a weekly
+ * booking makes them. */
+static char *
+put_in_series (Fixture *f, const char *client, GDateTime *at, const char *series)
+{
+  TfVault *vault = tf_ui_page_vault (f);
+  g_autofree char *at_text = tf_time_format_timestamp (at);
+  g_autoptr(JsonObject) plain = json_object_new ();
+  g_autoptr(GError) error = NULL;
+  char *id = g_uuid_string_random ();
+
+  json_object_set_string_member (plain, "id", id);
+  json_object_set_string_member (plain, "therapist_id", tf_vault_get_user_id (vault));
+  json_object_set_string_member (plain, "client_id", client);
+  json_object_set_string_member (plain, "series_id", series);
+  json_object_set_string_member (plain, "appointment_datetime", at_text);
+  json_object_set_int_member (plain, "duration", 50);
+  json_object_set_string_member (plain, "status", "confirmed");
+  json_object_set_string_member (plain, "price", "60.00");
+  json_object_set_string_member (plain, "created_at", "2026-09-01T08:00:00Z");
+  json_object_set_string_member (plain, "updated_at", "2026-09-01T08:00:00Z");
+  g_assert_true (tf_vault_put (vault, tf_registry_lookup ("appointments"), id, plain, &error));
+  g_assert_no_error (error);
+  return id;
+}
+
 /* Whether the view @view_name has widget @prefix-@id. */
 static gboolean
 has (Fixture *f, const char *view_name, const char *prefix, const char *id)
@@ -245,7 +271,11 @@ test_week_blocks (void)
                  g_date_time_get_day_of_month (thursday), 15, 0);
   first = put_with_note (&f, maria, at10, NULL);
   second = put_with_note (&f, maria, at1030, NULL);
-  third = put_with_note (&f, maria, at15, NULL);
+  {
+    g_autofree char *series = g_uuid_string_random ();
+
+    third = put_in_series (&f, maria, at15, series);
+  }
 
   a = wait_block_at_hour (&f, "calendar-week", first, 10, 0);
   b = wait_block_at_hour (&f, "calendar-week", second, 10, 30);
@@ -257,6 +287,12 @@ test_week_blocks (void)
   g_assert_cmpstr (block_line (a, 1), ==, "Μαρία Παπαδοπούλου");
   g_assert_cmpstr (block_line (a, 2), ==, says ("Pending", "Σε αναμονή"));
   g_assert_cmpstr (block_line (b, 0), ==, "10:30–11:20");
+  /* The third is one of a series, and shows it; the first is not. */
+  g_assert_nonnull (tf_ui_find_shown (c, "block-repeats"));
+  g_assert_null (tf_ui_find_shown (a, "block-repeats"));
+  g_assert_true (g_str_has_suffix (gtk_widget_get_tooltip_text (gtk_widget_get_first_child (c)),
+                                   says (", part of a repeating series",
+                                         ", μέρος σειράς επαναλαμβανόμενων ραντεβού")));
 
   /* Side by side: neither covers the other, each half as wide as the
    * one alone. */
