@@ -10,6 +10,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "tf-cancel-dialog.h"
 
 struct _TfCancelDialog
@@ -17,6 +19,7 @@ struct _TfCancelDialog
   AdwMessageDialog  parent_instance;
   char             *id;               /* the appointment's */
   gboolean          reason_required;
+  gboolean          following;        /* offers "cancel-following" too */
 
   /* template (tf-cancel-dialog.ui) */
   GtkWidget        *entry;
@@ -36,8 +39,12 @@ has_reason (TfCancelDialog *self)
 static void
 on_reason_changed_cb (TfCancelDialog *self)
 {
-  if (self->reason_required)
-    adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (self), "cancel-appointment",
+  if (!self->reason_required)
+    return;
+  adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (self), "cancel-appointment",
+                                           has_reason (self));
+  if (self->following)
+    adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (self), "cancel-following",
                                              has_reason (self));
 }
 
@@ -103,6 +110,21 @@ tf_cancel_dialog_new (GtkWidget *widget, const char *id, const char *body, const
   gtk_widget_set_name (self->error, error_name);
   on_reason_changed_cb (self);
   return GTK_WIDGET (self);
+}
+
+void
+tf_cancel_dialog_add_following (TfCancelDialog *self)
+{
+  g_return_if_fail (TF_IS_CANCEL_DIALOG (self));
+
+  if (self->following)
+    return;
+  self->following = TRUE;
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (self), "cancel-following",
+                                   _("Cancel This and _Following"));
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (self), "cancel-following",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  on_reason_changed_cb (self);
 }
 
 const char *

@@ -23,6 +23,10 @@ GtkWidget  *tf_cancel_dialog_new                (GtkWidget      *widget,
                                                  const char     *body,
                                                  const char     *name,
                                                  gboolean        reason_required);
+/* Offers the response "cancel-following" too: this appointment and the
+ * later ones of its series (destructive, waiting for a reason like
+ * "cancel-appointment"). */
+void        tf_cancel_dialog_add_following      (TfCancelDialog *self);
 const char *tf_cancel_dialog_get_appointment_id (TfCancelDialog *self);
 /* The reason as typed (borrowed). */
 const char *tf_cancel_dialog_get_typed          (TfCancelDialog *self);

@@ -33,6 +33,7 @@
 #include <glib/gi18n.h>
 
 #include "tf-appointment-info.h"
+#include "tf-booking-series.h"
 #include "tf-cancel-dialog.h"
 #include "tf-availability-editor.h"
 #include "tf-box-model.h"
@@ -247,11 +248,35 @@ on_cancel_response_cb (TfCancelDialog *dialog, const char *response, TfScheduleP
 {
   g_autofree char *reason = NULL;
 
-  if (g_strcmp0 (response, "cancel-appointment") != 0)
+  if (g_strcmp0 (response, "cancel-appointment") != 0 &&
+      g_strcmp0 (response, "cancel-following") != 0)
     return;
   reason = tf_cancel_dialog_dup_reason (dialog);
   if (*reason == '\0')
     return;
+  if (g_strcmp0 (response, "cancel-following") == 0)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *done = NULL;
+      guint cancelled = 0;
+
+      if (!tf_booking_cancel_following (tf_session_get_vault (self->session),
+                                        tf_cancel_dialog_get_appointment_id (dialog), reason,
+                                        &cancelled, &error))
+        {
+          g_autofree char *message = error->domain == TF_BOOKING_ERROR
+                                       ? g_strdup (error->message)
+                                       : g_strdup_printf (_("The appointment was not changed: %s"),
+                                                          error->message);
+          fail (self, message);
+          return;
+        }
+      tf_session_sync (self->session);
+      done = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u appointment cancelled",
+                                           "%u appointments cancelled", cancelled), cancelled);
+      g_signal_emit (self, signals[SAVED], 0, done);
+      return;
+    }
   change_status (self, tf_cancel_dialog_get_appointment_id (dialog), "cancelled", reason,
                  _("Appointment cancelled"));
 }
@@ -265,6 +290,16 @@ cancel_activated (GtkWidget *widget, const char *action, GVariant *param)
                                             _("Say why; the client will see the reason."),
                                             "schedule-cancel", TRUE);
 
+  /* One of a series may take the rest of it along. */
+  if (tf_session_get_vault (self->session) != NULL)
+  {
+    g_autoptr(JsonObject) appointment = tf_vault_get (tf_session_get_vault (self->session),
+                                                      tf_registry_lookup ("appointments"),
+                                                      g_variant_get_string (param, NULL), NULL);
+
+    if (appointment != NULL && tf_json_get_string (appointment, "series_id") != NULL)
+      tf_cancel_dialog_add_following (TF_CANCEL_DIALOG (dialog));
+  }
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_cancel_response_cb), self, 0);
   tf_cancel_dialog_present (TF_CANCEL_DIALOG (dialog));
 }

@@ -255,6 +255,13 @@ test_new_and_move (void)
   tf_ui_page_close (&f);
 }
 
+static int
+by_start (gconstpointer a, gconstpointer b)
+{
+  return g_strcmp0 (json_object_get_string_member (*(JsonObject **) a, "appointment_datetime"),
+                    json_object_get_string_member (*(JsonObject **) b, "appointment_datetime"));
+}
+
 /* Every week, four times, the second already taken: the first Book shows
  * that one and why and books nothing; Book again books the other three,
  * one series. */
@@ -335,6 +342,62 @@ test_series (void)
       of_series++;
     }
   g_assert_cmpuint (of_series, ==, 3);
+
+  /* A single appointment's Cancel offers no "this and following". */
+  g_assert_true (gtk_widget_activate_action (f.page, "schedule.cancel", "s", taken));
+  dialog = tf_ui_wait_dialog (NULL);
+  g_assert_false (adw_message_dialog_has_response (ADW_MESSAGE_DIALOG (dialog),
+                                                   "cancel-following"));
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "keep");
+
+  /* The series' second (the 3rd week), this and the following: two. */
+  {
+    g_autoptr(GPtrArray) ids = g_ptr_array_new ();
+    const char *second_id;
+    g_autofree char *first_id = NULL;
+
+    for (guint i = 0; i < booked->len; i++)
+      {
+        JsonObject *o = g_ptr_array_index (booked, i);
+
+        if (g_strcmp0 (json_object_get_string_member_with_default (o, "series_id", ""),
+                       series) == 0)
+          g_ptr_array_add (ids, o);
+      }
+    g_ptr_array_sort (ids, by_start);
+    second_id = json_object_get_string_member (g_ptr_array_index (ids, 1), "id");
+    first_id = g_strdup (json_object_get_string_member (g_ptr_array_index (ids, 0), "id"));
+    g_assert_true (gtk_widget_activate_action (f.page, "schedule.cancel", "s", second_id));
+    {
+      GtkWidget *single_dialog = dialog;
+
+      dialog = tf_ui_wait_dialog (single_dialog);
+      g_object_unref (single_dialog);
+    }
+    g_assert_true (adw_message_dialog_has_response (ADW_MESSAGE_DIALOG (dialog),
+                                                    "cancel-following"));
+    g_assert_false (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog),
+                                                             "cancel-following"));
+    tf_ui_type (dialog, "schedule-cancel-reason", "Τέλος θεραπείας");
+    g_assert_true (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog),
+                                                            "cancel-following"));
+    adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "cancel-following");
+    g_clear_object (&dialog);
+    g_assert_cmpstr (f.saved, ==, says ("2 appointments cancelled", "2 ραντεβού ακυρώθηκαν"));
+    g_clear_pointer (&booked, g_ptr_array_unref);
+    booked = appointments_of (&f, client);
+    for (guint i = 0; i < booked->len; i++)
+      {
+        JsonObject *o = g_ptr_array_index (booked, i);
+        const char *status = json_object_get_string_member (o, "status");
+
+        if (g_strcmp0 (json_object_get_string_member (o, "id"), first_id) == 0 ||
+            g_strcmp0 (json_object_get_string_member (o, "id"), taken) == 0)
+          g_assert_cmpstr (status, ==, "confirmed");
+        else
+          g_assert_cmpstr (status, ==, "cancelled");
+      }
+  }
   tf_ui_page_close (&f);
 }
 
