@@ -275,7 +275,19 @@ find_named (GtkWidget *root, const char *name)
   return NULL;
 }
 
-/* Preferences at the Account page, with @focus (a widget name) focused. */
+/* Focuses @target once it can be: on screen, and sensitive (Refresh waits
+ * for the list of devices being asked for). */
+static void
+on_target_ready_cb (GtkWidget *target)
+{
+  if (!gtk_widget_get_mapped (target) || !gtk_widget_is_sensitive (target))
+    return;
+  g_signal_handlers_disconnect_by_func (target, on_target_ready_cb, NULL);
+  gtk_widget_grab_focus (target);
+}
+
+/* Preferences at the Account page, with @focus (a widget name) focused —
+ * once it is on screen, should the window just opened not be yet. */
 static void
 show_account (TfWindow *self, const char *focus)
 {
@@ -284,8 +296,12 @@ show_account (TfWindow *self, const char *focus)
 
   adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (prefs), "account-page");
   target = find_named (prefs, focus);
-  if (target != NULL)
-    gtk_widget_grab_focus (target);
+  if (target == NULL)
+    return;
+  g_signal_handlers_disconnect_by_func (target, on_target_ready_cb, NULL);
+  g_signal_connect (target, "map", G_CALLBACK (on_target_ready_cb), NULL);
+  g_signal_connect (target, "notify::sensitive", G_CALLBACK (on_target_ready_cb), NULL);
+  on_target_ready_cb (target);
 }
 
 static void

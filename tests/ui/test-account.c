@@ -1477,6 +1477,79 @@ test_sign_in_again_after_key_rotation (void)
   tf_ui_remove_profile (other_dir);
 }
 
+/* The Preferences window shown, or NULL. */
+static GtkWidget *
+shown_preferences (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();  /* borrowed */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) w = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_PREFERENCES_WINDOW (w) && gtk_widget_get_mapped (w))
+        return w;
+    }
+  return NULL;
+}
+
+static gboolean
+preferences_shown (gpointer data)
+{
+  return shown_preferences () != NULL;
+}
+
+/* Preferences, opened from the window's menu at @focus on the Account
+ * page: @focus has the focus; then closed. */
+static void
+pick_account_item (GtkWidget *window, const char *label, const char *focus, gboolean sessions)
+{
+  GtkWidget *prefs, *focused;
+
+  pick_from (window, "primary-menu-button", label);
+  g_assert_true (tf_ui_wait_for (preferences_shown, NULL));
+  prefs = shown_preferences ();
+  tf_ui_wait_shown (prefs, focus);
+  if (sessions)
+    {
+      Rows rows = { prefs, 1, 0 };
+
+      g_assert_true (tf_ui_wait_for (rows_are, &rows));
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+    }
+  focused = gtk_root_get_focus (GTK_ROOT (prefs));
+  g_assert_nonnull (focused);
+  g_assert_true (focused == tf_ui_find (prefs, focus) ||
+                 gtk_widget_is_ancestor (focused, tf_ui_find (prefs, focus)));
+  gtk_window_destroy (GTK_WINDOW (prefs));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+/* The window's menu offers the account's password and its signed-in
+ * devices, on a server account: each opens Preferences at that part of the
+ * Account page, the password field or the devices listed (this one). */
+static void
+test_account_from_menu (void)
+{
+  static const TfRegistration reg = {
+    .password = PASSWORD, .role = "client", .first_name = "Αργύρης", .last_name = "Νάκος",
+  };
+  g_autofree char *dir = NULL, *recovery = NULL;
+  TfSession *session = registered (&reg, "argyris.nakos@example.org", &dir, &recovery);
+  GtkWidget *window = locked_window (session);
+
+  tf_ui_type (window, "unlock-password", PASSWORD);
+  tf_ui_click (window, "unlock-button");
+  tf_ui_wait_shown (window, "main-views");
+  pick_account_item (window, _("Change _Password…"), "account-password-current", FALSE);
+  pick_account_item (window, _("Signed-In _Devices…"), "account-sessions-refresh", TRUE);
+  gtk_window_destroy (GTK_WINDOW (window));
+  close_session (session);
+  tf_ui_remove_profile (dir);
+}
+
 /* Signing out from the window's menu, on a server account: the question,
  * then the toast, and no "Sign In Again" — the person chose to sign out,
  * only the header's button offers to sign in again, then and when the app
@@ -1829,6 +1902,7 @@ main (int argc, char **argv)
     }
   g_test_add_func ("/account/rotate-keys-offline", test_rotate_keys_offline);
   g_test_add_func ("/account/sign-out-from-menu", test_sign_out_from_menu);
+  g_test_add_func ("/account/password-and-devices-from-menu", test_account_from_menu);
   g_test_add_func ("/account/publish-from-preferences", test_publish_from_preferences);
   g_test_add_func ("/account/sign-in-again-after-password-change",
                    test_sign_in_again_after_password_change);
