@@ -1262,6 +1262,62 @@ test_blocked_period (void)
     }
 }
 
+/* @mutation (an appointment's) with "series_id": @series among its fields. */
+static char *
+in_series (const char *mutation, const char *series)
+{
+  g_autofree char *member = g_strdup_printf ("\"fields\": {\"series_id\": \"%s\", ", series);
+  g_auto(GStrv) parts = g_strsplit (mutation, "\"fields\": {", 2);
+
+  g_assert_cmpuint (g_strv_length (parts), ==, 2);
+  return g_strconcat (parts[0], member, parts[1], NULL);
+}
+
+/* A series is ordinary appointments that share series_id: each kept to
+ * the rules of any booking (one over another of the therapist's is
+ * slot_taken), and its series fixed once set (immutable_field). */
+static void
+test_series_rows (void)
+{
+  g_autoptr(TfTestUser) therapist = new_user ("therapist");
+  g_autoptr(TfTestUser) client = new_user ("client");
+  g_autofree char *series = new_id (), *other = new_id ();
+  g_autofree char *first = new_id (), *second = new_id (), *single = new_id ();
+  g_autofree char *m1 = NULL, *m2 = NULL, *m1b = NULL;
+  g_autofree char *a1 = NULL, *a2 = NULL, *as = NULL, *edit = NULL;
+  g_autoptr(TfTestResponse) r1 = NULL, r2 = NULL, rs = NULL, re = NULL;
+  gint64 v1;
+
+  tf_test_link_care (server, client, therapist);
+  a1 = appointment_mutation (1, first, 0, therapist->user_id, client->user_id,
+                             "2031-05-06T07:00:00Z", 50, "confirmed", NULL);
+  m1 = in_series (a1, series);
+  r1 = push (therapist, m1);
+  g_assert_cmpstr (status_at (r1, 0), ==, "applied");
+  v1 = json_object_get_int_member (result_at (r1, 0), "version");
+
+  /* An appointment taken meanwhile: the series' next one over it is refused. */
+  as = appointment_mutation (2, single, 0, therapist->user_id, client->user_id,
+                             "2031-05-13T07:20:00Z", 50, "confirmed", NULL);
+  rs = push (therapist, as);
+  g_assert_cmpstr (status_at (rs, 0), ==, "applied");
+  a2 = appointment_mutation (3, second, 0, therapist->user_id, client->user_id,
+                             "2031-05-13T07:00:00Z", 50, "confirmed", NULL);
+  m2 = in_series (a2, series);
+  r2 = push (therapist, m2);
+  g_assert_cmpstr (status_at (r2, 0), ==, "rejected");
+  g_assert_cmpstr (json_object_get_string_member (result_at (r2, 0), "code"), ==, "slot_taken");
+
+  /* Moved to another series: refused. */
+  edit = appointment_mutation (4, first, v1, therapist->user_id, client->user_id,
+                               "2031-05-06T07:00:00Z", 50, "confirmed", NULL);
+  m1b = in_series (edit, other);
+  re = push (therapist, m1b);
+  g_assert_cmpstr (status_at (re, 0), ==, "rejected");
+  g_assert_cmpstr (json_object_get_string_member (result_at (re, 0), "code"), ==,
+                   "immutable_field");
+}
+
 typedef struct
 {
   TfTestUser *user;
@@ -2303,6 +2359,7 @@ main (int argc, char **argv)
   g_test_add_func ("/tf/sync/appointment-rules", test_appointment_rules);
   g_test_add_func ("/tf/sync/blocked-date", test_blocked_date);
   g_test_add_func ("/tf/sync/blocked-period", test_blocked_period);
+  g_test_add_func ("/tf/sync/series-rows", test_series_rows);
   g_test_add_func ("/tf/sync/double-booking-race", test_double_booking_race);
   g_test_add_func ("/tf/sync/client-cannot-move-confirmed", test_client_cannot_move_confirmed);
   g_test_add_func ("/tf/sync/therapist-only-records", test_therapist_only_records);
