@@ -13,8 +13,8 @@
  * The keys, anywhere in the calendar (its buttons and views): ← → the
  * selected day, ↑ ↓ a week (a day in the day view), at the edges into the
  * period before or after; Page Up and Page Down the period; T today; Enter
- * opens the selected day's first appointment (a block or a button with
- * the focus takes it first).  Each is an installed
+ * opens the selected day's first appointment, or on a day to come without
+ * any a new one (a block or a button with the focus takes it first).  Each is an installed
  * action (calendar.previous, .next, .today, .move, .open, .view) with the
  * same effect from a button or a menu.
  */
@@ -289,21 +289,29 @@ down_activated (GtkWidget *widget, const char *action, GVariant *param)
   move_rows (TF_SCHEDULE_PAGE (widget), 1);
 }
 
+/* Enter: the selected day's first appointment; on a day still to come
+ * that has none, a new one (as a click on its grid would). */
 static void
 open_activated (GtkWidget *widget, const char *action, GVariant *param)
 {
   TfSchedulePage *self = TF_SCHEDULE_PAGE (widget);
-  g_autoptr(GDate) first = NULL;
+  g_autoptr(GDate) first = NULL, now = NULL;
+  gboolean opened = FALSE;
   int n_days, index;
 
+  if (g_str_equal (self->view, "list"))
+    return;
   first = period_first (self, &n_days);
   index = days_between (first, self->selected);
   if (g_str_equal (self->view, "day"))
-    tf_calendar_week_open_first (TF_CALENDAR_WEEK (self->day_view), index);
+    opened = tf_calendar_week_open_first (TF_CALENDAR_WEEK (self->day_view), index);
   else if (g_str_equal (self->view, "week"))
-    tf_calendar_week_open_first (TF_CALENDAR_WEEK (self->week_view), index);
+    opened = tf_calendar_week_open_first (TF_CALENDAR_WEEK (self->week_view), index);
   else if (g_str_equal (self->view, "month"))
-    tf_calendar_month_open_first (TF_CALENDAR_MONTH (self->month_view), index);
+    opened = tf_calendar_month_open_first (TF_CALENDAR_MONTH (self->month_view), index);
+  now = today (self);
+  if (!opened && g_date_compare (self->selected, now) > 0)
+    gtk_widget_activate_action (widget, "schedule.new-appointment", NULL);
 }
 
 /* A day's heading or a month's day pressed: that day's view. */

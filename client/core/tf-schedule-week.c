@@ -15,21 +15,19 @@
 #include "tf-schedule-week.h"
 #include "tf-time.h"
 
-/* The day of @appointment in @zone, 0 (Monday) … 6 (Sunday) after
- * @week_start; -1 outside the week. */
+/* The weekday of @appointment in the zone of @week_start, 0 (Monday) …
+ * 6 (Sunday); -1 when its time does not read. */
 static int
 day_of_week (JsonObject *appointment, GDateTime *week_start)
 {
   const char *at = tf_json_get_string (appointment, "appointment_datetime");
   g_autoptr(GDateTime) utc = tf_time_parse_timestamp (at, NULL);
   g_autoptr(GDateTime) when = NULL;
-  int d;
 
   if (utc == NULL)
     return -1;
   when = g_date_time_to_timezone (utc, g_date_time_get_timezone (week_start));
-  d = g_date_time_get_day_of_week (when) - 1;
-  return d;
+  return g_date_time_get_day_of_week (when) - 1;
 }
 
 static GPtrArray *

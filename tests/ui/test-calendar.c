@@ -572,6 +572,17 @@ test_dst_week (void)
     g_assert_cmpstr (text, ==, "2026-10-24T07:30:00Z");
   }
 
+  /* The week's list says the same times, Athens's, not this computer's. */
+  gtk_widget_activate_action (f.page, "calendar.view", "s", "list");
+  {
+    g_autofree char *row = g_strdup_printf ("appointment-%s", b);
+    g_autofree char *title = g_strdup_printf ("10:00 · %s", says ("Unknown client",
+                                                                  "Άγνωστος θεραπευόμενος"));
+
+    tf_ui_wait_title (f.window, row, title);
+  }
+  gtk_widget_activate_action (f.page, "calendar.view", "s", "week");
+
   /* The next week does not show Sunday night's. */
   tf_ui_click (f.window, "schedule-next");
   {
@@ -676,6 +687,12 @@ window_shown (gpointer name)
   return find_window (name) != NULL;
 }
 
+static gboolean
+window_gone (gpointer name)
+{
+  return find_window (name) == NULL;
+}
+
 /* A click on an empty half hour of the grid opens New Appointment on that
  * day at that time; an appointment still to come offers Move…, which opens
  * the Move dialog, and says it is online. */
@@ -713,6 +730,17 @@ test_book_and_move_from_grid (void)
                                                                     "new-appointment-time"))),
                    ==, "15:30");
   gtk_window_destroy (GTK_WINDOW (dialog));
+  g_assert_true (tf_ui_wait_for (window_gone, (gpointer) "new-appointment"));
+
+  /* Enter on Thursday, which has nothing yet: New Appointment that day. */
+  g_assert_true (tf_ui_press (tf_ui_find (f.window, "calendar-week"), GDK_KEY_Return, 0));
+  g_assert_true (tf_ui_wait_for (window_shown, (gpointer) "new-appointment"));
+  dialog = find_window ("new-appointment");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (tf_ui_find (dialog,
+                                                                    "new-appointment-date"))),
+                   ==, date);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_assert_true (tf_ui_wait_for (window_gone, (gpointer) "new-appointment"));
 
   /* An online appointment that Thursday at 09:00. */
   at = athens (g_date_time_get_year (thursday), g_date_time_get_month (thursday),
