@@ -25,6 +25,7 @@ struct _TfAvailabilityEditor
   TfSession    *session;
   TfRepository *blocked;        /* this therapist's blocked dates, live */
   Day           days[7];        /* by day_of_week */
+  GtkWidget    *rules;          /* TfBookingRulesGroup, the page's last group */
 
   /* template (tf-availability-editor.ui) */
   GtkWidget    *page;           /* the only child */

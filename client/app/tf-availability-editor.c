@@ -28,6 +28,7 @@
 
 #include "tf-form.h"
 #include "tf-availability-editor-private.h"
+#include "tf-booking-rules-group.h"
 #include "tf-availability.h"
 #include "tf-availability-day.h"
 #include "tf-availability-span.h"
@@ -455,6 +456,9 @@ tf_availability_editor_reload (TfAvailabilityEditor *self)
 
   g_return_if_fail (TF_IS_AVAILABILITY_EDITOR (self));
 
+  if (self->rules != NULL)
+    tf_booking_rules_group_reload (TF_BOOKING_RULES_GROUP (self->rules));
+
   vault = get_vault (self);
   for (int d = 0; d < 7; d++)
     clear_day (&self->days[d]);
@@ -497,6 +501,15 @@ tf_availability_editor_new (TfSession *session)
   self->session = g_object_ref (session);
   self->blocked = tf_session_dup_blocked_dates (session);
   tf_availability_editor_bind_blocked (self);
+  /* The rules a client's booking keeps, below the hours and days off. */
+  self->rules = tf_booking_rules_group_new (session);
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (self->page),
+                            ADW_PREFERENCES_GROUP (self->rules));
+  g_signal_connect_object (self->rules, "saved", G_CALLBACK (tf_availability_editor_emit_saved),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->rules, "failed",
+                           G_CALLBACK (tf_availability_editor_emit_failed), self,
+                           G_CONNECT_SWAPPED);
   tf_availability_editor_reload (self);
   return GTK_WIDGET (self);
 }

@@ -401,6 +401,61 @@ test_series (void)
   tf_ui_page_close (&f);
 }
 
+/* The Booking Rules of Hours and Days Off: a number that is none is
+ * refused under the rows and nothing is stored; the rules saved are the
+ * ones stored, and the New Appointment dialog then shows the practice's
+ * address for a session in person. */
+static void
+test_rules (void)
+{
+  Fixture f = { 0 };
+  TfRegistration reg = { PASSWORD, "therapist", "Άννα", "Κ.", "ΑΜ-12345" };
+  g_autoptr(JsonObject) practice = NULL;
+  TfBookingRules rules;
+  GtkWidget *dialog, *address;
+
+  tf_ui_page_open (&f, &reg, tf_schedule_page_new, 600, 900);
+  g_free (tf_ui_pull_client (f.session, "Ελένη", "Παπαδοπούλου"));
+  g_assert_true (gtk_widget_activate_action (f.page, "schedule.availability", NULL));
+  tf_ui_wait_shown (f.window, "booking-rules-save");
+  tf_ui_type (f.window, "booking-rules-notice", "δύο ώρες");
+  tf_ui_click (f.window, "booking-rules-save");
+  tf_ui_wait_shown (f.window, "booking-rules-error");
+  g_assert_cmpstr (f.failed, ==, says ("The booking rules were not saved",
+                                       "Οι κανόνες κρατήσεων δεν αποθηκεύτηκαν"));
+  practice = tf_booking_dup_practice (tf_ui_page_vault (&f),
+                                      tf_vault_get_user_id (tf_ui_page_vault (&f)), NULL);
+  g_assert_null (practice);
+
+  tf_ui_type (f.window, "booking-rules-notice", "120");
+  tf_ui_type (f.window, "booking-rules-buffer", "15");
+  tf_ui_type (f.window, "booking-rules-ahead", "60");
+  tf_ui_type (f.window, "booking-rules-template", "https://meet.example.org/tf-{id}");
+  tf_ui_type (f.window, "booking-rules-address", "Σόλωνος 10, Αθήνα");
+  tf_ui_click (f.window, "booking-rules-save");
+  g_assert_cmpstr (f.saved, ==, says ("Booking rules saved",
+                                      "Οι κανόνες κρατήσεων αποθηκεύτηκαν"));
+  tf_ui_wait_mapped (f.window, "booking-rules-error", FALSE);
+  practice = tf_booking_dup_practice (tf_ui_page_vault (&f),
+                                      tf_vault_get_user_id (tf_ui_page_vault (&f)), &rules);
+  g_assert_nonnull (practice);
+  g_assert_cmpint (rules.min_notice_minutes, ==, 120);
+  g_assert_cmpint (rules.buffer_minutes, ==, 15);
+  g_assert_cmpint (rules.max_days_ahead, ==, 60);
+  g_assert_cmpstr (tf_json_get_string (practice, "meeting_url_template"), ==,
+                   "https://meet.example.org/tf-{id}");
+
+  g_assert_true (gtk_widget_activate_action (f.page, "schedule.new-appointment", NULL));
+  dialog = wait_window ("new-appointment");
+  address = tf_ui_find (dialog, "new-appointment-address");
+  g_assert_true (gtk_widget_get_visible (address));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (address)), ==,
+                   says ("At the practice: Σόλωνος 10, Αθήνα", "Στο γραφείο: Σόλωνος 10, Αθήνα"));
+  gtk_window_close (GTK_WINDOW (dialog));
+  g_assert_true (tf_ui_wait_for (window_gone, (gpointer) "new-appointment"));
+  tf_ui_page_close (&f);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -408,5 +463,6 @@ main (int argc, char **argv)
 
   g_test_add_func ("/tf/booking-dialogs/new-and-move", test_new_and_move);
   g_test_add_func ("/tf/booking-dialogs/series", test_series);
+  g_test_add_func ("/tf/booking-dialogs/rules", test_rules);
   return g_test_run ();
 }
