@@ -328,6 +328,10 @@ static const TfColumn sessions_columns[] = {
   BOOL ("technical_issues"),
   CREATED_AUTHOR,
   ENC_KEY,
+  /* Whether the summary, homework and plan reach the client (their care key
+   * sealed to them: client/core/tf-vault-share.c); NULL, a session from
+   * before the choice: shared. */
+  { .name = "shared_with_client", .type = TF_COLUMN_BOOLEAN, .flags = TF_COLUMN_SIGNED_IF_SET },
 };
 
 static const TfColumn client_intakes_columns[] = {
@@ -550,6 +554,7 @@ static const TfTable tables[] = {
     .writer = TF_WRITER_CARE, .audience = TF_AUDIENCE_CARE, .rule = appointment_rule },
   { TABLE (sessions), .key_column = "id",
     .parent_column = "appointment_id", .parent_table = "appointments",
+    .shared_column = "shared_with_client",
     .writer = TF_WRITER_THERAPIST, .audience = TF_AUDIENCE_CARE, .rule = session_rule },
   { TABLE (client_intakes), .key_column = "client_id", .owner_column = "client_id",
     .client_column = "client_id",

@@ -150,7 +150,9 @@ struct _TfTable
   const char     *therapist_column;  /* the therapist of the record, or NULL */
   const char     *parent_column;     /* record whose owner owns this one (goal_id ...) */
   const char     *parent_table;
-  const char     *shared_column;     /* boolean column that shares with the therapist */
+  const char     *shared_column;     /* boolean column that shares the record with the other
+                                      * side: a journal entry with the therapist, a session's
+                                      * care columns with the client (NULL there: shared) */
   const char     *recipient_column;  /* a user the record is addressed to (key grants) */
   const char     *partition_column;  /* PostgreSQL partition key (immutable), or NULL */
   TfWriter        writer;

@@ -303,6 +303,8 @@ tf_vault_session_for (TfVault *self, const char *appointment_id, GError **error)
   json_object_set_string_member (plain, "id", id);
   json_object_set_string_member (plain, "appointment_id", appointment_id);
   json_object_set_string_member (plain, "created_at", stamp);
+  /* What the therapist writes for the client waits until they share it. */
+  json_object_set_boolean_member (plain, "shared_with_client", FALSE);
   if (!tf_vault_put (self, sessions, id, plain, error))
     return NULL;
   return g_steal_pointer (&id);

@@ -17,15 +17,18 @@
  *
  * Appointments and sessions (TF_AUDIENCE_CARE with TF_COLUMN_CARE_KEY
  * columns) are read by both sides: the client and the therapist of the
- * appointment.  Whichever account made the record's data key (its own wrap
- * opens enc_key) seals to the other the record's care key, derived from the
- * data key (tf_crypto_derive_care_key): it opens the care columns (notes for
- * the therapist, a cancellation's reason, the session's summary, homework
- * and plan) and not the columns under the data key itself (the therapist's
- * own notes on the session).  The two sides of an appointment never change,
- * so these grants are never taken back.  They are made once the server has
- * taken the record (it has a version), since the server refuses some
- * bookings (a slot taken meanwhile) and would refuse their grants too.
+ * appointment (a session's client only while the therapist shares it:
+ * sessions.shared_with_client).  Whichever account made the record's data
+ * key (its own wrap opens enc_key) seals to the other the record's care
+ * key, derived from the data key (tf_crypto_derive_care_key): it opens the
+ * care columns (notes for the therapist, a cancellation's reason, the
+ * session's summary, homework and plan) and not the columns under the data
+ * key itself (the therapist's own notes on the session).  The two sides of
+ * an appointment never change, so its grant is never taken back; a
+ * session's is when the therapist stops sharing it, and the session is
+ * re-keyed, like a journal entry no longer shared.  They are made once the
+ * server has taken the record (it has a version), since the server refuses
+ * some bookings (a slot taken meanwhile) and would refuse their grants too.
  *
  * A reader without a grant gets one: the record's data key sealed to their
  * identity key (known_keys) in a key_grants record that syncs like any
@@ -182,7 +185,15 @@ desired_readers (TfVault *self, const TfTable *table, JsonObject *fields, GPtrAr
 
   if (is_care_record (table))
     {
-      add_care_readers (self, table, fields, readers);
+      /* A session's summary, homework and plan reach the client once the
+       * therapist shares them; a session from before the choice (the flag
+       * null) was shared, and stays so. */
+      JsonNode *shared = table->shared_column != NULL
+                         ? json_object_get_member (fields, table->shared_column) : NULL;
+
+      if (shared == NULL || JSON_NODE_HOLDS_NULL (shared) ||
+          member_true (fields, table->shared_column))
+        add_care_readers (self, table, fields, readers);
       return readers;
     }
   if (!is_shareable (table) ||

@@ -86,9 +86,10 @@ writers_of (TfVault *self, const TfRecord *record)
         return parties;
       r = held;
     }
+  /* The parent as held, or as the page being checked brings it. */
   if (t->parent_table != NULL && column_of (r, t->parent_column) != NULL)
-    parent = tf_store_get (self->store, tf_registry_lookup (t->parent_table),
-                           column_of (r, t->parent_column), NULL);
+    parent = tf_store_get_checked (self->store, tf_registry_lookup (t->parent_table),
+                                   column_of (r, t->parent_column));
 
   if (t->writer == TF_WRITER_OWNER)
     {

@@ -43,6 +43,9 @@ struct _TfStore
   TfStoreVerifyFunc verify_func;  /* checks pulled records (the vault), or NULL */
   gpointer         verify_data;   /* for verify_func */
   GDestroyNotify   verify_destroy; /* frees verify_data, or NULL */
+  GHashTable      *pulled;        /* while a pulled page is checked: "table\nid" ->
+                                   * TfRecord* (borrowed) of the page's records that
+                                   * passed so far, for tf_store_get_checked; else NULL */
 };
 
 /* One prepared statement, finalized when it goes out of scope:

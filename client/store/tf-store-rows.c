@@ -283,6 +283,26 @@ tf_store_get (TfStore *self, const TfTable *table, const char *id, GError **erro
   return NULL;
 }
 
+TfRecord *
+tf_store_get_checked (TfStore *self, const TfTable *table, const char *id)
+{
+  g_return_val_if_fail (TF_IS_STORE (self), NULL);
+  g_return_val_if_fail (table != NULL, NULL);
+
+  if (id == NULL)
+    return NULL;
+  /* The page's copy is what is about to be stored: newer than the store's. */
+  if (self->pulled != NULL)
+    {
+      g_autofree char *key = g_strconcat (table->name, "\n", id, NULL);
+      TfRecord *record = g_hash_table_lookup (self->pulled, key);
+
+      if (record != NULL)
+        return tf_record_copy (record);
+    }
+  return tf_store_get (self, table, id, NULL);
+}
+
 GPtrArray *
 tf_store_list (TfStore *self, const TfTable *table, const char *column, const char *value,
                GError **error)
@@ -506,13 +526,21 @@ tf_store_apply_pull_checked (TfStore *self, JsonArray *changes, gint64 next_curs
         g_ptr_array_add (records, record);
       }
     }
-  /* Checked before the transaction: a check may fetch a key. */
+  /* Checked before the transaction: a check may fetch a key.  A record
+   * whose writer its parent names (a session: its appointment's therapist)
+   * may come in the same page as the parent: the records that passed so
+   * far count as held for the checks (tf_store_get_checked). */
+  self->pulled = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   for (guint i = 0; i < records->len; i++)
     {
+      TfRecord *record = g_ptr_array_index (records, i);
       char *code = NULL, *message = NULL;
 
-      if (!tf_store_check_pulled (self, g_ptr_array_index (records, i), &code, &message, error))
-        return FALSE;
+      if (!tf_store_check_pulled (self, record, &code, &message, error))
+        {
+          g_clear_pointer (&self->pulled, g_hash_table_unref);
+          return FALSE;
+        }
       if (code != NULL)
         {
           char **refusal = g_new0 (char *, 3);
@@ -522,8 +550,15 @@ tf_store_apply_pull_checked (TfStore *self, JsonArray *changes, gint64 next_curs
           g_ptr_array_add (refusals, refusal);
         }
       else
-        g_ptr_array_add (refusals, NULL);
+        {
+          g_ptr_array_add (refusals, NULL);
+          if (!record->deleted)
+            g_hash_table_insert (self->pulled,
+                                 g_strconcat (record->table->name, "\n", record->id, NULL),
+                                 record);
+        }
     }
+  g_clear_pointer (&self->pulled, g_hash_table_unref);
   if (!tf_store_in_transaction (self, apply_pull_body, &page, error))
     return FALSE;
   if (out_refused != NULL)

@@ -298,6 +298,15 @@ typedef gboolean (*TfStoreVerifyFunc) (TfStore        *store,
                                        char          **out_message,
                                        GError        **error);
 
+/* For a verify function: record @id of @table as stored, or, while a
+ * pulled page is checked, as an earlier record of that page that passed
+ * its checks brought it (a session's appointment pulled with it), or NULL.
+ * The page's records are in version order, so a parent written before its
+ * child comes first. */
+TfRecord  *tf_store_get_checked    (TfStore          *self,
+                                    const TfTable    *table,
+                                    const char       *id);
+
 /* Installs (or with NULL removes) the verify function, like
  * tf_store_set_copy_func().  Without one a pulled record's signature is not
  * checked; its revision is, against the one held (a rollback is refused

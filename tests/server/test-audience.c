@@ -182,7 +182,9 @@ write_everything (Scenario *s, TfTestUser *therapist, TfTestUser *client)
   g_autofree char *goal = g_uuid_string_random (), *progress = g_uuid_string_random ();
   g_autofree char *grant = g_uuid_string_random (), *appt = g_uuid_string_random ();
   g_autofree char *session = g_uuid_string_random (), *note = g_uuid_string_random ();
-  g_autofree char *plan = g_uuid_string_random ();
+  g_autofree char *plan = g_uuid_string_random (), *addendum = g_uuid_string_random ();
+  g_autofree char *addendum_text = tf_test_envelope ("note_addenda", addendum, "content",
+                                                     "την επομένη");
   g_autofree char *content = tf_test_envelope ("journal_entries", entry, "content", "Σήμερα");
   g_autofree char *mood_notes = tf_test_envelope ("mood_entries", mood, "notes", "κουρασμένη");
   g_autofree char *allergies = tf_test_envelope ("client_intakes", c, "allergies", "[]");
@@ -282,8 +284,9 @@ write_everything (Scenario *s, TfTestUser *therapist, TfTestUser *client)
   g_ptr_array_add (tm2, g_strdup_printf (
       "{\"mutation_id\": 6, \"table\": \"session_notes\", \"id\": \"%s\", \"op\": \"upsert\","
       " \"base_version\": 0, \"fields\": {\"session_id\": \"%s\", \"therapist_id\": \"%s\","
-      " \"approach_type\": \"CBT\", \"note_content\": \"%s\"}}", note, session, t,
-      note_content));
+      " \"approach_type\": \"CBT\", \"note_content\": \"%s\","
+      " \"locked_at\": \"2026-11-20T10:00:00Z\", \"signature\": \"bm90ZQ==\"}}",
+      note, session, t, note_content));
   g_ptr_array_add (tm2, g_strdup_printf (
       "{\"mutation_id\": 7, \"table\": \"treatment_plans\", \"id\": \"%s\", \"op\": \"upsert\","
       " \"base_version\": 0, \"fields\": {\"client_id\": \"%s\", \"therapist_id\": \"%s\","
@@ -297,11 +300,18 @@ write_everything (Scenario *s, TfTestUser *therapist, TfTestUser *client)
       "{\"mutation_id\": 9, \"table\": \"therapist_booking_rules\", \"id\": \"%s\","
       " \"op\": \"upsert\", \"base_version\": 0, \"fields\": {\"therapist_id\": \"%s\","
       " \"buffer_minutes\": 10, \"practice_address\": \"Σόλωνος 10\"}}", t, t));
+  /* An addendum to the signed note: the therapist's alone, as the note. */
+  g_ptr_array_add (tm2, g_strdup_printf (
+      "{\"mutation_id\": 10, \"table\": \"note_addenda\", \"id\": \"%s\", \"op\": \"upsert\","
+      " \"base_version\": 0, \"fields\": {\"note_id\": \"%s\", \"therapist_id\": \"%s\","
+      " \"content\": \"%s\", \"locked_at\": \"2026-11-21T10:00:00Z\","
+      " \"signature\": \"YWRk\"}}", addendum, note, t, addendum_text));
   g_ptr_array_add (tm2, NULL);
   push_applied (therapist, (char **) tm2->pdata);
   made (s, "appointments", appt);
   made (s, "sessions", session);
   made (s, "session_notes", note);
+  made (s, "note_addenda", addendum);
   made (s, "treatment_plans", plan);
   made (s, "client_histories", c);
 }

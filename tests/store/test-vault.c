@@ -1741,11 +1741,14 @@ test_care_records (Fixture *f, gconstpointer data)
   g_assert_cmpstr (member (back, "cancellation_reason"), ==, "Ασθένεια της θεραπεύτριας");
   g_assert_cmpstr (member (back, "notes_for_therapist"), ==, "Φοβάμαι τα ύψη από μικρή.");
 
-  /* A session: its summary, homework and plan for both, its therapist's
+  /* A session: its summary, homework and plan for both once the therapist
+   * shares them (a new session is not shared: no grant), its therapist's
    * notes for the therapist alone. */
   session = tf_vault_session_for (f->therapist, appointment, &error);
   g_assert_no_error (error);
   notes = get_ok (f->therapist, "sessions", session);
+  g_assert_false (json_object_get_boolean_member (notes, "shared_with_client"));
+  json_object_set_boolean_member (notes, "shared_with_client", TRUE);
   json_object_set_string_member (notes, "therapist_notes", "Αποφεύγει να μιλήσει για τη μητέρα.");
   json_object_set_string_member (notes, "session_summary", "Μιλήσαμε για τον φόβο των υψών.");
   json_object_set_string_member (notes, "homework_assigned", "Ημερολόγιο άγχους κάθε βράδυ.");

@@ -1,0 +1,17 @@
+-- SPDX-License-Identifier: GPL-3.0-or-later
+--
+-- 0022-session-sharing.sql: the therapist chooses when a session's summary,
+-- homework and next-session plan reach the client (issue 12, "The session
+-- record").
+--
+-- Those three columns are encrypted under the session's care key
+-- (0011-encrypt-care.sql); the client reads them once the therapist's
+-- device seals that key to them, which it now does only while
+-- shared_with_client is true, and takes back (deleting the grant and
+-- re-keying the session) when it is set false again
+-- (client/core/tf-vault-share.c).  The server only stores the flag: it
+-- cannot read the columns either way.  NULL: a session made before the
+-- choice existed, shared as it was then; the device writes false or true
+-- from now on.  A column added to signed records, so a NULL is left out of
+-- what its author signed (TF_COLUMN_SIGNED_IF_SET).
+ALTER TABLE sessions ADD COLUMN shared_with_client BOOLEAN;
