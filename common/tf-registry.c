@@ -306,12 +306,17 @@ static const TfColumn appointments_columns[] = {
   /* A move keeps the time it had, who moved it and when (migration 0016):
    * written and signed by the device that moves it, taken by the server
    * only as the stored time, the caller and no moment after its clock. */
-  STAMP ("previous_datetime"),
-  REF ("moved_by", "users"),
-  { .name = "moved_at", .type = TF_COLUMN_TIMESTAMP, .flags = TF_COLUMN_AUTHOR_CLOCK },
+  /* Added to records signed before (TF_COLUMN_SIGNED_IF_SET): an
+   * appointment signed before 0016 still verifies. */
+  { .name = "previous_datetime", .type = TF_COLUMN_TIMESTAMP, .flags = TF_COLUMN_SIGNED_IF_SET },
+  { .name = "moved_by", .type = TF_COLUMN_UUID, .references = "users",
+    .flags = TF_COLUMN_SIGNED_IF_SET },
+  { .name = "moved_at", .type = TF_COLUMN_TIMESTAMP,
+    .flags = TF_COLUMN_AUTHOR_CLOCK | TF_COLUMN_SIGNED_IF_SET },
   /* Cancelled too late, or not at all: its therapist's mark once the time
-   * has passed (server/tf-sync-rules.c). */
-  BOOL ("late_cancellation"),
+   * has passed (server/tf-sync-rules.c).  The rows from before 0016 hold
+   * its default, false, which like null is left out of what is signed. */
+  { .name = "late_cancellation", .type = TF_COLUMN_BOOLEAN, .flags = TF_COLUMN_SIGNED_IF_SET },
 };
 
 static const TfColumn sessions_columns[] = {

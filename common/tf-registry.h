@@ -59,10 +59,12 @@ typedef enum
                                       * that decide it live in the server */
   TF_COLUMN_SIGNED_IF_SET = 1 << 10, /* added to a table whose records were already signed
                                       * (therapist_blocked_dates.end_date, migration 0018;
-                                      * appointments.series_id, 0021):
-                                      * its null is left out of what an author signs, so a
-                                      * record signed before the column existed still verifies;
-                                      * a value is signed like any other (tf-signed.c) */
+                                      * appointments' columns of 0016 and series_id, 0021):
+                                      * its null — and a boolean's false, the default the
+                                      * older rows take — is left out of what an author signs,
+                                      * so a record signed before the column existed still
+                                      * verifies; any other value is signed like any other
+                                      * (tf-signed.c) */
 } TfColumnFlags;
 
 /* Text formats beyond length: the seed's domains and the clinical codes.  For

@@ -315,10 +315,12 @@ put_value (GByteArray *out, const TfColumn *column, JsonNode *node, GError **err
 /* --- the two encodings --------------------------------------------------------- */
 
 /* Whether @record's value of @c is in its signed encoding: a signed column's
- * is, but a null of a column added later (TF_COLUMN_SIGNED_IF_SET) is left
- * out, so the encoding of a record from before the column is unchanged.
- * Each column present carries its name, so leaving one out cannot make two
- * records' encodings meet. */
+ * is, but a null of a column added later (TF_COLUMN_SIGNED_IF_SET), or its
+ * false when it is a boolean (the DEFAULT FALSE an ALTER TABLE gives the
+ * older rows), is left out, so the encoding of a record from before the
+ * column is unchanged.  Each column present carries its name, so leaving
+ * one out cannot make two records' encodings meet; false and absent mean
+ * the same for such a flag. */
 static gboolean
 signs_value (const TfRecord *record, const TfColumn *c)
 {
@@ -329,7 +331,12 @@ signs_value (const TfRecord *record, const TfColumn *c)
   if (!(c->flags & TF_COLUMN_SIGNED_IF_SET))
     return TRUE;
   node = json_object_get_member (record->fields, c->name);
-  return node != NULL && !JSON_NODE_HOLDS_NULL (node);
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return FALSE;
+  if (c->type == TF_COLUMN_BOOLEAN && JSON_NODE_HOLDS_VALUE (node) &&
+      json_node_get_value_type (node) == G_TYPE_BOOLEAN)
+    return json_node_get_boolean (node);
+  return TRUE;
 }
 
 GBytes *
