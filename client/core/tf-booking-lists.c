@@ -136,6 +136,57 @@ tf_booking_blocked_new (TfVault *vault)
   return tf_repository_new_derived (vault, tables, load_blocked, NULL, NULL);
 }
 
+/* --- the clock ----------------------------------------------------------- */
+
+/* The earliest of @appointment's start and end after @now (µs since the
+ * epoch) into @next, which is 0 while none is known. */
+static void
+take_boundaries (JsonObject *appointment, gint64 now, gint64 *next)
+{
+  const char *at = tf_json_get_string (appointment, "appointment_datetime");
+  g_autoptr(GDateTime) start = at != NULL ? tf_time_parse_timestamp (at, NULL) : NULL;
+  gint64 minutes = json_object_get_int_member_with_default (appointment, "duration",
+                                                            TF_BOOKING_DEFAULT_DURATION);
+  gint64 boundaries[2];
+
+  if (start == NULL)
+    return;
+  boundaries[0] = g_date_time_to_unix (start) * G_USEC_PER_SEC +
+                  g_date_time_get_microsecond (start);
+  boundaries[1] = boundaries[0] + MAX (minutes, 0) * 60 * G_USEC_PER_SEC;
+  for (guint i = 0; i < G_N_ELEMENTS (boundaries); i++)
+    if (boundaries[i] > now && (*next == 0 || boundaries[i] < *next))
+      *next = boundaries[i];
+}
+
+gint64
+tf_booking_next_change (GPtrArray *records, gint64 now)
+{
+  gint64 next = 0;
+
+  g_return_val_if_fail (records != NULL, 0);
+
+  for (guint i = 0; i < records->len; i++)
+    {
+      JsonObject *record = g_ptr_array_index (records, i);
+      JsonNode *day = json_object_get_member (record, "appointments");
+
+      if (day == NULL || !JSON_NODE_HOLDS_ARRAY (day))
+        {
+          take_boundaries (record, now, &next);
+          continue;
+        }
+      for (guint k = 0; k < json_array_get_length (json_node_get_array (day)); k++)
+        {
+          JsonNode *element = json_array_get_element (json_node_get_array (day), k);
+
+          if (JSON_NODE_HOLDS_OBJECT (element))
+            take_boundaries (json_node_get_object (element), now, &next);
+        }
+    }
+  return next;
+}
+
 /* --- a client's appointments ---------------------------------------------- */
 
 /* The appointment's start, or NULL. */
@@ -221,6 +272,6 @@ tf_booking_mine_new (TfVault *vault)
 
   mine = tf_repository_new_derived (vault, tables, load_mine, NULL, NULL);
   /* An appointment that has ended moves from upcoming to past by itself. */
-  tf_repository_reload_every (mine, TF_BOOKING_CLOCK_SECONDS);
+  tf_repository_reload_when (mine, tf_booking_next_change);
   return mine;
 }

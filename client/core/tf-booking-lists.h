@@ -39,4 +39,13 @@ TfRepository *tf_booking_blocked_new      (TfVault    *vault);
  * changes. */
 TfRepository *tf_booking_mine_new         (TfVault    *vault);
 
+/* For tf_repository_reload_when: the next start or end, after @now (µs
+ * since the epoch), of the appointments in @records — appointments, or
+ * records with an "appointments" array of them (a week's days); 0 when
+ * none is to come.  A list of appointments looks at the clock then, and
+ * only then: one whose time comes offers Completed and No-show, one that
+ * ends moves to the past. */
+gint64        tf_booking_next_change      (GPtrArray  *records,
+                                           gint64      now);
+
 G_END_DECLS

@@ -42,11 +42,6 @@ typedef enum
 
 GQuark tf_booking_error_quark (void);
 
-/* How often the lists of appointments look at the clock again: an
- * appointment whose time has come offers Completed and No-show, one that
- * has ended moves to the past, within this many seconds. */
-#define TF_BOOKING_CLOCK_SECONDS 30
-
 /* An appointment lasts this long when no service says otherwise. */
 #define TF_BOOKING_DEFAULT_DURATION TF_SLOTS_DEFAULT_DURATION
 

@@ -121,7 +121,8 @@ struct _TfRepository
   GError        *error;
   GMainContext  *context;     /* where reloads run and items-changed is emitted */
   gulong         changed_id;
-  GSource       *clock;       /* tf_repository_reload_every, or NULL */
+  TfRepositoryNextChange next_change;  /* tf_repository_reload_when, or NULL */
+  GSource       *clock;       /* the reload at the records' next change, or NULL */
   gint           scheduled;   /* atomic: a reload is pending */
 };
 
@@ -174,7 +175,7 @@ tf_repository_dispose (GObject *object)
       g_signal_handler_disconnect (tf_vault_get_store (self->vault), self->changed_id);
       self->changed_id = 0;
     }
-  tf_repository_reload_every (self, 0);
+  tf_repository_reload_when (self, NULL);
   g_clear_object (&self->vault);
   G_OBJECT_CLASS (tf_repository_parent_class)->dispose (object);
 }
@@ -238,29 +239,59 @@ same_item (TfItem *a, TfItem *b)
   return g_strcmp0 (a->text, b->text) == 0;
 }
 
+/* At most this long between two looks at the clock: a suspended computer
+ * or a clock set forward wakes a timeout late. */
+#define LONGEST_WAIT_MS (60 * 60 * 1000)
+
 static gboolean
 clock_ticked (gpointer data)
 {
-  tf_repository_refresh (data, NULL);
-  return G_SOURCE_CONTINUE;
+  TfRepository *self = data;
+
+  /* tf_repository_refresh schedules the next one. */
+  g_clear_pointer (&self->clock, g_source_unref);
+  tf_repository_refresh (self, NULL);
+  return G_SOURCE_REMOVE;
 }
 
-void
-tf_repository_reload_every (TfRepository *self, guint seconds)
+/* One timeout at the next change of @records (JsonObject), if any. */
+static void
+schedule_next_change (TfRepository *self, GPtrArray *records)
 {
-  g_return_if_fail (TF_IS_REPOSITORY (self));
+  gint64 now = g_get_real_time ();
+  gint64 next;
+  gint64 wait_ms;
 
   if (self->clock != NULL)
     {
       g_source_destroy (self->clock);
       g_clear_pointer (&self->clock, g_source_unref);
     }
-  if (seconds == 0 || self->vault == NULL)
+  if (self->next_change == NULL || self->vault == NULL || records == NULL)
     return;
-  self->clock = g_timeout_source_new_seconds (seconds);
+  next = self->next_change (records, now);
+  if (next <= 0)
+    return;
+  /* Just past the instant, so that the load sees it come. */
+  wait_ms = MIN (MAX (next - now, 0) / 1000 + 1, LONGEST_WAIT_MS);
+  self->clock = g_timeout_source_new ((guint) wait_ms);
   g_source_set_callback (self->clock, clock_ticked, self, NULL);
   g_source_set_static_name (self->clock, "[tf] repository clock");
   g_source_attach (self->clock, self->context);
+}
+
+void
+tf_repository_reload_when (TfRepository *self, TfRepositoryNextChange next_change)
+{
+  g_autoptr(GPtrArray) records = NULL;
+
+  g_return_if_fail (TF_IS_REPOSITORY (self));
+
+  self->next_change = next_change;
+  records = g_ptr_array_new ();
+  for (guint i = 0; i < self->items->len; i++)
+    g_ptr_array_add (records, tf_item_get_plain (g_ptr_array_index (self->items, i)));
+  schedule_next_change (self, records);
 }
 
 gboolean
@@ -281,6 +312,7 @@ tf_repository_refresh (TfRepository *self, GError **error)
     g_ptr_array_add (items, tf_item_new (g_ptr_array_index (records, i)));
 
   /* Announce only what differs: the common head and tail stay. */
+  schedule_next_change (self, records);
   old = self->items;
   while (start < old->len && start < items->len &&
          same_item (g_ptr_array_index (old, start), g_ptr_array_index (items, start)))

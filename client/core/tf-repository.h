@@ -69,12 +69,19 @@ TfRepository *tf_repository_new_derived (TfVault           *vault,
                                          TfRepositoryLoad   load,
                                          gpointer           data,
                                          GDestroyNotify     destroy);
-/* Reloads every @seconds too (0 stops it), for a list whose items say
- * something of the time — an appointment that has begun or ended — that no
- * change of the store announces.  Only the items that changed are
- * replaced. */
-void          tf_repository_reload_every (TfRepository *self,
-                                          guint         seconds);
+/* When the records @records loaded (their plain JsonObjects) next mean
+ * something else by the clock alone — an appointment that begins or ends
+ * — in microseconds since the epoch, after @now (the same); 0 for never. */
+typedef gint64 (*TfRepositoryNextChange) (GPtrArray *records,
+                                          gint64     now);
+
+/* Reloads too when @next_change says the records' time comes (NULL stops
+ * it), for a list whose items say something of the time that no change of
+ * the store announces: one timeout at that instant, scheduled again after
+ * each load, none while nothing is to come.  Only the items that changed
+ * are replaced. */
+void          tf_repository_reload_when (TfRepository          *self,
+                                         TfRepositoryNextChange next_change);
 /* Reloads now (normally it happens by itself). */
 gboolean      tf_repository_refresh   (TfRepository  *self,
                                        GError       **error);

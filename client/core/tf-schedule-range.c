@@ -12,6 +12,7 @@
 
 #include "config.h"
 
+#include "tf-booking-lists.h"
 #include "tf-booking.h"
 #include "tf-clients.h"
 #include "tf-registry.h"
@@ -116,7 +117,7 @@ tf_schedule_range_new (TfVault *vault, GDateTime *from, GDateTime *to)
   span->to = g_date_time_ref (to);
   range = tf_repository_new_derived (vault, tables, load_range, span,
                                      (GDestroyNotify) span_free);
-  tf_repository_reload_every (range, TF_BOOKING_CLOCK_SECONDS);
+  tf_repository_reload_when (range, tf_booking_next_change);
   return range;
 }
 

@@ -20,9 +20,9 @@ GPtrArray    *tf_schedule_list_between (TfVault    *vault,
                                         GError    **error);
 
 /* The same, live: a TfItem per appointment, reloaded when an appointment or
- * a profile changes (a sync's pulled pages included) and every
- * TF_BOOKING_CLOCK_SECONDS, since an appointment whose time comes offers
- * other changes. */
+ * a profile changes (a sync's pulled pages included) and when one of them
+ * begins or ends (tf_booking_next_change), since an appointment whose time
+ * comes offers other changes. */
 TfRepository *tf_schedule_range_new    (TfVault    *vault,
                                         GDateTime  *from,
                                         GDateTime  *to);

@@ -10,6 +10,7 @@
 
 #include "config.h"
 
+#include "tf-booking-lists.h"
 #include "tf-booking.h"
 #include "tf-schedule-range.h"
 #include "tf-schedule-week.h"
@@ -99,6 +100,6 @@ tf_schedule_week_new (TfVault *vault, GDateTime *week_start)
   week = tf_repository_new_derived (vault, tables, load_week, g_date_time_ref (week_start),
                                     (GDestroyNotify) g_date_time_unref);
   /* An appointment's time coming changes what can be done with it. */
-  tf_repository_reload_every (week, TF_BOOKING_CLOCK_SECONDS);
+  tf_repository_reload_when (week, tf_booking_next_change);
   return week;
 }

@@ -316,7 +316,8 @@ test_appointment_ends_by_the_clock (Fixture *f, gconstpointer data)
 
   g_signal_connect (mine, "items-changed", G_CALLBACK (on_items_changed), f);
   before = f->emissions;
-  tf_repository_reload_every (mine, 1);
+  /* Its end, two seconds away, is when the list looks at the clock: well
+   * before any periodic look would. */
   deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
   while (!first_is_past (mine) && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, TRUE);
@@ -324,6 +325,45 @@ test_appointment_ends_by_the_clock (Fixture *f, gconstpointer data)
   g_assert_cmpuint (f->emissions, ==, before + 1);
   g_signal_handlers_disconnect_by_data (mine, f);
   g_assert_finalize_object (g_steal_pointer (&mine));
+}
+
+/* An appointment at @minutes from @now (µs), @duration long. */
+static JsonObject *
+appointment_at (gint64 now, int minutes, int duration)
+{
+  g_autoptr(GDateTime) at = g_date_time_new_from_unix_utc ((now / G_USEC_PER_SEC) + minutes * 60);
+  g_autofree char *text = tf_time_format_timestamp (at);
+  JsonObject *appointment = json_object_new ();
+
+  json_object_set_string_member (appointment, "appointment_datetime", text);
+  json_object_set_int_member (appointment, "duration", duration);
+  return appointment;
+}
+
+/* The next change of a list of appointments is the soonest start or end
+ * to come, in a list of appointments or of days holding them; none when
+ * all have ended. */
+static void
+test_next_change (Fixture *f, gconstpointer data)
+{
+  gint64 now = g_get_real_time ();
+  gint64 second = now / G_USEC_PER_SEC * G_USEC_PER_SEC;
+  g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  JsonObject *day = json_object_new ();
+  JsonArray *appointments = json_array_new ();
+
+  g_assert_cmpint (tf_booking_next_change (records, now), ==, 0);
+  /* Ended an hour ago: nothing to come. */
+  g_ptr_array_add (records, appointment_at (now, -120, 50));
+  g_assert_cmpint (tf_booking_next_change (records, now), ==, 0);
+  /* Begun ten minutes ago, fifty long: its end, in forty. */
+  g_ptr_array_add (records, appointment_at (now, -10, 50));
+  g_assert_cmpint (tf_booking_next_change (records, now), ==, second + (gint64) 40 * 60 * G_USEC_PER_SEC);
+  /* A day of the week holding one that begins in five minutes. */
+  json_array_add_object_element (appointments, appointment_at (now, 5, 50));
+  json_object_set_array_member (day, "appointments", appointments);
+  g_ptr_array_add (records, day);
+  g_assert_cmpint (tf_booking_next_change (records, now), ==, second + (gint64) 5 * 60 * G_USEC_PER_SEC);
 }
 
 int
@@ -337,6 +377,8 @@ main (int argc, char **argv)
               test_follows_pulled_pages, fixture_tear_down);
   g_test_add ("/repository/goals-with-progress", Fixture, NULL, fixture_set_up,
               test_goals_with_progress, fixture_tear_down);
+  g_test_add ("/repository/next-appointment-change", Fixture, NULL, fixture_set_up,
+              test_next_change, fixture_tear_down);
   g_test_add ("/repository/appointment-ends-by-the-clock", Fixture, NULL, fixture_set_up,
               test_appointment_ends_by_the_clock, fixture_tear_down);
   return g_test_run ();
