@@ -315,8 +315,10 @@ static const TfColumn appointments_columns[] = {
     .flags = TF_COLUMN_AUTHOR_CLOCK | TF_COLUMN_SIGNED_IF_SET },
   /* Cancelled too late, or not at all: its therapist's mark once the time
    * has passed (server/tf-sync-rules.c).  The rows from before 0016 hold
-   * its default, false, which like null is left out of what is signed. */
-  { .name = "late_cancellation", .type = TF_COLUMN_BOOLEAN, .flags = TF_COLUMN_SIGNED_IF_SET },
+   * its default, false, which like null is left out of what is signed
+   * (TF_COLUMN_SIGNED_IF_TRUE). */
+  { .name = "late_cancellation", .type = TF_COLUMN_BOOLEAN,
+    .flags = TF_COLUMN_SIGNED_IF_SET | TF_COLUMN_SIGNED_IF_TRUE },
 };
 
 static const TfColumn sessions_columns[] = {

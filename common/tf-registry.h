@@ -60,11 +60,16 @@ typedef enum
   TF_COLUMN_SIGNED_IF_SET = 1 << 10, /* added to a table whose records were already signed
                                       * (therapist_blocked_dates.end_date, migration 0018;
                                       * appointments' columns of 0016 and series_id, 0021):
-                                      * its null — and a boolean's false, the default the
-                                      * older rows take — is left out of what an author signs,
-                                      * so a record signed before the column existed still
-                                      * verifies; any other value is signed like any other
+                                      * its null is left out of what an author signs, so a
+                                      * record signed before the column existed still
+                                      * verifies; a value is signed like any other
                                       * (tf-signed.c) */
+  TF_COLUMN_SIGNED_IF_TRUE = 1 << 11, /* a boolean added with DEFAULT FALSE to such a table
+                                       * (appointments.late_cancellation, 0016), so the older
+                                       * rows hold false: its null and its false, which both
+                                       * mean no, are left out of what is signed; true is
+                                       * signed.  Not for a flag whose null means something
+                                       * else than false (sessions.shared_with_client) */
 } TfColumnFlags;
 
 /* Text formats beyond length: the seed's domains and the clinical codes.  For

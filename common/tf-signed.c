@@ -315,12 +315,12 @@ put_value (GByteArray *out, const TfColumn *column, JsonNode *node, GError **err
 /* --- the two encodings --------------------------------------------------------- */
 
 /* Whether @record's value of @c is in its signed encoding: a signed column's
- * is, but a null of a column added later (TF_COLUMN_SIGNED_IF_SET), or its
- * false when it is a boolean (the DEFAULT FALSE an ALTER TABLE gives the
- * older rows), is left out, so the encoding of a record from before the
- * column is unchanged.  Each column present carries its name, so leaving
- * one out cannot make two records' encodings meet; false and absent mean
- * the same for such a flag. */
+ * is, but a null of a column added later (TF_COLUMN_SIGNED_IF_SET), or the
+ * false of a flag that DEFAULT FALSE gave the older rows
+ * (TF_COLUMN_SIGNED_IF_TRUE), is left out, so the encoding of a record from
+ * before the column is unchanged.  Each column present carries its name, so
+ * leaving one out cannot make two records' encodings meet; for a
+ * TF_COLUMN_SIGNED_IF_TRUE flag false and absent mean the same. */
 static gboolean
 signs_value (const TfRecord *record, const TfColumn *c)
 {
@@ -333,7 +333,7 @@ signs_value (const TfRecord *record, const TfColumn *c)
   node = json_object_get_member (record->fields, c->name);
   if (node == NULL || JSON_NODE_HOLDS_NULL (node))
     return FALSE;
-  if (c->type == TF_COLUMN_BOOLEAN && JSON_NODE_HOLDS_VALUE (node) &&
+  if ((c->flags & TF_COLUMN_SIGNED_IF_TRUE) && JSON_NODE_HOLDS_VALUE (node) &&
       json_node_get_value_type (node) == G_TYPE_BOOLEAN)
     return json_node_get_boolean (node);
   return TRUE;

@@ -526,8 +526,11 @@ test_column_added_later (void)
 
 /* Every table: a record signed by a device that knew none of the columns
  * added later (TF_COLUMN_SIGNED_IF_SET) verifies where they are there with
- * the values the older rows take — null, and a boolean's default false —
- * and an appointment moved or marked since (a value in one) does not. */
+ * the values the older rows take — null, and false for a
+ * TF_COLUMN_SIGNED_IF_TRUE flag — and an appointment moved or marked since
+ * (a value in one) does not.  A flag whose null means something else than
+ * false keeps false signed: a session not shared with the client cannot be
+ * shown as one from before the choice (null: shared). */
 static void
 test_every_column_added_later (void)
 {
@@ -566,7 +569,7 @@ test_every_column_added_later (void)
             continue;
           g_test_message ("%s.%s", tables[t].name, c->name);
           n_added++;
-          if (c->type == TF_COLUMN_BOOLEAN)
+          if (c->flags & TF_COLUMN_SIGNED_IF_TRUE)
             json_object_set_boolean_member (now->fields, c->name, FALSE);
           else
             json_object_set_null_member (now->fields, c->name);
@@ -592,6 +595,22 @@ test_every_column_added_later (void)
     }
   /* end_date; series_id and the four of a move and a late cancellation. */
   g_assert_cmpuint (n_added, >=, 6);
+
+  {
+    const TfTable *sessions = tf_registry_lookup ("sessions");
+    const TfColumn *shared = tf_table_get_column (sessions, "shared_with_client");
+    g_autoptr(TfRecord) not_shared = sample_record (sessions);
+    g_autoptr(TfRecord) from_before = NULL;
+    g_autofree char *signature = NULL;
+
+    g_assert_nonnull (shared);
+    g_assert_false (shared->flags & TF_COLUMN_SIGNED_IF_TRUE);
+    json_object_set_boolean_member (not_shared->fields, "shared_with_client", FALSE);
+    signature = tf_signed_record_sign (signer.secret, not_shared, 3, NULL);
+    from_before = tf_record_copy (not_shared);
+    json_object_set_null_member (from_before->fields, "shared_with_client");
+    assert_refused (&signer, from_before, 3, signature, TF_CRYPTO_ERROR_BAD_SIGNATURE);
+  }
 }
 
 /* Values swapped between two columns, text carried over a column
