@@ -12,25 +12,11 @@
 
 #include "tf-error.h"
 #include "tf-keys.h"
+#include "tf-keys-private.h"
 #include "tf-record.h"
 
 #define RECOVERY_AUTH_CONTEXT "tf1|recovery-auth"
 
-struct _TfKeys
-{
-  TfSecret *master;
-  TfSecret *identity_secret;
-  TfSecret *signing_secret;
-  char     *identity_public;
-  char     *signing_public;
-  /* Keys this account had before it rotated them (tf_keys_rotate), newest
-   * first: the identity secrets still open grants sealed to them until
-   * their granters seal again; the signing keys verify what was signed
-   * with them. */
-  GPtrArray *previous_identity_secret;  /* TfSecret* */
-  GPtrArray *previous_identity_public;  /* char* */
-  GPtrArray *previous_signing_public;   /* char* */
-};
 
 void
 tf_keys_free (TfKeys *self)
@@ -45,12 +31,15 @@ tf_keys_free (TfKeys *self)
   g_clear_pointer (&self->previous_identity_secret, g_ptr_array_unref);
   g_clear_pointer (&self->previous_identity_public, g_ptr_array_unref);
   g_clear_pointer (&self->previous_signing_public, g_ptr_array_unref);
+  g_clear_pointer (&self->previous_master, g_ptr_array_unref);
   g_free (self);
 }
 
-static void
-init_previous (TfKeys *self)
+void
+tf_keys_init_previous (TfKeys *self)
 {
+  if (self->previous_master == NULL)
+    self->previous_master = g_ptr_array_new_with_free_func ((GDestroyNotify) tf_secret_free);
   self->previous_identity_secret = g_ptr_array_new_with_free_func ((GDestroyNotify)
                                                                    tf_secret_free);
   self->previous_identity_public = g_ptr_array_new_with_free_func (g_free);
@@ -76,7 +65,7 @@ tf_keys_copy (TfKeys *self)
   copy->signing_secret = copy_secret (self->signing_secret);
   copy->identity_public = g_strdup (self->identity_public);
   copy->signing_public = g_strdup (self->signing_public);
-  init_previous (copy);
+  tf_keys_init_previous (copy);
   for (guint i = 0; self->previous_identity_secret != NULL &&
                     i < self->previous_identity_secret->len; i++)
     {
@@ -87,6 +76,9 @@ tf_keys_copy (TfKeys *self)
       g_ptr_array_add (copy->previous_signing_public,
                        g_strdup (g_ptr_array_index (self->previous_signing_public, i)));
     }
+  for (guint i = 0; self->previous_master != NULL && i < self->previous_master->len; i++)
+    g_ptr_array_add (copy->previous_master,
+                     tf_secret_copy (g_ptr_array_index (self->previous_master, i)));
   return copy;
 }
 
@@ -233,8 +225,8 @@ tf_keys_recovery_auth (const char *recovery_text, GError **error)
 }
 
 /* Unwraps the key pairs' secret halves under the master key in @self. */
-static gboolean
-open_pairs (TfKeys *self, JsonObject *keys, GError **error)
+gboolean
+tf_keys_open_pairs (TfKeys *self, JsonObject *keys, GError **error)
 {
   const char *identity_public = tf_json_get_string (keys, "identity_public_key");
   const char *signing_public = tf_json_get_string (keys, "signing_public_key");
@@ -252,7 +244,7 @@ open_pairs (TfKeys *self, JsonObject *keys, GError **error)
     return FALSE;
   self->identity_public = g_strdup (identity_public);
   self->signing_public = g_strdup (signing_public);
-  init_previous (self);
+  tf_keys_init_previous (self);
   if (json_object_has_member (keys, "previous_keys"))
     {
       JsonNode *node = json_object_get_member (keys, "previous_keys");
@@ -282,6 +274,18 @@ open_pairs (TfKeys *self, JsonObject *keys, GError **error)
           g_ptr_array_add (self->previous_identity_secret, secret);
           g_ptr_array_add (self->previous_identity_public, g_strdup (old_identity));
           g_ptr_array_add (self->previous_signing_public, g_strdup (old_signing));
+          /* A master key of before, when the account took over keys it did
+           * not make (a managed client's, tf_keys_adopt). */
+          if (tf_json_get_string (old, "wrapped_master_key") != NULL)
+            {
+              TfSecret *master = tf_crypto_unwrap_key (self->master, TF_KEYS_PREVIOUS_MASTER,
+                                                       tf_json_get_string (old,
+                                                                           "wrapped_master_key"),
+                                                       error);
+              if (master == NULL)
+                return FALSE;
+              g_ptr_array_add (self->previous_master, master);
+            }
         }
     }
   return TRUE;
@@ -305,7 +309,7 @@ tf_keys_create (JsonObject *kdf, const TfSecret *kek, JsonObject **out_keys,
     return NULL;
   self->master = tf_secret_new_random (TF_CRYPTO_KEY_BYTES);
   recovery = tf_secret_new_random (TF_CRYPTO_KEY_BYTES);
-  init_previous (self);
+  tf_keys_init_previous (self);
   if (!tf_crypto_box_keypair (&self->identity_public, &self->identity_secret, error) ||
       !tf_crypto_sign_keypair (&self->signing_public, &self->signing_secret, error))
     return NULL;
@@ -356,7 +360,7 @@ tf_keys_open (JsonObject *keys, const TfSecret *kek, GError **error)
       return NULL;
     }
   self->master = tf_crypto_unwrap_key (kek, "master", wrapped_master, error);
-  if (self->master == NULL || !open_pairs (self, keys, error))
+  if (self->master == NULL || !tf_keys_open_pairs (self, keys, error))
     return NULL;
   return g_steal_pointer (&self);
 }
@@ -380,7 +384,7 @@ tf_keys_open_recovery (JsonObject *keys, const char *recovery_text, char **out_r
   if (recovery == NULL)
     return NULL;
   self->master = tf_crypto_unwrap_key (recovery, "master-recovery", wrapped, error);
-  if (self->master == NULL || !open_pairs (self, keys, error))
+  if (self->master == NULL || !tf_keys_open_pairs (self, keys, error))
     return NULL;
   if (out_recovery_auth != NULL)
     *out_recovery_auth = recovery_auth (recovery);
@@ -466,7 +470,7 @@ tf_keys_get_previous_signing (TfKeys *self)
   g_return_val_if_fail (self != NULL, NULL);
 
   if (self->previous_signing_public == NULL)
-    init_previous (self);
+    tf_keys_init_previous (self);
   return self->previous_signing_public;
 }
 
@@ -512,7 +516,7 @@ tf_keys_reopen (TfKeys *self, JsonObject *keys, GError **error)
   g_return_val_if_fail (self != NULL && keys != NULL, NULL);
 
   other->master = tf_secret_copy (self->master);
-  if (!open_pairs (other, keys, error))
+  if (!tf_keys_open_pairs (other, keys, error))
     return NULL;
   return g_steal_pointer (&other);
 }
@@ -538,7 +542,7 @@ tf_keys_rotate (TfKeys *self, const char *user_id, JsonObject *keys, JsonObject 
     }
   next = g_new0 (TfKeys, 1);
   next->master = tf_secret_copy (self->master);
-  init_previous (next);
+  tf_keys_init_previous (next);
   if (!tf_crypto_box_keypair (&next->identity_public, &next->identity_secret, error) ||
       !tf_crypto_sign_keypair (&next->signing_public, &next->signing_secret, error))
     return NULL;
@@ -573,6 +577,9 @@ tf_keys_rotate (TfKeys *self, const char *user_id, JsonObject *keys, JsonObject 
       g_ptr_array_add (next->previous_signing_public,
                        g_strdup (g_ptr_array_index (self->previous_signing_public, i)));
     }
+  for (guint i = 0; self->previous_master != NULL && i < self->previous_master->len; i++)
+    g_ptr_array_add (next->previous_master,
+                     tf_secret_copy (g_ptr_array_index (self->previous_master, i)));
 
   rotated = json_object_new ();
   {

@@ -155,4 +155,58 @@ TfKeys       *tf_keys_copy              (TfKeys         *self);
 void          tf_keys_free              (TfKeys         *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TfKeys, tf_keys_free)
 
+/* --- managed clients (tf-keys-managed.c) -----------------------------------
+ * A client added by their therapist, who has no account (and no password)
+ * yet: their keys are made on the therapist's device. */
+
+/* New keys for a managed client: returned unlocked; @out_managed receives
+ * the "managed keys" object {master_key (base64: only ever stored
+ * encrypted, in the therapist's managed_clients record), identity_public_key,
+ * wrapped_identity_key, signing_public_key, wrapped_signing_key,
+ * fingerprint}. */
+TfKeys       *tf_keys_create_managed    (JsonObject    **out_managed,
+                                         GError        **error);
+/* The keys of a "managed keys" object. */
+TfKeys       *tf_keys_open_managed      (JsonObject     *managed,
+                                         GError        **error);
+
+/* An invitation's secret: 32 random bytes, printed for the client with
+ * tf_crypto_recovery_key_encode. */
+TfSecret     *tf_keys_new_invite_secret (void);
+/* The id the server files the invitation under (a UUID derived from
+ * @secret; the server never learns the secret). */
+char         *tf_keys_invite_id         (const TfSecret *secret);
+/* The bundle the server keeps for the invitation: the pairs as in a
+ * "managed keys" object, and wrapped_master_key under a key derived from
+ * @secret instead of the master key itself. */
+JsonObject   *tf_keys_seal_invite       (TfKeys         *managed,
+                                         const TfSecret *secret,
+                                         GError        **error);
+/* The managed keys from a bundle; a wrong secret fails with
+ * TF_CRYPTO_ERROR_DECRYPT. */
+TfKeys       *tf_keys_open_invite       (JsonObject     *bundle,
+                                         const TfSecret *secret,
+                                         GError        **error);
+
+/* The hand-over: @self, a new account's keys (with @keys, its "keys"
+ * object), takes over @managed for @user_id — the managed pairs become
+ * previous keys, the managed master key a previous master.  @out_keys
+ * receives @keys with that "previous_keys" entry (the managed identity
+ * secret and master key wrapped by @self's master key); @out_rotation the
+ * rotation object (tf_keys_verify_rotation) from the managed keys to
+ * @self's, signed by both signing keys. */
+gboolean      tf_keys_adopt             (TfKeys         *self,
+                                         JsonObject     *keys,
+                                         TfKeys         *managed,
+                                         const char     *user_id,
+                                         JsonObject    **out_keys,
+                                         JsonObject    **out_rotation,
+                                         GError        **error);
+/* The data key of @enc_key when a previous master key wrapped it (then the
+ * record should be re-keyed), else NULL. */
+TfSecret     *tf_keys_open_previous_data_key (TfKeys    *self,
+                                              const char *enc_key);
+/* TRUE when this account took over keys it did not make (tf_keys_adopt). */
+gboolean      tf_keys_has_previous_master (TfKeys       *self);
+
 G_END_DECLS

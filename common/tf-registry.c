@@ -488,6 +488,42 @@ static const TfColumn key_grants_columns[] = {
   INT_RANGE ("counter", 1, G_MAXINT32),
 };
 
+static const TfColumn managed_clients_columns[] = {
+  REF_REQ_FIXED ("client_id", "users"),
+  REF_REQ_FIXED ("therapist_id", "therapists"),
+  /* The client's master key and key pairs (tf_keys_export_managed): only
+   * while the therapist writes in the client's name; null after the
+   * hand-over, when the therapist's device drops them. */
+  SECRET_JSON ("client_keys"),
+  { .name = "referral_source", .type = TF_COLUMN_TEXT, .max_length = 500,
+    .flags = TF_COLUMN_ENCRYPTED },
+  SECRET_TEXT ("notes"),
+  STAMP ("handed_over_at"),
+  CREATED_AUTHOR,
+  ENC_KEY,
+};
+
+/* A client's personal details that the server has no need of, every one
+ * encrypted; formats and lengths are of the plaintext, checked on the
+ * device (the birth date and AMKA by client/core/tf-managed.c). */
+static const TfColumn client_details_columns[] = {
+  REF_REQ_FIXED ("client_id", "users"),
+  { .name = "email", .type = TF_COLUMN_TEXT, .max_length = 255, .flags = TF_COLUMN_ENCRYPTED,
+    .format = TF_FORMAT_EMAIL },
+  { .name = "phone", .type = TF_COLUMN_TEXT, .max_length = 20, .flags = TF_COLUMN_ENCRYPTED,
+    .format = TF_FORMAT_PHONE },
+  { .name = "address", .type = TF_COLUMN_TEXT, .max_length = 500, .flags = TF_COLUMN_ENCRYPTED },
+  { .name = "birth_date", .type = TF_COLUMN_TEXT, .max_length = 10,
+    .flags = TF_COLUMN_ENCRYPTED },
+  { .name = "gender", .type = TF_COLUMN_TEXT, .max_length = 20, .flags = TF_COLUMN_ENCRYPTED },
+  { .name = "amka", .type = TF_COLUMN_TEXT, .max_length = 11, .flags = TF_COLUMN_ENCRYPTED,
+    .format = TF_FORMAT_AMKA },
+  SECRET_JSON ("emergency_contact"),
+  CREATED_AUTHOR,
+  UPDATED_AUTHOR,
+  ENC_KEY,
+};
+
 static gboolean
 care_rule (const TfTable *table, const char *(*get) (gpointer, const char *),
            gpointer data, GError **error)
@@ -596,6 +632,16 @@ static const TfTable tables[] = {
     .parent_column = "goal_id", .parent_table = "goals",
     .writer = TF_WRITER_OWNER, .audience = TF_AUDIENCE_OWNER_SHARED,
     .unique_together = (const char * const[]) { "goal_id", "completed_date", NULL } },
+  /* A therapist's file on a client they added (a managed client): the
+   * client's keys while the therapist writes for them, the referral and
+   * the therapist's notes; the therapist's alone. */
+  { TABLE (managed_clients), .key_column = "client_id", .owner_column = "therapist_id",
+    .therapist_column = "therapist_id",
+    .writer = TF_WRITER_THERAPIST, .audience = TF_AUDIENCE_THERAPIST },
+  /* The client's own, read by their therapists in care (as the intake). */
+  { TABLE (client_details), .key_column = "client_id", .owner_column = "client_id",
+    .client_column = "client_id",
+    .writer = TF_WRITER_OWNER, .audience = TF_AUDIENCE_CARE },
   /* A client chooses a therapist; either of them can end it. */
   { TABLE (care_relationships), .key_column = "id", .client_column = "client_id",
     .therapist_column = "therapist_id",

@@ -336,6 +336,40 @@ tf_auth_parse_register (TfRequest *req, AuthJob *job, GError **error)
                    "“user_id” is reserved: choose a random UUID");
       return FALSE;
     }
+  /* A managed client taking their account over (tf-auth-register.c). */
+  if (json_object_has_member (body, "invite"))
+    {
+      JsonNode *invite = json_object_get_member (body, "invite");
+      JsonNode *rotation = JSON_NODE_HOLDS_OBJECT (invite)
+                             ? json_object_get_member (json_node_get_object (invite), "rotation")
+                             : NULL;
+      JsonNode *previous = json_object_get_member (body, "previous_keys");
+
+      if (!JSON_NODE_HOLDS_OBJECT (invite) ||
+          !read_string (json_node_get_object (invite), "id", TRUE, &job->invite_id, error))
+        {
+          if (error != NULL && *error == NULL)
+            g_set_error (error, TF_PROTOCOL_ERROR, TF_PROTOCOL_ERROR_BAD_VALUE,
+                         "“invite” must be an object {id, rotation}");
+          return FALSE;
+        }
+      if (rotation == NULL || !JSON_NODE_HOLDS_OBJECT (rotation) || job->chosen_user_id == NULL ||
+          previous == NULL || !JSON_NODE_HOLDS_ARRAY (previous))
+        {
+          g_set_error (error, TF_PROTOCOL_ERROR, TF_PROTOCOL_ERROR_MISSING_FIELD,
+                       "an invitation needs its “rotation”, the “user_id” it is for and"
+                       " “previous_keys”");
+          return FALSE;
+        }
+      job->invite_rotation = json_object_ref (json_node_get_object (rotation));
+      job->previous_keys = json_to_string (previous, FALSE);
+      if (strlen (job->previous_keys) > 4000)
+        {
+          g_set_error (error, TF_PROTOCOL_ERROR, TF_PROTOCOL_ERROR_BAD_VALUE,
+                       "“previous_keys” is too large");
+          return FALSE;
+        }
+    }
 
   if (g_strcmp0 (job->role, "client") != 0 && g_strcmp0 (job->role, "therapist") != 0)
     {

@@ -73,6 +73,10 @@ struct _AuthJob
   char           *last_name;
   char           *license_number;
   char           *chosen_user_id;  /* register: an id the device made offline, or NULL */
+  char           *invite_id;       /* register: the invitation of a managed client taking
+                                    * their account over (then chosen_user_id is theirs) */
+  JsonObject     *invite_rotation; /* its rotation from the managed keys to the new ones */
+  char           *previous_keys;   /* JSON text of the keys' previous_keys, or NULL */
   char           *totp;                /* six digits, or NULL */
   char           *session_id;          /* DELETE /v1/auth/sessions/{id} */
   gboolean        end_other_sessions;

@@ -4,6 +4,17 @@
  * its profile (and therapist row), its keys and its first session in one
  * transaction, rationed per address (register-attempts-per-address within
  * register-window).
+ *
+ * With an invitation (issue 12; docs/protocol.md, "Managed clients and
+ * invitations") the account is not made but taken over: the managed
+ * client's users row gets the e-mail and password hash and loses its
+ * managing therapist, its user_keys row the new keys (the managed ones
+ * kept as previous keys), the rotation from the managed keys to the new
+ * ones is kept as a signed rotation, and the invitation (with every other
+ * of the client's) is used up — only when the rotation is signed by the
+ * managed signing key the server holds, which only the code's holder can
+ * open, and by the new key.  The profile and everything else the therapist
+ * wrote in the client's name stay as they are, already the client's.
  */
 #define G_LOG_DOMAIN "tf-auth"
 
@@ -13,8 +24,124 @@
 #include <string.h>
 
 #include "tf-auth-private.h"
+#include "tf-clients.h"
+#include "tf-keys.h"
 #include "tf-db.h"
 #include "tf-error.h"
+
+/* The managed client's row and keys, taken over by the registration of
+ * @job (its invite_id): see the top of this file. */
+static gboolean
+take_over_account (PGconn *conn, AuthJob *job, const char *hash, const char *fingerprint,
+                   const char *opslimit, const char *memlimit, const char *recovery_hash,
+                   GError **error)
+{
+  JsonObject *r = job->invite_rotation;
+  g_autofree char *client_id = NULL;
+  g_autoptr(PGresult) current = NULL;
+  g_autoptr(GError) local = NULL;
+  const char *old_identity, *old_signing, *old_fingerprint;
+  const char *user_id = job->chosen_user_id;
+
+  if (!tf_clients_check_invite (conn, job->invite_id, TRUE, &client_id, NULL, NULL, error))
+    return FALSE;
+  if (strcmp (client_id, user_id) != 0 || g_strcmp0 (job->role, "client") != 0)
+    {
+      g_set_error_literal (error, TF_HTTP_ERROR, TF_HTTP_ERROR_INVITE_UNKNOWN,
+                           "there is no such invitation");
+      return FALSE;
+    }
+  {
+    const char *params[] = { user_id };
+
+    current = tf_db_query (conn, "SELECT k.identity_public_key, k.signing_public_key,"
+                                 " k.fingerprint FROM user_keys k JOIN users u ON u.id = k.user_id"
+                                 " WHERE k.user_id = $1::uuid AND u.managed_by IS NOT NULL"
+                                 " FOR UPDATE", 1, params, error);
+  }
+  if (current == NULL)
+    return FALSE;
+  if (PQntuples (current) != 1)
+    {
+      g_set_error_literal (error, TF_HTTP_ERROR, TF_HTTP_ERROR_INVITE_USED,
+                           "this invitation was used already");
+      return FALSE;
+    }
+  old_identity = PQgetvalue (current, 0, 0);
+  old_signing = PQgetvalue (current, 0, 1);
+  old_fingerprint = PQgetvalue (current, 0, 2);
+  if (g_strcmp0 (json_object_get_string_member_with_default (r, "old_identity_public_key", NULL),
+                 old_identity) != 0 ||
+      g_strcmp0 (json_object_get_string_member_with_default (r, "old_signing_public_key", NULL),
+                 old_signing) != 0 ||
+      g_strcmp0 (json_object_get_string_member_with_default (r, "identity_public_key", NULL),
+                 job->identity_public_key) != 0 ||
+      g_strcmp0 (json_object_get_string_member_with_default (r, "signing_public_key", NULL),
+                 job->signing_public_key) != 0 ||
+      !tf_keys_verify_rotation (user_id, r, &local))
+    {
+      g_set_error_literal (error, TF_HTTP_ERROR, TF_HTTP_ERROR_FORBIDDEN,
+                           "the hand-over is not signed by the client's keys and the new ones");
+      return FALSE;
+    }
+  {
+    const char *params[] = { job->email };
+    g_autoptr(PGresult) taken = tf_db_query (conn, "SELECT 1 FROM users"
+                                                   " WHERE lower (email) = lower ($1)",
+                                             1, params, error);
+
+    if (taken == NULL)
+      return FALSE;
+    if (PQntuples (taken) > 0)
+      {
+        g_set_error (error, TF_HTTP_ERROR, TF_HTTP_ERROR_EMAIL_TAKEN,
+                     "an account with this e-mail already exists");
+        return FALSE;
+      }
+  }
+  {
+    const char *params[] = {
+      user_id, job->email, hash, job->kdf.salt, opslimit, memlimit, job->wrapped_master_key,
+      job->wrapped_recovery_key, job->identity_public_key, job->wrapped_identity_key,
+      job->signing_public_key, job->wrapped_signing_key, fingerprint, recovery_hash,
+      job->previous_keys, old_identity, old_signing, old_fingerprint,
+      json_object_get_string_member (r, "signature_by_old"),
+      json_object_get_string_member (r, "signature_by_new"), job->invite_id,
+    };
+    g_autoptr(PGresult) done =
+      tf_db_query (conn,
+                   "WITH u AS (UPDATE users SET email = $2, password_hash = $3, managed_by = NULL,"
+                   "   updated_at = now () WHERE id = $1::uuid AND managed_by IS NOT NULL"
+                   "   RETURNING id),"
+                   " k AS (UPDATE user_keys SET kdf_salt = $4, kdf_opslimit = $5::bigint,"
+                   "   kdf_memlimit = $6::bigint, wrapped_master_key = $7,"
+                   "   wrapped_recovery_key = $8, identity_public_key = $9,"
+                   "   wrapped_identity_key = $10, signing_public_key = $11,"
+                   "   wrapped_signing_key = $12, fingerprint = $13, recovery_auth_hash = $14,"
+                   "   previous_keys = $15::jsonb, updated_at = now ()"
+                   "   WHERE user_id = (SELECT id FROM u) RETURNING user_id),"
+                   " r AS (INSERT INTO user_key_rotations (user_id, seq, old_identity_public_key,"
+                   "   old_signing_public_key, old_fingerprint, identity_public_key,"
+                   "   signing_public_key, fingerprint, signature_by_old, signature_by_new)"
+                   "   SELECT user_id, coalesce ((SELECT max (seq) FROM user_key_rotations"
+                   "   WHERE user_id = $1::uuid), 0) + 1, $16, $17, $18, $9, $11, $13, $19, $20"
+                   "   FROM k RETURNING 1)"
+                   " UPDATE client_invites SET used_at = now () WHERE client_id = $1::uuid"
+                   " AND used_at IS NULL AND EXISTS (SELECT 1 FROM r)"
+                   " RETURNING (id = $21::uuid)",
+                   G_N_ELEMENTS (params), params, error);
+
+    if (done == NULL)
+      return FALSE;
+    if (PQntuples (done) == 0)
+      {
+        g_set_error_literal (error, TF_HTTP_ERROR, TF_HTTP_ERROR_INVITE_USED,
+                             "this invitation was used already");
+        return FALSE;
+      }
+  }
+  return TRUE;
+}
 
 static AuthReply *
 register_account (PGconn *conn, AuthJob *job, GError **error)
@@ -39,6 +166,14 @@ register_account (PGconn *conn, AuthJob *job, GError **error)
   if (job->recovery_auth_key != NULL)
     recovery_hash = tf_auth_recovery_hash_hex (job->recovery_auth_key);
 
+  if (job->invite_id != NULL)
+    {
+      if (!take_over_account (conn, job, hash, fingerprint, opslimit, memlimit, recovery_hash,
+                              error))
+        return NULL;
+      user_id = g_strdup (job->chosen_user_id);
+      goto session;
+    }
   {
     const char *params[] = { job->email, hash, job->role, job->chosen_user_id };
     g_autoptr(PGresult) result =
@@ -109,11 +244,13 @@ register_account (PGconn *conn, AuthJob *job, GError **error)
     if (result == NULL)
       return NULL;
   }
+session:
   if (!tf_auth_create_session (conn, job, user_id, &session, error))
     return NULL;
   values = tf_auth_audit_values ("role", job->role, "device_id", job->device_id,
                                  "session_id", session.id, NULL);
-  if (!tf_auth_audit (conn, job, user_id, "register", "users", user_id, values, error))
+  if (!tf_auth_audit (conn, job, user_id, job->invite_id != NULL ? "took_over" : "register",
+                      "users", user_id, values, error))
     return NULL;
 
   builder = json_builder_new_immutable ();

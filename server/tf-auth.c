@@ -91,6 +91,9 @@ auth_job_free (AuthJob *job)
   g_free (job->wrapped_signing_key);
   g_free (job->device_id);
   g_free (job->chosen_user_id);
+  g_free (job->invite_id);
+  g_clear_pointer (&job->invite_rotation, json_object_unref);
+  g_free (job->previous_keys);
   g_free (job->device_name);
   g_free (job->first_name);
   g_free (job->last_name);

@@ -153,6 +153,10 @@ tf_http_status_for_error (const GError *error, const char **code)
         c = "invalid_credentials"; status = SOUP_STATUS_UNAUTHORIZED; break;
       case TF_HTTP_ERROR_EMAIL_TAKEN: c = "email_taken"; status = SOUP_STATUS_CONFLICT; break;
       case TF_HTTP_ERROR_LICENSE_TAKEN: c = "license_taken"; status = SOUP_STATUS_CONFLICT; break;
+      case TF_HTTP_ERROR_INVITE_UNKNOWN:
+        c = "invite_unknown"; status = SOUP_STATUS_NOT_FOUND; break;
+      case TF_HTTP_ERROR_INVITE_EXPIRED: c = "invite_expired"; status = SOUP_STATUS_GONE; break;
+      case TF_HTTP_ERROR_INVITE_USED: c = "invite_used"; status = SOUP_STATUS_CONFLICT; break;
       case TF_HTTP_ERROR_MFA_UNAVAILABLE:
         c = "mfa_unavailable"; status = SOUP_STATUS_SERVICE_UNAVAILABLE; break;
       case TF_HTTP_ERROR_FORBIDDEN: c = "forbidden"; status = SOUP_STATUS_FORBIDDEN; break;

@@ -38,6 +38,9 @@ typedef enum
   TF_HTTP_ERROR_MFA_UNAVAILABLE, /* 503 with code mfa_unavailable: the server's TOTP key */
   TF_HTTP_ERROR_KEYS_REPLACED,  /* 401 with code keys_replaced: the session was revoked by a
                                  * key rotation on another device of the account */
+  TF_HTTP_ERROR_INVITE_UNKNOWN, /* 404 with code invite_unknown: no such invitation */
+  TF_HTTP_ERROR_INVITE_EXPIRED, /* 410 with code invite_expired */
+  TF_HTTP_ERROR_INVITE_USED,    /* 409 with code invite_used: used, or the client took over */
 } TfHttpError;
 
 GQuark tf_http_error_quark (void);

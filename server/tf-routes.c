@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include "tf-auth.h"
+#include "tf-clients.h"
 #include "tf-routes.h"
 #include "tf-sync.h"
 
@@ -17,4 +18,5 @@ tf_routes_register (TfServer *server)
   /* /healthz and /metrics are built into TfServer. */
   tf_auth_register_routes (server);
   tf_sync_register_routes (server);
+  tf_clients_register_routes (server);
 }

@@ -44,7 +44,9 @@ authorize_full (Push *p, const TfTable *t, JsonObject *fields, TfRecord *current
         const char *owner = tf_push_owner_of (p, t, fields);
         if (owner == NULL)
           return "the record it belongs to does not exist";
-        if (g_strcmp0 (owner, me) != 0)
+        /* A managed client's own records: their therapist writes them in
+         * their name (signed with the client's keys) while managing them. */
+        if (!tf_push_acts_for (p, owner))
           return "this record belongs to someone else";
         if (strcmp (name, "key_grants") == 0)
           {
@@ -82,6 +84,12 @@ authorize_full (Push *p, const TfTable *t, JsonObject *fields, TfRecord *current
                : "this client is not in your care";
       if (g_strcmp0 (tf_json_get_string (fields, t->therapist_column), me) != 0)
         return "this record belongs to another therapist";
+      /* A therapist's file on a client: made only for a client they manage
+       * (it holds the client's keys); kept and changed after the hand-over. */
+      if (strcmp (name, "managed_clients") == 0 && current == NULL &&
+          !g_hash_table_contains (p->managed, tf_json_get_string (fields, "client_id") ?
+                                                tf_json_get_string (fields, "client_id") : ""))
+        return "this client is not one you manage";
       if (strcmp (name, "session_notes") == 0)
         {
           TfRecord *session = tf_push_parent_of (p, t, fields);
@@ -122,6 +130,10 @@ authorize_full (Push *p, const TfTable *t, JsonObject *fields, TfRecord *current
               return NULL;
             if (g_strcmp0 (client, me) == 0)
               return NULL; /* the client chooses, shares, ends */
+            /* In a managed client's name: only with the managing therapist. */
+            if (client != NULL && g_hash_table_contains (p->managed, client) &&
+                g_strcmp0 (their_therapist, me) == 0)
+              return NULL;
             if (g_strcmp0 (their_therapist, me) == 0 && current != NULL &&
                 g_strcmp0 (tf_json_get_string (fields, "status"), "ended") == 0 &&
                 tf_push_field_true (fields, "share_mood") ==
@@ -133,6 +145,11 @@ authorize_full (Push *p, const TfTable *t, JsonObject *fields, TfRecord *current
                    "the therapist can end it";
           }
         if (g_strcmp0 (client, me) == 0)
+          return NULL;
+        /* A managed client's intake, in their name, by the managing
+         * therapist (never naming another therapist). */
+        if (client != NULL && g_hash_table_contains (p->managed, client) &&
+            (their_therapist == NULL || g_strcmp0 (their_therapist, me) == 0))
           return NULL;
         /* A therapist's new appointment for a person not in their care is
          * the booking rules' to refuse, as not_in_care (tf-sync-rules.c). */

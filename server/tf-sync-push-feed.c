@@ -84,7 +84,7 @@ tf_push_recipients_of (Push *p, const TfTable *t, JsonObject *fields, const char
       tf_push_add_unique (list, owner);
       tf_push_add_unique (list, tf_json_get_string (fields, "recipient_id"));
     }
-  else if (strcmp (name, "client_intakes") == 0)
+  else if (strcmp (name, "client_intakes") == 0 || strcmp (name, "client_details") == 0)
     {
       tf_push_add_unique (list, owner);
       add_therapists_of (p, list, owner, 0);

@@ -323,6 +323,23 @@ tf_push_load_people (Push *p, GError **error)
       g_ptr_array_add (p->care, c);
     }
 
+  /* A therapist's managed clients, whose own records the therapist writes
+   * in their name.  FOR SHARE: a hand-over (the client registering with an
+   * invitation, which clears managed_by) waits for this push, or this push
+   * for it and then finds no row. */
+  if (g_strcmp0 (p->caller.role, "therapist") == 0)
+    {
+      const char *caller[] = { p->caller.user_id };
+      g_autoptr(PGresult) managed =
+        tf_db_query (p->conn, "SELECT id::text FROM users WHERE managed_by = $1::uuid"
+                              " FOR SHARE", 1, caller, error);
+
+      if (managed == NULL)
+        return FALSE;
+      for (int row = 0; row < PQntuples (managed); row++)
+        g_hash_table_add (p->managed, g_strdup (PQgetvalue (managed, row, 0)));
+    }
+
   if (ids->len == 0)
     return TRUE;
   keys = keys_json (tables, ids);
@@ -367,6 +384,12 @@ tf_push_in_care (Push *p, const char *therapist, const char *client)
   return FALSE;
 }
 
+gboolean
+tf_push_acts_for (Push *p, const char *user)
+{
+  return user != NULL &&
+         (g_strcmp0 (user, p->caller.user_id) == 0 || g_hash_table_contains (p->managed, user));
+}
 
 /* The parent record of @fields: from this batch if it was written here, else
  * from the database. */

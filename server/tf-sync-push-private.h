@@ -62,6 +62,8 @@ typedef struct
   GHashTable *parents;         /* "table/id" -> TfRecord* from the database */
   GHashTable *roles;           /* user id -> role */
   GPtrArray  *care;            /* Care* */
+  GHashTable *managed;         /* the managed clients of the caller (users.managed_by): whose
+                                * own records the caller may write in their name */
   GHashTable *old_recipients;  /* "table/id" -> GPtrArray of user ids */
   GPtrArray  *decisions;       /* Decision* */
   GDateTime  *now;             /* the server's clock for this push (tf-sync-rules.h) */
@@ -96,6 +98,9 @@ gboolean  tf_push_load_people  (Push *p, GError **error);
 /* The people a record of @t with @fields names: owner, client, therapist. */
 void      tf_push_add_people   (GPtrArray *list, const TfTable *t, JsonObject *fields);
 gboolean  tf_push_in_care      (Push *p, const char *therapist, const char *client);
+/* TRUE when the caller may write as @user: it is the caller, or a managed
+ * client of the calling therapist (until the client takes over). */
+gboolean  tf_push_acts_for     (Push *p, const char *user);
 TfRecord *tf_push_parent_of    (Push *p, const TfTable *table, JsonObject *fields);
 const char *tf_push_owner_of   (Push *p, const TfTable *table, JsonObject *fields);
 

@@ -300,6 +300,7 @@ reset_round (Push *p)
   g_hash_table_remove_all (p->states);
   g_hash_table_remove_all (p->parents);
   g_hash_table_remove_all (p->roles);
+  g_hash_table_remove_all (p->managed);
   g_ptr_array_set_size (p->care, 0);
   g_hash_table_remove_all (p->old_recipients);
   for (guint i = 0; i < p->decisions->len; i++)
@@ -504,6 +505,7 @@ tf_sync_push_run (PGconn *conn, TfPushJob *job, GError **error)
                                      (GDestroyNotify) tf_record_free);
   p.roles = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   p.care = g_ptr_array_new_with_free_func ((GDestroyNotify) care_free);
+  p.managed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   p.old_recipients = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                             (GDestroyNotify) g_ptr_array_unref);
   p.decisions = g_ptr_array_new_with_free_func ((GDestroyNotify) decision_free);
@@ -524,6 +526,7 @@ tf_sync_push_run (PGconn *conn, TfPushJob *job, GError **error)
   g_hash_table_unref (p.parents);
   g_hash_table_unref (p.roles);
   g_ptr_array_unref (p.care);
+  g_hash_table_unref (p.managed);
   g_hash_table_unref (p.old_recipients);
   g_ptr_array_unref (p.decisions);
   g_date_time_unref (p.now);

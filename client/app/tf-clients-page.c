@@ -16,6 +16,11 @@
  * An AdwLeaflet holds the list and the detail side by side, and one at a
  * time when the window is narrow; the detail then shows a back button.
  * They are the template tf-clients-page.ui; the rows are TfClientRow.
+ *
+ * Add Client (clients.add-client, the + beside the search) opens a
+ * TfAddClientDialog for a client who has no app account yet; the session
+ * adds them (tf-session-managed.h), a refusal is shown in the dialog with
+ * what was typed, and the new client opens.
  */
 #define G_LOG_DOMAIN "tf-clients-page"
 
@@ -24,10 +29,12 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "tf-add-client-dialog.h"
 #include "tf-client-detail.h"
 #include "tf-client-row.h"
 #include "tf-clients-page.h"
 #include "tf-page.h"
+#include "tf-session-managed.h"
 #include "tf-form.h"
 #include "tf-text.h"
 
@@ -48,6 +55,8 @@ struct _TfClientsPage
   GtkListBox     *list;
   GtkStack       *detail_stack; /* "none" or "client" */
   GtkWidget      *detail;       /* the TfClientDetail shown, or NULL */
+  GtkWidget      *adding;       /* the TfAddClientDialog open, or NULL (not owned) */
+  GCancellable   *cancellable;  /* the session's work started here; cancelled in dispose */
 };
 
 static void tf_clients_page_page_init (TfPageInterface *iface);
@@ -100,6 +109,10 @@ tf_clients_page_dispose (GObject *object)
 {
   TfClientsPage *self = TF_CLIENTS_PAGE (object);
 
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  if (self->adding != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->adding));
   gtk_widget_dispose_template (GTK_WIDGET (self), TF_TYPE_CLIENTS_PAGE);
   self->detail = NULL;
   g_clear_object (&self->shown);
@@ -236,6 +249,66 @@ tf_clients_page_show_client (TfClientsPage *self, const char *client_id)
   select_shown (self);
 }
 
+/* --- adding a client ------------------------------------------------------ */
+
+static void
+on_client_added_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr(TfClientsPage) self = data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = tf_session_add_client_finish (TF_SESSION (source), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (id == NULL)
+    {
+      if (self->adding != NULL)
+        {
+          tf_add_client_dialog_set_busy (TF_ADD_CLIENT_DIALOG (self->adding), FALSE);
+          tf_add_client_dialog_set_problem (TF_ADD_CLIENT_DIALOG (self->adding),
+                                            error->message);
+        }
+      return;
+    }
+  if (self->adding != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->adding));
+  g_signal_emit (self, signals[SAVED], 0, _("Client added"));
+  tf_clients_page_show_client (self, id);
+}
+
+static void
+on_add_cb (TfAddClientDialog *dialog, TfClientsPage *self)
+{
+  TfManagedClient client;
+
+  tf_add_client_dialog_get_client (dialog, &client);
+  tf_add_client_dialog_set_problem (dialog, NULL);
+  tf_add_client_dialog_set_busy (dialog, TRUE);
+  tf_session_add_client_async (self->session, &client, self->cancellable, on_client_added_cb,
+                               g_object_ref (self));
+}
+
+static void
+on_adding_destroyed_cb (TfClientsPage *self)
+{
+  self->adding = NULL;
+}
+
+static void
+add_client_activated (GtkWidget *widget, const char *action, GVariant *parameter)
+{
+  TfClientsPage *self = TF_CLIENTS_PAGE (widget);
+
+  if (self->adding == NULL)
+    {
+      self->adding = tf_add_client_dialog_new (widget);
+      g_signal_connect_object (self->adding, "add", G_CALLBACK (on_add_cb), self, 0);
+      g_signal_connect_object (self->adding, "destroy", G_CALLBACK (on_adding_destroyed_cb),
+                               self, G_CONNECT_SWAPPED);
+    }
+  gtk_window_present (GTK_WINDOW (self->adding));
+}
+
 /* --- building ------------------------------------------------------------- */
 
 static gboolean
@@ -271,6 +344,8 @@ tf_clients_page_class_init (TfClientsPageClass *klass)
 #undef BIND
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_row_activated_cb);
+  gtk_widget_class_install_action (widget_class, "clients.add-client", NULL,
+                                   add_client_activated);
 }
 
 static void
@@ -279,6 +354,7 @@ tf_clients_page_init (TfClientsPage *self)
   GtkEventController *shortcuts = gtk_shortcut_controller_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
   g_signal_connect_object (self->leaflet, "notify::folded", G_CALLBACK (tf_page_changed), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->leaflet, "notify::visible-child", G_CALLBACK (tf_page_changed),

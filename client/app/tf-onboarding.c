@@ -47,6 +47,9 @@ struct _TfOnboarding
   AdwEntryRow *first_row;
   AdwEntryRow *last_row;
   AdwEntryRow *license_row;
+  AdwActionRow *invited_row;   /* "I have an invitation code" (creating on a server) */
+  GtkSwitch   *invited_switch;
+  AdwEntryRow *invite_row;
   AdwEntryRow *server_row;
   AdwEntryRow *email_row;
   AdwEntryRow *key_row;  /* the recovery key */
@@ -88,11 +91,16 @@ update_form (TfOnboarding *self)
 {
   gboolean creating = self->mode == MODE_LOCAL || self->mode == MODE_SERVER;
   gboolean recovering = self->mode == MODE_RECOVER;
+  /* Invited: a client whose role, names and records their therapist made. */
+  gboolean invited = self->mode == MODE_SERVER && gtk_switch_get_active (self->invited_switch);
 
-  gtk_widget_set_visible (GTK_WIDGET (self->role_row), creating);
-  gtk_widget_set_visible (GTK_WIDGET (self->first_row), creating);
-  gtk_widget_set_visible (GTK_WIDGET (self->last_row), creating);
-  gtk_widget_set_visible (GTK_WIDGET (self->license_row), creating && is_therapist (self));
+  gtk_widget_set_visible (GTK_WIDGET (self->invited_row), self->mode == MODE_SERVER);
+  gtk_widget_set_visible (GTK_WIDGET (self->invite_row), invited);
+  gtk_widget_set_visible (GTK_WIDGET (self->role_row), creating && !invited);
+  gtk_widget_set_visible (GTK_WIDGET (self->first_row), creating && !invited);
+  gtk_widget_set_visible (GTK_WIDGET (self->last_row), creating && !invited);
+  gtk_widget_set_visible (GTK_WIDGET (self->license_row),
+                          creating && !invited && is_therapist (self));
   gtk_widget_set_visible (GTK_WIDGET (self->server_row), self->mode != MODE_LOCAL);
   gtk_widget_set_visible (GTK_WIDGET (self->email_row), self->mode != MODE_LOCAL);
   gtk_widget_set_visible (GTK_WIDGET (self->key_row), recovering);
@@ -359,6 +367,17 @@ continue_activated (GtkWidget *widget, const char *action_name, GVariant *parame
       if (g_strcmp0 (password, confirm) != 0)
         return form_error (self, _("The two passwords differ"));
     }
+  if (self->mode == MODE_SERVER && gtk_switch_get_active (self->invited_switch))
+    {
+      if (text_of (self->invite_row) == NULL)
+        return form_error (self, _("Enter the invitation code your therapist gave you"));
+      set_busy (self, TRUE);
+      gtk_stack_set_visible_child_name (self->stack, "busy");
+      tf_session_create_invited_async (self->session, server, email, password,
+                                       text_of (self->invite_row), NULL, created_cb,
+                                       g_object_ref (self));
+      return;
+    }
   if (self->mode == MODE_LOCAL || self->mode == MODE_SERVER)
     {
       if ((text_of (self->first_row) == NULL) != (text_of (self->last_row) == NULL))
@@ -437,6 +456,9 @@ tf_onboarding_class_init (TfOnboardingClass *klass)
   BIND (first_row);
   BIND (last_row);
   BIND (license_row);
+  BIND (invited_row);
+  BIND (invited_switch);
+  BIND (invite_row);
   BIND (server_row);
   BIND (email_row);
   BIND (key_row);

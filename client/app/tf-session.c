@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "tf-drafts.h"
+#include "tf-managed.h"
 #include "tf-session-private.h"
 
 G_DEFINE_FINAL_TYPE (TfSession, tf_session, G_TYPE_OBJECT)
@@ -274,6 +275,7 @@ struct _Job
   char    *role;
   char    *recovery;
   char    *totp;     /* the authenticator app's code, when asked for */
+  char    *invite;   /* a managed client's invitation code */
   char    *user_id;  /* with keys: the account the step opened */
   TfKeys  *keys;
   gboolean server_ended;  /* signing out: the server was told */
@@ -293,6 +295,7 @@ job_free (Job *job)
   wipe_free (job->password);
   wipe_free (job->recovery);
   wipe_free (job->totp);
+  wipe_free (job->invite);
   g_free (job->server);
   g_free (job->email);
   g_free (job->first_name);
@@ -445,6 +448,28 @@ tf_session_create_async (TfSession *self, const TfRegistration *reg, const char 
   job->first_name = g_strdup (reg->first_name);
   job->last_name = g_strdup (reg->last_name);
   job->license = g_strdup (reg->license_number);
+  start (self, job, cancellable, callback, user_data);
+}
+
+/* A client their therapist added, with the invitation code: the account
+ * takes over what the therapist kept for them (tf-managed.h). */
+static gboolean
+create_invited_step (Job *job, TfStore *store, GError **error)
+{
+  return tf_managed_register_invited (store, job->server, job->email, job->password,
+                                      job->invite, NULL, &job->recovery, error) &&
+         keep_keys (job, tf_account_unlock (store, job->password, error));
+}
+
+void
+tf_session_create_invited_async (TfSession *self, const char *server_url, const char *email,
+                                 const char *password, const char *code,
+                                 GCancellable *cancellable, GAsyncReadyCallback callback,
+                                 gpointer user_data)
+{
+  Job *job = account_job_new (create_invited_step, server_url, email, password);
+
+  job->invite = g_strdup (code);
   start (self, job, cancellable, callback, user_data);
 }
 

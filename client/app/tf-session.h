@@ -144,6 +144,17 @@ void         tf_session_create_async   (TfSession           *self,
                                         GCancellable        *cancellable,
                                         GAsyncReadyCallback  callback,
                                         gpointer             user_data);
+/* First run for a client their therapist added: registers with the
+ * invitation @code (tf_managed_register_invited), the account taking over
+ * the client's records.  Finish with tf_session_create_finish(). */
+void         tf_session_create_invited_async (TfSession           *self,
+                                              const char          *server_url,
+                                              const char          *email,
+                                              const char          *password,
+                                              const char          *code,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
 gboolean     tf_session_create_finish  (TfSession      *self,
                                         GAsyncResult   *result,
                                         char          **out_recovery_text,

@@ -12,6 +12,7 @@
 
 #include "tf-account-manage.h"
 #include "tf-cli.h"
+#include "tf-managed.h"
 #include "tf-time.h"
 
 static gboolean
@@ -79,6 +80,7 @@ create_or_register (TfCli *cli, const TfCliCommand *command, gboolean with_serve
 {
   g_autofree char *server = NULL, *email = NULL, *role = NULL, *first = NULL, *last = NULL;
   g_autofree char *license = NULL, *password = NULL, *recovery = NULL, *user_id = NULL;
+  g_autofree char *invite = NULL;
   GOptionEntry entries[] = {
     { "server", 0, 0, G_OPTION_ARG_STRING, &server, N_("Sync server address"), N_("URL") },
     { "email", 0, 0, G_OPTION_ARG_STRING, &email, N_("E-mail address"), N_("E") },
@@ -87,6 +89,8 @@ create_or_register (TfCli *cli, const TfCliCommand *command, gboolean with_serve
     { "last-name", 0, 0, G_OPTION_ARG_STRING, &last, N_("Last name"), N_("L") },
     { "license", 0, 0, G_OPTION_ARG_STRING, &license, N_("Licence number (therapists)"),
       N_("N") },
+    { "invite", 0, 0, G_OPTION_ARG_STRING, &invite,
+      N_("The invitation code your therapist gave you"), N_("CODE") },
     { NULL }
   };
   gboolean ok = TRUE;
@@ -99,9 +103,45 @@ create_or_register (TfCli *cli, const TfCliCommand *command, gboolean with_serve
     return FALSE;
   if (with_server && (email == NULL || strchr (email, '@') == NULL))
     return tf_cli_usage_error (error, _("--email must be an e-mail address"));
+  if (invite != NULL && (!with_server || g_strcmp0 (role ? role : "client", "client") != 0 ||
+                         license != NULL))
+    return tf_cli_usage_error (error, _("--invite is for a client registering with a server"));
   store = tf_cli_store (cli, error);
   if (store == NULL)
     return FALSE;
+  /* A client their therapist added: the account takes over what the
+   * therapist kept for them (tf-managed.h). */
+  if (invite != NULL)
+    {
+      password = tf_cli_secret ("TF_PASSWORD", _("New password: "), TRUE, error);
+      if (password == NULL)
+        return FALSE;
+      ok = tf_managed_register_invited (store, server, email, password, invite, NULL, &recovery,
+                                        error);
+      wipe (password);
+      if (!ok)
+        return FALSE;
+      print_recovery (cli, recovery);
+      user_id = tf_account_get (store, "user_id");
+      if (cli->json)
+        {
+          g_autoptr(JsonObject) o = json_object_new ();
+          g_autoptr(JsonNode) node = NULL;
+
+          json_object_set_string_member (o, "user_id", user_id);
+          json_object_set_string_member (o, "role", "client");
+          json_object_set_string_member (o, "recovery_key", recovery);
+          json_object_set_boolean_member (o, "registered", TRUE);
+          json_object_set_boolean_member (o, "took_over", TRUE);
+          node = json_node_init_object (json_node_alloc (), o);
+          tf_cli_print_json (node);
+        }
+      else
+        g_print (_("Account registered as %s on %s; what your therapist kept for you is "
+                   "yours now, under your own keys.\n"), email, server);
+      wipe (recovery);
+      return TRUE;
+    }
   {
     g_autofree char *existing = tf_account_get (store, "user_id");
     password = tf_cli_secret ("TF_PASSWORD", existing ? _("Password: ") : _("New password: "),
@@ -535,7 +575,7 @@ const TfCliCommand tf_cli_account_commands[] = {
     "--role client|therapist [--first-name F --last-name L] [--license N]" },
   { "account", "register", account_register,
     "--server URL --email E [--role client|therapist] [--first-name F --last-name L] "
-    "[--license N]" },
+    "[--license N] [--invite CODE]" },
   { "account", "login", account_login, "--server URL --email E [--totp CODE]" },
   { "account", "password", account_password, "" },
   { "account", "recover", account_recover, "[--server URL --email E]" },

@@ -29,6 +29,7 @@ G_DEFINE_QUARK (tf-cli-error-quark, tf_cli_error)
 static const TfCliCommand *const command_tables[] = {
   tf_cli_account_commands,
   tf_cli_client_commands,
+  tf_cli_managed_commands,
   tf_cli_schedule_commands,
   tf_cli_availability_commands,
   tf_cli_note_commands,

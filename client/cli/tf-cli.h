@@ -44,6 +44,7 @@ typedef struct
 
 extern const TfCliCommand tf_cli_account_commands[];
 extern const TfCliCommand tf_cli_client_commands[];
+extern const TfCliCommand tf_cli_managed_commands[];
 extern const TfCliCommand tf_cli_schedule_commands[];
 extern const TfCliCommand tf_cli_availability_commands[];
 extern const TfCliCommand tf_cli_note_commands[];

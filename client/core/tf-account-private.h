@@ -37,6 +37,11 @@ G_BEGIN_DECLS
  * master key can read everything already; the auth key adds only the
  * sign-in that the same person could make with the password. */
 #define KEY_AUTH_KEY  "account.auth_key"
+/* Profile facts kept until the account is published on a server. */
+/* {first_name, last_name, license_number} */
+#define KEY_PENDING_PROFILE  "account.pending_profile"
+/* the recovery proof, wrapped by the master key */
+#define KEY_PENDING_RECOVERY "account.pending_recovery"
 
 /* --- tf-account.c --------------------------------------------------------- */
 
@@ -127,6 +132,20 @@ TfToken    *tf_account_dup_token         (TfStore        *store,
  * with the unlocked @keys. */
 TfSyncClient *tf_account_sync_client_for (TfStore        *store,
                                           TfKeys         *keys,
+                                          GError        **error);
+
+/* --- tf-account-publish.c ------------------------------------------------- */
+
+/* tf_account_publish() with the members of @extra (may be NULL) added to
+ * the registration's body, and the server's error code of a refusal in
+ * @out_code (may be NULL). */
+gboolean    tf_account_publish_full      (TfStore        *store,
+                                          const char     *server_url,
+                                          const char     *email,
+                                          const char     *password,
+                                          const char     *device_name,
+                                          JsonObject     *extra,
+                                          char          **out_code,
                                           GError        **error);
 
 /* --- tf-account-signin.c -------------------------------------------------- */

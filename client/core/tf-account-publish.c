@@ -16,11 +16,6 @@
 
 #include "tf-account-private.h"
 
-/* Profile facts kept until the account is published on a server. */
-/* {first_name, last_name, license_number} */
-#define KEY_PENDING_PROFILE  "account.pending_profile"
-/* the recovery proof, wrapped by the master key */
-#define KEY_PENDING_RECOVERY "account.pending_recovery"
 
 TfVault *
 tf_account_create_local (TfStore *store, const TfRegistration *reg, char **out_recovery_text,
@@ -116,6 +111,15 @@ gboolean
 tf_account_publish (TfStore *store, const char *server_url, const char *email,
                     const char *password, const char *device_name, GError **error)
 {
+  return tf_account_publish_full (store, server_url, email, password, device_name, NULL, NULL,
+                                  error);
+}
+
+gboolean
+tf_account_publish_full (TfStore *store, const char *server_url, const char *email,
+                         const char *password, const char *device_name, JsonObject *extra,
+                         char **out_code, GError **error)
+{
   g_autoptr(JsonObject) keys_object = tf_account_stored_keys (store, error);
   g_autoptr(JsonObject) body = json_object_new ();
   g_autoptr(JsonObject) answer = NULL;
@@ -205,7 +209,16 @@ tf_account_publish (TfStore *store, const char *server_url, const char *email,
 
   server = tf_account_strip_slash (server_url);
   client = tf_sync_client_new (server, NULL);
-  answer = tf_account_call (client, "POST", "/v1/auth/register", body, error);
+  /* A managed client taking their account over: the invitation and the
+   * keys they take over (tf-account-invite.c). */
+  if (extra != NULL)
+    {
+      g_autoptr(GList) members = json_object_get_members (extra);
+
+      for (GList *m = members; m != NULL; m = m->next)
+        json_object_set_member (body, m->data, json_object_dup_member (extra, m->data));
+    }
+  answer = tf_account_call_full (client, "POST", "/v1/auth/register", body, out_code, error);
   if (auth_b64 != NULL)
     sodium_memzero (auth_b64, strlen (auth_b64));
   if (proof_b64 != NULL)

@@ -18,6 +18,7 @@
 
 #include "tf-clinical.h"
 #include "tf-error.h"
+#include "tf-managed.h"
 #include "tf-time.h"
 #include "tf-vault-private.h"
 
@@ -213,6 +214,8 @@ tf_client_record_save (TfVault *vault, TfClientRecord record, const char *client
 {
   const TfTable *table = tf_registry_lookup (record == TF_CLIENT_RECORD_HISTORY
                                                ? "client_histories" : "client_intakes");
+  g_autoptr(TfVault) managed = NULL;
+  g_autoptr(GError) local = NULL;
   ClientSave c = { vault, table, client_id, edit, data, unreadable, NULL };
   gboolean ok;
 
@@ -220,7 +223,22 @@ tf_client_record_save (TfVault *vault, TfClientRecord record, const char *client
   g_return_val_if_fail (client_id != NULL && edit != NULL, FALSE);
   g_return_val_if_fail (unreadable != NULL, FALSE);
 
-  ok = tf_vault_atomic (vault, client_record_body, &c, error);
+  /* A managed client's intake is theirs: written in their name, under
+   * their keys, shared with the therapists in care (tf-managed.h), so it
+   * passes to them whole when they take their account over.  The history
+   * is the therapist's own. */
+  if (record == TF_CLIENT_RECORD_INTAKE)
+    {
+      managed = tf_managed_vault_for (vault, client_id, &local);
+      if (local != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local));
+          return FALSE;
+        }
+      if (managed != NULL)
+        c.vault = managed;
+    }
+  ok = tf_vault_atomic (c.vault, client_record_body, &c, error);
   if (ok && out_plain != NULL)
     *out_plain = g_steal_pointer (&c.plain);
   g_clear_pointer (&c.plain, json_object_unref);

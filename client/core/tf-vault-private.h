@@ -29,6 +29,13 @@ struct _TfVault
   guint    atomic_depth; /* tf_vault_atomic() calls under way */
   GHashTable *keys_refetched; /* user ids whose keys a failed signature made this vault
                                * ask the server for again (once each: a rotation) */
+  /* A managed client's vault (tf_vault_new_managed): the therapist's vault
+   * it writes beside, owned; NULL for an account's own vault. */
+  TfVault *principal;
+  /* The keys a managed client's vault writes with while it writes
+   * (tf_vault_atomic), so the store's sign function, which is this vault's,
+   * signs in the client's name; borrowed, NULL otherwise. */
+  TfKeys  *acting_keys;
 };
 
 /* --- tf-vault.c ----------------------------------------------------------- */

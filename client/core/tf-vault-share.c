@@ -73,6 +73,22 @@ static const struct
   { "goal_progress", "share_goals" },
 };
 
+/* A client's own records that every therapist in active care with them
+ * reads, whatever the flags: their intake and their personal details, when
+ * the client wrote them (a managed client's, written in their name: the
+ * therapist who writes a registered client's intake keeps it under their
+ * own key, and decides nothing here). */
+static const char * const care_always[] = { "client_intakes", "client_details" };
+
+static gboolean
+is_care_always (const TfTable *table)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (care_always); i++)
+    if (strcmp (care_always[i], table->name) == 0)
+      return TRUE;
+  return FALSE;
+}
+
 static const TfTable *
 grants_table (void)
 {
@@ -102,6 +118,7 @@ is_shareable (const TfTable *table)
   return (table->audience == TF_AUDIENCE_OWNER_SHARED && table->owner_column != NULL &&
           tf_vault_has_content (table) &&
           (table->shared_column != NULL || care_flag (table) != NULL)) ||
+         (is_care_always (table) && tf_vault_has_content (table)) ||
          is_care_record (table);
 }
 
@@ -248,8 +265,12 @@ static char *
 identity_key_of (TfVault *self, const char *user_id, GError **error)
 {
   g_autoptr(GError) local_error = NULL;
-  g_autoptr(JsonObject) known = tf_store_lookup_key (self->store, user_id, &local_error);
+  g_autoptr(JsonObject) known = NULL;
 
+  /* A managed client's vault sharing with the therapist who manages them. */
+  if (self->principal != NULL && strcmp (user_id, self->principal->user_id) == 0)
+    return g_strdup (tf_keys_get_identity_public (self->principal->keys));
+  known = tf_store_lookup_key (self->store, user_id, &local_error);
   if (known == NULL)
     {
       if (!g_error_matches (local_error, TF_STORE_ERROR, TF_STORE_ERROR_NOT_FOUND))
@@ -472,12 +493,22 @@ gboolean
 tf_vault_atomic (TfVault *self, TfStoreBody body, gpointer data, GError **error)
 {
   gboolean ok, committed_rekey;
+  TfKeys *acting = NULL;
 
   if (self->atomic_depth == 0)
     self->rekeyed = FALSE;
+  /* A managed client's vault: what is queued meanwhile is signed with the
+   * client's keys by the principal's sign function. */
+  if (self->principal != NULL)
+    {
+      acting = self->principal->acting_keys;
+      self->principal->acting_keys = self->keys;
+    }
   self->atomic_depth++;
   ok = tf_store_atomic (self->store, body, data, error);
   self->atomic_depth--;
+  if (self->principal != NULL)
+    self->principal->acting_keys = acting;
   if (self->atomic_depth > 0)
     return ok;
   /* Only the outermost call commits. */

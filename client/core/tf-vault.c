@@ -41,6 +41,7 @@ tf_vault_dispose (GObject *object)
   TfVault *self = TF_VAULT (object);
 
   g_clear_object (&self->store);
+  g_clear_object (&self->principal);
   G_OBJECT_CLASS (tf_vault_parent_class)->dispose (object);
 }
 
@@ -76,8 +77,12 @@ static char *
 sign_cb (TfStore *store, const TfRecord *record, gpointer user_data, GError **error)
 {
   g_autoptr(TfVault) self = g_weak_ref_get (user_data);
-  const TfSecret *secret = self != NULL ? tf_keys_get_signing_secret (self->keys) : NULL;
+  const TfSecret *secret = NULL;
 
+  /* A managed client's vault writing through this one: in the client's name. */
+  if (self != NULL)
+    secret = tf_keys_get_signing_secret (self->acting_keys != NULL ? self->acting_keys
+                                                                    : self->keys);
   if (secret == NULL)
     return NULL;
   return tf_signed_record_sign (secret, record, record->revision, error);
@@ -109,6 +114,33 @@ tf_vault_new (TfStore *store, const char *user_id, TfKeys *keys)
   g_weak_ref_init (ref, self);
   tf_store_set_verify_func (store, tf_vault_verify_cb, ref, tf_vault_copy_data_free);
   return self;
+}
+
+TfVault *
+tf_vault_new_managed (TfVault *principal, const char *client_id, TfKeys *keys)
+{
+  TfVault *self;
+
+  g_return_val_if_fail (TF_IS_VAULT (principal), NULL);
+  g_return_val_if_fail (principal->principal == NULL, NULL);
+  g_return_val_if_fail (client_id != NULL && keys != NULL, NULL);
+
+  /* The store's hooks stay the principal's: it signs for this vault while
+   * this vault writes (tf_vault_atomic sets acting_keys). */
+  self = g_object_new (TF_TYPE_VAULT, NULL);
+  self->store = g_object_ref (principal->store);
+  self->user_id = g_strdup (client_id);
+  self->keys = keys;
+  self->principal = g_object_ref (principal);
+  return self;
+}
+
+TfVault *
+tf_vault_get_principal (TfVault *self)
+{
+  g_return_val_if_fail (TF_IS_VAULT (self), NULL);
+
+  return self->principal;
 }
 
 TfStore *
@@ -272,15 +304,22 @@ index_grants (TfVault *self, const TfTable *table, GError **error)
 
 static TfSecret *
 open_key_with (TfVault *self, const TfTable *table, const char *grant_id, const char *enc_key,
-               GHashTable *index, gboolean *out_own, GError **error)
+               GHashTable *index, gboolean *out_own, gboolean *out_previous, GError **error)
 {
   if (out_own != NULL)
     *out_own = FALSE;
+  if (out_previous != NULL)
+    *out_previous = FALSE;
   if (enc_key != NULL)
     {
       /* Someone else's wrap fails authentication: then try the grants. */
       TfSecret *key = tf_keys_open_data_key (self->keys, enc_key, NULL);
 
+      /* Wrapped while this account was a managed client (tf_keys_adopt):
+       * the account's own, under the master key it took over. */
+      if (key == NULL && (key = tf_keys_open_previous_data_key (self->keys, enc_key)) != NULL &&
+          out_previous != NULL)
+        *out_previous = TRUE;
       if (key != NULL)
         {
           if (out_own != NULL)
@@ -324,7 +363,7 @@ TfSecret *
 tf_vault_open_key (TfVault *self, const TfTable *table, const char *grant_id,
                    const char *enc_key, gboolean *out_own, GError **error)
 {
-  return open_key_with (self, table, grant_id, enc_key, NULL, out_own, error);
+  return open_key_with (self, table, grant_id, enc_key, NULL, out_own, NULL, error);
 }
 
 /* --- plain form <-> wire form ---------------------------------------------- */
@@ -478,7 +517,7 @@ plain_of (TfVault *self, const TfRecord *record, GHashTable *index, GError **err
   if (!tf_vault_has_content (table) || !tf_vault_has_ciphertext (table, record->fields))
     return tf_vault_open_fields (table, record->id, record->fields, NULL, FALSE, error);
   key = open_key_with (self, table, record->id,
-                       tf_json_get_string (record->fields, "enc_key"), index, &own, error);
+                       tf_json_get_string (record->fields, "enc_key"), index, &own, NULL, error);
   if (key == NULL)
     return NULL;
   plain = tf_vault_open_fields (table, record->id, record->fields, key, own, &local_error);
@@ -566,7 +605,7 @@ tf_vault_prepare_write (TfVault *self, const TfTable *table, const char *id, Jso
   g_autoptr(TfSecret) key = NULL;
   g_autofree char *enc_key = NULL;
   const char *old_enc_key;
-  gboolean own = FALSE, revokes = FALSE;
+  gboolean own = FALSE, revokes = FALSE, previous = FALSE;
 
   *out_rekeyed = FALSE;
   if (!tf_vault_has_content (table))
@@ -583,11 +622,15 @@ tf_vault_prepare_write (TfVault *self, const TfTable *table, const char *id, Jso
     {
       /* An own record keeps its key; someone else's (shared for writing)
        * keeps the owner's wrap, and we encrypt with the key they granted. */
-      key = tf_vault_open_key (self, table, id, old_enc_key, &own, error);
+      key = open_key_with (self, table, id, old_enc_key, NULL, &own, &previous, error);
       if (key == NULL)
         return NULL;
       if (own && !tf_vault_write_revokes (self, table, id, plain, &revokes, error))
         return NULL;
+      /* Under a master key this account took over: re-keyed under its own,
+       * every grant sealed again (the hand-over, tf-vault-adopt.c). */
+      if (previous)
+        revokes = TRUE;
       if (revokes)
         g_clear_pointer (&key, tf_secret_free);
       else

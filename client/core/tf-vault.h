@@ -53,6 +53,16 @@ G_DECLARE_FINAL_TYPE (TfVault, tf_vault, TF, VAULT, GObject)
 TfVault    *tf_vault_new            (TfStore        *store,
                                      const char     *user_id,
                                      TfKeys         *keys);
+/* The vault of a managed client of @principal's account (a therapist's):
+ * @client_id's keys (taken over), made on the therapist's device
+ * (tf-managed.h).  It writes the client's own records in their name —
+ * encrypted under the client's keys, signed with them, shared with the
+ * therapists in care like the client's own — through @principal's store. */
+TfVault    *tf_vault_new_managed    (TfVault        *principal,
+                                     const char     *client_id,
+                                     TfKeys         *keys);
+/* The therapist's vault of a managed client's vault, or NULL. */
+TfVault    *tf_vault_get_principal  (TfVault        *self);
 TfStore    *tf_vault_get_store      (TfVault        *self);
 const char *tf_vault_get_user_id    (TfVault        *self);
 TfKeys     *tf_vault_get_keys       (TfVault        *self);
@@ -199,6 +209,15 @@ gboolean    tf_vault_check_grants   (TfVault        *self,
  * stays as it is.  @n_encrypted (optional) receives how many were written. */
 gboolean    tf_vault_encrypt_legacy (TfVault        *self,
                                      guint          *n_encrypted,
+                                     GError        **error);
+
+/* Re-keys under this account's own master key every record still under a
+ * master key it took over as a managed client (tf_keys_adopt;
+ * tf-vault-adopt.c): each written again under a new data key, its grants
+ * sealed again.  Nothing to do for an account that never was managed.  Run
+ * after every sync.  @n_rekeyed (optional) receives how many. */
+gboolean    tf_vault_rekey_adopted  (TfVault        *self,
+                                     guint          *n_rekeyed,
                                      GError        **error);
 
 /* Locks session note @id: sets locked_at (now, whole seconds, UTC) and the

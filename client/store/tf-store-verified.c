@@ -198,7 +198,8 @@ accept_body (TfStore *self, gpointer data, GError **error)
                               params, 1, error) &&
          tf_store_exec_bound (self, "DELETE FROM key_changes WHERE user_id = ?1", params, 1,
                               error) &&
-         tf_store_mark_verified (self, a->user_id, a->safety_number, error);
+         (a->safety_number == NULL ||
+          tf_store_mark_verified (self, a->user_id, a->safety_number, error));
 }
 
 gboolean
@@ -209,7 +210,7 @@ tf_store_accept_key_change (TfStore *self, const char *user_id, const char *iden
   Accept a = { user_id, identity_public_key, signing_public_key, safety_number };
 
   g_return_val_if_fail (TF_IS_STORE (self), FALSE);
-  g_return_val_if_fail (user_id != NULL && safety_number != NULL, FALSE);
+  g_return_val_if_fail (user_id != NULL, FALSE);
   g_return_val_if_fail (identity_public_key != NULL && signing_public_key != NULL, FALSE);
 
   return tf_store_in_transaction (self, accept_body, &a, error);

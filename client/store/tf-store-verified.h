@@ -42,7 +42,8 @@ JsonObject *tf_store_lookup_key_change (TfStore     *self,
 GPtrArray  *tf_store_list_key_changes  (TfStore     *self,
                                         GError     **error);
 /* Pins the keys of @user_id's key change in known_keys, forgets the change
- * and marks @safety_number verified, in one transaction; NOT_FOUND when
+ * and marks @safety_number verified (unless NULL: a managed client's
+ * hand-over, which compared nothing), in one transaction; NOT_FOUND when
  * there is no change, CONSTRAINT when the change's keys are no longer
  * @identity/@signing (another change came in meanwhile). */
 gboolean    tf_store_accept_key_change (TfStore     *self,

@@ -194,6 +194,8 @@ write_everything (Scenario *s, TfTestUser *therapist, TfTestUser *client)
   g_autofree char *note_content = tf_test_envelope ("session_notes", note, "note_content", "{}");
   g_autofree char *codes =
       tf_test_envelope ("treatment_plans", plan, "diagnosis_codes", "[\"F32.1\"]");
+  g_autofree char *details = tf_test_envelope ("client_details", c, "amka", "12048512342");
+  g_autofree char *managed = NULL, *managed_keys = NULL;
   g_autofree char *sealed = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) tm = g_ptr_array_new_with_free_func (g_free);
@@ -260,8 +262,13 @@ write_everything (Scenario *s, TfTestUser *therapist, TfTestUser *client)
       " \"base_version\": 0, \"fields\": {\"table_name\": \"journal_entries\","
       " \"record_id\": \"%s\", \"owner_id\": \"%s\", \"recipient_id\": \"%s\","
       " \"sealed_key\": \"%s\"}}", grant, entry, c, t, sealed));
+  g_ptr_array_add (cm, g_strdup_printf (
+      "{\"mutation_id\": 8, \"table\": \"client_details\", \"id\": \"%s\", \"op\": \"upsert\","
+      " \"base_version\": 0, \"fields\": {\"client_id\": \"%s\", \"amka\": \"%s\"}}",
+      c, c, details));
   g_ptr_array_add (cm, NULL);
   push_applied (client, (char **) cm->pdata);
+  made (s, "client_details", c);
   made (s, "care_relationships", care);
   made (s, "mood_entries", mood);
   made (s, "journal_entries", entry);
@@ -306,8 +313,36 @@ write_everything (Scenario *s, TfTestUser *therapist, TfTestUser *client)
       " \"base_version\": 0, \"fields\": {\"note_id\": \"%s\", \"therapist_id\": \"%s\","
       " \"content\": \"%s\", \"locked_at\": \"2026-11-21T10:00:00Z\","
       " \"signature\": \"YWRk\"}}", addendum, note, t, addendum_text));
+  /* A client the therapist added, who has no account: the therapist's file. */
+  {
+    g_autofree char *identity = NULL, *signing = NULL, *fingerprint = NULL, *body = NULL;
+    g_autoptr(TfSecret) identity_secret = NULL, signing_secret = NULL;
+    const char *publics[3];
+
+    g_assert_true (tf_crypto_box_keypair (&identity, &identity_secret, &error));
+    g_assert_true (tf_crypto_sign_keypair (&signing, &signing_secret, &error));
+    publics[0] = identity;
+    publics[1] = signing;
+    publics[2] = NULL;
+    fingerprint = tf_crypto_fingerprint (publics);
+    managed = g_uuid_string_random ();
+    body = g_strdup_printf ("{\"client_id\": \"%s\", \"identity_public_key\": \"%s\","
+                            " \"signing_public_key\": \"%s\", \"fingerprint\": \"%s\"}",
+                            managed, identity, signing, fingerprint);
+    {
+      g_autoptr(TfTestResponse) r = tf_test_request (server, "POST", "/v1/clients",
+                                                     therapist->token, body);
+      g_assert_cmpuint (r->status, ==, 200);
+    }
+    managed_keys = tf_test_envelope ("managed_clients", managed, "client_keys", "{}");
+  }
+  g_ptr_array_add (tm2, g_strdup_printf (
+      "{\"mutation_id\": 11, \"table\": \"managed_clients\", \"id\": \"%s\", \"op\": \"upsert\","
+      " \"base_version\": 0, \"fields\": {\"client_id\": \"%s\", \"therapist_id\": \"%s\","
+      " \"client_keys\": \"%s\"}}", managed, managed, t, managed_keys));
   g_ptr_array_add (tm2, NULL);
   push_applied (therapist, (char **) tm2->pdata);
+  made (s, "managed_clients", managed);
   made (s, "appointments", appt);
   made (s, "sessions", session);
   made (s, "session_notes", note);

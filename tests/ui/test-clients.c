@@ -222,6 +222,22 @@ deliver (Client *c, Fixture *f, ...)
   tf_ui_pull_records (f->session, records);
 }
 
+/* @c's record @id of @table alone, without the key grants of it: what a
+ * therapist's device holds before the grant reaches it. */
+static void
+deliver_without_grants (Client *c, Fixture *f, const char *table, const char *id)
+{
+  g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify)
+                                                                 tf_record_free);
+  g_autoptr(GError) error = NULL;
+  TfRecord *record = tf_store_get (c->store, tf_registry_lookup (table), id, &error);
+
+  g_assert_no_error (error);
+  tf_ui_sign_as_queued (c->store, record);
+  g_ptr_array_add (records, record);
+  tf_ui_pull_records (f->session, records);
+}
+
 static void
 deliver_care (Client *c, Fixture *f)
 {
@@ -731,8 +747,10 @@ test_client_shares (void)
     g_assert_cmpstr (gtk_widget_get_name (gtk_widget_get_first_child (list)), ==, first);
   }
 
-  /* An intake the client wrote for themselves cannot be opened here: said
-   * so, shown as far as it can be read, and not overwritten. */
+  /* An intake the client wrote for themselves is shared with the
+   * therapists in care (as a managed client's is, issue 12); until its
+   * grant is here it cannot be opened: said so, shown as far as it can be
+   * read, and not overwritten. */
   json_object_set_string_member (intake, "client_id", c.id);
   json_object_set_string_member (intake, "emergency_contact_name", "Γιώργος Παπαδόπουλος");
   json_object_set_member (intake, "allergies", json_from_string ("[\"Πενικιλίνη\"]", NULL));
@@ -740,12 +758,15 @@ test_client_shares (void)
   g_assert_true (tf_vault_put (c.vault, tf_registry_lookup ("client_intakes"), c.id, intake,
                                &error));
   g_assert_no_error (error);
-  deliver (&c, &f, "client_intakes", c.id, NULL);
+  deliver_without_grants (&c, &f, "client_intakes", c.id);
   show_section (f.window, "intake");
   tf_ui_wait_shown (f.window, "intake-unreadable");
   g_assert_cmpstr (entry_text (f.window, "intake-contact-name"), ==, "Γιώργος Παπαδόπουλος");
   g_assert_false (gtk_widget_is_sensitive (tf_ui_find (f.window, "intake-save")));
   g_assert_false (gtk_widget_is_sensitive (tf_ui_find (f.window, "intake-contact-name")));
+  /* The grant arrives: it opens. */
+  deliver (&c, &f, "client_intakes", c.id, NULL);
+  tf_ui_wait_mapped (f.window, "intake-unreadable", FALSE);
 
   tf_ui_page_close (&f);
   client_close (&c);
