@@ -260,6 +260,18 @@ tf_calendar_month_set_month (TfCalendarMonth *self, GDateTime *first, GDateTime 
 }
 
 void
+tf_calendar_month_drop_model (TfCalendarMonth *self)
+{
+  g_return_if_fail (TF_IS_CALENDAR_MONTH (self));
+
+  if (self->model != NULL)
+    g_signal_handlers_disconnect_by_data (self->model, self);
+  g_clear_object (&self->model);
+  if (self->grid_start != NULL)
+    fill_days (self);
+}
+
+void
 tf_calendar_month_set_selected (TfCalendarMonth *self, int index)
 {
   g_return_if_fail (TF_IS_CALENDAR_MONTH (self));

@@ -26,6 +26,8 @@ void       tf_calendar_month_set_month    (TfCalendarMonth *self,
                                            GDateTime       *first,
                                            GDateTime       *grid_start,
                                            GListModel      *model);
+/* Lets go of the model and the days' appointments (a view no longer shown). */
+void       tf_calendar_month_drop_model   (TfCalendarMonth *self);
 /* Marks the day @index days after the grid's start (-1: none) as selected. */
 void       tf_calendar_month_set_selected (TfCalendarMonth *self,
                                            int              index);

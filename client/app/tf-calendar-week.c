@@ -192,11 +192,7 @@ tf_calendar_week_set_days (TfCalendarWeek *self, GDateTime *start, int n_days,
   g_return_if_fail (model == NULL || G_IS_LIST_MODEL (model));
 
   grid = TF_CALENDAR_GRID (self->grid);
-  if (self->model != NULL)
-    g_signal_handlers_disconnect_by_data (self->model, self);
-  g_clear_object (&self->model);
-  while (tf_calendar_grid_get_n_blocks (grid) > 0)
-    tf_calendar_grid_remove_block (grid, 0);
+  tf_calendar_week_drop_model (self);
 
   g_clear_pointer (&self->start, g_date_time_unref);
   self->start = g_date_time_ref (start);
@@ -209,6 +205,21 @@ tf_calendar_week_set_days (TfCalendarWeek *self, GDateTime *start, int n_days,
       g_signal_connect (model, "items-changed", G_CALLBACK (on_items_changed_cb), self);
       on_items_changed_cb (model, 0, 0, g_list_model_get_n_items (model), self);
     }
+}
+
+void
+tf_calendar_week_drop_model (TfCalendarWeek *self)
+{
+  TfCalendarGrid *grid;
+
+  g_return_if_fail (TF_IS_CALENDAR_WEEK (self));
+
+  grid = TF_CALENDAR_GRID (self->grid);
+  if (self->model != NULL)
+    g_signal_handlers_disconnect_by_data (self->model, self);
+  g_clear_object (&self->model);
+  while (tf_calendar_grid_get_n_blocks (grid) > 0)
+    tf_calendar_grid_remove_block (grid, 0);
 }
 
 void

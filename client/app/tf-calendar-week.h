@@ -26,6 +26,8 @@ void       tf_calendar_week_set_days     (TfCalendarWeek *self,
                                           GDateTime      *start,
                                           int             n_days,
                                           GListModel     *model);
+/* Lets go of the model and its blocks (a view no longer shown). */
+void       tf_calendar_week_drop_model   (TfCalendarWeek *self);
 /* Marks day @index (from the first shown; -1 none) as selected. */
 void       tf_calendar_week_set_selected (TfCalendarWeek *self,
                                           int             index);

@@ -165,6 +165,13 @@ tf_schedule_calendar_show (TfSchedulePage *self)
         tf_schedule_page_show_week (self, NULL);
       if (!g_str_equal (self->view, "list"))
         self->range = tf_session_dup_appointments_between (self->session, start, end);
+      /* The views not shown let go of theirs: nothing reloads unseen. */
+      if (!g_str_equal (self->view, "day"))
+        tf_calendar_week_drop_model (TF_CALENDAR_WEEK (self->day_view));
+      if (!g_str_equal (self->view, "week"))
+        tf_calendar_week_drop_model (TF_CALENDAR_WEEK (self->week_view));
+      if (!g_str_equal (self->view, "month"))
+        tf_calendar_month_drop_model (TF_CALENDAR_MONTH (self->month_view));
 
       if (g_str_equal (self->view, "day"))
         tf_calendar_week_set_days (TF_CALENDAR_WEEK (self->day_view), start, 1,
