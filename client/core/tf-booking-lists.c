@@ -91,7 +91,7 @@ tf_booking_slots_new (TfVault *vault, const char *therapist_id, const char *serv
 {
   static const char *const tables[] = { "therapist_availability", "therapist_blocked_dates",
                                         "appointments", "therapist_services", "services",
-                                        "profiles", NULL };
+                                        "profiles", "therapist_booking_rules", NULL };
   SlotsQuery *query;
 
   g_return_val_if_fail (TF_IS_VAULT (vault), NULL);
@@ -265,7 +265,9 @@ load_mine (TfVault *vault, gpointer data, GError **error)
 TfRepository *
 tf_booking_mine_new (TfVault *vault)
 {
-  static const char *const tables[] = { "appointments", "profiles", "services", NULL };
+  /* The rules too: an appointment in person shows the practice's address. */
+  static const char *const tables[] = { "appointments", "profiles", "services",
+                                        "therapist_booking_rules", NULL };
   TfRepository *mine;
 
   g_return_val_if_fail (TF_IS_VAULT (vault), NULL);

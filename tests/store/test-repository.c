@@ -366,6 +366,49 @@ test_next_change (Fixture *f, gconstpointer data)
   g_assert_cmpint (tf_booking_next_change (records, now), ==, second + (gint64) 5 * 60 * G_USEC_PER_SEC);
 }
 
+/* A therapist's free times the list shows follow their booking rules when
+ * the rules arrive: the day after tomorrow has slots, and none once the
+ * therapist asks for three days' notice — the same list, no reopening. */
+static void
+test_slots_follow_rules (Fixture *f, gconstpointer data)
+{
+  g_autofree char *therapist = g_uuid_string_random ();
+  g_autoptr(GTimeZone) athens = g_time_zone_new_identifier ("Europe/Athens");
+  g_autoptr(GDateTime) now = g_date_time_new_now (athens);
+  g_autoptr(GDateTime) day = g_date_time_add_days (now, 2);
+  g_autoptr(TfRepository) slots = NULL;
+  g_autoptr(JsonObject) rules = json_object_new ();
+  g_autoptr(GError) error = NULL;
+
+  for (int d = 0; d <= 6; d++)
+    {
+      g_autoptr(JsonObject) hours = json_object_new ();
+      g_autofree char *id = g_uuid_string_random ();
+
+      json_object_set_string_member (hours, "id", id);
+      json_object_set_string_member (hours, "therapist_id", therapist);
+      json_object_set_int_member (hours, "day_of_week", d);
+      json_object_set_string_member (hours, "start_time", "09:00:00");
+      json_object_set_string_member (hours, "end_time", "17:00:00");
+      g_assert_true (tf_vault_put (f->vault, tf_registry_lookup ("therapist_availability"), id,
+                                   hours, &error));
+      g_assert_no_error (error);
+    }
+  slots = tf_booking_slots_new (f->vault, therapist, NULL, g_date_time_get_year (day),
+                                g_date_time_get_month (day), g_date_time_get_day_of_month (day));
+  drain ();
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (slots)), >, 0);
+
+  json_object_set_string_member (rules, "therapist_id", therapist);
+  json_object_set_int_member (rules, "min_notice_minutes", 3 * 24 * 60);
+  g_assert_true (tf_vault_put (f->vault, tf_registry_lookup ("therapist_booking_rules"),
+                               therapist, rules, &error));
+  g_assert_no_error (error);
+  drain ();
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (slots)), ==, 0);
+  g_assert_finalize_object (g_steal_pointer (&slots));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -381,5 +424,7 @@ main (int argc, char **argv)
               test_next_change, fixture_tear_down);
   g_test_add ("/repository/appointment-ends-by-the-clock", Fixture, NULL, fixture_set_up,
               test_appointment_ends_by_the_clock, fixture_tear_down);
+  g_test_add ("/repository/slots-follow-rules", Fixture, NULL, fixture_set_up,
+              test_slots_follow_rules, fixture_tear_down);
   return g_test_run ();
 }
