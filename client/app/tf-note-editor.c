@@ -34,6 +34,7 @@
 #include "tf-note-addenda.h"
 #include "tf-note-editor.h"
 #include "tf-note-section-group.h"
+#include "tf-print.h"
 #include "tf-time.h"
 
 struct _TfNoteEditor
@@ -55,6 +56,7 @@ struct _TfNoteEditor
 
   /* template (tf-note-editor.ui) */
   GtkWidget    *heading;
+  GtkWidget    *print;          /* shown for a saved note */
   GtkWidget    *draft_notice;   /* TfDraftNotice: shown with restored changes */
   GtkWidget    *signed_label;
   GtkWidget    *warning;
@@ -213,6 +215,8 @@ update_actions (TfNoteEditor *self)
   gtk_widget_set_visible (gtk_widget_get_parent (self->lock), !self->locked);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "note.save", !self->locked);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "note.lock-sign", !self->locked);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "note.print", self->note_id != NULL);
+  gtk_widget_set_visible (self->print, self->note_id != NULL);
   /* A signed note has nothing to act on; the bar stays only to say a problem. */
   gtk_widget_set_visible (self->actions_bar,
                           !self->locked || gtk_widget_get_visible (self->error));
@@ -673,6 +677,22 @@ lock_sign_activated (GtkWidget *widget, const char *action, GVariant *param)
   on_lock_clicked_cb (TF_NOTE_EDITOR (widget));
 }
 
+/* Print or save as PDF: the note as stored (what is signed is what is
+ * printed; unsaved changes are not), with its addenda. */
+static void
+print_activated (GtkWidget *widget, const char *action, GVariant *parameter)
+{
+  TfNoteEditor *self = TF_NOTE_EDITOR (widget);
+  g_autoptr(GError) error = NULL;
+  TfPrintDoc *doc;
+
+  if (self->session == NULL || self->note_id == NULL)
+    return;
+  doc = tf_print_doc_new_for_note (tf_session_get_vault (self->session), self->note_id, &error);
+  if (doc == NULL || !tf_print_run (GTK_WIDGET (self), doc, &error))
+    fail (self, _("The note was not printed: %s"), error->message);
+}
+
 /* An addendum's outcome is the editor's, told to the window the same way. */
 static void
 on_addenda_saved_cb (TfNoteEditor *self, const char *message)
@@ -722,6 +742,7 @@ tf_note_editor_class_init (TfNoteEditorClass *klass)
                                                "tf-note-editor.ui");
 #define BIND(name) gtk_widget_class_bind_template_child (widget_class, TfNoteEditor, name)
   BIND (heading);
+  BIND (print);
   BIND (draft_notice);
   BIND (signed_label);
   BIND (warning);
@@ -745,6 +766,9 @@ tf_note_editor_class_init (TfNoteEditorClass *klass)
   gtk_widget_class_install_action (widget_class, "note.back", NULL, back_activated);
   gtk_widget_class_install_action (widget_class, "note.save", NULL, save_activated);
   gtk_widget_class_install_action (widget_class, "note.lock-sign", NULL, lock_sign_activated);
+  gtk_widget_class_install_action (widget_class, "note.print", NULL, print_activated);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK, "note.print",
+                                       NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "note.save",
                                        NULL);
 }

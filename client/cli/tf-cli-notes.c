@@ -11,6 +11,8 @@
 #include "tf-cli.h"
 #include "tf-addenda.h"
 #include "tf-clinical.h"
+#include "tf-print-doc.h"
+#include "tf-print-render.h"
 
 static gboolean
 note_add (TfCli *cli, int argc, char **argv, GError **error)
@@ -223,11 +225,39 @@ note_show (TfCli *cli, int argc, char **argv, GError **error)
   return TRUE;
 }
 
+static gboolean
+note_print (TfCli *cli, int argc, char **argv, GError **error)
+{
+  g_autofree char *output = NULL;
+  g_autoptr(TfPrintDoc) doc = NULL;
+  guint pages = 0;
+  GOptionEntry entries[] = {
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("The PDF file to write"),
+      N_("FILE") },
+    { NULL }
+  };
+
+  if (!tf_cli_parse (cli, &tf_cli_note_commands[5], entries, &argc, &argv, 1, error))
+    return FALSE;
+  if (output == NULL)
+    return tf_cli_usage_error (error, _("Say where the PDF goes with --output FILE"));
+  if (tf_cli_require_role (cli, "therapist", error) == NULL || tf_cli_vault (cli, error) == NULL)
+    return FALSE;
+  doc = tf_print_doc_new_for_note (cli->vault, argv[1], error);
+  if (doc == NULL || !tf_print_doc_save_pdf (doc, output, &pages, error))
+    return FALSE;
+  if (!cli->json)
+    g_print (g_dngettext (GETTEXT_PACKAGE, "%s: %u page\n", "%s: %u pages\n", pages), output,
+             pages);
+  return TRUE;
+}
+
 const TfCliCommand tf_cli_note_commands[] = {
   { "note", "add", note_add, "--appointment ID --approach soap|dap|birp|cbt --content TEXT" },
   { "note", "lock", note_lock, "ID" },
   { "note", "list", note_list, "[--unsigned]" },
   { "note", "addendum", note_addendum, "ID --content TEXT" },
   { "note", "show", note_show, "ID" },
+  { "note", "print", note_print, "ID --output FILE.pdf" },
   { NULL }
 };

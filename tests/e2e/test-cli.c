@@ -1791,6 +1791,27 @@ test_note_lock (void)
                      "Phoned the next day: sleeping better");
     g_assert_true (json_object_get_boolean_member (a, "signature_valid"));
 
+    /* Printed to PDF with the practice's header: the note, its signature
+     * verified, and the addendum. */
+    {
+      g_autofree char *pdf = g_build_filename (g_get_tmp_dir (), "tf-note-print.pdf", NULL);
+      g_autofree char *printed = OK (laptop, "note", "print", note, "--output", pdf);
+      g_autofree char *text = NULL, *argv_err = NULL;
+      int status = 0;
+      const char *argv[] = { "pdftotext", "-layout", pdf, "-", NULL };
+
+      g_assert_nonnull (strstr (printed, "1 page"));
+      g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                                   &text, &argv_err, &status, NULL));
+      g_assert_cmpint (status, ==, 0);
+      g_assert_nonnull (strstr (text, "SOAP Note"));
+      g_assert_nonnull (strstr (text, "S: reports intrusive thoughts since May"));
+      g_assert_nonnull (strstr (text, "the signature verifies"));
+      g_assert_nonnull (strstr (text, "Phoned the next day: sleeping better"));
+      g_assert_nonnull (strstr (text, "Page 1 of 1"));
+      g_unlink (pdf);
+    }
+
     /* The server moves the addendum's time: refused, the signed one kept. */
     operator_change ("note_addenda", addendum, "locked_at = locked_at + interval '1 day'");
     g_free (OK (laptop, "sync"));

@@ -27,11 +27,13 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "tf-clinical.h"
 #include "tf-notes-view.h"
 #include "tf-plan-editor.h"
+#include "tf-print.h"
 #include "tf-time.h"
 #include "tf-ui-test.h"
 
@@ -434,6 +436,7 @@ test_addenda (void)
   open_row (&f, draft_row);
   tf_ui_wait_shown (f.window, "notes-save");
   g_assert_false (gtk_widget_get_visible (tf_ui_find (f.window, "notes-addenda")));
+  g_assert_true (gtk_widget_get_visible (tf_ui_find (f.window, "notes-print")));
   tf_ui_click (f.window, "notes-back");
 
   open_row (&f, signed_row);
@@ -467,6 +470,34 @@ test_addenda (void)
   tf_ui_shot ("notes-addenda");
   /* The note itself is as it was signed. */
   g_assert_cmpuint (count (&f, "session_notes", "id", signed_id), ==, 1);
+
+  /* Printed (here exported as PDF, as "Print to File" does): the note as
+   * signed, with its addendum; Print is offered for a saved note only. */
+  g_assert_true (gtk_widget_get_visible (tf_ui_find (f.window, "notes-print")));
+  {
+    g_autofree char *pdf = g_build_filename (g_get_tmp_dir (), "tf-ui-note.pdf", NULL);
+    g_autoptr(GtkPrintOperation) operation = NULL;
+    g_autofree char *text = NULL;
+    const char *argv[] = { "pdftotext", pdf, "-", NULL };
+    int status = 0;
+    TfPrintDoc *doc = tf_print_doc_new_for_note (tf_ui_page_vault (&f), signed_id, &error);
+
+    g_assert_no_error (error);
+    operation = tf_print_operation_new (doc);
+    gtk_print_operation_set_export_filename (operation, pdf);
+    g_assert_cmpint (gtk_print_operation_run (operation, GTK_PRINT_OPERATION_ACTION_EXPORT, NULL,
+                                              &error), ==, GTK_PRINT_OPERATION_RESULT_APPLY);
+    g_assert_no_error (error);
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                                 &text, NULL, &status, NULL));
+    g_assert_cmpint (status, ==, 0);
+    g_assert_nonnull (strstr (text, "SOAP Note"));
+    g_assert_nonnull (strstr (text, "S: άγχος στη δουλειά"));
+    g_assert_nonnull (strstr (text, "Τηλεφώνησε την επομένη: κοιμάται καλύτερα."));
+    g_assert_nonnull (strstr (text, "the signature verifies"));
+    g_assert_nonnull (strstr (text, "Licence no. ΑΜ-12345"));
+    g_unlink (pdf);
+  }
 
   /* Leaving with an addendum typed and not added asks first. */
   write_text (&f, "addenda-text", "Μισή σκέψη");
