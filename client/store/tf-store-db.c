@@ -339,6 +339,12 @@ builtin_steps (void)
           g_ptr_array_add (builtin.sql_data, bytes);
         }
       qsort (steps, n, sizeof *steps, compare_steps);
+      /* Two steps of one number: a store already at it would never run
+       * the second (only steps above user_version run).  A build bug. */
+      for (guint i = 1; i < n; i++)
+        if (steps[i].version == steps[i - 1].version)
+          g_error ("device schema steps %s and %s have the same number", steps[i - 1].name,
+                   steps[i].name);
       builtin.n_steps = n;
       g_once_init_leave (&builtin.steps, steps);
     }

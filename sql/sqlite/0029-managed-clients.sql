@@ -1,6 +1,6 @@
 -- SPDX-License-Identifier: GPL-3.0-or-later
 --
--- 0028-managed-clients.sql: the device's copy of the two synced tables of
+-- 0029-managed-clients.sql: the device's copy of the two synced tables of
 -- managed clients (PostgreSQL 0017; docs/encryption.md, "Managed clients
 -- and the hand-over").  managed_clients is the therapist's: the client's
 -- keys, the referral source and the therapist's notes, encrypted under the
