@@ -10,6 +10,8 @@
  *   tf-vault-conflicts.c  the store's copy function; listing and resolving
  *                         conflict copies
  *   tf-vault-legacy.c     plaintext left in columns encrypted later
+ *   tf-vault-adopt.c      a managed client's records re-keyed under the
+ *                         account that took them over
  *   tf-vault-verify.c     the store's verify function: authors' signatures
  */
 #pragma once

@@ -11,6 +11,11 @@
  *   - the table is in care_flags below (mood_entries while share_mood,
  *     goals and goal_progress while share_goals): the relationship's flag
  *     is on.
+ * A client's intake and personal details (client_intakes, client_details,
+ * TF_AUDIENCE_CARE) the client owns are read by every therapist of their
+ * active care relationships, whatever the flags (care_always below): a
+ * managed client's are written in their name (tf-managed.h) and so shared
+ * like the client's own.
  * A table with neither rule is never shared.  Goals have no encrypted
  * columns, so the server's visibility alone decides there and there is
  * nothing to seal.
