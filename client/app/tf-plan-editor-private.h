@@ -40,6 +40,7 @@ struct _TfPlanEditor
   GtkWidget    *draft_notice;   /* TfDraftNotice: shown with restored changes */
   GtkWidget    *heading;
   GtkWidget    *new_plan;       /* "New Plan", after a completed one */
+  GtkWidget    *print;        /* shown for a saved plan */
   GtkWidget    *status;         /* AdwComboRow */
   GtkStringList *status_labels; /* the status row's model, which holds it */
   GtkWidget    *review_date;    /* AdwEntryRow, YYYY-MM-DD */

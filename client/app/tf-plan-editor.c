@@ -45,6 +45,7 @@
 #include "tf-drafts.h"
 #include "tf-form.h"
 #include "tf-plan-editor-private.h"
+#include "tf-print.h"
 #include "tf-time.h"
 
 #define DRAFT_FORM "treatment_plans"
@@ -207,6 +208,8 @@ update_heading (TfPlanEditor *self, TfItem *plan)
   gtk_widget_set_visible (self->new_plan, plan != NULL &&
                                           g_strcmp0 (tf_item_get_string (plan, "status"),
                                                      "completed") == 0);
+  gtk_widget_set_visible (self->print, plan != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "plan.print", plan != NULL);
 }
 
 /* The form from @plan (NULL: a new, empty plan). */
@@ -535,6 +538,21 @@ save_activated (GtkWidget *widget, const char *action, GVariant *param)
     tf_plan_editor_save (self);
 }
 
+/* Print or save as PDF: the plan as stored. */
+static void
+print_activated (GtkWidget *widget, const char *action, GVariant *param)
+{
+  TfPlanEditor *self = TF_PLAN_EDITOR (widget);
+  g_autoptr(GError) error = NULL;
+  TfPrintDoc *doc;
+
+  if (self->session == NULL || self->plan_id == NULL)
+    return;
+  doc = tf_print_doc_new_for_plan (tf_session_get_vault (self->session), self->plan_id, &error);
+  if (doc == NULL || !tf_print_run (GTK_WIDGET (self), doc, &error))
+    fail (self, _("The plan was not printed: %s"), error->message);
+}
+
 static void
 tf_plan_editor_class_init (TfPlanEditorClass *klass)
 {
@@ -552,6 +570,7 @@ tf_plan_editor_class_init (TfPlanEditorClass *klass)
   BIND (draft_notice);
   BIND (heading);
   BIND (new_plan);
+  BIND (print);
   BIND (status);
   BIND (review_date);
   BIND (code);
@@ -571,6 +590,9 @@ tf_plan_editor_class_init (TfPlanEditorClass *klass)
 
   gtk_widget_class_install_action (widget_class, "plan.new", NULL, new_activated);
   gtk_widget_class_install_action (widget_class, "plan.save", NULL, save_activated);
+  gtk_widget_class_install_action (widget_class, "plan.print", NULL, print_activated);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK, "plan.print",
+                                       NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "plan.save",
                                        NULL);
 }

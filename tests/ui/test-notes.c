@@ -650,6 +650,36 @@ test_plan (void)
   g_assert_false (gtk_widget_get_visible (tf_ui_find (f.window, "plan-empty")) &&
                   gtk_widget_get_mapped (tf_ui_find (f.window, "plan-empty")));
 
+  /* A saved plan prints: its diagnosis with its description, its goal and
+   * review date (exported as PDF here, as "Print to File" does). */
+  g_assert_true (gtk_widget_get_visible (tf_ui_find (f.window, "plan-print")));
+  {
+    g_autofree char *pdf = g_build_filename (g_get_tmp_dir (), "tf-ui-plan.pdf", NULL);
+    g_autoptr(GtkPrintOperation) operation = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autofree char *text = NULL;
+    const char *argv[] = { "pdftotext", pdf, "-", NULL };
+    int status = 0;
+    TfPrintDoc *doc = tf_print_doc_new_for_plan (tf_ui_page_vault (&f),
+                                                 json_object_get_string_member (plan, "id"),
+                                                 &error);
+
+    g_assert_no_error (error);
+    operation = tf_print_operation_new (doc);
+    gtk_print_operation_set_export_filename (operation, pdf);
+    g_assert_cmpint (gtk_print_operation_run (operation, GTK_PRINT_OPERATION_ACTION_EXPORT, NULL,
+                                              &error), ==, GTK_PRINT_OPERATION_RESULT_APPLY);
+    g_assert_no_error (error);
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                                 &text, NULL, &status, NULL));
+    g_assert_cmpint (status, ==, 0);
+    g_assert_nonnull (strstr (text, "Treatment Plan"));
+    g_assert_nonnull (strstr (text, "F32.1 — Moderate depressive episode"));
+    g_assert_nonnull (strstr (text, "Ύπνος 7 ωρών τις περισσότερες νύχτες"));
+    g_assert_nonnull (strstr (text, "Review on 2030-06-30"));
+    g_unlink (pdf);
+  }
+
   /* Put on hold and a diagnosis removed: stored so. */
   adw_combo_row_set_selected (ADW_COMBO_ROW (tf_ui_find (f.window, "plan-status")), 1);
   tf_ui_click (f.window, "plan-diagnosis-remove-F32.1");
