@@ -227,7 +227,8 @@ read_refusals (GtkWidget *widget, RefusalWatch *w, gboolean say)
         continue;
       if (utc != NULL)
         {
-          g_autoptr(GDateTime) local = g_date_time_to_local (utc);
+          g_autoptr(GTimeZone) zone = tf_session_dup_time_zone (w->session);
+          g_autoptr(GDateTime) local = g_date_time_to_timezone (utc, zone);
           g_autofree char *when = tf_appointment_format_when (local);
 
           /* TRANSLATORS: an appointment's time, and why the server refused it. */

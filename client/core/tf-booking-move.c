@@ -80,13 +80,15 @@ tf_booking_move (TfVault *vault, const char *appointment_id, GDateTime *new_star
 
   duration = (int) json_object_get_int_member_with_default (plain, "duration",
                                                             TF_BOOKING_DEFAULT_DURATION);
+  /* The therapist's own days off (a client's move meets them as no free slot). */
+  if (by_therapist && !tf_booking_check_day_off (vault, therapist, new_start, error))
+    return FALSE;
   if (!tf_booking_find_overlap (vault, therapist, appointment_id, new_start, duration, 0, &taken,
                                 error))
     return FALSE;
   if (taken != NULL)
     {
-      g_autoptr(GDateTime) local = g_date_time_to_local (new_start);
-      g_autofree char *shown = g_date_time_format (local, "%Y-%m-%d %H:%M");
+      g_autofree char *shown = tf_booking_shown_time (vault, therapist, new_start);
 
       g_set_error (error, TF_BOOKING_ERROR, TF_BOOKING_ERROR_TAKEN,
                    by_therapist ? _("You already have an appointment at %s")
@@ -112,8 +114,7 @@ tf_booking_move (TfVault *vault, const char *appointment_id, GDateTime *new_star
             }
           if (known)
             {
-              g_autoptr(GDateTime) shown_at = g_date_time_to_local (new_start);
-              g_autofree char *shown = g_date_time_format (shown_at, "%Y-%m-%d %H:%M");
+              g_autofree char *shown = tf_booking_shown_time (vault, therapist, new_start);
 
               g_set_error (error, TF_BOOKING_ERROR, TF_BOOKING_ERROR_NOT_FREE,
                            _("%s is not a free time of this therapist"), shown);

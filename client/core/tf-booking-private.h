@@ -69,4 +69,19 @@ gboolean   tf_booking_is_free_slot      (TfVault    *vault,
                                          gboolean   *known,
                                          GError    **error);
 
+/* @start as a wall-clock time ("%Y-%m-%d %H:%M") in @therapist_id's zone
+ * (their profile's timezone, Europe/Athens when it has none), as their
+ * calendar shows it, for messages. */
+char      *tf_booking_shown_time        (TfVault    *vault,
+                                         const char *therapist_id,
+                                         GDateTime  *start);
+
+/* TF_BOOKING_ERROR_DAY_OFF when @start falls, in @therapist_id's zone, on
+ * one of their days off this device has (a therapist's own: the server
+ * refuses such a booking as blocked_date). */
+gboolean   tf_booking_check_day_off     (TfVault    *vault,
+                                         const char *therapist_id,
+                                         GDateTime  *start,
+                                         GError    **error);
+
 G_END_DECLS

@@ -20,6 +20,7 @@
 #include "tf-account.h"
 #include "tf-booking.h"
 #include "tf-booking-private.h"
+#include "tf-slots.h"
 #include "tf-store.h"
 #include "tf-time.h"
 #include "tf-validate.h"
@@ -115,13 +116,63 @@ tf_booking_check_location (const char *location_type, const char *meeting_url,
   return TRUE;
 }
 
-/* The time of day @start shows in this machine's zone, for messages. */
+/* The zone @therapist_id works in: their profile's, or Europe/Athens. */
 static char *
-shown_time (GDateTime *start)
+dup_therapist_tzid (TfVault *vault, const char *therapist_id)
 {
-  g_autoptr(GDateTime) local = g_date_time_to_local (start);
+  g_autoptr(TfRecord) profile = NULL;
+  const char *tzid = NULL;
 
+  profile = tf_store_get (tf_vault_get_store (vault), tf_registry_lookup ("profiles"),
+                          therapist_id, NULL);
+  if (profile != NULL && !profile->deleted)
+    tzid = tf_json_get_string (profile->fields, "timezone");
+  if (tzid == NULL || *tzid == '\0' || !tf_time_zone_is_known (tzid))
+    tzid = TF_DEFAULT_TIMEZONE;
+  return g_strdup (tzid);
+}
+
+char *
+tf_booking_shown_time (TfVault *vault, const char *therapist_id, GDateTime *start)
+{
+  g_autofree char *tzid = dup_therapist_tzid (vault, therapist_id);
+  g_autoptr(GDateTime) local = tf_time_utc_to_local (tzid, start, NULL);
+
+  if (local == NULL)
+    local = g_date_time_to_local (start);
   return g_date_time_format (local, "%Y-%m-%d %H:%M");
+}
+
+gboolean
+tf_booking_check_day_off (TfVault *vault, const char *therapist_id, GDateTime *start,
+                          GError **error)
+{
+  g_autofree char *tzid = dup_therapist_tzid (vault, therapist_id);
+  g_autoptr(GDateTime) local = NULL;
+  g_autoptr(GPtrArray) blocked = NULL;
+  g_autofree char *date = NULL;
+
+  local = tf_time_utc_to_local (tzid, start, error);
+  if (local == NULL)
+    return FALSE;
+  date = g_date_time_format (local, "%Y-%m-%d");
+  blocked = tf_vault_list (vault, tf_registry_lookup ("therapist_blocked_dates"), "therapist_id",
+                           therapist_id, error);
+  if (blocked == NULL)
+    return FALSE;
+  for (guint i = 0; i < blocked->len; i++)
+    {
+      TfBlocked b;
+
+      if (tf_blocked_init_from_fields (&b, g_ptr_array_index (blocked, i)) &&
+          tf_blocked_contains (&b, date))
+        {
+          g_set_error (error, TF_BOOKING_ERROR, TF_BOOKING_ERROR_DAY_OFF,
+                       _("%s is one of your days off"), date);
+          return FALSE;
+        }
+    }
+  return TRUE;
 }
 
 char *
@@ -173,11 +224,13 @@ tf_booking_book_for_client (TfVault *vault, const char *client_id, GDateTime *st
     }
   if (!tf_booking_find_offer (vault, me, service_id, &duration, &price, error))
     return NULL;
+  if (!tf_booking_check_day_off (vault, me, start, error))
+    return NULL;
   if (!tf_booking_find_overlap (vault, me, NULL, start, duration, 0, &taken, error))
     return NULL;
   if (taken != NULL)
     {
-      g_autofree char *shown = shown_time (start);
+      g_autofree char *shown = tf_booking_shown_time (vault, me, start);
 
       g_set_error (error, TF_BOOKING_ERROR, TF_BOOKING_ERROR_TAKEN,
                    _("You already have an appointment at %s"), shown);

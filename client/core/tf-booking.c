@@ -614,7 +614,6 @@ tf_booking_book (TfVault *vault, const char *therapist_id, GDateTime *start,
     return NULL;
   if (!tf_booking_is_free_slot (vault, therapist_id, NULL, start, duration, &known, &local))
     {
-      g_autoptr(GDateTime) local_start = NULL;
       g_autofree char *shown = NULL;
 
       if (local != NULL)
@@ -627,8 +626,7 @@ tf_booking_book (TfVault *vault, const char *therapist_id, GDateTime *start,
       /* Hours this device does not know yet: the server decides. */
       if (known)
         {
-          local_start = g_date_time_to_local (start);
-          shown = g_date_time_format (local_start, "%Y-%m-%d %H:%M");
+          shown = tf_booking_shown_time (vault, therapist_id, start);
           g_set_error (error, TF_BOOKING_ERROR, TF_BOOKING_ERROR_NOT_FREE,
                        _("%s is not a free time of this therapist"), shown);
           return NULL;

@@ -38,6 +38,7 @@ typedef enum
   TF_BOOKING_ERROR_TOO_SOON,        /* inside the therapist's minimum notice */
   TF_BOOKING_ERROR_TOO_FAR,         /* further ahead than the therapist books */
   TF_BOOKING_ERROR_BUFFER,          /* too close to another appointment of the therapist */
+  TF_BOOKING_ERROR_DAY_OFF,         /* on one of the therapist's days off */
 } TfBookingError;
 
 GQuark tf_booking_error_quark (void);

@@ -174,8 +174,50 @@ test_new_and_move (void)
   g_assert_nonnull (problem);
   g_assert_true (g_str_has_prefix (problem, says ("You already have an appointment at",
                                                   "Έχετε ήδη ραντεβού στις")));
+  /* At the time the calendar shows (the therapist's zone), not this
+   * computer's (the tests run in UTC). */
+  {
+    g_autofree char *shown = g_strdup_printf ("%s 10:00", ahead);
+
+    g_assert_nonnull (strstr (problem, shown));
+  }
   gtk_window_close (GTK_WINDOW (dialog));
   g_assert_true (tf_ui_wait_for (window_gone, (gpointer) "new-appointment"));
+
+  /* A day off: booking on it and moving onto it are refused before
+   * anything is written (the server would refuse them as blocked_date). */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GTimeZone) zone = tf_session_dup_time_zone (f.session);
+    g_autoptr(GDateTime) now = g_date_time_new_now (zone);
+    g_autoptr(GDateTime) day = g_date_time_add_days (now, 5);
+    g_autoptr(GDateTime) at = g_date_time_new (zone, g_date_time_get_year (day),
+                                               g_date_time_get_month (day),
+                                               g_date_time_get_day_of_month (day), 10, 0, 0);
+    g_autofree char *off = day_in (&f, 5);
+    g_autofree char *blocked = tf_availability_block (tf_ui_page_vault (&f), off, NULL, NULL,
+                                                      &error);
+    g_autofree char *refused = NULL;
+    g_autoptr(JsonObject) kept = NULL;
+
+    g_assert_no_error (error);
+    refused = tf_booking_book_for_client (tf_ui_page_vault (&f), client, at, NULL, "in_person",
+                                          NULL, &error);
+    g_assert_null (refused);
+    g_assert_error (error, TF_BOOKING_ERROR, TF_BOOKING_ERROR_DAY_OFF);
+    g_assert_nonnull (strstr (error->message, off));
+    g_clear_error (&error);
+    g_assert_false (tf_booking_move (tf_ui_page_vault (&f), id, at, &error));
+    g_assert_error (error, TF_BOOKING_ERROR, TF_BOOKING_ERROR_DAY_OFF);
+    g_clear_error (&error);
+    kept = tf_ui_get (f.session, "appointments", id);
+    g_assert_cmpstr (json_object_get_string_member (kept, "appointment_datetime"), ==, before);
+    g_clear_pointer (&booked, g_ptr_array_unref);
+    booked = appointments_of (&f, client);
+    g_assert_cmpuint (booked->len, ==, 1);
+    g_assert_true (tf_availability_unblock (tf_ui_page_vault (&f), blocked, &error));
+    g_assert_no_error (error);
+  }
 
   /* The list shows it with Join. */
   g_assert_true (gtk_widget_activate_action (f.page, "calendar.view", "s", "list"));
