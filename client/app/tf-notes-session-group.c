@@ -22,18 +22,25 @@ struct _TfNotesSessionGroup
 
   /* template (tf-notes-session-group.ui) */
   GtkWidget          *add;
+  GtkWidget          *record;
   GtkListBox         *list;
 };
 
 G_DEFINE_FINAL_TYPE (TfNotesSessionGroup, tf_notes_session_group, ADW_TYPE_PREFERENCES_GROUP)
 
-enum { SIGNAL_NEW_NOTE, N_SIGNALS };
+enum { SIGNAL_NEW_NOTE, SIGNAL_RECORD, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 static void
 on_add_clicked_cb (TfNotesSessionGroup *self)
 {
   g_signal_emit (self, signals[SIGNAL_NEW_NOTE], 0);
+}
+
+static void
+record_activated (GtkWidget *widget, const char *action, GVariant *parameter)
+{
+  g_signal_emit (widget, signals[SIGNAL_RECORD], 0);
 }
 
 static void
@@ -53,10 +60,17 @@ tf_notes_session_group_class_init (TfNotesSessionGroupClass *klass)
   signals[SIGNAL_NEW_NOTE] = g_signal_new ("new-note", G_TYPE_FROM_CLASS (klass),
                                            G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                            G_TYPE_NONE, 0);
+  /* Session Record: its record is to be kept (tf-session-record-dialog.h). */
+  signals[SIGNAL_RECORD] = g_signal_new ("record", G_TYPE_FROM_CLASS (klass),
+                                         G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                         G_TYPE_NONE, 0);
+  gtk_widget_class_install_action (widget_class, "session-group.record", NULL,
+                                   record_activated);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/therapyfield/TherapyField/"
                                                "tf-notes-session-group.ui");
   gtk_widget_class_bind_template_child (widget_class, TfNotesSessionGroup, add);
+  gtk_widget_class_bind_template_child (widget_class, TfNotesSessionGroup, record);
   gtk_widget_class_bind_template_child (widget_class, TfNotesSessionGroup, list);
   gtk_widget_class_bind_template_callback (widget_class, on_add_clicked_cb);
 }
@@ -72,6 +86,7 @@ tf_notes_session_group_new (const char *appointment_id, const char *title,
                             const char *description)
 {
   g_autofree char *name = NULL, *new_name = NULL, *add_label = NULL;
+  g_autofree char *record_name = NULL, *record_label = NULL;
   TfNotesSessionGroup *self;
 
   g_return_val_if_fail (appointment_id != NULL, NULL);
@@ -86,6 +101,11 @@ tf_notes_session_group_new (const char *appointment_id, const char *title,
   gtk_widget_set_name (self->add, new_name);
   gtk_widget_set_tooltip_text (self->add, add_label);
   tf_form_label_accessibly (self->add, add_label);
+  record_name = g_strdup_printf ("notes-record-%s", appointment_id);
+  record_label = g_strdup_printf (_("Session record of %s"), title);
+  gtk_widget_set_name (self->record, record_name);
+  gtk_widget_set_tooltip_text (self->record, record_label);
+  tf_form_label_accessibly (self->record, record_label);
   tf_form_label_accessibly (self->list, title);
   return GTK_WIDGET (self);
 }

@@ -33,6 +33,7 @@
 #include "tf-note-editor.h"
 #include "tf-note-row.h"
 #include "tf-notes-session-group.h"
+#include "tf-session-record-dialog.h"
 #include "tf-notes-view.h"
 #include "tf-time.h"
 
@@ -131,6 +132,28 @@ on_new_note_cb (TfNotesSessionGroup *group, TfNotesView *self)
 }
 
 static void
+on_record_saved_cb (TfSessionRecordDialog *dialog, const char *message, TfNotesView *self)
+{
+  g_signal_emit (self, signals[SAVED], 0, message);
+}
+
+static void
+on_record_cb (TfNotesSessionGroup *group, TfNotesView *self)
+{
+  GtkWidget *dialog = tf_session_record_dialog_new (GTK_WIDGET (self), self->session,
+                                                    tf_notes_session_group_get_appointment_id (
+                                                      group));
+
+  if (dialog == NULL)
+    {
+      g_signal_emit (self, signals[FAILED], 0, _("This appointment is not on this device"));
+      return;
+    }
+  g_signal_connect_object (dialog, "saved", G_CALLBACK (on_record_saved_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
 on_note_activated_cb (TfNoteRow *row, TfNotesView *self)
 {
   edit (self, tf_item_get_plain (tf_note_row_get_note (row)),
@@ -155,6 +178,7 @@ create_group (gpointer item, gpointer data)
   GtkWidget *group = tf_notes_session_group_new (id, title, description);
 
   g_signal_connect (group, "new-note", G_CALLBACK (on_new_note_cb), self);
+  g_signal_connect (group, "record", G_CALLBACK (on_record_cb), self);
   for (guint i = 0; notes != NULL && i < json_array_get_length (notes); i++)
     {
       g_autoptr(TfItem) note = tf_item_new (json_array_get_object_element (notes, i));

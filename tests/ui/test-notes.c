@@ -34,6 +34,7 @@
 #include "tf-notes-view.h"
 #include "tf-plan-editor.h"
 #include "tf-print.h"
+#include "tf-session-record.h"
 #include "tf-time.h"
 #include "tf-ui-test.h"
 
@@ -536,6 +537,105 @@ test_addenda (void)
   fixture_tear_down (&f);
 }
 
+/* --- the session record -------------------------------------------------- */
+
+static gboolean
+record_window_gone (gpointer data)
+{
+  return tf_ui_find_window ("session-record") == NULL;
+}
+
+static void
+write_in (GtkWidget *window, const char *name, const char *text)
+{
+  GtkWidget *view = tf_ui_find (window, name);
+
+  g_assert_nonnull (view);
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)), text, -1);
+}
+
+/* Session Record on a held session: filled with its time, a time that is
+ * none refused in words with nothing stored, saved and shared, and shown
+ * again as stored. */
+static void
+test_session_record (void)
+{
+  Fixture f = { 0 };
+  g_autofree char *button = NULL, *later_button = NULL;
+  g_autoptr(JsonObject) record = NULL;
+  g_autoptr(GPtrArray) booked = NULL;
+  GtkWidget *dialog;
+  GtkWidget *error;
+
+  fixture_set_up (&f, make_notes_view);
+  button = g_strdup_printf ("notes-record-%s", completed_id);
+  tf_ui_click (f.window, button);
+  dialog = tf_ui_wait_window ("session-record");
+  /* Filled with the appointment's own time and length. */
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (tf_ui_find (dialog,
+                                                        "session-record-start"))), !=, "");
+  gtk_editable_set_text (GTK_EDITABLE (tf_ui_find (dialog, "session-record-end")), "25:90");
+  tf_ui_click (dialog, "session-record-save");
+  error = tf_ui_find (dialog, "session-record-error");
+  g_assert_true (gtk_widget_get_visible (error));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (error)), "is not a time"));
+  g_assert_null (tf_session_record_dup (tf_ui_page_vault (&f), completed_id, NULL));
+
+  gtk_editable_set_text (GTK_EDITABLE (tf_ui_find (dialog, "session-record-end")), "");
+  write_in (dialog, "session-record-therapist-notes", "Αποφεύγει το θέμα της μητέρας.");
+  write_in (dialog, "session-record-summary", "Μιλήσαμε για το άγχος στη δουλειά.");
+  write_in (dialog, "session-record-homework", "Ημερολόγιο σκέψεων κάθε βράδυ.");
+  gtk_switch_set_active (GTK_SWITCH (tf_ui_find (dialog, "session-record-technical-issues")),
+                         TRUE);
+  gtk_switch_set_active (GTK_SWITCH (tf_ui_find (dialog, "session-record-shared")), TRUE);
+  g_assert_true (tf_ui_press (tf_ui_find (dialog, "session-record-homework"), GDK_KEY_s,
+                              GDK_CONTROL_MASK));
+  g_assert_true (tf_ui_wait_for (record_window_gone, NULL));
+  g_assert_cmpstr (f.saved, ==, "Session record saved and shared with the client");
+
+  record = tf_session_record_dup (tf_ui_page_vault (&f), completed_id, NULL);
+  g_assert_nonnull (record);
+  g_assert_cmpstr (json_object_get_string_member (record, "session_summary"), ==,
+                   "Μιλήσαμε για το άγχος στη δουλειά.");
+  g_assert_cmpstr (json_object_get_string_member (record, "homework_assigned"), ==,
+                   "Ημερολόγιο σκέψεων κάθε βράδυ.");
+  g_assert_cmpstr (json_object_get_string_member (record, "therapist_notes"), ==,
+                   "Αποφεύγει το θέμα της μητέρας.");
+  g_assert_true (json_object_get_boolean_member (record, "shared_with_client"));
+  g_assert_true (json_object_get_boolean_member (record, "technical_issues"));
+  g_assert_true (json_object_get_null_member (record, "actual_end_time"));
+  /* It began when the appointment did (the field was filled so). */
+  booked = list_of (&f, "appointments", "id", completed_id);
+  {
+    g_autoptr(GDateTime) began = tf_time_parse_timestamp (
+      json_object_get_string_member (record, "actual_start_time"), NULL);
+    g_autoptr(GDateTime) at = tf_time_parse_timestamp (
+      json_object_get_string_member (g_ptr_array_index (booked, 0), "appointment_datetime"),
+      NULL);
+
+    g_assert_true (g_date_time_equal (began, at));
+  }
+
+  /* Opened again: as stored. */
+  tf_ui_click (f.window, button);
+  dialog = tf_ui_wait_window ("session-record");
+  {
+    GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (
+                              tf_ui_find (dialog, "session-record-summary")));
+    GtkTextIter start, end;
+    g_autofree char *text = NULL;
+
+    gtk_text_buffer_get_bounds (buffer, &start, &end);
+    text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+    g_assert_cmpstr (text, ==, "Μιλήσαμε για το άγχος στη δουλειά.");
+  }
+  g_assert_true (gtk_switch_get_active (GTK_SWITCH (tf_ui_find (dialog,
+                                                                "session-record-shared"))));
+  tf_ui_shot ("session-record");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  fixture_tear_down (&f);
+}
+
 /* --- the treatment plan --------------------------------------------------- */
 
 static const char *
@@ -920,6 +1020,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/tf/notes/sessions-write-lock", test_notes);
   g_test_add_func ("/tf/notes/addenda", test_addenda);
+  g_test_add_func ("/tf/notes/session-record", test_session_record);
   g_test_add_func ("/tf/notes/treatment-plan", test_plan);
   g_test_add_func ("/tf/notes/actions-in-view", test_actions_in_view);
   g_test_add_func ("/tf/notes/arrival-keeps-focus", test_arrival_keeps_focus);

@@ -666,6 +666,34 @@ tf_ui_shot (const char *name)
   g_spawn_command_line_sync (command, NULL, NULL, NULL, NULL);
 }
 
+GtkWidget *
+tf_ui_find_window (const char *name)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();  /* borrowed */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) w = g_list_model_get_item (toplevels, i);
+
+      if (g_strcmp0 (gtk_widget_get_name (w), name) == 0 && gtk_widget_get_visible (w))
+        return w;
+    }
+  return NULL;
+}
+
+static gboolean
+window_there (gpointer data)
+{
+  return tf_ui_find_window (data) != NULL;
+}
+
+GtkWidget *
+tf_ui_wait_window (const char *name)
+{
+  g_assert_true (tf_ui_wait_for (window_there, (gpointer) name));
+  return tf_ui_find_window (name);
+}
+
 AdwMessageDialog *
 tf_ui_find_dialog (const char *name)
 {

@@ -88,6 +88,11 @@ char             *tf_ui_answer_dialog (const char *name,
  * pending redraws) when that folder is set; nothing otherwise. */
 void        tf_ui_shot            (const char *name);
 
+/* The visible toplevel window named @name, or NULL; and waiting for it to
+ * show (asserted). */
+GtkWidget  *tf_ui_find_window     (const char *name);
+GtkWidget  *tf_ui_wait_window     (const char *name);
+
 /* One sync of @session, to its end; it must reach the server. */
 void        tf_ui_sync_now        (TfSession  *session);
 
