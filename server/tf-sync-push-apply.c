@@ -26,6 +26,7 @@
 #include "tf-sync-push-private.h"
 #include "tf-sync-read.h"
 #include "tf-sync-rules.h"
+#include "tf-time.h"
 
 /* --- deciding ------------------------------------------------------------- */
 
@@ -155,6 +156,78 @@ check_appointment_write (Push *p, Decision *d, JsonObject *fields, TfRecord *cur
   return tf_push_check_booking (p, d, fields, current, TRUE, corrected, error);
 }
 
+/* @column of a sessions upsert: @fields', else the stored @current's. */
+static const char *
+session_value (JsonObject *fields, TfRecord *current, const char *column)
+{
+  JsonNode *node = json_object_get_member (fields, column);
+
+  if (node == NULL && current != NULL)
+    node = json_object_get_member (current->fields, column);
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return NULL;
+  if (json_node_get_value_type (node) == G_TYPE_STRING)
+    return json_node_get_string (node);
+  return "";  /* a flag: set */
+}
+
+/* A session record that says it was held — actual times, attendance, the
+ * client's summary, homework or plan — only for an appointment whose time
+ * has come and that was not cancelled, with times no later than the
+ * server's clock (but its allowed skew) and an end not before its start,
+ * as the therapist's device refuses them (client/core/tf-session-record.c).
+ * A bare session (the one a note's first save makes, its therapist's own
+ * notes) may precede its appointment.  @d is rejected or still to apply. */
+static void
+check_session (Push *p, Decision *d, JsonObject *fields, TfRecord *current)
+{
+  static const char * const held[] = { "actual_start_time", "actual_end_time",
+                                       "session_summary", "homework_assigned",
+                                       "next_session_plan", "client_attended",
+                                       "therapist_attended", "technical_issues" };
+  g_autoptr(GDateTime) latest = g_date_time_add_minutes (p->now,
+                                                         TF_SYNC_RULES_CLOCK_SKEW_MINUTES);
+  g_autoptr(GDateTime) booked = NULL, start = NULL, end = NULL;
+  const char *started = session_value (fields, current, "actual_start_time");
+  const char *ended = session_value (fields, current, "actual_end_time");
+  TfRecord *appointment;
+  gboolean says_held = FALSE;
+
+  for (guint i = 0; i < G_N_ELEMENTS (held) && !says_held; i++)
+    says_held = session_value (fields, current, held[i]) != NULL;
+  if (!says_held)
+    return;
+  appointment = tf_push_parent_of (p, d->item->table, fields);
+  if (appointment == NULL)
+    return;  /* tf_push_authorize refused it already */
+  booked = tf_time_parse_timestamp (tf_json_get_string (appointment->fields,
+                                                        "appointment_datetime"), NULL);
+  if (booked == NULL || g_date_time_compare (booked, latest) > 0)
+    {
+      tf_push_reject (d, "not_yet_held", "a session is recorded once its appointment's time"
+                      " has come");
+      return;
+    }
+  start = started != NULL ? tf_time_parse_timestamp (started, NULL) : NULL;
+  end = ended != NULL ? tf_time_parse_timestamp (ended, NULL) : NULL;
+  if ((start != NULL || end != NULL) &&
+      g_strcmp0 (tf_json_get_string (appointment->fields, "status"), "cancelled") == 0)
+    {
+      tf_push_reject (d, "bad_transition", "a cancelled appointment has no session to record");
+      return;
+    }
+  if ((start != NULL && g_date_time_compare (start, latest) > 0) ||
+      (end != NULL && g_date_time_compare (end, latest) > 0))
+    {
+      tf_push_reject (d, "clock_ahead", "a session's actual start and end lie after the"
+                      " server's clock by more than %d minutes: check the date and time of"
+                      " this device", TF_SYNC_RULES_CLOCK_SKEW_MINUTES);
+      return;
+    }
+  if (start != NULL && end != NULL && g_date_time_compare (end, start) < 0)
+    tf_push_reject (d, "validation", "a session cannot end before it begins");
+}
+
 /* An upsert's @fields over @state's record (@current when it is not a
  * tombstone): the moments stamped, fields that may not change, who may
  * write them, and an appointment's rules.  Sets *@corrected when the server
@@ -194,6 +267,8 @@ check_upsert (Push *p, Decision *d, JsonObject *fields, State *state, TfRecord *
     }
   if (strcmp (t->name, "appointments") == 0)
     return check_appointment_write (p, d, fields, current, corrected, error);
+  if (strcmp (t->name, "sessions") == 0)
+    check_session (p, d, fields, current);
   return TRUE;
 }
 

@@ -17,6 +17,7 @@
 #include "tf-test-pg.h"
 #include "tf-test-sample.h"
 #include "tf-test-server.h"
+#include "tf-time.h"
 
 static TfTestServer *server;
 static int counter;
@@ -985,6 +986,117 @@ test_future_appointment_not_held (void)
   }
 }
 
+/* A session of appointment @appointment with @fields (JSON members, or ""). */
+static char *
+session_upsert (gint64 mutation_id, const char *id, const char *appointment, const char *fields)
+{
+  return g_strdup_printf ("{\"mutation_id\": %" G_GINT64_FORMAT ", \"table\": \"sessions\","
+                          " \"id\": \"%s\", \"op\": \"upsert\", \"base_version\": 0,"
+                          " \"fields\": {\"appointment_id\": \"%s\"%s%s}}", mutation_id, id,
+                          appointment, *fields != '\0' ? ", " : "", fields);
+}
+
+/* The code a session upsert gets, "" when applied. */
+static char *
+session_refusal (TfTestUser *therapist, gint64 mutation_id, const char *appointment,
+                 const char *fields)
+{
+  g_autofree char *id = g_uuid_string_random ();
+  g_autofree char *m = session_upsert (mutation_id, id, appointment, fields);
+  g_autoptr(TfTestResponse) r = push (therapist, m);
+
+  if (g_strcmp0 (status_at (r, 0), "applied") == 0)
+    return g_strdup ("");
+  return g_strdup (code_at (r, 0));
+}
+
+/* A session record that says it was held is refused as the therapist's
+ * device refuses it: before its appointment's time (not_yet_held), with
+ * actual times for a cancelled appointment (bad_transition), with times
+ * after the server's clock (clock_ahead) or an end before the start
+ * (validation); a bare session (a note's first save) may come before its
+ * appointment, and a held one after it is applied. */
+static void
+test_session_record_held (void)
+{
+  g_autoptr(TfTestUser) therapist = new_user ("therapist");
+  g_autoptr(TfTestUser) client = new_user ("client");
+  g_autofree char *id = g_uuid_string_random ();
+  g_autofree char *m = NULL, *past = NULL, *sql = NULL;
+  g_autoptr(TfTestResponse) r = NULL;
+  g_autoptr(PGconn) conn = tf_test_pg_connect (server->conninfo);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) start = NULL, end = NULL, ahead = NULL;
+  g_autofree char *at_start = NULL, *at_end = NULL, *at_ahead = NULL;
+  struct { const char *fields_format; const char *code; } future[] = {
+    { "", "" },
+    { "\"actual_start_time\": \"2031-03-04T09:00:00Z\","
+      " \"actual_end_time\": \"2031-03-04T09:50:00Z\"", "not_yet_held" },
+    { "\"client_attended\": true, \"therapist_attended\": true", "not_yet_held" },
+  };
+
+  tf_test_link_care (server, client, therapist);
+  m = therapist_appointment (1, id, 0, therapist, client, "2031-03-04T09:00:00Z", "confirmed");
+  r = push (therapist, m);
+  g_assert_cmpstr (status_at (r, 0), ==, "applied");
+  for (guint i = 0; i < G_N_ELEMENTS (future); i++)
+    {
+      g_autofree char *code = session_refusal (therapist, 10 + i, id, future[i].fields_format);
+
+      if (g_strcmp0 (code, future[i].code) != 0)
+        g_error ("future case %u: expected “%s”, got “%s”", i, future[i].code, code);
+    }
+  g_assert_cmpint (db_int ("SELECT count(*) FROM sessions WHERE appointment_id = '%s'", id), ==,
+                   1);
+
+  sql = g_strdup_printf ("UPDATE appointments SET created_at = now () - interval '3 days',"
+                         " appointment_datetime = date_trunc ('second', now () -"
+                         " interval '2 hours') WHERE id = '%s'", id);
+  tf_test_pg_exec (conn, sql);
+  past = db_text ("SELECT to_char (appointment_datetime AT TIME ZONE 'UTC',"
+                  " 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM appointments WHERE id = '%s'", id);
+  start = tf_time_parse_timestamp (past, NULL);
+  g_assert_nonnull (start);
+  end = g_date_time_add_minutes (start, 50);
+  ahead = g_date_time_add_hours (now, 1);
+  at_start = g_date_time_format (start, "%Y-%m-%dT%H:%M:%SZ");
+  at_end = g_date_time_format (end, "%Y-%m-%dT%H:%M:%SZ");
+  at_ahead = g_date_time_format (ahead, "%Y-%m-%dT%H:%M:%SZ");
+  {
+    struct { const char *from; const char *to; const char *code; } held[] = {
+      { at_start, at_ahead, "clock_ahead" },
+      { at_end, at_start, "validation" },
+      { at_start, at_end, "" },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (held); i++)
+      {
+        g_autofree char *f = g_strdup_printf ("\"actual_start_time\": \"%s\","
+                                              " \"actual_end_time\": \"%s\","
+                                              " \"client_attended\": true", held[i].from,
+                                              held[i].to);
+        g_autofree char *code = session_refusal (therapist, 20 + i, id, f);
+
+        if (g_strcmp0 (code, held[i].code) != 0)
+          g_error ("held case %u: expected “%s”, got “%s”", i, held[i].code, code);
+      }
+  }
+  g_assert_cmpint (db_int ("SELECT count(*) FROM sessions WHERE appointment_id = '%s'"
+                           " AND actual_start_time IS NOT NULL", id), ==, 1);
+
+  g_clear_pointer (&sql, g_free);
+  sql = g_strdup_printf ("UPDATE appointments SET status = 'cancelled', cancelled_by = '%s',"
+                         " cancelled_at = now () WHERE id = '%s'", therapist->user_id, id);
+  tf_test_pg_exec (conn, sql);
+  {
+    g_autofree char *f = g_strdup_printf ("\"actual_start_time\": \"%s\","
+                                          " \"actual_end_time\": \"%s\"", at_start, at_end);
+    g_autofree char *code = session_refusal (therapist, 30, id, f);
+
+    g_assert_cmpstr (code, ==, "bad_transition");
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1008,6 +1120,7 @@ main (int argc, char **argv)
   g_test_add_func ("/tf/sync-rules/clocks", test_clocks);
   g_test_add_func ("/tf/sync-rules/future-appointment-not-held",
                    test_future_appointment_not_held);
+  g_test_add_func ("/tf/sync-rules/session-record-held", test_session_record_held);
   ret = g_test_run ();
   tf_test_server_stop (server);
   return ret;
