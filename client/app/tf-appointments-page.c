@@ -109,6 +109,7 @@ create_row (gpointer item, gpointer data)
   g_autofree char *title = tf_appointment_format_when (when);
   g_autoptr(GString) subtitle = g_string_new (name != NULL ? name : _("Your therapist"));
   GtkWidget *row, *join;
+  gboolean shared;
 
   if (service != NULL)
     g_string_append_printf (subtitle, " · %s", service);
@@ -133,9 +134,26 @@ create_row (gpointer item, gpointer data)
     if (place != NULL)
       g_string_append_printf (subtitle, "\n%s", place);
   }
+  /* A held session's summary, homework and plan, once the therapist
+   * shares them. */
+  {
+    const char *summary = tf_item_get_string (item, "session_summary");
+    const char *homework = tf_item_get_string (item, "homework_assigned");
+    const char *plan = tf_item_get_string (item, "next_session_plan");
+
+    if (summary != NULL)
+      g_string_append_printf (subtitle, "\n%s: %s", _("Summary"), summary);
+    if (homework != NULL)
+      g_string_append_printf (subtitle, "\n%s: %s", _("Homework"), homework);
+    if (plan != NULL)
+      g_string_append_printf (subtitle, "\n%s: %s", _("Next session"), plan);
+    shared = summary != NULL || homework != NULL || plan != NULL;
+  }
 
   row = tf_appointment_row_new (id, title, subtitle->str, upcoming,
                                 upcoming && may_cancel (status));
+  if (shared)
+    adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
   if (upcoming && may_cancel (status) &&
       (join = tf_appointment_join_button_new (tf_item_get_plain (item))) != NULL)
     adw_action_row_add_suffix (ADW_ACTION_ROW (row), join);

@@ -14,6 +14,7 @@
 
 #include <glib/gi18n.h>
 
+#include "tf-session-record.h"
 #include "tf-booking-lists.h"
 #include "tf-clients.h"
 #include "tf-registry.h"
@@ -256,6 +257,22 @@ load_mine (TfVault *vault, gpointer data, GError **error)
             json_object_set_string_member (appointment, "service_name",
                                            tf_booking_service_name (service));
         }
+      /* What the therapist shared of a held session: its summary, homework
+       * and plan (unreadable until shared: tf-session-record.h). */
+      if (!json_object_get_boolean_member (appointment, "upcoming"))
+        {
+          g_autoptr(JsonObject) record =
+            tf_session_record_dup (vault, tf_json_get_string (appointment, "id"), NULL);
+          static const char *const shared[] = { "session_summary", "homework_assigned",
+                                                "next_session_plan" };
+
+          if (record != NULL &&
+              !json_object_get_boolean_member_with_default (record, "unreadable", FALSE))
+            for (guint k = 0; k < G_N_ELEMENTS (shared); k++)
+              if (tf_json_get_string (record, shared[k]) != NULL)
+                json_object_set_string_member (appointment, shared[k],
+                                               tf_json_get_string (record, shared[k]));
+        }
       g_ptr_array_add (mine, json_object_ref (appointment));
     }
   g_ptr_array_sort (mine, compare_mine);
@@ -267,7 +284,7 @@ tf_booking_mine_new (TfVault *vault)
 {
   /* The rules too: an appointment in person shows the practice's address. */
   static const char *const tables[] = { "appointments", "profiles", "services",
-                                        "therapist_booking_rules", NULL };
+                                        "therapist_booking_rules", "sessions", NULL };
   TfRepository *mine;
 
   g_return_val_if_fail (TF_IS_VAULT (vault), NULL);

@@ -866,6 +866,43 @@ test_arrival_keeps_focus (void)
   tf_ui_page_close (&f);
 }
 
+/* A held session whose record the therapist shared: My appointments shows
+ * its summary, homework and plan under the past appointment; one not shared
+ * (no key here) shows none of it. */
+static void
+test_shared_session (void)
+{
+  Fixture f = { 0 };
+  g_autofree char *held = NULL, *row_name = NULL, *session = g_uuid_string_random ();
+  g_autoptr(JsonObject) plain = json_object_new ();
+  g_autoptr(GError) error = NULL;
+  const char *subtitle;
+
+  client_set_up (&f, make_linked_client_page);
+  held = put_mine (&f, -2);
+  row_name = g_strdup_printf ("appointment-%s", held);
+  tf_ui_wait_shown (f.window, row_name);
+  subtitle = adw_action_row_get_subtitle (ADW_ACTION_ROW (tf_ui_find (f.window, row_name)));
+  g_assert_null (strstr (subtitle, "Homework"));
+
+  /* The session as this device can read it (its key here, as the
+   * therapist's grant gives it). */
+  json_object_set_string_member (plain, "id", session);
+  json_object_set_string_member (plain, "appointment_id", held);
+  json_object_set_string_member (plain, "created_at", "2026-11-01T09:00:00Z");
+  json_object_set_string_member (plain, "session_summary", "Μιλήσαμε για το άγχος.");
+  json_object_set_string_member (plain, "homework_assigned", "Ημερολόγιο σκέψεων.");
+  json_object_set_boolean_member (plain, "shared_with_client", TRUE);
+  g_assert_true (tf_vault_put (tf_ui_page_vault (&f), tf_registry_lookup ("sessions"), session,
+                               plain, &error));
+  g_assert_no_error (error);
+  tf_ui_wait_subtitle (f.window, row_name, "Homework: Ημερολόγιο σκέψεων.");
+  subtitle = adw_action_row_get_subtitle (ADW_ACTION_ROW (tf_ui_find (f.window, row_name)));
+  g_assert_nonnull (strstr (subtitle, "Summary: Μιλήσαμε για το άγχος."));
+  g_assert_null (strstr (subtitle, "Next session"));
+  tf_ui_page_close (&f);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -875,6 +912,7 @@ main (int argc, char **argv)
   g_test_add_func ("/tf/appointments/link-first", test_link_first);
   g_test_add_func ("/tf/appointments/hours-arrive", test_hours_arrive);
   g_test_add_func ("/tf/appointments/arrival-keeps-focus", test_arrival_keeps_focus);
+  g_test_add_func ("/tf/appointments/shared-session", test_shared_session);
   g_test_add_func ("/tf/appointments/end-care", test_end_care);
   g_test_add_func ("/tf/appointments/services-and-prices", test_services);
   g_test_add_func ("/tf/appointments/services-unknown", test_services_unknown);
