@@ -165,6 +165,29 @@ section_of (JsonObject *note, const char *key)
                                         key);
 }
 
+/* What @doc (taken) prints, exported through GtkPrintOperation as "Print
+ * to File" does and read back with pdftotext. */
+static char *
+printed_text (TfPrintDoc *doc)
+{
+  g_autofree char *pdf = g_build_filename (g_get_tmp_dir (), "tf-ui-printed.pdf", NULL);
+  g_autoptr(GtkPrintOperation) operation = tf_print_operation_new (doc);
+  g_autoptr(GError) error = NULL;
+  const char *argv[] = { "pdftotext", pdf, "-", NULL };
+  char *text = NULL;
+  int status = 0;
+
+  gtk_print_operation_set_export_filename (operation, pdf);
+  g_assert_cmpint (gtk_print_operation_run (operation, GTK_PRINT_OPERATION_ACTION_EXPORT, NULL,
+                                            &error), ==, GTK_PRINT_OPERATION_RESULT_APPLY);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                               &text, NULL, &status, NULL));
+  g_assert_cmpint (status, ==, 0);
+  g_unlink (pdf);
+  return text;
+}
+
 /* --- sessions and notes --------------------------------------------------- */
 
 static void
@@ -476,28 +499,16 @@ test_addenda (void)
    * signed, with its addendum; Print is offered for a saved note only. */
   g_assert_true (gtk_widget_get_visible (tf_ui_find (f.window, "notes-print")));
   {
-    g_autofree char *pdf = g_build_filename (g_get_tmp_dir (), "tf-ui-note.pdf", NULL);
-    g_autoptr(GtkPrintOperation) operation = NULL;
     g_autofree char *text = NULL;
-    const char *argv[] = { "pdftotext", pdf, "-", NULL };
-    int status = 0;
     TfPrintDoc *doc = tf_print_doc_new_for_note (tf_ui_page_vault (&f), signed_id, &error);
 
     g_assert_no_error (error);
-    operation = tf_print_operation_new (doc);
-    gtk_print_operation_set_export_filename (operation, pdf);
-    g_assert_cmpint (gtk_print_operation_run (operation, GTK_PRINT_OPERATION_ACTION_EXPORT, NULL,
-                                              &error), ==, GTK_PRINT_OPERATION_RESULT_APPLY);
-    g_assert_no_error (error);
-    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
-                                 &text, NULL, &status, NULL));
-    g_assert_cmpint (status, ==, 0);
+    text = printed_text (doc);
     g_assert_nonnull (strstr (text, "SOAP Note"));
     g_assert_nonnull (strstr (text, "S: άγχος στη δουλειά"));
     g_assert_nonnull (strstr (text, "Τηλεφώνησε την επομένη: κοιμάται καλύτερα."));
     g_assert_nonnull (strstr (text, "the signature verifies"));
     g_assert_nonnull (strstr (text, "Licence no. ΑΜ-12345"));
-    g_unlink (pdf);
   }
 
   /* Leaving with an addendum typed and not added asks first. */
@@ -754,30 +765,18 @@ test_plan (void)
    * review date (exported as PDF here, as "Print to File" does). */
   g_assert_true (gtk_widget_get_visible (tf_ui_find (f.window, "plan-print")));
   {
-    g_autofree char *pdf = g_build_filename (g_get_tmp_dir (), "tf-ui-plan.pdf", NULL);
-    g_autoptr(GtkPrintOperation) operation = NULL;
     g_autoptr(GError) error = NULL;
     g_autofree char *text = NULL;
-    const char *argv[] = { "pdftotext", pdf, "-", NULL };
-    int status = 0;
     TfPrintDoc *doc = tf_print_doc_new_for_plan (tf_ui_page_vault (&f),
                                                  json_object_get_string_member (plan, "id"),
                                                  &error);
 
     g_assert_no_error (error);
-    operation = tf_print_operation_new (doc);
-    gtk_print_operation_set_export_filename (operation, pdf);
-    g_assert_cmpint (gtk_print_operation_run (operation, GTK_PRINT_OPERATION_ACTION_EXPORT, NULL,
-                                              &error), ==, GTK_PRINT_OPERATION_RESULT_APPLY);
-    g_assert_no_error (error);
-    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
-                                 &text, NULL, &status, NULL));
-    g_assert_cmpint (status, ==, 0);
+    text = printed_text (doc);
     g_assert_nonnull (strstr (text, "Treatment Plan"));
     g_assert_nonnull (strstr (text, "F32.1 — Moderate depressive episode"));
     g_assert_nonnull (strstr (text, "Ύπνος 7 ωρών τις περισσότερες νύχτες"));
     g_assert_nonnull (strstr (text, "Review on 2030-06-30"));
-    g_unlink (pdf);
   }
 
   /* Put on hold and a diagnosis removed: stored so. */
