@@ -354,13 +354,26 @@ tf_booking_book_series (TfVault *vault, const TfSeriesRequest *request, gboolean
 
 /* --- this and the following ----------------------------------------------- */
 
+/* Where @o stands in its series: the time the series gave it — before it
+ * was moved on its own (previous_datetime), else its time.  "This and the
+ * following" go by that, so one moved past a later one stays in its
+ * place. */
+static GDateTime *
+series_slot (JsonObject *o)
+{
+  const char *previous = tf_json_get_string (o, "previous_datetime");
+
+  return tf_time_parse_timestamp (previous != NULL ? previous
+                                                   : tf_json_get_string (o,
+                                                                         "appointment_datetime"),
+                                  NULL);
+}
+
 static int
 by_datetime (gconstpointer a, gconstpointer b)
 {
-  g_autoptr(GDateTime) x = tf_time_parse_timestamp (
-    tf_json_get_string (*(JsonObject **) a, "appointment_datetime"), NULL);
-  g_autoptr(GDateTime) y = tf_time_parse_timestamp (
-    tf_json_get_string (*(JsonObject **) b, "appointment_datetime"), NULL);
+  g_autoptr(GDateTime) x = series_slot (*(JsonObject **) a);
+  g_autoptr(GDateTime) y = series_slot (*(JsonObject **) b);
 
   if (x == NULL || y == NULL)
     return (x != NULL) - (y != NULL);
@@ -395,7 +408,7 @@ list_following (TfVault *vault, const char *appointment_id, GError **error)
                            _("This appointment is not part of a series"));
       return NULL;
     }
-  from = tf_time_parse_timestamp (tf_json_get_string (chosen, "appointment_datetime"), NULL);
+  from = series_slot (chosen);
   series = tf_vault_list (vault, appointments, "series_id", series_id, error);
   if (series == NULL)
     return NULL;
@@ -406,8 +419,7 @@ list_following (TfVault *vault, const char *appointment_id, GError **error)
   for (guint i = 0; i < series->len; i++)
     {
       JsonObject *o = g_ptr_array_index (series, i);
-      g_autoptr(GDateTime) at = tf_time_parse_timestamp (
-        tf_json_get_string (o, "appointment_datetime"), NULL);
+      g_autoptr(GDateTime) at = series_slot (o);
 
       if (g_strcmp0 (tf_json_get_string (o, "id"), appointment_id) == 0 || at == NULL ||
           from == NULL || g_date_time_compare (at, from) <= 0 ||

@@ -336,6 +336,57 @@ test_one_group_on_the_server (void)
   }
 }
 
+/* "This and the following" go by the series' order, not by where its
+ * appointments are now: the 2nd week moved alone past the 3rd stays when the
+ * 3rd and the following are cancelled (review of issue 12). */
+static void
+test_following_by_series_order (void)
+{
+  g_autofree char *therapist_email = tf_e2e_unique_email ("therapist");
+  g_autofree char *client_email = tf_e2e_unique_email ("client");
+  g_autoptr(TfE2eDevice) t = tf_e2e_device_new ();
+  g_autoptr(TfE2eDevice) c = tf_e2e_device_new ();
+  g_autofree char *client_id = NULL, *first = NULL, *past_third = NULL, *sql = NULL;
+  g_autoptr(JsonNode) booked = NULL, cancelled = NULL;
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  JsonArray *occurrences;
+
+  tf_e2e_register (t, therapist_email, "therapist");
+  client_id = tf_e2e_register (c, client_email, "client");
+  g_free (E2E_OK (c, "therapist", "link", "--email", therapist_email));
+  tf_e2e_sync (c);
+  tf_e2e_sync (t);
+  for (int d = 0; d <= 6; d++)
+    {
+      g_autofree char *dow = g_strdup_printf ("%d", d);
+      g_free (E2E_OK (t, "availability", "set", "--day", dow, "--from", "09:00", "--to",
+                      "17:00"));
+    }
+  first = athens_ten (7, NULL);
+  booked = E2E_JSON (t, "appointment", "book", "--client", client_id, "--at", first,
+                     "--repeat", "weekly", "--count", "4");
+  occurrences = json_object_get_array_member (json_node_get_object (booked), "occurrences");
+  for (guint i = 0; i < json_array_get_length (occurrences); i++)
+    g_ptr_array_add (ids, g_strdup (json_object_get_string_member (
+                                      json_array_get_object_element (occurrences, i), "id")));
+  g_assert_cmpuint (ids->len, ==, 4);
+  /* The 2nd week to two days after the 3rd. */
+  past_third = athens_ten (7 + 2 * 7 + 2, NULL);
+  g_free (E2E_OK (t, "appointment", "move", g_ptr_array_index (ids, 1), "--at", past_third));
+  cancelled = E2E_JSON (t, "appointment", "cancel", g_ptr_array_index (ids, 2), "--reason",
+                        "Τέλος θεραπείας", "--series");
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (cancelled), "cancelled"),
+                   ==, 2);
+  tf_e2e_sync (t);
+  sql = g_strdup_printf ("SELECT status FROM appointments WHERE id = '%s'",
+                         (char *) g_ptr_array_index (ids, 1));
+  {
+    g_autofree char *status = tf_e2e_server_value (sql);
+
+    g_assert_cmpstr (status, ==, "confirmed");
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -347,6 +398,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/series/weekly-ten-weeks", test_weekly_ten_weeks);
   g_test_add_func ("/series/one-group-on-the-server", test_one_group_on_the_server);
+  g_test_add_func ("/series/following-by-series-order", test_following_by_series_order);
   status = g_test_run ();
 
   tf_test_server_stop (server);
