@@ -171,6 +171,20 @@ session_value (JsonObject *fields, TfRecord *current, const char *column)
   return "";  /* a flag: set */
 }
 
+/* Whether flag @column of a sessions upsert (@fields', else @current's) is
+ * @value. */
+static gboolean
+flag_is (JsonObject *fields, TfRecord *current, const char *column, gboolean value)
+{
+  JsonNode *node = json_object_get_member (fields, column);
+
+  if (node == NULL && current != NULL)
+    node = json_object_get_member (current->fields, column);
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
+         json_node_get_value_type (node) == G_TYPE_BOOLEAN &&
+         json_node_get_boolean (node) == value;
+}
+
 /* A session record that says it was held — actual times, attendance, the
  * client's summary, homework or plan — only for an appointment whose time
  * has come and that was not cancelled, with times no later than the
@@ -183,8 +197,7 @@ check_session (Push *p, Decision *d, JsonObject *fields, TfRecord *current)
 {
   static const char * const held[] = { "actual_start_time", "actual_end_time",
                                        "session_summary", "homework_assigned",
-                                       "next_session_plan", "client_attended",
-                                       "therapist_attended", "technical_issues" };
+                                       "next_session_plan" };
   g_autoptr(GDateTime) latest = g_date_time_add_minutes (p->now,
                                                          TF_SYNC_RULES_CLOCK_SKEW_MINUTES);
   g_autoptr(GDateTime) booked = NULL, start = NULL, end = NULL;
@@ -195,6 +208,11 @@ check_session (Push *p, Decision *d, JsonObject *fields, TfRecord *current)
 
   for (guint i = 0; i < G_N_ELEMENTS (held) && !says_held; i++)
     says_held = session_value (fields, current, held[i]) != NULL;
+  /* The attendance flags say so only away from the seed's defaults (both
+   * attended, no technical issues), which a bare session's row carries. */
+  says_held = says_held || flag_is (fields, current, "client_attended", FALSE) ||
+              flag_is (fields, current, "therapist_attended", FALSE) ||
+              flag_is (fields, current, "technical_issues", TRUE);
   if (!says_held)
     return;
   appointment = tf_push_parent_of (p, d->item->table, fields);

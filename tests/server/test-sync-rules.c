@@ -1032,7 +1032,12 @@ test_session_record_held (void)
     { "", "" },
     { "\"actual_start_time\": \"2031-03-04T09:00:00Z\","
       " \"actual_end_time\": \"2031-03-04T09:50:00Z\"", "not_yet_held" },
-    { "\"client_attended\": true, \"therapist_attended\": true", "not_yet_held" },
+    /* The seed's defaults, as a bare session's row on a device carries
+     * them (both attended, no technical issues): still bare. */
+    { "\"client_attended\": true, \"therapist_attended\": true,"
+      " \"technical_issues\": false", "" },
+    { "\"client_attended\": false", "not_yet_held" },
+    { "\"technical_issues\": true", "not_yet_held" },
   };
 
   tf_test_link_care (server, client, therapist);
@@ -1046,8 +1051,9 @@ test_session_record_held (void)
       if (g_strcmp0 (code, future[i].code) != 0)
         g_error ("future case %u: expected “%s”, got “%s”", i, future[i].code, code);
     }
+  /* The two bare ones. */
   g_assert_cmpint (db_int ("SELECT count(*) FROM sessions WHERE appointment_id = '%s'", id), ==,
-                   1);
+                   2);
 
   sql = g_strdup_printf ("UPDATE appointments SET created_at = now () - interval '3 days',"
                          " appointment_datetime = date_trunc ('second', now () -"
