@@ -77,6 +77,17 @@ TfSecret   *tf_vault_open_key          (TfVault        *self,
 /* TRUE when @table has columns under the care key (TF_COLUMN_CARE_KEY). */
 gboolean    tf_vault_has_care_columns  (const TfTable  *table);
 
+/* The keys for the columns of a record of @table from @key (tf-vault.c):
+ * with @own every column opens, the care columns under the care key
+ * derived from it; else @key is what a grant gave. */
+void        tf_vault_split_keys        (const TfTable  *table,
+                                        const TfSecret *key,
+                                        gboolean        own,
+                                        const TfSecret **out_data,
+                                        TfSecret      **out_care);
+/* TF_VAULT_ERROR_NO_KEY: not shared with this account, or no longer. */
+void        tf_vault_set_no_key_error  (GError        **error);
+
 /* Plain form -> wire form for record @id: every content column encrypted
  * for @id (its plaintext validated first), enc_key set to @enc_key, any
  * enc_key in @plain ignored.  @key is the data key when @own (it came from
