@@ -996,13 +996,13 @@ session_upsert (gint64 mutation_id, const char *id, const char *appointment, con
                           appointment, *fields != '\0' ? ", " : "", fields);
 }
 
-/* The code a session upsert gets, "" when applied. */
+/* The code the upsert of session @id (taken) gets, "" when applied. */
 static char *
-session_refusal (TfTestUser *therapist, gint64 mutation_id, const char *appointment,
-                 const char *fields)
+session_refusal_of (TfTestUser *therapist, gint64 mutation_id, char *id, const char *appointment,
+                    const char *fields)
 {
-  g_autofree char *id = g_uuid_string_random ();
-  g_autofree char *m = session_upsert (mutation_id, id, appointment, fields);
+  g_autofree char *owned = id;
+  g_autofree char *m = session_upsert (mutation_id, owned, appointment, fields);
   g_autoptr(TfTestResponse) r = push (therapist, m);
 
   if (g_strcmp0 (status_at (r, 0), "applied") == 0)
@@ -1010,7 +1010,17 @@ session_refusal (TfTestUser *therapist, gint64 mutation_id, const char *appointm
   return g_strdup (code_at (r, 0));
 }
 
-/* A session record that says it was held is refused as the therapist's
+/* The same for a new session. */
+static char *
+session_refusal (TfTestUser *therapist, gint64 mutation_id, const char *appointment,
+                 const char *fields)
+{
+  return session_refusal_of (therapist, mutation_id, g_uuid_string_random (), appointment,
+                             fields);
+}
+
+/* A session record that says it was held (actual times, the client's
+ * summary) is refused as the therapist's
  * device refuses it: before its appointment's time (not_yet_held), with
  * actual times for a cancelled appointment (bad_transition), with times
  * after the server's clock (clock_ahead) or an end before the start
@@ -1051,6 +1061,16 @@ test_session_record_held (void)
       if (g_strcmp0 (code, future[i].code) != 0)
         g_error ("future case %u: expected “%s”, got “%s”", i, future[i].code, code);
     }
+  /* The client's summary, before the session. */
+  {
+    g_autofree char *session = g_uuid_string_random ();
+    g_autofree char *summary = tf_test_envelope ("sessions", session, "session_summary",
+                                                 "Καλή πρόοδος");
+    g_autofree char *f = g_strdup_printf ("\"session_summary\": \"%s\"", summary);
+    g_autofree char *code = session_refusal_of (therapist, 15, g_strdup (session), id, f);
+
+    g_assert_cmpstr (code, ==, "not_yet_held");
+  }
   /* The two bare ones. */
   g_assert_cmpint (db_int ("SELECT count(*) FROM sessions WHERE appointment_id = '%s'", id), ==,
                    2);
