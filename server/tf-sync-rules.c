@@ -697,20 +697,36 @@ tf_push_check_appointment (Push *p, Decision *d, JsonObject *fields, TfRecord *c
     {
       const char *was = current != NULL ? tf_json_get_string (current->fields, "status") : NULL;
 
-      /* Cancelled already: only the late mark changes (above). */
+      /* Cancelled already: only the late mark changes (above), and the
+       * server's own clock.  Every other plain column stays as it is (where
+       * and how, its service, its series, its move); of the encrypted ones
+       * the reason, as before: the others' ciphertext changes with a
+       * re-key (a managed client's hand-over) without a change of text. */
       if (g_strcmp0 (was, "cancelled") == 0)
         {
-          static const char * const kept[] = { "appointment_datetime", "cancelled_by",
-                                               "cancelled_at", "cancellation_reason" };
+          const TfTable *t = d->item->table;
 
-          for (guint i = 0; i < G_N_ELEMENTS (kept); i++)
-            if (json_object_has_member (fields, kept[i]) &&
-                !tf_sync_rules_same_value (fields, current->fields, kept[i]))
-              {
-                tf_push_reject (d, "bad_transition", "a cancelled appointment keeps its %s",
-                                kept[i]);
-                return TRUE;
-              }
+          for (guint i = 0; i < t->n_columns; i++)
+            {
+              const TfColumn *c = &t->columns[i];
+              gboolean same;
+
+              if (strcmp (c->name, "late_cancellation") == 0 ||
+                  (c->flags & TF_COLUMN_SERVER_CLOCK) ||
+                  ((c->flags & TF_COLUMN_ENCRYPTED) &&
+                   strcmp (c->name, "cancellation_reason") != 0) ||
+                  !json_object_has_member (fields, c->name))
+                continue;
+              same = c->type == TF_COLUMN_TIMESTAMP
+                       ? same_instant (fields, current->fields, c->name)
+                       : tf_sync_rules_same_value (fields, current->fields, c->name);
+              if (!same)
+                {
+                  tf_push_reject (d, "bad_transition", "a cancelled appointment keeps its %s",
+                                  c->name);
+                  return TRUE;
+                }
+            }
           return TRUE;
         }
       if (g_strcmp0 (tf_json_get_string (fields, "cancelled_by"), p->caller.user_id) != 0)

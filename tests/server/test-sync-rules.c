@@ -850,6 +850,39 @@ test_move_and_late_cancel (void)
       g_error ("late cancellation refused: %s", applied->text);
     g_assert_cmpint (db_int ("SELECT count(*) FROM appointments WHERE id = '%s'"
                              " AND status = 'cancelled' AND late_cancellation", b), ==, 1);
+
+    /* Cancelled, it changes no more: not where, nor its link, nor its
+     * service; the same record again is taken. */
+    {
+      const char *rest[] = {
+        "\"service_id\": \"" INDIVIDUAL "\", \"duration\": 60, \"location_type\": \"online\","
+        " \"meeting_url\": \"https://meet.example.org/x\"",
+        "\"service_id\": null, \"duration\": 60, \"location_type\": \"in_person\"",
+        "\"service_id\": \"" INDIVIDUAL "\", \"duration\": 60, \"location_type\": \"in_person\"",
+      };
+
+      for (guint i = 0; i < G_N_ELEMENTS (rest); i++)
+        {
+          g_autofree char *fe = g_strdup_printf ("\"therapist_id\": \"%s\", \"client_id\": \"%s\","
+                                                 " \"price\": \"70.00\", \"status\": \"cancelled\","
+                                                 " \"appointment_datetime\": \"%s\","
+                                                 " \"cancelled_by\": \"%s\","
+                                                 " \"cancelled_at\": \"%s\","
+                                                 " \"late_cancellation\": true, %s",
+                                                 therapist->user_id, client->user_id, past,
+                                                 therapist->user_id, stamp, rest[i]);
+          g_autofree char *me = appointment_upsert (33 + i, b, stored_version (b), fe);
+          g_autoptr(TfTestResponse) edited = push (therapist, me);
+          const char *expected = i + 1 < G_N_ELEMENTS (rest) ? "rejected" : "applied";
+
+          if (g_strcmp0 (status_at (edited, 0), expected) != 0 ||
+              (i + 1 < G_N_ELEMENTS (rest) && g_strcmp0 (code_at (edited, 0), "bad_transition") != 0))
+            g_error ("change %u of a cancelled appointment: %s", i, edited->text);
+        }
+      g_assert_cmpint (db_int ("SELECT count(*) FROM appointments WHERE id = '%s'"
+                               " AND location_type = 'in_person'"
+                               " AND service_id IS NOT NULL", b), ==, 1);
+    }
   }
 }
 
