@@ -44,7 +44,7 @@ tf_sync_rules_load_booking_rules (PGconn *conn, const char *therapist, TfBooking
 gboolean
 tf_sync_rules_breaks_buffer (PGconn *conn, const TfBookingRules *rules, const char *therapist,
                              const char *id, GDateTime *start, int duration,
-                             gboolean *out_breaks, GError **error)
+                             GPtrArray *in_push, gboolean *out_breaks, GError **error)
 {
   g_autofree char *at = tf_time_format_timestamp (start);
   g_autofree char *minutes = g_strdup_printf ("%d", duration + rules->buffer_minutes);
@@ -81,6 +81,14 @@ tf_sync_rules_breaks_buffer (PGconn *conn, const TfBookingRules *rules, const ch
       b = g_new0 (TfBooked, 1);
       b->start = b_start;
       b->duration_minutes = (int) g_ascii_strtoll (PQgetvalue (result, i, 1), NULL, 10);
+      g_ptr_array_add (booked, b);
+    }
+  for (guint i = 0; in_push != NULL && i < in_push->len; i++)
+    {
+      const TfBooked *other = g_ptr_array_index (in_push, i);
+      TfBooked *b = g_new0 (TfBooked, 1);
+
+      *b = *other;  /* its start stays in_push's */
       g_ptr_array_add (booked, b);
     }
   *out_breaks = tf_booking_rules_breaks_buffer (rules, start, duration, booked);

@@ -429,8 +429,8 @@ tf_sync_rules_check_hours (const TfBookingCheck *check, const char *id, JsonObje
   /* After the overlaps (slot_taken): the time kept free around the
    * therapist's other appointments. */
   if (!tf_sync_rules_load_booking_rules (check->conn, therapist, &rules, error) ||
-      !tf_sync_rules_breaks_buffer (check->conn, &rules, therapist, id, start, duration, &near,
-                                    error))
+      !tf_sync_rules_breaks_buffer (check->conn, &rules, therapist, id, start, duration,
+                                    check->booked_in_push, &near, error))
     return FALSE;
   if (near)
     refuse (out_code, out_message, "buffer",
@@ -855,6 +855,40 @@ pending_in_push (Push *p, Decision *d, const char *client)
   return g_hash_table_size (ids);
 }
 
+/* The live appointments of @therapist applied earlier in this push than @d
+ * (not @d's own), as TfBooked in @out whose starts @starts holds: the
+ * buffer keeps them as it keeps those stored. */
+static void
+booked_in_push (Push *p, Decision *d, const char *therapist, GPtrArray *starts, GPtrArray *out)
+{
+  for (guint i = 0; i < p->decisions->len; i++)
+    {
+      Decision *other = g_ptr_array_index (p->decisions, i);
+      JsonObject *of;
+      GDateTime *at;
+      TfBooked *b;
+
+      if (other == d)
+        break;
+      if (other->outcome != OUTCOME_APPLY || other->item->table != d->item->table ||
+          other->item->op != TF_MUTATION_UPSERT || strcmp (other->item->id, d->item->id) == 0)
+        continue;
+      of = other->item->mutation->fields;
+      if (g_strcmp0 (tf_json_get_string (of, "therapist_id"), therapist) != 0 ||
+          g_strcmp0 (tf_json_get_string (of, "status"), "cancelled") == 0)
+        continue;
+      at = tf_time_parse_timestamp (tf_json_get_string (of, "appointment_datetime"), NULL);
+      if (at == NULL)
+        continue;
+      g_ptr_array_add (starts, at);
+      b = g_new0 (TfBooked, 1);
+      b->start = at;
+      b->duration_minutes = (int) json_object_get_int_member_with_default (
+        of, "duration", TF_SLOTS_DEFAULT_DURATION);
+      g_ptr_array_add (out, b);
+    }
+}
+
 /* The booking rules of tf-sync-rules.c for an appointment upsert: before
  * the overlap checks (@hours FALSE: notice, care, offer, pending limit) or
  * after them (@hours TRUE: the therapist's hours). */
@@ -876,8 +910,16 @@ tf_push_check_booking (Push *p, Decision *d, JsonObject *fields, TfRecord *curre
   gboolean ok;
 
   if (hours)
-    ok = tf_sync_rules_check_hours (&check, d->item->id, fields, current, &code, &message,
-                                    error);
+    {
+      g_autoptr(GPtrArray) starts = g_ptr_array_new_with_free_func ((GDestroyNotify)
+                                                                    g_date_time_unref);
+
+      check.booked_in_push = g_ptr_array_new_with_free_func (g_free);
+      booked_in_push (p, d, therapist, starts, check.booked_in_push);
+      ok = tf_sync_rules_check_hours (&check, d->item->id, fields, current, &code, &message,
+                                      error);
+      g_ptr_array_unref (check.booked_in_push);
+    }
   else
     {
       check.in_care = in_care_now (p, d, therapist, client);

@@ -53,6 +53,8 @@ typedef struct
   gboolean    by_client;       /* the client books; FALSE: their therapist does */
   gboolean    in_care;         /* client and therapist are in active care (stored or pushed) */
   guint       pending_in_push; /* new pending bookings of the client earlier in this push */
+  GPtrArray  *booked_in_push;  /* TfBooked*: the therapist's live appointments applied earlier
+                                * in this push (not yet stored), or NULL */
 } TfBookingCheck;
 
 /* Checks and corrects an upsert of appointment @id (@fields over @current)
@@ -103,13 +105,15 @@ gboolean tf_sync_rules_load_booking_rules (PGconn              *conn,
 
 /* Whether appointment @id of @therapist at @start for @duration minutes
  * comes nearer than @rules' buffer to another of their live appointments
- * stored. */
+ * stored, or of @in_push (TfBooked*, may be NULL: those applied earlier in
+ * the same push). */
 gboolean tf_sync_rules_breaks_buffer      (PGconn              *conn,
                                            const TfBookingRules *rules,
                                            const char          *therapist,
                                            const char          *id,
                                            GDateTime           *start,
                                            int                  duration,
+                                           GPtrArray           *in_push,
                                            gboolean            *out_breaks,
                                            GError             **error);
 

@@ -690,6 +690,24 @@ test_booking_rules (void)
 
     g_assert_cmpstr (status_at (ok, 0), ==, "applied");
   }
+  /* Two bookings made offline and pushed together, 13:00 and 14:00 of
+   * another day: the second comes within the half hour of the first,
+   * applied just before it in the same push. */
+  {
+    g_autofree char *a = g_uuid_string_random (), *b = g_uuid_string_random ();
+    g_autofree char *at_a = athens_in (11, 13), *at_b = athens_in (11, 14);
+    g_autofree char *ma = booking (30, a, therapist, client, at_a, INDIVIDUAL, "70.00", 60,
+                                   "2026-11-01T09:00:00Z");
+    g_autofree char *mb = booking (31, b, therapist, client, at_b, INDIVIDUAL, "70.00", 60,
+                                   "2026-11-01T09:00:00Z");
+    g_autofree char *both = g_strdup_printf ("%s, %s", ma, mb);
+    g_autoptr(TfTestResponse) rboth = push (client, both);
+
+    if (g_strcmp0 (status_at (rboth, 0), "applied") != 0 ||
+        g_strcmp0 (code_at (rboth, 1), "buffer") != 0)
+      g_error ("two bookings in one push: %s", rboth->text);
+    g_assert_cmpint (db_int ("SELECT count(*) FROM appointments WHERE id = '%s'", b), ==, 0);
+  }
   /* The therapist books 16:00, right after the client's 15:00, and
    * tomorrow, inside the notice: their own calendar. */
   {
