@@ -171,6 +171,15 @@ static const struct
   { "not_yet_held", N_("The appointment’s time has not come yet") },
   { "bad_transition", N_("The appointment cannot change that way now") },
   { "bad_move", N_("The move does not match the appointment’s time") },
+  /* The server's general refusals, so that none reaches the user in its
+   * English. */
+  { "forbidden", N_("You may not make this change") },
+  { "immutable_field", N_("Part of this appointment cannot change once it is made") },
+  { "validation", N_("The server found part of this change invalid") },
+  { "clock_ahead", N_("This device’s clock is ahead: check its date and time") },
+  { "conflict", N_("Changed meanwhile on another device: see the latest version") },
+  { "not_found", N_("The server no longer has this appointment") },
+  { "group_refused", N_("Refused with the other changes made together with it") },
 };
 
 const char *
@@ -210,10 +219,9 @@ tf_booking_list_refusals (TfVault *vault, GError **error)
       json_object_set_int_member (o, "mutation_id",
                                   json_object_get_int_member_with_default (r, "mutation_id", 0));
       json_object_set_string_member (o, "code", code != NULL ? code : "");
-      json_object_set_string_member (o, "words",
-                                     words != NULL ? words
-                                                   : (tf_json_get_string (r, "message")
-                                                        ?: _("Refused by the server")));
+      /* Never the server's own text: it is English, and not for users. */
+      json_object_set_string_member (o, "words", words != NULL ? words
+                                                               : _("Refused by the server"));
       held = tf_vault_get (vault, tf_registry_lookup ("appointments"), id, NULL);
       if (held != NULL && tf_json_get_string (held, "appointment_datetime") != NULL)
         json_object_set_string_member (o, "appointment_datetime",

@@ -213,8 +213,9 @@ const char *tf_booking_describe_rejection (const char *code);
 
 /* The server's refusals of this device's changes of appointments (a
  * booking, a move, a mark) not yet dismissed, oldest first: objects {id,
- * mutation_id, code, words (tf_booking_describe_rejection, else the
- * server's message), appointment_datetime (as this device holds it, when
+ * mutation_id, code, words (tf_booking_describe_rejection, else a
+ * translated "Refused by the server", never the server's English),
+ * appointment_datetime (as this device holds it, when
  * it does)}. */
 JsonArray  *tf_booking_list_refusals   (TfVault      *vault,
                                         GError      **error);

@@ -294,6 +294,51 @@ test_new_and_move (void)
     g_signal_emit_by_name (f.session, "synced");
     g_assert_null (f.failed);
   }
+
+  /* A refusal the booking words do not name (forbidden, from a server's
+   * access rule): said in the app's language, never the server's English. */
+  {
+    g_autoptr(GError) error = NULL;
+    TfStore *store = tf_session_get_store (f.session);
+    g_autoptr(GTimeZone) zone = tf_session_dup_time_zone (f.session);
+    g_autoptr(GDateTime) now = g_date_time_new_now (zone);
+    g_autoptr(GDateTime) day = g_date_time_add_days (now, 6);
+    g_autoptr(GDateTime) at = g_date_time_new (zone, g_date_time_get_year (day),
+                                               g_date_time_get_month (day),
+                                               g_date_time_get_day_of_month (day), 9, 0, 0);
+    g_autofree char *other = tf_booking_book_for_client (tf_ui_page_vault (&f), client, at,
+                                                         NULL, "in_person", NULL, &error);
+    g_autoptr(JsonArray) queued = NULL;
+    g_autoptr(JsonArray) results = json_array_new ();
+    JsonObject *result = json_object_new ();
+    gint64 last = 0;
+    guint conflicts = 0;
+
+    g_assert_no_error (error);
+    queued = tf_store_outbox_peek (store, 100, &error);
+    g_assert_no_error (error);
+    for (guint i = 0; i < json_array_get_length (queued); i++)
+      {
+        JsonObject *m = json_array_get_object_element (queued, i);
+
+        if (g_strcmp0 (json_object_get_string_member (m, "id"), other) == 0)
+          last = json_object_get_int_member (m, "mutation_id");
+      }
+    g_assert_cmpint (last, >, 0);
+    json_object_set_int_member (result, "mutation_id", last);
+    json_object_set_string_member (result, "status", "rejected");
+    json_object_set_string_member (result, "code", "forbidden");
+    json_object_set_string_member (result, "message", "this record belongs to someone else");
+    json_array_add_object_element (results, result);
+    g_assert_true (tf_store_apply_push_results (store, results, &conflicts, &error));
+    g_assert_no_error (error);
+    g_clear_pointer (&f.failed, g_free);
+    g_signal_emit_by_name (f.session, "synced");
+    g_assert_nonnull (f.failed);
+    g_assert_null (strstr (f.failed, "someone else"));
+    g_assert_true (g_str_has_suffix (f.failed, says ("You may not make this change",
+                                                     "Δεν έχετε δικαίωμα για αυτή την αλλαγή")));
+  }
   tf_ui_page_close (&f);
 }
 
