@@ -457,7 +457,10 @@ static const TfColumn goal_progress_columns[] = {
   CREATED_AUTHOR,
 };
 
-static const char * const care_statuses[] = { "active", "ended", NULL };
+/* pending: the client asked and the therapist has not answered; nothing is
+ * shared until active.  declined (the therapist said no) and ended carry
+ * ended_at (sql/postgres/0023-care-requests.sql). */
+static const char * const care_statuses[] = { "pending", "active", "declined", "ended", NULL };
 
 static const TfColumn care_relationships_columns[] = {
   UUID ("id"),
@@ -528,12 +531,14 @@ static gboolean
 care_rule (const TfTable *table, const char *(*get) (gpointer, const char *),
            gpointer data, GError **error)
 {
-  gboolean ended = g_strcmp0 (get (data, "status"), "ended") == 0;
+  const char *status = get (data, "status");
+  gboolean ended = g_strcmp0 (status, "ended") == 0 || g_strcmp0 (status, "declined") == 0;
 
   if (ended != (get (data, "ended_at") != NULL))
     {
       g_set_error (error, TF_VALIDATION_ERROR, TF_VALIDATION_ERROR_INCONSISTENT,
-                   _("an ended care relationship has ended_at, an active one does not"));
+                   _("an ended or declined care relationship has ended_at, "
+                     "a pending or active one does not"));
       return FALSE;
     }
   return TRUE;

@@ -129,20 +129,43 @@ authorize_full (Push *p, const TfTable *t, JsonObject *fields, TfRecord *current
             if (party_only && g_strcmp0 (their_therapist, me) == 0)
               return NULL;
             if (g_strcmp0 (client, me) == 0)
-              return NULL; /* the client chooses, shares, ends */
+              {
+                /* The client asks, changes what they share, withdraws or
+                 * ends; a request of theirs becomes active or declined
+                 * only by the therapist's answer. */
+                const char *was = current ? tf_json_get_string (current->fields, "status") : NULL;
+                const char *now = tf_json_get_string (fields, "status");
+
+                if ((g_strcmp0 (now, "declined") == 0 && g_strcmp0 (was, "declined") != 0) ||
+                    (g_strcmp0 (now, "active") == 0 && current != NULL &&
+                     g_strcmp0 (was, "active") != 0))
+                  return "only the therapist accepts or declines a request for care";
+                return NULL;
+              }
             /* In a managed client's name: only with the managing therapist. */
             if (client != NULL && g_hash_table_contains (p->managed, client) &&
                 g_strcmp0 (their_therapist, me) == 0)
               return NULL;
+            /* The therapist answers a pending request (active: accepted,
+             * declined) and ends an active relationship; never changes
+             * what the client shares. */
             if (g_strcmp0 (their_therapist, me) == 0 && current != NULL &&
-                g_strcmp0 (tf_json_get_string (fields, "status"), "ended") == 0 &&
                 tf_push_field_true (fields, "share_mood") ==
                   tf_push_field_true (current->fields, "share_mood") &&
                 tf_push_field_true (fields, "share_goals") ==
                   tf_push_field_true (current->fields, "share_goals"))
-              return NULL; /* the therapist may only end it */
+              {
+                const char *was = tf_json_get_string (current->fields, "status");
+                const char *now = tf_json_get_string (fields, "status");
+
+                if (g_strcmp0 (was, "pending") == 0 &&
+                    (g_strcmp0 (now, "active") == 0 || g_strcmp0 (now, "declined") == 0))
+                  return NULL;
+                if (g_strcmp0 (was, "pending") != 0 && g_strcmp0 (now, "ended") == 0)
+                  return NULL;
+              }
             return "only the client can start or change a care relationship; "
-                   "the therapist can end it";
+                   "the therapist accepts or declines a request and can end it";
           }
         if (g_strcmp0 (client, me) == 0)
           return NULL;

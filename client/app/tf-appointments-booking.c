@@ -81,8 +81,9 @@ on_linked_cb (GObject *source, GAsyncResult *result, gpointer data)
   gtk_widget_set_visible (self->link_error, FALSE);
   gtk_editable_set_text (GTK_EDITABLE (self->link_email), "");
   /* The keys just pinned: the client compares them out of band. */
-  done = g_strdup_printf (_("Linked with %s. Their keys’ fingerprint is %s: compare it with "
-                            "the one their app shows before you share anything."),
+  done = g_strdup_printf (_("Asked %s for care: nothing is shared until they accept. Their "
+                            "keys’ fingerprint is %s: compare it with the one their app shows "
+                            "before you share anything."),
                           email, fingerprint);
   tf_appointments_page_emit_saved (self, done);
 }

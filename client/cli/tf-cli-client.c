@@ -497,7 +497,7 @@ therapist_link (TfCli *cli, int argc, char **argv, GError **error)
   if (care_id == NULL)
     {
       if (g_error_matches (local, TF_BOOKING_ERROR, TF_BOOKING_ERROR_ALREADY_LINKED))
-        return tf_cli_usage_error (error, _("You are already in care with %s"), email);
+        return tf_cli_usage_error (error, "%s: %s", email, local->message);
       g_propagate_error (error, g_steal_pointer (&local));
       return FALSE;
     }
@@ -516,6 +516,8 @@ therapist_link (TfCli *cli, int argc, char **argv, GError **error)
         g_print (_("The fingerprint of %s’s keys is %s. Compare it with the one their app "
                    "shows before you share anything.\n"), email,
                  json_object_get_string_member (key, "fingerprint"));
+      g_print ("%s\n", _("Your request waits for the therapist’s answer; nothing is shared "
+                         "with them before they accept it."));
     }
   return TRUE;
 }

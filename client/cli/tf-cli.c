@@ -32,6 +32,7 @@ static const TfCliCommand *const command_tables[] = {
   tf_cli_managed_commands,
   tf_cli_schedule_commands,
   tf_cli_availability_commands,
+  tf_cli_link_commands,
   tf_cli_note_commands,
   tf_cli_session_commands,
   tf_cli_sync_commands,

@@ -47,6 +47,7 @@ extern const TfCliCommand tf_cli_client_commands[];
 extern const TfCliCommand tf_cli_managed_commands[];
 extern const TfCliCommand tf_cli_schedule_commands[];
 extern const TfCliCommand tf_cli_availability_commands[];
+extern const TfCliCommand tf_cli_link_commands[];
 extern const TfCliCommand tf_cli_note_commands[];
 extern const TfCliCommand tf_cli_session_commands[];
 extern const TfCliCommand tf_cli_sync_commands[];

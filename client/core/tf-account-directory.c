@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "tf-account-private.h"
+#include "tf-care-requests.h"
 #include "tf-managed.h"
 #include "tf-store.h"
 #include "tf-verify.h"
@@ -180,6 +181,7 @@ tf_account_settle (TfVault *vault, TfSettleReport *report, GError **error)
   if (!tf_account_fetch_missing_keys (vault, error) ||
       !tf_vault_check_grants (vault, &report->refused, error) ||
       !tf_managed_settle (vault, error) ||
+      !tf_care_settle (vault, error) ||
       !tf_vault_reconcile_shares (vault, &report->pending, error))
     return FALSE;
   report->push_again = tf_store_outbox_count (store, NULL) > queued;

@@ -710,11 +710,20 @@ tf_booking_link_therapist (TfVault *vault, const char *therapist_id, gboolean sh
     {
       JsonObject *o = g_ptr_array_index (existing, i);
 
-      if (g_strcmp0 (tf_json_get_string (o, "status"), "active") == 0 &&
-          g_strcmp0 (tf_json_get_string (o, "client_id"), tf_vault_get_user_id (vault)) == 0)
+      const char *status = tf_json_get_string (o, "status");
+
+      if (g_strcmp0 (tf_json_get_string (o, "client_id"), tf_vault_get_user_id (vault)) != 0)
+        continue;
+      if (g_strcmp0 (status, "active") == 0)
         {
           g_set_error_literal (error, TF_BOOKING_ERROR, TF_BOOKING_ERROR_ALREADY_LINKED,
                                _("You are already in care with this therapist"));
+          return NULL;
+        }
+      if (g_strcmp0 (status, "pending") == 0)
+        {
+          g_set_error_literal (error, TF_BOOKING_ERROR, TF_BOOKING_ERROR_ALREADY_LINKED,
+                               _("Your request to this therapist is waiting for their answer"));
           return NULL;
         }
     }
@@ -723,7 +732,9 @@ tf_booking_link_therapist (TfVault *vault, const char *therapist_id, gboolean sh
   json_object_set_string_member (plain, "id", id);
   json_object_set_string_member (plain, "therapist_id", therapist_id);
   json_object_set_string_member (plain, "client_id", tf_vault_get_user_id (vault));
-  json_object_set_string_member (plain, "status", "active");
+  /* A request: nothing is shared until the therapist accepts it
+   * (tf-care-requests.c). */
+  json_object_set_string_member (plain, "status", "pending");
   json_object_set_boolean_member (plain, "share_mood", share_mood);
   json_object_set_boolean_member (plain, "share_goals", share_goals);
   json_object_set_string_member (plain, "started_at", now);
@@ -733,7 +744,8 @@ tf_booking_link_therapist (TfVault *vault, const char *therapist_id, gboolean sh
 }
 
 /* The active care relationship of @me and @other_id in @care (listed by
- * the other's column), or NULL. */
+ * the other's column), or NULL; for the client, a pending request too,
+ * which ending withdraws. */
 static JsonObject *
 find_active_care (GPtrArray *care, const char *me, const char *other_id, gboolean me_client)
 {
@@ -741,7 +753,9 @@ find_active_care (GPtrArray *care, const char *me, const char *other_id, gboolea
     {
       JsonObject *o = g_ptr_array_index (care, i);
 
-      if (g_strcmp0 (tf_json_get_string (o, "status"), "active") == 0 &&
+      const char *status = tf_json_get_string (o, "status");
+
+      if ((g_strcmp0 (status, "active") == 0 || (me_client && g_strcmp0 (status, "pending") == 0)) &&
           g_strcmp0 (tf_json_get_string (o, me_client ? "client_id" : "therapist_id"), me) == 0 &&
           g_strcmp0 (tf_json_get_string (o, me_client ? "therapist_id" : "client_id"),
                      other_id) == 0)

@@ -276,11 +276,13 @@ gboolean    tf_booking_cancel       (TfVault      *vault,
 GStrv       tf_booking_list_therapists (TfVault   *vault,
                                         GError   **error);
 
-/* Links this account (a client) with @therapist_id: an active care
- * relationship, sharing mood and goals as asked.  The therapist's keys
- * should be known first (tf_account_find_therapist does both), so that
- * what the client shares reaches them.  TF_BOOKING_ERROR_ALREADY_LINKED
- * when an active link exists.  Returns the relationship's id. */
+/* Asks @therapist_id for care for this account (a client): a pending care
+ * relationship, which will share mood and goals as asked once the
+ * therapist accepts it (tf_care_request_answer) — nothing before.  The
+ * therapist's keys should be known first (tf_account_find_therapist does
+ * both), so that what the client shares reaches them.
+ * TF_BOOKING_ERROR_ALREADY_LINKED when an active link or a pending request
+ * exists.  Returns the relationship's id. */
 char       *tf_booking_link_therapist  (TfVault   *vault,
                                         const char *therapist_id,
                                         gboolean   share_mood,

@@ -130,7 +130,9 @@ load_clients (TfVault *vault, gpointer data, GError **error)
       const char *stamp = active ? tf_json_get_string (item, "started_at") : ended_at;
       JsonObject *client;
 
-      if (client_id == NULL)
+      /* A request not yet answered, or declined: never in care. */
+      if (client_id == NULL || (!active && ended_at == NULL) ||
+          g_strcmp0 (tf_json_get_string (item, "status"), "declined") == 0)
         continue;
       client = g_hash_table_lookup (by_id, client_id);
       if (client != NULL &&

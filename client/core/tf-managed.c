@@ -498,7 +498,9 @@ tf_managed_list (TfVault *vault, GError **error)
       const char *client = tf_json_get_string (r->fields, "client_id");
       const char *s = tf_json_get_string (r->fields, "status");
 
-      if (client == NULL || r->deleted)
+      /* A request not yet answered, or declined: never in care. */
+      if (client == NULL || r->deleted || g_strcmp0 (s, "pending") == 0 ||
+          g_strcmp0 (s, "declined") == 0)
         continue;
       /* One entry per client, active if any of their relationships is. */
       if (g_strcmp0 (g_hash_table_lookup (status, client), "active") != 0)

@@ -247,6 +247,12 @@ gboolean    tf_vault_verify_record     (TfVault        *self,
  * "active, sharing", shares nothing. */
 gboolean    tf_vault_care_signed_by_client (TfVault        *self,
                                             const TfRecord *care);
+/* TRUE when stored care relationship @care is this client's request as its
+ * therapist accepted it: active, its held signature the therapist's
+ * (tf-vault-verify.c took it in only over this device's pending request;
+ * tf_care_settle then signs it as the client). */
+gboolean    tf_vault_care_accepted_by_therapist (TfVault        *self,
+                                                 const TfRecord *care);
 /* The store's verify function; @user_data is a GWeakRef to the vault. */
 gboolean    tf_vault_verify_cb         (TfStore        *store,
                                         const TfRecord *record,

@@ -308,7 +308,39 @@ signed_by (TfVault *self, const char *user_id, const TfRecord *record, gint64 re
  * the therapist, or a therapist whose keys the server holds — is refused.
  * An ended one or a tombstone may be the therapist's (either side ends
  * care) and shares nothing.  An unsigned one is the unsigned rule's above;
- * taken so, it shares nothing either (tf_vault_care_signed_by_client). */
+ * taken so, it shares nothing either (tf_vault_care_signed_by_client).
+ * The one exception is the therapist's acceptance of a request this
+ * client's device made (accepts_held_request). */
+static gboolean
+flag_of (const TfRecord *record, const char *column)
+{
+  JsonNode *node = json_object_get_member (record->fields, column);
+
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
+         json_node_get_value_type (node) == G_TYPE_BOOLEAN && json_node_get_boolean (node);
+}
+
+/* @record, active and signed by its therapist, answers the request this
+ * device holds: the same relationship pending, as its client signed it,
+ * sharing what @record shares.  The client's device then signs it active
+ * itself (tf_care_settle); until then it shares nothing. */
+static gboolean
+accepts_held_request (TfVault *self, const TfRecord *record, GError **error)
+{
+  g_autoptr(TfRecord) held = tf_store_get (self->store, record->table, record->id, NULL);
+  const char *therapist = column_of (record, "therapist_id");
+
+  if (held == NULL || held->deleted || therapist == NULL ||
+      g_strcmp0 (column_of (held, "status"), "pending") != 0 ||
+      g_strcmp0 (column_of (held, "therapist_id"), therapist) != 0 ||
+      g_strcmp0 (column_of (held, "client_id"), column_of (record, "client_id")) != 0 ||
+      flag_of (held, "share_mood") != flag_of (record, "share_mood") ||
+      flag_of (held, "share_goals") != flag_of (record, "share_goals") ||
+      !tf_vault_care_signed_by_client (self, held))
+    return FALSE;
+  return signed_by (self, therapist, record, record->revision, record->signature, TRUE, error);
+}
+
 static gboolean
 care_vouched_for (TfVault *self, const TfRecord *record, GError **error)
 {
@@ -317,8 +349,13 @@ care_vouched_for (TfVault *self, const TfRecord *record, GError **error)
   if (record->table != tf_registry_lookup ("care_relationships") || record->deleted ||
       record->signature == NULL || g_strcmp0 (column_of (record, "status"), "active") != 0)
     return TRUE;
-  return client != NULL &&
-         signed_by (self, client, record, record->revision, record->signature, TRUE, error);
+  if (client == NULL)
+    return FALSE;
+  if (signed_by (self, client, record, record->revision, record->signature, TRUE, error))
+    return TRUE;
+  if (error != NULL && *error != NULL)
+    return FALSE;
+  return strcmp (client, self->user_id) == 0 && accepts_held_request (self, record, error);
 }
 
 gboolean
@@ -371,4 +408,23 @@ tf_vault_verify_cb (TfStore *store, const TfRecord *record, gpointer user_data, 
   if (self == NULL)
     return TRUE;
   return tf_vault_verify_record (self, record, out_code, out_message, error);
+}
+
+gboolean
+tf_vault_care_accepted_by_therapist (TfVault *self, const TfRecord *care)
+{
+  const char *client = column_of (care, "client_id");
+  const char *therapist = column_of (care, "therapist_id");
+  g_autofree char *signature = NULL;
+  gint64 held = 0, written = 0;
+
+  g_return_val_if_fail (TF_IS_VAULT (self), FALSE);
+
+  if (client == NULL || therapist == NULL || strcmp (client, self->user_id) != 0 ||
+      g_strcmp0 (column_of (care, "status"), "active") != 0 ||
+      !tf_store_get_revision (self->store, care->table, care->id, &held, &signature, &written,
+                              NULL) ||
+      written > held || tf_vault_care_signed_by_client (self, care))
+    return FALSE;
+  return signed_by (self, therapist, care, held, signature, FALSE, NULL);
 }

@@ -763,6 +763,148 @@ test_sharing_with_therapist (void)
   }
 }
 
+/* A care relationship of @status (pending, active, declined) as its
+ * fields, sharing mood. */
+static char *
+request_mutation (gint64 mutation_id, const char *id, gint64 base, const char *therapist,
+                  const char *client, const char *status)
+{
+  g_autofree char *ended_at = now_plus (0);
+  g_autofree char *ended = strcmp (status, "declined") == 0
+                           ? g_strdup_printf (", \"ended_at\": \"%s\", \"ended_by\": \"%s\"",
+                                              ended_at, therapist)
+                           : g_strdup ("");
+
+  return g_strdup_printf ("{\"mutation_id\": %" G_GINT64_FORMAT ", \"table\": \"care_relationships\","
+                          " \"id\": \"%s\", \"op\": \"upsert\", \"base_version\": %" G_GINT64_FORMAT
+                          ", \"fields\": {\"therapist_id\": \"%s\", \"client_id\": \"%s\","
+                          " \"status\": \"%s\", \"share_mood\": true%s}}",
+                          mutation_id, id, base, therapist, client, status, ended);
+}
+
+static gint64
+care_version_of (const char *id)
+{
+  g_autoptr(PGconn) conn = tf_test_pg_connect (server->conninfo);
+  g_autofree char *q = g_strdup_printf ("SELECT version FROM care_relationships WHERE id = '%s'",
+                                        id);
+
+  return tf_test_pg_int (conn, q);
+}
+
+/* A client's request for care shares nothing until its therapist accepts
+ * it; only that therapist answers it (active or declined), the client
+ * cannot accept it, and a declined request shares nothing. */
+static void
+test_care_requests (void)
+{
+  g_autoptr(TfTestUser) client = new_user ("client");
+  g_autoptr(TfTestUser) other = new_user ("client");
+  g_autoptr(TfTestUser) therapist = new_user ("therapist");
+  g_autoptr(TfTestUser) stranger = new_user ("therapist");
+  g_autofree char *care = new_id (), *entry = new_id (), *mood = new_id ();
+  g_autofree char *other_care = new_id (), *other_entry = new_id ();
+  g_autofree char *m1 = request_mutation (1, care, 0, therapist->user_id, client->user_id,
+                                          "pending");
+  g_autofree char *m2 = journal_mutation (2, entry, client->user_id, 0, TRUE);
+  g_autofree char *m3 = mood_mutation (3, mood, client->user_id, 0, 6);
+  g_autofree char *batch = g_strdup_printf ("%s, %s, %s", m1, m2, m3);
+  g_autoptr(TfTestResponse) r = push (client, batch);
+  g_autoptr(JsonArray) before = NULL, after = NULL;
+  gint64 cursor;
+
+  g_assert_cmpstr (status_at (r, 0), ==, "applied");
+  g_assert_cmpstr (status_at (r, 1), ==, "applied");
+  g_assert_cmpstr (status_at (r, 2), ==, "applied");
+
+  /* The therapist sees the request, and nothing of the client's. */
+  before = pull_all (therapist, 0, 100, &cursor, NULL);
+  g_assert_nonnull (find_change (before, care));
+  g_assert_null (find_change (before, entry));
+  g_assert_null (find_change (before, mood));
+
+  /* The client cannot accept their own request; another therapist cannot
+   * accept or decline it. */
+  {
+    g_autofree char *own = request_mutation (4, care, care_version_of (care),
+                                             therapist->user_id, client->user_id, "active");
+    g_autofree char *grab = request_mutation (1, care, care_version_of (care),
+                                              therapist->user_id, client->user_id, "active");
+    g_autofree char *no = request_mutation (2, care, care_version_of (care),
+                                            therapist->user_id, client->user_id, "declined");
+    g_autoptr(TfTestResponse) r4 = push (client, own);
+    g_autoptr(TfTestResponse) r5 = push (stranger, grab);
+    g_autoptr(TfTestResponse) r6 = push (stranger, no);
+    g_autoptr(JsonArray) theirs = pull_all (stranger, 0, 100, NULL, NULL);
+
+    g_assert_cmpstr (json_object_get_string_member (result_at (r4, 0), "code"), ==,
+                     "forbidden");
+    g_assert_cmpstr (json_object_get_string_member (result_at (r5, 0), "code"), ==,
+                     "forbidden");
+    g_assert_cmpstr (json_object_get_string_member (result_at (r6, 0), "code"), ==,
+                     "forbidden");
+    g_assert_null (find_change (theirs, entry));
+  }
+  /* Nor may the therapist change what an answer shares. */
+  {
+    g_autofree char *more = g_strdup_printf (
+      "{\"mutation_id\": 3, \"table\": \"care_relationships\", \"id\": \"%s\", \"op\": \"upsert\","
+      " \"base_version\": %" G_GINT64_FORMAT ", \"fields\": {\"therapist_id\": \"%s\","
+      " \"client_id\": \"%s\", \"status\": \"active\", \"share_mood\": true,"
+      " \"share_goals\": true}}", care, care_version_of (care), therapist->user_id,
+      client->user_id);
+    g_autoptr(TfTestResponse) r7 = push (therapist, more);
+
+    g_assert_cmpstr (json_object_get_string_member (result_at (r7, 0), "code"), ==,
+                     "forbidden");
+  }
+  {
+    g_autoptr(PGconn) conn = tf_test_pg_connect (server->conninfo);
+    g_autofree char *q = g_strdup_printf ("SELECT count(*) FROM care_relationships"
+                                          " WHERE id = '%s' AND status = 'pending'", care);
+    g_assert_cmpint (tf_test_pg_int (conn, q), ==, 1);
+  }
+
+  /* The therapist accepts: the shared entry and the mood reach them. */
+  {
+    g_autofree char *yes = request_mutation (4, care, care_version_of (care),
+                                             therapist->user_id, client->user_id, "active");
+    g_autoptr(TfTestResponse) r8 = push (therapist, yes);
+
+    g_assert_cmpstr (status_at (r8, 0), ==, "applied");
+    after = pull_all (therapist, cursor, 100, &cursor, NULL);
+    g_assert_nonnull (find_change (after, entry));
+    g_assert_nonnull (find_change (after, mood));
+  }
+
+  /* Another client's request, declined: nothing of theirs is shared, and
+   * a declined request is not made active afterwards. */
+  {
+    g_autofree char *ask = request_mutation (1, other_care, 0, therapist->user_id,
+                                             other->user_id, "pending");
+    g_autofree char *share = journal_mutation (2, other_entry, other->user_id, 0, TRUE);
+    g_autofree char *both = g_strdup_printf ("%s, %s", ask, share);
+    g_autoptr(TfTestResponse) asked = push (other, both);
+    g_autofree char *no = NULL, *late = NULL;
+    g_autoptr(TfTestResponse) declined = NULL, relinked = NULL;
+    g_autoptr(JsonArray) changes = NULL;
+
+    g_assert_cmpstr (status_at (asked, 0), ==, "applied");
+    no = request_mutation (5, other_care, care_version_of (other_care), therapist->user_id,
+                           other->user_id, "declined");
+    declined = push (therapist, no);
+    g_assert_cmpstr (status_at (declined, 0), ==, "applied");
+    late = request_mutation (6, other_care, care_version_of (other_care), therapist->user_id,
+                             other->user_id, "active");
+    relinked = push (therapist, late);
+    g_assert_cmpstr (json_object_get_string_member (result_at (relinked, 0), "code"), ==,
+                     "forbidden");
+    changes = pull_all (therapist, cursor, 100, NULL, NULL);
+    g_assert_nonnull (find_change (changes, other_care));
+    g_assert_null (find_change (changes, other_entry));
+  }
+}
+
 /* End to end: the client seals a journal entry's data key to the
  * therapist's identity key; the therapist pulls entry and grant, opens the
  * grant and reads the entry.  The server only ever held ciphertext. */
@@ -2369,6 +2511,7 @@ main (int argc, char **argv)
   g_test_add_func ("/tf/sync/bad-input", test_bad_input);
   g_test_add_func ("/tf/sync/newly-encrypted-columns", test_newly_encrypted_columns);
   g_test_add_func ("/tf/sync/care-columns-encrypted", test_care_columns_encrypted);
+  g_test_add_func ("/tf/sync/care-requests", test_care_requests);
   g_test_add_func ("/tf/sync/concurrent-writers-reader", test_concurrent_writers_reader);
   g_test_add_func ("/tf/sync/wait-wakes-on-change", test_wait_wakes_on_change);
   g_test_add_func ("/tf/sync/public-keys", test_public_keys);
