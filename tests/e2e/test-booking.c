@@ -50,7 +50,7 @@ practice_init (Practice *p)
   p->therapist_id = tf_e2e_register (p->t, therapist_email, "therapist");
   p->client_id = tf_e2e_register (p->c, client_email, "client");
   g_free (E2E_OK (p->c, "therapist", "link", "--email", therapist_email));
-  tf_e2e_sync (p->c);
+  tf_e2e_link_accepted (p->c, p->t);
   tf_e2e_sync (p->t);
 }
 

@@ -247,6 +247,37 @@ sync_ok (Device *d)
   g_free (OK (d, "sync"));
 }
 
+/* The therapist on @t accepts every request for care waiting for them:
+ * a sync brings the requests, link accept answers each, a sync sends the
+ * answers.  A client's link is a request since issue 12; the tests of what
+ * care shares or allows accept it first, as a therapist would. */
+static void
+accept_requests (Device *t)
+{
+  g_autoptr(JsonNode) node = NULL;
+  JsonArray *requests;
+
+  sync_ok (t);
+  node = JSON (t, "link", "requests");
+  requests = json_node_get_array (node);
+  g_assert_cmpuint (json_array_get_length (requests), >, 0);
+  for (guint i = 0; i < json_array_get_length (requests); i++)
+    g_free (OK (t, "link", "accept",
+                json_object_get_string_member (json_array_get_object_element (requests, i),
+                                               "id")));
+  sync_ok (t);
+}
+
+/* @c's request to the therapist on @t, sent, accepted, and signed active
+ * by @c's next sync, which shares with them what the link shares. */
+static void
+link_accepted (Device *c, Device *t)
+{
+  sync_ok (c);
+  accept_requests (t);
+  sync_ok (c);
+}
+
 static JsonObject *
 status_of (Device *d)
 {
@@ -338,7 +369,7 @@ practice_init (Practice *p)
   g_free (OK (p->b, "account", "login", "--server", server->base_url, "--email",
               p->client_email));
   g_free (OK (p->a, "therapist", "link", "--email", p->therapist_email));
-  sync_ok (p->a);
+  link_accepted (p->a, p->t);
   sync_ok (p->b);
   sync_ok (p->t);
 }
@@ -819,6 +850,9 @@ test_double_booking (void)
   sync_ok (t);
   g_free (OK (c1, "therapist", "link", "--email", therapist_email));
   g_free (OK (c2, "therapist", "link", "--email", therapist_email));
+  sync_ok (c1);
+  sync_ok (c2);
+  accept_requests (t);
   sync_ok (c1);
   sync_ok (c2);
 
@@ -1581,7 +1615,7 @@ test_blocked_period (void)
   sync_ok (t);
 
   g_free (OK (c, "therapist", "link", "--email", therapist_email));
-  sync_ok (c);
+  link_accepted (c, t);
   slots = JSON (c, "slots", "--therapist", therapist_id, "--from", before, "--to", after);
   free_times = json_node_get_array (slots);
   for (guint i = 0; i < json_array_get_length (free_times); i++)
@@ -1649,7 +1683,7 @@ test_note_lock (void)
     }
   sync_ok (t);
   g_free (OK (c, "therapist", "link", "--email", therapist_email));
-  sync_ok (c);
+  link_accepted (c, t);
   slots = JSON (c, "slots", "--therapist", therapist_id, "--from", day, "--to", day);
   appointment = first_line (OK (c, "appointment", "book", "--therapist", therapist_id, "--at",
                                 json_object_get_string_member (
@@ -1841,7 +1875,7 @@ test_mood_share_and_wait (void)
   g_free (register_on (t, therapist_email, "therapist", NULL));
   g_free (register_on (c, client_email, "client", NULL));
   g_free (OK (c, "therapist", "link", "--email", therapist_email, "--share-mood"));
-  sync_ok (c);
+  link_accepted (c, t);
   sync_ok (t);
 
   waiting = spawn_env (t, NULL, (const char * const[]) { "sync", "--wait", "60", NULL });
@@ -3921,6 +3955,92 @@ test_altered_registration_refused (void)
   directory_forgets (p.therapist_id);
 }
 
+/* A client's link is a request: the therapist sees who asks and what they
+ * would share, and nothing of the client's — the shared journal entry,
+ * the mood — reaches them until they accept it; after link accept and the
+ * client's next sync both do.  A declined request shares nothing, and no
+ * request waits any more. */
+static void
+test_care_request (void)
+{
+  g_autofree char *therapist_email = unique_email ("therapist");
+  g_autofree char *client_email = unique_email ("client"), *other_email = unique_email ("client");
+  g_autofree char *client_id = NULL, *entry = NULL, *other_entry = NULL, *request = NULL;
+  g_autofree char *declined = NULL;
+  Device *t = device_new (), *c = device_new (), *o = device_new ();
+  g_autoptr(GHashTable) before = NULL, after = NULL, at_end = NULL;
+  g_autoptr(JsonNode) asked = NULL, moods_before = NULL, moods_after = NULL, none = NULL;
+  g_autoptr(JsonNode) clients = NULL, other_asked = NULL;
+  JsonObject *r;
+
+  g_free (register_on (t, therapist_email, "therapist", NULL));
+  client_id = register_on (c, client_email, "client", NULL);
+  g_free (register_on (o, other_email, "client", NULL));
+  entry = first_line (OK (c, "journal", "add", "--title", "Πριν", "--content",
+                          secret ("what I told nobody yet"), "--share"));
+  g_free (OK (c, "mood", "add", "--mood", "4", "--energy", "5", "--anxiety", "7"));
+  g_free (OK (c, "therapist", "link", "--email", therapist_email, "--share-mood"));
+  sync_ok (c);
+  sync_ok (t);
+
+  /* The request, who and what; nothing shared yet. */
+  asked = JSON (t, "link", "requests");
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (asked)), ==, 1);
+  r = json_array_get_object_element (json_node_get_array (asked), 0);
+  g_assert_cmpstr (json_object_get_string_member (r, "client_id"), ==, client_id);
+  g_assert_true (json_object_get_boolean_member (r, "share_mood"));
+  g_assert_false (json_object_get_boolean_member (r, "share_goals"));
+  g_assert_nonnull (json_object_get_string_member (r, "started_at"));
+  request = g_strdup (json_object_get_string_member (r, "id"));
+  before = journal_of (t);
+  g_assert_false (g_hash_table_contains (before, entry));
+  moods_before = JSON (t, "mood", "list");
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (moods_before)), ==, 0);
+  /* Not a client in care either. */
+  clients = JSON (t, "client", "list");
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (clients)), ==, 0);
+
+  /* Accepted: after the client's next sync both arrive, readable. */
+  g_free (OK (t, "link", "accept", request));
+  sync_ok (t);
+  sync_ok (c);
+  sync_ok (t);
+  after = journal_of (t);
+  g_assert_cmpstr (g_hash_table_lookup (after, entry), ==, "what I told nobody yet");
+  moods_after = JSON (t, "mood", "list");
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (moods_after)), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (
+                     json_array_get_object_element (json_node_get_array (moods_after), 0),
+                     "anxiety_level"), ==, 7);
+
+  /* Another client's request, declined: nothing of theirs arrives. */
+  other_entry = first_line (OK (o, "journal", "add", "--title", "Άλλη", "--content",
+                                secret ("not for a therapist who said no"), "--share"));
+  g_free (OK (o, "therapist", "link", "--email", therapist_email));
+  sync_ok (o);
+  sync_ok (t);
+  other_asked = JSON (t, "link", "requests");
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (other_asked)), ==, 1);
+  declined = g_strdup (json_object_get_string_member (
+    json_array_get_object_element (json_node_get_array (other_asked), 0), "id"));
+  g_free (OK (t, "link", "decline", declined));
+  sync_ok (t);
+  sync_ok (o);
+  sync_ok (t);
+  at_end = journal_of (t);
+  g_assert_false (g_hash_table_contains (at_end, other_entry));
+  none = JSON (t, "link", "requests");
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (none)), ==, 0);
+  {
+    /* Nor can a declined request be accepted afterwards. */
+    g_auto(Run) run = { 0 };
+
+    RUN (&run, t, "link", "accept", declined);
+    g_assert_cmpint (run.status, !=, 0);
+    g_assert_nonnull (strstr (run.err, declined));
+  }
+}
+
 /* What registration made, unsigned, is still taken as it was made — a
  * client whose device stopped before signing is in care, and their
  * therapist's device takes their profile; a therapist who never synced is
@@ -3960,8 +4080,9 @@ test_registration_taken_unsigned (void)
   signed_now = registered_signed ("profiles", client);
   g_assert_cmpstr (signed_now, ==, "");
 
-  /* The client's profile as registration made it, in care. */
-  sync_ok (t);
+  /* The client's profile as registration made it, in care once the
+   * therapist accepts the request. */
+  accept_requests (t);
   names = held_names (t, client);
   g_assert_cmpstr (names, ==, "Ελένη -");
   refusals = refusals_of (t);
@@ -4001,6 +4122,7 @@ main (int argc, char **argv)
   server = tf_test_server_start ("tf_cli", NULL);
 
   g_test_add_func ("/cli/offline-devices-converge", test_offline_devices_converge);
+  g_test_add_func ("/cli/care-request", test_care_request);
   g_test_add_func ("/cli/conflict-keeps-both", test_conflict_keeps_both);
   g_test_add_func ("/cli/conflict-after-two-edits", test_conflict_after_two_edits);
   g_test_add_func ("/cli/journal-fields-merge", test_journal_fields_merge);

@@ -235,6 +235,26 @@ sync_ok (const char *dir)
                    0);
 }
 
+/* The therapist on @dir accepts every request for care waiting for them
+ * (a client's link is a request since issue 12): a sync brings them,
+ * link accept answers each, a sync sends the answers. */
+static void
+accept_requests (const char *dir)
+{
+  g_autoptr(JsonNode) node = NULL;
+  JsonArray *requests;
+
+  sync_ok (dir);
+  node = CLI_JSON (dir, "link", "requests");
+  requests = json_node_get_array (node);
+  g_assert_cmpuint (json_array_get_length (requests), >, 0);
+  for (guint i = 0; i < json_array_get_length (requests); i++)
+    g_assert_cmpint (CLI (dir, NULL, "link", "accept",
+                          json_object_get_string_member (
+                            json_array_get_object_element (requests, i), "id")), ==, 0);
+  sync_ok (dir);
+}
+
 static gint64
 status_of (const char *dir, const char *member)
 {
@@ -294,6 +314,9 @@ share_begin (Share *s, const char *name)
                                                                   BEFORE, "--share", NULL }),
                    ==, 0);
   s->entry = g_strndup (out, strcspn (out, "\n"));
+  sync_ok (s->c);
+  accept_requests (s->t1);
+  accept_requests (s->t2);
   sync_ok (s->c);
   sync_ok (s->t1);
   sync_ok (s->t2);

@@ -60,7 +60,7 @@ test_weekly_ten_weeks (void)
   therapist_id = tf_e2e_register (t, therapist_email, "therapist");
   client_id = tf_e2e_register (c, client_email, "client");
   g_free (E2E_OK (c, "therapist", "link", "--email", therapist_email));
-  tf_e2e_sync (c);
+  tf_e2e_link_accepted (c, t);
   tf_e2e_sync (t);
   for (int d = 0; d <= 6; d++)
     {
@@ -284,7 +284,7 @@ test_one_group_on_the_server (void)
   g_free (tf_e2e_register (t, therapist_email, "therapist"));
   client_id = tf_e2e_register (c, client_email, "client");
   g_free (E2E_OK (c, "therapist", "link", "--email", therapist_email));
-  tf_e2e_sync (c);
+  tf_e2e_link_accepted (c, t);
   tf_e2e_sync (t);
   g_free (E2E_OK (phone, "account", "login", "--server", server->base_url, "--email",
                   therapist_email));

@@ -71,7 +71,7 @@ test_record_and_share (void)
   tf_e2e_register (t, therapist_email, "therapist");
   client_id = tf_e2e_register (c, client_email, "client");
   g_free (E2E_OK (c, "therapist", "link", "--email", therapist_email));
-  tf_e2e_sync (c);
+  tf_e2e_link_accepted (c, t);
   tf_e2e_sync (t);
   soon_at = moment_from_now (15);
   later_at = moment_from_now (3 * 24 * 3600);

@@ -155,6 +155,25 @@ tf_e2e_sync (TfE2eDevice *d)
   g_free (E2E_OK (d, "sync"));
 }
 
+void
+tf_e2e_link_accepted (TfE2eDevice *c, TfE2eDevice *t)
+{
+  g_autoptr(JsonNode) node = NULL;
+  JsonArray *requests;
+
+  tf_e2e_sync (c);
+  tf_e2e_sync (t);
+  node = E2E_JSON (t, "link", "requests");
+  requests = json_node_get_array (node);
+  g_assert_cmpuint (json_array_get_length (requests), >, 0);
+  for (guint i = 0; i < json_array_get_length (requests); i++)
+    g_free (E2E_OK (t, "link", "accept",
+                    json_object_get_string_member (json_array_get_object_element (requests, i),
+                                                   "id")));
+  tf_e2e_sync (t);
+  tf_e2e_sync (c);
+}
+
 char *
 tf_e2e_first_line (char *text)
 {

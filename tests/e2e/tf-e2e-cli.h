@@ -59,6 +59,12 @@ char         *tf_e2e_register      (TfE2eDevice  *d,
                                     const char   *email,
                                     const char   *role);
 void          tf_e2e_sync          (TfE2eDevice  *d);
+/* Client @c's request for care (therapist link) sent, every request
+ * waiting for the therapist on @t accepted (link accept), and signed
+ * active by @c's next sync: a client's link is a request since issue 12,
+ * and the tests of what care allows accept it as a therapist would. */
+void          tf_e2e_link_accepted (TfE2eDevice  *c,
+                                    TfE2eDevice  *t);
 /* The first line of @text, which it takes over. */
 char         *tf_e2e_first_line    (char         *text);
 /* The first value of @sql on the server's database. */

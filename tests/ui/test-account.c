@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "tf-account-manage.h"
+#include "tf-care-requests.h"
 #include "tf-client-detail.h"
 #include "tf-crypto.h"
 #include "tf-preferences.h"
@@ -1097,6 +1098,33 @@ cli_words (JsonObject *info)
   return g_strjoinv (" ", (char **) list->pdata);
 }
 
+/* The therapist of @session accepts every request for care waiting for
+ * them, as link accept does, and the client on @client_dir signs it active
+ * and shares at its next sync: a client's link is a request since issue 12,
+ * and these tests show what care shows. */
+static void
+accept_requests (TfSession *session, const char *client_dir)
+{
+  TfVault *vault = tf_session_get_vault (session);
+  g_autoptr(GPtrArray) requests = NULL;
+  g_autoptr(GError) error = NULL;
+
+  tf_ui_sync_now (session);
+  requests = tf_care_requests_list (vault, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (requests->len, >, 0);
+  for (guint i = 0; i < requests->len; i++)
+    {
+      JsonObject *o = g_ptr_array_index (requests, i);
+
+      g_assert_true (tf_care_request_answer (vault, json_object_get_string_member (o, "id"),
+                                             TRUE, &error));
+      g_assert_no_error (error);
+    }
+  tf_ui_sync_now (session);
+  g_free (CLI (client_dir, "sync"));
+}
+
 /* A therapist in the app and a client on the CLI, in care: the app's
  * Verify Safety Number shows the digits and words the client's CLI prints
  * for the pair, marks it verified (the therapist's own CLI then says so);
@@ -1134,6 +1162,7 @@ test_safety_number (void)
   client_id = g_strdup (json_object_get_string_member (json_node_get_object (node), "user_id"));
   g_free (CLI (client_dir, "therapist", "link", "--email", therapist_email));
   g_free (CLI (client_dir, "sync"));
+  accept_requests (session, client_dir);
   tf_ui_sync_now (session);
 
   window = gtk_window_new ();
@@ -1718,6 +1747,7 @@ test_end_care (gconstpointer data)
   client_id = g_strdup (json_object_get_string_member (json_node_get_object (node), "user_id"));
   g_free (CLI (client_dir, "therapist", "link", "--email", therapist_email, "--share-mood"));
   g_free (CLI (client_dir, "sync"));
+  accept_requests (session, client_dir);
   tf_ui_sync_now (session);
 
   window = gtk_window_new ();
@@ -1824,6 +1854,7 @@ test_refused_records (gconstpointer data)
   g_free (CLI (client_dir, "therapist", "link", "--email", therapist_email, "--share-mood"));
   g_free (CLI (client_dir, "mood", "add", "--mood", "6", "--energy", "5", "--anxiety", "3"));
   g_free (CLI (client_dir, "sync"));
+  accept_requests (session, client_dir);
   out = CLI (client_dir, "--json", "mood", "list");
   moods = json_from_string (out, &error);
   g_assert_no_error (error);

@@ -220,6 +220,19 @@ make_client_page_linked (TfSession *session, gboolean with_hours)
                                     &error);
   g_assert_no_error (error);
   g_assert_nonnull (care);
+  /* The request as the therapist's acceptance leaves it, signed active by
+   * this client's device (tf_care_settle): no server here. */
+  {
+    const TfTable *table = tf_registry_lookup ("care_relationships");
+    g_autoptr(JsonObject) plain = tf_vault_get (tf_session_get_vault (session), table, care,
+                                                &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (json_object_get_string_member (plain, "status"), ==, "pending");
+    json_object_set_string_member (plain, "status", "active");
+    g_assert_true (tf_vault_put (tf_session_get_vault (session), table, care, plain, &error));
+    g_assert_no_error (error);
+  }
   return tf_appointments_page_new (session);
 }
 
