@@ -354,7 +354,7 @@ test_following_by_series_order (void)
   tf_e2e_register (t, therapist_email, "therapist");
   client_id = tf_e2e_register (c, client_email, "client");
   g_free (E2E_OK (c, "therapist", "link", "--email", therapist_email));
-  tf_e2e_sync (c);
+  tf_e2e_link_accepted (c, t);
   tf_e2e_sync (t);
   for (int d = 0; d <= 6; d++)
     {
