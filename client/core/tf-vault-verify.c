@@ -302,15 +302,6 @@ signed_by (TfVault *self, const char *user_id, const TfRecord *record, gint64 re
   return FALSE;
 }
 
-/* An active care relationship decides who reads a client's records and
- * who may write about them (issue 19): only its client starts it or
- * changes what it shares, so one the server sends signed by anyone else —
- * the therapist, or a therapist whose keys the server holds — is refused.
- * An ended one or a tombstone may be the therapist's (either side ends
- * care) and shares nothing.  An unsigned one is the unsigned rule's above;
- * taken so, it shares nothing either (tf_vault_care_signed_by_client).
- * The one exception is the therapist's acceptance of a request this
- * client's device made (accepts_held_request). */
 static gboolean
 flag_of (const TfRecord *record, const char *column)
 {
@@ -341,6 +332,15 @@ accepts_held_request (TfVault *self, const TfRecord *record, GError **error)
   return signed_by (self, therapist, record, record->revision, record->signature, TRUE, error);
 }
 
+/* An active care relationship decides who reads a client's records and
+ * who may write about them (issue 19): only its client starts it or
+ * changes what it shares, so one the server sends signed by anyone else —
+ * the therapist, or a therapist whose keys the server holds — is refused.
+ * An ended one or a tombstone may be the therapist's (either side ends
+ * care) and shares nothing.  An unsigned one is the unsigned rule's above;
+ * taken so, it shares nothing either (tf_vault_care_signed_by_client).
+ * The one exception is the therapist's acceptance of a request this
+ * client's device made (accepts_held_request). */
 static gboolean
 care_vouched_for (TfVault *self, const TfRecord *record, GError **error)
 {
