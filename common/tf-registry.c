@@ -314,9 +314,9 @@ static const TfColumn appointments_columns[] = {
   { .name = "moved_at", .type = TF_COLUMN_TIMESTAMP,
     .flags = TF_COLUMN_AUTHOR_CLOCK | TF_COLUMN_SIGNED_IF_SET },
   /* Cancelled too late, or not at all: its therapist's mark once the time
-   * has passed (server/tf-sync-rules.c).  The rows from before 0016 hold
-   * its default, false, which like null is left out of what is signed
-   * (TF_COLUMN_SIGNED_IF_TRUE). */
+   * has passed (server/tf-sync-rules.c).  No default (0016): the rows from
+   * before hold null, which means no; a false, as a device may write, is
+   * left out of what is signed like null (TF_COLUMN_SIGNED_IF_TRUE). */
   { .name = "late_cancellation", .type = TF_COLUMN_BOOLEAN,
     .flags = TF_COLUMN_SIGNED_IF_SET | TF_COLUMN_SIGNED_IF_TRUE },
 };

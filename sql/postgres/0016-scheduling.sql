@@ -21,7 +21,10 @@
 -- signed with the rest; the server takes it only as the stored time, the
 -- caller and no moment after its clock.  late_cancellation marks a
 -- cancelled appointment as cancelled too late (or not at all), set by its
--- therapist once its time has passed; the seed's status CHECK stays.
+-- therapist once its time has passed; no default: NULL, as every row from
+-- before holds it, means not a late cancellation, and like the move's
+-- columns it is left out of what a signature covers while null
+-- (TF_COLUMN_SIGNED_IF_SET).  The seed's status CHECK stays.
 CREATE TABLE therapist_booking_rules (
   therapist_id UUID PRIMARY KEY REFERENCES therapists(user_id) ON DELETE CASCADE,
   min_notice_minutes INTEGER CHECK (min_notice_minutes BETWEEN 0 AND 129600),
@@ -44,7 +47,7 @@ ALTER TABLE appointments
   ADD COLUMN previous_datetime TIMESTAMP WITH TIME ZONE,
   ADD COLUMN moved_by UUID REFERENCES users(id),
   ADD COLUMN moved_at TIMESTAMP WITH TIME ZONE,
-  ADD COLUMN late_cancellation BOOLEAN DEFAULT FALSE,
+  ADD COLUMN late_cancellation BOOLEAN,
   ADD CONSTRAINT appointments_moved_together
     CHECK ((previous_datetime IS NULL) = (moved_at IS NULL)
            AND (moved_at IS NULL) = (moved_by IS NULL)),

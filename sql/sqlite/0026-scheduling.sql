@@ -19,5 +19,5 @@ CREATE TABLE therapist_booking_rules (
 ALTER TABLE appointments ADD COLUMN previous_datetime TEXT;
 ALTER TABLE appointments ADD COLUMN moved_by TEXT;
 ALTER TABLE appointments ADD COLUMN moved_at TEXT;
-ALTER TABLE appointments ADD COLUMN late_cancellation INTEGER DEFAULT 0
+ALTER TABLE appointments ADD COLUMN late_cancellation INTEGER
   CHECK (late_cancellation IN (0, 1));

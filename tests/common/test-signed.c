@@ -522,6 +522,38 @@ test_column_added_later (void)
   assert_refused (&signer, with_end, 4, period_signature, TF_CRYPTO_ERROR_BAD_SIGNATURE);
   json_object_remove_member (with_end->fields, "end_date");
   assert_refused (&signer, with_end, 4, period_signature, TF_CRYPTO_ERROR_BAD_SIGNATURE);
+
+  /* An appointment signed before migration 0016 (no move, no late mark)
+   * verifies with the four columns there and null, as its row holds them
+   * (late_cancellation has no default); marked late since, it does not. */
+  {
+    static const char * const added[] = { "previous_datetime", "moved_by", "moved_at",
+                                          "late_cancellation", NULL };
+    const TfTable *appointments = tf_registry_lookup ("appointments");
+    TfTable before_0016 = *appointments;
+    g_autoptr(GArray) kept = g_array_new (FALSE, FALSE, sizeof (TfColumn));
+    g_autoptr(TfRecord) booked = sample_record (appointments);
+    g_autoptr(TfRecord) read = NULL;
+    g_autofree char *signature = NULL;
+
+    for (guint i = 0; i < appointments->n_columns; i++)
+      if (!g_strv_contains ((const char * const *) added, appointments->columns[i].name))
+        g_array_append_val (kept, appointments->columns[i]);
+      else
+        json_object_remove_member (booked->fields, appointments->columns[i].name);
+    g_assert_cmpuint (kept->len, ==, appointments->n_columns - (G_N_ELEMENTS (added) - 1));
+    before_0016.columns = (const TfColumn *) kept->data;
+    before_0016.n_columns = kept->len;
+    read = tf_record_copy (booked);
+    booked->table = &before_0016;
+    signature = tf_signed_record_sign (signer.secret, booked, 2, NULL);
+    g_assert_nonnull (signature);
+    for (guint i = 0; added[i] != NULL; i++)
+      json_object_set_null_member (read->fields, added[i]);
+    assert_verifies (&signer, read, 2, signature);
+    json_object_set_boolean_member (read->fields, "late_cancellation", TRUE);
+    assert_refused (&signer, read, 2, signature, TF_CRYPTO_ERROR_BAD_SIGNATURE);
+  }
 }
 
 /* Every table: a record signed by a device that knew none of the columns
