@@ -23,6 +23,65 @@
 
 /* --- authorization -------------------------------------------------------- */
 
+/* A therapist's write of a TF_WRITER_THERAPIST table: their own record,
+ * of their own appointment, session or note, of a client in their care or
+ * whom they manage; the reason it is refused, or NULL. */
+static const char *
+authorize_therapist (Push *p, const TfTable *t, JsonObject *fields, TfRecord *current)
+{
+  const char *me = p->caller.user_id;
+  const char *name = t->name;
+
+  if (strcmp (name, "sessions") == 0)
+    {
+      TfRecord *appointment = tf_push_parent_of (p, t, fields);
+      if (appointment == NULL)
+        return "the appointment does not exist";
+      if (g_strcmp0 (tf_json_get_string (appointment->fields, "therapist_id"), me) != 0)
+        return "this is another therapist's appointment";
+      return NULL;
+    }
+  if (strcmp (name, "client_histories") == 0)
+    return tf_push_in_care (p, me, tf_json_get_string (fields, "client_id")) ? NULL
+           : "this client is not in your care";
+  if (g_strcmp0 (tf_json_get_string (fields, t->therapist_column), me) != 0)
+    return "this record belongs to another therapist";
+  /* A therapist's file on a client: made only for a client they manage
+   * (it holds the client's keys); kept and changed after the hand-over. */
+  if (strcmp (name, "managed_clients") == 0 && current == NULL &&
+      !g_hash_table_contains (p->managed, tf_json_get_string (fields, "client_id") ?
+                                            tf_json_get_string (fields, "client_id") : ""))
+    return "this client is not one you manage";
+  if (strcmp (name, "session_notes") == 0)
+    {
+      TfRecord *session = tf_push_parent_of (p, t, fields);
+      TfRecord *appointment =
+        session ? tf_push_parent_of (p, session->table, session->fields) : NULL;
+
+      if (appointment == NULL ||
+          g_strcmp0 (tf_json_get_string (appointment->fields, "therapist_id"), me) != 0)
+        return "this is another therapist's session";
+    }
+  if (strcmp (name, "note_addenda") == 0)
+    {
+      /* Appended to a signed note of the same therapist, and signed
+       * from its first write: never an addendum that could change. */
+      TfRecord *note = tf_push_parent_of (p, t, fields);
+
+      if (note == NULL ||
+          g_strcmp0 (tf_json_get_string (note->fields, "therapist_id"), me) != 0)
+        return "an addendum belongs to a session note of your own";
+      if (tf_json_get_string (note->fields, "locked_at") == NULL)
+        return "an addendum is added only to a signed session note";
+      if (tf_json_get_string (fields, "locked_at") == NULL)
+        return "an addendum is signed as it is written";
+    }
+  if (strcmp (name, "treatment_plans") == 0 &&
+      !tf_push_in_care (p, me, tf_json_get_string (fields, "client_id")))
+    return "this client is not in your care";
+  return NULL;
+}
+
 static const char *
 authorize_full (Push *p, const TfTable *t, JsonObject *fields, TfRecord *current,
                 gboolean party_only)
@@ -68,56 +127,8 @@ authorize_full (Push *p, const TfTable *t, JsonObject *fields, TfRecord *current
       }
 
     case TF_WRITER_THERAPIST:
-      if (!therapist)
-        return "only a therapist may write this table";
-      if (strcmp (name, "sessions") == 0)
-        {
-          TfRecord *appointment = tf_push_parent_of (p, t, fields);
-          if (appointment == NULL)
-            return "the appointment does not exist";
-          if (g_strcmp0 (tf_json_get_string (appointment->fields, "therapist_id"), me) != 0)
-            return "this is another therapist's appointment";
-          return NULL;
-        }
-      if (strcmp (name, "client_histories") == 0)
-        return tf_push_in_care (p, me, tf_json_get_string (fields, "client_id")) ? NULL
-               : "this client is not in your care";
-      if (g_strcmp0 (tf_json_get_string (fields, t->therapist_column), me) != 0)
-        return "this record belongs to another therapist";
-      /* A therapist's file on a client: made only for a client they manage
-       * (it holds the client's keys); kept and changed after the hand-over. */
-      if (strcmp (name, "managed_clients") == 0 && current == NULL &&
-          !g_hash_table_contains (p->managed, tf_json_get_string (fields, "client_id") ?
-                                                tf_json_get_string (fields, "client_id") : ""))
-        return "this client is not one you manage";
-      if (strcmp (name, "session_notes") == 0)
-        {
-          TfRecord *session = tf_push_parent_of (p, t, fields);
-          TfRecord *appointment =
-            session ? tf_push_parent_of (p, session->table, session->fields) : NULL;
-
-          if (appointment == NULL ||
-              g_strcmp0 (tf_json_get_string (appointment->fields, "therapist_id"), me) != 0)
-            return "this is another therapist's session";
-        }
-      if (strcmp (name, "note_addenda") == 0)
-        {
-          /* Appended to a signed note of the same therapist, and signed
-           * from its first write: never an addendum that could change. */
-          TfRecord *note = tf_push_parent_of (p, t, fields);
-
-          if (note == NULL ||
-              g_strcmp0 (tf_json_get_string (note->fields, "therapist_id"), me) != 0)
-            return "an addendum belongs to a session note of your own";
-          if (tf_json_get_string (note->fields, "locked_at") == NULL)
-            return "an addendum is added only to a signed session note";
-          if (tf_json_get_string (fields, "locked_at") == NULL)
-            return "an addendum is signed as it is written";
-        }
-      if (strcmp (name, "treatment_plans") == 0 &&
-          !tf_push_in_care (p, me, tf_json_get_string (fields, "client_id")))
-        return "this client is not in your care";
-      return NULL;
+      return therapist ? authorize_therapist (p, t, fields, current)
+                       : "only a therapist may write this table";
 
     case TF_WRITER_CARE:
       {

@@ -9,6 +9,9 @@
 
 G_BEGIN_DECLS
 
+/* Now, RFC 3339 UTC, as a record's stamps are written. */
+char    *tf_booking_now_stamp      (void);
+
 /* Whether @therapist_id and @client_id are in active care, as this device
  * knows it.  FALSE with @error when the store fails. */
 gboolean tf_booking_in_care        (TfVault     *vault,
