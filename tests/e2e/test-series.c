@@ -351,7 +351,7 @@ test_following_by_series_order (void)
   g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
   JsonArray *occurrences;
 
-  tf_e2e_register (t, therapist_email, "therapist");
+  g_free (tf_e2e_register (t, therapist_email, "therapist"));
   client_id = tf_e2e_register (c, client_email, "client");
   g_free (E2E_OK (c, "therapist", "link", "--email", therapist_email));
   tf_e2e_link_accepted (c, t);

@@ -68,7 +68,7 @@ test_record_and_share (void)
   g_autoptr(JsonObject) seen = NULL;
   g_auto(TfE2eRun) early = { 0 }, backwards = { 0 }, by_client = { 0 };
 
-  tf_e2e_register (t, therapist_email, "therapist");
+  g_free (tf_e2e_register (t, therapist_email, "therapist"));
   client_id = tf_e2e_register (c, client_email, "client");
   g_free (E2E_OK (c, "therapist", "link", "--email", therapist_email));
   tf_e2e_link_accepted (c, t);
