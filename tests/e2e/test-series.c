@@ -43,6 +43,34 @@ server_count (const char *sql)
   return g_ascii_strtoll (value, NULL, 10);
 }
 
+/* The therapist's hours: 09:00 to 17:00 every day. */
+static void
+set_hours (TfE2eDevice *t)
+{
+  for (int d = 0; d <= 6; d++)
+    {
+      g_autofree char *dow = g_strdup_printf ("%d", d);
+      g_free (E2E_OK (t, "availability", "set", "--day", dow, "--from", "09:00", "--to",
+                      "17:00"));
+    }
+}
+
+/* A therapist on @t and a client on @c in their care (the request
+ * accepted), both synced; the client's user id. */
+static char *
+practice_init (TfE2eDevice *t, TfE2eDevice *c, const char *therapist_email,
+               const char *client_email)
+{
+  char *client_id;
+
+  g_free (tf_e2e_register (t, therapist_email, "therapist"));
+  client_id = tf_e2e_register (c, client_email, "client");
+  g_free (E2E_OK (c, "therapist", "link", "--email", therapist_email));
+  tf_e2e_link_accepted (c, t);
+  tf_e2e_sync (t);
+  return client_id;
+}
+
 static void
 test_weekly_ten_weeks (void)
 {
@@ -62,12 +90,7 @@ test_weekly_ten_weeks (void)
   g_free (E2E_OK (c, "therapist", "link", "--email", therapist_email));
   tf_e2e_link_accepted (c, t);
   tf_e2e_sync (t);
-  for (int d = 0; d <= 6; d++)
-    {
-      g_autofree char *dow = g_strdup_printf ("%d", d);
-      g_free (E2E_OK (t, "availability", "set", "--day", dow, "--from", "09:00", "--to",
-                      "17:00"));
-    }
+  set_hours (t);
 
   /* What will clash: the 4th week already booked, the 7th a day off. */
   first = athens_ten (7, NULL);
@@ -281,20 +304,11 @@ test_one_group_on_the_server (void)
   JsonArray *why;
   guint n_taken = 0, n_with = 0;
 
-  g_free (tf_e2e_register (t, therapist_email, "therapist"));
-  client_id = tf_e2e_register (c, client_email, "client");
-  g_free (E2E_OK (c, "therapist", "link", "--email", therapist_email));
-  tf_e2e_link_accepted (c, t);
-  tf_e2e_sync (t);
+  client_id = practice_init (t, c, therapist_email, client_email);
   g_free (E2E_OK (phone, "account", "login", "--server", server->base_url, "--email",
                   therapist_email));
   tf_e2e_sync (phone);
-  for (int d = 0; d <= 6; d++)
-    {
-      g_autofree char *dow = g_strdup_printf ("%d", d);
-      g_free (E2E_OK (t, "availability", "set", "--day", dow, "--from", "09:00", "--to",
-                      "17:00"));
-    }
+  set_hours (t);
 
   first = athens_ten (8, NULL);
   week3 = athens_ten (8 + 2 * 7, NULL);
@@ -351,17 +365,8 @@ test_following_by_series_order (void)
   g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
   JsonArray *occurrences;
 
-  g_free (tf_e2e_register (t, therapist_email, "therapist"));
-  client_id = tf_e2e_register (c, client_email, "client");
-  g_free (E2E_OK (c, "therapist", "link", "--email", therapist_email));
-  tf_e2e_link_accepted (c, t);
-  tf_e2e_sync (t);
-  for (int d = 0; d <= 6; d++)
-    {
-      g_autofree char *dow = g_strdup_printf ("%d", d);
-      g_free (E2E_OK (t, "availability", "set", "--day", dow, "--from", "09:00", "--to",
-                      "17:00"));
-    }
+  client_id = practice_init (t, c, therapist_email, client_email);
+  set_hours (t);
   first = athens_ten (7, NULL);
   booked = E2E_JSON (t, "appointment", "book", "--client", client_id, "--at", first,
                      "--repeat", "weekly", "--count", "4");
